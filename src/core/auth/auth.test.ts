@@ -1,0 +1,75 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createTestDb } from '../testing.ts';
+import type { OpenDb } from '../db/index.ts';
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../modules/directory/index.ts';
+import { authenticate, MAX_FAILURES } from './users.ts';
+import { createSession, loadSession, revokeSession, listSessions } from './sessions.ts';
+import { newTotpSecret, enableTotp, currentTotp, verifySecondFactor } from './totp.ts';
+import { createInvitation, readToken } from './invitations.ts';
+
+let odb: OpenDb; let a: TestCoop;
+before(async () => { odb = await createTestDb(); [a] = await seedTestCooperatives(odb); });
+after(async () => { await odb.close(); });
+
+test('a wrong password is refused with a message that does not reveal whether the account exists', async () => {
+  const r1 = await authenticate(odb.db, a.users.support.email, 'mauvais mot de passe', '10.0.0.1');
+  const r2 = await authenticate(odb.db, 'personne@nulle.part', 'mauvais mot de passe', '10.0.0.1');
+  assert.equal(r1.ok, false); assert.equal(r2.ok, false);
+  assert.equal(!r1.ok && r1.message, !r2.ok && r2.message);
+  const good = await authenticate(odb.db, a.users.support.email.toUpperCase(), TEST_PASSWORD, '10.0.0.1');
+  assert.equal(good.ok, true, 'e-mail is case-insensitive and the right password works');
+});
+
+test(`the account locks after ${MAX_FAILURES} failures, even with the right password`, async () => {
+  const email = a.users.accountant.email;
+  for (let i = 0; i < MAX_FAILURES - 1; i++) assert.equal((await authenticate(odb.db, email, 'faux', '10.0.0.2')).ok, false);
+  const last = await authenticate(odb.db, email, 'faux', '10.0.0.2');
+  assert.equal(!last.ok && last.reason, 'locked');
+  const right = await authenticate(odb.db, email, TEST_PASSWORD, '10.0.0.3');
+  assert.equal(!right.ok && right.reason, 'locked');
+  const later = await authenticate(odb.db, email, TEST_PASSWORD, '10.0.0.3', new Date(Date.now() + 16 * 60_000));
+  assert.equal(later.ok, true, 'the lock ends after its delay');
+});
+
+test('too many failures from one address are rate limited', async () => {
+  for (let i = 0; i < 30; i++) await authenticate(odb.db, `x${i}@example.org`, 'faux', '10.9.9.9');
+  const r = await authenticate(odb.db, a.users.director.email, TEST_PASSWORD, '10.9.9.9');
+  assert.equal(!r.ok && r.reason, 'rate_limited');
+});
+
+test('TOTP: enabling needs a valid code; sign-in then needs the second factor; recovery codes work once', async () => {
+  const userId = a.users.cape.id;
+  const secret = newTotpSecret();
+  assert.equal(await enableTotp(odb.db, userId, secret, '000000'), null, 'a wrong code does not enable it');
+  const codes = await enableTotp(odb.db, userId, secret, await currentTotp(secret));
+  assert.ok(codes && codes.length === 8);
+  const r = await authenticate(odb.db, a.users.cape.email, TEST_PASSWORD, '10.0.0.5');
+  assert.deepEqual(r.ok && r.needsSecondFactor, true);
+  assert.equal(await verifySecondFactor(odb.db, userId, '123456'), false);
+  assert.equal(await verifySecondFactor(odb.db, userId, await currentTotp(secret)), true);
+  assert.equal(await verifySecondFactor(odb.db, userId, codes![0]), true);
+  assert.equal(await verifySecondFactor(odb.db, userId, codes![0]), false, 'a recovery code is single-use');
+});
+
+test('a revoked session no longer authenticates', async () => {
+  const userId = a.users.entrepreneur.id;
+  const s1 = await createSession(odb.db, userId, { ip: null, userAgent: 'A', secondFactorOk: true, cooperativeId: a.coop.id });
+  const s2 = await createSession(odb.db, userId, { ip: null, userAgent: 'B', secondFactorOk: true, cooperativeId: a.coop.id });
+  assert.ok(await loadSession(odb.db, s1.token));
+  assert.equal((await listSessions(odb.db, userId)).length >= 2, true);
+  assert.equal(await revokeSession(odb.db, a.users.support.id, s1.id), false, 'nobody revokes another person\'s session');
+  assert.equal(await revokeSession(odb.db, userId, s1.id), true);
+  assert.equal(await loadSession(odb.db, s1.token), null);
+  assert.ok(await loadSession(odb.db, s2.token));
+  assert.equal(await loadSession(odb.db, 'not-a-token'), null);
+});
+
+test('an invitation expires after 7 days', async () => {
+  const issued = new Date('2026-01-01T10:00:00Z');
+  const token = await createInvitation(odb.db, { email: 'nouvelle@exemple.fr', cooperativeId: a.coop.id, role: 'entrepreneur', invitedBy: a.users.support.id }, issued);
+  const ok = await readToken(odb.db, token, 'invitation', new Date('2026-01-07T10:00:00Z'));
+  assert.equal(ok.email, 'nouvelle@exemple.fr');
+  await assert.rejects(readToken(odb.db, token, 'invitation', new Date('2026-01-08T10:00:01Z')), /expiré/);
+  await assert.rejects(readToken(odb.db, token, 'reset', new Date('2026-01-02T10:00:00Z')), /pas valide/, 'an invitation is not a reset link');
+});

@@ -1,0 +1,193 @@
+// Networks, cooperatives, activities (enseignes) and memberships.
+import { sql } from 'kysely';
+import { z } from 'zod';
+import type { Db } from '../../core/db/index.ts';
+import type { Tx } from '../../core/db/tenant.ts';
+import { uuidv7, type CooperativeId, type ActivityId } from '../../core/ids.ts';
+import { ROLES, type Actor, type Role, requireRole } from '../../core/actor.ts';
+import { UserError, NotFoundError } from '../../core/errors.ts';
+import { isIban, isSiren, isVatNumber, normaliseDigits, formatIban, isBic } from '../../core/identifiers.ts';
+import { audit } from '../../core/audit.ts';
+import { parseInput } from '../../core/validation.ts';
+
+export interface Cooperative {
+  id: CooperativeId; networkId: string; slug: string; name: string; legalForm: string; capitalCents: number; siren: string;
+  vatNumber: string | null; rcsCity: string; addressLine: string; postalCode: string; city: string; country: string;
+  iban: string | null; bic: string | null; email: string | null; phone: string | null; fiscalYearStartMonth: number;
+  settings: CooperativeSettings;
+}
+export interface CooperativeSettings {
+  selfValidationThresholdCents?: number; invoiceNumberTemplate?: string; vatOnDebits?: boolean; franchiseMention?: boolean;
+  [k: string]: unknown;
+}
+
+type CoopRow = Awaited<ReturnType<typeof coopQuery>>[number];
+const coopQuery = (db: Db | Tx) => db.selectFrom('cooperative').selectAll().execute();
+function toCooperative(r: CoopRow): Cooperative {
+  return {
+    id: r.id as CooperativeId, networkId: r.network_id, slug: r.slug, name: r.name, legalForm: r.legal_form, capitalCents: r.capital_cents,
+    siren: r.siren, vatNumber: r.vat_number, rcsCity: r.rcs_city, addressLine: r.address_line, postalCode: r.postal_code,
+    city: r.city, country: r.country, iban: r.iban, bic: r.bic, email: r.email, phone: r.phone,
+    fiscalYearStartMonth: r.fiscal_year_start_month, settings: (r.settings ?? {}) as CooperativeSettings,
+  };
+}
+
+const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+export const CooperativeInput = z.object({
+  slug: z.string().regex(SLUG, 'Identifiant : lettres minuscules, chiffres et tirets.'),
+  name: z.string().trim().min(2, 'Indiquez la raison sociale.'),
+  legalForm: z.string().trim().min(2, 'Indiquez la forme juridique (ex. SCOP SA à capital variable).'),
+  capitalCents: z.number().int().min(0, 'Le capital ne peut pas être négatif.'),
+  siren: z.string().transform(normaliseDigits).refine(isSiren, 'SIREN invalide (9 chiffres, clé de contrôle).'),
+  vatNumber: z.string().trim().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isVatNumber(v), 'Numéro de TVA intracommunautaire invalide.').nullable().optional(),
+  rcsCity: z.string().trim().min(2, 'Indiquez la ville du RCS.'),
+  addressLine: z.string().trim().min(3, "Indiquez l'adresse."),
+  postalCode: z.string().trim().regex(/^\d{5}$/, 'Code postal : 5 chiffres.'),
+  city: z.string().trim().min(2, 'Indiquez la ville.'),
+  iban: z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isIban(v), 'IBAN invalide (vérifiez la clé).').nullable().optional(),
+  bic: z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isBic(v), 'BIC invalide.').nullable().optional(),
+  email: z.string().trim().email('Adresse e-mail invalide.').nullable().optional().or(z.literal('')),
+  phone: z.string().trim().nullable().optional(),
+  fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
+});
+export type CooperativeInput = z.input<typeof CooperativeInput>;
+
+export async function createNetwork(db: Db | Tx, input: { slug: string; name: string }) {
+  const id = uuidv7();
+  await db.insertInto('network').values({ id, slug: input.slug, name: input.name }).execute();
+  return { id, ...input };
+}
+
+export async function createCooperative(db: Db | Tx, networkId: string, raw: CooperativeInput, settings: CooperativeSettings = {}): Promise<Cooperative> {
+  const v = parseInput(CooperativeInput, raw);
+  const dup = await db.selectFrom('cooperative').select('id').where('slug', '=', v.slug).executeTakeFirst();
+  if (dup) throw new UserError('Cet identifiant est déjà pris.', 'slug');
+  const id = uuidv7<CooperativeId>();
+  await db.insertInto('cooperative').values({
+    id, network_id: networkId, slug: v.slug, name: v.name, legal_form: v.legalForm, capital_cents: v.capitalCents, siren: v.siren,
+    vat_number: v.vatNumber || null, rcs_city: v.rcsCity, address_line: v.addressLine, postal_code: v.postalCode, city: v.city,
+    country: 'FR', iban: v.iban || null, bic: v.bic || null, email: v.email || null, phone: v.phone || null, logo_file_id: null,
+    fiscal_year_start_month: v.fiscalYearStartMonth, settings: JSON.stringify(settings) as any,
+  }).execute();
+  return (await getCooperative(db, id))!;
+}
+
+export async function updateCooperative(trx: Tx, actor: Actor, raw: Omit<CooperativeInput, 'slug'>): Promise<Cooperative> {
+  requireRole(actor, 'director', 'network_admin');
+  const current = await getCooperative(trx, actor.cooperativeId);
+  if (!current) throw new NotFoundError('Coopérative');
+  const v = parseInput(CooperativeInput, { ...raw, slug: current.slug });
+  await trx.updateTable('cooperative').set({
+    name: v.name, legal_form: v.legalForm, capital_cents: v.capitalCents, siren: v.siren, vat_number: v.vatNumber || null,
+    rcs_city: v.rcsCity, address_line: v.addressLine, postal_code: v.postalCode, city: v.city, iban: v.iban || null, bic: v.bic || null,
+    email: v.email || null, phone: v.phone || null, fiscal_year_start_month: v.fiscalYearStartMonth,
+  }).where('id', '=', actor.cooperativeId).execute();
+  await audit(trx, actor, { action: 'cooperative.updated', targetType: 'cooperative', targetId: actor.cooperativeId, data: { siren: v.siren } });
+  return (await getCooperative(trx, actor.cooperativeId))!;
+}
+
+export async function updateCooperativeSettings(trx: Tx, actor: Actor, patch: CooperativeSettings): Promise<void> {
+  requireRole(actor, 'director', 'network_admin', 'accountant');
+  await trx.updateTable('cooperative').set({ settings: sql`settings || ${JSON.stringify(patch)}::jsonb` as any }).where('id', '=', actor.cooperativeId).execute();
+  await audit(trx, actor, { action: 'cooperative.settings_updated', targetType: 'cooperative', targetId: actor.cooperativeId, data: patch });
+}
+
+export async function getCooperative(db: Db | Tx, id: string): Promise<Cooperative | null> {
+  const r = await db.selectFrom('cooperative').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toCooperative(r) : null;
+}
+export async function getCooperativeBySlug(db: Db | Tx, slug: string): Promise<Cooperative | null> {
+  const r = await db.selectFrom('cooperative').selectAll().where('slug', '=', slug).executeTakeFirst();
+  return r ? toCooperative(r) : null;
+}
+export async function listCooperatives(db: Db | Tx): Promise<Cooperative[]> {
+  return (await db.selectFrom('cooperative').selectAll().orderBy('slug').execute()).map(toCooperative);
+}
+export function fiscalYearBounds(c: Pick<Cooperative, 'fiscalYearStartMonth'>, year: number): { start: string; end: string } {
+  // Fiscal year YYYY is the one that ends in YYYY.
+  const m = c.fiscalYearStartMonth;
+  if (m === 1) return { start: `${year}-01-01`, end: `${year}-12-31` };
+  const start = `${year - 1}-${String(m).padStart(2, '0')}-01`;
+  const endD = new Date(Date.UTC(year, m - 1, 0));
+  return { start, end: endD.toISOString().slice(0, 10) };
+}
+
+// --- memberships -------------------------------------------------------------------------
+export interface Membership { cooperativeId: CooperativeId; slug: string; name: string; roles: Role[] }
+
+export async function addMembership(trx: Db | Tx, cooperativeId: string, userId: string, role: Role): Promise<void> {
+  if (!ROLES.includes(role)) throw new UserError('Rôle inconnu.', 'role');
+  await trx.insertInto('membership').values({ cooperative_id: cooperativeId, user_id: userId, role, ended_at: null })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id', 'role']).doUpdateSet({ ended_at: null })).execute();
+}
+
+/** All cooperatives where the user has an active role (system query: sign-in and the switcher). */
+export async function membershipsOfUser(db: Db | Tx, userId: string): Promise<Membership[]> {
+  const rows = await db.selectFrom('membership').innerJoin('cooperative', 'cooperative.id', 'membership.cooperative_id')
+    .select(['cooperative.id', 'cooperative.slug', 'cooperative.name', 'membership.role'])
+    .where('membership.user_id', '=', userId).where('membership.ended_at', 'is', null).orderBy('cooperative.name').execute();
+  const map = new Map<string, Membership>();
+  for (const r of rows) {
+    const m = map.get(r.id) ?? { cooperativeId: r.id as CooperativeId, slug: r.slug, name: r.name, roles: [] };
+    m.roles.push(r.role as Role); map.set(r.id, m);
+  }
+  return [...map.values()];
+}
+
+export interface MemberRow { userId: string; email: string; displayName: string; roles: Role[]; since: Date }
+export async function listMembers(trx: Tx, actor: Actor, opts: { q?: string; role?: Role; page?: number; pageSize?: number } = {}) {
+  const pageSize = opts.pageSize ?? 25; const page = Math.max(1, opts.page ?? 1);
+  let q = trx.selectFrom('membership').innerJoin('user_account', 'user_account.id', 'membership.user_id')
+    .where('membership.cooperative_id', '=', actor.cooperativeId).where('membership.ended_at', 'is', null);
+  if (opts.role) q = q.where('membership.role', '=', opts.role);
+  if (opts.q) q = q.where((eb) => eb.or([eb('user_account.display_name', 'ilike', `%${opts.q}%`), eb('user_account.email', 'ilike', `%${opts.q}%`)]));
+  const rows = await q.select(['user_account.id', 'user_account.email', 'user_account.display_name', 'membership.role', 'membership.created_at']).execute();
+  const map = new Map<string, MemberRow>();
+  for (const r of rows) {
+    const m = map.get(r.id) ?? { userId: r.id, email: r.email, displayName: r.display_name, roles: [], since: r.created_at };
+    m.roles.push(r.role as Role); map.set(r.id, m);
+  }
+  const collator = new Intl.Collator('fr');
+  const all = [...map.values()].sort((a, b) => collator.compare(a.displayName, b.displayName));
+  return { total: all.length, page, pageSize, items: all.slice((page - 1) * pageSize, page * pageSize) };
+}
+
+// --- activities (enseignes) -----------------------------------------------------------------
+export interface Activity { id: ActivityId; name: string; analyticCode: string; description: string | null; trusted: boolean; ownerIds: string[]; closedAt: Date | null }
+
+export const ActivityInput = z.object({
+  name: z.string().trim().min(2, "Indiquez le nom de l'activité."),
+  analyticCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,12}$/, 'Code analytique : 2 à 12 lettres ou chiffres.'),
+  description: z.string().trim().optional().nullable(),
+  ownerIds: z.array(z.string().uuid()).default([]),
+  trusted: z.boolean().default(false),
+});
+
+export async function createActivity(trx: Tx, actor: Actor, raw: z.input<typeof ActivityInput>): Promise<Activity> {
+  requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
+  const v = parseInput(ActivityInput, raw);
+  const dup = await trx.selectFrom('activity').select('id').where('cooperative_id', '=', actor.cooperativeId).where('analytic_code', '=', v.analyticCode).executeTakeFirst();
+  if (dup) throw new UserError('Ce code analytique est déjà utilisé.', 'analyticCode');
+  const id = uuidv7<ActivityId>();
+  await trx.insertInto('activity').values({ cooperative_id: actor.cooperativeId, id, name: v.name, analytic_code: v.analyticCode, description: v.description ?? null, trusted: v.trusted, email: null, phone: null, closed_at: null }).execute();
+  for (const u of v.ownerIds) await trx.insertInto('activity_owner').values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u }).execute();
+  await audit(trx, actor, { action: 'activity.created', targetType: 'activity', targetId: id, data: { name: v.name, analyticCode: v.analyticCode } });
+  return { id, name: v.name, analyticCode: v.analyticCode, description: v.description ?? null, trusted: v.trusted, ownerIds: v.ownerIds, closedAt: null };
+}
+
+export async function listActivities(trx: Tx, actor: Actor, opts: { ownedBy?: string } = {}): Promise<Activity[]> {
+  let q = trx.selectFrom('activity').selectAll().where('cooperative_id', '=', actor.cooperativeId);
+  if (opts.ownedBy) q = q.where('id', 'in', trx.selectFrom('activity_owner').select('activity_id').where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', opts.ownedBy));
+  const rows = await q.orderBy('name').execute();
+  const owners = await trx.selectFrom('activity_owner').selectAll().where('cooperative_id', '=', actor.cooperativeId).execute();
+  return rows.map((r) => ({
+    id: r.id as ActivityId, name: r.name, analyticCode: r.analytic_code, description: r.description, trusted: r.trusted,
+    ownerIds: owners.filter((o) => o.activity_id === r.id).map((o) => o.user_id), closedAt: r.closed_at,
+  }));
+}
+
+/** Activities the actor works in: own ones for entrepreneurs, all for staff. */
+export async function activitiesFor(trx: Tx, actor: Actor): Promise<Activity[]> {
+  const staff = actor.roles.some((r) => r !== 'entrepreneur' && r !== 'cape');
+  return listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
+}

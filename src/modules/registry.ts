@@ -1,0 +1,22 @@
+// The modules the app is made of: their routes and navigation. Other modules reach a module
+// through its index.ts only; its routes.tsx is mounted here and nowhere else (keeps imports acyclic).
+import type { Hono } from 'hono';
+import type { AppEnv } from '../web/context.ts';
+import { coreNav, type NavItem } from '../web/nav.ts';
+import { directoryRoutes } from './directory/routes.tsx';
+
+export interface WebModule { name: string; routes: Hono<AppEnv>; nav?: NavItem[] }
+
+// A function, not a constant: modules import the layout, which reads this list, so it must be
+// evaluated after every module has loaded (no import-order trap).
+export function webModules(): WebModule[] {
+  return [
+    { name: 'directory', routes: directoryRoutes },
+  ];
+}
+
+let nav: NavItem[] | null = null;
+export function navItems(): NavItem[] {
+  nav ??= [...coreNav, ...webModules().flatMap((m) => m.nav ?? [])].sort((a, b) => a.order - b.order);
+  return nav;
+}

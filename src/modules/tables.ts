@@ -1,0 +1,5 @@
+// The whole database as Kysely sees it: each module declares its own tables in its schema.ts.
+import type { CoreTables } from '../core/schema.ts';
+import type { DirectoryTables } from './directory/schema.ts';
+
+export interface Database extends CoreTables, DirectoryTables {}

@@ -1,0 +1,41 @@
+// What every request handler can reach: the database, configuration, and who is asking.
+import type { Context } from 'hono';
+import type { OpenDb } from '../core/db/index.ts';
+import type { Config } from '../core/config.ts';
+import type { Actor } from '../core/actor.ts';
+import type { User } from '../core/auth/users.ts';
+import type { SessionRow } from '../core/auth/sessions.ts';
+import type { Membership } from '../modules/directory/directory.service.ts';
+import type { Transport } from '../core/mail.ts';
+
+export interface AppContext { odb: OpenDb; config: Config; mailTransport?: Transport }
+
+export interface Flash { kind: 'success' | 'error' | 'info'; text: string }
+
+export type AppEnv = {
+  Variables: {
+    app: AppContext;
+    session: SessionRow | null;
+    user: User | null;
+    memberships: Membership[];
+    actor: Actor | null;
+    csrf: string;
+    flash: Flash | null;
+  };
+};
+export type Ctx = Context<AppEnv>;
+
+export function clientIp(c: Ctx): string | null {
+  // Behind a proxy, X-Forwarded-For's first hop; otherwise the socket address.
+  const xf = c.req.header('x-forwarded-for');
+  if (xf) return xf.split(',')[0].trim();
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? null;
+}
+
+/** The signed-in actor of a page that requires one (the auth middleware guarantees it). */
+export function actorOf(c: Ctx): Actor {
+  const a = c.get('actor');
+  if (!a) throw new Error('actor missing: route not behind requireActor');
+  return a;
+}

@@ -1,0 +1,88 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import type { Ctx } from './context.ts';
+import { ROLE_LABELS } from '../core/actor.ts';
+import { Csrf } from './components.tsx';
+import { navItems } from '../modules/registry.ts';
+
+export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: boolean }) {
+  const { c } = p;
+  const user = c.get('user'); const actor = c.get('actor'); const memberships = c.get('memberships') ?? [];
+  const flash = c.get('flash'); const csrf = c.get('csrf');
+  const path = new URL(c.req.url).pathname;
+  const items = actor ? navItems().filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r))) : [];
+  const current = memberships.find((m) => m.cooperativeId === actor?.cooperativeId);
+  return (
+    <>{raw('<!DOCTYPE html>')}<html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content={csrf} />
+        <title>{`${p.title} · Radieuse`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body>
+        <a class="skip" href="#main">Aller au contenu</a>
+        <header class="topbar">
+          <a class="brand" href="/"><span class="logo" aria-hidden="true">☀</span> Radieuse</a>
+          {user ? (
+            <div class="topbar-right">
+              {memberships.length > 1 ? (
+                <form method="post" action="/cooperative/changer" class="switcher">
+                  <Csrf token={csrf} />
+                  <label for="switch-coop" class="sr-only">Coopérative</label>
+                  <select id="switch-coop" name="cooperativeId" data-autosubmit="1">
+                    {memberships.map((m) => <option value={m.cooperativeId} selected={m.cooperativeId === actor?.cooperativeId}>{m.name}</option>)}
+                  </select>
+                  <button type="submit" class="btn-small js-hide">Changer</button>
+                </form>
+              ) : current ? <span class="coop-name">{current.name}</span> : null}
+              <a href="/profil" class="user-link">{user.displayName}</a>
+              <form method="post" action="/deconnexion"><Csrf token={csrf} /><button type="submit" class="link-button">Se déconnecter</button></form>
+            </div>
+          ) : null}
+        </header>
+        {items.length ? (
+          <nav class="mainnav" aria-label="Navigation principale">
+            <ul>{items.map((n) => <li><a href={n.href} aria-current={(n.href === '/' ? path === '/' : path.startsWith(n.href)) ? 'page' : undefined}>{n.label}</a></li>)}</ul>
+            {actor ? <p class="role-line">{actor.roles.map((r) => ROLE_LABELS[r]).join(' · ')}</p> : null}
+          </nav>
+        ) : null}
+        <main id="main" class={p.wide ? 'wide' : ''}>
+          {flash ? <div class={`flash flash-${flash.kind}`} role={flash.kind === 'error' ? 'alert' : 'status'}>{flash.text}</div> : null}
+          {p.children}
+        </main>
+        <footer class="footer"><p>Radieuse — logiciel libre pour les coopératives d'activité et d'emploi.</p></footer>
+      </body>
+    </html></>
+  );
+}
+
+/** A page without navigation (sign-in, public pages). */
+export function PublicLayout(p: { c: Ctx; title: string; children?: Child }) {
+  return (
+    <>{raw('<!DOCTYPE html>')}<html lang="fr">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="csrf-token" content={p.c.get('csrf')} />
+        <title>{`${p.title} · Radieuse`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <script src="/static/htmx.min.js" defer></script>
+        <script src="/static/app.js" defer></script>
+      </head>
+      <body class="public">
+        <a class="skip" href="#main">Aller au contenu</a>
+        <main id="main" class="narrow">
+          <p class="brand-big"><span class="logo" aria-hidden="true">☀</span> Radieuse</p>
+          {p.c.get('flash') ? <div class={`flash flash-${p.c.get('flash')!.kind}`} role="status">{p.c.get('flash')!.text}</div> : null}
+          {p.children}
+        </main>
+      </body>
+    </html></>
+  );
+}
