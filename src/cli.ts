@@ -3,6 +3,7 @@ import { runCli, type Command } from './cli/framework.ts';
 import { coreCommands } from './cli/core-commands.ts';
 import { moduleCommands } from './modules/commands.ts';
 import { openAndMigrate } from './server.ts';
+import './modules/wiring.ts';
 
 const commands: Command[] = [...coreCommands, ...moduleCommands];
 const code = await runCli(commands, process.argv.slice(2), (config) => openAndMigrate(config));

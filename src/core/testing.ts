@@ -6,6 +6,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { openDatabase, type OpenDb } from './db/index.ts';
 import { migrate } from './migrations.ts';
 import { allMigrations } from '../modules/migrations.ts';
+import '../modules/wiring.ts';
 
 const migrationsHash = createHash('sha256').update(allMigrations.map((m) => m.name + m.sql).join('\n')).digest('hex').slice(0, 12);
 let pgliteTemplate: Blob | null = null;

@@ -1,4 +1,7 @@
-// Each module adds its demo data here, in dependency order (sales before ledger, …).
+// Each module adds its demo data here, in dependency order (sales before ledger postings read them…).
 import type { DemoContext } from './demo.ts';
+import { journeysDemoSeeder } from '../modules/journeys/demo.ts';
+import { salesDemoSeeder } from '../modules/sales/demo.ts';
+import { ledgerDemoSeeder } from '../modules/ledger/demo.ts';
 export interface DemoSeeder { name: string; seed(ctx: DemoContext): Promise<void> }
-export const demoSeeders: DemoSeeder[] = [];
+export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder];

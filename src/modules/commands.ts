@@ -1,3 +1,6 @@
 // CLI commands contributed by modules (invoice, export, report, import, bench…).
 import type { Command } from '../cli/framework.ts';
-export const moduleCommands: Command[] = [];
+import { salesCommands } from './sales/commands.ts';
+import { ledgerCommands } from './ledger/commands.ts';
+import { journeysCommands } from './journeys/commands.ts';
+export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands];

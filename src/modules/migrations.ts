@@ -2,8 +2,10 @@
 import type { SqlMigration } from '../core/migrations.ts';
 import { coreMigrations } from '../core/schema.ts';
 import { directoryMigrations } from './directory/schema.ts';
+import { salesMigrations } from './sales/schema.ts';
+import { ledgerMigrations } from './ledger/schema.ts';
+import { journeysMigrations } from './journeys/schema.ts';
 
 export const allMigrations: SqlMigration[] = [
-  ...coreMigrations,
-  ...directoryMigrations,
+  ...coreMigrations, ...directoryMigrations, ...salesMigrations, ...ledgerMigrations, ...journeysMigrations,
 ].sort((a, b) => a.name.localeCompare(b.name));

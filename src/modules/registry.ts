@@ -4,6 +4,13 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../web/context.ts';
 import { coreNav, type NavItem } from '../web/nav.ts';
 import { directoryRoutes } from './directory/routes.tsx';
+import { salesRoutes } from './sales/routes.tsx';
+import { salesNav } from './sales/nav.ts';
+import { ledgerRoutes } from './ledger/routes.tsx';
+import { ledgerNav } from './ledger/nav.ts';
+import { journeysRoutes } from './journeys/routes.tsx';
+import { journeysNav } from './journeys/nav.ts';
+import './wiring.ts';
 
 export interface WebModule { name: string; routes: Hono<AppEnv>; nav?: NavItem[] }
 
@@ -12,6 +19,9 @@ export interface WebModule { name: string; routes: Hono<AppEnv>; nav?: NavItem[]
 export function webModules(): WebModule[] {
   return [
     { name: 'directory', routes: directoryRoutes },
+    { name: 'sales', routes: salesRoutes, nav: salesNav },
+    { name: 'ledger', routes: ledgerRoutes, nav: ledgerNav },
+    { name: 'journeys', routes: journeysRoutes, nav: journeysNav },
   ];
 }
 

@@ -1,5 +1,8 @@
 // The whole database as Kysely sees it: each module declares its own tables in its schema.ts.
 import type { CoreTables } from '../core/schema.ts';
 import type { DirectoryTables } from './directory/schema.ts';
+import type { SalesTables } from './sales/schema.ts';
+import type { LedgerTables } from './ledger/schema.ts';
+import type { JourneysTables } from './journeys/schema.ts';
 
-export interface Database extends CoreTables, DirectoryTables {}
+export interface Database extends CoreTables, DirectoryTables, SalesTables, LedgerTables, JourneysTables {}

@@ -1,0 +1,1 @@
+export { journeysMigrations, type JourneysTables } from './schema.ts';

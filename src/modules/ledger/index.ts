@@ -1,0 +1,1 @@
+export { ledgerMigrations, type LedgerTables } from './schema.ts';

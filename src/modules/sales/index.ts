@@ -1,0 +1,2 @@
+export { salesMigrations, type SalesTables } from './schema.ts';
+export * from './types.ts';
