@@ -1,2 +1,3 @@
 export { salesMigrations, type SalesTables } from './schema.ts';
 export * from './types.ts';
+export * from './events.ts';
