@@ -1,2 +1,86 @@
-import type { Command } from '../../cli/framework.ts';
-export const ledgerCommands: Command[] = [];
+import { mkdirSync, existsSync, statSync } from 'node:fs';
+import { type Command, out, err, requireOpt, UsageError } from '../../cli/framework.ts';
+import { getCooperativeBySlug } from '../directory/index.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { systemActor } from '../../core/actor.ts';
+import { writeFec } from './fec.ts';
+import { trialBalance, trialBalanceCsv, fiscalBounds, activityAccount, activityAccountCsv, activityAccountJson } from './reports.ts';
+import { postContributionsForMonth } from './contribution.service.ts';
+import { centsToDecimal } from '../../core/money.ts';
+
+// Same contract as cooperativeOrFail (cli/core-commands.ts), without importing the whole CLI.
+async function cooperativeOrFail(odb: { db: any }, slug: string) {
+  const c = await getCooperativeBySlug(odb.db, slug);
+  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
+  return c;
+}
+
+function yearOpt(values: Record<string, any>): number {
+  const y = requireOpt(values, 'year');
+  if (!/^\d{4}$/.test(y)) throw new UsageError('--year doit être une année sur 4 chiffres (ex. 2026)');
+  return Number(y);
+}
+
+export const ledgerCommands: Command[] = [
+  {
+    name: 'export fec', summary: "écrit le fichier des écritures comptables (FEC) d'un exercice",
+    usage: 'export fec --cooperative SLUG --year YYYY --out DIR',
+    options: { cooperative: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    async run({ values, odb }) {
+      const slug = requireOpt(values, 'cooperative'); const year = yearOpt(values); const dir = requireOpt(values, 'out');
+      const coop = await cooperativeOrFail(odb!, slug);
+      if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out doit être un dossier : ${dir}`);
+      mkdirSync(dir, { recursive: true });
+      const t0 = Date.now();
+      const r = await withTenant(odb!.db, coop.id, (trx) => writeFec(trx, systemActor(coop.id), year, dir, (n) => { if (process.stderr.isTTY) process.stderr.write(`\r${n} lignes…`); }));
+      if (process.stderr.isTTY) err(`\r${r.lines} lignes écrites en ${((Date.now() - t0) / 1000).toFixed(1)} s (${r.from} → ${r.to}).`);
+      out(r.path);
+    },
+  },
+  {
+    name: 'report trial-balance', summary: "balance générale d'un exercice",
+    usage: 'report trial-balance --cooperative SLUG --year YYYY [--format csv]',
+    options: { cooperative: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } }, needsDb: true,
+    async run({ values, odb }) {
+      const slug = requireOpt(values, 'cooperative'); const year = yearOpt(values);
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
+      const coop = await cooperativeOrFail(odb!, slug);
+      const rows = await withTenant(odb!.db, coop.id, async (trx) => {
+        const b = await fiscalBounds(trx, coop.id, year);
+        return trialBalance(trx, systemActor(coop.id), b.start, b.end);
+      });
+      if (format === 'json') out(JSON.stringify(rows.map((r) => ({ account: r.account, label: r.label, debit: centsToDecimal(r.debitCents), credit: centsToDecimal(r.creditCents), balance: centsToDecimal(r.balanceCents) })), null, 2));
+      else process.stdout.write(trialBalanceCsv(rows));
+    },
+  },
+  {
+    name: 'report activity-account', summary: "compte d'activité d'une activité (mois par mois et cumul)",
+    usage: 'report activity-account --cooperative SLUG --activity CODE --year YYYY [--format csv|json]',
+    options: { cooperative: { type: 'string' }, activity: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } }, needsDb: true,
+    async run({ values, odb }) {
+      const slug = requireOpt(values, 'cooperative'); const code = requireOpt(values, 'activity').toUpperCase(); const year = yearOpt(values);
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
+      const coop = await cooperativeOrFail(odb!, slug);
+      const exists = await odb!.db.selectFrom('activity').select('id').where('cooperative_id', '=', coop.id).where('analytic_code', '=', code).executeTakeFirst();
+      if (!exists) throw new UsageError(`activité inconnue : ${code} dans ${slug}`);
+      const a = await withTenant(odb!.db, coop.id, (trx) => activityAccount(trx, systemActor(coop.id), code, year));
+      if (format === 'json') out(JSON.stringify(activityAccountJson(a), null, 2));
+      else process.stdout.write(activityAccountCsv(a));
+    },
+  },
+  {
+    name: 'ledger contributions', summary: 'calcule et comptabilise les contributions coopératives du mois',
+    usage: 'ledger contributions --cooperative SLUG --month YYYY-MM',
+    options: { cooperative: { type: 'string' }, month: { type: 'string' } }, needsDb: true,
+    async run({ values, odb }) {
+      const slug = requireOpt(values, 'cooperative'); const month = requireOpt(values, 'month');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month doit être au format AAAA-MM');
+      const coop = await cooperativeOrFail(odb!, slug);
+      const r = await withTenant(odb!.db, coop.id, (trx) => postContributionsForMonth(trx, systemActor(coop.id), month));
+      const posted = r.filter((x) => x.entry);
+      out(`${posted.length} contribution(s) comptabilisée(s), total ${centsToDecimal(posted.reduce((t, x) => t + x.amountCents, 0))} ; ${r.filter((x) => x.alreadyPosted).length} déjà passée(s).`);
+    },
+  },
+];

@@ -1,2 +1,5 @@
 import type { NavItem } from '../../web/nav.ts';
-export const ledgerNav: NavItem[] = [];
+export const ledgerNav: NavItem[] = [
+  { href: '/compte-activite', label: "Compte d'activité", roles: ['entrepreneur', 'cape', 'support', 'accountant', 'director'], order: 20 },
+  { href: '/comptabilite', label: 'Comptabilité', roles: ['accountant', 'director'], order: 60 },
+];

@@ -1,2 +1,77 @@
+// Demo sales: ~8 customers per cooperative and twelve months of invoices in every state, created
+// through the services (withTenant) so the ledger receives the events. Deterministic (ctx.rng).
 import type { DemoSeeder } from '../../demo/seeders.ts';
-export const salesDemoSeeder: DemoSeeder = { name: 'sales', seed: async () => {} };
+import { withTenant } from '../../core/db/tenant.ts';
+import { addDays, addMonths } from '../../core/dates.ts';
+import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { CooperativeId } from '../../core/ids.ts';
+import { createCustomer } from './customer.service.ts';
+import { createDraft, submitInvoice, validateInvoice, recordPayment, markSent, createCreditNote } from './invoice.service.ts';
+
+const COMPANIES = ['Boulangerie Lumière', 'Mairie de Saint-Clair', 'Atelier des Pentes', 'Librairie Le Passage', 'Association Vélo Cité', 'Hôtel du Parc', 'Studio Ondine', 'Cabinet Morel Conseil', 'Garage Central', 'Crèche Les Petits Pas'];
+const PEOPLE = ['Jeanne Martin', 'Paul Girard', 'Sofia Benali', 'Marc Lefèvre'];
+const SERVICES = ['Prestation de conseil', 'Atelier collectif', 'Création graphique', 'Intervention sur site', 'Rédaction de contenus', 'Accompagnement mensuel', 'Réalisation sur mesure', 'Journée de formation'];
+
+export const salesDemoSeeder: DemoSeeder = {
+  name: 'sales',
+  async seed(ctx) {
+    const { rng, today } = ctx;
+    let total = 0;
+    for (const [ci, dc] of ctx.coops.entries()) {
+      const coopId = dc.coop.id as CooperativeId;
+      const support: Actor = { userId: dc.staff.support.userId as any, cooperativeId: coopId, roles: ['support'], label: dc.staff.support.name };
+      const accountant: Actor = { userId: dc.staff.accountant.userId as any, cooperativeId: coopId, roles: ['accountant'], label: dc.staff.accountant.name };
+      const customerIds = await withTenant(ctx.odb.db, coopId, async (trx) => {
+        const ids: string[] = [];
+        for (let i = 0; i < 8; i++) {
+          const individual = i >= 6;
+          const siren = makeSiren(`4${ci}${String(1000000 + i * 7919).slice(-6)}`);
+          const c = await createCustomer(trx, support, individual
+            ? { kind: 'individual', name: PEOPLE[(i + ci) % PEOPLE.length], addressLine1: `${i + 2} rue des Écoles`, postalCode: dc.coop.postalCode, city: dc.coop.city, countryCode: 'FR' }
+            : { kind: 'company', name: COMPANIES[(i + ci * 3) % COMPANIES.length], siren, vatNumber: frenchVatFromSiren(siren), addressLine1: `${10 + i} avenue de la Gare`, postalCode: dc.coop.postalCode, city: dc.coop.city, countryCode: 'FR', paymentTermsDays: rng.pick([30, 30, 45, 60]) });
+          ids.push(c.id);
+        }
+        return ids;
+      });
+      // Specs first, then created in date order so each series stays chronological.
+      const specs: { date: string; ent: (typeof dc.entrepreneurs)[number]; lines: number }[] = [];
+      for (const ent of dc.entrepreneurs.slice(0, 12)) {
+        for (let m = 11; m >= 0; m--) {
+          if (!rng.chance(0.85)) continue;
+          const date = addDays(addMonths(today, -m), -rng.int(0, 20));
+          specs.push({ date: date > today ? today : date, ent, lines: rng.int(1, 3) });
+        }
+      }
+      specs.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+      let credits = 0;
+      for (const s of specs) {
+        const ent: Actor = { userId: s.ent.userId as any, cooperativeId: coopId, roles: [s.ent.role], label: s.ent.name };
+        const age = Math.round((Date.parse(today) - Date.parse(s.date)) / 86400000);
+        await withTenant(ctx.odb.db, coopId, async (trx) => {
+          const d = await createDraft(trx, ent, {
+            activityId: s.ent.activityId!, customerId: rng.pick(customerIds), issueDate: s.date, dueDate: addDays(s.date, 30),
+            lines: Array.from({ length: s.lines }, () => ({ description: rng.pick(SERVICES), quantityMilli: rng.int(1, 8) * 500, unitPriceCents: rng.int(4, 60) * 1000, vatCategory: 'S' as const, vatRateBp: 2000, nature: 'services' as const })),
+          });
+          if (age < 10 && rng.chance(0.4)) return; // draft
+          await submitInvoice(trx, ent, d.id);
+          if (age < 10 && rng.chance(0.5)) return; // waiting for validation
+          const v = await validateInvoice(trx, support, d.id, { today: s.date });
+          if (rng.chance(0.7)) await markSent(trx, support, v.id);
+          const payDate = addDays(s.date, rng.int(5, 40));
+          if (payDate >= today) return;
+          const r = rng.next();
+          if (r < 0.65) await recordPayment(trx, accountant, v.id, { amountCents: v.totalInclCents, date: payDate, method: 'virement', reference: `VIR ${v.number}` });
+          else if (r < 0.8) await recordPayment(trx, accountant, v.id, { amountCents: Math.floor(v.totalInclCents / 2), date: payDate, method: 'virement', reference: `VIR ${v.number}` });
+          else if (r < 0.86 && credits < 2 && age > 30) {
+            credits++;
+            const cn = await createCreditNote(trx, support, v.id, { reason: `Annulation de la facture ${v.number} (prestation reportée)` });
+            await validateInvoice(trx, support, cn.id, { today: addDays(s.date, 3) > today ? today : addDays(s.date, 3) });
+          } // else left unpaid: overdue once past due
+        });
+        total++;
+      }
+    }
+    ctx.log(`ventes : ${total} factures`);
+  },
+};

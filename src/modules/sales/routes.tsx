@@ -1,3 +1,345 @@
+// Sales pages: invoices (list, editor, page with actions, support queue) and customers.
 import { Hono } from 'hono';
-import type { AppEnv } from '../../web/context.ts';
+import type { AppEnv, Ctx } from '../../web/context.ts';
+import { actorOf } from '../../web/context.ts';
+import { Layout } from '../../web/layout.tsx';
+import { Field, Select, TextArea, Csrf, PageHeader, Card, Pagination, EmptyState, FormErrorSummary, Badge, Figure } from '../../web/components.tsx';
+import { formValues, formAll, pageParam } from '../../web/forms.ts';
+import { requireActor, setFlash } from '../../web/middleware.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { hasRole, type Actor } from '../../core/actor.ts';
+import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
+import { formatDate, todayParis } from '../../core/dates.ts';
+import { formatEuros, parseCents, parseQuantityMilli, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
+import { activitiesFor } from '../directory/index.ts';
+import { INVOICE_STATUSES, type InvoiceStatus, type VatCategory } from './types.ts';
+import { createCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
+import {
+  createDraft, submitInvoice, validateInvoice, recordPayment, createCreditNote, getInvoice, getLines, listInvoices, loadInvoiceDocument,
+  canValidate, STATUS_LABELS, type InvoiceDraftInput, type InvoiceLineInput,
+} from './invoice.service.ts';
+import { loadFacturx } from './facturx-loader.ts';
+import { LEGAL_TEXTS } from './legal.ts';
+import { isUuid } from '../../core/ids.ts';
+
 export const salesRoutes = new Hono<AppEnv>();
+for (const p of ['/factures', '/factures/*', '/clients', '/clients/*']) salesRoutes.use(p, requireActor);
+
+const db = (c: Ctx) => c.get('app').odb.db;
+const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
+const VAT_OPTIONS: [string, string][] = [
+  ['S:2000', 'TVA 20 %'], ['S:1000', 'TVA 10 %'], ['S:550', 'TVA 5,5 %'], ['S:210', 'TVA 2,1 %'],
+  ['E:0', 'Exonéré (motif à indiquer)'], ['AE:0', 'Autoliquidation (sous-traitance BTP)'], ['K:0', 'Prestation intracommunautaire'], ['G:0', 'Exportation'],
+];
+const LINE_ROWS = 5;
+const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
+
+// --- invoices list --------------------------------------------------------------------------
+salesRoutes.get('/factures', async (c) => {
+  const actor = actorOf(c);
+  const q = c.req.query();
+  const status = (q.status && ([...INVOICE_STATUSES, 'issued'] as string[]).includes(q.status) ? q.status : undefined) as InvoiceStatus | 'issued' | undefined;
+  const [res, acts, customers] = await tenant(c, async (trx) => [
+    await listInvoices(trx, actor, { status, customerId: q.client || undefined, activityId: q.activite || undefined, from: q.du || undefined, to: q.au || undefined, q: q.q || undefined, page: pageParam(c) }),
+    await activitiesFor(trx, actor), await listCustomers(trx, actor, { pageSize: 500 }),
+  ] as const);
+  const params = { status: q.status, client: q.client, activite: q.activite, du: q.du, au: q.au, q: q.q };
+  return c.html(
+    <Layout c={c} title="Factures" wide>
+      <PageHeader title="Factures" help="Vos factures et avoirs. Une facture validée reçoit son numéro et ne peut plus être modifiée."
+        action={<a class="btn" href="/factures/nouvelle">Nouvelle facture</a>} />
+      <form class="filters" method="get" action="/factures" role="search">
+        <Field label="Rechercher" name="q" value={q.q} placeholder="Numéro ou client" />
+        <Select label="Statut" name="status" value={q.status ?? ''} options={[['', 'Tous'], ['issued', 'Émises non soldées'], ...INVOICE_STATUSES.map((s) => [s, STATUS_LABELS[s]] as [string, string])]} />
+        <Select label="Client" name="client" value={q.client ?? ''} options={[['', 'Tous'], ...customers.items.map((x) => [x.id, x.name] as [string, string])]} />
+        <Select label="Activité" name="activite" value={q.activite ?? ''} options={[['', 'Toutes'], ...acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])]} />
+        <Field label="Du" name="du" type="date" value={q.du} />
+        <Field label="Au" name="au" type="date" value={q.au} />
+        <button type="submit" class="btn-secondary">Filtrer</button>
+      </form>
+      <div class="figures"><Figure label="Total HT" value={formatEuros(res.totalExclCents)} /><Figure label="Total TTC" value={formatEuros(res.totalInclCents)} /></div>
+      {res.items.length ? (
+        <table class="data"><thead><tr><th>Numéro</th><th>Date</th><th>Client</th><th class="num">HT</th><th class="num">TTC</th><th>Statut</th></tr></thead>
+          <tbody>{res.items.map((i) => <tr>
+            <td data-label="Numéro"><a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>{i.typeCode === '381' ? ' (avoir)' : ''}</td>
+            <td data-label="Date">{formatDate(i.issueDate)}</td><td data-label="Client">{i.customerName}</td>
+            <td data-label="HT" class="num">{formatEuros(i.totalExclCents)}</td><td data-label="TTC" class="num">{formatEuros(i.totalInclCents)}</td>
+            <td data-label="Statut"><Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} /></td></tr>)}</tbody></table>
+      ) : <EmptyState title="Aucune facture ne correspond." action={<a class="btn" href="/factures/nouvelle">Créer une facture</a>} />}
+      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
+    </Layout>);
+});
+
+// --- editor ---------------------------------------------------------------------------------
+interface EditorData { activities: [string, string][]; customers: [string, string][] }
+async function editorData(c: Ctx): Promise<EditorData> {
+  const actor = actorOf(c);
+  return tenant(c, async (trx) => ({
+    activities: (await activitiesFor(trx, actor)).map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string]),
+    customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map((x) => [x.id, x.name] as [string, string]),
+  }));
+}
+function lineErrorKey(k: string) { const m = /^lines\.(\d+)\.(\w+)$/.exec(k); return m ? `l${m[1]}_${m[2]}` : k; }
+
+function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null }) {
+  const v = p.values ?? { issueDate: todayParis() };
+  const e: Record<string, string> = {};
+  for (const [k, m] of Object.entries(p.errors ?? {})) e[lineErrorKey(k)] = m;
+  return (
+    <form method="post" action="/factures/nouvelle" novalidate>
+      <Csrf token={p.c.get('csrf')} />
+      <FormErrorSummary errors={p.errors} message={p.message} />
+      <div class="form-grid">
+        <Select label="Activité" name="activityId" value={v.activityId} error={e.activityId} options={[['', '— choisir —'], ...p.data.activities]} required />
+        <Select label="Client" name="customerId" value={v.customerId} error={e.customerId} options={[['', '— choisir —'], ...p.data.customers]} hint="Absent de la liste ? Créez-le d'abord dans Clients." required />
+        <Field label="Date d'émission" name="issueDate" type="date" value={v.issueDate} error={e.issueDate} required />
+        <Field label="Échéance" name="dueDate" type="date" value={v.dueDate} error={e.dueDate} hint="Vide : selon le délai du client. 60 jours au plus." />
+        <Field label="Date de livraison ou de fin de prestation" name="deliveryDate" type="date" value={v.deliveryDate} error={e.deliveryDate} />
+      </div>
+      <fieldset><legend>Lignes</legend>
+        {e.lines ? <p class="error" role="alert">{e.lines}</p> : null}
+        {Array.from({ length: LINE_ROWS }, (_, i) => (
+          <div class="form-grid invoice-line">
+            <Field label={`Désignation ${i + 1}`} name={`l${i}_description`} value={v[`l${i}_description`]} error={e[`l${i}_description`]} />
+            <Field label="Quantité" name={`l${i}_quantity`} value={v[`l${i}_quantity`]} error={e[`l${i}_quantity`]} inputmode="decimal" />
+            <Field label="Prix unitaire HT (€)" name={`l${i}_unitPrice`} value={v[`l${i}_unitPrice`]} error={e[`l${i}_unitPrice`]} inputmode="decimal" />
+            <Field label="Remise (%)" name={`l${i}_discount`} value={v[`l${i}_discount`]} error={e[`l${i}_discount`]} inputmode="decimal" />
+            <Select label="TVA" name={`l${i}_vat`} value={v[`l${i}_vat`] ?? 'S:2000'} error={e[`l${i}_vat`]} options={VAT_OPTIONS} />
+            <Select label="Nature" name={`l${i}_nature`} value={v[`l${i}_nature`] ?? 'services'} options={[['services', 'Prestation'], ['goods', 'Marchandise']]} />
+          </div>))}
+      </fieldset>
+      <div class="form-grid">
+        <Field label="Remise globale HT (€)" name="discount" value={v.discount} error={e.discount} inputmode="decimal" />
+        <Field label="Motif d'exonération de TVA" name="vatExemptionReason" value={v.vatExemptionReason} error={e.vatExemptionReason} hint={`Ex. : ${LEGAL_TEXTS.vat.E.text}`} />
+        <Field label="Référence du client (bon de commande)" name="buyerReference" value={v.buyerReference} />
+      </div>
+      <TextArea label="Note" name="notes" value={v.notes} rows={2} />
+      <button type="submit" name="action" value="save">Enregistrer le brouillon</button>{' '}
+      <button type="submit" name="action" value="submit" class="btn-secondary">Enregistrer et soumettre</button>
+    </form>);
+}
+
+/** Reads the editor form; unreadable numbers become field errors. */
+function readInvoiceForm(f: Record<string, string>): InvoiceDraftInput {
+  const errors: Record<string, string> = {};
+  const lines: InvoiceLineInput[] = [];
+  for (let i = 0; i < LINE_ROWS; i++) {
+    const d = f[`l${i}_description`]?.trim(); const qty = f[`l${i}_quantity`]?.trim(); const price = f[`l${i}_unitPrice`]?.trim();
+    if (!d && !qty && !price) continue;
+    const k = lines.length;
+    const qm = parseQuantityMilli(qty || '1'); const pc = parseCents(price ?? '');
+    const disc = f[`l${i}_discount`]?.trim() ? parseCents(f[`l${i}_discount`]) : 0;
+    if (qm === null) errors[`lines.${k}.quantity`] = 'Quantité invalide (ex. : 1,5).';
+    if (pc === null) errors[`lines.${k}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
+    if (disc === null) errors[`lines.${k}.discount`] = 'Remise invalide (ex. : 10).';
+    const [cat, rate] = (f[`l${i}_vat`] || 'S:2000').split(':');
+    lines.push({ description: d ?? '', quantityMilli: qm ?? 0, unitPriceCents: pc ?? 0, discountBp: disc ?? 0, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services' });
+  }
+  const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
+  if (discount === null) errors.discount = 'Montant invalide.';
+  // Map positions in `lines` back to form rows for the error display.
+  if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, remapLineErrors(errors, f));
+  return {
+    activityId: f.activityId ?? '', customerId: f.customerId ?? '', issueDate: f.issueDate || undefined, dueDate: f.dueDate || undefined,
+    deliveryDate: f.deliveryDate || null, discountCents: discount ?? 0, vatExemptionReason: f.vatExemptionReason || null, buyerReference: f.buyerReference || null,
+    notes: f.notes || null, lines,
+  };
+}
+function remapLineErrors(errors: Record<string, string>, f: Record<string, string>): Record<string, string> {
+  const rows: number[] = [];
+  for (let i = 0; i < LINE_ROWS; i++) if (f[`l${i}_description`]?.trim() || f[`l${i}_quantity`]?.trim() || f[`l${i}_unitPrice`]?.trim()) rows.push(i);
+  const out: Record<string, string> = {};
+  for (const [k, m] of Object.entries(errors)) {
+    const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
+    out[mm ? `lines.${rows[Number(mm[1])] ?? mm[1]}.${mm[2]}` : k] = m;
+  }
+  return out;
+}
+
+salesRoutes.get('/factures/nouvelle', async (c) => {
+  return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" help="Les montants se calculent à l'enregistrement. Le numéro est attribué à la validation." /><Card><InvoiceEditor c={c} data={await editorData(c)} /></Card></Layout>);
+});
+salesRoutes.post('/factures/nouvelle', async (c) => {
+  const actor = actorOf(c);
+  const f = await formValues(c);
+  const again = async (e: UserError, errors: Record<string, string>) =>
+    c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={await editorData(c)} values={f} errors={errors} message={e.message} /></Card></Layout>, 400);
+  let input: InvoiceDraftInput;
+  try { input = readInvoiceForm(f); } catch (e) { if (e instanceof UserError) return again(e, fieldErrors(e) ?? {}); throw e; }
+  try {
+    const inv = await tenant(c, async (trx) => {
+      const d = await createDraft(trx, actor, input);
+      return f.action === 'submit' ? submitInvoice(trx, actor, d.id) : d;
+    });
+    setFlash(c, { kind: 'success', text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.' });
+    return c.redirect(`/factures/${inv.id}`, 303);
+  } catch (e) {
+    // Service line positions index the filled rows: map them back to the form rows.
+    if (e instanceof UserError) return again(e, remapLineErrors(fieldErrors(e) ?? {}, f));
+    throw e;
+  }
+});
+
+// --- support queue --------------------------------------------------------------------------
+salesRoutes.get('/factures/a-valider', async (c) => {
+  const actor = actorOf(c);
+  if (!isValidator(actor)) throw new NotFoundError('Page');
+  const res = await tenant(c, (trx) => listInvoices(trx, actor, { status: 'to_validate', pageSize: 200 }));
+  return c.html(
+    <Layout c={c} title="Factures à valider" wide>
+      <PageHeader title="Factures à valider" help="Vérifiez puis validez : chaque facture validée reçoit son numéro et part en comptabilité." />
+      {res.items.length ? (
+        <form method="post" action="/factures/a-valider"><Csrf token={c.get('csrf')} />
+          <table class="data"><thead><tr><th>Choisir</th><th>Date</th><th>Client</th><th class="num">TTC</th></tr></thead>
+            <tbody>{res.items.map((i) => <tr><td><input type="checkbox" name="ids" value={i.id} aria-label={`Choisir la facture de ${i.customerName}`} /></td>
+              <td data-label="Date">{formatDate(i.issueDate)}</td><td data-label="Client"><a href={`/factures/${i.id}`}>{i.customerName}</a></td><td data-label="TTC" class="num">{formatEuros(i.totalInclCents)}</td></tr>)}</tbody></table>
+          <button type="submit">Valider la sélection</button>
+        </form>) : <EmptyState title="Aucune facture en attente de validation." />}
+    </Layout>);
+});
+salesRoutes.post('/factures/a-valider', async (c) => {
+  const actor = actorOf(c);
+  if (!isValidator(actor)) throw new NotFoundError('Page');
+  const ids = await formAll(c, 'ids');
+  let ok = 0; const failures: string[] = [];
+  for (const id of ids) {
+    // One transaction each: a refused invoice does not block the others.
+    try { await tenant(c, (trx) => validateInvoice(trx, actor, id)); ok++; }
+    catch (e) { if (e instanceof UserError) failures.push(e.message); else throw e; }
+  }
+  setFlash(c, { kind: failures.length ? 'error' : 'success', text: `${ok} facture${ok > 1 ? 's' : ''} validée${ok > 1 ? 's' : ''}.${failures.length ? ` ${failures.length} refusée(s) : ${failures.join(' ')}` : ''}` });
+  return c.redirect('/factures/a-valider', 303);
+});
+
+// --- invoice page and actions ---------------------------------------------------------------
+salesRoutes.get('/factures/:id', async (c) => {
+  const actor = actorOf(c);
+  const id = c.req.param('id');
+  if (!isUuid(id)) throw new NotFoundError('Facture');
+  const data = await tenant(c, async (trx) => {
+    const inv = await getInvoice(trx, actor, id);
+    if (!inv) throw new NotFoundError('Facture');
+    return { inv, lines: await getLines(trx, actor, id), mayValidate: await canValidate(trx, actor, inv) };
+  });
+  const { inv, lines } = data;
+  const csrf = c.get('csrf');
+  const post = (path: string, label: string, cls = '') => <form method="post" action={`/factures/${inv.id}/${path}`} class="inline"><Csrf token={csrf} /><button type="submit" class={cls}>{label}</button></form>;
+  const title = inv.number ? `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} ${inv.number}` : `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} (brouillon)`;
+  return c.html(
+    <Layout c={c} title={title} wide>
+      <PageHeader title={title} help={`${inv.customerName} · émise le ${formatDate(inv.issueDate)} · échéance ${formatDate(inv.dueDate)}`} />
+      <p><Badge status={inv.displayStatus} label={STATUS_LABELS[inv.displayStatus]} /></p>
+      <div class="actions">
+        {inv.status === 'draft' ? post('soumettre', 'Soumettre à validation') : null}
+        {(inv.status === 'draft' || inv.status === 'submitted') && data.mayValidate ? post('valider', 'Valider la facture') : null}
+        {inv.number ? <a class="btn btn-secondary" href={`/factures/${inv.id}/pdf`}>Télécharger le PDF</a> : null}
+        {inv.number && inv.typeCode !== '381' && inv.status !== 'cancelled' ? post('avoir', 'Émettre un avoir', 'btn-secondary') : null}
+      </div>
+      <table class="data"><thead><tr><th>Désignation</th><th class="num">Quantité</th><th class="num">Prix unitaire HT</th><th class="num">Remise</th><th class="num">TVA</th><th class="num">Montant HT</th></tr></thead>
+        <tbody>{lines.map((l) => <tr><td data-label="Désignation">{l.description}</td><td class="num" data-label="Quantité">{milliToDecimal(l.quantityMilli).replace('.', ',')}</td>
+          <td class="num" data-label="Prix">{formatEuros(l.unitPriceCents)}</td><td class="num" data-label="Remise">{l.discountBp ? formatRateBp(l.discountBp) : '—'}</td>
+          <td class="num" data-label="TVA">{l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}</td><td class="num" data-label="Montant">{formatEuros(l.netCents)}</td></tr>)}</tbody></table>
+      <div class="figures">
+        <Figure label="Total HT" value={formatEuros(inv.totalExclCents)} /><Figure label="TVA" value={formatEuros(inv.vatCents)} />
+        <Figure label="Total TTC" value={formatEuros(inv.totalInclCents)} /><Figure label="Reste à payer" value={formatEuros(inv.dueCents)} tone={inv.displayStatus === 'overdue' ? 'danger' : undefined} />
+      </div>
+      {['validated', 'sent', 'partly_paid'].includes(inv.status) && inv.typeCode !== '381' && hasRole(actor, 'accountant', 'support', 'director') ? (
+        <Card title="Enregistrer un paiement">
+          <form method="post" action={`/factures/${inv.id}/paiement`} novalidate><Csrf token={csrf} />
+            <div class="form-grid">
+              <Field label="Montant (€)" name="amount" value={centsToDecimal(inv.dueCents).replace('.', ',')} inputmode="decimal" required />
+              <Field label="Date" name="date" type="date" value={todayParis()} required />
+              <Select label="Moyen" name="method" options={[['virement', 'Virement'], ['cheque', 'Chèque'], ['especes', 'Espèces'], ['carte', 'Carte']]} />
+              <Field label="Référence" name="reference" />
+            </div>
+            <button type="submit">Enregistrer le paiement</button>
+          </form>
+        </Card>) : null}
+    </Layout>);
+});
+
+const action = (path: string, run: (trx: any, actor: Actor, id: string, f: Record<string, string>) => Promise<{ id: string }>, text: string) =>
+  salesRoutes.post(`/factures/:id/${path}`, async (c) => {
+    const actor = actorOf(c); const id = c.req.param('id'); const f = await formValues(c);
+    if (!isUuid(id)) throw new NotFoundError('Facture');
+    const r = await tenant(c, (trx) => run(trx, actor, id, f)); // UserError → flash + back (app.onError)
+    setFlash(c, { kind: 'success', text });
+    return c.redirect(`/factures/${r.id}`, 303);
+  });
+action('soumettre', (trx, a, id) => submitInvoice(trx, a, id), 'Facture soumise à validation.');
+action('valider', (trx, a, id) => validateInvoice(trx, a, id), 'Facture validée : son numéro est attribué.');
+action('avoir', (trx, a, id) => createCreditNote(trx, a, id), "Avoir créé en brouillon : vérifiez-le puis validez-le.");
+action('paiement', async (trx, a, id, f) => {
+  const amount = parseCents(f.amount ?? '');
+  if (amount === null) throw new UserError('Montant invalide (ex. : 120,00).', 'amount');
+  return recordPayment(trx, a, id, { amountCents: amount, date: f.date || undefined, method: f.method || 'virement', reference: f.reference || null });
+}, 'Paiement enregistré.');
+
+salesRoutes.get('/factures/:id/pdf', async (c) => {
+  const actor = actorOf(c);
+  const doc = await tenant(c, async (trx) => {
+    const inv = isUuid(c.req.param('id')) ? await getInvoice(trx, actor, c.req.param('id')) : null;
+    if (!inv?.number) throw new NotFoundError('Facture validée');
+    return loadInvoiceDocument(trx, actor, inv.id);
+  });
+  const pdf = await (await loadFacturx()).renderInvoicePdf(doc);
+  return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"` });
+});
+
+// --- customers ------------------------------------------------------------------------------
+salesRoutes.get('/clients', async (c) => {
+  const actor = actorOf(c);
+  const q = c.req.query('q') || undefined;
+  const res = await tenant(c, (trx) => listCustomers(trx, actor, { q, page: pageParam(c) }));
+  return c.html(
+    <Layout c={c} title="Clients">
+      <PageHeader title="Clients" action={<a class="btn" href="/clients/nouveau">Nouveau client</a>} />
+      <form class="filters" method="get" action="/clients" role="search"><Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" /><button type="submit" class="btn-secondary">Rechercher</button></form>
+      {res.items.length ? <table class="data"><thead><tr><th>Nom</th><th>SIREN</th><th>Ville</th></tr></thead>
+        <tbody>{res.items.map((x) => <tr><td data-label="Nom">{x.name}</td><td data-label="SIREN">{x.siren ?? '—'}</td><td data-label="Ville">{x.address.city}</td></tr>)}</tbody></table>
+        : <EmptyState title="Aucun client pour l'instant." action={<a class="btn" href="/clients/nouveau">Créer un client</a>} />}
+      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
+    </Layout>);
+});
+
+function CustomerForm(p: { csrf: string; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null }) {
+  const v = p.values ?? { kind: 'company', countryCode: 'FR', paymentTermsDays: '30' }; const e = p.errors ?? {};
+  return (
+    <form method="post" action="/clients/nouveau" novalidate><Csrf token={p.csrf} />
+      <FormErrorSummary errors={p.errors} message={p.message} />
+      <div class="form-grid">
+        <Select label="Type de client" name="kind" value={v.kind} error={e.kind} options={[['company', 'Entreprise ou association'], ['individual', 'Particulier']]} />
+        <Field label="Nom ou raison sociale" name="name" value={v.name} error={e.name} required />
+        <Field label="SIREN" name="siren" value={v.siren} error={e.siren} inputmode="numeric" hint="Obligatoire pour une entreprise française." />
+        <Field label="SIRET" name="siret" value={v.siret} error={e.siret} inputmode="numeric" />
+        <Field label="N° de TVA intracommunautaire" name="vatNumber" value={v.vatNumber} error={e.vatNumber} />
+        <Field label="E-mail de facturation" name="email" type="email" value={v.email} error={e.email} />
+        <Field label="Adresse" name="addressLine1" value={v.addressLine1} error={e.addressLine1} required />
+        <Field label="Complément d'adresse" name="addressLine2" value={v.addressLine2} error={e.addressLine2} />
+        <Field label="Code postal" name="postalCode" value={v.postalCode} error={e.postalCode} required />
+        <Field label="Ville" name="city" value={v.city} error={e.city} required />
+        <Field label="Pays (code)" name="countryCode" value={v.countryCode} error={e.countryCode} hint="FR, BE, DE…" />
+        <Field label="Délai de paiement (jours)" name="paymentTermsDays" value={v.paymentTermsDays} error={e.paymentTermsDays} inputmode="numeric" />
+      </div>
+      <button type="submit">Créer le client</button>
+    </form>);
+}
+salesRoutes.get('/clients/nouveau', (c) => c.html(<Layout c={c} title="Nouveau client"><PageHeader title="Nouveau client" /><Card><CustomerForm csrf={c.get('csrf')} /></Card></Layout>));
+salesRoutes.post('/clients/nouveau', async (c) => {
+  const actor = actorOf(c);
+  const f = await formValues(c);
+  try {
+    const days = f.paymentTermsDays?.trim() ? Number(f.paymentTermsDays) : 30;
+    if (!Number.isInteger(days)) throw new UserError('Délai de paiement : un nombre de jours.', 'paymentTermsDays');
+    const input: CustomerInput = {
+      kind: f.kind === 'individual' ? 'individual' : 'company', name: f.name ?? '', siren: f.siren, siret: f.siret, vatNumber: f.vatNumber, email: f.email,
+      addressLine1: f.addressLine1 ?? '', addressLine2: f.addressLine2, postalCode: f.postalCode ?? '', city: f.city ?? '', countryCode: f.countryCode || 'FR', paymentTermsDays: days,
+    };
+    await tenant(c, (trx) => createCustomer(trx, actor, input));
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return c.html(<Layout c={c} title="Nouveau client"><PageHeader title="Nouveau client" /><Card><CustomerForm csrf={c.get('csrf')} values={f} errors={fieldErrors(e) ?? { name: e.message }} message={e.message} /></Card></Layout>, 400);
+  }
+  setFlash(c, { kind: 'success', text: 'Client créé.' });
+  return c.redirect('/clients', 303);
+});

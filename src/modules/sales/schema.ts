@@ -1,3 +1,107 @@
+// Sales tables: customers, invoices and credit notes with their lines, gapless numbering
+// counters and payments. Amounts are bigint cents, business dates `date`, instants timestamptz.
+import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
-export interface SalesTables {}
-export const salesMigrations: SqlMigration[] = [];
+import { tenantPolicySql } from '../../core/db/tenant.ts';
+
+export interface SalesTables {
+  customer: {
+    cooperative_id: string; id: string; kind: 'company' | 'individual'; name: string; normalized_name: string;
+    siren: string | null; siret: string | null; vat_number: string | null; email: string | null; phone: string | null;
+    address_line1: string; address_line2: string | null; postal_code: string; city: string; country_code: string;
+    delivery_address: unknown | null; electronic_address: string | null; payment_terms_days: number;
+    notes: string | null; created_by: string | null; created_at: Generated<Date>; updated_at: Generated<Date>; archived_at: Date | null;
+  };
+  invoice: {
+    cooperative_id: string; id: string; type_code: '380' | '381' | '386'; status: string; number: string | null;
+    activity_id: string; customer_id: string; issue_date: string; due_date: string | null; delivery_date: string | null;
+    nature: 'services' | 'goods' | 'mixed'; discount_cents: number; discount_reason: string | null;
+    vat_exemption_reason: string | null; buyer_reference: string | null; notes: string | null;
+    preceding_invoice_id: string | null; total_excl_cents: number; vat_cents: number; total_incl_cents: number; paid_cents: number;
+    customer_snapshot: unknown | null; created_by: string | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+    submitted_at: Date | null; validated_at: Date | null; validated_by: string | null; sent_at: Date | null; cancelled_at: Date | null;
+    payments_paused: Generated<boolean>;
+  };
+  invoice_line: {
+    cooperative_id: string; id: string; invoice_id: string; position: number; description: string; quantity_milli: number;
+    unit_code: string; unit_price_cents: number; discount_bp: number; vat_category: string; vat_rate_bp: number;
+    nature: 'goods' | 'services'; net_cents: number;
+  };
+  invoice_number_sequence: {
+    cooperative_id: string; series_key: string; last_value: number; updated_at: Generated<Date>;
+  };
+  payment: {
+    cooperative_id: string; id: string; invoice_id: string; date: string; amount_cents: number; method: string;
+    reference: string | null; created_by: string | null; created_at: Generated<Date>;
+  };
+}
+
+export const salesMigrations: SqlMigration[] = [{
+  name: '2026_11_26_1100_sales',
+  sql: `
+create table customer (
+  cooperative_id uuid not null references cooperative(id), id uuid not null,
+  kind text not null check (kind in ('company','individual')), name text not null, normalized_name text not null,
+  siren char(9), siret char(14), vat_number text, email text, phone text,
+  address_line1 text not null, address_line2 text, postal_code text not null, city text not null, country_code char(2) not null default 'FR',
+  delivery_address jsonb, electronic_address text, payment_terms_days int not null default 30 check (payment_terms_days between 0 and 60),
+  notes text, created_by uuid, created_at timestamptz not null default now(), updated_at timestamptz not null default now(), archived_at timestamptz,
+  primary key (cooperative_id, id),
+  check (kind = 'individual' or siren is not null or country_code <> 'FR')
+);
+create index customer_name on customer (cooperative_id, normalized_name);
+create unique index customer_siren on customer (cooperative_id, siren) where siren is not null and archived_at is null;
+create table invoice (
+  cooperative_id uuid not null references cooperative(id), id uuid not null,
+  type_code text not null check (type_code in ('380','381','386')),
+  status text not null check (status in ('draft','submitted','validated','sent','partly_paid','paid','cancelled')),
+  number text check (number is null or (char_length(number) <= 35 and number ~ '^[A-Za-z0-9+_/-]+$')),
+  activity_id uuid not null, customer_id uuid not null, issue_date date not null, due_date date, delivery_date date,
+  nature text not null check (nature in ('services','goods','mixed')),
+  discount_cents bigint not null default 0 check (discount_cents >= 0), discount_reason text, vat_exemption_reason text,
+  buyer_reference text, notes text, preceding_invoice_id uuid,
+  total_excl_cents bigint not null default 0, vat_cents bigint not null default 0, total_incl_cents bigint not null default 0,
+  paid_cents bigint not null default 0, customer_snapshot jsonb,
+  created_by uuid, created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+  submitted_at timestamptz, validated_at timestamptz, validated_by uuid, sent_at timestamptz, cancelled_at timestamptz,
+  payments_paused boolean not null default false,
+  primary key (cooperative_id, id),
+  unique (cooperative_id, number),
+  check ((status in ('draft','submitted')) = (number is null)),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id),
+  foreign key (cooperative_id, customer_id) references customer(cooperative_id, id),
+  foreign key (cooperative_id, preceding_invoice_id) references invoice(cooperative_id, id)
+);
+create index invoice_status on invoice (cooperative_id, status, issue_date);
+create index invoice_activity on invoice (cooperative_id, activity_id, issue_date);
+create index invoice_customer on invoice (cooperative_id, customer_id);
+create table invoice_line (
+  cooperative_id uuid not null, id uuid not null, invoice_id uuid not null, position int not null,
+  description text not null, quantity_milli bigint not null, unit_code text not null default 'C62',
+  unit_price_cents bigint not null, discount_bp int not null default 0 check (discount_bp between 0 and 10000),
+  vat_category text not null check (vat_category in ('S','Z','E','AE','K','G','O')), vat_rate_bp int not null check (vat_rate_bp between 0 and 10000),
+  nature text not null check (nature in ('goods','services')), net_cents bigint not null,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, invoice_id) references invoice(cooperative_id, id) on delete cascade
+);
+create index invoice_line_invoice on invoice_line (cooperative_id, invoice_id, position);
+create table invoice_number_sequence (
+  cooperative_id uuid not null references cooperative(id), series_key text not null, last_value bigint not null check (last_value >= 0),
+  updated_at timestamptz not null default now(),
+  primary key (cooperative_id, series_key)
+);
+create table payment (
+  cooperative_id uuid not null, id uuid not null, invoice_id uuid not null, date date not null,
+  amount_cents bigint not null check (amount_cents <> 0), method text not null, reference text,
+  created_by uuid, created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, invoice_id) references invoice(cooperative_id, id)
+);
+create index payment_invoice on payment (cooperative_id, invoice_id);
+${tenantPolicySql('customer')}
+${tenantPolicySql('invoice')}
+${tenantPolicySql('invoice_line')}
+${tenantPolicySql('invoice_number_sequence')}
+${tenantPolicySql('payment')}
+`,
+}];

@@ -1,0 +1,147 @@
+// Reports computed from the ledger lines only: trial balance and the activity account
+// ("compte d'activité"), so both agree with the ledger (and the FEC) to the cent.
+import { sql } from 'kysely';
+import type { Tx } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/actor.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { centsToDecimal, type Cents } from '../../core/money.ts';
+import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
+import { fiscalYearBounds } from '../directory/index.ts';
+import { accountRoles } from './chart.ts';
+
+export async function fiscalBounds(trx: Tx, cooperativeId: string, year: number): Promise<{ start: IsoDate; end: IsoDate }> {
+  const c = await trx.selectFrom('cooperative').select('fiscal_year_start_month').where('id', '=', cooperativeId).executeTakeFirst();
+  if (!c) throw new NotFoundError('Coopérative');
+  return fiscalYearBounds({ fiscalYearStartMonth: c.fiscal_year_start_month }, year);
+}
+
+// --- trial balance ---------------------------------------------------------------------------
+export interface TrialBalanceRow { account: string; label: string; debitCents: Cents; creditCents: Cents; balanceCents: Cents }
+
+export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<TrialBalanceRow[]> {
+  const r = await sql<{ account: string; label: string; debit: number; credit: number }>`
+    select l.account, a.label, sum(l.debit_cents)::bigint as debit, sum(l.credit_cents)::bigint as credit
+    from entry_line l
+    join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+    join ledger_account a on a.cooperative_id = l.cooperative_id and a.number = l.account
+    where l.cooperative_id = ${actor.cooperativeId} and e.entry_date between ${from} and ${to}
+    group by l.account, a.label order by l.account`.execute(trx);
+  return r.rows.map((x) => ({ account: x.account, label: x.label, debitCents: Number(x.debit), creditCents: Number(x.credit), balanceCents: Number(x.debit) - Number(x.credit) }));
+}
+
+export function trialBalanceCsv(rows: TrialBalanceRow[]): string {
+  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = ['account,label,debit,credit,balance'];
+  for (const r of rows) lines.push([r.account, esc(r.label), centsToDecimal(r.debitCents), centsToDecimal(r.creditCents), centsToDecimal(r.balanceCents)].join(','));
+  return lines.join('\n') + '\n';
+}
+
+// --- activity figures ------------------------------------------------------------------------
+export interface LedgerFigures {
+  /** Sales accounts (70x except the contribution income), credit − debit: invoices net of credit notes. */
+  invoicedExclCents: Cents;
+  /** Customer account credited in the bank journal (payments net of refunds), incl. VAT. */
+  collectedInclCents: Cents;
+  /** Collected excl. VAT, as recorded on the payment entries. */
+  collectedExclCents: Cents;
+  /** Contribution charge account, debit − credit. */
+  contributionCents: Cents;
+  /** Class 6 except salaries (64x) and the contribution: supplier invoices, expenses, mileage… */
+  costsCents: Cents;
+  /** 64x: gross salaries and employer contributions. */
+  salariesCents: Cents;
+  /** Movement of the customer account (debit − credit). */
+  receivableMoveCents: Cents;
+}
+const ZERO: LedgerFigures = { invoicedExclCents: 0, collectedInclCents: 0, collectedExclCents: 0, contributionCents: 0, costsCents: 0, salariesCents: 0, receivableMoveCents: 0 };
+
+/** Figures of one analytic code per month ('YYYY-MM') between two dates. */
+export async function ledgerFiguresByMonth(trx: Tx, actor: Actor, analyticCode: string, from: IsoDate, to: IsoDate): Promise<Map<string, LedgerFigures>> {
+  const acc = await accountRoles(trx, actor.cooperativeId);
+  const coop = actor.cooperativeId;
+  const r = await sql<{ month: string; invoiced: number; collected: number; contribution: number; costs: number; salaries: number; receivable: number }>`
+    select to_char(e.entry_date, 'YYYY-MM') as month,
+      sum(case when l.account like '70%' and l.account <> ${acc.contributionIncome} then l.credit_cents - l.debit_cents else 0 end)::bigint as invoiced,
+      sum(case when l.account = ${acc.customer} and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end)::bigint as collected,
+      sum(case when l.account = ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end)::bigint as contribution,
+      sum(case when l.account like '6%' and l.account not like '64%' and l.account <> ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end)::bigint as costs,
+      sum(case when l.account like '64%' then l.debit_cents - l.credit_cents else 0 end)::bigint as salaries,
+      sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end)::bigint as receivable
+    from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+    where l.cooperative_id = ${coop} and l.analytic_code = ${analyticCode} and e.entry_date between ${from} and ${to}
+    group by 1`.execute(trx);
+  const c = await sql<{ month: string; collected_excl: number }>`
+    select to_char(e.entry_date, 'YYYY-MM') as month, sum(e.collected_excl_cents)::bigint as collected_excl
+    from journal_entry e
+    where e.cooperative_id = ${coop} and e.collected_excl_cents is not null and e.entry_date between ${from} and ${to}
+      and exists (select 1 from entry_line l where l.cooperative_id = e.cooperative_id and l.entry_id = e.id and l.analytic_code = ${analyticCode})
+    group by 1`.execute(trx);
+  const out = new Map<string, LedgerFigures>();
+  for (const x of r.rows) out.set(x.month, { ...ZERO, invoicedExclCents: Number(x.invoiced), collectedInclCents: Number(x.collected), contributionCents: Number(x.contribution), costsCents: Number(x.costs), salariesCents: Number(x.salaries), receivableMoveCents: Number(x.receivable) });
+  for (const x of c.rows) out.set(x.month, { ...(out.get(x.month) ?? ZERO), collectedExclCents: Number(x.collected_excl) });
+  return out;
+}
+
+export async function ledgerFigures(trx: Tx, actor: Actor, analyticCode: string, from: IsoDate, to: IsoDate): Promise<LedgerFigures> {
+  const t = { ...ZERO };
+  for (const f of (await ledgerFiguresByMonth(trx, actor, analyticCode, from, to)).values()) {
+    for (const k of Object.keys(t) as (keyof LedgerFigures)[]) t[k] += f[k];
+  }
+  return t;
+}
+
+// --- activity account --------------------------------------------------------------------------
+export interface ActivityMonth extends LedgerFigures {
+  month: string;
+  /** Customer balance at the end of the month (what customers still owe). */
+  outstandingCents: Cents;
+  /** Collected excl. VAT − contribution − costs − salaries, cumulated from the start of the fiscal year. */
+  availableCents: Cents;
+}
+export interface ActivityAccount {
+  activity: { id: string; name: string; analyticCode: string };
+  year: number; from: IsoDate; to: IsoDate; months: ActivityMonth[]; total: ActivityMonth;
+}
+
+export async function activityAccount(trx: Tx, actor: Actor, analyticCode: string, year: number, opts: { until?: IsoDate } = {}): Promise<ActivityAccount> {
+  const act = await trx.selectFrom('activity').select(['id', 'name', 'analytic_code']).where('cooperative_id', '=', actor.cooperativeId).where('analytic_code', '=', analyticCode).executeTakeFirst();
+  if (!act) throw new NotFoundError('Activité');
+  const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
+  const to = opts.until && opts.until < end ? opts.until : end;
+  const acc = await accountRoles(trx, actor.cooperativeId);
+  const opening = await sql<{ v: number }>`select coalesce(sum(l.debit_cents - l.credit_cents), 0)::bigint as v
+    from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+    where l.cooperative_id = ${actor.cooperativeId} and l.analytic_code = ${analyticCode} and l.account = ${acc.customer} and e.entry_date < ${start}`.execute(trx);
+  const byMonth = await ledgerFiguresByMonth(trx, actor, analyticCode, start, to);
+  const months: ActivityMonth[] = [];
+  let outstanding = Number(opening.rows[0]?.v ?? 0); let available = 0;
+  const total: ActivityMonth = { ...ZERO, month: `${year}`, outstandingCents: 0, availableCents: 0 };
+  for (let m = start; m <= to; m = addMonths(m, 1)) {
+    const key = m.slice(0, 7);
+    const f = byMonth.get(key) ?? ZERO;
+    outstanding += f.receivableMoveCents;
+    available += f.collectedExclCents - f.contributionCents - f.costsCents - f.salariesCents;
+    months.push({ ...f, month: key, outstandingCents: outstanding, availableCents: available });
+    for (const k of Object.keys(ZERO) as (keyof LedgerFigures)[]) total[k] += f[k];
+    if (endOfMonth(m) >= to) break;
+  }
+  total.outstandingCents = outstanding; total.availableCents = available;
+  return { activity: { id: act.id, name: act.name, analyticCode: act.analytic_code }, year, from: start, to, months, total };
+}
+
+export const ACTIVITY_COLUMNS: [keyof ActivityMonth, string][] = [
+  ['invoicedExclCents', 'invoiced_excl_vat'], ['collectedInclCents', 'collected_incl_vat'], ['collectedExclCents', 'collected_excl_vat'],
+  ['outstandingCents', 'outstanding'], ['contributionCents', 'contribution'], ['costsCents', 'costs'], ['salariesCents', 'salaries'],
+  ['availableCents', 'available'],
+];
+
+export function activityAccountCsv(a: ActivityAccount): string {
+  const lines = [['month', ...ACTIVITY_COLUMNS.map(([, n]) => n)].join(',')];
+  for (const m of [...a.months, a.total]) lines.push([m.month === String(a.year) ? 'total' : m.month, ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(m[k] as number))].join(','));
+  return lines.join('\n') + '\n';
+}
+
+export function activityAccountJson(a: ActivityAccount): unknown {
+  const row = (m: ActivityMonth) => Object.fromEntries([['month', m.month], ...ACTIVITY_COLUMNS.map(([k, n]) => [n, centsToDecimal(m[k] as number)])]);
+  return { activity: a.activity.analyticCode, name: a.activity.name, year: a.year, from: a.from, to: a.to, months: a.months.map(row), total: { ...row(a.total), month: 'total' } };
+}
