@@ -2,6 +2,6 @@
 import type { DemoContext } from './demo.ts';
 import { journeysDemoSeeder } from '../modules/journeys/demo.ts';
 import { salesDemoSeeder } from '../modules/sales/demo.ts';
-import { ledgerDemoSeeder } from '../modules/ledger/demo.ts';
+import { ledgerDemoSeeder, ledgerAfterSalesDemoSeeder } from '../modules/ledger/demo.ts';
 export interface DemoSeeder { name: string; seed(ctx: DemoContext): Promise<void> }
-export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder];
+export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder, ledgerAfterSalesDemoSeeder];

@@ -242,3 +242,24 @@ test('documents: uploaded encrypted, bad files refused, staff-only documents hid
   const other = await signed(b, 'director');
   assert.equal((await other.get(`/documents-parcours/${idDoc.id}`)).res.status, 404);
 });
+
+test('pages render for each role; staff pages refused to entrepreneurs; settings change stage labels', async () => {
+  const sup = await signed(a, 'support');
+  for (const p of ['/accompagnement', '/accompagnement?tous=1', '/accompagnement/nouveau', '/rendez-vous', '/ateliers', '/reunions', '/calendrier', '/reunions-information', `/reunions-information/${a.coop.slug}`]) {
+    const r = await sup.get(p); assert.equal(r.res.status, 200, p);
+  }
+  const created = await sup.post('/accompagnement/nouveau', { displayName: '', startedOn: 'hier', email: 'x' });
+  assert.equal(created.res.status, 400); assert.match(created.html, /Indiquez le nom de la personne/); assert.match(created.html, /Adresse e-mail invalide/);
+  const ent = await signed(a, 'entrepreneur');
+  for (const p of ['/rendez-vous', '/ateliers', '/calendrier']) assert.equal((await ent.get(p)).res.status, 200, p);
+  for (const p of ['/accompagnement', '/reunions', '/accompagnement/parametres']) assert.equal((await ent.get(p)).res.status, 403, p);
+  const dir = await signed(a, 'director');
+  const form: Record<string, string> = {};
+  for (const s of ['contact', 'info_meeting', 'diagnostic', 'cape', 'cesa', 'associate', 'exit']) { form[`label_${s}`] = s === 'cape' ? 'Contrat CAPE' : s; form[`docs_${s}`] = s === 'cape' ? 'Contrat CAPE signé\nRC Pro' : ''; }
+  assert.equal((await dir.post('/accompagnement/parametres', { ...form, label_exit: '' })).res.status, 400);
+  assert.equal((await dir.post('/accompagnement/parametres', form)).res.status, 302);
+  const cfg = await odb.db.selectFrom('journey_stage_config').selectAll().where('cooperative_id', '=', a.coop.id).where('stage', '=', 'cape').executeTakeFirstOrThrow();
+  assert.equal(cfg.label, 'Contrat CAPE'); assert.deepEqual(cfg.required_documents, ['Contrat CAPE signé', 'RC Pro']);
+  assert.match((await dir.get('/accompagnement/parametres')).html, /RC Pro/);
+  assert.equal(await odb.db.selectFrom('journey_stage_config').select('stage').where('cooperative_id', '=', b.coop.id).executeTakeFirst(), undefined);
+});

@@ -7,7 +7,7 @@ import { centsToDecimal } from '../../core/money.ts';
 import { getCooperativeBySlug } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
 import { listInvoices, findInvoiceByNumber, loadInvoiceDocument } from './invoice.service.ts';
-import { loadFacturx } from './facturx-loader.ts';
+import * as facturx from './facturx/index.ts';
 
 async function coopOrFail(odb: { db: any }, slug: string) {
   const c = await getCooperativeBySlug(odb.db, slug);
@@ -57,8 +57,7 @@ export const salesCommands: Command[] = [
     async run({ values, odb }) {
       const file = requireOpt(values, 'out');
       const doc = await documentOf(odb!, requireOpt(values, 'cooperative'), requireOpt(values, 'number'));
-      const fx = await loadFacturx();
-      writeFileSync(file, await fx.renderInvoicePdf(doc));
+      writeFileSync(file, await facturx.renderInvoicePdf(doc));
       out(`${file} écrit (facture ${doc.number}).`);
     },
   },
@@ -70,8 +69,7 @@ export const salesCommands: Command[] = [
       if (format !== 'cii' && format !== 'ubl') throw new UsageError('--format doit valoir cii ou ubl');
       const file = requireOpt(values, 'out');
       const doc = await documentOf(odb!, requireOpt(values, 'cooperative'), requireOpt(values, 'number'));
-      const fx = await loadFacturx();
-      writeFileSync(file, format === 'cii' ? fx.buildCii(doc) : fx.buildUbl(doc), 'utf8');
+      writeFileSync(file, format === 'cii' ? facturx.buildCii(doc) : facturx.buildUbl(doc), 'utf8');
       out(`${file} écrit (facture ${doc.number}, ${format.toUpperCase()}).`);
     },
   },

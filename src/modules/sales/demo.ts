@@ -28,7 +28,7 @@ export const salesDemoSeeder: DemoSeeder = {
           const individual = i >= 6;
           const siren = makeSiren(`4${ci}${String(1000000 + i * 7919).slice(-6)}`);
           const c = await createCustomer(trx, support, individual
-            ? { kind: 'individual', name: PEOPLE[(i + ci) % PEOPLE.length], addressLine1: `${i + 2} rue des Écoles`, postalCode: dc.coop.postalCode, city: dc.coop.city, countryCode: 'FR' }
+            ? { kind: 'individual', name: PEOPLE[(i + ci) % PEOPLE.length], email: `${PEOPLE[(i + ci) % PEOPLE.length].normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/ /g, '.')}@exemple.fr`, addressLine1: `${i + 2} rue des Écoles`, postalCode: dc.coop.postalCode, city: dc.coop.city, countryCode: 'FR' }
             : { kind: 'company', name: COMPANIES[(i + ci * 3) % COMPANIES.length], siren, vatNumber: frenchVatFromSiren(siren), addressLine1: `${10 + i} avenue de la Gare`, postalCode: dc.coop.postalCode, city: dc.coop.city, countryCode: 'FR', paymentTermsDays: rng.pick([30, 30, 45, 60]) });
           ids.push(c.id);
         }

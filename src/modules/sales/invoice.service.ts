@@ -166,6 +166,8 @@ export async function invoiceProblems(trx: Tx, actor: Actor, id: string): Promis
   if (!customer.address.line1 || !customer.address.city) p.customerId = "L'adresse de facturation du client est incomplète.";
   const business = customer.kind === 'company';
   if (business && customer.address.countryCode === 'FR' && !customer.siren) p.customerId = "Le SIREN du client professionnel est obligatoire : complétez la fiche client.";
+  // The structured invoice needs an address for the buyer (BT-49): SIREN, VAT number or e-mail.
+  if (!business && !customer.email && !customer.electronicAddress) p.customerId = "Indiquez l'adresse e-mail du client particulier : la facture électronique en a besoin.";
   if (!inv.dueDate && inv.typeCode !== '381') p.dueDate = "Indiquez la date d'échéance.";
   try { checkDates(inv); } catch (e) { if (e instanceof UserError) Object.assign(p, e.fields); else throw e; }
   const cats = new Set(lines.map((l) => l.vatCategory));
@@ -441,10 +443,12 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
   const vatOnDebits = !!settings.vatOnDebits;
   if (vatOnDebits) vatMentions.push(LEGAL_TEXTS.vatOnDebits);
   const docLines: DocumentLine[] = lines.map((l) => ({ id: l.id, description: l.description, quantityMilli: l.quantityMilli, unitCode: l.unitCode, unitLabel: UNIT_LABELS[l.unitCode] ?? 'unité', unitPriceCents: l.unitPriceCents, discountBp: l.discountBp, netCents: l.netCents, vatCategory: l.vatCategory, vatRateBp: l.vatRateBp, nature: l.nature }));
-  const prepaid = inv.typeCode === '381' ? 0 : inv.paidCents;
+  // BT-113 is what was paid before issue (deposits deducted), not later payments: the sealed
+  // document must stay the same whatever is paid afterwards.
+  const prepaid = 0;
   const number = inv.number ?? 'BROUILLON';
   return {
-    typeCode: inv.typeCode, number, issueDate: inv.issueDate, dueDate: inv.dueDate, deliveryDate: inv.deliveryDate, currency: 'EUR', nature: inv.nature,
+    typeCode: inv.typeCode, number, issueDate: inv.issueDate, dueDate: inv.dueDate, deliveryDate: inv.deliveryDate ?? inv.issueDate, currency: 'EUR', nature: inv.nature,
     businessProcess: inv.nature === 'goods' ? 'B1' : inv.nature === 'mixed' ? 'M1' : 'S1',
     seller: {
       name: coop.name, legalForm: coop.legalForm, capitalCents: coop.capitalCents, siren: coop.siren, siret: null, vatNumber: coop.vatNumber,
@@ -463,7 +467,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     totals: { linesNetCents: totals.linesNetCents, allowancesCents: totals.allowancesCents, taxBasisCents: totals.taxBasisCents, vatCents: totals.vatCents, grandTotalCents: totals.totalInclCents, prepaidCents: prepaid, dueCents: totals.totalInclCents - prepaid },
     paymentTermsText: inv.dueDate ? LEGAL_TEXTS.paymentTerms(daysBetween(inv.issueDate, inv.dueDate), formatDateLong(inv.dueDate)) : 'Avoir : aucun paiement à effectuer.',
     latePenaltyText: LEGAL_TEXTS.latePenalty,
-    recoveryIndemnityText: customer.kind === 'company' ? LEGAL_TEXTS.recoveryIndemnity : null,
+    recoveryIndemnityText: customer.kind === 'company' ? LEGAL_TEXTS.recoveryIndemnity : LEGAL_TEXTS.recoveryIndemnityConsumer,
     earlyPaymentText: LEGAL_TEXTS.earlyPayment,
     vatMentions, vatOnDebits,
     precedingInvoice: preceding?.number ? { number: preceding.number, issueDate: preceding.issueDate } : null,

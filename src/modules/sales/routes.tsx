@@ -18,7 +18,7 @@ import {
   createDraft, submitInvoice, validateInvoice, recordPayment, createCreditNote, getInvoice, getLines, listInvoices, loadInvoiceDocument,
   canValidate, STATUS_LABELS, type InvoiceDraftInput, type InvoiceLineInput,
 } from './invoice.service.ts';
-import { loadFacturx } from './facturx-loader.ts';
+import * as facturx from './facturx/index.ts';
 import { LEGAL_TEXTS } from './legal.ts';
 import { isUuid } from '../../core/ids.ts';
 
@@ -282,7 +282,7 @@ salesRoutes.get('/factures/:id/pdf', async (c) => {
     if (!inv?.number) throw new NotFoundError('Facture validée');
     return loadInvoiceDocument(trx, actor, inv.id);
   });
-  const pdf = await (await loadFacturx()).renderInvoicePdf(doc);
+  const pdf = await facturx.renderInvoicePdf(doc);
   return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"` });
 });
 

@@ -159,62 +159,72 @@ function evalEuros(e: Engine<Rule>, rule: Rule): number {
   throw new Error(`La règle « ${rule} » n'a pas de valeur numérique.`);
 }
 
+interface ForwardValues { cost: Cents; net: Cents; netE: number; reliefs: Cents; csgCrds: Cents }
+
 /** Forward evaluations of integer-cent grosses for one situation, memoized for one simulation. */
 class Forward {
-  private memo = new Map<number, { cost: Cents; net: Cents; netE: number }>();
-  private current: number | null = null;
+  readonly memo = new Map<number, ForwardValues>();
   evaluations = 0;
   constructor(private readonly e: Engine<Rule>, private readonly base: Situation<Rule>) {}
-  private set(gross: Cents) {
-    if (this.current === gross) return;
-    this.e.setSituation({ ...this.base, [RULES.gross]: centsToPublicodes(gross) });
-    this.current = gross; this.evaluations++;
-    if (this.evaluations > MAX_SOLVER_EVALUATIONS) {
-      console.error(`[salaire] pas de convergence après ${MAX_SOLVER_EVALUATIONS} évaluations`, JSON.stringify(this.base));
-      throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un autre montant.");
-    }
-  }
-  at(gross: Cents) {
+  at(gross: Cents): ForwardValues {
     let v = this.memo.get(gross);
     if (!v) {
-      this.set(gross);
+      if (++this.evaluations > MAX_SOLVER_EVALUATIONS) {
+        console.error(`[salaire] pas de convergence après ${MAX_SOLVER_EVALUATIONS} évaluations`, JSON.stringify(this.base));
+        throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un autre montant.");
+      }
+      this.e.setSituation({ ...this.base, [RULES.gross]: centsToPublicodes(gross) });
       const netE = evalEuros(this.e, RULES.netBeforeTax);
-      v = { cost: eurosToCents(evalEuros(this.e, RULES.employerCost)), net: eurosToCents(netE), netE };
+      v = {
+        cost: eurosToCents(evalEuros(this.e, RULES.employerCost)), net: eurosToCents(netE), netE,
+        reliefs: eurosToCents(evalEuros(this.e, RULES.employerReliefs)), csgCrds: eurosToCents(evalEuros(this.e, RULES.csgCrds)),
+      };
       this.memo.set(gross, v);
     }
     return v;
   }
-  /** Everything for the final gross. */
-  details(gross: Cents) {
-    const v = this.at(gross); this.set(gross);
-    return { ...v, reliefs: eurosToCents(evalEuros(this.e, RULES.employerReliefs)), csgCrds: eurosToCents(evalEuros(this.e, RULES.csgCrds)) };
-  }
 }
 
-/** Secant steps on whole cents of gross towards f(gross) = 0; returns the last iterate. */
-function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): Cents {
+/** Secant steps on whole cents of gross towards f(gross) = 0 (f in cents), until within a cent. */
+function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): void {
   let f0 = f(g0), f1 = f(g1);
-  for (let i = 0; i < 12 && f1 !== 0 && f1 !== f0; i++) {
+  for (let i = 0; i < 8 && Math.abs(f1) >= 1 && f1 !== f0; i++) {
     const g2 = Math.min(2 * MAX_MONTHLY_CENTS, Math.max(1, Math.round(g1 - f1 * (g1 - g0) / (f1 - f0))));
     if (g2 === g1) break;
     g0 = g1; f0 = f1; g1 = g2; f1 = f(g1);
-    if (Math.abs(f1) < 1) break; // within a cent: the integer finish takes over
   }
-  return g1;
+}
+
+/**
+ * The smallest gross (≥ 1 cent) for which `pred` holds, `pred` being monotone in the gross (false then
+ * true). Starts from the points already evaluated, widens the bracket if needed, then bisects: a
+ * handful of evaluations even across the small jumps of the rules (RGDU steps).
+ */
+function firstGrossWhere(fw: Forward, pred: (v: ForwardValues) => boolean): Cents {
+  let lo = 0; let hi = Infinity; // lo: pred false (0 = "below any gross"), hi: pred true
+  for (const [g, v] of fw.memo) { if (pred(v)) hi = Math.min(hi, g); else lo = Math.max(lo, g); }
+  if (hi === Infinity) {
+    for (let step = 1; ; step *= 2) { const g = lo + step; if (pred(fw.at(g))) { hi = g; break; } lo = g; }
+  }
+  if (lo === 0 && hi > 1) {
+    for (let step = 1; ; step *= 2) { const g = Math.max(1, hi - step); if (!pred(fw.at(g))) { lo = g; break; } hi = g; if (g === 1) break; }
+  }
+  while (hi - lo > 1) { const m = Math.floor((lo + hi) / 2); if (pred(fw.at(m))) hi = m; else lo = m; }
+  return hi;
 }
 
 function grossForCost(fw: Forward, cost: Cents): Cents {
-  let g = secant((x) => fw.at(x).cost - cost, Math.round(cost * 0.78), Math.round(cost * 0.78) + 1000);
-  while (g > 1 && fw.at(g).cost > cost) g--;
-  if (fw.at(g).cost > cost) throw new SalaryInputError("Ce montant est trop faible pour payer un salaire : essayez un montant plus élevé.");
-  while (fw.at(g + 1).cost <= cost) g++;
+  const g0 = Math.round(cost / 1.25);
+  secant((x) => fw.at(x).cost - cost, g0, g0 + 1000);
+  const g = firstGrossWhere(fw, (v) => v.cost > cost) - 1;
+  if (g < 1) throw new SalaryInputError('Ce montant est trop faible pour payer un salaire : essayez un montant plus élevé.');
   return g;
 }
 
 function grossForNet(fw: Forward, net: Cents): Cents {
-  let g = secant((x) => fw.at(x).netE * 100 - net, Math.round(net * 1.28), Math.round(net * 1.28) + 1000);
-  while (g > 1 && fw.at(g).net >= net) g--;
-  while (fw.at(g).net < net) g++;
+  const g0 = Math.round(net * 1.28);
+  secant((x) => fw.at(x).netE * 100 - net, g0, g0 + 1000);
+  const g = firstGrossWhere(fw, (v) => v.net >= net);
   if (fw.at(g).net !== net) throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un montant plus élevé.");
   return g;
 }
@@ -229,7 +239,7 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
   return cached(key, () => {
     const fw = new Forward(getEngine(), cooperativeEmployeeSituation(hours, contract));
     const grossCents = from === 'gross' ? cents : from === 'employerCost' ? grossForCost(fw, cents) : grossForNet(fw, cents);
-    const d = fw.details(grossCents);
+    const d = fw.at(grossCents);
     const employerCostCents = d.cost;
     const netBeforeTaxCents = d.net;
     const employerContributionsCents = employerCostCents - grossCents;
