@@ -8,6 +8,7 @@ import { createApp } from './web/app.tsx';
 import { startJobs } from './core/jobs.ts';
 import { deliverOutbox, smtpTransport, setTransport } from './core/mail.ts';
 import { jobSchedules } from './modules/jobs.ts';
+import { warmUp as warmUpSalaryEngine } from './modules/ledger/salary/index.ts';
 
 export async function openAndMigrate(config: Config, log: (m: string) => void = () => {}): Promise<OpenDb> {
   const odb = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.RADIEUSE_DATA });
@@ -29,6 +30,8 @@ export async function startServer(config: Config, port: number, log: (m: string)
     ], log);
   }
   const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' });
+  // Build the salary rules engine after the server listens, off the first request's path.
+  setTimeout(() => { void Promise.resolve().then(() => warmUpSalaryEngine()).catch((e) => log(`salaire : ${(e as Error).message}`)); }, 100);
   log(`Radieuse prête sur http://localhost:${port} (base ${odb.kind}, démarrage en ${Date.now() - t0} ms, mémoire ${Math.round(process.memoryUsage().rss / 1048576)} Mo)`);
   const stop = async () => {
     server.close();

@@ -8,6 +8,7 @@ import { salesRoutes } from './sales/routes.tsx';
 import { salesNav } from './sales/nav.ts';
 import { ledgerRoutes } from './ledger/routes.tsx';
 import { ledgerNav } from './ledger/nav.ts';
+import { salaryRoutes } from './ledger/salary/index.ts';
 import { journeysRoutes } from './journeys/routes.tsx';
 import { journeysNav } from './journeys/nav.ts';
 import './wiring.ts';
@@ -21,6 +22,7 @@ export function webModules(): WebModule[] {
     { name: 'directory', routes: directoryRoutes },
     { name: 'sales', routes: salesRoutes, nav: salesNav },
     { name: 'ledger', routes: ledgerRoutes, nav: ledgerNav },
+    { name: 'salary', routes: salaryRoutes, nav: [{ href: '/salaire/simulation', label: 'Mon salaire', roles: ['entrepreneur', 'cape', 'support'], order: 40 }] },
     { name: 'journeys', routes: journeysRoutes, nav: journeysNav },
   ];
 }

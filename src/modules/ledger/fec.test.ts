@@ -153,7 +153,7 @@ test('the activity account matches hand-computed figures and the ledger to the c
   assert.equal(Number(struct.rows[0].c), 12500);
 });
 
-test('FEC export streams 20 000 lines at a measured rate', async () => {
+test('FEC export writes 20 000 lines with continuous entry numbers', async () => {
   await withTenant(odb.db, B.coop.id, async (trx) => {
     await ensureChart(trx, B.coop.id);
     await sql`insert into journal_entry (cooperative_id, id, journal_code, fiscal_year, entry_number, entry_date, label, piece_ref, piece_date, source_type, source_id)
@@ -164,14 +164,11 @@ test('FEC export streams 20 000 lines at a measured rate', async () => {
         case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
       from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${B.coop.id} and e.source_type = 'bench'`.execute(trx);
   });
-  const t0 = performance.now();
+  // The rate is measured by `npm run bench`, not asserted here (no timed tests).
   const r = await withTenant(odb.db, B.coop.id, (trx) => writeFec(trx, B.actor('accountant'), 2026, dir));
-  const secs = (performance.now() - t0) / 1000;
   assert.equal(r.lines, 20000);
   const text = readFileSync(r.path, 'utf8').split('\r\n').filter(Boolean);
   assert.equal(text.length, 20001);
   const nums = new Set(text.slice(1).map((l) => l.split('\t')[2]));
   assert.equal(nums.size, 10000); assert.ok(nums.has('1') && nums.has('10000'));
-  console.log(`# FEC : ${r.lines} lignes en ${secs.toFixed(2)} s, soit ${Math.round(r.lines / secs)} lignes/s (${process.env.DATABASE_URL ? 'postgres' : 'pglite'})`);
-  assert.ok(r.lines / secs > 1000, 'at least 1 000 lines per second');
 });

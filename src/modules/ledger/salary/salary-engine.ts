@@ -11,11 +11,13 @@
 //   (cost − gross, gross − net) so the breakdown always adds up to the cent.
 // - The contract's gross in whole cents is what payroll uses, so every simulation is a FORWARD
 //   evaluation of an integer-cent gross. From a cost or a net we search that gross ourselves
-//   (secant steps on forward evaluations, then a cent-by-cent finish) instead of the rules' own
+//   (secant steps on forward evaluations, then galloping + bisection on whole cents) instead of the rules' own
 //   `inversion numérique`: the latter stops after 10 iterations and silently accepts any value
 //   within 1 € (we measured cost errors of up to 18 cents). Rules of the search:
 //     · from an employer cost C: the LARGEST gross whose rounded cost is ≤ C (never spend more
-//       than the envelope; the cost shown may be up to ~1.5 cent under C);
+//       than the envelope). The cost shown is usually C or 1 cent under it, but the rules have
+//       small jumps (the RGDU relief moves in steps: +21 cents of cost between the grosses
+//       2 110,19 € and 2 110,20 €), so in such a gap it can be up to ~35 cents under C;
 //     · from a net N: the SMALLEST gross whose rounded net is N, i.e. the cheapest way to pay it
 //       (every cent of net is reachable: one cent of gross moves the net by less than a cent).
 //   Together: net → cost → net is exact, and cost → net → cost never exceeds the envelope.
@@ -185,29 +187,36 @@ class Forward {
   }
 }
 
-/** Secant steps on whole cents of gross towards f(gross) = 0 (f in cents), until within a cent. */
-function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): void {
+/** Secant steps on whole cents of gross towards f(gross) = 0 (f in cents), until within a cent; returns the last iterate. */
+function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): Cents {
   let f0 = f(g0), f1 = f(g1);
   for (let i = 0; i < 8 && Math.abs(f1) >= 1 && f1 !== f0; i++) {
     const g2 = Math.min(2 * MAX_MONTHLY_CENTS, Math.max(1, Math.round(g1 - f1 * (g1 - g0) / (f1 - f0))));
     if (g2 === g1) break;
     g0 = g1; f0 = f1; g1 = g2; f1 = f(g1);
   }
+  return g1;
 }
 
 /**
  * The smallest gross (≥ 1 cent) for which `pred` holds, `pred` being monotone in the gross (false then
- * true). Starts from the points already evaluated, widens the bracket if needed, then bisects: a
- * handful of evaluations even across the small jumps of the rules (RGDU steps).
+ * true). Gallops from `hint` (the secant's last point) by 1, 2, 4… cents, using the points already
+ * evaluated as bounds, then bisects: a few evaluations even across the small jumps of the rules.
  */
-function firstGrossWhere(fw: Forward, pred: (v: ForwardValues) => boolean): Cents {
-  let lo = 0; let hi = Infinity; // lo: pred false (0 = "below any gross"), hi: pred true
+function firstGrossWhere(fw: Forward, pred: (v: ForwardValues) => boolean, hint: Cents): Cents {
+  let lo = 0; let hi = Infinity; // pred(lo) false (0 = "below any gross"), pred(hi) true
   for (const [g, v] of fw.memo) { if (pred(v)) hi = Math.min(hi, g); else lo = Math.max(lo, g); }
-  if (hi === Infinity) {
-    for (let step = 1; ; step *= 2) { const g = lo + step; if (pred(fw.at(g))) { hi = g; break; } lo = g; }
-  }
-  if (lo === 0 && hi > 1) {
-    for (let step = 1; ; step *= 2) { const g = Math.max(1, hi - step); if (!pred(fw.at(g))) { lo = g; break; } hi = g; if (g === 1) break; }
+  if (pred(fw.at(hint))) {
+    for (let step = 1; hi - lo > 1; step *= 2) {
+      const g = Math.max(lo + 1, hi - step);
+      if (g < 1) break;
+      if (pred(fw.at(g))) hi = g; else { lo = g; break; }
+    }
+  } else {
+    for (let step = 1; hi - lo > 1; step *= 2) {
+      const g = Math.min(hi - 1, lo + step);
+      if (!pred(fw.at(g))) lo = g; else { hi = g; break; }
+    }
   }
   while (hi - lo > 1) { const m = Math.floor((lo + hi) / 2); if (pred(fw.at(m))) hi = m; else lo = m; }
   return hi;
@@ -215,16 +224,16 @@ function firstGrossWhere(fw: Forward, pred: (v: ForwardValues) => boolean): Cent
 
 function grossForCost(fw: Forward, cost: Cents): Cents {
   const g0 = Math.round(cost / 1.25);
-  secant((x) => fw.at(x).cost - cost, g0, g0 + 1000);
-  const g = firstGrossWhere(fw, (v) => v.cost > cost) - 1;
+  const hint = secant((x) => fw.at(x).cost - cost, g0, g0 + 1000);
+  const g = firstGrossWhere(fw, (v) => v.cost > cost, hint) - 1;
   if (g < 1) throw new SalaryInputError('Ce montant est trop faible pour payer un salaire : essayez un montant plus élevé.');
   return g;
 }
 
 function grossForNet(fw: Forward, net: Cents): Cents {
   const g0 = Math.round(net * 1.28);
-  secant((x) => fw.at(x).netE * 100 - net, g0, g0 + 1000);
-  const g = firstGrossWhere(fw, (v) => v.net >= net);
+  const hint = secant((x) => fw.at(x).netE * 100 - net, g0, g0 + 1000);
+  const g = firstGrossWhere(fw, (v) => v.net >= net, hint);
   if (fw.at(g).net !== net) throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un montant plus élevé.");
   return g;
 }
