@@ -3,4 +3,5 @@ import type { Command } from '../cli/framework.ts';
 import { salesCommands } from './sales/commands.ts';
 import { ledgerCommands } from './ledger/commands.ts';
 import { journeysCommands } from './journeys/commands.ts';
-export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands];
+import { benchCommand } from '../cli/bench.ts';
+export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands, benchCommand];
