@@ -3,5 +3,8 @@ import type { DemoContext } from './demo.ts';
 import { journeysDemoSeeder } from '../modules/journeys/demo.ts';
 import { salesDemoSeeder } from '../modules/sales/demo.ts';
 import { ledgerDemoSeeder, ledgerAfterSalesDemoSeeder } from '../modules/ledger/demo.ts';
+import { purchasesDemoSeeder } from '../modules/purchases/demo.ts';
+import { bankDemoSeeder } from '../modules/bank/demo.ts';
+import { inboxDemoSeeder } from '../modules/inbox/demo.ts';
 export interface DemoSeeder { name: string; seed(ctx: DemoContext): Promise<void> }
-export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder, ledgerAfterSalesDemoSeeder];
+export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder, purchasesDemoSeeder, bankDemoSeeder, ledgerAfterSalesDemoSeeder, inboxDemoSeeder];

@@ -4,4 +4,7 @@ import { salesCommands } from './sales/commands.ts';
 import { ledgerCommands } from './ledger/commands.ts';
 import { journeysCommands } from './journeys/commands.ts';
 import { benchCommand } from '../cli/bench.ts';
-export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands, benchCommand];
+import { inboxCommands } from './inbox/commands.ts';
+import { purchasesCommands } from './purchases/commands.ts';
+import { bankCommands } from './bank/commands.ts';
+export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands, ...inboxCommands, ...purchasesCommands, ...bankCommands, benchCommand];

@@ -11,6 +11,12 @@ import { ledgerNav } from './ledger/nav.ts';
 import { salaryRoutes } from './ledger/salary/index.ts';
 import { journeysRoutes } from './journeys/routes.tsx';
 import { journeysNav } from './journeys/nav.ts';
+import { inboxRoutes } from './inbox/routes.tsx';
+import { inboxNav } from './inbox/nav.ts';
+import { purchasesRoutes } from './purchases/routes.tsx';
+import { purchasesNav } from './purchases/nav.ts';
+import { bankRoutes } from './bank/routes.tsx';
+import { bankNav } from './bank/nav.ts';
 import './wiring.ts';
 
 export interface WebModule { name: string; routes: Hono<AppEnv>; nav?: NavItem[] }
@@ -24,6 +30,9 @@ export function webModules(): WebModule[] {
     { name: 'ledger', routes: ledgerRoutes, nav: ledgerNav },
     { name: 'salary', routes: salaryRoutes, nav: [{ href: '/salaire/simulation', label: 'Mon salaire', roles: ['entrepreneur', 'cape', 'support'], order: 40 }] },
     { name: 'journeys', routes: journeysRoutes, nav: journeysNav },
+    { name: 'inbox', routes: inboxRoutes, nav: inboxNav },
+    { name: 'purchases', routes: purchasesRoutes, nav: purchasesNav },
+    { name: 'bank', routes: bankRoutes, nav: bankNav },
   ];
 }
 

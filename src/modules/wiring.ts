@@ -3,3 +3,6 @@
 // CLI and the test databases import this file so the wiring is the same everywhere.
 import './ledger/index.ts';
 import './journeys/index.ts';
+import './inbox/index.ts';
+import './purchases/index.ts';
+import './bank/index.ts';

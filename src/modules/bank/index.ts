@@ -1,0 +1,1 @@
+export { bankMigrations, type BankTables } from './schema.ts';

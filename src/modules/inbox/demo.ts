@@ -1,0 +1,2 @@
+import type { DemoSeeder } from '../../demo/seeders.ts';
+export const inboxDemoSeeder: DemoSeeder = { name: 'inbox', seed: async () => {} };

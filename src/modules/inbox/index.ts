@@ -1,0 +1,1 @@
+export { inboxMigrations, type InboxTables } from './schema.ts';

@@ -1,0 +1,2 @@
+import type { NavItem } from '../../web/nav.ts';
+export const inboxNav: NavItem[] = [];

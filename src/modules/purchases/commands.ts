@@ -1,0 +1,2 @@
+import type { Command } from '../../cli/framework.ts';
+export const purchasesCommands: Command[] = [];

@@ -1,0 +1,1 @@
+export { purchasesMigrations, type PurchasesTables } from './schema.ts';
