@@ -52,7 +52,7 @@ if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x))
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 console.log(`# ${files.length} fichiers de tests sur ${backend}`);
 const concurrency = Math.max(1, Math.min(3, availableParallelism()));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files], {
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files], {
   stdio: 'inherit', env: { ...process.env, RADIEUSE_MISSING_TOOLS: missing.join(','), TZ: process.env.TZ ?? 'Europe/Paris' },
 });
 process.exit(r.status ?? 1);

@@ -44,7 +44,6 @@ export async function restore(odb: OpenDb, file: string, opts: { force: boolean 
     if (r.rows[0].n > 0) nonEmpty.push(t);
   }
   if (nonEmpty.length && !opts.force) throw new Error(`la base n'est pas vide (${nonEmpty.slice(0, 3).join(', ')}…) : utilisez --force pour la remplacer`);
-  const rl = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
   let rows = 0;
   await odb.db.transaction().execute(async (trx) => {
     // Replica mode skips triggers (append-only audit) and foreign-key checks while reloading.
@@ -56,6 +55,8 @@ export async function restore(odb: OpenDb, file: string, opts: { force: boolean 
       await sql`insert into ${sql.table(table)} select * from json_populate_recordset(null::${sql.table(table)}, ${JSON.stringify(batch)}::json)`.execute(trx);
       rows += batch.length; batch = [];
     };
+    // Opened right before reading: readline drops lines emitted before iteration starts.
+    const rl = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
     for await (const line of rl) {
       if (!line.trim()) continue;
       const o = JSON.parse(line);
