@@ -15,7 +15,7 @@ test('a demo entrepreneur signs in, sees the dashboard, switches cooperative and
   await page.goto(`${srv.url}/`);
   await page.getByLabel('Adresse e-mail').fill('entrepreneur@soleil.demo');
   await page.getByLabel('Mot de passe').fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.waitForURL(`${srv.url}/`);
   assert.match(await page.locator('h1').innerText(), /^Bonjour /);
   const current = await page.locator('#switch-coop option:checked').innerText();

@@ -2,6 +2,14 @@
 import type { OpenDb } from '../core/db/index.ts';
 import type { Config } from '../core/config.ts';
 import type { Schedule } from '../core/jobs.ts';
-export function jobSchedules(_odb: OpenDb, _config: Config): Schedule[] {
-  return [];
+import { inboxSchedules } from './inbox/jobs.ts';
+import { salesSchedules } from './sales/index.ts';
+import { journeysSchedules } from './journeys/index.ts';
+
+export function jobSchedules(odb: OpenDb, config: Config): Schedule[] {
+  return [
+    ...inboxSchedules(odb, { publicUrl: config.publicUrl }),
+    ...salesSchedules(odb),
+    ...journeysSchedules(odb, { publicUrl: config.publicUrl }),
+  ];
 }

@@ -6,3 +6,6 @@ import './journeys/index.ts';
 import './inbox/index.ts';
 import './purchases/index.ts';
 import './bank/index.ts';
+import './sales/inbox.ts';
+import './journeys/inbox.ts';
+import './ledger/inbox.ts';

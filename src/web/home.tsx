@@ -3,11 +3,15 @@
 import { Hono } from 'hono';
 import type { AppEnv } from './context.ts';
 import { Layout, PublicLayout } from './layout.tsx';
-import { PageHeader, Card, Csrf, Field, FormErrorSummary } from './components.tsx';
+import { Card, Csrf, Field, Figure } from './components.tsx';
 import { requireActor, setFlash } from './middleware.ts';
 import { formValues } from './forms.ts';
 import { listCooperatives } from '../modules/directory/index.ts';
 import { ROLE_LABELS } from '../core/actor.ts';
+import { withTenant } from '../core/db/tenant.ts';
+import { todayParis, formatDate } from '../core/dates.ts';
+import { computeInbox } from '../modules/inbox/index.ts';
+import { keyFigures } from '../modules/inbox/figures.ts';
 
 export const homeRoutes = new Hono<AppEnv>();
 
@@ -19,13 +23,41 @@ homeRoutes.get('/', async (c, next) => {
   return next();
 }, requireActor, async (c) => {
   const actor = c.get('actor')!;
+  const today = todayParis();
+  const { items, figures } = await withTenant(c.get('app').odb.db, actor.cooperativeId, async (trx) => ({
+    items: await computeInbox(trx, actor, today), figures: await keyFigures(trx, actor, today),
+  }));
+  const csrf = c.get('csrf');
   return c.html(
     <Layout c={c} title="Accueil">
-      <PageHeader title={`Bonjour ${c.get('user')!.displayName.split(' ')[0]}`} help="Voici ce qui vous attend. Rien d'autre ne demande votre attention." />
-      <Card title="À faire">
-        <p class="muted">Rien à faire pour l'instant : tout est à jour.</p>
-      </Card>
-      <p class="muted">Vous êtes connecté·e en tant que {actor.roles.map((r) => ROLE_LABELS[r]).join(', ')}.</p>
+      <header class="page-header"><div>
+        <h1>Bonjour {c.get('user')!.displayName.split(' ')[0]}</h1>
+        <p class="help">Voici ce qui vous attend, le plus urgent d'abord. Rien d'autre ne demande votre attention.</p>
+      </div>
+      {actor.roles.some((r) => r === 'entrepreneur' || r === 'cape') ? <div class="page-action"><a class="btn" href="/factures/nouvelle">Nouvelle facture</a></div> : null}
+      </header>
+      <section class="card" aria-labelledby="todo-title">
+        <h2 id="todo-title">À faire{items.length ? ` (${items.length})` : ''}</h2>
+        {items.length ? (
+          <ul class="inbox">{items.map((i) => (
+            <li class={`urgency-${i.urgency}`} data-key={i.key}>
+              <p class="inbox-title"><strong>{i.link ? <a href={i.link}>{i.title}</a> : i.title}</strong>
+                {i.dueDate ? <span class="muted"> · échéance {formatDate(i.dueDate)}</span> : null}
+                {i.urgency === 'high' ? <span class="sr-only"> (urgent)</span> : null}</p>
+              <p class="why">{i.why}</p>
+              <div class="actions">
+                {i.action.method === 'post'
+                  ? <form method="post" action={i.action.href} class="inline"><Csrf token={csrf} /><button type="submit" class="btn-small">{i.action.label}</button></form>
+                  : <a class="btn btn-small" href={i.action.href}>{i.action.label}</a>}
+                <form method="post" action="/a-faire/reporter" class="inline"><Csrf token={csrf} />
+                  <input type="hidden" name="key" value={i.key} /><input type="hidden" name="days" value="7" />
+                  <button type="submit" class="link-button" aria-label={`Plus tard (dans une semaine) : ${i.title}`}>Plus tard</button></form>
+              </div>
+            </li>))}</ul>
+        ) : <p class="empty-title">Rien à faire : tout est à jour.</p>}
+      </section>
+      {figures.length ? <div class="figures">{figures.map((f) => <Figure label={f.label} value={f.value} hint={f.hint} tone={f.tone} />)}</div> : null}
+      <p class="muted">Vous êtes connecté·e en tant que {actor.roles.map((r) => ROLE_LABELS[r]).join(', ')}. <a href="/preferences-notifications">Choisir quand recevoir les nouvelles</a></p>
     </Layout>);
 });
 

@@ -4,26 +4,43 @@ import type { Ctx } from './context.ts';
 import { ROLE_LABELS } from '../core/actor.ts';
 import { Csrf } from './components.tsx';
 import { navItems } from '../modules/registry.ts';
+import { currentHref } from './nav.ts';
 
-export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: boolean }) {
+const MAIN_NAV_SIZE = 7;
+
+/** The document head shared by both layouts. */
+function Head(p: { title: string; csrf: string; scripts?: string[] }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1" />
+      <meta name="csrf-token" content={p.csrf} />
+      {/* htmx must not inject its indicator <style>: the CSP forbids inline styles. */}
+      <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
+      <title>{`${p.title} · Radieuse`}</title>
+      <link rel="stylesheet" href="/static/app.css" />
+      <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+      <script src="/static/htmx.min.js" defer></script>
+      <script src="/static/app.js" defer></script>
+      {(p.scripts ?? []).map((src) => <script src={src} defer></script>)}
+    </head>
+  );
+}
+
+export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: boolean; scripts?: string[] }) {
   const { c } = p;
   const user = c.get('user'); const actor = c.get('actor'); const memberships = c.get('memberships') ?? [];
   const flash = c.get('flash'); const csrf = c.get('csrf');
   const path = new URL(c.req.url).pathname;
   const items = actor ? navItems().filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r))) : [];
+  const here = currentHref(items, path);
+  // A short main bar: the first entries by order, everything else under "Plus".
+  const primary = items.filter((n) => !n.more).slice(0, MAIN_NAV_SIZE);
+  const secondary = items.filter((n) => !primary.includes(n));
   const current = memberships.find((m) => m.cooperativeId === actor?.cooperativeId);
   return (
     <>{raw('<!DOCTYPE html>')}<html lang="fr">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="csrf-token" content={csrf} />
-        <title>{`${p.title} · Radieuse`}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <script src="/static/htmx.min.js" defer></script>
-        <script src="/static/app.js" defer></script>
-      </head>
+      <Head title={p.title} csrf={csrf} scripts={p.scripts} />
       <body>
         <a class="skip" href="#main">Aller au contenu</a>
         <header class="topbar">
@@ -47,7 +64,13 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
         </header>
         {items.length ? (
           <nav class="mainnav" aria-label="Navigation principale">
-            <ul>{items.map((n) => <li><a href={n.href} aria-current={(n.href === '/' ? path === '/' : path.startsWith(n.href)) ? 'page' : undefined}>{n.label}</a></li>)}</ul>
+            <ul>{primary.map((n) => <li><a href={n.href} aria-current={n.href === here ? 'page' : undefined}>{n.label}</a></li>)}</ul>
+            {secondary.length ? (
+              <details class="nav-more" open={secondary.some((n) => n.href === here)}>
+                <summary>Plus</summary>
+                <ul>{secondary.map((n) => <li><a href={n.href} aria-current={n.href === here ? 'page' : undefined}>{n.label}</a></li>)}</ul>
+              </details>
+            ) : null}
             {actor ? <p class="role-line">{actor.roles.map((r) => ROLE_LABELS[r]).join(' · ')}</p> : null}
           </nav>
         ) : null}
@@ -62,19 +85,10 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
 }
 
 /** A page without navigation (sign-in, public pages). */
-export function PublicLayout(p: { c: Ctx; title: string; children?: Child }) {
+export function PublicLayout(p: { c: Ctx; title: string; children?: Child; scripts?: string[] }) {
   return (
     <>{raw('<!DOCTYPE html>')}<html lang="fr">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <meta name="csrf-token" content={p.c.get('csrf')} />
-        <title>{`${p.title} · Radieuse`}</title>
-        <link rel="stylesheet" href="/static/app.css" />
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <script src="/static/htmx.min.js" defer></script>
-        <script src="/static/app.js" defer></script>
-      </head>
+      <Head title={p.title} csrf={p.c.get('csrf')} scripts={p.scripts} />
       <body class="public">
         <a class="skip" href="#main">Aller au contenu</a>
         <main id="main" class="narrow">

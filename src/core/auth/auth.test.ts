@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDb } from '../testing.ts';
 import type { OpenDb } from '../db/index.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../modules/directory/index.ts';
-import { authenticate, MAX_FAILURES } from './users.ts';
+import { authenticate, MAX_FAILURES, ACCOUNT_IP_LIMIT_PER_HOUR } from './users.ts';
 import { createSession, loadSession, revokeSession, listSessions } from './sessions.ts';
 import { newTotpSecret, enableTotp, currentTotp, verifySecondFactor } from './totp.ts';
 import { createInvitation, readToken } from './invitations.ts';
@@ -72,4 +72,24 @@ test('an invitation expires after 7 days', async () => {
   assert.equal(ok.email, 'nouvelle@exemple.fr');
   await assert.rejects(readToken(odb.db, token, 'invitation', new Date('2026-01-08T10:00:01Z')), /expiré/);
   await assert.rejects(readToken(odb.db, token, 'reset', new Date('2026-01-02T10:00:00Z')), /pas valide/, 'an invitation is not a reset link');
+});
+
+test(`${ACCOUNT_IP_LIMIT_PER_HOUR} failures for one account from one address in an hour block that pair only`, async () => {
+  const email = a.users.network_admin.email;
+  const at = new Date(Date.now() - 30 * 60_000);
+  for (let i = 0; i < ACCOUNT_IP_LIMIT_PER_HOUR; i++) await odb.db.insertInto('login_attempt').values({ email, ip: '10.7.7.7', ok: false, at }).execute();
+  const blocked = await authenticate(odb.db, email.toUpperCase(), TEST_PASSWORD, '10.7.7.7');
+  assert.equal(!blocked.ok && blocked.reason, 'rate_limited');
+  assert.match(!blocked.ok ? blocked.message : '', /pour ce compte depuis cette adresse/);
+  assert.equal((await authenticate(odb.db, email, TEST_PASSWORD, '10.7.7.8')).ok, true, 'the same account from another address still signs in');
+  assert.equal((await authenticate(odb.db, a.users.director.email, TEST_PASSWORD, '10.7.7.7')).ok, true, 'another account from that address too');
+  const later = await authenticate(odb.db, email, TEST_PASSWORD, '10.7.7.7', new Date(Date.now() + 31 * 60_000));
+  assert.equal(later.ok, true, 'the window slides');
+});
+
+test('passkeys: the relying party comes from PUBLIC_URL, else from the request host', async () => {
+  const { relyingParty } = await import('./passkeys.ts');
+  assert.deepEqual(relyingParty('https://erp.coop.fr', 'http://10.0.0.1:3000/connexion'), { rpID: 'erp.coop.fr', origin: 'https://erp.coop.fr', name: 'Radieuse' });
+  assert.deepEqual(relyingParty(undefined, 'http://localhost:4123/connexion'), { rpID: 'localhost', origin: 'http://localhost:4123', name: 'Radieuse' });
+  assert.equal(relyingParty(undefined, 'http://radieuse.local/x', 'https').origin, 'https://radieuse.local', 'behind a TLS proxy');
 });

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/index.ts';
 import type { Tx } from '../db/tenant.ts';
 import { uuidv7, type UserId } from '../ids.ts';
-import { hashPassword, verifyPassword } from './password.ts';
+import { hashPassword, verifyPassword, passwordProblem } from './password.ts';
 import { UserError } from '../errors.ts';
 
 export interface User { id: UserId; email: string; displayName: string; totpEnabled: boolean; beginnerMode: boolean }
@@ -42,6 +42,8 @@ export async function setPassword(db: Db | Tx, userId: string, password: string)
 export const MAX_FAILURES = 5;
 export const LOCK_MINUTES = 15;
 export const IP_LIMIT_PER_15MIN = 30;
+/** Failures for one account from one address in an hour: slows a patient attacker between lock-outs. */
+export const ACCOUNT_IP_LIMIT_PER_HOUR = 10;
 
 export type AuthResult =
   | { ok: true; userId: UserId; needsSecondFactor: boolean }
@@ -56,6 +58,12 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
     const r = await db.selectFrom('login_attempt').select((eb) => eb.fn.countAll<number>().as('n'))
       .where('ip', '=', ip).where('ok', '=', false).where('at', '>', since).executeTakeFirstOrThrow();
     if (Number(r.n) >= IP_LIMIT_PER_15MIN) return { ok: false, reason: 'rate_limited', message: 'Trop de tentatives depuis cette adresse. Réessayez dans quelques minutes.' };
+  }
+  if (ip) {
+    const since = new Date(now.getTime() - 60 * 60_000);
+    const r = await db.selectFrom('login_attempt').select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(sql`lower(email)`, '=', norm).where('ip', '=', ip).where('ok', '=', false).where('at', '>', since).executeTakeFirstOrThrow();
+    if (Number(r.n) >= ACCOUNT_IP_LIMIT_PER_HOUR) return { ok: false, reason: 'rate_limited', message: 'Trop de tentatives pour ce compte depuis cette adresse. Réessayez dans une heure ou réinitialisez votre mot de passe.' };
   }
   const user = await findUserByEmail(db, norm);
   const record = (ok: boolean) => db.insertInto('login_attempt').values({ email: norm, ip, ok }).execute();
@@ -79,4 +87,18 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
   }
   await db.updateTable('user_account').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
   return { ok: true, userId: user.id as UserId, needsSecondFactor: user.totp_enabled };
+}
+
+/** Changes the password after checking the current one; French errors tied to the fields. */
+export async function changePassword(db: Db, userId: string, current: string, next: string, confirm: string): Promise<void> {
+  const u = await db.selectFrom('user_account').select(['email', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+  if (!u) throw new UserError('Compte introuvable.');
+  const fields: Record<string, string> = {};
+  if (!(await verifyPassword(u.password_hash, current))) fields.current = 'Mot de passe actuel incorrect.';
+  const problem = passwordProblem(next, u.email);
+  if (problem) fields.password = problem;
+  else if (next === current) fields.password = "Choisissez un mot de passe différent de l'actuel.";
+  if (next !== confirm) fields.confirm = 'Les deux mots de passe ne sont pas identiques.';
+  if (Object.keys(fields).length) throw new UserError('Certains champs sont à corriger.', undefined, fields);
+  await setPassword(db, userId, next);
 }

@@ -9,6 +9,8 @@ import { UserError, NotFoundError } from '../../core/errors.ts';
 import { isIban, isSiren, isVatNumber, normaliseDigits, formatIban, isBic } from '../../core/identifiers.ts';
 import { audit } from '../../core/audit.ts';
 import { parseInput } from '../../core/validation.ts';
+import { storeFile, readFile as readStoredFile } from '../../core/files.ts';
+import { loadConfig } from '../../core/config.ts';
 
 export interface Cooperative {
   id: CooperativeId; networkId: string; slug: string; name: string; legalForm: string; capitalCents: number; siren: string;
@@ -190,4 +192,109 @@ export async function listActivities(trx: Tx, actor: Actor, opts: { ownedBy?: st
 export async function activitiesFor(trx: Tx, actor: Actor): Promise<Activity[]> {
   const staff = actor.roles.some((r) => r !== 'entrepreneur' && r !== 'cape');
   return listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
+}
+
+// --- members administration --------------------------------------------------------------
+async function activeDirectors(trx: Tx, cooperativeId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('membership').select('user_id').where('cooperative_id', '=', cooperativeId)
+    .where('role', '=', 'director').where('ended_at', 'is', null).execute();
+  return rows.map((r) => r.user_id);
+}
+
+export async function getMember(trx: Tx, actor: Actor, userId: string): Promise<MemberRow> {
+  if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError('Membre');
+  const rows = await trx.selectFrom('membership').innerJoin('user_account', 'user_account.id', 'membership.user_id')
+    .select(['user_account.id', 'user_account.email', 'user_account.display_name', 'membership.role', 'membership.created_at'])
+    .where('membership.cooperative_id', '=', actor.cooperativeId).where('membership.user_id', '=', userId).where('membership.ended_at', 'is', null).execute();
+  if (!rows.length) throw new NotFoundError('Membre');
+  return { userId: rows[0].id, email: rows[0].email, displayName: rows[0].display_name, roles: rows.map((r) => r.role as Role), since: rows[0].created_at };
+}
+
+/** Replaces a member's roles. Only directors (and the network) do it; the last director stays one. */
+export async function setMemberRoles(trx: Tx, actor: Actor, userId: string, roles: string[]): Promise<void> {
+  requireRole(actor, 'director', 'network_admin');
+  const member = await getMember(trx, actor, userId);
+  const wanted = [...new Set(roles)] as Role[];
+  if (!wanted.length) throw new UserError('Choisissez au moins un rôle (ou mettez fin à l\'adhésion).', 'roles');
+  if (wanted.some((r) => !ROLES.includes(r))) throw new UserError('Rôle inconnu.', 'roles');
+  const touchesNetwork = wanted.includes('network_admin') !== member.roles.includes('network_admin');
+  if (touchesNetwork && !actor.roles.includes('network_admin')) throw new UserError("Seule l'équipe du réseau peut donner ou retirer ce rôle.", 'roles');
+  if (member.roles.includes('director') && !wanted.includes('director')) {
+    const directors = await activeDirectors(trx, actor.cooperativeId);
+    if (directors.length <= 1) throw new UserError('La coopérative doit garder au moins une personne à la direction.', 'roles');
+  }
+  const now = new Date();
+  for (const r of member.roles) if (!wanted.includes(r)) {
+    await trx.updateTable('membership').set({ ended_at: now }).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).where('role', '=', r).execute();
+  }
+  for (const r of wanted) if (!member.roles.includes(r)) await addMembership(trx, actor.cooperativeId, userId, r);
+  await audit(trx, actor, { action: 'member.roles_changed', targetType: 'user', targetId: userId, data: { from: member.roles, to: wanted } });
+}
+
+/** Ends every role of a member in this cooperative (history is kept: ended_at). */
+export async function endMembership(trx: Tx, actor: Actor, userId: string): Promise<void> {
+  requireRole(actor, 'director', 'network_admin');
+  if (userId === actor.userId) throw new UserError('Vous ne pouvez pas mettre fin à votre propre adhésion.');
+  const member = await getMember(trx, actor, userId);
+  if (member.roles.includes('director') && (await activeDirectors(trx, actor.cooperativeId)).length <= 1) {
+    throw new UserError('Impossible : cette personne est la dernière à la direction de la coopérative.');
+  }
+  if (member.roles.includes('network_admin') && !actor.roles.includes('network_admin')) throw new UserError("Seule l'équipe du réseau peut retirer ce rôle.");
+  await trx.updateTable('membership').set({ ended_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
+  await audit(trx, actor, { action: 'member.ended', targetType: 'user', targetId: userId, data: { roles: member.roles } });
+}
+
+// --- activities administration -----------------------------------------------------------
+export async function getActivity(trx: Tx, actor: Actor, id: string): Promise<Activity> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('Activité');
+  const a = (await listActivities(trx, actor)).find((x) => x.id === id);
+  if (!a) throw new NotFoundError('Activité');
+  return a;
+}
+
+export const ActivityUpdate = ActivityInput.omit({ analyticCode: true });
+export async function updateActivity(trx: Tx, actor: Actor, id: string, raw: z.input<typeof ActivityUpdate>): Promise<void> {
+  requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
+  const current = await getActivity(trx, actor, id);
+  const v = parseInput(ActivityUpdate, raw);
+  if (v.ownerIds.length) {
+    const ok = await trx.selectFrom('membership').select('user_id').distinct().where('cooperative_id', '=', actor.cooperativeId)
+      .where('user_id', 'in', v.ownerIds).where('ended_at', 'is', null).execute();
+    if (ok.length !== new Set(v.ownerIds).size) throw new UserError("Chaque entrepreneur·e doit être membre de la coopérative.", 'ownerIds');
+  }
+  await trx.updateTable('activity').set({ name: v.name, description: v.description ?? current.description, trusted: v.trusted })
+    .where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx.deleteFrom('activity_owner').where('cooperative_id', '=', actor.cooperativeId).where('activity_id', '=', id).execute();
+  for (const u of new Set(v.ownerIds)) await trx.insertInto('activity_owner').values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u }).execute();
+  await audit(trx, actor, { action: 'activity.updated', targetType: 'activity', targetId: id, data: { name: v.name, ownerIds: v.ownerIds, trusted: v.trusted } });
+}
+
+export async function closeActivity(trx: Tx, actor: Actor, id: string): Promise<void> {
+  requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
+  const a = await getActivity(trx, actor, id);
+  if (a.closedAt) throw new UserError('Cette activité est déjà fermée.');
+  await trx.updateTable('activity').set({ closed_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await audit(trx, actor, { action: 'activity.closed', targetType: 'activity', targetId: id });
+}
+
+// --- logo ---------------------------------------------------------------------------------
+export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
+export async function setCooperativeLogo(trx: Tx, actor: Actor, fileKey: Buffer, file: { name: string; type: string; content: Buffer }): Promise<void> {
+  requireRole(actor, 'director', 'network_admin');
+  if (!file.content.length) throw new UserError('Choisissez une image.', 'logo');
+  if (!['image/png', 'image/jpeg'].includes(file.type)) throw new UserError('Le logo doit être une image PNG ou JPEG.', 'logo');
+  if (file.content.length > LOGO_MAX_BYTES) throw new UserError('Le logo dépasse 2 Mo.', 'logo');
+  let stored;
+  try { stored = await storeFile(trx, fileKey, { cooperativeId: actor.cooperativeId, name: file.name, mimeType: file.type, content: file.content, createdBy: actor.userId }); }
+  catch (e) { if (e instanceof UserError) throw new UserError(e.message, 'logo'); throw e; }
+  await trx.updateTable('cooperative').set({ logo_file_id: stored.id }).where('id', '=', actor.cooperativeId).execute();
+  await audit(trx, actor, { action: 'cooperative.logo_changed', targetType: 'cooperative', targetId: actor.cooperativeId, data: { fileId: stored.id, sha256: stored.sha256 } });
+}
+
+/** The decrypted logo (PNG or JPEG) for pages and PDFs, or null when none was uploaded. */
+export async function getCooperativeLogo(trx: Tx, coopId: string, fileKey?: Buffer): Promise<Buffer | null> {
+  const r = await trx.selectFrom('cooperative').select('logo_file_id').where('id', '=', coopId).executeTakeFirst();
+  if (!r?.logo_file_id) return null;
+  const f = await readStoredFile(trx, fileKey ?? loadConfig().fileKey, coopId, r.logo_file_id);
+  return f.content;
 }

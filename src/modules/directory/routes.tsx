@@ -13,10 +13,12 @@ import { createInvitation } from '../../core/auth/invitations.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { formatDateTime } from '../../core/dates.ts';
 import { parseCents, centsToDecimal } from '../../core/money.ts';
-import { getCooperative, updateCooperative, listMembers, listActivities, createActivity, type Cooperative } from './directory.service.ts';
+import { getCooperative, updateCooperative, listMembers, listActivities, createActivity, type Cooperative,
+  getMember, setMemberRoles, endMembership, getActivity, updateActivity, closeActivity, setCooperativeLogo, getCooperativeLogo, type MemberRow, type Activity } from './directory.service.ts';
+import type { Ctx } from '../../web/context.ts';
 
 export const directoryRoutes = new Hono<AppEnv>();
-directoryRoutes.use('/cooperative', requireActor);
+directoryRoutes.use('/cooperative', requireActor); directoryRoutes.use('/cooperative/*', requireActor);
 directoryRoutes.use('/membres/*', requireActor); directoryRoutes.use('/membres', requireActor);
 directoryRoutes.use('/activites/*', requireActor); directoryRoutes.use('/activites', requireActor);
 directoryRoutes.use('/audit', requireActor);
@@ -61,7 +63,63 @@ directoryRoutes.get('/cooperative', async (c) => {
   const actor = actorOf(c);
   requireRole(actor, 'director', 'network_admin', 'accountant');
   const coop = (await getCooperative(c.get('app').odb.db, actor.cooperativeId))!;
-  return c.html(<Layout c={c} title="Coopérative"><PageHeader title="Informations de la coopérative" help="Ces mentions figurent sur chaque facture : elles doivent être exactes." /><Card><CoopForm coop={coop} csrf={c.get('csrf')} /></Card></Layout>);
+  return c.html(<CoopPage c={c} coop={coop} />);
+});
+
+async function hasLogo(c: Ctx, coopId: string): Promise<boolean> {
+  const r = await c.get('app').odb.db.selectFrom('cooperative').select('logo_file_id').where('id', '=', coopId).executeTakeFirst();
+  return !!r?.logo_file_id;
+}
+async function CoopPage(p: { c: Ctx; coop: Cooperative; values?: Record<string, string>; errors?: Record<string, string> | null; logoError?: string }) {
+  const { c, coop } = p;
+  const logo = await hasLogo(c, coop.id);
+  const canEdit = actorOf(c).roles.some((r) => r === 'director' || r === 'network_admin');
+  return (
+    <Layout c={c} title="Coopérative">
+      <PageHeader title="Informations de la coopérative" help="Ces mentions figurent sur chaque facture : elles doivent être exactes."
+        action={logo ? <img class="coop-logo" src="/cooperative/logo" alt={`Logo de ${coop.name}`} /> : undefined} />
+      <Card><CoopForm coop={coop} values={p.values} errors={p.errors} csrf={c.get('csrf')} /></Card>
+      {canEdit ? (
+        <Card title="Logo">
+          <p>Il apparaît sur vos factures, devis et documents. Image PNG ou JPEG, 2 Mo au plus.</p>
+          <form method="post" action="/cooperative/logo" enctype="multipart/form-data" novalidate><Csrf token={c.get('csrf')} />
+            <div class={`field${p.logoError ? ' has-error' : ''}`}>
+              <label for="f-logo">{logo ? 'Remplacer le logo' : 'Choisir le logo'}</label>
+              <input id="f-logo" name="logo" type="file" accept="image/png,image/jpeg" aria-invalid={p.logoError ? 'true' : undefined} aria-describedby={p.logoError ? 'f-logo-error' : undefined} />
+              {p.logoError ? <p class="error" id="f-logo-error" role="alert">{p.logoError}</p> : null}
+            </div>
+            <button type="submit" class="btn-secondary">Envoyer le logo</button>
+          </form>
+        </Card>) : null}
+    </Layout>);
+}
+
+directoryRoutes.post('/cooperative/logo', async (c) => {
+  const actor = actorOf(c);
+  requireRole(actor, 'director', 'network_admin');
+  const { odb, config } = c.get('app');
+  const body = await c.req.parseBody();
+  const file = body['logo'];
+  try {
+    if (!(file instanceof File) || file.size === 0) throw new UserError('Choisissez une image PNG ou JPEG.', 'logo');
+    const content = Buffer.from(await file.arrayBuffer());
+    await withTenant(odb.db, actor.cooperativeId, (trx) => setCooperativeLogo(trx, actor, config.fileKey, { name: file.name, type: file.type, content }));
+  } catch (e) {
+    const errors = fieldErrors(e); if (!errors) throw e;
+    const coop = (await getCooperative(odb.db, actor.cooperativeId))!;
+    return c.html(<CoopPage c={c} coop={coop} logoError={errors.logo ?? Object.values(errors)[0]} />, 400);
+  }
+  setFlash(c, { kind: 'success', text: 'Logo enregistré.' });
+  return c.redirect('/cooperative');
+});
+
+directoryRoutes.get('/cooperative/logo', async (c) => {
+  const actor = actorOf(c);
+  const { odb, config } = c.get('app');
+  const logo = await withTenant(odb.db, actor.cooperativeId, (trx) => getCooperativeLogo(trx, actor.cooperativeId, config.fileKey));
+  if (!logo) return c.notFound();
+  const type = logo[0] === 0x89 ? 'image/png' : 'image/jpeg';
+  return c.body(new Uint8Array(logo), 200, { 'Content-Type': type, 'Cache-Control': 'private, max-age=300' });
 });
 
 directoryRoutes.post('/cooperative', async (c) => {
@@ -80,7 +138,7 @@ directoryRoutes.post('/cooperative', async (c) => {
     const errors = fieldErrors(e);
     if (!errors) throw e;
     const coop = (await getCooperative(odb.db, actor.cooperativeId))!;
-    return c.html(<Layout c={c} title="Coopérative"><PageHeader title="Informations de la coopérative" /><Card><CoopForm coop={coop} values={f} errors={errors} csrf={c.get('csrf')} /></Card></Layout>, 400);
+    return c.html(<CoopPage c={c} coop={coop} values={f} errors={errors} />, 400);
   }
   setFlash(c, { kind: 'success', text: 'Informations enregistrées.' });
   return c.redirect('/cooperative');
@@ -104,7 +162,7 @@ directoryRoutes.get('/membres', async (c) => {
       </form>
       {res.items.length ? (
         <table class="data"><thead><tr><th>Nom</th><th>E-mail</th><th>Rôles</th></tr></thead>
-          <tbody>{res.items.map((m) => <tr><td data-label="Nom">{m.displayName}</td><td data-label="E-mail">{m.email}</td><td data-label="Rôles">{m.roles.map((r) => ROLE_LABELS[r]).join(', ')}</td></tr>)}</tbody></table>
+          <tbody>{res.items.map((m) => <tr><td data-label="Nom"><a href={`/membres/${m.userId}`}>{m.displayName}</a></td><td data-label="E-mail">{m.email}</td><td data-label="Rôles">{m.roles.map((r) => ROLE_LABELS[r]).join(', ')}</td></tr>)}</tbody></table>
       ) : <EmptyState title="Aucun membre ne correspond." />}
       <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/membres" params={{ q, role }} />
     </Layout>);
@@ -161,7 +219,7 @@ directoryRoutes.get('/activites', async (c) => {
       <PageHeader title="Activités (enseignes)" help="Chaque activité a son code analytique : ses factures, dépenses et son compte d'activité s'y rattachent."
         action={<a class="btn" href="/activites/nouvelle">Nouvelle activité</a>} />
       {acts.length ? <table class="data"><thead><tr><th>Nom</th><th>Code</th><th>Entrepreneur·es</th><th>Autovalidation</th></tr></thead>
-        <tbody>{acts.map((a) => <tr><td data-label="Nom">{a.name}</td><td data-label="Code"><code>{a.analyticCode}</code></td><td data-label="Entrepreneur·es">{a.ownerIds.map((o) => names.get(o) ?? '?').join(', ')}</td><td data-label="Autovalidation">{a.trusted ? 'Oui' : 'Non'}</td></tr>)}</tbody></table>
+        <tbody>{acts.map((a) => <tr><td data-label="Nom"><a href={`/activites/${a.id}`}>{a.name}</a>{a.closedAt ? <span class="badge badge-neutral">Fermée</span> : null}</td><td data-label="Code"><code>{a.analyticCode}</code></td><td data-label="Entrepreneur·es">{a.ownerIds.map((o) => names.get(o) ?? '?').join(', ')}</td><td data-label="Autovalidation">{a.trusted ? 'Oui' : 'Non'}</td></tr>)}</tbody></table>
         : <EmptyState title="Aucune activité pour l'instant." action={<a class="btn" href="/activites/nouvelle">Créer la première</a>} />}
     </Layout>);
 });
@@ -196,6 +254,132 @@ directoryRoutes.post('/activites/nouvelle', async (c) => {
     return c.html(<Layout c={c} title="Nouvelle activité"><PageHeader title="Nouvelle activité" /><Card><ActivityForm csrf={c.get('csrf')} owners={await ownerOptions(c, actor)} values={f} errors={errors} /></Card></Layout>, 400);
   }
   setFlash(c, { kind: 'success', text: 'Activité créée.' });
+  return c.redirect('/activites');
+});
+
+// --- member administration -----------------------------------------------------------------
+const ADMIN: Role[] = ['director', 'network_admin'];
+function MemberPage(p: { c: Ctx; m: MemberRow; checked?: string[]; error?: string; status?: number }) {
+  const { c, m } = p; const actor = actorOf(c); const csrf = c.get('csrf');
+  const canEdit = actor.roles.some((r) => ADMIN.includes(r));
+  const checked = p.checked ?? m.roles;
+  const assignable = ROLES.filter((r) => r !== 'network_admin' || actor.roles.includes('network_admin') || m.roles.includes('network_admin'));
+  return (
+    <Layout c={c} title={m.displayName}>
+      <PageHeader title={m.displayName} help={`${m.email} · membre depuis le ${formatDateTime(m.since)}`} />
+      <Card title="Rôles dans la coopérative">
+        {canEdit ? (
+          <form method="post" action={`/membres/${m.userId}/roles`} novalidate><Csrf token={csrf} />
+            <fieldset class={`field${p.error ? ' has-error' : ''}`} aria-describedby={p.error ? 'f-roles-error' : undefined}>
+              <legend>Rôles</legend>
+              {assignable.map((r) => (
+                <div class="field checkbox">
+                  <input type="checkbox" id={`f-role-${r}`} name="roles" value={r} checked={checked.includes(r)} />
+                  <label for={`f-role-${r}`}>{ROLE_LABELS[r]}</label>
+                </div>))}
+              {p.error ? <p class="error" id="f-roles-error" role="alert">{p.error}</p> : null}
+            </fieldset>
+            <button type="submit">Enregistrer les rôles</button>
+          </form>
+        ) : <p>{m.roles.map((r) => ROLE_LABELS[r]).join(', ')}</p>}
+      </Card>
+      {canEdit && m.userId !== actor.userId ? (
+        <Card title="Fin d'adhésion">
+          <p>La personne ne pourra plus accéder à la coopérative. Son historique (factures, journal) est conservé.</p>
+          <form method="post" action={`/membres/${m.userId}/fin`}><Csrf token={csrf} />
+            <button type="submit" class="btn-danger">Mettre fin à l'adhésion</button></form>
+        </Card>) : null}
+      <p><a href="/membres">← Tous les membres</a></p>
+    </Layout>);
+}
+directoryRoutes.get('/membres/:id', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...STAFF);
+  const m = await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) => getMember(trx, actor, c.req.param('id')));
+  return c.html(<MemberPage c={c} m={m} />);
+});
+directoryRoutes.post('/membres/:id/roles', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...ADMIN);
+  const roles = await formAll(c, 'roles');
+  const db = c.get('app').odb.db; const id = c.req.param('id');
+  try { await withTenant(db, actor.cooperativeId, (trx) => setMemberRoles(trx, actor, id, roles)); }
+  catch (e) {
+    const errors = fieldErrors(e); if (!errors) throw e;
+    const m = await withTenant(db, actor.cooperativeId, (trx) => getMember(trx, actor, id));
+    return c.html(<MemberPage c={c} m={m} checked={roles} error={errors.roles} />, 400);
+  }
+  setFlash(c, { kind: 'success', text: 'Rôles enregistrés.' });
+  return c.redirect(`/membres/${id}`);
+});
+directoryRoutes.post('/membres/:id/fin', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...ADMIN);
+  const db = c.get('app').odb.db; const id = c.req.param('id');
+  try { await withTenant(db, actor.cooperativeId, (trx) => endMembership(trx, actor, id)); }
+  catch (e) {
+    if (!(e instanceof UserError) || e.constructor !== UserError) throw e;
+    const m = await withTenant(db, actor.cooperativeId, (trx) => getMember(trx, actor, id));
+    return c.html(<MemberPage c={c} m={m} error={e.message} />, 400);
+  }
+  setFlash(c, { kind: 'success', text: 'Adhésion terminée.' });
+  return c.redirect('/membres');
+});
+
+// --- activity administration -----------------------------------------------------------------
+function ActivityEditPage(p: { c: Ctx; a: Activity; owners: [string, string][]; values?: { name: string; ownerIds: string[]; trusted: boolean }; errors?: Record<string, string> | null }) {
+  const { c, a } = p; const csrf = c.get('csrf');
+  const v = p.values ?? { name: a.name, ownerIds: a.ownerIds, trusted: a.trusted };
+  const e = p.errors ?? {};
+  const ownerError = e.ownerIds ?? e['ownerIds.0'];
+  return (
+    <Layout c={c} title={a.name}>
+      <PageHeader title={a.name} help={`Code analytique ${a.analyticCode}${a.closedAt ? ` · fermée le ${formatDateTime(a.closedAt)}` : ''}`} />
+      <Card title="Modifier l'activité">
+        <form method="post" action={`/activites/${a.id}`} novalidate><Csrf token={csrf} />
+          <FormErrorSummary errors={p.errors} />
+          <Field label="Nom de l'activité" name="name" value={v.name} error={e.name} required />
+          <fieldset class={`field${ownerError ? ' has-error' : ''}`} aria-describedby={ownerError ? 'f-ownerIds-error' : undefined}>
+            <legend>Entrepreneur·es</legend>
+            {p.owners.length ? p.owners.map(([id, name]) => (
+              <div class="field checkbox">
+                <input type="checkbox" id={`f-owner-${id}`} name="ownerIds" value={id} checked={v.ownerIds.includes(id)} />
+                <label for={`f-owner-${id}`}>{name}</label>
+              </div>)) : <p class="hint">Aucun·e entrepreneur·e dans la coopérative.</p>}
+            {ownerError ? <p class="error" id="f-ownerIds-error" role="alert">{ownerError}</p> : null}
+          </fieldset>
+          <Checkbox label="Activité de confiance : ses factures peuvent être autovalidées" name="trusted" checked={v.trusted} />
+          <button type="submit">Enregistrer</button>
+        </form>
+      </Card>
+      {a.closedAt ? null : (
+        <Card title="Fermer l'activité">
+          <p>Une activité fermée ne reçoit plus de nouvelles factures ni dépenses ; son historique reste consultable.</p>
+          <form method="post" action={`/activites/${a.id}/fermer`}><Csrf token={csrf} /><button type="submit" class="btn-danger">Fermer l'activité</button></form>
+        </Card>)}
+      <p><a href="/activites">← Toutes les activités</a></p>
+    </Layout>);
+}
+directoryRoutes.get('/activites/:id', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...STAFF);
+  const a = await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) => getActivity(trx, actor, c.req.param('id')));
+  return c.html(<ActivityEditPage c={c} a={a} owners={await ownerOptions(c, actor)} />);
+});
+directoryRoutes.post('/activites/:id', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...STAFF);
+  const db = c.get('app').odb.db; const id = c.req.param('id');
+  const f = await formValues(c); const ownerIds = await formAll(c, 'ownerIds');
+  const values = { name: f.name ?? '', ownerIds, trusted: f.trusted === 'on' };
+  try { await withTenant(db, actor.cooperativeId, (trx) => updateActivity(trx, actor, id, values)); }
+  catch (e) {
+    const errors = fieldErrors(e); if (!errors) throw e;
+    const a = await withTenant(db, actor.cooperativeId, (trx) => getActivity(trx, actor, id));
+    return c.html(<ActivityEditPage c={c} a={a} owners={await ownerOptions(c, actor)} values={values} errors={errors} />, 400);
+  }
+  setFlash(c, { kind: 'success', text: 'Activité enregistrée.' });
+  return c.redirect('/activites');
+});
+directoryRoutes.post('/activites/:id/fermer', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...STAFF);
+  await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) => closeActivity(trx, actor, c.req.param('id')));
+  setFlash(c, { kind: 'success', text: 'Activité fermée.' });
   return c.redirect('/activites');
 });
 

@@ -197,15 +197,36 @@ export async function bookSlot(trx: Tx, actor: Actor, slotId: string, subject: s
 
 // --- ICS -------------------------------------------------------------------------------------
 export interface CalEvent { uid: string; start: Date; end: Date; summary: string; location?: string | null; url?: string | null; description?: string | null }
-/** Events are written in UTC (…Z), which every calendar converts to the reader's time zone. */
+/** Europe/Paris since 1996 (EU rules): CEST from the last Sunday of March 02:00, CET from the last Sunday of October 03:00. */
+export const PARIS_VTIMEZONE = ['BEGIN:VTIMEZONE', 'TZID:Europe/Paris', 'X-LIC-LOCATION:Europe/Paris',
+  'BEGIN:DAYLIGHT', 'TZOFFSETFROM:+0100', 'TZOFFSETTO:+0200', 'TZNAME:CEST', 'DTSTART:19700329T020000', 'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU', 'END:DAYLIGHT',
+  'BEGIN:STANDARD', 'TZOFFSETFROM:+0200', 'TZOFFSETTO:+0100', 'TZNAME:CET', 'DTSTART:19701025T030000', 'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', 'END:STANDARD',
+  'END:VTIMEZONE'].join('\r\n');
+/** An instant as Paris wall-clock time, in the shape ical-generator accepts for zoned times
+ *  (a dayjs-like object: `format`), so that it writes DTSTART;TZID=Europe/Paris:YYYYMMDDTHHmmss
+ *  whatever the server's own time zone. */
+function parisClock(d: Date) {
+  const day = parisDate(d).replace(/-/g, ''); const p = parisParts(d);
+  const hms = `${String(p.h).padStart(2, '0')}${String(p.mi).padStart(2, '0')}${String(p.s).padStart(2, '0')}`;
+  const self = {
+    isValid: () => true, toDate: () => new Date(d), toJSON: () => d.toISOString(), tz: () => self,
+    format: (f: string) => (f === 'YYYYMMDD' ? day : f === 'HHmmss' ? hms : d.toISOString()),
+  };
+  return self as unknown as Date;
+}
+/** Events are written in Paris time (TZID=Europe/Paris) with the VTIMEZONE definition. */
 export function icsCalendar(name: string, events: CalEvent[]): string {
-  const cal = ical({ name, prodId: { company: 'Radieuse', product: 'radieuse', language: 'FR' }, timezone: undefined });
+  const cal = ical({ name, prodId: { company: 'Radieuse', product: 'radieuse', language: 'FR' } });
+  // The calendar itself has no time zone so that DTSTAMP stays in UTC (…Z); each event carries
+  // TZID=Europe/Paris and the VTIMEZONE block is added once, before the first component.
   cal.x([{ key: 'X-WR-TIMEZONE', value: TZ }]);
   for (const e of events) {
-    cal.createEvent({ id: e.uid, start: e.start, end: e.end, summary: e.summary, location: e.location ?? undefined, url: e.url ?? undefined,
+    cal.createEvent({ id: e.uid, start: parisClock(e.start), end: parisClock(e.end), timezone: TZ, summary: e.summary, location: e.location ?? undefined, url: e.url ?? undefined,
       description: e.description ?? undefined });
   }
-  return cal.toString();
+  const out = cal.toString();
+  const at = out.indexOf('BEGIN:VEVENT');
+  return at < 0 ? out.replace('END:VCALENDAR', `${PARIS_VTIMEZONE}\r\nEND:VCALENDAR`) : `${out.slice(0, at)}${PARIS_VTIMEZONE}\r\n${out.slice(at)}`;
 }
 export function appointmentEvent(a: Appointment, publicUrl: string): CalEvent {
   return { uid: `appointment-${a.id}@radieuse`, start: a.startsAt, end: a.endsAt, summary: `Rendez-vous : ${a.subject} (${a.personName} / ${a.supportName})`,

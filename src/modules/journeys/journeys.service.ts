@@ -163,7 +163,7 @@ export interface TransitionEntry { id: string; from: Stage | null; to: Stage; ef
 export async function journeyHistory(trx: Tx, actor: Actor, journeyId: string): Promise<TransitionEntry[]> {
   await getJourney(trx, actor, journeyId);
   const rows = await trx.selectFrom('journey_transition').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('journey_id', '=', journeyId)
-    .orderBy('effective_on').orderBy('created_at').execute();
+    .orderBy('effective_on').orderBy('created_at').orderBy('id').execute();
   return rows.map((r) => ({ id: r.id, from: r.from_stage as Stage | null, to: r.to_stage as Stage, effectiveOn: toIsoDate(r.effective_on), authorLabel: r.author_label,
     comment: r.comment, exitReason: r.exit_reason as ExitReason | null, data: (r.data ?? {}) as Record<string, unknown>, createdAt: r.created_at }));
 }
@@ -250,9 +250,11 @@ export function checklist(journey: Journey, history: TransitionEntry[], config: 
 // --- caseload --------------------------------------------------------------------------------
 export const NO_CONTACT_DAYS = 42;
 export const CAPE_ENDING_DAYS = 30;
-export interface CaseloadRow { journey: Journey; supportName: string | null; lastContact: Date | null; nextAppointment: Date | null; alerts: string[] }
+export const ALERT_TYPES = { no_contact: 'Pas de contact depuis 6 semaines', cape_ending: 'CAPE qui se termine bientôt', cape_ended: 'CAPE terminé' } as const;
+export type AlertType = keyof typeof ALERT_TYPES;
+export interface CaseloadRow { journey: Journey; supportName: string | null; lastContact: Date | null; nextAppointment: Date | null; alerts: string[]; alertTypes: AlertType[] }
 
-export async function caseload(trx: Tx, actor: Actor, opts: { supportUserId?: string | null; now?: Date } = {}): Promise<CaseloadRow[]> {
+export async function caseload(trx: Tx, actor: Actor, opts: { supportUserId?: string | null; now?: Date; stage?: Stage | null; alert?: AlertType | null } = {}): Promise<CaseloadRow[]> {
   requireRole(actor, ...STAFF_ROLES);
   const now = opts.now ?? new Date();
   const today = todayParis(now);
@@ -268,18 +270,19 @@ export async function caseload(trx: Tx, actor: Actor, opts: { supportUserId?: st
     ])
     .where('journey.cooperative_id', '=', actor.cooperativeId).where('journey.stage', '!=', 'exit');
   if (opts.supportUserId) q = q.where('journey.support_user_id', '=', opts.supportUserId);
+  if (opts.stage) q = q.where('journey.stage', '=', opts.stage);
   const rows = await q.orderBy('journey.display_name').execute();
   return rows.map((r) => {
     const j = toJourney(r);
     const last = r.last_contact ? new Date(r.last_contact as any) : null;
     const next = r.next_appointment ? new Date(r.next_appointment as any) : null;
-    const alerts: string[] = [];
+    const alerts: string[] = []; const alertTypes: AlertType[] = [];
     const lastDay = last ? todayParis(last) : j.stageSince;
-    if (lastDay < addDays(today, -NO_CONTACT_DAYS)) alerts.push(last ? 'Aucun contact depuis plus de 6 semaines' : 'Aucun rendez-vous depuis plus de 6 semaines');
-    if (j.stage === 'cape' && j.capeEnd && j.capeEnd >= today && j.capeEnd <= addDays(today, CAPE_ENDING_DAYS)) alerts.push(`CAPE se termine le ${j.capeEnd}`);
-    if (j.stage === 'cape' && j.capeEnd && j.capeEnd < today) alerts.push('CAPE terminé : à renouveler ou à clore');
-    return { journey: j, supportName: (r as any).support_name ?? null, lastContact: last, nextAppointment: next, alerts };
-  });
+    if (lastDay < addDays(today, -NO_CONTACT_DAYS)) { alerts.push(last ? 'Aucun contact depuis plus de 6 semaines' : 'Aucun rendez-vous depuis plus de 6 semaines'); alertTypes.push('no_contact'); }
+    if (j.stage === 'cape' && j.capeEnd && j.capeEnd >= today && j.capeEnd <= addDays(today, CAPE_ENDING_DAYS)) { alerts.push(`CAPE se termine le ${j.capeEnd}`); alertTypes.push('cape_ending'); }
+    if (j.stage === 'cape' && j.capeEnd && j.capeEnd < today) { alerts.push('CAPE terminé : à renouveler ou à clore'); alertTypes.push('cape_ended'); }
+    return { journey: j, supportName: (r as any).support_name ?? null, lastContact: last, nextAppointment: next, alerts, alertTypes };
+  }).filter((r) => !opts.alert || r.alertTypes.includes(opts.alert));
 }
 
 export async function staffOptions(trx: Tx, actor: Actor): Promise<[string, string][]> {
@@ -295,4 +298,56 @@ export async function membersWithoutJourney(trx: Tx, actor: Actor): Promise<[str
     .where(sql<boolean>`not exists (select 1 from journey j where j.cooperative_id = ${actor.cooperativeId} and j.user_id = user_account.id)`)
     .orderBy('user_account.display_name').execute();
   return rows.map((r) => [r.id, r.display_name]);
+}
+
+// --- corrections -----------------------------------------------------------------------------
+/** Changes the support member who follows the person (audited). */
+export async function setSupportMember(trx: Tx, actor: Actor, journeyId: string, supportUserId: string | null): Promise<void> {
+  requireRole(actor, ...STAFF_ROLES);
+  const j = await getJourney(trx, actor, journeyId);
+  if (supportUserId) {
+    const ok = await trx.selectFrom('membership').select('user_id').where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', supportUserId)
+      .where('role', '=', 'support').where('ended_at', 'is', null).executeTakeFirst();
+    if (!ok) throw new UserError("Choisissez un·e chargé·e d'accompagnement de la coopérative.", 'supportUserId');
+  }
+  await trx.updateTable('journey').set({ support_user_id: supportUserId }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', journeyId).execute();
+  await audit(trx, actor, { action: 'journey.support_changed', targetType: 'journey', targetId: journeyId, data: { from: j.supportUserId, to: supportUserId } });
+}
+
+/** Transitions still in force: a reversal cancels the latest transition in force. */
+function inForce(history: TransitionEntry[]): TransitionEntry[] {
+  const stack: TransitionEntry[] = [];
+  for (const h of history) { if (h.data.reverses) stack.pop(); else stack.push(h); }
+  return stack;
+}
+/** Corrects a wrong transition: a new, reversing transition (with its mandatory comment) brings
+ *  the journey back to where it was; the history keeps both. */
+export async function reverseLastTransition(trx: Tx, actor: Actor, journeyId: string, input: { comment: string; effectiveOn?: string }): Promise<Journey> {
+  requireRole(actor, ...STAFF_ROLES);
+  const comment = (input.comment ?? '').trim();
+  if (comment.length < 3) throw new UserError('Expliquez la correction en quelques mots.', 'reverseComment');
+  const row = await trx.selectFrom('journey').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', journeyId).forUpdate().executeTakeFirst();
+  if (!row) throw new NotFoundError('Parcours');
+  const j = toJourney(row);
+  const active = inForce(await journeyHistory(trx, actor, journeyId));
+  const last = active[active.length - 1]; const prev = active[active.length - 2];
+  if (!last || !prev || !last.from) throw new UserError("Il n'y a pas d'étape à annuler.", 'reverseComment');
+  const today = todayParis();
+  const effectiveOn = input.effectiveOn && isIsoDate(input.effectiveOn) ? input.effectiveOn : today < last.effectiveOn ? last.effectiveOn : today;
+  // The stage came back to was entered by the earliest of the consecutive transitions into it (renewals keep the stage).
+  let k = active.length - 2;
+  while (k > 0 && active[k - 1].to === last.from && active[k].from === last.from) k--;
+  const patch: Record<string, unknown> = { stage: last.from, stage_since: active[k].effectiveOn, exit_reason: last.from === 'exit' ? prev.exitReason : null };
+  if (last.from === 'cape' && last.to === 'cape') {
+    patch.cape_end = String(last.data.previousCapeEnd); patch.cape_renewals = Math.max(0, j.capeRenewals - 1); patch.stage_since = j.stageSince;
+  } else if (last.to === 'cape') {
+    patch.cape_start = null; patch.cape_end = null; patch.cape_renewals = 0;
+  }
+  await trx.updateTable('journey').set(patch as any).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', journeyId).execute();
+  await trx.insertInto('journey_transition').values({
+    cooperative_id: actor.cooperativeId, id: uuidv7(), journey_id: journeyId, from_stage: j.stage, to_stage: last.from, effective_on: effectiveOn,
+    author_user_id: actor.userId, author_label: actor.label, comment, exit_reason: null, data: JSON.stringify({ reverses: last.id }) as any,
+  }).execute();
+  await audit(trx, actor, { action: 'journey.transition_reversed', targetType: 'journey', targetId: journeyId, data: { reverses: last.id, from: j.stage, to: last.from, comment } });
+  return getJourney(trx, actor, journeyId);
 }

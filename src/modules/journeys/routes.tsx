@@ -10,7 +10,7 @@ import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { type Actor, isStaff, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
-import { formatDate, formatDateTime, todayParis, addDays } from '../../core/dates.ts';
+import { formatDate, formatDateTime, todayParis, addDays, isIsoDate } from '../../core/dates.ts';
 import { isUuid } from '../../core/ids.ts';
 import { getCooperative, getCooperativeBySlug, listCooperatives, listMembers } from '../directory/index.ts';
 import {
@@ -28,6 +28,9 @@ import {
 import {
   createMeeting, upcomingMeetings, allMeetings, fillToken, registerProspect, meetingRegistrations, recordMeetingAttendance, convertRegistration,
 } from './info-meetings.service.ts';
+import { ALERT_TYPES, type AlertType, setSupportMember, reverseLastTransition } from './journeys.service.ts';
+import { sendAppointmentConfirmation, sendWorkshopStatus } from './reminders.service.ts';
+import { feedbackState, submitFeedback, feedbackSummary, trainingHours, toCsv, FEEDBACK_MIN_ANSWERS } from './feedback.service.ts';
 
 export const journeysRoutes = new Hono<AppEnv>();
 for (const p of ['/accompagnement', '/accompagnement/*', '/mon-parcours', '/rendez-vous', '/rendez-vous/*', '/creneaux/*', '/calendrier', '/calendrier/lien',
@@ -42,27 +45,62 @@ const plusHour = (t: string) => `${String(Math.min(23, Number(t.slice(0, 2)) + 1
 const dt = (d: Date) => `${formatDate(parisDate(d))} ${parisTime(d)}`;
 
 // --- caseload -------------------------------------------------------------------------------
-journeysRoutes.get('/accompagnement', async (c) => {
+const PAGE_SIZE = 50;
+/** A number of places typed by hand: digits only, otherwise a message beside the field. */
+function capacityOf(v: string | undefined): number {
+  if (!/^\s*\d+\s*$/.test(v ?? '')) throw new UserError('Indiquez le nombre de places (un nombre entier).', 'capacity');
+  return Number(v);
+}
+/** The caseload with its filters (stage, alert, support member), shared by the page and the CSV. */
+async function caseloadQuery(c: Ctx) {
   const actor = actorOf(c); requireRole(actor, ...STAFF);
-  const all = c.req.query('tous') === '1' || !actor.roles.includes('support');
-  const [rows, labels] = await tenant(c, async (trx) => [await caseload(trx, actor, { supportUserId: all ? null : actor.userId }), await stageConfig(trx, actor)] as const);
+  const q = c.req.query();
+  const all = q.tous === '1' || !actor.roles.includes('support');
+  const stage = (STAGES as readonly string[]).includes(q.etape ?? '') ? (q.etape as Stage) : null;
+  const alert = (q.alerte ?? '') in ALERT_TYPES ? (q.alerte as AlertType) : null;
+  const [supports, labels] = await tenant(c, async (trx) => [await staffOptions(trx, actor), await stageConfig(trx, actor)] as const);
+  const supportUserId = q.suivi && supports.some(([id]) => id === q.suivi) ? q.suivi : all ? null : actor.userId;
+  const rows = await tenant(c, (trx) => caseload(trx, actor, { supportUserId, stage, alert }));
+  rows.sort((x, y) => y.alerts.length - x.alerts.length || x.journey.displayName.localeCompare(y.journey.displayName, 'fr'));
+  const params = new URLSearchParams(Object.entries({ tous: all ? '1' : '', etape: stage ?? '', alerte: alert ?? '', suivi: q.suivi && supportUserId === q.suivi ? q.suivi : '' }).filter(([, v]) => v));
+  return { actor, all, stage, alert, supports, labels, supportUserId, rows, params };
+}
+journeysRoutes.get('/accompagnement/export.csv', async (c) => {
+  const { rows, labels } = await caseloadQuery(c);
+  const csv = toCsv(['Personne', 'E-mail', 'Téléphone', 'Étape', 'Depuis le', 'Fin du CAPE', 'Dernier contact', 'Prochain rendez-vous', 'Suivi par', 'Alertes'],
+    rows.map((r) => [r.journey.displayName, r.journey.email, r.journey.phone, labels[r.journey.stage].label, r.journey.stageSince, r.journey.capeEnd,
+      r.lastContact ? parisDate(r.lastContact) : null, r.nextAppointment ? `${parisDate(r.nextAppointment)} ${parisTime(r.nextAppointment)}` : null, r.supportName, r.alerts.join(' / ')]));
+  return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="accompagnement-${todayParis()}.csv"`, 'Cache-Control': 'private, no-store' });
+});
+journeysRoutes.get('/accompagnement', async (c) => {
+  const { actor, all, stage, alert, supports, labels, rows, params } = await caseloadQuery(c);
   const alerts = rows.filter((r) => r.alerts.length).length;
+  const pages = Math.max(1, Math.ceil(rows.length / PAGE_SIZE));
+  const page = Math.min(pages, Math.max(1, Number(c.req.query('page')) || 1));
+  const shown = rows.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
+  const link = (p: number) => { const u = new URLSearchParams(params); if (p > 1) u.set('page', String(p)); const qs = u.toString(); return `/accompagnement${qs ? `?${qs}` : ''}`; };
   return c.html(
     <Layout c={c} title="Accompagnement" wide>
       <PageHeader title={all ? 'Toutes les personnes accompagnées' : 'Mes personnes accompagnées'}
         help="Chaque personne avec son étape, son dernier contact et son prochain rendez-vous. Les alertes signalent 6 semaines sans contact et les CAPE qui finissent dans 30 jours."
         action={<a class="btn" href="/accompagnement/nouveau">Nouvelle personne</a>} />
       <p>{all ? <a href="/accompagnement">Voir seulement mes personnes</a> : <a href="/accompagnement?tous=1">Voir toute la coopérative</a>} · {rows.length} personne(s), {alerts} avec alerte · <a href="/reunions">Réunions d'information</a> · <a href="/ateliers">Ateliers</a>{actor.roles.includes('director') ? <> · <a href="/accompagnement/parametres">Paramètres des étapes</a></> : null}</p>
-      {rows.length ? (
+      <form method="get" action="/accompagnement" class="filters">{all ? <input type="hidden" name="tous" value="1" /> : null}<div class="form-grid">
+        <Select label="Étape" name="etape" value={stage ?? ''} options={[['', 'Toutes'], ...STAGES.filter((s) => s !== 'exit').map((s) => [s, labels[s].label] as [string, string])]} />
+        <Select label="Alerte" name="alerte" value={alert ?? ''} options={[['', 'Toutes'], ...Object.entries(ALERT_TYPES) as [string, string][]]} />
+        <Select label="Suivi par" name="suivi" value={c.req.query('suivi') ?? ''} options={[['', all ? 'Tout le monde' : 'Moi'], ...supports]} />
+      </div><button type="submit" class="btn-secondary">Filtrer</button> <a href={`/accompagnement/export.csv${params.toString() ? `?${params}` : ''}`}>Exporter (CSV)</a></form>
+      {shown.length ? (
         <table class="data"><thead><tr><th>Personne</th><th>Étape</th><th>Dernier contact</th><th>Prochain rendez-vous</th><th>Alertes</th>{all ? <th>Suivi par</th> : null}</tr></thead>
-          <tbody>{rows.sort((x, y) => y.alerts.length - x.alerts.length).map((r) => (
+          <tbody>{shown.map((r) => (
             <tr><td data-label="Personne"><a href={`/accompagnement/${r.journey.id}`}>{r.journey.displayName}</a></td>
               <td data-label="Étape"><Badge status={STAGE_TONE[r.journey.stage]} label={labels[r.journey.stage].label} /></td>
               <td data-label="Dernier contact">{r.lastContact ? formatDate(parisDate(r.lastContact)) : '—'}</td>
               <td data-label="Prochain rendez-vous">{r.nextAppointment ? dt(r.nextAppointment) : <a href={`/accompagnement/${r.journey.id}#rdv`}>Planifier</a>}</td>
               <td data-label="Alertes">{r.alerts.map((a) => <span class="badge badge-danger">{a}</span>)}</td>
               {all ? <td data-label="Suivi par">{r.supportName ?? '—'}</td> : null}</tr>))}</tbody></table>
-      ) : <EmptyState title="Personne à suivre pour l'instant." action={<a class="btn" href="/accompagnement/nouveau">Ajouter une personne</a>} />}
+      ) : <EmptyState title={stage || alert ? 'Personne ne correspond à ces filtres.' : "Personne à suivre pour l'instant."} action={<a class="btn" href="/accompagnement/nouveau">Ajouter une personne</a>} />}
+      {pages > 1 ? <nav class="pagination" aria-label="Pages">{page > 1 ? <a href={link(page - 1)}>← Précédente</a> : null} Page {page} sur {pages} {page < pages ? <a href={link(page + 1)}>Suivante →</a> : null}</nav> : null}
     </Layout>);
 });
 
@@ -133,7 +171,7 @@ journeysRoutes.get('/mon-parcours', async (c) => {
   return c.html(<Layout c={c} title="Mon parcours"><PageHeader title="Mon parcours" /><EmptyState title="Votre parcours n'est pas encore ouvert." text="Votre chargé·e d'accompagnement l'ouvrira lors de votre premier rendez-vous." /></Layout>);
 });
 
-interface PersonForms { transition?: { values: Record<string, string>; errors: Record<string, string> }; appointment?: { values: Record<string, string>; errors: Record<string, string> }; document?: { values: Record<string, string>; errors: Record<string, string> } }
+interface PersonForms { correction?: { values: Record<string, string>; errors: Record<string, string> }; transition?: { values: Record<string, string>; errors: Record<string, string> }; appointment?: { values: Record<string, string>; errors: Record<string, string> }; document?: { values: Record<string, string>; errors: Record<string, string> } }
 async function personPage(c: Ctx, id: string, forms: PersonForms = {}) {
   const actor = actorOf(c); const staff = isStaff(actor);
   if (!isUuid(id)) throw new NotFoundError('Parcours');
@@ -153,11 +191,12 @@ async function personPage(c: Ctx, id: string, forms: PersonForms = {}) {
   const next = TRANSITIONS[j.stage];
   type Ev = { at: string; text: string; detail?: string | null; href?: string };
   const timeline: Ev[] = [
-    ...history.map((h) => ({ at: h.effectiveOn, text: h.from === 'cape' && h.to === 'cape' ? `CAPE renouvelé jusqu'au ${formatDate(String(h.data.capeEnd))}` : `${cfg[h.to].label}${h.exitReason ? ` (${EXIT_REASON_LABELS[h.exitReason]})` : ''}${h.to === 'cape' && h.data.capeEnd ? ` du ${formatDate(String(h.data.capeStart))} au ${formatDate(String(h.data.capeEnd))}` : ''} — par ${h.authorLabel}`, detail: h.comment })),
+    ...history.map((h) => ({ at: h.effectiveOn, text: h.data.reverses ? `Correction : retour à « ${cfg[h.to].label} » — par ${h.authorLabel}` : h.from === 'cape' && h.to === 'cape' ? `CAPE renouvelé jusqu'au ${formatDate(String(h.data.capeEnd))}` : `${cfg[h.to].label}${h.exitReason ? ` (${EXIT_REASON_LABELS[h.exitReason]})` : ''}${h.to === 'cape' && h.data.capeEnd ? ` du ${formatDate(String(h.data.capeStart))} au ${formatDate(String(h.data.capeEnd))}` : ''} — par ${h.authorLabel}`, detail: h.comment })),
     ...appts.map((a) => ({ at: parisDate(a.startsAt), text: `Rendez-vous : ${a.subject} avec ${a.supportName}${a.status === 'cancelled' ? ' (annulé)' : ''}`, href: `/rendez-vous/${a.id}` })),
     ...docs.map((d) => ({ at: parisDate(d.createdAt), text: `Document déposé : ${d.kind}` })),
   ].sort((x, y) => y.at.localeCompare(x.at));
-  const status = forms.transition || forms.appointment || forms.document ? 400 : 200;
+  const status = forms.transition || forms.appointment || forms.document || forms.correction ? 400 : 200;
+  const ce = forms.correction?.errors ?? {};
   return c.html(
     <Layout c={c} title={j.displayName} wide>
       <PageHeader title={j.displayName} help={`${cfg[j.stage].label} depuis le ${formatDate(j.stageSince)}${j.stage === 'cape' && j.capeEnd ? ` · CAPE jusqu'au ${formatDate(j.capeEnd)}${j.capeRenewals ? ` (renouvelé ${j.capeRenewals} fois)` : ''}` : ''}${j.exitReason ? ` · ${EXIT_REASON_LABELS[j.exitReason]}` : ''}`} />
@@ -171,6 +210,15 @@ async function personPage(c: Ctx, id: string, forms: PersonForms = {}) {
           {next.includes('exit') ? <Select label="Motif de sortie (si sortie)" name="exitReason" value={tv.exitReason ?? ''} error={te.exitReason} options={[['', '—'], ...EXIT_REASONS.map((r) => [r, EXIT_REASON_LABELS[r]] as [string, string])]} /> : null}
           <TextArea label="Commentaire" name="comment" value={tv.comment} rows={2} />
           <button type="submit">Enregistrer l'étape</button></form></Card>) : null}
+      {staff ? (
+        <Card title="Corriger le suivi">
+          <form method="post" action={`/accompagnement/${j.id}/suivi`} novalidate><Csrf token={c.get('csrf')} />
+            <Select label="Chargé·e d'accompagnement" name="supportUserId" value={j.supportUserId ?? ''} error={ce.supportUserId} options={[['', '— personne —'], ...data.supports]} />
+            <button type="submit" class="btn-secondary">Changer</button></form>
+          {history.length > 1 ? <form method="post" action={`/accompagnement/${j.id}/annuler-etape`} novalidate><Csrf token={c.get('csrf')} /><FormErrorSummary errors={forms.correction?.errors} />
+            <TextArea label="Annuler la dernière étape : pourquoi ?" name="reverseComment" value={forms.correction?.values.reverseComment} error={ce.reverseComment} rows={2} hint="L'étape n'est pas effacée : une correction est ajoutée à l'historique." />
+            <button type="submit" class="btn-secondary">Annuler la dernière étape</button></form> : null}
+        </Card>) : null}
       <Card title="Documents">
         {list.length ? <ul class="checklist">{list.map((i) => <li>{i.state === 'ok' ? '✓' : i.state === 'missing' ? '○' : '⚠'} {i.kind} <span class="muted">({cfg[i.stage].label})</span>{' '}
           {i.state === 'missing' ? <span class="badge badge-warn">à fournir</span> : i.state === 'expired' ? <span class="badge badge-danger">expiré le {formatDate(i.document!.expiresOn)}</span> : i.state === 'expiring' ? <span class="badge badge-warn">expire le {formatDate(i.document!.expiresOn)}</span> : null}</li>)}</ul> : <p class="muted">Aucun document demandé à ce stade.</p>}
@@ -216,6 +264,20 @@ journeysRoutes.post('/accompagnement/:id/etape', async (c) => {
   setFlash(c, { kind: 'success', text: 'Étape enregistrée.' });
   return c.redirect(`/accompagnement/${id}`);
 });
+journeysRoutes.post('/accompagnement/:id/suivi', async (c) => {
+  const id = c.req.param('id'); const f = await formValues(c);
+  try { await tenant(c, (trx, actor) => setSupportMember(trx, actor, id, f.supportUserId || null)); }
+  catch (e) { const errors = fieldErrors(e); if (!errors) throw e; return personPage(c, id, { correction: { values: f, errors } }); }
+  setFlash(c, { kind: 'success', text: "Chargé·e d'accompagnement modifié·e." });
+  return c.redirect(`/accompagnement/${id}`);
+});
+journeysRoutes.post('/accompagnement/:id/annuler-etape', async (c) => {
+  const id = c.req.param('id'); const f = await formValues(c);
+  try { await tenant(c, (trx, actor) => reverseLastTransition(trx, actor, id, { comment: f.reverseComment ?? '' })); }
+  catch (e) { const errors = fieldErrors(e); if (!errors) throw e; return personPage(c, id, { correction: { values: f, errors } }); }
+  setFlash(c, { kind: 'success', text: "Dernière étape annulée : la correction figure dans l'historique." });
+  return c.redirect(`/accompagnement/${id}`);
+});
 journeysRoutes.post('/accompagnement/:id/documents', async (c) => {
   const id = c.req.param('id');
   const body = await c.req.parseBody();
@@ -239,7 +301,11 @@ journeysRoutes.get('/documents-parcours/:id', async (c) => {
 journeysRoutes.post('/rendez-vous', async (c) => {
   const f = await formValues(c);
   try {
-    const a = await tenant(c, (trx, actor) => createAppointment(trx, actor, { journeyId: f.journeyId ?? '', subject: f.subject ?? '', date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place || null, videoUrl: f.videoUrl || null, note: f.note || null, noteInternal: f.noteInternal === 'on', status: f.status === 'planned' ? 'planned' : 'done' }));
+    const a = await tenant(c, async (trx, actor) => {
+      const appt = await createAppointment(trx, actor, { journeyId: f.journeyId ?? '', subject: f.subject ?? '', date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place || null, videoUrl: f.videoUrl || null, note: f.note || null, noteInternal: f.noteInternal === 'on', status: f.status === 'planned' ? 'planned' : 'done' });
+      await sendAppointmentConfirmation(trx, actor, appt.id, c.get('app').config.publicUrl);
+      return appt;
+    });
     setFlash(c, { kind: 'success', text: 'Rendez-vous enregistré.' });
     return c.redirect(`/accompagnement/${a.journeyId}`);
   } catch (e) {
@@ -281,8 +347,8 @@ journeysRoutes.post('/creneaux', async (c) => {
 });
 journeysRoutes.post('/creneaux/:id/reserver', async (c) => {
   const f = await formValues(c); const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Créneau');
-  const a = await tenant(c, (trx, actor) => bookSlot(trx, actor, id, f.subject ?? ''));
-  setFlash(c, { kind: 'success', text: 'Rendez-vous réservé : une invitation pour votre agenda est disponible.' });
+  const a = await tenant(c, async (trx, actor) => { const appt = await bookSlot(trx, actor, id, f.subject ?? ''); await sendAppointmentConfirmation(trx, actor, appt.id, c.get('app').config.publicUrl); return appt; });
+  setFlash(c, { kind: 'success', text: 'Rendez-vous réservé : la confirmation vous est envoyée par e-mail, avec l\'invitation pour votre agenda.' });
   return c.redirect(`/rendez-vous/${a.id}`);
 });
 
@@ -351,8 +417,9 @@ journeysRoutes.get('/calendrier/:file', async (c) => {
 });
 
 // --- workshops ------------------------------------------------------------------------------
-journeysRoutes.get('/ateliers', async (c) => {
+async function workshopsPage(c: Ctx, values: Record<string, string> | null = null, errors: Record<string, string> | null = null) {
   const actor = actorOf(c); const staff = isStaff(actor);
+  const sv: Record<string, string> = { date: addDays(todayParis(), 7), start: '09:30', end: '12:00', place: 'Locaux de la coopérative', capacity: '12', ...(values ?? {}) }; const se = errors ?? {};
   const [sessions, themes] = await tenant(c, async (trx) => [await listSessions(trx, actor, { from: staff ? new Date(Date.now() - 60 * 86400000) : new Date() }), staff ? await listThemes(trx, actor) : []] as const);
   const now = new Date();
   return c.html(
@@ -366,14 +433,16 @@ journeysRoutes.get('/ateliers', async (c) => {
             : <form method="post" action={`/ateliers/${s.id}/inscription`}><Csrf token={c.get('csrf')} /><button type="submit" class="btn-small">{s.registered >= s.capacity ? "Liste d'attente" : "S'inscrire"}</button></form>)
             : staff ? <a href={`/ateliers/${s.id}`}>{s.attendanceRecordedAt ? 'Présences saisies' : 'Saisir les présences'}</a> : null}</td></tr>))}</tbody></table>
         : <EmptyState title="Aucun atelier programmé." />}
-      {staff ? <Card title="Programmer une séance"><form method="post" action="/ateliers/seances" novalidate><Csrf token={c.get('csrf')} /><div class="form-grid">
-        <Select label="Thème" name="themeId" options={themes.map((t) => [t.id, t.name])} /><Field label="Date" name="date" type="date" value={addDays(todayParis(), 7)} required />
-        <Field label="Début" name="start" type="time" value="09:30" required /><Field label="Fin" name="end" type="time" value="12:00" required />
-        <Field label="Lieu" name="place" value="Locaux de la coopérative" required /><Field label="Places" name="capacity" inputmode="numeric" value="12" required /></div>
+      {staff ? <Card title="Programmer une séance"><form method="post" action="/ateliers/seances" novalidate><Csrf token={c.get('csrf')} /><FormErrorSummary errors={errors} /><div class="form-grid">
+        <Select label="Thème" name="themeId" value={sv.themeId} error={se.themeId} options={themes.map((t) => [t.id, t.name])} /><Field label="Date" name="date" type="date" value={sv.date} error={se.date} required />
+        <Field label="Début" name="start" type="time" value={sv.start} error={se.start} required /><Field label="Fin" name="end" type="time" value={sv.end} error={se.end} required />
+        <Field label="Lieu" name="place" value={sv.place} error={se.place} required /><Field label="Places" name="capacity" inputmode="numeric" value={sv.capacity} error={se.capacity} required /></div>
         <button type="submit">Programmer</button></form>
+        <p><a href="/ateliers/heures.csv">Exporter les heures de formation de l'année (CSV)</a></p>
         <form method="post" action="/ateliers/themes" novalidate><Csrf token={c.get('csrf')} /><Field label="Nouveau thème" name="name" /><button type="submit" class="btn-secondary">Ajouter le thème</button></form></Card> : null}
-    </Layout>);
-});
+    </Layout>, errors ? 400 : 200);
+}
+journeysRoutes.get('/ateliers', (c) => workshopsPage(c));
 journeysRoutes.post('/ateliers/themes', async (c) => {
   const f = await formValues(c);
   await tenant(c, (trx, actor) => createTheme(trx, actor, { name: f.name ?? '', description: f.description }));
@@ -381,23 +450,45 @@ journeysRoutes.post('/ateliers/themes', async (c) => {
 });
 journeysRoutes.post('/ateliers/seances', async (c) => {
   const f = await formValues(c);
-  const id = await tenant(c, (trx, actor) => createSession(trx, actor, { themeId: f.themeId ?? '', date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place ?? '', capacity: Number(f.capacity) }));
+  let id: string;
+  try {
+    if (f.date && isIsoDate(f.date) && f.date < todayParis()) throw new UserError('Choisissez une date à venir.', 'date');
+    id = await tenant(c, (trx, actor) => createSession(trx, actor, { themeId: f.themeId ?? '', date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place ?? '', capacity: capacityOf(f.capacity) }));
+  } catch (e) { const errors = fieldErrors(e); if (!errors) throw e; return workshopsPage(c, f, errors); }
   setFlash(c, { kind: 'success', text: 'Séance programmée.' }); return c.redirect(`/ateliers/${id}`);
 });
 journeysRoutes.post('/ateliers/:id/inscription', async (c) => {
   const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Séance');
-  const st = await tenant(c, (trx, actor) => register(trx, actor, id));
+  const st = await tenant(c, async (trx, actor) => { const r = await register(trx, actor, id); await sendWorkshopStatus(trx, actor, id, actor.userId!, r, c.get('app').config.publicUrl); return r; });
   setFlash(c, { kind: 'success', text: st === 'registered' ? 'Vous êtes inscrit·e.' : "L'atelier est complet : vous êtes en liste d'attente." });
   return c.redirect('/ateliers');
 });
 journeysRoutes.post('/ateliers/:id/desinscription', async (c) => {
   const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Séance');
-  await tenant(c, (trx, actor) => cancelRegistration(trx, actor, id));
+  await tenant(c, async (trx, actor) => { const r = await cancelRegistration(trx, actor, id); if (r.promoted) await sendWorkshopStatus(trx, actor, id, r.promoted, 'promoted', c.get('app').config.publicUrl); });
   setFlash(c, { kind: 'success', text: 'Désinscription enregistrée.' }); return c.redirect('/ateliers');
 });
-journeysRoutes.get('/ateliers/:id', async (c) => {
-  const actor = actorOf(c); const staff = isStaff(actor); const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Séance');
-  const [s, people, members] = await tenant(c, async (trx) => [await getSession(trx, actor, id), staff ? await participants(trx, actor, id) : [], staff ? (await listMembers(trx, actor, { pageSize: 10000 })).items : []] as const);
+journeysRoutes.get('/ateliers/heures.csv', async (c) => {
+  const actor = actorOf(c); requireRole(actor, ...STAFF);
+  const year = todayParis().slice(0, 4);
+  const from = c.req.query('du') || `${year}-01-01`; const to = c.req.query('au') || `${year}-12-31`;
+  let rows;
+  try { rows = await tenant(c, (trx) => trainingHours(trx, actor, { from, to })); } catch (e) { if (!fieldErrors(e)) throw e; return c.text('Dates invalides (AAAA-MM-JJ).', 400); }
+  const csv = toCsv(['Personne', 'E-mail', 'Ateliers suivis', 'Heures de formation'], rows.map((r) => [r.name, r.email, r.sessions, r.hours]));
+  return c.body(csv, 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="heures-formation-${from}-${to}.csv"`, 'Cache-Control': 'private, no-store' });
+});
+async function sessionPage(c: Ctx, id: string, feedback: { values: Record<string, string>; errors: Record<string, string> } | null = null) {
+  const actor = actorOf(c); const staff = isStaff(actor); if (!isUuid(id)) throw new NotFoundError('Séance');
+  const [s, people, members, summary, fstate] = await tenant(c, async (trx) => [await getSession(trx, actor, id), staff ? await participants(trx, actor, id) : [], staff ? (await listMembers(trx, actor, { pageSize: 10000 })).items : [],
+    staff ? await feedbackSummary(trx, actor, id) : null, await feedbackState(trx, actor, id)] as const);
+  const fv = feedback?.values ?? {}; const fe = feedback?.errors ?? {};
+  const scores: [string, string][] = [['', '—'], ['5', '5 — très bien'], ['4', '4 — bien'], ['3', '3 — moyen'], ['2', '2 — pas vraiment'], ['1', '1 — pas du tout']];
+  const feedbackCard = fstate === 'open' ? <Card title="Votre avis sur l'atelier"><form method="post" action={`/ateliers/${id}/avis`} novalidate><Csrf token={c.get('csrf')} /><FormErrorSummary errors={feedback?.errors} />
+    <p class="hint">Votre avis est anonyme : l'équipe ne voit que la synthèse, à partir de {FEEDBACK_MIN_ANSWERS} réponses.</p>
+    <Select label="Êtes-vous satisfait·e de l'atelier ?" name="satisfaction" value={fv.satisfaction ?? ''} error={fe.satisfaction} options={scores} />
+    <Select label="L'atelier vous sera-t-il utile ?" name="usefulness" value={fv.usefulness ?? ''} error={fe.usefulness} options={scores} />
+    <TextArea label="Un commentaire (facultatif)" name="comment" value={fv.comment} error={fe.comment} rows={3} />
+    <button type="submit">Envoyer mon avis</button></form></Card> : fstate === 'given' ? <p class="muted">Merci pour votre avis sur cet atelier.</p> : null;
   const registered = people.filter((p) => p.status === 'registered'); const waiting = people.filter((p) => p.status === 'waiting');
   const started = s.startsAt <= new Date();
   const ids = new Set(people.map((p) => p.userId));
@@ -416,7 +507,19 @@ journeysRoutes.get('/ateliers/:id', async (c) => {
         {waiting.length ? <><h3>Liste d'attente</h3><ol>{waiting.map((p) => <li>{p.name}</li>)}</ol></> : null}
         {s.attendanceRecordedAt ? <p class="muted">Présences enregistrées le {formatDateTime(s.attendanceRecordedAt)}.</p> : null}
       </Card> : <p>{s.myStatus === 'registered' ? 'Vous êtes inscrit·e.' : s.myStatus === 'waiting' ? "Vous êtes en liste d'attente." : <a href="/ateliers">Retour aux ateliers</a>}</p>}
-    </Layout>);
+      {summary ? <Card title="Avis des participant·es">{summary.shown
+        ? <><p>{summary.answers} réponses · satisfaction {String(summary.satisfaction).replace('.', ',')}/5 · utilité {String(summary.usefulness).replace('.', ',')}/5</p>{summary.comments.length ? <ul>{summary.comments.map((x) => <li>{x}</li>)}</ul> : null}</>
+        : <p class="muted">{summary.answers} réponse(s) : la synthèse s'affiche à partir de {FEEDBACK_MIN_ANSWERS} réponses, pour que les avis restent anonymes.</p>}</Card> : null}
+      {feedbackCard}
+    </Layout>, feedback ? 400 : 200);
+}
+journeysRoutes.get('/ateliers/:id', (c) => sessionPage(c, c.req.param('id')));
+journeysRoutes.post('/ateliers/:id/avis', async (c) => {
+  const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Séance'); const f = await formValues(c);
+  try { await tenant(c, (trx, actor) => submitFeedback(trx, actor, id, { satisfaction: f.satisfaction ?? '', usefulness: f.usefulness ?? '', comment: f.comment || null })); }
+  catch (e) { const errors = fieldErrors(e); if (!errors) throw e; return sessionPage(c, id, { values: f, errors }); }
+  setFlash(c, { kind: 'success', text: 'Merci pour votre avis !' });
+  return c.redirect(`/ateliers/${id}`);
 });
 journeysRoutes.post('/ateliers/:id/presences', async (c) => {
   const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Séance');
@@ -432,22 +535,28 @@ journeysRoutes.get('/ateliers/:id/emargement.pdf', async (c) => {
 });
 
 // --- info meetings (staff) ------------------------------------------------------------------
-journeysRoutes.get('/reunions', async (c) => {
+async function meetingsPage(c: Ctx, values: Record<string, string> | null = null, errors: Record<string, string> | null = null) {
   const actor = actorOf(c); requireRole(actor, ...STAFF);
   const [meetings, coop] = await tenant(c, async (trx) => [await allMeetings(trx, actor), await getCooperative(trx, actor.cooperativeId)] as const);
+  const v: Record<string, string> = { date: addDays(todayParis(), 14), start: '14:00', end: '16:00', place: `${coop!.addressLine}, ${coop!.city}`, capacity: '20', ...(values ?? {}) }; const e = errors ?? {};
+  const now = new Date();
   return c.html(
     <Layout c={c} title="Réunions d'information">
       <PageHeader title="Réunions d'information" help={`Les prospects s'inscrivent sans compte sur la page publique : ${c.get('app').config.publicUrl}/reunions-information/${coop!.slug}`} />
-      {meetings.length ? <table class="data"><thead><tr><th>Date</th><th>Lieu</th><th>Inscrit·es</th></tr></thead><tbody>{meetings.map((m) => <tr><td data-label="Date"><a href={`/reunions/${m.id}`}>{dt(m.startsAt)}</a></td><td data-label="Lieu">{m.place}</td><td data-label="Inscrit·es">{m.registered}/{m.capacity}</td></tr>)}</tbody></table> : <EmptyState title="Aucune réunion programmée." />}
-      <Card title="Programmer une réunion"><form method="post" action="/reunions" novalidate><Csrf token={c.get('csrf')} /><div class="form-grid">
-        <Field label="Date" name="date" type="date" value={addDays(todayParis(), 14)} required /><Field label="Début" name="start" type="time" value="14:00" required /><Field label="Fin" name="end" type="time" value="16:00" required />
-        <Field label="Lieu" name="place" value={`${coop!.addressLine}, ${coop!.city}`} required /><Field label="Places" name="capacity" value="20" inputmode="numeric" required /></div><button type="submit">Programmer</button></form></Card>
-    </Layout>);
-});
+      {meetings.length ? <table class="data"><thead><tr><th>Date</th><th>Lieu</th><th>Inscrit·es</th><th>Présent·es</th></tr></thead><tbody>{meetings.map((m) => <tr><td data-label="Date"><a href={`/reunions/${m.id}`}>{dt(m.startsAt)}</a>{m.startsAt > now ? <> <span class="badge">à venir</span></> : null}</td><td data-label="Lieu">{m.place}</td><td data-label="Inscrit·es">{m.registered}/{m.capacity}</td><td data-label="Présent·es">{m.startsAt > now ? '—' : <a href={`/reunions/${m.id}`}>Saisir ou voir</a>}</td></tr>)}</tbody></table> : <EmptyState title="Aucune réunion programmée." />}
+      <Card title="Programmer une réunion"><form method="post" action="/reunions" novalidate><Csrf token={c.get('csrf')} /><FormErrorSummary errors={errors} /><div class="form-grid">
+        <Field label="Date" name="date" type="date" value={v.date} error={e.date} required /><Field label="Début" name="start" type="time" value={v.start} error={e.start} required /><Field label="Fin" name="end" type="time" value={v.end} error={e.end} required />
+        <Field label="Lieu" name="place" value={v.place} error={e.place} required /><Field label="Places" name="capacity" value={v.capacity} error={e.capacity} inputmode="numeric" required /></div><button type="submit">Programmer</button></form></Card>
+    </Layout>, errors ? 400 : 200);
+}
+journeysRoutes.get('/reunions', (c) => meetingsPage(c));
 journeysRoutes.post('/reunions', async (c) => {
   const f = await formValues(c);
-  await tenant(c, (trx, actor) => createMeeting(trx, actor, { date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place ?? '', capacity: Number(f.capacity) }));
-  setFlash(c, { kind: 'success', text: 'Réunion programmée.' }); return c.redirect('/reunions');
+  try {
+    if (f.date && isIsoDate(f.date) && f.date < todayParis()) throw new UserError('Choisissez une date à venir.', 'date');
+    await tenant(c, (trx, actor) => createMeeting(trx, actor, { date: f.date ?? '', start: f.start ?? '', end: f.end ?? '', place: f.place ?? '', capacity: capacityOf(f.capacity) }));
+  } catch (e) { const errors = fieldErrors(e); if (!errors) throw e; return meetingsPage(c, f, errors); }
+  setFlash(c, { kind: 'success', text: 'Réunion programmée : elle apparaît sur la page publique.' }); return c.redirect('/reunions');
 });
 journeysRoutes.get('/reunions/:id', async (c) => {
   const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Réunion');
@@ -476,9 +585,13 @@ journeysRoutes.post('/reunions/inscriptions/:id/convertir', async (c) => {
 // --- info meetings (public, no account) -----------------------------------------------------
 journeysRoutes.get('/reunions-information', async (c) => {
   const coops = await listCooperatives(db(c));
+  const next = new Map<string, Awaited<ReturnType<typeof upcomingMeetings>>>();
+  for (const k of coops) next.set(k.id, (await withTenant(db(c), k.id, (trx) => upcomingMeetings(trx, k.id))).slice(0, 3));
   return c.html(<PublicLayout c={c} title="Réunions d'information"><h1>Réunions d'information</h1>
     <p>Vous avez un projet d'activité ? Venez découvrir la coopérative lors d'une réunion d'information gratuite. Choisissez votre coopérative :</p>
-    <ul>{coops.map((k) => <li><a href={`/reunions-information/${k.slug}`}>{k.name} ({k.city})</a></li>)}</ul></PublicLayout>);
+    <ul>{coops.map((k) => <li><a href={`/reunions-information/${k.slug}`}>{k.name} ({k.city})</a>{next.get(k.id)!.length
+      ? <ul>{next.get(k.id)!.map((m) => <li>{formatDate(parisDate(m.startsAt))}, {parisTime(m.startsAt)} · {m.place}{m.registered >= m.capacity ? ' (complet)' : ''}</li>)}</ul>
+      : <p class="muted">Pas de réunion programmée pour l'instant.</p>}</li>)}</ul></PublicLayout>);
 });
 async function publicMeetingPage(c: Ctx, slug: string, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
   const coop = await getCooperativeBySlug(db(c), slug);

@@ -54,6 +54,10 @@ export interface JourneysTables {
     cooperative_id: string; session_id: string; user_id: string; status: 'registered' | 'waiting' | 'cancelled';
     registered_at: Date; attended: boolean | null;
   };
+  workshop_feedback_given: { cooperative_id: string; session_id: string; user_id: string; created_at: Generated<Date> };
+  workshop_feedback: {
+    cooperative_id: string; id: string; session_id: string; satisfaction: number; usefulness: number; comment: string | null; created_at: Generated<Date>;
+  };
 }
 
 export const journeysMigrations: SqlMigration[] = [{
@@ -160,5 +164,25 @@ ${tenantPolicySql('calendar_feed')}
 ${tenantPolicySql('workshop_theme')}
 ${tenantPolicySql('workshop_session')}
 ${tenantPolicySql('workshop_registration')}
+`,
+}, {
+  // Feedback after a workshop: who answered (one answer per attendee) is kept apart from the
+  // answers, which carry no person: the aggregate is anonymous by construction.
+  name: '2026_11_26_1500_journeys_feedback',
+  sql: `
+create table workshop_feedback_given (
+  cooperative_id uuid not null, session_id uuid not null, user_id uuid not null references user_account(id),
+  created_at timestamptz not null default now(), primary key (cooperative_id, session_id, user_id),
+  foreign key (cooperative_id, session_id) references workshop_session(cooperative_id, id)
+);
+create table workshop_feedback (
+  cooperative_id uuid not null, id uuid not null, session_id uuid not null,
+  satisfaction int not null check (satisfaction between 1 and 5), usefulness int not null check (usefulness between 1 and 5), comment text,
+  created_at date not null default current_date, primary key (cooperative_id, id),
+  foreign key (cooperative_id, session_id) references workshop_session(cooperative_id, id)
+);
+create index workshop_feedback_session on workshop_feedback (cooperative_id, session_id);
+${tenantPolicySql('workshop_feedback_given')}
+${tenantPolicySql('workshop_feedback')}
 `,
 }];

@@ -7,6 +7,37 @@ import { writeFec } from './fec.ts';
 import { trialBalance, trialBalanceCsv, fiscalBounds, activityAccount, activityAccountCsv, activityAccountJson } from './reports.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
 import { centsToDecimal } from '../../core/money.ts';
+import { progress } from '../../cli/framework.ts';
+import { todayParis } from '../../core/dates.ts';
+import { UserError } from '../../core/errors.ts';
+import { writeTableFile, openTable, type Column, type TableRow, type TableFormat } from './tabular.ts';
+import { resolvePeriod, parsePeriodParam, vatSummary, vatSummaryRows, VAT_COLUMNS, generalLedgerRows, GENERAL_LEDGER_COLUMNS,
+  journalEntryRows, JOURNAL_ENTRY_COLUMNS, agedReceivables, agedRows, AGED_COLUMNS } from './exports.ts';
+import { payrollVariables, payrollRows, PAYROLL_COLUMNS } from './salary/payroll-variables.ts';
+
+function formatOpt(values: Record<string, any>): TableFormat {
+  const f = values.format ?? 'csv';
+  if (f !== 'csv' && f !== 'xlsx') throw new UsageError('--format doit valoir csv ou xlsx');
+  return f;
+}
+
+/** Writes rows to --out (or stdout for CSV); XLSX needs --out. */
+async function emitTable(values: Record<string, any>, columns: Column[], rows: AsyncIterable<TableRow> | Iterable<TableRow>, sheet: string): Promise<void> {
+  const format = formatOpt(values); const file = values.out as string | undefined;
+  if (file) { const n = await writeTableFile(file, format, columns, rows, sheet); if (process.stderr.isTTY) err(`${n} lignes écrites dans ${file}`); out(file); return; }
+  if (format === 'xlsx') throw new UsageError('--out FICHIER est obligatoire pour le format xlsx');
+  const sink = openTable(process.stdout, 'csv', columns, sheet);
+  // process.stdout must not be ended: write rows only, then a final flush.
+  for await (const r of rows) await sink.write(r);
+}
+
+const PERIOD_OPTIONS = { cooperative: { type: 'string' }, year: { type: 'string' }, period: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } as const;
+
+async function periodOf(odb: { db: any }, coopId: string, values: Record<string, any>) {
+  const year = yearOpt(values);
+  try { return await withTenant(odb.db, coopId, (trx) => resolvePeriod(trx, coopId, year, parsePeriodParam(values.period))); }
+  catch (e) { if (e instanceof UserError) throw new UsageError(e.message); throw e; }
+}
 
 // Same contract as cooperativeOrFail (cli/core-commands.ts), without importing the whole CLI.
 async function cooperativeOrFail(odb: { db: any }, slug: string) {
@@ -22,6 +53,63 @@ function yearOpt(values: Record<string, any>): number {
 }
 
 export const ledgerCommands: Command[] = [
+  {
+    name: 'report vat', summary: 'récapitulatif de TVA (cases de la déclaration CA3) du mois, du trimestre ou de l\'exercice',
+    usage: 'report vat --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS, needsDb: true,
+    async run({ values, odb }) {
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const p = await periodOf(odb!, coop.id, values);
+      const v = await withTenant(odb!.db, coop.id, (trx) => vatSummary(trx, systemActor(coop.id), p.from, p.to));
+      await emitTable(values, VAT_COLUMNS, vatSummaryRows(v), `TVA ${p.label}`);
+    },
+  },
+  {
+    name: 'report general-ledger', summary: 'grand livre (toutes les lignes, compte par compte, solde progressif)',
+    usage: 'report general-ledger --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS, needsDb: true,
+    async run({ values, odb }) {
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const p = await periodOf(odb!, coop.id, values);
+      await withTenant(odb!.db, coop.id, (trx) => emitTable(values, GENERAL_LEDGER_COLUMNS,
+        generalLedgerRows(trx, systemActor(coop.id), p.from, p.to, { onProgress: (d, t) => progress('Grand livre', d, t) }), 'Grand livre'));
+    },
+  },
+  {
+    name: 'report journal-entries', summary: 'écritures au format tableur Sage / Quadra (une ligne par ligne d\'écriture)',
+    usage: 'report journal-entries --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS, needsDb: true,
+    async run({ values, odb }) {
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const p = await periodOf(odb!, coop.id, values);
+      await withTenant(odb!.db, coop.id, (trx) => emitTable(values, JOURNAL_ENTRY_COLUMNS,
+        journalEntryRows(trx, systemActor(coop.id), p.from, p.to, { onProgress: (d, t) => progress('Écritures', d, t) }), 'Écritures'));
+    },
+  },
+  {
+    name: 'report aged-receivables', summary: 'balance âgée des créances clients à la fin de la période (ou aujourd\'hui)',
+    usage: 'report aged-receivables --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS, needsDb: true,
+    async run({ values, odb }) {
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const p = await periodOf(odb!, coop.id, values);
+      const asOf = p.to < todayParis() ? p.to : todayParis();
+      const a = await withTenant(odb!.db, coop.id, (trx) => agedReceivables(trx, systemActor(coop.id), asOf));
+      await emitTable(values, AGED_COLUMNS, agedRows(a), `Balance âgée ${asOf}`);
+    },
+  },
+  {
+    name: 'report payroll-variables', summary: 'variables de paie du mois (une ligne par personne) pour le logiciel de paie',
+    usage: 'report payroll-variables --cooperative SLUG --month YYYY-MM [--format csv|xlsx] [--out FICHIER]',
+    options: { cooperative: { type: 'string' }, month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    async run({ values, odb }) {
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const month = requireOpt(values, 'month');
+      if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month doit être au format AAAA-MM');
+      const vs = await withTenant(odb!.db, coop.id, (trx) => payrollVariables(trx, systemActor(coop.id), month));
+      await emitTable(values, PAYROLL_COLUMNS, payrollRows(vs), `Paie ${month}`);
+    },
+  },
   {
     name: 'export fec', summary: "écrit le fichier des écritures comptables (FEC) d'un exercice",
     usage: 'export fec --cooperative SLUG --year YYYY --out DIR',

@@ -8,3 +8,4 @@ export { ensureChart, accountRoles, DEFAULT_CHART, DEFAULT_JOURNALS, type Accoun
 export { computeMonthlyContribution, postMonthlyContribution, postContributionsForMonth, type ContributionRule } from './contribution.service.ts';
 export { activityAccount, trialBalance } from './reports.ts';
 export { writeFec } from './fec.ts';
+import { registerPurchaseHandlers } from './purchase-postings.ts'; registerPurchaseHandlers();

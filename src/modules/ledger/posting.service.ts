@@ -16,11 +16,15 @@ import { ensureChart } from './chart.ts';
 export interface PostingLine {
   account: string; debitCents?: Cents; creditCents?: Cents; label?: string;
   auxAccount?: string | null; auxLabel?: string | null; analyticCode?: string | null;
+  /** On VAT lines: rate in basis points and the taxable base (positive cents) — feeds the CA3 summary. */
+  vatRateBp?: number | null; vatBaseCents?: Cents | null;
 }
 export interface PostingInput {
   journal: string; date: IsoDate; label: string; pieceRef: string; pieceDate?: IsoDate;
   source: { type: string; id: string | null }; lines: PostingLine[];
   collectedExclCents?: Cents | null;
+  /** Sales invoices: the due date (aged receivables). */
+  dueDate?: IsoDate | null;
 }
 export interface PostedEntry { id: string; journal: string; fiscalYear: number; number: number; date: IsoDate }
 
@@ -85,11 +89,12 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
     cooperative_id: coop, id, journal_code: input.journal, fiscal_year: fiscalYear, entry_number: number, entry_date: input.date,
     label, piece_ref: input.pieceRef || `${input.journal}${fiscalYear}-${number}`, piece_date: input.pieceDate ?? input.date,
     source_type: input.source.type, source_id: input.source.id, collected_excl_cents: input.collectedExclCents ?? null, created_by: actor.userId,
+    due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
   }).execute();
   await trx.insertInto('entry_line').values(lines.map((l, i) => ({
     cooperative_id: coop, entry_id: id, line_no: i + 1, account: l.account, aux_account: l.auxAccount ?? null, aux_label: l.auxLabel ?? null,
     label: (l.label ?? label).replace(/[\t\r\n]+/g, ' ').trim() || label, debit_cents: l.d, credit_cents: l.c, analytic_code: l.analyticCode ?? null,
-    lettering: null, lettered_on: null,
+    lettering: null, lettered_on: null, vat_rate_bp: l.vatRateBp ?? null, vat_base_cents: l.vatBaseCents ?? null,
   }))).execute();
   return { id, journal: input.journal, fiscalYear, number, date: input.date };
 }
@@ -108,7 +113,7 @@ export async function reverseEntry(trx: Tx, actor: Actor, entryId: string, opts:
     journal: e.journal_code, date: opts.date ?? todayParis(), label: opts.label ?? `Extourne de ${e.label}`, pieceRef: e.piece_ref,
     pieceDate: opts.date ?? todayParis(), source: { type: opts.sourceType ?? 'reversal', id: opts.sourceId ?? e.id },
     collectedExclCents: e.collected_excl_cents == null ? null : -e.collected_excl_cents,
-    lines: lines.map((l) => ({ account: l.account, debitCents: l.credit_cents, creditCents: l.debit_cents, label: `Extourne : ${l.label}`, auxAccount: l.aux_account, auxLabel: l.aux_label, analyticCode: l.analytic_code })),
+    lines: lines.map((l) => ({ account: l.account, debitCents: l.credit_cents, creditCents: l.debit_cents, label: `Extourne : ${l.label}`, auxAccount: l.aux_account, auxLabel: l.aux_label, analyticCode: l.analytic_code, vatRateBp: l.vat_rate_bp, vatBaseCents: l.vat_base_cents })),
   });
   await audit(trx, actor, { action: 'ledger.entry_reversed', targetType: 'journal_entry', targetId: e.id, data: { reversal: posted.id } });
   return posted;

@@ -19,9 +19,12 @@ import { postContributionsForMonth } from './contribution.service.ts';
 import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } from './reports.ts';
 import { ensureChart } from './chart.ts';
 import { fecRows, fecFileName } from './fec.ts';
+import { reportsRoutes } from './reports-routes.tsx';
 
 export const ledgerRoutes = new Hono<AppEnv>();
 for (const p of ['/comptabilite', '/comptabilite/*', '/compte-activite']) ledgerRoutes.use(p, requireActor);
+// Exports and the director's page (reports-routes.tsx).
+ledgerRoutes.route('/', reportsRoutes);
 
 const ACCOUNTING = ['accountant', 'director'] as const;
 const db = (c: Ctx) => c.get('app').odb.db;
@@ -29,7 +32,7 @@ const yearParam = (c: Ctx) => { const y = Number(c.req.query('annee')); return N
 const MANUAL_ROWS = 6;
 
 function Tabs(p: { current: string }) {
-  const tabs: [string, string][] = [['/comptabilite', 'Écritures'], ['/comptabilite/balance', 'Balance'], ['/comptabilite/saisie', 'Saisie manuelle'], ['/comptabilite/periodes', 'Périodes et contributions']];
+  const tabs: [string, string][] = [['/comptabilite', 'Écritures'], ['/comptabilite/balance', 'Balance'], ['/comptabilite/saisie', 'Saisie manuelle'], ['/comptabilite/periodes', 'Périodes et contributions'], ['/comptabilite/exports', 'Exports']];
   return <nav class="tabs" aria-label="Comptabilité">{tabs.map(([h, l]) => <a href={h} aria-current={p.current === h ? 'page' : undefined}>{l}</a>)}</nav>;
 }
 const money = (c: number) => (c ? formatEuros(c) : '');
@@ -327,7 +330,7 @@ ledgerRoutes.get('/compte-activite', async (c) => {
         <Figure label="Encaissé hors taxes" value={formatEuros(t.collectedExclCents)} />
         <Figure label="Vos clients vous doivent encore" value={formatEuros(t.outstandingCents)} hint="Toutes taxes comprises" tone={t.outstandingCents > 0 ? 'warn' : undefined} />
       </div>
-      <Card title="Mois par mois"><MonthsChart account={account} /><p class="muted"><span style="color:#2f7d5b">■</span> encaissé hors taxes · <span style="color:#c0703a">■</span> contribution, frais et salaires</p></Card>
+      <Card title="Mois par mois"><MonthsChart account={account} /><p class="muted">Pour chaque mois : barre de gauche, encaissé hors taxes ; barre de droite, contribution, frais et salaires.</p></Card>
       <table class="data"><thead><tr><th>Mois</th><th class="num">Facturé HT</th><th class="num">Encaissé HT</th><th class="num">Reste à encaisser (TTC)</th><th class="num">Contribution</th><th class="num">Frais</th><th class="num">Salaires</th><th class="num">Disponible</th></tr></thead>
         <tbody>{account.months.map((m) => <tr><td data-label="Mois">{monthLabel(m.month)}</td>
           <td data-label="Facturé HT" class="num">{formatEuros(m.invoicedExclCents)}</td><td data-label="Encaissé HT" class="num">{formatEuros(m.collectedExclCents)}</td>

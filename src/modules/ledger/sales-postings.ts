@@ -3,6 +3,7 @@
 // Invoice (goods): D 411 / C 707 + C 44571. Credit note: the mirror image. Payment: D 512 / C 411,
 // plus 44574 → 44571 for the VAT share of services. Every line carries the activity's analytic code.
 import type { Tx } from '../../core/db/tenant.ts';
+import { addDays } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
@@ -14,8 +15,11 @@ function merge(lines: PostingLine[]): PostingLine[] {
   const out: PostingLine[] = [];
   for (const l of lines) {
     if (!l.debitCents && !l.creditCents) continue;
-    const same = out.find((o) => o.account === l.account && o.auxAccount === l.auxAccount && !!o.debitCents === !!l.debitCents && o.label === l.label);
-    if (same) { same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0); same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0); }
+    const same = out.find((o) => o.account === l.account && o.auxAccount === l.auxAccount && !!o.debitCents === !!l.debitCents && o.label === l.label && (o.vatRateBp ?? null) === (l.vatRateBp ?? null));
+    if (same) {
+      same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0); same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0);
+      if (l.vatBaseCents != null) same.vatBaseCents = (same.vatBaseCents ?? 0) + l.vatBaseCents;
+    }
     else out.push({ ...l });
   }
   return out;
@@ -46,12 +50,14 @@ export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): P
   for (const s of p.shares) {
     const services = s.nature === 'services';
     lines.push(side(services ? acc.salesServices : acc.salesGoods, sign * s.baseCents, 'credit', common));
-    lines.push(side(services ? acc.vatPending : acc.vatCollected, sign * s.vatCents, 'credit', common));
+    lines.push(side(services ? acc.vatPending : acc.vatCollected, sign * s.vatCents, 'credit', { ...common, vatRateBp: s.vatRateBp, vatBaseCents: Math.abs(s.baseCents) }));
   }
+  // The sales module does not (yet) send the due date: 30 days after issue, the French default (L441-10).
+  const dueDate = typeof p.dueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p.dueDate) ? p.dueDate : addDays(p.issueDate, 30);
   // A payload whose total disagrees with its shares is refused by postEntry (unbalanced), loudly.
   return postEntry(trx, actor, {
     journal: 'VT', date: p.issueDate, label, pieceRef: p.number, pieceDate: p.issueDate,
-    source: { type: 'sales.invoice', id: p.invoiceId }, lines: merge(lines),
+    source: { type: 'sales.invoice', id: p.invoiceId }, lines: merge(lines), dueDate: p.typeCode === '381' ? p.issueDate : dueDate,
   });
 }
 
@@ -72,8 +78,9 @@ export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Pr
     vat += s.vatCents;
     if (s.nature !== 'services' || !s.vatCents) continue;
     // VAT on receipts becomes due when paid: pending 44574 → collected 44571.
-    lines.push(side(acc.vatPending, s.vatCents, 'debit', { ...common, label: `TVA exigible — ${p.invoiceNumber}` }));
-    lines.push(side(acc.vatCollected, s.vatCents, 'credit', { ...common, label: `TVA exigible — ${p.invoiceNumber}` }));
+    const vatLine = { ...common, label: `TVA exigible — ${p.invoiceNumber}`, vatRateBp: s.vatRateBp, vatBaseCents: Math.abs(s.baseCents) };
+    lines.push(side(acc.vatPending, s.vatCents, 'debit', vatLine));
+    lines.push(side(acc.vatCollected, s.vatCents, 'credit', vatLine));
   }
   const posted = await postEntry(trx, actor, {
     journal: 'BQ', date: p.date, label, pieceRef: p.invoiceNumber, pieceDate: p.date,

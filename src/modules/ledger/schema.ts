@@ -18,16 +18,29 @@ export interface LedgerTables {
     /** For payments: the amount collected excluding VAT (what contributions on collected turnover use). */
     collected_excl_cents: number | null;
     created_by: string | null; created_at: Generated<Date>; validated_at: Generated<Date>;
+    /** For sales invoices: when the customer must pay (aged receivables). */
+    due_date: Generated<string | null>;
   };
   entry_line: {
     cooperative_id: string; entry_id: string; line_no: number; account: string;
     aux_account: string | null; aux_label: string | null; label: string;
     debit_cents: number; credit_cents: number; analytic_code: string | null;
     lettering: string | null; lettered_on: string | null;
+    /** On VAT lines: the rate and the taxable base (positive) they belong to (CA3 summary). */
+    vat_rate_bp: Generated<number | null>; vat_base_cents: Generated<number | null>;
   };
   contribution_override: {
     cooperative_id: string; id: string; activity_id: string; valid_from: string; valid_to: string | null;
     rule: Record<string, unknown>; created_by: string | null; created_at: Generated<Date>;
+  };
+  salary_request: {
+    cooperative_id: string; id: string; activity_id: string; user_id: string; month: string;
+    basis: 'employer_cost' | 'net'; amount_cents: number; hours_centi: number | null;
+    employer_cost_cents: number; gross_cents: number; net_cents: number;
+    employer_contributions_cents: number; employee_contributions_cents: number;
+    status: 'requested' | 'approved' | 'refused' | 'paid'; reason: string | null;
+    decided_by: string | null; decided_at: Date | null; paid_at: Date | null; entry_id: string | null;
+    created_at: Generated<Date>;
   };
 }
 
@@ -100,5 +113,30 @@ ${tenantPolicySql('ledger_sequence')}
 ${tenantPolicySql('journal_entry')}
 ${tenantPolicySql('entry_line')}
 ${tenantPolicySql('contribution_override')}
+`,
+}, {
+  // Salary requests (entrepreneur → support → payroll), VAT rate/base on VAT lines (CA3 summary),
+  // due dates of sales entries (aged receivables).
+  name: '2026_11_26_1500_ledger_salary',
+  sql: `
+alter table entry_line add column vat_rate_bp int, add column vat_base_cents bigint;
+alter table journal_entry add column due_date date;
+create table salary_request (
+  cooperative_id uuid not null, id uuid not null, activity_id uuid not null, user_id uuid not null,
+  month char(7) not null check (month ~ '^[0-9]{4}-(0[1-9]|1[0-2])$'),
+  basis text not null check (basis in ('employer_cost', 'net')), amount_cents bigint not null check (amount_cents > 0),
+  hours_centi int check (hours_centi is null or hours_centi > 0),
+  employer_cost_cents bigint not null, gross_cents bigint not null, net_cents bigint not null,
+  employer_contributions_cents bigint not null, employee_contributions_cents bigint not null,
+  status text not null default 'requested' check (status in ('requested', 'approved', 'refused', 'paid')),
+  reason text, decided_by uuid, decided_at timestamptz, paid_at timestamptz, entry_id uuid,
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id),
+  foreign key (cooperative_id, entry_id) references journal_entry(cooperative_id, id)
+);
+create unique index salary_request_open on salary_request (cooperative_id, activity_id, user_id, month) where status <> 'refused';
+create index salary_request_month on salary_request (cooperative_id, month, status);
+${tenantPolicySql('salary_request')}
 `,
 }];

@@ -23,3 +23,23 @@ export function paymentPayload(inv: InvoiceValidated, amountCents: number, date:
     customerId: inv.customerId, customerName: inv.customerName, activityId: inv.activityId, activityCode: inv.activityCode, method: 'transfer', reference: null, shares,
   };
 }
+
+// --- real sales through the sales services (so real events post) -----------------------------
+import type { Tx } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/actor.ts';
+import { createCustomer, createDraft, submitInvoice, validateInvoice, recordPayment, type Invoice } from '../sales/index.ts';
+
+let customers = 0;
+export async function testCustomer(trx: Tx, actor: Actor, name?: string): Promise<string> {
+  customers++;
+  const c = await createCustomer(trx, actor, { kind: 'individual', name: name ?? `Client test ${customers} ${Math.random().toString(36).slice(2, 7)}`, email: 'client@example.test', addressLine1: '3 rue des Tests', postalCode: '69002', city: 'Lyon', countryCode: 'FR' } as any);
+  return c.id;
+}
+/** A validated invoice of one line (excl. VAT `unitCents`), optionally paid (`payCents` incl. VAT) on `payDate`. */
+export async function sell(trx: Tx, actor: Actor, p: { activityId: string; customerId: string; unitCents: number; vatRateBp?: number; nature?: 'goods' | 'services'; payCents?: number; payDate?: string }): Promise<Invoice> {
+  const d = await createDraft(trx, actor, { activityId: p.activityId, customerId: p.customerId, lines: [{ description: 'Prestation', quantityMilli: 1000, unitPriceCents: p.unitCents, vatCategory: 'S', vatRateBp: p.vatRateBp ?? 2000, nature: p.nature ?? 'services' }] });
+  await submitInvoice(trx, actor, d.id);
+  let inv = await validateInvoice(trx, actor, d.id);
+  if (p.payCents) inv = await recordPayment(trx, actor, d.id, { amountCents: p.payCents, date: p.payDate, method: 'transfer' });
+  return inv;
+}

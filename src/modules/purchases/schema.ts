@@ -1,3 +1,135 @@
+// Purchases tables: suppliers, supplier invoices (lines per VAT rate, split between activities),
+// monthly expense sheets with their lines and receipts, vehicles and mileage trips.
+// Amounts are bigint cents, business dates `date`, instants timestamptz.
+import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
-export interface PurchasesTables {}
-export const purchasesMigrations: SqlMigration[] = [];
+import { tenantPolicySql } from '../../core/db/tenant.ts';
+
+export interface PurchasesTables {
+  supplier: {
+    cooperative_id: string; id: string; name: string; siren: string | null; vat_number: string | null;
+    iban: string | null; bic: string | null; address_line1: string | null; postal_code: string | null; city: string | null;
+    country_code: string; email: string | null; created_by: string | null; created_at: Generated<Date>; archived_at: Date | null;
+  };
+  supplier_invoice: {
+    cooperative_id: string; id: string; supplier_id: string; supplier_number: string; issue_date: string; due_date: string | null;
+    status: 'draft' | 'to_approve' | 'approved' | 'paid'; account: string; label: string | null;
+    total_excl_cents: number; vat_cents: number; total_incl_cents: number; file_id: string | null; source: string;
+    created_by: string | null; created_at: Generated<Date>; submitted_at: Date | null; approved_at: Date | null; approved_by: string | null;
+    paid_on: string | null;
+  };
+  supplier_invoice_line: {
+    cooperative_id: string; id: string; invoice_id: string; position: number; description: string;
+    vat_rate_bp: number; excl_cents: number; vat_cents: number;
+  };
+  supplier_invoice_split: {
+    cooperative_id: string; invoice_id: string; activity_id: string; excl_cents: number;
+  };
+  expense_report: {
+    cooperative_id: string; id: string; user_id: string; month: string; status: 'draft' | 'submitted' | 'validated';
+    reimbursement: 'not_due' | 'to_pay' | 'paid'; total_cents: number; submitted_at: Date | null;
+    validated_at: Date | null; validated_by: string | null; reimbursed_on: string | null; created_at: Generated<Date>;
+  };
+  expense_line: {
+    cooperative_id: string; id: string; report_id: string; date: string; category: string; description: string;
+    activity_id: string; amount_incl_cents: number; vat_cents: number; receipt_file_id: string | null; receipt_sha256: string | null;
+    created_at: Generated<Date>;
+  };
+  vehicle: {
+    cooperative_id: string; id: string; user_id: string; label: string; fiscal_hp: number; kind: 'car';
+    created_at: Generated<Date>; archived_at: Date | null;
+  };
+  mileage_trip: {
+    cooperative_id: string; id: string; report_id: string; vehicle_id: string; activity_id: string; date: string;
+    description: string; distance_km: number; year_km_before: number; amount_cents: number; created_at: Generated<Date>;
+  };
+}
+
+export const purchasesMigrations: SqlMigration[] = [{
+  name: '2026_11_26_1430_purchases',
+  sql: `
+create table supplier (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, name text not null,
+  siren char(9), vat_number text, iban text, bic text, address_line1 text, postal_code text, city text,
+  country_code char(2) not null default 'FR', email text, created_by uuid, created_at timestamptz not null default now(),
+  archived_at timestamptz,
+  primary key (cooperative_id, id)
+);
+create unique index supplier_siren on supplier (cooperative_id, siren) where siren is not null and archived_at is null;
+create table supplier_invoice (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, supplier_id uuid not null,
+  supplier_number text not null, issue_date date not null, due_date date,
+  status text not null check (status in ('draft','to_approve','approved','paid')), account text not null, label text,
+  total_excl_cents bigint not null, vat_cents bigint not null, total_incl_cents bigint not null,
+  file_id uuid, source text not null default 'manual',
+  created_by uuid, created_at timestamptz not null default now(), submitted_at timestamptz, approved_at timestamptz,
+  approved_by uuid, paid_on date,
+  primary key (cooperative_id, id),
+  unique (cooperative_id, supplier_id, supplier_number),
+  check (total_incl_cents = total_excl_cents + vat_cents),
+  foreign key (cooperative_id, supplier_id) references supplier(cooperative_id, id)
+);
+create index supplier_invoice_status on supplier_invoice (cooperative_id, status, issue_date);
+create table supplier_invoice_line (
+  cooperative_id uuid not null, id uuid not null, invoice_id uuid not null, position int not null, description text not null,
+  vat_rate_bp int not null check (vat_rate_bp between 0 and 10000), excl_cents bigint not null, vat_cents bigint not null,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, invoice_id) references supplier_invoice(cooperative_id, id) on delete cascade
+);
+create index supplier_invoice_line_invoice on supplier_invoice_line (cooperative_id, invoice_id, position);
+create table supplier_invoice_split (
+  cooperative_id uuid not null, invoice_id uuid not null, activity_id uuid not null, excl_cents bigint not null check (excl_cents > 0),
+  primary key (cooperative_id, invoice_id, activity_id),
+  foreign key (cooperative_id, invoice_id) references supplier_invoice(cooperative_id, id) on delete cascade,
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create table expense_report (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, user_id uuid not null references user_account(id),
+  month char(7) not null check (month ~ '^[0-9]{4}-[0-9]{2}$'),
+  status text not null check (status in ('draft','submitted','validated')),
+  reimbursement text not null default 'not_due' check (reimbursement in ('not_due','to_pay','paid')),
+  total_cents bigint not null default 0, submitted_at timestamptz, validated_at timestamptz, validated_by uuid, reimbursed_on date,
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, user_id, month)
+);
+create index expense_report_status on expense_report (cooperative_id, status, month);
+create table expense_line (
+  cooperative_id uuid not null, id uuid not null, report_id uuid not null, date date not null, category text not null,
+  description text not null, activity_id uuid not null, amount_incl_cents bigint not null check (amount_incl_cents > 0),
+  vat_cents bigint not null check (vat_cents >= 0 and vat_cents < amount_incl_cents),
+  receipt_file_id uuid, receipt_sha256 char(64), created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, report_id) references expense_report(cooperative_id, id) on delete cascade,
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create index expense_line_report on expense_line (cooperative_id, report_id, date);
+create index expense_line_receipt on expense_line (cooperative_id, receipt_sha256) where receipt_sha256 is not null;
+create table vehicle (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, user_id uuid not null references user_account(id),
+  label text not null, fiscal_hp int not null check (fiscal_hp between 1 and 50), kind text not null default 'car' check (kind in ('car')),
+  created_at timestamptz not null default now(), archived_at timestamptz,
+  primary key (cooperative_id, id)
+);
+create index vehicle_user on vehicle (cooperative_id, user_id);
+create table mileage_trip (
+  cooperative_id uuid not null, id uuid not null, report_id uuid not null, vehicle_id uuid not null, activity_id uuid not null,
+  date date not null, description text not null, distance_km int not null check (distance_km > 0 and distance_km <= 5000),
+  year_km_before int not null check (year_km_before >= 0), amount_cents bigint not null check (amount_cents >= 0),
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, report_id) references expense_report(cooperative_id, id) on delete cascade,
+  foreign key (cooperative_id, vehicle_id) references vehicle(cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create index mileage_trip_vehicle on mileage_trip (cooperative_id, vehicle_id, date);
+${tenantPolicySql('supplier')}
+${tenantPolicySql('supplier_invoice')}
+${tenantPolicySql('supplier_invoice_line')}
+${tenantPolicySql('supplier_invoice_split')}
+${tenantPolicySql('expense_report')}
+${tenantPolicySql('expense_line')}
+${tenantPolicySql('vehicle')}
+${tenantPolicySql('mileage_trip')}
+`,
+}];

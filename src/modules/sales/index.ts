@@ -10,3 +10,14 @@ export {
   type Invoice, type InvoiceDraftInput, type InvoiceLineInput, type InvoiceFilters, type PaymentInput,
 } from './invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
+export { sendInvoice, invoiceMail } from './sending.ts';
+export {
+  sendDueReminders, salesSchedules, reminderSchedule, setReminderSchedule, setRemindersPaused, reminderHistory, noticeLetterPdf,
+  DEFAULT_REMINDER_DAYS, NOTICE_AFTER_DAYS,
+} from './reminders.ts';
+export { createCatalogueItem, listCatalogue, archiveCatalogueItem, type CatalogueItem } from './catalogue.service.ts';
+export {
+  createQuote, updateQuote, getQuote, listQuotes, sendQuote, acceptQuoteByToken, markQuoteAccepted, refuseQuote, expireQuotes,
+  invoiceFromQuote, quoteBilling, quotePdf, QUOTE_STATUS_LABELS, type Quote, type QuoteInput, type QuoteStatus,
+} from './quote.service.ts';
+export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';

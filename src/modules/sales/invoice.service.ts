@@ -37,6 +37,8 @@ export interface Invoice {
   buyerReference: string | null; notes: string | null; precedingInvoiceId: string | null;
   totalExclCents: number; vatCents: number; totalInclCents: number; paidCents: number; creditedCents: number; dueCents: number;
   submittedAt: Date | null; validatedAt: Date | null; validatedBy: string | null; sentAt: Date | null;
+  /** Deposits deducted on a balance invoice (BT-113), TTC. */
+  prepaidCents: number; remindersPaused: boolean; quoteId: string | null; quoteKind: 'deposit' | 'intermediate' | 'balance' | null;
 }
 
 export const STATUS_LABELS: Record<InvoiceStatus, string> = {
@@ -118,8 +120,13 @@ async function prepareDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opt
   return { customer: customer!, issueDate, dueDate, lines, totals };
 }
 
-export async function createDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opts: { typeCode?: '380' | '386' | '381'; precedingInvoiceId?: string | null } = {}): Promise<Invoice> {
+export interface DraftOptions {
+  typeCode?: '380' | '386' | '381'; precedingInvoiceId?: string | null;
+  quoteId?: string | null; quoteKind?: 'deposit' | 'intermediate' | 'balance' | null; prepaidCents?: number;
+}
+export async function createDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opts: DraftOptions = {}): Promise<Invoice> {
   const p = await prepareDraft(trx, actor, input);
+  if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents) throw new UserError('Les acomptes déduits dépassent le total de la facture.');
   const id = uuidv7<InvoiceId>();
   await trx.insertInto('invoice').values({
     cooperative_id: actor.cooperativeId, id, type_code: opts.typeCode ?? '380', status: 'draft', number: null, activity_id: input.activityId,
@@ -129,6 +136,7 @@ export async function createDraft(trx: Tx, actor: Actor, input: InvoiceDraftInpu
     preceding_invoice_id: opts.precedingInvoiceId ?? null, total_excl_cents: p.totals.taxBasisCents, vat_cents: p.totals.vatCents,
     total_incl_cents: p.totals.totalInclCents, paid_cents: 0, customer_snapshot: null, created_by: actor.userId,
     submitted_at: null, validated_at: null, validated_by: null, sent_at: null, cancelled_at: null,
+    quote_id: opts.quoteId ?? null, quote_kind: opts.quoteKind ?? null, prepaid_cents: opts.prepaidCents ?? 0,
   }).execute();
   await writeLines(trx, actor, id, p.lines, p.totals);
   await audit(trx, actor, { action: 'invoice.draft_created', targetType: 'invoice', targetId: id, data: { typeCode: opts.typeCode ?? '380', totalInclCents: p.totals.totalInclCents } });
@@ -228,15 +236,37 @@ export async function validateInvoice(trx: Tx, actor: Actor, id: string, opts: {
   const inv = (await getInvoice(trx, actor, id))!;
   const lines = await getLines(trx, actor, id);
   const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents });
+  let shares = sharesByNature(lines, totals);
+  let sums = { excl: inv.totalExclCents, vat: inv.vatCents, incl: inv.totalInclCents };
+  // A balance invoice repeats the whole quote: the deposits it deducts were already posted by
+  // their own invoices, so the event carries only the remainder (what this invoice adds).
+  if (r.quote_kind === 'balance' && r.quote_id && inv.prepaidCents > 0) ({ shares, sums } = await withoutDeposits(trx, actor, r.quote_id, id, shares, sums));
   const payload: InvoiceValidated = {
     invoiceId: id, number, issueDate: today, typeCode: inv.typeCode, customerId: customer.id, customerName: customer.name,
-    activityId: inv.activityId, activityCode: act.analytic_code, shares: sharesByNature(lines, totals),
-    totalExclCents: inv.totalExclCents, vatCents: inv.vatCents, totalInclCents: inv.totalInclCents, precedingInvoiceId: inv.precedingInvoiceId,
+    activityId: inv.activityId, activityCode: act.analytic_code, shares,
+    totalExclCents: sums.excl, vatCents: sums.vat, totalInclCents: sums.incl, precedingInvoiceId: inv.precedingInvoiceId,
   };
   await emit(trx, actor, inv.typeCode === '381' ? SALES_EVENTS.creditNoteValidated : SALES_EVENTS.invoiceValidated, payload);
   await audit(trx, actor, { action: inv.typeCode === '381' ? 'credit_note.validated' : 'invoice.validated', targetType: 'invoice', targetId: id, data: { number, totalInclCents: inv.totalInclCents } });
   if (inv.typeCode === '381' && inv.precedingInvoiceId) await settleAfterCredit(trx, actor, inv.precedingInvoiceId);
   return inv;
+}
+
+async function withoutDeposits(trx: Tx, actor: Actor, quoteId: string, balanceId: string, shares: VatShare[], sums: { excl: number; vat: number; incl: number }) {
+  const earlier = await trx.selectFrom('invoice').select(['id', 'discount_cents', 'total_excl_cents', 'vat_cents', 'total_incl_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId).where('quote_id', '=', quoteId).where('id', '<>', balanceId)
+    .where('number', 'is not', null).where('type_code', '<>', '381').where('status', '<>', 'cancelled').execute();
+  const out = shares.map((x) => ({ ...x }));
+  const next = { ...sums };
+  for (const e of earlier) {
+    const ls = await getLines(trx, actor, e.id);
+    for (const d of sharesByNature(ls, computeTotals({ lines: ls, globalDiscountCents: Number(e.discount_cents) }))) {
+      const same = out.find((x) => x.nature === d.nature && x.vatRateBp === d.vatRateBp) ?? out.find((x) => x.vatRateBp === d.vatRateBp);
+      if (same) { same.baseCents -= d.baseCents; same.vatCents -= d.vatCents; } else out.push({ ...d, baseCents: -d.baseCents, vatCents: -d.vatCents });
+    }
+    next.excl -= Number(e.total_excl_cents); next.vat -= Number(e.vat_cents); next.incl -= Number(e.total_incl_cents);
+  }
+  return { shares: out.filter((x) => x.baseCents !== 0 || x.vatCents !== 0), sums: next };
 }
 
 /** VAT groups split by nature (goods / services) pro rata of the line nets, exact to the cent. */
@@ -321,7 +351,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
   const method = input.method || 'virement';
   await trx.insertInto('payment').values({ cooperative_id: actor.cooperativeId, id, invoice_id: invoiceId, date, amount_cents: input.amountCents, method, reference: input.reference ?? null, created_by: actor.userId }).execute();
   const paid = inv.paidCents + input.amountCents;
-  const status = paid + inv.creditedCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
+  const status = paid + inv.creditedCents + inv.prepaidCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
   await trx.updateTable('invoice').set({ paid_cents: paid, status, updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', invoiceId).execute();
   const lines = await getLines(trx, actor, invoiceId);
   const shares = sharesByNature(lines, computeTotals({ lines, globalDiscountCents: inv.discountCents }));
@@ -350,11 +380,13 @@ type InvoiceRow = {
   vat_exemption_reason: string | null; buyer_reference: string | null; notes: string | null; preceding_invoice_id: string | null;
   total_excl_cents: number; vat_cents: number; total_incl_cents: number; paid_cents: number; credited: number;
   submitted_at: Date | null; validated_at: Date | null; validated_by: string | null; sent_at: Date | null;
+  prepaid_cents: number; reminders_paused: boolean; quote_id: string | null; quote_kind: string | null;
 };
 const COLUMNS = ['invoice.id', 'invoice.type_code', 'invoice.status', 'invoice.number', 'invoice.activity_id', 'invoice.customer_id', 'customer.name as customer_name',
   'invoice.issue_date', 'invoice.due_date', 'invoice.delivery_date', 'invoice.nature', 'invoice.discount_cents', 'invoice.discount_reason', 'invoice.vat_exemption_reason',
   'invoice.buyer_reference', 'invoice.notes', 'invoice.preceding_invoice_id', 'invoice.total_excl_cents', 'invoice.vat_cents', 'invoice.total_incl_cents',
-  'invoice.paid_cents', 'invoice.submitted_at', 'invoice.validated_at', 'invoice.validated_by', 'invoice.sent_at'] as const;
+  'invoice.paid_cents', 'invoice.submitted_at', 'invoice.validated_at', 'invoice.validated_by', 'invoice.sent_at',
+  'invoice.prepaid_cents', 'invoice.reminders_paused', 'invoice.quote_id', 'invoice.quote_kind'] as const;
 
 function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
   const credited = Number(r.credited ?? 0);
@@ -365,8 +397,9 @@ function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
     deliveryDate: r.delivery_date ? toIsoDate(r.delivery_date) : null, nature: r.nature, discountCents: r.discount_cents, discountReason: r.discount_reason,
     vatExemptionReason: r.vat_exemption_reason, buyerReference: r.buyer_reference, notes: r.notes, precedingInvoiceId: r.preceding_invoice_id,
     totalExclCents: r.total_excl_cents, vatCents: r.vat_cents, totalInclCents: r.total_incl_cents, paidCents: r.paid_cents, creditedCents: credited,
-    dueCents: r.type_code === '381' || r.status === 'cancelled' ? 0 : Math.max(0, r.total_incl_cents - r.paid_cents - credited),
+    dueCents: r.type_code === '381' || r.status === 'cancelled' ? 0 : Math.max(0, r.total_incl_cents - Number(r.prepaid_cents ?? 0) - r.paid_cents - credited),
     submittedAt: r.submitted_at, validatedAt: r.validated_at, validatedBy: r.validated_by, sentAt: r.sent_at,
+    prepaidCents: Number(r.prepaid_cents ?? 0), remindersPaused: !!r.reminders_paused, quoteId: r.quote_id, quoteKind: (r.quote_kind as Invoice['quoteKind']) ?? null,
   };
 }
 
@@ -393,6 +426,8 @@ export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promis
 export interface InvoiceFilters {
   status?: InvoiceStatus | 'issued' | 'to_validate'; customerId?: string; activityId?: string; from?: IsoDate; to?: IsoDate;
   q?: string; typeCode?: '380' | '381' | '386'; page?: number; pageSize?: number; today?: IsoDate;
+  /** Amount range on the total incl. VAT, cents, bounds included. */
+  minCents?: number | null; maxCents?: number | null;
 }
 export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}) {
   const today = f.today ?? todayParis();
@@ -411,6 +446,8 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
   if (f.typeCode) q = q.where('invoice.type_code', '=', f.typeCode);
   if (f.from && isIsoDate(f.from)) q = q.where('invoice.issue_date', '>=', f.from);
   if (f.to && isIsoDate(f.to)) q = q.where('invoice.issue_date', '<=', f.to);
+  if (f.minCents != null && Number.isSafeInteger(f.minCents)) q = q.where('invoice.total_incl_cents', '>=', f.minCents);
+  if (f.maxCents != null && Number.isSafeInteger(f.maxCents)) q = q.where('invoice.total_incl_cents', '<=', f.maxCents);
   if (f.q?.trim()) q = q.where((eb) => eb.or([eb('invoice.number', 'ilike', `%${f.q!.trim()}%`), eb('customer.name', 'ilike', `%${f.q!.trim()}%`)]));
   const agg = await q.select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('invoice.total_excl_cents'), sql<number>`0`).as('excl'), eb.fn.coalesce(eb.fn.sum<number>('invoice.total_incl_cents'), sql<number>`0`).as('incl')]).executeTakeFirstOrThrow();
   const rows = await q.select([...COLUMNS, CREDITED.as('credited')]).orderBy('invoice.issue_date', 'desc').orderBy('invoice.number', 'desc').orderBy('invoice.id', 'desc')
@@ -445,7 +482,8 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
   const docLines: DocumentLine[] = lines.map((l) => ({ id: l.id, description: l.description, quantityMilli: l.quantityMilli, unitCode: l.unitCode, unitLabel: UNIT_LABELS[l.unitCode] ?? 'unité', unitPriceCents: l.unitPriceCents, discountBp: l.discountBp, netCents: l.netCents, vatCategory: l.vatCategory, vatRateBp: l.vatRateBp, nature: l.nature }));
   // BT-113 is what was paid before issue (deposits deducted), not later payments: the sealed
   // document must stay the same whatever is paid afterwards.
-  const prepaid = 0;
+  const prepaid = inv.prepaidCents;
+  const quote = inv.quoteId ? await trx.selectFrom('quote').select('number').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', inv.quoteId).executeTakeFirst() : null;
   const number = inv.number ?? 'BROUILLON';
   return {
     typeCode: inv.typeCode, number, issueDate: inv.issueDate, dueDate: inv.dueDate, deliveryDate: inv.deliveryDate ?? inv.issueDate, currency: 'EUR', nature: inv.nature,
@@ -471,7 +509,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     earlyPaymentText: LEGAL_TEXTS.earlyPayment,
     vatMentions, vatOnDebits,
     precedingInvoice: preceding?.number ? { number: preceding.number, issueDate: preceding.issueDate } : null,
-    quoteReference: null, notes: inv.notes ? [inv.notes] : [],
+    quoteReference: quote?.number ?? null, notes: inv.notes ? [inv.notes] : [],
     payment: { meansCode: '30', iban: coop.iban, bic: coop.bic, remittance: number },
   };
 }

@@ -21,9 +21,17 @@ import {
 import * as facturx from './facturx/index.ts';
 import { LEGAL_TEXTS } from './legal.ts';
 import { isUuid } from '../../core/ids.ts';
+import { formatDateTime, daysBetween } from '../../core/dates.ts';
+import { Checkbox } from '../../web/components.tsx';
+import { computeTotals } from './invoice-totals.ts';
+import { updateDraft } from './invoice.service.ts';
+import { listCatalogue, type CatalogueItem } from './catalogue.service.ts';
+import { sendInvoice } from './sending.ts';
+import { reminderHistory, setRemindersPaused, noticeLetterPdf, reminderSchedule, parseReminderDays, setReminderSchedule, NOTICE_AFTER_DAYS } from './reminders.ts';
+import { registerQuoteRoutes } from './quote.routes.tsx';
 
 export const salesRoutes = new Hono<AppEnv>();
-for (const p of ['/factures', '/factures/*', '/clients', '/clients/*']) salesRoutes.use(p, requireActor);
+for (const p of ['/factures', '/factures/*', '/clients', '/clients/*', '/devis', '/devis/*', '/catalogue', '/catalogue/*']) salesRoutes.use(p, requireActor);
 
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
@@ -40,10 +48,10 @@ salesRoutes.get('/factures', async (c) => {
   const q = c.req.query();
   const status = (q.status && ([...INVOICE_STATUSES, 'issued'] as string[]).includes(q.status) ? q.status : undefined) as InvoiceStatus | 'issued' | undefined;
   const [res, acts, customers] = await tenant(c, async (trx) => [
-    await listInvoices(trx, actor, { status, customerId: q.client || undefined, activityId: q.activite || undefined, from: q.du || undefined, to: q.au || undefined, q: q.q || undefined, page: pageParam(c) }),
+    await listInvoices(trx, actor, { status, customerId: q.client || undefined, activityId: q.activite || undefined, from: q.du || undefined, to: q.au || undefined, q: q.q || undefined, page: pageParam(c), minCents: q.min ? parseCents(q.min) : null, maxCents: q.max ? parseCents(q.max) : null }),
     await activitiesFor(trx, actor), await listCustomers(trx, actor, { pageSize: 500 }),
   ] as const);
-  const params = { status: q.status, client: q.client, activite: q.activite, du: q.du, au: q.au, q: q.q };
+  const params = { status: q.status, client: q.client, activite: q.activite, du: q.du, au: q.au, q: q.q, min: q.min, max: q.max };
   return c.html(
     <Layout c={c} title="Factures" wide>
       <PageHeader title="Factures" help="Vos factures et avoirs. Une facture validée reçoit son numéro et ne peut plus être modifiée."
@@ -55,6 +63,8 @@ salesRoutes.get('/factures', async (c) => {
         <Select label="Activité" name="activite" value={q.activite ?? ''} options={[['', 'Toutes'], ...acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])]} />
         <Field label="Du" name="du" type="date" value={q.du} />
         <Field label="Au" name="au" type="date" value={q.au} />
+        <Field label="TTC minimum (€)" name="min" value={q.min} inputmode="decimal" />
+        <Field label="TTC maximum (€)" name="max" value={q.max} inputmode="decimal" />
         <button type="submit" class="btn-secondary">Filtrer</button>
       </form>
       <div class="figures"><Figure label="Total HT" value={formatEuros(res.totalExclCents)} /><Figure label="Total TTC" value={formatEuros(res.totalInclCents)} /></div>
@@ -71,22 +81,50 @@ salesRoutes.get('/factures', async (c) => {
 });
 
 // --- editor ---------------------------------------------------------------------------------
-interface EditorData { activities: [string, string][]; customers: [string, string][] }
+interface EditorData { activities: [string, string][]; customers: [string, string][]; catalogue: CatalogueItem[] }
 async function editorData(c: Ctx): Promise<EditorData> {
   const actor = actorOf(c);
   return tenant(c, async (trx) => ({
     activities: (await activitiesFor(trx, actor)).map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string]),
     customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map((x) => [x.id, x.name] as [string, string]),
+    catalogue: await listCatalogue(trx, actor),
   }));
+}
+/** Lines with a catalogue item chosen and no description yet take the item's values. */
+function prefillFromCatalogue(f: Record<string, string>, catalogue: CatalogueItem[]): Record<string, string> {
+  const out = { ...f };
+  for (let i = 0; i < LINE_ROWS; i++) {
+    const item = catalogue.find((x) => x.id === f[`l${i}_item`]);
+    if (!item || f[`l${i}_description`]?.trim()) continue;
+    out[`l${i}_description`] = item.name;
+    out[`l${i}_quantity`] = f[`l${i}_quantity`]?.trim() || '1';
+    out[`l${i}_unitPrice`] = centsToDecimal(item.unitPriceCents).replace('.', ',');
+    out[`l${i}_vat`] = `${item.vatCategory}:${item.vatRateBp}`;
+    out[`l${i}_nature`] = item.nature;
+    out[`l${i}_unit`] = item.unitCode;
+  }
+  return out;
+}
+/** The live totals under the lines (htmx fragment, also rendered server-side). */
+function TotalsFragment(p: { f: Record<string, string> }) {
+  let t: ReturnType<typeof computeTotals> | null = null; let problem: string | null = null;
+  try { const input = readInvoiceForm(p.f); t = input.lines.length ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents }) : null; }
+  catch (e) { if (e instanceof UserError) problem = e.message; else throw e; }
+  return (
+    <div id="invoice-totals" class="figures" aria-live="polite">
+      <Figure label="Total HT" value={t ? formatEuros(t.taxBasisCents) : '—'} /><Figure label="TVA" value={t ? formatEuros(t.vatCents) : '—'} />
+      <Figure label="Total TTC" value={t ? formatEuros(t.totalInclCents) : '—'} hint={problem ?? undefined} />
+    </div>);
 }
 function lineErrorKey(k: string) { const m = /^lines\.(\d+)\.(\w+)$/.exec(k); return m ? `l${m[1]}_${m[2]}` : k; }
 
-function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null }) {
+function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null; action?: string }) {
   const v = p.values ?? { issueDate: todayParis() };
+  const catalogueOptions: [string, string][] = [['', '— saisie libre —'], ...p.data.catalogue.map((x) => [x.id, `${x.name} (${formatEuros(x.unitPriceCents)} HT)`] as [string, string])];
   const e: Record<string, string> = {};
   for (const [k, m] of Object.entries(p.errors ?? {})) e[lineErrorKey(k)] = m;
   return (
-    <form method="post" action="/factures/nouvelle" novalidate>
+    <form method="post" action={p.action ?? '/factures/nouvelle'} novalidate>
       <Csrf token={p.c.get('csrf')} />
       <FormErrorSummary errors={p.errors} message={p.message} />
       <div class="form-grid">
@@ -96,10 +134,13 @@ function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, st
         <Field label="Échéance" name="dueDate" type="date" value={v.dueDate} error={e.dueDate} hint="Vide : selon le délai du client. 60 jours au plus." />
         <Field label="Date de livraison ou de fin de prestation" name="deliveryDate" type="date" value={v.deliveryDate} error={e.deliveryDate} />
       </div>
-      <fieldset><legend>Lignes</legend>
+      <fieldset hx-post="/factures/totaux" hx-trigger="input changed delay:300ms, change" hx-target="#invoice-totals" hx-swap="outerHTML"><legend>Lignes</legend>
+        {p.data.catalogue.length ? <p class="hint">Choisissez un article du catalogue puis « Pré-remplir » (ou enregistrez directement) : la ligne reprend sa désignation, son prix et sa TVA.</p> : null}
         {e.lines ? <p class="error" role="alert">{e.lines}</p> : null}
         {Array.from({ length: LINE_ROWS }, (_, i) => (
           <div class="form-grid invoice-line">
+            {p.data.catalogue.length ? <Select label={`Catalogue ${i + 1}`} name={`l${i}_item`} value={v[`l${i}_item`] ?? ''} options={catalogueOptions} /> : null}
+            <input type="hidden" name={`l${i}_unit`} value={v[`l${i}_unit`] ?? ''} />
             <Field label={`Désignation ${i + 1}`} name={`l${i}_description`} value={v[`l${i}_description`]} error={e[`l${i}_description`]} />
             <Field label="Quantité" name={`l${i}_quantity`} value={v[`l${i}_quantity`]} error={e[`l${i}_quantity`]} inputmode="decimal" />
             <Field label="Prix unitaire HT (€)" name={`l${i}_unitPrice`} value={v[`l${i}_unitPrice`]} error={e[`l${i}_unitPrice`]} inputmode="decimal" />
@@ -107,7 +148,9 @@ function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, st
             <Select label="TVA" name={`l${i}_vat`} value={v[`l${i}_vat`] ?? 'S:2000'} error={e[`l${i}_vat`]} options={VAT_OPTIONS} />
             <Select label="Nature" name={`l${i}_nature`} value={v[`l${i}_nature`] ?? 'services'} options={[['services', 'Prestation'], ['goods', 'Marchandise']]} />
           </div>))}
+        {p.data.catalogue.length ? <button type="submit" name="action" value="prefill" class="btn-secondary">Pré-remplir depuis le catalogue</button> : null}
       </fieldset>
+      <TotalsFragment f={v} />
       <div class="form-grid">
         <Field label="Remise globale HT (€)" name="discount" value={v.discount} error={e.discount} inputmode="decimal" />
         <Field label="Motif d'exonération de TVA" name="vatExemptionReason" value={v.vatExemptionReason} error={e.vatExemptionReason} hint={`Ex. : ${LEGAL_TEXTS.vat.E.text}`} />
@@ -133,7 +176,7 @@ function readInvoiceForm(f: Record<string, string>): InvoiceDraftInput {
     if (pc === null) errors[`lines.${k}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
     if (disc === null) errors[`lines.${k}.discount`] = 'Remise invalide (ex. : 10).';
     const [cat, rate] = (f[`l${i}_vat`] || 'S:2000').split(':');
-    lines.push({ description: d ?? '', quantityMilli: qm ?? 0, unitPriceCents: pc ?? 0, discountBp: disc ?? 0, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services' });
+    lines.push({ description: d ?? '', quantityMilli: qm ?? 0, unitPriceCents: pc ?? 0, discountBp: disc ?? 0, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services', unitCode: f[`l${i}_unit`] || undefined });
   }
   const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
   if (discount === null) errors.discount = 'Montant invalide.';
@@ -157,13 +200,18 @@ function remapLineErrors(errors: Record<string, string>, f: Record<string, strin
 }
 
 salesRoutes.get('/factures/nouvelle', async (c) => {
-  return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" help="Les montants se calculent à l'enregistrement. Le numéro est attribué à la validation." /><Card><InvoiceEditor c={c} data={await editorData(c)} /></Card></Layout>);
+  const data = await editorData(c);
+  // One activity (the usual case for an entrepreneur): chosen already. ?client=ID pre-selects the customer.
+  const values = { issueDate: todayParis(), activityId: data.activities.length === 1 ? data.activities[0][0] : '', customerId: c.req.query('client') ?? '' };
+  return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" help="Les totaux se calculent pendant la saisie. Le numéro est attribué à la validation." /><Card><InvoiceEditor c={c} data={data} values={values} /></Card></Layout>);
 });
 salesRoutes.post('/factures/nouvelle', async (c) => {
   const actor = actorOf(c);
-  const f = await formValues(c);
+  const data = await editorData(c);
+  const f = prefillFromCatalogue(await formValues(c), data.catalogue);
+  if (f.action === 'prefill') return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={data} values={f} /></Card></Layout>);
   const again = async (e: UserError, errors: Record<string, string>) =>
-    c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={await editorData(c)} values={f} errors={errors} message={e.message} /></Card></Layout>, 400);
+    c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={data} values={f} errors={errors} message={e.message} /></Card></Layout>, 400);
   let input: InvoiceDraftInput;
   try { input = readInvoiceForm(f); } catch (e) { if (e instanceof UserError) return again(e, fieldErrors(e) ?? {}); throw e; }
   try {
@@ -211,6 +259,39 @@ salesRoutes.post('/factures/a-valider', async (c) => {
   return c.redirect('/factures/a-valider', 303);
 });
 
+// Live totals of the editor (htmx): computes, writes nothing.
+salesRoutes.post('/factures/totaux', async (c) => c.html(<TotalsFragment f={await formValues(c)} />));
+
+// Reminder schedule of the cooperative: everyone reads it, the director edits it.
+async function remindersPage(c: Ctx, opts: { value?: string; error?: string } = {}) {
+  const actor = actorOf(c);
+  const days = await tenant(c, (trx) => reminderSchedule(trx, actor.cooperativeId));
+  const director = hasRole(actor, 'director');
+  const describe = (d: number) => d < 0 ? `${-d} jour${d < -1 ? 's' : ''} avant l'échéance` : d === 0 ? "le jour de l'échéance" : `${d} jour${d > 1 ? 's' : ''} après l'échéance`;
+  return c.html(
+    <Layout c={c} title="Relances">
+      <PageHeader title="Relances automatiques" help={`Un message courtois part à chaque étape, tant que la facture n'est pas payée. Au-delà de ${NOTICE_AFTER_DAYS} jours de retard, une lettre de mise en demeure peut être imprimée depuis la facture.`} />
+      <Card title="Calendrier actuel"><ul>{days.map((d) => <li>{describe(d)}</li>)}</ul></Card>
+      {director ? <Card title="Modifier le calendrier">
+        <form method="post" action="/factures/relances" novalidate><Csrf token={c.get('csrf')} />
+          <Field label="Jours par rapport à l'échéance" name="days" value={opts.value ?? days.join(', ')} error={opts.error} hint="Négatif = avant l'échéance. Exemple : -3, 7, 21, 45. Vide : aucune relance." />
+          <button type="submit">Enregistrer</button>
+        </form></Card> : null}
+    </Layout>, opts.error ? 400 : 200);
+}
+salesRoutes.get('/factures/relances', (c) => remindersPage(c));
+salesRoutes.post('/factures/relances', async (c) => {
+  const actor = actorOf(c);
+  const f = await formValues(c);
+  if (!hasRole(actor, 'director')) throw new NotFoundError('Page');
+  try {
+    const days = parseReminderDays(f.days ?? '');
+    await tenant(c, (trx) => setReminderSchedule(trx, actor, days));
+  } catch (e) { if (e instanceof UserError) return remindersPage(c, { value: f.days, error: e.message }); throw e; }
+  setFlash(c, { kind: 'success', text: 'Calendrier des relances enregistré.' });
+  return c.redirect('/factures/relances', 303);
+});
+
 // --- invoice page and actions ---------------------------------------------------------------
 salesRoutes.get('/factures/:id', async (c) => {
   const actor = actorOf(c);
@@ -219,7 +300,7 @@ salesRoutes.get('/factures/:id', async (c) => {
   const data = await tenant(c, async (trx) => {
     const inv = await getInvoice(trx, actor, id);
     if (!inv) throw new NotFoundError('Facture');
-    return { inv, lines: await getLines(trx, actor, id), mayValidate: await canValidate(trx, actor, inv) };
+    return { inv, lines: await getLines(trx, actor, id), mayValidate: await canValidate(trx, actor, inv), reminders: await reminderHistory(trx, actor, id) };
   });
   const { inv, lines } = data;
   const csrf = c.get('csrf');
@@ -233,8 +314,15 @@ salesRoutes.get('/factures/:id', async (c) => {
         {inv.status === 'draft' ? post('soumettre', 'Soumettre à validation') : null}
         {(inv.status === 'draft' || inv.status === 'submitted') && data.mayValidate ? post('valider', 'Valider la facture') : null}
         {inv.number ? <a class="btn btn-secondary" href={`/factures/${inv.id}/pdf`}>Télécharger le PDF</a> : null}
+        {inv.number && inv.status !== 'cancelled' ? post('envoyer', inv.sentAt ? 'Envoyer de nouveau par e-mail' : 'Envoyer par e-mail') : null}
+        {inv.status === 'draft' || inv.status === 'submitted' ? <a class="btn btn-secondary" href={`/factures/${inv.id}/modifier`}>Modifier</a> : null}
+        {inv.typeCode === '380' && !inv.quoteId ? post('dupliquer', 'Dupliquer', 'btn-secondary') : null}
         {inv.number && inv.typeCode !== '381' && inv.status !== 'cancelled' ? post('avoir', 'Émettre un avoir', 'btn-secondary') : null}
+        {inv.displayStatus === 'overdue' && inv.dueDate && daysBetween(inv.dueDate, todayParis()) > NOTICE_AFTER_DAYS ? <a class="btn btn-secondary" href={`/factures/${inv.id}/mise-en-demeure`}>Mise en demeure (PDF)</a> : null}
       </div>
+      {inv.sentAt ? <p class="hint">Envoyée par e-mail le {formatDateTime(inv.sentAt)}.</p> : null}
+      {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
+      {inv.quoteId ? <p class="hint"><a href={`/devis/${inv.quoteId}`}>Voir le devis d'origine</a></p> : null}
       <table class="data"><thead><tr><th>Désignation</th><th class="num">Quantité</th><th class="num">Prix unitaire HT</th><th class="num">Remise</th><th class="num">TVA</th><th class="num">Montant HT</th></tr></thead>
         <tbody>{lines.map((l) => <tr><td data-label="Désignation">{l.description}</td><td class="num" data-label="Quantité">{milliToDecimal(l.quantityMilli).replace('.', ',')}</td>
           <td class="num" data-label="Prix">{formatEuros(l.unitPriceCents)}</td><td class="num" data-label="Remise">{l.discountBp ? formatRateBp(l.discountBp) : '—'}</td>
@@ -255,6 +343,14 @@ salesRoutes.get('/factures/:id', async (c) => {
             <button type="submit">Enregistrer le paiement</button>
           </form>
         </Card>) : null}
+      {inv.number && inv.typeCode !== '381' ? (
+        <Card title="Relances">
+          {data.reminders.length ? <table class="data"><thead><tr><th>Date</th><th>Étape</th></tr></thead>
+            <tbody>{data.reminders.map((r) => <tr><td data-label="Date">{formatDate(r.sentOn)}</td><td data-label="Étape">{r.kind === 'notice' ? 'Mise en demeure imprimée' : r.offsetDays < 0 ? `Rappel ${-r.offsetDays} jours avant l'échéance` : `Relance ${r.offsetDays} jours après l'échéance`}</td></tr>)}</tbody></table>
+            : <p>Aucune relance envoyée.</p>}
+          <p>{inv.remindersPaused ? 'Les relances automatiques sont en pause pour cette facture.' : 'Les relances automatiques sont actives (voir le calendrier dans « Relances »).'}</p>
+          {['validated', 'sent', 'partly_paid'].includes(inv.status) ? post('relances', inv.remindersPaused ? 'Reprendre les relances' : 'Mettre les relances en pause', 'btn-secondary') : null}
+        </Card>) : null}
     </Layout>);
 });
 
@@ -269,6 +365,22 @@ const action = (path: string, run: (trx: any, actor: Actor, id: string, f: Recor
 action('soumettre', (trx, a, id) => submitInvoice(trx, a, id), 'Facture soumise à validation.');
 action('valider', (trx, a, id) => validateInvoice(trx, a, id), 'Facture validée : son numéro est attribué.');
 action('avoir', (trx, a, id) => createCreditNote(trx, a, id), "Avoir créé en brouillon : vérifiez-le puis validez-le.");
+action('envoyer', (trx, a, id) => sendInvoice(trx, a, id), 'Facture envoyée au client par e-mail.');
+action('relances', async (trx, a, id) => {
+  const inv = await getInvoice(trx, a, id);
+  if (!inv) throw new NotFoundError('Facture');
+  await setRemindersPaused(trx, a, id, !inv.remindersPaused);
+  return inv;
+}, 'Relances mises à jour.');
+action('dupliquer', async (trx, a, id) => {
+  const inv = await getInvoice(trx, a, id);
+  if (!inv) throw new NotFoundError('Facture');
+  const lines = await getLines(trx, a, id);
+  return createDraft(trx, a, {
+    activityId: inv.activityId, customerId: inv.customerId, discountCents: inv.discountCents, discountReason: inv.discountReason, vatExemptionReason: inv.vatExemptionReason,
+    buyerReference: null, notes: inv.notes, lines: lines.map((l) => ({ description: l.description, quantityMilli: l.quantityMilli, unitCode: l.unitCode, unitPriceCents: l.unitPriceCents, discountBp: l.discountBp, vatCategory: l.vatCategory, vatRateBp: l.vatRateBp, nature: l.nature })),
+  });
+}, 'Copie créée en brouillon, datée du jour : vérifiez-la puis soumettez-la.');
 action('paiement', async (trx, a, id, f) => {
   const amount = parseCents(f.amount ?? '');
   if (amount === null) throw new UserError('Montant invalide (ex. : 120,00).', 'amount');
@@ -286,6 +398,51 @@ salesRoutes.get('/factures/:id/pdf', async (c) => {
   return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"` });
 });
 
+// Editing a draft (or a submitted invoice, which goes back to draft).
+function formFromInvoice(inv: Awaited<ReturnType<typeof getInvoice>> & {}, lines: Awaited<ReturnType<typeof getLines>>): Record<string, string> {
+  const v: Record<string, string> = {
+    activityId: inv.activityId, customerId: inv.customerId, issueDate: inv.issueDate, dueDate: inv.dueDate ?? '', deliveryDate: inv.deliveryDate ?? '',
+    discount: inv.discountCents ? centsToDecimal(inv.discountCents).replace('.', ',') : '', vatExemptionReason: inv.vatExemptionReason ?? '', buyerReference: inv.buyerReference ?? '', notes: inv.notes ?? '',
+  };
+  lines.slice(0, LINE_ROWS).forEach((l, i) => {
+    Object.assign(v, {
+      [`l${i}_description`]: l.description, [`l${i}_quantity`]: milliToDecimal(l.quantityMilli).replace('.', ','), [`l${i}_unitPrice`]: centsToDecimal(l.unitPriceCents).replace('.', ','),
+      [`l${i}_discount`]: l.discountBp ? String(l.discountBp / 100).replace('.', ',') : '', [`l${i}_vat`]: `${l.vatCategory}:${l.vatRateBp}`, [`l${i}_nature`]: l.nature, [`l${i}_unit`]: l.unitCode,
+    });
+  });
+  return v;
+}
+salesRoutes.get('/factures/:id/modifier', async (c) => {
+  const actor = actorOf(c); const id = c.req.param('id');
+  if (!isUuid(id)) throw new NotFoundError('Facture');
+  const { inv, lines } = await tenant(c, async (trx) => ({ inv: await getInvoice(trx, actor, id), lines: await getLines(trx, actor, id) }));
+  if (!inv) throw new NotFoundError('Facture');
+  if (inv.status !== 'draft' && inv.status !== 'submitted') throw new UserError('Une facture validée ne peut plus être modifiée : émettez un avoir.');
+  if (lines.length > LINE_ROWS) throw new UserError(`Cette facture a plus de ${LINE_ROWS} lignes : elle ne peut pas être modifiée dans cet écran.`);
+  return c.html(<Layout c={c} title="Modifier la facture" wide><PageHeader title="Modifier le brouillon" help="Une facture soumise qui est modifiée repasse en brouillon." /><Card><InvoiceEditor c={c} data={await editorData(c)} values={formFromInvoice(inv, lines)} action={`/factures/${id}/modifier`} /></Card></Layout>);
+});
+salesRoutes.post('/factures/:id/modifier', async (c) => {
+  const actor = actorOf(c); const id = c.req.param('id');
+  if (!isUuid(id)) throw new NotFoundError('Facture');
+  const data = await editorData(c);
+  const f = prefillFromCatalogue(await formValues(c), data.catalogue);
+  const page = (errors: Record<string, string> | null, message: string | null, status: 200 | 400) =>
+    c.html(<Layout c={c} title="Modifier la facture" wide><PageHeader title="Modifier le brouillon" /><Card><InvoiceEditor c={c} data={data} values={f} errors={errors} message={message} action={`/factures/${id}/modifier`} /></Card></Layout>, status);
+  if (f.action === 'prefill') return page(null, null, 200);
+  try {
+    const input = readInvoiceForm(f);
+    await tenant(c, async (trx) => { await updateDraft(trx, actor, id, input); if (f.action === 'submit') await submitInvoice(trx, actor, id); });
+  } catch (e) { if (e instanceof UserError && !(e instanceof NotFoundError)) return page(remapLineErrors(fieldErrors(e) ?? {}, f), e.message, 400); throw e; }
+  setFlash(c, { kind: 'success', text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.' });
+  return c.redirect(`/factures/${id}`, 303);
+});
+salesRoutes.get('/factures/:id/mise-en-demeure', async (c) => {
+  const actor = actorOf(c); const id = c.req.param('id');
+  if (!isUuid(id)) throw new NotFoundError('Facture');
+  const pdf = await tenant(c, (trx) => noticeLetterPdf(trx, actor, id));
+  return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="mise-en-demeure.pdf"' });
+});
+
 // --- customers ------------------------------------------------------------------------------
 salesRoutes.get('/clients', async (c) => {
   const actor = actorOf(c);
@@ -294,6 +451,7 @@ salesRoutes.get('/clients', async (c) => {
   return c.html(
     <Layout c={c} title="Clients">
       <PageHeader title="Clients" action={<a class="btn" href="/clients/nouveau">Nouveau client</a>} />
+      <p><a href="/clients/import">Importer des clients depuis un fichier CSV</a></p>
       <form class="filters" method="get" action="/clients" role="search"><Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" /><button type="submit" class="btn-secondary">Rechercher</button></form>
       {res.items.length ? <table class="data"><thead><tr><th>Nom</th><th>SIREN</th><th>Ville</th></tr></thead>
         <tbody>{res.items.map((x) => <tr><td data-label="Nom">{x.name}</td><td data-label="SIREN">{x.siren ?? '—'}</td><td data-label="Ville">{x.address.city}</td></tr>)}</tbody></table>
@@ -343,3 +501,5 @@ salesRoutes.post('/clients/nouveau', async (c) => {
   setFlash(c, { kind: 'success', text: 'Client créé.' });
   return c.redirect('/clients', 303);
 });
+
+registerQuoteRoutes(salesRoutes);

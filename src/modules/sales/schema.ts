@@ -21,6 +21,7 @@ export interface SalesTables {
     customer_snapshot: unknown | null; created_by: string | null; created_at: Generated<Date>; updated_at: Generated<Date>;
     submitted_at: Date | null; validated_at: Date | null; validated_by: string | null; sent_at: Date | null; cancelled_at: Date | null;
     payments_paused: Generated<boolean>;
+    reminders_paused: Generated<boolean>; quote_id: string | null; quote_kind: string | null; prepaid_cents: Generated<number>;
   };
   invoice_line: {
     cooperative_id: string; id: string; invoice_id: string; position: number; description: string; quantity_milli: number;
@@ -30,13 +31,92 @@ export interface SalesTables {
   invoice_number_sequence: {
     cooperative_id: string; series_key: string; last_value: number; updated_at: Generated<Date>;
   };
+  sales_reminder: {
+    cooperative_id: string; id: string; invoice_id: string; step: string; offset_days: number; kind: 'email' | 'notice';
+    sent_on: string; mail_id: string | null; created_at: Generated<Date>;
+  };
+  catalogue_item: {
+    cooperative_id: string; id: string; activity_id: string; name: string; description: string | null; unit_code: string;
+    unit_price_cents: number; vat_category: string; vat_rate_bp: number; nature: 'goods' | 'services'; created_at: Generated<Date>; archived_at: Date | null;
+  };
+  quote: {
+    cooperative_id: string; id: string; number: string | null; status: 'draft' | 'sent' | 'accepted' | 'refused' | 'expired';
+    activity_id: string; customer_id: string; issue_date: string; validity_date: string; title: string | null; terms: string | null;
+    discount_cents: number; total_excl_cents: number; vat_cents: number; total_incl_cents: number; token_hash: string | null;
+    sent_at: Date | null; accepted_at: Date | null; accepted_by_name: string | null; accepted_ip: string | null; signed_file_id: string | null;
+    refused_at: Date | null; created_by: string | null; created_at: Generated<Date>; updated_at: Generated<Date>;
+  };
+  quote_line: {
+    cooperative_id: string; id: string; quote_id: string; position: number; kind: 'item' | 'section'; description: string;
+    quantity_milli: number; unit_code: string; unit_price_cents: number; discount_bp: number; vat_category: string; vat_rate_bp: number;
+    nature: 'goods' | 'services'; net_cents: number;
+  };
   payment: {
     cooperative_id: string; id: string; invoice_id: string; date: string; amount_cents: number; method: string;
     reference: string | null; created_by: string | null; created_at: Generated<Date>;
   };
 }
 
-export const salesMigrations: SqlMigration[] = [{
+const SALES_QUOTES: SqlMigration = {
+  name: '2026_11_26_1500_sales_quotes_catalogue_reminders',
+  sql: `
+alter table invoice add column reminders_paused boolean not null default false;
+alter table invoice add column prepaid_cents bigint not null default 0 check (prepaid_cents >= 0);
+alter table invoice add column quote_id uuid;
+alter table invoice add column quote_kind text check (quote_kind is null or quote_kind in ('deposit','intermediate','balance'));
+create table sales_reminder (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, invoice_id uuid not null,
+  step text not null, offset_days int not null, kind text not null check (kind in ('email','notice')),
+  sent_on date not null, mail_id uuid, created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, invoice_id, step),
+  foreign key (cooperative_id, invoice_id) references invoice(cooperative_id, id)
+);
+create table catalogue_item (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  name text not null, description text, unit_code text not null default 'C62',
+  unit_price_cents bigint not null check (unit_price_cents >= 0),
+  vat_category text not null check (vat_category in ('S','Z','E','AE','K','G','O')), vat_rate_bp int not null check (vat_rate_bp between 0 and 10000),
+  nature text not null check (nature in ('goods','services')),
+  created_at timestamptz not null default now(), archived_at timestamptz,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create index catalogue_item_activity on catalogue_item (cooperative_id, activity_id, name);
+create table quote (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, number text,
+  status text not null check (status in ('draft','sent','accepted','refused','expired')),
+  activity_id uuid not null, customer_id uuid not null, issue_date date not null, validity_date date not null,
+  title text, terms text, discount_cents bigint not null default 0 check (discount_cents >= 0),
+  total_excl_cents bigint not null default 0, vat_cents bigint not null default 0, total_incl_cents bigint not null default 0,
+  token_hash text, sent_at timestamptz, accepted_at timestamptz, accepted_by_name text, accepted_ip text, signed_file_id uuid,
+  refused_at timestamptz, created_by uuid, created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, number),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id),
+  foreign key (cooperative_id, customer_id) references customer(cooperative_id, id)
+);
+create unique index quote_token on quote (token_hash) where token_hash is not null;
+create index quote_status on quote (cooperative_id, status, issue_date);
+create table quote_line (
+  cooperative_id uuid not null, id uuid not null, quote_id uuid not null, position int not null,
+  kind text not null check (kind in ('item','section')), description text not null,
+  quantity_milli bigint not null default 0, unit_code text not null default 'C62', unit_price_cents bigint not null default 0,
+  discount_bp int not null default 0 check (discount_bp between 0 and 10000),
+  vat_category text not null default 'S', vat_rate_bp int not null default 0, nature text not null default 'services', net_cents bigint not null default 0,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, quote_id) references quote(cooperative_id, id) on delete cascade
+);
+create index quote_line_quote on quote_line (cooperative_id, quote_id, position);
+create index invoice_quote on invoice (cooperative_id, quote_id) where quote_id is not null;
+${tenantPolicySql('sales_reminder')}
+${tenantPolicySql('catalogue_item')}
+${tenantPolicySql('quote')}
+${tenantPolicySql('quote_line')}
+`,
+};
+
+const SALES_BASE: SqlMigration = {
   name: '2026_11_26_1100_sales',
   sql: `
 create table customer (
@@ -104,4 +184,7 @@ ${tenantPolicySql('invoice_line')}
 ${tenantPolicySql('invoice_number_sequence')}
 ${tenantPolicySql('payment')}
 `,
-}];
+};
+
+// Never edit a migration that was shipped: add a new entry at the end.
+export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES];

@@ -19,8 +19,12 @@ import { audit } from '../../core/audit.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { formatDateTime } from '../../core/dates.ts';
 import type { Role } from '../../core/actor.ts';
+import { passkeyRoutes, PASSKEY_SCRIPTS } from './passkeys.tsx';
+import { passwordRoutes, deviceLabel } from './password.tsx';
 
 export const authRoutes = new Hono<AppEnv>();
+authRoutes.route('/', passkeyRoutes);
+authRoutes.route('/', passwordRoutes);
 
 function safeReturn(v: string | undefined): string {
   return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
@@ -28,7 +32,7 @@ function safeReturn(v: string | undefined): string {
 
 function SignInForm(p: { c: Ctx; email?: string; error?: string; back?: string }) {
   return (
-    <PublicLayout c={p.c} title="Connexion">
+    <PublicLayout c={p.c} title="Connexion" scripts={PASSKEY_SCRIPTS}>
       <Card title="Se connecter">
         {p.error ? <div class="flash flash-error" role="alert">{p.error}</div> : null}
         <form method="post" action="/connexion">
@@ -38,6 +42,10 @@ function SignInForm(p: { c: Ctx; email?: string; error?: string; back?: string }
           <Field label="Mot de passe" name="password" type="password" required autocomplete="current-password" />
           <div class="actions"><button type="submit">Se connecter</button><a href="/mot-de-passe-oublie">Mot de passe oublié ?</a></div>
         </form>
+        <div class="passkey-login">
+          <button type="button" id="passkey-login" class="btn-secondary" hidden>Se connecter avec une clé d'accès</button>
+          <p id="passkey-status" role="status" aria-live="polite"></p>
+        </div>
       </Card>
     </PublicLayout>
   );
@@ -226,7 +234,8 @@ authRoutes.get('/profil', requireActor, async (c) => {
   return c.html(
     <Layout c={c} title="Mon profil">
       <PageHeader title="Mon profil et ma sécurité" help="Vos appareils connectés, la vérification en deux étapes et vos clés d'accès." />
-      <Card title="Mes informations"><p><strong>{user.displayName}</strong><br />{user.email}</p></Card>
+      <Card title="Mes informations"><p><strong>{user.displayName}</strong><br />{user.email}</p>
+        <a class="btn btn-secondary" href="/profil/mot-de-passe">Changer mon mot de passe</a></Card>
       <Card title="Vérification en deux étapes">
         {user.totpEnabled ? (
           <form method="post" action="/profil/2fa/desactiver"><Csrf token={c.get('csrf')} /><p>Activée. Un code vous est demandé à chaque connexion.</p><button class="btn-secondary" type="submit">Désactiver</button></form>
@@ -242,7 +251,7 @@ authRoutes.get('/profil', requireActor, async (c) => {
       <Card title="Appareils connectés">
         <table class="data"><thead><tr><th>Appareil</th><th>Adresse</th><th>Dernière activité</th><th><span class="sr-only">Action</span></th></tr></thead>
           <tbody>{sessions.map((s) => (
-            <tr><td data-label="Appareil">{(s.user_agent ?? 'Inconnu').slice(0, 60)}{s.id === current ? <strong> (cet appareil)</strong> : null}</td>
+            <tr><td data-label="Appareil"><span title={s.user_agent ?? undefined}>{deviceLabel(s.user_agent)}</span>{s.id === current ? <strong> (cet appareil)</strong> : null}</td>
               <td data-label="Adresse">{s.ip ?? '—'}</td><td data-label="Dernière activité">{formatDateTime(s.last_seen_at)}</td>
               <td>{s.id === current ? null : <form method="post" action={`/profil/sessions/${s.id}/revoquer`}><Csrf token={c.get('csrf')} /><button class="btn-small btn-secondary" type="submit">Déconnecter</button></form>}</td></tr>))}
           </tbody></table>

@@ -11,6 +11,7 @@ import {
   simulateFromEmployerCost, simulateFromNet, SalaryInputError, MAX_MONTHLY_CENTS, FULL_TIME_HOURS_PER_MONTH,
   type SalarySimulation,
 } from './salary-engine.ts';
+import { salaryRequestRoutes } from './salary-request-routes.tsx';
 
 export const salaryRoutes = new Hono<AppEnv>();
 salaryRoutes.use('/salaire/simulation', requireActor);
@@ -21,7 +22,7 @@ const AMOUNT_HELP = 'Indiquez un montant en euros, par exemple 2 500.';
 type Values = { cout?: string; net?: string; heures?: string };
 type Errors = Partial<Record<'cout' | 'net' | 'heures', string>>;
 
-function Breakdown(p: { sim: SalarySimulation }) {
+export function Breakdown(p: { sim: SalarySimulation }) {
   const { sim } = p;
   return (
     <Card title="Votre simulation">
@@ -58,7 +59,8 @@ function Page(p: { c: Ctx; values?: Values; errors?: Errors; message?: string | 
   const v = p.values ?? {}; const e = p.errors ?? {};
   return (
     <Layout c={p.c} title="Simulation de salaire">
-      <PageHeader title="Simulation de salaire" help="Transformez l’argent disponible sur votre activité en salaire, ou partez du net que vous souhaitez recevoir." />
+      <PageHeader title="Simulation de salaire" help="Transformez l’argent disponible sur votre activité en salaire, ou partez du net que vous souhaitez recevoir."
+        action={<a class="btn" href="/salaire">Demander mon salaire</a>} />
       <Card title="Votre salaire ce mois-ci">
         <form method="post" action={PATH} novalidate>
           <Csrf token={p.c.get('csrf')} />
@@ -89,6 +91,8 @@ function parseAmount(raw: string | undefined): { cents: number | null; error?: s
 }
 
 salaryRoutes.get(PATH, (c) => c.html(<Page c={c} />));
+// The salary requests (/salaire…) live in their own file, mounted here.
+salaryRoutes.route('/', salaryRequestRoutes);
 
 salaryRoutes.post(PATH, async (c) => {
   const f = await formValues(c);

@@ -1,0 +1,109 @@
+// Sales in a real browser: an entrepreneur creates a customer and an invoice (totals computed
+// while typing), submits it; support validates; the Factur-X PDF downloads. Then the actions an
+// entrepreneur needs to create and send an invoice for a known customer with a catalogue item
+// are counted and written to test-output/action-counts.json (merged with other tests' keys).
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { toolSkip } from '../src/core/testing-tools.ts';
+import { withTenant } from '../src/core/db/tenant.ts';
+import { makeSiren } from '../src/core/identifiers.ts';
+import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
+import { createCustomer } from '../src/modules/sales/customer.service.ts';
+import { createCatalogueItem } from '../src/modules/sales/catalogue.service.ts';
+
+const skip = toolSkip(CHROMIUM, 'chromium');
+let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let A: TestCoop;
+before(async () => { if (skip) return; srv = await startTestServer(); [A] = await seedTestCooperatives(srv.odb); browser = await launchBrowser(); });
+after(async () => { if (skip) return; await browser?.close(); await srv?.close(); });
+
+async function signIn(page: Page, email: string) {
+  await page.goto(`${srv.url}/connexion`);
+  await page.getByLabel('Adresse e-mail').fill(email);
+  await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+  await page.waitForURL(`${srv.url}/`);
+}
+
+test('entrepreneur creates a customer and an invoice, submits; support validates; the PDF downloads', { skip }, async () => {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
+  const page = await ctx.newPage();
+  await signIn(page, A.users.entrepreneur.email);
+  await page.goto(`${srv.url}/clients/nouveau`);
+  await page.locator('#f-name').fill('Fromagerie Bellecour');
+  await page.locator('#f-siren').fill(makeSiren('91234567'));
+  await page.locator('#f-email').fill('compta@fromagerie.example');
+  await page.locator('#f-addressLine1').fill('7 rue Victor Hugo');
+  await page.locator('#f-postalCode').fill('69002');
+  await page.locator('#f-city').fill('Lyon');
+  await page.getByRole('button', { name: 'Créer le client' }).click();
+  await page.waitForURL(`${srv.url}/clients`);
+  assert.match(await page.content(), /Fromagerie Bellecour/);
+
+  await page.goto(`${srv.url}/factures/nouvelle`);
+  await page.locator('#f-customerId').selectOption({ label: 'Fromagerie Bellecour' });
+  await page.locator('#f-l0_description').fill('Plateaux pour réception');
+  await page.locator('#f-l0_quantity').fill('12');
+  await page.locator('#f-l0_unitPrice').fill('95');
+  // htmx recomputes the totals while typing: 12 × 95 € = 1 140 € HT, 1 368 € TTC.
+  await page.locator('#invoice-totals', { hasText: '1\u00a0368,00' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Enregistrer et soumettre' }).click();
+  await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
+  const invoiceUrl = page.url();
+  assert.match(await page.content(), /Facture soumise à validation/);
+  await ctx.close();
+
+  const sctx = await browser.newContext({ acceptDownloads: true });
+  const sp = await sctx.newPage();
+  await signIn(sp, A.users.support.email);
+  await sp.goto(`${srv.url}/factures/a-valider`);
+  await sp.getByLabel('Choisir la facture de Fromagerie Bellecour').check();
+  await sp.getByRole('button', { name: 'Valider la sélection' }).click();
+  await sp.waitForURL(/a-valider/);
+  assert.match(await sp.content(), /1 facture validée/);
+  await sp.goto(invoiceUrl);
+  const [download] = await Promise.all([sp.waitForEvent('download'), sp.getByRole('link', { name: 'Télécharger le PDF' }).click()]);
+  const bytes = readFileSync((await download.path())!);
+  assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
+  assert.ok(bytes.includes(Buffer.from('factur-x.xml')), 'the PDF carries factur-x.xml');
+  assert.match(download.suggestedFilename(), /^\d{4}-\d{5}\.pdf$/);
+  await sctx.close();
+});
+
+test('actions to create and send an invoice (known customer, catalogue item)', { skip }, async () => {
+  await withTenant(srv.odb.db, A.coop.id, async (trx) => {
+    await createCustomer(trx, A.actor('entrepreneur'), { kind: 'company', name: 'Librairie Passage', siren: makeSiren('91234568'), email: 'librairie@passage.example', addressLine1: '1 passage Ménestrier', postalCode: '69002', city: 'Lyon', countryCode: 'FR' });
+    await createCatalogueItem(trx, A.actor('entrepreneur'), { activityId: A.activityId, name: 'Atelier lecture (2 h)', unitCode: 'LS', unitPriceCents: 35000, vatCategory: 'S', vatRateBp: 2000, nature: 'services' });
+  });
+  const page = await browser.newPage();
+  await signIn(page, A.users.entrepreneur.email);
+  let clicks = 0; let fields = 0;
+  const click = async (name: string, role: 'link' | 'button' = 'button') => { clicks++; await page.getByRole(role, { name, exact: true }).first().click(); };
+  await click('Factures', 'link');
+  await click('Nouvelle facture', 'link');
+  await page.locator('#f-customerId').selectOption({ label: 'Librairie Passage' }); fields++;
+  await page.locator('#f-l0_item').selectOption({ label: 'Atelier lecture (2 h) (350,00\u00a0€ HT)' }); fields++;
+  await click('Enregistrer et soumettre');
+  await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
+  // 420 € TTC is under the cooperative's self-validation threshold: the entrepreneur validates.
+  await click('Valider la facture');
+  await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
+  await click('Envoyer par e-mail');
+  await page.locator('.flash', { hasText: 'Facture envoyée au client par e-mail.' }).waitFor();
+  assert.match(await page.content(), /Envoyée par e-mail le/);
+  const mail = await srv.odb.db.selectFrom('mail_outbox').select(['subject', 'attachments']).where('to_address', '=', 'librairie@passage.example').executeTakeFirstOrThrow();
+  assert.match(mail.subject, /^Facture \d{4}-\d{5}/);
+  assert.equal((mail.attachments as any[]).length, 1);
+  await page.screenshot({ path: `${OUTPUT}/sales-invoice-sent.png`, fullPage: true });
+  await page.close();
+  const file = `${OUTPUT}/action-counts.json`;
+  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  all.sales = {
+    ...(all.sales ?? {}), createAndSendInvoiceKnownCustomerCatalogueItem: clicks + fields, clicks, fields,
+    note: 'Entrepreneur actions (clicks + selections/typed fields) from the home page once signed in: Factures, Nouvelle facture, client, catalogue item, Enregistrer et soumettre, Valider (under the self-validation threshold), Envoyer par e-mail. The activity is pre-selected (single activity), quantity defaults to 1.',
+  };
+  writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
+  assert.equal(clicks + fields, 7);
+});

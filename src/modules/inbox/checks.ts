@@ -1,0 +1,63 @@
+// Automatic checks: a registry per document type. Each check says, in plain French, why a
+// document deserves a second look. Support validates clean documents in a batch and looks only
+// at the exceptions. Thresholds are per cooperative (settings.checks).
+import type { Tx } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/actor.ts';
+import { getCooperative } from '../directory/index.ts';
+
+export type CheckSeverity = 'blocking' | 'warning';
+export type DocumentType = 'invoice' | 'expense' | 'quote' | 'purchase';
+
+export interface CheckThresholds {
+  /** An amount above this factor × the customer's usual (median) is flagged. */
+  outlierFactor: number;
+  /** How many validated invoices of the customer make a "usual" amount. */
+  outlierMinHistory: number;
+  /** Same customer and total within this many days: probable duplicate. */
+  duplicateDays: number;
+}
+export const DEFAULT_THRESHOLDS: CheckThresholds = { outlierFactor: 10, outlierMinHistory: 3, duplicateDays: 7 };
+
+export interface CheckContext { thresholds: CheckThresholds }
+export interface Check<D = Record<string, unknown>> {
+  id: string; documentType: DocumentType; severity: CheckSeverity;
+  /** Short label for settings and logs. */
+  label: string;
+  /** A finding's data (or null when all is well). */
+  run(trx: Tx, actor: Actor, docId: string, ctx: CheckContext): Promise<D | null>;
+  /** The plain explanation shown to support and to the entrepreneur. */
+  explain(data: D): string;
+}
+export interface Finding { checkId: string; severity: CheckSeverity; message: string; data: Record<string, unknown> }
+
+const checks = new Map<string, Check<any>>();
+export function registerCheck<D extends Record<string, unknown>>(c: Check<D>): void { checks.set(c.id, c); }
+export function checksFor(documentType: DocumentType): Check[] { return [...checks.values()].filter((c) => c.documentType === documentType); }
+
+export async function thresholdsOf(trx: Tx, cooperativeId: string): Promise<CheckThresholds> {
+  const coop = await getCooperative(trx, cooperativeId);
+  const s = ((coop?.settings as Record<string, unknown> | undefined)?.checks ?? {}) as Partial<CheckThresholds>;
+  const pos = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
+  return {
+    outlierFactor: pos(s.outlierFactor, DEFAULT_THRESHOLDS.outlierFactor),
+    outlierMinHistory: pos(s.outlierMinHistory, DEFAULT_THRESHOLDS.outlierMinHistory),
+    duplicateDays: pos(s.duplicateDays, DEFAULT_THRESHOLDS.duplicateDays),
+  };
+}
+
+/** Runs every check of the type on one document. */
+export async function runChecks(trx: Tx, actor: Actor, documentType: DocumentType, docId: string, ctx?: CheckContext): Promise<Finding[]> {
+  const c = ctx ?? { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
+  const out: Finding[] = [];
+  for (const check of checksFor(documentType)) {
+    const data = await check.run(trx, actor, docId, c);
+    if (data) out.push({ checkId: check.id, severity: check.severity, message: check.explain(data), data });
+  }
+  return out;
+}
+
+/** The median of integer amounts (lower middle for an even count: stays an integer). */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
+}

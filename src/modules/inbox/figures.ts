@@ -1,0 +1,47 @@
+// The few key figures shown on each role's home page, under the inbox.
+import type { Tx } from '../../core/db/tenant.ts';
+import { hasRole, type Actor } from '../../core/actor.ts';
+import { formatEuros } from '../../core/money.ts';
+import type { IsoDate } from '../../core/dates.ts';
+import { listActivities, getCooperative } from '../directory/index.ts';
+import { listInvoices } from '../sales/index.ts';
+import { caseload } from '../journeys/index.ts';
+import { activityAccount, fiscalYearOf } from '../ledger/index.ts';
+
+export interface KeyFigure { label: string; value: string; hint?: string; tone?: 'ok' | 'warn' | 'danger' }
+const ALL = 10000;
+
+export async function keyFigures(trx: Tx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
+  const out: KeyFigure[] = [];
+  if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
+    const acts = await listActivities(trx, actor, { ownedBy: actor.userId });
+    const coop = (await getCooperative(trx, actor.cooperativeId))!;
+    const year = fiscalYearOf(today, coop.fiscalYearStartMonth);
+    let invoiced = 0; let awaiting = 0; let available = 0;
+    for (const a of acts) {
+      const acc = await activityAccount(trx, actor, a.analyticCode, year, { until: today });
+      invoiced += acc.total.invoicedExclCents;
+      available += acc.total.availableCents;
+      awaiting += (await listInvoices(trx, actor, { status: 'issued', activityId: a.id, pageSize: ALL, today })).items
+        .filter((i) => i.typeCode !== '381').reduce((s, i) => s + i.dueCents, 0);
+    }
+    out.push({ label: 'Facturé cette année (HT)', value: formatEuros(invoiced) });
+    out.push({ label: 'En attente de paiement', value: formatEuros(awaiting), hint: 'Ce que vos clients vous doivent encore.' });
+    out.push({ label: 'Disponible pour votre salaire', value: formatEuros(available), hint: 'Encaissé, moins la contribution, les frais et les salaires déjà versés.', tone: available < 0 ? 'danger' : undefined });
+  }
+  if (hasRole(actor, 'support', 'director', 'accountant')) {
+    const n = (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1, today })).total;
+    out.push({ label: 'Factures à valider', value: String(n), tone: n ? 'warn' : 'ok' });
+  }
+  if (hasRole(actor, 'support') && actor.userId) {
+    const rows = await caseload(trx, actor, { supportUserId: actor.userId, now: new Date(`${today}T11:00:00Z`) });
+    const alerts = rows.filter((r) => r.alerts.length).length;
+    out.push({ label: 'Personnes suivies', value: String(rows.length) });
+    out.push({ label: 'Personnes avec une alerte', value: String(alerts), tone: alerts ? 'warn' : 'ok' });
+  }
+  if (hasRole(actor, 'director', 'accountant')) {
+    const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter((i) => i.dueCents > 0);
+    out.push({ label: 'Créances en retard', value: formatEuros(late.reduce((s, i) => s + i.dueCents, 0)), hint: `${late.length} facture${late.length > 1 ? 's' : ''}`, tone: late.length ? 'danger' : 'ok' });
+  }
+  return out;
+}

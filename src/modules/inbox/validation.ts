@@ -1,0 +1,81 @@
+// Exceptions-only validation: submitted invoices are split into "ready" (no check raised
+// anything: validated in one batch, one transaction each) and "to review" (each with its
+// reasons; validating one anyway needs a written reason, kept in the audit log).
+import type { Db } from '../../core/db/index.ts';
+import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { hasRole, ForbiddenError, type Actor } from '../../core/actor.ts';
+import { UserError } from '../../core/errors.ts';
+import { audit } from '../../core/audit.ts';
+import { todayParis, type IsoDate } from '../../core/dates.ts';
+import { updateCooperativeSettings } from '../directory/index.ts';
+import { listInvoices, validateInvoice, type Invoice } from '../sales/index.ts';
+import { runChecks, thresholdsOf, type Finding, type CheckThresholds } from './checks.ts';
+
+export const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
+function requireValidator(a: Actor) { if (!isValidator(a)) throw new ForbiddenError(); }
+
+export interface QueueEntry { invoice: Invoice; findings: Finding[]; blocking: boolean }
+export async function validationQueue(trx: Tx, actor: Actor, today: IsoDate = todayParis()): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
+  requireValidator(actor);
+  const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
+  const ready: QueueEntry[] = []; const review: QueueEntry[] = [];
+  for (const invoice of (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })).items.reverse()) {
+    const findings = await runChecks(trx, actor, 'invoice', invoice.id, ctx);
+    const e = { invoice, findings, blocking: findings.some((f) => f.severity === 'blocking') };
+    (findings.length ? review : ready).push(e);
+  }
+  return { ready, review };
+}
+
+export interface BatchResult { validated: string[]; skipped: { id: string; reason: string }[] }
+/** Validates the given invoices that are still clean; one transaction per invoice. */
+export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promise<BatchResult> {
+  requireValidator(actor);
+  const out: BatchResult = { validated: [], skipped: [] };
+  for (const id of [...new Set(ids)]) {
+    try {
+      const r = await withTenant(db, actor.cooperativeId, async (trx) => {
+        const findings = await runChecks(trx, actor, 'invoice', id);
+        if (findings.length) return findings.map((f) => f.message).join(' ');
+        const inv = await validateInvoice(trx, actor, id);
+        await audit(trx, actor, { action: 'validation.batch', targetType: 'invoice', targetId: id, data: { number: inv.number, checks: 'clean' } });
+        return null;
+      });
+      if (r) out.skipped.push({ id, reason: r }); else out.validated.push(id);
+    } catch (e) {
+      if (e instanceof UserError || e instanceof ForbiddenError) out.skipped.push({ id, reason: e.message }); else throw e;
+    }
+  }
+  return out;
+}
+
+export const MIN_REASON = 10;
+/** Validates an invoice that raised warnings: the reason is required and audited. */
+export async function validateException(trx: Tx, actor: Actor, id: string, reason: string): Promise<Invoice> {
+  requireValidator(actor);
+  const why = (reason ?? '').trim();
+  if (why.length < MIN_REASON) throw new UserError('Expliquez en une phrase pourquoi vous validez malgré les alertes.', 'reason');
+  const findings = await runChecks(trx, actor, 'invoice', id);
+  const blocking = findings.filter((f) => f.severity === 'blocking');
+  if (blocking.length) throw new UserError(`Cette facture ne peut pas être validée : ${blocking.map((f) => f.message).join(' ')}`, 'reason');
+  await audit(trx, actor, { action: 'validation.exception', targetType: 'invoice', targetId: id, data: { reason: why, findings: findings.map((f) => ({ check: f.checkId, message: f.message })) } });
+  return validateInvoice(trx, actor, id);
+}
+
+export async function saveThresholds(trx: Tx, actor: Actor, raw: Record<string, string>): Promise<CheckThresholds> {
+  if (!hasRole(actor, 'director')) throw new ForbiddenError();
+  const fields: Record<string, string> = {};
+  const num = (k: string, min: number, max: number, int: boolean, msg: string) => {
+    const v = Number(String(raw[k] ?? '').replace(',', '.').trim());
+    if (!raw[k]?.trim() || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) { fields[k] = msg; return 0; }
+    return v;
+  };
+  const t: CheckThresholds = {
+    outlierFactor: num('outlierFactor', 2, 100, false, 'Un nombre entre 2 et 100.'),
+    outlierMinHistory: num('outlierMinHistory', 2, 50, true, 'Un nombre entier entre 2 et 50.'),
+    duplicateDays: num('duplicateDays', 1, 60, true, 'Un nombre entier de jours entre 1 et 60.'),
+  };
+  if (Object.keys(fields).length) throw new UserError('Certains champs sont à corriger.', undefined, fields);
+  await updateCooperativeSettings(trx, actor, { checks: t });
+  return t;
+}

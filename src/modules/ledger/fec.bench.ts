@@ -1,0 +1,38 @@
+// FEC export rate (lines per second) on the current backend, for a generated set (the generator
+// of fec.test.ts: N entries of 2 lines in one fiscal year). A script, not a test:
+//   node --import tsx src/modules/ledger/fec.bench.ts [ENTRIES]            (PGlite)
+//   DATABASE_URL=postgres://… node --import tsx src/modules/ledger/fec.bench.ts [ENTRIES]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createTestDb, backendName } from '../../core/testing.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { seedTestCooperatives } from '../directory/index.ts';
+import { ensureChart } from './chart.ts';
+import { writeFec } from './fec.ts';
+
+const entries = Number(process.argv[2] ?? 50000);
+const odb = await createTestDb(); const [A] = await seedTestCooperatives(odb, { withPasswords: false });
+const dir = mkdtempSync(join(tmpdir(), 'radieuse-fec-bench-'));
+try {
+  await withTenant(odb.db, A.coop.id, async (trx) => {
+    await ensureChart(trx, A.coop.id);
+    await sql`insert into journal_entry (cooperative_id, id, journal_code, fiscal_year, entry_number, entry_date, label, piece_ref, piece_date, source_type, source_id)
+      select ${A.coop.id}::uuid, gen_random_uuid(), (array['VT','BQ','OD'])[1 + g % 3], 2026, g, date '2026-01-01' + (g % 365), 'Écriture générée ' || g, 'G' || g, date '2026-01-01' + (g % 365), 'bench', g::text
+      from generate_series(1, ${entries}) g`.execute(trx);
+    await sql`insert into entry_line (cooperative_id, entry_id, line_no, account, label, debit_cents, credit_cents, analytic_code)
+      select e.cooperative_id, e.id, v.k, case v.k when 1 then '512' else '467' end, e.label,
+        case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
+      from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${A.coop.id} and e.source_type = 'bench'`.execute(trx);
+  });
+  const runs: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = await withTenant(odb.db, A.coop.id, (trx) => writeFec(trx, A.actor('accountant'), 2026, dir));
+    const s = (performance.now() - t0) / 1000;
+    runs.push(r.lines / s);
+    console.log(`${backendName()} run ${i + 1}: ${r.lines} lines in ${s.toFixed(2)} s → ${Math.round(r.lines / s)} lines/s`);
+  }
+  console.log(`${backendName()} FEC export: median ${Math.round(runs.sort((a, b) => a - b)[1])} lines/s (${entries} entries, ${entries * 2} lines)`);
+} finally { await odb.close(); rmSync(dir, { recursive: true, force: true }); }
