@@ -2,7 +2,7 @@
 // Chromium through playwright-core. Screenshots go to test-output/.
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createTestApp } from '../src/web/testing.ts';
 
@@ -23,4 +23,13 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
+}
+
+/** Merges one test's action counts into test-output/action-counts.json under its key. */
+export function recordActionCounts(key: string, counts: Record<string, unknown>): void {
+  const file = `${OUTPUT}/action-counts.json`;
+  let all: Record<string, unknown> = {};
+  try { if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8')); } catch { all = {}; }
+  all[key] = { ...(all[key] as object ?? {}), ...counts };
+  writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }

@@ -3,10 +3,9 @@
 // inbox. Counts are merged into test-output/action-counts.json under "inbox".
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
-import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../src/core/identifiers.ts';
@@ -51,13 +50,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await browser?.close(); await srv?.close();
-  if (Object.keys(counts).length) {
-    const file = `${OUTPUT}/action-counts.json`;
-    let all: Record<string, unknown> = {};
-    try { if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8')); } catch { all = {}; }
-    all.inbox = { ...counts, note: 'Entrepreneur actions (clicks, fields typed, selections) counted from the home page (the inbox) once signed in; signing in (3 actions) is counted separately.' };
-    writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
-  }
+  if (Object.keys(counts).length) recordActionCounts('inbox', { ...counts, note: 'Entrepreneur actions (clicks, fields typed, selections) counted from the home page (the inbox) once signed in; signing in (3 actions) is counted separately.' });
 });
 
 test('find what to do today, then create and send an invoice to a known customer', { skip }, async () => {

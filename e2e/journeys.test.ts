@@ -4,10 +4,9 @@
 // appointment in support's free slots. Support's actions are counted into test-output/action-counts.json.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
-import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
 import { seedTestCooperatives, TEST_PASSWORD, addMembership, type TestCoop } from '../src/modules/directory/index.ts';
 import { withTenant, withSystem } from '../src/core/db/tenant.ts';
 import { addDays, todayParis } from '../src/core/dates.ts';
@@ -49,13 +48,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await browser?.close(); await srv?.close();
-  if (Object.keys(counts).length) {
-    const file = `${OUTPUT}/action-counts.json`;
-    let all: Record<string, unknown> = {};
-    try { if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8')); } catch { all = {}; }
-    all.journeys = { ...counts, note: 'Actions (clicks, fields typed, selections) of support from the page where the task starts; pre-filled defaults are not counted.' };
-    writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
-  }
+  if (Object.keys(counts).length) recordActionCounts('journeys', { ...counts, note: 'Actions (clicks, fields typed, selections) of support from the page where the task starts; pre-filled defaults are not counted.' });
 });
 
 async function signIn(page: Page, email: string) {

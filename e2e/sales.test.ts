@@ -4,12 +4,12 @@
 // are counted and written to test-output/action-counts.json (merged with other tests' keys).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { makeSiren } from '../src/core/identifiers.ts';
-import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 import { createCustomer } from '../src/modules/sales/customer.service.ts';
 import { createCatalogueItem } from '../src/modules/sales/catalogue.service.ts';
@@ -98,12 +98,7 @@ test('actions to create and send an invoice (known customer, catalogue item)', {
   assert.equal((mail.attachments as any[]).length, 1);
   await page.screenshot({ path: `${OUTPUT}/sales-invoice-sent.png`, fullPage: true });
   await page.close();
-  const file = `${OUTPUT}/action-counts.json`;
-  const all = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
-  all.sales = {
-    ...(all.sales ?? {}), createAndSendInvoiceKnownCustomerCatalogueItem: clicks + fields, clicks, fields,
-    note: 'Entrepreneur actions (clicks + selections/typed fields) from the home page once signed in: Factures, Nouvelle facture, client, catalogue item, Enregistrer et soumettre, Valider (under the self-validation threshold), Envoyer par e-mail. The activity is pre-selected (single activity), quantity defaults to 1.',
-  };
-  writeFileSync(file, JSON.stringify(all, null, 2) + '\n');
+  recordActionCounts('sales', { createAndSendInvoiceKnownCustomerCatalogueItem: clicks + fields, clicks, fields,
+    note: 'Entrepreneur actions (clicks + selections/typed fields) from the home page once signed in: Factures, Nouvelle facture, client, catalogue item, Enregistrer et soumettre, Valider (under the self-validation threshold), Envoyer par e-mail. The activity is pre-selected (single activity), quantity defaults to 1.' });
   assert.equal(clicks + fields, 7);
 });

@@ -2,24 +2,19 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { type Command, out, err, requireOpt, csvLine, UsageError } from './framework.ts';
+import { type Command, out, err, requireOpt, csvLine, UsageError, cooperativeOrFail } from './framework.ts';
 import { startServer, openAndMigrate } from '../server.ts';
 import { migrate } from '../core/migrations.ts';
 import { allMigrations } from '../modules/migrations.ts';
 import { loadDemo, demoExists, demoLogins, DEMO_PASSWORD } from '../demo/demo.ts';
 import { createUser } from '../core/auth/users.ts';
 import { passwordProblem } from '../core/auth/password.ts';
-import { addMembership, getCooperativeBySlug, listCooperatives } from '../modules/directory/index.ts';
+import { addMembership, listCooperatives } from '../modules/directory/index.ts';
 import { ROLES, type Role } from '../core/actor.ts';
 import { withSystem } from '../core/db/tenant.ts';
 import { backup, restore } from './backup.ts';
 import { openDatabase } from '../core/db/index.ts';
 
-export async function cooperativeOrFail(odb: { db: any }, slug: string) {
-  const c = await getCooperativeBySlug(odb.db, slug);
-  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
-  return c;
-}
 
 function readStdinPassword(): string | null {
   if (process.stdin.isTTY) return null;

@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
+import { getCooperativeBySlug, type Cooperative } from '../modules/directory/index.ts';
 
 export class UsageError extends Error {}
 
@@ -23,6 +24,13 @@ export function requireOpt(values: Record<string, any>, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || !v) throw new UsageError(`option --${name} manquante`);
   return v;
+}
+
+/** The cooperative named on the command line, or a usage error that says where to look. */
+export async function cooperativeOrFail(odb: Pick<OpenDb, 'db'>, slug: string): Promise<Cooperative> {
+  const c = await getCooperativeBySlug(odb.db, slug);
+  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
+  return c;
 }
 
 export function csvLine(cells: (string | number | null | undefined)[]): string {

@@ -1,7 +1,6 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Command, out, err, requireOpt, progress, UsageError } from '../../cli/framework.ts';
-import { getCooperativeBySlug } from '../directory/index.ts';
+import { type Command, out, err, requireOpt, progress, UsageError, cooperativeOrFail } from '../../cli/framework.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { isIban } from '../../core/identifiers.ts';
@@ -21,8 +20,7 @@ export const bankCommands: Command[] = [
       if (positionals.length !== 1) throw new UsageError('indiquez un seul fichier de relevé');
       const file = positionals[0];
       if (!existsSync(file) || !statSync(file).isFile()) throw new UsageError(`fichier introuvable : ${file}`);
-      const coop = await getCooperativeBySlug(odb!.db, slug);
-      if (!coop) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
+      const coop = await cooperativeOrFail(odb!, slug);
       if (!isIban(iban)) throw new UsageError(`IBAN invalide : ${iban}`);
       const bytes = readFileSync(file);
       const actor = systemActor(coop.id, 'Import bancaire (CLI)');

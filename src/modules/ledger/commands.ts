@@ -1,13 +1,11 @@
 import { mkdirSync, existsSync, statSync } from 'node:fs';
-import { type Command, out, err, requireOpt, UsageError } from '../../cli/framework.ts';
-import { getCooperativeBySlug } from '../directory/index.ts';
+import { type Command, out, err, requireOpt, UsageError, cooperativeOrFail, progress } from '../../cli/framework.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { writeFec } from './fec.ts';
 import { trialBalance, trialBalanceCsv, fiscalBounds, activityAccount, activityAccountCsv, activityAccountJson } from './reports.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
 import { centsToDecimal } from '../../core/money.ts';
-import { progress } from '../../cli/framework.ts';
 import { todayParis } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import { writeTableFile, openTable, type Column, type TableRow, type TableFormat } from './tabular.ts';
@@ -39,12 +37,6 @@ async function periodOf(odb: { db: any }, coopId: string, values: Record<string,
   catch (e) { if (e instanceof UserError) throw new UsageError(e.message); throw e; }
 }
 
-// Same contract as cooperativeOrFail (cli/core-commands.ts), without importing the whole CLI.
-async function cooperativeOrFail(odb: { db: any }, slug: string) {
-  const c = await getCooperativeBySlug(odb.db, slug);
-  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
-  return c;
-}
 
 function yearOpt(values: Record<string, any>): number {
   const y = requireOpt(values, 'year');

@@ -1,22 +1,16 @@
 // CLI: `invoice list|pdf|xml` (contract in shared/design/CLI.md).
 import { writeFileSync } from 'node:fs';
-import { type Command, out, requireOpt, csvLine, UsageError } from '../../cli/framework.ts';
+import { type Command, out, requireOpt, csvLine, UsageError, cooperativeOrFail } from '../../cli/framework.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { centsToDecimal } from '../../core/money.ts';
-import { getCooperativeBySlug } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
 import { listInvoices, findInvoiceByNumber, loadInvoiceDocument } from './invoice.service.ts';
 import * as facturx from './facturx/index.ts';
 
-async function coopOrFail(odb: { db: any }, slug: string) {
-  const c = await getCooperativeBySlug(odb.db, slug);
-  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
-  return c;
-}
 
 async function documentOf(odb: { db: any }, slug: string, number: string) {
-  const coop = await coopOrFail(odb, slug);
+  const coop = await cooperativeOrFail(odb, slug);
   const actor = systemActor(coop.id, 'CLI');
   return withTenant(odb.db, coop.id, async (trx) => {
     const inv = await findInvoiceByNumber(trx, actor, number);
@@ -36,7 +30,7 @@ export const salesCommands: Command[] = [
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
       const status = values.status as string | undefined;
       if (status && status !== 'issued' && !INVOICE_STATUSES.includes(status as InvoiceStatus)) throw new UsageError(`statut inconnu : ${status} (${[...INVOICE_STATUSES, 'issued'].join(', ')})`);
-      const coop = await coopOrFail(odb!, slug);
+      const coop = await cooperativeOrFail(odb!, slug);
       const actor = systemActor(coop.id, 'CLI');
       const res = await withTenant(odb!.db, coop.id, (trx) => listInvoices(trx, actor, { status: status as any, pageSize: 10000 }));
       const items = [...res.items].reverse();
