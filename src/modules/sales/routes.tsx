@@ -13,7 +13,7 @@ import { formatDate, todayParis } from '../../core/dates.ts';
 import { formatEuros, parseCents, parseQuantityMilli, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus, type VatCategory } from './types.ts';
-import { createCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
+import { createCustomer, listCustomers, getCustomer, type CustomerInput } from './customer.service.ts';
 import {
   createDraft, submitInvoice, validateInvoice, recordPayment, createCreditNote, getInvoice, getLines, listInvoices, loadInvoiceDocument,
   canValidate, STATUS_LABELS, type InvoiceDraftInput, type InvoiceLineInput,
@@ -158,7 +158,9 @@ function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, st
       </div>
       <TextArea label="Note" name="notes" value={v.notes} rows={2} />
       <button type="submit" name="action" value="save">Enregistrer le brouillon</button>{' '}
-      <button type="submit" name="action" value="submit" class="btn-secondary">Enregistrer et soumettre</button>
+      <button type="submit" name="action" value="submit" class="btn-secondary">Enregistrer et soumettre</button>{' '}
+      <button type="submit" name="action" value="send" class="btn-secondary">Valider et envoyer au client</button>
+      <p class="hint">« Valider et envoyer » fait tout en une fois quand vous pouvez valider vous-même (sous le seuil de la coopérative) ; sinon la facture est soumise et partira dès sa validation.</p>
     </form>);
 }
 
@@ -215,11 +217,21 @@ salesRoutes.post('/factures/nouvelle', async (c) => {
   let input: InvoiceDraftInput;
   try { input = readInvoiceForm(f); } catch (e) { if (e instanceof UserError) return again(e, fieldErrors(e) ?? {}); throw e; }
   try {
-    const inv = await tenant(c, async (trx) => {
+    const { inv, message } = await tenant(c, async (trx) => {
       const d = await createDraft(trx, actor, input);
-      return f.action === 'submit' ? submitInvoice(trx, actor, d.id) : d;
+      if (f.action !== 'submit' && f.action !== 'send') return { inv: d, message: 'Brouillon enregistré.' };
+      const submitted = await submitInvoice(trx, actor, d.id);
+      if (f.action === 'submit' || !(await canValidate(trx, actor, submitted))) {
+        return { inv: submitted, message: f.action === 'send' ? "Facture soumise : elle sera envoyée au client dès sa validation par la coopérative." : 'Facture soumise à validation.' };
+      }
+      // One step for the common case: validate (number given) and send with its Factur-X PDF.
+      const validated = await validateInvoice(trx, actor, d.id);
+      const customer = (await getCustomer(trx, actor, validated.customerId))!;
+      if (!customer.email) return { inv: validated, message: `Facture ${validated.number} validée. Ajoutez l'e-mail du client pour la lui envoyer.` };
+      const sent = await sendInvoice(trx, actor, d.id);
+      return { inv: sent, message: `Facture ${sent.number} validée et envoyée à ${customer.email}.` };
     });
-    setFlash(c, { kind: 'success', text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.' });
+    setFlash(c, { kind: 'success', text: message });
     return c.redirect(`/factures/${inv.id}`, 303);
   } catch (e) {
     // Service line positions index the filled rows: map them back to the form rows.
