@@ -7,4 +7,5 @@ export {
   ensureMainAccount, listAccounts, createAccount, accountByIban, importStatement, autoMatchTransactions, listToJustify, confirmSuggestion,
   matchManually, markIgnored, listMatched, type BankAccount, type BankTransaction, type ImportResult,
 } from './bank.service.ts';
+export { listSepaCandidates, createSepaBatch, listSepaBatches, getSepaBatchFile, type SepaCandidate, type SepaBatchResult } from './sepa.service.ts';
 export { buildPain001, validateBatch, sepaText, type SepaBatch, type SepaPayment, type SepaParty } from './sepa.ts';

@@ -10,7 +10,7 @@ import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, fieldErrors } from '../../core/errors.ts';
-import { formatDate } from '../../core/dates.ts';
+import { formatDate, todayParis, formatDateTime } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
 import { formatIban, isIban } from '../../core/identifiers.ts';
 import { isUuid } from '../../core/ids.ts';
@@ -18,6 +18,7 @@ import {
   listAccounts, createAccount, importStatement, listToJustify, listMatched, confirmSuggestion, markIgnored, bankCounts, type ImportResult,
 } from './bank.service.ts';
 import { StatementParseError, type LineProblem, type CsvMapping } from './parsers.ts';
+import { listSepaCandidates, createSepaBatch, listSepaBatches, getSepaBatchFile } from './sepa.service.ts';
 
 export const bankRoutes = new Hono<AppEnv>();
 for (const p of ['/banque', '/banque/*']) bankRoutes.use(p, requireActor);
@@ -42,7 +43,8 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
   const ae = st.accountErrors ?? {}; const av = st.accountValues ?? {};
   return c.html(
     <Layout c={c} title="Banque" wide>
-      <PageHeader title="Banque" help="Importez les relevés de vos comptes : les paiements reconnus sont rapprochés des factures automatiquement ; les autres lignes attendent votre confirmation dans « À justifier »." />
+      <PageHeader title="Banque" help="Importez les relevés de vos comptes : les paiements reconnus sont rapprochés des factures automatiquement ; les autres lignes attendent votre confirmation dans « À justifier »."
+        action={hasRole(actor, 'accountant', 'director') ? <a class="btn btn-secondary" href="/banque/virements">Préparer des virements</a> : undefined} />
       <div class="figures">
         <Figure label="À justifier" value={String(counts.toJustify)} tone={counts.toJustify ? 'warn' : 'ok'} />
         <Figure label="Rapprochées" value={String(counts.matched)} tone="ok" />
@@ -205,4 +207,93 @@ bankRoutes.post('/banque/lignes/:id/sans-piece', async (c) => {
     setFlash(c, { kind: 'error', text: e.message });
   }
   return c.redirect('/banque', 303);
+});
+
+// --- SEPA credit transfers -----------------------------------------------------------------------
+
+const canSepaPage = (a: Actor) => hasRole(a, 'accountant', 'director');
+interface SepaState { errors?: Record<string, string> | null; chosen?: string[]; executionDate?: string }
+
+async function transfersPage(c: Ctx, st: SepaState = {}, status: 200 | 400 = 200) {
+  const actor = actorOf(c);
+  if (!canSepaPage(actor)) return c.html(<Layout c={c} title="Virements"><PageHeader title="Virements" /><p>Cette page est réservée à la comptabilité et à la direction.</p></Layout>, 403);
+  const [items, batches] = await tenant(c, async (trx) => [await listSepaCandidates(trx, actor), await listSepaBatches(trx, actor)] as const);
+  const csrf = c.get('csrf');
+  const e = st.errors ?? {}; const chosen = new Set(st.chosen ?? []);
+  const ready = items.filter((i) => !i.problem);
+  return c.html(
+    <Layout c={c} title="Virements" wide>
+      <PageHeader title="Virements SEPA" help="Choisissez les factures fournisseurs et les notes de frais à payer : vous obtenez un fichier de virements (pain.001) à déposer sur le site de votre banque. Elles seront marquées payées quand le relevé bancaire sera rapproché."
+        action={<a class="btn btn-secondary" href="/banque">Retour à la banque</a>} />
+      <Card title="À payer par virement">
+        {items.length ? (
+          <form method="post" action="/banque/virements" novalidate><Csrf token={csrf} />
+            <div class={`field${e.items ? ' has-error' : ''}`}>
+              <table class="data"><thead><tr><th>Choisir</th><th>Bénéficiaire</th><th>Pièce</th><th>IBAN</th><th>Échéance</th><th class="num">Montant</th></tr></thead>
+                <tbody>{items.map((i) => {
+                  const id = `v-${i.targetType}-${i.id}`;
+                  return (
+                    <tr>
+                      <td data-label="Choisir">{i.problem ? <span class="muted">—</span> : <>
+                        <input type="checkbox" name="items" value={i.key} id={id} checked={chosen.has(i.key)} />
+                        <label for={id} class="sr-only">Payer {i.creditorName} ({i.label})</label></>}</td>
+                      <td data-label="Bénéficiaire">{i.creditorName}</td>
+                      <td data-label="Pièce">{i.targetType === 'supplier_invoice' ? <a href={`/factures-fournisseurs/${i.id}`}>{i.label}</a> : i.label}</td>
+                      <td data-label="IBAN">{i.problem ? <strong class="error">{i.problem}</strong> : formatIban(i.iban!)}</td>
+                      <td data-label="Échéance">{formatDate(i.dueDate)}</td>
+                      <td data-label="Montant" class="num">{formatEuros(i.amountCents)}</td>
+                    </tr>);
+                })}</tbody></table>
+              {e.items ? <p class="error" role="alert" id="f-items-error">{e.items}</p> : null}
+            </div>
+            <Field label="Date d'exécution souhaitée" name="executionDate" type="date" value={st.executionDate ?? todayParis()} min={todayParis()} error={e.executionDate} required
+              hint="Le jour où la banque doit exécuter les virements (aujourd'hui au plus tôt)." />
+            {ready.length ? <button type="submit">Télécharger le fichier de virements</button> : <p class="muted">Aucune ligne ne peut être payée : complétez les IBAN manquants.</p>}
+          </form>
+        ) : <EmptyState title="Rien à payer par virement" text="Les factures fournisseurs approuvées et les notes de frais validées apparaîtront ici." />}
+      </Card>
+      <Card title="Lots déjà préparés">
+        {batches.length ? (
+          <table class="data"><thead><tr><th>Préparé le</th><th>Exécution</th><th class="num">Virements</th><th class="num">Total</th><th>Fichier</th></tr></thead>
+            <tbody>{batches.map((b) => (
+              <tr>
+                <td data-label="Préparé le">{formatDateTime(b.createdAt)}</td>
+                <td data-label="Exécution">{formatDate(b.executionDate)}</td>
+                <td data-label="Virements" class="num">{b.count}</td>
+                <td data-label="Total" class="num">{formatEuros(b.totalCents)}</td>
+                <td data-label="Fichier"><a href={`/banque/virements/${b.id}.xml`}>Télécharger</a></td>
+              </tr>))}</tbody></table>
+        ) : <p class="muted">Aucun lot pour l'instant.</p>}
+      </Card>
+    </Layout>, status);
+}
+
+const xmlDownload = (c: Ctx, fileName: string, xml: string) => c.body(xml, 200, {
+  'content-type': 'application/xml; charset=utf-8', 'content-disposition': `attachment; filename="${fileName}"`, 'cache-control': 'no-store',
+});
+
+bankRoutes.get('/banque/virements', (c) => transfersPage(c));
+
+bankRoutes.post('/banque/virements', async (c) => {
+  const actor = actorOf(c);
+  if (!canSepaPage(actor)) return transfersPage(c);
+  const body = await c.req.parseBody({ all: true });
+  const all = (k: string) => { const v = body[k]; return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string'); };
+  const keys = all('items'); const executionDate = all('executionDate').at(-1) ?? '';
+  try {
+    const r = await tenant(c, (trx) => createSepaBatch(trx, actor, { keys, executionDate }));
+    return xmlDownload(c, r.fileName, r.xml);
+  } catch (e) {
+    if (e instanceof UserError) return transfersPage(c, { errors: fieldErrors(e) ?? { items: e.message }, chosen: keys, executionDate }, 400);
+    throw e;
+  }
+});
+
+bankRoutes.get('/banque/virements/:file', async (c) => {
+  const actor = actorOf(c);
+  if (!canSepaPage(actor)) return transfersPage(c);
+  const id = c.req.param('file').replace(/\.xml$/, '');
+  if (!isUuid(id)) return c.notFound();
+  const f = await tenant(c, (trx) => getSepaBatchFile(trx, actor, id));
+  return f ? xmlDownload(c, f.fileName, f.xml) : c.notFound();
 });

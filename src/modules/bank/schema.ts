@@ -30,6 +30,14 @@ export interface BankTables {
   bank_csv_mapping: {
     cooperative_id: string; bank_key: string; mapping: unknown; updated_at: Generated<Date>;
   };
+  sepa_batch: {
+    cooperative_id: string; id: string; created_at: Generated<Date>; created_by: string | null; execution_date: string;
+    count: number; total_cents: number; debtor_iban: string; message_id: string; file_name: string; content: string;
+  };
+  sepa_batch_item: {
+    cooperative_id: string; batch_id: string; target_type: 'supplier_invoice' | 'expense_report'; target_id: string;
+    amount_cents: number; creditor_name: string; creditor_iban: string; creditor_bic: string | null; end_to_end_id: string;
+  };
 }
 
 export const bankMigrations: SqlMigration[] = [{
@@ -84,5 +92,27 @@ ${tenantPolicySql('bank_statement_import')}
 ${tenantPolicySql('bank_transaction')}
 ${tenantPolicySql('bank_match')}
 ${tenantPolicySql('bank_csv_mapping')}
+`,
+}, {
+  // SEPA credit transfer batches (pain.001.001.03) as exported; an item is in one batch only.
+  name: '2026_11_26_1520_bank_sepa_batch',
+  sql: `
+create table sepa_batch (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, created_at timestamptz not null default now(), created_by uuid,
+  execution_date date not null, count int not null check (count > 0), total_cents bigint not null check (total_cents > 0),
+  debtor_iban text not null, message_id text not null, file_name text not null, content text not null,
+  primary key (cooperative_id, id)
+);
+create table sepa_batch_item (
+  cooperative_id uuid not null, batch_id uuid not null,
+  target_type text not null check (target_type in ('supplier_invoice','expense_report')), target_id uuid not null,
+  amount_cents bigint not null check (amount_cents > 0), creditor_name text not null, creditor_iban text not null, creditor_bic text,
+  end_to_end_id text not null,
+  primary key (cooperative_id, batch_id, target_type, target_id),
+  unique (cooperative_id, target_type, target_id),
+  foreign key (cooperative_id, batch_id) references sepa_batch(cooperative_id, id)
+);
+${tenantPolicySql('sepa_batch')}
+${tenantPolicySql('sepa_batch_item')}
 `,
 }];

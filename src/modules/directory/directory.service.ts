@@ -298,3 +298,27 @@ export async function getCooperativeLogo(trx: Tx, coopId: string, fileKey?: Buff
   const f = await readStoredFile(trx, fileKey ?? loadConfig().fileKey, coopId, r.logo_file_id);
   return f.content;
 }
+
+// --- bank details (expense reimbursements) ---------------------------------------------------
+export interface BankDetails { iban: string | null; bic: string | null }
+
+export async function getBankDetails(trx: Tx, actor: Actor, userId: string): Promise<BankDetails> {
+  const r = await trx.selectFrom('member_profile').select(['iban', 'bic']).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).executeTakeFirst();
+  return { iban: r?.iban ?? null, bic: r?.bic ?? null };
+}
+
+/** A person records the account where the cooperative reimburses their expenses. */
+export async function setOwnBankDetails(trx: Tx, actor: Actor, raw: { iban: string; bic: string }): Promise<BankDetails> {
+  if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
+  const iban = raw.iban.replace(/\s/g, '').toUpperCase(); const bic = raw.bic.replace(/\s/g, '').toUpperCase();
+  const fields: Record<string, string> = {};
+  if (!isIban(iban)) fields.iban = 'IBAN invalide : vérifiez les chiffres (la clé de contrôle ne correspond pas).';
+  if (bic && !isBic(bic)) fields.bic = 'BIC invalide (8 ou 11 caractères, ex. : BNPAFRPPXXX).';
+  if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
+  await trx.insertInto('member_profile').values({
+    cooperative_id: actor.cooperativeId, user_id: actor.userId, gender: null, birth_year: null, education_level: null, status_at_entry: null,
+    postal_code: null, qpv: null, phone: null, support_user_id: null, iban, bic: bic || null,
+  }).onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ iban, bic: bic || null })).execute();
+  await audit(trx, actor, { action: 'member.bank_details_updated', targetType: 'user', targetId: actor.userId, data: { iban: `${iban.slice(0, 4)}…${iban.slice(-4)}` } });
+  return { iban, bic: bic || null };
+}

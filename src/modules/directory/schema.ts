@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
 
@@ -23,6 +23,9 @@ export interface DirectoryTables {
     cooperative_id: string; user_id: string; gender: 'F' | 'M' | 'X' | null; birth_year: number | null;
     education_level: string | null; status_at_entry: string | null; postal_code: string | null; qpv: boolean | null;
     phone: string | null; support_user_id: string | null;
+    /** Where the cooperative reimburses the person's expenses (SEPA transfers). */
+    iban: ColumnType<string | null, string | null | undefined, string | null>;
+    bic: ColumnType<string | null, string | null | undefined, string | null>;
   };
 }
 
@@ -67,4 +70,8 @@ ${tenantPolicySql('activity_owner')}
 ${tenantPolicySql('membership')}
 ${tenantPolicySql('member_profile')}
 `,
+}, {
+  name: '2026_11_26_1600_directory_bank_details',
+  sql: `alter table member_profile add column iban text;
+alter table member_profile add column bic text;`,
 }];

@@ -28,6 +28,9 @@ export function paymentPayload(inv: InvoiceValidated, amountCents: number, date:
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { createCustomer, createDraft, submitInvoice, validateInvoice, recordPayment, type Invoice } from '../sales/index.ts';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 let customers = 0;
 export async function testCustomer(trx: Tx, actor: Actor, name?: string): Promise<string> {
@@ -42,4 +45,31 @@ export async function sell(trx: Tx, actor: Actor, p: { activityId: string; custo
   let inv = await validateInvoice(trx, actor, d.id);
   if (p.payCents) inv = await recordPayment(trx, actor, d.id, { amountCents: p.payCents, date: p.payDate, method: 'transfer' });
   return inv;
+}
+
+/**
+ * The independent reading of a FEC file used by the tests: its lines become an hledger journal
+ * (one transaction per journal and entry number), and hledger computes the balance per account
+ * in cents. Nothing of the ledger's own code is involved.
+ */
+export function hledgerBalancesFromFec(fecText: string, workDir: string): Map<string, number> {
+  const [, ...lines] = fecText.split('\r\n').filter((l) => l.length).map((l) => l.split('\t'));
+  const cents = (s: string) => { if (!/^\d+,\d{2}$/.test(s)) throw new Error(`montant FEC mal formé : ${s}`); const [i, f] = s.split(','); return Number(i) * 100 + Number(f); };
+  const txs = new Map<string, string[]>();
+  for (const l of lines) {
+    const key = `${l[0]}-${l[2]}`;
+    if (!txs.has(key)) txs.set(key, [`${l[3].slice(0, 4)}-${l[3].slice(4, 6)}-${l[3].slice(6)} ${key} ${l[10].replace(/[;|]/g, ' ')}`]);
+    const amount = cents(l[11]) - cents(l[12]);
+    txs.get(key)!.push(`    ${l[4]}    ${amount < 0 ? '-' : ''}${Math.trunc(Math.abs(amount) / 100)}.${String(Math.abs(amount) % 100).padStart(2, '0')}`);
+  }
+  const journal = join(workDir, `fec-${Date.now()}.journal`);
+  writeFileSync(journal, [...txs.values()].map((x) => x.join('\n')).join('\n\n') + '\n');
+  const outCsv = execFileSync('/usr/bin/hledger', ['-f', journal, 'bal', '--flat', '-N', '-E', '-O', 'csv'], { encoding: 'utf8' });
+  const balances = new Map<string, number>();
+  for (const line of outCsv.trim().split('\n').slice(1)) {
+    const [acc, amt] = line.split(',').map((s) => s.replace(/"/g, ''));
+    const [i, f = ''] = amt.replace('-', '').split('.');
+    balances.set(acc, (amt.startsWith('-') ? -1 : 1) * (Number(i) * 100 + Number((f + '00').slice(0, 2))));
+  }
+  return balances;
 }

@@ -215,9 +215,9 @@ export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseR
 export async function reportsToReimburse(trx: Tx, actor: Actor) {
   if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
   const rows = await trx.selectFrom('expense_report').innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
-    .select(['expense_report.id', 'expense_report.month', 'expense_report.total_cents', 'user_account.display_name'])
+    .select(['expense_report.id', 'expense_report.user_id', 'expense_report.month', 'expense_report.total_cents', 'user_account.display_name'])
     .where('expense_report.cooperative_id', '=', actor.cooperativeId).where('expense_report.reimbursement', '=', 'to_pay').orderBy('expense_report.month').limit(200).execute();
-  return rows.map((r) => ({ id: r.id, month: r.month, totalCents: Number(r.total_cents), personName: r.display_name }));
+  return rows.map((r) => ({ id: r.id, userId: r.user_id, month: r.month, totalCents: Number(r.total_cents), personName: r.display_name }));
 }
 
 function sharesOf(r: ExpenseReport): PurchaseShare[] {

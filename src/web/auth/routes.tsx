@@ -21,10 +21,12 @@ import { formatDateTime } from '../../core/dates.ts';
 import type { Role } from '../../core/actor.ts';
 import { passkeyRoutes, PASSKEY_SCRIPTS } from './passkeys.tsx';
 import { passwordRoutes, deviceLabel } from './password.tsx';
+import { bankDetailsRoutes } from './bank-details.tsx';
 
 export const authRoutes = new Hono<AppEnv>();
 authRoutes.route('/', passkeyRoutes);
 authRoutes.route('/', passwordRoutes);
+authRoutes.route('/', bankDetailsRoutes);
 
 function safeReturn(v: string | undefined): string {
   return v && v.startsWith('/') && !v.startsWith('//') ? v : '/';
@@ -235,7 +237,8 @@ authRoutes.get('/profil', requireActor, async (c) => {
     <Layout c={c} title="Mon profil">
       <PageHeader title="Mon profil et ma sécurité" help="Vos appareils connectés, la vérification en deux étapes et vos clés d'accès." />
       <Card title="Mes informations"><p><strong>{user.displayName}</strong><br />{user.email}</p>
-        <a class="btn btn-secondary" href="/profil/mot-de-passe">Changer mon mot de passe</a></Card>
+        <div class="actions"><a class="btn btn-secondary" href="/profil/mot-de-passe">Changer mon mot de passe</a>
+          <a class="btn btn-secondary" href="/profil/banque">Mes coordonnées bancaires</a></div></Card>
       <Card title="Vérification en deux étapes">
         {user.totpEnabled ? (
           <form method="post" action="/profil/2fa/desactiver"><Csrf token={c.get('csrf')} /><p>Activée. Un code vous est demandé à chaque connexion.</p><button class="btn-secondary" type="submit">Désactiver</button></form>

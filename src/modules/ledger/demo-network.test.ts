@@ -1,0 +1,71 @@
+// The ledger of the whole demo network, cross-checked: every entry balances, the trial balance
+// read from each cooperative's FEC by hledger equals `report trial-balance` to the cent, and the
+// activity account of every demo activity equals the ledger.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createTestDb } from '../../core/testing.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { systemActor } from '../../core/actor.ts';
+import { todayParis } from '../../core/dates.ts';
+import { toolSkip } from '../../core/testing-tools.ts';
+import type { OpenDb } from '../../core/db/index.ts';
+import { listCooperatives, listActivities } from '../directory/index.ts';
+import { loadDemo } from '../../demo/demo.ts';
+import { writeFec } from './fec.ts';
+import { trialBalance, activityAccount } from './reports.ts';
+import { hledgerBalancesFromFec } from './test-helpers.ts';
+
+const skip = toolSkip('/usr/bin/hledger', 'hledger');
+const year = Number(todayParis().slice(0, 4));
+let odb: OpenDb; const dir = mkdtempSync(join(tmpdir(), 'radieuse-demo-fec-'));
+before(async () => { odb = await createTestDb(); await loadDemo(odb); });
+after(async () => { await odb?.close(); });
+
+test('every journal entry of the demo network balances, and so does the whole ledger', async () => {
+  const unbalanced = await sql<{ n: number }>`select count(*)::int as n from (
+    select e.cooperative_id, e.id from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
+    group by e.cooperative_id, e.id having sum(l.debit_cents) <> sum(l.credit_cents)) x`.execute(odb.db);
+  assert.equal(unbalanced.rows[0].n, 0);
+  const totals = await sql<{ d: number; c: number; n: number }>`select sum(debit_cents)::bigint as d, sum(credit_cents)::bigint as c, count(*)::int as n from entry_line`.execute(odb.db);
+  assert.ok(totals.rows[0].n > 1000, 'the demo posts real activity');
+  assert.equal(Number(totals.rows[0].d), Number(totals.rows[0].c));
+  const kinds = await sql<{ source_type: string }>`select distinct source_type from journal_entry`.execute(odb.db);
+  const sources = kinds.rows.map((r) => r.source_type).sort();
+  for (const k of ['invoice', 'payment']) assert.ok(sources.some((s) => s.includes(k)), `${k} entries exist (${sources.join(', ')})`);
+});
+
+test('for each demo cooperative, hledger reading the FEC gives the ledger trial balance to the cent', { skip }, async () => {
+  for (const coop of await listCooperatives(odb.db)) {
+    const actor = systemActor(coop.id, 'test');
+    const fec = await withTenant(odb.db, coop.id, (trx) => writeFec(trx, actor, year, dir));
+    assert.ok(fec.lines > 100, `${coop.slug}: ${fec.lines} FEC lines`);
+    const fromHledger = hledgerBalancesFromFec(readFileSync(fec.path, 'utf8'), dir);
+    const tb = await withTenant(odb.db, coop.id, (trx) => trialBalance(trx, actor, `${year}-01-01`, `${year}-12-31`));
+    const fromLedger = new Map(tb.map((r) => [r.account, r.balanceCents]));
+    assert.deepEqual([...fromHledger.entries()].sort(), [...fromLedger.entries()].sort(), coop.slug);
+  }
+});
+
+test('the activity account of every demo activity equals the ledger', async () => {
+  for (const coop of await listCooperatives(odb.db)) {
+    const actor = systemActor(coop.id, 'test');
+    await withTenant(odb.db, coop.id, async (trx) => {
+      for (const a of await listActivities(trx, actor)) {
+        const acc = await activityAccount(trx, actor, a.analyticCode, year);
+        const ledger = (await sql<{ inv: number; col: number }>`
+          select coalesce(sum(case when l.account in ('706', '707') then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as inv,
+                 coalesce(sum(case when l.account = '411' and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
+          from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+          where l.cooperative_id = ${coop.id} and l.analytic_code = ${a.analyticCode}
+            and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}`.execute(trx)).rows[0];
+        assert.equal(acc.total.invoicedExclCents, Number(ledger.inv), `${coop.slug}/${a.analyticCode} invoiced`);
+        assert.equal(acc.total.collectedInclCents, Number(ledger.col), `${coop.slug}/${a.analyticCode} collected`);
+        assert.equal(acc.total.availableCents, acc.total.collectedExclCents - acc.total.contributionCents - acc.total.costsCents - acc.total.salariesCents);
+      }
+    });
+  }
+});
