@@ -9,3 +9,5 @@ import './bank/index.ts';
 import './sales/inbox.ts';
 import './journeys/inbox.ts';
 import './ledger/inbox.ts';
+import './purchases/inbox.ts';
+import './bank/inbox.ts';

@@ -116,3 +116,10 @@ export function Card(p: { title?: string; children?: Child }) {
 export function Figure(p: { label: string; value: string; hint?: string; tone?: 'ok' | 'warn' | 'danger' }) {
   return <div class={`figure${p.tone ? ` figure-${p.tone}` : ''}`}><span class="figure-label">{p.label}</span><span class="figure-value">{p.value}</span>{p.hint ? <span class="figure-hint">{p.hint}</span> : null}</div>;
 }
+
+/** Advanced fields: folded under "Plus d'options" for people in beginner mode (`c.get('user').beginnerMode`,
+ *  or `beginner` when given), shown plainly otherwise. `open` unfolds it (e.g. when an advanced field has a value or an error). */
+export function Advanced(p: { c?: { get(key: 'user'): { beginnerMode: boolean } | null }; beginner?: boolean; open?: boolean; children?: Child }) {
+  const beginner = p.beginner ?? p.c?.get('user')?.beginnerMode ?? true;
+  return beginner ? <details class="more" open={p.open || undefined}><summary>Plus d'options</summary>{p.children}</details> : <>{p.children}</>;
+}

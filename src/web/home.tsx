@@ -12,6 +12,7 @@ import { withTenant } from '../core/db/tenant.ts';
 import { todayParis, formatDate } from '../core/dates.ts';
 import { computeInbox } from '../modules/inbox/index.ts';
 import { keyFigures } from '../modules/inbox/figures.ts';
+import { firstSteps } from '../modules/inbox/first-steps.ts';
 
 export const homeRoutes = new Hono<AppEnv>();
 
@@ -24,9 +25,10 @@ homeRoutes.get('/', async (c, next) => {
 }, requireActor, async (c) => {
   const actor = c.get('actor')!;
   const today = todayParis();
-  const { items, figures } = await withTenant(c.get('app').odb.db, actor.cooperativeId, async (trx) => ({
-    items: await computeInbox(trx, actor, today), figures: await keyFigures(trx, actor, today),
+  const { items, figures, steps } = await withTenant(c.get('app').odb.db, actor.cooperativeId, async (trx) => ({
+    items: await computeInbox(trx, actor, today), figures: await keyFigures(trx, actor, today), steps: await firstSteps(trx, actor),
   }));
+  const beginner = c.get('user')!.beginnerMode;
   const csrf = c.get('csrf');
   return c.html(
     <Layout c={c} title="Accueil">
@@ -36,6 +38,14 @@ homeRoutes.get('/', async (c, next) => {
       </div>
       {actor.roles.some((r) => r === 'entrepreneur' || r === 'cape') ? <div class="page-action"><a class="btn" href="/factures/nouvelle">Nouvelle facture</a></div> : null}
       </header>
+      {steps && steps.some((st) => !st.done) ? (
+        <section class="card first-steps" aria-labelledby="steps-title">
+          <h2 id="steps-title">Pour bien démarrer ({steps.filter((st) => st.done).length}/{steps.length})</h2>
+          <ol class="steps">{steps.map((st) => (
+            <li class={st.done ? 'step-done' : 'step-todo'} data-step={st.key}>
+              {st.done ? <><span aria-hidden="true">✓ </span><span class="sr-only">Fait : </span><s>{st.label}</s></> : <><a href={st.href}>{st.label}</a><span class="muted"> — {st.help}</span></>}
+            </li>))}</ol>
+        </section>) : null}
       <section class="card" aria-labelledby="todo-title">
         <h2 id="todo-title">À faire{items.length ? ` (${items.length})` : ''}</h2>
         {items.length ? (
@@ -58,6 +68,11 @@ homeRoutes.get('/', async (c, next) => {
       </section>
       {figures.length ? <div class="figures">{figures.map((f) => <Figure label={f.label} value={f.value} hint={f.hint} tone={f.tone} />)}</div> : null}
       <p class="muted">Vous êtes connecté·e en tant que {actor.roles.map((r) => ROLE_LABELS[r]).join(', ')}. <a href="/preferences-notifications">Choisir quand recevoir les nouvelles</a></p>
+      <form method="post" action="/mode-simplifie" class="inline beginner-toggle"><Csrf token={csrf} />
+        <input type="hidden" name="beginnerMode" value={beginner ? 'off' : 'on'} />
+        <span>Mode simplifié : <strong>{beginner ? 'activé' : 'désactivé'}</strong> </span>
+        <button type="submit" class="link-button">{beginner ? 'Afficher toutes les options' : 'Réactiver le mode simplifié'}</button>
+      </form>
     </Layout>);
 });
 

@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout, PublicLayout } from '../../web/layout.tsx';
-import { Field, TextArea, Csrf, PageHeader, Card, EmptyState, FormErrorSummary, Badge } from '../../web/components.tsx';
+import { Field, TextArea, Csrf, PageHeader, Card, EmptyState, FormErrorSummary, Badge, Advanced } from '../../web/components.tsx';
 import { formValues, formAll } from '../../web/forms.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
@@ -19,10 +19,11 @@ import { thresholdsOf } from './checks.ts';
 import { validationQueue, validateBatch, validateException, saveThresholds, isValidator, type QueueEntry } from './validation.ts';
 import { getPreference, setPreference, unsubscribe, unsubscribeTarget, FREQUENCY_LABELS } from './digest.ts';
 import type { DigestFrequency } from './schema.ts';
+import { setBeginnerMode } from './beginner.ts';
 import { deadlines, renewCalendarToken, hasCalendarFeed, calendarByToken } from './calendar.ts';
 
 export const inboxRoutes = new Hono<AppEnv>();
-for (const p of ['/a-faire/*', '/validation', '/validation/*', '/preferences-notifications', '/calendrier-admin', '/calendrier-admin/*']) inboxRoutes.use(p, requireActor);
+for (const p of ['/mode-simplifie', '/a-faire/*', '/validation', '/validation/*', '/preferences-notifications', '/calendrier-admin', '/calendrier-admin/*']) inboxRoutes.use(p, requireActor);
 
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
@@ -149,12 +150,14 @@ inboxRoutes.post('/validation/reglages', async (c) => {
 
 // --- digest preferences ------------------------------------------------------------------------
 function PreferenceForm(p: { c: Ctx; frequency: DigestFrequency | string; unsubscribed: boolean; error?: string }) {
+  const radio = (k: DigestFrequency) => (
+    <div class="field checkbox"><input type="radio" id={`f-frequency-${k}`} name="frequency" value={k} checked={p.frequency === k} /><label for={`f-frequency-${k}`}>{FREQUENCY_LABELS[k]}</label></div>);
   return (
     <form method="post" action="/preferences-notifications" novalidate><Csrf token={p.c.get('csrf')} />
       {p.unsubscribed ? <p class="flash flash-info">Vous êtes désabonné·e des résumés. Choisissez une fréquence pour les recevoir de nouveau.</p> : null}
       <fieldset class={p.error ? 'has-error' : ''}><legend>Recevoir les nouvelles</legend>
-        {(Object.entries(FREQUENCY_LABELS) as [DigestFrequency, string][]).map(([k, label]) => (
-          <div class="field checkbox"><input type="radio" id={`f-frequency-${k}`} name="frequency" value={k} checked={p.frequency === k} /><label for={`f-frequency-${k}`}>{label}</label></div>))}
+        {radio('weekly')}
+        <Advanced c={p.c} open={p.frequency !== 'weekly'}>{radio('daily')}{radio('urgent')}</Advanced>
         {p.error ? <p class="error" role="alert" id="f-frequency-error">{p.error}</p> : null}
       </fieldset>
       <button type="submit">Enregistrer</button>
@@ -173,6 +176,15 @@ inboxRoutes.post('/preferences-notifications', async (c) => {
   }
   setFlash(c, { kind: 'success', text: 'Vos préférences sont enregistrées.' });
   return c.redirect(back(c, '/preferences-notifications'), 303);
+});
+
+// --- beginner mode (simplified screens: advanced fields folded under "Plus d'options") ----------------
+inboxRoutes.post('/mode-simplifie', async (c) => {
+  const f = await formValues(c);
+  const on = f.beginnerMode === 'on';
+  await setBeginnerMode(db(c), c.get('user')!.id, on);
+  setFlash(c, { kind: 'success', text: on ? "Mode simplifié activé : les options avancées sont rangées sous « Plus d'options »." : 'Mode simplifié désactivé : toutes les options sont affichées.' });
+  return c.redirect(back(c, '/'), 303);
 });
 
 // --- public unsubscribe (token in the URL; CSRF-exempt prefix /public/…/token/) ------------------

@@ -1,0 +1,110 @@
+// Effort measured in Chromium for two common tasks of an entrepreneur: submit a month of expenses
+// with 3 receipts (/notes-de-frais) and request a salary (/salaire). Actions = clicks + typed
+// fields + selections + file choices, counted from the task's page once signed in. Counts are
+// merged into test-output/action-counts.json under "simplification".
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import type { Browser, Page } from 'playwright-core';
+import { toolSkip } from '../src/core/testing-tools.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
+import { withTenant } from '../src/core/db/tenant.ts';
+import { createCustomer } from '../src/modules/sales/index.ts';
+import { sell } from '../src/modules/ledger/test-helpers.ts';
+
+const skip = toolSkip(CHROMIUM, 'chromium');
+let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
+const counts: Record<string, number> = {};
+
+function counted(page: Page) {
+  let n = 0;
+  return {
+    get n() { return n; },
+    click: async (sel: string) => { n++; await page.click(sel); },
+    fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
+    select: async (sel: string, v: string) => { n++; await page.selectOption(sel, v); },
+    file: async (sel: string, f: { name: string; mimeType: string; buffer: Buffer }) => { n++; await page.setInputFiles(sel, f); },
+  };
+}
+
+/** A tiny valid PNG (1×1 pixel, grey level `g`): a different receipt each time. */
+function png(g: number): Buffer {
+  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
+  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(1, 0); ihdr.writeUInt32BE(1, 4); ihdr[8] = 8; ihdr[9] = 0;
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, g]))), chunk('IEND', Buffer.alloc(0))]);
+}
+
+before(async () => {
+  if (skip) return;
+  srv = await startTestServer();
+  [a] = await seedTestCooperatives(srv.odb);
+  // The activity needs money for a salary: an invoice created, validated and paid through the sales services.
+  await withTenant(srv.odb.db, a.coop.id, async (trx) => {
+    const c = await createCustomer(trx, a.actor('entrepreneur'), { kind: 'individual', name: 'Jeanne Martin', email: 'jeanne@exemple.fr', addressLine1: '3 rue des Tests', postalCode: '69002', city: 'Lyon', countryCode: 'FR' } as any);
+    await sell(trx, a.actor('support'), { activityId: a.activityId, customerId: c.id, unitCents: 800_000, payCents: 960_000 });
+  });
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (skip) return;
+  await browser?.close(); await srv?.close();
+  if (Object.keys(counts).length) recordActionCounts('simplification', { ...counts, note: 'Entrepreneur actions (clicks, typed fields, selections, file choices) counted from the task page (/notes-de-frais, /salaire) once signed in; reaching it from the home page adds 1 click. Issue 8 target for the expenses month: 8.' });
+});
+
+async function signedIn(): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await ctx.newPage();
+  await page.goto(`${srv.url}/connexion`);
+  await page.fill('input[name="email"]', a.users.entrepreneur.email);
+  await page.fill('input[name="password"]', TEST_PASSWORD);
+  await page.click('button[type="submit"]:has-text("Se connecter")');
+  await page.waitForURL(`${srv.url}/`);
+  return page;
+}
+
+test('submit a month of expenses with 3 receipts', { skip }, async () => {
+  const page = await signedIn();
+  await page.goto(`${srv.url}/notes-de-frais`);
+  const act = counted(page);
+  for (const [i, amount] of [['1', '18,50'], ['2', '42,00'], ['3', '7,20']] as const) {
+    await act.file('input[name="receipt"]', { name: `ticket-${i}.png`, mimeType: 'image/png', buffer: png(Number(i) * 40) });
+    await act.fill('input[name="amount"]', amount);
+    await act.click('button[name="action"][value="add"]');
+    await page.waitForFunction((n) => document.querySelectorAll('table.data tbody tr').length === n, Number(i));
+  }
+  assert.equal(await page.locator('table.data tbody tr').count(), 3);
+  assert.match((await page.textContent('main')) ?? '', /Total : 67,70/);
+  await act.click('button:has-text("Envoyer la note de frais")');
+  await page.waitForSelector('text=Note de frais envoyée');
+  await page.screenshot({ path: `${OUTPUT}/simplification-expenses-mobile.png`, fullPage: true });
+  const sheet = await srv.odb.db.selectFrom('expense_report').select(['status', 'total_cents']).where('cooperative_id', '=', a.coop.id).where('user_id', '=', a.users.entrepreneur.id).executeTakeFirstOrThrow();
+  assert.equal(sheet.status, 'submitted'); assert.equal(Number(sheet.total_cents), 6_770);
+  const receipts = await srv.odb.db.selectFrom('expense_line').select('receipt_file_id').where('cooperative_id', '=', a.coop.id).execute();
+  assert.equal(receipts.filter((r) => r.receipt_file_id).length, 3);
+  counts.expensesMonth3Receipts = act.n;
+  // 3 × (file + amount + add) + send = 10 today; issue 8 asks for 8 (see the module README): guard against regressions.
+  assert.ok(act.n <= 10, `expenses month took ${act.n} actions`);
+  await page.context().close();
+});
+
+test('request a salary', { skip }, async () => {
+  const page = await signedIn();
+  await page.goto(`${srv.url}/salaire`);
+  const act = counted(page);
+  await act.fill('input[name="amount"]', '2 000');
+  await act.click('button[name="action"][value="request"]');
+  await page.waitForSelector('.flash-success');
+  const req = await srv.odb.db.selectFrom('salary_request').select(['status', 'employer_cost_cents']).where('cooperative_id', '=', a.coop.id).executeTakeFirstOrThrow();
+  assert.equal(req.status, 'requested'); assert.ok(Number(req.employer_cost_cents) <= 200_000 && Number(req.employer_cost_cents) > 0);
+  await page.screenshot({ path: `${OUTPUT}/simplification-salary-mobile.png`, fullPage: true });
+  counts.salaryRequest = act.n;
+  assert.ok(act.n <= 2, `salary request took ${act.n} actions`);
+  await page.context().close();
+});
