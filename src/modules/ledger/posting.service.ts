@@ -134,7 +134,7 @@ export async function closedMonths(trx: Tx, actor: Actor): Promise<{ month: stri
 }
 
 // --- lettering ---------------------------------------------------------------------------
-function letteringCode(n: number): string {
+export function letteringCode(n: number): string {
   let s = ''; let x = n;
   while (x > 0) { x--; s = String.fromCharCode(65 + (x % 26)) + s; x = Math.floor(x / 26); }
   return s;

@@ -20,11 +20,14 @@ import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } fro
 import { ensureChart } from './chart.ts';
 import { fecRows, fecFileName } from './fec.ts';
 import { reportsRoutes } from './reports-routes.tsx';
+import { screensRoutes } from './screens-routes.tsx';
 
 export const ledgerRoutes = new Hono<AppEnv>();
 for (const p of ['/comptabilite', '/comptabilite/*', '/compte-activite']) ledgerRoutes.use(p, requireActor);
 // Exports and the director's page (reports-routes.tsx).
 ledgerRoutes.route('/', reportsRoutes);
+// Lettering, chart of accounts, contribution rules and simulation (screens-routes.tsx).
+ledgerRoutes.route('/', screensRoutes);
 
 const ACCOUNTING = ['accountant', 'director'] as const;
 const db = (c: Ctx) => c.get('app').odb.db;
@@ -32,7 +35,7 @@ const yearParam = (c: Ctx) => { const y = Number(c.req.query('annee')); return N
 const MANUAL_ROWS = 6;
 
 function Tabs(p: { current: string }) {
-  const tabs: [string, string][] = [['/comptabilite', 'Écritures'], ['/comptabilite/balance', 'Balance'], ['/comptabilite/saisie', 'Saisie manuelle'], ['/comptabilite/periodes', 'Périodes et contributions'], ['/comptabilite/exports', 'Exports']];
+  const tabs: [string, string][] = [['/comptabilite', 'Écritures'], ['/comptabilite/balance', 'Balance'], ['/comptabilite/saisie', 'Saisie manuelle'], ['/comptabilite/lettrage', 'Lettrage'], ['/comptabilite/plan-comptable', 'Plan comptable'], ['/comptabilite/periodes', 'Périodes'], ['/comptabilite/contributions', 'Contributions'], ['/comptabilite/exports', 'Exports']];
   return <nav class="tabs" aria-label="Comptabilité">{tabs.map(([h, l]) => <a href={h} aria-current={p.current === h ? 'page' : undefined}>{l}</a>)}</nav>;
 }
 const money = (c: number) => (c ? formatEuros(c) : '');
