@@ -4,7 +4,7 @@
 // merged into test-output/action-counts.json under "simplification".
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
+import PDFDocument from 'pdfkit';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
@@ -12,6 +12,7 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modul
 import { withTenant } from '../src/core/db/tenant.ts';
 import { createCustomer } from '../src/modules/sales/index.ts';
 import { sell } from '../src/modules/ledger/test-helpers.ts';
+import { todayParis } from '../src/core/dates.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
@@ -24,21 +25,21 @@ function counted(page: Page) {
     click: async (sel: string) => { n++; await page.click(sel); },
     fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
     select: async (sel: string, v: string) => { n++; await page.selectOption(sel, v); },
-    file: async (sel: string, f: { name: string; mimeType: string; buffer: Buffer }) => { n++; await page.setInputFiles(sel, f); },
+    /** One file choice, even with several files picked at once in the file dialog. */
+    file: async (sel: string, f: { name: string; mimeType: string; buffer: Buffer } | { name: string; mimeType: string; buffer: Buffer }[]) => { n++; await page.setInputFiles(sel, f); },
   };
 }
 
-/** A tiny valid PNG (1×1 pixel, grey level `g`): a different receipt each time. */
-function png(g: number): Buffer {
-  const crcTable = Array.from({ length: 256 }, (_, n) => { let c = n; for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1; return c >>> 0; });
-  const crc = (b: Buffer) => { let c = 0xffffffff; for (const x of b) c = crcTable[(c ^ x) & 0xff] ^ (c >>> 8); return (c ^ 0xffffffff) >>> 0; };
-  const chunk = (type: string, data: Buffer) => {
-    const len = Buffer.alloc(4); len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type, 'ascii'), data]); const c = Buffer.alloc(4); c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13); ihdr.writeUInt32BE(1, 0); ihdr.writeUInt32BE(1, 4); ihdr[8] = 8; ihdr[9] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(Buffer.from([0, g]))), chunk('IEND', Buffer.alloc(0))]);
+/** A receipt as a PDF with a text layer (read by text extraction, no OCR: fast and reliable). */
+function receiptPdf(shop: string, date: string, total: string, vat: string): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const doc = new PDFDocument({ size: [226, 300], margin: 16 }); const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c)); doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.font('Helvetica-Bold').fontSize(12).text(shop);
+    doc.font('Helvetica').fontSize(9).text(`Le ${date.split('-').reverse().join('/')}`).moveDown();
+    doc.fontSize(11).text(`TOTAL TTC  ${total} EUR`).fontSize(9).text(`dont TVA  ${vat}`).text('Merci de votre visite');
+    doc.end();
+  });
 }
 
 before(async () => {
@@ -55,7 +56,7 @@ before(async () => {
 after(async () => {
   if (skip) return;
   await browser?.close(); await srv?.close();
-  if (Object.keys(counts).length) recordActionCounts('simplification', { ...counts, note: 'Entrepreneur actions (clicks, typed fields, selections, file choices) counted from the task page (/notes-de-frais, /salaire) once signed in; reaching it from the home page adds 1 click. Issue 8 target for the expenses month: 8.' });
+  if (Object.keys(counts).length) recordActionCounts('simplification', { ...counts, note: 'Entrepreneur actions (clicks, typed fields, selections, file choices) counted from the task page (/notes-de-frais, /salaire) once signed in; reaching it from the home page adds 1 click. Issue 8 target for the expenses month: ≤ 8; reached with "Ajouter plusieurs justificatifs" (3 PDF receipts chosen at once, read by the server), was 10 one receipt at a time.' });
 });
 
 async function signedIn(): Promise<Page> {
@@ -73,12 +74,13 @@ test('submit a month of expenses with 3 receipts', { skip }, async () => {
   const page = await signedIn();
   await page.goto(`${srv.url}/notes-de-frais`);
   const act = counted(page);
-  for (const [i, amount] of [['1', '18,50'], ['2', '42,00'], ['3', '7,20']] as const) {
-    await act.file('input[name="receipt"]', { name: `ticket-${i}.png`, mimeType: 'image/png', buffer: png(Number(i) * 40) });
-    await act.fill('input[name="amount"]', amount);
-    await act.click('button[name="action"][value="add"]');
-    await page.waitForFunction((n) => document.querySelectorAll('table.data tbody tr').length === n, Number(i));
-  }
+  // "Ajouter plusieurs justificatifs": the 3 receipts chosen at once, read by the server (amount, VAT, date).
+  const today = todayParis();
+  const files = await Promise.all(([['Boulangerie du Port', '18,50', '1,68'], ['Papeterie Centrale', '42,00', '7,00'], ['Parking Gare', '7,20', '1,20']] as const)
+    .map(async ([shop, total, vat], i) => ({ name: `ticket-${i + 1}.pdf`, mimeType: 'application/pdf', buffer: await receiptPdf(shop, today, total, vat) })));
+  await act.file('input[name="receipts"]', files);
+  await act.click('button[name="action"][value="bulk"]');
+  await page.waitForSelector('text=3 dépenses ajoutées');
   assert.equal(await page.locator('table.data tbody tr').count(), 3);
   assert.match((await page.textContent('main')) ?? '', /Total : 67,70/);
   await act.click('button:has-text("Envoyer la note de frais")');
@@ -89,8 +91,9 @@ test('submit a month of expenses with 3 receipts', { skip }, async () => {
   const receipts = await srv.odb.db.selectFrom('expense_line').select('receipt_file_id').where('cooperative_id', '=', a.coop.id).execute();
   assert.equal(receipts.filter((r) => r.receipt_file_id).length, 3);
   counts.expensesMonth3Receipts = act.n;
-  // 3 × (file + amount + add) + send = 10 today; issue 8 asks for 8 (see the module README): guard against regressions.
-  assert.ok(act.n <= 10, `expenses month took ${act.n} actions`);
+  // Several receipts at once: choose the 3 files + "Ajouter les justificatifs" + send = 3 (it was
+  // 3 × (file + amount + add) + send = 10 one receipt at a time); issue 8 asks for 8 at most.
+  assert.ok(act.n <= 8, `expenses month took ${act.n} actions`);
   await page.context().close();
 });
 

@@ -30,6 +30,7 @@ import {
 import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS, categoryOf } from './categories.ts';
 import { scaleFor, scaleYears } from './mileage.ts';
 import { readIncomingDocument, type ParsedInvoice } from './incoming.ts';
+import { addReceiptsInBulk, MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
 
 export const purchasesRoutes = new Hono<AppEnv>();
 for (const p of ['/fournisseurs', '/fournisseurs/*', '/factures-fournisseurs', '/factures-fournisseurs/*', '/notes-de-frais', '/notes-de-frais/*', '/indemnites-kilometriques', '/indemnites-kilometriques/*'])
@@ -383,7 +384,7 @@ function SheetTable(p: { c: Ctx; r: ExpenseReport; editable: boolean }) {
   </>);
 }
 
-async function sheetPage(c: Ctx, month: string, values: Record<string, string> = {}, errors: Record<string, string> | null = null, info?: string) {
+async function sheetPage(c: Ctx, month: string, values: Record<string, string> = {}, errors: Record<string, string> | null = null, info?: string, refused?: BulkReceiptResult['refused']) {
   const actor = actorOf(c);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) month = currentMonth();
   const [r, acts, history] = await tenant(c, async (trx, a) => [await myReport(trx, a, month), (await activitiesFor(trx, a)).filter((x) => !x.closedAt), await listMyReports(trx, a)] as const);
@@ -396,9 +397,24 @@ async function sheetPage(c: Ctx, month: string, values: Record<string, string> =
         action={isValidator(actor) ? <a class="btn" href="/notes-de-frais/a-valider">Notes à valider</a> : undefined} />
       <form class="filters" method="get" action="/notes-de-frais"><Field label="Mois" name="mois" type="month" value={month} /><button type="submit" class="btn-secondary">Afficher</button></form>
       {info ? <div class="flash flash-info" role="status">{info}</div> : null}
+      {refused?.length ? <div class="flash flash-error" role="alert" id="receipts-refused"><p>{refused.length > 1 ? `${refused.length} justificatifs n'ont pas été ajoutés :` : "Un justificatif n'a pas été ajouté :"}</p>
+        <ul>{refused.map((x) => <li><strong>{x.fileName}</strong> : {x.message}</li>)}</ul></div> : null}
       <Card title="Dépenses du mois"><SheetTable c={c} r={r} editable={editable} />
         {editable && (r.lines.length || r.trips.length) ? <PostButton c={c} action={`/notes-de-frais/${r.id}/envoyer`} label="Envoyer la note de frais" /> : null}
       </Card>
+      {editable ? (
+        <Card title="Ajouter plusieurs justificatifs">
+          <form method="post" action="/notes-de-frais/ajouter-plusieurs" enctype="multipart/form-data" novalidate><Csrf token={c.get('csrf')} />
+            <div class={`field${e.receipts ? ' has-error' : ''}`}>
+              <label for="f-receipts">Photos des tickets ou PDF (plusieurs à la fois)</label>
+              <p class="hint" id="f-receipts-hint">{`Le montant, la TVA et la date sont lus sur chaque justificatif ; une dépense est ajoutée pour chacun. Jusqu'à ${MAX_RECEIPTS_AT_ONCE} fichiers.`}</p>
+              <input id="f-receipts" name="receipts" type="file" multiple accept="image/*,application/pdf" aria-invalid={e.receipts ? 'true' : undefined} aria-describedby={e.receipts ? 'f-receipts-error' : 'f-receipts-hint'} />
+              {e.receipts ? <p class="error" id="f-receipts-error" role="alert">{e.receipts}</p> : null}
+            </div>
+            {acts.length > 1 ? <Select label="Activité" name="bulkActivityId" value={v.bulkActivityId ?? ''} error={e.bulkActivityId} options={[['', '—'], ...acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])]} /> : null}
+            <button type="submit" name="action" value="bulk">Ajouter les justificatifs</button>
+          </form>
+        </Card>) : null}
       {editable ? (
         <Card title="Ajouter une dépense">
           <form method="post" action="/notes-de-frais/ajouter" enctype="multipart/form-data" novalidate><Csrf token={c.get('csrf')} /><FormErrorSummary errors={errors} message={e._} />
@@ -447,6 +463,30 @@ purchasesRoutes.post('/notes-de-frais/ajouter', async (c) => {
   } catch (e) { return sheetPage(c, month, f, badRequest(e)); }
   setFlash(c, { kind: 'success', text: 'Dépense ajoutée.' });
   return c.redirect(`/notes-de-frais?mois=${month}`);
+});
+purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', async (c) => {
+  const body = await c.req.parseBody({ all: true });
+  const str = (k: string) => (typeof body[k] === 'string' ? body[k] as string : '');
+  const raw = body.receipts; const ups = (Array.isArray(raw) ? raw : raw == null ? [] : [raw]).filter((u): u is File => u instanceof File && u.size > 0);
+  const month = currentMonth();
+  if (!ups.length) return sheetPage(c, month, {}, { receipts: 'Choisissez un ou plusieurs justificatifs.' });
+  if (ups.length > MAX_RECEIPTS_AT_ONCE) return sheetPage(c, month, {}, { receipts: `Pas plus de ${MAX_RECEIPTS_AT_ONCE} justificatifs à la fois.` });
+  const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
+  const activityId = acts.length === 1 ? acts[0].id : str('bulkActivityId');
+  if (!acts.some((x) => x.id === activityId)) return sheetPage(c, month, { bulkActivityId: activityId }, { bulkActivityId: 'Choisissez une de vos activités.' });
+  const files = await Promise.all(ups.map(async (u) => ({ name: u.name || 'justificatif', mimeType: u.type || 'application/octet-stream', content: Buffer.from(await u.arrayBuffer()) })));
+  let result: BulkReceiptResult;
+  try { result = await addReceiptsInBulk((fn) => tenant(c, fn), fileKey(c), files, { activityId }); }
+  catch (e) { return sheetPage(c, month, {}, badRequest(e)); }
+  const n = result.added.length;
+  const addedText = n ? `${n} dépense${n > 1 ? 's' : ''} ajoutée${n > 1 ? 's' : ''} à partir des justificatifs : vérifiez les montants, les dates et les catégories.` : undefined;
+  const otherMonths = [...new Set(result.added.map((l) => l.date.slice(0, 7)).filter((m) => m !== month))];
+  const info = addedText && otherMonths.length ? `${addedText} Certaines sont datées d'un autre mois (${otherMonths.map(monthLabel).join(', ')}).` : addedText;
+  if (!result.refused.length) {
+    setFlash(c, { kind: 'success', text: info! });
+    return c.redirect(`/notes-de-frais?mois=${month}`);
+  }
+  return sheetPage(c, month, {}, null, info, result.refused);
 });
 purchasesRoutes.post('/notes-de-frais/ligne/:id/supprimer', async (c) => {
   const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Dépense');
