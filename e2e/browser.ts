@@ -1,7 +1,7 @@
 // Browser tests: the real server on a free port, on a fresh test database, driven by Debian's
 // Chromium through playwright-core. Screenshots go to test-output/.
 import { serve } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createTestApp } from '../src/web/testing.ts';
@@ -32,4 +32,17 @@ export function recordActionCounts(key: string, counts: Record<string, unknown>)
   try { if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8')); } catch { all = {}; }
   all[key] = { ...(all[key] as object ?? {}), ...counts };
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
+}
+
+/** A page whose every action a person would make (click, typed field, selection, file choice) is counted. */
+export function counted(page: Page) {
+  let n = 0;
+  return {
+    get n() { return n; },
+    click: async (sel: Parameters<Page['click']>[0]) => { n++; await page.click(sel); },
+    fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
+    select: async (sel: string, v: Parameters<Page['selectOption']>[1]) => { n++; await page.selectOption(sel, v); },
+    /** One file choice, even with several files picked at once in the file dialog. */
+    file: async (sel: string, f: Parameters<Page['setInputFiles']>[1]) => { n++; await page.setInputFiles(sel, f); },
+  };
 }

@@ -5,7 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
-import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT, counted } from './browser.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../src/core/identifiers.ts';
@@ -15,16 +15,6 @@ const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
 const counts: Record<string, number> = {};
 
-/** A page whose every click, fill and selection is counted. */
-function counted(page: Page) {
-  let n = 0;
-  return {
-    get n() { return n; },
-    click: async (sel: Parameters<Page['click']>[0]) => { n++; await page.click(sel); },
-    fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
-    select: async (sel: string, v: string) => { n++; await page.selectOption(sel, v); },
-  };
-}
 
 before(async () => {
   if (skip) return;

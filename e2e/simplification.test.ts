@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import PDFDocument from 'pdfkit';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
-import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
+import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT, counted } from './browser.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { createCustomer } from '../src/modules/sales/index.ts';
@@ -17,18 +17,6 @@ import { todayParis } from '../src/core/dates.ts';
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
 const counts: Record<string, number> = {};
-
-function counted(page: Page) {
-  let n = 0;
-  return {
-    get n() { return n; },
-    click: async (sel: string) => { n++; await page.click(sel); },
-    fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
-    select: async (sel: string, v: string) => { n++; await page.selectOption(sel, v); },
-    /** One file choice, even with several files picked at once in the file dialog. */
-    file: async (sel: string, f: { name: string; mimeType: string; buffer: Buffer } | { name: string; mimeType: string; buffer: Buffer }[]) => { n++; await page.setInputFiles(sel, f); },
-  };
-}
 
 /** A receipt as a PDF with a text layer (read by text extraction, no OCR: fast and reliable). */
 function receiptPdf(shop: string, date: string, total: string, vat: string): Promise<Buffer> {

@@ -2,6 +2,7 @@
 // documents expiring in the journeys they follow, appointments today or tomorrow to prepare.
 // Entrepreneur: their own action items from appointments and their own expiring documents.
 // Uses journeys' exported services; action items and documents are read here (scoped queries).
+import type { Tx } from '../../core/db/tenant.ts';
 import { hasRole } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { registerInboxProvider, registerDeadlineSource, type InboxItem, type Deadline } from '../inbox/index.ts';
@@ -11,6 +12,16 @@ export const DOCUMENT_WARNING_DAYS = 30;
 /** Noon in Paris on a business date: a stable instant for services that take `now`. */
 const noonOf = (d: IsoDate) => new Date(`${d}T11:00:00Z`);
 const time = (d: Date) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
+
+/** The latest document of each kind of a journey that expires by `horizon` (older versions are replaced). */
+function expiringDocuments(trx: Tx, coop: string, horizon: string) {
+  return trx.selectFrom('journey_document as d')
+    .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'))
+    .where('d.cooperative_id', '=', coop).where('d.expires_on', 'is not', null).where('d.expires_on', '<=', horizon)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('journey_document as n').select('n.id')
+      .whereRef('n.cooperative_id', '=', 'd.cooperative_id').whereRef('n.journey_id', '=', 'd.journey_id')
+      .whereRef('n.kind', '=', 'd.kind').whereRef('n.created_at', '>', 'd.created_at'))));
+}
 
 registerInboxProvider({
   name: 'journeys',
@@ -43,15 +54,9 @@ registerInboxProvider({
           action: { label: 'Ouvrir le rendez-vous', href: `/rendez-vous/${a.id}` }, link: `/rendez-vous/${a.id}`,
         });
       }
-      const docs = await trx.selectFrom('journey_document as d')
-        .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'))
+      const docs = await expiringDocuments(trx, coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on', 'j.id as journey_id', 'j.display_name'])
-        .where('d.cooperative_id', '=', coop).where('j.support_user_id', '=', actor.userId).where('j.stage', '<>', 'exit')
-        .where('d.expires_on', 'is not', null).where('d.expires_on', '<=', horizon)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('journey_document as n').select('n.id')
-          .whereRef('n.cooperative_id', '=', 'd.cooperative_id').whereRef('n.journey_id', '=', 'd.journey_id')
-          .whereRef('n.kind', '=', 'd.kind').whereRef('n.created_at', '>', 'd.created_at'))))
-        .execute();
+        .where('j.support_user_id', '=', actor.userId).where('j.stage', '<>', 'exit').execute();
       for (const d of docs) {
         const exp = toIsoDate(d.expires_on);
         items.push({
@@ -78,15 +83,9 @@ registerInboxProvider({
           action: { label: "C'est fait", href: `/rendez-vous/actions/${x.id}/fait`, method: 'post' }, link: `/rendez-vous/${x.appointment_id}`,
         });
       }
-      const docs = await trx.selectFrom('journey_document as d')
-        .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'))
+      const docs = await expiringDocuments(trx, coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on'])
-        .where('d.cooperative_id', '=', coop).where('j.user_id', '=', actor.userId).where('d.visibility', '=', 'person')
-        .where('d.expires_on', 'is not', null).where('d.expires_on', '<=', horizon)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('journey_document as n').select('n.id')
-          .whereRef('n.cooperative_id', '=', 'd.cooperative_id').whereRef('n.journey_id', '=', 'd.journey_id')
-          .whereRef('n.kind', '=', 'd.kind').whereRef('n.created_at', '>', 'd.created_at'))))
-        .execute();
+        .where('j.user_id', '=', actor.userId).where('d.visibility', '=', 'person').execute();
       for (const d of docs) {
         const exp = toIsoDate(d.expires_on);
         items.push({
