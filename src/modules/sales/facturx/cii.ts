@@ -1,7 +1,7 @@
 // UN/CEFACT CII D16B writer, Factur-X EN 16931 profile, with the French BR-FR requirements.
 // Validated by ../shared/validation/validate-cii (XSD, EN 16931, BR-FR, Factur-X) in facturx.test.ts.
 import type { InvoiceDocument, PostalAddress, VatCategory } from '../types.ts';
-import { amt, buyerEndpoint, d102, defaultExemptionCode, defaultExemptionText, el, esc, indent, pct, wrap } from './xml.ts';
+import { amt, buyerEndpoint, d102, documentNotes, defaultExemptionCode, defaultExemptionText, el, esc, indent, pct, wrap } from './xml.ts';
 import { milliToDecimal } from '../../../core/money.ts';
 
 const NS = 'xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"'
@@ -35,17 +35,7 @@ function lineGross(unitPriceCents: number, quantityMilli: number): number {
 
 export function buildCii(doc: InvoiceDocument): string {
   const { seller, buyer, totals } = doc;
-  const notes: string[] = [];
-  const note = (content: string | null | undefined, code?: string) => {
-    if (content && content.trim()) notes.push(wrap('ram:IncludedNote', [el('ram:Content', content.trim()), code ? el('ram:SubjectCode', code) : '']));
-  };
-  note(doc.recoveryIndemnityText, 'PMT');
-  note(doc.latePenaltyText, 'PMD');
-  note(doc.earlyPaymentText, 'AAB');
-  const vatTexts = [...doc.vatMentions];
-  if (doc.vatOnDebits && !vatTexts.some((t) => /débits/i.test(t))) vatTexts.push('Option pour le paiement de la taxe d\'après les débits');
-  if (vatTexts.length) note(vatTexts.join(' '), 'TXD');
-  for (const n of doc.notes) note(n);
+  const notes = documentNotes(doc).map((n) => wrap('ram:IncludedNote', [el('ram:Content', n.text), n.code ? el('ram:SubjectCode', n.code) : '']));
 
   const lines = doc.lines.map((l, i) => {
     const gross = lineGross(l.unitPriceCents, l.quantityMilli);

@@ -1,7 +1,7 @@
 // UBL 2.1 Invoice / CreditNote writer, EN 16931 (CustomizationID urn:cen.eu:en16931:2017), same
 // content and French specifics as the CII writer (BT-23, SIREN 0002, endpoints 0225, PMT/PMD/AAB notes).
 import type { InvoiceDocument, PostalAddress, VatCategory } from '../types.ts';
-import { amt, buyerEndpoint, defaultExemptionCode, defaultExemptionText, el, indent, pct, wrap } from './xml.ts';
+import { amt, buyerEndpoint, documentNotes, defaultExemptionCode, defaultExemptionText, el, indent, pct, wrap } from './xml.ts';
 import { milliToDecimal } from '../../../core/money.ts';
 
 const EXEMPT: ReadonlySet<VatCategory> = new Set(['E', 'AE', 'K', 'G', 'O']);
@@ -22,15 +22,7 @@ export function buildUbl(doc: InvoiceDocument): string {
   const { seller, buyer, totals, currency } = doc;
   const money = (tag: string, cents: number) => el(tag, amt(cents), { currencyID: currency });
 
-  const notes: string[] = [];
-  const note = (t: string | null | undefined, code?: string) => { if (t && t.trim()) notes.push(el('cbc:Note', code ? `#${code}#${t.trim()}` : t.trim())); };
-  note(doc.recoveryIndemnityText, 'PMT');
-  note(doc.latePenaltyText, 'PMD');
-  note(doc.earlyPaymentText, 'AAB');
-  const vatTexts = [...doc.vatMentions];
-  if (doc.vatOnDebits && !vatTexts.some((t) => /débits/i.test(t))) vatTexts.push('Option pour le paiement de la taxe d\'après les débits');
-  if (vatTexts.length) note(vatTexts.join(' '), 'TXD');
-  for (const n of doc.notes) note(n);
+  const notes = documentNotes(doc).map((n) => el('cbc:Note', n.code ? `#${n.code}#${n.text}` : n.text));
 
   const endpoint = buyerEndpoint(buyer);
   const supplier = wrap('cac:AccountingSupplierParty', [wrap('cac:Party', [

@@ -1,5 +1,6 @@
 // Small helpers shared by the CII and UBL writers.
 import { centsToDecimal } from '../../../core/money.ts';
+import type { InvoiceDocument } from '../types.ts';
 
 /** Escapes text for XML element content and attribute values; drops characters XML 1.0 forbids. */
 export function esc(s: string): string {
@@ -96,4 +97,22 @@ export function defaultExemptionText(cat: string): string | null {
     case 'E': return 'Exonération de TVA';
     default: return null;
   }
+}
+
+/**
+ * The document notes (BG-1) with their subject codes, in order: PMT (recovery indemnity), PMD
+ * (late penalties), AAB (early payment), TXD (VAT mentions), then free notes. CII and UBL only
+ * differ in how they write them.
+ */
+export function documentNotes(doc: InvoiceDocument): { text: string; code?: string }[] {
+  const out: { text: string; code?: string }[] = [];
+  const add = (text: string | null | undefined, code?: string) => { if (text && text.trim()) out.push({ text: text.trim(), code }); };
+  add(doc.recoveryIndemnityText, 'PMT');
+  add(doc.latePenaltyText, 'PMD');
+  add(doc.earlyPaymentText, 'AAB');
+  const vatTexts = [...doc.vatMentions];
+  if (doc.vatOnDebits && !vatTexts.some((t) => /débits/i.test(t))) vatTexts.push('Option pour le paiement de la taxe d\'après les débits');
+  if (vatTexts.length) add(vatTexts.join(' '), 'TXD');
+  for (const n of doc.notes) add(n);
+  return out;
 }
