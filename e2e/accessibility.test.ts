@@ -11,11 +11,27 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modul
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const skip = toolSkip(CHROMIUM, 'chromium');
-let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
-before(async () => { if (skip) return; srv = await startTestServer(); [a] = await seedTestCooperatives(srv.odb); browser = await launchBrowser(); });
-after(async () => { if (skip) return; await browser?.close(); await srv?.close(); });
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let a: TestCoop;
+before(async () => {
+  if (skip) return;
+  srv = await startTestServer();
+  [a] = await seedTestCooperatives(srv.odb);
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await srv?.close();
+});
 
-interface Violation { id: string; impact: string; help: string; nodes: { target: string[]; html: string }[] }
+interface Violation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: { target: string[]; html: string }[];
+}
 
 async function audit(page: Page, path: string): Promise<string[]> {
   const res = await page.goto(`${srv.url}${path}`);
@@ -23,11 +39,20 @@ async function audit(page: Page, path: string): Promise<string[]> {
   // The page's CSP forbids inline scripts; the test context bypasses CSP only to inject axe.
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    const r = await (window as any).axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+    });
     return r.violations as Violation[];
   });
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${path}: [${v.impact}] ${v.id} — ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`).join('\n    ')}`);
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${path}: [${v.impact}] ${v.id} — ${v.help}\n    ${v.nodes
+          .slice(0, 3)
+          .map((n) => `${n.target.join(' ')} ${n.html.slice(0, 120)}`)
+          .join('\n    ')}`,
+    );
 }
 
 async function signedInContext(width: number): Promise<BrowserContext> {
@@ -42,19 +67,29 @@ async function signedInContext(width: number): Promise<BrowserContext> {
   return context;
 }
 
-const PAGES = ['/', '/membres', '/activites', '/cooperative', '/profil', '/profil/passkeys', '/profil/mot-de-passe', '/factures'];
+const PAGES = [
+  '/',
+  '/membres',
+  '/activites',
+  '/cooperative',
+  '/profil',
+  '/profil/passkeys',
+  '/profil/mot-de-passe',
+  '/factures',
+];
 
 for (const width of [360, 1280]) {
   test(`no serious or critical accessibility violation at ${width} px`, { skip }, async () => {
     const problems: string[] = [];
     const anon = await browser.newContext({ viewport: { width, height: 800 }, bypassCSP: true });
     const p0 = await anon.newPage();
-    problems.push(...await audit(p0, '/connexion'));
-    problems.push(...await audit(p0, '/mot-de-passe-oublie'));
+    problems.push(...(await audit(p0, '/connexion')));
+    problems.push(...(await audit(p0, '/mot-de-passe-oublie')));
     await anon.close();
     const context = await signedInContext(width);
     const page = await context.newPage();
-    for (const path of [...PAGES, `/membres/${a.users.entrepreneur.id}`, `/activites/${a.activityId}`]) problems.push(...await audit(page, path));
+    for (const path of [...PAGES, `/membres/${a.users.entrepreneur.id}`, `/activites/${a.activityId}`])
+      problems.push(...(await audit(page, path)));
     await context.close();
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
   });
@@ -66,13 +101,24 @@ test('the check itself catches a broken page (unlabelled field, low contrast)', 
   await page.goto(`${srv.url}/connexion`);
   await page.evaluate(() => {
     const main = document.querySelector('main')!;
-    const input = document.createElement('input'); input.type = 'text'; main.appendChild(input);
-    const p = document.createElement('p'); p.textContent = 'Texte illisible'; p.setAttribute('class', 'x'); p.setAttribute('data-x', '1');
-    const st = document.createElement('style'); st.textContent = 'p.x { color: #ddd; background: #fff; }'; document.head.appendChild(st);
+    const input = document.createElement('input');
+    input.type = 'text';
+    main.appendChild(input);
+    const p = document.createElement('p');
+    p.textContent = 'Texte illisible';
+    p.setAttribute('class', 'x');
+    p.setAttribute('data-x', '1');
+    const st = document.createElement('style');
+    st.textContent = 'p.x { color: #ddd; background: #fff; }';
+    document.head.appendChild(st);
     main.appendChild(p);
   });
   await page.addScriptTag({ path: AXE });
-  const ids = await page.evaluate(async () => ((await (window as any).axe.run(document)).violations as Violation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id));
+  const ids = await page.evaluate(async () =>
+    ((await (window as any).axe.run(document)).violations as Violation[])
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id),
+  );
   assert.ok(ids.includes('label'), `found ${ids.join(', ')}`);
   assert.ok(ids.includes('color-contrast'), `found ${ids.join(', ')}`);
   await context.close();
@@ -83,7 +129,10 @@ test('keyboard: the skip link is the first stop and leads to the main content', 
   const page = await context.newPage();
   await page.goto(`${srv.url}/connexion`);
   await page.keyboard.press('Tab');
-  const focused = await page.evaluate(() => ({ text: document.activeElement?.textContent, href: document.activeElement?.getAttribute('href') }));
+  const focused = await page.evaluate(() => ({
+    text: document.activeElement?.textContent,
+    href: document.activeElement?.getAttribute('href'),
+  }));
   assert.deepEqual(focused, { text: 'Aller au contenu', href: '#main' });
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement!).outlineStyle);
   assert.notEqual(outline, 'none', 'focus is visible');

@@ -14,14 +14,32 @@ export async function startTestServer() {
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;
-  return { odb, app, config, url: `http://127.0.0.1:${port}`, close: async () => { server.close(); await odb.close(); } };
+  return {
+    odb,
+    app,
+    config,
+    url: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.close();
+      await odb.close();
+    },
+  };
 }
 
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(OUTPUT, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
@@ -29,8 +47,12 @@ export async function launchBrowser(): Promise<Browser> {
 export function recordActionCounts(key: string, counts: Record<string, unknown>): void {
   const file = `${OUTPUT}/action-counts.json`;
   let all: Record<string, unknown> = {};
-  try { if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8')); } catch { all = {}; }
-  all[key] = { ...(all[key] as object ?? {}), ...counts };
+  try {
+    if (existsSync(file)) all = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    all = {};
+  }
+  all[key] = { ...((all[key] as object) ?? {}), ...counts };
   writeFileSync(file, `${JSON.stringify(all, null, 2)}\n`);
 }
 
@@ -38,11 +60,25 @@ export function recordActionCounts(key: string, counts: Record<string, unknown>)
 export function counted(page: Page) {
   let n = 0;
   return {
-    get n() { return n; },
-    click: async (sel: Parameters<Page['click']>[0]) => { n++; await page.click(sel); },
-    fill: async (sel: string, v: string) => { n++; await page.fill(sel, v); },
-    select: async (sel: string, v: Parameters<Page['selectOption']>[1]) => { n++; await page.selectOption(sel, v); },
+    get n() {
+      return n;
+    },
+    click: async (sel: Parameters<Page['click']>[0]) => {
+      n++;
+      await page.click(sel);
+    },
+    fill: async (sel: string, v: string) => {
+      n++;
+      await page.fill(sel, v);
+    },
+    select: async (sel: string, v: Parameters<Page['selectOption']>[1]) => {
+      n++;
+      await page.selectOption(sel, v);
+    },
     /** One file choice, even with several files picked at once in the file dialog. */
-    file: async (sel: string, f: Parameters<Page['setInputFiles']>[1]) => { n++; await page.setInputFiles(sel, f); },
+    file: async (sel: string, f: Parameters<Page['setInputFiles']>[1]) => {
+      n++;
+      await page.setInputFiles(sel, f);
+    },
   };
 }

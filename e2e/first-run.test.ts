@@ -5,9 +5,14 @@ import { createTestApp, TestClient } from '../src/web/testing.ts';
 import type { OpenDb } from '../src/core/db/index.ts';
 import { makeSiren } from '../src/core/identifiers.ts';
 
-let odb: OpenDb; let app: Awaited<ReturnType<typeof createTestApp>>['app'];
-before(async () => { ({ odb, app } = await createTestApp()); });
-after(async () => { await odb.close(); });
+let odb: OpenDb;
+let app: Awaited<ReturnType<typeof createTestApp>>['app'];
+before(async () => {
+  ({ odb, app } = await createTestApp());
+});
+after(async () => {
+  await odb.close();
+});
 
 const counts = async () => ({
   networks: (await odb.db.selectFrom('network').select('id').execute()).length,
@@ -15,8 +20,16 @@ const counts = async () => ({
   users: (await odb.db.selectFrom('user_account').select('id').execute()).length,
 });
 const GOOD = {
-  name: 'Coopérative des Tilleuls', legalForm: 'SCOP SARL à capital variable', siren: makeSiren('81234567'), addressLine: '3 place du Marché',
-  postalCode: '35000', city: 'Rennes', rcsCity: 'Rennes', displayName: 'Camille Martin', email: 'camille@tilleuls.coop', password: 'les tilleuls fleurissent en juin',
+  name: 'Coopérative des Tilleuls',
+  legalForm: 'SCOP SARL à capital variable',
+  siren: makeSiren('81234567'),
+  addressLine: '3 place du Marché',
+  postalCode: '35000',
+  city: 'Rennes',
+  rcsCity: 'Rennes',
+  displayName: 'Camille Martin',
+  email: 'camille@tilleuls.coop',
+  password: 'les tilleuls fleurissent en juin',
 };
 
 test('on an empty database, GET / leads to the welcome screen', async () => {
@@ -55,8 +68,11 @@ test('good input creates the network, the cooperative and its director, who can 
   assert.equal(r.res.status, 302);
   assert.equal(r.res.headers.get('location'), '/connexion');
   assert.deepEqual(await counts(), { networks: 1, coops: 1, users: 1 });
-  const m = await odb.db.selectFrom('membership').innerJoin('user_account', 'user_account.id', 'membership.user_id')
-    .select(['membership.role', 'user_account.email']).execute();
+  const m = await odb.db
+    .selectFrom('membership')
+    .innerJoin('user_account', 'user_account.id', 'membership.user_id')
+    .select(['membership.role', 'user_account.email'])
+    .execute();
   assert.deepEqual(m, [{ role: 'director', email: 'camille@tilleuls.coop' }]);
   const signin = await c.signIn(GOOD.email, GOOD.password);
   assert.equal(signin.res.status, 302);

@@ -6,9 +6,19 @@ import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
 import { loadDemo, DEMO_PASSWORD } from '../src/demo/demo.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
-let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser;
-before(async () => { if (skip) return; srv = await startTestServer(); await loadDemo(srv.odb); browser = await launchBrowser(); });
-after(async () => { if (skip) return; await browser?.close(); await srv?.close(); });
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+before(async () => {
+  if (skip) return;
+  srv = await startTestServer();
+  await loadDemo(srv.odb);
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await srv?.close();
+});
 
 test('a demo entrepreneur signs in, sees the dashboard, switches cooperative and signs out', { skip }, async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });

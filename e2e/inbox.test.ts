@@ -12,9 +12,10 @@ import { makeSiren, frenchVatFromSiren } from '../src/core/identifiers.ts';
 import { createCustomer, createDraft, submitInvoice } from '../src/modules/sales/index.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
-let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let a: TestCoop;
 const counts: Record<string, number> = {};
-
 
 before(async () => {
   if (skip) return;
@@ -22,16 +23,64 @@ before(async () => {
   [a] = await seedTestCooperatives(srv.odb);
   await withTenant(srv.odb.db, a.coop.id, async (trx) => {
     const siren = makeSiren('61234567');
-    const c = await createCustomer(trx, a.actor('entrepreneur'), { kind: 'company', name: 'Librairie du Parc', siren, vatNumber: frenchVatFromSiren(siren), addressLine1: '2 allée du Parc', postalCode: '69006', city: 'Lyon', countryCode: 'FR' });
+    const c = await createCustomer(trx, a.actor('entrepreneur'), {
+      kind: 'company',
+      name: 'Librairie du Parc',
+      siren,
+      vatNumber: frenchVatFromSiren(siren),
+      addressLine1: '2 allée du Parc',
+      postalCode: '69006',
+      city: 'Lyon',
+      countryCode: 'FR',
+    });
     // something to do today: a draft left from yesterday
-    await createDraft(trx, a.actor('entrepreneur'), { activityId: a.activityId, customerId: c.id, lines: [{ description: 'Conseil', quantityMilli: 1000, unitPriceCents: 25000, vatCategory: 'S', vatRateBp: 2000 }] });
+    await createDraft(trx, a.actor('entrepreneur'), {
+      activityId: a.activityId,
+      customerId: c.id,
+      lines: [
+        { description: 'Conseil', quantityMilli: 1000, unitPriceCents: 25000, vatCategory: 'S', vatRateBp: 2000 },
+      ],
+    });
     // support's queue of the day: three clean invoices and one exception (foreign company without VAT number)
     const ent = a.actor('entrepreneur');
     const s2 = makeSiren('62234567');
-    const clean = await createCustomer(trx, ent, { kind: 'company', name: 'Mairie de Saint-Clair', siren: s2, vatNumber: frenchVatFromSiren(s2), addressLine1: '1 place de la Mairie', postalCode: '69100', city: 'Villeurbanne', countryCode: 'FR' });
-    const odd = await createCustomer(trx, ent, { kind: 'company', name: 'Atelier Bruxellois', addressLine1: '4 rue Haute', postalCode: '1000', city: 'Bruxelles', countryCode: 'BE' });
-    for (const [cust, cents] of [[clean.id, 111000], [clean.id, 222000], [clean.id, 333000], [odd.id, 99000]] as const) {
-      const d = await createDraft(trx, ent, { activityId: a.activityId, customerId: cust, lines: [{ description: 'Intervention', quantityMilli: 1000, unitPriceCents: cents, vatCategory: 'S', vatRateBp: 2000 }] });
+    const clean = await createCustomer(trx, ent, {
+      kind: 'company',
+      name: 'Mairie de Saint-Clair',
+      siren: s2,
+      vatNumber: frenchVatFromSiren(s2),
+      addressLine1: '1 place de la Mairie',
+      postalCode: '69100',
+      city: 'Villeurbanne',
+      countryCode: 'FR',
+    });
+    const odd = await createCustomer(trx, ent, {
+      kind: 'company',
+      name: 'Atelier Bruxellois',
+      addressLine1: '4 rue Haute',
+      postalCode: '1000',
+      city: 'Bruxelles',
+      countryCode: 'BE',
+    });
+    for (const [cust, cents] of [
+      [clean.id, 111000],
+      [clean.id, 222000],
+      [clean.id, 333000],
+      [odd.id, 99000],
+    ] as const) {
+      const d = await createDraft(trx, ent, {
+        activityId: a.activityId,
+        customerId: cust,
+        lines: [
+          {
+            description: 'Intervention',
+            quantityMilli: 1000,
+            unitPriceCents: cents,
+            vatCategory: 'S',
+            vatRateBp: 2000,
+          },
+        ],
+      });
       await submitInvoice(trx, ent, d.id);
     }
   });
@@ -39,8 +88,13 @@ before(async () => {
 });
 after(async () => {
   if (skip) return;
-  await browser?.close(); await srv?.close();
-  if (Object.keys(counts).length) recordActionCounts('inbox', { ...counts, note: 'Entrepreneur actions (clicks, fields typed, selections) counted from the home page (the inbox) once signed in; signing in (3 actions) is counted separately.' });
+  await browser?.close();
+  await srv?.close();
+  if (Object.keys(counts).length)
+    recordActionCounts('inbox', {
+      ...counts,
+      note: 'Entrepreneur actions (clicks, fields typed, selections) counted from the home page (the inbox) once signed in; signing in (3 actions) is counted separately.',
+    });
 });
 
 test('find what to do today, then create and send an invoice to a known customer', { skip }, async () => {
@@ -60,7 +114,10 @@ test('find what to do today, then create and send an invoice to a known customer
   const items = await page.locator('ul.inbox li').count();
   assert.ok(items >= 1, 'the draft is in the inbox');
   // Other items (e.g. the monthly salary request after the 15th) may come first: look for this one.
-  assert.equal(await page.locator('ul.inbox li', { hasText: 'Soumettez la facture pour Librairie du Parc' }).count(), 1);
+  assert.equal(
+    await page.locator('ul.inbox li', { hasText: 'Soumettez la facture pour Librairie du Parc' }).count(),
+    1,
+  );
   counts.findWhatToDoToday = find.n;
   await page.screenshot({ path: `${OUTPUT}/inbox-home-mobile.png`, fullPage: true });
 
@@ -85,7 +142,11 @@ test('find what to do today, then create and send an invoice to a known customer
   assert.equal(await send.count(), 1);
   await inv.click('ul.inbox li:has-text("Envoyez la facture") button:has-text("C\'est envoyé")');
   await page.waitForURL(`${srv.url}/`);
-  assert.equal(await page.locator('ul.inbox li', { hasText: 'Envoyez la facture' }).count(), 0, 'sent → gone from the inbox');
+  assert.equal(
+    await page.locator('ul.inbox li', { hasText: 'Envoyez la facture' }).count(),
+    0,
+    'sent → gone from the inbox',
+  );
   counts.createAndSendInvoiceKnownCustomer = inv.n;
   await ctx.close();
 });
@@ -98,7 +159,7 @@ test('support validates the queue of the day by handling only the exception', { 
   await page.fill('input[name="password"]', TEST_PASSWORD);
   await page.click('button[type="submit"]:has-text("Se connecter")');
   await page.waitForURL(`${srv.url}/`);
-  assert.ok(await page.locator('ul.inbox li', { hasText: 'Validez la facture' }).count() >= 4);
+  assert.ok((await page.locator('ul.inbox li', { hasText: 'Validez la facture' }).count()) >= 4);
   const q = counted(page);
   await q.click('nav.mainnav a[href="/validation"]');
   await page.waitForURL(/\/validation$/);

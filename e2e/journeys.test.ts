@@ -17,8 +17,11 @@ import { createMeeting, MIN_FILL_MS } from '../src/modules/journeys/info-meeting
 import { createTheme, createSession, register } from '../src/modules/journeys/workshops.service.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
-let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let a: TestCoop;
-let meetingId: string; let sessionId: string;
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let a: TestCoop;
+let meetingId: string;
+let sessionId: string;
 const counts: Record<string, number> = {};
 
 before(async () => {
@@ -28,27 +31,64 @@ before(async () => {
   const sup = a.actor('support');
   const day = addDays(todayParis(), 12);
   await withTenant(srv.odb.db, a.coop.id, async (trx) => {
-    meetingId = await createMeeting(trx, sup, { date: day, start: '18:00', end: '19:30', place: 'Maison des associations', capacity: 20 });
-    await createJourney(trx, sup, { displayName: 'Entrepreneur Alpha', userId: a.users.entrepreneur.id, email: a.users.entrepreneur.email, startedOn: addDays(todayParis(), -90) });
+    meetingId = await createMeeting(trx, sup, {
+      date: day,
+      start: '18:00',
+      end: '19:30',
+      place: 'Maison des associations',
+      capacity: 20,
+    });
+    await createJourney(trx, sup, {
+      displayName: 'Entrepreneur Alpha',
+      userId: a.users.entrepreneur.id,
+      email: a.users.entrepreneur.email,
+      startedOn: addDays(todayParis(), -90),
+    });
     await createSlot(trx, sup, { date: addDays(todayParis(), 3), start: '10:00', end: '11:00', place: 'Bureau 2' });
     const theme = await createTheme(trx, sup, { name: 'Gérer sa trésorerie' });
-    sessionId = await createSession(trx, sup, { themeId: theme, date: addDays(todayParis(), 1), start: '09:00', end: '11:00', place: 'Salle 1', capacity: 12 });
+    sessionId = await createSession(trx, sup, {
+      themeId: theme,
+      date: addDays(todayParis(), 1),
+      start: '09:00',
+      end: '11:00',
+      place: 'Salle 1',
+      capacity: 12,
+    });
   });
   const ids = await withSystem(srv.odb.db, async (trx) => {
     const out: string[] = [];
-    for (let i = 0; i < 12; i++) { const u = await createUser(trx, { email: `e2e-att${i}@x.test`, displayName: `Participant ${String(i + 1).padStart(2, '0')}`, password: null }); await addMembership(trx, a.coop.id, u.id, 'entrepreneur'); out.push(u.id); }
+    for (let i = 0; i < 12; i++) {
+      const u = await createUser(trx, {
+        email: `e2e-att${i}@x.test`,
+        displayName: `Participant ${String(i + 1).padStart(2, '0')}`,
+        password: null,
+      });
+      await addMembership(trx, a.coop.id, u.id, 'entrepreneur');
+      out.push(u.id);
+    }
     return out;
   });
-  await withTenant(srv.odb.db, a.coop.id, async (trx) => { for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, sessionId); });
+  await withTenant(srv.odb.db, a.coop.id, async (trx) => {
+    for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, sessionId);
+  });
   // The session took place yesterday (registration is only open before it starts).
   const past = addDays(todayParis(), -1);
-  await srv.odb.db.updateTable('workshop_session').set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '11:00') }).where('id', '=', sessionId).execute();
+  await srv.odb.db
+    .updateTable('workshop_session')
+    .set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '11:00') })
+    .where('id', '=', sessionId)
+    .execute();
   browser = await launchBrowser();
 });
 after(async () => {
   if (skip) return;
-  await browser?.close(); await srv?.close();
-  if (Object.keys(counts).length) recordActionCounts('journeys', { ...counts, note: 'Actions (clicks, fields typed, selections) of support from the page where the task starts; pre-filled defaults are not counted.' });
+  await browser?.close();
+  await srv?.close();
+  if (Object.keys(counts).length)
+    recordActionCounts('journeys', {
+      ...counts,
+      note: 'Actions (clicks, fields typed, selections) of support from the page where the task starts; pre-filled defaults are not counted.',
+    });
 });
 
 async function signIn(page: Page, email: string) {
@@ -59,7 +99,9 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL(`${srv.url}/`);
 }
 
-test('a prospect registers for an info meeting, support converts them, records an appointment and a workshop attendance; an entrepreneur books a slot', { skip }, async () => {
+test('a prospect registers for an info meeting, support converts them, records an appointment and a workshop attendance; an entrepreneur books a slot', {
+  skip,
+}, async () => {
   // 1. The prospect, without an account, on a phone.
   const visitor = await browser.newPage({ viewport: { width: 390, height: 844 } });
   await visitor.goto(`${srv.url}/reunions-information/${a.coop.slug}`);
@@ -73,9 +115,17 @@ test('a prospect registers for an info meeting, support converts them, records a
   await visitor.waitForLoadState();
   assert.match(await visitor.locator('h1').innerText(), /Merci/);
   await visitor.close();
-  const reg = await srv.odb.db.selectFrom('info_meeting_registration').selectAll().where('meeting_id', '=', meetingId).executeTakeFirstOrThrow();
+  const reg = await srv.odb.db
+    .selectFrom('info_meeting_registration')
+    .selectAll()
+    .where('meeting_id', '=', meetingId)
+    .executeTakeFirstOrThrow();
   assert.equal(reg.email, 'ines.prospect@example.test');
-  const mail = await srv.odb.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', 'ines.prospect@example.test').executeTakeFirstOrThrow();
+  const mail = await srv.odb.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', 'ines.prospect@example.test')
+    .executeTakeFirstOrThrow();
   assert.match(mail.text_body, /Maison des associations/);
 
   // 2. Support: attendance and conversion, counted from the caseload.
@@ -83,41 +133,70 @@ test('a prospect registers for an info meeting, support converts them, records a
   await signIn(page, a.users.support.email);
   await page.goto(`${srv.url}/accompagnement`);
   let n = 0;
-  await page.getByRole('link', { name: "Réunions d'information" }).first().click(); n++;
-  await page.locator('table.data a').first().click(); n++;
+  await page.getByRole('link', { name: "Réunions d'information" }).first().click();
+  n++;
+  await page.locator('table.data a').first().click();
+  n++;
   await page.waitForURL(/\/reunions\/[0-9a-f-]+$/);
   assert.ok(await page.getByLabel(/Inès Prospect/).isChecked(), 'registered people are pre-checked');
-  await page.getByRole('button', { name: 'Enregistrer les présences' }).click(); n++;
+  await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+  n++;
   await page.waitForLoadState();
-  await page.getByRole('button', { name: 'Créer la fiche contact' }).click(); n++;
+  await page.getByRole('button', { name: 'Créer la fiche contact' }).click();
+  n++;
   await page.waitForURL(/\/accompagnement\/[0-9a-f-]+$/);
   counts.convertInfoMeetingProspect = n;
   assert.match(await page.locator('h1').innerText(), /Inès Prospect/);
   assert.match(await page.content(), /Présent·e à la réunion d&#39;information|Présent·e à la réunion d'information/);
   await page.screenshot({ path: `${OUTPUT}/journeys-converted-contact.png`, fullPage: true });
-  const j = await srv.odb.db.selectFrom('journey').selectAll().where('email', '=', 'ines.prospect@example.test').executeTakeFirstOrThrow();
+  const j = await srv.odb.db
+    .selectFrom('journey')
+    .selectAll()
+    .where('email', '=', 'ines.prospect@example.test')
+    .executeTakeFirstOrThrow();
   assert.equal(j.stage, 'info_meeting');
-  assert.equal((await srv.odb.db.selectFrom('info_meeting_registration').select('attended').where('id', '=', reg.id).executeTakeFirstOrThrow()).attended, true);
+  assert.equal(
+    (
+      await srv.odb.db
+        .selectFrom('info_meeting_registration')
+        .select('attended')
+        .where('id', '=', reg.id)
+        .executeTakeFirstOrThrow()
+    ).attended,
+    true,
+  );
 
   // 3. Support records a past appointment with a note: from the caseload.
   await page.goto(`${srv.url}/accompagnement`);
   n = 0;
-  await page.getByRole('link', { name: 'Entrepreneur Alpha' }).click(); n++;
-  await page.getByLabel('Objet').fill('Point mensuel'); n++;
-  await page.getByLabel('Note (partagée avec la personne)').fill('Devis Dupont à relancer.'); n++;
-  await page.getByRole('button', { name: 'Enregistrer le rendez-vous' }).click(); n++;
+  await page.getByRole('link', { name: 'Entrepreneur Alpha' }).click();
+  n++;
+  await page.getByLabel('Objet').fill('Point mensuel');
+  n++;
+  await page.getByLabel('Note (partagée avec la personne)').fill('Devis Dupont à relancer.');
+  n++;
+  await page.getByRole('button', { name: 'Enregistrer le rendez-vous' }).click();
+  n++;
   await page.waitForLoadState();
   counts.recordAppointment = n;
   assert.match(await page.locator('.flash').innerText(), /Rendez-vous enregistré/);
-  const appt = await srv.odb.db.selectFrom('appointment').selectAll().where('cooperative_id', '=', a.coop.id).where('subject', '=', 'Point mensuel').executeTakeFirstOrThrow();
+  const appt = await srv.odb.db
+    .selectFrom('appointment')
+    .selectAll()
+    .where('cooperative_id', '=', a.coop.id)
+    .where('subject', '=', 'Point mensuel')
+    .executeTakeFirstOrThrow();
   assert.equal(appt.status, 'done');
 
   // 4. Workshop attendance for 12 registered people, one absent: from the workshops list.
   await page.goto(`${srv.url}/ateliers`);
   n = 0;
-  await page.locator(`a[href="/ateliers/${sessionId}"]`).first().click(); n++;
-  await page.getByLabel('Participant 07').uncheck(); n++;
-  await page.getByRole('button', { name: 'Enregistrer les présences' }).click(); n++;
+  await page.locator(`a[href="/ateliers/${sessionId}"]`).first().click();
+  n++;
+  await page.getByLabel('Participant 07').uncheck();
+  n++;
+  await page.getByRole('button', { name: 'Enregistrer les présences' }).click();
+  n++;
   await page.waitForLoadState();
   counts.workshopAttendance12 = n;
   assert.match(await page.locator('.flash').innerText(), /11 présent·es, 1 absent·es/);
@@ -134,9 +213,18 @@ test('a prospect registers for an info meeting, support converts them, records a
   await ent.waitForURL(/\/rendez-vous\/[0-9a-f-]+$/);
   assert.match(await ent.locator('h1').innerText(), /Préparer mon premier devis/);
   await ent.screenshot({ path: `${OUTPUT}/journeys-booked-appointment.png`, fullPage: true });
-  const booked = await srv.odb.db.selectFrom('appointment').selectAll().where('cooperative_id', '=', a.coop.id).where('subject', '=', 'Préparer mon premier devis').executeTakeFirstOrThrow();
+  const booked = await srv.odb.db
+    .selectFrom('appointment')
+    .selectAll()
+    .where('cooperative_id', '=', a.coop.id)
+    .where('subject', '=', 'Préparer mon premier devis')
+    .executeTakeFirstOrThrow();
   assert.equal(booked.booked_by, a.users.entrepreneur.id);
-  const slot = await srv.odb.db.selectFrom('support_slot').selectAll().where('cooperative_id', '=', a.coop.id).executeTakeFirstOrThrow();
+  const slot = await srv.odb.db
+    .selectFrom('support_slot')
+    .selectAll()
+    .where('cooperative_id', '=', a.coop.id)
+    .executeTakeFirstOrThrow();
   assert.equal(slot.appointment_id, booked.id);
   await ent.goto(`${srv.url}/rendez-vous`);
   assert.match(await ent.content(), /Aucun créneau libre/);

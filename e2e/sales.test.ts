@@ -15,9 +15,20 @@ import { createCustomer } from '../src/modules/sales/customer.service.ts';
 import { createCatalogueItem } from '../src/modules/sales/catalogue.service.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
-let srv: Awaited<ReturnType<typeof startTestServer>>; let browser: Browser; let A: TestCoop;
-before(async () => { if (skip) return; srv = await startTestServer(); [A] = await seedTestCooperatives(srv.odb); browser = await launchBrowser(); });
-after(async () => { if (skip) return; await browser?.close(); await srv?.close(); });
+let srv: Awaited<ReturnType<typeof startTestServer>>;
+let browser: Browser;
+let A: TestCoop;
+before(async () => {
+  if (skip) return;
+  srv = await startTestServer();
+  [A] = await seedTestCooperatives(srv.odb);
+  browser = await launchBrowser();
+});
+after(async () => {
+  if (skip) return;
+  await browser?.close();
+  await srv?.close();
+});
 
 async function signIn(page: Page, email: string) {
   await page.goto(`${srv.url}/connexion`);
@@ -27,7 +38,9 @@ async function signIn(page: Page, email: string) {
   await page.waitForURL(`${srv.url}/`);
 }
 
-test('entrepreneur creates a customer and an invoice, submits; support validates; the PDF downloads', { skip }, async () => {
+test('entrepreneur creates a customer and an invoice, submits; support validates; the PDF downloads', {
+  skip,
+}, async () => {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true });
   const page = await ctx.newPage();
   await signIn(page, A.users.entrepreneur.email);
@@ -64,7 +77,10 @@ test('entrepreneur creates a customer and an invoice, submits; support validates
   await sp.waitForURL(/a-valider/);
   assert.match(await sp.content(), /1 facture validée/);
   await sp.goto(invoiceUrl);
-  const [download] = await Promise.all([sp.waitForEvent('download'), sp.getByRole('link', { name: 'Télécharger le PDF' }).click()]);
+  const [download] = await Promise.all([
+    sp.waitForEvent('download'),
+    sp.getByRole('link', { name: 'Télécharger le PDF' }).click(),
+  ]);
   const bytes = readFileSync((await download.path())!);
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   assert.ok(bytes.includes(Buffer.from('factur-x.xml')), 'the PDF carries factur-x.xml');
@@ -74,28 +90,59 @@ test('entrepreneur creates a customer and an invoice, submits; support validates
 
 test('actions to create and send an invoice (known customer, catalogue item)', { skip }, async () => {
   await withTenant(srv.odb.db, A.coop.id, async (trx) => {
-    await createCustomer(trx, A.actor('entrepreneur'), { kind: 'company', name: 'Librairie Passage', siren: makeSiren('91234568'), email: 'librairie@passage.example', addressLine1: '1 passage Ménestrier', postalCode: '69002', city: 'Lyon', countryCode: 'FR' });
-    await createCatalogueItem(trx, A.actor('entrepreneur'), { activityId: A.activityId, name: 'Atelier lecture (2 h)', unitCode: 'LS', unitPriceCents: 35000, vatCategory: 'S', vatRateBp: 2000, nature: 'services' });
+    await createCustomer(trx, A.actor('entrepreneur'), {
+      kind: 'company',
+      name: 'Librairie Passage',
+      siren: makeSiren('91234568'),
+      email: 'librairie@passage.example',
+      addressLine1: '1 passage Ménestrier',
+      postalCode: '69002',
+      city: 'Lyon',
+      countryCode: 'FR',
+    });
+    await createCatalogueItem(trx, A.actor('entrepreneur'), {
+      activityId: A.activityId,
+      name: 'Atelier lecture (2 h)',
+      unitCode: 'LS',
+      unitPriceCents: 35000,
+      vatCategory: 'S',
+      vatRateBp: 2000,
+      nature: 'services',
+    });
   });
   const page = await browser.newPage();
   await signIn(page, A.users.entrepreneur.email);
-  let clicks = 0; let fields = 0;
-  const click = async (name: string, role: 'link' | 'button' = 'button') => { clicks++; await page.getByRole(role, { name, exact: true }).first().click(); };
+  let clicks = 0;
+  let fields = 0;
+  const click = async (name: string, role: 'link' | 'button' = 'button') => {
+    clicks++;
+    await page.getByRole(role, { name, exact: true }).first().click();
+  };
   // From the home page (the inbox): its "Nouvelle facture" button, the customer, the catalogue
   // item, then one button that validates (420 € TTC is under the self-validation threshold) and sends.
   await click('Nouvelle facture', 'link');
-  await page.locator('#f-customerId').selectOption({ label: 'Librairie Passage' }); fields++;
-  await page.locator('#f-l0_item').selectOption({ label: 'Atelier lecture (2 h) (350,00\u00a0€ HT)' }); fields++;
+  await page.locator('#f-customerId').selectOption({ label: 'Librairie Passage' });
+  fields++;
+  await page.locator('#f-l0_item').selectOption({ label: 'Atelier lecture (2 h) (350,00\u00a0€ HT)' });
+  fields++;
   await click('Valider et envoyer au client');
   await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
   await page.locator('.flash', { hasText: 'validée et envoyée à librairie@passage.example' }).waitFor();
   assert.match(await page.content(), /Envoyée par e-mail le/);
-  const mail = await srv.odb.db.selectFrom('mail_outbox').select(['subject', 'attachments']).where('to_address', '=', 'librairie@passage.example').executeTakeFirstOrThrow();
+  const mail = await srv.odb.db
+    .selectFrom('mail_outbox')
+    .select(['subject', 'attachments'])
+    .where('to_address', '=', 'librairie@passage.example')
+    .executeTakeFirstOrThrow();
   assert.match(mail.subject, /^Facture \d{4}-\d{5}/);
   assert.equal((mail.attachments as any[]).length, 1);
   await page.screenshot({ path: `${OUTPUT}/sales-invoice-sent.png`, fullPage: true });
   await page.close();
-  recordActionCounts('sales', { createAndSendInvoiceKnownCustomerCatalogueItem: clicks + fields, clicks, fields,
-    note: 'Entrepreneur actions (clicks + selections/typed fields) from the home page once signed in: Nouvelle facture, client, catalogue item, Valider et envoyer au client (under the self-validation threshold). The activity is pre-selected (single activity), quantity defaults to 1.' });
+  recordActionCounts('sales', {
+    createAndSendInvoiceKnownCustomerCatalogueItem: clicks + fields,
+    clicks,
+    fields,
+    note: 'Entrepreneur actions (clicks + selections/typed fields) from the home page once signed in: Nouvelle facture, client, catalogue item, Valider et envoyer au client (under the self-validation threshold). The activity is pre-selected (single activity), quantity defaults to 1.',
+  });
   assert.equal(clicks + fields, 4, 'issue 8 asks for 5 actions at most');
 });

@@ -31,7 +31,10 @@ function ensureTools() {
     spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
     missing = TOOLS.filter((t) => !existsSync(t.bin));
   }
-  for (const t of missing) console.log(`# ATTENTION : ${t.pkg} absent (${t.bin}) : les ${t.for} seront IGNORÉS. Installez-le : apt-get install ${t.pkg}`);
+  for (const t of missing)
+    console.log(
+      `# ATTENTION : ${t.pkg} absent (${t.bin}) : les ${t.for} seront IGNORÉS. Installez-le : apt-get install ${t.pkg}`,
+    );
   return missing.map((t) => t.pkg);
 }
 
@@ -52,7 +55,12 @@ if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x))
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 console.log(`# ${files.length} fichiers de tests sur ${backend}`);
 const concurrency = Math.max(1, Math.min(3, availableParallelism()));
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files], {
-  stdio: 'inherit', env: { ...process.env, RADIEUSE_MISSING_TOOLS: missing.join(','), TZ: process.env.TZ ?? 'Europe/Paris' },
-});
+const r = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
+  {
+    stdio: 'inherit',
+    env: { ...process.env, RADIEUSE_MISSING_TOOLS: missing.join(','), TZ: process.env.TZ ?? 'Europe/Paris' },
+  },
+);
 process.exit(r.status ?? 1);

@@ -12,7 +12,12 @@ import { warmUp as warmUpSalaryEngine } from './modules/ledger/salary/index.ts';
 
 export async function openAndMigrate(config: Config, log: (m: string) => void = () => {}): Promise<OpenDb> {
   const odb = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.RADIEUSE_DATA });
-  try { await migrate(odb.db, allMigrations, log); } catch (e) { await odb.close(); throw e; }
+  try {
+    await migrate(odb.db, allMigrations, log);
+  } catch (e) {
+    await odb.close();
+    throw e;
+  }
   return odb;
 }
 
@@ -24,21 +29,38 @@ export async function startServer(config: Config, port: number, log: (m: string)
   const app = createApp({ odb, config, mailTransport: transport });
   let boss: Awaited<ReturnType<typeof startJobs>> | null = null;
   if (config.RADIEUSE_JOBS === 'on') {
-    boss = await startJobs(odb, [
-      { name: 'mail-outbox', cron: '* * * * *', handler: async () => { await deliverOutbox(odb.db, { from: config.MAIL_FROM }); } },
-      ...jobSchedules(odb, config),
-    ], log);
+    boss = await startJobs(
+      odb,
+      [
+        {
+          name: 'mail-outbox',
+          cron: '* * * * *',
+          handler: async () => {
+            await deliverOutbox(odb.db, { from: config.MAIL_FROM });
+          },
+        },
+        ...jobSchedules(odb, config),
+      ],
+      log,
+    );
   }
   const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' });
   // Build the salary rules engine after the server listens, off the first request's path.
-  setTimeout(() => { void Promise.resolve().then(() => warmUpSalaryEngine()).catch((e) => log(`salaire : ${(e as Error).message}`)); }, 100);
-  log(`Radieuse prête sur http://localhost:${port} (base ${odb.kind}, démarrage en ${Date.now() - t0} ms, mémoire ${Math.round(process.memoryUsage().rss / 1048576)} Mo)`);
+  setTimeout(() => {
+    void Promise.resolve()
+      .then(() => warmUpSalaryEngine())
+      .catch((e) => log(`salaire : ${(e as Error).message}`));
+  }, 100);
+  log(
+    `Radieuse prête sur http://localhost:${port} (base ${odb.kind}, démarrage en ${Date.now() - t0} ms, mémoire ${Math.round(process.memoryUsage().rss / 1048576)} Mo)`,
+  );
   const stop = async () => {
     server.close();
     if (boss) await boss.stop({ graceful: false, wait: false }).catch(() => {});
     await odb.close();
     process.exit(0);
   };
-  process.once('SIGINT', stop); process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   return { odb, app, server, stop };
 }

@@ -8,14 +8,16 @@ import { join } from 'node:path';
 // The real command in a child process, on its own embedded database.
 const dataDir = mkdtempSync(join(tmpdir(), 'radieuse-cli-'));
 function radieuse(args: string[], input?: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, RADIEUSE_DATA: dataDir }; delete env.DATABASE_URL;
+  const env: NodeJS.ProcessEnv = { ...process.env, RADIEUSE_DATA: dataDir };
+  delete env.DATABASE_URL;
   return spawnSync(process.execPath, ['bin/radieuse.mjs', ...args], { env, input, encoding: 'utf8' });
 }
 
 test('the command answers --help, refuses unknown commands and bad options with exit 2', () => {
   const h = radieuse(['--help']);
   assert.equal(h.status, 0);
-  for (const c of ['serve', 'migrate', 'demo', 'user create', 'cooperative list', 'backup', 'restore']) assert.match(h.stdout, new RegExp(c));
+  for (const c of ['serve', 'migrate', 'demo', 'user create', 'cooperative list', 'backup', 'restore'])
+    assert.match(h.stdout, new RegExp(c));
   assert.equal(radieuse(['nope']).status, 2);
   const bad = radieuse(['cooperative', 'list', '--format', 'xml']);
   assert.notEqual(bad.status, 0);

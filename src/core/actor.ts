@@ -5,8 +5,12 @@ export const ROLES = ['entrepreneur', 'cape', 'support', 'accountant', 'director
 export type Role = (typeof ROLES)[number];
 
 export const ROLE_LABELS: Record<Role, string> = {
-  entrepreneur: 'Entrepreneur·e salarié·e', cape: 'Entrepreneur·e en CAPE', support: "Chargé·e d'accompagnement",
-  accountant: 'Comptable', director: 'Direction', network_admin: 'Équipe du réseau',
+  entrepreneur: 'Entrepreneur·e salarié·e',
+  cape: 'Entrepreneur·e en CAPE',
+  support: "Chargé·e d'accompagnement",
+  accountant: 'Comptable',
+  director: 'Direction',
+  network_admin: 'Équipe du réseau',
 };
 
 export interface Actor {
@@ -17,11 +21,14 @@ export interface Actor {
   ip?: string | null;
 }
 
-export const isStaff = (a: Actor) => a.roles.some((r) => r === 'support' || r === 'accountant' || r === 'director' || r === 'network_admin');
+export const isStaff = (a: Actor) =>
+  a.roles.some((r) => r === 'support' || r === 'accountant' || r === 'director' || r === 'network_admin');
 export const hasRole = (a: Actor, ...roles: Role[]) => a.roles.some((r) => roles.includes(r));
 
 export class ForbiddenError extends Error {
-  constructor(message = "Vous n'avez pas accès à cette action.") { super(message); }
+  constructor(message = "Vous n'avez pas accès à cette action.") {
+    super(message);
+  }
 }
 export function requireRole(a: Actor, ...roles: Role[]): void {
   if (!hasRole(a, ...roles)) throw new ForbiddenError();
@@ -29,5 +36,10 @@ export function requireRole(a: Actor, ...roles: Role[]): void {
 
 /** An actor for system work (jobs, CLI, demo). */
 export function systemActor(cooperativeId: CooperativeId | string, label = 'Système'): Actor {
-  return { userId: null, cooperativeId: cooperativeId as CooperativeId, roles: ['director', 'accountant', 'support'], label };
+  return {
+    userId: null,
+    cooperativeId: cooperativeId as CooperativeId,
+    roles: ['director', 'accountant', 'support'],
+    label,
+  };
 }

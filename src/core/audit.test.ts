@@ -8,17 +8,39 @@ import type { OpenDb } from './db/index.ts';
 import { seedTestCooperatives } from '../modules/directory/index.ts';
 
 let odb: OpenDb;
-before(async () => { odb = await createTestDb(); });
-after(async () => { await odb.close(); });
+before(async () => {
+  odb = await createTestDb();
+});
+after(async () => {
+  await odb.close();
+});
 
 test('the audit chain verifies, and detects a tampered row', async () => {
   const [a, b] = await seedTestCooperatives(odb, { withPasswords: false });
-  for (let i = 0; i < 5; i++) await withTenant(odb.db, a.coop.id, (trx) => audit(trx, a.actor('director'), { action: 'test.event', targetType: 'thing', targetId: String(i), data: { i, note: 'été' } }));
+  for (let i = 0; i < 5; i++)
+    await withTenant(odb.db, a.coop.id, (trx) =>
+      audit(trx, a.actor('director'), {
+        action: 'test.event',
+        targetType: 'thing',
+        targetId: String(i),
+        data: { i, note: 'été' },
+      }),
+    );
   await withTenant(odb.db, b.coop.id, (trx) => audit(trx, b.actor('director'), { action: 'test.event' }));
   assert.deepEqual(await verifyAuditChain(odb.db, a.coop.id), { ok: true, count: 5 });
   assert.deepEqual(await verifyAuditChain(odb.db, b.coop.id), { ok: true, count: 1 });
   // The application cannot update history…
-  await assert.rejects(withTenant(odb.db, a.coop.id, (trx) => trx.updateTable('audit_log').set({ action: 'forged' }).where('cooperative_id', '=', a.coop.id).where('seq', '=', 3).execute()), /ajout seul/);
+  await assert.rejects(
+    withTenant(odb.db, a.coop.id, (trx) =>
+      trx
+        .updateTable('audit_log')
+        .set({ action: 'forged' })
+        .where('cooperative_id', '=', a.coop.id)
+        .where('seq', '=', 3)
+        .execute(),
+    ),
+    /ajout seul/,
+  );
   // …and if someone with superuser rights does, verification finds the exact entry.
   await withSystem(odb.db, async (trx) => {
     await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
@@ -28,11 +50,19 @@ test('the audit chain verifies, and detects a tampered row', async () => {
   const v = await verifyAuditChain(odb.db, a.coop.id);
   assert.equal(v.ok, false);
   assert.equal(v.brokenAt, 3);
-  assert.deepEqual(await verifyAuditChain(odb.db, b.coop.id), { ok: true, count: 1 }, 'the other cooperative is untouched');
+  assert.deepEqual(
+    await verifyAuditChain(odb.db, b.coop.id),
+    { ok: true, count: 1 },
+    'the other cooperative is untouched',
+  );
 });
 
 test('concurrent audit writes keep one linear chain', async () => {
   const [a] = await seedTestCooperatives(odb, { withPasswords: false });
-  await Promise.all(Array.from({ length: 20 }, (_, i) => withTenant(odb.db, a.coop.id, (trx) => audit(trx, a.actor('director'), { action: `c${i}` }))));
+  await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      withTenant(odb.db, a.coop.id, (trx) => audit(trx, a.actor('director'), { action: `c${i}` })),
+    ),
+  );
   assert.deepEqual(await verifyAuditChain(odb.db, a.coop.id), { ok: true, count: 20 });
 });

@@ -8,7 +8,10 @@ import type { Actor } from './actor.ts';
 import { uuidv7 } from './ids.ts';
 
 export interface AuditInput {
-  action: string; targetType?: string; targetId?: string; data?: Record<string, unknown>;
+  action: string;
+  targetType?: string;
+  targetId?: string;
+  data?: Record<string, unknown>;
 }
 const GENESIS = '0'.repeat(64);
 
@@ -16,47 +19,111 @@ function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().filter((k) => o[k] !== undefined).map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
+  return `{${Object.keys(o)
+    .sort()
+    .filter((k) => o[k] !== undefined)
+    .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+    .join(',')}}`;
 }
 
-function entryHash(e: { prev_hash: string; seq: number; id: string; at: string; actor_user_id: string | null; actor_label: string;
-  action: string; target_type: string | null; target_id: string | null; ip: string | null; data: unknown }): string {
-  return createHash('sha256').update(canonical({ ...e, at: e.at })).digest('hex');
+function entryHash(e: {
+  prev_hash: string;
+  seq: number;
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  data: unknown;
+}): string {
+  return createHash('sha256')
+    .update(canonical({ ...e, at: e.at }))
+    .digest('hex');
 }
 
 export async function audit(trx: Tx, actor: Actor, input: AuditInput): Promise<void> {
   // One writer per cooperative at a time keeps the chain linear.
   await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + actor.cooperativeId}))`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash'])
-    .where('cooperative_id', '=', actor.cooperativeId).orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  const last = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'hash'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .orderBy('seq', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const at = new Date().toISOString();
   const row = {
-    seq: (last?.seq ?? 0) + 1, id: uuidv7(), at, actor_user_id: actor.userId, actor_label: actor.label,
-    action: input.action, target_type: input.targetType ?? null, target_id: input.targetId ?? null,
-    ip: actor.ip ?? null, data: input.data ?? {}, prev_hash: last?.hash ?? GENESIS,
+    seq: (last?.seq ?? 0) + 1,
+    id: uuidv7(),
+    at,
+    actor_user_id: actor.userId,
+    actor_label: actor.label,
+    action: input.action,
+    target_type: input.targetType ?? null,
+    target_id: input.targetId ?? null,
+    ip: actor.ip ?? null,
+    data: input.data ?? {},
+    prev_hash: last?.hash ?? GENESIS,
   };
-  await trx.insertInto('audit_log').values({
-    cooperative_id: actor.cooperativeId, ...row, data: JSON.stringify(row.data), hash: entryHash(row),
-  }).execute();
+  await trx
+    .insertInto('audit_log')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      ...row,
+      data: JSON.stringify(row.data),
+      hash: entryHash(row),
+    })
+    .execute();
 }
 
-export interface AuditVerification { ok: boolean; count: number; brokenAt?: number; reason?: string }
+export interface AuditVerification {
+  ok: boolean;
+  count: number;
+  brokenAt?: number;
+  reason?: string;
+}
 
 export async function verifyAuditChain(db: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
-  let prev = GENESIS; let expectedSeq = 1; let count = 0; let after = 0;
+  let prev = GENESIS;
+  let expectedSeq = 1;
+  let count = 0;
+  let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('cooperative_id', '=', cooperativeId)
-      .where('seq', '>', after).orderBy('seq').limit(1000).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('cooperative_id', '=', cooperativeId)
+      .where('seq', '>', after)
+      .orderBy('seq')
+      .limit(1000)
+      .execute();
     if (!rows.length) break;
     for (const r of rows) {
-      if (r.seq !== expectedSeq) return { ok: false, count, brokenAt: expectedSeq, reason: `entrée ${expectedSeq} manquante` };
+      if (r.seq !== expectedSeq)
+        return { ok: false, count, brokenAt: expectedSeq, reason: `entrée ${expectedSeq} manquante` };
       const recomputed = entryHash({
-        prev_hash: r.prev_hash, seq: r.seq, id: r.id, at: new Date(r.at).toISOString(), actor_user_id: r.actor_user_id,
-        actor_label: r.actor_label, action: r.action, target_type: r.target_type, target_id: r.target_id, ip: r.ip, data: r.data,
+        prev_hash: r.prev_hash,
+        seq: r.seq,
+        id: r.id,
+        at: new Date(r.at).toISOString(),
+        actor_user_id: r.actor_user_id,
+        actor_label: r.actor_label,
+        action: r.action,
+        target_type: r.target_type,
+        target_id: r.target_id,
+        ip: r.ip,
+        data: r.data,
       });
-      if (r.prev_hash !== prev) return { ok: false, count, brokenAt: r.seq, reason: `chaînage rompu à l'entrée ${r.seq}` };
+      if (r.prev_hash !== prev)
+        return { ok: false, count, brokenAt: r.seq, reason: `chaînage rompu à l'entrée ${r.seq}` };
       if (recomputed !== r.hash) return { ok: false, count, brokenAt: r.seq, reason: `entrée ${r.seq} modifiée` };
-      prev = r.hash; expectedSeq++; count++; after = r.seq;
+      prev = r.hash;
+      expectedSeq++;
+      count++;
+      after = r.seq;
     }
   }
   return { ok: true, count };

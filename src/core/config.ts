@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { createHash } from 'node:crypto';
 
 const schema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL doit être une URL postgres://…').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL doit être une URL postgres://…')
+    .optional(),
   RADIEUSE_DATA: z.string().default('./data'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   PUBLIC_URL: z.string().url('PUBLIC_URL doit être une URL complète (https://…)').optional(),
@@ -36,7 +39,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = parsed.data;
   const fileKey = c.RADIEUSE_FILE_KEY
     ? decodeKey(c.RADIEUSE_FILE_KEY)
-    : createHash('sha256').update(`radieuse-dev-key:${c.DATABASE_URL ?? c.RADIEUSE_DATA}`).digest();
+    : createHash('sha256')
+        .update(`radieuse-dev-key:${c.DATABASE_URL ?? c.RADIEUSE_DATA}`)
+        .digest();
   return {
     ...c,
     dbKind: c.DATABASE_URL ? 'postgres' : 'pglite',
@@ -48,6 +53,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 function decodeKey(value: string): Buffer {
   const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
-  if (key.length !== 32) throw new ConfigError('RADIEUSE_FILE_KEY doit faire 32 octets (64 caractères hexadécimaux ou base64).');
+  if (key.length !== 32)
+    throw new ConfigError('RADIEUSE_FILE_KEY doit faire 32 octets (64 caractères hexadécimaux ou base64).');
   return key;
 }

@@ -6,7 +6,9 @@ export const TZ = 'Europe/Paris';
 const partsFmt = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
 
 /** Today's date in Paris (an invoice issued at 00:30 in Paris is dated that day, not the UTC one). */
-export function todayParis(now: Date = new Date()): IsoDate { return partsFmt.format(now); }
+export function todayParis(now: Date = new Date()): IsoDate {
+  return partsFmt.format(now);
+}
 
 export function isIsoDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -15,16 +17,22 @@ export function isIsoDate(s: string): boolean {
 }
 
 export function addDays(d: IsoDate, n: number): IsoDate {
-  const t = new Date(`${d}T00:00:00Z`); t.setUTCDate(t.getUTCDate() + n); return t.toISOString().slice(0, 10);
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() + n);
+  return t.toISOString().slice(0, 10);
 }
 export function addMonths(d: IsoDate, n: number): IsoDate {
-  const t = new Date(`${d}T00:00:00Z`); const day = t.getUTCDate();
-  t.setUTCDate(1); t.setUTCMonth(t.getUTCMonth() + n);
+  const t = new Date(`${d}T00:00:00Z`);
+  const day = t.getUTCDate();
+  t.setUTCDate(1);
+  t.setUTCMonth(t.getUTCMonth() + n);
   const last = new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).getUTCDate();
-  t.setUTCDate(Math.min(day, last)); return t.toISOString().slice(0, 10);
+  t.setUTCDate(Math.min(day, last));
+  return t.toISOString().slice(0, 10);
 }
 export function endOfMonth(d: IsoDate): IsoDate {
-  const t = new Date(`${d}T00:00:00Z`); return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
+  const t = new Date(`${d}T00:00:00Z`);
+  return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
 }
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400000);
@@ -48,5 +56,9 @@ export function formatDate(d: IsoDate | Date | null | undefined): string {
   const iso = typeof d === 'string' ? d : toIsoDate(d);
   return longFmt.format(new Date(`${iso}T00:00:00Z`));
 }
-export function formatDateLong(d: IsoDate): string { return fullFmt.format(new Date(`${d}T00:00:00Z`)); }
-export function formatDateTime(d: Date | string | null | undefined): string { return d ? dtFmt.format(new Date(d)) : '—'; }
+export function formatDateLong(d: IsoDate): string {
+  return fullFmt.format(new Date(`${d}T00:00:00Z`));
+}
+export function formatDateTime(d: Date | string | null | undefined): string {
+  return d ? dtFmt.format(new Date(d)) : '—';
+}

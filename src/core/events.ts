@@ -13,7 +13,21 @@ export function onEvent<P>(name: string, handler: EventHandler<P>): void {
   handlers.set(name, [...(handlers.get(name) ?? []), handler as EventHandler]);
 }
 
-export async function emit<P extends Record<string, unknown>>(trx: Tx, actor: Actor, name: string, payload: P): Promise<void> {
-  await trx.insertInto('domain_event').values({ cooperative_id: actor.cooperativeId, id: uuidv7(), name, payload: JSON.stringify(payload), processed_at: new Date() }).execute();
+export async function emit<P extends Record<string, unknown>>(
+  trx: Tx,
+  actor: Actor,
+  name: string,
+  payload: P,
+): Promise<void> {
+  await trx
+    .insertInto('domain_event')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      name,
+      payload: JSON.stringify(payload),
+      processed_at: new Date(),
+    })
+    .execute();
   for (const h of handlers.get(name) ?? []) await h(trx, actor, payload);
 }

@@ -6,9 +6,25 @@ import { uuidv7 } from './ids.ts';
 import { UserError, NotFoundError } from './errors.ts';
 
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
-export const ALLOWED_TYPES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp', 'image/heic', 'text/xml', 'application/xml', 'text/csv', 'text/plain'];
+export const ALLOWED_TYPES = [
+  'application/pdf',
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/heic',
+  'text/xml',
+  'application/xml',
+  'text/csv',
+  'text/plain',
+];
 
-export interface StoredFile { id: string; name: string; mimeType: string; size: number; sha256: string }
+export interface StoredFile {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+  sha256: string;
+}
 
 /** Checks the declared type against the content's magic bytes, so a renamed executable is refused. */
 function sniff(buf: Buffer): string | null {
@@ -20,29 +36,56 @@ function sniff(buf: Buffer): string | null {
   return null;
 }
 
-export async function storeFile(trx: Tx, key: Buffer, input: { cooperativeId: string; name: string; mimeType: string; content: Buffer; createdBy: string | null }): Promise<StoredFile> {
+export async function storeFile(
+  trx: Tx,
+  key: Buffer,
+  input: { cooperativeId: string; name: string; mimeType: string; content: Buffer; createdBy: string | null },
+): Promise<StoredFile> {
   if (input.content.length === 0) throw new UserError('Le fichier est vide.', 'file');
-  if (input.content.length > MAX_FILE_BYTES) throw new UserError(`Le fichier dépasse ${MAX_FILE_BYTES / 1024 / 1024} Mo.`, 'file');
+  if (input.content.length > MAX_FILE_BYTES)
+    throw new UserError(`Le fichier dépasse ${MAX_FILE_BYTES / 1024 / 1024} Mo.`, 'file');
   const sniffed = sniff(input.content);
   const type = sniffed ?? input.mimeType;
-  if (!ALLOWED_TYPES.includes(type)) throw new UserError('Type de fichier non accepté (PDF, image, XML ou CSV).', 'file');
+  if (!ALLOWED_TYPES.includes(type))
+    throw new UserError('Type de fichier non accepté (PDF, image, XML ou CSV).', 'file');
   if (['application/pdf', 'image/png', 'image/jpeg'].includes(input.mimeType) && sniffed !== input.mimeType)
-    throw new UserError("Le contenu du fichier ne correspond pas à son type.", 'file');
+    throw new UserError('Le contenu du fichier ne correspond pas à son type.', 'file');
   const sha256 = createHash('sha256').update(input.content).digest('hex');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const content = Buffer.concat([cipher.update(input.content), cipher.final()]);
   const id = uuidv7();
   const name = input.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'fichier';
-  await trx.insertInto('stored_file').values({
-    cooperative_id: input.cooperativeId, id, name, mime_type: type, size: input.content.length, sha256,
-    iv: iv.toString('base64'), auth_tag: cipher.getAuthTag().toString('base64'), content, created_by: input.createdBy,
-  }).execute();
+  await trx
+    .insertInto('stored_file')
+    .values({
+      cooperative_id: input.cooperativeId,
+      id,
+      name,
+      mime_type: type,
+      size: input.content.length,
+      sha256,
+      iv: iv.toString('base64'),
+      auth_tag: cipher.getAuthTag().toString('base64'),
+      content,
+      created_by: input.createdBy,
+    })
+    .execute();
   return { id, name, mimeType: type, size: input.content.length, sha256 };
 }
 
-export async function readFile(trx: Tx, key: Buffer, cooperativeId: string, id: string): Promise<StoredFile & { content: Buffer }> {
-  const r = await trx.selectFrom('stored_file').selectAll().where('cooperative_id', '=', cooperativeId).where('id', '=', id).executeTakeFirst();
+export async function readFile(
+  trx: Tx,
+  key: Buffer,
+  cooperativeId: string,
+  id: string,
+): Promise<StoredFile & { content: Buffer }> {
+  const r = await trx
+    .selectFrom('stored_file')
+    .selectAll()
+    .where('cooperative_id', '=', cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!r) throw new NotFoundError('Fichier');
   const d = createDecipheriv('aes-256-gcm', key, Buffer.from(r.iv, 'base64'));
   d.setAuthTag(Buffer.from(r.auth_tag, 'base64'));

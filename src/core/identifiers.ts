@@ -5,14 +5,19 @@ export function luhnOk(digits: string): boolean {
   let sum = 0;
   for (let i = 0; i < digits.length; i++) {
     let d = Number(digits[digits.length - 1 - i]);
-    if (i % 2 === 1) { d *= 2; if (d > 9) d -= 9; }
+    if (i % 2 === 1) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
     sum += d;
   }
   return sum % 10 === 0;
 }
 export const isSiren = (s: string) => /^\d{9}$/.test(s) && luhnOk(s);
 // La Poste's SIRETs (SIREN 356000000) use a different rule; accept them by their own check.
-export const isSiret = (s: string) => /^\d{14}$/.test(s) && (luhnOk(s) || (s.startsWith('356000000') && [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0));
+export const isSiret = (s: string) =>
+  /^\d{14}$/.test(s) &&
+  (luhnOk(s) || (s.startsWith('356000000') && [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0));
 export const normaliseDigits = (s: string) => s.replace(/[\s.\-]/g, '');
 
 /** French intra-community VAT number from a SIREN: FR + key + SIREN. */
@@ -22,7 +27,8 @@ export function frenchVatFromSiren(siren: string): string {
 }
 export function isVatNumber(v: string): boolean {
   const s = v.replace(/\s/g, '').toUpperCase();
-  if (/^FR/.test(s)) return /^FR[0-9A-Z]{2}\d{9}$/.test(s) && (/^FR\d{2}/.test(s) ? frenchVatFromSiren(s.slice(4)) === s : true);
+  if (/^FR/.test(s))
+    return /^FR[0-9A-Z]{2}\d{9}$/.test(s) && (/^FR\d{2}/.test(s) ? frenchVatFromSiren(s.slice(4)) === s : true);
   return /^[A-Z]{2}[0-9A-Z+*.]{2,13}$/.test(s);
 }
 
@@ -39,8 +45,14 @@ export function isIban(v: string): boolean {
   }
   return rem === 1;
 }
-export const formatIban = (v: string) => v.replace(/\s/g, '').toUpperCase().replace(/(.{4})/g, '$1 ').trim();
-export const isBic = (v: string) => /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(v.replace(/\s/g, '').toUpperCase());
+export const formatIban = (v: string) =>
+  v
+    .replace(/\s/g, '')
+    .toUpperCase()
+    .replace(/(.{4})/g, '$1 ')
+    .trim();
+export const isBic = (v: string) =>
+  /^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$/.test(v.replace(/\s/g, '').toUpperCase());
 
 /** Builds a valid IBAN from a country code and BBAN (demo data, tests). */
 export function makeIban(country: string, bban: string): string {

@@ -13,8 +13,14 @@ let counter = 0;
 
 export function uuidv7<T extends string = string>(now = Date.now()): T {
   // A 12-bit counter in rand_a keeps ids monotonic within the same millisecond.
-  if (now <= lastMs) { counter = (counter + 1) & 0xfff; if (counter === 0) lastMs += 1; now = lastMs; }
-  else { lastMs = now; counter = randomBytes(2).readUInt16BE(0) & 0x3ff; }
+  if (now <= lastMs) {
+    counter = (counter + 1) & 0xfff;
+    if (counter === 0) lastMs += 1;
+    now = lastMs;
+  } else {
+    lastMs = now;
+    counter = randomBytes(2).readUInt16BE(0) & 0x3ff;
+  }
   const b = randomBytes(16);
   b.writeUIntBE(now, 0, 6);
   b[6] = 0x70 | (counter >> 8);

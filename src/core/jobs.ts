@@ -4,22 +4,29 @@ import PgBoss from 'pg-boss';
 import type { OpenDb } from './db/index.ts';
 
 export type JobHandler = (data: any) => Promise<void>;
-export interface Schedule { name: string; cron: string; handler: JobHandler }
+export interface Schedule {
+  name: string;
+  cron: string;
+  handler: JobHandler;
+}
 
 export async function startJobs(odb: OpenDb, schedules: Schedule[], log: (m: string) => void): Promise<PgBoss> {
-  const boss = odb.kind === 'postgres'
-    ? new PgBoss({ connectionString: odb.connectionString!, max: 2 })
-    : new PgBoss({
-      db: {
-        executeSql: (text: string, values?: unknown[]) => odb.raw(text, values),
-      },
-    } as any);
+  const boss =
+    odb.kind === 'postgres'
+      ? new PgBoss({ connectionString: odb.connectionString!, max: 2 })
+      : new PgBoss({
+          db: {
+            executeSql: (text: string, values?: unknown[]) => odb.raw(text, values),
+          },
+        } as any);
   boss.on('error', (e) => log(`jobs: ${e.message}`));
   await boss.start();
   for (const s of schedules) {
     await boss.createQueue(s.name);
     await boss.schedule(s.name, s.cron, {}, { tz: 'Europe/Paris' });
-    await boss.work(s.name, async (jobs) => { for (const j of jobs) await s.handler(j.data); });
+    await boss.work(s.name, async (jobs) => {
+      for (const j of jobs) await s.handler(j.data);
+    });
   }
   return boss;
 }

@@ -8,17 +8,30 @@ import type { OpenDb } from './db/index.ts';
 import { enqueueMail, deliverOutbox, smtpTransport } from './mail.ts';
 
 let odb: OpenDb;
-before(async () => { odb = await createTestDb(); });
-after(async () => { await odb.close(); });
+before(async () => {
+  odb = await createTestDb();
+});
+after(async () => {
+  await odb.close();
+});
 
 function startSmtp(port = 0) {
   const received: Awaited<ReturnType<typeof simpleParser>>[] = [];
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
-    onData(stream, _s, cb) { simpleParser(stream).then((m) => { received.push(m); cb(); }, cb); },
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _s, cb) {
+      simpleParser(stream).then((m) => {
+        received.push(m);
+        cb();
+      }, cb);
+    },
   });
   return new Promise<{ server: SMTPServer; port: number; received: typeof received }>((resolve) => {
-    server.listen(port, '127.0.0.1', () => resolve({ server, port: (server.server.address() as AddressInfo).port, received }));
+    server.listen(port, '127.0.0.1', () =>
+      resolve({ server, port: (server.server.address() as AddressInfo).port, received }),
+    );
   });
 }
 
@@ -29,8 +42,17 @@ test('a message waits in the outbox while SMTP is down, then is sent once it is 
   await new Promise<void>((r) => probe.server.close(() => r()));
   const transport = smtpTransport(`smtp://127.0.0.1:${port}`);
   await enqueueMail(odb.db, {
-    to: 'client@exemple.fr', subject: 'Votre facture 2026-00001', text: 'Bonjour, voici votre facture.', html: '<p>Bonjour</p>',
-    attachments: [{ filename: 'facture.pdf', contentType: 'application/pdf', contentBase64: Buffer.from('%PDF-1.7 test').toString('base64') }],
+    to: 'client@exemple.fr',
+    subject: 'Votre facture 2026-00001',
+    text: 'Bonjour, voici votre facture.',
+    html: '<p>Bonjour</p>',
+    attachments: [
+      {
+        filename: 'facture.pdf',
+        contentType: 'application/pdf',
+        contentBase64: Buffer.from('%PDF-1.7 test').toString('base64'),
+      },
+    ],
   });
   const down = await deliverOutbox(odb.db, { transport, from: 'Radieuse <test@radieuse.localhost>' });
   assert.deepEqual(down, { sent: 0, failed: 1 });
@@ -44,7 +66,10 @@ test('a message waits in the outbox while SMTP is down, then is sent once it is 
   const up = await startSmtp(port);
   try {
     const later = new Date(Date.now() + 2 * 60_000);
-    assert.deepEqual(await deliverOutbox(odb.db, { transport, from: 'Radieuse <test@radieuse.localhost>', now: later }), { sent: 1, failed: 0 });
+    assert.deepEqual(
+      await deliverOutbox(odb.db, { transport, from: 'Radieuse <test@radieuse.localhost>', now: later }),
+      { sent: 1, failed: 0 },
+    );
     assert.equal(up.received.length, 1);
     const m = up.received[0];
     assert.equal(m.subject, 'Votre facture 2026-00001');
@@ -52,14 +77,23 @@ test('a message waits in the outbox while SMTP is down, then is sent once it is 
     assert.equal(m.attachments[0].filename, 'facture.pdf');
     assert.equal(m.attachments[0].content.toString(), '%PDF-1.7 test');
     // Sent messages are never sent again.
-    assert.deepEqual(await deliverOutbox(odb.db, { transport, from: 'x@y.z', now: new Date(Date.now() + 3600_000) }), { sent: 0, failed: 0 });
+    assert.deepEqual(await deliverOutbox(odb.db, { transport, from: 'x@y.z', now: new Date(Date.now() + 3600_000) }), {
+      sent: 0,
+      failed: 0,
+    });
     assert.equal(up.received.length, 1);
-  } finally { await new Promise<void>((r) => up.server.close(() => r())); }
+  } finally {
+    await new Promise<void>((r) => up.server.close(() => r()));
+  }
 });
 
 test('a dedupe key makes enqueueing idempotent', async () => {
   await enqueueMail(odb.db, { to: 'a@b.fr', subject: 'Digest', text: 'x', dedupeKey: 'digest:u1:2026-W48' });
   await enqueueMail(odb.db, { to: 'a@b.fr', subject: 'Digest', text: 'x', dedupeKey: 'digest:u1:2026-W48' });
-  const n = await odb.db.selectFrom('mail_outbox').select('id').where('dedupe_key', '=', 'digest:u1:2026-W48').execute();
+  const n = await odb.db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('dedupe_key', '=', 'digest:u1:2026-W48')
+    .execute();
   assert.equal(n.length, 1);
 });

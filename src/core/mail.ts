@@ -5,18 +5,35 @@ import type { Db } from './db/index.ts';
 import type { Tx } from './db/tenant.ts';
 import { uuidv7 } from './ids.ts';
 
-export interface MailAttachment { filename: string; contentType: string; contentBase64: string }
+export interface MailAttachment {
+  filename: string;
+  contentType: string;
+  contentBase64: string;
+}
 export interface MailInput {
-  to: string; subject: string; text: string; html?: string; attachments?: MailAttachment[];
-  cooperativeId?: string | null; dedupeKey?: string;
+  to: string;
+  subject: string;
+  text: string;
+  html?: string;
+  attachments?: MailAttachment[];
+  cooperativeId?: string | null;
+  dedupeKey?: string;
 }
 
 export async function enqueueMail(db: Db | Tx, m: MailInput): Promise<string> {
   const id = uuidv7();
   const q = db.insertInto('mail_outbox').values({
-    id, cooperative_id: m.cooperativeId ?? null, to_address: m.to, subject: m.subject, text_body: m.text,
-    html_body: m.html ?? null, attachments: m.attachments ? JSON.stringify(m.attachments) : null,
-    last_error: null, sent_at: null, message_id: null, dedupe_key: m.dedupeKey ?? null,
+    id,
+    cooperative_id: m.cooperativeId ?? null,
+    to_address: m.to,
+    subject: m.subject,
+    text_body: m.text,
+    html_body: m.html ?? null,
+    attachments: m.attachments ? JSON.stringify(m.attachments) : null,
+    last_error: null,
+    sent_at: null,
+    message_id: null,
+    dedupe_key: m.dedupeKey ?? null,
   });
   // A dedupe key makes enqueueing idempotent (a digest is never queued twice after a crash).
   await (m.dedupeKey ? q.onConflict((oc) => oc.column('dedupe_key').doNothing()) : q).execute();
@@ -30,35 +47,69 @@ export function smtpTransport(url: string | undefined): Transport {
   // No SMTP configured (demo): keep the message as JSON so nothing fails, and log it.
   return nodemailer.createTransport({ jsonTransport: true });
 }
-export function setTransport(t: Transport) { transport = t; }
+export function setTransport(t: Transport) {
+  transport = t;
+}
 
 const BACKOFF_MIN = [1, 5, 15, 60, 240, 720];
 export const MAX_ATTEMPTS = 10;
 
 /** Sends due messages; each message is claimed, sent, then marked, so a crash never double-sends a sent one. */
-export async function deliverOutbox(db: Db, opts: { transport?: Transport; from: string; limit?: number; now?: Date }): Promise<{ sent: number; failed: number }> {
+export async function deliverOutbox(
+  db: Db,
+  opts: { transport?: Transport; from: string; limit?: number; now?: Date },
+): Promise<{ sent: number; failed: number }> {
   const t = opts.transport ?? transport;
   if (!t) return { sent: 0, failed: 0 };
   const now = opts.now ?? new Date();
-  const due = await db.selectFrom('mail_outbox').selectAll().where('status', '=', 'pending').where('next_attempt_at', '<=', now)
-    .orderBy('created_at').limit(opts.limit ?? 50).execute();
-  let sent = 0; let failed = 0;
+  const due = await db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', now)
+    .orderBy('created_at')
+    .limit(opts.limit ?? 50)
+    .execute();
+  let sent = 0;
+  let failed = 0;
   for (const m of due) {
     try {
       const info = await t.sendMail({
-        from: opts.from, to: m.to_address, subject: m.subject, text: m.text_body, html: m.html_body ?? undefined,
-        attachments: ((m.attachments as MailAttachment[] | null) ?? []).map((a) => ({ filename: a.filename, contentType: a.contentType, content: Buffer.from(a.contentBase64, 'base64') })),
+        from: opts.from,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.text_body,
+        html: m.html_body ?? undefined,
+        attachments: ((m.attachments as MailAttachment[] | null) ?? []).map((a) => ({
+          filename: a.filename,
+          contentType: a.contentType,
+          content: Buffer.from(a.contentBase64, 'base64'),
+        })),
       });
-      await db.updateTable('mail_outbox').set({ status: 'sent', sent_at: new Date(), message_id: String(info.messageId ?? ''), attempts: m.attempts + 1 })
-        .where('id', '=', m.id).execute();
+      await db
+        .updateTable('mail_outbox')
+        .set({
+          status: 'sent',
+          sent_at: new Date(),
+          message_id: String(info.messageId ?? ''),
+          attempts: m.attempts + 1,
+        })
+        .where('id', '=', m.id)
+        .execute();
       sent++;
     } catch (e) {
       const attempts = m.attempts + 1;
       const wait = BACKOFF_MIN[Math.min(attempts - 1, BACKOFF_MIN.length - 1)];
-      await db.updateTable('mail_outbox').set({
-        attempts, last_error: (e as Error).message.slice(0, 500), status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
-        next_attempt_at: new Date(now.getTime() + wait * 60_000),
-      }).where('id', '=', m.id).execute();
+      await db
+        .updateTable('mail_outbox')
+        .set({
+          attempts,
+          last_error: (e as Error).message.slice(0, 500),
+          status: attempts >= MAX_ATTEMPTS ? 'failed' : 'pending',
+          next_attempt_at: new Date(now.getTime() + wait * 60_000),
+        })
+        .where('id', '=', m.id)
+        .execute();
       failed++;
     }
   }

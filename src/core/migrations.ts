@@ -4,17 +4,24 @@ import { Migrator, sql, type Migration, type MigrationProvider, type Kysely } fr
 import type { Db } from './db/index.ts';
 import { APP_ROLE } from './db/tenant.ts';
 
-export interface SqlMigration { name: string; sql: string }
+export interface SqlMigration {
+  name: string;
+  sql: string;
+}
 
 /** Splits a script on statement-ending semicolons (not inside $$ bodies) and runs each. */
 export async function execScript(db: Kysely<any>, script: string): Promise<void> {
   const parts: string[] = [];
-  let buf = ''; let inDollar = false;
+  let buf = '';
+  let inDollar = false;
   for (const line of script.split('\n')) {
     const dollars = (line.match(/\$\$/g) ?? []).length;
     if (dollars % 2 === 1) inDollar = !inDollar;
     buf += line + '\n';
-    if (!inDollar && /;\s*(--.*)?$/.test(line)) { parts.push(buf); buf = ''; }
+    if (!inDollar && /;\s*(--.*)?$/.test(line)) {
+      parts.push(buf);
+      buf = '';
+    }
   }
   if (buf.trim()) parts.push(buf);
   for (const p of parts) if (p.trim()) await sql.raw(p).execute(db);
@@ -34,7 +41,11 @@ const GRANTS_SQL = `grant usage on schema public to ${APP_ROLE};
 grant select, insert, update, delete on all tables in schema public to ${APP_ROLE};
 grant usage, select on all sequences in schema public to ${APP_ROLE};`;
 
-export async function migrate(db: Db, migrations: SqlMigration[], log: (m: string) => void = () => {}): Promise<string[]> {
+export async function migrate(
+  db: Db,
+  migrations: SqlMigration[],
+  log: (m: string) => void = () => {},
+): Promise<string[]> {
   await execScript(db, ROLE_SQL);
   const byName: Record<string, Migration> = {};
   for (const m of migrations) {

@@ -1,20 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lineAmount, applyBasisPoints, parseCents, parseQuantityMilli, formatEuros, centsToDecimal, divRound, milliToDecimal } from './money.ts';
+import {
+  lineAmount,
+  applyBasisPoints,
+  parseCents,
+  parseQuantityMilli,
+  formatEuros,
+  centsToDecimal,
+  divRound,
+  milliToDecimal,
+} from './money.ts';
 
 test('rounds half away from zero, exactly', () => {
   assert.equal(divRound(5n, 2n), 3n);
   assert.equal(divRound(-5n, 2n), -3n);
   assert.equal(divRound(4n, 3n), 1n);
   assert.equal(applyBasisPoints(1005, 2000), 201); // 20 % of 10,05 € = 2,01 €
-  assert.equal(applyBasisPoints(2, 2500), 1);      // 0,005 € rounds up
+  assert.equal(applyBasisPoints(2, 2500), 1); // 0,005 € rounds up
   assert.equal(applyBasisPoints(-2, 2500), -1);
 });
 
 test('line amounts with fractional quantities and discounts', () => {
-  assert.equal(lineAmount(3333, 3000), 9999);          // 3 × 33,33
-  assert.equal(lineAmount(4500, 250), 1125);           // 0,25 h × 45 €
-  assert.equal(lineAmount(1999, 1500, 1000), 2699);    // 1,5 × 19,99 = 29,985 → 29,99 ; −10 % → 26,99
+  assert.equal(lineAmount(3333, 3000), 9999); // 3 × 33,33
+  assert.equal(lineAmount(4500, 250), 1125); // 0,25 h × 45 €
+  assert.equal(lineAmount(1999, 1500, 1000), 2699); // 1,5 × 19,99 = 29,985 → 29,99 ; −10 % → 26,99
   assert.equal(lineAmount(1, 333), 0);
 });
 

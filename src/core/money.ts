@@ -11,8 +11,9 @@ export function assertCents(v: number, what = 'montant'): Cents {
 /** Rounds a rational a/b (integers) half away from zero, exactly, with BigInt. */
 export function divRound(a: bigint, b: bigint): bigint {
   if (b === 0n) throw new Error('division par zéro');
-  const neg = (a < 0n) !== (b < 0n);
-  const A = a < 0n ? -a : a; const B = b < 0n ? -b : b;
+  const neg = a < 0n !== b < 0n;
+  const A = a < 0n ? -a : a;
+  const B = b < 0n ? -b : b;
   const q = (2n * A + B) / (2n * B);
   return neg ? -q : q;
 }
@@ -51,13 +52,17 @@ export function parseQuantityMilli(input: string): number | null {
 
 /** "1234.50" — for CSV, XML and exports (dot, no thousands separator). */
 export function centsToDecimal(c: Cents, sep = '.'): string {
-  const neg = c < 0; const a = Math.abs(c);
+  const neg = c < 0;
+  const a = Math.abs(c);
   return `${neg ? '-' : ''}${Math.trunc(a / 100)}${sep}${String(a % 100).padStart(2, '0')}`;
 }
 
 export function milliToDecimal(m: number): string {
-  const neg = m < 0; const a = Math.abs(m);
-  const frac = String(a % 1000).padStart(3, '0').replace(/0+$/, '');
+  const neg = m < 0;
+  const a = Math.abs(m);
+  const frac = String(a % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
   return `${neg ? '-' : ''}${Math.trunc(a / 1000)}${frac ? '.' + frac : ''}`;
 }
 
@@ -66,7 +71,8 @@ export function milliToDecimal(m: number): string {
  * unlike U+202F that Intl emits for fr-FR.
  */
 export function formatEuros(c: Cents, opts: { sign?: boolean } = {}): string {
-  const neg = c < 0; const a = Math.abs(c);
+  const neg = c < 0;
+  const a = Math.abs(c);
   const ints = String(Math.trunc(a / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u00a0');
   const s = `${ints},${String(a % 100).padStart(2, '0')}\u00a0€`;
   return neg ? `-${s}` : opts.sign && c > 0 ? `+${s}` : s;
@@ -77,4 +83,8 @@ export function formatRateBp(bp: number): string {
   return `${String(v).replace('.', ',')}\u00a0%`;
 }
 
-export const sumCents = (xs: Iterable<Cents>): Cents => { let t = 0; for (const x of xs) t += x; return assertCents(t, 'total'); };
+export const sumCents = (xs: Iterable<Cents>): Cents => {
+  let t = 0;
+  for (const x of xs) t += x;
+  return assertCents(t, 'total');
+};

@@ -8,7 +8,10 @@ import { migrate } from './migrations.ts';
 import { allMigrations } from '../modules/migrations.ts';
 import '../modules/wiring.ts';
 
-const migrationsHash = createHash('sha256').update(allMigrations.map((m) => m.name + m.sql).join('\n')).digest('hex').slice(0, 12);
+const migrationsHash = createHash('sha256')
+  .update(allMigrations.map((m) => m.name + m.sql).join('\n'))
+  .digest('hex')
+  .slice(0, 12);
 let pgliteTemplate: Blob | null = null;
 
 export const backendName = (): 'postgres' | 'pglite' => (process.env.DATABASE_URL ? 'postgres' : 'pglite');
@@ -34,7 +37,13 @@ export async function createTestDb(): Promise<OpenDb> {
     if (!exists.rowCount) {
       await admin.query(`create database ${template}`);
       const t = await openDatabase({ databaseUrl: withDb(url, template), poolMax: 1 });
-      try { await migrate(t.db, allMigrations); } catch (e) { await t.close(); await admin.query(`drop database ${template}`); throw e; }
+      try {
+        await migrate(t.db, allMigrations);
+      } catch (e) {
+        await t.close();
+        await admin.query(`drop database ${template}`);
+        throw e;
+      }
       await t.close();
     }
     await admin.query(`create database ${name} template ${template}`);
@@ -52,5 +61,7 @@ export async function createTestDb(): Promise<OpenDb> {
 }
 
 export function withDb(url: string, db: string): string {
-  const u = new URL(url); u.pathname = `/${db}`; return u.toString();
+  const u = new URL(url);
+  u.pathname = `/${db}`;
+  return u.toString();
 }

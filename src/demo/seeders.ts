@@ -6,5 +6,16 @@ import { ledgerDemoSeeder, ledgerAfterSalesDemoSeeder } from '../modules/ledger/
 import { purchasesDemoSeeder } from '../modules/purchases/demo.ts';
 import { bankDemoSeeder } from '../modules/bank/demo.ts';
 import { inboxDemoSeeder } from '../modules/inbox/demo.ts';
-export interface DemoSeeder { name: string; seed(ctx: DemoContext): Promise<void> }
-export const demoSeeders: DemoSeeder[] = [journeysDemoSeeder, ledgerDemoSeeder, salesDemoSeeder, purchasesDemoSeeder, bankDemoSeeder, ledgerAfterSalesDemoSeeder, inboxDemoSeeder];
+export interface DemoSeeder {
+  name: string;
+  seed(ctx: DemoContext): Promise<void>;
+}
+export const demoSeeders: DemoSeeder[] = [
+  journeysDemoSeeder,
+  ledgerDemoSeeder,
+  salesDemoSeeder,
+  purchasesDemoSeeder,
+  bankDemoSeeder,
+  ledgerAfterSalesDemoSeeder,
+  inboxDemoSeeder,
+];

@@ -7,4 +7,12 @@ import { benchCommand } from '../cli/bench.ts';
 import { inboxCommands } from './inbox/commands.ts';
 import { purchasesCommands } from './purchases/commands.ts';
 import { bankCommands } from './bank/commands.ts';
-export const moduleCommands: Command[] = [...salesCommands, ...ledgerCommands, ...journeysCommands, ...inboxCommands, ...purchasesCommands, ...bankCommands, benchCommand];
+export const moduleCommands: Command[] = [
+  ...salesCommands,
+  ...ledgerCommands,
+  ...journeysCommands,
+  ...inboxCommands,
+  ...purchasesCommands,
+  ...bankCommands,
+  benchCommand,
+];

@@ -10,6 +10,12 @@ import { purchasesMigrations } from './purchases/schema.ts';
 import { bankMigrations } from './bank/schema.ts';
 
 export const allMigrations: SqlMigration[] = [
-  ...coreMigrations, ...directoryMigrations, ...salesMigrations, ...ledgerMigrations, ...journeysMigrations,
-  ...inboxMigrations, ...purchasesMigrations, ...bankMigrations,
+  ...coreMigrations,
+  ...directoryMigrations,
+  ...salesMigrations,
+  ...ledgerMigrations,
+  ...journeysMigrations,
+  ...inboxMigrations,
+  ...purchasesMigrations,
+  ...bankMigrations,
 ].sort((a, b) => a.name.localeCompare(b.name));

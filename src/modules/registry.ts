@@ -19,7 +19,11 @@ import { bankRoutes } from './bank/routes.tsx';
 import { bankNav } from './bank/nav.ts';
 import './wiring.ts';
 
-export interface WebModule { name: string; routes: Hono<AppEnv>; nav?: NavItem[] }
+export interface WebModule {
+  name: string;
+  routes: Hono<AppEnv>;
+  nav?: NavItem[];
+}
 
 // A function, not a constant: modules import the layout, which reads this list, so it must be
 // evaluated after every module has loaded (no import-order trap).
@@ -28,7 +32,13 @@ export function webModules(): WebModule[] {
     { name: 'directory', routes: directoryRoutes },
     { name: 'sales', routes: salesRoutes, nav: salesNav },
     { name: 'ledger', routes: ledgerRoutes, nav: ledgerNav },
-    { name: 'salary', routes: salaryRoutes, nav: [{ href: '/salaire/simulation', label: 'Mon salaire', roles: ['entrepreneur', 'cape', 'support'], order: 40 }] },
+    {
+      name: 'salary',
+      routes: salaryRoutes,
+      nav: [
+        { href: '/salaire/simulation', label: 'Mon salaire', roles: ['entrepreneur', 'cape', 'support'], order: 40 },
+      ],
+    },
     { name: 'journeys', routes: journeysRoutes, nav: journeysNav },
     { name: 'inbox', routes: inboxRoutes, nav: inboxNav },
     { name: 'purchases', routes: purchasesRoutes, nav: purchasesNav },

@@ -8,5 +8,12 @@ import type { InboxTables } from './inbox/schema.ts';
 import type { PurchasesTables } from './purchases/schema.ts';
 import type { BankTables } from './bank/schema.ts';
 
-export interface Database extends CoreTables, DirectoryTables, SalesTables, LedgerTables, JourneysTables,
-  InboxTables, PurchasesTables, BankTables {}
+export interface Database
+  extends CoreTables,
+    DirectoryTables,
+    SalesTables,
+    LedgerTables,
+    JourneysTables,
+    InboxTables,
+    PurchasesTables,
+    BankTables {}

@@ -22,28 +22,43 @@ const STATIC: Record<string, { path: string; type: string }> = {
   'app.css': { path: join(here, 'static/app.css'), type: 'text/css; charset=utf-8' },
   'app.js': { path: join(here, 'static/app.js'), type: 'text/javascript; charset=utf-8' },
   'favicon.svg': { path: join(here, 'static/favicon.svg'), type: 'image/svg+xml' },
-  'htmx.min.js': { path: join(dirname(require.resolve('htmx.org')), 'htmx.min.js'), type: 'text/javascript; charset=utf-8' },
+  'htmx.min.js': {
+    path: join(dirname(require.resolve('htmx.org')), 'htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   // The package's exports hide its browser bundle: reach it from the package folder.
-  'webauthn.js': { path: join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'), type: 'text/javascript; charset=utf-8' },
+  'webauthn.js': {
+    path: join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
   'passkeys.js': { path: join(here, 'static/passkeys.js'), type: 'text/javascript; charset=utf-8' },
 };
 const staticCache = new Map<string, Buffer>();
 
 export function createApp(ctx: AppContext): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('*', async (c, next) => { c.set('app', ctx); await next(); });
+  app.use('*', async (c, next) => {
+    c.set('app', ctx);
+    await next();
+  });
   app.use('*', securityHeaders);
 
   app.get('/health', async (c) => {
-    try { await ctx.odb.db.selectFrom('cooperative').select('id').limit(1).execute(); }
-    catch { return c.json({ status: 'error', db: ctx.odb.kind }, 503); }
+    try {
+      await ctx.odb.db.selectFrom('cooperative').select('id').limit(1).execute();
+    } catch {
+      return c.json({ status: 'error', db: ctx.odb.kind }, 503);
+    }
     return c.json({ status: 'ok', db: ctx.odb.kind });
   });
   app.get('/static/:file', async (c) => {
     const s = STATIC[c.req.param('file')];
     if (!s) return c.notFound();
     let body = staticCache.get(s.path);
-    if (!body) { body = await readFile(s.path); staticCache.set(s.path, body); }
+    if (!body) {
+      body = await readFile(s.path);
+      staticCache.set(s.path, body);
+    }
     return c.body(new Uint8Array(body), 200, { 'Content-Type': s.type, 'Cache-Control': 'public, max-age=3600' });
   });
 
@@ -54,27 +69,76 @@ export function createApp(ctx: AppContext): Hono<AppEnv> {
   app.route('/', authRoutes);
   for (const m of webModules()) app.route('/', m.routes);
 
-  app.notFound((c) => c.html(
-    <PublicLayout c={c as any} title="Page introuvable">
-      <Card title="Page introuvable"><p>Cette page n'existe pas ou plus. Vérifiez l'adresse, ou repartez de l'accueil.</p><a class="btn" href="/">Retour à l'accueil</a></Card>
-    </PublicLayout>, 404));
+  app.notFound((c) =>
+    c.html(
+      <PublicLayout c={c as any} title="Page introuvable">
+        <Card title="Page introuvable">
+          <p>Cette page n'existe pas ou plus. Vérifiez l'adresse, ou repartez de l'accueil.</p>
+          <a class="btn" href="/">
+            Retour à l'accueil
+          </a>
+        </Card>
+      </PublicLayout>,
+      404,
+    ),
+  );
   app.onError((err, c) => {
     if (err instanceof ForbiddenError) {
-      return c.html(<PublicLayout c={c as any} title="Accès refusé"><Card title="Accès refusé"><p>{err.message}</p><a class="btn" href="/">Retour à l'accueil</a></Card></PublicLayout>, 403);
+      return c.html(
+        <PublicLayout c={c as any} title="Accès refusé">
+          <Card title="Accès refusé">
+            <p>{err.message}</p>
+            <a class="btn" href="/">
+              Retour à l'accueil
+            </a>
+          </Card>
+        </PublicLayout>,
+        403,
+      );
     }
     if (err instanceof NotFoundError) {
-      return c.html(<PublicLayout c={c as any} title="Introuvable"><Card title="Introuvable"><p>{err.message}</p><a class="btn" href="/">Retour à l'accueil</a></Card></PublicLayout>, 404);
+      return c.html(
+        <PublicLayout c={c as any} title="Introuvable">
+          <Card title="Introuvable">
+            <p>{err.message}</p>
+            <a class="btn" href="/">
+              Retour à l'accueil
+            </a>
+          </Card>
+        </PublicLayout>,
+        404,
+      );
     }
     if (err instanceof UserError && c.req.method !== 'GET') {
       setFlash(c as any, { kind: 'error', text: err.message });
-      return c.redirect(c.req.header('referer') && new URL(c.req.header('referer')!).origin === new URL(c.req.url).origin ? c.req.header('referer')! : '/', 303);
+      return c.redirect(
+        c.req.header('referer') && new URL(c.req.header('referer')!).origin === new URL(c.req.url).origin
+          ? c.req.header('referer')!
+          : '/',
+        303,
+      );
     }
-    if (err instanceof UserError) return c.html(<PublicLayout c={c as any} title="Erreur"><Card title="Impossible d'afficher cette page"><p>{err.message}</p></Card></PublicLayout>, 400);
+    if (err instanceof UserError)
+      return c.html(
+        <PublicLayout c={c as any} title="Erreur">
+          <Card title="Impossible d'afficher cette page">
+            <p>{err.message}</p>
+          </Card>
+        </PublicLayout>,
+        400,
+      );
     console.error(err);
     return c.html(
       <PublicLayout c={c as any} title="Erreur">
-        <Card title="Oups"><p>{t('error.generic')}</p><a class="btn" href="/">Retour à l'accueil</a></Card>
-      </PublicLayout>, 500);
+        <Card title="Oups">
+          <p>{t('error.generic')}</p>
+          <a class="btn" href="/">
+            Retour à l'accueil
+          </a>
+        </Card>
+      </PublicLayout>,
+      500,
+    );
   });
   return app;
 }

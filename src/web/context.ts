@@ -8,9 +8,16 @@ import type { SessionRow } from '../core/auth/sessions.ts';
 import type { Membership } from '../modules/directory/directory.service.ts';
 import type { Transport } from '../core/mail.ts';
 
-export interface AppContext { odb: OpenDb; config: Config; mailTransport?: Transport }
+export interface AppContext {
+  odb: OpenDb;
+  config: Config;
+  mailTransport?: Transport;
+}
 
-export interface Flash { kind: 'success' | 'error' | 'info'; text: string }
+export interface Flash {
+  kind: 'success' | 'error' | 'info';
+  text: string;
+}
 
 export type AppEnv = {
   Variables: {

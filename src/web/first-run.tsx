@@ -22,34 +22,84 @@ firstRunRoutes.post('/bienvenue/demo', async (c) => {
   return c.html(
     <PublicLayout c={c} title="Démonstration chargée">
       <Card title="La démonstration est prête">
-        <p>Connectez-vous avec l'un de ces comptes, mot de passe <code class="mono">{DEMO_PASSWORD}</code> :</p>
-        <ul>{demoLogins().map((l) => <li><code class="mono">{l}</code></li>)}</ul>
-        <a class="btn" href="/connexion">Se connecter</a>
+        <p>
+          Connectez-vous avec l'un de ces comptes, mot de passe <code class="mono">{DEMO_PASSWORD}</code> :
+        </p>
+        <ul>
+          {demoLogins().map((l) => (
+            <li>
+              <code class="mono">{l}</code>
+            </li>
+          ))}
+        </ul>
+        <a class="btn" href="/connexion">
+          Se connecter
+        </a>
       </Card>
-    </PublicLayout>);
+    </PublicLayout>,
+  );
 });
 
 function CreateForm(p: { c: any; values: Record<string, string>; errors: Record<string, string> }) {
-  const v = p.values; const e = p.errors;
+  const v = p.values;
+  const e = p.errors;
   return (
     <PublicLayout c={p.c} title="Créer ma coopérative">
       <Card title="Créer ma coopérative">
-        <form method="post" action="/bienvenue/creer" novalidate><Csrf token={p.c.get('csrf')} />
+        <form method="post" action="/bienvenue/creer" novalidate>
+          <Csrf token={p.c.get('csrf')} />
           <FormErrorSummary errors={e} />
           <Field label="Nom de la coopérative" name="name" value={v.name} error={e.name} required />
-          <Field label="Forme juridique" name="legalForm" value={v.legalForm ?? 'SCOP SARL à capital variable'} error={e.legalForm} required />
+          <Field
+            label="Forme juridique"
+            name="legalForm"
+            value={v.legalForm ?? 'SCOP SARL à capital variable'}
+            error={e.legalForm}
+            required
+          />
           <Field label="SIREN" name="siren" value={v.siren} error={e.siren} inputmode="numeric" required />
           <Field label="Adresse du siège" name="addressLine" value={v.addressLine} error={e.addressLine} required />
-          <Field label="Code postal" name="postalCode" value={v.postalCode} error={e.postalCode} inputmode="numeric" required />
+          <Field
+            label="Code postal"
+            name="postalCode"
+            value={v.postalCode}
+            error={e.postalCode}
+            inputmode="numeric"
+            required
+          />
           <Field label="Ville" name="city" value={v.city} error={e.city} required />
           <Field label="Ville du RCS" name="rcsCity" value={v.rcsCity} error={e.rcsCity} required />
-          <Field label="Votre nom" name="displayName" value={v.displayName} error={e.displayName} required autocomplete="name" />
-          <Field label="Votre e-mail" name="email" type="email" value={v.email} error={e.email} required autocomplete="email" />
-          <Field label="Mot de passe" name="password" type="password" error={e.password} required autocomplete="new-password" hint="Au moins 12 caractères." />
+          <Field
+            label="Votre nom"
+            name="displayName"
+            value={v.displayName}
+            error={e.displayName}
+            required
+            autocomplete="name"
+          />
+          <Field
+            label="Votre e-mail"
+            name="email"
+            type="email"
+            value={v.email}
+            error={e.email}
+            required
+            autocomplete="email"
+          />
+          <Field
+            label="Mot de passe"
+            name="password"
+            type="password"
+            error={e.password}
+            required
+            autocomplete="new-password"
+            hint="Au moins 12 caractères."
+          />
           <button type="submit">Créer</button>
         </form>
       </Card>
-    </PublicLayout>);
+    </PublicLayout>
+  );
 }
 
 firstRunRoutes.post('/bienvenue/creer', async (c) => {
@@ -61,16 +111,34 @@ firstRunRoutes.post('/bienvenue/creer', async (c) => {
     if (problem) throw new UserError(problem, 'password');
     await withSystem(odb.db, async (trx) => {
       const net = await createNetwork(trx, { slug: 'reseau', name: 'Mon réseau' });
-      const slug = (f.name ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'coop';
+      const slug =
+        (f.name ?? '')
+          .normalize('NFD')
+          .replace(/[\u0300-\u036f]/g, '')
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '') || 'coop';
       const coop = await createCooperative(trx, net.id, {
-        slug, name: f.name ?? '', legalForm: f.legalForm ?? '', capitalCents: 0, siren: f.siren ?? '', rcsCity: f.rcsCity ?? '',
-        addressLine: f.addressLine ?? '', postalCode: f.postalCode ?? '', city: f.city ?? '',
+        slug,
+        name: f.name ?? '',
+        legalForm: f.legalForm ?? '',
+        capitalCents: 0,
+        siren: f.siren ?? '',
+        rcsCity: f.rcsCity ?? '',
+        addressLine: f.addressLine ?? '',
+        postalCode: f.postalCode ?? '',
+        city: f.city ?? '',
       });
-      const user = await createUser(trx, { email: f.email ?? '', displayName: f.displayName ?? '', password: f.password });
+      const user = await createUser(trx, {
+        email: f.email ?? '',
+        displayName: f.displayName ?? '',
+        password: f.password,
+      });
       await addMembership(trx, coop.id, user.id, 'director');
     });
   } catch (e) {
-    const errors = fieldErrors(e); if (!errors) throw e;
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
     return c.html(<CreateForm c={c} values={f} errors={errors} />, 400);
   }
   setFlash(c, { kind: 'success', text: 'Votre coopérative est créée. Connectez-vous pour la configurer.' });

@@ -18,7 +18,10 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next();
   const h = c.res.headers;
   // No inline script anywhere: htmx and our app.js are files from 'self'.
-  h.set('Content-Security-Policy', "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'");
+  h.set(
+    'Content-Security-Policy',
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+  );
   h.set('X-Content-Type-Options', 'nosniff');
   h.set('X-Frame-Options', 'DENY');
   h.set('Referrer-Policy', 'same-origin');
@@ -33,7 +36,10 @@ export function cookieOpts(c: Ctx, maxAge?: number) {
 
 export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { odb } = c.get('app');
-  c.set('session', null); c.set('user', null); c.set('actor', null); c.set('memberships', []);
+  c.set('session', null);
+  c.set('user', null);
+  c.set('actor', null);
+  c.set('memberships', []);
   const token = getCookie(c, SESSION_COOKIE);
   if (token) {
     const s = await loadSession(odb.db, token);
@@ -45,7 +51,14 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
         const ms = await membershipsOfUser(odb.db, user.id);
         c.set('memberships', ms);
         const current = ms.find((m) => m.cooperativeId === s.currentCooperativeId) ?? ms[0];
-        if (current) c.set('actor', { userId: user.id, cooperativeId: current.cooperativeId, roles: current.roles, label: user.displayName, ip: null });
+        if (current)
+          c.set('actor', {
+            userId: user.id,
+            cooperativeId: current.cooperativeId,
+            roles: current.roles,
+            label: user.displayName,
+            ip: null,
+          });
       }
     }
   }
@@ -53,20 +66,30 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
   let csrf = session?.csrfToken;
   if (!csrf) {
     csrf = getCookie(c, ANON_CSRF_COOKIE);
-    if (!csrf) { csrf = newToken(18); setCookie(c, ANON_CSRF_COOKIE, csrf, cookieOpts(c)); }
+    if (!csrf) {
+      csrf = newToken(18);
+      setCookie(c, ANON_CSRF_COOKIE, csrf, cookieOpts(c));
+    }
   }
   c.set('csrf', csrf);
   const flashRaw = getCookie(c, FLASH_COOKIE);
   c.set('flash', null);
   if (flashRaw) {
-    try { c.set('flash', JSON.parse(Buffer.from(flashRaw, 'base64url').toString()) as Flash); } catch { /* ignore a mangled cookie */ }
+    try {
+      c.set('flash', JSON.parse(Buffer.from(flashRaw, 'base64url').toString()) as Flash);
+    } catch {
+      /* ignore a mangled cookie */
+    }
     deleteCookie(c, FLASH_COOKIE, { path: '/' });
   }
   await next();
 };
 
 export function setFlash(c: Ctx, flash: Flash) {
-  setCookie(c, FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), { ...cookieOpts(c), maxAge: 60 });
+  setCookie(c, FLASH_COOKIE, Buffer.from(JSON.stringify(flash)).toString('base64url'), {
+    ...cookieOpts(c),
+    maxAge: 60,
+  });
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

@@ -5,13 +5,21 @@ import { seedTestCooperatives, TEST_PASSWORD, addMembership, type TestCoop } fro
 import type { OpenDb } from '../core/db/index.ts';
 import { newTotpSecret, enableTotp, currentTotp } from '../core/auth/totp.ts';
 
-let odb: OpenDb; let app: Awaited<ReturnType<typeof createTestApp>>['app']; let a: TestCoop; let b: TestCoop;
-before(async () => { ({ odb, app } = await createTestApp()); [a, b] = await seedTestCooperatives(odb); });
-after(async () => { await odb.close(); });
+let odb: OpenDb;
+let app: Awaited<ReturnType<typeof createTestApp>>['app'];
+let a: TestCoop;
+let b: TestCoop;
+before(async () => {
+  ({ odb, app } = await createTestApp());
+  [a, b] = await seedTestCooperatives(odb);
+});
+after(async () => {
+  await odb.close();
+});
 
 test('health answers ok with the backend name', async () => {
   const r = await app.request('http://localhost/health');
-  const body = await r.json() as { status: string; db: string };
+  const body = (await r.json()) as { status: string; db: string };
   assert.equal(body.status, 'ok');
   assert.equal(body.db, process.env.DATABASE_URL ? 'postgres' : 'pglite');
 });
@@ -46,11 +54,23 @@ test('a state change without the CSRF token is refused and changes nothing', asy
   await c.signIn(a.users.director.email, TEST_PASSWORD);
   const r = await c.post('/activites/nouvelle', { name: 'Sans jeton', analyticCode: 'NOCSRF' }, { csrf: null });
   assert.equal(r.res.status, 403);
-  const wrong = await c.post('/activites/nouvelle', { name: 'Mauvais jeton', analyticCode: 'BADCSRF' }, { csrf: 'forged' });
+  const wrong = await c.post(
+    '/activites/nouvelle',
+    { name: 'Mauvais jeton', analyticCode: 'BADCSRF' },
+    { csrf: 'forged' },
+  );
   assert.equal(wrong.res.status, 403);
-  const foreign = await c.post('/activites/nouvelle', { name: 'Autre site', analyticCode: 'XSITE' }, { headers: { origin: 'https://evil.example' } });
+  const foreign = await c.post(
+    '/activites/nouvelle',
+    { name: 'Autre site', analyticCode: 'XSITE' },
+    { headers: { origin: 'https://evil.example' } },
+  );
   assert.equal(foreign.res.status, 403);
-  const n = await odb.db.selectFrom('activity').select('id').where('analytic_code', 'in', ['NOCSRF', 'BADCSRF', 'XSITE']).execute();
+  const n = await odb.db
+    .selectFrom('activity')
+    .select('id')
+    .where('analytic_code', 'in', ['NOCSRF', 'BADCSRF', 'XSITE'])
+    .execute();
   assert.equal(n.length, 0);
   const good = await c.post('/activites/nouvelle', { name: 'Avec jeton', analyticCode: 'OKCSRF' });
   assert.equal(good.res.status, 302);
@@ -59,13 +79,28 @@ test('a state change without the CSRF token is refused and changes nothing', asy
 test('the cooperative form rejects bad input with French messages beside the fields and writes nothing', async () => {
   const c = new TestClient(app);
   await c.signIn(a.users.director.email, TEST_PASSWORD);
-  const r = await c.post('/cooperative', { name: 'Nouveau nom', legalForm: 'SCOP', capital: '10 000', siren: '123456789', rcsCity: 'Lyon', addressLine: '1 rue', postalCode: '6900', city: 'Lyon', iban: 'FR76 0000', fiscalYearStartMonth: '1' });
+  const r = await c.post('/cooperative', {
+    name: 'Nouveau nom',
+    legalForm: 'SCOP',
+    capital: '10 000',
+    siren: '123456789',
+    rcsCity: 'Lyon',
+    addressLine: '1 rue',
+    postalCode: '6900',
+    city: 'Lyon',
+    iban: 'FR76 0000',
+    fiscalYearStartMonth: '1',
+  });
   assert.equal(r.res.status, 400);
   assert.match(r.html, /id="f-siren-error"[^>]*>SIREN invalide/);
   assert.match(r.html, /id="f-postalCode-error"[^>]*>Code postal : 5 chiffres/);
   assert.match(r.html, /id="f-iban-error"[^>]*>IBAN invalide/);
   assert.match(r.html, /value="Nouveau nom"/, 'what was typed is kept');
-  const coop = await odb.db.selectFrom('cooperative').select('name').where('id', '=', a.coop.id).executeTakeFirstOrThrow();
+  const coop = await odb.db
+    .selectFrom('cooperative')
+    .select('name')
+    .where('id', '=', a.coop.id)
+    .executeTakeFirstOrThrow();
   assert.equal(coop.name, a.coop.name);
 });
 
@@ -81,16 +116,28 @@ test('the activity and invitation forms reject bad input beside the field', asyn
   const inv = await c.post('/membres/inviter', { displayName: '', email: 'pas-une-adresse', role: 'entrepreneur' });
   assert.equal(inv.res.status, 400);
   assert.match(inv.html, /id="f-email-error"[^>]*>Adresse e-mail invalide/);
-  const mails = await odb.db.selectFrom('mail_outbox').select('id').where('to_address', '=', 'pas-une-adresse').execute();
+  const mails = await odb.db
+    .selectFrom('mail_outbox')
+    .select('id')
+    .where('to_address', '=', 'pas-une-adresse')
+    .execute();
   assert.equal(mails.length, 0);
 });
 
 test('an invitation by e-mail creates the account and membership', async () => {
   const c = new TestClient(app);
   await c.signIn(a.users.support.email, TEST_PASSWORD);
-  const r = await c.post('/membres/inviter', { displayName: 'Zoé Nouvelle', email: 'zoe@exemple.fr', role: 'entrepreneur' });
+  const r = await c.post('/membres/inviter', {
+    displayName: 'Zoé Nouvelle',
+    email: 'zoe@exemple.fr',
+    role: 'entrepreneur',
+  });
   assert.equal(r.res.status, 302);
-  const mail = await odb.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', 'zoe@exemple.fr').executeTakeFirstOrThrow();
+  const mail = await odb.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', 'zoe@exemple.fr')
+    .executeTakeFirstOrThrow();
   const link = mail.text_body.match(/\/invitation\/[A-Za-z0-9_-]+/)![0];
   const guest = new TestClient(app);
   const page = await guest.get(link);

@@ -8,14 +8,21 @@ import { createSession, loadSession, revokeSession, listSessions } from './sessi
 import { newTotpSecret, enableTotp, currentTotp, verifySecondFactor } from './totp.ts';
 import { createInvitation, readToken } from './invitations.ts';
 
-let odb: OpenDb; let a: TestCoop;
-before(async () => { odb = await createTestDb(); [a] = await seedTestCooperatives(odb); });
-after(async () => { await odb.close(); });
+let odb: OpenDb;
+let a: TestCoop;
+before(async () => {
+  odb = await createTestDb();
+  [a] = await seedTestCooperatives(odb);
+});
+after(async () => {
+  await odb.close();
+});
 
 test('a wrong password is refused with a message that does not reveal whether the account exists', async () => {
   const r1 = await authenticate(odb.db, a.users.support.email, 'mauvais mot de passe', '10.0.0.1');
   const r2 = await authenticate(odb.db, 'personne@nulle.part', 'mauvais mot de passe', '10.0.0.1');
-  assert.equal(r1.ok, false); assert.equal(r2.ok, false);
+  assert.equal(r1.ok, false);
+  assert.equal(r2.ok, false);
   assert.equal(!r1.ok && r1.message, !r2.ok && r2.message);
   const good = await authenticate(odb.db, a.users.support.email.toUpperCase(), TEST_PASSWORD, '10.0.0.1');
   assert.equal(good.ok, true, 'e-mail is case-insensitive and the right password works');
@@ -23,7 +30,8 @@ test('a wrong password is refused with a message that does not reveal whether th
 
 test(`the account locks after ${MAX_FAILURES} failures, even with the right password`, async () => {
   const email = a.users.accountant.email;
-  for (let i = 0; i < MAX_FAILURES - 1; i++) assert.equal((await authenticate(odb.db, email, 'faux', '10.0.0.2')).ok, false);
+  for (let i = 0; i < MAX_FAILURES - 1; i++)
+    assert.equal((await authenticate(odb.db, email, 'faux', '10.0.0.2')).ok, false);
   const last = await authenticate(odb.db, email, 'faux', '10.0.0.2');
   assert.equal(!last.ok && last.reason, 'locked');
   const right = await authenticate(odb.db, email, TEST_PASSWORD, '10.0.0.3');
@@ -54,11 +62,25 @@ test('TOTP: enabling needs a valid code; sign-in then needs the second factor; r
 
 test('a revoked session no longer authenticates', async () => {
   const userId = a.users.entrepreneur.id;
-  const s1 = await createSession(odb.db, userId, { ip: null, userAgent: 'A', secondFactorOk: true, cooperativeId: a.coop.id });
-  const s2 = await createSession(odb.db, userId, { ip: null, userAgent: 'B', secondFactorOk: true, cooperativeId: a.coop.id });
+  const s1 = await createSession(odb.db, userId, {
+    ip: null,
+    userAgent: 'A',
+    secondFactorOk: true,
+    cooperativeId: a.coop.id,
+  });
+  const s2 = await createSession(odb.db, userId, {
+    ip: null,
+    userAgent: 'B',
+    secondFactorOk: true,
+    cooperativeId: a.coop.id,
+  });
   assert.ok(await loadSession(odb.db, s1.token));
   assert.equal((await listSessions(odb.db, userId)).length >= 2, true);
-  assert.equal(await revokeSession(odb.db, a.users.support.id, s1.id), false, 'nobody revokes another person\'s session');
+  assert.equal(
+    await revokeSession(odb.db, a.users.support.id, s1.id),
+    false,
+    "nobody revokes another person's session",
+  );
   assert.equal(await revokeSession(odb.db, userId, s1.id), true);
   assert.equal(await loadSession(odb.db, s1.token), null);
   assert.ok(await loadSession(odb.db, s2.token));
@@ -67,29 +89,58 @@ test('a revoked session no longer authenticates', async () => {
 
 test('an invitation expires after 7 days', async () => {
   const issued = new Date('2026-01-01T10:00:00Z');
-  const token = await createInvitation(odb.db, { email: 'nouvelle@exemple.fr', cooperativeId: a.coop.id, role: 'entrepreneur', invitedBy: a.users.support.id }, issued);
+  const token = await createInvitation(
+    odb.db,
+    { email: 'nouvelle@exemple.fr', cooperativeId: a.coop.id, role: 'entrepreneur', invitedBy: a.users.support.id },
+    issued,
+  );
   const ok = await readToken(odb.db, token, 'invitation', new Date('2026-01-07T10:00:00Z'));
   assert.equal(ok.email, 'nouvelle@exemple.fr');
   await assert.rejects(readToken(odb.db, token, 'invitation', new Date('2026-01-08T10:00:01Z')), /expiré/);
-  await assert.rejects(readToken(odb.db, token, 'reset', new Date('2026-01-02T10:00:00Z')), /pas valide/, 'an invitation is not a reset link');
+  await assert.rejects(
+    readToken(odb.db, token, 'reset', new Date('2026-01-02T10:00:00Z')),
+    /pas valide/,
+    'an invitation is not a reset link',
+  );
 });
 
 test(`${ACCOUNT_IP_LIMIT_PER_HOUR} failures for one account from one address in an hour block that pair only`, async () => {
   const email = a.users.network_admin.email;
   const at = new Date(Date.now() - 30 * 60_000);
-  for (let i = 0; i < ACCOUNT_IP_LIMIT_PER_HOUR; i++) await odb.db.insertInto('login_attempt').values({ email, ip: '10.7.7.7', ok: false, at }).execute();
+  for (let i = 0; i < ACCOUNT_IP_LIMIT_PER_HOUR; i++)
+    await odb.db.insertInto('login_attempt').values({ email, ip: '10.7.7.7', ok: false, at }).execute();
   const blocked = await authenticate(odb.db, email.toUpperCase(), TEST_PASSWORD, '10.7.7.7');
   assert.equal(!blocked.ok && blocked.reason, 'rate_limited');
   assert.match(!blocked.ok ? blocked.message : '', /pour ce compte depuis cette adresse/);
-  assert.equal((await authenticate(odb.db, email, TEST_PASSWORD, '10.7.7.8')).ok, true, 'the same account from another address still signs in');
-  assert.equal((await authenticate(odb.db, a.users.director.email, TEST_PASSWORD, '10.7.7.7')).ok, true, 'another account from that address too');
+  assert.equal(
+    (await authenticate(odb.db, email, TEST_PASSWORD, '10.7.7.8')).ok,
+    true,
+    'the same account from another address still signs in',
+  );
+  assert.equal(
+    (await authenticate(odb.db, a.users.director.email, TEST_PASSWORD, '10.7.7.7')).ok,
+    true,
+    'another account from that address too',
+  );
   const later = await authenticate(odb.db, email, TEST_PASSWORD, '10.7.7.7', new Date(Date.now() + 31 * 60_000));
   assert.equal(later.ok, true, 'the window slides');
 });
 
 test('passkeys: the relying party comes from PUBLIC_URL, else from the request host', async () => {
   const { relyingParty } = await import('./passkeys.ts');
-  assert.deepEqual(relyingParty('https://erp.coop.fr', 'http://10.0.0.1:3000/connexion'), { rpID: 'erp.coop.fr', origin: 'https://erp.coop.fr', name: 'Radieuse' });
-  assert.deepEqual(relyingParty(undefined, 'http://localhost:4123/connexion'), { rpID: 'localhost', origin: 'http://localhost:4123', name: 'Radieuse' });
-  assert.equal(relyingParty(undefined, 'http://radieuse.local/x', 'https').origin, 'https://radieuse.local', 'behind a TLS proxy');
+  assert.deepEqual(relyingParty('https://erp.coop.fr', 'http://10.0.0.1:3000/connexion'), {
+    rpID: 'erp.coop.fr',
+    origin: 'https://erp.coop.fr',
+    name: 'Radieuse',
+  });
+  assert.deepEqual(relyingParty(undefined, 'http://localhost:4123/connexion'), {
+    rpID: 'localhost',
+    origin: 'http://localhost:4123',
+    name: 'Radieuse',
+  });
+  assert.equal(
+    relyingParty(undefined, 'http://radieuse.local/x', 'https').origin,
+    'https://radieuse.local',
+    'behind a TLS proxy',
+  );
 });

@@ -6,14 +6,19 @@ const OPTS = { algorithm: Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, pa
 export const hashPassword = (pw: string) => hash(pw, OPTS);
 export async function verifyPassword(hashStr: string | null, pw: string): Promise<boolean> {
   if (!hashStr) return false;
-  try { return await verify(hashStr, pw); } catch { return false; }
+  try {
+    return await verify(hashStr, pw);
+  } catch {
+    return false;
+  }
 }
 
 /** French message when a password is too weak, else null. */
 export function passwordProblem(pw: string, email?: string): string | null {
   if (pw.length < 12) return 'Le mot de passe doit compter au moins 12 caractères.';
   if (pw.length > 256) return 'Le mot de passe est trop long (256 caractères au plus).';
-  if (email && pw.toLowerCase().includes(email.split('@')[0].toLowerCase())) return 'Le mot de passe ne doit pas contenir votre adresse e-mail.';
+  if (email && pw.toLowerCase().includes(email.split('@')[0].toLowerCase()))
+    return 'Le mot de passe ne doit pas contenir votre adresse e-mail.';
   if (/^(.)\1+$/.test(pw)) return 'Ce mot de passe est trop simple.';
   return null;
 }

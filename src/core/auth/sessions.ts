@@ -8,49 +8,95 @@ export const SESSION_DAYS = 14;
 export const IDLE_HOURS = 72;
 
 export interface SessionRow {
-  id: string; userId: string; currentCooperativeId: string | null; secondFactorOk: boolean; csrfToken: string;
+  id: string;
+  userId: string;
+  currentCooperativeId: string | null;
+  secondFactorOk: boolean;
+  csrfToken: string;
 }
 
-export async function createSession(db: Db, userId: string, opts: { ip: string | null; userAgent: string | null; secondFactorOk: boolean; cooperativeId: string | null }) {
+export async function createSession(
+  db: Db,
+  userId: string,
+  opts: { ip: string | null; userAgent: string | null; secondFactorOk: boolean; cooperativeId: string | null },
+) {
   const token = newToken();
   const id = uuidv7();
-  await db.insertInto('auth_session').values({
-    id, token_hash: hashToken(token), user_id: userId, current_cooperative_id: opts.cooperativeId,
-    second_factor_ok: opts.secondFactorOk, csrf_token: newToken(18), ip: opts.ip, user_agent: opts.userAgent?.slice(0, 300) ?? null,
-    expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000), revoked_at: null,
-  }).execute();
+  await db
+    .insertInto('auth_session')
+    .values({
+      id,
+      token_hash: hashToken(token),
+      user_id: userId,
+      current_cooperative_id: opts.cooperativeId,
+      second_factor_ok: opts.secondFactorOk,
+      csrf_token: newToken(18),
+      ip: opts.ip,
+      user_agent: opts.userAgent?.slice(0, 300) ?? null,
+      expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000),
+      revoked_at: null,
+    })
+    .execute();
   return { id, token };
 }
 
 export async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionRow | null> {
-  const r = await db.selectFrom('auth_session').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  const r = await db
+    .selectFrom('auth_session')
+    .selectAll()
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
   if (!r || r.revoked_at || new Date(r.expires_at) <= now) return null;
   if (now.getTime() - new Date(r.last_seen_at).getTime() > IDLE_HOURS * 3600_000) return null;
   // Touch at most once a minute: a page view should not always cost a write.
   if (now.getTime() - new Date(r.last_seen_at).getTime() > 60_000) {
     await db.updateTable('auth_session').set({ last_seen_at: now }).where('id', '=', r.id).execute();
   }
-  return { id: r.id, userId: r.user_id, currentCooperativeId: r.current_cooperative_id, secondFactorOk: r.second_factor_ok, csrfToken: r.csrf_token };
+  return {
+    id: r.id,
+    userId: r.user_id,
+    currentCooperativeId: r.current_cooperative_id,
+    secondFactorOk: r.second_factor_ok,
+    csrfToken: r.csrf_token,
+  };
 }
 
 export async function listSessions(db: Db, userId: string) {
-  return db.selectFrom('auth_session').select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
-    .where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', new Date())
-    .orderBy('last_seen_at', 'desc').execute();
+  return db
+    .selectFrom('auth_session')
+    .select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('expires_at', '>', new Date())
+    .orderBy('last_seen_at', 'desc')
+    .execute();
 }
 
 export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
-  const r = await db.updateTable('auth_session').set({ revoked_at: new Date() })
-    .where('id', '=', sessionId).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+  const r = await db
+    .updateTable('auth_session')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', sessionId)
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
 export async function revokeOtherSessions(db: Db, userId: string, keepId: string | null): Promise<void> {
-  let q = db.updateTable('auth_session').set({ revoked_at: new Date() }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  let q = db
+    .updateTable('auth_session')
+    .set({ revoked_at: new Date() })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null);
   if (keepId) q = q.where('id', '!=', keepId);
   await q.execute();
 }
 export async function setSessionCooperative(db: Db, sessionId: string, cooperativeId: string): Promise<void> {
-  await db.updateTable('auth_session').set({ current_cooperative_id: cooperativeId }).where('id', '=', sessionId).execute();
+  await db
+    .updateTable('auth_session')
+    .set({ current_cooperative_id: cooperativeId })
+    .where('id', '=', sessionId)
+    .execute();
 }
 export async function markSecondFactor(db: Db, sessionId: string): Promise<void> {
   await db.updateTable('auth_session').set({ second_factor_ok: true }).where('id', '=', sessionId).execute();

@@ -4,6 +4,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export const newToken = (bytes = 32) => randomBytes(bytes).toString('base64url');
 export const hashToken = (t: string) => createHash('sha256').update(t).digest('hex');
 export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a); const y = Buffer.from(b);
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -25,23 +25,38 @@ function recoveryCodes(n = 8): string[] {
 export async function enableTotp(db: Db, userId: string, secret: string, token: string): Promise<string[] | null> {
   if (!(await checkTotp(secret, token))) return null;
   const codes = recoveryCodes();
-  await db.updateTable('user_account').set({ totp_secret: secret, totp_enabled: true, recovery_codes: codes.map(hashToken) })
-    .where('id', '=', userId).execute();
+  await db
+    .updateTable('user_account')
+    .set({ totp_secret: secret, totp_enabled: true, recovery_codes: codes.map(hashToken) })
+    .where('id', '=', userId)
+    .execute();
   return codes;
 }
 export async function disableTotp(db: Db, userId: string): Promise<void> {
-  await db.updateTable('user_account').set({ totp_secret: null, totp_enabled: false, recovery_codes: null }).where('id', '=', userId).execute();
+  await db
+    .updateTable('user_account')
+    .set({ totp_secret: null, totp_enabled: false, recovery_codes: null })
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** A TOTP code or an unused recovery code (which is then spent). */
 export async function verifySecondFactor(db: Db, userId: string, input: string): Promise<boolean> {
-  const u = await db.selectFrom('user_account').select(['totp_secret', 'recovery_codes']).where('id', '=', userId).executeTakeFirst();
+  const u = await db
+    .selectFrom('user_account')
+    .select(['totp_secret', 'recovery_codes'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!u?.totp_secret) return false;
   const code = input.trim().toLowerCase();
   if (await checkTotp(u.totp_secret, code)) return true;
   const h = hashToken(code);
   if (u.recovery_codes?.includes(h)) {
-    await db.updateTable('user_account').set({ recovery_codes: u.recovery_codes.filter((c) => c !== h) }).where('id', '=', userId).execute();
+    await db
+      .updateTable('user_account')
+      .set({ recovery_codes: u.recovery_codes.filter((c) => c !== h) })
+      .where('id', '=', userId)
+      .execute();
     return true;
   }
   return false;

@@ -6,36 +6,69 @@ import { uuidv7, type UserId } from '../ids.ts';
 import { hashPassword, verifyPassword, passwordProblem } from './password.ts';
 import { UserError } from '../errors.ts';
 
-export interface User { id: UserId; email: string; displayName: string; totpEnabled: boolean; beginnerMode: boolean }
+export interface User {
+  id: UserId;
+  email: string;
+  displayName: string;
+  totpEnabled: boolean;
+  beginnerMode: boolean;
+}
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();
 
-export async function createUser(db: Db | Tx, input: { email: string; displayName: string; password?: string | null }): Promise<User> {
+export async function createUser(
+  db: Db | Tx,
+  input: { email: string; displayName: string; password?: string | null },
+): Promise<User> {
   const email = normaliseEmail(input.email);
   if (!EMAIL_RE.test(email)) throw new UserError('Adresse e-mail invalide.', 'email');
   if (!input.displayName.trim()) throw new UserError('Indiquez un nom.', 'displayName');
   const existing = await findUserByEmail(db, email);
   if (existing) throw new UserError('Un compte existe déjà avec cette adresse e-mail.', 'email');
   const id = uuidv7<UserId>();
-  await db.insertInto('user_account').values({
-    id, email, display_name: input.displayName.trim(),
-    password_hash: input.password ? await hashPassword(input.password) : null,
-    totp_secret: null, totp_enabled: false, recovery_codes: null, locked_until: null, disabled_at: null,
-  }).execute();
+  await db
+    .insertInto('user_account')
+    .values({
+      id,
+      email,
+      display_name: input.displayName.trim(),
+      password_hash: input.password ? await hashPassword(input.password) : null,
+      totp_secret: null,
+      totp_enabled: false,
+      recovery_codes: null,
+      locked_until: null,
+      disabled_at: null,
+    })
+    .execute();
   return { id, email, displayName: input.displayName.trim(), totpEnabled: false, beginnerMode: true };
 }
 
 export async function findUserByEmail(db: Db | Tx, email: string) {
-  return db.selectFrom('user_account').selectAll().where(sql`lower(email)`, '=', normaliseEmail(email)).executeTakeFirst();
+  return db
+    .selectFrom('user_account')
+    .selectAll()
+    .where(sql`lower(email)`, '=', normaliseEmail(email))
+    .executeTakeFirst();
 }
 export async function getUser(db: Db | Tx, id: string): Promise<User | null> {
   const r = await db.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
-  return r ? { id: r.id as UserId, email: r.email, displayName: r.display_name, totpEnabled: r.totp_enabled, beginnerMode: r.beginner_mode } : null;
+  return r
+    ? {
+        id: r.id as UserId,
+        email: r.email,
+        displayName: r.display_name,
+        totpEnabled: r.totp_enabled,
+        beginnerMode: r.beginner_mode,
+      }
+    : null;
 }
 export async function setPassword(db: Db | Tx, userId: string, password: string): Promise<void> {
-  await db.updateTable('user_account').set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null })
-    .where('id', '=', userId).execute();
+  await db
+    .updateTable('user_account')
+    .set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
 }
 
 // Lock-out: after MAX_FAILURES wrong passwords the account waits LOCK_MINUTES; per-IP limit too.
@@ -51,19 +84,47 @@ export type AuthResult =
 
 const INVALID = 'Adresse e-mail ou mot de passe incorrect.';
 
-export async function authenticate(db: Db, email: string, password: string, ip: string | null, now = new Date()): Promise<AuthResult> {
+export async function authenticate(
+  db: Db,
+  email: string,
+  password: string,
+  ip: string | null,
+  now = new Date(),
+): Promise<AuthResult> {
   const norm = normaliseEmail(email);
   if (ip) {
     const since = new Date(now.getTime() - 15 * 60_000);
-    const r = await db.selectFrom('login_attempt').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('ip', '=', ip).where('ok', '=', false).where('at', '>', since).executeTakeFirstOrThrow();
-    if (Number(r.n) >= IP_LIMIT_PER_15MIN) return { ok: false, reason: 'rate_limited', message: 'Trop de tentatives depuis cette adresse. Réessayez dans quelques minutes.' };
+    const r = await db
+      .selectFrom('login_attempt')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('ip', '=', ip)
+      .where('ok', '=', false)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(r.n) >= IP_LIMIT_PER_15MIN)
+      return {
+        ok: false,
+        reason: 'rate_limited',
+        message: 'Trop de tentatives depuis cette adresse. Réessayez dans quelques minutes.',
+      };
   }
   if (ip) {
     const since = new Date(now.getTime() - 60 * 60_000);
-    const r = await db.selectFrom('login_attempt').select((eb) => eb.fn.countAll<number>().as('n'))
-      .where(sql`lower(email)`, '=', norm).where('ip', '=', ip).where('ok', '=', false).where('at', '>', since).executeTakeFirstOrThrow();
-    if (Number(r.n) >= ACCOUNT_IP_LIMIT_PER_HOUR) return { ok: false, reason: 'rate_limited', message: 'Trop de tentatives pour ce compte depuis cette adresse. Réessayez dans une heure ou réinitialisez votre mot de passe.' };
+    const r = await db
+      .selectFrom('login_attempt')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where(sql`lower(email)`, '=', norm)
+      .where('ip', '=', ip)
+      .where('ok', '=', false)
+      .where('at', '>', since)
+      .executeTakeFirstOrThrow();
+    if (Number(r.n) >= ACCOUNT_IP_LIMIT_PER_HOUR)
+      return {
+        ok: false,
+        reason: 'rate_limited',
+        message:
+          'Trop de tentatives pour ce compte depuis cette adresse. Réessayez dans une heure ou réinitialisez votre mot de passe.',
+      };
   }
   const user = await findUserByEmail(db, norm);
   const record = (ok: boolean) => db.insertInto('login_attempt').values({ email: norm, ip, ok }).execute();
@@ -74,24 +135,51 @@ export async function authenticate(db: Db, email: string, password: string, ip: 
   }
   if (user.locked_until && new Date(user.locked_until) > now) {
     await record(false);
-    return { ok: false, reason: 'locked', message: `Compte verrouillé après plusieurs essais infructueux. Réessayez après ${new Date(user.locked_until).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' })} ou réinitialisez votre mot de passe.` };
+    return {
+      ok: false,
+      reason: 'locked',
+      message: `Compte verrouillé après plusieurs essais infructueux. Réessayez après ${new Date(user.locked_until).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' })} ou réinitialisez votre mot de passe.`,
+    };
   }
   const good = await verifyPassword(user.password_hash, password);
   await record(good);
   if (!good) {
     const failures = user.failed_logins + 1;
     const lock = failures >= MAX_FAILURES ? new Date(now.getTime() + LOCK_MINUTES * 60_000) : null;
-    await db.updateTable('user_account').set({ failed_logins: lock ? 0 : failures, locked_until: lock }).where('id', '=', user.id).execute();
-    if (lock) return { ok: false, reason: 'locked', message: `Compte verrouillé pour ${LOCK_MINUTES} minutes après ${MAX_FAILURES} essais infructueux.` };
+    await db
+      .updateTable('user_account')
+      .set({ failed_logins: lock ? 0 : failures, locked_until: lock })
+      .where('id', '=', user.id)
+      .execute();
+    if (lock)
+      return {
+        ok: false,
+        reason: 'locked',
+        message: `Compte verrouillé pour ${LOCK_MINUTES} minutes après ${MAX_FAILURES} essais infructueux.`,
+      };
     return { ok: false, reason: 'invalid', message: INVALID };
   }
-  await db.updateTable('user_account').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  await db
+    .updateTable('user_account')
+    .set({ failed_logins: 0, locked_until: null })
+    .where('id', '=', user.id)
+    .execute();
   return { ok: true, userId: user.id as UserId, needsSecondFactor: user.totp_enabled };
 }
 
 /** Changes the password after checking the current one; French errors tied to the fields. */
-export async function changePassword(db: Db, userId: string, current: string, next: string, confirm: string): Promise<void> {
-  const u = await db.selectFrom('user_account').select(['email', 'password_hash']).where('id', '=', userId).executeTakeFirst();
+export async function changePassword(
+  db: Db,
+  userId: string,
+  current: string,
+  next: string,
+  confirm: string,
+): Promise<void> {
+  const u = await db
+    .selectFrom('user_account')
+    .select(['email', 'password_hash'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
   if (!u) throw new UserError('Compte introuvable.');
   const fields: Record<string, string> = {};
   if (!(await verifyPassword(u.password_hash, current))) fields.current = 'Mot de passe actuel incorrect.';

@@ -11,7 +11,9 @@ import { lockDataDir } from './lock.ts';
 export type Db = Kysely<Database>;
 export type DbKind = 'pglite' | 'postgres';
 
-export interface RawQuery { (text: string, params?: unknown[]): Promise<{ rows: any[] }> }
+export interface RawQuery {
+  (text: string, params?: unknown[]): Promise<{ rows: any[] }>;
+}
 
 export interface OpenDb {
   db: Db;
@@ -48,16 +50,29 @@ export async function openDatabase(opts: OpenOptions): Promise<OpenDb> {
 
 async function openPostgres(url: string, max: number): Promise<OpenDb> {
   const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => { /* idle client errors are retried by the pool */ });
+  pool.on('error', () => {
+    /* idle client errors are retried by the pool */
+  });
   // Fail early with a clear message instead of on the first request.
-  try { const c = await pool.connect(); c.release(); }
-  catch (e) { await pool.end(); throw new Error(`Connexion à PostgreSQL impossible (${(e as Error).message}). Vérifiez DATABASE_URL.`); }
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (e) {
+    await pool.end();
+    throw new Error(`Connexion à PostgreSQL impossible (${(e as Error).message}). Vérifiez DATABASE_URL.`);
+  }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
-    db, kind: 'postgres', connectionString: url,
+    db,
+    kind: 'postgres',
+    connectionString: url,
     raw: async (text, params) => pool.query(text, params as any[]),
-    exec: async (script) => { await pool.query(script); },
-    close: async () => { await db.destroy(); },
+    exec: async (script) => {
+      await pool.query(script);
+    },
+    close: async () => {
+      await db.destroy();
+    },
   };
 }
 
@@ -74,22 +89,35 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
   try {
     pgl = await PGlite.create({
       dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
-      parsers, loadDataDir: opts.loadDataDir,
+      parsers,
+      loadDataDir: opts.loadDataDir,
       extensions: {},
     });
-  } catch (e) { release(); throw e; }
+  } catch (e) {
+    release();
+    throw e;
+  }
   const mutex = new Mutex();
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pgl, mutex) });
   return {
-    db, kind: 'pglite', pglite: pgl,
+    db,
+    kind: 'pglite',
+    pglite: pgl,
     // Without parameters, run as a script (pg-boss sends several statements at once).
-    raw: (text, params) => mutex.run(async () => {
-      if (params && params.length) return pgl.query(text, params);
-      const results = await pgl.exec(text);
-      return { rows: results.at(-1)?.rows ?? [] };
-    }),
-    exec: async (script) => { await mutex.run(() => pgl.exec(script)); },
-    close: async () => { await db.destroy(); await pgl.close(); release(); },
+    raw: (text, params) =>
+      mutex.run(async () => {
+        if (params && params.length) return pgl.query(text, params);
+        const results = await pgl.exec(text);
+        return { rows: results.at(-1)?.rows ?? [] };
+      }),
+    exec: async (script) => {
+      await mutex.run(() => pgl.exec(script));
+    },
+    close: async () => {
+      await db.destroy();
+      await pgl.close();
+      release();
+    },
   };
 }
 

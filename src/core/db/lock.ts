@@ -6,7 +6,12 @@ import { join } from 'node:path';
 export class DataLockedError extends Error {}
 
 function alive(pid: number): boolean {
-  try { process.kill(pid, 0); return true; } catch (e) { return (e as NodeJS.ErrnoException).code === 'EPERM'; }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export function lockDataDir(dir: string): () => void {
@@ -15,9 +20,15 @@ export function lockDataDir(dir: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx');
-      writeSync(fd, String(process.pid)); closeSync(fd);
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
       let released = false;
-      const release = () => { if (!released) { released = true; rmSync(file, { force: true }); } };
+      const release = () => {
+        if (!released) {
+          released = true;
+          rmSync(file, { force: true });
+        }
+      };
       process.once('exit', release);
       return release;
     } catch (e) {
@@ -26,7 +37,8 @@ export function lockDataDir(dir: string): () => void {
       if (pid && pid !== process.pid && alive(pid)) {
         throw new DataLockedError(
           `La base intégrée (${dir}) est déjà ouverte par le processus ${pid}. ` +
-          'Arrêtez-le (ou utilisez DATABASE_URL avec PostgreSQL) avant de relancer cette commande.');
+            'Arrêtez-le (ou utilisez DATABASE_URL avec PostgreSQL) avant de relancer cette commande.',
+        );
       }
       rmSync(file, { force: true }); // stale lock left by a crashed process
     }

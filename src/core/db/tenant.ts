@@ -9,7 +9,11 @@ import type { CooperativeId } from '../ids.ts';
 export type Tx = Transaction<Database>;
 export const APP_ROLE = 'radieuse_app';
 
-export async function withTenant<T>(db: Db, cooperativeId: CooperativeId | string, fn: (trx: Tx) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  db: Db,
+  cooperativeId: CooperativeId | string,
+  fn: (trx: Tx) => Promise<T>,
+): Promise<T> {
   return db.transaction().execute(async (trx) => {
     await sql`select set_config('app.cooperative_id', ${cooperativeId}, true)`.execute(trx);
     await sql.raw(`set local role ${APP_ROLE}`).execute(trx);

@@ -13,21 +13,53 @@ import { isIban, isBic } from '../../core/identifiers.ts';
 import { audit } from '../../core/audit.ts';
 import { getCooperative } from '../directory/index.ts';
 import { parseStatement, type CsvMapping, type StatementFormat, type ParsedLine } from './parsers.ts';
-import { rankSuggestions, autoMatch, loadOpenItems, sourceFor, historyKeys, type OpenItem, type Suggestion, type MatchHistory, type BankLineLike } from './matching.ts';
+import {
+  rankSuggestions,
+  autoMatch,
+  loadOpenItems,
+  sourceFor,
+  historyKeys,
+  type OpenItem,
+  type Suggestion,
+  type MatchHistory,
+  type BankLineLike,
+} from './matching.ts';
 import type { MatchTarget } from './schema.ts';
 import './purchases-sources.ts';
 
 const BANK_ROLES = ['accountant', 'director', 'support'] as const;
 const canBank = (a: Actor) => requireRole(a, ...BANK_ROLES);
 
-export interface BankAccount { id: string; iban: string; bic: string | null; label: string; ledgerAccount: string }
-export interface BankTransaction extends BankLineLike {
-  id: string; accountId: string; valueDate: IsoDate | null; status: 'to_justify' | 'matched' | 'ignored';
+export interface BankAccount {
+  id: string;
+  iban: string;
+  bic: string | null;
+  label: string;
+  ledgerAccount: string;
 }
-export interface ImportResult { importId: string | null; format: StatementFormat; lines: number; imported: number; duplicates: number; matched: number; toJustify: number }
+export interface BankTransaction extends BankLineLike {
+  id: string;
+  accountId: string;
+  valueDate: IsoDate | null;
+  status: 'to_justify' | 'matched' | 'ignored';
+}
+export interface ImportResult {
+  importId: string | null;
+  format: StatementFormat;
+  lines: number;
+  imported: number;
+  duplicates: number;
+  matched: number;
+  toJustify: number;
+}
 
-const toAccount = (r: { id: string; iban: string; bic: string | null; label: string; ledger_account: string }): BankAccount =>
-  ({ id: r.id, iban: r.iban, bic: r.bic, label: r.label, ledgerAccount: r.ledger_account });
+const toAccount = (r: {
+  id: string;
+  iban: string;
+  bic: string | null;
+  label: string;
+  ledger_account: string;
+}): BankAccount => ({ id: r.id, iban: r.iban, bic: r.bic, label: r.label, ledgerAccount: r.ledger_account });
 
 // --- accounts -------------------------------------------------------------------------------
 
@@ -36,48 +68,110 @@ export async function ensureMainAccount(trx: Tx, actor: Actor): Promise<BankAcco
   const coop = await getCooperative(trx, actor.cooperativeId);
   if (!coop?.iban) return null;
   const iban = coop.iban.replace(/\s/g, '').toUpperCase();
-  const found = await trx.selectFrom('bank_account').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('iban', '=', iban).executeTakeFirst();
+  const found = await trx
+    .selectFrom('bank_account')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('iban', '=', iban)
+    .executeTakeFirst();
   if (found) return toAccount(found);
-  const row = { cooperative_id: actor.cooperativeId, id: uuidv7(), iban, bic: coop.bic, label: 'Compte principal', ledger_account: '512' };
-  await trx.insertInto('bank_account').values(row).onConflict((oc) => oc.columns(['cooperative_id', 'iban']).doNothing()).execute();
-  return toAccount((await trx.selectFrom('bank_account').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('iban', '=', iban).executeTakeFirstOrThrow()));
+  const row = {
+    cooperative_id: actor.cooperativeId,
+    id: uuidv7(),
+    iban,
+    bic: coop.bic,
+    label: 'Compte principal',
+    ledger_account: '512',
+  };
+  await trx
+    .insertInto('bank_account')
+    .values(row)
+    .onConflict((oc) => oc.columns(['cooperative_id', 'iban']).doNothing())
+    .execute();
+  return toAccount(
+    await trx
+      .selectFrom('bank_account')
+      .selectAll()
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('iban', '=', iban)
+      .executeTakeFirstOrThrow(),
+  );
 }
 
 export async function listAccounts(trx: Tx, actor: Actor): Promise<BankAccount[]> {
   canBank(actor);
   await ensureMainAccount(trx, actor);
-  return (await trx.selectFrom('bank_account').selectAll().where('cooperative_id', '=', actor.cooperativeId).orderBy('created_at').execute()).map(toAccount);
+  return (
+    await trx
+      .selectFrom('bank_account')
+      .selectAll()
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .orderBy('created_at')
+      .execute()
+  ).map(toAccount);
 }
 
-export async function createAccount(trx: Tx, actor: Actor, input: { iban: string; bic?: string | null; label: string; ledgerAccount?: string }): Promise<BankAccount> {
+export async function createAccount(
+  trx: Tx,
+  actor: Actor,
+  input: { iban: string; bic?: string | null; label: string; ledgerAccount?: string },
+): Promise<BankAccount> {
   canBank(actor);
-  const iban = input.iban.replace(/\s/g, '').toUpperCase(); const bic = input.bic?.replace(/\s/g, '').toUpperCase() || null;
+  const iban = input.iban.replace(/\s/g, '').toUpperCase();
+  const bic = input.bic?.replace(/\s/g, '').toUpperCase() || null;
   const fields: Record<string, string> = {};
   if (!isIban(iban)) fields.iban = 'IBAN invalide (vérifiez la clé).';
   if (bic && !isBic(bic)) fields.bic = 'BIC invalide (8 ou 11 caractères).';
   if (!input.label?.trim()) fields.label = 'Donnez un nom au compte.';
   const ledger = input.ledgerAccount?.trim() || '512';
-  if (!/^512[0-9A-Z]*$/.test(ledger)) fields.ledgerAccount = 'Le compte comptable d\'une banque commence par 512.';
+  if (!/^512[0-9A-Z]*$/.test(ledger)) fields.ledgerAccount = "Le compte comptable d'une banque commence par 512.";
   if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
-  const dup = await trx.selectFrom('bank_account').select('id').where('cooperative_id', '=', actor.cooperativeId).where('iban', '=', iban).executeTakeFirst();
+  const dup = await trx
+    .selectFrom('bank_account')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('iban', '=', iban)
+    .executeTakeFirst();
   if (dup) throw new UserError('Ce compte existe déjà.', 'iban');
-  const row = { cooperative_id: actor.cooperativeId, id: uuidv7(), iban, bic, label: input.label.trim(), ledger_account: ledger };
+  const row = {
+    cooperative_id: actor.cooperativeId,
+    id: uuidv7(),
+    iban,
+    bic,
+    label: input.label.trim(),
+    ledger_account: ledger,
+  };
   await trx.insertInto('bank_account').values(row).execute();
-  await audit(trx, actor, { action: 'bank.account_created', targetType: 'bank_account', targetId: row.id, data: { iban } });
+  await audit(trx, actor, {
+    action: 'bank.account_created',
+    targetType: 'bank_account',
+    targetId: row.id,
+    data: { iban },
+  });
   return toAccount(row);
 }
 
 /** The account with this IBAN (the cooperative's main IBAN is created on first use). */
 export async function accountByIban(trx: Tx, actor: Actor, ibanInput: string): Promise<BankAccount | null> {
   const iban = ibanInput.replace(/\s/g, '').toUpperCase();
-  const r = await trx.selectFrom('bank_account').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('iban', '=', iban).executeTakeFirst();
+  const r = await trx
+    .selectFrom('bank_account')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('iban', '=', iban)
+    .executeTakeFirst();
   if (r) return toAccount(r);
   const main = await ensureMainAccount(trx, actor);
   return main?.iban === iban ? main : null;
 }
 
 async function getAccount(trx: Tx, actor: Actor, id: string): Promise<BankAccount> {
-  const r = await trx.selectFrom('bank_account').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).executeTakeFirst();
+  const r = await trx
+    .selectFrom('bank_account')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!r) throw new NotFoundError('Compte bancaire');
   return toAccount(r);
 }
@@ -87,93 +181,212 @@ async function getAccount(trx: Tx, actor: Actor, id: string): Promise<BankAccoun
 const bankKey = (iban: string) => (iban.startsWith('FR') ? `FR:${iban.slice(4, 9)}` : iban.slice(0, 8));
 
 export async function savedCsvMapping(trx: Tx, actor: Actor, account: BankAccount): Promise<CsvMapping | null> {
-  const r = await trx.selectFrom('bank_csv_mapping').select('mapping').where('cooperative_id', '=', actor.cooperativeId).where('bank_key', '=', bankKey(account.iban)).executeTakeFirst();
+  const r = await trx
+    .selectFrom('bank_csv_mapping')
+    .select('mapping')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('bank_key', '=', bankKey(account.iban))
+    .executeTakeFirst();
   return (r?.mapping as CsvMapping) ?? null;
 }
 export async function saveCsvMapping(trx: Tx, actor: Actor, account: BankAccount, mapping: CsvMapping): Promise<void> {
-  await trx.insertInto('bank_csv_mapping').values({ cooperative_id: actor.cooperativeId, bank_key: bankKey(account.iban), mapping: JSON.stringify(mapping) })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'bank_key']).doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: new Date() })).execute();
+  await trx
+    .insertInto('bank_csv_mapping')
+    .values({ cooperative_id: actor.cooperativeId, bank_key: bankKey(account.iban), mapping: JSON.stringify(mapping) })
+    .onConflict((oc) =>
+      oc
+        .columns(['cooperative_id', 'bank_key'])
+        .doUpdateSet({ mapping: JSON.stringify(mapping), updated_at: new Date() }),
+    )
+    .execute();
 }
 
-export async function importStatement(trx: Tx, actor: Actor, input: {
-  accountId: string; bytes: Uint8Array; fileName?: string | null; format?: StatementFormat; csvMapping?: CsvMapping | null; autoMatch?: boolean;
-  onProgress?: (done: number, total: number) => void;
-}): Promise<ImportResult> {
+export async function importStatement(
+  trx: Tx,
+  actor: Actor,
+  input: {
+    accountId: string;
+    bytes: Uint8Array;
+    fileName?: string | null;
+    format?: StatementFormat;
+    csvMapping?: CsvMapping | null;
+    autoMatch?: boolean;
+    onProgress?: (done: number, total: number) => void;
+  },
+): Promise<ImportResult> {
   canBank(actor);
   const account = await getAccount(trx, actor, input.accountId);
-  const mapping = input.csvMapping ?? await savedCsvMapping(trx, actor, account);
+  const mapping = input.csvMapping ?? (await savedCsvMapping(trx, actor, account));
   // Parsing first: a malformed file throws StatementParseError here, before anything is written.
   const parsed = parseStatement(input.bytes, { format: input.format, csvMapping: mapping });
   if (parsed.accountIban && isIban(parsed.accountIban) && parsed.accountIban !== account.iban) {
-    throw new UserError(`Ce relevé est celui du compte ${parsed.accountIban}, pas de ${account.iban} : rien n'a été importé.`, 'file');
+    throw new UserError(
+      `Ce relevé est celui du compte ${parsed.accountIban}, pas de ${account.iban} : rien n'a été importé.`,
+      'file',
+    );
   }
   if (parsed.format === 'csv' && input.csvMapping) await saveCsvMapping(trx, actor, account, input.csvMapping);
   const importId = uuidv7();
   const fileHash = createHash('sha256').update(input.bytes).digest('hex');
-  await trx.insertInto('bank_statement_import').values({
-    cooperative_id: actor.cooperativeId, id: importId, account_id: account.id, file_hash: fileHash, file_name: input.fileName ?? null,
-    format: parsed.format, imported_by: actor.userId, line_count: parsed.lines.length,
-  }).execute();
+  await trx
+    .insertInto('bank_statement_import')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id: importId,
+      account_id: account.id,
+      file_hash: fileHash,
+      file_name: input.fileName ?? null,
+      format: parsed.format,
+      imported_by: actor.userId,
+      line_count: parsed.lines.length,
+    })
+    .execute();
   const newIds: string[] = [];
   const CHUNK = 250;
   for (let i = 0; i < parsed.lines.length; i += CHUNK) {
     const rows = parsed.lines.slice(i, i + CHUNK).map((l: ParsedLine) => ({
-      cooperative_id: actor.cooperativeId, id: uuidv7(), account_id: account.id, import_id: importId, booking_date: l.bookingDate,
-      value_date: l.valueDate, amount_cents: l.amountCents, currency: l.currency, label: l.label.slice(0, 500),
-      counterparty_name: l.counterpartyName?.slice(0, 200) ?? null, counterparty_iban: l.counterpartyIban, reference: l.reference?.slice(0, 200) ?? null,
-      dedupe_key: l.dedupeKey, status: 'to_justify' as const,
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      account_id: account.id,
+      import_id: importId,
+      booking_date: l.bookingDate,
+      value_date: l.valueDate,
+      amount_cents: l.amountCents,
+      currency: l.currency,
+      label: l.label.slice(0, 500),
+      counterparty_name: l.counterpartyName?.slice(0, 200) ?? null,
+      counterparty_iban: l.counterpartyIban,
+      reference: l.reference?.slice(0, 200) ?? null,
+      dedupe_key: l.dedupeKey,
+      status: 'to_justify' as const,
     }));
-    const ins = await trx.insertInto('bank_transaction').values(rows)
-      .onConflict((oc) => oc.columns(['cooperative_id', 'account_id', 'dedupe_key']).doNothing()).returning('id').execute();
+    const ins = await trx
+      .insertInto('bank_transaction')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['cooperative_id', 'account_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .execute();
     newIds.push(...ins.map((r) => r.id));
     input.onProgress?.(Math.min(parsed.lines.length, i + CHUNK), parsed.lines.length);
   }
   const matched = input.autoMatch === false ? 0 : await autoMatchTransactions(trx, actor, newIds);
-  const imported = newIds.length; const duplicates = parsed.lines.length - imported;
-  await trx.updateTable('bank_statement_import').set({ imported_count: imported, duplicate_count: duplicates, matched_count: matched })
-    .where('cooperative_id', '=', actor.cooperativeId).where('id', '=', importId).execute();
-  await audit(trx, actor, { action: 'bank.statement_imported', targetType: 'bank_account', targetId: account.id, data: { importId, format: parsed.format, imported, duplicates, matched, fileHash } });
-  return { importId, format: parsed.format, lines: parsed.lines.length, imported, duplicates, matched, toJustify: imported - matched };
+  const imported = newIds.length;
+  const duplicates = parsed.lines.length - imported;
+  await trx
+    .updateTable('bank_statement_import')
+    .set({ imported_count: imported, duplicate_count: duplicates, matched_count: matched })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', importId)
+    .execute();
+  await audit(trx, actor, {
+    action: 'bank.statement_imported',
+    targetType: 'bank_account',
+    targetId: account.id,
+    data: { importId, format: parsed.format, imported, duplicates, matched, fileHash },
+  });
+  return {
+    importId,
+    format: parsed.format,
+    lines: parsed.lines.length,
+    imported,
+    duplicates,
+    matched,
+    toJustify: imported - matched,
+  };
 }
 
 // --- matching -------------------------------------------------------------------------------
 
-type TxRow = { id: string; account_id: string; booking_date: unknown; value_date: unknown; amount_cents: number; label: string; counterparty_name: string | null; counterparty_iban: string | null; reference: string | null; status: string };
+type TxRow = {
+  id: string;
+  account_id: string;
+  booking_date: unknown;
+  value_date: unknown;
+  amount_cents: number;
+  label: string;
+  counterparty_name: string | null;
+  counterparty_iban: string | null;
+  reference: string | null;
+  status: string;
+};
 const toTransaction = (r: TxRow): BankTransaction => ({
-  id: r.id, accountId: r.account_id, bookingDate: toIsoDate(r.booking_date), valueDate: r.value_date ? toIsoDate(r.value_date) : null,
-  amountCents: Number(r.amount_cents), label: r.label, counterpartyName: r.counterparty_name, counterpartyIban: r.counterparty_iban,
-  reference: r.reference, status: r.status as BankTransaction['status'],
+  id: r.id,
+  accountId: r.account_id,
+  bookingDate: toIsoDate(r.booking_date),
+  valueDate: r.value_date ? toIsoDate(r.value_date) : null,
+  amountCents: Number(r.amount_cents),
+  label: r.label,
+  counterpartyName: r.counterparty_name,
+  counterpartyIban: r.counterparty_iban,
+  reference: r.reference,
+  status: r.status as BankTransaction['status'],
 });
 
 export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory> {
-  const rows = await trx.selectFrom('bank_match')
-    .innerJoin('bank_transaction', (j) => j.onRef('bank_transaction.cooperative_id', '=', 'bank_match.cooperative_id').onRef('bank_transaction.id', '=', 'bank_match.transaction_id'))
+  const rows = await trx
+    .selectFrom('bank_match')
+    .innerJoin('bank_transaction', (j) =>
+      j
+        .onRef('bank_transaction.cooperative_id', '=', 'bank_match.cooperative_id')
+        .onRef('bank_transaction.id', '=', 'bank_match.transaction_id'),
+    )
     .select(['bank_transaction.counterparty_iban', 'bank_transaction.counterparty_name', 'bank_match.party_key'])
-    .where('bank_match.cooperative_id', '=', actor.cooperativeId).where('bank_match.party_key', 'is not', null).execute();
+    .where('bank_match.cooperative_id', '=', actor.cooperativeId)
+    .where('bank_match.party_key', 'is not', null)
+    .execute();
   const h: MatchHistory = new Map();
-  for (const r of rows) for (const k of historyKeys({ counterpartyIban: r.counterparty_iban, counterpartyName: r.counterparty_name })) {
-    if (!h.has(k)) h.set(k, new Set()); h.get(k)!.add(r.party_key!);
-  }
+  for (const r of rows)
+    for (const k of historyKeys({ counterpartyIban: r.counterparty_iban, counterpartyName: r.counterparty_name })) {
+      if (!h.has(k)) h.set(k, new Set());
+      h.get(k)!.add(r.party_key!);
+    }
   return h;
 }
 
 /** Applies a suggestion: settles each target in its module, writes the matches, marks the line matched. */
-async function applySuggestion(trx: Tx, actor: Actor, t: BankTransaction, s: Suggestion, matchedBy: string, history?: MatchHistory) {
+async function applySuggestion(
+  trx: Tx,
+  actor: Actor,
+  t: BankTransaction,
+  s: Suggestion,
+  matchedBy: string,
+  history?: MatchHistory,
+) {
   const total = s.targets.reduce((a, x) => a + x.amountCents, 0);
-  if (total !== Math.abs(t.amountCents)) throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.');
+  if (total !== Math.abs(t.amountCents))
+    throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.');
   for (const target of s.targets) {
     const src = sourceFor(target.item.targetType);
     if (!src) throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);
     const paymentId = await src.settle(trx, actor, target.item, target.amountCents, t);
-    await trx.insertInto('bank_match').values({
-      cooperative_id: actor.cooperativeId, id: uuidv7(), transaction_id: t.id, target_type: target.item.targetType, target_id: target.item.id,
-      amount_cents: t.amountCents < 0 ? -target.amountCents : target.amountCents, matched_by: matchedBy, score: Math.round(s.score),
-      payment_id: paymentId, party_key: target.item.partyKey,
-    }).execute();
+    await trx
+      .insertInto('bank_match')
+      .values({
+        cooperative_id: actor.cooperativeId,
+        id: uuidv7(),
+        transaction_id: t.id,
+        target_type: target.item.targetType,
+        target_id: target.item.id,
+        amount_cents: t.amountCents < 0 ? -target.amountCents : target.amountCents,
+        matched_by: matchedBy,
+        score: Math.round(s.score),
+        payment_id: paymentId,
+        party_key: target.item.partyKey,
+      })
+      .execute();
     target.item.remainingCents -= target.amountCents;
-    if (history) for (const k of historyKeys(t)) { if (!history.has(k)) history.set(k, new Set()); history.get(k)!.add(target.item.partyKey); }
+    if (history)
+      for (const k of historyKeys(t)) {
+        if (!history.has(k)) history.set(k, new Set());
+        history.get(k)!.add(target.item.partyKey);
+      }
   }
-  await trx.updateTable('bank_transaction').set({ status: 'matched' }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', t.id).execute();
+  await trx
+    .updateTable('bank_transaction')
+    .set({ status: 'matched' })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', t.id)
+    .execute();
 }
 
 /** Auto-matches the given lines (oldest first) when confident; returns how many were matched. */
@@ -181,9 +394,19 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
   if (!ids.length) return 0;
   const rows: TxRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
-    rows.push(...await trx.selectFrom('bank_transaction').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', 'in', ids.slice(i, i + 500)).where('status', '=', 'to_justify').execute() as TxRow[]);
+    rows.push(
+      ...((await trx
+        .selectFrom('bank_transaction')
+        .selectAll()
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('status', '=', 'to_justify')
+        .execute()) as TxRow[]),
+    );
   }
-  const lines = rows.map(toTransaction).sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
+  const lines = rows
+    .map(toTransaction)
+    .sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
   const items = await loadOpenItems(trx, actor);
   const history = await matchHistory(trx, actor);
   let matched = 0;
@@ -197,45 +420,95 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
   return matched;
 }
 
-const suggestionKey = (s: Suggestion) => s.targets.map((t) => `${t.item.targetType}:${t.item.id}:${t.amountCents}:${t.item.existingPaymentId ?? ''}`).join(',');
-export interface SuggestionView { key: string; suggestion: Suggestion }
+const suggestionKey = (s: Suggestion) =>
+  s.targets
+    .map((t) => `${t.item.targetType}:${t.item.id}:${t.amountCents}:${t.item.existingPaymentId ?? ''}`)
+    .join(',');
+export interface SuggestionView {
+  key: string;
+  suggestion: Suggestion;
+}
 
 export async function getTransaction(trx: Tx, actor: Actor, id: string): Promise<BankTransaction> {
-  const r = await trx.selectFrom('bank_transaction').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).executeTakeFirst();
+  const r = await trx
+    .selectFrom('bank_transaction')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   if (!r) throw new NotFoundError('Ligne bancaire');
   return toTransaction(r as TxRow);
 }
 
 /** Lines waiting for a justification, each with its ranked suggestions. */
-export async function listToJustify(trx: Tx, actor: Actor, opts: { limit?: number; accountId?: string } = {}): Promise<{ total: number; items: { tx: BankTransaction; suggestions: SuggestionView[] }[] }> {
+export async function listToJustify(
+  trx: Tx,
+  actor: Actor,
+  opts: { limit?: number; accountId?: string } = {},
+): Promise<{ total: number; items: { tx: BankTransaction; suggestions: SuggestionView[] }[] }> {
   canBank(actor);
-  let q = trx.selectFrom('bank_transaction').where('cooperative_id', '=', actor.cooperativeId).where('status', '=', 'to_justify');
+  let q = trx
+    .selectFrom('bank_transaction')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('status', '=', 'to_justify');
   if (opts.accountId) q = q.where('account_id', '=', opts.accountId);
   const n = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  const rows = await q.selectAll().orderBy('booking_date', 'desc').orderBy('id').limit(opts.limit ?? 50).execute();
+  const rows = await q
+    .selectAll()
+    .orderBy('booking_date', 'desc')
+    .orderBy('id')
+    .limit(opts.limit ?? 50)
+    .execute();
   const items = await loadOpenItems(trx, actor);
   const history = await matchHistory(trx, actor);
   return {
     total: Number(n.n),
-    items: rows.map((r) => { const tx = toTransaction(r as TxRow); return { tx, suggestions: rankSuggestions(tx, items, history).map((s) => ({ key: suggestionKey(s), suggestion: s })) }; }),
+    items: rows.map((r) => {
+      const tx = toTransaction(r as TxRow);
+      return {
+        tx,
+        suggestions: rankSuggestions(tx, items, history).map((s) => ({ key: suggestionKey(s), suggestion: s })),
+      };
+    }),
   };
 }
 
 /** One-click confirmation: `key` must be one of the line's current suggestions (nothing stale is applied). */
 export async function confirmSuggestion(trx: Tx, actor: Actor, transactionId: string, key: string): Promise<void> {
   canBank(actor);
-  const locked = await trx.selectFrom('bank_transaction').select('id').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', transactionId).forUpdate().executeTakeFirst();
+  const locked = await trx
+    .selectFrom('bank_transaction')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', transactionId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!locked) throw new NotFoundError('Ligne bancaire');
   const t = await getTransaction(trx, actor, transactionId);
   if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
-  const s = rankSuggestions(t, await loadOpenItems(trx, actor), await matchHistory(trx, actor), 20).find((x) => suggestionKey(x) === key);
-  if (!s) throw new UserError("Cette suggestion n'est plus valable (la facture a peut-être été réglée entre-temps). Rechargez la page.");
+  const s = rankSuggestions(t, await loadOpenItems(trx, actor), await matchHistory(trx, actor), 20).find(
+    (x) => suggestionKey(x) === key,
+  );
+  if (!s)
+    throw new UserError(
+      "Cette suggestion n'est plus valable (la facture a peut-être été réglée entre-temps). Rechargez la page.",
+    );
   await applySuggestion(trx, actor, t, s, actor.userId ?? 'system');
-  await audit(trx, actor, { action: 'bank.match_confirmed', targetType: 'bank_transaction', targetId: t.id, data: { key } });
+  await audit(trx, actor, {
+    action: 'bank.match_confirmed',
+    targetType: 'bank_transaction',
+    targetId: t.id,
+    data: { key },
+  });
 }
 
 /** Explicit match chosen by hand (partial amounts, several invoices): targets with their amounts. */
-export async function matchManually(trx: Tx, actor: Actor, transactionId: string, targets: { targetType: MatchTarget; id: string; amountCents: number }[]): Promise<void> {
+export async function matchManually(
+  trx: Tx,
+  actor: Actor,
+  transactionId: string,
+  targets: { targetType: MatchTarget; id: string; amountCents: number }[],
+): Promise<void> {
   canBank(actor);
   const t = await getTransaction(trx, actor, transactionId);
   if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
@@ -243,12 +516,25 @@ export async function matchManually(trx: Tx, actor: Actor, transactionId: string
   const chosen = targets.map((x) => {
     const item = open.find((i) => i.targetType === x.targetType && i.id === x.id);
     if (!item) throw new UserError('Document introuvable ou déjà soldé.');
-    if (!Number.isSafeInteger(x.amountCents) || x.amountCents <= 0 || x.amountCents > item.remainingCents) throw new UserError('Montant à rapprocher invalide (au plus le reste dû).');
-    if ((item.direction === 'in') !== (t.amountCents > 0)) throw new UserError('Une ligne créditrice se rapproche d\'une facture client, une ligne débitrice d\'une dépense.');
+    if (!Number.isSafeInteger(x.amountCents) || x.amountCents <= 0 || x.amountCents > item.remainingCents)
+      throw new UserError('Montant à rapprocher invalide (au plus le reste dû).');
+    if ((item.direction === 'in') !== t.amountCents > 0)
+      throw new UserError("Une ligne créditrice se rapproche d'une facture client, une ligne débitrice d'une dépense.");
     return { item, amountCents: x.amountCents };
   });
-  await applySuggestion(trx, actor, t, { kind: chosen.length > 1 ? 'grouped' : 'single', targets: chosen, score: 100, reasons: ['choisi à la main'] }, actor.userId ?? 'system');
-  await audit(trx, actor, { action: 'bank.match_manual', targetType: 'bank_transaction', targetId: t.id, data: { targets } });
+  await applySuggestion(
+    trx,
+    actor,
+    t,
+    { kind: chosen.length > 1 ? 'grouped' : 'single', targets: chosen, score: 100, reasons: ['choisi à la main'] },
+    actor.userId ?? 'system',
+  );
+  await audit(trx, actor, {
+    action: 'bank.match_manual',
+    targetType: 'bank_transaction',
+    targetId: t.id,
+    data: { targets },
+  });
 }
 
 /** Lines that need no document (bank fees…): justified without a match. */
@@ -256,23 +542,61 @@ export async function markIgnored(trx: Tx, actor: Actor, transactionId: string):
   canBank(actor);
   const t = await getTransaction(trx, actor, transactionId);
   if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
-  await trx.updateTable('bank_transaction').set({ status: 'ignored' }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', t.id).execute();
+  await trx
+    .updateTable('bank_transaction')
+    .set({ status: 'ignored' })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', t.id)
+    .execute();
   await audit(trx, actor, { action: 'bank.line_ignored', targetType: 'bank_transaction', targetId: t.id });
 }
 
 export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number } = {}) {
   canBank(actor);
-  const rows = await trx.selectFrom('bank_match')
-    .innerJoin('bank_transaction', (j) => j.onRef('bank_transaction.cooperative_id', '=', 'bank_match.cooperative_id').onRef('bank_transaction.id', '=', 'bank_match.transaction_id'))
-    .leftJoin('invoice', (j) => j.onRef('invoice.cooperative_id', '=', 'bank_match.cooperative_id').onRef('invoice.id', '=', 'bank_match.target_id'))
-    .select(['bank_match.id', 'bank_match.target_type', 'bank_match.target_id', 'bank_match.amount_cents', 'bank_match.matched_by', 'bank_match.score',
-      'bank_transaction.booking_date', 'bank_transaction.label', 'bank_transaction.amount_cents as line_cents', 'invoice.number'])
-    .where('bank_match.cooperative_id', '=', actor.cooperativeId).orderBy('bank_transaction.booking_date', 'desc').orderBy('bank_match.id').limit(opts.limit ?? 50).execute();
-  return rows.map((r) => ({ ...r, booking_date: toIsoDate(r.booking_date), amount_cents: Number(r.amount_cents), line_cents: Number(r.line_cents) }));
+  const rows = await trx
+    .selectFrom('bank_match')
+    .innerJoin('bank_transaction', (j) =>
+      j
+        .onRef('bank_transaction.cooperative_id', '=', 'bank_match.cooperative_id')
+        .onRef('bank_transaction.id', '=', 'bank_match.transaction_id'),
+    )
+    .leftJoin('invoice', (j) =>
+      j
+        .onRef('invoice.cooperative_id', '=', 'bank_match.cooperative_id')
+        .onRef('invoice.id', '=', 'bank_match.target_id'),
+    )
+    .select([
+      'bank_match.id',
+      'bank_match.target_type',
+      'bank_match.target_id',
+      'bank_match.amount_cents',
+      'bank_match.matched_by',
+      'bank_match.score',
+      'bank_transaction.booking_date',
+      'bank_transaction.label',
+      'bank_transaction.amount_cents as line_cents',
+      'invoice.number',
+    ])
+    .where('bank_match.cooperative_id', '=', actor.cooperativeId)
+    .orderBy('bank_transaction.booking_date', 'desc')
+    .orderBy('bank_match.id')
+    .limit(opts.limit ?? 50)
+    .execute();
+  return rows.map((r) => ({
+    ...r,
+    booking_date: toIsoDate(r.booking_date),
+    amount_cents: Number(r.amount_cents),
+    line_cents: Number(r.line_cents),
+  }));
 }
 
 export async function bankCounts(trx: Tx, actor: Actor) {
-  const r = await trx.selectFrom('bank_transaction').select(['status', sql<number>`count(*)`.as('n')]).where('cooperative_id', '=', actor.cooperativeId).groupBy('status').execute();
+  const r = await trx
+    .selectFrom('bank_transaction')
+    .select(['status', sql<number>`count(*)`.as('n')])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .groupBy('status')
+    .execute();
   const get = (s: string) => Number(r.find((x) => x.status === s)?.n ?? 0);
   return { toJustify: get('to_justify'), matched: get('matched'), ignored: get('ignored') };
 }

@@ -3,17 +3,24 @@ import { centsToDecimal } from '../../core/money.ts';
 import type { IsoDate } from '../../core/dates.ts';
 
 export interface CamtEntry {
-  amountCents: number; bookingDate: IsoDate; valueDate?: IsoDate; label: string; counterpartyName?: string | null;
-  counterpartyIban?: string | null; endToEndId?: string | null; bankRef: string;
+  amountCents: number;
+  bookingDate: IsoDate;
+  valueDate?: IsoDate;
+  label: string;
+  counterpartyName?: string | null;
+  counterpartyIban?: string | null;
+  endToEndId?: string | null;
+  bankRef: string;
 }
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 export function writeCamt053(p: { messageId: string; iban: string; createdAt: string; entries: CamtEntry[] }): string {
-  const entries = p.entries.map((e) => {
-    const credit = e.amountCents >= 0;
-    const party = credit ? 'Dbtr' : 'Cdtr';
-    const amt = centsToDecimal(Math.abs(e.amountCents));
-    return `      <Ntry>
+  const entries = p.entries
+    .map((e) => {
+      const credit = e.amountCents >= 0;
+      const party = credit ? 'Dbtr' : 'Cdtr';
+      const amt = centsToDecimal(Math.abs(e.amountCents));
+      return `      <Ntry>
         <Amt Ccy="EUR">${amt}</Amt>
         <CdtDbtInd>${credit ? 'CRDT' : 'DBIT'}</CdtDbtInd>
         <Sts>BOOK</Sts>
@@ -26,7 +33,8 @@ export function writeCamt053(p: { messageId: string; iban: string; createdAt: st
           <RmtInf><Ustrd>${esc(e.label)}</Ustrd></RmtInf>
         </TxDtls></NtryDtls>
       </Ntry>`;
-  }).join('\n');
+    })
+    .join('\n');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02">
   <BkToCstmrStmt>

@@ -10,25 +10,55 @@ import type { CooperativeId } from '../../core/ids.ts';
 import { ensureMainAccount, importStatement } from './bank.service.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 
-const strip = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase();
+const strip = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase();
 
 export const bankDemoSeeder: DemoSeeder = {
   name: 'bank',
   async seed(ctx) {
     const { rng, today } = ctx;
-    let lines = 0; let matched = 0;
+    let lines = 0;
+    let matched = 0;
     for (const [ci, dc] of ctx.coops.entries()) {
       const coopId = dc.coop.id as CooperativeId;
       if (!dc.coop.iban) continue;
-      const accountant: Actor = { userId: dc.staff.accountant.userId as any, cooperativeId: coopId, roles: ['accountant'], label: dc.staff.accountant.name };
+      const accountant: Actor = {
+        userId: dc.staff.accountant.userId as any,
+        cooperativeId: coopId,
+        roles: ['accountant'],
+        label: dc.staff.accountant.name,
+      };
       await withTenant(ctx.odb.db, coopId, async (trx) => {
         const account = (await ensureMainAccount(trx, accountant))!;
-        const pays = await trx.selectFrom('payment')
-          .innerJoin('invoice', (j) => j.onRef('invoice.cooperative_id', '=', 'payment.cooperative_id').onRef('invoice.id', '=', 'payment.invoice_id'))
-          .innerJoin('customer', (j) => j.onRef('customer.cooperative_id', '=', 'invoice.cooperative_id').onRef('customer.id', '=', 'invoice.customer_id'))
-          .select(['payment.id', 'payment.date', 'payment.amount_cents', 'invoice.number', 'invoice.total_incl_cents', 'customer.id as customer_id', 'customer.name'])
-          .where('payment.cooperative_id', '=', coopId).where('payment.amount_cents', '>', 0)
-          .orderBy('payment.date').orderBy('payment.id').execute();
+        const pays = await trx
+          .selectFrom('payment')
+          .innerJoin('invoice', (j) =>
+            j
+              .onRef('invoice.cooperative_id', '=', 'payment.cooperative_id')
+              .onRef('invoice.id', '=', 'payment.invoice_id'),
+          )
+          .innerJoin('customer', (j) =>
+            j
+              .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
+              .onRef('customer.id', '=', 'invoice.customer_id'),
+          )
+          .select([
+            'payment.id',
+            'payment.date',
+            'payment.amount_cents',
+            'invoice.number',
+            'invoice.total_incl_cents',
+            'customer.id as customer_id',
+            'customer.name',
+          ])
+          .where('payment.cooperative_id', '=', coopId)
+          .where('payment.amount_cents', '>', 0)
+          .orderBy('payment.date')
+          .orderBy('payment.id')
+          .execute();
         const entries: CamtEntry[] = [];
         let ref = 0;
         const bankRef = () => `DEMO${ci}-${String(++ref).padStart(5, '0')}`;
@@ -36,38 +66,114 @@ export const bankDemoSeeder: DemoSeeder = {
         // A few grouped transfers: two payments of the same customer within 20 days.
         for (let i = 0; i < pays.length && entries.length < 3; i++) {
           const a = pays[i];
-          const b = pays.find((p) => p.id !== a.id && !used.has(p.id) && !used.has(a.id) && p.customer_id === a.customer_id && Math.abs(Date.parse(toIsoDate(p.date)) - Date.parse(toIsoDate(a.date))) <= 20 * 86400000);
+          const b = pays.find(
+            (p) =>
+              p.id !== a.id &&
+              !used.has(p.id) &&
+              !used.has(a.id) &&
+              p.customer_id === a.customer_id &&
+              Math.abs(Date.parse(toIsoDate(p.date)) - Date.parse(toIsoDate(a.date))) <= 20 * 86400000,
+          );
           if (!b) continue;
-          used.add(a.id); used.add(b.id);
+          used.add(a.id);
+          used.add(b.id);
           const date = toIsoDate(a.date) > toIsoDate(b.date) ? toIsoDate(a.date) : toIsoDate(b.date);
-          entries.push({ amountCents: Number(a.amount_cents) + Number(b.amount_cents), bookingDate: date, label: `VIR SEPA ${strip(a.name)} FACTURES ${a.number} ${b.number}`, counterpartyName: strip(a.name), bankRef: bankRef() });
+          entries.push({
+            amountCents: Number(a.amount_cents) + Number(b.amount_cents),
+            bookingDate: date,
+            label: `VIR SEPA ${strip(a.name)} FACTURES ${a.number} ${b.number}`,
+            counterpartyName: strip(a.name),
+            bankRef: bankRef(),
+          });
         }
         for (const p of pays) {
           if (used.has(p.id)) continue;
           const date = addDays(toIsoDate(p.date), rng.int(0, 2));
           const partial = Number(p.amount_cents) < Number(p.total_incl_cents);
           const r = rng.next();
-          const label = partial ? `VIR ${strip(p.name)} ACOMPTE FACTURE ${p.number}`
-            : r < 0.6 ? `VIR SEPA ${strip(p.name)} ${rng.pick(['FACT', 'FACTURE', 'REGLEMENT'])} ${p.number}`
-            : r < 0.85 ? `VIR ${strip(p.name).slice(0, 18)}`
-            : rng.pick(['VIREMENT RECU', 'VIR INST RECU']);
-          entries.push({ amountCents: Number(p.amount_cents), bookingDate: date > today ? today : date, label, counterpartyName: r < 0.85 ? strip(p.name) : null, endToEndId: r < 0.3 ? `E2E-${p.number}` : null, bankRef: bankRef() });
+          const label = partial
+            ? `VIR ${strip(p.name)} ACOMPTE FACTURE ${p.number}`
+            : r < 0.6
+              ? `VIR SEPA ${strip(p.name)} ${rng.pick(['FACT', 'FACTURE', 'REGLEMENT'])} ${p.number}`
+              : r < 0.85
+                ? `VIR ${strip(p.name).slice(0, 18)}`
+                : rng.pick(['VIREMENT RECU', 'VIR INST RECU']);
+          entries.push({
+            amountCents: Number(p.amount_cents),
+            bookingDate: date > today ? today : date,
+            label,
+            counterpartyName: r < 0.85 ? strip(p.name) : null,
+            endToEndId: r < 0.3 ? `E2E-${p.number}` : null,
+            bankRef: bankRef(),
+          });
         }
         // A partial transfer on the oldest open invoice: matching records and posts it.
-        const open = await trx.selectFrom('invoice').innerJoin('customer', (j) => j.onRef('customer.cooperative_id', '=', 'invoice.cooperative_id').onRef('customer.id', '=', 'invoice.customer_id'))
+        const open = await trx
+          .selectFrom('invoice')
+          .innerJoin('customer', (j) =>
+            j
+              .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
+              .onRef('customer.id', '=', 'invoice.customer_id'),
+          )
           .select(['invoice.number', 'invoice.total_incl_cents', 'invoice.issue_date', 'customer.name'])
-          .where('invoice.cooperative_id', '=', coopId).where('invoice.status', 'in', ['validated', 'sent']).where('invoice.type_code', '=', '380')
-          .orderBy('invoice.issue_date').orderBy('invoice.number').limit(1).executeTakeFirst();
-        if (open) entries.push({ amountCents: Math.floor(Number(open.total_incl_cents) * 0.3), bookingDate: addDays(today, -2), label: `VIR ${strip(open.name)} ACOMPTE ${open.number}`, counterpartyName: strip(open.name), bankRef: bankRef() });
+          .where('invoice.cooperative_id', '=', coopId)
+          .where('invoice.status', 'in', ['validated', 'sent'])
+          .where('invoice.type_code', '=', '380')
+          .orderBy('invoice.issue_date')
+          .orderBy('invoice.number')
+          .limit(1)
+          .executeTakeFirst();
+        if (open)
+          entries.push({
+            amountCents: Math.floor(Number(open.total_incl_cents) * 0.3),
+            bookingDate: addDays(today, -2),
+            label: `VIR ${strip(open.name)} ACOMPTE ${open.number}`,
+            counterpartyName: strip(open.name),
+            bankRef: bankRef(),
+          });
         // Monthly fees and noise: they stay "à justifier".
-        for (let m = 11; m >= 0; m--) entries.push({ amountCents: -1290, bookingDate: addMonths(today, -m).slice(0, 8) + '05', label: 'FRAIS TENUE DE COMPTE', bankRef: bankRef() });
-        entries.push({ amountCents: -4590, bookingDate: addDays(today, -40), label: 'CB PAPETERIE DU CENTRE', bankRef: bankRef() });
-        entries.push({ amountCents: 25000, bookingDate: addDays(today, -25), label: 'REMISE CHEQUES 0042', bankRef: bankRef() });
-        entries.push({ amountCents: -120000, bookingDate: addDays(today, -15), label: 'VIR URSSAF COTISATIONS', counterpartyName: 'URSSAF', bankRef: bankRef() });
-        entries.sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : a.bankRef < b.bankRef ? -1 : 1));
-        const xml = writeCamt053({ messageId: `DEMO-${dc.coop.slug}-${today}`.slice(0, 35), iban: account.iban, createdAt: `${today}T07:00:00`, entries });
-        const r = await importStatement(trx, accountant, { accountId: account.id, bytes: Buffer.from(xml), fileName: `releve-${dc.coop.slug}.xml` });
-        lines += r.imported; matched += r.matched;
+        for (let m = 11; m >= 0; m--)
+          entries.push({
+            amountCents: -1290,
+            bookingDate: addMonths(today, -m).slice(0, 8) + '05',
+            label: 'FRAIS TENUE DE COMPTE',
+            bankRef: bankRef(),
+          });
+        entries.push({
+          amountCents: -4590,
+          bookingDate: addDays(today, -40),
+          label: 'CB PAPETERIE DU CENTRE',
+          bankRef: bankRef(),
+        });
+        entries.push({
+          amountCents: 25000,
+          bookingDate: addDays(today, -25),
+          label: 'REMISE CHEQUES 0042',
+          bankRef: bankRef(),
+        });
+        entries.push({
+          amountCents: -120000,
+          bookingDate: addDays(today, -15),
+          label: 'VIR URSSAF COTISATIONS',
+          counterpartyName: 'URSSAF',
+          bankRef: bankRef(),
+        });
+        entries.sort((a, b) =>
+          a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : a.bankRef < b.bankRef ? -1 : 1,
+        );
+        const xml = writeCamt053({
+          messageId: `DEMO-${dc.coop.slug}-${today}`.slice(0, 35),
+          iban: account.iban,
+          createdAt: `${today}T07:00:00`,
+          entries,
+        });
+        const r = await importStatement(trx, accountant, {
+          accountId: account.id,
+          bytes: Buffer.from(xml),
+          fileName: `releve-${dc.coop.slug}.xml`,
+        });
+        lines += r.imported;
+        matched += r.matched;
       });
     }
     ctx.log(`banque : ${lines} lignes importées, ${matched} rapprochées automatiquement`);

@@ -10,11 +10,17 @@ registerInboxProvider({
     if (!hasRole(actor, 'accountant', 'director')) return [];
     const { toJustify } = await bankCounts(trx, actor);
     if (!toJustify) return [];
-    return [{
-      key: 'bank.to_justify', kind: 'bank.to_justify', urgency: toJustify > 20 ? 'high' : 'medium', dueDate: null,
-      title: toJustify === 1 ? '1 ligne bancaire à justifier' : `${toJustify} lignes bancaires à justifier`,
-      why: 'Chaque mouvement doit être rapproché de sa pièce pour que les comptes soient justes.',
-      action: { label: 'Justifier les lignes', href: '/banque' }, link: '/banque',
-    }];
+    return [
+      {
+        key: 'bank.to_justify',
+        kind: 'bank.to_justify',
+        urgency: toJustify > 20 ? 'high' : 'medium',
+        dueDate: null,
+        title: toJustify === 1 ? '1 ligne bancaire à justifier' : `${toJustify} lignes bancaires à justifier`,
+        why: 'Chaque mouvement doit être rapproché de sa pièce pour que les comptes soient justes.',
+        action: { label: 'Justifier les lignes', href: '/banque' },
+        link: '/banque',
+      },
+    ];
   },
 });

@@ -5,24 +5,73 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addDays } from '../../core/dates.ts';
-import { rankSuggestions, autoMatch, historyKeys, type OpenItem, type BankLineLike, type MatchHistory } from './matching.ts';
+import {
+  rankSuggestions,
+  autoMatch,
+  historyKeys,
+  type OpenItem,
+  type BankLineLike,
+  type MatchHistory,
+} from './matching.ts';
 
 function rng(seed: number) {
   let a = seed >>> 0;
-  const next = () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
-  return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)), pick: <T,>(xs: T[]) => xs[Math.floor(next() * xs.length)], chance: (p: number) => next() < p };
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
+    pick: <T>(xs: T[]) => xs[Math.floor(next() * xs.length)],
+    chance: (p: number) => next() < p,
+  };
 }
 
-const FIRST = ['Boulangerie', 'Atelier', 'Librairie', 'Garage', 'Studio', 'Cabinet', 'Hôtel', 'Crèche', 'Ferme', 'Imprimerie', 'Menuiserie', 'Épicerie'];
-const SECOND = ['Lumière', 'Martin', 'des Pentes', 'Morel', 'Ondine', 'du Parc', 'Central', 'Les Petits Pas', 'Bellevue', 'Girard', 'Benali', 'Lefèvre', 'Rousseau', 'Fontaine'];
+const FIRST = [
+  'Boulangerie',
+  'Atelier',
+  'Librairie',
+  'Garage',
+  'Studio',
+  'Cabinet',
+  'Hôtel',
+  'Crèche',
+  'Ferme',
+  'Imprimerie',
+  'Menuiserie',
+  'Épicerie',
+];
+const SECOND = [
+  'Lumière',
+  'Martin',
+  'des Pentes',
+  'Morel',
+  'Ondine',
+  'du Parc',
+  'Central',
+  'Les Petits Pas',
+  'Bellevue',
+  'Girard',
+  'Benali',
+  'Lefèvre',
+  'Rousseau',
+  'Fontaine',
+];
 const strip = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 
-interface Expected { targets: { id: string; amountCents: number }[] | null }
+interface Expected {
+  targets: { id: string; amountCents: number }[] | null;
+}
 
 function generate(seed = 42) {
   const r = rng(seed);
   const customers = Array.from({ length: 90 }, (_, i) => ({
-    id: `c${i}`, name: `${FIRST[i % FIRST.length]} ${SECOND[(i * 7 + Math.floor(i / FIRST.length)) % SECOND.length]}${i >= 84 ? ' Conseil' : ''}`,
+    id: `c${i}`,
+    name: `${FIRST[i % FIRST.length]} ${SECOND[(i * 7 + Math.floor(i / FIRST.length)) % SECOND.length]}${i >= 84 ? ' Conseil' : ''}`,
     iban: `FR76${String(10000000000 + i * 7919).padStart(23, '0')}`,
   }));
   const common = [12000, 36000, 60000, 120000, 150000, 48000]; // near-duplicate amounts across invoices
@@ -31,7 +80,17 @@ function generate(seed = 42) {
     const c = r.pick(customers);
     const issue = addDays('2026-01-05', r.int(0, 300));
     const total = r.chance(0.3) ? r.pick(common) + (r.chance(0.3) ? r.pick([-1, 1, 100]) : 0) : r.int(50, 900000);
-    items.push({ targetType: 'invoice', id: `i${i}`, number: `2026-${String(i + 1).padStart(5, '0')}`, partyName: c.name, partyKey: c.id, direction: 'in', remainingCents: total, issueDate: issue, dueDate: addDays(issue, 30) });
+    items.push({
+      targetType: 'invoice',
+      id: `i${i}`,
+      number: `2026-${String(i + 1).padStart(5, '0')}`,
+      partyName: c.name,
+      partyKey: c.id,
+      direction: 'in',
+      remainingCents: total,
+      issueDate: issue,
+      dueDate: addDays(issue, 30),
+    });
   }
   const byCustomer = new Map<string, OpenItem[]>();
   for (const it of items) byCustomer.set(it.partyKey, [...(byCustomer.get(it.partyKey) ?? []), it]);
@@ -50,43 +109,147 @@ function generate(seed = 42) {
     const x = r.next();
     const it = r.pick(items.filter(free));
     const c = cust(it.partyKey);
-    const cp = r.chance(0.6) ? { counterpartyName: noisyName(c.name), counterpartyIban: c.iban } : { counterpartyName: null, counterpartyIban: null };
-    if (x < 0.40) { // clean: name and number
+    const cp = r.chance(0.6)
+      ? { counterpartyName: noisyName(c.name), counterpartyIban: c.iban }
+      : { counterpartyName: null, counterpartyIban: null };
+    if (x < 0.4) {
+      // clean: name and number
       used.add(it.id);
-      push('clean', { amountCents: it.remainingCents, bookingDate: payDate(it), label: `VIR SEPA ${noisyName(c.name)} ${r.pick(['FACT', 'FACTURE', 'REGLT', 'F'])} ${r.chance(0.3) ? it.number!.replace('-', '') : it.number} ${r.chance(0.3) ? `REF ${r.int(1000, 9999)}X` : ''}`.trim(), reference: null, ...cp }, { targets: [{ id: it.id, amountCents: it.remainingCents }] });
-    } else if (x < 0.52) { // name only
+      push(
+        'clean',
+        {
+          amountCents: it.remainingCents,
+          bookingDate: payDate(it),
+          label:
+            `VIR SEPA ${noisyName(c.name)} ${r.pick(['FACT', 'FACTURE', 'REGLT', 'F'])} ${r.chance(0.3) ? it.number!.replace('-', '') : it.number} ${r.chance(0.3) ? `REF ${r.int(1000, 9999)}X` : ''}`.trim(),
+          reference: null,
+          ...cp,
+        },
+        { targets: [{ id: it.id, amountCents: it.remainingCents }] },
+      );
+    } else if (x < 0.52) {
+      // name only
       used.add(it.id);
-      push('name', { amountCents: it.remainingCents, bookingDate: payDate(it), label: `VIR ${noisyName(c.name)}`, reference: null, ...cp }, { targets: [{ id: it.id, amountCents: it.remainingCents }] });
-    } else if (x < 0.62) { // number only, in a noisy label
+      push(
+        'name',
+        {
+          amountCents: it.remainingCents,
+          bookingDate: payDate(it),
+          label: `VIR ${noisyName(c.name)}`,
+          reference: null,
+          ...cp,
+        },
+        { targets: [{ id: it.id, amountCents: it.remainingCents }] },
+      );
+    } else if (x < 0.62) {
+      // number only, in a noisy label
       used.add(it.id);
-      push('number', { amountCents: it.remainingCents, bookingDate: payDate(it), label: `PRLV/VIR ${r.int(100000, 999999)} PAIEMENT ${it.number!.replace('-', r.pick([' ', '/', '']))}`, reference: null, counterpartyName: null, counterpartyIban: null }, { targets: [{ id: it.id, amountCents: it.remainingCents }] });
-    } else if (x < 0.67) { // typo in the number, no name
+      push(
+        'number',
+        {
+          amountCents: it.remainingCents,
+          bookingDate: payDate(it),
+          label: `PRLV/VIR ${r.int(100000, 999999)} PAIEMENT ${it.number!.replace('-', r.pick([' ', '/', '']))}`,
+          reference: null,
+          counterpartyName: null,
+          counterpartyIban: null,
+        },
+        { targets: [{ id: it.id, amountCents: it.remainingCents }] },
+      );
+    } else if (x < 0.67) {
+      // typo in the number, no name
       used.add(it.id);
       const typo = it.number!.slice(0, -1) + String((Number(it.number!.slice(-1)) + 1) % 10);
-      push('typo', { amountCents: it.remainingCents, bookingDate: payDate(it), label: `VIREMENT FACTURE ${typo}`, reference: null, counterpartyName: null, counterpartyIban: null }, { targets: [{ id: it.id, amountCents: it.remainingCents }] });
-    } else if (x < 0.75) { // grouped: 2–3 invoices of the same customer
+      push(
+        'typo',
+        {
+          amountCents: it.remainingCents,
+          bookingDate: payDate(it),
+          label: `VIREMENT FACTURE ${typo}`,
+          reference: null,
+          counterpartyName: null,
+          counterpartyIban: null,
+        },
+        { targets: [{ id: it.id, amountCents: it.remainingCents }] },
+      );
+    } else if (x < 0.75) {
+      // grouped: 2–3 invoices of the same customer
       const group = (byCustomer.get(it.partyKey) ?? []).filter(free).slice(0, r.int(2, 3));
       if (group.length < 2) continue;
       group.forEach((g) => used.add(g.id));
       const withNumbers = r.chance(0.75);
       const sum = group.reduce((t, g) => t + g.remainingCents, 0);
-      push(withNumbers ? 'grouped' : 'grouped-name', { amountCents: sum, bookingDate: payDate(group[group.length - 1]), label: `VIR ${noisyName(c.name)} ${withNumbers ? `FACTURES ${group.map((g) => g.number).join(' ')}` : 'REGLEMENT FACTURES'}`, reference: null, ...cp }, { targets: group.map((g) => ({ id: g.id, amountCents: g.remainingCents })) });
-    } else if (x < 0.82) { // partial: part of one invoice, then possibly the rest later
+      push(
+        withNumbers ? 'grouped' : 'grouped-name',
+        {
+          amountCents: sum,
+          bookingDate: payDate(group[group.length - 1]),
+          label: `VIR ${noisyName(c.name)} ${withNumbers ? `FACTURES ${group.map((g) => g.number).join(' ')}` : 'REGLEMENT FACTURES'}`,
+          reference: null,
+          ...cp,
+        },
+        { targets: group.map((g) => ({ id: g.id, amountCents: g.remainingCents })) },
+      );
+    } else if (x < 0.82) {
+      // partial: part of one invoice, then possibly the rest later
       if (it.remainingCents < 200) continue;
       used.add(it.id);
       const part = Math.floor(it.remainingCents * r.pick([0.3, 0.5, 0.6]));
       const withName = r.chance(0.7);
-      push('partial', { amountCents: part, bookingDate: payDate(it), label: `${withName ? `VIR ${noisyName(c.name)} ` : 'VIR '}ACOMPTE FACTURE ${it.number}`, reference: null, ...(withName ? cp : { counterpartyName: null, counterpartyIban: null }) }, { targets: [{ id: it.id, amountCents: part }] });
-    } else if (x < 0.90) { // amount only, no clue
+      push(
+        'partial',
+        {
+          amountCents: part,
+          bookingDate: payDate(it),
+          label: `${withName ? `VIR ${noisyName(c.name)} ` : 'VIR '}ACOMPTE FACTURE ${it.number}`,
+          reference: null,
+          ...(withName ? cp : { counterpartyName: null, counterpartyIban: null }),
+        },
+        { targets: [{ id: it.id, amountCents: part }] },
+      );
+    } else if (x < 0.9) {
+      // amount only, no clue
       used.add(it.id);
-      push('amount', { amountCents: it.remainingCents, bookingDate: payDate(it), label: r.pick(['VIREMENT RECU', 'VIR SEPA RECU', 'VIR INST']), reference: null, counterpartyName: null, counterpartyIban: null }, { targets: [{ id: it.id, amountCents: it.remainingCents }] });
-    } else { // noise: fees, card spending, internal transfers, unknown credits (sometimes a common amount)
+      push(
+        'amount',
+        {
+          amountCents: it.remainingCents,
+          bookingDate: payDate(it),
+          label: r.pick(['VIREMENT RECU', 'VIR SEPA RECU', 'VIR INST']),
+          reference: null,
+          counterpartyName: null,
+          counterpartyIban: null,
+        },
+        { targets: [{ id: it.id, amountCents: it.remainingCents }] },
+      );
+    } else {
+      // noise: fees, card spending, internal transfers, unknown credits (sometimes a common amount)
       const credit = r.chance(0.5);
       const amount = r.chance(0.3) ? r.pick(common) : r.int(100, 200000);
-      push('noise', { amountCents: credit ? amount : -amount, bookingDate: addDays('2026-01-05', r.int(0, 330)), label: r.pick(['FRAIS TENUE DE COMPTE', 'CB PAPETERIE 12/03', 'VIR INTERNE EPARGNE', 'REMISE CHEQUES 0012', 'COTISATION CARTE', 'VIR CAF ALLOCATIONS']), reference: null, counterpartyName: null, counterpartyIban: null }, { targets: null });
+      push(
+        'noise',
+        {
+          amountCents: credit ? amount : -amount,
+          bookingDate: addDays('2026-01-05', r.int(0, 330)),
+          label: r.pick([
+            'FRAIS TENUE DE COMPTE',
+            'CB PAPETERIE 12/03',
+            'VIR INTERNE EPARGNE',
+            'REMISE CHEQUES 0012',
+            'COTISATION CARTE',
+            'VIR CAF ALLOCATIONS',
+          ]),
+          reference: null,
+          counterpartyName: null,
+          counterpartyIban: null,
+        },
+        { targets: null },
+      );
     }
   }
-  lines.sort((a, b) => (a.line.bookingDate < b.line.bookingDate ? -1 : a.line.bookingDate > b.line.bookingDate ? 1 : 0));
+  lines.sort((a, b) =>
+    a.line.bookingDate < b.line.bookingDate ? -1 : a.line.bookingDate > b.line.bookingDate ? 1 : 0,
+  );
   return { items, lines };
 }
 
@@ -94,27 +257,49 @@ test('matching 1,000 generated bank lines: automatic matches ≥ 99 % precise', 
   const { items, lines } = generate();
   assert.equal(lines.length, 1000);
   const history: MatchHistory = new Map();
-  let auto = 0; let correct = 0; let answerable = 0; let suggestedTop = 0;
-  const wrongByKind: Record<string, number> = {}; const autoByKind: Record<string, number> = {};
+  let auto = 0;
+  let correct = 0;
+  let answerable = 0;
+  let suggestedTop = 0;
+  const wrongByKind: Record<string, number> = {};
+  const autoByKind: Record<string, number> = {};
   for (const { line, expected, kind } of lines) {
     if (expected.targets) answerable++;
     const suggestions = rankSuggestions(line, items, history);
-    const key = (ts: { id: string; amountCents: number }[]) => ts.map((t) => `${t.id}:${t.amountCents}`).sort().join(',');
-    if (expected.targets && suggestions[0] && key(suggestions[0].targets.map((t) => ({ id: t.item.id, amountCents: t.amountCents }))) === key(expected.targets)) suggestedTop++;
+    const key = (ts: { id: string; amountCents: number }[]) =>
+      ts
+        .map((t) => `${t.id}:${t.amountCents}`)
+        .sort()
+        .join(',');
+    if (
+      expected.targets &&
+      suggestions[0] &&
+      key(suggestions[0].targets.map((t) => ({ id: t.item.id, amountCents: t.amountCents }))) === key(expected.targets)
+    )
+      suggestedTop++;
     const best = autoMatch(suggestions);
     if (!best) continue;
-    auto++; autoByKind[kind] = (autoByKind[kind] ?? 0) + 1;
+    auto++;
+    autoByKind[kind] = (autoByKind[kind] ?? 0) + 1;
     const got = key(best.targets.map((t) => ({ id: t.item.id, amountCents: t.amountCents })));
     if (expected.targets && got === key(expected.targets)) correct++;
     else wrongByKind[kind] = (wrongByKind[kind] ?? 0) + 1;
     for (const t of best.targets) {
       t.item.remainingCents -= t.amountCents;
-      for (const k of historyKeys(line)) { if (!history.has(k)) history.set(k, new Set()); history.get(k)!.add(t.item.partyKey); }
+      for (const k of historyKeys(line)) {
+        if (!history.has(k)) history.set(k, new Set());
+        history.get(k)!.add(t.item.partyKey);
+      }
     }
   }
-  const precision = correct / auto; const recall = correct / answerable;
-  console.log(`matching: ${lines.length} lignes, ${answerable} avec une réponse, ${auto} rapprochements automatiques, ${correct} justes`);
-  console.log(`matching: précision ${(precision * 100).toFixed(2)} %, rappel ${(recall * 100).toFixed(2)} %, bonne suggestion en tête ${(suggestedTop / answerable * 100).toFixed(1)} %`);
+  const precision = correct / auto;
+  const recall = correct / answerable;
+  console.log(
+    `matching: ${lines.length} lignes, ${answerable} avec une réponse, ${auto} rapprochements automatiques, ${correct} justes`,
+  );
+  console.log(
+    `matching: précision ${(precision * 100).toFixed(2)} %, rappel ${(recall * 100).toFixed(2)} %, bonne suggestion en tête ${((suggestedTop / answerable) * 100).toFixed(1)} %`,
+  );
   console.log(`matching: automatiques par type ${JSON.stringify(autoByKind)}, erreurs ${JSON.stringify(wrongByKind)}`);
   assert.ok(precision >= 0.99, `précision ${precision}`);
   assert.ok(recall >= 0.5, `rappel ${recall}`); // most clean lines must still be matched without a click
@@ -122,15 +307,38 @@ test('matching 1,000 generated bank lines: automatic matches ≥ 99 % precise', 
   assert.equal(autoByKind.noise ?? 0, 0, 'noise never auto-matches');
 });
 
-const inv = (id: string, number: string, party: string, remaining: number, issue = '2026-10-01'): OpenItem =>
-  ({ targetType: 'invoice', id, number, partyName: party, partyKey: party, direction: 'in', remainingCents: remaining, issueDate: issue, dueDate: addDays(issue, 30) });
-const line = (amountCents: number, label: string, bookingDate = '2026-10-20'): BankLineLike => ({ amountCents, bookingDate, label, counterpartyName: null, counterpartyIban: null, reference: null });
+const inv = (id: string, number: string, party: string, remaining: number, issue = '2026-10-01'): OpenItem => ({
+  targetType: 'invoice',
+  id,
+  number,
+  partyName: party,
+  partyKey: party,
+  direction: 'in',
+  remainingCents: remaining,
+  issueDate: issue,
+  dueDate: addDays(issue, 30),
+});
+const line = (amountCents: number, label: string, bookingDate = '2026-10-20'): BankLineLike => ({
+  amountCents,
+  bookingDate,
+  label,
+  counterpartyName: null,
+  counterpartyIban: null,
+  reference: null,
+});
 
 test('grouped payment: one transfer for several invoices whose remaining amounts add up', () => {
-  const items = [inv('a', '2026-00010', 'Hôtel du Parc', 30000), inv('b', '2026-00011', 'Hôtel du Parc', 12050), inv('c', '2026-00012', 'Garage Central', 12050)];
+  const items = [
+    inv('a', '2026-00010', 'Hôtel du Parc', 30000),
+    inv('b', '2026-00011', 'Hôtel du Parc', 12050),
+    inv('c', '2026-00012', 'Garage Central', 12050),
+  ];
   const s = rankSuggestions(line(42050, 'VIR HOTEL DU PARC FACT 2026-00010 2026-00011'), items);
   assert.equal(s[0].kind, 'grouped');
-  assert.deepEqual(s[0].targets.map((t) => [t.item.id, t.amountCents]).sort(), [['a', 30000], ['b', 12050]]);
+  assert.deepEqual(s[0].targets.map((t) => [t.item.id, t.amountCents]).sort(), [
+    ['a', 30000],
+    ['b', 12050],
+  ]);
   assert.equal(autoMatch(s), s[0]);
   // Without numbers: suggested from the customer's open invoices, never automatic.
   const n = rankSuggestions(line(42050, 'VIR HOTEL DU PARC'), items);
@@ -152,7 +360,10 @@ test('partial payments: an invoice paid by several transfers', () => {
 });
 
 test('ambiguity blocks automatic matching: same customer, same amount, no number', () => {
-  const items = [inv('a', '2026-00030', 'Librairie Le Passage', 36000), inv('b', '2026-00031', 'Librairie Le Passage', 36000, '2026-10-03')];
+  const items = [
+    inv('a', '2026-00030', 'Librairie Le Passage', 36000),
+    inv('b', '2026-00031', 'Librairie Le Passage', 36000, '2026-10-03'),
+  ];
   const s = rankSuggestions(line(36000, 'VIR LIBRAIRIE LE PASSAGE'), items);
   assert.equal(s.length >= 2, true);
   assert.equal(autoMatch(s), null);

@@ -11,30 +11,76 @@ import type { MatchTarget } from './schema.ts';
 
 export interface OpenItem {
   targetType: MatchTarget;
-  id: string;              // target id (invoice id…)
-  number: string | null;   // document number to look for in labels
-  partyName: string;       // customer / supplier / person
-  partyKey: string;        // customer id…, for past matches
+  id: string; // target id (invoice id…)
+  number: string | null; // document number to look for in labels
+  partyName: string; // customer / supplier / person
+  partyKey: string; // customer id…, for past matches
   direction: 'in' | 'out'; // money received (credit lines) or paid (debit lines)
-  remainingCents: number;  // positive
-  issueDate: IsoDate; dueDate: IsoDate | null;
+  remainingCents: number; // positive
+  issueDate: IsoDate;
+  dueDate: IsoDate | null;
   /** A payment already recorded by hand (not yet seen on the bank): linking it records nothing new. */
-  existingPaymentId?: string; paymentDate?: IsoDate;
+  existingPaymentId?: string;
+  paymentDate?: IsoDate;
   /** False when the owning module settles in full only (supplier invoices, expense reports). */
   allowPartial?: boolean;
 }
-export interface BankLineLike { amountCents: number; bookingDate: IsoDate; label: string; counterpartyName: string | null; counterpartyIban: string | null; reference: string | null }
-export interface SuggestionTarget { item: OpenItem; amountCents: number }
-export interface Suggestion { kind: 'single' | 'grouped' | 'partial'; targets: SuggestionTarget[]; score: number; reasons: string[] }
+export interface BankLineLike {
+  amountCents: number;
+  bookingDate: IsoDate;
+  label: string;
+  counterpartyName: string | null;
+  counterpartyIban: string | null;
+  reference: string | null;
+}
+export interface SuggestionTarget {
+  item: OpenItem;
+  amountCents: number;
+}
+export interface Suggestion {
+  kind: 'single' | 'grouped' | 'partial';
+  targets: SuggestionTarget[];
+  score: number;
+  reasons: string[];
+}
 /** Counterparty (normalised IBAN or name) → party keys it paid before. */
 export type MatchHistory = Map<string, Set<string>>;
 
 export const AUTO_MIN_SCORE = 80;
 export const AUTO_MIN_GAP = 20;
 
-export const normalise = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
-const STOP = new Set(['SAS', 'SARL', 'SA', 'EURL', 'SCOP', 'SCIC', 'ASSOCIATION', 'ASSO', 'LES', 'DES', 'DU', 'DE', 'LA', 'LE', 'ET', 'THE', 'MME', 'MR', 'M']);
-const nameTokens = (s: string) => normalise(s).split(' ').filter((t) => t.length >= 3 && !STOP.has(t));
+export const normalise = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toUpperCase()
+    .replace(/[^A-Z0-9]+/g, ' ')
+    .trim();
+const STOP = new Set([
+  'SAS',
+  'SARL',
+  'SA',
+  'EURL',
+  'SCOP',
+  'SCIC',
+  'ASSOCIATION',
+  'ASSO',
+  'LES',
+  'DES',
+  'DU',
+  'DE',
+  'LA',
+  'LE',
+  'ET',
+  'THE',
+  'MME',
+  'MR',
+  'M',
+]);
+const nameTokens = (s: string) =>
+  normalise(s)
+    .split(' ')
+    .filter((t) => t.length >= 3 && !STOP.has(t));
 
 export function historyKeys(l: Pick<BankLineLike, 'counterpartyIban' | 'counterpartyName'>): string[] {
   const k: string[] = [];
@@ -73,10 +119,22 @@ function dateScore(item: OpenItem, date: IsoDate): number {
   return late <= 15 ? 10 : late <= 60 ? 5 : 0;
 }
 
-interface Scored { item: OpenItem; base: number; reasons: string[]; amountExact: boolean; numberHit: boolean; nameHit: boolean }
+interface Scored {
+  item: OpenItem;
+  base: number;
+  reasons: string[];
+  amountExact: boolean;
+  numberHit: boolean;
+  nameHit: boolean;
+}
 
 /** Ranked suggestions for one bank line, best first (at most `limit`). */
-export function rankSuggestions(line: BankLineLike, items: OpenItem[], history: MatchHistory = new Map(), limit = 5): Suggestion[] {
+export function rankSuggestions(
+  line: BankLineLike,
+  items: OpenItem[],
+  history: MatchHistory = new Map(),
+  limit = 5,
+): Suggestion[] {
   const direction = line.amountCents >= 0 ? 'in' : 'out';
   const amount = Math.abs(line.amountCents);
   const text = normalise(`${line.label} ${line.counterpartyName ?? ''} ${line.reference ?? ''}`);
@@ -88,11 +146,20 @@ export function rankSuggestions(line: BankLineLike, items: OpenItem[], history: 
     const reasons: string[] = [];
     let base = 0;
     const numberHit = numberInLabel(item.number, text);
-    if (numberHit) { base += 40; reasons.push(`numéro ${item.number} dans le libellé`); }
+    if (numberHit) {
+      base += 40;
+      reasons.push(`numéro ${item.number} dans le libellé`);
+    }
     const ns = nameScore(item.partyName, text);
     const nameHit = ns >= 0.99 || (ns >= 0.5 && nameTokens(item.partyName).length >= 2);
-    if (nameHit) { base += ns >= 0.99 ? 20 : 12; reasons.push(`nom « ${item.partyName} » dans le libellé`); }
-    if (pastParties.has(item.partyKey)) { base += 15; reasons.push('même payeur que lors de rapprochements passés'); }
+    if (nameHit) {
+      base += ns >= 0.99 ? 20 : 12;
+      reasons.push(`nom « ${item.partyName} » dans le libellé`);
+    }
+    if (pastParties.has(item.partyKey)) {
+      base += 15;
+      reasons.push('même payeur que lors de rapprochements passés');
+    }
     const amountExact = item.remainingCents === amount;
     if (!numberHit && !nameHit && !amountExact && !pastParties.has(item.partyKey)) continue;
     base += dateScore(item, line.bookingDate);
@@ -100,10 +167,26 @@ export function rankSuggestions(line: BankLineLike, items: OpenItem[], history: 
   }
   const out: Suggestion[] = [];
   for (const s of scored) {
-    if (s.amountExact) out.push({ kind: 'single', targets: [{ item: s.item, amountCents: amount }], score: s.base + 50, reasons: ['montant exact', ...s.reasons] });
-    else if (s.item.remainingCents > amount && s.numberHit && !s.item.existingPaymentId && s.item.allowPartial !== false) {
+    if (s.amountExact)
+      out.push({
+        kind: 'single',
+        targets: [{ item: s.item, amountCents: amount }],
+        score: s.base + 50,
+        reasons: ['montant exact', ...s.reasons],
+      });
+    else if (
+      s.item.remainingCents > amount &&
+      s.numberHit &&
+      !s.item.existingPaymentId &&
+      s.item.allowPartial !== false
+    ) {
       // One invoice paid in several transfers: this line pays part of it.
-      out.push({ kind: 'partial', targets: [{ item: s.item, amountCents: amount }], score: s.base + (s.nameHit ? 25 : 10), reasons: ['paiement partiel', ...s.reasons] });
+      out.push({
+        kind: 'partial',
+        targets: [{ item: s.item, amountCents: amount }],
+        score: s.base + (s.nameHit ? 25 : 10),
+        reasons: ['paiement partiel', ...s.reasons],
+      });
     }
   }
   // Grouped: several items of the line's party (named or numbered in the label) whose remaining amounts sum to the line.
@@ -115,21 +198,41 @@ export function rankSuggestions(line: BankLineLike, items: OpenItem[], history: 
     const numbered = g.filter((s) => s.numberHit);
     const sumNumbered = numbered.reduce((t, s) => t + s.item.remainingCents, 0);
     if (numbered.length >= 2 && sumNumbered === amount) {
-      out.push({ kind: 'grouped', targets: numbered.map((s) => ({ item: s.item, amountCents: s.item.remainingCents })), score: 90 + (numbered.every((s) => s.nameHit) ? 10 : 0), reasons: [`${numbered.length} factures citées dont la somme est exacte`] });
+      out.push({
+        kind: 'grouped',
+        targets: numbered.map((s) => ({ item: s.item, amountCents: s.item.remainingCents })),
+        score: 90 + (numbered.every((s) => s.nameHit) ? 10 : 0),
+        reasons: [`${numbered.length} factures citées dont la somme est exacte`],
+      });
       continue;
     }
     // Without numbers: pairs and triples of the same party summing exactly (suggested, scored lower).
     const found: Scored[][] = [];
-    for (let i = 0; i < g.length && found.length < 3; i++) for (let j = i + 1; j < g.length; j++) {
-      const s2 = g[i].item.remainingCents + g[j].item.remainingCents;
-      if (s2 === amount) found.push([g[i], g[j]]);
-      else for (let k = j + 1; k < g.length && s2 < amount; k++) if (s2 + g[k].item.remainingCents === amount) found.push([g[i], g[j], g[k]]);
-    }
-    for (const f of found) out.push({ kind: 'grouped', targets: f.map((s) => ({ item: s.item, amountCents: s.item.remainingCents })), score: 60 + (found.length === 1 ? 10 : 0), reasons: [`${f.length} factures de ${f[0].item.partyName} dont la somme est exacte`] });
+    for (let i = 0; i < g.length && found.length < 3; i++)
+      for (let j = i + 1; j < g.length; j++) {
+        const s2 = g[i].item.remainingCents + g[j].item.remainingCents;
+        if (s2 === amount) found.push([g[i], g[j]]);
+        else
+          for (let k = j + 1; k < g.length && s2 < amount; k++)
+            if (s2 + g[k].item.remainingCents === amount) found.push([g[i], g[j], g[k]]);
+      }
+    for (const f of found)
+      out.push({
+        kind: 'grouped',
+        targets: f.map((s) => ({ item: s.item, amountCents: s.item.remainingCents })),
+        score: 60 + (found.length === 1 ? 10 : 0),
+        reasons: [`${f.length} factures de ${f[0].item.partyName} dont la somme est exacte`],
+      });
   }
   // A payment already recorded that fits this line hides the "record a new payment" suggestions for the same invoice.
-  const linked = new Set(out.filter((s) => s.kind === 'single' && s.targets[0].item.existingPaymentId && s.score >= 60).map((s) => s.targets[0].item.id));
-  const kept = out.filter((s) => s.targets.some((t) => t.item.existingPaymentId) || !s.targets.some((t) => linked.has(t.item.id)));
+  const linked = new Set(
+    out
+      .filter((s) => s.kind === 'single' && s.targets[0].item.existingPaymentId && s.score >= 60)
+      .map((s) => s.targets[0].item.id),
+  );
+  const kept = out.filter(
+    (s) => s.targets.some((t) => t.item.existingPaymentId) || !s.targets.some((t) => linked.has(t.item.id)),
+  );
   return kept.sort((a, b) => b.score - a.score).slice(0, limit);
 }
 
@@ -139,7 +242,12 @@ export function autoMatch(suggestions: Suggestion[]): Suggestion | null {
   if (!best || best.score < AUTO_MIN_SCORE) return null;
   if (second && best.score - second.score < AUTO_MIN_GAP) return null;
   // Needs a textual clue besides the amount (number or name), never amount + date alone.
-  if (!best.reasons.some((r) => r.startsWith('numéro') || r.startsWith('nom') || r.startsWith('même payeur') || r.includes('citées'))) return null;
+  if (
+    !best.reasons.some(
+      (r) => r.startsWith('numéro') || r.startsWith('nom') || r.startsWith('même payeur') || r.includes('citées'),
+    )
+  )
+    return null;
   return best;
 }
 
@@ -150,38 +258,103 @@ export interface MatchSource {
   targetType: MatchTarget;
   listOpen(trx: Tx, actor: Actor): Promise<OpenItem[]>;
   /** Records the payment in the owning module (ledger posting through its events); returns its id. */
-  settle(trx: Tx, actor: Actor, item: OpenItem, amountCents: number, line: { bookingDate: IsoDate; label: string; reference: string | null }): Promise<string | null>;
+  settle(
+    trx: Tx,
+    actor: Actor,
+    item: OpenItem,
+    amountCents: number,
+    line: { bookingDate: IsoDate; label: string; reference: string | null },
+  ): Promise<string | null>;
 }
 
 const salesSource: MatchSource = {
   targetType: 'invoice',
   async listOpen(trx, actor) {
     const res = await listInvoices(trx, actor, { status: 'issued', pageSize: 10000 });
-    const items: OpenItem[] = res.items.filter((i) => i.typeCode !== '381' && i.dueCents > 0).map((i) => ({
-      targetType: 'invoice', id: i.id, number: i.number, partyName: i.customerName, partyKey: i.customerId, direction: 'in',
-      remainingCents: i.dueCents, issueDate: i.issueDate, dueDate: i.dueDate,
-    }));
+    const items: OpenItem[] = res.items
+      .filter((i) => i.typeCode !== '381' && i.dueCents > 0)
+      .map((i) => ({
+        targetType: 'invoice',
+        id: i.id,
+        number: i.number,
+        partyName: i.customerName,
+        partyKey: i.customerId,
+        direction: 'in',
+        remainingCents: i.dueCents,
+        issueDate: i.issueDate,
+        dueDate: i.dueDate,
+      }));
     // Payments recorded by hand and not yet seen on a bank line (read-only, scoped).
-    const pays = await trx.selectFrom('payment')
-      .innerJoin('invoice', (j) => j.onRef('invoice.cooperative_id', '=', 'payment.cooperative_id').onRef('invoice.id', '=', 'payment.invoice_id'))
-      .innerJoin('customer', (j) => j.onRef('customer.cooperative_id', '=', 'invoice.cooperative_id').onRef('customer.id', '=', 'invoice.customer_id'))
-      .select(['payment.id', 'payment.date', 'payment.amount_cents', 'invoice.id as invoice_id', 'invoice.number', 'invoice.issue_date', 'invoice.due_date', 'customer.id as customer_id', 'customer.name'])
-      .where('payment.cooperative_id', '=', actor.cooperativeId).where('payment.amount_cents', '>', 0)
-      .where(({ not, exists, selectFrom }) => not(exists(selectFrom('bank_match').select('bank_match.id')
-        .whereRef('bank_match.cooperative_id', '=', 'payment.cooperative_id').whereRef('bank_match.payment_id', '=', 'payment.id'))))
+    const pays = await trx
+      .selectFrom('payment')
+      .innerJoin('invoice', (j) =>
+        j.onRef('invoice.cooperative_id', '=', 'payment.cooperative_id').onRef('invoice.id', '=', 'payment.invoice_id'),
+      )
+      .innerJoin('customer', (j) =>
+        j
+          .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
+          .onRef('customer.id', '=', 'invoice.customer_id'),
+      )
+      .select([
+        'payment.id',
+        'payment.date',
+        'payment.amount_cents',
+        'invoice.id as invoice_id',
+        'invoice.number',
+        'invoice.issue_date',
+        'invoice.due_date',
+        'customer.id as customer_id',
+        'customer.name',
+      ])
+      .where('payment.cooperative_id', '=', actor.cooperativeId)
+      .where('payment.amount_cents', '>', 0)
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('bank_match')
+              .select('bank_match.id')
+              .whereRef('bank_match.cooperative_id', '=', 'payment.cooperative_id')
+              .whereRef('bank_match.payment_id', '=', 'payment.id'),
+          ),
+        ),
+      )
       .execute();
-    for (const p of pays) items.push({
-      targetType: 'invoice', id: p.invoice_id, number: p.number, partyName: p.name, partyKey: p.customer_id, direction: 'in',
-      remainingCents: Number(p.amount_cents), issueDate: toIsoDate(p.issue_date), dueDate: p.due_date ? toIsoDate(p.due_date) : null,
-      existingPaymentId: p.id, paymentDate: toIsoDate(p.date),
-    });
+    for (const p of pays)
+      items.push({
+        targetType: 'invoice',
+        id: p.invoice_id,
+        number: p.number,
+        partyName: p.name,
+        partyKey: p.customer_id,
+        direction: 'in',
+        remainingCents: Number(p.amount_cents),
+        issueDate: toIsoDate(p.issue_date),
+        dueDate: p.due_date ? toIsoDate(p.due_date) : null,
+        existingPaymentId: p.id,
+        paymentDate: toIsoDate(p.date),
+      });
     return items;
   },
   async settle(trx, actor, item, amountCents, line) {
     if (item.existingPaymentId) return item.existingPaymentId;
-    const before = await trx.selectFrom('payment').select('id').where('cooperative_id', '=', actor.cooperativeId).where('invoice_id', '=', item.id).execute();
-    await recordPayment(trx, actor, item.id, { amountCents, date: line.bookingDate, method: 'virement', reference: (line.reference ?? line.label).slice(0, 140) });
-    const after = await trx.selectFrom('payment').select('id').where('cooperative_id', '=', actor.cooperativeId).where('invoice_id', '=', item.id).execute();
+    const before = await trx
+      .selectFrom('payment')
+      .select('id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('invoice_id', '=', item.id)
+      .execute();
+    await recordPayment(trx, actor, item.id, {
+      amountCents,
+      date: line.bookingDate,
+      method: 'virement',
+      reference: (line.reference ?? line.label).slice(0, 140),
+    });
+    const after = await trx
+      .selectFrom('payment')
+      .select('id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('invoice_id', '=', item.id)
+      .execute();
     const known = new Set(before.map((b) => b.id));
     return after.find((a) => !known.has(a.id))?.id ?? null;
   },
@@ -200,6 +373,6 @@ export const sourceFor = (t: MatchTarget) => sources.find((s) => s.targetType ==
 
 export async function loadOpenItems(trx: Tx, actor: Actor): Promise<OpenItem[]> {
   const all: OpenItem[] = [];
-  for (const s of sources) all.push(...await s.listOpen(trx, actor));
+  for (const s of sources) all.push(...(await s.listOpen(trx, actor)));
   return all;
 }

@@ -1,11 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseStatement, parseCsv, StatementParseError, detectFormat, decodeText, FRENCH_CSV_MAPPING, type LineProblem } from './parsers.ts';
+import {
+  parseStatement,
+  parseCsv,
+  StatementParseError,
+  detectFormat,
+  decodeText,
+  FRENCH_CSV_MAPPING,
+  type LineProblem,
+} from './parsers.ts';
 
 const sample = (name: string) => readFileSync(new URL(`./testdata/${name}`, import.meta.url));
 function problemsOf(fn: () => unknown): LineProblem[] {
-  try { fn(); } catch (e) { assert.ok(e instanceof StatementParseError, `StatementParseError attendue, reçu ${(e as Error).message}`); return e.problems; }
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof StatementParseError, `StatementParseError attendue, reçu ${(e as Error).message}`);
+    return e.problems;
+  }
   assert.fail('le fichier aurait dû être refusé');
 }
 
@@ -15,10 +28,21 @@ test('CAMT.053: entries, signs, dates, parties, remittance, entities, references
   assert.equal(s.accountIban, 'FR7630004000310000001234567');
   assert.equal(s.lines.length, 4);
   const [a, b, fee, cent] = s.lines;
-  assert.deepEqual({ ...a, dedupeKey: undefined }, {
-    bookingDate: '2026-11-03', valueDate: '2026-11-03', amountCents: 120000, currency: 'EUR', label: 'VIR FACTURE 2026-00012',
-    counterpartyName: 'Boulangerie Lumière', counterpartyIban: 'FR1420041010050500013M02606', reference: 'E2E-0001', bankRef: 'BQ0001', dedupeKey: undefined,
-  });
+  assert.deepEqual(
+    { ...a, dedupeKey: undefined },
+    {
+      bookingDate: '2026-11-03',
+      valueDate: '2026-11-03',
+      amountCents: 120000,
+      currency: 'EUR',
+      label: 'VIR FACTURE 2026-00012',
+      counterpartyName: 'Boulangerie Lumière',
+      counterpartyIban: 'FR1420041010050500013M02606',
+      reference: 'E2E-0001',
+      bankRef: 'BQ0001',
+      dedupeKey: undefined,
+    },
+  );
   assert.equal(a.dedupeKey, 'ref:BQ0001');
   assert.equal(b.amountCents, 35050);
   assert.equal(b.valueDate, '2026-11-06');
@@ -35,7 +59,10 @@ test('CAMT.053 malformed: every bad entry rejected with its line and reason', ()
   const text = readFileSync(new URL('./testdata/camt053-malformed.xml', import.meta.url), 'utf8').split('\n');
   const ntryLines = text.map((l, i) => (/^\s*<Ntry>/.test(l) ? i + 1 : 0)).filter(Boolean);
   assert.equal(ntryLines.length, 5);
-  assert.deepEqual(p.map((x) => x.line), [ntryLines[1], ntryLines[2], ntryLines[3], ntryLines[4]]);
+  assert.deepEqual(
+    p.map((x) => x.line),
+    [ntryLines[1], ntryLines[2], ntryLines[3], ntryLines[4]],
+  );
   assert.match(p[0].reason, /montant invalide « 12,50 »/);
   assert.match(p[1].reason, /sens .*CRED/);
   assert.match(p[2].reason, /date de comptabilisation .*2026-13-01/);
@@ -57,9 +84,13 @@ test('OFX 1.x SGML (Latin-1, decimal comma, time zone suffix) and OFX 2.x XML', 
   assert.equal(s.lines[1].amountCents, -1290);
   const x = parseStatement(sample('ofx2-xml.ofx'));
   assert.equal(x.accountIban, 'FR7630004000310000001234567');
-  assert.deepEqual(x.lines.map((l) => [l.bookingDate, l.amountCents, l.counterpartyName, l.bankRef]), [
-    ['2026-11-05', 35050, 'Atelier des Pentes & Cie', 'X-0001'], ['2026-11-10', -4500, 'Papeterie Dupont', 'X-0002'],
-  ]);
+  assert.deepEqual(
+    x.lines.map((l) => [l.bookingDate, l.amountCents, l.counterpartyName, l.bankRef]),
+    [
+      ['2026-11-05', 35050, 'Atelier des Pentes & Cie', 'X-0001'],
+      ['2026-11-10', -4500, 'Papeterie Dupont', 'X-0002'],
+    ],
+  );
 });
 
 test('OFX malformed: bad date and bad amount, each with its line', () => {
@@ -76,13 +107,21 @@ test('CSV: French debit/credit columns in Latin-1, quoted separator, identical l
   const buf = sample('csv-debit-credit-latin1.csv');
   assert.equal(detectFormat(decodeText(buf)), 'csv');
   const s = parseStatement(buf); // mapping guessed from the header
-  assert.deepEqual(s.lines.map((l) => [l.bookingDate, l.amountCents, l.label]), [
-    ['2026-11-03', 120000, 'VIR SEPA BOULANGERIE LUMIÈRE FACTURE 2026-00012'],
-    ['2026-11-05', 35050, 'VIR ATELIER DES PENTES; REGLT 2026-00013'],
-    ['2026-11-10', -1290, 'FRAIS TENUE DE COMPTE'], ['2026-11-10', -1290, 'FRAIS TENUE DE COMPTE'],
-  ]);
+  assert.deepEqual(
+    s.lines.map((l) => [l.bookingDate, l.amountCents, l.label]),
+    [
+      ['2026-11-03', 120000, 'VIR SEPA BOULANGERIE LUMIÈRE FACTURE 2026-00012'],
+      ['2026-11-05', 35050, 'VIR ATELIER DES PENTES; REGLT 2026-00013'],
+      ['2026-11-10', -1290, 'FRAIS TENUE DE COMPTE'],
+      ['2026-11-10', -1290, 'FRAIS TENUE DE COMPTE'],
+    ],
+  );
   assert.notEqual(s.lines[2].dedupeKey, s.lines[3].dedupeKey, 'two identical fees the same day are two lines');
-  assert.deepEqual(parseStatement(buf).lines.map((l) => l.dedupeKey), s.lines.map((l) => l.dedupeKey), 'keys are stable');
+  assert.deepEqual(
+    parseStatement(buf).lines.map((l) => l.dedupeKey),
+    s.lines.map((l) => l.dedupeKey),
+    'keys are stable',
+  );
   // Explicit mapping with the encoding forced.
   const m = parseStatement(buf, { csvMapping: { ...FRENCH_CSV_MAPPING, encoding: 'latin1' } });
   assert.equal(m.lines[0].label, s.lines[0].label);
@@ -90,21 +129,43 @@ test('CSV: French debit/credit columns in Latin-1, quoted separator, identical l
 
 test('CSV: one signed column, ISO dates, mapping by column index', () => {
   const text = readFileSync(new URL('./testdata/csv-signed-utf8.csv', import.meta.url), 'utf8');
-  const s = parseCsv(text, { separator: ';', decimal: '.', dateFormat: 'yyyy-mm-dd', date: 0, valueDate: 1, label: 2, amount: 3, reference: 4 });
-  assert.deepEqual(s.lines.map((l) => [l.bookingDate, l.valueDate, l.amountCents, l.reference]), [
-    ['2026-11-03', '2026-11-04', 120000, 'E2E-0001'], ['2026-11-10', '2026-11-10', -4500, null],
-  ]);
+  const s = parseCsv(text, {
+    separator: ';',
+    decimal: '.',
+    dateFormat: 'yyyy-mm-dd',
+    date: 0,
+    valueDate: 1,
+    label: 2,
+    amount: 3,
+    reference: 4,
+  });
+  assert.deepEqual(
+    s.lines.map((l) => [l.bookingDate, l.valueDate, l.amountCents, l.reference]),
+    [
+      ['2026-11-03', '2026-11-04', 120000, 'E2E-0001'],
+      ['2026-11-10', '2026-11-10', -4500, null],
+    ],
+  );
 });
 
 test('CSV malformed: every bad line with its number and reason', () => {
   const p = problemsOf(() => parseStatement(sample('csv-malformed.csv')));
-  assert.deepEqual(p.map((x) => x.line), [3, 4, 5, 6, 7]);
+  assert.deepEqual(
+    p.map((x) => x.line),
+    [3, 4, 5, 6, 7],
+  );
   assert.match(p[0].reason, /date invalide « 31\/02\/2026 »/);
   assert.match(p[1].reason, /crédit invalide « 12.345,678 »/);
   assert.match(p[2].reason, /débit et crédit remplis/);
   assert.match(p[3].reason, /libellé vide/);
   assert.match(p[4].reason, /guillemet non refermé/);
-  const e = (() => { try { parseStatement(sample('csv-malformed.csv')); } catch (x) { return x as Error; } })()!;
+  const e = (() => {
+    try {
+      parseStatement(sample('csv-malformed.csv'));
+    } catch (x) {
+      return x as Error;
+    }
+  })()!;
   assert.match(e.message, /rien n'a été importé/);
   assert.match(e.message, /ligne 3 : date invalide/);
 });

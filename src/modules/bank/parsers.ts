@@ -9,19 +9,37 @@ import { UserError } from '../../core/errors.ts';
 export type StatementFormat = 'camt053' | 'ofx' | 'csv';
 
 export interface ParsedLine {
-  bookingDate: IsoDate; valueDate: IsoDate | null; amountCents: number; currency: string; label: string;
-  counterpartyName: string | null; counterpartyIban: string | null; reference: string | null;
+  bookingDate: IsoDate;
+  valueDate: IsoDate | null;
+  amountCents: number;
+  currency: string;
+  label: string;
+  counterpartyName: string | null;
+  counterpartyIban: string | null;
+  reference: string | null;
   /** Bank's own id for the line (AcctSvcrRef, FITID) when given. */
   bankRef: string | null;
   /** Unique per account, stable across re-imports of the same file. */
   dedupeKey: string;
 }
-export interface ParsedStatement { format: StatementFormat; accountIban: string | null; lines: ParsedLine[] }
-export interface LineProblem { line: number; reason: string }
+export interface ParsedStatement {
+  format: StatementFormat;
+  accountIban: string | null;
+  lines: ParsedLine[];
+}
+export interface LineProblem {
+  line: number;
+  reason: string;
+}
 
 export class StatementParseError extends UserError {
-  constructor(readonly problems: LineProblem[], readonly format: StatementFormat | null) {
-    super(`Fichier refusé, rien n'a été importé : ${problems.length} problème(s).\n${problems.map((p) => (p.line ? `ligne ${p.line} : ${p.reason}` : p.reason)).join('\n')}`);
+  constructor(
+    readonly problems: LineProblem[],
+    readonly format: StatementFormat | null,
+  ) {
+    super(
+      `Fichier refusé, rien n'a été importé : ${problems.length} problème(s).\n${problems.map((p) => (p.line ? `ligne ${p.line} : ${p.reason}` : p.reason)).join('\n')}`,
+    );
   }
 }
 
@@ -33,7 +51,11 @@ export function decodeText(buf: Uint8Array, encoding?: 'utf8' | 'latin1'): strin
   if (encoding === 'latin1') s = new TextDecoder('latin1').decode(buf);
   else if (encoding === 'utf8') s = new TextDecoder('utf-8').decode(buf);
   else {
-    try { s = new TextDecoder('utf-8', { fatal: true }).decode(buf); } catch { s = new TextDecoder('latin1').decode(buf); }
+    try {
+      s = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+    } catch {
+      s = new TextDecoder('latin1').decode(buf);
+    }
   }
   return s.replace(/^\uFEFF/, '');
 }
@@ -60,11 +82,17 @@ const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot:
 /** Entities are left alone by the XML parser (processEntities: false); we decode the five standard ones. */
 function unescapeXml(s: string): string {
   return s.replace(/&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);/gi, (_, e: string) => {
-    if (e[0] === '#') { const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10); return Number.isFinite(n) ? String.fromCodePoint(n) : ''; }
+    if (e[0] === '#') {
+      const n = e[1] === 'x' || e[1] === 'X' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10);
+      return Number.isFinite(n) ? String.fromCodePoint(n) : '';
+    }
     return XML_ENTITIES[e.toLowerCase()] ?? '';
   });
 }
-const clean = (s: unknown): string => unescapeXml(String(s ?? '')).replace(/\s+/g, ' ').trim();
+const clean = (s: unknown): string =>
+  unescapeXml(String(s ?? ''))
+    .replace(/\s+/g, ' ')
+    .trim();
 
 /** Line number (1-based) of an offset; the newline index is built once per text. */
 function lineOf(text: string, offset: number): number {
@@ -72,10 +100,16 @@ function lineOf(text: string, offset: number): number {
   if (!nl) {
     nl = [];
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) nl.push(i);
-    cachedNewlines.text = text; cachedNewlines.nl = nl;
+    cachedNewlines.text = text;
+    cachedNewlines.nl = nl;
   }
-  let lo = 0; let hi = nl.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (nl[mid] < offset) lo = mid + 1; else hi = mid; }
+  let lo = 0;
+  let hi = nl.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (nl[mid] < offset) lo = mid + 1;
+    else hi = mid;
+  }
   return lo + 1;
 }
 const cachedNewlines: { text: string | null; nl: number[] } = { text: null, nl: [] };
@@ -86,39 +120,52 @@ function withDedupeKeys(lines: Omit<ParsedLine, 'dedupeKey'>[]): ParsedLine[] {
   return lines.map((l) => {
     if (l.bankRef) return { ...l, dedupeKey: `ref:${l.bankRef}` };
     const base = [l.bookingDate, l.amountCents, l.label, l.reference ?? '', l.counterpartyIban ?? ''].join('|');
-    const n = (seen.get(base) ?? 0) + 1; seen.set(base, n);
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
     return { ...l, dedupeKey: `h:${createHash('sha256').update(`${base}|${n}`).digest('hex').slice(0, 32)}` };
   });
 }
 
 // --- CAMT.053 -------------------------------------------------------------------------------
 
-const asArray = <T,>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
+const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
 const textOf = (v: any): string => (v == null ? '' : typeof v === 'object' ? String(v['#text'] ?? '') : String(v));
 
 export function parseCamt053(text: string): ParsedStatement {
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new StatementParseError([{ line: valid.err.line, reason: `XML mal formé (${valid.err.msg})` }], 'camt053');
+  if (valid !== true)
+    throw new StatementParseError([{ line: valid.err.line, reason: `XML mal formé (${valid.err.msg})` }], 'camt053');
   const parser = new XMLParser({
-    ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, parseAttributeValue: false,
-    processEntities: false, trimValues: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    processEntities: false,
+    trimValues: true,
     isArray: (name) => ['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Bal'].includes(name),
   });
   const doc = parser.parse(text);
   const root = doc?.Document?.BkToCstmrStmt;
-  if (!root) throw new StatementParseError([{ line: 1, reason: "ce n'est pas un relevé CAMT.053 (élément BkToCstmrStmt absent)" }], 'camt053');
+  if (!root)
+    throw new StatementParseError(
+      [{ line: 1, reason: "ce n'est pas un relevé CAMT.053 (élément BkToCstmrStmt absent)" }],
+      'camt053',
+    );
   // Line numbers of each <Ntry> in document order, to point at the faulty entry.
   const ntryLines: number[] = [];
   for (const m of text.matchAll(/<(?:\w+:)?Ntry[\s>]/g)) ntryLines.push(lineOf(text, m.index!));
   const problems: LineProblem[] = [];
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
-  let iban: string | null = null; let k = 0;
+  let iban: string | null = null;
+  let k = 0;
   for (const stmt of asArray<any>(root.Stmt)) {
     iban ??= textOf(stmt?.Acct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null;
     for (const e of asArray<any>(stmt?.Ntry)) {
       const line = ntryLines[k++] ?? 0;
       const bad = (reason: string) => problems.push({ line, reason });
-      const amt = e?.Amt; const amountText = textOf(amt);
+      const amt = e?.Amt;
+      const amountText = textOf(amt);
       const cents = decimalToCents(amountText);
       const ccy = typeof amt === 'object' ? String(amt['@_Ccy'] ?? '') : '';
       const ind = textOf(e?.CdtDbtInd);
@@ -143,14 +190,21 @@ export function parseCamt053(text: string): ParsedStatement {
       const addl = clean(e?.AddtlNtryInf);
       const label = [ustrd || addl, strd].filter(Boolean).join(' ') || name || 'Opération';
       lines.push({
-        bookingDate: booking, valueDate: value || null, amountCents: ind === 'DBIT' ? -cents! : cents!, currency: ccy, label,
-        counterpartyName: name, counterpartyIban: textOf(partyAcct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null,
-        reference: e2e && e2e !== 'NOTPROVIDED' ? e2e : (strd || null), bankRef: clean(e?.AcctSvcrRef) || clean(tx?.Refs?.AcctSvcrRef) || null,
+        bookingDate: booking,
+        valueDate: value || null,
+        amountCents: ind === 'DBIT' ? -cents! : cents!,
+        currency: ccy,
+        label,
+        counterpartyName: name,
+        counterpartyIban: textOf(partyAcct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null,
+        reference: e2e && e2e !== 'NOTPROVIDED' ? e2e : strd || null,
+        bankRef: clean(e?.AcctSvcrRef) || clean(tx?.Refs?.AcctSvcrRef) || null,
       });
     }
   }
   if (problems.length) throw new StatementParseError(problems, 'camt053');
-  if (!k) throw new StatementParseError([{ line: 1, reason: 'le relevé ne contient aucune opération (Ntry)' }], 'camt053');
+  if (!k)
+    throw new StatementParseError([{ line: 1, reason: 'le relevé ne contient aucune opération (Ntry)' }], 'camt053');
   return { format: 'camt053', accountIban: iban, lines: withDedupeKeys(lines) };
 }
 
@@ -166,7 +220,11 @@ function ofxDate(s: string): IsoDate | null {
 
 export function parseOfx(text: string): ParsedStatement {
   const problems: LineProblem[] = [];
-  if (!/<OFX>/i.test(text)) throw new StatementParseError([{ line: 1, reason: 'élément <OFX> absent : ce fichier n\'est pas un relevé OFX' }], 'ofx');
+  if (!/<OFX>/i.test(text))
+    throw new StatementParseError(
+      [{ line: 1, reason: "élément <OFX> absent : ce fichier n'est pas un relevé OFX" }],
+      'ofx',
+    );
   const acct = /<ACCTID>\s*([^<\r\n]+)/i.exec(text)?.[1]?.trim() ?? null;
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
   const re = /<STMTTRN>([\s\S]*?)(<\/STMTTRN>|(?=<STMTTRN>)|(?=<\/BANKTRANLIST>)|$)/gi;
@@ -175,28 +233,48 @@ export function parseOfx(text: string): ParsedStatement {
     count++;
     const line = lineOf(text, m.index!);
     const body = m[1];
-    if (!m[2]) { problems.push({ line, reason: 'opération non refermée (</STMTTRN> manquant)' }); continue; }
-    const tags: Record<string, string> = {}; const at: Record<string, number> = {};
-    for (const t of body.matchAll(/<([A-Z0-9.]+)>([^<\r\n]*)/gi)) { tags[t[1].toUpperCase()] = unescapeXml(t[2]).trim(); at[t[1].toUpperCase()] = m.index! + 9 + t.index!; }
+    if (!m[2]) {
+      problems.push({ line, reason: 'opération non refermée (</STMTTRN> manquant)' });
+      continue;
+    }
+    const tags: Record<string, string> = {};
+    const at: Record<string, number> = {};
+    for (const t of body.matchAll(/<([A-Z0-9.]+)>([^<\r\n]*)/gi)) {
+      tags[t[1].toUpperCase()] = unescapeXml(t[2]).trim();
+      at[t[1].toUpperCase()] = m.index! + 9 + t.index!;
+    }
     const lineAt = (tag: string) => (at[tag] != null ? lineOf(text, at[tag]) : line);
     const before = problems.length;
     const amountRaw = tags.TRNAMT ?? '';
     const cents = decimalToCents(amountRaw, amountRaw.includes(',') ? ',' : '.');
     const date = ofxDate(tags.DTPOSTED ?? '');
-    if (!date) problems.push({ line: lineAt('DTPOSTED'), reason: `date (DTPOSTED) invalide « ${tags.DTPOSTED ?? ''} »` });
+    if (!date)
+      problems.push({ line: lineAt('DTPOSTED'), reason: `date (DTPOSTED) invalide « ${tags.DTPOSTED ?? ''} »` });
     if (!amountRaw) problems.push({ line, reason: 'montant (TRNAMT) absent' });
     else if (cents == null) problems.push({ line: lineAt('TRNAMT'), reason: `montant invalide « ${amountRaw} »` });
     if (problems.length > before) continue;
-    const name = tags.NAME || tags.PAYEE || null; const memo = tags.MEMO || '';
+    const name = tags.NAME || tags.PAYEE || null;
+    const memo = tags.MEMO || '';
     lines.push({
-      bookingDate: date!, valueDate: tags.DTAVAIL ? ofxDate(tags.DTAVAIL) : null, amountCents: cents!, currency: 'EUR',
-      label: [name, memo].filter(Boolean).join(' ') || 'Opération', counterpartyName: name, counterpartyIban: null,
-      reference: tags.REFNUM || tags.CHECKNUM || null, bankRef: tags.FITID || null,
+      bookingDate: date!,
+      valueDate: tags.DTAVAIL ? ofxDate(tags.DTAVAIL) : null,
+      amountCents: cents!,
+      currency: 'EUR',
+      label: [name, memo].filter(Boolean).join(' ') || 'Opération',
+      counterpartyName: name,
+      counterpartyIban: null,
+      reference: tags.REFNUM || tags.CHECKNUM || null,
+      bankRef: tags.FITID || null,
     });
   }
   if (problems.length) throw new StatementParseError(problems, 'ofx');
-  if (!count) throw new StatementParseError([{ line: 1, reason: 'le relevé ne contient aucune opération (STMTTRN)' }], 'ofx');
-  return { format: 'ofx', accountIban: acct && /^[A-Z]{2}\d{2}/.test(acct) ? acct.replace(/\s/g, '') : null, lines: withDedupeKeys(lines) };
+  if (!count)
+    throw new StatementParseError([{ line: 1, reason: 'le relevé ne contient aucune opération (STMTTRN)' }], 'ofx');
+  return {
+    format: 'ofx',
+    accountIban: acct && /^[A-Z]{2}\d{2}/.test(acct) ? acct.replace(/\s/g, '') : null,
+    lines: withDedupeKeys(lines),
+  };
 }
 
 // --- CSV ------------------------------------------------------------------------------------
@@ -204,27 +282,62 @@ export function parseOfx(text: string): ParsedStatement {
 /** Column: a 0-based index or a header name (compared without case nor accents). */
 export type CsvColumn = number | string;
 export interface CsvMapping {
-  separator?: ';' | ',' | '\t'; decimal?: ',' | '.'; dateFormat?: 'dd/mm/yyyy' | 'yyyy-mm-dd' | 'dd-mm-yyyy';
-  encoding?: 'utf8' | 'latin1'; skipLines?: number; header?: boolean;
-  date: CsvColumn; valueDate?: CsvColumn; label: CsvColumn; amount?: CsvColumn; debit?: CsvColumn; credit?: CsvColumn;
-  counterparty?: CsvColumn; reference?: CsvColumn;
+  separator?: ';' | ',' | '\t';
+  decimal?: ',' | '.';
+  dateFormat?: 'dd/mm/yyyy' | 'yyyy-mm-dd' | 'dd-mm-yyyy';
+  encoding?: 'utf8' | 'latin1';
+  skipLines?: number;
+  header?: boolean;
+  date: CsvColumn;
+  valueDate?: CsvColumn;
+  label: CsvColumn;
+  amount?: CsvColumn;
+  debit?: CsvColumn;
+  credit?: CsvColumn;
+  counterparty?: CsvColumn;
+  reference?: CsvColumn;
 }
 
 /** The usual French export: "Date;Libellé;Débit;Crédit" (or a "Montant" column), found by header names. */
-export const FRENCH_CSV_MAPPING: CsvMapping = { separator: ';', decimal: ',', dateFormat: 'dd/mm/yyyy', header: true, date: 'date', label: 'libelle', debit: 'debit', credit: 'credit' };
+export const FRENCH_CSV_MAPPING: CsvMapping = {
+  separator: ';',
+  decimal: ',',
+  dateFormat: 'dd/mm/yyyy',
+  header: true,
+  date: 'date',
+  label: 'libelle',
+  debit: 'debit',
+  credit: 'credit',
+};
 
-const norm = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+const norm = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 
 function splitCsvLine(line: string, sep: string): string[] | null {
-  const out: string[] = []; let cur = ''; let q = false;
+  const out: string[] = [];
+  let cur = '';
+  let q = false;
   for (let i = 0; i < line.length; i++) {
     const ch = line[i];
     if (q) {
-      if (ch === '"') { if (line[i + 1] === '"') { cur += '"'; i++; } else q = false; }
-      else cur += ch;
-    } else if (ch === '"' && cur.trim() === '') { q = true; cur = ''; }
-    else if (ch === sep) { out.push(cur); cur = ''; }
-    else cur += ch;
+      if (ch === '"') {
+        if (line[i + 1] === '"') {
+          cur += '"';
+          i++;
+        } else q = false;
+      } else cur += ch;
+    } else if (ch === '"' && cur.trim() === '') {
+      q = true;
+      cur = '';
+    } else if (ch === sep) {
+      out.push(cur);
+      cur = '';
+    } else cur += ch;
   }
   if (q) return null;
   out.push(cur);
@@ -247,61 +360,107 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   const first = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
   const sep = ([';', '\t', ','] as const).find((s) => first.includes(s)) ?? ';';
   const cols = (splitCsvLine(first, sep) ?? []).map(norm);
-  const find = (...names: string[]) => { const i = cols.findIndex((c) => names.some((n) => c === n || c.startsWith(n + ' '))); return i >= 0 ? i : undefined; };
-  const date = find('date', 'date operation', 'date comptable'); const label = find('libelle', 'libelle operation', 'intitule', 'description');
-  const amount = find('montant', 'montant eur'); const debit = find('debit', 'debit eur'); const credit = find('credit', 'credit eur');
+  const find = (...names: string[]) => {
+    const i = cols.findIndex((c) => names.some((n) => c === n || c.startsWith(n + ' ')));
+    return i >= 0 ? i : undefined;
+  };
+  const date = find('date', 'date operation', 'date comptable');
+  const label = find('libelle', 'libelle operation', 'intitule', 'description');
+  const amount = find('montant', 'montant eur');
+  const debit = find('debit', 'debit eur');
+  const credit = find('credit', 'credit eur');
   if (date == null || label == null || (amount == null && (debit == null || credit == null))) return null;
-  return { separator: sep, decimal: ',', dateFormat: 'dd/mm/yyyy', header: true, date, label, amount, debit, credit, valueDate: find('date de valeur', 'date valeur'), reference: find('reference') };
+  return {
+    separator: sep,
+    decimal: ',',
+    dateFormat: 'dd/mm/yyyy',
+    header: true,
+    date,
+    label,
+    amount,
+    debit,
+    credit,
+    valueDate: find('date de valeur', 'date valeur'),
+    reference: find('reference'),
+  };
 }
 
 export function parseCsv(text: string, mapping: CsvMapping): ParsedStatement {
-  const sep = mapping.separator ?? ';'; const decimal = mapping.decimal ?? ',';
+  const sep = mapping.separator ?? ';';
+  const decimal = mapping.decimal ?? ',';
   const raw = text.split(/\r?\n/);
   const problems: LineProblem[] = [];
   let start = mapping.skipLines ?? 0;
   while (start < raw.length && !raw[start].trim()) start++;
   let headers: string[] = [];
-  if (mapping.header !== false) { headers = (splitCsvLine(raw[start] ?? '', sep) ?? []).map(norm); start++; }
+  if (mapping.header !== false) {
+    headers = (splitCsvLine(raw[start] ?? '', sep) ?? []).map(norm);
+    start++;
+  }
   const idx = (c: CsvColumn | undefined, what: string): number | undefined => {
     if (c == null) return undefined;
     if (typeof c === 'number') return c;
     const i = headers.findIndex((h) => h === norm(c));
-    if (i < 0) problems.push({ line: (mapping.skipLines ?? 0) + 1, reason: `colonne « ${c} » (${what}) introuvable dans l'en-tête` });
+    if (i < 0)
+      problems.push({
+        line: (mapping.skipLines ?? 0) + 1,
+        reason: `colonne « ${c} » (${what}) introuvable dans l'en-tête`,
+      });
     return i < 0 ? undefined : i;
   };
   const ci = {
-    date: idx(mapping.date, 'date'), valueDate: idx(mapping.valueDate, 'date de valeur'), label: idx(mapping.label, 'libellé'),
-    amount: idx(mapping.amount, 'montant'), debit: idx(mapping.debit, 'débit'), credit: idx(mapping.credit, 'crédit'),
-    counterparty: idx(mapping.counterparty, 'tiers'), reference: idx(mapping.reference, 'référence'),
+    date: idx(mapping.date, 'date'),
+    valueDate: idx(mapping.valueDate, 'date de valeur'),
+    label: idx(mapping.label, 'libellé'),
+    amount: idx(mapping.amount, 'montant'),
+    debit: idx(mapping.debit, 'débit'),
+    credit: idx(mapping.credit, 'crédit'),
+    counterparty: idx(mapping.counterparty, 'tiers'),
+    reference: idx(mapping.reference, 'référence'),
   };
-  if (ci.amount == null && (ci.debit == null || ci.credit == null) && !problems.length) problems.push({ line: 0, reason: 'correspondance de colonnes incomplète : un montant, ou un débit et un crédit' });
+  if (ci.amount == null && (ci.debit == null || ci.credit == null) && !problems.length)
+    problems.push({ line: 0, reason: 'correspondance de colonnes incomplète : un montant, ou un débit et un crédit' });
   if (problems.length) throw new StatementParseError(problems, 'csv');
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
   for (let i = start; i < raw.length; i++) {
     if (!raw[i].trim()) continue;
     const line = i + 1;
     const cells = splitCsvLine(raw[i], sep);
-    if (!cells) { problems.push({ line, reason: 'guillemet non refermé' }); continue; }
-    const cell = (j: number | undefined) => (j == null ? '' : cells[j] ?? '');
+    if (!cells) {
+      problems.push({ line, reason: 'guillemet non refermé' });
+      continue;
+    }
+    const cell = (j: number | undefined) => (j == null ? '' : (cells[j] ?? ''));
     const before = problems.length;
     const need = Math.max(...Object.values(ci).filter((v): v is number => v != null));
-    if (cells.length <= need) { problems.push({ line, reason: `${cells.length} colonne(s) au lieu d'au moins ${need + 1}` }); continue; }
+    if (cells.length <= need) {
+      problems.push({ line, reason: `${cells.length} colonne(s) au lieu d'au moins ${need + 1}` });
+      continue;
+    }
     const date = csvDate(cell(ci.date), mapping.dateFormat);
-    if (!date) problems.push({ line, reason: `date invalide « ${cell(ci.date)} » (attendu ${mapping.dateFormat ?? 'jj/mm/aaaa'})` });
+    if (!date)
+      problems.push({
+        line,
+        reason: `date invalide « ${cell(ci.date)} » (attendu ${mapping.dateFormat ?? 'jj/mm/aaaa'})`,
+      });
     const vd = ci.valueDate != null && cell(ci.valueDate) ? csvDate(cell(ci.valueDate), mapping.dateFormat) : null;
-    if (ci.valueDate != null && cell(ci.valueDate) && !vd) problems.push({ line, reason: `date de valeur invalide « ${cell(ci.valueDate)} »` });
+    if (ci.valueDate != null && cell(ci.valueDate) && !vd)
+      problems.push({ line, reason: `date de valeur invalide « ${cell(ci.valueDate)} »` });
     let cents: number | null = null;
     if (ci.amount != null) {
       cents = decimalToCents(cell(ci.amount), decimal);
       if (cents == null) problems.push({ line, reason: `montant invalide « ${cell(ci.amount)} »` });
     } else {
-      const d = cell(ci.debit); const c = cell(ci.credit);
-      const dc = d ? decimalToCents(d, decimal) : 0; const cc = c ? decimalToCents(c, decimal) : 0;
+      const d = cell(ci.debit);
+      const c = cell(ci.credit);
+      const dc = d ? decimalToCents(d, decimal) : 0;
+      const cc = c ? decimalToCents(c, decimal) : 0;
       if (dc == null) problems.push({ line, reason: `débit invalide « ${d} »` });
       if (cc == null) problems.push({ line, reason: `crédit invalide « ${c} »` });
       if (dc != null && cc != null) {
         if (!d && !c) problems.push({ line, reason: 'ni débit ni crédit' });
-        else if (d && c && dc !== 0 && cc !== 0) problems.push({ line, reason: 'débit et crédit remplis sur la même ligne' });
+        else if (d && c && dc !== 0 && cc !== 0)
+          problems.push({ line, reason: 'débit et crédit remplis sur la même ligne' });
         else cents = cc! !== 0 ? Math.abs(cc!) : -Math.abs(dc!);
       }
     }
@@ -310,22 +469,43 @@ export function parseCsv(text: string, mapping: CsvMapping): ParsedStatement {
     if (cents === 0) problems.push({ line, reason: 'montant nul' });
     if (problems.length > before) continue;
     lines.push({
-      bookingDate: date!, valueDate: vd, amountCents: cents!, currency: 'EUR', label, counterpartyName: cell(ci.counterparty) || null,
-      counterpartyIban: null, reference: cell(ci.reference) || null, bankRef: null,
+      bookingDate: date!,
+      valueDate: vd,
+      amountCents: cents!,
+      currency: 'EUR',
+      label,
+      counterpartyName: cell(ci.counterparty) || null,
+      counterpartyIban: null,
+      reference: cell(ci.reference) || null,
+      bankRef: null,
     });
   }
   if (problems.length) throw new StatementParseError(problems, 'csv');
-  if (!lines.length) throw new StatementParseError([{ line: 0, reason: 'le fichier ne contient aucune opération' }], 'csv');
+  if (!lines.length)
+    throw new StatementParseError([{ line: 0, reason: 'le fichier ne contient aucune opération' }], 'csv');
   return { format: 'csv', accountIban: null, lines: withDedupeKeys(lines) };
 }
 
 /** Reads any supported statement; CSV needs a mapping (guessed from the header when none is given). */
-export function parseStatement(buf: Uint8Array, opts: { format?: StatementFormat; csvMapping?: CsvMapping | null } = {}): ParsedStatement {
+export function parseStatement(
+  buf: Uint8Array,
+  opts: { format?: StatementFormat; csvMapping?: CsvMapping | null } = {},
+): ParsedStatement {
   const text = decodeText(buf, opts.csvMapping?.encoding);
   const format = opts.format ?? detectFormat(text);
   if (format === 'camt053') return parseCamt053(text);
   if (format === 'ofx') return parseOfx(text);
   const mapping = opts.csvMapping ?? guessCsvMapping(text);
-  if (!mapping) throw new StatementParseError([{ line: 1, reason: "format non reconnu : ni CAMT.053, ni OFX, ni CSV avec des colonnes Date, Libellé et Montant (ou Débit et Crédit). Enregistrez la correspondance des colonnes de votre banque." }], null);
+  if (!mapping)
+    throw new StatementParseError(
+      [
+        {
+          line: 1,
+          reason:
+            'format non reconnu : ni CAMT.053, ni OFX, ni CSV avec des colonnes Date, Libellé et Montant (ou Débit et Crédit). Enregistrez la correspondance des colonnes de votre banque.',
+        },
+      ],
+      null,
+    );
   return parseCsv(text, mapping);
 }

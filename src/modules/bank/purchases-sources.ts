@@ -3,24 +3,45 @@
 // calls purchases, which emits its "paid"/"reimbursed" events for the ledger.
 import { UserError } from '../../core/errors.ts';
 import { toIsoDate } from '../../core/dates.ts';
-import { listSupplierInvoices, markSupplierInvoicePaid, reportsToReimburse, markExpenseReportReimbursed } from '../purchases/index.ts';
+import {
+  listSupplierInvoices,
+  markSupplierInvoicePaid,
+  reportsToReimburse,
+  markExpenseReportReimbursed,
+} from '../purchases/index.ts';
 import { registerMatchSource, type MatchSource } from './matching.ts';
 
 const fullOnly = (item: { remainingCents: number }, amountCents: number) => {
-  if (amountCents !== item.remainingCents) throw new UserError('Un paiement partiel ne peut pas être rapproché de cette dépense : rapprochez le montant total.');
+  if (amountCents !== item.remainingCents)
+    throw new UserError(
+      'Un paiement partiel ne peut pas être rapproché de cette dépense : rapprochez le montant total.',
+    );
 };
 
 const supplierInvoices: MatchSource = {
   targetType: 'supplier_invoice',
   async listOpen(trx, actor) {
     return (await listSupplierInvoices(trx, actor, { status: 'approved' })).map((i) => ({
-      targetType: 'supplier_invoice' as const, id: i.id, number: i.supplierNumber, partyName: i.supplierName, partyKey: `supplier:${i.supplierName}`,
-      direction: 'out' as const, remainingCents: i.totalInclCents, issueDate: toIsoDate(i.issueDate), dueDate: i.dueDate ? toIsoDate(i.dueDate) : null, allowPartial: false,
+      targetType: 'supplier_invoice' as const,
+      id: i.id,
+      number: i.supplierNumber,
+      partyName: i.supplierName,
+      partyKey: `supplier:${i.supplierName}`,
+      direction: 'out' as const,
+      remainingCents: i.totalInclCents,
+      issueDate: toIsoDate(i.issueDate),
+      dueDate: i.dueDate ? toIsoDate(i.dueDate) : null,
+      allowPartial: false,
     }));
   },
   async settle(trx, actor, item, amountCents, line) {
     fullOnly(item, amountCents);
-    await markSupplierInvoicePaid(trx, actor, item.id, line.bookingDate < item.issueDate ? item.issueDate : line.bookingDate);
+    await markSupplierInvoicePaid(
+      trx,
+      actor,
+      item.id,
+      line.bookingDate < item.issueDate ? item.issueDate : line.bookingDate,
+    );
     return null;
   },
 };
@@ -29,8 +50,16 @@ const expenseReports: MatchSource = {
   targetType: 'expense_report',
   async listOpen(trx, actor) {
     return (await reportsToReimburse(trx, actor)).map((r) => ({
-      targetType: 'expense_report' as const, id: r.id, number: null, partyName: r.personName, partyKey: `person:${r.personName}`,
-      direction: 'out' as const, remainingCents: r.totalCents, issueDate: `${r.month.slice(0, 7)}-01`, dueDate: null, allowPartial: false,
+      targetType: 'expense_report' as const,
+      id: r.id,
+      number: null,
+      partyName: r.personName,
+      partyKey: `person:${r.personName}`,
+      direction: 'out' as const,
+      remainingCents: r.totalCents,
+      issueDate: `${r.month.slice(0, 7)}-01`,
+      dueDate: null,
+      allowPartial: false,
     }));
   },
   async settle(trx, actor, item, amountCents, line) {

@@ -7,15 +7,29 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { todayParis } from '../../core/dates.ts';
 import { writeCamt053 } from './camt-writer.ts';
 
-let odb: OpenDb; let app: Awaited<ReturnType<typeof createTestApp>>['app']; let A: TestCoop;
-before(async () => { const t = await createTestApp(); odb = t.odb; app = t.app; [A] = await seedTestCooperatives(odb); });
-after(async () => { await odb?.close(); });
+let odb: OpenDb;
+let app: Awaited<ReturnType<typeof createTestApp>>['app'];
+let A: TestCoop;
+before(async () => {
+  const t = await createTestApp();
+  odb = t.odb;
+  app = t.app;
+  [A] = await seedTestCooperatives(odb);
+});
+after(async () => {
+  await odb?.close();
+});
 
 async function upload(client: TestClient, file: Buffer, name: string, accountId: string) {
   const fd = new FormData();
-  fd.append('_csrf', client.csrf); fd.append('accountId', accountId);
+  fd.append('_csrf', client.csrf);
+  fd.append('accountId', accountId);
   fd.append('file', new File([new Uint8Array(file)], name));
-  const res = await app.request('http://localhost/banque/import', { method: 'POST', body: fd, headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  const res = await app.request('http://localhost/banque/import', {
+    method: 'POST',
+    body: fd,
+    headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
   return { res, html: await res.text() };
 }
 
@@ -33,17 +47,31 @@ test('/banque: staff only; import, "à justifier" list, errors with lines, nothi
   const accountId = /name="accountId"[^>]*>\s*<option value="([^"]+)"/.exec(page.html)?.[1];
   assert.ok(accountId, 'the main account is offered');
 
-  const bad = await upload(acc, readFileSync(new URL('./testdata/camt053-malformed.xml', import.meta.url)), 'bad.xml', accountId!);
+  const bad = await upload(
+    acc,
+    readFileSync(new URL('./testdata/camt053-malformed.xml', import.meta.url)),
+    'bad.xml',
+    accountId!,
+  );
   assert.equal(bad.res.status, 400);
   assert.match(bad.html, /rien n&#39;a été importé|rien n'a été importé/);
   assert.match(bad.html, /montant invalide « 12,50 »/);
-  const n0 = await odb.db.selectFrom('bank_transaction').select((eb) => eb.fn.countAll<number>().as('n')).where('cooperative_id', '=', A.coop.id).executeTakeFirstOrThrow();
+  const n0 = await odb.db
+    .selectFrom('bank_transaction')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cooperative_id', '=', A.coop.id)
+    .executeTakeFirstOrThrow();
   assert.equal(Number(n0.n), 0);
 
   const today = todayParis();
-  const file = Buffer.from(writeCamt053({ messageId: 'R1', iban: A.coop.iban!, createdAt: `${today}T08:00:00`, entries: [
-    { amountCents: -990, bookingDate: today, label: 'FRAIS TENUE DE COMPTE', bankRef: 'W1' },
-  ] }));
+  const file = Buffer.from(
+    writeCamt053({
+      messageId: 'R1',
+      iban: A.coop.iban!,
+      createdAt: `${today}T08:00:00`,
+      entries: [{ amountCents: -990, bookingDate: today, label: 'FRAIS TENUE DE COMPTE', bankRef: 'W1' }],
+    }),
+  );
   const ok = await upload(acc, file, 'releve.xml', accountId!);
   assert.equal(ok.res.status, 200);
   assert.match(ok.html, /1 importée\(s\), 0 déjà présente\(s\)/);

@@ -10,39 +10,94 @@ export type MatchTarget = 'invoice' | 'supplier_invoice' | 'expense_report' | 's
 
 export interface BankTables {
   bank_account: {
-    cooperative_id: string; id: string; iban: string; bic: string | null; label: string; ledger_account: string;
+    cooperative_id: string;
+    id: string;
+    iban: string;
+    bic: string | null;
+    label: string;
+    ledger_account: string;
     created_at: Generated<Date>;
   };
   bank_statement_import: {
-    cooperative_id: string; id: string; account_id: string; file_hash: string; file_name: string | null; format: string;
-    imported_at: Generated<Date>; imported_by: string | null; line_count: number; imported_count: Generated<number>; duplicate_count: Generated<number>;
+    cooperative_id: string;
+    id: string;
+    account_id: string;
+    file_hash: string;
+    file_name: string | null;
+    format: string;
+    imported_at: Generated<Date>;
+    imported_by: string | null;
+    line_count: number;
+    imported_count: Generated<number>;
+    duplicate_count: Generated<number>;
     matched_count: Generated<number>;
   };
   bank_transaction: {
-    cooperative_id: string; id: string; account_id: string; import_id: string; booking_date: string; value_date: string | null;
-    amount_cents: number; currency: string; label: string; counterparty_name: string | null; counterparty_iban: string | null;
-    reference: string | null; dedupe_key: string; status: 'to_justify' | 'matched' | 'ignored'; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    account_id: string;
+    import_id: string;
+    booking_date: string;
+    value_date: string | null;
+    amount_cents: number;
+    currency: string;
+    label: string;
+    counterparty_name: string | null;
+    counterparty_iban: string | null;
+    reference: string | null;
+    dedupe_key: string;
+    status: 'to_justify' | 'matched' | 'ignored';
+    created_at: Generated<Date>;
   };
   bank_match: {
-    cooperative_id: string; id: string; transaction_id: string; target_type: MatchTarget; target_id: string; amount_cents: number;
-    matched_by: string; score: number; payment_id: string | null; party_key: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    transaction_id: string;
+    target_type: MatchTarget;
+    target_id: string;
+    amount_cents: number;
+    matched_by: string;
+    score: number;
+    payment_id: string | null;
+    party_key: string | null;
+    created_at: Generated<Date>;
   };
   bank_csv_mapping: {
-    cooperative_id: string; bank_key: string; mapping: unknown; updated_at: Generated<Date>;
+    cooperative_id: string;
+    bank_key: string;
+    mapping: unknown;
+    updated_at: Generated<Date>;
   };
   sepa_batch: {
-    cooperative_id: string; id: string; created_at: Generated<Date>; created_by: string | null; execution_date: string;
-    count: number; total_cents: number; debtor_iban: string; message_id: string; file_name: string; content: string;
+    cooperative_id: string;
+    id: string;
+    created_at: Generated<Date>;
+    created_by: string | null;
+    execution_date: string;
+    count: number;
+    total_cents: number;
+    debtor_iban: string;
+    message_id: string;
+    file_name: string;
+    content: string;
   };
   sepa_batch_item: {
-    cooperative_id: string; batch_id: string; target_type: 'supplier_invoice' | 'expense_report'; target_id: string;
-    amount_cents: number; creditor_name: string; creditor_iban: string; creditor_bic: string | null; end_to_end_id: string;
+    cooperative_id: string;
+    batch_id: string;
+    target_type: 'supplier_invoice' | 'expense_report';
+    target_id: string;
+    amount_cents: number;
+    creditor_name: string;
+    creditor_iban: string;
+    creditor_bic: string | null;
+    end_to_end_id: string;
   };
 }
 
-export const bankMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1500_bank',
-  sql: `
+export const bankMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1500_bank',
+    sql: `
 create table bank_account (
   cooperative_id uuid not null references cooperative(id), id uuid not null,
   iban text not null check (iban ~ '^[A-Z]{2}[0-9]{2}[A-Z0-9]{10,30}$'), bic text, label text not null,
@@ -93,10 +148,11 @@ ${tenantPolicySql('bank_transaction')}
 ${tenantPolicySql('bank_match')}
 ${tenantPolicySql('bank_csv_mapping')}
 `,
-}, {
-  // SEPA credit transfer batches (pain.001.001.03) as exported; an item is in one batch only.
-  name: '2026_11_26_1520_bank_sepa_batch',
-  sql: `
+  },
+  {
+    // SEPA credit transfer batches (pain.001.001.03) as exported; an item is in one batch only.
+    name: '2026_11_26_1520_bank_sepa_batch',
+    sql: `
 create table sepa_batch (
   cooperative_id uuid not null references cooperative(id), id uuid not null, created_at timestamptz not null default now(), created_by uuid,
   execution_date date not null, count int not null check (count > 0), total_cents bigint not null check (total_cents > 0),
@@ -115,4 +171,5 @@ create table sepa_batch_item (
 ${tenantPolicySql('sepa_batch')}
 ${tenantPolicySql('sepa_batch_item')}
 `,
-}];
+  },
+];

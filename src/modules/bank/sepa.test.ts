@@ -9,14 +9,34 @@ import { buildPain001, validateBatch, sepaText, type SepaBatch } from './sepa.ts
 
 const debtor = { name: 'Coopérative Alpha & Cie', iban: makeIban('FR', '30004000310000001234567'), bic: 'BNPAFRPPXXX' };
 const batch = (n: number): SepaBatch => ({
-  messageId: 'LOT-2026-11-001', createdAt: new Date('2026-11-26T09:30:00Z'), executionDate: '2026-11-27', debtor,
+  messageId: 'LOT-2026-11-001',
+  createdAt: new Date('2026-11-26T09:30:00Z'),
+  executionDate: '2026-11-27',
+  debtor,
   payments: Array.from({ length: n }, (_, i) => ({
-    creditor: { name: i === 0 ? 'Élodie Müller-Ström <notes de frais>' : `Fournisseur ${i} SARL`, iban: makeIban('FR', `10278${String(i * 7919).padStart(18, '0')}`), bic: i % 2 ? 'CMCIFR2A' : null },
-    amountCents: [1, 10, 99, 12345, 100000001, 33][i % 6] + i, remittance: `Remboursement note de frais n° ${i} — octobre`, endToEndId: `NDF-2026-${i}`,
+    creditor: {
+      name: i === 0 ? 'Élodie Müller-Ström <notes de frais>' : `Fournisseur ${i} SARL`,
+      iban: makeIban('FR', `10278${String(i * 7919).padStart(18, '0')}`),
+      bic: i % 2 ? 'CMCIFR2A' : null,
+    },
+    amountCents: [1, 10, 99, 12345, 100000001, 33][i % 6] + i,
+    remittance: `Remboursement note de frais n° ${i} — octobre`,
+    endToEndId: `NDF-2026-${i}`,
   })),
 });
-const parse = (xml: string) => new XMLParser({ parseTagValue: false, ignoreAttributes: false, attributeNamePrefix: '@_', processEntities: false, isArray: (n) => n === 'CdtTrfTxInf' }).parse(xml);
-const toCents = (s: string) => { const m = /^(\d+)\.(\d{2})$/.exec(s); assert.ok(m, `montant ${s} : 2 décimales, point`); return Number(m![1]) * 100 + Number(m![2]); };
+const parse = (xml: string) =>
+  new XMLParser({
+    parseTagValue: false,
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    processEntities: false,
+    isArray: (n) => n === 'CdtTrfTxInf',
+  }).parse(xml);
+const toCents = (s: string) => {
+  const m = /^(\d+)\.(\d{2})$/.exec(s);
+  assert.ok(m, `montant ${s} : 2 décimales, point`);
+  return Number(m![1]) * 100 + Number(m![2]);
+};
 
 test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', () => {
   const b = batch(250);
@@ -24,14 +44,20 @@ test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', 
   assert.equal(XMLValidator.validate(xml), true);
   const doc = parse(xml).Document;
   assert.equal(doc['@_xmlns'], 'urn:iso:std:iso:20022:tech:xsd:pain.001.001.03');
-  const grp = doc.CstmrCdtTrfInitn.GrpHdr; const inf = doc.CstmrCdtTrfInitn.PmtInf;
+  const grp = doc.CstmrCdtTrfInitn.GrpHdr;
+  const inf = doc.CstmrCdtTrfInitn.PmtInf;
   const expected = b.payments.reduce((t, p) => t + p.amountCents, 0);
-  assert.equal(grp.NbOfTxs, '250'); assert.equal(inf.NbOfTxs, '250');
-  assert.equal(toCents(grp.CtrlSum), expected); assert.equal(toCents(inf.CtrlSum), expected);
+  assert.equal(grp.NbOfTxs, '250');
+  assert.equal(inf.NbOfTxs, '250');
+  assert.equal(toCents(grp.CtrlSum), expected);
+  assert.equal(toCents(inf.CtrlSum), expected);
   assert.equal(grp.CreDtTm, '2026-11-26T09:30:00');
-  assert.equal(inf.PmtMtd, 'TRF'); assert.equal(inf.PmtTpInf.SvcLvl.Cd, 'SEPA'); assert.equal(inf.ChrgBr, 'SLEV');
+  assert.equal(inf.PmtMtd, 'TRF');
+  assert.equal(inf.PmtTpInf.SvcLvl.Cd, 'SEPA');
+  assert.equal(inf.ChrgBr, 'SLEV');
   assert.equal(inf.ReqdExctnDt, '2026-11-27');
-  assert.equal(inf.DbtrAcct.Id.IBAN, debtor.iban); assert.equal(inf.DbtrAgt.FinInstnId.BIC, 'BNPAFRPPXXX');
+  assert.equal(inf.DbtrAcct.Id.IBAN, debtor.iban);
+  assert.equal(inf.DbtrAgt.FinInstnId.BIC, 'BNPAFRPPXXX');
   const txs = inf.CdtTrfTxInf as any[];
   assert.equal(txs.length, 250);
   const allowed = /^[A-Za-z0-9/\-?:().,'+ ]*$/;
@@ -45,7 +71,8 @@ test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', 
     assert.ok(t.Cdtr.Nm.length <= 70 && allowed.test(t.Cdtr.Nm), t.Cdtr.Nm);
     assert.ok(t.RmtInf.Ustrd.length <= 140 && allowed.test(t.RmtInf.Ustrd), t.RmtInf.Ustrd);
     assert.ok(t.PmtId.EndToEndId.length <= 35);
-    if (p.creditor.bic) assert.equal(t.CdtrAgt.FinInstnId.BIC, p.creditor.bic); else assert.equal(t.CdtrAgt, undefined);
+    if (p.creditor.bic) assert.equal(t.CdtrAgt.FinInstnId.BIC, p.creditor.bic);
+    else assert.equal(t.CdtrAgt, undefined);
   });
   assert.equal(sum, expected);
   assert.equal(txs[0].Cdtr.Nm, 'Elodie Muller-Strom notes de frais');
@@ -54,7 +81,8 @@ test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', 
 
 test('pain.001: bad IBAN, BIC, amounts and duplicate references are refused, each named', () => {
   const b = batch(3);
-  b.payments[0].creditor.iban = b.payments[0].creditor.iban.slice(0, -1) + ((Number(b.payments[0].creditor.iban.slice(-1)) + 1) % 10);
+  b.payments[0].creditor.iban =
+    b.payments[0].creditor.iban.slice(0, -1) + ((Number(b.payments[0].creditor.iban.slice(-1)) + 1) % 10);
   b.payments[1].creditor.bic = 'CMCI FR';
   b.payments[2].amountCents = 0;
   b.payments[2].endToEndId = b.payments[1].endToEndId;

@@ -7,13 +7,35 @@ import { isIsoDate, type IsoDate } from '../../core/dates.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { UserError } from '../../core/errors.ts';
 
-export interface SepaParty { name: string; iban: string; bic?: string | null }
-export interface SepaPayment { creditor: SepaParty; amountCents: number; remittance: string; endToEndId: string }
-export interface SepaBatch { messageId: string; createdAt: Date; executionDate: IsoDate; debtor: SepaParty; payments: SepaPayment[] }
+export interface SepaParty {
+  name: string;
+  iban: string;
+  bic?: string | null;
+}
+export interface SepaPayment {
+  creditor: SepaParty;
+  amountCents: number;
+  remittance: string;
+  endToEndId: string;
+}
+export interface SepaBatch {
+  messageId: string;
+  createdAt: Date;
+  executionDate: IsoDate;
+  debtor: SepaParty;
+  payments: SepaPayment[];
+}
 
 /** The SEPA Latin character set: a-z A-Z 0-9 / - ? : ( ) . , ' + space. Accents are dropped, others become spaces. */
 export function sepaText(s: string, max: number): string {
-  return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, max).trim();
+  return s
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9/\-?:().,'+ ]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, max)
+    .trim();
 }
 const ID_RE = /^[A-Za-z0-9/\-?:().,'+]{1,35}$/;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -48,10 +70,16 @@ export function buildPain001(b: SepaBatch): string {
   if (errs.length) throw new UserError(`Lot de virements refusé :\n${errs.join('\n')}`);
   const total = b.payments.reduce((t, p) => t + p.amountCents, 0);
   if (!Number.isSafeInteger(total)) throw new UserError('Total du lot trop élevé.');
-  const nb = String(b.payments.length); const sum = centsToDecimal(total);
+  const nb = String(b.payments.length);
+  const sum = centsToDecimal(total);
   const created = b.createdAt.toISOString().slice(0, 19);
-  const bicXml = (bic: string | null | undefined) => bic ? `<FinInstnId><BIC>${cleanIban(bic)}</BIC></FinInstnId>` : '<FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId>';
-  const tx = b.payments.map((p) => `
+  const bicXml = (bic: string | null | undefined) =>
+    bic
+      ? `<FinInstnId><BIC>${cleanIban(bic)}</BIC></FinInstnId>`
+      : '<FinInstnId><Othr><Id>NOTPROVIDED</Id></Othr></FinInstnId>';
+  const tx = b.payments
+    .map(
+      (p) => `
       <CdtTrfTxInf>
         <PmtId><EndToEndId>${esc(p.endToEndId)}</EndToEndId></PmtId>
         <Amt><InstdAmt Ccy="EUR">${centsToDecimal(p.amountCents)}</InstdAmt></Amt>
@@ -59,7 +87,9 @@ export function buildPain001(b: SepaBatch): string {
         <Cdtr><Nm>${esc(sepaText(p.creditor.name, 70))}</Nm></Cdtr>
         <CdtrAcct><Id><IBAN>${cleanIban(p.creditor.iban)}</IBAN></Id></CdtrAcct>
         <RmtInf><Ustrd>${esc(sepaText(p.remittance, 140) || 'Virement')}</Ustrd></RmtInf>
-      </CdtTrfTxInf>`).join('');
+      </CdtTrfTxInf>`,
+    )
+    .join('');
   return `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
   <CstmrCdtTrfInitn>

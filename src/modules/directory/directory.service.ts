@@ -13,13 +13,31 @@ import { storeFile, readFile as readStoredFile } from '../../core/files.ts';
 import { loadConfig } from '../../core/config.ts';
 
 export interface Cooperative {
-  id: CooperativeId; networkId: string; slug: string; name: string; legalForm: string; capitalCents: number; siren: string;
-  vatNumber: string | null; rcsCity: string; addressLine: string; postalCode: string; city: string; country: string;
-  iban: string | null; bic: string | null; email: string | null; phone: string | null; fiscalYearStartMonth: number;
+  id: CooperativeId;
+  networkId: string;
+  slug: string;
+  name: string;
+  legalForm: string;
+  capitalCents: number;
+  siren: string;
+  vatNumber: string | null;
+  rcsCity: string;
+  addressLine: string;
+  postalCode: string;
+  city: string;
+  country: string;
+  iban: string | null;
+  bic: string | null;
+  email: string | null;
+  phone: string | null;
+  fiscalYearStartMonth: number;
   settings: CooperativeSettings;
 }
 export interface CooperativeSettings {
-  selfValidationThresholdCents?: number; invoiceNumberTemplate?: string; vatOnDebits?: boolean; franchiseMention?: boolean;
+  selfValidationThresholdCents?: number;
+  invoiceNumberTemplate?: string;
+  vatOnDebits?: boolean;
+  franchiseMention?: boolean;
   [k: string]: unknown;
 }
 
@@ -27,10 +45,25 @@ type CoopRow = Awaited<ReturnType<typeof coopQuery>>[number];
 const coopQuery = (db: Db | Tx) => db.selectFrom('cooperative').selectAll().execute();
 function toCooperative(r: CoopRow): Cooperative {
   return {
-    id: r.id as CooperativeId, networkId: r.network_id, slug: r.slug, name: r.name, legalForm: r.legal_form, capitalCents: r.capital_cents,
-    siren: r.siren, vatNumber: r.vat_number, rcsCity: r.rcs_city, addressLine: r.address_line, postalCode: r.postal_code,
-    city: r.city, country: r.country, iban: r.iban, bic: r.bic, email: r.email, phone: r.phone,
-    fiscalYearStartMonth: r.fiscal_year_start_month, settings: (r.settings ?? {}) as CooperativeSettings,
+    id: r.id as CooperativeId,
+    networkId: r.network_id,
+    slug: r.slug,
+    name: r.name,
+    legalForm: r.legal_form,
+    capitalCents: r.capital_cents,
+    siren: r.siren,
+    vatNumber: r.vat_number,
+    rcsCity: r.rcs_city,
+    addressLine: r.address_line,
+    postalCode: r.postal_code,
+    city: r.city,
+    country: r.country,
+    iban: r.iban,
+    bic: r.bic,
+    email: r.email,
+    phone: r.phone,
+    fiscalYearStartMonth: r.fiscal_year_start_month,
+    settings: (r.settings ?? {}) as CooperativeSettings,
   };
 }
 
@@ -41,13 +74,32 @@ export const CooperativeInput = z.object({
   legalForm: z.string().trim().min(2, 'Indiquez la forme juridique (ex. SCOP SA à capital variable).'),
   capitalCents: z.number().int().min(0, 'Le capital ne peut pas être négatif.'),
   siren: z.string().transform(normaliseDigits).refine(isSiren, 'SIREN invalide (9 chiffres, clé de contrôle).'),
-  vatNumber: z.string().trim().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isVatNumber(v), 'Numéro de TVA intracommunautaire invalide.').nullable().optional(),
+  vatNumber: z
+    .string()
+    .trim()
+    .transform((v) => v.replace(/\s/g, '').toUpperCase())
+    .refine((v) => !v || isVatNumber(v), 'Numéro de TVA intracommunautaire invalide.')
+    .nullable()
+    .optional(),
   rcsCity: z.string().trim().min(2, 'Indiquez la ville du RCS.'),
   addressLine: z.string().trim().min(3, "Indiquez l'adresse."),
-  postalCode: z.string().trim().regex(/^\d{5}$/, 'Code postal : 5 chiffres.'),
+  postalCode: z
+    .string()
+    .trim()
+    .regex(/^\d{5}$/, 'Code postal : 5 chiffres.'),
   city: z.string().trim().min(2, 'Indiquez la ville.'),
-  iban: z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isIban(v), 'IBAN invalide (vérifiez la clé).').nullable().optional(),
-  bic: z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine((v) => !v || isBic(v), 'BIC invalide.').nullable().optional(),
+  iban: z
+    .string()
+    .transform((v) => v.replace(/\s/g, '').toUpperCase())
+    .refine((v) => !v || isIban(v), 'IBAN invalide (vérifiez la clé).')
+    .nullable()
+    .optional(),
+  bic: z
+    .string()
+    .transform((v) => v.replace(/\s/g, '').toUpperCase())
+    .refine((v) => !v || isBic(v), 'BIC invalide.')
+    .nullable()
+    .optional(),
   email: z.string().trim().email('Adresse e-mail invalide.').nullable().optional().or(z.literal('')),
   phone: z.string().trim().nullable().optional(),
   fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
@@ -60,38 +112,95 @@ export async function createNetwork(db: Db | Tx, input: { slug: string; name: st
   return { id, ...input };
 }
 
-export async function createCooperative(db: Db | Tx, networkId: string, raw: CooperativeInput, settings: CooperativeSettings = {}): Promise<Cooperative> {
+export async function createCooperative(
+  db: Db | Tx,
+  networkId: string,
+  raw: CooperativeInput,
+  settings: CooperativeSettings = {},
+): Promise<Cooperative> {
   const v = parseInput(CooperativeInput, raw);
   const dup = await db.selectFrom('cooperative').select('id').where('slug', '=', v.slug).executeTakeFirst();
   if (dup) throw new UserError('Cet identifiant est déjà pris.', 'slug');
   const id = uuidv7<CooperativeId>();
-  await db.insertInto('cooperative').values({
-    id, network_id: networkId, slug: v.slug, name: v.name, legal_form: v.legalForm, capital_cents: v.capitalCents, siren: v.siren,
-    vat_number: v.vatNumber || null, rcs_city: v.rcsCity, address_line: v.addressLine, postal_code: v.postalCode, city: v.city,
-    country: 'FR', iban: v.iban || null, bic: v.bic || null, email: v.email || null, phone: v.phone || null, logo_file_id: null,
-    fiscal_year_start_month: v.fiscalYearStartMonth, settings: JSON.stringify(settings) as any,
-  }).execute();
+  await db
+    .insertInto('cooperative')
+    .values({
+      id,
+      network_id: networkId,
+      slug: v.slug,
+      name: v.name,
+      legal_form: v.legalForm,
+      capital_cents: v.capitalCents,
+      siren: v.siren,
+      vat_number: v.vatNumber || null,
+      rcs_city: v.rcsCity,
+      address_line: v.addressLine,
+      postal_code: v.postalCode,
+      city: v.city,
+      country: 'FR',
+      iban: v.iban || null,
+      bic: v.bic || null,
+      email: v.email || null,
+      phone: v.phone || null,
+      logo_file_id: null,
+      fiscal_year_start_month: v.fiscalYearStartMonth,
+      settings: JSON.stringify(settings) as any,
+    })
+    .execute();
   return (await getCooperative(db, id))!;
 }
 
-export async function updateCooperative(trx: Tx, actor: Actor, raw: Omit<CooperativeInput, 'slug'>): Promise<Cooperative> {
+export async function updateCooperative(
+  trx: Tx,
+  actor: Actor,
+  raw: Omit<CooperativeInput, 'slug'>,
+): Promise<Cooperative> {
   requireRole(actor, 'director', 'network_admin');
   const current = await getCooperative(trx, actor.cooperativeId);
   if (!current) throw new NotFoundError('Coopérative');
   const v = parseInput(CooperativeInput, { ...raw, slug: current.slug });
-  await trx.updateTable('cooperative').set({
-    name: v.name, legal_form: v.legalForm, capital_cents: v.capitalCents, siren: v.siren, vat_number: v.vatNumber || null,
-    rcs_city: v.rcsCity, address_line: v.addressLine, postal_code: v.postalCode, city: v.city, iban: v.iban || null, bic: v.bic || null,
-    email: v.email || null, phone: v.phone || null, fiscal_year_start_month: v.fiscalYearStartMonth,
-  }).where('id', '=', actor.cooperativeId).execute();
-  await audit(trx, actor, { action: 'cooperative.updated', targetType: 'cooperative', targetId: actor.cooperativeId, data: { siren: v.siren } });
+  await trx
+    .updateTable('cooperative')
+    .set({
+      name: v.name,
+      legal_form: v.legalForm,
+      capital_cents: v.capitalCents,
+      siren: v.siren,
+      vat_number: v.vatNumber || null,
+      rcs_city: v.rcsCity,
+      address_line: v.addressLine,
+      postal_code: v.postalCode,
+      city: v.city,
+      iban: v.iban || null,
+      bic: v.bic || null,
+      email: v.email || null,
+      phone: v.phone || null,
+      fiscal_year_start_month: v.fiscalYearStartMonth,
+    })
+    .where('id', '=', actor.cooperativeId)
+    .execute();
+  await audit(trx, actor, {
+    action: 'cooperative.updated',
+    targetType: 'cooperative',
+    targetId: actor.cooperativeId,
+    data: { siren: v.siren },
+  });
   return (await getCooperative(trx, actor.cooperativeId))!;
 }
 
 export async function updateCooperativeSettings(trx: Tx, actor: Actor, patch: CooperativeSettings): Promise<void> {
   requireRole(actor, 'director', 'network_admin', 'accountant');
-  await trx.updateTable('cooperative').set({ settings: sql`settings || ${JSON.stringify(patch)}::jsonb` as any }).where('id', '=', actor.cooperativeId).execute();
-  await audit(trx, actor, { action: 'cooperative.settings_updated', targetType: 'cooperative', targetId: actor.cooperativeId, data: patch });
+  await trx
+    .updateTable('cooperative')
+    .set({ settings: sql`settings || ${JSON.stringify(patch)}::jsonb` as any })
+    .where('id', '=', actor.cooperativeId)
+    .execute();
+  await audit(trx, actor, {
+    action: 'cooperative.settings_updated',
+    targetType: 'cooperative',
+    targetId: actor.cooperativeId,
+    data: patch,
+  });
 }
 
 export async function getCooperative(db: Db | Tx, id: string): Promise<Cooperative | null> {
@@ -105,7 +214,10 @@ export async function getCooperativeBySlug(db: Db | Tx, slug: string): Promise<C
 export async function listCooperatives(db: Db | Tx): Promise<Cooperative[]> {
   return (await db.selectFrom('cooperative').selectAll().orderBy('slug').execute()).map(toCooperative);
 }
-export function fiscalYearBounds(c: Pick<Cooperative, 'fiscalYearStartMonth'>, year: number): { start: string; end: string } {
+export function fiscalYearBounds(
+  c: Pick<Cooperative, 'fiscalYearStartMonth'>,
+  year: number,
+): { start: string; end: string } {
   // Fiscal year YYYY is the one that ends in YYYY.
   const m = c.fiscalYearStartMonth;
   if (m === 1) return { start: `${year}-01-01`, end: `${year}-12-31` };
@@ -115,39 +227,88 @@ export function fiscalYearBounds(c: Pick<Cooperative, 'fiscalYearStartMonth'>, y
 }
 
 // --- memberships -------------------------------------------------------------------------
-export interface Membership { cooperativeId: CooperativeId; slug: string; name: string; roles: Role[] }
+export interface Membership {
+  cooperativeId: CooperativeId;
+  slug: string;
+  name: string;
+  roles: Role[];
+}
 
 export async function addMembership(trx: Db | Tx, cooperativeId: string, userId: string, role: Role): Promise<void> {
   if (!ROLES.includes(role)) throw new UserError('Rôle inconnu.', 'role');
-  await trx.insertInto('membership').values({ cooperative_id: cooperativeId, user_id: userId, role, ended_at: null })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id', 'role']).doUpdateSet({ ended_at: null })).execute();
+  await trx
+    .insertInto('membership')
+    .values({ cooperative_id: cooperativeId, user_id: userId, role, ended_at: null })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id', 'role']).doUpdateSet({ ended_at: null }))
+    .execute();
 }
 
 /** All cooperatives where the user has an active role (system query: sign-in and the switcher). */
 export async function membershipsOfUser(db: Db | Tx, userId: string): Promise<Membership[]> {
-  const rows = await db.selectFrom('membership').innerJoin('cooperative', 'cooperative.id', 'membership.cooperative_id')
+  const rows = await db
+    .selectFrom('membership')
+    .innerJoin('cooperative', 'cooperative.id', 'membership.cooperative_id')
     .select(['cooperative.id', 'cooperative.slug', 'cooperative.name', 'membership.role'])
-    .where('membership.user_id', '=', userId).where('membership.ended_at', 'is', null).orderBy('cooperative.name').execute();
+    .where('membership.user_id', '=', userId)
+    .where('membership.ended_at', 'is', null)
+    .orderBy('cooperative.name')
+    .execute();
   const map = new Map<string, Membership>();
   for (const r of rows) {
     const m = map.get(r.id) ?? { cooperativeId: r.id as CooperativeId, slug: r.slug, name: r.name, roles: [] };
-    m.roles.push(r.role as Role); map.set(r.id, m);
+    m.roles.push(r.role as Role);
+    map.set(r.id, m);
   }
   return [...map.values()];
 }
 
-export interface MemberRow { userId: string; email: string; displayName: string; roles: Role[]; since: Date }
-export async function listMembers(trx: Tx, actor: Actor, opts: { q?: string; role?: Role; page?: number; pageSize?: number } = {}) {
-  const pageSize = opts.pageSize ?? 25; const page = Math.max(1, opts.page ?? 1);
-  let q = trx.selectFrom('membership').innerJoin('user_account', 'user_account.id', 'membership.user_id')
-    .where('membership.cooperative_id', '=', actor.cooperativeId).where('membership.ended_at', 'is', null);
+export interface MemberRow {
+  userId: string;
+  email: string;
+  displayName: string;
+  roles: Role[];
+  since: Date;
+}
+export async function listMembers(
+  trx: Tx,
+  actor: Actor,
+  opts: { q?: string; role?: Role; page?: number; pageSize?: number } = {},
+) {
+  const pageSize = opts.pageSize ?? 25;
+  const page = Math.max(1, opts.page ?? 1);
+  let q = trx
+    .selectFrom('membership')
+    .innerJoin('user_account', 'user_account.id', 'membership.user_id')
+    .where('membership.cooperative_id', '=', actor.cooperativeId)
+    .where('membership.ended_at', 'is', null);
   if (opts.role) q = q.where('membership.role', '=', opts.role);
-  if (opts.q) q = q.where((eb) => eb.or([eb('user_account.display_name', 'ilike', `%${opts.q}%`), eb('user_account.email', 'ilike', `%${opts.q}%`)]));
-  const rows = await q.select(['user_account.id', 'user_account.email', 'user_account.display_name', 'membership.role', 'membership.created_at']).execute();
+  if (opts.q)
+    q = q.where((eb) =>
+      eb.or([
+        eb('user_account.display_name', 'ilike', `%${opts.q}%`),
+        eb('user_account.email', 'ilike', `%${opts.q}%`),
+      ]),
+    );
+  const rows = await q
+    .select([
+      'user_account.id',
+      'user_account.email',
+      'user_account.display_name',
+      'membership.role',
+      'membership.created_at',
+    ])
+    .execute();
   const map = new Map<string, MemberRow>();
   for (const r of rows) {
-    const m = map.get(r.id) ?? { userId: r.id, email: r.email, displayName: r.display_name, roles: [], since: r.created_at };
-    m.roles.push(r.role as Role); map.set(r.id, m);
+    const m = map.get(r.id) ?? {
+      userId: r.id,
+      email: r.email,
+      displayName: r.display_name,
+      roles: [],
+      since: r.created_at,
+    };
+    m.roles.push(r.role as Role);
+    map.set(r.id, m);
   }
   const collator = new Intl.Collator('fr');
   const all = [...map.values()].sort((a, b) => collator.compare(a.displayName, b.displayName));
@@ -155,11 +316,23 @@ export async function listMembers(trx: Tx, actor: Actor, opts: { q?: string; rol
 }
 
 // --- activities (enseignes) -----------------------------------------------------------------
-export interface Activity { id: ActivityId; name: string; analyticCode: string; description: string | null; trusted: boolean; ownerIds: string[]; closedAt: Date | null }
+export interface Activity {
+  id: ActivityId;
+  name: string;
+  analyticCode: string;
+  description: string | null;
+  trusted: boolean;
+  ownerIds: string[];
+  closedAt: Date | null;
+}
 
 export const ActivityInput = z.object({
   name: z.string().trim().min(2, "Indiquez le nom de l'activité."),
-  analyticCode: z.string().trim().toUpperCase().regex(/^[A-Z0-9]{2,12}$/, 'Code analytique : 2 à 12 lettres ou chiffres.'),
+  analyticCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z0-9]{2,12}$/, 'Code analytique : 2 à 12 lettres ou chiffres.'),
   description: z.string().trim().optional().nullable(),
   ownerIds: z.array(z.string().uuid()).default([]),
   trusted: z.boolean().default(false),
@@ -168,23 +341,76 @@ export const ActivityInput = z.object({
 export async function createActivity(trx: Tx, actor: Actor, raw: z.input<typeof ActivityInput>): Promise<Activity> {
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const v = parseInput(ActivityInput, raw);
-  const dup = await trx.selectFrom('activity').select('id').where('cooperative_id', '=', actor.cooperativeId).where('analytic_code', '=', v.analyticCode).executeTakeFirst();
+  const dup = await trx
+    .selectFrom('activity')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('analytic_code', '=', v.analyticCode)
+    .executeTakeFirst();
   if (dup) throw new UserError('Ce code analytique est déjà utilisé.', 'analyticCode');
   const id = uuidv7<ActivityId>();
-  await trx.insertInto('activity').values({ cooperative_id: actor.cooperativeId, id, name: v.name, analytic_code: v.analyticCode, description: v.description ?? null, trusted: v.trusted, email: null, phone: null, closed_at: null }).execute();
-  for (const u of v.ownerIds) await trx.insertInto('activity_owner').values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u }).execute();
-  await audit(trx, actor, { action: 'activity.created', targetType: 'activity', targetId: id, data: { name: v.name, analyticCode: v.analyticCode } });
-  return { id, name: v.name, analyticCode: v.analyticCode, description: v.description ?? null, trusted: v.trusted, ownerIds: v.ownerIds, closedAt: null };
+  await trx
+    .insertInto('activity')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      name: v.name,
+      analytic_code: v.analyticCode,
+      description: v.description ?? null,
+      trusted: v.trusted,
+      email: null,
+      phone: null,
+      closed_at: null,
+    })
+    .execute();
+  for (const u of v.ownerIds)
+    await trx
+      .insertInto('activity_owner')
+      .values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u })
+      .execute();
+  await audit(trx, actor, {
+    action: 'activity.created',
+    targetType: 'activity',
+    targetId: id,
+    data: { name: v.name, analyticCode: v.analyticCode },
+  });
+  return {
+    id,
+    name: v.name,
+    analyticCode: v.analyticCode,
+    description: v.description ?? null,
+    trusted: v.trusted,
+    ownerIds: v.ownerIds,
+    closedAt: null,
+  };
 }
 
 export async function listActivities(trx: Tx, actor: Actor, opts: { ownedBy?: string } = {}): Promise<Activity[]> {
   let q = trx.selectFrom('activity').selectAll().where('cooperative_id', '=', actor.cooperativeId);
-  if (opts.ownedBy) q = q.where('id', 'in', trx.selectFrom('activity_owner').select('activity_id').where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', opts.ownedBy));
+  if (opts.ownedBy)
+    q = q.where(
+      'id',
+      'in',
+      trx
+        .selectFrom('activity_owner')
+        .select('activity_id')
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('user_id', '=', opts.ownedBy),
+    );
   const rows = await q.orderBy('name').execute();
-  const owners = await trx.selectFrom('activity_owner').selectAll().where('cooperative_id', '=', actor.cooperativeId).execute();
+  const owners = await trx
+    .selectFrom('activity_owner')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .execute();
   return rows.map((r) => ({
-    id: r.id as ActivityId, name: r.name, analyticCode: r.analytic_code, description: r.description, trusted: r.trusted,
-    ownerIds: owners.filter((o) => o.activity_id === r.id).map((o) => o.user_id), closedAt: r.closed_at,
+    id: r.id as ActivityId,
+    name: r.name,
+    analyticCode: r.analytic_code,
+    description: r.description,
+    trusted: r.trusted,
+    ownerIds: owners.filter((o) => o.activity_id === r.id).map((o) => o.user_id),
+    closedAt: r.closed_at,
   }));
 }
 
@@ -196,18 +422,40 @@ export async function activitiesFor(trx: Tx, actor: Actor): Promise<Activity[]> 
 
 // --- members administration --------------------------------------------------------------
 async function activeDirectors(trx: Tx, cooperativeId: string): Promise<string[]> {
-  const rows = await trx.selectFrom('membership').select('user_id').where('cooperative_id', '=', cooperativeId)
-    .where('role', '=', 'director').where('ended_at', 'is', null).execute();
+  const rows = await trx
+    .selectFrom('membership')
+    .select('user_id')
+    .where('cooperative_id', '=', cooperativeId)
+    .where('role', '=', 'director')
+    .where('ended_at', 'is', null)
+    .execute();
   return rows.map((r) => r.user_id);
 }
 
 export async function getMember(trx: Tx, actor: Actor, userId: string): Promise<MemberRow> {
   if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError('Membre');
-  const rows = await trx.selectFrom('membership').innerJoin('user_account', 'user_account.id', 'membership.user_id')
-    .select(['user_account.id', 'user_account.email', 'user_account.display_name', 'membership.role', 'membership.created_at'])
-    .where('membership.cooperative_id', '=', actor.cooperativeId).where('membership.user_id', '=', userId).where('membership.ended_at', 'is', null).execute();
+  const rows = await trx
+    .selectFrom('membership')
+    .innerJoin('user_account', 'user_account.id', 'membership.user_id')
+    .select([
+      'user_account.id',
+      'user_account.email',
+      'user_account.display_name',
+      'membership.role',
+      'membership.created_at',
+    ])
+    .where('membership.cooperative_id', '=', actor.cooperativeId)
+    .where('membership.user_id', '=', userId)
+    .where('membership.ended_at', 'is', null)
+    .execute();
   if (!rows.length) throw new NotFoundError('Membre');
-  return { userId: rows[0].id, email: rows[0].email, displayName: rows[0].display_name, roles: rows.map((r) => r.role as Role), since: rows[0].created_at };
+  return {
+    userId: rows[0].id,
+    email: rows[0].email,
+    displayName: rows[0].display_name,
+    roles: rows.map((r) => r.role as Role),
+    since: rows[0].created_at,
+  };
 }
 
 /** Replaces a member's roles. Only directors (and the network) do it; the last director stays one. */
@@ -215,20 +463,34 @@ export async function setMemberRoles(trx: Tx, actor: Actor, userId: string, role
   requireRole(actor, 'director', 'network_admin');
   const member = await getMember(trx, actor, userId);
   const wanted = [...new Set(roles)] as Role[];
-  if (!wanted.length) throw new UserError('Choisissez au moins un rôle (ou mettez fin à l\'adhésion).', 'roles');
+  if (!wanted.length) throw new UserError("Choisissez au moins un rôle (ou mettez fin à l'adhésion).", 'roles');
   if (wanted.some((r) => !ROLES.includes(r))) throw new UserError('Rôle inconnu.', 'roles');
   const touchesNetwork = wanted.includes('network_admin') !== member.roles.includes('network_admin');
-  if (touchesNetwork && !actor.roles.includes('network_admin')) throw new UserError("Seule l'équipe du réseau peut donner ou retirer ce rôle.", 'roles');
+  if (touchesNetwork && !actor.roles.includes('network_admin'))
+    throw new UserError("Seule l'équipe du réseau peut donner ou retirer ce rôle.", 'roles');
   if (member.roles.includes('director') && !wanted.includes('director')) {
     const directors = await activeDirectors(trx, actor.cooperativeId);
-    if (directors.length <= 1) throw new UserError('La coopérative doit garder au moins une personne à la direction.', 'roles');
+    if (directors.length <= 1)
+      throw new UserError('La coopérative doit garder au moins une personne à la direction.', 'roles');
   }
   const now = new Date();
-  for (const r of member.roles) if (!wanted.includes(r)) {
-    await trx.updateTable('membership').set({ ended_at: now }).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).where('role', '=', r).execute();
-  }
+  for (const r of member.roles)
+    if (!wanted.includes(r)) {
+      await trx
+        .updateTable('membership')
+        .set({ ended_at: now })
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('user_id', '=', userId)
+        .where('role', '=', r)
+        .execute();
+    }
   for (const r of wanted) if (!member.roles.includes(r)) await addMembership(trx, actor.cooperativeId, userId, r);
-  await audit(trx, actor, { action: 'member.roles_changed', targetType: 'user', targetId: userId, data: { from: member.roles, to: wanted } });
+  await audit(trx, actor, {
+    action: 'member.roles_changed',
+    targetType: 'user',
+    targetId: userId,
+    data: { from: member.roles, to: wanted },
+  });
 }
 
 /** Ends every role of a member in this cooperative (history is kept: ended_at). */
@@ -239,9 +501,21 @@ export async function endMembership(trx: Tx, actor: Actor, userId: string): Prom
   if (member.roles.includes('director') && (await activeDirectors(trx, actor.cooperativeId)).length <= 1) {
     throw new UserError('Impossible : cette personne est la dernière à la direction de la coopérative.');
   }
-  if (member.roles.includes('network_admin') && !actor.roles.includes('network_admin')) throw new UserError("Seule l'équipe du réseau peut retirer ce rôle.");
-  await trx.updateTable('membership').set({ ended_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).where('ended_at', 'is', null).execute();
-  await audit(trx, actor, { action: 'member.ended', targetType: 'user', targetId: userId, data: { roles: member.roles } });
+  if (member.roles.includes('network_admin') && !actor.roles.includes('network_admin'))
+    throw new UserError("Seule l'équipe du réseau peut retirer ce rôle.");
+  await trx
+    .updateTable('membership')
+    .set({ ended_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', userId)
+    .where('ended_at', 'is', null)
+    .execute();
+  await audit(trx, actor, {
+    action: 'member.ended',
+    targetType: 'user',
+    targetId: userId,
+    data: { roles: member.roles },
+  });
 }
 
 // --- activities administration -----------------------------------------------------------
@@ -253,42 +527,97 @@ export async function getActivity(trx: Tx, actor: Actor, id: string): Promise<Ac
 }
 
 export const ActivityUpdate = ActivityInput.omit({ analyticCode: true });
-export async function updateActivity(trx: Tx, actor: Actor, id: string, raw: z.input<typeof ActivityUpdate>): Promise<void> {
+export async function updateActivity(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+  raw: z.input<typeof ActivityUpdate>,
+): Promise<void> {
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const current = await getActivity(trx, actor, id);
   const v = parseInput(ActivityUpdate, raw);
   if (v.ownerIds.length) {
-    const ok = await trx.selectFrom('membership').select('user_id').distinct().where('cooperative_id', '=', actor.cooperativeId)
-      .where('user_id', 'in', v.ownerIds).where('ended_at', 'is', null).execute();
-    if (ok.length !== new Set(v.ownerIds).size) throw new UserError("Chaque entrepreneur·e doit être membre de la coopérative.", 'ownerIds');
+    const ok = await trx
+      .selectFrom('membership')
+      .select('user_id')
+      .distinct()
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('user_id', 'in', v.ownerIds)
+      .where('ended_at', 'is', null)
+      .execute();
+    if (ok.length !== new Set(v.ownerIds).size)
+      throw new UserError('Chaque entrepreneur·e doit être membre de la coopérative.', 'ownerIds');
   }
-  await trx.updateTable('activity').set({ name: v.name, description: v.description ?? current.description, trusted: v.trusted })
-    .where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
-  await trx.deleteFrom('activity_owner').where('cooperative_id', '=', actor.cooperativeId).where('activity_id', '=', id).execute();
-  for (const u of new Set(v.ownerIds)) await trx.insertInto('activity_owner').values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u }).execute();
-  await audit(trx, actor, { action: 'activity.updated', targetType: 'activity', targetId: id, data: { name: v.name, ownerIds: v.ownerIds, trusted: v.trusted } });
+  await trx
+    .updateTable('activity')
+    .set({ name: v.name, description: v.description ?? current.description, trusted: v.trusted })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
+  await trx
+    .deleteFrom('activity_owner')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('activity_id', '=', id)
+    .execute();
+  for (const u of new Set(v.ownerIds))
+    await trx
+      .insertInto('activity_owner')
+      .values({ cooperative_id: actor.cooperativeId, activity_id: id, user_id: u })
+      .execute();
+  await audit(trx, actor, {
+    action: 'activity.updated',
+    targetType: 'activity',
+    targetId: id,
+    data: { name: v.name, ownerIds: v.ownerIds, trusted: v.trusted },
+  });
 }
 
 export async function closeActivity(trx: Tx, actor: Actor, id: string): Promise<void> {
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const a = await getActivity(trx, actor, id);
   if (a.closedAt) throw new UserError('Cette activité est déjà fermée.');
-  await trx.updateTable('activity').set({ closed_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('activity')
+    .set({ closed_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   await audit(trx, actor, { action: 'activity.closed', targetType: 'activity', targetId: id });
 }
 
 // --- logo ---------------------------------------------------------------------------------
 export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
-export async function setCooperativeLogo(trx: Tx, actor: Actor, fileKey: Buffer, file: { name: string; type: string; content: Buffer }): Promise<void> {
+export async function setCooperativeLogo(
+  trx: Tx,
+  actor: Actor,
+  fileKey: Buffer,
+  file: { name: string; type: string; content: Buffer },
+): Promise<void> {
   requireRole(actor, 'director', 'network_admin');
   if (!file.content.length) throw new UserError('Choisissez une image.', 'logo');
-  if (!['image/png', 'image/jpeg'].includes(file.type)) throw new UserError('Le logo doit être une image PNG ou JPEG.', 'logo');
+  if (!['image/png', 'image/jpeg'].includes(file.type))
+    throw new UserError('Le logo doit être une image PNG ou JPEG.', 'logo');
   if (file.content.length > LOGO_MAX_BYTES) throw new UserError('Le logo dépasse 2 Mo.', 'logo');
   let stored;
-  try { stored = await storeFile(trx, fileKey, { cooperativeId: actor.cooperativeId, name: file.name, mimeType: file.type, content: file.content, createdBy: actor.userId }); }
-  catch (e) { if (e instanceof UserError) throw new UserError(e.message, 'logo'); throw e; }
+  try {
+    stored = await storeFile(trx, fileKey, {
+      cooperativeId: actor.cooperativeId,
+      name: file.name,
+      mimeType: file.type,
+      content: file.content,
+      createdBy: actor.userId,
+    });
+  } catch (e) {
+    if (e instanceof UserError) throw new UserError(e.message, 'logo');
+    throw e;
+  }
   await trx.updateTable('cooperative').set({ logo_file_id: stored.id }).where('id', '=', actor.cooperativeId).execute();
-  await audit(trx, actor, { action: 'cooperative.logo_changed', targetType: 'cooperative', targetId: actor.cooperativeId, data: { fileId: stored.id, sha256: stored.sha256 } });
+  await audit(trx, actor, {
+    action: 'cooperative.logo_changed',
+    targetType: 'cooperative',
+    targetId: actor.cooperativeId,
+    data: { fileId: stored.id, sha256: stored.sha256 },
+  });
 }
 
 /** The decrypted logo (PNG or JPEG) for pages and PDFs, or null when none was uploaded. */
@@ -300,25 +629,57 @@ export async function getCooperativeLogo(trx: Tx, coopId: string, fileKey?: Buff
 }
 
 // --- bank details (expense reimbursements) ---------------------------------------------------
-export interface BankDetails { iban: string | null; bic: string | null }
+export interface BankDetails {
+  iban: string | null;
+  bic: string | null;
+}
 
 export async function getBankDetails(trx: Tx, actor: Actor, userId: string): Promise<BankDetails> {
-  const r = await trx.selectFrom('member_profile').select(['iban', 'bic']).where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', userId).executeTakeFirst();
+  const r = await trx
+    .selectFrom('member_profile')
+    .select(['iban', 'bic'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return { iban: r?.iban ?? null, bic: r?.bic ?? null };
 }
 
 /** A person records the account where the cooperative reimburses their expenses. */
-export async function setOwnBankDetails(trx: Tx, actor: Actor, raw: { iban: string; bic: string }): Promise<BankDetails> {
+export async function setOwnBankDetails(
+  trx: Tx,
+  actor: Actor,
+  raw: { iban: string; bic: string },
+): Promise<BankDetails> {
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
-  const iban = raw.iban.replace(/\s/g, '').toUpperCase(); const bic = raw.bic.replace(/\s/g, '').toUpperCase();
+  const iban = raw.iban.replace(/\s/g, '').toUpperCase();
+  const bic = raw.bic.replace(/\s/g, '').toUpperCase();
   const fields: Record<string, string> = {};
   if (!isIban(iban)) fields.iban = 'IBAN invalide : vérifiez les chiffres (la clé de contrôle ne correspond pas).';
   if (bic && !isBic(bic)) fields.bic = 'BIC invalide (8 ou 11 caractères, ex. : BNPAFRPPXXX).';
   if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
-  await trx.insertInto('member_profile').values({
-    cooperative_id: actor.cooperativeId, user_id: actor.userId, gender: null, birth_year: null, education_level: null, status_at_entry: null,
-    postal_code: null, qpv: null, phone: null, support_user_id: null, iban, bic: bic || null,
-  }).onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ iban, bic: bic || null })).execute();
-  await audit(trx, actor, { action: 'member.bank_details_updated', targetType: 'user', targetId: actor.userId, data: { iban: `${iban.slice(0, 4)}…${iban.slice(-4)}` } });
+  await trx
+    .insertInto('member_profile')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      user_id: actor.userId,
+      gender: null,
+      birth_year: null,
+      education_level: null,
+      status_at_entry: null,
+      postal_code: null,
+      qpv: null,
+      phone: null,
+      support_user_id: null,
+      iban,
+      bic: bic || null,
+    })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ iban, bic: bic || null }))
+    .execute();
+  await audit(trx, actor, {
+    action: 'member.bank_details_updated',
+    targetType: 'user',
+    targetId: actor.userId,
+    data: { iban: `${iban.slice(0, 4)}…${iban.slice(-4)}` },
+  });
   return { iban, bic: bic || null };
 }

@@ -12,11 +12,15 @@ export const TEST_PASSWORD = 'un mot de passe très long';
 export interface TestCoop {
   coop: Cooperative;
   users: Record<Role, { id: string; email: string }>;
-  activityId: string; analyticCode: string;
+  activityId: string;
+  analyticCode: string;
   actor(role: Role): Actor;
 }
 
-export async function seedTestCooperatives(odb: OpenDb, opts: { withPasswords?: boolean } = {}): Promise<[TestCoop, TestCoop]> {
+export async function seedTestCooperatives(
+  odb: OpenDb,
+  opts: { withPasswords?: boolean } = {},
+): Promise<[TestCoop, TestCoop]> {
   return withSystem(odb.db, async (trx) => {
     const net = await createNetwork(trx, { slug: `net-${uuidv7().slice(-6)}`, name: 'Réseau test' });
     const result: TestCoop[] = [];
@@ -24,24 +28,68 @@ export async function seedTestCooperatives(odb: OpenDb, opts: { withPasswords?: 
     for (const [i, base] of ['alpha', 'beta'].entries()) {
       const slug = `${base}-${suffix}`;
       const siren = makeSiren(`9${i}${'123456'}`);
-      const coop = await createCooperative(trx, net.id, {
-        slug, name: `Coopérative ${base}`, legalForm: 'SCOP SARL à capital variable', capitalCents: 1000000, siren,
-        vatNumber: frenchVatFromSiren(siren), rcsCity: 'Lyon', addressLine: '1 rue de la Paix', postalCode: '69001', city: 'Lyon',
-        iban: makeIban('FR', `3000400031000000123456${i}`.padEnd(23, '0')), bic: 'BNPAFRPPXXX',
-      }, { selfValidationThresholdCents: 100000, invoiceNumberTemplate: '{YYYY}-{SEQ:5}' });
+      const coop = await createCooperative(
+        trx,
+        net.id,
+        {
+          slug,
+          name: `Coopérative ${base}`,
+          legalForm: 'SCOP SARL à capital variable',
+          capitalCents: 1000000,
+          siren,
+          vatNumber: frenchVatFromSiren(siren),
+          rcsCity: 'Lyon',
+          addressLine: '1 rue de la Paix',
+          postalCode: '69001',
+          city: 'Lyon',
+          iban: makeIban('FR', `3000400031000000123456${i}`.padEnd(23, '0')),
+          bic: 'BNPAFRPPXXX',
+        },
+        { selfValidationThresholdCents: 100000, invoiceNumberTemplate: '{YYYY}-{SEQ:5}' },
+      );
       const users = {} as TestCoop['users'];
       for (const role of ['entrepreneur', 'cape', 'support', 'accountant', 'director', 'network_admin'] as Role[]) {
         const email = `${role}@${slug}.test`;
-        const u = await createUser(trx, { email, displayName: `${role[0].toUpperCase()}${role.slice(1)} ${slug}`, password: opts.withPasswords === false ? null : TEST_PASSWORD });
+        const u = await createUser(trx, {
+          email,
+          displayName: `${role[0].toUpperCase()}${role.slice(1)} ${slug}`,
+          password: opts.withPasswords === false ? null : TEST_PASSWORD,
+        });
         await addMembership(trx, coop.id, u.id, role);
         users[role] = { id: u.id, email };
       }
-      const activityId = uuidv7(); const analyticCode = `ACT${i + 1}`;
-      await trx.insertInto('activity').values({ cooperative_id: coop.id, id: activityId, name: `Activité ${slug}`, analytic_code: analyticCode, description: null, trusted: false, email: null, phone: null, closed_at: null }).execute();
-      await trx.insertInto('activity_owner').values({ cooperative_id: coop.id, activity_id: activityId, user_id: users.entrepreneur.id }).execute();
+      const activityId = uuidv7();
+      const analyticCode = `ACT${i + 1}`;
+      await trx
+        .insertInto('activity')
+        .values({
+          cooperative_id: coop.id,
+          id: activityId,
+          name: `Activité ${slug}`,
+          analytic_code: analyticCode,
+          description: null,
+          trusted: false,
+          email: null,
+          phone: null,
+          closed_at: null,
+        })
+        .execute();
+      await trx
+        .insertInto('activity_owner')
+        .values({ cooperative_id: coop.id, activity_id: activityId, user_id: users.entrepreneur.id })
+        .execute();
       result.push({
-        coop, users, activityId, analyticCode,
-        actor: (role: Role) => ({ userId: users[role].id as any, cooperativeId: coop.id as CooperativeId, roles: [role], label: `${role} ${slug}`, ip: '127.0.0.1' }),
+        coop,
+        users,
+        activityId,
+        analyticCode,
+        actor: (role: Role) => ({
+          userId: users[role].id as any,
+          cooperativeId: coop.id as CooperativeId,
+          roles: [role],
+          label: `${role} ${slug}`,
+          ip: '127.0.0.1',
+        }),
       });
     }
     return result as [TestCoop, TestCoop];

@@ -5,33 +5,69 @@ import { tenantPolicySql } from '../../core/db/tenant.ts';
 export interface DirectoryTables {
   network: { id: string; slug: string; name: string; created_at: Generated<Date> };
   cooperative: {
-    id: string; network_id: string; slug: string; name: string; legal_form: string; capital_cents: number;
-    siren: string; vat_number: string | null; rcs_city: string; address_line: string; postal_code: string;
-    city: string; country: string; iban: string | null; bic: string | null; email: string | null; phone: string | null;
-    logo_file_id: string | null; fiscal_year_start_month: number; settings: Generated<Record<string, unknown>>;
+    id: string;
+    network_id: string;
+    slug: string;
+    name: string;
+    legal_form: string;
+    capital_cents: number;
+    siren: string;
+    vat_number: string | null;
+    rcs_city: string;
+    address_line: string;
+    postal_code: string;
+    city: string;
+    country: string;
+    iban: string | null;
+    bic: string | null;
+    email: string | null;
+    phone: string | null;
+    logo_file_id: string | null;
+    fiscal_year_start_month: number;
+    settings: Generated<Record<string, unknown>>;
     created_at: Generated<Date>;
   };
   activity: {
-    cooperative_id: string; id: string; name: string; analytic_code: string; description: string | null;
-    trusted: Generated<boolean>; email: string | null; phone: string | null; created_at: Generated<Date>; closed_at: Date | null;
+    cooperative_id: string;
+    id: string;
+    name: string;
+    analytic_code: string;
+    description: string | null;
+    trusted: Generated<boolean>;
+    email: string | null;
+    phone: string | null;
+    created_at: Generated<Date>;
+    closed_at: Date | null;
   };
   activity_owner: { cooperative_id: string; activity_id: string; user_id: string };
   membership: {
-    cooperative_id: string; user_id: string; role: string; created_at: Generated<Date>; ended_at: Date | null;
+    cooperative_id: string;
+    user_id: string;
+    role: string;
+    created_at: Generated<Date>;
+    ended_at: Date | null;
   };
   member_profile: {
-    cooperative_id: string; user_id: string; gender: 'F' | 'M' | 'X' | null; birth_year: number | null;
-    education_level: string | null; status_at_entry: string | null; postal_code: string | null; qpv: boolean | null;
-    phone: string | null; support_user_id: string | null;
+    cooperative_id: string;
+    user_id: string;
+    gender: 'F' | 'M' | 'X' | null;
+    birth_year: number | null;
+    education_level: string | null;
+    status_at_entry: string | null;
+    postal_code: string | null;
+    qpv: boolean | null;
+    phone: string | null;
+    support_user_id: string | null;
     /** Where the cooperative reimburses the person's expenses (SEPA transfers). */
     iban: ColumnType<string | null, string | null | undefined, string | null>;
     bic: ColumnType<string | null, string | null | undefined, string | null>;
   };
 }
 
-export const directoryMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1000_directory',
-  sql: `
+export const directoryMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1000_directory',
+    sql: `
 create table network (id uuid primary key, slug text not null unique, name text not null, created_at timestamptz not null default now());
 create table cooperative (
   id uuid primary key, network_id uuid not null references network(id), slug text not null unique, name text not null,
@@ -70,8 +106,10 @@ ${tenantPolicySql('activity_owner')}
 ${tenantPolicySql('membership')}
 ${tenantPolicySql('member_profile')}
 `,
-}, {
-  name: '2026_11_26_1600_directory_bank_details',
-  sql: `alter table member_profile add column iban text;
+  },
+  {
+    name: '2026_11_26_1600_directory_bank_details',
+    sql: `alter table member_profile add column iban text;
 alter table member_profile add column bic text;`,
-}];
+  },
+];

@@ -16,28 +16,78 @@ import { createTheme, createSession, register } from '../journeys/workshops.serv
 import { deadlines } from './index.ts';
 import { renewCalendarToken, calendarByToken } from './calendar.ts';
 
-let t: Awaited<ReturnType<typeof createTestApp>>; let A: TestCoop;
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let A: TestCoop;
 const today = todayParis();
 const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(t.odb.db, A.coop.id, fn);
 
 before(async () => {
-  t = await createTestApp(); [A] = await seedTestCooperatives(t.odb);
-  const ent = A.actor('entrepreneur'); const sup = A.actor('support');
+  t = await createTestApp();
+  [A] = await seedTestCooperatives(t.odb);
+  const ent = A.actor('entrepreneur');
+  const sup = A.actor('support');
   await tx(async (trx) => {
     const siren = makeSiren('71234567');
-    const c = await createCustomer(trx, ent, { kind: 'company', name: 'Café Central', siren, vatNumber: frenchVatFromSiren(siren), addressLine1: '5 place', postalCode: '69003', city: 'Lyon', countryCode: 'FR' });
-    const d = await createDraft(trx, ent, { activityId: A.activityId, customerId: c.id, lines: [{ description: 'Menu', quantityMilli: 1000, unitPriceCents: 20000, vatCategory: 'S', vatRateBp: 2000 }] });
+    const c = await createCustomer(trx, ent, {
+      kind: 'company',
+      name: 'Café Central',
+      siren,
+      vatNumber: frenchVatFromSiren(siren),
+      addressLine1: '5 place',
+      postalCode: '69003',
+      city: 'Lyon',
+      countryCode: 'FR',
+    });
+    const d = await createDraft(trx, ent, {
+      activityId: A.activityId,
+      customerId: c.id,
+      lines: [{ description: 'Menu', quantityMilli: 1000, unitPriceCents: 20000, vatCategory: 'S', vatRateBp: 2000 }],
+    });
     await validateInvoice(trx, sup, d.id);
-    const j = await createJourney(trx, sup, { displayName: 'Entrepreneur Alpha', userId: A.users.entrepreneur.id, startedOn: addDays(today, -10) });
-    await createAppointment(trx, sup, { journeyId: j.id, subject: 'Bilan trimestriel', date: addDays(today, 12), start: '14:00', end: '15:00', place: 'Bureau' });
-    await addDocument(trx, sup, randomBytes(32), j.id, { stage: 'contact', kind: 'Attestation URSSAF', expiresOn: addDays(today, 20), fileName: 'a.pdf', mimeType: 'application/pdf', content: Buffer.from('%PDF-1.4') });
+    const j = await createJourney(trx, sup, {
+      displayName: 'Entrepreneur Alpha',
+      userId: A.users.entrepreneur.id,
+      startedOn: addDays(today, -10),
+    });
+    await createAppointment(trx, sup, {
+      journeyId: j.id,
+      subject: 'Bilan trimestriel',
+      date: addDays(today, 12),
+      start: '14:00',
+      end: '15:00',
+      place: 'Bureau',
+    });
+    await addDocument(trx, sup, randomBytes(32), j.id, {
+      stage: 'contact',
+      kind: 'Attestation URSSAF',
+      expiresOn: addDays(today, 20),
+      fileName: 'a.pdf',
+      mimeType: 'application/pdf',
+      content: Buffer.from('%PDF-1.4'),
+    });
     const theme = await createTheme(trx, sup, { name: 'Fixer ses prix' });
-    const s = await createSession(trx, sup, { themeId: theme, date: addDays(today, 5), start: '09:00', end: '11:00', place: 'Salle 2', capacity: 10 });
+    const s = await createSession(trx, sup, {
+      themeId: theme,
+      date: addDays(today, 5),
+      start: '09:00',
+      end: '11:00',
+      place: 'Salle 2',
+      capacity: 10,
+    });
     await register(trx, ent, s);
-    await createSession(trx, sup, { themeId: theme, date: addDays(today, 6), start: '09:00', end: '11:00', place: 'Salle 3', capacity: 10 });
+    await createSession(trx, sup, {
+      themeId: theme,
+      date: addDays(today, 6),
+      start: '09:00',
+      end: '11:00',
+      place: 'Salle 3',
+      capacity: 10,
+    });
   });
 });
-after(async () => { await t?.odb.close(); });
+after(async () => {
+  await t?.odb.close();
+});
 
 test('an entrepreneur sees expense cut-offs, invoice due dates, appointments, own workshops and documents', async () => {
   const items = await tx((trx) => deadlines(trx, A.actor('entrepreneur'), today, addMonths(today, 3)));
@@ -64,7 +114,8 @@ test('ICS feed by secret token, renewed token replaces the old one; page and pub
   assert.match(ics, /^BEGIN:VCALENDAR\r\n/);
   assert.match(ics, /SUMMARY:Atelier « Fixer ses prix » à 09:00 \(Salle 2\)/);
   assert.match(ics, new RegExp(`DTSTART;VALUE=DATE:${addDays(today, 5).replace(/-/g, '')}`));
-  const c = new TestClient(t.app); await c.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  const c = new TestClient(t.app);
+  await c.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   const page = await c.get('/calendrier-admin');
   assert.equal(page.res.status, 200);
   assert.match(page.html, /Mes échéances/);

@@ -8,10 +8,21 @@ import { addMonths, type IsoDate } from '../../core/dates.ts';
 import { newToken, hashToken } from '../../core/auth/tokens.ts';
 import { membershipsOfUser } from '../directory/index.ts';
 
-export interface Deadline { uid: string; date: IsoDate; title: string; kind: string; href: string | null }
-export interface DeadlineSource { name: string; deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> }
+export interface Deadline {
+  uid: string;
+  date: IsoDate;
+  title: string;
+  kind: string;
+  href: string | null;
+}
+export interface DeadlineSource {
+  name: string;
+  deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
+}
 const sources = new Map<string, DeadlineSource>();
-export function registerDeadlineSource(s: DeadlineSource): void { sources.set(s.name, s); }
+export function registerDeadlineSource(s: DeadlineSource): void {
+  sources.set(s.name, s);
+}
 
 /** Day of the month after which the month's expenses wait for the next month. */
 export const EXPENSE_CUTOFF_DAY = 25;
@@ -23,7 +34,14 @@ registerDeadlineSource({
     const out: Deadline[] = [];
     for (let m = `${from.slice(0, 7)}-01`; m <= to; m = addMonths(m, 1)) {
       const d = `${m.slice(0, 7)}-${EXPENSE_CUTOFF_DAY}`;
-      if (d >= from && d <= to) out.push({ uid: `expenses.cutoff:${d}`, date: d, kind: 'expenses', title: 'Dernier jour pour remettre les notes de frais du mois', href: null });
+      if (d >= from && d <= to)
+        out.push({
+          uid: `expenses.cutoff:${d}`,
+          date: d,
+          kind: 'expenses',
+          title: 'Dernier jour pour remettre les notes de frais du mois',
+          href: null,
+        });
     }
     return out;
   },
@@ -31,31 +49,61 @@ registerDeadlineSource({
 
 export async function deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
   const all: Deadline[] = [];
-  for (const s of sources.values()) all.push(...await s.deadlines(trx, actor, from, to));
-  return all.filter((d) => d.date >= from && d.date <= to).sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title));
+  for (const s of sources.values()) all.push(...(await s.deadlines(trx, actor, from, to)));
+  return all
+    .filter((d) => d.date >= from && d.date <= to)
+    .sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title));
 }
 
 /** A new secret feed address (the previous one stops working). */
 export async function renewCalendarToken(trx: Tx, actor: Actor): Promise<string> {
   if (!actor.userId) throw new Error('user required');
   const token = newToken();
-  await trx.insertInto('inbox_calendar_feed').values({ cooperative_id: actor.cooperativeId, user_id: actor.userId, token_hash: hashToken(token) })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ token_hash: hashToken(token), created_at: new Date() })).execute();
+  await trx
+    .insertInto('inbox_calendar_feed')
+    .values({ cooperative_id: actor.cooperativeId, user_id: actor.userId, token_hash: hashToken(token) })
+    .onConflict((oc) =>
+      oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ token_hash: hashToken(token), created_at: new Date() }),
+    )
+    .execute();
   return token;
 }
 export async function hasCalendarFeed(trx: Tx, actor: Actor): Promise<boolean> {
-  return !!(await trx.selectFrom('inbox_calendar_feed').select('user_id').where('cooperative_id', '=', actor.cooperativeId).where('user_id', '=', actor.userId ?? '').executeTakeFirst());
+  return !!(await trx
+    .selectFrom('inbox_calendar_feed')
+    .select('user_id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', actor.userId ?? '')
+    .executeTakeFirst());
 }
 
 const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
 const ymd = (d: IsoDate) => d.replace(/-/g, '');
 export function deadlinesIcs(name: string, items: Deadline[], publicUrl: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Radieuse//Calendrier administratif//FR', 'CALSCALE:GREGORIAN', `X-WR-CALNAME:${esc(name)}`];
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Radieuse//Calendrier administratif//FR',
+    'CALSCALE:GREGORIAN',
+    `X-WR-CALNAME:${esc(name)}`,
+  ];
   for (const d of items) {
-    const next = new Date(`${d.date}T12:00:00Z`); next.setUTCDate(next.getUTCDate() + 1);
-    lines.push('BEGIN:VEVENT', `UID:${esc(d.uid)}@radieuse`, `DTSTAMP:${stamp}`, `DTSTART;VALUE=DATE:${ymd(d.date)}`, `DTEND;VALUE=DATE:${ymd(next.toISOString().slice(0, 10))}`,
-      `SUMMARY:${esc(d.title)}`, ...(d.href ? [`URL:${publicUrl}${d.href}`] : []), 'END:VEVENT');
+    const next = new Date(`${d.date}T12:00:00Z`);
+    next.setUTCDate(next.getUTCDate() + 1);
+    lines.push(
+      'BEGIN:VEVENT',
+      `UID:${esc(d.uid)}@radieuse`,
+      `DTSTAMP:${stamp}`,
+      `DTSTART;VALUE=DATE:${ymd(d.date)}`,
+      `DTEND;VALUE=DATE:${ymd(next.toISOString().slice(0, 10))}`,
+      `SUMMARY:${esc(d.title)}`,
+      ...(d.href ? [`URL:${publicUrl}${d.href}`] : []),
+      'END:VEVENT',
+    );
   }
   lines.push('END:VCALENDAR');
   return `${lines.join('\r\n')}\r\n`;
@@ -63,11 +111,20 @@ export function deadlinesIcs(name: string, items: Deadline[], publicUrl: string,
 
 /** The ICS of the person owning the token, or null (no sign-in: the token is the secret). */
 export async function calendarByToken(db: Db, token: string, from: IsoDate, publicUrl: string): Promise<string | null> {
-  const f = await db.selectFrom('inbox_calendar_feed').select(['cooperative_id', 'user_id']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
+  const f = await db
+    .selectFrom('inbox_calendar_feed')
+    .select(['cooperative_id', 'user_id'])
+    .where('token_hash', '=', hashToken(token))
+    .executeTakeFirst();
   if (!f) return null;
   const m = (await membershipsOfUser(db, f.user_id)).find((x) => x.cooperativeId === f.cooperative_id);
   if (!m) return null;
-  const actor: Actor = { userId: f.user_id as any, cooperativeId: m.cooperativeId, roles: m.roles, label: 'Calendrier' };
+  const actor: Actor = {
+    userId: f.user_id as any,
+    cooperativeId: m.cooperativeId,
+    roles: m.roles,
+    label: 'Calendrier',
+  };
   const items = await withTenant(db, f.cooperative_id, (trx) => deadlines(trx, actor, from, addMonths(from, 12)));
   return deadlinesIcs(`Radieuse — ${m.name}`, items, publicUrl);
 }

@@ -9,42 +9,98 @@ import { todayParis, addDays } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
-import { createCustomer, createDraft, submitInvoice, validateInvoice, getInvoice, type InvoiceDraftInput, type InvoiceLineInput } from '../sales/index.ts';
+import {
+  createCustomer,
+  createDraft,
+  submitInvoice,
+  validateInvoice,
+  getInvoice,
+  type InvoiceDraftInput,
+  type InvoiceLineInput,
+} from '../sales/index.ts';
 import { runChecks, thresholdsOf } from './index.ts';
 import { validationQueue, validateBatch, validateException, saveThresholds } from './validation.ts';
 
-let odb: OpenDb; let A: TestCoop;
+let odb: OpenDb;
+let A: TestCoop;
 const today = todayParis();
 const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn);
-const ent = () => A.actor('entrepreneur'); const sup = () => A.actor('support');
+const ent = () => A.actor('entrepreneur');
+const sup = () => A.actor('support');
 let n = 0;
 async function customer(over: Record<string, unknown> = {}) {
   const siren = makeSiren(`4${String(++n).padStart(7, '0')}`);
-  return (await tx((trx) => createCustomer(trx, ent(), {
-    kind: 'company', name: `Client ${n}`, siren, vatNumber: frenchVatFromSiren(siren), addressLine1: '3 rue des Lilas', postalCode: '69002', city: 'Lyon', countryCode: 'FR', ...over,
-  } as any))).id;
+  return (
+    await tx((trx) =>
+      createCustomer(trx, ent(), {
+        kind: 'company',
+        name: `Client ${n}`,
+        siren,
+        vatNumber: frenchVatFromSiren(siren),
+        addressLine1: '3 rue des Lilas',
+        postalCode: '69002',
+        city: 'Lyon',
+        countryCode: 'FR',
+        ...over,
+      } as any),
+    )
+  ).id;
 }
-const line = (cents: number, vat: Partial<InvoiceLineInput> = {}): InvoiceLineInput => ({ description: 'Prestation', quantityMilli: 1000, unitPriceCents: cents, vatCategory: 'S', vatRateBp: 2000, ...vat });
-const draft = (customerId: string, cents: number, over: Partial<InvoiceDraftInput> = {}) => tx((trx) => createDraft(trx, ent(), { activityId: A.activityId, customerId, lines: [line(cents)], ...over }));
+const line = (cents: number, vat: Partial<InvoiceLineInput> = {}): InvoiceLineInput => ({
+  description: 'Prestation',
+  quantityMilli: 1000,
+  unitPriceCents: cents,
+  vatCategory: 'S',
+  vatRateBp: 2000,
+  ...vat,
+});
+const draft = (customerId: string, cents: number, over: Partial<InvoiceDraftInput> = {}) =>
+  tx((trx) => createDraft(trx, ent(), { activityId: A.activityId, customerId, lines: [line(cents)], ...over }));
 const findings = async (id: string) => (await tx((trx) => runChecks(trx, sup(), 'invoice', id))).map((f) => f.checkId);
 async function validated(customerId: string, cents: number) {
-  const d = await draft(customerId, cents); await tx((trx) => validateInvoice(trx, sup(), d.id)); return d.id;
+  const d = await draft(customerId, cents);
+  await tx((trx) => validateInvoice(trx, sup(), d.id));
+  return d.id;
 }
 
 before(async () => {
   odb = await createTestDb();
   [A] = await seedTestCooperatives(odb, { withPasswords: false });
 });
-after(async () => { await odb?.close(); });
+after(async () => {
+  await odb?.close();
+});
 
 test('buyer identifier: a foreign company without SIREN nor VAT number is flagged; with a VAT number it is not', async () => {
-  const bad = await draft(await customer({ name: 'Bruxelles SPRL', siren: null, vatNumber: null, countryCode: 'BE', postalCode: '1000', city: 'Bruxelles' }), 10000);
-  const ok = await draft(await customer({ name: 'Gand SPRL', siren: null, vatNumber: 'BE0123456749', countryCode: 'BE', postalCode: '9000', city: 'Gand' }), 10000);
+  const bad = await draft(
+    await customer({
+      name: 'Bruxelles SPRL',
+      siren: null,
+      vatNumber: null,
+      countryCode: 'BE',
+      postalCode: '1000',
+      city: 'Bruxelles',
+    }),
+    10000,
+  );
+  const ok = await draft(
+    await customer({
+      name: 'Gand SPRL',
+      siren: null,
+      vatNumber: 'BE0123456749',
+      countryCode: 'BE',
+      postalCode: '9000',
+      city: 'Gand',
+    }),
+    10000,
+  );
   const fr = await draft(await customer(), 10000);
   assert.ok((await findings(bad.id)).includes('invoice.buyer-id'));
   assert.ok(!(await findings(ok.id)).includes('invoice.buyer-id'));
   assert.ok(!(await findings(fr.id)).includes('invoice.buyer-id'));
-  const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find((x) => x.checkId === 'invoice.buyer-id')!;
+  const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find(
+    (x) => x.checkId === 'invoice.buyer-id',
+  )!;
   assert.equal(f.severity, 'warning');
   assert.match(f.message, /ni SIREN ni numéro de TVA/);
 });
@@ -58,15 +114,28 @@ test('amount outlier: more than 10× the median of ≥3 validated invoices of th
   const normal = await draft(c, 100000); // 1 200 € TTC ≤ 10 × 132 €
   assert.ok((await findings(big.id)).includes('invoice.amount-outlier'));
   assert.ok(!(await findings(normal.id)).includes('invoice.amount-outlier'));
-  const msg = (await tx((trx) => runChecks(trx, sup(), 'invoice', big.id))).find((x) => x.checkId === 'invoice.amount-outlier')!.message;
+  const msg = (await tx((trx) => runChecks(trx, sup(), 'invoice', big.id))).find(
+    (x) => x.checkId === 'invoice.amount-outlier',
+  )!.message;
   assert.match(msg, /plus de 10 fois le montant habituel/);
   // per-cooperative threshold: the director raises the factor to 20 → no longer flagged
-  await tx((trx) => saveThresholds(trx, A.actor('director'), { outlierFactor: '20', outlierMinHistory: '3', duplicateDays: '7' }));
+  await tx((trx) =>
+    saveThresholds(trx, A.actor('director'), { outlierFactor: '20', outlierMinHistory: '3', duplicateDays: '7' }),
+  );
   assert.equal((await tx((trx) => thresholdsOf(trx, A.coop.id))).outlierFactor, 20);
   assert.ok(!(await findings(big.id)).includes('invoice.amount-outlier'));
-  await assert.rejects(tx((trx) => saveThresholds(trx, A.actor('director'), { outlierFactor: '1', outlierMinHistory: '3', duplicateDays: '7' })), (e) => e instanceof UserError && !!e.fields.outlierFactor);
-  await assert.rejects(tx((trx) => saveThresholds(trx, sup(), { outlierFactor: '5', outlierMinHistory: '3', duplicateDays: '7' })));
-  await tx((trx) => saveThresholds(trx, A.actor('director'), { outlierFactor: '10', outlierMinHistory: '3', duplicateDays: '7' }));
+  await assert.rejects(
+    tx((trx) =>
+      saveThresholds(trx, A.actor('director'), { outlierFactor: '1', outlierMinHistory: '3', duplicateDays: '7' }),
+    ),
+    (e) => e instanceof UserError && !!e.fields.outlierFactor,
+  );
+  await assert.rejects(
+    tx((trx) => saveThresholds(trx, sup(), { outlierFactor: '5', outlierMinHistory: '3', duplicateDays: '7' })),
+  );
+  await tx((trx) =>
+    saveThresholds(trx, A.actor('director'), { outlierFactor: '10', outlierMinHistory: '3', duplicateDays: '7' }),
+  );
 });
 
 test('VAT rate unusual for the activity; usual rate is not flagged', async () => {
@@ -76,7 +145,9 @@ test('VAT rate unusual for the activity; usual rate is not flagged', async () =>
   // the activity has ≥ 3 validated invoices at 20 % from the previous test
   assert.ok((await findings(odd.id)).includes('invoice.vat-unusual'));
   assert.ok(!(await findings(usual.id)).includes('invoice.vat-unusual'));
-  const msg = (await tx((trx) => runChecks(trx, sup(), 'invoice', odd.id))).find((x) => x.checkId === 'invoice.vat-unusual')!.message;
+  const msg = (await tx((trx) => runChecks(trx, sup(), 'invoice', odd.id))).find(
+    (x) => x.checkId === 'invoice.vat-unusual',
+  )!.message;
   assert.match(msg, /TVA à 5,5 %/);
 });
 
@@ -86,8 +157,14 @@ test('due date beyond the legal limit is blocking; within it is fine', async () 
   assert.ok(!(await findings(ok.id)).includes('invoice.due-date-legal'));
   // The editor refuses such a date; data imported from elsewhere may still carry one.
   const bad = await draft(c, 7100);
-  await odb.db.updateTable('invoice').set({ due_date: addDays(today, 90) }).where('id', '=', bad.id).execute();
-  const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find((x) => x.checkId === 'invoice.due-date-legal');
+  await odb.db
+    .updateTable('invoice')
+    .set({ due_date: addDays(today, 90) })
+    .where('id', '=', bad.id)
+    .execute();
+  const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find(
+    (x) => x.checkId === 'invoice.due-date-legal',
+  );
   assert.equal(f?.severity, 'blocking');
   assert.match(f!.message, /90 jours/);
 });
@@ -107,10 +184,14 @@ test('duplicate: same customer, same total within 7 days; a different amount is 
 
 test('queue: batch validation validates only clean invoices; an exception needs a reason and is audited', async () => {
   // fresh customers so earlier drafts do not interfere
-  const c1 = await customer(); const c2 = await customer();
-  const clean = await draft(c1, 45600); await tx((trx) => submitInvoice(trx, ent(), clean.id));
-  const dup1 = await draft(c2, 78900); await tx((trx) => submitInvoice(trx, ent(), dup1.id));
-  const dup2 = await draft(c2, 78900); await tx((trx) => submitInvoice(trx, ent(), dup2.id));
+  const c1 = await customer();
+  const c2 = await customer();
+  const clean = await draft(c1, 45600);
+  await tx((trx) => submitInvoice(trx, ent(), clean.id));
+  const dup1 = await draft(c2, 78900);
+  await tx((trx) => submitInvoice(trx, ent(), dup1.id));
+  const dup2 = await draft(c2, 78900);
+  await tx((trx) => submitInvoice(trx, ent(), dup2.id));
   const q = await tx((trx) => validationQueue(trx, sup()));
   assert.ok(q.ready.some((e) => e.invoice.id === clean.id));
   const review = q.review.find((e) => e.invoice.id === dup1.id);
@@ -124,21 +205,42 @@ test('queue: batch validation validates only clean invoices; an exception needs 
   const batchAudit = await odb.db.selectFrom('audit_log').select('action').where('target_id', '=', clean.id).execute();
   assert.ok(batchAudit.some((a) => a.action === 'validation.batch'));
 
-  await assert.rejects(tx((trx) => validateException(trx, sup(), dup1.id, 'ok')), (e) => e instanceof UserError && e.field === 'reason');
+  await assert.rejects(
+    tx((trx) => validateException(trx, sup(), dup1.id, 'ok')),
+    (e) => e instanceof UserError && e.field === 'reason',
+  );
   assert.equal((await tx((trx) => getInvoice(trx, sup(), dup1.id)))!.status, 'submitted', 'nothing written');
-  const v = await tx((trx) => validateException(trx, sup(), dup1.id, 'Deux ateliers distincts le même mois, confirmé par téléphone.'));
+  const v = await tx((trx) =>
+    validateException(trx, sup(), dup1.id, 'Deux ateliers distincts le même mois, confirmé par téléphone.'),
+  );
   assert.ok(v.number);
-  const a = await odb.db.selectFrom('audit_log').select(['action', 'data']).where('target_id', '=', dup1.id).where('action', '=', 'validation.exception').executeTakeFirstOrThrow();
+  const a = await odb.db
+    .selectFrom('audit_log')
+    .select(['action', 'data'])
+    .where('target_id', '=', dup1.id)
+    .where('action', '=', 'validation.exception')
+    .executeTakeFirstOrThrow();
   assert.match(String((a.data as any).reason), /Deux ateliers distincts/);
   assert.equal((a.data as any).findings[0].check, 'invoice.duplicate');
-  await assert.rejects(tx((trx) => validationQueue(trx, ent())), /accès/);
+  await assert.rejects(
+    tx((trx) => validationQueue(trx, ent())),
+    /accès/,
+  );
 });
 
 test('an exception with a blocking finding cannot be validated, even with a reason', async () => {
   const c = await customer();
-  const d = await draft(c, 9100); await tx((trx) => submitInvoice(trx, ent(), d.id));
-  await odb.db.updateTable('invoice').set({ due_date: addDays(today, 120) }).where('id', '=', d.id).execute();
-  await assert.rejects(tx((trx) => validateException(trx, sup(), d.id, 'Le client a demandé ce délai exceptionnel.')), /ne peut pas être validée/);
+  const d = await draft(c, 9100);
+  await tx((trx) => submitInvoice(trx, ent(), d.id));
+  await odb.db
+    .updateTable('invoice')
+    .set({ due_date: addDays(today, 120) })
+    .where('id', '=', d.id)
+    .execute();
+  await assert.rejects(
+    tx((trx) => validateException(trx, sup(), d.id, 'Le client a demandé ce délai exceptionnel.')),
+    /ne peut pas être validée/,
+  );
   const r = await validateBatch(odb.db, sup(), [d.id]);
   assert.deepEqual(r.validated, []);
 });

@@ -18,9 +18,13 @@ export interface CheckThresholds {
 }
 export const DEFAULT_THRESHOLDS: CheckThresholds = { outlierFactor: 10, outlierMinHistory: 3, duplicateDays: 7 };
 
-export interface CheckContext { thresholds: CheckThresholds }
+export interface CheckContext {
+  thresholds: CheckThresholds;
+}
 export interface Check<D = Record<string, unknown>> {
-  id: string; documentType: DocumentType; severity: CheckSeverity;
+  id: string;
+  documentType: DocumentType;
+  severity: CheckSeverity;
   /** Short label for settings and logs. */
   label: string;
   /** A finding's data (or null when all is well). */
@@ -28,11 +32,20 @@ export interface Check<D = Record<string, unknown>> {
   /** The plain explanation shown to support and to the entrepreneur. */
   explain(data: D): string;
 }
-export interface Finding { checkId: string; severity: CheckSeverity; message: string; data: Record<string, unknown> }
+export interface Finding {
+  checkId: string;
+  severity: CheckSeverity;
+  message: string;
+  data: Record<string, unknown>;
+}
 
 const checks = new Map<string, Check<any>>();
-export function registerCheck<D extends Record<string, unknown>>(c: Check<D>): void { checks.set(c.id, c); }
-export function checksFor(documentType: DocumentType): Check[] { return [...checks.values()].filter((c) => c.documentType === documentType); }
+export function registerCheck<D extends Record<string, unknown>>(c: Check<D>): void {
+  checks.set(c.id, c);
+}
+export function checksFor(documentType: DocumentType): Check[] {
+  return [...checks.values()].filter((c) => c.documentType === documentType);
+}
 
 export async function thresholdsOf(trx: Tx, cooperativeId: string): Promise<CheckThresholds> {
   const coop = await getCooperative(trx, cooperativeId);
@@ -46,7 +59,13 @@ export async function thresholdsOf(trx: Tx, cooperativeId: string): Promise<Chec
 }
 
 /** Runs every check of the type on one document. */
-export async function runChecks(trx: Tx, actor: Actor, documentType: DocumentType, docId: string, ctx?: CheckContext): Promise<Finding[]> {
+export async function runChecks(
+  trx: Tx,
+  actor: Actor,
+  documentType: DocumentType,
+  docId: string,
+  ctx?: CheckContext,
+): Promise<Finding[]> {
   const c = ctx ?? { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
   const out: Finding[] = [];
   for (const check of checksFor(documentType)) {

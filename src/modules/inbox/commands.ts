@@ -2,12 +2,16 @@
 import { type Command, out } from '../../cli/framework.ts';
 import { sendDigests } from './digest.ts';
 
-export const inboxCommands: Command[] = [{
-  name: 'digest send', summary: 'prépare les résumés de notifications dus maintenant (idempotent)',
-  usage: 'digest send [--any-day]',
-  options: { 'any-day': { type: 'boolean' } }, needsDb: true,
-  async run({ values, config, odb }) {
-    const r = await sendDigests(odb!.db, new Date(), { publicUrl: config.publicUrl, anyDay: !!values['any-day'] });
-    out(`${r.sent} résumé(s) mis en file d'envoi, ${r.skipped} personne(s) sans résumé dû.`);
+export const inboxCommands: Command[] = [
+  {
+    name: 'digest send',
+    summary: 'prépare les résumés de notifications dus maintenant (idempotent)',
+    usage: 'digest send [--any-day]',
+    options: { 'any-day': { type: 'boolean' } },
+    needsDb: true,
+    async run({ values, config, odb }) {
+      const r = await sendDigests(odb!.db, new Date(), { publicUrl: config.publicUrl, anyDay: !!values['any-day'] });
+      out(`${r.sent} résumé(s) mis en file d'envoi, ${r.skipped} personne(s) sans résumé dû.`);
+    },
   },
-}];
+];

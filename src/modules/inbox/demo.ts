@@ -12,14 +12,41 @@ export const inboxDemoSeeder: DemoSeeder = {
   async seed(ctx) {
     for (const dc of ctx.coops) {
       const coopId = dc.coop.id as CooperativeId;
-      const support: Actor = { userId: dc.staff.support.userId as any, cooperativeId: coopId, roles: ['support'], label: dc.staff.support.name };
-      const accountant: Actor = { userId: dc.staff.accountant.userId as any, cooperativeId: coopId, roles: ['accountant'], label: dc.staff.accountant.name };
+      const support: Actor = {
+        userId: dc.staff.support.userId as any,
+        cooperativeId: coopId,
+        roles: ['support'],
+        label: dc.staff.support.name,
+      };
+      const accountant: Actor = {
+        userId: dc.staff.accountant.userId as any,
+        cooperativeId: coopId,
+        roles: ['accountant'],
+        label: dc.staff.accountant.name,
+      };
       await withTenant(ctx.odb.db, coopId, async (trx) => {
-        await trx.updateTable('notification').set({ digested_at: new Date() }).where('cooperative_id', '=', coopId).where('digested_at', 'is', null).execute();
+        await trx
+          .updateTable('notification')
+          .set({ digested_at: new Date() })
+          .where('cooperative_id', '=', coopId)
+          .where('digested_at', 'is', null)
+          .execute();
         await setPreference(trx, accountant, 'daily');
         for (const p of dc.entrepreneurs.slice(0, 3)) {
-          await notify(trx, support, p.userId, 'journeys.note', `${dc.staff.support.name} a ajouté le compte rendu de votre dernier rendez-vous.`);
-          await notify(trx, support, p.userId, 'campus.answer', 'Une réponse a été apportée à votre question sur la facturation des acomptes.');
+          await notify(
+            trx,
+            support,
+            p.userId,
+            'journeys.note',
+            `${dc.staff.support.name} a ajouté le compte rendu de votre dernier rendez-vous.`,
+          );
+          await notify(
+            trx,
+            support,
+            p.userId,
+            'campus.answer',
+            'Une réponse a été apportée à votre question sur la facturation des acomptes.',
+          );
         }
       });
     }

@@ -10,7 +10,9 @@ import { notify, sendDigests, setPreference, unsubscribe, getPreference } from '
 import { digestPeriod, renderDigest } from './digest.ts';
 import { inboxDemoSeeder } from './demo.ts';
 
-let odb: OpenDb; let A: TestCoop; let B: TestCoop;
+let odb: OpenDb;
+let A: TestCoop;
+let B: TestCoop;
 const MONDAY = new Date('2026-11-30T06:00:00Z'); // 7:00 in Paris, a Monday
 const TUESDAY = new Date('2026-12-01T06:00:00Z');
 const NEXT_MONDAY = new Date('2026-12-07T06:00:00Z');
@@ -25,7 +27,9 @@ before(async () => {
   odb = await createTestDb();
   [A, B] = await seedTestCooperatives(odb, { withPasswords: false });
 });
-after(async () => { await odb?.close(); });
+after(async () => {
+  await odb?.close();
+});
 
 test('period keys: weekly on Mondays, daily every day, urgent-only never', () => {
   assert.equal(digestPeriod('weekly', '2026-11-30'), 'week:2026-11-30');
@@ -35,12 +39,15 @@ test('period keys: weekly on Mondays, daily every day, urgent-only never', () =>
 });
 
 test('a week of notifications → one e-mail per person, with every item; a rerun sends nothing more', async () => {
-  const ent = A.users.entrepreneur; const sup = A.users.support;
+  const ent = A.users.entrepreneur;
+  const sup = A.users.support;
   for (let d = 0; d < 7; d++) {
     await inA((trx) => notify(trx, A.actor('support'), ent.id, 'test', `Nouvelle numéro ${d + 1} pour vous`));
     if (d % 2 === 0) await inA((trx) => notify(trx, A.actor('director'), sup.id, 'test', `Info support ${d + 1}`));
   }
-  await withTenant(odb.db, B.coop.id, (trx) => notify(trx, B.actor('support'), B.users.entrepreneur.id, 'test', 'Bonjour depuis B'));
+  await withTenant(odb.db, B.coop.id, (trx) =>
+    notify(trx, B.actor('support'), B.users.entrepreneur.id, 'test', 'Bonjour depuis B'),
+  );
   // Tuesday: weekly people wait for Monday
   assert.equal((await sendDigests(odb.db, TUESDAY, { publicUrl: 'https://radieuse.test' })).sent, 0);
   const r = await sendDigests(odb.db, MONDAY, { publicUrl: 'https://radieuse.test' });
@@ -50,7 +57,10 @@ test('a week of notifications → one e-mail per person, with every item; a reru
   for (let d = 1; d <= 7; d++) assert.match(m[0].text_body, new RegExp(`Nouvelle numéro ${d} pour vous`));
   assert.doesNotMatch(m[0].text_body, /Info support|depuis B/);
   assert.match(m[0].subject, /7 nouvelles cette semaine/);
-  assert.match(m[0].html_body!, /<a href="https:\/\/radieuse.test\/">Voir ce qu&#39;il reste à faire<\/a>|<a href="https:\/\/radieuse.test\/">Voir ce qu'il reste à faire<\/a>/);
+  assert.match(
+    m[0].html_body!,
+    /<a href="https:\/\/radieuse.test\/">Voir ce qu&#39;il reste à faire<\/a>|<a href="https:\/\/radieuse.test\/">Voir ce qu'il reste à faire<\/a>/,
+  );
   assert.match(m[0].text_body, /https:\/\/radieuse.test\/public\/desabonnement\/token\/[A-Za-z0-9_-]+/);
   assert.equal(m[0].dedupe_key, `digest:${ent.id}:week:2026-11-30`);
   assert.equal((await mails(sup.email)).length, 1);
@@ -74,7 +84,14 @@ test('a crash in the middle: the rerun sends only to those not yet served, never
   for (const u of people) await inA((trx) => notify(trx, A.actor('support'), u, 'test', `Message pour ${u}`));
   const SOON = new Date('2026-12-14T06:00:00Z');
   let served = 0;
-  await assert.rejects(sendDigests(odb.db, SOON, { afterEach: () => { if (++served === 1) throw new Error('crash simulé'); } }), /crash simulé/);
+  await assert.rejects(
+    sendDigests(odb.db, SOON, {
+      afterEach: () => {
+        if (++served === 1) throw new Error('crash simulé');
+      },
+    }),
+    /crash simulé/,
+  );
   assert.equal((await mails()).length, 1, 'the first person was served before the crash');
   const again = await sendDigests(odb.db, SOON);
   assert.equal(again.sent, 2);
@@ -86,15 +103,25 @@ test('a crash in the middle: the rerun sends only to those not yet served, never
 
 test('preferences: daily gets a digest every day; urgent-only gets urgent at once and no digest', async () => {
   await odb.db.deleteFrom('mail_outbox').execute();
-  const daily = A.actor('accountant'); const urgentOnly = A.actor('cape');
+  const daily = A.actor('accountant');
+  const urgentOnly = A.actor('cape');
   await inA((trx) => setPreference(trx, daily, 'daily'));
   await inA((trx) => setPreference(trx, urgentOnly, 'urgent'));
   assert.equal((await inA((trx) => getPreference(trx, daily))).frequency, 'daily');
-  await assert.rejects(inA((trx) => setPreference(trx, daily, 'hourly')), /fréquence/);
+  await assert.rejects(
+    inA((trx) => setPreference(trx, daily, 'hourly')),
+    /fréquence/,
+  );
   await inA((trx) => notify(trx, A.actor('support'), daily.userId!, 'test', 'Pour le quotidien'));
   await inA((trx) => notify(trx, A.actor('support'), urgentOnly.userId!, 'test', 'Pas urgent du tout'));
-  await inA((trx) => notify(trx, A.actor('support'), urgentOnly.userId!, 'test', 'Très urgent : signature', { urgent: true }));
-  const immediate = await odb.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', A.users.cape.email).execute();
+  await inA((trx) =>
+    notify(trx, A.actor('support'), urgentOnly.userId!, 'test', 'Très urgent : signature', { urgent: true }),
+  );
+  const immediate = await odb.db
+    .selectFrom('mail_outbox')
+    .selectAll()
+    .where('to_address', '=', A.users.cape.email)
+    .execute();
   assert.equal(immediate.length, 1, 'urgent mailed at once');
   assert.match(immediate[0].text_body, /Très urgent : signature/);
   const WED = new Date('2026-12-16T06:00:00Z');
@@ -118,7 +145,11 @@ test('unsubscribe by token (no sign-in) stops digests; choosing a frequency agai
   assert.equal((await inA((trx) => getPreference(trx, who))).unsubscribed, true);
   await inA((trx) => notify(trx, A.actor('support'), who.userId!, 'test', 'Après désabonnement'));
   assert.equal((await sendDigests(odb.db, new Date('2026-12-19T06:00:00Z'))).sent, 0);
-  const audit = await odb.db.selectFrom('audit_log').select('action').where('action', '=', 'notification.unsubscribed').execute();
+  const audit = await odb.db
+    .selectFrom('audit_log')
+    .select('action')
+    .where('action', '=', 'notification.unsubscribed')
+    .execute();
   assert.equal(audit.length, 1);
   await inA((trx) => setPreference(trx, who, 'daily'));
   assert.equal((await sendDigests(odb.db, new Date('2026-12-20T06:00:00Z'))).sent, 1);
@@ -126,8 +157,19 @@ test('unsubscribe by token (no sign-in) stops digests; choosing a frequency agai
 });
 
 test('a long digest stays short: 20 lines, then a count', () => {
-  const items = Array.from({ length: 25 }, (_, i) => ({ text: `Ligne ${i + 1}`, createdAt: new Date(), urgent: false }));
-  const d = renderDigest({ name: 'Alex Martin', frequency: 'weekly', items, inboxUrl: 'https://r.test/', unsubscribeUrl: 'https://r.test/u', today: '2026-11-30' });
+  const items = Array.from({ length: 25 }, (_, i) => ({
+    text: `Ligne ${i + 1}`,
+    createdAt: new Date(),
+    urgent: false,
+  }));
+  const d = renderDigest({
+    name: 'Alex Martin',
+    frequency: 'weekly',
+    items,
+    inboxUrl: 'https://r.test/',
+    unsubscribeUrl: 'https://r.test/u',
+    today: '2026-11-30',
+  });
   assert.match(d.text, /Ligne 20\n… et 5 autres/);
   assert.doesNotMatch(d.text, /Ligne 21/);
   assert.match(d.html, /… et 5 autres/);
@@ -135,10 +177,34 @@ test('a long digest stays short: 20 lines, then a count', () => {
 });
 
 test('demo seeder: history counts as digested, fresh notifications wait for the next digest', async () => {
-  const person = (role: 'support' | 'accountant' | 'director' | 'entrepreneur', c: TestCoop) => ({ userId: c.users[role].id, email: c.users[role].email, name: `${role} test`, gender: 'F' as const, role });
+  const person = (role: 'support' | 'accountant' | 'director' | 'entrepreneur', c: TestCoop) => ({
+    userId: c.users[role].id,
+    email: c.users[role].email,
+    name: `${role} test`,
+    gender: 'F' as const,
+    role,
+  });
   await inA((trx) => notify(trx, A.actor('support'), A.users.entrepreneur.id, 'old', 'Ancienne nouvelle'));
-  await inboxDemoSeeder.seed({ odb, rng: null as any, today: '2026-11-30', log: () => {}, coops: [{ coop: A.coop, staff: { support: person('support', A), accountant: person('accountant', A), director: person('director', A) }, entrepreneurs: [person('entrepreneur', A)], capes: [] }] } as any);
-  const pending = await odb.db.selectFrom('notification').select('text').where('digested_at', 'is', null).where('user_id', '=', A.users.entrepreneur.id).execute();
+  await inboxDemoSeeder.seed({
+    odb,
+    rng: null as any,
+    today: '2026-11-30',
+    log: () => {},
+    coops: [
+      {
+        coop: A.coop,
+        staff: { support: person('support', A), accountant: person('accountant', A), director: person('director', A) },
+        entrepreneurs: [person('entrepreneur', A)],
+        capes: [],
+      },
+    ],
+  } as any);
+  const pending = await odb.db
+    .selectFrom('notification')
+    .select('text')
+    .where('digested_at', 'is', null)
+    .where('user_id', '=', A.users.entrepreneur.id)
+    .execute();
   assert.equal(pending.length, 2);
   assert.ok(!pending.some((p) => p.text === 'Ancienne nouvelle'));
   assert.equal((await inA((trx) => getPreference(trx, A.actor('accountant')))).frequency, 'daily');

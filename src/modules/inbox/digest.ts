@@ -18,15 +18,22 @@ import type { DigestFrequency } from './schema.ts';
 export const FREQUENCY_LABELS: Record<DigestFrequency, string> = {
   weekly: 'Un résumé par semaine, le lundi (conseillé)',
   daily: 'Un résumé chaque matin',
-  urgent: "Seulement ce qui est urgent, tout de suite",
+  urgent: 'Seulement ce qui est urgent, tout de suite',
 };
 export const UNSUBSCRIBE_DAYS = 90;
 const defaultPublicUrl = () => process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 
-export interface Preference { frequency: DigestFrequency; unsubscribed: boolean }
+export interface Preference {
+  frequency: DigestFrequency;
+  unsubscribed: boolean;
+}
 
 async function preferenceOf(trx: Tx, cooperativeId: string, userId: string, lock = false) {
-  let q = trx.selectFrom('notification_preference').selectAll().where('cooperative_id', '=', cooperativeId).where('user_id', '=', userId);
+  let q = trx
+    .selectFrom('notification_preference')
+    .selectAll()
+    .where('cooperative_id', '=', cooperativeId)
+    .where('user_id', '=', userId);
   if (lock) q = q.forUpdate();
   return q.executeTakeFirst();
 }
@@ -41,31 +48,71 @@ export async function setPreference(trx: Tx, actor: Actor, frequency: string): P
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   if (!(frequency in FREQUENCY_LABELS)) throw new UserError('Choisissez une fréquence.', 'frequency');
   const f = frequency as DigestFrequency;
-  await trx.insertInto('notification_preference').values({ cooperative_id: actor.cooperativeId, user_id: actor.userId, frequency: f, unsubscribed_at: null, last_digest_key: null })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ frequency: f, unsubscribed_at: null, updated_at: new Date() })).execute();
-  await audit(trx, actor, { action: 'notification.preference_set', targetType: 'user', targetId: actor.userId, data: { frequency: f } });
+  await trx
+    .insertInto('notification_preference')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      user_id: actor.userId,
+      frequency: f,
+      unsubscribed_at: null,
+      last_digest_key: null,
+    })
+    .onConflict((oc) =>
+      oc
+        .columns(['cooperative_id', 'user_id'])
+        .doUpdateSet({ frequency: f, unsubscribed_at: null, updated_at: new Date() }),
+    )
+    .execute();
+  await audit(trx, actor, {
+    action: 'notification.preference_set',
+    targetType: 'user',
+    targetId: actor.userId,
+    data: { frequency: f },
+  });
 }
 
 async function userContact(trx: Tx, userId: string) {
-  return trx.selectFrom('user_account').select(['email', 'display_name', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  return trx
+    .selectFrom('user_account')
+    .select(['email', 'display_name', 'disabled_at'])
+    .where('id', '=', userId)
+    .executeTakeFirst();
 }
 
 /** Records a notification for the digest; an urgent one is mailed at once to people who chose "urgent only". */
-export async function notify(trx: Tx, actor: Actor, userId: string, kind: string, text: string, opts: { urgent?: boolean; publicUrl?: string } = {}): Promise<string> {
+export async function notify(
+  trx: Tx,
+  actor: Actor,
+  userId: string,
+  kind: string,
+  text: string,
+  opts: { urgent?: boolean; publicUrl?: string } = {},
+): Promise<string> {
   const id = uuidv7();
   const urgent = !!opts.urgent;
-  await trx.insertInto('notification').values({ cooperative_id: actor.cooperativeId, id, user_id: userId, kind, text, urgent, digested_at: null }).execute();
+  await trx
+    .insertInto('notification')
+    .values({ cooperative_id: actor.cooperativeId, id, user_id: userId, kind, text, urgent, digested_at: null })
+    .execute();
   if (urgent) {
     const pref = await preferenceOf(trx, actor.cooperativeId, userId);
     const u = await userContact(trx, userId);
     if (pref?.frequency === 'urgent' && !pref.unsubscribed_at && u && !u.disabled_at) {
       const url = opts.publicUrl ?? defaultPublicUrl();
       await enqueueMail(trx, {
-        to: u.email, cooperativeId: actor.cooperativeId, dedupeKey: `notify:${id}`, subject: 'Radieuse : une chose urgente',
+        to: u.email,
+        cooperativeId: actor.cooperativeId,
+        dedupeKey: `notify:${id}`,
+        subject: 'Radieuse : une chose urgente',
         text: `Bonjour ${firstName(u.display_name)},\n\n${text}\n\nOuvrez votre liste de choses à faire : ${url}/\n`,
         html: `<p>Bonjour ${esc(firstName(u.display_name))},</p><p>${esc(text)}</p><p><a href="${esc(url)}/">Ouvrir ma liste de choses à faire</a></p>`,
       });
-      await trx.updateTable('notification').set({ digested_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+      await trx
+        .updateTable('notification')
+        .set({ digested_at: new Date() })
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('id', '=', id)
+        .execute();
     }
   }
   return id;
@@ -76,7 +123,11 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 const isMonday = (d: IsoDate) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1;
 
 /** The period a digest belongs to, or null when this person gets no digest at `today`. */
-export function digestPeriod(frequency: DigestFrequency, today: IsoDate, opts: { anyDay?: boolean } = {}): string | null {
+export function digestPeriod(
+  frequency: DigestFrequency,
+  today: IsoDate,
+  opts: { anyDay?: boolean } = {},
+): string | null {
   if (frequency === 'daily') return `day:${today}`;
   if (frequency === 'weekly') return isMonday(today) || opts.anyDay ? `week:${today}` : null;
   return null;
@@ -85,9 +136,20 @@ export function digestPeriod(frequency: DigestFrequency, today: IsoDate, opts: {
 /** A digest stays short: beyond this, a count. */
 export const MAX_DIGEST_LINES = 20;
 
-export interface DigestContent { subject: string; text: string; html: string }
-export function renderDigest(p: { name: string; frequency: DigestFrequency; items: { text: string; createdAt: Date; urgent: boolean }[]; inboxUrl: string; unsubscribeUrl: string; today: IsoDate }): DigestContent {
-  const period = p.frequency === 'daily' ? "depuis hier" : 'cette semaine';
+export interface DigestContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+export function renderDigest(p: {
+  name: string;
+  frequency: DigestFrequency;
+  items: { text: string; createdAt: Date; urgent: boolean }[];
+  inboxUrl: string;
+  unsubscribeUrl: string;
+  today: IsoDate;
+}): DigestContent {
+  const period = p.frequency === 'daily' ? 'depuis hier' : 'cette semaine';
   const n = p.items.length;
   const subject = `Radieuse : ${n} nouvelle${n > 1 ? 's' : ''} ${period}`;
   const intro = `Voici, en un seul message, ce qui s'est passé ${period}. Rien ne presse davantage que ce que vous voyez dans votre liste de choses à faire.`;
@@ -95,9 +157,15 @@ export function renderDigest(p: { name: string; frequency: DigestFrequency; item
   const more = n - shown.length;
   const moreText = more > 0 ? `… et ${more} autre${more > 1 ? 's' : ''}, à retrouver dans Radieuse.` : null;
   const text = [
-    `Bonjour ${firstName(p.name)},`, '', intro, '',
-    ...shown.map((i) => `- ${i.urgent ? '[Urgent] ' : ''}${i.text}`), ...(moreText ? [moreText] : []), '',
-    `Voir ce qu'il reste à faire : ${p.inboxUrl}`, '',
+    `Bonjour ${firstName(p.name)},`,
+    '',
+    intro,
+    '',
+    ...shown.map((i) => `- ${i.urgent ? '[Urgent] ' : ''}${i.text}`),
+    ...(moreText ? [moreText] : []),
+    '',
+    `Voir ce qu'il reste à faire : ${p.inboxUrl}`,
+    '',
     `Résumé du ${formatDateLong(p.today)}. Pour ne plus recevoir ces messages : ${p.unsubscribeUrl}`,
   ].join('\n');
   const html = `<!doctype html><html lang="fr"><body>
@@ -110,29 +178,67 @@ export function renderDigest(p: { name: string; frequency: DigestFrequency; item
   return { subject, text, html };
 }
 
-export interface DigestRun { sent: number; skipped: number }
+export interface DigestRun {
+  sent: number;
+  skipped: number;
+}
 /**
  * Builds and enqueues the digests due at `now`: daily people every day, weekly people on
  * Mondays (Paris). One transaction per person: mail + digested marks commit together.
  */
-export async function sendDigests(db: Db, now: Date = new Date(), opts: { publicUrl?: string; anyDay?: boolean; afterEach?: (userId: string) => void } = {}): Promise<DigestRun> {
+export async function sendDigests(
+  db: Db,
+  now: Date = new Date(),
+  opts: { publicUrl?: string; anyDay?: boolean; afterEach?: (userId: string) => void } = {},
+): Promise<DigestRun> {
   const today = todayParis(now);
   const url = opts.publicUrl ?? defaultPublicUrl();
-  const pending = await db.selectFrom('notification').select(['cooperative_id', 'user_id']).distinct().where('digested_at', 'is', null)
-    .orderBy('cooperative_id').orderBy('user_id').execute();
+  const pending = await db
+    .selectFrom('notification')
+    .select(['cooperative_id', 'user_id'])
+    .distinct()
+    .where('digested_at', 'is', null)
+    .orderBy('cooperative_id')
+    .orderBy('user_id')
+    .execute();
   const run: DigestRun = { sent: 0, skipped: 0 };
   for (const { cooperative_id: coop, user_id: userId } of pending) {
     const sent = await withTenant(db, coop, async (trx) => {
-      await trx.insertInto('notification_preference').values({ cooperative_id: coop, user_id: userId, frequency: 'weekly', unsubscribed_at: null, last_digest_key: null })
-        .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doNothing()).execute();
+      await trx
+        .insertInto('notification_preference')
+        .values({
+          cooperative_id: coop,
+          user_id: userId,
+          frequency: 'weekly',
+          unsubscribed_at: null,
+          last_digest_key: null,
+        })
+        .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doNothing())
+        .execute();
       const pref = (await preferenceOf(trx, coop, userId, true))!;
       if (pref.unsubscribed_at) return false;
-      const items = await trx.selectFrom('notification').selectAll().where('cooperative_id', '=', coop).where('user_id', '=', userId)
-        .where('digested_at', 'is', null).orderBy('created_at').forUpdate().execute();
+      const items = await trx
+        .selectFrom('notification')
+        .selectAll()
+        .where('cooperative_id', '=', coop)
+        .where('user_id', '=', userId)
+        .where('digested_at', 'is', null)
+        .orderBy('created_at')
+        .forUpdate()
+        .execute();
       if (!items.length) return false;
       if (pref.frequency === 'urgent') {
         // Non-urgent news is not mailed to people who asked for urgent matters only.
-        await trx.updateTable('notification').set({ digested_at: now }).where('cooperative_id', '=', coop).where('id', 'in', items.map((i) => i.id)).execute();
+        await trx
+          .updateTable('notification')
+          .set({ digested_at: now })
+          .where('cooperative_id', '=', coop)
+          .where(
+            'id',
+            'in',
+            items.map((i) => i.id),
+          )
+          .execute();
         return false;
       }
       const key = digestPeriod(pref.frequency, today, { anyDay: opts.anyDay });
@@ -140,20 +246,49 @@ export async function sendDigests(db: Db, now: Date = new Date(), opts: { public
       const u = await userContact(trx, userId);
       if (!u || u.disabled_at) return false;
       const token = newToken();
-      await trx.insertInto('auth_token').values({
-        token_hash: hashToken(token), kind: 'unsubscribe', user_id: userId, email: u.email, cooperative_id: coop, role: null, data: null,
-        expires_at: new Date(now.getTime() + UNSUBSCRIBE_DAYS * 86400_000), used_at: null,
-      }).execute();
+      await trx
+        .insertInto('auth_token')
+        .values({
+          token_hash: hashToken(token),
+          kind: 'unsubscribe',
+          user_id: userId,
+          email: u.email,
+          cooperative_id: coop,
+          role: null,
+          data: null,
+          expires_at: new Date(now.getTime() + UNSUBSCRIBE_DAYS * 86400_000),
+          used_at: null,
+        })
+        .execute();
       const content = renderDigest({
-        name: u.display_name, frequency: pref.frequency, today, inboxUrl: `${url}/`, unsubscribeUrl: `${url}/public/desabonnement/token/${token}`,
+        name: u.display_name,
+        frequency: pref.frequency,
+        today,
+        inboxUrl: `${url}/`,
+        unsubscribeUrl: `${url}/public/desabonnement/token/${token}`,
         items: items.map((i) => ({ text: i.text, createdAt: i.created_at, urgent: i.urgent })),
       });
       await enqueueMail(trx, { to: u.email, cooperativeId: coop, dedupeKey: `digest:${userId}:${key}`, ...content });
-      await trx.updateTable('notification').set({ digested_at: now }).where('cooperative_id', '=', coop).where('id', 'in', items.map((i) => i.id)).execute();
-      await trx.updateTable('notification_preference').set({ last_digest_key: key }).where('cooperative_id', '=', coop).where('user_id', '=', userId).execute();
+      await trx
+        .updateTable('notification')
+        .set({ digested_at: now })
+        .where('cooperative_id', '=', coop)
+        .where(
+          'id',
+          'in',
+          items.map((i) => i.id),
+        )
+        .execute();
+      await trx
+        .updateTable('notification_preference')
+        .set({ last_digest_key: key })
+        .where('cooperative_id', '=', coop)
+        .where('user_id', '=', userId)
+        .execute();
       return true;
     });
-    if (sent) run.sent++; else run.skipped++;
+    if (sent) run.sent++;
+    else run.skipped++;
     opts.afterEach?.(userId);
   }
   return run;
@@ -169,10 +304,26 @@ export async function unsubscribeTarget(db: Db, token: string, now = new Date())
 export async function unsubscribe(db: Db, token: string, now = new Date()): Promise<void> {
   const t = await readToken(db, token, 'unsubscribe', now);
   if (!t.cooperative_id || !t.user_id) throw new UserError("Ce lien n'est pas valide. Demandez-en un nouveau.");
-  const coop = t.cooperative_id; const userId = t.user_id;
+  const coop = t.cooperative_id;
+  const userId = t.user_id;
   await withTenant(db, coop, async (trx) => {
-    await trx.insertInto('notification_preference').values({ cooperative_id: coop, user_id: userId, frequency: 'weekly', unsubscribed_at: now, last_digest_key: null })
-      .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ unsubscribed_at: now, updated_at: now })).execute();
-    await audit(trx, { userId: userId as any, cooperativeId: coop as any, roles: [], label: t.email ?? 'lien de désabonnement' }, { action: 'notification.unsubscribed', targetType: 'user', targetId: userId });
+    await trx
+      .insertInto('notification_preference')
+      .values({
+        cooperative_id: coop,
+        user_id: userId,
+        frequency: 'weekly',
+        unsubscribed_at: now,
+        last_digest_key: null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ unsubscribed_at: now, updated_at: now }),
+      )
+      .execute();
+    await audit(
+      trx,
+      { userId: userId as any, cooperativeId: coop as any, roles: [], label: t.email ?? 'lien de désabonnement' },
+      { action: 'notification.unsubscribed', targetType: 'user', targetId: userId },
+    );
   });
 }

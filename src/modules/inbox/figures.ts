@@ -8,7 +8,12 @@ import { listInvoices } from '../sales/index.ts';
 import { caseload } from '../journeys/index.ts';
 import { activityAccount, fiscalYearOf } from '../ledger/index.ts';
 
-export interface KeyFigure { label: string; value: string; hint?: string; tone?: 'ok' | 'warn' | 'danger' }
+export interface KeyFigure {
+  label: string;
+  value: string;
+  hint?: string;
+  tone?: 'ok' | 'warn' | 'danger';
+}
 const ALL = 10000;
 
 export async function keyFigures(trx: Tx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
@@ -17,17 +22,29 @@ export async function keyFigures(trx: Tx, actor: Actor, today: IsoDate): Promise
     const acts = await listActivities(trx, actor, { ownedBy: actor.userId });
     const coop = (await getCooperative(trx, actor.cooperativeId))!;
     const year = fiscalYearOf(today, coop.fiscalYearStartMonth);
-    let invoiced = 0; let awaiting = 0; let available = 0;
+    let invoiced = 0;
+    let awaiting = 0;
+    let available = 0;
     for (const a of acts) {
       const acc = await activityAccount(trx, actor, a.analyticCode, year, { until: today });
       invoiced += acc.total.invoicedExclCents;
       available += acc.total.availableCents;
       awaiting += (await listInvoices(trx, actor, { status: 'issued', activityId: a.id, pageSize: ALL, today })).items
-        .filter((i) => i.typeCode !== '381').reduce((s, i) => s + i.dueCents, 0);
+        .filter((i) => i.typeCode !== '381')
+        .reduce((s, i) => s + i.dueCents, 0);
     }
     out.push({ label: 'Facturé cette année (HT)', value: formatEuros(invoiced) });
-    out.push({ label: 'En attente de paiement', value: formatEuros(awaiting), hint: 'Ce que vos clients vous doivent encore.' });
-    out.push({ label: 'Disponible pour votre salaire', value: formatEuros(available), hint: 'Encaissé, moins la contribution, les frais et les salaires déjà versés.', tone: available < 0 ? 'danger' : undefined });
+    out.push({
+      label: 'En attente de paiement',
+      value: formatEuros(awaiting),
+      hint: 'Ce que vos clients vous doivent encore.',
+    });
+    out.push({
+      label: 'Disponible pour votre salaire',
+      value: formatEuros(available),
+      hint: 'Encaissé, moins la contribution, les frais et les salaires déjà versés.',
+      tone: available < 0 ? 'danger' : undefined,
+    });
   }
   if (hasRole(actor, 'support', 'director', 'accountant')) {
     const n = (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1, today })).total;
@@ -40,8 +57,15 @@ export async function keyFigures(trx: Tx, actor: Actor, today: IsoDate): Promise
     out.push({ label: 'Personnes avec une alerte', value: String(alerts), tone: alerts ? 'warn' : 'ok' });
   }
   if (hasRole(actor, 'director', 'accountant')) {
-    const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter((i) => i.dueCents > 0);
-    out.push({ label: 'Créances en retard', value: formatEuros(late.reduce((s, i) => s + i.dueCents, 0)), hint: `${late.length} facture${late.length > 1 ? 's' : ''}`, tone: late.length ? 'danger' : 'ok' });
+    const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter(
+      (i) => i.dueCents > 0,
+    );
+    out.push({
+      label: 'Créances en retard',
+      value: formatEuros(late.reduce((s, i) => s + i.dueCents, 0)),
+      hint: `${late.length} facture${late.length > 1 ? 's' : ''}`,
+      tone: late.length ? 'danger' : 'ok',
+    });
   }
   return out;
 }

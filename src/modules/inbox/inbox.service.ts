@@ -7,7 +7,11 @@ import { UserError } from '../../core/errors.ts';
 import { addDays, isIsoDate, type IsoDate } from '../../core/dates.ts';
 
 export type Urgency = 'high' | 'medium' | 'low';
-export interface InboxAction { label: string; href: string; method?: 'get' | 'post' }
+export interface InboxAction {
+  label: string;
+  href: string;
+  method?: 'get' | 'post';
+}
 export interface InboxItem {
   /** Stable across computations, e.g. 'sales.invoice.submit:<id>' (used to snooze). */
   key: string;
@@ -22,30 +26,55 @@ export interface InboxItem {
   action: InboxAction;
   link: string | null;
 }
-export interface InboxProvider { name: string; items(trx: Tx, actor: Actor, today: IsoDate): Promise<InboxItem[]> }
+export interface InboxProvider {
+  name: string;
+  items(trx: Tx, actor: Actor, today: IsoDate): Promise<InboxItem[]>;
+}
 
 const providers = new Map<string, InboxProvider>();
-export function registerInboxProvider(p: InboxProvider): void { providers.set(p.name, p); }
-export function inboxProviders(): string[] { return [...providers.keys()]; }
+export function registerInboxProvider(p: InboxProvider): void {
+  providers.set(p.name, p);
+}
+export function inboxProviders(): string[] {
+  return [...providers.keys()];
+}
 
 const RANK: Record<Urgency, number> = { high: 0, medium: 1, low: 2 };
 export function sortItems(items: InboxItem[]): InboxItem[] {
-  return [...items].sort((a, b) => RANK[a.urgency] - RANK[b.urgency]
-    || (a.dueDate ?? '9999-12-31').localeCompare(b.dueDate ?? '9999-12-31') || a.key.localeCompare(b.key));
+  return [...items].sort(
+    (a, b) =>
+      RANK[a.urgency] - RANK[b.urgency] ||
+      (a.dueDate ?? '9999-12-31').localeCompare(b.dueDate ?? '9999-12-31') ||
+      a.key.localeCompare(b.key),
+  );
 }
 
 /** Everything the actor has to do today, snoozed items left out. */
-export async function computeInbox(trx: Tx, actor: Actor, today: IsoDate, opts: { includeSnoozed?: boolean } = {}): Promise<InboxItem[]> {
+export async function computeInbox(
+  trx: Tx,
+  actor: Actor,
+  today: IsoDate,
+  opts: { includeSnoozed?: boolean } = {},
+): Promise<InboxItem[]> {
   const all: InboxItem[] = [];
-  for (const p of providers.values()) all.push(...await p.items(trx, actor, today));
+  for (const p of providers.values()) all.push(...(await p.items(trx, actor, today)));
   if (!actor.userId || opts.includeSnoozed) return sortItems(all);
-  const snoozed = await trx.selectFrom('inbox_snooze').select('item_key').where('cooperative_id', '=', actor.cooperativeId)
-    .where('user_id', '=', actor.userId).where('until', '>', today).execute();
+  const snoozed = await trx
+    .selectFrom('inbox_snooze')
+    .select('item_key')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', actor.userId)
+    .where('until', '>', today)
+    .execute();
   const hidden = new Set(snoozed.map((s) => s.item_key));
   return sortItems(all.filter((i) => !hidden.has(i.key)));
 }
 
-export const SNOOZE_CHOICES: [string, string][] = [['1', 'Demain'], ['7', 'Dans une semaine'], ['30', 'Dans un mois']];
+export const SNOOZE_CHOICES: [string, string][] = [
+  ['1', 'Demain'],
+  ['7', 'Dans une semaine'],
+  ['30', 'Dans un mois'],
+];
 
 /** Hides an item until a date (it comes back that day if it is still to do). */
 export async function snoozeItem(trx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
@@ -53,6 +82,9 @@ export async function snoozeItem(trx: Tx, actor: Actor, key: string, until: IsoD
   if (!key || key.length > 300) throw new UserError('Élément inconnu.', 'key');
   if (!isIsoDate(until) || until <= today) throw new UserError('Choisissez une date à venir.', 'until');
   if (until > addDays(today, 366)) throw new UserError("Reportez d'un an au plus.", 'until');
-  await trx.insertInto('inbox_snooze').values({ cooperative_id: actor.cooperativeId, user_id: actor.userId, item_key: key, until })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id', 'item_key']).doUpdateSet({ until })).execute();
+  await trx
+    .insertInto('inbox_snooze')
+    .values({ cooperative_id: actor.cooperativeId, user_id: actor.userId, item_key: key, until })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'user_id', 'item_key']).doUpdateSet({ until }))
+    .execute();
 }

@@ -1,7 +1,34 @@
 // The simplification layer: the to-do inbox (providers registered by each module), automatic
 // checks with exceptions-only validation, notifications collected into a digest.
 export { inboxMigrations, type InboxTables, type DigestFrequency } from './schema.ts';
-export { registerInboxProvider, computeInbox, snoozeItem, sortItems, type InboxItem, type InboxProvider, type Urgency, type InboxAction } from './inbox.service.ts';
-export { registerCheck, runChecks, checksFor, thresholdsOf, median, DEFAULT_THRESHOLDS, type Check, type Finding, type CheckSeverity, type CheckThresholds, type DocumentType } from './checks.ts';
+export {
+  registerInboxProvider,
+  computeInbox,
+  snoozeItem,
+  sortItems,
+  type InboxItem,
+  type InboxProvider,
+  type Urgency,
+  type InboxAction,
+} from './inbox.service.ts';
+export {
+  registerCheck,
+  runChecks,
+  checksFor,
+  thresholdsOf,
+  median,
+  DEFAULT_THRESHOLDS,
+  type Check,
+  type Finding,
+  type CheckSeverity,
+  type CheckThresholds,
+  type DocumentType,
+} from './checks.ts';
 export { notify, sendDigests, getPreference, setPreference, unsubscribe, FREQUENCY_LABELS } from './digest.ts';
-export { registerDeadlineSource, deadlines, EXPENSE_CUTOFF_DAY, type Deadline, type DeadlineSource } from './calendar.ts';
+export {
+  registerDeadlineSource,
+  deadlines,
+  EXPENSE_CUTOFF_DAY,
+  type Deadline,
+  type DeadlineSource,
+} from './calendar.ts';

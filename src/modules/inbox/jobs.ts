@@ -5,5 +5,13 @@ import type { Schedule } from '../../core/jobs.ts';
 import { sendDigests } from './digest.ts';
 
 export function inboxSchedules(odb: OpenDb, opts: { publicUrl?: string } = {}): Schedule[] {
-  return [{ name: 'inbox-digests', cron: '0 7 * * *', handler: async () => { await sendDigests(odb.db, new Date(), { publicUrl: opts.publicUrl }); } }];
+  return [
+    {
+      name: 'inbox-digests',
+      cron: '0 7 * * *',
+      handler: async () => {
+        await sendDigests(odb.db, new Date(), { publicUrl: opts.publicUrl });
+      },
+    },
+  ];
 }

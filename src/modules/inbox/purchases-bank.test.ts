@@ -11,41 +11,88 @@ import type { Actor } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
 import {
-  addExpenseLine, submitExpenseReport, myReport, validateExpenseReports, createSupplier, createSupplierInvoice, approveSupplierInvoice,
+  addExpenseLine,
+  submitExpenseReport,
+  myReport,
+  validateExpenseReports,
+  createSupplier,
+  createSupplierInvoice,
+  approveSupplierInvoice,
 } from '../purchases/index.ts';
 import { ensureMainAccount, importStatement, markIgnored, listToJustify } from '../bank/index.ts';
 import { writeCamt053 } from '../bank/camt-writer.ts';
 import { computeInbox } from './index.ts';
 
-let odb: OpenDb; let A: TestCoop; let B: TestCoop;
+let odb: OpenDb;
+let A: TestCoop;
+let B: TestCoop;
 const fileKey = randomBytes(32);
 const today = todayParis();
-const lastMonthDay = (() => { const d = new Date(`${today.slice(0, 7)}-01T00:00:00Z`); d.setUTCDate(0); return d.toISOString().slice(0, 10); })();
-const png = (n: number) => Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from(`receipt-${n}-${Math.random()}`)]);
+const lastMonthDay = (() => {
+  const d = new Date(`${today.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCDate(0);
+  return d.toISOString().slice(0, 10);
+})();
+const png = (n: number) =>
+  Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from(`receipt-${n}-${Math.random()}`),
+  ]);
 const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn);
 const items = (actor: Actor, day = today) => tx((trx) => computeInbox(trx, actor, day));
-const kinds = async (actor: Actor, prefix: string, day = today) => (await items(actor, day)).filter((i) => i.kind.startsWith(prefix));
+const kinds = async (actor: Actor, prefix: string, day = today) =>
+  (await items(actor, day)).filter((i) => i.kind.startsWith(prefix));
 
-before(async () => { odb = await createTestDb(); [A, B] = await seedTestCooperatives(odb, { withPasswords: false }); });
-after(async () => { await odb?.close(); });
+before(async () => {
+  odb = await createTestDb();
+  [A, B] = await seedTestCooperatives(odb, { withPasswords: false });
+});
+after(async () => {
+  await odb?.close();
+});
 
-test('purchases: last month\'s sheet to submit (due the 5th), receipts missing, sheets to validate, all resolved by the services', async () => {
-  const ent = A.actor('entrepreneur'); const support = A.actor('support');
+test("purchases: last month's sheet to submit (due the 5th), receipts missing, sheets to validate, all resolved by the services", async () => {
+  const ent = A.actor('entrepreneur');
+  const support = A.actor('support');
   assert.deepEqual(await kinds(ent, 'purchases.'), []);
-  await tx((trx) => addExpenseLine(trx, ent, fileKey, { date: lastMonthDay, category: 'meals', activityId: A.activityId, amountInclCents: 2_450, receipt: { name: 'r.png', mimeType: 'image/png', content: png(1) } }));
+  await tx((trx) =>
+    addExpenseLine(trx, ent, fileKey, {
+      date: lastMonthDay,
+      category: 'meals',
+      activityId: A.activityId,
+      amountInclCents: 2_450,
+      receipt: { name: 'r.png', mimeType: 'image/png', content: png(1) },
+    }),
+  );
   const prevMonth = lastMonthDay.slice(0, 7);
   let list = await kinds(ent, 'purchases.');
-  assert.deepEqual(list.map((i) => i.kind), ['purchases.expense.submit']);
+  assert.deepEqual(
+    list.map((i) => i.kind),
+    ['purchases.expense.submit'],
+  );
   assert.match(list[0].title, /^Soumettez votre note de frais de \S+ \d{4}$/);
   assert.equal(list[0].dueDate, `${today.slice(0, 7)}-05`);
   assert.equal(list[0].urgency, today > `${today.slice(0, 7)}-05` ? 'high' : 'medium');
   assert.equal(list[0].action.href, `/notes-de-frais?mois=${prevMonth}`);
   // Someone else in the cooperative or another cooperative sees nothing of it.
   assert.deepEqual(await kinds(A.actor('cape'), 'purchases.'), []);
-  assert.deepEqual((await withTenant(odb.db, B.coop.id, (trx) => computeInbox(trx, B.actor('support'), today))).filter((i) => i.kind.startsWith('purchases.')), []);
+  assert.deepEqual(
+    (await withTenant(odb.db, B.coop.id, (trx) => computeInbox(trx, B.actor('support'), today))).filter((i) =>
+      i.kind.startsWith('purchases.'),
+    ),
+    [],
+  );
 
   // A line without receipt (this month) adds its own item.
-  const noReceipt = await tx((trx) => addExpenseLine(trx, ent, fileKey, { date: today, category: 'meals', description: 'Parking gare', activityId: A.activityId, amountInclCents: 800 }));
+  const noReceipt = await tx((trx) =>
+    addExpenseLine(trx, ent, fileKey, {
+      date: today,
+      category: 'meals',
+      description: 'Parking gare',
+      activityId: A.activityId,
+      amountInclCents: 800,
+    }),
+  );
   list = await kinds(ent, 'purchases.expense.receipt');
   assert.equal(list.length, 1);
   assert.equal(list[0].key, `purchases.expense.receipt:${noReceipt.id}`);
@@ -57,7 +104,9 @@ test('purchases: last month\'s sheet to submit (due the 5th), receipts missing, 
   await tx((trx) => submitExpenseReport(trx, ent, sheet.id));
   assert.deepEqual(await kinds(ent, 'purchases.expense.submit'), []);
   const v = await kinds(support, 'purchases.expense.validate');
-  assert.equal(v.length, 1); assert.equal(v[0].title, 'Validez 1 note de frais'); assert.equal(v[0].link, '/notes-de-frais/a-valider');
+  assert.equal(v.length, 1);
+  assert.equal(v[0].title, 'Validez 1 note de frais');
+  assert.equal(v[0].link, '/notes-de-frais/a-valider');
   assert.equal((await kinds(A.actor('accountant'), 'purchases.expense.validate')).length, 1);
   assert.deepEqual(await kinds(ent, 'purchases.expense.validate'), []);
   await tx((trx) => validateExpenseReports(trx, support, [sheet.id]));
@@ -67,12 +116,21 @@ test('purchases: last month\'s sheet to submit (due the 5th), receipts missing, 
 });
 
 test('purchases: supplier invoices to approve appear for support and accountants, disappear once approved', async () => {
-  const ent = A.actor('entrepreneur'); const support = A.actor('support');
+  const ent = A.actor('entrepreneur');
+  const support = A.actor('support');
   const s = await tx((trx) => createSupplier(trx, ent, { name: 'Imprimerie Rhône', siren: makeSiren('52345678') }));
-  const inv = await tx((trx) => createSupplierInvoice(trx, ent, {
-    supplierId: s.id, supplierNumber: 'IMP-118', issueDate: lastMonthDay, dueDate: addDays(lastMonthDay, 30), account: '604',
-    lines: [{ description: 'Flyers', vatRateBp: 2000, exclCents: 30_000 }], splits: [{ activityId: A.activityId, exclCents: 30_000 }], submit: true,
-  }));
+  const inv = await tx((trx) =>
+    createSupplierInvoice(trx, ent, {
+      supplierId: s.id,
+      supplierNumber: 'IMP-118',
+      issueDate: lastMonthDay,
+      dueDate: addDays(lastMonthDay, 30),
+      account: '604',
+      lines: [{ description: 'Flyers', vatRateBp: 2000, exclCents: 30_000 }],
+      splits: [{ activityId: A.activityId, exclCents: 30_000 }],
+      submit: true,
+    }),
+  );
   for (const who of [support, A.actor('accountant')]) {
     const l = await kinds(who, 'purchases.supplier_invoice');
     assert.equal(l.length, 1);
@@ -89,10 +147,17 @@ test('bank: one item with the count of lines to justify for accountants and the 
   const acct = A.actor('accountant');
   assert.deepEqual(await kinds(acct, 'bank.'), []);
   const acc = (await tx((trx) => ensureMainAccount(trx, acct)))!;
-  const file = Buffer.from(writeCamt053({ messageId: 'INBOX-1', iban: A.coop.iban!, createdAt: `${today}T08:00:00`, entries: [
-    { amountCents: -1290, bookingDate: today, label: 'FRAIS TENUE DE COMPTE', bankRef: 'IB1' },
-    { amountCents: -4_321, bookingDate: today, label: 'PRLV INCONNU', bankRef: 'IB2' },
-  ] }));
+  const file = Buffer.from(
+    writeCamt053({
+      messageId: 'INBOX-1',
+      iban: A.coop.iban!,
+      createdAt: `${today}T08:00:00`,
+      entries: [
+        { amountCents: -1290, bookingDate: today, label: 'FRAIS TENUE DE COMPTE', bankRef: 'IB1' },
+        { amountCents: -4_321, bookingDate: today, label: 'PRLV INCONNU', bankRef: 'IB2' },
+      ],
+    }),
+  );
   await tx((trx) => importStatement(trx, acct, { accountId: acc.id, bytes: file, fileName: 'releve.xml' }));
   const open = await tx((trx) => listToJustify(trx, acct));
   assert.equal(open.total, 2);

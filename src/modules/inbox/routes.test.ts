@@ -9,16 +9,43 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory
 import { createCustomer, createDraft, submitInvoice, getInvoice } from '../sales/index.ts';
 import { notify, sendDigests } from './index.ts';
 
-let t: Awaited<ReturnType<typeof createTestApp>>; let A: TestCoop; let customerId: string;
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let A: TestCoop;
+let customerId: string;
 const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(t.odb.db, A.coop.id, fn);
-const draft = (cents: number) => tx((trx) => createDraft(trx, A.actor('entrepreneur'), { activityId: A.activityId, customerId, lines: [{ description: 'Atelier', quantityMilli: 1000, unitPriceCents: cents, vatCategory: 'S', vatRateBp: 2000 }] }));
+const draft = (cents: number) =>
+  tx((trx) =>
+    createDraft(trx, A.actor('entrepreneur'), {
+      activityId: A.activityId,
+      customerId,
+      lines: [
+        { description: 'Atelier', quantityMilli: 1000, unitPriceCents: cents, vatCategory: 'S', vatRateBp: 2000 },
+      ],
+    }),
+  );
 
 before(async () => {
-  t = await createTestApp(); [A] = await seedTestCooperatives(t.odb);
+  t = await createTestApp();
+  [A] = await seedTestCooperatives(t.odb);
   const siren = makeSiren('51234567');
-  customerId = (await tx((trx) => createCustomer(trx, A.actor('entrepreneur'), { kind: 'company', name: 'Fleurs & Co', siren, vatNumber: frenchVatFromSiren(siren), addressLine1: '1 quai', postalCode: '69001', city: 'Lyon', countryCode: 'FR' }))).id;
+  customerId = (
+    await tx((trx) =>
+      createCustomer(trx, A.actor('entrepreneur'), {
+        kind: 'company',
+        name: 'Fleurs & Co',
+        siren,
+        vatNumber: frenchVatFromSiren(siren),
+        addressLine1: '1 quai',
+        postalCode: '69001',
+        city: 'Lyon',
+        countryCode: 'FR',
+      }),
+    )
+  ).id;
 });
-after(async () => { await t?.odb.close(); });
+after(async () => {
+  await t?.odb.close();
+});
 
 test('home: empty state and key figures, then an item with its action; "later" hides it', async () => {
   const ent = new TestClient(t.app);
@@ -44,12 +71,17 @@ test('home: empty state and key figures, then an item with its action; "later" h
 
 test('validation queue: batch of clean ones; an exception without reason is a 400 that writes nothing', async () => {
   const ent = A.actor('entrepreneur');
-  const clean = await draft(22200); await tx((trx) => submitInvoice(trx, ent, clean.id));
-  const d1 = await draft(33300); await tx((trx) => submitInvoice(trx, ent, d1.id));
-  const d2 = await draft(33300); await tx((trx) => submitInvoice(trx, ent, d2.id));
-  const e = new TestClient(t.app); await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  const clean = await draft(22200);
+  await tx((trx) => submitInvoice(trx, ent, clean.id));
+  const d1 = await draft(33300);
+  await tx((trx) => submitInvoice(trx, ent, d1.id));
+  const d2 = await draft(33300);
+  await tx((trx) => submitInvoice(trx, ent, d2.id));
+  const e = new TestClient(t.app);
+  await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   assert.equal((await e.get('/validation')).res.status, 404);
-  const s = new TestClient(t.app); await s.signIn(A.users.support.email, TEST_PASSWORD);
+  const s = new TestClient(t.app);
+  await s.signIn(A.users.support.email, TEST_PASSWORD);
   const page = await s.get('/validation');
   assert.equal(page.res.status, 200);
   assert.match(page.html, /Prêtes à valider \(1\)/);
@@ -66,28 +98,44 @@ test('validation queue: batch of clean ones; an exception without reason is a 40
   assert.match(bad.html, /Expliquez en une phrase/);
   assert.match(bad.html, new RegExp(`id="f-reason-${d1.id}-error"`));
   assert.equal((await tx((trx) => getInvoice(trx, A.actor('support'), d1.id)))!.status, 'submitted');
-  const ok = await s.post(`/validation/${d1.id}/exception`, { [`reason-${d1.id}`]: 'Deux commandes distinctes, bons de commande vérifiés.' });
+  const ok = await s.post(`/validation/${d1.id}/exception`, {
+    [`reason-${d1.id}`]: 'Deux commandes distinctes, bons de commande vérifiés.',
+  });
   assert.equal(ok.res.status, 303);
   assert.equal((await tx((trx) => getInvoice(trx, A.actor('support'), d1.id)))!.status, 'validated');
   // the director edits the thresholds; bad input is a 400 beside the field
-  const dir = new TestClient(t.app); await dir.signIn(A.users.director.email, TEST_PASSWORD);
+  const dir = new TestClient(t.app);
+  await dir.signIn(A.users.director.email, TEST_PASSWORD);
   assert.match((await dir.get('/validation/reglages')).html, /name="outlierFactor"/);
-  const badT = await dir.post('/validation/reglages', { outlierFactor: 'beaucoup', outlierMinHistory: '3', duplicateDays: '7' });
+  const badT = await dir.post('/validation/reglages', {
+    outlierFactor: 'beaucoup',
+    outlierMinHistory: '3',
+    duplicateDays: '7',
+  });
   assert.equal(badT.res.status, 400);
   assert.match(badT.html, /id="f-outlierFactor-error"/);
-  assert.equal((await dir.post('/validation/reglages', { outlierFactor: '8', outlierMinHistory: '3', duplicateDays: '7' })).res.status, 303);
+  assert.equal(
+    (await dir.post('/validation/reglages', { outlierFactor: '8', outlierMinHistory: '3', duplicateDays: '7' })).res
+      .status,
+    303,
+  );
   assert.equal((await s.get('/validation/reglages')).res.status, 404);
 });
 
 test('preferences page and unsubscribe link without signing in', async () => {
-  const s = new TestClient(t.app); await s.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const s = new TestClient(t.app);
+  await s.signIn(A.users.accountant.email, TEST_PASSWORD);
   assert.match((await s.get('/preferences-notifications')).html, /value="weekly" checked/);
   assert.equal((await s.post('/preferences-notifications', { frequency: 'jamais' })).res.status, 400);
   assert.equal((await s.post('/preferences-notifications', { frequency: 'daily' })).res.status, 303);
   assert.match((await s.get('/preferences-notifications')).html, /value="daily" checked/);
   await tx((trx) => notify(trx, A.actor('support'), A.users.accountant.id, 'test', 'Un message'));
   await sendDigests(t.odb.db, new Date(), { publicUrl: 'http://localhost' });
-  const m = await t.odb.db.selectFrom('mail_outbox').select('text_body').where('to_address', '=', A.users.accountant.email).executeTakeFirstOrThrow();
+  const m = await t.odb.db
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', A.users.accountant.email)
+    .executeTakeFirstOrThrow();
   const path = /http:\/\/localhost(\/public\/desabonnement\/token\/[A-Za-z0-9_-]+)/.exec(m.text_body)![1];
   const anon = new TestClient(t.app);
   const g = await anon.get(path);

@@ -7,21 +7,38 @@ import { tenantPolicySql } from '../../core/db/tenant.ts';
 export type DigestFrequency = 'weekly' | 'daily' | 'urgent';
 
 export interface InboxTables {
-  inbox_snooze: { cooperative_id: string; user_id: string; item_key: string; until: string; created_at: Generated<Date> };
+  inbox_snooze: {
+    cooperative_id: string;
+    user_id: string;
+    item_key: string;
+    until: string;
+    created_at: Generated<Date>;
+  };
   notification: {
-    cooperative_id: string; id: string; user_id: string; kind: string; text: string; urgent: Generated<boolean>;
-    created_at: Generated<Date>; digested_at: Date | null;
+    cooperative_id: string;
+    id: string;
+    user_id: string;
+    kind: string;
+    text: string;
+    urgent: Generated<boolean>;
+    created_at: Generated<Date>;
+    digested_at: Date | null;
   };
   notification_preference: {
-    cooperative_id: string; user_id: string; frequency: DigestFrequency; unsubscribed_at: Date | null;
-    last_digest_key: string | null; updated_at: Generated<Date>;
+    cooperative_id: string;
+    user_id: string;
+    frequency: DigestFrequency;
+    unsubscribed_at: Date | null;
+    last_digest_key: string | null;
+    updated_at: Generated<Date>;
   };
   inbox_calendar_feed: { cooperative_id: string; user_id: string; token_hash: string; created_at: Generated<Date> };
 }
 
-export const inboxMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1400_inbox',
-  sql: `
+export const inboxMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1400_inbox',
+    sql: `
 create table inbox_snooze (
   cooperative_id uuid not null references cooperative(id), user_id uuid not null, item_key text not null, until date not null,
   created_at timestamptz not null default now(),
@@ -49,4 +66,5 @@ ${tenantPolicySql('inbox_calendar_feed')}
 ${tenantPolicySql('notification')}
 ${tenantPolicySql('notification_preference')}
 `,
-}];
+  },
+];

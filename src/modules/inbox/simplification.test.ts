@@ -8,13 +8,20 @@ import { makeIban } from '../../core/identifiers.ts';
 import { seedTestCooperatives, TEST_PASSWORD, setOwnBankDetails, type TestCoop } from '../directory/index.ts';
 import { createCustomer, createDraft } from '../sales/index.ts';
 
-let t: Awaited<ReturnType<typeof createTestApp>>; let A: TestCoop;
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let A: TestCoop;
 const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(t.odb.db, A.coop.id, fn);
 
-before(async () => { t = await createTestApp(); [A] = await seedTestCooperatives(t.odb); });
-after(async () => { await t?.odb.close(); });
+before(async () => {
+  t = await createTestApp();
+  [A] = await seedTestCooperatives(t.odb);
+});
+after(async () => {
+  await t?.odb.close();
+});
 
-const stepState = (html: string) => Object.fromEntries([...html.matchAll(/<li class="step-(done|todo)" data-step="(\w+)">/g)].map((m) => [m[2], m[1]]));
+const stepState = (html: string) =>
+  Object.fromEntries([...html.matchAll(/<li class="step-(done|todo)" data-step="(\w+)">/g)].map((m) => [m[2], m[1]]));
 
 test('beginner mode: on by default, advanced options folded; the home toggle switches it off and on', async () => {
   const ent = new TestClient(t.app);
@@ -22,7 +29,10 @@ test('beginner mode: on by default, advanced options folded; the home toggle swi
   let home = await ent.get('/');
   assert.match(home.html, /Mode simplifié : <strong>activé<\/strong>/);
   let prefs = await ent.get('/preferences-notifications');
-  assert.match(prefs.html, /<details class="more"><summary>Plus d&#39;options<\/summary>|<details class="more"><summary>Plus d'options<\/summary>/);
+  assert.match(
+    prefs.html,
+    /<details class="more"><summary>Plus d&#39;options<\/summary>|<details class="more"><summary>Plus d'options<\/summary>/,
+  );
   assert.match(prefs.html, /<details class="more">[\s\S]*id="f-frequency-daily"[\s\S]*<\/details>/);
   assert.doesNotMatch(prefs.html, /<details class="more">[\s\S]*id="f-frequency-weekly"/);
 
@@ -43,9 +53,16 @@ test('beginner mode: on by default, advanced options folded; the home toggle swi
   assert.match((await ent.get('/preferences-notifications')).html, /<details class="more"/);
   // An advanced choice already made is shown unfolded.
   await ent.post('/preferences-notifications', { frequency: 'daily' });
-  assert.match((await ent.get('/preferences-notifications')).html, /<details class="more" open="">|<details class="more" open>/);
+  assert.match(
+    (await ent.get('/preferences-notifications')).html,
+    /<details class="more" open="">|<details class="more" open>/,
+  );
   // Without the CSRF token nothing changes.
-  const raw = await t.app.request('/mode-simplifie', { method: 'POST', body: new URLSearchParams({ beginnerMode: 'off' }), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  const raw = await t.app.request('/mode-simplifie', {
+    method: 'POST',
+    body: new URLSearchParams({ beginnerMode: 'off' }),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
   assert.notEqual(raw.status, 303);
 });
 
@@ -59,16 +76,36 @@ test('first steps: four steps ticked as the state changes, the card disappears o
   assert.match(home.html, /href="\/profil\/banque"/);
   assert.match(home.html, /href="\/clients\/nouveau"/);
 
-  await tx((trx) => setOwnBankDetails(trx, A.actor('entrepreneur'), { iban: makeIban('FR', '30004000310000001234567'), bic: '' }));
+  await tx((trx) =>
+    setOwnBankDetails(trx, A.actor('entrepreneur'), { iban: makeIban('FR', '30004000310000001234567'), bic: '' }),
+  );
   home = await ent.get('/');
   assert.deepEqual(stepState(home.html), { profile: 'done', activity: 'done', customer: 'todo', document: 'todo' });
 
-  const customer = await tx((trx) => createCustomer(trx, A.actor('entrepreneur'), { kind: 'individual', name: 'Jeanne Martin', email: 'jeanne@exemple.fr', addressLine1: '3 rue des Tests', postalCode: '69002', city: 'Lyon', countryCode: 'FR' } as any));
+  const customer = await tx((trx) =>
+    createCustomer(trx, A.actor('entrepreneur'), {
+      kind: 'individual',
+      name: 'Jeanne Martin',
+      email: 'jeanne@exemple.fr',
+      addressLine1: '3 rue des Tests',
+      postalCode: '69002',
+      city: 'Lyon',
+      countryCode: 'FR',
+    } as any),
+  );
   home = await ent.get('/');
   assert.match(home.html, /Pour bien démarrer \(3\/4\)/);
   assert.equal(stepState(home.html).customer, 'done');
 
-  await tx((trx) => createDraft(trx, A.actor('entrepreneur'), { activityId: A.activityId, customerId: customer.id, lines: [{ description: 'Atelier', quantityMilli: 1000, unitPriceCents: 10000, vatCategory: 'S', vatRateBp: 2000 }] }));
+  await tx((trx) =>
+    createDraft(trx, A.actor('entrepreneur'), {
+      activityId: A.activityId,
+      customerId: customer.id,
+      lines: [
+        { description: 'Atelier', quantityMilli: 1000, unitPriceCents: 10000, vatCategory: 'S', vatRateBp: 2000 },
+      ],
+    }),
+  );
   home = await ent.get('/');
   assert.doesNotMatch(home.html, /Pour bien démarrer/);
 

@@ -12,14 +12,27 @@ import { listInvoices, validateInvoice, type Invoice } from '../sales/index.ts';
 import { runChecks, thresholdsOf, type Finding, type CheckThresholds } from './checks.ts';
 
 export const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
-function requireValidator(a: Actor) { if (!isValidator(a)) throw new ForbiddenError(); }
+function requireValidator(a: Actor) {
+  if (!isValidator(a)) throw new ForbiddenError();
+}
 
-export interface QueueEntry { invoice: Invoice; findings: Finding[]; blocking: boolean }
-export async function validationQueue(trx: Tx, actor: Actor, today: IsoDate = todayParis()): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
+export interface QueueEntry {
+  invoice: Invoice;
+  findings: Finding[];
+  blocking: boolean;
+}
+export async function validationQueue(
+  trx: Tx,
+  actor: Actor,
+  today: IsoDate = todayParis(),
+): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
   requireValidator(actor);
   const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
-  const ready: QueueEntry[] = []; const review: QueueEntry[] = [];
-  for (const invoice of (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })).items.reverse()) {
+  const ready: QueueEntry[] = [];
+  const review: QueueEntry[] = [];
+  for (const invoice of (
+    await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })
+  ).items.reverse()) {
     const findings = await runChecks(trx, actor, 'invoice', invoice.id, ctx);
     const e = { invoice, findings, blocking: findings.some((f) => f.severity === 'blocking') };
     (findings.length ? review : ready).push(e);
@@ -27,7 +40,10 @@ export async function validationQueue(trx: Tx, actor: Actor, today: IsoDate = to
   return { ready, review };
 }
 
-export interface BatchResult { validated: string[]; skipped: { id: string; reason: string }[] }
+export interface BatchResult {
+  validated: string[];
+  skipped: { id: string; reason: string }[];
+}
 /** Validates the given invoices that are still clean; one transaction per invoice. */
 export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promise<BatchResult> {
   requireValidator(actor);
@@ -38,12 +54,19 @@ export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promis
         const findings = await runChecks(trx, actor, 'invoice', id);
         if (findings.length) return findings.map((f) => f.message).join(' ');
         const inv = await validateInvoice(trx, actor, id);
-        await audit(trx, actor, { action: 'validation.batch', targetType: 'invoice', targetId: id, data: { number: inv.number, checks: 'clean' } });
+        await audit(trx, actor, {
+          action: 'validation.batch',
+          targetType: 'invoice',
+          targetId: id,
+          data: { number: inv.number, checks: 'clean' },
+        });
         return null;
       });
-      if (r) out.skipped.push({ id, reason: r }); else out.validated.push(id);
+      if (r) out.skipped.push({ id, reason: r });
+      else out.validated.push(id);
     } catch (e) {
-      if (e instanceof UserError || e instanceof ForbiddenError) out.skipped.push({ id, reason: e.message }); else throw e;
+      if (e instanceof UserError || e instanceof ForbiddenError) out.skipped.push({ id, reason: e.message });
+      else throw e;
     }
   }
   return out;
@@ -54,11 +77,21 @@ export const MIN_REASON = 10;
 export async function validateException(trx: Tx, actor: Actor, id: string, reason: string): Promise<Invoice> {
   requireValidator(actor);
   const why = (reason ?? '').trim();
-  if (why.length < MIN_REASON) throw new UserError('Expliquez en une phrase pourquoi vous validez malgré les alertes.', 'reason');
+  if (why.length < MIN_REASON)
+    throw new UserError('Expliquez en une phrase pourquoi vous validez malgré les alertes.', 'reason');
   const findings = await runChecks(trx, actor, 'invoice', id);
   const blocking = findings.filter((f) => f.severity === 'blocking');
-  if (blocking.length) throw new UserError(`Cette facture ne peut pas être validée : ${blocking.map((f) => f.message).join(' ')}`, 'reason');
-  await audit(trx, actor, { action: 'validation.exception', targetType: 'invoice', targetId: id, data: { reason: why, findings: findings.map((f) => ({ check: f.checkId, message: f.message })) } });
+  if (blocking.length)
+    throw new UserError(
+      `Cette facture ne peut pas être validée : ${blocking.map((f) => f.message).join(' ')}`,
+      'reason',
+    );
+  await audit(trx, actor, {
+    action: 'validation.exception',
+    targetType: 'invoice',
+    targetId: id,
+    data: { reason: why, findings: findings.map((f) => ({ check: f.checkId, message: f.message })) },
+  });
   return validateInvoice(trx, actor, id);
 }
 
@@ -66,8 +99,15 @@ export async function saveThresholds(trx: Tx, actor: Actor, raw: Record<string, 
   if (!hasRole(actor, 'director')) throw new ForbiddenError();
   const fields: Record<string, string> = {};
   const num = (k: string, min: number, max: number, int: boolean, msg: string) => {
-    const v = Number(String(raw[k] ?? '').replace(',', '.').trim());
-    if (!raw[k]?.trim() || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) { fields[k] = msg; return 0; }
+    const v = Number(
+      String(raw[k] ?? '')
+        .replace(',', '.')
+        .trim(),
+    );
+    if (!raw[k]?.trim() || !Number.isFinite(v) || v < min || v > max || (int && !Number.isInteger(v))) {
+      fields[k] = msg;
+      return 0;
+    }
     return v;
   };
   const t: CheckThresholds = {

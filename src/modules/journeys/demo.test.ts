@@ -9,16 +9,47 @@ test('demo: every member has a journey, caseloads carry alerts, workshops have a
   const odb = await createTestDb();
   try {
     await loadDemo(odb);
-    const coop = await odb.db.selectFrom('cooperative').selectAll().where('slug', '=', 'soleil').executeTakeFirstOrThrow();
-    const support = await odb.db.selectFrom('user_account').select('id').where('email', '=', 'support@soleil.demo').executeTakeFirstOrThrow();
-    const actor = { userId: support.id as any, cooperativeId: coop.id as any, roles: ['support' as const], label: 'Support' };
+    const coop = await odb.db
+      .selectFrom('cooperative')
+      .selectAll()
+      .where('slug', '=', 'soleil')
+      .executeTakeFirstOrThrow();
+    const support = await odb.db
+      .selectFrom('user_account')
+      .select('id')
+      .where('email', '=', 'support@soleil.demo')
+      .executeTakeFirstOrThrow();
+    const actor = {
+      userId: support.id as any,
+      cooperativeId: coop.id as any,
+      roles: ['support' as const],
+      label: 'Support',
+    };
     const rows = await withTenant(odb.db, coop.id, (trx) => caseload(trx, actor, { supportUserId: support.id }));
     assert.ok(rows.length >= 34, `caseload of ${rows.length}`);
-    assert.ok(rows.some((r) => r.alerts.some((x) => /CAPE se termine/.test(x))), 'a CAPE ending soon');
-    assert.ok(rows.some((r) => r.alerts.some((x) => /6 semaines/.test(x))), 'someone without contact');
-    const waiting = await odb.db.selectFrom('workshop_registration').select('user_id').where('cooperative_id', '=', coop.id).where('status', '=', 'waiting').execute();
+    assert.ok(
+      rows.some((r) => r.alerts.some((x) => /CAPE se termine/.test(x))),
+      'a CAPE ending soon',
+    );
+    assert.ok(
+      rows.some((r) => r.alerts.some((x) => /6 semaines/.test(x))),
+      'someone without contact',
+    );
+    const waiting = await odb.db
+      .selectFrom('workshop_registration')
+      .select('user_id')
+      .where('cooperative_id', '=', coop.id)
+      .where('status', '=', 'waiting')
+      .execute();
     assert.equal(waiting.length, 3);
-    const internal = await odb.db.selectFrom('appointment_note').select('id').where('cooperative_id', '=', coop.id).where('internal', '=', true).execute();
+    const internal = await odb.db
+      .selectFrom('appointment_note')
+      .select('id')
+      .where('cooperative_id', '=', coop.id)
+      .where('internal', '=', true)
+      .execute();
     assert.ok(internal.length >= 1);
-  } finally { await odb.close(); }
+  } finally {
+    await odb.close();
+  }
 });

@@ -11,16 +11,31 @@ import { caseload, listAppointments } from './index.ts';
 export const DOCUMENT_WARNING_DAYS = 30;
 /** Noon in Paris on a business date: a stable instant for services that take `now`. */
 const noonOf = (d: IsoDate) => new Date(`${d}T11:00:00Z`);
-const time = (d: Date) => new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
+const time = (d: Date) =>
+  new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
 
 /** The latest document of each kind of a journey that expires by `horizon` (older versions are replaced). */
 function expiringDocuments(trx: Tx, coop: string, horizon: string) {
-  return trx.selectFrom('journey_document as d')
-    .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'))
-    .where('d.cooperative_id', '=', coop).where('d.expires_on', 'is not', null).where('d.expires_on', '<=', horizon)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('journey_document as n').select('n.id')
-      .whereRef('n.cooperative_id', '=', 'd.cooperative_id').whereRef('n.journey_id', '=', 'd.journey_id')
-      .whereRef('n.kind', '=', 'd.kind').whereRef('n.created_at', '>', 'd.created_at'))));
+  return trx
+    .selectFrom('journey_document as d')
+    .innerJoin('journey as j', (j) =>
+      j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'),
+    )
+    .where('d.cooperative_id', '=', coop)
+    .where('d.expires_on', 'is not', null)
+    .where('d.expires_on', '<=', horizon)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('journey_document as n')
+            .select('n.id')
+            .whereRef('n.cooperative_id', '=', 'd.cooperative_id')
+            .whereRef('n.journey_id', '=', 'd.journey_id')
+            .whereRef('n.kind', '=', 'd.kind')
+            .whereRef('n.created_at', '>', 'd.created_at'),
+        ),
+      ),
+    );
 }
 
 registerInboxProvider({
@@ -35,64 +50,104 @@ registerInboxProvider({
           const cape = alert.startsWith('CAPE');
           const ended = alert.startsWith('CAPE terminé');
           items.push({
-            key: `journeys.alert:${row.journey.id}:${cape ? 'cape' : 'contact'}`, kind: cape ? 'journeys.cape' : 'journeys.no-contact',
-            urgency: ended ? 'high' : cape ? 'high' : 'medium', dueDate: cape ? row.journey.capeEnd : null,
+            key: `journeys.alert:${row.journey.id}:${cape ? 'cape' : 'contact'}`,
+            kind: cape ? 'journeys.cape' : 'journeys.no-contact',
+            urgency: ended ? 'high' : cape ? 'high' : 'medium',
+            dueDate: cape ? row.journey.capeEnd : null,
             title: `${row.journey.displayName} : ${alert.replace(/CAPE se termine le (\d{4}-\d{2}-\d{2})/, (_m, d) => `CAPE se termine le ${formatDate(d)}`)}`,
-            why: cape ? 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.' : "Un long silence précède souvent un abandon : un simple appel aide.",
-            action: { label: cape ? 'Ouvrir le parcours' : 'Proposer un rendez-vous', href: `/accompagnement/${row.journey.id}` }, link: `/accompagnement/${row.journey.id}`,
+            why: cape
+              ? 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.'
+              : 'Un long silence précède souvent un abandon : un simple appel aide.',
+            action: {
+              label: cape ? 'Ouvrir le parcours' : 'Proposer un rendez-vous',
+              href: `/accompagnement/${row.journey.id}`,
+            },
+            link: `/accompagnement/${row.journey.id}`,
           });
         }
       }
       const tomorrow = addDays(today, 1);
-      for (const a of await listAppointments(trx, actor, { supportUserId: actor.userId, from: new Date(`${addDays(today, -1)}T00:00:00Z`) })) {
+      for (const a of await listAppointments(trx, actor, {
+        supportUserId: actor.userId,
+        from: new Date(`${addDays(today, -1)}T00:00:00Z`),
+      })) {
         const day = todayParis(a.startsAt);
         if (a.status !== 'planned' || (day !== today && day !== tomorrow)) continue;
         items.push({
-          key: `journeys.appointment.prepare:${a.id}`, kind: 'journeys.appointment', urgency: day === today ? 'high' : 'medium', dueDate: day,
+          key: `journeys.appointment.prepare:${a.id}`,
+          kind: 'journeys.appointment',
+          urgency: day === today ? 'high' : 'medium',
+          dueDate: day,
           title: `Préparez le rendez-vous avec ${a.personName} (${day === today ? "aujourd'hui" : 'demain'} à ${time(a.startsAt)})`,
           why: `Sujet : ${a.subject}. Relisez les notes et les actions du dernier rendez-vous.`,
-          action: { label: 'Ouvrir le rendez-vous', href: `/rendez-vous/${a.id}` }, link: `/rendez-vous/${a.id}`,
+          action: { label: 'Ouvrir le rendez-vous', href: `/rendez-vous/${a.id}` },
+          link: `/rendez-vous/${a.id}`,
         });
       }
       const docs = await expiringDocuments(trx, coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on', 'j.id as journey_id', 'j.display_name'])
-        .where('j.support_user_id', '=', actor.userId).where('j.stage', '<>', 'exit').execute();
+        .where('j.support_user_id', '=', actor.userId)
+        .where('j.stage', '<>', 'exit')
+        .execute();
       for (const d of docs) {
         const exp = toIsoDate(d.expires_on);
         items.push({
-          key: `journeys.document:${d.id}`, kind: 'journeys.document', urgency: exp < today ? 'high' : 'medium', dueDate: exp,
+          key: `journeys.document:${d.id}`,
+          kind: 'journeys.document',
+          urgency: exp < today ? 'high' : 'medium',
+          dueDate: exp,
           title: `${d.display_name} : « ${d.kind} » ${exp < today ? 'a expiré le' : 'expire le'} ${formatDate(exp)}`,
           why: 'Un document à jour évite de bloquer la prochaine étape du parcours.',
-          action: { label: 'Demander le nouveau document', href: `/accompagnement/${d.journey_id}` }, link: `/accompagnement/${d.journey_id}`,
+          action: { label: 'Demander le nouveau document', href: `/accompagnement/${d.journey_id}` },
+          link: `/accompagnement/${d.journey_id}`,
         });
       }
     }
     if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
-      const actions = await trx.selectFrom('appointment_action as x')
-        .innerJoin('appointment as a', (j) => j.onRef('a.cooperative_id', '=', 'x.cooperative_id').onRef('a.id', '=', 'x.appointment_id'))
-        .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'a.cooperative_id').onRef('j.id', '=', 'a.journey_id'))
+      const actions = await trx
+        .selectFrom('appointment_action as x')
+        .innerJoin('appointment as a', (j) =>
+          j.onRef('a.cooperative_id', '=', 'x.cooperative_id').onRef('a.id', '=', 'x.appointment_id'),
+        )
+        .innerJoin('journey as j', (j) =>
+          j.onRef('j.cooperative_id', '=', 'a.cooperative_id').onRef('j.id', '=', 'a.journey_id'),
+        )
         .select(['x.id', 'x.label', 'x.due_on', 'a.id as appointment_id', 'a.subject'])
-        .where('x.cooperative_id', '=', coop).where('j.user_id', '=', actor.userId).where('x.owner', '=', 'person').where('x.done_at', 'is', null)
-        .where('a.status', '<>', 'cancelled').execute();
+        .where('x.cooperative_id', '=', coop)
+        .where('j.user_id', '=', actor.userId)
+        .where('x.owner', '=', 'person')
+        .where('x.done_at', 'is', null)
+        .where('a.status', '<>', 'cancelled')
+        .execute();
       for (const x of actions) {
         const due = x.due_on ? toIsoDate(x.due_on) : null;
         items.push({
-          key: `journeys.action:${x.id}`, kind: 'journeys.action', dueDate: due,
+          key: `journeys.action:${x.id}`,
+          kind: 'journeys.action',
+          dueDate: due,
           urgency: due && due <= addDays(today, 3) ? 'high' : due ? 'medium' : 'low',
-          title: x.label, why: `Convenu lors du rendez-vous « ${x.subject} » avec votre accompagnant·e.`,
-          action: { label: "C'est fait", href: `/rendez-vous/actions/${x.id}/fait`, method: 'post' }, link: `/rendez-vous/${x.appointment_id}`,
+          title: x.label,
+          why: `Convenu lors du rendez-vous « ${x.subject} » avec votre accompagnant·e.`,
+          action: { label: "C'est fait", href: `/rendez-vous/actions/${x.id}/fait`, method: 'post' },
+          link: `/rendez-vous/${x.appointment_id}`,
         });
       }
       const docs = await expiringDocuments(trx, coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on'])
-        .where('j.user_id', '=', actor.userId).where('d.visibility', '=', 'person').execute();
+        .where('j.user_id', '=', actor.userId)
+        .where('d.visibility', '=', 'person')
+        .execute();
       for (const d of docs) {
         const exp = toIsoDate(d.expires_on);
         items.push({
-          key: `journeys.my-document:${d.id}`, kind: 'journeys.document', urgency: exp < today ? 'high' : 'medium', dueDate: exp,
+          key: `journeys.my-document:${d.id}`,
+          kind: 'journeys.document',
+          urgency: exp < today ? 'high' : 'medium',
+          dueDate: exp,
           title: `Votre document « ${d.kind} » ${exp < today ? 'a expiré le' : 'expire le'} ${formatDate(exp)}`,
-          why: "Déposez la nouvelle version : votre accompagnant·e en a besoin pour votre dossier.",
-          action: { label: 'Déposer le nouveau document', href: '/mon-parcours' }, link: '/mon-parcours',
+          why: 'Déposez la nouvelle version : votre accompagnant·e en a besoin pour votre dossier.',
+          action: { label: 'Déposer le nouveau document', href: '/mon-parcours' },
+          link: '/mon-parcours',
         });
       }
     }
@@ -110,29 +165,72 @@ registerDeadlineSource({
     const person = hasRole(actor, 'entrepreneur', 'cape');
     if (!support && !person) return out;
     const start = new Date(`${addDays(from, -1)}T00:00:00Z`);
-    const appts = support ? await listAppointments(trx, actor, { supportUserId: actor.userId, from: start }) : await listAppointments(trx, actor, { from: start });
+    const appts = support
+      ? await listAppointments(trx, actor, { supportUserId: actor.userId, from: start })
+      : await listAppointments(trx, actor, { from: start });
     for (const a of appts) {
       if (a.status !== 'planned') continue;
-      out.push({ uid: `journeys.appointment:${a.id}`, date: todayParis(a.startsAt), kind: 'appointment', title: `Rendez-vous ${support ? `avec ${a.personName}` : `avec ${a.supportName}`} à ${time(a.startsAt)} : ${a.subject}`, href: `/rendez-vous/${a.id}` });
+      out.push({
+        uid: `journeys.appointment:${a.id}`,
+        date: todayParis(a.startsAt),
+        kind: 'appointment',
+        title: `Rendez-vous ${support ? `avec ${a.personName}` : `avec ${a.supportName}`} à ${time(a.startsAt)} : ${a.subject}`,
+        href: `/rendez-vous/${a.id}`,
+      });
     }
-    let sessions = trx.selectFrom('workshop_session as s').innerJoin('workshop_theme as t', (j) => j.onRef('t.cooperative_id', '=', 's.cooperative_id').onRef('t.id', '=', 's.theme_id'))
-      .select(['s.id', 's.starts_at', 's.place', 't.name']).where('s.cooperative_id', '=', actor.cooperativeId).where('s.starts_at', '>=', start)
+    let sessions = trx
+      .selectFrom('workshop_session as s')
+      .innerJoin('workshop_theme as t', (j) =>
+        j.onRef('t.cooperative_id', '=', 's.cooperative_id').onRef('t.id', '=', 's.theme_id'),
+      )
+      .select(['s.id', 's.starts_at', 's.place', 't.name'])
+      .where('s.cooperative_id', '=', actor.cooperativeId)
+      .where('s.starts_at', '>=', start)
       .where('s.starts_at', '<=', new Date(`${addDays(to, 1)}T00:00:00Z`));
     if (!support) {
-      sessions = sessions.where(({ exists, selectFrom }) => exists(selectFrom('workshop_registration as r').select('r.user_id')
-        .whereRef('r.cooperative_id', '=', 's.cooperative_id').whereRef('r.session_id', '=', 's.id').where('r.user_id', '=', actor.userId!).where('r.status', '=', 'registered')));
+      sessions = sessions.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('workshop_registration as r')
+            .select('r.user_id')
+            .whereRef('r.cooperative_id', '=', 's.cooperative_id')
+            .whereRef('r.session_id', '=', 's.id')
+            .where('r.user_id', '=', actor.userId!)
+            .where('r.status', '=', 'registered'),
+        ),
+      );
     }
     for (const w of await sessions.execute()) {
       const at = new Date(w.starts_at);
-      out.push({ uid: `journeys.workshop:${w.id}`, date: todayParis(at), kind: 'workshop', title: `Atelier « ${w.name} » à ${time(at)} (${w.place})`, href: `/ateliers/${w.id}` });
+      out.push({
+        uid: `journeys.workshop:${w.id}`,
+        date: todayParis(at),
+        kind: 'workshop',
+        title: `Atelier « ${w.name} » à ${time(at)} (${w.place})`,
+        href: `/ateliers/${w.id}`,
+      });
     }
-    let docs = trx.selectFrom('journey_document as d')
-      .innerJoin('journey as j', (j) => j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'))
+    let docs = trx
+      .selectFrom('journey_document as d')
+      .innerJoin('journey as j', (j) =>
+        j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'),
+      )
       .select(['d.id', 'd.kind', 'd.expires_on', 'j.id as journey_id', 'j.display_name'])
-      .where('d.cooperative_id', '=', actor.cooperativeId).where('d.expires_on', '>=', from).where('d.expires_on', '<=', to);
-    docs = support ? docs.where('j.support_user_id', '=', actor.userId) : docs.where('j.user_id', '=', actor.userId).where('d.visibility', '=', 'person');
+      .where('d.cooperative_id', '=', actor.cooperativeId)
+      .where('d.expires_on', '>=', from)
+      .where('d.expires_on', '<=', to);
+    docs = support
+      ? docs.where('j.support_user_id', '=', actor.userId)
+      : docs.where('j.user_id', '=', actor.userId).where('d.visibility', '=', 'person');
     for (const d of await docs.execute()) {
-      out.push({ uid: `journeys.document:${d.id}`, date: toIsoDate(d.expires_on), kind: 'document', title: support ? `${d.display_name} : fin de validité de « ${d.kind} »` : `Fin de validité de votre document « ${d.kind} »`, href: support ? `/accompagnement/${d.journey_id}` : '/mon-parcours' });
+      out.push({
+        uid: `journeys.document:${d.id}`,
+        date: toIsoDate(d.expires_on),
+        kind: 'document',
+        title: support
+          ? `${d.display_name} : fin de validité de « ${d.kind} »`
+          : `Fin de validité de votre document « ${d.kind} »`,
+        href: support ? `/accompagnement/${d.journey_id}` : '/mon-parcours',
+      });
     }
     return out;
   },

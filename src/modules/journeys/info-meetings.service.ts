@@ -24,33 +24,93 @@ export const MeetingInput = z.object({
   start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide (HH:MM).'),
   end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide (HH:MM).'),
   place: z.string().trim().min(2, 'Indiquez le lieu.'),
-  capacity: z.number({ message: 'Indiquez le nombre de places.' }).int().min(1, 'Au moins 1 place.').max(500, 'Au plus 500 places.'),
+  capacity: z
+    .number({ message: 'Indiquez le nombre de places.' })
+    .int()
+    .min(1, 'Au moins 1 place.')
+    .max(500, 'Au plus 500 places.'),
 });
 export async function createMeeting(trx: Tx, actor: Actor, raw: z.input<typeof MeetingInput>): Promise<string> {
   requireRole(actor, ...STAFF);
   const v = parseInput(MeetingInput, raw);
-  const startsAt = parisInstant(v.date, v.start); const endsAt = parisInstant(v.date, v.end);
+  const startsAt = parisInstant(v.date, v.start);
+  const endsAt = parisInstant(v.date, v.end);
   if (endsAt <= startsAt) throw new UserError("L'heure de fin doit être après l'heure de début.", 'end');
   const id = uuidv7();
-  await trx.insertInto('info_meeting').values({ cooperative_id: actor.cooperativeId, id, starts_at: startsAt, ends_at: endsAt, place: v.place, capacity: v.capacity }).execute();
+  await trx
+    .insertInto('info_meeting')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      starts_at: startsAt,
+      ends_at: endsAt,
+      place: v.place,
+      capacity: v.capacity,
+    })
+    .execute();
   await audit(trx, actor, { action: 'info_meeting.created', targetType: 'info_meeting', targetId: id });
   return id;
 }
 
-export interface Meeting { id: string; startsAt: Date; endsAt: Date; place: string; capacity: number; registered: number }
+export interface Meeting {
+  id: string;
+  startsAt: Date;
+  endsAt: Date;
+  place: string;
+  capacity: number;
+  registered: number;
+}
 /** Upcoming meetings of one cooperative (the public page runs it under that cooperative's tenant). */
 export async function upcomingMeetings(trx: Tx, cooperativeId: string, now = new Date()): Promise<Meeting[]> {
-  const rows = await trx.selectFrom('info_meeting').selectAll()
-    .select((eb) => eb.selectFrom('info_meeting_registration as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.cooperative_id', '=', 'info_meeting.cooperative_id').whereRef('r.meeting_id', '=', 'info_meeting.id').as('registered'))
-    .where('cooperative_id', '=', cooperativeId).where('starts_at', '>', now).orderBy('starts_at').execute();
-  return rows.map((r) => ({ id: r.id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at), place: r.place, capacity: r.capacity, registered: Number(r.registered ?? 0) }));
+  const rows = await trx
+    .selectFrom('info_meeting')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom('info_meeting_registration as r')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('r.cooperative_id', '=', 'info_meeting.cooperative_id')
+        .whereRef('r.meeting_id', '=', 'info_meeting.id')
+        .as('registered'),
+    )
+    .where('cooperative_id', '=', cooperativeId)
+    .where('starts_at', '>', now)
+    .orderBy('starts_at')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    startsAt: new Date(r.starts_at),
+    endsAt: new Date(r.ends_at),
+    place: r.place,
+    capacity: r.capacity,
+    registered: Number(r.registered ?? 0),
+  }));
 }
 export async function allMeetings(trx: Tx, actor: Actor): Promise<Meeting[]> {
   requireRole(actor, ...STAFF);
-  const rows = await trx.selectFrom('info_meeting').selectAll()
-    .select((eb) => eb.selectFrom('info_meeting_registration as r').select((e) => e.fn.countAll<number>().as('n')).whereRef('r.cooperative_id', '=', 'info_meeting.cooperative_id').whereRef('r.meeting_id', '=', 'info_meeting.id').as('registered'))
-    .where('cooperative_id', '=', actor.cooperativeId).orderBy('starts_at', 'desc').limit(100).execute();
-  return rows.map((r) => ({ id: r.id, startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at), place: r.place, capacity: r.capacity, registered: Number(r.registered ?? 0) }));
+  const rows = await trx
+    .selectFrom('info_meeting')
+    .selectAll()
+    .select((eb) =>
+      eb
+        .selectFrom('info_meeting_registration as r')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('r.cooperative_id', '=', 'info_meeting.cooperative_id')
+        .whereRef('r.meeting_id', '=', 'info_meeting.id')
+        .as('registered'),
+    )
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .orderBy('starts_at', 'desc')
+    .limit(100)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    startsAt: new Date(r.starts_at),
+    endsAt: new Date(r.ends_at),
+    place: r.place,
+    capacity: r.capacity,
+    registered: Number(r.registered ?? 0),
+  }));
 }
 
 /** A signed timestamp put in the form when it is displayed: a robot that posts at once is refused. */
@@ -73,63 +133,178 @@ export const PublicRegistrationInput = z.object({
 export type SpamVerdict = 'ok' | 'spam';
 /** Registers a prospect. Returns 'spam' (and writes nothing) when the honeypot is filled or the
  *  form was sent too fast; the page then answers like a success so robots learn nothing. */
-export async function registerProspect(trx: Tx, key: Buffer, input: {
-  cooperativeId: string; cooperativeName: string; meetingId: string; displayName: string; email: string; phone?: string | null;
-  honeypot?: string; fillToken?: string; now?: number; publicUrl: string;
-}): Promise<SpamVerdict> {
+export async function registerProspect(
+  trx: Tx,
+  key: Buffer,
+  input: {
+    cooperativeId: string;
+    cooperativeName: string;
+    meetingId: string;
+    displayName: string;
+    email: string;
+    phone?: string | null;
+    honeypot?: string;
+    fillToken?: string;
+    now?: number;
+    publicUrl: string;
+  },
+): Promise<SpamVerdict> {
   const now = input.now ?? Date.now();
   if ((input.honeypot ?? '').trim() !== '' || !checkFillToken(key, input.fillToken, now)) return 'spam';
   const v = parseInput(PublicRegistrationInput, input);
-  const m = await trx.selectFrom('info_meeting').selectAll().where('cooperative_id', '=', input.cooperativeId).where('id', '=', input.meetingId).forUpdate().executeTakeFirst();
-  if (!m || new Date(m.starts_at) <= new Date(now)) throw new UserError("Cette réunion n'est plus ouverte aux inscriptions.", 'meetingId');
-  const dup = await trx.selectFrom('info_meeting_registration').select('id').where('cooperative_id', '=', input.cooperativeId).where('meeting_id', '=', m.id).where('email', '=', v.email).executeTakeFirst();
+  const m = await trx
+    .selectFrom('info_meeting')
+    .selectAll()
+    .where('cooperative_id', '=', input.cooperativeId)
+    .where('id', '=', input.meetingId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!m || new Date(m.starts_at) <= new Date(now))
+    throw new UserError("Cette réunion n'est plus ouverte aux inscriptions.", 'meetingId');
+  const dup = await trx
+    .selectFrom('info_meeting_registration')
+    .select('id')
+    .where('cooperative_id', '=', input.cooperativeId)
+    .where('meeting_id', '=', m.id)
+    .where('email', '=', v.email)
+    .executeTakeFirst();
   if (dup) return 'ok'; // already registered: same answer, no second e-mail
-  const { n } = await trx.selectFrom('info_meeting_registration').select((e) => e.fn.countAll<number>().as('n')).where('cooperative_id', '=', input.cooperativeId).where('meeting_id', '=', m.id).executeTakeFirstOrThrow();
-  if (Number(n) >= m.capacity) throw new UserError('Cette réunion est complète : choisissez une autre date.', 'meetingId');
+  const { n } = await trx
+    .selectFrom('info_meeting_registration')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('cooperative_id', '=', input.cooperativeId)
+    .where('meeting_id', '=', m.id)
+    .executeTakeFirstOrThrow();
+  if (Number(n) >= m.capacity)
+    throw new UserError('Cette réunion est complète : choisissez une autre date.', 'meetingId');
   const id = uuidv7();
-  await trx.insertInto('info_meeting_registration').values({ cooperative_id: input.cooperativeId, id, meeting_id: m.id, display_name: v.displayName, email: v.email, phone: v.phone || null, attended: null, journey_id: null }).execute();
+  await trx
+    .insertInto('info_meeting_registration')
+    .values({
+      cooperative_id: input.cooperativeId,
+      id,
+      meeting_id: m.id,
+      display_name: v.displayName,
+      email: v.email,
+      phone: v.phone || null,
+      attended: null,
+      journey_id: null,
+    })
+    .execute();
   const start = new Date(m.starts_at);
   await enqueueMail(trx, {
-    to: v.email, cooperativeId: input.cooperativeId, subject: `Votre inscription à la réunion d'information — ${input.cooperativeName}`,
-    text: `Bonjour ${v.displayName},\n\nVotre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.\n\n`
-      + `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}\n\n`
-      + `Si vous ne pouvez pas venir, répondez simplement à ce message.\n\nÀ bientôt !`,
+    to: v.email,
+    cooperativeId: input.cooperativeId,
+    subject: `Votre inscription à la réunion d'information — ${input.cooperativeName}`,
+    text:
+      `Bonjour ${v.displayName},\n\nVotre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.\n\n` +
+      `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}\n\n` +
+      `Si vous ne pouvez pas venir, répondez simplement à ce message.\n\nÀ bientôt !`,
     dedupeKey: `info-meeting:${m.id}:${v.email}`,
   });
   return 'ok';
 }
 
-export interface MeetingRegistration { id: string; displayName: string; email: string; phone: string | null; attended: boolean | null; journeyId: string | null; createdAt: Date }
-export async function meetingRegistrations(trx: Tx, actor: Actor, meetingId: string): Promise<{ meeting: Meeting; registrations: MeetingRegistration[] }> {
+export interface MeetingRegistration {
+  id: string;
+  displayName: string;
+  email: string;
+  phone: string | null;
+  attended: boolean | null;
+  journeyId: string | null;
+  createdAt: Date;
+}
+export async function meetingRegistrations(
+  trx: Tx,
+  actor: Actor,
+  meetingId: string,
+): Promise<{ meeting: Meeting; registrations: MeetingRegistration[] }> {
   requireRole(actor, ...STAFF);
   const meeting = (await allMeetings(trx, actor)).find((m) => m.id === meetingId);
   if (!meeting) throw new NotFoundError('Réunion');
-  const rows = await trx.selectFrom('info_meeting_registration').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('meeting_id', '=', meetingId).orderBy('display_name').execute();
-  return { meeting, registrations: rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email, phone: r.phone, attended: r.attended, journeyId: r.journey_id, createdAt: r.created_at })) };
+  const rows = await trx
+    .selectFrom('info_meeting_registration')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('meeting_id', '=', meetingId)
+    .orderBy('display_name')
+    .execute();
+  return {
+    meeting,
+    registrations: rows.map((r) => ({
+      id: r.id,
+      displayName: r.display_name,
+      email: r.email,
+      phone: r.phone,
+      attended: r.attended,
+      journeyId: r.journey_id,
+      createdAt: r.created_at,
+    })),
+  };
 }
 
-export async function recordMeetingAttendance(trx: Tx, actor: Actor, meetingId: string, presentIds: string[]): Promise<void> {
+export async function recordMeetingAttendance(
+  trx: Tx,
+  actor: Actor,
+  meetingId: string,
+  presentIds: string[],
+): Promise<void> {
   requireRole(actor, ...STAFF);
   const { registrations } = await meetingRegistrations(trx, actor, meetingId);
   const present = new Set(presentIds);
   for (const r of registrations) {
-    await trx.updateTable('info_meeting_registration').set({ attended: present.has(r.id) }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', r.id).execute();
+    await trx
+      .updateTable('info_meeting_registration')
+      .set({ attended: present.has(r.id) })
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', r.id)
+      .execute();
   }
-  await audit(trx, actor, { action: 'info_meeting.attendance_recorded', targetType: 'info_meeting', targetId: meetingId, data: { present: present.size } });
+  await audit(trx, actor, {
+    action: 'info_meeting.attendance_recorded',
+    targetType: 'info_meeting',
+    targetId: meetingId,
+    data: { present: present.size },
+  });
 }
 
 /** Turns a registration into a contact with a journey, already at the "info meeting" stage. */
 export async function convertRegistration(trx: Tx, actor: Actor, registrationId: string): Promise<Journey> {
   requireRole(actor, ...STAFF);
-  const r = await trx.selectFrom('info_meeting_registration').innerJoin('info_meeting', (j) => j.onRef('info_meeting.cooperative_id', '=', 'info_meeting_registration.cooperative_id').onRef('info_meeting.id', '=', 'info_meeting_registration.meeting_id'))
-    .selectAll('info_meeting_registration').select('info_meeting.starts_at')
-    .where('info_meeting_registration.cooperative_id', '=', actor.cooperativeId).where('info_meeting_registration.id', '=', registrationId).forUpdate().executeTakeFirst();
+  const r = await trx
+    .selectFrom('info_meeting_registration')
+    .innerJoin('info_meeting', (j) =>
+      j
+        .onRef('info_meeting.cooperative_id', '=', 'info_meeting_registration.cooperative_id')
+        .onRef('info_meeting.id', '=', 'info_meeting_registration.meeting_id'),
+    )
+    .selectAll('info_meeting_registration')
+    .select('info_meeting.starts_at')
+    .where('info_meeting_registration.cooperative_id', '=', actor.cooperativeId)
+    .where('info_meeting_registration.id', '=', registrationId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!r) throw new NotFoundError('Inscription');
   if (r.journey_id) throw new UserError('Cette personne a déjà une fiche contact.');
   const day = parisDate(new Date(r.starts_at));
   const createdOn = parisDate(new Date(r.created_at)) < day ? parisDate(new Date(r.created_at)) : day;
-  const j = await createJourney(trx, actor, { displayName: r.display_name, email: r.email, phone: r.phone, startedOn: createdOn, comment: "Inscription à une réunion d'information" });
-  const moved = await transitionJourney(trx, actor, j.id, { to: 'info_meeting', effectiveOn: day, comment: r.attended === false ? 'Inscrit·e, absent·e à la réunion' : "Présent·e à la réunion d'information" });
-  await trx.updateTable('info_meeting_registration').set({ journey_id: j.id }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', registrationId).execute();
+  const j = await createJourney(trx, actor, {
+    displayName: r.display_name,
+    email: r.email,
+    phone: r.phone,
+    startedOn: createdOn,
+    comment: "Inscription à une réunion d'information",
+  });
+  const moved = await transitionJourney(trx, actor, j.id, {
+    to: 'info_meeting',
+    effectiveOn: day,
+    comment: r.attended === false ? 'Inscrit·e, absent·e à la réunion' : "Présent·e à la réunion d'information",
+  });
+  await trx
+    .updateTable('info_meeting_registration')
+    .set({ journey_id: j.id })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', registrationId)
+    .execute();
   return moved;
 }

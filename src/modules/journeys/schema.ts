@@ -6,63 +6,157 @@ import { tenantPolicySql } from '../../core/db/tenant.ts';
 
 export interface JourneysTables {
   journey: {
-    cooperative_id: string; id: string; user_id: string | null; display_name: string; email: string | null; phone: string | null;
-    support_user_id: string | null; stage: string; stage_since: string; cape_start: string | null; cape_end: string | null;
-    cape_renewals: Generated<number>; exit_reason: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    user_id: string | null;
+    display_name: string;
+    email: string | null;
+    phone: string | null;
+    support_user_id: string | null;
+    stage: string;
+    stage_since: string;
+    cape_start: string | null;
+    cape_end: string | null;
+    cape_renewals: Generated<number>;
+    exit_reason: string | null;
+    created_at: Generated<Date>;
   };
   journey_transition: {
-    cooperative_id: string; id: string; journey_id: string; from_stage: string | null; to_stage: string; effective_on: string;
-    author_user_id: string | null; author_label: string; comment: string | null; exit_reason: string | null;
-    data: Generated<Record<string, unknown>>; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    journey_id: string;
+    from_stage: string | null;
+    to_stage: string;
+    effective_on: string;
+    author_user_id: string | null;
+    author_label: string;
+    comment: string | null;
+    exit_reason: string | null;
+    data: Generated<Record<string, unknown>>;
+    created_at: Generated<Date>;
   };
   journey_stage_config: { cooperative_id: string; stage: string; label: string; required_documents: string[] };
   journey_document: {
-    cooperative_id: string; id: string; journey_id: string; stage: string; kind: string; file_id: string; file_name: string;
-    expires_on: string | null; visibility: 'person' | 'staff'; uploaded_by: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    journey_id: string;
+    stage: string;
+    kind: string;
+    file_id: string;
+    file_name: string;
+    expires_on: string | null;
+    visibility: 'person' | 'staff';
+    uploaded_by: string | null;
+    created_at: Generated<Date>;
   };
   info_meeting: {
-    cooperative_id: string; id: string; starts_at: Date; ends_at: Date; place: string; capacity: number; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    starts_at: Date;
+    ends_at: Date;
+    place: string;
+    capacity: number;
+    created_at: Generated<Date>;
   };
   info_meeting_registration: {
-    cooperative_id: string; id: string; meeting_id: string; display_name: string; email: string; phone: string | null;
-    attended: boolean | null; journey_id: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    meeting_id: string;
+    display_name: string;
+    email: string;
+    phone: string | null;
+    attended: boolean | null;
+    journey_id: string | null;
+    created_at: Generated<Date>;
   };
   appointment: {
-    cooperative_id: string; id: string; journey_id: string; support_user_id: string; starts_at: Date; ends_at: Date;
-    place: string | null; video_url: string | null; subject: string; status: Generated<'planned' | 'done' | 'cancelled'>;
-    booked_by: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    journey_id: string;
+    support_user_id: string;
+    starts_at: Date;
+    ends_at: Date;
+    place: string | null;
+    video_url: string | null;
+    subject: string;
+    status: Generated<'planned' | 'done' | 'cancelled'>;
+    booked_by: string | null;
+    created_at: Generated<Date>;
   };
   appointment_note: {
-    cooperative_id: string; id: string; appointment_id: string; body: string; internal: boolean; author_user_id: string | null;
-    author_label: string; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    appointment_id: string;
+    body: string;
+    internal: boolean;
+    author_user_id: string | null;
+    author_label: string;
+    created_at: Generated<Date>;
   };
   appointment_action: {
-    cooperative_id: string; id: string; appointment_id: string; label: string; owner: 'person' | 'support'; due_on: string | null;
-    done_at: Date | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    appointment_id: string;
+    label: string;
+    owner: 'person' | 'support';
+    due_on: string | null;
+    done_at: Date | null;
+    created_at: Generated<Date>;
   };
   support_slot: {
-    cooperative_id: string; id: string; support_user_id: string; starts_at: Date; ends_at: Date; place: string | null;
-    video_url: string | null; appointment_id: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    support_user_id: string;
+    starts_at: Date;
+    ends_at: Date;
+    place: string | null;
+    video_url: string | null;
+    appointment_id: string | null;
+    created_at: Generated<Date>;
   };
   calendar_feed: { cooperative_id: string; user_id: string; token_hash: string; created_at: Generated<Date> };
-  workshop_theme: { cooperative_id: string; id: string; name: string; description: string | null; created_at: Generated<Date> };
+  workshop_theme: {
+    cooperative_id: string;
+    id: string;
+    name: string;
+    description: string | null;
+    created_at: Generated<Date>;
+  };
   workshop_session: {
-    cooperative_id: string; id: string; theme_id: string; starts_at: Date; ends_at: Date; place: string; capacity: number;
-    attendance_recorded_at: Date | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    theme_id: string;
+    starts_at: Date;
+    ends_at: Date;
+    place: string;
+    capacity: number;
+    attendance_recorded_at: Date | null;
+    created_at: Generated<Date>;
   };
   workshop_registration: {
-    cooperative_id: string; session_id: string; user_id: string; status: 'registered' | 'waiting' | 'cancelled';
-    registered_at: Date; attended: boolean | null;
+    cooperative_id: string;
+    session_id: string;
+    user_id: string;
+    status: 'registered' | 'waiting' | 'cancelled';
+    registered_at: Date;
+    attended: boolean | null;
   };
   workshop_feedback_given: { cooperative_id: string; session_id: string; user_id: string; created_at: Generated<Date> };
   workshop_feedback: {
-    cooperative_id: string; id: string; session_id: string; satisfaction: number; usefulness: number; comment: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    session_id: string;
+    satisfaction: number;
+    usefulness: number;
+    comment: string | null;
+    created_at: Generated<Date>;
   };
 }
 
-export const journeysMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1300_journeys',
-  sql: `
+export const journeysMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1300_journeys',
+    sql: `
 create table journey (
   cooperative_id uuid not null references cooperative(id), id uuid not null, user_id uuid references user_account(id),
   display_name text not null, email text, phone text, support_user_id uuid references user_account(id),
@@ -165,11 +259,12 @@ ${tenantPolicySql('workshop_theme')}
 ${tenantPolicySql('workshop_session')}
 ${tenantPolicySql('workshop_registration')}
 `,
-}, {
-  // Feedback after a workshop: who answered (one answer per attendee) is kept apart from the
-  // answers, which carry no person: the aggregate is anonymous by construction.
-  name: '2026_11_26_1500_journeys_feedback',
-  sql: `
+  },
+  {
+    // Feedback after a workshop: who answered (one answer per attendee) is kept apart from the
+    // answers, which carry no person: the aggregate is anonymous by construction.
+    name: '2026_11_26_1500_journeys_feedback',
+    sql: `
 create table workshop_feedback_given (
   cooperative_id uuid not null, session_id uuid not null, user_id uuid not null references user_account(id),
   created_at timestamptz not null default now(), primary key (cooperative_id, session_id, user_id),
@@ -185,4 +280,5 @@ create index workshop_feedback_session on workshop_feedback (cooperative_id, ses
 ${tenantPolicySql('workshop_feedback_given')}
 ${tenantPolicySql('workshop_feedback')}
 `,
-}];
+  },
+];

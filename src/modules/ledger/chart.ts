@@ -23,15 +23,15 @@ export const DEFAULT_CHART: [string, string][] = [
   ['44574', 'TVA collectée en attente (sur encaissements)'],
   ['455', 'Associés — comptes courants'],
   ['467', 'Autres comptes débiteurs ou créditeurs'],
-  ['471', 'Compte d\'attente'],
+  ['471', "Compte d'attente"],
   ['512', 'Banque'],
   ['530', 'Caisse'],
   ['601', 'Achats stockés — matières premières'],
-  ['604', 'Achats d\'études et prestations de services'],
+  ['604', "Achats d'études et prestations de services"],
   ['606', 'Achats non stockés de matières et fournitures'],
   ['613', 'Locations'],
-  ['616', 'Primes d\'assurances'],
-  ['622', 'Rémunérations d\'intermédiaires et honoraires'],
+  ['616', "Primes d'assurances"],
+  ['622', "Rémunérations d'intermédiaires et honoraires"],
   ['6228', 'Contribution coopérative des activités'],
   ['623', 'Publicité, publications, relations publiques'],
   ['6251', 'Voyages et déplacements (indemnités kilométriques)'],
@@ -46,17 +46,38 @@ export const DEFAULT_CHART: [string, string][] = [
 ];
 
 export const DEFAULT_JOURNALS: [string, string][] = [
-  ['VT', 'Ventes'], ['AC', 'Achats'], ['BQ', 'Banque'], ['OD', 'Opérations diverses'], ['PA', 'Paie'],
+  ['VT', 'Ventes'],
+  ['AC', 'Achats'],
+  ['BQ', 'Banque'],
+  ['OD', 'Opérations diverses'],
+  ['PA', 'Paie'],
 ];
 
 export interface AccountRoles {
-  customer: string; supplier: string; bank: string; salesServices: string; salesGoods: string;
-  vatPending: string; vatCollected: string; vatDeductible: string; contributionCharge: string; contributionIncome: string;
+  customer: string;
+  supplier: string;
+  bank: string;
+  salesServices: string;
+  salesGoods: string;
+  vatPending: string;
+  vatCollected: string;
+  vatDeductible: string;
+  contributionCharge: string;
+  contributionIncome: string;
   structureAnalyticCode: string;
 }
 export const DEFAULT_ROLES: AccountRoles = {
-  customer: '411', supplier: '401', bank: '512', salesServices: '706', salesGoods: '707', vatPending: '44574',
-  vatCollected: '44571', vatDeductible: '44566', contributionCharge: '6228', contributionIncome: '7068', structureAnalyticCode: 'STRUCT',
+  customer: '411',
+  supplier: '401',
+  bank: '512',
+  salesServices: '706',
+  salesGoods: '707',
+  vatPending: '44574',
+  vatCollected: '44571',
+  vatDeductible: '44566',
+  contributionCharge: '6228',
+  contributionIncome: '7068',
+  structureAnalyticCode: 'STRUCT',
 };
 
 /** The account roles of a cooperative: defaults overridden by settings.ledgerAccounts. */
@@ -73,17 +94,30 @@ export async function ensureChart(trx: Tx, cooperativeId: string): Promise<void>
   const key = trx as unknown as object;
   const done = ensured.get(key);
   if (done?.has(cooperativeId)) return;
-  const have = await trx.selectFrom('ledger_journal').select('code').where('cooperative_id', '=', cooperativeId).execute();
+  const have = await trx
+    .selectFrom('ledger_journal')
+    .select('code')
+    .where('cooperative_id', '=', cooperativeId)
+    .execute();
   if (have.length < DEFAULT_JOURNALS.length) {
-    await trx.insertInto('ledger_journal').values(DEFAULT_JOURNALS.map(([code, label]) => ({ cooperative_id: cooperativeId, code, label })))
-      .onConflict((oc) => oc.columns(['cooperative_id', 'code']).doNothing()).execute();
-    await trx.insertInto('ledger_account').values(DEFAULT_CHART.map(([number, label]) => ({ cooperative_id: cooperativeId, number, label })))
-      .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing()).execute();
+    await trx
+      .insertInto('ledger_journal')
+      .values(DEFAULT_JOURNALS.map(([code, label]) => ({ cooperative_id: cooperativeId, code, label })))
+      .onConflict((oc) => oc.columns(['cooperative_id', 'code']).doNothing())
+      .execute();
+    await trx
+      .insertInto('ledger_account')
+      .values(DEFAULT_CHART.map(([number, label]) => ({ cooperative_id: cooperativeId, number, label })))
+      .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing())
+      .execute();
   }
   ensured.set(key, new Set([...(done ?? []), cooperativeId]));
 }
 
 export async function createAccount(trx: Tx, cooperativeId: string, number: string, label: string): Promise<void> {
-  await trx.insertInto('ledger_account').values({ cooperative_id: cooperativeId, number, label })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doUpdateSet({ label: sql`excluded.label` })).execute();
+  await trx
+    .insertInto('ledger_account')
+    .values({ cooperative_id: cooperativeId, number, label })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doUpdateSet({ label: sql`excluded.label` }))
+    .execute();
 }

@@ -3,14 +3,33 @@ import { type Command, out, err, requireOpt, UsageError, cooperativeOrFail, prog
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { writeFec } from './fec.ts';
-import { trialBalance, trialBalanceCsv, fiscalBounds, activityAccount, activityAccountCsv, activityAccountJson } from './reports.ts';
+import {
+  trialBalance,
+  trialBalanceCsv,
+  fiscalBounds,
+  activityAccount,
+  activityAccountCsv,
+  activityAccountJson,
+} from './reports.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { todayParis } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import { writeTableFile, openTable, type Column, type TableRow, type TableFormat } from './tabular.ts';
-import { resolvePeriod, parsePeriodParam, vatSummary, vatSummaryRows, VAT_COLUMNS, generalLedgerRows, GENERAL_LEDGER_COLUMNS,
-  journalEntryRows, JOURNAL_ENTRY_COLUMNS, agedReceivables, agedRows, AGED_COLUMNS } from './exports.ts';
+import {
+  resolvePeriod,
+  parsePeriodParam,
+  vatSummary,
+  vatSummaryRows,
+  VAT_COLUMNS,
+  generalLedgerRows,
+  GENERAL_LEDGER_COLUMNS,
+  journalEntryRows,
+  JOURNAL_ENTRY_COLUMNS,
+  agedReceivables,
+  agedRows,
+  AGED_COLUMNS,
+} from './exports.ts';
 import { payrollVariables, payrollRows, PAYROLL_COLUMNS } from './salary/payroll-variables.ts';
 
 function formatOpt(values: Record<string, any>): TableFormat {
@@ -20,23 +39,43 @@ function formatOpt(values: Record<string, any>): TableFormat {
 }
 
 /** Writes rows to --out (or stdout for CSV); XLSX needs --out. */
-async function emitTable(values: Record<string, any>, columns: Column[], rows: AsyncIterable<TableRow> | Iterable<TableRow>, sheet: string): Promise<void> {
-  const format = formatOpt(values); const file = values.out as string | undefined;
-  if (file) { const n = await writeTableFile(file, format, columns, rows, sheet); if (process.stderr.isTTY) err(`${n} lignes écrites dans ${file}`); out(file); return; }
+async function emitTable(
+  values: Record<string, any>,
+  columns: Column[],
+  rows: AsyncIterable<TableRow> | Iterable<TableRow>,
+  sheet: string,
+): Promise<void> {
+  const format = formatOpt(values);
+  const file = values.out as string | undefined;
+  if (file) {
+    const n = await writeTableFile(file, format, columns, rows, sheet);
+    if (process.stderr.isTTY) err(`${n} lignes écrites dans ${file}`);
+    out(file);
+    return;
+  }
   if (format === 'xlsx') throw new UsageError('--out FICHIER est obligatoire pour le format xlsx');
   const sink = openTable(process.stdout, 'csv', columns, sheet);
   // process.stdout must not be ended: write rows only, then a final flush.
   for await (const r of rows) await sink.write(r);
 }
 
-const PERIOD_OPTIONS = { cooperative: { type: 'string' }, year: { type: 'string' }, period: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } } as const;
+const PERIOD_OPTIONS = {
+  cooperative: { type: 'string' },
+  year: { type: 'string' },
+  period: { type: 'string' },
+  format: { type: 'string' },
+  out: { type: 'string' },
+} as const;
 
 async function periodOf(odb: { db: any }, coopId: string, values: Record<string, any>) {
   const year = yearOpt(values);
-  try { return await withTenant(odb.db, coopId, (trx) => resolvePeriod(trx, coopId, year, parsePeriodParam(values.period))); }
-  catch (e) { if (e instanceof UserError) throw new UsageError(e.message); throw e; }
+  try {
+    return await withTenant(odb.db, coopId, (trx) => resolvePeriod(trx, coopId, year, parsePeriodParam(values.period)));
+  } catch (e) {
+    if (e instanceof UserError) throw new UsageError(e.message);
+    throw e;
+  }
 }
-
 
 function yearOpt(values: Record<string, any>): number {
   const y = requireOpt(values, 'year');
@@ -46,44 +85,75 @@ function yearOpt(values: Record<string, any>): number {
 
 export const ledgerCommands: Command[] = [
   {
-    name: 'report vat', summary: 'récapitulatif de TVA (cases de la déclaration CA3) du mois, du trimestre ou de l\'exercice',
+    name: 'report vat',
+    summary: "récapitulatif de TVA (cases de la déclaration CA3) du mois, du trimestre ou de l'exercice",
     usage: 'report vat --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
-    options: PERIOD_OPTIONS, needsDb: true,
+    options: PERIOD_OPTIONS,
+    needsDb: true,
     async run({ values, odb }) {
-      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
+      formatOpt(values);
       const p = await periodOf(odb!, coop.id, values);
       const v = await withTenant(odb!.db, coop.id, (trx) => vatSummary(trx, systemActor(coop.id), p.from, p.to));
       await emitTable(values, VAT_COLUMNS, vatSummaryRows(v), `TVA ${p.label}`);
     },
   },
   {
-    name: 'report general-ledger', summary: 'grand livre (toutes les lignes, compte par compte, solde progressif)',
-    usage: 'report general-ledger --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
-    options: PERIOD_OPTIONS, needsDb: true,
+    name: 'report general-ledger',
+    summary: 'grand livre (toutes les lignes, compte par compte, solde progressif)',
+    usage:
+      'report general-ledger --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS,
+    needsDb: true,
     async run({ values, odb }) {
-      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
+      formatOpt(values);
       const p = await periodOf(odb!, coop.id, values);
-      await withTenant(odb!.db, coop.id, (trx) => emitTable(values, GENERAL_LEDGER_COLUMNS,
-        generalLedgerRows(trx, systemActor(coop.id), p.from, p.to, { onProgress: (d, t) => progress('Grand livre', d, t) }), 'Grand livre'));
+      await withTenant(odb!.db, coop.id, (trx) =>
+        emitTable(
+          values,
+          GENERAL_LEDGER_COLUMNS,
+          generalLedgerRows(trx, systemActor(coop.id), p.from, p.to, {
+            onProgress: (d, t) => progress('Grand livre', d, t),
+          }),
+          'Grand livre',
+        ),
+      );
     },
   },
   {
-    name: 'report journal-entries', summary: 'écritures au format tableur Sage / Quadra (une ligne par ligne d\'écriture)',
-    usage: 'report journal-entries --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
-    options: PERIOD_OPTIONS, needsDb: true,
+    name: 'report journal-entries',
+    summary: "écritures au format tableur Sage / Quadra (une ligne par ligne d'écriture)",
+    usage:
+      'report journal-entries --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS,
+    needsDb: true,
     async run({ values, odb }) {
-      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
+      formatOpt(values);
       const p = await periodOf(odb!, coop.id, values);
-      await withTenant(odb!.db, coop.id, (trx) => emitTable(values, JOURNAL_ENTRY_COLUMNS,
-        journalEntryRows(trx, systemActor(coop.id), p.from, p.to, { onProgress: (d, t) => progress('Écritures', d, t) }), 'Écritures'));
+      await withTenant(odb!.db, coop.id, (trx) =>
+        emitTable(
+          values,
+          JOURNAL_ENTRY_COLUMNS,
+          journalEntryRows(trx, systemActor(coop.id), p.from, p.to, {
+            onProgress: (d, t) => progress('Écritures', d, t),
+          }),
+          'Écritures',
+        ),
+      );
     },
   },
   {
-    name: 'report aged-receivables', summary: 'balance âgée des créances clients à la fin de la période (ou aujourd\'hui)',
-    usage: 'report aged-receivables --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
-    options: PERIOD_OPTIONS, needsDb: true,
+    name: 'report aged-receivables',
+    summary: "balance âgée des créances clients à la fin de la période (ou aujourd'hui)",
+    usage:
+      'report aged-receivables --cooperative SLUG --year YYYY [--period YYYY-MM|YYYY-Qn] [--format csv|xlsx] [--out FICHIER]',
+    options: PERIOD_OPTIONS,
+    needsDb: true,
     async run({ values, odb }) {
-      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
+      formatOpt(values);
       const p = await periodOf(odb!, coop.id, values);
       const asOf = p.to < todayParis() ? p.to : todayParis();
       const a = await withTenant(odb!.db, coop.id, (trx) => agedReceivables(trx, systemActor(coop.id), asOf));
@@ -91,11 +161,19 @@ export const ledgerCommands: Command[] = [
     },
   },
   {
-    name: 'report payroll-variables', summary: 'variables de paie du mois (une ligne par personne) pour le logiciel de paie',
+    name: 'report payroll-variables',
+    summary: 'variables de paie du mois (une ligne par personne) pour le logiciel de paie',
     usage: 'report payroll-variables --cooperative SLUG --month YYYY-MM [--format csv|xlsx] [--out FICHIER]',
-    options: { cooperative: { type: 'string' }, month: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    options: {
+      cooperative: { type: 'string' },
+      month: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    needsDb: true,
     async run({ values, odb }) {
-      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative')); formatOpt(values);
+      const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
+      formatOpt(values);
       const month = requireOpt(values, 'month');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month doit être au format AAAA-MM');
       const vs = await withTenant(odb!.db, coop.id, (trx) => payrollVariables(trx, systemActor(coop.id), month));
@@ -103,26 +181,38 @@ export const ledgerCommands: Command[] = [
     },
   },
   {
-    name: 'export fec', summary: "écrit le fichier des écritures comptables (FEC) d'un exercice",
+    name: 'export fec',
+    summary: "écrit le fichier des écritures comptables (FEC) d'un exercice",
     usage: 'export fec --cooperative SLUG --year YYYY --out DIR',
-    options: { cooperative: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    options: { cooperative: { type: 'string' }, year: { type: 'string' }, out: { type: 'string' } },
+    needsDb: true,
     async run({ values, odb }) {
-      const slug = requireOpt(values, 'cooperative'); const year = yearOpt(values); const dir = requireOpt(values, 'out');
+      const slug = requireOpt(values, 'cooperative');
+      const year = yearOpt(values);
+      const dir = requireOpt(values, 'out');
       const coop = await cooperativeOrFail(odb!, slug);
       if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`--out doit être un dossier : ${dir}`);
       mkdirSync(dir, { recursive: true });
       const t0 = Date.now();
-      const r = await withTenant(odb!.db, coop.id, (trx) => writeFec(trx, systemActor(coop.id), year, dir, (n) => { if (process.stderr.isTTY) process.stderr.write(`\r${n} lignes…`); }));
-      if (process.stderr.isTTY) err(`\r${r.lines} lignes écrites en ${((Date.now() - t0) / 1000).toFixed(1)} s (${r.from} → ${r.to}).`);
+      const r = await withTenant(odb!.db, coop.id, (trx) =>
+        writeFec(trx, systemActor(coop.id), year, dir, (n) => {
+          if (process.stderr.isTTY) process.stderr.write(`\r${n} lignes…`);
+        }),
+      );
+      if (process.stderr.isTTY)
+        err(`\r${r.lines} lignes écrites en ${((Date.now() - t0) / 1000).toFixed(1)} s (${r.from} → ${r.to}).`);
       out(r.path);
     },
   },
   {
-    name: 'report trial-balance', summary: "balance générale d'un exercice",
+    name: 'report trial-balance',
+    summary: "balance générale d'un exercice",
     usage: 'report trial-balance --cooperative SLUG --year YYYY [--format csv]',
-    options: { cooperative: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } }, needsDb: true,
+    options: { cooperative: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } },
+    needsDb: true,
     async run({ values, odb }) {
-      const slug = requireOpt(values, 'cooperative'); const year = yearOpt(values);
+      const slug = requireOpt(values, 'cooperative');
+      const year = yearOpt(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
       const coop = await cooperativeOrFail(odb!, slug);
@@ -130,20 +220,47 @@ export const ledgerCommands: Command[] = [
         const b = await fiscalBounds(trx, coop.id, year);
         return trialBalance(trx, systemActor(coop.id), b.start, b.end);
       });
-      if (format === 'json') out(JSON.stringify(rows.map((r) => ({ account: r.account, label: r.label, debit: centsToDecimal(r.debitCents), credit: centsToDecimal(r.creditCents), balance: centsToDecimal(r.balanceCents) })), null, 2));
+      if (format === 'json')
+        out(
+          JSON.stringify(
+            rows.map((r) => ({
+              account: r.account,
+              label: r.label,
+              debit: centsToDecimal(r.debitCents),
+              credit: centsToDecimal(r.creditCents),
+              balance: centsToDecimal(r.balanceCents),
+            })),
+            null,
+            2,
+          ),
+        );
       else process.stdout.write(trialBalanceCsv(rows));
     },
   },
   {
-    name: 'report activity-account', summary: "compte d'activité d'une activité (mois par mois et cumul)",
+    name: 'report activity-account',
+    summary: "compte d'activité d'une activité (mois par mois et cumul)",
     usage: 'report activity-account --cooperative SLUG --activity CODE --year YYYY [--format csv|json]',
-    options: { cooperative: { type: 'string' }, activity: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } }, needsDb: true,
+    options: {
+      cooperative: { type: 'string' },
+      activity: { type: 'string' },
+      year: { type: 'string' },
+      format: { type: 'string' },
+    },
+    needsDb: true,
     async run({ values, odb }) {
-      const slug = requireOpt(values, 'cooperative'); const code = requireOpt(values, 'activity').toUpperCase(); const year = yearOpt(values);
+      const slug = requireOpt(values, 'cooperative');
+      const code = requireOpt(values, 'activity').toUpperCase();
+      const year = yearOpt(values);
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
       const coop = await cooperativeOrFail(odb!, slug);
-      const exists = await odb!.db.selectFrom('activity').select('id').where('cooperative_id', '=', coop.id).where('analytic_code', '=', code).executeTakeFirst();
+      const exists = await odb!.db
+        .selectFrom('activity')
+        .select('id')
+        .where('cooperative_id', '=', coop.id)
+        .where('analytic_code', '=', code)
+        .executeTakeFirst();
       if (!exists) throw new UsageError(`activité inconnue : ${code} dans ${slug}`);
       const a = await withTenant(odb!.db, coop.id, (trx) => activityAccount(trx, systemActor(coop.id), code, year));
       if (format === 'json') out(JSON.stringify(activityAccountJson(a), null, 2));
@@ -151,16 +268,23 @@ export const ledgerCommands: Command[] = [
     },
   },
   {
-    name: 'ledger contributions', summary: 'calcule et comptabilise les contributions coopératives du mois',
+    name: 'ledger contributions',
+    summary: 'calcule et comptabilise les contributions coopératives du mois',
     usage: 'ledger contributions --cooperative SLUG --month YYYY-MM',
-    options: { cooperative: { type: 'string' }, month: { type: 'string' } }, needsDb: true,
+    options: { cooperative: { type: 'string' }, month: { type: 'string' } },
+    needsDb: true,
     async run({ values, odb }) {
-      const slug = requireOpt(values, 'cooperative'); const month = requireOpt(values, 'month');
+      const slug = requireOpt(values, 'cooperative');
+      const month = requireOpt(values, 'month');
       if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UsageError('--month doit être au format AAAA-MM');
       const coop = await cooperativeOrFail(odb!, slug);
-      const r = await withTenant(odb!.db, coop.id, (trx) => postContributionsForMonth(trx, systemActor(coop.id), month));
+      const r = await withTenant(odb!.db, coop.id, (trx) =>
+        postContributionsForMonth(trx, systemActor(coop.id), month),
+      );
       const posted = r.filter((x) => x.entry);
-      out(`${posted.length} contribution(s) comptabilisée(s), total ${centsToDecimal(posted.reduce((t, x) => t + x.amountCents, 0))} ; ${r.filter((x) => x.alreadyPosted).length} déjà passée(s).`);
+      out(
+        `${posted.length} contribution(s) comptabilisée(s), total ${centsToDecimal(posted.reduce((t, x) => t + x.amountCents, 0))} ; ${r.filter((x) => x.alreadyPosted).length} déjà passée(s).`,
+      );
     },
   },
 ];

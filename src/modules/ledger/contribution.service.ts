@@ -25,8 +25,17 @@ import { ledgerFigures } from './reports.ts';
 const Cap = { maxMonthlyCents: z.number().int().min(0).optional() };
 export const ContributionRuleSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('collected_percent'), bp: z.number().int().min(0).max(10000), ...Cap }),
-  z.object({ kind: z.literal('tiered'), tiers: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(10000)])).min(1), ...Cap }),
-  z.object({ kind: z.literal('invoiced_percent_with_minimum'), bp: z.number().int().min(0).max(10000), minimumMonthlyCents: z.number().int().min(0), ...Cap }),
+  z.object({
+    kind: z.literal('tiered'),
+    tiers: z.array(z.tuple([z.number().int().min(0), z.number().int().min(0).max(10000)])).min(1),
+    ...Cap,
+  }),
+  z.object({
+    kind: z.literal('invoiced_percent_with_minimum'),
+    bp: z.number().int().min(0).max(10000),
+    minimumMonthlyCents: z.number().int().min(0),
+    ...Cap,
+  }),
   z.object({ kind: z.literal('fixed_monthly'), amountCents: z.number().int().min(0), ...Cap }),
 ]);
 export type ContributionRule = z.infer<typeof ContributionRuleSchema>;
@@ -46,7 +55,8 @@ export function tieredCumulative(tiers: [number, number][], amount: Cents): Cent
   if (amount <= 0) return amount < 0 ? applyBasisPoints(amount, t[0][1]) : 0;
   let total = 0;
   for (let i = 0; i < t.length; i++) {
-    const from = t[i][0]; const to = i + 1 < t.length ? t[i + 1][0] : Infinity;
+    const from = t[i][0];
+    const to = i + 1 < t.length ? t[i + 1][0] : Infinity;
     if (amount <= from) break;
     total += applyBasisPoints(Math.min(amount, to) - from, t[i][1]);
   }
@@ -57,90 +67,217 @@ export function tieredCumulative(tiers: [number, number][], amount: Cents): Cent
 export function computeMonthlyContribution(rule: ContributionRule, b: ContributionBasis): Cents {
   let amount: Cents;
   switch (rule.kind) {
-    case 'collected_percent': amount = applyBasisPoints(b.collectedExclCents, rule.bp); break;
-    case 'tiered': amount = tieredCumulative(rule.tiers, b.collectedBeforeCents + b.collectedExclCents) - tieredCumulative(rule.tiers, b.collectedBeforeCents); break;
-    case 'invoiced_percent_with_minimum': amount = Math.max(applyBasisPoints(b.invoicedExclCents, rule.bp), rule.minimumMonthlyCents); break;
-    case 'fixed_monthly': amount = rule.amountCents; break;
+    case 'collected_percent':
+      amount = applyBasisPoints(b.collectedExclCents, rule.bp);
+      break;
+    case 'tiered':
+      amount =
+        tieredCumulative(rule.tiers, b.collectedBeforeCents + b.collectedExclCents) -
+        tieredCumulative(rule.tiers, b.collectedBeforeCents);
+      break;
+    case 'invoiced_percent_with_minimum':
+      amount = Math.max(applyBasisPoints(b.invoicedExclCents, rule.bp), rule.minimumMonthlyCents);
+      break;
+    case 'fixed_monthly':
+      amount = rule.amountCents;
+      break;
   }
   if (rule.maxMonthlyCents != null) amount = Math.min(amount, rule.maxMonthlyCents);
   return amount;
 }
 
 // --- overrides -----------------------------------------------------------------------------
-export interface ContributionOverride { id: string; activityId: string; validFrom: IsoDate; validTo: IsoDate | null; rule: ContributionRule }
+export interface ContributionOverride {
+  id: string;
+  activityId: string;
+  validFrom: IsoDate;
+  validTo: IsoDate | null;
+  rule: ContributionRule;
+}
 
 export async function listOverrides(trx: Tx, actor: Actor, activityId?: string): Promise<ContributionOverride[]> {
   let q = trx.selectFrom('contribution_override').selectAll().where('cooperative_id', '=', actor.cooperativeId);
   if (activityId) q = q.where('activity_id', '=', activityId);
-  return (await q.orderBy('valid_from').execute()).map((r) => ({ id: r.id, activityId: r.activity_id, validFrom: r.valid_from, validTo: r.valid_to, rule: r.rule as ContributionRule }));
+  return (await q.orderBy('valid_from').execute()).map((r) => ({
+    id: r.id,
+    activityId: r.activity_id,
+    validFrom: r.valid_from,
+    validTo: r.valid_to,
+    rule: r.rule as ContributionRule,
+  }));
 }
 
-export async function addContributionOverride(trx: Tx, actor: Actor, input: { activityId: string; validFrom: string; validTo?: string | null; rule: unknown }): Promise<ContributionOverride> {
+export async function addContributionOverride(
+  trx: Tx,
+  actor: Actor,
+  input: { activityId: string; validFrom: string; validTo?: string | null; rule: unknown },
+): Promise<ContributionOverride> {
   requireRole(actor, 'accountant', 'director');
   if (!isIsoDate(input.validFrom)) throw new UserError('Date de début invalide.', 'validFrom');
   const validTo = input.validTo || null;
   if (validTo && !isIsoDate(validTo)) throw new UserError('Date de fin invalide.', 'validTo');
-  if (validTo && validTo < input.validFrom) throw new UserError('La date de fin doit suivre la date de début.', 'validTo');
+  if (validTo && validTo < input.validFrom)
+    throw new UserError('La date de fin doit suivre la date de début.', 'validTo');
   const parsed = ContributionRuleSchema.safeParse(input.rule);
   if (!parsed.success) throw new UserError('Règle de contribution invalide.', 'rule');
-  const act = await trx.selectFrom('activity').select('id').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', input.activityId).executeTakeFirst();
+  const act = await trx
+    .selectFrom('activity')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', input.activityId)
+    .executeTakeFirst();
   if (!act) throw new NotFoundError('Activité');
   for (const o of await listOverrides(trx, actor, input.activityId)) {
-    const overlaps = (o.validTo === null || input.validFrom <= o.validTo) && (validTo === null || o.validFrom <= validTo);
-    if (overlaps) throw new UserError(`Cette dérogation chevauche celle du ${formatDate(o.validFrom)} ${o.validTo ? `au ${formatDate(o.validTo)}` : 'sans date de fin'} : ajustez les dates.`, 'validFrom');
+    const overlaps =
+      (o.validTo === null || input.validFrom <= o.validTo) && (validTo === null || o.validFrom <= validTo);
+    if (overlaps)
+      throw new UserError(
+        `Cette dérogation chevauche celle du ${formatDate(o.validFrom)} ${o.validTo ? `au ${formatDate(o.validTo)}` : 'sans date de fin'} : ajustez les dates.`,
+        'validFrom',
+      );
   }
   const id = uuidv7();
-  await trx.insertInto('contribution_override').values({ cooperative_id: actor.cooperativeId, id, activity_id: input.activityId, valid_from: input.validFrom, valid_to: validTo, rule: JSON.stringify(parsed.data) as any, created_by: actor.userId }).execute();
-  await audit(trx, actor, { action: 'ledger.contribution_override_added', targetType: 'activity', targetId: input.activityId, data: { validFrom: input.validFrom, validTo, rule: parsed.data } });
+  await trx
+    .insertInto('contribution_override')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      activity_id: input.activityId,
+      valid_from: input.validFrom,
+      valid_to: validTo,
+      rule: JSON.stringify(parsed.data) as any,
+      created_by: actor.userId,
+    })
+    .execute();
+  await audit(trx, actor, {
+    action: 'ledger.contribution_override_added',
+    targetType: 'activity',
+    targetId: input.activityId,
+    data: { validFrom: input.validFrom, validTo, rule: parsed.data },
+  });
   return { id, activityId: input.activityId, validFrom: input.validFrom, validTo, rule: parsed.data };
 }
 
 /** The rule that applies to an activity for a month: an override covering its last day, else the cooperative's. */
-export async function ruleFor(trx: Tx, actor: Actor, activityId: string, month: string): Promise<ContributionRule | null> {
+export async function ruleFor(
+  trx: Tx,
+  actor: Actor,
+  activityId: string,
+  month: string,
+): Promise<ContributionRule | null> {
   const last = endOfMonth(`${month}-01`);
-  const o = (await listOverrides(trx, actor, activityId)).find((x) => x.validFrom <= last && (x.validTo === null || x.validTo >= last));
+  const o = (await listOverrides(trx, actor, activityId)).find(
+    (x) => x.validFrom <= last && (x.validTo === null || x.validTo >= last),
+  );
   if (o) return o.rule;
-  const c = await trx.selectFrom('cooperative').select('settings').where('id', '=', actor.cooperativeId).executeTakeFirst();
+  const c = await trx
+    .selectFrom('cooperative')
+    .select('settings')
+    .where('id', '=', actor.cooperativeId)
+    .executeTakeFirst();
   const raw = ((c?.settings ?? {}) as Record<string, unknown>).contribution;
   const parsed = ContributionRuleSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
 }
 
 // --- from the ledger ----------------------------------------------------------------------
-export async function contributionBasis(trx: Tx, actor: Actor, analyticCode: string, month: string): Promise<ContributionBasis> {
-  const coop = await trx.selectFrom('cooperative').select('fiscal_year_start_month').where('id', '=', actor.cooperativeId).executeTakeFirstOrThrow();
-  const start = `${month}-01`; const end = endOfMonth(start);
-  const fy = fiscalYearBounds({ fiscalYearStartMonth: coop.fiscal_year_start_month }, fiscalYearOf(start, coop.fiscal_year_start_month));
+export async function contributionBasis(
+  trx: Tx,
+  actor: Actor,
+  analyticCode: string,
+  month: string,
+): Promise<ContributionBasis> {
+  const coop = await trx
+    .selectFrom('cooperative')
+    .select('fiscal_year_start_month')
+    .where('id', '=', actor.cooperativeId)
+    .executeTakeFirstOrThrow();
+  const start = `${month}-01`;
+  const end = endOfMonth(start);
+  const fy = fiscalYearBounds(
+    { fiscalYearStartMonth: coop.fiscal_year_start_month },
+    fiscalYearOf(start, coop.fiscal_year_start_month),
+  );
   const m = await ledgerFigures(trx, actor, analyticCode, start, end);
   const before = start > fy.start ? await ledgerFigures(trx, actor, analyticCode, fy.start, prevDay(start)) : null;
-  return { collectedExclCents: m.collectedExclCents, invoicedExclCents: m.invoicedExclCents, collectedBeforeCents: before?.collectedExclCents ?? 0 };
+  return {
+    collectedExclCents: m.collectedExclCents,
+    invoicedExclCents: m.invoicedExclCents,
+    collectedBeforeCents: before?.collectedExclCents ?? 0,
+  };
 }
-function prevDay(d: IsoDate): IsoDate { const t = new Date(`${d}T00:00:00Z`); t.setUTCDate(t.getUTCDate() - 1); return t.toISOString().slice(0, 10); }
+function prevDay(d: IsoDate): IsoDate {
+  const t = new Date(`${d}T00:00:00Z`);
+  t.setUTCDate(t.getUTCDate() - 1);
+  return t.toISOString().slice(0, 10);
+}
 
-export interface ContributionResult { activityId: string; analyticCode: string; month: string; amountCents: Cents; entry: PostedEntry | null; alreadyPosted: boolean }
+export interface ContributionResult {
+  activityId: string;
+  analyticCode: string;
+  month: string;
+  amountCents: Cents;
+  entry: PostedEntry | null;
+  alreadyPosted: boolean;
+}
 
 /** Computes and posts the contribution of one activity for one month (once; zero is not posted). */
-export async function postMonthlyContribution(trx: Tx, actor: Actor, activityId: string, month: string): Promise<ContributionResult> {
+export async function postMonthlyContribution(
+  trx: Tx,
+  actor: Actor,
+  activityId: string,
+  month: string,
+): Promise<ContributionResult> {
   requireRole(actor, 'accountant', 'director');
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Période invalide (AAAA-MM).', 'month');
-  const act = await trx.selectFrom('activity').select(['id', 'analytic_code', 'name']).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', activityId).executeTakeFirst();
+  const act = await trx
+    .selectFrom('activity')
+    .select(['id', 'analytic_code', 'name'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', activityId)
+    .executeTakeFirst();
   if (!act) throw new NotFoundError('Activité');
   const sourceId = `${activityId}:${month}`;
-  const existing = await trx.selectFrom('journal_entry').select('id').where('cooperative_id', '=', actor.cooperativeId).where('source_type', '=', 'contribution').where('source_id', '=', sourceId).executeTakeFirst();
-  if (existing) return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: true };
+  const existing = await trx
+    .selectFrom('journal_entry')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('source_type', '=', 'contribution')
+    .where('source_id', '=', sourceId)
+    .executeTakeFirst();
+  if (existing)
+    return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: true };
   const rule = await ruleFor(trx, actor, activityId, month);
   if (!rule) throw new UserError("Aucune règle de contribution n'est définie pour cette coopérative.", 'rule');
   const amount = computeMonthlyContribution(rule, await contributionBasis(trx, actor, act.analytic_code, month));
-  if (amount === 0) return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: false };
+  if (amount === 0)
+    return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: false };
   await ensureChart(trx, actor.cooperativeId);
   const acc = await accountRoles(trx, actor.cooperativeId);
   const label = `Contribution ${monthLabel(month)} — ${act.analytic_code}`;
-  const abs = Math.abs(amount); const charge = amount > 0;
+  const abs = Math.abs(amount);
+  const charge = amount > 0;
   const entry = await postEntry(trx, actor, {
-    journal: 'OD', date: endOfMonth(`${month}-01`), label, pieceRef: `CONTRIB-${month}-${act.analytic_code}`, source: { type: 'contribution', id: sourceId },
+    journal: 'OD',
+    date: endOfMonth(`${month}-01`),
+    label,
+    pieceRef: `CONTRIB-${month}-${act.analytic_code}`,
+    source: { type: 'contribution', id: sourceId },
     lines: [
-      { account: acc.contributionCharge, debitCents: charge ? abs : 0, creditCents: charge ? 0 : abs, analyticCode: act.analytic_code, label },
-      { account: acc.contributionIncome, debitCents: charge ? 0 : abs, creditCents: charge ? abs : 0, analyticCode: acc.structureAnalyticCode, label },
+      {
+        account: acc.contributionCharge,
+        debitCents: charge ? abs : 0,
+        creditCents: charge ? 0 : abs,
+        analyticCode: act.analytic_code,
+        label,
+      },
+      {
+        account: acc.contributionIncome,
+        debitCents: charge ? 0 : abs,
+        creditCents: charge ? abs : 0,
+        analyticCode: acc.structureAnalyticCode,
+        label,
+      },
     ],
   });
   return { activityId, analyticCode: act.analytic_code, month, amountCents: amount, entry, alreadyPosted: false };
@@ -149,12 +286,22 @@ export async function postMonthlyContribution(trx: Tx, actor: Actor, activityId:
 /** Posts the month's contribution for every open activity of the cooperative. */
 export async function postContributionsForMonth(trx: Tx, actor: Actor, month: string): Promise<ContributionResult[]> {
   requireRole(actor, 'accountant', 'director');
-  const acts = await trx.selectFrom('activity').select(['id', 'created_at', 'closed_at']).where('cooperative_id', '=', actor.cooperativeId).orderBy('analytic_code').execute();
+  const acts = await trx
+    .selectFrom('activity')
+    .select(['id', 'created_at', 'closed_at'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .orderBy('analytic_code')
+    .execute();
   const out: ContributionResult[] = [];
   for (const a of acts) {
     if (a.closed_at && new Date(a.closed_at).toISOString().slice(0, 7) < month) continue;
     out.push(await postMonthlyContribution(trx, actor, a.id, month));
   }
-  await audit(trx, actor, { action: 'ledger.contributions_posted', targetType: 'period', targetId: month, data: { count: out.filter((r) => r.entry).length, totalCents: out.reduce((t, r) => t + r.amountCents, 0) } });
+  await audit(trx, actor, {
+    action: 'ledger.contributions_posted',
+    targetType: 'period',
+    targetId: month,
+    data: { count: out.filter((r) => r.entry).length, totalCents: out.reduce((t, r) => t + r.amountCents, 0) },
+  });
   return out;
 }

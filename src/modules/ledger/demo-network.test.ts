@@ -21,24 +21,42 @@ import { hledgerBalancesFromFec } from './test-helpers.ts';
 
 const skip = toolSkip('/usr/bin/hledger', 'hledger');
 const year = Number(todayParis().slice(0, 4));
-let odb: OpenDb; const dir = mkdtempSync(join(tmpdir(), 'radieuse-demo-fec-'));
-before(async () => { odb = await createTestDb(); await loadDemo(odb); });
-after(async () => { await odb?.close(); });
+let odb: OpenDb;
+const dir = mkdtempSync(join(tmpdir(), 'radieuse-demo-fec-'));
+before(async () => {
+  odb = await createTestDb();
+  await loadDemo(odb);
+});
+after(async () => {
+  await odb?.close();
+});
 
 test('every journal entry of the demo network balances, and so does the whole ledger', async () => {
   const unbalanced = await sql<{ n: number }>`select count(*)::int as n from (
     select e.cooperative_id, e.id from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
     group by e.cooperative_id, e.id having sum(l.debit_cents) <> sum(l.credit_cents)) x`.execute(odb.db);
   assert.equal(unbalanced.rows[0].n, 0);
-  const totals = await sql<{ d: number; c: number; n: number }>`select sum(debit_cents)::bigint as d, sum(credit_cents)::bigint as c, count(*)::int as n from entry_line`.execute(odb.db);
+  const totals = await sql<{
+    d: number;
+    c: number;
+    n: number;
+  }>`select sum(debit_cents)::bigint as d, sum(credit_cents)::bigint as c, count(*)::int as n from entry_line`.execute(
+    odb.db,
+  );
   assert.ok(totals.rows[0].n > 1000, 'the demo posts real activity');
   assert.equal(Number(totals.rows[0].d), Number(totals.rows[0].c));
   const kinds = await sql<{ source_type: string }>`select distinct source_type from journal_entry`.execute(odb.db);
   const sources = kinds.rows.map((r) => r.source_type).sort();
-  for (const k of ['invoice', 'payment']) assert.ok(sources.some((s) => s.includes(k)), `${k} entries exist (${sources.join(', ')})`);
+  for (const k of ['invoice', 'payment'])
+    assert.ok(
+      sources.some((s) => s.includes(k)),
+      `${k} entries exist (${sources.join(', ')})`,
+    );
 });
 
-test('for each demo cooperative, hledger reading the FEC gives the ledger trial balance to the cent', { skip }, async () => {
+test('for each demo cooperative, hledger reading the FEC gives the ledger trial balance to the cent', {
+  skip,
+}, async () => {
   for (const coop of await listCooperatives(odb.db)) {
     const actor = systemActor(coop.id, 'test');
     const fec = await withTenant(odb.db, coop.id, (trx) => writeFec(trx, actor, year, dir));
@@ -56,15 +74,20 @@ test('the activity account of every demo activity equals the ledger', async () =
     await withTenant(odb.db, coop.id, async (trx) => {
       for (const a of await listActivities(trx, actor)) {
         const acc = await activityAccount(trx, actor, a.analyticCode, year);
-        const ledger = (await sql<{ inv: number; col: number }>`
+        const ledger = (
+          await sql<{ inv: number; col: number }>`
           select coalesce(sum(case when l.account in ('706', '707') then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as inv,
                  coalesce(sum(case when l.account = '411' and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
           from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
           where l.cooperative_id = ${coop.id} and l.analytic_code = ${a.analyticCode}
-            and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}`.execute(trx)).rows[0];
+            and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}`.execute(trx)
+        ).rows[0];
         assert.equal(acc.total.invoicedExclCents, Number(ledger.inv), `${coop.slug}/${a.analyticCode} invoiced`);
         assert.equal(acc.total.collectedInclCents, Number(ledger.col), `${coop.slug}/${a.analyticCode} collected`);
-        assert.equal(acc.total.availableCents, acc.total.collectedExclCents - acc.total.contributionCents - acc.total.costsCents - acc.total.salariesCents);
+        assert.equal(
+          acc.total.availableCents,
+          acc.total.collectedExclCents - acc.total.contributionCents - acc.total.costsCents - acc.total.salariesCents,
+        );
       }
     });
   }

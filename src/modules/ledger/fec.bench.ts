@@ -13,7 +13,8 @@ import { ensureChart } from './chart.ts';
 import { writeFec } from './fec.ts';
 
 const entries = Number(process.argv[2] ?? 50000);
-const odb = await createTestDb(); const [A] = await seedTestCooperatives(odb, { withPasswords: false });
+const odb = await createTestDb();
+const [A] = await seedTestCooperatives(odb, { withPasswords: false });
 const dir = mkdtempSync(join(tmpdir(), 'radieuse-fec-bench-'));
 try {
   await withTenant(odb.db, A.coop.id, async (trx) => {
@@ -24,7 +25,9 @@ try {
     await sql`insert into entry_line (cooperative_id, entry_id, line_no, account, label, debit_cents, credit_cents, analytic_code)
       select e.cooperative_id, e.id, v.k, case v.k when 1 then '512' else '467' end, e.label,
         case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
-      from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${A.coop.id} and e.source_type = 'bench'`.execute(trx);
+      from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${A.coop.id} and e.source_type = 'bench'`.execute(
+      trx,
+    );
   });
   const runs: number[] = [];
   for (let i = 0; i < 3; i++) {
@@ -32,7 +35,14 @@ try {
     const r = await withTenant(odb.db, A.coop.id, (trx) => writeFec(trx, A.actor('accountant'), 2026, dir));
     const s = (performance.now() - t0) / 1000;
     runs.push(r.lines / s);
-    console.log(`${backendName()} run ${i + 1}: ${r.lines} lines in ${s.toFixed(2)} s → ${Math.round(r.lines / s)} lines/s`);
+    console.log(
+      `${backendName()} run ${i + 1}: ${r.lines} lines in ${s.toFixed(2)} s → ${Math.round(r.lines / s)} lines/s`,
+    );
   }
-  console.log(`${backendName()} FEC export: median ${Math.round(runs.sort((a, b) => a - b)[1])} lines/s (${entries} entries, ${entries * 2} lines)`);
-} finally { await odb.close(); rmSync(dir, { recursive: true, force: true }); }
+  console.log(
+    `${backendName()} FEC export: median ${Math.round(runs.sort((a, b) => a - b)[1])} lines/s (${entries} entries, ${entries * 2} lines)`,
+  );
+} finally {
+  await odb.close();
+  rmSync(dir, { recursive: true, force: true });
+}

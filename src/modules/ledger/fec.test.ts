@@ -19,17 +19,49 @@ import { trialBalance, trialBalanceCsv, activityAccount, activityAccountCsv } fr
 import { postMonthlyContribution } from './contribution.service.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
 
-let odb: OpenDb; let A: TestCoop; let B: TestCoop; let dir: string;
-let fecText = ''; let fecPath = '';
+let odb: OpenDb;
+let A: TestCoop;
+let B: TestCoop;
+let dir: string;
+let fecText = '';
+let fecPath = '';
 
 before(async () => {
-  odb = await createTestDb(); [A, B] = await seedTestCooperatives(odb, { withPasswords: false });
+  odb = await createTestDb();
+  [A, B] = await seedTestCooperatives(odb, { withPasswords: false });
   dir = mkdtempSync(join(tmpdir(), 'radieuse-fec-'));
-  await withSystem(odb.db, (trx) => trx.updateTable('cooperative').set({ settings: JSON.stringify({ contribution: { kind: 'collected_percent', bp: 1000 } }) as any }).where('id', '=', A.coop.id).execute());
-  const s = A.actor('support'); const code = A.analyticCode; const act = A.activityId;
-  const inv1 = invoicePayload({ activityId: act, activityCode: code, date: '2026-02-10', shares: [['services', 100000, 2000]], customerName: 'Acme\tSARL' });
-  const inv2 = invoicePayload({ activityId: act, activityCode: code, date: '2026-01-15', shares: [['goods', 50000, 2000]], customerId: 'C-BOIS', customerName: 'Bois & Co' });
-  const cn = invoicePayload({ activityId: act, activityCode: code, date: '2026-03-12', typeCode: '381', shares: [['services', 10000, 2000]] });
+  await withSystem(odb.db, (trx) =>
+    trx
+      .updateTable('cooperative')
+      .set({ settings: JSON.stringify({ contribution: { kind: 'collected_percent', bp: 1000 } }) as any })
+      .where('id', '=', A.coop.id)
+      .execute(),
+  );
+  const s = A.actor('support');
+  const code = A.analyticCode;
+  const act = A.activityId;
+  const inv1 = invoicePayload({
+    activityId: act,
+    activityCode: code,
+    date: '2026-02-10',
+    shares: [['services', 100000, 2000]],
+    customerName: 'Acme\tSARL',
+  });
+  const inv2 = invoicePayload({
+    activityId: act,
+    activityCode: code,
+    date: '2026-01-15',
+    shares: [['goods', 50000, 2000]],
+    customerId: 'C-BOIS',
+    customerName: 'Bois & Co',
+  });
+  const cn = invoicePayload({
+    activityId: act,
+    activityCode: code,
+    date: '2026-03-12',
+    typeCode: '381',
+    shares: [['services', 10000, 2000]],
+  });
   await withTenant(odb.db, A.coop.id, async (trx) => {
     // Posted out of date order on purpose: the FEC numbers must still follow the dates.
     await emit(trx, s, SALES_EVENTS.invoiceValidated, inv1);
@@ -37,38 +69,85 @@ before(async () => {
     await emit(trx, s, SALES_EVENTS.paymentRecorded, paymentPayload(inv1, 120000, '2026-03-05'));
     await emit(trx, s, SALES_EVENTS.paymentRecorded, paymentPayload(inv2, 30000, '2026-03-10'));
     await emit(trx, s, SALES_EVENTS.creditNoteValidated, cn);
-    await postEntry(trx, A.actor('accountant'), { journal: 'AC', date: '2026-02-20', label: 'Papeterie', pieceRef: 'FA-778', source: { type: 'manual', id: null }, lines: [
-      { account: '606', debitCents: 20000, analyticCode: code }, { account: '44566', debitCents: 4000, analyticCode: code },
-      { account: '401', creditCents: 24000, auxAccount: 'F-PAPIER', auxLabel: 'Papiers du Rhône', analyticCode: code }] });
-    for (const m of ['2026-01', '2026-02', '2026-03']) await postMonthlyContribution(trx, A.actor('accountant'), act, m);
+    await postEntry(trx, A.actor('accountant'), {
+      journal: 'AC',
+      date: '2026-02-20',
+      label: 'Papeterie',
+      pieceRef: 'FA-778',
+      source: { type: 'manual', id: null },
+      lines: [
+        { account: '606', debitCents: 20000, analyticCode: code },
+        { account: '44566', debitCents: 4000, analyticCode: code },
+        {
+          account: '401',
+          creditCents: 24000,
+          auxAccount: 'F-PAPIER',
+          auxLabel: 'Papiers du Rhône',
+          analyticCode: code,
+        },
+      ],
+    });
+    for (const m of ['2026-01', '2026-02', '2026-03'])
+      await postMonthlyContribution(trx, A.actor('accountant'), act, m);
     // Out of the fiscal year: must not appear.
-    await postEntry(trx, A.actor('accountant'), { journal: 'OD', date: '2025-12-31', label: 'Exercice précédent', pieceRef: 'OLD', source: { type: 'manual', id: null }, lines: [{ account: '512', debitCents: 1 }, { account: '467', creditCents: 1 }] });
+    await postEntry(trx, A.actor('accountant'), {
+      journal: 'OD',
+      date: '2025-12-31',
+      label: 'Exercice précédent',
+      pieceRef: 'OLD',
+      source: { type: 'manual', id: null },
+      lines: [
+        { account: '512', debitCents: 1 },
+        { account: '467', creditCents: 1 },
+      ],
+    });
   });
   const r = await withTenant(odb.db, A.coop.id, (trx) => writeFec(trx, A.actor('accountant'), 2026, dir));
-  fecPath = r.path; fecText = readFileSync(r.path, 'utf8');
+  fecPath = r.path;
+  fecText = readFileSync(r.path, 'utf8');
 });
-after(async () => { await odb.close(); rmSync(dir, { recursive: true, force: true }); });
+after(async () => {
+  await odb.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-const rows = () => fecText.split('\r\n').filter((l) => l.length).map((l) => l.split('\t'));
-const cents = (s: string) => { assert.match(s, /^\d+,\d{2}$/); const [i, f] = s.split(','); return Number(i) * 100 + Number(f); };
+const rows = () =>
+  fecText
+    .split('\r\n')
+    .filter((l) => l.length)
+    .map((l) => l.split('\t'));
+const cents = (s: string) => {
+  assert.match(s, /^\d+,\d{2}$/);
+  const [i, f] = s.split(',');
+  return Number(i) * 100 + Number(f);
+};
 
 test('FEC file name, header and column format', () => {
   assert.equal(fecPath, join(dir, `${A.coop.siren}FEC20261231.txt`));
   const [header, ...lines] = rows();
   assert.deepEqual(header, [...FEC_COLUMNS]);
-  assert.equal(header.join('|'), 'JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise');
+  assert.equal(
+    header.join('|'),
+    'JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise',
+  );
   assert.ok(lines.length >= 20);
   for (const l of lines) {
     assert.equal(l.length, 18, l.join('|'));
-    assert.match(l[3], /^2026\d{4}$/); assert.match(l[9], /^\d{8}$/); assert.match(l[15], /^\d{8}$/);
+    assert.match(l[3], /^2026\d{4}$/);
+    assert.match(l[9], /^\d{8}$/);
+    assert.match(l[15], /^\d{8}$/);
     assert.ok(l[14] === '' || /^\d{8}$/.test(l[14]));
-    const d = cents(l[11]); const c = cents(l[12]);
+    const d = cents(l[11]);
+    const c = cents(l[12]);
     assert.ok((d === 0) !== (c === 0), 'one side per line');
     assert.ok(l[4] && l[5] && l[8] && l[10], 'account, label, piece and line label are filled');
     if (l[4] === '411' || l[4] === '401') assert.ok(l[6] && l[7], 'auxiliary account on 411/401 lines');
   }
   assert.ok(!lines.some((l) => l[8] === 'OLD'), 'only the fiscal year');
-  assert.ok(lines.some((l) => l[7] === 'Acme SARL'), 'tabs inside labels are neutralised');
+  assert.ok(
+    lines.some((l) => l[7] === 'Acme SARL'),
+    'tabs inside labels are neutralised',
+  );
 });
 
 test('FEC entries are balanced and numbered continuously in date order per journal', () => {
@@ -78,7 +157,8 @@ test('FEC entries are balanced and numbered continuously in date order per journ
   for (const l of lines) {
     const key = `${l[0]}#${l[2]}`;
     sums.set(key, (sums.get(key) ?? 0) + cents(l[11]) - cents(l[12]));
-    const seq = byJournal.get(l[0]) ?? []; byJournal.set(l[0], seq);
+    const seq = byJournal.get(l[0]) ?? [];
+    byJournal.set(l[0], seq);
     const num = Number(l[2]);
     if (!seq.length || seq[seq.length - 1].num !== num) seq.push({ num, date: l[3] });
     else assert.equal(seq[seq.length - 1].date, l[3], 'one date per entry');
@@ -89,14 +169,19 @@ test('FEC entries are balanced and numbered continuously in date order per journ
     seq.forEach((e, i) => assert.equal(e.num, i + 1, `${j}: continuous numbers`));
     for (let i = 1; i < seq.length; i++) assert.ok(seq[i].date >= seq[i - 1].date, `${j}: chronological`);
   }
-  assert.deepEqual(byJournal.get('VT')!.map((e) => e.date), ['20260115', '20260210', '20260312']);
+  assert.deepEqual(
+    byJournal.get('VT')!.map((e) => e.date),
+    ['20260115', '20260210', '20260312'],
+  );
   const lettered = lines.filter((l) => l[4] === '411' && l[13]);
   assert.equal(lettered.length, 2, 'the paid invoice and its payment are lettered');
   assert.ok(lettered.every((l) => l[13] === lettered[0][13] && l[14] === '20260305'));
 });
 
 test('the trial balance read from the FEC by hledger equals the ledger trial balance to the cent', async (t) => {
-  const tb = await withTenant(odb.db, A.coop.id, (trx) => trialBalance(trx, A.actor('accountant'), '2026-01-01', '2026-12-31'));
+  const tb = await withTenant(odb.db, A.coop.id, (trx) =>
+    trialBalance(trx, A.actor('accountant'), '2026-01-01', '2026-12-31'),
+  );
   // Independent reading: the FEC lines become an hledger journal, one transaction per (journal, number).
   const [, ...lines] = rows();
   const txs = new Map<string, string[]>();
@@ -109,10 +194,15 @@ test('the trial balance read from the FEC by hledger equals the ledger trial bal
   const csvTb = trialBalanceCsv(tb).trim().split('\n');
   assert.equal(csvTb[0], 'account,label,debit,credit,balance');
   const skip = toolSkip('/usr/bin/hledger', 'hledger');
-  if (skip) { t.skip(skip); return; }
+  if (skip) {
+    t.skip(skip);
+    return;
+  }
   const journal = join(dir, 'fec.journal');
   writeFileSync(journal, [...txs.values()].map((x) => x.join('\n')).join('\n\n') + '\n');
-  const outCsv = execFileSync('/usr/bin/hledger', ['-f', journal, 'bal', '--flat', '-N', '-E', '-O', 'csv'], { encoding: 'utf8' });
+  const outCsv = execFileSync('/usr/bin/hledger', ['-f', journal, 'bal', '--flat', '-N', '-E', '-O', 'csv'], {
+    encoding: 'utf8',
+  });
   const fromHledger = new Map<string, number>();
   for (const line of outCsv.trim().split('\n').slice(1)) {
     const [acc, amt] = line.split(',').map((s) => s.replace(/"/g, ''));
@@ -122,11 +212,16 @@ test('the trial balance read from the FEC by hledger equals the ledger trial bal
   assert.deepEqual([...fromHledger.entries()].sort(), [...fromLedger.entries()].sort());
   assert.equal(fromLedger.get('411'), 18000);
   for (const r of tb) assert.equal(r.balanceCents, r.debitCents - r.creditCents);
-  assert.equal(tb.reduce((s, r) => s + r.debitCents, 0), tb.reduce((s, r) => s + r.creditCents, 0));
+  assert.equal(
+    tb.reduce((s, r) => s + r.debitCents, 0),
+    tb.reduce((s, r) => s + r.creditCents, 0),
+  );
 });
 
 test('the activity account matches hand-computed figures and the ledger to the cent', async () => {
-  const a = await withTenant(odb.db, A.coop.id, (trx) => activityAccount(trx, A.actor('accountant'), A.analyticCode, 2026));
+  const a = await withTenant(odb.db, A.coop.id, (trx) =>
+    activityAccount(trx, A.actor('accountant'), A.analyticCode, 2026),
+  );
   assert.equal(a.months.length, 12);
   assert.equal(a.total.invoicedExclCents, 100000 + 50000 - 10000);
   assert.equal(a.total.collectedInclCents, 150000);
@@ -136,20 +231,32 @@ test('the activity account matches hand-computed figures and the ledger to the c
   assert.equal(a.total.costsCents, 20000);
   assert.equal(a.total.availableCents, 125000 - 12500 - 20000);
   const march = a.months.find((m) => m.month === '2026-03')!;
-  assert.equal(march.invoicedExclCents, -10000); assert.equal(march.contributionCents, 12500);
+  assert.equal(march.invoicedExclCents, -10000);
+  assert.equal(march.contributionCents, 12500);
   // The same from the raw ledger lines.
-  const raw = await withTenant(odb.db, A.coop.id, (trx) => sql<{ account: string; bal: number }>`select account, sum(debit_cents - credit_cents)::bigint as bal from entry_line
-    where cooperative_id = ${A.coop.id} and analytic_code = ${A.analyticCode} group by account`.execute(trx));
+  const raw = await withTenant(odb.db, A.coop.id, (trx) =>
+    sql<{ account: string; bal: number }>`select account, sum(debit_cents - credit_cents)::bigint as bal from entry_line
+    where cooperative_id = ${A.coop.id} and analytic_code = ${A.analyticCode} group by account`.execute(trx),
+  );
   const bal = Object.fromEntries(raw.rows.map((r) => [r.account, Number(r.bal)]));
   assert.equal(a.total.invoicedExclCents, -(bal['706'] + bal['707']));
   assert.equal(a.total.contributionCents, bal['6228']);
   assert.equal(a.total.costsCents, bal['606']);
   assert.equal(a.total.outstandingCents, bal['411']);
   const csv = activityAccountCsv(a).trim().split('\n');
-  assert.equal(csv[0], 'month,invoiced_excl_vat,collected_incl_vat,collected_excl_vat,outstanding,contribution,costs,salaries,available');
+  assert.equal(
+    csv[0],
+    'month,invoiced_excl_vat,collected_incl_vat,collected_excl_vat,outstanding,contribution,costs,salaries,available',
+  );
   assert.equal(csv[csv.length - 1], 'total,1400.00,1500.00,1250.00,180.00,125.00,200.00,0.00,925.00');
   // The structure's analytic code holds the contribution income.
-  const struct = await withTenant(odb.db, A.coop.id, (trx) => sql<{ c: number }>`select sum(credit_cents)::bigint as c from entry_line where cooperative_id = ${A.coop.id} and account = '7068' and analytic_code = 'STRUCT'`.execute(trx));
+  const struct = await withTenant(odb.db, A.coop.id, (trx) =>
+    sql<{
+      c: number;
+    }>`select sum(credit_cents)::bigint as c from entry_line where cooperative_id = ${A.coop.id} and account = '7068' and analytic_code = 'STRUCT'`.execute(
+      trx,
+    ),
+  );
   assert.equal(Number(struct.rows[0].c), 12500);
 });
 
@@ -162,7 +269,9 @@ test('FEC export writes 20 000 lines with continuous entry numbers', async () =>
     await sql`insert into entry_line (cooperative_id, entry_id, line_no, account, label, debit_cents, credit_cents, analytic_code)
       select e.cooperative_id, e.id, v.k, case v.k when 1 then '512' else '467' end, e.label,
         case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
-      from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${B.coop.id} and e.source_type = 'bench'`.execute(trx);
+      from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${B.coop.id} and e.source_type = 'bench'`.execute(
+      trx,
+    );
   });
   // The rate is measured by `npm run bench`, not asserted here (no timed tests).
   const r = await withTenant(odb.db, B.coop.id, (trx) => writeFec(trx, B.actor('accountant'), 2026, dir));
@@ -170,5 +279,6 @@ test('FEC export writes 20 000 lines with continuous entry numbers', async () =>
   const text = readFileSync(r.path, 'utf8').split('\r\n').filter(Boolean);
   assert.equal(text.length, 20001);
   const nums = new Set(text.slice(1).map((l) => l.split('\t')[2]));
-  assert.equal(nums.size, 10000); assert.ok(nums.has('1') && nums.has('10000'));
+  assert.equal(nums.size, 10000);
+  assert.ok(nums.has('1') && nums.has('10000'));
 });

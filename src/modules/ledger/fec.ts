@@ -13,47 +13,127 @@ import { centsToDecimal } from '../../core/money.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import { fiscalBounds } from './reports.ts';
 
-export const FEC_COLUMNS = ['JournalCode', 'JournalLib', 'EcritureNum', 'EcritureDate', 'CompteNum', 'CompteLib', 'CompAuxNum', 'CompAuxLib',
-  'PieceRef', 'PieceDate', 'EcritureLib', 'Debit', 'Credit', 'EcritureLet', 'DateLet', 'ValidDate', 'Montantdevise', 'Idevise'] as const;
+export const FEC_COLUMNS = [
+  'JournalCode',
+  'JournalLib',
+  'EcritureNum',
+  'EcritureDate',
+  'CompteNum',
+  'CompteLib',
+  'CompAuxNum',
+  'CompAuxLib',
+  'PieceRef',
+  'PieceDate',
+  'EcritureLib',
+  'Debit',
+  'Credit',
+  'EcritureLet',
+  'DateLet',
+  'ValidDate',
+  'Montantdevise',
+  'Idevise',
+] as const;
 
 const txt = (s: string | null | undefined) => (s ?? '').replace(/[\t\r\n|]+/g, ' ').trim();
 const fecDate = (d: IsoDate | null | undefined) => (d ? String(d).slice(0, 10).replace(/-/g, '') : '');
 const fecAmount = (c: number) => centsToDecimal(c, ',');
 
 /** The FEC rows (header first) of a period, page by page. */
-export async function* fecRows(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate, pageSize = 1000): AsyncGenerator<string> {
+export async function* fecRows(
+  trx: Tx,
+  actor: Actor,
+  from: IsoDate,
+  to: IsoDate,
+  pageSize = 1000,
+): AsyncGenerator<string> {
   const coop = actor.cooperativeId;
-  const journals = new Map((await trx.selectFrom('ledger_journal').select(['code', 'label']).where('cooperative_id', '=', coop).execute()).map((j) => [j.code, j.label]));
-  const accounts = new Map((await trx.selectFrom('ledger_account').select(['number', 'label']).where('cooperative_id', '=', coop).execute()).map((a) => [a.number, a.label]));
+  const journals = new Map(
+    (await trx.selectFrom('ledger_journal').select(['code', 'label']).where('cooperative_id', '=', coop).execute()).map(
+      (j) => [j.code, j.label],
+    ),
+  );
+  const accounts = new Map(
+    (
+      await trx.selectFrom('ledger_account').select(['number', 'label']).where('cooperative_id', '=', coop).execute()
+    ).map((a) => [a.number, a.label]),
+  );
   yield FEC_COLUMNS.join('\t');
   let after: { journal: string; date: string; number: number } | null = null;
-  let currentJournal = ''; let num = 0;
+  let currentJournal = '';
+  let num = 0;
   for (;;) {
-    let q = trx.selectFrom('journal_entry').select(['id', 'journal_code', 'entry_date', 'entry_number', 'label', 'piece_ref', 'piece_date', 'validated_at'])
-      .where('cooperative_id', '=', coop).where('entry_date', '>=', from).where('entry_date', '<=', to);
+    let q = trx
+      .selectFrom('journal_entry')
+      .select(['id', 'journal_code', 'entry_date', 'entry_number', 'label', 'piece_ref', 'piece_date', 'validated_at'])
+      .where('cooperative_id', '=', coop)
+      .where('entry_date', '>=', from)
+      .where('entry_date', '<=', to);
     if (after) {
       const a = after;
-      q = q.where((eb) => eb.or([
-        eb('journal_code', '>', a.journal),
-        eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '>', a.date)]),
-        eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '=', a.date), eb('entry_number', '>', a.number)]),
-      ]));
+      q = q.where((eb) =>
+        eb.or([
+          eb('journal_code', '>', a.journal),
+          eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '>', a.date)]),
+          eb.and([
+            eb('journal_code', '=', a.journal),
+            eb('entry_date', '=', a.date),
+            eb('entry_number', '>', a.number),
+          ]),
+        ]),
+      );
     }
-    const entries = await q.orderBy('journal_code').orderBy('entry_date').orderBy('entry_number').limit(pageSize).execute();
+    const entries = await q
+      .orderBy('journal_code')
+      .orderBy('entry_date')
+      .orderBy('entry_number')
+      .limit(pageSize)
+      .execute();
     if (!entries.length) break;
-    const lines = await trx.selectFrom('entry_line').selectAll().where('cooperative_id', '=', coop).where('entry_id', 'in', entries.map((e) => e.id))
-      .orderBy('entry_id').orderBy('line_no').execute();
+    const lines = await trx
+      .selectFrom('entry_line')
+      .selectAll()
+      .where('cooperative_id', '=', coop)
+      .where(
+        'entry_id',
+        'in',
+        entries.map((e) => e.id),
+      )
+      .orderBy('entry_id')
+      .orderBy('line_no')
+      .execute();
     const byEntry = new Map<string, typeof lines>();
-    for (const l of lines) { const a = byEntry.get(l.entry_id); if (a) a.push(l); else byEntry.set(l.entry_id, [l]); }
+    for (const l of lines) {
+      const a = byEntry.get(l.entry_id);
+      if (a) a.push(l);
+      else byEntry.set(l.entry_id, [l]);
+    }
     for (const e of entries) {
-      if (e.journal_code !== currentJournal) { currentJournal = e.journal_code; num = 0; }
+      if (e.journal_code !== currentJournal) {
+        currentJournal = e.journal_code;
+        num = 0;
+      }
       num++;
       const validDate = todayParis(new Date(e.validated_at));
       for (const l of byEntry.get(e.id) ?? []) {
         yield [
-          e.journal_code, txt(journals.get(e.journal_code)), String(num), fecDate(e.entry_date), l.account, txt(accounts.get(l.account)),
-          txt(l.aux_account), txt(l.aux_label), txt(e.piece_ref), fecDate(e.piece_date), txt(l.label || e.label),
-          fecAmount(l.debit_cents), fecAmount(l.credit_cents), txt(l.lettering), fecDate(l.lettered_on), fecDate(validDate), '', '',
+          e.journal_code,
+          txt(journals.get(e.journal_code)),
+          String(num),
+          fecDate(e.entry_date),
+          l.account,
+          txt(accounts.get(l.account)),
+          txt(l.aux_account),
+          txt(l.aux_label),
+          txt(e.piece_ref),
+          fecDate(e.piece_date),
+          txt(l.label || e.label),
+          fecAmount(l.debit_cents),
+          fecAmount(l.credit_cents),
+          txt(l.lettering),
+          fecDate(l.lettered_on),
+          fecDate(validDate),
+          '',
+          '',
         ].join('\t');
       }
     }
@@ -63,17 +143,37 @@ export async function* fecRows(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate
   }
 }
 
-export interface FecResult { path: string; fileName: string; lines: number; from: IsoDate; to: IsoDate }
+export interface FecResult {
+  path: string;
+  fileName: string;
+  lines: number;
+  from: IsoDate;
+  to: IsoDate;
+}
 
-export async function fecFileName(trx: Tx, actor: Actor, year: number): Promise<{ fileName: string; from: IsoDate; to: IsoDate }> {
-  const coop = await trx.selectFrom('cooperative').select(['siren']).where('id', '=', actor.cooperativeId).executeTakeFirst();
+export async function fecFileName(
+  trx: Tx,
+  actor: Actor,
+  year: number,
+): Promise<{ fileName: string; from: IsoDate; to: IsoDate }> {
+  const coop = await trx
+    .selectFrom('cooperative')
+    .select(['siren'])
+    .where('id', '=', actor.cooperativeId)
+    .executeTakeFirst();
   if (!coop) throw new NotFoundError('Coopérative');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
   return { fileName: `${coop.siren}FEC${end.replace(/-/g, '')}.txt`, from: start, to: end };
 }
 
 /** Writes the FEC of fiscal year `year` into `outDir`; returns its path and the number of posting lines. */
-export async function writeFec(trx: Tx, actor: Actor, year: number, outDir: string, onProgress?: (lines: number) => void): Promise<FecResult> {
+export async function writeFec(
+  trx: Tx,
+  actor: Actor,
+  year: number,
+  outDir: string,
+  onProgress?: (lines: number) => void,
+): Promise<FecResult> {
   const { fileName, from, to } = await fecFileName(trx, actor, year);
   const path = join(outDir, fileName);
   const out = createWriteStream(path, { encoding: 'utf8' });

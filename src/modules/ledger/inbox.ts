@@ -7,7 +7,20 @@ import { listActivities } from '../directory/index.ts';
 import { registerInboxProvider, type InboxItem } from '../inbox/index.ts';
 import { listSalaryRequests, nextMonth, salaryEnvelope } from './salary/salary-request.service.ts';
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
 const monthName = (ym: string) => `${MONTHS[Number(ym.slice(5, 7)) - 1]} ${ym.slice(0, 4)}`;
 /** Salary requests for next month open on this day and are expected by REQUEST_DUE_DAY. */
 export const REQUEST_OPEN_DAY = 15;
@@ -26,21 +39,28 @@ registerInboxProvider({
         const { envelopeCents } = await salaryEnvelope(trx, actor, a.id);
         if (envelopeCents <= 0) continue;
         items.push({
-          key: `ledger.salary.request:${a.id}:${month}`, kind: 'ledger.salary.request', urgency: 'medium',
+          key: `ledger.salary.request:${a.id}:${month}`,
+          kind: 'ledger.salary.request',
+          urgency: 'medium',
           dueDate: `${today.slice(0, 7)}-${REQUEST_DUE_DAY}`,
           title: `Demandez votre salaire de ${monthName(month)}`,
           why: `${formatEuros(envelopeCents)} sont disponibles pour ${a.name} : sans demande, la coopérative ne peut pas préparer votre paie de ${monthName(month)}.`,
-          action: { label: 'Demander mon salaire', href: '/salaire' }, link: '/salaire',
+          action: { label: 'Demander mon salaire', href: '/salaire' },
+          link: '/salaire',
         });
       }
     }
     if (hasRole(actor, 'support', 'director')) {
       for (const r of await listSalaryRequests(trx, actor, { status: 'requested' })) {
         items.push({
-          key: `ledger.salary.decide:${r.id}`, kind: 'ledger.salary.decide', urgency: 'medium', dueDate: `${r.month}-01`,
+          key: `ledger.salary.decide:${r.id}`,
+          kind: 'ledger.salary.decide',
+          urgency: 'medium',
+          dueDate: `${r.month}-01`,
           title: `Décidez de la demande de salaire de ${r.userName} (${formatEuros(r.employerCostCents)}, ${monthName(r.month)})`,
           why: "L'entrepreneur·e attend votre accord pour la paie du mois.",
-          action: { label: 'Voir la demande', href: '/salaire' }, link: '/salaire',
+          action: { label: 'Voir la demande', href: '/salaire' },
+          link: '/salaire',
         });
       }
     }

@@ -1,6 +1,11 @@
 import type { NavItem } from '../../web/nav.ts';
 export const ledgerNav: NavItem[] = [
-  { href: '/compte-activite', label: "Compte d'activité", roles: ['entrepreneur', 'cape', 'support', 'accountant', 'director'], order: 20 },
+  {
+    href: '/compte-activite',
+    label: "Compte d'activité",
+    roles: ['entrepreneur', 'cape', 'support', 'accountant', 'director'],
+    order: 20,
+  },
   { href: '/comptabilite', label: 'Comptabilité', roles: ['accountant', 'director'], order: 60 },
   { href: '/salaire', label: 'Demandes de salaire', roles: ['support', 'accountant', 'director'], order: 41 },
   { href: '/direction', label: 'Pilotage', roles: ['director'], order: 15 },

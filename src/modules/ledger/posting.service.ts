@@ -14,41 +14,83 @@ import { audit } from '../../core/audit.ts';
 import { ensureChart } from './chart.ts';
 
 export interface PostingLine {
-  account: string; debitCents?: Cents; creditCents?: Cents; label?: string;
-  auxAccount?: string | null; auxLabel?: string | null; analyticCode?: string | null;
+  account: string;
+  debitCents?: Cents;
+  creditCents?: Cents;
+  label?: string;
+  auxAccount?: string | null;
+  auxLabel?: string | null;
+  analyticCode?: string | null;
   /** On VAT lines: rate in basis points and the taxable base (positive cents) — feeds the CA3 summary. */
-  vatRateBp?: number | null; vatBaseCents?: Cents | null;
+  vatRateBp?: number | null;
+  vatBaseCents?: Cents | null;
 }
 export interface PostingInput {
-  journal: string; date: IsoDate; label: string; pieceRef: string; pieceDate?: IsoDate;
-  source: { type: string; id: string | null }; lines: PostingLine[];
+  journal: string;
+  date: IsoDate;
+  label: string;
+  pieceRef: string;
+  pieceDate?: IsoDate;
+  source: { type: string; id: string | null };
+  lines: PostingLine[];
   collectedExclCents?: Cents | null;
   /** Sales invoices: the due date (aged receivables). */
   dueDate?: IsoDate | null;
 }
-export interface PostedEntry { id: string; journal: string; fiscalYear: number; number: number; date: IsoDate }
+export interface PostedEntry {
+  id: string;
+  journal: string;
+  fiscalYear: number;
+  number: number;
+  date: IsoDate;
+}
 
-const MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+const MONTHS = [
+  'janvier',
+  'février',
+  'mars',
+  'avril',
+  'mai',
+  'juin',
+  'juillet',
+  'août',
+  'septembre',
+  'octobre',
+  'novembre',
+  'décembre',
+];
 export const monthLabel = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 
 /** The fiscal year (named by the calendar year it ends in) a date belongs to. */
 export function fiscalYearOf(date: IsoDate, startMonth: number): number {
-  const y = Number(date.slice(0, 4)); const m = Number(date.slice(5, 7));
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7));
   return startMonth === 1 || m < startMonth ? y : y + 1;
 }
 
 async function fiscalStartMonth(trx: Tx, cooperativeId: string): Promise<number> {
-  const r = await trx.selectFrom('cooperative').select('fiscal_year_start_month').where('id', '=', cooperativeId).executeTakeFirst();
+  const r = await trx
+    .selectFrom('cooperative')
+    .select('fiscal_year_start_month')
+    .where('id', '=', cooperativeId)
+    .executeTakeFirst();
   return r?.fiscal_year_start_month ?? 1;
 }
 
 export async function isPeriodClosed(trx: Tx, cooperativeId: string, month: string): Promise<boolean> {
-  return !!(await trx.selectFrom('period_close').select('month').where('cooperative_id', '=', cooperativeId).where('month', '=', month).executeTakeFirst());
+  return !!(await trx
+    .selectFrom('period_close')
+    .select('month')
+    .where('cooperative_id', '=', cooperativeId)
+    .where('month', '=', month)
+    .executeTakeFirst());
 }
 
 /** Next value of a gapless counter: the row lock is held until commit, a rollback gives the number back. */
 export async function nextSequence(trx: Tx, cooperativeId: string, key: string, year: number): Promise<number> {
-  const r = await sql<{ last_number: number }>`insert into ledger_sequence (cooperative_id, journal_code, fiscal_year, last_number)
+  const r = await sql<{
+    last_number: number;
+  }>`insert into ledger_sequence (cooperative_id, journal_code, fiscal_year, last_number)
     values (${cooperativeId}, ${key}, ${year}, 1)
     on conflict (cooperative_id, journal_code, fiscal_year) do update set last_number = ledger_sequence.last_number + 1
     returning last_number`.execute(trx);
@@ -59,63 +101,162 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
   const coop = actor.cooperativeId;
   if (!isIsoDate(input.date)) throw new UserError("Date d'écriture invalide.", 'date');
   if (!input.lines.length) throw new UserError('Une écriture doit avoir au moins deux lignes.', 'lines');
-  let debit = 0; let credit = 0;
+  let debit = 0;
+  let credit = 0;
   const lines = input.lines.map((l, i) => {
-    const d = l.debitCents ?? 0; const c = l.creditCents ?? 0;
-    if (!Number.isSafeInteger(d) || !Number.isSafeInteger(c)) throw new UserError(`Ligne ${i + 1} : montant invalide.`, `lines.${i}.amount`);
-    if (d < 0 || c < 0) throw new UserError(`Ligne ${i + 1} : les montants ne peuvent pas être négatifs.`, `lines.${i}.amount`);
-    if ((d === 0) === (c === 0)) throw new UserError(`Ligne ${i + 1} : indiquez soit un débit, soit un crédit.`, `lines.${i}.amount`);
-    debit += d; credit += c;
+    const d = l.debitCents ?? 0;
+    const c = l.creditCents ?? 0;
+    if (!Number.isSafeInteger(d) || !Number.isSafeInteger(c))
+      throw new UserError(`Ligne ${i + 1} : montant invalide.`, `lines.${i}.amount`);
+    if (d < 0 || c < 0)
+      throw new UserError(`Ligne ${i + 1} : les montants ne peuvent pas être négatifs.`, `lines.${i}.amount`);
+    if ((d === 0) === (c === 0))
+      throw new UserError(`Ligne ${i + 1} : indiquez soit un débit, soit un crédit.`, `lines.${i}.amount`);
+    debit += d;
+    credit += c;
     return { ...l, d, c };
   });
   if (lines.length < 2) throw new UserError('Une écriture doit avoir au moins deux lignes.', 'lines');
-  if (debit !== credit) throw new UserError(`Écriture déséquilibrée : débit ${formatEuros(debit)}, crédit ${formatEuros(credit)}.`, 'lines');
+  if (debit !== credit)
+    throw new UserError(
+      `Écriture déséquilibrée : débit ${formatEuros(debit)}, crédit ${formatEuros(credit)}.`,
+      'lines',
+    );
   const month = input.date.slice(0, 7);
   if (await isPeriodClosed(trx, coop, month)) {
-    throw new UserError(`La période de ${monthLabel(month)} est clôturée : passez une écriture d'extourne sur une période ouverte.`, 'date');
+    throw new UserError(
+      `La période de ${monthLabel(month)} est clôturée : passez une écriture d'extourne sur une période ouverte.`,
+      'date',
+    );
   }
   await ensureChart(trx, coop);
-  const journal = await trx.selectFrom('ledger_journal').select('code').where('cooperative_id', '=', coop).where('code', '=', input.journal).executeTakeFirst();
+  const journal = await trx
+    .selectFrom('ledger_journal')
+    .select('code')
+    .where('cooperative_id', '=', coop)
+    .where('code', '=', input.journal)
+    .executeTakeFirst();
   if (!journal) throw new UserError(`Journal inconnu : ${input.journal}.`, 'journal');
   const accounts = [...new Set(lines.map((l) => l.account))];
-  const known = new Set((await trx.selectFrom('ledger_account').select('number').where('cooperative_id', '=', coop).where('number', 'in', accounts).execute()).map((r) => r.number));
-  lines.forEach((l, i) => { if (!known.has(l.account)) throw new UserError(`Compte inconnu : ${l.account}.`, `lines.${i}.account`); });
+  const known = new Set(
+    (
+      await trx
+        .selectFrom('ledger_account')
+        .select('number')
+        .where('cooperative_id', '=', coop)
+        .where('number', 'in', accounts)
+        .execute()
+    ).map((r) => r.number),
+  );
+  lines.forEach((l, i) => {
+    if (!known.has(l.account)) throw new UserError(`Compte inconnu : ${l.account}.`, `lines.${i}.account`);
+  });
 
   const fiscalYear = fiscalYearOf(input.date, await fiscalStartMonth(trx, coop));
   const number = await nextSequence(trx, coop, input.journal, fiscalYear);
   const id = uuidv7();
   const label = input.label.replace(/[\t\r\n]+/g, ' ').trim() || input.pieceRef;
-  await trx.insertInto('journal_entry').values({
-    cooperative_id: coop, id, journal_code: input.journal, fiscal_year: fiscalYear, entry_number: number, entry_date: input.date,
-    label, piece_ref: input.pieceRef || `${input.journal}${fiscalYear}-${number}`, piece_date: input.pieceDate ?? input.date,
-    source_type: input.source.type, source_id: input.source.id, collected_excl_cents: input.collectedExclCents ?? null, created_by: actor.userId,
-    due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
-  }).execute();
-  await trx.insertInto('entry_line').values(lines.map((l, i) => ({
-    cooperative_id: coop, entry_id: id, line_no: i + 1, account: l.account, aux_account: l.auxAccount ?? null, aux_label: l.auxLabel ?? null,
-    label: (l.label ?? label).replace(/[\t\r\n]+/g, ' ').trim() || label, debit_cents: l.d, credit_cents: l.c, analytic_code: l.analyticCode ?? null,
-    lettering: null, lettered_on: null, vat_rate_bp: l.vatRateBp ?? null, vat_base_cents: l.vatBaseCents ?? null,
-  }))).execute();
+  await trx
+    .insertInto('journal_entry')
+    .values({
+      cooperative_id: coop,
+      id,
+      journal_code: input.journal,
+      fiscal_year: fiscalYear,
+      entry_number: number,
+      entry_date: input.date,
+      label,
+      piece_ref: input.pieceRef || `${input.journal}${fiscalYear}-${number}`,
+      piece_date: input.pieceDate ?? input.date,
+      source_type: input.source.type,
+      source_id: input.source.id,
+      collected_excl_cents: input.collectedExclCents ?? null,
+      created_by: actor.userId,
+      due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
+    })
+    .execute();
+  await trx
+    .insertInto('entry_line')
+    .values(
+      lines.map((l, i) => ({
+        cooperative_id: coop,
+        entry_id: id,
+        line_no: i + 1,
+        account: l.account,
+        aux_account: l.auxAccount ?? null,
+        aux_label: l.auxLabel ?? null,
+        label: (l.label ?? label).replace(/[\t\r\n]+/g, ' ').trim() || label,
+        debit_cents: l.d,
+        credit_cents: l.c,
+        analytic_code: l.analyticCode ?? null,
+        lettering: null,
+        lettered_on: null,
+        vat_rate_bp: l.vatRateBp ?? null,
+        vat_base_cents: l.vatBaseCents ?? null,
+      })),
+    )
+    .execute();
   return { id, journal: input.journal, fiscalYear, number, date: input.date };
 }
 
 /** Posts the mirror image of an entry (debits ↔ credits) on an open period. */
-export async function reverseEntry(trx: Tx, actor: Actor, entryId: string, opts: { date?: IsoDate; label?: string; sourceType?: string; sourceId?: string } = {}): Promise<PostedEntry> {
-  const e = await trx.selectFrom('journal_entry').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', entryId).executeTakeFirst();
+export async function reverseEntry(
+  trx: Tx,
+  actor: Actor,
+  entryId: string,
+  opts: { date?: IsoDate; label?: string; sourceType?: string; sourceId?: string } = {},
+): Promise<PostedEntry> {
+  const e = await trx
+    .selectFrom('journal_entry')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', entryId)
+    .executeTakeFirst();
   if (!e) throw new NotFoundError('Écriture');
-  if (e.source_type === 'reversal') throw new UserError("Cette écriture est déjà une extourne : passez plutôt l'écriture correcte.", 'date');
-  const done = await trx.selectFrom('journal_entry').select('id').where('cooperative_id', '=', actor.cooperativeId)
-    .where('source_type', '=', opts.sourceType ?? 'reversal').where('source_id', '=', opts.sourceId ?? e.id).executeTakeFirst();
+  if (e.source_type === 'reversal')
+    throw new UserError("Cette écriture est déjà une extourne : passez plutôt l'écriture correcte.", 'date');
+  const done = await trx
+    .selectFrom('journal_entry')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('source_type', '=', opts.sourceType ?? 'reversal')
+    .where('source_id', '=', opts.sourceId ?? e.id)
+    .executeTakeFirst();
   if (done) throw new UserError('Cette écriture a déjà été extournée.', 'date');
   if (opts.date !== undefined && !isIsoDate(opts.date)) throw new UserError('Date invalide.', 'date');
-  const lines = await trx.selectFrom('entry_line').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('entry_id', '=', entryId).orderBy('line_no').execute();
+  const lines = await trx
+    .selectFrom('entry_line')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('entry_id', '=', entryId)
+    .orderBy('line_no')
+    .execute();
   const posted = await postEntry(trx, actor, {
-    journal: e.journal_code, date: opts.date ?? todayParis(), label: opts.label ?? `Extourne de ${e.label}`, pieceRef: e.piece_ref,
-    pieceDate: opts.date ?? todayParis(), source: { type: opts.sourceType ?? 'reversal', id: opts.sourceId ?? e.id },
+    journal: e.journal_code,
+    date: opts.date ?? todayParis(),
+    label: opts.label ?? `Extourne de ${e.label}`,
+    pieceRef: e.piece_ref,
+    pieceDate: opts.date ?? todayParis(),
+    source: { type: opts.sourceType ?? 'reversal', id: opts.sourceId ?? e.id },
     collectedExclCents: e.collected_excl_cents == null ? null : -e.collected_excl_cents,
-    lines: lines.map((l) => ({ account: l.account, debitCents: l.credit_cents, creditCents: l.debit_cents, label: `Extourne : ${l.label}`, auxAccount: l.aux_account, auxLabel: l.aux_label, analyticCode: l.analytic_code, vatRateBp: l.vat_rate_bp, vatBaseCents: l.vat_base_cents })),
+    lines: lines.map((l) => ({
+      account: l.account,
+      debitCents: l.credit_cents,
+      creditCents: l.debit_cents,
+      label: `Extourne : ${l.label}`,
+      auxAccount: l.aux_account,
+      auxLabel: l.aux_label,
+      analyticCode: l.analytic_code,
+      vatRateBp: l.vat_rate_bp,
+      vatBaseCents: l.vat_base_cents,
+    })),
   });
-  await audit(trx, actor, { action: 'ledger.entry_reversed', targetType: 'journal_entry', targetId: e.id, data: { reversal: posted.id } });
+  await audit(trx, actor, {
+    action: 'ledger.entry_reversed',
+    targetType: 'journal_entry',
+    targetId: e.id,
+    data: { reversal: posted.id },
+  });
   return posted;
 }
 
@@ -123,46 +264,99 @@ export async function closePeriod(trx: Tx, actor: Actor, month: string): Promise
   requireRole(actor, 'accountant', 'director');
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Période invalide (AAAA-MM).', 'month');
   if (month >= todayParis().slice(0, 7)) throw new UserError("Vous ne pouvez clôturer qu'un mois terminé.", 'month');
-  if (await isPeriodClosed(trx, actor.cooperativeId, month)) throw new UserError(`La période de ${monthLabel(month)} est déjà clôturée.`, 'month');
-  await trx.insertInto('period_close').values({ cooperative_id: actor.cooperativeId, month, closed_by: actor.userId }).execute();
+  if (await isPeriodClosed(trx, actor.cooperativeId, month))
+    throw new UserError(`La période de ${monthLabel(month)} est déjà clôturée.`, 'month');
+  await trx
+    .insertInto('period_close')
+    .values({ cooperative_id: actor.cooperativeId, month, closed_by: actor.userId })
+    .execute();
   await audit(trx, actor, { action: 'ledger.period_closed', targetType: 'period', targetId: month });
 }
 
 export async function closedMonths(trx: Tx, actor: Actor): Promise<{ month: string; closedAt: Date }[]> {
-  return (await trx.selectFrom('period_close').select(['month', 'closed_at']).where('cooperative_id', '=', actor.cooperativeId).orderBy('month').execute())
-    .map((r) => ({ month: r.month, closedAt: r.closed_at }));
+  return (
+    await trx
+      .selectFrom('period_close')
+      .select(['month', 'closed_at'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .orderBy('month')
+      .execute()
+  ).map((r) => ({ month: r.month, closedAt: r.closed_at }));
 }
 
 // --- lettering ---------------------------------------------------------------------------
 export function letteringCode(n: number): string {
-  let s = ''; let x = n;
-  while (x > 0) { x--; s = String.fromCharCode(65 + (x % 26)) + s; x = Math.floor(x / 26); }
+  let s = '';
+  let x = n;
+  while (x > 0) {
+    x--;
+    s = String.fromCharCode(65 + (x % 26)) + s;
+    x = Math.floor(x / 26);
+  }
   return s;
 }
 
 /** Letters the unlettered lines of an account/aux/piece once they sum to zero. Returns the code or null. */
-export async function letterIfBalanced(trx: Tx, actor: Actor, account: string, auxAccount: string, pieceRefs: string[], date: IsoDate): Promise<string | null> {
-  const rows = await trx.selectFrom('entry_line').innerJoin('journal_entry', (j) => j.onRef('journal_entry.cooperative_id', '=', 'entry_line.cooperative_id').onRef('journal_entry.id', '=', 'entry_line.entry_id'))
+export async function letterIfBalanced(
+  trx: Tx,
+  actor: Actor,
+  account: string,
+  auxAccount: string,
+  pieceRefs: string[],
+  date: IsoDate,
+): Promise<string | null> {
+  const rows = await trx
+    .selectFrom('entry_line')
+    .innerJoin('journal_entry', (j) =>
+      j
+        .onRef('journal_entry.cooperative_id', '=', 'entry_line.cooperative_id')
+        .onRef('journal_entry.id', '=', 'entry_line.entry_id'),
+    )
     .select(['entry_line.entry_id', 'entry_line.line_no', 'entry_line.debit_cents', 'entry_line.credit_cents'])
-    .where('entry_line.cooperative_id', '=', actor.cooperativeId).where('entry_line.account', '=', account)
-    .where('entry_line.aux_account', '=', auxAccount).where('entry_line.lettering', 'is', null).where('journal_entry.piece_ref', 'in', pieceRefs).execute();
+    .where('entry_line.cooperative_id', '=', actor.cooperativeId)
+    .where('entry_line.account', '=', account)
+    .where('entry_line.aux_account', '=', auxAccount)
+    .where('entry_line.lettering', 'is', null)
+    .where('journal_entry.piece_ref', 'in', pieceRefs)
+    .execute();
   if (rows.length < 2) return null;
   const sum = rows.reduce((t, r) => t + r.debit_cents - r.credit_cents, 0);
   if (sum !== 0) return null;
   const code = letteringCode(await nextSequence(trx, actor.cooperativeId, '#LET', 0));
   for (const r of rows) {
-    await trx.updateTable('entry_line').set({ lettering: code, lettered_on: date })
-      .where('cooperative_id', '=', actor.cooperativeId).where('entry_id', '=', r.entry_id).where('line_no', '=', r.line_no).execute();
+    await trx
+      .updateTable('entry_line')
+      .set({ lettering: code, lettered_on: date })
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('entry_id', '=', r.entry_id)
+      .where('line_no', '=', r.line_no)
+      .execute();
   }
   return code;
 }
 
 // --- manual entries (OD) -------------------------------------------------------------------
-export interface ManualLineInput { account: string; auxAccount?: string; label?: string; debit?: string; credit?: string; analyticCode?: string }
-export interface ManualEntryInput { journal?: string; date: string; label: string; pieceRef: string; lines: ManualLineInput[] }
+export interface ManualLineInput {
+  account: string;
+  auxAccount?: string;
+  label?: string;
+  debit?: string;
+  credit?: string;
+  analyticCode?: string;
+}
+export interface ManualEntryInput {
+  journal?: string;
+  date: string;
+  label: string;
+  pieceRef: string;
+  lines: ManualLineInput[];
+}
 
 const ManualHeader = z.object({
-  journal: z.string().regex(/^[A-Z0-9]{2,6}$/, 'Journal invalide.').default('OD'),
+  journal: z
+    .string()
+    .regex(/^[A-Z0-9]{2,6}$/, 'Journal invalide.')
+    .default('OD'),
   date: z.string().refine(isIsoDate, 'Date invalide (AAAA-MM-JJ).'),
   label: z.string().trim().min(2, "Indiquez le libellé de l'écriture."),
   pieceRef: z.string().trim().min(1, 'Indiquez la référence de la pièce justificative.'),
@@ -180,22 +374,49 @@ export async function createManualEntry(trx: Tx, actor: Actor, raw: ManualEntryI
     if (blank) return;
     const account = (l.account ?? '').trim().toUpperCase();
     if (!/^[1-9][0-9A-Z]{2,11}$/.test(account)) fields[`lines.${i}.account`] = 'Numéro de compte invalide.';
-    const d = l.debit?.trim() ? parseCents(l.debit) : 0; const c = l.credit?.trim() ? parseCents(l.credit) : 0;
+    const d = l.debit?.trim() ? parseCents(l.debit) : 0;
+    const c = l.credit?.trim() ? parseCents(l.credit) : 0;
     if (d === null || d < 0) fields[`lines.${i}.debit`] = 'Montant invalide (ex. : 120,50).';
     if (c === null || c < 0) fields[`lines.${i}.credit`] = 'Montant invalide (ex. : 120,50).';
-    if (d !== null && c !== null && (d === 0) === (c === 0)) fields[`lines.${i}.debit`] ??= 'Indiquez soit un débit, soit un crédit.';
-    lines.push({ account, debitCents: d ?? 0, creditCents: c ?? 0, label: l.label?.trim() || undefined, auxAccount: l.auxAccount?.trim() || null, analyticCode: l.analyticCode?.trim().toUpperCase() || null });
+    if (d !== null && c !== null && (d === 0) === (c === 0))
+      fields[`lines.${i}.debit`] ??= 'Indiquez soit un débit, soit un crédit.';
+    lines.push({
+      account,
+      debitCents: d ?? 0,
+      creditCents: c ?? 0,
+      label: l.label?.trim() || undefined,
+      auxAccount: l.auxAccount?.trim() || null,
+      analyticCode: l.analyticCode?.trim().toUpperCase() || null,
+    });
   });
   if (lines.length < 2) fields.lines ??= 'Saisissez au moins deux lignes.';
   if (!Object.keys(fields).length) {
-    const d = lines.reduce((t, l) => t + (l.debitCents ?? 0), 0); const c = lines.reduce((t, l) => t + (l.creditCents ?? 0), 0);
+    const d = lines.reduce((t, l) => t + (l.debitCents ?? 0), 0);
+    const c = lines.reduce((t, l) => t + (l.creditCents ?? 0), 0);
     if (d !== c) fields.lines = `Écriture déséquilibrée : débit ${formatEuros(d)}, crédit ${formatEuros(c)}.`;
   }
-  if (Object.keys(fields).length) throw new UserError(fields.lines ?? 'Certains champs sont à corriger.', undefined, fields);
+  if (Object.keys(fields).length)
+    throw new UserError(fields.lines ?? 'Certains champs sont à corriger.', undefined, fields);
   const v = h.data!;
   try {
-    const posted = await postEntry(trx, actor, { journal: v.journal, date: v.date, label: v.label, pieceRef: v.pieceRef, source: { type: 'manual', id: null }, lines });
-    await audit(trx, actor, { action: 'ledger.manual_entry', targetType: 'journal_entry', targetId: posted.id, data: { journal: v.journal, date: v.date, total: centsToDecimal(lines.reduce((t, l) => t + (l.debitCents ?? 0), 0)) } });
+    const posted = await postEntry(trx, actor, {
+      journal: v.journal,
+      date: v.date,
+      label: v.label,
+      pieceRef: v.pieceRef,
+      source: { type: 'manual', id: null },
+      lines,
+    });
+    await audit(trx, actor, {
+      action: 'ledger.manual_entry',
+      targetType: 'journal_entry',
+      targetId: posted.id,
+      data: {
+        journal: v.journal,
+        date: v.date,
+        total: centsToDecimal(lines.reduce((t, l) => t + (l.debitCents ?? 0), 0)),
+      },
+    });
     return posted;
   } catch (e) {
     if (e instanceof UserError && !Object.keys(e.fields).length) throw new UserError(e.message, 'lines');

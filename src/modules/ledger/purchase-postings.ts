@@ -8,7 +8,12 @@ import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import {
-  PURCHASES_EVENTS, PURCHASES_CHART, type SupplierInvoiceApproved, type SupplierInvoicePaid, type ExpenseReportValidated, type ExpenseReportReimbursed,
+  PURCHASES_EVENTS,
+  PURCHASES_CHART,
+  type SupplierInvoiceApproved,
+  type SupplierInvoicePaid,
+  type ExpenseReportValidated,
+  type ExpenseReportReimbursed,
 } from '../purchases/index.ts';
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
@@ -16,16 +21,32 @@ import { accountRoles, ensureChart } from './chart.ts';
 const EMPLOYEE_ACCOUNT = '421';
 
 async function alreadyPosted(trx: Tx, actor: Actor, type: string, id: string): Promise<PostedEntry | null> {
-  const e = await trx.selectFrom('journal_entry').select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
-    .where('cooperative_id', '=', actor.cooperativeId).where('source_type', '=', type).where('source_id', '=', id).executeTakeFirst();
-  return e ? { id: e.id, journal: e.journal_code, fiscalYear: e.fiscal_year, number: e.entry_number, date: e.entry_date } : null;
+  const e = await trx
+    .selectFrom('journal_entry')
+    .select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('source_type', '=', type)
+    .where('source_id', '=', id)
+    .executeTakeFirst();
+  return e
+    ? { id: e.id, journal: e.journal_code, fiscalYear: e.fiscal_year, number: e.entry_number, date: e.entry_date }
+    : null;
 }
 
 async function ensurePurchaseAccounts(trx: Tx, cooperativeId: string): Promise<void> {
   await ensureChart(trx, cooperativeId);
-  const seen = new Set<string>(); const rows: { cooperative_id: string; number: string; label: string }[] = [];
-  for (const [number, label] of PURCHASES_CHART) if (!seen.has(number)) { seen.add(number); rows.push({ cooperative_id: cooperativeId, number, label }); }
-  await trx.insertInto('ledger_account').values(rows).onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing()).execute();
+  const seen = new Set<string>();
+  const rows: { cooperative_id: string; number: string; label: string }[] = [];
+  for (const [number, label] of PURCHASES_CHART)
+    if (!seen.has(number)) {
+      seen.add(number);
+      rows.push({ cooperative_id: cooperativeId, number, label });
+    }
+  await trx
+    .insertInto('ledger_account')
+    .values(rows)
+    .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing())
+    .execute();
 }
 
 /** Sums lines with the same account, side, auxiliary, analytic code and label. */
@@ -33,9 +54,18 @@ function merge(lines: PostingLine[]): PostingLine[] {
   const out: PostingLine[] = [];
   for (const l of lines) {
     if (!l.debitCents && !l.creditCents) continue;
-    const same = out.find((o) => o.account === l.account && o.auxAccount === l.auxAccount && o.analyticCode === l.analyticCode && !!o.debitCents === !!l.debitCents && o.label === l.label);
-    if (same) { same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0); same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0); }
-    else out.push({ ...l });
+    const same = out.find(
+      (o) =>
+        o.account === l.account &&
+        o.auxAccount === l.auxAccount &&
+        o.analyticCode === l.analyticCode &&
+        !!o.debitCents === !!l.debitCents &&
+        o.label === l.label,
+    );
+    if (same) {
+      same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0);
+      same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0);
+    } else out.push({ ...l });
   }
   return out;
 }
@@ -51,11 +81,22 @@ export async function postSupplierInvoice(trx: Tx, actor: Actor, p: SupplierInvo
   for (const s of p.shares) {
     lines.push({ account: s.account, debitCents: s.exclCents, analyticCode: s.analyticCode, label });
     lines.push({ account: acc.vatDeductible, debitCents: s.vatCents, analyticCode: s.analyticCode, label });
-    lines.push({ account: acc.supplier, creditCents: s.exclCents + s.vatCents, analyticCode: s.analyticCode, label, ...aux });
+    lines.push({
+      account: acc.supplier,
+      creditCents: s.exclCents + s.vatCents,
+      analyticCode: s.analyticCode,
+      label,
+      ...aux,
+    });
   }
   return postEntry(trx, actor, {
-    journal: 'AC', date: p.issueDate, label, pieceRef: p.supplierNumber.slice(0, 35), pieceDate: p.issueDate,
-    source: { type: 'purchases.supplier_invoice', id: p.invoiceId }, lines: merge(lines),
+    journal: 'AC',
+    date: p.issueDate,
+    label,
+    pieceRef: p.supplierNumber.slice(0, 35),
+    pieceDate: p.issueDate,
+    source: { type: 'purchases.supplier_invoice', id: p.invoiceId },
+    lines: merge(lines),
   });
 }
 
@@ -67,12 +108,24 @@ export async function postSupplierPayment(trx: Tx, actor: Actor, p: SupplierInvo
   const label = `Paiement ${p.supplierNumber} — ${p.supplierName}`;
   const lines: PostingLine[] = [];
   for (const s of p.shares) {
-    lines.push({ account: acc.supplier, debitCents: s.inclCents, analyticCode: s.analyticCode, label, auxAccount: p.supplierId, auxLabel: p.supplierName });
+    lines.push({
+      account: acc.supplier,
+      debitCents: s.inclCents,
+      analyticCode: s.analyticCode,
+      label,
+      auxAccount: p.supplierId,
+      auxLabel: p.supplierName,
+    });
     lines.push({ account: acc.bank, creditCents: s.inclCents, analyticCode: s.analyticCode, label });
   }
   const posted = await postEntry(trx, actor, {
-    journal: 'BQ', date: p.date, label, pieceRef: p.supplierNumber.slice(0, 35), pieceDate: p.date,
-    source: { type: 'purchases.supplier_payment', id: p.invoiceId }, lines: merge(lines),
+    journal: 'BQ',
+    date: p.date,
+    label,
+    pieceRef: p.supplierNumber.slice(0, 35),
+    pieceDate: p.date,
+    source: { type: 'purchases.supplier_payment', id: p.invoiceId },
+    lines: merge(lines),
   });
   await letterIfBalanced(trx, actor, acc.supplier, p.supplierId, [p.supplierNumber.slice(0, 35)], p.date);
   return posted;
@@ -88,15 +141,31 @@ export async function postExpenseReport(trx: Tx, actor: Actor, p: ExpenseReportV
   for (const s of p.shares) {
     lines.push({ account: s.account, debitCents: s.exclCents, analyticCode: s.analyticCode, label: s.label || label });
     lines.push({ account: acc.vatDeductible, debitCents: s.vatCents, analyticCode: s.analyticCode, label });
-    lines.push({ account: EMPLOYEE_ACCOUNT, creditCents: s.exclCents + s.vatCents, analyticCode: s.analyticCode, label, auxAccount: p.userId, auxLabel: p.personName });
+    lines.push({
+      account: EMPLOYEE_ACCOUNT,
+      creditCents: s.exclCents + s.vatCents,
+      analyticCode: s.analyticCode,
+      label,
+      auxAccount: p.userId,
+      auxLabel: p.personName,
+    });
   }
   return postEntry(trx, actor, {
-    journal: 'OD', date: p.date, label, pieceRef: `NDF-${p.month}`, pieceDate: p.date,
-    source: { type: 'purchases.expense_report', id: p.reportId }, lines: merge(lines),
+    journal: 'OD',
+    date: p.date,
+    label,
+    pieceRef: `NDF-${p.month}`,
+    pieceDate: p.date,
+    source: { type: 'purchases.expense_report', id: p.reportId },
+    lines: merge(lines),
   });
 }
 
-export async function postExpenseReimbursement(trx: Tx, actor: Actor, p: ExpenseReportReimbursed): Promise<PostedEntry> {
+export async function postExpenseReimbursement(
+  trx: Tx,
+  actor: Actor,
+  p: ExpenseReportReimbursed,
+): Promise<PostedEntry> {
   const done = await alreadyPosted(trx, actor, 'purchases.expense_reimbursement', p.reportId);
   if (done) return done;
   await ensurePurchaseAccounts(trx, actor.cooperativeId);
@@ -104,12 +173,24 @@ export async function postExpenseReimbursement(trx: Tx, actor: Actor, p: Expense
   const label = `Remboursement note de frais ${p.month} — ${p.personName}`;
   const lines: PostingLine[] = [];
   for (const s of p.shares) {
-    lines.push({ account: EMPLOYEE_ACCOUNT, debitCents: s.inclCents, analyticCode: s.analyticCode, label, auxAccount: p.userId, auxLabel: p.personName });
+    lines.push({
+      account: EMPLOYEE_ACCOUNT,
+      debitCents: s.inclCents,
+      analyticCode: s.analyticCode,
+      label,
+      auxAccount: p.userId,
+      auxLabel: p.personName,
+    });
     lines.push({ account: acc.bank, creditCents: s.inclCents, analyticCode: s.analyticCode, label });
   }
   return postEntry(trx, actor, {
-    journal: 'BQ', date: p.date, label, pieceRef: `NDF-${p.month}`, pieceDate: p.date,
-    source: { type: 'purchases.expense_reimbursement', id: p.reportId }, lines: merge(lines),
+    journal: 'BQ',
+    date: p.date,
+    label,
+    pieceRef: `NDF-${p.month}`,
+    pieceDate: p.date,
+    source: { type: 'purchases.expense_reimbursement', id: p.reportId },
+    lines: merge(lines),
   });
 }
 
@@ -117,8 +198,16 @@ let registered = false;
 export function registerPurchaseHandlers(): void {
   if (registered) return;
   registered = true;
-  onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, async (trx, actor, p) => { await postSupplierInvoice(trx, actor, p); });
-  onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, async (trx, actor, p) => { await postSupplierPayment(trx, actor, p); });
-  onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, async (trx, actor, p) => { await postExpenseReport(trx, actor, p); });
-  onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, async (trx, actor, p) => { await postExpenseReimbursement(trx, actor, p); });
+  onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, async (trx, actor, p) => {
+    await postSupplierInvoice(trx, actor, p);
+  });
+  onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, async (trx, actor, p) => {
+    await postSupplierPayment(trx, actor, p);
+  });
+  onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, async (trx, actor, p) => {
+    await postExpenseReport(trx, actor, p);
+  });
+  onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, async (trx, actor, p) => {
+    await postExpenseReimbursement(trx, actor, p);
+  });
 }

@@ -9,14 +9,28 @@ import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
 import { fiscalYearBounds } from '../directory/index.ts';
 import { accountRoles } from './chart.ts';
 
-export async function fiscalBounds(trx: Tx, cooperativeId: string, year: number): Promise<{ start: IsoDate; end: IsoDate }> {
-  const c = await trx.selectFrom('cooperative').select('fiscal_year_start_month').where('id', '=', cooperativeId).executeTakeFirst();
+export async function fiscalBounds(
+  trx: Tx,
+  cooperativeId: string,
+  year: number,
+): Promise<{ start: IsoDate; end: IsoDate }> {
+  const c = await trx
+    .selectFrom('cooperative')
+    .select('fiscal_year_start_month')
+    .where('id', '=', cooperativeId)
+    .executeTakeFirst();
   if (!c) throw new NotFoundError('Coopérative');
   return fiscalYearBounds({ fiscalYearStartMonth: c.fiscal_year_start_month }, year);
 }
 
 // --- trial balance ---------------------------------------------------------------------------
-export interface TrialBalanceRow { account: string; label: string; debitCents: Cents; creditCents: Cents; balanceCents: Cents }
+export interface TrialBalanceRow {
+  account: string;
+  label: string;
+  debitCents: Cents;
+  creditCents: Cents;
+  balanceCents: Cents;
+}
 
 export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<TrialBalanceRow[]> {
   const r = await sql<{ account: string; label: string; debit: number; credit: number }>`
@@ -26,13 +40,28 @@ export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: Iso
     join ledger_account a on a.cooperative_id = l.cooperative_id and a.number = l.account
     where l.cooperative_id = ${actor.cooperativeId} and e.entry_date between ${from} and ${to}
     group by l.account, a.label order by l.account`.execute(trx);
-  return r.rows.map((x) => ({ account: x.account, label: x.label, debitCents: Number(x.debit), creditCents: Number(x.credit), balanceCents: Number(x.debit) - Number(x.credit) }));
+  return r.rows.map((x) => ({
+    account: x.account,
+    label: x.label,
+    debitCents: Number(x.debit),
+    creditCents: Number(x.credit),
+    balanceCents: Number(x.debit) - Number(x.credit),
+  }));
 }
 
 export function trialBalanceCsv(rows: TrialBalanceRow[]): string {
   const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = ['account,label,debit,credit,balance'];
-  for (const r of rows) lines.push([r.account, esc(r.label), centsToDecimal(r.debitCents), centsToDecimal(r.creditCents), centsToDecimal(r.balanceCents)].join(','));
+  for (const r of rows)
+    lines.push(
+      [
+        r.account,
+        esc(r.label),
+        centsToDecimal(r.debitCents),
+        centsToDecimal(r.creditCents),
+        centsToDecimal(r.balanceCents),
+      ].join(','),
+    );
   return lines.join('\n') + '\n';
 }
 
@@ -53,13 +82,35 @@ export interface LedgerFigures {
   /** Movement of the customer account (debit − credit). */
   receivableMoveCents: Cents;
 }
-const ZERO: LedgerFigures = { invoicedExclCents: 0, collectedInclCents: 0, collectedExclCents: 0, contributionCents: 0, costsCents: 0, salariesCents: 0, receivableMoveCents: 0 };
+const ZERO: LedgerFigures = {
+  invoicedExclCents: 0,
+  collectedInclCents: 0,
+  collectedExclCents: 0,
+  contributionCents: 0,
+  costsCents: 0,
+  salariesCents: 0,
+  receivableMoveCents: 0,
+};
 
 /** Figures of one analytic code per month ('YYYY-MM') between two dates. */
-export async function ledgerFiguresByMonth(trx: Tx, actor: Actor, analyticCode: string, from: IsoDate, to: IsoDate): Promise<Map<string, LedgerFigures>> {
+export async function ledgerFiguresByMonth(
+  trx: Tx,
+  actor: Actor,
+  analyticCode: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<Map<string, LedgerFigures>> {
   const acc = await accountRoles(trx, actor.cooperativeId);
   const coop = actor.cooperativeId;
-  const r = await sql<{ month: string; invoiced: number; collected: number; contribution: number; costs: number; salaries: number; receivable: number }>`
+  const r = await sql<{
+    month: string;
+    invoiced: number;
+    collected: number;
+    contribution: number;
+    costs: number;
+    salaries: number;
+    receivable: number;
+  }>`
     select to_char(e.entry_date, 'YYYY-MM') as month,
       sum(case when l.account like '70%' and l.account <> ${acc.contributionIncome} then l.credit_cents - l.debit_cents else 0 end)::bigint as invoiced,
       sum(case when l.account = ${acc.customer} and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end)::bigint as collected,
@@ -77,12 +128,28 @@ export async function ledgerFiguresByMonth(trx: Tx, actor: Actor, analyticCode: 
       and exists (select 1 from entry_line l where l.cooperative_id = e.cooperative_id and l.entry_id = e.id and l.analytic_code = ${analyticCode})
     group by 1`.execute(trx);
   const out = new Map<string, LedgerFigures>();
-  for (const x of r.rows) out.set(x.month, { ...ZERO, invoicedExclCents: Number(x.invoiced), collectedInclCents: Number(x.collected), contributionCents: Number(x.contribution), costsCents: Number(x.costs), salariesCents: Number(x.salaries), receivableMoveCents: Number(x.receivable) });
-  for (const x of c.rows) out.set(x.month, { ...(out.get(x.month) ?? ZERO), collectedExclCents: Number(x.collected_excl) });
+  for (const x of r.rows)
+    out.set(x.month, {
+      ...ZERO,
+      invoicedExclCents: Number(x.invoiced),
+      collectedInclCents: Number(x.collected),
+      contributionCents: Number(x.contribution),
+      costsCents: Number(x.costs),
+      salariesCents: Number(x.salaries),
+      receivableMoveCents: Number(x.receivable),
+    });
+  for (const x of c.rows)
+    out.set(x.month, { ...(out.get(x.month) ?? ZERO), collectedExclCents: Number(x.collected_excl) });
   return out;
 }
 
-export async function ledgerFigures(trx: Tx, actor: Actor, analyticCode: string, from: IsoDate, to: IsoDate): Promise<LedgerFigures> {
+export async function ledgerFigures(
+  trx: Tx,
+  actor: Actor,
+  analyticCode: string,
+  from: IsoDate,
+  to: IsoDate,
+): Promise<LedgerFigures> {
   const t = { ...ZERO };
   for (const f of (await ledgerFiguresByMonth(trx, actor, analyticCode, from, to)).values()) {
     for (const k of Object.keys(t) as (keyof LedgerFigures)[]) t[k] += f[k];
@@ -100,21 +167,39 @@ export interface ActivityMonth extends LedgerFigures {
 }
 export interface ActivityAccount {
   activity: { id: string; name: string; analyticCode: string };
-  year: number; from: IsoDate; to: IsoDate; months: ActivityMonth[]; total: ActivityMonth;
+  year: number;
+  from: IsoDate;
+  to: IsoDate;
+  months: ActivityMonth[];
+  total: ActivityMonth;
 }
 
-export async function activityAccount(trx: Tx, actor: Actor, analyticCode: string, year: number, opts: { until?: IsoDate } = {}): Promise<ActivityAccount> {
-  const act = await trx.selectFrom('activity').select(['id', 'name', 'analytic_code']).where('cooperative_id', '=', actor.cooperativeId).where('analytic_code', '=', analyticCode).executeTakeFirst();
+export async function activityAccount(
+  trx: Tx,
+  actor: Actor,
+  analyticCode: string,
+  year: number,
+  opts: { until?: IsoDate } = {},
+): Promise<ActivityAccount> {
+  const act = await trx
+    .selectFrom('activity')
+    .select(['id', 'name', 'analytic_code'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('analytic_code', '=', analyticCode)
+    .executeTakeFirst();
   if (!act) throw new NotFoundError('Activité');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
   const to = opts.until && opts.until < end ? opts.until : end;
   const acc = await accountRoles(trx, actor.cooperativeId);
   const opening = await sql<{ v: number }>`select coalesce(sum(l.debit_cents - l.credit_cents), 0)::bigint as v
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-    where l.cooperative_id = ${actor.cooperativeId} and l.analytic_code = ${analyticCode} and l.account = ${acc.customer} and e.entry_date < ${start}`.execute(trx);
+    where l.cooperative_id = ${actor.cooperativeId} and l.analytic_code = ${analyticCode} and l.account = ${acc.customer} and e.entry_date < ${start}`.execute(
+    trx,
+  );
   const byMonth = await ledgerFiguresByMonth(trx, actor, analyticCode, start, to);
   const months: ActivityMonth[] = [];
-  let outstanding = Number(opening.rows[0]?.v ?? 0); let available = 0;
+  let outstanding = Number(opening.rows[0]?.v ?? 0);
+  let available = 0;
   const total: ActivityMonth = { ...ZERO, month: `${year}`, outstandingCents: 0, availableCents: 0 };
   for (let m = start; m <= to; m = addMonths(m, 1)) {
     const key = m.slice(0, 7);
@@ -125,23 +210,51 @@ export async function activityAccount(trx: Tx, actor: Actor, analyticCode: strin
     for (const k of Object.keys(ZERO) as (keyof LedgerFigures)[]) total[k] += f[k];
     if (endOfMonth(m) >= to) break;
   }
-  total.outstandingCents = outstanding; total.availableCents = available;
-  return { activity: { id: act.id, name: act.name, analyticCode: act.analytic_code }, year, from: start, to, months, total };
+  total.outstandingCents = outstanding;
+  total.availableCents = available;
+  return {
+    activity: { id: act.id, name: act.name, analyticCode: act.analytic_code },
+    year,
+    from: start,
+    to,
+    months,
+    total,
+  };
 }
 
 export const ACTIVITY_COLUMNS: [keyof ActivityMonth, string][] = [
-  ['invoicedExclCents', 'invoiced_excl_vat'], ['collectedInclCents', 'collected_incl_vat'], ['collectedExclCents', 'collected_excl_vat'],
-  ['outstandingCents', 'outstanding'], ['contributionCents', 'contribution'], ['costsCents', 'costs'], ['salariesCents', 'salaries'],
+  ['invoicedExclCents', 'invoiced_excl_vat'],
+  ['collectedInclCents', 'collected_incl_vat'],
+  ['collectedExclCents', 'collected_excl_vat'],
+  ['outstandingCents', 'outstanding'],
+  ['contributionCents', 'contribution'],
+  ['costsCents', 'costs'],
+  ['salariesCents', 'salaries'],
   ['availableCents', 'available'],
 ];
 
 export function activityAccountCsv(a: ActivityAccount): string {
   const lines = [['month', ...ACTIVITY_COLUMNS.map(([, n]) => n)].join(',')];
-  for (const m of [...a.months, a.total]) lines.push([m.month === String(a.year) ? 'total' : m.month, ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(m[k] as number))].join(','));
+  for (const m of [...a.months, a.total])
+    lines.push(
+      [
+        m.month === String(a.year) ? 'total' : m.month,
+        ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(m[k] as number)),
+      ].join(','),
+    );
   return lines.join('\n') + '\n';
 }
 
 export function activityAccountJson(a: ActivityAccount): unknown {
-  const row = (m: ActivityMonth) => Object.fromEntries([['month', m.month], ...ACTIVITY_COLUMNS.map(([k, n]) => [n, centsToDecimal(m[k] as number)])]);
-  return { activity: a.activity.analyticCode, name: a.activity.name, year: a.year, from: a.from, to: a.to, months: a.months.map(row), total: { ...row(a.total), month: 'total' } };
+  const row = (m: ActivityMonth) =>
+    Object.fromEntries([['month', m.month], ...ACTIVITY_COLUMNS.map(([k, n]) => [n, centsToDecimal(m[k] as number)])]);
+  return {
+    activity: a.activity.analyticCode,
+    name: a.activity.name,
+    year: a.year,
+    from: a.from,
+    to: a.to,
+    months: a.months.map(row),
+    total: { ...row(a.total), month: 'total' },
+  };
 }

@@ -8,34 +8,73 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory
 import { SALES_EVENTS } from '../sales/index.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
 
-let t: Awaited<ReturnType<typeof createTestApp>>; let A: TestCoop;
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let A: TestCoop;
 before(async () => {
-  t = await createTestApp(); [A] = await seedTestCooperatives(t.odb);
-  const inv = invoicePayload({ activityId: A.activityId, activityCode: A.analyticCode, date: '2026-02-10', shares: [['services', 100000, 2000]] });
+  t = await createTestApp();
+  [A] = await seedTestCooperatives(t.odb);
+  const inv = invoicePayload({
+    activityId: A.activityId,
+    activityCode: A.analyticCode,
+    date: '2026-02-10',
+    shares: [['services', 100000, 2000]],
+  });
   await withTenant(t.odb.db, A.coop.id, async (trx) => {
     await emit(trx, A.actor('support'), SALES_EVENTS.invoiceValidated, inv);
     await emit(trx, A.actor('support'), SALES_EVENTS.paymentRecorded, paymentPayload(inv, 60000, '2026-03-01'));
   });
 });
-after(async () => { await t.odb.close(); });
-const count = async () => Number((await sql<{ n: number }>`select count(*)::int as n from journal_entry`.execute(t.odb.db)).rows[0].n);
+after(async () => {
+  await t.odb.close();
+});
+const count = async () =>
+  Number((await sql<{ n: number }>`select count(*)::int as n from journal_entry`.execute(t.odb.db)).rows[0].n);
 
 test('the accountant sees the entries and the trial balance; a manual entry with errors writes nothing', async () => {
-  const c = new TestClient(t.app); await c.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const c = new TestClient(t.app);
+  await c.signIn(A.users.accountant.email, TEST_PASSWORD);
   const list = await c.get('/comptabilite');
-  assert.equal(list.res.status, 200); assert.match(list.html, /Facture 2026-/);
+  assert.equal(list.res.status, 200);
+  assert.match(list.html, /Facture 2026-/);
   const tb = await c.get('/comptabilite/balance?annee=2026');
   assert.match(tb.html, /44574/);
   const n = await count();
-  const bad = await c.post('/comptabilite/saisie', { journal: 'OD', date: '2026-04-02', label: 'Frais', pieceRef: 'P1', account_0: '627', debit_0: '10,00', account_1: '512', credit_1: '9,00' });
+  const bad = await c.post('/comptabilite/saisie', {
+    journal: 'OD',
+    date: '2026-04-02',
+    label: 'Frais',
+    pieceRef: 'P1',
+    account_0: '627',
+    debit_0: '10,00',
+    account_1: '512',
+    credit_1: '9,00',
+  });
   assert.equal(bad.res.status, 400);
   assert.match(bad.html, /Écriture déséquilibrée : débit 10,00\u00a0€, crédit 9,00\u00a0€\./);
-  const bad2 = await c.post('/comptabilite/saisie', { journal: 'OD', date: '2026-04-02', label: 'Frais', pieceRef: 'P1', account_0: 'abc', debit_0: '10,00', account_1: '512', credit_1: 'dix' });
+  const bad2 = await c.post('/comptabilite/saisie', {
+    journal: 'OD',
+    date: '2026-04-02',
+    label: 'Frais',
+    pieceRef: 'P1',
+    account_0: 'abc',
+    debit_0: '10,00',
+    account_1: '512',
+    credit_1: 'dix',
+  });
   assert.equal(bad2.res.status, 400);
   assert.match(bad2.html, /id="f-account_0-error"[^>]*>Numéro de compte invalide/);
   assert.match(bad2.html, /id="f-credit_1-error"[^>]*>Montant invalide/);
   assert.equal(await count(), n);
-  const ok = await c.post('/comptabilite/saisie', { journal: 'OD', date: '2026-04-02', label: 'Frais', pieceRef: 'P1', account_0: '627', debit_0: '10,00', account_1: '512', credit_1: '10,00' });
+  const ok = await c.post('/comptabilite/saisie', {
+    journal: 'OD',
+    date: '2026-04-02',
+    label: 'Frais',
+    pieceRef: 'P1',
+    account_0: '627',
+    debit_0: '10,00',
+    account_1: '512',
+    credit_1: '10,00',
+  });
   assert.equal(ok.res.status, 302);
   assert.equal(await count(), n + 1);
   const fec = await c.get('/comptabilite/fec?annee=2026');
@@ -44,17 +83,21 @@ test('the accountant sees the entries and the trial balance; a manual entry with
 });
 
 test('closing a period from the form, and the entrepreneur cannot reach accounting', async () => {
-  const c = new TestClient(t.app); await c.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const c = new TestClient(t.app);
+  await c.signIn(A.users.accountant.email, TEST_PASSWORD);
   const r = await c.post('/comptabilite/periodes', { month: '2026-01' });
   assert.equal(r.res.status, 302);
   const again = await c.post('/comptabilite/periodes', { month: '2026-01' });
-  assert.equal(again.res.status, 400); assert.match(again.html, /déjà clôturée/);
-  const e = new TestClient(t.app); await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  assert.equal(again.res.status, 400);
+  assert.match(again.html, /déjà clôturée/);
+  const e = new TestClient(t.app);
+  await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   assert.equal((await e.get('/comptabilite')).res.status, 403);
 });
 
 test("the entrepreneur's activity account speaks plain French and draws the months", async () => {
-  const e = new TestClient(t.app); await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  const e = new TestClient(t.app);
+  await e.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   const r = await e.get('/compte-activite?annee=2026');
   assert.equal(r.res.status, 200);
   assert.match(r.html, /Argent disponible pour votre salaire/);

@@ -15,25 +15,44 @@ function merge(lines: PostingLine[]): PostingLine[] {
   const out: PostingLine[] = [];
   for (const l of lines) {
     if (!l.debitCents && !l.creditCents) continue;
-    const same = out.find((o) => o.account === l.account && o.auxAccount === l.auxAccount && !!o.debitCents === !!l.debitCents && o.label === l.label && (o.vatRateBp ?? null) === (l.vatRateBp ?? null));
+    const same = out.find(
+      (o) =>
+        o.account === l.account &&
+        o.auxAccount === l.auxAccount &&
+        !!o.debitCents === !!l.debitCents &&
+        o.label === l.label &&
+        (o.vatRateBp ?? null) === (l.vatRateBp ?? null),
+    );
     if (same) {
-      same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0); same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0);
+      same.debitCents = (same.debitCents ?? 0) + (l.debitCents ?? 0);
+      same.creditCents = (same.creditCents ?? 0) + (l.creditCents ?? 0);
       if (l.vatBaseCents != null) same.vatBaseCents = (same.vatBaseCents ?? 0) + l.vatBaseCents;
-    }
-    else out.push({ ...l });
+    } else out.push({ ...l });
   }
   return out;
 }
 /** A signed amount on the natural side: positive → that side, negative → the other one. */
-function side(account: string, amount: number, natural: 'debit' | 'credit', extra: Omit<PostingLine, 'account'>): PostingLine {
-  const debit = (natural === 'debit') === (amount >= 0);
+function side(
+  account: string,
+  amount: number,
+  natural: 'debit' | 'credit',
+  extra: Omit<PostingLine, 'account'>,
+): PostingLine {
+  const debit = (natural === 'debit') === amount >= 0;
   return { ...extra, account, debitCents: debit ? Math.abs(amount) : 0, creditCents: debit ? 0 : Math.abs(amount) };
 }
 
 async function alreadyPosted(trx: Tx, actor: Actor, type: string, id: string): Promise<PostedEntry | null> {
-  const e = await trx.selectFrom('journal_entry').select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
-    .where('cooperative_id', '=', actor.cooperativeId).where('source_type', '=', type).where('source_id', '=', id).executeTakeFirst();
-  return e ? { id: e.id, journal: e.journal_code, fiscalYear: e.fiscal_year, number: e.entry_number, date: e.entry_date } : null;
+  const e = await trx
+    .selectFrom('journal_entry')
+    .select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('source_type', '=', type)
+    .where('source_id', '=', id)
+    .executeTakeFirst();
+  return e
+    ? { id: e.id, journal: e.journal_code, fiscalYear: e.fiscal_year, number: e.entry_number, date: e.entry_date }
+    : null;
 }
 
 export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): Promise<PostedEntry> {
@@ -46,18 +65,37 @@ export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): P
   const kind = p.typeCode === '381' ? 'Avoir' : 'Facture';
   const label = `${kind} ${p.number} — ${p.customerName}`;
   const common = { analyticCode: p.activityCode, label };
-  const lines: PostingLine[] = [side(acc.customer, sign * p.totalInclCents, 'debit', { ...common, auxAccount: p.customerId, auxLabel: p.customerName })];
+  const lines: PostingLine[] = [
+    side(acc.customer, sign * p.totalInclCents, 'debit', {
+      ...common,
+      auxAccount: p.customerId,
+      auxLabel: p.customerName,
+    }),
+  ];
   for (const s of p.shares) {
     const services = s.nature === 'services';
     lines.push(side(services ? acc.salesServices : acc.salesGoods, sign * s.baseCents, 'credit', common));
-    lines.push(side(services ? acc.vatPending : acc.vatCollected, sign * s.vatCents, 'credit', { ...common, vatRateBp: s.vatRateBp, vatBaseCents: Math.abs(s.baseCents) }));
+    lines.push(
+      side(services ? acc.vatPending : acc.vatCollected, sign * s.vatCents, 'credit', {
+        ...common,
+        vatRateBp: s.vatRateBp,
+        vatBaseCents: Math.abs(s.baseCents),
+      }),
+    );
   }
   // The sales module does not (yet) send the due date: 30 days after issue, the French default (L441-10).
-  const dueDate = typeof p.dueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p.dueDate) ? p.dueDate : addDays(p.issueDate, 30);
+  const dueDate =
+    typeof p.dueDate === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(p.dueDate) ? p.dueDate : addDays(p.issueDate, 30);
   // A payload whose total disagrees with its shares is refused by postEntry (unbalanced), loudly.
   return postEntry(trx, actor, {
-    journal: 'VT', date: p.issueDate, label, pieceRef: p.number, pieceDate: p.issueDate,
-    source: { type: 'sales.invoice', id: p.invoiceId }, lines: merge(lines), dueDate: p.typeCode === '381' ? p.issueDate : dueDate,
+    journal: 'VT',
+    date: p.issueDate,
+    label,
+    pieceRef: p.number,
+    pieceDate: p.issueDate,
+    source: { type: 'sales.invoice', id: p.invoiceId },
+    lines: merge(lines),
+    dueDate: p.typeCode === '381' ? p.issueDate : dueDate,
   });
 }
 
@@ -78,13 +116,24 @@ export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Pr
     vat += s.vatCents;
     if (s.nature !== 'services' || !s.vatCents) continue;
     // VAT on receipts becomes due when paid: pending 44574 → collected 44571.
-    const vatLine = { ...common, label: `TVA exigible — ${p.invoiceNumber}`, vatRateBp: s.vatRateBp, vatBaseCents: Math.abs(s.baseCents) };
+    const vatLine = {
+      ...common,
+      label: `TVA exigible — ${p.invoiceNumber}`,
+      vatRateBp: s.vatRateBp,
+      vatBaseCents: Math.abs(s.baseCents),
+    };
     lines.push(side(acc.vatPending, s.vatCents, 'debit', vatLine));
     lines.push(side(acc.vatCollected, s.vatCents, 'credit', vatLine));
   }
   const posted = await postEntry(trx, actor, {
-    journal: 'BQ', date: p.date, label, pieceRef: p.invoiceNumber, pieceDate: p.date,
-    source: { type: 'sales.payment', id: p.paymentId }, lines: merge(lines), collectedExclCents: p.amountCents - vat,
+    journal: 'BQ',
+    date: p.date,
+    label,
+    pieceRef: p.invoiceNumber,
+    pieceDate: p.date,
+    source: { type: 'sales.payment', id: p.paymentId },
+    lines: merge(lines),
+    collectedExclCents: p.amountCents - vat,
   });
   await letterIfBalanced(trx, actor, acc.customer, p.customerId, [p.invoiceNumber], p.date);
   return posted;
@@ -94,7 +143,13 @@ let registered = false;
 export function registerSalesHandlers(): void {
   if (registered) return;
   registered = true;
-  onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (trx, actor, p) => { await postInvoice(trx, actor, p); });
-  onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, async (trx, actor, p) => { await postInvoice(trx, actor, { ...p, typeCode: '381' }); });
-  onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (trx, actor, p) => { await postPayment(trx, actor, p); });
+  onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (trx, actor, p) => {
+    await postInvoice(trx, actor, p);
+  });
+  onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, async (trx, actor, p) => {
+    await postInvoice(trx, actor, { ...p, typeCode: '381' });
+  });
+  onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (trx, actor, p) => {
+    await postPayment(trx, actor, p);
+  });
 }

@@ -12,41 +12,80 @@ export interface LedgerTables {
   /** Gapless counters: journal entries per (journal, fiscal year), lettering codes ('#LET', 0). */
   ledger_sequence: { cooperative_id: string; journal_code: string; fiscal_year: number; last_number: number };
   journal_entry: {
-    cooperative_id: string; id: string; journal_code: string; fiscal_year: number; entry_number: number;
-    entry_date: string; label: string; piece_ref: string; piece_date: string;
-    source_type: string; source_id: string | null;
+    cooperative_id: string;
+    id: string;
+    journal_code: string;
+    fiscal_year: number;
+    entry_number: number;
+    entry_date: string;
+    label: string;
+    piece_ref: string;
+    piece_date: string;
+    source_type: string;
+    source_id: string | null;
     /** For payments: the amount collected excluding VAT (what contributions on collected turnover use). */
     collected_excl_cents: number | null;
-    created_by: string | null; created_at: Generated<Date>; validated_at: Generated<Date>;
+    created_by: string | null;
+    created_at: Generated<Date>;
+    validated_at: Generated<Date>;
     /** For sales invoices: when the customer must pay (aged receivables). */
     due_date: Generated<string | null>;
   };
   entry_line: {
-    cooperative_id: string; entry_id: string; line_no: number; account: string;
-    aux_account: string | null; aux_label: string | null; label: string;
-    debit_cents: number; credit_cents: number; analytic_code: string | null;
-    lettering: string | null; lettered_on: string | null;
+    cooperative_id: string;
+    entry_id: string;
+    line_no: number;
+    account: string;
+    aux_account: string | null;
+    aux_label: string | null;
+    label: string;
+    debit_cents: number;
+    credit_cents: number;
+    analytic_code: string | null;
+    lettering: string | null;
+    lettered_on: string | null;
     /** On VAT lines: the rate and the taxable base (positive) they belong to (CA3 summary). */
-    vat_rate_bp: Generated<number | null>; vat_base_cents: Generated<number | null>;
+    vat_rate_bp: Generated<number | null>;
+    vat_base_cents: Generated<number | null>;
   };
   contribution_override: {
-    cooperative_id: string; id: string; activity_id: string; valid_from: string; valid_to: string | null;
-    rule: Record<string, unknown>; created_by: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    valid_from: string;
+    valid_to: string | null;
+    rule: Record<string, unknown>;
+    created_by: string | null;
+    created_at: Generated<Date>;
   };
   salary_request: {
-    cooperative_id: string; id: string; activity_id: string; user_id: string; month: string;
-    basis: 'employer_cost' | 'net'; amount_cents: number; hours_centi: number | null;
-    employer_cost_cents: number; gross_cents: number; net_cents: number;
-    employer_contributions_cents: number; employee_contributions_cents: number;
-    status: 'requested' | 'approved' | 'refused' | 'paid'; reason: string | null;
-    decided_by: string | null; decided_at: Date | null; paid_at: Date | null; entry_id: string | null;
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    user_id: string;
+    month: string;
+    basis: 'employer_cost' | 'net';
+    amount_cents: number;
+    hours_centi: number | null;
+    employer_cost_cents: number;
+    gross_cents: number;
+    net_cents: number;
+    employer_contributions_cents: number;
+    employee_contributions_cents: number;
+    status: 'requested' | 'approved' | 'refused' | 'paid';
+    reason: string | null;
+    decided_by: string | null;
+    decided_at: Date | null;
+    paid_at: Date | null;
+    entry_id: string | null;
     created_at: Generated<Date>;
   };
 }
 
-export const ledgerMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1200_ledger',
-  sql: `
+export const ledgerMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1200_ledger',
+    sql: `
 create table ledger_account (
   cooperative_id uuid not null references cooperative(id), number text not null check (number ~ '^[1-9][0-9A-Z]{2,11}$'),
   label text not null, created_at timestamptz not null default now(), primary key (cooperative_id, number)
@@ -114,11 +153,12 @@ ${tenantPolicySql('journal_entry')}
 ${tenantPolicySql('entry_line')}
 ${tenantPolicySql('contribution_override')}
 `,
-}, {
-  // Salary requests (entrepreneur → support → payroll), VAT rate/base on VAT lines (CA3 summary),
-  // due dates of sales entries (aged receivables).
-  name: '2026_11_26_1500_ledger_salary',
-  sql: `
+  },
+  {
+    // Salary requests (entrepreneur → support → payroll), VAT rate/base on VAT lines (CA3 summary),
+    // due dates of sales entries (aged receivables).
+    name: '2026_11_26_1500_ledger_salary',
+    sql: `
 alter table entry_line add column vat_rate_bp int, add column vat_base_cents bigint;
 alter table journal_entry add column due_date date;
 create table salary_request (
@@ -139,4 +179,5 @@ create unique index salary_request_open on salary_request (cooperative_id, activ
 create index salary_request_month on salary_request (cooperative_id, month, status);
 ${tenantPolicySql('salary_request')}
 `,
-}];
+  },
+];

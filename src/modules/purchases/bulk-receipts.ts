@@ -36,16 +36,30 @@ export interface BulkReceiptResult {
 }
 
 /** What a read receipt gives, or a French message when its amount could not be read. */
-export async function readReceipt(file: ReceiptInput): Promise<{ ok: true; totalInclCents: number; vatCents: number | null; date: IsoDate | null; seller: string | null } | { ok: false; message: string }> {
+export async function readReceipt(
+  file: ReceiptInput,
+): Promise<
+  | { ok: true; totalInclCents: number; vatCents: number | null; date: IsoDate | null; seller: string | null }
+  | { ok: false; message: string }
+> {
   let p: ParsedInvoice;
-  try { p = await readIncomingDocument(file.content, file.mimeType); }
-  catch (e) {
+  try {
+    p = await readIncomingDocument(file.content, file.mimeType);
+  } catch (e) {
     if (e instanceof UserError) return { ok: false, message: `${e.message} Saisissez cette dépense à la main.` };
-    return { ok: false, message: "Ce justificatif n'a pas pu être lu : saisissez la dépense à la main avec le formulaire ci-dessous." };
+    return {
+      ok: false,
+      message: "Ce justificatif n'a pas pu être lu : saisissez la dépense à la main avec le formulaire ci-dessous.",
+    };
   }
   const total = p.totalInclCents;
-  if (total == null || !Number.isSafeInteger(total) || total <= 0) return { ok: false, message: "Le montant n'a pas pu être lu : saisissez cette dépense à la main avec le formulaire ci-dessous." };
-  const vat = p.vatCents != null && Number.isSafeInteger(p.vatCents) && p.vatCents >= 0 && p.vatCents < total ? p.vatCents : null;
+  if (total == null || !Number.isSafeInteger(total) || total <= 0)
+    return {
+      ok: false,
+      message: "Le montant n'a pas pu être lu : saisissez cette dépense à la main avec le formulaire ci-dessous.",
+    };
+  const vat =
+    p.vatCents != null && Number.isSafeInteger(p.vatCents) && p.vatCents >= 0 && p.vatCents < total ? p.vatCents : null;
   return { ok: true, totalInclCents: total, vatCents: vat, date: p.issueDate, seller: p.seller.name };
 }
 
@@ -54,22 +68,36 @@ export async function readReceipt(file: ReceiptInput): Promise<{ ok: true; total
  * receipt); reading happens before, outside any transaction.
  */
 export async function addReceiptsInBulk(
-  inTx: <T>(fn: (trx: Tx, actor: Actor) => Promise<T>) => Promise<T>, fileKey: Buffer, files: ReceiptInput[], opts: { activityId: string },
+  inTx: <T>(fn: (trx: Tx, actor: Actor) => Promise<T>) => Promise<T>,
+  fileKey: Buffer,
+  files: ReceiptInput[],
+  opts: { activityId: string },
 ): Promise<BulkReceiptResult> {
   if (!files.length) throw new UserError('Choisissez un ou plusieurs justificatifs.', 'receipts');
-  if (files.length > MAX_RECEIPTS_AT_ONCE) throw new UserError(`Pas plus de ${MAX_RECEIPTS_AT_ONCE} justificatifs à la fois.`, 'receipts');
+  if (files.length > MAX_RECEIPTS_AT_ONCE)
+    throw new UserError(`Pas plus de ${MAX_RECEIPTS_AT_ONCE} justificatifs à la fois.`, 'receipts');
   const out: BulkReceiptResult = { added: [], refused: [] };
   for (const file of files) {
     const read = await readReceipt(file);
-    if (!read.ok) { out.refused.push({ fileName: file.name, message: read.message }); continue; }
+    if (!read.ok) {
+      out.refused.push({ fileName: file.name, message: read.message });
+      continue;
+    }
     const today = todayParis();
     const date = read.date && read.date <= today ? read.date : today;
     const category = defaultCategoryFor(read.totalInclCents, read.vatCents);
     try {
-      const line = await inTx((trx, actor) => addExpenseLine(trx, actor, fileKey, {
-        date, category, description: (read.seller ?? '').slice(0, 200) || undefined, activityId: opts.activityId,
-        amountInclCents: read.totalInclCents, vatCents: read.vatCents, receipt: file,
-      }));
+      const line = await inTx((trx, actor) =>
+        addExpenseLine(trx, actor, fileKey, {
+          date,
+          category,
+          description: (read.seller ?? '').slice(0, 200) || undefined,
+          activityId: opts.activityId,
+          amountInclCents: read.totalInclCents,
+          vatCents: read.vatCents,
+          receipt: file,
+        }),
+      );
       out.added.push({ ...line, fileName: file.name });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;

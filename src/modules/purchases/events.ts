@@ -3,31 +3,57 @@
 import type { IsoDate } from '../../core/dates.ts';
 
 /** One analytic share of a purchase: its charge account, excl. VAT amount and deductible VAT. */
-export interface PurchaseShare { account: string; analyticCode: string; exclCents: number; vatCents: number; label: string }
+export interface PurchaseShare {
+  account: string;
+  analyticCode: string;
+  exclCents: number;
+  vatCents: number;
+  label: string;
+}
 
 /** A supplier invoice was approved by support: D 6xx + D 44566 / C 401, per activity. */
 export interface SupplierInvoiceApproved {
   [k: string]: unknown;
-  invoiceId: string; supplierId: string; supplierName: string; supplierNumber: string; issueDate: IsoDate;
-  shares: PurchaseShare[]; totalInclCents: number;
+  invoiceId: string;
+  supplierId: string;
+  supplierName: string;
+  supplierNumber: string;
+  issueDate: IsoDate;
+  shares: PurchaseShare[];
+  totalInclCents: number;
 }
 /** A supplier invoice was paid: D 401 / C 512, per activity (same shares as the approval). */
 export interface SupplierInvoicePaid {
   [k: string]: unknown;
-  invoiceId: string; supplierId: string; supplierName: string; supplierNumber: string; date: IsoDate;
-  shares: { analyticCode: string; inclCents: number }[]; amountCents: number;
+  invoiceId: string;
+  supplierId: string;
+  supplierName: string;
+  supplierNumber: string;
+  date: IsoDate;
+  shares: { analyticCode: string; inclCents: number }[];
+  amountCents: number;
 }
 /** An expense sheet (expenses and mileage) was validated: D 6xx / 6251 + D 44566 / C 421 (the person). */
 export interface ExpenseReportValidated {
   [k: string]: unknown;
-  reportId: string; userId: string; personName: string; month: string; date: IsoDate;
-  shares: PurchaseShare[]; totalCents: number;
+  reportId: string;
+  userId: string;
+  personName: string;
+  month: string;
+  date: IsoDate;
+  shares: PurchaseShare[];
+  totalCents: number;
 }
 /** An expense sheet was reimbursed: D 421 / C 512. */
 export interface ExpenseReportReimbursed {
   [k: string]: unknown;
-  reportId: string; userId: string; personName: string; month: string; date: IsoDate;
-  shares: { analyticCode: string; inclCents: number }[]; amountCents: number;
+  reportId: string;
+  userId: string;
+  personName: string;
+  month: string;
+  date: IsoDate;
+  shares: { analyticCode: string; inclCents: number }[];
+  amountCents: number;
 }
 
 export const PURCHASES_EVENTS = {

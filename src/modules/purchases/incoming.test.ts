@@ -17,20 +17,36 @@ import type { InvoiceDocument } from '../sales/types.ts';
 
 function sameAsDocument(p: ParsedInvoice, d: InvoiceDocument) {
   assert.equal(p.structured, true);
-  assert.equal(p.number, d.number); assert.equal(p.typeCode, d.typeCode);
-  assert.equal(p.issueDate, d.issueDate); assert.equal(p.dueDate, d.dueDate); assert.equal(p.currency, 'EUR');
-  assert.equal(p.seller.name, seller.name); assert.equal(p.seller.siren, SELLER_SIREN); assert.equal(p.seller.vatNumber, seller.vatNumber);
-  assert.equal(p.seller.iban, SELLER_IBAN); assert.equal(p.seller.bic, seller.bic);
-  assert.equal(p.seller.postalCode, seller.address.postalCode); assert.equal(p.seller.city, seller.address.city); assert.equal(p.seller.countryCode, 'FR');
+  assert.equal(p.number, d.number);
+  assert.equal(p.typeCode, d.typeCode);
+  assert.equal(p.issueDate, d.issueDate);
+  assert.equal(p.dueDate, d.dueDate);
+  assert.equal(p.currency, 'EUR');
+  assert.equal(p.seller.name, seller.name);
+  assert.equal(p.seller.siren, SELLER_SIREN);
+  assert.equal(p.seller.vatNumber, seller.vatNumber);
+  assert.equal(p.seller.iban, SELLER_IBAN);
+  assert.equal(p.seller.bic, seller.bic);
+  assert.equal(p.seller.postalCode, seller.address.postalCode);
+  assert.equal(p.seller.city, seller.address.city);
+  assert.equal(p.seller.countryCode, 'FR');
   assert.equal(p.buyerName, d.buyer.name);
   assert.equal(p.lines.length, d.lines.length);
   d.lines.forEach((l, i) => {
-    assert.equal(p.lines[i].description, l.description); assert.equal(p.lines[i].netCents, l.netCents);
-    assert.equal(p.lines[i].vatRateBp, l.vatRateBp); assert.equal(p.lines[i].vatCategory, l.vatCategory); assert.equal(p.lines[i].quantityMilli, l.quantityMilli);
+    assert.equal(p.lines[i].description, l.description);
+    assert.equal(p.lines[i].netCents, l.netCents);
+    assert.equal(p.lines[i].vatRateBp, l.vatRateBp);
+    assert.equal(p.lines[i].vatCategory, l.vatCategory);
+    assert.equal(p.lines[i].quantityMilli, l.quantityMilli);
   });
-  assert.deepEqual(p.vat.map((v) => [v.category, v.rateBp, v.baseCents, v.vatCents]), d.vatBreakdown.map((v) => [v.vatCategory, v.vatRateBp, v.baseCents, v.vatCents]));
-  assert.equal(p.totalExclCents, d.totals.taxBasisCents); assert.equal(p.vatCents, d.totals.vatCents);
-  assert.equal(p.totalInclCents, d.totals.grandTotalCents); assert.equal(p.dueCents, d.totals.dueCents);
+  assert.deepEqual(
+    p.vat.map((v) => [v.category, v.rateBp, v.baseCents, v.vatCents]),
+    d.vatBreakdown.map((v) => [v.vatCategory, v.vatRateBp, v.baseCents, v.vatCents]),
+  );
+  assert.equal(p.totalExclCents, d.totals.taxBasisCents);
+  assert.equal(p.vatCents, d.totals.vatCents);
+  assert.equal(p.totalInclCents, d.totals.grandTotalCents);
+  assert.equal(p.dueCents, d.totals.dueCents);
 }
 
 test('Factur-X PDF from our sales module: factur-x.xml extracted and every field read back', async () => {
@@ -102,30 +118,65 @@ const HAND_CII = `<?xml version="1.0" encoding="UTF-8"?>
 
 test('CII written by hand: every field read', async () => {
   const p = await readIncomingDocument(Buffer.from(HAND_CII), 'text/xml');
-  assert.equal(p.format, 'cii'); assert.equal(p.structured, true);
-  assert.equal(p.number, 'FA-2026/0917'); assert.equal(p.typeCode, '380');
-  assert.equal(p.issueDate, '2026-11-03'); assert.equal(p.dueDate, '2026-12-03'); assert.equal(p.currency, 'EUR');
-  assert.deepEqual(p.seller, { name: 'Bureau Vallée Part-Dieu', siren: HAND_SIREN, vatNumber: frenchVatFromSiren(HAND_SIREN), iban: HAND_IBAN, bic: null, addressLine1: '17 rue Servient', postalCode: '69003', city: 'Lyon', countryCode: 'FR' });
+  assert.equal(p.format, 'cii');
+  assert.equal(p.structured, true);
+  assert.equal(p.number, 'FA-2026/0917');
+  assert.equal(p.typeCode, '380');
+  assert.equal(p.issueDate, '2026-11-03');
+  assert.equal(p.dueDate, '2026-12-03');
+  assert.equal(p.currency, 'EUR');
+  assert.deepEqual(p.seller, {
+    name: 'Bureau Vallée Part-Dieu',
+    siren: HAND_SIREN,
+    vatNumber: frenchVatFromSiren(HAND_SIREN),
+    iban: HAND_IBAN,
+    bic: null,
+    addressLine1: '17 rue Servient',
+    postalCode: '69003',
+    city: 'Lyon',
+    countryCode: 'FR',
+  });
   assert.equal(p.buyerName, 'Coopérative Soleil');
   assert.deepEqual(p.lines, [
-    { description: 'Ramette papier A4 & enveloppes', quantityMilli: 10_000, netCents: 4_995, vatCategory: 'S', vatRateBp: 2000 },
+    {
+      description: 'Ramette papier A4 & enveloppes',
+      quantityMilli: 10_000,
+      netCents: 4_995,
+      vatCategory: 'S',
+      vatRateBp: 2000,
+    },
     { description: 'Guide fiscal 2027', quantityMilli: 1_500, netCents: 4_800, vatCategory: 'S', vatRateBp: 550 },
   ]);
-  assert.deepEqual(p.vat, [{ category: 'S', rateBp: 2000, baseCents: 4_995, vatCents: 999 }, { category: 'S', rateBp: 550, baseCents: 4_800, vatCents: 264 }]);
-  assert.equal(p.totalExclCents, 9_795); assert.equal(p.vatCents, 1_263); assert.equal(p.totalInclCents, 11_058); assert.equal(p.dueCents, 11_058);
+  assert.deepEqual(p.vat, [
+    { category: 'S', rateBp: 2000, baseCents: 4_995, vatCents: 999 },
+    { category: 'S', rateBp: 550, baseCents: 4_800, vatCents: 264 },
+  ]);
+  assert.equal(p.totalExclCents, 9_795);
+  assert.equal(p.vatCents, 1_263);
+  assert.equal(p.totalInclCents, 11_058);
+  assert.equal(p.dueCents, 11_058);
 });
 
 test('hostile or foreign XML refused with a French message', () => {
   const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">]><rsm:CrossIndustryInvoice xmlns:rsm="x">&lol;</rsm:CrossIndustryInvoice>`;
-  assert.throws(() => parseInvoiceXml(bomb), (e: unknown) => e instanceof UserError && /DOCTYPE/.test(e.message));
-  assert.throws(() => parseInvoiceXml('<commande><id>1</id></commande>'), (e: unknown) => e instanceof UserError && /n'est pas une facture/.test(e.message));
+  assert.throws(
+    () => parseInvoiceXml(bomb),
+    (e: unknown) => e instanceof UserError && /DOCTYPE/.test(e.message),
+  );
+  assert.throws(
+    () => parseInvoiceXml('<commande><id>1</id></commande>'),
+    (e: unknown) => e instanceof UserError && /n'est pas une facture/.test(e.message),
+  );
 });
 
 function drawPdf(draw: (doc: PDFKit.PDFDocument) => void, size: [number, number] = [595, 842]): Promise<Buffer> {
   return new Promise((resolve) => {
     const doc = new PDFDocument({ size, margin: 24 });
-    const chunks: Buffer[] = []; doc.on('data', (c: Buffer) => chunks.push(c)); doc.on('end', () => resolve(Buffer.concat(chunks)));
-    draw(doc); doc.end();
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    draw(doc);
+    doc.end();
   });
 }
 
@@ -134,28 +185,47 @@ test('plain PDF invoice: fields suggested from its text', async () => {
   const pdf = await drawPdf((d) => {
     d.font('Helvetica').fontSize(16).text('Garage des Alpes');
     d.fontSize(10).text(`SIRET ${siren}00012 — TVA intracommunautaire ${frenchVatFromSiren(siren)}`);
-    d.text('Facture n° GA-7781'); d.text('Date : 04/11/2026'); d.text('Échéance : 04/12/2026');
-    d.moveDown().text('Vidange et filtres          180,00'); d.text('Total HT                    180,00'); d.text('TVA 20 %                     36,00'); d.text('Total TTC                   216,00 €');
+    d.text('Facture n° GA-7781');
+    d.text('Date : 04/11/2026');
+    d.text('Échéance : 04/12/2026');
+    d.moveDown().text('Vidange et filtres          180,00');
+    d.text('Total HT                    180,00');
+    d.text('TVA 20 %                     36,00');
+    d.text('Total TTC                   216,00 €');
     d.text(`IBAN : ${makeIban('FR', '30003012340001234567890').replace(/(.{4})/g, '$1 ')}`);
   });
   const p = await readIncomingDocument(pdf, 'application/pdf');
-  assert.equal(p.format, 'pdf-text'); assert.equal(p.structured, false);
-  assert.equal(p.totalInclCents, 21_600); assert.equal(p.vatCents, 3_600); assert.equal(p.totalExclCents, 18_000);
-  assert.equal(p.issueDate, '2026-11-04'); assert.equal(p.dueDate, '2026-12-04');
-  assert.equal(p.seller.siren, siren); assert.equal(p.seller.vatNumber, frenchVatFromSiren(siren));
+  assert.equal(p.format, 'pdf-text');
+  assert.equal(p.structured, false);
+  assert.equal(p.totalInclCents, 21_600);
+  assert.equal(p.vatCents, 3_600);
+  assert.equal(p.totalExclCents, 18_000);
+  assert.equal(p.issueDate, '2026-11-04');
+  assert.equal(p.dueDate, '2026-12-04');
+  assert.equal(p.seller.siren, siren);
+  assert.equal(p.seller.vatNumber, frenchVatFromSiren(siren));
   assert.equal(p.seller.iban, makeIban('FR', '30003012340001234567890'));
-  assert.equal(p.number, 'GA-7781'); assert.equal(p.seller.name, 'Garage des Alpes');
+  assert.equal(p.number, 'GA-7781');
+  assert.equal(p.seller.name, 'Garage des Alpes');
 });
 
 const skipOcr = toolSkip('/usr/bin/pdftoppm', 'poppler-utils');
 test('receipt photo read by OCR (French data from npm, offline): right total and date', { skip: skipOcr }, async () => {
-  const pdf = await drawPdf((d) => {
-    d.font('Helvetica-Bold').fontSize(15).text('BRASSERIE DU MARCHÉ');
-    d.font('Helvetica').fontSize(11).text('12 rue de la Gare, 69003 Lyon'); d.text('Le 14/10/2026 à 12:41'); d.moveDown();
-    d.text('Plat du jour            14,50'); d.text('Café                     2,30'); d.moveDown();
-    d.font('Helvetica-Bold').fontSize(13).text('TOTAL TTC            16,80 EUR');
-    d.font('Helvetica').fontSize(11).text('dont TVA 10 %          1,53'); d.text('Merci de votre visite');
-  }, [300, 380]);
+  const pdf = await drawPdf(
+    (d) => {
+      d.font('Helvetica-Bold').fontSize(15).text('BRASSERIE DU MARCHÉ');
+      d.font('Helvetica').fontSize(11).text('12 rue de la Gare, 69003 Lyon');
+      d.text('Le 14/10/2026 à 12:41');
+      d.moveDown();
+      d.text('Plat du jour            14,50');
+      d.text('Café                     2,30');
+      d.moveDown();
+      d.font('Helvetica-Bold').fontSize(13).text('TOTAL TTC            16,80 EUR');
+      d.font('Helvetica').fontSize(11).text('dont TVA 10 %          1,53');
+      d.text('Merci de votre visite');
+    },
+    [300, 380],
+  );
   const dir = mkdtempSync(join(tmpdir(), 'ocr-'));
   try {
     const file = join(dir, 'recu.pdf');
@@ -167,5 +237,7 @@ test('receipt photo read by OCR (French data from npm, offline): right total and
     assert.equal(p.totalInclCents, 1_680);
     assert.equal(p.issueDate, '2026-10-14');
     assert.equal(p.vatCents, 153);
-  } finally { rmSync(dir, { recursive: true, force: true }); }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

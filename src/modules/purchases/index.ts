@@ -2,16 +2,65 @@
 // mileage allowances. Other modules use only what is exported here.
 export { purchasesMigrations, type PurchasesTables } from './schema.ts';
 export * from './events.ts';
-export { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS, PURCHASES_CHART, MILEAGE_ACCOUNT, categoryOf, type ExpenseCategory } from './categories.ts';
-export { scaleFor, scaleYears, yearlyAllowanceCents, tripAllowanceCents, type MileageScale } from './mileage.ts';
-export { createSupplier, updateSupplier, getSupplier, listSuppliers, findSupplierBySiren, type Supplier, type SupplierInput } from './supplier.service.ts';
 export {
-  createSupplierInvoice, getSupplierInvoice, listSupplierInvoices, submitSupplierInvoice, approveSupplierInvoice, markSupplierInvoicePaid,
-  SUPPLIER_INVOICE_STATUS, type SupplierInvoice, type SupplierInvoiceInput, type SupplierInvoiceStatus,
+  EXPENSE_CATEGORIES,
+  PURCHASE_ACCOUNTS,
+  PURCHASES_CHART,
+  MILEAGE_ACCOUNT,
+  categoryOf,
+  type ExpenseCategory,
+} from './categories.ts';
+export { scaleFor, scaleYears, yearlyAllowanceCents, tripAllowanceCents, type MileageScale } from './mileage.ts';
+export {
+  createSupplier,
+  updateSupplier,
+  getSupplier,
+  listSuppliers,
+  findSupplierBySiren,
+  type Supplier,
+  type SupplierInput,
+} from './supplier.service.ts';
+export {
+  createSupplierInvoice,
+  getSupplierInvoice,
+  listSupplierInvoices,
+  submitSupplierInvoice,
+  approveSupplierInvoice,
+  markSupplierInvoicePaid,
+  SUPPLIER_INVOICE_STATUS,
+  type SupplierInvoice,
+  type SupplierInvoiceInput,
+  type SupplierInvoiceStatus,
 } from './supplier-invoice.service.ts';
 export {
-  addExpenseLine, deleteExpenseLine, getExpenseReport, myReport, listMyReports, submitExpenseReport, reportsToValidate, reportsToReimburse,
-  validateExpenseReports, returnExpenseReport, markExpenseReportReimbursed, addVehicle, listVehicles, addMileageTrip, yearKm, lineIssues, vatIncluded,
-  type ExpenseReport, type ExpenseLine, type MileageTrip, type Vehicle,
+  addExpenseLine,
+  deleteExpenseLine,
+  getExpenseReport,
+  myReport,
+  listMyReports,
+  submitExpenseReport,
+  reportsToValidate,
+  reportsToReimburse,
+  validateExpenseReports,
+  returnExpenseReport,
+  markExpenseReportReimbursed,
+  addVehicle,
+  listVehicles,
+  addMileageTrip,
+  yearKm,
+  lineIssues,
+  vatIncluded,
+  type ExpenseReport,
+  type ExpenseLine,
+  type MileageTrip,
+  type Vehicle,
 } from './expense.service.ts';
-export { readIncomingDocument, parseInvoiceXml, extractEmbeddedXml, suggestFromText, pdfText, ocrImage, type ParsedInvoice } from './incoming.ts';
+export {
+  readIncomingDocument,
+  parseInvoiceXml,
+  extractEmbeddedXml,
+  suggestFromText,
+  pdfText,
+  ocrImage,
+  type ParsedInvoice,
+} from './incoming.ts';

@@ -6,8 +6,16 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { UserError } from '../../core/errors.ts';
 import { divRound } from '../../core/money.ts';
 
-export interface ScaleRate { a: number; b: number } // a: thousandths of a euro per km; b: euros
-export interface MileageScale { year: number; source: string; bands: [number, number]; cars: { hpMax: number; label: string; rates: [ScaleRate, ScaleRate, ScaleRate] }[] }
+export interface ScaleRate {
+  a: number;
+  b: number;
+} // a: thousandths of a euro per km; b: euros
+export interface MileageScale {
+  year: number;
+  source: string;
+  bands: [number, number];
+  cars: { hpMax: number; label: string; rates: [ScaleRate, ScaleRate, ScaleRate] }[];
+}
 
 const dir = new URL('./mileage-scales/', import.meta.url);
 const scales = new Map<number, MileageScale>();

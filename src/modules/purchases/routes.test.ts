@@ -8,24 +8,55 @@ import { todayParis } from '../../core/dates.ts';
 import { renderInvoicePdf } from '../sales/facturx/index.ts';
 import { fixtures, SELLER_SIREN } from '../sales/facturx/fixtures.ts';
 
-let t: Awaited<ReturnType<typeof createTestApp>>; let A: TestCoop;
-before(async () => { t = await createTestApp(); [A] = await seedTestCooperatives(t.odb); });
-after(async () => { await t?.odb.close(); });
+let t: Awaited<ReturnType<typeof createTestApp>>;
+let A: TestCoop;
+before(async () => {
+  t = await createTestApp();
+  [A] = await seedTestCooperatives(t.odb);
+});
+after(async () => {
+  await t?.odb.close();
+});
 
-const count = async (table: 'supplier_invoice' | 'expense_line' | 'stored_file' | 'supplier') => Number((await t.odb.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-async function upload(client: TestClient, url: string, fields: Record<string, string>, file: { field: string; name: string; type: string; content: Buffer }) {
+const count = async (table: 'supplier_invoice' | 'expense_line' | 'stored_file' | 'supplier') =>
+  Number(
+    (
+      await t.odb.db
+        .selectFrom(table)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+async function upload(
+  client: TestClient,
+  url: string,
+  fields: Record<string, string>,
+  file: { field: string; name: string; type: string; content: Buffer },
+) {
   const fd = new FormData();
   for (const [k, v] of Object.entries(fields)) fd.append(k, v);
   fd.append('_csrf', client.csrf);
   fd.append(file.field, new Blob([new Uint8Array(file.content)], { type: file.type }), file.name);
-  const res = await t.app.request(`http://localhost${url}`, { method: 'POST', body: fd, headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } });
+  const res = await t.app.request(`http://localhost${url}`, {
+    method: 'POST',
+    body: fd,
+    headers: { cookie: [...client.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
   return { res, html: await res.text() };
 }
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 const formFields = (html: string) => {
   const out: Record<string, string> = {};
-  for (const m of html.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) if (m[1] !== '_csrf') out[m[1]] = m[2].replace(/&amp;/g, '&').replace(/&#39;/g, "'").replace(/&quot;/g, '"');
-  for (const m of html.matchAll(/<select [^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) { const s = /<option value="([^"]*)" selected/.exec(m[2]); if (s) out[m[1]] = s[1]; }
+  for (const m of html.matchAll(/<input [^>]*name="([^"]+)"[^>]*value="([^"]*)"/g))
+    if (m[1] !== '_csrf')
+      out[m[1]] = m[2]
+        .replace(/&amp;/g, '&')
+        .replace(/&#39;/g, "'")
+        .replace(/&quot;/g, '"');
+  for (const m of html.matchAll(/<select [^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const s = /<option value="([^"]*)" selected/.exec(m[2]);
+    if (s) out[m[1]] = s[1];
+  }
   return out;
 };
 
@@ -34,7 +65,12 @@ test('supplier invoice: our Factur-X uploaded, form pre-filled, created, approve
   await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   assert.equal((await ent.get('/factures-fournisseurs')).res.status, 200);
   const pdf = await renderInvoicePdf(fixtures.standard);
-  const read = await upload(ent, '/factures-fournisseurs/lire', {}, { field: 'file', name: 'facture.pdf', type: 'application/pdf', content: pdf });
+  const read = await upload(
+    ent,
+    '/factures-fournisseurs/lire',
+    {},
+    { field: 'file', name: 'facture.pdf', type: 'application/pdf', content: pdf },
+  );
   assert.equal(read.res.status, 200);
   assert.match(read.html, /Facture électronique lue \(Factur-X\)/);
   const f = formFields(read.html);
@@ -49,12 +85,14 @@ test('supplier invoice: our Factur-X uploaded, form pre-filled, created, approve
   const bad = await ent.post('/factures-fournisseurs', { ...f, s0_activity: A.activityId, s0_amount: '1000,00' });
   assert.equal(bad.res.status, 400);
   assert.match(bad.html, /La répartition entre activités/);
-  assert.equal(await count('supplier_invoice'), before); assert.equal(await count('supplier'), 0);
+  assert.equal(await count('supplier_invoice'), before);
+  assert.equal(await count('supplier'), 0);
   const ok = await ent.post('/factures-fournisseurs', { ...f, s0_activity: A.activityId, s0_amount: '' });
-  assert.equal(ok.res.status, 302, ok.html.match(/role="alert">[^<]*/g)?.join(" | "));
+  assert.equal(ok.res.status, 302, ok.html.match(/role="alert">[^<]*/g)?.join(' | '));
   const id = ok.res.headers.get('location')!.split('/').pop()!;
   const page = await ent.get(`/factures-fournisseurs/${id}`);
-  assert.match(page.html, /À approuver/); assert.match(page.html, /1\u00a0551,00/);
+  assert.match(page.html, /À approuver/);
+  assert.match(page.html, /1\u00a0551,00/);
   assert.doesNotMatch(page.html, /Approuver \(comptabiliser\)/);
 
   const sup = new TestClient(t.app);
@@ -62,12 +100,19 @@ test('supplier invoice: our Factur-X uploaded, form pre-filled, created, approve
   const appr = await sup.post(`/factures-fournisseurs/${id}/approuver`, {});
   assert.equal(appr.res.status, 302);
   assert.match((await sup.get(`/factures-fournisseurs/${id}`)).html, /Approuvée/);
-  const entry = await t.odb.db.selectFrom('journal_entry').select('journal_code').where('source_type', '=', 'purchases.supplier_invoice').where('source_id', '=', id).executeTakeFirst();
+  const entry = await t.odb.db
+    .selectFrom('journal_entry')
+    .select('journal_code')
+    .where('source_type', '=', 'purchases.supplier_invoice')
+    .where('source_id', '=', id)
+    .executeTakeFirst();
   assert.equal(entry?.journal_code, 'AC');
   const suppliers = await ent.get('/fournisseurs');
-  assert.equal(suppliers.res.status, 200); assert.match(suppliers.html, /Les Ruches &amp; Co|Les Ruches & Co/);
+  assert.equal(suppliers.res.status, 200);
+  assert.match(suppliers.html, /Les Ruches &amp; Co|Les Ruches & Co/);
   const file = await ent.get(`/factures-fournisseurs/${id}/fichier`);
-  assert.equal(file.res.status, 200); assert.equal(file.res.headers.get('content-type'), 'application/pdf');
+  assert.equal(file.res.status, 200);
+  assert.equal(file.res.headers.get('content-type'), 'application/pdf');
 });
 
 test('expense sheet: receipt photo, duplicate refused (400, nothing written), submission, batch validation', async () => {
@@ -76,18 +121,47 @@ test('expense sheet: receipt photo, duplicate refused (400, nothing written), su
   const page = await ent.get('/notes-de-frais');
   assert.equal(page.res.status, 200);
   assert.match(page.html, /accept="image\/\*,application\/pdf" capture="environment"/);
-  const photo = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.from('photo du ticket')]);
-  const line = { date: todayParis(), category: 'meals', amount: '18,50', vat: '', description: 'Déjeuner client', activityId: A.activityId, action: 'add' };
-  const r1 = await upload(ent, '/notes-de-frais/ajouter', line, { field: 'receipt', name: 'ticket.png', type: 'image/png', content: photo });
+  const photo = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from('photo du ticket'),
+  ]);
+  const line = {
+    date: todayParis(),
+    category: 'meals',
+    amount: '18,50',
+    vat: '',
+    description: 'Déjeuner client',
+    activityId: A.activityId,
+    action: 'add',
+  };
+  const r1 = await upload(ent, '/notes-de-frais/ajouter', line, {
+    field: 'receipt',
+    name: 'ticket.png',
+    type: 'image/png',
+    content: photo,
+  });
   assert.equal(r1.res.status, 302);
-  const files = await count('stored_file'); const lines = await count('expense_line');
-  const r2 = await upload(ent, '/notes-de-frais/ajouter', line, { field: 'receipt', name: 'ticket-bis.png', type: 'image/png', content: photo });
+  const files = await count('stored_file');
+  const lines = await count('expense_line');
+  const r2 = await upload(ent, '/notes-de-frais/ajouter', line, {
+    field: 'receipt',
+    name: 'ticket-bis.png',
+    type: 'image/png',
+    content: photo,
+  });
   assert.equal(r2.res.status, 400);
   assert.match(r2.html, /Ce justificatif a déjà été déposé/);
   assert.match(r2.html, /id="f-receipt-error"/);
-  assert.equal(await count('stored_file'), files); assert.equal(await count('expense_line'), lines);
-  const r3 = await upload(ent, '/notes-de-frais/ajouter', { ...line, amount: 'douze' }, { field: 'receipt', name: 'autre.png', type: 'image/png', content: Buffer.concat([photo, Buffer.from('2')]) });
-  assert.equal(r3.res.status, 400); assert.match(r3.html, /Montant invalide/);
+  assert.equal(await count('stored_file'), files);
+  assert.equal(await count('expense_line'), lines);
+  const r3 = await upload(
+    ent,
+    '/notes-de-frais/ajouter',
+    { ...line, amount: 'douze' },
+    { field: 'receipt', name: 'autre.png', type: 'image/png', content: Buffer.concat([photo, Buffer.from('2')]) },
+  );
+  assert.equal(r3.res.status, 400);
+  assert.match(r3.html, /Montant invalide/);
   const sheet = await t.odb.db.selectFrom('expense_report').select('id').executeTakeFirstOrThrow();
   assert.equal((await ent.post(`/notes-de-frais/${sheet.id}/envoyer`, {})).res.status, 302);
 
@@ -98,10 +172,16 @@ test('expense sheet: receipt photo, duplicate refused (400, nothing written), su
   assert.match(queue.html, /Valider les 1 note\(s\) sans anomalie/);
   const v = await sup.post('/notes-de-frais/valider', { mode: 'clean' });
   assert.equal(v.res.status, 302);
-  const r = await t.odb.db.selectFrom('expense_report').select(['status', 'reimbursement']).where('id', '=', sheet.id).executeTakeFirstOrThrow();
+  const r = await t.odb.db
+    .selectFrom('expense_report')
+    .select(['status', 'reimbursement'])
+    .where('id', '=', sheet.id)
+    .executeTakeFirstOrThrow();
   assert.deepEqual(r, { status: 'validated', reimbursement: 'to_pay' });
   const detail = await sup.get(`/notes-de-frais/${sheet.id}`);
-  assert.equal(detail.res.status, 200); assert.match(detail.html, /Déjeuner client/); assert.match(detail.html, /Validée/);
+  assert.equal(detail.res.status, 200);
+  assert.match(detail.html, /Déjeuner client/);
+  assert.match(detail.html, /Validée/);
   const queue2 = await sup.get('/notes-de-frais/a-valider');
   assert.match(queue2.html, /Marquer remboursée/);
   // Another entrepreneur's sheet is not visible to the author's peers.
@@ -114,41 +194,77 @@ test('mileage: vehicle and trip through the pages, errors next to the fields', a
   const ent = new TestClient(t.app);
   await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   const bad = await ent.post('/indemnites-kilometriques/vehicule', { label: 'Clio', fiscalHp: 'quatre' });
-  assert.equal(bad.res.status, 400); assert.match(bad.html, /id="f-fiscalHp-error"/);
-  assert.equal((await ent.post('/indemnites-kilometriques/vehicule', { label: 'Clio', fiscalHp: '4' })).res.status, 302);
+  assert.equal(bad.res.status, 400);
+  assert.match(bad.html, /id="f-fiscalHp-error"/);
+  assert.equal(
+    (await ent.post('/indemnites-kilometriques/vehicule', { label: 'Clio', fiscalHp: '4' })).res.status,
+    302,
+  );
   const page = await ent.get('/indemnites-kilometriques');
   assert.match(page.html, new RegExp(`Barème ${todayParis().slice(0, 4)}`));
   const vehicleId = /<option value="([0-9a-f-]{36})"[^>]*>Clio \(4 CV\)/.exec(page.html)![1];
   // Last month: this month's sheet was already sent in the test above.
-  const d = new Date(`${todayParis().slice(0, 7)}-01T00:00:00Z`); d.setUTCDate(0);
-  const trip = await ent.post('/indemnites-kilometriques/trajet', { date: d.toISOString().slice(0, 10), vehicleId, description: 'Lyon → Vienne', distanceKm: '100', activityId: A.activityId });
-  assert.equal(trip.res.status, 302, trip.html.match(/role="alert">[^<]*/g)?.join(" | "));
+  const d = new Date(`${todayParis().slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCDate(0);
+  const trip = await ent.post('/indemnites-kilometriques/trajet', {
+    date: d.toISOString().slice(0, 10),
+    vehicleId,
+    description: 'Lyon → Vienne',
+    distanceKm: '100',
+    activityId: A.activityId,
+  });
+  assert.equal(trip.res.status, 302, trip.html.match(/role="alert">[^<]*/g)?.join(' | '));
   assert.match((await ent.get('/indemnites-kilometriques')).html, /Trajet ajouté : 60,60/); // 100 × 0.606
 });
 
 test('expense: a receipt PDF is read and fills the form (amount, VAT, date), then added with the stored receipt', async () => {
   const ent = new TestClient(t.app);
   await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
-  const d = new Date(`${todayParis().slice(0, 7)}-01T00:00:00Z`); d.setUTCDate(0);
+  const d = new Date(`${todayParis().slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCDate(0);
   const date = d.toISOString().slice(0, 10);
   const PDFDocument = (await import('pdfkit')).default;
   const pdf: Buffer = await new Promise((resolve) => {
-    const doc = new PDFDocument({ size: [226, 300], margin: 16 }); const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c)); doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font('Helvetica').fontSize(12).text('TAXI LUMIÈRE').fontSize(9).text(`Le ${date.split('-').reverse().join('/')}`).text('TOTAL TTC 32,45 EUR').text('dont TVA 10 % 2,95');
+    const doc = new PDFDocument({ size: [226, 300], margin: 16 });
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc
+      .font('Helvetica')
+      .fontSize(12)
+      .text('TAXI LUMIÈRE')
+      .fontSize(9)
+      .text(`Le ${date.split('-').reverse().join('/')}`)
+      .text('TOTAL TTC 32,45 EUR')
+      .text('dont TVA 10 % 2,95');
     doc.end();
   });
-  const read = await upload(ent, '/notes-de-frais/ajouter', { action: 'read', date: todayParis(), category: 'travel', activityId: A.activityId }, { field: 'receipt', name: 'taxi.pdf', type: 'application/pdf', content: pdf });
+  const read = await upload(
+    ent,
+    '/notes-de-frais/ajouter',
+    { action: 'read', date: todayParis(), category: 'travel', activityId: A.activityId },
+    { field: 'receipt', name: 'taxi.pdf', type: 'application/pdf', content: pdf },
+  );
   assert.equal(read.res.status, 200);
   assert.match(read.html, /Ticket lu : vérifiez le montant et la date/);
   const f = formFields(read.html);
-  assert.equal(f.amount, '32,45'); assert.equal(f.vat, '2,95'); assert.equal(f.date, date); assert.ok(f.receiptFileId);
+  assert.equal(f.amount, '32,45');
+  assert.equal(f.vat, '2,95');
+  assert.equal(f.date, date);
+  assert.ok(f.receiptFileId);
   const lines = await count('expense_line');
   const add = await ent.post('/notes-de-frais/ajouter', { ...f, action: 'add' });
   assert.equal(add.res.status, 302);
   assert.equal(await count('expense_line'), lines + 1);
-  const l = await t.odb.db.selectFrom('expense_line').select(['receipt_file_id', 'amount_incl_cents', 'vat_cents', 'date']).where('receipt_file_id', '=', f.receiptFileId).executeTakeFirstOrThrow();
-  assert.deepEqual({ ...l, amount_incl_cents: Number(l.amount_incl_cents), vat_cents: Number(l.vat_cents) }, { receipt_file_id: f.receiptFileId, amount_incl_cents: 3_245, vat_cents: 295, date });
+  const l = await t.odb.db
+    .selectFrom('expense_line')
+    .select(['receipt_file_id', 'amount_incl_cents', 'vat_cents', 'date'])
+    .where('receipt_file_id', '=', f.receiptFileId)
+    .executeTakeFirstOrThrow();
+  assert.deepEqual(
+    { ...l, amount_incl_cents: Number(l.amount_incl_cents), vat_cents: Number(l.vat_cents) },
+    { receipt_file_id: f.receiptFileId, amount_incl_cents: 3_245, vat_cents: 295, date },
+  );
 });
 
 test('supplier invoice: a plain PDF gives suggestions; a hostile XML is refused next to the file field', async () => {
@@ -156,19 +272,47 @@ test('supplier invoice: a plain PDF gives suggestions; a hostile XML is refused 
   await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
   const PDFDocument = (await import('pdfkit')).default;
   const pdf: Buffer = await new Promise((resolve) => {
-    const doc = new PDFDocument(); const chunks: Buffer[] = [];
-    doc.on('data', (c: Buffer) => chunks.push(c)); doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.font('Helvetica').fontSize(14).text('Garage des Alpes').fontSize(10).text('Facture n° GA-7781').text('Date : 04/11/2026').text('Total TTC 216,00 €');
+    const doc = new PDFDocument();
+    const chunks: Buffer[] = [];
+    doc.on('data', (c: Buffer) => chunks.push(c));
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc
+      .font('Helvetica')
+      .fontSize(14)
+      .text('Garage des Alpes')
+      .fontSize(10)
+      .text('Facture n° GA-7781')
+      .text('Date : 04/11/2026')
+      .text('Total TTC 216,00 €');
     doc.end();
   });
-  const read = await upload(ent, '/factures-fournisseurs/lire', {}, { field: 'file', name: 'garage.pdf', type: 'application/pdf', content: pdf });
+  const read = await upload(
+    ent,
+    '/factures-fournisseurs/lire',
+    {},
+    { field: 'file', name: 'garage.pdf', type: 'application/pdf', content: pdf },
+  );
   assert.equal(read.res.status, 200);
   assert.match(read.html, /Champs suggérés/);
   const f = formFields(read.html);
-  assert.equal(f.supplierNumber, 'GA-7781'); assert.equal(f.issueDate, '2026-11-04'); assert.equal(f.new_name, 'Garage des Alpes');
-  assert.equal(f.l0_excl, '180,00'); assert.equal(f.l0_vat, '36,00'); assert.equal(f.l0_rate, '2000'); // no VAT found: split at 20 %
+  assert.equal(f.supplierNumber, 'GA-7781');
+  assert.equal(f.issueDate, '2026-11-04');
+  assert.equal(f.new_name, 'Garage des Alpes');
+  assert.equal(f.l0_excl, '180,00');
+  assert.equal(f.l0_vat, '36,00');
+  assert.equal(f.l0_rate, '2000'); // no VAT found: split at 20 %
   const files = await count('stored_file');
-  const bomb = await upload(ent, '/factures-fournisseurs/lire', {}, { field: 'file', name: 'x.xml', type: 'text/xml', content: Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><Invoice>&b;</Invoice>') });
+  const bomb = await upload(
+    ent,
+    '/factures-fournisseurs/lire',
+    {},
+    {
+      field: 'file',
+      name: 'x.xml',
+      type: 'text/xml',
+      content: Buffer.from('<?xml version="1.0"?><!DOCTYPE a [<!ENTITY b "c">]><Invoice>&b;</Invoice>'),
+    },
+  );
   assert.equal(bomb.res.status, 400);
   assert.match(bomb.html, /id="f-file-error"[^>]*>Fichier XML refusé/);
   assert.equal(await count('stored_file'), files);

@@ -7,47 +7,117 @@ import { tenantPolicySql } from '../../core/db/tenant.ts';
 
 export interface PurchasesTables {
   supplier: {
-    cooperative_id: string; id: string; name: string; siren: string | null; vat_number: string | null;
-    iban: string | null; bic: string | null; address_line1: string | null; postal_code: string | null; city: string | null;
-    country_code: string; email: string | null; created_by: string | null; created_at: Generated<Date>; archived_at: Date | null;
+    cooperative_id: string;
+    id: string;
+    name: string;
+    siren: string | null;
+    vat_number: string | null;
+    iban: string | null;
+    bic: string | null;
+    address_line1: string | null;
+    postal_code: string | null;
+    city: string | null;
+    country_code: string;
+    email: string | null;
+    created_by: string | null;
+    created_at: Generated<Date>;
+    archived_at: Date | null;
   };
   supplier_invoice: {
-    cooperative_id: string; id: string; supplier_id: string; supplier_number: string; issue_date: string; due_date: string | null;
-    status: 'draft' | 'to_approve' | 'approved' | 'paid'; account: string; label: string | null;
-    total_excl_cents: number; vat_cents: number; total_incl_cents: number; file_id: string | null; source: string;
-    created_by: string | null; created_at: Generated<Date>; submitted_at: Date | null; approved_at: Date | null; approved_by: string | null;
+    cooperative_id: string;
+    id: string;
+    supplier_id: string;
+    supplier_number: string;
+    issue_date: string;
+    due_date: string | null;
+    status: 'draft' | 'to_approve' | 'approved' | 'paid';
+    account: string;
+    label: string | null;
+    total_excl_cents: number;
+    vat_cents: number;
+    total_incl_cents: number;
+    file_id: string | null;
+    source: string;
+    created_by: string | null;
+    created_at: Generated<Date>;
+    submitted_at: Date | null;
+    approved_at: Date | null;
+    approved_by: string | null;
     paid_on: string | null;
   };
   supplier_invoice_line: {
-    cooperative_id: string; id: string; invoice_id: string; position: number; description: string;
-    vat_rate_bp: number; excl_cents: number; vat_cents: number;
+    cooperative_id: string;
+    id: string;
+    invoice_id: string;
+    position: number;
+    description: string;
+    vat_rate_bp: number;
+    excl_cents: number;
+    vat_cents: number;
   };
   supplier_invoice_split: {
-    cooperative_id: string; invoice_id: string; activity_id: string; excl_cents: number;
+    cooperative_id: string;
+    invoice_id: string;
+    activity_id: string;
+    excl_cents: number;
   };
   expense_report: {
-    cooperative_id: string; id: string; user_id: string; month: string; status: 'draft' | 'submitted' | 'validated';
-    reimbursement: 'not_due' | 'to_pay' | 'paid'; total_cents: number; submitted_at: Date | null;
-    validated_at: Date | null; validated_by: string | null; reimbursed_on: string | null; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    user_id: string;
+    month: string;
+    status: 'draft' | 'submitted' | 'validated';
+    reimbursement: 'not_due' | 'to_pay' | 'paid';
+    total_cents: number;
+    submitted_at: Date | null;
+    validated_at: Date | null;
+    validated_by: string | null;
+    reimbursed_on: string | null;
+    created_at: Generated<Date>;
   };
   expense_line: {
-    cooperative_id: string; id: string; report_id: string; date: string; category: string; description: string;
-    activity_id: string; amount_incl_cents: number; vat_cents: number; receipt_file_id: string | null; receipt_sha256: string | null;
+    cooperative_id: string;
+    id: string;
+    report_id: string;
+    date: string;
+    category: string;
+    description: string;
+    activity_id: string;
+    amount_incl_cents: number;
+    vat_cents: number;
+    receipt_file_id: string | null;
+    receipt_sha256: string | null;
     created_at: Generated<Date>;
   };
   vehicle: {
-    cooperative_id: string; id: string; user_id: string; label: string; fiscal_hp: number; kind: 'car';
-    created_at: Generated<Date>; archived_at: Date | null;
+    cooperative_id: string;
+    id: string;
+    user_id: string;
+    label: string;
+    fiscal_hp: number;
+    kind: 'car';
+    created_at: Generated<Date>;
+    archived_at: Date | null;
   };
   mileage_trip: {
-    cooperative_id: string; id: string; report_id: string; vehicle_id: string; activity_id: string; date: string;
-    description: string; distance_km: number; year_km_before: number; amount_cents: number; created_at: Generated<Date>;
+    cooperative_id: string;
+    id: string;
+    report_id: string;
+    vehicle_id: string;
+    activity_id: string;
+    date: string;
+    description: string;
+    distance_km: number;
+    year_km_before: number;
+    amount_cents: number;
+    created_at: Generated<Date>;
   };
 }
 
-export const purchasesMigrations: SqlMigration[] = [{
-  name: '2026_11_26_1430_purchases',
-  sql: `
+export const purchasesMigrations: SqlMigration[] = [
+  {
+    name: '2026_11_26_1430_purchases',
+    sql: `
 create table supplier (
   cooperative_id uuid not null references cooperative(id), id uuid not null, name text not null,
   siren char(9), vat_number text, iban text, bic text, address_line1 text, postal_code text, city text,
@@ -132,4 +202,5 @@ ${tenantPolicySql('expense_line')}
 ${tenantPolicySql('vehicle')}
 ${tenantPolicySql('mileage_trip')}
 `,
-}];
+  },
+];

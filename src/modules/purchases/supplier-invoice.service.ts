@@ -17,21 +17,52 @@ import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePai
 import { allocate } from './allocate.ts';
 
 export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'paid';
-export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = { draft: 'Brouillon', to_approve: 'À approuver', approved: 'Approuvée', paid: 'Payée' };
+export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
+  draft: 'Brouillon',
+  to_approve: 'À approuver',
+  approved: 'Approuvée',
+  paid: 'Payée',
+};
 const APPROVERS = ['support', 'accountant', 'director'] as const;
 
-export interface SupplierInvoiceLineInput { description?: string; vatRateBp: number; exclCents: number; vatCents?: number | null }
+export interface SupplierInvoiceLineInput {
+  description?: string;
+  vatRateBp: number;
+  exclCents: number;
+  vatCents?: number | null;
+}
 export interface SupplierInvoiceInput {
-  supplierId: string; supplierNumber: string; issueDate: IsoDate; dueDate?: IsoDate | null; account: string; label?: string | null;
-  lines: SupplierInvoiceLineInput[]; splits: { activityId: string; exclCents: number }[];
-  fileId?: string | null; source?: 'manual' | 'facturx' | 'xml' | 'pdf' | 'image'; submit?: boolean;
+  supplierId: string;
+  supplierNumber: string;
+  issueDate: IsoDate;
+  dueDate?: IsoDate | null;
+  account: string;
+  label?: string | null;
+  lines: SupplierInvoiceLineInput[];
+  splits: { activityId: string; exclCents: number }[];
+  fileId?: string | null;
+  source?: 'manual' | 'facturx' | 'xml' | 'pdf' | 'image';
+  submit?: boolean;
   /** When the document gives its own totals (Factur-X), they must agree with the lines. */
   expectedTotalInclCents?: number | null;
 }
 export interface SupplierInvoice {
-  id: string; supplierId: string; supplierName: string; supplierNumber: string; issueDate: IsoDate; dueDate: IsoDate | null;
-  status: SupplierInvoiceStatus; account: string; label: string | null; totalExclCents: number; vatCents: number; totalInclCents: number;
-  fileId: string | null; source: string; paidOn: IsoDate | null; createdBy: string | null;
+  id: string;
+  supplierId: string;
+  supplierName: string;
+  supplierNumber: string;
+  issueDate: IsoDate;
+  dueDate: IsoDate | null;
+  status: SupplierInvoiceStatus;
+  account: string;
+  label: string | null;
+  totalExclCents: number;
+  vatCents: number;
+  totalInclCents: number;
+  fileId: string | null;
+  source: string;
+  paidOn: IsoDate | null;
+  createdBy: string | null;
   lines: { description: string; vatRateBp: number; exclCents: number; vatCents: number }[];
   splits: { activityId: string; analyticCode: string; activityName: string; exclCents: number }[];
 }
@@ -43,15 +74,25 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
   else if (number.length > 60) fields.supplierNumber = 'Numéro trop long (60 caractères au plus).';
   if (!isIsoDate(i.issueDate ?? '')) fields.issueDate = 'Indiquez la date de la facture.';
   if (i.dueDate && !isIsoDate(i.dueDate)) fields.dueDate = "Date d'échéance invalide.";
-  else if (i.dueDate && isIsoDate(i.issueDate ?? '') && i.dueDate < i.issueDate) fields.dueDate = "L'échéance ne peut pas précéder la date de la facture.";
-  if (!PURCHASE_ACCOUNTS.some(([a]) => a === i.account)) fields.account = 'Choisissez une nature de dépense dans la liste.';
-  const lines = (i.lines ?? []).filter((l) => l.exclCents !== 0 || (l.vatCents ?? 0) !== 0).map((l, k) => {
-    if (!Number.isSafeInteger(l.exclCents)) fields[`lines.${k}.exclCents`] = 'Montant invalide.';
-    if (!Number.isInteger(l.vatRateBp) || l.vatRateBp < 0 || l.vatRateBp > 10000) fields[`lines.${k}.vatRateBp`] = 'Taux de TVA invalide.';
-    const vat = l.vatCents ?? applyBasisPoints(l.exclCents, l.vatRateBp);
-    if (!Number.isSafeInteger(vat)) fields[`lines.${k}.vatCents`] = 'Montant de TVA invalide.';
-    return { description: (l.description ?? '').trim() || 'Achat', vatRateBp: l.vatRateBp, exclCents: l.exclCents, vatCents: vat };
-  });
+  else if (i.dueDate && isIsoDate(i.issueDate ?? '') && i.dueDate < i.issueDate)
+    fields.dueDate = "L'échéance ne peut pas précéder la date de la facture.";
+  if (!PURCHASE_ACCOUNTS.some(([a]) => a === i.account))
+    fields.account = 'Choisissez une nature de dépense dans la liste.';
+  const lines = (i.lines ?? [])
+    .filter((l) => l.exclCents !== 0 || (l.vatCents ?? 0) !== 0)
+    .map((l, k) => {
+      if (!Number.isSafeInteger(l.exclCents)) fields[`lines.${k}.exclCents`] = 'Montant invalide.';
+      if (!Number.isInteger(l.vatRateBp) || l.vatRateBp < 0 || l.vatRateBp > 10000)
+        fields[`lines.${k}.vatRateBp`] = 'Taux de TVA invalide.';
+      const vat = l.vatCents ?? applyBasisPoints(l.exclCents, l.vatRateBp);
+      if (!Number.isSafeInteger(vat)) fields[`lines.${k}.vatCents`] = 'Montant de TVA invalide.';
+      return {
+        description: (l.description ?? '').trim() || 'Achat',
+        vatRateBp: l.vatRateBp,
+        exclCents: l.exclCents,
+        vatCents: vat,
+      };
+    });
   if (!lines.length) fields.lines = 'Indiquez au moins un montant hors taxes.';
   const totalExcl = lines.reduce((s, l) => s + l.exclCents, 0);
   const vat = lines.reduce((s, l) => s + l.vatCents, 0);
@@ -60,53 +101,167 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
     fields.lines = `Les lignes (${formatEuros(totalExcl + vat)} TTC) ne correspondent pas au total de la facture (${formatEuros(i.expectedTotalInclCents)}).`;
   const splits = (i.splits ?? []).filter((s) => s.activityId && s.exclCents !== 0);
   if (!splits.length) fields.splits = 'Indiquez au moins une activité.';
-  else if (new Set(splits.map((s) => s.activityId)).size !== splits.length) fields.splits = 'Une activité apparaît deux fois dans la répartition.';
-  else if (splits.some((s) => !Number.isSafeInteger(s.exclCents) || s.exclCents <= 0)) fields.splits = 'Chaque part doit être un montant positif.';
+  else if (new Set(splits.map((s) => s.activityId)).size !== splits.length)
+    fields.splits = 'Une activité apparaît deux fois dans la répartition.';
+  else if (splits.some((s) => !Number.isSafeInteger(s.exclCents) || s.exclCents <= 0))
+    fields.splits = 'Chaque part doit être un montant positif.';
   else if (splits.reduce((s, x) => s + x.exclCents, 0) !== totalExcl)
     fields.splits = `La répartition entre activités (${formatEuros(splits.reduce((s, x) => s + x.exclCents, 0))}) doit être égale au total hors taxes (${formatEuros(totalExcl)}).`;
   const allowed = new Set<string>((await activitiesFor(trx, actor)).filter((a) => !a.closedAt).map((a) => a.id));
-  if (!fields.splits && splits.some((s) => !allowed.has(s.activityId))) fields.splits = "Vous ne pouvez imputer qu'à vos propres activités.";
-  if (Object.keys(fields).length) throw new UserError(Object.keys(fields).length > 1 ? 'Certains champs sont à corriger.' : Object.values(fields)[0], undefined, fields);
+  if (!fields.splits && splits.some((s) => !allowed.has(s.activityId)))
+    fields.splits = "Vous ne pouvez imputer qu'à vos propres activités.";
+  if (Object.keys(fields).length)
+    throw new UserError(
+      Object.keys(fields).length > 1 ? 'Certains champs sont à corriger.' : Object.values(fields)[0],
+      undefined,
+      fields,
+    );
 
   const supplier = await requireSupplier(trx, actor, i.supplierId);
-  const dup = await trx.selectFrom('supplier_invoice').select('id').where('cooperative_id', '=', actor.cooperativeId)
-    .where('supplier_id', '=', supplier.id).where('supplier_number', '=', number).executeTakeFirst();
+  const dup = await trx
+    .selectFrom('supplier_invoice')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('supplier_id', '=', supplier.id)
+    .where('supplier_number', '=', number)
+    .executeTakeFirst();
   if (dup) throw new UserError(`La facture ${number} de ${supplier.name} est déjà enregistrée.`, 'supplierNumber');
   if (i.fileId) {
-    const f = await trx.selectFrom('stored_file').select('id').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', i.fileId).executeTakeFirst();
+    const f = await trx
+      .selectFrom('stored_file')
+      .select('id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', i.fileId)
+      .executeTakeFirst();
     if (!f) throw new UserError('Le fichier joint est introuvable : déposez-le à nouveau.', 'file');
   }
   const id = uuidv7();
-  await trx.insertInto('supplier_invoice').values({
-    cooperative_id: actor.cooperativeId, id, supplier_id: supplier.id, supplier_number: number, issue_date: i.issueDate, due_date: i.dueDate || null,
-    status: i.submit ? 'to_approve' : 'draft', account: i.account, label: i.label?.trim() || null,
-    total_excl_cents: totalExcl, vat_cents: vat, total_incl_cents: totalExcl + vat, file_id: i.fileId ?? null, source: i.source ?? 'manual',
-    created_by: actor.userId, submitted_at: i.submit ? new Date() : null, approved_at: null, approved_by: null, paid_on: null,
-  }).execute();
-  await trx.insertInto('supplier_invoice_line').values(lines.map((l, k) => ({
-    cooperative_id: actor.cooperativeId, id: uuidv7(), invoice_id: id, position: k + 1, description: l.description,
-    vat_rate_bp: l.vatRateBp, excl_cents: l.exclCents, vat_cents: l.vatCents,
-  }))).execute();
-  await trx.insertInto('supplier_invoice_split').values(splits.map((s) => ({ cooperative_id: actor.cooperativeId, invoice_id: id, activity_id: s.activityId, excl_cents: s.exclCents }))).execute();
-  await audit(trx, actor, { action: 'purchases.supplier_invoice_created', targetType: 'supplier_invoice', targetId: id, data: { supplier: supplier.name, number, totalInclCents: totalExcl + vat } });
+  await trx
+    .insertInto('supplier_invoice')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      supplier_id: supplier.id,
+      supplier_number: number,
+      issue_date: i.issueDate,
+      due_date: i.dueDate || null,
+      status: i.submit ? 'to_approve' : 'draft',
+      account: i.account,
+      label: i.label?.trim() || null,
+      total_excl_cents: totalExcl,
+      vat_cents: vat,
+      total_incl_cents: totalExcl + vat,
+      file_id: i.fileId ?? null,
+      source: i.source ?? 'manual',
+      created_by: actor.userId,
+      submitted_at: i.submit ? new Date() : null,
+      approved_at: null,
+      approved_by: null,
+      paid_on: null,
+    })
+    .execute();
+  await trx
+    .insertInto('supplier_invoice_line')
+    .values(
+      lines.map((l, k) => ({
+        cooperative_id: actor.cooperativeId,
+        id: uuidv7(),
+        invoice_id: id,
+        position: k + 1,
+        description: l.description,
+        vat_rate_bp: l.vatRateBp,
+        excl_cents: l.exclCents,
+        vat_cents: l.vatCents,
+      })),
+    )
+    .execute();
+  await trx
+    .insertInto('supplier_invoice_split')
+    .values(
+      splits.map((s) => ({
+        cooperative_id: actor.cooperativeId,
+        invoice_id: id,
+        activity_id: s.activityId,
+        excl_cents: s.exclCents,
+      })),
+    )
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.supplier_invoice_created',
+    targetType: 'supplier_invoice',
+    targetId: id,
+    data: { supplier: supplier.name, number, totalInclCents: totalExcl + vat },
+  });
   return (await getSupplierInvoice(trx, actor, id))!;
 }
 
 export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<SupplierInvoice | null> {
-  const r = await trx.selectFrom('supplier_invoice').innerJoin('supplier', (j) => j.onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id').onRef('supplier.id', '=', 'supplier_invoice.supplier_id'))
-    .selectAll('supplier_invoice').select('supplier.name as supplier_name')
-    .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId).where('supplier_invoice.id', '=', id).executeTakeFirst();
+  const r = await trx
+    .selectFrom('supplier_invoice')
+    .innerJoin('supplier', (j) =>
+      j
+        .onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id')
+        .onRef('supplier.id', '=', 'supplier_invoice.supplier_id'),
+    )
+    .selectAll('supplier_invoice')
+    .select('supplier.name as supplier_name')
+    .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId)
+    .where('supplier_invoice.id', '=', id)
+    .executeTakeFirst();
   if (!r) return null;
-  const lines = await trx.selectFrom('supplier_invoice_line').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('invoice_id', '=', id).orderBy('position').execute();
-  const splits = await trx.selectFrom('supplier_invoice_split').innerJoin('activity', (j) => j.onRef('activity.cooperative_id', '=', 'supplier_invoice_split.cooperative_id').onRef('activity.id', '=', 'supplier_invoice_split.activity_id'))
-    .select(['supplier_invoice_split.activity_id', 'supplier_invoice_split.excl_cents', 'activity.analytic_code', 'activity.name'])
-    .where('supplier_invoice_split.cooperative_id', '=', actor.cooperativeId).where('supplier_invoice_split.invoice_id', '=', id).orderBy('activity.analytic_code').execute();
+  const lines = await trx
+    .selectFrom('supplier_invoice_line')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('invoice_id', '=', id)
+    .orderBy('position')
+    .execute();
+  const splits = await trx
+    .selectFrom('supplier_invoice_split')
+    .innerJoin('activity', (j) =>
+      j
+        .onRef('activity.cooperative_id', '=', 'supplier_invoice_split.cooperative_id')
+        .onRef('activity.id', '=', 'supplier_invoice_split.activity_id'),
+    )
+    .select([
+      'supplier_invoice_split.activity_id',
+      'supplier_invoice_split.excl_cents',
+      'activity.analytic_code',
+      'activity.name',
+    ])
+    .where('supplier_invoice_split.cooperative_id', '=', actor.cooperativeId)
+    .where('supplier_invoice_split.invoice_id', '=', id)
+    .orderBy('activity.analytic_code')
+    .execute();
   const inv: SupplierInvoice = {
-    id: r.id, supplierId: r.supplier_id, supplierName: r.supplier_name, supplierNumber: r.supplier_number, issueDate: r.issue_date, dueDate: r.due_date,
-    status: r.status, account: r.account, label: r.label, totalExclCents: Number(r.total_excl_cents), vatCents: Number(r.vat_cents),
-    totalInclCents: Number(r.total_incl_cents), fileId: r.file_id, source: r.source, paidOn: r.paid_on, createdBy: r.created_by,
-    lines: lines.map((l) => ({ description: l.description, vatRateBp: l.vat_rate_bp, exclCents: Number(l.excl_cents), vatCents: Number(l.vat_cents) })),
-    splits: splits.map((s) => ({ activityId: s.activity_id, analyticCode: s.analytic_code, activityName: s.name, exclCents: Number(s.excl_cents) })),
+    id: r.id,
+    supplierId: r.supplier_id,
+    supplierName: r.supplier_name,
+    supplierNumber: r.supplier_number,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    status: r.status,
+    account: r.account,
+    label: r.label,
+    totalExclCents: Number(r.total_excl_cents),
+    vatCents: Number(r.vat_cents),
+    totalInclCents: Number(r.total_incl_cents),
+    fileId: r.file_id,
+    source: r.source,
+    paidOn: r.paid_on,
+    createdBy: r.created_by,
+    lines: lines.map((l) => ({
+      description: l.description,
+      vatRateBp: l.vat_rate_bp,
+      exclCents: Number(l.excl_cents),
+      vatCents: Number(l.vat_cents),
+    })),
+    splits: splits.map((s) => ({
+      activityId: s.activity_id,
+      analyticCode: s.analytic_code,
+      activityName: s.name,
+      exclCents: Number(s.excl_cents),
+    })),
   };
   if (!isStaff(actor)) {
     const own = new Set<string>((await activitiesFor(trx, actor)).map((a) => a.id));
@@ -121,31 +276,84 @@ async function requireInvoice(trx: Tx, actor: Actor, id: string): Promise<Suppli
 }
 
 export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status?: SupplierInvoiceStatus } = {}) {
-  let q = trx.selectFrom('supplier_invoice').innerJoin('supplier', (j) => j.onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id').onRef('supplier.id', '=', 'supplier_invoice.supplier_id'))
-    .select(['supplier_invoice.id', 'supplier_invoice.supplier_number', 'supplier_invoice.issue_date', 'supplier_invoice.due_date', 'supplier_invoice.status',
-      'supplier_invoice.total_incl_cents', 'supplier_invoice.source', 'supplier.name as supplier_name'])
+  let q = trx
+    .selectFrom('supplier_invoice')
+    .innerJoin('supplier', (j) =>
+      j
+        .onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id')
+        .onRef('supplier.id', '=', 'supplier_invoice.supplier_id'),
+    )
+    .select([
+      'supplier_invoice.id',
+      'supplier_invoice.supplier_number',
+      'supplier_invoice.issue_date',
+      'supplier_invoice.due_date',
+      'supplier_invoice.status',
+      'supplier_invoice.total_incl_cents',
+      'supplier_invoice.source',
+      'supplier.name as supplier_name',
+    ])
     .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId);
   if (opts.status) q = q.where('supplier_invoice.status', '=', opts.status);
   if (!isStaff(actor)) {
     const own = (await activitiesFor(trx, actor)).map((a) => a.id);
-    q = q.where((eb) => eb.or([
-      eb('supplier_invoice.created_by', '=', actor.userId),
-      ...(own.length ? [eb('supplier_invoice.id', 'in', trx.selectFrom('supplier_invoice_split').select('invoice_id').where('cooperative_id', '=', actor.cooperativeId).where('activity_id', 'in', own))] : []),
-    ]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('supplier_invoice.created_by', '=', actor.userId),
+        ...(own.length
+          ? [
+              eb(
+                'supplier_invoice.id',
+                'in',
+                trx
+                  .selectFrom('supplier_invoice_split')
+                  .select('invoice_id')
+                  .where('cooperative_id', '=', actor.cooperativeId)
+                  .where('activity_id', 'in', own),
+              ),
+            ]
+          : []),
+      ]),
+    );
   }
-  const rows = await q.orderBy('supplier_invoice.issue_date', 'desc').orderBy('supplier_invoice.id', 'desc').limit(500).execute();
-  return rows.map((r) => ({ id: r.id, supplierName: r.supplier_name, supplierNumber: r.supplier_number, issueDate: r.issue_date, dueDate: r.due_date, status: r.status, totalInclCents: Number(r.total_incl_cents), source: r.source }));
+  const rows = await q
+    .orderBy('supplier_invoice.issue_date', 'desc')
+    .orderBy('supplier_invoice.id', 'desc')
+    .limit(500)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    supplierName: r.supplier_name,
+    supplierNumber: r.supplier_number,
+    issueDate: r.issue_date,
+    dueDate: r.due_date,
+    status: r.status,
+    totalInclCents: Number(r.total_incl_cents),
+    source: r.source,
+  }));
 }
 
 export async function submitSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<void> {
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status !== 'draft') throw new UserError('Cette facture a déjà été envoyée pour approbation.');
-  await trx.updateTable('supplier_invoice').set({ status: 'to_approve', submitted_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
-  await audit(trx, actor, { action: 'purchases.supplier_invoice_submitted', targetType: 'supplier_invoice', targetId: id });
+  await trx
+    .updateTable('supplier_invoice')
+    .set({ status: 'to_approve', submitted_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.supplier_invoice_submitted',
+    targetType: 'supplier_invoice',
+    targetId: id,
+  });
 }
 
 function shares(inv: SupplierInvoice) {
-  const vat = allocate(inv.vatCents, inv.splits.map((s) => s.exclCents));
+  const vat = allocate(
+    inv.vatCents,
+    inv.splits.map((s) => s.exclCents),
+  );
   return inv.splits.map((s, k) => ({ analyticCode: s.analyticCode, exclCents: s.exclCents, vatCents: vat[k] }));
 }
 
@@ -153,29 +361,69 @@ export async function approveSupplierInvoice(trx: Tx, actor: Actor, id: string):
   if (!hasRole(actor, ...APPROVERS)) throw new ForbiddenError();
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status === 'approved' || inv.status === 'paid') throw new UserError('Cette facture est déjà approuvée.');
-  const upd = await trx.updateTable('supplier_invoice').set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, submitted_at: new Date() })
-    .where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).where('status', 'in', ['draft', 'to_approve']).executeTakeFirst();
+  const upd = await trx
+    .updateTable('supplier_invoice')
+    .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, submitted_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .where('status', 'in', ['draft', 'to_approve'])
+    .executeTakeFirst();
   if (Number(upd.numUpdatedRows) !== 1) throw new UserError('Cette facture a changé entre-temps : rechargez la page.');
   const label = `${inv.supplierName} — ${inv.label ?? inv.lines[0]?.description ?? 'achat'}`.slice(0, 200);
   const payload: SupplierInvoiceApproved = {
-    invoiceId: inv.id, supplierId: inv.supplierId, supplierName: inv.supplierName, supplierNumber: inv.supplierNumber, issueDate: inv.issueDate,
-    shares: shares(inv).map((s) => ({ ...s, account: inv.account, label })), totalInclCents: inv.totalInclCents,
+    invoiceId: inv.id,
+    supplierId: inv.supplierId,
+    supplierName: inv.supplierName,
+    supplierNumber: inv.supplierNumber,
+    issueDate: inv.issueDate,
+    shares: shares(inv).map((s) => ({ ...s, account: inv.account, label })),
+    totalInclCents: inv.totalInclCents,
   };
   await emit(trx, actor, PURCHASES_EVENTS.supplierInvoiceApproved, payload);
-  await audit(trx, actor, { action: 'purchases.supplier_invoice_approved', targetType: 'supplier_invoice', targetId: id, data: { totalInclCents: inv.totalInclCents } });
+  await audit(trx, actor, {
+    action: 'purchases.supplier_invoice_approved',
+    targetType: 'supplier_invoice',
+    targetId: id,
+    data: { totalInclCents: inv.totalInclCents },
+  });
 }
 
-export async function markSupplierInvoicePaid(trx: Tx, actor: Actor, id: string, date: IsoDate = todayParis()): Promise<void> {
+export async function markSupplierInvoicePaid(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+  date: IsoDate = todayParis(),
+): Promise<void> {
   if (!hasRole(actor, ...APPROVERS)) throw new ForbiddenError();
   if (!isIsoDate(date)) throw new UserError('Date de paiement invalide.', 'date');
   const inv = await requireInvoice(trx, actor, id);
-  if (inv.status !== 'approved') throw new UserError(inv.status === 'paid' ? 'Cette facture est déjà payée.' : "Approuvez la facture avant d'enregistrer son paiement.");
+  if (inv.status !== 'approved')
+    throw new UserError(
+      inv.status === 'paid'
+        ? 'Cette facture est déjà payée.'
+        : "Approuvez la facture avant d'enregistrer son paiement.",
+    );
   if (date < inv.issueDate) throw new UserError('Le paiement ne peut pas précéder la date de la facture.', 'date');
-  await trx.updateTable('supplier_invoice').set({ status: 'paid', paid_on: date }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('supplier_invoice')
+    .set({ status: 'paid', paid_on: date })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   const payload: SupplierInvoicePaid = {
-    invoiceId: inv.id, supplierId: inv.supplierId, supplierName: inv.supplierName, supplierNumber: inv.supplierNumber, date,
-    shares: shares(inv).map((s) => ({ analyticCode: s.analyticCode, inclCents: s.exclCents + s.vatCents })), amountCents: inv.totalInclCents,
+    invoiceId: inv.id,
+    supplierId: inv.supplierId,
+    supplierName: inv.supplierName,
+    supplierNumber: inv.supplierNumber,
+    date,
+    shares: shares(inv).map((s) => ({ analyticCode: s.analyticCode, inclCents: s.exclCents + s.vatCents })),
+    amountCents: inv.totalInclCents,
   };
   await emit(trx, actor, PURCHASES_EVENTS.supplierInvoicePaid, payload);
-  await audit(trx, actor, { action: 'purchases.supplier_invoice_paid', targetType: 'supplier_invoice', targetId: id, data: { date } });
+  await audit(trx, actor, {
+    action: 'purchases.supplier_invoice_paid',
+    targetType: 'supplier_invoice',
+    targetId: id,
+    data: { date },
+  });
 }

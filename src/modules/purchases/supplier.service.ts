@@ -9,41 +9,115 @@ import { audit } from '../../core/audit.ts';
 import { isBic, isIban, isSiren, isVatNumber, normaliseDigits } from '../../core/identifiers.ts';
 
 export interface Supplier {
-  id: string; name: string; siren: string | null; vatNumber: string | null; iban: string | null; bic: string | null;
-  addressLine1: string | null; postalCode: string | null; city: string | null; countryCode: string; email: string | null;
+  id: string;
+  name: string;
+  siren: string | null;
+  vatNumber: string | null;
+  iban: string | null;
+  bic: string | null;
+  addressLine1: string | null;
+  postalCode: string | null;
+  city: string | null;
+  countryCode: string;
+  email: string | null;
 }
-const opt = (s: z.ZodString) => s.optional().nullable().transform((v) => (v && v.trim() ? v.trim() : null));
+const opt = (s: z.ZodString) =>
+  s
+    .optional()
+    .nullable()
+    .transform((v) => (v && v.trim() ? v.trim() : null));
 export const SupplierInput = z.object({
   name: z.string().trim().min(1, 'Indiquez le nom du fournisseur.').max(200, 'Nom trop long (200 caractères au plus).'),
-  siren: opt(z.string()).transform((v) => (v ? normaliseDigits(v) : null)).refine((v) => v === null || isSiren(v), 'SIREN invalide : 9 chiffres avec une clé de contrôle correcte.'),
-  vatNumber: opt(z.string()).transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null)).refine((v) => v === null || isVatNumber(v), 'Numéro de TVA intracommunautaire invalide.'),
-  iban: opt(z.string()).transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null)).refine((v) => v === null || isIban(v), 'IBAN invalide : vérifiez les caractères (clé de contrôle incorrecte).'),
-  bic: opt(z.string()).transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null)).refine((v) => v === null || isBic(v), 'BIC invalide : 8 ou 11 caractères.'),
-  addressLine1: opt(z.string()), postalCode: opt(z.string()), city: opt(z.string()),
-  countryCode: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Code pays sur 2 lettres (FR, BE…).').default('FR'),
+  siren: opt(z.string())
+    .transform((v) => (v ? normaliseDigits(v) : null))
+    .refine((v) => v === null || isSiren(v), 'SIREN invalide : 9 chiffres avec une clé de contrôle correcte.'),
+  vatNumber: opt(z.string())
+    .transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null))
+    .refine((v) => v === null || isVatNumber(v), 'Numéro de TVA intracommunautaire invalide.'),
+  iban: opt(z.string())
+    .transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null))
+    .refine((v) => v === null || isIban(v), 'IBAN invalide : vérifiez les caractères (clé de contrôle incorrecte).'),
+  bic: opt(z.string())
+    .transform((v) => (v ? v.replace(/\s/g, '').toUpperCase() : null))
+    .refine((v) => v === null || isBic(v), 'BIC invalide : 8 ou 11 caractères.'),
+  addressLine1: opt(z.string()),
+  postalCode: opt(z.string()),
+  city: opt(z.string()),
+  countryCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[A-Z]{2}$/, 'Code pays sur 2 lettres (FR, BE…).')
+    .default('FR'),
   email: opt(z.string()).refine((v) => v === null || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), 'Adresse e-mail invalide.'),
 });
 export type SupplierInput = z.input<typeof SupplierInput>;
 
-type Row = { id: string; name: string; siren: string | null; vat_number: string | null; iban: string | null; bic: string | null; address_line1: string | null; postal_code: string | null; city: string | null; country_code: string; email: string | null };
+type Row = {
+  id: string;
+  name: string;
+  siren: string | null;
+  vat_number: string | null;
+  iban: string | null;
+  bic: string | null;
+  address_line1: string | null;
+  postal_code: string | null;
+  city: string | null;
+  country_code: string;
+  email: string | null;
+};
 const toSupplier = (r: Row): Supplier => ({
-  id: r.id, name: r.name, siren: r.siren, vatNumber: r.vat_number, iban: r.iban, bic: r.bic, addressLine1: r.address_line1,
-  postalCode: r.postal_code, city: r.city, countryCode: r.country_code, email: r.email,
+  id: r.id,
+  name: r.name,
+  siren: r.siren,
+  vatNumber: r.vat_number,
+  iban: r.iban,
+  bic: r.bic,
+  addressLine1: r.address_line1,
+  postalCode: r.postal_code,
+  city: r.city,
+  countryCode: r.country_code,
+  email: r.email,
 });
 
 export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput): Promise<Supplier> {
   const i = parseInput(SupplierInput, raw);
   if (i.siren) {
-    const dup = await trx.selectFrom('supplier').select('name').where('cooperative_id', '=', actor.cooperativeId).where('siren', '=', i.siren).where('archived_at', 'is', null).executeTakeFirst();
+    const dup = await trx
+      .selectFrom('supplier')
+      .select('name')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('siren', '=', i.siren)
+      .where('archived_at', 'is', null)
+      .executeTakeFirst();
     if (dup) throw new UserError(`Ce SIREN est déjà celui du fournisseur « ${dup.name} ».`, 'siren');
   }
   const id = uuidv7();
-  await trx.insertInto('supplier').values({
-    cooperative_id: actor.cooperativeId, id, name: i.name, siren: i.siren, vat_number: i.vatNumber, iban: i.iban, bic: i.bic,
-    address_line1: i.addressLine1, postal_code: i.postalCode, city: i.city, country_code: i.countryCode, email: i.email,
-    created_by: actor.userId, archived_at: null,
-  }).execute();
-  await audit(trx, actor, { action: 'purchases.supplier_created', targetType: 'supplier', targetId: id, data: { name: i.name, siren: i.siren } });
+  await trx
+    .insertInto('supplier')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      name: i.name,
+      siren: i.siren,
+      vat_number: i.vatNumber,
+      iban: i.iban,
+      bic: i.bic,
+      address_line1: i.addressLine1,
+      postal_code: i.postalCode,
+      city: i.city,
+      country_code: i.countryCode,
+      email: i.email,
+      created_by: actor.userId,
+      archived_at: null,
+    })
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.supplier_created',
+    targetType: 'supplier',
+    targetId: id,
+    data: { name: i.name, siren: i.siren },
+  });
   return (await getSupplier(trx, actor, id))!;
 }
 
@@ -51,19 +125,49 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
   const i = parseInput(SupplierInput, raw);
   await requireSupplier(trx, actor, id);
   if (i.siren) {
-    const dup = await trx.selectFrom('supplier').select('name').where('cooperative_id', '=', actor.cooperativeId).where('siren', '=', i.siren).where('archived_at', 'is', null).where('id', '<>', id).executeTakeFirst();
+    const dup = await trx
+      .selectFrom('supplier')
+      .select('name')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('siren', '=', i.siren)
+      .where('archived_at', 'is', null)
+      .where('id', '<>', id)
+      .executeTakeFirst();
     if (dup) throw new UserError(`Ce SIREN est déjà celui du fournisseur « ${dup.name} ».`, 'siren');
   }
-  await trx.updateTable('supplier').set({
-    name: i.name, siren: i.siren, vat_number: i.vatNumber, iban: i.iban, bic: i.bic, address_line1: i.addressLine1,
-    postal_code: i.postalCode, city: i.city, country_code: i.countryCode, email: i.email,
-  }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
-  await audit(trx, actor, { action: 'purchases.supplier_updated', targetType: 'supplier', targetId: id, data: { name: i.name } });
+  await trx
+    .updateTable('supplier')
+    .set({
+      name: i.name,
+      siren: i.siren,
+      vat_number: i.vatNumber,
+      iban: i.iban,
+      bic: i.bic,
+      address_line1: i.addressLine1,
+      postal_code: i.postalCode,
+      city: i.city,
+      country_code: i.countryCode,
+      email: i.email,
+    })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.supplier_updated',
+    targetType: 'supplier',
+    targetId: id,
+    data: { name: i.name },
+  });
   return (await getSupplier(trx, actor, id))!;
 }
 
 export async function getSupplier(trx: Tx, actor: Actor, id: string): Promise<Supplier | null> {
-  const r = await trx.selectFrom('supplier').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).executeTakeFirst();
+  const r = await trx
+    .selectFrom('supplier')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r ? toSupplier(r) : null;
 }
 export async function requireSupplier(trx: Tx, actor: Actor, id: string): Promise<Supplier> {
@@ -72,10 +176,22 @@ export async function requireSupplier(trx: Tx, actor: Actor, id: string): Promis
   return s;
 }
 export async function findSupplierBySiren(trx: Tx, actor: Actor, siren: string): Promise<Supplier | null> {
-  const r = await trx.selectFrom('supplier').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('siren', '=', siren).where('archived_at', 'is', null).executeTakeFirst();
+  const r = await trx
+    .selectFrom('supplier')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('siren', '=', siren)
+    .where('archived_at', 'is', null)
+    .executeTakeFirst();
   return r ? toSupplier(r) : null;
 }
 export async function listSuppliers(trx: Tx, actor: Actor): Promise<Supplier[]> {
-  const rows = await trx.selectFrom('supplier').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null).orderBy('name').execute();
+  const rows = await trx
+    .selectFrom('supplier')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('archived_at', 'is', null)
+    .orderBy('name')
+    .execute();
   return rows.map(toSupplier);
 }

@@ -8,7 +8,6 @@ import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
 import { listInvoices, findInvoiceByNumber, loadInvoiceDocument } from './invoice.service.ts';
 import * as facturx from './facturx/index.ts';
 
-
 async function documentOf(odb: { db: any }, slug: string, number: string) {
   const coop = await cooperativeOrFail(odb, slug);
   const actor = systemActor(coop.id, 'CLI');
@@ -21,33 +20,64 @@ async function documentOf(odb: { db: any }, slug: string, number: string) {
 
 export const salesCommands: Command[] = [
   {
-    name: 'invoice list', summary: 'liste les factures d\'une coopérative (csv ou json)',
+    name: 'invoice list',
+    summary: "liste les factures d'une coopérative (csv ou json)",
     usage: 'invoice list --cooperative SLUG [--status S] [--format csv|json]',
-    options: { cooperative: { type: 'string' }, status: { type: 'string' }, format: { type: 'string' } }, needsDb: true,
+    options: { cooperative: { type: 'string' }, status: { type: 'string' }, format: { type: 'string' } },
+    needsDb: true,
     async run({ values, odb }) {
       const slug = requireOpt(values, 'cooperative');
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
       const status = values.status as string | undefined;
-      if (status && status !== 'issued' && !INVOICE_STATUSES.includes(status as InvoiceStatus)) throw new UsageError(`statut inconnu : ${status} (${[...INVOICE_STATUSES, 'issued'].join(', ')})`);
+      if (status && status !== 'issued' && !INVOICE_STATUSES.includes(status as InvoiceStatus))
+        throw new UsageError(`statut inconnu : ${status} (${[...INVOICE_STATUSES, 'issued'].join(', ')})`);
       const coop = await cooperativeOrFail(odb!, slug);
       const actor = systemActor(coop.id, 'CLI');
-      const res = await withTenant(odb!.db, coop.id, (trx) => listInvoices(trx, actor, { status: status as any, pageSize: 10000 }));
+      const res = await withTenant(odb!.db, coop.id, (trx) =>
+        listInvoices(trx, actor, { status: status as any, pageSize: 10000 }),
+      );
       const items = [...res.items].reverse();
       if (format === 'json') {
-        out(JSON.stringify(items.map((i) => ({
-          number: i.number, date: i.issueDate, dueDate: i.dueDate, type: i.typeCode, customer: i.customerName,
-          total_excl_vat: centsToDecimal(i.totalExclCents), total_incl_vat: centsToDecimal(i.totalInclCents), paid: centsToDecimal(i.paidCents), status: i.displayStatus,
-        })), null, 2));
+        out(
+          JSON.stringify(
+            items.map((i) => ({
+              number: i.number,
+              date: i.issueDate,
+              dueDate: i.dueDate,
+              type: i.typeCode,
+              customer: i.customerName,
+              total_excl_vat: centsToDecimal(i.totalExclCents),
+              total_incl_vat: centsToDecimal(i.totalInclCents),
+              paid: centsToDecimal(i.paidCents),
+              status: i.displayStatus,
+            })),
+            null,
+            2,
+          ),
+        );
         return;
       }
       out('number,date,customer,total_excl_vat,total_incl_vat,status');
-      for (const i of items) out(csvLine([i.number ?? '', i.issueDate, i.customerName, centsToDecimal(i.totalExclCents), centsToDecimal(i.totalInclCents), i.displayStatus]));
+      for (const i of items)
+        out(
+          csvLine([
+            i.number ?? '',
+            i.issueDate,
+            i.customerName,
+            centsToDecimal(i.totalExclCents),
+            centsToDecimal(i.totalInclCents),
+            i.displayStatus,
+          ]),
+        );
     },
   },
   {
-    name: 'invoice pdf', summary: 'écrit le PDF Factur-X d\'une facture validée', usage: 'invoice pdf --cooperative SLUG --number N --out FILE',
-    options: { cooperative: { type: 'string' }, number: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    name: 'invoice pdf',
+    summary: "écrit le PDF Factur-X d'une facture validée",
+    usage: 'invoice pdf --cooperative SLUG --number N --out FILE',
+    options: { cooperative: { type: 'string' }, number: { type: 'string' }, out: { type: 'string' } },
+    needsDb: true,
     async run({ values, odb }) {
       const file = requireOpt(values, 'out');
       const doc = await documentOf(odb!, requireOpt(values, 'cooperative'), requireOpt(values, 'number'));
@@ -56,8 +86,16 @@ export const salesCommands: Command[] = [
     },
   },
   {
-    name: 'invoice xml', summary: 'écrit la facture structurée seule (CII ou UBL)', usage: 'invoice xml --cooperative SLUG --number N --format cii|ubl --out FILE',
-    options: { cooperative: { type: 'string' }, number: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } }, needsDb: true,
+    name: 'invoice xml',
+    summary: 'écrit la facture structurée seule (CII ou UBL)',
+    usage: 'invoice xml --cooperative SLUG --number N --format cii|ubl --out FILE',
+    options: {
+      cooperative: { type: 'string' },
+      number: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+    },
+    needsDb: true,
     async run({ values, odb }) {
       const format = requireOpt(values, 'format');
       if (format !== 'cii' && format !== 'ubl') throw new UsageError('--format doit valoir cii ou ubl');

@@ -10,73 +10,190 @@ import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
 import type { CustomerId, PostalAddress } from './types.ts';
 
-export const EU_COUNTRIES = ['AT', 'BE', 'BG', 'CY', 'CZ', 'DE', 'DK', 'EE', 'ES', 'FI', 'FR', 'GR', 'HR', 'HU', 'IE', 'IT', 'LT', 'LU', 'LV', 'MT', 'NL', 'PL', 'PT', 'RO', 'SE', 'SI', 'SK'];
+export const EU_COUNTRIES = [
+  'AT',
+  'BE',
+  'BG',
+  'CY',
+  'CZ',
+  'DE',
+  'DK',
+  'EE',
+  'ES',
+  'FI',
+  'FR',
+  'GR',
+  'HR',
+  'HU',
+  'IE',
+  'IT',
+  'LT',
+  'LU',
+  'LV',
+  'MT',
+  'NL',
+  'PL',
+  'PT',
+  'RO',
+  'SE',
+  'SI',
+  'SK',
+];
 
 export interface Customer {
-  id: CustomerId; kind: 'company' | 'individual'; name: string; siren: string | null; siret: string | null; vatNumber: string | null;
-  email: string | null; phone: string | null; address: PostalAddress; deliveryAddress: PostalAddress | null;
-  electronicAddress: string | null; paymentTermsDays: number; notes: string | null;
+  id: CustomerId;
+  kind: 'company' | 'individual';
+  name: string;
+  siren: string | null;
+  siret: string | null;
+  vatNumber: string | null;
+  email: string | null;
+  phone: string | null;
+  address: PostalAddress;
+  deliveryAddress: PostalAddress | null;
+  electronicAddress: string | null;
+  paymentTermsDays: number;
+  notes: string | null;
 }
 
 const opt = <T extends z.ZodTypeAny>(s: T) => s.nullable().optional();
 /** Empty form fields are absent values. */
-const blanksToNull = (raw: Record<string, unknown>) => Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' && v.trim() === '' ? null : v]));
-export const CustomerInput = z.object({
-  kind: z.enum(['company', 'individual'], { message: 'Choisissez entreprise ou particulier.' }),
-  name: z.string().trim().min(2, 'Indiquez le nom du client.').max(200),
-  siren: opt(z.string().transform(normaliseDigits).refine(isSiren, 'SIREN invalide (9 chiffres, clé de contrôle).')),
-  siret: opt(z.string().transform(normaliseDigits).refine(isSiret, 'SIRET invalide (14 chiffres, clé de contrôle).')),
-  vatNumber: opt(z.string().transform((v) => v.replace(/\s/g, '').toUpperCase()).refine(isVatNumber, 'Numéro de TVA intracommunautaire invalide.')),
-  email: opt(z.string().trim().email('Adresse e-mail invalide.')),
-  phone: opt(z.string().trim().max(40)),
-  addressLine1: z.string().trim().min(3, "Indiquez l'adresse."),
-  addressLine2: opt(z.string().trim()),
-  postalCode: z.string().trim().min(2, 'Indiquez le code postal.').max(12),
-  city: z.string().trim().min(2, 'Indiquez la ville.'),
-  countryCode: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, 'Pays : code à 2 lettres (FR, BE…).').default('FR'),
-  electronicAddress: opt(z.string().trim().max(100)),
-  paymentTermsDays: z.number().int().min(0, 'Délai de paiement invalide.').max(60, 'Le délai de paiement ne peut pas dépasser 60 jours (article L441-10 du Code de commerce).').default(30),
-  notes: opt(z.string().trim().max(2000)),
-}).superRefine((v, ctx) => {
-  if (v.kind === 'company' && v.countryCode === 'FR' && !v.siren) ctx.addIssue({ code: 'custom', path: ['siren'], message: "Le SIREN d'un client professionnel est obligatoire." });
-  if (v.countryCode === 'FR' && !/^\d{5}$/.test(v.postalCode)) ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'Code postal : 5 chiffres.' });
-  if (v.siret && v.siren && !v.siret.startsWith(v.siren)) ctx.addIssue({ code: 'custom', path: ['siret'], message: 'Le SIRET doit commencer par le SIREN.' });
-});
+const blanksToNull = (raw: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === 'string' && v.trim() === '' ? null : v]));
+export const CustomerInput = z
+  .object({
+    kind: z.enum(['company', 'individual'], { message: 'Choisissez entreprise ou particulier.' }),
+    name: z.string().trim().min(2, 'Indiquez le nom du client.').max(200),
+    siren: opt(z.string().transform(normaliseDigits).refine(isSiren, 'SIREN invalide (9 chiffres, clé de contrôle).')),
+    siret: opt(z.string().transform(normaliseDigits).refine(isSiret, 'SIRET invalide (14 chiffres, clé de contrôle).')),
+    vatNumber: opt(
+      z
+        .string()
+        .transform((v) => v.replace(/\s/g, '').toUpperCase())
+        .refine(isVatNumber, 'Numéro de TVA intracommunautaire invalide.'),
+    ),
+    email: opt(z.string().trim().email('Adresse e-mail invalide.')),
+    phone: opt(z.string().trim().max(40)),
+    addressLine1: z.string().trim().min(3, "Indiquez l'adresse."),
+    addressLine2: opt(z.string().trim()),
+    postalCode: z.string().trim().min(2, 'Indiquez le code postal.').max(12),
+    city: z.string().trim().min(2, 'Indiquez la ville.'),
+    countryCode: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z]{2}$/, 'Pays : code à 2 lettres (FR, BE…).')
+      .default('FR'),
+    electronicAddress: opt(z.string().trim().max(100)),
+    paymentTermsDays: z
+      .number()
+      .int()
+      .min(0, 'Délai de paiement invalide.')
+      .max(60, 'Le délai de paiement ne peut pas dépasser 60 jours (article L441-10 du Code de commerce).')
+      .default(30),
+    notes: opt(z.string().trim().max(2000)),
+  })
+  .superRefine((v, ctx) => {
+    if (v.kind === 'company' && v.countryCode === 'FR' && !v.siren)
+      ctx.addIssue({ code: 'custom', path: ['siren'], message: "Le SIREN d'un client professionnel est obligatoire." });
+    if (v.countryCode === 'FR' && !/^\d{5}$/.test(v.postalCode))
+      ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'Code postal : 5 chiffres.' });
+    if (v.siret && v.siren && !v.siret.startsWith(v.siren))
+      ctx.addIssue({ code: 'custom', path: ['siret'], message: 'Le SIRET doit commencer par le SIREN.' });
+  });
 export type CustomerInput = z.input<typeof CustomerInput>;
 
 /** Lower case, no accents, no punctuation, no legal-form noise: "SARL L'Atelier  Bois" ≈ "l atelier bois". */
 export function normaliseName(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ')
-    .replace(/\b(sarl|sas|sasu|eurl|sa|scop|scic|sci|eirl|ei)\b/g, ' ').replace(/\s+/g, ' ').trim();
+  return name
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .replace(/\b(sarl|sas|sasu|eurl|sa|scop|scic|sci|eirl|ei)\b/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
-type Row = { id: string; kind: 'company' | 'individual'; name: string; siren: string | null; siret: string | null; vat_number: string | null; email: string | null; phone: string | null; address_line1: string; address_line2: string | null; postal_code: string; city: string; country_code: string; delivery_address: unknown; electronic_address: string | null; payment_terms_days: number; notes: string | null };
+type Row = {
+  id: string;
+  kind: 'company' | 'individual';
+  name: string;
+  siren: string | null;
+  siret: string | null;
+  vat_number: string | null;
+  email: string | null;
+  phone: string | null;
+  address_line1: string;
+  address_line2: string | null;
+  postal_code: string;
+  city: string;
+  country_code: string;
+  delivery_address: unknown;
+  electronic_address: string | null;
+  payment_terms_days: number;
+  notes: string | null;
+};
 export function toCustomer(r: Row): Customer {
   return {
-    id: r.id as CustomerId, kind: r.kind, name: r.name, siren: r.siren?.trim() ?? null, siret: r.siret?.trim() ?? null, vatNumber: r.vat_number,
-    email: r.email, phone: r.phone, address: { line1: r.address_line1, line2: r.address_line2, postalCode: r.postal_code, city: r.city, countryCode: r.country_code.trim() },
-    deliveryAddress: (r.delivery_address as PostalAddress | null) ?? null, electronicAddress: r.electronic_address, paymentTermsDays: r.payment_terms_days, notes: r.notes,
+    id: r.id as CustomerId,
+    kind: r.kind,
+    name: r.name,
+    siren: r.siren?.trim() ?? null,
+    siret: r.siret?.trim() ?? null,
+    vatNumber: r.vat_number,
+    email: r.email,
+    phone: r.phone,
+    address: {
+      line1: r.address_line1,
+      line2: r.address_line2,
+      postalCode: r.postal_code,
+      city: r.city,
+      countryCode: r.country_code.trim(),
+    },
+    deliveryAddress: (r.delivery_address as PostalAddress | null) ?? null,
+    electronicAddress: r.electronic_address,
+    paymentTermsDays: r.payment_terms_days,
+    notes: r.notes,
   };
 }
 
 async function checkDuplicate(trx: Tx, actor: Actor, v: { siren?: string | null; name: string }, exceptId?: string) {
-  let q = trx.selectFrom('customer').select(['id', 'name', 'siren', 'normalized_name']).where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null)
-    .where((eb) => eb.or([eb('normalized_name', '=', normaliseName(v.name)), ...(v.siren ? [eb('siren', '=', v.siren)] : [])]));
+  let q = trx
+    .selectFrom('customer')
+    .select(['id', 'name', 'siren', 'normalized_name'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('archived_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('normalized_name', '=', normaliseName(v.name)), ...(v.siren ? [eb('siren', '=', v.siren)] : [])]),
+    );
   if (exceptId) q = q.where('id', '<>', exceptId);
   const dup = await q.executeTakeFirst();
   if (!dup) return;
-  if (v.siren && dup.siren?.trim() === v.siren) throw new UserError(`Un client avec ce SIREN existe déjà : ${dup.name}.`, 'siren');
+  if (v.siren && dup.siren?.trim() === v.siren)
+    throw new UserError(`Un client avec ce SIREN existe déjà : ${dup.name}.`, 'siren');
   throw new UserError(`Un client portant ce nom existe déjà : ${dup.name}.`, 'name');
 }
 
 function values(v: z.output<typeof CustomerInput>) {
   return {
-    kind: v.kind, name: v.name, normalized_name: normaliseName(v.name), siren: v.siren ?? null, siret: v.siret ?? null,
-    vat_number: v.vatNumber ?? null, email: v.email ?? null, phone: v.phone ?? null, address_line1: v.addressLine1,
-    address_line2: v.addressLine2 ?? null, postal_code: v.postalCode, city: v.city, country_code: v.countryCode,
+    kind: v.kind,
+    name: v.name,
+    normalized_name: normaliseName(v.name),
+    siren: v.siren ?? null,
+    siret: v.siret ?? null,
+    vat_number: v.vatNumber ?? null,
+    email: v.email ?? null,
+    phone: v.phone ?? null,
+    address_line1: v.addressLine1,
+    address_line2: v.addressLine2 ?? null,
+    postal_code: v.postalCode,
+    city: v.city,
+    country_code: v.countryCode,
     // BT-49: SIREN-based electronic address (scheme 0225) unless one was given.
     electronic_address: v.electronicAddress ?? (v.kind === 'company' && v.siren ? v.siren : null),
-    payment_terms_days: v.paymentTermsDays, notes: v.notes ?? null,
+    payment_terms_days: v.paymentTermsDays,
+    notes: v.notes ?? null,
   };
 }
 
@@ -84,8 +201,23 @@ export async function createCustomer(trx: Tx, actor: Actor, raw: CustomerInput):
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v);
   const id = uuidv7<CustomerId>();
-  await trx.insertInto('customer').values({ cooperative_id: actor.cooperativeId, id, ...values(v), delivery_address: null, created_by: actor.userId, archived_at: null }).execute();
-  await audit(trx, actor, { action: 'customer.created', targetType: 'customer', targetId: id, data: { name: v.name, siren: v.siren ?? null } });
+  await trx
+    .insertInto('customer')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      ...values(v),
+      delivery_address: null,
+      created_by: actor.userId,
+      archived_at: null,
+    })
+    .execute();
+  await audit(trx, actor, {
+    action: 'customer.created',
+    targetType: 'customer',
+    targetId: id,
+    data: { name: v.name, siren: v.siren ?? null },
+  });
   return (await getCustomer(trx, actor, id))!;
 }
 
@@ -94,24 +226,50 @@ export async function updateCustomer(trx: Tx, actor: Actor, id: string, raw: Cus
   if (!current) throw new NotFoundError('Client');
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v, id);
-  await trx.updateTable('customer').set({ ...values(v), updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('customer')
+    .set({ ...values(v), updated_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   await audit(trx, actor, { action: 'customer.updated', targetType: 'customer', targetId: id, data: { name: v.name } });
   return (await getCustomer(trx, actor, id))!;
 }
 
 export async function getCustomer(trx: Tx, actor: Actor, id: string): Promise<Customer | null> {
-  const r = await trx.selectFrom('customer').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).executeTakeFirst();
+  const r = await trx
+    .selectFrom('customer')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
   return r ? toCustomer(r) : null;
 }
 
-export async function listCustomers(trx: Tx, actor: Actor, opts: { q?: string; page?: number; pageSize?: number } = {}) {
-  const pageSize = Math.min(500, opts.pageSize ?? 25); const page = Math.max(1, opts.page ?? 1);
+export async function listCustomers(
+  trx: Tx,
+  actor: Actor,
+  opts: { q?: string; page?: number; pageSize?: number } = {},
+) {
+  const pageSize = Math.min(500, opts.pageSize ?? 25);
+  const page = Math.max(1, opts.page ?? 1);
   let q = trx.selectFrom('customer').where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null);
   if (opts.q?.trim()) {
     const s = opts.q.trim();
-    q = q.where((eb) => eb.or([eb('normalized_name', 'like', `%${normaliseName(s)}%`), eb('name', 'ilike', `%${s}%`), eb('siren', '=', normaliseDigits(s).slice(0, 9))]));
+    q = q.where((eb) =>
+      eb.or([
+        eb('normalized_name', 'like', `%${normaliseName(s)}%`),
+        eb('name', 'ilike', `%${s}%`),
+        eb('siren', '=', normaliseDigits(s).slice(0, 9)),
+      ]),
+    );
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const rows = await q.selectAll().orderBy('normalized_name').limit(pageSize).offset((page - 1) * pageSize).execute();
+  const rows = await q
+    .selectAll()
+    .orderBy('normalized_name')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
   return { total, page, pageSize, items: rows.map(toCustomer) };
 }

@@ -2,15 +2,29 @@
 // carry what consumers (ledger, inbox) need, so they never read sales tables.
 import type { IsoDate } from '../../core/dates.ts';
 
-export interface VatShare { nature: 'goods' | 'services'; vatRateBp: number; baseCents: number; vatCents: number }
+export interface VatShare {
+  nature: 'goods' | 'services';
+  vatRateBp: number;
+  baseCents: number;
+  vatCents: number;
+}
 
 /** An invoice (380/386) or a credit note (381) was validated: number given, content frozen. */
 export interface InvoiceValidated {
   [k: string]: unknown;
-  invoiceId: string; number: string; issueDate: IsoDate; typeCode: '380' | '381' | '386';
-  customerId: string; customerName: string; activityId: string; activityCode: string;
+  invoiceId: string;
+  number: string;
+  issueDate: IsoDate;
+  typeCode: '380' | '381' | '386';
+  customerId: string;
+  customerName: string;
+  activityId: string;
+  activityCode: string;
   /** Amounts are positive for invoices and positive for credit notes too (the type says the sign). */
-  shares: VatShare[]; totalExclCents: number; vatCents: number; totalInclCents: number;
+  shares: VatShare[];
+  totalExclCents: number;
+  vatCents: number;
+  totalInclCents: number;
   /** For credit notes: the invoice corrected. */
   precedingInvoiceId: string | null;
 }
@@ -18,8 +32,17 @@ export interface InvoiceValidated {
 /** A payment was recorded against an invoice (or refunded, negative amount, against a credit note). */
 export interface PaymentRecorded {
   [k: string]: unknown;
-  paymentId: string; invoiceId: string; invoiceNumber: string; date: IsoDate; amountCents: number;
-  customerId: string; customerName: string; activityId: string; activityCode: string; method: string; reference: string | null;
+  paymentId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  date: IsoDate;
+  amountCents: number;
+  customerId: string;
+  customerName: string;
+  activityId: string;
+  activityCode: string;
+  method: string;
+  reference: string | null;
   /** The VAT contained in this payment, per rate, pro rata of the invoice (VAT on receipts for services). */
   shares: VatShare[];
 }

@@ -9,18 +9,41 @@ import { addDays, daysBetween, formatDate, toIsoDate, todayParis, type IsoDate }
 import { formatEuros } from '../../core/money.ts';
 import { onEvent } from '../../core/events.ts';
 import { listActivities } from '../directory/index.ts';
-import { registerInboxProvider, registerCheck, registerDeadlineSource, runChecks, median, notify, type InboxItem } from '../inbox/index.ts';
-import { listInvoices, getInvoice, getLines, getCustomer, SALES_EVENTS, LEGAL_TEXTS, type Invoice, type InvoiceValidated } from './index.ts';
+import {
+  registerInboxProvider,
+  registerCheck,
+  registerDeadlineSource,
+  runChecks,
+  median,
+  notify,
+  type InboxItem,
+} from '../inbox/index.ts';
+import {
+  listInvoices,
+  getInvoice,
+  getLines,
+  getCustomer,
+  SALES_EVENTS,
+  LEGAL_TEXTS,
+  type Invoice,
+  type InvoiceValidated,
+} from './index.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
 export const QUOTE_WARNING_DAYS = 7;
 
-async function ownInvoices(trx: Tx, actor: Actor, status: 'draft' | 'validated' | 'overdue', today: IsoDate): Promise<Invoice[]> {
+async function ownInvoices(
+  trx: Tx,
+  actor: Actor,
+  status: 'draft' | 'validated' | 'overdue',
+  today: IsoDate,
+): Promise<Invoice[]> {
   if (!actor.userId) return [];
   const acts = await listActivities(trx, actor, { ownedBy: actor.userId });
   const out: Invoice[] = [];
-  for (const a of acts) out.push(...(await listInvoices(trx, actor, { status, activityId: a.id, pageSize: ALL, today })).items);
+  for (const a of acts)
+    out.push(...(await listInvoices(trx, actor, { status, activityId: a.id, pageSize: ALL, today })).items);
   return out;
 }
 
@@ -33,11 +56,16 @@ registerInboxProvider({
         // The automatic checks run before submission: the entrepreneur sees the warnings first.
         const findings = await runChecks(trx, actor, 'invoice', i.id);
         items.push({
-          key: `sales.invoice.submit:${i.id}`, kind: 'sales.invoice.submit', urgency: daysBetween(i.issueDate, today) > 7 ? 'high' : 'medium', dueDate: null,
+          key: `sales.invoice.submit:${i.id}`,
+          kind: 'sales.invoice.submit',
+          urgency: daysBetween(i.issueDate, today) > 7 ? 'high' : 'medium',
+          dueDate: null,
           title: `Soumettez ${i.typeCode === '381' ? "l'avoir" : 'la facture'} pour ${i.customerName} (${formatEuros(i.totalInclCents)})`,
-          why: findings.length ? `Avant de soumettre, vérifiez : ${findings.map((f) => f.message).join(' ')}`
+          why: findings.length
+            ? `Avant de soumettre, vérifiez : ${findings.map((f) => f.message).join(' ')}`
             : "Un brouillon n'est pas encore une facture : votre client ne pourra la payer qu'une fois validée.",
-          action: { label: 'Soumettre', href: `/factures/${i.id}/soumettre`, method: 'post' }, link: `/factures/${i.id}`,
+          action: { label: 'Soumettre', href: `/factures/${i.id}/soumettre`, method: 'post' },
+          link: `/factures/${i.id}`,
         });
       }
       for (const i of await ownInvoices(trx, actor, 'validated', today)) {
@@ -46,37 +74,63 @@ registerInboxProvider({
         // entrepreneur sends the PDF themselves and says so.
         const email = (await getCustomer(trx, actor, i.customerId))?.email;
         items.push({
-          key: `sales.invoice.send:${i.id}`, kind: 'sales.invoice.send', urgency: 'high', dueDate: i.dueDate,
+          key: `sales.invoice.send:${i.id}`,
+          kind: 'sales.invoice.send',
+          urgency: 'high',
+          dueDate: i.dueDate,
           title: `Envoyez la facture ${i.number} à ${i.customerName}`,
-          why: email ? `Elle est validée. Votre client ne la paiera qu'après l'avoir reçue : elle partira par e-mail à ${email}, avec le PDF.`
+          why: email
+            ? `Elle est validée. Votre client ne la paiera qu'après l'avoir reçue : elle partira par e-mail à ${email}, avec le PDF.`
             : `Elle est validée. Votre client ne la paiera qu'après l'avoir reçue : téléchargez le PDF et envoyez-le, puis dites-le ici.`,
-          action: email ? { label: 'Envoyer par e-mail', href: `/factures/${i.id}/envoyer`, method: 'post' } : { label: "C'est envoyé", href: `/a-faire/factures/${i.id}/envoyee`, method: 'post' },
+          action: email
+            ? { label: 'Envoyer par e-mail', href: `/factures/${i.id}/envoyer`, method: 'post' }
+            : { label: "C'est envoyé", href: `/a-faire/factures/${i.id}/envoyee`, method: 'post' },
           link: `/factures/${i.id}/pdf`,
         });
       }
       // Quotes sent and about to expire (read-only query: quotes are not in sales' index yet).
       const acts = (await listActivities(trx, actor, { ownedBy: actor.userId! })).map((a) => a.id);
-      const quotes = acts.length ? await trx.selectFrom('quote').innerJoin('customer', (j) => j.onRef('customer.cooperative_id', '=', 'quote.cooperative_id').onRef('customer.id', '=', 'quote.customer_id'))
-        .select(['quote.id', 'quote.number', 'quote.validity_date', 'quote.total_incl_cents', 'customer.name'])
-        .where('quote.cooperative_id', '=', actor.cooperativeId).where('quote.activity_id', 'in', acts).where('quote.status', '=', 'sent')
-        .where('quote.validity_date', '>=', today).where('quote.validity_date', '<=', addDays(today, QUOTE_WARNING_DAYS)).execute() : [];
+      const quotes = acts.length
+        ? await trx
+            .selectFrom('quote')
+            .innerJoin('customer', (j) =>
+              j
+                .onRef('customer.cooperative_id', '=', 'quote.cooperative_id')
+                .onRef('customer.id', '=', 'quote.customer_id'),
+            )
+            .select(['quote.id', 'quote.number', 'quote.validity_date', 'quote.total_incl_cents', 'customer.name'])
+            .where('quote.cooperative_id', '=', actor.cooperativeId)
+            .where('quote.activity_id', 'in', acts)
+            .where('quote.status', '=', 'sent')
+            .where('quote.validity_date', '>=', today)
+            .where('quote.validity_date', '<=', addDays(today, QUOTE_WARNING_DAYS))
+            .execute()
+        : [];
       for (const q of quotes) {
         const until = toIsoDate(q.validity_date);
         items.push({
-          key: `sales.quote.expiring:${q.id}`, kind: 'sales.quote.expiring', urgency: 'medium', dueDate: until,
+          key: `sales.quote.expiring:${q.id}`,
+          kind: 'sales.quote.expiring',
+          urgency: 'medium',
+          dueDate: until,
           title: `Relancez ${q.name} : le devis ${q.number} (${formatEuros(Number(q.total_incl_cents))}) expire le ${formatDate(until)}`,
           why: "Un devis sans réponse se perd souvent : un petit message avant l'échéance aide votre client à se décider.",
-          action: { label: 'Voir le devis', href: `/devis/${q.id}` }, link: `/devis/${q.id}`,
+          action: { label: 'Voir le devis', href: `/devis/${q.id}` },
+          link: `/devis/${q.id}`,
         });
       }
       for (const i of await ownInvoices(trx, actor, 'overdue', today)) {
         if (i.dueCents <= 0 || !i.dueDate) continue;
         const late = daysBetween(i.dueDate, today);
         items.push({
-          key: `sales.invoice.remind:${i.id}`, kind: 'sales.invoice.remind', urgency: 'high', dueDate: i.dueDate,
+          key: `sales.invoice.remind:${i.id}`,
+          kind: 'sales.invoice.remind',
+          urgency: 'high',
+          dueDate: i.dueDate,
           title: `Relancez ${i.customerName} : facture ${i.number} en retard de ${late} jour${late > 1 ? 's' : ''}`,
           why: `Il reste ${formatEuros(i.dueCents)} à payer depuis le ${formatDate(i.dueDate)}. Un rappel aimable dans les premiers jours suffit souvent.`,
-          action: { label: 'Voir la facture', href: `/factures/${i.id}` }, link: `/factures/${i.id}`,
+          action: { label: 'Voir la facture', href: `/factures/${i.id}` },
+          link: `/factures/${i.id}`,
         });
       }
     }
@@ -84,22 +138,32 @@ registerInboxProvider({
       for (const i of (await listInvoices(trx, actor, { status: 'to_validate', pageSize: ALL, today })).items) {
         const since = i.submittedAt ? todayParis(new Date(i.submittedAt)) : today;
         items.push({
-          key: `sales.invoice.validate:${i.id}`, kind: 'sales.invoice.validate', urgency: since < addDays(today, -2) ? 'high' : 'medium', dueDate: null,
+          key: `sales.invoice.validate:${i.id}`,
+          kind: 'sales.invoice.validate',
+          urgency: since < addDays(today, -2) ? 'high' : 'medium',
+          dueDate: null,
           title: `Validez la facture pour ${i.customerName} (${formatEuros(i.totalInclCents)})`,
           why: "L'entrepreneur·e attend la validation pour l'envoyer à son client.",
-          action: { label: 'Ouvrir la file de validation', href: '/validation' }, link: `/factures/${i.id}`,
+          action: { label: 'Ouvrir la file de validation', href: '/validation' },
+          link: `/factures/${i.id}`,
         });
       }
     }
     if (hasRole(actor, 'director', 'accountant')) {
-      const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter((i) => i.dueCents > 0);
+      const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter(
+        (i) => i.dueCents > 0,
+      );
       if (late.length) {
         const total = late.reduce((s, i) => s + i.dueCents, 0);
         items.push({
-          key: 'sales.receivables.overdue', kind: 'sales.receivables.overdue', urgency: 'medium', dueDate: null,
+          key: 'sales.receivables.overdue',
+          kind: 'sales.receivables.overdue',
+          urgency: 'medium',
+          dueDate: null,
           title: `${late.length} facture${late.length > 1 ? 's' : ''} en retard de paiement (${formatEuros(total)})`,
           why: 'Ces sommes manquent à la trésorerie des activités : vérifiez que les relances sont faites.',
-          action: { label: 'Voir les factures en retard', href: '/factures?status=overdue' }, link: null,
+          action: { label: 'Voir les factures en retard', href: '/factures?status=overdue' },
+          link: null,
         });
       }
     }
@@ -117,7 +181,13 @@ registerDeadlineSource({
     for (const a of acts) {
       for (const i of (await listInvoices(trx, actor, { status: 'issued', activityId: a.id, pageSize: ALL })).items) {
         if (!i.dueDate || i.typeCode === '381' || i.dueDate < from || i.dueDate > to) continue;
-        out.push({ uid: `sales.due:${i.id}`, date: i.dueDate, kind: 'sales', title: `Échéance de la facture ${i.number} (${i.customerName}, ${formatEuros(i.dueCents)})`, href: `/factures/${i.id}` });
+        out.push({
+          uid: `sales.due:${i.id}`,
+          date: i.dueDate,
+          kind: 'sales',
+          title: `Échéance de la facture ${i.number} (${i.customerName}, ${formatEuros(i.dueCents)})`,
+          href: `/factures/${i.id}`,
+        });
       }
     }
     return out;
@@ -128,36 +198,54 @@ registerDeadlineSource({
 const ISSUED = ['validated', 'sent', 'partly_paid', 'paid'];
 
 registerCheck<{ customer: string; foreign: boolean }>({
-  id: 'invoice.buyer-id', documentType: 'invoice', severity: 'warning', label: 'Identifiant du client professionnel',
+  id: 'invoice.buyer-id',
+  documentType: 'invoice',
+  severity: 'warning',
+  label: 'Identifiant du client professionnel',
   async run(trx, actor, id) {
     const inv = await getInvoice(trx, actor, id);
-    const c = inv && await getCustomer(trx, actor, inv.customerId);
+    const c = inv && (await getCustomer(trx, actor, inv.customerId));
     if (!c || c.kind !== 'company') return null;
-    if (c.address.countryCode === 'FR' ? c.siren : (c.siren || c.vatNumber)) return null;
+    if (c.address.countryCode === 'FR' ? c.siren : c.siren || c.vatNumber) return null;
     return { customer: c.name, foreign: c.address.countryCode !== 'FR' };
   },
-  explain: (d) => d.foreign
-    ? `Le client professionnel ${d.customer} n'a ni SIREN ni numéro de TVA : la facture électronique ne pourra pas l'identifier.`
-    : `Le SIREN du client professionnel ${d.customer} manque.`,
+  explain: (d) =>
+    d.foreign
+      ? `Le client professionnel ${d.customer} n'a ni SIREN ni numéro de TVA : la facture électronique ne pourra pas l'identifier.`
+      : `Le SIREN du client professionnel ${d.customer} manque.`,
 });
 
 registerCheck<{ amount: number; usual: number; factor: number; customer: string }>({
-  id: 'invoice.amount-outlier', documentType: 'invoice', severity: 'warning', label: 'Montant inhabituel pour ce client',
+  id: 'invoice.amount-outlier',
+  documentType: 'invoice',
+  severity: 'warning',
+  label: 'Montant inhabituel pour ce client',
   async run(trx, actor, id, ctx) {
     const inv = await getInvoice(trx, actor, id);
     if (!inv || inv.typeCode === '381') return null;
-    const past = await trx.selectFrom('invoice').select('total_incl_cents').where('cooperative_id', '=', actor.cooperativeId)
-      .where('customer_id', '=', inv.customerId).where('type_code', '=', '380').where('status', 'in', ISSUED).where('id', '<>', id).execute();
+    const past = await trx
+      .selectFrom('invoice')
+      .select('total_incl_cents')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('customer_id', '=', inv.customerId)
+      .where('type_code', '=', '380')
+      .where('status', 'in', ISSUED)
+      .where('id', '<>', id)
+      .execute();
     if (past.length < ctx.thresholds.outlierMinHistory) return null;
     const usual = median(past.map((p) => Number(p.total_incl_cents)));
     if (usual <= 0 || inv.totalInclCents <= usual * ctx.thresholds.outlierFactor) return null;
     return { amount: inv.totalInclCents, usual, factor: ctx.thresholds.outlierFactor, customer: inv.customerName };
   },
-  explain: (d) => `${formatEuros(d.amount)}, c'est plus de ${d.factor} fois le montant habituel des factures de ${d.customer} (${formatEuros(d.usual)}). Vérifiez qu'il n'y a pas d'erreur de saisie.`,
+  explain: (d) =>
+    `${formatEuros(d.amount)}, c'est plus de ${d.factor} fois le montant habituel des factures de ${d.customer} (${formatEuros(d.usual)}). Vérifiez qu'il n'y a pas d'erreur de saisie.`,
 });
 
 registerCheck<{ rates: string[] }>({
-  id: 'invoice.vat-unusual', documentType: 'invoice', severity: 'warning', label: 'Taux de TVA inhabituel pour cette activité',
+  id: 'invoice.vat-unusual',
+  documentType: 'invoice',
+  severity: 'warning',
+  label: 'Taux de TVA inhabituel pour cette activité',
   async run(trx, actor, id) {
     const inv = await getInvoice(trx, actor, id);
     if (!inv) return null;
@@ -167,52 +255,100 @@ registerCheck<{ rates: string[] }>({
       where l.cooperative_id = ${actor.cooperativeId} and i.activity_id = ${inv.activityId} and i.id <> ${id}
         and i.status in ('validated','sent','partly_paid','paid')
       group by 1, 2`.execute(trx);
-    const invoices = await trx.selectFrom('invoice').select((eb) => eb.fn.countAll<number>().as('n')).where('cooperative_id', '=', actor.cooperativeId)
-      .where('activity_id', '=', inv.activityId).where('status', 'in', ISSUED).where('id', '<>', id).executeTakeFirstOrThrow();
+    const invoices = await trx
+      .selectFrom('invoice')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('activity_id', '=', inv.activityId)
+      .where('status', 'in', ISSUED)
+      .where('id', '<>', id)
+      .executeTakeFirstOrThrow();
     if (Number(invoices.n) < 3) return null;
     const known = new Set(used.rows.map((r) => `${r.cat}:${r.rate}`));
-    const odd = [...new Set((await getLines(trx, actor, id)).map((l) => `${l.vatCategory}:${l.vatRateBp}`))].filter((k) => !known.has(k));
+    const odd = [...new Set((await getLines(trx, actor, id)).map((l) => `${l.vatCategory}:${l.vatRateBp}`))].filter(
+      (k) => !known.has(k),
+    );
     return odd.length ? { rates: odd.map(vatLabel) } : null;
   },
   explain: (d) => `Cette activité n'a jamais facturé avec ${d.rates.join(', ')} : vérifiez le taux de TVA choisi.`,
 });
 function vatLabel(k: string): string {
   const [cat, rate] = k.split(':');
-  return cat === 'S' ? `une TVA à ${(Number(rate) / 100).toLocaleString('fr-FR')} %` : ({ E: 'une exonération de TVA', AE: "l'autoliquidation", K: 'une prestation intracommunautaire', G: "l'exonération à l'export", Z: 'un taux zéro', O: 'une opération hors champ' } as Record<string, string>)[cat] ?? cat;
+  return cat === 'S'
+    ? `une TVA à ${(Number(rate) / 100).toLocaleString('fr-FR')} %`
+    : ((
+        {
+          E: 'une exonération de TVA',
+          AE: "l'autoliquidation",
+          K: 'une prestation intracommunautaire',
+          G: "l'exonération à l'export",
+          Z: 'un taux zéro',
+          O: 'une opération hors champ',
+        } as Record<string, string>
+      )[cat] ?? cat);
 }
 
 registerCheck<{ days: number; max: number }>({
-  id: 'invoice.due-date-legal', documentType: 'invoice', severity: 'blocking', label: 'Échéance au-delà du délai légal',
+  id: 'invoice.due-date-legal',
+  documentType: 'invoice',
+  severity: 'blocking',
+  label: 'Échéance au-delà du délai légal',
   async run(trx, actor, id) {
     const inv = await getInvoice(trx, actor, id);
     if (!inv?.dueDate) return null;
     const days = daysBetween(inv.issueDate, inv.dueDate);
     return days > LEGAL_TEXTS.maxPaymentDays ? { days, max: LEGAL_TEXTS.maxPaymentDays } : null;
   },
-  explain: (d) => `L'échéance est à ${d.days} jours : la loi limite le délai de paiement à ${d.max} jours (article L441-10 du Code de commerce). À corriger par l'entrepreneur·e.`,
+  explain: (d) =>
+    `L'échéance est à ${d.days} jours : la loi limite le délai de paiement à ${d.max} jours (article L441-10 du Code de commerce). À corriger par l'entrepreneur·e.`,
 });
 
 registerCheck<{ other: string; date: string; amount: number }>({
-  id: 'invoice.duplicate', documentType: 'invoice', severity: 'warning', label: 'Doublon probable',
+  id: 'invoice.duplicate',
+  documentType: 'invoice',
+  severity: 'warning',
+  label: 'Doublon probable',
   async run(trx, actor, id, ctx) {
     const inv = await getInvoice(trx, actor, id);
     if (!inv || inv.typeCode === '381') return null;
     const d = ctx.thresholds.duplicateDays;
-    const other = await trx.selectFrom('invoice').select(['id', 'number', 'issue_date']).where('cooperative_id', '=', actor.cooperativeId)
-      .where('customer_id', '=', inv.customerId).where('type_code', '=', inv.typeCode).where('total_incl_cents', '=', inv.totalInclCents)
-      .where('id', '<>', id).where('status', '<>', 'cancelled')
-      .where('issue_date', '>=', addDays(inv.issueDate, -d)).where('issue_date', '<=', addDays(inv.issueDate, d))
-      .orderBy('issue_date').executeTakeFirst();
-    return other ? { other: other.number ?? 'un brouillon', date: toIsoDate(other.issue_date), amount: inv.totalInclCents } : null;
+    const other = await trx
+      .selectFrom('invoice')
+      .select(['id', 'number', 'issue_date'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('customer_id', '=', inv.customerId)
+      .where('type_code', '=', inv.typeCode)
+      .where('total_incl_cents', '=', inv.totalInclCents)
+      .where('id', '<>', id)
+      .where('status', '<>', 'cancelled')
+      .where('issue_date', '>=', addDays(inv.issueDate, -d))
+      .where('issue_date', '<=', addDays(inv.issueDate, d))
+      .orderBy('issue_date')
+      .executeTakeFirst();
+    return other
+      ? { other: other.number ?? 'un brouillon', date: toIsoDate(other.issue_date), amount: inv.totalInclCents }
+      : null;
   },
-  explain: (d) => `Une autre facture au même client, du même montant (${formatEuros(d.amount)}), existe déjà à quelques jours d'écart (${d.other}, ${formatDate(d.date)}) : ne serait-ce pas un doublon ?`,
+  explain: (d) =>
+    `Une autre facture au même client, du même montant (${formatEuros(d.amount)}), existe déjà à quelques jours d'écart (${d.other}, ${formatDate(d.date)}) : ne serait-ce pas un doublon ?`,
 });
 
 // --- notifications ------------------------------------------------------------------------
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (trx, actor, p) => {
-  const owners = await trx.selectFrom('activity_owner').select('user_id').where('cooperative_id', '=', actor.cooperativeId).where('activity_id', '=', p.activityId).execute();
+  const owners = await trx
+    .selectFrom('activity_owner')
+    .select('user_id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('activity_id', '=', p.activityId)
+    .execute();
   for (const o of owners) {
     if (o.user_id === actor.userId) continue;
-    await notify(trx, actor, o.user_id, 'sales.invoice.validated', `Votre facture ${p.number} pour ${p.customerName} (${formatEuros(p.totalInclCents)}) est validée : vous pouvez l'envoyer.`);
+    await notify(
+      trx,
+      actor,
+      o.user_id,
+      'sales.invoice.validated',
+      `Votre facture ${p.number} pour ${p.customerName} (${formatEuros(p.totalInclCents)}) est validée : vous pouvez l'envoyer.`,
+    );
   }
 });

@@ -3,21 +3,66 @@ export * from './types.ts';
 export * from './events.ts';
 export { computeTotals, proRataShares, type ComputedTotals, type TotalsInput } from './invoice-totals.ts';
 export { allocateInvoiceNumber, renderTemplate, checkTemplate, DEFAULT_NUMBER_TEMPLATE } from './invoice-numbering.ts';
-export { createCustomer, updateCustomer, getCustomer, listCustomers, type Customer, type CustomerInput } from './customer.service.ts';
 export {
-  createDraft, updateDraft, submitInvoice, validateInvoice, markSent, createCreditNote, recordPayment, getInvoice, getLines,
-  listInvoices, findInvoiceByNumber, loadInvoiceDocument, invoiceProblems, STATUS_LABELS, VALIDATED_EDIT_ERROR,
-  type Invoice, type InvoiceDraftInput, type InvoiceLineInput, type InvoiceFilters, type PaymentInput,
+  createCustomer,
+  updateCustomer,
+  getCustomer,
+  listCustomers,
+  type Customer,
+  type CustomerInput,
+} from './customer.service.ts';
+export {
+  createDraft,
+  updateDraft,
+  submitInvoice,
+  validateInvoice,
+  markSent,
+  createCreditNote,
+  recordPayment,
+  getInvoice,
+  getLines,
+  listInvoices,
+  findInvoiceByNumber,
+  loadInvoiceDocument,
+  invoiceProblems,
+  STATUS_LABELS,
+  VALIDATED_EDIT_ERROR,
+  type Invoice,
+  type InvoiceDraftInput,
+  type InvoiceLineInput,
+  type InvoiceFilters,
+  type PaymentInput,
 } from './invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
 export { sendInvoice, invoiceMail } from './sending.ts';
 export {
-  sendDueReminders, salesSchedules, reminderSchedule, setReminderSchedule, setRemindersPaused, reminderHistory, noticeLetterPdf,
-  DEFAULT_REMINDER_DAYS, NOTICE_AFTER_DAYS,
+  sendDueReminders,
+  salesSchedules,
+  reminderSchedule,
+  setReminderSchedule,
+  setRemindersPaused,
+  reminderHistory,
+  noticeLetterPdf,
+  DEFAULT_REMINDER_DAYS,
+  NOTICE_AFTER_DAYS,
 } from './reminders.ts';
 export { createCatalogueItem, listCatalogue, archiveCatalogueItem, type CatalogueItem } from './catalogue.service.ts';
 export {
-  createQuote, updateQuote, getQuote, listQuotes, sendQuote, acceptQuoteByToken, markQuoteAccepted, refuseQuote, expireQuotes,
-  invoiceFromQuote, quoteBilling, quotePdf, QUOTE_STATUS_LABELS, type Quote, type QuoteInput, type QuoteStatus,
+  createQuote,
+  updateQuote,
+  getQuote,
+  listQuotes,
+  sendQuote,
+  acceptQuoteByToken,
+  markQuoteAccepted,
+  refuseQuote,
+  expireQuotes,
+  invoiceFromQuote,
+  quoteBilling,
+  quotePdf,
+  QUOTE_STATUS_LABELS,
+  type Quote,
+  type QuoteInput,
+  type QuoteStatus,
 } from './quote.service.ts';
 export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';

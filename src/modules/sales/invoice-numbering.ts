@@ -17,27 +17,48 @@ export const NUMBER_MAX_LENGTH = 35;
 const NUMBER_CHARS = /^[A-Za-z0-9+_/-]+$/;
 const SEQ_TOKEN = /\{SEQ(?::(\d{1,2}))?\}/g;
 
-export interface NumberContext { issueDate: IsoDate; analyticCode: string }
-export interface RenderedTemplate { seriesKey: string; format(seq: number): string }
+export interface NumberContext {
+  issueDate: IsoDate;
+  analyticCode: string;
+}
+export interface RenderedTemplate {
+  seriesKey: string;
+  format(seq: number): string;
+}
 
 /** Substitutes every token but the counter; throws a French UserError on a bad template. */
 export function renderTemplate(template: string, ctx: NumberContext): RenderedTemplate {
   const seqs = template.match(SEQ_TOKEN) ?? [];
-  if (seqs.length !== 1) throw new UserError('Le modèle de numérotation doit contenir le compteur {SEQ} une seule fois.', 'invoiceNumberTemplate');
+  if (seqs.length !== 1)
+    throw new UserError(
+      'Le modèle de numérotation doit contenir le compteur {SEQ} une seule fois.',
+      'invoiceNumberTemplate',
+    );
   const [y, m] = ctx.issueDate.split('-');
   const substituted = template
-    .replace(/\{YYYY\}/g, y).replace(/\{YY\}/g, y.slice(2)).replace(/\{MM\}/g, m)
+    .replace(/\{YYYY\}/g, y)
+    .replace(/\{YY\}/g, y.slice(2))
+    .replace(/\{MM\}/g, m)
     .replace(/\{ANA\}/g, ctx.analyticCode.toUpperCase());
   const rest = substituted.replace(SEQ_TOKEN, '');
-  if (/[{}]/.test(rest)) throw new UserError(`Jeton inconnu dans le modèle de numérotation : ${template}`, 'invoiceNumberTemplate');
+  if (/[{}]/.test(rest))
+    throw new UserError(`Jeton inconnu dans le modèle de numérotation : ${template}`, 'invoiceNumberTemplate');
   const width = Number(/\{SEQ:(\d{1,2})\}/.exec(substituted)?.[1] ?? 0);
   const seriesKey = substituted.replace(SEQ_TOKEN, '{SEQ}');
   return {
     seriesKey,
     format(seq: number) {
       const n = substituted.replace(SEQ_TOKEN, String(seq).padStart(width, '0'));
-      if (n.length > NUMBER_MAX_LENGTH) throw new UserError(`Le numéro ${n} dépasse ${NUMBER_MAX_LENGTH} caractères : raccourcissez le modèle de numérotation.`, 'invoiceNumberTemplate');
-      if (!NUMBER_CHARS.test(n)) throw new UserError(`Le numéro ${n} contient des caractères interdits (autorisés : lettres, chiffres, + - _ /).`, 'invoiceNumberTemplate');
+      if (n.length > NUMBER_MAX_LENGTH)
+        throw new UserError(
+          `Le numéro ${n} dépasse ${NUMBER_MAX_LENGTH} caractères : raccourcissez le modèle de numérotation.`,
+          'invoiceNumberTemplate',
+        );
+      if (!NUMBER_CHARS.test(n))
+        throw new UserError(
+          `Le numéro ${n} contient des caractères interdits (autorisés : lettres, chiffres, + - _ /).`,
+          'invoiceNumberTemplate',
+        );
       return n;
     },
   };
@@ -48,7 +69,12 @@ export function checkTemplate(template: string): void {
 }
 
 /** Takes the next number of the series in the caller's transaction (never call outside one). */
-export async function allocateInvoiceNumber(trx: Tx, cooperativeId: string, template: string, ctx: NumberContext): Promise<string> {
+export async function allocateInvoiceNumber(
+  trx: Tx,
+  cooperativeId: string,
+  template: string,
+  ctx: NumberContext,
+): Promise<string> {
   const t = renderTemplate(template || DEFAULT_NUMBER_TEMPLATE, ctx);
   const r = await sql<{ last_value: number | string }>`
     insert into invoice_number_sequence (cooperative_id, series_key, last_value) values (${cooperativeId}, ${t.seriesKey}, 1)

@@ -5,7 +5,15 @@ import type { Tx } from '../../core/db/tenant.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
-import { addDays, daysBetween, isIsoDate, todayParis, toIsoDate, formatDateLong, type IsoDate } from '../../core/dates.ts';
+import {
+  addDays,
+  daysBetween,
+  isIsoDate,
+  todayParis,
+  toIsoDate,
+  formatDateLong,
+  type IsoDate,
+} from '../../core/dates.ts';
 import { divRound } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
@@ -21,29 +29,80 @@ export const VALIDATED_EDIT_ERROR = 'Une facture validée ne peut plus être mod
 const VALIDATOR_ROLES = ['support', 'director', 'accountant'] as const;
 
 export interface InvoiceLineInput {
-  description: string; quantityMilli: number; unitCode?: string; unitPriceCents: number; discountBp?: number;
-  vatCategory: VatCategory; vatRateBp: number; nature?: 'goods' | 'services';
+  description: string;
+  quantityMilli: number;
+  unitCode?: string;
+  unitPriceCents: number;
+  discountBp?: number;
+  vatCategory: VatCategory;
+  vatRateBp: number;
+  nature?: 'goods' | 'services';
 }
 export interface InvoiceDraftInput {
-  activityId: string; customerId: string; issueDate?: IsoDate; dueDate?: IsoDate | null; deliveryDate?: IsoDate | null;
-  discountCents?: number; discountReason?: string | null; vatExemptionReason?: string | null; buyerReference?: string | null;
-  notes?: string | null; lines: InvoiceLineInput[];
+  activityId: string;
+  customerId: string;
+  issueDate?: IsoDate;
+  dueDate?: IsoDate | null;
+  deliveryDate?: IsoDate | null;
+  discountCents?: number;
+  discountReason?: string | null;
+  vatExemptionReason?: string | null;
+  buyerReference?: string | null;
+  notes?: string | null;
+  lines: InvoiceLineInput[];
 }
-export interface InvoiceLine extends Required<Omit<InvoiceLineInput, 'unitCode' | 'nature' | 'discountBp'>> { id: string; unitCode: string; discountBp: number; nature: 'goods' | 'services'; netCents: number }
+export interface InvoiceLine extends Required<Omit<InvoiceLineInput, 'unitCode' | 'nature' | 'discountBp'>> {
+  id: string;
+  unitCode: string;
+  discountBp: number;
+  nature: 'goods' | 'services';
+  netCents: number;
+}
 export interface Invoice {
-  id: InvoiceId; typeCode: '380' | '381' | '386'; status: Exclude<InvoiceStatus, 'overdue'>; displayStatus: InvoiceStatus;
-  number: string | null; activityId: string; customerId: string; customerName: string; issueDate: IsoDate; dueDate: IsoDate | null;
-  deliveryDate: IsoDate | null; nature: Nature; discountCents: number; discountReason: string | null; vatExemptionReason: string | null;
-  buyerReference: string | null; notes: string | null; precedingInvoiceId: string | null;
-  totalExclCents: number; vatCents: number; totalInclCents: number; paidCents: number; creditedCents: number; dueCents: number;
-  submittedAt: Date | null; validatedAt: Date | null; validatedBy: string | null; sentAt: Date | null;
+  id: InvoiceId;
+  typeCode: '380' | '381' | '386';
+  status: Exclude<InvoiceStatus, 'overdue'>;
+  displayStatus: InvoiceStatus;
+  number: string | null;
+  activityId: string;
+  customerId: string;
+  customerName: string;
+  issueDate: IsoDate;
+  dueDate: IsoDate | null;
+  deliveryDate: IsoDate | null;
+  nature: Nature;
+  discountCents: number;
+  discountReason: string | null;
+  vatExemptionReason: string | null;
+  buyerReference: string | null;
+  notes: string | null;
+  precedingInvoiceId: string | null;
+  totalExclCents: number;
+  vatCents: number;
+  totalInclCents: number;
+  paidCents: number;
+  creditedCents: number;
+  dueCents: number;
+  submittedAt: Date | null;
+  validatedAt: Date | null;
+  validatedBy: string | null;
+  sentAt: Date | null;
   /** Deposits deducted on a balance invoice (BT-113), TTC. */
-  prepaidCents: number; remindersPaused: boolean; quoteId: string | null; quoteKind: 'deposit' | 'intermediate' | 'balance' | null;
+  prepaidCents: number;
+  remindersPaused: boolean;
+  quoteId: string | null;
+  quoteKind: 'deposit' | 'intermediate' | 'balance' | null;
 }
 
 export const STATUS_LABELS: Record<InvoiceStatus, string> = {
-  draft: 'Brouillon', submitted: 'À valider', validated: 'Validée', sent: 'Envoyée', partly_paid: 'Payée en partie',
-  paid: 'Payée', overdue: 'En retard', cancelled: 'Annulée',
+  draft: 'Brouillon',
+  submitted: 'À valider',
+  validated: 'Validée',
+  sent: 'Envoyée',
+  partly_paid: 'Payée en partie',
+  paid: 'Payée',
+  overdue: 'En retard',
+  cancelled: 'Annulée',
 };
 
 // --- helpers --------------------------------------------------------------------------------
@@ -59,7 +118,8 @@ async function ownedActivityIds(trx: Tx, actor: Actor): Promise<string[] | null>
 }
 
 function natureOf(lines: { nature: 'goods' | 'services' }[]): Nature {
-  const g = lines.some((l) => l.nature === 'goods'); const s = lines.some((l) => l.nature === 'services');
+  const g = lines.some((l) => l.nature === 'goods');
+  const s = lines.some((l) => l.nature === 'services');
   return g && s ? 'mixed' : g ? 'goods' : 'services';
 }
 
@@ -69,44 +129,99 @@ function checkDates(v: { issueDate: IsoDate; dueDate?: IsoDate | null; deliveryD
   if (v.dueDate != null && !isIsoDate(v.dueDate)) fields.dueDate = "Date d'échéance invalide.";
   else if (v.dueDate && isIsoDate(v.issueDate)) {
     if (v.dueDate < v.issueDate) fields.dueDate = "L'échéance ne peut pas précéder la date d'émission.";
-    else if (daysBetween(v.issueDate, v.dueDate) > LEGAL_TEXTS.maxPaymentDays) fields.dueDate = `L'échéance dépasse le délai légal : ${LEGAL_TEXTS.maxPaymentDays} jours au plus après la date d'émission (article L441-10 du Code de commerce).`;
+    else if (daysBetween(v.issueDate, v.dueDate) > LEGAL_TEXTS.maxPaymentDays)
+      fields.dueDate = `L'échéance dépasse le délai légal : ${LEGAL_TEXTS.maxPaymentDays} jours au plus après la date d'émission (article L441-10 du Code de commerce).`;
   }
   if (v.deliveryDate != null && !isIsoDate(v.deliveryDate)) fields.deliveryDate = 'Date de livraison invalide.';
-  if (Object.keys(fields).length) throw new UserError(Object.values(fields).length === 1 ? Object.values(fields)[0] : 'Certains champs sont à corriger.', undefined, fields);
+  if (Object.keys(fields).length)
+    throw new UserError(
+      Object.values(fields).length === 1 ? Object.values(fields)[0] : 'Certains champs sont à corriger.',
+      undefined,
+      fields,
+    );
 }
 
 function normaliseLines(lines: InvoiceLineInput[]) {
   const fields: Record<string, string> = {};
-  lines.forEach((l, i) => { if (!l.description?.trim()) fields[`lines.${i}.description`] = 'Décrivez la prestation ou le produit.'; });
+  lines.forEach((l, i) => {
+    if (!l.description?.trim()) fields[`lines.${i}.description`] = 'Décrivez la prestation ou le produit.';
+  });
   if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
-  return lines.map((l) => ({ ...l, description: l.description.trim(), unitCode: l.unitCode || 'C62', discountBp: l.discountBp ?? 0, nature: l.nature ?? 'services' as const }));
+  return lines.map((l) => ({
+    ...l,
+    description: l.description.trim(),
+    unitCode: l.unitCode || 'C62',
+    discountBp: l.discountBp ?? 0,
+    nature: l.nature ?? ('services' as const),
+  }));
 }
 
-async function writeLines(trx: Tx, actor: Actor, invoiceId: string, lines: ReturnType<typeof normaliseLines>, t: ComputedTotals) {
-  await trx.deleteFrom('invoice_line').where('cooperative_id', '=', actor.cooperativeId).where('invoice_id', '=', invoiceId).execute();
+async function writeLines(
+  trx: Tx,
+  actor: Actor,
+  invoiceId: string,
+  lines: ReturnType<typeof normaliseLines>,
+  t: ComputedTotals,
+) {
+  await trx
+    .deleteFrom('invoice_line')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('invoice_id', '=', invoiceId)
+    .execute();
   if (!lines.length) return;
-  await trx.insertInto('invoice_line').values(lines.map((l, i) => ({
-    cooperative_id: actor.cooperativeId, id: uuidv7(), invoice_id: invoiceId, position: i + 1, description: l.description,
-    quantity_milli: l.quantityMilli, unit_code: l.unitCode, unit_price_cents: l.unitPriceCents, discount_bp: l.discountBp,
-    vat_category: l.vatCategory, vat_rate_bp: l.vatRateBp, nature: l.nature, net_cents: t.lineNets[i],
-  }))).execute();
+  await trx
+    .insertInto('invoice_line')
+    .values(
+      lines.map((l, i) => ({
+        cooperative_id: actor.cooperativeId,
+        id: uuidv7(),
+        invoice_id: invoiceId,
+        position: i + 1,
+        description: l.description,
+        quantity_milli: l.quantityMilli,
+        unit_code: l.unitCode,
+        unit_price_cents: l.unitPriceCents,
+        discount_bp: l.discountBp,
+        vat_category: l.vatCategory,
+        vat_rate_bp: l.vatRateBp,
+        nature: l.nature,
+        net_cents: t.lineNets[i],
+      })),
+    )
+    .execute();
 }
 
 async function lockInvoice(trx: Tx, actor: Actor, id: string) {
   const owned = await ownedActivityIds(trx, actor);
-  const r = await trx.selectFrom('invoice').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).forUpdate().executeTakeFirst();
+  const r = await trx
+    .selectFrom('invoice')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
   if (!r || (owned && !owned.includes(r.activity_id))) throw new NotFoundError('Facture');
   return r;
 }
 
 // --- drafts ---------------------------------------------------------------------------------
 
-async function prepareDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opts: { allowNegativeLines?: boolean } = {}) {
+async function prepareDraft(
+  trx: Tx,
+  actor: Actor,
+  input: InvoiceDraftInput,
+  opts: { allowNegativeLines?: boolean } = {},
+) {
   const owned = await ownedActivityIds(trx, actor);
   const fields: Record<string, string> = {};
   if (!input.activityId) fields.activityId = "Choisissez l'activité.";
   else {
-    const act = await trx.selectFrom('activity').select(['id', 'closed_at']).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', input.activityId).executeTakeFirst();
+    const act = await trx
+      .selectFrom('activity')
+      .select(['id', 'closed_at'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', input.activityId)
+      .executeTakeFirst();
     if (!act || (owned && !owned.includes(act.id))) fields.activityId = "Choisissez l'une de vos activités.";
   }
   const customer = input.customerId ? await getCustomer(trx, actor, input.customerId) : null;
@@ -116,30 +231,74 @@ async function prepareDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opt
   const dueDate = input.dueDate === undefined ? addDays(issueDate, customer!.paymentTermsDays) : input.dueDate;
   checkDates({ issueDate, dueDate, deliveryDate: input.deliveryDate });
   const lines = normaliseLines(input.lines);
-  const totals = computeTotals({ lines, globalDiscountCents: input.discountCents ?? 0, allowNegativeLines: opts.allowNegativeLines });
+  const totals = computeTotals({
+    lines,
+    globalDiscountCents: input.discountCents ?? 0,
+    allowNegativeLines: opts.allowNegativeLines,
+  });
   return { customer: customer!, issueDate, dueDate, lines, totals };
 }
 
 export interface DraftOptions {
-  typeCode?: '380' | '386' | '381'; precedingInvoiceId?: string | null;
-  quoteId?: string | null; quoteKind?: 'deposit' | 'intermediate' | 'balance' | null; prepaidCents?: number;
+  typeCode?: '380' | '386' | '381';
+  precedingInvoiceId?: string | null;
+  quoteId?: string | null;
+  quoteKind?: 'deposit' | 'intermediate' | 'balance' | null;
+  prepaidCents?: number;
 }
-export async function createDraft(trx: Tx, actor: Actor, input: InvoiceDraftInput, opts: DraftOptions = {}): Promise<Invoice> {
+export async function createDraft(
+  trx: Tx,
+  actor: Actor,
+  input: InvoiceDraftInput,
+  opts: DraftOptions = {},
+): Promise<Invoice> {
   const p = await prepareDraft(trx, actor, input);
-  if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents) throw new UserError('Les acomptes déduits dépassent le total de la facture.');
+  if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents)
+    throw new UserError('Les acomptes déduits dépassent le total de la facture.');
   const id = uuidv7<InvoiceId>();
-  await trx.insertInto('invoice').values({
-    cooperative_id: actor.cooperativeId, id, type_code: opts.typeCode ?? '380', status: 'draft', number: null, activity_id: input.activityId,
-    customer_id: input.customerId, issue_date: p.issueDate, due_date: p.dueDate ?? null, delivery_date: input.deliveryDate ?? null,
-    nature: natureOf(p.lines), discount_cents: input.discountCents ?? 0, discount_reason: input.discountReason ?? null,
-    vat_exemption_reason: input.vatExemptionReason ?? null, buyer_reference: input.buyerReference ?? null, notes: input.notes ?? null,
-    preceding_invoice_id: opts.precedingInvoiceId ?? null, total_excl_cents: p.totals.taxBasisCents, vat_cents: p.totals.vatCents,
-    total_incl_cents: p.totals.totalInclCents, paid_cents: 0, customer_snapshot: null, created_by: actor.userId,
-    submitted_at: null, validated_at: null, validated_by: null, sent_at: null, cancelled_at: null,
-    quote_id: opts.quoteId ?? null, quote_kind: opts.quoteKind ?? null, prepaid_cents: opts.prepaidCents ?? 0,
-  }).execute();
+  await trx
+    .insertInto('invoice')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      type_code: opts.typeCode ?? '380',
+      status: 'draft',
+      number: null,
+      activity_id: input.activityId,
+      customer_id: input.customerId,
+      issue_date: p.issueDate,
+      due_date: p.dueDate ?? null,
+      delivery_date: input.deliveryDate ?? null,
+      nature: natureOf(p.lines),
+      discount_cents: input.discountCents ?? 0,
+      discount_reason: input.discountReason ?? null,
+      vat_exemption_reason: input.vatExemptionReason ?? null,
+      buyer_reference: input.buyerReference ?? null,
+      notes: input.notes ?? null,
+      preceding_invoice_id: opts.precedingInvoiceId ?? null,
+      total_excl_cents: p.totals.taxBasisCents,
+      vat_cents: p.totals.vatCents,
+      total_incl_cents: p.totals.totalInclCents,
+      paid_cents: 0,
+      customer_snapshot: null,
+      created_by: actor.userId,
+      submitted_at: null,
+      validated_at: null,
+      validated_by: null,
+      sent_at: null,
+      cancelled_at: null,
+      quote_id: opts.quoteId ?? null,
+      quote_kind: opts.quoteKind ?? null,
+      prepaid_cents: opts.prepaidCents ?? 0,
+    })
+    .execute();
   await writeLines(trx, actor, id, p.lines, p.totals);
-  await audit(trx, actor, { action: 'invoice.draft_created', targetType: 'invoice', targetId: id, data: { typeCode: opts.typeCode ?? '380', totalInclCents: p.totals.totalInclCents } });
+  await audit(trx, actor, {
+    action: 'invoice.draft_created',
+    targetType: 'invoice',
+    targetId: id,
+    data: { typeCode: opts.typeCode ?? '380', totalInclCents: p.totals.totalInclCents },
+  });
   return (await getInvoice(trx, actor, id))!;
 }
 
@@ -147,15 +306,37 @@ export async function updateDraft(trx: Tx, actor: Actor, id: string, input: Invo
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError(VALIDATED_EDIT_ERROR);
   const p = await prepareDraft(trx, actor, input);
-  await trx.updateTable('invoice').set({
-    status: 'draft', activity_id: input.activityId, customer_id: input.customerId, issue_date: p.issueDate, due_date: p.dueDate ?? null,
-    delivery_date: input.deliveryDate ?? null, nature: natureOf(p.lines), discount_cents: input.discountCents ?? 0,
-    discount_reason: input.discountReason ?? null, vat_exemption_reason: input.vatExemptionReason ?? null,
-    buyer_reference: input.buyerReference ?? null, notes: input.notes ?? null, total_excl_cents: p.totals.taxBasisCents,
-    vat_cents: p.totals.vatCents, total_incl_cents: p.totals.totalInclCents, submitted_at: null, updated_at: new Date(),
-  }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('invoice')
+    .set({
+      status: 'draft',
+      activity_id: input.activityId,
+      customer_id: input.customerId,
+      issue_date: p.issueDate,
+      due_date: p.dueDate ?? null,
+      delivery_date: input.deliveryDate ?? null,
+      nature: natureOf(p.lines),
+      discount_cents: input.discountCents ?? 0,
+      discount_reason: input.discountReason ?? null,
+      vat_exemption_reason: input.vatExemptionReason ?? null,
+      buyer_reference: input.buyerReference ?? null,
+      notes: input.notes ?? null,
+      total_excl_cents: p.totals.taxBasisCents,
+      vat_cents: p.totals.vatCents,
+      total_incl_cents: p.totals.totalInclCents,
+      submitted_at: null,
+      updated_at: new Date(),
+    })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   await writeLines(trx, actor, id, p.lines, p.totals);
-  await audit(trx, actor, { action: 'invoice.draft_updated', targetType: 'invoice', targetId: id, data: { totalInclCents: p.totals.totalInclCents } });
+  await audit(trx, actor, {
+    action: 'invoice.draft_updated',
+    targetType: 'invoice',
+    targetId: id,
+    data: { totalInclCents: p.totals.totalInclCents },
+  });
   return (await getInvoice(trx, actor, id))!;
 }
 
@@ -170,42 +351,79 @@ export async function invoiceProblems(trx: Tx, actor: Actor, id: string): Promis
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
   const p: Record<string, string> = {};
   if (!lines.length) p.lines = 'Ajoutez au moins une ligne.';
-  if (!coop.siren || !coop.vatNumber || !coop.rcsCity || !coop.addressLine) p.seller = 'Les informations légales de la coopérative sont incomplètes (SIREN, TVA, RCS, adresse).';
-  if (!customer.address.line1 || !customer.address.city) p.customerId = "L'adresse de facturation du client est incomplète.";
+  if (!coop.siren || !coop.vatNumber || !coop.rcsCity || !coop.addressLine)
+    p.seller = 'Les informations légales de la coopérative sont incomplètes (SIREN, TVA, RCS, adresse).';
+  if (!customer.address.line1 || !customer.address.city)
+    p.customerId = "L'adresse de facturation du client est incomplète.";
   const business = customer.kind === 'company';
-  if (business && customer.address.countryCode === 'FR' && !customer.siren) p.customerId = "Le SIREN du client professionnel est obligatoire : complétez la fiche client.";
+  if (business && customer.address.countryCode === 'FR' && !customer.siren)
+    p.customerId = 'Le SIREN du client professionnel est obligatoire : complétez la fiche client.';
   // The structured invoice needs an address for the buyer (BT-49): SIREN, VAT number or e-mail.
-  if (!business && !customer.email && !customer.electronicAddress) p.customerId = "Indiquez l'adresse e-mail du client particulier : la facture électronique en a besoin.";
+  if (!business && !customer.email && !customer.electronicAddress)
+    p.customerId = "Indiquez l'adresse e-mail du client particulier : la facture électronique en a besoin.";
   if (!inv.dueDate && inv.typeCode !== '381') p.dueDate = "Indiquez la date d'échéance.";
-  try { checkDates(inv); } catch (e) { if (e instanceof UserError) Object.assign(p, e.fields); else throw e; }
+  try {
+    checkDates(inv);
+  } catch (e) {
+    if (e instanceof UserError) Object.assign(p, e.fields);
+    else throw e;
+  }
   const cats = new Set(lines.map((l) => l.vatCategory));
-  if (cats.has('AE') && !(business && customer.vatNumber)) p.vat = "L'autoliquidation suppose un client professionnel avec un numéro de TVA intracommunautaire.";
-  if (cats.has('K') && !(customer.vatNumber && EU_COUNTRIES.includes(customer.address.countryCode) && customer.address.countryCode !== 'FR')) p.vat = "Une prestation intracommunautaire suppose un client d'un autre pays de l'Union avec un numéro de TVA.";
-  if (cats.has('G') && EU_COUNTRIES.includes(customer.address.countryCode)) p.vat = "L'exonération à l'exportation suppose un client hors de l'Union européenne.";
-  if (cats.has('E') && !inv.vatExemptionReason?.trim()) p.vatExemptionReason = "Indiquez le motif de l'exonération de TVA (ex. : " + LEGAL_TEXTS.vat.E.text + ').';
-  if (inv.typeCode === '381' && !inv.precedingInvoiceId) p.precedingInvoiceId = "Un avoir doit indiquer la facture qu'il corrige.";
+  if (cats.has('AE') && !(business && customer.vatNumber))
+    p.vat = "L'autoliquidation suppose un client professionnel avec un numéro de TVA intracommunautaire.";
+  if (
+    cats.has('K') &&
+    !(
+      customer.vatNumber &&
+      EU_COUNTRIES.includes(customer.address.countryCode) &&
+      customer.address.countryCode !== 'FR'
+    )
+  )
+    p.vat = "Une prestation intracommunautaire suppose un client d'un autre pays de l'Union avec un numéro de TVA.";
+  if (cats.has('G') && EU_COUNTRIES.includes(customer.address.countryCode))
+    p.vat = "L'exonération à l'exportation suppose un client hors de l'Union européenne.";
+  if (cats.has('E') && !inv.vatExemptionReason?.trim())
+    p.vatExemptionReason = "Indiquez le motif de l'exonération de TVA (ex. : " + LEGAL_TEXTS.vat.E.text + ').';
+  if (inv.typeCode === '381' && !inv.precedingInvoiceId)
+    p.precedingInvoiceId = "Un avoir doit indiquer la facture qu'il corrige.";
   return p;
 }
 
 function throwProblems(p: Record<string, string>) {
   const msgs = Object.values(p);
-  if (msgs.length) throw new UserError(msgs.length === 1 ? msgs[0] : `La facture n'est pas prête : ${msgs.join(' ')}`, undefined, p);
+  if (msgs.length)
+    throw new UserError(msgs.length === 1 ? msgs[0] : `La facture n'est pas prête : ${msgs.join(' ')}`, undefined, p);
 }
 
 export async function submitInvoice(trx: Tx, actor: Actor, id: string): Promise<Invoice> {
   const r = await lockInvoice(trx, actor, id);
-  if (r.status !== 'draft') throw new UserError(r.status === 'submitted' ? 'Cette facture est déjà soumise.' : VALIDATED_EDIT_ERROR);
+  if (r.status !== 'draft')
+    throw new UserError(r.status === 'submitted' ? 'Cette facture est déjà soumise.' : VALIDATED_EDIT_ERROR);
   throwProblems(await invoiceProblems(trx, actor, id));
-  await trx.updateTable('invoice').set({ status: 'submitted', submitted_at: new Date(), updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('invoice')
+    .set({ status: 'submitted', submitted_at: new Date(), updated_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   await audit(trx, actor, { action: 'invoice.submitted', targetType: 'invoice', targetId: id });
   return (await getInvoice(trx, actor, id))!;
 }
 
-export async function canValidate(trx: Tx, actor: Actor, inv: { activityId: string; totalInclCents: number }): Promise<boolean> {
+export async function canValidate(
+  trx: Tx,
+  actor: Actor,
+  inv: { activityId: string; totalInclCents: number },
+): Promise<boolean> {
   if (hasRole(actor, ...VALIDATOR_ROLES)) return true;
   const owned = await ownedActivityIds(trx, actor);
   if (!owned?.includes(inv.activityId)) return false;
-  const act = await trx.selectFrom('activity').select('trusted').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', inv.activityId).executeTakeFirst();
+  const act = await trx
+    .selectFrom('activity')
+    .select('trusted')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', inv.activityId)
+    .executeTakeFirst();
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
   return !!act?.trusted || inv.totalInclCents <= (coop.settings.selfValidationThresholdCents ?? 0);
 }
@@ -215,24 +433,54 @@ export async function canValidate(trx: Tx, actor: Actor, inv: { activityId: stri
  * (gapless, in this transaction), freezes the customer, emits the event the ledger posts.
  * `opts.today` dates the invoice (defaults to today in Paris); the term is kept.
  */
-export async function validateInvoice(trx: Tx, actor: Actor, id: string, opts: { today?: IsoDate } = {}): Promise<Invoice> {
+export async function validateInvoice(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+  opts: { today?: IsoDate } = {},
+): Promise<Invoice> {
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError('Cette facture est déjà validée.');
-  if (!(await canValidate(trx, actor, { activityId: r.activity_id, totalInclCents: r.total_incl_cents }))) throw new ForbiddenError("Vous ne pouvez pas valider cette facture : elle dépasse votre seuil d'autovalidation.");
+  if (!(await canValidate(trx, actor, { activityId: r.activity_id, totalInclCents: r.total_incl_cents })))
+    throw new ForbiddenError("Vous ne pouvez pas valider cette facture : elle dépasse votre seuil d'autovalidation.");
   const today = opts.today ?? todayParis();
   const oldIssue = toIsoDate(r.issue_date);
   const due = r.due_date ? addDays(today, daysBetween(oldIssue, toIsoDate(r.due_date))) : null;
-  await trx.updateTable('invoice').set({ issue_date: today, due_date: due }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  await trx
+    .updateTable('invoice')
+    .set({ issue_date: today, due_date: due })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   throwProblems(await invoiceProblems(trx, actor, id));
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
-  const act = (await trx.selectFrom('activity').select(['analytic_code', 'name']).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', r.activity_id).executeTakeFirstOrThrow());
+  const act = await trx
+    .selectFrom('activity')
+    .select(['analytic_code', 'name'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', r.activity_id)
+    .executeTakeFirstOrThrow();
   const customer = (await getCustomer(trx, actor, r.customer_id))!;
   if (r.type_code === '381') await checkCreditAmount(trx, actor, r.preceding_invoice_id!, r.total_incl_cents, id);
-  const number = await allocateInvoiceNumber(trx, actor.cooperativeId, (coop.settings as CooperativeSettings).invoiceNumberTemplate || DEFAULT_NUMBER_TEMPLATE, { issueDate: today, analyticCode: act.analytic_code });
-  await trx.updateTable('invoice').set({
-    status: 'validated', number, validated_at: new Date(), validated_by: actor.userId, updated_at: new Date(),
-    customer_snapshot: JSON.stringify(customer) as any,
-  }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  const number = await allocateInvoiceNumber(
+    trx,
+    actor.cooperativeId,
+    (coop.settings as CooperativeSettings).invoiceNumberTemplate || DEFAULT_NUMBER_TEMPLATE,
+    { issueDate: today, analyticCode: act.analytic_code },
+  );
+  await trx
+    .updateTable('invoice')
+    .set({
+      status: 'validated',
+      number,
+      validated_at: new Date(),
+      validated_by: actor.userId,
+      updated_at: new Date(),
+      customer_snapshot: JSON.stringify(customer) as any,
+    })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   const inv = (await getInvoice(trx, actor, id))!;
   const lines = await getLines(trx, actor, id);
   const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents });
@@ -240,37 +488,82 @@ export async function validateInvoice(trx: Tx, actor: Actor, id: string, opts: {
   let sums = { excl: inv.totalExclCents, vat: inv.vatCents, incl: inv.totalInclCents };
   // A balance invoice repeats the whole quote: the deposits it deducts were already posted by
   // their own invoices, so the event carries only the remainder (what this invoice adds).
-  if (r.quote_kind === 'balance' && r.quote_id && inv.prepaidCents > 0) ({ shares, sums } = await withoutDeposits(trx, actor, r.quote_id, id, shares, sums));
+  if (r.quote_kind === 'balance' && r.quote_id && inv.prepaidCents > 0)
+    ({ shares, sums } = await withoutDeposits(trx, actor, r.quote_id, id, shares, sums));
   const payload: InvoiceValidated = {
-    invoiceId: id, number, issueDate: today, typeCode: inv.typeCode, customerId: customer.id, customerName: customer.name,
-    activityId: inv.activityId, activityCode: act.analytic_code, shares,
-    totalExclCents: sums.excl, vatCents: sums.vat, totalInclCents: sums.incl, precedingInvoiceId: inv.precedingInvoiceId,
+    invoiceId: id,
+    number,
+    issueDate: today,
+    typeCode: inv.typeCode,
+    customerId: customer.id,
+    customerName: customer.name,
+    activityId: inv.activityId,
+    activityCode: act.analytic_code,
+    shares,
+    totalExclCents: sums.excl,
+    vatCents: sums.vat,
+    totalInclCents: sums.incl,
+    precedingInvoiceId: inv.precedingInvoiceId,
   };
-  await emit(trx, actor, inv.typeCode === '381' ? SALES_EVENTS.creditNoteValidated : SALES_EVENTS.invoiceValidated, payload);
-  await audit(trx, actor, { action: inv.typeCode === '381' ? 'credit_note.validated' : 'invoice.validated', targetType: 'invoice', targetId: id, data: { number, totalInclCents: inv.totalInclCents } });
+  await emit(
+    trx,
+    actor,
+    inv.typeCode === '381' ? SALES_EVENTS.creditNoteValidated : SALES_EVENTS.invoiceValidated,
+    payload,
+  );
+  await audit(trx, actor, {
+    action: inv.typeCode === '381' ? 'credit_note.validated' : 'invoice.validated',
+    targetType: 'invoice',
+    targetId: id,
+    data: { number, totalInclCents: inv.totalInclCents },
+  });
   if (inv.typeCode === '381' && inv.precedingInvoiceId) await settleAfterCredit(trx, actor, inv.precedingInvoiceId);
   return inv;
 }
 
-async function withoutDeposits(trx: Tx, actor: Actor, quoteId: string, balanceId: string, shares: VatShare[], sums: { excl: number; vat: number; incl: number }) {
-  const earlier = await trx.selectFrom('invoice').select(['id', 'discount_cents', 'total_excl_cents', 'vat_cents', 'total_incl_cents'])
-    .where('cooperative_id', '=', actor.cooperativeId).where('quote_id', '=', quoteId).where('id', '<>', balanceId)
-    .where('number', 'is not', null).where('type_code', '<>', '381').where('status', '<>', 'cancelled').execute();
+async function withoutDeposits(
+  trx: Tx,
+  actor: Actor,
+  quoteId: string,
+  balanceId: string,
+  shares: VatShare[],
+  sums: { excl: number; vat: number; incl: number },
+) {
+  const earlier = await trx
+    .selectFrom('invoice')
+    .select(['id', 'discount_cents', 'total_excl_cents', 'vat_cents', 'total_incl_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('quote_id', '=', quoteId)
+    .where('id', '<>', balanceId)
+    .where('number', 'is not', null)
+    .where('type_code', '<>', '381')
+    .where('status', '<>', 'cancelled')
+    .execute();
   const out = shares.map((x) => ({ ...x }));
   const next = { ...sums };
   for (const e of earlier) {
     const ls = await getLines(trx, actor, e.id);
     for (const d of sharesByNature(ls, computeTotals({ lines: ls, globalDiscountCents: Number(e.discount_cents) }))) {
-      const same = out.find((x) => x.nature === d.nature && x.vatRateBp === d.vatRateBp) ?? out.find((x) => x.vatRateBp === d.vatRateBp);
-      if (same) { same.baseCents -= d.baseCents; same.vatCents -= d.vatCents; } else out.push({ ...d, baseCents: -d.baseCents, vatCents: -d.vatCents });
+      const same =
+        out.find((x) => x.nature === d.nature && x.vatRateBp === d.vatRateBp) ??
+        out.find((x) => x.vatRateBp === d.vatRateBp);
+      if (same) {
+        same.baseCents -= d.baseCents;
+        same.vatCents -= d.vatCents;
+      } else out.push({ ...d, baseCents: -d.baseCents, vatCents: -d.vatCents });
     }
-    next.excl -= Number(e.total_excl_cents); next.vat -= Number(e.vat_cents); next.incl -= Number(e.total_incl_cents);
+    next.excl -= Number(e.total_excl_cents);
+    next.vat -= Number(e.vat_cents);
+    next.incl -= Number(e.total_incl_cents);
   }
   return { shares: out.filter((x) => x.baseCents !== 0 || x.vatCents !== 0), sums: next };
 }
 
 /** VAT groups split by nature (goods / services) pro rata of the line nets, exact to the cent. */
-export function sharesByNature(lines: { nature: 'goods' | 'services'; vatCategory: VatCategory; vatRateBp: number; netCents: number }[], totals: ComputedTotals): VatShare[] {
+export function sharesByNature(
+  lines: { nature: 'goods' | 'services'; vatCategory: VatCategory; vatRateBp: number; netCents: number }[],
+  totals: ComputedTotals,
+): VatShare[] {
   const out: VatShare[] = [];
   for (const g of totals.groups) {
     const ls = lines.filter((l) => l.vatCategory === g.vatCategory && l.vatRateBp === g.vatRateBp);
@@ -280,7 +573,10 @@ export function sharesByNature(lines: { nature: 'goods' | 'services'; vatCategor
     const gVat = all ? Number(divRound(BigInt(g.vatCents) * BigInt(goods), BigInt(all))) : 0;
     const push = (nature: 'goods' | 'services', baseCents: number, vatCents: number) => {
       const same = out.find((s) => s.nature === nature && s.vatRateBp === g.vatRateBp);
-      if (same) { same.baseCents += baseCents; same.vatCents += vatCents; } else out.push({ nature, vatRateBp: g.vatRateBp, baseCents, vatCents });
+      if (same) {
+        same.baseCents += baseCents;
+        same.vatCents += vatCents;
+      } else out.push({ nature, vatRateBp: g.vatRateBp, baseCents, vatCents });
     };
     if (goods) push('goods', gBase, gVat);
     if (all !== goods || !goods) push('services', g.baseCents - gBase, g.vatCents - gVat);
@@ -290,8 +586,14 @@ export function sharesByNature(lines: { nature: 'goods' | 'services'; vatCategor
 
 export async function markSent(trx: Tx, actor: Actor, id: string): Promise<Invoice> {
   const r = await lockInvoice(trx, actor, id);
-  if (r.status !== 'validated') throw new UserError("Seule une facture validée et pas encore payée peut être marquée envoyée.");
-  await trx.updateTable('invoice').set({ status: 'sent', sent_at: new Date(), updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', id).execute();
+  if (r.status !== 'validated')
+    throw new UserError('Seule une facture validée et pas encore payée peut être marquée envoyée.');
+  await trx
+    .updateTable('invoice')
+    .set({ status: 'sent', sent_at: new Date(), updated_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   await audit(trx, actor, { action: 'invoice.sent', targetType: 'invoice', targetId: id });
   return (await getInvoice(trx, actor, id))!;
 }
@@ -299,8 +601,13 @@ export async function markSent(trx: Tx, actor: Actor, id: string): Promise<Invoi
 // --- credit notes ---------------------------------------------------------------------------
 
 async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?: string): Promise<number> {
-  let q = trx.selectFrom('invoice').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total_incl_cents'), sql<number>`0`).as('s'))
-    .where('cooperative_id', '=', actor.cooperativeId).where('preceding_invoice_id', '=', invoiceId).where('type_code', '=', '381').where('number', 'is not', null);
+  let q = trx
+    .selectFrom('invoice')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total_incl_cents'), sql<number>`0`).as('s'))
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('preceding_invoice_id', '=', invoiceId)
+    .where('type_code', '=', '381')
+    .where('number', 'is not', null);
   if (exceptId) q = q.where('id', '<>', exceptId);
   return Number((await q.executeTakeFirstOrThrow()).s);
 }
@@ -309,137 +616,337 @@ async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amoun
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv || !inv.number || inv.typeCode === '381') throw new UserError('Un avoir corrige une facture validée.');
   const already = await creditedCents(trx, actor, invoiceId, exceptId);
-  if (amount > inv.totalInclCents - already) throw new UserError(`L'avoir dépasse le montant restant de la facture ${inv.number}.`);
+  if (amount > inv.totalInclCents - already)
+    throw new UserError(`L'avoir dépasse le montant restant de la facture ${inv.number}.`);
 }
 
 async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string) {
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   if (inv.dueCents > 0) return;
   const status = inv.paidCents > 0 ? 'paid' : 'cancelled';
-  await trx.updateTable('invoice').set({ status, cancelled_at: status === 'cancelled' ? new Date() : null, updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', invoiceId).execute();
-  await audit(trx, actor, { action: status === 'cancelled' ? 'invoice.cancelled' : 'invoice.paid', targetType: 'invoice', targetId: invoiceId, data: { by: 'credit_note' } });
+  await trx
+    .updateTable('invoice')
+    .set({ status, cancelled_at: status === 'cancelled' ? new Date() : null, updated_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', invoiceId)
+    .execute();
+  await audit(trx, actor, {
+    action: status === 'cancelled' ? 'invoice.cancelled' : 'invoice.paid',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    data: { by: 'credit_note' },
+  });
 }
 
 /** A draft credit note (381) for the whole invoice, or for the given lines (partial). */
-export async function createCreditNote(trx: Tx, actor: Actor, invoiceId: string, opts: { lines?: InvoiceLineInput[]; reason?: string } = {}): Promise<Invoice> {
+export async function createCreditNote(
+  trx: Tx,
+  actor: Actor,
+  invoiceId: string,
+  opts: { lines?: InvoiceLineInput[]; reason?: string } = {},
+): Promise<Invoice> {
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
-  if (!inv.number || inv.typeCode === '381') throw new UserError('Seule une facture validée peut être corrigée par un avoir.');
+  if (!inv.number || inv.typeCode === '381')
+    throw new UserError('Seule une facture validée peut être corrigée par un avoir.');
   const lines = opts.lines ?? (await getLines(trx, actor, invoiceId)).map((l) => ({ ...l }));
-  const draft = await createDraft(trx, actor, {
-    activityId: inv.activityId, customerId: inv.customerId, issueDate: todayParis(), dueDate: null, lines,
-    discountCents: opts.lines ? 0 : inv.discountCents, discountReason: inv.discountReason, vatExemptionReason: inv.vatExemptionReason,
-    notes: opts.reason ?? `Avoir sur la facture ${inv.number}`,
-  }, { typeCode: '381', precedingInvoiceId: invoiceId });
+  const draft = await createDraft(
+    trx,
+    actor,
+    {
+      activityId: inv.activityId,
+      customerId: inv.customerId,
+      issueDate: todayParis(),
+      dueDate: null,
+      lines,
+      discountCents: opts.lines ? 0 : inv.discountCents,
+      discountReason: inv.discountReason,
+      vatExemptionReason: inv.vatExemptionReason,
+      notes: opts.reason ?? `Avoir sur la facture ${inv.number}`,
+    },
+    { typeCode: '381', precedingInvoiceId: invoiceId },
+  );
   await checkCreditAmount(trx, actor, invoiceId, draft.totalInclCents, draft.id);
   return draft;
 }
 
 // --- payments -------------------------------------------------------------------------------
 
-export interface PaymentInput { date?: IsoDate; amountCents: number; method?: string; reference?: string | null }
+export interface PaymentInput {
+  date?: IsoDate;
+  amountCents: number;
+  method?: string;
+  reference?: string | null;
+}
 
 export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, input: PaymentInput): Promise<Invoice> {
   const r = await lockInvoice(trx, actor, invoiceId);
-  if (!['validated', 'sent', 'partly_paid'].includes(r.status) || r.type_code === '381') throw new UserError('Un paiement se rapporte à une facture validée et non soldée.');
+  if (!['validated', 'sent', 'partly_paid'].includes(r.status) || r.type_code === '381')
+    throw new UserError('Un paiement se rapporte à une facture validée et non soldée.');
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   const date = input.date || todayParis();
   if (!isIsoDate(date)) throw new UserError('Date de paiement invalide.', 'date');
-  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0) throw new UserError('Le montant du paiement doit être positif.', 'amount');
-  if (input.amountCents > inv.dueCents) throw new UserError(`Le paiement dépasse le reste à payer (${(inv.dueCents / 100).toFixed(2).replace('.', ',')} €).`, 'amount');
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0)
+    throw new UserError('Le montant du paiement doit être positif.', 'amount');
+  if (input.amountCents > inv.dueCents)
+    throw new UserError(
+      `Le paiement dépasse le reste à payer (${(inv.dueCents / 100).toFixed(2).replace('.', ',')} €).`,
+      'amount',
+    );
   const id = uuidv7();
   const method = input.method || 'virement';
-  await trx.insertInto('payment').values({ cooperative_id: actor.cooperativeId, id, invoice_id: invoiceId, date, amount_cents: input.amountCents, method, reference: input.reference ?? null, created_by: actor.userId }).execute();
+  await trx
+    .insertInto('payment')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id,
+      invoice_id: invoiceId,
+      date,
+      amount_cents: input.amountCents,
+      method,
+      reference: input.reference ?? null,
+      created_by: actor.userId,
+    })
+    .execute();
   const paid = inv.paidCents + input.amountCents;
   const status = paid + inv.creditedCents + inv.prepaidCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
-  await trx.updateTable('invoice').set({ paid_cents: paid, status, updated_at: new Date() }).where('cooperative_id', '=', actor.cooperativeId).where('id', '=', invoiceId).execute();
+  await trx
+    .updateTable('invoice')
+    .set({ paid_cents: paid, status, updated_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', invoiceId)
+    .execute();
   const lines = await getLines(trx, actor, invoiceId);
   const shares = sharesByNature(lines, computeTotals({ lines, globalDiscountCents: inv.discountCents }));
-  const act = await trx.selectFrom('activity').select('analytic_code').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', inv.activityId).executeTakeFirstOrThrow();
+  const act = await trx
+    .selectFrom('activity')
+    .select('analytic_code')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', inv.activityId)
+    .executeTakeFirstOrThrow();
   const payload: PaymentRecorded = {
-    paymentId: id, invoiceId, invoiceNumber: inv.number!, date, amountCents: input.amountCents, customerId: inv.customerId, customerName: inv.customerName,
-    activityId: inv.activityId, activityCode: act.analytic_code, method, reference: input.reference ?? null,
-    shares: proRataShares(input.amountCents, inv.totalInclCents, shares).map((s) => ({ nature: s.group.nature, vatRateBp: s.group.vatRateBp, baseCents: s.baseCents, vatCents: s.vatCents })),
+    paymentId: id,
+    invoiceId,
+    invoiceNumber: inv.number!,
+    date,
+    amountCents: input.amountCents,
+    customerId: inv.customerId,
+    customerName: inv.customerName,
+    activityId: inv.activityId,
+    activityCode: act.analytic_code,
+    method,
+    reference: input.reference ?? null,
+    shares: proRataShares(input.amountCents, inv.totalInclCents, shares).map((s) => ({
+      nature: s.group.nature,
+      vatRateBp: s.group.vatRateBp,
+      baseCents: s.baseCents,
+      vatCents: s.vatCents,
+    })),
   };
   await emit(trx, actor, SALES_EVENTS.paymentRecorded, payload);
-  await audit(trx, actor, { action: 'invoice.payment_recorded', targetType: 'invoice', targetId: invoiceId, data: { paymentId: id, amountCents: input.amountCents, status } });
+  await audit(trx, actor, {
+    action: 'invoice.payment_recorded',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    data: { paymentId: id, amountCents: input.amountCents, status },
+  });
   return (await getInvoice(trx, actor, invoiceId))!;
 }
 
 // --- queries --------------------------------------------------------------------------------
 
-const baseQuery = (trx: Tx, actor: Actor) => trx.selectFrom('invoice')
-  .innerJoin('customer', (j) => j.onRef('customer.cooperative_id', '=', 'invoice.cooperative_id').onRef('customer.id', '=', 'invoice.customer_id'))
-  .where('invoice.cooperative_id', '=', actor.cooperativeId);
+const baseQuery = (trx: Tx, actor: Actor) =>
+  trx
+    .selectFrom('invoice')
+    .innerJoin('customer', (j) =>
+      j
+        .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
+        .onRef('customer.id', '=', 'invoice.customer_id'),
+    )
+    .where('invoice.cooperative_id', '=', actor.cooperativeId);
 
 const CREDITED = sql<number>`coalesce((select sum(cn.total_incl_cents) from invoice cn where cn.cooperative_id = invoice.cooperative_id and cn.preceding_invoice_id = invoice.id and cn.type_code = '381' and cn.number is not null), 0)`;
 
 type InvoiceRow = {
-  id: string; type_code: '380' | '381' | '386'; status: string; number: string | null; activity_id: string; customer_id: string; customer_name: string;
-  issue_date: string; due_date: string | null; delivery_date: string | null; nature: Nature; discount_cents: number; discount_reason: string | null;
-  vat_exemption_reason: string | null; buyer_reference: string | null; notes: string | null; preceding_invoice_id: string | null;
-  total_excl_cents: number; vat_cents: number; total_incl_cents: number; paid_cents: number; credited: number;
-  submitted_at: Date | null; validated_at: Date | null; validated_by: string | null; sent_at: Date | null;
-  prepaid_cents: number; reminders_paused: boolean; quote_id: string | null; quote_kind: string | null;
+  id: string;
+  type_code: '380' | '381' | '386';
+  status: string;
+  number: string | null;
+  activity_id: string;
+  customer_id: string;
+  customer_name: string;
+  issue_date: string;
+  due_date: string | null;
+  delivery_date: string | null;
+  nature: Nature;
+  discount_cents: number;
+  discount_reason: string | null;
+  vat_exemption_reason: string | null;
+  buyer_reference: string | null;
+  notes: string | null;
+  preceding_invoice_id: string | null;
+  total_excl_cents: number;
+  vat_cents: number;
+  total_incl_cents: number;
+  paid_cents: number;
+  credited: number;
+  submitted_at: Date | null;
+  validated_at: Date | null;
+  validated_by: string | null;
+  sent_at: Date | null;
+  prepaid_cents: number;
+  reminders_paused: boolean;
+  quote_id: string | null;
+  quote_kind: string | null;
 };
-const COLUMNS = ['invoice.id', 'invoice.type_code', 'invoice.status', 'invoice.number', 'invoice.activity_id', 'invoice.customer_id', 'customer.name as customer_name',
-  'invoice.issue_date', 'invoice.due_date', 'invoice.delivery_date', 'invoice.nature', 'invoice.discount_cents', 'invoice.discount_reason', 'invoice.vat_exemption_reason',
-  'invoice.buyer_reference', 'invoice.notes', 'invoice.preceding_invoice_id', 'invoice.total_excl_cents', 'invoice.vat_cents', 'invoice.total_incl_cents',
-  'invoice.paid_cents', 'invoice.submitted_at', 'invoice.validated_at', 'invoice.validated_by', 'invoice.sent_at',
-  'invoice.prepaid_cents', 'invoice.reminders_paused', 'invoice.quote_id', 'invoice.quote_kind'] as const;
+const COLUMNS = [
+  'invoice.id',
+  'invoice.type_code',
+  'invoice.status',
+  'invoice.number',
+  'invoice.activity_id',
+  'invoice.customer_id',
+  'customer.name as customer_name',
+  'invoice.issue_date',
+  'invoice.due_date',
+  'invoice.delivery_date',
+  'invoice.nature',
+  'invoice.discount_cents',
+  'invoice.discount_reason',
+  'invoice.vat_exemption_reason',
+  'invoice.buyer_reference',
+  'invoice.notes',
+  'invoice.preceding_invoice_id',
+  'invoice.total_excl_cents',
+  'invoice.vat_cents',
+  'invoice.total_incl_cents',
+  'invoice.paid_cents',
+  'invoice.submitted_at',
+  'invoice.validated_at',
+  'invoice.validated_by',
+  'invoice.sent_at',
+  'invoice.prepaid_cents',
+  'invoice.reminders_paused',
+  'invoice.quote_id',
+  'invoice.quote_kind',
+] as const;
 
 function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
   const credited = Number(r.credited ?? 0);
   const dueDate = r.due_date ? toIsoDate(r.due_date) : null;
   return {
-    id: r.id as InvoiceId, typeCode: r.type_code, status: r.status as Invoice['status'], displayStatus: displayStatus(r.status, dueDate, today),
-    number: r.number, activityId: r.activity_id, customerId: r.customer_id, customerName: r.customer_name, issueDate: toIsoDate(r.issue_date), dueDate,
-    deliveryDate: r.delivery_date ? toIsoDate(r.delivery_date) : null, nature: r.nature, discountCents: r.discount_cents, discountReason: r.discount_reason,
-    vatExemptionReason: r.vat_exemption_reason, buyerReference: r.buyer_reference, notes: r.notes, precedingInvoiceId: r.preceding_invoice_id,
-    totalExclCents: r.total_excl_cents, vatCents: r.vat_cents, totalInclCents: r.total_incl_cents, paidCents: r.paid_cents, creditedCents: credited,
-    dueCents: r.type_code === '381' || r.status === 'cancelled' ? 0 : Math.max(0, r.total_incl_cents - Number(r.prepaid_cents ?? 0) - r.paid_cents - credited),
-    submittedAt: r.submitted_at, validatedAt: r.validated_at, validatedBy: r.validated_by, sentAt: r.sent_at,
-    prepaidCents: Number(r.prepaid_cents ?? 0), remindersPaused: !!r.reminders_paused, quoteId: r.quote_id, quoteKind: (r.quote_kind as Invoice['quoteKind']) ?? null,
+    id: r.id as InvoiceId,
+    typeCode: r.type_code,
+    status: r.status as Invoice['status'],
+    displayStatus: displayStatus(r.status, dueDate, today),
+    number: r.number,
+    activityId: r.activity_id,
+    customerId: r.customer_id,
+    customerName: r.customer_name,
+    issueDate: toIsoDate(r.issue_date),
+    dueDate,
+    deliveryDate: r.delivery_date ? toIsoDate(r.delivery_date) : null,
+    nature: r.nature,
+    discountCents: r.discount_cents,
+    discountReason: r.discount_reason,
+    vatExemptionReason: r.vat_exemption_reason,
+    buyerReference: r.buyer_reference,
+    notes: r.notes,
+    precedingInvoiceId: r.preceding_invoice_id,
+    totalExclCents: r.total_excl_cents,
+    vatCents: r.vat_cents,
+    totalInclCents: r.total_incl_cents,
+    paidCents: r.paid_cents,
+    creditedCents: credited,
+    dueCents:
+      r.type_code === '381' || r.status === 'cancelled'
+        ? 0
+        : Math.max(0, r.total_incl_cents - Number(r.prepaid_cents ?? 0) - r.paid_cents - credited),
+    submittedAt: r.submitted_at,
+    validatedAt: r.validated_at,
+    validatedBy: r.validated_by,
+    sentAt: r.sent_at,
+    prepaidCents: Number(r.prepaid_cents ?? 0),
+    remindersPaused: !!r.reminders_paused,
+    quoteId: r.quote_id,
+    quoteKind: (r.quote_kind as Invoice['quoteKind']) ?? null,
   };
 }
 
 export async function getInvoice(trx: Tx, actor: Actor, id: string, today = todayParis()): Promise<Invoice | null> {
   const owned = await ownedActivityIds(trx, actor);
-  const r = await baseQuery(trx, actor).select([...COLUMNS, CREDITED.as('credited')]).where('invoice.id', '=', id).executeTakeFirst();
+  const r = await baseQuery(trx, actor)
+    .select([...COLUMNS, CREDITED.as('credited')])
+    .where('invoice.id', '=', id)
+    .executeTakeFirst();
   if (!r || (owned && !owned.includes(r.activity_id))) return null;
   return toInvoice(r as InvoiceRow, today);
 }
 
 export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string): Promise<Invoice | null> {
-  const r = await trx.selectFrom('invoice').select('id').where('cooperative_id', '=', actor.cooperativeId).where('number', '=', number).executeTakeFirst();
+  const r = await trx
+    .selectFrom('invoice')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('number', '=', number)
+    .executeTakeFirst();
   return r ? getInvoice(trx, actor, r.id) : null;
 }
 
 export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceLine[]> {
-  const rows = await trx.selectFrom('invoice_line').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('invoice_id', '=', invoiceId).orderBy('position').execute();
+  const rows = await trx
+    .selectFrom('invoice_line')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('invoice_id', '=', invoiceId)
+    .orderBy('position')
+    .execute();
   return rows.map((l) => ({
-    id: l.id, description: l.description, quantityMilli: l.quantity_milli, unitCode: l.unit_code, unitPriceCents: l.unit_price_cents,
-    discountBp: l.discount_bp, vatCategory: l.vat_category as VatCategory, vatRateBp: l.vat_rate_bp, nature: l.nature, netCents: l.net_cents,
+    id: l.id,
+    description: l.description,
+    quantityMilli: l.quantity_milli,
+    unitCode: l.unit_code,
+    unitPriceCents: l.unit_price_cents,
+    discountBp: l.discount_bp,
+    vatCategory: l.vat_category as VatCategory,
+    vatRateBp: l.vat_rate_bp,
+    nature: l.nature,
+    netCents: l.net_cents,
   }));
 }
 
 export interface InvoiceFilters {
-  status?: InvoiceStatus | 'issued' | 'to_validate'; customerId?: string; activityId?: string; from?: IsoDate; to?: IsoDate;
-  q?: string; typeCode?: '380' | '381' | '386'; page?: number; pageSize?: number; today?: IsoDate;
+  status?: InvoiceStatus | 'issued' | 'to_validate';
+  customerId?: string;
+  activityId?: string;
+  from?: IsoDate;
+  to?: IsoDate;
+  q?: string;
+  typeCode?: '380' | '381' | '386';
+  page?: number;
+  pageSize?: number;
+  today?: IsoDate;
   /** Amount range on the total incl. VAT, cents, bounds included. */
-  minCents?: number | null; maxCents?: number | null;
+  minCents?: number | null;
+  maxCents?: number | null;
 }
 export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}) {
   const today = f.today ?? todayParis();
   const owned = await ownedActivityIds(trx, actor);
-  const pageSize = Math.min(10000, f.pageSize ?? 25); const page = Math.max(1, f.page ?? 1);
+  const pageSize = Math.min(10000, f.pageSize ?? 25);
+  const page = Math.max(1, f.page ?? 1);
   let q = baseQuery(trx, actor);
   if (owned) q = owned.length ? q.where('invoice.activity_id', 'in', owned) : q.where(sql<boolean>`false`);
   const st = f.status;
-  if (st === 'overdue') q = q.where('invoice.status', 'in', ['validated', 'sent', 'partly_paid']).where('invoice.due_date', '<', today);
-  else if (st === 'issued') q = q.where('invoice.number', 'is not', null).where('invoice.status', 'not in', ['paid', 'cancelled']);
+  if (st === 'overdue')
+    q = q.where('invoice.status', 'in', ['validated', 'sent', 'partly_paid']).where('invoice.due_date', '<', today);
+  else if (st === 'issued')
+    q = q.where('invoice.number', 'is not', null).where('invoice.status', 'not in', ['paid', 'cancelled']);
   else if (st === 'to_validate') q = q.where('invoice.status', '=', 'submitted');
-  else if (st === 'validated' || st === 'sent' || st === 'partly_paid') q = q.where('invoice.status', '=', st).where((eb) => eb.or([eb('invoice.due_date', 'is', null), eb('invoice.due_date', '>=', today)]));
+  else if (st === 'validated' || st === 'sent' || st === 'partly_paid')
+    q = q
+      .where('invoice.status', '=', st)
+      .where((eb) => eb.or([eb('invoice.due_date', 'is', null), eb('invoice.due_date', '>=', today)]));
   else if (st) q = q.where('invoice.status', '=', st);
   if (f.customerId) q = q.where('invoice.customer_id', '=', f.customerId);
   if (f.activityId) q = q.where('invoice.activity_id', '=', f.activityId);
@@ -448,11 +955,33 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
   if (f.to && isIsoDate(f.to)) q = q.where('invoice.issue_date', '<=', f.to);
   if (f.minCents != null && Number.isSafeInteger(f.minCents)) q = q.where('invoice.total_incl_cents', '>=', f.minCents);
   if (f.maxCents != null && Number.isSafeInteger(f.maxCents)) q = q.where('invoice.total_incl_cents', '<=', f.maxCents);
-  if (f.q?.trim()) q = q.where((eb) => eb.or([eb('invoice.number', 'ilike', `%${f.q!.trim()}%`), eb('customer.name', 'ilike', `%${f.q!.trim()}%`)]));
-  const agg = await q.select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.coalesce(eb.fn.sum<number>('invoice.total_excl_cents'), sql<number>`0`).as('excl'), eb.fn.coalesce(eb.fn.sum<number>('invoice.total_incl_cents'), sql<number>`0`).as('incl')]).executeTakeFirstOrThrow();
-  const rows = await q.select([...COLUMNS, CREDITED.as('credited')]).orderBy('invoice.issue_date', 'desc').orderBy('invoice.number', 'desc').orderBy('invoice.id', 'desc')
-    .limit(pageSize).offset((page - 1) * pageSize).execute();
-  return { total: Number(agg.n), totalExclCents: Number(agg.excl), totalInclCents: Number(agg.incl), page, pageSize, items: rows.map((r) => toInvoice(r as InvoiceRow, today)) };
+  if (f.q?.trim())
+    q = q.where((eb) =>
+      eb.or([eb('invoice.number', 'ilike', `%${f.q!.trim()}%`), eb('customer.name', 'ilike', `%${f.q!.trim()}%`)]),
+    );
+  const agg = await q
+    .select((eb) => [
+      eb.fn.countAll<number>().as('n'),
+      eb.fn.coalesce(eb.fn.sum<number>('invoice.total_excl_cents'), sql<number>`0`).as('excl'),
+      eb.fn.coalesce(eb.fn.sum<number>('invoice.total_incl_cents'), sql<number>`0`).as('incl'),
+    ])
+    .executeTakeFirstOrThrow();
+  const rows = await q
+    .select([...COLUMNS, CREDITED.as('credited')])
+    .orderBy('invoice.issue_date', 'desc')
+    .orderBy('invoice.number', 'desc')
+    .orderBy('invoice.id', 'desc')
+    .limit(pageSize)
+    .offset((page - 1) * pageSize)
+    .execute();
+  return {
+    total: Number(agg.n),
+    totalExclCents: Number(agg.excl),
+    totalInclCents: Number(agg.incl),
+    page,
+    pageSize,
+    items: rows.map((r) => toInvoice(r as InvoiceRow, today)),
+  };
 }
 
 // --- the document ---------------------------------------------------------------------------
@@ -460,58 +989,154 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
 export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceDocument> {
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
-  const row = await trx.selectFrom('invoice').select('customer_snapshot').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', invoiceId).executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom('invoice')
+    .select('customer_snapshot')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', invoiceId)
+    .executeTakeFirstOrThrow();
   const customer = (row.customer_snapshot as Customer | null) ?? (await getCustomer(trx, actor, inv.customerId))!;
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
-  const act = await trx.selectFrom('activity').selectAll().where('cooperative_id', '=', actor.cooperativeId).where('id', '=', inv.activityId).executeTakeFirstOrThrow();
-  const contact = await trx.selectFrom('activity_owner').innerJoin('user_account', 'user_account.id', 'activity_owner.user_id')
-    .select(['user_account.display_name', 'user_account.email']).where('activity_owner.cooperative_id', '=', actor.cooperativeId).where('activity_owner.activity_id', '=', inv.activityId).executeTakeFirst();
+  const act = await trx
+    .selectFrom('activity')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', inv.activityId)
+    .executeTakeFirstOrThrow();
+  const contact = await trx
+    .selectFrom('activity_owner')
+    .innerJoin('user_account', 'user_account.id', 'activity_owner.user_id')
+    .select(['user_account.display_name', 'user_account.email'])
+    .where('activity_owner.cooperative_id', '=', actor.cooperativeId)
+    .where('activity_owner.activity_id', '=', inv.activityId)
+    .executeTakeFirst();
   const lines = await getLines(trx, actor, invoiceId);
   const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents });
   const preceding = inv.precedingInvoiceId ? await getInvoice(trx, actor, inv.precedingInvoiceId) : null;
   const vatMentions: string[] = [];
   const vatBreakdown = totals.groups.map((g) => {
     const legal = LEGAL_TEXTS.vat[g.vatCategory];
-    const reason = g.vatCategory === 'S' ? null : g.vatCategory === 'E' ? (inv.vatExemptionReason?.trim() || legal.text) : legal.text;
+    const reason =
+      g.vatCategory === 'S' ? null : g.vatCategory === 'E' ? inv.vatExemptionReason?.trim() || legal.text : legal.text;
     if (reason && !vatMentions.includes(reason)) vatMentions.push(reason);
-    return { vatCategory: g.vatCategory, vatRateBp: g.vatRateBp, baseCents: g.baseCents, vatCents: g.vatCents, exemptionReason: reason, exemptionCode: g.vatCategory === 'S' ? null : legal.code };
+    return {
+      vatCategory: g.vatCategory,
+      vatRateBp: g.vatRateBp,
+      baseCents: g.baseCents,
+      vatCents: g.vatCents,
+      exemptionReason: reason,
+      exemptionCode: g.vatCategory === 'S' ? null : legal.code,
+    };
   });
   const settings = coop.settings as CooperativeSettings;
   const vatOnDebits = !!settings.vatOnDebits;
   if (vatOnDebits) vatMentions.push(LEGAL_TEXTS.vatOnDebits);
-  const docLines: DocumentLine[] = lines.map((l) => ({ id: l.id, description: l.description, quantityMilli: l.quantityMilli, unitCode: l.unitCode, unitLabel: UNIT_LABELS[l.unitCode] ?? 'unité', unitPriceCents: l.unitPriceCents, discountBp: l.discountBp, netCents: l.netCents, vatCategory: l.vatCategory, vatRateBp: l.vatRateBp, nature: l.nature }));
+  const docLines: DocumentLine[] = lines.map((l) => ({
+    id: l.id,
+    description: l.description,
+    quantityMilli: l.quantityMilli,
+    unitCode: l.unitCode,
+    unitLabel: UNIT_LABELS[l.unitCode] ?? 'unité',
+    unitPriceCents: l.unitPriceCents,
+    discountBp: l.discountBp,
+    netCents: l.netCents,
+    vatCategory: l.vatCategory,
+    vatRateBp: l.vatRateBp,
+    nature: l.nature,
+  }));
   // BT-113 is what was paid before issue (deposits deducted), not later payments: the sealed
   // document must stay the same whatever is paid afterwards.
   const prepaid = inv.prepaidCents;
-  const quote = inv.quoteId ? await trx.selectFrom('quote').select('number').where('cooperative_id', '=', actor.cooperativeId).where('id', '=', inv.quoteId).executeTakeFirst() : null;
+  const quote = inv.quoteId
+    ? await trx
+        .selectFrom('quote')
+        .select('number')
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('id', '=', inv.quoteId)
+        .executeTakeFirst()
+    : null;
   const number = inv.number ?? 'BROUILLON';
   return {
-    typeCode: inv.typeCode, number, issueDate: inv.issueDate, dueDate: inv.dueDate, deliveryDate: inv.deliveryDate ?? inv.issueDate, currency: 'EUR', nature: inv.nature,
+    typeCode: inv.typeCode,
+    number,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate,
+    deliveryDate: inv.deliveryDate ?? inv.issueDate,
+    currency: 'EUR',
+    nature: inv.nature,
     businessProcess: inv.nature === 'goods' ? 'B1' : inv.nature === 'mixed' ? 'M1' : 'S1',
     seller: {
-      name: coop.name, legalForm: coop.legalForm, capitalCents: coop.capitalCents, siren: coop.siren, siret: null, vatNumber: coop.vatNumber,
-      rcsCity: coop.rcsCity, address: { line1: coop.addressLine, postalCode: coop.postalCode, city: coop.city, countryCode: coop.country },
-      email: coop.email, phone: coop.phone, iban: coop.iban, bic: coop.bic, tradingName: act.name, activityCode: act.analytic_code,
-      contactName: contact?.display_name ?? null, contactEmail: act.email ?? contact?.email ?? null,
+      name: coop.name,
+      legalForm: coop.legalForm,
+      capitalCents: coop.capitalCents,
+      siren: coop.siren,
+      siret: null,
+      vatNumber: coop.vatNumber,
+      rcsCity: coop.rcsCity,
+      address: { line1: coop.addressLine, postalCode: coop.postalCode, city: coop.city, countryCode: coop.country },
+      email: coop.email,
+      phone: coop.phone,
+      iban: coop.iban,
+      bic: coop.bic,
+      tradingName: act.name,
+      activityCode: act.analytic_code,
+      contactName: contact?.display_name ?? null,
+      contactEmail: act.email ?? contact?.email ?? null,
     },
     buyer: {
-      name: customer.name, isBusiness: customer.kind === 'company', siren: customer.siren, siret: customer.siret, vatNumber: customer.vatNumber,
-      address: customer.address, deliveryAddress: customer.deliveryAddress, email: customer.email, electronicAddress: customer.electronicAddress,
+      name: customer.name,
+      isBusiness: customer.kind === 'company',
+      siren: customer.siren,
+      siret: customer.siret,
+      vatNumber: customer.vatNumber,
+      address: customer.address,
+      deliveryAddress: customer.deliveryAddress,
+      email: customer.email,
+      electronicAddress: customer.electronicAddress,
       reference: inv.buyerReference,
     },
     lines: docLines,
-    allowances: totals.groups.filter((g) => g.allowanceCents > 0).map((g) => ({ amountCents: g.allowanceCents, reason: inv.discountReason || 'Remise', vatCategory: g.vatCategory, vatRateBp: g.vatRateBp })),
+    allowances: totals.groups
+      .filter((g) => g.allowanceCents > 0)
+      .map((g) => ({
+        amountCents: g.allowanceCents,
+        reason: inv.discountReason || 'Remise',
+        vatCategory: g.vatCategory,
+        vatRateBp: g.vatRateBp,
+      })),
     vatBreakdown,
-    totals: { linesNetCents: totals.linesNetCents, allowancesCents: totals.allowancesCents, taxBasisCents: totals.taxBasisCents, vatCents: totals.vatCents, grandTotalCents: totals.totalInclCents, prepaidCents: prepaid, dueCents: totals.totalInclCents - prepaid },
-    paymentTermsText: inv.dueDate ? LEGAL_TEXTS.paymentTerms(daysBetween(inv.issueDate, inv.dueDate), formatDateLong(inv.dueDate)) : 'Avoir : aucun paiement à effectuer.',
+    totals: {
+      linesNetCents: totals.linesNetCents,
+      allowancesCents: totals.allowancesCents,
+      taxBasisCents: totals.taxBasisCents,
+      vatCents: totals.vatCents,
+      grandTotalCents: totals.totalInclCents,
+      prepaidCents: prepaid,
+      dueCents: totals.totalInclCents - prepaid,
+    },
+    paymentTermsText: inv.dueDate
+      ? LEGAL_TEXTS.paymentTerms(daysBetween(inv.issueDate, inv.dueDate), formatDateLong(inv.dueDate))
+      : 'Avoir : aucun paiement à effectuer.',
     latePenaltyText: LEGAL_TEXTS.latePenalty,
-    recoveryIndemnityText: customer.kind === 'company' ? LEGAL_TEXTS.recoveryIndemnity : LEGAL_TEXTS.recoveryIndemnityConsumer,
+    recoveryIndemnityText:
+      customer.kind === 'company' ? LEGAL_TEXTS.recoveryIndemnity : LEGAL_TEXTS.recoveryIndemnityConsumer,
     earlyPaymentText: LEGAL_TEXTS.earlyPayment,
-    vatMentions, vatOnDebits,
+    vatMentions,
+    vatOnDebits,
     precedingInvoice: preceding?.number ? { number: preceding.number, issueDate: preceding.issueDate } : null,
-    quoteReference: quote?.number ?? null, notes: inv.notes ? [inv.notes] : [],
+    quoteReference: quote?.number ?? null,
+    notes: inv.notes ? [inv.notes] : [],
     payment: { meansCode: '30', iban: coop.iban, bic: coop.bic, remittance: number },
   };
 }
 
-export const UNIT_LABELS: Record<string, string> = { C62: 'unité', HUR: 'heure', DAY: 'jour', MON: 'mois', KGM: 'kg', MTR: 'm', MTK: 'm²', LS: 'forfait' };
+export const UNIT_LABELS: Record<string, string> = {
+  C62: 'unité',
+  HUR: 'heure',
+  DAY: 'jour',
+  MON: 'mois',
+  KGM: 'kg',
+  MTR: 'm',
+  MTK: 'm²',
+  LS: 'forfait',
+};

@@ -3,8 +3,10 @@
 import type { VatCategory } from './types.ts';
 
 export const LEGAL_TEXTS = {
-  latePenalty: "En cas de retard de paiement, pénalités au taux de la BCE majoré de 10 points (taux BCE + 10 points), exigibles dès le lendemain de l'échéance (article L441-10 du Code de commerce).",
-  recoveryIndemnity: 'Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : 40 € (article D441-5 du Code de commerce).',
+  latePenalty:
+    "En cas de retard de paiement, pénalités au taux de la BCE majoré de 10 points (taux BCE + 10 points), exigibles dès le lendemain de l'échéance (article L441-10 du Code de commerce).",
+  recoveryIndemnity:
+    'Indemnité forfaitaire pour frais de recouvrement due en cas de retard de paiement : 40 € (article D441-5 du Code de commerce).',
   // Consumers owe no fixed indemnity; the French e-invoicing rules still want the PMT note to say so.
   recoveryIndemnityConsumer: 'Indemnité forfaitaire pour frais de recouvrement : non applicable (client particulier).',
   earlyPayment: "Pas d'escompte pour paiement anticipé.",

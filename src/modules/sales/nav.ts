@@ -4,5 +4,11 @@ export const salesNav: NavItem[] = [
   { href: '/clients', label: 'Clients', roles: 'all', order: 12 },
   { href: '/devis', label: 'Devis', roles: 'all', order: 13 },
   { href: '/catalogue', label: 'Catalogue', roles: 'all', order: 14, more: true },
-  { href: '/factures/relances', label: 'Relances', roles: ['support', 'director', 'accountant'], order: 15, more: true },
+  {
+    href: '/factures/relances',
+    label: 'Relances',
+    roles: ['support', 'director', 'accountant'],
+    order: 15,
+    more: true,
+  },
 ];

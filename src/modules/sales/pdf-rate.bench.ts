@@ -11,4 +11,6 @@ const t0 = process.hrtime.bigint();
 let bytes = 0;
 for (let i = 0; i < N; i++) bytes += (await renderInvoicePdf(doc)).length;
 const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-console.log(`${N} PDF Factur-X (${doc.lines.length} lignes, ~${Math.round(bytes / N / 1024)} Ko) en ${ms.toFixed(0)} ms : ${(N / (ms / 1000)).toFixed(1)} PDF/s (${(ms / N).toFixed(1)} ms/PDF), charge machine ${loadavg()[0].toFixed(2)}`);
+console.log(
+  `${N} PDF Factur-X (${doc.lines.length} lignes, ~${Math.round(bytes / N / 1024)} Ko) en ${ms.toFixed(0)} ms : ${(N / (ms / 1000)).toFixed(1)} PDF/s (${(ms / N).toFixed(1)} ms/PDF), charge machine ${loadavg()[0].toFixed(2)}`,
+);

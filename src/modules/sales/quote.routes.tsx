@@ -4,7 +4,19 @@ import type { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf, clientIp } from '../../web/context.ts';
 import { Layout, PublicLayout } from '../../web/layout.tsx';
-import { Field, Select, TextArea, Csrf, PageHeader, Card, EmptyState, FormErrorSummary, Badge, Figure, Checkbox } from '../../web/components.tsx';
+import {
+  Field,
+  Select,
+  TextArea,
+  Csrf,
+  PageHeader,
+  Card,
+  EmptyState,
+  FormErrorSummary,
+  Badge,
+  Figure,
+  Checkbox,
+} from '../../web/components.tsx';
 import { formValues } from '../../web/forms.ts';
 import { setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
@@ -16,52 +28,159 @@ import { activitiesFor } from '../directory/index.ts';
 import { listCustomers } from './customer.service.ts';
 import { createCatalogueItem, archiveCatalogueItem, listCatalogue, UNIT_CODES } from './catalogue.service.ts';
 import {
-  createQuote, getQuote, getQuoteLines, listQuotes, quotePdf, sendQuote, markQuoteAccepted, refuseQuote, quoteBilling, invoiceFromQuote,
-  findQuoteByToken, acceptQuoteByToken, refuseQuoteByToken, QUOTE_STATUS_LABELS, type QuoteLineInput, type QuoteInput, type QuoteStatus,
+  createQuote,
+  getQuote,
+  getQuoteLines,
+  listQuotes,
+  quotePdf,
+  sendQuote,
+  markQuoteAccepted,
+  refuseQuote,
+  quoteBilling,
+  invoiceFromQuote,
+  findQuoteByToken,
+  acceptQuoteByToken,
+  refuseQuoteByToken,
+  QUOTE_STATUS_LABELS,
+  type QuoteLineInput,
+  type QuoteInput,
+  type QuoteStatus,
 } from './quote.service.ts';
 import { importCustomersCsv, ImportRefused } from './customer-import.ts';
 import type { VatCategory } from './types.ts';
 
 const VAT_OPTIONS: [string, string][] = [
-  ['S:2000', 'TVA 20 %'], ['S:1000', 'TVA 10 %'], ['S:550', 'TVA 5,5 %'], ['S:210', 'TVA 2,1 %'],
-  ['E:0', 'Exonéré'], ['AE:0', 'Autoliquidation (sous-traitance BTP)'], ['K:0', 'Prestation intracommunautaire'], ['G:0', 'Exportation'],
+  ['S:2000', 'TVA 20 %'],
+  ['S:1000', 'TVA 10 %'],
+  ['S:550', 'TVA 5,5 %'],
+  ['S:210', 'TVA 2,1 %'],
+  ['E:0', 'Exonéré'],
+  ['AE:0', 'Autoliquidation (sous-traitance BTP)'],
+  ['K:0', 'Prestation intracommunautaire'],
+  ['G:0', 'Exportation'],
 ];
 const QUOTE_ROWS = 8;
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
-const pdfResponse = (c: Ctx, pdf: Buffer, name: string) => c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, '_')}"` });
+const pdfResponse = (c: Ctx, pdf: Buffer, name: string) =>
+  c.body(new Uint8Array(pdf), 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9_.-]/g, '_')}"`,
+  });
 
 export function registerQuoteRoutes(r: Hono<AppEnv>) {
   // --- catalogue ------------------------------------------------------------------------------
-  const cataloguePage = async (c: Ctx, v: Record<string, string> = {}, errors: Record<string, string> | null = null, message: string | null = null) => {
+  const cataloguePage = async (
+    c: Ctx,
+    v: Record<string, string> = {},
+    errors: Record<string, string> | null = null,
+    message: string | null = null,
+  ) => {
     const actor = actorOf(c);
-    const [items, acts] = await tenant(c, async (trx) => [await listCatalogue(trx, actor), await activitiesFor(trx, actor)] as const);
+    const [items, acts] = await tenant(
+      c,
+      async (trx) => [await listCatalogue(trx, actor), await activitiesFor(trx, actor)] as const,
+    );
     const actName = new Map<string, string>(acts.map((a) => [a.id as string, a.name]));
     const e = errors ?? {};
     return c.html(
       <Layout c={c} title="Catalogue" wide>
-        <PageHeader title="Catalogue" help="Vos produits et prestations habituels : choisissez-les dans une facture ou un devis pour pré-remplir la ligne." />
-        {items.length ? <table class="data"><thead><tr><th>Nom</th><th>Activité</th><th>Unité</th><th class="num">Prix HT</th><th>TVA</th><th>Nature</th><th>Retirer</th></tr></thead>
-          <tbody>{items.map((x) => <tr><td data-label="Nom">{x.name}</td><td data-label="Activité">{actName.get(x.activityId) ?? '—'}</td><td data-label="Unité">{UNIT_CODES.find(([u]) => u === x.unitCode)?.[1] ?? x.unitCode}</td>
-            <td data-label="Prix HT" class="num">{formatEuros(x.unitPriceCents)}</td><td data-label="TVA">{x.vatCategory === 'S' ? formatRateBp(x.vatRateBp) : x.vatCategory}</td><td data-label="Nature">{x.nature === 'goods' ? 'Marchandise' : 'Prestation'}</td>
-            <td data-label="Retirer"><form method="post" action={`/catalogue/${x.id}/retirer`} class="inline"><Csrf token={c.get('csrf')} /><button type="submit" class="btn-secondary">Retirer</button></form></td></tr>)}</tbody></table>
-          : <EmptyState title="Votre catalogue est vide." text="Ajoutez ci-dessous ce que vous vendez le plus souvent." />}
+        <PageHeader
+          title="Catalogue"
+          help="Vos produits et prestations habituels : choisissez-les dans une facture ou un devis pour pré-remplir la ligne."
+        />
+        {items.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Nom</th>
+                <th>Activité</th>
+                <th>Unité</th>
+                <th class="num">Prix HT</th>
+                <th>TVA</th>
+                <th>Nature</th>
+                <th>Retirer</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((x) => (
+                <tr>
+                  <td data-label="Nom">{x.name}</td>
+                  <td data-label="Activité">{actName.get(x.activityId) ?? '—'}</td>
+                  <td data-label="Unité">{UNIT_CODES.find(([u]) => u === x.unitCode)?.[1] ?? x.unitCode}</td>
+                  <td data-label="Prix HT" class="num">
+                    {formatEuros(x.unitPriceCents)}
+                  </td>
+                  <td data-label="TVA">{x.vatCategory === 'S' ? formatRateBp(x.vatRateBp) : x.vatCategory}</td>
+                  <td data-label="Nature">{x.nature === 'goods' ? 'Marchandise' : 'Prestation'}</td>
+                  <td data-label="Retirer">
+                    <form method="post" action={`/catalogue/${x.id}/retirer`} class="inline">
+                      <Csrf token={c.get('csrf')} />
+                      <button type="submit" class="btn-secondary">
+                        Retirer
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState title="Votre catalogue est vide." text="Ajoutez ci-dessous ce que vous vendez le plus souvent." />
+        )}
         <Card title="Ajouter un article">
-          <form method="post" action="/catalogue" novalidate><Csrf token={c.get('csrf')} />
+          <form method="post" action="/catalogue" novalidate>
+            <Csrf token={c.get('csrf')} />
             <FormErrorSummary errors={errors} message={message} />
             <div class="form-grid">
-              <Select label="Activité" name="activityId" value={v.activityId ?? acts[0]?.id} error={e.activityId} options={acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])} />
+              <Select
+                label="Activité"
+                name="activityId"
+                value={v.activityId ?? acts[0]?.id}
+                error={e.activityId}
+                options={acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])}
+              />
               <Field label="Nom" name="name" value={v.name} error={e.name} required />
-              <Select label="Unité" name="unitCode" value={v.unitCode ?? 'C62'} error={e.unitCode} options={UNIT_CODES} />
-              <Field label="Prix unitaire HT (€)" name="price" value={v.price} error={e.unitPriceCents ?? e.price} inputmode="decimal" required />
-              <Select label="TVA" name="vat" value={v.vat ?? 'S:2000'} error={e.vatRateBp ?? e.vatCategory} options={VAT_OPTIONS} />
-              <Select label="Nature" name="nature" value={v.nature ?? 'services'} error={e.nature} options={[['services', 'Prestation'], ['goods', 'Marchandise']]} />
+              <Select
+                label="Unité"
+                name="unitCode"
+                value={v.unitCode ?? 'C62'}
+                error={e.unitCode}
+                options={UNIT_CODES}
+              />
+              <Field
+                label="Prix unitaire HT (€)"
+                name="price"
+                value={v.price}
+                error={e.unitPriceCents ?? e.price}
+                inputmode="decimal"
+                required
+              />
+              <Select
+                label="TVA"
+                name="vat"
+                value={v.vat ?? 'S:2000'}
+                error={e.vatRateBp ?? e.vatCategory}
+                options={VAT_OPTIONS}
+              />
+              <Select
+                label="Nature"
+                name="nature"
+                value={v.nature ?? 'services'}
+                error={e.nature}
+                options={[
+                  ['services', 'Prestation'],
+                  ['goods', 'Marchandise'],
+                ]}
+              />
             </div>
             <TextArea label="Description (facultatif)" name="description" value={v.description} rows={2} />
             <button type="submit">Ajouter au catalogue</button>
           </form>
         </Card>
-      </Layout>, errors ? 400 : 200);
+      </Layout>,
+      errors ? 400 : 200,
+    );
   };
   r.get('/catalogue', (c) => cataloguePage(c));
   r.post('/catalogue', async (c) => {
@@ -71,13 +190,28 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     try {
       const price = parseCents(f.price ?? '');
       if (price === null) throw new UserError('Prix invalide (ex. : 120,00).', 'price');
-      await tenant(c, (trx) => createCatalogueItem(trx, actor, { activityId: f.activityId ?? '', name: f.name ?? '', description: f.description || null, unitCode: f.unitCode || 'C62', unitPriceCents: price, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: f.nature === 'goods' ? 'goods' : 'services' }));
-    } catch (e) { if (e instanceof UserError) return cataloguePage(c, f, fieldErrors(e) ?? { name: e.message }, e.message); throw e; }
+      await tenant(c, (trx) =>
+        createCatalogueItem(trx, actor, {
+          activityId: f.activityId ?? '',
+          name: f.name ?? '',
+          description: f.description || null,
+          unitCode: f.unitCode || 'C62',
+          unitPriceCents: price,
+          vatCategory: cat as VatCategory,
+          vatRateBp: Number(rate),
+          nature: f.nature === 'goods' ? 'goods' : 'services',
+        }),
+      );
+    } catch (e) {
+      if (e instanceof UserError) return cataloguePage(c, f, fieldErrors(e) ?? { name: e.message }, e.message);
+      throw e;
+    }
     setFlash(c, { kind: 'success', text: 'Article ajouté au catalogue.' });
     return c.redirect('/catalogue', 303);
   });
   r.post('/catalogue/:id/retirer', async (c) => {
-    const actor = actorOf(c); const id = c.req.param('id');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
     if (!isUuid(id)) throw new NotFoundError('Article');
     await tenant(c, (trx) => archiveCatalogueItem(trx, actor, id));
     setFlash(c, { kind: 'success', text: 'Article retiré du catalogue.' });
@@ -85,18 +219,49 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
   });
 
   // --- customers import -------------------------------------------------------------------------
-  const importPage = (c: Ctx, opts: { message?: string; rejections?: { line: number; reason: string }[] } = {}) => c.html(
-    <Layout c={c} title="Importer des clients">
-      <PageHeader title="Importer des clients" help="Un fichier CSV (séparateur ; ou ,) avec une ligne d'en-tête : type;nom;siren;siret;tva;email;adresse;code postal;ville;pays;délai de paiement. Tout ou rien : si une ligne est refusée, aucun client n'est importé et chaque ligne refusée est indiquée avec sa raison." />
-      {opts.message ? <div class="flash flash-error" role="alert"><p>{opts.message}</p>
-        {opts.rejections?.length ? <table class="data"><thead><tr><th>Ligne</th><th>Raison</th></tr></thead><tbody>{opts.rejections.map((x) => <tr><td data-label="Ligne">{x.line}</td><td data-label="Raison">{x.reason}</td></tr>)}</tbody></table> : null}</div> : null}
-      <Card>
-        <form method="post" action="/clients/import" enctype="multipart/form-data" novalidate><Csrf token={c.get('csrf')} />
-          <div class="field"><label for="f-file">Fichier CSV</label><input id="f-file" type="file" name="file" accept=".csv,text/csv" required /></div>
-          <button type="submit">Importer</button>
-        </form>
-      </Card>
-    </Layout>, opts.message ? 400 : 200);
+  const importPage = (c: Ctx, opts: { message?: string; rejections?: { line: number; reason: string }[] } = {}) =>
+    c.html(
+      <Layout c={c} title="Importer des clients">
+        <PageHeader
+          title="Importer des clients"
+          help="Un fichier CSV (séparateur ; ou ,) avec une ligne d'en-tête : type;nom;siren;siret;tva;email;adresse;code postal;ville;pays;délai de paiement. Tout ou rien : si une ligne est refusée, aucun client n'est importé et chaque ligne refusée est indiquée avec sa raison."
+        />
+        {opts.message ? (
+          <div class="flash flash-error" role="alert">
+            <p>{opts.message}</p>
+            {opts.rejections?.length ? (
+              <table class="data">
+                <thead>
+                  <tr>
+                    <th>Ligne</th>
+                    <th>Raison</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {opts.rejections.map((x) => (
+                    <tr>
+                      <td data-label="Ligne">{x.line}</td>
+                      <td data-label="Raison">{x.reason}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ) : null}
+          </div>
+        ) : null}
+        <Card>
+          <form method="post" action="/clients/import" enctype="multipart/form-data" novalidate>
+            <Csrf token={c.get('csrf')} />
+            <div class="field">
+              <label for="f-file">Fichier CSV</label>
+              <input id="f-file" type="file" name="file" accept=".csv,text/csv" required />
+            </div>
+            <button type="submit">Importer</button>
+          </form>
+        </Card>
+      </Layout>,
+      opts.message ? 400 : 200,
+    );
   r.get('/clients/import', (c) => importPage(c));
   r.post('/clients/import', async (c) => {
     const actor = actorOf(c);
@@ -107,7 +272,10 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     try {
       const text = Buffer.from(await file.arrayBuffer()).toString('utf8');
       const res = await tenant(c, (trx) => importCustomersCsv(trx, actor, text));
-      setFlash(c, { kind: 'success', text: `${res.imported} client${res.imported > 1 ? 's' : ''} importé${res.imported > 1 ? 's' : ''}.` });
+      setFlash(c, {
+        kind: 'success',
+        text: `${res.imported} client${res.imported > 1 ? 's' : ''} importé${res.imported > 1 ? 's' : ''}.`,
+      });
       return c.redirect('/clients', 303);
     } catch (e) {
       if (e instanceof ImportRefused) return importPage(c, { message: e.message, rejections: e.rejections });
@@ -120,78 +288,261 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
   r.get('/devis', async (c) => {
     const actor = actorOf(c);
     const st = c.req.query('status') as QuoteStatus | undefined;
-    const items = await tenant(c, (trx) => listQuotes(trx, actor, { status: st && st in QUOTE_STATUS_LABELS ? st : undefined }));
+    const items = await tenant(c, (trx) =>
+      listQuotes(trx, actor, { status: st && st in QUOTE_STATUS_LABELS ? st : undefined }),
+    );
     return c.html(
       <Layout c={c} title="Devis" wide>
-        <PageHeader title="Devis" help="Envoyez un devis : votre client l'accepte en ligne, puis facturez acompte et solde en un clic." action={<a class="btn" href="/devis/nouveau">Nouveau devis</a>} />
-        <form class="filters" method="get" action="/devis"><Select label="Statut" name="status" value={st ?? ''} options={[['', 'Tous'], ...Object.entries(QUOTE_STATUS_LABELS) as [string, string][]]} /><button type="submit" class="btn-secondary">Filtrer</button></form>
-        {items.length ? <table class="data"><thead><tr><th>Numéro</th><th>Date</th><th>Client</th><th class="num">TTC</th><th>Statut</th></tr></thead>
-          <tbody>{items.map((q) => <tr><td data-label="Numéro"><a href={`/devis/${q.id}`}>{q.number}</a></td><td data-label="Date">{formatDate(q.issueDate)}</td><td data-label="Client">{q.customerName}</td>
-            <td data-label="TTC" class="num">{formatEuros(q.totalInclCents)}</td><td data-label="Statut"><Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} /></td></tr>)}</tbody></table>
-          : <EmptyState title="Aucun devis pour l'instant." action={<a class="btn" href="/devis/nouveau">Créer un devis</a>} />}
-      </Layout>);
+        <PageHeader
+          title="Devis"
+          help="Envoyez un devis : votre client l'accepte en ligne, puis facturez acompte et solde en un clic."
+          action={
+            <a class="btn" href="/devis/nouveau">
+              Nouveau devis
+            </a>
+          }
+        />
+        <form class="filters" method="get" action="/devis">
+          <Select
+            label="Statut"
+            name="status"
+            value={st ?? ''}
+            options={[['', 'Tous'], ...(Object.entries(QUOTE_STATUS_LABELS) as [string, string][])]}
+          />
+          <button type="submit" class="btn-secondary">
+            Filtrer
+          </button>
+        </form>
+        {items.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Numéro</th>
+                <th>Date</th>
+                <th>Client</th>
+                <th class="num">TTC</th>
+                <th>Statut</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((q) => (
+                <tr>
+                  <td data-label="Numéro">
+                    <a href={`/devis/${q.id}`}>{q.number}</a>
+                  </td>
+                  <td data-label="Date">{formatDate(q.issueDate)}</td>
+                  <td data-label="Client">{q.customerName}</td>
+                  <td data-label="TTC" class="num">
+                    {formatEuros(q.totalInclCents)}
+                  </td>
+                  <td data-label="Statut">
+                    <Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title="Aucun devis pour l'instant."
+            action={
+              <a class="btn" href="/devis/nouveau">
+                Créer un devis
+              </a>
+            }
+          />
+        )}
+      </Layout>,
+    );
   });
 
-  const editorData = (c: Ctx) => { const actor = actorOf(c); return tenant(c, async (trx) => ({
-    activities: (await activitiesFor(trx, actor)).map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string]),
-    customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map((x) => [x.id, x.name] as [string, string]),
-  })); };
-  const QuoteEditor = (p: { c: Ctx; data: Awaited<ReturnType<typeof editorData>>; v?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null }) => {
-    const v = p.v ?? {}; const e: Record<string, string> = {};
-    for (const [k, m] of Object.entries(p.errors ?? {})) { const mm = /^lines\.(\d+)\.(\w+)$/.exec(k); e[mm ? `q${mm[1]}_${mm[2]}` : k] = m; }
+  const editorData = (c: Ctx) => {
+    const actor = actorOf(c);
+    return tenant(c, async (trx) => ({
+      activities: (await activitiesFor(trx, actor)).map(
+        (a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string],
+      ),
+      customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map(
+        (x) => [x.id, x.name] as [string, string],
+      ),
+    }));
+  };
+  const QuoteEditor = (p: {
+    c: Ctx;
+    data: Awaited<ReturnType<typeof editorData>>;
+    v?: Record<string, string>;
+    errors?: Record<string, string> | null;
+    message?: string | null;
+  }) => {
+    const v = p.v ?? {};
+    const e: Record<string, string> = {};
+    for (const [k, m] of Object.entries(p.errors ?? {})) {
+      const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
+      e[mm ? `q${mm[1]}_${mm[2]}` : k] = m;
+    }
     return (
-      <form method="post" action="/devis/nouveau" novalidate><Csrf token={p.c.get('csrf')} />
+      <form method="post" action="/devis/nouveau" novalidate>
+        <Csrf token={p.c.get('csrf')} />
         <FormErrorSummary errors={p.errors} message={p.message} />
         <div class="form-grid">
-          <Select label="Activité" name="activityId" value={v.activityId} error={e.activityId} options={[['', '— choisir —'], ...p.data.activities]} required />
-          <Select label="Client" name="customerId" value={v.customerId} error={e.customerId} options={[['', '— choisir —'], ...p.data.customers]} required />
+          <Select
+            label="Activité"
+            name="activityId"
+            value={v.activityId}
+            error={e.activityId}
+            options={[['', '— choisir —'], ...p.data.activities]}
+            required
+          />
+          <Select
+            label="Client"
+            name="customerId"
+            value={v.customerId}
+            error={e.customerId}
+            options={[['', '— choisir —'], ...p.data.customers]}
+            required
+          />
           <Field label="Objet du devis" name="title" value={v.title} />
-          <Field label="Date du devis" name="issueDate" type="date" value={v.issueDate ?? todayParis()} error={e.issueDate} />
-          <Field label="Valable jusqu'au" name="validityDate" type="date" value={v.validityDate} error={e.validityDate} hint="Vide : 30 jours." />
+          <Field
+            label="Date du devis"
+            name="issueDate"
+            type="date"
+            value={v.issueDate ?? todayParis()}
+            error={e.issueDate}
+          />
+          <Field
+            label="Valable jusqu'au"
+            name="validityDate"
+            type="date"
+            value={v.validityDate}
+            error={e.validityDate}
+            hint="Vide : 30 jours."
+          />
         </div>
-        <fieldset><legend>Lignes</legend>
+        <fieldset>
+          <legend>Lignes</legend>
           <p class="hint">Une ligne « Titre de section » regroupe les lignes qui la suivent, avec un sous-total.</p>
           {Array.from({ length: QUOTE_ROWS }, (_, i) => (
             <div class="form-grid invoice-line">
-              <Select label={`Type ${i + 1}`} name={`q${i}_kind`} value={v[`q${i}_kind`] ?? 'item'} options={[['item', 'Ligne'], ['section', 'Titre de section']]} />
-              <Field label={`Désignation ${i + 1}`} name={`q${i}_description`} value={v[`q${i}_description`]} error={e[`q${i}_description`]} />
-              <Field label="Quantité" name={`q${i}_quantity`} value={v[`q${i}_quantity`]} error={e[`q${i}_quantity`]} inputmode="decimal" />
-              <Field label="Prix unitaire HT (€)" name={`q${i}_unitPrice`} value={v[`q${i}_unitPrice`]} error={e[`q${i}_unitPrice`]} inputmode="decimal" />
-              <Field label="Remise (%)" name={`q${i}_discount`} value={v[`q${i}_discount`]} error={e[`q${i}_discount`]} inputmode="decimal" />
+              <Select
+                label={`Type ${i + 1}`}
+                name={`q${i}_kind`}
+                value={v[`q${i}_kind`] ?? 'item'}
+                options={[
+                  ['item', 'Ligne'],
+                  ['section', 'Titre de section'],
+                ]}
+              />
+              <Field
+                label={`Désignation ${i + 1}`}
+                name={`q${i}_description`}
+                value={v[`q${i}_description`]}
+                error={e[`q${i}_description`]}
+              />
+              <Field
+                label="Quantité"
+                name={`q${i}_quantity`}
+                value={v[`q${i}_quantity`]}
+                error={e[`q${i}_quantity`]}
+                inputmode="decimal"
+              />
+              <Field
+                label="Prix unitaire HT (€)"
+                name={`q${i}_unitPrice`}
+                value={v[`q${i}_unitPrice`]}
+                error={e[`q${i}_unitPrice`]}
+                inputmode="decimal"
+              />
+              <Field
+                label="Remise (%)"
+                name={`q${i}_discount`}
+                value={v[`q${i}_discount`]}
+                error={e[`q${i}_discount`]}
+                inputmode="decimal"
+              />
               <Select label="TVA" name={`q${i}_vat`} value={v[`q${i}_vat`] ?? 'S:2000'} options={VAT_OPTIONS} />
-            </div>))}
+            </div>
+          ))}
         </fieldset>
-        <div class="form-grid"><Field label="Remise globale HT (€)" name="discount" value={v.discount} error={e.discount} inputmode="decimal" /></div>
+        <div class="form-grid">
+          <Field
+            label="Remise globale HT (€)"
+            name="discount"
+            value={v.discount}
+            error={e.discount}
+            inputmode="decimal"
+          />
+        </div>
         <TextArea label="Conditions (délais, acompte demandé…)" name="terms" value={v.terms} rows={3} />
         <button type="submit">Enregistrer le devis</button>
-      </form>);
+      </form>
+    );
   };
   const readQuoteForm = (f: Record<string, string>): { input: QuoteInput; rows: number[] } => {
-    const lines: QuoteLineInput[] = []; const rows: number[] = []; const errors: Record<string, string> = {};
+    const lines: QuoteLineInput[] = [];
+    const rows: number[] = [];
+    const errors: Record<string, string> = {};
     for (let i = 0; i < QUOTE_ROWS; i++) {
-      const d = f[`q${i}_description`]?.trim(); const qty = f[`q${i}_quantity`]?.trim(); const price = f[`q${i}_unitPrice`]?.trim();
+      const d = f[`q${i}_description`]?.trim();
+      const qty = f[`q${i}_quantity`]?.trim();
+      const price = f[`q${i}_unitPrice`]?.trim();
       if (!d && !qty && !price) continue;
       rows.push(i);
-      if (f[`q${i}_kind`] === 'section') { lines.push({ kind: 'section', description: d ?? '' }); continue; }
-      const qm = parseQuantityMilli(qty || '1'); const pc = parseCents(price ?? ''); const disc = f[`q${i}_discount`]?.trim() ? parseCents(f[`q${i}_discount`]) : 0;
+      if (f[`q${i}_kind`] === 'section') {
+        lines.push({ kind: 'section', description: d ?? '' });
+        continue;
+      }
+      const qm = parseQuantityMilli(qty || '1');
+      const pc = parseCents(price ?? '');
+      const disc = f[`q${i}_discount`]?.trim() ? parseCents(f[`q${i}_discount`]) : 0;
       if (qm === null) errors[`lines.${i}.quantity`] = 'Quantité invalide (ex. : 1,5).';
       if (pc === null) errors[`lines.${i}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
       if (disc === null) errors[`lines.${i}.discount`] = 'Remise invalide (ex. : 10).';
       const [cat, rate] = (f[`q${i}_vat`] || 'S:2000').split(':');
-      lines.push({ kind: 'item', description: d ?? '', quantityMilli: qm ?? 0, unitPriceCents: pc ?? 0, discountBp: disc ?? 0, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: 'services' });
+      lines.push({
+        kind: 'item',
+        description: d ?? '',
+        quantityMilli: qm ?? 0,
+        unitPriceCents: pc ?? 0,
+        discountBp: disc ?? 0,
+        vatCategory: cat as VatCategory,
+        vatRateBp: Number(rate),
+        nature: 'services',
+      });
     }
     const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
     if (discount === null) errors.discount = 'Montant invalide.';
     if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
-    return { rows, input: { activityId: f.activityId ?? '', customerId: f.customerId ?? '', issueDate: f.issueDate || undefined, validityDate: f.validityDate || null, title: f.title || null, terms: f.terms || null, discountCents: discount ?? 0, lines } };
+    return {
+      rows,
+      input: {
+        activityId: f.activityId ?? '',
+        customerId: f.customerId ?? '',
+        issueDate: f.issueDate || undefined,
+        validityDate: f.validityDate || null,
+        title: f.title || null,
+        terms: f.terms || null,
+        discountCents: discount ?? 0,
+        lines,
+      },
+    };
   };
-  r.get('/devis/nouveau', async (c) => c.html(<Layout c={c} title="Nouveau devis" wide><PageHeader title="Nouveau devis" /><Card><QuoteEditor c={c} data={await editorData(c)} /></Card></Layout>));
+  r.get('/devis/nouveau', async (c) =>
+    c.html(
+      <Layout c={c} title="Nouveau devis" wide>
+        <PageHeader title="Nouveau devis" />
+        <Card>
+          <QuoteEditor c={c} data={await editorData(c)} />
+        </Card>
+      </Layout>,
+    ),
+  );
   r.post('/devis/nouveau', async (c) => {
     const actor = actorOf(c);
     const f = await formValues(c);
     let rows: number[] = [];
     try {
-      const read = readQuoteForm(f); rows = read.rows;
+      const read = readQuoteForm(f);
+      rows = read.rows;
       const q = await tenant(c, (trx) => createQuote(trx, actor, read.input));
       setFlash(c, { kind: 'success', text: `Devis ${q.number} enregistré.` });
       return c.redirect(`/devis/${q.id}`, 303);
@@ -199,94 +550,259 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
       if (!(e instanceof UserError)) throw e;
       // Service errors index the filled rows: map them back to the form rows.
       const errs: Record<string, string> = {};
-      for (const [k, m] of Object.entries(fieldErrors(e) ?? {})) { const mm = /^lines\.(\d+)\.(\w+)$/.exec(k); errs[mm && rows.length ? `lines.${rows[Number(mm[1])] ?? mm[1]}.${mm[2]}` : k] = m; }
-      return c.html(<Layout c={c} title="Nouveau devis" wide><PageHeader title="Nouveau devis" /><Card><QuoteEditor c={c} data={await editorData(c)} v={f} errors={errs} message={e.message} /></Card></Layout>, 400);
+      for (const [k, m] of Object.entries(fieldErrors(e) ?? {})) {
+        const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
+        errs[mm && rows.length ? `lines.${rows[Number(mm[1])] ?? mm[1]}.${mm[2]}` : k] = m;
+      }
+      return c.html(
+        <Layout c={c} title="Nouveau devis" wide>
+          <PageHeader title="Nouveau devis" />
+          <Card>
+            <QuoteEditor c={c} data={await editorData(c)} v={f} errors={errs} message={e.message} />
+          </Card>
+        </Layout>,
+        400,
+      );
     }
   });
 
   r.get('/devis/:id', async (c) => {
-    const actor = actorOf(c); const id = c.req.param('id');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
     if (!isUuid(id)) throw new NotFoundError('Devis');
     const data = await tenant(c, async (trx) => {
       const q = await getQuote(trx, actor, id);
       if (!q) throw new NotFoundError('Devis');
-      return { q, lines: await getQuoteLines(trx, actor.cooperativeId, id), billing: q.status === 'accepted' ? await quoteBilling(trx, actor, id) : null };
+      return {
+        q,
+        lines: await getQuoteLines(trx, actor.cooperativeId, id),
+        billing: q.status === 'accepted' ? await quoteBilling(trx, actor, id) : null,
+      };
     });
-    const { q, lines, billing } = data; const csrf = c.get('csrf');
-    const post = (path: string, label: string, cls = '') => <form method="post" action={`/devis/${q.id}/${path}`} class="inline"><Csrf token={csrf} /><button type="submit" class={cls}>{label}</button></form>;
+    const { q, lines, billing } = data;
+    const csrf = c.get('csrf');
+    const post = (path: string, label: string, cls = '') => (
+      <form method="post" action={`/devis/${q.id}/${path}`} class="inline">
+        <Csrf token={csrf} />
+        <button type="submit" class={cls}>
+          {label}
+        </button>
+      </form>
+    );
     return c.html(
       <Layout c={c} title={`Devis ${q.number}`} wide>
-        <PageHeader title={`Devis ${q.number}`} help={`${q.customerName} · du ${formatDate(q.issueDate)} · valable jusqu'au ${formatDate(q.validityDate)}`} />
-        <p><Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} /></p>
-        {q.acceptedAt ? <p class="hint">Accepté le {formatDateTime(q.acceptedAt)}{q.acceptedByName ? ` par ${q.acceptedByName} (en ligne, adresse IP ${q.acceptedIp ?? 'inconnue'})` : ' (devis signé joint)'}.</p> : null}
+        <PageHeader
+          title={`Devis ${q.number}`}
+          help={`${q.customerName} · du ${formatDate(q.issueDate)} · valable jusqu'au ${formatDate(q.validityDate)}`}
+        />
+        <p>
+          <Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} />
+        </p>
+        {q.acceptedAt ? (
+          <p class="hint">
+            Accepté le {formatDateTime(q.acceptedAt)}
+            {q.acceptedByName
+              ? ` par ${q.acceptedByName} (en ligne, adresse IP ${q.acceptedIp ?? 'inconnue'})`
+              : ' (devis signé joint)'}
+            .
+          </p>
+        ) : null}
         <div class="actions">
-          <a class="btn btn-secondary" href={`/devis/${q.id}/pdf`}>Télécharger le PDF</a>
-          {q.status === 'draft' || q.status === 'sent' ? post('envoyer', q.status === 'sent' ? 'Envoyer de nouveau' : 'Envoyer au client') : null}
+          <a class="btn btn-secondary" href={`/devis/${q.id}/pdf`}>
+            Télécharger le PDF
+          </a>
+          {q.status === 'draft' || q.status === 'sent'
+            ? post('envoyer', q.status === 'sent' ? 'Envoyer de nouveau' : 'Envoyer au client')
+            : null}
           {q.status === 'draft' || q.status === 'sent' ? post('refuser', 'Marquer refusé', 'btn-secondary') : null}
         </div>
-        <table class="data"><thead><tr><th>Désignation</th><th class="num">Quantité</th><th class="num">Prix unitaire HT</th><th class="num">Remise</th><th class="num">TVA</th><th class="num">Montant HT</th></tr></thead>
-          <tbody>{lines.map((l) => l.kind === 'section' ? <tr><td data-label="Section" colspan={6}><strong>{l.description}</strong></td></tr> : <tr><td data-label="Désignation">{l.description}</td><td class="num" data-label="Quantité">{milliToDecimal(l.quantityMilli).replace('.', ',')}</td>
-            <td class="num" data-label="Prix">{formatEuros(l.unitPriceCents)}</td><td class="num" data-label="Remise">{l.discountBp ? formatRateBp(l.discountBp) : '—'}</td><td class="num" data-label="TVA">{l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}</td><td class="num" data-label="Montant">{formatEuros(l.netCents)}</td></tr>)}</tbody></table>
-        <div class="figures"><Figure label="Total HT" value={formatEuros(q.totalExclCents)} /><Figure label="TVA" value={formatEuros(q.vatCents)} /><Figure label="Total TTC" value={formatEuros(q.totalInclCents)} /></div>
-        {q.status === 'draft' || q.status === 'sent' ? <Card title="Le client a signé le devis papier ?">
-          <form method="post" action={`/devis/${q.id}/accepter`} enctype="multipart/form-data" novalidate><Csrf token={csrf} />
-            <div class="field"><label for="f-signedFile">Devis signé (PDF ou photo)</label><input id="f-signedFile" type="file" name="signedFile" accept="application/pdf,image/*" required /></div>
-            <button type="submit">Marquer accepté</button>
-          </form></Card> : null}
-        {billing ? <Card title="Créer depuis le devis">
-          <p>Déjà facturé : {formatEuros(billing.invoicedCents)} TTC · reste à facturer : {formatEuros(billing.remainingCents)} TTC.</p>
-          {billing.invoices.length ? <ul>{billing.invoices.map((i) => <li><a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a> — {i.kind === 'deposit' ? 'acompte' : i.kind === 'balance' ? 'solde' : 'intermédiaire'} — {formatEuros(i.totalInclCents)}</li>)}</ul> : null}
-          {!billing.hasBalance ? <>
-            <form method="post" action={`/devis/${q.id}/facturer`} novalidate><Csrf token={csrf} />
-              <div class="form-grid">
-                <Select label="Facture" name="kind" options={[['deposit', "Facture d'acompte"], ['intermediate', 'Facture intermédiaire']]} />
-                <Field label="Pourcentage du devis (%)" name="percent" inputmode="decimal" hint="Ou un montant ci-contre." />
-                <Field label="Ou montant TTC (€)" name="amount" inputmode="decimal" />
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Désignation</th>
+              <th class="num">Quantité</th>
+              <th class="num">Prix unitaire HT</th>
+              <th class="num">Remise</th>
+              <th class="num">TVA</th>
+              <th class="num">Montant HT</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) =>
+              l.kind === 'section' ? (
+                <tr>
+                  <td data-label="Section" colspan={6}>
+                    <strong>{l.description}</strong>
+                  </td>
+                </tr>
+              ) : (
+                <tr>
+                  <td data-label="Désignation">{l.description}</td>
+                  <td class="num" data-label="Quantité">
+                    {milliToDecimal(l.quantityMilli).replace('.', ',')}
+                  </td>
+                  <td class="num" data-label="Prix">
+                    {formatEuros(l.unitPriceCents)}
+                  </td>
+                  <td class="num" data-label="Remise">
+                    {l.discountBp ? formatRateBp(l.discountBp) : '—'}
+                  </td>
+                  <td class="num" data-label="TVA">
+                    {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
+                  </td>
+                  <td class="num" data-label="Montant">
+                    {formatEuros(l.netCents)}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+        <div class="figures">
+          <Figure label="Total HT" value={formatEuros(q.totalExclCents)} />
+          <Figure label="TVA" value={formatEuros(q.vatCents)} />
+          <Figure label="Total TTC" value={formatEuros(q.totalInclCents)} />
+        </div>
+        {q.status === 'draft' || q.status === 'sent' ? (
+          <Card title="Le client a signé le devis papier ?">
+            <form method="post" action={`/devis/${q.id}/accepter`} enctype="multipart/form-data" novalidate>
+              <Csrf token={csrf} />
+              <div class="field">
+                <label for="f-signedFile">Devis signé (PDF ou photo)</label>
+                <input id="f-signedFile" type="file" name="signedFile" accept="application/pdf,image/*" required />
               </div>
-              <button type="submit" class="btn-secondary">Créer la facture</button>
+              <button type="submit">Marquer accepté</button>
             </form>
-            {post('solde', 'Créer la facture de solde')}
-          </> : <p>Le devis est entièrement facturé.</p>}
-        </Card> : null}
-      </Layout>);
+          </Card>
+        ) : null}
+        {billing ? (
+          <Card title="Créer depuis le devis">
+            <p>
+              Déjà facturé : {formatEuros(billing.invoicedCents)} TTC · reste à facturer :{' '}
+              {formatEuros(billing.remainingCents)} TTC.
+            </p>
+            {billing.invoices.length ? (
+              <ul>
+                {billing.invoices.map((i) => (
+                  <li>
+                    <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a> —{' '}
+                    {i.kind === 'deposit' ? 'acompte' : i.kind === 'balance' ? 'solde' : 'intermédiaire'} —{' '}
+                    {formatEuros(i.totalInclCents)}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+            {!billing.hasBalance ? (
+              <>
+                <form method="post" action={`/devis/${q.id}/facturer`} novalidate>
+                  <Csrf token={csrf} />
+                  <div class="form-grid">
+                    <Select
+                      label="Facture"
+                      name="kind"
+                      options={[
+                        ['deposit', "Facture d'acompte"],
+                        ['intermediate', 'Facture intermédiaire'],
+                      ]}
+                    />
+                    <Field
+                      label="Pourcentage du devis (%)"
+                      name="percent"
+                      inputmode="decimal"
+                      hint="Ou un montant ci-contre."
+                    />
+                    <Field label="Ou montant TTC (€)" name="amount" inputmode="decimal" />
+                  </div>
+                  <button type="submit" class="btn-secondary">
+                    Créer la facture
+                  </button>
+                </form>
+                {post('solde', 'Créer la facture de solde')}
+              </>
+            ) : (
+              <p>Le devis est entièrement facturé.</p>
+            )}
+          </Card>
+        ) : null}
+      </Layout>,
+    );
   });
   r.get('/devis/:id/pdf', async (c) => {
-    const actor = actorOf(c); const id = c.req.param('id');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
     if (!isUuid(id)) throw new NotFoundError('Devis');
     const { pdf, number } = await tenant(c, (trx) => quotePdf(trx, actor, id));
     return pdfResponse(c, pdf, `Devis-${number}.pdf`);
   });
-  const act = (path: string, run: (c: Ctx, trx: any, id: string, f: Record<string, string>) => Promise<{ id: string; to?: string }>, text: string) =>
+  const act = (
+    path: string,
+    run: (c: Ctx, trx: any, id: string, f: Record<string, string>) => Promise<{ id: string; to?: string }>,
+    text: string,
+  ) =>
     r.post(`/devis/:id/${path}`, async (c) => {
-      const id = c.req.param('id'); if (!isUuid(id)) throw new NotFoundError('Devis');
+      const id = c.req.param('id');
+      if (!isUuid(id)) throw new NotFoundError('Devis');
       const f = await formValues(c);
       const res = await tenant(c, (trx) => run(c, trx, id, f));
       setFlash(c, { kind: 'success', text });
       return c.redirect(res.to ?? `/devis/${id}`, 303);
     });
-  act('envoyer', async (c, trx, id) => (await sendQuote(trx, actorOf(c), id, { publicUrl: c.get('app').config.publicUrl })).quote, 'Devis envoyé : votre client peut l\'accepter en ligne.');
+  act(
+    'envoyer',
+    async (c, trx, id) => (await sendQuote(trx, actorOf(c), id, { publicUrl: c.get('app').config.publicUrl })).quote,
+    "Devis envoyé : votre client peut l'accepter en ligne.",
+  );
   act('refuser', (c, trx, id) => refuseQuote(trx, actorOf(c), id), 'Devis marqué refusé.');
-  act('facturer', async (c, trx, id, f) => {
-    const pct = f.percent?.trim() ? parseCents(f.percent) : null; const amount = f.amount?.trim() ? parseCents(f.amount) : null;
-    if (f.percent?.trim() && pct === null) throw new UserError('Pourcentage invalide (ex. : 30).', 'percent');
-    if (f.amount?.trim() && amount === null) throw new UserError('Montant invalide (ex. : 500,00).', 'amount');
-    const inv = await invoiceFromQuote(trx, actorOf(c), id, { kind: f.kind === 'intermediate' ? 'intermediate' : 'deposit', percentBp: pct, amountCents: pct === null ? amount : null });
-    return { id, to: `/factures/${inv.id}` };
-  }, 'Facture créée en brouillon : vérifiez-la puis soumettez-la.');
-  act('solde', async (c, trx, id) => ({ id, to: `/factures/${(await invoiceFromQuote(trx, actorOf(c), id, { kind: 'balance' })).id}` }), 'Facture de solde créée en brouillon : les acomptes sont déduits.');
+  act(
+    'facturer',
+    async (c, trx, id, f) => {
+      const pct = f.percent?.trim() ? parseCents(f.percent) : null;
+      const amount = f.amount?.trim() ? parseCents(f.amount) : null;
+      if (f.percent?.trim() && pct === null) throw new UserError('Pourcentage invalide (ex. : 30).', 'percent');
+      if (f.amount?.trim() && amount === null) throw new UserError('Montant invalide (ex. : 500,00).', 'amount');
+      const inv = await invoiceFromQuote(trx, actorOf(c), id, {
+        kind: f.kind === 'intermediate' ? 'intermediate' : 'deposit',
+        percentBp: pct,
+        amountCents: pct === null ? amount : null,
+      });
+      return { id, to: `/factures/${inv.id}` };
+    },
+    'Facture créée en brouillon : vérifiez-la puis soumettez-la.',
+  );
+  act(
+    'solde',
+    async (c, trx, id) => ({
+      id,
+      to: `/factures/${(await invoiceFromQuote(trx, actorOf(c), id, { kind: 'balance' })).id}`,
+    }),
+    'Facture de solde créée en brouillon : les acomptes sont déduits.',
+  );
   r.post('/devis/:id/accepter', async (c) => {
-    const actor = actorOf(c); const id = c.req.param('id');
+    const actor = actorOf(c);
+    const id = c.req.param('id');
     if (!isUuid(id)) throw new NotFoundError('Devis');
     const body = await c.req.parseBody();
     const file = body.signedFile;
-    const content = file instanceof File && file.size ? { name: file.name, mimeType: file.type || 'application/pdf', content: Buffer.from(await file.arrayBuffer()) } : null;
+    const content =
+      file instanceof File && file.size
+        ? { name: file.name, mimeType: file.type || 'application/pdf', content: Buffer.from(await file.arrayBuffer()) }
+        : null;
     await tenant(c, (trx) => markQuoteAccepted(trx, actor, c.get('app').config.fileKey, id, content));
     setFlash(c, { kind: 'success', text: 'Devis marqué accepté ; le devis signé est conservé.' });
     return c.redirect(`/devis/${id}`, 303);
   });
 
   // --- public acceptance page -------------------------------------------------------------------
-  const publicPage = async (c: Ctx, token: string, opts: { v?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null; done?: string } = {}) => {
+  const publicPage = async (
+    c: Ctx,
+    token: string,
+    opts: {
+      v?: Record<string, string>;
+      errors?: Record<string, string> | null;
+      message?: string | null;
+      done?: string;
+    } = {},
+  ) => {
     const found = await findQuoteByToken(db(c), token);
     if (!found) throw new NotFoundError('Devis');
     const { quote: q, lines, sellerName } = found;
@@ -294,23 +810,85 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     return c.html(
       <PublicLayout c={c} title={`Devis ${q.number}`}>
         <h1>Devis {q.number}</h1>
-        <p>De {sellerName} pour {q.customerName}{q.title ? ` — ${q.title}` : ''}. Valable jusqu'au {formatDate(q.validityDate)}.</p>
-        <table class="data"><thead><tr><th>Désignation</th><th class="num">Montant HT</th></tr></thead>
-          <tbody>{lines.map((l) => l.kind === 'section' ? <tr><td data-label="Section" colspan={2}><strong>{l.description}</strong></td></tr> : <tr><td data-label="Désignation">{l.description}</td><td data-label="Montant HT" class="num">{formatEuros(l.netCents)}</td></tr>)}</tbody></table>
-        <div class="figures"><Figure label="Total HT" value={formatEuros(q.totalExclCents)} /><Figure label="Total TTC" value={formatEuros(q.totalInclCents)} /></div>
-        {opts.done ? <div class="flash flash-success" role="status">{opts.done}</div>
-          : q.status === 'sent' ? <Card title="Accepter le devis">
-            <form method="post" action={`/public/devis/token/${token}`} novalidate><Csrf token={c.get('csrf')} />
+        <p>
+          De {sellerName} pour {q.customerName}
+          {q.title ? ` — ${q.title}` : ''}. Valable jusqu'au {formatDate(q.validityDate)}.
+        </p>
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Désignation</th>
+              <th class="num">Montant HT</th>
+            </tr>
+          </thead>
+          <tbody>
+            {lines.map((l) =>
+              l.kind === 'section' ? (
+                <tr>
+                  <td data-label="Section" colspan={2}>
+                    <strong>{l.description}</strong>
+                  </td>
+                </tr>
+              ) : (
+                <tr>
+                  <td data-label="Désignation">{l.description}</td>
+                  <td data-label="Montant HT" class="num">
+                    {formatEuros(l.netCents)}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+        <div class="figures">
+          <Figure label="Total HT" value={formatEuros(q.totalExclCents)} />
+          <Figure label="Total TTC" value={formatEuros(q.totalInclCents)} />
+        </div>
+        {opts.done ? (
+          <div class="flash flash-success" role="status">
+            {opts.done}
+          </div>
+        ) : q.status === 'sent' ? (
+          <Card title="Accepter le devis">
+            <form method="post" action={`/public/devis/token/${token}`} novalidate>
+              <Csrf token={c.get('csrf')} />
               <FormErrorSummary errors={opts.errors} message={opts.message} />
-              <Field label="Vos nom et prénom" name="name" value={opts.v?.name} error={e.name} required autocomplete="name" />
-              <Checkbox label={`Bon pour accord : j'accepte ce devis de ${formatEuros(q.totalInclCents)} TTC`} name="agreed" checked={opts.v?.agreed === 'on'} />
-              {e.agreed ? <p class="error" role="alert">{e.agreed}</p> : null}
+              <Field
+                label="Vos nom et prénom"
+                name="name"
+                value={opts.v?.name}
+                error={e.name}
+                required
+                autocomplete="name"
+              />
+              <Checkbox
+                label={`Bon pour accord : j'accepte ce devis de ${formatEuros(q.totalInclCents)} TTC`}
+                name="agreed"
+                checked={opts.v?.agreed === 'on'}
+              />
+              {e.agreed ? (
+                <p class="error" role="alert">
+                  {e.agreed}
+                </p>
+              ) : null}
               <p class="hint">La date, l'heure et votre adresse IP sont enregistrées comme preuve de votre accord.</p>
-              <button type="submit" name="decision" value="accept">Accepter le devis</button>{' '}
-              <button type="submit" name="decision" value="refuse" class="btn-secondary">Refuser le devis</button>
-            </form></Card>
-          : <p>Ce devis est {QUOTE_STATUS_LABELS[q.status].toLowerCase()}{q.acceptedAt ? ` depuis le ${formatDateTime(q.acceptedAt)}` : ''}.</p>}
-      </PublicLayout>, opts.errors ? 400 : 200);
+              <button type="submit" name="decision" value="accept">
+                Accepter le devis
+              </button>{' '}
+              <button type="submit" name="decision" value="refuse" class="btn-secondary">
+                Refuser le devis
+              </button>
+            </form>
+          </Card>
+        ) : (
+          <p>
+            Ce devis est {QUOTE_STATUS_LABELS[q.status].toLowerCase()}
+            {q.acceptedAt ? ` depuis le ${formatDateTime(q.acceptedAt)}` : ''}.
+          </p>
+        )}
+      </PublicLayout>,
+      opts.errors ? 400 : 200,
+    );
   };
   r.get('/public/devis/token/:token', (c) => publicPage(c, c.req.param('token')));
   r.post('/public/devis/token/:token', async (c) => {
@@ -318,11 +896,22 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     const f = await formValues(c);
     const ip = clientIp(c) ?? 'inconnue';
     try {
-      if (f.decision === 'refuse') { await refuseQuoteByToken(db(c), token, { ip }); return publicPage(c, token, { done: 'Votre refus a bien été transmis. Merci de votre réponse.' }); }
-      await acceptQuoteByToken(db(c), token, { name: f.name ?? '', agreed: f.agreed === 'on', ip, userAgent: c.req.header('user-agent') ?? null });
-      return publicPage(c, token, { done: 'Merci ! Votre accord est enregistré. Vous recevrez prochainement la facture.' });
+      if (f.decision === 'refuse') {
+        await refuseQuoteByToken(db(c), token, { ip });
+        return publicPage(c, token, { done: 'Votre refus a bien été transmis. Merci de votre réponse.' });
+      }
+      await acceptQuoteByToken(db(c), token, {
+        name: f.name ?? '',
+        agreed: f.agreed === 'on',
+        ip,
+        userAgent: c.req.header('user-agent') ?? null,
+      });
+      return publicPage(c, token, {
+        done: 'Merci ! Votre accord est enregistré. Vous recevrez prochainement la facture.',
+      });
     } catch (e) {
-      if (e instanceof UserError && !(e instanceof NotFoundError)) return publicPage(c, token, { v: f, errors: fieldErrors(e) ?? { name: e.message }, message: e.message });
+      if (e instanceof UserError && !(e instanceof NotFoundError))
+        return publicPage(c, token, { v: f, errors: fieldErrors(e) ?? { name: e.message }, message: e.message });
       throw e;
     }
   });

@@ -3,20 +3,50 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
-import { Field, Select, TextArea, Csrf, PageHeader, Card, Pagination, EmptyState, FormErrorSummary, Badge, Figure } from '../../web/components.tsx';
+import {
+  Field,
+  Select,
+  TextArea,
+  Csrf,
+  PageHeader,
+  Card,
+  Pagination,
+  EmptyState,
+  FormErrorSummary,
+  Badge,
+  Figure,
+} from '../../web/components.tsx';
 import { formValues, formAll, pageParam } from '../../web/forms.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis } from '../../core/dates.ts';
-import { formatEuros, parseCents, parseQuantityMilli, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
+import {
+  formatEuros,
+  parseCents,
+  parseQuantityMilli,
+  formatRateBp,
+  milliToDecimal,
+  centsToDecimal,
+} from '../../core/money.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus, type VatCategory } from './types.ts';
 import { createCustomer, listCustomers, getCustomer, type CustomerInput } from './customer.service.ts';
 import {
-  createDraft, submitInvoice, validateInvoice, recordPayment, createCreditNote, getInvoice, getLines, listInvoices, loadInvoiceDocument,
-  canValidate, STATUS_LABELS, type InvoiceDraftInput, type InvoiceLineInput,
+  createDraft,
+  submitInvoice,
+  validateInvoice,
+  recordPayment,
+  createCreditNote,
+  getInvoice,
+  getLines,
+  listInvoices,
+  loadInvoiceDocument,
+  canValidate,
+  STATUS_LABELS,
+  type InvoiceDraftInput,
+  type InvoiceLineInput,
 } from './invoice.service.ts';
 import * as facturx from './facturx/index.ts';
 import { LEGAL_TEXTS } from './legal.ts';
@@ -27,17 +57,41 @@ import { computeTotals } from './invoice-totals.ts';
 import { updateDraft } from './invoice.service.ts';
 import { listCatalogue, type CatalogueItem } from './catalogue.service.ts';
 import { sendInvoice } from './sending.ts';
-import { reminderHistory, setRemindersPaused, noticeLetterPdf, reminderSchedule, parseReminderDays, setReminderSchedule, NOTICE_AFTER_DAYS } from './reminders.ts';
+import {
+  reminderHistory,
+  setRemindersPaused,
+  noticeLetterPdf,
+  reminderSchedule,
+  parseReminderDays,
+  setReminderSchedule,
+  NOTICE_AFTER_DAYS,
+} from './reminders.ts';
 import { registerQuoteRoutes } from './quote.routes.tsx';
 
 export const salesRoutes = new Hono<AppEnv>();
-for (const p of ['/factures', '/factures/*', '/clients', '/clients/*', '/devis', '/devis/*', '/catalogue', '/catalogue/*']) salesRoutes.use(p, requireActor);
+for (const p of [
+  '/factures',
+  '/factures/*',
+  '/clients',
+  '/clients/*',
+  '/devis',
+  '/devis/*',
+  '/catalogue',
+  '/catalogue/*',
+])
+  salesRoutes.use(p, requireActor);
 
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
 const VAT_OPTIONS: [string, string][] = [
-  ['S:2000', 'TVA 20 %'], ['S:1000', 'TVA 10 %'], ['S:550', 'TVA 5,5 %'], ['S:210', 'TVA 2,1 %'],
-  ['E:0', 'Exonéré (motif à indiquer)'], ['AE:0', 'Autoliquidation (sous-traitance BTP)'], ['K:0', 'Prestation intracommunautaire'], ['G:0', 'Exportation'],
+  ['S:2000', 'TVA 20 %'],
+  ['S:1000', 'TVA 10 %'],
+  ['S:550', 'TVA 5,5 %'],
+  ['S:210', 'TVA 2,1 %'],
+  ['E:0', 'Exonéré (motif à indiquer)'],
+  ['AE:0', 'Autoliquidation (sous-traitance BTP)'],
+  ['K:0', 'Prestation intracommunautaire'],
+  ['G:0', 'Exportation'],
 ];
 const LINE_ROWS = 5;
 const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
@@ -46,47 +100,149 @@ const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant'
 salesRoutes.get('/factures', async (c) => {
   const actor = actorOf(c);
   const q = c.req.query();
-  const status = (q.status && ([...INVOICE_STATUSES, 'issued'] as string[]).includes(q.status) ? q.status : undefined) as InvoiceStatus | 'issued' | undefined;
-  const [res, acts, customers] = await tenant(c, async (trx) => [
-    await listInvoices(trx, actor, { status, customerId: q.client || undefined, activityId: q.activite || undefined, from: q.du || undefined, to: q.au || undefined, q: q.q || undefined, page: pageParam(c), minCents: q.min ? parseCents(q.min) : null, maxCents: q.max ? parseCents(q.max) : null }),
-    await activitiesFor(trx, actor), await listCustomers(trx, actor, { pageSize: 500 }),
-  ] as const);
-  const params = { status: q.status, client: q.client, activite: q.activite, du: q.du, au: q.au, q: q.q, min: q.min, max: q.max };
+  const status = (
+    q.status && ([...INVOICE_STATUSES, 'issued'] as string[]).includes(q.status) ? q.status : undefined
+  ) as InvoiceStatus | 'issued' | undefined;
+  const [res, acts, customers] = await tenant(
+    c,
+    async (trx) =>
+      [
+        await listInvoices(trx, actor, {
+          status,
+          customerId: q.client || undefined,
+          activityId: q.activite || undefined,
+          from: q.du || undefined,
+          to: q.au || undefined,
+          q: q.q || undefined,
+          page: pageParam(c),
+          minCents: q.min ? parseCents(q.min) : null,
+          maxCents: q.max ? parseCents(q.max) : null,
+        }),
+        await activitiesFor(trx, actor),
+        await listCustomers(trx, actor, { pageSize: 500 }),
+      ] as const,
+  );
+  const params = {
+    status: q.status,
+    client: q.client,
+    activite: q.activite,
+    du: q.du,
+    au: q.au,
+    q: q.q,
+    min: q.min,
+    max: q.max,
+  };
   return c.html(
     <Layout c={c} title="Factures" wide>
-      <PageHeader title="Factures" help="Vos factures et avoirs. Une facture validée reçoit son numéro et ne peut plus être modifiée."
-        action={<a class="btn" href="/factures/nouvelle">Nouvelle facture</a>} />
+      <PageHeader
+        title="Factures"
+        help="Vos factures et avoirs. Une facture validée reçoit son numéro et ne peut plus être modifiée."
+        action={
+          <a class="btn" href="/factures/nouvelle">
+            Nouvelle facture
+          </a>
+        }
+      />
       <form class="filters" method="get" action="/factures" role="search">
         <Field label="Rechercher" name="q" value={q.q} placeholder="Numéro ou client" />
-        <Select label="Statut" name="status" value={q.status ?? ''} options={[['', 'Tous'], ['issued', 'Émises non soldées'], ...INVOICE_STATUSES.map((s) => [s, STATUS_LABELS[s]] as [string, string])]} />
-        <Select label="Client" name="client" value={q.client ?? ''} options={[['', 'Tous'], ...customers.items.map((x) => [x.id, x.name] as [string, string])]} />
-        <Select label="Activité" name="activite" value={q.activite ?? ''} options={[['', 'Toutes'], ...acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])]} />
+        <Select
+          label="Statut"
+          name="status"
+          value={q.status ?? ''}
+          options={[
+            ['', 'Tous'],
+            ['issued', 'Émises non soldées'],
+            ...INVOICE_STATUSES.map((s) => [s, STATUS_LABELS[s]] as [string, string]),
+          ]}
+        />
+        <Select
+          label="Client"
+          name="client"
+          value={q.client ?? ''}
+          options={[['', 'Tous'], ...customers.items.map((x) => [x.id, x.name] as [string, string])]}
+        />
+        <Select
+          label="Activité"
+          name="activite"
+          value={q.activite ?? ''}
+          options={[['', 'Toutes'], ...acts.map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string])]}
+        />
         <Field label="Du" name="du" type="date" value={q.du} />
         <Field label="Au" name="au" type="date" value={q.au} />
         <Field label="TTC minimum (€)" name="min" value={q.min} inputmode="decimal" />
         <Field label="TTC maximum (€)" name="max" value={q.max} inputmode="decimal" />
-        <button type="submit" class="btn-secondary">Filtrer</button>
+        <button type="submit" class="btn-secondary">
+          Filtrer
+        </button>
       </form>
-      <div class="figures"><Figure label="Total HT" value={formatEuros(res.totalExclCents)} /><Figure label="Total TTC" value={formatEuros(res.totalInclCents)} /></div>
+      <div class="figures">
+        <Figure label="Total HT" value={formatEuros(res.totalExclCents)} />
+        <Figure label="Total TTC" value={formatEuros(res.totalInclCents)} />
+      </div>
       {res.items.length ? (
-        <table class="data"><thead><tr><th>Numéro</th><th>Date</th><th>Client</th><th class="num">HT</th><th class="num">TTC</th><th>Statut</th></tr></thead>
-          <tbody>{res.items.map((i) => <tr>
-            <td data-label="Numéro"><a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>{i.typeCode === '381' ? ' (avoir)' : ''}</td>
-            <td data-label="Date">{formatDate(i.issueDate)}</td><td data-label="Client">{i.customerName}</td>
-            <td data-label="HT" class="num">{formatEuros(i.totalExclCents)}</td><td data-label="TTC" class="num">{formatEuros(i.totalInclCents)}</td>
-            <td data-label="Statut"><Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} /></td></tr>)}</tbody></table>
-      ) : <EmptyState title="Aucune facture ne correspond." action={<a class="btn" href="/factures/nouvelle">Créer une facture</a>} />}
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Numéro</th>
+              <th>Date</th>
+              <th>Client</th>
+              <th class="num">HT</th>
+              <th class="num">TTC</th>
+              <th>Statut</th>
+            </tr>
+          </thead>
+          <tbody>
+            {res.items.map((i) => (
+              <tr>
+                <td data-label="Numéro">
+                  <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>
+                  {i.typeCode === '381' ? ' (avoir)' : ''}
+                </td>
+                <td data-label="Date">{formatDate(i.issueDate)}</td>
+                <td data-label="Client">{i.customerName}</td>
+                <td data-label="HT" class="num">
+                  {formatEuros(i.totalExclCents)}
+                </td>
+                <td data-label="TTC" class="num">
+                  {formatEuros(i.totalInclCents)}
+                </td>
+                <td data-label="Statut">
+                  <Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <EmptyState
+          title="Aucune facture ne correspond."
+          action={
+            <a class="btn" href="/factures/nouvelle">
+              Créer une facture
+            </a>
+          }
+        />
+      )}
       <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
-    </Layout>);
+    </Layout>,
+  );
 });
 
 // --- editor ---------------------------------------------------------------------------------
-interface EditorData { activities: [string, string][]; customers: [string, string][]; catalogue: CatalogueItem[] }
+interface EditorData {
+  activities: [string, string][];
+  customers: [string, string][];
+  catalogue: CatalogueItem[];
+}
 async function editorData(c: Ctx): Promise<EditorData> {
   const actor = actorOf(c);
   return tenant(c, async (trx) => ({
-    activities: (await activitiesFor(trx, actor)).map((a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string]),
-    customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map((x) => [x.id, x.name] as [string, string]),
+    activities: (await activitiesFor(trx, actor)).map(
+      (a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string],
+    ),
+    customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map(
+      (x) => [x.id, x.name] as [string, string],
+    ),
     catalogue: await listCatalogue(trx, actor),
   }));
 }
@@ -107,20 +263,41 @@ function prefillFromCatalogue(f: Record<string, string>, catalogue: CatalogueIte
 }
 /** The live totals under the lines (htmx fragment, also rendered server-side). */
 function TotalsFragment(p: { f: Record<string, string> }) {
-  let t: ReturnType<typeof computeTotals> | null = null; let problem: string | null = null;
-  try { const input = readInvoiceForm(p.f); t = input.lines.length ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents }) : null; }
-  catch (e) { if (e instanceof UserError) problem = e.message; else throw e; }
+  let t: ReturnType<typeof computeTotals> | null = null;
+  let problem: string | null = null;
+  try {
+    const input = readInvoiceForm(p.f);
+    t = input.lines.length ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents }) : null;
+  } catch (e) {
+    if (e instanceof UserError) problem = e.message;
+    else throw e;
+  }
   return (
     <div id="invoice-totals" class="figures" aria-live="polite">
-      <Figure label="Total HT" value={t ? formatEuros(t.taxBasisCents) : '—'} /><Figure label="TVA" value={t ? formatEuros(t.vatCents) : '—'} />
+      <Figure label="Total HT" value={t ? formatEuros(t.taxBasisCents) : '—'} />
+      <Figure label="TVA" value={t ? formatEuros(t.vatCents) : '—'} />
       <Figure label="Total TTC" value={t ? formatEuros(t.totalInclCents) : '—'} hint={problem ?? undefined} />
-    </div>);
+    </div>
+  );
 }
-function lineErrorKey(k: string) { const m = /^lines\.(\d+)\.(\w+)$/.exec(k); return m ? `l${m[1]}_${m[2]}` : k; }
+function lineErrorKey(k: string) {
+  const m = /^lines\.(\d+)\.(\w+)$/.exec(k);
+  return m ? `l${m[1]}_${m[2]}` : k;
+}
 
-function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null; action?: string }) {
+function InvoiceEditor(p: {
+  c: Ctx;
+  data: EditorData;
+  values?: Record<string, string>;
+  errors?: Record<string, string> | null;
+  message?: string | null;
+  action?: string;
+}) {
   const v = p.values ?? { issueDate: todayParis() };
-  const catalogueOptions: [string, string][] = [['', '— saisie libre —'], ...p.data.catalogue.map((x) => [x.id, `${x.name} (${formatEuros(x.unitPriceCents)} HT)`] as [string, string])];
+  const catalogueOptions: [string, string][] = [
+    ['', '— saisie libre —'],
+    ...p.data.catalogue.map((x) => [x.id, `${x.name} (${formatEuros(x.unitPriceCents)} HT)`] as [string, string]),
+  ];
   const e: Record<string, string> = {};
   for (const [k, m] of Object.entries(p.errors ?? {})) e[lineErrorKey(k)] = m;
   return (
@@ -128,40 +305,154 @@ function InvoiceEditor(p: { c: Ctx; data: EditorData; values?: Record<string, st
       <Csrf token={p.c.get('csrf')} />
       <FormErrorSummary errors={p.errors} message={p.message} />
       <div class="form-grid">
-        <Select label="Activité" name="activityId" value={v.activityId} error={e.activityId} options={[['', '— choisir —'], ...p.data.activities]} required />
-        <Select label="Client" name="customerId" value={v.customerId} error={e.customerId} options={[['', '— choisir —'], ...p.data.customers]} hint="Absent de la liste ? Créez-le d'abord dans Clients." required />
+        <Select
+          label="Activité"
+          name="activityId"
+          value={v.activityId}
+          error={e.activityId}
+          options={[['', '— choisir —'], ...p.data.activities]}
+          required
+        />
+        <Select
+          label="Client"
+          name="customerId"
+          value={v.customerId}
+          error={e.customerId}
+          options={[['', '— choisir —'], ...p.data.customers]}
+          hint="Absent de la liste ? Créez-le d'abord dans Clients."
+          required
+        />
         <Field label="Date d'émission" name="issueDate" type="date" value={v.issueDate} error={e.issueDate} required />
-        <Field label="Échéance" name="dueDate" type="date" value={v.dueDate} error={e.dueDate} hint="Vide : selon le délai du client. 60 jours au plus." />
-        <Field label="Date de livraison ou de fin de prestation" name="deliveryDate" type="date" value={v.deliveryDate} error={e.deliveryDate} />
+        <Field
+          label="Échéance"
+          name="dueDate"
+          type="date"
+          value={v.dueDate}
+          error={e.dueDate}
+          hint="Vide : selon le délai du client. 60 jours au plus."
+        />
+        <Field
+          label="Date de livraison ou de fin de prestation"
+          name="deliveryDate"
+          type="date"
+          value={v.deliveryDate}
+          error={e.deliveryDate}
+        />
       </div>
-      <fieldset hx-post="/factures/totaux" hx-trigger="input changed delay:300ms, change" hx-target="#invoice-totals" hx-swap="outerHTML"><legend>Lignes</legend>
-        {p.data.catalogue.length ? <p class="hint">Choisissez un article du catalogue puis « Pré-remplir » (ou enregistrez directement) : la ligne reprend sa désignation, son prix et sa TVA.</p> : null}
-        {e.lines ? <p class="error" role="alert">{e.lines}</p> : null}
+      <fieldset
+        hx-post="/factures/totaux"
+        hx-trigger="input changed delay:300ms, change"
+        hx-target="#invoice-totals"
+        hx-swap="outerHTML"
+      >
+        <legend>Lignes</legend>
+        {p.data.catalogue.length ? (
+          <p class="hint">
+            Choisissez un article du catalogue puis « Pré-remplir » (ou enregistrez directement) : la ligne reprend sa
+            désignation, son prix et sa TVA.
+          </p>
+        ) : null}
+        {e.lines ? (
+          <p class="error" role="alert">
+            {e.lines}
+          </p>
+        ) : null}
         {Array.from({ length: LINE_ROWS }, (_, i) => (
           <div class="form-grid invoice-line">
-            {p.data.catalogue.length ? <Select label={`Catalogue ${i + 1}`} name={`l${i}_item`} value={v[`l${i}_item`] ?? ''} options={catalogueOptions} /> : null}
+            {p.data.catalogue.length ? (
+              <Select
+                label={`Catalogue ${i + 1}`}
+                name={`l${i}_item`}
+                value={v[`l${i}_item`] ?? ''}
+                options={catalogueOptions}
+              />
+            ) : null}
             <input type="hidden" name={`l${i}_unit`} value={v[`l${i}_unit`] ?? ''} />
-            <Field label={`Désignation ${i + 1}`} name={`l${i}_description`} value={v[`l${i}_description`]} error={e[`l${i}_description`]} />
-            <Field label="Quantité" name={`l${i}_quantity`} value={v[`l${i}_quantity`]} error={e[`l${i}_quantity`]} inputmode="decimal" />
-            <Field label="Prix unitaire HT (€)" name={`l${i}_unitPrice`} value={v[`l${i}_unitPrice`]} error={e[`l${i}_unitPrice`]} inputmode="decimal" />
-            <Field label="Remise (%)" name={`l${i}_discount`} value={v[`l${i}_discount`]} error={e[`l${i}_discount`]} inputmode="decimal" />
-            <Select label="TVA" name={`l${i}_vat`} value={v[`l${i}_vat`] ?? 'S:2000'} error={e[`l${i}_vat`]} options={VAT_OPTIONS} />
-            <Select label="Nature" name={`l${i}_nature`} value={v[`l${i}_nature`] ?? 'services'} options={[['services', 'Prestation'], ['goods', 'Marchandise']]} />
-          </div>))}
-        {p.data.catalogue.length ? <button type="submit" name="action" value="prefill" class="btn-secondary">Pré-remplir depuis le catalogue</button> : null}
+            <Field
+              label={`Désignation ${i + 1}`}
+              name={`l${i}_description`}
+              value={v[`l${i}_description`]}
+              error={e[`l${i}_description`]}
+            />
+            <Field
+              label="Quantité"
+              name={`l${i}_quantity`}
+              value={v[`l${i}_quantity`]}
+              error={e[`l${i}_quantity`]}
+              inputmode="decimal"
+            />
+            <Field
+              label="Prix unitaire HT (€)"
+              name={`l${i}_unitPrice`}
+              value={v[`l${i}_unitPrice`]}
+              error={e[`l${i}_unitPrice`]}
+              inputmode="decimal"
+            />
+            <Field
+              label="Remise (%)"
+              name={`l${i}_discount`}
+              value={v[`l${i}_discount`]}
+              error={e[`l${i}_discount`]}
+              inputmode="decimal"
+            />
+            <Select
+              label="TVA"
+              name={`l${i}_vat`}
+              value={v[`l${i}_vat`] ?? 'S:2000'}
+              error={e[`l${i}_vat`]}
+              options={VAT_OPTIONS}
+            />
+            <Select
+              label="Nature"
+              name={`l${i}_nature`}
+              value={v[`l${i}_nature`] ?? 'services'}
+              options={[
+                ['services', 'Prestation'],
+                ['goods', 'Marchandise'],
+              ]}
+            />
+          </div>
+        ))}
+        {p.data.catalogue.length ? (
+          <button type="submit" name="action" value="prefill" class="btn-secondary">
+            Pré-remplir depuis le catalogue
+          </button>
+        ) : null}
       </fieldset>
       <TotalsFragment f={v} />
       <div class="form-grid">
-        <Field label="Remise globale HT (€)" name="discount" value={v.discount} error={e.discount} inputmode="decimal" />
-        <Field label="Motif d'exonération de TVA" name="vatExemptionReason" value={v.vatExemptionReason} error={e.vatExemptionReason} hint={`Ex. : ${LEGAL_TEXTS.vat.E.text}`} />
+        <Field
+          label="Remise globale HT (€)"
+          name="discount"
+          value={v.discount}
+          error={e.discount}
+          inputmode="decimal"
+        />
+        <Field
+          label="Motif d'exonération de TVA"
+          name="vatExemptionReason"
+          value={v.vatExemptionReason}
+          error={e.vatExemptionReason}
+          hint={`Ex. : ${LEGAL_TEXTS.vat.E.text}`}
+        />
         <Field label="Référence du client (bon de commande)" name="buyerReference" value={v.buyerReference} />
       </div>
       <TextArea label="Note" name="notes" value={v.notes} rows={2} />
-      <button type="submit" name="action" value="save">Enregistrer le brouillon</button>{' '}
-      <button type="submit" name="action" value="submit" class="btn-secondary">Enregistrer et soumettre</button>{' '}
-      <button type="submit" name="action" value="send" class="btn-secondary">Valider et envoyer au client</button>
-      <p class="hint">« Valider et envoyer » fait tout en une fois quand vous pouvez valider vous-même (sous le seuil de la coopérative) ; sinon la facture est soumise et partira dès sa validation.</p>
-    </form>);
+      <button type="submit" name="action" value="save">
+        Enregistrer le brouillon
+      </button>{' '}
+      <button type="submit" name="action" value="submit" class="btn-secondary">
+        Enregistrer et soumettre
+      </button>{' '}
+      <button type="submit" name="action" value="send" class="btn-secondary">
+        Valider et envoyer au client
+      </button>
+      <p class="hint">
+        « Valider et envoyer » fait tout en une fois quand vous pouvez valider vous-même (sous le seuil de la
+        coopérative) ; sinon la facture est soumise et partira dès sa validation.
+      </p>
+    </form>
+  );
 }
 
 /** Reads the editor form; unreadable numbers become field errors. */
@@ -169,30 +460,51 @@ function readInvoiceForm(f: Record<string, string>): InvoiceDraftInput {
   const errors: Record<string, string> = {};
   const lines: InvoiceLineInput[] = [];
   for (let i = 0; i < LINE_ROWS; i++) {
-    const d = f[`l${i}_description`]?.trim(); const qty = f[`l${i}_quantity`]?.trim(); const price = f[`l${i}_unitPrice`]?.trim();
+    const d = f[`l${i}_description`]?.trim();
+    const qty = f[`l${i}_quantity`]?.trim();
+    const price = f[`l${i}_unitPrice`]?.trim();
     if (!d && !qty && !price) continue;
     const k = lines.length;
-    const qm = parseQuantityMilli(qty || '1'); const pc = parseCents(price ?? '');
+    const qm = parseQuantityMilli(qty || '1');
+    const pc = parseCents(price ?? '');
     const disc = f[`l${i}_discount`]?.trim() ? parseCents(f[`l${i}_discount`]) : 0;
     if (qm === null) errors[`lines.${k}.quantity`] = 'Quantité invalide (ex. : 1,5).';
     if (pc === null) errors[`lines.${k}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
     if (disc === null) errors[`lines.${k}.discount`] = 'Remise invalide (ex. : 10).';
     const [cat, rate] = (f[`l${i}_vat`] || 'S:2000').split(':');
-    lines.push({ description: d ?? '', quantityMilli: qm ?? 0, unitPriceCents: pc ?? 0, discountBp: disc ?? 0, vatCategory: cat as VatCategory, vatRateBp: Number(rate), nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services', unitCode: f[`l${i}_unit`] || undefined });
+    lines.push({
+      description: d ?? '',
+      quantityMilli: qm ?? 0,
+      unitPriceCents: pc ?? 0,
+      discountBp: disc ?? 0,
+      vatCategory: cat as VatCategory,
+      vatRateBp: Number(rate),
+      nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services',
+      unitCode: f[`l${i}_unit`] || undefined,
+    });
   }
   const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
   if (discount === null) errors.discount = 'Montant invalide.';
   // Map positions in `lines` back to form rows for the error display.
-  if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, remapLineErrors(errors, f));
+  if (Object.keys(errors).length)
+    throw new UserError('Certains champs sont à corriger.', undefined, remapLineErrors(errors, f));
   return {
-    activityId: f.activityId ?? '', customerId: f.customerId ?? '', issueDate: f.issueDate || undefined, dueDate: f.dueDate || undefined,
-    deliveryDate: f.deliveryDate || null, discountCents: discount ?? 0, vatExemptionReason: f.vatExemptionReason || null, buyerReference: f.buyerReference || null,
-    notes: f.notes || null, lines,
+    activityId: f.activityId ?? '',
+    customerId: f.customerId ?? '',
+    issueDate: f.issueDate || undefined,
+    dueDate: f.dueDate || undefined,
+    deliveryDate: f.deliveryDate || null,
+    discountCents: discount ?? 0,
+    vatExemptionReason: f.vatExemptionReason || null,
+    buyerReference: f.buyerReference || null,
+    notes: f.notes || null,
+    lines,
   };
 }
 function remapLineErrors(errors: Record<string, string>, f: Record<string, string>): Record<string, string> {
   const rows: number[] = [];
-  for (let i = 0; i < LINE_ROWS; i++) if (f[`l${i}_description`]?.trim() || f[`l${i}_quantity`]?.trim() || f[`l${i}_unitPrice`]?.trim()) rows.push(i);
+  for (let i = 0; i < LINE_ROWS; i++)
+    if (f[`l${i}_description`]?.trim() || f[`l${i}_quantity`]?.trim() || f[`l${i}_unitPrice`]?.trim()) rows.push(i);
   const out: Record<string, string> = {};
   for (const [k, m] of Object.entries(errors)) {
     const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
@@ -204,30 +516,75 @@ function remapLineErrors(errors: Record<string, string>, f: Record<string, strin
 salesRoutes.get('/factures/nouvelle', async (c) => {
   const data = await editorData(c);
   // One activity (the usual case for an entrepreneur): chosen already. ?client=ID pre-selects the customer.
-  const values = { issueDate: todayParis(), activityId: data.activities.length === 1 ? data.activities[0][0] : '', customerId: c.req.query('client') ?? '' };
-  return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" help="Les totaux se calculent pendant la saisie. Le numéro est attribué à la validation." /><Card><InvoiceEditor c={c} data={data} values={values} /></Card></Layout>);
+  const values = {
+    issueDate: todayParis(),
+    activityId: data.activities.length === 1 ? data.activities[0][0] : '',
+    customerId: c.req.query('client') ?? '',
+  };
+  return c.html(
+    <Layout c={c} title="Nouvelle facture" wide>
+      <PageHeader
+        title="Nouvelle facture"
+        help="Les totaux se calculent pendant la saisie. Le numéro est attribué à la validation."
+      />
+      <Card>
+        <InvoiceEditor c={c} data={data} values={values} />
+      </Card>
+    </Layout>,
+  );
 });
 salesRoutes.post('/factures/nouvelle', async (c) => {
   const actor = actorOf(c);
   const data = await editorData(c);
   const f = prefillFromCatalogue(await formValues(c), data.catalogue);
-  if (f.action === 'prefill') return c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={data} values={f} /></Card></Layout>);
+  if (f.action === 'prefill')
+    return c.html(
+      <Layout c={c} title="Nouvelle facture" wide>
+        <PageHeader title="Nouvelle facture" />
+        <Card>
+          <InvoiceEditor c={c} data={data} values={f} />
+        </Card>
+      </Layout>,
+    );
   const again = async (e: UserError, errors: Record<string, string>) =>
-    c.html(<Layout c={c} title="Nouvelle facture" wide><PageHeader title="Nouvelle facture" /><Card><InvoiceEditor c={c} data={data} values={f} errors={errors} message={e.message} /></Card></Layout>, 400);
+    c.html(
+      <Layout c={c} title="Nouvelle facture" wide>
+        <PageHeader title="Nouvelle facture" />
+        <Card>
+          <InvoiceEditor c={c} data={data} values={f} errors={errors} message={e.message} />
+        </Card>
+      </Layout>,
+      400,
+    );
   let input: InvoiceDraftInput;
-  try { input = readInvoiceForm(f); } catch (e) { if (e instanceof UserError) return again(e, fieldErrors(e) ?? {}); throw e; }
+  try {
+    input = readInvoiceForm(f);
+  } catch (e) {
+    if (e instanceof UserError) return again(e, fieldErrors(e) ?? {});
+    throw e;
+  }
   try {
     const { inv, message } = await tenant(c, async (trx) => {
       const d = await createDraft(trx, actor, input);
       if (f.action !== 'submit' && f.action !== 'send') return { inv: d, message: 'Brouillon enregistré.' };
       const submitted = await submitInvoice(trx, actor, d.id);
       if (f.action === 'submit' || !(await canValidate(trx, actor, submitted))) {
-        return { inv: submitted, message: f.action === 'send' ? "Facture soumise : elle sera envoyée au client dès sa validation par la coopérative." : 'Facture soumise à validation.' };
+        return {
+          inv: submitted,
+          message:
+            f.action === 'send'
+              ? 'Facture soumise : elle sera envoyée au client dès sa validation par la coopérative.'
+              : 'Facture soumise à validation.',
+        };
       }
       // One step for the common case: validate (number given) and send with its Factur-X PDF.
       const validated = await validateInvoice(trx, actor, d.id);
       const customer = (await getCustomer(trx, actor, validated.customerId))!;
-      if (!customer.email) return { inv: validated, message: `Facture ${validated.number} validée. Ajoutez l'e-mail du client pour la lui envoyer.` };
+      if (!customer.email)
+        return {
+          inv: validated,
+          message: `Facture ${validated.number} validée. Ajoutez l'e-mail du client pour la lui envoyer.`,
+        };
       const sent = await sendInvoice(trx, actor, d.id);
       return { inv: sent, message: `Facture ${sent.number} validée et envoyée à ${customer.email}.` };
     });
@@ -247,27 +604,72 @@ salesRoutes.get('/factures/a-valider', async (c) => {
   const res = await tenant(c, (trx) => listInvoices(trx, actor, { status: 'to_validate', pageSize: 200 }));
   return c.html(
     <Layout c={c} title="Factures à valider" wide>
-      <PageHeader title="Factures à valider" help="Vérifiez puis validez : chaque facture validée reçoit son numéro et part en comptabilité." />
+      <PageHeader
+        title="Factures à valider"
+        help="Vérifiez puis validez : chaque facture validée reçoit son numéro et part en comptabilité."
+      />
       {res.items.length ? (
-        <form method="post" action="/factures/a-valider"><Csrf token={c.get('csrf')} />
-          <table class="data"><thead><tr><th>Choisir</th><th>Date</th><th>Client</th><th class="num">TTC</th></tr></thead>
-            <tbody>{res.items.map((i) => <tr><td><input type="checkbox" name="ids" value={i.id} aria-label={`Choisir la facture de ${i.customerName}`} /></td>
-              <td data-label="Date">{formatDate(i.issueDate)}</td><td data-label="Client"><a href={`/factures/${i.id}`}>{i.customerName}</a></td><td data-label="TTC" class="num">{formatEuros(i.totalInclCents)}</td></tr>)}</tbody></table>
+        <form method="post" action="/factures/a-valider">
+          <Csrf token={c.get('csrf')} />
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Choisir</th>
+                <th>Date</th>
+                <th>Client</th>
+                <th class="num">TTC</th>
+              </tr>
+            </thead>
+            <tbody>
+              {res.items.map((i) => (
+                <tr>
+                  <td>
+                    <input
+                      type="checkbox"
+                      name="ids"
+                      value={i.id}
+                      aria-label={`Choisir la facture de ${i.customerName}`}
+                    />
+                  </td>
+                  <td data-label="Date">{formatDate(i.issueDate)}</td>
+                  <td data-label="Client">
+                    <a href={`/factures/${i.id}`}>{i.customerName}</a>
+                  </td>
+                  <td data-label="TTC" class="num">
+                    {formatEuros(i.totalInclCents)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
           <button type="submit">Valider la sélection</button>
-        </form>) : <EmptyState title="Aucune facture en attente de validation." />}
-    </Layout>);
+        </form>
+      ) : (
+        <EmptyState title="Aucune facture en attente de validation." />
+      )}
+    </Layout>,
+  );
 });
 salesRoutes.post('/factures/a-valider', async (c) => {
   const actor = actorOf(c);
   if (!isValidator(actor)) throw new NotFoundError('Page');
   const ids = await formAll(c, 'ids');
-  let ok = 0; const failures: string[] = [];
+  let ok = 0;
+  const failures: string[] = [];
   for (const id of ids) {
     // One transaction each: a refused invoice does not block the others.
-    try { await tenant(c, (trx) => validateInvoice(trx, actor, id)); ok++; }
-    catch (e) { if (e instanceof UserError) failures.push(e.message); else throw e; }
+    try {
+      await tenant(c, (trx) => validateInvoice(trx, actor, id));
+      ok++;
+    } catch (e) {
+      if (e instanceof UserError) failures.push(e.message);
+      else throw e;
+    }
   }
-  setFlash(c, { kind: failures.length ? 'error' : 'success', text: `${ok} facture${ok > 1 ? 's' : ''} validée${ok > 1 ? 's' : ''}.${failures.length ? ` ${failures.length} refusée(s) : ${failures.join(' ')}` : ''}` });
+  setFlash(c, {
+    kind: failures.length ? 'error' : 'success',
+    text: `${ok} facture${ok > 1 ? 's' : ''} validée${ok > 1 ? 's' : ''}.${failures.length ? ` ${failures.length} refusée(s) : ${failures.join(' ')}` : ''}`,
+  });
   return c.redirect('/factures/a-valider', 303);
 });
 
@@ -279,17 +681,43 @@ async function remindersPage(c: Ctx, opts: { value?: string; error?: string } = 
   const actor = actorOf(c);
   const days = await tenant(c, (trx) => reminderSchedule(trx, actor.cooperativeId));
   const director = hasRole(actor, 'director');
-  const describe = (d: number) => d < 0 ? `${-d} jour${d < -1 ? 's' : ''} avant l'échéance` : d === 0 ? "le jour de l'échéance" : `${d} jour${d > 1 ? 's' : ''} après l'échéance`;
+  const describe = (d: number) =>
+    d < 0
+      ? `${-d} jour${d < -1 ? 's' : ''} avant l'échéance`
+      : d === 0
+        ? "le jour de l'échéance"
+        : `${d} jour${d > 1 ? 's' : ''} après l'échéance`;
   return c.html(
     <Layout c={c} title="Relances">
-      <PageHeader title="Relances automatiques" help={`Un message courtois part à chaque étape, tant que la facture n'est pas payée. Au-delà de ${NOTICE_AFTER_DAYS} jours de retard, une lettre de mise en demeure peut être imprimée depuis la facture.`} />
-      <Card title="Calendrier actuel"><ul>{days.map((d) => <li>{describe(d)}</li>)}</ul></Card>
-      {director ? <Card title="Modifier le calendrier">
-        <form method="post" action="/factures/relances" novalidate><Csrf token={c.get('csrf')} />
-          <Field label="Jours par rapport à l'échéance" name="days" value={opts.value ?? days.join(', ')} error={opts.error} hint="Négatif = avant l'échéance. Exemple : -3, 7, 21, 45. Vide : aucune relance." />
-          <button type="submit">Enregistrer</button>
-        </form></Card> : null}
-    </Layout>, opts.error ? 400 : 200);
+      <PageHeader
+        title="Relances automatiques"
+        help={`Un message courtois part à chaque étape, tant que la facture n'est pas payée. Au-delà de ${NOTICE_AFTER_DAYS} jours de retard, une lettre de mise en demeure peut être imprimée depuis la facture.`}
+      />
+      <Card title="Calendrier actuel">
+        <ul>
+          {days.map((d) => (
+            <li>{describe(d)}</li>
+          ))}
+        </ul>
+      </Card>
+      {director ? (
+        <Card title="Modifier le calendrier">
+          <form method="post" action="/factures/relances" novalidate>
+            <Csrf token={c.get('csrf')} />
+            <Field
+              label="Jours par rapport à l'échéance"
+              name="days"
+              value={opts.value ?? days.join(', ')}
+              error={opts.error}
+              hint="Négatif = avant l'échéance. Exemple : -3, 7, 21, 45. Vide : aucune relance."
+            />
+            <button type="submit">Enregistrer</button>
+          </form>
+        </Card>
+      ) : null}
+    </Layout>,
+    opts.error ? 400 : 200,
+  );
 }
 salesRoutes.get('/factures/relances', (c) => remindersPage(c));
 salesRoutes.post('/factures/relances', async (c) => {
@@ -299,7 +727,10 @@ salesRoutes.post('/factures/relances', async (c) => {
   try {
     const days = parseReminderDays(f.days ?? '');
     await tenant(c, (trx) => setReminderSchedule(trx, actor, days));
-  } catch (e) { if (e instanceof UserError) return remindersPage(c, { value: f.days, error: e.message }); throw e; }
+  } catch (e) {
+    if (e instanceof UserError) return remindersPage(c, { value: f.days, error: e.message });
+    throw e;
+  }
   setFlash(c, { kind: 'success', text: 'Calendrier des relances enregistré.' });
   return c.redirect('/factures/relances', 303);
 });
@@ -312,63 +743,202 @@ salesRoutes.get('/factures/:id', async (c) => {
   const data = await tenant(c, async (trx) => {
     const inv = await getInvoice(trx, actor, id);
     if (!inv) throw new NotFoundError('Facture');
-    return { inv, lines: await getLines(trx, actor, id), mayValidate: await canValidate(trx, actor, inv), reminders: await reminderHistory(trx, actor, id) };
+    return {
+      inv,
+      lines: await getLines(trx, actor, id),
+      mayValidate: await canValidate(trx, actor, inv),
+      reminders: await reminderHistory(trx, actor, id),
+    };
   });
   const { inv, lines } = data;
   const csrf = c.get('csrf');
-  const post = (path: string, label: string, cls = '') => <form method="post" action={`/factures/${inv.id}/${path}`} class="inline"><Csrf token={csrf} /><button type="submit" class={cls}>{label}</button></form>;
-  const title = inv.number ? `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} ${inv.number}` : `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} (brouillon)`;
+  const post = (path: string, label: string, cls = '') => (
+    <form method="post" action={`/factures/${inv.id}/${path}`} class="inline">
+      <Csrf token={csrf} />
+      <button type="submit" class={cls}>
+        {label}
+      </button>
+    </form>
+  );
+  const title = inv.number
+    ? `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} ${inv.number}`
+    : `${inv.typeCode === '381' ? 'Avoir' : 'Facture'} (brouillon)`;
   return c.html(
     <Layout c={c} title={title} wide>
-      <PageHeader title={title} help={`${inv.customerName} · émise le ${formatDate(inv.issueDate)} · échéance ${formatDate(inv.dueDate)}`} />
-      <p><Badge status={inv.displayStatus} label={STATUS_LABELS[inv.displayStatus]} /></p>
+      <PageHeader
+        title={title}
+        help={`${inv.customerName} · émise le ${formatDate(inv.issueDate)} · échéance ${formatDate(inv.dueDate)}`}
+      />
+      <p>
+        <Badge status={inv.displayStatus} label={STATUS_LABELS[inv.displayStatus]} />
+      </p>
       <div class="actions">
         {inv.status === 'draft' ? post('soumettre', 'Soumettre à validation') : null}
-        {(inv.status === 'draft' || inv.status === 'submitted') && data.mayValidate ? post('valider', 'Valider la facture') : null}
-        {inv.number ? <a class="btn btn-secondary" href={`/factures/${inv.id}/pdf`}>Télécharger le PDF</a> : null}
-        {inv.number && inv.status !== 'cancelled' ? post('envoyer', inv.sentAt ? 'Envoyer de nouveau par e-mail' : 'Envoyer par e-mail') : null}
-        {inv.status === 'draft' || inv.status === 'submitted' ? <a class="btn btn-secondary" href={`/factures/${inv.id}/modifier`}>Modifier</a> : null}
+        {(inv.status === 'draft' || inv.status === 'submitted') && data.mayValidate
+          ? post('valider', 'Valider la facture')
+          : null}
+        {inv.number ? (
+          <a class="btn btn-secondary" href={`/factures/${inv.id}/pdf`}>
+            Télécharger le PDF
+          </a>
+        ) : null}
+        {inv.number && inv.status !== 'cancelled'
+          ? post('envoyer', inv.sentAt ? 'Envoyer de nouveau par e-mail' : 'Envoyer par e-mail')
+          : null}
+        {inv.status === 'draft' || inv.status === 'submitted' ? (
+          <a class="btn btn-secondary" href={`/factures/${inv.id}/modifier`}>
+            Modifier
+          </a>
+        ) : null}
         {inv.typeCode === '380' && !inv.quoteId ? post('dupliquer', 'Dupliquer', 'btn-secondary') : null}
-        {inv.number && inv.typeCode !== '381' && inv.status !== 'cancelled' ? post('avoir', 'Émettre un avoir', 'btn-secondary') : null}
-        {inv.displayStatus === 'overdue' && inv.dueDate && daysBetween(inv.dueDate, todayParis()) > NOTICE_AFTER_DAYS ? <a class="btn btn-secondary" href={`/factures/${inv.id}/mise-en-demeure`}>Mise en demeure (PDF)</a> : null}
+        {inv.number && inv.typeCode !== '381' && inv.status !== 'cancelled'
+          ? post('avoir', 'Émettre un avoir', 'btn-secondary')
+          : null}
+        {inv.displayStatus === 'overdue' &&
+        inv.dueDate &&
+        daysBetween(inv.dueDate, todayParis()) > NOTICE_AFTER_DAYS ? (
+          <a class="btn btn-secondary" href={`/factures/${inv.id}/mise-en-demeure`}>
+            Mise en demeure (PDF)
+          </a>
+        ) : null}
       </div>
       {inv.sentAt ? <p class="hint">Envoyée par e-mail le {formatDateTime(inv.sentAt)}.</p> : null}
       {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
-      {inv.quoteId ? <p class="hint"><a href={`/devis/${inv.quoteId}`}>Voir le devis d'origine</a></p> : null}
-      <table class="data"><thead><tr><th>Désignation</th><th class="num">Quantité</th><th class="num">Prix unitaire HT</th><th class="num">Remise</th><th class="num">TVA</th><th class="num">Montant HT</th></tr></thead>
-        <tbody>{lines.map((l) => <tr><td data-label="Désignation">{l.description}</td><td class="num" data-label="Quantité">{milliToDecimal(l.quantityMilli).replace('.', ',')}</td>
-          <td class="num" data-label="Prix">{formatEuros(l.unitPriceCents)}</td><td class="num" data-label="Remise">{l.discountBp ? formatRateBp(l.discountBp) : '—'}</td>
-          <td class="num" data-label="TVA">{l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}</td><td class="num" data-label="Montant">{formatEuros(l.netCents)}</td></tr>)}</tbody></table>
+      {inv.quoteId ? (
+        <p class="hint">
+          <a href={`/devis/${inv.quoteId}`}>Voir le devis d'origine</a>
+        </p>
+      ) : null}
+      <table class="data">
+        <thead>
+          <tr>
+            <th>Désignation</th>
+            <th class="num">Quantité</th>
+            <th class="num">Prix unitaire HT</th>
+            <th class="num">Remise</th>
+            <th class="num">TVA</th>
+            <th class="num">Montant HT</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lines.map((l) => (
+            <tr>
+              <td data-label="Désignation">{l.description}</td>
+              <td class="num" data-label="Quantité">
+                {milliToDecimal(l.quantityMilli).replace('.', ',')}
+              </td>
+              <td class="num" data-label="Prix">
+                {formatEuros(l.unitPriceCents)}
+              </td>
+              <td class="num" data-label="Remise">
+                {l.discountBp ? formatRateBp(l.discountBp) : '—'}
+              </td>
+              <td class="num" data-label="TVA">
+                {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
+              </td>
+              <td class="num" data-label="Montant">
+                {formatEuros(l.netCents)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
       <div class="figures">
-        <Figure label="Total HT" value={formatEuros(inv.totalExclCents)} /><Figure label="TVA" value={formatEuros(inv.vatCents)} />
-        <Figure label="Total TTC" value={formatEuros(inv.totalInclCents)} /><Figure label="Reste à payer" value={formatEuros(inv.dueCents)} tone={inv.displayStatus === 'overdue' ? 'danger' : undefined} />
+        <Figure label="Total HT" value={formatEuros(inv.totalExclCents)} />
+        <Figure label="TVA" value={formatEuros(inv.vatCents)} />
+        <Figure label="Total TTC" value={formatEuros(inv.totalInclCents)} />
+        <Figure
+          label="Reste à payer"
+          value={formatEuros(inv.dueCents)}
+          tone={inv.displayStatus === 'overdue' ? 'danger' : undefined}
+        />
       </div>
-      {['validated', 'sent', 'partly_paid'].includes(inv.status) && inv.typeCode !== '381' && hasRole(actor, 'accountant', 'support', 'director') ? (
+      {['validated', 'sent', 'partly_paid'].includes(inv.status) &&
+      inv.typeCode !== '381' &&
+      hasRole(actor, 'accountant', 'support', 'director') ? (
         <Card title="Enregistrer un paiement">
-          <form method="post" action={`/factures/${inv.id}/paiement`} novalidate><Csrf token={csrf} />
+          <form method="post" action={`/factures/${inv.id}/paiement`} novalidate>
+            <Csrf token={csrf} />
             <div class="form-grid">
-              <Field label="Montant (€)" name="amount" value={centsToDecimal(inv.dueCents).replace('.', ',')} inputmode="decimal" required />
+              <Field
+                label="Montant (€)"
+                name="amount"
+                value={centsToDecimal(inv.dueCents).replace('.', ',')}
+                inputmode="decimal"
+                required
+              />
               <Field label="Date" name="date" type="date" value={todayParis()} required />
-              <Select label="Moyen" name="method" options={[['virement', 'Virement'], ['cheque', 'Chèque'], ['especes', 'Espèces'], ['carte', 'Carte']]} />
+              <Select
+                label="Moyen"
+                name="method"
+                options={[
+                  ['virement', 'Virement'],
+                  ['cheque', 'Chèque'],
+                  ['especes', 'Espèces'],
+                  ['carte', 'Carte'],
+                ]}
+              />
               <Field label="Référence" name="reference" />
             </div>
             <button type="submit">Enregistrer le paiement</button>
           </form>
-        </Card>) : null}
+        </Card>
+      ) : null}
       {inv.number && inv.typeCode !== '381' ? (
         <Card title="Relances">
-          {data.reminders.length ? <table class="data"><thead><tr><th>Date</th><th>Étape</th></tr></thead>
-            <tbody>{data.reminders.map((r) => <tr><td data-label="Date">{formatDate(r.sentOn)}</td><td data-label="Étape">{r.kind === 'notice' ? 'Mise en demeure imprimée' : r.offsetDays < 0 ? `Rappel ${-r.offsetDays} jours avant l'échéance` : `Relance ${r.offsetDays} jours après l'échéance`}</td></tr>)}</tbody></table>
-            : <p>Aucune relance envoyée.</p>}
-          <p>{inv.remindersPaused ? 'Les relances automatiques sont en pause pour cette facture.' : 'Les relances automatiques sont actives (voir le calendrier dans « Relances »).'}</p>
-          {['validated', 'sent', 'partly_paid'].includes(inv.status) ? post('relances', inv.remindersPaused ? 'Reprendre les relances' : 'Mettre les relances en pause', 'btn-secondary') : null}
-        </Card>) : null}
-    </Layout>);
+          {data.reminders.length ? (
+            <table class="data">
+              <thead>
+                <tr>
+                  <th>Date</th>
+                  <th>Étape</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.reminders.map((r) => (
+                  <tr>
+                    <td data-label="Date">{formatDate(r.sentOn)}</td>
+                    <td data-label="Étape">
+                      {r.kind === 'notice'
+                        ? 'Mise en demeure imprimée'
+                        : r.offsetDays < 0
+                          ? `Rappel ${-r.offsetDays} jours avant l'échéance`
+                          : `Relance ${r.offsetDays} jours après l'échéance`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <p>Aucune relance envoyée.</p>
+          )}
+          <p>
+            {inv.remindersPaused
+              ? 'Les relances automatiques sont en pause pour cette facture.'
+              : 'Les relances automatiques sont actives (voir le calendrier dans « Relances »).'}
+          </p>
+          {['validated', 'sent', 'partly_paid'].includes(inv.status)
+            ? post(
+                'relances',
+                inv.remindersPaused ? 'Reprendre les relances' : 'Mettre les relances en pause',
+                'btn-secondary',
+              )
+            : null}
+        </Card>
+      ) : null}
+    </Layout>,
+  );
 });
 
-const action = (path: string, run: (trx: any, actor: Actor, id: string, f: Record<string, string>) => Promise<{ id: string }>, text: string) =>
+const action = (
+  path: string,
+  run: (trx: any, actor: Actor, id: string, f: Record<string, string>) => Promise<{ id: string }>,
+  text: string,
+) =>
   salesRoutes.post(`/factures/:id/${path}`, async (c) => {
-    const actor = actorOf(c); const id = c.req.param('id'); const f = await formValues(c);
+    const actor = actorOf(c);
+    const id = c.req.param('id');
+    const f = await formValues(c);
     if (!isUuid(id)) throw new NotFoundError('Facture');
     const r = await tenant(c, (trx) => run(trx, actor, id, f)); // UserError → flash + back (app.onError)
     setFlash(c, { kind: 'success', text });
@@ -376,28 +946,60 @@ const action = (path: string, run: (trx: any, actor: Actor, id: string, f: Recor
   });
 action('soumettre', (trx, a, id) => submitInvoice(trx, a, id), 'Facture soumise à validation.');
 action('valider', (trx, a, id) => validateInvoice(trx, a, id), 'Facture validée : son numéro est attribué.');
-action('avoir', (trx, a, id) => createCreditNote(trx, a, id), "Avoir créé en brouillon : vérifiez-le puis validez-le.");
+action('avoir', (trx, a, id) => createCreditNote(trx, a, id), 'Avoir créé en brouillon : vérifiez-le puis validez-le.');
 action('envoyer', (trx, a, id) => sendInvoice(trx, a, id), 'Facture envoyée au client par e-mail.');
-action('relances', async (trx, a, id) => {
-  const inv = await getInvoice(trx, a, id);
-  if (!inv) throw new NotFoundError('Facture');
-  await setRemindersPaused(trx, a, id, !inv.remindersPaused);
-  return inv;
-}, 'Relances mises à jour.');
-action('dupliquer', async (trx, a, id) => {
-  const inv = await getInvoice(trx, a, id);
-  if (!inv) throw new NotFoundError('Facture');
-  const lines = await getLines(trx, a, id);
-  return createDraft(trx, a, {
-    activityId: inv.activityId, customerId: inv.customerId, discountCents: inv.discountCents, discountReason: inv.discountReason, vatExemptionReason: inv.vatExemptionReason,
-    buyerReference: null, notes: inv.notes, lines: lines.map((l) => ({ description: l.description, quantityMilli: l.quantityMilli, unitCode: l.unitCode, unitPriceCents: l.unitPriceCents, discountBp: l.discountBp, vatCategory: l.vatCategory, vatRateBp: l.vatRateBp, nature: l.nature })),
-  });
-}, 'Copie créée en brouillon, datée du jour : vérifiez-la puis soumettez-la.');
-action('paiement', async (trx, a, id, f) => {
-  const amount = parseCents(f.amount ?? '');
-  if (amount === null) throw new UserError('Montant invalide (ex. : 120,00).', 'amount');
-  return recordPayment(trx, a, id, { amountCents: amount, date: f.date || undefined, method: f.method || 'virement', reference: f.reference || null });
-}, 'Paiement enregistré.');
+action(
+  'relances',
+  async (trx, a, id) => {
+    const inv = await getInvoice(trx, a, id);
+    if (!inv) throw new NotFoundError('Facture');
+    await setRemindersPaused(trx, a, id, !inv.remindersPaused);
+    return inv;
+  },
+  'Relances mises à jour.',
+);
+action(
+  'dupliquer',
+  async (trx, a, id) => {
+    const inv = await getInvoice(trx, a, id);
+    if (!inv) throw new NotFoundError('Facture');
+    const lines = await getLines(trx, a, id);
+    return createDraft(trx, a, {
+      activityId: inv.activityId,
+      customerId: inv.customerId,
+      discountCents: inv.discountCents,
+      discountReason: inv.discountReason,
+      vatExemptionReason: inv.vatExemptionReason,
+      buyerReference: null,
+      notes: inv.notes,
+      lines: lines.map((l) => ({
+        description: l.description,
+        quantityMilli: l.quantityMilli,
+        unitCode: l.unitCode,
+        unitPriceCents: l.unitPriceCents,
+        discountBp: l.discountBp,
+        vatCategory: l.vatCategory,
+        vatRateBp: l.vatRateBp,
+        nature: l.nature,
+      })),
+    });
+  },
+  'Copie créée en brouillon, datée du jour : vérifiez-la puis soumettez-la.',
+);
+action(
+  'paiement',
+  async (trx, a, id, f) => {
+    const amount = parseCents(f.amount ?? '');
+    if (amount === null) throw new UserError('Montant invalide (ex. : 120,00).', 'amount');
+    return recordPayment(trx, a, id, {
+      amountCents: amount,
+      date: f.date || undefined,
+      method: f.method || 'virement',
+      reference: f.reference || null,
+    });
+  },
+  'Paiement enregistré.',
+);
 
 salesRoutes.get('/factures/:id/pdf', async (c) => {
   const actor = actorOf(c);
@@ -407,52 +1009,118 @@ salesRoutes.get('/factures/:id/pdf', async (c) => {
     return loadInvoiceDocument(trx, actor, inv.id);
   });
   const pdf = await facturx.renderInvoicePdf(doc);
-  return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': `attachment; filename="${doc.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"` });
+  return c.body(new Uint8Array(pdf), 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': `attachment; filename="${doc.number.replace(/[^A-Za-z0-9_-]/g, '_')}.pdf"`,
+  });
 });
 
 // Editing a draft (or a submitted invoice, which goes back to draft).
-function formFromInvoice(inv: Awaited<ReturnType<typeof getInvoice>> & {}, lines: Awaited<ReturnType<typeof getLines>>): Record<string, string> {
+function formFromInvoice(
+  inv: Awaited<ReturnType<typeof getInvoice>> & {},
+  lines: Awaited<ReturnType<typeof getLines>>,
+): Record<string, string> {
   const v: Record<string, string> = {
-    activityId: inv.activityId, customerId: inv.customerId, issueDate: inv.issueDate, dueDate: inv.dueDate ?? '', deliveryDate: inv.deliveryDate ?? '',
-    discount: inv.discountCents ? centsToDecimal(inv.discountCents).replace('.', ',') : '', vatExemptionReason: inv.vatExemptionReason ?? '', buyerReference: inv.buyerReference ?? '', notes: inv.notes ?? '',
+    activityId: inv.activityId,
+    customerId: inv.customerId,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate ?? '',
+    deliveryDate: inv.deliveryDate ?? '',
+    discount: inv.discountCents ? centsToDecimal(inv.discountCents).replace('.', ',') : '',
+    vatExemptionReason: inv.vatExemptionReason ?? '',
+    buyerReference: inv.buyerReference ?? '',
+    notes: inv.notes ?? '',
   };
   lines.slice(0, LINE_ROWS).forEach((l, i) => {
     Object.assign(v, {
-      [`l${i}_description`]: l.description, [`l${i}_quantity`]: milliToDecimal(l.quantityMilli).replace('.', ','), [`l${i}_unitPrice`]: centsToDecimal(l.unitPriceCents).replace('.', ','),
-      [`l${i}_discount`]: l.discountBp ? String(l.discountBp / 100).replace('.', ',') : '', [`l${i}_vat`]: `${l.vatCategory}:${l.vatRateBp}`, [`l${i}_nature`]: l.nature, [`l${i}_unit`]: l.unitCode,
+      [`l${i}_description`]: l.description,
+      [`l${i}_quantity`]: milliToDecimal(l.quantityMilli).replace('.', ','),
+      [`l${i}_unitPrice`]: centsToDecimal(l.unitPriceCents).replace('.', ','),
+      [`l${i}_discount`]: l.discountBp ? String(l.discountBp / 100).replace('.', ',') : '',
+      [`l${i}_vat`]: `${l.vatCategory}:${l.vatRateBp}`,
+      [`l${i}_nature`]: l.nature,
+      [`l${i}_unit`]: l.unitCode,
     });
   });
   return v;
 }
 salesRoutes.get('/factures/:id/modifier', async (c) => {
-  const actor = actorOf(c); const id = c.req.param('id');
+  const actor = actorOf(c);
+  const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Facture');
-  const { inv, lines } = await tenant(c, async (trx) => ({ inv: await getInvoice(trx, actor, id), lines: await getLines(trx, actor, id) }));
+  const { inv, lines } = await tenant(c, async (trx) => ({
+    inv: await getInvoice(trx, actor, id),
+    lines: await getLines(trx, actor, id),
+  }));
   if (!inv) throw new NotFoundError('Facture');
-  if (inv.status !== 'draft' && inv.status !== 'submitted') throw new UserError('Une facture validée ne peut plus être modifiée : émettez un avoir.');
-  if (lines.length > LINE_ROWS) throw new UserError(`Cette facture a plus de ${LINE_ROWS} lignes : elle ne peut pas être modifiée dans cet écran.`);
-  return c.html(<Layout c={c} title="Modifier la facture" wide><PageHeader title="Modifier le brouillon" help="Une facture soumise qui est modifiée repasse en brouillon." /><Card><InvoiceEditor c={c} data={await editorData(c)} values={formFromInvoice(inv, lines)} action={`/factures/${id}/modifier`} /></Card></Layout>);
+  if (inv.status !== 'draft' && inv.status !== 'submitted')
+    throw new UserError('Une facture validée ne peut plus être modifiée : émettez un avoir.');
+  if (lines.length > LINE_ROWS)
+    throw new UserError(`Cette facture a plus de ${LINE_ROWS} lignes : elle ne peut pas être modifiée dans cet écran.`);
+  return c.html(
+    <Layout c={c} title="Modifier la facture" wide>
+      <PageHeader title="Modifier le brouillon" help="Une facture soumise qui est modifiée repasse en brouillon." />
+      <Card>
+        <InvoiceEditor
+          c={c}
+          data={await editorData(c)}
+          values={formFromInvoice(inv, lines)}
+          action={`/factures/${id}/modifier`}
+        />
+      </Card>
+    </Layout>,
+  );
 });
 salesRoutes.post('/factures/:id/modifier', async (c) => {
-  const actor = actorOf(c); const id = c.req.param('id');
+  const actor = actorOf(c);
+  const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Facture');
   const data = await editorData(c);
   const f = prefillFromCatalogue(await formValues(c), data.catalogue);
   const page = (errors: Record<string, string> | null, message: string | null, status: 200 | 400) =>
-    c.html(<Layout c={c} title="Modifier la facture" wide><PageHeader title="Modifier le brouillon" /><Card><InvoiceEditor c={c} data={data} values={f} errors={errors} message={message} action={`/factures/${id}/modifier`} /></Card></Layout>, status);
+    c.html(
+      <Layout c={c} title="Modifier la facture" wide>
+        <PageHeader title="Modifier le brouillon" />
+        <Card>
+          <InvoiceEditor
+            c={c}
+            data={data}
+            values={f}
+            errors={errors}
+            message={message}
+            action={`/factures/${id}/modifier`}
+          />
+        </Card>
+      </Layout>,
+      status,
+    );
   if (f.action === 'prefill') return page(null, null, 200);
   try {
     const input = readInvoiceForm(f);
-    await tenant(c, async (trx) => { await updateDraft(trx, actor, id, input); if (f.action === 'submit') await submitInvoice(trx, actor, id); });
-  } catch (e) { if (e instanceof UserError && !(e instanceof NotFoundError)) return page(remapLineErrors(fieldErrors(e) ?? {}, f), e.message, 400); throw e; }
-  setFlash(c, { kind: 'success', text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.' });
+    await tenant(c, async (trx) => {
+      await updateDraft(trx, actor, id, input);
+      if (f.action === 'submit') await submitInvoice(trx, actor, id);
+    });
+  } catch (e) {
+    if (e instanceof UserError && !(e instanceof NotFoundError))
+      return page(remapLineErrors(fieldErrors(e) ?? {}, f), e.message, 400);
+    throw e;
+  }
+  setFlash(c, {
+    kind: 'success',
+    text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.',
+  });
   return c.redirect(`/factures/${id}`, 303);
 });
 salesRoutes.get('/factures/:id/mise-en-demeure', async (c) => {
-  const actor = actorOf(c); const id = c.req.param('id');
+  const actor = actorOf(c);
+  const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Facture');
   const pdf = await tenant(c, (trx) => noticeLetterPdf(trx, actor, id));
-  return c.body(new Uint8Array(pdf), 200, { 'content-type': 'application/pdf', 'content-disposition': 'attachment; filename="mise-en-demeure.pdf"' });
+  return c.body(new Uint8Array(pdf), 200, {
+    'content-type': 'application/pdf',
+    'content-disposition': 'attachment; filename="mise-en-demeure.pdf"',
+  });
 });
 
 // --- customers ------------------------------------------------------------------------------
@@ -462,25 +1130,89 @@ salesRoutes.get('/clients', async (c) => {
   const res = await tenant(c, (trx) => listCustomers(trx, actor, { q, page: pageParam(c) }));
   return c.html(
     <Layout c={c} title="Clients">
-      <PageHeader title="Clients" action={<a class="btn" href="/clients/nouveau">Nouveau client</a>} />
-      <p><a href="/clients/import">Importer des clients depuis un fichier CSV</a></p>
-      <form class="filters" method="get" action="/clients" role="search"><Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" /><button type="submit" class="btn-secondary">Rechercher</button></form>
-      {res.items.length ? <table class="data"><thead><tr><th>Nom</th><th>SIREN</th><th>Ville</th></tr></thead>
-        <tbody>{res.items.map((x) => <tr><td data-label="Nom">{x.name}</td><td data-label="SIREN">{x.siren ?? '—'}</td><td data-label="Ville">{x.address.city}</td></tr>)}</tbody></table>
-        : <EmptyState title="Aucun client pour l'instant." action={<a class="btn" href="/clients/nouveau">Créer un client</a>} />}
+      <PageHeader
+        title="Clients"
+        action={
+          <a class="btn" href="/clients/nouveau">
+            Nouveau client
+          </a>
+        }
+      />
+      <p>
+        <a href="/clients/import">Importer des clients depuis un fichier CSV</a>
+      </p>
+      <form class="filters" method="get" action="/clients" role="search">
+        <Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" />
+        <button type="submit" class="btn-secondary">
+          Rechercher
+        </button>
+      </form>
+      {res.items.length ? (
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Nom</th>
+              <th>SIREN</th>
+              <th>Ville</th>
+            </tr>
+          </thead>
+          <tbody>
+            {res.items.map((x) => (
+              <tr>
+                <td data-label="Nom">{x.name}</td>
+                <td data-label="SIREN">{x.siren ?? '—'}</td>
+                <td data-label="Ville">{x.address.city}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <EmptyState
+          title="Aucun client pour l'instant."
+          action={
+            <a class="btn" href="/clients/nouveau">
+              Créer un client
+            </a>
+          }
+        />
+      )}
       <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
-    </Layout>);
+    </Layout>,
+  );
 });
 
-function CustomerForm(p: { csrf: string; values?: Record<string, string>; errors?: Record<string, string> | null; message?: string | null }) {
-  const v = p.values ?? { kind: 'company', countryCode: 'FR', paymentTermsDays: '30' }; const e = p.errors ?? {};
+function CustomerForm(p: {
+  csrf: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string> | null;
+  message?: string | null;
+}) {
+  const v = p.values ?? { kind: 'company', countryCode: 'FR', paymentTermsDays: '30' };
+  const e = p.errors ?? {};
   return (
-    <form method="post" action="/clients/nouveau" novalidate><Csrf token={p.csrf} />
+    <form method="post" action="/clients/nouveau" novalidate>
+      <Csrf token={p.csrf} />
       <FormErrorSummary errors={p.errors} message={p.message} />
       <div class="form-grid">
-        <Select label="Type de client" name="kind" value={v.kind} error={e.kind} options={[['company', 'Entreprise ou association'], ['individual', 'Particulier']]} />
+        <Select
+          label="Type de client"
+          name="kind"
+          value={v.kind}
+          error={e.kind}
+          options={[
+            ['company', 'Entreprise ou association'],
+            ['individual', 'Particulier'],
+          ]}
+        />
         <Field label="Nom ou raison sociale" name="name" value={v.name} error={e.name} required />
-        <Field label="SIREN" name="siren" value={v.siren} error={e.siren} inputmode="numeric" hint="Obligatoire pour une entreprise française." />
+        <Field
+          label="SIREN"
+          name="siren"
+          value={v.siren}
+          error={e.siren}
+          inputmode="numeric"
+          hint="Obligatoire pour une entreprise française."
+        />
         <Field label="SIRET" name="siret" value={v.siret} error={e.siret} inputmode="numeric" />
         <Field label="N° de TVA intracommunautaire" name="vatNumber" value={v.vatNumber} error={e.vatNumber} />
         <Field label="E-mail de facturation" name="email" type="email" value={v.email} error={e.email} />
@@ -489,12 +1221,28 @@ function CustomerForm(p: { csrf: string; values?: Record<string, string>; errors
         <Field label="Code postal" name="postalCode" value={v.postalCode} error={e.postalCode} required />
         <Field label="Ville" name="city" value={v.city} error={e.city} required />
         <Field label="Pays (code)" name="countryCode" value={v.countryCode} error={e.countryCode} hint="FR, BE, DE…" />
-        <Field label="Délai de paiement (jours)" name="paymentTermsDays" value={v.paymentTermsDays} error={e.paymentTermsDays} inputmode="numeric" />
+        <Field
+          label="Délai de paiement (jours)"
+          name="paymentTermsDays"
+          value={v.paymentTermsDays}
+          error={e.paymentTermsDays}
+          inputmode="numeric"
+        />
       </div>
       <button type="submit">Créer le client</button>
-    </form>);
+    </form>
+  );
 }
-salesRoutes.get('/clients/nouveau', (c) => c.html(<Layout c={c} title="Nouveau client"><PageHeader title="Nouveau client" /><Card><CustomerForm csrf={c.get('csrf')} /></Card></Layout>));
+salesRoutes.get('/clients/nouveau', (c) =>
+  c.html(
+    <Layout c={c} title="Nouveau client">
+      <PageHeader title="Nouveau client" />
+      <Card>
+        <CustomerForm csrf={c.get('csrf')} />
+      </Card>
+    </Layout>,
+  ),
+);
 salesRoutes.post('/clients/nouveau', async (c) => {
   const actor = actorOf(c);
   const f = await formValues(c);
@@ -502,13 +1250,36 @@ salesRoutes.post('/clients/nouveau', async (c) => {
     const days = f.paymentTermsDays?.trim() ? Number(f.paymentTermsDays) : 30;
     if (!Number.isInteger(days)) throw new UserError('Délai de paiement : un nombre de jours.', 'paymentTermsDays');
     const input: CustomerInput = {
-      kind: f.kind === 'individual' ? 'individual' : 'company', name: f.name ?? '', siren: f.siren, siret: f.siret, vatNumber: f.vatNumber, email: f.email,
-      addressLine1: f.addressLine1 ?? '', addressLine2: f.addressLine2, postalCode: f.postalCode ?? '', city: f.city ?? '', countryCode: f.countryCode || 'FR', paymentTermsDays: days,
+      kind: f.kind === 'individual' ? 'individual' : 'company',
+      name: f.name ?? '',
+      siren: f.siren,
+      siret: f.siret,
+      vatNumber: f.vatNumber,
+      email: f.email,
+      addressLine1: f.addressLine1 ?? '',
+      addressLine2: f.addressLine2,
+      postalCode: f.postalCode ?? '',
+      city: f.city ?? '',
+      countryCode: f.countryCode || 'FR',
+      paymentTermsDays: days,
     };
     await tenant(c, (trx) => createCustomer(trx, actor, input));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    return c.html(<Layout c={c} title="Nouveau client"><PageHeader title="Nouveau client" /><Card><CustomerForm csrf={c.get('csrf')} values={f} errors={fieldErrors(e) ?? { name: e.message }} message={e.message} /></Card></Layout>, 400);
+    return c.html(
+      <Layout c={c} title="Nouveau client">
+        <PageHeader title="Nouveau client" />
+        <Card>
+          <CustomerForm
+            csrf={c.get('csrf')}
+            values={f}
+            errors={fieldErrors(e) ?? { name: e.message }}
+            message={e.message}
+          />
+        </Card>
+      </Layout>,
+      400,
+    );
   }
   setFlash(c, { kind: 'success', text: 'Client créé.' });
   return c.redirect('/clients', 303);

@@ -6,23 +6,46 @@ document.addEventListener('DOMContentLoaded', () => {
   const supported = !!(browserSupportsWebAuthn && browserSupportsWebAuthn());
   const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') || '';
   const post = async (url, body) => {
-    const r = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token }, body: JSON.stringify(body || {}) });
-    try { return await r.json(); } catch { return { ok: false, error: 'Réponse inattendue du serveur (' + r.status + ').' }; }
+    const r = await fetch(url, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': token },
+      body: JSON.stringify(body || {}),
+    });
+    try {
+      return await r.json();
+    } catch {
+      return { ok: false, error: 'Réponse inattendue du serveur (' + r.status + ').' };
+    }
   };
   const status = document.getElementById('passkey-status');
-  const say = (t) => { if (status) status.textContent = t; };
+  const say = (t) => {
+    if (status) status.textContent = t;
+  };
   const reg = document.getElementById('passkey-register');
   if (reg) {
-    if (!supported) { reg.disabled = true; say('Votre navigateur ne gère pas les clés d\'accès.'); }
+    if (!supported) {
+      reg.disabled = true;
+      say("Votre navigateur ne gère pas les clés d'accès.");
+    }
     reg.addEventListener('click', async () => {
-      reg.disabled = true; say('Suivez les instructions de votre appareil…');
+      reg.disabled = true;
+      say('Suivez les instructions de votre appareil…');
       try {
         const options = await post('/profil/passkeys/options');
         const response = await startRegistration({ optionsJSON: options });
-        const res = await post('/profil/passkeys/verifier', { response, name: document.getElementById('passkey-name')?.value || '' });
-        if (res.ok) { location.reload(); return; }
-        say(res.error || 'Échec de l\'enregistrement.');
-      } catch (e) { say('Enregistrement annulé ou impossible.'); }
+        const res = await post('/profil/passkeys/verifier', {
+          response,
+          name: document.getElementById('passkey-name')?.value || '',
+        });
+        if (res.ok) {
+          location.reload();
+          return;
+        }
+        say(res.error || "Échec de l'enregistrement.");
+      } catch (e) {
+        say('Enregistrement annulé ou impossible.');
+      }
       reg.disabled = false;
     });
   }
@@ -30,15 +53,21 @@ document.addEventListener('DOMContentLoaded', () => {
   if (login) {
     if (supported) login.hidden = false;
     login.addEventListener('click', async () => {
-      login.disabled = true; say('Suivez les instructions de votre appareil…');
+      login.disabled = true;
+      say('Suivez les instructions de votre appareil…');
       try {
         const options = await post('/connexion/passkey/options');
         const response = await startAuthentication({ optionsJSON: options });
         const retour = document.querySelector('input[name="retour"]')?.value || '/';
         const res = await post('/connexion/passkey/verifier', { response, retour });
-        if (res.ok) { location.href = res.redirect || '/'; return; }
+        if (res.ok) {
+          location.href = res.redirect || '/';
+          return;
+        }
         say(res.error || 'Connexion impossible.');
-      } catch (e) { say('Connexion annulée ou impossible.'); }
+      } catch (e) {
+        say('Connexion annulée ou impossible.');
+      }
       login.disabled = false;
     });
   }

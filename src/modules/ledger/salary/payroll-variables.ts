@@ -9,20 +9,44 @@ import type { Cents } from '../../../core/money.ts';
 import type { Column, TableRow } from '../tabular.ts';
 import { FULL_TIME_HOURS_PER_MONTH } from './salary-engine.ts';
 
-export interface PayrollVariable { userId: string; name: string; activityCodes: string; hours: number; grossCents: Cents; expensesCents: Cents; absenceDays: number }
+export interface PayrollVariable {
+  userId: string;
+  name: string;
+  activityCodes: string;
+  hours: number;
+  grossCents: Cents;
+  expensesCents: Cents;
+  absenceDays: number;
+}
 
 export async function payrollVariables(trx: Tx, actor: Actor, month: string): Promise<PayrollVariable[]> {
   requireRole(actor, 'accountant', 'director', 'support');
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
-  const rows = await trx.selectFrom('salary_request as r')
-    .innerJoin('activity as a', (j) => j.onRef('a.cooperative_id', '=', 'r.cooperative_id').onRef('a.id', '=', 'r.activity_id'))
+  const rows = await trx
+    .selectFrom('salary_request as r')
+    .innerJoin('activity as a', (j) =>
+      j.onRef('a.cooperative_id', '=', 'r.cooperative_id').onRef('a.id', '=', 'r.activity_id'),
+    )
     .innerJoin('user_account as u', 'u.id', 'r.user_id')
     .select(['r.user_id', 'u.display_name', 'a.analytic_code', 'r.hours_centi', 'r.gross_cents'])
-    .where('r.cooperative_id', '=', actor.cooperativeId).where('r.month', '=', month).where('r.status', 'in', ['approved', 'paid'])
-    .orderBy('u.display_name').orderBy('a.analytic_code').execute();
+    .where('r.cooperative_id', '=', actor.cooperativeId)
+    .where('r.month', '=', month)
+    .where('r.status', 'in', ['approved', 'paid'])
+    .orderBy('u.display_name')
+    .orderBy('a.analytic_code')
+    .execute();
   const out = new Map<string, PayrollVariable & { centi: number }>();
   for (const r of rows) {
-    const p = out.get(r.user_id) ?? { userId: r.user_id, name: r.display_name, activityCodes: '', hours: 0, centi: 0, grossCents: 0, expensesCents: 0, absenceDays: 0 };
+    const p = out.get(r.user_id) ?? {
+      userId: r.user_id,
+      name: r.display_name,
+      activityCodes: '',
+      hours: 0,
+      centi: 0,
+      grossCents: 0,
+      expensesCents: 0,
+      absenceDays: 0,
+    };
     p.activityCodes = p.activityCodes ? `${p.activityCodes} + ${r.analytic_code}` : r.analytic_code;
     p.centi += r.hours_centi ?? Math.round(FULL_TIME_HOURS_PER_MONTH * 100);
     p.grossCents += Number(r.gross_cents);
@@ -33,9 +57,19 @@ export async function payrollVariables(trx: Tx, actor: Actor, month: string): Pr
 }
 
 export const PAYROLL_COLUMNS: Column[] = [
-  { key: 'name', header: 'Nom', kind: 'text', width: 30 }, { key: 'activity', header: 'Code activité', kind: 'text', width: 16 },
-  { key: 'hours', header: 'Heures', kind: 'decimal' }, { key: 'gross', header: 'Brut demandé', kind: 'money' },
-  { key: 'expenses', header: 'Frais à rembourser', kind: 'money' }, { key: 'absences', header: "Jours d'absence", kind: 'int' },
+  { key: 'name', header: 'Nom', kind: 'text', width: 30 },
+  { key: 'activity', header: 'Code activité', kind: 'text', width: 16 },
+  { key: 'hours', header: 'Heures', kind: 'decimal' },
+  { key: 'gross', header: 'Brut demandé', kind: 'money' },
+  { key: 'expenses', header: 'Frais à rembourser', kind: 'money' },
+  { key: 'absences', header: "Jours d'absence", kind: 'int' },
 ];
 export const payrollRows = (vs: PayrollVariable[]): TableRow[] =>
-  vs.map((v) => ({ name: v.name, activity: v.activityCodes, hours: v.hours, gross: v.grossCents, expenses: v.expensesCents, absences: v.absenceDays }));
+  vs.map((v) => ({
+    name: v.name,
+    activity: v.activityCodes,
+    hours: v.hours,
+    gross: v.grossCents,
+    expenses: v.expensesCents,
+    absences: v.absenceDays,
+  }));

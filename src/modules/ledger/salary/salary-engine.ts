@@ -45,16 +45,26 @@ export const RULES = {
 } as const satisfies Record<string, Rule>;
 
 /** Legal full-time month: 35 h × 52 / 12. At or above it the contract is full time. */
-export const FULL_TIME_HOURS_PER_MONTH = 35 * 52 / 12;
+export const FULL_TIME_HOURS_PER_MONTH = (35 * 52) / 12;
 /** Upper bound accepted for any amount (cost, gross or net), to keep the inversion in range. */
 export const MAX_MONTHLY_CENTS = 100_000_00;
 const MAX_SOLVER_EVALUATIONS = 30;
 const CACHE_MAX = 500;
 
-export interface SalaryOptions { hoursPerMonth?: number; contract?: 'CDI' }
+export interface SalaryOptions {
+  hoursPerMonth?: number;
+  contract?: 'CDI';
+}
 
 export interface SalaryLine {
-  key: 'employerCost' | 'employerContributions' | 'employerReliefs' | 'gross' | 'employeeContributions' | 'csgCrds' | 'netBeforeTax';
+  key:
+    | 'employerCost'
+    | 'employerContributions'
+    | 'employerReliefs'
+    | 'gross'
+    | 'employeeContributions'
+    | 'csgCrds'
+    | 'netBeforeTax';
   label: string;
   amountCents: Cents;
   /** 'total' lines are the anchors; 'minus' lines are subtracted; 'detail' lines are "dont …". */
@@ -85,7 +95,8 @@ export function eurosToCents(euros: number): Cents {
 
 /** Integer cents → a publicodes literal in €/mois ("2500.5 €/mois"). Exact: cents / 100 in decimal. */
 export function centsToPublicodes(cents: Cents): string {
-  const neg = cents < 0; const a = Math.abs(cents);
+  const neg = cents < 0;
+  const a = Math.abs(cents);
   return `${neg ? '-' : ''}${Math.trunc(a / 100)}.${String(a % 100).padStart(2, '0')} €/mois`;
 }
 
@@ -94,7 +105,13 @@ export function centsToPublicodes(cents: Cents): string {
 let engine: Engine<Rule> | null = null;
 let engineBuildMs: number | null = null;
 
-const quietLogger = { log() {}, warn() {}, error(m: string) { console.error(`[salaire] ${m}`); } };
+const quietLogger = {
+  log() {},
+  warn() {},
+  error(m: string) {
+    console.error(`[salaire] ${m}`);
+  },
+};
 
 function getEngine(): Engine<Rule> {
   if (!engine) {
@@ -112,19 +129,32 @@ export function warmUp(): number {
   return engineBuildMs ?? 0;
 }
 
-export function engineInfo() { return { built: engine !== null, buildMs: engineBuildMs }; }
+export function engineInfo() {
+  return { built: engine !== null, buildMs: engineBuildMs };
+}
 
 // ── Cache (LRU on a Map: insertion order = recency) ───────────────────────────────────────────
 
 const cache = new Map<string, SalarySimulation>();
 const stats = { hits: 0, misses: 0 };
 
-export function salaryCacheStats() { return { ...stats, size: cache.size }; }
-export function clearSalaryCache() { cache.clear(); stats.hits = 0; stats.misses = 0; }
+export function salaryCacheStats() {
+  return { ...stats, size: cache.size };
+}
+export function clearSalaryCache() {
+  cache.clear();
+  stats.hits = 0;
+  stats.misses = 0;
+}
 
 function cached(key: string, compute: () => SalarySimulation): SalarySimulation {
   const hit = cache.get(key);
-  if (hit) { stats.hits++; cache.delete(key); cache.set(key, hit); return hit; }
+  if (hit) {
+    stats.hits++;
+    cache.delete(key);
+    cache.set(key, hit);
+    return hit;
+  }
   stats.misses++;
   const v = compute();
   cache.set(key, v);
@@ -136,7 +166,8 @@ function cached(key: string, compute: () => SalarySimulation): SalarySimulation 
 
 function checkAmount(cents: Cents, what: string) {
   if (!Number.isSafeInteger(cents) || cents <= 0) throw new SalaryInputError(`${what} doit être un montant positif.`);
-  if (cents > MAX_MONTHLY_CENTS) throw new SalaryInputError(`${what} dépasse 100 000 € par mois : vérifiez le montant.`);
+  if (cents > MAX_MONTHLY_CENTS)
+    throw new SalaryInputError(`${what} dépasse 100 000 € par mois : vérifiez le montant.`);
 }
 
 function normalizeHours(h: number | undefined): number | null {
@@ -161,25 +192,40 @@ function evalEuros(e: Engine<Rule>, rule: Rule): number {
   throw new Error(`La règle « ${rule} » n'a pas de valeur numérique.`);
 }
 
-interface ForwardValues { cost: Cents; net: Cents; netE: number; reliefs: Cents; csgCrds: Cents }
+interface ForwardValues {
+  cost: Cents;
+  net: Cents;
+  netE: number;
+  reliefs: Cents;
+  csgCrds: Cents;
+}
 
 /** Forward evaluations of integer-cent grosses for one situation, memoized for one simulation. */
 class Forward {
   readonly memo = new Map<number, ForwardValues>();
   evaluations = 0;
-  constructor(private readonly e: Engine<Rule>, private readonly base: Situation<Rule>) {}
+  constructor(
+    private readonly e: Engine<Rule>,
+    private readonly base: Situation<Rule>,
+  ) {}
   at(gross: Cents): ForwardValues {
     let v = this.memo.get(gross);
     if (!v) {
       if (++this.evaluations > MAX_SOLVER_EVALUATIONS) {
-        console.error(`[salaire] pas de convergence après ${MAX_SOLVER_EVALUATIONS} évaluations`, JSON.stringify(this.base));
+        console.error(
+          `[salaire] pas de convergence après ${MAX_SOLVER_EVALUATIONS} évaluations`,
+          JSON.stringify(this.base),
+        );
         throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un autre montant.");
       }
       this.e.setSituation({ ...this.base, [RULES.gross]: centsToPublicodes(gross) });
       const netE = evalEuros(this.e, RULES.netBeforeTax);
       v = {
-        cost: eurosToCents(evalEuros(this.e, RULES.employerCost)), net: eurosToCents(netE), netE,
-        reliefs: eurosToCents(evalEuros(this.e, RULES.employerReliefs)), csgCrds: eurosToCents(evalEuros(this.e, RULES.csgCrds)),
+        cost: eurosToCents(evalEuros(this.e, RULES.employerCost)),
+        net: eurosToCents(netE),
+        netE,
+        reliefs: eurosToCents(evalEuros(this.e, RULES.employerReliefs)),
+        csgCrds: eurosToCents(evalEuros(this.e, RULES.csgCrds)),
       };
       this.memo.set(gross, v);
     }
@@ -189,11 +235,15 @@ class Forward {
 
 /** Secant steps on whole cents of gross towards f(gross) = 0 (f in cents), until within a cent; returns the last iterate. */
 function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): Cents {
-  let f0 = f(g0), f1 = f(g1);
+  let f0 = f(g0),
+    f1 = f(g1);
   for (let i = 0; i < 8 && Math.abs(f1) >= 1 && f1 !== f0; i++) {
-    const g2 = Math.min(2 * MAX_MONTHLY_CENTS, Math.max(1, Math.round(g1 - f1 * (g1 - g0) / (f1 - f0))));
+    const g2 = Math.min(2 * MAX_MONTHLY_CENTS, Math.max(1, Math.round(g1 - (f1 * (g1 - g0)) / (f1 - f0))));
     if (g2 === g1) break;
-    g0 = g1; f0 = f1; g1 = g2; f1 = f(g1);
+    g0 = g1;
+    f0 = f1;
+    g1 = g2;
+    f1 = f(g1);
   }
   return g1;
 }
@@ -204,21 +254,37 @@ function secant(f: (g: Cents) => number, g0: Cents, g1: Cents): Cents {
  * evaluated as bounds, then bisects: a few evaluations even across the small jumps of the rules.
  */
 function firstGrossWhere(fw: Forward, pred: (v: ForwardValues) => boolean, hint: Cents): Cents {
-  let lo = 0; let hi = Infinity; // pred(lo) false (0 = "below any gross"), pred(hi) true
-  for (const [g, v] of fw.memo) { if (pred(v)) hi = Math.min(hi, g); else lo = Math.max(lo, g); }
+  let lo = 0;
+  let hi = Infinity; // pred(lo) false (0 = "below any gross"), pred(hi) true
+  for (const [g, v] of fw.memo) {
+    if (pred(v)) hi = Math.min(hi, g);
+    else lo = Math.max(lo, g);
+  }
   if (pred(fw.at(hint))) {
     for (let step = 1; hi - lo > 1; step *= 2) {
       const g = Math.max(lo + 1, hi - step);
       if (g < 1) break;
-      if (pred(fw.at(g))) hi = g; else { lo = g; break; }
+      if (pred(fw.at(g))) hi = g;
+      else {
+        lo = g;
+        break;
+      }
     }
   } else {
     for (let step = 1; hi - lo > 1; step *= 2) {
       const g = Math.min(hi - 1, lo + step);
-      if (!pred(fw.at(g))) lo = g; else { hi = g; break; }
+      if (!pred(fw.at(g))) lo = g;
+      else {
+        hi = g;
+        break;
+      }
     }
   }
-  while (hi - lo > 1) { const m = Math.floor((lo + hi) / 2); if (pred(fw.at(m))) hi = m; else lo = m; }
+  while (hi - lo > 1) {
+    const m = Math.floor((lo + hi) / 2);
+    if (pred(fw.at(m))) hi = m;
+    else lo = m;
+  }
   return hi;
 }
 
@@ -226,7 +292,8 @@ function grossForCost(fw: Forward, cost: Cents): Cents {
   const g0 = Math.round(cost / 1.25);
   const hint = secant((x) => fw.at(x).cost - cost, g0, g0 + 1000);
   const g = firstGrossWhere(fw, (v) => v.cost > cost, hint) - 1;
-  if (g < 1) throw new SalaryInputError('Ce montant est trop faible pour payer un salaire : essayez un montant plus élevé.');
+  if (g < 1)
+    throw new SalaryInputError('Ce montant est trop faible pour payer un salaire : essayez un montant plus élevé.');
   return g;
 }
 
@@ -234,7 +301,8 @@ function grossForNet(fw: Forward, net: Cents): Cents {
   const g0 = Math.round(net * 1.28);
   const hint = secant((x) => fw.at(x).netE * 100 - net, g0, g0 + 1000);
   const g = firstGrossWhere(fw, (v) => v.net >= net, hint);
-  if (fw.at(g).net !== net) throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un montant plus élevé.");
+  if (fw.at(g).net !== net)
+    throw new SalaryInputError("Le calcul n'a pas abouti pour ce montant : essayez un montant plus élevé.");
   return g;
 }
 
@@ -247,28 +315,59 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
   const key = JSON.stringify([from, cents, hours, contract]);
   return cached(key, () => {
     const fw = new Forward(getEngine(), cooperativeEmployeeSituation(hours, contract));
-    const grossCents = from === 'gross' ? cents : from === 'employerCost' ? grossForCost(fw, cents) : grossForNet(fw, cents);
+    const grossCents =
+      from === 'gross' ? cents : from === 'employerCost' ? grossForCost(fw, cents) : grossForNet(fw, cents);
     const d = fw.at(grossCents);
     const employerCostCents = d.cost;
     const netBeforeTaxCents = d.net;
     const employerContributionsCents = employerCostCents - grossCents;
     const employeeContributionsCents = grossCents - netBeforeTaxCents;
     const lines: SalaryLine[] = [
-      { key: 'employerCost', kind: 'total', label: 'Ce que vous coûtez à la coopérative', amountCents: employerCostCents },
-      { key: 'employerContributions', kind: 'minus', label: 'Cotisations sociales payées par la coopérative (part employeur)', amountCents: employerContributionsCents },
+      {
+        key: 'employerCost',
+        kind: 'total',
+        label: 'Ce que vous coûtez à la coopérative',
+        amountCents: employerCostCents,
+      },
+      {
+        key: 'employerContributions',
+        kind: 'minus',
+        label: 'Cotisations sociales payées par la coopérative (part employeur)',
+        amountCents: employerContributionsCents,
+      },
     ];
-    if (d.reliefs > 0) lines.push({ key: 'employerReliefs', kind: 'detail', label: 'déjà déduites : réductions de cotisations accordées par l’État', amountCents: d.reliefs });
+    if (d.reliefs > 0)
+      lines.push({
+        key: 'employerReliefs',
+        kind: 'detail',
+        label: 'déjà déduites : réductions de cotisations accordées par l’État',
+        amountCents: d.reliefs,
+      });
     lines.push(
       { key: 'gross', kind: 'total', label: 'Votre salaire brut', amountCents: grossCents },
-      { key: 'employeeContributions', kind: 'minus', label: 'Cotisations sociales retenues sur votre salaire (part salarié)', amountCents: employeeContributionsCents },
+      {
+        key: 'employeeContributions',
+        kind: 'minus',
+        label: 'Cotisations sociales retenues sur votre salaire (part salarié)',
+        amountCents: employeeContributionsCents,
+      },
       { key: 'csgCrds', kind: 'detail', label: 'dont CSG et CRDS', amountCents: d.csgCrds },
-      { key: 'netBeforeTax', kind: 'total', label: 'Ce que vous recevez sur votre compte (net avant impôt)', amountCents: netBeforeTaxCents },
+      {
+        key: 'netBeforeTax',
+        kind: 'total',
+        label: 'Ce que vous recevez sur votre compte (net avant impôt)',
+        amountCents: netBeforeTaxCents,
+      },
     );
     for (const l of lines) Object.freeze(l);
     lastEvaluations = fw.evaluations;
     return Object.freeze({
       input: Object.freeze({ from, cents, hoursPerMonth: hours, contract }),
-      employerCostCents, grossCents, netBeforeTaxCents, employerContributionsCents, employeeContributionsCents,
+      employerCostCents,
+      grossCents,
+      netBeforeTaxCents,
+      employerContributionsCents,
+      employeeContributionsCents,
       lines: Object.freeze(lines),
     });
   });
@@ -276,7 +375,9 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
 
 let lastEvaluations = 0;
 /** How many forward evaluations the last uncached simulation needed (bench, diagnostics). */
-export function lastSimulationEvaluations() { return lastEvaluations; }
+export function lastSimulationEvaluations() {
+  return lastEvaluations;
+}
 
 /** "How much do I spend on my salary this month?" — total employer cost → gross → net. */
 export function simulateFromEmployerCost(costCents: Cents, opts?: SalaryOptions): SalarySimulation {

@@ -13,16 +13,35 @@ warmUp();
 function appWith(actor: Actor | null) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
-    c.set('actor', actor); c.set('user', null); c.set('memberships', []); c.set('session', null); c.set('csrf', 'jeton'); c.set('flash', null);
+    c.set('actor', actor);
+    c.set('user', null);
+    c.set('memberships', []);
+    c.set('session', null);
+    c.set('csrf', 'jeton');
+    c.set('flash', null);
     await next();
   });
   app.route('/', salaryRoutes);
   return app;
 }
-const actor = { userId: null, cooperativeId: 'coop-1', roles: ['entrepreneur'], label: 'Test', ip: null } as unknown as Actor;
+const actor = {
+  userId: null,
+  cooperativeId: 'coop-1',
+  roles: ['entrepreneur'],
+  label: 'Test',
+  ip: null,
+} as unknown as Actor;
 const post = (app: Hono<AppEnv>, form: Record<string, string>) =>
-  app.request('http://localhost/salaire/simulation', { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-const html = (s: string) => s.replace(/&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  app.request('http://localhost/salaire/simulation', {
+    method: 'POST',
+    body: new URLSearchParams(form),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+const html = (s: string) =>
+  s
+    .replace(/&#39;|&apos;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 
 test('anonymous visitors are sent to sign in', async () => {
   const res = await appWith(null).request('http://localhost/salaire/simulation');
@@ -43,7 +62,13 @@ test('POST an envelope renders the breakdown in plain words', async () => {
   assert.equal(res.status, 200);
   const body = html(await res.text());
   const sim = simulateFromEmployerCost(300_000);
-  for (const label of ['Ce que vous coûtez à la coopérative', 'Votre salaire brut', 'Cotisations sociales', 'Ce que vous recevez sur votre compte (net avant impôt)']) assert.ok(body.includes(label), label);
+  for (const label of [
+    'Ce que vous coûtez à la coopérative',
+    'Votre salaire brut',
+    'Cotisations sociales',
+    'Ce que vous recevez sur votre compte (net avant impôt)',
+  ])
+    assert.ok(body.includes(label), label);
   assert.ok(body.includes(formatEuros(sim.grossCents)), 'gross shown');
   assert.ok(body.includes(formatEuros(sim.netBeforeTaxCents)), 'net shown');
 });

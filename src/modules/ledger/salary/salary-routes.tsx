@@ -8,7 +8,11 @@ import { formValues } from '../../../web/forms.ts';
 import { requireActor } from '../../../web/middleware.ts';
 import { parseCents, parseQuantityMilli, formatEuros } from '../../../core/money.ts';
 import {
-  simulateFromEmployerCost, simulateFromNet, SalaryInputError, MAX_MONTHLY_CENTS, FULL_TIME_HOURS_PER_MONTH,
+  simulateFromEmployerCost,
+  simulateFromNet,
+  SalaryInputError,
+  MAX_MONTHLY_CENTS,
+  FULL_TIME_HOURS_PER_MONTH,
   type SalarySimulation,
 } from './salary-engine.ts';
 import { salaryRequestRoutes } from './salary-request-routes.tsx';
@@ -27,51 +31,112 @@ export function Breakdown(p: { sim: SalarySimulation }) {
   return (
     <Card title="Votre simulation">
       <div class="grid">
-        <div class="figure"><span class="figure-label">Ce que vous coûtez à la coopérative</span><span class="figure-value">{formatEuros(sim.employerCostCents)}</span></div>
-        <div class="figure"><span class="figure-label">Votre salaire brut</span><span class="figure-value">{formatEuros(sim.grossCents)}</span></div>
-        <div class="figure figure-ok"><span class="figure-label">Ce que vous recevez sur votre compte (net avant impôt)</span><span class="figure-value">{formatEuros(sim.netBeforeTaxCents)}</span></div>
+        <div class="figure">
+          <span class="figure-label">Ce que vous coûtez à la coopérative</span>
+          <span class="figure-value">{formatEuros(sim.employerCostCents)}</span>
+        </div>
+        <div class="figure">
+          <span class="figure-label">Votre salaire brut</span>
+          <span class="figure-value">{formatEuros(sim.grossCents)}</span>
+        </div>
+        <div class="figure figure-ok">
+          <span class="figure-label">Ce que vous recevez sur votre compte (net avant impôt)</span>
+          <span class="figure-value">{formatEuros(sim.netBeforeTaxCents)}</span>
+        </div>
       </div>
       <table class="data" aria-label="Détail du calcul">
-        <thead><tr><th scope="col">Étape</th><th scope="col" class="num">Montant par mois</th></tr></thead>
+        <thead>
+          <tr>
+            <th scope="col">Étape</th>
+            <th scope="col" class="num">
+              Montant par mois
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {sim.lines.map((l) => (
             <tr class={`salary-${l.kind}`}>
-              {l.kind === 'total' ? <th scope="row">{l.label}</th> : <td>{l.kind === 'detail' ? <span class="muted">{l.label}</span> : <>− {l.label}</>}</td>}
-              <td class="num" data-label="Montant">{l.kind === 'minus' ? `− ${formatEuros(l.amountCents)}` : l.kind === 'detail' ? <span class="muted">{formatEuros(l.amountCents)}</span> : <strong>{formatEuros(l.amountCents)}</strong>}</td>
+              {l.kind === 'total' ? (
+                <th scope="row">{l.label}</th>
+              ) : (
+                <td>{l.kind === 'detail' ? <span class="muted">{l.label}</span> : <>− {l.label}</>}</td>
+              )}
+              <td class="num" data-label="Montant">
+                {l.kind === 'minus' ? (
+                  `− ${formatEuros(l.amountCents)}`
+                ) : l.kind === 'detail' ? (
+                  <span class="muted">{formatEuros(l.amountCents)}</span>
+                ) : (
+                  <strong>{formatEuros(l.amountCents)}</strong>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
       <p class="help">
-        Cotisations sociales au total : {formatEuros(sim.employerContributionsCents + sim.employeeContributionsCents)} par mois
-        ({formatEuros(sim.employerContributionsCents)} payées par la coopérative, {formatEuros(sim.employeeContributionsCents)} retenues sur votre brut).
-        {sim.input.hoursPerMonth !== null ? ` Temps partiel : ${String(sim.input.hoursPerMonth).replace('.', ',')} heures par mois.` : ' Temps plein.'}
+        Cotisations sociales au total : {formatEuros(sim.employerContributionsCents + sim.employeeContributionsCents)}{' '}
+        par mois ({formatEuros(sim.employerContributionsCents)} payées par la coopérative,{' '}
+        {formatEuros(sim.employeeContributionsCents)} retenues sur votre brut).
+        {sim.input.hoursPerMonth !== null
+          ? ` Temps partiel : ${String(sim.input.hoursPerMonth).replace('.', ',')} heures par mois.`
+          : ' Temps plein.'}
       </p>
       <p class="muted">
-        Estimation avec les règles officielles de l’URSSAF (modèle social de mon-entreprise.urssaf.fr), contrat à durée indéterminée.
-        L’impôt sur le revenu (prélèvement à la source) n’est pas déduit. Le bulletin de paie définitif est établi par le service paie.
+        Estimation avec les règles officielles de l’URSSAF (modèle social de mon-entreprise.urssaf.fr), contrat à durée
+        indéterminée. L’impôt sur le revenu (prélèvement à la source) n’est pas déduit. Le bulletin de paie définitif
+        est établi par le service paie.
       </p>
     </Card>
   );
 }
 
 function Page(p: { c: Ctx; values?: Values; errors?: Errors; message?: string | null; sim?: SalarySimulation | null }) {
-  const v = p.values ?? {}; const e = p.errors ?? {};
+  const v = p.values ?? {};
+  const e = p.errors ?? {};
   return (
     <Layout c={p.c} title="Simulation de salaire">
-      <PageHeader title="Simulation de salaire" help="Transformez l’argent disponible sur votre activité en salaire, ou partez du net que vous souhaitez recevoir."
-        action={<a class="btn" href="/salaire">Demander mon salaire</a>} />
+      <PageHeader
+        title="Simulation de salaire"
+        help="Transformez l’argent disponible sur votre activité en salaire, ou partez du net que vous souhaitez recevoir."
+        action={
+          <a class="btn" href="/salaire">
+            Demander mon salaire
+          </a>
+        }
+      />
       <Card title="Votre salaire ce mois-ci">
         <form method="post" action={PATH} novalidate>
           <Csrf token={p.c.get('csrf')} />
           <FormErrorSummary errors={Object.keys(e).length ? e : null} message={p.message} />
           <div class="form-grid">
-            <Field label="Combien voulez-vous dépenser pour votre salaire ce mois-ci ?" name="cout" value={v.cout} error={e.cout}
-              inputmode="decimal" placeholder="2 500" hint="Le coût total pour la coopérative, en euros : salaire brut et cotisations patronales." />
-            <Field label="Ou bien : quel net souhaitez-vous recevoir ?" name="net" value={v.net} error={e.net}
-              inputmode="decimal" placeholder="1 600" hint="Le montant versé sur votre compte, avant impôt sur le revenu. Remplissez l’un ou l’autre." />
-            <Field label="Heures travaillées par mois (facultatif)" name="heures" value={v.heures} error={e.heures}
-              inputmode="decimal" placeholder="151,67" hint="Laissez vide pour un temps plein (151,67 heures par mois)." />
+            <Field
+              label="Combien voulez-vous dépenser pour votre salaire ce mois-ci ?"
+              name="cout"
+              value={v.cout}
+              error={e.cout}
+              inputmode="decimal"
+              placeholder="2 500"
+              hint="Le coût total pour la coopérative, en euros : salaire brut et cotisations patronales."
+            />
+            <Field
+              label="Ou bien : quel net souhaitez-vous recevoir ?"
+              name="net"
+              value={v.net}
+              error={e.net}
+              inputmode="decimal"
+              placeholder="1 600"
+              hint="Le montant versé sur votre compte, avant impôt sur le revenu. Remplissez l’un ou l’autre."
+            />
+            <Field
+              label="Heures travaillées par mois (facultatif)"
+              name="heures"
+              value={v.heures}
+              error={e.heures}
+              inputmode="decimal"
+              placeholder="151,67"
+              hint="Laissez vide pour un temps plein (151,67 heures par mois)."
+            />
           </div>
           <button type="submit">Calculer</button>
         </form>
@@ -98,24 +163,31 @@ salaryRoutes.post(PATH, async (c) => {
   const f = await formValues(c);
   const values: Values = { cout: f.cout ?? '', net: f.net ?? '', heures: f.heures ?? '' };
   const errors: Errors = {};
-  const cost = parseAmount(values.cout); const net = parseAmount(values.net);
+  const cost = parseAmount(values.cout);
+  const net = parseAmount(values.net);
   if (cost.error) errors.cout = cost.error;
   if (net.error) errors.net = net.error;
   if (!cost.error && !net.error) {
     if (cost.cents === null && net.cents === null) errors.cout = AMOUNT_HELP;
-    else if (cost.cents !== null && net.cents !== null) errors.net = 'Remplissez soit le coût pour la coopérative, soit le net souhaité, pas les deux.';
+    else if (cost.cents !== null && net.cents !== null)
+      errors.net = 'Remplissez soit le coût pour la coopérative, soit le net souhaité, pas les deux.';
   }
   let hoursPerMonth: number | undefined;
   const h = (values.heures ?? '').trim();
   if (h) {
     const milli = parseQuantityMilli(h);
     if (milli === null || milli <= 0) errors.heures = "Indiquez un nombre d'heures, par exemple 120.";
-    else if (milli / 1000 > FULL_TIME_HOURS_PER_MONTH + 0.01) errors.heures = 'Au-delà de 151,67 heures par mois, ce sont des heures supplémentaires : laissez vide pour un temps plein.';
+    else if (milli / 1000 > FULL_TIME_HOURS_PER_MONTH + 0.01)
+      errors.heures =
+        'Au-delà de 151,67 heures par mois, ce sont des heures supplémentaires : laissez vide pour un temps plein.';
     else hoursPerMonth = milli / 1000;
   }
   if (Object.keys(errors).length) return c.html(<Page c={c} values={values} errors={errors} />, 422);
   try {
-    const sim = cost.cents !== null ? simulateFromEmployerCost(cost.cents, { hoursPerMonth }) : simulateFromNet(net.cents as number, { hoursPerMonth });
+    const sim =
+      cost.cents !== null
+        ? simulateFromEmployerCost(cost.cents, { hoursPerMonth })
+        : simulateFromNet(net.cents as number, { hoursPerMonth });
     return c.html(<Page c={c} values={values} sim={sim} />);
   } catch (err) {
     if (!(err instanceof SalaryInputError)) throw err;

@@ -6,8 +6,16 @@ import assert from 'node:assert/strict';
 import Engine from 'publicodes';
 import rules from 'modele-social';
 import {
-  simulateFromEmployerCost, simulateFromGross, simulateFromNet, warmUp, engineInfo, salaryCacheStats, clearSalaryCache,
-  eurosToCents, SalaryInputError, FULL_TIME_HOURS_PER_MONTH,
+  simulateFromEmployerCost,
+  simulateFromGross,
+  simulateFromNet,
+  warmUp,
+  engineInfo,
+  salaryCacheStats,
+  clearSalaryCache,
+  eurosToCents,
+  SalaryInputError,
+  FULL_TIME_HOURS_PER_MONTH,
 } from './salary-engine.ts';
 
 warmUp();
@@ -16,22 +24,27 @@ warmUp();
 const ref = new Engine(rules, { logger: { log() {}, warn() {}, error() {} } });
 function refForward(grossCents: number, hoursPerMonth?: number) {
   const s: Record<string, string> = {
-    'salarié . contrat': "'CDI'", dirigeant: 'non',
+    'salarié . contrat': "'CDI'",
+    dirigeant: 'non',
     'salarié . contrat . salaire brut': `${grossCents / 100} €/mois`,
   };
   if (hoursPerMonth !== undefined) {
     s['salarié . contrat . temps de travail . temps partiel'] = 'oui';
-    s['salarié . contrat . temps de travail . temps partiel . heures par semaine'] = `${hoursPerMonth} heure/mois / période . semaines par mois`;
+    s['salarié . contrat . temps de travail . temps partiel . heures par semaine'] =
+      `${hoursPerMonth} heure/mois / période . semaines par mois`;
   }
   ref.setSituation(s as any);
   const e = (r: string) => ref.evaluate({ valeur: r, unité: '€/mois' }).nodeValue as number;
   return {
-    cost: e('salarié . coût total employeur'), net: e('salarié . rémunération . net . à payer avant impôt'),
-    employer: e('salarié . cotisations . employeur'), employee: e('salarié . cotisations . salarié'),
+    cost: e('salarié . coût total employeur'),
+    net: e('salarié . rémunération . net . à payer avant impôt'),
+    employer: e('salarié . cotisations . employeur'),
+    employee: e('salarié . cotisations . salarié'),
     quotite: ref.evaluate('salarié . contrat . temps de travail . quotité').nodeValue as number,
   };
 }
-const near = (a: number, b: number, tol: number, msg: string) => assert.ok(Math.abs(a - b) <= tol, `${msg}: ${a} vs ${b} (tolérance ${tol})`);
+const near = (a: number, b: number, tol: number, msg: string) =>
+  assert.ok(Math.abs(a - b) <= tol, `${msg}: ${a} vs ${b} (tolérance ${tol})`);
 
 test('the engine is built once, by warmUp', () => {
   const info = engineInfo();
@@ -53,7 +66,10 @@ test('envelope 3 000 € → gross → net matches the forward computation of th
   const s = simulateFromEmployerCost(300_000);
   // The largest whole-cent gross that fits in the envelope.
   assert.ok(s.employerCostCents <= 300_000 && s.employerCostCents >= 300_000 - 2, `coût ${s.employerCostCents}`);
-  assert.ok(simulateFromGross(s.grossCents + 1).employerCostCents > 300_000, 'one more cent of gross exceeds the envelope');
+  assert.ok(
+    simulateFromGross(s.grossCents + 1).employerCostCents > 300_000,
+    'one more cent of gross exceeds the envelope',
+  );
   const r = refForward(s.grossCents);
   assert.equal(eurosToCents(r.cost), s.employerCostCents, 'cost recomputed from the gross by the stock rules');
   assert.equal(eurosToCents(r.net), s.netBeforeTaxCents, 'net recomputed from the gross by the stock rules');
@@ -100,7 +116,10 @@ test('employer cost → net → employer cost: same gross, never above the envel
     assert.ok(simulateFromGross(a.grossCents + 1).employerCostCents > cost, `brut maximal pour ${cost}`);
     const b = simulateFromNet(a.netBeforeTaxCents);
     assert.equal(b.netBeforeTaxCents, a.netBeforeTaxCents);
-    assert.ok(b.grossCents <= a.grossCents && a.grossCents - b.grossCents <= 1, `brut ${b.grossCents} vs ${a.grossCents}`);
+    assert.ok(
+      b.grossCents <= a.grossCents && a.grossCents - b.grossCents <= 1,
+      `brut ${b.grossCents} vs ${a.grossCents}`,
+    );
     assert.ok(b.employerCostCents <= cost, `coût ${cost} → net → coût ${b.employerCostCents}`);
   }
 });
@@ -111,7 +130,10 @@ test('monotonic: more envelope, more gross and more net', () => {
     const s = simulateFromEmployerCost(cost);
     assert.ok(s.grossCents > prev.grossCents, `brut croissant à ${cost}`);
     assert.ok(s.netBeforeTaxCents > prev.netBeforeTaxCents, `net croissant à ${cost}`);
-    assert.ok(s.netBeforeTaxCents < s.grossCents && s.grossCents < s.employerCostCents, `ordre coût > brut > net à ${cost}`);
+    assert.ok(
+      s.netBeforeTaxCents < s.grossCents && s.grossCents < s.employerCostCents,
+      `ordre coût > brut > net à ${cost}`,
+    );
     prev = s;
   }
 });
@@ -121,7 +143,7 @@ test('part time: the situation is applied (quotité) and changes the contributio
   const part = simulateFromGross(150_000, { hoursPerMonth: 100 });
   assert.equal(part.input.hoursPerMonth, 100);
   const r = refForward(150_000, 100);
-  near(r.quotite, 100 / FULL_TIME_HOURS_PER_MONTH * 100, 1e-6, 'quotité');
+  near(r.quotite, (100 / FULL_TIME_HOURS_PER_MONTH) * 100, 1e-6, 'quotité');
   assert.equal(part.employerCostCents, eurosToCents(r.cost));
   // Same gross for fewer hours = a higher hourly wage, so less general relief: it costs more.
   assert.ok(part.employerCostCents > full.employerCostCents, `${part.employerCostCents} > ${full.employerCostCents}`);
@@ -155,7 +177,8 @@ test('plain-French breakdown lines', () => {
 });
 
 test('invalid inputs are refused with a French message', () => {
-  for (const bad of [0, -100, 12.5, Number.NaN, 100_000_01]) assert.throws(() => simulateFromEmployerCost(bad), SalaryInputError, String(bad));
+  for (const bad of [0, -100, 12.5, Number.NaN, 100_000_01])
+    assert.throws(() => simulateFromEmployerCost(bad), SalaryInputError, String(bad));
   assert.throws(() => simulateFromNet(100_000, { hoursPerMonth: 0 }), SalaryInputError);
   assert.throws(() => simulateFromGross(100_000, { contract: 'CDD' as 'CDI' }), SalaryInputError);
   // 1 €: no gross fits in the envelope; that is reported as an input problem, not a crash.

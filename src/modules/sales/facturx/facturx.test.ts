@@ -19,14 +19,27 @@ import type { InvoiceDocument } from '../types.ts';
 const run = promisify(execFile);
 const VALIDATOR = resolve(process.cwd(), '../shared/validation/validate-cii');
 const SUMMARY = /^validate-cii: (\d+) errors, (\d+) warnings \(xsd (ok|failed)\)$/;
-const skipTools = toolSkip('/usr/bin/java', 'default-jre-headless') || toolSkip(VALIDATOR, 'shared/validation (kit validate-cii)')
-  || toolSkip('/usr/bin/pdftotext', 'poppler-utils') || toolSkip('/usr/bin/pdfdetach', 'poppler-utils') || toolSkip('/usr/bin/qpdf', 'qpdf');
+const skipTools =
+  toolSkip('/usr/bin/java', 'default-jre-headless') ||
+  toolSkip(VALIDATOR, 'shared/validation (kit validate-cii)') ||
+  toolSkip('/usr/bin/pdftotext', 'poppler-utils') ||
+  toolSkip('/usr/bin/pdfdetach', 'poppler-utils') ||
+  toolSkip('/usr/bin/qpdf', 'qpdf');
 
-interface Validation { errors: number; warnings: number; xsdOk: boolean; report: string }
+interface Validation {
+  errors: number;
+  warnings: number;
+  xsdOk: boolean;
+  report: string;
+}
 async function validate(file: string): Promise<Validation> {
   let stdout = '';
-  try { ({ stdout } = await run('bash', [VALIDATOR, file, '--fr', '--facturx'], { timeout: 120_000, maxBuffer: 16 << 20 })); }
-  catch (e) { stdout = (e as { stdout?: string }).stdout ?? ''; if (!stdout) throw e; }
+  try {
+    ({ stdout } = await run('bash', [VALIDATOR, file, '--fr', '--facturx'], { timeout: 120_000, maxBuffer: 16 << 20 }));
+  } catch (e) {
+    stdout = (e as { stdout?: string }).stdout ?? '';
+    if (!stdout) throw e;
+  }
   const last = stdout.trimEnd().split('\n').at(-1) ?? '';
   const m = SUMMARY.exec(last);
   if (!m) throw new Error(`validate-cii: no summary line:\n${stdout}`);
@@ -34,10 +47,16 @@ async function validate(file: string): Promise<Validation> {
 }
 /** Runs tasks with at most `n` in flight (the validator starts one JVM per file; 2 cores). */
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length); let next = 0;
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, async () => {
-    while (next < items.length) { const i = next++; out[i] = await fn(items[i]); }
-  }));
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(n, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
   return out;
 }
 // pdftotext joins words hyphenated at a line end: compare without white space nor hyphens.
@@ -45,24 +64,47 @@ const squash = (s: string) => s.replace(/[\s\u00a0\u202f-]+/g, '');
 
 /** Every mandatory mention the visible invoice must show, per document. */
 function mentions(d: InvoiceDocument): string[] {
-  const s = d.seller; const b = d.buyer;
+  const s = d.seller;
+  const b = d.buyer;
   const m = [
-    { '380': 'Facture', '381': 'Avoir', '386': "Facture d'acompte" }[d.typeCode], d.number,
-    s.name, s.legalForm, 'capital de 12 500 €', s.address.line1, `${s.address.postalCode} ${s.address.city}`,
-    `SIREN ${s.siren}`, `RCS ${s.rcsCity}`, s.vatNumber!, s.tradingName, s.contactName!, s.contactEmail!,
-    b.name, b.address.line1, `${b.address.postalCode} ${b.address.city}`,
-    formatDateLong(d.issueDate), formatDateLong(d.dueDate!),
+    { '380': 'Facture', '381': 'Avoir', '386': "Facture d'acompte" }[d.typeCode],
+    d.number,
+    s.name,
+    s.legalForm,
+    'capital de 12 500 €',
+    s.address.line1,
+    `${s.address.postalCode} ${s.address.city}`,
+    `SIREN ${s.siren}`,
+    `RCS ${s.rcsCity}`,
+    s.vatNumber!,
+    s.tradingName,
+    s.contactName!,
+    s.contactEmail!,
+    b.name,
+    b.address.line1,
+    `${b.address.postalCode} ${b.address.city}`,
+    formatDateLong(d.issueDate),
+    formatDateLong(d.dueDate!),
     ...d.lines.flatMap((l) => [l.description, l.unitLabel, formatEuros(l.unitPriceCents), formatEuros(l.netCents)]),
-    'Total HT', formatEuros(d.totals.taxBasisCents), 'Total TTC', formatEuros(d.totals.grandTotalCents), formatEuros(d.totals.dueCents),
+    'Total HT',
+    formatEuros(d.totals.taxBasisCents),
+    'Total TTC',
+    formatEuros(d.totals.grandTotalCents),
+    formatEuros(d.totals.dueCents),
     ...d.vatBreakdown.map((v) => formatEuros(v.vatCents)),
-    d.latePenaltyText, d.earlyPaymentText, d.paymentTermsText, ...d.vatMentions,
-    formatIban(d.payment.iban!), d.payment.bic!,
+    d.latePenaltyText,
+    d.earlyPaymentText,
+    d.paymentTermsText,
+    ...d.vatMentions,
+    formatIban(d.payment.iban!),
+    d.payment.bic!,
   ];
   if (d.deliveryDate) m.push(formatDateLong(d.deliveryDate));
   if (b.siren) m.push(`SIREN ${b.siren}`);
   if (b.vatNumber) m.push(b.vatNumber);
   if (d.recoveryIndemnityText) m.push(d.recoveryIndemnityText, '40 €');
-  if (d.precedingInvoice) m.push(`facture n° ${d.precedingInvoice.number} du ${formatDateLong(d.precedingInvoice.issueDate)}`);
+  if (d.precedingInvoice)
+    m.push(`facture n° ${d.precedingInvoice.number} du ${formatDateLong(d.precedingInvoice.issueDate)}`);
   if (d.totals.prepaidCents) m.push(formatEuros(-d.totals.prepaidCents));
   for (const l of d.lines) if (l.discountBp) m.push(`${l.discountBp / 100} %`);
   for (const a of d.allowances) m.push(a.reason, formatEuros(-a.amountCents));
@@ -83,7 +125,8 @@ describe('Factur-X CII + PDF/A-3 (validate-cii --fr --facturx)', { skip: skipToo
 
   for (const k of names) {
     test(`${k}: 0 errors, XSD ok, embedded XML = buildCii, mandatory mentions visible`, async () => {
-      const d = fixtures[k]; const file = join(dir, `${k}.pdf`);
+      const d = fixtures[k];
+      const file = join(dir, `${k}.pdf`);
       const r = results.get(k)!;
       const findings = r.report.split('\n').filter((l) => /^(ERROR|WARNING|XSD)/.test(l));
       if (r.warnings) console.log(`# ${k}: ${r.warnings} warning(s)\n# ${findings.join('\n# ')}`);
@@ -128,14 +171,22 @@ describe('CII writer', () => {
     assert.match(xml, /<ram:ID>urn:cen\.eu:en16931:2017<\/ram:ID>/);
     assert.ok(xml.includes(`<ram:ID schemeID="0002">${SELLER_SIREN}</ram:ID>`));
     assert.ok(xml.includes(`<ram:URIID schemeID="0225">${SELLER_SIREN}</ram:URIID>`));
-    for (const code of ['PMT', 'PMD', 'AAB']) assert.ok(xml.includes(`<ram:SubjectCode>${code}</ram:SubjectCode>`), code);
+    for (const code of ['PMT', 'PMD', 'AAB'])
+      assert.ok(xml.includes(`<ram:SubjectCode>${code}</ram:SubjectCode>`), code);
     for (const m of xml.matchAll(/<ram:(?:\w*Amount)[^>]*>([^<]*)</g)) assert.match(m[1], /^-?\d+\.\d{2}$/);
     // XML escaping of the description "<logo & charte>" and of the buyer's quotes
     assert.ok(xml.includes('&lt;logo &amp; charte&gt;'));
     assert.ok(xml.includes('&quot;Au Bon Pain&quot;'));
   });
   test('no PMT note without recovery indemnity (consumer buyer)', () => {
-    const d = makeDocument({ number: 'F2026-B2C-1', issueDate: '2026-11-02', buyer: { ...frBuyer, isBusiness: false, siren: null, vatNumber: null }, lines: [{ description: 'Portrait', quantityMilli: 1000, unitPriceCents: 10000, vatCategory: 'S', vatRateBp: 2000 }] });
+    const d = makeDocument({
+      number: 'F2026-B2C-1',
+      issueDate: '2026-11-02',
+      buyer: { ...frBuyer, isBusiness: false, siren: null, vatNumber: null },
+      lines: [
+        { description: 'Portrait', quantityMilli: 1000, unitPriceCents: 10000, vatCategory: 'S', vatRateBp: 2000 },
+      ],
+    });
     const xml = buildCii(d);
     assert.ok(!xml.includes('<ram:SubjectCode>PMT</ram:SubjectCode>'));
     assert.ok(xml.includes('<ram:SubjectCode>PMD</ram:SubjectCode>'));
@@ -143,7 +194,10 @@ describe('CII writer', () => {
   test('credit note 381 references the invoice (BT-25/BT-26); VAT categories carry exemption codes', () => {
     const cn = buildCii(fixtures.creditNote);
     assert.match(cn, /<ram:TypeCode>381<\/ram:TypeCode>/);
-    assert.match(cn, /<ram:InvoiceReferencedDocument>\s*<ram:IssuerAssignedID>F2026-LUMEN-0042<\/ram:IssuerAssignedID>\s*<ram:FormattedIssueDateTime>\s*<qdt:DateTimeString format="102">20260915</);
+    assert.match(
+      cn,
+      /<ram:InvoiceReferencedDocument>\s*<ram:IssuerAssignedID>F2026-LUMEN-0042<\/ram:IssuerAssignedID>\s*<ram:FormattedIssueDateTime>\s*<qdt:DateTimeString format="102">20260915</,
+    );
     assert.match(buildCii(fixtures.reverseCharge), /<ram:ExemptionReasonCode>VATEX-EU-AE</);
     assert.match(buildCii(fixtures.intraEu), /<ram:ExemptionReasonCode>VATEX-EU-IC</);
     assert.match(buildCii(fixtures.export), /<ram:ExemptionReasonCode>VATEX-EU-G</);
@@ -153,7 +207,14 @@ describe('CII writer', () => {
 });
 
 describe('UBL writer', () => {
-  const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', removeNSPrefix: true, processEntities: true, parseTagValue: false, isArray: (n) => ['InvoiceLine', 'CreditNoteLine', 'TaxSubtotal', 'Note', 'AllowanceCharge'].includes(n) });
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    removeNSPrefix: true,
+    processEntities: true,
+    parseTagValue: false,
+    isArray: (n) => ['InvoiceLine', 'CreditNoteLine', 'TaxSubtotal', 'Note', 'AllowanceCharge'].includes(n),
+  });
   test('Invoice: well-formed, key fields', () => {
     const d = fixtures.mixed;
     const xml = buildUbl(d);
@@ -168,7 +229,8 @@ describe('UBL writer', () => {
     assert.equal(inv.DocumentCurrencyCode, 'EUR');
     assert.ok(inv.Note.some((n: string) => n.startsWith('#PMT#')));
     const sup = inv.AccountingSupplierParty.Party;
-    assert.equal(sup.EndpointID['#text'], SELLER_SIREN); assert.equal(sup.EndpointID['@schemeID'], '0225');
+    assert.equal(sup.EndpointID['#text'], SELLER_SIREN);
+    assert.equal(sup.EndpointID['@schemeID'], '0225');
     assert.equal(sup.PartyLegalEntity.CompanyID['#text'], SELLER_SIREN);
     assert.equal(sup.PartyLegalEntity.CompanyID['@schemeID'], '0002');
     assert.equal(sup.PartyTaxScheme.CompanyID, d.seller.vatNumber);

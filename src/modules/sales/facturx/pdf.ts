@@ -18,15 +18,19 @@ function fontDir(): string {
   try {
     const dir = join(dirname(require.resolve('dejavu-fonts-ttf/package.json')), 'ttf');
     if (existsSync(join(dir, 'DejaVuSans.ttf'))) return dir;
-  } catch { /* fall back to Debian's fonts-dejavu-core */ }
+  } catch {
+    /* fall back to Debian's fonts-dejavu-core */
+  }
   return '/usr/share/fonts/truetype/dejavu';
 }
 const FONT_DIR = fontDir();
 let fonts: { regular: Buffer; bold: Buffer } | null = null;
 /** Font files read once per process (pdfkit still subsets and embeds them in every PDF). */
-const loadFonts = () => (fonts ??= {
-  regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')), bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
-});
+const loadFonts = () =>
+  (fonts ??= {
+    regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
+    bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
+  });
 
 const ACCENT = '#1f4e79';
 const MUTED = '#5b6470';
@@ -34,7 +38,9 @@ const LINE = '#c9d1da';
 const ZEBRA = '#f3f6f9';
 
 export const DOCUMENT_TITLES: Record<InvoiceDocument['typeCode'], string> = {
-  '380': 'Facture', '381': 'Avoir', '386': "Facture d'acompte",
+  '380': 'Facture',
+  '381': 'Avoir',
+  '386': "Facture d'acompte",
 };
 
 const FX_XMP = `
@@ -54,16 +60,22 @@ const FX_XMP = `
                         <pdfaSchema:prefix>fx</pdfaSchema:prefix>
                         <pdfaSchema:property>
                             <rdf:Seq>
-${[['DocumentFileName', 'Name of the embedded XML invoice file'],
-    ['DocumentType', 'INVOICE'],
-    ['Version', 'The actual version of the Factur-X XML schema'],
-    ['ConformanceLevel', 'The conformance level of the embedded Factur-X data']].map(([n, d]) => `
+${[
+  ['DocumentFileName', 'Name of the embedded XML invoice file'],
+  ['DocumentType', 'INVOICE'],
+  ['Version', 'The actual version of the Factur-X XML schema'],
+  ['ConformanceLevel', 'The conformance level of the embedded Factur-X data'],
+]
+  .map(
+    ([n, d]) => `
                                 <rdf:li rdf:parseType="Resource">
                                     <pdfaProperty:name>${n}</pdfaProperty:name>
                                     <pdfaProperty:valueType>Text</pdfaProperty:valueType>
                                     <pdfaProperty:category>external</pdfaProperty:category>
                                     <pdfaProperty:description>${d}</pdfaProperty:description>
-                                </rdf:li>`).join('')}
+                                </rdf:li>`,
+  )
+  .join('')}
                             </rdf:Seq>
                         </pdfaSchema:property>
                     </rdf:li>
@@ -73,16 +85,37 @@ ${[['DocumentFileName', 'Name of the embedded XML invoice file'],
 `;
 
 const addressLines = (a: PostalAddress): string[] => [
-  a.line1, ...(a.line2 ? [a.line2] : []), `${a.postalCode} ${a.city}`, ...(a.countryCode.toUpperCase() !== 'FR' ? [countryName(a.countryCode)] : []),
+  a.line1,
+  ...(a.line2 ? [a.line2] : []),
+  `${a.postalCode} ${a.city}`,
+  ...(a.countryCode.toUpperCase() !== 'FR' ? [countryName(a.countryCode)] : []),
 ];
 function countryName(code: string): string {
-  try { return new Intl.DisplayNames(['fr'], { type: 'region' }).of(code.toUpperCase()) ?? code; } catch { return code; }
+  try {
+    return new Intl.DisplayNames(['fr'], { type: 'region' }).of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
 }
 const CATEGORY_LABELS: Record<string, string> = {
-  S: 'TVA', Z: 'TVA taux zéro', E: 'Exonération', AE: 'Autoliquidation', K: 'Intracommunautaire', G: 'Export', O: 'Hors champ',
+  S: 'TVA',
+  Z: 'TVA taux zéro',
+  E: 'Exonération',
+  AE: 'Autoliquidation',
+  K: 'Intracommunautaire',
+  G: 'Export',
+  O: 'Hors champ',
 };
-const SHORT_LABELS: Record<string, string> = { Z: '0\u00a0%', E: 'Exonéré', AE: 'Autoliquidation', K: 'Intra-UE', G: 'Export', O: 'Hors champ' };
-const rateLabel = (cat: string, bp: number) => (cat === 'S' || bp !== 0 ? formatRateBp(bp) : SHORT_LABELS[cat] ?? cat);
+const SHORT_LABELS: Record<string, string> = {
+  Z: '0\u00a0%',
+  E: 'Exonéré',
+  AE: 'Autoliquidation',
+  K: 'Intra-UE',
+  G: 'Export',
+  O: 'Hors champ',
+};
+const rateLabel = (cat: string, bp: number) =>
+  cat === 'S' || bp !== 0 ? formatRateBp(bp) : (SHORT_LABELS[cat] ?? cat);
 const capital = (c: number) => formatEuros(c).replace(/,00\u00a0€$/, '\u00a0€');
 
 export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
@@ -90,14 +123,29 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const title = DOCUMENT_TITLES[doc.typeCode];
   const created = new Date(`${doc.issueDate}T12:00:00Z`);
   const pdf = new PDFDocument({
-    size: 'A4', margins: { top: 40, bottom: 60, left: 42, right: 42 }, bufferPages: true, autoFirstPage: true,
-    pdfVersion: '1.7', subset: 'PDF/A-3b', tagged: true, lang: 'fr-FR', displayTitle: true,
+    size: 'A4',
+    margins: { top: 40, bottom: 60, left: 42, right: 42 },
+    bufferPages: true,
+    autoFirstPage: true,
+    pdfVersion: '1.7',
+    subset: 'PDF/A-3b',
+    tagged: true,
+    lang: 'fr-FR',
+    displayTitle: true,
     // No characters needing XML escaping here: pdfkit copies Info into the XMP as is.
-    info: { Title: `${title} ${doc.number}`.replace(/[<>&"']/g, ''), Creator: 'Radieuse', Producer: 'Radieuse (PDFKit)', CreationDate: created },
+    info: {
+      Title: `${title} ${doc.number}`.replace(/[<>&"']/g, ''),
+      Creator: 'Radieuse',
+      Producer: 'Radieuse (PDFKit)',
+      CreationDate: created,
+    },
   });
   const chunks: Buffer[] = [];
   pdf.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((res, rej) => { pdf.on('end', () => res(Buffer.concat(chunks))); pdf.on('error', rej); });
+  const done = new Promise<Buffer>((res, rej) => {
+    pdf.on('end', () => res(Buffer.concat(chunks)));
+    pdf.on('error', rej);
+  });
 
   const { regular, bold } = loadFonts();
   pdf.registerFont('R', regular);
@@ -109,26 +157,58 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const W = pdf.page.width - L - pdf.page.margins.right;
   const R = L + W;
   const bottom = () => pdf.page.height - pdf.page.margins.bottom;
-  const ensure = (h: number) => { if (pdf.y + h > bottom()) { pdf.addPage(); pdf.y = pdf.page.margins.top; } };
-  const text = (s: string, x: number, y: number, o: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {}) => {
-    pdf.font(o.font ?? 'R').fontSize(o.size ?? 8.5).fillColor(o.color ?? '#111111').text(s, x, y, { lineGap: 1, ...o });
+  const ensure = (h: number) => {
+    if (pdf.y + h > bottom()) {
+      pdf.addPage();
+      pdf.y = pdf.page.margins.top;
+    }
+  };
+  const text = (
+    s: string,
+    x: number,
+    y: number,
+    o: PDFKit.Mixins.TextOptions & { font?: string; size?: number; color?: string } = {},
+  ) => {
+    pdf
+      .font(o.font ?? 'R')
+      .fontSize(o.size ?? 8.5)
+      .fillColor(o.color ?? '#111111')
+      .text(s, x, y, { lineGap: 1, ...o });
     return pdf.y;
   };
 
   // ── Header: activity (trading name) left, document title right ──────────────────────────
   let y = 40;
-  if (seller.logoPng) { try { pdf.image(seller.logoPng, L, y, { fit: [120, 48] }); y += 54; } catch { /* ignore a bad logo */ } }
+  if (seller.logoPng) {
+    try {
+      pdf.image(seller.logoPng, L, y, { fit: [120, 48] });
+      y += 54;
+    } catch {
+      /* ignore a bad logo */
+    }
+  }
   let yl = text(seller.tradingName, L, y, { font: 'B', size: 15, color: ACCENT, width: W * 0.55 });
   yl = text(`Activité portée par ${seller.name}`, L, yl + 2, { size: 8.5, color: MUTED, width: W * 0.55 });
-  const contact = [seller.contactName, seller.contactEmail ?? seller.email, seller.phone?.replace(/ /g, '\u00a0')].filter(Boolean).join(' · ');
+  const contact = [seller.contactName, seller.contactEmail ?? seller.email, seller.phone?.replace(/ /g, '\u00a0')]
+    .filter(Boolean)
+    .join(' · ');
   if (contact) yl = text(`Contact : ${contact}`, L, yl + 1, { size: 8.5, color: MUTED, width: W * 0.55 });
 
   let yr = text(title, L + W * 0.55, y, { font: 'B', size: 20, color: ACCENT, width: W * 0.45, align: 'right' });
   yr = text(`N° ${doc.number}`, L + W * 0.55, yr + 2, { font: 'B', size: 10.5, width: W * 0.45, align: 'right' });
   const metas: Array<[string, string]> = [[`Date d'émission`, formatDateLong(doc.issueDate)]];
-  if (doc.deliveryDate) metas.push([doc.nature === 'goods' ? 'Date de livraison' : doc.nature === 'services' ? 'Date de la prestation' : 'Date de livraison / prestation', formatDateLong(doc.deliveryDate)]);
+  if (doc.deliveryDate)
+    metas.push([
+      doc.nature === 'goods'
+        ? 'Date de livraison'
+        : doc.nature === 'services'
+          ? 'Date de la prestation'
+          : 'Date de livraison / prestation',
+      formatDateLong(doc.deliveryDate),
+    ]);
   if (doc.dueDate) metas.push([`Date d'échéance`, formatDateLong(doc.dueDate)]);
-  for (const [k, v] of metas) yr = text(`${k} : ${v}`, L + W * 0.45, yr + 1, { size: 8.5, width: W * 0.55, align: 'right' });
+  for (const [k, v] of metas)
+    yr = text(`${k} : ${v}`, L + W * 0.45, yr + 1, { size: 8.5, width: W * 0.55, align: 'right' });
 
   // ── Parties ───────────────────────────────────────────────────────────────────────────
   y = Math.max(yl, yr) + 14;
@@ -148,8 +228,10 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     ...(buyer.deliveryAddress ? [`Livraison : ${addressLines(buyer.deliveryAddress).join(', ')}`] : []),
   ];
   const boxH = (name: string, lines: string[]) => {
-    pdf.font('B').fontSize(9.5); let h = pdf.heightOfString(name, { width: boxW - 20 });
-    pdf.font('R').fontSize(8.5); for (const l of lines) h += pdf.heightOfString(l, { width: boxW - 20, lineGap: 1 });
+    pdf.font('B').fontSize(9.5);
+    let h = pdf.heightOfString(name, { width: boxW - 20 });
+    pdf.font('R').fontSize(8.5);
+    for (const l of lines) h += pdf.heightOfString(l, { width: boxW - 20, lineGap: 1 });
     return h + 30;
   };
   const bh = Math.max(boxH(seller.name, sellerLines), boxH(buyer.name, buyerLines));
@@ -165,9 +247,15 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
 
   // ── References ────────────────────────────────────────────────────────────────────────
   const refs: string[] = [];
-  if (doc.precedingInvoice) refs.push(`Avoir se rapportant à la facture n° ${doc.precedingInvoice.number} du ${formatDateLong(doc.precedingInvoice.issueDate)}.`);
-  if (doc.quoteReference) refs.push(`${doc.typeCode === '386' ? 'Acompte sur le' : 'Selon'} devis n° ${doc.quoteReference}.`);
-  refs.push(`Nature de l'opération : ${doc.nature === 'goods' ? 'livraison de biens' : doc.nature === 'services' ? 'prestation de services' : 'livraison de biens et prestation de services'}.`);
+  if (doc.precedingInvoice)
+    refs.push(
+      `Avoir se rapportant à la facture n° ${doc.precedingInvoice.number} du ${formatDateLong(doc.precedingInvoice.issueDate)}.`,
+    );
+  if (doc.quoteReference)
+    refs.push(`${doc.typeCode === '386' ? 'Acompte sur le' : 'Selon'} devis n° ${doc.quoteReference}.`);
+  refs.push(
+    `Nature de l'opération : ${doc.nature === 'goods' ? 'livraison de biens' : doc.nature === 'services' ? 'prestation de services' : 'livraison de biens et prestation de services'}.`,
+  );
   for (const r of refs) text(r, L, pdf.y, { size: 8.5, width: W });
   pdf.y += 8;
 
@@ -185,24 +273,43 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     const hy = pdf.y;
     pdf.rect(L, hy, W, 18).fill(ACCENT);
     let x = L;
-    for (const c of cols) { text(c.label, x + 4, hy + 5, { font: 'B', size: 8, color: '#ffffff', width: c.w - 8, align: c.align }); x += c.w; }
+    for (const c of cols) {
+      text(c.label, x + 4, hy + 5, { font: 'B', size: 8, color: '#ffffff', width: c.w - 8, align: c.align });
+      x += c.w;
+    }
     pdf.y = hy + 18;
   };
   header();
   doc.lines.forEach((l, i) => {
     const cells: Record<string, string> = {
-      desc: l.description, qty: milliToDecimal(l.quantityMilli).replace('.', ','), unit: l.unitLabel,
-      pu: formatEuros(l.unitPriceCents), disc: l.discountBp ? formatRateBp(l.discountBp) : '—',
-      vat: rateLabel(l.vatCategory, l.vatRateBp), total: formatEuros(l.netCents),
+      desc: l.description,
+      qty: milliToDecimal(l.quantityMilli).replace('.', ','),
+      unit: l.unitLabel,
+      pu: formatEuros(l.unitPriceCents),
+      disc: l.discountBp ? formatRateBp(l.discountBp) : '—',
+      vat: rateLabel(l.vatCategory, l.vatRateBp),
+      total: formatEuros(l.netCents),
     };
     pdf.font('R').fontSize(8.5);
     const h = Math.max(...cols.map((c) => pdf.heightOfString(cells[c.key], { width: c.w - 8, lineGap: 1 }))) + 8;
-    if (pdf.y + h > bottom()) { pdf.addPage(); pdf.y = pdf.page.margins.top; header(); }
+    if (pdf.y + h > bottom()) {
+      pdf.addPage();
+      pdf.y = pdf.page.margins.top;
+      header();
+    }
     const ry = pdf.y;
     if (i % 2 === 1) pdf.rect(L, ry, W, h).fill(ZEBRA);
     let x = L;
-    for (const c of cols) { text(cells[c.key], x + 4, ry + 4, { size: 8.5, width: c.w - 8, align: c.align }); x += c.w; }
-    pdf.moveTo(L, ry + h).lineTo(R, ry + h).lineWidth(0.4).strokeColor(LINE).stroke();
+    for (const c of cols) {
+      text(cells[c.key], x + 4, ry + 4, { size: 8.5, width: c.w - 8, align: c.align });
+      x += c.w;
+    }
+    pdf
+      .moveTo(L, ry + h)
+      .lineTo(R, ry + h)
+      .lineWidth(0.4)
+      .strokeColor(LINE)
+      .stroke();
     pdf.y = ry + h;
   });
   pdf.y += 10;
@@ -211,16 +318,23 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const rows: Array<[string, string, boolean?]> = [];
   if (doc.allowances.length) {
     rows.push(['Total des lignes HT', formatEuros(totals.linesNetCents)]);
-    for (const a of doc.allowances) rows.push([`${a.reason} (${rateLabel(a.vatCategory, a.vatRateBp)})`, formatEuros(-a.amountCents)]);
+    for (const a of doc.allowances)
+      rows.push([`${a.reason} (${rateLabel(a.vatCategory, a.vatRateBp)})`, formatEuros(-a.amountCents)]);
   }
   rows.push(['Total HT', formatEuros(totals.taxBasisCents), true]);
   for (const v of doc.vatBreakdown) {
-    rows.push([v.vatCategory === 'S' || v.vatRateBp ? `TVA ${formatRateBp(v.vatRateBp)} sur ${formatEuros(v.baseCents)}` : `TVA (${CATEGORY_LABELS[v.vatCategory] ?? v.vatCategory})`, formatEuros(v.vatCents)]);
+    rows.push([
+      v.vatCategory === 'S' || v.vatRateBp
+        ? `TVA ${formatRateBp(v.vatRateBp)} sur ${formatEuros(v.baseCents)}`
+        : `TVA (${CATEGORY_LABELS[v.vatCategory] ?? v.vatCategory})`,
+      formatEuros(v.vatCents),
+    ]);
   }
   rows.push(['Total TVA', formatEuros(totals.vatCents)]);
   rows.push(['Total TTC', formatEuros(totals.grandTotalCents), true]);
   if (totals.prepaidCents) rows.push(['Acompte(s) déjà versé(s)', formatEuros(-totals.prepaidCents)]);
-  const tw = 230; const tx = R - tw;
+  const tw = 230;
+  const tx = R - tw;
   ensure(Math.max(rows.length * 14 + 40, doc.vatBreakdown.length * 30 + 30));
   const blockTop = pdf.y;
   let ty = blockTop;
@@ -230,9 +344,15 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     ty += 14;
   }
   pdf.rect(tx, ty + 2, tw, 24).fill(ACCENT);
-  const dueLabel = doc.typeCode === '381' ? 'Montant de l\'avoir' : 'Net à payer';
+  const dueLabel = doc.typeCode === '381' ? "Montant de l'avoir" : 'Net à payer';
   text(dueLabel, tx + 8, ty + 9, { font: 'B', size: 10, color: '#ffffff', width: tw - 110 });
-  text(formatEuros(totals.dueCents), tx + tw - 108, ty + 9, { font: 'B', size: 10, color: '#ffffff', width: 100, align: 'right' });
+  text(formatEuros(totals.dueCents), tx + tw - 108, ty + 9, {
+    font: 'B',
+    size: 10,
+    color: '#ffffff',
+    width: 100,
+    align: 'right',
+  });
   const totalsBottom = ty + 32;
 
   // VAT breakdown table on the left
@@ -243,15 +363,26 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const vcols = [vw * 0.34, vw * 0.33, vw * 0.33];
   const vhead = ['Taux / régime', 'Base HT', 'TVA'];
   let vx = L;
-  vhead.forEach((h, i) => { text(h, vx, vy, { font: 'B', size: 7.5, color: MUTED, width: vcols[i] - 4, align: i ? 'right' : 'left' }); vx += vcols[i]; });
+  vhead.forEach((h, i) => {
+    text(h, vx, vy, { font: 'B', size: 7.5, color: MUTED, width: vcols[i] - 4, align: i ? 'right' : 'left' });
+    vx += vcols[i];
+  });
   vy += 12;
   for (const v of doc.vatBreakdown) {
     vx = L;
     [rateLabel(v.vatCategory, v.vatRateBp), formatEuros(v.baseCents), formatEuros(v.vatCents)].forEach((c, i) => {
-      text(c, vx, vy, { size: 8, width: vcols[i] - 4, align: i ? 'right' : 'left' }); vx += vcols[i];
+      text(c, vx, vy, { size: 8, width: vcols[i] - 4, align: i ? 'right' : 'left' });
+      vx += vcols[i];
     });
     vy += 12;
-    if (v.exemptionReason) { vy = text(v.exemptionReason + (v.exemptionCode ? ` (${v.exemptionCode})` : ''), L, vy, { size: 7.5, color: MUTED, width: vw - 4 }) + 2; }
+    if (v.exemptionReason) {
+      vy =
+        text(v.exemptionReason + (v.exemptionCode ? ` (${v.exemptionCode})` : ''), L, vy, {
+          size: 7.5,
+          color: MUTED,
+          width: vw - 4,
+        }) + 2;
+    }
   }
   pdf.y = Math.max(vy, totalsBottom) + 12;
 
@@ -269,12 +400,17 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const pay: string[] = [];
   if (doc.typeCode !== '381') {
     pay.push(doc.paymentTermsText);
-    if (doc.dueDate) pay.push(`Date d'échéance : ${formatDateLong(doc.dueDate)} — montant dû : ${formatEuros(totals.dueCents)}.`);
+    if (doc.dueDate)
+      pay.push(`Date d'échéance : ${formatDateLong(doc.dueDate)} — montant dû : ${formatEuros(totals.dueCents)}.`);
   } else {
     pay.push(doc.paymentTermsText);
   }
-  const iban = doc.payment.iban ?? seller.iban; const bic = doc.payment.bic ?? seller.bic;
-  if (iban) pay.push(`Virement${doc.payment.meansCode === '58' ? ' SEPA' : ''} — IBAN : ${formatIban(iban)}${bic ? ` — BIC : ${bic}` : ''} — Titulaire : ${seller.name}`);
+  const iban = doc.payment.iban ?? seller.iban;
+  const bic = doc.payment.bic ?? seller.bic;
+  if (iban)
+    pay.push(
+      `Virement${doc.payment.meansCode === '58' ? ' SEPA' : ''} — IBAN : ${formatIban(iban)}${bic ? ` — BIC : ${bic}` : ''} — Titulaire : ${seller.name}`,
+    );
   if (doc.payment.remittance) pay.push(`Référence à rappeler lors du paiement : ${doc.payment.remittance}`);
   section('Règlement', pay);
 
@@ -284,7 +420,8 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   section('Conditions et pénalités', legal);
 
   const vatLines = [...doc.vatMentions];
-  if (doc.vatOnDebits && !vatLines.some((t) => /débits/i.test(t))) vatLines.push("Option pour le paiement de la taxe d'après les débits.");
+  if (doc.vatOnDebits && !vatLines.some((t) => /débits/i.test(t)))
+    vatLines.push("Option pour le paiement de la taxe d'après les débits.");
   section('Mentions TVA', vatLines);
   section('Notes', doc.notes);
 
@@ -294,15 +431,28 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   for (let p = range.start; p < range.start + range.count; p++) {
     pdf.switchToPage(p);
     const fy = pdf.page.height - 46;
-    pdf.moveTo(L, fy - 4).lineTo(R, fy - 4).lineWidth(0.4).strokeColor(LINE).stroke();
-    pdf.font('R').fontSize(6.8).fillColor(MUTED).text(footer, L, fy, { width: W - 60, lineGap: 0.5, height: 30 });
+    pdf
+      .moveTo(L, fy - 4)
+      .lineTo(R, fy - 4)
+      .lineWidth(0.4)
+      .strokeColor(LINE)
+      .stroke();
+    pdf
+      .font('R')
+      .fontSize(6.8)
+      .fillColor(MUTED)
+      .text(footer, L, fy, { width: W - 60, lineGap: 0.5, height: 30 });
     pdf.text(`Page ${p - range.start + 1}/${range.count}`, R - 55, fy, { width: 55, align: 'right', height: 10 });
   }
 
   // ── Factur-X: embedded XML, associated file, XMP ──────────────────────────────────────
   pdf.file(xml, {
-    name: 'factur-x.xml', type: 'text/xml', relationship: 'Alternative',
-    description: `Factur-X ${esc(doc.number)}`, creationDate: created, modifiedDate: created,
+    name: 'factur-x.xml',
+    type: 'text/xml',
+    relationship: 'Alternative',
+    description: `Factur-X ${esc(doc.number)}`,
+    creationDate: created,
+    modifiedDate: created,
   } as PDFKit.Mixins.PDFAttachmentOptions);
   pdf.appendXML(FX_XMP);
   pdf.end();
