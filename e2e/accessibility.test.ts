@@ -1,12 +1,12 @@
 // axe-core on the main pages, at phone (360 px) and desktop widths: no serious or critical
 // violation (WCAG 2.1 A/AA: contrast, labels, landmarks, names, focusable controls).
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');

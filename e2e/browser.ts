@@ -4,7 +4,7 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { createTestApp } from '../src/web/testing.ts';
+import { createTestApp } from '../src/app/testing-web.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT = 'test-output';

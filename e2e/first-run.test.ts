@@ -1,7 +1,7 @@
 // First run on an empty database: the welcome screen, then creating one's own cooperative.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from '../src/web/testing.ts';
+import { createTestApp, TestClient } from '../src/app/testing-web.ts';
 import type { OpenDb } from '../src/core/db/index.ts';
 import { makeSiren } from '../src/core/identifiers.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
-import { loadDemo, DEMO_PASSWORD } from '../src/demo/demo.ts';
+import { loadDemo, DEMO_PASSWORD } from '../src/app/demo.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;

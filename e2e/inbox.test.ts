@@ -1,12 +1,13 @@
 // Effort measured in Chromium: actions (clicks, typed fields, selections) an entrepreneur needs
 // to find what to do today and to create and send an invoice to a known customer from the
 // inbox. Counts are merged into test-output/action-counts.json under "inbox".
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT, counted } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
+
 import { withTenant } from '../src/core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../src/core/identifiers.ts';
 import { createCustomer, createDraft, submitInvoice } from '../src/modules/sales/index.ts';

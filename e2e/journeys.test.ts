@@ -2,12 +2,13 @@
 // public page (no account), support records attendance and converts them into a contact,
 // records an appointment and a workshop attendance for 12 people; an entrepreneur books an
 // appointment in support's free slots. Support's actions are counted into test-output/action-counts.json.
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, addMembership, type TestCoop } from '../src/modules/directory/index.ts';
+import { addMembership } from '../src/modules/directory/index.ts';
 import { withTenant, withSystem } from '../src/core/db/tenant.ts';
 import { addDays, todayParis } from '../src/core/dates.ts';
 import { createUser } from '../src/core/auth/users.ts';

@@ -1,9 +1,9 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;

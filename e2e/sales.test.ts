@@ -2,6 +2,7 @@
 // while typing), submits it; support validates; the Factur-X PDF downloads. Then the actions an
 // entrepreneur needs to create and send an invoice for a known customer with a catalogue item
 // are counted and written to test-output/action-counts.json (merged with other tests' keys).
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { toolSkip } from '../src/core/testing-tools.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { makeSiren } from '../src/core/identifiers.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
+
 import { createCustomer } from '../src/modules/sales/customer.service.ts';
 import { createCatalogueItem } from '../src/modules/sales/catalogue.service.ts';
 

@@ -2,13 +2,14 @@
 // with 3 receipts (/notes-de-frais) and request a salary (/salaire). Actions = clicks + typed
 // fields + selections + file choices, counted from the task's page once signed in. Counts are
 // merged into test-output/action-counts.json under "simplification".
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import PDFDocument from 'pdfkit';
 import type { Browser, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT, counted } from './browser.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/modules/directory/index.ts';
+
 import { withTenant } from '../src/core/db/tenant.ts';
 import { createCustomer } from '../src/modules/sales/index.ts';
 import { sell } from '../src/modules/ledger/test-helpers.ts';

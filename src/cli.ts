@@ -1,9 +1,8 @@
 // The `radieuse` command (contract: ../shared/design/CLI.md).
-import { runCli, type Command } from './cli/framework.ts';
+import { runCli, type Command } from './core/cli.ts';
 import { coreCommands } from './cli/core-commands.ts';
-import { moduleCommands } from './modules/commands.ts';
-import { openAndMigrate } from './server.ts';
-import './modules/wiring.ts';
+import { moduleCommands } from './app/modules.ts';
+import { openAndMigrate } from './app/server.ts';
 
 const commands: Command[] = [...coreCommands, ...moduleCommands];
 const code = await runCli(commands, process.argv.slice(2), (config) => openAndMigrate(config));

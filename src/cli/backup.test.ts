@@ -4,11 +4,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createTestDb } from '../core/testing.ts';
+import { createTestDb, seedTestCooperatives } from '../app/testing.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { audit, verifyAuditChain } from '../core/audit.ts';
-import { seedTestCooperatives } from '../modules/directory/index.ts';
+
 import { backup, restore } from './backup.ts';
 
 let src: OpenDb;

@@ -7,7 +7,7 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { sql } from 'kysely';
 import type { OpenDb } from '../core/db/index.ts';
-import { allMigrations } from '../modules/migrations.ts';
+import { allMigrations } from '../app/modules.ts';
 
 const FORMAT = 'radieuse-backup/1';
 

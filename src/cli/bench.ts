@@ -4,16 +4,16 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { type Command, out, UsageError } from './framework.ts';
+import { type Command, out, UsageError } from '../core/cli.ts';
 import { openDatabase } from '../core/db/index.ts';
 import { migrate } from '../core/migrations.ts';
-import { allMigrations } from '../modules/migrations.ts';
+import { allMigrations } from '../app/modules.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { systemActor } from '../core/actor.ts';
-import { loadDemo, demoExists } from '../demo/demo.ts';
+import { loadDemo, demoExists } from '../app/demo.ts';
 import { listCooperatives } from '../modules/directory/index.ts';
 import { loadInvoiceDocument } from '../modules/sales/index.ts';
-import { renderInvoicePdf } from '../modules/sales/facturx/index.ts';
+import { renderInvoicePdf } from '../modules/sales/index.ts';
 import { writeFec, trialBalance } from '../modules/ledger/index.ts';
 
 const ms = (t0: number) => Math.round(performance.now() - t0);

@@ -34,6 +34,14 @@ export function requireRole(a: Actor, ...roles: Role[]): void {
   if (!hasRole(a, ...roles)) throw new ForbiddenError();
 }
 
+/** A cooperative where a user holds roles (sign-in, the cooperative switcher). */
+export interface Membership {
+  cooperativeId: CooperativeId;
+  slug: string;
+  name: string;
+  roles: Role[];
+}
+
 /** An actor for system work (jobs, CLI, demo). */
 export function systemActor(cooperativeId: CooperativeId | string, label = 'Système'): Actor {
   return {

@@ -1,11 +1,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createTestDb } from './testing.ts';
+import { createTestDb, seedTestCooperatives } from '../app/testing.ts';
 import { audit, verifyAuditChain } from './audit.ts';
 import { withTenant, withSystem } from './db/tenant.ts';
 import type { OpenDb } from './db/index.ts';
-import { seedTestCooperatives } from '../modules/directory/index.ts';
 
 let odb: OpenDb;
 before(async () => {

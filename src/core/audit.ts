@@ -6,6 +6,7 @@ import type { Tx } from './db/tenant.ts';
 import type { Db } from './db/index.ts';
 import type { Actor } from './actor.ts';
 import { uuidv7 } from './ids.ts';
+import { coreDb } from './db/handles.ts';
 
 export interface AuditInput {
   action: string;
@@ -44,7 +45,8 @@ function entryHash(e: {
     .digest('hex');
 }
 
-export async function audit(trx: Tx, actor: Actor, input: AuditInput): Promise<void> {
+export async function audit(tx: Tx, actor: Actor, input: AuditInput): Promise<void> {
+  const trx = coreDb(tx);
   // One writer per cooperative at a time keeps the chain linear.
   await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + actor.cooperativeId}))`.execute(trx);
   const last = await trx
@@ -86,7 +88,8 @@ export interface AuditVerification {
   reason?: string;
 }
 
-export async function verifyAuditChain(db: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
+export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
+  const db = coreDb(dbIn);
   let prev = GENESIS;
   let expectedSeq = 1;
   let count = 0;

@@ -5,6 +5,7 @@
 import type { Tx } from './db/tenant.ts';
 import type { Actor } from './actor.ts';
 import { uuidv7 } from './ids.ts';
+import { coreDb } from './db/handles.ts';
 
 export type EventHandler<P = any> = (trx: Tx, actor: Actor, payload: P) => Promise<void>;
 const handlers = new Map<string, EventHandler[]>();
@@ -14,11 +15,12 @@ export function onEvent<P>(name: string, handler: EventHandler<P>): void {
 }
 
 export async function emit<P extends Record<string, unknown>>(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   name: string,
   payload: P,
 ): Promise<void> {
+  const trx = coreDb(tx);
   await trx
     .insertInto('domain_event')
     .values({

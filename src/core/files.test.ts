@@ -1,11 +1,10 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestDb } from './testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../app/testing.ts';
 import type { OpenDb } from './db/index.ts';
 import { withTenant } from './db/tenant.ts';
 import { storeFile, readFile, MAX_FILE_BYTES } from './files.ts';
-import { seedTestCooperatives, type TestCoop } from '../modules/directory/index.ts';
 
 let odb: OpenDb;
 let a: TestCoop;

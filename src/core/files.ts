@@ -4,6 +4,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 import type { Tx } from './db/tenant.ts';
 import { uuidv7 } from './ids.ts';
 import { UserError, NotFoundError } from './errors.ts';
+import { coreDb } from './db/handles.ts';
 
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
 export const ALLOWED_TYPES = [
@@ -37,10 +38,11 @@ function sniff(buf: Buffer): string | null {
 }
 
 export async function storeFile(
-  trx: Tx,
+  tx: Tx,
   key: Buffer,
   input: { cooperativeId: string; name: string; mimeType: string; content: Buffer; createdBy: string | null },
 ): Promise<StoredFile> {
+  const trx = coreDb(tx);
   if (input.content.length === 0) throw new UserError('Le fichier est vide.', 'file');
   if (input.content.length > MAX_FILE_BYTES)
     throw new UserError(`Le fichier dépasse ${MAX_FILE_BYTES / 1024 / 1024} Mo.`, 'file');
@@ -75,11 +77,12 @@ export async function storeFile(
 }
 
 export async function readFile(
-  trx: Tx,
+  tx: Tx,
   key: Buffer,
   cooperativeId: string,
   id: string,
 ): Promise<StoredFile & { content: Buffer }> {
+  const trx = coreDb(tx);
   const r = await trx
     .selectFrom('stored_file')
     .selectAll()

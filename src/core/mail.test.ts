@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
-import { createTestDb } from './testing.ts';
+import { createTestDb } from '../app/testing.ts';
 import type { OpenDb } from './db/index.ts';
 import { enqueueMail, deliverOutbox, smtpTransport } from './mail.ts';
 

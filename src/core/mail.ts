@@ -4,6 +4,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type { Db } from './db/index.ts';
 import type { Tx } from './db/tenant.ts';
 import { uuidv7 } from './ids.ts';
+import { coreDb } from './db/handles.ts';
 
 export interface MailAttachment {
   filename: string;
@@ -20,7 +21,8 @@ export interface MailInput {
   dedupeKey?: string;
 }
 
-export async function enqueueMail(db: Db | Tx, m: MailInput): Promise<string> {
+export async function enqueueMail(dbIn: Db | Tx, m: MailInput): Promise<string> {
+  const db = coreDb(dbIn);
   const id = uuidv7();
   const q = db.insertInto('mail_outbox').values({
     id,
@@ -56,9 +58,10 @@ export const MAX_ATTEMPTS = 10;
 
 /** Sends due messages; each message is claimed, sent, then marked, so a crash never double-sends a sent one. */
 export async function deliverOutbox(
-  db: Db,
+  dbIn: Db,
   opts: { transport?: Transport; from: string; limit?: number; now?: Date },
 ): Promise<{ sent: number; failed: number }> {
+  const db = coreDb(dbIn);
   const t = opts.transport ?? transport;
   if (!t) return { sent: 0, failed: 0 };
   const now = opts.now ?? new Date();

@@ -3,6 +3,7 @@
 import { Migrator, sql, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Db } from './db/index.ts';
 import { APP_ROLE } from './db/tenant.ts';
+import { coreDb } from './db/handles.ts';
 
 export interface SqlMigration {
   name: string;
@@ -42,10 +43,11 @@ grant select, insert, update, delete on all tables in schema public to ${APP_ROL
 grant usage, select on all sequences in schema public to ${APP_ROLE};`;
 
 export async function migrate(
-  db: Db,
+  dbIn: Db,
   migrations: SqlMigration[],
   log: (m: string) => void = () => {},
 ): Promise<string[]> {
+  const db = coreDb(dbIn);
   await execScript(db, ROLE_SQL);
   const byName: Record<string, Migration> = {};
   for (const m of migrations) {

@@ -2,16 +2,23 @@
 import type { Context } from 'hono';
 import type { OpenDb } from '../core/db/index.ts';
 import type { Config } from '../core/config.ts';
-import type { Actor } from '../core/actor.ts';
+import type { Actor, Membership } from '../core/actor.ts';
+import type { LegacyDb as Db } from '../core/db/index.ts';
+import type { NavItem } from './nav.ts';
 import type { User } from '../core/auth/users.ts';
 import type { SessionRow } from '../core/auth/sessions.ts';
-import type { Membership } from '../modules/directory/directory.service.ts';
 import type { Transport } from '../core/mail.ts';
 
-export interface AppContext {
+export interface AppServices {
   odb: OpenDb;
   config: Config;
   mailTransport?: Transport;
+}
+/** What the assembly (src/app) gives every request: services, the navigation of all modules,
+ *  and how to find a user's memberships (the directory module answers; this kit knows no module). */
+export interface AppContext extends AppServices {
+  nav: NavItem[];
+  membershipsOfUser(db: Db, userId: string): Promise<Membership[]>;
 }
 
 export interface Flash {

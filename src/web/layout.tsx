@@ -3,7 +3,6 @@ import { raw } from 'hono/html';
 import type { Ctx } from './context.ts';
 import { ROLE_LABELS } from '../core/actor.ts';
 import { Csrf } from './components.tsx';
-import { navItems } from '../modules/registry.ts';
 import { currentHref } from './nav.ts';
 
 const MAIN_NAV_SIZE = 7;
@@ -38,7 +37,7 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
   const csrf = c.get('csrf');
   const path = new URL(c.req.url).pathname;
   const items = actor
-    ? navItems().filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r)))
+    ? c.get('app').nav.filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r)))
     : [];
   const here = currentHref(items, path);
   // A short main bar: the first entries by order, everything else under "Plus".

@@ -4,7 +4,6 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import type { AppEnv, Ctx, Flash } from './context.ts';
 import { loadSession } from '../core/auth/sessions.ts';
 import { getUser } from '../core/auth/users.ts';
-import { membershipsOfUser } from '../modules/directory/index.ts';
 import { newToken, safeEqual } from '../core/auth/tokens.ts';
 import { t } from '../core/i18n.ts';
 
@@ -48,7 +47,7 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
       const user = await getUser(odb.db, s.userId);
       if (user && s.secondFactorOk) {
         c.set('user', user);
-        const ms = await membershipsOfUser(odb.db, user.id);
+        const ms = await c.get('app').membershipsOfUser(odb.db, user.id);
         c.set('memberships', ms);
         const current = ms.find((m) => m.cooperativeId === s.currentCooperativeId) ?? ms[0];
         if (current)

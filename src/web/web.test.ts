@@ -1,7 +1,8 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from './testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, addMembership, type TestCoop } from '../modules/directory/index.ts';
+import { createTestApp, TestClient } from '../app/testing-web.ts';
+import { addMembership } from '../modules/directory/index.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { newTotpSecret, enableTotp, currentTotp } from '../core/auth/totp.ts';
 

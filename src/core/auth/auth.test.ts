@@ -1,8 +1,8 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../testing.ts';
+import { createTestDb, seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import type { OpenDb } from '../db/index.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../modules/directory/index.ts';
+
 import { authenticate, MAX_FAILURES, ACCOUNT_IP_LIMIT_PER_HOUR } from './users.ts';
 import { createSession, loadSession, revokeSession, listSessions } from './sessions.ts';
 import { newTotpSecret, enableTotp, currentTotp, verifySecondFactor } from './totp.ts';

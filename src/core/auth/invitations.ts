@@ -2,15 +2,17 @@
 import type { Db } from '../db/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { UserError } from '../errors.ts';
+import { coreDb } from '../db/handles.ts';
 
 export const INVITATION_DAYS = 7;
 export const RESET_HOURS = 2;
 
 export async function createInvitation(
-  db: Db,
+  dbIn: Db,
   input: { email: string; cooperativeId: string; role: string; invitedBy: string | null; displayName?: string },
   now = new Date(),
 ) {
+  const db = coreDb(dbIn);
   const token = newToken();
   await db
     .insertInto('auth_token')
@@ -29,7 +31,8 @@ export async function createInvitation(
   return token;
 }
 
-export async function createResetToken(db: Db, userId: string, now = new Date()) {
+export async function createResetToken(dbIn: Db, userId: string, now = new Date()) {
+  const db = coreDb(dbIn);
   const token = newToken();
   await db
     .insertInto('auth_token')
@@ -49,7 +52,13 @@ export async function createResetToken(db: Db, userId: string, now = new Date())
 }
 
 /** Returns the live token row, or throws a French message saying why the link cannot be used. */
-export async function readToken(db: Db, token: string, kind: 'invitation' | 'reset' | 'unsubscribe', now = new Date()) {
+export async function readToken(
+  dbIn: Db,
+  token: string,
+  kind: 'invitation' | 'reset' | 'unsubscribe',
+  now = new Date(),
+) {
+  const db = coreDb(dbIn);
   const r = await db
     .selectFrom('auth_token')
     .selectAll()
@@ -62,7 +71,8 @@ export async function readToken(db: Db, token: string, kind: 'invitation' | 'res
   return r;
 }
 
-export async function consumeToken(db: Db, token: string): Promise<void> {
+export async function consumeToken(dbIn: Db, token: string): Promise<void> {
+  const db = coreDb(dbIn);
   await db
     .updateTable('auth_token')
     .set({ used_at: new Date() })

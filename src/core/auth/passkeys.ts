@@ -13,6 +13,7 @@ import type { Db } from '../db/index.ts';
 import { uuidv7, type UserId } from '../ids.ts';
 import { hashToken } from './tokens.ts';
 import { UserError } from '../errors.ts';
+import { coreDb } from '../db/handles.ts';
 
 export const CHALLENGE_MINUTES = 5;
 
@@ -41,7 +42,8 @@ export interface PasskeyRow {
   lastUsedAt: Date | null;
 }
 
-export async function listPasskeys(db: Db, userId: string): Promise<PasskeyRow[]> {
+export async function listPasskeys(dbIn: Db, userId: string): Promise<PasskeyRow[]> {
+  const db = coreDb(dbIn);
   const rows = await db
     .selectFrom('passkey')
     .select(['id', 'name', 'created_at', 'last_used_at'])
@@ -51,19 +53,21 @@ export async function listPasskeys(db: Db, userId: string): Promise<PasskeyRow[]
   return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
 }
 
-export async function deletePasskey(db: Db, userId: string, id: string): Promise<boolean> {
+export async function deletePasskey(dbIn: Db, userId: string, id: string): Promise<boolean> {
+  const db = coreDb(dbIn);
   if (!/^[0-9a-f-]{36}$/i.test(id)) return false;
   const r = await db.deleteFrom('passkey').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
 
 async function saveChallenge(
-  db: Db,
+  dbIn: Db,
   challenge: string,
   purpose: 'register' | 'login',
   userId: string | null,
   now: Date,
 ) {
+  const db = coreDb(dbIn);
   // Challenges are short-lived: sweep those expired for an hour so the table does not grow.
   await db
     .deleteFrom('auth_token')
@@ -88,12 +92,13 @@ async function saveChallenge(
 
 /** Spends the challenge the browser signed; refuses unknown, expired, reused or foreign ones. */
 async function spendChallenge(
-  db: Db,
+  dbIn: Db,
   clientDataJSON: string,
   purpose: 'register' | 'login',
   userId: string | null,
   now: Date,
 ): Promise<string> {
+  const db = coreDb(dbIn);
   let challenge: string;
   try {
     challenge = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString()).challenge;
@@ -122,11 +127,12 @@ async function spendChallenge(
 }
 
 export async function registrationOptions(
-  db: Db,
+  dbIn: Db,
   rp: RelyingParty,
   user: { id: string; email: string; displayName: string },
   now = new Date(),
 ) {
+  const db = coreDb(dbIn);
   const existing = await db
     .selectFrom('passkey')
     .select(['credential_id', 'transports'])
@@ -147,13 +153,14 @@ export async function registrationOptions(
 }
 
 export async function verifyRegistration(
-  db: Db,
+  dbIn: Db,
   rp: RelyingParty,
   userId: string,
   response: RegistrationResponseJSON,
   name: string,
   now = new Date(),
 ): Promise<PasskeyRow> {
+  const db = coreDb(dbIn);
   if (!response?.response?.clientDataJSON) throw new UserError("Réponse de la clé d'accès manquante.");
   const challenge = await spendChallenge(db, response.response.clientDataJSON, 'register', userId, now);
   let v;
@@ -192,18 +199,20 @@ export async function verifyRegistration(
 }
 
 /** Usernameless sign-in: no allow-list, the authenticator offers its discoverable credentials. */
-export async function authenticationOptions(db: Db, rp: RelyingParty, now = new Date()) {
+export async function authenticationOptions(dbIn: Db, rp: RelyingParty, now = new Date()) {
+  const db = coreDb(dbIn);
   const options = await generateAuthenticationOptions({ rpID: rp.rpID, userVerification: 'required' });
   await saveChallenge(db, options.challenge, 'login', null, now);
   return options;
 }
 
 export async function verifyAuthentication(
-  db: Db,
+  dbIn: Db,
   rp: RelyingParty,
   response: AuthenticationResponseJSON,
   now = new Date(),
 ): Promise<UserId> {
+  const db = coreDb(dbIn);
   if (!response?.response?.clientDataJSON || typeof response.id !== 'string')
     throw new UserError("Réponse de la clé d'accès manquante.");
   const challenge = await spendChallenge(db, response.response.clientDataJSON, 'login', null, now);

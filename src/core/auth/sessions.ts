@@ -3,6 +3,7 @@
 import type { Db } from '../db/index.ts';
 import { uuidv7 } from '../ids.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { coreDb } from '../db/handles.ts';
 
 export const SESSION_DAYS = 14;
 export const IDLE_HOURS = 72;
@@ -16,10 +17,11 @@ export interface SessionRow {
 }
 
 export async function createSession(
-  db: Db,
+  dbIn: Db,
   userId: string,
   opts: { ip: string | null; userAgent: string | null; secondFactorOk: boolean; cooperativeId: string | null },
 ) {
+  const db = coreDb(dbIn);
   const token = newToken();
   const id = uuidv7();
   await db
@@ -40,7 +42,8 @@ export async function createSession(
   return { id, token };
 }
 
-export async function loadSession(db: Db, token: string, now = new Date()): Promise<SessionRow | null> {
+export async function loadSession(dbIn: Db, token: string, now = new Date()): Promise<SessionRow | null> {
+  const db = coreDb(dbIn);
   const r = await db
     .selectFrom('auth_session')
     .selectAll()
@@ -61,7 +64,8 @@ export async function loadSession(db: Db, token: string, now = new Date()): Prom
   };
 }
 
-export async function listSessions(db: Db, userId: string) {
+export async function listSessions(dbIn: Db, userId: string) {
+  const db = coreDb(dbIn);
   return db
     .selectFrom('auth_session')
     .select(['id', 'ip', 'user_agent', 'created_at', 'last_seen_at'])
@@ -72,7 +76,8 @@ export async function listSessions(db: Db, userId: string) {
     .execute();
 }
 
-export async function revokeSession(db: Db, userId: string, sessionId: string): Promise<boolean> {
+export async function revokeSession(dbIn: Db, userId: string, sessionId: string): Promise<boolean> {
+  const db = coreDb(dbIn);
   const r = await db
     .updateTable('auth_session')
     .set({ revoked_at: new Date() })
@@ -82,7 +87,8 @@ export async function revokeSession(db: Db, userId: string, sessionId: string): 
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
-export async function revokeOtherSessions(db: Db, userId: string, keepId: string | null): Promise<void> {
+export async function revokeOtherSessions(dbIn: Db, userId: string, keepId: string | null): Promise<void> {
+  const db = coreDb(dbIn);
   let q = db
     .updateTable('auth_session')
     .set({ revoked_at: new Date() })
@@ -91,13 +97,15 @@ export async function revokeOtherSessions(db: Db, userId: string, keepId: string
   if (keepId) q = q.where('id', '!=', keepId);
   await q.execute();
 }
-export async function setSessionCooperative(db: Db, sessionId: string, cooperativeId: string): Promise<void> {
+export async function setSessionCooperative(dbIn: Db, sessionId: string, cooperativeId: string): Promise<void> {
+  const db = coreDb(dbIn);
   await db
     .updateTable('auth_session')
     .set({ current_cooperative_id: cooperativeId })
     .where('id', '=', sessionId)
     .execute();
 }
-export async function markSecondFactor(db: Db, sessionId: string): Promise<void> {
+export async function markSecondFactor(dbIn: Db, sessionId: string): Promise<void> {
+  const db = coreDb(dbIn);
   await db.updateTable('auth_session').set({ second_factor_ok: true }).where('id', '=', sessionId).execute();
 }

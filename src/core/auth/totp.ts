@@ -3,6 +3,7 @@ import { generate, generateSecret, generateURI, verify } from 'otplib';
 import type { Db } from '../db/index.ts';
 import { hashToken } from './tokens.ts';
 import { randomBytes } from 'node:crypto';
+import { coreDb } from '../db/handles.ts';
 
 export const newTotpSecret = () => generateSecret();
 export const totpUri = (email: string, secret: string) => generateURI({ issuer: 'Radieuse', label: email, secret });
@@ -22,7 +23,8 @@ function recoveryCodes(n = 8): string[] {
 }
 
 /** Enables TOTP after the user proved they can read a code; returns the recovery codes, shown once. */
-export async function enableTotp(db: Db, userId: string, secret: string, token: string): Promise<string[] | null> {
+export async function enableTotp(dbIn: Db, userId: string, secret: string, token: string): Promise<string[] | null> {
+  const db = coreDb(dbIn);
   if (!(await checkTotp(secret, token))) return null;
   const codes = recoveryCodes();
   await db
@@ -32,7 +34,8 @@ export async function enableTotp(db: Db, userId: string, secret: string, token: 
     .execute();
   return codes;
 }
-export async function disableTotp(db: Db, userId: string): Promise<void> {
+export async function disableTotp(dbIn: Db, userId: string): Promise<void> {
+  const db = coreDb(dbIn);
   await db
     .updateTable('user_account')
     .set({ totp_secret: null, totp_enabled: false, recovery_codes: null })
@@ -41,7 +44,8 @@ export async function disableTotp(db: Db, userId: string): Promise<void> {
 }
 
 /** A TOTP code or an unused recovery code (which is then spent). */
-export async function verifySecondFactor(db: Db, userId: string, input: string): Promise<boolean> {
+export async function verifySecondFactor(dbIn: Db, userId: string, input: string): Promise<boolean> {
+  const db = coreDb(dbIn);
   const u = await db
     .selectFrom('user_account')
     .select(['totp_secret', 'recovery_codes'])

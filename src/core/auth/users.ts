@@ -5,6 +5,7 @@ import type { Tx } from '../db/tenant.ts';
 import { uuidv7, type UserId } from '../ids.ts';
 import { hashPassword, verifyPassword, passwordProblem } from './password.ts';
 import { UserError } from '../errors.ts';
+import { coreDb } from '../db/handles.ts';
 
 export interface User {
   id: UserId;
@@ -18,9 +19,10 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const normaliseEmail = (e: string) => e.trim().toLowerCase();
 
 export async function createUser(
-  db: Db | Tx,
+  dbIn: Db | Tx,
   input: { email: string; displayName: string; password?: string | null },
 ): Promise<User> {
+  const db = coreDb(dbIn);
   const email = normaliseEmail(input.email);
   if (!EMAIL_RE.test(email)) throw new UserError('Adresse e-mail invalide.', 'email');
   if (!input.displayName.trim()) throw new UserError('Indiquez un nom.', 'displayName');
@@ -44,14 +46,16 @@ export async function createUser(
   return { id, email, displayName: input.displayName.trim(), totpEnabled: false, beginnerMode: true };
 }
 
-export async function findUserByEmail(db: Db | Tx, email: string) {
+export async function findUserByEmail(dbIn: Db | Tx, email: string) {
+  const db = coreDb(dbIn);
   return db
     .selectFrom('user_account')
     .selectAll()
     .where(sql`lower(email)`, '=', normaliseEmail(email))
     .executeTakeFirst();
 }
-export async function getUser(db: Db | Tx, id: string): Promise<User | null> {
+export async function getUser(dbIn: Db | Tx, id: string): Promise<User | null> {
+  const db = coreDb(dbIn);
   const r = await db.selectFrom('user_account').selectAll().where('id', '=', id).executeTakeFirst();
   return r
     ? {
@@ -63,7 +67,8 @@ export async function getUser(db: Db | Tx, id: string): Promise<User | null> {
       }
     : null;
 }
-export async function setPassword(db: Db | Tx, userId: string, password: string): Promise<void> {
+export async function setPassword(dbIn: Db | Tx, userId: string, password: string): Promise<void> {
+  const db = coreDb(dbIn);
   await db
     .updateTable('user_account')
     .set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null })
@@ -85,12 +90,13 @@ export type AuthResult =
 const INVALID = 'Adresse e-mail ou mot de passe incorrect.';
 
 export async function authenticate(
-  db: Db,
+  dbIn: Db,
   email: string,
   password: string,
   ip: string | null,
   now = new Date(),
 ): Promise<AuthResult> {
+  const db = coreDb(dbIn);
   const norm = normaliseEmail(email);
   if (ip) {
     const since = new Date(now.getTime() - 15 * 60_000);
@@ -169,12 +175,13 @@ export async function authenticate(
 
 /** Changes the password after checking the current one; French errors tied to the fields. */
 export async function changePassword(
-  db: Db,
+  dbIn: Db,
   userId: string,
   current: string,
   next: string,
   confirm: string,
 ): Promise<void> {
+  const db = coreDb(dbIn);
   const u = await db
     .selectFrom('user_account')
     .select(['email', 'password_hash'])

@@ -4,11 +4,12 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { join, resolve } from 'node:path';
-import type { Database } from '../../modules/tables.ts';
+import type { Database } from './database.ts';
+import { coreDb, type Db, type LegacyDb } from './handles.ts';
 import { Mutex, PGliteDialect } from './pglite-driver.ts';
 import { lockDataDir } from './lock.ts';
 
-export type Db = Kysely<Database>;
+export type { Db, LegacyDb } from './handles.ts';
 export type DbKind = 'pglite' | 'postgres';
 
 export interface RawQuery {
@@ -16,7 +17,7 @@ export interface RawQuery {
 }
 
 export interface OpenDb {
-  db: Db;
+  db: LegacyDb;
   kind: DbKind;
   /** Runs raw SQL outside Kysely (pg-boss, backup): through the mutex on PGlite. */
   raw: RawQuery;
@@ -63,7 +64,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDb> {
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
-    db,
+    db: db as LegacyDb,
     kind: 'postgres',
     connectionString: url,
     raw: async (text, params) => pool.query(text, params as any[]),
@@ -100,7 +101,7 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
   const mutex = new Mutex();
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pgl, mutex) });
   return {
-    db,
+    db: db as LegacyDb,
     kind: 'pglite',
     pglite: pgl,
     // Without parameters, run as a script (pg-boss sends several statements at once).
@@ -122,6 +123,6 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
 }
 
 export async function ping(db: Db): Promise<boolean> {
-  const r = await sql<{ ok: number }>`select 1 as ok`.execute(db);
+  const r = await sql<{ ok: number }>`select 1 as ok`.execute(coreDb(db));
   return r.rows[0]?.ok === 1;
 }

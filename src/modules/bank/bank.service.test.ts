@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import {
   createCustomer,
   createDraft,

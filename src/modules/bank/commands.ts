@@ -1,6 +1,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type Command, out, err, requireOpt, progress, UsageError, cooperativeOrFail } from '../../cli/framework.ts';
+import { type Command, out, err, requireOpt, progress, UsageError } from '../../core/cli.ts';
+import { cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { isIban } from '../../core/identifiers.ts';

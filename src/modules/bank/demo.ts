@@ -2,7 +2,7 @@
 // sales demo recorded (clean and terse labels, a few grouped transfers), one partial transfer on
 // an overdue invoice (recorded and posted by the matching), monthly bank fees and some noise,
 // imported through importStatement so matching runs. Deterministic (ctx.rng).
-import type { DemoSeeder } from '../../demo/seeders.ts';
+import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays, toIsoDate, addMonths } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';

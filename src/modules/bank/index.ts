@@ -1,4 +1,3 @@
-import './purchases-sources.ts'; // supplier invoices and expense reports as match targets
 // Bank: accounts, statement imports (CAMT.053, OFX, CSV), matching and SEPA credit transfers.
 export { bankMigrations, type BankTables, type MatchTarget } from './schema.ts';
 export {
@@ -46,4 +45,5 @@ export {
   type SepaCandidate,
   type SepaBatchResult,
 } from './sepa.service.ts';
+export { writeCamt053, type CamtEntry } from './camt-writer.ts';
 export { buildPain001, validateBatch, sepaText, type SepaBatch, type SepaPayment, type SepaParty } from './sepa.ts';

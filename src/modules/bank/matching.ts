@@ -3,7 +3,7 @@
 // invoices, expense reimbursements, salaries). Scores: exact amount, number in the label, party
 // name in the label (normalised, no accents), date proximity, past matches of the counterparty.
 // Auto-matching only when the best suggestion is confident AND clearly ahead of the next one.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { daysBetween, toIsoDate, type IsoDate } from '../../core/dates.ts';
 import { listInvoices, recordPayment } from '../sales/index.ts';

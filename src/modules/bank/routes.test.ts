@@ -1,8 +1,9 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+
 import type { OpenDb } from '../../core/db/index.ts';
 import { todayParis } from '../../core/dates.ts';
 import { writeCamt053 } from './camt-writer.ts';

@@ -173,3 +173,8 @@ ${tenantPolicySql('sepa_batch_item')}
 `,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends BankTables {}
+}

@@ -1,11 +1,12 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { XMLParser } from 'fast-xml-parser';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { makeIban, makeSiren } from '../../core/identifiers.ts';
 import {

@@ -2,7 +2,7 @@
 // validated expense reports still to reimburse, not yet in a batch), and the export of a chosen set
 // as a pain.001.001.03 file, recorded in sepa_batch / sepa_batch_item. Nothing is marked paid here:
 // the payment is recorded when the bank statement line is matched.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError } from '../../core/errors.ts';

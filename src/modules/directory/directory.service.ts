@@ -3,8 +3,10 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Db } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/tenant.ts';
+import { directoryDb, type DirectoryDb } from './db.ts';
 import { uuidv7, type CooperativeId, type ActivityId } from '../../core/ids.ts';
-import { ROLES, type Actor, type Role, requireRole } from '../../core/actor.ts';
+import { UsageError } from '../../core/cli.ts';
+import { ROLES, type Actor, type Membership, type Role, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { isIban, isSiren, isVatNumber, normaliseDigits, formatIban, isBic } from '../../core/identifiers.ts';
 import { audit } from '../../core/audit.ts';
@@ -42,7 +44,7 @@ export interface CooperativeSettings {
 }
 
 type CoopRow = Awaited<ReturnType<typeof coopQuery>>[number];
-const coopQuery = (db: Db | Tx) => db.selectFrom('cooperative').selectAll().execute();
+const coopQuery = (db: DirectoryDb) => db.selectFrom('cooperative').selectAll().execute();
 function toCooperative(r: CoopRow): Cooperative {
   return {
     id: r.id as CooperativeId,
@@ -106,18 +108,20 @@ export const CooperativeInput = z.object({
 });
 export type CooperativeInput = z.input<typeof CooperativeInput>;
 
-export async function createNetwork(db: Db | Tx, input: { slug: string; name: string }) {
+export async function createNetwork(dbIn: Db | Tx, input: { slug: string; name: string }) {
+  const db = directoryDb(dbIn);
   const id = uuidv7();
   await db.insertInto('network').values({ id, slug: input.slug, name: input.name }).execute();
   return { id, ...input };
 }
 
 export async function createCooperative(
-  db: Db | Tx,
+  dbIn: Db | Tx,
   networkId: string,
   raw: CooperativeInput,
   settings: CooperativeSettings = {},
 ): Promise<Cooperative> {
+  const db = directoryDb(dbIn);
   const v = parseInput(CooperativeInput, raw);
   const dup = await db.selectFrom('cooperative').select('id').where('slug', '=', v.slug).executeTakeFirst();
   if (dup) throw new UserError('Cet identifiant est déjà pris.', 'slug');
@@ -151,10 +155,11 @@ export async function createCooperative(
 }
 
 export async function updateCooperative(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   raw: Omit<CooperativeInput, 'slug'>,
 ): Promise<Cooperative> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'director', 'network_admin');
   const current = await getCooperative(trx, actor.cooperativeId);
   if (!current) throw new NotFoundError('Coopérative');
@@ -188,7 +193,8 @@ export async function updateCooperative(
   return (await getCooperative(trx, actor.cooperativeId))!;
 }
 
-export async function updateCooperativeSettings(trx: Tx, actor: Actor, patch: CooperativeSettings): Promise<void> {
+export async function updateCooperativeSettings(tx: Tx, actor: Actor, patch: CooperativeSettings): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'director', 'network_admin', 'accountant');
   await trx
     .updateTable('cooperative')
@@ -203,15 +209,18 @@ export async function updateCooperativeSettings(trx: Tx, actor: Actor, patch: Co
   });
 }
 
-export async function getCooperative(db: Db | Tx, id: string): Promise<Cooperative | null> {
+export async function getCooperative(dbIn: Db | Tx, id: string): Promise<Cooperative | null> {
+  const db = directoryDb(dbIn);
   const r = await db.selectFrom('cooperative').selectAll().where('id', '=', id).executeTakeFirst();
   return r ? toCooperative(r) : null;
 }
-export async function getCooperativeBySlug(db: Db | Tx, slug: string): Promise<Cooperative | null> {
+export async function getCooperativeBySlug(dbIn: Db | Tx, slug: string): Promise<Cooperative | null> {
+  const db = directoryDb(dbIn);
   const r = await db.selectFrom('cooperative').selectAll().where('slug', '=', slug).executeTakeFirst();
   return r ? toCooperative(r) : null;
 }
-export async function listCooperatives(db: Db | Tx): Promise<Cooperative[]> {
+export async function listCooperatives(dbIn: Db | Tx): Promise<Cooperative[]> {
+  const db = directoryDb(dbIn);
   return (await db.selectFrom('cooperative').selectAll().orderBy('slug').execute()).map(toCooperative);
 }
 export function fiscalYearBounds(
@@ -227,14 +236,10 @@ export function fiscalYearBounds(
 }
 
 // --- memberships -------------------------------------------------------------------------
-export interface Membership {
-  cooperativeId: CooperativeId;
-  slug: string;
-  name: string;
-  roles: Role[];
-}
+export type { Membership };
 
-export async function addMembership(trx: Db | Tx, cooperativeId: string, userId: string, role: Role): Promise<void> {
+export async function addMembership(tx: Db | Tx, cooperativeId: string, userId: string, role: Role): Promise<void> {
+  const trx = directoryDb(tx);
   if (!ROLES.includes(role)) throw new UserError('Rôle inconnu.', 'role');
   await trx
     .insertInto('membership')
@@ -244,7 +249,8 @@ export async function addMembership(trx: Db | Tx, cooperativeId: string, userId:
 }
 
 /** All cooperatives where the user has an active role (system query: sign-in and the switcher). */
-export async function membershipsOfUser(db: Db | Tx, userId: string): Promise<Membership[]> {
+export async function membershipsOfUser(dbIn: Db | Tx, userId: string): Promise<Membership[]> {
+  const db = directoryDb(dbIn);
   const rows = await db
     .selectFrom('membership')
     .innerJoin('cooperative', 'cooperative.id', 'membership.cooperative_id')
@@ -270,10 +276,11 @@ export interface MemberRow {
   since: Date;
 }
 export async function listMembers(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   opts: { q?: string; role?: Role; page?: number; pageSize?: number } = {},
 ) {
+  const trx = directoryDb(tx);
   const pageSize = opts.pageSize ?? 25;
   const page = Math.max(1, opts.page ?? 1);
   let q = trx
@@ -338,7 +345,8 @@ export const ActivityInput = z.object({
   trusted: z.boolean().default(false),
 });
 
-export async function createActivity(trx: Tx, actor: Actor, raw: z.input<typeof ActivityInput>): Promise<Activity> {
+export async function createActivity(tx: Tx, actor: Actor, raw: z.input<typeof ActivityInput>): Promise<Activity> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const v = parseInput(ActivityInput, raw);
   const dup = await trx
@@ -385,7 +393,8 @@ export async function createActivity(trx: Tx, actor: Actor, raw: z.input<typeof 
   };
 }
 
-export async function listActivities(trx: Tx, actor: Actor, opts: { ownedBy?: string } = {}): Promise<Activity[]> {
+export async function listActivities(tx: Tx, actor: Actor, opts: { ownedBy?: string } = {}): Promise<Activity[]> {
+  const trx = directoryDb(tx);
   let q = trx.selectFrom('activity').selectAll().where('cooperative_id', '=', actor.cooperativeId);
   if (opts.ownedBy)
     q = q.where(
@@ -415,13 +424,15 @@ export async function listActivities(trx: Tx, actor: Actor, opts: { ownedBy?: st
 }
 
 /** Activities the actor works in: own ones for entrepreneurs, all for staff. */
-export async function activitiesFor(trx: Tx, actor: Actor): Promise<Activity[]> {
+export async function activitiesFor(tx: Tx, actor: Actor): Promise<Activity[]> {
+  const trx = directoryDb(tx);
   const staff = actor.roles.some((r) => r !== 'entrepreneur' && r !== 'cape');
   return listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
 }
 
 // --- members administration --------------------------------------------------------------
-async function activeDirectors(trx: Tx, cooperativeId: string): Promise<string[]> {
+async function activeDirectors(tx: Tx, cooperativeId: string): Promise<string[]> {
+  const trx = directoryDb(tx);
   const rows = await trx
     .selectFrom('membership')
     .select('user_id')
@@ -432,7 +443,8 @@ async function activeDirectors(trx: Tx, cooperativeId: string): Promise<string[]
   return rows.map((r) => r.user_id);
 }
 
-export async function getMember(trx: Tx, actor: Actor, userId: string): Promise<MemberRow> {
+export async function getMember(tx: Tx, actor: Actor, userId: string): Promise<MemberRow> {
+  const trx = directoryDb(tx);
   if (!/^[0-9a-f-]{36}$/i.test(userId)) throw new NotFoundError('Membre');
   const rows = await trx
     .selectFrom('membership')
@@ -459,7 +471,8 @@ export async function getMember(trx: Tx, actor: Actor, userId: string): Promise<
 }
 
 /** Replaces a member's roles. Only directors (and the network) do it; the last director stays one. */
-export async function setMemberRoles(trx: Tx, actor: Actor, userId: string, roles: string[]): Promise<void> {
+export async function setMemberRoles(tx: Tx, actor: Actor, userId: string, roles: string[]): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'director', 'network_admin');
   const member = await getMember(trx, actor, userId);
   const wanted = [...new Set(roles)] as Role[];
@@ -494,7 +507,8 @@ export async function setMemberRoles(trx: Tx, actor: Actor, userId: string, role
 }
 
 /** Ends every role of a member in this cooperative (history is kept: ended_at). */
-export async function endMembership(trx: Tx, actor: Actor, userId: string): Promise<void> {
+export async function endMembership(tx: Tx, actor: Actor, userId: string): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'director', 'network_admin');
   if (userId === actor.userId) throw new UserError('Vous ne pouvez pas mettre fin à votre propre adhésion.');
   const member = await getMember(trx, actor, userId);
@@ -519,7 +533,8 @@ export async function endMembership(trx: Tx, actor: Actor, userId: string): Prom
 }
 
 // --- activities administration -----------------------------------------------------------
-export async function getActivity(trx: Tx, actor: Actor, id: string): Promise<Activity> {
+export async function getActivity(tx: Tx, actor: Actor, id: string): Promise<Activity> {
+  const trx = directoryDb(tx);
   if (!/^[0-9a-f-]{36}$/i.test(id)) throw new NotFoundError('Activité');
   const a = (await listActivities(trx, actor)).find((x) => x.id === id);
   if (!a) throw new NotFoundError('Activité');
@@ -528,11 +543,12 @@ export async function getActivity(trx: Tx, actor: Actor, id: string): Promise<Ac
 
 export const ActivityUpdate = ActivityInput.omit({ analyticCode: true });
 export async function updateActivity(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   id: string,
   raw: z.input<typeof ActivityUpdate>,
 ): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const current = await getActivity(trx, actor, id);
   const v = parseInput(ActivityUpdate, raw);
@@ -572,7 +588,8 @@ export async function updateActivity(
   });
 }
 
-export async function closeActivity(trx: Tx, actor: Actor, id: string): Promise<void> {
+export async function closeActivity(tx: Tx, actor: Actor, id: string): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin', 'accountant');
   const a = await getActivity(trx, actor, id);
   if (a.closedAt) throw new UserError('Cette activité est déjà fermée.');
@@ -588,11 +605,12 @@ export async function closeActivity(trx: Tx, actor: Actor, id: string): Promise<
 // --- logo ---------------------------------------------------------------------------------
 export const LOGO_MAX_BYTES = 2 * 1024 * 1024;
 export async function setCooperativeLogo(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   fileKey: Buffer,
   file: { name: string; type: string; content: Buffer },
 ): Promise<void> {
+  const trx = directoryDb(tx);
   requireRole(actor, 'director', 'network_admin');
   if (!file.content.length) throw new UserError('Choisissez une image.', 'logo');
   if (!['image/png', 'image/jpeg'].includes(file.type))
@@ -621,7 +639,8 @@ export async function setCooperativeLogo(
 }
 
 /** The decrypted logo (PNG or JPEG) for pages and PDFs, or null when none was uploaded. */
-export async function getCooperativeLogo(trx: Tx, coopId: string, fileKey?: Buffer): Promise<Buffer | null> {
+export async function getCooperativeLogo(tx: Tx, coopId: string, fileKey?: Buffer): Promise<Buffer | null> {
+  const trx = directoryDb(tx);
   const r = await trx.selectFrom('cooperative').select('logo_file_id').where('id', '=', coopId).executeTakeFirst();
   if (!r?.logo_file_id) return null;
   const f = await readStoredFile(trx, fileKey ?? loadConfig().fileKey, coopId, r.logo_file_id);
@@ -634,7 +653,8 @@ export interface BankDetails {
   bic: string | null;
 }
 
-export async function getBankDetails(trx: Tx, actor: Actor, userId: string): Promise<BankDetails> {
+export async function getBankDetails(tx: Tx, actor: Actor, userId: string): Promise<BankDetails> {
+  const trx = directoryDb(tx);
   const r = await trx
     .selectFrom('member_profile')
     .select(['iban', 'bic'])
@@ -646,10 +666,11 @@ export async function getBankDetails(trx: Tx, actor: Actor, userId: string): Pro
 
 /** A person records the account where the cooperative reimburses their expenses. */
 export async function setOwnBankDetails(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   raw: { iban: string; bic: string },
 ): Promise<BankDetails> {
+  const trx = directoryDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   const iban = raw.iban.replace(/\s/g, '').toUpperCase();
   const bic = raw.bic.replace(/\s/g, '').toUpperCase();
@@ -682,4 +703,11 @@ export async function setOwnBankDetails(
     data: { iban: `${iban.slice(0, 4)}…${iban.slice(-4)}` },
   });
   return { iban, bic: bic || null };
+}
+
+/** The cooperative named on the command line, or a usage error that says where to look. */
+export async function cooperativeOrFail(odb: { db: Db }, slug: string): Promise<Cooperative> {
+  const c = await getCooperativeBySlug(odb.db, slug);
+  if (!c) throw new UsageError(`coopérative inconnue : ${slug} (voir radieuse cooperative list)`);
+  return c;
 }

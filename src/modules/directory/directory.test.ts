@@ -1,21 +1,20 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { randomBytes } from 'node:crypto';
 import {
-  seedTestCooperatives,
-  type TestCoop,
-  setMemberRoles,
-  endMembership,
-  getMember,
-  updateActivity,
   closeActivity,
+  endMembership,
   getActivity,
-  setCooperativeLogo,
   getCooperativeLogo,
+  getMember,
+  listActivities,
   membershipsOfUser,
+  setCooperativeLogo,
+  setMemberRoles,
+  updateActivity,
 } from './index.ts';
 
 let odb: OpenDb;
@@ -154,5 +153,19 @@ test('the logo is stored encrypted and read back for PDFs; bad files are refused
     withTenant(odb.db, b.coop.id, (trx) => getCooperativeLogo(trx, a.coop.id, key)),
     /introuvable/,
     "RLS hides another cooperative's file",
+  );
+});
+
+test('services scope by cooperative: one cooperative never sees the other', async () => {
+  const [a, b] = await seedTestCooperatives(odb, { withPasswords: false });
+  const acts = await withTenant(odb.db, a.coop.id, (trx) => listActivities(trx, a.actor('support')));
+  assert.deepEqual(
+    acts.map((x) => x.analyticCode),
+    ['ACT1'],
+  );
+  const actsB = await withTenant(odb.db, b.coop.id, (trx) => listActivities(trx, b.actor('support')));
+  assert.deepEqual(
+    actsB.map((x) => x.analyticCode),
+    ['ACT2'],
   );
 });

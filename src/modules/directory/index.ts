@@ -1,4 +1,4 @@
 // Directory: network → cooperatives → activities (enseignes) → members and roles.
 export * from './directory.service.ts';
 export { directoryMigrations, type DirectoryTables } from './schema.ts';
-export { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from './fixtures.ts';
+export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.ts';

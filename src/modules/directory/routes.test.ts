@@ -1,8 +1,9 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from './index.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+
 import type { OpenDb } from '../../core/db/index.ts';
 
 let odb: OpenDb;

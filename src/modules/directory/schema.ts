@@ -113,3 +113,8 @@ ${tenantPolicySql('member_profile')}
 alter table member_profile add column bic text;`,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends DirectoryTables {}
+}

@@ -1,6 +1,6 @@
 // Beginner mode ("mode simplifié"), a per-person flag on user_account (default on): advanced
 // fields are folded under "Plus d'options" by the <Advanced> component (src/web/components.tsx).
-import type { Db } from '../../core/db/index.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
 
 /** user_account is global (not a tenant table): called with the top-level db, outside any transaction. */
 export async function setBeginnerMode(db: Db, userId: string, on: boolean): Promise<void> {

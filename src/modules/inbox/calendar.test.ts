@@ -1,18 +1,23 @@
 // The administrative calendar gathers each person's deadlines from every module, and serves
 // them as an ICS feed behind a secret address (no sign-in).
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays, addMonths } from '../../core/dates.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+
 import { createCustomer, createDraft, validateInvoice } from '../sales/index.ts';
-import { createJourney } from '../journeys/index.ts';
-import { createAppointment } from '../journeys/appointments.service.ts';
-import { addDocument } from '../journeys/journeys.service.ts';
-import { createTheme, createSession, register } from '../journeys/workshops.service.ts';
+import {
+  addDocument,
+  createAppointment,
+  createJourney,
+  createSession,
+  createTheme,
+  registerForWorkshop as register,
+} from '../journeys/index.ts';
 import { deadlines } from './index.ts';
 import { renewCalendarToken, calendarByToken } from './calendar.ts';
 

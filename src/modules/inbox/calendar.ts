@@ -1,8 +1,8 @@
 // The administrative calendar: each person's deadlines in one place (expense cut-off, invoice
 // due dates, document expiries, appointments, workshop sessions), as a page and an ICS feed.
 // Modules contribute through registerDeadlineSource, like inbox providers.
-import type { Db } from '../../core/db/index.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addMonths, type IsoDate } from '../../core/dates.ts';
 import { newToken, hashToken } from '../../core/auth/tokens.ts';

@@ -1,7 +1,7 @@
 // Automatic checks: a registry per document type. Each check says, in plain French, why a
 // document deserves a second look. Support validates clean documents in a batch and looks only
 // at the exceptions. Thresholds are per cooperative (settings.checks).
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { getCooperative } from '../directory/index.ts';
 

@@ -1,5 +1,5 @@
 // CLI: `digest send` builds and enqueues the digests due now (what the 7:00 job does).
-import { type Command, out } from '../../cli/framework.ts';
+import { type Command, out } from '../../core/cli.ts';
 import { sendDigests } from './digest.ts';
 
 export const inboxCommands: Command[] = [

@@ -1,7 +1,7 @@
 // Demo: the inbox itself is computed from the other modules' demo data. Here: the history of
 // notifications produced while loading twelve months counts as already digested, a few fresh
 // ones wait for the next digest, and the accountants chose a daily digest.
-import type { DemoSeeder } from '../../demo/seeders.ts';
+import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { CooperativeId } from '../../core/ids.ts';

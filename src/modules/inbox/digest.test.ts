@@ -2,10 +2,10 @@
 // preferences and unsubscribe are respected; a crash and a rerun never send twice.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../core/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { notify, sendDigests, setPreference, unsubscribe, getPreference } from './index.ts';
 import { digestPeriod, renderDigest } from './digest.ts';
 import { inboxDemoSeeder } from './demo.ts';

@@ -3,8 +3,8 @@
 // "urgent only" get urgent notifications at once and nothing else). The e-mail goes through the
 // outbox with a dedupe key, in the same transaction that marks the notifications digested, so a
 // crash or a rerun never sends twice. Every digest carries an unsubscribe link (no sign-in).
-import type { Db } from '../../core/db/index.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';

@@ -1,5 +1,5 @@
 // The few key figures shown on each role's home page, under the inbox.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import type { IsoDate } from '../../core/dates.ts';

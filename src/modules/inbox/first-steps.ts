@@ -1,6 +1,6 @@
 // First-use guided steps for a new entrepreneur ("Pour bien démarrer" on the home page): four
 // steps computed from state, each with the link that does it. Nothing is stored.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 
 export interface FirstStep {

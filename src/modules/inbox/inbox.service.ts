@@ -1,7 +1,7 @@
 // The to-do inbox: every module registers a provider that computes, from its own state, what a
 // person has to do. Nothing is stored but snoozes: an item disappears as soon as its cause is
 // resolved. Items are ordered by urgency, then due date.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, isIsoDate, type IsoDate } from '../../core/dates.ts';

@@ -3,13 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestDb } from '../../core/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import {
   createCustomer,
   createDraft,
@@ -19,10 +19,15 @@ import {
   recordPayment,
   type InvoiceDraftInput,
 } from '../sales/index.ts';
-import { createJourney, transitionJourney } from '../journeys/index.ts';
-import { createAppointment, addAction, completeAction } from '../journeys/appointments.service.ts';
-import { addDocument } from '../journeys/journeys.service.ts';
-import { createQuote, sendQuote, acceptQuoteByToken } from '../sales/quote.service.ts';
+import {
+  addAction,
+  addDocument,
+  completeAction,
+  createAppointment,
+  createJourney,
+  transitionJourney,
+} from '../journeys/index.ts';
+import { createQuote, sendQuote, acceptQuoteByToken } from '../sales/index.ts';
 import { computeInbox, snoozeItem, sortItems, type InboxItem } from './index.ts';
 
 let odb: OpenDb;

@@ -3,13 +3,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestDb } from '../../core/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { makeSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import {
   addExpenseLine,
   submitExpenseReport,
@@ -19,8 +19,7 @@ import {
   createSupplierInvoice,
   approveSupplierInvoice,
 } from '../purchases/index.ts';
-import { ensureMainAccount, importStatement, markIgnored, listToJustify } from '../bank/index.ts';
-import { writeCamt053 } from '../bank/camt-writer.ts';
+import { ensureMainAccount, importStatement, markIgnored, listToJustify, writeCamt053 } from '../bank/index.ts';
 import { computeInbox } from './index.ts';
 
 let odb: OpenDb;

@@ -1,11 +1,12 @@
 // Pages: the home inbox with its one action and "later" button, the validation queue (batch and
 // exception with a reason), digest preferences, and the public unsubscribe link.
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+
 import { createCustomer, createDraft, submitInvoice, getInvoice } from '../sales/index.ts';
 import { notify, sendDigests } from './index.ts';
 

@@ -68,3 +68,8 @@ ${tenantPolicySql('notification_preference')}
 `,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends InboxTables {}
+}

@@ -1,11 +1,12 @@
 // Beginner mode (toggle on the home page, <Advanced> folding advanced options) and the first-use
 // guided steps, through HTTP.
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { makeIban } from '../../core/identifiers.ts';
-import { seedTestCooperatives, TEST_PASSWORD, setOwnBankDetails, type TestCoop } from '../directory/index.ts';
+import { setOwnBankDetails } from '../directory/index.ts';
 import { createCustomer, createDraft } from '../sales/index.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;

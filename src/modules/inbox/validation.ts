@@ -1,8 +1,8 @@
 // Exceptions-only validation: submitted invoices are split into "ready" (no check raised
 // anything: validated in one batch, one transaction each) and "to review" (each with its
 // reasons; validating one anyway needs a written reason, kept in the audit log).
-import type { Db } from '../../core/db/index.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';

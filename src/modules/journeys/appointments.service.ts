@@ -2,8 +2,8 @@
 // unless marked internal, action items; free slots that entrepreneurs book themselves; ICS.
 import { z } from 'zod';
 import ical from 'ical-generator';
-import type { Db } from '../../core/db/index.ts';
-import { withSystem, withTenant, type Tx } from '../../core/db/tenant.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
+import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../core/testing.ts';
-import { loadDemo } from '../../demo/demo.ts';
+import { createTestDb } from '../../app/testing.ts';
+import { loadDemo } from '../../app/demo.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { caseload } from './journeys.service.ts';
 

@@ -1,8 +1,7 @@
 // Demo accompaniment: a journey for every member (CAPE people with their contract dates, some
 // ending soon), prospects, appointments with shared and internal notes, free slots, workshops
 // (past with attendance, upcoming with a waiting list) and info meetings with registrations.
-import type { DemoSeeder } from '../../demo/seeders.ts';
-import type { DemoContext } from '../../demo/demo.ts';
+import type { DemoContext, DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/dates.ts';

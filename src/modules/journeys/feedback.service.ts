@@ -3,7 +3,7 @@
 // answer can be traced back. Training hours per person, and their CSV export.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { type Actor, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';

@@ -2,7 +2,7 @@
 // documents expiring in the journeys they follow, appointments today or tomorrow to prepare.
 // Entrepreneur: their own action items from appointments and their own expiring documents.
 // Uses journeys' exported services; action items and documents are read here (scoped queries).
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { registerInboxProvider, registerDeadlineSource, type InboxItem, type Deadline } from '../inbox/index.ts';

@@ -13,7 +13,15 @@ export {
   journeyHistory,
   caseload,
 } from './journeys.service.ts';
-export { listAppointments, calendarFeed } from './appointments.service.ts';
+export {
+  listAppointments,
+  calendarFeed,
+  createAppointment,
+  addAction,
+  completeAction,
+} from './appointments.service.ts';
+export { addDocument } from './journeys.service.ts';
+export { createTheme, createSession, register as registerForWorkshop } from './workshops.service.ts';
 export { attendedHours } from './workshops.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
 export { trainingHours } from './feedback.service.ts';

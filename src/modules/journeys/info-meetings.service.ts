@@ -3,7 +3,7 @@
 // registration into a contact with a journey.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

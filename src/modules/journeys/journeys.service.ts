@@ -2,7 +2,7 @@
 // dated, signed by its author and kept; stage labels and required documents per cooperative.
 import { z } from 'zod';
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff, ForbiddenError } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

@@ -4,14 +4,14 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, addMembership, type TestCoop } from '../directory/index.ts';
+import { addMembership } from '../directory/index.ts';
 import { createJourney, transitionJourney, journeyHistory, caseload } from './journeys.service.ts';
 import { createAppointment, parisInstant } from './appointments.service.ts';
 import {

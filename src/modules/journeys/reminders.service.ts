@@ -2,9 +2,9 @@
 // thanks to a dedupe key: appointment confirmations (with the ICS invitation), reminders the
 // day before (appointments, workshops), workshop registration / promotion, document expiry
 // (30 and 7 days before), CAPE ending within 30 days (to support). Calm, plain French.
-import type { Db } from '../../core/db/index.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withSystem, type Tx } from '../../core/db/tenant.ts';
+import { withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Schedule } from '../../core/jobs.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { addDays, formatDate, formatDateLong, todayParis, type IsoDate, toIsoDate } from '../../core/dates.ts';

@@ -1,12 +1,13 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ical from 'node-ical';
-import { createTestApp, TestClient } from '../../web/testing.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { createUser } from '../../core/auth/users.ts';
-import { seedTestCooperatives, addMembership, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+import { addMembership } from '../directory/index.ts';
 import { createJourney, transitionJourney, journeyHistory, caseload, getJourney } from './journeys.service.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register, recordAttendance } from './workshops.service.ts';

@@ -1,11 +1,12 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import ical from 'node-ical';
-import { createTestApp, TestClient } from '../../web/testing.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+
 import { createJourney } from './journeys.service.ts';
 import { createAppointment, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register } from './workshops.service.ts';

@@ -282,3 +282,8 @@ ${tenantPolicySql('workshop_feedback')}
 `,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends JourneysTables {}
+}

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

@@ -8,7 +8,7 @@
 // "Contribution des activités". Both lines are in the same entry (journal OD), so the cooperative's
 // overall result is unchanged while each analytic section shows its share.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 
 export const DEFAULT_CHART: [string, string][] = [
   ['101', 'Capital social'],

@@ -1,5 +1,6 @@
 import { mkdirSync, existsSync, statSync } from 'node:fs';
-import { type Command, out, err, requireOpt, UsageError, cooperativeOrFail, progress } from '../../cli/framework.ts';
+import { type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
+import { cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { writeFec } from './fec.ts';

@@ -10,7 +10,7 @@
 // covers the last day of that month. Posting: OD, D 6228 on the activity's analytic code /
 // C 7068 on the structure's analytic code, dated the last day of the month, once per activity and month.
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { applyBasisPoints, type Cents } from '../../core/money.ts';

@@ -1,11 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
 import { UserError } from '../../core/errors.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { SALES_EVENTS } from '../sales/index.ts';
 import {
   computeMonthlyContribution,

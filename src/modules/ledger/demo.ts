@@ -1,6 +1,6 @@
 // Demo: the ledger seeder runs before sales (so sales events post into a ready chart); the
 // after-sales seeder posts the monthly contributions of every finished month of the demo year.
-import type { DemoSeeder } from '../../demo/seeders.ts';
+import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { addMonths } from '../../core/dates.ts';

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
 import { todayParis } from '../../core/dates.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { SALES_EVENTS } from '../sales/index.ts';
 import { postEntry } from './posting.service.ts';
 import { activityAccount } from './reports.ts';

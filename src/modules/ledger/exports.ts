@@ -18,7 +18,7 @@
 //  - 25 "Crédit de TVA" = 23 − 16 if positive; 28 "TVA nette due" = 16 − 23 if positive.
 // Not covered: intra-EU/imports, exempt sales (box 05/E…), box 22 carry-over.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { addMonths, endOfMonth, daysBetween, type IsoDate } from '../../core/dates.ts';

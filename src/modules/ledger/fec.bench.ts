@@ -6,9 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createTestDb, backendName } from '../../core/testing.ts';
+import { createTestDb, backendName, seedTestCooperatives } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { seedTestCooperatives } from '../directory/index.ts';
+
 import { ensureChart } from './chart.ts';
 import { writeFec } from './fec.ts';
 

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { SALES_EVENTS } from '../sales/index.ts';
 import { postEntry } from './posting.service.ts';
 import { ensureChart } from './chart.ts';

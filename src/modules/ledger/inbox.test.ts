@@ -1,10 +1,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { computeInbox } from '../inbox/index.ts';
 import { sell, testCustomer } from './test-helpers.ts';
 import { requestSalary, nextMonth } from './salary/salary-request.service.ts';

@@ -1,7 +1,5 @@
 // Ledger: chart, journals, postings (sales events are posted here, in the sales transaction),
-// period closing, contributions, FEC and reports. Imported by modules/wiring.ts for its handlers.
-import { registerSalesHandlers } from './sales-postings.ts';
-registerSalesHandlers();
+// period closing, contributions, FEC and reports. Its event handlers are registered by module.ts.
 export { ledgerMigrations, type LedgerTables } from './schema.ts';
 export {
   postEntry,
@@ -23,5 +21,10 @@ export {
 } from './contribution.service.ts';
 export { activityAccount, trialBalance } from './reports.ts';
 export { writeFec } from './fec.ts';
-import { registerPurchaseHandlers } from './purchase-postings.ts';
-registerPurchaseHandlers();
+export {
+  warmUp as warmUpSalaryEngine,
+  simulateFromEmployerCost,
+  simulateFromGross,
+  simulateFromNet,
+  type SalarySimulation,
+} from './salary/salary-engine.ts';

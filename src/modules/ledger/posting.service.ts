@@ -3,7 +3,7 @@
 // year, and written once; corrections are reversals.
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

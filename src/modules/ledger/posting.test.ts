@@ -1,12 +1,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
 import { UserError } from '../../core/errors.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { SALES_EVENTS } from '../sales/index.ts';
 import { closePeriod, createManualEntry, postEntry, reverseEntry } from './posting.service.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';

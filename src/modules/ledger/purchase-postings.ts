@@ -4,7 +4,7 @@
 // Supplier invoice paid (BQ): D 401 / C 512. Expense sheet validated (OD): D 6xx / 6251 + D 44566 / C 421
 //   (the person as auxiliary). Expense sheet reimbursed (BQ): D 421 / C 512.
 // Charge accounts the purchases module uses are added to the chart when missing (PURCHASES_CHART).
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import {
@@ -17,6 +17,7 @@ import {
 } from '../purchases/index.ts';
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
+import { legacy } from '../../core/db/tenant.ts';
 
 const EMPLOYEE_ACCOUNT = '421';
 
@@ -198,16 +199,20 @@ let registered = false;
 export function registerPurchaseHandlers(): void {
   if (registered) return;
   registered = true;
-  onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, async (trx, actor, p) => {
+  onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, async (tx, actor, p) => {
+    const trx = legacy(tx);
     await postSupplierInvoice(trx, actor, p);
   });
-  onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, async (trx, actor, p) => {
+  onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, async (tx, actor, p) => {
+    const trx = legacy(tx);
     await postSupplierPayment(trx, actor, p);
   });
-  onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, async (trx, actor, p) => {
+  onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, async (tx, actor, p) => {
+    const trx = legacy(tx);
     await postExpenseReport(trx, actor, p);
   });
-  onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, async (trx, actor, p) => {
+  onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, async (tx, actor, p) => {
+    const trx = legacy(tx);
     await postExpenseReimbursement(trx, actor, p);
   });
 }

@@ -1,7 +1,7 @@
 // Reports computed from the ledger lines only: trial balance and the activity account
 // ("compte d'activité"), so both agree with the ledger (and the FEC) to the cent.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal, type Cents } from '../../core/money.ts';

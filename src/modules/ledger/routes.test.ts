@@ -1,10 +1,11 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
-import { createTestApp, TestClient } from '../../web/testing.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+
 import { SALES_EVENTS } from '../sales/index.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
 

@@ -181,3 +181,8 @@ ${tenantPolicySql('salary_request')}
 `,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends LedgerTables {}
+}

@@ -1,7 +1,7 @@
 // Services behind the accountant screens of screens-routes.tsx: manual lettering of customer and
 // supplier auxiliary accounts, chart of accounts maintenance, and the contribution simulation.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';

@@ -1,11 +1,12 @@
 // "Ajouter plusieurs justificatifs" over HTTP: 2 readable PDF receipts + 1 without an amount →
 // 2 lines (amount, VAT, date, default category, stored receipt), 1 message, nothing written for the
 // unreadable one; the same receipt sent again is refused per file with the duplicate message.
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import PDFDocument from 'pdfkit';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+
 import { todayParis } from '../../core/dates.ts';
 import { defaultCategoryFor } from './bulk-receipts.ts';
 

@@ -5,7 +5,7 @@
 // per receipt, so a duplicate or an unreadable receipt never blocks the others, and a receipt that
 // fails leaves nothing written (no stored file, no line). A receipt whose amount could not be read
 // creates nothing and is listed back with a French message asking to enter it by hand.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';

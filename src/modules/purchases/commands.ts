@@ -1,2 +1,2 @@
-import type { Command } from '../../cli/framework.ts';
+import type { Command } from '../../core/cli.ts';
 export const purchasesCommands: Command[] = [];

@@ -3,7 +3,7 @@
 // (one with anomalies left for support), a car and trips, through the services so the ledger posts.
 // Small and deterministic (ctx.rng, ctx.today).
 import PDFDocument from 'pdfkit';
-import type { DemoSeeder } from '../../demo/seeders.ts';
+import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays } from '../../core/dates.ts';
 import { loadConfig } from '../../core/config.ts';
@@ -25,8 +25,7 @@ import {
 import { categoryOf } from './categories.ts';
 import { readIncomingDocument } from './incoming.ts';
 import { storeFile } from '../../core/files.ts';
-import { buildCii } from '../sales/facturx/cii.ts';
-import { makeDocument, frBuyer } from '../sales/facturx/fixtures.ts';
+import { buildCii, makeSampleInvoiceDocument as makeDocument, sampleFrenchBuyer as frBuyer } from '../sales/index.ts';
 
 const SUPPLIERS = [
   { name: 'Imprimerie du Confluent', account: '604', what: 'Impression de plaquettes', rate: 2000 },

@@ -2,7 +2,7 @@
 // receipt (content hash: the same receipt cannot be claimed twice), mileage trips on the official
 // scale, automatic checks, submission, validation by support (in batches) and reimbursement.
 import { createHash } from 'node:crypto';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';

@@ -10,10 +10,9 @@ import PDFDocument from 'pdfkit';
 import { toolSkip } from '../../core/testing-tools.ts';
 import { UserError } from '../../core/errors.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
-import { renderInvoicePdf, buildUbl, buildCii } from '../sales/facturx/index.ts';
-import { fixtures, SELLER_SIREN, SELLER_IBAN, seller } from '../sales/facturx/fixtures.ts';
+import { buildCii, buildUbl, renderInvoicePdf, type InvoiceDocument } from '../sales/index.ts';
+import { fixtures, SELLER_SIREN, SELLER_IBAN, seller } from '../sales/testing.ts';
 import { readIncomingDocument, parseInvoiceXml, extractEmbeddedXml, type ParsedInvoice } from './incoming.ts';
-import type { InvoiceDocument } from '../sales/types.ts';
 
 function sameAsDocument(p: ParsedInvoice, d: InvoiceDocument) {
   assert.equal(p.structured, true);

@@ -2,13 +2,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createTestDb } from '../../core/testing.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import {
   createSupplier,
   createSupplierInvoice,

@@ -1,12 +1,13 @@
 // Purchases pages end to end: upload of our own Factur-X → pre-filled form → invoice → approval;
 // expense sheet with a receipt photo, duplicate refused (400, nothing written), batch validation; mileage.
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from '../../web/testing.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
+
 import { todayParis } from '../../core/dates.ts';
-import { renderInvoicePdf } from '../sales/facturx/index.ts';
-import { fixtures, SELLER_SIREN } from '../sales/facturx/fixtures.ts';
+import { renderInvoicePdf } from '../sales/index.ts';
+import { fixtures, SELLER_SIREN } from '../sales/testing.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;

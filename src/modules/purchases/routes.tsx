@@ -19,7 +19,7 @@ import {
 } from '../../web/components.tsx';
 import { formValues, formAll } from '../../web/forms.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
-import { withTenant, type Tx } from '../../core/db/tenant.ts';
+import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis, isIsoDate } from '../../core/dates.ts';

@@ -204,3 +204,8 @@ ${tenantPolicySql('mileage_trip')}
 `,
   },
 ];
+
+// Transitional (see core/db/database.ts): until this module has its own view of the database.
+declare module '../../core/db/database.ts' {
+  interface Database extends PurchasesTables {}
+}

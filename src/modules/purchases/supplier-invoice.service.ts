@@ -2,7 +2,7 @@
 // activities (analytic codes; the split must equal the total excl. VAT), status
 // draft → to_approve → approved → paid, the original file attached. Approval and payment emit
 // the events the ledger posts in the same transaction.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';

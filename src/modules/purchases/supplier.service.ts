@@ -1,6 +1,6 @@
 // Suppliers: name, SIREN, VAT number, bank details (IBAN mod 97, BIC) and address.
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';

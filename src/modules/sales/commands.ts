@@ -1,6 +1,7 @@
 // CLI: `invoice list|pdf|xml` (contract in shared/design/CLI.md).
 import { writeFileSync } from 'node:fs';
-import { type Command, out, requireOpt, csvLine, UsageError, cooperativeOrFail } from '../../cli/framework.ts';
+import { type Command, out, requireOpt, csvLine, UsageError } from '../../core/cli.ts';
+import { cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { centsToDecimal } from '../../core/money.ts';

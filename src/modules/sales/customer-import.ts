@@ -3,7 +3,7 @@
 // is refused, nothing is written and every refusal is reported with its line number, so the
 // file can be corrected and imported again as a whole.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { normaliseDigits } from '../../core/identifiers.ts';

@@ -1,7 +1,7 @@
 // Customers (buyers): companies (SIREN required in France, VAT number, electronic address) or
 // individuals. Duplicates (same SIREN, or same normalised name) are refused with a French message.
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

@@ -1,6 +1,6 @@
 // Demo sales: ~8 customers per cooperative and twelve months of invoices in every state, created
 // through the services (withTenant) so the ledger receives the events. Deterministic (ctx.rng).
-import type { DemoSeeder } from '../../demo/seeders.ts';
+import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays, addMonths } from '../../core/dates.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';

@@ -7,12 +7,12 @@ import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { createCustomer } from './customer.service.ts';
 import {
   createDraft,

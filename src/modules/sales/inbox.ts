@@ -3,7 +3,7 @@
 // invoices before validation, and the notification sent when an invoice is validated.
 // Reads sales through its index.ts only.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addDays, daysBetween, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
@@ -28,6 +28,7 @@ import {
   type Invoice,
   type InvoiceValidated,
 } from './index.ts';
+import { legacy } from '../../core/db/tenant.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
@@ -334,7 +335,8 @@ registerCheck<{ other: string; date: string; amount: number }>({
 });
 
 // --- notifications ------------------------------------------------------------------------
-onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (trx, actor, p) => {
+onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (tx, actor, p) => {
+  const trx = legacy(tx);
   const owners = await trx
     .selectFrom('activity_owner')
     .select('user_id')

@@ -34,6 +34,8 @@ export {
   type PaymentInput,
 } from './invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
+export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
+export { makeDocument as makeSampleInvoiceDocument, frBuyer as sampleFrenchBuyer } from './facturx/samples.ts';
 export { sendInvoice, invoiceMail } from './sending.ts';
 export {
   sendDueReminders,

@@ -8,7 +8,7 @@
 // serialises concurrent validations of the same series, and a rollback (crash, failed check
 // after allocation) rolls the increment back with everything else, so no number is ever lost.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 

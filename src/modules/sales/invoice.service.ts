@@ -1,7 +1,7 @@
 // Invoices and credit notes: drafts, automatic checks on submission, validation (gapless number,
 // frozen content, event for the ledger), payments, and the computed InvoiceDocument.
 import { sql } from 'kysely';
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

@@ -2,7 +2,7 @@
 // (default 50) Factur-X PDF/A-3 invoices in a row and prints the rate. A script, not a test.
 import { loadavg } from 'node:os';
 import { renderInvoicePdf } from './facturx/index.ts';
-import { fixtures } from './facturx/fixtures.ts';
+import { fixtures } from './testing.ts';
 
 const N = Number(process.argv[2] ?? 50);
 const doc = Object.values(fixtures)[0];

@@ -9,14 +9,14 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { createCustomer } from './customer.service.ts';
 import { submitInvoice, validateInvoice, loadInvoiceDocument, getInvoice } from './invoice.service.ts';
 import {

@@ -4,8 +4,8 @@
 // exceeds the quote; the balance invoice repeats the quote lines and deducts what the earlier
 // invoices asked (BT-113 prepaid amount).
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db } from '../../core/db/index.ts';
-import { withSystem, withTenant, type Tx } from '../../core/db/tenant.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
+import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { isStaff, systemActor, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';

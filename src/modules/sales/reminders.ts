@@ -3,9 +3,9 @@
 // formal notice letter for long overdue invoices. `sendDueReminders` is idempotent: one row per
 // (invoice, step) and a mail dedupe key per (invoice, step).
 import { sql } from 'kysely';
-import type { Db } from '../../core/db/index.ts';
+import type { LegacyDb as Db } from '../../core/db/index.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant, withSystem, type Tx } from '../../core/db/tenant.ts';
+import { withTenant, withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, systemActor, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';

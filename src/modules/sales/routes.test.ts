@@ -1,8 +1,8 @@
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestApp, TestClient } from '../../web/testing.ts';
+import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { makeSiren } from '../../core/identifiers.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../directory/index.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;

@@ -6,13 +6,13 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import type { AddressInfo } from 'node:net';
 import { inflateSync } from 'node:zlib';
-import { createTestDb } from '../../core/testing.ts';
+import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { deliverOutbox, smtpTransport } from '../../core/mail.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { seedTestCooperatives, type TestCoop } from '../directory/index.ts';
+
 import { createCustomer } from './customer.service.ts';
 import { createDraft, submitInvoice, validateInvoice, getInvoice, recordPayment } from './invoice.service.ts';
 import { sendInvoice } from './sending.ts';

@@ -1,6 +1,6 @@
 // Sending an issued invoice by e-mail: the Factur-X PDF attached, queued in the mail outbox in
 // the same transaction as the "sent" state, so a crash never leaves one without the other.
-import type { Tx } from '../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { enqueueMail } from '../../core/mail.ts';

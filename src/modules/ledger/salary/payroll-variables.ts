@@ -2,7 +2,7 @@
 // codes joined), with hours, the gross requested (accepted or paid salary requests of the month),
 // expenses to reimburse and absences. Expenses: 0 until the purchases module exposes validated,
 // unreimbursed expense totals (then sum them here per person). Absences: not tracked yet (0).
-import type { Tx } from '../../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../../core/actor.ts';
 import { UserError } from '../../../core/errors.ts';
 import type { Cents } from '../../../core/money.ts';

@@ -40,7 +40,7 @@ import {
   type SalaryRequest,
 } from './salary-request.service.ts';
 import { payrollVariables, payrollRows, PAYROLL_COLUMNS } from './payroll-variables.ts';
-import { Breakdown } from './salary-routes.tsx';
+import { Breakdown } from './views/breakdown.tsx';
 import type { SalarySimulation } from './salary-engine.ts';
 
 export const salaryRequestRoutes = new Hono<AppEnv>();

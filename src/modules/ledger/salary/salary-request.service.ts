@@ -5,7 +5,7 @@
 // (employer and employee: URSSAF and the other social bodies, one account by default), every line
 // on the activity's analytic code. Amounts come from the simulation stored at request time.
 import { sql } from 'kysely';
-import type { Tx } from '../../../core/db/tenant.ts';
+import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
 import { requireRole, hasRole, type Actor } from '../../../core/actor.ts';
 import { UserError, NotFoundError } from '../../../core/errors.ts';
 import { uuidv7 } from '../../../core/ids.ts';

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
-import type { AppEnv } from '../../../web/context.ts';
+import type { AppContext, AppEnv } from '../../../web/context.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { salaryRoutes } from './salary-routes.tsx';
 import { simulateFromEmployerCost, simulateFromNet, warmUp } from './salary-engine.ts';
@@ -13,6 +13,8 @@ warmUp();
 function appWith(actor: Actor | null) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
+    // The page needs only the navigation from the assembly.
+    c.set('app', { nav: [] } as unknown as AppContext);
     c.set('actor', actor);
     c.set('user', null);
     c.set('memberships', []);

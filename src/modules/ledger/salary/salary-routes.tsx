@@ -15,6 +15,7 @@ import {
   FULL_TIME_HOURS_PER_MONTH,
   type SalarySimulation,
 } from './salary-engine.ts';
+import { Breakdown } from './views/breakdown.tsx';
 import { salaryRequestRoutes } from './salary-request-routes.tsx';
 
 export const salaryRoutes = new Hono<AppEnv>();
@@ -25,71 +26,6 @@ const AMOUNT_HELP = 'Indiquez un montant en euros, par exemple 2 500.';
 
 type Values = { cout?: string; net?: string; heures?: string };
 type Errors = Partial<Record<'cout' | 'net' | 'heures', string>>;
-
-export function Breakdown(p: { sim: SalarySimulation }) {
-  const { sim } = p;
-  return (
-    <Card title="Votre simulation">
-      <div class="grid">
-        <div class="figure">
-          <span class="figure-label">Ce que vous coûtez à la coopérative</span>
-          <span class="figure-value">{formatEuros(sim.employerCostCents)}</span>
-        </div>
-        <div class="figure">
-          <span class="figure-label">Votre salaire brut</span>
-          <span class="figure-value">{formatEuros(sim.grossCents)}</span>
-        </div>
-        <div class="figure figure-ok">
-          <span class="figure-label">Ce que vous recevez sur votre compte (net avant impôt)</span>
-          <span class="figure-value">{formatEuros(sim.netBeforeTaxCents)}</span>
-        </div>
-      </div>
-      <table class="data" aria-label="Détail du calcul">
-        <thead>
-          <tr>
-            <th scope="col">Étape</th>
-            <th scope="col" class="num">
-              Montant par mois
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {sim.lines.map((l) => (
-            <tr class={`salary-${l.kind}`}>
-              {l.kind === 'total' ? (
-                <th scope="row">{l.label}</th>
-              ) : (
-                <td>{l.kind === 'detail' ? <span class="muted">{l.label}</span> : <>− {l.label}</>}</td>
-              )}
-              <td class="num" data-label="Montant">
-                {l.kind === 'minus' ? (
-                  `− ${formatEuros(l.amountCents)}`
-                ) : l.kind === 'detail' ? (
-                  <span class="muted">{formatEuros(l.amountCents)}</span>
-                ) : (
-                  <strong>{formatEuros(l.amountCents)}</strong>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p class="help">
-        Cotisations sociales au total : {formatEuros(sim.employerContributionsCents + sim.employeeContributionsCents)}{' '}
-        par mois ({formatEuros(sim.employerContributionsCents)} payées par la coopérative,{' '}
-        {formatEuros(sim.employeeContributionsCents)} retenues sur votre brut).
-        {sim.input.hoursPerMonth !== null
-          ? ` Temps partiel : ${String(sim.input.hoursPerMonth).replace('.', ',')} heures par mois.`
-          : ' Temps plein.'}
-      </p>
-      <p class="muted">
-        Estimation avec les règles officielles de l’URSSAF (modèle social de mon-entreprise.urssaf.fr), contrat à durée
-        indéterminée. L’impôt sur le revenu (prélèvement à la source) n’est pas déduit. Le bulletin de paie définitif
-        est établi par le service paie.
-      </p>
-    </Card>
-  );
-}
 
 function Page(p: { c: Ctx; values?: Values; errors?: Errors; message?: string | null; sim?: SalarySimulation | null }) {
   const v = p.values ?? {};

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { buildCii, buildUbl, renderInvoicePdf } from './index.ts';
-import { fixtures, makeDocument, frBuyer, SELLER_SIREN } from './fixtures.ts';
+import { fixtures, makeDocument, frBuyer, SELLER_SIREN } from './samples.ts';
 import { formatEuros } from '../../../core/money.ts';
 import { formatDateLong } from '../../../core/dates.ts';
 import { formatIban } from '../../../core/identifiers.ts';

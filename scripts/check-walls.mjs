@@ -1,0 +1,112 @@
+#!/usr/bin/env node
+// The walls that neither the type checker nor dependency-cruiser can see, checked on the text:
+//  1. pages never query: no .tsx file imports Kysely or writes a query (selectFrom, sql`…`);
+//  2. a module's raw SQL never names another module's tables (typed queries cannot: each module
+//     sees the database through its own view, core/db/handles.ts);
+//  3. no transitional escape is left (LegacyTx, LegacyDb, legacy(), `declare module` additions
+//     to the core's Database).
+// Prints every violation with file:line and exits 1 when there is one. `--report` prints the
+// figures of the codebase habits (any, longest file, lines over the width) as well.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const SRC = join(ROOT, 'src');
+const WIDTH = 120;
+
+function walk(dir, out = []) {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p, out);
+    else if (/\.tsx?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const files = walk(SRC);
+const rel = (p) => relative(ROOT, p);
+const moduleOf = (p) => /src\/modules\/([^/]+)\//.exec(p)?.[1] ?? null;
+const isTest = (p) => /\.(test|bench)\.tsx?$/.test(p) || /\/testing[^/]*\.ts$/.test(p);
+
+// Which module owns which table: read from each module's migrations (`create table name`).
+const owner = new Map();
+for (const f of files) {
+  const m = moduleOf(f);
+  if (!m || !/\/schema\.ts$/.test(f)) continue;
+  for (const t of readFileSync(f, 'utf8').matchAll(/create table (?:if not exists )?([a-z_][a-z0-9_]*)/g))
+    owner.set(t[1], m);
+}
+
+const problems = [];
+const lineOf = (text, index) => text.slice(0, index).split('\n').length;
+
+for (const f of files) {
+  const text = readFileSync(f, 'utf8');
+  const mod = moduleOf(f);
+
+  // 1. Pages never query.
+  if (f.endsWith('.tsx')) {
+    for (const m of text.matchAll(
+      /from 'kysely'|\.(selectFrom|insertInto|updateTable|deleteFrom)\(|\bsql`|\bsql\.raw\(/g,
+    ))
+      problems.push(
+        `${rel(f)}:${lineOf(text, m.index)}: a page queries the database (${m[0]}): call a service instead`,
+      );
+  }
+
+  // 2. Raw SQL of a module names only its own (or the core's) tables.
+  if (mod && !/\/schema\.ts$/.test(f) && !isTest(f)) {
+    for (const m of text.matchAll(/\bsql(?:<[^`]*?>)?`([^`]*)`|\bsql\.raw\(\s*(['`])([^'`]*)\2/g)) {
+      const body = m[1] ?? m[3] ?? '';
+      for (const w of body.matchAll(/\b(?:from|join|into|update|table)\s+([a-z_][a-z0-9_]*)/gi)) {
+        const o = owner.get(w[1]);
+        if (o && o !== mod)
+          problems.push(`${rel(f)}:${lineOf(text, m.index)}: module ${mod} names table ${w[1]} of module ${o} in SQL`);
+      }
+    }
+  }
+
+  // 3. No transitional escape left.
+  if (!/core\/db\/(handles|tenant|index|database)\.ts$/.test(f)) {
+    for (const m of text.matchAll(/\bLegacy(Tx|Db)\b|\blegacy\(|declare module '[^']*core\/db\/database\.ts'/g))
+      problems.push(`${rel(f)}:${lineOf(text, m.index)}: transitional escape "${m[0]}": give the module its own view`);
+  }
+}
+
+if (process.argv.includes('--report')) {
+  let any = 0;
+  let over = 0;
+  let longest = { file: '', lines: 0 };
+  let widest = 0;
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    const lines = text.split('\n');
+    any += [...text.matchAll(/:\s*any\b|\bas any\b|<any>|any\[\]/g)].length;
+    for (const l of lines) {
+      if (l.length > WIDTH) over++;
+      widest = Math.max(widest, l.length);
+    }
+    if (lines.length > longest.lines) longest = { file: rel(f), lines: lines.length };
+  }
+  console.log(
+    JSON.stringify(
+      {
+        files: files.length,
+        any,
+        lines_over_width: over,
+        widest_line: widest,
+        longest_file: longest,
+        problems: problems.length,
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+for (const p of problems) console.error(p);
+if (problems.length) {
+  console.error(`check-walls: ${problems.length} violation(s)`);
+  process.exit(1);
+}
+console.log('check-walls: no violation');

@@ -1,0 +1,142 @@
+// The Hono application: middleware pipeline, static files, health, then each module's routes.
+import { Hono } from 'hono';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import type { AppContext, AppEnv, AppServices } from '../web/context.ts';
+import { membershipsOfUser } from '../modules/directory/index.ts';
+import { securityHeaders, loadIdentity, csrfProtection, setFlash } from '../web/middleware.ts';
+import { firstRunRoutes } from './first-run.tsx';
+import { modules, navItems } from './modules.ts';
+import { PublicLayout, Layout } from '../web/layout.tsx';
+import { Card } from '../web/components.tsx';
+import { ForbiddenError } from '../core/actor.ts';
+import { UserError, NotFoundError } from '../core/errors.ts';
+import { t } from '../core/i18n.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const STATIC: Record<string, { path: string; type: string }> = {
+  'app.css': { path: join(here, '../web/static/app.css'), type: 'text/css; charset=utf-8' },
+  'app.js': { path: join(here, '../web/static/app.js'), type: 'text/javascript; charset=utf-8' },
+  'favicon.svg': { path: join(here, '../web/static/favicon.svg'), type: 'image/svg+xml' },
+  'htmx.min.js': {
+    path: join(dirname(require.resolve('htmx.org')), 'htmx.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  // The package's exports hide its browser bundle: reach it from the package folder.
+  'webauthn.js': {
+    path: join(dirname(require.resolve('@simplewebauthn/browser')), '../dist/bundle/index.umd.min.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
+  'passkeys.js': { path: join(here, '../web/static/passkeys.js'), type: 'text/javascript; charset=utf-8' },
+};
+const staticCache = new Map<string, Buffer>();
+
+export function createApp(services: AppServices): Hono<AppEnv> {
+  const ctx: AppContext = { ...services, nav: navItems, membershipsOfUser };
+  const app = new Hono<AppEnv>();
+  app.use('*', async (c, next) => {
+    c.set('app', ctx);
+    await next();
+  });
+  app.use('*', securityHeaders);
+
+  app.get('/health', async (c) => {
+    try {
+      await ctx.odb.db.selectFrom('cooperative').select('id').limit(1).execute();
+    } catch {
+      return c.json({ status: 'error', db: ctx.odb.kind }, 503);
+    }
+    return c.json({ status: 'ok', db: ctx.odb.kind });
+  });
+  app.get('/static/:file', async (c) => {
+    const s = STATIC[c.req.param('file')];
+    if (!s) return c.notFound();
+    let body = staticCache.get(s.path);
+    if (!body) {
+      body = await readFile(s.path);
+      staticCache.set(s.path, body);
+    }
+    return c.body(new Uint8Array(body), 200, { 'Content-Type': s.type, 'Cache-Control': 'public, max-age=3600' });
+  });
+
+  app.use('*', loadIdentity);
+  app.use('*', csrfProtection);
+  app.route('/', firstRunRoutes);
+  for (const m of modules) for (const r of m.routes ?? []) app.route('/', r);
+
+  app.notFound((c) =>
+    c.html(
+      <PublicLayout c={c as any} title="Page introuvable">
+        <Card title="Page introuvable">
+          <p>Cette page n'existe pas ou plus. Vérifiez l'adresse, ou repartez de l'accueil.</p>
+          <a class="btn" href="/">
+            Retour à l'accueil
+          </a>
+        </Card>
+      </PublicLayout>,
+      404,
+    ),
+  );
+  app.onError((err, c) => {
+    if (err instanceof ForbiddenError) {
+      return c.html(
+        <PublicLayout c={c as any} title="Accès refusé">
+          <Card title="Accès refusé">
+            <p>{err.message}</p>
+            <a class="btn" href="/">
+              Retour à l'accueil
+            </a>
+          </Card>
+        </PublicLayout>,
+        403,
+      );
+    }
+    if (err instanceof NotFoundError) {
+      return c.html(
+        <PublicLayout c={c as any} title="Introuvable">
+          <Card title="Introuvable">
+            <p>{err.message}</p>
+            <a class="btn" href="/">
+              Retour à l'accueil
+            </a>
+          </Card>
+        </PublicLayout>,
+        404,
+      );
+    }
+    if (err instanceof UserError && c.req.method !== 'GET') {
+      setFlash(c as any, { kind: 'error', text: err.message });
+      return c.redirect(
+        c.req.header('referer') && new URL(c.req.header('referer')!).origin === new URL(c.req.url).origin
+          ? c.req.header('referer')!
+          : '/',
+        303,
+      );
+    }
+    if (err instanceof UserError)
+      return c.html(
+        <PublicLayout c={c as any} title="Erreur">
+          <Card title="Impossible d'afficher cette page">
+            <p>{err.message}</p>
+          </Card>
+        </PublicLayout>,
+        400,
+      );
+    console.error(err);
+    return c.html(
+      <PublicLayout c={c as any} title="Erreur">
+        <Card title="Oups">
+          <p>{t('error.generic')}</p>
+          <a class="btn" href="/">
+            Retour à l'accueil
+          </a>
+        </Card>
+      </PublicLayout>,
+      500,
+    );
+  });
+  return app;
+}

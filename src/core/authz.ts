@@ -1,0 +1,82 @@
+// The authorization matrix: for every action of every module, which roles may do it and on
+// what scope. Services call `authorize(actor, PERMISSION)` before anything else; pages and the
+// CLI only decide what to show. The matrix is printed in docs/authorization.md (generated from
+// this registry, checked by a test), and every permission is tried for every role by the
+// services' authorization tests (core/testing-authz.ts).
+import { type Actor, ForbiddenError, ROLES, type Role } from './actor.ts';
+
+/** `all`: anything of the cooperative; `own`: only what belongs to the actor's own activities
+ *  (or to the actor as a person) — the service checks the ownership of the object itself. */
+export type Scope = 'all' | 'own';
+export type Grants = Partial<Record<Role, Scope>>;
+
+export interface Permission {
+  /** `module.action`, e.g. `sales.payment.record`. */
+  readonly key: string;
+  readonly module: string;
+  /** What it allows, in French, for the printed matrix. */
+  readonly label: string;
+  readonly grants: Grants;
+}
+
+const registry = new Map<string, Permission>();
+
+/** A module declares its permissions once (its `permissions.ts`), and exports them. */
+export function definePermissions<const K extends string>(
+  module: string,
+  defs: Record<K, { label: string; grants: Grants }>,
+): Record<K, Permission> {
+  const out = {} as Record<K, Permission>;
+  for (const [action, d] of Object.entries(defs) as [K, { label: string; grants: Grants }][]) {
+    const key = `${module}.${action}`;
+    const p: Permission = Object.freeze({ key, module, label: d.label, grants: Object.freeze({ ...d.grants }) });
+    if (registry.has(key) && registry.get(key)?.label !== p.label)
+      throw new Error(`permission déclarée deux fois : ${key}`);
+    registry.set(key, p);
+    out[action] = p;
+  }
+  return out;
+}
+
+/** The widest scope the actor's roles give for this permission, or null. */
+export function scopeOf(actor: Pick<Actor, 'roles'>, p: Permission): Scope | null {
+  let best: Scope | null = null;
+  for (const r of actor.roles) {
+    const s = p.grants[r];
+    if (s === 'all') return 'all';
+    if (s === 'own') best = 'own';
+  }
+  return best;
+}
+
+export const can = (actor: Pick<Actor, 'roles'>, p: Permission): boolean => scopeOf(actor, p) !== null;
+
+/** Throws ForbiddenError unless a role of the actor holds the permission; returns its scope.
+ *  With `own`, the caller must still check that the object is the actor's. */
+export function authorize(actor: Pick<Actor, 'roles'>, p: Permission): Scope {
+  const s = scopeOf(actor, p);
+  if (!s) throw new ForbiddenError();
+  return s;
+}
+
+/** Every permission declared so far (the modules register theirs when they load). */
+export function allPermissions(): Permission[] {
+  return [...registry.values()].sort((a, b) => a.key.localeCompare(b.key));
+}
+
+/** The matrix as Markdown: one table per module, one column per role. */
+export function permissionMatrixMarkdown(): string {
+  const labels: Record<Scope, string> = { all: 'toutes', own: 'les siennes' };
+  const byModule = new Map<string, Permission[]>();
+  for (const p of allPermissions()) byModule.set(p.module, [...(byModule.get(p.module) ?? []), p]);
+  const out: string[] = [];
+  for (const [m, ps] of byModule) {
+    out.push(`## ${m}`, '', `| action | ${ROLES.join(' | ')} |`, `|---|${ROLES.map(() => '---').join('|')}|`);
+    for (const p of ps)
+      out.push(
+        `| ${p.label} (\`${p.key}\`) | ${ROLES.map((r) => (p.grants[r] ? labels[p.grants[r]] : '—')).join(' | ')} |`,
+      );
+    out.push('');
+  }
+  return out.join('\n');
+}

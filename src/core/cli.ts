@@ -1,0 +1,124 @@
+// A tiny command framework over node:util parseArgs: every command has --help, clear errors
+// (exit 2 for bad usage, 1 for failures), and receives an opened database when it needs one.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { loadConfig, type Config } from './config.ts';
+import type { OpenDb } from './db/index.ts';
+
+export class UsageError extends Error {}
+
+export interface Command {
+  name: string; // e.g. 'invoice list'
+  summary: string;
+  usage: string;
+  options?: ParseArgsConfig['options'];
+  allowPositionals?: boolean;
+  needsDb?: boolean; // open + migrate before running
+  run(args: {
+    values: Record<string, any>;
+    positionals: string[];
+    config: Config;
+    odb?: OpenDb;
+  }): Promise<number | void>;
+}
+
+export const err = (m: string) => process.stderr.write(`${m}\n`);
+export const out = (m: string) => process.stdout.write(`${m}\n`);
+
+export function requireOpt(values: Record<string, any>, name: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || !v) throw new UsageError(`option --${name} manquante`);
+  return v;
+}
+
+export function csvLine(cells: (string | number | null | undefined)[]): string {
+  return cells
+    .map((c) => {
+      const s = c == null ? '' : String(c);
+      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    })
+    .join(',');
+}
+
+export function progress(label: string, done: number, total: number) {
+  if (!process.stderr.isTTY) return;
+  const pct = total ? Math.floor((done / total) * 100) : 100;
+  process.stderr.write(`\r${label} ${pct}% (${done}/${total})${done >= total ? '\n' : ''}`);
+}
+
+export async function runCli(
+  commands: Command[],
+  argv: string[],
+  openDb: (c: Config) => Promise<OpenDb>,
+): Promise<number> {
+  const help = () => {
+    out("radieuse — la plateforme des coopératives d'activité et d'emploi\n\nCommandes :");
+    for (const c of commands) out(`  ${c.name.padEnd(26)} ${c.summary}`);
+    out('\nChaque commande accepte --help. Base : DATABASE_URL (PostgreSQL) sinon PGlite dans RADIEUSE_DATA (./data).');
+  };
+  if (!argv.length || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
+    help();
+    return 0;
+  }
+  // Longest name match: 'invoice list' before 'invoice'.
+  const sorted = [...commands].sort((a, b) => b.name.split(' ').length - a.name.split(' ').length);
+  const cmd = sorted.find((c) => c.name.split(' ').every((w, i) => argv[i] === w));
+  if (!cmd) {
+    const group = commands.filter((c) => c.name.split(' ')[0] === argv[0]);
+    if (group.length) {
+      if (argv.includes('--help') || argv.length === 1) {
+        out(`Sous-commandes de ${argv[0]} :`);
+        for (const c of group) out(`  ${c.name.padEnd(26)} ${c.summary}`);
+        return argv.includes('--help') ? 0 : 2;
+      }
+      err(`radieuse: sous-commande inconnue : ${argv.slice(0, 2).join(' ')} (essayez radieuse ${argv[0]} --help)`);
+      return 2;
+    }
+    err(`radieuse: commande inconnue : ${argv[0]} (essayez radieuse --help)`);
+    return 2;
+  }
+  const rest = argv.slice(cmd.name.split(' ').length);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    out(`${cmd.summary}\n\nUsage : radieuse ${cmd.usage}`);
+    return 0;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      options: cmd.options ?? {},
+      allowPositionals: cmd.allowPositionals ?? false,
+      strict: true,
+    });
+  } catch (e) {
+    err(`radieuse ${cmd.name}: ${(e as Error).message}\nUsage : radieuse ${cmd.usage}`);
+    return 2;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    err((e as Error).message);
+    return 2;
+  }
+  let odb: OpenDb | undefined;
+  try {
+    if (cmd.needsDb) odb = await openDb(config);
+    const code = await cmd.run({
+      values: parsed.values as Record<string, any>,
+      positionals: parsed.positionals,
+      config,
+      odb,
+    });
+    return code ?? 0;
+  } catch (e) {
+    if (e instanceof UsageError) {
+      err(`radieuse ${cmd.name}: ${e.message}\nUsage : radieuse ${cmd.usage}`);
+      return 2;
+    }
+    err(`radieuse ${cmd.name}: ${(e as Error).message}`);
+    if (process.env.RADIEUSE_DEBUG) console.error(e);
+    return 1;
+  } finally {
+    if (odb) await odb.close();
+  }
+}

@@ -1,0 +1,18 @@
+// The inbox as the assembly mounts it: the home page of every role, digests, calendars.
+import type { ModuleDefinition } from '../../web/module-definition.ts';
+import { inboxCommands } from './commands.ts';
+import { homeRoutes } from './home.tsx';
+import { inboxSchedules } from './jobs.ts';
+import { inboxNav } from './nav.ts';
+import { inboxRoutes } from './routes.tsx';
+import { inboxMigrations } from './schema.ts';
+
+export { inboxDemoSeeder } from './demo.ts';
+export const inboxModule: ModuleDefinition = {
+  name: 'inbox',
+  migrations: inboxMigrations,
+  routes: [homeRoutes, inboxRoutes],
+  nav: inboxNav,
+  commands: inboxCommands,
+  schedules: (odb, config) => inboxSchedules(odb, { publicUrl: config.publicUrl }),
+};
