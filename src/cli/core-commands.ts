@@ -13,6 +13,7 @@ import { addMembership, listCooperatives, cooperativeOrFail } from '../modules/d
 import { ROLES, type Role } from '../core/actor.ts';
 import { withSystem } from '../core/db/tenant.ts';
 import { backup, restore } from './backup.ts';
+import { runIntegrity } from '../app/integrity.ts';
 import { openDatabase } from '../core/db/index.ts';
 
 function readStdinPassword(): string | null {
@@ -166,11 +167,20 @@ export const coreCommands: Command[] = [
     options: { force: { type: 'boolean' } },
     allowPositionals: true,
     needsDb: true,
-    async run({ values, positionals, odb }) {
+    async run({ values, positionals, odb, config }) {
       const file = positionals[0];
       if (!file) throw new UsageError('indiquez le fichier de sauvegarde');
       const r = await restore(odb!, file, { force: !!values.force }, (m) => process.stderr.isTTY && err(m));
       out(`Restauration terminée : ${r.rows} lignes.`);
+      // A restore ends with the integrity check (the same as `radieuse check`).
+      const problems = await runIntegrity(odb!, { fileKey: config.fileKey });
+      if (!problems.length) {
+        out('Intégrité vérifiée : aucun problème.');
+        return 0;
+      }
+      for (const p of problems) err(`${p.cooperative} [${p.kind}] ${p.detail}`);
+      err(`${problems.length} problème(s) d'intégrité après restauration (radieuse check pour les revoir).`);
+      return 1;
     },
   },
 ];

@@ -11,6 +11,7 @@ import {
   type Dialect,
   type Driver,
   type QueryResult,
+  type TransactionSettings,
   type Kysely,
 } from 'kysely';
 
@@ -57,8 +58,12 @@ class PGliteDriver implements Driver {
     this.release = await this.mutex.lock();
     return new PGliteConnection(this.pg);
   }
-  async beginTransaction(c: DatabaseConnection): Promise<void> {
-    await c.executeQuery(CompiledQuery.raw('begin'));
+  async beginTransaction(c: DatabaseConnection, settings: TransactionSettings = {}): Promise<void> {
+    // The same statement as Kysely's PostgreSQL driver, so isolation and access mode hold here too.
+    const parts = ['start transaction'];
+    if (settings.isolationLevel) parts.push(`isolation level ${settings.isolationLevel}`);
+    if (settings.accessMode) parts.push(settings.accessMode);
+    await c.executeQuery(CompiledQuery.raw(parts.join(' ')));
   }
   async commitTransaction(c: DatabaseConnection): Promise<void> {
     await c.executeQuery(CompiledQuery.raw('commit'));
@@ -88,7 +93,7 @@ export class PGliteDialect implements Dialect {
   createQueryCompiler() {
     return new PostgresQueryCompiler();
   }
-  createIntrospector(db: Kysely<any>) {
+  createIntrospector(db: Kysely<unknown>) {
     return new PostgresIntrospector(db);
   }
 }

@@ -21,12 +21,27 @@ export {
 } from './handles.ts';
 export const APP_ROLE = 'radieuse_app';
 
+export interface TransactionOptions {
+  /** `repeatable read`: one snapshot for the whole transaction (checks, exports, backups). */
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  /** Refuses writes (a report or a check that must change nothing). */
+  readOnly?: boolean;
+}
+
+function begin(db: Db, opts: TransactionOptions) {
+  let t = (db as unknown as Kysely<object>).transaction();
+  if (opts.isolation) t = t.setIsolationLevel(opts.isolation);
+  if (opts.readOnly) t = t.setAccessMode('read only');
+  return t;
+}
+
 export async function withTenant<T>(
   db: Db,
   cooperativeId: CooperativeId | string,
   fn: (trx: LegacyTx) => Promise<T>,
+  opts: TransactionOptions = {},
 ): Promise<T> {
-  return (db as unknown as Kysely<object>).transaction().execute(async (trx) => {
+  return begin(db, opts).execute(async (trx) => {
     await sql`select set_config('app.cooperative_id', ${cooperativeId}, true)`.execute(trx);
     await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
     return fn(trx as unknown as LegacyTx);
@@ -34,8 +49,12 @@ export async function withTenant<T>(
 }
 
 /** Cross-cooperative work (CLI, jobs, sign-in, network consolidation): no RLS, explicit by name. */
-export async function withSystem<T>(db: Db, fn: (trx: LegacyTx) => Promise<T>): Promise<T> {
-  return (db as unknown as Kysely<object>).transaction().execute((trx) => fn(trx as unknown as LegacyTx));
+export async function withSystem<T>(
+  db: Db,
+  fn: (trx: LegacyTx) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T> {
+  return begin(db, opts).execute((trx) => fn(trx as unknown as LegacyTx));
 }
 
 export { tenantPolicySql } from './rls.ts';
