@@ -7,6 +7,7 @@ import { createApp } from './app.tsx';
 import { startJobs } from '../core/jobs.ts';
 import { deliverOutbox, smtpTransport, setTransport } from '../core/mail.ts';
 import { allMigrations, jobSchedules } from './modules.ts';
+import { runRetention } from './personal-data.ts';
 import { warmUpSalaryEngine } from '../modules/ledger/index.ts';
 
 export async function openAndMigrate(config: Config, log: (m: string) => void = () => {}): Promise<OpenDb> {
@@ -36,6 +37,15 @@ export async function startServer(config: Config, port: number, log: (m: string)
           cron: '* * * * *',
           handler: async () => {
             await deliverOutbox(odb.db, { from: config.MAIL_FROM });
+          },
+        },
+        {
+          name: 'retention',
+          cron: '30 3 * * *',
+          handler: async () => {
+            const done = await runRetention(odb);
+            const n = done.reduce((s, d) => s + d.rows, 0);
+            if (n) log(`conservation : ${n} ligne(s) effacée(s) ou anonymisée(s) (${done.filter((d) => d.rows).map((d) => d.label).join(' ; ')})`);
           },
         },
         ...jobSchedules(odb, config),

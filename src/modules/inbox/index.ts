@@ -32,3 +32,4 @@ export {
   type Deadline,
   type DeadlineSource,
 } from './calendar.ts';
+export { inboxPersonalData } from './personal-data.ts';

@@ -25,3 +25,4 @@ export { createTheme, createSession, register as registerForWorkshop } from './w
 export { attendedHours } from './workshops.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
 export { trainingHours } from './feedback.service.ts';
+export { journeysPersonalData } from './personal-data.ts';

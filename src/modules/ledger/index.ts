@@ -28,3 +28,5 @@ export {
   simulateFromNet,
   type SalarySimulation,
 } from './salary/salary-engine.ts';
+export { balancedEntriesCheck, ledgerTotalsByActivity, type LedgerActivityTotals } from './integrity.ts';
+export { ledgerPersonalData } from './personal-data.ts';

@@ -64,3 +64,4 @@ export {
   ocrImage,
   type ParsedInvoice,
 } from './incoming.ts';
+export { purchasesPersonalData } from './personal-data.ts';

@@ -68,3 +68,5 @@ export {
   type QuoteStatus,
 } from './quote.service.ts';
 export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';
+export { invoiceNumberingCheck, salesTotalsByActivity, type SalesActivityTotals } from './integrity.ts';
+export { salesPersonalData } from './personal-data.ts';
