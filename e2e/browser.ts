@@ -4,13 +4,14 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createDemoTestDb } from '../src/app/testing.ts';
 import { createTestApp } from '../src/app/testing-web.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const OUTPUT = 'test-output';
 
-export async function startTestServer() {
-  const { odb, app, config } = await createTestApp();
+export async function startTestServer(opts: { demo?: boolean } = {}) {
+  const { odb, app, config } = await createTestApp(opts.demo ? { odb: await createDemoTestDb() } : {});
   const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
   await new Promise((r) => server.once('listening', r));
   const port = (server.address() as AddressInfo).port;

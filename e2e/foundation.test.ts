@@ -3,15 +3,14 @@ import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM, OUTPUT } from './browser.ts';
-import { loadDemo, DEMO_PASSWORD } from '../src/app/demo.ts';
+import { DEMO_PASSWORD } from '../src/app/demo.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 before(async () => {
   if (skip) return;
-  srv = await startTestServer();
-  await loadDemo(srv.odb);
+  srv = await startTestServer({ demo: true });
   browser = await launchBrowser();
 });
 after(async () => {

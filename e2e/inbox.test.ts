@@ -4,7 +4,7 @@
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT, counted } from './browser.ts';
 

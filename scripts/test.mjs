@@ -3,7 +3,7 @@
 // may install them), then runs every test file with node's test runner through tsx.
 // Suites that need a missing tool say loudly that they were skipped; with RADIEUSE_NO_SKIP=1
 // (CI) they fail instead.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';

@@ -4,12 +4,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import type { AppContext, AppEnv, AppServices } from '../web/context.ts';
+import type { AppContext, AppEnv, AppServices, Ctx } from '../web/context.ts';
 import { membershipsOfUser } from '../modules/directory/index.ts';
 import { securityHeaders, loadIdentity, csrfProtection, setFlash } from '../web/middleware.ts';
 import { firstRunRoutes } from './first-run.tsx';
 import { modules, navItems } from './modules.ts';
-import { PublicLayout, Layout } from '../web/layout.tsx';
+import { PublicLayout } from '../web/layout.tsx';
 import { Card } from '../web/components.tsx';
 import { ForbiddenError } from '../core/actor.ts';
 import { UserError, NotFoundError } from '../core/errors.ts';
@@ -69,7 +69,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
 
   app.notFound((c) =>
     c.html(
-      <PublicLayout c={c as any} title="Page introuvable">
+      <PublicLayout c={c as Ctx} title="Page introuvable">
         <Card title="Page introuvable">
           <p>Cette page n'existe pas ou plus. Vérifiez l'adresse, ou repartez de l'accueil.</p>
           <a class="btn" href="/">
@@ -83,7 +83,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.onError((err, c) => {
     if (err instanceof ForbiddenError) {
       return c.html(
-        <PublicLayout c={c as any} title="Accès refusé">
+        <PublicLayout c={c as Ctx} title="Accès refusé">
           <Card title="Accès refusé">
             <p>{err.message}</p>
             <a class="btn" href="/">
@@ -96,7 +96,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     }
     if (err instanceof NotFoundError) {
       return c.html(
-        <PublicLayout c={c as any} title="Introuvable">
+        <PublicLayout c={c as Ctx} title="Introuvable">
           <Card title="Introuvable">
             <p>{err.message}</p>
             <a class="btn" href="/">
@@ -108,7 +108,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       );
     }
     if (err instanceof UserError && c.req.method !== 'GET') {
-      setFlash(c as any, { kind: 'error', text: err.message });
+      setFlash(c as Ctx, { kind: 'error', text: err.message });
       return c.redirect(
         c.req.header('referer') && new URL(c.req.header('referer')!).origin === new URL(c.req.url).origin
           ? c.req.header('referer')!
@@ -118,7 +118,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
     }
     if (err instanceof UserError)
       return c.html(
-        <PublicLayout c={c as any} title="Erreur">
+        <PublicLayout c={c as Ctx} title="Erreur">
           <Card title="Impossible d'afficher cette page">
             <p>{err.message}</p>
           </Card>
@@ -127,7 +127,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
       );
     console.error(err);
     return c.html(
-      <PublicLayout c={c as any} title="Erreur">
+      <PublicLayout c={c as Ctx} title="Erreur">
         <Card title="Oups">
           <p>{t('error.generic')}</p>
           <a class="btn" href="/">

@@ -1,6 +1,6 @@
 // First run: an empty database offers to load the demo network or to create one's own cooperative.
 import { Hono } from 'hono';
-import type { AppEnv } from '../web/context.ts';
+import type { AppEnv, Ctx } from '../web/context.ts';
 import { PublicLayout } from '../web/layout.tsx';
 import { Card, Csrf, Field, FormErrorSummary } from '../web/components.tsx';
 import { formValues } from '../web/forms.ts';
@@ -14,7 +14,7 @@ import { loadDemo, demoLogins, DEMO_PASSWORD } from './demo.ts';
 
 export const firstRunRoutes = new Hono<AppEnv>();
 
-const empty = async (c: any) => (await listCooperatives(c.get('app').odb.db)).length === 0;
+const empty = async (c: Ctx) => (await listCooperatives(c.get('app').odb.db)).length === 0;
 
 // An empty database (first start): the home page leads to the choice between demo and own cooperative.
 firstRunRoutes.get('/', async (c, next) => {
@@ -49,7 +49,7 @@ firstRunRoutes.post('/bienvenue/demo', async (c) => {
   );
 });
 
-function CreateForm(p: { c: any; values: Record<string, string>; errors: Record<string, string> }) {
+function CreateForm(p: { c: Ctx; values: Record<string, string>; errors: Record<string, string> }) {
   const v = p.values;
   const e = p.errors;
   return (

@@ -7,7 +7,7 @@ import type { OpenDb } from '../core/db/index.ts';
 
 export async function createTestApp(opts: { odb?: OpenDb } = {}) {
   const odb = opts.odb ?? (await createTestDb());
-  const config = loadConfig({ RADIEUSE_DATA: '/tmp/radieuse-test', RADIEUSE_JOBS: 'off' } as any);
+  const config = loadConfig({ RADIEUSE_DATA: '/tmp/radieuse-test', RADIEUSE_JOBS: 'off' });
   const app = createApp({ odb, config });
   return { odb, app, config };
 }

@@ -18,7 +18,7 @@ export interface Command {
     positionals: string[];
     config: Config;
     odb?: OpenDb;
-  }): Promise<number | void>;
+  }): Promise<number | undefined> | Promise<void>;
 }
 
 export const err = (m: string) => process.stderr.write(`${m}\n`);

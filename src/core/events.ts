@@ -7,11 +7,11 @@ import type { Actor } from './actor.ts';
 import { uuidv7 } from './ids.ts';
 import { coreDb } from './db/handles.ts';
 
-export type EventHandler<P = any> = (trx: Tx, actor: Actor, payload: P) => Promise<void>;
+export type EventHandler<P = unknown> = (trx: Tx, actor: Actor, payload: P) => Promise<void>;
 const handlers = new Map<string, EventHandler[]>();
 
 export function onEvent<P>(name: string, handler: EventHandler<P>): void {
-  handlers.set(name, [...(handlers.get(name) ?? []), handler as EventHandler]);
+  handlers.set(name, [...(handlers.get(name) ?? []), handler as EventHandler<unknown>]);
 }
 
 export async function emit<P extends Record<string, unknown>>(

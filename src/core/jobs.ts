@@ -3,7 +3,7 @@
 import PgBoss from 'pg-boss';
 import type { OpenDb } from './db/index.ts';
 
-export type JobHandler = (data: any) => Promise<void>;
+export type JobHandler = (data: unknown) => Promise<void>;
 export interface Schedule {
   name: string;
   cron: string;
@@ -14,11 +14,10 @@ export async function startJobs(odb: OpenDb, schedules: Schedule[], log: (m: str
   const boss =
     odb.kind === 'postgres'
       ? new PgBoss({ connectionString: odb.connectionString!, max: 2 })
-      : new PgBoss({
-          db: {
-            executeSql: (text: string, values?: unknown[]) => odb.raw(text, values),
-          },
-        } as any);
+      : // pg-boss's own client is replaced by PGlite's single connection (typed loosely upstream).
+        new PgBoss({
+          db: { executeSql: (text: string, values?: unknown[]) => odb.raw(text, values) },
+        } as unknown as PgBoss.ConstructorOptions);
   boss.on('error', (e) => log(`jobs: ${e.message}`));
   await boss.start();
   for (const s of schedules) {

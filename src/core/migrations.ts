@@ -1,6 +1,6 @@
 // Per-module migrations run by Kysely's migrator (which takes a lock, so two starts never
 // migrate at once). A migration is plain SQL: readable, and the same on PostgreSQL 15 and PGlite.
-import { Migrator, sql, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './db/index.ts';
 import { APP_ROLE } from './db/tenant.ts';
 import { coreDb } from './db/handles.ts';
@@ -11,21 +11,21 @@ export interface SqlMigration {
 }
 
 /** Splits a script on statement-ending semicolons (not inside $$ bodies) and runs each. */
-export async function execScript(db: Kysely<any>, script: string): Promise<void> {
+export async function execScript(db: Db, script: string): Promise<void> {
   const parts: string[] = [];
   let buf = '';
   let inDollar = false;
   for (const line of script.split('\n')) {
     const dollars = (line.match(/\$\$/g) ?? []).length;
     if (dollars % 2 === 1) inDollar = !inDollar;
-    buf += line + '\n';
+    buf += `${line}\n`;
     if (!inDollar && /;\s*(--.*)?$/.test(line)) {
       parts.push(buf);
       buf = '';
     }
   }
   if (buf.trim()) parts.push(buf);
-  for (const p of parts) if (p.trim()) await sql.raw(p).execute(db);
+  for (const p of parts) if (p.trim()) await sql.raw(p).execute(coreDb(db));
 }
 
 // The role exists cluster-wide on PostgreSQL; creating it must tolerate a concurrent creator.
@@ -52,7 +52,7 @@ export async function migrate(
   const byName: Record<string, Migration> = {};
   for (const m of migrations) {
     if (byName[m.name]) throw new Error(`migration en double : ${m.name}`);
-    byName[m.name] = { up: (k) => execScript(k, m.sql) };
+    byName[m.name] = { up: (k) => execScript(k as unknown as Db, m.sql) };
   }
   const provider: MigrationProvider = { getMigrations: async () => byName };
   const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });

@@ -12,9 +12,7 @@ import { lockDataDir } from './lock.ts';
 export type { Db, LegacyDb } from './handles.ts';
 export type DbKind = 'pglite' | 'postgres';
 
-export interface RawQuery {
-  (text: string, params?: unknown[]): Promise<{ rows: any[] }>;
-}
+export type RawQuery = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export interface OpenDb {
   db: LegacyDb;
@@ -67,7 +65,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDb> {
     db: db as LegacyDb,
     kind: 'postgres',
     connectionString: url,
-    raw: async (text, params) => pool.query(text, params as any[]),
+    raw: async (text, params) => pool.query(text, params as unknown[]),
     exec: async (script) => {
       await pool.query(script);
     },
@@ -86,7 +84,7 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
     dataDir = resolve(opts.dataDir ?? './data');
     release = lockDataDir(dataDir);
   }
-  let pgl;
+  let pgl: import('@electric-sql/pglite').PGlite;
   try {
     pgl = await PGlite.create({
       dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
@@ -107,7 +105,7 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
     // Without parameters, run as a script (pg-boss sends several statements at once).
     raw: (text, params) =>
       mutex.run(async () => {
-        if (params && params.length) return pgl.query(text, params);
+        if (params?.length) return pgl.query(text, params);
         const results = await pgl.exec(text);
         return { rows: results.at(-1)?.rows ?? [] };
       }),

@@ -1,14 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDb } from '../../app/testing.ts';
-import { loadDemo } from '../../app/demo.ts';
+import { createDemoTestDb } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { caseload } from './journeys.service.ts';
 
 test('demo: every member has a journey, caseloads carry alerts, workshops have a waiting list', async () => {
-  const odb = await createTestDb();
+  const odb = await createDemoTestDb();
   try {
-    await loadDemo(odb);
     const coop = await odb.db
       .selectFrom('cooperative')
       .selectAll()

@@ -7,14 +7,13 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createTestDb } from '../../app/testing.ts';
+import { createDemoTestDb } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { todayParis } from '../../core/dates.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { listCooperatives, listActivities } from '../directory/index.ts';
-import { loadDemo } from '../../app/demo.ts';
 import { writeFec } from './fec.ts';
 import { trialBalance, activityAccount } from './reports.ts';
 import { hledgerBalancesFromFec } from './test-helpers.ts';
@@ -24,8 +23,7 @@ const year = Number(todayParis().slice(0, 4));
 let odb: OpenDb;
 const dir = mkdtempSync(join(tmpdir(), 'radieuse-demo-fec-'));
 before(async () => {
-  odb = await createTestDb();
-  await loadDemo(odb);
+  odb = await createDemoTestDb();
 });
 after(async () => {
   await odb?.close();
