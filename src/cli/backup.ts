@@ -11,7 +11,7 @@
 // pg_dump or continuous archiving (docs/operator-guide.md); this format is for moving between
 // backends and for the embedded database.
 import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, openSync, renameSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip, createGzip } from 'node:zlib';
 import { type RawBuilder, sql } from 'kysely';
@@ -75,8 +75,10 @@ export async function backup(
   file: string,
   log: (m: string) => void,
 ): Promise<{ tables: number; rows: number }> {
+  // Written under a temporary name and renamed once complete: a cut backup never looks whole.
+  const partial = `${file}.partial`;
   const gz = createGzip();
-  const outStream = createWriteStream(file);
+  const outStream = createWriteStream(partial, { fd: openSync(partial, 'w') }); // exists from the start
   gz.pipe(outStream);
   const write = async (obj: unknown) => {
     if (!gz.write(`${JSON.stringify(obj)}\n`)) await once(gz, 'drain');
@@ -106,6 +108,7 @@ export async function backup(
   );
   gz.end();
   await once(outStream, 'finish');
+  renameSync(partial, file);
   return { tables: count, rows };
 }
 

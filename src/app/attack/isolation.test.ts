@@ -1,0 +1,262 @@
+// Isolation fuzzing, the permanent version of the attacker's tour: every registered route (GET,
+// and POST with a valid CSRF token) is requested by every role of another cooperative and by the
+// public, with the ids of the victim cooperative's objects; then by another entrepreneur of the
+// victim's own cooperative with the ids of one entrepreneur's private objects. The victim's
+// private texts carry a marker: a response that shows it is a leak; a victim row that changed is
+// a write across the wall; a 500 is a crash. Routes are read from the app, so new modules are in.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { sql } from 'kysely';
+import { ROLES, type Role } from '../../core/actor.ts';
+import { coreDb } from '../../core/db/handles.ts';
+import {
+  type AttackWorld,
+  appRoutes,
+  attackWorld,
+  fill,
+  fingerprint,
+  idsByTable,
+  params,
+  type Route,
+  SELF_ONLY_POSTS,
+} from '../testing-attack.ts';
+import { TestClient } from '../testing-web.ts';
+
+const MARK = 'ZQXA';
+const ENT_MARK = 'ZQXE';
+const TEXT_COLUMNS = ['name', 'label', 'description', 'subject', 'body', 'display_name', 'comment', 'notes', 'title'];
+
+let w: AttackWorld;
+let routes: Route[];
+let victimIds: Map<string, string[]>;
+/** For a route, the tables whose ids it takes (found by asking as the victim's director). */
+const kinds = new Map<string, string[]>();
+
+before(async () => {
+  w = await attackWorld();
+  routes = appRoutes(w.app).filter((r) => !(r.method === 'POST' && SELF_ONLY_POSTS.some((x) => x.test(r.path))));
+  const db = coreDb(w.odb.db);
+  // Mark every private text of the victim cooperative, and the names of people only it knows.
+  const cols = await sql<{ table_name: string; column_name: string }>`
+    select c.table_name, c.column_name from information_schema.columns c
+    join information_schema.columns t on t.table_name = c.table_name and t.table_schema = c.table_schema and t.column_name = 'cooperative_id'
+    where c.table_schema = 'public' and c.data_type = 'text' and c.column_name in (${sql.join(TEXT_COLUMNS)})`.execute(
+    db,
+  );
+  // Replica mode: the markers go into frozen rows too (validated entries refuse updates otherwise).
+  await db.transaction().execute(async (trx) => {
+    await sql`set local session_replication_role = replica`.execute(trx);
+    for (const c of cols.rows)
+      await sql`update ${sql.table(c.table_name)} set ${sql.ref(c.column_name)} = ${sql.ref(c.column_name)} || ${` ${MARK}`}
+        where cooperative_id = ${w.victim.id} and ${sql.ref(c.column_name)} is not null`.execute(trx);
+    await sql`update user_account u set display_name = display_name || ${` ${MARK}`}
+      where exists (select 1 from membership m where m.user_id = u.id and m.cooperative_id = ${w.victim.id})
+        and not exists (select 1 from membership m where m.user_id = u.id and m.cooperative_id <> ${w.victim.id})`.execute(
+      trx,
+    );
+  });
+  victimIds = await idsByTable(w.odb, w.victim.id);
+  // Which ids does each parameterised GET route take? Ask as the victim's director.
+  const director = await w.signIn('director@canopee.demo');
+  for (const r of routes.filter((x) => x.method === 'GET' && params(x.path).length)) {
+    const found: string[] = [];
+    for (const [table, ids] of victimIds) {
+      const { res } = await director.get(fill(r.path, ids[0]));
+      if (res.status === 200) found.push(table);
+    }
+    kinds.set(r.path, found);
+  }
+});
+after(() => w.close());
+
+/** The tables a route's parameters refer to: its own discovery, or that of the GET route it extends. */
+function tablesFor(path: string): string[] {
+  if (kinds.get(path)?.length) return kinds.get(path)!;
+  let best = '';
+  for (const [p, t] of kinds) if (t.length && path.startsWith(p) && p.length > best.length) best = p;
+  return best ? kinds.get(best)! : [...victimIds.keys()];
+}
+
+function genericForm(ids: Map<string, string[]>): Record<string, string> {
+  const first = (t: string) => ids.get(t)?.[0] ?? '00000000-0000-7000-8000-000000000000';
+  return {
+    id: first('invoice'),
+    invoiceId: first('invoice'),
+    quoteId: first('quote'),
+    customerId: first('customer'),
+    activityId: first('activity'),
+    journeyId: first('journey'),
+    appointmentId: first('appointment'),
+    reportId: first('expense_report'),
+    supplierInvoiceId: first('supplier_invoice'),
+    supplierId: first('supplier'),
+    sessionId: first('workshop_session'),
+    transactionId: first('bank_transaction'),
+    fileId: first('stored_file'),
+    cooperativeId: w.victim.id,
+    amount: '1',
+    date: '2026-01-15',
+    role: 'director',
+    email: 'intrus@example.org',
+  };
+}
+
+interface Finding {
+  who: string;
+  method: string;
+  url: string;
+  what: string;
+}
+
+async function attack(
+  who: string,
+  client: TestClient,
+  marker: string,
+  ids: Map<string, string[]>,
+  findings: Finding[],
+) {
+  let requests = 0;
+  const form = genericForm(ids);
+  for (const r of routes) {
+    const tables = tablesFor(r.path);
+    // Routes whose kind is known get every id of it; the others one id of every table.
+    const perTable = tables.length === ids.size ? 1 : 2;
+    const urls = params(r.path).length
+      ? tables.flatMap((t) => (ids.get(t) ?? []).slice(0, perTable).map((id) => fill(r.path, id)))
+      : [r.path];
+    for (const url of urls) {
+      const { res, html } = r.method === 'GET' ? await client.get(url) : await client.post(url, form);
+      requests++;
+      if (res.status >= 500) findings.push({ who, method: r.method, url, what: `HTTP ${res.status}` });
+      else if (html.includes(marker))
+        findings.push({ who, method: r.method, url, what: 'montre des données protégées' });
+    }
+  }
+  return requests;
+}
+
+test('every route, as every role of another cooperative and as the public, against the victim cooperative’s ids', async () => {
+  const before = await fingerprint(w.odb, w.victim.id);
+  const findings: Finding[] = [];
+  let requests = 0;
+  const attackers: [string, TestClient][] = [['public', new TestClient(w.app)]];
+  for (const role of ROLES.filter((r): r is Exclude<Role, 'network_admin'> => r !== 'network_admin'))
+    attackers.push([`${role}@rivage`, await w.signIn(`${role}@rivage.demo`)]);
+  for (const [who, client] of attackers) requests += await attack(who, client, MARK, victimIds, findings);
+  assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
+  assert.deepEqual(await fingerprint(w.odb, w.victim.id), before, 'the victim cooperative was modified from outside');
+  console.log(
+    `# isolation between cooperatives: ${routes.length} routes × ${attackers.length} attackers, ${requests} requests`,
+  );
+});
+
+test('every route, as another entrepreneur and another CAPE of the same cooperative, against one entrepreneur’s private objects', async () => {
+  const db = coreDb(w.odb.db);
+  const victim = await sql<{ user_id: string; activity_id: string }>`
+    select u.id as user_id, o.activity_id from user_account u
+    join activity_owner o on o.user_id = u.id and o.cooperative_id = ${w.victim.id}
+    where u.email = 'entrepreneur@canopee.demo'`.execute(db);
+  const { user_id: userId, activity_id: activityId } = victim.rows[0];
+  // The victim's private objects: their activity's documents, expenses, journey and appointments.
+  const privateRows: [string, ReturnType<typeof sql>][] = [
+    ['invoice', sql`activity_id = ${activityId}`],
+    ['quote', sql`activity_id = ${activityId}`],
+    ['catalogue_item', sql`activity_id = ${activityId}`],
+    ['expense_report', sql`user_id = ${userId}`],
+    ['salary_request', sql`user_id = ${userId}`],
+    ['journey', sql`user_id = ${userId}`],
+    [
+      'appointment',
+      sql`journey_id in (select id from journey where cooperative_id = ${w.victim.id} and user_id = ${userId})`,
+    ],
+  ];
+  const ids = new Map<string, string[]>();
+  for (const [table, where] of privateRows) {
+    const r = await sql<{ id: string }>`select id::text as id from ${sql.table(table)}
+      where cooperative_id = ${w.victim.id} and ${where} order by id limit 2`.execute(db);
+    if (r.rows.length)
+      ids.set(
+        table,
+        r.rows.map((x) => x.id),
+      );
+  }
+  const mark = (table: string, column: string, where: ReturnType<typeof sql>) =>
+    db.transaction().execute(async (trx) => {
+      await sql`set local session_replication_role = replica`.execute(trx);
+      await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${sql.ref(column)} || ${` ${ENT_MARK}`}
+        where cooperative_id = ${w.victim.id} and ${where}`.execute(trx);
+    });
+  await mark(
+    'invoice_line',
+    'description',
+    sql`invoice_id in (select id from invoice where cooperative_id = ${w.victim.id} and activity_id = ${activityId})`,
+  );
+  await mark(
+    'quote_line',
+    'description',
+    sql`quote_id in (select id from quote where cooperative_id = ${w.victim.id} and activity_id = ${activityId})`,
+  );
+  await mark('catalogue_item', 'name', sql`activity_id = ${activityId}`);
+  await mark(
+    'expense_line',
+    'description',
+    sql`report_id in (select id from expense_report where cooperative_id = ${w.victim.id} and user_id = ${userId})`,
+  );
+  await mark(
+    'appointment',
+    'subject',
+    sql`journey_id in (select id from journey where cooperative_id = ${w.victim.id} and user_id = ${userId})`,
+  );
+  await mark(
+    'appointment_note',
+    'body',
+    sql`appointment_id in (select a.id from appointment a join journey j on j.cooperative_id = a.cooperative_id and j.id = a.journey_id
+      where a.cooperative_id = ${w.victim.id} and j.user_id = ${userId})`,
+  );
+  const findings: Finding[] = [];
+  let requests = 0;
+  const others = await sql<{ email: string; role: string }>`
+    select u.email, m.role from user_account u join membership m on m.user_id = u.id and m.cooperative_id = ${w.victim.id}
+    where m.role in ('entrepreneur', 'cape') and u.email <> 'entrepreneur@canopee.demo' and u.email like '%.demo'
+    order by m.role, u.email`.execute(db);
+  const picked = ['entrepreneur', 'cape'].map((role) => others.rows.find((o) => o.role === role)!).filter(Boolean);
+  // The victim's private rows, digested: intruders may change their own rows, never these.
+  const digest = async () => {
+    const out: Record<string, string | null> = {};
+    for (const [table, where] of privateRows) {
+      const r = await sql<{ t: string | null }>`select md5(string_agg(x::text, '|' order by x::text)) as t
+        from ${sql.table(table)} x where cooperative_id = ${w.victim.id} and ${where}`.execute(db);
+      out[table] = r.rows[0].t;
+    }
+    return out;
+  };
+  const before = await digest();
+  for (const o of picked) requests += await attack(o.email, await w.signIn(o.email), ENT_MARK, ids, findings);
+  assert.deepEqual(await digest(), before, "an entrepreneur changed another's private objects");
+  assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
+  console.log(
+    `# isolation between entrepreneurs: ${routes.length} routes × ${picked.length} intruders, ${requests} requests`,
+  );
+});
+
+test('row-level security blocks every tenant table when no cooperative is set', async () => {
+  const db = coreDb(w.odb.db);
+  const tables = await sql<{ table_name: string }>`
+    select distinct table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'cooperative_id' order by table_name`.execute(db);
+  const open: string[] = [];
+  for (const { table_name } of tables.rows) {
+    const seen = await db.transaction().execute(async (trx) => {
+      await sql`set local role radieuse_app`.execute(trx);
+      try {
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(trx);
+        return r.rows[0].n;
+      } catch {
+        return 0; // no grant at all: blocked too
+      }
+    });
+    if (seen > 0) open.push(`${table_name} (${seen} lignes visibles)`);
+  }
+  assert.deepEqual(open, [], 'tenant tables readable without a cooperative');
+  console.log(`# row-level security: ${tables.rows.length} tenant tables checked`);
+});

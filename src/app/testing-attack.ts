@@ -1,0 +1,124 @@
+// The world the attack suite plays in: the demo network (every module's objects, as real as the
+// demo is), one victim cooperative whose private texts carry a marker, signed-in clients for
+// every role of another cooperative, and the list of routes read from the app itself, so a new
+// module's pages are attacked the day they are mounted.
+import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
+import { coreDb } from '../core/db/handles.ts';
+import type { OpenDb } from '../core/db/index.ts';
+import { DEMO_PASSWORD } from './demo.ts';
+import { createDemoTestDb } from './testing.ts';
+import { createTestApp, TestClient } from './testing-web.ts';
+
+export type App = Awaited<ReturnType<typeof createTestApp>>['app'];
+
+/** Routes whose POST would end the attacker's session or account rather than reach a victim. */
+export const SELF_ONLY_POSTS = [
+  /^\/bienvenue\//,
+  /^\/deconnexion$/,
+  /^\/connexion/,
+  /^\/profil\/(2fa|mot-de-passe|passkeys)/,
+  /^\/mot-de-passe-oublie$/,
+];
+
+export interface Route {
+  method: 'GET' | 'POST';
+  path: string;
+}
+
+export function appRoutes(app: App): Route[] {
+  const seen = new Set<string>();
+  const out: Route[] = [];
+  for (const r of app.routes) {
+    if (r.method !== 'GET' && r.method !== 'POST') continue;
+    if (r.path.includes('*') || r.path === '/static/:file') continue;
+    const key = `${r.method} ${r.path}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ method: r.method, path: r.path });
+  }
+  return out;
+}
+
+export const params = (path: string) => [...path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]);
+export const fill = (path: string, id: string) => path.replace(/:([A-Za-z_]+)/g, id);
+
+/** Every tenant table with an `id`, and a few ids of the cooperative's rows in each. */
+export async function idsByTable(odb: OpenDb, cooperativeId: string, perTable = 2): Promise<Map<string, string[]>> {
+  const db = coreDb(odb.db);
+  const tables = await sql<{ table_name: string }>`
+    select c.table_name from information_schema.columns c
+    join information_schema.columns i on i.table_name = c.table_name and i.table_schema = c.table_schema and i.column_name = 'id'
+    where c.table_schema = 'public' and c.column_name = 'cooperative_id'
+    order by c.table_name`.execute(db);
+  const out = new Map<string, string[]>();
+  for (const { table_name } of tables.rows) {
+    const r = await sql<{ id: string }>`select id::text as id from ${sql.table(table_name)}
+      where cooperative_id = ${cooperativeId} order by id limit ${perTable}`.execute(db);
+    if (r.rows.length)
+      out.set(
+        table_name,
+        r.rows.map((x) => x.id),
+      );
+  }
+  return out;
+}
+
+/** A digest of every row of the cooperative, table by table: equal before and after = untouched. */
+export async function fingerprint(
+  odb: OpenDb,
+  cooperativeId: string,
+  skip: string[] = [],
+): Promise<Record<string, string>> {
+  const db = coreDb(odb.db);
+  const tables = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = 'public' and column_name = 'cooperative_id' order by table_name`.execute(db);
+  const out: Record<string, string> = {};
+  for (const { table_name } of tables.rows) {
+    if (skip.includes(table_name)) continue;
+    const r = await sql<{
+      t: string | null;
+    }>`select string_agg(x::text, '|' order by x::text) as t from ${sql.table(table_name)} x
+      where cooperative_id = ${cooperativeId}`.execute(db);
+    out[table_name] = createHash('sha256')
+      .update(r.rows[0].t ?? '')
+      .digest('hex')
+      .slice(0, 16);
+  }
+  return out;
+}
+
+export interface AttackWorld {
+  odb: OpenDb;
+  app: App;
+  victim: { id: string; slug: string };
+  attacker: { id: string; slug: string };
+  signIn(email: string): Promise<TestClient>;
+  close(): Promise<void>;
+}
+
+/** The demo network on a fresh database; `canopee` is the victim (no user of it belongs elsewhere
+ *  but the network staff), `rivage` the attacking cooperative. */
+export async function attackWorld(): Promise<AttackWorld> {
+  const { odb, app } = await createTestApp({ odb: await createDemoTestDb() });
+  const coops = await sql<{ id: string; slug: string }>`select id, slug from cooperative`.execute(coreDb(odb.db));
+  const find = (slug: string) => {
+    const c = coops.rows.find((x) => x.slug === slug);
+    if (!c) throw new Error(`demo cooperative ${slug} missing`);
+    return c;
+  };
+  return {
+    odb,
+    app,
+    victim: find('canopee'),
+    attacker: find('rivage'),
+    async signIn(email: string) {
+      const c = new TestClient(app);
+      const r = await c.signIn(email, DEMO_PASSWORD);
+      if (r.res.status !== 303 && r.res.status !== 302) throw new Error(`sign-in of ${email} failed (${r.res.status})`);
+      return c;
+    },
+    close: () => odb.close(),
+  };
+}
