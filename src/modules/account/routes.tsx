@@ -21,12 +21,18 @@ import { verifySecondFactor, newTotpSecret, totpUri, enableTotp, disableTotp } f
 import { readToken, consumeToken, createResetToken } from '../../core/auth/invitations.ts';
 import { passwordProblem } from '../../core/auth/password.ts';
 import { enqueueMail } from '../../core/mail.ts';
-import { addMembership, membershipsOfUser } from '../directory/index.ts';
-import { UserError } from '../../core/errors.ts';
+import {
+  acceptInvitation,
+  describeInvitation,
+  InvitationForAnotherAccount,
+  type InvitationView,
+  membershipsOfUser,
+} from '../directory/index.ts';
+import { UserError, fieldErrors } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { formatDateTime } from '../../core/dates.ts';
-import type { Role } from '../../core/actor.ts';
+import { ROLE_LABELS } from '../../core/actor.ts';
 import { passkeyRoutes, PASSKEY_SCRIPTS } from './passkeys.tsx';
 import { passwordRoutes, deviceLabel } from './password.tsx';
 import { bankDetailsRoutes } from './bank-details.tsx';
@@ -276,31 +282,51 @@ authRoutes.post('/reinitialiser/:token', async (c) => {
 });
 
 // --- invitations ------------------------------------------------------------------------
+function InvitationProblem(p: { c: Ctx; message: string; signIn?: string }) {
+  return (
+    <PublicLayout c={p.c} title="Invitation">
+      <Card title="Invitation">
+        <p class="flash flash-error" role="alert">
+          {p.message}
+        </p>
+        {p.signIn ? (
+          <a class="btn" href={`/connexion?retour=${encodeURIComponent(p.signIn)}`}>
+            Se connecter
+          </a>
+        ) : null}
+      </Card>
+    </PublicLayout>
+  );
+}
+
+function invitationError(c: Ctx, e: unknown, path: string) {
+  if (e instanceof InvitationForAnotherAccount)
+    return c.html(<InvitationProblem c={c} message={e.message} signIn={c.get('user') ? undefined : path} />, 403);
+  if (e instanceof UserError && !fieldErrors(e)) return c.html(<InvitationProblem c={c} message={e.message} />, 410);
+  throw e;
+}
+
 authRoutes.get('/invitation/:token', async (c) => {
   const { odb } = c.get('app');
-  let row;
+  const token = c.req.param('token');
+  const path = `/invitation/${token}`;
+  let inv: InvitationView;
   try {
-    row = await readToken(odb.db, c.req.param('token'), 'invitation');
+    inv = await describeInvitation(odb.db, token);
   } catch (e) {
-    return c.html(
-      <PublicLayout c={c} title="Invitation">
-        <Card title="Invitation">
-          <p class="flash flash-error" role="alert">
-            {(e as Error).message}
-          </p>
-        </Card>
-      </PublicLayout>,
-      410,
-    );
+    return invitationError(c, e, path);
   }
-  const existing = await findUserByEmail(odb.db, row.email!);
-  const data = (row.data ?? {}) as { displayName?: string };
-  if (existing) {
+  if (inv.existingAccount) {
+    const user = c.get('user');
+    if (user?.email !== inv.email) return invitationError(c, new InvitationForAnotherAccount(inv.email), path);
     return c.html(
       <PublicLayout c={c} title="Invitation">
         <Card title="Rejoindre la coopérative">
-          <p>Votre compte {row.email} existe déjà : acceptez pour ajouter cette coopérative à votre espace.</p>
-          <form method="post" action={`/invitation/${c.req.param('token')}`}>
+          <p>
+            Vous êtes invité·e à rejoindre {inv.cooperativeName} ({ROLE_LABELS[inv.role]}). Acceptez pour ajouter cette
+            coopérative à votre espace.
+          </p>
+          <form method="post" action={path}>
             <Csrf token={c.get('csrf')} />
             <button type="submit">Accepter l'invitation</button>
           </form>
@@ -311,58 +337,46 @@ authRoutes.get('/invitation/:token', async (c) => {
   return c.html(
     <NewPasswordForm
       c={c}
-      action={`/invitation/${c.req.param('token')}`}
+      action={path}
       title="Créer votre compte"
       withName
-      name={data.displayName}
-      intro={`Bienvenue ! Votre compte sera ${row.email}.`}
+      name={inv.displayName}
+      intro={`Bienvenue ! Votre compte sera ${inv.email}.`}
     />,
   );
 });
 authRoutes.post('/invitation/:token', async (c) => {
   const { odb } = c.get('app');
   const token = c.req.param('token');
-  let row;
+  const path = `/invitation/${token}`;
+  const f = await formValues(c);
+  let done: Awaited<ReturnType<typeof acceptInvitation>>;
   try {
-    row = await readToken(odb.db, token, 'invitation');
+    done = await acceptInvitation(odb.db, token, {
+      signedInUserId: c.get('user')?.id ?? null,
+      displayName: f.displayName,
+      password: f.password,
+    });
   } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) return invitationError(c, e, path);
     return c.html(
-      <PublicLayout c={c} title="Invitation">
-        <Card title="Invitation">
-          <p class="flash flash-error" role="alert">
-            {(e as Error).message}
-          </p>
-        </Card>
-      </PublicLayout>,
-      410,
+      <NewPasswordForm
+        c={c}
+        action={path}
+        title="Créer votre compte"
+        withName
+        name={f.displayName}
+        error={errors.password}
+        intro={errors.displayName}
+      />,
+      400,
     );
   }
-  const f = await formValues(c);
-  const existing = await findUserByEmail(odb.db, row.email!);
-  if (!existing) {
-    const problem = passwordProblem(f.password ?? '', row.email!);
-    if (problem || !f.displayName?.trim()) {
-      return c.html(
-        <NewPasswordForm
-          c={c}
-          action={`/invitation/${token}`}
-          title="Créer votre compte"
-          withName
-          name={f.displayName}
-          error={problem ?? undefined}
-          intro={!f.displayName?.trim() ? 'Indiquez votre nom.' : undefined}
-        />,
-        400,
-      );
-    }
+  if (!done.created) {
+    setFlash(c, { kind: 'success', text: 'Invitation acceptée : la coopérative est ajoutée à votre espace.' });
+    return c.redirect('/');
   }
-  await odb.db.transaction().execute(async (trx) => {
-    const userId =
-      existing?.id ??
-      (await createUser(trx as any, { email: row.email!, displayName: f.displayName!, password: f.password })).id;
-    await addMembership(trx as any, row.cooperative_id!, userId, row.role as Role);
-    await trx.updateTable('auth_token').set({ used_at: new Date() }).where('token_hash', '=', row.token_hash).execute();
-  });
   setFlash(c, { kind: 'success', text: 'Invitation acceptée. Connectez-vous pour commencer.' });
   return c.redirect('/connexion');
 });

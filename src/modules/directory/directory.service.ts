@@ -6,7 +6,8 @@ import type { Tx } from '../../core/db/tenant.ts';
 import { directoryDb, type DirectoryDb } from './db.ts';
 import { uuidv7, type CooperativeId, type ActivityId } from '../../core/ids.ts';
 import { UsageError } from '../../core/cli.ts';
-import { ROLES, type Actor, type Membership, type Role, requireRole } from '../../core/actor.ts';
+import { ROLE_LABELS, ROLES, type Actor, type Membership, type Role, requireRole } from '../../core/actor.ts';
+import { mayGrant } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { isIban, isSiren, isVatNumber, normaliseDigits, formatIban, isBic } from '../../core/identifiers.ts';
 import { audit } from '../../core/audit.ts';
@@ -478,9 +479,16 @@ export async function setMemberRoles(tx: Tx, actor: Actor, userId: string, roles
   const wanted = [...new Set(roles)] as Role[];
   if (!wanted.length) throw new UserError("Choisissez au moins un rôle (ou mettez fin à l'adhésion).", 'roles');
   if (wanted.some((r) => !ROLES.includes(r))) throw new UserError('Rôle inconnu.', 'roles');
-  const touchesNetwork = wanted.includes('network_admin') !== member.roles.includes('network_admin');
-  if (touchesNetwork && !actor.roles.includes('network_admin'))
+  // One gives or takes away only the roles one's own role may give (permissions.ts).
+  const changed = [
+    ...wanted.filter((r) => !member.roles.includes(r)),
+    ...member.roles.filter((r) => !wanted.includes(r)),
+  ];
+  const refused = changed.filter((r) => !mayGrant(actor, r));
+  if (refused.includes('network_admin'))
     throw new UserError("Seule l'équipe du réseau peut donner ou retirer ce rôle.", 'roles');
+  if (refused.length)
+    throw new UserError(`Vous ne pouvez pas donner ou retirer le rôle « ${ROLE_LABELS[refused[0]]} ».`, 'roles');
   if (member.roles.includes('director') && !wanted.includes('director')) {
     const directors = await activeDirectors(trx, actor.cooperativeId);
     if (directors.length <= 1)

@@ -19,8 +19,8 @@ import { withTenant } from '../../core/db/tenant.ts';
 import { requireRole, ROLES, ROLE_LABELS, type Role, ForbiddenError } from '../../core/actor.ts';
 import { UserError, fieldErrors } from '../../core/errors.ts';
 import { audit, verifyAuditChain } from '../../core/audit.ts';
-import { createInvitation } from '../../core/auth/invitations.ts';
-import { enqueueMail } from '../../core/mail.ts';
+import { inviteMember } from './invitations.service.ts';
+import { grantableRoles } from './permissions.ts';
 import { formatDateTime } from '../../core/dates.ts';
 import { parseCents, centsToDecimal } from '../../core/money.ts';
 import {
@@ -332,7 +332,12 @@ directoryRoutes.get('/membres', async (c) => {
   );
 });
 
-function InviteForm(p: { csrf: string; values?: Record<string, string>; errors?: Record<string, string> }) {
+function InviteForm(p: {
+  csrf: string;
+  roles: Role[];
+  values?: Record<string, string>;
+  errors?: Record<string, string> | null;
+}) {
   const v = p.values ?? {};
   const e = p.errors ?? {};
   return (
@@ -346,64 +351,46 @@ function InviteForm(p: { csrf: string; values?: Record<string, string>; errors?:
         name="role"
         value={v.role ?? 'entrepreneur'}
         error={e.role}
-        options={ROLES.map((r) => [r, ROLE_LABELS[r]])}
+        hint="Vous ne pouvez donner que les rôles que votre propre rôle permet de donner."
+        options={p.roles.map((r) => [r, ROLE_LABELS[r]])}
       />
       <button type="submit">Envoyer l'invitation</button>
     </form>
   );
 }
 directoryRoutes.get('/membres/inviter', (c) => {
-  requireRole(actorOf(c), 'support', 'director', 'network_admin');
+  const actor = actorOf(c);
+  requireRole(actor, 'support', 'director', 'network_admin');
   return c.html(
     <Layout c={c} title="Inviter">
       <PageHeader title="Inviter une personne" help="Le lien est valable 7 jours." />
       <Card>
-        <InviteForm csrf={c.get('csrf')} />
+        <InviteForm csrf={c.get('csrf')} roles={grantableRoles(actor)} />
       </Card>
     </Layout>,
   );
 });
 directoryRoutes.post('/membres/inviter', async (c) => {
   const actor = actorOf(c);
-  requireRole(actor, 'support', 'director', 'network_admin');
   const { odb, config } = c.get('app');
   const f = await formValues(c);
-  const errors: Record<string, string> = {};
-  if (!f.displayName?.trim()) errors.displayName = 'Indiquez le nom.';
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(f.email?.trim() ?? '')) errors.email = 'Adresse e-mail invalide.';
-  if (!ROLES.includes(f.role as Role)) errors.role = 'Choisissez un rôle.';
-  if (f.role === 'network_admin' && !actor.roles.includes('network_admin'))
-    errors.role = "Seule l'équipe du réseau peut inviter ce rôle.";
-  if (Object.keys(errors).length)
+  const input = { displayName: f.displayName ?? '', email: f.email ?? '', role: f.role ?? '' };
+  try {
+    await withTenant(odb.db, actor.cooperativeId, (trx) => inviteMember(trx, actor, input, config.publicUrl));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
     return c.html(
       <Layout c={c} title="Inviter">
         <PageHeader title="Inviter une personne" />
         <Card>
-          <InviteForm csrf={c.get('csrf')} values={f} errors={errors} />
+          <InviteForm csrf={c.get('csrf')} roles={grantableRoles(actor)} values={f} errors={errors} />
         </Card>
       </Layout>,
       400,
     );
-  await odb.db.transaction().execute(async (trx) => {
-    const token = await createInvitation(trx as any, {
-      email: f.email!,
-      cooperativeId: actor.cooperativeId,
-      role: f.role!,
-      invitedBy: actor.userId,
-      displayName: f.displayName,
-    });
-    const coop = await getCooperative(trx as any, actor.cooperativeId);
-    await enqueueMail(trx as any, {
-      to: f.email!.trim(),
-      cooperativeId: actor.cooperativeId,
-      subject: `Invitation à rejoindre ${coop?.name} sur Radieuse`,
-      text: `Bonjour ${f.displayName},\n\n${actor.label} vous invite à rejoindre ${coop?.name} sur Radieuse.\nCréez votre compte avec ce lien (valable 7 jours) :\n${config.publicUrl}/invitation/${token}\n\nÀ bientôt !`,
-    });
-  });
-  await withTenant(odb.db, actor.cooperativeId, (trx) =>
-    audit(trx, actor, { action: 'member.invited', data: { email: f.email, role: f.role } }),
-  );
-  setFlash(c, { kind: 'success', text: `Invitation envoyée à ${f.email}.` });
+  }
+  setFlash(c, { kind: 'success', text: `Invitation envoyée à ${input.email.trim()}.` });
   return c.redirect('/membres');
 });
 

@@ -4,7 +4,7 @@ import { withSystem } from '../../core/db/tenant.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { uuidv7, type CooperativeId } from '../../core/ids.ts';
-import { type Actor, type Role } from '../../core/actor.ts';
+import type { Actor, Role } from '../../core/actor.ts';
 import { createNetwork, createCooperative, addMembership, type Cooperative } from './directory.service.ts';
 
 export const TEST_PASSWORD = 'un mot de passe très long';
