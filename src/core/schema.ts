@@ -68,4 +68,15 @@ ${tenantPolicySql('domain_event')}
 create index domain_event_pending on domain_event (processed_at) where processed_at is null;
 `,
   },
+  {
+    // Second factor: replay protection (last time step used) and lock-out after wrong codes;
+    // sessions remember when the person last proved who they are (re-authentication).
+    name: '2026_12_01_0900_core_second_factor',
+    sql: `
+alter table user_account add column totp_last_step bigint;
+alter table user_account add column totp_failures int not null default 0;
+alter table user_account add column totp_locked_until timestamptz;
+alter table auth_session add column reauthenticated_at timestamptz;
+`,
+  },
 ];

@@ -47,6 +47,19 @@ export function clientIp(c: Ctx): string | null {
   return env?.incoming?.socket?.remoteAddress ?? null;
 }
 
+/** The signed-in person of a page behind requireActor. */
+export function userOf(c: Ctx): User {
+  const u = c.get('user');
+  if (!u) throw new Error('user missing: route not behind requireActor');
+  return u;
+}
+/** The session of a page behind requireActor. */
+export function sessionOf(c: Ctx): SessionRow {
+  const s = c.get('session');
+  if (!s) throw new Error('session missing: route not behind requireActor');
+  return s;
+}
+
 /** The signed-in actor of a page that requires one (the auth middleware guarantees it). */
 export function actorOf(c: Ctx): Actor {
   const a = c.get('actor');

@@ -15,3 +15,13 @@ export async function formAll(c: Ctx, name: string): Promise<string[]> {
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
 }
 export const pageParam = (c: Ctx) => Math.max(1, Number(c.req.query('page') ?? 1) || 1);
+
+/** A JSON body as a plain object ({} when it is not one): fields are then checked one by one. */
+export async function jsonBody(c: Ctx): Promise<Record<string, unknown>> {
+  try {
+    const b: unknown = await c.req.json();
+    return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}

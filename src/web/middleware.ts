@@ -1,8 +1,9 @@
 // Request pipeline: security headers, session → user → actor, CSRF on every state change, flash.
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { AppEnv, Ctx, Flash } from './context.ts';
-import { loadSession } from '../core/auth/sessions.ts';
+import { type AppEnv, clientIp, type Ctx, type Flash } from './context.ts';
+import { loadSession, recentlyAuthenticated } from '../core/auth/sessions.ts';
+import { safeReturnPath } from './return-path.ts';
 import { getUser } from '../core/auth/users.ts';
 import { newToken, safeEqual } from '../core/auth/tokens.ts';
 import { t } from '../core/i18n.ts';
@@ -56,7 +57,7 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
             cooperativeId: current.cooperativeId,
             roles: current.roles,
             label: user.displayName,
-            ip: null,
+            ip: clientIp(c),
           });
       }
     }
@@ -124,4 +125,27 @@ export const requireActor: MiddlewareHandler<AppEnv> = async (c, next) => {
     return c.redirect(`/connexion${back && back !== '/' ? `?retour=${encodeURIComponent(back)}` : ''}`);
   }
   return next();
+};
+
+/** Security changes (second factor, passkeys, password, e-mail, bank details) need a recent proof
+ *  of identity: otherwise the person is sent to confirm it (`/profil/confirmer`) and comes back. */
+export const requireRecentAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (recentlyAuthenticated(c.get('session'))) return next();
+  const url = new URL(c.req.url);
+  let back = url.pathname + url.search;
+  if (c.req.method !== 'GET') {
+    // A form post cannot be replayed by a redirect: come back to the page it was sent from.
+    const referer = c.req.header('referer');
+    const from = referer ? URL.parse(referer) : null;
+    back = from && from.origin === url.origin ? from.pathname + from.search : '/profil';
+  }
+  const confirm = `/profil/confirmer?retour=${encodeURIComponent(safeReturnPath(back, '/profil'))}`;
+  const wantsJson =
+    (c.req.header('content-type') ?? '').includes('json') || (c.req.header('accept') ?? '').includes('json');
+  if (wantsJson)
+    return c.json(
+      { ok: false, error: 'Confirmez votre identité pour continuer.', redirect: confirm, reauthenticate: true },
+      401,
+    );
+  return c.redirect(confirm);
 };

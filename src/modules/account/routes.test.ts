@@ -6,7 +6,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { verifyPassword } from '../../core/auth/password.ts';
 import { uuidv7 } from '../../core/ids.ts';
-import { deviceLabel } from './password.tsx';
+import { deviceLabel } from './device-label.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];

@@ -672,6 +672,12 @@ export async function getBankDetails(tx: Tx, actor: Actor, userId: string): Prom
   return { iban: r?.iban ?? null, bic: r?.bic ?? null };
 }
 
+/** The signed-in person's own reimbursement account. */
+export async function getOwnBankDetails(tx: Tx, actor: Actor): Promise<BankDetails> {
+  if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
+  return getBankDetails(tx, actor, actor.userId);
+}
+
 /** A person records the account where the cooperative reimburses their expenses. */
 export async function setOwnBankDetails(
   tx: Tx,

@@ -1,5 +1,7 @@
 // Passkey registration and sign-in with @simplewebauthn/browser (served as /static/webauthn.js).
-// Loaded only on /connexion and /profil/passkeys; without JavaScript the buttons stay hidden or inert.
+// Loaded only on /connexion, /profil/confirmer and /profil/passkeys; without JavaScript the buttons
+// stay hidden or inert. The sign-in button may name its endpoints (data-options, data-verify): the
+// confirmation page uses it to renew the proof of identity.
 document.addEventListener('DOMContentLoaded', () => {
   const lib = window.SimpleWebAuthnBrowser || {};
   const { startRegistration, startAuthentication, browserSupportsWebAuthn } = lib;
@@ -33,11 +35,19 @@ document.addEventListener('DOMContentLoaded', () => {
       say('Suivez les instructions de votre appareil…');
       try {
         const options = await post('/profil/passkeys/options');
+        if (options.reauthenticate && options.redirect) {
+          location.href = options.redirect;
+          return;
+        }
         const response = await startRegistration({ optionsJSON: options });
         const res = await post('/profil/passkeys/verifier', {
           response,
           name: document.getElementById('passkey-name')?.value || '',
         });
+        if (res.reauthenticate && res.redirect) {
+          location.href = res.redirect;
+          return;
+        }
         if (res.ok) {
           location.reload();
           return;
@@ -56,10 +66,10 @@ document.addEventListener('DOMContentLoaded', () => {
       login.disabled = true;
       say('Suivez les instructions de votre appareil…');
       try {
-        const options = await post('/connexion/passkey/options');
+        const options = await post(login.dataset.options || '/connexion/passkey/options');
         const response = await startAuthentication({ optionsJSON: options });
         const retour = document.querySelector('input[name="retour"]')?.value || '/';
-        const res = await post('/connexion/passkey/verifier', { response, retour });
+        const res = await post(login.dataset.verify || '/connexion/passkey/verifier', { response, retour });
         if (res.ok) {
           location.href = res.redirect || '/';
           return;
