@@ -20,19 +20,20 @@ export function safeReturnPath(value: unknown, fallback = '/'): string {
     }
     if (next === decoded) break;
     decoded = next;
-    if (!isPlainPath(decoded)) return fallback;
+    if (!isPlainPath(decoded, true)) return fallback;
   }
   return value;
 }
 
-function isPlainPath(v: string): boolean {
+/** `decoded`: an encoded space (`%20`) is fine in a query; a literal one never is. */
+function isPlainPath(v: string, decoded = false): boolean {
   if (v[0] !== '/') return false;
   if (v[1] === '/' || v[1] === '\\') return false;
   if (v.includes('\\')) return false;
   // C0 controls (tab, CR, LF, NUL…), DEL and C1 controls; also no space, which a browser may trim.
   for (let i = 0; i < v.length; i++) {
     const code = v.charCodeAt(i);
-    if (code <= 0x20 || (code >= 0x7f && code <= 0x9f)) return false;
+    if (code < 0x20 || (code === 0x20 && !decoded) || (code >= 0x7f && code <= 0x9f)) return false;
   }
   return true;
 }

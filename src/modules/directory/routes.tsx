@@ -15,6 +15,7 @@ import {
 } from '../../web/components.tsx';
 import { formValues, formAll, pageParam } from '../../web/forms.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
+import { uploadBodyLimit } from '../../web/request-guards.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { requireRole, ROLES, ROLE_LABELS, type Role, ForbiddenError } from '../../core/actor.ts';
 import { UserError, fieldErrors } from '../../core/errors.ts';
@@ -38,6 +39,7 @@ import {
   closeActivity,
   setCooperativeLogo,
   getCooperativeLogo,
+  LOGO_MAX_BYTES,
   type MemberRow,
   type Activity,
 } from './directory.service.ts';
@@ -202,7 +204,7 @@ async function CoopPage(p: {
   );
 }
 
-directoryRoutes.post('/cooperative/logo', async (c) => {
+directoryRoutes.post('/cooperative/logo', uploadBodyLimit(LOGO_MAX_BYTES + 64 * 1024), async (c) => {
   const actor = actorOf(c);
   requireRole(actor, 'director', 'network_admin');
   const { odb, config } = c.get('app');
