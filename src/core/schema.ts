@@ -79,4 +79,15 @@ alter table user_account add column totp_locked_until timestamptz;
 alter table auth_session add column reauthenticated_at timestamptz;
 `,
   },
+  {
+    // The outbox and the link tokens hold personal data of every cooperative: under row-level
+    // security, a tenant transaction sees only its cooperative's mails and invitations (system
+    // mails and reset or passkey tokens have no cooperative: only the owner, outside tenant
+    // transactions, reads them). Grants: see core/auth/app-role.ts.
+    name: '2026_12_01_0910_core_rls_outbox_tokens',
+    sql: `
+${tenantPolicySql('mail_outbox')}
+${tenantPolicySql('auth_token')}
+`,
+  },
 ];

@@ -11,7 +11,7 @@ export function Field(p: {
   type?: string;
   required?: boolean;
   autocomplete?: string;
-  inputmode?: string;
+  inputmode?: 'none' | 'text' | 'decimal' | 'numeric' | 'tel' | 'search' | 'email' | 'url';
   placeholder?: string;
   step?: string;
   min?: string;
@@ -42,7 +42,7 @@ export function Field(p: {
         value={p.value == null ? '' : String(p.value)}
         required={p.required}
         autocomplete={p.autocomplete}
-        inputmode={p.inputmode as any}
+        inputmode={p.inputmode}
         placeholder={p.placeholder}
         step={p.step}
         min={p.min}

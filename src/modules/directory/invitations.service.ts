@@ -14,7 +14,8 @@ import { UserError } from '../../core/errors.ts';
 import type { CooperativeId } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { parseInput } from '../../core/validation.ts';
-import { addMembership, getCooperative, membershipsOfUser } from './directory.service.ts';
+import { getCooperative } from './cooperatives.service.ts';
+import { addMembership, membershipsOfUser } from './members.service.ts';
 import { DIRECTORY, mayGrant } from './permissions.ts';
 
 export const InvitationInput = z.object({

@@ -32,6 +32,7 @@ export const DIRECTORY = definePermissions('directory', {
   },
   memberRoles: { label: 'Changer les rôles d’un membre', grants: DIRECTION },
   memberEnd: { label: 'Mettre fin à une adhésion', grants: DIRECTION },
+  activityList: { label: 'Consulter la liste des activités et leurs entrepreneur·es', grants: STAFF },
   activityView: { label: 'Consulter une activité', grants: { ...STAFF, entrepreneur: 'own', cape: 'own' } },
   activityManage: { label: 'Créer, modifier, fermer une activité', grants: STAFF },
   auditView: { label: 'Consulter le journal d’audit', grants: DIRECTION },
