@@ -19,7 +19,9 @@ after(async () => {
 async function superuserUpdate(cooperativeId: string, seq: number, set: string) {
   await withSystem(odb.db, async (trx) => {
     await sql`alter table audit_log disable trigger audit_log_no_update`.execute(trx);
-    await sql.raw(`update audit_log set ${set} where cooperative_id = '${cooperativeId}' and seq = ${seq}`).execute(trx);
+    await sql
+      .raw(`update audit_log set ${set} where cooperative_id = '${cooperativeId}' and seq = ${seq}`)
+      .execute(trx);
     await sql`alter table audit_log enable trigger audit_log_no_update`.execute(trx);
   });
 }

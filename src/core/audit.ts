@@ -60,7 +60,7 @@ function entryHash(e: {
 export async function audit(tx: Tx, actor: Actor, input: AuditInput): Promise<void> {
   const trx = coreDb(tx);
   // One writer per cooperative at a time keeps the chain linear.
-  await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + actor.cooperativeId}))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtext(${`audit:${actor.cooperativeId}`}))`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
     .select(['seq', 'hash'])

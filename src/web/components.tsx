@@ -256,9 +256,10 @@ export function SortLink(p: {
     Object.entries({ ...p.params, sort: p.field, dir: nextDir }).filter(([, v]) => v) as [string, string][],
   );
   return (
-    <a href={`${p.baseUrl}?${q}`} aria-sort={active ? (p.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+    <a href={`${p.baseUrl}?${q}`}>
       {p.label}
-      {active ? (p.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      {active ? <span aria-hidden="true">{p.dir === 'asc' ? ' ▲' : ' ▼'}</span> : ''}
+      {active ? <span class="sr-only">{p.dir === 'asc' ? ' (tri croissant)' : ' (tri décroissant)'}</span> : ''}
     </a>
   );
 }
@@ -297,6 +298,6 @@ export function Advanced(p: {
       {p.children}
     </details>
   ) : (
-    <>{p.children}</>
+    p.children
   );
 }

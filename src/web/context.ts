@@ -4,7 +4,7 @@ import type { Context } from 'hono';
 import type { OpenDb } from '../core/db/index.ts';
 import type { Config } from '../core/config.ts';
 import type { Actor, Membership } from '../core/actor.ts';
-import type { LegacyDb as Db } from '../core/db/index.ts';
+import type { Db } from '../core/db/handles.ts';
 import type { NavItem } from './nav.ts';
 import type { User } from '../core/auth/users.ts';
 import type { SessionRow } from '../core/auth/sessions.ts';

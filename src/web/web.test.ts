@@ -213,3 +213,11 @@ test('signing out revokes the session', async () => {
   const replay = await app.request('http://localhost/', { headers: { cookie: `rad_session=${cookie}` } });
   assert.equal(replay.status, 302, 'the old cookie no longer opens a session');
 });
+
+test('escapeHtml neutralises markup and both quote kinds', async () => {
+  const { escapeHtml } = await import('./escape.ts');
+  assert.equal(
+    escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`),
+    '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;',
+  );
+});

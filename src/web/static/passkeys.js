@@ -5,7 +5,7 @@
 document.addEventListener('DOMContentLoaded', () => {
   const lib = window.SimpleWebAuthnBrowser || {};
   const { startRegistration, startAuthentication, browserSupportsWebAuthn } = lib;
-  const supported = !!(browserSupportsWebAuthn && browserSupportsWebAuthn());
+  const supported = !!browserSupportsWebAuthn?.();
   const token = document.querySelector('meta[name="csrf-token"]')?.getAttribute('content') || '';
   const post = async (url, body) => {
     const r = await fetch(url, {
@@ -17,7 +17,7 @@ document.addEventListener('DOMContentLoaded', () => {
     try {
       return await r.json();
     } catch {
-      return { ok: false, error: 'Réponse inattendue du serveur (' + r.status + ').' };
+      return { ok: false, error: `Réponse inattendue du serveur (${r.status}).` };
     }
   };
   const status = document.getElementById('passkey-status');
@@ -53,7 +53,7 @@ document.addEventListener('DOMContentLoaded', () => {
           return;
         }
         say(res.error || "Échec de l'enregistrement.");
-      } catch (e) {
+      } catch (_e) {
         say('Enregistrement annulé ou impossible.');
       }
       reg.disabled = false;
@@ -75,7 +75,7 @@ document.addEventListener('DOMContentLoaded', () => {
           return;
         }
         say(res.error || 'Connexion impossible.');
-      } catch (e) {
+      } catch (_e) {
         say('Connexion annulée ou impossible.');
       }
       login.disabled = false;

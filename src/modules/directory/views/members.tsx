@@ -120,7 +120,7 @@ export function MembersListPage(p: { c: Ctx; res: MemberListPage; q?: string; ro
           ) : undefined
         }
       />
-      <form class="filters" method="get" action="/membres" role="search">
+      <form class="filters" method="get" action="/membres" aria-label="Rechercher des membres">
         <Field label="Rechercher" name="q" value={q} placeholder="Nom ou e-mail" />
         <Select
           label="Rôle"
