@@ -159,3 +159,11 @@ test('the sign-in page loads the passkey scripts and offers the passkey button; 
   assert.equal(stored.length, 1);
   assert.ok(new Date(stored[0].expires_at).getTime() > Date.now(), 'the challenge has an expiry');
 });
+
+test('a device id that is not one gives a French 404, never a 500', async () => {
+  const c = new TestClient(app);
+  await c.signIn(a.users.support.email, TEST_PASSWORD);
+  const r = await c.post('/profil/sessions/pas-un-id/revoquer', {});
+  assert.equal(r.res.status, 404);
+  assert.match(r.html, /Session introuvable/);
+});

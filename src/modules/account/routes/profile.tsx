@@ -2,6 +2,7 @@
 import { Hono } from 'hono';
 import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
 import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
+import { idParam } from '../../../web/forms.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { ProfilePage } from '../views/profile-page.tsx';
 
@@ -16,7 +17,7 @@ profileRoutes.get('/profil', async (c) => {
 });
 
 profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
-  const ok = await revokeSession(c.get('app').odb.db, userOf(c).id, c.req.param('id'));
+  const ok = await revokeSession(c.get('app').odb.db, userOf(c).id, idParam(c, 'id', 'Session'));
   setFlash(c, ok ? { kind: 'success', text: 'Appareil déconnecté.' } : { kind: 'error', text: 'Session introuvable.' });
   return c.redirect('/profil');
 });
