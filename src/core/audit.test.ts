@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { createTestDb, seedTestCooperatives } from '../app/testing.ts';
-import { audit, auditChainStatus, canonical, verifyAuditChain } from './audit.ts';
+import { audit, verifyAuditChain, canonical, auditChainProblems } from './audit.ts';
 import { withTenant, withSystem } from './db/tenant.ts';
 import type { OpenDb } from './db/index.ts';
 
@@ -38,9 +38,9 @@ test('the audit chain verifies, and detects a tampered row', async () => {
       }),
     );
   await withTenant(odb.db, b.coop.id, (trx) => audit(trx, b.actor('director'), { action: 'test.event' }));
-  assert.deepEqual(await auditChainStatus(odb.db, a.coop.id), { ok: true, count: 5 });
-  assert.deepEqual(await auditChainStatus(odb.db, b.coop.id), { ok: true, count: 1 });
-  assert.deepEqual(await verifyAuditChain(odb.db, a.coop.id), []);
+  assert.deepEqual(await verifyAuditChain(odb.db, a.coop.id), { ok: true, count: 5 });
+  assert.deepEqual(await verifyAuditChain(odb.db, b.coop.id), { ok: true, count: 1 });
+  assert.deepEqual(await auditChainProblems(odb.db, a.coop.id), []);
   // The application can neither update nor delete history…
   await assert.rejects(
     withTenant(odb.db, a.coop.id, (trx) =>
@@ -61,10 +61,10 @@ test('the audit chain verifies, and detects a tampered row', async () => {
   );
   // …and if someone with superuser rights does, verification finds the exact entry.
   await superuserUpdate(a.coop.id, 3, `data = '{"i": 99}'`);
-  const v = await auditChainStatus(odb.db, a.coop.id);
+  const v = await verifyAuditChain(odb.db, a.coop.id);
   assert.equal(v.ok, false);
   assert.equal(v.brokenAt, 3);
-  const problems = await verifyAuditChain(odb.db);
+  const problems = await auditChainProblems(odb.db);
   assert.deepEqual(
     problems.map((p) => [p.kind, p.cooperativeId, p.seq]),
     [['audit_chain', a.coop.id, 3]],
@@ -103,7 +103,7 @@ test('a superuser who rewrites an entry and recomputes the SHA-256 chain after i
     await superuserUpdate(a.coop.id, r.seq, `action = '${forged.action}', prev_hash = '${prev}', hash = '${hash}'`);
     prev = hash;
   }
-  const problems = await verifyAuditChain(odb.db, a.coop.id);
+  const problems = await auditChainProblems(odb.db, a.coop.id);
   assert.equal(problems.length, 1, 'the rewritten chain does not verify');
   assert.equal(problems[0].seq, 2);
 });
@@ -115,7 +115,7 @@ test('concurrent audit writes keep one linear chain', async () => {
       withTenant(odb.db, a.coop.id, (trx) => audit(trx, a.actor('director'), { action: `c${i}` })),
     ),
   );
-  assert.deepEqual(await auditChainStatus(odb.db, a.coop.id), { ok: true, count: 20 });
+  assert.deepEqual(await verifyAuditChain(odb.db, a.coop.id), { ok: true, count: 20 });
 });
 
 test('the application role reads no secret of user_account and writes no identity table', async () => {

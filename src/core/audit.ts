@@ -1,6 +1,7 @@
 // Append-only audit log, chained per cooperative: each entry stores the keyed hash (HMAC-SHA-256
 // with a key derived from RADIEUSE_SECRET) of itself and of the previous entry, so editing or
-// deleting any past row breaks `verifyAuditChain` — and, the key being outside the database, a
+// deleting any past row breaks `verifyAuditChain` (one cooperative) and `auditChainProblems`
+// (every cooperative, for `radieuse check`) — and, the key being outside the database, a
 // database superuser cannot recompute the chain after rewriting it.
 import { createHmac } from 'node:crypto';
 import { loadConfig } from './config.ts';
@@ -100,8 +101,8 @@ export interface AuditVerification {
   reason?: string;
 }
 
-/** One cooperative's chain: how many entries, and the first break if any (the audit page). */
-export async function auditChainStatus(dbIn: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
+/** One cooperative's chain: how many entries, and the first break if any (the audit page, backups). */
+export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
   const db = coreDb(dbIn);
   let prev = GENESIS;
   let expectedSeq = 1;
@@ -156,7 +157,7 @@ export interface AuditProblem {
 
 /** Verifies the chain of one cooperative, or of every cooperative that has entries; [] when intact.
  *  Run as the owner (outside tenant transactions) to see every cooperative. */
-export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId?: string): Promise<AuditProblem[]> {
+export async function auditChainProblems(dbIn: Db | Tx, cooperativeId?: string): Promise<AuditProblem[]> {
   const db = coreDb(dbIn);
   const ids = cooperativeId
     ? [cooperativeId]
@@ -165,7 +166,7 @@ export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId?: string): P
       );
   const problems: AuditProblem[] = [];
   for (const id of ids) {
-    const s = await auditChainStatus(db, id);
+    const s = await verifyAuditChain(db, id);
     if (!s.ok)
       problems.push({
         kind: 'audit_chain',
