@@ -33,8 +33,14 @@ export function canonical(v: unknown): string {
 }
 
 let keyCache: { secret: string; key: Buffer } | null = null;
-/** The chain key, derived from the application secret (never stored in the database). */
-export function auditKey(secret = loadConfig().secret): Buffer {
+let configuredSecret: string | undefined;
+/** The chain key, derived from the application secret (never stored in the database); the
+ *  environment is read once per process. */
+export function auditKey(secret?: string): Buffer {
+  if (secret === undefined) {
+    if (configuredSecret === undefined) configuredSecret = loadConfig().secret;
+    return auditKey(configuredSecret);
+  }
   if (keyCache?.secret !== secret)
     keyCache = { secret, key: createHmac('sha256', secret).update('radieuse audit chain v1').digest() };
   return keyCache.key;
