@@ -1,6 +1,10 @@
-// Append-only audit log, hash-chained per cooperative: each entry stores the hash of the
-// previous one, so editing or deleting any past row breaks `verifyAuditChain`.
-import { createHash } from 'node:crypto';
+// Append-only audit log, chained per cooperative: each entry stores the keyed hash (HMAC-SHA-256
+// with a key derived from RADIEUSE_SECRET) of itself and of the previous entry, so editing or
+// deleting any past row breaks `verifyAuditChain` (one cooperative) and `auditChainProblems`
+// (every cooperative, for `radieuse check`) — and, the key being outside the database, a
+// database superuser cannot recompute the chain after rewriting it.
+import { createHmac } from 'node:crypto';
+import { loadConfig } from './config.ts';
 import { sql } from 'kysely';
 import type { Tx } from './db/tenant.ts';
 import type { Db } from './db/index.ts';
@@ -16,7 +20,8 @@ export interface AuditInput {
 }
 const GENESIS = '0'.repeat(64);
 
-function canonical(v: unknown): string {
+/** Keys sorted, undefined dropped: the exact bytes that are hashed. */
+export function canonical(v: unknown): string {
   if (v === null || typeof v !== 'object') return JSON.stringify(v ?? null);
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const o = v as Record<string, unknown>;
@@ -25,6 +30,20 @@ function canonical(v: unknown): string {
     .filter((k) => o[k] !== undefined)
     .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
     .join(',')}}`;
+}
+
+let keyCache: { secret: string; key: Buffer } | null = null;
+let configuredSecret: string | undefined;
+/** The chain key, derived from the application secret (never stored in the database); the
+ *  environment is read once per process. */
+export function auditKey(secret?: string): Buffer {
+  if (secret === undefined) {
+    if (configuredSecret === undefined) configuredSecret = loadConfig().secret;
+    return auditKey(configuredSecret);
+  }
+  if (keyCache?.secret !== secret)
+    keyCache = { secret, key: createHmac('sha256', secret).update('radieuse audit chain v1').digest() };
+  return keyCache.key;
 }
 
 function entryHash(e: {
@@ -40,7 +59,7 @@ function entryHash(e: {
   ip: string | null;
   data: unknown;
 }): string {
-  return createHash('sha256')
+  return createHmac('sha256', auditKey())
     .update(canonical({ ...e, at: e.at }))
     .digest('hex');
 }
@@ -48,7 +67,7 @@ function entryHash(e: {
 export async function audit(tx: Tx, actor: Actor, input: AuditInput): Promise<void> {
   const trx = coreDb(tx);
   // One writer per cooperative at a time keeps the chain linear.
-  await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + actor.cooperativeId}))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtext(${`audit:${actor.cooperativeId}`}))`.execute(trx);
   const last = await trx
     .selectFrom('audit_log')
     .select(['seq', 'hash'])
@@ -88,6 +107,7 @@ export interface AuditVerification {
   reason?: string;
 }
 
+/** One cooperative's chain: how many entries, and the first break if any (the audit page, backups). */
 export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId: string): Promise<AuditVerification> {
   const db = coreDb(dbIn);
   let prev = GENESIS;
@@ -130,4 +150,68 @@ export async function verifyAuditChain(dbIn: Db | Tx, cooperativeId: string): Pr
     }
   }
   return { ok: true, count };
+}
+
+/** A break in an audit chain, as `radieuse check` reports it. */
+export interface AuditProblem {
+  kind: 'audit_chain';
+  cooperativeId: string;
+  /** The first entry that does not verify (missing, unchained or modified). */
+  seq: number | null;
+  detail: string;
+}
+
+/** Verifies the chain of one cooperative, or of every cooperative that has entries; [] when intact.
+ *  Run as the owner (outside tenant transactions) to see every cooperative. */
+export async function auditChainProblems(dbIn: Db | Tx, cooperativeId?: string): Promise<AuditProblem[]> {
+  const db = coreDb(dbIn);
+  const ids = cooperativeId
+    ? [cooperativeId]
+    : (await db.selectFrom('audit_log').select('cooperative_id').distinct().orderBy('cooperative_id').execute()).map(
+        (r) => r.cooperative_id,
+      );
+  const problems: AuditProblem[] = [];
+  for (const id of ids) {
+    const s = await verifyAuditChain(db, id);
+    if (!s.ok)
+      problems.push({
+        kind: 'audit_chain',
+        cooperativeId: id,
+        seq: s.brokenAt ?? null,
+        detail: `journal d'audit : ${s.reason} (sur ${s.count} entrées vérifiées avant)`,
+      });
+  }
+  return problems;
+}
+
+/** One page of a cooperative's audit log, newest first, with the total (the audit page). */
+export async function listAuditEntries(
+  tx: Tx,
+  cooperativeId: string,
+  page: { page: number; pageSize: number },
+): Promise<{ total: number; rows: AuditEntry[] }> {
+  const trx = coreDb(tx);
+  const rows = await trx
+    .selectFrom('audit_log')
+    .select(['seq', 'at', 'actor_label', 'action', 'target_type', 'target_id', 'ip'])
+    .where('cooperative_id', '=', cooperativeId)
+    .orderBy('seq', 'desc')
+    .limit(page.pageSize)
+    .offset((page.page - 1) * page.pageSize)
+    .execute();
+  const total = await trx
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('cooperative_id', '=', cooperativeId)
+    .executeTakeFirstOrThrow();
+  return { total: Number(total.n), rows: rows.map((r) => ({ ...r, at: new Date(r.at) })) };
+}
+export interface AuditEntry {
+  seq: number;
+  at: Date;
+  actor_label: string;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
 }

@@ -2,6 +2,7 @@
 // so an operator sees at start-up what is wrong instead of a crash deep in a request.
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
+import { BlockList, isIP } from 'node:net';
 
 const schema = z.object({
   DATABASE_URL: z
@@ -19,6 +20,9 @@ const schema = z.object({
   MAIL_FROM: z.string().default('Radieuse <no-reply@radieuse.localhost>'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   RADIEUSE_JOBS: z.enum(['on', 'off']).default('on'),
+  // Reverse proxies whose X-Forwarded-For is believed (IP addresses or CIDR ranges, comma
+  // separated). Unset: the client address is the socket's, and the header is ignored.
+  TRUSTED_PROXIES: z.string().optional(),
 });
 
 export type Config = z.infer<typeof schema> & {
@@ -26,6 +30,8 @@ export type Config = z.infer<typeof schema> & {
   fileKey: Buffer;
   secret: string;
   publicUrl: string;
+  /** The proxies of TRUSTED_PROXIES, or null when none is trusted. */
+  trustedProxies: BlockList | null;
 };
 
 export class ConfigError extends Error {}
@@ -48,7 +54,31 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     fileKey,
     secret: c.RADIEUSE_SECRET ?? createHash('sha256').update(`radieuse-dev-secret:${c.RADIEUSE_DATA}`).digest('hex'),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
+    trustedProxies: c.TRUSTED_PROXIES ? parseTrustedProxies(c.TRUSTED_PROXIES) : null,
   };
+}
+
+/** `10.0.0.1, 192.168.0.0/16, ::1` → a BlockList; a French error names the first bad entry. */
+export function parseTrustedProxies(value: string): BlockList | null {
+  const list = new BlockList();
+  let count = 0;
+  for (const raw of value.split(',')) {
+    const entry = raw.trim();
+    if (!entry) continue;
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? null : Number(prefix);
+    const max = family === 6 ? 128 : 32;
+    if (!family || extra !== undefined || (bits !== null && !(Number.isInteger(bits) && bits >= 0 && bits <= max)))
+      throw new ConfigError(
+        `TRUSTED_PROXIES : « ${entry} » n'est ni une adresse IP ni une plage (ex. 10.0.0.1 ou 10.0.0.0/8).`,
+      );
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === null) list.addAddress(address, type);
+    else list.addSubnet(address, bits, type);
+    count++;
+  }
+  return count ? list : null;
 }
 
 function decodeKey(value: string): Buffer {

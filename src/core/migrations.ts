@@ -4,6 +4,7 @@ import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './db/index.ts';
 import { APP_ROLE } from './db/tenant.ts';
 import { coreDb } from './db/handles.ts';
+import { APP_ROLE_PRIVILEGES_SQL } from './auth/app-role.ts';
 
 export interface SqlMigration {
   name: string;
@@ -61,6 +62,7 @@ export async function migrate(
   for (const r of results ?? []) if (r.status === 'Error') log(`échec de la migration ${r.migrationName}`);
   if (error) throw error instanceof Error ? error : new Error(String(error));
   await execScript(db, GRANTS_SQL);
+  await execScript(db, APP_ROLE_PRIVILEGES_SQL); // then narrowed on the core's identity and audit tables
   for (const a of applied) log(`migration appliquée : ${a}`);
   return applied;
 }

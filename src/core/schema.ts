@@ -68,4 +68,26 @@ ${tenantPolicySql('domain_event')}
 create index domain_event_pending on domain_event (processed_at) where processed_at is null;
 `,
   },
+  {
+    // Second factor: replay protection (last time step used) and lock-out after wrong codes;
+    // sessions remember when the person last proved who they are (re-authentication).
+    name: '2026_12_01_0900_core_second_factor',
+    sql: `
+alter table user_account add column totp_last_step bigint;
+alter table user_account add column totp_failures int not null default 0;
+alter table user_account add column totp_locked_until timestamptz;
+alter table auth_session add column reauthenticated_at timestamptz;
+`,
+  },
+  {
+    // The outbox and the link tokens hold personal data of every cooperative: under row-level
+    // security, a tenant transaction sees only its cooperative's mails and invitations (system
+    // mails and reset or passkey tokens have no cooperative: only the owner, outside tenant
+    // transactions, reads them). Grants: see core/auth/app-role.ts.
+    name: '2026_12_01_0910_core_rls_outbox_tokens',
+    sql: `
+${tenantPolicySql('mail_outbox')}
+${tenantPolicySql('auth_token')}
+`,
+  },
 ];

@@ -17,6 +17,10 @@ export interface CoreTables {
     beginner_mode: Generated<boolean>;
     created_at: Generated<Date>;
     disabled_at: Date | null;
+    /** The last TOTP time step accepted: an older or equal one is a replay. */
+    totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+    totp_failures: Generated<number>;
+    totp_locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   auth_session: {
     id: string;
@@ -31,6 +35,9 @@ export interface CoreTables {
     last_seen_at: Generated<Date>;
     expires_at: Ts;
     revoked_at: Date | null;
+    /** When the person last proved who they are (sign-in, password, passkey or code): security
+     *  changes need it recent. */
+    reauthenticated_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   login_attempt: { id: Generated<number>; email: string; ip: string | null; ok: boolean; at: Generated<Date> };
   passkey: {

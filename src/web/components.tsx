@@ -11,7 +11,7 @@ export function Field(p: {
   type?: string;
   required?: boolean;
   autocomplete?: string;
-  inputmode?: string;
+  inputmode?: 'none' | 'text' | 'decimal' | 'numeric' | 'tel' | 'search' | 'email' | 'url';
   placeholder?: string;
   step?: string;
   min?: string;
@@ -42,7 +42,7 @@ export function Field(p: {
         value={p.value == null ? '' : String(p.value)}
         required={p.required}
         autocomplete={p.autocomplete}
-        inputmode={p.inputmode as any}
+        inputmode={p.inputmode}
         placeholder={p.placeholder}
         step={p.step}
         min={p.min}
@@ -256,9 +256,10 @@ export function SortLink(p: {
     Object.entries({ ...p.params, sort: p.field, dir: nextDir }).filter(([, v]) => v) as [string, string][],
   );
   return (
-    <a href={`${p.baseUrl}?${q}`} aria-sort={active ? (p.dir === 'asc' ? 'ascending' : 'descending') : undefined}>
+    <a href={`${p.baseUrl}?${q}`}>
       {p.label}
-      {active ? (p.dir === 'asc' ? ' ▲' : ' ▼') : ''}
+      {active ? <span aria-hidden="true">{p.dir === 'asc' ? ' ▲' : ' ▼'}</span> : ''}
+      {active ? <span class="sr-only">{p.dir === 'asc' ? ' (tri croissant)' : ' (tri décroissant)'}</span> : ''}
     </a>
   );
 }
@@ -297,6 +298,6 @@ export function Advanced(p: {
       {p.children}
     </details>
   ) : (
-    <>{p.children}</>
+    p.children
   );
 }

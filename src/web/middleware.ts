@@ -1,8 +1,10 @@
 // Request pipeline: security headers, session → user → actor, CSRF on every state change, flash.
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
-import type { AppEnv, Ctx, Flash } from './context.ts';
-import { loadSession } from '../core/auth/sessions.ts';
+import { type AppEnv, clientIp, type Ctx, type Flash } from './context.ts';
+import { loadSession, recentlyAuthenticated } from '../core/auth/sessions.ts';
+import { safeReturnPath } from './return-path.ts';
+import { requestGuards } from './request-guards.ts';
 import { getUser } from '../core/auth/users.ts';
 import { newToken, safeEqual } from '../core/auth/tokens.ts';
 import { t } from '../core/i18n.ts';
@@ -13,8 +15,11 @@ const FLASH_COOKIE = 'rad_flash';
 
 export const isHttps = (c: Ctx) => c.req.url.startsWith('https:') || c.req.header('x-forwarded-proto') === 'https';
 
-export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next();
+/** The front door, mounted first: request guards (address and body bounded before anything
+ *  reads them, request-guards.ts), then security headers on every answer, the guards' included. */
+export const frontDoor: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const refused = await requestGuards(c, next);
+  if (refused instanceof Response) c.res = refused;
   const h = c.res.headers;
   // No inline script anywhere: htmx and our app.js are files from 'self'.
   h.set(
@@ -28,6 +33,8 @@ export const securityHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   h.set('Cross-Origin-Opener-Policy', 'same-origin');
   if (isHttps(c)) h.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
 };
+/** The name the assembly mounts today: the same front door (guards included). */
+export const securityHeaders = frontDoor;
 
 export function cookieOpts(c: Ctx, maxAge?: number) {
   return { httpOnly: true, secure: isHttps(c), sameSite: 'Lax' as const, path: '/', maxAge };
@@ -56,7 +63,7 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
             cooperativeId: current.cooperativeId,
             roles: current.roles,
             label: user.displayName,
-            ip: null,
+            ip: clientIp(c),
           });
       }
     }
@@ -95,6 +102,9 @@ const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Public endpoints whose authenticity comes from a token in the URL (signed quote links, unsubscribe). */
 const CSRF_EXEMPT = [/^\/public\/.+\/token\//];
 
+/** Only these bodies may carry the `_csrf` field; anything else must send the X-CSRF-Token header. */
+const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);
+
 export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (SAFE.has(c.req.method) || CSRF_EXEMPT.some((r) => r.test(new URL(c.req.url).pathname))) return next();
   // Same-origin check first (a cross-site POST carries a foreign Origin).
@@ -102,10 +112,11 @@ export const csrfProtection: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (origin && origin !== new URL(c.req.url).origin && origin !== c.get('app').config.publicUrl) return csrfFailure(c);
   let sent = c.req.header('x-csrf-token');
   if (!sent) {
-    const ct = c.req.header('content-type') ?? '';
-    if (ct.includes('form')) {
+    // The body is already bounded by the front door (request-guards.ts); only a form is parsed.
+    const mediaType = (c.req.header('content-type') ?? '').split(';')[0].trim().toLowerCase();
+    if (FORM_TYPES.has(mediaType)) {
       const body = await c.req.parseBody({ all: true });
-      const v = body['_csrf'];
+      const v = body._csrf;
       sent = typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : undefined;
     }
   }
@@ -124,4 +135,27 @@ export const requireActor: MiddlewareHandler<AppEnv> = async (c, next) => {
     return c.redirect(`/connexion${back && back !== '/' ? `?retour=${encodeURIComponent(back)}` : ''}`);
   }
   return next();
+};
+
+/** Security changes (second factor, passkeys, password, e-mail, bank details) need a recent proof
+ *  of identity: otherwise the person is sent to confirm it (`/profil/confirmer`) and comes back. */
+export const requireRecentAuth: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (recentlyAuthenticated(c.get('session'))) return next();
+  const url = new URL(c.req.url);
+  let back = url.pathname + url.search;
+  if (c.req.method !== 'GET') {
+    // A form post cannot be replayed by a redirect: come back to the page it was sent from.
+    const referer = c.req.header('referer');
+    const from = referer ? URL.parse(referer) : null;
+    back = from && from.origin === url.origin ? from.pathname + from.search : '/profil';
+  }
+  const confirm = `/profil/confirmer?retour=${encodeURIComponent(safeReturnPath(back, '/profil'))}`;
+  const wantsJson =
+    (c.req.header('content-type') ?? '').includes('json') || (c.req.header('accept') ?? '').includes('json');
+  if (wantsJson)
+    return c.json(
+      { ok: false, error: 'Confirmez votre identité pour continuer.', redirect: confirm, reauthenticate: true },
+      401,
+    );
+  return c.redirect(confirm);
 };

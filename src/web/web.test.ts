@@ -185,7 +185,14 @@ test('a member of two cooperatives switches between them', async () => {
 
 test('with TOTP on, sign-in asks for the code before any page', async () => {
   const secret = newTotpSecret();
-  await enableTotp(odb.db, b.users.accountant.id, secret, await currentTotp(secret));
+  const earlier = new Date(Date.now() - 30_000);
+  await enableTotp(
+    odb.db,
+    b.users.accountant.id,
+    secret,
+    await currentTotp(secret, Math.floor(earlier.getTime() / 1000)),
+    earlier,
+  );
   const c = new TestClient(app);
   const r = await c.signIn(b.users.accountant.email, TEST_PASSWORD);
   assert.match(r.res.headers.get('location')!, /\/connexion\/2fa/);
@@ -205,4 +212,12 @@ test('signing out revokes the session', async () => {
   await c.post('/deconnexion', {});
   const replay = await app.request('http://localhost/', { headers: { cookie: `rad_session=${cookie}` } });
   assert.equal(replay.status, 302, 'the old cookie no longer opens a session');
+});
+
+test('escapeHtml neutralises markup and both quote kinds', async () => {
+  const { escapeHtml } = await import('./escape.ts');
+  assert.equal(
+    escapeHtml(`<a href="x" title='y'>Tom & Jerry</a>`),
+    '&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;Tom &amp; Jerry&lt;/a&gt;',
+  );
 });

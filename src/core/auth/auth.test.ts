@@ -6,6 +6,8 @@ import type { OpenDb } from '../db/index.ts';
 import { authenticate, MAX_FAILURES, ACCOUNT_IP_LIMIT_PER_HOUR } from './users.ts';
 import { createSession, loadSession, revokeSession, listSessions } from './sessions.ts';
 import { newTotpSecret, enableTotp, currentTotp, verifySecondFactor } from './totp.ts';
+
+const epoch = (d: Date) => Math.floor(d.getTime() / 1000);
 import { createInvitation, readToken } from './invitations.ts';
 
 let odb: OpenDb;
@@ -49,15 +51,57 @@ test('too many failures from one address are rate limited', async () => {
 test('TOTP: enabling needs a valid code; sign-in then needs the second factor; recovery codes work once', async () => {
   const userId = a.users.cape.id;
   const secret = newTotpSecret();
+  const earlier = new Date(Date.now() - 30_000);
   assert.equal(await enableTotp(odb.db, userId, secret, '000000'), null, 'a wrong code does not enable it');
-  const codes = await enableTotp(odb.db, userId, secret, await currentTotp(secret));
+  const codes = await enableTotp(odb.db, userId, secret, await currentTotp(secret, epoch(earlier)), earlier);
   assert.ok(codes && codes.length === 8);
   const r = await authenticate(odb.db, a.users.cape.email, TEST_PASSWORD, '10.0.0.5');
   assert.deepEqual(r.ok && r.needsSecondFactor, true);
-  assert.equal(await verifySecondFactor(odb.db, userId, '123456'), false);
-  assert.equal(await verifySecondFactor(odb.db, userId, await currentTotp(secret)), true);
-  assert.equal(await verifySecondFactor(odb.db, userId, codes![0]), true);
-  assert.equal(await verifySecondFactor(odb.db, userId, codes![0]), false, 'a recovery code is single-use');
+  assert.equal((await verifySecondFactor(odb.db, userId, '123456')).ok, false);
+  assert.equal((await verifySecondFactor(odb.db, userId, await currentTotp(secret))).ok, true);
+  assert.equal((await verifySecondFactor(odb.db, userId, codes![0])).ok, true);
+  assert.equal((await verifySecondFactor(odb.db, userId, codes![0])).ok, false, 'a recovery code is single-use');
+});
+
+test('TOTP: a code is accepted once, even by two racing requests; an older code after a newer one is refused', async () => {
+  const userId = a.users.support.id;
+  const secret = newTotpSecret();
+  const t0 = new Date(Date.now() - 90_000);
+  await enableTotp(odb.db, userId, secret, await currentTotp(secret, epoch(t0)), t0);
+  const code = await currentTotp(secret);
+  const both = await Promise.all([verifySecondFactor(odb.db, userId, code), verifySecondFactor(odb.db, userId, code)]);
+  assert.equal(both.filter((r) => r.ok).length, 1, 'exactly one of two racing uses wins');
+  const previous = await currentTotp(secret, epoch(new Date(Date.now() - 30_000)));
+  assert.equal((await verifySecondFactor(odb.db, userId, previous)).ok, false, 'the previous step is spent too');
+});
+
+test('TOTP: a recovery code works once even when two requests race with it', async () => {
+  const userId = a.users.director.id;
+  const secret = newTotpSecret();
+  const t0 = new Date(Date.now() - 30_000);
+  const codes = await enableTotp(odb.db, userId, secret, await currentTotp(secret, epoch(t0)), t0);
+  const both = await Promise.all([
+    verifySecondFactor(odb.db, userId, codes![1]),
+    verifySecondFactor(odb.db, userId, codes![1]),
+  ]);
+  assert.equal(both.filter((r) => r.ok).length, 1);
+});
+
+test('the lock-out answers the same for an existing account and an unknown address', async () => {
+  const known = a.users.entrepreneur.email;
+  const unknown = `inconnu-${Date.now()}@exemple.fr`;
+  for (let i = 0; i < MAX_FAILURES + 1; i++) {
+    const k = await authenticate(odb.db, known, 'faux', `10.3.0.${i}`);
+    const u = await authenticate(odb.db, unknown, 'faux', `10.4.0.${i}`);
+    assert.deepEqual(
+      !k.ok && { reason: k.reason, message: k.message },
+      !u.ok && { reason: u.reason, message: u.message },
+      `attempt ${i + 1}`,
+    );
+  }
+  const k = await authenticate(odb.db, known, TEST_PASSWORD, '10.3.1.1');
+  assert.equal(!k.ok && k.reason, 'locked', 'the existing account is locked');
+  assert.doesNotMatch(!k.ok ? k.message : '', /\d\d:\d\d/, 'no time that only a real lock would know');
 });
 
 test('a revoked session no longer authenticates', async () => {

@@ -1,11 +1,22 @@
 // Invitations and password resets: single-use links whose token is stored hashed, with expiry.
+// A link is spent by one atomic `update … where used_at is null returning`, so two requests
+// racing with the same link cannot both use it; a new reset link retires the older ones.
 import type { Db } from '../db/index.ts';
 import { hashToken, newToken } from './tokens.ts';
 import { UserError } from '../errors.ts';
 import { coreDb } from '../db/handles.ts';
+import type { Selectable } from 'kysely';
+import type { CoreTables } from '../tables.ts';
 
 export const INVITATION_DAYS = 7;
 export const RESET_HOURS = 2;
+
+export type TokenKind = 'invitation' | 'reset' | 'unsubscribe';
+export type TokenRow = Selectable<CoreTables['auth_token']>;
+
+const INVALID = "Ce lien n'est pas valide. Demandez-en un nouveau.";
+const USED = 'Ce lien a déjà été utilisé.';
+const EXPIRED = 'Ce lien a expiré. Demandez-en un nouveau.';
 
 export async function createInvitation(
   dbIn: Db,
@@ -31,9 +42,17 @@ export async function createInvitation(
   return token;
 }
 
+/** A new reset link for the user; every older one still unused stops working. */
 export async function createResetToken(dbIn: Db, userId: string, now = new Date()) {
   const db = coreDb(dbIn);
   const token = newToken();
+  await db
+    .updateTable('auth_token')
+    .set({ used_at: now })
+    .where('kind', '=', 'reset')
+    .where('user_id', '=', userId)
+    .where('used_at', 'is', null)
+    .execute();
   await db
     .insertInto('auth_token')
     .values({
@@ -52,12 +71,7 @@ export async function createResetToken(dbIn: Db, userId: string, now = new Date(
 }
 
 /** Returns the live token row, or throws a French message saying why the link cannot be used. */
-export async function readToken(
-  dbIn: Db,
-  token: string,
-  kind: 'invitation' | 'reset' | 'unsubscribe',
-  now = new Date(),
-) {
+export async function readToken(dbIn: Db, token: string, kind: TokenKind, now = new Date()): Promise<TokenRow> {
   const db = coreDb(dbIn);
   const r = await db
     .selectFrom('auth_token')
@@ -65,18 +79,26 @@ export async function readToken(
     .where('token_hash', '=', hashToken(token))
     .where('kind', '=', kind)
     .executeTakeFirst();
-  if (!r) throw new UserError("Ce lien n'est pas valide. Demandez-en un nouveau.");
-  if (r.used_at) throw new UserError('Ce lien a déjà été utilisé.');
-  if (new Date(r.expires_at) <= now) throw new UserError('Ce lien a expiré. Demandez-en un nouveau.');
+  if (!r) throw new UserError(INVALID);
+  if (r.used_at) throw new UserError(USED);
+  if (new Date(r.expires_at) <= now) throw new UserError(EXPIRED);
   return r;
 }
 
-export async function consumeToken(dbIn: Db, token: string): Promise<void> {
+/** Spends the link: exactly one caller gets the row, even when several race; the others get
+ *  the French reason (already used, expired, unknown). */
+export async function consumeToken(dbIn: Db, token: string, kind: TokenKind, now = new Date()): Promise<TokenRow> {
   const db = coreDb(dbIn);
-  await db
+  const spent = await db
     .updateTable('auth_token')
-    .set({ used_at: new Date() })
+    .set({ used_at: now })
     .where('token_hash', '=', hashToken(token))
+    .where('kind', '=', kind)
     .where('used_at', 'is', null)
-    .execute();
+    .where('expires_at', '>', now)
+    .returningAll()
+    .executeTakeFirst();
+  if (spent) return spent;
+  await readToken(db, token, kind, now); // throws the reason
+  throw new UserError(USED);
 }

@@ -8,6 +8,7 @@ import {
   verifyAuthenticationResponse,
   type RegistrationResponseJSON,
   type AuthenticationResponseJSON,
+  type WebAuthnCredential,
 } from '@simplewebauthn/server';
 import type { Db } from '../db/index.ts';
 import { uuidv7, type UserId } from '../ids.ts';
@@ -163,7 +164,7 @@ export async function verifyRegistration(
   const db = coreDb(dbIn);
   if (!response?.response?.clientDataJSON) throw new UserError("Réponse de la clé d'accès manquante.");
   const challenge = await spendChallenge(db, response.response.clientDataJSON, 'register', userId, now);
-  let v;
+  let v: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
   try {
     v = await verifyRegistrationResponse({
       response,
@@ -231,7 +232,7 @@ export async function verifyAuthentication(
     .where('passkey.credential_id', '=', response.id)
     .executeTakeFirst();
   if (!pk || pk.disabled_at) throw new UserError("Cette clé d'accès n'est pas reconnue.");
-  let v;
+  let v: Awaited<ReturnType<typeof verifyAuthenticationResponse>>;
   try {
     v = await verifyAuthenticationResponse({
       response,
@@ -243,7 +244,7 @@ export async function verifyAuthentication(
         id: pk.credential_id,
         publicKey: new Uint8Array(Buffer.from(pk.public_key, 'base64url')),
         counter: Number(pk.counter),
-        transports: (pk.transports as any) ?? undefined,
+        transports: (pk.transports as WebAuthnCredential['transports'] | null) ?? undefined,
       },
     });
   } catch {

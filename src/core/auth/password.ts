@@ -13,12 +13,18 @@ export async function verifyPassword(hashStr: string | null, pw: string): Promis
   }
 }
 
-/** French message when a password is too weak, else null. */
+/** French message when a password is too weak, else null. With the e-mail, a password equal to
+ *  it, containing it, or containing its name part (when long enough to mean something) is refused. */
 export function passwordProblem(pw: string, email?: string): string | null {
   if (pw.length < 12) return 'Le mot de passe doit compter au moins 12 caractères.';
   if (pw.length > 256) return 'Le mot de passe est trop long (256 caractères au plus).';
-  if (email && pw.toLowerCase().includes(email.split('@')[0].toLowerCase()))
-    return 'Le mot de passe ne doit pas contenir votre adresse e-mail.';
+  if (email) {
+    const lower = pw.toLowerCase();
+    const address = email.trim().toLowerCase();
+    const name = address.split('@')[0];
+    if (address && (lower.includes(address) || (name.length >= 3 && lower.includes(name))))
+      return 'Le mot de passe ne doit pas contenir votre adresse e-mail.';
+  }
   if (/^(.)\1+$/.test(pw)) return 'Ce mot de passe est trop simple.';
   return null;
 }

@@ -7,6 +7,9 @@ import { coreDb } from '../db/handles.ts';
 
 export const SESSION_DAYS = 14;
 export const IDLE_HOURS = 72;
+/** Security changes (second factor, passkeys, password, e-mail, bank details) need the person to
+ *  have proved who they are this recently: at sign-in, or again on the confirmation page. */
+export const REAUTH_MINUTES = 10;
 
 export interface SessionRow {
   id: string;
@@ -14,6 +17,7 @@ export interface SessionRow {
   currentCooperativeId: string | null;
   secondFactorOk: boolean;
   csrfToken: string;
+  reauthenticatedAt: Date | null;
 }
 
 export async function createSession(
@@ -37,6 +41,8 @@ export async function createSession(
       user_agent: opts.userAgent?.slice(0, 300) ?? null,
       expires_at: new Date(Date.now() + SESSION_DAYS * 86400_000),
       revoked_at: null,
+      // A complete sign-in is a fresh proof of identity; one waiting for its second factor is not.
+      reauthenticated_at: opts.secondFactorOk ? new Date() : null,
     })
     .execute();
   return { id, token };
@@ -61,6 +67,7 @@ export async function loadSession(dbIn: Db, token: string, now = new Date()): Pr
     currentCooperativeId: r.current_cooperative_id,
     secondFactorOk: r.second_factor_ok,
     csrfToken: r.csrf_token,
+    reauthenticatedAt: r.reauthenticated_at ? new Date(r.reauthenticated_at) : null,
   };
 }
 
@@ -105,7 +112,19 @@ export async function setSessionCooperative(dbIn: Db, sessionId: string, coopera
     .where('id', '=', sessionId)
     .execute();
 }
-export async function markSecondFactor(dbIn: Db, sessionId: string): Promise<void> {
+export async function markSecondFactor(dbIn: Db, sessionId: string, now = new Date()): Promise<void> {
   const db = coreDb(dbIn);
-  await db.updateTable('auth_session').set({ second_factor_ok: true }).where('id', '=', sessionId).execute();
+  await db
+    .updateTable('auth_session')
+    .set({ second_factor_ok: true, reauthenticated_at: now })
+    .where('id', '=', sessionId)
+    .execute();
+}
+/** The person proved again who they are (password, code or passkey on the confirmation page). */
+export async function markReauthenticated(dbIn: Db, sessionId: string, now = new Date()): Promise<void> {
+  const db = coreDb(dbIn);
+  await db.updateTable('auth_session').set({ reauthenticated_at: now }).where('id', '=', sessionId).execute();
+}
+export function recentlyAuthenticated(s: Pick<SessionRow, 'reauthenticatedAt'> | null, now = new Date()): boolean {
+  return !!s?.reauthenticatedAt && now.getTime() - s.reauthenticatedAt.getTime() <= REAUTH_MINUTES * 60_000;
 }

@@ -6,7 +6,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { verifyPassword } from '../../core/auth/password.ts';
 import { uuidv7 } from '../../core/ids.ts';
-import { deviceLabel } from './password.tsx';
+import { deviceLabel } from './device-label.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -158,4 +158,12 @@ test('the sign-in page loads the passkey scripts and offers the passkey button; 
     .execute();
   assert.equal(stored.length, 1);
   assert.ok(new Date(stored[0].expires_at).getTime() > Date.now(), 'the challenge has an expiry');
+});
+
+test('a device id that is not one gives a French 404, never a 500', async () => {
+  const c = new TestClient(app);
+  await c.signIn(a.users.support.email, TEST_PASSWORD);
+  const r = await c.post('/profil/sessions/pas-un-id/revoquer', {});
+  assert.equal(r.res.status, 404);
+  assert.match(r.html, /Session introuvable/);
 });

@@ -2,7 +2,7 @@
 import type { Role } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Rng } from '../../core/random.ts';
-import type { Cooperative } from './directory.service.ts';
+import type { Cooperative } from './cooperatives.service.ts';
 
 export interface DemoPerson {
   userId: string;

@@ -1,5 +1,11 @@
 // Directory: network → cooperatives → activities (enseignes) → members and roles.
-export * from './directory.service.ts';
+export * from './cooperatives.service.ts';
+export * from './members.service.ts';
+export * from './activities.service.ts';
+export * from './bank-details.service.ts';
+export * from './invitations.service.ts';
+export * from './audit-log.service.ts';
+export { DIRECTORY, grantableRoles, mayGrant } from './permissions.ts';
 export { directoryMigrations, type DirectoryTables } from './schema.ts';
 export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.ts';
 export { directoryPersonalData } from './personal-data.ts';

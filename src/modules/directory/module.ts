@@ -1,6 +1,6 @@
 // The directory as the assembly mounts it.
 import type { ModuleDefinition } from '../../web/module-definition.ts';
-import { directoryRoutes } from './routes.tsx';
+import { directoryRoutes } from './routes.ts';
 import { directoryMigrations } from './schema.ts';
 
 export const directoryModule: ModuleDefinition = {

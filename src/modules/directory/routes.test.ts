@@ -145,3 +145,30 @@ test('activities: edit with errors beside fields, then save owners and trust, th
   await ent.signIn(a.users.entrepreneur.email, TEST_PASSWORD);
   assert.equal((await ent.post(`/activites/${a.activityId}`, { name: 'Piratage' })).res.status, 403);
 });
+
+test('garbage in the address gives a French 400 or 404, never a 500', async () => {
+  const c = new TestClient(app);
+  await c.signIn(a.users.director.email, TEST_PASSWORD);
+  const cases: [string, number, RegExp][] = [
+    ['/membres/pas-un-uuid', 404, /Membre introuvable/],
+    ['/activites/123', 404, /Activité introuvable/],
+    ['/membres?page=1e309', 400, /Numéro de page invalide/],
+    ['/membres?page=-3', 400, /Numéro de page invalide/],
+    ['/membres?page=99999999999999999999', 400, /Numéro de page invalide/],
+    ['/audit?page=NaN', 400, /Numéro de page invalide/],
+    ['/membres?role=superadmin', 400, /Filtre invalide/],
+    ['/membres?q=%00', 400, /caractères interdits/],
+    ['/membres/%00', 400, /caractères interdits/],
+    [`/membres?q=${'x'.repeat(9000)}`, 400, /Adresse trop longue/],
+    ['/membres?q=%E0%A4%A', 400, /Adresse mal formée/],
+  ];
+  for (const [url, status, message] of cases) {
+    const r = await c.get(url);
+    assert.equal(r.res.status, status, url);
+    assert.match(r.html, message, url);
+  }
+  const post = await c.post('/membres/pas-un-uuid/roles', { roles: ['support'] });
+  assert.equal(post.res.status, 404);
+  const ok = await c.get('/membres?q=%C3%A9t%C3%A9&page=1');
+  assert.equal(ok.res.status, 200, 'a normal search still works');
+});

@@ -3,9 +3,10 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem } from '../../core/db/tenant.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
-import { uuidv7, type CooperativeId } from '../../core/ids.ts';
-import { type Actor, type Role } from '../../core/actor.ts';
-import { createNetwork, createCooperative, addMembership, type Cooperative } from './directory.service.ts';
+import { uuidv7, type CooperativeId, type UserId } from '../../core/ids.ts';
+import type { Actor, Role } from '../../core/actor.ts';
+import { createNetwork, createCooperative, type Cooperative } from './cooperatives.service.ts';
+import { addMembership } from './members.service.ts';
 
 export const TEST_PASSWORD = 'un mot de passe très long';
 
@@ -84,7 +85,7 @@ export async function seedTestCooperatives(
         activityId,
         analyticCode,
         actor: (role: Role) => ({
-          userId: users[role].id as any,
+          userId: users[role].id as UserId,
           cooperativeId: coop.id as CooperativeId,
           roles: [role],
           label: `${role} ${slug}`,

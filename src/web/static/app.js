@@ -5,7 +5,7 @@ document.addEventListener('DOMContentLoaded', () => {
     if (token) e.detail.headers['X-CSRF-Token'] = token;
   });
   document.querySelectorAll('select[data-autosubmit]').forEach((s) => {
-    s.addEventListener('change', () => s.form && s.form.requestSubmit());
+    s.addEventListener('change', () => s.form?.requestSubmit());
   });
   document.querySelectorAll('.js-hide').forEach((el) => {
     el.hidden = true;

@@ -1,0 +1,23 @@
+// The profile page and the list of connected devices.
+import { Hono } from 'hono';
+import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
+import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
+import { idParam } from '../../../web/forms.ts';
+import { requireActor, setFlash } from '../../../web/middleware.ts';
+import { ProfilePage } from '../views/profile-page.tsx';
+
+export const profileRoutes = new Hono<AppEnv>();
+profileRoutes.use('/profil', requireActor);
+profileRoutes.use('/profil/*', requireActor);
+
+profileRoutes.get('/profil', async (c) => {
+  const user = userOf(c);
+  const sessions = await listSessions(c.get('app').odb.db, user.id);
+  return c.html(<ProfilePage c={c} user={user} sessions={sessions} currentSessionId={sessionOf(c).id} />);
+});
+
+profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
+  const ok = await revokeSession(c.get('app').odb.db, userOf(c).id, idParam(c, 'id', 'Session'));
+  setFlash(c, ok ? { kind: 'success', text: 'Appareil déconnecté.' } : { kind: 'error', text: 'Session introuvable.' });
+  return c.redirect('/profil');
+});
