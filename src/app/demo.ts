@@ -1,5 +1,6 @@
 // The demo network: three cooperatives with different contribution rules, staff, 20–40
 // entrepreneurs each, and what every module seeds on top. Deterministic: same seed, same data.
+import { loadConfig } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { withSystem, type LegacyTx as Tx } from '../core/db/tenant.ts';
 import { hashPassword } from '../core/auth/password.ts';
@@ -88,7 +89,10 @@ export function demoLogins(): string[] {
   return lines;
 }
 
-export async function loadDemo(odb: OpenDb, opts: { today?: string; log?: (m: string) => void } = {}): Promise<void> {
+export async function loadDemo(
+  odb: OpenDb,
+  opts: { today?: string; log?: (m: string) => void; fileKey?: Buffer } = {},
+): Promise<void> {
   const log = opts.log ?? (() => {});
   const rng = new Rng(20261126);
   const pwHash = await hashPassword(DEMO_PASSWORD);
@@ -228,7 +232,7 @@ export async function loadDemo(odb: OpenDb, opts: { today?: string; log?: (m: st
       await addMembership(trx, c.coop.id, netAdmin, 'director');
     }
   });
-  const ctx: DemoContext = { odb, rng, coops, today, log };
+  const ctx: DemoContext = { odb, rng, coops, today, fileKey: opts.fileKey ?? loadConfig().fileKey, log };
   for (const s of demoSeeders) {
     await s.seed(ctx);
     log(`démo : ${s.name} chargé`);

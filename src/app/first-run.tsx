@@ -27,7 +27,7 @@ firstRunRoutes.get('/', async (c, next) => {
 
 firstRunRoutes.post('/bienvenue/demo', async (c) => {
   if (!(await empty(c))) return c.redirect('/');
-  await loadDemo(c.get('app').odb);
+  await loadDemo(c.get('app').odb, { fileKey: c.get('app').config.fileKey });
   return c.html(
     <PublicLayout c={c} title="Démonstration chargée">
       <Card title="La démonstration est prête">

@@ -58,7 +58,9 @@ before(async () => {
     const d = await createDraft(trx, ent, {
       activityId: A.activityId,
       customerId: c.id,
-      lines: [{ description: 'Atelier', quantityMilli: 1000, unitPriceCents: 50_000, vatCategory: 'S', vatRateBp: 2000 }],
+      lines: [
+        { description: 'Atelier', quantityMilli: 1000, unitPriceCents: 50_000, vatCategory: 'S', vatRateBp: 2000 },
+      ],
     });
     await validateInvoice(trx, sup, d.id);
   });
@@ -66,7 +68,8 @@ before(async () => {
 after(() => odb.close());
 
 const count = async (table: string, where: ReturnType<typeof sql>) =>
-  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(coreDb(odb.db))).rows[0].n;
+  (await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${where}`.execute(coreDb(odb.db)))
+    .rows[0].n;
 
 test('the export holds the account, the journey, the notification, the invoice and the identity document', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'radieuse-person-'));
@@ -98,7 +101,11 @@ test('a dry run changes nothing; the erasure keeps the books, erases the rest, a
   assert.equal(await count('journey', sql`display_name = 'Personne effacée' and email is null`), 1);
   assert.equal(await count('invoice', sql`number is not null`), 1, 'invoices are kept');
   assert.equal(await count('user_account', sql`lower(email) = lower(${email})`), 0, 'the address is gone');
-  const account = await coreDb(odb.db).selectFrom('user_account').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+  const account = await coreDb(odb.db)
+    .selectFrom('user_account')
+    .selectAll()
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow();
   assert.equal(account.display_name, 'Personne effacée');
   assert.equal(account.password_hash, null);
   assert.ok(!(await verifyPassword(account.password_hash ?? '', TEST_PASSWORD).catch(() => false)));

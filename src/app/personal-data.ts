@@ -41,9 +41,15 @@ const COOPERATIVE_RULES: PersonalDataRules[] = [
 
 const SECRET = /hash|secret|recovery_codes|public_key|credential_id|^content$|^iv$|^auth_tag$/;
 const redact = (row: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(row).map(([k, v]) => [k, SECRET.test(k) && v != null ? '[secret non exporté]' : v]));
+  Object.fromEntries(
+    Object.entries(row).map(([k, v]) => [k, SECRET.test(k) && v != null ? '[secret non exporté]' : v]),
+  );
 
-async function findPerson(odb: OpenDb, coop: Cooperative, email: string): Promise<PersonRef & { hasOtherCooperative: boolean }> {
+async function findPerson(
+  odb: OpenDb,
+  coop: Cooperative,
+  email: string,
+): Promise<PersonRef & { hasOtherCooperative: boolean }> {
   const e = email.trim().toLowerCase();
   if (!e.includes('@')) throw new UserError('Adresse e-mail invalide.', 'email');
   return withSystem(odb.db, async (tx) => {
@@ -108,7 +114,12 @@ export async function exportPerson(
         action: 'person.exported',
         data: { sections: sections.length, files: files.length },
       });
-      return { dir, sections: sections.length, rows: sections.reduce((n, s) => n + s.rows.length, 0), files: files.length };
+      return {
+        dir,
+        sections: sections.length,
+        rows: sections.reduce((n, s) => n + s.rows.length, 0),
+        files: files.length,
+      };
     },
     { isolation: 'repeatable read' },
   );

@@ -45,7 +45,13 @@ export async function startServer(config: Config, port: number, log: (m: string)
           handler: async () => {
             const done = await runRetention(odb);
             const n = done.reduce((s, d) => s + d.rows, 0);
-            if (n) log(`conservation : ${n} ligne(s) effacée(s) ou anonymisée(s) (${done.filter((d) => d.rows).map((d) => d.label).join(' ; ')})`);
+            if (n)
+              log(
+                `conservation : ${n} ligne(s) effacée(s) ou anonymisée(s) (${done
+                  .filter((d) => d.rows)
+                  .map((d) => d.label)
+                  .join(' ; ')})`,
+              );
           },
         },
         ...jobSchedules(odb, config),

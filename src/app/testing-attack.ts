@@ -122,3 +122,21 @@ export async function attackWorld(): Promise<AttackWorld> {
     close: () => odb.close(),
   };
 }
+
+/** For each GET route with parameters, the tables whose ids it answers 200 to (asked as `client`). */
+export async function discoverKinds(
+  client: TestClient,
+  routes: Route[],
+  ids: Map<string, string[]>,
+): Promise<Map<string, string[]>> {
+  const kinds = new Map<string, string[]>();
+  for (const r of routes.filter((x) => x.method === 'GET' && params(x.path).length)) {
+    const found: string[] = [];
+    for (const [table, v] of ids) {
+      const { res } = await client.get(fill(r.path, v[0]));
+      if (res.status === 200) found.push(table);
+    }
+    kinds.set(r.path, found);
+  }
+  return kinds;
+}

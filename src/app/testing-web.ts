@@ -1,13 +1,12 @@
 // Test helpers for routes: an app on a fresh database and a client that keeps cookies and
 // sends the CSRF token like a browser form would.
 import { createApp } from './app.tsx';
-import { createTestDb } from './testing.ts';
-import { loadConfig } from '../core/config.ts';
+import { createTestDb, testConfig } from './testing.ts';
 import type { OpenDb } from '../core/db/index.ts';
 
 export async function createTestApp(opts: { odb?: OpenDb } = {}) {
   const odb = opts.odb ?? (await createTestDb());
-  const config = loadConfig({ RADIEUSE_DATA: '/tmp/radieuse-test', RADIEUSE_JOBS: 'off' });
+  const config = testConfig();
   const app = createApp({ odb, config });
   return { odb, app, config };
 }

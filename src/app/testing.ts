@@ -24,6 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { openDatabase, type OpenDb } from '../core/db/index.ts';
 import { migrate } from '../core/migrations.ts';
+import { loadConfig } from '../core/config.ts';
 import { loadDemo } from './demo.ts';
 import { allMigrations } from './modules.ts';
 
@@ -32,6 +33,10 @@ const migrationsHash = createHash('sha256')
   .digest('hex')
   .slice(0, 12);
 let pgliteTemplate: Blob | null = null;
+
+/** The configuration of test servers: documents of the demo template open with its file key. */
+export const testConfig = () =>
+  loadConfig({ RADIEUSE_DATA: '/tmp/radieuse-test', RADIEUSE_JOBS: 'off', RADIEUSE_FILE_KEY: '7'.repeat(64) });
 
 export const backendName = (): 'postgres' | 'pglite' => (process.env.DATABASE_URL ? 'postgres' : 'pglite');
 
@@ -77,7 +82,7 @@ async function pgliteDemoDump(): Promise<Blob> {
     }
     try {
       const o = await openDatabase({ memory: true, loadDataDir: await pgliteMigrated() });
-      await loadDemo(o);
+      await loadDemo(o, { fileKey: testConfig().fileKey });
       const dump = await o.pglite!.dumpDataDir('none');
       await o.close();
       writeFileSync(`${file}.tmp`, Buffer.from(await dump.arrayBuffer()));
@@ -150,7 +155,7 @@ export async function createDemoTestDb(): Promise<OpenDb> {
   if (!url) return openDatabase({ memory: true, loadDataDir: await pgliteDemoDump() });
   await ensureTemplate(url, MIGRATED_TEMPLATE(), 4242, (t) => migrate(t.db, allMigrations).then(() => {}));
   const template = `radieuse_demo_${demoHash()}`;
-  await ensureTemplate(url, template, 4243, (t) => loadDemo(t));
+  await ensureTemplate(url, template, 4243, (t) => loadDemo(t, { fileKey: testConfig().fileKey }));
   return cloneFrom(url, template);
 }
 

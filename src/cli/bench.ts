@@ -43,7 +43,7 @@ export const benchCommand: Command = {
       if (await demoExists(odb))
         throw new UsageError('la base contient déjà la démonstration : utilisez une base vide');
       t0 = performance.now();
-      await loadDemo(odb, { log: (m) => out(`  ${m}`) });
+      await loadDemo(odb, { log: (m) => out(`  ${m}`), fileKey: config.fileKey });
       results.demoLoadMs = ms(t0);
       const coops = await listCooperatives(odb.db);
       const coop = coops[0];

@@ -64,7 +64,7 @@ export const coreCommands: Command[] = [
     usage: 'demo [--reset]',
     options: { reset: { type: 'boolean' } },
     needsDb: true,
-    async run({ values, odb }) {
+    async run({ values, odb, config }) {
       if (await demoExists(odb!)) {
         if (!values.reset) {
           out('La démonstration est déjà chargée (--reset pour la recharger).');
@@ -77,7 +77,7 @@ export const coreCommands: Command[] = [
         await resetDatabase(odb!);
       }
       const t0 = Date.now();
-      await loadDemo(odb!, { log: (m) => out(m) });
+      await loadDemo(odb!, { log: (m) => out(m), fileKey: config.fileKey });
       out(`Démonstration chargée en ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
       printLogins();
     },

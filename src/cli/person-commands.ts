@@ -25,7 +25,9 @@ export const personCommands: Command[] = [
       const r = await asUsage(() =>
         exportPerson(odb!, coop, requireOpt(values, 'email'), requireOpt(values, 'out'), config.fileKey),
       );
-      out(`Export écrit dans ${r.dir} : personne.json (${r.sections} rubriques, ${r.rows} lignes) et ${r.files} fichier(s).`);
+      out(
+        `Export écrit dans ${r.dir} : personne.json (${r.sections} rubriques, ${r.rows} lignes) et ${r.files} fichier(s).`,
+      );
     },
   },
   {
@@ -43,7 +45,8 @@ export const personCommands: Command[] = [
         const lines = r.lines.filter((l) => l.action === action);
         if (!lines.length) continue;
         out(`\n${action === 'supprimé' ? 'Effacé' : action === 'anonymisé' ? 'Anonymisé' : 'Conservé'} :`);
-        for (const l of lines) out(`  - ${l.label} (${l.module}.${l.table}, ${l.rows} ligne(s))${l.reason ? ` — ${l.reason}` : ''}`);
+        for (const l of lines)
+          out(`  - ${l.label} (${l.module}.${l.table}, ${l.rows} ligne(s))${l.reason ? ` — ${l.reason}` : ''}`);
       }
       out(
         r.accountErased

@@ -1,6 +1,6 @@
 // The core's integrity checks: the audit chain of each cooperative and the stored files.
 import { createHash } from 'node:crypto';
-import { verifyAuditChain } from './audit.ts';
+import { auditChainProblems } from './audit.ts';
 import { coreDb } from './db/handles.ts';
 import { readFile } from './files.ts';
 import type { IntegrityCheck } from './integrity.ts';
@@ -8,8 +8,7 @@ import type { IntegrityCheck } from './integrity.ts';
 export const auditChainCheck: IntegrityCheck = {
   label: "chaîne du journal d'audit",
   async run(tx, cooperativeId) {
-    const v = await verifyAuditChain(tx, cooperativeId);
-    return v.ok ? [] : [{ kind: 'audit_chain', detail: v.reason ?? `chaîne rompue à l'entrée ${v.brokenAt}` }];
+    return (await auditChainProblems(tx, cooperativeId)).map((p) => ({ kind: 'audit_chain', detail: p.detail }));
   },
 };
 

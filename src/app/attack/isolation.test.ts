@@ -13,6 +13,7 @@ import {
   type AttackWorld,
   appRoutes,
   attackWorld,
+  discoverKinds,
   fill,
   fingerprint,
   idsByTable,
@@ -57,15 +58,7 @@ before(async () => {
   });
   victimIds = await idsByTable(w.odb, w.victim.id);
   // Which ids does each parameterised GET route take? Ask as the victim's director.
-  const director = await w.signIn('director@canopee.demo');
-  for (const r of routes.filter((x) => x.method === 'GET' && params(x.path).length)) {
-    const found: string[] = [];
-    for (const [table, ids] of victimIds) {
-      const { res } = await director.get(fill(r.path, ids[0]));
-      if (res.status === 200) found.push(table);
-    }
-    kinds.set(r.path, found);
-  }
+  for (const [p, t] of await discoverKinds(await w.signIn('director@canopee.demo'), routes, victimIds)) kinds.set(p, t);
 });
 after(() => w.close());
 

@@ -24,6 +24,8 @@ export interface DemoContext {
   rng: Rng;
   coops: DemoCoop[];
   today: string;
+  /** The key documents are encrypted with (the server's: the demo's receipts must open there). */
+  fileKey: Buffer;
   log: (m: string) => void;
 }
 

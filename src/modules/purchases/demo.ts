@@ -6,7 +6,6 @@ import PDFDocument from 'pdfkit';
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays } from '../../core/dates.ts';
-import { loadConfig } from '../../core/config.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { CooperativeId } from '../../core/ids.ts';
@@ -74,12 +73,7 @@ export const purchasesDemoSeeder: DemoSeeder = {
   name: 'purchases',
   async seed(ctx) {
     const { rng, today } = ctx;
-    let key: Buffer;
-    try {
-      key = loadConfig().fileKey;
-    } catch {
-      key = Buffer.alloc(32, 7);
-    }
+    const key = ctx.fileKey;
     const lastMonthEnd = addDays(`${today.slice(0, 7)}-01`, -1);
     const lastMonth = lastMonthEnd.slice(0, 7);
     let invoices = 0;
