@@ -1,6 +1,7 @@
 // Second factor and re-authentication (issue 11 #5), password reset links (#9).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import QRCode from 'qrcode';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { verifyPassword } from '../../core/auth/password.ts';
@@ -225,4 +226,20 @@ test('the reset answer is the same whether or not the account exists', async () 
   assert.equal(known.res.headers.get('location'), unknown.res.headers.get('location'));
   const flash = (r: { res: Response }) => r.res.headers.getSetCookie().find((x) => x.startsWith('rad_flash='));
   assert.equal(flash(known), flash(unknown));
+});
+
+test('the 2FA set-up page shows a QR code of exactly the account link it offers', async () => {
+  const c = new TestClient(app);
+  await c.signIn(b.users.accountant.email, TEST_PASSWORD);
+  const { res, html } = await c.get('/profil/2fa');
+  assert.equal(res.status, 200);
+  const uri = /href="(otpauth:\/\/[^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
+  assert.ok(uri?.includes('secret='), 'an otpauth link is offered');
+  const svg = /<figure class="qr"[^>]*>\s*(<svg[\s\S]*?<\/svg>)/.exec(html)?.[1];
+  assert.ok(svg, 'a server-drawn SVG QR code is in the page');
+  // The same link drawn again gives the same code: the picture encodes what the link says.
+  assert.equal(
+    svg.trim(),
+    (await QRCode.toString(uri ?? '', { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })).trim(),
+  );
 });

@@ -1,5 +1,6 @@
 // Turning the second factor (TOTP) on and off: both need a recent proof of identity.
 import { Hono } from 'hono';
+import QRCode from 'qrcode';
 import { audit } from '../../../core/audit.ts';
 import { disableTotp, enableTotp, newTotpSecret, totpUri } from '../../../core/auth/totp.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
@@ -14,9 +15,13 @@ secondFactorRoutes.use('/profil/2fa/*', requireActor, requireRecentAuth);
 
 const SECRET = /^[A-Z2-7]{16,64}$/;
 
-secondFactorRoutes.get('/profil/2fa', (c) => {
+/** The enrolment QR code, drawn on the server as SVG (no script, no third party). */
+const qrSvg = (uri: string) => QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+
+secondFactorRoutes.get('/profil/2fa', async (c) => {
   const secret = newTotpSecret();
-  return c.html(<TotpSetup c={c} secret={secret} uri={totpUri(userOf(c).email, secret)} />);
+  const uri = totpUri(userOf(c).email, secret);
+  return c.html(<TotpSetup c={c} secret={secret} uri={uri} qr={await qrSvg(uri)} />);
 });
 
 secondFactorRoutes.post('/profil/2fa', async (c) => {
@@ -27,11 +32,13 @@ secondFactorRoutes.post('/profil/2fa', async (c) => {
   const codes = secret ? await enableTotp(odb.db, user.id, secret, f.code ?? '') : null;
   if (!codes) {
     const shown = secret ?? newTotpSecret();
+    const uri = totpUri(user.email, shown);
     return c.html(
       <TotpSetup
         c={c}
         secret={shown}
-        uri={totpUri(user.email, shown)}
+        uri={uri}
+        qr={await qrSvg(uri)}
         error="Code incorrect. Vérifiez l'heure de votre téléphone et saisissez le code affiché maintenant."
       />,
       400,

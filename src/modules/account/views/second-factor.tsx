@@ -1,9 +1,10 @@
 // Setting up the second factor (TOTP) and showing the recovery codes once.
+import { raw } from 'hono/html';
 import { Card, Csrf, Field, PageHeader } from '../../../web/components.tsx';
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 
-export function TotpSetup(p: { c: Ctx; secret: string; uri: string; error?: string }) {
+export function TotpSetup(p: { c: Ctx; secret: string; uri: string; qr: string; error?: string }) {
   return (
     <Layout c={p.c} title="Vérification en deux étapes">
       <PageHeader
@@ -11,8 +12,12 @@ export function TotpSetup(p: { c: Ctx; secret: string; uri: string; error?: stri
         help="Ajoutez ce compte dans votre application, puis saisissez le code affiché."
       />
       <Card>
+        <figure class="qr" role="img" aria-label="Code QR à scanner avec votre application d'authentification">
+          {raw(p.qr)}
+          <figcaption>Scannez ce code avec votre application (Google Authenticator, Aegis, FreeOTP…).</figcaption>
+        </figure>
         <p>
-          Clé à saisir dans l'application : <code class="mono">{p.secret.replace(/(.{4})/g, '$1 ')}</code>
+          Ou saisissez cette clé dans l'application : <code class="mono">{p.secret.replace(/(.{4})/g, '$1 ')}</code>
         </p>
         <p class="muted">
           Sur votre téléphone, ce lien ouvre directement l'application :{' '}
