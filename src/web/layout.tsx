@@ -106,8 +106,12 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
                 ))}
               </ul>
               {secondary.length ? (
-                <details class="nav-more" open={secondary.some((n) => n.href === here)}>
-                  <summary>Plus</summary>
+                // Closed on every page (open, it would cover the content); the summary names the
+                // current page when it lives under "Plus", so the person still sees where they are.
+                <details class="nav-more">
+                  <summary aria-current={secondary.some((n) => n.href === here) ? 'page' : undefined}>
+                    {secondary.find((n) => n.href === here)?.label ?? 'Plus'}
+                  </summary>
                   <ul>
                     {secondary.map((n) => (
                       <li>

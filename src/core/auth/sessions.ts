@@ -104,11 +104,26 @@ export async function revokeOtherSessions(dbIn: Db, userId: string, keepId: stri
   if (keepId) q = q.where('id', '!=', keepId);
   await q.execute();
 }
+/** The cooperative a person worked in last (their latest session's), if it is still one of
+ *  theirs: a member of several cooperatives comes back where they left off. */
+export async function lastCooperativeOf(dbIn: Db, userId: string, memberOf: string[]): Promise<string | null> {
+  if (!memberOf.length) return null;
+  const r = await coreDb(dbIn)
+    .selectFrom('auth_session')
+    .select('current_cooperative_id')
+    .where('user_id', '=', userId)
+    .where('current_cooperative_id', 'in', memberOf)
+    .orderBy('last_seen_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return r?.current_cooperative_id ?? memberOf[0];
+}
+
 export async function setSessionCooperative(dbIn: Db, sessionId: string, cooperativeId: string): Promise<void> {
   const db = coreDb(dbIn);
   await db
     .updateTable('auth_session')
-    .set({ current_cooperative_id: cooperativeId })
+    .set({ current_cooperative_id: cooperativeId, last_seen_at: new Date() })
     .where('id', '=', sessionId)
     .execute();
 }

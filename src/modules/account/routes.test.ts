@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 
 import type { OpenDb } from '../../core/db/index.ts';
+import { withSystem } from '../../core/db/tenant.ts';
+import { addMembership } from '../directory/index.ts';
 import { verifyPassword } from '../../core/auth/password.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { deviceLabel } from './device-label.ts';
@@ -166,4 +168,30 @@ test('a device id that is not one gives a French 404, never a 500', async () => 
   const r = await c.post('/profil/sessions/pas-un-id/revoquer', {});
   assert.equal(r.res.status, 404);
   assert.match(r.html, /Session introuvable/);
+});
+
+test('a member of two cooperatives comes back, after signing out, to the one they worked in last', async () => {
+  const [, b] = await seedTestCooperatives(odb);
+  await withSystem(odb.db, (trx) => addMembership(trx, b.coop.id, a.users.director.id, 'director'));
+  const c = new TestClient(app);
+  await c.signIn(a.users.director.email, TEST_PASSWORD);
+  const first = await c.get('/');
+  const other = [a, b].find((x) => !first.html.includes(`<option value="${x.coop.id}" selected`))!;
+  const r = await c.post('/cooperative/changer', { cooperativeId: other.coop.id });
+  assert.ok([302, 303].includes(r.res.status));
+  await c.post('/deconnexion', {});
+  const again = new TestClient(app);
+  await again.signIn(a.users.director.email, TEST_PASSWORD);
+  const home = await again.get('/');
+  assert.ok(home.html.includes(`<option value="${other.coop.id}" selected`), 'the last cooperative is the current one');
+});
+
+test('a page under « Plus » leaves that menu closed (it would cover the page) and names itself in it', async () => {
+  const c = new TestClient(app);
+  await c.signIn(a.users.director.email, TEST_PASSWORD);
+  const { html } = await c.get('/audit');
+  const more = /<details class="nav-more"[^>]*>\s*<summary[^>]*>([^<]*)<\/summary>/.exec(html);
+  assert.ok(more, 'the « Plus » menu is there');
+  assert.ok(!/<details class="nav-more"[^>]*\bopen\b/.test(html), 'closed');
+  assert.equal(more[1].replace('&#39;', "'"), "Journal d'audit");
 });

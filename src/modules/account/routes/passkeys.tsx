@@ -13,7 +13,7 @@ import {
   verifyAuthentication,
   verifyRegistration,
 } from '../../../core/auth/passkeys.ts';
-import { createSession, SESSION_DAYS } from '../../../core/auth/sessions.ts';
+import { createSession, lastCooperativeOf, SESSION_DAYS } from '../../../core/auth/sessions.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import { UserError } from '../../../core/errors.ts';
 import { type AppEnv, actorOf, clientIp, type Ctx, userOf } from '../../../web/context.ts';
@@ -107,7 +107,11 @@ passkeyRoutes.post('/connexion/passkey/verifier', async (c) => {
     ip,
     userAgent: c.req.header('user-agent') ?? null,
     secondFactorOk: true,
-    cooperativeId: ms[0]?.cooperativeId ?? null,
+    cooperativeId: await lastCooperativeOf(
+      odb.db,
+      userId,
+      ms.map((m) => m.cooperativeId),
+    ),
   });
   setCookie(c, SESSION_COOKIE, s.token, cookieOpts(c, SESSION_DAYS * 86400));
   await auditSignIn(odb.db, userId, ms[0], ip, 'passkey');

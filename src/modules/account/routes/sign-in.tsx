@@ -6,6 +6,7 @@ import {
   createSession,
   revokeSession,
   markSecondFactor,
+  lastCooperativeOf,
   setSessionCooperative,
   SESSION_DAYS,
 } from '../../../core/auth/sessions.ts';
@@ -64,7 +65,11 @@ signInRoutes.post('/connexion', async (c) => {
     ip,
     userAgent: c.req.header('user-agent') ?? null,
     secondFactorOk: !r.needsSecondFactor,
-    cooperativeId: ms[0]?.cooperativeId ?? null,
+    cooperativeId: await lastCooperativeOf(
+      odb.db,
+      r.userId,
+      ms.map((m) => m.cooperativeId),
+    ),
   });
   setCookie(c, SESSION_COOKIE, s.token, cookieOpts(c, SESSION_DAYS * 86400));
   if (r.needsSecondFactor) return c.redirect(`/connexion/2fa?retour=${encodeURIComponent(back)}`);
