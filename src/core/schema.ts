@@ -90,4 +90,25 @@ ${tenantPolicySql('mail_outbox')}
 ${tenantPolicySql('auth_token')}
 `,
   },
+  {
+    // Search for every module: French full text that ignores accents and case, trigrams for names
+    // typed with mistakes, distances between postcodes. `search_key` is the one normalisation of
+    // names and titles (immutable, so it can back an index); `fr` the text search configuration.
+    name: '2026_12_06_1400_core_search',
+    sql: `
+create extension if not exists pg_trgm;
+create extension if not exists unaccent;
+create extension if not exists cube;
+create extension if not exists earthdistance;
+create or replace function search_key(t text) returns text
+  language sql immutable parallel safe strict
+  as $$ select lower(public.unaccent('public.unaccent'::regdictionary, t)) $$;
+do $$ begin
+  if not exists (select 1 from pg_ts_config where cfgname = 'fr') then
+    create text search configuration fr (copy = french);
+    alter text search configuration fr alter mapping for hword, hword_part, word with unaccent, french_stem;
+  end if;
+end $$;
+`,
+  },
 ];

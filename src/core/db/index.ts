@@ -8,6 +8,10 @@ import type { Database } from './database.ts';
 import { coreDb, type Db, type LegacyDb } from './handles.ts';
 import { Mutex, PGliteDialect } from './pglite-driver.ts';
 import { lockDataDir } from './lock.ts';
+import { cube } from '@electric-sql/pglite/contrib/cube';
+import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 
 export type { Db, LegacyDb } from './handles.ts';
 export type DbKind = 'pglite' | 'postgres';
@@ -90,7 +94,9 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
       dataDir: dataDir ? join(dataDir, 'pglite') : undefined,
       parsers,
       loadDataDir: opts.loadDataDir,
-      extensions: {},
+      // The extensions search needs (French full text without accents, trigrams, distances):
+      // bundled with PGlite, and in PostgreSQL's contrib (trusted: a database owner may create them).
+      extensions: { pg_trgm, unaccent, cube, earthdistance },
     });
   } catch (e) {
     release();
