@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays, addMonths } from '../../core/dates.ts';
 

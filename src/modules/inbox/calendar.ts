@@ -1,8 +1,9 @@
 // The administrative calendar: each person's deadlines in one place (expense cut-off, invoice
 // due dates, document expiries, appointments, workshop sessions), as a page and an ICS feed.
 // Modules contribute through registerDeadlineSource, like inbox providers.
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx } from './db.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addMonths, type IsoDate } from '../../core/dates.ts';
 import { newToken, hashToken } from '../../core/auth/tokens.ts';
@@ -17,7 +18,7 @@ export interface Deadline {
 }
 export interface DeadlineSource {
   name: string;
-  deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
+  deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
 }
 const sources = new Map<string, DeadlineSource>();
 export function registerDeadlineSource(s: DeadlineSource): void {
@@ -47,7 +48,7 @@ registerDeadlineSource({
   },
 });
 
-export async function deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
+export async function deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
   const all: Deadline[] = [];
   for (const s of sources.values()) all.push(...(await s.deadlines(trx, actor, from, to)));
   return all
@@ -56,7 +57,8 @@ export async function deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDat
 }
 
 /** A new secret feed address (the previous one stops working). */
-export async function renewCalendarToken(trx: Tx, actor: Actor): Promise<string> {
+export async function renewCalendarToken(tx: Tx, actor: Actor): Promise<string> {
+  const trx = inboxDb(tx);
   if (!actor.userId) throw new Error('user required');
   const token = newToken();
   await trx
@@ -68,7 +70,8 @@ export async function renewCalendarToken(trx: Tx, actor: Actor): Promise<string>
     .execute();
   return token;
 }
-export async function hasCalendarFeed(trx: Tx, actor: Actor): Promise<boolean> {
+export async function hasCalendarFeed(tx: Tx, actor: Actor): Promise<boolean> {
+  const trx = inboxDb(tx);
   return !!(await trx
     .selectFrom('inbox_calendar_feed')
     .select('user_id')
@@ -110,7 +113,13 @@ export function deadlinesIcs(name: string, items: Deadline[], publicUrl: string,
 }
 
 /** The ICS of the person owning the token, or null (no sign-in: the token is the secret). */
-export async function calendarByToken(db: Db, token: string, from: IsoDate, publicUrl: string): Promise<string | null> {
+export async function calendarByToken(
+  dbIn: Db,
+  token: string,
+  from: IsoDate,
+  publicUrl: string,
+): Promise<string | null> {
+  const db = inboxDb(dbIn);
   const f = await db
     .selectFrom('inbox_calendar_feed')
     .select(['cooperative_id', 'user_id'])

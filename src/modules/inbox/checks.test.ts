@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 // Each invoice check on a positive and a negative case; batch validation validates only clean
 // invoices; an exception needs a written reason, kept in the audit log; thresholds per cooperative.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
@@ -157,11 +159,7 @@ test('due date beyond the legal limit is blocking; within it is fine', async () 
   assert.ok(!(await findings(ok.id)).includes('invoice.due-date-legal'));
   // The editor refuses such a date; data imported from elsewhere may still carry one.
   const bad = await draft(c, 7100);
-  await odb.db
-    .updateTable('invoice')
-    .set({ due_date: addDays(today, 90) })
-    .where('id', '=', bad.id)
-    .execute();
+  await sql`update invoice set due_date = ${addDays(today, 90)} where id = ${bad.id}`.execute(odb.db);
   const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find(
     (x) => x.checkId === 'invoice.due-date-legal',
   );
@@ -202,7 +200,11 @@ test('queue: batch validation validates only clean invoices; an exception needs 
   assert.equal(r.skipped.length, 1);
   assert.equal((await tx((trx) => getInvoice(trx, sup(), clean.id)))!.status, 'validated');
   assert.equal((await tx((trx) => getInvoice(trx, sup(), dup1.id)))!.status, 'submitted');
-  const batchAudit = await odb.db.selectFrom('audit_log').select('action').where('target_id', '=', clean.id).execute();
+  const batchAudit = await inboxDb(odb.db)
+    .selectFrom('audit_log')
+    .select('action')
+    .where('target_id', '=', clean.id)
+    .execute();
   assert.ok(batchAudit.some((a) => a.action === 'validation.batch'));
 
   await assert.rejects(
@@ -214,7 +216,7 @@ test('queue: batch validation validates only clean invoices; an exception needs 
     validateException(trx, sup(), dup1.id, 'Deux ateliers distincts le même mois, confirmé par téléphone.'),
   );
   assert.ok(v.number);
-  const a = await odb.db
+  const a = await inboxDb(odb.db)
     .selectFrom('audit_log')
     .select(['action', 'data'])
     .where('target_id', '=', dup1.id)
@@ -232,11 +234,7 @@ test('an exception with a blocking finding cannot be validated, even with a reas
   const c = await customer();
   const d = await draft(c, 9100);
   await tx((trx) => submitInvoice(trx, ent(), d.id));
-  await odb.db
-    .updateTable('invoice')
-    .set({ due_date: addDays(today, 120) })
-    .where('id', '=', d.id)
-    .execute();
+  await sql`update invoice set due_date = ${addDays(today, 120)} where id = ${d.id}`.execute(odb.db);
   await assert.rejects(
     tx((trx) => validateException(trx, sup(), d.id, 'Le client a demandé ce délai exceptionnel.')),
     /ne peut pas être validée/,

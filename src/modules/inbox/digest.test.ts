@@ -3,7 +3,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx as Tx } from './db.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 
 import { notify, sendDigests, setPreference, unsubscribe, getPreference } from './index.ts';
@@ -18,7 +19,7 @@ const TUESDAY = new Date('2026-12-01T06:00:00Z');
 const NEXT_MONDAY = new Date('2026-12-07T06:00:00Z');
 const inA = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn);
 const mails = (to?: string) => {
-  let q = odb.db.selectFrom('mail_outbox').selectAll().where('dedupe_key', 'like', 'digest:%');
+  let q = inboxDb(odb.db).selectFrom('mail_outbox').selectAll().where('dedupe_key', 'like', 'digest:%');
   if (to) q = q.where('to_address', '=', to);
   return q.orderBy('created_at').execute();
 };
@@ -65,7 +66,11 @@ test('a week of notifications → one e-mail per person, with every item; a reru
   assert.equal(m[0].dedupe_key, `digest:${ent.id}:week:2026-11-30`);
   assert.equal((await mails(sup.email)).length, 1);
   assert.equal((await mails(B.users.entrepreneur.email)).length, 1);
-  const pending = await odb.db.selectFrom('notification').select('id').where('digested_at', 'is', null).execute();
+  const pending = await inboxDb(odb.db)
+    .selectFrom('notification')
+    .select('id')
+    .where('digested_at', 'is', null)
+    .execute();
   assert.equal(pending.length, 0, 'all marked digested');
   // rerun the same morning: nothing more, even with a new notification (it waits for next week)
   await inA((trx) => notify(trx, A.actor('support'), ent.id, 'test', 'Arrivée lundi midi'));
@@ -79,7 +84,7 @@ test('a week of notifications → one e-mail per person, with every item; a reru
 });
 
 test('a crash in the middle: the rerun sends only to those not yet served, never twice', async () => {
-  await odb.db.deleteFrom('mail_outbox').execute();
+  await inboxDb(odb.db).deleteFrom('mail_outbox').execute();
   const people = [A.users.accountant.id, A.users.director.id, A.users.cape.id];
   for (const u of people) await inA((trx) => notify(trx, A.actor('support'), u, 'test', `Message pour ${u}`));
   const SOON = new Date('2026-12-14T06:00:00Z');
@@ -102,7 +107,7 @@ test('a crash in the middle: the rerun sends only to those not yet served, never
 });
 
 test('preferences: daily gets a digest every day; urgent-only gets urgent at once and no digest', async () => {
-  await odb.db.deleteFrom('mail_outbox').execute();
+  await inboxDb(odb.db).deleteFrom('mail_outbox').execute();
   const daily = A.actor('accountant');
   const urgentOnly = A.actor('cape');
   await inA((trx) => setPreference(trx, daily, 'daily'));
@@ -117,7 +122,7 @@ test('preferences: daily gets a digest every day; urgent-only gets urgent at onc
   await inA((trx) =>
     notify(trx, A.actor('support'), urgentOnly.userId!, 'test', 'Très urgent : signature', { urgent: true }),
   );
-  const immediate = await odb.db
+  const immediate = await inboxDb(odb.db)
     .selectFrom('mail_outbox')
     .selectAll()
     .where('to_address', '=', A.users.cape.email)
@@ -134,7 +139,7 @@ test('preferences: daily gets a digest every day; urgent-only gets urgent at onc
 });
 
 test('unsubscribe by token (no sign-in) stops digests; choosing a frequency again resubscribes', async () => {
-  await odb.db.deleteFrom('mail_outbox').execute();
+  await inboxDb(odb.db).deleteFrom('mail_outbox').execute();
   const who = A.actor('accountant');
   await inA((trx) => notify(trx, A.actor('support'), who.userId!, 'test', 'Avant désabonnement'));
   await sendDigests(odb.db, new Date('2026-12-18T06:00:00Z'), { publicUrl: 'https://r.test' });
@@ -145,7 +150,7 @@ test('unsubscribe by token (no sign-in) stops digests; choosing a frequency agai
   assert.equal((await inA((trx) => getPreference(trx, who))).unsubscribed, true);
   await inA((trx) => notify(trx, A.actor('support'), who.userId!, 'test', 'Après désabonnement'));
   assert.equal((await sendDigests(odb.db, new Date('2026-12-19T06:00:00Z'))).sent, 0);
-  const audit = await odb.db
+  const audit = await inboxDb(odb.db)
     .selectFrom('audit_log')
     .select('action')
     .where('action', '=', 'notification.unsubscribed')
@@ -199,7 +204,7 @@ test('demo seeder: history counts as digested, fresh notifications wait for the 
       },
     ],
   } as any);
-  const pending = await odb.db
+  const pending = await inboxDb(odb.db)
     .selectFrom('notification')
     .select('text')
     .where('digested_at', 'is', null)

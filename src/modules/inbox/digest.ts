@@ -3,8 +3,9 @@
 // "urgent only" get urgent notifications at once and nothing else). The e-mail goes through the
 // outbox with a dedupe key, in the same transaction that marks the notifications digested, so a
 // crash or a rerun never sends twice. Every digest carries an unsubscribe link (no sign-in).
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb } from './db.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';
@@ -28,7 +29,8 @@ export interface Preference {
   unsubscribed: boolean;
 }
 
-async function preferenceOf(trx: Tx, cooperativeId: string, userId: string, lock = false) {
+async function preferenceOf(tx: Tx, cooperativeId: string, userId: string, lock = false) {
+  const trx = inboxDb(tx);
   let q = trx
     .selectFrom('notification_preference')
     .selectAll()
@@ -38,13 +40,15 @@ async function preferenceOf(trx: Tx, cooperativeId: string, userId: string, lock
   return q.executeTakeFirst();
 }
 
-export async function getPreference(trx: Tx, actor: Actor): Promise<Preference> {
+export async function getPreference(tx: Tx, actor: Actor): Promise<Preference> {
+  const trx = inboxDb(tx);
   const p = actor.userId ? await preferenceOf(trx, actor.cooperativeId, actor.userId) : undefined;
   return { frequency: p?.frequency ?? 'weekly', unsubscribed: !!p?.unsubscribed_at };
 }
 
 /** Choosing a frequency also resubscribes. */
-export async function setPreference(trx: Tx, actor: Actor, frequency: string): Promise<void> {
+export async function setPreference(tx: Tx, actor: Actor, frequency: string): Promise<void> {
+  const trx = inboxDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   if (!(frequency in FREQUENCY_LABELS)) throw new UserError('Choisissez une fréquence.', 'frequency');
   const f = frequency as DigestFrequency;
@@ -71,7 +75,8 @@ export async function setPreference(trx: Tx, actor: Actor, frequency: string): P
   });
 }
 
-async function userContact(trx: Tx, userId: string) {
+async function userContact(tx: Tx, userId: string) {
+  const trx = inboxDb(tx);
   return trx
     .selectFrom('user_account')
     .select(['email', 'display_name', 'disabled_at'])
@@ -81,13 +86,14 @@ async function userContact(trx: Tx, userId: string) {
 
 /** Records a notification for the digest; an urgent one is mailed at once to people who chose "urgent only". */
 export async function notify(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   userId: string,
   kind: string,
   text: string,
   opts: { urgent?: boolean; publicUrl?: string } = {},
 ): Promise<string> {
+  const trx = inboxDb(tx);
   const id = uuidv7();
   const urgent = !!opts.urgent;
   await trx
@@ -187,10 +193,11 @@ export interface DigestRun {
  * Mondays (Paris). One transaction per person: mail + digested marks commit together.
  */
 export async function sendDigests(
-  db: Db,
+  dbIn: Db,
   now: Date = new Date(),
   opts: { publicUrl?: string; anyDay?: boolean; afterEach?: (userId: string) => void } = {},
 ): Promise<DigestRun> {
+  const db = inboxDb(dbIn);
   const today = todayParis(now);
   const url = opts.publicUrl ?? defaultPublicUrl();
   const pending = await db
@@ -203,7 +210,8 @@ export async function sendDigests(
     .execute();
   const run: DigestRun = { sent: 0, skipped: 0 };
   for (const { cooperative_id: coop, user_id: userId } of pending) {
-    const sent = await withTenant(db, coop, async (trx) => {
+    const sent = await withTenant(dbIn, coop, async (tx) => {
+      const trx = inboxDb(tx);
       await trx
         .insertInto('notification_preference')
         .values({
@@ -295,18 +303,21 @@ export async function sendDigests(
 }
 
 /** What the unsubscribe page shows before confirming. */
-export async function unsubscribeTarget(db: Db, token: string, now = new Date()): Promise<{ email: string }> {
+export async function unsubscribeTarget(dbIn: Db, token: string, now = new Date()): Promise<{ email: string }> {
+  const db = inboxDb(dbIn);
   const t = await readToken(db, token, 'unsubscribe', now);
   return { email: t.email ?? '' };
 }
 
 /** Stops digests for the person of the token; works without signing in. */
-export async function unsubscribe(db: Db, token: string, now = new Date()): Promise<void> {
+export async function unsubscribe(dbIn: Db, token: string, now = new Date()): Promise<void> {
+  const db = inboxDb(dbIn);
   const t = await readToken(db, token, 'unsubscribe', now);
   if (!t.cooperative_id || !t.user_id) throw new UserError("Ce lien n'est pas valide. Demandez-en un nouveau.");
   const coop = t.cooperative_id;
   const userId = t.user_id;
-  await withTenant(db, coop, async (trx) => {
+  await withTenant(dbIn, coop, async (tx) => {
+    const trx = inboxDb(tx);
     await trx
       .insertInto('notification_preference')
       .values({

@@ -1,7 +1,8 @@
 // The to-do inbox: every module registers a provider that computes, from its own state, what a
 // person has to do. Nothing is stored but snoozes: an item disappears as soon as its cause is
 // resolved. Items are ordered by urgency, then due date.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { inboxDb, type TenantTx } from './db.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, isIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -28,7 +29,7 @@ export interface InboxItem {
 }
 export interface InboxProvider {
   name: string;
-  items(trx: Tx, actor: Actor, today: IsoDate): Promise<InboxItem[]>;
+  items(trx: TenantTx, actor: Actor, today: IsoDate): Promise<InboxItem[]>;
 }
 
 const providers = new Map<string, InboxProvider>();
@@ -51,13 +52,14 @@ export function sortItems(items: InboxItem[]): InboxItem[] {
 
 /** Everything the actor has to do today, snoozed items left out. */
 export async function computeInbox(
-  trx: Tx,
+  tx: TenantTx,
   actor: Actor,
   today: IsoDate,
   opts: { includeSnoozed?: boolean } = {},
 ): Promise<InboxItem[]> {
+  const trx = inboxDb(tx);
   const all: InboxItem[] = [];
-  for (const p of providers.values()) all.push(...(await p.items(trx, actor, today)));
+  for (const p of providers.values()) all.push(...(await p.items(tx, actor, today)));
   if (!actor.userId || opts.includeSnoozed) return sortItems(all);
   const snoozed = await trx
     .selectFrom('inbox_snooze')
@@ -77,7 +79,8 @@ export const SNOOZE_CHOICES: [string, string][] = [
 ];
 
 /** Hides an item until a date (it comes back that day if it is still to do). */
-export async function snoozeItem(trx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
+export async function snoozeItem(tx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
+  const trx = inboxDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   if (!key || key.length > 300) throw new UserError('Élément inconnu.', 'key');
   if (!isIsoDate(until) || until <= today) throw new UserError('Choisissez une date à venir.', 'until');

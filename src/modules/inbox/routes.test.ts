@@ -4,7 +4,8 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 
 import { createCustomer, createDraft, submitInvoice, getInvoice } from '../sales/index.ts';
@@ -132,7 +133,7 @@ test('preferences page and unsubscribe link without signing in', async () => {
   assert.match((await s.get('/preferences-notifications')).html, /value="daily" checked/);
   await tx((trx) => notify(trx, A.actor('support'), A.users.accountant.id, 'test', 'Un message'));
   await sendDigests(t.odb.db, new Date(), { publicUrl: 'http://localhost' });
-  const m = await t.odb.db
+  const m = await inboxDb(t.odb.db)
     .selectFrom('mail_outbox')
     .select('text_body')
     .where('to_address', '=', A.users.accountant.email)

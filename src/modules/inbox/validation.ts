@@ -1,8 +1,9 @@
 // Exceptions-only validation: submitted invoices are split into "ready" (no check raised
 // anything: validated in one batch, one transaction each) and "to review" (each with its
 // reasons; validating one anyway needs a written reason, kept in the audit log).
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { TenantTx } from './db.ts';
 import { hasRole, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
@@ -22,7 +23,7 @@ export interface QueueEntry {
   blocking: boolean;
 }
 export async function validationQueue(
-  trx: Tx,
+  trx: TenantTx,
   actor: Actor,
   today: IsoDate = todayParis(),
 ): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
@@ -74,7 +75,7 @@ export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promis
 
 export const MIN_REASON = 10;
 /** Validates an invoice that raised warnings: the reason is required and audited. */
-export async function validateException(trx: Tx, actor: Actor, id: string, reason: string): Promise<Invoice> {
+export async function validateException(trx: TenantTx, actor: Actor, id: string, reason: string): Promise<Invoice> {
   requireValidator(actor);
   const why = (reason ?? '').trim();
   if (why.length < MIN_REASON)

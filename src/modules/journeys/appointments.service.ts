@@ -2,9 +2,11 @@
 // unless marked internal, action items; free slots that entrepreneurs book themselves; ICS.
 import { z } from 'zod';
 import ical from 'ical-generator';
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { uuidv7 } from '../../core/ids.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { journeysDb, type JourneysTx } from './db.ts';
+import { rolesInCooperative } from './members.ts';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
+import { uuidv7, type CooperativeId, type UserId } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
@@ -99,10 +101,11 @@ export interface Appointment {
 
 /** Support records an appointment (past or planned), optionally with its first note: one form. */
 export async function createAppointment(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   raw: z.input<typeof AppointmentInput>,
 ): Promise<Appointment> {
+  const trx = journeysDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin');
   const v = parseInput(AppointmentInput, raw);
   if (!v.place && !v.videoUrl) throw new UserError('Indiquez un lieu ou un lien de visioconférence.', 'place');
@@ -135,7 +138,8 @@ export async function createAppointment(
   return getAppointment(trx, actor, id);
 }
 
-async function insertNote(trx: Tx, actor: Actor, appointmentId: string, body: string, internal: boolean) {
+async function insertNote(tx: Tx, actor: Actor, appointmentId: string, body: string, internal: boolean) {
+  const trx = journeysDb(tx);
   await trx
     .insertInto('appointment_note')
     .values({
@@ -150,7 +154,7 @@ async function insertNote(trx: Tx, actor: Actor, appointmentId: string, body: st
     .execute();
 }
 
-const apptQuery = (trx: Tx, actor: Actor) =>
+const apptQuery = (trx: JourneysTx, actor: Actor) =>
   trx
     .selectFrom('appointment')
     .innerJoin('journey', (j) =>
@@ -183,16 +187,18 @@ const toAppt = (r: ApptRow): Appointment => ({
 });
 
 /** Staff see every appointment of the cooperative; a person only their own. */
-export async function getAppointment(trx: Tx, actor: Actor, id: string): Promise<Appointment> {
+export async function getAppointment(tx: Tx, actor: Actor, id: string): Promise<Appointment> {
+  const trx = journeysDb(tx);
   const r = await apptQuery(trx, actor).where('appointment.id', '=', id).executeTakeFirst();
   if (!r || (!isStaff(actor) && r.person_user_id !== actor.userId)) throw new NotFoundError('Rendez-vous');
   return toAppt(r);
 }
 export async function listAppointments(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   opts: { journeyId?: string; supportUserId?: string; mine?: boolean; from?: Date } = {},
 ): Promise<Appointment[]> {
+  const trx = journeysDb(tx);
   let q = apptQuery(trx, actor);
   if (opts.journeyId) q = q.where('appointment.journey_id', '=', opts.journeyId);
   if (opts.supportUserId) q = q.where('appointment.support_user_id', '=', opts.supportUserId);
@@ -216,7 +222,8 @@ export interface ActionItem {
   doneAt: Date | null;
 }
 /** Notes visible to the actor: internal ones only for staff. */
-export async function appointmentNotes(trx: Tx, actor: Actor, appointmentId: string): Promise<Note[]> {
+export async function appointmentNotes(tx: Tx, actor: Actor, appointmentId: string): Promise<Note[]> {
+  const trx = journeysDb(tx);
   await getAppointment(trx, actor, appointmentId);
   let q = trx
     .selectFrom('appointment_note')
@@ -233,12 +240,13 @@ export async function appointmentNotes(trx: Tx, actor: Actor, appointmentId: str
   }));
 }
 export async function addNote(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   appointmentId: string,
   body: string,
   internal: boolean,
 ): Promise<void> {
+  const trx = journeysDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin');
   await getAppointment(trx, actor, appointmentId);
   if (body.trim().length < 2) throw new UserError('Écrivez la note.', 'body');
@@ -250,7 +258,8 @@ export async function addNote(
     data: { internal },
   });
 }
-export async function appointmentActions(trx: Tx, actor: Actor, appointmentId: string): Promise<ActionItem[]> {
+export async function appointmentActions(tx: Tx, actor: Actor, appointmentId: string): Promise<ActionItem[]> {
+  const trx = journeysDb(tx);
   await getAppointment(trx, actor, appointmentId);
   const rows = await trx
     .selectFrom('appointment_action')
@@ -268,11 +277,12 @@ export async function appointmentActions(trx: Tx, actor: Actor, appointmentId: s
   }));
 }
 export async function addAction(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   appointmentId: string,
   input: { label: string; owner: string; dueOn?: string | null },
 ): Promise<void> {
+  const trx = journeysDb(tx);
   requireRole(actor, 'support', 'director', 'network_admin');
   await getAppointment(trx, actor, appointmentId);
   const errors: Record<string, string> = {};
@@ -293,7 +303,8 @@ export async function addAction(
     })
     .execute();
 }
-export async function completeAction(trx: Tx, actor: Actor, actionId: string): Promise<void> {
+export async function completeAction(tx: Tx, actor: Actor, actionId: string): Promise<void> {
+  const trx = journeysDb(tx);
   const a = await trx
     .selectFrom('appointment_action')
     .selectAll()
@@ -310,11 +321,12 @@ export async function completeAction(trx: Tx, actor: Actor, actionId: string): P
     .execute();
 }
 export async function setAppointmentStatus(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   id: string,
   status: 'done' | 'cancelled',
 ): Promise<void> {
+  const trx = journeysDb(tx);
   const a = await getAppointment(trx, actor, id);
   if (!isStaff(actor) && status !== 'cancelled') requireRole(actor, 'support');
   await trx
@@ -345,7 +357,8 @@ export interface Slot {
   videoUrl: string | null;
   appointmentId: string | null;
 }
-export async function createSlot(trx: Tx, actor: Actor, raw: z.input<typeof SlotInput>): Promise<string> {
+export async function createSlot(tx: Tx, actor: Actor, raw: z.input<typeof SlotInput>): Promise<string> {
+  const trx = journeysDb(tx);
   requireRole(actor, 'support');
   const v = parseInput(SlotInput, raw);
   if (!v.place && !v.videoUrl) throw new UserError('Indiquez un lieu ou un lien de visioconférence.', 'place');
@@ -367,10 +380,11 @@ export async function createSlot(trx: Tx, actor: Actor, raw: z.input<typeof Slot
   return id;
 }
 export async function freeSlots(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   opts: { supportUserId?: string | null; now?: Date } = {},
 ): Promise<Slot[]> {
+  const trx = journeysDb(tx);
   let q = trx
     .selectFrom('support_slot')
     .innerJoin('user_account', 'user_account.id', 'support_slot.support_user_id')
@@ -392,7 +406,8 @@ export async function freeSlots(
   }));
 }
 /** An entrepreneur books a free slot of support: locks the slot so that two people cannot take it. */
-export async function bookSlot(trx: Tx, actor: Actor, slotId: string, subject: string): Promise<Appointment> {
+export async function bookSlot(tx: Tx, actor: Actor, slotId: string, subject: string): Promise<Appointment> {
+  const trx = journeysDb(tx);
   const journey = await journeyOfUser(trx, actor, actor.userId ?? '');
   if (!journey)
     throw new UserError("Votre parcours n'est pas encore ouvert : contactez votre chargé·e d'accompagnement.");
@@ -518,7 +533,8 @@ export function appointmentEvent(a: Appointment, publicUrl: string): CalEvent {
 }
 
 /** Creates (or replaces) the secret feed token of the actor; returns the clear token once. */
-export async function renewFeedToken(trx: Tx, actor: Actor): Promise<string> {
+export async function renewFeedToken(tx: Tx, actor: Actor): Promise<string> {
+  const trx = journeysDb(tx);
   if (!actor.userId) throw new UserError('Réservé aux personnes connectées.');
   const token = newToken(24);
   await trx
@@ -531,7 +547,8 @@ export async function renewFeedToken(trx: Tx, actor: Actor): Promise<string> {
   await audit(trx, actor, { action: 'calendar_feed.renewed' });
   return token;
 }
-export async function hasFeed(trx: Tx, actor: Actor): Promise<boolean> {
+export async function hasFeed(tx: Tx, actor: Actor): Promise<boolean> {
+  const trx = journeysDb(tx);
   return !!(await trx
     .selectFrom('calendar_feed')
     .select('user_id')
@@ -541,30 +558,25 @@ export async function hasFeed(trx: Tx, actor: Actor): Promise<boolean> {
 }
 
 /** The feed of one user: their appointments (as person or as support) and their workshop sessions. */
-export async function calendarFeed(db: Db, token: string, publicUrl: string): Promise<string | null> {
+export async function calendarFeed(dbIn: Db, token: string, publicUrl: string): Promise<string | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   // The token names the cooperative: the only lookup made without a tenant.
-  const feed = await withSystem(db, (trx) =>
-    trx
+  const feed = await withSystem(dbIn, (tx) =>
+    journeysDb(tx)
       .selectFrom('calendar_feed')
       .select(['cooperative_id', 'user_id'])
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst(),
   );
   if (!feed) return null;
-  return withTenant(db, feed.cooperative_id, async (trx) => {
-    const roles = await trx
-      .selectFrom('membership')
-      .select('role')
-      .where('cooperative_id', '=', feed.cooperative_id)
-      .where('user_id', '=', feed.user_id)
-      .where('ended_at', 'is', null)
-      .execute();
+  return withTenant(dbIn, feed.cooperative_id, async (tx) => {
+    const trx = journeysDb(tx);
+    const roles = await rolesInCooperative(tx, feed.cooperative_id, feed.user_id);
     if (!roles.length) return null;
     const actor: Actor = {
-      userId: feed.user_id as any,
-      cooperativeId: feed.cooperative_id as any,
-      roles: roles.map((r) => r.role as any),
+      userId: feed.user_id as UserId,
+      cooperativeId: feed.cooperative_id as CooperativeId,
+      roles,
       label: 'flux',
     };
     const since = new Date(Date.now() - 90 * 86400000);

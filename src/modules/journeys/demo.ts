@@ -6,6 +6,7 @@ import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/dates.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { journeysDb } from './db.ts';
 import { createJourney, transitionJourney } from './journeys.service.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register } from './workshops.service.ts';
@@ -36,7 +37,8 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
     roles: ['support'],
     label: dc.staff.support.name,
   };
-  await withTenant(ctx.odb.db, coopId, async (trx) => {
+  await withTenant(ctx.odb.db, coopId, async (tx) => {
+    const trx = journeysDb(tx);
     const journeys: { id: string; userId: string | null }[] = [];
     // Members: entrepreneurs are under CESA (some associates), CAPE people under contract.
     for (const p of [...dc.entrepreneurs, ...dc.capes]) {

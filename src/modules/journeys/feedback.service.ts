@@ -3,7 +3,8 @@
 // answer can be traced back. Training hours per person, and their CSV export.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import { type Actor, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
@@ -23,11 +24,12 @@ export const FeedbackInput = z.object({
 
 /** 'open' when the actor attended a finished session and has not answered yet. */
 export async function feedbackState(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   now = new Date(),
 ): Promise<'open' | 'given' | 'closed'> {
+  const trx = journeysDb(tx);
   const s = await trx
     .selectFrom('workshop_session')
     .select('ends_at')
@@ -54,11 +56,12 @@ export async function feedbackState(
 }
 
 export async function submitFeedback(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   raw: z.input<typeof FeedbackInput>,
 ): Promise<void> {
+  const trx = journeysDb(tx);
   const v = parseInput(FeedbackInput, raw);
   const s = await trx
     .selectFrom('workshop_session')
@@ -96,7 +99,8 @@ export interface FeedbackSummary {
   comments: string[];
 }
 /** Staff only; averages and comments only from FEEDBACK_MIN_ANSWERS answers (comments in alphabetical order, not in order of arrival). */
-export async function feedbackSummary(trx: Tx, actor: Actor, sessionId: string): Promise<FeedbackSummary> {
+export async function feedbackSummary(tx: Tx, actor: Actor, sessionId: string): Promise<FeedbackSummary> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const rows = await trx
     .selectFrom('workshop_feedback')
@@ -129,7 +133,8 @@ export interface HoursRow {
   hours: number;
 }
 /** Training hours per person over a period (sessions attended, by start date in Paris). */
-export async function trainingHours(trx: Tx, actor: Actor, opts: { from: string; to: string }): Promise<HoursRow[]> {
+export async function trainingHours(tx: Tx, actor: Actor, opts: { from: string; to: string }): Promise<HoursRow[]> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   if (!isIsoDate(opts.from)) throw new UserError('Date invalide (AAAA-MM-JJ).', 'from');
   if (!isIsoDate(opts.to)) throw new UserError('Date invalide (AAAA-MM-JJ).', 'to');

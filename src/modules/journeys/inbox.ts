@@ -2,11 +2,11 @@
 // documents expiring in the journeys they follow, appointments today or tomorrow to prepare.
 // Entrepreneur: their own action items from appointments and their own expiring documents.
 // Uses journeys' exported services; action items and documents are read here (scoped queries).
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { registerInboxProvider, registerDeadlineSource, type InboxItem, type Deadline } from '../inbox/index.ts';
 import { caseload, listAppointments } from './index.ts';
+import { journeysDb, type JourneysTx } from './db.ts';
 
 export const DOCUMENT_WARNING_DAYS = 30;
 /** Noon in Paris on a business date: a stable instant for services that take `now`. */
@@ -15,7 +15,7 @@ const time = (d: Date) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
 
 /** The latest document of each kind of a journey that expires by `horizon` (older versions are replaced). */
-function expiringDocuments(trx: Tx, coop: string, horizon: string) {
+function expiringDocuments(trx: JourneysTx, coop: string, horizon: string) {
   return trx
     .selectFrom('journey_document as d')
     .innerJoin('journey as j', (j) =>
@@ -84,7 +84,7 @@ registerInboxProvider({
           link: `/rendez-vous/${a.id}`,
         });
       }
-      const docs = await expiringDocuments(trx, coop, horizon)
+      const docs = await expiringDocuments(journeysDb(trx), coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on', 'j.id as journey_id', 'j.display_name'])
         .where('j.support_user_id', '=', actor.userId)
         .where('j.stage', '<>', 'exit')
@@ -104,7 +104,7 @@ registerInboxProvider({
       }
     }
     if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
-      const actions = await trx
+      const actions = await journeysDb(trx)
         .selectFrom('appointment_action as x')
         .innerJoin('appointment as a', (j) =>
           j.onRef('a.cooperative_id', '=', 'x.cooperative_id').onRef('a.id', '=', 'x.appointment_id'),
@@ -132,7 +132,7 @@ registerInboxProvider({
           link: `/rendez-vous/${x.appointment_id}`,
         });
       }
-      const docs = await expiringDocuments(trx, coop, horizon)
+      const docs = await expiringDocuments(journeysDb(trx), coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on'])
         .where('j.user_id', '=', actor.userId)
         .where('d.visibility', '=', 'person')
@@ -178,7 +178,7 @@ registerDeadlineSource({
         href: `/rendez-vous/${a.id}`,
       });
     }
-    let sessions = trx
+    let sessions = journeysDb(trx)
       .selectFrom('workshop_session as s')
       .innerJoin('workshop_theme as t', (j) =>
         j.onRef('t.cooperative_id', '=', 's.cooperative_id').onRef('t.id', '=', 's.theme_id'),
@@ -209,7 +209,7 @@ registerDeadlineSource({
         href: `/ateliers/${w.id}`,
       });
     }
-    let docs = trx
+    let docs = journeysDb(trx)
       .selectFrom('journey_document as d')
       .innerJoin('journey as j', (j) =>
         j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'),

@@ -3,7 +3,8 @@
 // registration into a contact with a journey.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -30,7 +31,8 @@ export const MeetingInput = z.object({
     .min(1, 'Au moins 1 place.')
     .max(500, 'Au plus 500 places.'),
 });
-export async function createMeeting(trx: Tx, actor: Actor, raw: z.input<typeof MeetingInput>): Promise<string> {
+export async function createMeeting(tx: Tx, actor: Actor, raw: z.input<typeof MeetingInput>): Promise<string> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const v = parseInput(MeetingInput, raw);
   const startsAt = parisInstant(v.date, v.start);
@@ -61,7 +63,8 @@ export interface Meeting {
   registered: number;
 }
 /** Upcoming meetings of one cooperative (the public page runs it under that cooperative's tenant). */
-export async function upcomingMeetings(trx: Tx, cooperativeId: string, now = new Date()): Promise<Meeting[]> {
+export async function upcomingMeetings(tx: Tx, cooperativeId: string, now = new Date()): Promise<Meeting[]> {
+  const trx = journeysDb(tx);
   const rows = await trx
     .selectFrom('info_meeting')
     .selectAll()
@@ -86,7 +89,8 @@ export async function upcomingMeetings(trx: Tx, cooperativeId: string, now = new
     registered: Number(r.registered ?? 0),
   }));
 }
-export async function allMeetings(trx: Tx, actor: Actor): Promise<Meeting[]> {
+export async function allMeetings(tx: Tx, actor: Actor): Promise<Meeting[]> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const rows = await trx
     .selectFrom('info_meeting')
@@ -134,7 +138,7 @@ export type SpamVerdict = 'ok' | 'spam';
 /** Registers a prospect. Returns 'spam' (and writes nothing) when the honeypot is filled or the
  *  form was sent too fast; the page then answers like a success so robots learn nothing. */
 export async function registerProspect(
-  trx: Tx,
+  tx: Tx,
   key: Buffer,
   input: {
     cooperativeId: string;
@@ -149,6 +153,7 @@ export async function registerProspect(
     publicUrl: string;
   },
 ): Promise<SpamVerdict> {
+  const trx = journeysDb(tx);
   const now = input.now ?? Date.now();
   if ((input.honeypot ?? '').trim() !== '' || !checkFillToken(key, input.fillToken, now)) return 'spam';
   const v = parseInput(PublicRegistrationInput, input);
@@ -215,10 +220,11 @@ export interface MeetingRegistration {
   createdAt: Date;
 }
 export async function meetingRegistrations(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   meetingId: string,
 ): Promise<{ meeting: Meeting; registrations: MeetingRegistration[] }> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const meeting = (await allMeetings(trx, actor)).find((m) => m.id === meetingId);
   if (!meeting) throw new NotFoundError('Réunion');
@@ -244,11 +250,12 @@ export async function meetingRegistrations(
 }
 
 export async function recordMeetingAttendance(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   meetingId: string,
   presentIds: string[],
 ): Promise<void> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const { registrations } = await meetingRegistrations(trx, actor, meetingId);
   const present = new Set(presentIds);
@@ -269,7 +276,8 @@ export async function recordMeetingAttendance(
 }
 
 /** Turns a registration into a contact with a journey, already at the "info meeting" stage. */
-export async function convertRegistration(trx: Tx, actor: Actor, registrationId: string): Promise<Journey> {
+export async function convertRegistration(tx: Tx, actor: Actor, registrationId: string): Promise<Journey> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const r = await trx
     .selectFrom('info_meeting_registration')

@@ -2,7 +2,8 @@
 // dated, signed by its author and kept; stage labels and required documents per cooperative.
 import { z } from 'zod';
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff, ForbiddenError } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -10,6 +11,7 @@ import { audit } from '../../core/audit.ts';
 import { parseInput } from '../../core/validation.ts';
 import { isIsoDate, toIsoDate, addDays, addMonths, todayParis, type IsoDate } from '../../core/dates.ts';
 import { storeFile, readFile } from '../../core/files.ts';
+import { memberOptions, rolesInCooperative } from './members.ts';
 
 export const STAGES = ['contact', 'info_meeting', 'diagnostic', 'cape', 'cesa', 'associate', 'exit'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -101,7 +103,8 @@ export function toJourney(r: JourneyRow): Journey {
 
 const STAFF_ROLES = ['support', 'director', 'network_admin'] as const;
 
-export async function getJourney(trx: Tx, actor: Actor, id: string): Promise<Journey> {
+export async function getJourney(tx: Tx, actor: Actor, id: string): Promise<Journey> {
+  const trx = journeysDb(tx);
   const r = await trx
     .selectFrom('journey')
     .selectAll()
@@ -113,7 +116,8 @@ export async function getJourney(trx: Tx, actor: Actor, id: string): Promise<Jou
   if (!isStaff(actor) && j.userId !== actor.userId) throw new NotFoundError('Parcours');
   return j;
 }
-export async function journeyOfUser(trx: Tx, actor: Actor, userId: string): Promise<Journey | null> {
+export async function journeyOfUser(tx: Tx, actor: Actor, userId: string): Promise<Journey | null> {
+  const trx = journeysDb(tx);
   const r = await trx
     .selectFrom('journey')
     .selectAll()
@@ -142,7 +146,8 @@ export const JourneyInput = z.object({
 });
 
 /** Opens a journey at the "contact" stage (the first transition is recorded too). */
-export async function createJourney(trx: Tx, actor: Actor, raw: z.input<typeof JourneyInput>): Promise<Journey> {
+export async function createJourney(tx: Tx, actor: Actor, raw: z.input<typeof JourneyInput>): Promise<Journey> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF_ROLES);
   const v = parseInput(JourneyInput, raw);
   if (v.userId) {
@@ -211,11 +216,12 @@ export const TransitionInput = z.object({
 
 /** Moves a journey to another stage, if the machine allows it; locks the journey row. */
 export async function transitionJourney(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   journeyId: string,
   raw: z.input<typeof TransitionInput>,
 ): Promise<Journey> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF_ROLES);
   const v = parseInput(TransitionInput, raw);
   const row = await trx
@@ -313,7 +319,8 @@ export interface TransitionEntry {
   data: Record<string, unknown>;
   createdAt: Date;
 }
-export async function journeyHistory(trx: Tx, actor: Actor, journeyId: string): Promise<TransitionEntry[]> {
+export async function journeyHistory(tx: Tx, actor: Actor, journeyId: string): Promise<TransitionEntry[]> {
+  const trx = journeysDb(tx);
   await getJourney(trx, actor, journeyId);
   const rows = await trx
     .selectFrom('journey_transition')
@@ -343,7 +350,8 @@ export interface StageConfig {
   label: string;
   requiredDocuments: string[];
 }
-export async function stageConfig(trx: Tx, actor: Actor): Promise<Record<Stage, StageConfig>> {
+export async function stageConfig(tx: Tx, actor: Actor): Promise<Record<Stage, StageConfig>> {
+  const trx = journeysDb(tx);
   const rows = await trx
     .selectFrom('journey_stage_config')
     .selectAll()
@@ -361,11 +369,12 @@ export async function stageConfig(trx: Tx, actor: Actor): Promise<Record<Stage, 
   return out;
 }
 export async function saveStageConfig(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   stage: Stage,
   input: { label: string; requiredDocuments: string[] },
 ): Promise<void> {
+  const trx = journeysDb(tx);
   requireRole(actor, 'director', 'network_admin');
   if (!STAGES.includes(stage)) throw new UserError('Étape inconnue.', 'stage');
   const label = input.label.trim();
@@ -390,7 +399,7 @@ export interface JourneyDocument {
   createdAt: Date;
 }
 export async function addDocument(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   key: Buffer,
   journeyId: string,
@@ -404,6 +413,7 @@ export async function addDocument(
     content: Buffer;
   },
 ): Promise<JourneyDocument> {
+  const trx = journeysDb(tx);
   const j = await getJourney(trx, actor, journeyId);
   const staff = isStaff(actor);
   if (!staff && j.userId !== actor.userId) throw new ForbiddenError();
@@ -454,7 +464,8 @@ export async function addDocument(
   };
 }
 
-export async function listDocuments(trx: Tx, actor: Actor, journeyId: string): Promise<JourneyDocument[]> {
+export async function listDocuments(tx: Tx, actor: Actor, journeyId: string): Promise<JourneyDocument[]> {
+  const trx = journeysDb(tx);
   await getJourney(trx, actor, journeyId);
   let q = trx
     .selectFrom('journey_document')
@@ -473,7 +484,8 @@ export async function listDocuments(trx: Tx, actor: Actor, journeyId: string): P
   }));
 }
 
-export async function readDocument(trx: Tx, actor: Actor, key: Buffer, documentId: string) {
+export async function readDocument(tx: Tx, actor: Actor, key: Buffer, documentId: string) {
+  const trx = journeysDb(tx);
   const d = await trx
     .selectFrom('journey_document')
     .selectAll()
@@ -539,10 +551,11 @@ export interface CaseloadRow {
 }
 
 export async function caseload(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   opts: { supportUserId?: string | null; now?: Date; stage?: Stage | null; alert?: AlertType | null } = {},
 ): Promise<CaseloadRow[]> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF_ROLES);
   const now = opts.now ?? new Date();
   const today = todayParis(now);
@@ -606,55 +619,40 @@ export async function caseload(
     .filter((r) => !opts.alert || r.alertTypes.includes(opts.alert));
 }
 
-export async function staffOptions(trx: Tx, actor: Actor): Promise<[string, string][]> {
-  const rows = await trx
-    .selectFrom('membership')
-    .innerJoin('user_account', 'user_account.id', 'membership.user_id')
-    .select(['user_account.id', 'user_account.display_name'])
-    .where('membership.cooperative_id', '=', actor.cooperativeId)
-    .where('membership.role', '=', 'support')
-    .where('membership.ended_at', 'is', null)
-    .orderBy('user_account.display_name')
-    .execute();
-  return rows.map((r) => [r.id, r.display_name]);
+export async function staffOptions(tx: Tx, actor: Actor): Promise<[string, string][]> {
+  return memberOptions(tx, actor, ['support']);
 }
-export async function membersWithoutJourney(trx: Tx, actor: Actor): Promise<[string, string][]> {
-  const rows = await trx
-    .selectFrom('membership')
-    .innerJoin('user_account', 'user_account.id', 'membership.user_id')
-    .select(['user_account.id', 'user_account.display_name'])
-    .distinct()
-    .where('membership.cooperative_id', '=', actor.cooperativeId)
-    .where('membership.role', 'in', ['entrepreneur', 'cape'])
-    .where('membership.ended_at', 'is', null)
-    .where(
-      sql<boolean>`not exists (select 1 from journey j where j.cooperative_id = ${actor.cooperativeId} and j.user_id = user_account.id)`,
-    )
-    .orderBy('user_account.display_name')
-    .execute();
-  return rows.map((r) => [r.id, r.display_name]);
+/** Entrepreneurs and CAPE of the cooperative who have no journey yet. */
+export async function membersWithoutJourney(tx: Tx, actor: Actor): Promise<[string, string][]> {
+  const trx = journeysDb(tx);
+  const withJourney = new Set(
+    (
+      await trx
+        .selectFrom('journey')
+        .select('user_id')
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('user_id', 'is not', null)
+        .execute()
+    ).map((r) => r.user_id),
+  );
+  return (await memberOptions(tx, actor, ['entrepreneur', 'cape'])).filter(([id]) => !withJourney.has(id));
 }
 
 // --- corrections -----------------------------------------------------------------------------
 /** Changes the support member who follows the person (audited). */
 export async function setSupportMember(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   journeyId: string,
   supportUserId: string | null,
 ): Promise<void> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF_ROLES);
   const j = await getJourney(trx, actor, journeyId);
   if (supportUserId) {
-    const ok = await trx
-      .selectFrom('membership')
-      .select('user_id')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('user_id', '=', supportUserId)
-      .where('role', '=', 'support')
-      .where('ended_at', 'is', null)
-      .executeTakeFirst();
-    if (!ok) throw new UserError("Choisissez un·e chargé·e d'accompagnement de la coopérative.", 'supportUserId');
+    const roles = await rolesInCooperative(tx, actor.cooperativeId, supportUserId);
+    if (!roles.includes('support'))
+      throw new UserError("Choisissez un·e chargé·e d'accompagnement de la coopérative.", 'supportUserId');
   }
   await trx
     .updateTable('journey')
@@ -682,11 +680,12 @@ function inForce(history: TransitionEntry[]): TransitionEntry[] {
 /** Corrects a wrong transition: a new, reversing transition (with its mandatory comment) brings
  *  the journey back to where it was; the history keeps both. */
 export async function reverseLastTransition(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   journeyId: string,
   input: { comment: string; effectiveOn?: string },
 ): Promise<Journey> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF_ROLES);
   const comment = (input.comment ?? '').trim();
   if (comment.length < 3) throw new UserError('Expliquez la correction en quelques mots.', 'reverseComment');

@@ -2,9 +2,10 @@
 // thanks to a dedupe key: appointment confirmations (with the ICS invitation), reminders the
 // day before (appointments, workshops), workshop registration / promotion, document expiry
 // (30 and 7 days before), CAPE ending within 30 days (to support). Calm, plain French.
-import type { LegacyDb as Db } from '../../core/db/index.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withSystem } from '../../core/db/tenant.ts';
 import type { Schedule } from '../../core/jobs.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { addDays, formatDate, formatDateLong, todayParis, type IsoDate, toIsoDate } from '../../core/dates.ts';
@@ -41,7 +42,8 @@ const when = (start: Date, end: Date) =>
 const where = (place: string | null, video: string | null) =>
   video ? `En visioconférence : ${video}` : `Lieu : ${place ?? 'à préciser'}`;
 
-async function emailOf(trx: Tx, userId: string | null): Promise<{ email: string; name: string } | null> {
+async function emailOf(tx: Tx, userId: string | null): Promise<{ email: string; name: string } | null> {
+  const trx = journeysDb(tx);
   if (!userId) return null;
   const u = await trx
     .selectFrom('user_account')
@@ -51,10 +53,11 @@ async function emailOf(trx: Tx, userId: string | null): Promise<{ email: string;
   return u ? { email: u.email, name: u.display_name } : null;
 }
 async function personContact(
-  trx: Tx,
+  tx: Tx,
   cooperativeId: string,
   journeyId: string,
 ): Promise<{ email: string; name: string } | null> {
+  const trx = journeysDb(tx);
   const j = await trx
     .selectFrom('journey')
     .select(['email', 'display_name', 'user_id'])
@@ -76,11 +79,12 @@ function icsAttachment(a: Appointment, publicUrl: string) {
 
 /** Confirms an appointment to the person (and to support when the person booked it), with the invitation. */
 export async function sendAppointmentConfirmation(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   appointmentId: string,
   publicUrl: string,
 ): Promise<number> {
+  const trx = journeysDb(tx);
   const a = await getAppointment(trx, actor, appointmentId);
   if (a.status !== 'planned' || a.startsAt <= new Date()) return 0;
   const recipients: { email: string; name: string; other: string }[] = [];
@@ -114,13 +118,14 @@ export async function sendAppointmentConfirmation(
 
 /** Registration or waiting-list answer, and promotion from the waiting list. */
 export async function sendWorkshopStatus(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   userId: string,
   kind: 'registered' | 'waiting' | 'promoted',
   publicUrl: string,
 ): Promise<void> {
+  const trx = journeysDb(tx);
   const s = await trx
     .selectFrom('workshop_session')
     .innerJoin('workshop_theme', (j) =>
@@ -174,7 +179,7 @@ export async function sendWorkshopStatus(
 
 /** The daily reminders of every cooperative for `today` (Paris). Idempotent: running it twice sends nothing more. */
 export async function sendJourneyReminders(
-  db: Db,
+  dbIn: Db,
   today: IsoDate = todayParis(),
   opts: { publicUrl?: string } = {},
 ): Promise<{ appointments: number; workshops: number; documents: number; cape: number }> {
@@ -183,7 +188,8 @@ export async function sendJourneyReminders(
   const from = parisInstant(tomorrow, '00:00');
   const to = parisInstant(addDays(tomorrow, 1), '00:00');
   const out = { appointments: 0, workshops: 0, documents: 0, cape: 0 };
-  await withSystem(db, async (trx) => {
+  await withSystem(dbIn, async (tx) => {
+    const trx = journeysDb(tx);
     // Appointments tomorrow: the person and support.
     const appts = await trx
       .selectFrom('appointment')

@@ -13,6 +13,7 @@ import { createAppointment, createSlot, parisInstant } from './appointments.serv
 import { createTheme, createSession, register, recordAttendance } from './workshops.service.ts';
 import { sendJourneyReminders, journeysSchedules } from './reminders.service.ts';
 import { submitFeedback, feedbackSummary, trainingHours, toCsv } from './feedback.service.ts';
+import { journeysDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -42,7 +43,7 @@ async function signed(coop: TestCoop, role: 'support' | 'entrepreneur' | 'cape' 
   return c;
 }
 const mails = (to: string) =>
-  odb.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
+  journeysDb(odb.db).selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
 async function members(n: number, prefix: string, withPassword = -1) {
   return withSystem(odb.db, async (trx) => {
     const out: string[] = [];
@@ -69,7 +70,7 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
       videoUrl: 'https://visio.example/x',
     }),
   );
-  const slot = await odb.db
+  const slot = await journeysDb(odb.db)
     .selectFrom('support_slot')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
@@ -222,7 +223,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
   );
   const n = Number(
     (
-      await odb.db
+      await journeysDb(odb.db)
         .selectFrom('mail_outbox')
         .select((e) => e.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -232,7 +233,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
   assert.equal(
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('mail_outbox')
           .select((e) => e.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow()
@@ -291,7 +292,7 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
     return s;
   });
   const past = addDays(todayParis(), -2);
-  await odb.db
+  await journeysDb(odb.db)
     .updateTable('workshop_session')
     .set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '12:00') })
     .where('id', '=', sessionId)
@@ -342,7 +343,11 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
   assert.equal(five.satisfaction, 4.2);
   assert.equal(five.usefulness, 3.8);
   assert.deepEqual(five.comments, ['Très concret', 'Un peu long']);
-  const given = await odb.db.selectFrom('workshop_feedback').selectAll().where('session_id', '=', sessionId).execute();
+  const given = await journeysDb(odb.db)
+    .selectFrom('workshop_feedback')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .execute();
   assert.ok(
     given.every((g) => !Object.values(g).some((v) => people.includes(String(v)))),
     'answers carry no person',
@@ -485,7 +490,7 @@ test('staff forms for info meetings and workshop sessions: errors beside the fie
   const nMeet = async () =>
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('info_meeting')
           .select((e) => e.fn.countAll<number>().as('n'))
           .where('cooperative_id', '=', a.coop.id)

@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { type Actor, requireRole, isStaff } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -12,14 +13,16 @@ import { audit } from '../../core/audit.ts';
 import { parseInput } from '../../core/validation.ts';
 import { isIsoDate, formatDateLong } from '../../core/dates.ts';
 import { parisInstant, parisDate, parisTime } from './appointments.service.ts';
+import { rolesInCooperative } from './members.ts';
 
 const STAFF = ['support', 'director', 'network_admin'] as const;
 
 export async function createTheme(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   input: { name: string; description?: string | null },
 ): Promise<string> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   if (input.name.trim().length < 2) throw new UserError("Indiquez le thème de l'atelier.", 'name');
   const id = uuidv7();
@@ -34,7 +37,8 @@ export async function createTheme(
     .execute();
   return id;
 }
-export async function listThemes(trx: Tx, actor: Actor) {
+export async function listThemes(tx: Tx, actor: Actor) {
+  const trx = journeysDb(tx);
   return trx
     .selectFrom('workshop_theme')
     .select(['id', 'name', 'description'])
@@ -55,7 +59,8 @@ export const SessionInput = z.object({
     .min(1, 'Au moins 1 place.')
     .max(500, 'Au plus 500 places.'),
 });
-export async function createSession(trx: Tx, actor: Actor, raw: z.input<typeof SessionInput>): Promise<string> {
+export async function createSession(tx: Tx, actor: Actor, raw: z.input<typeof SessionInput>): Promise<string> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const v = parseInput(SessionInput, raw);
   const startsAt = parisInstant(v.date, v.start);
@@ -104,7 +109,8 @@ export interface Session {
   attendanceRecordedAt: Date | null;
   myStatus: string | null;
 }
-export async function listSessions(trx: Tx, actor: Actor, opts: { from?: Date; id?: string } = {}): Promise<Session[]> {
+export async function listSessions(tx: Tx, actor: Actor, opts: { from?: Date; id?: string } = {}): Promise<Session[]> {
+  const trx = journeysDb(tx);
   let q = trx
     .selectFrom('workshop_session')
     .innerJoin('workshop_theme', (j) =>
@@ -154,7 +160,8 @@ export async function listSessions(trx: Tx, actor: Actor, opts: { from?: Date; i
     myStatus: (r.my_status as string | null) ?? null,
   }));
 }
-export async function getSession(trx: Tx, actor: Actor, id: string): Promise<Session> {
+export async function getSession(tx: Tx, actor: Actor, id: string): Promise<Session> {
+  const trx = journeysDb(tx);
   const [s] = await listSessions(trx, actor, { id });
   if (!s) throw new NotFoundError('Séance');
   return s;
@@ -163,11 +170,12 @@ export async function getSession(trx: Tx, actor: Actor, id: string): Promise<Ses
 /** Registers a user (themselves, or someone chosen by staff). The session row is locked so that
  *  concurrent registrations are serialised and the capacity is never exceeded. */
 export async function register(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   userId: string = actor.userId ?? '',
 ): Promise<'registered' | 'waiting'> {
+  const trx = journeysDb(tx);
   if (userId !== actor.userId) requireRole(actor, ...STAFF);
   const s = await trx
     .selectFrom('workshop_session')
@@ -178,14 +186,8 @@ export async function register(
     .executeTakeFirst();
   if (!s) throw new NotFoundError('Séance');
   if (new Date(s.starts_at) <= new Date()) throw new UserError('Cette séance a déjà commencé.');
-  const member = await trx
-    .selectFrom('membership')
-    .select('user_id')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('user_id', '=', userId)
-    .where('ended_at', 'is', null)
-    .executeTakeFirst();
-  if (!member) throw new UserError("Cette personne n'est pas membre de la coopérative.");
+  if (!(await rolesInCooperative(tx, actor.cooperativeId, userId)).length)
+    throw new UserError("Cette personne n'est pas membre de la coopérative.");
   const existing = await trx
     .selectFrom('workshop_registration')
     .select('status')
@@ -229,11 +231,12 @@ export async function register(
 
 /** Cancels a registration; a freed place goes to the first person on the waiting list. */
 export async function cancelRegistration(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   userId: string = actor.userId ?? '',
 ): Promise<{ promoted: string | null }> {
+  const trx = journeysDb(tx);
   if (userId !== actor.userId) requireRole(actor, ...STAFF);
   const s = await trx
     .selectFrom('workshop_session')
@@ -313,7 +316,8 @@ export interface Participant {
   registeredAt: Date;
   attended: boolean | null;
 }
-export async function participants(trx: Tx, actor: Actor, sessionId: string): Promise<Participant[]> {
+export async function participants(tx: Tx, actor: Actor, sessionId: string): Promise<Participant[]> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const rows = await trx
     .selectFrom('workshop_registration')
@@ -355,12 +359,13 @@ export async function participants(trx: Tx, actor: Actor, sessionId: string): Pr
 /** One form for the whole group: every registered person is marked present or absent; people who
  *  came without registering (walk-ins, chosen among members) are added as present. */
 export async function recordAttendance(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   presentUserIds: string[],
   walkIns: string[] = [],
 ): Promise<{ present: number; absent: number; hours: number }> {
+  const trx = journeysDb(tx);
   requireRole(actor, ...STAFF);
   const s = await trx
     .selectFrom('workshop_session')
@@ -374,13 +379,8 @@ export async function recordAttendance(
     throw new UserError("La séance n'a pas encore eu lieu : l'émargement se fait après son début.");
   const present = new Set([...presentUserIds, ...walkIns]);
   for (const u of walkIns) {
-    const m = await trx
-      .selectFrom('membership')
-      .select('user_id')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('user_id', '=', u)
-      .executeTakeFirst();
-    if (!m) throw new UserError('Personne inconnue.', 'walkIn');
+    if (!(await rolesInCooperative(tx, actor.cooperativeId, u)).length)
+      throw new UserError('Personne inconnue.', 'walkIn');
     await trx
       .insertInto('workshop_registration')
       .values({
@@ -436,10 +436,11 @@ export const sessionHours = (start: Date, end: Date) =>
 
 /** Hours of workshops attended, per person (for a person's page and activity reports). */
 export async function attendedHours(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   userId: string,
 ): Promise<{ sessions: number; hours: number }> {
+  const trx = journeysDb(tx);
   if (!isStaff(actor) && userId !== actor.userId) requireRole(actor, ...STAFF);
   const rows = await trx
     .selectFrom('workshop_registration')
@@ -462,11 +463,12 @@ export async function attendedHours(
 const here = dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json'));
 /** The sign-in sheet: one line per registered person with an empty signature box. */
 export async function signInSheetPdf(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   sessionId: string,
   cooperativeName: string,
 ): Promise<Buffer> {
+  const trx = journeysDb(tx);
   const s = await getSession(trx, actor, sessionId);
   const people = (await participants(trx, actor, sessionId)).filter((p) => p.status === 'registered');
   const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Feuille d'émargement — ${s.themeName}` } });

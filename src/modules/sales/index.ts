@@ -68,3 +68,4 @@ export {
   type QuoteStatus,
 } from './quote.service.ts';
 export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';
+export { ownFirstSalesSteps, type FirstSalesSteps } from './first-steps.queries.ts';
