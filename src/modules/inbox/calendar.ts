@@ -4,6 +4,8 @@
 import type { Db, Tx } from '../../core/db/handles.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { inboxDb, type TenantTx } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addMonths, type IsoDate } from '../../core/dates.ts';
 import { newToken, hashToken } from '../../core/auth/tokens.ts';
@@ -49,6 +51,7 @@ registerDeadlineSource({
 });
 
 export async function deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
+  authorize(actor, INBOX.deadlinesRead);
   const all: Deadline[] = [];
   for (const s of sources.values()) all.push(...(await s.deadlines(trx, actor, from, to)));
   return all
@@ -58,6 +61,7 @@ export async function deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: 
 
 /** A new secret feed address (the previous one stops working). */
 export async function renewCalendarToken(tx: Tx, actor: Actor): Promise<string> {
+  authorize(actor, INBOX.deadlinesRead);
   const trx = inboxDb(tx);
   if (!actor.userId) throw new Error('user required');
   const token = newToken();
@@ -71,6 +75,7 @@ export async function renewCalendarToken(tx: Tx, actor: Actor): Promise<string> 
   return token;
 }
 export async function hasCalendarFeed(tx: Tx, actor: Actor): Promise<boolean> {
+  authorize(actor, INBOX.deadlinesRead);
   const trx = inboxDb(tx);
   return !!(await trx
     .selectFrom('inbox_calendar_feed')

@@ -6,6 +6,8 @@
 import type { Db, Tx } from '../../core/db/handles.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { inboxDb } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';
@@ -41,6 +43,7 @@ async function preferenceOf(tx: Tx, cooperativeId: string, userId: string, lock 
 }
 
 export async function getPreference(tx: Tx, actor: Actor): Promise<Preference> {
+  authorize(actor, INBOX.digestPreference);
   const trx = inboxDb(tx);
   const p = actor.userId ? await preferenceOf(trx, actor.cooperativeId, actor.userId) : undefined;
   return { frequency: p?.frequency ?? 'weekly', unsubscribed: !!p?.unsubscribed_at };
@@ -48,6 +51,7 @@ export async function getPreference(tx: Tx, actor: Actor): Promise<Preference> {
 
 /** Choosing a frequency also resubscribes. */
 export async function setPreference(tx: Tx, actor: Actor, frequency: string): Promise<void> {
+  authorize(actor, INBOX.digestPreference);
   const trx = inboxDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   if (!(frequency in FREQUENCY_LABELS)) throw new UserError('Choisissez une fréquence.', 'frequency');

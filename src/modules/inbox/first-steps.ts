@@ -2,6 +2,8 @@
 // steps computed from state, each with the link that does it. Nothing is stored.
 import type { Tx } from '../../core/db/handles.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import { listActivities, ownProfileStarted } from '../directory/index.ts';
 import { ownFirstSalesSteps } from '../sales/index.ts';
 
@@ -16,6 +18,7 @@ export interface FirstStep {
 /** The four steps, or null when the actor is not an entrepreneur. Each module answers for its
  *  own part: the directory for the profile and the activity, sales for customers and documents. */
 export async function firstSteps(tx: Tx, actor: Actor): Promise<FirstStep[] | null> {
+  authorize(actor, INBOX.todoRead);
   if (!actor.userId || !hasRole(actor, 'entrepreneur')) return null;
   const profile = await ownProfileStarted(tx, actor);
   const activity = (await listActivities(tx, actor, { ownedBy: actor.userId })).length > 0;

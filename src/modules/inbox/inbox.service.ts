@@ -3,6 +3,8 @@
 // resolved. Items are ordered by urgency, then due date.
 import type { Tx } from '../../core/db/handles.ts';
 import { inboxDb, type TenantTx } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, isIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -57,6 +59,7 @@ export async function computeInbox(
   today: IsoDate,
   opts: { includeSnoozed?: boolean } = {},
 ): Promise<InboxItem[]> {
+  authorize(actor, INBOX.todoRead);
   const trx = inboxDb(tx);
   const all: InboxItem[] = [];
   for (const p of providers.values()) all.push(...(await p.items(tx, actor, today)));
@@ -80,9 +83,12 @@ export const SNOOZE_CHOICES: [string, string][] = [
 
 /** Hides an item until a date (it comes back that day if it is still to do). */
 export async function snoozeItem(tx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
+  authorize(actor, INBOX.todoSnooze);
   const trx = inboxDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
-  if (!key || key.length > 300) throw new UserError('Élément inconnu.', 'key');
+  // Keys are made by the providers: printable text, never a control character.
+  if (!key || key.length > 300 || [...key].some((ch) => ch.charCodeAt(0) < 32))
+    throw new UserError('Élément inconnu.', 'key');
   if (!isIsoDate(until) || until <= today) throw new UserError('Choisissez une date à venir.', 'until');
   if (until > addDays(today, 366)) throw new UserError("Reportez d'un an au plus.", 'until');
   await trx

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createTestDb } from '../../app/testing.ts';
 import { loadDemo } from '../../app/demo.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { caseload } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
 import { journeysDb } from './db.ts';
 import { getCooperativeBySlug } from '../directory/index.ts';
 import type { UserId } from '../../core/ids.ts';

@@ -5,7 +5,7 @@ import type { DemoContext, DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/dates.ts';
-import { uuidv7 } from '../../core/ids.ts';
+import { uuidv7, type UserId } from '../../core/ids.ts';
 import { journeysDb } from './db.ts';
 import { createJourney, transitionJourney } from './journeys.service.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
@@ -32,7 +32,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
   const { rng, today } = ctx;
   const coopId = dc.coop.id;
   const support: Actor = {
-    userId: dc.staff.support.userId as any,
+    userId: dc.staff.support.userId as UserId,
     cooperativeId: coopId,
     roles: ['support'],
     label: dc.staff.support.name,
@@ -50,9 +50,11 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
         supportUserId: support.userId,
         startedOn: start,
       });
-      let d = addDays(start, rng.int(7, 20));
+      // A stage is recorded once reached: never after today.
+      const reached = (x: string) => (x < today ? x : today);
+      let d = reached(addDays(start, rng.int(7, 20)));
       await transitionJourney(trx, support, j.id, { to: 'info_meeting', effectiveOn: d });
-      d = addDays(d, rng.int(5, 15));
+      d = reached(addDays(d, rng.int(5, 15)));
       await transitionJourney(trx, support, j.id, {
         to: 'diagnostic',
         effectiveOn: d,
@@ -70,15 +72,17 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
           comment: 'CAPE signé.',
         });
       } else {
-        d = addDays(d, rng.int(10, 30));
+        d = reached(addDays(d, rng.int(10, 30)));
         await transitionJourney(trx, support, j.id, {
           to: 'cesa',
           effectiveOn: d,
           comment: "Chiffre d'affaires suffisant pour un salaire.",
         });
         if (rng.chance(0.3)) {
-          const on = addDays(d, rng.int(200, 400));
-          await transitionJourney(trx, support, j.id, { to: 'associate', effectiveOn: on < today ? on : today });
+          await transitionJourney(trx, support, j.id, {
+            to: 'associate',
+            effectiveOn: reached(addDays(d, rng.int(200, 400))),
+          });
         }
       }
       journeys.push({ id: j.id, userId: p.userId });
@@ -180,7 +184,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
       capacity: 8,
     });
     for (const u of members.slice(0, 11))
-      await register(trx, { ...support, userId: u as any, roles: ['entrepreneur'] }, upcoming);
+      await register(trx, { ...support, userId: u as UserId, roles: ['entrepreneur'] }, upcoming);
     await createSession(trx, support, {
       themeId: themes[1],
       date: addDays(today, 16),

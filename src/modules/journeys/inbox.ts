@@ -5,7 +5,8 @@
 import { hasRole } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { registerInboxProvider, registerDeadlineSource, type InboxItem, type Deadline } from '../inbox/index.ts';
-import { caseload, listAppointments } from './index.ts';
+import { createHash } from 'node:crypto';
+import { caseload, listAppointments, type CaseloadRow } from './index.ts';
 import { journeysDb, type JourneysTx } from './db.ts';
 
 export const DOCUMENT_WARNING_DAYS = 30;
@@ -38,6 +39,47 @@ function expiringDocuments(trx: JourneysTx, coop: string, horizon: string) {
     );
 }
 
+/** People without contact for six weeks: one item for one person; several make one item with
+ *  their names, so that the list shows one decision and not a wall of identical cards. The key
+ *  names the group, so a new person brings a snoozed item back. */
+function silenceItems(rows: CaseloadRow[]): InboxItem[] {
+  if (!rows.length) return [];
+  const why = 'Un long silence précède souvent un abandon : un simple appel aide.';
+  if (rows.length === 1) {
+    const r = rows[0];
+    return [
+      {
+        key: `journeys.alert:${r.journey.id}:contact`,
+        kind: 'journeys.no-contact',
+        urgency: 'medium',
+        dueDate: null,
+        title: `${r.journey.displayName} : ${r.alerts[r.alertTypes.indexOf('no_contact')]}`,
+        why,
+        action: { label: 'Proposer un rendez-vous', href: `/accompagnement/${r.journey.id}` },
+        link: `/accompagnement/${r.journey.id}`,
+      },
+    ];
+  }
+  const ids = rows.map((r) => r.journey.id).sort();
+  const group = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 12);
+  const names = rows.map((r) => r.journey.displayName);
+  const shown = names.slice(0, MAX_NAMES).join(', ');
+  const more = names.length > MAX_NAMES ? ` et ${names.length - MAX_NAMES} autre(s)` : '';
+  return [
+    {
+      key: `journeys.no-contact:${group}`,
+      kind: 'journeys.no-contact',
+      urgency: 'medium',
+      dueDate: null,
+      title: `${rows.length} personnes sans contact depuis plus de 6 semaines`,
+      why: `${shown}${more}. ${why}`,
+      action: { label: 'Voir la liste', href: '/accompagnement?alerte=no_contact' },
+      link: '/accompagnement?alerte=no_contact',
+    },
+  ];
+}
+const MAX_NAMES = 5;
+
 registerInboxProvider({
   name: 'journeys',
   async items(trx, actor, today) {
@@ -45,26 +87,21 @@ registerInboxProvider({
     const coop = actor.cooperativeId;
     const horizon = addDays(today, DOCUMENT_WARNING_DAYS);
     if (hasRole(actor, 'support') && actor.userId) {
-      for (const row of await caseload(trx, actor, { supportUserId: actor.userId, now: noonOf(today) })) {
-        for (const alert of row.alerts) {
-          const cape = alert.startsWith('CAPE');
-          const ended = alert.startsWith('CAPE terminé');
-          items.push({
-            key: `journeys.alert:${row.journey.id}:${cape ? 'cape' : 'contact'}`,
-            kind: cape ? 'journeys.cape' : 'journeys.no-contact',
-            urgency: ended ? 'high' : cape ? 'high' : 'medium',
-            dueDate: cape ? row.journey.capeEnd : null,
-            title: `${row.journey.displayName} : ${alert.replace(/CAPE se termine le (\d{4}-\d{2}-\d{2})/, (_m, d) => `CAPE se termine le ${formatDate(d)}`)}`,
-            why: cape
-              ? 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.'
-              : 'Un long silence précède souvent un abandon : un simple appel aide.',
-            action: {
-              label: cape ? 'Ouvrir le parcours' : 'Proposer un rendez-vous',
-              href: `/accompagnement/${row.journey.id}`,
-            },
-            link: `/accompagnement/${row.journey.id}`,
-          });
-        }
+      const rows = await caseload(trx, actor, { supportUserId: actor.userId, now: noonOf(today) });
+      items.push(...silenceItems(rows.filter((r) => r.alertTypes.includes('no_contact'))));
+      for (const row of rows) {
+        const capeAlert = row.alertTypes.findIndex((t) => t === 'cape_ending' || t === 'cape_ended');
+        if (capeAlert < 0) continue;
+        items.push({
+          key: `journeys.alert:${row.journey.id}:cape`,
+          kind: 'journeys.cape',
+          urgency: 'high',
+          dueDate: row.journey.capeEnd,
+          title: `${row.journey.displayName} : ${row.alerts[capeAlert]}`,
+          why: 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.',
+          action: { label: 'Ouvrir le parcours', href: `/accompagnement/${row.journey.id}` },
+          link: `/accompagnement/${row.journey.id}`,
+        });
       }
       const tomorrow = addDays(today, 1);
       for (const a of await listAppointments(trx, actor, {

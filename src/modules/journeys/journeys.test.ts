@@ -8,11 +8,13 @@ import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/tes
 import { toolSkip } from '../../core/testing-tools.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
-import { addDays, todayParis } from '../../core/dates.ts';
+import { addDays, formatDate, todayParis } from '../../core/dates.ts';
 import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { addMembership } from '../directory/index.ts';
-import { createJourney, transitionJourney, journeyHistory, caseload } from './journeys.service.ts';
+import { createJourney, transitionJourney, journeyHistory } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
+import { signInSheetPdf } from './sign-in-sheet.ts';
 import { createAppointment, parisInstant } from './appointments.service.ts';
 import {
   createTheme,
@@ -21,7 +23,6 @@ import {
   cancelRegistration,
   participants,
   recordAttendance,
-  signInSheetPdf,
   attendedHours,
 } from './workshops.service.ts';
 
@@ -217,7 +218,7 @@ test('caseload: stage, last contact, next appointment and alerts (6 weeks withou
     'no contact alert',
   );
   assert.equal(q.nextAppointment, null);
-  assert.deepEqual(y.alerts, [`CAPE se termine le ${addDays(today, 20)}`]);
+  assert.deepEqual(y.alerts, [`CAPE se termine le ${formatDate(addDays(today, 20))}`], 'a French date, not ISO');
   assert.equal(y.lastContact!.toISOString(), parisInstant(addDays(today, -7), '09:00').toISOString());
   assert.equal(y.nextAppointment!.toISOString(), parisInstant(addDays(today, 5), '14:00').toISOString());
   assert.equal(y.journey.stage, 'cape');

@@ -10,15 +10,12 @@ import type { Schedule } from '../../core/jobs.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { addDays, formatDate, formatDateLong, todayParis, type IsoDate, toIsoDate } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
-import {
-  type Appointment,
-  getAppointment,
-  icsCalendar,
-  appointmentEvent,
-  parisDate,
-  parisTime,
-  parisInstant,
-} from './appointments.service.ts';
+import { authorize } from '../../core/authz.ts';
+import { JOURNEYS } from './permissions.ts';
+import { getAppointment, type Appointment } from './appointments.queries.ts';
+import { appointmentEvent } from './calendar-feed.service.ts';
+import { icsCalendar } from './ics.ts';
+import { parisDate, parisTime, parisInstant } from './paris-time.ts';
 
 const esc = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
@@ -125,6 +122,8 @@ export async function sendWorkshopStatus(
   kind: 'registered' | 'waiting' | 'promoted',
   publicUrl: string,
 ): Promise<void> {
+  // Follows a registration the actor was allowed to make (or the promotion it caused).
+  authorize(actor, JOURNEYS.workshopRegister);
   const trx = journeysDb(tx);
   const s = await trx
     .selectFrom('workshop_session')

@@ -8,11 +8,17 @@ import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { addMembership } from '../directory/index.ts';
-import { createJourney, transitionJourney, journeyHistory, caseload, getJourney } from './journeys.service.ts';
+import { createJourney, transitionJourney, journeyHistory, getJourney } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
+import { addDocument } from './documents.service.ts';
+import { reverseLastTransition } from './journey-corrections.service.ts';
+import { icsCalendar } from './ics.ts';
+import { trainingHours } from './training-hours.service.ts';
+import { toCsv } from './csv.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register, recordAttendance } from './workshops.service.ts';
 import { sendJourneyReminders, journeysSchedules } from './reminders.service.ts';
-import { submitFeedback, feedbackSummary, trainingHours, toCsv } from './feedback.service.ts';
+import { submitFeedback, feedbackSummary } from './feedback.service.ts';
 import { journeysDb } from './db.ts';
 
 let odb: OpenDb;
@@ -100,7 +106,6 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
     'support is told too',
   );
   // Summer time: a July appointment is written 14:30 Paris and read back as 12:30 UTC.
-  const { icsCalendar } = await import('./appointments.service.ts');
   const summer = icsCalendar('x', [
     { uid: 'u@x', start: parisInstant('2027-07-01', '14:30'), end: parisInstant('2027-07-01', '15:00'), summary: 's' },
   ]);
@@ -156,7 +161,6 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
     return jj;
   });
   const key = Buffer.alloc(32, 7);
-  const { addDocument } = await import('./journeys.service.ts');
   const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
   await withTenant(odb.db, a.coop.id, async (trx) => {
     await addDocument(trx, a.actor('support'), key, j.id, {
@@ -446,7 +450,6 @@ test('caseload: filters by stage, alert and support member, CSV export; support 
       capeEnd: addDays(todayParis(), 100),
     }),
   );
-  const { reverseLastTransition } = await import('./journeys.service.ts');
   await withTenant(odb.db, a.coop.id, (trx) =>
     reverseLastTransition(trx, a.actor('support'), j.id, { comment: 'Pas encore signé' }),
   );

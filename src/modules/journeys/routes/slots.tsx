@@ -1,0 +1,40 @@
+// Free slots: support offers one; an entrepreneur books one for their journey.
+import { Hono } from 'hono';
+import type { AppEnv } from '../../../web/context.ts';
+import { formValues } from '../../../web/forms.ts';
+import { setFlash } from '../../../web/middleware.ts';
+import { createSlot, bookSlot } from '../slots.service.ts';
+import { sendAppointmentConfirmation } from '../reminders.service.ts';
+import { tenant, uuidParam } from './kit.tsx';
+
+export const slotRoutes = new Hono<AppEnv>();
+
+slotRoutes.post('/creneaux', async (c) => {
+  const f = await formValues(c);
+  await tenant(c, (tx, actor) =>
+    createSlot(tx, actor, {
+      date: f.date ?? '',
+      start: f.start ?? '',
+      end: f.end ?? '',
+      place: f.place || null,
+      videoUrl: f.videoUrl || null,
+    }),
+  );
+  setFlash(c, { kind: 'success', text: 'Créneau ajouté.' });
+  return c.redirect('/rendez-vous');
+});
+
+slotRoutes.post('/creneaux/:id/reserver', async (c) => {
+  const id = uuidParam(c, 'id', 'Créneau');
+  const f = await formValues(c);
+  const a = await tenant(c, async (tx, actor) => {
+    const appt = await bookSlot(tx, actor, id, f.subject ?? '');
+    await sendAppointmentConfirmation(tx, actor, appt.id, c.get('app').config.publicUrl);
+    return appt;
+  });
+  setFlash(c, {
+    kind: 'success',
+    text: "Rendez-vous réservé : la confirmation vous est envoyée par e-mail, avec l'invitation pour votre agenda.",
+  });
+  return c.redirect(`/rendez-vous/${a.id}`);
+});
