@@ -17,6 +17,7 @@ import { parseInput } from '../../core/validation.ts';
 import { formatDateLong, todayParis } from '../../core/dates.ts';
 import { safeEqual } from '../../core/auth/tokens.ts';
 import { enqueueMail } from '../../core/mail.ts';
+import { renderEmail } from '../../web/email.tsx';
 import { parisDate, parisTime } from './paris-time.ts';
 import { createJourney, transitionJourney, type Journey } from './journeys.service.ts';
 
@@ -199,10 +200,16 @@ export async function registerProspect(
     to: v.email,
     cooperativeId: input.cooperativeId,
     subject: `Votre inscription à la réunion d'information — ${input.cooperativeName}`,
-    text:
-      `Bonjour ${v.displayName},\n\nVotre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.\n\n` +
-      `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}\n\n` +
-      `Si vous ne pouvez pas venir, répondez simplement à ce message.\n\nÀ bientôt !`,
+    ...renderEmail({
+      paragraphs: [
+        `Bonjour ${v.displayName},`,
+        `Votre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.`,
+        `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}`,
+        'Si vous ne pouvez pas venir, répondez simplement à ce message.',
+        'À bientôt !',
+      ],
+      footer: [`${input.cooperativeName}, coopérative d'activité et d'emploi`],
+    }),
     dedupeKey: `info-meeting:${m.id}:${v.email}`,
   });
   return 'ok';

@@ -324,6 +324,9 @@ test('public info meeting: honeypot and too-fast forms are dropped, a person reg
   assert.match(mail.subject, /réunion d'information/);
   assert.match(mail.text_body, /Maison des associations/);
   assert.match(mail.text_body, /18:00/);
+  // An HTML version from the e-mail kit, saying the same thing.
+  assert.match(mail.html_body ?? '', /^<!doctype html><html lang="fr">/);
+  assert.match(mail.html_body ?? '', /Maison des associations/);
   // The other cooperative's staff does not see the registration.
   const other = await signed(b, 'support');
   assert.equal((await other.get(`/reunions/${meetingId}`)).res.status, 404);

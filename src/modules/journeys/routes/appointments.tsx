@@ -22,7 +22,7 @@ import {
 import { freeSlots } from '../slots.service.ts';
 import { journeyOfUser } from '../journeys.service.ts';
 import { appointmentInvitation } from '../calendar-feed.service.ts';
-import { sendAppointmentConfirmation } from '../reminders.service.ts';
+import { sendAppointmentConfirmation } from '../confirmations.service.ts';
 import { AppointmentsPage } from '../views/appointments-page.tsx';
 import { AppointmentPage } from '../views/appointment-page.tsx';
 import { nextHour, plusHour } from '../views/format.ts';

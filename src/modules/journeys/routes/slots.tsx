@@ -4,7 +4,7 @@ import type { AppEnv } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { createSlot, bookSlot } from '../slots.service.ts';
-import { sendAppointmentConfirmation } from '../reminders.service.ts';
+import { sendAppointmentConfirmation } from '../confirmations.service.ts';
 import { tenant, uuidParam } from './kit.tsx';
 
 export const slotRoutes = new Hono<AppEnv>();

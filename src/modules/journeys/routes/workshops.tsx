@@ -16,7 +16,7 @@ import { participants, recordAttendance, walkInOptions } from '../attendance.ser
 import { feedbackState, feedbackSummary, submitFeedback } from '../feedback.service.ts';
 import { trainingHours } from '../training-hours.service.ts';
 import { signInSheetPdf } from '../sign-in-sheet.ts';
-import { sendWorkshopStatus } from '../reminders.service.ts';
+import { sendWorkshopStatus } from '../confirmations.service.ts';
 import { toCsv } from '../csv.ts';
 import { WorkshopsPage } from '../views/workshops-page.tsx';
 import { SessionPage } from '../views/session-page.tsx';
