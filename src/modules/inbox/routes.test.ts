@@ -9,7 +9,7 @@ import { inboxDb, type TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 
 import { createCustomer, createDraft, submitInvoice, getInvoice } from '../sales/index.ts';
-import { notify, sendDigests } from './index.ts';
+import { notify, sendDigests, setPreference, getPreference } from './index.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -148,4 +148,21 @@ test('preferences page and unsubscribe link without signing in', async () => {
   assert.match(p.html, /Vous ne recevrez plus de résumé/);
   assert.match((await s.get('/preferences-notifications')).html, /désabonné/);
   assert.equal((await anon.get('/public/desabonnement/token/inconnu')).res.status, 404);
+});
+
+test("a mail client's one-click unsubscribe (RFC 8058: POST List-Unsubscribe=One-Click, no cookie, no form token) works", async () => {
+  const who = A.actor('director');
+  await tx((trx) => notify(trx, A.actor('support'), A.users.director.id, 'test', 'Pour la direction'));
+  await tx((trx) => setPreference(trx, who, 'daily'));
+  await sendDigests(t.odb.db, new Date(), { publicUrl: 'http://localhost' });
+  const m = await inboxDb(t.odb.db)
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', A.users.director.email)
+    .executeTakeFirstOrThrow();
+  const path = /http:\/\/localhost(\/public\/desabonnement\/token\/[A-Za-z0-9_-]+)/.exec(m.text_body)?.[1] ?? '';
+  const client = new TestClient(t.app);
+  const r = await client.post(path, { 'List-Unsubscribe': 'One-Click' }, { csrf: null });
+  assert.equal(r.res.status, 200);
+  assert.equal((await tx((trx) => getPreference(trx, who))).unsubscribed, true);
 });

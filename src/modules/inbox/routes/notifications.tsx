@@ -6,7 +6,8 @@ import { actorOf } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { UserError } from '../../../core/errors.ts';
-import { getPreference, setPreference, unsubscribe, unsubscribeTarget } from '../digest.ts';
+import { getPreference, setPreference } from '../digest.ts';
+import { unsubscribe, unsubscribeTarget } from '../digest-run.ts';
 import { PreferencesPage, UnsubscribeConfirm, UnsubscribeDone, InvalidLink } from '../views/preferences-page.tsx';
 import { dbOf, returnPath, tenant } from './kit.tsx';
 
