@@ -6,6 +6,7 @@ import { actorOf } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { addDays, formatDate, todayParis } from '../../../core/dates.ts';
+import { UserError } from '../../../core/errors.ts';
 import { markSent } from '../../sales/index.ts';
 import { snoozeItem } from '../inbox.service.ts';
 import { setBeginnerMode } from '../beginner.ts';
@@ -24,7 +25,13 @@ todoRoutes.post('/a-faire/reporter', async (c) => {
     return badRequest(c, `Reportez d'un jour à ${MAX_SNOOZE_DAYS} jours.`);
   const days = Number(raw);
   const today = todayParis();
-  await tenant(c, (tx, actor) => snoozeItem(tx, actor, f.key ?? '', addDays(today, days), today));
+  try {
+    await tenant(c, (tx, actor) => snoozeItem(tx, actor, f.key ?? '', addDays(today, days), today));
+  } catch (e) {
+    // The key comes from the page itself: a wrong one is a forged request, not a typing error.
+    if (e instanceof UserError) return badRequest(c, e.message);
+    throw e;
+  }
   setFlash(c, {
     kind: 'success',
     text: `C'est noté : cet élément reviendra le ${formatDate(addDays(today, days))} s'il est toujours à faire.`,

@@ -1,7 +1,7 @@
 // Appointments: the list (with free slots), recording one from a person page, one appointment
 // with its notes and action items, cancelling, and its invitation (ICS).
 import { Hono } from 'hono';
-import type { AppEnv } from '../../../web/context.ts';
+import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
@@ -26,7 +26,8 @@ import { sendAppointmentConfirmation } from '../confirmations.service.ts';
 import { AppointmentsPage } from '../views/appointments-page.tsx';
 import { AppointmentPage } from '../views/appointment-page.tsx';
 import { nextHour, plusHour } from '../views/format.ts';
-import { tenant, uuidParam } from './kit.tsx';
+import type { FormState } from '../views/person-cards.tsx';
+import { badRequest, tenant, uuidParam } from './kit.tsx';
 import { personPage } from './journey.tsx';
 
 export const appointmentRoutes = new Hono<AppEnv>();
@@ -34,7 +35,8 @@ export const appointmentRoutes = new Hono<AppEnv>();
 /** How far back the team's list goes. */
 const TEAM_HISTORY_DAYS = 30;
 
-appointmentRoutes.get('/rendez-vous', async (c) => {
+/** The appointments page, with the slot form that failed (values kept, errors beside the fields). */
+export async function appointmentsPage(c: Ctx, slotForm: FormState | null = null) {
   const actor = actorOf(c);
   const team = can(actor, JOURNEYS.caseloadRead);
   const support = actor.roles.includes('support') && actor.userId ? actor.userId : undefined;
@@ -56,12 +58,17 @@ appointmentRoutes.get('/rendez-vous', async (c) => {
       canBook={!!journey}
       canOffer={can(actor, JOURNEYS.slotCreate)}
       defaults={{ date: addDays(todayParis(), 1), start, end: plusHour(start) }}
+      slotForm={slotForm}
     />,
+    slotForm ? 400 : 200,
   );
-});
+}
+appointmentRoutes.get('/rendez-vous', (c) => appointmentsPage(c));
 
 appointmentRoutes.post('/rendez-vous', async (c) => {
   const f = await formValues(c);
+  const journeyId = f.journeyId ?? '';
+  if (!isUuid(journeyId)) return badRequest(c, 'Ce rendez-vous ne désigne aucune personne : repartez de sa page.');
   try {
     const a = await tenant(c, async (tx, actor) => {
       const appt = await createAppointment(tx, actor, {
@@ -83,8 +90,7 @@ appointmentRoutes.post('/rendez-vous', async (c) => {
     return c.redirect(`/accompagnement/${a.journeyId}`);
   } catch (e) {
     const errors = fieldErrors(e);
-    const journeyId = f.journeyId ?? '';
-    if (!errors || !isUuid(journeyId)) throw e;
+    if (!errors) throw e;
     return personPage(c, journeyId, { appointment: { values: f, errors } });
   }
 });

@@ -5,21 +5,29 @@ import { formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { createSlot, bookSlot } from '../slots.service.ts';
 import { sendAppointmentConfirmation } from '../confirmations.service.ts';
+import { fieldErrors } from '../../../core/errors.ts';
 import { tenant, uuidParam } from './kit.tsx';
+import { appointmentsPage } from './appointments.tsx';
 
 export const slotRoutes = new Hono<AppEnv>();
 
 slotRoutes.post('/creneaux', async (c) => {
   const f = await formValues(c);
-  await tenant(c, (tx, actor) =>
-    createSlot(tx, actor, {
-      date: f.date ?? '',
-      start: f.start ?? '',
-      end: f.end ?? '',
-      place: f.place || null,
-      videoUrl: f.videoUrl || null,
-    }),
-  );
+  try {
+    await tenant(c, (tx, actor) =>
+      createSlot(tx, actor, {
+        date: f.date ?? '',
+        start: f.start ?? '',
+        end: f.end ?? '',
+        place: f.place || null,
+        videoUrl: f.videoUrl || null,
+      }),
+    );
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return appointmentsPage(c, { values: f, errors });
+  }
   setFlash(c, { kind: 'success', text: 'Créneau ajouté.' });
   return c.redirect('/rendez-vous');
 });

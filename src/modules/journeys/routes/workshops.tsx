@@ -6,6 +6,7 @@ import { actorOf } from '../../../web/context.ts';
 import { formAll, formValues } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { can } from '../../../core/authz.ts';
+import { isUuid } from '../../../core/ids.ts';
 import { UserError, fieldErrors } from '../../../core/errors.ts';
 import { addDays, todayParis } from '../../../core/dates.ts';
 import { getCooperative } from '../../directory/index.ts';
@@ -195,6 +196,7 @@ workshopRoutes.post('/ateliers/:id/presences', async (c) => {
   const id = uuidParam(c, 'id', 'Séance');
   const present = await formAll(c, 'present');
   const f = await formValues(c);
+  if (f.walkIn && !isUuid(f.walkIn)) return badRequest(c, 'Choisissez la personne venue dans la liste.');
   const r = await tenant(c, (tx, actor) => recordAttendance(tx, actor, id, present, f.walkIn ? [f.walkIn] : []));
   setFlash(c, {
     kind: 'success',

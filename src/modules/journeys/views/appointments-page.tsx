@@ -1,7 +1,8 @@
 // The appointments page: one's appointments, the free slots (to book, or to offer for support).
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
-import { Field, Csrf, PageHeader, Card } from '../../../web/components.tsx';
+import { Field, Csrf, PageHeader, Card, FormErrorSummary } from '../../../web/components.tsx';
+import type { FormState } from './person-cards.tsx';
 import type { Appointment } from '../appointments.queries.ts';
 import type { Slot } from '../slots.service.ts';
 import { parisTime } from '../paris-time.ts';
@@ -16,8 +17,16 @@ export function AppointmentsPage(p: {
   canBook: boolean;
   canOffer: boolean;
   defaults: { date: string; start: string; end: string };
+  /** The slot form that failed: values kept, errors beside the fields. */
+  slotForm?: FormState | null;
 }) {
   const { c, team } = p;
+  const sv: Record<string, string> = {
+    ...p.defaults,
+    place: 'Locaux de la coopérative',
+    ...(p.slotForm?.values ?? {}),
+  };
+  const se = p.slotForm?.errors ?? {};
   return (
     <Layout c={c} title="Rendez-vous">
       <PageHeader
@@ -78,12 +87,19 @@ export function AppointmentsPage(p: {
           <form method="post" action="/creneaux" novalidate>
             <Csrf token={c.get('csrf')} />
             <h3>Proposer un créneau</h3>
+            <FormErrorSummary errors={p.slotForm?.errors} />
             <div class="form-grid">
-              <Field label="Date" name="date" type="date" value={p.defaults.date} required />
-              <Field label="Début" name="start" type="time" value={p.defaults.start} required />
-              <Field label="Fin" name="end" type="time" value={p.defaults.end} required />
-              <Field label="Lieu" name="place" value="Locaux de la coopérative" />
-              <Field label="Lien de visioconférence" name="videoUrl" placeholder="https://…" />
+              <Field label="Date" name="date" type="date" value={sv.date} error={se.date} required />
+              <Field label="Début" name="start" type="time" value={sv.start} error={se.start} required />
+              <Field label="Fin" name="end" type="time" value={sv.end} error={se.end} required />
+              <Field label="Lieu" name="place" value={sv.place} error={se.place} />
+              <Field
+                label="Lien de visioconférence"
+                name="videoUrl"
+                value={sv.videoUrl}
+                error={se.videoUrl}
+                placeholder="https://…"
+              />
             </div>
             <button type="submit" class="btn-secondary">
               Ajouter le créneau
