@@ -19,6 +19,7 @@ import {
   getInvoice,
   type InvoiceDraftInput,
   type InvoiceLineInput,
+  type CustomerInput,
 } from '../sales/index.ts';
 import { runChecks, thresholdsOf } from './index.ts';
 import { validationQueue, validateBatch, validateException, saveThresholds } from './validation.ts';
@@ -30,7 +31,7 @@ const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn)
 const ent = () => A.actor('entrepreneur');
 const sup = () => A.actor('support');
 let n = 0;
-async function customer(over: Record<string, unknown> = {}) {
+async function customer(over: Partial<CustomerInput> = {}) {
   const siren = makeSiren(`4${String(++n).padStart(7, '0')}`);
   return (
     await tx((trx) =>
@@ -44,7 +45,7 @@ async function customer(over: Record<string, unknown> = {}) {
         city: 'Lyon',
         countryCode: 'FR',
         ...over,
-      } as any),
+      }),
     )
   ).id;
 }
@@ -193,7 +194,7 @@ test('queue: batch validation validates only clean invoices; an exception needs 
   const q = await tx((trx) => validationQueue(trx, sup()));
   assert.ok(q.ready.some((e) => e.invoice.id === clean.id));
   const review = q.review.find((e) => e.invoice.id === dup1.id);
-  assert.ok(review && review.findings.some((f) => f.checkId === 'invoice.duplicate'));
+  assert.ok(review?.findings.some((f) => f.checkId === 'invoice.duplicate'));
   // a crafted batch including an exception validates only the clean one
   const r = await validateBatch(odb.db, sup(), [clean.id, dup1.id]);
   assert.deepEqual(r.validated, [clean.id]);
@@ -222,8 +223,9 @@ test('queue: batch validation validates only clean invoices; an exception needs 
     .where('target_id', '=', dup1.id)
     .where('action', '=', 'validation.exception')
     .executeTakeFirstOrThrow();
-  assert.match(String((a.data as any).reason), /Deux ateliers distincts/);
-  assert.equal((a.data as any).findings[0].check, 'invoice.duplicate');
+  const data = a.data as { reason?: string; findings?: { check: string }[] };
+  assert.match(String(data.reason), /Deux ateliers distincts/);
+  assert.equal(data.findings?.[0]?.check, 'invoice.duplicate');
   await assert.rejects(
     tx((trx) => validationQueue(trx, ent())),
     /accès/,

@@ -16,6 +16,7 @@ import { notify, sendDigests, setPreference, unsubscribe, getPreference, compute
 import { digestPeriod } from './digest.ts';
 import { renderDigest } from './digest-mail.ts';
 import { inboxDemoSeeder } from './demo.ts';
+import { Rng } from '../../core/random.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -215,7 +216,7 @@ test('demo seeder: history counts as digested, fresh notifications wait for the 
   await inA((trx) => notify(trx, A.actor('support'), A.users.entrepreneur.id, 'old', 'Ancienne nouvelle'));
   await inboxDemoSeeder.seed({
     odb,
-    rng: null as any,
+    rng: new Rng(1),
     today: '2026-11-30',
     log: () => {},
     coops: [
@@ -226,7 +227,7 @@ test('demo seeder: history counts as digested, fresh notifications wait for the 
         capes: [],
       },
     ],
-  } as any);
+  });
   const pending = await inboxDb(odb.db)
     .selectFrom('notification')
     .select('text')

@@ -365,7 +365,7 @@ test('journeys: CAPE ending soon is an alert for support', async () => {
       effectiveOn: addDays(today, -10),
       capeStart: addDays(today, -10),
       capeEnd: addDays(today, 15),
-    } as any),
+    }),
   );
   const it = (await itemsOf(sup)).find((i) => i.key === `journeys.alert:${j.id}:cape`);
   assert.ok(it, 'CAPE ending in 15 days');

@@ -93,7 +93,7 @@ test('first steps: four steps ticked as the state changes, the card disappears o
       postalCode: '69002',
       city: 'Lyon',
       countryCode: 'FR',
-    } as any),
+    }),
   );
   home = await ent.get('/');
   assert.match(home.html, /Pour bien démarrer \(3\/4\)/);

@@ -7,6 +7,7 @@ import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/dates.ts';
 import { uuidv7, type UserId } from '../../core/ids.ts';
 import { journeysDb } from './db.ts';
+import { earlier, later } from './iso-dates.ts';
 import { createJourney, transitionJourney } from './journeys.service.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register } from './workshops.service.ts';
@@ -51,7 +52,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
         startedOn: start,
       });
       // A stage is recorded once reached: never after today.
-      const reached = (x: string) => (x < today ? x : today);
+      const reached = (x: string) => earlier(x, today);
       let d = reached(addDays(start, rng.int(7, 20)));
       await transitionJourney(trx, support, j.id, { to: 'info_meeting', effectiveOn: d });
       d = reached(addDays(d, rng.int(5, 15)));
@@ -62,7 +63,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
       });
       if (p.role === 'cape') {
         const r = addDays(today, -rng.int(40, 300));
-        const capeStart = r > d ? r : d;
+        const capeStart = later(r, d);
         const capeEnd = rng.chance(0.35) ? addDays(today, rng.int(3, 28)) : addDays(capeStart, 330);
         await transitionJourney(trx, support, j.id, {
           to: 'cape',

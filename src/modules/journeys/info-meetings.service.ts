@@ -9,6 +9,7 @@ import { uuidv7 } from '../../core/ids.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { JOURNEYS } from './permissions.ts';
+import { earlier } from './iso-dates.ts';
 import { isUuid } from '../../core/ids.ts';
 import { TimeRangeFields, capacityField, instantsOf } from './time-inputs.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -302,7 +303,7 @@ export async function convertRegistration(tx: Tx, actor: Actor, registrationId: 
   if (!r) throw new NotFoundError('Inscription');
   if (r.journey_id) throw new UserError('Cette personne a déjà une fiche contact.');
   const day = parisDate(new Date(r.starts_at));
-  const createdOn = parisDate(new Date(r.created_at)) < day ? parisDate(new Date(r.created_at)) : day;
+  const createdOn = earlier(parisDate(new Date(r.created_at)), day);
   const j = await createJourney(tx, actor, {
     displayName: r.display_name,
     email: r.email,

@@ -10,6 +10,7 @@ import { isIsoDate, todayParis } from '../../core/dates.ts';
 import { journeysDb } from './db.ts';
 import type { JourneysTables } from './schema.ts';
 import { JOURNEYS } from './permissions.ts';
+import { later } from './iso-dates.ts';
 import { rolesInCooperative } from './members.ts';
 import {
   getJourney,
@@ -76,11 +77,7 @@ export async function reverseLastTransition(
   if (!last || !prev || !last.from) throw new UserError("Il n'y a pas d'étape à annuler.", 'reverseComment');
   const today = todayParis();
   const effectiveOn =
-    input.effectiveOn && isIsoDate(input.effectiveOn)
-      ? input.effectiveOn
-      : today < last.effectiveOn
-        ? last.effectiveOn
-        : today;
+    input.effectiveOn && isIsoDate(input.effectiveOn) ? input.effectiveOn : later(today, last.effectiveOn);
   // The stage came back to was entered by the earliest of the consecutive transitions into it
   // (renewals keep the stage).
   let k = active.length - 2;

@@ -11,6 +11,9 @@ import { UserError } from '../../core/errors.ts';
 import { addDays, formatDate, todayParis } from '../../core/dates.ts';
 import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
+import type { UserId } from '../../core/ids.ts';
 import { addMembership } from '../directory/index.ts';
 import { createJourney, transitionJourney, journeyHistory } from './journeys.service.ts';
 import { caseload } from './caseload.service.ts';
@@ -38,7 +41,7 @@ after(async () => {
 });
 
 const sup = () => a.actor('support');
-const inA = <T>(fn: (trx: any) => Promise<T>) => withTenant(odb.db, a.coop.id, fn);
+const inA = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, a.coop.id, fn);
 
 test('stage machine: allowed transitions move the journey and keep a dated, signed history', async () => {
   const j = await inA((trx) =>
@@ -82,16 +85,16 @@ test('stage machine: allowed transitions move the journey and keep a dated, sign
   assert.equal(hist[1].comment, 'Présente');
   assert.equal(hist[1].effectiveOn, '2026-01-12');
   assert.match(hist[1].authorLabel, /support/);
-  const audits: { action: string }[] = await inA((trx) =>
-    trx
+  const audits = await inA((trx) =>
+    journeysDb(trx)
       .selectFrom('audit_log')
       .select('action')
       .where('cooperative_id', '=', a.coop.id)
       .where('target_id', '=', j.id)
       .execute(),
   );
-  assert.ok(audits.some((x: any) => x.action === 'journey.cape_renewed'));
-  assert.equal(audits.filter((x: any) => x.action === 'journey.transition').length, 3);
+  assert.ok(audits.some((x) => x.action === 'journey.cape_renewed'));
+  assert.equal(audits.filter((x) => x.action === 'journey.transition').length, 3);
 });
 
 test('stage machine: refused transitions, exit reason required, nothing written on refusal', async () => {
@@ -243,8 +246,8 @@ async function makePeople(n: number, coop: TestCoop, tag: string): Promise<strin
   });
 }
 const actorFor = (coop: TestCoop, userId: string) => ({
-  userId: userId as any,
-  cooperativeId: coop.coop.id as any,
+  userId: userId as UserId,
+  cooperativeId: coop.coop.id,
   roles: ['entrepreneur' as const],
   label: userId,
 });
@@ -334,7 +337,7 @@ test('workshop: sign-in sheet PDF lists the registered people; attendance in one
     /pas encore eu lieu/,
   );
   await inA((trx) =>
-    trx
+    journeysDb(trx)
       .updateTable('workshop_session')
       .set({ starts_at: parisInstant(past, '14:00'), ends_at: parisInstant(past, '17:00') })
       .where('cooperative_id', '=', a.coop.id)

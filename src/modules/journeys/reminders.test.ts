@@ -1,7 +1,7 @@
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import ical from 'node-ical';
+import ical, { type VEvent } from 'node-ical';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
@@ -20,24 +20,26 @@ import { createTheme, createSession, register, recordAttendance } from './worksh
 import { sendJourneyReminders, journeysSchedules } from './reminders.service.ts';
 import { submitFeedback, feedbackSummary } from './feedback.service.ts';
 import { journeysDb } from './db.ts';
+import type { MailAttachment } from '../../core/mail.ts';
+import type { UserId } from '../../core/ids.ts';
+
+const vevents = (ics: string): VEvent[] =>
+  Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
 let a: TestCoop;
 let b: TestCoop;
-let journeyId: string;
 before(async () => {
   ({ odb, app } = await createTestApp());
   [a, b] = await seedTestCooperatives(odb);
-  journeyId = (
-    await withTenant(odb.db, a.coop.id, (trx) =>
-      createJourney(trx, a.actor('support'), {
-        displayName: 'Entrepreneur A',
-        userId: a.users.entrepreneur.id,
-        startedOn: addDays(todayParis(), -200),
-      }),
-    )
-  ).id;
+  await withTenant(odb.db, a.coop.id, (trx) =>
+    createJourney(trx, a.actor('support'), {
+      displayName: 'Entrepreneur A',
+      userId: a.users.entrepreneur.id,
+      startedOn: addDays(todayParis(), -200),
+    }),
+  );
 });
 after(async () => {
   await odb.close();
@@ -92,14 +94,14 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
   assert.match(m.text_body, /14:30/);
   assert.match(m.html_body!, /<p>/);
   assert.match(m.html_body!, /visio\.example/);
-  const att = (m.attachments as any[])[0];
+  const att = (m.attachments as MailAttachment[])[0];
   assert.equal(att.filename, 'rendez-vous.ics');
   const ics = Buffer.from(att.contentBase64, 'base64').toString();
   assert.match(ics, /BEGIN:VTIMEZONE\r\nTZID:Europe\/Paris/);
   assert.match(ics, /DTSTART;TZID=Europe\/Paris:\d{8}T143000/);
   assert.match(ics, /DTSTAMP:\d{8}T\d{6}Z/);
-  const ev = Object.values(ical.sync.parseICS(ics)).find((e: any) => e.type === 'VEVENT') as any;
-  assert.equal(new Date(ev.start).toISOString(), parisInstant(day, '14:30').toISOString());
+  const ev = vevents(ics)[0];
+  assert.equal(ev.start.toISOString(), parisInstant(day, '14:30').toISOString());
   assert.equal(
     (await mails(a.users.support.email)).filter((x) => /Rendez-vous confirmé/.test(x.subject)).length,
     1,
@@ -109,8 +111,8 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
   const summer = icsCalendar('x', [
     { uid: 'u@x', start: parisInstant('2027-07-01', '14:30'), end: parisInstant('2027-07-01', '15:00'), summary: 's' },
   ]);
-  const se = Object.values(ical.sync.parseICS(summer)).find((e: any) => e.type === 'VEVENT') as any;
-  assert.equal(new Date(se.start).toISOString(), '2027-07-01T12:30:00.000Z');
+  const se = vevents(summer)[0];
+  assert.equal(se.start.toISOString(), '2027-07-01T12:30:00.000Z');
 });
 
 test('daily reminders: appointments and workshops tomorrow, documents expiring in 30 and 7 days, CAPE ending (to support); running twice sends nothing more', async () => {
@@ -151,7 +153,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
       place: 'Salle 2',
       capacity: 5,
     });
-    await register(trx, { ...a.actor('entrepreneur'), userId: u1 as any }, s);
+    await register(trx, { ...a.actor('entrepreneur'), userId: u1 as UserId }, s);
     await transitionJourney(trx, sup, jj.id, { to: 'diagnostic', effectiveOn: addDays(today, -50) });
     await transitionJourney(trx, sup, jj.id, {
       to: 'cape',
@@ -292,7 +294,7 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
       place: 'Salle 5',
       capacity: 10,
     });
-    for (const u of people) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, s);
+    for (const u of people) await register(trx, { ...a.actor('entrepreneur'), userId: u as UserId }, s);
     return s;
   });
   const past = addDays(todayParis(), -2);
@@ -304,7 +306,7 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
   await withTenant(odb.db, a.coop.id, (trx) =>
     recordAttendance(trx, a.actor('support'), sessionId, people.slice(0, 5)),
   );
-  const as = (u: string) => ({ ...a.actor('entrepreneur'), userId: u as any });
+  const as = (u: string) => ({ ...a.actor('entrepreneur'), userId: u as UserId });
   for (const [i, u] of people.slice(0, 4).entries())
     await withTenant(odb.db, a.coop.id, (trx) =>
       submitFeedback(trx, as(u), sessionId, {
