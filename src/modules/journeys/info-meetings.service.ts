@@ -302,7 +302,8 @@ export async function convertRegistration(tx: Tx, actor: Actor, registrationId: 
     .executeTakeFirst();
   if (!r) throw new NotFoundError('Inscription');
   if (r.journey_id) throw new UserError('Cette personne a déjà une fiche contact.');
-  const day = parisDate(new Date(r.starts_at));
+  // A stage is dated when it happened: attendance recorded before the meeting counts from today.
+  const day = earlier(parisDate(new Date(r.starts_at)), todayParis());
   const createdOn = earlier(parisDate(new Date(r.created_at)), day);
   const j = await createJourney(tx, actor, {
     displayName: r.display_name,

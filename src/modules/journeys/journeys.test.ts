@@ -13,6 +13,8 @@ import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import { journeysDb } from './db.ts';
+import { createMeeting, convertRegistration } from './info-meetings.service.ts';
+import { uuidv7 } from '../../core/ids.ts';
 import type { UserId } from '../../core/ids.ts';
 import { addMembership } from '../directory/index.ts';
 import { createJourney, transitionJourney, journeyHistory } from './journeys.service.ts';
@@ -348,4 +350,39 @@ test('workshop: sign-in sheet PDF lists the registered people; attendance in one
   assert.deepEqual(res, { present: 10, absent: 2, hours: 30 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[0])), { sessions: 1, hours: 3 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[11])), { sessions: 0, hours: 0 });
+});
+
+test('no stage is dated in the future: refused by hand, and a registration converted before its meeting is dated today', async () => {
+  const today = todayParis();
+  const j = await inA((trx) => createJourney(trx, sup(), { displayName: 'Léa Futur', startedOn: today }));
+  await assert.rejects(
+    inA((trx) => transitionJourney(trx, sup(), j.id, { to: 'diagnostic', effectiveOn: addDays(today, 3) })),
+    (e: unknown) => e instanceof UserError && !!e.fields.effectiveOn,
+  );
+  const moved = await inA(async (trx) => {
+    const meeting = await createMeeting(trx, sup(), {
+      date: addDays(today, 12),
+      start: '18:00',
+      end: '19:00',
+      place: 'Salle',
+      capacity: 10,
+    });
+    const id = uuidv7();
+    await journeysDb(trx)
+      .insertInto('info_meeting_registration')
+      .values({
+        cooperative_id: a.coop.id,
+        id,
+        meeting_id: meeting,
+        display_name: 'Inès Avance',
+        email: 'ines.avance@example.test',
+        phone: null,
+        attended: true,
+        journey_id: null,
+      })
+      .execute();
+    return convertRegistration(trx, sup(), id);
+  });
+  assert.equal(moved.stage, 'info_meeting');
+  assert.equal(moved.stageSince, today, 'dated today, not on the meeting day to come');
 });
