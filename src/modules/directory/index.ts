@@ -9,3 +9,4 @@ export { DIRECTORY, grantableRoles, mayGrant } from './permissions.ts';
 export { directoryMigrations, type DirectoryTables } from './schema.ts';
 export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.ts';
 export { directoryPersonalData } from './personal-data.ts';
+export { ownProfileStarted } from './profile-progress.service.ts';

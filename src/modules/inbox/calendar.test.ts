@@ -5,7 +5,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays, addMonths } from '../../core/dates.ts';
 
@@ -19,7 +20,8 @@ import {
   registerForWorkshop as register,
 } from '../journeys/index.ts';
 import { deadlines } from './index.ts';
-import { renewCalendarToken, calendarByToken } from './calendar.ts';
+import { renewCalendarToken, calendarByToken, deadlinesIcs } from './calendar.ts';
+import ical, { type VEvent } from 'node-ical';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -133,4 +135,33 @@ test('ICS feed by secret token, renewed token replaces the old one; page and pub
   assert.match(feed.res.headers.get('content-type')!, /text\/calendar/);
   assert.match(feed.html, /BEGIN:VEVENT/);
   assert.equal((await anon.get('/public/calendrier-admin/token/nimporte')).res.status, 404);
+});
+
+test('the deadlines feed folds lines over 75 octets, ends every line with CRLF and reads back as all-day events', () => {
+  const long =
+    'Échéance de la facture 2026-00042 (Société coopérative de production « Les Ébénistes réunis », 1 234,56 €)';
+  const ics = deadlinesIcs(
+    'Radieuse — Coopérative alpha',
+    [
+      { uid: 'sales.invoice:1', date: '2027-03-27', title: long, kind: 'invoice', href: '/factures/1' },
+      { uid: 'expenses.cutoff:2027-03-25', date: '2027-03-25', title: 'Notes de frais', kind: 'expenses', href: null },
+    ],
+    'https://radieuse.example',
+  );
+  const lines = ics.split('\r\n');
+  assert.ok(
+    lines.some((l) => l.startsWith(' ')),
+    'the long title is folded',
+  );
+  for (const l of lines) assert.ok(Buffer.byteLength(l, 'utf8') <= 75, `line of ${Buffer.byteLength(l)} octets: ${l}`);
+  assert.ok(ics.endsWith('END:VCALENDAR\r\n'));
+  assert.doesNotMatch(ics.replace(/\r\n/g, ''), /[\r\n]/, 'no bare line feed');
+  const events = Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
+  const invoice = events.find((e) => e.uid === 'sales.invoice:1@radieuse');
+  assert.ok(invoice);
+  assert.equal(typeof invoice.summary === 'string' ? invoice.summary : invoice.summary.val, long);
+  assert.equal(invoice.datetype, 'date');
+  assert.match(ics, /DTSTART;VALUE=DATE:20270327\r\n/);
+  assert.match(ics, /DTEND;VALUE=DATE:20270328\r\n/, 'one whole day, across the change to summer time');
+  assert.match(ics, /URL;VALUE=URI:https:\/\/radieuse\.example\/factures\/1\r\n/);
 });

@@ -1,11 +1,17 @@
 // The administrative calendar: each person's deadlines in one place (expense cut-off, invoice
 // due dates, document expiries, appointments, workshop sessions), as a page and an ICS feed.
 // Modules contribute through registerDeadlineSource, like inbox providers.
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import ical from 'ical-generator';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
+import type { UserId } from '../../core/ids.ts';
+import { inboxDb, type TenantTx } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
-import { addMonths, type IsoDate } from '../../core/dates.ts';
+import { addDays, addMonths, type IsoDate } from '../../core/dates.ts';
 import { newToken, hashToken } from '../../core/auth/tokens.ts';
+import { UserError } from '../../core/errors.ts';
 import { membershipsOfUser } from '../directory/index.ts';
 
 export interface Deadline {
@@ -17,7 +23,7 @@ export interface Deadline {
 }
 export interface DeadlineSource {
   name: string;
-  deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
+  deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
 }
 const sources = new Map<string, DeadlineSource>();
 export function registerDeadlineSource(s: DeadlineSource): void {
@@ -47,7 +53,8 @@ registerDeadlineSource({
   },
 });
 
-export async function deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
+export async function deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
+  authorize(actor, INBOX.deadlinesRead);
   const all: Deadline[] = [];
   for (const s of sources.values()) all.push(...(await s.deadlines(trx, actor, from, to)));
   return all
@@ -56,8 +63,10 @@ export async function deadlines(trx: Tx, actor: Actor, from: IsoDate, to: IsoDat
 }
 
 /** A new secret feed address (the previous one stops working). */
-export async function renewCalendarToken(trx: Tx, actor: Actor): Promise<string> {
-  if (!actor.userId) throw new Error('user required');
+export async function renewCalendarToken(tx: Tx, actor: Actor): Promise<string> {
+  authorize(actor, INBOX.deadlinesRead);
+  const trx = inboxDb(tx);
+  if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
   const token = newToken();
   await trx
     .insertInto('inbox_calendar_feed')
@@ -68,7 +77,9 @@ export async function renewCalendarToken(trx: Tx, actor: Actor): Promise<string>
     .execute();
   return token;
 }
-export async function hasCalendarFeed(trx: Tx, actor: Actor): Promise<boolean> {
+export async function hasCalendarFeed(tx: Tx, actor: Actor): Promise<boolean> {
+  authorize(actor, INBOX.deadlinesRead);
+  const trx = inboxDb(tx);
   return !!(await trx
     .selectFrom('inbox_calendar_feed')
     .select('user_id')
@@ -77,50 +88,39 @@ export async function hasCalendarFeed(trx: Tx, actor: Actor): Promise<boolean> {
     .executeTakeFirst());
 }
 
-const esc = (s: string) => s.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\n/g, '\\n');
-const ymd = (d: IsoDate) => d.replace(/-/g, '');
-export function deadlinesIcs(name: string, items: Deadline[], publicUrl: string, now = new Date()): string {
-  const stamp = now
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d+Z$/, 'Z');
-  const lines = [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//Radieuse//Calendrier administratif//FR',
-    'CALSCALE:GREGORIAN',
-    `X-WR-CALNAME:${esc(name)}`,
-  ];
-  for (const d of items) {
-    const next = new Date(`${d.date}T12:00:00Z`);
-    next.setUTCDate(next.getUTCDate() + 1);
-    lines.push(
-      'BEGIN:VEVENT',
-      `UID:${esc(d.uid)}@radieuse`,
-      `DTSTAMP:${stamp}`,
-      `DTSTART;VALUE=DATE:${ymd(d.date)}`,
-      `DTEND;VALUE=DATE:${ymd(next.toISOString().slice(0, 10))}`,
-      `SUMMARY:${esc(d.title)}`,
-      ...(d.href ? [`URL:${publicUrl}${d.href}`] : []),
-      'END:VEVENT',
-    );
-  }
-  lines.push('END:VCALENDAR');
-  return `${lines.join('\r\n')}\r\n`;
+/** The deadlines as all-day events, written by ical-generator (escaping, folding at 75 octets);
+ *  every line ends with CRLF, the last one included (RFC 5545). Dates need no time zone. */
+export function deadlinesIcs(name: string, items: Deadline[], publicUrl: string): string {
+  const cal = ical({ name, prodId: { company: 'Radieuse', product: 'Calendrier administratif', language: 'FR' } });
+  for (const d of items)
+    cal.createEvent({
+      id: `${d.uid}@radieuse`,
+      allDay: true,
+      // Noon UTC is the same calendar day everywhere a reader may be; only the date is written.
+      start: new Date(`${d.date}T12:00:00Z`),
+      end: new Date(`${addDays(d.date, 1)}T12:00:00Z`),
+      summary: d.title,
+      url: d.href ? `${publicUrl}${d.href}` : undefined,
+    });
+  return `${cal.toString()}\r\n`;
 }
 
 /** The ICS of the person owning the token, or null (no sign-in: the token is the secret). */
 export async function calendarByToken(db: Db, token: string, from: IsoDate, publicUrl: string): Promise<string | null> {
-  const f = await db
-    .selectFrom('inbox_calendar_feed')
-    .select(['cooperative_id', 'user_id'])
-    .where('token_hash', '=', hashToken(token))
-    .executeTakeFirst();
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  // The token names the cooperative: the only lookup made without a tenant.
+  const f = await withSystem(db, (tx) =>
+    inboxDb(tx)
+      .selectFrom('inbox_calendar_feed')
+      .select(['cooperative_id', 'user_id'])
+      .where('token_hash', '=', hashToken(token))
+      .executeTakeFirst(),
+  );
   if (!f) return null;
   const m = (await membershipsOfUser(db, f.user_id)).find((x) => x.cooperativeId === f.cooperative_id);
   if (!m) return null;
   const actor: Actor = {
-    userId: f.user_id as any,
+    userId: f.user_id as UserId,
     cooperativeId: m.cooperativeId,
     roles: m.roles,
     label: 'Calendrier',

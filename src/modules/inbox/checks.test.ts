@@ -1,9 +1,11 @@
+import { sql } from 'kysely';
 // Each invoice check on a positive and a negative case; batch validation validates only clean
 // invoices; an exception needs a written reason, kept in the audit log; thresholds per cooperative.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
@@ -17,6 +19,7 @@ import {
   getInvoice,
   type InvoiceDraftInput,
   type InvoiceLineInput,
+  type CustomerInput,
 } from '../sales/index.ts';
 import { runChecks, thresholdsOf } from './index.ts';
 import { validationQueue, validateBatch, validateException, saveThresholds } from './validation.ts';
@@ -28,7 +31,7 @@ const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn)
 const ent = () => A.actor('entrepreneur');
 const sup = () => A.actor('support');
 let n = 0;
-async function customer(over: Record<string, unknown> = {}) {
+async function customer(over: Partial<CustomerInput> = {}) {
   const siren = makeSiren(`4${String(++n).padStart(7, '0')}`);
   return (
     await tx((trx) =>
@@ -42,7 +45,7 @@ async function customer(over: Record<string, unknown> = {}) {
         city: 'Lyon',
         countryCode: 'FR',
         ...over,
-      } as any),
+      }),
     )
   ).id;
 }
@@ -157,11 +160,7 @@ test('due date beyond the legal limit is blocking; within it is fine', async () 
   assert.ok(!(await findings(ok.id)).includes('invoice.due-date-legal'));
   // The editor refuses such a date; data imported from elsewhere may still carry one.
   const bad = await draft(c, 7100);
-  await odb.db
-    .updateTable('invoice')
-    .set({ due_date: addDays(today, 90) })
-    .where('id', '=', bad.id)
-    .execute();
+  await sql`update invoice set due_date = ${addDays(today, 90)} where id = ${bad.id}`.execute(odb.db);
   const f = (await tx((trx) => runChecks(trx, sup(), 'invoice', bad.id))).find(
     (x) => x.checkId === 'invoice.due-date-legal',
   );
@@ -195,14 +194,18 @@ test('queue: batch validation validates only clean invoices; an exception needs 
   const q = await tx((trx) => validationQueue(trx, sup()));
   assert.ok(q.ready.some((e) => e.invoice.id === clean.id));
   const review = q.review.find((e) => e.invoice.id === dup1.id);
-  assert.ok(review && review.findings.some((f) => f.checkId === 'invoice.duplicate'));
+  assert.ok(review?.findings.some((f) => f.checkId === 'invoice.duplicate'));
   // a crafted batch including an exception validates only the clean one
   const r = await validateBatch(odb.db, sup(), [clean.id, dup1.id]);
   assert.deepEqual(r.validated, [clean.id]);
   assert.equal(r.skipped.length, 1);
   assert.equal((await tx((trx) => getInvoice(trx, sup(), clean.id)))!.status, 'validated');
   assert.equal((await tx((trx) => getInvoice(trx, sup(), dup1.id)))!.status, 'submitted');
-  const batchAudit = await odb.db.selectFrom('audit_log').select('action').where('target_id', '=', clean.id).execute();
+  const batchAudit = await inboxDb(odb.db)
+    .selectFrom('audit_log')
+    .select('action')
+    .where('target_id', '=', clean.id)
+    .execute();
   assert.ok(batchAudit.some((a) => a.action === 'validation.batch'));
 
   await assert.rejects(
@@ -214,14 +217,15 @@ test('queue: batch validation validates only clean invoices; an exception needs 
     validateException(trx, sup(), dup1.id, 'Deux ateliers distincts le même mois, confirmé par téléphone.'),
   );
   assert.ok(v.number);
-  const a = await odb.db
+  const a = await inboxDb(odb.db)
     .selectFrom('audit_log')
     .select(['action', 'data'])
     .where('target_id', '=', dup1.id)
     .where('action', '=', 'validation.exception')
     .executeTakeFirstOrThrow();
-  assert.match(String((a.data as any).reason), /Deux ateliers distincts/);
-  assert.equal((a.data as any).findings[0].check, 'invoice.duplicate');
+  const data = a.data as { reason?: string; findings?: { check: string }[] };
+  assert.match(String(data.reason), /Deux ateliers distincts/);
+  assert.equal(data.findings?.[0]?.check, 'invoice.duplicate');
   await assert.rejects(
     tx((trx) => validationQueue(trx, ent())),
     /accès/,
@@ -232,11 +236,7 @@ test('an exception with a blocking finding cannot be validated, even with a reas
   const c = await customer();
   const d = await draft(c, 9100);
   await tx((trx) => submitInvoice(trx, ent(), d.id));
-  await odb.db
-    .updateTable('invoice')
-    .set({ due_date: addDays(today, 120) })
-    .where('id', '=', d.id)
-    .execute();
+  await sql`update invoice set due_date = ${addDays(today, 120)} where id = ${d.id}`.execute(odb.db);
   await assert.rejects(
     tx((trx) => validateException(trx, sup(), d.id, 'Le client a demandé ce délai exceptionnel.')),
     /ne peut pas être validée/,

@@ -1,7 +1,8 @@
 // Automatic checks: a registry per document type. Each check says, in plain French, why a
 // document deserves a second look. Support validates clean documents in a batch and looks only
 // at the exceptions. Thresholds are per cooperative (settings.checks).
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import type { TenantTx } from './db.ts';
 import type { Actor } from '../../core/actor.ts';
 import { getCooperative } from '../directory/index.ts';
 
@@ -28,7 +29,7 @@ export interface Check<D = Record<string, unknown>> {
   /** Short label for settings and logs. */
   label: string;
   /** A finding's data (or null when all is well). */
-  run(trx: Tx, actor: Actor, docId: string, ctx: CheckContext): Promise<D | null>;
+  run(trx: TenantTx, actor: Actor, docId: string, ctx: CheckContext): Promise<D | null>;
   /** The plain explanation shown to support and to the entrepreneur. */
   explain(data: D): string;
 }
@@ -39,7 +40,7 @@ export interface Finding {
   data: Record<string, unknown>;
 }
 
-const checks = new Map<string, Check<any>>();
+const checks = new Map<string, Check>();
 export function registerCheck<D extends Record<string, unknown>>(c: Check<D>): void {
   checks.set(c.id, c);
 }
@@ -47,8 +48,8 @@ export function checksFor(documentType: DocumentType): Check[] {
   return [...checks.values()].filter((c) => c.documentType === documentType);
 }
 
-export async function thresholdsOf(trx: Tx, cooperativeId: string): Promise<CheckThresholds> {
-  const coop = await getCooperative(trx, cooperativeId);
+export async function thresholdsOf(tx: Tx, cooperativeId: string): Promise<CheckThresholds> {
+  const coop = await getCooperative(tx, cooperativeId);
   const s = ((coop?.settings as Record<string, unknown> | undefined)?.checks ?? {}) as Partial<CheckThresholds>;
   const pos = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : d);
   return {
@@ -60,16 +61,16 @@ export async function thresholdsOf(trx: Tx, cooperativeId: string): Promise<Chec
 
 /** Runs every check of the type on one document. */
 export async function runChecks(
-  trx: Tx,
+  tx: TenantTx,
   actor: Actor,
   documentType: DocumentType,
   docId: string,
   ctx?: CheckContext,
 ): Promise<Finding[]> {
-  const c = ctx ?? { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
+  const c = ctx ?? { thresholds: await thresholdsOf(tx, actor.cooperativeId) };
   const out: Finding[] = [];
   for (const check of checksFor(documentType)) {
-    const data = await check.run(trx, actor, docId, c);
+    const data = await check.run(tx, actor, docId, c);
     if (data) out.push({ checkId: check.id, severity: check.severity, message: check.explain(data), data });
   }
   return out;

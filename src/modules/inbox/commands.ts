@@ -1,6 +1,6 @@
 // CLI: `digest send` builds and enqueues the digests due now (what the 7:00 job does).
 import { type Command, out } from '../../core/cli.ts';
-import { sendDigests } from './digest.ts';
+import { sendDigests } from './digest-run.ts';
 
 export const inboxCommands: Command[] = [
   {

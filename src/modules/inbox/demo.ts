@@ -4,7 +4,8 @@
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import type { CooperativeId } from '../../core/ids.ts';
+import type { CooperativeId, UserId } from '../../core/ids.ts';
+import { inboxDb } from './db.ts';
 import { notify, setPreference } from './digest.ts';
 
 export const inboxDemoSeeder: DemoSeeder = {
@@ -13,19 +14,19 @@ export const inboxDemoSeeder: DemoSeeder = {
     for (const dc of ctx.coops) {
       const coopId = dc.coop.id as CooperativeId;
       const support: Actor = {
-        userId: dc.staff.support.userId as any,
+        userId: dc.staff.support.userId as UserId,
         cooperativeId: coopId,
         roles: ['support'],
         label: dc.staff.support.name,
       };
       const accountant: Actor = {
-        userId: dc.staff.accountant.userId as any,
+        userId: dc.staff.accountant.userId as UserId,
         cooperativeId: coopId,
         roles: ['accountant'],
         label: dc.staff.accountant.name,
       };
       await withTenant(ctx.odb.db, coopId, async (trx) => {
-        await trx
+        await inboxDb(trx)
           .updateTable('notification')
           .set({ digested_at: new Date() })
           .where('cooperative_id', '=', coopId)

@@ -1,18 +1,18 @@
-// Notifications are collected, not pushed one by one: `notify` stores them, `sendDigests` sends
-// ONE calm e-mail per person per period (weekly by default, daily on request; people who chose
-// "urgent only" get urgent notifications at once and nothing else). The e-mail goes through the
-// outbox with a dedupe key, in the same transaction that marks the notifications digested, so a
-// crash or a rerun never sends twice. Every digest carries an unsubscribe link (no sign-in).
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+// Notifications are collected, not pushed one by one: `notify` stores them and the digest
+// (digest-run.ts) sends them with the to-do list in ONE calm e-mail per person and period
+// (weekly by default, daily on request). People who chose "urgent only" get urgent
+// notifications at once and no digest. The preference is each person's, per cooperative.
+import type { Tx } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { audit } from '../../core/audit.ts';
 import { UserError } from '../../core/errors.ts';
-import { todayParis, formatDateLong, type IsoDate } from '../../core/dates.ts';
-import { newToken, hashToken } from '../../core/auth/tokens.ts';
-import { readToken } from '../../core/auth/invitations.ts';
+import type { IsoDate } from '../../core/dates.ts';
+import { renderEmail } from '../../web/email.tsx';
+import { inboxDb, type InboxTx } from './db.ts';
+import { INBOX } from './permissions.ts';
 import type { DigestFrequency } from './schema.ts';
 
 export const FREQUENCY_LABELS: Record<DigestFrequency, string> = {
@@ -20,15 +20,15 @@ export const FREQUENCY_LABELS: Record<DigestFrequency, string> = {
   daily: 'Un résumé chaque matin',
   urgent: 'Seulement ce qui est urgent, tout de suite',
 };
-export const UNSUBSCRIBE_DAYS = 90;
-const defaultPublicUrl = () => process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
+const isFrequency = (s: string): s is DigestFrequency => Object.hasOwn(FREQUENCY_LABELS, s);
+export const defaultPublicUrl = () => process.env.PUBLIC_URL ?? `http://localhost:${process.env.PORT ?? 3000}`;
 
 export interface Preference {
   frequency: DigestFrequency;
   unsubscribed: boolean;
 }
 
-async function preferenceOf(trx: Tx, cooperativeId: string, userId: string, lock = false) {
+export function preferenceOf(trx: InboxTx, cooperativeId: string, userId: string, lock = false) {
   let q = trx
     .selectFrom('notification_preference')
     .selectAll()
@@ -38,88 +38,92 @@ async function preferenceOf(trx: Tx, cooperativeId: string, userId: string, lock
   return q.executeTakeFirst();
 }
 
-export async function getPreference(trx: Tx, actor: Actor): Promise<Preference> {
-  const p = actor.userId ? await preferenceOf(trx, actor.cooperativeId, actor.userId) : undefined;
+export async function getPreference(tx: Tx, actor: Actor): Promise<Preference> {
+  authorize(actor, INBOX.digestPreference);
+  const p = actor.userId ? await preferenceOf(inboxDb(tx), actor.cooperativeId, actor.userId) : undefined;
   return { frequency: p?.frequency ?? 'weekly', unsubscribed: !!p?.unsubscribed_at };
 }
 
 /** Choosing a frequency also resubscribes. */
-export async function setPreference(trx: Tx, actor: Actor, frequency: string): Promise<void> {
+export async function setPreference(tx: Tx, actor: Actor, frequency: string): Promise<void> {
+  authorize(actor, INBOX.digestPreference);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
-  if (!(frequency in FREQUENCY_LABELS)) throw new UserError('Choisissez une fréquence.', 'frequency');
-  const f = frequency as DigestFrequency;
-  await trx
+  if (!isFrequency(frequency)) throw new UserError('Choisissez une fréquence.', 'frequency');
+  await inboxDb(tx)
     .insertInto('notification_preference')
     .values({
       cooperative_id: actor.cooperativeId,
       user_id: actor.userId,
-      frequency: f,
+      frequency,
       unsubscribed_at: null,
       last_digest_key: null,
     })
     .onConflict((oc) =>
       oc
         .columns(['cooperative_id', 'user_id'])
-        .doUpdateSet({ frequency: f, unsubscribed_at: null, updated_at: new Date() }),
+        .doUpdateSet({ frequency, unsubscribed_at: null, updated_at: new Date() }),
     )
     .execute();
-  await audit(trx, actor, {
+  await audit(tx, actor, {
     action: 'notification.preference_set',
     targetType: 'user',
     targetId: actor.userId,
-    data: { frequency: f },
+    data: { frequency },
   });
 }
 
-async function userContact(trx: Tx, userId: string) {
+export function userContact(trx: InboxTx, userId: string) {
   return trx
     .selectFrom('user_account')
     .select(['email', 'display_name', 'disabled_at'])
     .where('id', '=', userId)
     .executeTakeFirst();
 }
+export const firstName = (n: string) => n.split(' ')[0] || n;
 
-/** Records a notification for the digest; an urgent one is mailed at once to people who chose "urgent only". */
+/** Records a notification for the digest; an urgent one is mailed at once to people who chose
+ *  "urgent only". Plumbing for other modules' services (which authorized their own action):
+ *  it needs no permission of its own. */
 export async function notify(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   userId: string,
   kind: string,
   text: string,
   opts: { urgent?: boolean; publicUrl?: string } = {},
 ): Promise<string> {
+  const trx = inboxDb(tx);
   const id = uuidv7();
   const urgent = !!opts.urgent;
   await trx
     .insertInto('notification')
     .values({ cooperative_id: actor.cooperativeId, id, user_id: userId, kind, text, urgent, digested_at: null })
     .execute();
-  if (urgent) {
-    const pref = await preferenceOf(trx, actor.cooperativeId, userId);
-    const u = await userContact(trx, userId);
-    if (pref?.frequency === 'urgent' && !pref.unsubscribed_at && u && !u.disabled_at) {
-      const url = opts.publicUrl ?? defaultPublicUrl();
-      await enqueueMail(trx, {
-        to: u.email,
-        cooperativeId: actor.cooperativeId,
-        dedupeKey: `notify:${id}`,
-        subject: 'Radieuse : une chose urgente',
-        text: `Bonjour ${firstName(u.display_name)},\n\n${text}\n\nOuvrez votre liste de choses à faire : ${url}/\n`,
-        html: `<p>Bonjour ${esc(firstName(u.display_name))},</p><p>${esc(text)}</p><p><a href="${esc(url)}/">Ouvrir ma liste de choses à faire</a></p>`,
-      });
-      await trx
-        .updateTable('notification')
-        .set({ digested_at: new Date() })
-        .where('cooperative_id', '=', actor.cooperativeId)
-        .where('id', '=', id)
-        .execute();
-    }
-  }
+  if (!urgent) return id;
+  const pref = await preferenceOf(trx, actor.cooperativeId, userId);
+  const u = await userContact(trx, userId);
+  if (pref?.frequency !== 'urgent' || pref.unsubscribed_at || !u || u.disabled_at) return id;
+  const url = opts.publicUrl ?? defaultPublicUrl();
+  await enqueueMail(tx, {
+    to: u.email,
+    cooperativeId: actor.cooperativeId,
+    dedupeKey: `notify:${id}`,
+    subject: 'Radieuse : une chose urgente',
+    ...renderEmail({
+      paragraphs: [`Bonjour ${firstName(u.display_name)},`, text],
+      action: { label: 'Ouvrir ma liste de choses à faire', href: `${url}/` },
+      footer: ['Vous avez choisi de recevoir seulement ce qui est urgent, tout de suite.'],
+    }),
+  });
+  await trx
+    .updateTable('notification')
+    .set({ digested_at: new Date() })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .execute();
   return id;
 }
 
-const firstName = (n: string) => n.split(' ')[0] || n;
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const isMonday = (d: IsoDate) => new Date(`${d}T12:00:00Z`).getUTCDay() === 1;
 
 /** The period a digest belongs to, or null when this person gets no digest at `today`. */
@@ -131,199 +135,4 @@ export function digestPeriod(
   if (frequency === 'daily') return `day:${today}`;
   if (frequency === 'weekly') return isMonday(today) || opts.anyDay ? `week:${today}` : null;
   return null;
-}
-
-/** A digest stays short: beyond this, a count. */
-export const MAX_DIGEST_LINES = 20;
-
-export interface DigestContent {
-  subject: string;
-  text: string;
-  html: string;
-}
-export function renderDigest(p: {
-  name: string;
-  frequency: DigestFrequency;
-  items: { text: string; createdAt: Date; urgent: boolean }[];
-  inboxUrl: string;
-  unsubscribeUrl: string;
-  today: IsoDate;
-}): DigestContent {
-  const period = p.frequency === 'daily' ? 'depuis hier' : 'cette semaine';
-  const n = p.items.length;
-  const subject = `Radieuse : ${n} nouvelle${n > 1 ? 's' : ''} ${period}`;
-  const intro = `Voici, en un seul message, ce qui s'est passé ${period}. Rien ne presse davantage que ce que vous voyez dans votre liste de choses à faire.`;
-  const shown = p.items.slice(0, MAX_DIGEST_LINES);
-  const more = n - shown.length;
-  const moreText = more > 0 ? `… et ${more} autre${more > 1 ? 's' : ''}, à retrouver dans Radieuse.` : null;
-  const text = [
-    `Bonjour ${firstName(p.name)},`,
-    '',
-    intro,
-    '',
-    ...shown.map((i) => `- ${i.urgent ? '[Urgent] ' : ''}${i.text}`),
-    ...(moreText ? [moreText] : []),
-    '',
-    `Voir ce qu'il reste à faire : ${p.inboxUrl}`,
-    '',
-    `Résumé du ${formatDateLong(p.today)}. Pour ne plus recevoir ces messages : ${p.unsubscribeUrl}`,
-  ].join('\n');
-  const html = `<!doctype html><html lang="fr"><body>
-<p>Bonjour ${esc(firstName(p.name))},</p>
-<p>${esc(intro)}</p>
-<ul>${shown.map((i) => `<li>${i.urgent ? '<strong>Urgent :</strong> ' : ''}${esc(i.text)}</li>`).join('')}</ul>${moreText ? `<p>${esc(moreText)}</p>` : ''}
-<p><a href="${esc(p.inboxUrl)}">Voir ce qu'il reste à faire</a></p>
-<p><small>Résumé du ${esc(formatDateLong(p.today))}. <a href="${esc(p.unsubscribeUrl)}">Ne plus recevoir ces messages</a></small></p>
-</body></html>`;
-  return { subject, text, html };
-}
-
-export interface DigestRun {
-  sent: number;
-  skipped: number;
-}
-/**
- * Builds and enqueues the digests due at `now`: daily people every day, weekly people on
- * Mondays (Paris). One transaction per person: mail + digested marks commit together.
- */
-export async function sendDigests(
-  db: Db,
-  now: Date = new Date(),
-  opts: { publicUrl?: string; anyDay?: boolean; afterEach?: (userId: string) => void } = {},
-): Promise<DigestRun> {
-  const today = todayParis(now);
-  const url = opts.publicUrl ?? defaultPublicUrl();
-  const pending = await db
-    .selectFrom('notification')
-    .select(['cooperative_id', 'user_id'])
-    .distinct()
-    .where('digested_at', 'is', null)
-    .orderBy('cooperative_id')
-    .orderBy('user_id')
-    .execute();
-  const run: DigestRun = { sent: 0, skipped: 0 };
-  for (const { cooperative_id: coop, user_id: userId } of pending) {
-    const sent = await withTenant(db, coop, async (trx) => {
-      await trx
-        .insertInto('notification_preference')
-        .values({
-          cooperative_id: coop,
-          user_id: userId,
-          frequency: 'weekly',
-          unsubscribed_at: null,
-          last_digest_key: null,
-        })
-        .onConflict((oc) => oc.columns(['cooperative_id', 'user_id']).doNothing())
-        .execute();
-      const pref = (await preferenceOf(trx, coop, userId, true))!;
-      if (pref.unsubscribed_at) return false;
-      const items = await trx
-        .selectFrom('notification')
-        .selectAll()
-        .where('cooperative_id', '=', coop)
-        .where('user_id', '=', userId)
-        .where('digested_at', 'is', null)
-        .orderBy('created_at')
-        .forUpdate()
-        .execute();
-      if (!items.length) return false;
-      if (pref.frequency === 'urgent') {
-        // Non-urgent news is not mailed to people who asked for urgent matters only.
-        await trx
-          .updateTable('notification')
-          .set({ digested_at: now })
-          .where('cooperative_id', '=', coop)
-          .where(
-            'id',
-            'in',
-            items.map((i) => i.id),
-          )
-          .execute();
-        return false;
-      }
-      const key = digestPeriod(pref.frequency, today, { anyDay: opts.anyDay });
-      if (!key || pref.last_digest_key === key) return false;
-      const u = await userContact(trx, userId);
-      if (!u || u.disabled_at) return false;
-      const token = newToken();
-      await trx
-        .insertInto('auth_token')
-        .values({
-          token_hash: hashToken(token),
-          kind: 'unsubscribe',
-          user_id: userId,
-          email: u.email,
-          cooperative_id: coop,
-          role: null,
-          data: null,
-          expires_at: new Date(now.getTime() + UNSUBSCRIBE_DAYS * 86400_000),
-          used_at: null,
-        })
-        .execute();
-      const content = renderDigest({
-        name: u.display_name,
-        frequency: pref.frequency,
-        today,
-        inboxUrl: `${url}/`,
-        unsubscribeUrl: `${url}/public/desabonnement/token/${token}`,
-        items: items.map((i) => ({ text: i.text, createdAt: i.created_at, urgent: i.urgent })),
-      });
-      await enqueueMail(trx, { to: u.email, cooperativeId: coop, dedupeKey: `digest:${userId}:${key}`, ...content });
-      await trx
-        .updateTable('notification')
-        .set({ digested_at: now })
-        .where('cooperative_id', '=', coop)
-        .where(
-          'id',
-          'in',
-          items.map((i) => i.id),
-        )
-        .execute();
-      await trx
-        .updateTable('notification_preference')
-        .set({ last_digest_key: key })
-        .where('cooperative_id', '=', coop)
-        .where('user_id', '=', userId)
-        .execute();
-      return true;
-    });
-    if (sent) run.sent++;
-    else run.skipped++;
-    opts.afterEach?.(userId);
-  }
-  return run;
-}
-
-/** What the unsubscribe page shows before confirming. */
-export async function unsubscribeTarget(db: Db, token: string, now = new Date()): Promise<{ email: string }> {
-  const t = await readToken(db, token, 'unsubscribe', now);
-  return { email: t.email ?? '' };
-}
-
-/** Stops digests for the person of the token; works without signing in. */
-export async function unsubscribe(db: Db, token: string, now = new Date()): Promise<void> {
-  const t = await readToken(db, token, 'unsubscribe', now);
-  if (!t.cooperative_id || !t.user_id) throw new UserError("Ce lien n'est pas valide. Demandez-en un nouveau.");
-  const coop = t.cooperative_id;
-  const userId = t.user_id;
-  await withTenant(db, coop, async (trx) => {
-    await trx
-      .insertInto('notification_preference')
-      .values({
-        cooperative_id: coop,
-        user_id: userId,
-        frequency: 'weekly',
-        unsubscribed_at: now,
-        last_digest_key: null,
-      })
-      .onConflict((oc) =>
-        oc.columns(['cooperative_id', 'user_id']).doUpdateSet({ unsubscribed_at: now, updated_at: now }),
-      )
-      .execute();
-    await audit(
-      trx,
-      { userId: userId as any, cooperativeId: coop as any, roles: [], label: t.email ?? 'lien de désabonnement' },
-      { action: 'notification.unsubscribed', targetType: 'user', targetId: userId },
-    );
-  });
 }

@@ -1,5 +1,7 @@
 // The few key figures shown on each role's home page, under the inbox.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { TenantTx } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import type { IsoDate } from '../../core/dates.ts';
@@ -16,7 +18,8 @@ export interface KeyFigure {
 }
 const ALL = 10000;
 
-export async function keyFigures(trx: Tx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
+export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
+  authorize(actor, INBOX.todoRead);
   const out: KeyFigure[] = [];
   if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
     const acts = await listActivities(trx, actor, { ownedBy: actor.userId });

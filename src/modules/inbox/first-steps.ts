@@ -1,7 +1,11 @@
 // First-use guided steps for a new entrepreneur ("Pour bien démarrer" on the home page): four
 // steps computed from state, each with the link that does it. Nothing is stored.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
+import { listActivities, ownProfileStarted } from '../directory/index.ts';
+import { ownFirstSalesSteps } from '../sales/index.ts';
 
 export interface FirstStep {
   key: 'profile' | 'activity' | 'customer' | 'document';
@@ -11,78 +15,42 @@ export interface FirstStep {
   done: boolean;
 }
 
-/** The four steps, or null when the actor is not an entrepreneur. */
-export async function firstSteps(trx: Tx, actor: Actor): Promise<FirstStep[] | null> {
+/** The four steps, or null when the actor is not an entrepreneur. Each module answers for its
+ *  own part: the directory for the profile and the activity, sales for customers and documents. */
+export async function firstSteps(tx: Tx, actor: Actor): Promise<FirstStep[] | null> {
+  authorize(actor, INBOX.todoRead);
   if (!actor.userId || !hasRole(actor, 'entrepreneur')) return null;
-  const coop = actor.cooperativeId;
-  const uid = actor.userId;
-  const profile = await trx
-    .selectFrom('member_profile')
-    .select('user_id')
-    .where('cooperative_id', '=', coop)
-    .where('user_id', '=', uid)
-    .where((eb) => eb.or([eb('iban', 'is not', null), eb('phone', 'is not', null)]))
-    .executeTakeFirst();
-  const owned = trx
-    .selectFrom('activity_owner')
-    .select('activity_id')
-    .where('cooperative_id', '=', coop)
-    .where('user_id', '=', uid);
-  const activity = await owned.executeTakeFirst();
-  const customer = await trx
-    .selectFrom('customer')
-    .select('id')
-    .where('cooperative_id', '=', coop)
-    .where('created_by', '=', uid)
-    .limit(1)
-    .executeTakeFirst();
-  const quote = activity
-    ? await trx
-        .selectFrom('quote')
-        .select('id')
-        .where('cooperative_id', '=', coop)
-        .where('activity_id', 'in', owned)
-        .limit(1)
-        .executeTakeFirst()
-    : undefined;
-  const invoice =
-    activity && !quote
-      ? await trx
-          .selectFrom('invoice')
-          .select('id')
-          .where('cooperative_id', '=', coop)
-          .where('activity_id', 'in', owned)
-          .limit(1)
-          .executeTakeFirst()
-      : undefined;
+  const profile = await ownProfileStarted(tx, actor);
+  const activity = (await listActivities(tx, actor, { ownedBy: actor.userId })).length > 0;
+  const sales = await ownFirstSalesSteps(tx, actor);
   return [
     {
       key: 'profile',
       label: 'Complétez votre profil',
       help: 'Votre IBAN, pour que la coopérative vous rembourse vos frais.',
       href: '/profil/banque',
-      done: !!profile,
+      done: profile,
     },
     {
       key: 'activity',
       label: 'Ayez votre activité',
       help: "Votre chargé·e d'accompagnement la crée avec vous ; elle porte vos ventes et vos dépenses.",
       href: '/compte-activite',
-      done: !!activity,
+      done: activity,
     },
     {
       key: 'customer',
       label: 'Créez votre premier client',
       help: 'Son nom et son adresse suffisent pour commencer.',
       href: '/clients/nouveau',
-      done: !!customer,
+      done: sales.customer,
     },
     {
       key: 'document',
       label: 'Faites votre premier devis ou votre première facture',
       help: 'Radieuse calcule la TVA et les mentions obligatoires pour vous.',
       href: '/devis/nouveau',
-      done: !!(quote || invoice),
+      done: sales.document,
     },
   ];
 }

@@ -1,7 +1,10 @@
 // The to-do inbox: every module registers a provider that computes, from its own state, what a
 // person has to do. Nothing is stored but snoozes: an item disappears as soon as its cause is
 // resolved. Items are ordered by urgency, then due date.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { inboxDb, type TenantTx } from './db.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, isIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -28,7 +31,7 @@ export interface InboxItem {
 }
 export interface InboxProvider {
   name: string;
-  items(trx: Tx, actor: Actor, today: IsoDate): Promise<InboxItem[]>;
+  items(trx: TenantTx, actor: Actor, today: IsoDate): Promise<InboxItem[]>;
 }
 
 const providers = new Map<string, InboxProvider>();
@@ -51,13 +54,15 @@ export function sortItems(items: InboxItem[]): InboxItem[] {
 
 /** Everything the actor has to do today, snoozed items left out. */
 export async function computeInbox(
-  trx: Tx,
+  tx: TenantTx,
   actor: Actor,
   today: IsoDate,
   opts: { includeSnoozed?: boolean } = {},
 ): Promise<InboxItem[]> {
+  authorize(actor, INBOX.todoRead);
+  const trx = inboxDb(tx);
   const all: InboxItem[] = [];
-  for (const p of providers.values()) all.push(...(await p.items(trx, actor, today)));
+  for (const p of providers.values()) all.push(...(await p.items(tx, actor, today)));
   if (!actor.userId || opts.includeSnoozed) return sortItems(all);
   const snoozed = await trx
     .selectFrom('inbox_snooze')
@@ -77,9 +82,13 @@ export const SNOOZE_CHOICES: [string, string][] = [
 ];
 
 /** Hides an item until a date (it comes back that day if it is still to do). */
-export async function snoozeItem(trx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
+export async function snoozeItem(tx: Tx, actor: Actor, key: string, until: IsoDate, today: IsoDate): Promise<void> {
+  authorize(actor, INBOX.todoSnooze);
+  const trx = inboxDb(tx);
   if (!actor.userId) throw new UserError('Action réservée à une personne connectée.');
-  if (!key || key.length > 300) throw new UserError('Élément inconnu.', 'key');
+  // Keys are made by the providers: printable text, never a control character.
+  if (!key || key.length > 300 || [...key].some((ch) => ch.charCodeAt(0) < 32))
+    throw new UserError('Élément inconnu.', 'key');
   if (!isIsoDate(until) || until <= today) throw new UserError('Choisissez une date à venir.', 'until');
   if (until > addDays(today, 366)) throw new UserError("Reportez d'un an au plus.", 'until');
   await trx

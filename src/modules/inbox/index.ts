@@ -24,7 +24,8 @@ export {
   type CheckThresholds,
   type DocumentType,
 } from './checks.ts';
-export { notify, sendDigests, getPreference, setPreference, unsubscribe, FREQUENCY_LABELS } from './digest.ts';
+export { notify, getPreference, setPreference, FREQUENCY_LABELS } from './digest.ts';
+export { sendDigests, unsubscribe } from './digest-run.ts';
 export {
   registerDeadlineSource,
   deadlines,

@@ -2,7 +2,7 @@
 // out every day, weekly ones on Mondays; reruns are harmless (dedupe key + period mark).
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Schedule } from '../../core/jobs.ts';
-import { sendDigests } from './digest.ts';
+import { sendDigests } from './digest-run.ts';
 
 export function inboxSchedules(odb: OpenDb, opts: { publicUrl?: string } = {}): Schedule[] {
   return [

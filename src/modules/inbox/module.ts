@@ -1,10 +1,9 @@
 // The inbox as the assembly mounts it: the home page of every role, digests, calendars.
 import type { ModuleDefinition } from '../../web/module-definition.ts';
 import { inboxCommands } from './commands.ts';
-import { homeRoutes } from './home.tsx';
 import { inboxSchedules } from './jobs.ts';
 import { inboxNav } from './nav.ts';
-import { inboxRoutes } from './routes.tsx';
+import { homeRoutes, inboxRoutes } from './routes/index.ts';
 import { inboxMigrations } from './schema.ts';
 
 export { inboxDemoSeeder } from './demo.ts';

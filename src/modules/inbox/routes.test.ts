@@ -4,11 +4,12 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { inboxDb, type TenantTx as Tx } from './db.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 
 import { createCustomer, createDraft, submitInvoice, getInvoice } from '../sales/index.ts';
-import { notify, sendDigests } from './index.ts';
+import { notify, sendDigests, setPreference, getPreference } from './index.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -132,7 +133,7 @@ test('preferences page and unsubscribe link without signing in', async () => {
   assert.match((await s.get('/preferences-notifications')).html, /value="daily" checked/);
   await tx((trx) => notify(trx, A.actor('support'), A.users.accountant.id, 'test', 'Un message'));
   await sendDigests(t.odb.db, new Date(), { publicUrl: 'http://localhost' });
-  const m = await t.odb.db
+  const m = await inboxDb(t.odb.db)
     .selectFrom('mail_outbox')
     .select('text_body')
     .where('to_address', '=', A.users.accountant.email)
@@ -147,4 +148,21 @@ test('preferences page and unsubscribe link without signing in', async () => {
   assert.match(p.html, /Vous ne recevrez plus de résumé/);
   assert.match((await s.get('/preferences-notifications')).html, /désabonné/);
   assert.equal((await anon.get('/public/desabonnement/token/inconnu')).res.status, 404);
+});
+
+test("a mail client's one-click unsubscribe (RFC 8058: POST List-Unsubscribe=One-Click, no cookie, no form token) works", async () => {
+  const who = A.actor('director');
+  await tx((trx) => notify(trx, A.actor('support'), A.users.director.id, 'test', 'Pour la direction'));
+  await tx((trx) => setPreference(trx, who, 'daily'));
+  await sendDigests(t.odb.db, new Date(), { publicUrl: 'http://localhost' });
+  const m = await inboxDb(t.odb.db)
+    .selectFrom('mail_outbox')
+    .select('text_body')
+    .where('to_address', '=', A.users.director.email)
+    .executeTakeFirstOrThrow();
+  const path = /http:\/\/localhost(\/public\/desabonnement\/token\/[A-Za-z0-9_-]+)/.exec(m.text_body)?.[1] ?? '';
+  const client = new TestClient(t.app);
+  const r = await client.post(path, { 'List-Unsubscribe': 'One-Click' }, { csrf: null });
+  assert.equal(r.res.status, 200);
+  assert.equal((await tx((trx) => getPreference(trx, who))).unsubscribed, true);
 });

@@ -4,7 +4,8 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { TenantTx as Tx } from './db.ts';
 import { makeIban } from '../../core/identifiers.ts';
 import { setOwnBankDetails } from '../directory/index.ts';
 import { createCustomer, createDraft } from '../sales/index.ts';
@@ -92,7 +93,7 @@ test('first steps: four steps ticked as the state changes, the card disappears o
       postalCode: '69002',
       city: 'Lyon',
       countryCode: 'FR',
-    } as any),
+    }),
   );
   home = await ent.get('/');
   assert.match(home.html, /Pour bien démarrer \(3\/4\)/);

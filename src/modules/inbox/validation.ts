@@ -1,9 +1,12 @@
 // Exceptions-only validation: submitted invoices are split into "ready" (no check raised
 // anything: validated in one batch, one transaction each) and "to review" (each with its
 // reasons; validating one anyway needs a written reason, kept in the audit log).
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { hasRole, ForbiddenError, type Actor } from '../../core/actor.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { TenantTx } from './db.ts';
+import { ForbiddenError, type Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { INBOX } from './permissions.ts';
 import { UserError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
@@ -11,22 +14,17 @@ import { updateCooperativeSettings } from '../directory/index.ts';
 import { listInvoices, validateInvoice, type Invoice } from '../sales/index.ts';
 import { runChecks, thresholdsOf, type Finding, type CheckThresholds } from './checks.ts';
 
-export const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
-function requireValidator(a: Actor) {
-  if (!isValidator(a)) throw new ForbiddenError();
-}
-
 export interface QueueEntry {
   invoice: Invoice;
   findings: Finding[];
   blocking: boolean;
 }
 export async function validationQueue(
-  trx: Tx,
+  trx: TenantTx,
   actor: Actor,
   today: IsoDate = todayParis(),
 ): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
-  requireValidator(actor);
+  authorize(actor, INBOX.validationQueue);
   const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
   const ready: QueueEntry[] = [];
   const review: QueueEntry[] = [];
@@ -46,7 +44,7 @@ export interface BatchResult {
 }
 /** Validates the given invoices that are still clean; one transaction per invoice. */
 export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promise<BatchResult> {
-  requireValidator(actor);
+  authorize(actor, INBOX.validationBatch);
   const out: BatchResult = { validated: [], skipped: [] };
   for (const id of [...new Set(ids)]) {
     try {
@@ -74,8 +72,8 @@ export async function validateBatch(db: Db, actor: Actor, ids: string[]): Promis
 
 export const MIN_REASON = 10;
 /** Validates an invoice that raised warnings: the reason is required and audited. */
-export async function validateException(trx: Tx, actor: Actor, id: string, reason: string): Promise<Invoice> {
-  requireValidator(actor);
+export async function validateException(trx: TenantTx, actor: Actor, id: string, reason: string): Promise<Invoice> {
+  authorize(actor, INBOX.validationException);
   const why = (reason ?? '').trim();
   if (why.length < MIN_REASON)
     throw new UserError('Expliquez en une phrase pourquoi vous validez malgré les alertes.', 'reason');
@@ -95,8 +93,14 @@ export async function validateException(trx: Tx, actor: Actor, id: string, reaso
   return validateInvoice(trx, actor, id);
 }
 
+/** The thresholds of the cooperative's checks, as the settings page shows them. */
+export async function checkThresholds(tx: Tx, actor: Actor): Promise<CheckThresholds> {
+  authorize(actor, INBOX.thresholdsRead);
+  return thresholdsOf(tx, actor.cooperativeId);
+}
+
 export async function saveThresholds(trx: Tx, actor: Actor, raw: Record<string, string>): Promise<CheckThresholds> {
-  if (!hasRole(actor, 'director')) throw new ForbiddenError();
+  authorize(actor, INBOX.thresholdsSave);
   const fields: Record<string, string> = {};
   const num = (k: string, min: number, max: number, int: boolean, msg: string) => {
     const v = Number(

@@ -2,24 +2,24 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createDemoTestDb } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { caseload } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
+import { journeysDb } from './db.ts';
+import { getCooperativeBySlug } from '../directory/index.ts';
+import type { UserId } from '../../core/ids.ts';
 
 test('demo: every member has a journey, caseloads carry alerts, workshops have a waiting list', async () => {
   const odb = await createDemoTestDb();
   try {
-    const coop = await odb.db
-      .selectFrom('cooperative')
-      .selectAll()
-      .where('slug', '=', 'soleil')
-      .executeTakeFirstOrThrow();
-    const support = await odb.db
+    const coop = await getCooperativeBySlug(odb.db, 'soleil');
+    assert.ok(coop);
+    const support = await journeysDb(odb.db)
       .selectFrom('user_account')
       .select('id')
       .where('email', '=', 'support@soleil.demo')
       .executeTakeFirstOrThrow();
     const actor = {
-      userId: support.id as any,
-      cooperativeId: coop.id as any,
+      userId: support.id as UserId,
+      cooperativeId: coop.id,
       roles: ['support' as const],
       label: 'Support',
     };
@@ -33,14 +33,14 @@ test('demo: every member has a journey, caseloads carry alerts, workshops have a
       rows.some((r) => r.alerts.some((x) => /6 semaines/.test(x))),
       'someone without contact',
     );
-    const waiting = await odb.db
+    const waiting = await journeysDb(odb.db)
       .selectFrom('workshop_registration')
       .select('user_id')
       .where('cooperative_id', '=', coop.id)
       .where('status', '=', 'waiting')
       .execute();
     assert.equal(waiting.length, 3);
-    const internal = await odb.db
+    const internal = await journeysDb(odb.db)
       .selectFrom('appointment_note')
       .select('id')
       .where('cooperative_id', '=', coop.id)

@@ -5,7 +5,9 @@ import type { DemoContext, DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays } from '../../core/dates.ts';
-import { uuidv7 } from '../../core/ids.ts';
+import { uuidv7, type UserId } from '../../core/ids.ts';
+import { journeysDb } from './db.ts';
+import { earlier, later } from './iso-dates.ts';
 import { createJourney, transitionJourney } from './journeys.service.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register } from './workshops.service.ts';
@@ -31,12 +33,13 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
   const { rng, today } = ctx;
   const coopId = dc.coop.id;
   const support: Actor = {
-    userId: dc.staff.support.userId as any,
+    userId: dc.staff.support.userId as UserId,
     cooperativeId: coopId,
     roles: ['support'],
     label: dc.staff.support.name,
   };
-  await withTenant(ctx.odb.db, coopId, async (trx) => {
+  await withTenant(ctx.odb.db, coopId, async (tx) => {
+    const trx = journeysDb(tx);
     const journeys: { id: string; userId: string | null }[] = [];
     // Members: entrepreneurs are under CESA (some associates), CAPE people under contract.
     for (const p of [...dc.entrepreneurs, ...dc.capes]) {
@@ -48,9 +51,11 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
         supportUserId: support.userId,
         startedOn: start,
       });
-      let d = addDays(start, rng.int(7, 20));
+      // A stage is recorded once reached: never after today.
+      const reached = (x: string) => earlier(x, today);
+      let d = reached(addDays(start, rng.int(7, 20)));
       await transitionJourney(trx, support, j.id, { to: 'info_meeting', effectiveOn: d });
-      d = addDays(d, rng.int(5, 15));
+      d = reached(addDays(d, rng.int(5, 15)));
       await transitionJourney(trx, support, j.id, {
         to: 'diagnostic',
         effectiveOn: d,
@@ -58,7 +63,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
       });
       if (p.role === 'cape') {
         const r = addDays(today, -rng.int(40, 300));
-        const capeStart = r > d ? r : d;
+        const capeStart = later(r, d);
         const capeEnd = rng.chance(0.35) ? addDays(today, rng.int(3, 28)) : addDays(capeStart, 330);
         await transitionJourney(trx, support, j.id, {
           to: 'cape',
@@ -68,15 +73,17 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
           comment: 'CAPE signé.',
         });
       } else {
-        d = addDays(d, rng.int(10, 30));
+        d = reached(addDays(d, rng.int(10, 30)));
         await transitionJourney(trx, support, j.id, {
           to: 'cesa',
           effectiveOn: d,
           comment: "Chiffre d'affaires suffisant pour un salaire.",
         });
         if (rng.chance(0.3)) {
-          const on = addDays(d, rng.int(200, 400));
-          await transitionJourney(trx, support, j.id, { to: 'associate', effectiveOn: on < today ? on : today });
+          await transitionJourney(trx, support, j.id, {
+            to: 'associate',
+            effectiveOn: reached(addDays(d, rng.int(200, 400))),
+          });
         }
       }
       journeys.push({ id: j.id, userId: p.userId });
@@ -178,7 +185,7 @@ async function seedCoop(ctx: DemoContext, i: number): Promise<void> {
       capacity: 8,
     });
     for (const u of members.slice(0, 11))
-      await register(trx, { ...support, userId: u as any, roles: ['entrepreneur'] }, upcoming);
+      await register(trx, { ...support, userId: u as UserId, roles: ['entrepreneur'] }, upcoming);
     await createSession(trx, support, {
       themeId: themes[1],
       date: addDays(today, 16),

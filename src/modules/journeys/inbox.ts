@@ -2,11 +2,12 @@
 // documents expiring in the journeys they follow, appointments today or tomorrow to prepare.
 // Entrepreneur: their own action items from appointments and their own expiring documents.
 // Uses journeys' exported services; action items and documents are read here (scoped queries).
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { registerInboxProvider, registerDeadlineSource, type InboxItem, type Deadline } from '../inbox/index.ts';
-import { caseload, listAppointments } from './index.ts';
+import { createHash } from 'node:crypto';
+import { caseload, listAppointments, type CaseloadRow } from './index.ts';
+import { journeysDb, type JourneysTx } from './db.ts';
 
 export const DOCUMENT_WARNING_DAYS = 30;
 /** Noon in Paris on a business date: a stable instant for services that take `now`. */
@@ -15,7 +16,7 @@ const time = (d: Date) =>
   new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' }).format(d);
 
 /** The latest document of each kind of a journey that expires by `horizon` (older versions are replaced). */
-function expiringDocuments(trx: Tx, coop: string, horizon: string) {
+function expiringDocuments(trx: JourneysTx, coop: string, horizon: string) {
   return trx
     .selectFrom('journey_document as d')
     .innerJoin('journey as j', (j) =>
@@ -38,6 +39,47 @@ function expiringDocuments(trx: Tx, coop: string, horizon: string) {
     );
 }
 
+/** People without contact for six weeks: one item for one person; several make one item with
+ *  their names, so that the list shows one decision and not a wall of identical cards. The key
+ *  names the group, so a new person brings a snoozed item back. */
+function silenceItems(rows: CaseloadRow[]): InboxItem[] {
+  if (!rows.length) return [];
+  const why = 'Un long silence précède souvent un abandon : un simple appel aide.';
+  if (rows.length === 1) {
+    const r = rows[0];
+    return [
+      {
+        key: `journeys.alert:${r.journey.id}:contact`,
+        kind: 'journeys.no-contact',
+        urgency: 'medium',
+        dueDate: null,
+        title: `${r.journey.displayName} : ${r.alerts[r.alertTypes.indexOf('no_contact')]}`,
+        why,
+        action: { label: 'Proposer un rendez-vous', href: `/accompagnement/${r.journey.id}` },
+        link: `/accompagnement/${r.journey.id}`,
+      },
+    ];
+  }
+  const ids = rows.map((r) => r.journey.id).sort();
+  const group = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 12);
+  const names = rows.map((r) => r.journey.displayName);
+  const shown = names.slice(0, MAX_NAMES).join(', ');
+  const more = names.length > MAX_NAMES ? ` et ${names.length - MAX_NAMES} autre(s)` : '';
+  return [
+    {
+      key: `journeys.no-contact:${group}`,
+      kind: 'journeys.no-contact',
+      urgency: 'medium',
+      dueDate: null,
+      title: `${rows.length} personnes sans contact depuis plus de 6 semaines`,
+      why: `${shown}${more}. ${why}`,
+      action: { label: 'Voir la liste', href: '/accompagnement?alerte=no_contact' },
+      link: '/accompagnement?alerte=no_contact',
+    },
+  ];
+}
+const MAX_NAMES = 5;
+
 registerInboxProvider({
   name: 'journeys',
   async items(trx, actor, today) {
@@ -45,26 +87,21 @@ registerInboxProvider({
     const coop = actor.cooperativeId;
     const horizon = addDays(today, DOCUMENT_WARNING_DAYS);
     if (hasRole(actor, 'support') && actor.userId) {
-      for (const row of await caseload(trx, actor, { supportUserId: actor.userId, now: noonOf(today) })) {
-        for (const alert of row.alerts) {
-          const cape = alert.startsWith('CAPE');
-          const ended = alert.startsWith('CAPE terminé');
-          items.push({
-            key: `journeys.alert:${row.journey.id}:${cape ? 'cape' : 'contact'}`,
-            kind: cape ? 'journeys.cape' : 'journeys.no-contact',
-            urgency: ended ? 'high' : cape ? 'high' : 'medium',
-            dueDate: cape ? row.journey.capeEnd : null,
-            title: `${row.journey.displayName} : ${alert.replace(/CAPE se termine le (\d{4}-\d{2}-\d{2})/, (_m, d) => `CAPE se termine le ${formatDate(d)}`)}`,
-            why: cape
-              ? 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.'
-              : 'Un long silence précède souvent un abandon : un simple appel aide.',
-            action: {
-              label: cape ? 'Ouvrir le parcours' : 'Proposer un rendez-vous',
-              href: `/accompagnement/${row.journey.id}`,
-            },
-            link: `/accompagnement/${row.journey.id}`,
-          });
-        }
+      const rows = await caseload(trx, actor, { supportUserId: actor.userId, now: noonOf(today) });
+      items.push(...silenceItems(rows.filter((r) => r.alertTypes.includes('no_contact'))));
+      for (const row of rows) {
+        const capeAlert = row.alertTypes.findIndex((t) => t === 'cape_ending' || t === 'cape_ended');
+        if (capeAlert < 0) continue;
+        items.push({
+          key: `journeys.alert:${row.journey.id}:cape`,
+          kind: 'journeys.cape',
+          urgency: 'high',
+          dueDate: row.journey.capeEnd,
+          title: `${row.journey.displayName} : ${row.alerts[capeAlert]}`,
+          why: 'Le contrat CAPE doit être renouvelé, transformé en CESA ou clos à temps.',
+          action: { label: 'Ouvrir le parcours', href: `/accompagnement/${row.journey.id}` },
+          link: `/accompagnement/${row.journey.id}`,
+        });
       }
       const tomorrow = addDays(today, 1);
       for (const a of await listAppointments(trx, actor, {
@@ -84,7 +121,7 @@ registerInboxProvider({
           link: `/rendez-vous/${a.id}`,
         });
       }
-      const docs = await expiringDocuments(trx, coop, horizon)
+      const docs = await expiringDocuments(journeysDb(trx), coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on', 'j.id as journey_id', 'j.display_name'])
         .where('j.support_user_id', '=', actor.userId)
         .where('j.stage', '<>', 'exit')
@@ -104,7 +141,7 @@ registerInboxProvider({
       }
     }
     if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
-      const actions = await trx
+      const actions = await journeysDb(trx)
         .selectFrom('appointment_action as x')
         .innerJoin('appointment as a', (j) =>
           j.onRef('a.cooperative_id', '=', 'x.cooperative_id').onRef('a.id', '=', 'x.appointment_id'),
@@ -132,7 +169,7 @@ registerInboxProvider({
           link: `/rendez-vous/${x.appointment_id}`,
         });
       }
-      const docs = await expiringDocuments(trx, coop, horizon)
+      const docs = await expiringDocuments(journeysDb(trx), coop, horizon)
         .select(['d.id', 'd.kind', 'd.expires_on'])
         .where('j.user_id', '=', actor.userId)
         .where('d.visibility', '=', 'person')
@@ -178,7 +215,7 @@ registerDeadlineSource({
         href: `/rendez-vous/${a.id}`,
       });
     }
-    let sessions = trx
+    let sessions = journeysDb(trx)
       .selectFrom('workshop_session as s')
       .innerJoin('workshop_theme as t', (j) =>
         j.onRef('t.cooperative_id', '=', 's.cooperative_id').onRef('t.id', '=', 's.theme_id'),
@@ -209,7 +246,7 @@ registerDeadlineSource({
         href: `/ateliers/${w.id}`,
       });
     }
-    let docs = trx
+    let docs = journeysDb(trx)
       .selectFrom('journey_document as d')
       .innerJoin('journey as j', (j) =>
         j.onRef('j.cooperative_id', '=', 'd.cooperative_id').onRef('j.id', '=', 'd.journey_id'),

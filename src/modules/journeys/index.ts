@@ -1,5 +1,7 @@
-// Accompaniment (journeys, documents, info meetings, appointments, workshops, caseload).
+// Accompaniment (journeys, documents, info meetings, appointments, workshops, caseload): what
+// other modules may use. Each service authorizes its actor (permissions.ts).
 export { journeysMigrations, type JourneysTables } from './schema.ts';
+export { JOURNEYS } from './permissions.ts';
 export {
   STAGES,
   EXIT_REASONS,
@@ -11,18 +13,15 @@ export {
   createJourney,
   transitionJourney,
   journeyHistory,
-  caseload,
 } from './journeys.service.ts';
-export {
-  listAppointments,
-  calendarFeed,
-  createAppointment,
-  addAction,
-  completeAction,
-} from './appointments.service.ts';
-export { addDocument } from './journeys.service.ts';
+export { caseload, type CaseloadRow, type AlertType } from './caseload.service.ts';
+export { createAppointment } from './appointments.service.ts';
+export { listAppointments, type Appointment } from './appointments.queries.ts';
+export { addAction, completeAction } from './appointment-notes.service.ts';
+export { calendarFeed } from './calendar-feed.service.ts';
+export { addDocument } from './documents.service.ts';
 export { createTheme, createSession, register as registerForWorkshop } from './workshops.service.ts';
-export { attendedHours } from './workshops.service.ts';
+export { attendedHours } from './attendance.service.ts';
+export { trainingHours } from './training-hours.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
-export { trainingHours } from './feedback.service.ts';
 export { journeysPersonalData } from './personal-data.ts';

@@ -3,39 +3,39 @@
 // registration into a contact with a journey.
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
 import { uuidv7 } from '../../core/ids.ts';
-import { type Actor, requireRole } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { JOURNEYS } from './permissions.ts';
+import { earlier } from './iso-dates.ts';
+import { isUuid } from '../../core/ids.ts';
+import { TimeRangeFields, capacityField, instantsOf } from './time-inputs.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
 import { parseInput } from '../../core/validation.ts';
-import { isIsoDate, formatDateLong } from '../../core/dates.ts';
+import { formatDateLong, todayParis } from '../../core/dates.ts';
 import { safeEqual } from '../../core/auth/tokens.ts';
 import { enqueueMail } from '../../core/mail.ts';
-import { parisInstant, parisDate, parisTime } from './appointments.service.ts';
+import { renderEmail } from '../../web/email.tsx';
+import { parisDate, parisTime } from './paris-time.ts';
 import { createJourney, transitionJourney, type Journey } from './journeys.service.ts';
 
-const STAFF = ['support', 'director', 'network_admin'] as const;
 export const MIN_FILL_MS = 3000;
 export const MAX_FILL_MS = 24 * 3600 * 1000;
 
 export const MeetingInput = z.object({
-  date: z.string().refine(isIsoDate, 'Date invalide (AAAA-MM-JJ).'),
-  start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide (HH:MM).'),
-  end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'Heure invalide (HH:MM).'),
-  place: z.string().trim().min(2, 'Indiquez le lieu.'),
-  capacity: z
-    .number({ message: 'Indiquez le nombre de places.' })
-    .int()
-    .min(1, 'Au moins 1 place.')
-    .max(500, 'Au plus 500 places.'),
+  ...TimeRangeFields,
+  place: z.string().trim().min(2, 'Indiquez le lieu.').max(300, 'Lieu trop long (300 caractères au plus).'),
+  capacity: capacityField,
 });
-export async function createMeeting(trx: Tx, actor: Actor, raw: z.input<typeof MeetingInput>): Promise<string> {
-  requireRole(actor, ...STAFF);
+export async function createMeeting(tx: Tx, actor: Actor, raw: z.input<typeof MeetingInput>): Promise<string> {
+  authorize(actor, JOURNEYS.infoMeetingManage);
+  const trx = journeysDb(tx);
   const v = parseInput(MeetingInput, raw);
-  const startsAt = parisInstant(v.date, v.start);
-  const endsAt = parisInstant(v.date, v.end);
-  if (endsAt <= startsAt) throw new UserError("L'heure de fin doit être après l'heure de début.", 'end');
+  if (v.date < todayParis()) throw new UserError('Choisissez une date à venir.', 'date');
+  const { startsAt, endsAt } = instantsOf(v);
   const id = uuidv7();
   await trx
     .insertInto('info_meeting')
@@ -48,7 +48,7 @@ export async function createMeeting(trx: Tx, actor: Actor, raw: z.input<typeof M
       capacity: v.capacity,
     })
     .execute();
-  await audit(trx, actor, { action: 'info_meeting.created', targetType: 'info_meeting', targetId: id });
+  await audit(tx, actor, { action: 'info_meeting.created', targetType: 'info_meeting', targetId: id });
   return id;
 }
 
@@ -61,7 +61,8 @@ export interface Meeting {
   registered: number;
 }
 /** Upcoming meetings of one cooperative (the public page runs it under that cooperative's tenant). */
-export async function upcomingMeetings(trx: Tx, cooperativeId: string, now = new Date()): Promise<Meeting[]> {
+export async function upcomingMeetings(tx: Tx, cooperativeId: string, now = new Date()): Promise<Meeting[]> {
+  const trx = journeysDb(tx);
   const rows = await trx
     .selectFrom('info_meeting')
     .selectAll()
@@ -86,8 +87,9 @@ export async function upcomingMeetings(trx: Tx, cooperativeId: string, now = new
     registered: Number(r.registered ?? 0),
   }));
 }
-export async function allMeetings(trx: Tx, actor: Actor): Promise<Meeting[]> {
-  requireRole(actor, ...STAFF);
+export async function allMeetings(tx: Tx, actor: Actor): Promise<Meeting[]> {
+  authorize(actor, JOURNEYS.infoMeetingManage);
+  const trx = journeysDb(tx);
   const rows = await trx
     .selectFrom('info_meeting')
     .selectAll()
@@ -118,10 +120,11 @@ export function fillToken(key: Buffer, at: number = Date.now()): string {
   return `${at}.${createHmac('sha256', key).update(`info-meeting:${at}`).digest('base64url').slice(0, 22)}`;
 }
 function checkFillToken(key: Buffer, token: string | undefined, now: number): boolean {
-  const [atS, mac] = (token ?? '').split('.');
+  if (!token) return false;
+  const [atS, mac] = token.split('.');
   const at = Number(atS);
-  if (!Number.isFinite(at) || !mac) return false;
-  if (!safeEqual(fillToken(key, at), token!)) return false;
+  if (!Number.isSafeInteger(at) || !mac) return false;
+  if (!safeEqual(fillToken(key, at), token)) return false;
   return now - at >= MIN_FILL_MS && now - at <= MAX_FILL_MS;
 }
 
@@ -134,7 +137,7 @@ export type SpamVerdict = 'ok' | 'spam';
 /** Registers a prospect. Returns 'spam' (and writes nothing) when the honeypot is filled or the
  *  form was sent too fast; the page then answers like a success so robots learn nothing. */
 export async function registerProspect(
-  trx: Tx,
+  tx: Tx,
   key: Buffer,
   input: {
     cooperativeId: string;
@@ -149,9 +152,11 @@ export async function registerProspect(
     publicUrl: string;
   },
 ): Promise<SpamVerdict> {
+  const trx = journeysDb(tx);
   const now = input.now ?? Date.now();
   if ((input.honeypot ?? '').trim() !== '' || !checkFillToken(key, input.fillToken, now)) return 'spam';
   const v = parseInput(PublicRegistrationInput, input);
+  if (!isUuid(input.meetingId)) throw new UserError('Choisissez une date.', 'meetingId');
   const m = await trx
     .selectFrom('info_meeting')
     .selectAll()
@@ -192,14 +197,20 @@ export async function registerProspect(
     })
     .execute();
   const start = new Date(m.starts_at);
-  await enqueueMail(trx, {
+  await enqueueMail(tx, {
     to: v.email,
     cooperativeId: input.cooperativeId,
     subject: `Votre inscription à la réunion d'information — ${input.cooperativeName}`,
-    text:
-      `Bonjour ${v.displayName},\n\nVotre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.\n\n` +
-      `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}\n\n` +
-      `Si vous ne pouvez pas venir, répondez simplement à ce message.\n\nÀ bientôt !`,
+    ...renderEmail({
+      paragraphs: [
+        `Bonjour ${v.displayName},`,
+        `Votre inscription à la réunion d'information de ${input.cooperativeName} est bien enregistrée.`,
+        `Date : ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(new Date(m.ends_at))}\nLieu : ${m.place}`,
+        'Si vous ne pouvez pas venir, répondez simplement à ce message.',
+        'À bientôt !',
+      ],
+      footer: [`${input.cooperativeName}, coopérative d'activité et d'emploi`],
+    }),
     dedupeKey: `info-meeting:${m.id}:${v.email}`,
   });
   return 'ok';
@@ -215,12 +226,14 @@ export interface MeetingRegistration {
   createdAt: Date;
 }
 export async function meetingRegistrations(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   meetingId: string,
 ): Promise<{ meeting: Meeting; registrations: MeetingRegistration[] }> {
-  requireRole(actor, ...STAFF);
-  const meeting = (await allMeetings(trx, actor)).find((m) => m.id === meetingId);
+  authorize(actor, JOURNEYS.infoMeetingManage);
+  const trx = journeysDb(tx);
+  if (!isUuid(meetingId)) throw new NotFoundError('Réunion');
+  const meeting = (await allMeetings(tx, actor)).find((m) => m.id === meetingId);
   if (!meeting) throw new NotFoundError('Réunion');
   const rows = await trx
     .selectFrom('info_meeting_registration')
@@ -244,13 +257,14 @@ export async function meetingRegistrations(
 }
 
 export async function recordMeetingAttendance(
-  trx: Tx,
+  tx: Tx,
   actor: Actor,
   meetingId: string,
   presentIds: string[],
 ): Promise<void> {
-  requireRole(actor, ...STAFF);
-  const { registrations } = await meetingRegistrations(trx, actor, meetingId);
+  authorize(actor, JOURNEYS.infoMeetingAttendance);
+  const trx = journeysDb(tx);
+  const { registrations } = await meetingRegistrations(tx, actor, meetingId);
   const present = new Set(presentIds);
   for (const r of registrations) {
     await trx
@@ -260,7 +274,7 @@ export async function recordMeetingAttendance(
       .where('id', '=', r.id)
       .execute();
   }
-  await audit(trx, actor, {
+  await audit(tx, actor, {
     action: 'info_meeting.attendance_recorded',
     targetType: 'info_meeting',
     targetId: meetingId,
@@ -269,8 +283,10 @@ export async function recordMeetingAttendance(
 }
 
 /** Turns a registration into a contact with a journey, already at the "info meeting" stage. */
-export async function convertRegistration(trx: Tx, actor: Actor, registrationId: string): Promise<Journey> {
-  requireRole(actor, ...STAFF);
+export async function convertRegistration(tx: Tx, actor: Actor, registrationId: string): Promise<Journey> {
+  authorize(actor, JOURNEYS.infoMeetingConvert);
+  const trx = journeysDb(tx);
+  if (!isUuid(registrationId)) throw new NotFoundError('Inscription');
   const r = await trx
     .selectFrom('info_meeting_registration')
     .innerJoin('info_meeting', (j) =>
@@ -286,16 +302,17 @@ export async function convertRegistration(trx: Tx, actor: Actor, registrationId:
     .executeTakeFirst();
   if (!r) throw new NotFoundError('Inscription');
   if (r.journey_id) throw new UserError('Cette personne a déjà une fiche contact.');
-  const day = parisDate(new Date(r.starts_at));
-  const createdOn = parisDate(new Date(r.created_at)) < day ? parisDate(new Date(r.created_at)) : day;
-  const j = await createJourney(trx, actor, {
+  // A stage is dated when it happened: attendance recorded before the meeting counts from today.
+  const day = earlier(parisDate(new Date(r.starts_at)), todayParis());
+  const createdOn = earlier(parisDate(new Date(r.created_at)), day);
+  const j = await createJourney(tx, actor, {
     displayName: r.display_name,
     email: r.email,
     phone: r.phone,
     startedOn: createdOn,
     comment: "Inscription à une réunion d'information",
   });
-  const moved = await transitionJourney(trx, actor, j.id, {
+  const moved = await transitionJourney(tx, actor, j.id, {
     to: 'info_meeting',
     effectiveOn: day,
     comment: r.attended === false ? 'Inscrit·e, absent·e à la réunion' : "Présent·e à la réunion d'information",

@@ -8,11 +8,18 @@ import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/tes
 import { toolSkip } from '../../core/testing-tools.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
-import { addDays, todayParis } from '../../core/dates.ts';
+import { addDays, formatDate, todayParis } from '../../core/dates.ts';
 import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { journeysDb } from './db.ts';
+import { createMeeting, convertRegistration } from './info-meetings.service.ts';
+import { uuidv7 } from '../../core/ids.ts';
+import type { UserId } from '../../core/ids.ts';
 import { addMembership } from '../directory/index.ts';
-import { createJourney, transitionJourney, journeyHistory, caseload } from './journeys.service.ts';
+import { createJourney, transitionJourney, journeyHistory } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
+import { signInSheetPdf } from './sign-in-sheet.ts';
 import { createAppointment, parisInstant } from './appointments.service.ts';
 import {
   createTheme,
@@ -21,7 +28,6 @@ import {
   cancelRegistration,
   participants,
   recordAttendance,
-  signInSheetPdf,
   attendedHours,
 } from './workshops.service.ts';
 
@@ -37,7 +43,7 @@ after(async () => {
 });
 
 const sup = () => a.actor('support');
-const inA = <T>(fn: (trx: any) => Promise<T>) => withTenant(odb.db, a.coop.id, fn);
+const inA = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, a.coop.id, fn);
 
 test('stage machine: allowed transitions move the journey and keep a dated, signed history', async () => {
   const j = await inA((trx) =>
@@ -81,16 +87,16 @@ test('stage machine: allowed transitions move the journey and keep a dated, sign
   assert.equal(hist[1].comment, 'Présente');
   assert.equal(hist[1].effectiveOn, '2026-01-12');
   assert.match(hist[1].authorLabel, /support/);
-  const audits: { action: string }[] = await inA((trx) =>
-    trx
+  const audits = await inA((trx) =>
+    journeysDb(trx)
       .selectFrom('audit_log')
       .select('action')
       .where('cooperative_id', '=', a.coop.id)
       .where('target_id', '=', j.id)
       .execute(),
   );
-  assert.ok(audits.some((x: any) => x.action === 'journey.cape_renewed'));
-  assert.equal(audits.filter((x: any) => x.action === 'journey.transition').length, 3);
+  assert.ok(audits.some((x) => x.action === 'journey.cape_renewed'));
+  assert.equal(audits.filter((x) => x.action === 'journey.transition').length, 3);
 });
 
 test('stage machine: refused transitions, exit reason required, nothing written on refusal', async () => {
@@ -217,7 +223,7 @@ test('caseload: stage, last contact, next appointment and alerts (6 weeks withou
     'no contact alert',
   );
   assert.equal(q.nextAppointment, null);
-  assert.deepEqual(y.alerts, [`CAPE se termine le ${addDays(today, 20)}`]);
+  assert.deepEqual(y.alerts, [`CAPE se termine le ${formatDate(addDays(today, 20))}`], 'a French date, not ISO');
   assert.equal(y.lastContact!.toISOString(), parisInstant(addDays(today, -7), '09:00').toISOString());
   assert.equal(y.nextAppointment!.toISOString(), parisInstant(addDays(today, 5), '14:00').toISOString());
   assert.equal(y.journey.stage, 'cape');
@@ -242,8 +248,8 @@ async function makePeople(n: number, coop: TestCoop, tag: string): Promise<strin
   });
 }
 const actorFor = (coop: TestCoop, userId: string) => ({
-  userId: userId as any,
-  cooperativeId: coop.coop.id as any,
+  userId: userId as UserId,
+  cooperativeId: coop.coop.id,
   roles: ['entrepreneur' as const],
   label: userId,
 });
@@ -333,7 +339,7 @@ test('workshop: sign-in sheet PDF lists the registered people; attendance in one
     /pas encore eu lieu/,
   );
   await inA((trx) =>
-    trx
+    journeysDb(trx)
       .updateTable('workshop_session')
       .set({ starts_at: parisInstant(past, '14:00'), ends_at: parisInstant(past, '17:00') })
       .where('cooperative_id', '=', a.coop.id)
@@ -344,4 +350,39 @@ test('workshop: sign-in sheet PDF lists the registered people; attendance in one
   assert.deepEqual(res, { present: 10, absent: 2, hours: 30 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[0])), { sessions: 1, hours: 3 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[11])), { sessions: 0, hours: 0 });
+});
+
+test('no stage is dated in the future: refused by hand, and a registration converted before its meeting is dated today', async () => {
+  const today = todayParis();
+  const j = await inA((trx) => createJourney(trx, sup(), { displayName: 'Léa Futur', startedOn: today }));
+  await assert.rejects(
+    inA((trx) => transitionJourney(trx, sup(), j.id, { to: 'diagnostic', effectiveOn: addDays(today, 3) })),
+    (e: unknown) => e instanceof UserError && !!e.fields.effectiveOn,
+  );
+  const moved = await inA(async (trx) => {
+    const meeting = await createMeeting(trx, sup(), {
+      date: addDays(today, 12),
+      start: '18:00',
+      end: '19:00',
+      place: 'Salle',
+      capacity: 10,
+    });
+    const id = uuidv7();
+    await journeysDb(trx)
+      .insertInto('info_meeting_registration')
+      .values({
+        cooperative_id: a.coop.id,
+        id,
+        meeting_id: meeting,
+        display_name: 'Inès Avance',
+        email: 'ines.avance@example.test',
+        phone: null,
+        attended: true,
+        journey_id: null,
+      })
+      .execute();
+    return convertRegistration(trx, sup(), id);
+  });
+  assert.equal(moved.stage, 'info_meeting');
+  assert.equal(moved.stageSince, today, 'dated today, not on the meeting day to come');
 });

@@ -4,7 +4,7 @@ import { journeysCommands } from './commands.ts';
 import './inbox.ts'; // to-do items and deadlines (registered with the inbox)
 import { journeysNav } from './nav.ts';
 import { journeysSchedules } from './reminders.service.ts';
-import { journeysRoutes } from './routes.tsx';
+import { journeysRoutes } from './routes/index.ts';
 import { journeysMigrations } from './schema.ts';
 
 export { journeysDemoSeeder } from './demo.ts';

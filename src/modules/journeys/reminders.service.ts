@@ -1,180 +1,19 @@
-// E-mails of the accompaniment module, all through the outbox (enqueueMail) and idempotent
-// thanks to a dedupe key: appointment confirmations (with the ICS invitation), reminders the
-// day before (appointments, workshops), workshop registration / promotion, document expiry
-// (30 and 7 days before), CAPE ending within 30 days (to support). Calm, plain French.
-import type { LegacyDb as Db } from '../../core/db/index.ts';
+// The daily reminders of the accompaniment (job `journeys-reminders`, 8:00 Paris): appointments
+// and workshops the day before, documents expiring (30 and 7 days before), CAPE ending within
+// 30 days (to support). Through the outbox with dedupe keys: running twice sends nothing more.
+import type { Db } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withSystem } from '../../core/db/tenant.ts';
 import type { Schedule } from '../../core/jobs.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { addDays, formatDate, formatDateLong, todayParis, type IsoDate, toIsoDate } from '../../core/dates.ts';
-import type { Actor } from '../../core/actor.ts';
-import {
-  type Appointment,
-  getAppointment,
-  icsCalendar,
-  appointmentEvent,
-  parisDate,
-  parisTime,
-  parisInstant,
-} from './appointments.service.ts';
-
-const esc = (s: string) =>
-  s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
-/** A short message: greeting, paragraphs, optional link; the same words in text and HTML. */
-export function message(greeting: string, paragraphs: string[], link?: { href: string; label: string }) {
-  const text = [
-    greeting,
-    ...paragraphs,
-    ...(link ? [`${link.label} : ${link.href}`] : []),
-    'Belle journée,\nVotre coopérative',
-  ].join('\n\n');
-  const html =
-    `<!doctype html><html lang="fr"><body style="font-family:sans-serif;line-height:1.5;color:#1f2933;max-width:560px">` +
-    `<p>${esc(greeting)}</p>${paragraphs.map((p) => `<p>${esc(p).replace(/\n/g, '<br>')}</p>`).join('')}` +
-    (link ? `<p><a href="${esc(link.href)}">${esc(link.label)}</a></p>` : '') +
-    `<p>Belle journée,<br>Votre coopérative</p></body></html>`;
-  return { text, html };
-}
-const when = (start: Date, end: Date) =>
-  `le ${formatDateLong(parisDate(start))}, de ${parisTime(start)} à ${parisTime(end)}`;
-const where = (place: string | null, video: string | null) =>
-  video ? `En visioconférence : ${video}` : `Lieu : ${place ?? 'à préciser'}`;
-
-async function emailOf(trx: Tx, userId: string | null): Promise<{ email: string; name: string } | null> {
-  if (!userId) return null;
-  const u = await trx
-    .selectFrom('user_account')
-    .select(['email', 'display_name'])
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return u ? { email: u.email, name: u.display_name } : null;
-}
-async function personContact(
-  trx: Tx,
-  cooperativeId: string,
-  journeyId: string,
-): Promise<{ email: string; name: string } | null> {
-  const j = await trx
-    .selectFrom('journey')
-    .select(['email', 'display_name', 'user_id'])
-    .where('cooperative_id', '=', cooperativeId)
-    .where('id', '=', journeyId)
-    .executeTakeFirst();
-  if (!j) return null;
-  const u = await emailOf(trx, j.user_id);
-  const email = j.email ?? u?.email;
-  return email ? { email, name: j.display_name } : null;
-}
-function icsAttachment(a: Appointment, publicUrl: string) {
-  return {
-    filename: 'rendez-vous.ics',
-    contentType: 'text/calendar; charset=utf-8; method=PUBLISH',
-    contentBase64: Buffer.from(icsCalendar('Rendez-vous', [appointmentEvent(a, publicUrl)])).toString('base64'),
-  };
-}
-
-/** Confirms an appointment to the person (and to support when the person booked it), with the invitation. */
-export async function sendAppointmentConfirmation(
-  trx: Tx,
-  actor: Actor,
-  appointmentId: string,
-  publicUrl: string,
-): Promise<number> {
-  const a = await getAppointment(trx, actor, appointmentId);
-  if (a.status !== 'planned' || a.startsAt <= new Date()) return 0;
-  const recipients: { email: string; name: string; other: string }[] = [];
-  const person = await personContact(trx, actor.cooperativeId, a.journeyId);
-  if (person) recipients.push({ ...person, other: a.supportName });
-  if (actor.userId !== a.supportUserId) {
-    const s = await emailOf(trx, a.supportUserId);
-    if (s) recipients.push({ ...s, other: a.personName });
-  }
-  for (const r of recipients) {
-    const m = message(
-      `Bonjour ${r.name},`,
-      [
-        `Votre rendez-vous « ${a.subject} » avec ${r.other} est confirmé ${when(a.startsAt, a.endsAt)}.`,
-        where(a.place, a.videoUrl),
-        "L'invitation est jointe : ouvrez-la pour l'ajouter à votre agenda. Un empêchement ? Vous pouvez annuler depuis la page du rendez-vous.",
-      ],
-      { href: `${publicUrl}/rendez-vous/${a.id}`, label: 'Voir le rendez-vous' },
-    );
-    await enqueueMail(trx, {
-      to: r.email,
-      cooperativeId: actor.cooperativeId,
-      subject: `Rendez-vous confirmé : ${formatDate(parisDate(a.startsAt))} à ${parisTime(a.startsAt)}`,
-      ...m,
-      attachments: [icsAttachment(a, publicUrl)],
-      dedupeKey: `appointment-confirmation:${a.id}:${r.email}`,
-    });
-  }
-  return recipients.length;
-}
-
-/** Registration or waiting-list answer, and promotion from the waiting list. */
-export async function sendWorkshopStatus(
-  trx: Tx,
-  actor: Actor,
-  sessionId: string,
-  userId: string,
-  kind: 'registered' | 'waiting' | 'promoted',
-  publicUrl: string,
-): Promise<void> {
-  const s = await trx
-    .selectFrom('workshop_session')
-    .innerJoin('workshop_theme', (j) =>
-      j
-        .onRef('workshop_theme.cooperative_id', '=', 'workshop_session.cooperative_id')
-        .onRef('workshop_theme.id', '=', 'workshop_session.theme_id'),
-    )
-    .select(['workshop_session.starts_at', 'workshop_session.ends_at', 'workshop_session.place', 'workshop_theme.name'])
-    .where('workshop_session.cooperative_id', '=', actor.cooperativeId)
-    .where('workshop_session.id', '=', sessionId)
-    .executeTakeFirst();
-  const reg = await trx
-    .selectFrom('workshop_registration')
-    .select('registered_at')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('session_id', '=', sessionId)
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
-  const u = await emailOf(trx, userId);
-  if (!s || !u || !reg) return;
-  const w = `${when(new Date(s.starts_at), new Date(s.ends_at))}, ${s.place}`;
-  const lines =
-    kind === 'registered'
-      ? [
-          `Vous êtes inscrit·e à l'atelier « ${s.name} » ${w}.`,
-          'Si vous ne pouvez plus venir, désinscrivez-vous : votre place ira à la personne suivante.',
-        ]
-      : kind === 'waiting'
-        ? [
-            `L'atelier « ${s.name} » ${w} est complet : vous êtes sur la liste d'attente.`,
-            'Si une place se libère, vous êtes inscrit·e automatiquement et nous vous prévenons par e-mail.',
-          ]
-        : [
-            `Bonne nouvelle : une place s'est libérée à l'atelier « ${s.name} » ${w}. Vous êtes maintenant inscrit·e.`,
-            'Si vous ne pouvez plus venir, désinscrivez-vous pour laisser la place.',
-          ];
-  const subject =
-    kind === 'registered'
-      ? `Inscription confirmée : ${s.name}`
-      : kind === 'waiting'
-        ? `Liste d'attente : ${s.name}`
-        : `Une place s'est libérée : ${s.name}`;
-  await enqueueMail(trx, {
-    to: u.email,
-    cooperativeId: actor.cooperativeId,
-    subject,
-    ...message(`Bonjour ${u.name},`, lines, { href: `${publicUrl}/ateliers/${sessionId}`, label: "Voir l'atelier" }),
-    dedupeKey: `workshop-${kind}:${sessionId}:${userId}:${new Date(reg.registered_at).getTime()}`,
-  });
-}
+import { journeysDb } from './db.ts';
+import { parisInstant, parisTime } from './paris-time.ts';
+import { letter, when, where } from './emails.ts';
 
 /** The daily reminders of every cooperative for `today` (Paris). Idempotent: running it twice sends nothing more. */
 export async function sendJourneyReminders(
-  db: Db,
+  dbIn: Db,
   today: IsoDate = todayParis(),
   opts: { publicUrl?: string } = {},
 ): Promise<{ appointments: number; workshops: number; documents: number; cape: number }> {
@@ -183,7 +22,8 @@ export async function sendJourneyReminders(
   const from = parisInstant(tomorrow, '00:00');
   const to = parisInstant(addDays(tomorrow, 1), '00:00');
   const out = { appointments: 0, workshops: 0, documents: 0, cape: 0 };
-  await withSystem(db, async (trx) => {
+  await withSystem(dbIn, async (tx) => {
+    const trx = journeysDb(tx);
     // Appointments tomorrow: the person and support.
     const appts = await trx
       .selectFrom('appointment')
@@ -224,7 +64,7 @@ export async function sendJourneyReminders(
           to: r.email,
           cooperativeId: a.cooperative_id,
           subject: `Rappel : rendez-vous demain à ${parisTime(start)}`,
-          ...message(
+          ...letter(
             `Bonjour ${r.name},`,
             [
               `Petit rappel : vous avez rendez-vous demain avec ${r.other} (« ${a.subject} »), ${when(start, end)}.`,
@@ -269,7 +109,7 @@ export async function sendJourneyReminders(
         to: r.email,
         cooperativeId: r.cooperative_id,
         subject: `Rappel : atelier « ${r.name} » demain`,
-        ...message(
+        ...letter(
           `Bonjour ${r.display_name},`,
           [
             `Petit rappel : l'atelier « ${r.name} » a lieu demain, ${when(new Date(r.starts_at), new Date(r.ends_at))}.`,
@@ -339,7 +179,7 @@ export async function sendJourneyReminders(
         to,
         cooperativeId: d.cooperative_id,
         subject: `Document à renouveler avant le ${formatDate(expires)} : ${d.kind}`,
-        ...message(`Bonjour ${name},`, lines, {
+        ...letter(`Bonjour ${name},`, lines, {
           href: `${publicUrl}/accompagnement/${d.journey_id}`,
           label: 'Ouvrir le parcours',
         }),
@@ -369,7 +209,7 @@ export async function sendJourneyReminders(
         to: j.email,
         cooperativeId: j.cooperative_id,
         subject: `CAPE de ${j.display_name} : fin le ${formatDate(end)}`,
-        ...message(
+        ...letter(
           `Bonjour ${j.support_name},`,
           [
             `Le CAPE de ${j.display_name} se termine le ${formatDateLong(end)}.`,

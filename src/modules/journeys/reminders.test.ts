@@ -1,36 +1,45 @@
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import ical from 'node-ical';
+import ical, { type VEvent } from 'node-ical';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant, withSystem } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { addMembership } from '../directory/index.ts';
-import { createJourney, transitionJourney, journeyHistory, caseload, getJourney } from './journeys.service.ts';
+import { createJourney, transitionJourney, journeyHistory, getJourney } from './journeys.service.ts';
+import { caseload } from './caseload.service.ts';
+import { addDocument } from './documents.service.ts';
+import { reverseLastTransition } from './journey-corrections.service.ts';
+import { icsCalendar } from './ics.ts';
+import { trainingHours } from './training-hours.service.ts';
+import { toCsv } from './csv.ts';
 import { createAppointment, createSlot, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register, recordAttendance } from './workshops.service.ts';
 import { sendJourneyReminders, journeysSchedules } from './reminders.service.ts';
-import { submitFeedback, feedbackSummary, trainingHours, toCsv } from './feedback.service.ts';
+import { submitFeedback, feedbackSummary } from './feedback.service.ts';
+import { journeysDb } from './db.ts';
+import type { MailAttachment } from '../../core/mail.ts';
+import type { UserId } from '../../core/ids.ts';
+
+const vevents = (ics: string): VEvent[] =>
+  Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
 let a: TestCoop;
 let b: TestCoop;
-let journeyId: string;
 before(async () => {
   ({ odb, app } = await createTestApp());
   [a, b] = await seedTestCooperatives(odb);
-  journeyId = (
-    await withTenant(odb.db, a.coop.id, (trx) =>
-      createJourney(trx, a.actor('support'), {
-        displayName: 'Entrepreneur A',
-        userId: a.users.entrepreneur.id,
-        startedOn: addDays(todayParis(), -200),
-      }),
-    )
-  ).id;
+  await withTenant(odb.db, a.coop.id, (trx) =>
+    createJourney(trx, a.actor('support'), {
+      displayName: 'Entrepreneur A',
+      userId: a.users.entrepreneur.id,
+      startedOn: addDays(todayParis(), -200),
+    }),
+  );
 });
 after(async () => {
   await odb.close();
@@ -42,7 +51,7 @@ async function signed(coop: TestCoop, role: 'support' | 'entrepreneur' | 'cape' 
   return c;
 }
 const mails = (to: string) =>
-  odb.db.selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
+  journeysDb(odb.db).selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
 async function members(n: number, prefix: string, withPassword = -1) {
   return withSystem(odb.db, async (trx) => {
     const out: string[] = [];
@@ -69,7 +78,7 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
       videoUrl: 'https://visio.example/x',
     }),
   );
-  const slot = await odb.db
+  const slot = await journeysDb(odb.db)
     .selectFrom('support_slot')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
@@ -85,26 +94,25 @@ test('booking a slot e-mails both people the confirmation with an ICS invitation
   assert.match(m.text_body, /14:30/);
   assert.match(m.html_body!, /<p>/);
   assert.match(m.html_body!, /visio\.example/);
-  const att = (m.attachments as any[])[0];
+  const att = (m.attachments as MailAttachment[])[0];
   assert.equal(att.filename, 'rendez-vous.ics');
   const ics = Buffer.from(att.contentBase64, 'base64').toString();
   assert.match(ics, /BEGIN:VTIMEZONE\r\nTZID:Europe\/Paris/);
   assert.match(ics, /DTSTART;TZID=Europe\/Paris:\d{8}T143000/);
   assert.match(ics, /DTSTAMP:\d{8}T\d{6}Z/);
-  const ev = Object.values(ical.sync.parseICS(ics)).find((e: any) => e.type === 'VEVENT') as any;
-  assert.equal(new Date(ev.start).toISOString(), parisInstant(day, '14:30').toISOString());
+  const ev = vevents(ics)[0];
+  assert.equal(ev.start.toISOString(), parisInstant(day, '14:30').toISOString());
   assert.equal(
     (await mails(a.users.support.email)).filter((x) => /Rendez-vous confirmé/.test(x.subject)).length,
     1,
     'support is told too',
   );
   // Summer time: a July appointment is written 14:30 Paris and read back as 12:30 UTC.
-  const { icsCalendar } = await import('./appointments.service.ts');
   const summer = icsCalendar('x', [
     { uid: 'u@x', start: parisInstant('2027-07-01', '14:30'), end: parisInstant('2027-07-01', '15:00'), summary: 's' },
   ]);
-  const se = Object.values(ical.sync.parseICS(summer)).find((e: any) => e.type === 'VEVENT') as any;
-  assert.equal(new Date(se.start).toISOString(), '2027-07-01T12:30:00.000Z');
+  const se = vevents(summer)[0];
+  assert.equal(se.start.toISOString(), '2027-07-01T12:30:00.000Z');
 });
 
 test('daily reminders: appointments and workshops tomorrow, documents expiring in 30 and 7 days, CAPE ending (to support); running twice sends nothing more', async () => {
@@ -145,7 +153,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
       place: 'Salle 2',
       capacity: 5,
     });
-    await register(trx, { ...a.actor('entrepreneur'), userId: u1 as any }, s);
+    await register(trx, { ...a.actor('entrepreneur'), userId: u1 as UserId }, s);
     await transitionJourney(trx, sup, jj.id, { to: 'diagnostic', effectiveOn: addDays(today, -50) });
     await transitionJourney(trx, sup, jj.id, {
       to: 'cape',
@@ -155,7 +163,6 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
     return jj;
   });
   const key = Buffer.alloc(32, 7);
-  const { addDocument } = await import('./journeys.service.ts');
   const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
   await withTenant(odb.db, a.coop.id, async (trx) => {
     await addDocument(trx, a.actor('support'), key, j.id, {
@@ -222,7 +229,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
   );
   const n = Number(
     (
-      await odb.db
+      await journeysDb(odb.db)
         .selectFrom('mail_outbox')
         .select((e) => e.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -232,7 +239,7 @@ test('daily reminders: appointments and workshops tomorrow, documents expiring i
   assert.equal(
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('mail_outbox')
           .select((e) => e.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow()
@@ -287,11 +294,11 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
       place: 'Salle 5',
       capacity: 10,
     });
-    for (const u of people) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, s);
+    for (const u of people) await register(trx, { ...a.actor('entrepreneur'), userId: u as UserId }, s);
     return s;
   });
   const past = addDays(todayParis(), -2);
-  await odb.db
+  await journeysDb(odb.db)
     .updateTable('workshop_session')
     .set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '12:00') })
     .where('id', '=', sessionId)
@@ -299,7 +306,7 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
   await withTenant(odb.db, a.coop.id, (trx) =>
     recordAttendance(trx, a.actor('support'), sessionId, people.slice(0, 5)),
   );
-  const as = (u: string) => ({ ...a.actor('entrepreneur'), userId: u as any });
+  const as = (u: string) => ({ ...a.actor('entrepreneur'), userId: u as UserId });
   for (const [i, u] of people.slice(0, 4).entries())
     await withTenant(odb.db, a.coop.id, (trx) =>
       submitFeedback(trx, as(u), sessionId, {
@@ -342,7 +349,11 @@ test('feedback: one anonymous answer per attendee, aggregate shown to staff only
   assert.equal(five.satisfaction, 4.2);
   assert.equal(five.usefulness, 3.8);
   assert.deepEqual(five.comments, ['Très concret', 'Un peu long']);
-  const given = await odb.db.selectFrom('workshop_feedback').selectAll().where('session_id', '=', sessionId).execute();
+  const given = await journeysDb(odb.db)
+    .selectFrom('workshop_feedback')
+    .selectAll()
+    .where('session_id', '=', sessionId)
+    .execute();
   assert.ok(
     given.every((g) => !Object.values(g).some((v) => people.includes(String(v)))),
     'answers carry no person',
@@ -441,7 +452,6 @@ test('caseload: filters by stage, alert and support member, CSV export; support 
       capeEnd: addDays(todayParis(), 100),
     }),
   );
-  const { reverseLastTransition } = await import('./journeys.service.ts');
   await withTenant(odb.db, a.coop.id, (trx) =>
     reverseLastTransition(trx, a.actor('support'), j.id, { comment: 'Pas encore signé' }),
   );
@@ -485,7 +495,7 @@ test('staff forms for info meetings and workshop sessions: errors beside the fie
   const nMeet = async () =>
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('info_meeting')
           .select((e) => e.fn.countAll<number>().as('n'))
           .where('cooperative_id', '=', a.coop.id)

@@ -1,7 +1,12 @@
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import ical from 'node-ical';
+import ical, { type VEvent } from 'node-ical';
+import type { UserId } from '../../core/ids.ts';
+
+const vevents = (ics: string): VEvent[] =>
+  Object.values(ical.sync.parseICS(ics)).filter((c): c is VEvent => c?.type === 'VEVENT');
+const text = (v: VEvent['summary'] | undefined) => (v === undefined ? '' : typeof v === 'string' ? v : v.val);
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
@@ -11,6 +16,7 @@ import { createJourney } from './journeys.service.ts';
 import { createAppointment, parisInstant } from './appointments.service.ts';
 import { createTheme, createSession, register } from './workshops.service.ts';
 import { createMeeting, fillToken } from './info-meetings.service.ts';
+import { journeysDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -43,7 +49,7 @@ async function signed(coop: TestCoop, role: 'support' | 'entrepreneur' | 'cape' 
 const count = async (table: 'appointment' | 'appointment_note' | 'info_meeting_registration' | 'journey') =>
   Number(
     (
-      await odb.db
+      await journeysDb(odb.db)
         .selectFrom(table)
         .select((e) => e.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -81,7 +87,7 @@ test('support records an appointment in one form (1 submit), with a shared and a
   }); // action 2
   assert.equal(ok.res.status, 302);
   assert.equal(await count('appointment'), before + 1);
-  const appt = await odb.db
+  const appt = await journeysDb(odb.db)
     .selectFrom('appointment')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
@@ -150,10 +156,10 @@ test('ICS: invitation and per-user secret feed parse back with the right events 
   const ent = await signed(a, 'entrepreneur');
   const inv = await ent.get(`/rendez-vous/${appt.id}/invitation.ics`);
   assert.match(inv.res.headers.get('content-type')!, /text\/calendar/);
-  const invEvents = Object.values(ical.sync.parseICS(inv.html)).filter((e: any) => e.type === 'VEVENT') as any[];
+  const invEvents = vevents(inv.html);
   assert.equal(invEvents.length, 1);
-  assert.equal(new Date(invEvents[0].start).toISOString(), parisInstant(day, '14:30').toISOString());
-  assert.equal(new Date(invEvents[0].end).toISOString(), parisInstant(day, '15:15').toISOString());
+  assert.equal(invEvents[0].start.toISOString(), parisInstant(day, '14:30').toISOString());
+  assert.equal(invEvents[0].end?.toISOString(), parisInstant(day, '15:15').toISOString());
 
   const feedPage = await ent.post('/calendrier/lien', {});
   const url = feedPage.html.match(/value="(http[^"]+\.ics)"/)![1];
@@ -161,15 +167,15 @@ test('ICS: invitation and per-user secret feed parse back with the right events 
   const anon = new TestClient(app);
   const feed = await anon.get(path);
   assert.equal(feed.res.status, 200);
-  const events = Object.values(ical.sync.parseICS(feed.html)).filter((e: any) => e.type === 'VEVENT') as any[];
-  const bilan = events.find((e) => /Bilan CAPE/.test(e.summary));
+  const events = vevents(feed.html);
+  const bilan = events.find((e) => /Bilan CAPE/.test(text(e.summary)));
   assert.ok(bilan, 'appointment in feed');
-  assert.equal(new Date(bilan.start).toISOString(), parisInstant(day, '14:30').toISOString());
-  assert.equal(bilan.location, 'https://visio.example/bilan');
-  const ws = events.find((e) => /Atelier : Prospection/.test(e.summary));
+  assert.equal(bilan.start.toISOString(), parisInstant(day, '14:30').toISOString());
+  assert.equal(text(bilan.location), 'https://visio.example/bilan');
+  const ws = events.find((e) => /Atelier : Prospection/.test(text(e.summary)));
   assert.ok(ws, 'workshop in feed');
-  assert.equal(new Date(ws.start).toISOString(), parisInstant(addDays(day, 1), '09:00').toISOString());
-  assert.equal(new Date(ws.end).getTime() - new Date(ws.start).getTime(), 3 * 3600000);
+  assert.equal(ws.start.toISOString(), parisInstant(addDays(day, 1), '09:00').toISOString());
+  assert.equal((ws.end?.getTime() ?? 0) - ws.start.getTime(), 3 * 3600000);
   assert.ok(events.some((e) => e.uid === `workshop-${sessionId}@radieuse`));
   // Support's own feed holds the appointment too; another user's feed does not.
   const sup = await signed(a, 'support');
@@ -212,7 +218,7 @@ test('workshop attendance for 12 people: pre-checked form, one submit; sign-in P
     return out;
   });
   await withTenant(odb.db, a.coop.id, async (trx) => {
-    for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, sessionId);
+    for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as UserId }, sessionId);
   });
   const pdf = await app.request(`http://localhost/ateliers/${sessionId}/emargement.pdf`, {
     headers: { cookie: [...sup.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
@@ -224,7 +230,7 @@ test('workshop attendance for 12 people: pre-checked form, one submit; sign-in P
       .toString(),
     '%PDF-',
   );
-  await odb.db
+  await journeysDb(odb.db)
     .updateTable('workshop_session')
     .set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '11:00') })
     .where('id', '=', sessionId)
@@ -236,7 +242,7 @@ test('workshop attendance for 12 people: pre-checked form, one submit; sign-in P
   assert.equal(checked.length, 12, 'all registered people pre-checked');
   const r = await sup.post(`/ateliers/${sessionId}/presences`, { present: checked.slice(0, 11) }); // action 2: uncheck the absent one, submit
   assert.equal(r.res.status, 302);
-  const rows = await odb.db
+  const rows = await journeysDb(odb.db)
     .selectFrom('workshop_registration')
     .select(['user_id', 'attended'])
     .where('session_id', '=', sessionId)
@@ -315,7 +321,7 @@ test('public info meeting: honeypot and too-fast forms are dropped, a person reg
   assert.equal(ok.res.status, 200);
   assert.match(ok.html, /Merci/);
   assert.equal(await count('info_meeting_registration'), n0 + 1);
-  const mail = await odb.db
+  const mail = await journeysDb(odb.db)
     .selectFrom('mail_outbox')
     .selectAll()
     .where('to_address', '=', 'ines@example.test')
@@ -323,17 +329,20 @@ test('public info meeting: honeypot and too-fast forms are dropped, a person reg
   assert.match(mail.subject, /réunion d'information/);
   assert.match(mail.text_body, /Maison des associations/);
   assert.match(mail.text_body, /18:00/);
+  // An HTML version from the e-mail kit, saying the same thing.
+  assert.match(mail.html_body ?? '', /^<!doctype html><html lang="fr">/);
+  assert.match(mail.html_body ?? '', /Maison des associations/);
   // The other cooperative's staff does not see the registration.
   const other = await signed(b, 'support');
   assert.equal((await other.get(`/reunions/${meetingId}`)).res.status, 404);
   // Staff marks attendance and converts the registration into a contact with a journey.
   const sup = await signed(a, 'support');
-  const reg = await odb.db
+  const reg = await journeysDb(odb.db)
     .selectFrom('info_meeting_registration')
     .selectAll()
     .where('meeting_id', '=', meetingId)
     .executeTakeFirstOrThrow();
-  await odb.db
+  await journeysDb(odb.db)
     .updateTable('info_meeting')
     .set({
       starts_at: parisInstant(addDays(todayParis(), -1), '18:00'),
@@ -344,14 +353,14 @@ test('public info meeting: honeypot and too-fast forms are dropped, a person reg
   assert.equal((await sup.post(`/reunions/${meetingId}/presences`, { present: [reg.id] })).res.status, 302);
   const conv = await sup.post(`/reunions/inscriptions/${reg.id}/convertir`, {});
   assert.equal(conv.res.status, 302);
-  const j = await odb.db
+  const j = await journeysDb(odb.db)
     .selectFrom('journey')
     .selectAll()
     .where('email', '=', 'ines@example.test')
     .executeTakeFirstOrThrow();
   assert.equal(j.stage, 'info_meeting');
   assert.equal(j.cooperative_id, a.coop.id);
-  const hist = await odb.db
+  const hist = await journeysDb(odb.db)
     .selectFrom('journey_transition')
     .select(['from_stage', 'to_stage'])
     .where('journey_id', '=', j.id)
@@ -366,7 +375,7 @@ test('public info meeting: honeypot and too-fast forms are dropped, a person reg
   assert.equal(
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('journey')
           .select((e) => e.fn.countAll<number>().as('n'))
           .where('email', '=', 'ines@example.test')
@@ -435,7 +444,7 @@ test('documents: uploaded encrypted, bad files refused, staff-only documents hid
   const pdf = (text: string) => Buffer.from(`%PDF-1.4\n% ${text}\n%%EOF\n`);
   const n0 = Number(
     (
-      await odb.db
+      await journeysDb(odb.db)
         .selectFrom('journey_document')
         .select((e) => e.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -461,7 +470,7 @@ test('documents: uploaded encrypted, bad files refused, staff-only documents hid
   assert.equal(
     Number(
       (
-        await odb.db
+        await journeysDb(odb.db)
           .selectFrom('journey_document')
           .select((e) => e.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow()
@@ -485,13 +494,13 @@ test('documents: uploaded encrypted, bad files refused, staff-only documents hid
     'application/pdf',
   );
   assert.equal(priv.res.status, 302);
-  const stored = await odb.db
+  const stored = await journeysDb(odb.db)
     .selectFrom('stored_file')
     .select('content')
     .where('cooperative_id', '=', a.coop.id)
     .execute();
   assert.ok(!stored.some((s) => Buffer.from(s.content).includes('IDENTITE-SECRETE')), 'encrypted at rest');
-  const docs = await odb.db
+  const docs = await journeysDb(odb.db)
     .selectFrom('journey_document')
     .select(['id', 'kind'])
     .where('journey_id', '=', journeyId)
@@ -543,7 +552,7 @@ test('pages render for each role; staff pages refused to entrepreneurs; settings
   }
   assert.equal((await dir.post('/accompagnement/parametres', { ...form, label_exit: '' })).res.status, 400);
   assert.equal((await dir.post('/accompagnement/parametres', form)).res.status, 302);
-  const cfg = await odb.db
+  const cfg = await journeysDb(odb.db)
     .selectFrom('journey_stage_config')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
@@ -553,7 +562,7 @@ test('pages render for each role; staff pages refused to entrepreneurs; settings
   assert.deepEqual(cfg.required_documents, ['Contrat CAPE signé', 'RC Pro']);
   assert.match((await dir.get('/accompagnement/parametres')).html, /RC Pro/);
   assert.equal(
-    await odb.db
+    await journeysDb(odb.db)
       .selectFrom('journey_stage_config')
       .select('stage')
       .where('cooperative_id', '=', b.coop.id)

@@ -1,6 +1,6 @@
 // Accompaniment: journeys (stages and their history), documents per stage, info meetings,
 // appointments with notes and action items, support free slots, workshops, calendar feeds.
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
 
@@ -32,7 +32,8 @@ export interface JourneysTables {
     author_label: string;
     comment: string | null;
     exit_reason: string | null;
-    data: Generated<Record<string, unknown>>;
+    /** Written as JSON text (both drivers store it as jsonb), read back as an object. */
+    data: ColumnType<Record<string, unknown>, string | undefined, string>;
     created_at: Generated<Date>;
   };
   journey_stage_config: { cooperative_id: string; stage: string; label: string; required_documents: string[] };

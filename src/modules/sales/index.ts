@@ -70,3 +70,4 @@ export {
 export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';
 export { invoiceNumberingCheck, salesTotalsByActivity, type SalesActivityTotals } from './integrity.ts';
 export { salesPersonalData } from './personal-data.ts';
+export { ownFirstSalesSteps, type FirstSalesSteps } from './first-steps.queries.ts';

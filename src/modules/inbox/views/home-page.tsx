@@ -1,38 +1,34 @@
-// Home: the to-do inbox of the role and a few key figures; the first-run screen when the
-// database holds no cooperative yet.
-import { Hono } from 'hono';
-import type { AppEnv } from '../../web/context.ts';
-import { Layout, PublicLayout } from '../../web/layout.tsx';
-import { Card, Csrf, Figure } from '../../web/components.tsx';
-import { requireActor, setFlash } from '../../web/middleware.ts';
-import { formValues } from '../../web/forms.ts';
-import { ROLE_LABELS } from '../../core/actor.ts';
-import { withTenant } from '../../core/db/tenant.ts';
-import { todayParis, formatDate } from '../../core/dates.ts';
-import { computeInbox } from './index.ts';
-import { keyFigures } from './figures.ts';
-import { firstSteps } from './first-steps.ts';
+// The home page of every role: the "À faire" list (the most urgent first, each item with its one
+// action and "Plus tard"), the "Pour bien démarrer" steps of a new entrepreneur, a few key
+// figures, and the beginner-mode switch.
+import type { Ctx } from '../../../web/context.ts';
+import { Layout } from '../../../web/layout.tsx';
+import { Csrf, Figure } from '../../../web/components.tsx';
+import { ROLE_LABELS, type Role } from '../../../core/actor.ts';
+import { formatDate } from '../../../core/dates.ts';
+import type { InboxItem } from '../inbox.service.ts';
+import type { KeyFigure } from '../figures.ts';
+import type { FirstStep } from '../first-steps.ts';
 
-export const homeRoutes = new Hono<AppEnv>();
-
-homeRoutes.get('/', requireActor, async (c) => {
-  const actor = c.get('actor')!;
-  const today = todayParis();
-  const { items, figures, steps } = await withTenant(c.get('app').odb.db, actor.cooperativeId, async (trx) => ({
-    items: await computeInbox(trx, actor, today),
-    figures: await keyFigures(trx, actor, today),
-    steps: await firstSteps(trx, actor),
-  }));
-  const beginner = c.get('user')!.beginnerMode;
-  const csrf = c.get('csrf');
-  return c.html(
+export function HomePage(p: {
+  c: Ctx;
+  firstName: string;
+  roles: Role[];
+  canInvoice: boolean;
+  items: InboxItem[];
+  figures: KeyFigure[];
+  steps: FirstStep[] | null;
+  beginner: boolean;
+}) {
+  const { c } = p;
+  return (
     <Layout c={c} title="Accueil">
       <header class="page-header">
         <div>
-          <h1>Bonjour {c.get('user')!.displayName.split(' ')[0]}</h1>
+          <h1>Bonjour {p.firstName}</h1>
           <p class="help">Voici ce qui vous attend, le plus urgent d'abord. Rien d'autre ne demande votre attention.</p>
         </div>
-        {actor.roles.some((r) => r === 'entrepreneur' || r === 'cape') ? (
+        {p.canInvoice ? (
           <div class="page-action">
             <a class="btn" href="/factures/nouvelle">
               Nouvelle facture
@@ -40,13 +36,13 @@ homeRoutes.get('/', requireActor, async (c) => {
           </div>
         ) : null}
       </header>
-      {steps && steps.some((st) => !st.done) ? (
+      {p.steps?.some((st) => !st.done) ? (
         <section class="card first-steps" aria-labelledby="steps-title">
           <h2 id="steps-title">
-            Pour bien démarrer ({steps.filter((st) => st.done).length}/{steps.length})
+            Pour bien démarrer ({p.steps.filter((st) => st.done).length}/{p.steps.length})
           </h2>
           <ol class="steps">
-            {steps.map((st) => (
+            {p.steps.map((st) => (
               <li class={st.done ? 'step-done' : 'step-todo'} data-step={st.key}>
                 {st.done ? (
                   <>
@@ -66,10 +62,10 @@ homeRoutes.get('/', requireActor, async (c) => {
         </section>
       ) : null}
       <section class="card" aria-labelledby="todo-title">
-        <h2 id="todo-title">À faire{items.length ? ` (${items.length})` : ''}</h2>
-        {items.length ? (
+        <h2 id="todo-title">À faire{p.items.length ? ` (${p.items.length})` : ''}</h2>
+        {p.items.length ? (
           <ul class="inbox">
-            {items.map((i) => (
+            {p.items.map((i) => (
               <li class={`urgency-${i.urgency}`} data-key={i.key}>
                 <p class="inbox-title">
                   <strong>{i.link ? <a href={i.link}>{i.title}</a> : i.title}</strong>
@@ -80,7 +76,7 @@ homeRoutes.get('/', requireActor, async (c) => {
                 <div class="actions">
                   {i.action.method === 'post' ? (
                     <form method="post" action={i.action.href} class="inline">
-                      <Csrf token={csrf} />
+                      <Csrf token={c.get('csrf')} />
                       <button type="submit" class="btn-small">
                         {i.action.label}
                       </button>
@@ -91,7 +87,7 @@ homeRoutes.get('/', requireActor, async (c) => {
                     </a>
                   )}
                   <form method="post" action="/a-faire/reporter" class="inline">
-                    <Csrf token={csrf} />
+                    <Csrf token={c.get('csrf')} />
                     <input type="hidden" name="key" value={i.key} />
                     <input type="hidden" name="days" value="7" />
                     <button type="submit" class="link-button" aria-label={`Plus tard (dans une semaine) : ${i.title}`}>
@@ -106,46 +102,27 @@ homeRoutes.get('/', requireActor, async (c) => {
           <p class="empty-title">Rien à faire : tout est à jour.</p>
         )}
       </section>
-      {figures.length ? (
+      {p.figures.length ? (
         <div class="figures">
-          {figures.map((f) => (
+          {p.figures.map((f) => (
             <Figure label={f.label} value={f.value} hint={f.hint} tone={f.tone} />
           ))}
         </div>
       ) : null}
       <p class="muted">
-        Vous êtes connecté·e en tant que {actor.roles.map((r) => ROLE_LABELS[r]).join(', ')}.{' '}
+        Vous êtes connecté·e en tant que {p.roles.map((r) => ROLE_LABELS[r]).join(', ')}.{' '}
         <a href="/preferences-notifications">Choisir quand recevoir les nouvelles</a>
       </p>
       <form method="post" action="/mode-simplifie" class="inline beginner-toggle">
-        <Csrf token={csrf} />
-        <input type="hidden" name="beginnerMode" value={beginner ? 'off' : 'on'} />
+        <Csrf token={c.get('csrf')} />
+        <input type="hidden" name="beginnerMode" value={p.beginner ? 'off' : 'on'} />
         <span>
-          Mode simplifié : <strong>{beginner ? 'activé' : 'désactivé'}</strong>{' '}
+          Mode simplifié : <strong>{p.beginner ? 'activé' : 'désactivé'}</strong>{' '}
         </span>
         <button type="submit" class="link-button">
-          {beginner ? 'Afficher toutes les options' : 'Réactiver le mode simplifié'}
+          {p.beginner ? 'Afficher toutes les options' : 'Réactiver le mode simplifié'}
         </button>
       </form>
-    </Layout>,
+    </Layout>
   );
-});
-
-homeRoutes.get('/sans-cooperative', (c) =>
-  c.html(
-    <PublicLayout c={c} title="Aucune coopérative">
-      <Card title="Aucune coopérative">
-        <p>
-          Votre compte n'est rattaché à aucune coopérative active. Demandez une invitation à votre chargé·e
-          d'accompagnement.
-        </p>
-        <form method="post" action="/deconnexion">
-          <Csrf token={c.get('csrf')} />
-          <button type="submit" class="btn-secondary">
-            Se déconnecter
-          </button>
-        </form>
-      </Card>
-    </PublicLayout>,
-  ),
-);
+}

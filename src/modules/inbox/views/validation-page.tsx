@@ -1,0 +1,129 @@
+// The exceptions-only validation queue: invoices without findings ready to validate in one
+// batch; the others with their findings in plain words, each validated only with a reason.
+import type { Ctx } from '../../../web/context.ts';
+import { Layout } from '../../../web/layout.tsx';
+import { TextArea, Csrf, PageHeader, Card, EmptyState, FormErrorSummary, Badge } from '../../../web/components.tsx';
+import { formatDate } from '../../../core/dates.ts';
+import { formatEuros } from '../../../core/money.ts';
+import type { QueueEntry } from '../validation.ts';
+
+function Findings(p: { e: QueueEntry }) {
+  return (
+    <ul class="findings">
+      {p.e.findings.map((f) => (
+        <li>
+          <Badge
+            status={f.severity === 'blocking' ? 'refused' : 'pending'}
+            label={f.severity === 'blocking' ? 'Bloquant' : 'À vérifier'}
+          />{' '}
+          {f.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ValidationPage(p: {
+  c: Ctx;
+  queue: { ready: QueueEntry[]; review: QueueEntry[] };
+  canSetThresholds: boolean;
+  /** Per invoice id: the error of its reason field. */
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
+  const { c } = p;
+  return (
+    <Layout c={c} title="Validation" wide>
+      <PageHeader
+        title="Validation des factures"
+        help="Les factures sans alerte sont prêtes : validez-les en une fois. Regardez seulement celles à examiner."
+        action={
+          p.canSetThresholds ? (
+            <a class="btn btn-secondary" href="/validation/reglages">
+              Réglages des contrôles
+            </a>
+          ) : undefined
+        }
+      />
+      <Card title={`Prêtes à valider (${p.queue.ready.length})`}>
+        {p.queue.ready.length ? (
+          <form method="post" action="/validation/lot">
+            <Csrf token={c.get('csrf')} />
+            <table class="data">
+              <thead>
+                <tr>
+                  <th>Choisir</th>
+                  <th>Date</th>
+                  <th>Client</th>
+                  <th class="num">TTC</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.queue.ready.map((e) => (
+                  <tr>
+                    <td data-label="Choisir">
+                      <input
+                        type="checkbox"
+                        name="ids"
+                        value={e.invoice.id}
+                        checked
+                        aria-label={`Choisir la facture de ${e.invoice.customerName}`}
+                      />
+                    </td>
+                    <td data-label="Date">{formatDate(e.invoice.issueDate)}</td>
+                    <td data-label="Client">
+                      <a href={`/factures/${e.invoice.id}`}>{e.invoice.customerName}</a>
+                    </td>
+                    <td data-label="TTC" class="num">
+                      {formatEuros(e.invoice.totalInclCents)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <button type="submit">
+              Valider les {p.queue.ready.length} facture{p.queue.ready.length > 1 ? 's' : ''} cochée
+              {p.queue.ready.length > 1 ? 's' : ''}
+            </button>
+          </form>
+        ) : (
+          <p class="muted">Aucune facture prête.</p>
+        )}
+      </Card>
+      <Card title={`À examiner (${p.queue.review.length})`}>
+        {p.queue.review.length ? (
+          p.queue.review.map((e) => (
+            <article class="review-item">
+              <h3>
+                <a href={`/factures/${e.invoice.id}`}>{e.invoice.customerName}</a> —{' '}
+                {formatEuros(e.invoice.totalInclCents)} <span class="muted">({formatDate(e.invoice.issueDate)})</span>
+              </h3>
+              <Findings e={e} />
+              {e.blocking ? (
+                <p class="muted">À corriger par l'entrepreneur·e avant validation.</p>
+              ) : (
+                <form method="post" action={`/validation/${e.invoice.id}/exception`} novalidate>
+                  <Csrf token={c.get('csrf')} />
+                  <FormErrorSummary errors={p.errors[e.invoice.id] ? { reason: p.errors[e.invoice.id] } : null} />
+                  <TextArea
+                    label="Pourquoi validez-vous malgré tout ?"
+                    name={`reason-${e.invoice.id}`}
+                    rows={2}
+                    value={p.values[`reason-${e.invoice.id}`]}
+                    error={p.errors[e.invoice.id]}
+                    hint="Une phrase suffit ; elle est gardée dans le journal d'audit."
+                  />
+                  <button type="submit" class="btn-secondary">
+                    Valider malgré les alertes
+                  </button>
+                </form>
+              )}
+            </article>
+          ))
+        ) : (
+          <EmptyState title="Rien à examiner." text="Aucune facture soumise ne présente d'alerte." />
+        )}
+      </Card>
+    </Layout>
+  );
+}

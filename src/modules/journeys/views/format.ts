@@ -1,0 +1,30 @@
+// Small display helpers shared by the accompaniment's views: dates and times in Paris, the
+// badge tone of each stage, sensible default times for a new appointment.
+import { formatDate } from '../../../core/dates.ts';
+import { parisDate, parisTime } from '../paris-time.ts';
+
+/** "26 nov. 2026 10:00" (Paris time). */
+export const dateTime = (d: Date) => `${formatDate(parisDate(d))} ${parisTime(d)}`;
+
+export const STAGE_TONE: Record<string, string> = {
+  contact: 'draft',
+  info_meeting: 'submitted',
+  diagnostic: 'submitted',
+  cape: 'validated',
+  cesa: 'paid',
+  associate: 'accepted',
+  exit: 'cancelled',
+};
+
+/** The next full hour in Paris, "HH:00": the default start of a new appointment or slot. */
+export function nextHour(now = new Date()): string {
+  return `${parisTime(new Date(now.getTime() + 3600000)).slice(0, 2)}:00`;
+}
+/** One hour later, within the day. */
+export const plusHour = (t: string) =>
+  `${String(Math.min(23, Number(t.slice(0, 2)) + 1)).padStart(2, '0')}:${t.slice(3)}`;
+
+/** Hours in French: "2,5 h". */
+export const hoursFr = (h: number) => `${String(h).replace('.', ',')} h`;
+/** A score in French: "4,2". */
+export const decimalFr = (n: number | null) => (n === null ? '—' : String(n).replace('.', ','));
