@@ -97,3 +97,41 @@ test('a dedupe key makes enqueueing idempotent', async () => {
     .execute();
   assert.equal(n.length, 1);
 });
+
+test('List-Unsubscribe headers reach the recipient through real SMTP; other headers are refused', async () => {
+  const smtp = await startSmtp();
+  try {
+    const transport = smtpTransport(`smtp://127.0.0.1:${smtp.port}`);
+    await enqueueMail(odb.db, {
+      to: 'membre@exemple.fr',
+      subject: 'Votre résumé',
+      text: 'Bonjour',
+      headers: {
+        'List-Unsubscribe': '<https://r.test/public/desabonnement/token/abc>',
+        'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      },
+    });
+    await deliverOutbox(odb.db, { transport, from: 'Radieuse <test@radieuse.localhost>' });
+    const m = smtp.received.find((x) => x.subject === 'Votre résumé');
+    assert.ok(m);
+    // The raw header lines, as a mail client reads them.
+    const line = (k: string) => m.headerLines.find((h) => h.key === k)?.line ?? '';
+    assert.equal(line('list-unsubscribe-post'), 'List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    assert.equal(line('list-unsubscribe'), 'List-Unsubscribe: <https://r.test/public/desabonnement/token/abc>');
+    await assert.rejects(
+      enqueueMail(odb.db, { to: 'x@exemple.fr', subject: 's', text: 't', headers: { Bcc: 'espion@exemple.fr' } }),
+      /refusé/,
+    );
+    await assert.rejects(
+      enqueueMail(odb.db, {
+        to: 'x@exemple.fr',
+        subject: 's',
+        text: 't',
+        headers: { 'List-Unsubscribe': 'a\r\nBcc: b' },
+      }),
+      /refusé/,
+    );
+  } finally {
+    await new Promise<void>((r) => smtp.server.close(() => r()));
+  }
+});

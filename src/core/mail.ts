@@ -19,6 +19,18 @@ export interface MailInput {
   attachments?: MailAttachment[];
   cooperativeId?: string | null;
   dedupeKey?: string;
+  /** Extra headers, limited to those a caller may set (see ALLOWED_HEADERS). */
+  headers?: Record<string, string>;
+}
+
+/** Headers a message may carry besides the usual ones: unsubscribing (RFC 2369, RFC 8058) and
+ *  the auto-submitted mark. Anything else (From, Reply-To, Bcc…) stays in the core's hands. */
+const ALLOWED_HEADERS = new Set(['List-Unsubscribe', 'List-Unsubscribe-Post', 'Auto-Submitted']);
+function checkedHeaders(h: Record<string, string> | undefined): Record<string, string> | null {
+  if (!h) return null;
+  for (const [k, v] of Object.entries(h))
+    if (!ALLOWED_HEADERS.has(k) || /[\r\n]/.test(v)) throw new Error(`en-tête de message refusé : ${k}`);
+  return h;
 }
 
 export async function enqueueMail(dbIn: Db | Tx, m: MailInput): Promise<string> {
@@ -36,6 +48,7 @@ export async function enqueueMail(dbIn: Db | Tx, m: MailInput): Promise<string> 
     sent_at: null,
     message_id: null,
     dedupe_key: m.dedupeKey ?? null,
+    headers: checkedHeaders(m.headers) ? JSON.stringify(m.headers) : null,
   });
   // A dedupe key makes enqueueing idempotent (a digest is never queued twice after a crash).
   await (m.dedupeKey ? q.onConflict((oc) => oc.column('dedupe_key').doNothing()) : q).execute();
@@ -83,6 +96,7 @@ export async function deliverOutbox(
         subject: m.subject,
         text: m.text_body,
         html: m.html_body ?? undefined,
+        headers: (m.headers as Record<string, string> | null) ?? undefined,
         attachments: ((m.attachments as MailAttachment[] | null) ?? []).map((a) => ({
           filename: a.filename,
           contentType: a.contentType,

@@ -111,4 +111,8 @@ do $$ begin
 end $$;
 `,
   },
+  {
+    name: '2026_12_06_1500_core_mail_headers',
+    sql: `alter table mail_outbox add column headers jsonb;`,
+  },
 ];

@@ -94,6 +94,8 @@ export interface CoreTables {
     sent_at: Date | null;
     message_id: string | null;
     dedupe_key: string | null;
+    /** Extra headers (List-Unsubscribe…), only from an allow-list. */
+    headers: unknown | null;
   };
   stored_file: {
     cooperative_id: string;

@@ -166,14 +166,14 @@ async function deliver(db: Db, person: Person, due: DueSection[], today: IsoDate
       inboxUrl: `${url}/`,
       unsubscribeUrl: `${url}/public/desabonnement/token/${token}`,
     });
-    // The core's outbox carries no custom headers yet: mail.headers (List-Unsubscribe and its
-    // one-click POST, RFC 8058) are ready for it; the link is in the footer meanwhile.
+    // List-Unsubscribe and its one-click POST (RFC 8058): mail clients offer « se désabonner ».
     await enqueueMail(tx, {
       to: u.email,
       dedupeKey: `digest:${person.userId}:${today}`,
       subject: mail.subject,
       text: mail.text,
       html: mail.html,
+      headers: mail.headers,
     });
     for (const s of sections) {
       if (s.newsIds.length)
