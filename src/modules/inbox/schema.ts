@@ -67,6 +67,15 @@ ${tenantPolicySql('notification')}
 ${tenantPolicySql('notification_preference')}
 `,
   },
+  {
+    // Keys lead with cooperative_id (distribution by cooperative); the public link finds its row by the token alone.
+    name: '2026_12_06_1600_inbox_feed_token_key',
+    sql: `
+alter table inbox_calendar_feed drop constraint inbox_calendar_feed_token_hash_key;
+create unique index inbox_calendar_feed_token on inbox_calendar_feed (cooperative_id, token_hash);
+create index inbox_calendar_feed_token_lookup on inbox_calendar_feed (token_hash);
+`,
+  },
 ];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.

@@ -282,6 +282,15 @@ ${tenantPolicySql('workshop_feedback_given')}
 ${tenantPolicySql('workshop_feedback')}
 `,
   },
+  {
+    // Keys lead with cooperative_id (distribution by cooperative); the public link finds its row by the token alone.
+    name: '2026_12_06_1600_journeys_feed_token_key',
+    sql: `
+alter table calendar_feed drop constraint calendar_feed_token_hash_key;
+create unique index calendar_feed_token on calendar_feed (cooperative_id, token_hash);
+create index calendar_feed_token_lookup on calendar_feed (token_hash);
+`,
+  },
 ];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.
