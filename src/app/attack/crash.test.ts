@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { restore } from '../../cli/backup.ts';
+import { loadConfig } from '../../core/config.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import { openDatabase, type OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
@@ -44,6 +45,9 @@ before(async () => {
     await migrate(o.db, allMigrations);
     await o.close();
   }
+  // The audit chain is keyed by the application secret, which by default derives from the data
+  // folder: the worker must sign with the same key as this process checks with.
+  env.RADIEUSE_SECRET = loadConfig().secret;
   const odb = keep ?? (await open());
   const [a] = await seedTestCooperatives(odb, { withPasswords: false });
   const customerId = await withTenant(odb.db, a.coop.id, async (trx) => {

@@ -298,7 +298,17 @@ ${tenantPolicySql('payment')}
 };
 
 // Never edit a migration that was shipped: add a new entry at the end.
-export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES];
+const SALES_QUOTE_TOKEN_KEY: SqlMigration = {
+  // Keys lead with cooperative_id (distribution by cooperative); the public link finds its quote by the token alone.
+  name: '2026_12_06_1700_sales_quote_token_key',
+  sql: `
+drop index quote_token;
+create unique index quote_token on quote (cooperative_id, token_hash) where token_hash is not null;
+create index quote_token_lookup on quote (token_hash) where token_hash is not null;
+`,
+};
+
+export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES, SALES_QUOTE_TOKEN_KEY];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.
 declare module '../../core/db/database.ts' {
