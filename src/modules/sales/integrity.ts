@@ -64,9 +64,15 @@ export const invoiceNumberingCheck: IntegrityCheck = {
         });
       for (const [seq, count] of p.seen) {
         if (seq > p.last)
-          problems.push({ kind: 'numbering_ahead', detail: `série ${p.key} : le numéro ${seq} dépasse le compteur (${p.last})` });
+          problems.push({
+            kind: 'numbering_ahead',
+            detail: `série ${p.key} : le numéro ${seq} dépasse le compteur (${p.last})`,
+          });
         if (count > 1)
-          problems.push({ kind: 'numbering_duplicate', detail: `série ${p.key} : le numéro ${seq} est donné ${count} fois` });
+          problems.push({
+            kind: 'numbering_duplicate',
+            detail: `série ${p.key} : le numéro ${seq} est donné ${count} fois`,
+          });
       }
     }
     return problems;

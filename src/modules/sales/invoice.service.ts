@@ -11,10 +11,11 @@ import {
   isIsoDate,
   todayParis,
   toIsoDate,
+  formatDate,
   formatDateLong,
   type IsoDate,
 } from '../../core/dates.ts';
-import { divRound } from '../../core/money.ts';
+import { divRound, formatEuros } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
 import { activitiesFor, getCooperative, type CooperativeSettings } from '../directory/index.ts';
@@ -252,7 +253,7 @@ export async function createDraft(
   input: InvoiceDraftInput,
   opts: DraftOptions = {},
 ): Promise<Invoice> {
-  const p = await prepareDraft(trx, actor, input);
+  const p = await prepareDraft(trx, actor, input, { allowNegativeLines: opts.quoteKind === 'balance' });
   if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents)
     throw new UserError('Les acomptes déduits dépassent le total de la facture.');
   const id = uuidv7<InvoiceId>();
@@ -305,7 +306,19 @@ export async function createDraft(
 export async function updateDraft(trx: Tx, actor: Actor, id: string, input: InvoiceDraftInput): Promise<Invoice> {
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError(VALIDATED_EDIT_ERROR);
-  const p = await prepareDraft(trx, actor, input);
+  const isBalance = r.quote_kind === 'balance' && r.quote_id && Number(r.prepaid_cents) === 0;
+  // The deductions of a balance invoice are not the author's to edit: they are rebuilt from the
+  // deposit invoices of the quote, whatever the form sent.
+  if (isBalance)
+    input = {
+      ...input,
+      lines: [
+        ...input.lines.filter((l) => l.quantityMilli > 0),
+        ...(await depositDeductionLines(trx, actor, r.quote_id!, id)),
+      ],
+    };
+  const p = await prepareDraft(trx, actor, input, { allowNegativeLines: !!isBalance });
+  if (r.quote_id) await checkWithinQuote(trx, actor, r.quote_id, id, p.totals.totalInclCents);
   await trx
     .updateTable('invoice')
     .set({
@@ -338,6 +351,91 @@ export async function updateDraft(trx: Tx, actor: Actor, id: string, input: Invo
     data: { totalInclCents: p.totals.totalInclCents },
   });
   return (await getInvoice(trx, actor, id))!;
+}
+
+// --- invoices of a quote --------------------------------------------------------------------
+
+const QUOTE_CAP_ERROR = (remaining: number) =>
+  `Le total facturé dépasserait le montant du devis : il reste ${formatEuros(Math.max(0, remaining))} TTC à facturer.`;
+
+/** Earlier invoices of a quote that a balance deducts: numbered, neither cancelled nor credit notes. */
+async function earlierQuoteInvoices(trx: Tx, actor: Actor, quoteId: string, exceptId?: string) {
+  let q = trx
+    .selectFrom('invoice')
+    .select(['id', 'number', 'issue_date', 'discount_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('quote_id', '=', quoteId)
+    .where('number', 'is not', null)
+    .where('type_code', '<>', '381')
+    .where('status', '<>', 'cancelled')
+    .orderBy('number');
+  if (exceptId) q = q.where('id', '<>', exceptId);
+  return q.execute();
+}
+
+/**
+ * The lines by which a balance invoice deducts the deposits already invoiced on its quote: for
+ * each deposit, one line per VAT group, with a negative quantity (a price is never negative,
+ * EN 16931 BR-27), so that the deposit is deducted with its VAT, as the e-invoicing reform's use
+ * case for a final invoice after deposits asks. The document, its Factur-X and the ledger then
+ * say the same thing: this invoice adds only what remains.
+ */
+export async function depositDeductionLines(
+  trx: Tx,
+  actor: Actor,
+  quoteId: string,
+  balanceId?: string,
+): Promise<InvoiceLineInput[]> {
+  const out: InvoiceLineInput[] = [];
+  for (const e of await earlierQuoteInvoices(trx, actor, quoteId, balanceId)) {
+    const ls = await getLines(trx, actor, e.id);
+    const groups = computeTotals({ lines: ls, globalDiscountCents: Number(e.discount_cents) }).groups;
+    for (const g of groups) {
+      if (g.baseCents <= 0) continue;
+      const same = ls.filter((l) => l.vatCategory === g.vatCategory && l.vatRateBp === g.vatRateBp);
+      const goods = same.filter((l) => l.nature === 'goods').reduce((t, l) => t + l.netCents, 0);
+      const rate = groups.length > 1 ? ` (TVA ${(g.vatRateBp / 100).toLocaleString('fr-FR')} %)` : '';
+      out.push({
+        description: `Déduction de l'acompte n° ${e.number} du ${formatDate(toIsoDate(e.issue_date))}${rate}`,
+        quantityMilli: -1000,
+        unitCode: 'C62',
+        unitPriceCents: g.baseCents,
+        discountBp: 0,
+        vatCategory: g.vatCategory,
+        vatRateBp: g.vatRateBp,
+        nature: goods * 2 > g.linesNetCents ? 'goods' : 'services',
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * The invoices of a quote never ask for more than the quote, on creation, on every edit and on
+ * validation (under the quote's lock). A balance may differ from the remainder by a cent per
+ * VAT group deducted: each invoice rounds its own VAT.
+ */
+async function checkWithinQuote(trx: Tx, actor: Actor, quoteId: string, invoiceId: string, totalInclCents: number) {
+  const quote = await trx
+    .selectFrom('quote')
+    .select(['total_incl_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', quoteId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!quote) return;
+  const others = await trx
+    .selectFrom('invoice')
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>(sql`total_incl_cents - prepaid_cents`), sql<number>`0`).as('s'))
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('quote_id', '=', quoteId)
+    .where('id', '<>', invoiceId)
+    .where('type_code', '<>', '381')
+    .where('status', '<>', 'cancelled')
+    .executeTakeFirstOrThrow();
+  const deductions = (await depositDeductionLines(trx, actor, quoteId, invoiceId)).length;
+  const remaining = Number(quote.total_incl_cents) - Number(others.s);
+  if (totalInclCents > remaining + deductions) throw new UserError(QUOTE_CAP_ERROR(remaining), 'lines');
 }
 
 // --- checks and transitions -----------------------------------------------------------------
@@ -462,6 +560,8 @@ export async function validateInvoice(
     .executeTakeFirstOrThrow();
   const customer = (await getCustomer(trx, actor, r.customer_id))!;
   if (r.type_code === '381') await checkCreditAmount(trx, actor, r.preceding_invoice_id!, r.total_incl_cents, id);
+  if (r.quote_id && r.type_code !== '381')
+    await checkWithinQuote(trx, actor, r.quote_id, id, Number(r.total_incl_cents) - Number(r.prepaid_cents));
   const number = await allocateInvoiceNumber(
     trx,
     actor.cooperativeId,
@@ -483,7 +583,8 @@ export async function validateInvoice(
     .execute();
   const inv = (await getInvoice(trx, actor, id))!;
   const lines = await getLines(trx, actor, id);
-  const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents });
+  // Stored lines were checked when written; a balance's deductions are negative.
+  const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true });
   let shares = sharesByNature(lines, totals);
   let sums = { excl: inv.totalExclCents, vat: inv.vatCents, incl: inv.totalInclCents };
   // A balance invoice repeats the whole quote: the deposits it deducts were already posted by
@@ -717,7 +818,10 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     .where('id', '=', invoiceId)
     .execute();
   const lines = await getLines(trx, actor, invoiceId);
-  const shares = sharesByNature(lines, computeTotals({ lines, globalDiscountCents: inv.discountCents }));
+  const shares = sharesByNature(
+    lines,
+    computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true }),
+  );
   const act = await trx
     .selectFrom('activity')
     .select('analytic_code')
@@ -1011,7 +1115,8 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     .where('activity_owner.activity_id', '=', inv.activityId)
     .executeTakeFirst();
   const lines = await getLines(trx, actor, invoiceId);
-  const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents });
+  // Stored lines were checked when written; a balance's deductions are negative.
+  const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true });
   const preceding = inv.precedingInvoiceId ? await getInvoice(trx, actor, inv.precedingInvoiceId) : null;
   const vatMentions: string[] = [];
   const vatBreakdown = totals.groups.map((g) => {

@@ -11,13 +11,21 @@ const createdBy = (p: PersonRef) => sql`created_by = ${p.userId}`;
 export const salesPersonalData: PersonalDataRules = {
   module: 'sales',
   rules: [
-    { table: 'invoice', label: 'factures et avoirs établis', match: createdBy, erase: { kind: 'keep', reason: TEN_YEARS } },
+    {
+      table: 'invoice',
+      label: 'factures et avoirs établis',
+      match: createdBy,
+      erase: { kind: 'keep', reason: TEN_YEARS },
+    },
     { table: 'quote', label: 'devis établis', match: createdBy, erase: { kind: 'keep', reason: TEN_YEARS } },
     {
       table: 'customer',
       label: 'clients créés',
       match: createdBy,
-      erase: { kind: 'keep', reason: `les clients sont des tiers de la coopérative, nommés sur ses factures : ${TEN_YEARS}` },
+      erase: {
+        kind: 'keep',
+        reason: `les clients sont des tiers de la coopérative, nommés sur ses factures : ${TEN_YEARS}`,
+      },
     },
   ],
 };

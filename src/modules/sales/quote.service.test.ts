@@ -18,7 +18,14 @@ import { toolSkip } from '../../core/testing-tools.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 
 import { createCustomer } from './customer.service.ts';
-import { submitInvoice, validateInvoice, loadInvoiceDocument, getInvoice } from './invoice.service.ts';
+import {
+  submitInvoice,
+  validateInvoice,
+  loadInvoiceDocument,
+  getInvoice,
+  getLines,
+  updateDraft,
+} from './invoice.service.ts';
 import {
   createQuote,
   getQuote,
@@ -265,12 +272,37 @@ test('deposit, intermediate and balance invoices never exceed the quote; the bal
       await validateInvoice(trx, A.actor('support'), id);
     });
   const bal = await tx((trx) => invoiceFromQuote(trx, ent(), q.id, { kind: 'balance' }));
-  assert.equal(bal.totalInclCents, q.totalInclCents);
-  assert.equal(bal.prepaidCents, dep.totalInclCents + mid.totalInclCents);
-  assert.equal(bal.dueCents, q.totalInclCents - dep.totalInclCents - mid.totalInclCents);
+  // The balance repeats the quote and deducts each deposit with its VAT (negative lines naming
+  // the deposit): it asks for what remains, give or take a cent of VAT rounding per group.
+  const remainder = q.totalInclCents - dep.totalInclCents - mid.totalInclCents;
+  assert.ok(Math.abs(bal.totalInclCents - remainder) <= 2, `${bal.totalInclCents} ≈ ${remainder}`);
+  assert.equal(bal.prepaidCents, 0);
+  assert.equal(bal.dueCents, bal.totalInclCents);
+  const balLines = await tx((trx) => getLines(trx, ent(), bal.id));
+  const deductions = balLines.filter((l) => l.quantityMilli < 0);
+  assert.ok(deductions.length >= 2, 'one deduction line per deposit and VAT group');
+  const validated = await tx(async (trx) => [
+    (await getInvoice(trx, ent(), dep.id))!,
+    (await getInvoice(trx, ent(), mid.id))!,
+  ]);
+  for (const v of validated)
+    assert.ok(
+      deductions.some((l) => l.description.includes(v.number!)),
+      `a deduction line names ${v.number}: ${deductions.map((l) => l.description).join(' | ')}`,
+    );
+  // The author cannot edit the deductions away: they are rebuilt from the deposits.
+  const edited = await tx((trx) =>
+    updateDraft(trx, ent(), bal.id, {
+      activityId: bal.activityId,
+      customerId: bal.customerId,
+      issueDate: bal.issueDate,
+      discountCents: q.discountCents,
+      lines: balLines.filter((l) => l.quantityMilli > 0),
+    }),
+  );
+  assert.equal(edited.totalInclCents, bal.totalInclCents);
   const billing = await tx((trx) => quoteBilling(trx, ent(), q.id));
-  assert.equal(billing.invoicedCents, q.totalInclCents);
-  assert.equal(billing.remainingCents, 0);
+  assert.ok(Math.abs(billing.remainingCents) <= 2);
   await assert.rejects(
     tx((trx) => invoiceFromQuote(trx, ent(), q.id, { kind: 'deposit', percentBp: 100 })),
     refusal(/solde/),
@@ -280,33 +312,55 @@ test('deposit, intermediate and balance invoices never exceed the quote; the bal
     await validateInvoice(trx, A.actor('support'), bal.id);
   });
   const doc = await tx((trx) => loadInvoiceDocument(trx, A.actor('support'), bal.id));
-  assert.equal(doc.totals.prepaidCents, bal.prepaidCents);
-  assert.equal(doc.totals.dueCents, bal.dueCents);
+  assert.equal(doc.totals.prepaidCents, 0);
+  assert.equal(doc.totals.dueCents, bal.totalInclCents);
   assert.equal(doc.quoteReference, q.number);
-  assert.equal((await tx((trx) => getInvoice(trx, ent(), bal.id)))!.dueCents, bal.dueCents);
-  // The ledger event of the balance carries only what it adds: the deposits were posted already.
+  assert.equal(doc.precedingInvoice?.number, validated[1].number, 'the balance references the last deposit (BG-3)');
+  // The ledger event of the balance carries exactly what its document says.
   const ev = await odb.db
     .selectFrom('domain_event')
     .select('payload')
     .where('name', '=', 'sales.invoice.validated')
     .execute();
   const events = ev.map((e) => e.payload as any).filter((p) => [dep.id, mid.id, bal.id].includes(p.invoiceId));
-  assert.equal(
-    events.reduce((s, p) => s + p.totalInclCents, 0),
-    q.totalInclCents,
-  );
   const balEv = events.find((p) => p.invoiceId === bal.id);
-  assert.equal(balEv.totalInclCents, bal.dueCents);
+  assert.equal(balEv.totalInclCents, bal.totalInclCents);
+  assert.equal(balEv.vatCents, bal.vatCents);
+  assert.equal(balEv.totalExclCents, bal.totalExclCents);
   assert.equal(
     balEv.shares.reduce((s: number, x: any) => s + x.baseCents + x.vatCents, 0),
-    bal.dueCents,
+    bal.totalInclCents,
   );
-  assert.equal(
-    events.reduce((s, p) => s + p.vatCents, 0),
-    q.vatCents,
-  );
+  assert.ok(Math.abs(events.reduce((s, p) => s + p.vatCents, 0) - q.vatCents) <= 2);
   depositId = dep.id;
   balanceId = bal.id;
+});
+
+test('a deposit draft edited above the quote is refused, on edit and on validation', async () => {
+  const q = await tx((trx) => createQuote(trx, ent(), input()));
+  await tx((trx) =>
+    markQuoteAccepted(trx, ent(), key, q.id, {
+      name: 'devis-signe.pdf',
+      mimeType: 'application/pdf',
+      content: Buffer.from('%PDF-1.7 signé'),
+    }),
+  );
+  const dep = await tx((trx) => invoiceFromQuote(trx, ent(), q.id, { kind: 'deposit', percentBp: 6000 }));
+  const lines = await tx((trx) => getLines(trx, ent(), dep.id));
+  const doubled = lines.map((l) => ({ ...l, unitPriceCents: l.unitPriceCents * 2 }));
+  await assert.rejects(
+    tx((trx) =>
+      updateDraft(trx, ent(), dep.id, {
+        activityId: dep.activityId,
+        customerId: dep.customerId,
+        issueDate: dep.issueDate,
+        lines: doubled,
+      }),
+    ),
+    refusal(/dépasserait le montant du devis/),
+  );
+  const billing = await tx((trx) => quoteBilling(trx, ent(), q.id));
+  assert.equal(billing.invoicedCents, dep.totalInclCents, 'nothing written');
 });
 
 test('the deposit and the balance invoices pass XSD, EN 16931, BR-FR and Factur-X checks', {

@@ -18,7 +18,13 @@ import { activitiesFor, getCooperative } from '../directory/index.ts';
 import { computeTotals, type ComputedTotals } from './invoice-totals.ts';
 import { allocateInvoiceNumber } from './invoice-numbering.ts';
 import { getCustomer } from './customer.service.ts';
-import { createDraft, UNIT_LABELS, type Invoice, type InvoiceLineInput } from './invoice.service.ts';
+import {
+  createDraft,
+  depositDeductionLines,
+  UNIT_LABELS,
+  type Invoice,
+  type InvoiceLineInput,
+} from './invoice.service.ts';
 import { LEGAL_TEXTS } from './legal.ts';
 import { renderQuotePdf, type QuotePdfInput } from './letters.ts';
 import { htmlFromParagraphs } from './sending.ts';
@@ -761,8 +767,11 @@ export async function invoiceFromQuote(
       throw new UserError(
         "Faites d'abord valider les factures d'acompte et intermédiaires de ce devis : le solde les déduit.",
       );
-    const prepaid = billing.invoicedCents;
-    if (prepaid > q.totalInclCents) throw new UserError(QUOTE_EXCEEDED(billing.remainingCents));
+    if (billing.invoicedCents > q.totalInclCents) throw new UserError(QUOTE_EXCEEDED(billing.remainingCents));
+    // The whole quote, then each deposit deducted with its VAT (negative lines): the balance asks
+    // for what remains, and its document, Factur-X and ledger entry all say so.
+    const deductions = await depositDeductionLines(trx, actor, quoteId);
+    const lastDeposit = earlier.filter((i) => i.number).at(-1);
     return createDraft(
       trx,
       actor,
@@ -772,18 +781,21 @@ export async function invoiceFromQuote(
         notes: earlier.length
           ? `Solde du devis ${q.number}. Déjà facturé : ${earlier.map((i) => `${i.number} (${formatEuros(i.totalInclCents)})`).join(', ')}.`
           : `Devis ${q.number}.`,
-        lines: lines.map((l) => ({
-          description: l.description,
-          quantityMilli: l.quantityMilli,
-          unitCode: l.unitCode,
-          unitPriceCents: l.unitPriceCents,
-          discountBp: l.discountBp,
-          vatCategory: l.vatCategory,
-          vatRateBp: l.vatRateBp,
-          nature: l.nature,
-        })),
+        lines: [
+          ...lines.map((l) => ({
+            description: l.description,
+            quantityMilli: l.quantityMilli,
+            unitCode: l.unitCode,
+            unitPriceCents: l.unitPriceCents,
+            discountBp: l.discountBp,
+            vatCategory: l.vatCategory,
+            vatRateBp: l.vatRateBp,
+            nature: l.nature,
+          })),
+          ...deductions,
+        ],
       },
-      { typeCode: '380', quoteId, quoteKind: 'balance', prepaidCents: prepaid },
+      { typeCode: '380', quoteId, quoteKind: 'balance', precedingInvoiceId: lastDeposit?.id ?? null },
     );
   }
   // Deposit / intermediate: one line per VAT group of the quote, pro rata of the quote.

@@ -267,7 +267,9 @@ function TotalsFragment(p: { f: Record<string, string> }) {
   let problem: string | null = null;
   try {
     const input = readInvoiceForm(p.f);
-    t = input.lines.length ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents }) : null;
+    t = input.lines.length
+      ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents, allowNegativeLines: true })
+      : null;
   } catch (e) {
     if (e instanceof UserError) problem = e.message;
     else throw e;

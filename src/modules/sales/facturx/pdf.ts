@@ -249,7 +249,9 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
   const refs: string[] = [];
   if (doc.precedingInvoice)
     refs.push(
-      `Avoir se rapportant à la facture n° ${doc.precedingInvoice.number} du ${formatDateLong(doc.precedingInvoice.issueDate)}.`,
+      doc.typeCode === '381'
+        ? `Avoir se rapportant à la facture n° ${doc.precedingInvoice.number} du ${formatDateLong(doc.precedingInvoice.issueDate)}.`
+        : `Facture de solde : acomptes déduits ci-dessous, dernier acompte n° ${doc.precedingInvoice.number} du ${formatDateLong(doc.precedingInvoice.issueDate)}.`,
     );
   if (doc.quoteReference)
     refs.push(`${doc.typeCode === '386' ? 'Acompte sur le' : 'Selon'} devis n° ${doc.quoteReference}.`);
