@@ -51,7 +51,7 @@ before(async () => {
     await storeFile(trx, KEY, {
       cooperativeId: A.coop.id,
       name: 'ticket.pdf',
-      mimeType: 'application/pdf',
+      purpose: 'receipt',
       content: Buffer.from('%PDF-1.4\n%âãÏÓ\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
       createdBy: null,
     });

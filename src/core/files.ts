@@ -1,5 +1,6 @@
 // Files are stored encrypted at rest (AES-256-GCM, random IV per file, key from configuration),
-// with their SHA-256 (duplicate detection) and size/type limits checked before writing.
+// with their SHA-256 (duplicate detection); size and type (read from the content, allowed per use)
+// are checked before writing.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import type { Tx } from './db/tenant.ts';
 import { uuidv7 } from './ids.ts';
@@ -7,17 +8,29 @@ import { UserError, NotFoundError } from './errors.ts';
 import { coreDb } from './db/handles.ts';
 
 export const MAX_FILE_BYTES = 15 * 1024 * 1024;
-export const ALLOWED_TYPES = [
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'image/webp',
-  'image/heic',
-  'text/xml',
-  'application/xml',
-  'text/csv',
-  'text/plain',
-];
+
+const PDF_AND_IMAGES = ['application/pdf', 'image/png', 'image/jpeg', 'image/webp', 'image/heic'] as const;
+/**
+ * What each use accepts, by the type read from the content (never the name or the declared
+ * type, which the sender chooses). XML only where an e-invoice is expected, and it is never
+ * shown by the browser (see web/files.ts).
+ */
+export const FILE_PURPOSES = {
+  receipt: PDF_AND_IMAGES,
+  'supplier-invoice': [...PDF_AND_IMAGES, 'application/xml'],
+  'signed-document': PDF_AND_IMAGES,
+  'person-document': PDF_AND_IMAGES,
+  logo: ['image/png', 'image/jpeg'],
+} as const satisfies Record<string, readonly string[]>;
+export type FilePurpose = keyof typeof FILE_PURPOSES;
+
+const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
+  receipt: 'Déposez un PDF ou une photo (JPEG, PNG, WebP, HEIC).',
+  'supplier-invoice': 'Déposez la facture en PDF, en photo ou en XML (Factur-X, UBL, CII).',
+  'signed-document': 'Déposez le document signé en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
+  'person-document': 'Déposez un PDF ou une photo (JPEG, PNG, WebP, HEIC).',
+  logo: 'Le logo doit être une image PNG ou JPEG.',
+};
 
 export interface StoredFile {
   id: string;
@@ -27,37 +40,59 @@ export interface StoredFile {
   sha256: string;
 }
 
-/** Checks the declared type against the content's magic bytes, so a renamed executable is refused. */
-function sniff(buf: Buffer): string | null {
-  if (buf.subarray(0, 5).toString() === '%PDF-') return 'application/pdf';
-  if (buf.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff) return 'image/jpeg';
-  if (buf.subarray(0, 4).toString() === 'RIFF' && buf.subarray(8, 12).toString() === 'WEBP') return 'image/webp';
-  if (buf.subarray(4, 12).toString().startsWith('ftyphei')) return 'image/heic';
-  return null;
+/** Looks like an XML document: optional BOM and blanks, then `<?xml` or an element. */
+function looksLikeXml(buf: Buffer): boolean {
+  const head = buf.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  return /^<(\?xml[\s?]|[A-Za-z_][\w.:-]*[\s>/])/.test(head);
+}
+
+/** XML a browser would run as a page (XHTML, SVG, anything with a script): never a document. */
+function isActiveMarkup(buf: Buffer): boolean {
+  const text = buf.subarray(0, 64 * 1024).toString('utf8');
+  return /<(\w+:)?(html|svg|script)\b|http:\/\/www\.w3\.org\/(1999\/xhtml|2000\/svg)|\bhx-[a-z]+=|\bon[a-z]+\s*=/i.test(text);
+}
+
+/** The type read from the content's bytes (file-type, a well-kept sniffing library), or null. */
+export async function detectFileType(content: Buffer): Promise<string | null> {
+  const { fileTypeFromBuffer } = await import('file-type');
+  const t = await fileTypeFromBuffer(content);
+  if (t && t.mime !== 'application/xml') return t.mime === 'image/heif' ? 'image/heic' : t.mime;
+  if (!looksLikeXml(content)) return null;
+  return isActiveMarkup(content) ? 'application/xhtml+xml' : 'application/xml';
+}
+
+/** Checks a file for a use (size first, then the type read from its content); returns its type. */
+export async function checkFileFor(purpose: FilePurpose, content: Buffer, field = 'file'): Promise<string> {
+  if (content.length === 0) throw new UserError('Le fichier est vide.', field);
+  if (content.length > MAX_FILE_BYTES)
+    throw new UserError(`Le fichier dépasse ${MAX_FILE_BYTES / 1024 / 1024} Mo.`, field);
+  const type = await detectFileType(content);
+  if (!type || !(FILE_PURPOSES[purpose] as readonly string[]).includes(type))
+    throw new UserError(PURPOSE_REFUSAL[purpose], field);
+  return type;
 }
 
 export async function storeFile(
   tx: Tx,
   key: Buffer,
-  input: { cooperativeId: string; name: string; mimeType: string; content: Buffer; createdBy: string | null },
+  input: {
+    cooperativeId: string;
+    name: string;
+    purpose: FilePurpose;
+    content: Buffer;
+    createdBy: string | null;
+    /** The form field an error is shown beside. */
+    field?: string;
+  },
 ): Promise<StoredFile> {
   const trx = coreDb(tx);
-  if (input.content.length === 0) throw new UserError('Le fichier est vide.', 'file');
-  if (input.content.length > MAX_FILE_BYTES)
-    throw new UserError(`Le fichier dépasse ${MAX_FILE_BYTES / 1024 / 1024} Mo.`, 'file');
-  const sniffed = sniff(input.content);
-  const type = sniffed ?? input.mimeType;
-  if (!ALLOWED_TYPES.includes(type))
-    throw new UserError('Type de fichier non accepté (PDF, image, XML ou CSV).', 'file');
-  if (['application/pdf', 'image/png', 'image/jpeg'].includes(input.mimeType) && sniffed !== input.mimeType)
-    throw new UserError('Le contenu du fichier ne correspond pas à son type.', 'file');
+  const type = await checkFileFor(input.purpose, input.content, input.field);
   const sha256 = createHash('sha256').update(input.content).digest('hex');
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   const content = Buffer.concat([cipher.update(input.content), cipher.final()]);
   const id = uuidv7();
-  const name = input.name.replace(/[\\/\u0000-\u001f]/g, '_').slice(0, 200) || 'fichier';
+  const name = safeFileName(input.name);
   await trx
     .insertInto('stored_file')
     .values({
@@ -74,6 +109,17 @@ export async function storeFile(
     })
     .execute();
   return { id, name, mimeType: type, size: input.content.length, sha256 };
+}
+
+/** A name without path, control characters or quotes, at most 200 characters. */
+export function safeFileName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  return (
+    base
+      .replace(/[\u0000-\u001f\u007f"]/g, '_')
+      .replace(/^\.+/, '')
+      .slice(0, 200) || 'fichier'
+  );
 }
 
 export async function readFile(

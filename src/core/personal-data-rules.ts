@@ -59,8 +59,20 @@ export const corePersonalData: PersonalDataRules = {
 export const accountPersonalData: PersonalDataRules = {
   module: 'core',
   rules: [
-    { table: 'auth_session', label: 'sessions', match: (p) => sql`user_id = ${p.userId}`, erase: { kind: 'delete' }, global: true },
-    { table: 'passkey', label: "clés d'accès", match: (p) => sql`user_id = ${p.userId}`, erase: { kind: 'delete' }, global: true },
+    {
+      table: 'auth_session',
+      label: 'sessions',
+      match: (p) => sql`user_id = ${p.userId}`,
+      erase: { kind: 'delete' },
+      global: true,
+    },
+    {
+      table: 'passkey',
+      label: "clés d'accès",
+      match: (p) => sql`user_id = ${p.userId}`,
+      erase: { kind: 'delete' },
+      global: true,
+    },
     {
       table: 'auth_token',
       label: 'liens de connexion, invitations et réinitialisations',

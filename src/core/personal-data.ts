@@ -81,11 +81,12 @@ export async function exportPersonalData(
   const fileIds = new Set<string>();
   for (const m of all)
     for (const r of m.rules) {
-      const res = await sql<{ j: Record<string, unknown> }>`select row_to_json(t) as j from ${sql.table(r.table)} t where ${where(r, p)}`.execute(
-        db,
-      );
+      const res = await sql<{
+        j: Record<string, unknown>;
+      }>`select row_to_json(t) as j from ${sql.table(r.table)} t where ${where(r, p)}`.execute(db);
       const rows = res.rows.map((x) => x.j);
-      if (r.fileColumn) for (const row of rows) if (typeof row[r.fileColumn] === 'string') fileIds.add(row[r.fileColumn] as string);
+      if (r.fileColumn)
+        for (const row of rows) if (typeof row[r.fileColumn] === 'string') fileIds.add(row[r.fileColumn] as string);
       if (rows.length) sections.push({ module: m.module, table: r.table, label: r.label, rows });
     }
   return { sections, fileIds: [...fileIds] };
@@ -103,7 +104,9 @@ export async function erasePersonalData(
   const lines: ErasureLine[] = [];
   for (const m of all)
     for (const r of m.rules) {
-      const count = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(r.table)} where ${where(r, p)}`.execute(db);
+      const count = await sql<{
+        n: number;
+      }>`select count(*)::int as n from ${sql.table(r.table)} where ${where(r, p)}`.execute(db);
       const n = count.rows[0].n;
       if (!n) continue;
       const line: ErasureLine = {
@@ -119,9 +122,9 @@ export async function erasePersonalData(
       if (r.erase.kind === 'delete') {
         const files = r.fileColumn
           ? (
-              await sql<{ f: string | null }>`select ${sql.ref(r.fileColumn)}::text as f from ${sql.table(r.table)} where ${where(r, p)}`.execute(
-                db,
-              )
+              await sql<{
+                f: string | null;
+              }>`select ${sql.ref(r.fileColumn)}::text as f from ${sql.table(r.table)} where ${where(r, p)}`.execute(db)
             ).rows
               .map((x) => x.f)
               .filter((f): f is string => !!f)

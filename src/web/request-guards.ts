@@ -6,12 +6,15 @@
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { matchedRoutes } from 'hono/route';
+import { MAX_FILE_BYTES } from '../core/files.ts';
 import type { AppEnv, Ctx } from './context.ts';
 
 /** Any form or JSON body: far above what a page sends, far below what hurts. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** No route may accept more, whatever it asks. */
 export const MAX_UPLOAD_LIMIT = 50 * 1024 * 1024;
+/** A route receiving one stored file (receipt, invoice, statement, document): the file and its form. */
+export const FILE_UPLOAD_LIMIT = MAX_FILE_BYTES + 256 * 1024;
 /** Longest address accepted (path and query). */
 export const MAX_URL_LENGTH = 8192;
 

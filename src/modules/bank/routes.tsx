@@ -6,6 +6,7 @@ import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
 import { Field, Select, Csrf, PageHeader, Card, EmptyState, Figure } from '../../web/components.tsx';
 import { formValues } from '../../web/forms.ts';
+import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../web/request-guards.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
@@ -372,7 +373,7 @@ function csvMappingFrom(f: Record<string, string>): CsvMapping | null {
   };
 }
 
-bankRoutes.post('/banque/import', async (c) => {
+bankRoutes.post('/banque/import', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
   const actor = actorOf(c);
   const body = await c.req.parseBody();
   const f: Record<string, string> = {};

@@ -264,8 +264,9 @@ export async function setCooperativeLogo(
     stored = await storeFile(trx, fileKey, {
       cooperativeId: actor.cooperativeId,
       name: file.name,
-      mimeType: file.type,
+      purpose: 'logo',
       content: file.content,
+      field: 'logo',
       createdBy: actor.userId,
     });
   } catch (e) {

@@ -28,7 +28,7 @@ after(async () => {
   await odb.close();
 });
 const key = randomBytes(32);
-const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(64)]);
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), randomBytes(64)]);
 
 test('a director changes roles; the last director cannot lose the role; only the network gives network_admin', async () => {
   const dir = a.actor('director');

@@ -24,7 +24,8 @@ export const directoryPersonalData: PersonalDataRules = {
       match: (p) => sql`user_id = ${p.userId}`,
       erase: {
         kind: 'keep',
-        reason: 'registre du personnel et des associé·es : dates d’entrée et de sortie (art. L1221-13 du Code du travail, 5 ans après le départ)',
+        reason:
+          'registre du personnel et des associé·es : dates d’entrée et de sortie (art. L1221-13 du Code du travail, 5 ans après le départ)',
       },
     },
   ],

@@ -57,7 +57,7 @@ export async function addDocument(
   const file: StoredFile = await storeFile(tx, key, {
     cooperativeId: actor.cooperativeId,
     name: input.fileName,
-    mimeType: input.mimeType,
+    purpose: 'person-document',
     content: input.content,
     createdBy: actor.userId,
   });

@@ -79,7 +79,8 @@ export const journeysPersonalData: PersonalDataRules = {
       match: (p) => sql`user_id = ${p.userId}`,
       erase: {
         kind: 'keep',
-        reason: 'heures de formation déclarées aux financeurs (bilan pédagogique et financier, art. L6352-11 du Code du travail) ; le compte est anonymisé',
+        reason:
+          'heures de formation déclarées aux financeurs (bilan pédagogique et financier, art. L6352-11 du Code du travail) ; le compte est anonymisé',
       },
     },
     {

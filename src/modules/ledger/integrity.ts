@@ -12,7 +12,14 @@ const ledgerView = moduleView<LedgerTables>();
 export const balancedEntriesCheck: IntegrityCheck = {
   label: 'écritures équilibrées',
   async run(tx, cooperativeId) {
-    const r = await sql<{ journal_code: string; fiscal_year: number; entry_number: number; n: number; d: string; c: string }>`
+    const r = await sql<{
+      journal_code: string;
+      fiscal_year: number;
+      entry_number: number;
+      n: number;
+      d: string;
+      c: string;
+    }>`
       select e.journal_code, e.fiscal_year, e.entry_number, count(l.line_no)::int as n,
              coalesce(sum(l.debit_cents), 0)::bigint as d, coalesce(sum(l.credit_cents), 0)::bigint as c
       from journal_entry e

@@ -174,7 +174,7 @@ export const purchasesDemoSeeder: DemoSeeder = {
           const file = await storeFile(trx, key, {
             cooperativeId: coopId,
             name: 'facture-electronique.xml',
-            mimeType: 'text/xml',
+            purpose: 'supplier-invoice',
             content,
             createdBy: ents[0].userId,
           });

@@ -239,8 +239,9 @@ export async function addExpenseLine(
     const f = await storeFile(trx, fileKey, {
       cooperativeId: actor.cooperativeId,
       name: i.receipt.name,
-      mimeType: i.receipt.mimeType,
+      purpose: 'receipt',
       content: i.receipt.content,
+      field: 'receipt',
       createdBy: actor.userId,
     });
     fileId = f.id;

@@ -5,11 +5,10 @@
 // of the @tesseract.js-data/fra npm package, loaded from disk, never downloaded): fields are then
 // only suggested (total, VAT, date, SIREN, VAT number, IBAN, number) for a person to check.
 import { inflateSync } from 'node:zlib';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { UserError } from '../../core/errors.ts';
 import { isIban, isSiren, isVatNumber, isBic } from '../../core/identifiers.ts';
+import { readDocumentText } from './document-reading.ts';
 
 export interface ParsedParty {
   name: string | null;
@@ -90,14 +89,16 @@ function pdfStreams(pdf: Buffer): PdfStream[] {
   }
   return out;
 }
+/** An embedded invoice XML is a few hundred kilobytes: a stream inflating beyond is a bomb. */
+const MAX_INFLATED = 8 * 1024 * 1024;
 function decode(st: PdfStream): Buffer | null {
   if (!/\/Filter/.test(st.dict)) return st.data;
   if (!/\/Filter\s*\[?\s*\/FlateDecode\s*\]?/.test(st.dict)) return null;
   try {
-    return inflateSync(st.data);
+    return inflateSync(st.data, { maxOutputLength: MAX_INFLATED });
   } catch {
     try {
-      return inflateSync(st.data.subarray(0, st.data.length - 1));
+      return inflateSync(st.data.subarray(0, st.data.length - 1), { maxOutputLength: MAX_INFLATED });
     } catch {
       return null;
     }
@@ -483,36 +484,14 @@ export function suggestFromText(text: string, format: 'pdf-text' | 'ocr'): Parse
   };
 }
 
-/** Text layer of a PDF (unpdf / pdf.js), pages joined. */
-export async function pdfText(pdf: Buffer): Promise<string> {
-  const { extractText, getDocumentProxy } = await import('unpdf');
-  try {
-    const doc = await getDocumentProxy(new Uint8Array(pdf));
-    const { text } = await extractText(doc, { mergePages: true });
-    return Array.isArray(text) ? text.join('\n') : String(text);
-  } catch {
-    throw new UserError('Ce PDF est illisible ou protégé.', 'file');
-  }
+/** Text layer of a PDF (unpdf / pdf.js), pages joined, read apart from the server. */
+export function pdfText(pdf: Buffer): Promise<string> {
+  return readDocumentText('pdf-text', pdf);
 }
 
-const require = createRequire(import.meta.url);
-/** Folder of the French trained data shipped by @tesseract.js-data/fra (LSTM "best_int", small and accurate). */
-export const FRENCH_LANG_PATH = join(dirname(require.resolve('@tesseract.js-data/fra/package.json')), '4.0.0_best_int');
-
-/** OCR of an image (PNG, JPEG, WebP) in French. Offline: the language data comes from the npm package. */
-export async function ocrImage(image: Buffer): Promise<string> {
-  const { createWorker, OEM } = await import('tesseract.js');
-  const worker = await createWorker('fra', OEM.LSTM_ONLY, {
-    langPath: FRENCH_LANG_PATH,
-    cacheMethod: 'none',
-    gzip: true,
-  });
-  try {
-    const r = await worker.recognize(image);
-    return r.data.text;
-  } finally {
-    await worker.terminate();
-  }
+/** OCR of an image (PNG, JPEG, WebP) in French, read apart from the server. */
+export function ocrImage(image: Buffer): Promise<string> {
+  return readDocumentText('ocr', image);
 }
 
 /** Reads an uploaded invoice or receipt, whatever its kind. */

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 
-import { todayParis } from '../../core/dates.ts';
+import { addDays, todayParis } from '../../core/dates.ts';
 import { renderInvoicePdf } from '../sales/index.ts';
 import { fixtures, SELLER_SIREN } from '../sales/testing.ts';
 
@@ -123,7 +123,7 @@ test('expense sheet: receipt photo, duplicate refused (400, nothing written), su
   assert.equal(page.res.status, 200);
   assert.match(page.html, /accept="image\/\*,application\/pdf" capture="environment"/);
   const photo = Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]),
     Buffer.from('photo du ticket'),
   ]);
   const line = {
@@ -317,4 +317,54 @@ test('supplier invoice: a plain PDF gives suggestions; a hostile XML is refused 
   assert.equal(bomb.res.status, 400);
   assert.match(bomb.html, /id="f-file-error"[^>]*>Fichier XML refusé/);
   assert.equal(await count('stored_file'), files);
+});
+
+test('hostile uploads (corrupt photo, corrupt PDF, deflate bomb, XHTML receipt) get a French message; the server keeps serving', async () => {
+  const ent = new TestClient(t.app);
+  await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  const files = await count('stored_file');
+  const corruptJpeg = Buffer.concat([
+    Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]),
+    Buffer.alloc(4000, 0xa5),
+  ]);
+  const corruptPdf = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\nxref garbage\n%%EOF');
+  const { deflateSync } = await import('node:zlib');
+  const bombed = deflateSync(Buffer.alloc(64 * 1024 * 1024, 0x41));
+  const bombPdf = Buffer.concat([
+    Buffer.from(
+      `%PDF-1.7\n4 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length ${bombed.length} >>\nstream\n`,
+    ),
+    bombed,
+    Buffer.from('\nendstream\nendobj\n%%EOF\n'),
+  ]);
+  for (const [name, type, content] of [
+    ['ticket.jpg', 'image/jpeg', corruptJpeg],
+    ['ticket.pdf', 'application/pdf', corruptPdf],
+    ['bombe.pdf', 'application/pdf', bombPdf],
+  ] as const) {
+    const r = await upload(
+      ent,
+      '/notes-de-frais/ajouter',
+      { action: 'read', date: addDays(todayParis(), -70) },
+      { field: 'receipt', name, type, content },
+    );
+    assert.equal(r.res.status, 400, name);
+    assert.match(r.html, /illisible|abîmée|protégé/, name);
+    const s = await upload(ent, '/factures-fournisseurs/lire', {}, { field: 'file', name, type, content });
+    assert.equal(s.res.status, 400, name);
+    assert.match(s.html, /illisible|abîmée|protégé|aucune facture/i, name);
+  }
+  // The attack of issue 11: XHTML with htmx attributes declared as a receipt "text/xml".
+  const xhtml = Buffer.from(
+    '<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body hx-post="/cooperative/membres" hx-trigger="load"/></html>',
+  );
+  const x = await upload(
+    ent,
+    '/notes-de-frais/ajouter',
+    { action: 'read', date: addDays(todayParis(), -70) },
+    { field: 'receipt', name: 'ticket.xml', type: 'text/xml', content: xhtml },
+  );
+  assert.equal(x.res.status, 400);
+  assert.equal(await count('stored_file'), files, 'nothing stored');
+  assert.equal((await ent.get('/notes-de-frais')).res.status, 200, 'the server still answers');
 });

@@ -6,6 +6,7 @@ import type { Child } from 'hono/jsx';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
+import { fileResponse } from '../../web/files.ts';
 import {
   Field,
   Select,
@@ -18,6 +19,7 @@ import {
   Figure,
 } from '../../web/components.tsx';
 import { formValues, formAll } from '../../web/forms.ts';
+import { FILE_UPLOAD_LIMIT, MAX_UPLOAD_LIMIT, uploadBodyLimit } from '../../web/request-guards.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
@@ -191,7 +193,13 @@ async function multipart(
       : null;
   return { f, file };
 }
-const badRequest = (e: unknown) => {
+/** On the expense form, a problem with the file is shown beside the receipt field. */
+const receiptErrors = (e: unknown) => {
+  const { file, _: general, ...rest } = badRequest(e);
+  const receipt = rest.receipt ?? file ?? (Object.keys(rest).length ? undefined : general);
+  return receipt ? { ...rest, receipt } : { ...rest, ...(general ? { _: general } : {}) };
+};
+const badRequest = (e: unknown): Record<string, string> => {
   const errors = fieldErrors(e);
   if (!errors && !(e instanceof UserError)) throw e;
   return errors ?? { _: (e as UserError).message };
@@ -629,7 +637,7 @@ purchasesRoutes.get('/factures-fournisseurs/nouvelle', async (c) => {
   );
 });
 
-purchasesRoutes.post('/factures-fournisseurs/lire', async (c) => {
+purchasesRoutes.post('/factures-fournisseurs/lire', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
   const { file } = await multipart(c, 'file');
   if (!file) return invoiceFormPage(c, {}, { file: 'Choisissez un fichier.' });
   let parsed: ParsedInvoice;
@@ -643,8 +651,7 @@ purchasesRoutes.post('/factures-fournisseurs/lire', async (c) => {
       const stored = await storeFile(trx, fileKey(c), {
         cooperativeId: a.cooperativeId,
         name: file.name,
-        mimeType:
-          /xml/.test(file.mimeType) || file.content.subarray(0, 1).toString() === '<' ? 'text/xml' : file.mimeType,
+        purpose: 'supplier-invoice',
         content: file.content,
         createdBy: a.userId,
       });
@@ -838,11 +845,7 @@ purchasesRoutes.get('/factures-fournisseurs/:id/fichier', async (c) => {
     if (!inv?.fileId) throw new NotFoundError('Fichier');
     return readFile(trx, fileKey(c), a.cooperativeId, inv.fileId);
   });
-  return c.body(new Uint8Array(f.content), 200, {
-    'Content-Type': f.mimeType,
-    'Content-Disposition': `attachment; filename="${encodeURIComponent(f.name)}"`,
-    'Cache-Control': 'private, no-store',
-  });
+  return fileResponse(f);
 });
 purchasesRoutes.post('/factures-fournisseurs/:id/approuver', async (c) => {
   const id = c.req.param('id');
@@ -1195,7 +1198,7 @@ async function sheetPage(
   );
 }
 purchasesRoutes.get('/notes-de-frais', (c) => sheetPage(c, c.req.query('mois') ?? currentMonth()));
-purchasesRoutes.post('/notes-de-frais/ajouter', async (c) => {
+purchasesRoutes.post('/notes-de-frais/ajouter', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
   const { f, file } = await multipart(c, 'receipt');
   const month = isIsoDate(f.date ?? '') ? f.date.slice(0, 7) : currentMonth();
   if (f.action === 'read') {
@@ -1206,8 +1209,9 @@ purchasesRoutes.post('/notes-de-frais/ajouter', async (c) => {
         storeFile(trx, fileKey(c), {
           cooperativeId: a.cooperativeId,
           name: file.name,
-          mimeType: file.mimeType,
+          purpose: 'receipt',
           content: file.content,
+          field: 'receipt',
           createdBy: a.userId,
         }),
       );
@@ -1229,7 +1233,7 @@ purchasesRoutes.post('/notes-de-frais/ajouter', async (c) => {
           : "Le montant n'a pas pu être lu : saisissez-le.",
       );
     } catch (e) {
-      return sheetPage(c, month, f, badRequest(e));
+      return sheetPage(c, month, f, receiptErrors(e));
     }
   }
   const amount = parseCents(f.amount ?? '');
@@ -1252,12 +1256,12 @@ purchasesRoutes.post('/notes-de-frais/ajouter', async (c) => {
       }),
     );
   } catch (e) {
-    return sheetPage(c, month, f, badRequest(e));
+    return sheetPage(c, month, f, receiptErrors(e));
   }
   setFlash(c, { kind: 'success', text: 'Dépense ajoutée.' });
   return c.redirect(`/notes-de-frais?mois=${month}`);
 });
-purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', async (c) => {
+purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', uploadBodyLimit(MAX_UPLOAD_LIMIT), async (c) => {
   const body = await c.req.parseBody({ all: true });
   const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
   const raw = body.receipts;
@@ -1348,11 +1352,7 @@ purchasesRoutes.get('/notes-de-frais/justificatif/:id', async (c) => {
     if (!l?.receipt_file_id || !(await getExpenseReport(trx, a, l.report_id))) throw new NotFoundError('Justificatif');
     return readFile(trx, fileKey(c), a.cooperativeId, l.receipt_file_id);
   });
-  return c.body(new Uint8Array(f.content), 200, {
-    'Content-Type': f.mimeType,
-    'Content-Disposition': `inline; filename="${encodeURIComponent(f.name)}"`,
-    'Cache-Control': 'private, no-store',
-  });
+  return fileResponse(f, { inline: true });
 });
 
 // Support: submitted sheets with the checks' reasons, batch validation, reimbursements.

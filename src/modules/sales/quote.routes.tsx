@@ -18,6 +18,7 @@ import {
   Checkbox,
 } from '../../web/components.tsx';
 import { formValues } from '../../web/forms.ts';
+import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../web/request-guards.ts';
 import { setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
@@ -263,7 +264,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
       opts.message ? 400 : 200,
     );
   r.get('/clients/import', (c) => importPage(c));
-  r.post('/clients/import', async (c) => {
+  r.post('/clients/import', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
     const actor = actorOf(c);
     const body = await c.req.parseBody();
     const file = body.file;
@@ -777,7 +778,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     }),
     'Facture de solde créée en brouillon : les acomptes sont déduits.',
   );
-  r.post('/devis/:id/accepter', async (c) => {
+  r.post('/devis/:id/accepter', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
     const actor = actorOf(c);
     const id = c.req.param('id');
     if (!isUuid(id)) throw new NotFoundError('Devis');

@@ -653,8 +653,9 @@ export async function markQuoteAccepted(
   const stored = await storeFile(trx, key, {
     cooperativeId: actor.cooperativeId,
     name: file.name,
-    mimeType: file.mimeType,
+    purpose: 'signed-document',
     content: file.content,
+    field: 'signedFile',
     createdBy: actor.userId,
   });
   await trx

@@ -4,6 +4,8 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
+import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
+import { fileResponse } from '../../../web/files.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { can } from '../../../core/authz.ts';
 import { UserError, fieldErrors } from '../../../core/errors.ts';
@@ -111,7 +113,7 @@ journeyRoutes.post('/accompagnement/:id/annuler-etape', async (c) => {
   return c.redirect(`/accompagnement/${id}`);
 });
 
-journeyRoutes.post('/accompagnement/:id/documents', async (c) => {
+journeyRoutes.post('/accompagnement/:id/documents', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
   const id = uuidParam(c, 'id', 'Parcours');
   const body = await c.req.parseBody();
   const f: Record<string, string> = {};
@@ -143,10 +145,5 @@ journeyRoutes.post('/accompagnement/:id/documents', async (c) => {
 journeyRoutes.get('/documents-parcours/:id', async (c) => {
   const id = uuidParam(c, 'id', 'Document');
   const f = await tenant(c, (tx, actor) => readDocument(tx, actor, c.get('app').config.fileKey, id));
-  return c.body(new Uint8Array(f.content), 200, {
-    'Content-Type': f.mimeType,
-    'Content-Disposition': `attachment; filename="${encodeURIComponent(f.name)}"`,
-    'X-Content-Type-Options': 'nosniff',
-    'Cache-Control': 'private, no-store',
-  });
+  return fileResponse(f);
 });
