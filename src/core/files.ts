@@ -42,14 +42,20 @@ export interface StoredFile {
 
 /** Looks like an XML document: optional BOM and blanks, then `<?xml` or an element. */
 function looksLikeXml(buf: Buffer): boolean {
-  const head = buf.subarray(0, 512).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const head = buf
+    .subarray(0, 512)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   return /^<(\?xml[\s?]|[A-Za-z_][\w.:-]*[\s>/])/.test(head);
 }
 
 /** XML a browser would run as a page (XHTML, SVG, anything with a script): never a document. */
 function isActiveMarkup(buf: Buffer): boolean {
   const text = buf.subarray(0, 64 * 1024).toString('utf8');
-  return /<(\w+:)?(html|svg|script)\b|http:\/\/www\.w3\.org\/(1999\/xhtml|2000\/svg)|\bhx-[a-z]+=|\bon[a-z]+\s*=/i.test(text);
+  return /<(\w+:)?(html|svg|script)\b|http:\/\/www\.w3\.org\/(1999\/xhtml|2000\/svg)|\bhx-[a-z]+=|\bon[a-z]+\s*=/i.test(
+    text,
+  );
 }
 
 /** The type read from the content's bytes (file-type, a well-kept sniffing library), or null. */
@@ -116,6 +122,7 @@ export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   return (
     base
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
       .replace(/[\u0000-\u001f\u007f"]/g, '_')
       .replace(/^\.+/, '')
       .slice(0, 200) || 'fichier'

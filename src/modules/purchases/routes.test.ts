@@ -331,9 +331,7 @@ test('hostile uploads (corrupt photo, corrupt PDF, deflate bomb, XHTML receipt) 
   const { deflateSync } = await import('node:zlib');
   const bombed = deflateSync(Buffer.alloc(64 * 1024 * 1024, 0x41));
   const bombPdf = Buffer.concat([
-    Buffer.from(
-      `%PDF-1.7\n4 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length ${bombed.length} >>\nstream\n`,
-    ),
+    Buffer.from(`%PDF-1.7\n4 0 obj << /Type /EmbeddedFile /Filter /FlateDecode /Length ${bombed.length} >>\nstream\n`),
     bombed,
     Buffer.from('\nendstream\nendobj\n%%EOF\n'),
   ]);
