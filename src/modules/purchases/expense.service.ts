@@ -205,6 +205,8 @@ export async function addExpenseLine(
       .select(['id', 'sha256'])
       .where('cooperative_id', '=', actor.cooperativeId)
       .where('id', '=', i.receiptFileId)
+      // Only a receipt this person uploaded (read just before): never any file id of the cooperative.
+      .where('created_by', '=', actor.userId)
       .executeTakeFirst();
     if (!f) throw new UserError('Le justificatif est introuvable : déposez-le à nouveau.', 'receipt');
     fileId = f.id;

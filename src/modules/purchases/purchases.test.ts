@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
+import { storeFile } from '../../core/files.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
@@ -457,4 +458,29 @@ test('mileage: cumulative distance over the year crosses the 5,000 km band, post
   assert.equal(sum(od.lines, '6251'), 353_700);
   assert.equal(sum(od.lines, '421'), -353_700);
   assert.equal(sum(od.lines, '44566'), 0);
+});
+
+test('a stored file id uploaded by someone else cannot be attached (and so never downloaded through it)', async () => {
+  const support = a.actor('support');
+  const theirs = await inA((trx) =>
+    storeFile(trx, key, {
+      cooperativeId: a.coop.id,
+      name: 'bulletin.pdf',
+      purpose: 'receipt',
+      content: Buffer.from(`%PDF-1.7\n${Math.random()}\n%%EOF\n`),
+      createdBy: support.userId,
+    }),
+  );
+  await assert.rejects(
+    inA((trx) =>
+      addExpenseLine(trx, a.actor('entrepreneur'), key, {
+        date: lastMonthDay,
+        category: 'supplies',
+        activityId: a.activityId,
+        amountInclCents: 1_000,
+        receiptFileId: theirs.id,
+      }),
+    ),
+    /introuvable/,
+  );
 });

@@ -132,6 +132,8 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
       .select('id')
       .where('cooperative_id', '=', actor.cooperativeId)
       .where('id', '=', i.fileId)
+      // Only a file this person uploaded (read just before): never any file id of the cooperative.
+      .where('created_by', '=', actor.userId)
       .executeTakeFirst();
     if (!f) throw new UserError('Le fichier joint est introuvable : déposez-le à nouveau.', 'file');
   }
