@@ -115,4 +115,12 @@ end $$;
     name: '2026_12_06_1500_core_mail_headers',
     sql: `alter table mail_outbox add column headers jsonb;`,
   },
+  {
+    // Tenant transactions may not read the passkey table (app-role.ts): this answers only
+    // whether a person has one, for the security suggestion in the inbox.
+    name: '2026_12_06_1800_core_user_has_passkey',
+    sql: `create function user_has_passkey(uid uuid) returns boolean
+  language sql stable security definer set search_path = public
+  as $$ select exists (select 1 from passkey where user_id = uid) $$;`,
+  },
 ];

@@ -243,3 +243,31 @@ test('the 2FA set-up page shows a QR code of exactly the account link it offers'
     (await QRCode.toString(uri ?? '', { type: 'svg', errorCorrectionLevel: 'M', margin: 2 })).trim(),
   );
 });
+
+test('the security check-up scores the account, names the next step, and its inbox item goes once 2FA is on', async () => {
+  const user = a.users.director;
+  const stranger = new TestClient(app);
+  await stranger.get('/connexion');
+  const wrong = await stranger.post('/connexion', { email: user.email, password: 'pas le bon mot de passe' });
+  assert.notEqual(wrong.res.status, 302);
+  const c = new TestClient(app);
+  await c.signIn(user.email, TEST_PASSWORD);
+  const page = await c.get('/profil/securite');
+  assert.equal(page.res.status, 200);
+  assert.match(page.html, /À renforcer : 30 \/ 100/, 'devices and passkey missing weigh nothing, 2FA and attempts do');
+  assert.match(page.html, /Prochaine étape :<\/strong> Pas encore activée/);
+  assert.match(page.html, /1 tentative avec un mauvais mot de passe/);
+  assert.match((await c.get('/')).html, /Protégez votre compte en deux étapes/);
+  const secret = newTotpSecret();
+  await enableTotp(
+    odb.db,
+    user.id,
+    secret,
+    await currentTotp(secret, Math.floor(Date.now() / 1000) - 30),
+    new Date(Date.now() - 30_000),
+  );
+  const after = await c.get('/profil/securite');
+  assert.match(after.html, /Bien protégé : 75 \/ 100/);
+  assert.match(after.html, /Prochaine étape :<\/strong> Connectez-vous avec l’empreinte/);
+  assert.doesNotMatch((await c.get('/')).html, /Protégez votre compte en deux étapes/);
+});

@@ -1,10 +1,12 @@
 // The profile page and the list of connected devices.
 import { Hono } from 'hono';
+import { securityCheckup } from '../../../core/auth/checkup.ts';
 import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
 import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
 import { idParam } from '../../../web/forms.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { ProfilePage } from '../views/profile-page.tsx';
+import { SecurityCheckupPage } from '../views/security-checkup-page.tsx';
 
 export const profileRoutes = new Hono<AppEnv>();
 profileRoutes.use('/profil', requireActor);
@@ -20,4 +22,9 @@ profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
   const ok = await revokeSession(c.get('app').odb.db, userOf(c).id, idParam(c, 'id', 'Session'));
   setFlash(c, ok ? { kind: 'success', text: 'Appareil déconnecté.' } : { kind: 'error', text: 'Session introuvable.' });
   return c.redirect('/profil');
+});
+
+profileRoutes.get('/profil/securite', async (c) => {
+  const checkup = await securityCheckup(c.get('app').odb.db, userOf(c).id);
+  return c.html(<SecurityCheckupPage c={c} checkup={checkup} />);
 });

@@ -35,6 +35,9 @@ export function ProfilePage(p: { c: Ctx; user: User; sessions: DeviceRow[]; curr
           <a class="btn btn-secondary" href="/profil/banque">
             Mes coordonnées bancaires
           </a>
+          <a class="btn btn-secondary" href="/profil/securite">
+            Ma sécurité en un coup d'œil
+          </a>
         </div>
       </Card>
       <Card title="Vérification en deux étapes">
