@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
-import { uuidv7 } from '../../core/ids.ts';
+import { isUuid, uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { divRound, formatEuros, formatRateBp } from '../../core/money.ts';
@@ -735,15 +735,18 @@ export async function addMileageTrip(
   const description = (i.description ?? '').trim();
   if (!description)
     fields.description = 'Indiquez le trajet et son motif (ex. « Lyon → Grenoble, rendez-vous client »).';
-  const vehicle = await trx
-    .selectFrom('vehicle')
-    .select(['id', 'fiscal_hp', 'label'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', i.vehicleId ?? '')
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst();
+  // Ids come from a form: anything but a UUID is no vehicle or activity (never a database error).
+  const vehicle = isUuid(i.vehicleId ?? '')
+    ? await trx
+        .selectFrom('vehicle')
+        .select(['id', 'fiscal_hp', 'label'])
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('id', '=', i.vehicleId)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst()
+    : undefined;
   if (!vehicle) fields.vehicleId = 'Choisissez un de vos véhicules.';
-  const activity = i.activityId ? await ownActivity(trx, actor, i.activityId) : null;
+  const activity = isUuid(i.activityId ?? '') ? await ownActivity(trx, actor, i.activityId) : null;
   if (!activity) fields.activityId = 'Choisissez une de vos activités.';
   if (Object.keys(fields).length)
     throw new UserError(
