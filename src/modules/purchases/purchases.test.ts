@@ -34,7 +34,10 @@ let b: TestCoop;
 const key = randomBytes(32);
 const png = (n: number) =>
   Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]),
+    Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+      'base64',
+    ),
     Buffer.from(`receipt-${n}-${Math.random()}`),
   ]);
 const today = todayParis();
