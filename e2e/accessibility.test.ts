@@ -8,6 +8,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM } from './browser.ts';
 
+/** The page's window once axe-core is injected. */
+type AxeWindow = { axe: { run(ctx: Document, opts?: object): Promise<{ violations: Violation[] }> } };
+
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const skip = toolSkip(CHROMIUM, 'chromium');
@@ -39,7 +42,7 @@ async function audit(page: Page, path: string): Promise<string[]> {
   // The page's CSP forbids inline scripts; the test context bypasses CSP only to inject axe.
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
-    const r = await (window as any).axe.run(document, {
+    const r = await (window as unknown as AxeWindow).axe.run(document, {
       runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
     });
     return r.violations as Violation[];
@@ -115,7 +118,7 @@ test('the check itself catches a broken page (unlabelled field, low contrast)', 
   });
   await page.addScriptTag({ path: AXE });
   const ids = await page.evaluate(async () =>
-    ((await (window as any).axe.run(document)).violations as Violation[])
+    ((await (window as unknown as AxeWindow).axe.run(document)).violations as Violation[])
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
       .map((v) => v.id),
   );

@@ -127,7 +127,7 @@ test('find what to do today, then create and send an invoice to a known customer
   await inv.click('a.btn:has-text("Nouvelle facture")');
   await page.waitForURL(/\/factures\/nouvelle/);
   await inv.select('select[name="activityId"]', a.activityId);
-  await inv.select('select[name="customerId"]', { label: 'Librairie du Parc' } as any);
+  await inv.select('select[name="customerId"]', { label: 'Librairie du Parc' });
   await inv.fill('input[name="l0_description"]', 'Animation lecture');
   await inv.fill('input[name="l0_quantity"]', '2');
   await inv.fill('input[name="l0_unitPrice"]', '150');

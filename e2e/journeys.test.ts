@@ -2,6 +2,7 @@
 // public page (no account), support records attendance and converts them into a contact,
 // records an appointment and a workshop attendance for 12 people; an entrepreneur books an
 // appointment in support's free slots. Support's actions are counted into test-output/action-counts.json.
+import type { UserId } from '../src/core/ids.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -70,7 +71,7 @@ before(async () => {
     return out;
   });
   await withTenant(srv.odb.db, a.coop.id, async (trx) => {
-    for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as any }, sessionId);
+    for (const u of ids) await register(trx, { ...a.actor('entrepreneur'), userId: u as UserId }, sessionId);
   });
   // The session took place yesterday (registration is only open before it starts).
   const past = addDays(todayParis(), -1);

@@ -136,7 +136,7 @@ test('actions to create and send an invoice (known customer, catalogue item)', {
     .where('to_address', '=', 'librairie@passage.example')
     .executeTakeFirstOrThrow();
   assert.match(mail.subject, /^Facture \d{4}-\d{5}/);
-  assert.equal((mail.attachments as any[]).length, 1);
+  assert.equal((mail.attachments as unknown[]).length, 1);
   await page.screenshot({ path: `${OUTPUT}/sales-invoice-sent.png`, fullPage: true });
   await page.close();
   recordActionCounts('sales', {

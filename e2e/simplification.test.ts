@@ -53,7 +53,7 @@ before(async () => {
       postalCode: '69002',
       city: 'Lyon',
       countryCode: 'FR',
-    } as any);
+    });
     await sell(trx, a.actor('support'), {
       activityId: a.activityId,
       customerId: c.id,

@@ -4,7 +4,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import { type Command, out, UsageError } from '../core/cli.ts';
+import { type Command, optString, out, UsageError } from '../core/cli.ts';
 import { openDatabase } from '../core/db/index.ts';
 import { migrate } from '../core/migrations.ts';
 import { allMigrations } from '../app/modules.ts';
@@ -24,9 +24,11 @@ export const benchCommand: Command = {
   usage: 'bench [--scale small|network] [--out FILE]',
   options: { scale: { type: 'string' }, out: { type: 'string' } },
   async run({ values, config }) {
-    const scale = values.scale ?? 'small';
+    const scale = optString(values, 'scale', 'small');
     if (!['small', 'network'].includes(scale)) throw new UsageError('--scale doit valoir small ou network');
-    const file = values.out ?? join('bench', 'results', `bench-${scale}-${new Date().toISOString().slice(0, 10)}.json`);
+    const file =
+      optString(values, 'out') ??
+      join('bench', 'results', `bench-${scale}-${new Date().toISOString().slice(0, 10)}.json`);
     const odb = config.DATABASE_URL
       ? await openDatabase({ databaseUrl: config.DATABASE_URL })
       : await openDatabase({ dataDir: mkdtempSync(join(tmpdir(), 'radieuse-bench-')) });

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
-import { type Command, out, err, requireOpt, csvLine, UsageError } from '../core/cli.ts';
+import { type Command, out, err, optString, requireOpt, csvLine, UsageError } from '../core/cli.ts';
 import { startServer, openAndMigrate } from '../app/server.ts';
 import { migrate } from '../core/migrations.ts';
 import { allMigrations } from '../app/modules.ts';
@@ -110,7 +110,11 @@ export const coreCommands: Command[] = [
         generated = true;
       }
       await withSystem(odb!.db, async (trx) => {
-        const u = await createUser(trx, { email, displayName: values.name ?? email.split('@')[0], password });
+        const u = await createUser(trx, {
+          email,
+          displayName: optString(values, 'name') ?? email.split('@')[0],
+          password,
+        });
         await addMembership(trx, coop.id, u.id, role);
       });
       out(`Compte créé : ${email} (${role}) dans ${coop.name}.`);
@@ -124,7 +128,7 @@ export const coreCommands: Command[] = [
     options: { format: { type: 'string' } },
     needsDb: true,
     async run({ values, odb }) {
-      const format = values.format ?? 'csv';
+      const format = optString(values, 'format', 'csv');
       if (!['csv', 'json'].includes(format)) throw new UsageError('--format doit valoir csv ou json');
       const coops = await listCooperatives(odb!.db);
       if (format === 'json')

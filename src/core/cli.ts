@@ -6,6 +6,9 @@ import type { OpenDb } from './db/index.ts';
 
 export class UsageError extends Error {}
 
+/** Parsed options: strings and flags, as node:util parseArgs gives them. */
+export type CliValues = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
 export interface Command {
   name: string; // e.g. 'invoice list'
   summary: string;
@@ -14,7 +17,7 @@ export interface Command {
   allowPositionals?: boolean;
   needsDb?: boolean; // open + migrate before running
   run(args: {
-    values: Record<string, any>;
+    values: CliValues;
     positionals: string[];
     config: Config;
     odb?: OpenDb;
@@ -24,10 +27,18 @@ export interface Command {
 export const err = (m: string) => process.stderr.write(`${m}\n`);
 export const out = (m: string) => process.stdout.write(`${m}\n`);
 
-export function requireOpt(values: Record<string, any>, name: string): string {
+export function requireOpt(values: CliValues, name: string): string {
   const v = values[name];
   if (typeof v !== 'string' || !v) throw new UsageError(`option --${name} manquante`);
   return v;
+}
+
+/** An optional string option (declared `type: 'string'`), or its default. */
+export function optString(values: CliValues, name: string, fallback: string): string;
+export function optString(values: CliValues, name: string): string | undefined;
+export function optString(values: CliValues, name: string, fallback?: string): string | undefined {
+  const v = values[name];
+  return typeof v === 'string' ? v : fallback;
 }
 
 export function csvLine(cells: (string | number | null | undefined)[]): string {
@@ -81,7 +92,7 @@ export async function runCli(
     out(`${cmd.summary}\n\nUsage : radieuse ${cmd.usage}`);
     return 0;
   }
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
       args: rest,
@@ -104,7 +115,7 @@ export async function runCli(
   try {
     if (cmd.needsDb) odb = await openDb(config);
     const code = await cmd.run({
-      values: parsed.values as Record<string, any>,
+      values: parsed.values as CliValues,
       positionals: parsed.positionals,
       config,
       odb,

@@ -18,7 +18,7 @@ export const isSiren = (s: string) => /^\d{9}$/.test(s) && luhnOk(s);
 export const isSiret = (s: string) =>
   /^\d{14}$/.test(s) &&
   (luhnOk(s) || (s.startsWith('356000000') && [...s].reduce((a, c) => a + Number(c), 0) % 5 === 0));
-export const normaliseDigits = (s: string) => s.replace(/[\s.\-]/g, '');
+export const normaliseDigits = (s: string) => s.replace(/[\s.-]/g, '');
 
 /** French intra-community VAT number from a SIREN: FR + key + SIREN. */
 export function frenchVatFromSiren(siren: string): string {
