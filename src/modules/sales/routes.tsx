@@ -268,7 +268,11 @@ function TotalsFragment(p: { f: Record<string, string> }) {
   try {
     const input = readInvoiceForm(p.f);
     t = input.lines.length
-      ? computeTotals({ lines: input.lines, globalDiscountCents: input.discountCents, allowNegativeLines: true })
+      ? computeTotals({
+          lines: input.lines,
+          globalDiscountCents: input.discountCents,
+          allowNegativeLines: p.f.deductions === '1',
+        })
       : null;
   } catch (e) {
     if (e instanceof UserError) problem = e.message;
@@ -348,6 +352,8 @@ function InvoiceEditor(p: {
         hx-swap="outerHTML"
       >
         <legend>Lignes</legend>
+        {/* A balance deducts its deposits with negative lines, rebuilt by the service on save. */}
+        {v.deductions === '1' ? <input type="hidden" name="deductions" value="1" /> : null}
         {p.data.catalogue.length ? (
           <p class="hint">
             Choisissez un article du catalogue puis « Pré-remplir » (ou enregistrez directement) : la ligne reprend sa
@@ -1032,6 +1038,7 @@ function formFromInvoice(
     vatExemptionReason: inv.vatExemptionReason ?? '',
     buyerReference: inv.buyerReference ?? '',
     notes: inv.notes ?? '',
+    deductions: inv.quoteKind === 'balance' ? '1' : '',
   };
   lines.slice(0, LINE_ROWS).forEach((l, i) => {
     Object.assign(v, {
