@@ -50,7 +50,7 @@ function findTests(dir, out = []) {
 
 const missing = ensureTools();
 const filter = process.argv.slice(2);
-let files = [...findTests('src'), ...(existsSync('e2e') ? findTests('e2e') : [])].sort();
+let files = [...findTests('src'), ...findTests('bench'), ...(existsSync('e2e') ? findTests('e2e') : [])].sort();
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 console.log(`# ${files.length} fichiers de tests sur ${backend}`);
