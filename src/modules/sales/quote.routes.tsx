@@ -39,6 +39,8 @@ import {
   refuseQuote,
   quoteBilling,
   invoiceFromQuote,
+  previewFromQuote,
+  type FromQuoteInput,
   findQuoteByToken,
   acceptQuoteByToken,
   refuseQuoteByToken,
@@ -697,7 +699,13 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
               <>
                 <form method="post" action={`/devis/${q.id}/facturer`} novalidate>
                   <Csrf token={csrf} />
-                  <div class="form-grid">
+                  <div
+                    class="form-grid"
+                    hx-post={`/devis/${q.id}/apercu-facture`}
+                    hx-trigger="input changed delay:300ms, change"
+                    hx-target="#deposit-preview"
+                    hx-swap="outerHTML"
+                  >
                     <Select
                       label="Facture"
                       name="kind"
@@ -714,6 +722,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
                     />
                     <Field label="Ou montant TTC (€)" name="amount" inputmode="decimal" />
                   </div>
+                  <DepositPreview />
                   <button type="submit" class="btn-secondary">
                     Créer la facture
                   </button>
@@ -727,6 +736,21 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
         ) : null}
       </Layout>,
     );
+  });
+  // As the entrepreneur types a percentage or an amount: what the invoice will ask, VAT rounded
+  // per rate, before anything is created.
+  r.post('/devis/:id/apercu-facture', async (c) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) throw new NotFoundError('Devis');
+    const f = await formValues(c);
+    if (!f.percent?.trim() && !f.amount?.trim()) return c.html(<DepositPreview />);
+    try {
+      const p = await tenant(c, (trx) => previewFromQuote(trx, actorOf(c), id, fromQuoteForm(f)));
+      return c.html(<DepositPreview preview={p} />);
+    } catch (e) {
+      if (e instanceof UserError) return c.html(<DepositPreview problem={e.message} />);
+      throw e;
+    }
   });
   r.get('/devis/:id/pdf', async (c) => {
     const actor = actorOf(c);
@@ -757,15 +781,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
   act(
     'facturer',
     async (c, trx, id, f) => {
-      const pct = f.percent?.trim() ? parseCents(f.percent) : null;
-      const amount = f.amount?.trim() ? parseCents(f.amount) : null;
-      if (f.percent?.trim() && pct === null) throw new UserError('Pourcentage invalide (ex. : 30).', 'percent');
-      if (f.amount?.trim() && amount === null) throw new UserError('Montant invalide (ex. : 500,00).', 'amount');
-      const inv = await invoiceFromQuote(trx, actorOf(c), id, {
-        kind: f.kind === 'intermediate' ? 'intermediate' : 'deposit',
-        percentBp: pct,
-        amountCents: pct === null ? amount : null,
-      });
+      const inv = await invoiceFromQuote(trx, actorOf(c), id, fromQuoteForm(f));
       return { id, to: `/factures/${inv.id}` };
     },
     'Facture créée en brouillon : vérifiez-la puis soumettez-la.',
@@ -916,4 +932,29 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
       throw e;
     }
   });
+}
+
+function fromQuoteForm(f: Record<string, string>): FromQuoteInput {
+  const pct = f.percent?.trim() ? parseCents(f.percent) : null;
+  const amount = f.amount?.trim() ? parseCents(f.amount) : null;
+  if (f.percent?.trim() && pct === null) throw new UserError('Pourcentage invalide (ex. : 30).', 'percent');
+  if (f.amount?.trim() && amount === null) throw new UserError('Montant invalide (ex. : 500,00).', 'amount');
+  return {
+    kind: f.kind === 'intermediate' ? 'intermediate' : 'deposit',
+    percentBp: pct,
+    amountCents: pct === null ? amount : null,
+  };
+}
+
+function DepositPreview(p: {
+  preview?: { totalExclCents: number; vatCents: number; totalInclCents: number };
+  problem?: string;
+}) {
+  return (
+    <p id="deposit-preview" class="hint" aria-live="polite">
+      {p.preview
+        ? `Cette facture demandera ${formatEuros(p.preview.totalInclCents)} TTC (${formatEuros(p.preview.totalExclCents)} HT + ${formatEuros(p.preview.vatCents)} de TVA, arrondie par taux).`
+        : (p.problem ?? '')}
+    </p>
+  );
 }

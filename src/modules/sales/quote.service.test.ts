@@ -35,6 +35,7 @@ import {
   findQuoteByToken,
   markQuoteAccepted,
   invoiceFromQuote,
+  previewFromQuote,
   quoteBilling,
   quotePdf,
   expireQuotes,
@@ -345,7 +346,14 @@ test('a deposit draft edited above the quote is refused, on edit and on validati
       content: Buffer.from('%PDF-1.7 signé'),
     }),
   );
+  const said = await tx((trx) => previewFromQuote(trx, ent(), q.id, { kind: 'deposit', percentBp: 6000 }));
   const dep = await tx((trx) => invoiceFromQuote(trx, ent(), q.id, { kind: 'deposit', percentBp: 6000 }));
+  assert.equal(said.totalInclCents, dep.totalInclCents, 'the preview says exactly what the invoice asks');
+  assert.equal(said.vatCents, dep.vatCents);
+  await assert.rejects(
+    tx((trx) => previewFromQuote(trx, ent(), q.id, { kind: 'intermediate', percentBp: 5000 })),
+    refusal(/dépasserait le montant du devis/),
+  );
   const lines = await tx((trx) => getLines(trx, ent(), dep.id));
   const doubled = lines.map((l) => ({ ...l, unitPriceCents: l.unitPriceCents * 2 }));
   await assert.rejects(

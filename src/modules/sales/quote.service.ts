@@ -799,7 +799,29 @@ export async function invoiceFromQuote(
       { typeCode: '380', quoteId, quoteKind: 'balance', precedingInvoiceId: lastDeposit?.id ?? null },
     );
   }
-  // Deposit / intermediate: one line per VAT group of the quote, pro rata of the quote.
+  const { dlines, totals } = depositLines(q, lines, billing, input);
+  const exemption = totals.groups.some((g) => g.vatCategory === 'E') ? LEGAL_TEXTS.vat.E.text : null;
+  return createDraft(
+    trx,
+    actor,
+    {
+      ...base,
+      vatExemptionReason: exemption,
+      notes: `${input.kind === 'deposit' ? 'Acompte' : 'Facturation intermédiaire'} sur le devis ${q.number} du ${formatDateLong(q.issueDate)}.`,
+      lines: dlines,
+    },
+    { typeCode: input.kind === 'deposit' ? '386' : '380', quoteId, quoteKind: input.kind },
+  );
+}
+
+/** Deposit / intermediate: one line per VAT group of the quote, pro rata of the quote, each
+ *  rounded to the cent (so "30 %" is 30 % of each VAT group, rounded per rate). */
+function depositLines(
+  q: Quote,
+  lines: QuoteLine[],
+  billing: QuoteBilling,
+  input: FromQuoteInput,
+): { dlines: InvoiceLineInput[]; totals: ComputedTotals; preview: ComputedTotals } {
   const totals = computeTotals({ lines, globalDiscountCents: q.discountCents });
   let num: bigint;
   let den: bigint;
@@ -832,16 +854,21 @@ export async function invoiceFromQuote(
   const preview = computeTotals({ lines: dlines });
   if (preview.totalInclCents > billing.remainingCents)
     throw new UserError(QUOTE_EXCEEDED(billing.remainingCents), input.percentBp != null ? 'percent' : 'amount');
-  const exemption = totals.groups.some((g) => g.vatCategory === 'E') ? LEGAL_TEXTS.vat.E.text : null;
-  return createDraft(
-    trx,
-    actor,
-    {
-      ...base,
-      vatExemptionReason: exemption,
-      notes: `${label} sur le devis ${q.number} du ${formatDateLong(q.issueDate)}.`,
-      lines: dlines,
-    },
-    { typeCode: input.kind === 'deposit' ? '386' : '380', quoteId, quoteKind: input.kind },
-  );
+  return { dlines, totals, preview };
+}
+
+/** What a deposit or intermediate invoice would ask, before creating it (shown as one types). */
+export async function previewFromQuote(
+  trx: Tx,
+  actor: Actor,
+  quoteId: string,
+  input: FromQuoteInput,
+): Promise<{ totalExclCents: number; vatCents: number; totalInclCents: number }> {
+  const q = await getQuote(trx, actor, quoteId);
+  if (!q) throw new NotFoundError('Devis');
+  if (q.status !== 'accepted') throw new UserError('Seul un devis accepté peut être facturé.');
+  const billing = await quoteBilling(trx, actor, quoteId);
+  const lines = (await getQuoteLines(trx, actor.cooperativeId, quoteId)).filter((l) => l.kind === 'item');
+  const { preview } = depositLines(q, lines, billing, input);
+  return { totalExclCents: preview.taxBasisCents, vatCents: preview.vatCents, totalInclCents: preview.totalInclCents };
 }
