@@ -227,3 +227,36 @@ test('fuzz: over-, under- and double payments of the same invoices never break a
       }
   }
 });
+
+test('a CAMT.053 statement whose account IBAN is invalid is refused whole, nothing written', async () => {
+  const acc = (await tenant((trx) => ensureMainAccount(trx, accountant())))!;
+  const count = async (table: 'bank_statement_import' | 'bank_transaction') =>
+    Number(
+      (
+        await odb.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('cooperative_id', '=', A.coop.id)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  const before = [await count('bank_statement_import'), await count('bank_transaction')];
+  // The main account's IBAN with a wrong check digit.
+  const good = A.coop.iban!.replace(/\s/g, '');
+  const badCheck = `${good.slice(0, 2)}${String((Number(good.slice(2, 4)) + 1) % 100).padStart(2, '0')}${good.slice(4)}`;
+  for (const iban of [badCheck, 'FR76ABC', `${good.slice(0, -1)}${good.endsWith('0') ? '1' : '0'}`])
+    await assert.rejects(
+      tenant((trx) =>
+        importStatement(trx, accountant(), {
+          accountId: acc.id,
+          bytes: camt([entry(12345, 'VIR SEPA QUELQUUN'), entry(-500, 'FRAIS')], iban),
+        }),
+      ),
+      (e: Error) => {
+        assert.match(e.message, /rien n'a été importé/);
+        assert.match(e.message, /IBAN du compte du relevé invalide/);
+        return true;
+      },
+    );
+  assert.deepEqual([await count('bank_statement_import'), await count('bank_transaction')], before);
+});

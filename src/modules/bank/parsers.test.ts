@@ -27,7 +27,7 @@ function problemsOf(fn: () => unknown): LineProblem[] {
 test('CAMT.053: entries, signs, dates, parties, remittance, entities, references', () => {
   const s = parseStatement(sample('camt053-ok.xml'));
   assert.equal(s.format, 'camt053');
-  assert.equal(s.accountIban, 'FR7630004000310000001234567');
+  assert.equal(s.accountIban, 'FR7630006000011234567890189');
   assert.equal(s.lines.length, 4);
   const [a, b, fee, cent] = s.lines;
   assert.deepEqual(
@@ -223,4 +223,14 @@ test('CSV decimal separator read from the data: decimal point and decimal comma 
   assert.equal(detectDecimalSeparator(['1 234,56', '1.234,56']), ',');
   assert.equal(detectDecimalSeparator(['1.234', '12']), ',');
   assert.equal(detectDecimalSeparator(['1,234,567.10']), '.');
+});
+
+test('CAMT.053 whose account IBAN has a bad checksum: refused whole, with the line of the IBAN', () => {
+  const text = sample('camt053-ok.xml').toString('utf8');
+  const bad = text.replace('FR7630006000011234567890189', 'FR7630006000011234567890188');
+  assert.notEqual(bad, text);
+  const problems = problemsOf(() => parseStatement(Buffer.from(bad, 'utf8')));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].reason, /IBAN du compte du relevé invalide « FR7630006000011234567890188 »/);
+  assert.equal(problems[0].line, 12);
 });

@@ -3,6 +3,7 @@
 // every bad line with its reason, in French, and nothing is imported.
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { electronicFormatIBAN, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
 import { isIsoDate, type IsoDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 
@@ -44,6 +45,12 @@ export class StatementParseError extends UserError {
 }
 
 // --- helpers --------------------------------------------------------------------------------
+
+function ibanAcceptable(iban: string | null): boolean {
+  if (!iban) return false;
+  const r = validateIBAN(iban, { allowQRIBAN: true });
+  return r.errorCodes.every((c) => c === ValidationErrorsIBAN.WrongAccountBankBranchChecksum);
+}
 
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1 (windows-1252), as French banks often send. */
 export function decodeText(buf: Uint8Array, encoding?: 'utf8' | 'latin1'): string {
@@ -170,8 +177,24 @@ export function parseCamt053(text: string): ParsedStatement {
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
   let iban: string | null = null;
   let k = 0;
+  // Line numbers of each account <IBAN> (inside <Acct>), in document order.
+  const ibanLines: number[] = [];
+  for (const m of text.matchAll(/<(?:\w+:)?Acct>\s*<(?:\w+:)?Id>\s*<(?:\w+:)?IBAN>/g))
+    ibanLines.push(lineOf(text, m.index! + m[0].lastIndexOf('<')));
+  let stmtIndex = 0;
   for (const stmt of asArray<any>(root.Stmt)) {
-    iban ??= textOf(stmt?.Acct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null;
+    const rawIban = textOf(stmt?.Acct?.Id?.IBAN);
+    const stmtIban = electronicFormatIBAN(rawIban) || null;
+    // The statement's own account must be a valid IBAN (country, length, format, ISO 13616 check
+    // digits): otherwise the file is refused whole. The national key (French RIB key) is not
+    // required, like createAccount (core isIban), so every account Radieuse accepts can import.
+    if (rawIban && !ibanAcceptable(stmtIban))
+      problems.push({
+        line: ibanLines[stmtIndex] ?? 0,
+        reason: `IBAN du compte du relevé invalide « ${rawIban} » (clé de contrôle ou longueur incorrecte) : vérifiez le fichier fourni par la banque`,
+      });
+    stmtIndex++;
+    iban ??= stmtIban;
     for (const e of asArray<any>(stmt?.Ntry)) {
       const line = ntryLines[k++] ?? 0;
       const bad = (reason: string) => problems.push({ line, reason });
