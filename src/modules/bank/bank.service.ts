@@ -19,6 +19,7 @@ import {
   loadOpenItems,
   sourceFor,
   historyKeys,
+  distinctTargets,
   type OpenItem,
   type Suggestion,
   type MatchHistory,
@@ -355,6 +356,8 @@ async function applySuggestion(
   const total = s.targets.reduce((a, x) => a + x.amountCents, 0);
   if (total !== Math.abs(t.amountCents))
     throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.');
+  if (!distinctTargets(s.targets))
+    throw new UserError('Un même document ne peut être rapproché deux fois de la même ligne bancaire.');
   for (const target of s.targets) {
     const src = sourceFor(target.item.targetType);
     if (!src) throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);

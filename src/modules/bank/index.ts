@@ -6,6 +6,7 @@ export {
   parseOfx,
   parseCsv,
   guessCsvMapping,
+  detectDecimalSeparator,
   StatementParseError,
   FRENCH_CSV_MAPPING,
   type CsvMapping,

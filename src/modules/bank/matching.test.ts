@@ -372,3 +372,48 @@ test('ambiguity blocks automatic matching: same customer, same amount, no number
   // A debit line never matches a customer invoice.
   assert.equal(rankSuggestions(line(-36000, 'VIR LIBRAIRIE LE PASSAGE 2026-00031'), items).length, 0);
 });
+
+test('fuzz: over-, under- and double payments of the same invoice (with payments recorded by hand)', () => {
+  const r = rng(7);
+  for (let round = 0; round < 400; round++) {
+    const items: OpenItem[] = [];
+    const nInv = r.int(1, 3);
+    for (let k = 0; k < nInv; k++) {
+      const total = r.int(5, 500) * 100;
+      const paid = r.chance(0.5) ? Math.floor(total / r.int(2, 4)) : 0;
+      const id = `i${k}`;
+      const base = { ...inv(id, `2025-0000${k + 1}`, 'Boulangerie Lumière', total - paid) };
+      items.push(base);
+      if (paid) items.push({ ...base, remainingCents: paid, existingPaymentId: `p${k}`, paymentDate: base.issueDate });
+    }
+    const totals = new Map(items.filter((i) => !i.existingPaymentId).map((i) => [i.id, i.remainingCents]));
+    const invoices = items.filter((i) => !i.existingPaymentId);
+    const lines: BankLineLike[] = [];
+    for (let k = 0, n = r.int(1, 5); k < n; k++) {
+      const target = r.pick(invoices);
+      const due = totals.get(target.id)!;
+      const amount = r.pick([due, due * 2, due + r.int(1, 999), Math.max(1, due - r.int(1, 999)), due]);
+      lines.push(line(amount, `VIR SEPA BOULANGERIE LUMIERE REF ${target.number}`));
+    }
+    for (const l of lines) {
+      const s = rankSuggestions(l, items);
+      for (const x of s) {
+        const keys = x.targets.map((t) => `${t.item.targetType}:${t.item.id}`);
+        assert.equal(new Set(keys).size, keys.length, 'a target twice in one suggestion');
+        assert.equal(
+          x.targets.reduce((t, y) => t + y.amountCents, 0),
+          Math.abs(l.amountCents),
+        );
+        for (const t of x.targets) assert.ok(t.amountCents <= t.item.remainingCents, 'never above the remaining due');
+      }
+      const best = autoMatch(s);
+      if (!best) continue;
+      for (const t of best.targets) {
+        // Automatic: the exact remaining due, or an announced part of it (number in the label), never more.
+        if (best.kind !== 'partial') assert.equal(t.amountCents, t.item.remainingCents);
+        else assert.ok(t.amountCents < t.item.remainingCents);
+        t.item.remainingCents -= t.amountCents;
+      }
+    }
+  }
+});

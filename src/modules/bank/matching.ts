@@ -119,6 +119,12 @@ function dateScore(item: OpenItem, date: IsoDate): number {
   return late <= 15 ? 10 : late <= 60 ? 5 : 0;
 }
 
+const targetKey = (i: Pick<OpenItem, 'targetType' | 'id'>) => `${i.targetType}:${i.id}`;
+/** True when no two entries settle the same target (an invoice and its recorded payments share one). */
+export function distinctTargets(xs: { item: OpenItem }[]): boolean {
+  return new Set(xs.map((x) => targetKey(x.item))).size === xs.length;
+}
+
 interface Scored {
   item: OpenItem;
   base: number;
@@ -197,7 +203,7 @@ export function rankSuggestions(
     const g = group.sort((a, b) => Number(b.numberHit) - Number(a.numberHit)).slice(0, 12);
     const numbered = g.filter((s) => s.numberHit);
     const sumNumbered = numbered.reduce((t, s) => t + s.item.remainingCents, 0);
-    if (numbered.length >= 2 && sumNumbered === amount) {
+    if (numbered.length >= 2 && sumNumbered === amount && distinctTargets(numbered)) {
       out.push({
         kind: 'grouped',
         targets: numbered.map((s) => ({ item: s.item, amountCents: s.item.remainingCents })),
@@ -210,11 +216,14 @@ export function rankSuggestions(
     const found: Scored[][] = [];
     for (let i = 0; i < g.length && found.length < 3; i++)
       for (let j = i + 1; j < g.length; j++) {
+        // An invoice and a payment already recorded on it are the same target: never both in one group.
+        if (!distinctTargets([g[i], g[j]])) continue;
         const s2 = g[i].item.remainingCents + g[j].item.remainingCents;
         if (s2 === amount) found.push([g[i], g[j]]);
         else
           for (let k = j + 1; k < g.length && s2 < amount; k++)
-            if (s2 + g[k].item.remainingCents === amount) found.push([g[i], g[j], g[k]]);
+            if (s2 + g[k].item.remainingCents === amount && distinctTargets([g[i], g[j], g[k]]))
+              found.push([g[i], g[j], g[k]]);
       }
     for (const f of found)
       out.push({
@@ -231,7 +240,10 @@ export function rankSuggestions(
       .map((s) => s.targets[0].item.id),
   );
   const kept = out.filter(
-    (s) => s.targets.some((t) => t.item.existingPaymentId) || !s.targets.some((t) => linked.has(t.item.id)),
+    (s) =>
+      // One match per target and line (unique key of bank_match): a suggestion never names a target twice.
+      distinctTargets(s.targets) &&
+      (s.targets.some((t) => t.item.existingPaymentId) || !s.targets.some((t) => linked.has(t.item.id))),
   );
   return kept.sort((a, b) => b.score - a.score).slice(0, limit);
 }

@@ -8,6 +8,8 @@ import {
   detectFormat,
   decodeText,
   FRENCH_CSV_MAPPING,
+  guessCsvMapping,
+  detectDecimalSeparator,
   type LineProblem,
 } from './parsers.ts';
 
@@ -25,7 +27,7 @@ function problemsOf(fn: () => unknown): LineProblem[] {
 test('CAMT.053: entries, signs, dates, parties, remittance, entities, references', () => {
   const s = parseStatement(sample('camt053-ok.xml'));
   assert.equal(s.format, 'camt053');
-  assert.equal(s.accountIban, 'FR7630004000310000001234567');
+  assert.equal(s.accountIban, 'FR7630006000011234567890189');
   assert.equal(s.lines.length, 4);
   const [a, b, fee, cent] = s.lines;
   assert.deepEqual(
@@ -173,4 +175,62 @@ test('CSV malformed: every bad line with its number and reason', () => {
 test('unknown CSV columns are refused with a hint', () => {
   const p = problemsOf(() => parseStatement(Buffer.from('a;b;c\n1;2;3\n')));
   assert.match(p[0].reason, /format non reconnu/);
+});
+
+test('CSV decimal separator read from the data: decimal point and decimal comma give the same cents', () => {
+  const dot = [
+    'Date;Libellé;Montant',
+    '03/11/2026;VIR FACTURE 2026-00012;1234.56',
+    '04/11/2026;FRAIS;-12.5',
+    '05/11/2026;CB PAPETERIE;-45.90',
+    '06/11/2026;REMISE;1,250.00',
+    '07/11/2026;VIR ROND;300',
+  ].join('\n');
+  const comma = [
+    'Date;Libellé;Montant',
+    '03/11/2026;VIR FACTURE 2026-00012;1 234,56',
+    '04/11/2026;FRAIS;-12,5',
+    '05/11/2026;CB PAPETERIE;-45,90',
+    '06/11/2026;REMISE;1.250,00',
+    '07/11/2026;VIR ROND;300',
+  ].join('\n');
+  const expected = [123456, -1250, -4590, 125000, 30000];
+  assert.equal(guessCsvMapping(dot)?.decimal, '.');
+  assert.equal(guessCsvMapping(comma)?.decimal, ',');
+  for (const text of [dot, comma]) {
+    const s = parseStatement(Buffer.from(text, 'utf8'));
+    assert.deepEqual(
+      s.lines.map((l) => l.amountCents),
+      expected,
+    );
+  }
+  // Debit/credit columns with a decimal point.
+  const dc = parseStatement(
+    Buffer.from('Date;Libellé;Débit;Crédit\n03/11/2026;FRAIS;12.50;\n04/11/2026;VIR CLIENT;;1234.56\n', 'utf8'),
+  );
+  assert.deepEqual(
+    dc.lines.map((l) => l.amountCents),
+    [-1250, 123456],
+  );
+  // A mapping without a separator reads it from the data too; a wrong explicit one is refused, not multiplied.
+  const { decimal: _d, ...noDecimal } = guessCsvMapping(dot)!;
+  assert.deepEqual(
+    parseCsv(dot, noDecimal).lines.map((l) => l.amountCents),
+    expected,
+  );
+  assert.ok(problemsOf(() => parseCsv(dot, { ...noDecimal, decimal: ',' })).some((p) => /1234\.56/.test(p.reason)));
+  assert.equal(detectDecimalSeparator(['1234.56', '-12.5']), '.');
+  assert.equal(detectDecimalSeparator(['1 234,56', '1.234,56']), ',');
+  assert.equal(detectDecimalSeparator(['1.234', '12']), ',');
+  assert.equal(detectDecimalSeparator(['1,234,567.10']), '.');
+});
+
+test('CAMT.053 whose account IBAN has a bad checksum: refused whole, with the line of the IBAN', () => {
+  const text = sample('camt053-ok.xml').toString('utf8');
+  const bad = text.replace('FR7630006000011234567890189', 'FR7630006000011234567890188');
+  assert.notEqual(bad, text);
+  const problems = problemsOf(() => parseStatement(Buffer.from(bad, 'utf8')));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].reason, /IBAN du compte du relevé invalide « FR7630006000011234567890188 »/);
+  assert.equal(problems[0].line, 12);
 });

@@ -3,6 +3,7 @@
 // every bad line with its reason, in French, and nothing is imported.
 import { createHash } from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { electronicFormatIBAN, validateIBAN, ValidationErrorsIBAN } from 'ibantools';
 import { isIsoDate, type IsoDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 
@@ -45,6 +46,12 @@ export class StatementParseError extends UserError {
 
 // --- helpers --------------------------------------------------------------------------------
 
+function ibanAcceptable(iban: string | null): boolean {
+  if (!iban) return false;
+  const r = validateIBAN(iban, { allowQRIBAN: true });
+  return r.errorCodes.every((c) => c === ValidationErrorsIBAN.WrongAccountBankBranchChecksum);
+}
+
 /** UTF-8 when the bytes are valid UTF-8, else Latin-1 (windows-1252), as French banks often send. */
 export function decodeText(buf: Uint8Array, encoding?: 'utf8' | 'latin1'): string {
   let s: string;
@@ -67,10 +74,21 @@ export function detectFormat(text: string): StatementFormat {
   return 'csv';
 }
 
-/** "1234.56" (dot, at most 2 decimals) → cents, exactly; null when invalid. */
+/**
+ * "1234.56" (dot, at most 2 decimals) → cents, exactly; null when invalid. With `decimal` ',' the
+ * French forms "1 234,56" and "1.234,56" are read; with '.', "1,234.56" too (thousands separators
+ * are only accepted in groups of three digits).
+ */
 function decimalToCents(s: string, decimal: '.' | ',' = '.'): number | null {
   let t = s.trim().replace(/[\s\u00a0\u202f]/g, '');
-  if (decimal === ',') t = t.replace(/\./g, '').replace(',', '.');
+  const thousands = decimal === ',' ? '.' : ',';
+  if (t.includes(thousands)) {
+    const [int, ...rest] = t.split(decimal);
+    if (rest.length > 1 || !/^[+-]?\d{1,3}(?:[.,]\d{3})+$/.test(int)) return null;
+    t = [int.split(thousands).join(''), ...rest].join(decimal);
+  }
+  if (decimal === ',') t = t.replace(',', '.');
+  else if (t.includes(',')) return null;
   const m = /^([+-]?)(\d+)(?:\.(\d{1,2}))?$/.exec(t);
   if (!m) return null;
   const v = Number(m[2]) * 100 + Number(((m[3] ?? '') + '00').slice(0, 2));
@@ -159,8 +177,24 @@ export function parseCamt053(text: string): ParsedStatement {
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
   let iban: string | null = null;
   let k = 0;
+  // Line numbers of each account <IBAN> (inside <Acct>), in document order.
+  const ibanLines: number[] = [];
+  for (const m of text.matchAll(/<(?:\w+:)?Acct>\s*<(?:\w+:)?Id>\s*<(?:\w+:)?IBAN>/g))
+    ibanLines.push(lineOf(text, m.index! + m[0].lastIndexOf('<')));
+  let stmtIndex = 0;
   for (const stmt of asArray<any>(root.Stmt)) {
-    iban ??= textOf(stmt?.Acct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null;
+    const rawIban = textOf(stmt?.Acct?.Id?.IBAN);
+    const stmtIban = electronicFormatIBAN(rawIban) || null;
+    // The statement's own account must be a valid IBAN (country, length, format, ISO 13616 check
+    // digits): otherwise the file is refused whole. The national key (French RIB key) is not
+    // required, like createAccount (core isIban), so every account Radieuse accepts can import.
+    if (rawIban && !ibanAcceptable(stmtIban))
+      problems.push({
+        line: ibanLines[stmtIndex] ?? 0,
+        reason: `IBAN du compte du relevé invalide « ${rawIban} » (clé de contrôle ou longueur incorrecte) : vérifiez le fichier fourni par la banque`,
+      });
+    stmtIndex++;
+    iban ??= stmtIban;
     for (const e of asArray<any>(stmt?.Ntry)) {
       const line = ntryLines[k++] ?? 0;
       const bad = (reason: string) => problems.push({ line, reason });
@@ -355,6 +389,46 @@ function csvDate(s: string, fmt: CsvMapping['dateFormat']): IsoDate | null {
   return d && isIsoDate(d) ? d : null;
 }
 
+/**
+ * The decimal separator the amounts use, read from the data: "1234.56", "-12.5" and "1,234.56" say
+ * '.', "1 234,56" and "1.234,56" say ','. Ambiguous values ("1.234", "12") give no vote; the
+ * majority wins, ',' (French banks) when nothing tells.
+ */
+export function detectDecimalSeparator(values: string[]): ',' | '.' {
+  let comma = 0;
+  let dot = 0;
+  for (const v of values) {
+    const t = v.replace(/[\s\u00a0\u202f"]/g, '');
+    const lastComma = t.lastIndexOf(',');
+    const lastDot = t.lastIndexOf('.');
+    if (lastComma >= 0 && lastDot >= 0) {
+      if (lastComma > lastDot) comma++;
+      else dot++;
+    } else if (lastComma >= 0) {
+      if (/,\d{1,2}$/.test(t) || /,\d{4,}$/.test(t) || ((t.match(/,/g) ?? []).length === 1 && !/,\d{3}$/.test(t)))
+        comma++;
+      else if ((t.match(/,/g) ?? []).length > 1) dot++; // "1,234,567": thousands
+    } else if (lastDot >= 0) {
+      if (/\.\d{1,2}$/.test(t) || /\.\d{4,}$/.test(t) || ((t.match(/\./g) ?? []).length === 1 && !/\.\d{3}$/.test(t)))
+        dot++;
+      else if ((t.match(/\./g) ?? []).length > 1) comma++; // "1.234.567": thousands
+    }
+  }
+  return dot > comma ? '.' : ',';
+}
+
+/** The cells of the given columns in the data lines (after the header), for detection. */
+function columnValues(text: string, sep: string, cols: (number | undefined)[], skip: number): string[] {
+  const out: string[] = [];
+  const rows = text.split(/\r?\n/).filter((l) => l.trim());
+  for (const row of rows.slice(skip, skip + 500)) {
+    const cells = splitCsvLine(row, sep);
+    if (!cells) continue;
+    for (const c of cols) if (c != null && cells[c]) out.push(cells[c]);
+  }
+  return out;
+}
+
 /** Suggests a mapping from a header line (French bank exports), or null when the columns are not recognised. */
 export function guessCsvMapping(text: string): CsvMapping | null {
   const first = text.split(/\r?\n/).find((l) => l.trim()) ?? '';
@@ -372,7 +446,7 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   if (date == null || label == null || (amount == null && (debit == null || credit == null))) return null;
   return {
     separator: sep,
-    decimal: ',',
+    decimal: detectDecimalSeparator(columnValues(text, sep, [amount, debit, credit], 1)),
     dateFormat: 'dd/mm/yyyy',
     header: true,
     date,
@@ -387,7 +461,6 @@ export function guessCsvMapping(text: string): CsvMapping | null {
 
 export function parseCsv(text: string, mapping: CsvMapping): ParsedStatement {
   const sep = mapping.separator ?? ';';
-  const decimal = mapping.decimal ?? ',';
   const raw = text.split(/\r?\n/);
   const problems: LineProblem[] = [];
   let start = mapping.skipLines ?? 0;
@@ -421,6 +494,15 @@ export function parseCsv(text: string, mapping: CsvMapping): ParsedStatement {
   if (ci.amount == null && (ci.debit == null || ci.credit == null) && !problems.length)
     problems.push({ line: 0, reason: 'correspondance de colonnes incomplète : un montant, ou un débit et un crédit' });
   if (problems.length) throw new StatementParseError(problems, 'csv');
+  // No separator in the mapping: read it from the amounts themselves.
+  const decimal =
+    mapping.decimal ??
+    detectDecimalSeparator(
+      raw
+        .slice(start)
+        .map((r) => splitCsvLine(r, sep))
+        .flatMap((c) => (c ? [ci.amount, ci.debit, ci.credit].map((j) => (j == null ? '' : (c[j] ?? ''))) : [])),
+    );
   const lines: Omit<ParsedLine, 'dedupeKey'>[] = [];
   for (let i = start; i < raw.length; i++) {
     if (!raw[i].trim()) continue;
