@@ -129,3 +129,20 @@ export function suppressTable(cells: number[][], threshold = MIN_PEOPLE): Suppre
     primary,
   };
 }
+
+/**
+ * A list of groups published next to their total (the cooperatives of a network): groups under
+ * the threshold are hidden, and when exactly one would be hidden, the next smallest too, so that
+ * the total minus the others never gives it away. Returns which groups to hide.
+ */
+export function suppressWithTotal(counts: readonly number[], threshold = MIN_PEOPLE): boolean[] {
+  const hidden = counts.map((n) => n < threshold);
+  if (hidden.filter(Boolean).length === 1 && counts.length > 1) {
+    let best = -1;
+    counts.forEach((n, i) => {
+      if (!hidden[i] && (best < 0 || n < counts[best]!)) best = i;
+    });
+    if (best >= 0) hidden[best] = true;
+  }
+  return hidden;
+}
