@@ -13,6 +13,7 @@ import { ledgerImpactFigures } from '../ledger/index.ts';
 import { indicatorRows, measuresOf, mergeMeasures, type IndicatorRow, type Measures } from './indicators.ts';
 import { IMPACT } from './permissions.ts';
 import { median } from './kit/stats.ts';
+import { computeSroi, type SroiResult } from './kit/sroi.ts';
 import { suppressWithTotal } from './kit/suppression.ts';
 
 export const MIN_YEAR = 2000;
@@ -20,6 +21,12 @@ export function checkYear(year: number): number {
   const max = Number(todayParis().slice(0, 4)) + 1;
   if (!Number.isInteger(year) || year < MIN_YEAR || year > max) throw new RangeError(`année invalide : ${year}`);
   return year;
+}
+
+/** The SROI calculator, for the team. */
+export function sroiFor(actor: Actor, input: unknown): SroiResult {
+  authorize(actor, IMPACT.sroiCompute);
+  return computeSroi(input);
 }
 
 /** Measures of the cooperative the transaction is scoped to (the actor's). */
@@ -79,11 +86,17 @@ export async function networkIndicatorsSystem(
   return { computedAt, network, cooperatives };
 }
 
+const NO_NETWORK = '00000000-0000-0000-0000-000000000000';
+
+/** The network whose figures the actor may read: their cooperative's, for network staff. */
+export async function readableNetwork(tx: Tx | Db, actor: Actor): Promise<string> {
+  authorize(actor, IMPACT.networkRead);
+  return (await getCooperative(tx, actor.cooperativeId))?.networkId ?? NO_NETWORK;
+}
+
 /** The network the actor's cooperative belongs to, for network staff. */
 export async function networkIndicators(db: Db, actor: Actor, year: number): Promise<NetworkIndicators> {
-  authorize(actor, IMPACT.networkRead);
-  const coop = await getCooperative(db, actor.cooperativeId);
-  return networkIndicatorsSystem(db, coop?.networkId ?? '00000000-0000-0000-0000-000000000000', year);
+  return networkIndicatorsSystem(db, await readableNetwork(db, actor), year);
 }
 
 /** The network median of each indicator across cooperatives (only published figures count). */
@@ -113,7 +126,7 @@ export async function impactDashboard(db: Db, actor: Actor, year: number): Promi
   authorize(actor, IMPACT.indicatorsRead);
   checkYear(year);
   const coop = await getCooperative(db, actor.cooperativeId);
-  const net = await networkIndicatorsSystem(db, coop?.networkId ?? '00000000-0000-0000-0000-000000000000', year);
+  const net = await networkIndicatorsSystem(db, coop?.networkId ?? NO_NETWORK, year);
   const mine = net.cooperatives.find((c) => c.cooperative.id === actor.cooperativeId);
   return {
     year,

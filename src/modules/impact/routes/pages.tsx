@@ -5,9 +5,9 @@ import { actorOf } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { authorize } from '../../../core/authz.ts';
 import { todayParis } from '../../../core/dates.ts';
-import { impactDashboard } from '../indicators.service.ts';
+import { impactDashboard, sroiFor } from '../indicators.service.ts';
 import { IMPACT } from '../permissions.ts';
-import { computeSroi, SroiInputError, type SroiResult } from '../kit/sroi.ts';
+import { SroiInputError, type SroiResult } from '../kit/sroi.ts';
 import { DashboardPage } from '../views/dashboard-page.tsx';
 import { SroiPage, SROI_FIELDS, type SroiForm } from '../views/sroi-page.tsx';
 
@@ -74,7 +74,7 @@ impactPageRoutes.post('/impact/sroi', async (c) => {
   let result: SroiResult | null = null;
   let error: string | null = null;
   try {
-    result = computeSroi({
+    result = sroiFor(actorOf(c), {
       investment: amount(form.investment),
       discount_rate: frac(form.discount_rate),
       outcomes: [
