@@ -11,6 +11,7 @@ import type { Command } from '../core/cli.ts';
 import { accountModule } from '../modules/account/module.ts';
 import { bankModule } from '../modules/bank/module.ts';
 import { directoryModule } from '../modules/directory/module.ts';
+import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
 import { ledgerModule } from '../modules/ledger/module.ts';
@@ -28,6 +29,7 @@ export const modules: ModuleDefinition[] = [
   journeysModule,
   purchasesModule,
   bankModule,
+  impactModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

@@ -10,3 +10,4 @@ export { directoryMigrations, type DirectoryTables } from './schema.ts';
 export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.ts';
 export { directoryPersonalData } from './personal-data.ts';
 export { ownProfileStarted } from './profile-progress.service.ts';
+export { profileCounts, type ProfileCounts, JOB_SEEKER_STATUSES } from './profile-statistics.service.ts';

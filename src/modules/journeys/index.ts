@@ -25,3 +25,4 @@ export { attendedHours } from './attendance.service.ts';
 export { trainingHours } from './training-hours.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
 export { journeysPersonalData } from './personal-data.ts';
+export { journeyFacts, type JourneyFact } from './statistics.service.ts';

@@ -30,3 +30,4 @@ export {
 } from './salary/salary-engine.ts';
 export { balancedEntriesCheck, ledgerTotalsByActivity, type LedgerActivityTotals } from './integrity.ts';
 export { ledgerPersonalData } from './personal-data.ts';
+export { ledgerImpactFigures, type LedgerImpactFigures } from './impact-figures.ts';

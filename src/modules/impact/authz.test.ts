@@ -1,0 +1,26 @@
+// Every action of the impact module tried by every role, through the real services.
+import { after } from 'node:test';
+import { createTestDb, seedTestCooperatives } from '../../app/testing.ts';
+import type { OpenDb } from '../../core/db/index.ts';
+import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
+import { cooperativeIndicators, readableNetwork, sroiFor } from './indicators.service.ts';
+import { IMPACT } from './permissions.ts';
+
+let odb: OpenDb | null = null;
+after(async () => {
+  await odb?.close();
+});
+
+async function world(): Promise<AuthzWorld> {
+  odb = await createTestDb();
+  const [a] = await seedTestCooperatives(odb, { withPasswords: false });
+  return { odb, cooperativeId: a.coop.id, actor: (r) => a.actor(r), stranger: (r) => a.actor(r) };
+}
+
+const SCENARIO = { investment: 100, outcomes: [{ name: 'x', quantity: 1, proxy: 100, duration_years: 1 }] };
+
+authzSuite('impact', world, (): AuthzCase[] => [
+  { permission: IMPACT.indicatorsRead, run: (trx, actor) => cooperativeIndicators(trx as never, actor, 2025) },
+  { permission: IMPACT.networkRead, run: (trx, actor) => readableNetwork(trx as never, actor) },
+  { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
+]);

@@ -1,0 +1,13 @@
+// Impact measurement as the assembly mounts it: pages, commands.
+import type { ModuleDefinition } from '../../web/module-definition.ts';
+import { impactCommands } from './commands.ts';
+import { impactNav } from './nav.ts';
+import { impactRoutes } from './routes/index.ts';
+
+export const impactModule: ModuleDefinition = {
+  name: 'impact',
+  migrations: [],
+  routes: [impactRoutes],
+  nav: impactNav,
+  commands: impactCommands,
+};

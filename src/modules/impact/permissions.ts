@@ -1,0 +1,20 @@
+// Impact measurement in the authorization matrix (docs/authorization.md). Indicators are
+// aggregates with small cells suppressed, but they are still the direction's and the network's
+// tools: entrepreneurs do not see the dashboard. The SROI calculator computes on figures typed
+// in; anyone on the team may use it.
+import { definePermissions } from '../../core/authz.ts';
+
+export const IMPACT = definePermissions('impact', {
+  indicatorsRead: {
+    label: 'Voir les indicateurs d’impact de sa coopérative (face à la médiane du réseau)',
+    grants: { director: 'all', network_admin: 'all' },
+  },
+  networkRead: {
+    label: 'Voir les indicateurs d’impact de toutes les coopératives du réseau',
+    grants: { network_admin: 'all' },
+  },
+  sroiCompute: {
+    label: 'Calculer un retour social sur investissement (SROI)',
+    grants: { support: 'all', director: 'all', network_admin: 'all' },
+  },
+});

@@ -1,0 +1,10 @@
+// The impact pages: the indicators dashboard and the SROI calculator, for signed-in members
+// (each service checks its permission: an entrepreneur gets 403).
+import { Hono } from 'hono';
+import type { AppEnv } from '../../../web/context.ts';
+import { requireActor } from '../../../web/middleware.ts';
+import { impactPageRoutes } from './pages.tsx';
+
+export const impactRoutes = new Hono<AppEnv>();
+for (const p of ['/impact', '/impact/*']) impactRoutes.use(p, requireActor);
+impactRoutes.route('/', impactPageRoutes);
