@@ -16,7 +16,7 @@ import {
   getInvoice,
   type Invoice,
 } from '../sales/index.ts';
-import { ensureMainAccount, importStatement, listToJustify } from './bank.service.ts';
+import { ensureMainAccount, importStatement, listToJustify, confirmSuggestion, matchManually } from './bank.service.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 
 let odb: OpenDb;
@@ -259,4 +259,109 @@ test('a CAMT.053 statement whose account IBAN is invalid is refused whole, nothi
       },
     );
   assert.deepEqual([await count('bank_statement_import'), await count('bank_transaction')], before);
+});
+
+async function paymentsOf(invoiceId: string) {
+  return odb.db
+    .selectFrom('payment')
+    .selectAll()
+    .where('cooperative_id', '=', A.coop.id)
+    .where('invoice_id', '=', invoiceId)
+    .execute();
+}
+async function postingsOf(paymentIds: string[]) {
+  if (!paymentIds.length) return [];
+  return odb.db
+    .selectFrom('journal_entry')
+    .select(['id', 'source_id'])
+    .where('cooperative_id', '=', A.coop.id)
+    .where('source_type', '=', 'sales.payment')
+    .where('source_id', 'in', paymentIds)
+    .execute();
+}
+const N = 8;
+
+test('concurrency: 8 parallel confirmations of one suggestion, 8 parallel manual matches: one payment, one posting', async () => {
+  const c = await customer('Menuiserie Parallèle Concurrente');
+  const i1 = await invoice(c.id, 41300);
+  const i2 = await invoice(c.id, 52700);
+  const acc = (await tenant((trx) => ensureMainAccount(trx, accountant())))!;
+  // Amount only: suggested, never automatic.
+  const r = await tenant((trx) =>
+    importStatement(trx, accountant(), {
+      accountId: acc.id,
+      bytes: camt([entry(i1.totalInclCents, 'VIREMENT RECU'), entry(i2.totalInclCents, 'VIR INST RECU')]),
+    }),
+  );
+  assert.deepEqual([r.imported, r.matched], [2, 0]);
+  const list = await tenant((trx) => listToJustify(trx, accountant(), { limit: 500 }));
+  const l1 = list.items.find((x) => x.tx.amountCents === i1.totalInclCents)!;
+  const l2 = list.items.find((x) => x.tx.amountCents === i2.totalInclCents)!;
+  const key = l1.suggestions.find((s) => s.suggestion.targets[0].item.id === i1.id)!.key;
+  const confirms = await Promise.allSettled(
+    Array.from({ length: N }, () => tenant((trx) => confirmSuggestion(trx, accountant(), l1.tx.id, key))),
+  );
+  assert.equal(confirms.filter((x) => x.status === 'fulfilled').length, 1);
+  for (const x of confirms)
+    if (x.status === 'rejected') assert.match(String(x.reason?.message), /déjà justifiée|plus valable/);
+  const p1 = await paymentsOf(i1.id);
+  assert.equal(p1.length, 1);
+  assert.equal((await postingsOf(p1.map((p) => p.id))).length, 1);
+  assert.equal((await matchesOf([l1.tx.id])).length, 1);
+
+  // The same line matched by hand, in parallel, against the same invoice or against others of the same
+  // amount: the line pays one of them, once.
+  const others = [i2];
+  for (let k = 1; k < 4; k++) others.push(await invoice(c.id, 52700));
+  const manual = await Promise.allSettled(
+    Array.from({ length: N }, (_, k) =>
+      tenant((trx) =>
+        matchManually(trx, accountant(), l2.tx.id, [
+          { targetType: 'invoice', id: others[k % others.length].id, amountCents: i2.totalInclCents },
+        ]),
+      ),
+    ),
+  );
+  assert.equal(manual.filter((x) => x.status === 'fulfilled').length, 1);
+  const p2 = (await Promise.all(others.map((o) => paymentsOf(o.id)))).flat();
+  assert.equal(p2.length, 1);
+  assert.equal((await postingsOf(p2.map((p) => p.id))).length, 1);
+  assert.equal((await matchesOf([l2.tx.id])).length, 1);
+});
+
+test('concurrency: 8 parallel imports of the same file: its lines once, one payment, one posting', async () => {
+  const c = await customer('Imprimerie Simultanée Dupont');
+  const inv = await invoice(c.id, 63100);
+  const acc = (await tenant((trx) => ensureMainAccount(trx, accountant())))!;
+  const file = camt([
+    entry(inv.totalInclCents, `VIR IMPRIMERIE SIMULTANEE DUPONT FACTURE ${inv.number}`, {
+      counterpartyName: 'IMPRIMERIE SIMULTANEE DUPONT',
+    }),
+    entry(-990, 'FRAIS PARALLELES'),
+  ]);
+  const results = await Promise.allSettled(
+    Array.from({ length: N }, () =>
+      tenant((trx) => importStatement(trx, accountant(), { accountId: acc.id, bytes: file })),
+    ),
+  );
+  const ok = results.filter((x) => x.status === 'fulfilled').map((x) => x.value);
+  assert.equal(ok.length, N, String(results.find((x) => x.status === 'rejected')?.reason));
+  assert.equal(
+    ok.reduce((t, x) => t + x.imported, 0),
+    2,
+  );
+  assert.equal(
+    ok.reduce((t, x) => t + x.matched, 0),
+    1,
+  );
+  const lines = await odb.db
+    .selectFrom('bank_transaction')
+    .select('id')
+    .where('cooperative_id', '=', A.coop.id)
+    .where('label', 'in', [`VIR IMPRIMERIE SIMULTANEE DUPONT FACTURE ${inv.number}`, 'FRAIS PARALLELES'])
+    .execute();
+  assert.equal(lines.length, 2);
+  const p = await paymentsOf(inv.id);
+  assert.equal(p.length, 1);
+  assert.equal((await postingsOf(p.map((x) => x.id))).length, 1);
 });

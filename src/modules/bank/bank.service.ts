@@ -217,6 +217,15 @@ export async function importStatement(
 ): Promise<ImportResult> {
   canBank(actor);
   const account = await getAccount(trx, actor, input.accountId);
+  // Imports into one account run one at a time (the account row is locked until commit): a file
+  // sent twice at once, or two files sharing lines, insert each line once and match it once.
+  await trx
+    .selectFrom('bank_account')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', account.id)
+    .forUpdate()
+    .execute();
   const mapping = input.csvMapping ?? (await savedCsvMapping(trx, actor, account));
   // Parsing first: a malformed file throws StatementParseError here, before anything is written.
   const parsed = parseStatement(input.bytes, { format: input.format, csvMapping: mapping });
@@ -443,6 +452,25 @@ export async function getTransaction(trx: Tx, actor: Actor, id: string): Promise
   return toTransaction(r as TxRow);
 }
 
+/**
+ * Locks the line (`select … for update`) until the transaction ends, then reads it: of several
+ * concurrent justifications of one line (confirmation, manual match, "sans pièce"), one wins and
+ * the others, once it has committed, see it justified.
+ */
+async function lockLineToJustify(trx: Tx, actor: Actor, transactionId: string): Promise<BankTransaction> {
+  const r = await trx
+    .selectFrom('bank_transaction')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', transactionId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError('Ligne bancaire');
+  const t = toTransaction(r as TxRow);
+  if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
+  return t;
+}
+
 /** Lines waiting for a justification, each with its ranked suggestions. */
 export async function listToJustify(
   trx: Tx,
@@ -479,16 +507,7 @@ export async function listToJustify(
 /** One-click confirmation: `key` must be one of the line's current suggestions (nothing stale is applied). */
 export async function confirmSuggestion(trx: Tx, actor: Actor, transactionId: string, key: string): Promise<void> {
   canBank(actor);
-  const locked = await trx
-    .selectFrom('bank_transaction')
-    .select('id')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', transactionId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!locked) throw new NotFoundError('Ligne bancaire');
-  const t = await getTransaction(trx, actor, transactionId);
-  if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
+  const t = await lockLineToJustify(trx, actor, transactionId);
   const s = rankSuggestions(t, await loadOpenItems(trx, actor), await matchHistory(trx, actor), 20).find(
     (x) => suggestionKey(x) === key,
   );
@@ -513,8 +532,7 @@ export async function matchManually(
   targets: { targetType: MatchTarget; id: string; amountCents: number }[],
 ): Promise<void> {
   canBank(actor);
-  const t = await getTransaction(trx, actor, transactionId);
-  if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
+  const t = await lockLineToJustify(trx, actor, transactionId);
   const open = (await loadOpenItems(trx, actor)).filter((i) => !i.existingPaymentId);
   const chosen = targets.map((x) => {
     const item = open.find((i) => i.targetType === x.targetType && i.id === x.id);
@@ -543,8 +561,7 @@ export async function matchManually(
 /** Lines that need no document (bank fees…): justified without a match. */
 export async function markIgnored(trx: Tx, actor: Actor, transactionId: string): Promise<void> {
   canBank(actor);
-  const t = await getTransaction(trx, actor, transactionId);
-  if (t.status !== 'to_justify') throw new UserError('Cette ligne est déjà justifiée.');
+  const t = await lockLineToJustify(trx, actor, transactionId);
   await trx
     .updateTable('bank_transaction')
     .set({ status: 'ignored' })
