@@ -18,6 +18,7 @@ registerInboxProvider({
         why: 'Votre compte donne accès à vos revenus et à vos documents : un code en plus du mot de passe le protège si celui-ci est découvert.',
         action: { label: 'Voir ma sécurité', href: '/profil/securite' },
         link: '/profil/securite',
+        nudge: true,
       },
     ];
   },

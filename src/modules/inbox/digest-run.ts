@@ -101,11 +101,11 @@ async function sectionOf(
       roles: m.roles,
       label: person.name,
     };
-    const todo = (await computeInbox(tx, actor, today)).map((i) => ({
-      title: i.title,
-      dueDate: i.dueDate,
-      urgent: i.urgency === 'high',
-    }));
+    // Advice (nudges) never sends an e-mail by itself, nor fills one: the digest is for what
+    // needs a decision.
+    const todo = (await computeInbox(tx, actor, today))
+      .filter((i) => !i.nudge)
+      .map((i) => ({ title: i.title, dueDate: i.dueDate, urgent: i.urgency === 'high' }));
     if (!todo.length && !news.length) return null;
     return {
       cooperativeId: m.cooperativeId,

@@ -28,6 +28,9 @@ export interface InboxItem {
   /** The one action that resolves the item. */
   action: InboxAction;
   link: string | null;
+  /** A piece of advice rather than a task: shown apart on the home page ("Conseil"), not
+   *  counted in "À faire", and never the reason for a digest e-mail on its own. */
+  nudge?: boolean;
 }
 export interface InboxProvider {
   name: string;

@@ -21,6 +21,8 @@ export function HomePage(p: {
   beginner: boolean;
 }) {
   const { c } = p;
+  const todo = p.items.filter((i) => !i.nudge);
+  const tips = p.items.filter((i) => i.nudge);
   return (
     <Layout c={c} title="Accueil">
       <header class="page-header">
@@ -62,10 +64,10 @@ export function HomePage(p: {
         </section>
       ) : null}
       <section class="card" aria-labelledby="todo-title">
-        <h2 id="todo-title">À faire{p.items.length ? ` (${p.items.length})` : ''}</h2>
-        {p.items.length ? (
+        <h2 id="todo-title">À faire{todo.length ? ` (${todo.length})` : ''}</h2>
+        {todo.length ? (
           <ul class="inbox">
-            {p.items.map((i) => (
+            {todo.map((i) => (
               <li class={`urgency-${i.urgency}`} data-key={i.key}>
                 <p class="inbox-title">
                   <strong>{i.link ? <a href={i.link}>{i.title}</a> : i.title}</strong>
@@ -102,6 +104,13 @@ export function HomePage(p: {
           <p class="empty-title">Rien à faire : tout est à jour.</p>
         )}
       </section>
+      {tips.map((i) => (
+        <section class="card tip" aria-label="Conseil" data-key={i.key}>
+          <p>
+            <strong>Conseil :</strong> {i.title}. {i.why} <a href={i.action.href}>{i.action.label}</a>
+          </p>
+        </section>
+      ))}
       {p.figures.length ? (
         <div class="figures">
           {p.figures.map((f) => (
