@@ -3,6 +3,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.ts';
 import type { OpenDb } from './db/index.ts';
+import { type CsvCell, csvRecord } from './csv.ts';
 
 export class UsageError extends Error {}
 
@@ -41,13 +42,9 @@ export function optString(values: CliValues, name: string, fallback?: string): s
   return typeof v === 'string' ? v : fallback;
 }
 
-export function csvLine(cells: (string | number | null | undefined)[]): string {
-  return cells
-    .map((c) => {
-      const s = c == null ? '' : String(c);
-      return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    })
-    .join(',');
+/** One comma-separated record for `--format csv` outputs (formulas neutralised: core/csv.ts). */
+export function csvLine(cells: CsvCell[]): string {
+  return csvRecord(cells);
 }
 
 export function progress(label: string, done: number, total: number) {

@@ -5,13 +5,14 @@ import { sql } from 'kysely';
 import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { requireRole } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { centsToDecimal, formatEuros, parseCents, type Cents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { ensureChart } from './chart.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 
 export interface PostingLine {
   account: string;
@@ -261,7 +262,7 @@ export async function reverseEntry(
 }
 
 export async function closePeriod(trx: Tx, actor: Actor, month: string): Promise<void> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.periodClose);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Période invalide (AAAA-MM).', 'month');
   if (month >= todayParis().slice(0, 7)) throw new UserError("Vous ne pouvez clôturer qu'un mois terminé.", 'month');
   if (await isPeriodClosed(trx, actor.cooperativeId, month))
@@ -364,7 +365,7 @@ const ManualHeader = z.object({
 
 /** A manual entry typed by the accountant: every problem is reported beside its field, nothing is written on error. */
 export async function createManualEntry(trx: Tx, actor: Actor, raw: ManualEntryInput): Promise<PostedEntry> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.manualEntry);
   const fields: Record<string, string> = {};
   const h = ManualHeader.safeParse(raw);
   if (!h.success) for (const i of h.error.issues) fields[String(i.path[0])] ??= i.message;

@@ -8,6 +8,7 @@ import { centsToDecimal, type Cents } from '../../core/money.ts';
 import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
 import { fiscalYearBounds } from '../directory/index.ts';
 import { accountRoles } from './chart.ts';
+import { csvRecord } from '../../core/csv.ts';
 
 export async function fiscalBounds(
   trx: Tx,
@@ -50,17 +51,16 @@ export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: Iso
 }
 
 export function trialBalanceCsv(rows: TrialBalanceRow[]): string {
-  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
   const lines = ['account,label,debit,credit,balance'];
   for (const r of rows)
     lines.push(
-      [
+      csvRecord([
         r.account,
-        esc(r.label),
+        r.label,
         centsToDecimal(r.debitCents),
         centsToDecimal(r.creditCents),
         centsToDecimal(r.balanceCents),
-      ].join(','),
+      ]),
     );
   return lines.join('\n') + '\n';
 }
@@ -237,10 +237,10 @@ export function activityAccountCsv(a: ActivityAccount): string {
   const lines = [['month', ...ACTIVITY_COLUMNS.map(([, n]) => n)].join(',')];
   for (const m of [...a.months, a.total])
     lines.push(
-      [
+      csvRecord([
         m.month === String(a.year) ? 'total' : m.month,
         ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(m[k] as number)),
-      ].join(','),
+      ]),
     );
   return lines.join('\n') + '\n';
 }

@@ -7,6 +7,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import { centsToDecimal } from '../../core/money.ts';
+import { csvRecord } from '../../core/csv.ts';
 
 export type ColumnKind = 'text' | 'money' | 'int' | 'date' | 'decimal';
 export interface Column {
@@ -19,7 +20,6 @@ export interface Column {
 export type TableRow = Record<string, string | number | null | undefined>;
 export type TableFormat = 'csv' | 'xlsx';
 
-const csvCell = (s: string) => (/[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 function csvValue(kind: ColumnKind, v: TableRow[string]): string {
   if (v == null || v === '') return '';
   switch (kind) {
@@ -34,7 +34,7 @@ function csvValue(kind: ColumnKind, v: TableRow[string]): string {
       return `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
     }
     default:
-      return csvCell(String(v).replace(/[\r\n]+/g, ' '));
+      return String(v).replace(/[\r\n]+/g, ' ');
   }
 }
 function xlsxValue(kind: ColumnKind, v: TableRow[string]): string | number | Date | null {
@@ -74,13 +74,13 @@ export function openTable(out: Writable, format: TableFormat, columns: Column[],
     const start = async () => {
       if (!started) {
         started = true;
-        await write('\ufeff' + columns.map((c) => csvCell(c.header)).join(';') + '\r\n');
+        await write('\ufeff' + csvRecord(columns.map((c) => c.header), ';') + '\r\n');
       }
     };
     return {
       async write(row) {
         await start();
-        await write(columns.map((c) => csvValue(c.kind, row[c.key])).join(';') + '\r\n');
+        await write(csvRecord(columns.map((c) => csvValue(c.kind, row[c.key])), ';') + '\r\n');
       },
       async close() {
         await start();

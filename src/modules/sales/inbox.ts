@@ -25,10 +25,14 @@ import {
   getCustomer,
   SALES_EVENTS,
   LEGAL_TEXTS,
+  submitInvoice,
+  validateInvoice,
   type Invoice,
   type InvoiceValidated,
 } from './index.ts';
 import { legacy } from '../../core/db/tenant.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
@@ -333,6 +337,35 @@ registerCheck<{ other: string; date: string; amount: number }>({
   explain: (d) =>
     `Une autre facture au même client, du même montant (${formatEuros(d.amount)}), existe déjà à quelques jours d'écart (${d.other}, ${formatDate(d.date)}) : ne serait-ce pas un doublon ?`,
 });
+
+// --- self-validation ---------------------------------------------------------------------
+/**
+ * An entrepreneur's "Valider la facture" / "Valider et envoyer" (under their self-validation
+ * threshold) runs the same automatic checks as support's validation queue: if any check raises
+ * something (a probable duplicate, an unusual amount…), the invoice goes to support's queue
+ * (submitted) instead of being validated, and `held` says why, in French. Validators (support,
+ * accountant, director) validate directly: they see the findings in their queue.
+ */
+export async function selfValidateInvoice(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+): Promise<{ invoice: Invoice; held: string[] }> {
+  authorize(actor, SALES.invoiceValidate);
+  if (!hasRole(actor, 'support', 'accountant', 'director')) {
+    const findings = await runChecks(trx as unknown as Parameters<typeof runChecks>[0], actor, 'invoice', id);
+    if (findings.length) {
+      const inv = await getInvoice(trx, actor, id);
+      const invoice = inv?.status === 'submitted' ? inv : await submitInvoice(trx, actor, id);
+      return { invoice, held: findings.map((f) => f.message) };
+    }
+  }
+  return { invoice: await validateInvoice(trx, actor, id), held: [] };
+}
+
+/** The French message for an invoice held for support by the automatic checks. */
+export const heldMessage = (held: string[]) =>
+  `Facture transmise à l'équipe d'accompagnement pour validation, car un contrôle automatique l'a signalée : ${held.join(' ')}`;
 
 // --- notifications ------------------------------------------------------------------------
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (tx, actor, p) => {

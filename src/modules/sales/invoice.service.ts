@@ -25,6 +25,8 @@ import { getCustomer, EU_COUNTRIES, type Customer } from './customer.service.ts'
 import { LEGAL_TEXTS } from './legal.ts';
 import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded, type VatShare } from './events.ts';
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 
 export const VALIDATED_EDIT_ERROR = 'Une facture validée ne peut plus être modifiée : émettez un avoir.';
 const VALIDATOR_ROLES = ['support', 'director', 'accountant'] as const;
@@ -253,6 +255,7 @@ export async function createDraft(
   input: InvoiceDraftInput,
   opts: DraftOptions = {},
 ): Promise<Invoice> {
+  authorize(actor, SALES.invoiceDraft);
   const p = await prepareDraft(trx, actor, input, { allowNegativeLines: opts.quoteKind === 'balance' });
   if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents)
     throw new UserError('Les acomptes déduits dépassent le total de la facture.');
@@ -304,6 +307,7 @@ export async function createDraft(
 }
 
 export async function updateDraft(trx: Tx, actor: Actor, id: string, input: InvoiceDraftInput): Promise<Invoice> {
+  authorize(actor, SALES.invoiceDraft);
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError(VALIDATED_EDIT_ERROR);
   const isBalance = r.quote_kind === 'balance' && r.quote_id && Number(r.prepaid_cents) === 0;
@@ -442,6 +446,7 @@ async function checkWithinQuote(trx: Tx, actor: Actor, quoteId: string, invoiceI
 
 /** The automatic checks run on submission and again on validation; returns French problems. */
 export async function invoiceProblems(trx: Tx, actor: Actor, id: string): Promise<Record<string, string>> {
+  authorize(actor, SALES.invoiceRead);
   const inv = await getInvoice(trx, actor, id);
   if (!inv) throw new NotFoundError('Facture');
   const lines = await getLines(trx, actor, id);
@@ -494,6 +499,7 @@ function throwProblems(p: Record<string, string>) {
 }
 
 export async function submitInvoice(trx: Tx, actor: Actor, id: string): Promise<Invoice> {
+  authorize(actor, SALES.invoiceDraft);
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft')
     throw new UserError(r.status === 'submitted' ? 'Cette facture est déjà soumise.' : VALIDATED_EDIT_ERROR);
@@ -537,6 +543,7 @@ export async function validateInvoice(
   id: string,
   opts: { today?: IsoDate } = {},
 ): Promise<Invoice> {
+  authorize(actor, SALES.invoiceValidate);
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError('Cette facture est déjà validée.');
   if (!(await canValidate(trx, actor, { activityId: r.activity_id, totalInclCents: r.total_incl_cents })))
@@ -686,6 +693,7 @@ export function sharesByNature(
 }
 
 export async function markSent(trx: Tx, actor: Actor, id: string): Promise<Invoice> {
+  authorize(actor, SALES.invoiceSend);
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'validated')
     throw new UserError('Seule une facture validée et pas encore payée peut être marquée envoyée.');
@@ -746,6 +754,7 @@ export async function createCreditNote(
   invoiceId: string,
   opts: { lines?: InvoiceLineInput[]; reason?: string } = {},
 ): Promise<Invoice> {
+  authorize(actor, SALES.creditNote);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
   if (!inv.number || inv.typeCode === '381')
@@ -781,6 +790,7 @@ export interface PaymentInput {
 }
 
 export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, input: PaymentInput): Promise<Invoice> {
+  authorize(actor, SALES.paymentRecord);
   const r = await lockInvoice(trx, actor, invoiceId);
   if (!['validated', 'sent', 'partly_paid'].includes(r.status) || r.type_code === '381')
     throw new UserError('Un paiement se rapporte à une facture validée et non soldée.');
@@ -978,6 +988,7 @@ function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
 }
 
 export async function getInvoice(trx: Tx, actor: Actor, id: string, today = todayParis()): Promise<Invoice | null> {
+  authorize(actor, SALES.invoiceRead);
   const owned = await ownedActivityIds(trx, actor);
   const r = await baseQuery(trx, actor)
     .select([...COLUMNS, CREDITED.as('credited')])
@@ -988,6 +999,7 @@ export async function getInvoice(trx: Tx, actor: Actor, id: string, today = toda
 }
 
 export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string): Promise<Invoice | null> {
+  authorize(actor, SALES.invoiceRead);
   const r = await trx
     .selectFrom('invoice')
     .select('id')
@@ -998,6 +1010,7 @@ export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string)
 }
 
 export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceLine[]> {
+  authorize(actor, SALES.invoiceRead);
   const rows = await trx
     .selectFrom('invoice_line')
     .selectAll()
@@ -1035,6 +1048,7 @@ export interface InvoiceFilters {
   maxCents?: number | null;
 }
 export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}) {
+  authorize(actor, SALES.invoiceRead);
   const today = f.today ?? todayParis();
   const owned = await ownedActivityIds(trx, actor);
   const pageSize = Math.min(10000, f.pageSize ?? 25);
@@ -1091,6 +1105,7 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
 // --- the document ---------------------------------------------------------------------------
 
 export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceDocument> {
+  authorize(actor, SALES.invoiceRead);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
   const row = await trx

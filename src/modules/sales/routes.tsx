@@ -67,6 +67,7 @@ import {
   NOTICE_AFTER_DAYS,
 } from './reminders.ts';
 import { registerQuoteRoutes } from './quote.routes.tsx';
+import { heldMessage, selfValidateInvoice } from './inbox.ts';
 
 export const salesRoutes = new Hono<AppEnv>();
 for (const p of [
@@ -585,8 +586,10 @@ salesRoutes.post('/factures/nouvelle', async (c) => {
               : 'Facture soumise à validation.',
         };
       }
-      // One step for the common case: validate (number given) and send with its Factur-X PDF.
-      const validated = await validateInvoice(trx, actor, d.id);
+      // One step for the common case: validate (number given) and send with its Factur-X PDF,
+      // unless an automatic check holds it for support (the same checks as support's queue).
+      const { invoice: validated, held } = await selfValidateInvoice(trx, actor, d.id);
+      if (held.length) return { inv: validated, message: heldMessage(held) };
       const customer = (await getCustomer(trx, actor, validated.customerId))!;
       if (!customer.email)
         return {
@@ -953,7 +956,19 @@ const action = (
     return c.redirect(`/factures/${r.id}`, 303);
   });
 action('soumettre', (trx, a, id) => submitInvoice(trx, a, id), 'Facture soumise à validation.');
-action('valider', (trx, a, id) => validateInvoice(trx, a, id), 'Facture validée : son numéro est attribué.');
+salesRoutes.post('/factures/:id/valider', async (c) => {
+  const actor = actorOf(c);
+  const id = c.req.param('id');
+  if (!isUuid(id)) throw new NotFoundError('Facture');
+  const r = await tenant(c, (trx) => selfValidateInvoice(trx, actor, id)); // UserError → flash + back
+  setFlash(
+    c,
+    r.held.length
+      ? { kind: 'info', text: heldMessage(r.held) }
+      : { kind: 'success', text: 'Facture validée : son numéro est attribué.' },
+  );
+  return c.redirect(`/factures/${r.invoice.id}`, 303);
+});
 action('avoir', (trx, a, id) => createCreditNote(trx, a, id), 'Avoir créé en brouillon : vérifiez-le puis validez-le.');
 action('envoyer', (trx, a, id) => sendInvoice(trx, a, id), 'Facture envoyée au client par e-mail.');
 action(
