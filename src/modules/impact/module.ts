@@ -5,6 +5,7 @@ import { impactNav } from './nav.ts';
 import { impactRoutes } from './routes/index.ts';
 import { impactMigrations } from './schema.ts';
 
+export { impactDemoSeeder } from './demo.ts';
 export const impactModule: ModuleDefinition = {
   name: 'impact',
   migrations: impactMigrations,
