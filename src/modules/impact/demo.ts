@@ -13,7 +13,10 @@ export const impactDemoSeeder: DemoSeeder = {
     for (const [i, c] of ctx.coops.entries()) {
       const people = c.entrepreneurs.length + c.capes.length;
       const { tokens } = await withTenant(ctx.odb.db, c.coop.id, (tx) =>
-        createSurvey(tx as unknown as Tx, systemActor(c.coop.id), { title: `Bien-être ${year}`, links: Math.max(people, 5) }),
+        createSurvey(tx as unknown as Tx, systemActor(c.coop.id), {
+          title: `Bien-être ${year}`,
+          links: Math.max(people, 5),
+        }),
       );
       const answers = i === ctx.coops.length - 1 ? 3 : Math.round(tokens.length * (0.55 - 0.15 * i));
       for (const t of tokens.slice(0, answers)) {
