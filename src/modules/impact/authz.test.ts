@@ -5,6 +5,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
 import { cooperativeIndicators, readableNetwork, sroiFor } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
+import { surveySummaries } from './surveys.service.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -22,5 +23,6 @@ const SCENARIO = { investment: 100, outcomes: [{ name: 'x', quantity: 1, proxy: 
 authzSuite('impact', world, (): AuthzCase[] => [
   { permission: IMPACT.indicatorsRead, run: (trx, actor) => cooperativeIndicators(trx as never, actor, 2025) },
   { permission: IMPACT.networkRead, run: (trx, actor) => readableNetwork(trx as never, actor) },
+  { permission: IMPACT.surveyManage, run: (trx, actor) => surveySummaries(trx as never, actor) },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

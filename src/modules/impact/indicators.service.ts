@@ -12,6 +12,7 @@ import { journeyFacts } from '../journeys/index.ts';
 import { ledgerImpactFigures } from '../ledger/index.ts';
 import { indicatorRows, measuresOf, mergeMeasures, type IndicatorRow, type Measures } from './indicators.ts';
 import { IMPACT } from './permissions.ts';
+import { impactDb } from './db.ts';
 import { median } from './kit/stats.ts';
 import { computeSroi, type SroiResult } from './kit/sroi.ts';
 import { suppressWithTotal } from './kit/suppression.ts';
@@ -36,7 +37,16 @@ export async function cooperativeMeasures(tx: Tx, actor: Actor, year: number): P
     await profileCounts(tx, actor),
     await ledgerImpactFigures(tx, actor, year),
   ];
-  return measuresOf({ journeys, profiles, ledger }, year, todayParis());
+  const who5Scores = (
+    await impactDb(tx)
+      .selectFrom('impact_survey_answer')
+      .select('score')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('answered_on', '>=', `${year}-01-01`)
+      .where('answered_on', '<=', `${year}-12-31`)
+      .execute()
+  ).map((r) => r.score);
+  return measuresOf({ journeys, profiles, ledger, who5Scores }, year, todayParis());
 }
 
 /** The actor's cooperative's indicators. */

@@ -69,6 +69,7 @@ function handFacts(): CoopFacts {
       // A contact who left before starting counts in no exit figure.
       journey([T(null, 'contact', '2025-01-01'), T('contact', 'exit', '2025-02-01', 'other')]),
     ],
+    who5Scores: [92, 28, 60, 48, 80, 44],
     profiles: { people: 12, genderKnown: 10, women: 6, statusKnown: 8, jobSeekers: 5, qpvKnown: 3, qpv: 1 },
     ledger: {
       revenueByActivity: [
@@ -118,6 +119,10 @@ test('every ERP indicator on a hand-built data set', () => {
   // B2: three exits after an activity (the contact who never started does not count): n < 5.
   assert.equal(rows.B2!.n, 3);
   assert.deepEqual([rows.B2!.value, rows.B2!.low, rows.B2!.suppressed], [null, null, true]);
+  // C1: mean of 92, 28, 60, 48, 80, 44 = 352 / 6 = 58.7 points; C1p: 3 of 6 at 50 or less.
+  assert.deepEqual([rows.C1!.value, rows.C1!.n, rows.C1!.unit], [58.7, 6, 'points']);
+  assert.deepEqual([rows.C1p!.value, rows.C1p!.n], [50, 6]);
+  assert.equal(rows.C1p!.low, r1(wilson(3, 6).low));
   // D1: 6 women out of 10 known; D2: 5 of 8; D3: 3 known only → suppressed.
   assert.deepEqual([rows.D1!.value, rows.D1!.n], [60, 10]);
   assert.deepEqual([rows.D2!.value, rows.D2!.n], [62.5, 8]);

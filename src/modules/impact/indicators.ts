@@ -12,6 +12,8 @@ export interface CoopFacts {
   journeys: JourneyFact[];
   profiles: ProfileCounts;
   ledger: LedgerImpactFigures;
+  /** WHO-5 scores (0–100) of the survey answers of the year: anonymous, from this module. */
+  who5Scores?: number[];
 }
 
 interface Share {
@@ -31,6 +33,7 @@ export interface Measures {
   qpv: Share;
   associates: Share;
   workshops: Share;
+  who5: number[];
 }
 
 export const POSITIVE_EXITS = ['own_company', 'salaried_job', 'training'];
@@ -53,6 +56,7 @@ export function measuresOf(f: CoopFacts, year: number, today: string): Measures 
   const horizon = today < end ? today : end;
   const m = emptyMeasures();
   m.revenues = f.ledger.revenueByActivity.map((r) => r.cents);
+  m.who5 = [...(f.who5Scores ?? [])];
   const pay = new Map(f.ledger.salaries.map((s) => [s.userId, s]));
   for (const j of f.journeys) {
     const t = j.transitions;
@@ -121,6 +125,7 @@ export function emptyMeasures(): Measures {
     qpv: s(),
     associates: s(),
     workshops: s(),
+    who5: [],
   };
 }
 
@@ -218,6 +223,21 @@ export const REFERENTIAL: IndicatorDefinition[] = [
     source: 'journeys',
   },
   {
+    code: 'C1',
+    label: 'Bien-être (indice WHO-5)',
+    definition:
+      'Score moyen WHO-5 (0 à 100) des réponses anonymes aux enquêtes de l’année ; 50 ou moins signale un bien-être faible.',
+    unit: 'points',
+    source: 'survey',
+  },
+  {
+    code: 'C1p',
+    label: 'Bien-être faible (WHO-5 ≤ 50)',
+    definition: 'Part des réponses de l’année dont le score WHO-5 est de 50 ou moins.',
+    unit: '%',
+    source: 'survey',
+  },
+  {
     code: 'D1',
     label: 'Part des femmes',
     definition:
@@ -304,6 +324,12 @@ export function indicatorRows(m: Measures, computedAt: string): IndicatorRow[] {
   share('B1', m.conversion);
   push('B1d', m.conversionDelays.length, m.conversionDelays.length ? Math.round(med(m.conversionDelays)!) : null);
   share('B2', m.positiveExits);
+  push(
+    'C1',
+    m.who5.length,
+    m.who5.length ? Math.round((10 * m.who5.reduce((a, b) => a + b, 0)) / m.who5.length) / 10 : null,
+  );
+  share('C1p', { x: m.who5.filter((v) => v <= 50).length, n: m.who5.length });
   share('D1', m.women);
   share('D2', m.jobSeekers);
   share('D3', m.qpv);

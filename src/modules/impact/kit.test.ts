@@ -257,16 +257,28 @@ test('suppression: no published cell under 5, and no hidden cell recomputable fr
     ) as number[];
     for (const v of published) assert.ok(v === 0 || v >= 5, `published ${v} in ${JSON.stringify(cells)}`);
     // Every small cell is hidden.
-    cells.forEach((row, r) => row.forEach((v, c) => v > 0 && v < 5 && assert.equal(t.cells[r]![c], null)));
+    cells.forEach((row, r) => {
+      row.forEach((v, c) => {
+        if (v > 0 && v < 5) assert.equal(t.cells[r]![c], null);
+      });
+    });
     // A reader subtracting along rows and columns recovers nothing...
     assert.deepEqual([...reconstruct(t).keys()], [], JSON.stringify(cells));
     // ...nor does any linear combination of the margins.
     const hidden = new Set<string>();
     const R = cells.length;
     const C = cells[0]!.length;
-    t.cells.forEach((row, r) => row.forEach((v, c) => v === null && hidden.add(`${r},${c}`)));
-    t.rowTotals.forEach((v, r) => v === null && hidden.add(`${r},${C}`));
-    t.colTotals.forEach((v, c) => v === null && hidden.add(`${R},${c}`));
+    t.cells.forEach((row, r) => {
+      row.forEach((v, c) => {
+        if (v === null) hidden.add(`${r},${c}`);
+      });
+    });
+    t.rowTotals.forEach((v, r) => {
+      if (v === null) hidden.add(`${r},${C}`);
+    });
+    t.colTotals.forEach((v, c) => {
+      if (v === null) hidden.add(`${R},${c}`);
+    });
     if (t.total === null) hidden.add(`${R},${C}`);
     assert.deepEqual(derivableCells(R, C, hidden), []);
   }

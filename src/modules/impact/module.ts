@@ -3,10 +3,12 @@ import type { ModuleDefinition } from '../../web/module-definition.ts';
 import { impactCommands } from './commands.ts';
 import { impactNav } from './nav.ts';
 import { impactRoutes } from './routes/index.ts';
+import { impactMigrations } from './schema.ts';
 
+export { impactDemoSeeder } from './demo.ts';
 export const impactModule: ModuleDefinition = {
   name: 'impact',
-  migrations: [],
+  migrations: impactMigrations,
   routes: [impactRoutes],
   nav: impactNav,
   commands: impactCommands,

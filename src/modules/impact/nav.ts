@@ -2,4 +2,11 @@ import type { NavItem } from '../../web/nav.ts';
 export const impactNav: NavItem[] = [
   { href: '/impact', label: 'Impact', roles: ['director', 'network_admin'], order: 70, more: true },
   { href: '/impact/sroi', label: 'Calcul SROI', roles: ['support'], order: 71, more: true },
+  {
+    href: '/impact/enquetes',
+    label: 'Enquêtes',
+    roles: ['support', 'director', 'network_admin'],
+    order: 72,
+    more: true,
+  },
 ];

@@ -13,6 +13,10 @@ export const IMPACT = definePermissions('impact', {
     label: 'Voir les indicateurs d’impact de toutes les coopératives du réseau',
     grants: { network_admin: 'all' },
   },
+  surveyManage: {
+    label: 'Lancer une enquête anonyme (WHO-5) et voir ses résultats agrégés',
+    grants: { support: 'all', director: 'all', network_admin: 'all' },
+  },
   sroiCompute: {
     label: 'Calculer un retour social sur investissement (SROI)',
     grants: { support: 'all', director: 'all', network_admin: 'all' },
