@@ -5,8 +5,7 @@ import type { Tx } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
-import { findUserByEmail } from '../../core/auth/users.ts';
-import { membershipsOfUser } from '../directory/index.ts';
+import { listMembers } from '../directory/index.ts';
 import { CAMPUS } from './permissions.ts';
 import { askQuestion, answerQuestion } from './questions.service.ts';
 import { normaliseTags } from './tags.ts';
@@ -74,10 +73,11 @@ export async function importQuestions(tx: Tx, actor: Actor, text: string): Promi
       const p = check(raw);
       let author: Parsed['author'] = null;
       if (p.authorEmail) {
-        const u = await findUserByEmail(tx, p.authorEmail);
-        const member = u && (await membershipsOfUser(tx, u.id)).some((m) => m.cooperativeId === actor.cooperativeId);
-        if (!u || !member) throw new UserError(`author_email inconnu dans la coopérative : ${p.authorEmail}`);
-        author = { userId: u.id, label: u.display_name };
+        const email = p.authorEmail.trim().toLowerCase();
+        const found = await listMembers(tx, actor, { q: email, pageSize: 1000 });
+        const u = found.items.find((m) => m.email.toLowerCase() === email);
+        if (!u) throw new UserError(`author_email inconnu dans la coopérative : ${p.authorEmail}`);
+        author = { userId: u.userId, label: u.displayName };
       }
       parsed.push({ line: i + 1, ...p, author });
     } catch (e) {
