@@ -7,6 +7,7 @@ import { campusMigrations } from './schema.ts';
 
 const campusNav: NavItem[] = [{ href: '/campus', label: 'Campus', roles: 'all', order: 60 }];
 
+export { campusDemoSeeder } from './demo.ts';
 export const campusModule: ModuleDefinition = {
   name: 'campus',
   migrations: campusMigrations,
