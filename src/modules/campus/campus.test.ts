@@ -7,7 +7,15 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Role } from '../../core/actor.ts';
-import { askQuestion, answerQuestion, acceptAnswer, toggleVote, getQuestion, setHidden, listAnswers } from './questions.service.ts';
+import {
+  askQuestion,
+  answerQuestion,
+  acceptAnswer,
+  toggleVote,
+  getQuestion,
+  setHidden,
+  listAnswers,
+} from './questions.service.ts';
 import { similarQuestions, searchQuestions } from './search.service.ts';
 import { importQuestions } from './import.service.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -56,20 +64,39 @@ test('a cooperative-only question stays in its cooperative; a network question r
     const inA = await withTenant(odb.db, a.coop.id, (tx) => searchQuestions(tx, a.actor(role), { page: 1 }));
     assert.deepEqual(inA.rows.map((r) => r.id).sort(), [privateQ, networkQ].sort(), role);
     const inB = await withTenant(odb.db, b.coop.id, (tx) => searchQuestions(tx, b.actor(role), { page: 1 }));
-    assert.deepEqual(inB.rows.map((r) => r.id), [networkQ], role);
-    const inOther = await withTenant(odb.db, other.coop.id, (tx) => searchQuestions(tx, other.actor(role), { page: 1 }));
+    assert.deepEqual(
+      inB.rows.map((r) => r.id),
+      [networkQ],
+      role,
+    );
+    const inOther = await withTenant(odb.db, other.coop.id, (tx) =>
+      searchQuestions(tx, other.actor(role), { page: 1 }),
+    );
     assert.deepEqual(inOther.rows, [], role);
     const sugB = await withTenant(odb.db, b.coop.id, (tx) =>
       similarQuestions(tx, b.actor(role), 'assurance responsabilite civile professionnelle', { minScore: 0 }),
     );
     assert.ok(!sugB.some((s) => s.id === privateQ), `suggestion leak to ${role}`);
-    await assert.rejects(withTenant(odb.db, b.coop.id, (tx) => getQuestion(tx, b.actor(role), privateQ)), /introuvable/);
-    await assert.rejects(withTenant(odb.db, other.coop.id, (tx) => getQuestion(tx, other.actor(role), networkQ)), /introuvable/);
+    await assert.rejects(
+      withTenant(odb.db, b.coop.id, (tx) => getQuestion(tx, b.actor(role), privateQ)),
+      /introuvable/,
+    );
+    await assert.rejects(
+      withTenant(odb.db, other.coop.id, (tx) => getQuestion(tx, other.actor(role), networkQ)),
+      /introuvable/,
+    );
   }
   // Row-level security alone (no where clause) shows the same thing.
-  const raw = await withTenant(odb.db, b.coop.id, (tx) => campusDb(tx).selectFrom('campus_question').select('id').execute());
-  assert.deepEqual(raw.map((r) => r.id), [networkQ]);
-  const rawOther = await withTenant(odb.db, other.coop.id, (tx) => campusDb(tx).selectFrom('campus_question').select('id').execute());
+  const raw = await withTenant(odb.db, b.coop.id, (tx) =>
+    campusDb(tx).selectFrom('campus_question').select('id').execute(),
+  );
+  assert.deepEqual(
+    raw.map((r) => r.id),
+    [networkQ],
+  );
+  const rawOther = await withTenant(odb.db, other.coop.id, (tx) =>
+    campusDb(tx).selectFrom('campus_question').select('id').execute(),
+  );
   assert.deepEqual(rawOther, []);
 });
 
@@ -83,8 +110,14 @@ test('answers across the network, one vote per person, one accepted answer by th
   );
   // votes: toggled, one per person, not on one's own post
   assert.equal(await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('support'), networkQ, ans.id)), true);
-  assert.equal(await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('director'), networkQ, ans.id)), true);
-  assert.equal(await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('support'), networkQ, ans.id)), false);
+  assert.equal(
+    await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('director'), networkQ, ans.id)),
+    true,
+  );
+  assert.equal(
+    await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('support'), networkQ, ans.id)),
+    false,
+  );
   assert.equal(await withTenant(odb.db, a.coop.id, (tx) => toggleVote(tx, a.actor('support'), networkQ, ans.id)), true);
   await assert.rejects(
     withTenant(odb.db, b.coop.id, (tx) => toggleVote(tx, b.actor('entrepreneur'), networkQ, ans.id)),
@@ -92,7 +125,9 @@ test('answers across the network, one vote per person, one accepted answer by th
   );
   // accept: not by someone else, yes by the author; seen from the other cooperative
   await assert.rejects(withTenant(odb.db, a.coop.id, (tx) => acceptAnswer(tx, a.actor('director'), networkQ, ans.id)));
-  await assert.rejects(withTenant(odb.db, b.coop.id, (tx) => acceptAnswer(tx, b.actor('entrepreneur'), networkQ, ans.id)));
+  await assert.rejects(
+    withTenant(odb.db, b.coop.id, (tx) => acceptAnswer(tx, b.actor('entrepreneur'), networkQ, ans.id)),
+  );
   await withTenant(odb.db, a.coop.id, (tx) => acceptAnswer(tx, a.actor('entrepreneur'), networkQ, ans.id));
   const seenFromB = await withTenant(odb.db, b.coop.id, async (tx) => {
     const q = await getQuestion(tx, b.actor('cape'), networkQ);
@@ -101,27 +136,45 @@ test('answers across the network, one vote per person, one accepted answer by th
   assert.equal(seenFromB.q.acceptedAnswerId, ans.id);
   assert.equal(seenFromB.answers[0].accepted, true);
   assert.equal(seenFromB.answers[0].votes, 2);
-  const answered = await withTenant(odb.db, b.coop.id, (tx) => searchQuestions(tx, b.actor('cape'), { page: 1, status: 'answered' }));
-  assert.deepEqual(answered.rows.map((r) => r.id), [networkQ]);
+  const answered = await withTenant(odb.db, b.coop.id, (tx) =>
+    searchQuestions(tx, b.actor('cape'), { page: 1, status: 'answered' }),
+  );
+  assert.deepEqual(
+    answered.rows.map((r) => r.id),
+    [networkQ],
+  );
   const unanswered = await withTenant(odb.db, a.coop.id, (tx) =>
     searchQuestions(tx, a.actor('cape'), { page: 1, status: 'unanswered' }),
   );
-  assert.deepEqual(unanswered.rows.map((r) => r.id), [privateQ]);
+  assert.deepEqual(
+    unanswered.rows.map((r) => r.id),
+    [privateQ],
+  );
 });
 
 test('moderation: hide and restore by moderators of the cooperative, audited; others refused', async () => {
-  await assert.rejects(withTenant(odb.db, a.coop.id, (tx) => setHidden(tx, a.actor('entrepreneur'), 'question', privateQ, true)));
+  await assert.rejects(
+    withTenant(odb.db, a.coop.id, (tx) => setHidden(tx, a.actor('entrepreneur'), 'question', privateQ, true)),
+  );
   await assert.rejects(
     withTenant(odb.db, b.coop.id, (tx) => setHidden(tx, b.actor('director'), 'question', networkQ, true)),
     /introuvable/,
   );
   await withTenant(odb.db, a.coop.id, (tx) => setHidden(tx, a.actor('support'), 'question', privateQ, true));
-  const forMember = await withTenant(odb.db, a.coop.id, (tx) => searchQuestions(tx, a.actor('entrepreneur'), { page: 1 }));
+  const forMember = await withTenant(odb.db, a.coop.id, (tx) =>
+    searchQuestions(tx, a.actor('entrepreneur'), { page: 1 }),
+  );
   assert.ok(!forMember.rows.some((r) => r.id === privateQ));
   await assert.rejects(withTenant(odb.db, a.coop.id, (tx) => getQuestion(tx, a.actor('entrepreneur'), privateQ)));
-  assert.equal((await withTenant(odb.db, a.coop.id, (tx) => getQuestion(tx, a.actor('director'), privateQ))).hidden, true);
+  assert.equal(
+    (await withTenant(odb.db, a.coop.id, (tx) => getQuestion(tx, a.actor('director'), privateQ))).hidden,
+    true,
+  );
   await withTenant(odb.db, a.coop.id, (tx) => setHidden(tx, a.actor('director'), 'question', privateQ, false));
-  assert.equal((await withTenant(odb.db, a.coop.id, (tx) => getQuestion(tx, a.actor('entrepreneur'), privateQ))).hidden, false);
+  assert.equal(
+    (await withTenant(odb.db, a.coop.id, (tx) => getQuestion(tx, a.actor('entrepreneur'), privateQ))).hidden,
+    false,
+  );
   const audit = await withTenant(odb.db, a.coop.id, (tx) =>
     campusDb(tx).selectFrom('audit_log').select('action').where('target_id', '=', privateQ).execute(),
   );
@@ -143,7 +196,11 @@ test('Markdown: script and HTML injection stay inert', () => {
   ];
   for (const c of cases) {
     const html = renderMarkdown(c);
-    assert.doesNotMatch(html, /<(script|img|iframe|svg|b)\b|<[^>]*\son\w+=|<a[^>]*href="(javascript|data)/i, `${c} → ${html}`);
+    assert.doesNotMatch(
+      html,
+      /<(script|img|iframe|svg|b)\b|<[^>]*\son\w+=|<a[^>]*href="(javascript|data)/i,
+      `${c} → ${html}`,
+    );
   }
   const ok = renderMarkdown('**gras** et [lien](https://exemple.fr)');
   assert.match(ok, /<strong>gras<\/strong>/);
@@ -153,7 +210,7 @@ test('Markdown: script and HTML injection stay inert', () => {
 test('HTTP: pages per role, cross-cooperative ids and garbage answer 404, never 500; injection inert', async () => {
   const ca = new TestClient(app);
   await ca.signIn(a.users.entrepreneur.email, TEST_PASSWORD);
-  let r = await ca.post('/campus', {
+  const r = await ca.post('/campus', {
     title: 'Question avec <script>alert(1)</script> dans le titre',
     body: 'Texte <script>alert("x")</script> [lien](javascript:alert(1)) <img src=x onerror=alert(1)>',
     tags: 'test',
@@ -177,7 +234,11 @@ test('HTTP: pages per role, cross-cooperative ids and garbage answer 404, never 
     assert.doesNotMatch(list.html, /confidentielle/, role);
     const s = await cb.get('/campus/suggestions?title=assurance%20responsabilite%20civile');
     assert.doesNotMatch(s.html, /confidentielle/, role);
-    for (const path of [`/campus/${privateQ}/reponses`, `/campus/${privateQ}/masquer`, `/campus/${privateQ}/voter/${privateQ}`]) {
+    for (const path of [
+      `/campus/${privateQ}/reponses`,
+      `/campus/${privateQ}/masquer`,
+      `/campus/${privateQ}/voter/${privateQ}`,
+    ]) {
       const p = await cb.post(path, { body: 'x' });
       assert.ok([403, 404].includes(p.res.status), `${role} ${path} ${p.res.status}`);
     }
@@ -185,7 +246,14 @@ test('HTTP: pages per role, cross-cooperative ids and garbage answer 404, never 
     await co.signIn(other.users[role].email, TEST_PASSWORD);
     assert.equal((await co.get(`/campus/${qid}`)).res.status, 404, role);
   }
-  for (const bad of ['/campus/xyz', '/campus/1', "/campus/'%20or%201=1", '/campus?page=-1', '/campus?statut=zz', '/campus?page=abc']) {
+  for (const bad of [
+    '/campus/xyz',
+    '/campus/1',
+    "/campus/'%20or%201=1",
+    '/campus?page=-1',
+    '/campus?statut=zz',
+    '/campus?page=abc',
+  ]) {
     const g = await ca.get(bad);
     assert.ok([400, 404].includes(g.res.status), `${bad} ${g.res.status}`);
   }
@@ -195,18 +263,39 @@ test('HTTP: pages per role, cross-cooperative ids and garbage answer 404, never 
 
 test('import: all or nothing, rejected lines listed', async () => {
   const good = [
-    JSON.stringify({ title: 'Question importée numéro un', body: 'Corps', tags: ['import'], answers: [{ body: 'Réponse', accepted: true }] }),
-    JSON.stringify({ title: 'Question importée numéro deux', body: 'Corps', tags: [], visibility: 'network', author_email: a.users.cape.email }),
+    JSON.stringify({
+      title: 'Question importée numéro un',
+      body: 'Corps',
+      tags: ['import'],
+      answers: [{ body: 'Réponse', accepted: true }],
+    }),
+    JSON.stringify({
+      title: 'Question importée numéro deux',
+      body: 'Corps',
+      tags: [],
+      visibility: 'network',
+      author_email: a.users.cape.email,
+    }),
   ];
-  const bad = [...good, '{pas du json', JSON.stringify({ title: 'x', body: '' }), JSON.stringify({ title: 'Auteur inconnu ici', body: 'b', author_email: b.users.cape.email })];
+  const bad = [
+    ...good,
+    '{pas du json',
+    JSON.stringify({ title: 'x', body: '' }),
+    JSON.stringify({ title: 'Auteur inconnu ici', body: 'b', author_email: b.users.cape.email }),
+  ];
   const actor = a.actor('director');
   const r1 = await withTenant(odb.db, a.coop.id, (tx) => importQuestions(tx, actor, bad.join('\n')));
   assert.equal(r1.imported, 0);
   assert.equal(r1.rejected, 3);
-  assert.deepEqual(r1.errors.map((e) => e.line), [3, 4, 5]);
+  assert.deepEqual(
+    r1.errors.map((e) => e.line),
+    [3, 4, 5],
+  );
   const r2 = await withTenant(odb.db, a.coop.id, (tx) => importQuestions(tx, actor, good.join('\n')));
   assert.deepEqual(r2, { imported: 2, rejected: 0, errors: [] });
-  const list = await withTenant(odb.db, a.coop.id, (tx) => searchQuestions(tx, actor, { page: 1, status: 'answered', tag: 'import' }));
+  const list = await withTenant(odb.db, a.coop.id, (tx) =>
+    searchQuestions(tx, actor, { page: 1, status: 'answered', tag: 'import' }),
+  );
   assert.equal(list.rows.length, 1);
   await assert.rejects(withTenant(odb.db, a.coop.id, (tx) => importQuestions(tx, a.actor('entrepreneur'), good[0])));
 });

@@ -4,7 +4,7 @@ import { type Command, out, err, requireOpt, UsageError } from '../../core/cli.t
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { cooperativeOrFail } from '../directory/index.ts';
-import { importQuestions } from './import.service.ts';
+import { importQuestions, type ImportResult } from './import.service.ts';
 import { similarQuestions } from './search.service.ts';
 
 class Rollback extends Error {}
@@ -26,7 +26,7 @@ export const campusCommands: Command[] = [
       const text = readFileSync(file, 'utf8');
       const actor = systemActor(coop.id, 'Import campus (CLI)');
       actor.roles = [...actor.roles, 'network_admin'];
-      let result;
+      let result: ImportResult | undefined;
       try {
         await withTenant(odb!.db, coop.id, async (tx) => {
           result = await importQuestions(tx, actor, text);
@@ -35,7 +35,8 @@ export const campusCommands: Command[] = [
       } catch (e) {
         if (!(e instanceof Rollback)) throw e;
       }
-      const r = result!;
+      if (!result) throw new Error('import interrompu');
+      const r = result;
       out(JSON.stringify({ imported: r.imported, rejected: r.rejected }));
       for (const e of r.errors) err(`ligne ${e.line} : ${e.reason}`);
       return r.rejected ? 1 : 0;
@@ -45,7 +46,12 @@ export const campusCommands: Command[] = [
     name: 'campus similar',
     summary: 'questions visibles par une coopérative qui ressemblent à un titre',
     usage: 'campus similar --cooperative SLUG --title TEXT [--limit 5] [--format json]',
-    options: { cooperative: { type: 'string' }, title: { type: 'string' }, limit: { type: 'string' }, format: { type: 'string' } },
+    options: {
+      cooperative: { type: 'string' },
+      title: { type: 'string' },
+      limit: { type: 'string' },
+      format: { type: 'string' },
+    },
     needsDb: true,
     async run({ values, odb }) {
       const slug = requireOpt(values, 'cooperative');
@@ -56,9 +62,14 @@ export const campusCommands: Command[] = [
       if (format !== 'text' && format !== 'json') throw new UsageError('--format doit valoir json (ou être omis)');
       const coop = await cooperativeOrFail(odb!, slug);
       const actor = systemActor(coop.id, 'Campus (CLI)');
-      const rows = await withTenant(odb!.db, coop.id, (tx) => similarQuestions(tx, actor, title, { limit, minScore: 0 }), {
-        readOnly: true,
-      });
+      const rows = await withTenant(
+        odb!.db,
+        coop.id,
+        (tx) => similarQuestions(tx, actor, title, { limit, minScore: 0 }),
+        {
+          readOnly: true,
+        },
+      );
       if (format === 'json') out(JSON.stringify(rows.map((r) => ({ id: r.id, title: r.title, score: r.score }))));
       else if (!rows.length) out('Aucune question semblable.');
       else for (const r of rows) out(`${r.score.toFixed(3)}  ${r.title}  (${r.id})`);

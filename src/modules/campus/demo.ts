@@ -13,7 +13,14 @@ const actorOf = (coopId: string, p: DemoPerson): Actor => ({
   label: p.name,
 });
 
-const QUESTIONS: { title: string; body: string; tags: string[]; network: boolean; answers: string[]; accept?: number }[] = [
+const QUESTIONS: {
+  title: string;
+  body: string;
+  tags: string[];
+  network: boolean;
+  answers: string[];
+  accept?: number;
+}[] = [
   {
     title: 'Comment faire signer électroniquement un devis ?',
     body: 'Mon client est à distance. Quel outil de **signature électronique** utilisez-vous, et est-ce valable juridiquement ?',
@@ -65,14 +72,21 @@ export const campusDemoSeeder: DemoSeeder = {
       const author = dc.entrepreneurs[i % dc.entrepreneurs.length];
       const asker = actorOf(dc.coop.id, author);
       const { id } = await withTenant(ctx.odb.db, dc.coop.id, (tx) =>
-        askQuestion(tx, asker, { title: q.title, body: q.body, tags: q.tags, visibility: q.network ? 'network' : 'cooperative' }),
+        askQuestion(tx, asker, {
+          title: q.title,
+          body: q.body,
+          tags: q.tags,
+          visibility: q.network ? 'network' : 'cooperative',
+        }),
       );
       const answerIds: string[] = [];
       for (const [j, body] of q.answers.entries()) {
         // Network questions are answered by peers of another cooperative; others by the support team.
         const other = q.network ? coops[(i + j + 1) % coops.length] : dc;
         const who = q.network ? other.entrepreneurs[(j + 2) % other.entrepreneurs.length] : dc.staff.support;
-        const r = await withTenant(ctx.odb.db, other.coop.id, (tx) => answerQuestion(tx, actorOf(other.coop.id, who), id, body));
+        const r = await withTenant(ctx.odb.db, other.coop.id, (tx) =>
+          answerQuestion(tx, actorOf(other.coop.id, who), id, body),
+        );
         answerIds.push(r.id);
         const voter = dc.entrepreneurs[(i + j + 3) % dc.entrepreneurs.length];
         if (voter.userId !== author.userId)

@@ -53,7 +53,14 @@ function check(raw: unknown): Omit<Parsed, 'line' | 'author'> & { authorEmail?: 
     return { body: b.trim(), accepted: acc === true };
   });
   if (answers.filter((a) => a.accepted).length > 1) throw new UserError('une seule réponse acceptée');
-  return { title, body, tags, visibility: vis as Parsed['visibility'], answers, authorEmail: o.author_email as string | undefined };
+  return {
+    title,
+    body,
+    tags,
+    visibility: vis as Parsed['visibility'],
+    answers,
+    authorEmail: o.author_email as string | undefined,
+  };
 }
 
 export async function importQuestions(tx: Tx, actor: Actor, text: string): Promise<ImportResult> {
@@ -90,9 +97,17 @@ export async function importQuestions(tx: Tx, actor: Actor, text: string): Promi
     const who = p.author
       ? { authorUserId: p.author.userId, authorLabel: p.author.label }
       : { authorUserId: null, authorLabel: 'Import (ancien forum)' };
-    const { id } = await askQuestion(tx, actor, { title: p.title, body: p.body, tags: p.tags, visibility: p.visibility }, who);
+    const { id } = await askQuestion(
+      tx,
+      actor,
+      { title: p.title, body: p.body, tags: p.tags, visibility: p.visibility },
+      who,
+    );
     for (const a of p.answers) {
-      const r = await answerQuestion(tx, actor, id, a.body, { authorUserId: null, authorLabel: 'Import (ancien forum)' });
+      const r = await answerQuestion(tx, actor, id, a.body, {
+        authorUserId: null,
+        authorLabel: 'Import (ancien forum)',
+      });
       if (a.accepted)
         await campusDb(tx)
           .updateTable('campus_question')

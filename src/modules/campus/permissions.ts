@@ -23,7 +23,14 @@ export const CAMPUS = definePermissions('campus', {
   },
   accept: {
     label: 'Accepter une réponse à sa question',
-    grants: { entrepreneur: 'own', cape: 'own', accountant: 'own', support: 'own', director: 'own', network_admin: 'own' },
+    grants: {
+      entrepreneur: 'own',
+      cape: 'own',
+      accountant: 'own',
+      support: 'own',
+      director: 'own',
+      network_admin: 'own',
+    },
   },
   moderate: { label: 'Masquer ou rétablir une question ou une réponse du campus', grants: MODERATORS },
   import: { label: 'Importer des questions d’un ancien forum', grants: { director: 'all', network_admin: 'all' } },

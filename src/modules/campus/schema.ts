@@ -1,7 +1,9 @@
 // Campus: questions and answers between peers, shared within a cooperative or with the whole
 // network. Every row carries the network and the visibility of its question, so row-level
 // security can let the other cooperatives of the same network read network-wide rows (a second
-// policy, for select only), while writes stay within the writer's own cooperative.
+// policy, for select only), while writes stay within the writer's own cooperative. An answer
+// (or a vote) may belong to another cooperative than its question: no foreign key joins them (a
+// cooperative's rows stay distributable on their own); the services check the question exists.
 import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
@@ -100,8 +102,7 @@ create table campus_answer (
   author_user_id uuid references user_account(id), author_label text not null,
   body text not null check (length(body) between 1 and 50000), hidden_at timestamptz, hidden_by uuid,
   created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
-  primary key (cooperative_id, id),
-  foreign key (question_cooperative_id, question_id) references campus_question(cooperative_id, id)
+  primary key (cooperative_id, id)
 );
 create index campus_answer_question on campus_answer (question_cooperative_id, question_id, created_at);
 create table campus_vote (

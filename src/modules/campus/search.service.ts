@@ -43,7 +43,12 @@ export async function similarQuestions(
     order by score desc, q.created_at desc
     limit ${limit}`.execute(campusDb(tx));
   return r.rows
-    .map((x) => ({ id: x.id, title: x.title, score: Math.round(Number(x.score) * 1000) / 1000, answered: !!x.accepted_answer_id }))
+    .map((x) => ({
+      id: x.id,
+      title: x.title,
+      score: Math.round(Number(x.score) * 1000) / 1000,
+      answered: !!x.accepted_answer_id,
+    }))
     .filter((x) => x.score >= (opts.minScore ?? 0.2));
 }
 
@@ -68,7 +73,11 @@ export interface SearchRow {
   createdAt: Date;
 }
 
-export async function searchQuestions(tx: Tx, actor: Actor, f: SearchFilters): Promise<{ rows: SearchRow[]; more: boolean }> {
+export async function searchQuestions(
+  tx: Tx,
+  actor: Actor,
+  f: SearchFilters,
+): Promise<{ rows: SearchRow[]; more: boolean }> {
   authorize(actor, CAMPUS.read);
   const net = await networkOf(tx, actor.cooperativeId);
   const text = f.text?.trim() ?? '';

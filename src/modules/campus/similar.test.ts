@@ -27,7 +27,11 @@ const QUESTIONS: { title: string; body: string; probes: string[] }[] = [
   {
     title: 'Comment fixer le prix de mes prestations de formation ?',
     body: 'Je ne sais pas quel tarif journalier demander.',
-    probes: ['fixer mes prix formation', 'tarif des prestations de formation', 'comment fixer le pris de mes prestations'],
+    probes: [
+      'fixer mes prix formation',
+      'tarif des prestations de formation',
+      'comment fixer le pris de mes prestations',
+    ],
   },
   {
     title: 'Protéger les données personnelles de mes clients (RGPD)',
@@ -42,7 +46,11 @@ const QUESTIONS: { title: string; body: string; probes: string[] }[] = [
   {
     title: 'Peut-on déduire les frais kilométriques de son véhicule personnel ?',
     body: 'J’utilise ma voiture pour voir mes clients.',
-    probes: ['frais kilometriques voiture', 'indemnités kilométriques véhicule personnel', 'frais kilométrique vehicule'],
+    probes: [
+      'frais kilometriques voiture',
+      'indemnités kilométriques véhicule personnel',
+      'frais kilométrique vehicule',
+    ],
   },
   {
     title: 'Comment relancer un client qui ne paie pas sa facture ?',
@@ -94,7 +102,16 @@ before(async () => {
   [a] = await seedTestCooperatives(odb);
   await withTenant(odb.db, a.coop.id, async (tx) => {
     for (const q of QUESTIONS)
-      ids.push((await askQuestion(tx, a.actor('entrepreneur'), { title: q.title, body: q.body, tags: [], visibility: 'network' })).id);
+      ids.push(
+        (
+          await askQuestion(tx, a.actor('entrepreneur'), {
+            title: q.title,
+            body: q.body,
+            tags: [],
+            visibility: 'network',
+          })
+        ).id,
+      );
   });
 });
 after(async () => {
@@ -121,8 +138,12 @@ test('near-duplicate titles find the right question in the top 3', async () => {
       }
   });
   times.sort((x, y) => x - y);
-  console.log(`# campus similar: top-3 hit rate ${hits}/${total} (${((100 * hits) / total).toFixed(1)} %), first ${first}/${total}`);
-  console.log(`# campus similar: p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms on ${QUESTIONS.length} questions`);
+  console.log(
+    `# campus similar: top-3 hit rate ${hits}/${total} (${((100 * hits) / total).toFixed(1)} %), first ${first}/${total}`,
+  );
+  console.log(
+    `# campus similar: p95 ${times[Math.floor(times.length * 0.95)].toFixed(1)} ms on ${QUESTIONS.length} questions`,
+  );
   for (const m of misses) console.log(`# miss: ${m}`);
   assert.ok(hits / total >= 0.9, `hit rate ${hits}/${total}`);
 });

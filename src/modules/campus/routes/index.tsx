@@ -65,7 +65,12 @@ campusRoutes.post('/campus', async (c) => {
   const f = await formValues(c);
   try {
     const { id } = await tenant(c, (tx, actor) =>
-      askQuestion(tx, actor, { title: f.title ?? '', body: f.body ?? '', tags: f.tags ?? '', visibility: f.visibility || undefined }),
+      askQuestion(tx, actor, {
+        title: f.title ?? '',
+        body: f.body ?? '',
+        tags: f.tags ?? '',
+        visibility: f.visibility || undefined,
+      }),
     );
     setFlash(c, { kind: 'success', text: 'Question publiée.' });
     return c.redirect(`/campus/${id}`);

@@ -104,7 +104,12 @@ export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; mor
   );
 }
 
-export function AskPage(p: { c: Ctx; values: Record<string, string>; errors: Record<string, string> | null; defaultVisibility: string }) {
+export function AskPage(p: {
+  c: Ctx;
+  values: Record<string, string>;
+  errors: Record<string, string> | null;
+  defaultVisibility: string;
+}) {
   const { c, values: v, errors: e } = p;
   const vis = v.visibility || p.defaultVisibility;
   return (
@@ -146,7 +151,8 @@ export function AskPage(p: { c: Ctx; values: Record<string, string>; errors: Rec
           <fieldset>
             <legend>Visible par</legend>
             <label>
-              <input type="radio" name="visibility" value="cooperative" checked={vis === 'cooperative'} /> ma coopérative
+              <input type="radio" name="visibility" value="cooperative" checked={vis === 'cooperative'} /> ma
+              coopérative
             </label>
             <label>
               <input type="radio" name="visibility" value="network" checked={vis === 'network'} /> tout le réseau
@@ -185,14 +191,16 @@ export function QuestionPage(p: {
       <Card>
         <p>
           <small>
-            {q.authorLabel} · {date(q.createdAt)} · {q.visibility === 'network' ? 'visible par le réseau' : 'visible par la coopérative'} ·{' '}
-            {q.votes} vote(s)
+            {q.authorLabel} · {date(q.createdAt)} ·{' '}
+            {q.visibility === 'network' ? 'visible par le réseau' : 'visible par la coopérative'} · {q.votes} vote(s)
           </small>{' '}
           <Tags tags={q.tags} />
         </p>
         <Md text={q.body} />
         {p.can.vote ? post(`/campus/${q.id}/voter/${q.id}`, 'Utile') : null}{' '}
-        {p.can.moderate ? post(`/campus/${q.id}/${q.hidden ? 'retablir' : 'masquer'}`, q.hidden ? 'Rétablir' : 'Masquer') : null}
+        {p.can.moderate
+          ? post(`/campus/${q.id}/${q.hidden ? 'retablir' : 'masquer'}`, q.hidden ? 'Rétablir' : 'Masquer')
+          : null}
       </Card>
       <h2>{p.answers.length} réponse(s)</h2>
       {p.answers.map((a) => (
@@ -207,9 +215,14 @@ export function QuestionPage(p: {
               </small>
             </p>
             {p.can.vote ? post(`/campus/${q.id}/voter/${a.id}`, a.myVote ? 'Retirer mon vote' : 'Utile') : null}{' '}
-            {p.can.accept && !a.hidden ? post(`/campus/${q.id}/accepter/${a.id}`, a.accepted ? 'Ne plus accepter' : 'Accepter cette réponse') : null}{' '}
+            {p.can.accept && !a.hidden
+              ? post(`/campus/${q.id}/accepter/${a.id}`, a.accepted ? 'Ne plus accepter' : 'Accepter cette réponse')
+              : null}{' '}
             {p.can.moderate && a.cooperativeId === q.cooperativeId
-              ? post(`/campus/${q.id}/reponses/${a.id}/${a.hidden ? 'retablir' : 'masquer'}`, a.hidden ? 'Rétablir' : 'Masquer')
+              ? post(
+                  `/campus/${q.id}/reponses/${a.id}/${a.hidden ? 'retablir' : 'masquer'}`,
+                  a.hidden ? 'Rétablir' : 'Masquer',
+                )
               : null}
           </div>
         </Card>
