@@ -62,14 +62,9 @@ export const campusCommands: Command[] = [
       if (format !== 'text' && format !== 'json') throw new UsageError('--format doit valoir json (ou être omis)');
       const coop = await cooperativeOrFail(odb!, slug);
       const actor = systemActor(coop.id, 'Campus (CLI)');
-      const rows = await withTenant(
-        odb!.db,
-        coop.id,
-        (tx) => similarQuestions(tx, actor, title, { limit, minScore: 0 }),
-        {
-          readOnly: true,
-        },
-      );
+      const rows = await withTenant(odb!.db, coop.id, (tx) => similarQuestions(tx, actor, title, { limit }), {
+        readOnly: true,
+      });
       if (format === 'json') out(JSON.stringify(rows.map((r) => ({ id: r.id, title: r.title, score: r.score }))));
       else if (!rows.length) out('Aucune question semblable.');
       else for (const r of rows) out(`${r.score.toFixed(3)}  ${r.title}  (${r.id})`);

@@ -16,6 +16,9 @@ export interface Similar {
   answered: boolean;
 }
 
+/** Below this score a question is not shown as similar (page, search and CLI alike). */
+export const MIN_SCORE = 0.2;
+
 /** The ranking shared by the page, the search and `radieuse campus similar`:
  *  2 × full-text rank (any word of the query, stemmed) + trigram similarity of titles. */
 const scoreSql = (text: string) => sql<number>`(
@@ -49,7 +52,7 @@ export async function similarQuestions(
       score: Math.round(Number(x.score) * 1000) / 1000,
       answered: !!x.accepted_answer_id,
     }))
-    .filter((x) => x.score >= (opts.minScore ?? 0.2));
+    .filter((x) => x.score >= (opts.minScore ?? MIN_SCORE));
 }
 
 export const PAGE_SIZE = 20;
@@ -100,7 +103,7 @@ export async function searchQuestions(
       ${f.tag ? sql`and ${f.tag} = any(q.tags)` : sql``}
       ${f.status === 'answered' ? sql`and q.accepted_answer_id is not null` : sql``}
       ${f.status === 'unanswered' ? sql`and q.accepted_answer_id is null` : sql``}
-      ${text ? sql`and ${scoreSql(text)} >= 0.2` : sql``}
+      ${text ? sql`and ${scoreSql(text)} >= ${MIN_SCORE}` : sql``}
     order by ${text ? sql`${scoreSql(text)} desc,` : sql``} q.created_at desc
     limit ${PAGE_SIZE + 1} offset ${offset}`.execute(campusDb(tx));
   const rows = r.rows.slice(0, PAGE_SIZE).map((x) => ({
