@@ -22,8 +22,8 @@ export const MIN_SCORE = 0.2;
 /** The ranking shared by the page, the search and `radieuse campus similar`:
  *  2 × full-text rank (any word of the query, stemmed) + trigram similarity of titles. */
 const scoreSql = (text: string) => sql<number>`(
-  2 * ts_rank(to_tsvector('fr', q.title || ' ' || q.body),
-    cast(nullif(replace(cast(plainto_tsquery('fr', ${text}) as text), '&', '|'), '') as tsquery))
+  2 * coalesce(ts_rank(to_tsvector('fr', q.title || ' ' || q.body),
+    cast(nullif(replace(cast(plainto_tsquery('fr', ${text}) as text), '&', '|'), '') as tsquery)), 0)
   + greatest(similarity(search_key(q.title), search_key(${text})),
              word_similarity(search_key(${text}), search_key(q.title)))
 )`;

@@ -147,3 +147,10 @@ test('near-duplicate titles find the right question in the top 3', async () => {
   for (const m of misses) console.log(`# miss: ${m}`);
   assert.ok(hits / total >= 0.9, `hit rate ${hits}/${total}`);
 });
+
+test('a title of stop words only still ranks (no null score first)', async () => {
+  const r = await withTenant(odb.db, a.coop.id, (tx) =>
+    similarQuestions(tx, a.actor('cape'), 'le la les de', { minScore: 0 }),
+  );
+  assert.ok(r.every((x) => Number.isFinite(x.score)));
+});
