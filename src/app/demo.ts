@@ -18,6 +18,7 @@ import type { Role } from '../core/actor.ts';
 import { Rng, FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES, TRADES, slugify } from '../core/random.ts';
 import { bankDemoSeeder } from '../modules/bank/module.ts';
 import { impactDemoSeeder } from '../modules/impact/module.ts';
+import { campusDemoSeeder } from '../modules/campus/module.ts';
 import { inboxDemoSeeder } from '../modules/inbox/module.ts';
 import { journeysDemoSeeder } from '../modules/journeys/module.ts';
 import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/module.ts';
@@ -35,6 +36,7 @@ const demoSeeders = [
   purchasesDemoSeeder,
   bankDemoSeeder,
   ledgerAfterSalesDemoSeeder,
+  campusDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
 ];

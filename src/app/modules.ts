@@ -10,6 +10,7 @@ import { coreMigrations } from '../core/schema.ts';
 import type { Command } from '../core/cli.ts';
 import { accountModule } from '../modules/account/module.ts';
 import { bankModule } from '../modules/bank/module.ts';
+import { campusModule } from '../modules/campus/module.ts';
 import { directoryModule } from '../modules/directory/module.ts';
 import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
@@ -30,6 +31,7 @@ export const modules: ModuleDefinition[] = [
   purchasesModule,
   bankModule,
   impactModule,
+  campusModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

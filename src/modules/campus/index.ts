@@ -1,0 +1,8 @@
+// Campus (questions and answers between peers, in a cooperative or across the network): what
+// other modules may use. Each service authorizes its actor (permissions.ts).
+export { campusMigrations, type CampusTables } from './schema.ts';
+export { CAMPUS } from './permissions.ts';
+export { askQuestion, answerQuestion, acceptAnswer, toggleVote, getQuestion, setHidden } from './questions.service.ts';
+export { similarQuestions, searchQuestions } from './search.service.ts';
+export { importQuestions } from './import.service.ts';
+export { renderMarkdown } from './markdown.ts';
