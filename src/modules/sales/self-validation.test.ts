@@ -5,7 +5,6 @@ import { after, before, test } from 'node:test';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import '../../app/modules.ts'; // registers the automatic checks
 import { createCustomer } from './customer.service.ts';
 import { createDraft, type InvoiceDraftInput } from './invoice.service.ts';
 import { heldMessage, selfValidateInvoice } from './inbox.ts';
