@@ -36,7 +36,16 @@ import { createSupplier } from './supplier.service.ts';
 let odb: OpenDb | null = null;
 let A: TestCoop;
 const key = Buffer.alloc(32, 7);
-const ids = { invDraft: '', invToApprove: '', invApproved: '', line: '', draftReport: '', submitted: '', validated: '', vehicle: '' };
+const ids = {
+  invDraft: '',
+  invToApprove: '',
+  invApproved: '',
+  line: '',
+  draftReport: '',
+  submitted: '',
+  validated: '',
+  vehicle: '',
+};
 after(async () => {
   await odb?.close();
 });
@@ -131,7 +140,10 @@ authzSuite('purchases', world, (): AuthzCase[] => [
   { permission: PURCHASES.expenseLine, run: (trx, actor) => deleteExpenseLine(trx, actor, ids.line) },
   { permission: PURCHASES.expenseSubmit, run: (trx, actor) => submitExpenseReport(trx, actor, ids.draftReport) },
   { permission: PURCHASES.mileage, run: (trx, actor) => yearKm(trx, actor, ids.vehicle, Number(todayParis().slice(0, 4))) },
-  { permission: PURCHASES.expenseValidate, run: (trx, actor) => validateExpenseReports(trx, actor, [ids.submitted]) },
+  {
+    permission: PURCHASES.expenseValidate,
+    run: (trx, actor) => validateExpenseReports(trx, actor, [ids.submitted]),
+  },
   {
     permission: PURCHASES.expenseReimburse,
     run: (trx, actor) => markExpenseReportReimbursed(trx, actor, ids.validated, todayParis()),
