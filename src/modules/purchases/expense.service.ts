@@ -3,7 +3,8 @@
 // scale, automatic checks, submission, validation by support (in batches) and reimbursement.
 import { createHash } from 'node:crypto';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
+import { ForbiddenError, type Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
@@ -20,8 +21,8 @@ import {
   type ExpenseReportReimbursed,
   type PurchaseShare,
 } from './events.ts';
+import { PURCHASES } from './permissions.ts';
 
-const VALIDATORS = ['support', 'accountant', 'director'] as const;
 export const REPORT_STATUS: Record<string, string> = { draft: 'En cours', submitted: 'Envoyée', validated: 'Validée' };
 export const REIMBURSEMENT_STATUS: Record<string, string> = {
   not_due: '—',
@@ -170,6 +171,7 @@ export async function addExpenseLine(
   fileKey: Buffer,
   i: ExpenseLineInput,
 ): Promise<ExpenseLine> {
+  authorize(actor, PURCHASES.expenseLine);
   if (!actor.userId) throw new ForbiddenError();
   const fields: Record<string, string> = {};
   if (!isIsoDate(i.date ?? '')) fields.date = 'Indiquez la date de la dépense.';
@@ -314,6 +316,7 @@ async function refreshTotal(trx: Tx, actor: Actor, reportId: string): Promise<nu
 }
 
 export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): Promise<void> {
+  authorize(actor, PURCHASES.expenseLine);
   const l = await trx
     .selectFrom('expense_line')
     .innerJoin('expense_report', (j) =>
@@ -337,6 +340,7 @@ export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): 
 }
 
 export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promise<ExpenseReport | null> {
+  const scope = authorize(actor, PURCHASES.expenseRead);
   const r = await trx
     .selectFrom('expense_report')
     .selectAll()
@@ -344,7 +348,7 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
     .where('id', '=', id)
     .executeTakeFirst();
   if (!r) return null;
-  if (r.user_id !== actor.userId && !isStaff(actor)) return null;
+  if (scope === 'own' && r.user_id !== actor.userId) return null;
   const lines = await trx
     .selectFrom('expense_line')
     .innerJoin('activity', (j) =>
@@ -435,6 +439,7 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
 
 /** The actor's sheet for a month (created empty on first look). */
 export async function myReport(trx: Tx, actor: Actor, month: string): Promise<ExpenseReport> {
+  authorize(actor, PURCHASES.expenseLine);
   if (!actor.userId) throw new ForbiddenError();
   if (!MONTH.test(month)) throw new UserError('Mois invalide.', 'month');
   const r = (await reportFor(trx, actor, actor.userId, month, true))!;
@@ -442,6 +447,7 @@ export async function myReport(trx: Tx, actor: Actor, month: string): Promise<Ex
 }
 
 export async function listMyReports(trx: Tx, actor: Actor) {
+  authorize(actor, PURCHASES.expenseRead);
   const rows = await trx
     .selectFrom('expense_report')
     .select(['id', 'month', 'status', 'reimbursement', 'total_cents'])
@@ -460,6 +466,7 @@ export async function listMyReports(trx: Tx, actor: Actor) {
 }
 
 export async function submitExpenseReport(trx: Tx, actor: Actor, id: string): Promise<void> {
+  authorize(actor, PURCHASES.expenseSubmit);
   const r = await getExpenseReport(trx, actor, id);
   if (!r || r.userId !== actor.userId) throw new NotFoundError('Note de frais');
   if (r.status !== 'draft') throw new UserError('Cette note de frais est déjà envoyée.');
@@ -481,7 +488,7 @@ export async function submitExpenseReport(trx: Tx, actor: Actor, id: string): Pr
 
 /** Submitted sheets waiting for support, with the reasons found by the automatic checks. */
 export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseReport[]> {
-  if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.expenseValidate);
   const ids = await trx
     .selectFrom('expense_report')
     .select('id')
@@ -496,7 +503,7 @@ export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseR
   return out;
 }
 export async function reportsToReimburse(trx: Tx, actor: Actor) {
-  if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.expenseReimburse);
   const rows = await trx
     .selectFrom('expense_report')
     .innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
@@ -551,7 +558,7 @@ export async function validateExpenseReports(
   ids: string[],
   opts: { onlyClean?: boolean; date?: IsoDate } = {},
 ): Promise<string[]> {
-  if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.expenseValidate);
   const done: string[] = [];
   for (const id of ids) {
     const r = await getExpenseReport(trx, actor, id);
@@ -595,7 +602,7 @@ export async function validateExpenseReports(
 
 /** Sends a sheet back to its author (support), with a reason. */
 export async function returnExpenseReport(trx: Tx, actor: Actor, id: string, reason: string): Promise<void> {
-  if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.expenseValidate);
   if (!reason.trim()) throw new UserError('Indiquez la raison du renvoi.', 'reason');
   const upd = await trx
     .updateTable('expense_report')
@@ -619,7 +626,7 @@ export async function markExpenseReportReimbursed(
   id: string,
   date: IsoDate = todayParis(),
 ): Promise<void> {
-  if (!hasRole(actor, ...VALIDATORS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.expenseReimburse);
   if (!isIsoDate(date)) throw new UserError('Date de remboursement invalide.', 'date');
   const r = await getExpenseReport(trx, actor, id);
   if (!r) throw new NotFoundError('Note de frais');
@@ -663,6 +670,7 @@ export interface Vehicle {
   fiscalHp: number;
 }
 export async function addVehicle(trx: Tx, actor: Actor, i: { label: string; fiscalHp: number }): Promise<Vehicle> {
+  authorize(actor, PURCHASES.mileage);
   if (!actor.userId) throw new ForbiddenError();
   const fields: Record<string, string> = {};
   const label = (i.label ?? '').trim();
@@ -697,6 +705,7 @@ export async function addVehicle(trx: Tx, actor: Actor, i: { label: string; fisc
   return { id, label, fiscalHp: i.fiscalHp };
 }
 export async function listVehicles(trx: Tx, actor: Actor): Promise<Vehicle[]> {
+  authorize(actor, PURCHASES.mileage);
   const rows = await trx
     .selectFrom('vehicle')
     .select(['id', 'label', 'fiscal_hp'])
@@ -710,6 +719,19 @@ export async function listVehicles(trx: Tx, actor: Actor): Promise<Vehicle[]> {
 
 /** Distance already driven with a vehicle in a calendar year (all trips recorded). */
 export async function yearKm(trx: Tx, actor: Actor, vehicleId: string, year: number): Promise<number> {
+  const scope = authorize(actor, PURCHASES.mileage);
+  if (scope === 'own') {
+    const v = isUuid(vehicleId)
+      ? await trx
+          .selectFrom('vehicle')
+          .select('id')
+          .where('cooperative_id', '=', actor.cooperativeId)
+          .where('id', '=', vehicleId)
+          .where('user_id', '=', actor.userId ?? '')
+          .executeTakeFirst()
+      : undefined;
+    if (!v) throw new NotFoundError('Véhicule');
+  }
   const r = await trx
     .selectFrom('mileage_trip')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('distance_km'), eb.val(0)).as('km'))
@@ -726,6 +748,7 @@ export async function addMileageTrip(
   actor: Actor,
   i: { date: IsoDate; vehicleId: string; activityId: string; description: string; distanceKm: number },
 ): Promise<MileageTrip> {
+  authorize(actor, PURCHASES.mileage);
   if (!actor.userId) throw new ForbiddenError();
   const fields: Record<string, string> = {};
   if (!isIsoDate(i.date ?? '')) fields.date = 'Indiquez la date du trajet.';

@@ -1,6 +1,7 @@
 // Purchases: suppliers, supplier invoices (incoming Factur-X/UBL/PDF/photo), expense sheets and
 // mileage allowances. Other modules use only what is exported here.
 export { purchasesMigrations, type PurchasesTables } from './schema.ts';
+export { PURCHASES } from './permissions.ts';
 export * from './events.ts';
 export {
   EXPENSE_CATEGORIES,

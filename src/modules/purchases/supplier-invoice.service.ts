@@ -3,7 +3,8 @@
 // draft → to_approve → approved → paid, the original file attached. Approval and payment emit
 // the events the ledger posts in the same transaction.
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
@@ -15,6 +16,7 @@ import { requireSupplier } from './supplier.service.ts';
 import { PURCHASE_ACCOUNTS } from './categories.ts';
 import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePaid } from './events.ts';
 import { allocate } from './allocate.ts';
+import { PURCHASES } from './permissions.ts';
 
 export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'paid';
 export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
@@ -23,7 +25,6 @@ export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
   approved: 'Approuvée',
   paid: 'Payée',
 };
-const APPROVERS = ['support', 'accountant', 'director'] as const;
 
 export interface SupplierInvoiceLineInput {
   description?: string;
@@ -68,6 +69,7 @@ export interface SupplierInvoice {
 }
 
 export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierInvoiceInput): Promise<SupplierInvoice> {
+  authorize(actor, PURCHASES.supplierInvoiceDraft);
   const fields: Record<string, string> = {};
   const number = (i.supplierNumber ?? '').trim();
   if (!number) fields.supplierNumber = 'Indiquez le numéro de la facture du fournisseur.';
@@ -198,6 +200,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
 }
 
 export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<SupplierInvoice | null> {
+  const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
   const r = await trx
     .selectFrom('supplier_invoice')
     .innerJoin('supplier', (j) =>
@@ -265,7 +268,7 @@ export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Pro
       exclCents: Number(s.excl_cents),
     })),
   };
-  if (!isStaff(actor)) {
+  if (scope === 'own') {
     const own = new Set<string>((await activitiesFor(trx, actor)).map((a) => a.id));
     if (inv.createdBy !== actor.userId && !inv.splits.some((s) => own.has(s.activityId))) return null;
   }
@@ -278,6 +281,7 @@ async function requireInvoice(trx: Tx, actor: Actor, id: string): Promise<Suppli
 }
 
 export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status?: SupplierInvoiceStatus } = {}) {
+  const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
   let q = trx
     .selectFrom('supplier_invoice')
     .innerJoin('supplier', (j) =>
@@ -297,7 +301,7 @@ export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status
     ])
     .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId);
   if (opts.status) q = q.where('supplier_invoice.status', '=', opts.status);
-  if (!isStaff(actor)) {
+  if (scope === 'own') {
     const own = (await activitiesFor(trx, actor)).map((a) => a.id);
     q = q.where((eb) =>
       eb.or([
@@ -336,6 +340,7 @@ export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status
 }
 
 export async function submitSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<void> {
+  authorize(actor, PURCHASES.supplierInvoiceDraft);
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status !== 'draft') throw new UserError('Cette facture a déjà été envoyée pour approbation.');
   await trx
@@ -360,7 +365,7 @@ function shares(inv: SupplierInvoice) {
 }
 
 export async function approveSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<void> {
-  if (!hasRole(actor, ...APPROVERS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.supplierInvoiceApprove);
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status === 'approved' || inv.status === 'paid') throw new UserError('Cette facture est déjà approuvée.');
   const upd = await trx
@@ -396,7 +401,7 @@ export async function markSupplierInvoicePaid(
   id: string,
   date: IsoDate = todayParis(),
 ): Promise<void> {
-  if (!hasRole(actor, ...APPROVERS)) throw new ForbiddenError();
+  authorize(actor, PURCHASES.supplierInvoicePay);
   if (!isIsoDate(date)) throw new UserError('Date de paiement invalide.', 'date');
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status !== 'approved')
