@@ -23,7 +23,7 @@ export function PercentBars(p: { rows: IndicatorRow[]; medians: Map<string, numb
       viewBox={`0 0 ${left + width + 60} ${height}`}
       width="100%"
       xmlns="http://www.w3.org/2000/svg"
-      style="max-width:720px;font:12px sans-serif"
+      class="chart"
     >
       {rows.map((r, i) => {
         const y = 10 + i * (2 * barH + gap);

@@ -89,7 +89,7 @@ export function AnswerPage(p: { c: Ctx; title: string; token: string; error: str
             <fieldset>
               <legend>{q}</legend>
               {WHO5_SCALE.map((label, k) => (
-                <label style="display:block">
+                <label class="choice">
                   <input type="radio" name={`q${i}`} value={String(5 - k)} required /> {label}
                 </label>
               ))}
