@@ -636,12 +636,15 @@ export async function markExpenseReportReimbursed(
         ? 'Cette note de frais est déjà remboursée.'
         : "Cette note de frais n'est pas à rembourser.",
     );
-  await trx
+  // Checked again by the update itself, so two reimbursements racing give one.
+  const done = await trx
     .updateTable('expense_report')
     .set({ reimbursement: 'paid', reimbursed_on: date })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .execute();
+    .where('reimbursement', '=', 'to_pay')
+    .executeTakeFirst();
+  if (Number(done.numUpdatedRows) !== 1) throw new UserError('Cette note de frais est déjà remboursée.');
   const byCode = new Map<string, number>();
   for (const s of sharesOf(r)) byCode.set(s.analyticCode, (byCode.get(s.analyticCode) ?? 0) + s.exclCents + s.vatCents);
   const payload: ExpenseReportReimbursed = {

@@ -246,8 +246,13 @@ test('supplier invoice: split must equal the total excl. VAT (refused, nothing w
   // Per activity, each share balances on its own.
   for (const code of ['ACT1', 'ACT9']) assert.ok(balanced(ac.lines.filter((l) => l.code === code)));
 
-  await inA((trx) => markSupplierInvoicePaid(trx, support, inv.id, today));
+  // Ten clicks on "Payer" at once (issue 11 #8): one payment, one entry, nine refusals.
+  const clicks = await Promise.allSettled(
+    Array.from({ length: 10 }, () => inA((trx) => markSupplierInvoicePaid(trx, support, inv.id, today))),
+  );
+  assert.equal(clicks.filter((c) => c.status === 'fulfilled').length, 1);
   const bq = await entries('purchases.supplier_payment', inv.id);
+  assert.equal(bq.e.length, 1, 'one payment entry');
   assert.ok(balanced(bq.lines));
   assert.equal(sum(bq.lines, '401'), 46_551);
   assert.equal(sum(bq.lines, '512'), -46_551);
@@ -390,8 +395,12 @@ test('expense sheet: duplicate receipt refused (nothing written), checks, batch 
   assert.equal(sum(od2.lines, '6256'), 2_500 + 8_000);
   assert.equal(sum(od2.lines, '44566'), 4_250);
   assert.equal(sum(od2.lines, '421'), -14_750);
-  await inA((trx) => markExpenseReportReimbursed(trx, support, sheet.id, today));
+  const clicks = await Promise.allSettled(
+    Array.from({ length: 10 }, () => inA((trx) => markExpenseReportReimbursed(trx, support, sheet.id, today))),
+  );
+  assert.equal(clicks.filter((c) => c.status === 'fulfilled').length, 1, 'one reimbursement');
   const bq = await entries('purchases.expense_reimbursement', sheet.id);
+  assert.equal(bq.e.length, 1, 'one reimbursement entry');
   assert.ok(balanced(bq.lines));
   assert.equal(sum(bq.lines, '421'), 14_750);
   assert.equal(sum(bq.lines, '512'), -14_750);

@@ -411,12 +411,16 @@ export async function markSupplierInvoicePaid(
         : "Approuvez la facture avant d'enregistrer son paiement.",
     );
   if (date < inv.issueDate) throw new UserError('Le paiement ne peut pas précéder la date de la facture.', 'date');
-  await trx
+  // The status is checked again by the update itself: of two payments racing, the second finds
+  // the row already paid (PostgreSQL re-reads it after the first commits) and changes nothing.
+  const paid = await trx
     .updateTable('supplier_invoice')
     .set({ status: 'paid', paid_on: date })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'approved')
+    .executeTakeFirst();
+  if (Number(paid.numUpdatedRows) !== 1) throw new UserError('Cette facture est déjà payée.');
   const payload: SupplierInvoicePaid = {
     invoiceId: inv.id,
     supplierId: inv.supplierId,
