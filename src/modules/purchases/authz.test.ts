@@ -6,7 +6,7 @@ import { seedTestCooperatives, createTestDb, type TestCoop } from '../../app/tes
 import type { Actor, Role } from '../../core/actor.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { makeSiren } from '../../core/identifiers.ts';
 import { uuidv7, type UserId } from '../../core/ids.ts';
@@ -117,6 +117,9 @@ async function world(): Promise<AuthzWorld> {
     stranger: (role) => as(role, uuidv7()),
   };
 }
+
+/** The transaction the services take (named through them: this test adds no escape of its own). */
+type Tx = Parameters<typeof getSupplierInvoice>[0];
 
 const readInvoice = async (trx: Tx, actor: Actor) => {
   if (!(await getSupplierInvoice(trx, actor, ids.invToApprove))) throw new NotFoundError('Facture fournisseur');
