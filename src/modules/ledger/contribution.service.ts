@@ -11,7 +11,9 @@
 // C 7068 on the structure's analytic code, dated the last day of the month, once per activity and month.
 import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { applyBasisPoints, type Cents } from '../../core/money.ts';
 import { endOfMonth, formatDate, isIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -112,7 +114,7 @@ export async function addContributionOverride(
   actor: Actor,
   input: { activityId: string; validFrom: string; validTo?: string | null; rule: unknown },
 ): Promise<ContributionOverride> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.contributionManage);
   if (!isIsoDate(input.validFrom)) throw new UserError('Date de début invalide.', 'validFrom');
   const validTo = input.validTo || null;
   if (validTo && !isIsoDate(validTo)) throw new UserError('Date de fin invalide.', 'validTo');
@@ -228,7 +230,7 @@ export async function postMonthlyContribution(
   activityId: string,
   month: string,
 ): Promise<ContributionResult> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.contributionManage);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Période invalide (AAAA-MM).', 'month');
   const act = await trx
     .selectFrom('activity')
@@ -285,7 +287,7 @@ export async function postMonthlyContribution(
 
 /** Posts the month's contribution for every open activity of the cooperative. */
 export async function postContributionsForMonth(trx: Tx, actor: Actor, month: string): Promise<ContributionResult[]> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.contributionManage);
   const acts = await trx
     .selectFrom('activity')
     .select(['id', 'created_at', 'closed_at'])

@@ -20,6 +20,8 @@
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 import { UserError } from '../../core/errors.ts';
 import { addMonths, endOfMonth, daysBetween, type IsoDate } from '../../core/dates.ts';
 import type { Cents } from '../../core/money.ts';
@@ -88,6 +90,7 @@ export interface VatSummary {
 }
 
 export async function vatSummary(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<VatSummary> {
+  authorize(actor, LEDGER.reportsRead);
   const acc = await accountRoles(trx, actor.cooperativeId);
   const r = await sql<{ account: string; rate: number | null; base: number; tax: number }>`
     select l.account, l.vat_rate_bp as rate,
@@ -231,6 +234,7 @@ export async function* generalLedgerRows(
   to: IsoDate,
   opts: { pageSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): AsyncGenerator<TableRow> {
+  authorize(actor, LEDGER.reportsRead);
   const coop = actor.cooperativeId;
   const pageSize = opts.pageSize ?? 2000;
   const total = opts.onProgress
@@ -315,6 +319,7 @@ export async function* journalEntryRows(
   to: IsoDate,
   opts: { pageSize?: number; onProgress?: (done: number, total: number) => void } = {},
 ): AsyncGenerator<TableRow> {
+  authorize(actor, LEDGER.reportsRead);
   const coop = actor.cooperativeId;
   const pageSize = opts.pageSize ?? 2000;
   const total = opts.onProgress
@@ -406,6 +411,7 @@ export async function agedReceivables(
   asOf: IsoDate,
   opts: { analyticCode?: string } = {},
 ): Promise<AgedReceivables> {
+  authorize(actor, LEDGER.reportsRead);
   const acc = await accountRoles(trx, actor.cooperativeId);
   const r = await sql<{ aux: string; aux_label: string | null; piece: string; due: string | null; balance: number }>`
     select coalesce(l.aux_account, '') as aux, max(l.aux_label) as aux_label, e.piece_ref as piece,

@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
@@ -46,6 +48,7 @@ export async function* fecRows(
   to: IsoDate,
   pageSize = 1000,
 ): AsyncGenerator<string> {
+  authorize(actor, LEDGER.reportsRead);
   const coop = actor.cooperativeId;
   const journals = new Map(
     (await trx.selectFrom('ledger_journal').select(['code', 'label']).where('cooperative_id', '=', coop).execute()).map(

@@ -9,4 +9,26 @@ const ACCOUNTING: Grants = { accountant: 'all', director: 'all' };
 export const LEDGER = definePermissions('ledger', {
   periodClose: { label: 'Clôturer une période comptable', grants: ACCOUNTING },
   manualEntry: { label: 'Passer une écriture manuelle (opérations diverses)', grants: ACCOUNTING },
+  entryReverse: { label: 'Extourner une écriture', grants: ACCOUNTING },
+  reportsRead: {
+    label: 'Consulter et exporter la comptabilité (balance, grand livre, journaux, TVA, balance âgée, FEC)',
+    grants: ACCOUNTING,
+  },
+  activityAccountRead: {
+    label: "Voir un compte d'activité (l'entrepreneur : celui de ses activités)",
+    grants: { entrepreneur: 'own', cape: 'own', support: 'all', accountant: 'all', director: 'all' },
+  },
+  lettering: { label: 'Lettrer et délettrer des comptes de tiers', grants: ACCOUNTING },
+  chartManage: { label: 'Gérer le plan comptable', grants: ACCOUNTING },
+  contributionManage: {
+    label: 'Régler, simuler et passer la contribution coopérative',
+    grants: ACCOUNTING,
+  },
+  salaryRequest: { label: 'Demander un salaire sur son activité', grants: { entrepreneur: 'own', cape: 'own' } },
+  salaryDecide: { label: 'Accepter ou refuser une demande de salaire', grants: { support: 'all', director: 'all' } },
+  salaryPay: { label: 'Payer les salaires et les passer en comptabilité', grants: ACCOUNTING },
+  payrollVariables: {
+    label: 'Préparer les variables de paie du mois',
+    grants: { support: 'all', accountant: 'all', director: 'all' },
+  },
 });

@@ -207,6 +207,7 @@ export async function reverseEntry(
   entryId: string,
   opts: { date?: IsoDate; label?: string; sourceType?: string; sourceId?: string } = {},
 ): Promise<PostedEntry> {
+  authorize(actor, LEDGER.entryReverse);
   const e = await trx
     .selectFrom('journal_entry')
     .selectAll()

@@ -3,10 +3,12 @@
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal, type Cents } from '../../core/money.ts';
 import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
-import { fiscalYearBounds } from '../directory/index.ts';
+import { activitiesFor, fiscalYearBounds } from '../directory/index.ts';
 import { accountRoles } from './chart.ts';
 import { csvRecord } from '../../core/csv.ts';
 
@@ -34,6 +36,7 @@ export interface TrialBalanceRow {
 }
 
 export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: IsoDate): Promise<TrialBalanceRow[]> {
+  authorize(actor, LEDGER.reportsRead);
   const r = await sql<{ account: string; label: string; debit: number; credit: number }>`
     select l.account, a.label, sum(l.debit_cents)::bigint as debit, sum(l.credit_cents)::bigint as credit
     from entry_line l
@@ -181,6 +184,7 @@ export async function activityAccount(
   year: number,
   opts: { until?: IsoDate } = {},
 ): Promise<ActivityAccount> {
+  const scope = authorize(actor, LEDGER.activityAccountRead);
   const act = await trx
     .selectFrom('activity')
     .select(['id', 'name', 'analytic_code'])
@@ -188,6 +192,8 @@ export async function activityAccount(
     .where('analytic_code', '=', analyticCode)
     .executeTakeFirst();
   if (!act) throw new NotFoundError('Activité');
+  if (scope === 'own' && !(await activitiesFor(trx, actor)).some((a) => a.id === act.id))
+    throw new NotFoundError('Activité');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
   const to = opts.until && opts.until < end ? opts.until : end;
   const acc = await accountRoles(trx, actor.cooperativeId);

@@ -2,7 +2,9 @@
 // supplier auxiliary accounts, chart of accounts maintenance, and the contribution simulation.
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import { LEDGER } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import { formatEuros, type Cents } from '../../core/money.ts';
@@ -19,7 +21,6 @@ import {
   type ContributionRule,
 } from './contribution.service.ts';
 
-const ACCOUNTING = ['accountant', 'director'] as const;
 export const LETTERING_ACCOUNTS = ['411', '401'] as const;
 
 // --- lettering ---------------------------------------------------------------------------
@@ -86,7 +87,7 @@ export async function tiersWithOpenLines(
   actor: Actor,
   account: string,
 ): Promise<{ aux: string; label: string; balanceCents: Cents; lines: number }[]> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.lettering);
   checkAccount(account);
   const rows = await trx
     .selectFrom('entry_line')
@@ -111,7 +112,7 @@ export async function tiersWithOpenLines(
 }
 
 export async function unletteredLines(trx: Tx, actor: Actor, account: string, aux: string): Promise<LetteringLine[]> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.lettering);
   checkAccount(account);
   const rows = await lineQuery(trx, actor, account)
     .where('entry_line.lettering', 'is', null)
@@ -130,7 +131,7 @@ export async function letteredGroups(
   account: string,
   aux: string,
 ): Promise<{ code: string; letteredOn: IsoDate | null; lines: number; debitCents: Cents }[]> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.lettering);
   checkAccount(account);
   const rows = await trx
     .selectFrom('entry_line')
@@ -164,7 +165,7 @@ export async function letterLines(
   keys: string[],
   date: IsoDate = todayParis(),
 ): Promise<string> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.lettering);
   checkAccount(account);
   const uniq = [...new Set(keys)];
   if (uniq.length < 2) throw new UserError('Cochez au moins deux lignes à lettrer.', 'lines');
@@ -203,7 +204,7 @@ export async function letterLines(
 
 /** Removes a lettering code from an account's lines. Returns how many lines were freed. */
 export async function unletter(trx: Tx, actor: Actor, account: string, code: string): Promise<number> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.lettering);
   checkAccount(account);
   const c = code.trim().toUpperCase();
   if (!/^[A-Z]{1,8}$/.test(c)) throw new UserError('Code de lettrage invalide.', 'code');
@@ -236,7 +237,7 @@ export async function listChart(
   actor: Actor,
   opts: { q?: string; page?: number; pageSize?: number } = {},
 ): Promise<{ rows: ChartAccount[]; total: number }> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.chartManage);
   await ensureChart(trx, actor.cooperativeId);
   const pageSize = opts.pageSize ?? 50;
   const page = Math.max(1, opts.page ?? 1);
@@ -277,7 +278,7 @@ export async function addAccount(
   actor: Actor,
   input: { number: string; label: string },
 ): Promise<ChartAccount> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.chartManage);
   const number = (input.number ?? '').trim();
   const fields: Record<string, string> = {};
   if (!/^[1-7][0-9]{2,7}$/.test(number))
@@ -308,7 +309,7 @@ export async function addAccount(
 }
 
 export async function renameAccount(trx: Tx, actor: Actor, number: string, rawLabel: string): Promise<void> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.chartManage);
   const label = checkLabel(rawLabel ?? '');
   const r = await trx
     .updateTable('ledger_account')
@@ -326,7 +327,7 @@ export async function renameAccount(trx: Tx, actor: Actor, number: string, rawLa
 }
 
 export async function deleteAccount(trx: Tx, actor: Actor, number: string): Promise<void> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.chartManage);
   const acc = await trx
     .selectFrom('ledger_account')
     .select('number')
@@ -416,7 +417,7 @@ export async function simulateContributionRate(
   bp: number,
   today: IsoDate = todayParis(),
 ): Promise<{ rows: SimulationRow[]; from: IsoDate; to: IsoDate }> {
-  requireRole(actor, ...ACCOUNTING);
+  authorize(actor, LEDGER.contributionManage);
   const coop = await trx
     .selectFrom('cooperative')
     .select('fiscal_year_start_month')

@@ -74,13 +74,25 @@ export function openTable(out: Writable, format: TableFormat, columns: Column[],
     const start = async () => {
       if (!started) {
         started = true;
-        await write('\ufeff' + csvRecord(columns.map((c) => c.header), ';') + '\r\n');
+        await write(
+          '\ufeff' +
+            csvRecord(
+              columns.map((c) => c.header),
+              ';',
+            ) +
+            '\r\n',
+        );
       }
     };
     return {
       async write(row) {
         await start();
-        await write(csvRecord(columns.map((c) => csvValue(c.kind, row[c.key])), ';') + '\r\n');
+        await write(
+          csvRecord(
+            columns.map((c) => csvValue(c.kind, row[c.key])),
+            ';',
+          ) + '\r\n',
+        );
       },
       async close() {
         await start();

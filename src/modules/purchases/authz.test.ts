@@ -31,12 +31,13 @@ import {
   submitSupplierInvoice,
   type SupplierInvoiceInput,
 } from './supplier-invoice.service.ts';
-import { createSupplier } from './supplier.service.ts';
+import { createSupplier, getSupplier, updateSupplier } from './supplier.service.ts';
 
 let odb: OpenDb | null = null;
 let A: TestCoop;
 const key = Buffer.alloc(32, 7);
 const ids = {
+  supplier: '',
   invDraft: '',
   invToApprove: '',
   invApproved: '',
@@ -73,6 +74,7 @@ async function world(): Promise<AuthzWorld> {
   const support = A.actor('support');
   await withTenant(odb.db, A.coop.id, async (trx) => {
     const supplier = await createSupplier(trx, owner, { name: 'Imprimerie Rhône', siren: makeSiren('52345678') });
+    ids.supplier = supplier.id;
     const base = (n: string): SupplierInvoiceInput => ({
       supplierId: supplier.id,
       supplierNumber: n,
@@ -129,6 +131,17 @@ const readReport = async (trx: Tx, actor: Actor) => {
 };
 
 authzSuite('purchases', world, (): AuthzCase[] => [
+  {
+    permission: PURCHASES.supplierRead,
+    run: async (trx, actor) => {
+      if (!(await getSupplier(trx, actor, ids.supplier))) throw new NotFoundError('Fournisseur');
+    },
+  },
+  {
+    permission: PURCHASES.supplierWrite,
+    run: (trx, actor) =>
+      updateSupplier(trx, actor, ids.supplier, { name: 'Imprimerie du Rhône', siren: makeSiren('52345678') }),
+  },
   { permission: PURCHASES.supplierInvoiceRead, run: (trx, actor) => readInvoice(trx, actor) },
   { permission: PURCHASES.supplierInvoiceDraft, run: (trx, actor) => submitSupplierInvoice(trx, actor, ids.invDraft) },
   {
@@ -142,7 +155,10 @@ authzSuite('purchases', world, (): AuthzCase[] => [
   { permission: PURCHASES.expenseRead, run: (trx, actor) => readReport(trx, actor) },
   { permission: PURCHASES.expenseLine, run: (trx, actor) => deleteExpenseLine(trx, actor, ids.line) },
   { permission: PURCHASES.expenseSubmit, run: (trx, actor) => submitExpenseReport(trx, actor, ids.draftReport) },
-  { permission: PURCHASES.mileage, run: (trx, actor) => yearKm(trx, actor, ids.vehicle, Number(todayParis().slice(0, 4))) },
+  {
+    permission: PURCHASES.mileage,
+    run: (trx, actor) => yearKm(trx, actor, ids.vehicle, Number(todayParis().slice(0, 4))),
+  },
   {
     permission: PURCHASES.expenseValidate,
     run: (trx, actor) => validateExpenseReports(trx, actor, [ids.submitted]),

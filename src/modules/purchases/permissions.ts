@@ -28,4 +28,14 @@ export const PURCHASES = definePermissions('purchases', {
   mileage: { label: 'Déclarer ses véhicules et ses trajets (indemnités kilométriques)', grants: OWNERS_AND_STAFF },
   expenseValidate: { label: 'Valider ou renvoyer les notes de frais', grants: STAFF },
   expenseReimburse: { label: 'Marquer une note de frais comme remboursée', grants: STAFF },
+  // One supplier file for the cooperative: every member reads it; an entrepreneur changes only the
+  // suppliers they created (a changed IBAN redirects the cooperative's payments).
+  supplierRead: {
+    label: 'Voir les fournisseurs de la coopérative',
+    grants: { ...OWNERS_AND_STAFF, entrepreneur: 'all', cape: 'all' },
+  },
+  supplierWrite: {
+    label: "Créer ou modifier un fournisseur (l'entrepreneur : ceux qu'il a créés)",
+    grants: OWNERS_AND_STAFF,
+  },
 });

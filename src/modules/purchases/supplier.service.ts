@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { authorize } from '../../core/authz.ts';
+import { PURCHASES } from './permissions.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
@@ -81,6 +83,7 @@ const toSupplier = (r: Row): Supplier => ({
 });
 
 export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput): Promise<Supplier> {
+  authorize(actor, PURCHASES.supplierWrite);
   const i = parseInput(SupplierInput, raw);
   if (i.siren) {
     const dup = await trx
@@ -122,8 +125,19 @@ export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput):
 }
 
 export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: SupplierInput): Promise<Supplier> {
+  const scope = authorize(actor, PURCHASES.supplierWrite);
   const i = parseInput(SupplierInput, raw);
   await requireSupplier(trx, actor, id);
+  if (scope === 'own') {
+    const mine = await trx
+      .selectFrom('supplier')
+      .select('id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', id)
+      .where('created_by', '=', actor.userId)
+      .executeTakeFirst();
+    if (!mine) throw new NotFoundError('Fournisseur');
+  }
   if (i.siren) {
     const dup = await trx
       .selectFrom('supplier')
@@ -162,6 +176,7 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
 }
 
 export async function getSupplier(trx: Tx, actor: Actor, id: string): Promise<Supplier | null> {
+  authorize(actor, PURCHASES.supplierRead);
   const r = await trx
     .selectFrom('supplier')
     .selectAll()
@@ -176,6 +191,7 @@ export async function requireSupplier(trx: Tx, actor: Actor, id: string): Promis
   return s;
 }
 export async function findSupplierBySiren(trx: Tx, actor: Actor, siren: string): Promise<Supplier | null> {
+  authorize(actor, PURCHASES.supplierRead);
   const r = await trx
     .selectFrom('supplier')
     .selectAll()
@@ -186,6 +202,7 @@ export async function findSupplierBySiren(trx: Tx, actor: Actor, siren: string):
   return r ? toSupplier(r) : null;
 }
 export async function listSuppliers(trx: Tx, actor: Actor): Promise<Supplier[]> {
+  authorize(actor, PURCHASES.supplierRead);
   const rows = await trx
     .selectFrom('supplier')
     .selectAll()

@@ -11,7 +11,10 @@ import { withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { uuidv7, type UserId } from '../../core/ids.ts';
 import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
-import { createCustomer } from './customer.service.ts';
+import { archiveCatalogueItem, createCatalogueItem, getCatalogueItem } from './catalogue.service.ts';
+import { createCustomer, getCustomer, updateCustomer, type CustomerInput } from './customer.service.ts';
+import { createQuote, getQuote, updateQuote, type QuoteInput } from './quote.service.ts';
+import { setReminderSchedule } from './reminders.ts';
 import {
   createCreditNote,
   createDraft,
@@ -26,8 +29,18 @@ import { SALES } from './permissions.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>> | null = null;
 let A: TestCoop;
-const ids = { draft: '', validated: '' };
+const ids = { draft: '', validated: '', quote: '', customer: '', item: '' };
 let input: InvoiceDraftInput;
+let quoteInput: QuoteInput;
+const customerInput: CustomerInput = {
+  kind: 'individual',
+  name: 'Jeanne Martin',
+  email: 'jeanne@example.test',
+  addressLine1: '8 place Bellecour',
+  postalCode: '69002',
+  city: 'Lyon',
+  countryCode: 'FR',
+};
 after(async () => {
   await t?.odb.close();
 });
@@ -37,17 +50,8 @@ async function world(): Promise<AuthzWorld> {
   [A] = await seedTestCooperatives(t.odb);
   const owner = A.actor('entrepreneur');
   await withTenant(t.odb.db, A.coop.id, async (trx) => {
-    const customerId = (
-      await createCustomer(trx, owner, {
-        kind: 'individual',
-        name: 'Jeanne Martin',
-        email: 'jeanne@example.test',
-        addressLine1: '8 place Bellecour',
-        postalCode: '69002',
-        city: 'Lyon',
-        countryCode: 'FR',
-      })
-    ).id;
+    const customerId = (await createCustomer(trx, owner, customerInput)).id;
+    ids.customer = customerId;
     input = {
       activityId: A.activityId,
       customerId,
@@ -56,6 +60,19 @@ async function world(): Promise<AuthzWorld> {
     ids.draft = (await createDraft(trx, owner, input)).id;
     const v = await createDraft(trx, owner, input);
     ids.validated = (await validateInvoice(trx, A.actor('support'), v.id)).id;
+    quoteInput = { activityId: A.activityId, customerId, lines: input.lines };
+    ids.quote = (await createQuote(trx, owner, quoteInput)).id;
+    ids.item = (
+      await createCatalogueItem(trx, owner, {
+        activityId: A.activityId,
+        name: 'Atelier',
+        unitCode: 'HUR',
+        unitPriceCents: 5000,
+        vatCategory: 'S',
+        vatRateBp: 2000,
+        nature: 'services',
+      })
+    ).id;
   });
   const as = (role: Role, userId: string): Actor => ({ ...A.actor(role), userId: userId as UserId, roles: [role] });
   return {
@@ -77,11 +94,36 @@ authzSuite('sales', world, (): AuthzCase[] => [
   { permission: SALES.invoiceDraft, run: (trx, actor) => updateDraft(trx, actor, ids.draft, input) },
   { permission: SALES.invoiceValidate, run: (trx, actor) => validateInvoice(trx, actor, ids.draft) },
   { permission: SALES.invoiceSend, run: (trx, actor) => markSent(trx, actor, ids.validated) },
-  { permission: SALES.creditNote, run: (trx, actor) => createCreditNote(trx, actor, ids.validated, { reason: 'Erreur' }) },
+  {
+    permission: SALES.creditNote,
+    run: (trx, actor) => createCreditNote(trx, actor, ids.validated, { reason: 'Erreur' }),
+  },
   {
     permission: SALES.paymentRecord,
     run: (trx, actor) => recordPayment(trx, actor, ids.validated, { amountCents: 1000, date: todayParis() }),
   },
+  {
+    permission: SALES.quoteRead,
+    run: async (trx, actor) => {
+      if (!(await getQuote(trx, actor, ids.quote))) throw new NotFoundError('Devis');
+    },
+  },
+  { permission: SALES.quoteDraft, run: (trx, actor) => updateQuote(trx, actor, ids.quote, quoteInput) },
+  {
+    permission: SALES.customerRead,
+    run: async (trx, actor) => {
+      if (!(await getCustomer(trx, actor, ids.customer))) throw new NotFoundError('Client');
+    },
+  },
+  { permission: SALES.customerWrite, run: (trx, actor) => updateCustomer(trx, actor, ids.customer, customerInput) },
+  {
+    permission: SALES.catalogueRead,
+    run: async (trx, actor) => {
+      if (!(await getCatalogueItem(trx, actor, ids.item))) throw new NotFoundError('Article');
+    },
+  },
+  { permission: SALES.catalogueWrite, run: (trx, actor) => archiveCatalogueItem(trx, actor, ids.item) },
+  { permission: SALES.reminderSettings, run: (trx, actor) => setReminderSchedule(trx, actor, [7, 30]) },
 ]);
 
 test('an entrepreneur POSTing the hidden payment form is refused and nothing is written', async () => {

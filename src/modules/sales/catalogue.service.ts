@@ -3,6 +3,8 @@ import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { isStaff, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
@@ -95,6 +97,7 @@ const toItem = (r: Row): CatalogueItem => ({
 });
 
 export async function createCatalogueItem(trx: Tx, actor: Actor, raw: CatalogueInput): Promise<CatalogueItem> {
+  authorize(actor, SALES.catalogueWrite);
   const v = parseInput(CatalogueInput, raw);
   await checkActivity(trx, actor, v.activityId);
   const id = uuidv7();
@@ -124,6 +127,7 @@ export async function createCatalogueItem(trx: Tx, actor: Actor, raw: CatalogueI
 }
 
 export async function archiveCatalogueItem(trx: Tx, actor: Actor, id: string): Promise<void> {
+  authorize(actor, SALES.catalogueWrite);
   const item = await getCatalogueItem(trx, actor, id);
   if (!item) throw new NotFoundError('Article');
   await checkActivity(trx, actor, item.activityId);
@@ -137,13 +141,16 @@ export async function archiveCatalogueItem(trx: Tx, actor: Actor, id: string): P
 }
 
 export async function getCatalogueItem(trx: Tx, actor: Actor, id: string): Promise<CatalogueItem | null> {
+  const scope = authorize(actor, SALES.catalogueRead);
   const r = await trx
     .selectFrom('catalogue_item')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
     .executeTakeFirst();
-  return r ? toItem(r) : null;
+  if (!r) return null;
+  if (scope === 'own' && !(await activitiesFor(trx, actor)).some((a) => a.id === r.activity_id)) return null;
+  return toItem(r);
 }
 
 /** Items of the activities the actor works for (all for staff), optionally one activity. */
@@ -152,12 +159,13 @@ export async function listCatalogue(
   actor: Actor,
   opts: { activityId?: string } = {},
 ): Promise<CatalogueItem[]> {
+  const scope = authorize(actor, SALES.catalogueRead);
   let q = trx
     .selectFrom('catalogue_item')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('archived_at', 'is', null);
-  if (!isStaff(actor)) {
+  if (scope === 'own') {
     const ids = (await activitiesFor(trx, actor)).map((a) => a.id);
     if (!ids.length) return [];
     q = q.where('activity_id', 'in', ids);

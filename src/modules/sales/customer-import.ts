@@ -6,6 +6,8 @@ import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 import { normaliseDigits } from '../../core/identifiers.ts';
 import { createCustomer, normaliseName, type CustomerInput } from './customer.service.ts';
 
@@ -94,6 +96,7 @@ export function parseCsv(text: string): string[][] {
 }
 
 export async function importCustomersCsv(trx: Tx, actor: Actor, text: string): Promise<ImportResult> {
+  authorize(actor, SALES.customerWrite);
   const rows = parseCsv(text);
   if (rows.length < 2)
     throw new UserError("Le fichier est vide : il faut une ligne d'en-tête puis une ligne par client.", 'file');

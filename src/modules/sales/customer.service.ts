@@ -4,6 +4,9 @@ import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
+import { activitiesFor } from '../directory/index.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { isSiren, isSiret, isVatNumber, normaliseDigits } from '../../core/identifiers.ts';
 import { parseInput } from '../../core/validation.ts';
@@ -198,6 +201,7 @@ function values(v: z.output<typeof CustomerInput>) {
 }
 
 export async function createCustomer(trx: Tx, actor: Actor, raw: CustomerInput): Promise<Customer> {
+  authorize(actor, SALES.customerWrite);
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v);
   const id = uuidv7<CustomerId>();
@@ -222,8 +226,10 @@ export async function createCustomer(trx: Tx, actor: Actor, raw: CustomerInput):
 }
 
 export async function updateCustomer(trx: Tx, actor: Actor, id: string, raw: CustomerInput): Promise<Customer> {
+  const scope = authorize(actor, SALES.customerWrite);
   const current = await getCustomer(trx, actor, id);
   if (!current) throw new NotFoundError('Client');
+  if (scope === 'own' && !(await customerIsTheirs(trx, actor, id))) throw new NotFoundError('Client');
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v, id);
   await trx
@@ -236,7 +242,38 @@ export async function updateCustomer(trx: Tx, actor: Actor, id: string, raw: Cus
   return (await getCustomer(trx, actor, id))!;
 }
 
+/** The customers of a cooperative are one shared file (one company invoices them all), but an
+ *  entrepreneur may only change those they created or already invoiced or quoted: a customer's
+ *  address changes the documents of every activity that works with it. */
+async function customerIsTheirs(trx: Tx, actor: Actor, id: string): Promise<boolean> {
+  if (!actor.userId) return false;
+  const mine = (await activitiesFor(trx, actor)).map((a) => a.id);
+  const r = await trx
+    .selectFrom('customer')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .where((eb) => {
+      const ors = [eb('created_by', '=', actor.userId)];
+      if (mine.length)
+        ors.push(
+          eb.exists(
+            eb
+              .selectFrom('invoice')
+              .select('invoice.id')
+              .where('invoice.cooperative_id', '=', actor.cooperativeId)
+              .whereRef('invoice.customer_id', '=', 'customer.id')
+              .where('invoice.activity_id', 'in', mine),
+          ),
+        );
+      return eb.or(ors);
+    })
+    .executeTakeFirst();
+  return !!r;
+}
+
 export async function getCustomer(trx: Tx, actor: Actor, id: string): Promise<Customer | null> {
+  authorize(actor, SALES.customerRead);
   const r = await trx
     .selectFrom('customer')
     .selectAll()
@@ -251,6 +288,7 @@ export async function listCustomers(
   actor: Actor,
   opts: { q?: string; page?: number; pageSize?: number } = {},
 ) {
+  authorize(actor, SALES.customerRead);
   const pageSize = Math.min(500, opts.pageSize ?? 25);
   const page = Math.max(1, opts.page ?? 1);
   let q = trx.selectFrom('customer').where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null);

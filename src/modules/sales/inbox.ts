@@ -30,6 +30,8 @@ import {
   type Invoice,
   type InvoiceValidated,
 } from './index.ts';
+// Not part of the module's public face: only this file plugs the checks into validation.
+import { setSelfValidationGuard } from './invoice.service.ts';
 import { legacy } from '../../core/db/tenant.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
@@ -346,6 +348,11 @@ registerCheck<{ other: string; date: string; amount: number }>({
  * (submitted) instead of being validated, and `held` says why, in French. Validators (support,
  * accountant, director) validate directly: they see the findings in their queue.
  */
+// Every validation by an entrepreneur runs the checks, not only the page's button.
+setSelfValidationGuard(async (trx, actor, id) =>
+  (await runChecks(trx as unknown as Parameters<typeof runChecks>[0], actor, 'invoice', id)).map((f) => f.message),
+);
+
 export async function selfValidateInvoice(
   trx: Tx,
   actor: Actor,

@@ -514,6 +514,15 @@ export async function submitInvoice(trx: Tx, actor: Actor, id: string): Promise<
   return (await getInvoice(trx, actor, id))!;
 }
 
+/** The automatic checks an entrepreneur's own validation must pass (duplicates, amounts…): the
+ *  inbox's check registry, plugged in by `sales/inbox.ts` when the module loads (the registry
+ *  lives in the inbox module, which itself reads sales). Returns the messages of what was found. */
+type SelfValidationGuard = (trx: Tx, actor: Actor, invoiceId: string) => Promise<string[]>;
+let selfValidationGuard: SelfValidationGuard | null = null;
+export function setSelfValidationGuard(guard: SelfValidationGuard): void {
+  selfValidationGuard = guard;
+}
+
 export async function canValidate(
   trx: Tx,
   actor: Actor,
@@ -548,6 +557,16 @@ export async function validateInvoice(
   if (r.status !== 'draft' && r.status !== 'submitted') throw new UserError('Cette facture est déjà validée.');
   if (!(await canValidate(trx, actor, { activityId: r.activity_id, totalInclCents: r.total_incl_cents })))
     throw new ForbiddenError("Vous ne pouvez pas valider cette facture : elle dépasse votre seuil d'autovalidation.");
+  if (!hasRole(actor, ...VALIDATOR_ROLES)) {
+    // Self-validation passes the same automatic checks as support's queue, whatever the caller
+    // (page, CLI, API): without the checks plugged in, nobody validates their own invoice.
+    if (!selfValidationGuard) throw new ForbiddenError('Les contrôles automatiques ne sont pas disponibles.');
+    const held = await selfValidationGuard(trx, actor, id);
+    if (held.length)
+      throw new UserError(
+        `Cette facture doit être vérifiée par l'équipe d'accompagnement : ${held.join(' ')} Soumettez-la pour validation.`,
+      );
+  }
   const today = opts.today ?? todayParis();
   const oldIssue = toIsoDate(r.issue_date);
   const due = r.due_date ? addDays(today, daysBetween(oldIssue, toIsoDate(r.due_date))) : null;
@@ -722,6 +741,9 @@ async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?
 }
 
 async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
+  // The corrected invoice is locked, so credit notes validated at the same moment are counted
+  // one after the other (each locks only its own row otherwise).
+  await lockInvoice(trx, actor, invoiceId);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv || !inv.number || inv.typeCode === '381') throw new UserError('Un avoir corrige une facture validée.');
   const already = await creditedCents(trx, actor, invoiceId, exceptId);

@@ -23,4 +23,21 @@ export const SALES = definePermissions('sales', {
   invoiceSend: { label: 'Marquer une facture comme envoyée', grants: OWNERS_AND_STAFF },
   creditNote: { label: 'Émettre un avoir', grants: STAFF },
   paymentRecord: { label: 'Enregistrer un paiement et le passer en comptabilité', grants: STAFF },
+  quoteRead: { label: 'Voir les devis et leur PDF', grants: OWNERS_AND_STAFF },
+  quoteDraft: {
+    label: 'Créer, modifier, envoyer un devis, en noter l’acceptation ou le refus',
+    grants: OWNERS_AND_STAFF,
+  },
+  // One customer file for the whole cooperative (one company invoices them all): every member reads it.
+  customerRead: {
+    label: 'Voir les clients de la coopérative',
+    grants: { ...OWNERS_AND_STAFF, entrepreneur: 'all', cape: 'all' },
+  },
+  customerWrite: {
+    label: "Créer, importer, modifier un client (l'entrepreneur : ceux qu'il a créés ou à qui il a facturé)",
+    grants: OWNERS_AND_STAFF,
+  },
+  catalogueRead: { label: 'Voir le catalogue des activités', grants: OWNERS_AND_STAFF },
+  catalogueWrite: { label: 'Ajouter ou retirer un article du catalogue', grants: OWNERS_AND_STAFF },
+  reminderSettings: { label: 'Régler le calendrier des relances de la coopérative', grants: { director: 'all' } },
 });

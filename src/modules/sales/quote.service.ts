@@ -8,6 +8,8 @@ import type { LegacyDb as Db } from '../../core/db/index.ts';
 import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { isStaff, systemActor, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { authorize } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { addDays, isIsoDate, todayParis, toIsoDate, formatDateLong, type IsoDate } from '../../core/dates.ts';
 import { formatEuros, formatRateBp } from '../../core/money.ts';
@@ -169,6 +171,7 @@ async function writeLines(trx: Tx, actor: Actor, quoteId: string, lines: QuoteLi
 }
 
 export async function createQuote(trx: Tx, actor: Actor, input: QuoteInput): Promise<Quote> {
+  authorize(actor, SALES.quoteDraft);
   const p = await prepare(trx, actor, input);
   const act = await trx
     .selectFrom('activity')
@@ -219,6 +222,7 @@ export async function createQuote(trx: Tx, actor: Actor, input: QuoteInput): Pro
 }
 
 export async function updateQuote(trx: Tx, actor: Actor, id: string, input: QuoteInput): Promise<Quote> {
+  authorize(actor, SALES.quoteDraft);
   const q = await getQuote(trx, actor, id);
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'draft') throw new UserError('Un devis envoyé ne peut plus être modifié : créez-en un nouveau.');
@@ -323,6 +327,7 @@ const quoteQuery = (trx: Tx, cooperativeId: string) =>
     .where('quote.cooperative_id', '=', cooperativeId);
 
 export async function getQuote(trx: Tx, actor: Actor, id: string, today = todayParis()): Promise<Quote | null> {
+  authorize(actor, SALES.quoteRead);
   const mine = await owned(trx, actor);
   const r = await quoteQuery(trx, actor.cooperativeId).where('quote.id', '=', id).executeTakeFirst();
   if (!r || (mine && !mine.includes(r.activity_id))) return null;
@@ -334,6 +339,7 @@ export async function listQuotes(
   actor: Actor,
   f: { status?: QuoteStatus; customerId?: string; today?: IsoDate } = {},
 ): Promise<Quote[]> {
+  authorize(actor, SALES.quoteRead);
   const today = f.today ?? todayParis();
   const mine = await owned(trx, actor);
   let q = quoteQuery(trx, actor.cooperativeId);
@@ -373,6 +379,7 @@ export async function getQuoteLines(trx: Tx, cooperativeId: string, quoteId: str
 
 /** Stores `expired` on sent quotes past their validity date; returns how many. */
 export async function expireQuotes(trx: Tx, actor: Actor, today = todayParis()): Promise<number> {
+  authorize(actor, SALES.quoteDraft);
   const r = await trx
     .updateTable('quote')
     .set({ status: 'expired', updated_at: new Date() })
@@ -484,6 +491,7 @@ export async function sendQuote(
   id: string,
   opts: { publicUrl: string; to?: string | null },
 ): Promise<{ quote: Quote; link: string }> {
+  authorize(actor, SALES.quoteDraft);
   const q = await getQuote(trx, actor, id);
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'draft' && q.status !== 'sent')
@@ -645,6 +653,7 @@ export async function markQuoteAccepted(
   id: string,
   file: { name: string; mimeType: string; content: Buffer } | null,
 ): Promise<Quote> {
+  authorize(actor, SALES.quoteDraft);
   const q = await getQuote(trx, actor, id);
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'sent' && q.status !== 'draft')
@@ -674,6 +683,7 @@ export async function markQuoteAccepted(
 }
 
 export async function refuseQuote(trx: Tx, actor: Actor, id: string): Promise<Quote> {
+  authorize(actor, SALES.quoteDraft);
   const q = await getQuote(trx, actor, id);
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'sent' && q.status !== 'draft')
@@ -740,6 +750,7 @@ export async function invoiceFromQuote(
   quoteId: string,
   input: FromQuoteInput,
 ): Promise<Invoice> {
+  authorize(actor, SALES.invoiceDraft);
   const q = await getQuote(trx, actor, quoteId);
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'accepted') throw new UserError('Seul un devis accepté peut être facturé.');

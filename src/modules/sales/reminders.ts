@@ -6,7 +6,9 @@ import { sql } from 'kysely';
 import type { LegacyDb as Db } from '../../core/db/index.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant, withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
-import { hasRole, systemActor, ForbiddenError, type Actor } from '../../core/actor.ts';
+import { ForbiddenError, systemActor, type Actor } from '../../core/actor.ts';
+import { authorize, can } from '../../core/authz.ts';
+import { SALES } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { enqueueMail } from '../../core/mail.ts';
@@ -50,12 +52,13 @@ export function parseReminderDays(raw: string): number[] {
 }
 
 export async function setReminderSchedule(trx: Tx, actor: Actor, days: number[]): Promise<void> {
-  if (!hasRole(actor, 'director'))
+  if (!can(actor, SALES.reminderSettings))
     throw new ForbiddenError('Seule la direction peut modifier le calendrier des relances.');
   await updateCooperativeSettings(trx, actor, { [SETTINGS_KEY]: days });
 }
 
 export async function setRemindersPaused(trx: Tx, actor: Actor, invoiceId: string, paused: boolean): Promise<void> {
+  authorize(actor, SALES.invoiceSend);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
   await trx
@@ -79,6 +82,8 @@ export interface ReminderRecord {
   sentOn: IsoDate;
 }
 export async function reminderHistory(trx: Tx, actor: Actor, invoiceId: string): Promise<ReminderRecord[]> {
+  // getInvoice checks the role and that the invoice is the actor's (an entrepreneur's own).
+  if (!(await getInvoice(trx, actor, invoiceId))) throw new NotFoundError('Facture');
   const rows = await trx
     .selectFrom('sales_reminder')
     .selectAll()

@@ -6,7 +6,8 @@ import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/tes
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { createCustomer } from './customer.service.ts';
-import { createDraft, type InvoiceDraftInput } from './invoice.service.ts';
+import { UserError } from '../../core/errors.ts';
+import { createDraft, getInvoice, validateInvoice, type InvoiceDraftInput } from './invoice.service.ts';
 import { heldMessage, selfValidateInvoice } from './inbox.ts';
 
 let odb: OpenDb;
@@ -53,4 +54,17 @@ test('two identical invoices: the second, self-validated, stays submitted with t
   // support, validating from its queue, is not held back by the warning it already sees
   const bySupport = await tx((trx) => selfValidateInvoice(trx, A.actor('support'), second.invoice.id));
   assert.equal(bySupport.invoice.status, 'validated');
+});
+
+test('calling the validation service directly (CLI, API) runs the same checks: a duplicate is refused, no number taken', async () => {
+  const ent = A.actor('entrepreneur');
+  const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(odb.db, A.coop.id, fn);
+  const third = await tx((trx) => createDraft(trx, ent, input));
+  await assert.rejects(
+    tx((trx) => validateInvoice(trx, ent, third.id)),
+    (e: unknown) => e instanceof UserError && /doublon/.test(e.message) && /accompagnement/.test(e.message),
+  );
+  const after = await tx((trx) => getInvoice(trx, ent, third.id));
+  assert.equal(after?.status, 'draft');
+  assert.equal(after?.number, null);
 });

@@ -3,7 +3,9 @@
 // expenses to reimburse and absences. Expenses: 0 until the purchases module exposes validated,
 // unreimbursed expense totals (then sum them here per person). Absences: not tracked yet (0).
 import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
-import { requireRole, type Actor } from '../../../core/actor.ts';
+import type { Actor } from '../../../core/actor.ts';
+import { authorize } from '../../../core/authz.ts';
+import { LEDGER } from '../permissions.ts';
 import { UserError } from '../../../core/errors.ts';
 import type { Cents } from '../../../core/money.ts';
 import type { Column, TableRow } from '../tabular.ts';
@@ -20,7 +22,7 @@ export interface PayrollVariable {
 }
 
 export async function payrollVariables(trx: Tx, actor: Actor, month: string): Promise<PayrollVariable[]> {
-  requireRole(actor, 'accountant', 'director', 'support');
+  authorize(actor, LEDGER.payrollVariables);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
   const rows = await trx
     .selectFrom('salary_request as r')

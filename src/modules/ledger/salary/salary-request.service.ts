@@ -6,7 +6,9 @@
 // on the activity's analytic code. Amounts come from the simulation stored at request time.
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
-import { requireRole, hasRole, type Actor } from '../../../core/actor.ts';
+import { hasRole, type Actor } from '../../../core/actor.ts';
+import { authorize } from '../../../core/authz.ts';
+import { LEDGER } from '../permissions.ts';
 import { UserError, NotFoundError } from '../../../core/errors.ts';
 import { uuidv7 } from '../../../core/ids.ts';
 import { audit } from '../../../core/audit.ts';
@@ -206,7 +208,7 @@ export function simulateRequest(
 }
 
 export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestInput): Promise<SalaryRequest> {
-  requireRole(actor, 'entrepreneur', 'cape');
+  authorize(actor, LEDGER.salaryRequest);
   if (!actor.userId) throw new UserError('Connectez-vous pour demander un salaire.');
   if (!MONTH_RE.test(input.month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
   if (input.month < todayParis().slice(0, 7))
@@ -218,7 +220,8 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
     .where('activity_id', '=', input.activityId)
     .where('user_id', '=', actor.userId)
     .executeTakeFirst();
-  if (!owner) throw new UserError("Cette activité n'est pas la vôtre.", 'activityId');
+  // The form lists only one's own activities: another one is someone else's business.
+  if (!owner) throw new NotFoundError('Activité');
   if (input.basis !== 'employer_cost' && input.basis !== 'net')
     throw new UserError('Choisissez coût total ou net.', 'basis');
   const sim = simulateRequest(input.basis, input.amountCents, input.hoursPerMonth ?? null);
@@ -285,7 +288,7 @@ async function lockRequest(trx: Tx, actor: Actor, id: string): Promise<SalaryReq
 }
 
 export async function approveSalaryRequest(trx: Tx, actor: Actor, id: string): Promise<SalaryRequest> {
-  requireRole(actor, 'support', 'director');
+  authorize(actor, LEDGER.salaryDecide);
   const r = await lockRequest(trx, actor, id);
   if (r.status !== 'requested')
     throw new UserError(`Cette demande est déjà ${SALARY_STATUS_LABELS[r.status].toLowerCase()}e.`, 'status');
@@ -313,7 +316,7 @@ export async function approveSalaryRequest(trx: Tx, actor: Actor, id: string): P
 }
 
 export async function refuseSalaryRequest(trx: Tx, actor: Actor, id: string, reason: string): Promise<SalaryRequest> {
-  requireRole(actor, 'support', 'director');
+  authorize(actor, LEDGER.salaryDecide);
   const why = (reason ?? '').trim();
   if (why.length < 3)
     throw new UserError(
@@ -373,7 +376,7 @@ export async function markSalaryPaid(
   actor: Actor,
   id: string,
 ): Promise<{ request: SalaryRequest; entry: PostedEntry }> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.salaryPay);
   const r = await lockRequest(trx, actor, id);
   if (r.status !== 'approved')
     throw new UserError(
@@ -413,7 +416,7 @@ export async function paySalariesOfMonth(
   actor: Actor,
   month: string,
 ): Promise<{ count: number; totalEmployerCostCents: Cents }> {
-  requireRole(actor, 'accountant', 'director');
+  authorize(actor, LEDGER.salaryPay);
   if (!MONTH_RE.test(month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
   const ids = await trx
     .selectFrom('salary_request')
