@@ -57,7 +57,7 @@ console.log(`# ${files.length} fichiers de tests sur ${backend}`);
 const concurrency = Math.max(1, Math.min(3, availableParallelism()));
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=600000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=1200000', ...files],
   {
     stdio: 'inherit',
     env: { ...process.env, RADIEUSE_MISSING_TOOLS: missing.join(','), TZ: process.env.TZ ?? 'Europe/Paris' },

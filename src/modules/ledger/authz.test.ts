@@ -14,6 +14,7 @@ import { trialBalance, activityAccount } from './reports.ts';
 import { closePeriod, createManualEntry, reverseEntry } from './posting.service.ts';
 import { approveSalaryRequest, markSalaryPaid, requestSalary } from './salary/salary-request.service.ts';
 import { payrollVariables } from './salary/payroll-variables.ts';
+import { closeFiscalYear } from './year-end.service.ts';
 import { listChart, simulateContributionRate, tiersWithOpenLines } from './screens.service.ts';
 import { LEDGER } from './permissions.ts';
 
@@ -54,6 +55,8 @@ const year = () => Number(todayParis().slice(0, 4));
 
 authzSuite('ledger', world, (): AuthzCase[] => [
   { permission: LEDGER.periodClose, run: (trx, actor) => closePeriod(trx, actor, lastMonth()) },
+  // The allowed roles close a past, empty year (rolled back after each try).
+  { permission: LEDGER.yearClose, run: (trx, actor) => closeFiscalYear(trx, actor, year() - 3) },
   { permission: LEDGER.manualEntry, run: (trx, actor) => createManualEntry(trx, actor, manual() as never) },
   { permission: LEDGER.entryReverse, run: (trx, actor) => reverseEntry(trx, actor, entryId, { date: todayParis() }) },
   { permission: LEDGER.reportsRead, run: (trx, actor) => trialBalance(trx, actor, `${year()}-01-01`, todayParis()) },

@@ -12,6 +12,8 @@ import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 
 export const DEFAULT_CHART: [string, string][] = [
   ['101', 'Capital social'],
+  ['120', "Résultat de l'exercice (bénéfice)"],
+  ['129', "Résultat de l'exercice (perte)"],
   ['401', 'Fournisseurs'],
   ['411', 'Clients'],
   ['421', 'Personnel — rémunérations dues'],
@@ -51,6 +53,7 @@ export const DEFAULT_JOURNALS: [string, string][] = [
   ['BQ', 'Banque'],
   ['OD', 'Opérations diverses'],
   ['PA', 'Paie'],
+  ['AN', 'À-nouveaux'],
 ];
 
 export interface AccountRoles {

@@ -10,6 +10,7 @@ import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
+import { OPENING_JOURNAL } from './year-end.service.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
@@ -61,88 +62,102 @@ export async function* fecRows(
     ).map((a) => [a.number, a.label]),
   );
   yield FEC_COLUMNS.join('\t');
-  let after: { journal: string; date: string; number: number } | null = null;
   let currentJournal = '';
   let num = 0;
-  for (;;) {
-    let q = trx
-      .selectFrom('journal_entry')
-      .select(['id', 'journal_code', 'entry_date', 'entry_number', 'label', 'piece_ref', 'piece_date', 'validated_at'])
-      .where('cooperative_id', '=', coop)
-      .where('entry_date', '>=', from)
-      .where('entry_date', '<=', to);
-    if (after) {
-      const a = after;
-      q = q.where((eb) =>
-        eb.or([
-          eb('journal_code', '>', a.journal),
-          eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '>', a.date)]),
-          eb.and([
-            eb('journal_code', '=', a.journal),
-            eb('entry_date', '=', a.date),
-            eb('entry_number', '>', a.number),
+  // The opening entries (journal AN) come first, as the FEC rules require; then the other
+  // journals in their order.
+  for (const openingPass of [true, false]) {
+    let after: { journal: string; date: string; number: number } | null = null;
+    for (;;) {
+      let q = trx
+        .selectFrom('journal_entry')
+        .select([
+          'id',
+          'journal_code',
+          'entry_date',
+          'entry_number',
+          'label',
+          'piece_ref',
+          'piece_date',
+          'validated_at',
+        ])
+        .where('cooperative_id', '=', coop)
+        .where('entry_date', '>=', from)
+        .where('entry_date', '<=', to)
+        .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
+      if (after) {
+        const a = after;
+        q = q.where((eb) =>
+          eb.or([
+            eb('journal_code', '>', a.journal),
+            eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '>', a.date)]),
+            eb.and([
+              eb('journal_code', '=', a.journal),
+              eb('entry_date', '=', a.date),
+              eb('entry_number', '>', a.number),
+            ]),
           ]),
-        ]),
-      );
-    }
-    const entries = await q
-      .orderBy('journal_code')
-      .orderBy('entry_date')
-      .orderBy('entry_number')
-      .limit(pageSize)
-      .execute();
-    if (!entries.length) break;
-    const lines = await trx
-      .selectFrom('entry_line')
-      .selectAll()
-      .where('cooperative_id', '=', coop)
-      .where(
-        'entry_id',
-        'in',
-        entries.map((e) => e.id),
-      )
-      .orderBy('entry_id')
-      .orderBy('line_no')
-      .execute();
-    const byEntry = new Map<string, typeof lines>();
-    for (const l of lines) {
-      const a = byEntry.get(l.entry_id);
-      if (a) a.push(l);
-      else byEntry.set(l.entry_id, [l]);
-    }
-    for (const e of entries) {
-      if (e.journal_code !== currentJournal) {
-        currentJournal = e.journal_code;
-        num = 0;
+        );
       }
-      num++;
-      const validDate = todayParis(new Date(e.validated_at));
-      for (const l of byEntry.get(e.id) ?? []) {
-        yield [
-          e.journal_code,
-          txt(journals.get(e.journal_code)),
-          String(num),
-          fecDate(e.entry_date),
-          l.account,
-          txt(accounts.get(l.account)),
-          txt(l.aux_account),
-          txt(l.aux_label),
-          txt(e.piece_ref),
-          fecDate(e.piece_date),
-          txt(l.label || e.label),
-          fecAmount(l.debit_cents),
-          fecAmount(l.credit_cents),
-          txt(l.lettering),
-          fecDate(l.lettered_on),
-          fecDate(validDate),
-          '',
-          '',
-        ].join('\t');
+      const entries = await q
+        .orderBy('journal_code')
+        .orderBy('entry_date')
+        .orderBy('entry_number')
+        .limit(pageSize)
+        .execute();
+      if (!entries.length) break;
+      const lines = await trx
+        .selectFrom('entry_line')
+        .selectAll()
+        .where('cooperative_id', '=', coop)
+        .where(
+          'entry_id',
+          'in',
+          entries.map((e) => e.id),
+        )
+        .orderBy('entry_id')
+        .orderBy('line_no')
+        .execute();
+      const byEntry = new Map<string, typeof lines>();
+      for (const l of lines) {
+        const a = byEntry.get(l.entry_id);
+        if (a) a.push(l);
+        else byEntry.set(l.entry_id, [l]);
       }
+      for (const e of entries) {
+        if (e.journal_code !== currentJournal) {
+          currentJournal = e.journal_code;
+          num = 0;
+        }
+        num++;
+        const validDate = todayParis(new Date(e.validated_at));
+        for (const l of byEntry.get(e.id) ?? []) {
+          yield [
+            e.journal_code,
+            txt(journals.get(e.journal_code)),
+            String(num),
+            fecDate(e.entry_date),
+            l.account,
+            txt(accounts.get(l.account)),
+            txt(l.aux_account),
+            txt(l.aux_label),
+            txt(e.piece_ref),
+            fecDate(e.piece_date),
+            txt(l.label || e.label),
+            fecAmount(l.debit_cents),
+            fecAmount(l.credit_cents),
+            txt(l.lettering),
+            fecDate(l.lettered_on),
+            fecDate(validDate),
+            '',
+            '',
+          ].join('\t');
+        }
+      }
+      const last = entries[entries.length - 1];
+      after = { journal: last.journal_code, date: String(last.entry_date), number: last.entry_number };
+      if (entries.length < pageSize) break;
     }
-    const last = entries[entries.length - 1];
-    after = { journal: last.journal_code, date: String(last.entry_date), number: last.entry_number };
-    if (entries.length < pageSize) break;
   }
 }
 

@@ -35,6 +35,7 @@ import {
 import { postContributionsForMonth } from './contribution.service.ts';
 import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } from './reports.ts';
 import { ensureChart } from './chart.ts';
+import { closedYears, closeFiscalYear, resultLabel } from './year-end.service.ts';
 import { fecRows, fecFileName } from './fec.ts';
 import { reportsRoutes } from './reports-routes.tsx';
 import { screensRoutes } from './screens-routes.tsx';
@@ -527,7 +528,12 @@ async function PeriodsPage(
   values: Record<string, string> = {},
 ) {
   const year = yearParam(c);
-  const closed = await withTenant(db(c), actor.cooperativeId, (trx) => closedMonths(trx, actor));
+  const [closed, years] = await withTenant(
+    db(c),
+    actor.cooperativeId,
+    async (trx) => [await closedMonths(trx, actor), await closedYears(trx, actor)] as const,
+  );
+  const lastClosedYear = years.length ? years[years.length - 1].year : null;
   const closedSet = new Map(closed.map((x) => [x.month, x.closedAt]));
   const months: string[] = [];
   for (let m = 1; m <= 12; m++) months.push(`${year}-${String(m).padStart(2, '0')}`);
@@ -571,6 +577,37 @@ async function PeriodsPage(
           <button type="submit">Clôturer</button>
         </form>
       </Card>
+      <Card title="Clôturer un exercice">
+        {years.length ? (
+          <ul>
+            {years.map((y) => (
+              <li>
+                Exercice {y.year} clôturé le {formatDate(y.closedAt)} : {resultLabel(y.resultCents)}
+                {y.openingEntryId ? (
+                  <>
+                    {' '}
+                    — <a href={`/comptabilite/ecritures/${y.openingEntryId}`}>voir les à-nouveaux</a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <form method="post" action="/comptabilite/exercices" novalidate>
+          <Csrf token={c.get('csrf')} />
+          <FormErrorSummary errors={errors?.year ? errors : null} />
+          <Field
+            label="Exercice à clôturer"
+            name="year"
+            inputmode="numeric"
+            value={values.year ?? String(lastClosedYear ? lastClosedYear + 1 : Number(todayParis().slice(0, 4)) - 1)}
+            error={errors?.year}
+            hint="Reporte les soldes des comptes de bilan en à-nouveaux (journal AN) au premier jour de l'exercice suivant, le résultat de chaque activité en 120 ou 129, et clôture tous les mois de l'exercice. Irréversible."
+            required
+          />
+          <button type="submit">Clôturer l'exercice</button>
+        </form>
+      </Card>
       <Card title="Contributions coopératives du mois">
         <form method="post" action="/comptabilite/contributions" novalidate>
           <Csrf token={c.get('csrf')} />
@@ -608,6 +645,23 @@ ledgerRoutes.post('/comptabilite/periodes', async (c) => {
     return c.html(await PeriodsPage(c, actor, { month: e.message }, f), 400);
   }
   setFlash(c, { kind: 'success', text: `La période de ${monthLabel(f.month!)} est clôturée.` });
+  return c.redirect('/comptabilite/periodes');
+});
+ledgerRoutes.post('/comptabilite/exercices', async (c) => {
+  const actor = actorOf(c);
+  const f = await formValues(c);
+  try {
+    const r = await withTenant(db(c), actor.cooperativeId, (trx) =>
+      closeFiscalYear(trx, actor, /^\d{4}$/.test(f.year ?? '') ? Number(f.year) : Number.NaN),
+    );
+    setFlash(c, {
+      kind: 'success',
+      text: `L'exercice ${r.year} est clôturé (${resultLabel(r.resultCents).toLowerCase()}) ; les à-nouveaux sont passés au ${formatDate(r.openingDate)}.`,
+    });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return c.html(await PeriodsPage(c, actor, { year: e.message }, f), 400);
+  }
   return c.redirect('/comptabilite/periodes');
 });
 ledgerRoutes.post('/comptabilite/contributions', async (c) => {

@@ -9,6 +9,15 @@ export interface LedgerTables {
   ledger_account: { cooperative_id: string; number: string; label: string; created_at: Generated<Date> };
   ledger_journal: { cooperative_id: string; code: string; label: string };
   period_close: { cooperative_id: string; month: string; closed_at: Generated<Date>; closed_by: string | null };
+  /** A closed fiscal year: its result and the opening entry (journal AN) of the next year. */
+  fiscal_year_close: {
+    cooperative_id: string;
+    year: number;
+    closed_at: Generated<Date>;
+    closed_by: string | null;
+    result_cents: number;
+    opening_entry_id: string | null;
+  };
   /** Gapless counters: journal entries per (journal, fiscal year), lettering codes ('#LET', 0). */
   ledger_sequence: { cooperative_id: string; journal_code: string; fiscal_year: number; last_number: number };
   journal_entry: {
@@ -178,6 +187,19 @@ create table salary_request (
 create unique index salary_request_open on salary_request (cooperative_id, activity_id, user_id, month) where status <> 'refused';
 create index salary_request_month on salary_request (cooperative_id, month, status);
 ${tenantPolicySql('salary_request')}
+`,
+  },
+  {
+    // Year-end closing (clôture d'exercice): one row per closed fiscal year.
+    name: '2026_12_06_1900_ledger_year_close',
+    sql: `
+create table fiscal_year_close (
+  cooperative_id uuid not null references cooperative(id), year int not null check (year between 2000 and 2200),
+  closed_at timestamptz not null default now(), closed_by uuid, result_cents bigint not null,
+  opening_entry_id uuid, primary key (cooperative_id, year),
+  foreign key (cooperative_id, opening_entry_id) references journal_entry(cooperative_id, id)
+);
+${tenantPolicySql('fiscal_year_close')}
 `,
   },
 ];
