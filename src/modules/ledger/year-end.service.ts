@@ -9,7 +9,6 @@
 //   once (fiscal_year_close, and the opening entry's unique source `year_end:N`).
 // The FEC of N+1 then starts with the opening entry (fec.ts reads the journal AN first).
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { audit } from '../../core/audit.ts';
@@ -20,6 +19,9 @@ import { ensureChart } from './chart.ts';
 import { LEDGER } from './permissions.ts';
 import { postEntry, type PostingLine } from './posting.service.ts';
 import { fiscalBounds } from './reports.ts';
+
+/** The transaction of the posting service this closing writes through. */
+type Tx = Parameters<typeof postEntry>[0];
 
 export const OPENING_JOURNAL = 'AN';
 const PROFIT_ACCOUNT = '120';
