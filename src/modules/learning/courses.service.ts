@@ -646,3 +646,31 @@ export async function getLesson(tx: Tx, course: Course, lessonId: string): Promi
   if (!r) throw new NotFoundError('Leçon');
   return { id: r.id, sectionId: r.section_id, title: r.title, body: r.body, videoUrl: r.video_url };
 }
+
+/** The actor's own course, for the author's pages (another cooperative's course is not found). */
+export async function courseForEditing(tx: Tx, actor: Actor, courseId: string): Promise<Course> {
+  authorize(actor, LEARNING.author);
+  const c = await getCourse(tx, actor, courseId);
+  if (!c.own) throw new NotFoundError('Formation');
+  return c;
+}
+
+/** The questions of each quiz of an own course, for the author's page. */
+export async function quizQuestions(
+  tx: Tx,
+  actor: Actor,
+  course: Course,
+): Promise<Map<string, { prompt: string; kind: string; points: number }[]>> {
+  authorize(actor, LEARNING.author);
+  const rows = await learningDb(tx)
+    .selectFrom('learning_question')
+    .select(['quiz_id', 'prompt', 'kind', 'points'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('course_id', '=', course.id)
+    .orderBy('position')
+    .execute();
+  const m = new Map<string, { prompt: string; kind: string; points: number }[]>();
+  for (const r of rows)
+    m.set(r.quiz_id, [...(m.get(r.quiz_id) ?? []), { prompt: r.prompt, kind: r.kind, points: r.points }]);
+  return m;
+}
