@@ -4,3 +4,4 @@ export { learningMigrations, type LearningTables } from './schema.ts';
 export { LEARNING } from './permissions.ts';
 export { catalogue, getCourse } from './courses.service.ts';
 export { trainingHoursReport, type HoursRow } from './hours.service.ts';
+export { learningPersonalData } from './personal-data.ts';
