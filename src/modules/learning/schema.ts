@@ -128,10 +128,12 @@ export interface LearningTables {
 const VIS = `visibility text not null check (visibility in ('cooperative','network','public'))`;
 const CONTENT = `cooperative_id uuid not null references cooperative(id), id uuid not null, network_id uuid not null, ${VIS}, course_id uuid not null`;
 
-/** Others may read published-or-not content of network and public courses (services filter drafts). */
+/** Other cooperatives may read the content of network and public courses (services filter drafts);
+ *  with no cooperative set, nothing (public MOOCs are read through a member's cooperative). */
 const sharedReadPolicy = (table: string) => `create policy ${table}_shared on ${table} for select
-  using (visibility = 'public' or (visibility = 'network' and network_id = (select c.network_id from cooperative c
-    where c.id = nullif(current_setting('app.cooperative_id', true), '')::uuid)));`;
+  using (nullif(current_setting('app.cooperative_id', true), '') is not null and (visibility = 'public'
+    or (visibility = 'network' and network_id = (select c.network_id from cooperative c
+      where c.id = nullif(current_setting('app.cooperative_id', true), '')::uuid))));`;
 /** The course's owner reads what learners of other cooperatives did in its courses. */
 const ownerReadPolicy = (table: string) => `create policy ${table}_owner on ${table} for select
   using (course_cooperative_id = nullif(current_setting('app.cooperative_id', true), '')::uuid);`;
