@@ -36,6 +36,9 @@ import { certificatePdf, listCertificates, revokeCertificate } from './certifica
 import { learnerResults, questionStats } from './results.service.ts';
 import { learningCommands } from './commands.ts';
 import { learningDb } from './db.ts';
+import { cohortProgress, createCohort, listCohorts } from './cohorts.service.ts';
+import { computeInbox } from '../inbox/index.ts';
+import './inbox.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -438,4 +441,57 @@ test('training hours: the CLI totals equal the workshop and course hours recorde
     'person,email,workshop_hours,course_hours,total_hours',
   );
   assert.equal((await cli(['training', 'hours', '--cooperative', b.coop.slug, '--year', '20x6'])).code, 2);
+});
+
+test('cohorts: a group enrolled with a due date, followed by the trainer, recalled in the learners’ inbox', async () => {
+  const c = await makeCourse(a, 'cooperative', 'Formation de groupe');
+  const sup = a.actor('support');
+  const tomorrow = addDays(todayParis(), 1);
+  const bad = (input: Parameters<typeof createCohort>[2], field: string) =>
+    assert.rejects(
+      inCoop(a, (tx) => createCohort(tx, sup, input)),
+      (e: unknown) => e instanceof UserError && !!e.fields[field],
+    );
+  await bad({ courseId: c.id, name: 'CAPE T4', dueOn: tomorrow, userIds: [] }, 'userIds');
+  await bad({ courseId: c.id, name: 'CAPE T4', dueOn: '2020-01-01', userIds: [a.users.cape.id] }, 'dueOn');
+  await bad({ courseId: c.id, name: 'CAPE T4', dueOn: tomorrow, userIds: [b.users.cape.id] }, 'userIds');
+  await assert.rejects(
+    inCoop(a, (tx) => createCohort(tx, a.actor('entrepreneur'), { courseId: c.id, name: 'X', userIds: [] })),
+    /accès/,
+  );
+  assert.equal((await inCoop(a, (tx) => listCohorts(tx, sup))).length, 0, 'nothing half-written');
+  const id = await inCoop(a, (tx) =>
+    createCohort(tx, sup, {
+      courseId: c.id,
+      name: 'CAPE T4',
+      dueOn: tomorrow,
+      userIds: [a.users.cape.id, a.users.accountant.id],
+    }),
+  );
+  await inCoop(a, (tx) => viewLesson(tx, a.actor('cape'), c.id, c.lessons[0]));
+  const p = await inCoop(a, (tx) => cohortProgress(tx, sup, id));
+  assert.deepEqual(
+    p.members.map((m) => [m.email, m.lessonsViewed, m.lessonsTotal, m.late]),
+    [
+      [a.users.accountant.email, 0, 3, false],
+      [a.users.cape.email, 1, 3, false],
+    ],
+  );
+  assert.deepEqual(
+    (await inCoop(a, (tx) => listCohorts(tx, sup))).map((x) => [x.name, x.people, x.completed, x.dueOn]),
+    [['CAPE T4', 2, 0, tomorrow]],
+  );
+  const items = await inCoop(a, (tx) => computeInbox(tx as never, a.actor('cape'), todayParis()));
+  const due = items.find((i) => i.kind === 'learning.due');
+  assert.ok(due, 'the due course is in the inbox');
+  assert.equal(due!.urgency, 'high');
+  assert.equal(due!.dueDate, tomorrow);
+  assert.match(due!.title, /Formation de groupe/);
+  // Later than the due date it says so; another cooperative cannot see the group.
+  const late = await inCoop(a, (tx) => computeInbox(tx as never, a.actor('cape'), addDays(tomorrow, 2)));
+  assert.match(late.find((i) => i.kind === 'learning.due')!.title, /est passée/);
+  await assert.rejects(
+    inCoop(b, (tx) => cohortProgress(tx, b.actor('support'), id)),
+    /introuvable/,
+  );
 });

@@ -4,6 +4,7 @@ import type { NavItem } from '../../web/nav.ts';
 import { learningCommands } from './commands.ts';
 import { learningRoutes, publicLearningRoutes } from './routes/index.tsx';
 import { learningMigrations } from './schema.ts';
+import './inbox.ts'; // courses of a cohort to finish by their due date (inbox and digest)
 
 const learningNav: NavItem[] = [{ href: '/formations', label: 'Formations', roles: 'all', order: 62 }];
 

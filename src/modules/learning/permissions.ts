@@ -26,5 +26,6 @@ export const LEARNING = definePermissions('learning', {
     grants: { entrepreneur: 'own', cape: 'own', accountant: 'own', ...TRAINERS },
   },
   revoke: { label: 'Révoquer une attestation de formation', grants: { director: 'all', network_admin: 'all' } },
+  cohorts: { label: 'Inscrire un groupe (cohorte) à une formation et suivre sa progression', grants: TRAINERS },
   hours: { label: 'Exporter les heures de formation (ateliers et formations en ligne)', grants: TRAINERS },
 });

@@ -132,3 +132,30 @@ test('an author builds, orders and publishes a course through the forms; learner
   // b's director cannot edit a's course.
   assert.equal((await (await as(b, 'director')).get(`/formations/${id}/modifier`)).res.status, 404);
 });
+
+test('cohorts over HTTP: the form says what is missing by the field; the group page follows the people', async () => {
+  const dir = await as(a, 'director');
+  let r = await dir.post('/formations', { title: 'Cours pour un groupe', durationMinutes: '30' });
+  const id = idFrom(r.res, /\/formations\/([0-9a-f-]{36})\/modifier/);
+  await dir.post(`/formations/${id}/parties`, { sectionTitle: 'Partie' });
+  const page = (await dir.get(`/formations/${id}/modifier`)).html;
+  const sectionId = /<option value="([0-9a-f-]{36})"[^>]*>Partie<\/option>/.exec(page)![1];
+  await dir.post(`/formations/${id}/lecons`, { sectionId, title: 'Leçon', body: 'x' });
+  await dir.post(`/formations/${id}/publier`, { published: '1' });
+  const sup = await as(a, 'support');
+  assert.match((await sup.get('/formations/groupes')).html, /Cours pour un groupe/);
+  r = await sup.post('/formations/groupes', { courseId: id, name: 'Nouveaux CAPE' });
+  assert.equal(r.res.status, 400);
+  assert.match(r.html, /Choisissez au moins une personne/);
+  r = await sup.post('/formations/groupes', {
+    courseId: id,
+    name: 'Nouveaux CAPE',
+    userIds: [a.users.cape.id, a.users.entrepreneur.id],
+  });
+  assert.equal(r.res.status, 303);
+  const group = await sup.get(r.res.headers.get('location')!);
+  assert.match(group.html, /Nouveaux CAPE/);
+  assert.match(group.html, /0 \/ 1/);
+  const ent = await as(a, 'entrepreneur');
+  assert.equal((await ent.get('/formations/groupes')).res.status, 403);
+});

@@ -77,6 +77,18 @@ export interface LearningTables {
     last_lesson_id: string | null;
     completed_at: Date | null;
     completed_minutes: number | null;
+    cohort_id: Generated<string | null>;
+    due_on: Generated<string | null>;
+  };
+  learning_cohort: {
+    cooperative_id: string;
+    id: string;
+    course_cooperative_id: string;
+    course_id: string;
+    name: string;
+    due_on: string | null;
+    created_by: string | null;
+    created_at: Generated<Date>;
   };
   learning_lesson_view: {
     cooperative_id: string;
@@ -231,6 +243,22 @@ ${ownerReadPolicy('learning_attempt')}
 ${tenantPolicySql('learning_certificate')}
 ${ownerReadPolicy('learning_certificate')}
 ${tenantPolicySql('learning_course_session')}
+`,
+  },
+  {
+    // Cohorts: a group of the cooperative enrolled together in a course, with a due date that the
+    // learners' inbox (and so the digest) recalls.
+    name: '2026_12_06_2101_learning_cohorts',
+    sql: `
+create table learning_cohort (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, course_cooperative_id uuid not null,
+  course_id uuid not null, name text not null check (length(name) between 2 and 200), due_on date,
+  created_by uuid references user_account(id), created_at timestamptz not null default now(),
+  primary key (cooperative_id, id)
+);
+alter table learning_enrolment add column cohort_id uuid, add column due_on date;
+create index learning_enrolment_due on learning_enrolment (cooperative_id, user_id, due_on) where completed_at is null;
+${tenantPolicySql('learning_cohort')}
 `,
   },
 ];

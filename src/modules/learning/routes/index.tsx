@@ -45,8 +45,11 @@ import {
 import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
 import { hoursText, trainingHoursReport } from '../hours.service.ts';
+import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
+  CohortPage,
+  CohortsPage,
   CataloguePage,
   CertificatesPage,
   CoursePage,
@@ -169,6 +172,46 @@ learningRoutes.get('/formations/heures.csv', async (c) => {
       'Content-Disposition': `attachment; filename="heures-formation-${year}.csv"`,
     },
   });
+});
+
+// ——— cohorts ———
+
+async function cohortsPage(
+  c: Ctx,
+  values: Record<string, string>,
+  picked: string[],
+  errors: Record<string, string> | null,
+) {
+  const d = await tenant(c, async (tx, actor) => ({
+    cohorts: await listCohorts(tx, actor),
+    courses: await catalogue(tx, actor),
+    candidates: await cohortCandidates(tx, actor),
+  }));
+  return c.html(
+    <CohortsPage c={c} {...d} values={values} picked={new Set(picked)} errors={errors} />,
+    errors ? 400 : 200,
+  );
+}
+learningRoutes.get('/formations/groupes', (c) => cohortsPage(c, {}, [], null));
+learningRoutes.post('/formations/groupes', async (c) => {
+  const f = await formValues(c);
+  const userIds = await formAll(c, 'userIds');
+  try {
+    const id = await tenant(c, (tx, actor) =>
+      createCohort(tx, actor, { courseId: f.courseId ?? '', name: f.name, dueOn: f.dueOn, userIds }),
+    );
+    setFlash(c, { kind: 'success', text: 'Groupe inscrit.' });
+    return c.redirect(`/formations/groupes/${id}`, 303);
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return cohortsPage(c, f, userIds, errors);
+  }
+});
+learningRoutes.get('/formations/groupes/:cohortId', async (c) => {
+  const id = idParam(c, 'cohortId', 'Groupe');
+  const d = await tenant(c, (tx, actor) => cohortProgress(tx, actor, id));
+  return c.html(<CohortPage c={c} cohort={d.cohort} members={d.members} />);
 });
 
 // ——— a course ———

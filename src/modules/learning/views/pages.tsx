@@ -13,6 +13,7 @@ import type { AttemptScore } from '../quiz-engine.ts';
 import { durationFr, type Certificate, type Verification } from '../certificates.service.ts';
 import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
+import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 type Errors = Record<string, string> | null;
@@ -89,6 +90,16 @@ export function CataloguePage(p: {
             <a class="btn btn-secondary" href="/formations/certificats">
               Mes attestations
             </a>{' '}
+            {p.mayAuthor ? (
+              <>
+                <a class="btn btn-secondary" href="/formations/groupes">
+                  Groupes
+                </a>{' '}
+                <a class="btn btn-secondary" href="/formations/heures">
+                  Heures de formation
+                </a>{' '}
+              </>
+            ) : null}
             {p.mayAuthor ? (
               <a class="btn" href="/formations/nouvelle">
                 Nouvelle formation
@@ -915,5 +926,139 @@ export function VerifyPage(p: { c: Ctx; code: string; result: Verification | nul
         </Card>
       )}
     </PublicLayout>
+  );
+}
+
+export function CohortsPage(p: {
+  c: Ctx;
+  cohorts: CohortSummary[];
+  courses: Course[];
+  candidates: Candidate[];
+  values: Record<string, string>;
+  picked: Set<string>;
+  errors: Errors;
+}) {
+  const e = p.errors ?? {};
+  return (
+    <Layout c={p.c} title="Groupes en formation">
+      <PageHeader
+        title="Groupes en formation"
+        help="Inscrire un groupe à une formation avec une échéance, et suivre sa progression."
+      />
+      <Card title="Groupes">
+        {p.cohorts.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Groupe</th>
+                <th>Formation</th>
+                <th>Échéance</th>
+                <th>Terminée</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.cohorts.map((x) => (
+                <tr>
+                  <td>
+                    <a href={`/formations/groupes/${x.id}`}>{x.name}</a>
+                  </td>
+                  <td>{x.courseTitle}</td>
+                  <td>{x.dueOn ? date(new Date(`${x.dueOn}T12:00:00Z`)) : '—'}</td>
+                  <td>
+                    {x.completed} / {x.people}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState title="Aucun groupe pour le moment." />
+        )}
+      </Card>
+      <Card title="Nouveau groupe">
+        <form method="post" action="/formations/groupes">
+          <Csrf token={p.c.get('csrf')} />
+          <Select
+            label="Formation"
+            name="courseId"
+            value={p.values.courseId}
+            error={e.courseId}
+            options={[
+              ['', '—'],
+              ...p.courses.filter((c) => c.publishedAt).map((c) => [c.id, c.title] as [string, string]),
+            ]}
+          />
+          <Field
+            label="Nom du groupe"
+            name="name"
+            value={p.values.name}
+            error={e.name}
+            placeholder="CAPE du trimestre"
+          />
+          <Field label="Échéance" name="dueOn" type="date" value={p.values.dueOn} error={e.dueOn} />
+          <fieldset class={e.userIds ? 'has-error' : undefined}>
+            <legend>Personnes</legend>
+            {e.userIds ? (
+              <p class="error" role="alert">
+                {e.userIds}
+              </p>
+            ) : null}
+            {p.candidates.map((m) => (
+              <div class="field checkbox">
+                <input
+                  type="checkbox"
+                  id={`u-${m.userId}`}
+                  name="userIds"
+                  value={m.userId}
+                  checked={p.picked.has(m.userId)}
+                />
+                <label for={`u-${m.userId}`}>
+                  {m.name}
+                  {m.newCape ? <span class="badge badge-info"> entrée en CAPE ce trimestre</span> : null}
+                </label>
+              </div>
+            ))}
+          </fieldset>
+          <button type="submit" class="btn">
+            Inscrire le groupe
+          </button>
+        </form>
+      </Card>
+    </Layout>
+  );
+}
+
+export function CohortPage(p: { c: Ctx; cohort: CohortSummary; members: CohortMember[] }) {
+  return (
+    <Layout c={p.c} title={p.cohort.name}>
+      <PageHeader
+        title={p.cohort.name}
+        help={`${p.cohort.courseTitle}${p.cohort.dueOn ? ` · échéance le ${date(new Date(`${p.cohort.dueOn}T12:00:00Z`))}` : ''}`}
+      />
+      <Card>
+        <table class="data">
+          <thead>
+            <tr>
+              <th>Personne</th>
+              <th>Leçons lues</th>
+              <th>Terminée</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.members.map((m) => (
+              <tr>
+                <td>{m.name}</td>
+                <td>
+                  {m.lessonsViewed} / {m.lessonsTotal}
+                </td>
+                <td>
+                  {m.completedAt ? date(m.completedAt) : m.late ? <Badge status="overdue" label="En retard" /> : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+    </Layout>
   );
 }
