@@ -54,3 +54,36 @@ export async function trainingHoursReport(tx: Tx, actor: Actor, year: number): P
 
 /** Hours as the CLI prints them: a dot, two decimals. */
 export const hoursText = (h: number) => h.toFixed(2);
+
+/** The same report as a workbook: hours are numbers (format 0.00), one row a person, a total row. */
+export async function hoursWorkbook(rows: HoursRow[], year: number): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet(`Heures ${year}`);
+  ws.columns = [
+    { header: 'Personne', key: 'person', width: 32 },
+    { header: 'E-mail', key: 'email', width: 32 },
+    { header: 'Ateliers (h)', key: 'workshop', width: 14, style: { numFmt: '0.00' } },
+    { header: 'Formations (h)', key: 'course', width: 14, style: { numFmt: '0.00' } },
+    { header: 'Total (h)', key: 'total', width: 12, style: { numFmt: '0.00' } },
+  ];
+  ws.getRow(1).font = { bold: true };
+  for (const r of rows)
+    ws.addRow({
+      person: r.person,
+      email: r.email,
+      workshop: r.workshopHours,
+      course: r.courseHours,
+      total: r.totalHours,
+    });
+  const sum = (k: 'workshopHours' | 'courseHours' | 'totalHours') => round2(rows.reduce((s, r) => s + r[k], 0));
+  const total = ws.addRow({
+    person: 'Total',
+    email: '',
+    workshop: sum('workshopHours'),
+    course: sum('courseHours'),
+    total: sum('totalHours'),
+  });
+  total.font = { bold: true };
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}

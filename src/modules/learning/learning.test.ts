@@ -34,7 +34,9 @@ import {
 import { enrol, getAttempt, progressOf, startAttempt, submitAttempt, viewLesson } from './progress.service.ts';
 import { certificatePdf, listCertificates, revokeCertificate } from './certificates.service.ts';
 import { learnerResults, questionStats } from './results.service.ts';
+import ExcelJS from 'exceljs';
 import { learningCommands } from './commands.ts';
+import { hoursWorkbook, trainingHoursReport } from './hours.service.ts';
 import { learningDb } from './db.ts';
 import { cohortProgress, createCohort, listCohorts } from './cohorts.service.ts';
 import { computeInbox } from '../inbox/index.ts';
@@ -435,6 +437,15 @@ test('training hours: the CLI totals equal the workshop and course hours recorde
     rows.reduce((s, r) => s + r.total_hours, 0),
     10,
   );
+  // The workbook: numbers, and a total row equal to the same sum.
+  const xlsx = await inCoop(b, (tx) => trainingHoursReport(tx, b.actor('support'), Number(year)));
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await hoursWorkbook(xlsx, Number(year))) as never);
+  const ws = wb.worksheets[0];
+  const last = ws.getRow(ws.rowCount);
+  assert.equal(last.getCell(1).value, 'Total');
+  assert.equal(last.getCell(5).value, 10);
+  assert.equal(typeof ws.getRow(2).getCell(3).value, 'number');
   // Another year has none; a bad year is a usage error.
   assert.equal(
     (await cli(['training', 'hours', '--cooperative', b.coop.slug, '--year', '2001'])).out.trim(),

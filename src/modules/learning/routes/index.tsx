@@ -44,7 +44,7 @@ import {
 } from '../progress.service.ts';
 import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
-import { hoursText, trainingHoursReport } from '../hours.service.ts';
+import { hoursText, hoursWorkbook, trainingHoursReport } from '../hours.service.ts';
 import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
@@ -170,6 +170,17 @@ learningRoutes.get('/formations/heures.csv', async (c) => {
     headers: {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="heures-formation-${year}.csv"`,
+    },
+  });
+});
+
+learningRoutes.get('/formations/heures.xlsx', async (c) => {
+  const year = yearOf(c);
+  const rows = await tenant(c, (tx, actor) => trainingHoursReport(tx, actor, year));
+  return new Response(new Uint8Array(await hoursWorkbook(rows, year)), {
+    headers: {
+      'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'Content-Disposition': `attachment; filename="heures-formation-${year}.xlsx"`,
     },
   });
 });

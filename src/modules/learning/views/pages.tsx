@@ -860,9 +860,14 @@ export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[] }) {
         title={`Heures de formation ${p.year}`}
         help="Ateliers et classes virtuelles suivis, plus la durée des formations en ligne achevées dans l’année."
         action={
-          <a class="btn btn-secondary" href={`/formations/heures.csv?annee=${p.year}`}>
-            Exporter (CSV)
-          </a>
+          <span>
+            <a class="btn btn-secondary" href={`/formations/heures.csv?annee=${p.year}`}>
+              Exporter (CSV)
+            </a>{' '}
+            <a class="btn btn-secondary" href={`/formations/heures.xlsx?annee=${p.year}`}>
+              Exporter (XLSX)
+            </a>
+          </span>
         }
       />
       <form method="get" action="/formations/heures" class="filters">
