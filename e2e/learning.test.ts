@@ -5,6 +5,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
 import { sql } from 'kysely';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../src/app/testing.ts';
@@ -161,4 +162,49 @@ test('a learner of another cooperative follows the lessons, passes the quiz and 
   assert.deepEqual((await row.locator('td').allInnerTexts()).slice(1), ['2,00', '1,50', '3,50']);
   await trainer.screenshot({ path: `${OUTPUT}/learning-hours.png`, fullPage: true });
   await trainer.close();
+});
+
+type AxeViolation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+test('the learning pages have no serious or critical accessibility violation (axe-core)', { skip }, async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, bypassCSP: true });
+  const page = await context.newPage();
+  await signIn(page, a.users.director.email);
+  await page.goto(`${srv.url}/formations`);
+  const courseHref = await page.getByRole('link', { name: 'Facturer dans une CAE' }).getAttribute('href');
+  const problems: string[] = [];
+  for (const path of [
+    '/formations',
+    courseHref!,
+    `${courseHref}/modifier`,
+    `${courseHref}/resultats`,
+    '/formations/certificats',
+    '/formations/heures',
+    '/formations/groupes',
+    '/formations/nouvelle',
+    '/certificats/verifier?code=AAAA-BBBB-CCCC',
+  ]) {
+    await page.goto(`${srv.url}${path}`);
+    await page.addScriptTag({ path: AXE });
+    const v = await page.evaluate(async () => {
+      const axe = (
+        window as unknown as { axe: { run(d: Document, o: object): Promise<{ violations: AxeViolation[] }> } }
+      ).axe;
+      return (
+        await axe.run(document, {
+          runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] },
+        })
+      ).violations;
+    });
+    for (const x of v.filter((x) => x.impact === 'serious' || x.impact === 'critical'))
+      problems.push(
+        `${path}: [${x.impact}] ${x.id} — ${x.help} ${x.nodes
+          .slice(0, 2)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+      );
+  }
+  await context.close();
+  assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
 });
