@@ -21,6 +21,7 @@ import { impactDemoSeeder } from '../modules/impact/module.ts';
 import { campusDemoSeeder } from '../modules/campus/module.ts';
 import { inboxDemoSeeder } from '../modules/inbox/module.ts';
 import { journeysDemoSeeder } from '../modules/journeys/module.ts';
+import { learningDemoSeeder } from '../modules/learning/module.ts';
 import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
@@ -37,6 +38,7 @@ const demoSeeders = [
   bankDemoSeeder,
   ledgerAfterSalesDemoSeeder,
   campusDemoSeeder,
+  learningDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
 ];

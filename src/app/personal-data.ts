@@ -24,6 +24,7 @@ import { accountPersonalData, corePersonalData } from '../core/personal-data-rul
 import { type Cooperative, directoryPersonalData, membershipsOfUser } from '../modules/directory/index.ts';
 import { inboxPersonalData } from '../modules/inbox/index.ts';
 import { journeysPersonalData } from '../modules/journeys/index.ts';
+import { learningPersonalData } from '../modules/learning/index.ts';
 import { ledgerPersonalData } from '../modules/ledger/index.ts';
 import { purchasesPersonalData } from '../modules/purchases/index.ts';
 import { salesPersonalData } from '../modules/sales/index.ts';
@@ -32,6 +33,7 @@ import { salesPersonalData } from '../modules/sales/index.ts';
 const COOPERATIVE_RULES: PersonalDataRules[] = [
   inboxPersonalData,
   journeysPersonalData,
+  learningPersonalData,
   purchasesPersonalData,
   ledgerPersonalData,
   salesPersonalData,

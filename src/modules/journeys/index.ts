@@ -20,8 +20,15 @@ export { listAppointments, type Appointment } from './appointments.queries.ts';
 export { addAction, completeAction } from './appointment-notes.service.ts';
 export { calendarFeed } from './calendar-feed.service.ts';
 export { addDocument } from './documents.service.ts';
-export { createTheme, createSession, register as registerForWorkshop } from './workshops.service.ts';
-export { attendedHours } from './attendance.service.ts';
+export {
+  createTheme,
+  createSession,
+  register as registerForWorkshop,
+  listSessions,
+  getSession,
+  type Session as WorkshopSession,
+} from './workshops.service.ts';
+export { attendedHours, recordAttendance, sessionHours } from './attendance.service.ts';
 export { trainingHours } from './training-hours.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
 export { journeysPersonalData } from './personal-data.ts';
