@@ -22,6 +22,7 @@ import { campusDemoSeeder } from '../modules/campus/module.ts';
 import { inboxDemoSeeder } from '../modules/inbox/module.ts';
 import { journeysDemoSeeder } from '../modules/journeys/module.ts';
 import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/module.ts';
+import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
 
@@ -37,6 +38,7 @@ const demoSeeders = [
   bankDemoSeeder,
   ledgerAfterSalesDemoSeeder,
   campusDemoSeeder,
+  marketDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
 ];

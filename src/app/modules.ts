@@ -16,6 +16,7 @@ import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
 import { ledgerModule } from '../modules/ledger/module.ts';
+import { marketModule } from '../modules/market/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
 import { salesModule } from '../modules/sales/module.ts';
 import type { ModuleDefinition } from '../web/module-definition.ts';
@@ -32,6 +33,7 @@ export const modules: ModuleDefinition[] = [
   bankModule,
   impactModule,
   campusModule,
+  marketModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(
