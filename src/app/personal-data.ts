@@ -25,6 +25,7 @@ import { type Cooperative, directoryPersonalData, membershipsOfUser } from '../m
 import { inboxPersonalData } from '../modules/inbox/index.ts';
 import { journeysPersonalData } from '../modules/journeys/index.ts';
 import { ledgerPersonalData } from '../modules/ledger/index.ts';
+import { marketPersonalData } from '../modules/market/index.ts';
 import { purchasesPersonalData } from '../modules/purchases/index.ts';
 import { salesPersonalData } from '../modules/sales/index.ts';
 
@@ -34,6 +35,7 @@ const COOPERATIVE_RULES: PersonalDataRules[] = [
   journeysPersonalData,
   purchasesPersonalData,
   ledgerPersonalData,
+  marketPersonalData,
   salesPersonalData,
   directoryPersonalData,
   corePersonalData,

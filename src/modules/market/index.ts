@@ -5,3 +5,4 @@ export { MARKET } from './permissions.ts';
 export { CATEGORIES, type Category } from './categories.ts';
 export { saveProfile, saveOffer, getProfile, listOffers, myMarketActivities } from './profile.service.ts';
 export { searchOffers, type SearchHit, type SearchQuery } from './search.service.ts';
+export { marketPersonalData } from './personal-data.ts';

@@ -117,7 +117,7 @@ create index market_offer_public on market_offer (category, price_cents) where p
 create table market_request (
   cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
   offer_id uuid, name text not null, email text not null, phone text, postcode text,
-  message text not null check (length(message) between 10 and 5000),
+  message text not null check (length(message) <= 5000),
   status text not null check (status in ('unverified','open','converted','closed')),
   ip_hash text not null, verified_at timestamptz, customer_id uuid, quote_id uuid,
   created_at timestamptz not null default now(), primary key (cooperative_id, id)
