@@ -22,6 +22,8 @@ import { saveOffer, saveProfile } from './profile.service.ts';
 import { searchOffers } from './search.service.ts';
 import { withPublic } from './public-tx.ts';
 import { marketDb } from './db.ts';
+import { marketCommands } from './commands.ts';
+import { sql } from 'kysely';
 import {
   convertRequest,
   listRequests,
@@ -39,12 +41,12 @@ let a: TestCoop; // Lyon
 let b: TestCoop; // Nantes
 let g: TestCoop; // Grenoble, another network
 let aSlug = '';
+let config: Awaited<ReturnType<typeof createTestApp>>['config'];
 const offerIds = new Map<string, string>();
 const tx = <T>(coop: TestCoop, fn: (t: Tx) => Promise<T>) =>
   withTenant(odb.db, coop.coop.id, fn as never) as Promise<T>;
 
 before(async () => {
-  let config;
   ({ odb, app, config } = await createTestApp());
   key = config.fileKey;
   [a, b] = await seedTestCooperatives(odb, { withPasswords: true });
@@ -138,6 +140,62 @@ test('the search is paginated and the same through the CLI ranking', async () =>
   assert.equal(p1.hits.length, 5);
   assert.ok(p1.more);
   assert.ok(!p2.hits.some((h) => p1.hits.some((x) => x.offerId === h.offerId)));
+});
+
+test('radieuse market search prints the page ranking as JSON, with distances', async () => {
+  const cmd = marketCommands.find((c) => c.name === 'market search')!;
+  const run = async (positionals: string[], values: Record<string, string>) => {
+    let printed = '';
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((chunk: string) => {
+      printed += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await cmd.run({ values, positionals, config, odb });
+    } finally {
+      process.stdout.write = write;
+    }
+    return printed;
+  };
+  const rows = JSON.parse(await run(['formation', 'excel'], { format: 'json', postcode: '69003', 'radius-km': '600' }));
+  const page = await withPublic(odb.db, (t) =>
+    searchOffers(t, { text: 'formation excel', postcode: '69003', radiusKm: 600, pageSize: 100 }),
+  );
+  assert.deepEqual(
+    rows.map((r: { title: string }) => r.title),
+    page.hits.map((h) => h.title),
+  );
+  assert.deepEqual(Object.keys(rows[0]), ['activity', 'cooperative', 'title', 'score', 'distance_km']);
+  assert.equal(rows[0].title, 'Formation bureautique Excel');
+  assert.equal(rows[0].cooperative, b.coop.slug);
+  assert.ok(rows[0].distance_km > 480);
+  assert.equal(JSON.parse(await run(['yoga'], { format: 'json' }))[0].distance_km, null);
+  await assert.rejects(run(['yoga'], { postcode: '123' }), /5 chiffres/);
+  await assert.rejects(run([], {}), /mots cherchés/);
+});
+
+test('the public transaction sees published rows only: no request, link, hidden review or draft', async () => {
+  const seen = await withPublic(odb.db, async (t) => {
+    const one = async (table: string, where = 'true') =>
+      (
+        await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)} where ${sql.raw(where)}`.execute(
+          marketDb(t),
+        )
+      ).rows[0].n;
+    return {
+      requests: await one('market_request'),
+      links: await one('market_review_link'),
+      drafts: await one('market_offer', 'not (published and profile_published)'),
+      hiddenProfiles: await one('market_profile', 'not published'),
+      hiddenReviews: await one('market_review', 'hidden_at is not null'),
+      offers: await one('market_offer'),
+    };
+  });
+  assert.deepEqual(
+    { ...seen, offers: seen.offers > 0 },
+    { requests: 0, links: 0, drafts: 0, hiddenProfiles: 0, hiddenReviews: 0, offers: true },
+  );
 });
 
 const PRIVATE = () => [
