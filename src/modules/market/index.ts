@@ -6,3 +6,4 @@ export { CATEGORIES, type Category } from './categories.ts';
 export { saveProfile, saveOffer, getProfile, listOffers, myMarketActivities } from './profile.service.ts';
 export { searchOffers, type SearchHit, type SearchQuery } from './search.service.ts';
 export { marketPersonalData } from './personal-data.ts';
+export { withPublic } from './public-tx.ts';
