@@ -478,3 +478,46 @@ test('a request of another cooperative, or by a role without the permission, is 
     ForbiddenError,
   );
 });
+
+test('Ma vitrine over HTTP: errors beside the fields, offers saved, other roles and cooperatives kept out', async () => {
+  const me = new TestClient(app);
+  await me.signIn(b.users.entrepreneur.email, TEST_PASSWORD);
+  assert.equal((await me.get('/ma-vitrine')).res.status, 200);
+  const page = await me.get(`/ma-vitrine/${b.activityId}`);
+  assert.equal(page.res.status, 200);
+  assert.match(page.html, /Publiée : visible par tout le monde/);
+  const bad = await me.post(`/ma-vitrine/${b.activityId}`, {
+    displayName: 'Atelier B',
+    headline: 'Sites web',
+    description: '',
+    category: 'numerique',
+    postcode: '12',
+    radiusKm: 'beaucoup',
+  });
+  assert.equal(bad.res.status, 400);
+  assert.match(bad.html, /Code postal : 5 chiffres/);
+  assert.match(bad.html, /Rayon/);
+  const added = await me.post(`/ma-vitrine/${b.activityId}/offres`, {
+    title: 'Audit de référencement',
+    description: 'Analyse et plan d’action.',
+    category: 'numerique',
+    price: '390,50',
+    published: 'on',
+  });
+  assert.equal(added.res.status, 303);
+  const hit = (await withPublic(odb.db, (t) => searchOffers(t, { text: 'audit referencement' }))).hits[0];
+  assert.equal(hit.title, 'Audit de référencement');
+  assert.equal(hit.priceCents, 39050);
+  const badPrice = await me.post(`/ma-vitrine/${b.activityId}/offres`, {
+    title: 'Autre',
+    category: 'numerique',
+    price: 'cher',
+  });
+  assert.equal(badPrice.res.status, 400);
+  assert.match(badPrice.html, /Prix : un montant en euros/);
+  // Another cooperative's activity does not exist for this entrepreneur; the accountant may not publish.
+  assert.equal((await me.get(`/ma-vitrine/${a.activityId}`)).res.status, 404);
+  const acc = new TestClient(app);
+  await acc.signIn(b.users.accountant.email, TEST_PASSWORD);
+  assert.equal((await acc.get(`/ma-vitrine/${b.activityId}`)).res.status, 403);
+});

@@ -40,28 +40,30 @@ export const ProfileInput = z.object({
   published: bool.default(false),
 });
 
-/** A price: euros typed with a comma or a dot, or empty for "sur devis". */
-const price = z
-  .string()
-  .trim()
-  .transform((v, ctx) => {
-    if (v === '') return null;
-    const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(v.replace(/\s|€/g, ''));
-    if (!m) {
-      ctx.addIssue({
-        code: 'custom',
-        message: 'Prix : un montant en euros (ex. 450 ou 39,90), ou vide pour « sur devis ».',
-      });
-      return z.NEVER;
-    }
-    return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
-  });
+/** A price: euros typed with a comma or a dot (or cents as a number), empty for "sur devis". */
+const PRICE_ERROR = 'Prix : un montant en euros (ex. 450 ou 39,90), ou vide pour « sur devis ».';
+const price = z.unknown().transform((raw, ctx): number | null => {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'number') {
+    if (Number.isSafeInteger(raw) && raw >= 0 && raw <= 100_000_000) return raw;
+    ctx.addIssue({ code: 'custom', message: PRICE_ERROR });
+    return z.NEVER;
+  }
+  const v = String(raw).trim().replace(/\s|€/g, '');
+  if (v === '') return null;
+  const m = /^(\d{1,7})(?:[.,](\d{1,2}))?$/.exec(v);
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: PRICE_ERROR });
+    return z.NEVER;
+  }
+  return Number(m[1]) * 100 + Number((m[2] ?? '0').padEnd(2, '0'));
+});
 
 export const OfferInput = z.object({
   title: z.string().trim().min(3, 'Indiquez un titre.').max(160),
   description: z.string().trim().max(5000).default(''),
   category,
-  price: z.union([price, z.number().int().min(0).nullable()]).default(null),
+  price,
   published: bool.default(false),
 });
 
