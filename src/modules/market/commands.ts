@@ -3,7 +3,7 @@ import { type Command, out, UsageError } from '../../core/cli.ts';
 import { listCooperatives } from '../directory/index.ts';
 import { UserError } from '../../core/errors.ts';
 import { withPublic } from './public-tx.ts';
-import { searchOffers } from './search.service.ts';
+import { type SearchHit, searchOffers } from './search.service.ts';
 
 export const marketCommands: Command[] = [
   {
@@ -25,7 +25,7 @@ export const marketCommands: Command[] = [
       if (radiusKm !== undefined && !postcode) throw new UsageError('--radius-km va avec --postcode');
       const format = (values.format as string | undefined) ?? 'text';
       if (format !== 'text' && format !== 'json') throw new UsageError('--format doit valoir json (ou être omis)');
-      let hits;
+      let hits: SearchHit[];
       try {
         ({ hits } = await withPublic(odb!.db, (tx) => searchOffers(tx, { text, postcode, radiusKm, pageSize: 100 })));
       } catch (e) {
