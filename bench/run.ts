@@ -16,6 +16,7 @@ import { coreDb } from '../src/core/db/handles.ts';
 import type { OpenDb } from '../src/core/db/index.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { listCooperatives } from '../src/modules/directory/index.ts';
+import { searchOffers, withPublic } from '../src/modules/market/index.ts';
 import { trialBalance, writeFec } from '../src/modules/ledger/index.ts';
 import {
   createDraft,
@@ -128,6 +129,14 @@ export async function runBenchmarks(
             where l.cooperative_id = ${coop.id} and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}
             group by l.account order by l.account`.execute(coreDb(trx)),
         ),
+    }),
+  );
+  // The public marketplace search, anonymous, with a distance filter (the page, then the query).
+  const visitor = new TestClient(app);
+  await run(
+    measure('marketplace search', 40, page(visitor, '/marche?q=plombier+fuite&cp=69003&rayon=200'), {
+      raw: () =>
+        withPublic(odb.db, (tx) => searchOffers(tx, { text: 'plombier fuite', postcode: '69003', radiusKm: 200 })),
     }),
   );
   return {

@@ -23,6 +23,7 @@ import { inboxDemoSeeder } from '../modules/inbox/module.ts';
 import { journeysDemoSeeder } from '../modules/journeys/module.ts';
 import { learningDemoSeeder } from '../modules/learning/module.ts';
 import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/module.ts';
+import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
 
@@ -39,6 +40,7 @@ const demoSeeders = [
   ledgerAfterSalesDemoSeeder,
   campusDemoSeeder,
   learningDemoSeeder,
+  marketDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
 ];

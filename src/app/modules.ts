@@ -17,6 +17,7 @@ import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
 import { learningModule } from '../modules/learning/module.ts';
 import { ledgerModule } from '../modules/ledger/module.ts';
+import { marketModule } from '../modules/market/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
 import { salesModule } from '../modules/sales/module.ts';
 import type { ModuleDefinition } from '../web/module-definition.ts';
@@ -34,6 +35,7 @@ export const modules: ModuleDefinition[] = [
   impactModule,
   campusModule,
   learningModule,
+  marketModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

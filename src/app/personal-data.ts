@@ -26,6 +26,7 @@ import { inboxPersonalData } from '../modules/inbox/index.ts';
 import { journeysPersonalData } from '../modules/journeys/index.ts';
 import { learningPersonalData } from '../modules/learning/index.ts';
 import { ledgerPersonalData } from '../modules/ledger/index.ts';
+import { marketPersonalData } from '../modules/market/index.ts';
 import { purchasesPersonalData } from '../modules/purchases/index.ts';
 import { salesPersonalData } from '../modules/sales/index.ts';
 
@@ -36,6 +37,7 @@ const COOPERATIVE_RULES: PersonalDataRules[] = [
   learningPersonalData,
   purchasesPersonalData,
   ledgerPersonalData,
+  marketPersonalData,
   salesPersonalData,
   directoryPersonalData,
   corePersonalData,

@@ -7,8 +7,20 @@ import { currentHref } from './nav.ts';
 
 const MAIN_NAV_SIZE = 7;
 
+/** What public pages tell search engines: a description, the canonical address, structured data
+ *  (schema.org JSON-LD, escaped so that no `</script>` can end it early). */
+export interface PageMeta {
+  description?: string;
+  canonical?: string;
+  jsonLd?: unknown;
+  /** A page that must not be indexed (forms, confirmations). */
+  noindex?: boolean;
+}
+const jsonLdText = (v: unknown) =>
+  JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
+
 /** The document head shared by both layouts. */
-function Head(p: { title: string; csrf: string; scripts?: string[] }) {
+function Head(p: { title: string; csrf: string; scripts?: string[]; meta?: PageMeta }) {
   return (
     <head>
       <meta charset="utf-8" />
@@ -17,6 +29,10 @@ function Head(p: { title: string; csrf: string; scripts?: string[] }) {
       {/* htmx must not inject its indicator <style>: the CSP forbids inline styles. */}
       <meta name="htmx-config" content='{"includeIndicatorStyles":false}' />
       <title>{`${p.title} · Radieuse`}</title>
+      {p.meta?.description ? <meta name="description" content={p.meta.description} /> : null}
+      {p.meta?.canonical ? <link rel="canonical" href={p.meta.canonical} /> : null}
+      {p.meta?.noindex ? <meta name="robots" content="noindex" /> : null}
+      {p.meta?.jsonLd ? <script type="application/ld+json">{raw(jsonLdText(p.meta.jsonLd))}</script> : null}
       <link rel="stylesheet" href="/static/app.css" />
       <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
       <script src="/static/htmx.min.js" defer></script>
@@ -144,12 +160,12 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
 }
 
 /** A page without navigation (sign-in, public pages). */
-export function PublicLayout(p: { c: Ctx; title: string; children?: Child; scripts?: string[] }) {
+export function PublicLayout(p: { c: Ctx; title: string; children?: Child; scripts?: string[]; meta?: PageMeta }) {
   return (
     <>
       {raw('<!DOCTYPE html>')}
       <html lang="fr">
-        <Head title={p.title} csrf={p.c.get('csrf')} scripts={p.scripts} />
+        <Head title={p.title} csrf={p.c.get('csrf')} scripts={p.scripts} meta={p.meta} />
         <body class="public">
           <a class="skip" href="#main">
             Aller au contenu

@@ -26,6 +26,13 @@ import { TestClient } from '../testing-web.ts';
 const MARK = 'ZQXA';
 const ENT_MARK = 'ZQXE';
 const TEXT_COLUMNS = ['name', 'label', 'description', 'subject', 'body', 'display_name', 'comment', 'notes', 'title'];
+/** Rows published on purpose (the marketplace's public pages): readable with no cooperative set,
+ *  shown to anyone, so not marked; their unpublished rows are marked like any private text. */
+const PUBLIC_ROWS: Record<string, string> = {
+  market_profile: 'published',
+  market_offer: 'published and profile_published',
+  market_review: 'hidden_at is null',
+};
 
 let w: AttackWorld;
 let routes: Route[];
@@ -49,7 +56,8 @@ before(async () => {
     await sql`set local session_replication_role = replica`.execute(trx);
     for (const c of cols.rows)
       await sql`update ${sql.table(c.table_name)} set ${sql.ref(c.column_name)} = ${sql.ref(c.column_name)} || ${` ${MARK}`}
-        where cooperative_id = ${w.victim.id} and ${sql.ref(c.column_name)} is not null`.execute(trx);
+        where cooperative_id = ${w.victim.id} and ${sql.ref(c.column_name)} is not null
+          ${PUBLIC_ROWS[c.table_name] ? sql`and not (${sql.raw(PUBLIC_ROWS[c.table_name])})` : sql``}`.execute(trx);
     await sql`update user_account u set display_name = display_name || ${` ${MARK}`}
       where exists (select 1 from membership m where m.user_id = u.id and m.cooperative_id = ${w.victim.id})
         and not exists (select 1 from membership m where m.user_id = u.id and m.cooperative_id <> ${w.victim.id})`.execute(
@@ -242,7 +250,9 @@ test('row-level security blocks every tenant table when no cooperative is set', 
     const seen = await db.transaction().execute(async (trx) => {
       await sql`set local role radieuse_app`.execute(trx);
       try {
-        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}`.execute(trx);
+        // Published rows are meant to be read by anyone: only the others count.
+        const r = await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table_name)}
+          ${PUBLIC_ROWS[table_name] ? sql`where not (${sql.raw(PUBLIC_ROWS[table_name])})` : sql``}`.execute(trx);
         return r.rows[0].n;
       } catch {
         return 0; // no grant at all: blocked too

@@ -47,8 +47,21 @@ export interface PaymentRecorded {
   shares: VatShare[];
 }
 
+/** An invoice became fully paid (emitted after `sales.payment.recorded`, once). The customer's
+ *  e-mail is given so that the marketplace can send the review link without reading sales data. */
+export interface InvoicePaid {
+  [k: string]: unknown;
+  invoiceId: string;
+  invoiceNumber: string;
+  activityId: string;
+  customerId: string;
+  customerName: string;
+  customerEmail: string | null;
+}
+
 export const SALES_EVENTS = {
   invoiceValidated: 'sales.invoice.validated',
   creditNoteValidated: 'sales.credit_note.validated',
   paymentRecorded: 'sales.payment.recorded',
+  invoicePaid: 'sales.invoice.paid',
 } as const;

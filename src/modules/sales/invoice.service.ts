@@ -23,7 +23,13 @@ import { computeTotals, proRataShares, type ComputedTotals } from './invoice-tot
 import { allocateInvoiceNumber, DEFAULT_NUMBER_TEMPLATE } from './invoice-numbering.ts';
 import { getCustomer, EU_COUNTRIES, type Customer } from './customer.service.ts';
 import { LEGAL_TEXTS } from './legal.ts';
-import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded, type VatShare } from './events.ts';
+import {
+  SALES_EVENTS,
+  type InvoiceValidated,
+  type PaymentRecorded,
+  type InvoicePaid,
+  type VatShare,
+} from './events.ts';
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
@@ -880,6 +886,23 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     })),
   };
   await emit(trx, actor, SALES_EVENTS.paymentRecorded, payload);
+  if (status === 'paid') {
+    const customer = await trx
+      .selectFrom('customer')
+      .select('email')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', inv.customerId)
+      .executeTakeFirst();
+    const paidPayload: InvoicePaid = {
+      invoiceId,
+      invoiceNumber: inv.number!,
+      activityId: inv.activityId,
+      customerId: inv.customerId,
+      customerName: inv.customerName,
+      customerEmail: customer?.email ?? null,
+    };
+    await emit(trx, actor, SALES_EVENTS.invoicePaid, paidPayload);
+  }
   await audit(trx, actor, {
     action: 'invoice.payment_recorded',
     targetType: 'invoice',

@@ -1,0 +1,17 @@
+// The marketplace's actions in the authorization matrix (docs/authorization.md). `own`: the
+// activity is one the entrepreneur runs. The public pages need no permission: they read only
+// what the published policies let through.
+import { definePermissions, type Grants } from '../../core/authz.ts';
+
+const RUNNERS: Grants = { entrepreneur: 'own', cape: 'own', support: 'all', director: 'all' };
+
+export const MARKET = definePermissions('market', {
+  profileEdit: { label: 'Publier le profil et les offres de son activité sur la place de marché', grants: RUNNERS },
+  requestRead: { label: 'Lire les demandes de devis reçues par la place de marché', grants: RUNNERS },
+  requestConvert: { label: 'Transformer une demande de devis en devis brouillon', grants: RUNNERS },
+  reviewReply: { label: 'Répondre à un avis client', grants: RUNNERS },
+  reviewModerate: {
+    label: 'Modérer les avis (masquer un avis abusif, jamais pour sa note)',
+    grants: { support: 'all', director: 'all', network_admin: 'all' },
+  },
+});

@@ -1,0 +1,34 @@
+// The marketplace's personal data: quote requests hold the name, e-mail and phone of people
+// from the public. Unconfirmed requests are deleted after 30 days, the others anonymised after
+// three years (the customer, once created, lives in sales). A person's request can be exported
+// and erased by their e-mail.
+import { sql } from 'kysely';
+import type { PersonalDataRules } from '../../core/personal-data.ts';
+
+const ERASED = 'Personne effacée';
+
+export const marketPersonalData: PersonalDataRules = {
+  module: 'market',
+  rules: [
+    {
+      table: 'market_request',
+      label: 'demandes de devis envoyées par la place de marché',
+      match: (p) => sql`lower(email) = lower(${p.email})`,
+      erase: { kind: 'anonymise', set: { name: ERASED, email: '', phone: null, postcode: null, message: ERASED } },
+    },
+  ],
+  retention: [
+    {
+      table: 'market_request',
+      label: 'demandes de devis non confirmées, 30 jours',
+      expired: sql`status = 'unverified' and created_at < now() - interval '30 days'`,
+      erase: { kind: 'delete' },
+    },
+    {
+      table: 'market_request',
+      label: 'demandes de devis : coordonnées effacées après 3 ans',
+      expired: sql`created_at < now() - interval '3 years' and email <> ''`,
+      erase: { kind: 'anonymise', set: { name: ERASED, email: '', phone: null, postcode: null, message: ERASED } },
+    },
+  ],
+};

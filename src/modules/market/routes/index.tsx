@@ -1,0 +1,9 @@
+// The marketplace's pages: the public side (no account) and "Ma vitrine".
+import { Hono } from 'hono';
+import type { AppEnv } from '../../../web/context.ts';
+import { publicMarketRoutes } from './public.tsx';
+import { vitrineRoutes } from './vitrine.tsx';
+
+export const marketRoutes = new Hono<AppEnv>();
+marketRoutes.route('/', publicMarketRoutes);
+marketRoutes.route('/', vitrineRoutes);

@@ -1,0 +1,154 @@
+// The marketplace. What the entrepreneur publishes (profile, offers) and what the public leaves
+// (quote requests, reviews). Row-level security: every table has the tenant policy; published
+// profiles and offers and visible reviews also have a `public` select policy, so the anonymous
+// pages read them in a transaction with no cooperative set (`withPublic`) and see nothing else —
+// requests, review links and unpublished rows stay invisible there.
+import type { Generated } from 'kysely';
+import type { SqlMigration } from '../../core/migrations.ts';
+import { tenantPolicySql } from '../../core/db/tenant.ts';
+
+export interface MarketTables {
+  market_profile: {
+    cooperative_id: string;
+    activity_id: string;
+    network_id: string;
+    slug: string;
+    display_name: string;
+    headline: string;
+    description: string;
+    category: string;
+    postcode: string;
+    commune: string;
+    lat: number;
+    lon: number;
+    radius_km: number;
+    public_phone: string | null;
+    published: boolean;
+    updated_at: Generated<Date>;
+  };
+  market_offer: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    network_id: string;
+    title: string;
+    description: string;
+    category: string;
+    price_cents: number | null;
+    published: boolean;
+    profile_published: boolean;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  market_request: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    offer_id: string | null;
+    name: string;
+    email: string;
+    phone: string | null;
+    postcode: string | null;
+    message: string;
+    status: 'unverified' | 'open' | 'converted' | 'closed';
+    ip_hash: string;
+    verified_at: Date | null;
+    customer_id: string | null;
+    quote_id: string | null;
+    created_at: Generated<Date>;
+  };
+  market_review_link: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    invoice_id: string;
+    customer_id: string;
+    token_hash: string;
+    used_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  market_review: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    invoice_id: string;
+    author_label: string;
+    rating: number;
+    body: string;
+    reply: string | null;
+    replied_at: Date | null;
+    hidden_at: Date | null;
+    hidden_reason: string | null;
+    created_at: Generated<Date>;
+  };
+}
+
+export const marketMigrations: SqlMigration[] = [
+  {
+    name: '2026_12_06_2000_market',
+    sql: `
+create table market_profile (
+  cooperative_id uuid not null references cooperative(id), activity_id uuid not null, network_id uuid not null,
+  slug text not null check (slug ~ '^[a-z0-9][a-z0-9-]{1,80}$'),
+  display_name text not null check (length(display_name) between 2 and 120),
+  headline text not null check (length(headline) between 3 and 160),
+  description text not null check (length(description) <= 5000),
+  category text not null, postcode text not null check (postcode ~ '^[0-9]{5}$'), commune text not null,
+  lat double precision not null, lon double precision not null,
+  radius_km integer not null check (radius_km between 0 and 1000),
+  public_phone text, published boolean not null default false, updated_at timestamptz not null default now(),
+  primary key (cooperative_id, activity_id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create unique index market_profile_slug on market_profile (cooperative_id, slug);
+create table market_offer (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  network_id uuid not null,
+  title text not null check (length(title) between 3 and 160), description text not null check (length(description) <= 5000),
+  category text not null, price_cents bigint check (price_cents is null or price_cents between 0 and 100000000),
+  published boolean not null default false, profile_published boolean not null default false,
+  created_at timestamptz not null default now(), updated_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references market_profile(cooperative_id, activity_id)
+);
+create index market_offer_fts on market_offer using gin (to_tsvector('fr', title || ' ' || description));
+create index market_offer_trgm on market_offer using gin (search_key(title) gin_trgm_ops);
+create index market_offer_public on market_offer (category, price_cents) where published and profile_published;
+create table market_request (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  offer_id uuid, name text not null, email text not null, phone text, postcode text,
+  message text not null check (length(message) <= 5000),
+  status text not null check (status in ('unverified','open','converted','closed')),
+  ip_hash text not null, verified_at timestamptz, customer_id uuid, quote_id uuid,
+  created_at timestamptz not null default now(), primary key (cooperative_id, id)
+);
+create index market_request_activity on market_request (cooperative_id, activity_id, status, created_at);
+create index market_request_ip on market_request (cooperative_id, ip_hash, created_at);
+create index market_request_email on market_request (cooperative_id, email, created_at);
+create table market_review_link (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  invoice_id uuid not null, customer_id uuid not null, token_hash text not null, used_at timestamptz,
+  created_at timestamptz not null default now(), primary key (cooperative_id, id)
+);
+create unique index market_review_link_invoice on market_review_link (cooperative_id, invoice_id);
+create unique index market_review_link_token on market_review_link (cooperative_id, token_hash);
+create table market_review (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  invoice_id uuid not null, author_label text not null, rating smallint not null check (rating between 1 and 5),
+  body text not null check (length(body) between 3 and 3000), reply text, replied_at timestamptz,
+  hidden_at timestamptz, hidden_reason text, created_at timestamptz not null default now(),
+  primary key (cooperative_id, id)
+);
+create unique index market_review_invoice on market_review (cooperative_id, invoice_id);
+create index market_review_activity on market_review (cooperative_id, activity_id, created_at);
+${tenantPolicySql('market_profile')}
+create policy market_profile_public on market_profile for select using (published);
+${tenantPolicySql('market_offer')}
+create policy market_offer_public on market_offer for select using (published and profile_published);
+${tenantPolicySql('market_request')}
+${tenantPolicySql('market_review_link')}
+${tenantPolicySql('market_review')}
+create policy market_review_public on market_review for select using (hidden_at is null);
+`,
+  },
+];

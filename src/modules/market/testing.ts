@@ -1,0 +1,48 @@
+// Fixtures for the marketplace's tests: the sample offers published under the test cooperatives'
+// activities, one group of offers per cooperative.
+import type { OpenDb } from '../../core/db/index.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import type { Actor } from '../../core/actor.ts';
+import { saveOffer, saveProfile } from './profile.service.ts';
+import { SAMPLE_OFFERS, SAMPLE_PROFILES, SAMPLE_QUERIES } from './samples.ts';
+
+/** What the fixtures need of a test cooperative (the assembly's TestCoop fits). */
+export interface MarketTestCoop {
+  coop: { id: string; slug: string };
+  activityId: string;
+  actor(role: 'entrepreneur'): Actor;
+}
+
+export const RELEVANCE_OFFERS = SAMPLE_OFFERS;
+export const RELEVANCE_QUERIES = SAMPLE_QUERIES;
+
+/** Publishes a profile per cooperative (at the given postcode) and its group of sample offers. */
+export async function seedRelevanceSet(odb: OpenDb, coops: [MarketTestCoop, string][]): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  for (const [i, [c, postcode]] of coops.entries()) {
+    const p = SAMPLE_PROFILES[i % SAMPLE_PROFILES.length];
+    const ent = c.actor('entrepreneur');
+    await withTenant(odb.db, c.coop.id, async (tx) => {
+      await saveProfile(tx, ent, c.activityId, {
+        displayName: `Activité ${c.coop.slug}`,
+        headline: p.headline,
+        description: p.description,
+        category: p.category,
+        postcode,
+        radiusKm: 50,
+        published: true,
+      });
+      for (const o of SAMPLE_OFFERS.filter((x) => x.group === i)) {
+        const r = await saveOffer(tx, ent, c.activityId, {
+          title: o.title,
+          description: o.description,
+          category: o.category,
+          price: o.priceCents,
+          published: true,
+        });
+        ids.set(o.title, r.id);
+      }
+    });
+  }
+  return ids;
+}
