@@ -33,6 +33,15 @@ export {
   type InvoiceFilters,
   type PaymentInput,
 } from './invoice.service.ts';
+export {
+  recordImportedInvoice,
+  numberSeriesOf,
+  numberSeriesCounters,
+  invoiceNumberTemplate,
+  importCustomer,
+  recordImportedPayment,
+  type ImportedInvoiceInput,
+} from './imported-invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
 export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
 export { makeDocument as makeSampleInvoiceDocument, frBuyer as sampleFrenchBuyer } from './facturx/samples.ts';

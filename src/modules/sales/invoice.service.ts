@@ -2,6 +2,7 @@
 // frozen content, event for the ledger), payments, and the computed InvoiceDocument.
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx as Handle } from '../../core/db/handles.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -27,6 +28,9 @@ import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded, type VatShar
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
+
+/** The sales services' view of a transaction handle given by another module (sales still sees every table). */
+export const salesTx = (tx: Handle): Tx => tx as Tx;
 
 export const VALIDATED_EDIT_ERROR = 'Une facture validée ne peut plus être modifiée : émettez un avoir.';
 const VALIDATOR_ROLES = ['support', 'director', 'accountant'] as const;
@@ -95,6 +99,10 @@ export interface Invoice {
   remindersPaused: boolean;
   quoteId: string | null;
   quoteKind: 'deposit' | 'intermediate' | 'balance' | null;
+  /** Brought from another software with its original number ('endi'), or null. */
+  importedFrom: string | null;
+  /** The original PDF of an imported invoice (core/files), or null. */
+  originalFileId: string | null;
 }
 
 export const STATUS_LABELS: Record<InvoiceStatus, string> = {
@@ -721,7 +729,7 @@ async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?
   return Number((await q.executeTakeFirstOrThrow()).s);
 }
 
-async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
+export async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv || !inv.number || inv.typeCode === '381') throw new UserError('Un avoir corrige une facture validée.');
   const already = await creditedCents(trx, actor, invoiceId, exceptId);
@@ -729,7 +737,7 @@ async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amoun
     throw new UserError(`L'avoir dépasse le montant restant de la facture ${inv.number}.`);
 }
 
-async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string) {
+export async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string) {
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   if (inv.dueCents > 0) return;
   const status = inv.paidCents > 0 ? 'paid' : 'cancelled';
@@ -912,6 +920,8 @@ type InvoiceRow = {
   reminders_paused: boolean;
   quote_id: string | null;
   quote_kind: string | null;
+  imported_from: string | null;
+  original_file_id: string | null;
 };
 const COLUMNS = [
   'invoice.id',
@@ -943,6 +953,8 @@ const COLUMNS = [
   'invoice.reminders_paused',
   'invoice.quote_id',
   'invoice.quote_kind',
+  'invoice.imported_from',
+  'invoice.original_file_id',
 ] as const;
 
 function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
@@ -984,6 +996,8 @@ function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
     remindersPaused: !!r.reminders_paused,
     quoteId: r.quote_id,
     quoteKind: (r.quote_kind as Invoice['quoteKind']) ?? null,
+    importedFrom: r.imported_from ?? null,
+    originalFileId: r.original_file_id ?? null,
   };
 }
 
