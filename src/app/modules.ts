@@ -15,6 +15,7 @@ import { directoryModule } from '../modules/directory/module.ts';
 import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
+import { migrationModule } from '../modules/migration/module.ts';
 import { ledgerModule } from '../modules/ledger/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
 import { salesModule } from '../modules/sales/module.ts';
@@ -32,6 +33,7 @@ export const modules: ModuleDefinition[] = [
   bankModule,
   impactModule,
   campusModule,
+  migrationModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(
