@@ -5,7 +5,15 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, extname, basename } from 'node:path';
 import { normaliseHeader, readCsv, readXlsx, TableError, MAX_FILE_BYTES, type Table, type TableRow } from './tabular.ts';
 
-export type EndiKind = 'activities' | 'people' | 'customers' | 'invoices' | 'credit_notes' | 'lines' | 'payments';
+export type EndiKind =
+  | 'activities'
+  | 'people'
+  | 'customers'
+  | 'quotes'
+  | 'invoices'
+  | 'credit_notes'
+  | 'lines'
+  | 'payments';
 
 interface Field {
   aliases: string[];
@@ -19,6 +27,7 @@ const FILE_PATTERNS: [RegExp, EndiKind][] = [
   [/^(utilisateurs?|users?|entrepreneurs?|personnes?|comptes?)\b/, 'people'],
   [/^(clients?|customers?|third ?part(y|ies))\b/, 'customers'],
   [/^(lignes?|task ?lines?|lines?)\b/, 'lines'],
+  [/^(devis|estimations?|quotes?)\b/, 'quotes'],
   [/^(avoirs?|cancel ?invoices?|credit ?notes?)\b/, 'credit_notes'],
   [/^(factures?|invoices?)\b/, 'invoices'],
   [/^(paiements?|encaissements?|payments?)\b/, 'payments'],
@@ -72,6 +81,19 @@ export const SPECS: Record<EndiKind, Spec> = {
     pdf: { aliases: ['fichier pdf', 'pdf', 'fichier'] },
   },
   credit_notes: {},
+  quotes: {
+    id: { aliases: ['identifiant', 'id', 'id devis', 'task id'], required: true },
+    number: { aliases: ['numero de devis', 'numero', 'official number', 'official_number', 'internal number'], required: true },
+    date: { aliases: ['date', 'date du devis'], required: true },
+    activity: { aliases: ['enseigne', 'id enseigne', 'company id', 'company_id'], required: true },
+    customer: { aliases: ['client', 'id client', 'customer id', 'customer_id'], required: true },
+    name: { aliases: ['intitule', 'objet', 'name', 'nom'] },
+    ht: { aliases: ['ht', 'montant ht', 'total ht'], required: true },
+    ttc: { aliases: ['ttc', 'montant ttc', 'total ttc'], required: true },
+    rate: { aliases: ['taux de tva', 'taux tva', 'tva %', 'taux'] },
+    status: { aliases: ['statut', 'etat', 'signed status', 'signed_status', 'status'] },
+    validity: { aliases: ['date de validite', 'validite', 'fin de validite'] },
+  },
   lines: {
     document: { aliases: ['document', 'id document', 'facture', 'task id', 'task_id'], required: true },
     description: { aliases: ['description', 'designation', 'libelle'], required: true },
@@ -153,7 +175,7 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
         file: name,
         line: 0,
         message:
-          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
+          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
       });
       continue;
     }

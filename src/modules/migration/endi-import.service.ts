@@ -21,6 +21,7 @@ import {
   numberSeriesOf,
   recordImportedInvoice,
   recordImportedPayment,
+  recordImportedQuote,
   type InvoiceLineInput,
 } from '../sales/index.ts';
 import { migrationDb } from './db.ts';
@@ -29,7 +30,7 @@ import { parseCents, parseDate, parseMilli, parseRateBp } from './tabular.ts';
 import { MIGRATION } from './permissions.ts';
 
 const SOURCE = 'endi';
-export const KINDS = ['activities', 'people', 'customers', 'invoices', 'credit_notes', 'payments'] as const;
+export const KINDS = ['activities', 'people', 'customers', 'quotes', 'invoices', 'credit_notes', 'payments'] as const;
 export type CreatedCounts = Record<(typeof KINDS)[number], number>;
 export interface ImportReport {
   created: CreatedCounts;
@@ -103,6 +104,7 @@ export async function importEndi(
     activities: 0,
     people: 0,
     customers: 0,
+    quotes: 0,
     invoices: 0,
     credit_notes: 0,
     payments: 0,
@@ -290,9 +292,133 @@ export async function importEndi(
     created.customers++;
   }
 
-  // --- invoices and credit notes ------------------------------------------------------------
   const linesOf = new Map<string, Record_[]>();
   for (const l of records('lines')) linesOf.set(l.get('document'), [...(linesOf.get(l.get('document')) ?? []), l]);
+  /** The lines of a document: from the lines export, else one line carrying its HT; checks its TTC. */
+  const documentLines = (r: Record_, id: string, ht: number, ttc: number, label: string): InvoiceLineInput[] | null => {
+    const before = problems.length;
+    let lines: InvoiceLineInput[] = [];
+    const detail = linesOf.get(id) ?? [];
+    for (const l of detail) {
+      const q = parseMilli(l.get('quantity'));
+      const pu = parseCents(l.get('unitPrice'));
+      const rate = parseRateBp(l.get('rate'));
+      if (q === null) problem(l, `quantité invalide : « ${l.get('quantity')} »`);
+      if (pu === null) problem(l, `prix unitaire invalide : « ${l.get('unitPrice')} »`);
+      if (rate === null) problem(l, `taux de TVA invalide : « ${l.get('rate')} »`);
+      if (q === null || pu === null || rate === null) continue;
+      lines.push({
+        description: l.get('description') || 'Prestation',
+        quantityMilli: q,
+        unitPriceCents: Math.abs(pu),
+        vatCategory: rate ? 'S' : 'E',
+        vatRateBp: rate,
+      });
+    }
+    if (!detail.length) {
+      const rateRaw = r.get('rate');
+      let rate = rateRaw ? parseRateBp(rateRaw) : null;
+      if (rateRaw && rate === null) problem(r, `taux de TVA invalide : « ${rateRaw} »`);
+      if (!rateRaw && ht !== 0)
+        rate =
+          [2000, 1000, 550, 210, 0].find(
+            (bp) => Math.abs(Math.round((Math.abs(ht) * bp) / 10000) - (Math.abs(ttc) - Math.abs(ht))) <= 1,
+          ) ?? null;
+      if (!rateRaw && rate === null)
+        problem(r, 'taux de TVA introuvable : ajoutez la colonne « Taux de TVA » ou le fichier des lignes');
+      if (rate !== null)
+        lines = [
+          {
+            description: label,
+            quantityMilli: 1000,
+            unitPriceCents: Math.abs(ht),
+            vatCategory: rate ? 'S' : 'E',
+            vatRateBp: rate,
+          },
+        ];
+    }
+    if (problems.length !== before) return null;
+    const t = computeTotals({ lines });
+    if (t.totalInclCents !== Math.abs(ttc)) {
+      problem(
+        r,
+        `le TTC recalculé (${(t.totalInclCents / 100).toFixed(2).replace('.', ',')} €) diffère de celui de l'export (${(Math.abs(ttc) / 100).toFixed(2).replace('.', ',')} €)`,
+      );
+      return null;
+    }
+    return lines;
+  };
+
+  // --- quotes (numbered here: D{YYYY}-NNNN in date order, enDI's number kept in the title) ----
+  const QUOTE_STATUS: [RegExp, 'draft' | 'sent' | 'accepted' | 'refused' | 'expired'][] = [
+    [/^(signe|accepte|signed|valide)/, 'accepted'],
+    [/^(sans suite|refuse|annule|aborted|invalid)/, 'refused'],
+    [/^(expire)/, 'expired'],
+    [/^(brouillon|draft)/, 'draft'],
+    [/^(en attente|envoye|waiting|wait|sent|$)/, 'sent'],
+  ];
+  const quotePlans: { r: Record_; id: string; issueDate: string; run: () => Promise<void> }[] = [];
+  for (const r of records('quotes')) {
+    const id = r.get('id');
+    const key = `quote:${id}`;
+    if (!id) {
+      problem(r, 'identifiant manquant');
+      continue;
+    }
+    if (!once('quote', r, id)) continue;
+    if (keys.has(key)) continue;
+    const before = problems.length;
+    const issueDate = parseDate(r.get('date'));
+    if (!issueDate) problem(r, `date invalide : « ${r.get('date')} » (attendu JJ/MM/AAAA)`);
+    const validityRaw = r.get('validity');
+    const validityDate = validityRaw ? parseDate(validityRaw) : null;
+    if (validityRaw && !validityDate) problem(r, `date de validité invalide : « ${validityRaw} »`);
+    const status = QUOTE_STATUS.find(([re]) => re.test(plain(r.get('status'))))?.[1];
+    if (!status) problem(r, `statut de devis inconnu : « ${r.get('status')} »`);
+    const activityId = ref(r, 'activity', r.get('activity'), 'enseigne');
+    const customerId = ref(r, 'customer', r.get('customer'), 'client');
+    const ht = parseCents(r.get('ht'));
+    const ttc = parseCents(r.get('ttc'));
+    if (ht === null) problem(r, `montant HT invalide : « ${r.get('ht')} »`);
+    if (ttc === null) problem(r, `montant TTC invalide : « ${r.get('ttc')} »`);
+    const lines =
+      problems.length === before && ht !== null && ttc !== null
+        ? documentLines(r, id, ht, ttc, r.get('name') || `Reprise enDI ${r.get('number')}`)
+        : null;
+    if (!lines || !activityId || !customerId || !issueDate || !status || problems.length !== before) {
+      failed.add(key);
+      continue;
+    }
+    quotePlans.push({
+      r,
+      id,
+      issueDate,
+      run: async () => {
+        const q = await attempt(r, key, () =>
+          recordImportedQuote(tx, actor, {
+            activityId,
+            customerId,
+            issueDate: issueDate as never,
+            validityDate: validityDate as never,
+            title: r.get('name') || null,
+            lines,
+            status,
+            originalNumber: r.get('number'),
+          }),
+        );
+        if (!q) return;
+        await remember('quote', id, q.id);
+        created.quotes++;
+      },
+    });
+  }
+  quotePlans.sort((x, y) => x.issueDate.localeCompare(y.issueDate) || x.r.line - y.r.line);
+  for (const [i, p] of quotePlans.entries()) {
+    opts.progress?.('devis', i, quotePlans.length);
+    await p.run();
+  }
+
+  // --- invoices and credit notes ------------------------------------------------------------
   const template = await invoiceNumberTemplate(tx, actor);
   const docs: DocPlan[] = [];
   const docRecords = [
@@ -344,50 +470,10 @@ export async function importEndi(
     const ttc = parseCents(r.get('ttc'));
     if (ht === null) problem(r, `montant HT invalide : « ${r.get('ht')} »`);
     if (ttc === null) problem(r, `montant TTC invalide : « ${r.get('ttc')} »`);
-    // Lines: from the lines export, else one line carrying the whole invoice.
-    let lines: InvoiceLineInput[] = [];
-    const detail = linesOf.get(id) ?? [];
-    for (const l of detail) {
-      const q = parseMilli(l.get('quantity'));
-      const pu = parseCents(l.get('unitPrice'));
-      const rate = parseRateBp(l.get('rate'));
-      if (q === null) problem(l, `quantité invalide : « ${l.get('quantity')} »`);
-      if (pu === null) problem(l, `prix unitaire invalide : « ${l.get('unitPrice')} »`);
-      if (rate === null) problem(l, `taux de TVA invalide : « ${l.get('rate')} »`);
-      if (q === null || pu === null || rate === null) continue;
-      lines.push({
-        description: l.get('description') || 'Prestation',
-        quantityMilli: q,
-        unitPriceCents: Math.abs(pu),
-        vatCategory: rate ? 'S' : 'E',
-        vatRateBp: rate,
-      });
-    }
-    if (!detail.length && ht !== null && ttc !== null) {
-      const rateRaw = r.get('rate');
-      let rate = rateRaw ? parseRateBp(rateRaw) : null;
-      if (rateRaw && rate === null) problem(r, `taux de TVA invalide : « ${rateRaw} »`);
-      if (!rateRaw && ht !== 0) rate = [2000, 1000, 550, 210, 0].find((bp) => Math.abs(Math.round((Math.abs(ht) * bp) / 10000) - (Math.abs(ttc) - Math.abs(ht))) <= 1) ?? null;
-      if (!rateRaw && rate === null) problem(r, 'taux de TVA introuvable : ajoutez la colonne « Taux de TVA » ou le fichier des lignes');
-      if (rate !== null)
-        lines = [
-          {
-            description: r.get('name') || `Reprise enDI ${number}`,
-            quantityMilli: 1000,
-            unitPriceCents: Math.abs(ht),
-            vatCategory: rate ? 'S' : 'E',
-            vatRateBp: rate,
-          },
-        ];
-    }
-    if (lines.length && ttc !== null && problems.length === before) {
-      const t = computeTotals({ lines });
-      if (t.totalInclCents !== Math.abs(ttc))
-        problem(
-          r,
-          `le TTC recalculé (${(t.totalInclCents / 100).toFixed(2).replace('.', ',')} €) diffère de celui de l'export (${(Math.abs(ttc) / 100).toFixed(2).replace('.', ',')} €)`,
-        );
-    }
+    const lines =
+      problems.length === before && ht !== null && ttc !== null
+        ? (documentLines(r, id, ht, ttc, r.get('name') || `Reprise enDI ${number}`) ?? [])
+        : [];
     if (problems.length !== before || !activityId || !customerId || !issueDate) {
       failed.add(key);
       continue;

@@ -22,6 +22,7 @@ import {
   validateInvoice,
   getLines,
   invoiceNumberingCheck,
+  listQuotes,
 } from '../sales/index.ts';
 import { readEndiDir } from './endi-files.ts';
 import { importEndi, runEndiImport, type ImportReport } from './endi-import.service.ts';
@@ -131,7 +132,7 @@ test('once fixed, everything is imported; re-running adds nothing; numbers conti
   assert.deepEqual(dry.problems, []);
   const r = await run(dir);
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.created, { activities: 3, people: 4, customers: 4, invoices: 6, credit_notes: 1, payments: 3 });
+  assert.deepEqual(r.created, { activities: 3, people: 4, customers: 4, quotes: 4, invoices: 6, credit_notes: 1, payments: 3 });
   assert.deepEqual(dry.created, r.created, 'the dry run announced exactly what the import did');
 
   const director = a.actor('director');
@@ -157,6 +158,14 @@ test('once fixed, everything is imported; re-running adds nothing; numbers conti
     const old = (await findInvoiceByNumber(tx, director, 'FA-2024-017'))!;
     assert.equal(old.status, 'paid');
     assert.equal(old.issueDate, '2024-11-15');
+    // Quotes take our own gapless numbers in date order, enDI's number kept in the title.
+    const quotes = await listQuotes(tx, director);
+    const byTitle = new Map(quotes.map((q) => [q.title?.split(' — ')[0], q]));
+    assert.equal(byTitle.get('DE-2024-031')!.number, 'D2024-0001');
+    assert.equal(byTitle.get('DE-2024-031')!.status, 'accepted');
+    assert.equal(byTitle.get('DE-2025-009')!.number, 'D2025-0003');
+    assert.equal(byTitle.get('DE-2025-009')!.status, 'refused');
+    assert.equal(byTitle.get('DE-2025-007')!.totalInclCents, 264000);
     const credit = (await findInvoiceByNumber(tx, director, '2025-00006'))!;
     assert.equal(credit.typeCode, '381');
     assert.equal(credit.precedingInvoiceId, first.id);
@@ -173,7 +182,7 @@ test('once fixed, everything is imported; re-running adds nothing; numbers conti
   // Again: nothing more.
   const again = await run(dir);
   assert.deepEqual(again.problems, []);
-  assert.deepEqual(again.created, { activities: 0, people: 0, customers: 0, invoices: 0, credit_notes: 0, payments: 0 });
+  assert.deepEqual(again.created, { activities: 0, people: 0, customers: 0, quotes: 0, invoices: 0, credit_notes: 0, payments: 0 });
 
   // Our next invoice of 2025 takes the number right after the imported ones.
   const next = await withTenant(odb.db, a.coop.id, async (tx) => {
@@ -212,9 +221,13 @@ test('the command prints the JSON contract and exits 1 when there are problems',
   const cmd = migrationCommands.find((c) => c.name === 'import endi')!;
   const printed: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string) => {
-    printed.push(String(chunk));
-    return true;
+  // Only the command's own lines (text); the test runner's binary reports go through.
+  process.stdout.write = ((chunk: unknown, ...rest: unknown[]) => {
+    if (typeof chunk === 'string' && chunk.startsWith('{"created"')) {
+      printed.push(chunk);
+      return true;
+    }
+    return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
   let status: number | void | undefined;
   try {

@@ -30,6 +30,7 @@ import {
   type InvoiceDraftInput,
 } from './invoice.service.ts';
 import { SALES_EVENTS, type InvoiceValidated } from './events.ts';
+import { createQuote, getQuote, type Quote, type QuoteInput } from './quote.service.ts';
 import { SALES } from './permissions.ts';
 
 const SOURCE_RE = /^[a-z0-9_-]{1,30}$/;
@@ -222,4 +223,58 @@ export async function recordImportedPayment(
 ): Promise<Invoice> {
   authorize(actor, SALES.invoiceImport);
   return recordPayment(salesTx(tx), actor, invoiceId, input);
+}
+
+export interface ImportedQuoteInput {
+  activityId: string;
+  customerId: string;
+  issueDate: IsoDate;
+  validityDate?: IsoDate | null;
+  title?: string | null;
+  lines: QuoteInput['lines'];
+  /** Where it stood in the previous software. */
+  status: 'draft' | 'sent' | 'accepted' | 'refused' | 'expired';
+  /** Its number there, kept in its title (quotes take our own gapless D{YYYY}- numbers). */
+  originalNumber: string;
+}
+
+/**
+ * A quote of the imported history: created as any quote (our next D{YYYY}-NNNN number, so the
+ * quote series stays continuous), its original number kept in the title, then put in the status
+ * it had. Audited; quotes post nothing to the ledger.
+ */
+export async function recordImportedQuote(tx: Tx, actor: Actor, input: ImportedQuoteInput): Promise<Quote> {
+  authorize(actor, SALES.invoiceImport);
+  const trx = salesTx(tx);
+  const title = `${input.originalNumber}${input.title ? ` — ${input.title}` : ''}`.slice(0, 200);
+  const q = await createQuote(trx, actor, {
+    activityId: input.activityId,
+    customerId: input.customerId,
+    issueDate: input.issueDate,
+    validityDate: input.validityDate ?? null,
+    title,
+    lines: input.lines,
+  });
+  if (input.status !== 'draft') {
+    const at = new Date(`${input.issueDate}T12:00:00Z`);
+    await trx
+      .updateTable('quote')
+      .set({
+        status: input.status,
+        sent_at: at,
+        accepted_at: input.status === 'accepted' ? at : null,
+        refused_at: input.status === 'refused' ? at : null,
+        updated_at: new Date(),
+      })
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', q.id)
+      .execute();
+  }
+  await audit(trx, actor, {
+    action: 'quote.imported',
+    targetType: 'quote',
+    targetId: q.id,
+    data: { originalNumber: input.originalNumber, status: input.status, number: q.number },
+  });
+  return (await getQuote(trx, actor, q.id))!;
 }

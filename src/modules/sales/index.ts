@@ -40,7 +40,9 @@ export {
   invoiceNumberTemplate,
   importCustomer,
   recordImportedPayment,
+  recordImportedQuote,
   type ImportedInvoiceInput,
+  type ImportedQuoteInput,
 } from './imported-invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
 export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
