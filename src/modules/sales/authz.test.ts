@@ -22,6 +22,7 @@ import {
   validateInvoice,
   type InvoiceDraftInput,
 } from './invoice.service.ts';
+import { recordImportedInvoice } from './imported-invoice.service.ts';
 import { SALES } from './permissions.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>> | null = null;
@@ -78,6 +79,18 @@ authzSuite('sales', world, (): AuthzCase[] => [
   { permission: SALES.invoiceValidate, run: (trx, actor) => validateInvoice(trx, actor, ids.draft) },
   { permission: SALES.invoiceSend, run: (trx, actor) => markSent(trx, actor, ids.validated) },
   { permission: SALES.creditNote, run: (trx, actor) => createCreditNote(trx, actor, ids.validated, { reason: 'Erreur' }) },
+  {
+    permission: SALES.invoiceImport,
+    run: (trx, actor) =>
+      recordImportedInvoice(trx, actor, {
+        ...input,
+        typeCode: '380',
+        number: 'ENDI-2024-001',
+        issueDate: '2024-06-03',
+        dueDate: null,
+        source: 'endi',
+      }),
+  },
   {
     permission: SALES.paymentRecord,
     run: (trx, actor) => recordPayment(trx, actor, ids.validated, { amountCents: 1000, date: todayParis() }),
