@@ -9,6 +9,7 @@ export type EndiKind =
   | 'activities'
   | 'people'
   | 'customers'
+  | 'suppliers'
   | 'quotes'
   | 'invoices'
   | 'credit_notes'
@@ -26,6 +27,7 @@ const FILE_PATTERNS: [RegExp, EndiKind][] = [
   [/^(enseignes?|companies|company|activites?)\b/, 'activities'],
   [/^(utilisateurs?|users?|entrepreneurs?|personnes?|comptes?)\b/, 'people'],
   [/^(clients?|customers?|third ?part(y|ies))\b/, 'customers'],
+  [/^(fournisseurs?|suppliers?)\b/, 'suppliers'],
   [/^(lignes?|task ?lines?|lines?)\b/, 'lines'],
   [/^(devis|estimations?|quotes?)\b/, 'quotes'],
   [/^(avoirs?|cancel ?invoices?|credit ?notes?)\b/, 'credit_notes'],
@@ -81,6 +83,19 @@ export const SPECS: Record<EndiKind, Spec> = {
     pdf: { aliases: ['fichier pdf', 'pdf', 'fichier'] },
   },
   credit_notes: {},
+  suppliers: {
+    id: { aliases: ['identifiant', 'id', 'id fournisseur', 'supplier id'], required: true },
+    companyName: { aliases: ['nom de l entreprise', 'raison sociale', 'company name', 'company_name', 'nom', 'libelle', 'label'], required: true },
+    address: { aliases: ['adresse', 'address'] },
+    postalCode: { aliases: ['code postal', 'cp', 'zip code', 'zip_code'] },
+    city: { aliases: ['ville', 'city'] },
+    country: { aliases: ['pays', 'country', 'code pays', 'country code'] },
+    email: { aliases: ['adresse e mail', 'e mail', 'email', 'courriel'] },
+    siret: { aliases: ['siret', 'numero siret', 'registration', 'immatriculation'] },
+    vatNumber: { aliases: ['tva intracommunautaire', 'numero de tva', 'tva intracomm', 'tva_intracomm'] },
+    iban: { aliases: ['iban'] },
+    bic: { aliases: ['bic'] },
+  },
   quotes: {
     id: { aliases: ['identifiant', 'id', 'id devis', 'task id'], required: true },
     number: { aliases: ['numero de devis', 'numero', 'official number', 'official_number', 'internal number'], required: true },
@@ -175,7 +190,7 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
         file: name,
         line: 0,
         message:
-          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
+          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
       });
       continue;
     }

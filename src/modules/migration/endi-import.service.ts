@@ -13,6 +13,7 @@ import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
 import { storeFile } from '../../core/files.ts';
 import { addImportedMember, createActivity, listActivities } from '../directory/index.ts';
+import { importSupplier } from '../purchases/index.ts';
 import {
   computeTotals,
   importCustomer,
@@ -30,7 +31,7 @@ import { parseCents, parseDate, parseMilli, parseRateBp } from './tabular.ts';
 import { MIGRATION } from './permissions.ts';
 
 const SOURCE = 'endi';
-export const KINDS = ['activities', 'people', 'customers', 'quotes', 'invoices', 'credit_notes', 'payments'] as const;
+export const KINDS = ['activities', 'people', 'customers', 'suppliers', 'quotes', 'invoices', 'credit_notes', 'payments'] as const;
 export type CreatedCounts = Record<(typeof KINDS)[number], number>;
 export interface ImportReport {
   created: CreatedCounts;
@@ -104,6 +105,7 @@ export async function importEndi(
     activities: 0,
     people: 0,
     customers: 0,
+    suppliers: 0,
     quotes: 0,
     invoices: 0,
     credit_notes: 0,
@@ -290,6 +292,55 @@ export async function importEndi(
     if (!c) continue;
     await remember('customer', id, c.id);
     created.customers++;
+  }
+
+  // --- suppliers ----------------------------------------------------------------------------
+  const suppliers = records('suppliers');
+  const sameSupplier = new Map<string, string>();
+  for (const [i, r] of suppliers.entries()) {
+    opts.progress?.('fournisseurs', i, suppliers.length);
+    const id = r.get('id');
+    const key = `supplier:${id}`;
+    if (!id) {
+      problem(r, 'identifiant manquant');
+      continue;
+    }
+    if (!once('supplier', r, id)) continue;
+    if (keys.has(key)) continue;
+    const siret = r.get('siret').replace(/\s/g, '');
+    const siren = siret.length >= 9 ? siret.slice(0, 9) : null;
+    const name = r.get('companyName');
+    const dupKey = siren ? `siren:${siren}` : `name:${plain(name)}`;
+    const firstId = sameSupplier.get(dupKey);
+    if (firstId) {
+      const target = keys.get(`supplier:${firstId}`);
+      if (target) await remember('supplier', id, target);
+      else failed.add(key);
+      continue;
+    }
+    sameSupplier.set(dupKey, id);
+    const countryRaw = r.get('country').trim();
+    const s = await attempt(r, key, () =>
+      importSupplier(tx, actor, {
+        name,
+        siren,
+        vatNumber: r.get('vatNumber') || null,
+        iban: r.get('iban') || null,
+        bic: r.get('bic') || null,
+        addressLine1: r.get('address') || null,
+        postalCode: r.get('postalCode') || null,
+        city: r.get('city') || null,
+        countryCode: !countryRaw
+          ? 'FR'
+          : /^[A-Za-z]{2}$/.test(countryRaw)
+            ? countryRaw.toUpperCase()
+            : (COUNTRIES[plain(countryRaw)] ?? countryRaw),
+        email: r.get('email') || null,
+      }),
+    );
+    if (!s) continue;
+    await remember('supplier', id, s.id);
+    created.suppliers++;
   }
 
   const linesOf = new Map<string, Record_[]>();
