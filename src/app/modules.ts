@@ -16,6 +16,7 @@ import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
 import { learningModule } from '../modules/learning/module.ts';
+import { migrationModule } from '../modules/migration/module.ts';
 import { ledgerModule } from '../modules/ledger/module.ts';
 import { marketModule } from '../modules/market/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
@@ -36,6 +37,7 @@ export const modules: ModuleDefinition[] = [
   campusModule,
   learningModule,
   marketModule,
+  migrationModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

@@ -167,3 +167,4 @@ export function withDb(url: string, db: string): string {
 
 export { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../modules/directory/testing.ts';
 export { allMigrations } from './modules.ts';
+export { runIntegrity } from './integrity.ts';

@@ -21,6 +21,7 @@ export const FILE_PURPOSES = {
   'signed-document': PDF_AND_IMAGES,
   'person-document': PDF_AND_IMAGES,
   logo: ['image/png', 'image/jpeg'],
+  'imported-document': ['application/pdf'],
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -30,6 +31,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'signed-document': 'Déposez le document signé en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
   'person-document': 'Déposez un PDF ou une photo (JPEG, PNG, WebP, HEIC).',
   logo: 'Le logo doit être une image PNG ou JPEG.',
+  'imported-document': 'Le document repris doit être un PDF.',
 };
 
 export interface StoredFile {

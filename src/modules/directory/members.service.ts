@@ -8,6 +8,7 @@ import { authorize } from '../../core/authz.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
 import { DIRECTORY, mayGrant } from './permissions.ts';
+import { createUser, findUserByEmail } from '../../core/auth/users.ts';
 // --- memberships -------------------------------------------------------------------------
 export type { Membership };
 
@@ -209,4 +210,36 @@ export async function endMembership(tx: Tx, actor: Actor, userId: string): Promi
     targetId: userId,
     data: { roles: member.roles },
   });
+}
+
+/**
+ * A person brought from another software (import of a cooperative's history): finds the account
+ * by e-mail or creates it without a password (the person sets one with « mot de passe oublié »),
+ * and gives the role in this cooperative. Same rights as inviting; audited. Returns the user id
+ * and whether the account was created.
+ */
+export async function addImportedMember(
+  tx: Tx,
+  actor: Actor,
+  raw: { displayName: string; email: string; role: string },
+): Promise<{ userId: string; created: boolean }> {
+  authorize(actor, DIRECTORY.memberInvite);
+  const email = raw.email.trim().toLowerCase();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 254)
+    throw new UserError(`Adresse e-mail invalide : ${raw.email}`, 'email');
+  if (!ROLES.includes(raw.role as Role)) throw new UserError(`Rôle inconnu : ${raw.role}`, 'role');
+  const role = raw.role as Role;
+  if (!mayGrant(actor, role)) throw new UserError('Vous ne pouvez pas donner ce rôle.', 'role');
+  const existing = await findUserByEmail(tx, email);
+  const user = existing
+    ? { id: existing.id as string }
+    : await createUser(tx, { email, displayName: raw.displayName.trim() || email.split('@')[0], password: null });
+  await addMembership(tx, actor.cooperativeId, user.id, role);
+  await audit(tx, actor, {
+    action: 'member.imported',
+    targetType: 'user',
+    targetId: user.id,
+    data: { email, role, created: !existing },
+  });
+  return { userId: user.id, created: !existing };
 }

@@ -31,7 +31,7 @@ import {
   submitSupplierInvoice,
   type SupplierInvoiceInput,
 } from './supplier-invoice.service.ts';
-import { createSupplier, getSupplier, updateSupplier } from './supplier.service.ts';
+import { createSupplier, getSupplier, importSupplier, updateSupplier } from './supplier.service.ts';
 
 let odb: OpenDb | null = null;
 let A: TestCoop;
@@ -162,6 +162,10 @@ authzSuite('purchases', world, (): AuthzCase[] => [
   {
     permission: PURCHASES.expenseValidate,
     run: (trx, actor) => validateExpenseReports(trx, actor, [ids.submitted]),
+  },
+  {
+    permission: PURCHASES.supplierImport,
+    run: (trx, actor) => importSupplier(trx, actor, { name: 'Scierie du Vercors', countryCode: 'FR' }),
   },
   {
     permission: PURCHASES.expenseReimburse,

@@ -14,6 +14,7 @@ export {
 export { scaleFor, scaleYears, yearlyAllowanceCents, tripAllowanceCents, type MileageScale } from './mileage.ts';
 export {
   createSupplier,
+  importSupplier,
   updateSupplier,
   getSupplier,
   listSuppliers,

@@ -27,6 +27,10 @@ export const PURCHASES = definePermissions('purchases', {
   expenseSubmit: { label: 'Envoyer sa note de frais', grants: OWNERS_AND_STAFF },
   mileage: { label: 'Déclarer ses véhicules et ses trajets (indemnités kilométriques)', grants: OWNERS_AND_STAFF },
   expenseValidate: { label: 'Valider ou renvoyer les notes de frais', grants: STAFF },
+  supplierImport: {
+    label: "Reprendre les fournisseurs de l'historique d'un autre logiciel",
+    grants: { accountant: 'all', director: 'all' },
+  },
   expenseReimburse: { label: 'Marquer une note de frais comme remboursée', grants: STAFF },
   // One supplier file for the cooperative: every member reads it; an entrepreneur changes only the
   // suppliers they created (a changed IBAN redirects the cooperative's payments).

@@ -1,6 +1,7 @@
 // Suppliers: name, SIREN, VAT number, bank details (IBAN mod 97, BIC) and address.
 import { z } from 'zod';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx as Handle } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { authorize } from '../../core/authz.ts';
@@ -122,6 +123,15 @@ export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput):
     data: { name: i.name, siren: i.siren },
   });
   return (await getSupplier(trx, actor, id))!;
+}
+
+/**
+ * A supplier of a history imported from another software (enDI): createSupplier for a caller
+ * holding a transaction handle, reserved to those who may import a history (direction, accountant).
+ */
+export async function importSupplier(tx: Handle, actor: Actor, raw: SupplierInput): Promise<Supplier> {
+  authorize(actor, PURCHASES.supplierImport);
+  return createSupplier(tx as Tx, actor, raw);
 }
 
 export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: SupplierInput): Promise<Supplier> {

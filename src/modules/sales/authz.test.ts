@@ -25,6 +25,7 @@ import {
   validateInvoice,
   type InvoiceDraftInput,
 } from './invoice.service.ts';
+import { recordImportedInvoice } from './imported-invoice.service.ts';
 import { SALES } from './permissions.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>> | null = null;
@@ -97,6 +98,18 @@ authzSuite('sales', world, (): AuthzCase[] => [
   {
     permission: SALES.creditNote,
     run: (trx, actor) => createCreditNote(trx, actor, ids.validated, { reason: 'Erreur' }),
+  },
+  {
+    permission: SALES.invoiceImport,
+    run: (trx, actor) =>
+      recordImportedInvoice(trx, actor, {
+        ...input,
+        typeCode: '380',
+        number: 'ENDI-2024-001',
+        issueDate: '2024-06-03',
+        dueDate: null,
+        source: 'endi',
+      }),
   },
   {
     permission: SALES.paymentRecord,

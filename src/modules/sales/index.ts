@@ -33,6 +33,17 @@ export {
   type InvoiceFilters,
   type PaymentInput,
 } from './invoice.service.ts';
+export {
+  recordImportedInvoice,
+  numberSeriesOf,
+  numberSeriesCounters,
+  invoiceNumberTemplate,
+  importCustomer,
+  recordImportedPayment,
+  recordImportedQuote,
+  type ImportedInvoiceInput,
+  type ImportedQuoteInput,
+} from './imported-invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
 export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
 export { makeDocument as makeSampleInvoiceDocument, frBuyer as sampleFrenchBuyer } from './facturx/samples.ts';

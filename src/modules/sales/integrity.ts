@@ -33,7 +33,7 @@ export const invoiceNumberingCheck: IntegrityCheck = {
       for (;;) {
         const rows = await trx
           .selectFrom(table)
-          .select(['id', 'number'])
+          .select(['id', 'number', table === 'invoice' ? 'imported_from' : sql<null>`null`.as('imported_from')])
           .where('cooperative_id', '=', cooperativeId)
           .where('number', 'is not', null)
           .where('id', '>', after)
@@ -46,6 +46,8 @@ export const invoiceNumberingCheck: IntegrityCheck = {
           const n = r.number as string;
           const p = patterns.find((x) => x.re.test(n));
           if (!p) {
+            // Numbered by the software it was imported from, under another scheme: not one of ours.
+            if (r.imported_from) continue;
             problems.push({ kind: 'numbering_unknown_series', detail: `le numéro ${n} n'appartient à aucune série` });
             continue;
           }

@@ -2,6 +2,7 @@
 // frozen content, event for the ledger), payments, and the computed InvoiceDocument.
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx as Handle } from '../../core/db/handles.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -33,6 +34,9 @@ import {
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
+
+/** The sales services' view of a transaction handle given by another module (sales still sees every table). */
+export const salesTx = (tx: Handle): Tx => tx as Tx;
 
 export const VALIDATED_EDIT_ERROR = 'Une facture validée ne peut plus être modifiée : émettez un avoir.';
 const VALIDATOR_ROLES = ['support', 'director', 'accountant'] as const;
@@ -101,6 +105,10 @@ export interface Invoice {
   remindersPaused: boolean;
   quoteId: string | null;
   quoteKind: 'deposit' | 'intermediate' | 'balance' | null;
+  /** Brought from another software with its original number ('endi'), or null. */
+  importedFrom: string | null;
+  /** The original PDF of an imported invoice (core/files), or null. */
+  originalFileId: string | null;
 }
 
 export const STATUS_LABELS: Record<InvoiceStatus, string> = {
@@ -746,7 +754,7 @@ async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?
   return Number((await q.executeTakeFirstOrThrow()).s);
 }
 
-async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
+export async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
   // The corrected invoice is locked, so credit notes validated at the same moment are counted
   // one after the other (each locks only its own row otherwise).
   await lockInvoice(trx, actor, invoiceId);
@@ -757,7 +765,7 @@ async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amoun
     throw new UserError(`L'avoir dépasse le montant restant de la facture ${inv.number}.`);
 }
 
-async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string) {
+export async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string) {
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   if (inv.dueCents > 0) return;
   const status = inv.paidCents > 0 ? 'paid' : 'cancelled';
@@ -957,6 +965,8 @@ type InvoiceRow = {
   reminders_paused: boolean;
   quote_id: string | null;
   quote_kind: string | null;
+  imported_from: string | null;
+  original_file_id: string | null;
 };
 const COLUMNS = [
   'invoice.id',
@@ -988,6 +998,8 @@ const COLUMNS = [
   'invoice.reminders_paused',
   'invoice.quote_id',
   'invoice.quote_kind',
+  'invoice.imported_from',
+  'invoice.original_file_id',
 ] as const;
 
 function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
@@ -1029,6 +1041,8 @@ function toInvoice(r: InvoiceRow, today: IsoDate): Invoice {
     remindersPaused: !!r.reminders_paused,
     quoteId: r.quote_id,
     quoteKind: (r.quote_kind as Invoice['quoteKind']) ?? null,
+    importedFrom: r.imported_from ?? null,
+    originalFileId: r.original_file_id ?? null,
   };
 }
 

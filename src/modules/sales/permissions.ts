@@ -22,6 +22,10 @@ export const SALES = definePermissions('sales', {
   },
   invoiceSend: { label: 'Marquer une facture comme envoyée', grants: OWNERS_AND_STAFF },
   creditNote: { label: 'Émettre un avoir', grants: STAFF },
+  invoiceImport: {
+    label: "Reprendre l'historique d'un autre logiciel : factures et avoirs déjà émis, avec leur numéro",
+    grants: { accountant: 'all', director: 'all' },
+  },
   paymentRecord: { label: 'Enregistrer un paiement et le passer en comptabilité', grants: STAFF },
   quoteRead: { label: 'Voir les devis et leur PDF', grants: OWNERS_AND_STAFF },
   quoteDraft: {

@@ -66,6 +66,8 @@ export interface SalesTables {
     quote_id: string | null;
     quote_kind: string | null;
     prepaid_cents: Generated<number>;
+    imported_from: string | null;
+    original_file_id: string | null;
   };
   invoice_line: {
     cooperative_id: string;
@@ -308,7 +310,17 @@ create index quote_token_lookup on quote (token_hash) where token_hash is not nu
 `,
 };
 
-export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES, SALES_QUOTE_TOKEN_KEY];
+const SALES_IMPORTED: SqlMigration = {
+  // Invoices and credit notes brought from another software (enDI…) keep their original number
+  // and PDF: they are marked with their source.
+  name: '2026_12_06_2300_import_sales_imported_invoices',
+  sql: `
+alter table invoice add column imported_from text check (imported_from is null or imported_from ~ '^[a-z0-9_-]{1,30}$');
+alter table invoice add column original_file_id uuid;
+`,
+};
+
+export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES, SALES_QUOTE_TOKEN_KEY, SALES_IMPORTED];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.
 declare module '../../core/db/database.ts' {

@@ -1,0 +1,217 @@
+// enDI's exports as this import reads them: which file holds what (by its name), and which
+// column holds each field (by its header: the French label of enDI's export, or the attribute
+// name of its model, see docs/import-endi.md). Headers are compared without case or accents.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, extname, basename } from 'node:path';
+import { normaliseHeader, readCsv, readXlsx, TableError, MAX_FILE_BYTES, type Table, type TableRow } from './tabular.ts';
+
+export type EndiKind =
+  | 'activities'
+  | 'people'
+  | 'customers'
+  | 'suppliers'
+  | 'quotes'
+  | 'invoices'
+  | 'credit_notes'
+  | 'lines'
+  | 'payments';
+
+interface Field {
+  aliases: string[];
+  required?: boolean;
+}
+type Spec = Record<string, Field>;
+
+/** File name (without extension, normalised) → kind. The first matching pattern wins. */
+const FILE_PATTERNS: [RegExp, EndiKind][] = [
+  [/^(enseignes?|companies|company|activites?)\b/, 'activities'],
+  [/^(utilisateurs?|users?|entrepreneurs?|personnes?|comptes?)\b/, 'people'],
+  [/^(clients?|customers?|third ?part(y|ies))\b/, 'customers'],
+  [/^(fournisseurs?|suppliers?)\b/, 'suppliers'],
+  [/^(lignes?|task ?lines?|lines?)\b/, 'lines'],
+  [/^(devis|estimations?|quotes?)\b/, 'quotes'],
+  [/^(avoirs?|cancel ?invoices?|credit ?notes?)\b/, 'credit_notes'],
+  [/^(factures?|invoices?)\b/, 'invoices'],
+  [/^(paiements?|encaissements?|payments?)\b/, 'payments'],
+];
+
+export const SPECS: Record<EndiKind, Spec> = {
+  activities: {
+    id: { aliases: ['identifiant', 'id', 'id enseigne', 'company id'], required: true },
+    name: { aliases: ['nom', 'nom de l enseigne', 'enseigne', 'name'], required: true },
+    code: { aliases: ['code analytique', 'code compta', 'code_compta', 'compte analytique', 'code'], required: true },
+    description: { aliases: ['descriptif', 'description', 'activite', 'goal'] },
+  },
+  people: {
+    id: { aliases: ['identifiant', 'id', 'id utilisateur', 'user id'], required: true },
+    lastname: { aliases: ['nom', 'lastname'], required: true },
+    firstname: { aliases: ['prenom', 'firstname'] },
+    email: { aliases: ['adresse e mail', 'e mail', 'email', 'courriel', 'mail'], required: true },
+    role: { aliases: ['role', 'roles', 'groupe', 'groupes', 'groups', 'profil'] },
+    activities: { aliases: ['enseignes', 'enseigne', 'companies', 'id enseigne', 'id enseignes'] },
+  },
+  customers: {
+    id: { aliases: ['identifiant', 'id', 'id client', 'customer id'], required: true },
+    type: { aliases: ['type', 'type de client', 'type_'] },
+    companyName: { aliases: ['nom de l entreprise', 'raison sociale', 'company name', 'company_name', 'entreprise'] },
+    label: { aliases: ['libelle', 'label', 'nom du client'] },
+    lastname: { aliases: ['nom', 'nom du contact', 'lastname'] },
+    firstname: { aliases: ['prenom', 'prenom du contact', 'firstname'] },
+    address: { aliases: ['adresse', 'address'] },
+    postalCode: { aliases: ['code postal', 'cp', 'zip code', 'zip_code'] },
+    city: { aliases: ['ville', 'city'] },
+    country: { aliases: ['pays', 'country', 'code pays', 'country code'] },
+    email: { aliases: ['adresse e mail', 'e mail', 'email', 'courriel'] },
+    phone: { aliases: ['telephone', 'tel', 'phone', 'mobile'] },
+    siret: { aliases: ['siret', 'numero siret', 'registration', 'immatriculation'] },
+    vatNumber: { aliases: ['tva intracommunautaire', 'numero de tva', 'tva intracomm', 'tva_intracomm'] },
+  },
+  invoices: {
+    id: { aliases: ['identifiant', 'id', 'id facture', 'task id'], required: true },
+    number: { aliases: ['numero de facture', 'numero', 'official number', 'official_number', 'n facture'], required: true },
+    type: { aliases: ['type', 'type de document', 'type_'] },
+    date: { aliases: ['date', 'date de la facture', 'date d emission'], required: true },
+    activity: { aliases: ['enseigne', 'id enseigne', 'company id', 'company_id'], required: true },
+    customer: { aliases: ['client', 'id client', 'customer id', 'customer_id'], required: true },
+    name: { aliases: ['intitule', 'objet', 'name', 'nom'] },
+    ht: { aliases: ['ht', 'montant ht', 'total ht'], required: true },
+    tva: { aliases: ['tva', 'montant tva', 'total tva'] },
+    ttc: { aliases: ['ttc', 'montant ttc', 'total ttc'], required: true },
+    rate: { aliases: ['taux de tva', 'taux tva', 'tva %', 'taux'] },
+    dueDate: { aliases: ['echeance', 'date d echeance', 'date limite de paiement'] },
+    original: { aliases: ['facture d origine', 'facture annulee', 'invoice id', 'invoice_id', 'facture'] },
+    pdf: { aliases: ['fichier pdf', 'pdf', 'fichier'] },
+  },
+  credit_notes: {},
+  suppliers: {
+    id: { aliases: ['identifiant', 'id', 'id fournisseur', 'supplier id'], required: true },
+    companyName: { aliases: ['nom de l entreprise', 'raison sociale', 'company name', 'company_name', 'nom', 'libelle', 'label'], required: true },
+    address: { aliases: ['adresse', 'address'] },
+    postalCode: { aliases: ['code postal', 'cp', 'zip code', 'zip_code'] },
+    city: { aliases: ['ville', 'city'] },
+    country: { aliases: ['pays', 'country', 'code pays', 'country code'] },
+    email: { aliases: ['adresse e mail', 'e mail', 'email', 'courriel'] },
+    siret: { aliases: ['siret', 'numero siret', 'registration', 'immatriculation'] },
+    vatNumber: { aliases: ['tva intracommunautaire', 'numero de tva', 'tva intracomm', 'tva_intracomm'] },
+    iban: { aliases: ['iban'] },
+    bic: { aliases: ['bic'] },
+  },
+  quotes: {
+    id: { aliases: ['identifiant', 'id', 'id devis', 'task id'], required: true },
+    number: { aliases: ['numero de devis', 'numero', 'official number', 'official_number', 'internal number'], required: true },
+    date: { aliases: ['date', 'date du devis'], required: true },
+    activity: { aliases: ['enseigne', 'id enseigne', 'company id', 'company_id'], required: true },
+    customer: { aliases: ['client', 'id client', 'customer id', 'customer_id'], required: true },
+    name: { aliases: ['intitule', 'objet', 'name', 'nom'] },
+    ht: { aliases: ['ht', 'montant ht', 'total ht'], required: true },
+    ttc: { aliases: ['ttc', 'montant ttc', 'total ttc'], required: true },
+    rate: { aliases: ['taux de tva', 'taux tva', 'tva %', 'taux'] },
+    status: { aliases: ['statut', 'etat', 'signed status', 'signed_status', 'status'] },
+    validity: { aliases: ['date de validite', 'validite', 'fin de validite'] },
+  },
+  lines: {
+    document: { aliases: ['document', 'id document', 'facture', 'task id', 'task_id'], required: true },
+    description: { aliases: ['description', 'designation', 'libelle'], required: true },
+    quantity: { aliases: ['quantite', 'quantity', 'qte'], required: true },
+    unit: { aliases: ['unite', 'unity', 'unit'] },
+    unitPrice: { aliases: ['prix unitaire ht', 'prix unitaire', 'cost', 'pu ht'], required: true },
+    rate: { aliases: ['taux de tva', 'taux tva', 'tva'], required: true },
+  },
+  payments: {
+    id: { aliases: ['identifiant', 'id', 'id paiement', 'payment id'], required: true },
+    invoice: { aliases: ['facture', 'numero de facture', 'n facture', 'invoice', 'task id'], required: true },
+    date: { aliases: ['date', 'date de paiement', 'date d encaissement'], required: true },
+    amount: { aliases: ['montant', 'amount', 'montant ttc'], required: true },
+    mode: { aliases: ['mode', 'mode de paiement', 'moyen de paiement'] },
+    reference: { aliases: ['reference', 'ref', 'numero de remise', 'bank remittance id'] },
+  },
+};
+SPECS.credit_notes = SPECS.invoices;
+
+export interface Problem {
+  file: string;
+  line: number;
+  message: string;
+}
+
+export interface Record_ {
+  file: string;
+  line: number;
+  get(field: string): string;
+}
+
+export interface EndiBundle {
+  dir: string;
+  files: Partial<Record<EndiKind, { file: string; records: Record_[] }[]>>;
+  problems: Problem[];
+}
+
+/** The column index of each field, or problems for missing required columns. */
+function resolveColumns(kind: EndiKind, file: string, table: Table, problems: Problem[]): Map<string, string> | null {
+  const spec = SPECS[kind];
+  const found = new Map<string, string>();
+  for (const [field, f] of Object.entries(spec)) {
+    const h = f.aliases.map(normaliseHeader).find((a) => table.headers.includes(a));
+    if (h) found.set(field, h);
+    else if (f.required)
+      problems.push({
+        file,
+        line: 1,
+        message: `colonne manquante : « ${f.aliases[0]} » (ou ${f.aliases.slice(1, 3).map((a) => `« ${a} »`).join(', ')})`,
+      });
+  }
+  return [...Object.entries(spec)].some(([field, f]) => f.required && !found.has(field)) ? null : found;
+}
+
+function toRecords(file: string, rows: TableRow[], cols: Map<string, string>): Record_[] {
+  return rows.map((r) => ({
+    file,
+    line: r.line,
+    get: (field: string) => {
+      const h = cols.get(field);
+      return h ? (r.cells.get(h) ?? '') : '';
+    },
+  }));
+}
+
+/** Reads every enDI export found in DIR (csv, xlsx); unknown files are reported, not guessed. */
+export async function readEndiDir(dir: string): Promise<EndiBundle> {
+  const bundle: EndiBundle = { dir, files: {}, problems: [] };
+  const names = readdirSync(dir).sort();
+  for (const name of names) {
+    const path = join(dir, name);
+    if (!statSync(path).isFile()) continue;
+    const ext = extname(name).toLowerCase();
+    if (ext !== '.csv' && ext !== '.xlsx') continue;
+    const stem = normaliseHeader(basename(name, extname(name)).replace(/[_-]+/g, ' '));
+    const kind = FILE_PATTERNS.find(([re]) => re.test(stem))?.[1];
+    if (!kind) {
+      bundle.problems.push({
+        file: name,
+        line: 0,
+        message:
+          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
+      });
+      continue;
+    }
+    if (statSync(path).size > MAX_FILE_BYTES) {
+      bundle.problems.push({ file: name, line: 0, message: `fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)` });
+      continue;
+    }
+    let table: Table;
+    try {
+      const buf = readFileSync(path);
+      table = ext === '.csv' ? readCsv(buf) : await readXlsx(buf);
+    } catch (e) {
+      if (!(e instanceof TableError)) throw e;
+      bundle.problems.push({ file: name, line: 0, message: e.message });
+      continue;
+    }
+    const cols = resolveColumns(kind, name, table, bundle.problems);
+    if (!cols) continue;
+    (bundle.files[kind] ??= []).push({ file: name, records: toRecords(name, table.rows, cols) });
+  }
+  if (!Object.keys(bundle.files).length && !bundle.problems.length)
+    bundle.problems.push({ file: dir, line: 0, message: 'aucun export enDI (.csv ou .xlsx) dans ce dossier' });
+  return bundle;
+}
