@@ -1,0 +1,11 @@
+// What a token may reach, whatever its user's roles allow: one scope per resource and verb.
+export const SCOPES = {
+  'customers:read': 'Lire les clients',
+  'customers:write': 'Créer des clients',
+  'invoices:read': 'Lire les factures, leurs PDF et Factur-X',
+  'invoices:write': 'Créer, soumettre et valider des factures',
+  'payments:write': 'Enregistrer des paiements',
+} as const;
+export type Scope = keyof typeof SCOPES;
+export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];
+export const isScope = (s: string): s is Scope => Object.hasOwn(SCOPES, s);
