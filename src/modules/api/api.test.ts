@@ -374,9 +374,13 @@ test('radieuse token create prints the token once on stdout, usable at once', as
   const cmd = apiCommands.find((c) => c.name === 'token create')!;
   const written: string[] = [];
   const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => {
-    written.push(String(s));
-    return true;
+  // Only the command's lines are kept; the test runner's own messages (same stdout) pass through.
+  process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => {
+    if (typeof s === 'string' && s.startsWith('rad_')) {
+      written.push(s);
+      return true;
+    }
+    return orig(s, ...rest);
   }) as typeof process.stdout.write;
   let code: number | undefined | void;
   try {
