@@ -15,6 +15,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { makeSiren } from '../../core/identifiers.ts';
+import { myReport } from '../purchases/index.ts';
 import { createCustomer, createDraft } from '../sales/index.ts';
 import { apiCommands } from './commands.ts';
 import { apiDb } from './db.ts';
@@ -30,6 +31,7 @@ const tok: Record<string, string> = {};
 let customerA: string;
 let customerB: string;
 let draftA: string;
+let reportA: string;
 const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, { security?: { bearer: string[] }[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, unknown> };
@@ -94,6 +96,7 @@ before(async () => {
   customerB = (
     await withTenant(odb.db, b.coop.id, (tx) => createCustomer(tx, b.actor('director'), customerBody('Menuiserie Beta', '51234567')))
   ).id;
+  reportA = (await withTenant(odb.db, a.coop.id, (tx) => myReport(tx, a.actor('entrepreneur'), '2026-11'))).id;
   draftA = (
     await withTenant(odb.db, a.coop.id, (tx) =>
       createDraft(tx, a.actor('director'), { activityId: a.activityId, customerId: customerA, lines: [line] as never }),
@@ -158,7 +161,7 @@ test('every operation: 401 without or with a bad token, 403 without its scope, 4
     assert.equal(pb.type, 'https://radieuse.fr/problems/insufficient-scope');
     if (op.template.includes('{id}')) {
       // B's token on A's ids: not found, and nothing of A is written.
-      for (const id of [draftA, customerA]) {
+      for (const id of [draftA, customerA, a.activityId, reportA]) {
         const r = await call(op.method, op.path(id), tok.b, op.body);
         assert.equal(r.status, 404, `${op.method} ${op.path(id)} with another cooperative's token`);
         await checked(r, op.method, op.template);
@@ -289,6 +292,32 @@ test('the token acts as its user: an entrepreneur sees only their activities and
   const val = await call('POST', `/invoices/${inv.id}/validate`, tok.ent);
   assert.equal(val.status, 403);
   assert.equal((await checked(val, 'POST', '/invoices/{id}/validate')).type, 'https://radieuse.fr/problems/forbidden');
+});
+
+test('activities and expense reports: as the token’s user sees them', async () => {
+  const own = await checked(await call('GET', '/activities', tok.ent), 'GET', '/activities');
+  assert.deepEqual(
+    own.data.map((x: { id: string }) => x.id),
+    [a.activityId],
+  );
+  const all = await checked(await call('GET', '/activities', tok.a), 'GET', '/activities');
+  assert.ok(all.data.some((x: { id: string }) => x.id === a.activityId));
+  const one = await checked(await call('GET', `/activities/${a.activityId}`, tok.ent), 'GET', '/activities/{id}');
+  assert.deepEqual(one.ownerIds, [a.users.entrepreneur.id]);
+  const reports = await checked(await call('GET', '/expense-reports', tok.ent), 'GET', '/expense-reports');
+  assert.deepEqual(
+    reports.data.map((x: { id: string }) => x.id),
+    [reportA],
+  );
+  const report = await checked(await call('GET', `/expense-reports/${reportA}`, tok.ent), 'GET', '/expense-reports/{id}');
+  assert.equal(report.month, '2026-11');
+  assert.equal(report.userId, a.users.entrepreneur.id);
+  // The director's own list is theirs (empty); reading the entrepreneur's sheet is their right as staff.
+  const mine = await checked(await call('GET', '/expense-reports', tok.a), 'GET', '/expense-reports');
+  assert.equal(mine.data.length, 0);
+  const staff = await call('GET', `/expense-reports/${reportA}`, tok.a);
+  assert.equal(staff.status, 200);
+  await checked(staff, 'GET', '/expense-reports/{id}');
 });
 
 test('revoked and expired tokens are refused; a user who left loses their tokens', async () => {

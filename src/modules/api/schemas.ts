@@ -182,3 +182,53 @@ export const IdempotencyHeader = z.object({
     .optional()
     .openapi({ description: 'Rejouer la même requête avec la même clé ne crée rien de plus' }),
 });
+
+export const Activity = z
+  .strictObject({
+    id: Uuid,
+    name: z.string(),
+    analyticCode: z.string(),
+    description: z.string().nullable(),
+    trusted: z.boolean().openapi({ description: 'Autovalidation des factures sans seuil' }),
+    ownerIds: z.array(Uuid),
+    closedAt: dateTime.nullable(),
+  })
+  .openapi('Activity');
+export const ActivityList = z.strictObject({ data: z.array(Activity) }).openapi('ActivityList');
+
+export const ExpenseLine = z
+  .strictObject({
+    id: Uuid,
+    date: isoDate,
+    category: z.string(),
+    description: z.string(),
+    activityId: Uuid,
+    analyticCode: z.string(),
+    amountInclCents: z.number().int(),
+    vatCents: z.number().int(),
+    hasReceipt: z.boolean(),
+  })
+  .openapi('ExpenseLine');
+export const ExpenseReportSummary = z
+  .strictObject({
+    id: Uuid,
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    status: z.enum(['draft', 'submitted', 'validated']),
+    reimbursement: z.enum(['not_due', 'to_pay', 'paid']),
+    totalCents: z.number().int(),
+  })
+  .openapi('ExpenseReportSummary');
+export const ExpenseReport = z
+  .strictObject({
+    id: Uuid,
+    userId: Uuid,
+    personName: z.string(),
+    month: z.string().regex(/^\d{4}-\d{2}$/),
+    status: z.enum(['draft', 'submitted', 'validated']),
+    reimbursement: z.enum(['not_due', 'to_pay', 'paid']),
+    totalCents: z.number().int(),
+    reimbursedOn: isoDate.nullable(),
+    lines: z.array(ExpenseLine),
+  })
+  .openapi('ExpenseReport');
+export const ExpenseReportList = z.strictObject({ data: z.array(ExpenseReportSummary) }).openapi('ExpenseReportList');

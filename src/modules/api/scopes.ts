@@ -5,6 +5,8 @@ export const SCOPES = {
   'invoices:read': 'Lire les factures, leurs PDF et Factur-X',
   'invoices:write': 'Créer, soumettre et valider des factures',
   'payments:write': 'Enregistrer des paiements',
+  'activities:read': 'Lire les activités (les siennes pour un·e entrepreneur·e)',
+  'expenses:read': 'Lire les notes de frais (les siennes, ou toutes pour l’équipe)',
 } as const;
 export type Scope = keyof typeof SCOPES;
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];

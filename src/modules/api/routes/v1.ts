@@ -30,6 +30,8 @@ import {
   type Customer as CustomerRow,
   type Invoice as InvoiceRow,
 } from '../../sales/index.ts';
+import { activitiesFor, getActivity, type Activity } from '../../directory/index.ts';
+import { getExpenseReport, listMyReports } from '../../purchases/index.ts';
 import { IdempotencyConflict, requestHash, withIdempotency } from '../idempotency.service.ts';
 import * as S from '../schemas.ts';
 import type { Scope } from '../scopes.ts';
@@ -500,6 +502,94 @@ v1.openapi(
     );
     if (r.replayed) c.header('idempotent-replayed', 'true');
     return c.json(r.body, r.replayed ? 200 : 201);
+  },
+);
+
+// Activities
+const activityOut = (x: Activity): z.infer<typeof S.Activity> => ({
+  id: x.id,
+  name: x.name,
+  analyticCode: x.analyticCode,
+  description: x.description,
+  trusted: x.trusted,
+  ownerIds: x.ownerIds,
+  closedAt: iso(x.closedAt),
+});
+v1.openapi(
+  route('activities:read', {
+    method: 'get',
+    path: '/activities',
+    tags: ['Activités'],
+    summary: 'Les activités (enseignes) où travaille le titulaire du jeton',
+    responses: { 200: json(S.ActivityList, 'Les activités') },
+  }),
+  async (c) => {
+    const rows = await tenant(c, (tx) => activitiesFor(tx, actor(c)));
+    return c.json({ data: rows.map(activityOut) }, 200);
+  },
+);
+v1.openapi(
+  route('activities:read', {
+    method: 'get',
+    path: '/activities/{id}',
+    tags: ['Activités'],
+    summary: 'Lire une activité',
+    request: { params: S.IdParam },
+    responses: { 200: json(S.Activity, 'L’activité'), 404: notFound('Activité') },
+  }),
+  async (c) => c.json(activityOut(await tenant(c, (tx) => getActivity(tx, actor(c), c.req.valid('param').id))), 200),
+);
+
+// Expense reports
+v1.openapi(
+  route('expenses:read', {
+    method: 'get',
+    path: '/expense-reports',
+    tags: ['Notes de frais'],
+    summary: 'Les notes de frais du titulaire du jeton (36 derniers mois)',
+    responses: { 200: json(S.ExpenseReportList, 'Les notes de frais') },
+  }),
+  async (c) => {
+    const rows = await tenant(c, (tx) => listMyReports(tx, actor(c)));
+    return c.json({ data: rows }, 200);
+  },
+);
+v1.openapi(
+  route('expenses:read', {
+    method: 'get',
+    path: '/expense-reports/{id}',
+    tags: ['Notes de frais'],
+    summary: 'Lire une note de frais et ses lignes',
+    request: { params: S.IdParam },
+    responses: { 200: json(S.ExpenseReport, 'La note de frais'), 404: notFound('Note de frais') },
+  }),
+  async (c) => {
+    const r = await tenant(c, (tx) => getExpenseReport(tx, actor(c), c.req.valid('param').id));
+    if (!r) throw new NotFoundError('Note de frais');
+    return c.json(
+      {
+        id: r.id,
+        userId: r.userId,
+        personName: r.personName,
+        month: r.month,
+        status: r.status,
+        reimbursement: r.reimbursement,
+        totalCents: r.totalCents,
+        reimbursedOn: r.reimbursedOn,
+        lines: r.lines.map((l) => ({
+          id: l.id,
+          date: l.date,
+          category: l.category,
+          description: l.description,
+          activityId: l.activityId,
+          analyticCode: l.analyticCode,
+          amountInclCents: l.amountInclCents,
+          vatCents: l.vatCents,
+          hasReceipt: !!l.receiptFileId,
+        })),
+      },
+      200,
+    );
   },
 );
 
