@@ -15,7 +15,9 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { makeSiren } from '../../core/identifiers.ts';
+import { createJourney } from '../journeys/index.ts';
 import { myReport } from '../purchases/index.ts';
+import { todayParis } from '../../core/dates.ts';
 import { createCustomer, createDraft } from '../sales/index.ts';
 import { apiCommands } from './commands.ts';
 import { apiDb } from './db.ts';
@@ -32,6 +34,7 @@ let customerA: string;
 let customerB: string;
 let draftA: string;
 let reportA: string;
+let journeyA: string;
 const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, { security?: { bearer: string[] }[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, unknown> };
@@ -41,8 +44,9 @@ addFormats.default(ajv);
 ajv.addSchema({ $id: 'api', components: doc.components } as object);
 
 async function mint(coop: TestCoop, role: 'director' | 'entrepreneur', scopes: Scope[], extra = {}) {
-  return (await withTenant(odb.db, coop.coop.id, (tx) => createToken(tx, coop.actor(role), { name: 't', scopes, ...extra })))
-    .token;
+  return (
+    await withTenant(odb.db, coop.coop.id, (tx) => createToken(tx, coop.actor(role), { name: 't', scopes, ...extra }))
+  ).token;
 }
 function call(method: string, path: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
   return app.request(`http://localhost/api/v1${path}`, {
@@ -80,7 +84,13 @@ const customerBody = (name: string, seed: string) => ({
   postalCode: '69002',
   city: 'Lyon',
 });
-const line = { description: 'Atelier de conception', quantityMilli: 2000, unitPriceCents: 45000, vatCategory: 'S', vatRateBp: 2000 };
+const line = {
+  description: 'Atelier de conception',
+  quantityMilli: 2000,
+  unitPriceCents: 45000,
+  vatCategory: 'S',
+  vatRateBp: 2000,
+};
 
 before(async () => {
   ({ odb, app } = await createTestApp());
@@ -91,12 +101,21 @@ before(async () => {
   tok.invoicesOnly = await mint(a, 'director', ['invoices:read']);
   tok.ent = await mint(a, 'entrepreneur', ALL_SCOPES);
   customerA = (
-    await withTenant(odb.db, a.coop.id, (tx) => createCustomer(tx, a.actor('director'), customerBody('Boulangerie Alpha', '41234567')))
+    await withTenant(odb.db, a.coop.id, (tx) =>
+      createCustomer(tx, a.actor('director'), customerBody('Boulangerie Alpha', '41234567')),
+    )
   ).id;
   customerB = (
-    await withTenant(odb.db, b.coop.id, (tx) => createCustomer(tx, b.actor('director'), customerBody('Menuiserie Beta', '51234567')))
+    await withTenant(odb.db, b.coop.id, (tx) =>
+      createCustomer(tx, b.actor('director'), customerBody('Menuiserie Beta', '51234567')),
+    )
   ).id;
   reportA = (await withTenant(odb.db, a.coop.id, (tx) => myReport(tx, a.actor('entrepreneur'), '2026-11'))).id;
+  journeyA = (
+    await withTenant(odb.db, a.coop.id, (tx) =>
+      createJourney(tx, a.actor('support'), { displayName: 'Camille Prospect', startedOn: '2026-01-05' }),
+    )
+  ).id;
   draftA = (
     await withTenant(odb.db, a.coop.id, (tx) =>
       createDraft(tx, a.actor('director'), { activityId: a.activityId, customerId: customerA, lines: [line] as never }),
@@ -135,7 +154,9 @@ function operations() {
               ? { activityId: a.activityId, customerId: customerA, lines: [line] }
               : template.endsWith('/payments')
                 ? { amountCents: 100 }
-                : undefined;
+                : template.endsWith('/stage')
+                  ? { to: 'info_meeting', effectiveOn: todayParis() }
+                  : undefined;
       ops.push({ method: method.toUpperCase(), template, path: (id) => template.replace('{id}', id), scope, body });
     }
   return ops;
@@ -147,7 +168,13 @@ test('every operation: 401 without or with a bad token, 403 without its scope, 4
   for (const op of ops) {
     const p = op.path(draftA);
     for (const t of [undefined, 'rad_not-a-real-token', 'Basic abc']) {
-      const res = await call(op.method, p, t?.startsWith('Basic') ? undefined : t, op.body, t?.startsWith('Basic') ? { authorization: t } : {});
+      const res = await call(
+        op.method,
+        p,
+        t?.startsWith('Basic') ? undefined : t,
+        op.body,
+        t?.startsWith('Basic') ? { authorization: t } : {},
+      );
       assert.equal(res.status, 401, `${op.method} ${p} with ${t}`);
       assert.equal(res.headers.get('content-type'), 'application/problem+json');
       assert.match(res.headers.get('www-authenticate') ?? '', /^Bearer/);
@@ -161,7 +188,7 @@ test('every operation: 401 without or with a bad token, 403 without its scope, 4
     assert.equal(pb.type, 'https://radieuse.fr/problems/insufficient-scope');
     if (op.template.includes('{id}')) {
       // B's token on A's ids: not found, and nothing of A is written.
-      for (const id of [draftA, customerA, a.activityId, reportA]) {
+      for (const id of [draftA, customerA, a.activityId, reportA, journeyA]) {
         const r = await call(op.method, op.path(id), tok.b, op.body);
         assert.equal(r.status, 404, `${op.method} ${op.path(id)} with another cooperative's token`);
         await checked(r, op.method, op.template);
@@ -170,6 +197,8 @@ test('every operation: 401 without or with a bad token, 403 without its scope, 4
   }
   const inv = await call('GET', `/invoices/${draftA}`, tok.a);
   assert.equal((await inv.json()).status, 'draft', 'B could not touch A’s draft');
+  const person = await call('GET', `/people/${journeyA}`, tok.a);
+  assert.equal((await person.json()).stage, 'contact', 'B could not move A’s person');
 });
 
 test('customers: list with cursor, get, create with an idempotency key; other cooperative invisible', async () => {
@@ -200,7 +229,9 @@ test('customers: list with cursor, get, create with an idempotency key; other co
   assert.equal(again.status, 200);
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.equal((await checked(first, 'POST', '/customers')).id, (await checked(again, 'POST', '/customers')).id);
-  const other = await call('POST', '/customers', tok.a, customerBody('Autre', '91234567'), { 'idempotency-key': 'cust-1' });
+  const other = await call('POST', '/customers', tok.a, customerBody('Autre', '91234567'), {
+    'idempotency-key': 'cust-1',
+  });
   assert.equal(other.status, 422);
   // Business rules come back as problems with the field.
   const dup = await call('POST', '/customers', tok.a, customerBody('Boulangerie Alpha', '41234567'));
@@ -256,16 +287,28 @@ test('invoices: draft (idempotent), submit, validate, list with filters, PDF, Fa
   assert.ok(text.includes(validated.number));
   const draftPdf = await call('GET', `/invoices/${draftA}/pdf`, tok.a);
   assert.equal(draftPdf.status, 404);
-  const pay = await call('POST', `/invoices/${inv.id}/payments`, tok.a, { amountCents: 50000, reference: 'VIR 1' }, {
-    'idempotency-key': 'pay-1',
-  });
+  const pay = await call(
+    'POST',
+    `/invoices/${inv.id}/payments`,
+    tok.a,
+    { amountCents: 50000, reference: 'VIR 1' },
+    {
+      'idempotency-key': 'pay-1',
+    },
+  );
   assert.equal(pay.status, 201);
   const paid = await checked(pay, 'POST', '/invoices/{id}/payments');
   assert.equal(paid.paidCents, 50000);
   assert.equal(paid.status, 'partly_paid');
-  const replay = await call('POST', `/invoices/${inv.id}/payments`, tok.a, { amountCents: 50000, reference: 'VIR 1' }, {
-    'idempotency-key': 'pay-1',
-  });
+  const replay = await call(
+    'POST',
+    `/invoices/${inv.id}/payments`,
+    tok.a,
+    { amountCents: 50000, reference: 'VIR 1' },
+    {
+      'idempotency-key': 'pay-1',
+    },
+  );
   assert.equal((await checked(replay, 'POST', '/invoices/{id}/payments')).paidCents, 50000, 'no second payment');
   // The audit log names the token's user, as for the pages.
   const entries = await apiDb(odb.db)
@@ -309,7 +352,11 @@ test('activities and expense reports: as the token’s user sees them', async ()
     reports.data.map((x: { id: string }) => x.id),
     [reportA],
   );
-  const report = await checked(await call('GET', `/expense-reports/${reportA}`, tok.ent), 'GET', '/expense-reports/{id}');
+  const report = await checked(
+    await call('GET', `/expense-reports/${reportA}`, tok.ent),
+    'GET',
+    '/expense-reports/{id}',
+  );
   assert.equal(report.month, '2026-11');
   assert.equal(report.userId, a.users.entrepreneur.id);
   // The director's own list is theirs (empty); reading the entrepreneur's sheet is their right as staff.
@@ -320,13 +367,50 @@ test('activities and expense reports: as the token’s user sees them', async ()
   await checked(staff, 'GET', '/expense-reports/{id}');
 });
 
+test('people and journey stages: list by stage, history, a transition through the service’s rules', async () => {
+  const list = await checked(await call('GET', '/people?stage=contact', tok.a), 'GET', '/people');
+  assert.deepEqual(
+    list.data.map((x: { id: string }) => x.id),
+    [journeyA],
+  );
+  const moved = await call('POST', `/people/${journeyA}/stage`, tok.a, {
+    to: 'info_meeting',
+    effectiveOn: todayParis(),
+    comment: 'Réunion du jeudi',
+  });
+  assert.equal(moved.status, 200);
+  const p = await checked(moved, 'POST', '/people/{id}/stage');
+  assert.equal(p.stage, 'info_meeting');
+  assert.equal(p.history.at(-1).to, 'info_meeting');
+  const refused = await call('POST', `/people/${journeyA}/stage`, tok.a, {
+    to: 'associate',
+    effectiveOn: todayParis(),
+  });
+  assert.equal(refused.status, 422);
+  assert.match((await checked(refused, 'POST', '/people/{id}/stage')).detail, /Passage impossible/);
+  const one = await checked(await call('GET', `/people/${journeyA}`, tok.a), 'GET', '/people/{id}');
+  assert.equal(one.displayName, 'Camille Prospect');
+  // An entrepreneur's token reads no caseload, whatever its scopes.
+  const ent = await call('GET', '/people', tok.ent);
+  assert.equal(ent.status, 403);
+  await checked(ent, 'GET', '/people');
+});
+
 test('revoked and expired tokens are refused; a user who left loses their tokens', async () => {
   const t = await mint(a, 'director', ['customers:read']);
   assert.equal((await call('GET', '/customers', t)).status, 200);
-  await apiDb(odb.db).updateTable('api_token').set({ revoked_at: new Date() }).where('prefix', '=', t.slice(0, 10)).execute();
+  await apiDb(odb.db)
+    .updateTable('api_token')
+    .set({ revoked_at: new Date() })
+    .where('prefix', '=', t.slice(0, 10))
+    .execute();
   assert.equal((await call('GET', '/customers', t)).status, 401);
   const e = await mint(a, 'director', ['customers:read']);
-  await apiDb(odb.db).updateTable('api_token').set({ expires_at: new Date(Date.now() - 1000) }).where('prefix', '=', e.slice(0, 10)).execute();
+  await apiDb(odb.db)
+    .updateTable('api_token')
+    .set({ expires_at: new Date(Date.now() - 1000) })
+    .where('prefix', '=', e.slice(0, 10))
+    .execute();
   assert.equal((await call('GET', '/customers', e)).status, 401);
   const gone = await mint(a, 'director', ['customers:read']);
   const setEnded = (v: Date | null) =>
@@ -378,7 +462,11 @@ test('the tokens page: create (shown once, needs scopes), list without the secre
   const empty = await client.post('/profil/jetons-api', { name: 'Paie', days: '30' });
   assert.equal(empty.res.status, 400);
   assert.match(empty.html, /Choisissez au moins une permission/);
-  const made = await client.post('/profil/jetons-api', { name: 'Paie', days: '30', scopes: ['customers:read', 'invoices:read'] });
+  const made = await client.post('/profil/jetons-api', {
+    name: 'Paie',
+    days: '30',
+    scopes: ['customers:read', 'invoices:read'],
+  });
   assert.equal(made.res.status, 200);
   const token = /<pre[^>]*data-token[^>]*>\s*(rad_[A-Za-z0-9_-]+)/.exec(made.html)?.[1];
   assert.ok(token, 'the token is shown');
@@ -386,7 +474,11 @@ test('the tokens page: create (shown once, needs scopes), list without the secre
   const list = await client.get('/profil/jetons-api');
   assert.ok(!list.html.includes(token), 'never shown again');
   assert.ok(list.html.includes(token.slice(0, 10)));
-  const row = await apiDb(odb.db).selectFrom('api_token').select(['id', 'token_hash']).where('prefix', '=', token.slice(0, 10)).executeTakeFirstOrThrow();
+  const row = await apiDb(odb.db)
+    .selectFrom('api_token')
+    .select(['id', 'token_hash'])
+    .where('prefix', '=', token.slice(0, 10))
+    .executeTakeFirstOrThrow();
   assert.notEqual(row.token_hash, token);
   // Another person cannot revoke it.
   const other = new TestClient(app);
@@ -411,10 +503,15 @@ test('radieuse token create prints the token once on stdout, usable at once', as
     }
     return orig(s, ...rest);
   }) as typeof process.stdout.write;
-  let code: number | undefined | void;
+  let code: unknown;
   try {
     code = await cmd.run({
-      values: { cooperative: a.coop.slug, email: a.users.accountant.email, scopes: 'invoices:read,customers:read', days: '7' },
+      values: {
+        cooperative: a.coop.slug,
+        email: a.users.accountant.email,
+        scopes: 'invoices:read,customers:read',
+        days: '7',
+      },
       positionals: [],
       config: {} as never,
       odb,
@@ -429,11 +526,21 @@ test('radieuse token create prints the token once on stdout, usable at once', as
   assert.equal((await call('GET', '/invoices', token)).status, 200);
   assert.equal((await call('POST', '/customers', token, customerBody('X', '21234567'))).status, 403);
   await assert.rejects(
-    cmd.run({ values: { cooperative: a.coop.slug, email: a.users.accountant.email, scopes: 'admin:all' }, positionals: [], config: {} as never, odb }),
+    cmd.run({
+      values: { cooperative: a.coop.slug, email: a.users.accountant.email, scopes: 'admin:all' },
+      positionals: [],
+      config: {} as never,
+      odb,
+    }),
     /Permission inconnue/,
   );
   await assert.rejects(
-    cmd.run({ values: { cooperative: b.coop.slug, email: a.users.accountant.email, scopes: 'invoices:read' }, positionals: [], config: {} as never, odb }),
+    cmd.run({
+      values: { cooperative: b.coop.slug, email: a.users.accountant.email, scopes: 'invoices:read' },
+      positionals: [],
+      config: {} as never,
+      odb,
+    }),
     /n’est pas membre/,
   );
 });

@@ -31,7 +31,8 @@ export const apiCommands: Command[] = [
       if (!user) throw new UsageError(`personne inconnue : ${email}`);
       const m = (await membershipsOfUser(odb!.db, user.id)).find((x) => x.cooperativeId === coop.id);
       if (!m) throw new UsageError(`${email} n’est pas membre de ${slug}`);
-      const name = typeof values.name === 'string' && values.name ? values.name : `CLI ${new Date().toISOString().slice(0, 10)}`;
+      const name =
+        typeof values.name === 'string' && values.name ? values.name : `CLI ${new Date().toISOString().slice(0, 10)}`;
       const { token } = await withTenant(odb!.db, coop.id, (tx) =>
         createToken(
           tx,

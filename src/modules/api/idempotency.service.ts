@@ -12,7 +12,9 @@ import { apiDb } from './db.ts';
 export class IdempotencyConflict extends UserError {}
 
 export const requestHash = (method: string, path: string, body: unknown) =>
-  createHash('sha256').update(`${method} ${path}\n${JSON.stringify(body)}`).digest('hex');
+  createHash('sha256')
+    .update(`${method} ${path}\n${JSON.stringify(body)}`)
+    .digest('hex');
 
 export async function withIdempotency<T>(
   tx: Tx,

@@ -11,7 +11,9 @@ import { apiMigrations } from './schema.ts';
 import './webhook-events.ts';
 import { deliverDue } from './webhooks.service.ts';
 
-const apiNav: NavItem[] = [{ href: '/webhooks', label: 'Webhooks', roles: ['director', 'network_admin'], order: 95, more: true }];
+const apiNav: NavItem[] = [
+  { href: '/webhooks', label: 'Webhooks', roles: ['director', 'network_admin'], order: 95, more: true },
+];
 
 export const apiModule: ModuleDefinition = {
   name: 'api',

@@ -66,7 +66,16 @@ export const CustomerCreate = z
   })
   .openapi('CustomerCreate');
 
-const INVOICE_STATUSES = ['draft', 'submitted', 'validated', 'sent', 'partly_paid', 'paid', 'overdue', 'cancelled'] as const;
+const INVOICE_STATUSES = [
+  'draft',
+  'submitted',
+  'validated',
+  'sent',
+  'partly_paid',
+  'paid',
+  'overdue',
+  'cancelled',
+] as const;
 
 export const InvoiceLine = z
   .strictObject({
@@ -232,3 +241,46 @@ export const ExpenseReport = z
   })
   .openapi('ExpenseReport');
 export const ExpenseReportList = z.strictObject({ data: z.array(ExpenseReportSummary) }).openapi('ExpenseReportList');
+
+const STAGE_VALUES = ['contact', 'info_meeting', 'diagnostic', 'cape', 'cesa', 'associate', 'exit'] as const;
+const EXIT_VALUES = ['own_company', 'salaried_job', 'training', 'stop', 'other'] as const;
+const personShape = {
+  id: Uuid.openapi({ description: 'Identifiant du parcours' }),
+  userId: Uuid.nullable(),
+  displayName: z.string(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+  supportUserId: Uuid.nullable(),
+  stage: z.enum(STAGE_VALUES),
+  stageSince: isoDate,
+  capeStart: isoDate.nullable(),
+  capeEnd: isoDate.nullable(),
+  exitReason: z.enum(EXIT_VALUES).nullable(),
+};
+export const Person = z.strictObject(personShape).openapi('Person');
+export const StageChange = z
+  .strictObject({
+    from: z.enum(STAGE_VALUES).nullable(),
+    to: z.enum(STAGE_VALUES),
+    effectiveOn: isoDate,
+    authorLabel: z.string(),
+    comment: z.string().nullable(),
+    exitReason: z.enum(EXIT_VALUES).nullable(),
+    createdAt: dateTime,
+  })
+  .openapi('StageChange');
+// Built from the same fields, not by extending Person: a strict schema extended becomes an
+// allOf of two closed objects in the document, which nothing can match.
+export const PersonDetail = z.strictObject({ ...personShape, history: z.array(StageChange) }).openapi('PersonDetail');
+export const PersonList = z.strictObject({ data: z.array(Person) }).openapi('PersonList');
+export const PersonListQuery = z.object({ stage: z.enum(STAGE_VALUES).optional() });
+export const StageChangeCreate = z
+  .object({
+    to: z.enum(STAGE_VALUES),
+    effectiveOn: isoDate,
+    comment: z.string().max(2000).nullable().optional(),
+    exitReason: z.enum(EXIT_VALUES).nullable().optional(),
+    capeStart: isoDate.nullable().optional(),
+    capeEnd: isoDate.nullable().optional(),
+  })
+  .openapi('StageChangeCreate');

@@ -6,6 +6,8 @@ export const SCOPES = {
   'invoices:write': 'Créer, soumettre et valider des factures',
   'payments:write': 'Enregistrer des paiements',
   'activities:read': 'Lire les activités (les siennes pour un·e entrepreneur·e)',
+  'people:read': 'Lire les personnes accompagnées et leur parcours',
+  'people:write': 'Faire avancer une personne dans son parcours',
   'expenses:read': 'Lire les notes de frais (les siennes, ou toutes pour l’équipe)',
 } as const;
 export type Scope = keyof typeof SCOPES;

@@ -44,7 +44,8 @@ export interface TokenInput {
 
 function checkInput(input: TokenInput): { name: string; scopes: Scope[]; days: number; rate: number } {
   const name = input.name.trim();
-  if (name.length < 1 || name.length > 100) throw new UserError('Donnez un nom au jeton (100 caractères au plus).', 'name');
+  if (name.length < 1 || name.length > 100)
+    throw new UserError('Donnez un nom au jeton (100 caractères au plus).', 'name');
   const scopes = [...new Set(input.scopes.map((s) => s.trim()).filter(Boolean))];
   if (!scopes.length) throw new UserError('Choisissez au moins une permission.', 'scopes');
   const bad = scopes.filter((s) => !isScope(s));
@@ -162,7 +163,7 @@ export async function authenticateToken(
   const user = await getUser(odb.db, r.user_id);
   if (!user) return null;
   const m = (await membershipsOfUser(odb.db, r.user_id)).find((x) => x.cooperativeId === r.cooperative_id);
-  if (!m || !m.roles.length) return null;
+  if (!m?.roles.length) return null;
   return {
     tokenId: r.id,
     scopes: r.scopes as Scope[],

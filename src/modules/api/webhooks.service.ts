@@ -144,7 +144,12 @@ export async function createSubscription(
       created_by: actor.userId,
     })
     .execute();
-  await audit(tx, actor, { action: 'api.webhook_created', targetType: 'webhook_subscription', targetId: id, data: { url, events } });
+  await audit(tx, actor, {
+    action: 'api.webhook_created',
+    targetType: 'webhook_subscription',
+    targetId: id,
+    data: { url, events },
+  });
   return (await getSubscription(tx, actor, id))!;
 }
 
@@ -318,7 +323,9 @@ export async function deliverDue(odb: { db: Db }, opts: DeliverOptions = {}) {
     const d = await db
       .selectFrom('webhook_delivery')
       .innerJoin('webhook_subscription as s', (j) =>
-        j.onRef('s.cooperative_id', '=', 'webhook_delivery.cooperative_id').onRef('s.id', '=', 'webhook_delivery.subscription_id'),
+        j
+          .onRef('s.cooperative_id', '=', 'webhook_delivery.cooperative_id')
+          .onRef('s.id', '=', 'webhook_delivery.subscription_id'),
       )
       .select([
         'webhook_delivery.payload',
@@ -337,8 +344,7 @@ export async function deliverDue(odb: { db: Db }, opts: DeliverOptions = {}) {
     if (!d.enabled) error = 'Abonnement désactivé.';
     else
       try {
-        if (!opts.allowPrivateAddresses && (await privateTarget(d.url)))
-          throw new Error('adresse interne refusée');
+        if (!opts.allowPrivateAddresses && (await privateTarget(d.url))) throw new Error('adresse interne refusée');
         const ts = Math.floor(Date.now() / 1000);
         const res = await (opts.fetchImpl ?? fetch)(d.url, {
           method: 'POST',
@@ -362,7 +368,13 @@ export async function deliverDue(odb: { db: Db }, opts: DeliverOptions = {}) {
     if (!error) {
       await db
         .updateTable('webhook_delivery')
-        .set({ status: 'delivered', delivered_at: new Date(), last_status_code: status, last_error: null, locked_until: null })
+        .set({
+          status: 'delivered',
+          delivered_at: new Date(),
+          last_status_code: status,
+          last_error: null,
+          locked_until: null,
+        })
         .where('cooperative_id', '=', c.cooperative_id)
         .where('id', '=', c.id)
         .execute();

@@ -69,7 +69,15 @@ async function validatedInvoice(amountCents: number) {
     const d = await createDraft(tx, a.actor('director'), {
       activityId: a.activityId,
       customerId: customerA,
-      lines: [{ description: 'Prestation', quantityMilli: 1000, unitPriceCents: amountCents, vatCategory: 'S', vatRateBp: 2000 }],
+      lines: [
+        {
+          description: 'Prestation',
+          quantityMilli: 1000,
+          unitPriceCents: amountCents,
+          vatCategory: 'S',
+          vatRateBp: 2000,
+        },
+      ],
     });
     return validateInvoice(tx, a.actor('director'), d.id);
   });
@@ -160,13 +168,27 @@ test('a failing receiver gets the deliveries again after the back-off, with the 
   assert.deepEqual(await deliverDue(odb, { ...opts, now }), { sent: 0, failed: 2, disabled: 0 });
   const ids = received.slice(-2).map((r) => r.headers['webhook-id']);
   assert.deepEqual(
-    received.slice(-2).map((r) => JSON.parse(r.body).type).sort(),
+    received
+      .slice(-2)
+      .map((r) => JSON.parse(r.body).type)
+      .sort(),
     ['invoice.paid', 'payment.recorded'],
   );
-  assert.equal((await deliverDue(odb, { ...opts, now: new Date(now.getTime() + 2000) })).sent, 0, 'not before the delay');
-  assert.deepEqual(await deliverDue(odb, { ...opts, now: new Date(now.getTime() + 6000) }), { sent: 2, failed: 0, disabled: 0 });
+  assert.equal(
+    (await deliverDue(odb, { ...opts, now: new Date(now.getTime() + 2000) })).sent,
+    0,
+    'not before the delay',
+  );
+  assert.deepEqual(await deliverDue(odb, { ...opts, now: new Date(now.getTime() + 6000) }), {
+    sent: 2,
+    failed: 0,
+    disabled: 0,
+  });
   assert.deepEqual(
-    received.slice(-2).map((r) => r.headers['webhook-id']).sort(),
+    received
+      .slice(-2)
+      .map((r) => r.headers['webhook-id'])
+      .sort(),
     [...ids].sort(),
   );
   for (const r of received.slice(-2)) assert.ok(verify(subA.secret, r));
@@ -252,7 +274,10 @@ test('repeated failures disable the subscription, with an inbox item; replay sen
   assert.equal((await deliverDue(odb, opts)).sent, 1);
   assert.equal(received.at(-1)!.headers['webhook-id'], oldest.id);
   // B cannot replay A's delivery.
-  await assert.rejects(withTenant(odb.db, b.coop.id, (tx) => replayDelivery(tx, b.actor('director'), oldest.id)), /introuvable/);
+  await assert.rejects(
+    withTenant(odb.db, b.coop.id, (tx) => replayDelivery(tx, b.actor('director'), oldest.id)),
+    /introuvable/,
+  );
 });
 
 test('internal addresses are refused unless allowed; bad subscriptions are refused in French', async () => {
@@ -262,11 +287,15 @@ test('internal addresses are refused unless allowed; bad subscriptions are refus
   const log = await withTenant(odb.db, a.coop.id, (tx) => listDeliveries(tx, a.actor('director'), subA.id));
   assert.match(log[0].lastError ?? '', /adresse interne refusée/);
   await assert.rejects(
-    withTenant(odb.db, a.coop.id, (tx) => createSubscription(tx, a.actor('director'), { url: 'ftp://x', events: ['invoice.paid'] })),
+    withTenant(odb.db, a.coop.id, (tx) =>
+      createSubscription(tx, a.actor('director'), { url: 'ftp://x', events: ['invoice.paid'] }),
+    ),
     /http\(s\)/,
   );
   await assert.rejects(
-    withTenant(odb.db, a.coop.id, (tx) => createSubscription(tx, a.actor('director'), { url: 'https://x.example', events: ['nope'] })),
+    withTenant(odb.db, a.coop.id, (tx) =>
+      createSubscription(tx, a.actor('director'), { url: 'https://x.example', events: ['nope'] }),
+    ),
     /Événement inconnu/,
   );
   await assert.rejects(
@@ -283,7 +312,10 @@ test('the webhooks pages: directors manage, others are refused, another cooperat
   const bad = await d.post('/webhooks', { url: 'pas une url', events: 'invoice.paid' });
   assert.equal(bad.res.status, 400);
   assert.match(bad.html, /URL complète/);
-  const made = await d.post('/webhooks', { url: 'https://erp.example/hooks', events: ['invoice.paid', 'invoice.validated'] });
+  const made = await d.post('/webhooks', {
+    url: 'https://erp.example/hooks',
+    events: ['invoice.paid', 'invoice.validated'],
+  });
   assert.equal(made.res.status, 303);
   const page = await d.get(made.res.headers.get('location')!);
   assert.equal(page.res.status, 200);

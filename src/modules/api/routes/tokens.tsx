@@ -20,7 +20,11 @@ const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) =>
 
 async function page(
   c: Ctx,
-  opts: { created?: { token: string; info: ApiToken }; values?: Record<string, string>; errors?: Record<string, string> | null },
+  opts: {
+    created?: { token: string; info: ApiToken };
+    values?: Record<string, string>;
+    errors?: Record<string, string> | null;
+  },
 ) {
   const tokens = await tenant(c, (tx) => listTokens(tx, actorOf(c)));
   return c.html(<TokensPage c={c} tokens={tokens} {...opts} />, opts.errors ? 400 : 200);

@@ -31,6 +31,7 @@ import {
   type Invoice as InvoiceRow,
 } from '../../sales/index.ts';
 import { activitiesFor, getActivity, type Activity } from '../../directory/index.ts';
+import { caseload, getJourney, journeyHistory, transitionJourney, type Journey } from '../../journeys/index.ts';
 import { getExpenseReport, listMyReports } from '../../purchases/index.ts';
 import { IdempotencyConflict, requestHash, withIdempotency } from '../idempotency.service.ts';
 import * as S from '../schemas.ts';
@@ -45,7 +46,7 @@ export const PROBLEM_BASE = 'https://radieuse.fr/problems/';
 const PROBLEM_TYPE = 'application/problem+json';
 
 export function problem(
-  c: Context,
+  _c: Context,
   status: number,
   kind: string,
   title: string,
@@ -66,7 +67,8 @@ const bearer: MiddlewareHandler<ApiEnv> = async (c, next) => {
   const h = c.req.header('authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(h);
   const challenge = { 'www-authenticate': 'Bearer realm="radieuse"' };
-  if (!m) return problem(c, 401, 'unauthenticated', 'Jeton d’API requis', 'En-tête Authorization: Bearer …', {}, challenge);
+  if (!m)
+    return problem(c, 401, 'unauthenticated', 'Jeton d’API requis', 'En-tête Authorization: Bearer …', {}, challenge);
   const odb = c.get('app').odb;
   const auth = await authenticateToken(odb, m[1], clientIp(c as never));
   if (!auth)
@@ -78,10 +80,18 @@ const bearer: MiddlewareHandler<ApiEnv> = async (c, next) => {
     'ratelimit-reset': String(rl.resetSeconds),
   };
   if (rl.remaining < 0)
-    return problem(c, 429, 'rate-limited', 'Trop de requêtes', 'Limite de requêtes par minute de ce jeton atteinte.', {}, {
-      ...rlHeaders,
-      'retry-after': String(rl.resetSeconds),
-    });
+    return problem(
+      c,
+      429,
+      'rate-limited',
+      'Trop de requêtes',
+      'Limite de requêtes par minute de ce jeton atteinte.',
+      {},
+      {
+        ...rlHeaders,
+        'retry-after': String(rl.resetSeconds),
+      },
+    );
   c.set('auth', auth);
   await next();
   for (const [k, v] of Object.entries(rlHeaders)) c.res.headers.set(k, v);
@@ -90,7 +100,13 @@ const bearer: MiddlewareHandler<ApiEnv> = async (c, next) => {
 function requireScope(scope: Scope): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (!c.get('auth').scopes.includes(scope))
-      return problem(c, 403, 'insufficient-scope', 'Permission du jeton insuffisante', `Ce jeton n’a pas la permission ${scope}.`);
+      return problem(
+        c,
+        403,
+        'insufficient-scope',
+        'Permission du jeton insuffisante',
+        `Ce jeton n’a pas la permission ${scope}.`,
+      );
     await next();
   };
 }
@@ -124,7 +140,7 @@ const actor = (c: ApiCtx) => c.get('auth').actor;
 
 // --- cursors ----------------------------------------------------------------------------------
 
-function readCursor(c: ApiCtx, cursor: string | undefined): number {
+function readCursor(_c: ApiCtx, cursor: string | undefined): number {
   if (!cursor) return 1;
   try {
     const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { p?: unknown };
@@ -212,9 +228,17 @@ v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
 v1.onError((err, c) => {
   if (err instanceof ForbiddenError) return problem(c, 403, 'forbidden', 'Action non autorisée', err.message);
   if (err instanceof NotFoundError) return problem(c, 404, 'not-found', 'Introuvable', err.message);
-  if (err instanceof IdempotencyConflict) return problem(c, 422, 'idempotency-conflict', 'Clé déjà utilisée', err.message);
+  if (err instanceof IdempotencyConflict)
+    return problem(c, 422, 'idempotency-conflict', 'Clé déjà utilisée', err.message);
   if (err instanceof UserError)
-    return problem(c, 422, 'unprocessable', 'Requête refusée', err.message, Object.keys(err.fields).length ? { errors: err.fields } : {});
+    return problem(
+      c,
+      422,
+      'unprocessable',
+      'Requête refusée',
+      err.message,
+      Object.keys(err.fields).length ? { errors: err.fields } : {},
+    );
   console.error(err);
   return problem(c, 500, 'internal', 'Erreur interne', 'Une erreur inattendue est survenue.');
 });
@@ -247,7 +271,10 @@ v1.openapi(
     const limit = q.limit ?? 25;
     const page = readCursor(c, q.cursor);
     const r = await tenant(c, (tx) => listCustomers(tx, actor(c), { q: q.q, page, pageSize: limit }));
-    return c.json({ data: r.items.map(customerOut), total: r.total, nextCursor: nextCursor(page, limit, r.total) }, 200);
+    return c.json(
+      { data: r.items.map(customerOut), total: r.total, nextCursor: nextCursor(page, limit, r.total) },
+      200,
+    );
   },
 );
 v1.openapi(
@@ -425,7 +452,10 @@ v1.openapi(
     summary: 'PDF Factur-X d’une facture validée',
     request: { params: S.IdParam },
     responses: {
-      200: { description: 'PDF/A-3 avec le XML CII embarqué', content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } } },
+      200: {
+        description: 'PDF/A-3 avec le XML CII embarqué',
+        content: { 'application/pdf': { schema: z.string().openapi({ format: 'binary' }) } },
+      },
       404: notFound('Facture validée'),
     },
   }),
@@ -590,6 +620,89 @@ v1.openapi(
       },
       200,
     );
+  },
+);
+
+// People and their journey
+const personOut = (j: Journey): z.infer<typeof S.Person> => ({
+  id: j.id,
+  userId: j.userId,
+  displayName: j.displayName,
+  email: j.email,
+  phone: j.phone,
+  supportUserId: j.supportUserId,
+  stage: j.stage,
+  stageSince: j.stageSince,
+  capeStart: j.capeStart,
+  capeEnd: j.capeEnd,
+  exitReason: j.exitReason,
+});
+async function personDetail(tx: Tx, c: ApiCtx, id: string): Promise<z.infer<typeof S.PersonDetail>> {
+  const j = await getJourney(tx, actor(c), id);
+  const h = await journeyHistory(tx, actor(c), id);
+  return {
+    ...personOut(j),
+    history: h.map((e) => ({
+      from: e.from,
+      to: e.to,
+      effectiveOn: e.effectiveOn,
+      authorLabel: e.authorLabel,
+      comment: e.comment,
+      exitReason: e.exitReason,
+      createdAt: new Date(e.createdAt).toISOString(),
+    })),
+  };
+}
+v1.openapi(
+  route('people:read', {
+    method: 'get',
+    path: '/people',
+    tags: ['Personnes et parcours'],
+    summary: 'Les personnes accompagnées (équipe d’accompagnement), par étape',
+    request: { query: S.PersonListQuery },
+    responses: { 200: json(S.PersonList, 'Les personnes') },
+  }),
+  async (c) => {
+    const q = c.req.valid('query');
+    const rows = await tenant(c, (tx) => caseload(tx, actor(c), { stage: q.stage ?? null }));
+    return c.json({ data: rows.map((r) => personOut(r.journey)) }, 200);
+  },
+);
+v1.openapi(
+  route('people:read', {
+    method: 'get',
+    path: '/people/{id}',
+    tags: ['Personnes et parcours'],
+    summary: 'Une personne, son étape et l’historique de son parcours',
+    request: { params: S.IdParam },
+    responses: { 200: json(S.PersonDetail, 'La personne'), 404: notFound('Parcours') },
+  }),
+  async (c) => c.json(await tenant(c, (tx) => personDetail(tx, c, c.req.valid('param').id)), 200),
+);
+v1.openapi(
+  route('people:write', {
+    method: 'post',
+    path: '/people/{id}/stage',
+    tags: ['Personnes et parcours'],
+    summary: 'Faire passer une personne à une autre étape de son parcours',
+    request: {
+      params: S.IdParam,
+      body: { content: { 'application/json': { schema: S.StageChangeCreate } }, required: true },
+    },
+    responses: {
+      200: json(S.PersonDetail, 'La personne, à sa nouvelle étape'),
+      404: notFound('Parcours'),
+      422: problemResponse('Passage impossible'),
+    },
+  }),
+  async (c) => {
+    const id = c.req.valid('param').id;
+    const body = c.req.valid('json');
+    const out = await tenant(c, async (tx) => {
+      await transitionJourney(tx, actor(c), id, body);
+      return personDetail(tx, c, id);
+    });
+    return c.json(out, 200);
   },
 );
 

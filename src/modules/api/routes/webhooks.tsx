@@ -33,7 +33,9 @@ webhookRoutes.post('/webhooks', async (c) => {
   const f = await formValues(c);
   const events = await formAll(c, 'events');
   try {
-    const s = await tenant(c, (tx) => createSubscription(tx, actorOf(c), { url: f.url ?? '', events, description: f.description }));
+    const s = await tenant(c, (tx) =>
+      createSubscription(tx, actorOf(c), { url: f.url ?? '', events, description: f.description }),
+    );
     setFlash(c, { kind: 'success', text: 'Webhook créé. Copiez son secret pour vérifier les signatures.' });
     return c.redirect(`/webhooks/${s.id}`, 303);
   } catch (e) {

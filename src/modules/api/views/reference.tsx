@@ -47,7 +47,9 @@ function TypeLink(p: { s?: Schema }) {
 }
 
 export function ReferencePage(p: { c: Ctx; doc: OpenApiDoc }) {
-  const ops = Object.entries(p.doc.paths).flatMap(([path, ms]) => Object.entries(ms).map(([m, op]) => ({ path, m, op })));
+  const ops = Object.entries(p.doc.paths).flatMap(([path, ms]) =>
+    Object.entries(ms).map(([m, op]) => ({ path, m, op })),
+  );
   return (
     <PublicLayout c={p.c} title={`${p.doc.info.title} — référence`}>
       <h1>

@@ -30,9 +30,7 @@ export function TokensPage(p: {
       />
       {p.created ? (
         <Card title="Votre nouveau jeton">
-          <p>
-            Copiez-le maintenant : il ne sera plus jamais affiché. Il expire le {date(p.created.info.expiresAt)}.
-          </p>
+          <p>Copiez-le maintenant : il ne sera plus jamais affiché. Il expire le {date(p.created.info.expiresAt)}.</p>
           <pre class="token-once" data-token>
             {p.created.token}
           </pre>
@@ -85,7 +83,14 @@ export function TokensPage(p: {
         <form method="post" action="/profil/jetons-api">
           <Csrf token={csrf} />
           <FormErrorSummary errors={p.errors} />
-          <Field label="Nom" name="name" required value={p.values?.name} error={p.errors?.name} hint="Ex. : logiciel de paie" />
+          <Field
+            label="Nom"
+            name="name"
+            required
+            value={p.values?.name}
+            error={p.errors?.name}
+            hint="Ex. : logiciel de paie"
+          />
           <fieldset class={`field${p.errors?.scopes ? ' has-error' : ''}`}>
             <legend>Permissions</legend>
             {Object.entries(SCOPES).map(([k, label]) => (

@@ -9,7 +9,12 @@ const when = (d: Date | null) =>
 const DELIVERY_LABELS = { pending: 'En attente', delivered: 'Livré', failed: 'Échec' } as const;
 const DELIVERY_TONES = { pending: 'pending', delivered: 'approved', failed: 'rejected' } as const;
 
-export function WebhooksPage(p: { c: Ctx; subs: Subscription[]; values?: Record<string, string>; errors?: Record<string, string> | null }) {
+export function WebhooksPage(p: {
+  c: Ctx;
+  subs: Subscription[];
+  values?: Record<string, string>;
+  errors?: Record<string, string> | null;
+}) {
   const csrf = p.c.get('csrf');
   return (
     <Layout c={p.c} title="Webhooks">
@@ -34,7 +39,13 @@ export function WebhooksPage(p: { c: Ctx; subs: Subscription[]; values?: Record<
                     <a href={`/webhooks/${s.id}`}>{s.url}</a>
                   </td>
                   <td>{s.events.join(', ')}</td>
-                  <td>{s.enabled ? <Badge status="approved" label="Actif" /> : <Badge status="rejected" label="Désactivé" />}</td>
+                  <td>
+                    {s.enabled ? (
+                      <Badge status="approved" label="Actif" />
+                    ) : (
+                      <Badge status="rejected" label="Désactivé" />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -47,7 +58,14 @@ export function WebhooksPage(p: { c: Ctx; subs: Subscription[]; values?: Record<
         <form method="post" action="/webhooks">
           <Csrf token={csrf} />
           <FormErrorSummary errors={p.errors} />
-          <Field label="Adresse (URL)" name="url" required value={p.values?.url} error={p.errors?.url} placeholder="https://…" />
+          <Field
+            label="Adresse (URL)"
+            name="url"
+            required
+            value={p.values?.url}
+            error={p.errors?.url}
+            placeholder="https://…"
+          />
           <Field label="Description" name="description" value={p.values?.description} />
           <fieldset class={`field${p.errors?.events ? ' has-error' : ''}`}>
             <legend>Événements</legend>
@@ -85,9 +103,7 @@ export function WebhookPage(p: { c: Ctx; sub: Subscription; deliveries: Delivery
         <p>
           Secret de signature : <code>{s.secret}</code>
         </p>
-        <p>
-          État : {s.enabled ? 'actif' : `désactivé. ${s.disabledReason ?? ''}`}
-        </p>
+        <p>État : {s.enabled ? 'actif' : `désactivé. ${s.disabledReason ?? ''}`}</p>
         <form method="post" action={`/webhooks/${s.id}/${s.enabled ? 'desactiver' : 'activer'}`}>
           <Csrf token={csrf} />
           <button class="btn" type="submit">
