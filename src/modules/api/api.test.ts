@@ -396,6 +396,18 @@ test('people and journey stages: list by stage, history, a transition through th
   await checked(ent, 'GET', '/people');
 });
 
+test('indicators: the cooperative’s impact figures for a year; refused to an entrepreneur', async () => {
+  const r = await call('GET', '/indicators?year=2026', tok.a);
+  assert.equal(r.status, 200);
+  const body = await checked(r, 'GET', '/indicators');
+  assert.equal(body.year, 2026);
+  assert.ok(body.data.length > 0);
+  assert.ok(body.data.every((x: { code: string }) => x.code));
+  const ent = await call('GET', '/indicators', tok.ent);
+  assert.equal(ent.status, 403);
+  await checked(ent, 'GET', '/indicators');
+});
+
 test('revoked and expired tokens are refused; a user who left loses their tokens', async () => {
   const t = await mint(a, 'director', ['customers:read']);
   assert.equal((await call('GET', '/customers', t)).status, 200);

@@ -284,3 +284,33 @@ export const StageChangeCreate = z
     capeEnd: isoDate.nullable().optional(),
   })
   .openapi('StageChangeCreate');
+
+export const Indicator = z
+  .strictObject({
+    code: z.string(),
+    label: z.string(),
+    value: z.union([z.number(), z.string()]).nullable().openapi({
+      description:
+        'Pourcentage à une décimale, nombre de jours, ou euros en texte décimal ; null si masqué (petits effectifs)',
+    }),
+    unit: z.string(),
+    n: z.number().int().openapi({ description: 'Effectif sur lequel porte le chiffre' }),
+    low: z.number().nullable(),
+    high: z.number().nullable(),
+    suppressed: z.boolean(),
+    source: z.string(),
+    computedAt: dateTime,
+  })
+  .openapi('Indicator');
+export const IndicatorList = z
+  .strictObject({ year: z.number().int(), data: z.array(Indicator) })
+  .openapi('IndicatorList');
+export const IndicatorQuery = z.object({
+  year: z.coerce
+    .number()
+    .int()
+    .min(2000)
+    .max(2100)
+    .optional()
+    .openapi({ description: 'Année (l’année en cours par défaut)' }),
+});

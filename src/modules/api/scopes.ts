@@ -8,6 +8,7 @@ export const SCOPES = {
   'activities:read': 'Lire les activités (les siennes pour un·e entrepreneur·e)',
   'people:read': 'Lire les personnes accompagnées et leur parcours',
   'people:write': 'Faire avancer une personne dans son parcours',
+  'indicators:read': 'Lire les indicateurs d’impact de la coopérative',
   'expenses:read': 'Lire les notes de frais (les siennes, ou toutes pour l’équipe)',
 } as const;
 export type Scope = keyof typeof SCOPES;

@@ -32,6 +32,7 @@ import {
 } from '../../sales/index.ts';
 import { activitiesFor, getActivity, type Activity } from '../../directory/index.ts';
 import { caseload, getJourney, journeyHistory, transitionJourney, type Journey } from '../../journeys/index.ts';
+import { cooperativeIndicators } from '../../impact/index.ts';
 import { getExpenseReport, listMyReports } from '../../purchases/index.ts';
 import { IdempotencyConflict, requestHash, withIdempotency } from '../idempotency.service.ts';
 import * as S from '../schemas.ts';
@@ -703,6 +704,40 @@ v1.openapi(
       return personDetail(tx, c, id);
     });
     return c.json(out, 200);
+  },
+);
+
+// Indicators
+v1.openapi(
+  route('indicators:read', {
+    method: 'get',
+    path: '/indicators',
+    tags: ['Indicateurs'],
+    summary: 'Les indicateurs d’impact de la coopérative pour une année',
+    request: { query: S.IndicatorQuery },
+    responses: { 200: json(S.IndicatorList, 'Les indicateurs'), 422: problemResponse('Année refusée') },
+  }),
+  async (c) => {
+    const year = c.req.valid('query').year ?? Number(new Date().toISOString().slice(0, 4));
+    const rows = await tenant(c, (tx) => cooperativeIndicators(tx, actor(c), year));
+    return c.json(
+      {
+        year,
+        data: rows.map((r) => ({
+          code: r.code,
+          label: r.label,
+          value: r.value,
+          unit: r.unit,
+          n: r.n,
+          low: r.low,
+          high: r.high,
+          suppressed: r.suppressed,
+          source: r.source,
+          computedAt: r.computed_at,
+        })),
+      },
+      200,
+    );
   },
 );
 
