@@ -9,6 +9,7 @@ import type { SqlMigration } from '../core/migrations.ts';
 import { coreMigrations } from '../core/schema.ts';
 import type { Command } from '../core/cli.ts';
 import { accountModule } from '../modules/account/module.ts';
+import { apiModule } from '../modules/api/module.ts';
 import { bankModule } from '../modules/bank/module.ts';
 import { campusModule } from '../modules/campus/module.ts';
 import { directoryModule } from '../modules/directory/module.ts';
@@ -38,6 +39,7 @@ export const modules: ModuleDefinition[] = [
   learningModule,
   marketModule,
   migrationModule,
+  apiModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

@@ -99,8 +99,10 @@ export function setFlash(c: Ctx, flash: Flash) {
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Public endpoints whose authenticity comes from a token in the URL (signed quote links, unsubscribe). */
-const CSRF_EXEMPT = [/^\/public\/.+\/token\//];
+/** Public endpoints whose authenticity comes from a token in the URL (signed quote links, unsubscribe),
+ *  and the REST API, which accepts only bearer tokens (never the session cookie), so a forged
+ *  cross-site request carries no credential (modules/api/routes/v1.ts). */
+const CSRF_EXEMPT = [/^\/public\/.+\/token\//, /^\/api\/v1\//];
 
 /** Only these bodies may carry the `_csrf` field; anything else must send the X-CSRF-Token header. */
 const FORM_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data']);

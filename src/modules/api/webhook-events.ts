@@ -1,0 +1,65 @@
+// Which domain events become which webhooks (registered when the module loads), and the inbox
+// item of a subscription disabled after repeated failures.
+import { hasRole } from '../../core/actor.ts';
+import { onEvent } from '../../core/events.ts';
+import { registerInboxProvider } from '../inbox/index.ts';
+import {
+  PURCHASES_EVENTS,
+  type ExpenseReportReimbursed,
+  type ExpenseReportValidated,
+  type SupplierInvoiceApproved,
+  type SupplierInvoicePaid,
+} from '../purchases/index.ts';
+import { getInvoice, SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
+import { autoDisabledSubscriptions, enqueueEvent } from './webhooks.service.ts';
+
+onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'invoice.validated', p).then(() => undefined),
+);
+onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'credit_note.validated', p).then(() => undefined),
+);
+onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (tx, actor, p) => {
+  await enqueueEvent(tx, actor, 'payment.recorded', p);
+  // The invoice as it stands after this payment (same transaction): paid in full?
+  const inv = await getInvoice(tx as never, actor, p.invoiceId);
+  if (inv && inv.status === 'paid')
+    await enqueueEvent(tx, actor, 'invoice.paid', {
+      invoiceId: inv.id,
+      number: inv.number,
+      customerId: inv.customerId,
+      activityId: inv.activityId,
+      totalInclCents: inv.totalInclCents,
+      paidCents: inv.paidCents,
+      date: p.date,
+    });
+});
+onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'supplier_invoice.approved', p).then(() => undefined),
+);
+onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'supplier_invoice.paid', p).then(() => undefined),
+);
+onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'expense_report.approved', p).then(() => undefined),
+);
+onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'expense_report.reimbursed', p).then(() => undefined),
+);
+
+registerInboxProvider({
+  name: 'api',
+  async items(trx, actor) {
+    if (!hasRole(actor, 'director', 'network_admin')) return [];
+    return (await autoDisabledSubscriptions(trx, actor)).map((s) => ({
+      key: `api.webhook.disabled:${s.id}`,
+      kind: 'api.webhook.disabled',
+      title: `Webhook désactivé : ${s.url}`,
+      why: `${s.disabledReason ?? ''} Le logiciel connecté ne reçoit plus les événements ; corrigez l’adresse puis réactivez-le.`,
+      dueDate: null,
+      urgency: 'high' as const,
+      action: { label: 'Voir le webhook', href: `/webhooks/${s.id}` },
+      link: `/webhooks/${s.id}`,
+    }));
+  },
+});
