@@ -108,7 +108,7 @@ test('payloads in every text of a cooperative stay text on every page, for staff
         : [r.path];
       for (const url of urls) {
         const res = await page.goto(`${srv.url}${url}`, { waitUntil: 'load' }).catch(() => null);
-        if (!res || res.status() !== 200) continue;
+        if (res?.status() !== 200) continue;
         pages++;
         const found = await page.evaluate(() => ({
           elements: document.querySelectorAll('[data-zqxs]').length,

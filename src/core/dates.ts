@@ -34,6 +34,13 @@ export function endOfMonth(d: IsoDate): IsoDate {
   const t = new Date(`${d}T00:00:00Z`);
   return new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
 }
+/** The earlier / later of two 'YYYY-MM-DD' dates (they compare as strings; Math.min would give NaN). */
+export function earlierDate(a: IsoDate, b: IsoDate): IsoDate {
+  return b < a ? b : a;
+}
+export function laterDate(a: IsoDate, b: IsoDate): IsoDate {
+  return b > a ? b : a;
+}
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86400000);
 }

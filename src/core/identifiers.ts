@@ -56,7 +56,7 @@ export const isBic = (v: string) =>
 
 /** Builds a valid IBAN from a country code and BBAN (demo data, tests). */
 export function makeIban(country: string, bban: string): string {
-  const r = bban + country + '00';
+  const r = `${bban + country}00`;
   let rem = 0;
   for (const ch of r) {
     const v = /\d/.test(ch) ? ch : String(ch.charCodeAt(0) - 55);

@@ -36,7 +36,7 @@ export function parseCents(input: string): Cents | null {
   if (!/^-?\d+(\.\d{1,2})?$/.test(s)) return null;
   const neg = s.startsWith('-');
   const [i, f = ''] = s.replace('-', '').split('.');
-  const v = Number(i) * 100 + Number((f + '00').slice(0, 2));
+  const v = Number(i) * 100 + Number(`${f}00`.slice(0, 2));
   return Number.isSafeInteger(v) ? (neg ? -v : v) : null;
 }
 
@@ -46,7 +46,7 @@ export function parseQuantityMilli(input: string): number | null {
   if (!/^-?\d+(\.\d{1,3})?$/.test(s)) return null;
   const neg = s.startsWith('-');
   const [i, f = ''] = s.replace('-', '').split('.');
-  const v = Number(i) * 1000 + Number((f + '000').slice(0, 3));
+  const v = Number(i) * 1000 + Number(`${f}000`.slice(0, 3));
   return neg ? -v : v;
 }
 
@@ -63,7 +63,7 @@ export function milliToDecimal(m: number): string {
   const frac = String(a % 1000)
     .padStart(3, '0')
     .replace(/0+$/, '');
-  return `${neg ? '-' : ''}${Math.trunc(a / 1000)}${frac ? '.' + frac : ''}`;
+  return `${neg ? '-' : ''}${Math.trunc(a / 1000)}${frac ? `.${frac}` : ''}`;
 }
 
 /**

@@ -31,7 +31,8 @@ after(async () => {
 
 const today = todayParis();
 const accountant = () => A.actor('accountant');
-const tenant = <T>(fn: (trx: any) => Promise<T>) => withTenant(odb.db, A.coop.id, fn);
+const tenant = <T>(fn: (trx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>) =>
+  withTenant(odb.db, A.coop.id, fn);
 
 async function customer(name: string) {
   return tenant((trx) =>
@@ -43,7 +44,7 @@ async function customer(name: string) {
       postalCode: '69002',
       city: 'Lyon',
       countryCode: 'FR',
-    } as any),
+    } as Parameters<typeof createCustomer>[2]),
   );
 }
 async function invoice(customerId: string, unitCents: number): Promise<Invoice> {

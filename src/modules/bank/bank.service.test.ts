@@ -31,6 +31,7 @@ import {
 import { StatementParseError } from './parsers.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 import { bankCommands } from './commands.ts';
+import type { CliValues } from '../../core/cli.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -45,7 +46,8 @@ after(async () => {
 
 const today = todayParis();
 const accountant = () => A.actor('accountant');
-const tenant = <T>(fn: (trx: any) => Promise<T>, coop = A) => withTenant(odb.db, coop.coop.id, fn);
+const tenant = <T>(fn: (trx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>, coop = A) =>
+  withTenant(odb.db, coop.coop.id, fn);
 
 async function customer(name: string) {
   return tenant((trx) =>
@@ -57,7 +59,7 @@ async function customer(name: string) {
       postalCode: '69002',
       city: 'Lyon',
       countryCode: 'FR',
-    } as any),
+    } as Parameters<typeof createCustomer>[2]),
   );
 }
 async function invoice(customerId: string, unitCents: number): Promise<Invoice> {
@@ -301,15 +303,15 @@ test('CLI import bank: JSON counts, unknown cooperative and malformed file fail 
   const errs: string[] = [];
   const ow = process.stdout.write;
   const ew = process.stderr.write;
-  const capture = async (fn: () => Promise<number | void>) => {
+  const capture = async (fn: () => Promise<unknown>) => {
     process.stdout.write = ((s: string) => {
       outs.push(String(s));
       return true;
-    }) as any;
+    }) as typeof process.stdout.write;
     process.stderr.write = ((s: string) => {
       errs.push(String(s));
       return true;
-    }) as any;
+    }) as typeof process.stdout.write;
     try {
       return await fn();
     } finally {
@@ -318,18 +320,18 @@ test('CLI import bank: JSON counts, unknown cooperative and malformed file fail 
     }
   };
   const config = loadConfig();
-  const run = (values: Record<string, any>, positionals: string[]) =>
+  const run = (values: CliValues, positionals: string[]) =>
     capture(() => cmd.run({ values, positionals, config, odb }));
-  const code = await run({ cooperative: A.coop.slug, account: A.coop.iban, format: 'json' }, [f]);
+  const code = await run({ cooperative: A.coop.slug, account: A.coop.iban!, format: 'json' }, [f]);
   assert.equal(code ?? 0, 0);
   assert.deepEqual(JSON.parse(outs.join('').trim()), { imported: 2, duplicates: 0, matched: 1, to_justify: 1 });
   outs.length = 0;
-  await run({ cooperative: A.coop.slug, account: A.coop.iban, format: 'json' }, [f]);
+  await run({ cooperative: A.coop.slug, account: A.coop.iban!, format: 'json' }, [f]);
   assert.deepEqual(JSON.parse(outs.join('').trim()), { imported: 0, duplicates: 2, matched: 0, to_justify: 0 });
-  await assert.rejects(run({ cooperative: 'nope', account: A.coop.iban }, [f]), /coopérative inconnue : nope/);
+  await assert.rejects(run({ cooperative: 'nope', account: A.coop.iban! }, [f]), /coopérative inconnue : nope/);
   const bad = join(dir, 'bad.csv');
   writeFileSync(bad, readFileSync(new URL('./testdata/csv-malformed.csv', import.meta.url)));
-  const code2 = await run({ cooperative: A.coop.slug, account: A.coop.iban }, [bad]);
+  const code2 = await run({ cooperative: A.coop.slug, account: A.coop.iban! }, [bad]);
   assert.equal(code2, 1);
   assert.match(errs.join(''), /ligne 3 : date invalide/);
   assert.match(errs.join(''), /ligne 7 : guillemet non refermé/);

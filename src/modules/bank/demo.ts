@@ -4,9 +4,9 @@
 // imported through importStatement so matching runs. Deterministic (ctx.rng).
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { addDays, toIsoDate, addMonths } from '../../core/dates.ts';
+import { addDays, toIsoDate, addMonths, earlierDate, laterDate } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
-import type { CooperativeId } from '../../core/ids.ts';
+import type { CooperativeId, UserId } from '../../core/ids.ts';
 import { ensureMainAccount, importStatement } from './bank.service.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 
@@ -26,7 +26,7 @@ export const bankDemoSeeder: DemoSeeder = {
       const coopId = dc.coop.id as CooperativeId;
       if (!dc.coop.iban) continue;
       const accountant: Actor = {
-        userId: dc.staff.accountant.userId as any,
+        userId: dc.staff.accountant.userId as UserId,
         cooperativeId: coopId,
         roles: ['accountant'],
         label: dc.staff.accountant.name,
@@ -77,7 +77,7 @@ export const bankDemoSeeder: DemoSeeder = {
           if (!b) continue;
           used.add(a.id);
           used.add(b.id);
-          const date = toIsoDate(a.date) > toIsoDate(b.date) ? toIsoDate(a.date) : toIsoDate(b.date);
+          const date = laterDate(toIsoDate(a.date), toIsoDate(b.date));
           entries.push({
             amountCents: Number(a.amount_cents) + Number(b.amount_cents),
             bookingDate: date,
@@ -100,7 +100,7 @@ export const bankDemoSeeder: DemoSeeder = {
                 : rng.pick(['VIREMENT RECU', 'VIR INST RECU']);
           entries.push({
             amountCents: Number(p.amount_cents),
-            bookingDate: date > today ? today : date,
+            bookingDate: earlierDate(date, today),
             label,
             counterpartyName: r < 0.85 ? strip(p.name) : null,
             endToEndId: r < 0.3 ? `E2E-${p.number}` : null,
@@ -135,7 +135,7 @@ export const bankDemoSeeder: DemoSeeder = {
         for (let m = 11; m >= 0; m--)
           entries.push({
             amountCents: -1290,
-            bookingDate: addMonths(today, -m).slice(0, 8) + '05',
+            bookingDate: `${addMonths(today, -m).slice(0, 8)}05`,
             label: 'FRAIS TENUE DE COMPTE',
             bankRef: bankRef(),
           });

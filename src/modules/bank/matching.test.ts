@@ -176,7 +176,7 @@ function generate(seed = 42) {
       // grouped: 2–3 invoices of the same customer
       const group = (byCustomer.get(it.partyKey) ?? []).filter(free).slice(0, r.int(2, 3));
       if (group.length < 2) continue;
-      group.forEach((g) => used.add(g.id));
+      for (const g of group) used.add(g.id);
       const withNumbers = r.chance(0.75);
       const sum = group.reduce((t, g) => t + g.remainingCents, 0);
       push(

@@ -91,7 +91,7 @@ function decimalToCents(s: string, decimal: '.' | ',' = '.'): number | null {
   else if (t.includes(',')) return null;
   const m = /^([+-]?)(\d+)(?:\.(\d{1,2}))?$/.exec(t);
   if (!m) return null;
-  const v = Number(m[2]) * 100 + Number(((m[3] ?? '') + '00').slice(0, 2));
+  const v = Number(m[2]) * 100 + Number(`${m[3] ?? ''}00`.slice(0, 2));
   if (!Number.isSafeInteger(v)) return null;
   return m[1] === '-' ? -v : v;
 }
@@ -147,7 +147,45 @@ function withDedupeKeys(lines: Omit<ParsedLine, 'dedupeKey'>[]): ParsedLine[] {
 // --- CAMT.053 -------------------------------------------------------------------------------
 
 const asArray = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
-const textOf = (v: any): string => (v == null ? '' : typeof v === 'object' ? String(v['#text'] ?? '') : String(v));
+const textOf = (v: unknown): string =>
+  v == null ? '' : typeof v === 'object' ? String((v as XmlLeaf)['#text'] ?? '') : String(v);
+
+// The parts of the parsed CAMT.053 tree that are read. The file is untrusted: every node may be
+// absent, and a leaf is either its text or an object carrying '#text' and its '@_' attributes.
+interface XmlLeaf {
+  '#text'?: string;
+  '@_Ccy'?: string;
+}
+type XmlValue = string | XmlLeaf | undefined;
+interface CamtAccount {
+  Id?: { IBAN?: XmlValue };
+}
+interface CamtParty {
+  Nm?: XmlValue;
+  Pty?: { Nm?: XmlValue };
+}
+interface CamtDate {
+  Dt?: XmlValue;
+  DtTm?: XmlValue;
+}
+interface CamtTransaction {
+  RmtInf?: { Ustrd?: XmlValue | XmlValue[]; Strd?: { CdtrRefInf?: { Ref?: XmlValue } } };
+  RltdPties?: { Dbtr?: CamtParty; Cdtr?: CamtParty; DbtrAcct?: CamtAccount; CdtrAcct?: CamtAccount };
+  Refs?: { EndToEndId?: XmlValue; AcctSvcrRef?: XmlValue };
+}
+interface CamtEntry {
+  Amt?: XmlValue;
+  CdtDbtInd?: XmlValue;
+  BookgDt?: CamtDate;
+  ValDt?: CamtDate;
+  NtryDtls?: { TxDtls?: CamtTransaction | CamtTransaction[] } | { TxDtls?: CamtTransaction | CamtTransaction[] }[];
+  AddtlNtryInf?: XmlValue;
+  AcctSvcrRef?: XmlValue;
+}
+interface CamtStatement {
+  Acct?: CamtAccount;
+  Ntry?: CamtEntry | CamtEntry[];
+}
 
 export function parseCamt053(text: string): ParsedStatement {
   const valid = XMLValidator.validate(text);
@@ -182,7 +220,7 @@ export function parseCamt053(text: string): ParsedStatement {
   for (const m of text.matchAll(/<(?:\w+:)?Acct>\s*<(?:\w+:)?Id>\s*<(?:\w+:)?IBAN>/g))
     ibanLines.push(lineOf(text, m.index! + m[0].lastIndexOf('<')));
   let stmtIndex = 0;
-  for (const stmt of asArray<any>(root.Stmt)) {
+  for (const stmt of asArray<CamtStatement>(root.Stmt)) {
     const rawIban = textOf(stmt?.Acct?.Id?.IBAN);
     const stmtIban = electronicFormatIBAN(rawIban) || null;
     // The statement's own account must be a valid IBAN (country, length, format, ISO 13616 check
@@ -195,7 +233,7 @@ export function parseCamt053(text: string): ParsedStatement {
       });
     stmtIndex++;
     iban ??= stmtIban;
-    for (const e of asArray<any>(stmt?.Ntry)) {
+    for (const e of asArray<CamtEntry>(stmt?.Ntry)) {
       const line = ntryLines[k++] ?? 0;
       const bad = (reason: string) => problems.push({ line, reason });
       const amt = e?.Amt;
@@ -214,8 +252,8 @@ export function parseCamt053(text: string): ParsedStatement {
       if (!isIsoDate(booking)) bad(`date de comptabilisation (BookgDt) invalide « ${booking} »`);
       if (value && !isIsoDate(value)) bad(`date de valeur (ValDt) invalide « ${value} »`);
       if (problems.length > before) continue;
-      const tx = asArray<any>(asArray<any>(e.NtryDtls)[0]?.TxDtls)[0] ?? {};
-      const ustrd = asArray<any>(tx?.RmtInf?.Ustrd).map(clean).filter(Boolean).join(' ');
+      const tx: CamtTransaction = asArray(asArray(e.NtryDtls)[0]?.TxDtls)[0] ?? {};
+      const ustrd = asArray(tx?.RmtInf?.Ustrd).map(clean).filter(Boolean).join(' ');
       const strd = clean(tx?.RmtInf?.Strd?.CdtrRefInf?.Ref);
       const party = ind === 'CRDT' ? tx?.RltdPties?.Dbtr : tx?.RltdPties?.Cdtr;
       const partyAcct = ind === 'CRDT' ? tx?.RltdPties?.DbtrAcct : tx?.RltdPties?.CdtrAcct;
@@ -435,7 +473,7 @@ export function guessCsvMapping(text: string): CsvMapping | null {
   const sep = ([';', '\t', ','] as const).find((s) => first.includes(s)) ?? ';';
   const cols = (splitCsvLine(first, sep) ?? []).map(norm);
   const find = (...names: string[]) => {
-    const i = cols.findIndex((c) => names.some((n) => c === n || c.startsWith(n + ' ')));
+    const i = cols.findIndex((c) => names.some((n) => c === n || c.startsWith(`${n} `)));
     return i >= 0 ? i : undefined;
   };
   const date = find('date', 'date operation', 'date comptable');
@@ -473,7 +511,7 @@ export function parseCsv(text: string, mapping: CsvMapping): ParsedStatement {
   const idx = (c: CsvColumn | undefined, what: string): number | undefined => {
     if (c == null) return undefined;
     if (typeof c === 'number') return c;
-    const i = headers.findIndex((h) => h === norm(c));
+    const i = headers.indexOf(norm(c));
     if (i < 0)
       problems.push({
         line: (mapping.skipLines ?? 0) + 1,

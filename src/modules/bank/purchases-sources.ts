@@ -2,7 +2,7 @@
 // module's exports. Both are settled in full only (purchases records no partial payment); settling
 // calls purchases, which emits its "paid"/"reimbursed" events for the ledger.
 import { UserError } from '../../core/errors.ts';
-import { toIsoDate } from '../../core/dates.ts';
+import { toIsoDate, laterDate } from '../../core/dates.ts';
 import {
   listSupplierInvoices,
   markSupplierInvoicePaid,
@@ -36,12 +36,7 @@ const supplierInvoices: MatchSource = {
   },
   async settle(trx, actor, item, amountCents, line) {
     fullOnly(item, amountCents);
-    await markSupplierInvoicePaid(
-      trx,
-      actor,
-      item.id,
-      line.bookingDate < item.issueDate ? item.issueDate : line.bookingDate,
-    );
+    await markSupplierInvoicePaid(trx, actor, item.id, laterDate(line.bookingDate, item.issueDate));
     return null;
   },
 };

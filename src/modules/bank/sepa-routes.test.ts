@@ -19,6 +19,16 @@ import {
   validateExpenseReports,
 } from '../purchases/index.ts';
 
+/** The parts of a parsed pain.001 credit transfer the tests read. */
+interface PainTransfer {
+  Amt: { InstdAmt: { '#text': string; '@_Ccy': string } };
+  CdtrAcct: { Id: { IBAN: string } };
+  Cdtr: { Nm: string };
+  CdtrAgt: { FinInstnId: { BIC: string } };
+  RmtInf: { Ustrd: string };
+  PmtId: { EndToEndId: string };
+}
+
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
 let A: TestCoop;
@@ -212,13 +222,13 @@ test('export: pain.001 download with the right NbOfTxs, CtrlSum and creditor IBA
   assert.equal(init.PmtInf.CtrlSum, euros(expected));
   assert.equal(init.PmtInf.ReqdExctnDt, execDate);
   assert.equal(init.PmtInf.DbtrAcct.Id.IBAN, A.coop.iban!.replace(/\s/g, ''));
-  const txs = [init.PmtInf.CdtTrfTxInf].flat();
-  assert.deepEqual(txs.map((t: any) => t.CdtrAcct.Id.IBAN).sort(), [ibanPaper, ibanPrint].sort());
+  const txs: PainTransfer[] = [init.PmtInf.CdtTrfTxInf].flat();
+  assert.deepEqual(txs.map((t) => t.CdtrAcct.Id.IBAN).sort(), [ibanPaper, ibanPrint].sort());
   assert.deepEqual(
-    txs.map((t: any) => t.Amt.InstdAmt['#text']).sort(),
+    txs.map((t) => t.Amt.InstdAmt['#text']).sort(),
     [euros(totals.get(invPaper)!), euros(totals.get(invPrint)!)].sort(),
   );
-  assert.ok(txs.some((t: any) => t.Cdtr.Nm === 'Papeterie du Centre' && t.CdtrAgt.FinInstnId.BIC === 'BNPAFRPP'));
+  assert.ok(txs.some((t) => t.Cdtr.Nm === 'Papeterie du Centre' && t.CdtrAgt.FinInstnId.BIC === 'BNPAFRPP'));
 
   assert.deepEqual(await counts(), [1, 2]);
   const batch = await odb.db

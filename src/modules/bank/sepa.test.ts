@@ -7,6 +7,16 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { makeIban, isIban } from '../../core/identifiers.ts';
 import { buildPain001, validateBatch, sepaText, type SepaBatch } from './sepa.ts';
 
+/** The parts of a parsed pain.001 credit transfer the tests read. */
+interface PainTransfer {
+  Amt: { InstdAmt: { '#text': string; '@_Ccy': string } };
+  CdtrAcct: { Id: { IBAN: string } };
+  Cdtr: { Nm: string };
+  CdtrAgt: { FinInstnId: { BIC: string } };
+  RmtInf: { Ustrd: string };
+  PmtId: { EndToEndId: string };
+}
+
 const debtor = { name: 'Coopérative Alpha & Cie', iban: makeIban('FR', '30004000310000001234567'), bic: 'BNPAFRPPXXX' };
 const batch = (n: number): SepaBatch => ({
   messageId: 'LOT-2026-11-001',
@@ -58,7 +68,7 @@ test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', 
   assert.equal(inf.ReqdExctnDt, '2026-11-27');
   assert.equal(inf.DbtrAcct.Id.IBAN, debtor.iban);
   assert.equal(inf.DbtrAgt.FinInstnId.BIC, 'BNPAFRPPXXX');
-  const txs = inf.CdtTrfTxInf as any[];
+  const txs = inf.CdtTrfTxInf as PainTransfer[];
   assert.equal(txs.length, 250);
   const allowed = /^[A-Za-z0-9/\-?:().,'+ ]*$/;
   let sum = 0;

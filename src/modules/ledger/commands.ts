@@ -1,5 +1,6 @@
 import { mkdirSync, existsSync, statSync } from 'node:fs';
-import { type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
+import { type CliValues, type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
+import type { Db } from '../../core/db/handles.ts';
 import { cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
@@ -14,7 +15,7 @@ import {
 } from './reports.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
 import { centsToDecimal } from '../../core/money.ts';
-import { todayParis } from '../../core/dates.ts';
+import { todayParis, earlierDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import { writeTableFile, openTable, type Column, type TableRow, type TableFormat } from './tabular.ts';
 import {
@@ -33,7 +34,7 @@ import {
 } from './exports.ts';
 import { payrollVariables, payrollRows, PAYROLL_COLUMNS } from './salary/payroll-variables.ts';
 
-function formatOpt(values: Record<string, any>): TableFormat {
+function formatOpt(values: CliValues): TableFormat {
   const f = values.format ?? 'csv';
   if (f !== 'csv' && f !== 'xlsx') throw new UsageError('--format doit valoir csv ou xlsx');
   return f;
@@ -41,7 +42,7 @@ function formatOpt(values: Record<string, any>): TableFormat {
 
 /** Writes rows to --out (or stdout for CSV); XLSX needs --out. */
 async function emitTable(
-  values: Record<string, any>,
+  values: CliValues,
   columns: Column[],
   rows: AsyncIterable<TableRow> | Iterable<TableRow>,
   sheet: string,
@@ -68,17 +69,19 @@ const PERIOD_OPTIONS = {
   out: { type: 'string' },
 } as const;
 
-async function periodOf(odb: { db: any }, coopId: string, values: Record<string, any>) {
+async function periodOf(odb: { db: Db }, coopId: string, values: CliValues) {
   const year = yearOpt(values);
   try {
-    return await withTenant(odb.db, coopId, (trx) => resolvePeriod(trx, coopId, year, parsePeriodParam(values.period)));
+    return await withTenant(odb.db, coopId, (trx) =>
+      resolvePeriod(trx, coopId, year, parsePeriodParam(values.period as string | undefined)),
+    );
   } catch (e) {
     if (e instanceof UserError) throw new UsageError(e.message);
     throw e;
   }
 }
 
-function yearOpt(values: Record<string, any>): number {
+function yearOpt(values: CliValues): number {
   const y = requireOpt(values, 'year');
   if (!/^\d{4}$/.test(y)) throw new UsageError('--year doit être une année sur 4 chiffres (ex. 2026)');
   return Number(y);
@@ -156,7 +159,7 @@ export const ledgerCommands: Command[] = [
       const coop = await cooperativeOrFail(odb!, requireOpt(values, 'cooperative'));
       formatOpt(values);
       const p = await periodOf(odb!, coop.id, values);
-      const asOf = p.to < todayParis() ? p.to : todayParis();
+      const asOf = earlierDate(p.to, todayParis());
       const a = await withTenant(odb!.db, coop.id, (trx) => agedReceivables(trx, systemActor(coop.id), asOf));
       await emitTable(values, AGED_COLUMNS, agedRows(a), `Balance âgée ${asOf}`);
     },

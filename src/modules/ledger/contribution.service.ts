@@ -147,7 +147,8 @@ export async function addContributionOverride(
       activity_id: input.activityId,
       valid_from: input.validFrom,
       valid_to: validTo,
-      rule: JSON.stringify(parsed.data) as any,
+      // jsonb takes the JSON text; the column type describes what is read back.
+      rule: JSON.stringify(parsed.data) as unknown as Record<string, unknown>,
       created_by: actor.userId,
     })
     .execute();

@@ -87,7 +87,7 @@ before(async () => {
               [10000000, 700],
             ],
           },
-        }) as any,
+        }) as unknown as Record<string, unknown>,
       })
       .where('id', '=', A.coop.id)
       .execute(),

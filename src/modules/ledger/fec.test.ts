@@ -33,7 +33,12 @@ before(async () => {
   await withSystem(odb.db, (trx) =>
     trx
       .updateTable('cooperative')
-      .set({ settings: JSON.stringify({ contribution: { kind: 'collected_percent', bp: 1000 } }) as any })
+      .set({
+        settings: JSON.stringify({ contribution: { kind: 'collected_percent', bp: 1000 } }) as unknown as Record<
+          string,
+          unknown
+        >,
+      })
       .where('id', '=', A.coop.id)
       .execute(),
   );
@@ -166,7 +171,7 @@ test('FEC entries are balanced and numbered continuously in date order per journ
   for (const [k, v] of sums) assert.equal(v, 0, `entry ${k} balanced`);
   assert.deepEqual([...byJournal.keys()].sort(), ['AC', 'BQ', 'OD', 'VT']);
   for (const [j, seq] of byJournal) {
-    seq.forEach((e, i) => assert.equal(e.num, i + 1, `${j}: continuous numbers`));
+    for (const [i, e] of seq.entries()) assert.equal(e.num, i + 1, `${j}: continuous numbers`);
     for (let i = 1; i < seq.length; i++) assert.ok(seq[i].date >= seq[i - 1].date, `${j}: chronological`);
   }
   assert.deepEqual(
@@ -199,7 +204,7 @@ test('the trial balance read from the FEC by hledger equals the ledger trial bal
     return;
   }
   const journal = join(dir, 'fec.journal');
-  writeFileSync(journal, [...txs.values()].map((x) => x.join('\n')).join('\n\n') + '\n');
+  writeFileSync(journal, `${[...txs.values()].map((x) => x.join('\n')).join('\n\n')}\n`);
   const outCsv = execFileSync('/usr/bin/hledger', ['-f', journal, 'bal', '--flat', '-N', '-E', '-O', 'csv'], {
     encoding: 'utf8',
   });

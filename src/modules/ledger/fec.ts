@@ -199,7 +199,7 @@ export async function writeFec(
   try {
     for await (const row of fecRows(trx, actor, from, to)) {
       n++;
-      if (!out.write(row + '\r\n')) await once(out, 'drain');
+      if (!out.write(`${row}\r\n`)) await once(out, 'drain');
       if (onProgress && n > 0 && n % 10000 === 0) onProgress(n);
     }
   } finally {

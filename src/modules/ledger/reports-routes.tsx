@@ -10,7 +10,7 @@ import { requireActor } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { requireRole } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
-import { todayParis } from '../../core/dates.ts';
+import { todayParis, earlierDate } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
 import { sql } from 'kysely';
 import { monthLabel, fiscalYearOf } from './posting.service.ts';
@@ -174,7 +174,7 @@ reportsRoutes.get('/comptabilite/exports/fichier', async (c) => {
       if (type === 'tva') rows = vatSummaryRows(await vatSummary(trx, actor, p.from, p.to));
       else if (type === 'grand-livre') rows = generalLedgerRows(trx, actor, p.from, p.to);
       else if (type === 'ecritures') rows = journalEntryRows(trx, actor, p.from, p.to);
-      else rows = agedRows(await agedReceivables(trx, actor, p.to < todayParis() ? p.to : todayParis()));
+      else rows = agedRows(await agedReceivables(trx, actor, earlierDate(p.to, todayParis())));
       return { body: await tableBuffer(format, kind.columns, rows, kind.label), label: p.label };
     });
     return c.body(new Uint8Array(body), 200, {

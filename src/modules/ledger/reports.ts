@@ -65,7 +65,7 @@ export function trialBalanceCsv(rows: TrialBalanceRow[]): string {
         centsToDecimal(r.balanceCents),
       ]),
     );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 // --- activity figures ------------------------------------------------------------------------
@@ -248,7 +248,7 @@ export function activityAccountCsv(a: ActivityAccount): string {
         ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(m[k] as number)),
       ]),
     );
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function activityAccountJson(a: ActivityAccount): unknown {

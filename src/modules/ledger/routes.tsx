@@ -512,7 +512,7 @@ ledgerRoutes.get('/comptabilite/fec', async (c) => {
   await withTenant(db(c), actor.cooperativeId, async (trx) => {
     const f = await fecFileName(trx, actor, year);
     name = f.fileName;
-    for await (const row of fecRows(trx, actor, f.from, f.to)) chunks.push(row + '\r\n');
+    for await (const row of fecRows(trx, actor, f.from, f.to)) chunks.push(`${row}\r\n`);
   });
   return c.body(chunks.join(''), 200, {
     'content-type': 'text/plain; charset=utf-8',

@@ -2,7 +2,7 @@
 // CSV: the French spreadsheet convention — `;` separator, decimal comma, dates JJ/MM/AAAA, UTF-8
 // with BOM, CRLF. XLSX (exceljs streaming writer): money cells are NUMBERS (euros, format
 // `#,##0.00`), dates are real dates, counts are integers — never text.
-import { Writable, PassThrough } from 'node:stream';
+import { type Writable, PassThrough } from 'node:stream';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
@@ -88,10 +88,10 @@ export function openTable(out: Writable, format: TableFormat, columns: Column[],
       async write(row) {
         await start();
         await write(
-          csvRecord(
+          `${csvRecord(
             columns.map((c) => csvValue(c.kind, row[c.key])),
             ';',
-          ) + '\r\n',
+          )}\r\n`,
         );
       },
       async close() {

@@ -90,7 +90,7 @@ export async function testCustomer(trx: Tx, actor: Actor, name?: string): Promis
     postalCode: '69002',
     city: 'Lyon',
     countryCode: 'FR',
-  } as any);
+  } as Parameters<typeof createCustomer>[2]);
   return c.id;
 }
 /** A validated invoice of one line (excl. VAT `unitCents`), optionally paid (`payCents` incl. VAT) on `payDate`. */
@@ -156,7 +156,7 @@ export function hledgerBalancesFromFec(fecText: string, workDir: string): Map<st
       );
   }
   const journal = join(workDir, `fec-${Date.now()}.journal`);
-  writeFileSync(journal, [...txs.values()].map((x) => x.join('\n')).join('\n\n') + '\n');
+  writeFileSync(journal, `${[...txs.values()].map((x) => x.join('\n')).join('\n\n')}\n`);
   const outCsv = execFileSync('/usr/bin/hledger', ['-f', journal, 'bal', '--flat', '-N', '-E', '-O', 'csv'], {
     encoding: 'utf8',
   });
@@ -164,7 +164,7 @@ export function hledgerBalancesFromFec(fecText: string, workDir: string): Map<st
   for (const line of outCsv.trim().split('\n').slice(1)) {
     const [acc, amt] = line.split(',').map((s) => s.replace(/"/g, ''));
     const [i, f = ''] = amt.replace('-', '').split('.');
-    balances.set(acc, (amt.startsWith('-') ? -1 : 1) * (Number(i) * 100 + Number((f + '00').slice(0, 2))));
+    balances.set(acc, (amt.startsWith('-') ? -1 : 1) * (Number(i) * 100 + Number(`${f}00`.slice(0, 2))));
   }
   return balances;
 }

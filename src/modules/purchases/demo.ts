@@ -5,10 +5,10 @@
 import PDFDocument from 'pdfkit';
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { addDays } from '../../core/dates.ts';
+import { addDays, earlierDate } from '../../core/dates.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import type { Actor } from '../../core/actor.ts';
-import type { CooperativeId } from '../../core/ids.ts';
+import type { CooperativeId, UserId } from '../../core/ids.ts';
 import { createSupplier } from './supplier.service.ts';
 import { createSupplierInvoice, approveSupplierInvoice, markSupplierInvoicePaid } from './supplier-invoice.service.ts';
 import {
@@ -81,20 +81,20 @@ export const purchasesDemoSeeder: DemoSeeder = {
     for (const [ci, dc] of ctx.coops.entries()) {
       const coopId = dc.coop.id as CooperativeId;
       const support: Actor = {
-        userId: dc.staff.support.userId as any,
+        userId: dc.staff.support.userId as UserId,
         cooperativeId: coopId,
         roles: ['support'],
         label: dc.staff.support.name,
       };
       const accountant: Actor = {
-        userId: dc.staff.accountant.userId as any,
+        userId: dc.staff.accountant.userId as UserId,
         cooperativeId: coopId,
         roles: ['accountant'],
         label: dc.staff.accountant.name,
       };
       const ents = dc.entrepreneurs.filter((e) => e.activityId).slice(0, 4);
       const as = (p: (typeof ents)[number]): Actor => ({
-        userId: p.userId as any,
+        userId: p.userId as UserId,
         cooperativeId: coopId,
         roles: [p.role],
         label: p.name,
@@ -139,13 +139,7 @@ export const purchasesDemoSeeder: DemoSeeder = {
           });
           invoices++;
           if (si >= 1) await approveSupplierInvoice(trx, support, inv.id);
-          if (si >= 2)
-            await markSupplierInvoicePaid(
-              trx,
-              accountant,
-              inv.id,
-              addDays(date, 10) > today ? today : addDays(date, 10),
-            );
+          if (si >= 2) await markSupplierInvoicePaid(trx, accountant, inv.id, earlierDate(addDays(date, 10), today));
         }
       });
 

@@ -77,8 +77,7 @@ function pdfStreams(pdf: Buffer): PdfStream[] {
   const s = pdf.toString('latin1');
   const out: PdfStream[] = [];
   const re = /(\d+)\s+\d+\s+obj\s*<<([\s\S]*?)>>\s*stream\r?\n/g;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s))) {
+  for (let m = re.exec(s); m; m = re.exec(s)) {
     const start = m.index + m[0].length;
     const len = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(m[2]);
     let end = len ? start + Number(len[1]) : -1;
@@ -153,7 +152,15 @@ const parser = new XMLParser({
     ].includes(name),
 });
 
-type N = any;
+/**
+ * A node of the parsed invoice XML. The file is untrusted: any child may be absent, repeated (an
+ * array, see `arr`) or a bare text (read with `txt`); attributes are read with `attr`.
+ */
+interface XmlNode {
+  readonly [child: string]: XmlNode | undefined;
+}
+/** An attribute of a node: the parser keeps it as text under '@name'. */
+const attr = (n: XmlNode | undefined, name: string): string | undefined => n?.[`@${name}`] as string | undefined;
 const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 /** Decodes only XML's five predefined entities and character references (never user-declared entities). */
 const unescapeXml = (s: string) =>
@@ -162,7 +169,7 @@ const unescapeXml = (s: string) =>
     const cp = e[1] === 'x' ? parseInt(e.slice(2), 16) : Number(e.slice(1));
     return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
-const txt = (v: N): string | null => {
+const txt = (v: unknown): string | null => {
   if (v == null) return null;
   const raw =
     typeof v === 'string' || typeof v === 'number'
@@ -172,7 +179,9 @@ const txt = (v: N): string | null => {
         : null;
   return raw == null ? null : unescapeXml(raw).trim() || null;
 };
-const arr = <T>(v: T | T[] | undefined | null): T[] => (v == null ? [] : Array.isArray(v) ? v : [v]);
+/** A child that may be absent, single or repeated, as a list (the parser never yields null items). */
+const arr = <T>(v: T | T[] | undefined | null): NonNullable<T>[] =>
+  (v == null ? [] : Array.isArray(v) ? v : [v]) as NonNullable<T>[];
 /** A decimal amount ("1234.5", "-12.345") into cents, rounded half away from zero. */
 export function decimalToCents(v: string | null): number | null {
   if (v == null) return null;
@@ -180,7 +189,7 @@ export function decimalToCents(v: string | null): number | null {
   if (!/^-?\d+(\.\d+)?$/.test(s)) return null;
   const neg = s.startsWith('-');
   const [i, f = ''] = s.replace('-', '').split('.');
-  let c = Number(i) * 100 + Number((f + '00').slice(0, 2));
+  let c = Number(i) * 100 + Number(`${f}00`.slice(0, 2));
   if (f.length > 2 && Number(f[2]) >= 5) c += 1;
   return neg ? -c : c;
 }
@@ -192,7 +201,7 @@ const toMilli = (v: string | null): number | null => {
   if (v == null || !/^-?\d+(\.\d+)?$/.test(v)) return null;
   const neg = v.startsWith('-');
   const [i, f = ''] = v.replace('-', '').split('.');
-  const m = Number(i) * 1000 + Number((f + '000').slice(0, 3));
+  const m = Number(i) * 1000 + Number(`${f}000`.slice(0, 3));
   return neg ? -m : m;
 };
 const d102 = (v: string | null): string | null =>
@@ -206,7 +215,7 @@ const cleanSiren = (v: string | null) => {
   return isSiren(s) ? s : /^\d{14}$/.test(s) && isSiren(s.slice(0, 9)) ? s.slice(0, 9) : null;
 };
 
-function parseCii(root: N): ParsedInvoice {
+function parseCii(root: XmlNode): ParsedInvoice {
   const doc = root.ExchangedDocument ?? {};
   const tx = root.SupplyChainTradeTransaction ?? {};
   const agr = tx.ApplicableHeaderTradeAgreement ?? {};
@@ -215,9 +224,9 @@ function parseCii(root: N): ParsedInvoice {
   const seller = emptyParty();
   seller.name = txt(sp.Name);
   const legal = sp.SpecifiedLegalOrganization?.ID;
-  if (legal && (legal['@schemeID'] ?? '0002') === '0002') seller.siren = cleanSiren(txt(legal));
+  if (legal && (attr(legal, 'schemeID') ?? '0002') === '0002') seller.siren = cleanSiren(txt(legal));
   for (const reg of arr(sp.SpecifiedTaxRegistration))
-    if (reg?.ID?.['@schemeID'] === 'VA') seller.vatNumber = txt(reg.ID);
+    if (attr(reg?.ID, 'schemeID') === 'VA') seller.vatNumber = txt(reg.ID);
   const addr = sp.PostalTradeAddress ?? {};
   seller.addressLine1 = txt(addr.LineOne);
   seller.postalCode = txt(addr.PostcodeCode);
@@ -228,12 +237,12 @@ function parseCii(root: N): ParsedInvoice {
     seller.bic ??= txt(pm?.PayeeSpecifiedCreditorFinancialInstitution?.BICID);
   }
   const sum = set.SpecifiedTradeSettlementHeaderMonetarySummation ?? {};
-  const taxTotal = arr(sum.TaxTotalAmount).map((t: N) => ({ cur: t?.['@currencyID'], v: decimalToCents(txt(t)) }));
+  const taxTotal = arr(sum.TaxTotalAmount).map((t) => ({ cur: attr(t, 'currencyID'), v: decimalToCents(txt(t)) }));
   const currency = txt(set.InvoiceCurrencyCode);
   const vatCents = (taxTotal.find((t) => !t.cur || t.cur === currency) ?? taxTotal[0])?.v ?? null;
   const due =
     arr(set.SpecifiedTradePaymentTerms)
-      .map((t: N) => d102(txt(t?.DueDateDateTime?.DateTimeString)))
+      .map((t) => d102(txt(t?.DueDateDateTime?.DateTimeString)))
       .find(Boolean) ?? null;
   return {
     format: 'cii',
@@ -245,7 +254,7 @@ function parseCii(root: N): ParsedInvoice {
     currency,
     seller,
     buyerName: txt(agr.BuyerTradeParty?.Name),
-    lines: arr(tx.IncludedSupplyChainTradeLineItem).map((l: N) => {
+    lines: arr(tx.IncludedSupplyChainTradeLineItem).map((l) => {
       const s2 = l.SpecifiedLineTradeSettlement ?? {};
       const tax = arr(s2.ApplicableTradeTax)[0] ?? {};
       return {
@@ -256,7 +265,7 @@ function parseCii(root: N): ParsedInvoice {
         vatRateBp: toBp(txt(tax.RateApplicablePercent)) ?? (txt(tax.CategoryCode) === 'S' ? null : 0),
       };
     }),
-    vat: arr(set.ApplicableTradeTax).map((t: N) => ({
+    vat: arr(set.ApplicableTradeTax).map((t) => ({
       category: txt(t.CategoryCode) ?? 'S',
       rateBp: toBp(txt(t.RateApplicablePercent)) ?? 0,
       baseCents: decimalToCents(txt(t.BasisAmount)) ?? 0,
@@ -269,7 +278,7 @@ function parseCii(root: N): ParsedInvoice {
   };
 }
 
-function parseUbl(root: N, credit: boolean): ParsedInvoice {
+function parseUbl(root: XmlNode, credit: boolean): ParsedInvoice {
   const sp = root.AccountingSupplierParty?.Party ?? {};
   const seller = emptyParty();
   seller.name = txt(sp.PartyLegalEntity?.RegistrationName) ?? txt(sp.PartyName?.Name);
@@ -277,7 +286,7 @@ function parseUbl(root: N, credit: boolean): ParsedInvoice {
   seller.siren =
     cleanSiren(txt(legalId)) ??
     arr(sp.PartyIdentification)
-      .map((p: N) => cleanSiren(txt(p?.ID)))
+      .map((p) => cleanSiren(txt(p?.ID)))
       .find(Boolean) ??
     null;
   for (const t of arr(sp.PartyTaxScheme))
@@ -294,7 +303,8 @@ function parseUbl(root: N, credit: boolean): ParsedInvoice {
   const currency = txt(root.DocumentCurrencyCode);
   const taxTotals = arr(root.TaxTotal);
   const tt =
-    taxTotals.find((t: N) => !t?.TaxAmount?.['@currencyID'] || t.TaxAmount['@currencyID'] === currency) ?? taxTotals[0];
+    taxTotals.find((t) => !attr(t?.TaxAmount, 'currencyID') || attr(t.TaxAmount, 'currencyID') === currency) ??
+    taxTotals[0];
   const lm = root.LegalMonetaryTotal ?? {};
   return {
     format: 'ubl',
@@ -308,7 +318,7 @@ function parseUbl(root: N, credit: boolean): ParsedInvoice {
     buyerName:
       txt(root.AccountingCustomerParty?.Party?.PartyLegalEntity?.RegistrationName) ??
       txt(root.AccountingCustomerParty?.Party?.PartyName?.Name),
-    lines: arr(credit ? root.CreditNoteLine : root.InvoiceLine).map((l: N) => {
+    lines: arr(credit ? root.CreditNoteLine : root.InvoiceLine).map((l) => {
       const cat = l.Item?.ClassifiedTaxCategory ?? {};
       return {
         description: txt(l.Item?.Name) ?? '',
@@ -318,7 +328,7 @@ function parseUbl(root: N, credit: boolean): ParsedInvoice {
         vatRateBp: toBp(txt(cat.Percent)) ?? 0,
       };
     }),
-    vat: arr(tt?.TaxSubtotal).map((s: N) => ({
+    vat: arr(tt?.TaxSubtotal).map((s) => ({
       category: txt(s.TaxCategory?.ID) ?? 'S',
       rateBp: toBp(txt(s.TaxCategory?.Percent)) ?? 0,
       baseCents: decimalToCents(txt(s.TaxableAmount)) ?? 0,
@@ -335,7 +345,7 @@ function parseUbl(root: N, credit: boolean): ParsedInvoice {
 export function parseInvoiceXml(xml: string): ParsedInvoice {
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     throw new UserError('Fichier XML refusé : les déclarations DOCTYPE ne sont pas acceptées.', 'file');
-  let tree: N;
+  let tree: XmlNode;
   try {
     tree = parser.parse(xml, true);
   } catch (e) {
@@ -378,7 +388,7 @@ function validDate(y: number, m: number, d: number): string | null {
 }
 function datesIn(line: string): string[] {
   const out: string[] = [];
-  for (const m of line.matchAll(/\b(\d{1,2})[\/.\-](\d{1,2})[\/.\-](\d{4}|\d{2})\b/g)) {
+  for (const m of line.matchAll(/\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b/g)) {
     const d = validDate(Number(m[3]), Number(m[2]), Number(m[1]));
     if (d) out.push(d);
   }
@@ -459,9 +469,7 @@ export function suggestFromText(text: string, format: 'pdf-text' | 'ocr'): Parse
   const dueLine = lines.find((l) => /échéance|echeance|à régler avant|date limite/i.test(l));
   const dueDate = dueLine ? (datesIn(dueLine)[0] ?? null) : null;
   const num =
-    /(?:facture|invoice|ticket|reçu)\s*(?:n°|no\.?|num(?:éro)?\.?|#)?\s*:?\s*([A-Z0-9][A-Z0-9\-\/_.]{2,34})/i.exec(
-      flat,
-    );
+    /(?:facture|invoice|ticket|reçu)\s*(?:n°|no\.?|num(?:éro)?\.?|#)?\s*:?\s*([A-Z0-9][A-Z0-9\-/_.]{2,34})/i.exec(flat);
   if (total !== null && excl === null && vat !== null) excl = total - vat;
   if (total !== null && vat === null && excl !== null) vat = total - excl;
   return {

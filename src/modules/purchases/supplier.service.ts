@@ -28,7 +28,7 @@ const opt = (s: z.ZodString) =>
   s
     .optional()
     .nullable()
-    .transform((v) => (v && v.trim() ? v.trim() : null));
+    .transform((v) => (v?.trim() ? v.trim() : null));
 export const SupplierInput = z.object({
   name: z.string().trim().min(1, 'Indiquez le nom du fournisseur.').max(200, 'Nom trop long (200 caractères au plus).'),
   siren: opt(z.string())

@@ -3,13 +3,14 @@ import { writeFileSync } from 'node:fs';
 import { type Command, out, requireOpt, csvLine, UsageError } from '../../core/cli.ts';
 import { cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
+import type { Db } from '../../core/db/handles.ts';
 import { systemActor } from '../../core/actor.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
 import { listInvoices, findInvoiceByNumber, loadInvoiceDocument } from './invoice.service.ts';
 import * as facturx from './facturx/index.ts';
 
-async function documentOf(odb: { db: any }, slug: string, number: string) {
+async function documentOf(odb: { db: Db }, slug: string, number: string) {
   const coop = await cooperativeOrFail(odb, slug);
   const actor = systemActor(coop.id, 'CLI');
   return withTenant(odb.db, coop.id, async (trx) => {
@@ -36,7 +37,7 @@ export const salesCommands: Command[] = [
       const coop = await cooperativeOrFail(odb!, slug);
       const actor = systemActor(coop.id, 'CLI');
       const res = await withTenant(odb!.db, coop.id, (trx) =>
-        listInvoices(trx, actor, { status: status as any, pageSize: 10000 }),
+        listInvoices(trx, actor, { status: status as InvoiceStatus | 'issued', pageSize: 10000 }),
       );
       const items = [...res.items].reverse();
       if (format === 'json') {

@@ -2,10 +2,10 @@
 // through the services (withTenant) so the ledger receives the events. Deterministic (ctx.rng).
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { addDays, addMonths } from '../../core/dates.ts';
+import { addDays, addMonths, earlierDate } from '../../core/dates.ts';
 import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import type { Actor } from '../../core/actor.ts';
-import type { CooperativeId } from '../../core/ids.ts';
+import type { CooperativeId, UserId } from '../../core/ids.ts';
 import { createCustomer } from './customer.service.ts';
 import {
   createDraft,
@@ -58,13 +58,13 @@ export const salesDemoSeeder: DemoSeeder = {
     for (const [ci, dc] of ctx.coops.entries()) {
       const coopId = dc.coop.id as CooperativeId;
       const support: Actor = {
-        userId: dc.staff.support.userId as any,
+        userId: dc.staff.support.userId as UserId,
         cooperativeId: coopId,
         roles: ['support'],
         label: dc.staff.support.name,
       };
       const accountant: Actor = {
-        userId: dc.staff.accountant.userId as any,
+        userId: dc.staff.accountant.userId as UserId,
         cooperativeId: coopId,
         roles: ['accountant'],
         label: dc.staff.accountant.name,
@@ -113,14 +113,14 @@ export const salesDemoSeeder: DemoSeeder = {
         for (let m = 11; m >= 0; m--) {
           if (!rng.chance(0.85)) continue;
           const date = addDays(addMonths(today, -m), -rng.int(0, 20));
-          specs.push({ date: date > today ? today : date, ent, lines: rng.int(1, 3) });
+          specs.push({ date: earlierDate(date, today), ent, lines: rng.int(1, 3) });
         }
       }
       specs.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
       let credits = 0;
       for (const s of specs) {
         const ent: Actor = {
-          userId: s.ent.userId as any,
+          userId: s.ent.userId as UserId,
           cooperativeId: coopId,
           roles: [s.ent.role],
           label: s.ent.name,
@@ -169,7 +169,7 @@ export const salesDemoSeeder: DemoSeeder = {
               reason: `Annulation de la facture ${v.number} (prestation reportée)`,
             });
             await validateInvoice(trx, support, cn.id, {
-              today: addDays(s.date, 3) > today ? today : addDays(s.date, 3),
+              today: earlierDate(addDays(s.date, 3), today),
             });
           } // else left unpaid: overdue once past due
         });
@@ -195,20 +195,20 @@ async function seedQuotes(ctx: Parameters<DemoSeeder['seed']>[0]): Promise<numbe
   for (const dc of ctx.coops) {
     const coopId = dc.coop.id as CooperativeId;
     const support: Actor = {
-      userId: dc.staff.support.userId as any,
+      userId: dc.staff.support.userId as UserId,
       cooperativeId: coopId,
       roles: ['support'],
       label: dc.staff.support.name,
     };
     const accountant: Actor = {
-      userId: dc.staff.accountant.userId as any,
+      userId: dc.staff.accountant.userId as UserId,
       cooperativeId: coopId,
       roles: ['accountant'],
       label: dc.staff.accountant.name,
     };
     const ents = dc.entrepreneurs.filter((e) => e.activityId).slice(0, 3);
     for (const [ei, e] of ents.entries()) {
-      const ent: Actor = { userId: e.userId as any, cooperativeId: coopId, roles: [e.role], label: e.name };
+      const ent: Actor = { userId: e.userId as UserId, cooperativeId: coopId, roles: [e.role], label: e.name };
       const customers = await withTenant(ctx.odb.db, coopId, async (trx) => {
         for (const c of CATALOGUE.slice(0, 3))
           await createCatalogueItem(trx, ent, {

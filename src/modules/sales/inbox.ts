@@ -212,7 +212,7 @@ registerCheck<{ customer: string; foreign: boolean }>({
   async run(trx, actor, id) {
     const inv = await getInvoice(trx, actor, id);
     const c = inv && (await getCustomer(trx, actor, inv.customerId));
-    if (!c || c.kind !== 'company') return null;
+    if (c?.kind !== 'company') return null;
     if (c.address.countryCode === 'FR' ? c.siren : c.siren || c.vatNumber) return null;
     return { customer: c.name, foreign: c.address.countryCode !== 'FR' };
   },

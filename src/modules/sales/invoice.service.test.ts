@@ -24,6 +24,7 @@ import {
   type InvoiceDraftInput,
 } from './invoice.service.ts';
 import { renderTemplate } from './invoice-numbering.ts';
+import type { InvoiceValidated, PaymentRecorded } from './events.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -93,7 +94,7 @@ const count = async (table: 'invoice' | 'invoice_line' | 'customer' | 'payment')
   );
 const refusal = (re: RegExp) => (e: unknown) => {
   assert.ok(e instanceof UserError, `UserError attendue, reçu ${String(e)}`);
-  assert.match(e.message + ' ' + Object.values(e.fields).join(' '), re);
+  assert.match(`${e.message} ${Object.values(e.fields).join(' ')}`, re);
   return true;
 };
 
@@ -139,7 +140,7 @@ test('draft → submit → validate by support: number, frozen totals, event and
     .where('cooperative_id', '=', A.coop.id)
     .where('name', '=', 'sales.invoice.validated')
     .execute();
-  const p = ev.map((e) => e.payload as any).find((x) => x.invoiceId === d.id);
+  const p = ev.map((e) => e.payload as InvoiceValidated).find((x) => x.invoiceId === d.id);
   assert.ok(p, 'event emitted');
   assert.equal(p.number, v.number);
   assert.equal(p.totalInclCents, 120000);
@@ -433,16 +434,16 @@ test('payments: partial then full, overpayment refused, VAT shares pro rata', as
   const evs = (
     await odb.db.selectFrom('domain_event').select('payload').where('name', '=', 'sales.payment.recorded').execute()
   )
-    .map((e) => e.payload as any)
+    .map((e) => e.payload as PaymentRecorded)
     .filter((x) => x.invoiceId === v.id);
   assert.equal(evs.length, 2);
   for (const e of evs)
     assert.equal(
-      e.shares.reduce((s: number, x: any) => s + x.baseCents + x.vatCents, 0),
+      e.shares.reduce((s, x) => s + x.baseCents + x.vatCents, 0),
       e.amountCents,
     );
   assert.deepEqual(
-    evs[0].shares.map((s: any) => [s.nature, s.baseCents, s.vatCents]),
+    evs[0].shares.map((s) => [s.nature, s.baseCents, s.vatCents]),
     [
       ['goods', 16667, 3333],
       ['services', 33333, 6667],
@@ -468,7 +469,7 @@ test('a full credit note cancels an unpaid invoice and emits its own event', asy
     .select('payload')
     .where('name', '=', 'sales.credit_note.validated')
     .execute();
-  assert.ok(ev.some((e) => (e.payload as any).invoiceId === cn.id));
+  assert.ok(ev.some((e) => (e.payload as { invoiceId: string }).invoiceId === cn.id));
   await assert.rejects(
     tx((trx) =>
       createCreditNote(trx, A.actor('support'), v.id, {

@@ -500,7 +500,7 @@ export async function invoiceProblems(trx: Tx, actor: Actor, id: string): Promis
   if (cats.has('G') && EU_COUNTRIES.includes(customer.address.countryCode))
     p.vat = "L'exonération à l'exportation suppose un client hors de l'Union européenne.";
   if (cats.has('E') && !inv.vatExemptionReason?.trim())
-    p.vatExemptionReason = "Indiquez le motif de l'exonération de TVA (ex. : " + LEGAL_TEXTS.vat.E.text + ').';
+    p.vatExemptionReason = `Indiquez le motif de l'exonération de TVA (ex. : ${LEGAL_TEXTS.vat.E.text}).`;
   if (inv.typeCode === '381' && !inv.precedingInvoiceId)
     p.precedingInvoiceId = "Un avoir doit indiquer la facture qu'il corrige.";
   return p;
@@ -616,7 +616,7 @@ export async function validateInvoice(
       validated_at: new Date(),
       validated_by: actor.userId,
       updated_at: new Date(),
-      customer_snapshot: JSON.stringify(customer) as any,
+      customer_snapshot: JSON.stringify(customer),
     })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
@@ -759,7 +759,7 @@ export async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string
   // one after the other (each locks only its own row otherwise).
   await lockInvoice(trx, actor, invoiceId);
   const inv = await getInvoice(trx, actor, invoiceId);
-  if (!inv || !inv.number || inv.typeCode === '381') throw new UserError('Un avoir corrige une facture validée.');
+  if (!inv?.number || inv.typeCode === '381') throw new UserError('Un avoir corrige une facture validée.');
   const already = await creditedCents(trx, actor, invoiceId, exceptId);
   if (amount > inv.totalInclCents - already)
     throw new UserError(`L'avoir dépasse le montant restant de la facture ${inv.number}.`);

@@ -761,7 +761,12 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
   });
   const act = (
     path: string,
-    run: (c: Ctx, trx: any, id: string, f: Record<string, string>) => Promise<{ id: string; to?: string }>,
+    run: (
+      c: Ctx,
+      trx: Parameters<Parameters<typeof withTenant>[2]>[0],
+      id: string,
+      f: Record<string, string>,
+    ) => Promise<{ id: string; to?: string }>,
     text: string,
   ) =>
     r.post(`/devis/:id/${path}`, async (c) => {

@@ -28,7 +28,6 @@ import {
 } from './invoice.service.ts';
 import {
   createQuote,
-  getQuote,
   getQuoteLines,
   sendQuote,
   acceptQuoteByToken,
@@ -43,6 +42,7 @@ import {
   type QuoteInput,
 } from './quote.service.ts';
 import { renderInvoicePdf } from './facturx/index.ts';
+import type { InvoiceValidated } from './events.ts';
 
 const run = promisify(execFile);
 const VALIDATOR = resolve(process.cwd(), '../shared/validation/validate-cii');
@@ -82,7 +82,7 @@ const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(odb.db, A.
 const ent = () => A.actor('entrepreneur');
 const refusal = (re: RegExp) => (e: unknown) => {
   assert.ok(e instanceof UserError, String(e));
-  assert.match(e.message + ' ' + Object.values(e.fields).join(' '), re);
+  assert.match(`${e.message} ${Object.values(e.fields).join(' ')}`, re);
   return true;
 };
 
@@ -179,7 +179,7 @@ test('sent with a signed link; accepted online with name, date, IP and "Bon pour
     .orderBy('created_at', 'desc')
     .executeTakeFirstOrThrow();
   assert.ok(mail.text_body.includes(link));
-  assert.equal((mail.attachments as any[])[0].filename, `Devis-${q.number}.pdf`);
+  assert.equal((mail.attachments as { filename: string }[])[0].filename, `Devis-${q.number}.pdf`);
   assert.equal(await findQuoteByToken(odb.db, 'x'.repeat(32)), null);
   await assert.rejects(
     acceptQuoteByToken(odb.db, token, { name: 'Luc Perrin', agreed: false, ip: '203.0.113.7' }),
@@ -203,10 +203,10 @@ test('sent with a signed link; accepted online with name, date, IP and "Bon pour
     .where('target_id', '=', q.id)
     .where('action', '=', 'quote.accepted_online')
     .executeTakeFirstOrThrow();
-  assert.equal((ev.data as any).ip, '203.0.113.7');
-  assert.equal((ev.data as any).name, 'Luc Perrin');
-  assert.equal((ev.data as any).agreed, 'Bon pour accord');
-  assert.ok((ev.data as any).acceptedAt);
+  assert.equal((ev.data as Record<string, unknown>).ip, '203.0.113.7');
+  assert.equal((ev.data as Record<string, unknown>).name, 'Luc Perrin');
+  assert.equal((ev.data as Record<string, unknown>).agreed, 'Bon pour accord');
+  assert.ok((ev.data as Record<string, unknown>).acceptedAt);
   await assert.rejects(
     acceptQuoteByToken(odb.db, token, { name: 'Luc Perrin', agreed: true, ip: '203.0.113.7' }),
     refusal(/déjà accepté/),
@@ -323,13 +323,15 @@ test('deposit, intermediate and balance invoices never exceed the quote; the bal
     .select('payload')
     .where('name', '=', 'sales.invoice.validated')
     .execute();
-  const events = ev.map((e) => e.payload as any).filter((p) => [dep.id, mid.id, bal.id].includes(p.invoiceId));
-  const balEv = events.find((p) => p.invoiceId === bal.id);
+  const events = ev
+    .map((e) => e.payload as InvoiceValidated)
+    .filter((p) => ([dep.id, mid.id, bal.id] as string[]).includes(p.invoiceId));
+  const balEv = events.find((p) => p.invoiceId === bal.id)!;
   assert.equal(balEv.totalInclCents, bal.totalInclCents);
   assert.equal(balEv.vatCents, bal.vatCents);
   assert.equal(balEv.totalExclCents, bal.totalExclCents);
   assert.equal(
-    balEv.shares.reduce((s: number, x: any) => s + x.baseCents + x.vatCents, 0),
+    balEv.shares.reduce((s, x) => s + x.baseCents + x.vatCents, 0),
     bal.totalInclCents,
   );
   assert.ok(Math.abs(events.reduce((s, p) => s + p.vatCents, 0) - q.vatCents) <= 2);

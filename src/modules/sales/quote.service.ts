@@ -658,7 +658,7 @@ export async function markQuoteAccepted(
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'sent' && q.status !== 'draft')
     throw new UserError(`Ce devis est ${QUOTE_STATUS_LABELS[q.status].toLowerCase()}.`);
-  if (!file || !file.content.length) throw new UserError('Joignez le devis signé (PDF ou photo).', 'signedFile');
+  if (!file?.content.length) throw new UserError('Joignez le devis signé (PDF ou photo).', 'signedFile');
   const stored = await storeFile(trx, key, {
     cooperativeId: actor.cooperativeId,
     name: file.name,

@@ -52,7 +52,6 @@ import * as facturx from './facturx/index.ts';
 import { LEGAL_TEXTS } from './legal.ts';
 import { isUuid } from '../../core/ids.ts';
 import { formatDateTime, daysBetween } from '../../core/dates.ts';
-import { Checkbox } from '../../web/components.tsx';
 import { computeTotals } from './invoice-totals.ts';
 import { updateDraft } from './invoice.service.ts';
 import { listCatalogue, type CatalogueItem } from './catalogue.service.ts';
@@ -144,6 +143,7 @@ salesRoutes.get('/factures', async (c) => {
           </a>
         }
       />
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
       <form class="filters" method="get" action="/factures" role="search">
         <Field label="Rechercher" name="q" value={q.q} placeholder="Numéro ou client" />
         <Select
@@ -943,7 +943,12 @@ salesRoutes.get('/factures/:id', async (c) => {
 
 const action = (
   path: string,
-  run: (trx: any, actor: Actor, id: string, f: Record<string, string>) => Promise<{ id: string }>,
+  run: (
+    trx: Parameters<Parameters<typeof withTenant>[2]>[0],
+    actor: Actor,
+    id: string,
+    f: Record<string, string>,
+  ) => Promise<{ id: string }>,
   text: string,
 ) =>
   salesRoutes.post(`/factures/:id/${path}`, async (c) => {
@@ -1165,6 +1170,7 @@ salesRoutes.get('/clients', async (c) => {
       <p>
         <a href="/clients/import">Importer des clients depuis un fichier CSV</a>
       </p>
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
       <form class="filters" method="get" action="/clients" role="search">
         <Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" />
         <button type="submit" class="btn-secondary">

@@ -129,7 +129,7 @@ test('"Envoyer": the customer receives the invoice with its Factur-X PDF; the in
     });
     assert.deepEqual(r, { sent: 1, failed: 0 });
     const m = smtp.received[0];
-    assert.equal((m.to as any).text, 'compta@menuiserie.example');
+    assert.equal((m.to as { text: string }).text, 'compta@menuiserie.example');
     assert.match(m.subject!, new RegExp(`Facture ${inv.number}`));
     assert.match(m.text!, /Veuillez trouver ci-joint notre facture/);
     assert.match(String(m.html), /<p>Bonjour,<\/p>/);

@@ -1,7 +1,7 @@
 // What every inbox page shares: the tenant transaction, the return address of a form, and the
 // checks that turn garbage (a NUL byte, an id that is no UUID) into a French 400 or 404 instead
 // of a database error.
-import type { AppEnv, Ctx } from '../../../web/context.ts';
+import type { Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Db } from '../../../core/db/handles.ts';
@@ -23,4 +23,3 @@ export function returnPath(c: Ctx, fallback = '/'): string {
 }
 
 export { badRequest, refuseNulBytes, uuidParam } from '../../../web/garbage.tsx';
-import { badRequest } from '../../../web/garbage.tsx';

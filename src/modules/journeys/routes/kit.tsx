@@ -1,7 +1,7 @@
 // What every page of the accompaniment shares: the tenant transaction, and the checks that turn
 // garbage in the address or the form (an id that is no UUID, a NUL byte, an absurd page number,
 // an unknown filter) into a French answer (400 or 404) instead of a database error.
-import type { AppEnv, Ctx } from '../../../web/context.ts';
+import type { Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Db, Tx } from '../../../core/db/handles.ts';
@@ -16,7 +16,6 @@ export function tenant<T>(c: Ctx, fn: (tx: Tx, actor: Actor) => Promise<T>): Pro
 }
 
 export { badRequest, refuseNulBytes, uuidParam } from '../../../web/garbage.tsx';
-import { badRequest } from '../../../web/garbage.tsx';
 
 /** `?page=`: absent is page 1; anything but a plain, reasonable number is refused. */
 export function pageOf(c: Ctx): number | null {

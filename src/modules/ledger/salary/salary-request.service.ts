@@ -12,7 +12,7 @@ import { LEDGER } from '../permissions.ts';
 import { UserError, NotFoundError } from '../../../core/errors.ts';
 import { uuidv7 } from '../../../core/ids.ts';
 import { audit } from '../../../core/audit.ts';
-import { endOfMonth, todayParis, addMonths, type IsoDate } from '../../../core/dates.ts';
+import { endOfMonth, earlierDate, todayParis, addMonths, type IsoDate } from '../../../core/dates.ts';
 import { formatEuros, type Cents } from '../../../core/money.ts';
 import { postEntry, fiscalYearOf, monthLabel, type PostedEntry, type PostingLine } from '../posting.service.ts';
 import { activityAccount } from '../reports.ts';
@@ -386,7 +386,7 @@ export async function markSalaryPaid(
   await ensureChart(trx, actor.cooperativeId);
   const today = todayParis();
   const last = endOfMonth(`${r.month}-01`);
-  const date = last <= today ? last : today;
+  const date = earlierDate(last, today);
   const entry = await postEntry(trx, actor, {
     journal: 'PA',
     date,

@@ -14,6 +14,9 @@ import { requestSalary, salaryPostingLines, nextMonth } from './salary-request.s
 import { simulateFromEmployerCost, warmUp } from './salary-engine.ts';
 import { UserError } from '../../../core/errors.ts';
 
+/** The session cookies a test client holds, for a request made outside it. */
+const cookieOf = (acc: TestClient) => [...acc.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
 const year = Number(todayParis().slice(0, 4));
@@ -217,11 +220,11 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
 
   // Payroll variables, XLSX read back: real numbers.
   const res = await t.app.request(`http://localhost/salaire/variables?mois=${month}&format=xlsx`, {
-    headers: { cookie: (acc as any).cookieHeader() },
+    headers: { cookie: cookieOf(acc) },
   });
   assert.equal(res.status, 200);
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as any);
+  await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as unknown as Parameters<typeof wb.xlsx.load>[0]);
   const ws = wb.worksheets[0];
   assert.deepEqual((ws.getRow(1).values as unknown[]).slice(1), [
     'Nom',
@@ -238,7 +241,7 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
   assert.equal(row.getCell(4).value, Number(paid.gross_cents) / 100);
   assert.equal(row.getCell(5).value, 0);
   const csv = await t.app.request(`http://localhost/salaire/variables?mois=${month}&format=csv`, {
-    headers: { cookie: (acc as any).cookieHeader() },
+    headers: { cookie: cookieOf(acc) },
   });
   const text = (await csv.text()).replace(/^\ufeff/, '');
   const [, line] = text.split('\r\n');
@@ -263,10 +266,10 @@ test('director page and accountant exports render (SVG chart with a table; XLSX 
   assert.equal((await acc.get(`/comptabilite/exports?annee=${year}&periode=13`)).res.status, 400);
   const f = await t.app.request(
     `http://localhost/comptabilite/exports/fichier?type=grand-livre&annee=${year}&format=xlsx`,
-    { headers: { cookie: (acc as any).cookieHeader() } },
+    { headers: { cookie: cookieOf(acc) } },
   );
   assert.equal(f.status, 200);
   const wb = new ExcelJS.Workbook();
-  await wb.xlsx.load(Buffer.from(await f.arrayBuffer()) as any);
+  await wb.xlsx.load(Buffer.from(await f.arrayBuffer()) as unknown as Parameters<typeof wb.xlsx.load>[0]);
   assert.ok(wb.worksheets[0].rowCount > 1);
 });

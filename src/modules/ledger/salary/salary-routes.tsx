@@ -6,7 +6,7 @@ import { Layout } from '../../../web/layout.tsx';
 import { Field, Csrf, PageHeader, Card, FormErrorSummary } from '../../../web/components.tsx';
 import { formValues } from '../../../web/forms.ts';
 import { requireActor } from '../../../web/middleware.ts';
-import { parseCents, parseQuantityMilli, formatEuros } from '../../../core/money.ts';
+import { parseCents, parseQuantityMilli } from '../../../core/money.ts';
 import {
   simulateFromEmployerCost,
   simulateFromNet,

@@ -46,7 +46,7 @@ for (let i = 1; i <= 15; i++)
         'salarié . contrat': "'CDI'",
         dirigeant: 'non',
         'salarié . coût total employeur': `${(150_000 + i * 17_311) / 100} €/mois`,
-      } as any);
+      } as Parameters<typeof other.setSituation>[0]);
       for (const r of [
         'salarié . contrat . salaire brut',
         'salarié . rémunération . net . à payer avant impôt',

@@ -33,7 +33,7 @@ function refForward(grossCents: number, hoursPerMonth?: number) {
     s['salarié . contrat . temps de travail . temps partiel . heures par semaine'] =
       `${hoursPerMonth} heure/mois / période . semaines par mois`;
   }
-  ref.setSituation(s as any);
+  ref.setSituation(s as Parameters<typeof ref.setSituation>[0]);
   const e = (r: string) => ref.evaluate({ valeur: r, unité: '€/mois' }).nodeValue as number;
   return {
     cost: e('salarié . coût total employeur'),

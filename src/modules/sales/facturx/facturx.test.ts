@@ -119,7 +119,7 @@ describe('Factur-X CII + PDF/A-3 (validate-cii --fr --facturx)', { skip: skipToo
   before(async () => {
     for (const k of names) writeFileSync(join(dir, `${k}.pdf`), await renderInvoicePdf(fixtures[k]));
     const res = await pool(names, 3, (k) => validate(join(dir, `${k}.pdf`)));
-    names.forEach((k, i) => results.set(k, res[i]));
+    for (const [i, k] of names.entries()) results.set(k, res[i]);
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 

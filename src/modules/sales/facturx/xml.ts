@@ -6,7 +6,7 @@ import type { InvoiceDocument } from '../types.ts';
 export function esc(s: string): string {
   return (
     s
-      // eslint-disable-next-line no-control-regex
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: strips the control characters XML 1.0 forbids
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
@@ -86,7 +86,7 @@ export function indent(xml: string): string {
     depth++;
     i++;
   }
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 /** Default EN 16931 electronic address for a buyer without a SIREN-based one: EAS scheme of its VAT number. */
@@ -183,7 +183,7 @@ export function defaultExemptionText(cat: string): string | null {
 export function documentNotes(doc: InvoiceDocument): { text: string; code?: string }[] {
   const out: { text: string; code?: string }[] = [];
   const add = (text: string | null | undefined, code?: string) => {
-    if (text && text.trim()) out.push({ text: text.trim(), code });
+    if (text?.trim()) out.push({ text: text.trim(), code });
   };
   add(doc.recoveryIndemnityText, 'PMT');
   add(doc.latePenaltyText, 'PMD');
