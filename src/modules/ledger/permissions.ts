@@ -8,7 +8,7 @@ const ACCOUNTING: Grants = { accountant: 'all', director: 'all' };
 
 export const LEDGER = definePermissions('ledger', {
   periodClose: { label: 'Clôturer une période comptable', grants: ACCOUNTING },
-  yearClose: { label: "Clôturer un exercice et reporter les soldes (à-nouveaux)", grants: ACCOUNTING },
+  yearClose: { label: 'Clôturer un exercice et reporter les soldes (à-nouveaux)', grants: ACCOUNTING },
   manualEntry: { label: 'Passer une écriture manuelle (opérations diverses)', grants: ACCOUNTING },
   entryReverse: { label: 'Extourner une écriture', grants: ACCOUNTING },
   reportsRead: {

@@ -139,8 +139,8 @@ export async function closeFiscalYear(
       auxLabel: b.aux_label,
       analyticCode: b.analytic_code,
       label: `À-nouveau ${year}`,
-      debitCents: b.balance > 0 ? b.balance : 0,
-      creditCents: b.balance < 0 ? -b.balance : 0,
+      debitCents: Math.max(b.balance, 0),
+      creditCents: Math.max(-b.balance, 0),
     });
   }
   let resultCents = 0;
@@ -151,8 +151,8 @@ export async function closeFiscalYear(
       account: r > 0 ? PROFIT_ACCOUNT : LOSS_ACCOUNT,
       analyticCode: code,
       label: `Résultat de l'exercice ${year}`,
-      debitCents: r < 0 ? -r : 0,
-      creditCents: r > 0 ? r : 0,
+      debitCents: Math.max(-r, 0),
+      creditCents: Math.max(r, 0),
     });
   }
   const openingDate = addDays(end, 1);

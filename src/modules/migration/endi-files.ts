@@ -3,7 +3,15 @@
 // name of its model, see docs/import-endi.md). Headers are compared without case or accents.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, extname, basename } from 'node:path';
-import { normaliseHeader, readCsv, readXlsx, TableError, MAX_FILE_BYTES, type Table, type TableRow } from './tabular.ts';
+import {
+  normaliseHeader,
+  readCsv,
+  readXlsx,
+  TableError,
+  MAX_FILE_BYTES,
+  type Table,
+  type TableRow,
+} from './tabular.ts';
 
 export type EndiKind =
   | 'activities'
@@ -68,7 +76,10 @@ export const SPECS: Record<EndiKind, Spec> = {
   },
   invoices: {
     id: { aliases: ['identifiant', 'id', 'id facture', 'task id'], required: true },
-    number: { aliases: ['numero de facture', 'numero', 'official number', 'official_number', 'n facture'], required: true },
+    number: {
+      aliases: ['numero de facture', 'numero', 'official number', 'official_number', 'n facture'],
+      required: true,
+    },
     type: { aliases: ['type', 'type de document', 'type_'] },
     date: { aliases: ['date', 'date de la facture', 'date d emission'], required: true },
     activity: { aliases: ['enseigne', 'id enseigne', 'company id', 'company_id'], required: true },
@@ -85,7 +96,10 @@ export const SPECS: Record<EndiKind, Spec> = {
   credit_notes: {},
   suppliers: {
     id: { aliases: ['identifiant', 'id', 'id fournisseur', 'supplier id'], required: true },
-    companyName: { aliases: ['nom de l entreprise', 'raison sociale', 'company name', 'company_name', 'nom', 'libelle', 'label'], required: true },
+    companyName: {
+      aliases: ['nom de l entreprise', 'raison sociale', 'company name', 'company_name', 'nom', 'libelle', 'label'],
+      required: true,
+    },
     address: { aliases: ['adresse', 'address'] },
     postalCode: { aliases: ['code postal', 'cp', 'zip code', 'zip_code'] },
     city: { aliases: ['ville', 'city'] },
@@ -98,7 +112,10 @@ export const SPECS: Record<EndiKind, Spec> = {
   },
   quotes: {
     id: { aliases: ['identifiant', 'id', 'id devis', 'task id'], required: true },
-    number: { aliases: ['numero de devis', 'numero', 'official number', 'official_number', 'internal number'], required: true },
+    number: {
+      aliases: ['numero de devis', 'numero', 'official number', 'official_number', 'internal number'],
+      required: true,
+    },
     date: { aliases: ['date', 'date du devis'], required: true },
     activity: { aliases: ['enseigne', 'id enseigne', 'company id', 'company_id'], required: true },
     customer: { aliases: ['client', 'id client', 'customer id', 'customer_id'], required: true },
@@ -157,7 +174,10 @@ function resolveColumns(kind: EndiKind, file: string, table: Table, problems: Pr
       problems.push({
         file,
         line: 1,
-        message: `colonne manquante : « ${f.aliases[0]} » (ou ${f.aliases.slice(1, 3).map((a) => `« ${a} »`).join(', ')})`,
+        message: `colonne manquante : « ${f.aliases[0]} » (ou ${f.aliases
+          .slice(1, 3)
+          .map((a) => `« ${a} »`)
+          .join(', ')})`,
       });
   }
   return [...Object.entries(spec)].some(([field, f]) => f.required && !found.has(field)) ? null : found;
@@ -195,7 +215,11 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
       continue;
     }
     if (statSync(path).size > MAX_FILE_BYTES) {
-      bundle.problems.push({ file: name, line: 0, message: `fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)` });
+      bundle.problems.push({
+        file: name,
+        line: 0,
+        message: `fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)`,
+      });
       continue;
     }
     let table: Table;
@@ -209,7 +233,9 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
     }
     const cols = resolveColumns(kind, name, table, bundle.problems);
     if (!cols) continue;
-    (bundle.files[kind] ??= []).push({ file: name, records: toRecords(name, table.rows, cols) });
+    const list = bundle.files[kind] ?? [];
+    bundle.files[kind] = list;
+    list.push({ file: name, records: toRecords(name, table.rows, cols) });
   }
   if (!Object.keys(bundle.files).length && !bundle.problems.length)
     bundle.problems.push({ file: dir, line: 0, message: 'aucun export enDI (.csv ou .xlsx) dans ce dossier' });

@@ -31,7 +31,16 @@ import { parseCents, parseDate, parseMilli, parseRateBp } from './tabular.ts';
 import { MIGRATION } from './permissions.ts';
 
 const SOURCE = 'endi';
-export const KINDS = ['activities', 'people', 'customers', 'suppliers', 'quotes', 'invoices', 'credit_notes', 'payments'] as const;
+export const KINDS = [
+  'activities',
+  'people',
+  'customers',
+  'suppliers',
+  'quotes',
+  'invoices',
+  'credit_notes',
+  'payments',
+] as const;
 export type CreatedCounts = Record<(typeof KINDS)[number], number>;
 export interface ImportReport {
   created: CreatedCounts;
@@ -92,12 +101,7 @@ interface DocPlan {
   series: { seriesKey: string; seq: number } | null;
 }
 
-export async function importEndi(
-  tx: Tx,
-  actor: Actor,
-  bundle: EndiBundle,
-  opts: ImportOptions,
-): Promise<ImportReport> {
+export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts: ImportOptions): Promise<ImportReport> {
   authorize(actor, MIGRATION.importHistory);
   const trx = migrationDb(tx);
   const problems: Problem[] = [...bundle.problems];
@@ -216,7 +220,10 @@ export async function importEndi(
     }
     if (!once('activity', r, id)) continue;
     if (keys.has(key)) continue;
-    const code = r.get('code').toUpperCase().replace(/[^A-Z0-9]/g, '');
+    const code = r
+      .get('code')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '');
     const same = existing.get(code);
     if (same) {
       // Created here before the import (same analytic code): the enDI company is that activity.
@@ -650,7 +657,8 @@ export async function importEndi(
     const before = problems.length;
     if (!invoiceId) {
       const docFailed =
-        failed.has(`invoice:${invRef}`) || docs.some((d) => d.number === invRef && (gapped.has(d) || failed.has(`invoice:${d.id}`)));
+        failed.has(`invoice:${invRef}`) ||
+        docs.some((d) => d.number === invRef && (gapped.has(d) || failed.has(`invoice:${d.id}`)));
       if (!docFailed) problem(r, invRef ? `facture ${invRef} introuvable` : 'facture du paiement manquante');
     }
     if (!date) problem(r, `date invalide : « ${r.get('date')} » (attendu JJ/MM/AAAA)`);

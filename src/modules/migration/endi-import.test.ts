@@ -132,7 +132,16 @@ test('once fixed, everything is imported; re-running adds nothing; numbers conti
   assert.deepEqual(dry.problems, []);
   const r = await run(dir);
   assert.deepEqual(r.problems, []);
-  assert.deepEqual(r.created, { activities: 3, people: 4, customers: 4, suppliers: 2, quotes: 4, invoices: 6, credit_notes: 1, payments: 3 });
+  assert.deepEqual(r.created, {
+    activities: 3,
+    people: 4,
+    customers: 4,
+    suppliers: 2,
+    quotes: 4,
+    invoices: 6,
+    credit_notes: 1,
+    payments: 3,
+  });
   assert.deepEqual(dry.created, r.created, 'the dry run announced exactly what the import did');
 
   const director = a.actor('director');
@@ -182,7 +191,16 @@ test('once fixed, everything is imported; re-running adds nothing; numbers conti
   // Again: nothing more.
   const again = await run(dir);
   assert.deepEqual(again.problems, []);
-  assert.deepEqual(again.created, { activities: 0, people: 0, customers: 0, suppliers: 0, quotes: 0, invoices: 0, credit_notes: 0, payments: 0 });
+  assert.deepEqual(again.created, {
+    activities: 0,
+    people: 0,
+    customers: 0,
+    suppliers: 0,
+    quotes: 0,
+    invoices: 0,
+    credit_notes: 0,
+    payments: 0,
+  });
 
   // Our next invoice of 2025 takes the number right after the imported ones.
   const next = await withTenant(odb.db, a.coop.id, async (tx) => {
@@ -229,14 +247,14 @@ test('the command prints the JSON contract and exits 1 when there are problems',
     }
     return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
   }) as typeof process.stdout.write;
-  let status: number | void | undefined;
+  let status: number | undefined;
   try {
-    status = await cmd.run({
+    status = (await cmd.run({
       values: { cooperative: b.coop.slug, 'dry-run': true, format: 'json' },
       positionals: [FIXTURE],
       config,
       odb,
-    });
+    })) as number | undefined;
   } finally {
     process.stdout.write = write;
   }

@@ -56,7 +56,8 @@ function build(headerCells: string[], body: { line: number; values: string[] }[]
 }
 
 export function readCsv(buf: Buffer): Table {
-  if (buf.length > MAX_FILE_BYTES) throw new TableError(`fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)`);
+  if (buf.length > MAX_FILE_BYTES)
+    throw new TableError(`fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)`);
   const text = decodeText(buf);
   const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
   const delimiter = (firstLine.match(/;/g)?.length ?? 0) >= (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
@@ -97,7 +98,8 @@ function xlsxCell(v: ExcelJS.CellValue): string {
 }
 
 export async function readXlsx(buf: Buffer): Promise<Table> {
-  if (buf.length > MAX_FILE_BYTES) throw new TableError(`fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)`);
+  if (buf.length > MAX_FILE_BYTES)
+    throw new TableError(`fichier trop gros (plus de ${MAX_FILE_BYTES / 1024 / 1024} Mo)`);
   const wb = new ExcelJS.Workbook();
   try {
     await wb.xlsx.load(buf as unknown as ArrayBuffer);

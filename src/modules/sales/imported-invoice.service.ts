@@ -164,7 +164,7 @@ export async function recordImportedInvoice(tx: Tx, actor: Actor, input: Importe
       validated_at: new Date(`${input.issueDate}T12:00:00Z`),
       validated_by: actor.userId,
       updated_at: new Date(),
-      customer_snapshot: JSON.stringify(customer) as any,
+      customer_snapshot: JSON.stringify(customer),
       imported_from: input.source,
       original_file_id: input.originalFileId ?? null,
     })

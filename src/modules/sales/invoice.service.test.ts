@@ -372,8 +372,13 @@ test('VAT cases are checked on submission', async () => {
     ),
   );
   await tx((trx) => submitInvoice(trx, A.actor('entrepreneur'), ok.id));
-  // 100 € ≤ threshold: the entrepreneur validates alone
-  await tx((trx) => validateInvoice(trx, A.actor('entrepreneur'), ok.id));
+  // An entrepreneur's first reverse-charge invoice is held by the automatic checks (a VAT case
+  // never used before): support validates it.
+  await assert.rejects(
+    tx((trx) => validateInvoice(trx, A.actor('entrepreneur'), ok.id)),
+    /accompagnement/,
+  );
+  await tx((trx) => validateInvoice(trx, A.actor('support'), ok.id));
   const doc = await tx((trx) => loadInvoiceDocument(trx, A.actor('entrepreneur'), ok.id));
   assert.deepEqual(doc.vatMentions, ['Autoliquidation — article 283-2 nonies du CGI']);
   assert.equal(doc.vatBreakdown[0].exemptionCode, 'VATEX-EU-AE');
