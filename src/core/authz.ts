@@ -19,6 +19,18 @@ export interface Permission {
   readonly grants: Grants;
 }
 
+/** Presets the modules share. Every role of the cooperative, on everything it may see. */
+export const EVERY_MEMBER: Grants = Object.freeze(Object.fromEntries(ROLES.map((r) => [r, 'all' as const])));
+/** The entrepreneur (or CAPE holder) on their own activities; support, accountant and direction
+ *  on all (the money documents: invoices, quotes, purchases). */
+export const OWNERS_AND_STAFF: Grants = Object.freeze({
+  entrepreneur: 'own',
+  cape: 'own',
+  support: 'all',
+  accountant: 'all',
+  director: 'all',
+});
+
 const registry = new Map<string, Permission>();
 
 /** A module declares its permissions once (its `permissions.ts`), and exports them. */

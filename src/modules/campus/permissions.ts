@@ -1,15 +1,8 @@
 // The campus's actions in the authorization matrix (docs/authorization.md). `own` means: one's
 // own question (accepting an answer, editing), one's own answer (editing).
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, EVERY_MEMBER, type Grants } from '../../core/authz.ts';
 
-const EVERYONE: Grants = {
-  entrepreneur: 'all',
-  cape: 'all',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-  network_admin: 'all',
-};
+const EVERYONE = EVERY_MEMBER;
 const MODERATORS: Grants = { support: 'all', director: 'all', network_admin: 'all' };
 
 export const CAMPUS = definePermissions('campus', {

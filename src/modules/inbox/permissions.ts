@@ -5,16 +5,9 @@
 // exception and its thresholds belong to the staff who validate. Running the automatic checks
 // needs no permission of its own: each check reads the document through its owner's services,
 // which authorize the actor.
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, EVERY_MEMBER, type Grants } from '../../core/authz.ts';
 
-const EVERYONE: Grants = {
-  entrepreneur: 'all',
-  cape: 'all',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-  network_admin: 'all',
-};
+const EVERYONE = EVERY_MEMBER;
 const VALIDATORS: Grants = { support: 'all', accountant: 'all', director: 'all' };
 
 export const INBOX = definePermissions('inbox', {

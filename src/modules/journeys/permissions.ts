@@ -2,21 +2,14 @@
 // the person's own journey (and what hangs from it: documents, appointments, action items), their
 // own registration or attendance, their own training hours. Support notes marked internal are a
 // permission of their own, held by the team only.
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, EVERY_MEMBER, type Grants } from '../../core/authz.ts';
 
 /** The accompaniment team: support, direction and the network's staff. */
 const TEAM: Grants = { support: 'all', director: 'all', network_admin: 'all' };
 /** The person followed (entrepreneur or CAPE), on their own journey, and the team on all. */
 const PERSON_AND_TEAM: Grants = { entrepreneur: 'own', cape: 'own', ...TEAM };
 /** Every member of the cooperative. */
-const EVERYONE: Grants = {
-  entrepreneur: 'all',
-  cape: 'all',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-  network_admin: 'all',
-};
+const EVERYONE = EVERY_MEMBER;
 
 export const JOURNEYS = definePermissions('journeys', {
   journeyRead: { label: 'Voir un parcours (étape, historique, documents demandés)', grants: PERSON_AND_TEAM },

@@ -1,15 +1,8 @@
 // The learning module's actions in the authorization matrix (docs/authorization.md). Authors and
 // trainers act on the courses of their own cooperative; `own` for certificates means one's own.
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, EVERY_MEMBER, type Grants } from '../../core/authz.ts';
 
-const EVERYONE: Grants = {
-  entrepreneur: 'all',
-  cape: 'all',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-  network_admin: 'all',
-};
+const EVERYONE = EVERY_MEMBER;
 const TRAINERS: Grants = { support: 'all', director: 'all', network_admin: 'all' };
 
 export const LEARNING = definePermissions('learning', {

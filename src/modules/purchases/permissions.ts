@@ -3,15 +3,8 @@
 // expense sheets (lines, submission), their own vehicles and mileage trips; the service checks
 // the ownership of each object. Approving and paying supplier invoices, validating and
 // reimbursing expense sheets move money and the ledger: staff only.
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, OWNERS_AND_STAFF, type Grants } from '../../core/authz.ts';
 
-const OWNERS_AND_STAFF: Grants = {
-  entrepreneur: 'own',
-  cape: 'own',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-};
 const STAFF: Grants = { support: 'all', accountant: 'all', director: 'all' };
 
 export const PURCHASES = definePermissions('purchases', {

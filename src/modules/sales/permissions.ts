@@ -2,15 +2,8 @@
 // holder) reads, drafts, submits and self-validates (under their threshold) the invoices of their
 // own activities; the service checks the ownership of each invoice. Recording a payment and
 // issuing a credit note move money and the ledger: staff only.
-import { definePermissions, type Grants } from '../../core/authz.ts';
+import { definePermissions, OWNERS_AND_STAFF, type Grants } from '../../core/authz.ts';
 
-const OWNERS_AND_STAFF: Grants = {
-  entrepreneur: 'own',
-  cape: 'own',
-  support: 'all',
-  accountant: 'all',
-  director: 'all',
-};
 const STAFF: Grants = { support: 'all', accountant: 'all', director: 'all' };
 
 export const SALES = definePermissions('sales', {
