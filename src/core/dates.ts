@@ -10,6 +10,29 @@ export function todayParis(now: Date = new Date()): IsoDate {
   return partsFmt.format(now);
 }
 
+const timeFmt = new Intl.DateTimeFormat('en-CA', {
+  timeZone: TZ,
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** An instant as Paris wall time with its offset, e.g. `2026-11-26T10:30:00+01:00` (ISO 8601, as
+ *  banks read a file's creation time: a bare UTC time without offset reads as local time). */
+export function parisDateTime(d: Date): string {
+  const p = Object.fromEntries(timeFmt.formatToParts(d).map((x) => [x.type, x.value]));
+  const local = `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  const offset = Math.round((Date.parse(`${local}Z`) - Math.floor(d.getTime() / 1000) * 1000) / 60_000);
+  const abs = Math.abs(offset);
+  const hh = String(Math.floor(abs / 60)).padStart(2, '0');
+  const mm = String(abs % 60).padStart(2, '0');
+  return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`;
+}
+
 export function isIsoDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);

@@ -61,7 +61,8 @@ test('pain.001.001.03: counts and control sum exact, fields within SEPA rules', 
   assert.equal(inf.NbOfTxs, '250');
   assert.equal(toCents(grp.CtrlSum), expected);
   assert.equal(toCents(inf.CtrlSum), expected);
-  assert.equal(grp.CreDtTm, '2026-11-26T09:30:00');
+  // Paris time with its offset (issue 20 #13): 09:30 UTC is 10:30 in Paris in November.
+  assert.equal(grp.CreDtTm, '2026-11-26T10:30:00+01:00');
   assert.equal(inf.PmtMtd, 'TRF');
   assert.equal(inf.PmtTpInf.SvcLvl.Cd, 'SEPA');
   assert.equal(inf.ChrgBr, 'SLEV');

@@ -3,7 +3,7 @@
 // IBAN (mod 97) and BIC are checked; NbOfTxs and CtrlSum are computed from integer cents; texts are
 // reduced to the SEPA character set and cut to the banks' maximum lengths.
 import { isIban, isBic } from '../../core/identifiers.ts';
-import { isIsoDate, type IsoDate } from '../../core/dates.ts';
+import { isIsoDate, parisDateTime, type IsoDate } from '../../core/dates.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { UserError } from '../../core/errors.ts';
 
@@ -72,7 +72,7 @@ export function buildPain001(b: SepaBatch): string {
   if (!Number.isSafeInteger(total)) throw new UserError('Total du lot trop élevé.');
   const nb = String(b.payments.length);
   const sum = centsToDecimal(total);
-  const created = b.createdAt.toISOString().slice(0, 19);
+  const created = parisDateTime(b.createdAt);
   const bicXml = (bic: string | null | undefined) =>
     bic
       ? `<FinInstnId><BIC>${cleanIban(bic)}</BIC></FinInstnId>`
