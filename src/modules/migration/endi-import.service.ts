@@ -159,6 +159,20 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
     seen.set(k, r);
     return true;
   };
+  /** The rows of one export that carry an identifier not seen before (the others are reported),
+   *  with the progress of that step when it has a label. */
+  function* identified(kind: string, rows: Record_[], label?: string) {
+    for (const [i, r] of rows.entries()) {
+      if (label) opts.progress?.(label, i, rows.length);
+      const id = r.get('id');
+      if (!id) {
+        problem(r, 'identifiant manquant');
+        continue;
+      }
+      if (!once(kind, r, id)) continue;
+      yield { r, id, key: `${kind}:${id}` };
+    }
+  }
   /** Resolves a reference to an earlier row; '' when it failed (already reported). */
   const ref = (r: Record_, kind: string, id: string, what: string): string | null => {
     const target = keys.get(`${kind}:${id}`);
@@ -171,15 +185,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
   // --- people (before activities: enDI's companies list their entrepreneurs) -----------------
   const ownersOf = new Map<string, string[]>();
   const people = records('people');
-  for (const [i, r] of people.entries()) {
-    opts.progress?.('personnes', i, people.length);
-    const id = r.get('id');
-    const key = `person:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('person', r, id)) continue;
+  for (const { r, id, key } of identified('person', people, 'personnes')) {
     const roleText = plain(r.get('role') || 'entrepreneur');
     const role = ROLE_MAP.find(([re]) => re.test(roleText))?.[1];
     if (!role) {
@@ -210,15 +216,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
   const codeOf = new Map<string, string>(); // our activity id → analytic code
   for (const a of existing.values()) codeOf.set(a.id, a.analyticCode);
   const activities = records('activities');
-  for (const [i, r] of activities.entries()) {
-    opts.progress?.('enseignes', i, activities.length);
-    const id = r.get('id');
-    const key = `activity:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('activity', r, id)) continue;
+  for (const { r, id, key } of identified('activity', activities, 'enseignes')) {
     if (keys.has(key)) continue;
     const code = r
       .get('code')
@@ -248,15 +246,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
   // --- customers ----------------------------------------------------------------------------
   const customers = records('customers');
   const sameCustomer = new Map<string, string>(); // siren or plain name → enDI id of the first
-  for (const [i, r] of customers.entries()) {
-    opts.progress?.('clients', i, customers.length);
-    const id = r.get('id');
-    const key = `customer:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('customer', r, id)) continue;
+  for (const { r, id, key } of identified('customer', customers, 'clients')) {
     if (keys.has(key)) continue;
     const type = plain(r.get('type'));
     const person = `${r.get('firstname')} ${r.get('lastname')}`.trim();
@@ -304,15 +294,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
   // --- suppliers ----------------------------------------------------------------------------
   const suppliers = records('suppliers');
   const sameSupplier = new Map<string, string>();
-  for (const [i, r] of suppliers.entries()) {
-    opts.progress?.('fournisseurs', i, suppliers.length);
-    const id = r.get('id');
-    const key = `supplier:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('supplier', r, id)) continue;
+  for (const { r, id, key } of identified('supplier', suppliers, 'fournisseurs')) {
     if (keys.has(key)) continue;
     const siret = r.get('siret').replace(/\s/g, '');
     const siren = siret.length >= 9 ? siret.slice(0, 9) : null;
@@ -416,14 +398,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
     [/^(en attente|envoye|waiting|wait|sent|$)/, 'sent'],
   ];
   const quotePlans: { r: Record_; id: string; issueDate: string; run: () => Promise<void> }[] = [];
-  for (const r of records('quotes')) {
-    const id = r.get('id');
-    const key = `quote:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('quote', r, id)) continue;
+  for (const { r, id, key } of identified('quote', records('quotes'))) {
     if (keys.has(key)) continue;
     const before = problems.length;
     const issueDate = parseDate(r.get('date'));
@@ -640,15 +615,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
 
   // --- payments -----------------------------------------------------------------------------
   const payments = records('payments');
-  for (const [i, r] of payments.entries()) {
-    opts.progress?.('paiements', i, payments.length);
-    const id = r.get('id');
-    const key = `payment:${id}`;
-    if (!id) {
-      problem(r, 'identifiant manquant');
-      continue;
-    }
-    if (!once('payment', r, id)) continue;
+  for (const { r, id, key } of identified('payment', payments, 'paiements')) {
     if (keys.has(key)) continue;
     const invRef = r.get('invoice');
     const invoiceId = keys.get(`invoice:${invRef}`) ?? numberToId.get(invRef) ?? null;
