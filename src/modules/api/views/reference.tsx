@@ -87,7 +87,7 @@ export function ReferencePage(p: { c: Ctx; doc: OpenApiDoc }) {
             Permission du jeton : <code>{op.security?.[0]?.bearer.join(', ') ?? 'aucune'}</code>
           </p>
           {op.parameters?.length ? (
-            <table class="table">
+            <table class="data">
               <thead>
                 <tr>
                   <th>Paramètre</th>
@@ -142,7 +142,7 @@ export function ReferencePage(p: { c: Ctx; doc: OpenApiDoc }) {
         <section id={anchor(name)} class="card">
           <h3>{name}</h3>
           {s.description ? <p>{s.description}</p> : null}
-          <table class="table">
+          <table class="data">
             <tbody>
               {Object.entries(s.properties ?? {}).map(([k, v]) => (
                 <tr>

@@ -38,7 +38,7 @@ export function TokensPage(p: {
       ) : null}
       <Card title="Mes jetons">
         {p.tokens.length ? (
-          <table class="table">
+          <table class="data">
             <thead>
               <tr>
                 <th>Nom</th>

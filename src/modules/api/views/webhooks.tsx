@@ -24,7 +24,7 @@ export function WebhooksPage(p: {
       />
       <Card title="Abonnements">
         {p.subs.length ? (
-          <table class="table">
+          <table class="data">
             <thead>
               <tr>
                 <th>Adresse</th>
@@ -113,7 +113,7 @@ export function WebhookPage(p: { c: Ctx; sub: Subscription; deliveries: Delivery
       </Card>
       <Card title="Journal des envois">
         {p.deliveries.length ? (
-          <table class="table">
+          <table class="data">
             <thead>
               <tr>
                 <th>Créé</th>
