@@ -933,7 +933,7 @@ ledgerRoutes.get('/compte-activite', async (c) => {
           label="Argent disponible pour votre salaire"
           value={formatEuros(t.availableCents)}
           tone={t.availableCents >= 0 ? 'ok' : 'danger'}
-          hint="Encaissé hors taxes, moins la contribution, les frais et les salaires déjà versés."
+          hint="Encaissé hors taxes, moins la contribution, les frais et les salaires déjà versés, report des exercices précédents compris."
         />
         <Figure label="Facturé hors taxes" value={formatEuros(t.invoicedExclCents)} />
         <Figure label="Encaissé hors taxes" value={formatEuros(t.collectedExclCents)} />
@@ -964,6 +964,22 @@ ledgerRoutes.get('/compte-activite', async (c) => {
           </tr>
         </thead>
         <tbody>
+          {account.opening.outstandingCents || account.opening.availableCents ? (
+            <tr>
+              <td data-label="Mois">Reporté des exercices précédents</td>
+              <td data-label="Facturé HT" class="num" />
+              <td data-label="Encaissé HT" class="num" />
+              <td data-label="Reste à encaisser" class="num">
+                {formatEuros(account.opening.outstandingCents)}
+              </td>
+              <td data-label="Contribution" class="num" />
+              <td data-label="Frais" class="num" />
+              <td data-label="Salaires" class="num" />
+              <td data-label="Disponible" class="num">
+                {formatEuros(account.opening.availableCents)}
+              </td>
+            </tr>
+          ) : null}
           {account.months.map((m) => (
             <tr>
               <td data-label="Mois">{monthLabel(m.month)}</td>
