@@ -292,4 +292,3 @@ create index calendar_feed_token_lookup on calendar_feed (token_hash);
 `,
   },
 ];
-

@@ -16,7 +16,7 @@ import { setSupportMember, reverseLastTransition } from '../journey-corrections.
 import { addDocument, readDocument } from '../documents.service.ts';
 import { journeyFile } from '../journey-file.service.ts';
 import { PersonPage, NoJourneyPage, type PersonForms } from '../views/person-page.tsx';
-import { nextHour, plusHour } from '../views/format.ts';
+import { lastFullHour } from '../views/format.ts';
 import { tenant, uuidParam } from './kit.tsx';
 
 export const journeyRoutes = new Hono<AppEnv>();
@@ -26,7 +26,8 @@ export async function personPage(c: Ctx, id: string, forms: PersonForms = {}) {
   const actor = actorOf(c);
   const file = await tenant(c, (tx) => journeyFile(tx, actor, id));
   const today = todayParis();
-  const start = nextHour();
+  // The form records an appointment that took place: it defaults to the hour that just ended.
+  const last = lastFullHour();
   const failed = forms.transition || forms.appointment || forms.document || forms.correction;
   return c.html(
     <PersonPage
@@ -40,9 +41,9 @@ export async function personPage(c: Ctx, id: string, forms: PersonForms = {}) {
       }}
       today={today}
       appointmentDefaults={{
-        date: today,
-        start,
-        end: plusHour(start),
+        date: last.date,
+        start: last.start,
+        end: last.end,
         subject: 'Rendez-vous de suivi',
         place: 'Locaux de la coopérative',
         status: 'done',
