@@ -36,6 +36,12 @@ export class TestClient {
     if (m) this.csrf = m[1];
     return { res, html };
   }
+  /** A download (PDF, XLSX…) as bytes: reading it as text would mangle it. */
+  async bytes(url: string): Promise<{ res: Response; body: Uint8Array }> {
+    const res = await this.app.request(`http://localhost${url}`, { headers: { cookie: this.cookieHeader() } });
+    this.keep(res);
+    return { res, body: new Uint8Array(await res.arrayBuffer()) };
+  }
   async post(
     url: string,
     form: Record<string, string | string[]>,

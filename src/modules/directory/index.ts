@@ -10,4 +10,10 @@ export { directoryMigrations, type DirectoryTables } from './schema.ts';
 export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.ts';
 export { directoryPersonalData } from './personal-data.ts';
 export { ownProfileStarted } from './profile-progress.service.ts';
-export { profileCounts, type ProfileCounts, JOB_SEEKER_STATUSES } from './profile-statistics.service.ts';
+export {
+  profileCounts,
+  statisticalProfiles,
+  type ProfileCounts,
+  type StatisticalProfile,
+  JOB_SEEKER_STATUSES,
+} from './profile-statistics.service.ts';

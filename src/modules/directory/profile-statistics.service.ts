@@ -55,3 +55,28 @@ export async function profileCounts(tx: Tx, actor: Actor): Promise<ProfileCounts
     qpv: x.qpv,
   };
 }
+
+/** One person's statistical profile: what funders' participant reports cross (sex, age, status
+ *  at entry). Keyed by the account so the impact module can match it with a journey; the name,
+ *  e-mail and anything else stay here. Only aggregated, suppressed tables may leave the caller. */
+export interface StatisticalProfile {
+  userId: string;
+  gender: 'F' | 'M' | 'X' | null;
+  birthYear: number | null;
+  statusAtEntry: string | null;
+}
+
+export async function statisticalProfiles(tx: Tx, actor: Actor): Promise<StatisticalProfile[]> {
+  authorize(actor, DIRECTORY.memberList);
+  const rows = await directoryDb(tx)
+    .selectFrom('member_profile')
+    .select(['user_id', 'gender', 'birth_year', 'status_at_entry'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .execute();
+  return rows.map((r) => ({
+    userId: r.user_id,
+    gender: r.gender,
+    birthYear: r.birth_year,
+    statusAtEntry: r.status_at_entry,
+  }));
+}

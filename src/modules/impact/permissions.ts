@@ -17,6 +17,10 @@ export const IMPACT = definePermissions('impact', {
     label: 'Lancer une enquête anonyme (WHO-5) et voir ses résultats agrégés',
     grants: { support: 'all', director: 'all', network_admin: 'all' },
   },
+  reportsRead: {
+    label: 'Produire les rapports aux financeurs (participants FSE) de sa coopérative ; le réseau : de tout le réseau',
+    grants: { director: 'all', network_admin: 'all' },
+  },
   sroiCompute: {
     label: 'Calculer un retour social sur investissement (SROI)',
     grants: { support: 'all', director: 'all', network_admin: 'all' },

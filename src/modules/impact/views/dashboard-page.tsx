@@ -23,6 +23,9 @@ export function DashboardPage(p: { c: Ctx; d: Dashboard }) {
           </a>
         }
       />
+      <p>
+        <a href={`/impact/rapports/fse?annee=${d.year}`}>Rapport FSE (participants) {d.year}</a>
+      </p>
       <form method="get" action="/impact" class="filters">
         <label for="annee">Année</label>{' '}
         <input id="annee" name="annee" type="number" min="2000" value={String(d.year)} inputmode="numeric" />{' '}

@@ -1,0 +1,52 @@
+// The ESF participants report, for the actor's cooperative or (network staff) pooled over every
+// cooperative of their network. Counts are pooled before suppression, as for the indicators.
+import { systemActor, type Actor } from '../../core/actor.ts';
+import { authorize } from '../../core/authz.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { getCooperative, listCooperatives, statisticalProfiles } from '../directory/index.ts';
+import { journeyFacts } from '../journeys/index.ts';
+import { addCounts, esfCounts, esfReport, type EsfReport } from './esf-report.ts';
+import { checkYear, readableNetwork } from './indicators.service.ts';
+import { IMPACT } from './permissions.ts';
+
+async function countsOf(db: Db, cooperativeId: string, year: number) {
+  const actor = systemActor(cooperativeId, 'Rapport FSE');
+  return withTenant(db, cooperativeId, async (trx) => {
+    const tx = trx as unknown as Tx;
+    return esfCounts(
+      { journeys: await journeyFacts(tx, actor, year), profiles: await statisticalProfiles(tx, actor) },
+      year,
+    );
+  });
+}
+
+export interface EsfReportFor extends EsfReport {
+  scope: 'cooperative' | 'network';
+  scopeName: string;
+  cooperatives: number;
+}
+
+export async function esfReportFor(
+  db: Db,
+  actor: Actor,
+  year: number,
+  scope: 'cooperative' | 'network',
+): Promise<EsfReportFor> {
+  authorize(actor, IMPACT.reportsRead);
+  checkYear(year);
+  const own = await getCooperative(db, actor.cooperativeId);
+  if (scope === 'cooperative') {
+    const r = esfReport(await countsOf(db, actor.cooperativeId, year), year);
+    return { ...r, scope, scopeName: own?.name ?? '', cooperatives: 1 };
+  }
+  const networkId = await readableNetwork(db, actor);
+  const coops = (await listCooperatives(db)).filter((c) => c.networkId === networkId);
+  let total = null as Awaited<ReturnType<typeof countsOf>> | null;
+  for (const c of coops) {
+    const n = await countsOf(db, c.id, year);
+    total = total ? addCounts(total, n) : n;
+  }
+  const r = esfReport(total ?? esfCounts({ journeys: [], profiles: [] }, year), year);
+  return { ...r, scope, scopeName: 'Réseau', cooperatives: coops.length };
+}
