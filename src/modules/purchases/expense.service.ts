@@ -339,6 +339,43 @@ export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): 
   await audit(trx, actor, { action: 'purchases.expense_deleted', targetType: 'expense_report', targetId: l.report_id });
 }
 
+/**
+ * Changes the category of a line of my draft sheet (the one chosen automatically from a read
+ * receipt may be wrong). Amounts and VAT stay as entered: the controls are run again on display.
+ */
+export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: string, category: string): Promise<void> {
+  authorize(actor, PURCHASES.expenseLine);
+  const cat = categoryOf(category);
+  if (!cat) throw new UserError('Choisissez une catégorie.', 'category');
+  if (!isUuid(lineId)) throw new NotFoundError('Dépense');
+  const l = await trx
+    .selectFrom('expense_line')
+    .innerJoin('expense_report', (j) =>
+      j
+        .onRef('expense_report.cooperative_id', '=', 'expense_line.cooperative_id')
+        .onRef('expense_report.id', '=', 'expense_line.report_id'),
+    )
+    .select(['expense_line.report_id', 'expense_line.category', 'expense_report.user_id', 'expense_report.status'])
+    .where('expense_line.cooperative_id', '=', actor.cooperativeId)
+    .where('expense_line.id', '=', lineId)
+    .executeTakeFirst();
+  if (!l || l.user_id !== actor.userId) throw new NotFoundError('Dépense');
+  if (l.status !== 'draft') throw new UserError('Une note de frais envoyée ne peut plus être modifiée.');
+  if (l.category === cat.code) return;
+  await trx
+    .updateTable('expense_line')
+    .set({ category: cat.code })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', lineId)
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.expense_category_changed',
+    targetType: 'expense_report',
+    targetId: l.report_id,
+    data: { line: lineId, from: l.category, to: cat.code },
+  });
+}
+
 export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promise<ExpenseReport | null> {
   const scope = authorize(actor, PURCHASES.expenseRead);
   const r = await trx

@@ -59,10 +59,13 @@ import {
   REIMBURSEMENT_STATUS,
   type ExpenseReport,
 } from './expense.service.ts';
-import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS, categoryOf } from './categories.ts';
+import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS } from './categories.ts';
 import { scaleFor, scaleYears } from './mileage.ts';
-import { readIncomingDocument, type ParsedInvoice } from './incoming.ts';
-import { addReceiptsInBulk, MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
+import { NeedsOcrError, readIncomingDocument, type ParsedInvoice } from './incoming.ts';
+import { MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
+import { myRecentBatches, queueReceipts, RECEIPT_READING_QUEUE } from './receipt-reading.ts';
+import { CategoryCell, ReadingProgress } from './receipt-routes.tsx';
+import { requestJob } from '../../core/jobs.ts';
 
 export const purchasesRoutes = new Hono<AppEnv>();
 for (const p of [
@@ -905,7 +908,9 @@ function SheetTable(p: { c: Ctx; r: ExpenseReport; editable: boolean }) {
             {r.lines.map((l) => (
               <tr>
                 <td data-label="Date">{formatDate(l.date)}</td>
-                <td data-label="Catégorie">{categoryOf(l.category)?.label ?? l.category}</td>
+                <td data-label="Catégorie">
+                  <CategoryCell c={p.c} lineId={l.id} category={l.category} editable={p.editable} />
+                </td>
                 <td data-label="Description">
                   {l.description} <span class="muted">({l.analyticCode})</span>
                 </td>
@@ -1002,13 +1007,14 @@ async function sheetPage(
 ) {
   const actor = actorOf(c);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) month = currentMonth();
-  const [r, acts, history] = await tenant(
+  const [r, acts, history, readings] = await tenant(
     c,
     async (trx, a) =>
       [
         await myReport(trx, a, month),
         (await activitiesFor(trx, a)).filter((x) => !x.closedAt),
         await listMyReports(trx, a),
+        await myRecentBatches(trx, a),
       ] as const,
   );
   const v: Record<string, string> = {
@@ -1043,6 +1049,9 @@ async function sheetPage(
           {info}
         </div>
       ) : null}
+      {readings.map((b) => (
+        <ReadingProgress batch={b} />
+      ))}
       {refused?.length ? (
         <div class="flash flash-error" role="alert" id="receipts-refused">
           <p>
@@ -1204,7 +1213,23 @@ purchasesRoutes.post('/notes-de-frais/ajouter', uploadBodyLimit(FILE_UPLOAD_LIMI
   if (f.action === 'read') {
     if (!file) return sheetPage(c, month, f, { receipt: 'Choisissez la photo du ticket.' });
     try {
-      const p = await readIncomingDocument(file.content, file.mimeType);
+      let p: ParsedInvoice;
+      try {
+        // Text layers and e-invoices are read at once; a photo or a scan goes to the background.
+        p = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
+      } catch (e) {
+        if (!(e instanceof NeedsOcrError)) throw e;
+        const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
+        const activityId = acts.length === 1 ? acts[0].id : (f.activityId ?? '');
+        if (!acts.some((x) => x.id === activityId))
+          return sheetPage(c, month, f, { activityId: 'Choisissez une de vos activités.' });
+        await queueAndRequest(c, [file], activityId);
+        setFlash(c, {
+          kind: 'info',
+          text: 'Le ticket est en cours de lecture : la dépense sera ajoutée dans un instant, vérifiez-la ensuite.',
+        });
+        return c.redirect(`/notes-de-frais?mois=${month}`);
+      }
       const stored = await tenant(c, (trx, a) =>
         storeFile(trx, fileKey(c), {
           cooperativeId: a.cooperativeId,
@@ -1283,27 +1308,26 @@ purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', uploadBodyLimit(MAX_UP
       content: Buffer.from(await u.arrayBuffer()),
     })),
   );
-  let result: BulkReceiptResult;
   try {
-    result = await addReceiptsInBulk((fn) => tenant(c, fn), fileKey(c), files, { activityId });
+    await queueAndRequest(c, files, activityId);
   } catch (e) {
     return sheetPage(c, month, {}, badRequest(e));
   }
-  const n = result.added.length;
-  const addedText = n
-    ? `${n} dépense${n > 1 ? 's' : ''} ajoutée${n > 1 ? 's' : ''} à partir des justificatifs : vérifiez les montants, les dates et les catégories.`
-    : undefined;
-  const otherMonths = [...new Set(result.added.map((l) => l.date.slice(0, 7)).filter((m) => m !== month))];
-  const info =
-    addedText && otherMonths.length
-      ? `${addedText} Certaines sont datées d'un autre mois (${otherMonths.map(monthLabel).join(', ')}).`
-      : addedText;
-  if (!result.refused.length) {
-    setFlash(c, { kind: 'success', text: info! });
-    return c.redirect(`/notes-de-frais?mois=${month}`);
-  }
-  return sheetPage(c, month, {}, null, info, result.refused);
+  setFlash(c, {
+    kind: 'info',
+    text: `${files.length > 1 ? `${files.length} justificatifs sont` : 'Le justificatif est'} en cours de lecture : une dépense est ajoutée pour chacun, vérifiez ensuite les montants, les dates et les catégories.`,
+  });
+  return c.redirect(`/notes-de-frais?mois=${month}`);
 });
+/** Stores receipts for reading, then asks for the job once the transaction committed. */
+async function queueAndRequest(
+  c: Ctx,
+  files: { name: string; mimeType: string; content: Buffer }[],
+  activityId: string,
+) {
+  const q = await tenant(c, (trx, a) => queueReceipts(trx, a, fileKey(c), files, { activityId }));
+  await requestJob(RECEIPT_READING_QUEUE, { cooperativeId: actorOf(c).cooperativeId, batchId: q.batchId });
+}
 purchasesRoutes.post('/notes-de-frais/ligne/:id/supprimer', async (c) => {
   const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Dépense');

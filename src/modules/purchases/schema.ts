@@ -75,6 +75,23 @@ export interface PurchasesTables {
     reimbursed_on: string | null;
     created_at: Generated<Date>;
   };
+  receipt_reading: {
+    cooperative_id: string;
+    id: string;
+    batch_id: string;
+    user_id: string;
+    actor_roles: string;
+    actor_label: string;
+    activity_id: string;
+    file_id: string;
+    file_name: string;
+    status: 'queued' | 'reading' | 'done' | 'failed';
+    message: string | null;
+    expense_line_id: string | null;
+    created_at: Generated<Date>;
+    started_at: Date | null;
+    finished_at: Date | null;
+  };
   expense_line: {
     cooperative_id: string;
     id: string;
@@ -201,6 +218,26 @@ ${tenantPolicySql('expense_report')}
 ${tenantPolicySql('expense_line')}
 ${tenantPolicySql('vehicle')}
 ${tenantPolicySql('mileage_trip')}
+`,
+  },
+  {
+    // Receipts waiting to be read in the background (pg-boss queue "receipt-reading"): the
+    // uploaded file is stored first, the job reads it and adds the expense line for its owner.
+    name: '2026_12_07_1200_purchases_receipt_reading',
+    sql: `
+create table receipt_reading (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, batch_id uuid not null,
+  user_id uuid not null references user_account(id), actor_roles text not null, actor_label text not null,
+  activity_id uuid not null, file_id uuid not null, file_name text not null,
+  status text not null default 'queued' check (status in ('queued','reading','done','failed')),
+  message text, expense_line_id uuid, created_at timestamptz not null default now(),
+  started_at timestamptz, finished_at timestamptz,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create index receipt_reading_status on receipt_reading (status, created_at);
+create index receipt_reading_batch on receipt_reading (cooperative_id, batch_id);
+${tenantPolicySql('receipt_reading')}
 `,
   },
 ];
