@@ -539,6 +539,56 @@ export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseR
   for (const { id } of ids) out.push((await getExpenseReport(trx, actor, id))!);
   return out;
 }
+/**
+ * How the bank's matched list names purchase documents: a supplier invoice by the supplier's own
+ * number and name, an expense report by "NDF month — person" (it has no number of its own).
+ */
+export async function purchaseDocumentLabels(
+  trx: Tx,
+  actor: Actor,
+  refs: { supplierInvoiceIds: string[]; expenseReportIds: string[] },
+): Promise<Map<string, { number: string; label: string; href: string }>> {
+  authorize(actor, PURCHASES.supplierInvoicePay);
+  const out = new Map<string, { number: string; label: string; href: string }>();
+  const si = refs.supplierInvoiceIds.filter(isUuid);
+  if (si.length) {
+    const rows = await trx
+      .selectFrom('supplier_invoice')
+      .innerJoin('supplier', (j) =>
+        j
+          .onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id')
+          .onRef('supplier.id', '=', 'supplier_invoice.supplier_id'),
+      )
+      .select(['supplier_invoice.id', 'supplier_invoice.supplier_number', 'supplier.name'])
+      .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId)
+      .where('supplier_invoice.id', 'in', si)
+      .execute();
+    for (const r of rows)
+      out.set(r.id, {
+        number: r.supplier_number,
+        label: `Facture fournisseur ${r.supplier_number} — ${r.name}`,
+        href: `/factures-fournisseurs/${r.id}`,
+      });
+  }
+  const er = refs.expenseReportIds.filter(isUuid);
+  if (er.length) {
+    const rows = await trx
+      .selectFrom('expense_report')
+      .innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
+      .select(['expense_report.id', 'expense_report.month', 'user_account.display_name'])
+      .where('expense_report.cooperative_id', '=', actor.cooperativeId)
+      .where('expense_report.id', 'in', er)
+      .execute();
+    for (const r of rows)
+      out.set(r.id, {
+        number: `NDF ${r.month}`,
+        label: `Note de frais ${r.month} — ${r.display_name}`,
+        href: `/notes-de-frais/${r.id}`,
+      });
+  }
+  return out;
+}
+
 export async function reportsToReimburse(trx: Tx, actor: Actor) {
   authorize(actor, PURCHASES.expenseReimburse);
   const rows = await trx

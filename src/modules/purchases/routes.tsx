@@ -101,6 +101,7 @@ const STATUS_TONE: Record<string, string> = {
   draft: 'draft',
   to_approve: 'pending',
   approved: 'approved',
+  partly_paid: 'pending',
   paid: 'paid',
   submitted: 'pending',
   validated: 'approved',
@@ -762,6 +763,9 @@ purchasesRoutes.get('/factures-fournisseurs/:id', async (c) => {
         {formatDate(inv.issueDate)}
         {inv.dueDate ? `, échéance ${formatDate(inv.dueDate)}` : ''}
         {inv.paidOn ? `, payée le ${formatDate(inv.paidOn)}` : ''}
+        {inv.status === 'partly_paid'
+          ? ` · payé ${formatEuros(inv.paidCents)}, reste à payer ${formatEuros(inv.totalInclCents - inv.paidCents)}`
+          : ''}
         {inv.fileId ? (
           <>
             {' '}

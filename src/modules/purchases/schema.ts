@@ -30,7 +30,7 @@ export interface PurchasesTables {
     supplier_number: string;
     issue_date: string;
     due_date: string | null;
-    status: 'draft' | 'to_approve' | 'approved' | 'paid';
+    status: 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
     account: string;
     label: string | null;
     total_excl_cents: number;
@@ -44,6 +44,8 @@ export interface PurchasesTables {
     approved_at: Date | null;
     approved_by: string | null;
     paid_on: string | null;
+    /** Sum of the payments recorded (a supplier invoice may be paid in several transfers). */
+    paid_cents: Generated<number>;
   };
   supplier_invoice_line: {
     cooperative_id: string;
@@ -238,6 +240,18 @@ create table receipt_reading (
 create index receipt_reading_status on receipt_reading (status, created_at);
 create index receipt_reading_batch on receipt_reading (cooperative_id, batch_id);
 ${tenantPolicySql('receipt_reading')}
+`,
+  },
+  {
+    // A supplier invoice paid in several transfers: the amount paid so far, status "partly_paid".
+    name: '2026_12_07_1220_purchases_supplier_partial_payment',
+    sql: `
+alter table supplier_invoice add column paid_cents bigint not null default 0;
+update supplier_invoice set paid_cents = total_incl_cents where status = 'paid';
+alter table supplier_invoice drop constraint supplier_invoice_status_check;
+alter table supplier_invoice add constraint supplier_invoice_status_check
+  check (status in ('draft','to_approve','approved','partly_paid','paid'));
+alter table supplier_invoice add constraint supplier_invoice_paid_check check (paid_cents >= 0);
 `,
   },
 ];
