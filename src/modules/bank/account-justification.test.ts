@@ -321,3 +321,70 @@ test('a supplier invoice paid in two transfers: remaining tracked, "payée en pa
   assert.equal(m[0].number, 'MV-2026-77');
   assert.equal(m[0].href, `/factures-fournisseurs/${si.id}`);
 });
+
+test('fuzz: random transfers against a supplier invoice never pay more than its total; ledger and status agree', async () => {
+  const { createSupplier, createSupplierInvoice, approveSupplierInvoice, getSupplierInvoice } = await import(
+    '../purchases/index.ts'
+  );
+  const { matchManually } = await import('./bank.service.ts');
+  const support = A.actor('support');
+  let seed = 20261207;
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  for (let round = 0; round < 3; round++) {
+    const issue = addDays(todayParis(), -25);
+    const s = await tenant((trx) =>
+      createSupplier(trx, A.actor('entrepreneur'), { name: `Fournisseur fuzz ${round}` }),
+    );
+    const si = await tenant((trx) =>
+      createSupplierInvoice(trx, A.actor('entrepreneur'), {
+        supplierId: s.id,
+        supplierNumber: `FZ-${round}`,
+        issueDate: issue,
+        account: '604',
+        submit: true,
+        lines: [{ description: 'Fuzz', vatRateBp: 2000, exclCents: 50_000 }],
+        splits: [{ activityId: A.activityId, exclCents: 50_000 }],
+      }),
+    );
+    await tenant((trx) => approveSupplierInvoice(trx, support, si.id));
+    const total = 60_000;
+    let paid = 0;
+    for (let k = 0; k < 6; k++) {
+      const amount = 1 + Math.floor(rand() * 40_000);
+      const ref = `FZ${round}-${k}-${uuidv7().slice(-6)}`;
+      await importLines([{ amountCents: -amount, bookingDate: day, label: `VIR ${ref}`, bankRef: ref }]);
+      const line = (await tenant((trx) => listToJustify(trx, accountant()))).items.find(
+        (i) => i.tx.label === `VIR ${ref}`,
+      )!;
+      const attempt = tenant((trx) =>
+        matchManually(trx, accountant(), line.tx.id, [
+          { targetType: 'supplier_invoice', id: si.id, amountCents: amount },
+        ]),
+      );
+      if (paid + amount <= total) {
+        await attempt;
+        paid += amount;
+      } else await assert.rejects(attempt, /Document introuvable ou déjà soldé|au plus le reste dû/);
+      const inv = (await tenant((trx) => getSupplierInvoice(trx, support, si.id)))!;
+      assert.equal(inv.paidCents, paid);
+      assert.equal(inv.status, paid === total ? 'paid' : paid > 0 ? 'partly_paid' : 'approved');
+    }
+    const debits = await odb.db
+      .selectFrom('entry_line')
+      .innerJoin('journal_entry', (j) =>
+        j
+          .onRef('journal_entry.cooperative_id', '=', 'entry_line.cooperative_id')
+          .onRef('journal_entry.id', '=', 'entry_line.entry_id'),
+      )
+      .select((eb) => eb.fn.sum<number>('entry_line.debit_cents').as('d'))
+      .where('journal_entry.cooperative_id', '=', A.coop.id)
+      .where('journal_entry.source_type', '=', 'purchases.supplier_payment')
+      .where('entry_line.account', '=', '401')
+      .where('entry_line.aux_account', '=', s.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(debits.d ?? 0), paid, 'the ledger paid the supplier exactly what purchases recorded');
+  }
+});
