@@ -210,3 +210,38 @@ test('several receipts at once: 2 readable PDFs + 1 unreadable → 2 lines, 1 me
   assert.match(none.html, /id="f-receipts-error"[^>]*>Choisissez un ou plusieurs justificatifs/);
   assert.equal(await count('expense_line'), lines0 + 3);
 });
+
+test('a supplier invoice photo is read in the background, then fills the form; only its sender sees it', async () => {
+  const { drawReceipt, receiptLines, rotate, toPng } = await import('./testdata/receipt-images.ts');
+  const t0 = receiptLines({ supplier: 'GARAGE DES ALPES', date: todayParis(), totalCents: 21_600, vatCents: 3_600 }, [
+    ['Vidange', 21_600],
+  ]);
+  const photo = toPng(rotate(drawReceipt(t0.lines), 3));
+  const ent = new TestClient(t.app);
+  await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  const fd = new FormData();
+  fd.append('_csrf', ent.csrf);
+  fd.append('file', new Blob([new Uint8Array(photo)], { type: 'image/png' }), 'facture.png');
+  const res = await t.app.request('http://localhost/factures-fournisseurs/lire', {
+    method: 'POST',
+    body: fd,
+    headers: { cookie: [...ent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
+  assert.equal(res.status, 302, 'a photo is never read inside the request');
+  const where = res.headers.get('location')!;
+  assert.match(where, /^\/factures-fournisseurs\/nouvelle\?lecture=[0-9a-f-]{36}$/);
+  const batchId = where.split('=')[1];
+  await settleLocalJobs();
+  const poll = await ent.get(`/factures-fournisseurs/lectures/${batchId}`);
+  assert.equal(poll.res.status, 200);
+  assert.equal(poll.res.headers.get('hx-redirect'), where);
+  const form = await ent.get(where);
+  assert.equal(form.res.status, 200);
+  assert.match(form.html, /lecture du document \(OCR\)/);
+  assert.match(form.html, /value="216,00"|value="180,00"/);
+  assert.match(form.html, /name="fileId" value="[0-9a-f-]{36}"/);
+  const other = new TestClient(t.app);
+  await other.signIn(A.users.cape.email, TEST_PASSWORD);
+  assert.equal((await other.get(where)).res.status, 404);
+  assert.equal((await other.get(`/factures-fournisseurs/lectures/${batchId}`)).res.status, 404);
+});

@@ -17,7 +17,9 @@ import { todayParis } from '../../core/dates.ts';
 import type { Queue } from '../../core/jobs.ts';
 import type { CooperativeId, UserId } from '../../core/ids.ts';
 import { audit } from '../../core/audit.ts';
+import { NotFoundError } from '../../core/errors.ts';
 import { activitiesFor } from '../directory/index.ts';
+import { readIncomingDocument, type ParsedInvoice } from './incoming.ts';
 import { addExpenseLine, type ReceiptInput } from './expense.service.ts';
 import { defaultCategoryFor, MAX_RECEIPTS_AT_ONCE, readReceipt } from './bulk-receipts.ts';
 import { PURCHASES } from './permissions.ts';
@@ -122,6 +124,7 @@ export async function readingBatch(trx: Tx, actor: Actor, batchId: string): Prom
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('batch_id', '=', batchId)
     .where('user_id', '=', actor.userId)
+    .where('purpose', '=', 'expense')
     .orderBy('id')
     .execute();
   return rows.length ? toBatch(batchId, rows) : null;
@@ -136,6 +139,7 @@ export async function myRecentBatches(trx: Tx, actor: Actor): Promise<ReadingBat
     .select(['batch_id', 'file_name', 'status', 'message', 'expense_line_id'])
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('user_id', '=', actor.userId)
+    .where('purpose', '=', 'expense')
     .where((eb) =>
       eb.or([eb('status', 'in', ['queued', 'reading']), eb('finished_at', '>', sql<Date>`now() - interval '1 hour'`)]),
     )
@@ -193,6 +197,75 @@ async function finish(
   });
 }
 
+async function keepResult(db: Db, cooperativeId: string, id: string, result: ParsedInvoice) {
+  await withTenant(db, cooperativeId, (trx) =>
+    view(trx)
+      .updateTable('receipt_reading')
+      .set({ status: 'done', result: JSON.stringify(result), finished_at: new Date() })
+      .where('cooperative_id', '=', cooperativeId)
+      .where('id', '=', id)
+      .execute(),
+  );
+}
+
+/** Stores a supplier invoice photo or scan and queues its reading; the form is filled once it is read. */
+export async function queueSupplierInvoiceReading(
+  trx: Tx,
+  actor: Actor,
+  fileKey: Buffer,
+  file: ReceiptInput,
+): Promise<{ batchId: string }> {
+  authorize(actor, PURCHASES.supplierInvoiceDraft);
+  if (!actor.userId) throw new ForbiddenError();
+  const stored = await storeFile(trx, fileKey, {
+    cooperativeId: actor.cooperativeId,
+    name: file.name,
+    purpose: 'supplier-invoice',
+    content: file.content,
+    field: 'file',
+    createdBy: actor.userId,
+  });
+  const batchId = uuidv7();
+  await view(trx)
+    .insertInto('receipt_reading')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      batch_id: batchId,
+      user_id: actor.userId,
+      actor_roles: actor.roles.join(','),
+      actor_label: actor.label,
+      purpose: 'supplier_invoice',
+      activity_id: null,
+      file_id: stored.id,
+      file_name: stored.name,
+      status: 'queued',
+    })
+    .execute();
+  return { batchId };
+}
+
+/** A supplier invoice read in the background: what was read and its stored file (its sender only). */
+export async function supplierInvoiceReading(
+  trx: Tx,
+  actor: Actor,
+  batchId: string,
+): Promise<{ batch: ReadingBatch; parsed: ParsedInvoice | null; fileId: string }> {
+  authorize(actor, PURCHASES.supplierInvoiceDraft);
+  if (!isUuid(batchId) || !actor.userId) throw new NotFoundError('Lecture');
+  const r = await view(trx)
+    .selectFrom('receipt_reading')
+    .select(['file_name', 'status', 'message', 'expense_line_id', 'result', 'file_id'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('batch_id', '=', batchId)
+    .where('user_id', '=', actor.userId)
+    .where('purpose', '=', 'supplier_invoice')
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError('Lecture');
+  const result = typeof r.result === 'string' ? JSON.parse(r.result) : r.result;
+  return { batch: toBatch(batchId, [r]), parsed: (result as ParsedInvoice | null) ?? null, fileId: r.file_id };
+}
+
 /**
  * The job: reads every queued receipt (of one cooperative, or of all), one at a time per job;
  * the reader pool bounds the processes of the whole server. Returns how many were handled.
@@ -226,6 +299,11 @@ export async function readQueuedReceipts(db: Db, fileKey: Buffer, only?: { coope
       };
       try {
         const file = await withTenant(db, coop, (trx) => readFile(trx, fileKey, coop, job.file_id));
+        if (job.purpose === 'supplier_invoice') {
+          const parsed = await readIncomingDocument(file.content, file.mimeType);
+          await keepResult(db, coop, job.id, { ...parsed, text: parsed.text?.slice(0, 4000) ?? '' });
+          continue;
+        }
         const read = await readReceipt({ name: file.name, mimeType: file.mimeType, content: file.content });
         if (!read.ok) {
           await finish(db, coop, job.id, 'failed', read.message);
@@ -237,7 +315,7 @@ export async function readQueuedReceipts(db: Db, fileKey: Buffer, only?: { coope
             date: read.date && read.date <= today ? read.date : today,
             category: defaultCategoryFor(read.totalInclCents, read.vatCents),
             description: (read.seller ?? '').slice(0, 200) || undefined,
-            activityId: job.activity_id,
+            activityId: job.activity_id ?? '',
             amountInclCents: read.totalInclCents,
             vatCents: read.vatCents,
             receiptFileId: job.file_id,

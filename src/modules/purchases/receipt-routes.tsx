@@ -10,7 +10,7 @@ import { NotFoundError, UserError } from '../../core/errors.ts';
 import { actorOf } from '../../web/context.ts';
 import { EXPENSE_CATEGORIES, categoryOf } from './categories.ts';
 import { setExpenseLineCategory } from './expense.service.ts';
-import { readingBatch, type ReadingBatch } from './receipt-reading.ts';
+import { readingBatch, supplierInvoiceReading, type ReadingBatch } from './receipt-reading.ts';
 
 const STATUS_TEXT: Record<ReadingBatch['items'][number]['status'], string> = {
   queued: 'en attente',
@@ -52,6 +52,35 @@ export function ReadingProgress(p: { batch: ReadingBatch }) {
           </li>
         ))}
       </ul>
+    </div>
+  );
+}
+
+/** A supplier invoice being read: polls until read, then htmx goes to the filled form (a link without script). */
+export function SupplierReadingProgress(p: { batch: ReadingBatch }) {
+  const b = p.batch;
+  const item = b.items[0];
+  return (
+    <div
+      class="flash flash-info"
+      role="status"
+      id={`lecture-${b.batchId}`}
+      {...(b.finished
+        ? {}
+        : {
+            'hx-get': `/factures-fournisseurs/lectures/${b.batchId}`,
+            'hx-trigger': 'every 2s',
+            'hx-swap': 'outerHTML',
+          })}
+    >
+      <p>
+        {b.finished
+          ? 'Document lu. '
+          : `Lecture du document ${item?.fileName ?? ''} en cours (${item ? STATUS_TEXT[item.status] : ''}). `}
+        <a href={`/factures-fournisseurs/nouvelle?lecture=${b.batchId}`}>
+          {b.finished ? 'Remplir le formulaire' : 'Actualiser'}
+        </a>
+      </p>
     </div>
   );
 }
@@ -104,6 +133,17 @@ receiptRoutes.get('/notes-de-frais/lectures/:batchId', async (c) => {
   );
   if (!batch) throw new NotFoundError('Lecture');
   return c.html(<ReadingProgress batch={batch} />);
+});
+
+receiptRoutes.use('/factures-fournisseurs/lectures/*', requireActor);
+receiptRoutes.get('/factures-fournisseurs/lectures/:batchId', async (c) => {
+  const a = actorOf(c);
+  const r = await withTenant(c.get('app').odb.db, a.cooperativeId, (trx) =>
+    supplierInvoiceReading(trx, a, c.req.param('batchId')),
+  );
+  // Read: htmx leaves the polling page for the form filled from the reading.
+  if (r.batch.finished) c.header('HX-Redirect', `/factures-fournisseurs/nouvelle?lecture=${r.batch.batchId}`);
+  return c.html(<SupplierReadingProgress batch={r.batch} />);
 });
 
 receiptRoutes.post('/notes-de-frais/ligne/:id/categorie', async (c) => {

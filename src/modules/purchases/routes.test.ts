@@ -368,8 +368,17 @@ test('hostile uploads (corrupt photo, corrupt PDF, deflate bomb, XHTML receipt) 
       assert.match(r.html, /illisible|abîmée|protégé/, name);
     }
     const s = await upload(ent, '/factures-fournisseurs/lire', {}, { field: 'file', name, type, content });
-    assert.equal(s.res.status, 400, name);
-    assert.match(s.html, /illisible|abîmée|protégé|aucune facture/i, name);
+    if (type === 'image/jpeg') {
+      // Read in the background too: the form says it once the job has run.
+      assert.equal(s.res.status, 302, name);
+      await settleLocalJobs();
+      const read = await ent.get(s.res.headers.get('location')!);
+      assert.equal(read.res.status, 400, name);
+      assert.match(read.html, /illisible|abîmée/i, name);
+    } else {
+      assert.equal(s.res.status, 400, name);
+      assert.match(s.html, /illisible|abîmée|protégé|aucune facture/i, name);
+    }
   }
   // The attack of issue 11: XHTML with htmx attributes declared as a receipt "text/xml".
   const xhtml = Buffer.from(

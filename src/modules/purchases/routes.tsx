@@ -63,8 +63,14 @@ import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS } from './categories.ts';
 import { scaleFor, scaleYears } from './mileage.ts';
 import { NeedsOcrError, readIncomingDocument, type ParsedInvoice } from './incoming.ts';
 import { MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
-import { myRecentBatches, queueReceipts, RECEIPT_READING_QUEUE } from './receipt-reading.ts';
-import { CategoryCell, ReadingProgress } from './receipt-routes.tsx';
+import {
+  myRecentBatches,
+  queueReceipts,
+  queueSupplierInvoiceReading,
+  RECEIPT_READING_QUEUE,
+  supplierInvoiceReading,
+} from './receipt-reading.ts';
+import { CategoryCell, ReadingProgress, SupplierReadingProgress } from './receipt-routes.tsx';
 import { requestJob } from '../../core/jobs.ts';
 
 export const purchasesRoutes = new Hono<AppEnv>();
@@ -490,6 +496,7 @@ async function invoiceFormPage(
   values: Record<string, string>,
   errors: Record<string, string> | null,
   info?: string,
+  progress?: Child,
 ) {
   const [suppliers, acts] = await tenant(
     c,
@@ -507,6 +514,7 @@ async function invoiceFormPage(
         title="Nouvelle facture fournisseur"
         help="Vérifiez les champs, répartissez le montant hors taxes entre vos activités, puis envoyez pour approbation."
       />
+      {progress ?? null}
       {info ? (
         <div class="flash flash-info" role="status">
           {info}
@@ -633,6 +641,24 @@ async function invoiceFormPage(
 }
 
 purchasesRoutes.get('/factures-fournisseurs/nouvelle', async (c) => {
+  const lecture = c.req.query('lecture');
+  if (lecture) {
+    // A photo or a scan read in the background: progress until read, then the form filled from it.
+    const r = await tenant(c, (trx, a) => supplierInvoiceReading(trx, a, lecture));
+    if (!r.batch.finished) return invoiceFormPage(c, {}, null, undefined, <SupplierReadingProgress batch={r.batch} />);
+    if (!r.parsed) return invoiceFormPage(c, {}, { file: r.batch.items[0]?.message ?? 'Document illisible.' });
+    const parsed = r.parsed;
+    const values = await tenant(c, async (trx, a) => {
+      const acts = await activitiesFor(trx, a);
+      return { ...(await prefill(trx, a, parsed, acts.length === 1 ? acts[0].id : '')), fileId: r.fileId };
+    });
+    return invoiceFormPage(
+      c,
+      values,
+      null,
+      "Champs suggérés à partir de la lecture du document (OCR) : vérifiez-les avant d'envoyer.",
+    );
+  }
   const acts = await tenant(c, (trx, a) => activitiesFor(trx, a));
   return invoiceFormPage(
     c,
@@ -646,8 +672,18 @@ purchasesRoutes.post('/factures-fournisseurs/lire', uploadBodyLimit(FILE_UPLOAD_
   if (!file) return invoiceFormPage(c, {}, { file: 'Choisissez un fichier.' });
   let parsed: ParsedInvoice;
   try {
-    parsed = await readIncomingDocument(file.content, file.mimeType);
+    // E-invoices and text layers are read at once; a photo or a scan goes to the background job.
+    parsed = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
   } catch (e) {
+    if (e instanceof NeedsOcrError) {
+      try {
+        const q = await tenant(c, (trx, a) => queueSupplierInvoiceReading(trx, a, fileKey(c), file));
+        await requestJob(RECEIPT_READING_QUEUE, { cooperativeId: actorOf(c).cooperativeId });
+        return c.redirect(`/factures-fournisseurs/nouvelle?lecture=${q.batchId}`);
+      } catch (e2) {
+        return invoiceFormPage(c, {}, badRequest(e2));
+      }
+    }
     return invoiceFormPage(c, {}, badRequest(e));
   }
   try {

@@ -84,12 +84,15 @@ export interface PurchasesTables {
     user_id: string;
     actor_roles: string;
     actor_label: string;
-    activity_id: string;
+    /** 'expense': the job adds an expense line; 'supplier_invoice': it keeps the fields read (result) for the form. */
+    purpose: Generated<'expense' | 'supplier_invoice'>;
+    activity_id: string | null;
     file_id: string;
     file_name: string;
     status: 'queued' | 'reading' | 'done' | 'failed';
     message: string | null;
     expense_line_id: string | null;
+    result: unknown;
     created_at: Generated<Date>;
     started_at: Date | null;
     finished_at: Date | null;
@@ -230,12 +233,14 @@ ${tenantPolicySql('mileage_trip')}
 create table receipt_reading (
   cooperative_id uuid not null references cooperative(id), id uuid not null, batch_id uuid not null,
   user_id uuid not null references user_account(id), actor_roles text not null, actor_label text not null,
-  activity_id uuid not null, file_id uuid not null, file_name text not null,
+  purpose text not null default 'expense' check (purpose in ('expense','supplier_invoice')),
+  activity_id uuid, file_id uuid not null, file_name text not null,
   status text not null default 'queued' check (status in ('queued','reading','done','failed')),
-  message text, expense_line_id uuid, created_at timestamptz not null default now(),
+  message text, expense_line_id uuid, result jsonb, created_at timestamptz not null default now(),
   started_at timestamptz, finished_at timestamptz,
   primary key (cooperative_id, id),
-  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id),
+  check (purpose = 'supplier_invoice' or activity_id is not null)
 );
 create index receipt_reading_status on receipt_reading (status, created_at);
 create index receipt_reading_batch on receipt_reading (cooperative_id, batch_id);
