@@ -751,12 +751,8 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
       line_cents: Number(r.line_cents),
       number: r.target_type === 'invoice' ? r.number : (p?.number ?? null),
       document,
-      href:
-        r.target_type === 'invoice'
-          ? `/factures/${r.target_id}`
-          : r.target_type === 'salary'
-            ? `/salaires/${r.target_id}`
-            : (p?.href ?? null),
+      // Salaries have no page of their own to link to (the salary list is per month).
+      href: r.target_type === 'invoice' ? `/factures/${r.target_id}` : (p?.href ?? null),
     };
   });
 }
