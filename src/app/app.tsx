@@ -8,7 +8,8 @@ import type { AppContext, AppEnv, AppServices, Ctx } from '../web/context.ts';
 import { membershipsOfUser } from '../modules/directory/index.ts';
 import { securityHeaders, loadIdentity, csrfProtection, setFlash } from '../web/middleware.ts';
 import { firstRunRoutes } from './first-run.tsx';
-import { modules, navItems } from './modules.ts';
+import { jobQueues, modules, navItems } from './modules.ts';
+import { serveQueuesLocally } from '../core/jobs.ts';
 import { PublicLayout } from '../web/layout.tsx';
 import { Card } from '../web/components.tsx';
 import { ForbiddenError } from '../core/actor.ts';
@@ -37,6 +38,8 @@ const staticCache = new Map<string, Buffer>();
 
 export function createApp(services: AppServices): Hono<AppEnv> {
   const ctx: AppContext = { ...services, nav: navItems, membershipsOfUser };
+  // Without pg-boss (RADIEUSE_JOBS=off), queued work runs in this process, after the request.
+  serveQueuesLocally(jobQueues(services.odb, services.config));
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
     c.set('app', ctx);

@@ -4,7 +4,7 @@
 // server, the CLI and the test databases are wired the same way.
 import type { Config } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
-import type { Schedule } from '../core/jobs.ts';
+import type { Queue, Schedule } from '../core/jobs.ts';
 import type { SqlMigration } from '../core/migrations.ts';
 import { coreMigrations } from '../core/schema.ts';
 import type { Command } from '../core/cli.ts';
@@ -50,6 +50,10 @@ export const moduleCommands: Command[] = modules.flatMap((m) => m.commands ?? []
 
 export function jobSchedules(odb: OpenDb, config: Config): Schedule[] {
   return modules.flatMap((m) => m.schedules?.(odb, config) ?? []);
+}
+
+export function jobQueues(odb: OpenDb, config: Config): Queue[] {
+  return modules.flatMap((m) => m.queues?.(odb, config) ?? []);
 }
 
 export const navItems: NavItem[] = [...coreNav, ...modules.flatMap((m) => m.nav ?? [])].sort(

@@ -6,7 +6,7 @@ import { migrate } from '../core/migrations.ts';
 import { createApp } from './app.tsx';
 import { startJobs } from '../core/jobs.ts';
 import { deliverOutbox, smtpTransport, setTransport } from '../core/mail.ts';
-import { allMigrations, jobSchedules } from './modules.ts';
+import { allMigrations, jobQueues, jobSchedules } from './modules.ts';
 import { runRetention } from './personal-data.ts';
 import { warmUpSalaryEngine } from '../modules/ledger/index.ts';
 
@@ -57,6 +57,7 @@ export async function startServer(config: Config, port: number, log: (m: string)
         ...jobSchedules(odb, config),
       ],
       log,
+      jobQueues(odb, config),
     );
   }
   const server = serve({ fetch: app.fetch, port, hostname: '0.0.0.0' });

@@ -5,7 +5,7 @@ import type { Hono } from 'hono';
 import type { Command } from '../core/cli.ts';
 import type { Config } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
-import type { Schedule } from '../core/jobs.ts';
+import type { Queue, Schedule } from '../core/jobs.ts';
 import type { SqlMigration } from '../core/migrations.ts';
 import type { AppEnv } from './context.ts';
 import type { NavItem } from './nav.ts';
@@ -18,4 +18,6 @@ export interface ModuleDefinition {
   nav?: NavItem[];
   commands?: Command[];
   schedules?(odb: OpenDb, config: Config): Schedule[];
+  /** Queues worked on demand (`requestJob` in core/jobs.ts). */
+  queues?(odb: OpenDb, config: Config): Queue[];
 }

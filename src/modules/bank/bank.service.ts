@@ -27,6 +27,17 @@ import {
 } from './matching.ts';
 import type { MatchTarget } from './schema.ts';
 import './purchases-sources.ts';
+import { BANK_LINE_ACCOUNTS, postBankLine } from '../ledger/index.ts';
+import { purchaseDocumentLabels } from '../purchases/index.ts';
+import './salary-source.ts';
+import { getSalaryRequest } from '../ledger/index.ts';
+import {
+  ACCOUNT_KINDS,
+  isAccountKind,
+  kindFits,
+  recogniseAccountKind,
+  type AccountKind,
+} from './account-justification.ts';
 
 const BANK_ROLES = ['accountant', 'director', 'support'] as const;
 const canBank = (a: Actor) => requireRole(a, ...BANK_ROLES);
@@ -42,6 +53,7 @@ export interface BankTransaction extends BankLineLike {
   id: string;
   accountId: string;
   valueDate: IsoDate | null;
+  bankCode: string | null;
   status: 'to_justify' | 'matched' | 'ignored';
 }
 export interface ImportResult {
@@ -268,6 +280,7 @@ export async function importStatement(
       counterparty_iban: l.counterpartyIban,
       reference: l.reference?.slice(0, 200) ?? null,
       dedupe_key: l.dedupeKey,
+      bank_code: l.bankCode ?? null,
       status: 'to_justify' as const,
     }));
     const ins = await trx
@@ -317,6 +330,7 @@ type TxRow = {
   counterparty_name: string | null;
   counterparty_iban: string | null;
   reference: string | null;
+  bank_code?: string | null;
   status: string;
 };
 const toTransaction = (r: TxRow): BankTransaction => ({
@@ -329,6 +343,7 @@ const toTransaction = (r: TxRow): BankTransaction => ({
   counterpartyName: r.counterparty_name,
   counterpartyIban: r.counterparty_iban,
   reference: r.reference,
+  bankCode: r.bank_code ?? null,
   status: r.status as BankTransaction['status'],
 });
 
@@ -476,7 +491,10 @@ export async function listToJustify(
   trx: Tx,
   actor: Actor,
   opts: { limit?: number; accountId?: string } = {},
-): Promise<{ total: number; items: { tx: BankTransaction; suggestions: SuggestionView[] }[] }> {
+): Promise<{
+  total: number;
+  items: { tx: BankTransaction; suggestions: SuggestionView[]; accountKind: AccountKind | null }[];
+}> {
   canBank(actor);
   let q = trx
     .selectFrom('bank_transaction')
@@ -499,6 +517,8 @@ export async function listToJustify(
       return {
         tx,
         suggestions: rankSuggestions(tx, items, history).map((s) => ({ key: suggestionKey(s), suggestion: s })),
+        // Fees, interest, URSSAF, DGFiP…: offered as a one-click justification to their account.
+        accountKind: recogniseAccountKind(tx),
       };
     }),
   };
@@ -571,7 +591,102 @@ export async function markIgnored(trx: Tx, actor: Actor, transactionId: string):
   await audit(trx, actor, { action: 'bank.line_ignored', targetType: 'bank_transaction', targetId: t.id });
 }
 
-export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number } = {}) {
+/**
+ * One-click justification to an account (bank fees, interest, URSSAF, DGFiP…): posts the line
+ * through the ledger (BQ, the bank's account against 627 / 768 / 661 / 431 / 437 / 44551 / 4421),
+ * records the match to that entry and marks the line matched. The line is locked first: two
+ * clicks never post twice.
+ */
+export async function justifyToAccount(
+  trx: Tx,
+  actor: Actor,
+  transactionId: string,
+  kind: string,
+): Promise<{ entryId: string; account: string }> {
+  canBank(actor);
+  if (!isAccountKind(kind)) throw new UserError('Choisissez le type de la ligne (frais bancaires, URSSAF…).', 'kind');
+  const t = await lockLineToJustify(trx, actor, transactionId);
+  if (!kindFits(kind, t.amountCents))
+    throw new UserError(
+      `Une ligne ${t.amountCents > 0 ? 'créditrice' : 'débitrice'} ne peut pas être justifiée en « ${ACCOUNT_KINDS[kind].label} ».`,
+      'kind',
+    );
+  const bankAccount = await getAccount(trx, actor, t.accountId);
+  const account = ACCOUNT_KINDS[kind].account(t.amountCents);
+  const entry = await postBankLine(trx, actor, {
+    bankAccount: bankAccount.ledgerAccount,
+    account,
+    amountCents: t.amountCents,
+    date: t.bookingDate,
+    label: `${ACCOUNT_KINDS[kind].label} — ${t.label}`.slice(0, 200),
+    pieceRef: `BQ-${t.id.slice(-12)}`,
+    sourceId: t.id,
+  });
+  await trx
+    .insertInto('bank_match')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      transaction_id: t.id,
+      target_type: 'account',
+      target_id: entry.id,
+      amount_cents: t.amountCents,
+      matched_by: actor.userId ?? 'system',
+      score: 100,
+      account,
+    })
+    .execute();
+  await trx
+    .updateTable('bank_transaction')
+    .set({ status: 'matched' })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', t.id)
+    .execute();
+  await audit(trx, actor, {
+    action: 'bank.line_posted_to_account',
+    targetType: 'bank_transaction',
+    targetId: t.id,
+    data: { kind, account, entry: entry.id },
+  });
+  return { entryId: entry.id, account };
+}
+
+/** "Salaire 2026-11 — Alice Martin" for matched salary lines. */
+async function salaryLabels(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const id of new Set(ids)) {
+    const r = await getSalaryRequest(trx, actor, id).catch(() => null);
+    if (r) out.set(id, `Salaire ${r.month} — ${r.userName}`);
+  }
+  return out;
+}
+
+/** A matched line as the list shows it: which document (and its number) or which account. */
+export interface MatchedRow {
+  id: string;
+  target_type: MatchTarget;
+  target_id: string;
+  amount_cents: number;
+  matched_by: string;
+  score: number;
+  booking_date: IsoDate;
+  label: string;
+  line_cents: number;
+  number: string | null;
+  /** "Facture 2025-00002", "Facture fournisseur F-881 — Garage", "Compte 627 — Frais bancaires"… */
+  document: string;
+  href: string | null;
+}
+
+const TARGET_WORDS: Record<MatchTarget, string> = {
+  invoice: 'Facture',
+  supplier_invoice: 'Facture fournisseur',
+  expense_report: 'Note de frais',
+  salary: 'Salaire',
+  account: 'Compte',
+};
+
+export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number } = {}): Promise<MatchedRow[]> {
   canBank(actor);
   const rows = await trx
     .selectFrom('bank_match')
@@ -592,6 +707,7 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
       'bank_match.amount_cents',
       'bank_match.matched_by',
       'bank_match.score',
+      'bank_match.account',
       'bank_transaction.booking_date',
       'bank_transaction.label',
       'bank_transaction.amount_cents as line_cents',
@@ -602,12 +718,43 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
     .orderBy('bank_match.id')
     .limit(opts.limit ?? 50)
     .execute();
-  return rows.map((r) => ({
-    ...r,
-    booking_date: toIsoDate(r.booking_date),
-    amount_cents: Number(r.amount_cents),
-    line_cents: Number(r.line_cents),
-  }));
+  const ids = (t: MatchTarget) => rows.filter((r) => r.target_type === t).map((r) => r.target_id);
+  // Purchase documents are named by the purchases module (the bank never reads its tables).
+  const purchases =
+    ids('supplier_invoice').length || ids('expense_report').length
+      ? await purchaseDocumentLabels(trx, actor, {
+          supplierInvoiceIds: ids('supplier_invoice'),
+          expenseReportIds: ids('expense_report'),
+        })
+      : new Map<string, { number: string; label: string; href: string }>();
+  const salaries = ids('salary').length ? await salaryLabels(trx, actor, ids('salary')) : new Map<string, string>();
+  return rows.map((r) => {
+    const p = purchases.get(r.target_id);
+    const accountName = r.account ? BANK_LINE_ACCOUNTS[r.account] : null;
+    const document =
+      r.target_type === 'invoice'
+        ? `Facture ${r.number ?? ''}`.trim()
+        : r.target_type === 'account'
+          ? `Compte ${r.account ?? ''}${accountName ? ` — ${accountName}` : ''}`
+          : r.target_type === 'salary'
+            ? (salaries.get(r.target_id) ?? TARGET_WORDS.salary)
+            : (p?.label ?? TARGET_WORDS[r.target_type]);
+    return {
+      id: r.id,
+      target_type: r.target_type,
+      target_id: r.target_id,
+      amount_cents: Number(r.amount_cents),
+      matched_by: r.matched_by,
+      score: r.score,
+      booking_date: toIsoDate(r.booking_date),
+      label: r.label,
+      line_cents: Number(r.line_cents),
+      number: r.target_type === 'invoice' ? r.number : (p?.number ?? null),
+      document,
+      // Salaries have no page of their own to link to (the salary list is per month).
+      href: r.target_type === 'invoice' ? `/factures/${r.target_id}` : (p?.href ?? null),
+    };
+  });
 }
 
 export async function bankCounts(trx: Tx, actor: Actor) {

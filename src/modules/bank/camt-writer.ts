@@ -11,6 +11,8 @@ export interface CamtEntry {
   counterpartyIban?: string | null;
   endToEndId?: string | null;
   bankRef: string;
+  /** ISO bank transaction code "DOMAIN-FAMILY-SUBFAMILY" (e.g. ACMT-MDOP-CHRG for charges). */
+  bankCode?: string | null;
 }
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
@@ -26,7 +28,14 @@ export function writeCamt053(p: { messageId: string; iban: string; createdAt: st
         <Sts>BOOK</Sts>
         <BookgDt><Dt>${e.bookingDate}</Dt></BookgDt>
         <ValDt><Dt>${e.valueDate ?? e.bookingDate}</Dt></ValDt>
-        <AcctSvcrRef>${esc(e.bankRef)}</AcctSvcrRef>
+        <AcctSvcrRef>${esc(e.bankRef)}</AcctSvcrRef>${
+          e.bankCode
+            ? (
+                ([d, f, sf]) =>
+                  `\n        <BkTxCd><Domn><Cd>${esc(d)}</Cd><Fmly><Cd>${esc(f)}</Cd><SubFmlyCd>${esc(sf)}</SubFmlyCd></Fmly></Domn></BkTxCd>`
+              )(e.bankCode.split('-'))
+            : ''
+        }
         <NtryDtls><TxDtls>
           <Refs><EndToEndId>${esc(e.endToEndId ?? 'NOTPROVIDED')}</EndToEndId></Refs>
           ${e.counterpartyName ? `<RltdPties><${party}><Nm>${esc(e.counterpartyName)}</Nm></${party}>${e.counterpartyIban ? `<${party}Acct><Id><IBAN>${e.counterpartyIban}</IBAN></Id></${party}Acct>` : ''}</RltdPties>` : ''}

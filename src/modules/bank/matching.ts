@@ -275,7 +275,7 @@ export interface MatchSource {
     actor: Actor,
     item: OpenItem,
     amountCents: number,
-    line: { bookingDate: IsoDate; label: string; reference: string | null },
+    line: { bookingDate: IsoDate; label: string; reference: string | null; accountId?: string },
   ): Promise<string | null>;
 }
 

@@ -42,6 +42,7 @@ test('CAMT.053: entries, signs, dates, parties, remittance, entities, references
       counterpartyIban: 'FR1420041010050500013M02606',
       reference: 'E2E-0001',
       bankRef: 'BQ0001',
+      bankCode: 'PMNT-RCDT-ESCT',
       dedupeKey: undefined,
     },
   );

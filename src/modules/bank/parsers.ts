@@ -20,6 +20,8 @@ export interface ParsedLine {
   reference: string | null;
   /** Bank's own id for the line (AcctSvcrRef, FITID) when given. */
   bankRef: string | null;
+  /** CAMT bank transaction code, "DOMAIN-FAMILY-SUBFAMILY" (ISO) or the proprietary code. */
+  bankCode?: string | null;
   /** Unique per account, stable across re-imports of the same file. */
   dedupeKey: string;
 }
@@ -174,6 +176,7 @@ interface CamtTransaction {
   Refs?: { EndToEndId?: XmlValue; AcctSvcrRef?: XmlValue };
 }
 interface CamtEntry {
+  BkTxCd?: { Domn?: { Cd?: XmlValue; Fmly?: { Cd?: XmlValue; SubFmlyCd?: XmlValue } }; Prtry?: { Cd?: XmlValue } };
   Amt?: XmlValue;
   CdtDbtInd?: XmlValue;
   BookgDt?: CamtDate;
@@ -185,6 +188,14 @@ interface CamtEntry {
 interface CamtStatement {
   Acct?: CamtAccount;
   Ntry?: CamtEntry | CamtEntry[];
+}
+
+/** "PMNT-RCDT-ESCT" from <BkTxCd><Domn>…, else the proprietary <Prtry><Cd>, else null. */
+function camtBankCode(e: CamtEntry): string | null {
+  const d = e?.BkTxCd?.Domn;
+  const iso = [clean(d?.Cd), clean(d?.Fmly?.Cd), clean(d?.Fmly?.SubFmlyCd)];
+  if (iso.every(Boolean)) return iso.join('-').toUpperCase().slice(0, 40);
+  return clean(e?.BkTxCd?.Prtry?.Cd).slice(0, 40) || null;
 }
 
 export function parseCamt053(text: string): ParsedStatement {
@@ -271,6 +282,7 @@ export function parseCamt053(text: string): ParsedStatement {
         counterpartyIban: textOf(partyAcct?.Id?.IBAN).replace(/\s/g, '').toUpperCase() || null,
         reference: e2e && e2e !== 'NOTPROVIDED' ? e2e : strd || null,
         bankRef: clean(e?.AcctSvcrRef) || clean(tx?.Refs?.AcctSvcrRef) || null,
+        bankCode: camtBankCode(e),
       });
     }
   }

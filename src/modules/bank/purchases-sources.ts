@@ -1,11 +1,12 @@
 // Debit lines: approved supplier invoices and expense reports to reimburse, from the purchases
-// module's exports. Both are settled in full only (purchases records no partial payment); settling
-// calls purchases, which emits its "paid"/"reimbursed" events for the ledger.
+// module's exports. A supplier invoice may be paid in several transfers (purchases keeps what is
+// paid, status "partly_paid"); an expense report is reimbursed in full only. Settling calls
+// purchases, which emits its "paid"/"reimbursed" events for the ledger.
 import { UserError } from '../../core/errors.ts';
 import { toIsoDate, laterDate } from '../../core/dates.ts';
 import {
   listSupplierInvoices,
-  markSupplierInvoicePaid,
+  recordSupplierInvoicePayment,
   reportsToReimburse,
   markExpenseReportReimbursed,
 } from '../purchases/index.ts';
@@ -21,22 +22,21 @@ const fullOnly = (item: { remainingCents: number }, amountCents: number) => {
 const supplierInvoices: MatchSource = {
   targetType: 'supplier_invoice',
   async listOpen(trx, actor) {
-    return (await listSupplierInvoices(trx, actor, { status: 'approved' })).map((i) => ({
+    return (await listSupplierInvoices(trx, actor, { statuses: ['approved', 'partly_paid'] })).map((i) => ({
       targetType: 'supplier_invoice' as const,
       id: i.id,
       number: i.supplierNumber,
       partyName: i.supplierName,
       partyKey: `supplier:${i.supplierName}`,
       direction: 'out' as const,
-      remainingCents: i.totalInclCents,
+      remainingCents: i.totalInclCents - i.paidCents,
       issueDate: toIsoDate(i.issueDate),
       dueDate: i.dueDate ? toIsoDate(i.dueDate) : null,
-      allowPartial: false,
+      allowPartial: true,
     }));
   },
   async settle(trx, actor, item, amountCents, line) {
-    fullOnly(item, amountCents);
-    await markSupplierInvoicePaid(trx, actor, item.id, laterDate(line.bookingDate, item.issueDate));
+    await recordSupplierInvoicePayment(trx, actor, item.id, amountCents, laterDate(line.bookingDate, item.issueDate));
     return null;
   },
 };

@@ -90,3 +90,42 @@ test('/banque: staff only; import, "à justifier" list, errors with lines, nothi
   assert.equal(badAccount.res.status, 400);
   assert.match(badAccount.html, /IBAN invalide/);
 });
+
+test('/banque: a fee line offers "Frais bancaires" in one click (staff only), then shows in the matched list', async () => {
+  const acc = new TestClient(app);
+  await acc.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const page = await acc.get('/banque');
+  const accountId = /name="accountId"[^>]*>\s*<option value="([^"]+)"/.exec(page.html)?.[1];
+  const today = todayParis();
+  const file = Buffer.from(
+    writeCamt053({
+      messageId: 'R2',
+      iban: A.coop.iban!,
+      createdAt: `${today}T08:00:00`,
+      entries: [
+        { amountCents: -1_250, bookingDate: today, label: 'OPERATION 5521', bankRef: 'W2', bankCode: 'ACMT-MDOP-CHRG' },
+      ],
+    }),
+  );
+  const ok = await upload(acc, file, 'releve2.xml', accountId!);
+  assert.equal(ok.res.status, 200);
+  const txId =
+    /action="\/banque\/lignes\/([^/]+)\/compte"[^>]*>\s*<input[^>]*>\s*<input type="hidden" name="kind" value="fees"/.exec(
+      ok.html,
+    )?.[1];
+  assert.ok(txId, 'the one-click "Frais bancaires" button is offered');
+  assert.match(ok.html, />Frais bancaires<\/button> <span class="muted">compte 627/);
+
+  const ent = new TestClient(app);
+  await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  assert.equal((await ent.post(`/banque/lignes/${txId}/compte`, { kind: 'fees' })).res.status, 403);
+
+  const r = await acc.post(`/banque/lignes/${txId}/compte`, { kind: 'fees' });
+  assert.equal(r.res.status, 303);
+  const after = await acc.get('/banque');
+  assert.match(after.html, /Ligne passée en comptabilité au compte 627/);
+  assert.match(after.html, /<td data-label="Document">Compte 627 — Services bancaires<\/td>/);
+  const again = await acc.post(`/banque/lignes/${txId}/compte`, { kind: 'fees' });
+  assert.equal(again.res.status, 303);
+  assert.match((await acc.get('/banque')).html, /déjà justifiée/);
+});

@@ -1,5 +1,6 @@
 // Bank pages: accounts, statement import, the "à justifier" list with suggestions and one-click
 // confirmation, and the matched list. For accountants, directors and support staff.
+import { ACCOUNT_KINDS, kindFits, type AccountKind } from './account-justification.ts';
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
@@ -23,6 +24,7 @@ import {
   listMatched,
   confirmSuggestion,
   markIgnored,
+  justifyToAccount,
   bankCounts,
   type ImportResult,
 } from './bank.service.ts';
@@ -204,7 +206,7 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
               </tr>
             </thead>
             <tbody>
-              {todo.items.map(({ tx, suggestions }) => (
+              {todo.items.map(({ tx, suggestions, accountKind }) => (
                 <tr>
                   <td data-label="Date">{formatDate(tx.bookingDate)}</td>
                   <td data-label="Libellé">
@@ -245,10 +247,34 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
                     ) : (
                       <span class="muted">Aucune suggestion.</span>
                     )}
+                    {accountKind ? (
+                      <form method="post" action={`/banque/lignes/${tx.id}/compte`} class="bank-inline">
+                        <Csrf token={csrf} />
+                        <input type="hidden" name="kind" value={accountKind} />
+                        <button type="submit">{ACCOUNT_KINDS[accountKind].button}</button>{' '}
+                        <span class="muted">compte {ACCOUNT_KINDS[accountKind].account(tx.amountCents)}</span>
+                      </form>
+                    ) : null}
+                    <form method="post" action={`/banque/lignes/${tx.id}/compte`} class="bank-inline">
+                      <Csrf token={csrf} />
+                      <label for={`kind-${tx.id}`}>Justifier sur un compte</label>{' '}
+                      <select id={`kind-${tx.id}`} name="kind">
+                        {(Object.keys(ACCOUNT_KINDS) as AccountKind[])
+                          .filter((k) => kindFits(k, tx.amountCents))
+                          .map((k) => (
+                            <option value={k} selected={k === accountKind}>
+                              {`${ACCOUNT_KINDS[k].label} (${ACCOUNT_KINDS[k].account(tx.amountCents)})`}
+                            </option>
+                          ))}
+                      </select>{' '}
+                      <button type="submit" class="btn-secondary">
+                        Passer en comptabilité
+                      </button>
+                    </form>
                     <form method="post" action={`/banque/lignes/${tx.id}/sans-piece`} class="bank-inline">
                       <Csrf token={csrf} />
                       <button type="submit" class="btn-secondary">
-                        Justifiée sans facture (frais…)
+                        Justifiée sans pièce
                       </button>
                     </form>
                   </td>
@@ -268,7 +294,7 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
               <tr>
                 <th>Date</th>
                 <th>Libellé bancaire</th>
-                <th>Facture</th>
+                <th>Document</th>
                 <th class="num">Montant</th>
                 <th>Par</th>
               </tr>
@@ -278,13 +304,7 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
                 <tr>
                   <td data-label="Date">{formatDate(m.booking_date)}</td>
                   <td data-label="Libellé bancaire">{m.label}</td>
-                  <td data-label="Facture">
-                    {m.target_type === 'invoice' ? (
-                      <a href={`/factures/${m.target_id}`}>{m.number ?? 'facture'}</a>
-                    ) : (
-                      m.target_type
-                    )}
-                  </td>
+                  <td data-label="Document">{m.href ? <a href={m.href}>{m.document}</a> : m.document}</td>
                   <td data-label="Montant" class="num">
                     {formatEuros(m.amount_cents)}
                   </td>
@@ -452,6 +472,21 @@ bankRoutes.post('/banque/lignes/:id/confirmer', async (c) => {
   try {
     await tenant(c, (trx) => confirmSuggestion(trx, actorOf(c), id, f.key ?? ''));
     setFlash(c, { kind: 'success', text: 'Rapprochement enregistré : le paiement est comptabilisé.' });
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    setFlash(c, { kind: 'error', text: e.message });
+  }
+  return c.redirect('/banque', 303);
+});
+
+bankRoutes.post('/banque/lignes/:id/compte', async (c) => {
+  const id = c.req.param('id');
+  if (!isUuid(id)) return c.notFound();
+  const body = await c.req.parseBody();
+  const kind = typeof body.kind === 'string' ? body.kind : '';
+  try {
+    const r = await tenant(c, (trx) => justifyToAccount(trx, actorOf(c), id, kind));
+    setFlash(c, { kind: 'success', text: `Ligne passée en comptabilité au compte ${r.account}.` });
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
     setFlash(c, { kind: 'error', text: e.message });

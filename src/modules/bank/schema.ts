@@ -6,7 +6,7 @@ import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
 
-export type MatchTarget = 'invoice' | 'supplier_invoice' | 'expense_report' | 'salary';
+export type MatchTarget = 'invoice' | 'supplier_invoice' | 'expense_report' | 'salary' | 'account';
 
 export interface BankTables {
   bank_account: {
@@ -46,6 +46,8 @@ export interface BankTables {
     counterparty_iban: string | null;
     reference: string | null;
     dedupe_key: string;
+    /** CAMT bank transaction code "DOMAIN-FAMILY-SUBFAMILY" (e.g. ACMT-MDOP-CHRG), or a proprietary code. */
+    bank_code: Generated<string | null>;
     status: 'to_justify' | 'matched' | 'ignored';
     created_at: Generated<Date>;
   };
@@ -60,6 +62,8 @@ export interface BankTables {
     score: number;
     payment_id: string | null;
     party_key: string | null;
+    /** target 'account': the ledger account the line was posted to (627, 768, 431…); target_id is the entry. */
+    account: Generated<string | null>;
     created_at: Generated<Date>;
   };
   bank_csv_mapping: {
@@ -170,6 +174,18 @@ create table sepa_batch_item (
 );
 ${tenantPolicySql('sepa_batch')}
 ${tenantPolicySql('sepa_batch_item')}
+`,
+  },
+  {
+    // Lines justified straight to an account (bank fees, interest, URSSAF, DGFiP…) and the CAMT
+    // bank transaction code that helps recognise them.
+    name: '2026_12_07_1210_bank_account_justification',
+    sql: `
+alter table bank_transaction add column bank_code text;
+alter table bank_match drop constraint bank_match_target_type_check;
+alter table bank_match add constraint bank_match_target_type_check
+  check (target_type in ('invoice','supplier_invoice','expense_report','salary','account'));
+alter table bank_match add column account text;
 `,
   },
 ];

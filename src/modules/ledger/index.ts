@@ -8,6 +8,9 @@ export {
   isPeriodClosed,
   createManualEntry,
   fiscalYearOf,
+  postBankLine,
+  BANK_LINE_ACCOUNTS,
+  type BankLinePosting,
   type PostingInput,
   type PostingLine,
   type PostedEntry,
@@ -28,6 +31,7 @@ export {
   simulateFromNet,
   type SalarySimulation,
 } from './salary/salary-engine.ts';
+export { listSalaryRequests, getSalaryRequest, type SalaryRequest } from './salary/salary-request.service.ts';
 export { balancedEntriesCheck, ledgerTotalsByActivity, type LedgerActivityTotals } from './integrity.ts';
 export { ledgerPersonalData } from './personal-data.ts';
 export { ledgerImpactFigures, type LedgerImpactFigures } from './impact-figures.ts';

@@ -10,7 +10,7 @@ import { uuidv7 } from '../../core/ids.ts';
 import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { centsToDecimal, formatEuros, parseCents, type Cents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
-import { ensureChart } from './chart.ts';
+import { accountRoles, createAccount, ensureChart } from './chart.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 
@@ -424,4 +424,89 @@ export async function createManualEntry(trx: Tx, actor: Actor, raw: ManualEntryI
     if (e instanceof UserError && !Object.keys(e.fields).length) throw new UserError(e.message, 'lines');
     throw e;
   }
+}
+
+// --- Bank lines posted straight to an account -------------------------------------------------
+// Without a document of another module: bank fees (627), interest (768 received, 661 paid),
+// social and tax payments (431 URSSAF, 437 pension and provident funds, 44551 VAT, 4421
+// withholding tax), the net salary paid (421). The bank module decides which (it owns the
+// statement) and authorizes its user; the ledger owns the chart and the entry: journal BQ, the
+// bank's account against the chosen one.
+
+/** The accounts a bank line may be posted to directly, with their chart labels. */
+export const BANK_LINE_ACCOUNTS: Record<string, string> = {
+  '627': 'Services bancaires',
+  '661': 'Charges d’intérêts',
+  '768': 'Autres produits financiers (intérêts)',
+  '431': 'Sécurité sociale',
+  '437': 'Autres organismes sociaux',
+  '44551': 'TVA à décaisser',
+  '4421': 'Prélèvement à la source',
+  '421': 'Personnel — rémunérations dues',
+};
+
+export interface BankLinePosting {
+  /** The bank's ledger account (512…). */
+  bankAccount: string;
+  /** One of BANK_LINE_ACCOUNTS. */
+  account: string;
+  /** Signed, as on the statement: negative = money out. */
+  amountCents: number;
+  date: IsoDate;
+  label: string;
+  pieceRef: string;
+  /** The bank line (source of the entry). */
+  sourceId: string;
+  /** Auxiliary account on the counterpart (the person, for 421). */
+  aux?: { account: string; label: string } | null;
+}
+
+/** Posts a bank line against one account (journal BQ); creates the account in the chart if missing. */
+export async function postBankLine(trx: Tx, actor: Actor, p: BankLinePosting): Promise<PostedEntry> {
+  const label = BANK_LINE_ACCOUNTS[p.account];
+  if (!label) throw new UserError(`Compte non prévu pour une ligne bancaire : ${p.account}.`, 'account');
+  if (!Number.isSafeInteger(p.amountCents) || p.amountCents === 0)
+    throw new UserError('Montant de la ligne bancaire invalide.', 'amount');
+  await ensureChart(trx, actor.cooperativeId);
+  await createAccountIfMissing(trx, actor.cooperativeId, p.account, label);
+  await createAccountIfMissing(trx, actor.cooperativeId, p.bankAccount, 'Banque');
+  const roles = await accountRoles(trx, actor.cooperativeId);
+  const amount = Math.abs(p.amountCents);
+  // Charges and income of the cooperative itself: the structure's analytic code.
+  const analyticCode = /^[67]/.test(p.account) ? roles.structureAnalyticCode : null;
+  const other = {
+    account: p.account,
+    label: p.label,
+    analyticCode,
+    auxAccount: p.aux?.account ?? null,
+    auxLabel: p.aux?.label ?? null,
+  };
+  const bank = { account: p.bankAccount, label: p.label };
+  return postEntry(trx, actor, {
+    journal: 'BQ',
+    date: p.date,
+    label: p.label,
+    pieceRef: p.pieceRef,
+    source: { type: 'bank_line', id: p.sourceId },
+    lines:
+      p.amountCents < 0
+        ? [
+            { ...other, debitCents: amount },
+            { ...bank, creditCents: amount },
+          ]
+        : [
+            { ...bank, debitCents: amount },
+            { ...other, creditCents: amount },
+          ],
+  });
+}
+
+async function createAccountIfMissing(trx: Tx, cooperativeId: string, number: string, label: string) {
+  const have = await trx
+    .selectFrom('ledger_account')
+    .select('number')
+    .where('cooperative_id', '=', cooperativeId)
+    .where('number', '=', number)
+    .executeTakeFirst();
+  if (!have) await createAccount(trx, cooperativeId, number, label);
 }

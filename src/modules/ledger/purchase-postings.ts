@@ -102,7 +102,9 @@ export async function postSupplierInvoice(trx: Tx, actor: Actor, p: SupplierInvo
 }
 
 export async function postSupplierPayment(trx: Tx, actor: Actor, p: SupplierInvoicePaid): Promise<PostedEntry> {
-  const done = await alreadyPosted(trx, actor, 'purchases.supplier_payment', p.invoiceId);
+  // Each payment is posted once: a payment in one go is identified by the invoice, one of several by its own id.
+  const sourceId = p.paymentId ?? p.invoiceId;
+  const done = await alreadyPosted(trx, actor, 'purchases.supplier_payment', sourceId);
   if (done) return done;
   await ensurePurchaseAccounts(trx, actor.cooperativeId);
   const acc = await accountRoles(trx, actor.cooperativeId);
@@ -125,7 +127,7 @@ export async function postSupplierPayment(trx: Tx, actor: Actor, p: SupplierInvo
     label,
     pieceRef: p.supplierNumber.slice(0, 35),
     pieceDate: p.date,
-    source: { type: 'purchases.supplier_payment', id: p.invoiceId },
+    source: { type: 'purchases.supplier_payment', id: sourceId },
     lines: merge(lines),
   });
   await letterIfBalanced(trx, actor, acc.supplier, p.supplierId, [p.supplierNumber.slice(0, 35)], p.date);

@@ -12,6 +12,7 @@ const require = createRequire(import.meta.url);
 export const FRENCH_LANG_PATH = join(dirname(require.resolve('@tesseract.js-data/fra/package.json')), '4.0.0_best_int');
 const READER = join(dirname(fileURLToPath(import.meta.url)), 'document-reader.mjs');
 
+/** The one pool of reader processes of this server (requests and the receipt-reading job share it). */
 const READERS = 2;
 const TIME_LIMIT_MS = 90_000;
 const MEMORY_MB = 768;
@@ -34,12 +35,35 @@ const UNREADABLE = {
   'pdf-text': 'Ce PDF est illisible ou protégé : saisissez les montants vous-même.',
 } as const;
 
-/** The text of a photo (OCR, French) or of a PDF's text layer, read in a separate process. */
-export function readDocumentText(kind: 'ocr' | 'pdf-text', content: Buffer): Promise<string> {
+/** What a reader process answers: the text, and whether it came from OCR of a scanned PDF. */
+export interface ReadText {
+  text: string;
+  scanned: boolean;
+}
+
+/**
+ * The text of a photo (OCR, French) or of a PDF — its text layer, or for a scan without one the
+ * OCR of its pictures (unless `ocr: false`: then a scan gives an empty text) — read in a separate process.
+ */
+export async function readDocumentText(
+  kind: 'ocr' | 'pdf-text',
+  content: Buffer,
+  opts: { ocr?: boolean } = {},
+): Promise<string> {
+  return (await readDocument(kind, content, opts)).text;
+}
+
+export function readDocument(
+  kind: 'ocr' | 'pdf-text',
+  content: Buffer,
+  opts: { ocr?: boolean } = {},
+): Promise<ReadText> {
   return slot(
     () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, [`--max-old-space-size=${MEMORY_MB}`, READER, kind, FRENCH_LANG_PATH], {
+      new Promise<ReadText>((resolve, reject) => {
+        const args = [`--max-old-space-size=${MEMORY_MB}`, READER, kind, FRENCH_LANG_PATH];
+        if (opts.ocr === false) args.push('no-ocr');
+        const child = spawn(process.execPath, args, {
           stdio: ['pipe', 'pipe', 'pipe'],
           env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production' },
         });
@@ -59,7 +83,8 @@ export function readDocumentText(kind: 'ocr' | 'pdf-text', content: Buffer): Pro
           clearTimeout(timer);
           if (code !== 0) return reject(new UserError(UNREADABLE[kind], 'file'));
           try {
-            resolve(String(JSON.parse(Buffer.concat(out).toString('utf8')).text ?? ''));
+            const r = JSON.parse(Buffer.concat(out).toString('utf8'));
+            resolve({ text: String(r.text ?? ''), scanned: r.scanned === true });
           } catch {
             reject(new UserError(UNREADABLE[kind], 'file'));
           }

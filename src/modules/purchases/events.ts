@@ -32,6 +32,8 @@ export interface SupplierInvoicePaid {
   date: IsoDate;
   shares: { analyticCode: string; inclCents: number }[];
   amountCents: number;
+  /** One of several payments of the invoice (absent when it is paid in one go): the ledger posts each once. */
+  paymentId?: string;
 }
 /** An expense sheet (expenses and mileage) was validated: D 6xx / 6251 + D 44566 / C 421 (the person). */
 export interface ExpenseReportValidated {

@@ -339,6 +339,43 @@ export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): 
   await audit(trx, actor, { action: 'purchases.expense_deleted', targetType: 'expense_report', targetId: l.report_id });
 }
 
+/**
+ * Changes the category of a line of my draft sheet (the one chosen automatically from a read
+ * receipt may be wrong). Amounts and VAT stay as entered: the controls are run again on display.
+ */
+export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: string, category: string): Promise<void> {
+  authorize(actor, PURCHASES.expenseLine);
+  const cat = categoryOf(category);
+  if (!cat) throw new UserError('Choisissez une catégorie.', 'category');
+  if (!isUuid(lineId)) throw new NotFoundError('Dépense');
+  const l = await trx
+    .selectFrom('expense_line')
+    .innerJoin('expense_report', (j) =>
+      j
+        .onRef('expense_report.cooperative_id', '=', 'expense_line.cooperative_id')
+        .onRef('expense_report.id', '=', 'expense_line.report_id'),
+    )
+    .select(['expense_line.report_id', 'expense_line.category', 'expense_report.user_id', 'expense_report.status'])
+    .where('expense_line.cooperative_id', '=', actor.cooperativeId)
+    .where('expense_line.id', '=', lineId)
+    .executeTakeFirst();
+  if (!l || l.user_id !== actor.userId) throw new NotFoundError('Dépense');
+  if (l.status !== 'draft') throw new UserError('Une note de frais envoyée ne peut plus être modifiée.');
+  if (l.category === cat.code) return;
+  await trx
+    .updateTable('expense_line')
+    .set({ category: cat.code })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', lineId)
+    .execute();
+  await audit(trx, actor, {
+    action: 'purchases.expense_category_changed',
+    targetType: 'expense_report',
+    targetId: l.report_id,
+    data: { line: lineId, from: l.category, to: cat.code },
+  });
+}
+
 export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promise<ExpenseReport | null> {
   const scope = authorize(actor, PURCHASES.expenseRead);
   const r = await trx
@@ -502,6 +539,56 @@ export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseR
   for (const { id } of ids) out.push((await getExpenseReport(trx, actor, id))!);
   return out;
 }
+/**
+ * How the bank's matched list names purchase documents: a supplier invoice by the supplier's own
+ * number and name, an expense report by "NDF month — person" (it has no number of its own).
+ */
+export async function purchaseDocumentLabels(
+  trx: Tx,
+  actor: Actor,
+  refs: { supplierInvoiceIds: string[]; expenseReportIds: string[] },
+): Promise<Map<string, { number: string; label: string; href: string }>> {
+  authorize(actor, PURCHASES.supplierInvoicePay);
+  const out = new Map<string, { number: string; label: string; href: string }>();
+  const si = refs.supplierInvoiceIds.filter(isUuid);
+  if (si.length) {
+    const rows = await trx
+      .selectFrom('supplier_invoice')
+      .innerJoin('supplier', (j) =>
+        j
+          .onRef('supplier.cooperative_id', '=', 'supplier_invoice.cooperative_id')
+          .onRef('supplier.id', '=', 'supplier_invoice.supplier_id'),
+      )
+      .select(['supplier_invoice.id', 'supplier_invoice.supplier_number', 'supplier.name'])
+      .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId)
+      .where('supplier_invoice.id', 'in', si)
+      .execute();
+    for (const r of rows)
+      out.set(r.id, {
+        number: r.supplier_number,
+        label: `Facture fournisseur ${r.supplier_number} — ${r.name}`,
+        href: `/factures-fournisseurs/${r.id}`,
+      });
+  }
+  const er = refs.expenseReportIds.filter(isUuid);
+  if (er.length) {
+    const rows = await trx
+      .selectFrom('expense_report')
+      .innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
+      .select(['expense_report.id', 'expense_report.month', 'user_account.display_name'])
+      .where('expense_report.cooperative_id', '=', actor.cooperativeId)
+      .where('expense_report.id', 'in', er)
+      .execute();
+    for (const r of rows)
+      out.set(r.id, {
+        number: `NDF ${r.month}`,
+        label: `Note de frais ${r.month} — ${r.display_name}`,
+        href: `/notes-de-frais/${r.id}`,
+      });
+  }
+  return out;
+}
+
 export async function reportsToReimburse(trx: Tx, actor: Actor) {
   authorize(actor, PURCHASES.expenseReimburse);
   const rows = await trx

@@ -29,6 +29,7 @@ export {
   submitSupplierInvoice,
   approveSupplierInvoice,
   markSupplierInvoicePaid,
+  recordSupplierInvoicePayment,
   SUPPLIER_INVOICE_STATUS,
   type SupplierInvoice,
   type SupplierInvoiceInput,
@@ -37,6 +38,8 @@ export {
 export {
   addExpenseLine,
   deleteExpenseLine,
+  purchaseDocumentLabels,
+  setExpenseLineCategory,
   getExpenseReport,
   myReport,
   listMyReports,

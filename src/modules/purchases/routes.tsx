@@ -59,10 +59,19 @@ import {
   REIMBURSEMENT_STATUS,
   type ExpenseReport,
 } from './expense.service.ts';
-import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS, categoryOf } from './categories.ts';
+import { EXPENSE_CATEGORIES, PURCHASE_ACCOUNTS } from './categories.ts';
 import { scaleFor, scaleYears } from './mileage.ts';
-import { readIncomingDocument, type ParsedInvoice } from './incoming.ts';
-import { addReceiptsInBulk, MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
+import { NeedsOcrError, readIncomingDocument, type ParsedInvoice } from './incoming.ts';
+import { MAX_RECEIPTS_AT_ONCE, type BulkReceiptResult } from './bulk-receipts.ts';
+import {
+  myRecentBatches,
+  queueReceipts,
+  queueSupplierInvoiceReading,
+  RECEIPT_READING_QUEUE,
+  supplierInvoiceReading,
+} from './receipt-reading.ts';
+import { CategoryCell, ReadingProgress, SupplierReadingProgress } from './receipt-routes.tsx';
+import { requestJob } from '../../core/jobs.ts';
 
 export const purchasesRoutes = new Hono<AppEnv>();
 for (const p of [
@@ -98,6 +107,7 @@ const STATUS_TONE: Record<string, string> = {
   draft: 'draft',
   to_approve: 'pending',
   approved: 'approved',
+  partly_paid: 'pending',
   paid: 'paid',
   submitted: 'pending',
   validated: 'approved',
@@ -486,6 +496,7 @@ async function invoiceFormPage(
   values: Record<string, string>,
   errors: Record<string, string> | null,
   info?: string,
+  progress?: Child,
 ) {
   const [suppliers, acts] = await tenant(
     c,
@@ -503,6 +514,7 @@ async function invoiceFormPage(
         title="Nouvelle facture fournisseur"
         help="Vérifiez les champs, répartissez le montant hors taxes entre vos activités, puis envoyez pour approbation."
       />
+      {progress ?? null}
       {info ? (
         <div class="flash flash-info" role="status">
           {info}
@@ -629,6 +641,24 @@ async function invoiceFormPage(
 }
 
 purchasesRoutes.get('/factures-fournisseurs/nouvelle', async (c) => {
+  const lecture = c.req.query('lecture');
+  if (lecture) {
+    // A photo or a scan read in the background: progress until read, then the form filled from it.
+    const r = await tenant(c, (trx, a) => supplierInvoiceReading(trx, a, lecture));
+    if (!r.batch.finished) return invoiceFormPage(c, {}, null, undefined, <SupplierReadingProgress batch={r.batch} />);
+    if (!r.parsed) return invoiceFormPage(c, {}, { file: r.batch.items[0]?.message ?? 'Document illisible.' });
+    const parsed = r.parsed;
+    const values = await tenant(c, async (trx, a) => {
+      const acts = await activitiesFor(trx, a);
+      return { ...(await prefill(trx, a, parsed, acts.length === 1 ? acts[0].id : '')), fileId: r.fileId };
+    });
+    return invoiceFormPage(
+      c,
+      values,
+      null,
+      "Champs suggérés à partir de la lecture du document (OCR) : vérifiez-les avant d'envoyer.",
+    );
+  }
   const acts = await tenant(c, (trx, a) => activitiesFor(trx, a));
   return invoiceFormPage(
     c,
@@ -642,8 +672,18 @@ purchasesRoutes.post('/factures-fournisseurs/lire', uploadBodyLimit(FILE_UPLOAD_
   if (!file) return invoiceFormPage(c, {}, { file: 'Choisissez un fichier.' });
   let parsed: ParsedInvoice;
   try {
-    parsed = await readIncomingDocument(file.content, file.mimeType);
+    // E-invoices and text layers are read at once; a photo or a scan goes to the background job.
+    parsed = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
   } catch (e) {
+    if (e instanceof NeedsOcrError) {
+      try {
+        const q = await tenant(c, (trx, a) => queueSupplierInvoiceReading(trx, a, fileKey(c), file));
+        await requestJob(RECEIPT_READING_QUEUE, { cooperativeId: actorOf(c).cooperativeId });
+        return c.redirect(`/factures-fournisseurs/nouvelle?lecture=${q.batchId}`);
+      } catch (e2) {
+        return invoiceFormPage(c, {}, badRequest(e2));
+      }
+    }
     return invoiceFormPage(c, {}, badRequest(e));
   }
   try {
@@ -759,6 +799,9 @@ purchasesRoutes.get('/factures-fournisseurs/:id', async (c) => {
         {formatDate(inv.issueDate)}
         {inv.dueDate ? `, échéance ${formatDate(inv.dueDate)}` : ''}
         {inv.paidOn ? `, payée le ${formatDate(inv.paidOn)}` : ''}
+        {inv.status === 'partly_paid'
+          ? ` · payé ${formatEuros(inv.paidCents)}, reste à payer ${formatEuros(inv.totalInclCents - inv.paidCents)}`
+          : ''}
         {inv.fileId ? (
           <>
             {' '}
@@ -905,7 +948,9 @@ function SheetTable(p: { c: Ctx; r: ExpenseReport; editable: boolean }) {
             {r.lines.map((l) => (
               <tr>
                 <td data-label="Date">{formatDate(l.date)}</td>
-                <td data-label="Catégorie">{categoryOf(l.category)?.label ?? l.category}</td>
+                <td data-label="Catégorie">
+                  <CategoryCell c={p.c} lineId={l.id} category={l.category} editable={p.editable} />
+                </td>
                 <td data-label="Description">
                   {l.description} <span class="muted">({l.analyticCode})</span>
                 </td>
@@ -1002,13 +1047,14 @@ async function sheetPage(
 ) {
   const actor = actorOf(c);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) month = currentMonth();
-  const [r, acts, history] = await tenant(
+  const [r, acts, history, readings] = await tenant(
     c,
     async (trx, a) =>
       [
         await myReport(trx, a, month),
         (await activitiesFor(trx, a)).filter((x) => !x.closedAt),
         await listMyReports(trx, a),
+        await myRecentBatches(trx, a),
       ] as const,
   );
   const v: Record<string, string> = {
@@ -1043,6 +1089,9 @@ async function sheetPage(
           {info}
         </div>
       ) : null}
+      {readings.map((b) => (
+        <ReadingProgress batch={b} />
+      ))}
       {refused?.length ? (
         <div class="flash flash-error" role="alert" id="receipts-refused">
           <p>
@@ -1204,7 +1253,23 @@ purchasesRoutes.post('/notes-de-frais/ajouter', uploadBodyLimit(FILE_UPLOAD_LIMI
   if (f.action === 'read') {
     if (!file) return sheetPage(c, month, f, { receipt: 'Choisissez la photo du ticket.' });
     try {
-      const p = await readIncomingDocument(file.content, file.mimeType);
+      let p: ParsedInvoice;
+      try {
+        // Text layers and e-invoices are read at once; a photo or a scan goes to the background.
+        p = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
+      } catch (e) {
+        if (!(e instanceof NeedsOcrError)) throw e;
+        const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
+        const activityId = acts.length === 1 ? acts[0].id : (f.activityId ?? '');
+        if (!acts.some((x) => x.id === activityId))
+          return sheetPage(c, month, f, { activityId: 'Choisissez une de vos activités.' });
+        await queueAndRequest(c, [file], activityId);
+        setFlash(c, {
+          kind: 'info',
+          text: 'Le ticket est en cours de lecture : la dépense sera ajoutée dans un instant, vérifiez-la ensuite.',
+        });
+        return c.redirect(`/notes-de-frais?mois=${month}`);
+      }
       const stored = await tenant(c, (trx, a) =>
         storeFile(trx, fileKey(c), {
           cooperativeId: a.cooperativeId,
@@ -1283,27 +1348,26 @@ purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', uploadBodyLimit(MAX_UP
       content: Buffer.from(await u.arrayBuffer()),
     })),
   );
-  let result: BulkReceiptResult;
   try {
-    result = await addReceiptsInBulk((fn) => tenant(c, fn), fileKey(c), files, { activityId });
+    await queueAndRequest(c, files, activityId);
   } catch (e) {
     return sheetPage(c, month, {}, badRequest(e));
   }
-  const n = result.added.length;
-  const addedText = n
-    ? `${n} dépense${n > 1 ? 's' : ''} ajoutée${n > 1 ? 's' : ''} à partir des justificatifs : vérifiez les montants, les dates et les catégories.`
-    : undefined;
-  const otherMonths = [...new Set(result.added.map((l) => l.date.slice(0, 7)).filter((m) => m !== month))];
-  const info =
-    addedText && otherMonths.length
-      ? `${addedText} Certaines sont datées d'un autre mois (${otherMonths.map(monthLabel).join(', ')}).`
-      : addedText;
-  if (!result.refused.length) {
-    setFlash(c, { kind: 'success', text: info! });
-    return c.redirect(`/notes-de-frais?mois=${month}`);
-  }
-  return sheetPage(c, month, {}, null, info, result.refused);
+  setFlash(c, {
+    kind: 'info',
+    text: `${files.length > 1 ? `${files.length} justificatifs sont` : 'Le justificatif est'} en cours de lecture : une dépense est ajoutée pour chacun, vérifiez ensuite les montants, les dates et les catégories.`,
+  });
+  return c.redirect(`/notes-de-frais?mois=${month}`);
 });
+/** Stores receipts for reading, then asks for the job once the transaction committed. */
+async function queueAndRequest(
+  c: Ctx,
+  files: { name: string; mimeType: string; content: Buffer }[],
+  activityId: string,
+) {
+  const q = await tenant(c, (trx, a) => queueReceipts(trx, a, fileKey(c), files, { activityId }));
+  await requestJob(RECEIPT_READING_QUEUE, { cooperativeId: actorOf(c).cooperativeId, batchId: q.batchId });
+}
 purchasesRoutes.post('/notes-de-frais/ligne/:id/supprimer', async (c) => {
   const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Dépense');

@@ -30,7 +30,7 @@ export interface PurchasesTables {
     supplier_number: string;
     issue_date: string;
     due_date: string | null;
-    status: 'draft' | 'to_approve' | 'approved' | 'paid';
+    status: 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
     account: string;
     label: string | null;
     total_excl_cents: number;
@@ -44,6 +44,8 @@ export interface PurchasesTables {
     approved_at: Date | null;
     approved_by: string | null;
     paid_on: string | null;
+    /** Sum of the payments recorded (a supplier invoice may be paid in several transfers). */
+    paid_cents: Generated<number>;
   };
   supplier_invoice_line: {
     cooperative_id: string;
@@ -74,6 +76,26 @@ export interface PurchasesTables {
     validated_by: string | null;
     reimbursed_on: string | null;
     created_at: Generated<Date>;
+  };
+  receipt_reading: {
+    cooperative_id: string;
+    id: string;
+    batch_id: string;
+    user_id: string;
+    actor_roles: string;
+    actor_label: string;
+    /** 'expense': the job adds an expense line; 'supplier_invoice': it keeps the fields read (result) for the form. */
+    purpose: Generated<'expense' | 'supplier_invoice'>;
+    activity_id: string | null;
+    file_id: string;
+    file_name: string;
+    status: 'queued' | 'reading' | 'done' | 'failed';
+    message: string | null;
+    expense_line_id: string | null;
+    result: unknown;
+    created_at: Generated<Date>;
+    started_at: Date | null;
+    finished_at: Date | null;
   };
   expense_line: {
     cooperative_id: string;
@@ -201,6 +223,40 @@ ${tenantPolicySql('expense_report')}
 ${tenantPolicySql('expense_line')}
 ${tenantPolicySql('vehicle')}
 ${tenantPolicySql('mileage_trip')}
+`,
+  },
+  {
+    // Receipts waiting to be read in the background (pg-boss queue "receipt-reading"): the
+    // uploaded file is stored first, the job reads it and adds the expense line for its owner.
+    name: '2026_12_07_1200_purchases_receipt_reading',
+    sql: `
+create table receipt_reading (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, batch_id uuid not null,
+  user_id uuid not null references user_account(id), actor_roles text not null, actor_label text not null,
+  purpose text not null default 'expense' check (purpose in ('expense','supplier_invoice')),
+  activity_id uuid, file_id uuid not null, file_name text not null,
+  status text not null default 'queued' check (status in ('queued','reading','done','failed')),
+  message text, expense_line_id uuid, result jsonb, created_at timestamptz not null default now(),
+  started_at timestamptz, finished_at timestamptz,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id),
+  check (purpose = 'supplier_invoice' or activity_id is not null)
+);
+create index receipt_reading_status on receipt_reading (status, created_at);
+create index receipt_reading_batch on receipt_reading (cooperative_id, batch_id);
+${tenantPolicySql('receipt_reading')}
+`,
+  },
+  {
+    // A supplier invoice paid in several transfers: the amount paid so far, status "partly_paid".
+    name: '2026_12_07_1220_purchases_supplier_partial_payment',
+    sql: `
+alter table supplier_invoice add column paid_cents bigint not null default 0;
+update supplier_invoice set paid_cents = total_incl_cents where status = 'paid';
+alter table supplier_invoice drop constraint supplier_invoice_status_check;
+alter table supplier_invoice add constraint supplier_invoice_status_check
+  check (status in ('draft','to_approve','approved','partly_paid','paid'));
+alter table supplier_invoice add constraint supplier_invoice_paid_check check (paid_cents >= 0);
 `,
   },
 ];

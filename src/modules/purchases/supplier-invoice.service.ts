@@ -18,11 +18,12 @@ import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePai
 import { allocate } from './allocate.ts';
 import { PURCHASES } from './permissions.ts';
 
-export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'paid';
+export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
 export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
   draft: 'Brouillon',
   to_approve: 'À approuver',
   approved: 'Approuvée',
+  partly_paid: 'Payée en partie',
   paid: 'Payée',
 };
 
@@ -63,6 +64,8 @@ export interface SupplierInvoice {
   fileId: string | null;
   source: string;
   paidOn: IsoDate | null;
+  /** Paid so far (several transfers possible); the rest is totalInclCents − paidCents. */
+  paidCents: number;
   createdBy: string | null;
   lines: { description: string; vatRateBp: number; exclCents: number; vatCents: number }[];
   splits: { activityId: string; analyticCode: string; activityName: string; exclCents: number }[];
@@ -254,6 +257,7 @@ export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Pro
     fileId: r.file_id,
     source: r.source,
     paidOn: r.paid_on,
+    paidCents: Number(r.paid_cents),
     createdBy: r.created_by,
     lines: lines.map((l) => ({
       description: l.description,
@@ -280,7 +284,11 @@ async function requireInvoice(trx: Tx, actor: Actor, id: string): Promise<Suppli
   return inv;
 }
 
-export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status?: SupplierInvoiceStatus } = {}) {
+export async function listSupplierInvoices(
+  trx: Tx,
+  actor: Actor,
+  opts: { status?: SupplierInvoiceStatus; statuses?: SupplierInvoiceStatus[] } = {},
+) {
   const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
   let q = trx
     .selectFrom('supplier_invoice')
@@ -296,11 +304,13 @@ export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status
       'supplier_invoice.due_date',
       'supplier_invoice.status',
       'supplier_invoice.total_incl_cents',
+      'supplier_invoice.paid_cents',
       'supplier_invoice.source',
       'supplier.name as supplier_name',
     ])
     .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId);
   if (opts.status) q = q.where('supplier_invoice.status', '=', opts.status);
+  if (opts.statuses?.length) q = q.where('supplier_invoice.status', 'in', opts.statuses);
   if (scope === 'own') {
     const own = (await activitiesFor(trx, actor)).map((a) => a.id);
     q = q.where((eb) =>
@@ -335,6 +345,7 @@ export async function listSupplierInvoices(trx: Tx, actor: Actor, opts: { status
     dueDate: r.due_date,
     status: r.status,
     totalInclCents: Number(r.total_incl_cents),
+    paidCents: Number(r.paid_cents),
     source: r.source,
   }));
 }
@@ -395,6 +406,7 @@ export async function approveSupplierInvoice(trx: Tx, actor: Actor, id: string):
   });
 }
 
+/** Records the payment of what remains of an approved supplier invoice (one transfer, or the last one). */
 export async function markSupplierInvoicePaid(
   trx: Tx,
   actor: Actor,
@@ -402,39 +414,79 @@ export async function markSupplierInvoicePaid(
   date: IsoDate = todayParis(),
 ): Promise<void> {
   authorize(actor, PURCHASES.supplierInvoicePay);
+  const inv = await requireInvoice(trx, actor, id);
+  await recordSupplierInvoicePayment(trx, actor, id, inv.totalInclCents - inv.paidCents, date);
+}
+
+/**
+ * Records one payment of an approved supplier invoice, which may be paid in several transfers:
+ * the amount paid so far is kept, the status is "partly_paid" until it reaches the total, then
+ * "paid". Each payment emits its own "paid" event (amount and activity shares pro rata), which the
+ * ledger posts once (D 401 / C 512).
+ */
+export async function recordSupplierInvoicePayment(
+  trx: Tx,
+  actor: Actor,
+  id: string,
+  amountCents: number,
+  date: IsoDate = todayParis(),
+): Promise<{ status: SupplierInvoiceStatus; remainingCents: number }> {
+  authorize(actor, PURCHASES.supplierInvoicePay);
   if (!isIsoDate(date)) throw new UserError('Date de paiement invalide.', 'date');
   const inv = await requireInvoice(trx, actor, id);
-  if (inv.status !== 'approved')
+  if (inv.status !== 'approved' && inv.status !== 'partly_paid')
     throw new UserError(
       inv.status === 'paid'
         ? 'Cette facture est déjà payée.'
         : "Approuvez la facture avant d'enregistrer son paiement.",
     );
   if (date < inv.issueDate) throw new UserError('Le paiement ne peut pas précéder la date de la facture.', 'date');
-  // The status is checked again by the update itself: of two payments racing, the second finds
-  // the row already paid (PostgreSQL re-reads it after the first commits) and changes nothing.
+  const remaining = inv.totalInclCents - inv.paidCents;
+  if (!Number.isSafeInteger(amountCents) || amountCents <= 0)
+    throw new UserError('Montant du paiement invalide.', 'amount');
+  if (amountCents > remaining)
+    throw new UserError(
+      `Le paiement (${formatEuros(amountCents)}) dépasse le reste à payer (${formatEuros(remaining)}).`,
+      'amount',
+    );
+  const paidCents = inv.paidCents + amountCents;
+  const full = paidCents === inv.totalInclCents;
+  // The amount paid so far is checked again by the update itself: of two payments racing, the
+  // second finds it changed (PostgreSQL re-reads the row after the first commits) and changes nothing.
   const paid = await trx
     .updateTable('supplier_invoice')
-    .set({ status: 'paid', paid_on: date })
+    .set({ status: full ? 'paid' : 'partly_paid', paid_on: full ? date : null, paid_cents: paidCents })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .where('status', '=', 'approved')
+    .where('status', 'in', ['approved', 'partly_paid'])
+    .where('paid_cents', '=', inv.paidCents)
     .executeTakeFirst();
-  if (Number(paid.numUpdatedRows) !== 1) throw new UserError('Cette facture est déjà payée.');
+  if (Number(paid.numUpdatedRows) !== 1)
+    throw new UserError(
+      full ? 'Cette facture est déjà payée.' : 'Cette facture vient de recevoir un autre paiement : rechargez la page.',
+    );
+  const all = shares(inv);
+  const parts = allocate(
+    amountCents,
+    all.map((s) => s.exclCents + s.vatCents),
+  );
   const payload: SupplierInvoicePaid = {
     invoiceId: inv.id,
     supplierId: inv.supplierId,
     supplierName: inv.supplierName,
     supplierNumber: inv.supplierNumber,
     date,
-    shares: shares(inv).map((s) => ({ analyticCode: s.analyticCode, inclCents: s.exclCents + s.vatCents })),
-    amountCents: inv.totalInclCents,
+    shares: all.map((s, i) => ({ analyticCode: s.analyticCode, inclCents: parts[i] })).filter((s) => s.inclCents > 0),
+    amountCents,
+    // Paid in one go: the invoice itself identifies the payment, as before partial payments existed.
+    ...(full && inv.paidCents === 0 ? {} : { paymentId: uuidv7() }),
   };
   await emit(trx, actor, PURCHASES_EVENTS.supplierInvoicePaid, payload);
   await audit(trx, actor, {
-    action: 'purchases.supplier_invoice_paid',
+    action: full ? 'purchases.supplier_invoice_paid' : 'purchases.supplier_invoice_partly_paid',
     targetType: 'supplier_invoice',
     targetId: id,
-    data: { date },
+    data: { date, amountCents, paidCents },
   });
+  return { status: full ? 'paid' : 'partly_paid', remainingCents: inv.totalInclCents - paidCents };
 }
