@@ -502,21 +502,20 @@ export function DocumentEditor(p: {
           value={v.customerId}
           error={e.customerId}
           options={[['', '— choisir —'], ...p.data.customers]}
-          hint="Absent de la liste ? Ouvrez « Nouveau client » ci-dessous."
           required
+        />
+        <Field
+          label="Ou nouveau client : nom ou raison sociale"
+          name="nc_name"
+          value={v.nc_name}
+          error={e.nc_name}
+          autocomplete="organization"
+          hint="Absent de la liste ? Tapez son nom : il sera créé avec le brouillon."
         />
       </div>
       <details class="doc-new-customer" open={ncOpen}>
-        <summary>Nouveau client</summary>
-        <p class="hint">Créé en même temps que le brouillon. Laissez vide pour choisir un client de la liste.</p>
+        <summary>Coordonnées du nouveau client</summary>
         <div class="form-grid">
-          <Field
-            label="Nom ou raison sociale"
-            name="nc_name"
-            value={v.nc_name}
-            error={e.nc_name}
-            autocomplete="organization"
-          />
           <Field
             label="SIREN ou SIRET"
             name="nc_siren"

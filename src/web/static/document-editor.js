@@ -148,6 +148,12 @@ document.addEventListener('DOMContentLoaded', () => {
     set('item', opt.dataset.id);
     return true;
   }
+  // Typing a new customer's name opens the rest of its details.
+  const ncName = form.querySelector('#f-nc_name');
+  const ncDetails = form.querySelector('details.doc-new-customer');
+  ncName?.addEventListener('input', () => {
+    if (ncName.value.trim() && ncDetails) ncDetails.open = true;
+  });
   form.addEventListener('input', (e) => {
     const row = e.target.closest('li[data-line]');
     if (!row) return;
