@@ -239,3 +239,71 @@ test('actions to create and send an invoice for a NEW business customer with two
   });
   assert.ok(clicks + fields <= 8, `issue 20 asks for 8 actions at most, took ${clicks + fields}`);
 });
+
+test('the editor in the page: lines moved, duplicated, removed and sections added without reload; a draft saves itself', {
+  skip,
+}, async () => {
+  const page = await browser.newPage();
+  await signIn(page, A.users.entrepreneur.email);
+  await page.goto(`${srv.url}/factures/nouvelle`);
+  await page.locator('#f-customerId').selectOption({ label: 'Librairie Passage' });
+  await page.evaluate(() => {
+    (window as unknown as { marker: number }).marker = 1; // gone if the page reloads
+  });
+  const desc = (i: number) => page.locator(`#f-l${i}_description`);
+  await desc(0).fill('Lecture');
+  await page.locator('#f-l0_unitPrice').fill('100');
+  await desc(1).fill('Atelier lecture (2 h)');
+  await page.getByRole('button', { name: 'Monter la ligne 2' }).click();
+  assert.equal(await desc(0).inputValue(), 'Atelier lecture (2 h)');
+  assert.equal(await page.locator('#f-l0_unitPrice').inputValue(), '350,00');
+  assert.equal(await desc(1).inputValue(), 'Lecture');
+  // Focus stays on the button moved with its line (keyboard users keep their place).
+  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('aria-label')), 'Monter la ligne 1');
+  await page.getByRole('button', { name: 'Dupliquer la ligne 2' }).click();
+  assert.equal(await desc(2).inputValue(), 'Lecture');
+  assert.equal(await page.locator('#f-l2_unitPrice').inputValue(), '100');
+  // 350 + 100 + 100 = 550 € HT, 660 € TTC.
+  await page.locator('#invoice-totals', { hasText: '660,00' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Supprimer la ligne 1' }).click();
+  assert.equal(await desc(0).inputValue(), 'Lecture');
+  await page.locator('#invoice-totals', { hasText: '240,00' }).waitFor({ timeout: 10_000 });
+  await page.getByRole('button', { name: 'Ajouter une section' }).click();
+  const sectionInput = page.locator('li.doc-section input[name$="_description"]');
+  assert.equal(await sectionInput.count(), 1);
+  assert.equal(await sectionInput.evaluate((el) => el === document.activeElement), true);
+  await page.keyboard.type('Animations');
+  const n = Number((await sectionInput.getAttribute('name'))!.match(/\d+/)![0]);
+  await desc(n + 1).fill('Conte musical (1 h)');
+  await page.locator('#invoice-totals', { hasText: 'Sous-total « Animations » : 200,00' }).waitFor({ timeout: 10_000 });
+  assert.equal(await page.evaluate(() => (window as unknown as { marker?: number }).marker), 1, 'no reload');
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
+  const id = page.url().split('/').pop()!;
+  const lines = await srv.odb.db
+    .selectFrom('invoice_line')
+    .select(['description', 'section'])
+    .where('invoice_id', '=', id)
+    .orderBy('position')
+    .execute();
+  assert.deepEqual(
+    lines.map((l) => [l.description, l.section]),
+    [
+      ['Lecture', null],
+      ['Lecture', null],
+      ['Conte musical (1 h)', 'Animations'],
+    ],
+  );
+  // Editing the draft: a change saves itself, and says when.
+  await page.goto(`${srv.url}/factures/${id}/modifier`);
+  await page.locator('#f-l0_quantity').fill('3');
+  await page.locator('#f-l0_quantity').blur();
+  await page.locator('#autosave-status', { hasText: /Brouillon enregistré à \d\d:\d\d/ }).waitFor({ timeout: 10_000 });
+  const inv = await srv.odb.db
+    .selectFrom('invoice')
+    .select('total_excl_cents')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  assert.equal(Number(inv.total_excl_cents), 60000); // 300 + 100 + 200
+  await page.close();
+});
