@@ -8,6 +8,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { makeSiren } from '../../core/identifiers.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
+import { extractText, getDocumentProxy } from 'unpdf';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -175,6 +176,32 @@ test('autosave of a draft: saved with its time, or a French reason; only drafts'
     .where('id', '=', invoiceId)
     .executeTakeFirstOrThrow();
   assert.deepEqual([Number(still.total_incl_cents), still.status], [144000, 'submitted']);
+});
+
+test('the validated invoice PDF shows the section titles and their subtotals', async () => {
+  const r = await ent.post('/factures/nouvelle', {
+    activityId: A.activityId,
+    customerId,
+    ...section(0, 'Préparation'),
+    ...line(1, 'Lecture du texte', '100'),
+    ...line(2, 'Repérage', '200'),
+    ...section(3, 'Jour J'),
+    ...line(4, 'Animation', '300'),
+    action: 'send',
+  });
+  assert.equal(r.res.status, 303);
+  const id = r.res.headers.get('location')!.split('/').pop()!;
+  const res = await t.app.request(`http://localhost/factures/${id}/pdf`, {
+    headers: { cookie: [...ent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+  });
+  assert.equal(res.status, 200);
+  const pdf = await getDocumentProxy(new Uint8Array(await res.arrayBuffer()));
+  const { text } = await extractText(pdf, { mergePages: true });
+  const flat = text.replace(/\s+/g, ' ');
+  assert.match(flat, /Préparation Lecture du texte/);
+  assert.match(flat, /Sous-total Préparation 300,00/);
+  assert.match(flat, /Jour J Animation/);
+  assert.match(flat, /Sous-total Jour J 300,00/);
 });
 
 test('a new customer typed in the editor is created with the draft, and rolls back with it', async () => {

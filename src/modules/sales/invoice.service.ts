@@ -1228,6 +1228,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     vatCategory: l.vatCategory,
     vatRateBp: l.vatRateBp,
     nature: l.nature,
+    section: l.section,
   }));
   // BT-113 is what was paid before issue (deposits deducted), not later payments: the sealed
   // document must stay the same whatever is paid afterwards.
