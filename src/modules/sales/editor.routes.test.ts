@@ -301,6 +301,10 @@ test('a quote draft is edited in the same editor (sections kept); a sent quote i
     .where('id', '=', quoteId)
     .executeTakeFirstOrThrow();
   assert.deepEqual([q.title, Number(q.total_incl_cents)], ['Saison 2027', 192000]); // (1 000 + 600) × 1,2
+  assert.match(
+    (await ent.get(`/devis/${quoteId}`)).html,
+    /Sous-total « Ateliers »<\/td><td class="num" data-label="Sous-total HT">1\u00a0600,00/,
+  );
   const qLines = await t.odb.db
     .selectFrom('quote_line')
     .select(['kind', 'description'])

@@ -631,7 +631,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
             </tr>
           </thead>
           <tbody>
-            {lines.map((l) =>
+            {quoteRows(lines).map(({ l, subtotal }) =>
               l.kind === 'section' ? (
                 <tr>
                   <td data-label="Section" colspan={6}>
@@ -639,24 +639,34 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
                   </td>
                 </tr>
               ) : (
-                <tr>
-                  <td data-label="Désignation">{l.description}</td>
-                  <td class="num" data-label="Quantité">
-                    {milliToDecimal(l.quantityMilli).replace('.', ',')}
-                  </td>
-                  <td class="num" data-label="Prix">
-                    {formatEuros(l.unitPriceCents)}
-                  </td>
-                  <td class="num" data-label="Remise">
-                    {l.discountBp ? formatRateBp(l.discountBp) : '—'}
-                  </td>
-                  <td class="num" data-label="TVA">
-                    {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
-                  </td>
-                  <td class="num" data-label="Montant">
-                    {formatEuros(l.netCents)}
-                  </td>
-                </tr>
+                <>
+                  <tr>
+                    <td data-label="Désignation">{l.description}</td>
+                    <td class="num" data-label="Quantité">
+                      {milliToDecimal(l.quantityMilli).replace('.', ',')}
+                    </td>
+                    <td class="num" data-label="Prix">
+                      {formatEuros(l.unitPriceCents)}
+                    </td>
+                    <td class="num" data-label="Remise">
+                      {l.discountBp ? formatRateBp(l.discountBp) : '—'}
+                    </td>
+                    <td class="num" data-label="TVA">
+                      {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
+                    </td>
+                    <td class="num" data-label="Montant">
+                      {formatEuros(l.netCents)}
+                    </td>
+                  </tr>
+                  {subtotal !== null ? (
+                    <tr class="doc-subtotal-row">
+                      <td colspan={5}>Sous-total « {subtotal.title} »</td>
+                      <td class="num" data-label="Sous-total HT">
+                        {formatEuros(subtotal.cents)}
+                      </td>
+                    </tr>
+                  ) : null}
+                </>
               ),
             )}
           </tbody>
@@ -936,6 +946,22 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
         return publicPage(c, token, { v: f, errors: fieldErrors(e) ?? { name: e.message }, message: e.message });
       throw e;
     }
+  });
+}
+
+/** Quote lines with the subtotal of their section after its last item. */
+function quoteRows<T extends { kind: 'item' | 'section'; description: string; netCents: number }>(lines: T[]) {
+  let title: string | null = null;
+  let sum = 0;
+  return lines.map((l, i) => {
+    if (l.kind === 'section') {
+      title = l.description;
+      sum = 0;
+      return { l, subtotal: null };
+    }
+    sum += l.netCents;
+    const last = title !== null && (i === lines.length - 1 || lines[i + 1].kind === 'section');
+    return { l, subtotal: last ? { title: title as string, cents: sum } : null };
   });
 }
 
