@@ -305,5 +305,9 @@ test('the editor in the page: lines moved, duplicated, removed and sections adde
     .where('id', '=', id)
     .executeTakeFirstOrThrow();
   assert.equal(Number(inv.total_excl_cents), 60000); // 300 + 100 + 200
+  // The explicit save still submits the form (autosave listens to changes only).
+  await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
+  await page.waitForURL(`${srv.url}/factures/${id}`);
+  await page.locator('.flash', { hasText: 'Brouillon enregistré.' }).waitFor();
   await page.close();
 });

@@ -45,6 +45,7 @@ document.addEventListener('DOMContentLoaded', () => {
       s.selectedIndex = 0;
     });
     for (const e of row.querySelectorAll('.error')) e.remove();
+    for (const f of row.querySelectorAll('.has-error')) f.classList.remove('has-error');
     return row;
   }
   // A new row is a copy of an existing row of the same kind, emptied (the page always has an item row).
