@@ -336,6 +336,24 @@ test('a quote draft is edited in the same editor (sections kept); a sent quote i
   );
 });
 
+test('the quote draft editor for every role: the author and staff open it, the others get a 404', async () => {
+  const expected: Record<string, number> = {
+    entrepreneur: 200,
+    support: 200,
+    accountant: 200,
+    director: 200,
+    cape: 404, // no activity of theirs owns the quote
+    network_admin: 403, // no sales right at all
+  };
+  const got: Record<string, number> = {};
+  for (const role of Object.keys(expected)) {
+    const c = new TestClient(t.app);
+    await c.signIn(A.users[role as keyof typeof A.users].email, TEST_PASSWORD);
+    got[role] = (await c.get(`/devis/${quoteId}/modifier`)).res.status;
+  }
+  assert.deepEqual(got, expected);
+});
+
 test('nobody else edits a quote draft: another entrepreneur of the cooperative, or of another one, gets a 404', async () => {
   // The CAPE person of cooperative A runs an activity of their own: an entrepreneur, not the quote's.
   const otherActivity = uuidv7();
