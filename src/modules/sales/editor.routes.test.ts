@@ -9,6 +9,10 @@ import { makeSiren } from '../../core/identifiers.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { extractText, getDocumentProxy } from 'unpdf';
+import { randomBytes } from 'node:crypto';
+import { withTenant } from '../../core/db/tenant.ts';
+import { createQuote, markQuoteAccepted, invoiceFromQuote } from './quote.service.ts';
+import { validateInvoice } from './invoice.service.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -404,4 +408,66 @@ test('nobody else edits a quote draft: another entrepreneur of the cooperative, 
   });
   assert.equal(sent.res.status, 400);
   assert.match(sent.html, /Un devis envoyé ne peut plus être modifié/);
+});
+
+test('a balance invoice keeps its deposit deduction through the editor: shown, saved again unchanged', async () => {
+  const ent1 = A.actor('entrepreneur');
+  const { balanceId } = await withTenant(t.odb.db, A.coop.id, async (trx) => {
+    const q = await createQuote(trx, ent1, {
+      activityId: A.activityId,
+      customerId,
+      lines: [
+        {
+          kind: 'item',
+          description: 'Spectacle',
+          quantityMilli: 1000,
+          unitPriceCents: 100000,
+          vatCategory: 'S',
+          vatRateBp: 2000,
+        },
+      ],
+    });
+    await markQuoteAccepted(trx, ent1, randomBytes(32), q.id, {
+      name: 'devis-signe.pdf',
+      mimeType: 'application/pdf',
+      content: Buffer.from('%PDF-1.7 signé'),
+    });
+    const dep = await invoiceFromQuote(trx, ent1, q.id, { kind: 'deposit', percentBp: 3000 });
+    await validateInvoice(trx, A.actor('support'), dep.id);
+    return { balanceId: (await invoiceFromQuote(trx, ent1, q.id, { kind: 'balance' })).id };
+  });
+  const total = async () =>
+    Number(
+      (
+        await t.odb.db
+          .selectFrom('invoice')
+          .select('total_incl_cents')
+          .where('id', '=', balanceId)
+          .executeTakeFirstOrThrow()
+      ).total_incl_cents,
+    );
+  const before = await total();
+  const edit = await ent.get(`/factures/${balanceId}/modifier`);
+  assert.equal(edit.res.status, 200);
+  assert.match(edit.html, /name="deductions" value="1"/);
+  assert.match(edit.html, /Déduction de l(&#39;|')acompte/);
+  // The form as the browser sends it back, with a line button first (no JavaScript), then saved.
+  const form: Record<string, string> = { action: 'save' };
+  for (const m of edit.html.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) form[m[1]] = m[2];
+  for (const m of edit.html.matchAll(/<select[^>]*name="([^"]+)"[^>]*>(.*?)<\/select>/g))
+    form[m[1]] = /<option value="([^"]*)" selected/.exec(m[2])?.[1] ?? '';
+  delete form._csrf;
+  delete form.op;
+  const moved = await ent.post(`/factures/${balanceId}/modifier`, { ...form, action: '', op: 'down:0' });
+  assert.equal(moved.res.status, 200);
+  assert.equal((await ent.post(`/factures/${balanceId}/modifier`, form)).res.status, 303);
+  assert.equal(await total(), before);
+  const lines = await t.odb.db
+    .selectFrom('invoice_line')
+    .select(['description', 'quantity_milli'])
+    .where('invoice_id', '=', balanceId)
+    .orderBy('position')
+    .execute();
+  assert.equal(lines.length, 2);
+  assert.ok(Number(lines[1].quantity_milli) < 0 && /acompte/.test(lines[1].description));
 });
