@@ -99,6 +99,17 @@ test('without JavaScript, the line buttons move, duplicate, remove and add lines
   const sect = await ent.post('/factures/nouvelle', { ...base, op: 'section' });
   assert.match(sect.html, /name="l2_kind" value="section"/);
   assert.match(sect.html, /Titre de section \(ligne 3\)/);
+  // The empty line waiting at the end is used first: « add » keeps one, a section takes it as its first line.
+  const withBlank = { ...base, ...line(2, '', '', '') };
+  const add2 = await ent.post('/factures/nouvelle', { ...withBlank, op: 'add' });
+  assert.deepEqual(
+    rowValues(add2.html).map((r) => r[1]),
+    ['Répétition', 'Captation', ''],
+  );
+  const sect2 = await ent.post('/factures/nouvelle', { ...withBlank, op: 'section' });
+  assert.match(sect2.html, /name="l2_kind" value="section"/);
+  assert.match(sect2.html, /name="l3_kind" value="item"/);
+  assert.doesNotMatch(sect2.html, /name="l4_kind"/);
   // A button for a row that does not exist changes nothing.
   const odd = await ent.post('/factures/nouvelle', { ...base, op: 'remove:99' });
   assert.deepEqual(

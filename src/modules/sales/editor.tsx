@@ -67,9 +67,15 @@ export function applyLineOp(f: Record<string, string>, op: string): Record<strin
   const [what, n] = op.split(':');
   const i = Number(n);
   const at = Number.isInteger(i) && i >= 0 && i < rows.length;
-  if (what === 'add') rows.push(blankItem());
-  else if (what === 'section') rows.push({ kind: 'section' }, blankItem());
-  else if (what === 'remove' && at) rows.splice(i, 1);
+  // The empty line waiting at the end is used first: a new section takes it as its first line.
+  const last = rows[rows.length - 1];
+  const blankEnd = !!last && last.kind !== 'section' && isBlank(last);
+  if (what === 'add') {
+    if (!blankEnd) rows.push(blankItem());
+  } else if (what === 'section') {
+    if (blankEnd) rows.splice(rows.length - 1, 0, { kind: 'section' });
+    else rows.push({ kind: 'section' }, blankItem());
+  } else if (what === 'remove' && at) rows.splice(i, 1);
   else if (what === 'dup' && at) rows.splice(i + 1, 0, { ...rows[i] });
   else if (what === 'up' && at && i > 0) [rows[i - 1], rows[i]] = [rows[i], rows[i - 1]];
   else if (what === 'down' && at && i < rows.length - 1) [rows[i + 1], rows[i]] = [rows[i], rows[i + 1]];

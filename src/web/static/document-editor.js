@@ -87,14 +87,18 @@ document.addEventListener('DOMContentLoaded', () => {
     const [op, n] = b.value.split(':');
     const all = rows();
     const row = all[Number(n)];
+    // The empty line waiting at the end is used first (focused, or the first line of a new section).
+    const last = all[all.length - 1];
+    const blankEnd = last && !last.classList.contains('doc-section') && isBlankRow(last) ? last : null;
     if (op === 'add') {
-      const r = newRow('item');
-      list.append(r);
+      const r = blankEnd ?? newRow('item');
+      if (!blankEnd) list.append(r);
       renumber();
       focusDesc(r);
     } else if (op === 'section') {
       const s = newRow('section');
-      list.append(s, newRow('item'));
+      if (blankEnd) blankEnd.before(s);
+      else list.append(s, newRow('item'));
       renumber();
       focusDesc(s);
     } else if (op === 'fill') {
