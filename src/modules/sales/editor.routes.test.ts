@@ -180,6 +180,13 @@ test('autosave of a draft: saved with its time, or a French reason; only drafts'
     .where('id', '=', invoiceId)
     .executeTakeFirstOrThrow();
   assert.equal(Number(inv.total_incl_cents), 144000);
+  const typed = await ent.post(`/factures/${invoiceId}/enregistrement-auto`, {
+    ...form,
+    customerId: '',
+    nc_name: 'Pas encore créé',
+  });
+  assert.match(typed.html, /Enregistrez pour créer le nouveau client/);
+  assert.equal(await count('customer'), 1, 'autosave never creates a customer');
   const bad = await ent.post(`/factures/${invoiceId}/enregistrement-auto`, { ...form, l0_quantity: 'deux' });
   assert.match(bad.html, /Brouillon non enregistré : Certains champs sont à corriger/);
   assert.equal((await ent.post(`/factures/${invoiceId}/soumettre`, {})).res.status, 303);

@@ -392,6 +392,9 @@ export function registerInvoiceEditorRoutes(r: Hono<AppEnv>) {
     if (!isUuid(id)) throw new NotFoundError('Facture');
     const data = await editorData(c);
     const f = fillFromCatalogue(await formValues(c), data.catalogue);
+    // A customer typed in the editor is created only by an explicit save, with the draft.
+    if (hasNewCustomer(f) && !f.customerId)
+      return c.html(<AutosaveStatus text="Enregistrez pour créer le nouveau client avec le brouillon." />);
     try {
       const { input } = readInvoiceForm(f);
       await tenant(c, async (trx) => {

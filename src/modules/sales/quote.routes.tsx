@@ -62,6 +62,7 @@ import {
   remapLineErrors,
   rowsFromLines,
   savedAt,
+  hasNewCustomer,
   type EditorData,
 } from './editor.tsx';
 import { editorData, customerOfForm } from './invoice-editor.routes.tsx';
@@ -553,6 +554,9 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     if (!isUuid(id)) throw new NotFoundError('Devis');
     const data = await editorData(c);
     const f = fillFromCatalogue(await formValues(c), data.catalogue);
+    // A customer typed in the editor is created only by an explicit save, with the draft.
+    if (hasNewCustomer(f) && !f.customerId)
+      return c.html(<AutosaveStatus text="Enregistrez pour créer le nouveau client avec le brouillon." />);
     try {
       const { input } = readQuoteForm(f);
       await tenant(c, (trx) => updateQuote(trx, actor, id, input));
