@@ -79,6 +79,8 @@ const PAGES = [
   '/profil/passkeys',
   '/profil/mot-de-passe',
   '/factures',
+  '/factures/nouvelle',
+  '/devis/nouveau',
 ];
 
 for (const width of [360, 1280]) {

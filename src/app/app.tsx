@@ -33,6 +33,10 @@ const STATIC: Record<string, { path: string; type: string }> = {
     type: 'text/javascript; charset=utf-8',
   },
   'passkeys.js': { path: join(here, '../web/static/passkeys.js'), type: 'text/javascript; charset=utf-8' },
+  'document-editor.js': {
+    path: join(here, '../web/static/document-editor.js'),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 const staticCache = new Map<string, Buffer>();
 

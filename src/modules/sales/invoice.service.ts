@@ -50,6 +50,8 @@ export interface InvoiceLineInput {
   vatCategory: VatCategory;
   vatRateBp: number;
   nature?: 'goods' | 'services';
+  /** Title of the section the line belongs to (consecutive lines of one title form a section). */
+  section?: string | null;
 }
 export interface InvoiceDraftInput {
   activityId: string;
@@ -64,8 +66,10 @@ export interface InvoiceDraftInput {
   notes?: string | null;
   lines: InvoiceLineInput[];
 }
-export interface InvoiceLine extends Required<Omit<InvoiceLineInput, 'unitCode' | 'nature' | 'discountBp'>> {
+export interface InvoiceLine
+  extends Required<Omit<InvoiceLineInput, 'unitCode' | 'nature' | 'discountBp' | 'section'>> {
   id: string;
+  section: string | null;
   unitCode: string;
   discountBp: number;
   nature: 'goods' | 'services';
@@ -203,6 +207,7 @@ async function writeLines(
         vat_rate_bp: l.vatRateBp,
         nature: l.nature,
         net_cents: t.lineNets[i],
+        section: l.section?.trim().slice(0, 200) || null,
       })),
     )
     .execute();
@@ -1088,6 +1093,7 @@ export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promis
     vatRateBp: l.vat_rate_bp,
     nature: l.nature,
     netCents: l.net_cents,
+    section: l.section ?? null,
   }));
 }
 
@@ -1222,6 +1228,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     vatCategory: l.vatCategory,
     vatRateBp: l.vatRateBp,
     nature: l.nature,
+    section: l.section,
   }));
   // BT-113 is what was paid before issue (deposits deducted), not later payments: the sealed
   // document must stay the same whatever is paid afterwards.

@@ -73,7 +73,9 @@ test('catalogue: add an item (bad price refused), then it pre-fills an invoice l
   const editor = await ent.get('/factures/nouvelle');
   assert.match(editor.html, /hx-post="\/factures\/totaux"/);
   assert.match(editor.html, /hx-trigger="input changed delay:300ms, change"/);
-  assert.match(editor.html, new RegExp(`<option value="${item.id}">Affiche A2`));
+  // The catalogue search of a line: the item's name is offered, with what fills the line.
+  assert.match(editor.html, new RegExp(`<option value="Affiche A2" label="12,50[^"]*HT" data-id="${item.id}"`));
+  assert.match(editor.html, /list="catalogue-names"/);
   const pre = await ent.post('/factures/nouvelle', {
     activityId: A.activityId,
     customerId,
@@ -205,11 +207,11 @@ test('quote: created, sent, accepted on the public page (CSRF-exempt), then a de
   const bad = await ent.post('/devis/nouveau', {
     activityId: A.activityId,
     customerId,
-    q0_kind: 'section',
-    q0_description: '',
-    q1_description: 'Maquette',
-    q1_quantity: 'x',
-    q1_unitPrice: '300',
+    l0_kind: 'section',
+    l0_description: '',
+    l1_description: 'Maquette',
+    l1_quantity: 'x',
+    l1_unitPrice: '300',
   });
   assert.equal(bad.res.status, 400);
   assert.equal(await count('quote'), 0);
@@ -217,19 +219,19 @@ test('quote: created, sent, accepted on the public page (CSRF-exempt), then a de
     activityId: A.activityId,
     customerId,
     title: 'Identité visuelle',
-    q0_kind: 'section',
-    q0_description: 'Création',
-    q1_kind: 'item',
-    q1_description: 'Logo',
-    q1_quantity: '1',
-    q1_unitPrice: '800',
-    q1_vat: 'S:2000',
-    q2_kind: 'item',
-    q2_description: 'Charte',
-    q2_quantity: '2',
-    q2_unitPrice: '300',
-    q2_discount: '10',
-    q2_vat: 'S:2000',
+    l0_kind: 'section',
+    l0_description: 'Création',
+    l1_kind: 'item',
+    l1_description: 'Logo',
+    l1_quantity: '1',
+    l1_unitPrice: '800',
+    l1_vat: 'S:2000',
+    l2_kind: 'item',
+    l2_description: 'Charte',
+    l2_quantity: '2',
+    l2_unitPrice: '300',
+    l2_discount: '10',
+    l2_vat: 'S:2000',
   });
   assert.equal(r.res.status, 303);
   const qid = r.res.headers.get('location')!.split('/').pop()!;

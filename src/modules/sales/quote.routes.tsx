@@ -23,13 +23,13 @@ import { setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, formatDateTime, todayParis } from '../../core/dates.ts';
-import { formatEuros, parseCents, parseQuantityMilli, formatRateBp, milliToDecimal } from '../../core/money.ts';
+import { formatEuros, parseCents, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
 import { isUuid } from '../../core/ids.ts';
 import { activitiesFor } from '../directory/index.ts';
-import { listCustomers } from './customer.service.ts';
 import { createCatalogueItem, archiveCatalogueItem, listCatalogue, UNIT_CODES } from './catalogue.service.ts';
 import {
   createQuote,
+  updateQuote,
   getQuote,
   getQuoteLines,
   listQuotes,
@@ -51,18 +51,22 @@ import {
 } from './quote.service.ts';
 import { importCustomersCsv, ImportRefused } from './customer-import.ts';
 import type { VatCategory } from './types.ts';
+import {
+  DocumentEditor,
+  AutosaveStatus,
+  EDITOR_SCRIPTS,
+  VAT_OPTIONS,
+  applyLineOp,
+  fillFromCatalogue,
+  readLines,
+  remapLineErrors,
+  rowsFromLines,
+  savedAt,
+  hasNewCustomer,
+  type EditorData,
+} from './editor.tsx';
+import { editorData, customerOfForm } from './invoice-editor.routes.tsx';
 
-const VAT_OPTIONS: [string, string][] = [
-  ['S:2000', 'TVA 20 %'],
-  ['S:1000', 'TVA 10 %'],
-  ['S:550', 'TVA 5,5 %'],
-  ['S:210', 'TVA 2,1 %'],
-  ['E:0', 'Exonéré'],
-  ['AE:0', 'Autoliquidation (sous-traitance BTP)'],
-  ['K:0', 'Prestation intracommunautaire'],
-  ['G:0', 'Exportation'],
-];
-const QUOTE_ROWS = 8;
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
 const pdfResponse = (c: Ctx, pdf: Buffer, name: string) =>
@@ -359,164 +363,92 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
     );
   });
 
-  const editorData = (c: Ctx) => {
-    const actor = actorOf(c);
-    return tenant(c, async (trx) => ({
-      activities: (await activitiesFor(trx, actor)).map(
-        (a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string],
-      ),
-      customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map(
-        (x) => [x.id, x.name] as [string, string],
-      ),
-    }));
-  };
-  const QuoteEditor = (p: {
-    c: Ctx;
-    data: Awaited<ReturnType<typeof editorData>>;
-    v?: Record<string, string>;
-    errors?: Record<string, string> | null;
-    message?: string | null;
-  }) => {
-    const v = p.v ?? {};
-    const e: Record<string, string> = {};
-    for (const [k, m] of Object.entries(p.errors ?? {})) {
-      const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
-      e[mm ? `q${mm[1]}_${mm[2]}` : k] = m;
-    }
-    return (
-      <form method="post" action="/devis/nouveau" novalidate>
-        <Csrf token={p.c.get('csrf')} />
-        <FormErrorSummary errors={p.errors} message={p.message} />
-        <div class="form-grid">
-          <Select
-            label="Activité"
-            name="activityId"
-            value={v.activityId}
-            error={e.activityId}
-            options={[['', '— choisir —'], ...p.data.activities]}
-            required
+  const quoteFoot = (v: Record<string, string>) => (
+    <TextArea label="Conditions (délais, acompte demandé…)" name="terms" value={v.terms} rows={3} />
+  );
+  const quoteHead = (v: Record<string, string>, e: Record<string, string>) => (
+    <div class="form-grid">
+      <Field label="Objet du devis" name="title" value={v.title} />
+      <Field
+        label="Date du devis"
+        name="issueDate"
+        type="date"
+        value={v.issueDate ?? todayParis()}
+        error={e.issueDate}
+      />
+      <Field
+        label="Valable jusqu'au"
+        name="validityDate"
+        type="date"
+        value={v.validityDate}
+        error={e.validityDate}
+        hint="Vide : 30 jours."
+      />
+    </div>
+  );
+  const quotePage = (
+    c: Ctx,
+    o: {
+      title: string;
+      data: EditorData;
+      values: Record<string, string>;
+      action: string;
+      autosaveUrl?: string;
+      errors?: Record<string, string> | null;
+      message?: string | null;
+      status?: 200 | 400;
+    },
+  ) =>
+    c.html(
+      <Layout c={c} title={o.title} wide scripts={EDITOR_SCRIPTS}>
+        <PageHeader
+          title={o.title}
+          help="Une ligne « section » regroupe les lignes qui la suivent, avec un sous-total sur le devis."
+        />
+        <Card>
+          <DocumentEditor
+            c={c}
+            data={o.data}
+            values={o.values}
+            errors={o.errors}
+            message={o.message}
+            action={o.action}
+            autosaveUrl={o.autosaveUrl}
+            head={quoteHead(o.values, o.errors ?? {})}
+            foot={quoteFoot(o.values)}
+            buttons={
+              <>
+                <button type="submit" name="action" value="save">
+                  Enregistrer le devis
+                </button>
+                <button type="submit" name="action" value="send" class="btn-secondary">
+                  Enregistrer et envoyer au client
+                </button>
+              </>
+            }
           />
-          <Select
-            label="Client"
-            name="customerId"
-            value={v.customerId}
-            error={e.customerId}
-            options={[['', '— choisir —'], ...p.data.customers]}
-            required
-          />
-          <Field label="Objet du devis" name="title" value={v.title} />
-          <Field
-            label="Date du devis"
-            name="issueDate"
-            type="date"
-            value={v.issueDate ?? todayParis()}
-            error={e.issueDate}
-          />
-          <Field
-            label="Valable jusqu'au"
-            name="validityDate"
-            type="date"
-            value={v.validityDate}
-            error={e.validityDate}
-            hint="Vide : 30 jours."
-          />
-        </div>
-        <fieldset>
-          <legend>Lignes</legend>
-          <p class="hint">Une ligne « Titre de section » regroupe les lignes qui la suivent, avec un sous-total.</p>
-          {Array.from({ length: QUOTE_ROWS }, (_, i) => (
-            <div class="form-grid invoice-line">
-              <Select
-                label={`Type ${i + 1}`}
-                name={`q${i}_kind`}
-                value={v[`q${i}_kind`] ?? 'item'}
-                options={[
-                  ['item', 'Ligne'],
-                  ['section', 'Titre de section'],
-                ]}
-              />
-              <Field
-                label={`Désignation ${i + 1}`}
-                name={`q${i}_description`}
-                value={v[`q${i}_description`]}
-                error={e[`q${i}_description`]}
-              />
-              <Field
-                label="Quantité"
-                name={`q${i}_quantity`}
-                value={v[`q${i}_quantity`]}
-                error={e[`q${i}_quantity`]}
-                inputmode="decimal"
-              />
-              <Field
-                label="Prix unitaire HT (€)"
-                name={`q${i}_unitPrice`}
-                value={v[`q${i}_unitPrice`]}
-                error={e[`q${i}_unitPrice`]}
-                inputmode="decimal"
-              />
-              <Field
-                label="Remise (%)"
-                name={`q${i}_discount`}
-                value={v[`q${i}_discount`]}
-                error={e[`q${i}_discount`]}
-                inputmode="decimal"
-              />
-              <Select label="TVA" name={`q${i}_vat`} value={v[`q${i}_vat`] ?? 'S:2000'} options={VAT_OPTIONS} />
-            </div>
-          ))}
-        </fieldset>
-        <div class="form-grid">
-          <Field
-            label="Remise globale HT (€)"
-            name="discount"
-            value={v.discount}
-            error={e.discount}
-            inputmode="decimal"
-          />
-        </div>
-        <TextArea label="Conditions (délais, acompte demandé…)" name="terms" value={v.terms} rows={3} />
-        <button type="submit">Enregistrer le devis</button>
-      </form>
+        </Card>
+      </Layout>,
+      o.status ?? 200,
     );
-  };
   const readQuoteForm = (f: Record<string, string>): { input: QuoteInput; rows: number[] } => {
-    const lines: QuoteLineInput[] = [];
-    const rows: number[] = [];
     const errors: Record<string, string> = {};
-    for (let i = 0; i < QUOTE_ROWS; i++) {
-      const d = f[`q${i}_description`]?.trim();
-      const qty = f[`q${i}_quantity`]?.trim();
-      const price = f[`q${i}_unitPrice`]?.trim();
-      if (!d && !qty && !price) continue;
-      rows.push(i);
-      if (f[`q${i}_kind`] === 'section') {
-        lines.push({ kind: 'section', description: d ?? '' });
-        continue;
-      }
-      const qm = parseQuantityMilli(qty || '1');
-      const pc = parseCents(price ?? '');
-      const disc = f[`q${i}_discount`]?.trim() ? parseCents(f[`q${i}_discount`]) : 0;
-      if (qm === null) errors[`lines.${i}.quantity`] = 'Quantité invalide (ex. : 1,5).';
-      if (pc === null) errors[`lines.${i}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
-      if (disc === null) errors[`lines.${i}.discount`] = 'Remise invalide (ex. : 10).';
-      const [cat, rate] = (f[`q${i}_vat`] || 'S:2000').split(':');
-      lines.push({
-        kind: 'item',
-        description: d ?? '',
-        quantityMilli: qm ?? 0,
-        unitPriceCents: pc ?? 0,
-        discountBp: disc ?? 0,
-        vatCategory: cat as VatCategory,
-        vatRateBp: Number(rate),
-        nature: 'services',
-      });
+    let read: ReturnType<typeof readLines> = { lines: [], rows: [] };
+    try {
+      read = readLines(f);
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      Object.assign(errors, fieldErrors(e));
     }
     const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
     if (discount === null) errors.discount = 'Montant invalide.';
     if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
+    // A quote stores its section titles as lines of their own (kind 'section').
+    const lines: QuoteLineInput[] = read.lines.map(({ section: _s, ...l }) =>
+      l.kind === 'section' ? { kind: 'section', description: l.description } : l,
+    );
     return {
-      rows,
+      rows: read.rows,
       input: {
         activityId: f.activityId ?? '',
         customerId: f.customerId ?? '',
@@ -529,44 +461,111 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
       },
     };
   };
-  r.get('/devis/nouveau', async (c) =>
-    c.html(
-      <Layout c={c} title="Nouveau devis" wide>
-        <PageHeader title="Nouveau devis" />
-        <Card>
-          <QuoteEditor c={c} data={await editorData(c)} />
-        </Card>
-      </Layout>,
-    ),
-  );
-  r.post('/devis/nouveau', async (c) => {
+  r.get('/devis/nouveau', async (c) => {
+    const data = await editorData(c);
+    return quotePage(c, {
+      title: 'Nouveau devis',
+      data,
+      action: '/devis/nouveau',
+      values: {
+        issueDate: todayParis(),
+        activityId: data.activities.length === 1 ? data.activities[0][0] : '',
+        customerId: c.req.query('client') ?? '',
+      },
+    });
+  });
+  // Creates (id = null) or updates a quote draft from the editor; a customer typed in the editor
+  // is created in the same transaction, and rolls back with it.
+  const saveQuote = async (c: Ctx, id: string | null) => {
     const actor = actorOf(c);
-    const f = await formValues(c);
+    const data = await editorData(c);
+    let f = fillFromCatalogue(await formValues(c), data.catalogue);
+    const title = id ? 'Modifier le devis' : 'Nouveau devis';
+    const action = id ? `/devis/${id}/modifier` : '/devis/nouveau';
+    const page = (errors: Record<string, string> | null, message: string | null, status: 200 | 400) =>
+      quotePage(c, { title, data, values: f, action, errors, message, status });
+    if (f.op) {
+      if (id && !(await tenant(c, (trx) => getQuote(trx, actor, id)))) throw new NotFoundError('Devis');
+      f = applyLineOp(f, f.op);
+      return page(null, null, 200);
+    }
     let rows: number[] = [];
     try {
       const read = readQuoteForm(f);
       rows = read.rows;
-      const q = await tenant(c, (trx) => createQuote(trx, actor, read.input));
-      setFlash(c, { kind: 'success', text: `Devis ${q.number} enregistré.` });
+      const q = await tenant(c, async (trx) => {
+        const input = { ...read.input, customerId: await customerOfForm(trx, c, f, read.input.customerId) };
+        const saved = id ? await updateQuote(trx, actor, id, input) : await createQuote(trx, actor, input);
+        if (f.action === 'send')
+          return (await sendQuote(trx, actor, saved.id, { publicUrl: c.get('app').config.publicUrl })).quote;
+        return saved;
+      });
+      setFlash(c, {
+        kind: 'success',
+        text:
+          f.action === 'send'
+            ? `Devis ${q.number} envoyé : votre client peut l'accepter en ligne.`
+            : `Devis ${q.number} enregistré.`,
+      });
       return c.redirect(`/devis/${q.id}`, 303);
     } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      // Service errors index the filled rows: map them back to the form rows.
-      const errs: Record<string, string> = {};
-      for (const [k, m] of Object.entries(fieldErrors(e) ?? {})) {
-        const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
-        errs[mm && rows.length ? `lines.${rows[Number(mm[1])] ?? mm[1]}.${mm[2]}` : k] = m;
-      }
-      return c.html(
-        <Layout c={c} title="Nouveau devis" wide>
-          <PageHeader title="Nouveau devis" />
-          <Card>
-            <QuoteEditor c={c} data={await editorData(c)} v={f} errors={errs} message={e.message} />
-          </Card>
-        </Layout>,
-        400,
-      );
+      if (e instanceof UserError && !(e instanceof NotFoundError))
+        return page(remapLineErrors(fieldErrors(e) ?? {}, rows), e.message, 400);
+      throw e;
     }
+  };
+  r.post('/devis/nouveau', (c) => saveQuote(c, null));
+  // Quote drafts are edited in the same editor as invoices (a sent quote is not: make a new one).
+  r.get('/devis/:id/modifier', async (c) => {
+    const actor = actorOf(c);
+    const id = c.req.param('id');
+    if (!isUuid(id)) throw new NotFoundError('Devis');
+    const { q, lines } = await tenant(c, async (trx) => {
+      const q = await getQuote(trx, actor, id);
+      if (!q) throw new NotFoundError('Devis');
+      return { q, lines: await getQuoteLines(trx, actor.cooperativeId, id) };
+    });
+    if (q.status !== 'draft') throw new UserError('Un devis envoyé ne peut plus être modifié : créez-en un nouveau.');
+    return quotePage(c, {
+      title: 'Modifier le devis',
+      data: await editorData(c),
+      action: `/devis/${id}/modifier`,
+      autosaveUrl: `/devis/${id}/enregistrement-auto`,
+      values: {
+        activityId: q.activityId,
+        customerId: q.customerId,
+        title: q.title ?? '',
+        issueDate: q.issueDate,
+        validityDate: q.validityDate,
+        terms: q.terms ?? '',
+        discount: q.discountCents ? centsToDecimal(q.discountCents).replace('.', ',') : '',
+        ...rowsFromLines(lines),
+      },
+    });
+  });
+  r.post('/devis/:id/modifier', (c) => {
+    const id = c.req.param('id');
+    if (!isUuid(id)) throw new NotFoundError('Devis');
+    return saveQuote(c, id);
+  });
+  r.post('/devis/:id/enregistrement-auto', async (c) => {
+    const actor = actorOf(c);
+    const id = c.req.param('id');
+    if (!isUuid(id)) throw new NotFoundError('Devis');
+    const data = await editorData(c);
+    const f = fillFromCatalogue(await formValues(c), data.catalogue);
+    // A customer typed in the editor is created only by an explicit save, with the draft.
+    if (hasNewCustomer(f) && !f.customerId)
+      return c.html(<AutosaveStatus text="Enregistrez pour créer le nouveau client avec le brouillon." />);
+    try {
+      const { input } = readQuoteForm(f);
+      await tenant(c, (trx) => updateQuote(trx, actor, id, input));
+    } catch (e) {
+      if (e instanceof UserError && !(e instanceof NotFoundError))
+        return c.html(<AutosaveStatus error text={`Brouillon non enregistré : ${e.message}`} />);
+      throw e;
+    }
+    return c.html(<AutosaveStatus text={savedAt()} />);
   });
 
   r.get('/devis/:id', async (c) => {
@@ -618,6 +617,11 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
             ? post('envoyer', q.status === 'sent' ? 'Envoyer de nouveau' : 'Envoyer au client')
             : null}
           {q.status === 'draft' || q.status === 'sent' ? post('refuser', 'Marquer refusé', 'btn-secondary') : null}
+          {q.status === 'draft' ? (
+            <a class="btn btn-secondary" href={`/devis/${q.id}/modifier`}>
+              Modifier
+            </a>
+          ) : null}
         </div>
         <table class="data">
           <thead>
@@ -631,7 +635,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
             </tr>
           </thead>
           <tbody>
-            {lines.map((l) =>
+            {quoteRows(lines).map(({ l, subtotal }) =>
               l.kind === 'section' ? (
                 <tr>
                   <td data-label="Section" colspan={6}>
@@ -639,24 +643,34 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
                   </td>
                 </tr>
               ) : (
-                <tr>
-                  <td data-label="Désignation">{l.description}</td>
-                  <td class="num" data-label="Quantité">
-                    {milliToDecimal(l.quantityMilli).replace('.', ',')}
-                  </td>
-                  <td class="num" data-label="Prix">
-                    {formatEuros(l.unitPriceCents)}
-                  </td>
-                  <td class="num" data-label="Remise">
-                    {l.discountBp ? formatRateBp(l.discountBp) : '—'}
-                  </td>
-                  <td class="num" data-label="TVA">
-                    {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
-                  </td>
-                  <td class="num" data-label="Montant">
-                    {formatEuros(l.netCents)}
-                  </td>
-                </tr>
+                <>
+                  <tr>
+                    <td data-label="Désignation">{l.description}</td>
+                    <td class="num" data-label="Quantité">
+                      {milliToDecimal(l.quantityMilli).replace('.', ',')}
+                    </td>
+                    <td class="num" data-label="Prix">
+                      {formatEuros(l.unitPriceCents)}
+                    </td>
+                    <td class="num" data-label="Remise">
+                      {l.discountBp ? formatRateBp(l.discountBp) : '—'}
+                    </td>
+                    <td class="num" data-label="TVA">
+                      {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
+                    </td>
+                    <td class="num" data-label="Montant">
+                      {formatEuros(l.netCents)}
+                    </td>
+                  </tr>
+                  {subtotal !== null ? (
+                    <tr class="doc-subtotal-row">
+                      <td colspan={5}>Sous-total « {subtotal.title} »</td>
+                      <td class="num" data-label="Sous-total HT">
+                        {formatEuros(subtotal.cents)}
+                      </td>
+                    </tr>
+                  ) : null}
+                </>
               ),
             )}
           </tbody>
@@ -936,6 +950,22 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
         return publicPage(c, token, { v: f, errors: fieldErrors(e) ?? { name: e.message }, message: e.message });
       throw e;
     }
+  });
+}
+
+/** Quote lines with the subtotal of their section after its last item. */
+function quoteRows<T extends { kind: 'item' | 'section'; description: string; netCents: number }>(lines: T[]) {
+  let title: string | null = null;
+  let sum = 0;
+  return lines.map((l, i) => {
+    if (l.kind === 'section') {
+      title = l.description;
+      sum = 0;
+      return { l, subtotal: null };
+    }
+    sum += l.netCents;
+    const last = title !== null && (i === lines.length - 1 || lines[i + 1].kind === 'section');
+    return { l, subtotal: last ? { title: title as string, cents: sum } : null };
   });
 }
 

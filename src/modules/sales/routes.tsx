@@ -6,7 +6,6 @@ import { Layout } from '../../web/layout.tsx';
 import {
   Field,
   Select,
-  TextArea,
   Csrf,
   PageHeader,
   Card,
@@ -22,17 +21,10 @@ import { withTenant } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis } from '../../core/dates.ts';
-import {
-  formatEuros,
-  parseCents,
-  parseQuantityMilli,
-  formatRateBp,
-  milliToDecimal,
-  centsToDecimal,
-} from '../../core/money.ts';
+import { formatEuros, parseCents, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
 import { activitiesFor } from '../directory/index.ts';
-import { INVOICE_STATUSES, type InvoiceStatus, type VatCategory } from './types.ts';
-import { createCustomer, listCustomers, getCustomer, type CustomerInput } from './customer.service.ts';
+import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
+import { createCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
 import {
   createDraft,
   submitInvoice,
@@ -45,16 +37,10 @@ import {
   loadInvoiceDocument,
   canValidate,
   STATUS_LABELS,
-  type InvoiceDraftInput,
-  type InvoiceLineInput,
 } from './invoice.service.ts';
 import * as facturx from './facturx/index.ts';
-import { LEGAL_TEXTS } from './legal.ts';
 import { isUuid } from '../../core/ids.ts';
 import { formatDateTime, daysBetween } from '../../core/dates.ts';
-import { computeTotals } from './invoice-totals.ts';
-import { updateDraft } from './invoice.service.ts';
-import { listCatalogue, type CatalogueItem } from './catalogue.service.ts';
 import { sendInvoice } from './sending.ts';
 import {
   reminderHistory,
@@ -66,7 +52,9 @@ import {
   NOTICE_AFTER_DAYS,
 } from './reminders.ts';
 import { registerQuoteRoutes } from './quote.routes.tsx';
+import { registerInvoiceEditorRoutes } from './invoice-editor.routes.tsx';
 import { heldMessage, selfValidateInvoice } from './inbox.ts';
+import { withSections } from './editor.tsx';
 
 export const salesRoutes = new Hono<AppEnv>();
 for (const p of [
@@ -83,17 +71,6 @@ for (const p of [
 
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
-const VAT_OPTIONS: [string, string][] = [
-  ['S:2000', 'TVA 20 %'],
-  ['S:1000', 'TVA 10 %'],
-  ['S:550', 'TVA 5,5 %'],
-  ['S:210', 'TVA 2,1 %'],
-  ['E:0', 'Exonéré (motif à indiquer)'],
-  ['AE:0', 'Autoliquidation (sous-traitance BTP)'],
-  ['K:0', 'Prestation intracommunautaire'],
-  ['G:0', 'Exportation'],
-];
-const LINE_ROWS = 5;
 const isValidator = (a: Actor) => hasRole(a, 'support', 'director', 'accountant');
 
 // --- invoices list --------------------------------------------------------------------------
@@ -229,384 +206,8 @@ salesRoutes.get('/factures', async (c) => {
   );
 });
 
-// --- editor ---------------------------------------------------------------------------------
-interface EditorData {
-  activities: [string, string][];
-  customers: [string, string][];
-  catalogue: CatalogueItem[];
-}
-async function editorData(c: Ctx): Promise<EditorData> {
-  const actor = actorOf(c);
-  return tenant(c, async (trx) => ({
-    activities: (await activitiesFor(trx, actor)).map(
-      (a) => [a.id, `${a.analyticCode} — ${a.name}`] as [string, string],
-    ),
-    customers: (await listCustomers(trx, actor, { pageSize: 500 })).items.map(
-      (x) => [x.id, x.name] as [string, string],
-    ),
-    catalogue: await listCatalogue(trx, actor),
-  }));
-}
-/** Lines with a catalogue item chosen and no description yet take the item's values. */
-function prefillFromCatalogue(f: Record<string, string>, catalogue: CatalogueItem[]): Record<string, string> {
-  const out = { ...f };
-  for (let i = 0; i < LINE_ROWS; i++) {
-    const item = catalogue.find((x) => x.id === f[`l${i}_item`]);
-    if (!item || f[`l${i}_description`]?.trim()) continue;
-    out[`l${i}_description`] = item.name;
-    out[`l${i}_quantity`] = f[`l${i}_quantity`]?.trim() || '1';
-    out[`l${i}_unitPrice`] = centsToDecimal(item.unitPriceCents).replace('.', ',');
-    out[`l${i}_vat`] = `${item.vatCategory}:${item.vatRateBp}`;
-    out[`l${i}_nature`] = item.nature;
-    out[`l${i}_unit`] = item.unitCode;
-  }
-  return out;
-}
-/** The live totals under the lines (htmx fragment, also rendered server-side). */
-function TotalsFragment(p: { f: Record<string, string> }) {
-  let t: ReturnType<typeof computeTotals> | null = null;
-  let problem: string | null = null;
-  try {
-    const input = readInvoiceForm(p.f);
-    t = input.lines.length
-      ? computeTotals({
-          lines: input.lines,
-          globalDiscountCents: input.discountCents,
-          allowNegativeLines: p.f.deductions === '1',
-        })
-      : null;
-  } catch (e) {
-    if (e instanceof UserError) problem = e.message;
-    else throw e;
-  }
-  return (
-    <div id="invoice-totals" class="figures" aria-live="polite">
-      <Figure label="Total HT" value={t ? formatEuros(t.taxBasisCents) : '—'} />
-      <Figure label="TVA" value={t ? formatEuros(t.vatCents) : '—'} />
-      <Figure label="Total TTC" value={t ? formatEuros(t.totalInclCents) : '—'} hint={problem ?? undefined} />
-    </div>
-  );
-}
-function lineErrorKey(k: string) {
-  const m = /^lines\.(\d+)\.(\w+)$/.exec(k);
-  return m ? `l${m[1]}_${m[2]}` : k;
-}
-
-function InvoiceEditor(p: {
-  c: Ctx;
-  data: EditorData;
-  values?: Record<string, string>;
-  errors?: Record<string, string> | null;
-  message?: string | null;
-  action?: string;
-}) {
-  const v = p.values ?? { issueDate: todayParis() };
-  const catalogueOptions: [string, string][] = [
-    ['', '— saisie libre —'],
-    ...p.data.catalogue.map((x) => [x.id, `${x.name} (${formatEuros(x.unitPriceCents)} HT)`] as [string, string]),
-  ];
-  const e: Record<string, string> = {};
-  for (const [k, m] of Object.entries(p.errors ?? {})) e[lineErrorKey(k)] = m;
-  return (
-    <form method="post" action={p.action ?? '/factures/nouvelle'} novalidate>
-      <Csrf token={p.c.get('csrf')} />
-      <FormErrorSummary errors={p.errors} message={p.message} />
-      <div class="form-grid">
-        <Select
-          label="Activité"
-          name="activityId"
-          value={v.activityId}
-          error={e.activityId}
-          options={[['', '— choisir —'], ...p.data.activities]}
-          required
-        />
-        <Select
-          label="Client"
-          name="customerId"
-          value={v.customerId}
-          error={e.customerId}
-          options={[['', '— choisir —'], ...p.data.customers]}
-          hint="Absent de la liste ? Créez-le d'abord dans Clients."
-          required
-        />
-        <Field label="Date d'émission" name="issueDate" type="date" value={v.issueDate} error={e.issueDate} required />
-        <Field
-          label="Échéance"
-          name="dueDate"
-          type="date"
-          value={v.dueDate}
-          error={e.dueDate}
-          hint="Vide : selon le délai du client. 60 jours au plus."
-        />
-        <Field
-          label="Date de livraison ou de fin de prestation"
-          name="deliveryDate"
-          type="date"
-          value={v.deliveryDate}
-          error={e.deliveryDate}
-        />
-      </div>
-      <fieldset
-        hx-post="/factures/totaux"
-        hx-trigger="input changed delay:300ms, change"
-        hx-target="#invoice-totals"
-        hx-swap="outerHTML"
-      >
-        <legend>Lignes</legend>
-        {/* A balance deducts its deposits with negative lines, rebuilt by the service on save. */}
-        {v.deductions === '1' ? <input type="hidden" name="deductions" value="1" /> : null}
-        {p.data.catalogue.length ? (
-          <p class="hint">
-            Choisissez un article du catalogue puis « Pré-remplir » (ou enregistrez directement) : la ligne reprend sa
-            désignation, son prix et sa TVA.
-          </p>
-        ) : null}
-        {e.lines ? (
-          <p class="error" role="alert">
-            {e.lines}
-          </p>
-        ) : null}
-        {Array.from({ length: LINE_ROWS }, (_, i) => (
-          <div class="form-grid invoice-line">
-            {p.data.catalogue.length ? (
-              <Select
-                label={`Catalogue ${i + 1}`}
-                name={`l${i}_item`}
-                value={v[`l${i}_item`] ?? ''}
-                options={catalogueOptions}
-              />
-            ) : null}
-            <input type="hidden" name={`l${i}_unit`} value={v[`l${i}_unit`] ?? ''} />
-            <Field
-              label={`Désignation ${i + 1}`}
-              name={`l${i}_description`}
-              value={v[`l${i}_description`]}
-              error={e[`l${i}_description`]}
-            />
-            <Field
-              label="Quantité"
-              name={`l${i}_quantity`}
-              value={v[`l${i}_quantity`]}
-              error={e[`l${i}_quantity`]}
-              inputmode="decimal"
-            />
-            <Field
-              label="Prix unitaire HT (€)"
-              name={`l${i}_unitPrice`}
-              value={v[`l${i}_unitPrice`]}
-              error={e[`l${i}_unitPrice`]}
-              inputmode="decimal"
-            />
-            <Field
-              label="Remise (%)"
-              name={`l${i}_discount`}
-              value={v[`l${i}_discount`]}
-              error={e[`l${i}_discount`]}
-              inputmode="decimal"
-            />
-            <Select
-              label="TVA"
-              name={`l${i}_vat`}
-              value={v[`l${i}_vat`] ?? 'S:2000'}
-              error={e[`l${i}_vat`]}
-              options={VAT_OPTIONS}
-            />
-            <Select
-              label="Nature"
-              name={`l${i}_nature`}
-              value={v[`l${i}_nature`] ?? 'services'}
-              options={[
-                ['services', 'Prestation'],
-                ['goods', 'Marchandise'],
-              ]}
-            />
-          </div>
-        ))}
-        {p.data.catalogue.length ? (
-          <button type="submit" name="action" value="prefill" class="btn-secondary">
-            Pré-remplir depuis le catalogue
-          </button>
-        ) : null}
-      </fieldset>
-      <TotalsFragment f={v} />
-      <div class="form-grid">
-        <Field
-          label="Remise globale HT (€)"
-          name="discount"
-          value={v.discount}
-          error={e.discount}
-          inputmode="decimal"
-        />
-        <Field
-          label="Motif d'exonération de TVA"
-          name="vatExemptionReason"
-          value={v.vatExemptionReason}
-          error={e.vatExemptionReason}
-          hint={`Ex. : ${LEGAL_TEXTS.vat.E.text}`}
-        />
-        <Field label="Référence du client (bon de commande)" name="buyerReference" value={v.buyerReference} />
-      </div>
-      <TextArea label="Note" name="notes" value={v.notes} rows={2} />
-      <button type="submit" name="action" value="save">
-        Enregistrer le brouillon
-      </button>{' '}
-      <button type="submit" name="action" value="submit" class="btn-secondary">
-        Enregistrer et soumettre
-      </button>{' '}
-      <button type="submit" name="action" value="send" class="btn-secondary">
-        Valider et envoyer au client
-      </button>
-      <p class="hint">
-        « Valider et envoyer » fait tout en une fois quand vous pouvez valider vous-même (sous le seuil de la
-        coopérative) ; sinon la facture est soumise et partira dès sa validation.
-      </p>
-    </form>
-  );
-}
-
-/** Reads the editor form; unreadable numbers become field errors. */
-function readInvoiceForm(f: Record<string, string>): InvoiceDraftInput {
-  const errors: Record<string, string> = {};
-  const lines: InvoiceLineInput[] = [];
-  for (let i = 0; i < LINE_ROWS; i++) {
-    const d = f[`l${i}_description`]?.trim();
-    const qty = f[`l${i}_quantity`]?.trim();
-    const price = f[`l${i}_unitPrice`]?.trim();
-    if (!d && !qty && !price) continue;
-    const k = lines.length;
-    const qm = parseQuantityMilli(qty || '1');
-    const pc = parseCents(price ?? '');
-    const disc = f[`l${i}_discount`]?.trim() ? parseCents(f[`l${i}_discount`]) : 0;
-    if (qm === null) errors[`lines.${k}.quantity`] = 'Quantité invalide (ex. : 1,5).';
-    if (pc === null) errors[`lines.${k}.unitPrice`] = 'Prix invalide (ex. : 120,00).';
-    if (disc === null) errors[`lines.${k}.discount`] = 'Remise invalide (ex. : 10).';
-    const [cat, rate] = (f[`l${i}_vat`] || 'S:2000').split(':');
-    lines.push({
-      description: d ?? '',
-      quantityMilli: qm ?? 0,
-      unitPriceCents: pc ?? 0,
-      discountBp: disc ?? 0,
-      vatCategory: cat as VatCategory,
-      vatRateBp: Number(rate),
-      nature: f[`l${i}_nature`] === 'goods' ? 'goods' : 'services',
-      unitCode: f[`l${i}_unit`] || undefined,
-    });
-  }
-  const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
-  if (discount === null) errors.discount = 'Montant invalide.';
-  // Map positions in `lines` back to form rows for the error display.
-  if (Object.keys(errors).length)
-    throw new UserError('Certains champs sont à corriger.', undefined, remapLineErrors(errors, f));
-  return {
-    activityId: f.activityId ?? '',
-    customerId: f.customerId ?? '',
-    issueDate: f.issueDate || undefined,
-    dueDate: f.dueDate || undefined,
-    deliveryDate: f.deliveryDate || null,
-    discountCents: discount ?? 0,
-    vatExemptionReason: f.vatExemptionReason || null,
-    buyerReference: f.buyerReference || null,
-    notes: f.notes || null,
-    lines,
-  };
-}
-function remapLineErrors(errors: Record<string, string>, f: Record<string, string>): Record<string, string> {
-  const rows: number[] = [];
-  for (let i = 0; i < LINE_ROWS; i++)
-    if (f[`l${i}_description`]?.trim() || f[`l${i}_quantity`]?.trim() || f[`l${i}_unitPrice`]?.trim()) rows.push(i);
-  const out: Record<string, string> = {};
-  for (const [k, m] of Object.entries(errors)) {
-    const mm = /^lines\.(\d+)\.(\w+)$/.exec(k);
-    out[mm ? `lines.${rows[Number(mm[1])] ?? mm[1]}.${mm[2]}` : k] = m;
-  }
-  return out;
-}
-
-salesRoutes.get('/factures/nouvelle', async (c) => {
-  const data = await editorData(c);
-  // One activity (the usual case for an entrepreneur): chosen already. ?client=ID pre-selects the customer.
-  const values = {
-    issueDate: todayParis(),
-    activityId: data.activities.length === 1 ? data.activities[0][0] : '',
-    customerId: c.req.query('client') ?? '',
-  };
-  return c.html(
-    <Layout c={c} title="Nouvelle facture" wide>
-      <PageHeader
-        title="Nouvelle facture"
-        help="Les totaux se calculent pendant la saisie. Le numéro est attribué à la validation."
-      />
-      <Card>
-        <InvoiceEditor c={c} data={data} values={values} />
-      </Card>
-    </Layout>,
-  );
-});
-salesRoutes.post('/factures/nouvelle', async (c) => {
-  const actor = actorOf(c);
-  const data = await editorData(c);
-  const f = prefillFromCatalogue(await formValues(c), data.catalogue);
-  if (f.action === 'prefill')
-    return c.html(
-      <Layout c={c} title="Nouvelle facture" wide>
-        <PageHeader title="Nouvelle facture" />
-        <Card>
-          <InvoiceEditor c={c} data={data} values={f} />
-        </Card>
-      </Layout>,
-    );
-  const again = async (e: UserError, errors: Record<string, string>) =>
-    c.html(
-      <Layout c={c} title="Nouvelle facture" wide>
-        <PageHeader title="Nouvelle facture" />
-        <Card>
-          <InvoiceEditor c={c} data={data} values={f} errors={errors} message={e.message} />
-        </Card>
-      </Layout>,
-      400,
-    );
-  let input: InvoiceDraftInput;
-  try {
-    input = readInvoiceForm(f);
-  } catch (e) {
-    if (e instanceof UserError) return again(e, fieldErrors(e) ?? {});
-    throw e;
-  }
-  try {
-    const { inv, message } = await tenant(c, async (trx) => {
-      const d = await createDraft(trx, actor, input);
-      if (f.action !== 'submit' && f.action !== 'send') return { inv: d, message: 'Brouillon enregistré.' };
-      const submitted = await submitInvoice(trx, actor, d.id);
-      if (f.action === 'submit' || !(await canValidate(trx, actor, submitted))) {
-        return {
-          inv: submitted,
-          message:
-            f.action === 'send'
-              ? 'Facture soumise : elle sera envoyée au client dès sa validation par la coopérative.'
-              : 'Facture soumise à validation.',
-        };
-      }
-      // One step for the common case: validate (number given) and send with its Factur-X PDF,
-      // unless an automatic check holds it for support (the same checks as support's queue).
-      const { invoice: validated, held } = await selfValidateInvoice(trx, actor, d.id);
-      if (held.length) return { inv: validated, message: heldMessage(held) };
-      const customer = (await getCustomer(trx, actor, validated.customerId))!;
-      if (!customer.email)
-        return {
-          inv: validated,
-          message: `Facture ${validated.number} validée. Ajoutez l'e-mail du client pour la lui envoyer.`,
-        };
-      const sent = await sendInvoice(trx, actor, d.id);
-      return { inv: sent, message: `Facture ${sent.number} validée et envoyée à ${customer.email}.` };
-    });
-    setFlash(c, { kind: 'success', text: message });
-    return c.redirect(`/factures/${inv.id}`, 303);
-  } catch (e) {
-    // Service line positions index the filled rows: map them back to the form rows.
-    if (e instanceof UserError) return again(e, remapLineErrors(fieldErrors(e) ?? {}, f));
-    throw e;
-  }
-});
+// --- editor (invoice-editor.routes.tsx; registered here so /factures/nouvelle comes before /factures/:id)
+registerInvoiceEditorRoutes(salesRoutes);
 
 // --- support queue --------------------------------------------------------------------------
 salesRoutes.get('/factures/a-valider', async (c) => {
@@ -683,9 +284,6 @@ salesRoutes.post('/factures/a-valider', async (c) => {
   });
   return c.redirect('/factures/a-valider', 303);
 });
-
-// Live totals of the editor (htmx): computes, writes nothing.
-salesRoutes.post('/factures/totaux', async (c) => c.html(<TotalsFragment f={await formValues(c)} />));
 
 // Reminder schedule of the cooperative: everyone reads it, the director edits it.
 async function remindersPage(c: Ctx, opts: { value?: string; error?: string } = {}) {
@@ -832,25 +430,42 @@ salesRoutes.get('/factures/:id', async (c) => {
           </tr>
         </thead>
         <tbody>
-          {lines.map((l) => (
-            <tr>
-              <td data-label="Désignation">{l.description}</td>
-              <td class="num" data-label="Quantité">
-                {milliToDecimal(l.quantityMilli).replace('.', ',')}
-              </td>
-              <td class="num" data-label="Prix">
-                {formatEuros(l.unitPriceCents)}
-              </td>
-              <td class="num" data-label="Remise">
-                {l.discountBp ? formatRateBp(l.discountBp) : '—'}
-              </td>
-              <td class="num" data-label="TVA">
-                {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
-              </td>
-              <td class="num" data-label="Montant">
-                {formatEuros(l.netCents)}
-              </td>
-            </tr>
+          {withSections(lines).map(({ l, title, subtotal }) => (
+            <>
+              {title ? (
+                <tr class="doc-section-row">
+                  <th colspan={6} scope="rowgroup">
+                    {title}
+                  </th>
+                </tr>
+              ) : null}
+              <tr>
+                <td data-label="Désignation">{l.description}</td>
+                <td class="num" data-label="Quantité">
+                  {milliToDecimal(l.quantityMilli).replace('.', ',')}
+                </td>
+                <td class="num" data-label="Prix">
+                  {formatEuros(l.unitPriceCents)}
+                </td>
+                <td class="num" data-label="Remise">
+                  {l.discountBp ? formatRateBp(l.discountBp) : '—'}
+                </td>
+                <td class="num" data-label="TVA">
+                  {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
+                </td>
+                <td class="num" data-label="Montant">
+                  {formatEuros(l.netCents)}
+                </td>
+              </tr>
+              {subtotal !== null ? (
+                <tr class="doc-subtotal-row">
+                  <td colspan={5}>Sous-total « {l.section} »</td>
+                  <td class="num" data-label="Sous-total HT">
+                    {formatEuros(subtotal)}
+                  </td>
+                </tr>
+              ) : null}
+            </>
           ))}
         </tbody>
       </table>
@@ -1009,6 +624,7 @@ action(
         vatCategory: l.vatCategory,
         vatRateBp: l.vatRateBp,
         nature: l.nature,
+        section: l.section,
       })),
     });
   },
@@ -1043,104 +659,6 @@ salesRoutes.get('/factures/:id/pdf', async (c) => {
   });
 });
 
-// Editing a draft (or a submitted invoice, which goes back to draft).
-function formFromInvoice(
-  inv: Awaited<ReturnType<typeof getInvoice>> & {},
-  lines: Awaited<ReturnType<typeof getLines>>,
-): Record<string, string> {
-  const v: Record<string, string> = {
-    activityId: inv.activityId,
-    customerId: inv.customerId,
-    issueDate: inv.issueDate,
-    dueDate: inv.dueDate ?? '',
-    deliveryDate: inv.deliveryDate ?? '',
-    discount: inv.discountCents ? centsToDecimal(inv.discountCents).replace('.', ',') : '',
-    vatExemptionReason: inv.vatExemptionReason ?? '',
-    buyerReference: inv.buyerReference ?? '',
-    notes: inv.notes ?? '',
-    deductions: inv.quoteKind === 'balance' ? '1' : '',
-  };
-  lines.slice(0, LINE_ROWS).forEach((l, i) => {
-    Object.assign(v, {
-      [`l${i}_description`]: l.description,
-      [`l${i}_quantity`]: milliToDecimal(l.quantityMilli).replace('.', ','),
-      [`l${i}_unitPrice`]: centsToDecimal(l.unitPriceCents).replace('.', ','),
-      [`l${i}_discount`]: l.discountBp ? String(l.discountBp / 100).replace('.', ',') : '',
-      [`l${i}_vat`]: `${l.vatCategory}:${l.vatRateBp}`,
-      [`l${i}_nature`]: l.nature,
-      [`l${i}_unit`]: l.unitCode,
-    });
-  });
-  return v;
-}
-salesRoutes.get('/factures/:id/modifier', async (c) => {
-  const actor = actorOf(c);
-  const id = c.req.param('id');
-  if (!isUuid(id)) throw new NotFoundError('Facture');
-  const { inv, lines } = await tenant(c, async (trx) => ({
-    inv: await getInvoice(trx, actor, id),
-    lines: await getLines(trx, actor, id),
-  }));
-  if (!inv) throw new NotFoundError('Facture');
-  if (inv.status !== 'draft' && inv.status !== 'submitted')
-    throw new UserError('Une facture validée ne peut plus être modifiée : émettez un avoir.');
-  if (lines.length > LINE_ROWS)
-    throw new UserError(`Cette facture a plus de ${LINE_ROWS} lignes : elle ne peut pas être modifiée dans cet écran.`);
-  return c.html(
-    <Layout c={c} title="Modifier la facture" wide>
-      <PageHeader title="Modifier le brouillon" help="Une facture soumise qui est modifiée repasse en brouillon." />
-      <Card>
-        <InvoiceEditor
-          c={c}
-          data={await editorData(c)}
-          values={formFromInvoice(inv, lines)}
-          action={`/factures/${id}/modifier`}
-        />
-      </Card>
-    </Layout>,
-  );
-});
-salesRoutes.post('/factures/:id/modifier', async (c) => {
-  const actor = actorOf(c);
-  const id = c.req.param('id');
-  if (!isUuid(id)) throw new NotFoundError('Facture');
-  const data = await editorData(c);
-  const f = prefillFromCatalogue(await formValues(c), data.catalogue);
-  const page = (errors: Record<string, string> | null, message: string | null, status: 200 | 400) =>
-    c.html(
-      <Layout c={c} title="Modifier la facture" wide>
-        <PageHeader title="Modifier le brouillon" />
-        <Card>
-          <InvoiceEditor
-            c={c}
-            data={data}
-            values={f}
-            errors={errors}
-            message={message}
-            action={`/factures/${id}/modifier`}
-          />
-        </Card>
-      </Layout>,
-      status,
-    );
-  if (f.action === 'prefill') return page(null, null, 200);
-  try {
-    const input = readInvoiceForm(f);
-    await tenant(c, async (trx) => {
-      await updateDraft(trx, actor, id, input);
-      if (f.action === 'submit') await submitInvoice(trx, actor, id);
-    });
-  } catch (e) {
-    if (e instanceof UserError && !(e instanceof NotFoundError))
-      return page(remapLineErrors(fieldErrors(e) ?? {}, f), e.message, 400);
-    throw e;
-  }
-  setFlash(c, {
-    kind: 'success',
-    text: f.action === 'submit' ? 'Facture soumise à validation.' : 'Brouillon enregistré.',
-  });
-  return c.redirect(`/factures/${id}`, 303);
-});
 salesRoutes.get('/factures/:id/mise-en-demeure', async (c) => {
   const actor = actorOf(c);
   const id = c.req.param('id');

@@ -83,6 +83,7 @@ export interface SalesTables {
     vat_rate_bp: number;
     nature: 'goods' | 'services';
     net_cents: number;
+    section: string | null;
   };
   invoice_number_sequence: {
     cooperative_id: string;
@@ -320,7 +321,23 @@ alter table invoice add column original_file_id uuid;
 `,
 };
 
-export const salesMigrations: SqlMigration[] = [SALES_BASE, SALES_QUOTES, SALES_QUOTE_TOKEN_KEY, SALES_IMPORTED];
+const SALES_LINE_SECTION: SqlMigration = {
+  // Sections of an invoice (issue 20): each line carries the title of the section it belongs to,
+  // so an invoice keeps only billable lines (Factur-X, ledger and totals are unchanged) and the
+  // editor, the page and the PDF group consecutive lines of one title with a subtotal.
+  name: '2026_12_07_1000_sales_invoice_line_section',
+  sql: `
+alter table invoice_line add column section text check (section is null or char_length(section) between 1 and 200);
+`,
+};
+
+export const salesMigrations: SqlMigration[] = [
+  SALES_BASE,
+  SALES_QUOTES,
+  SALES_QUOTE_TOKEN_KEY,
+  SALES_IMPORTED,
+  SALES_LINE_SECTION,
+];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.
 declare module '../../core/db/database.ts' {

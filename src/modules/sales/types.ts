@@ -77,6 +77,8 @@ export interface DocumentLine {
   vatCategory: VatCategory;
   vatRateBp: number;
   nature: 'goods' | 'services';
+  /** Title of the section the line belongs to (shown on the PDF, not part of the EN 16931 data). */
+  section?: string | null;
 }
 export interface DocumentAllowance {
   amountCents: number;

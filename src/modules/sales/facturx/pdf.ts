@@ -282,7 +282,34 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     pdf.y = hy + 18;
   };
   header();
+  // A one-cell row across the table: a section title, or its subtotal.
+  const wideRow = (label: string, amount: string | null) => {
+    pdf.font('B').fontSize(8.5);
+    const h = pdf.heightOfString(label, { width: W - 90, lineGap: 1 }) + 8;
+    if (pdf.y + h > bottom()) {
+      pdf.addPage();
+      pdf.y = pdf.page.margins.top;
+      header();
+    }
+    const ry = pdf.y;
+    text(label, L + 4, ry + 4, { font: 'B', size: 8.5, width: W - 90 });
+    if (amount) text(amount, R - 76, ry + 4, { font: 'B', size: 8.5, width: 72, align: 'right' });
+    pdf
+      .moveTo(L, ry + h)
+      .lineTo(R, ry + h)
+      .lineWidth(0.4)
+      .strokeColor(LINE)
+      .stroke();
+    pdf.y = ry + h;
+  };
+  let sectionSum = 0;
   doc.lines.forEach((l, i) => {
+    const section = l.section ?? null;
+    if (section && doc.lines[i - 1]?.section !== section) {
+      wideRow(section, null);
+      sectionSum = 0;
+    }
+    sectionSum += l.netCents;
     const cells: Record<string, string> = {
       desc: l.description,
       qty: milliToDecimal(l.quantityMilli).replace('.', ','),
@@ -313,6 +340,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
       .strokeColor(LINE)
       .stroke();
     pdf.y = ry + h;
+    if (section && doc.lines[i + 1]?.section !== section) wideRow(`Sous-total ${section}`, formatEuros(sectionSum));
   });
   pdf.y += 10;
 
