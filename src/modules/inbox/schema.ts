@@ -77,4 +77,3 @@ create index inbox_calendar_feed_token_lookup on inbox_calendar_feed (token_hash
 `,
   },
 ];
-
