@@ -89,7 +89,8 @@ export interface ExpenseLineInput {
 export const vatIncluded = (incl: number, bp: number) =>
   Number(divRound(BigInt(incl) * BigInt(bp), BigInt(10000 + bp)));
 
-async function limitsOf(trx: Tx, cooperativeId: string): Promise<Record<string, number | null>> {
+/** Per category: the cooperative's limit per line (settings.expenseLimits) or the default. */
+export async function limitsOf(trx: Tx, cooperativeId: string): Promise<Record<string, number | null>> {
   const coop = await getCooperative(trx, cooperativeId);
   const custom = ((coop?.settings ?? {}) as Record<string, unknown>).expenseLimits as
     | Record<string, number>

@@ -35,6 +35,8 @@ import { setSelfValidationGuard } from './invoice.service.ts';
 import { legacy } from '../../core/db/tenant.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
+// Checks on quotes (same registry): a file of their own to keep this one about invoices.
+import './quote-checks.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
