@@ -8,5 +8,6 @@ export const ledgerNav: NavItem[] = [
   },
   { href: '/comptabilite', label: 'Comptabilité', roles: ['accountant', 'director'], order: 60 },
   { href: '/salaire', label: 'Demandes de salaire', roles: ['support', 'accountant', 'director'], order: 41 },
+  { href: '/absences', label: 'Absences', roles: ['support', 'accountant', 'director'], order: 42 },
   { href: '/direction', label: 'Pilotage', roles: ['director'], order: 15 },
 ];

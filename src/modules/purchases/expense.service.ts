@@ -823,3 +823,23 @@ export async function addMileageTrip(
     amountCents: amount,
   };
 }
+
+/**
+ * What each person is owed for a month's expenses, for the payroll: expense reports of that month
+ * validated and not yet reimbursed (`to_pay`), by person. Staff who prepare the payroll only.
+ */
+export async function expensesToReimburseByPerson(trx: Tx, actor: Actor, month: string): Promise<Map<string, number>> {
+  authorize(actor, PURCHASES.expenseReimburse);
+  if (!MONTH.test(month)) throw new UserError('Mois invalide.', 'month');
+  const rows = await trx
+    .selectFrom('expense_report')
+    .select(['user_id', 'total_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('month', '=', month)
+    .where('status', '=', 'validated')
+    .where('reimbursement', '=', 'to_pay')
+    .execute();
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.user_id, (out.get(r.user_id) ?? 0) + Number(r.total_cents));
+  return out;
+}

@@ -46,6 +46,7 @@ export {
   validateExpenseReports,
   returnExpenseReport,
   markExpenseReportReimbursed,
+  expensesToReimburseByPerson,
   addVehicle,
   listVehicles,
   addMileageTrip,
