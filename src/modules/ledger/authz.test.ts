@@ -15,6 +15,7 @@ import { closePeriod, createManualEntry, reverseEntry } from './posting.service.
 import { approveSalaryRequest, markSalaryPaid, requestSalary } from './salary/salary-request.service.ts';
 import { payrollVariables } from './salary/payroll-variables.ts';
 import { listAbsences, recordAbsence } from './salary/absence.service.ts';
+import { payrollSettings } from './salary/payroll-settings.service.ts';
 import { closeFiscalYear } from './year-end.service.ts';
 import { listChart, simulateContributionRate, tiersWithOpenLines } from './screens.service.ts';
 import { LEDGER } from './permissions.ts';
@@ -80,6 +81,7 @@ authzSuite('ledger', world, (): AuthzCase[] => [
   { permission: LEDGER.salaryDecide, run: (trx, actor) => approveSalaryRequest(trx, actor, uuidv7()) },
   { permission: LEDGER.salaryPay, run: (trx, actor) => markSalaryPaid(trx, actor, uuidv7()) },
   { permission: LEDGER.payrollVariables, run: (trx, actor) => payrollVariables(trx, actor, todayParis().slice(0, 7)) },
+  { permission: LEDGER.payrollSettings, run: (trx, actor) => payrollSettings(trx, actor) },
   { permission: LEDGER.absenceRecord, run: (trx, actor) => listAbsences(trx, actor, todayParis().slice(0, 7)) },
   {
     permission: LEDGER.absenceRecord,

@@ -88,6 +88,8 @@ export interface LedgerTables {
     basis: 'employer_cost' | 'net';
     amount_cents: number;
     hours_centi: number | null;
+    contract: Generated<'CDI' | 'CDD'>;
+    cdd_months: number | null;
     employer_cost_cents: number;
     gross_cents: number;
     net_cents: number;
@@ -229,6 +231,14 @@ create table payroll_absence (
 );
 create index payroll_absence_user on payroll_absence (cooperative_id, user_id, start_date);
 ${tenantPolicySql('payroll_absence')}
+`,
+  },
+  {
+    // Salary requests on a fixed-term contract (CDD) and its length (the allowances depend on it).
+    name: '2026_12_07_11_ledger_salary_contract',
+    sql: `
+alter table salary_request add column contract text not null default 'CDI' check (contract in ('CDI', 'CDD'));
+alter table salary_request add column cdd_months int check (cdd_months is null or cdd_months between 1 and 36);
 `,
   },
 ];
