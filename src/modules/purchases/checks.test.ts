@@ -11,6 +11,9 @@ import { addMonths, todayParis } from '../../core/dates.ts';
 import { makeSiren } from '../../core/identifiers.ts';
 import { updateCooperativeSettings } from '../directory/index.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { ForbiddenError } from '../../core/actor.ts';
+import { UserError } from '../../core/errors.ts';
+import { expenseLimits, saveExpenseLimits } from './limits.service.ts';
 import { runChecks, validationQueue, validateDocumentBatch } from '../inbox/index.ts';
 import {
   addExpenseLine,
@@ -168,7 +171,23 @@ test("expense.limit: above the category's limit is flagged; the cooperative's ow
   const f = (await checks('expense', over)).find((x) => x.checkId === 'expense.limit');
   assert.ok(f);
   assert.match(f.message, /Dîner équipe.*dépasse le plafond « Repas » de 40,00/);
-  await inA((trx) => updateCooperativeSettings(trx, a.actor('director'), { expenseLimits: { meals: 6_000 } }));
+  // The direction raises the meal limit to 60 € (the form's service): no more finding.
+  await assert.rejects(
+    inA((trx) => saveExpenseLimits(trx, sup(), { meals: '60' })),
+    ForbiddenError,
+  );
+  await assert.rejects(
+    inA((trx) => saveExpenseLimits(trx, a.actor('director'), { meals: 'soixante' })),
+    (e: unknown) => e instanceof UserError && /par exemple 40/.test(e.fields.meals),
+  );
+  await inA((trx) => saveExpenseLimits(trx, a.actor('director'), { meals: '60' }));
+  assert.ok(!(await ids('expense', over)).includes('expense.limit'));
+  await inA((trx) => saveExpenseLimits(trx, a.actor('director'), { meals: '50' }));
+  assert.ok((await ids('expense', over)).includes('expense.limit'));
+  // Left empty: no limit at all for the category (not the default).
+  await inA((trx) => saveExpenseLimits(trx, a.actor('director'), { meals: '' }));
+  const limits = await inA((trx) => expenseLimits(trx, a.actor('director')));
+  assert.equal(limits.find((l) => l.code === 'meals')!.cents, null);
   assert.ok(!(await ids('expense', over)).includes('expense.limit'));
   await inA((trx) => updateCooperativeSettings(trx, a.actor('director'), { expenseLimits: {} }));
 });

@@ -93,9 +93,12 @@ export const vatIncluded = (incl: number, bp: number) =>
 export async function limitsOf(trx: Tx, cooperativeId: string): Promise<Record<string, number | null>> {
   const coop = await getCooperative(trx, cooperativeId);
   const custom = ((coop?.settings ?? {}) as Record<string, unknown>).expenseLimits as
-    | Record<string, number>
+    | Record<string, number | null>
     | undefined;
-  return Object.fromEntries(EXPENSE_CATEGORIES.map((c) => [c.code, custom?.[c.code] ?? c.defaultLimitCents]));
+  // A category saved empty (null) has no limit; one never saved keeps the default.
+  return Object.fromEntries(
+    EXPENSE_CATEGORIES.map((c) => [c.code, custom && c.code in custom ? custom[c.code] : c.defaultLimitCents]),
+  );
 }
 
 /** The automatic checks of one line, as reasons shown to support (empty: clean). */
