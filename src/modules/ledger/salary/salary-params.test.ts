@@ -215,4 +215,6 @@ test('pages: the director sets the parameters in a form; the simulation shows a 
   });
   assert.equal(preview.res.status, 200);
   assert.match(preview.html, /indemnités de fin de contrat/);
+  // The request made in the previous test is listed with its contract.
+  assert.match((await e.get('/salaire')).html, /CDD de 6 mois/);
 });

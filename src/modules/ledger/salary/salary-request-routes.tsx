@@ -104,7 +104,15 @@ function RequestsTable(p: {
                 </td>
               </>
             ) : null}
-            <td data-label="Mois">{monthLabel(r.month)}</td>
+            <td data-label="Mois">
+              {monthLabel(r.month)}
+              {r.contract === 'CDD' || r.hoursPerMonth !== null ? (
+                <p class="muted">
+                  {r.contract === 'CDD' ? `CDD de ${r.cddMonths} mois` : 'CDI'}
+                  {r.hoursPerMonth !== null ? `, ${String(r.hoursPerMonth).replace('.', ',')} h` : ''}
+                </p>
+              ) : null}
+            </td>
             <td data-label="Coût total" class="num">
               {formatEuros(r.employerCostCents)}
             </td>
