@@ -128,6 +128,37 @@ registerInboxProvider({
           link: `/devis/${q.id}`,
         });
       }
+      // Draft quotes the automatic checks flag: shown before they are sent, only when something is wrong.
+      const drafts = acts.length
+        ? await trx
+            .selectFrom('quote')
+            .innerJoin('customer', (j) =>
+              j
+                .onRef('customer.cooperative_id', '=', 'quote.cooperative_id')
+                .onRef('customer.id', '=', 'quote.customer_id'),
+            )
+            .select(['quote.id', 'quote.total_incl_cents', 'customer.name'])
+            .where('quote.cooperative_id', '=', actor.cooperativeId)
+            .where('quote.activity_id', 'in', acts)
+            .where('quote.status', '=', 'draft')
+            .orderBy('quote.issue_date')
+            .limit(50)
+            .execute()
+        : [];
+      for (const q of drafts) {
+        const findings = await runChecks(trx, actor, 'quote', q.id);
+        if (!findings.length) continue;
+        items.push({
+          key: `sales.quote.check:${q.id}`,
+          kind: 'sales.quote.check',
+          urgency: findings.some((f) => f.severity === 'blocking') ? 'high' : 'medium',
+          dueDate: null,
+          title: `Vérifiez le devis pour ${q.name} (${formatEuros(Number(q.total_incl_cents))}) avant de l'envoyer`,
+          why: findings.map((f) => f.message).join(' '),
+          action: { label: 'Voir le devis', href: `/devis/${q.id}` },
+          link: `/devis/${q.id}`,
+        });
+      }
       for (const i of await ownInvoices(trx, actor, 'overdue', today)) {
         if (i.dueCents <= 0 || !i.dueDate) continue;
         const late = daysBetween(i.dueDate, today);

@@ -6,7 +6,7 @@ import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/tes
 import { withTenant } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { runChecks } from '../inbox/index.ts';
+import { runChecks, computeInbox } from '../inbox/index.ts';
 import { createCustomer } from './customer.service.ts';
 import { createQuote, type QuoteInput } from './quote.service.ts';
 import './inbox.ts';
@@ -91,4 +91,14 @@ test('quote.validity: a draft whose validity date is past is flagged; a future o
   assert.match(f.message, /repoussez la date de validité/);
   const fresh = await quote(12_346, { validityDate: addDays(today, 30) });
   assert.ok(!(await found(fresh.id)).some((x) => x.checkId === 'quote.validity'));
+});
+
+test("a draft quote with a finding shows in its author's to-do list, with the finding; a clean one does not", async () => {
+  const items = await tx((trx) => computeInbox(trx, A.actor('entrepreneur'), today));
+  const flagged = items.filter((i) => i.kind === 'sales.quote.check');
+  // The past-validity draft, the 15 % one and the duplicate (one of the pair, or both) are flagged…
+  assert.ok(flagged.some((i) => /repoussez la date de validité/.test(i.why)));
+  assert.ok(flagged.some((i) => /n'existe pas en France/.test(i.why) && i.urgency === 'high'));
+  // …the fresh quote of 123,46 € is not.
+  assert.ok(!flagged.some((i) => /148,15/.test(i.title)));
 });
