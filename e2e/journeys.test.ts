@@ -17,6 +17,7 @@ import { createJourney } from '../src/modules/journeys/journeys.service.ts';
 import { createSlot, parisInstant } from '../src/modules/journeys/appointments.service.ts';
 import { createMeeting, MIN_FILL_MS } from '../src/modules/journeys/info-meetings.service.ts';
 import { createTheme, createSession, register } from '../src/modules/journeys/workshops.service.ts';
+import { journeysDb } from '../src/modules/journeys/db.ts';
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;
@@ -75,7 +76,7 @@ before(async () => {
   });
   // The session took place yesterday (registration is only open before it starts).
   const past = addDays(todayParis(), -1);
-  await srv.odb.db
+  await journeysDb(srv.odb.db)
     .updateTable('workshop_session')
     .set({ starts_at: parisInstant(past, '09:00'), ends_at: parisInstant(past, '11:00') })
     .where('id', '=', sessionId)
@@ -117,13 +118,13 @@ test('a prospect registers for an info meeting, support converts them, records a
   await visitor.waitForLoadState();
   assert.match(await visitor.locator('h1').innerText(), /Merci/);
   await visitor.close();
-  const reg = await srv.odb.db
+  const reg = await journeysDb(srv.odb.db)
     .selectFrom('info_meeting_registration')
     .selectAll()
     .where('meeting_id', '=', meetingId)
     .executeTakeFirstOrThrow();
   assert.equal(reg.email, 'ines.prospect@example.test');
-  const mail = await srv.odb.db
+  const mail = await journeysDb(srv.odb.db)
     .selectFrom('mail_outbox')
     .selectAll()
     .where('to_address', '=', 'ines.prospect@example.test')
@@ -151,7 +152,7 @@ test('a prospect registers for an info meeting, support converts them, records a
   assert.match(await page.locator('h1').innerText(), /Inès Prospect/);
   assert.match(await page.content(), /Présent·e à la réunion d&#39;information|Présent·e à la réunion d'information/);
   await page.screenshot({ path: `${OUTPUT}/journeys-converted-contact.png`, fullPage: true });
-  const j = await srv.odb.db
+  const j = await journeysDb(srv.odb.db)
     .selectFrom('journey')
     .selectAll()
     .where('email', '=', 'ines.prospect@example.test')
@@ -159,7 +160,7 @@ test('a prospect registers for an info meeting, support converts them, records a
   assert.equal(j.stage, 'info_meeting');
   assert.equal(
     (
-      await srv.odb.db
+      await journeysDb(srv.odb.db)
         .selectFrom('info_meeting_registration')
         .select('attended')
         .where('id', '=', reg.id)
@@ -182,7 +183,7 @@ test('a prospect registers for an info meeting, support converts them, records a
   await page.waitForLoadState();
   counts.recordAppointment = n;
   assert.match(await page.locator('.flash').innerText(), /Rendez-vous enregistré/);
-  const appt = await srv.odb.db
+  const appt = await journeysDb(srv.odb.db)
     .selectFrom('appointment')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
@@ -215,14 +216,14 @@ test('a prospect registers for an info meeting, support converts them, records a
   await ent.waitForURL(/\/rendez-vous\/[0-9a-f-]+$/);
   assert.match(await ent.locator('h1').innerText(), /Préparer mon premier devis/);
   await ent.screenshot({ path: `${OUTPUT}/journeys-booked-appointment.png`, fullPage: true });
-  const booked = await srv.odb.db
+  const booked = await journeysDb(srv.odb.db)
     .selectFrom('appointment')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)
     .where('subject', '=', 'Préparer mon premier devis')
     .executeTakeFirstOrThrow();
   assert.equal(booked.booked_by, a.users.entrepreneur.id);
-  const slot = await srv.odb.db
+  const slot = await journeysDb(srv.odb.db)
     .selectFrom('support_slot')
     .selectAll()
     .where('cooperative_id', '=', a.coop.id)

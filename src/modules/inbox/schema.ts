@@ -78,7 +78,3 @@ create index inbox_calendar_feed_token_lookup on inbox_calendar_feed (token_hash
   },
 ];
 
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends InboxTables {}
-}

@@ -293,7 +293,3 @@ create index calendar_feed_token_lookup on calendar_feed (token_hash);
   },
 ];
 
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends JourneysTables {}
-}

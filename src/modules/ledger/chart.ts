@@ -47,6 +47,11 @@ export const DEFAULT_CHART: [string, string][] = [
   ['708', 'Produits des activités annexes'],
 ];
 
+/** Journal of the opening entries (à-nouveaux). They restate, on the first day of a fiscal year,
+ *  balances already in the ledger: per-year reports include them, but any sum over all time (a
+ *  receivable since the start, lettering, aged balance) must leave them out or count twice. */
+export const OPENING_JOURNAL = 'AN';
+
 export const DEFAULT_JOURNALS: [string, string][] = [
   ['VT', 'Ventes'],
   ['AC', 'Achats'],

@@ -14,6 +14,7 @@ import {
   activityAccountJson,
 } from './reports.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
+import { closeFiscalYear, resultLabel } from './year-end.service.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { todayParis, earlierDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
@@ -269,6 +270,34 @@ export const ledgerCommands: Command[] = [
       const a = await withTenant(odb!.db, coop.id, (trx) => activityAccount(trx, systemActor(coop.id), code, year));
       if (format === 'json') out(JSON.stringify(activityAccountJson(a), null, 2));
       else process.stdout.write(activityAccountCsv(a));
+    },
+  },
+  {
+    name: 'ledger close-year',
+    summary: "clôture un exercice : à-nouveaux (journal AN) de l'exercice suivant, résultat, mois verrouillés",
+    usage: 'ledger close-year --cooperative SLUG --year YYYY [--format json]',
+    options: { cooperative: { type: 'string' }, year: { type: 'string' }, format: { type: 'string' } },
+    needsDb: true,
+    async run({ values, odb }) {
+      const slug = requireOpt(values, 'cooperative');
+      const year = yearOpt(values);
+      const coop = await cooperativeOrFail(odb!, slug);
+      const r = await withTenant(odb!.db, coop.id, (trx) =>
+        closeFiscalYear(trx, systemActor(coop.id, 'Clôture en ligne de commande'), year),
+      );
+      if (values.format === 'json')
+        out(
+          JSON.stringify({
+            year: r.year,
+            result: centsToDecimal(r.resultCents),
+            opening_date: r.openingDate,
+            opening_lines: r.lines,
+          }),
+        );
+      else
+        out(
+          `Exercice ${r.year} clôturé : ${resultLabel(r.resultCents)} ; ${r.lines} ligne(s) d'à-nouveaux au ${r.openingDate}.`,
+        );
     },
   },
   {

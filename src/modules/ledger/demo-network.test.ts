@@ -17,6 +17,7 @@ import { listCooperatives, listActivities } from '../directory/index.ts';
 import { writeFec } from './fec.ts';
 import { trialBalance, activityAccount } from './reports.ts';
 import { hledgerBalancesFromFec } from './test-helpers.ts';
+import { closedYears } from './year-end.service.ts';
 
 const skip = toolSkip('/usr/bin/hledger', 'hledger');
 const year = Number(todayParis().slice(0, 4));
@@ -52,6 +53,25 @@ test('every journal entry of the demo network balances, and so does the whole le
     );
 });
 
+test('the demo spans two fiscal years: the earlier one is closed and the FEC of this one opens with its à-nouveaux', async () => {
+  for (const coop of await listCooperatives(odb.db)) {
+    const actor = systemActor(coop.id, 'test');
+    const closed = await withTenant(odb.db, coop.id, (trx) => closedYears(trx, actor));
+    assert.deepEqual(
+      closed.map((c) => c.year),
+      [year - 1],
+      coop.slug,
+    );
+    const fec = await withTenant(odb.db, coop.id, (trx) => writeFec(trx, actor, year, dir));
+    const rows = readFileSync(fec.path, 'utf8').split(/\r?\n/).slice(1).filter(Boolean);
+    const journals = rows.map((r) => r.split('\t')[0]);
+    const firstOther = journals.findIndex((j) => j !== 'AN');
+    assert.ok(firstOther > 1, `${coop.slug}: the FEC starts with the opening entry (${firstOther} lines)`);
+    assert.ok(!journals.slice(firstOther).includes('AN'), 'and holds no other AN line');
+    assert.equal(rows[0].split('\t')[3], `${year}0101`, 'dated the first day of the year');
+  }
+});
+
 test('for each demo cooperative, hledger reading the FEC gives the ledger trial balance to the cent', {
   skip,
 }, async () => {
@@ -82,10 +102,23 @@ test('the activity account of every demo activity equals the ledger', async () =
         ).rows[0];
         assert.equal(acc.total.invoicedExclCents, Number(ledger.inv), `${coop.slug}/${a.analyticCode} invoiced`);
         assert.equal(acc.total.collectedInclCents, Number(ledger.col), `${coop.slug}/${a.analyticCode} collected`);
+        // The earlier year's available treasury is carried in (the demo closes it).
         assert.equal(
           acc.total.availableCents,
-          acc.total.collectedExclCents - acc.total.contributionCents - acc.total.costsCents - acc.total.salariesCents,
+          acc.opening.availableCents +
+            acc.total.collectedExclCents -
+            acc.total.contributionCents -
+            acc.total.costsCents -
+            acc.total.salariesCents,
         );
+        // What customers owe: every customer line since the start, the opening entries left out.
+        const owed = (
+          await sql<{ v: number }>`select coalesce(sum(l.debit_cents - l.credit_cents), 0)::bigint as v
+          from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+          where l.cooperative_id = ${coop.id} and l.analytic_code = ${a.analyticCode} and l.account = '411'
+            and e.journal_code <> 'AN' and e.entry_date <= ${`${year}-12-31`}`.execute(trx)
+        ).rows[0];
+        assert.equal(acc.total.outstandingCents, Number(owed.v), `${coop.slug}/${a.analyticCode} outstanding`);
       }
     });
   }

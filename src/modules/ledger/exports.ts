@@ -25,7 +25,7 @@ import { LEDGER } from './permissions.ts';
 import { UserError } from '../../core/errors.ts';
 import { addMonths, endOfMonth, daysBetween, type IsoDate } from '../../core/dates.ts';
 import type { Cents } from '../../core/money.ts';
-import { accountRoles } from './chart.ts';
+import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { fiscalBounds } from './reports.ts';
 import type { Column, TableRow } from './tabular.ts';
 
@@ -418,6 +418,7 @@ export async function agedReceivables(
       min(coalesce(e.due_date, e.piece_date))::text as due, sum(l.debit_cents - l.credit_cents)::bigint as balance
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${actor.cooperativeId} and l.account = ${acc.customer} and e.entry_date <= ${asOf}
+      and e.journal_code <> ${OPENING_JOURNAL}
       and (l.lettering is null or l.lettered_on > ${asOf})
       ${opts.analyticCode ? sql`and l.analytic_code = ${opts.analyticCode}` : sql``}
     group by 1, 3 having sum(l.debit_cents - l.credit_cents) <> 0`.execute(trx);

@@ -253,6 +253,7 @@ test('the activity account matches hand-computed figures and the ledger to the c
     csv[0],
     'month,invoiced_excl_vat,collected_incl_vat,collected_excl_vat,outstanding,contribution,costs,salaries,available',
   );
+  assert.equal(csv[1], 'opening,0.00,0.00,0.00,0.00,0.00,0.00,0.00,0.00', 'nothing before this first year');
   assert.equal(csv[csv.length - 1], 'total,1400.00,1500.00,1250.00,180.00,125.00,200.00,0.00,925.00');
   // The structure's analytic code holds the contribution income.
   const struct = await withTenant(odb.db, A.coop.id, (trx) =>

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { moduleView, type Tx } from '../../core/db/handles.ts';
 import type { IntegrityCheck } from '../../core/integrity.ts';
-import { accountRoles } from './chart.ts';
+import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
 
 const ledgerView = moduleView<LedgerTables>();
@@ -56,7 +56,7 @@ export async function ledgerTotalsByActivity(tx: Tx, cooperativeId: string): Pro
       coalesce(sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as rec,
       coalesce(sum(case when l.account = ${acc.customer} and e.source_type = 'sales.payment' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-    where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null
+    where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null and e.journal_code <> ${OPENING_JOURNAL}
     group by l.analytic_code`.execute(trx);
   return r.rows.map((x) => ({
     analyticCode: x.code,

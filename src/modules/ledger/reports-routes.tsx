@@ -12,10 +12,8 @@ import { requireRole } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { todayParis, earlierDate } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
-import { sql } from 'kysely';
-import { monthLabel, fiscalYearOf } from './posting.service.ts';
-import { accountRoles } from './chart.ts';
-import { activityAccount } from './reports.ts';
+import { directionOverview } from './direction.service.ts';
+import { monthLabel } from './posting.service.ts';
 import { tableBuffer, CONTENT_TYPES, type Column, type TableRow } from './tabular.ts';
 import {
   resolvePeriod,
@@ -235,50 +233,7 @@ reportsRoutes.get('/direction', async (c) => {
   const actor = actorOf(c);
   requireRole(actor, 'director');
   const today = todayParis();
-  const data = await withTenant(db(c), actor.cooperativeId, async (trx) => {
-    const coop = await trx
-      .selectFrom('cooperative')
-      .select('fiscal_year_start_month')
-      .where('id', '=', actor.cooperativeId)
-      .executeTakeFirstOrThrow();
-    const year = fiscalYearOf(today, coop.fiscal_year_start_month);
-    const p = await resolvePeriod(trx, actor.cooperativeId, year, null);
-    const acc = await accountRoles(trx, actor.cooperativeId);
-    const contrib = await sql<{
-      month: string;
-      v: number;
-    }>`select to_char(e.entry_date, 'YYYY-MM') as month, sum(l.credit_cents - l.debit_cents)::bigint as v
-      from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-      where l.cooperative_id = ${actor.cooperativeId} and l.account = ${acc.contributionIncome} and e.entry_date between ${p.from} and ${p.to} group by 1 order by 1`.execute(
-      trx,
-    );
-    const acts = await trx
-      .selectFrom('activity')
-      .select(['id', 'name', 'analytic_code'])
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('closed_at', 'is', null)
-      .orderBy('analytic_code')
-      .execute();
-    const negative: { code: string; name: string; availableCents: number; outstandingCents: number }[] = [];
-    for (const a of acts) {
-      const aa = await activityAccount(trx, actor, a.analytic_code, year, { until: today });
-      if (aa.total.availableCents < 0)
-        negative.push({
-          code: a.analytic_code,
-          name: a.name,
-          availableCents: aa.total.availableCents,
-          outstandingCents: aa.total.outstandingCents,
-        });
-    }
-    const aged = await agedReceivables(trx, actor, today);
-    return {
-      year,
-      p,
-      contrib: contrib.rows.map((r) => ({ month: r.month, cents: Number(r.v) })),
-      negative: negative.sort((a, b) => a.availableCents - b.availableCents),
-      aged,
-    };
-  });
+  const data = await withTenant(db(c), actor.cooperativeId, (trx) => directionOverview(trx, actor, today));
   const months: { month: string; cents: number }[] = [];
   for (let m = data.p.from.slice(0, 7), i = 0; i < 12 && m <= today.slice(0, 7); i++) {
     months.push({ month: m, cents: data.contrib.find((x) => x.month === m)?.cents ?? 0 });

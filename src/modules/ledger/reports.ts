@@ -9,8 +9,20 @@ import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal, type Cents } from '../../core/money.ts';
 import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
 import { activitiesFor, fiscalYearBounds } from '../directory/index.ts';
-import { accountRoles } from './chart.ts';
+import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { csvRecord } from '../../core/csv.ts';
+import { fiscalYearOf } from './posting.service.ts';
+
+/** The fiscal year (named by the calendar year it ends in) that contains a date. */
+export async function fiscalYearContaining(trx: Tx, cooperativeId: string, date: IsoDate): Promise<number> {
+  const c = await trx
+    .selectFrom('cooperative')
+    .select('fiscal_year_start_month')
+    .where('id', '=', cooperativeId)
+    .executeTakeFirst();
+  if (!c) throw new NotFoundError('Coopérative');
+  return fiscalYearOf(date, c.fiscal_year_start_month);
+}
 
 export async function fiscalBounds(
   trx: Tx,
@@ -123,6 +135,7 @@ export async function ledgerFiguresByMonth(
       sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end)::bigint as receivable
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${coop} and l.analytic_code = ${analyticCode} and e.entry_date between ${from} and ${to}
+      and e.journal_code <> ${OPENING_JOURNAL}
     group by 1`.execute(trx);
   const c = await sql<{ month: string; collected_excl: number }>`
     select to_char(e.entry_date, 'YYYY-MM') as month, sum(e.collected_excl_cents)::bigint as collected_excl
@@ -165,7 +178,13 @@ export interface ActivityMonth extends LedgerFigures {
   month: string;
   /** Customer balance at the end of the month (what customers still owe). */
   outstandingCents: Cents;
-  /** Collected excl. VAT − contribution − costs − salaries, cumulated from the start of the fiscal year. */
+  /** Collected excl. VAT − contribution − costs − salaries, cumulated since the activity began (the
+   *  earlier years' available treasury is carried in as the opening). */
+  availableCents: Cents;
+}
+/** Carried from the earlier fiscal years into this one. */
+export interface ActivityOpening {
+  outstandingCents: Cents;
   availableCents: Cents;
 }
 export interface ActivityAccount {
@@ -173,6 +192,7 @@ export interface ActivityAccount {
   year: number;
   from: IsoDate;
   to: IsoDate;
+  opening: ActivityOpening;
   months: ActivityMonth[];
   total: ActivityMonth;
 }
@@ -196,16 +216,13 @@ export async function activityAccount(
     throw new NotFoundError('Activité');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
   const to = opts.until && opts.until < end ? opts.until : end;
-  const acc = await accountRoles(trx, actor.cooperativeId);
-  const opening = await sql<{ v: number }>`select coalesce(sum(l.debit_cents - l.credit_cents), 0)::bigint as v
-    from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-    where l.cooperative_id = ${actor.cooperativeId} and l.analytic_code = ${analyticCode} and l.account = ${acc.customer} and e.entry_date < ${start}`.execute(
-    trx,
-  );
+  // What the activity brings from earlier years: what customers still owed, and the available
+  // treasury, which carries into the new year (the envelope does not vanish on 1 January).
+  const opening = await activityOpening(trx, actor.cooperativeId, analyticCode, start);
   const byMonth = await ledgerFiguresByMonth(trx, actor, analyticCode, start, to);
   const months: ActivityMonth[] = [];
-  let outstanding = Number(opening.rows[0]?.v ?? 0);
-  let available = 0;
+  let outstanding = opening.outstandingCents;
+  let available = opening.availableCents;
   const total: ActivityMonth = { ...ZERO, month: `${year}`, outstandingCents: 0, availableCents: 0 };
   for (let m = start; m <= to; m = addMonths(m, 1)) {
     const key = m.slice(0, 7);
@@ -223,8 +240,39 @@ export async function activityAccount(
     year,
     from: start,
     to,
+    opening,
     months,
     total,
+  };
+}
+
+/** Customer balance and available treasury of an activity from every entry before `start`. */
+async function activityOpening(
+  trx: Tx,
+  cooperativeId: string,
+  analyticCode: string,
+  start: IsoDate,
+): Promise<ActivityOpening> {
+  const acc = await accountRoles(trx, cooperativeId);
+  const r = await sql<{ outstanding: number; costs: number }>`
+    select
+      coalesce(sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as outstanding,
+      coalesce(sum(case when l.account like '6%' or l.account = ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as costs
+    from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+    where l.cooperative_id = ${cooperativeId} and l.analytic_code = ${analyticCode} and e.entry_date < ${start}
+      and e.journal_code <> ${OPENING_JOURNAL}`.execute(trx);
+  // Collected excl. VAT is recorded on the payment entries (same rule as ledgerFiguresByMonth).
+  const c = await sql<{ collected: number }>`
+    select coalesce(sum(e.collected_excl_cents), 0)::bigint as collected
+    from journal_entry e
+    where e.cooperative_id = ${cooperativeId} and e.collected_excl_cents is not null and e.entry_date < ${start}
+      and exists (select 1 from entry_line l where l.cooperative_id = e.cooperative_id and l.entry_id = e.id and l.analytic_code = ${analyticCode})`.execute(
+    trx,
+  );
+  // What the months subtract: class 6 (costs, salaries 64x) and the contribution charge.
+  return {
+    outstandingCents: Number(r.rows[0]?.outstanding ?? 0),
+    availableCents: Number(c.rows[0]?.collected ?? 0) - Number(r.rows[0]?.costs ?? 0),
   };
 }
 
@@ -239,8 +287,18 @@ export const ACTIVITY_COLUMNS: [keyof ActivityMonth, string][] = [
   ['availableCents', 'available'],
 ];
 
+/** The opening as a row: only what carries over (customer balance, available treasury). */
+const openingRow = (a: ActivityAccount): ActivityMonth => ({
+  ...ZERO,
+  month: 'opening',
+  outstandingCents: a.opening.outstandingCents,
+  availableCents: a.opening.availableCents,
+});
+
+/** CSV: a first `opening` row (carried from the earlier years), the months, then `total`. */
 export function activityAccountCsv(a: ActivityAccount): string {
   const lines = [['month', ...ACTIVITY_COLUMNS.map(([, n]) => n)].join(',')];
+  lines.push(csvRecord(['opening', ...ACTIVITY_COLUMNS.map(([k]) => centsToDecimal(openingRow(a)[k] as number))]));
   for (const m of [...a.months, a.total])
     lines.push(
       csvRecord([
@@ -260,6 +318,7 @@ export function activityAccountJson(a: ActivityAccount): unknown {
     year: a.year,
     from: a.from,
     to: a.to,
+    opening: row(openingRow(a)),
     months: a.months.map(row),
     total: { ...row(a.total), month: 'total' },
   };

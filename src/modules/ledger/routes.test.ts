@@ -105,3 +105,32 @@ test("the entrepreneur's activity account speaks plain French and draws the mont
   assert.match(r.html, /<svg class="chart"/);
   assert.match(r.html, /500,00\u00a0€/, 'collected excl. VAT: 600,00 incl. VAT − 100,00 VAT');
 });
+
+test('entry, account and direction pages read through the services; support and entrepreneurs get no books', async () => {
+  const c = new TestClient(t.app);
+  await c.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const list = await c.get('/comptabilite?journal=BQ&mois=2026-03');
+  assert.equal(list.res.status, 200);
+  const href = /href="(\/comptabilite\/ecritures\/[0-9a-f-]{36})"/.exec(list.html)?.[1];
+  assert.ok(href, 'the March bank entry is listed');
+  assert.doesNotMatch(list.html, /Facture 2026-/, 'filtered on the bank journal');
+  const entry = await c.get(href!);
+  assert.equal(entry.res.status, 200);
+  assert.match(entry.html, /411/);
+  assert.equal((await c.get('/comptabilite/ecritures/not-a-uuid')).res.status, 404);
+  const account = await c.get('/comptabilite/comptes/411?annee=2026');
+  assert.equal(account.res.status, 200);
+  assert.match(account.html, /solde 600,00\u00a0€/, '1 200,00 invoiced incl. VAT, 600,00 paid');
+  assert.equal((await c.get('/comptabilite/comptes/999999?annee=2026')).res.status, 404);
+  const director = new TestClient(t.app);
+  await director.signIn(A.users.director.email, TEST_PASSWORD);
+  const dir = await director.get('/direction');
+  assert.equal(dir.res.status, 200);
+  assert.match(dir.html, /Pilotage/);
+  for (const role of ['support', 'entrepreneur'] as const) {
+    const u = new TestClient(t.app);
+    await u.signIn(A.users[role].email, TEST_PASSWORD);
+    assert.equal((await u.get(href!)).res.status, 403, role);
+    assert.equal((await u.get('/comptabilite/comptes/411?annee=2026')).res.status, 403, role);
+  }
+});

@@ -35,6 +35,7 @@ import {
 import { postContributionsForMonth } from './contribution.service.ts';
 import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } from './reports.ts';
 import { ensureChart } from './chart.ts';
+import { accountDetail, getEntry, listEntries } from './entries.service.ts';
 import { closedYears, closeFiscalYear, resultLabel } from './year-end.service.ts';
 import { fecRows, fecFileName } from './fec.ts';
 import { reportsRoutes } from './reports-routes.tsx';
@@ -88,51 +89,7 @@ ledgerRoutes.get('/comptabilite', async (c) => {
   const pageSize = 50;
   const { rows, total, journals } = await withTenant(db(c), actor.cooperativeId, async (trx) => {
     await ensureChart(trx, actor.cooperativeId);
-    let q = trx.selectFrom('journal_entry').where('journal_entry.cooperative_id', '=', actor.cooperativeId);
-    if (journal) q = q.where('journal_entry.journal_code', '=', journal);
-    if (month)
-      q = q
-        .where('journal_entry.entry_date', '>=', `${month}-01`)
-        .where('journal_entry.entry_date', '<', `${addMonths(`${month}-01`, 1)}`);
-    const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-    const rows = await q
-      .leftJoin('entry_line', (j) =>
-        j
-          .onRef('entry_line.cooperative_id', '=', 'journal_entry.cooperative_id')
-          .onRef('entry_line.entry_id', '=', 'journal_entry.id'),
-      )
-      .select((eb) => [
-        'journal_entry.id',
-        'journal_entry.journal_code',
-        'journal_entry.entry_number',
-        'journal_entry.fiscal_year',
-        'journal_entry.entry_date',
-        'journal_entry.label',
-        'journal_entry.piece_ref',
-        eb.fn.sum<number>('entry_line.debit_cents').as('amount'),
-      ])
-      .groupBy([
-        'journal_entry.id',
-        'journal_entry.journal_code',
-        'journal_entry.entry_number',
-        'journal_entry.fiscal_year',
-        'journal_entry.entry_date',
-        'journal_entry.label',
-        'journal_entry.piece_ref',
-      ])
-      .orderBy('journal_entry.entry_date', 'desc')
-      .orderBy('journal_entry.journal_code')
-      .orderBy('journal_entry.entry_number', 'desc')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute();
-    const journals = await trx
-      .selectFrom('ledger_journal')
-      .select(['code', 'label'])
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .orderBy('code')
-      .execute();
-    return { rows, total, journals };
+    return listEntries(trx, actor, { journal, month, page, pageSize });
   });
   return c.html(
     <Layout c={c} title="Comptabilité" wide>
@@ -204,32 +161,8 @@ ledgerRoutes.get('/comptabilite', async (c) => {
   );
 });
 
-async function loadEntry(c: Ctx, actor: Actor, id: string) {
-  if (!/^[0-9a-f-]{36}$/.test(id)) throw new NotFoundError('Écriture');
-  return withTenant(db(c), actor.cooperativeId, async (trx) => {
-    const e = await trx
-      .selectFrom('journal_entry')
-      .selectAll()
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!e) throw new NotFoundError('Écriture');
-    const lines = await trx
-      .selectFrom('entry_line')
-      .leftJoin('ledger_account', (j) =>
-        j
-          .onRef('ledger_account.cooperative_id', '=', 'entry_line.cooperative_id')
-          .onRef('ledger_account.number', '=', 'entry_line.account'),
-      )
-      .selectAll('entry_line')
-      .select('ledger_account.label as account_label')
-      .where('entry_line.cooperative_id', '=', actor.cooperativeId)
-      .where('entry_line.entry_id', '=', id)
-      .orderBy('line_no')
-      .execute();
-    return { e, lines };
-  });
-}
+const loadEntry = (c: Ctx, actor: Actor, id: string) =>
+  withTenant(db(c), actor.cooperativeId, (trx) => getEntry(trx, actor, id));
 
 function EntryPage(p: { c: Ctx; data: Awaited<ReturnType<typeof loadEntry>>; error?: string; date?: string }) {
   const { e, lines } = p.data;
@@ -394,55 +327,9 @@ ledgerRoutes.get('/comptabilite/comptes/:number', async (c) => {
   const year = yearParam(c);
   const page = pageParam(c);
   const pageSize = 100;
-  const data = await withTenant(db(c), actor.cooperativeId, async (trx) => {
-    const account = await trx
-      .selectFrom('ledger_account')
-      .selectAll()
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('number', '=', number)
-      .executeTakeFirst();
-    if (!account) throw new NotFoundError('Compte');
-    const b = await fiscalBounds(trx, actor.cooperativeId, year);
-    const base = trx
-      .selectFrom('entry_line')
-      .innerJoin('journal_entry', (j) =>
-        j
-          .onRef('journal_entry.cooperative_id', '=', 'entry_line.cooperative_id')
-          .onRef('journal_entry.id', '=', 'entry_line.entry_id'),
-      )
-      .where('entry_line.cooperative_id', '=', actor.cooperativeId)
-      .where('entry_line.account', '=', number)
-      .where('journal_entry.entry_date', '>=', b.start)
-      .where('journal_entry.entry_date', '<=', b.end);
-    const tot = await base
-      .select((eb) => [
-        eb.fn.countAll<number>().as('n'),
-        eb.fn.sum<number>('entry_line.debit_cents').as('d'),
-        eb.fn.sum<number>('entry_line.credit_cents').as('c'),
-      ])
-      .executeTakeFirstOrThrow();
-    const lines = await base
-      .select([
-        'journal_entry.id',
-        'journal_entry.entry_date',
-        'journal_entry.journal_code',
-        'journal_entry.piece_ref',
-        'entry_line.label',
-        'entry_line.aux_label',
-        'entry_line.analytic_code',
-        'entry_line.debit_cents',
-        'entry_line.credit_cents',
-        'entry_line.lettering',
-      ])
-      .orderBy('journal_entry.entry_date')
-      .orderBy('journal_entry.journal_code')
-      .orderBy('journal_entry.entry_number')
-      .orderBy('entry_line.line_no')
-      .limit(pageSize)
-      .offset((page - 1) * pageSize)
-      .execute();
-    return { account, lines, total: Number(tot.n), d: Number(tot.d ?? 0), cr: Number(tot.c ?? 0) };
-  });
+  const data = await withTenant(db(c), actor.cooperativeId, async (trx) =>
+    accountDetail(trx, actor, number, await fiscalBounds(trx, actor.cooperativeId, year), page, pageSize),
+  );
   return c.html(
     <Layout c={c} title={`Compte ${number}`} wide>
       <PageHeader
@@ -933,7 +820,7 @@ ledgerRoutes.get('/compte-activite', async (c) => {
           label="Argent disponible pour votre salaire"
           value={formatEuros(t.availableCents)}
           tone={t.availableCents >= 0 ? 'ok' : 'danger'}
-          hint="Encaissé hors taxes, moins la contribution, les frais et les salaires déjà versés."
+          hint="Encaissé hors taxes, moins la contribution, les frais et les salaires déjà versés, report des exercices précédents compris."
         />
         <Figure label="Facturé hors taxes" value={formatEuros(t.invoicedExclCents)} />
         <Figure label="Encaissé hors taxes" value={formatEuros(t.collectedExclCents)} />
@@ -964,6 +851,22 @@ ledgerRoutes.get('/compte-activite', async (c) => {
           </tr>
         </thead>
         <tbody>
+          {account.opening.outstandingCents || account.opening.availableCents ? (
+            <tr>
+              <td data-label="Mois">Reporté des exercices précédents</td>
+              <td data-label="Facturé HT" class="num" />
+              <td data-label="Encaissé HT" class="num" />
+              <td data-label="Reste à encaisser" class="num">
+                {formatEuros(account.opening.outstandingCents)}
+              </td>
+              <td data-label="Contribution" class="num" />
+              <td data-label="Frais" class="num" />
+              <td data-label="Salaires" class="num" />
+              <td data-label="Disponible" class="num">
+                {formatEuros(account.opening.availableCents)}
+              </td>
+            </tr>
+          ) : null}
           {account.months.map((m) => (
             <tr>
               <td data-label="Mois">{monthLabel(m.month)}</td>

@@ -23,6 +23,7 @@ import { requireRole, type Actor } from '../../core/actor.ts';
 import { UserError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis } from '../../core/dates.ts';
 import { formatEuros, parseCents } from '../../core/money.ts';
+import { listActivities } from '../directory/index.ts';
 import { addContributionOverride, listOverrides, type ContributionRule } from './contribution.service.ts';
 import {
   LETTERING_ACCOUNTS,
@@ -449,12 +450,9 @@ async function ContributionsPage(c: Ctx, actor: Actor, form: { values?: Errors; 
   const data = await withTenant(db(c), actor.cooperativeId, async (trx) => {
     const rule = await cooperativeRule(trx, actor);
     const overrides = await listOverrides(trx, actor);
-    const acts = await trx
-      .selectFrom('activity')
-      .select(['id', 'analytic_code', 'name'])
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .orderBy('analytic_code')
-      .execute();
+    const acts = (await listActivities(trx, actor))
+      .map((a) => ({ id: String(a.id), analytic_code: a.analyticCode, name: a.name }))
+      .sort((a, b) => a.analytic_code.localeCompare(b.analytic_code));
     const sim = simBp !== null ? await simulateContributionRate(trx, actor, year, simBp) : null;
     return { rule, overrides, acts, sim };
   });
@@ -643,13 +641,8 @@ screensRoutes.post('/comptabilite/contributions/derogations', async (c) => {
   let rule: ContributionRule | null = null;
   const uuidOk = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(f.activityId ?? '');
   const acts = uuidOk
-    ? await withTenant(db(c), actor.cooperativeId, (trx) =>
-        trx
-          .selectFrom('activity')
-          .select('id')
-          .where('cooperative_id', '=', actor.cooperativeId)
-          .where('id', '=', f.activityId!)
-          .execute(),
+    ? (await withTenant(db(c), actor.cooperativeId, (trx) => listActivities(trx, actor))).filter(
+        (a) => a.id === f.activityId,
       )
     : [];
   if (!f.activityId || !acts.length) errors.activityId = "Choisissez l'activité concernée.";

@@ -11,7 +11,7 @@ import { formatEuros, type Cents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { fiscalYearBounds } from '../directory/index.ts';
 import { nextSequence, letteringCode } from './posting.service.ts';
-import { ensureChart, accountRoles } from './chart.ts';
+import { ensureChart, accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { ledgerFiguresByMonth } from './reports.ts';
 import {
   computeMonthlyContribution,
@@ -42,6 +42,11 @@ function checkAccount(account: string): void {
   if (!(LETTERING_ACCOUNTS as readonly string[]).includes(account))
     throw new UserError('Choisissez le compte clients (411) ou fournisseurs (401).', 'compte');
 }
+// Lettering pairs the original lines (an invoice and its payments, across years): the opening
+// entries only restate their balance, so they are never offered for lettering.
+const notOpening = sql<boolean>`not exists (select 1 from journal_entry e where e.cooperative_id = entry_line.cooperative_id
+  and e.id = entry_line.entry_id and e.journal_code = ${OPENING_JOURNAL})`;
+
 const lineQuery = (trx: Tx, actor: Actor, account: string) =>
   trx
     .selectFrom('entry_line')
@@ -100,6 +105,7 @@ export async function tiersWithOpenLines(
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('account', '=', account)
     .where('lettering', 'is', null)
+    .where(notOpening)
     .groupBy('aux')
     .orderBy('aux')
     .execute();
@@ -116,6 +122,7 @@ export async function unletteredLines(trx: Tx, actor: Actor, account: string, au
   checkAccount(account);
   const rows = await lineQuery(trx, actor, account)
     .where('entry_line.lettering', 'is', null)
+    .where('journal_entry.journal_code', '<>', OPENING_JOURNAL)
     .where(sql<boolean>`coalesce(entry_line.aux_account, '') = ${aux}`)
     .orderBy('journal_entry.entry_date')
     .orderBy('journal_entry.entry_number')

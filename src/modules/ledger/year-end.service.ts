@@ -15,7 +15,7 @@ import { audit } from '../../core/audit.ts';
 import { UserError } from '../../core/errors.ts';
 import { addDays, addMonths, todayParis, type IsoDate } from '../../core/dates.ts';
 import { formatEuros, type Cents } from '../../core/money.ts';
-import { ensureChart } from './chart.ts';
+import { ensureChart, OPENING_JOURNAL } from './chart.ts';
 import { LEDGER } from './permissions.ts';
 import { postEntry, type PostingLine } from './posting.service.ts';
 import { fiscalBounds } from './reports.ts';
@@ -23,7 +23,7 @@ import { fiscalBounds } from './reports.ts';
 /** The transaction of the posting service this closing writes through. */
 type Tx = Parameters<typeof postEntry>[0];
 
-export const OPENING_JOURNAL = 'AN';
+export { OPENING_JOURNAL };
 const PROFIT_ACCOUNT = '120';
 const LOSS_ACCOUNT = '129';
 

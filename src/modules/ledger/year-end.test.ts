@@ -10,7 +10,10 @@ import { UserError } from '../../core/errors.ts';
 import { ensureChart } from './chart.ts';
 import { fecRows } from './fec.ts';
 import { postEntry } from './posting.service.ts';
-import { trialBalance } from './reports.ts';
+import { activityAccount, activityAccountCsv, trialBalance } from './reports.ts';
+import { agedReceivables } from './exports.ts';
+import { ledgerTotalsByActivity } from './integrity.ts';
+import { tiersWithOpenLines } from './screens.service.ts';
 import { closeFiscalYear, closedYears } from './year-end.service.ts';
 
 let odb: OpenDb;
@@ -152,5 +155,28 @@ test('the FEC of the next year starts with the opening entries; an unfinished ye
   await assert.rejects(
     inA((trx) => closeFiscalYear(trx, A.actor('entrepreneur'), Y + 1)),
     /accès/,
+  );
+});
+
+test('after the closing, the next year carries each activity forward once: outstanding, available, aged balance, lettering, check', async () => {
+  const acc = A.actor('accountant');
+  const code = A.analyticCode;
+  const a = await inA((trx) => activityAccount(trx, acc, code, Y + 1));
+  // 1 200,00 invoiced − 600,00 paid; the opening entry restates it, and must not count twice.
+  assert.equal(a.opening.outstandingCents, 60_000);
+  assert.equal(a.total.outstandingCents, 60_000);
+  // Available treasury of Y (nothing collected through sales payments, 300,00 of costs) carried in,
+  // then the 50,00 bought on the first day of Y+1 (posted without analytic code: not this activity).
+  assert.equal(a.opening.availableCents, -30_000);
+  assert.equal(a.total.availableCents, -30_000);
+  assert.match(activityAccountCsv(a).split('\n')[1], /^opening,0\.00,0\.00,0\.00,600\.00,0\.00,0\.00,0\.00,-300\.00$/);
+  const totals = await inA((trx) => ledgerTotalsByActivity(trx, A.coop.id));
+  assert.equal(totals.find((t) => t.analyticCode === code)?.receivableCents, 60_000, 'radieuse check compares this');
+  const aged = await inA((trx) => agedReceivables(trx, acc, `${Y + 1}-06-30`));
+  assert.equal(aged.total.all, 60_000);
+  const tiers = await inA((trx) => tiersWithOpenLines(trx, acc, '411'));
+  assert.deepEqual(
+    tiers.map((t) => [t.aux, t.balanceCents]),
+    [['C1', 60_000]],
   );
 });
