@@ -171,8 +171,9 @@ test('support validates the queue of the day by handling only the exception', { 
   await q.fill('textarea[name^="reason-"]', 'Client belge sans TVA : association non assujettie, vérifié.');
   await q.click('button:has-text("Valider malgré les alertes")');
   await page.waitForURL(/\/validation$/);
-  assert.match((await page.textContent('main')) ?? '', /Prêtes à valider \(0\)/);
-  assert.match((await page.textContent('main')) ?? '', /Rien à examiner/);
+  // The invoices' two cards come first (expense reports, supplier invoices and salary requests follow).
+  assert.match((await page.locator('main section.card').nth(0).textContent()) ?? '', /Prêtes à valider \(0\)/);
+  assert.match((await page.locator('main section.card').nth(1).textContent()) ?? '', /Rien à examiner/);
   await page.screenshot({ path: `${OUTPUT}/inbox-validation-desktop.png`, fullPage: true });
   counts.supportValidatesDayQueue3Clean1Exception = q.n;
   await ctx.close();

@@ -9,7 +9,15 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
 import { INBOX } from './permissions.ts';
 import { computeInbox, snoozeItem } from './inbox.service.ts';
-import { validationQueue, validateBatch, validateException, checkThresholds, saveThresholds } from './validation.ts';
+import {
+  validationQueue,
+  validateBatch,
+  validateException,
+  validateDocumentBatch,
+  validateDocumentException,
+  checkThresholds,
+  saveThresholds,
+} from './validation.ts';
 import { setPreference } from './digest.ts';
 import { setBeginnerMode } from './beginner.ts';
 import { deadlines } from './calendar.ts';
@@ -40,6 +48,13 @@ authzSuite('inbox', world, (): AuthzCase[] => [
   {
     permission: INBOX.validationException,
     run: (trx, actor) => validateException(trx, actor, uuidv7(), 'Le client a confirmé la commande.'),
+  },
+  // Expense reports: the source every validator may validate (loaded with the modules).
+  { permission: INBOX.validationBatch, run: (trx, actor) => validateDocumentBatch(trx, actor, 'expense', []) },
+  {
+    permission: INBOX.validationException,
+    run: (trx, actor) =>
+      validateDocumentException(trx, actor, 'expense', uuidv7(), 'Le ticket original est au bureau.'),
   },
   { permission: INBOX.thresholdsRead, run: (trx, actor) => checkThresholds(trx, actor) },
   {

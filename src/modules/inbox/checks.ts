@@ -7,7 +7,8 @@ import type { Actor } from '../../core/actor.ts';
 import { getCooperative } from '../directory/index.ts';
 
 export type CheckSeverity = 'blocking' | 'warning';
-export type DocumentType = 'invoice' | 'expense' | 'quote' | 'purchase';
+/** invoice, quote: sales; expense (an expense report), purchase (a supplier invoice): purchases; salary (a salary request): ledger. */
+export type DocumentType = 'invoice' | 'expense' | 'quote' | 'purchase' | 'salary';
 
 export interface CheckThresholds {
   /** An amount above this factor × the customer's usual (median) is flagged. */
@@ -80,4 +81,40 @@ export async function runChecks(
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.floor((s.length - 1) / 2)] : 0;
+}
+
+/** One document waiting for a decision, as the validation queue lists it. */
+export interface PendingDocument {
+  id: string;
+  /** Who or what it is about ("Note de frais de Léa Martin, novembre 2026"). */
+  title: string;
+  date: string | null;
+  amountCents: number;
+  link: string;
+}
+/**
+ * A kind of document support validates besides invoices: the owning module lists what waits for
+ * a decision and validates one document through its own service (which authorizes the actor).
+ * The queue runs the same checks on each and puts the clean ones in the batch.
+ */
+export interface ValidationSource {
+  documentType: Exclude<DocumentType, 'invoice'>;
+  /** Plural label of the section ("Notes de frais"). */
+  label: string;
+  /** Singular noun used in messages ("note de frais"). */
+  noun: string;
+  /** Whether the actor may validate these documents (the queue hides the section otherwise). */
+  canValidate(actor: Actor): boolean;
+  pending(trx: TenantTx, actor: Actor): Promise<PendingDocument[]>;
+  validate(trx: TenantTx, actor: Actor, id: string): Promise<void>;
+}
+const sources = new Map<string, ValidationSource>();
+export function registerValidationSource(s: ValidationSource): void {
+  sources.set(s.documentType, s);
+}
+export function validationSources(): ValidationSource[] {
+  return [...sources.values()];
+}
+export function validationSource(documentType: string): ValidationSource | undefined {
+  return sources.get(documentType);
 }

@@ -13,6 +13,8 @@ export {
 } from './inbox.service.ts';
 export {
   registerCheck,
+  registerValidationSource,
+  validationSources,
   runChecks,
   checksFor,
   thresholdsOf,
@@ -23,7 +25,16 @@ export {
   type CheckSeverity,
   type CheckThresholds,
   type DocumentType,
+  type PendingDocument,
+  type ValidationSource,
 } from './checks.ts';
+export {
+  validationQueue,
+  validateDocumentBatch,
+  type ValidationQueue,
+  type DocSection,
+  type DocEntry,
+} from './validation.ts';
 export { notify, getPreference, setPreference, FREQUENCY_LABELS } from './digest.ts';
 export { sendDigests, unsubscribe } from './digest-run.ts';
 export {

@@ -89,6 +89,18 @@ test('validation queue: batch of clean ones; an exception without reason is a 40
   assert.match(page.html, /Prêtes à valider \(1\)/);
   assert.match(page.html, /À examiner \(2\)/);
   assert.match(page.html, /doublon/);
+  // The other documents support validates, each in its own section (the queue of each role).
+  assert.match(page.html, /<h2>Notes de frais<\/h2>/);
+  assert.match(page.html, /<h2>Factures fournisseurs<\/h2>/);
+  assert.match(page.html, /<h2>Demandes de salaire<\/h2>/);
+  assert.equal((await e.post('/validation/lot/expense', { ids: [clean.id] })).res.status, 404);
+  assert.equal((await s.post('/validation/lot/inconnu', { ids: [clean.id] })).res.status, 404);
+  const acc = new TestClient(t.app);
+  await acc.signIn(A.users.accountant.email, TEST_PASSWORD);
+  const accPage = await acc.get('/validation');
+  assert.match(accPage.html, /<h2>Notes de frais<\/h2>/);
+  // Salary decisions are support's and the direction's, not the accountant's.
+  assert.doesNotMatch(accPage.html, /<h2>Demandes de salaire<\/h2>/);
   const home = await s.get('/');
   assert.match(home.html, /Validez la facture pour Fleurs &amp; Co/);
   assert.match(home.html, /Factures à valider/);

@@ -12,18 +12,45 @@ import { audit } from '../../core/audit.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import { updateCooperativeSettings } from '../directory/index.ts';
 import { listInvoices, validateInvoice, type Invoice } from '../sales/index.ts';
-import { runChecks, thresholdsOf, type Finding, type CheckThresholds } from './checks.ts';
+import {
+  runChecks,
+  thresholdsOf,
+  validationSource,
+  validationSources,
+  type Finding,
+  type CheckThresholds,
+  type PendingDocument,
+} from './checks.ts';
 
 export interface QueueEntry {
   invoice: Invoice;
   findings: Finding[];
   blocking: boolean;
 }
+/** A document of another type in the queue (expense report, supplier invoice, salary request). */
+export interface DocEntry {
+  doc: PendingDocument;
+  findings: Finding[];
+  blocking: boolean;
+}
+export interface DocSection {
+  documentType: string;
+  label: string;
+  noun: string;
+  ready: DocEntry[];
+  review: DocEntry[];
+}
+export interface ValidationQueue {
+  ready: QueueEntry[];
+  review: QueueEntry[];
+  /** One section per other document type the actor may validate, in registration order. */
+  others: DocSection[];
+}
 export async function validationQueue(
   trx: TenantTx,
   actor: Actor,
   today: IsoDate = todayParis(),
-): Promise<{ ready: QueueEntry[]; review: QueueEntry[] }> {
+): Promise<ValidationQueue> {
   authorize(actor, INBOX.validationQueue);
   const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
   const ready: QueueEntry[] = [];
@@ -35,7 +62,91 @@ export async function validationQueue(
     const e = { invoice, findings, blocking: findings.some((f) => f.severity === 'blocking') };
     (findings.length ? review : ready).push(e);
   }
-  return { ready, review };
+  const others: DocSection[] = [];
+  for (const src of validationSources()) {
+    if (!src.canValidate(actor)) continue;
+    const section: DocSection = {
+      documentType: src.documentType,
+      label: src.label,
+      noun: src.noun,
+      ready: [],
+      review: [],
+    };
+    for (const doc of await src.pending(trx, actor)) {
+      const findings = await runChecks(trx, actor, src.documentType, doc.id, ctx);
+      const e = { doc, findings, blocking: findings.some((f) => f.severity === 'blocking') };
+      (findings.length ? section.review : section.ready).push(e);
+    }
+    others.push(section);
+  }
+  return { ready, review, others };
+}
+
+function sourceOf(documentType: string, actor: Actor) {
+  const src = validationSource(documentType);
+  if (!src?.canValidate(actor)) throw new ForbiddenError();
+  return src;
+}
+
+/** Validates the given documents of one type that are still clean; one transaction each. */
+export async function validateDocumentBatch(
+  db: Db,
+  actor: Actor,
+  documentType: string,
+  ids: string[],
+): Promise<BatchResult> {
+  authorize(actor, INBOX.validationBatch);
+  const src = sourceOf(documentType, actor);
+  const out: BatchResult = { validated: [], skipped: [] };
+  for (const id of [...new Set(ids)]) {
+    try {
+      const r = await withTenant(db, actor.cooperativeId, async (trx) => {
+        // Checked again inside the transaction: the document may have changed since the page.
+        const findings = await runChecks(trx, actor, src.documentType, id);
+        if (findings.length) return findings.map((f) => f.message).join(' ');
+        await src.validate(trx, actor, id);
+        await audit(trx, actor, {
+          action: 'validation.batch',
+          targetType: src.documentType,
+          targetId: id,
+          data: { checks: 'clean' },
+        });
+        return null;
+      });
+      if (r) out.skipped.push({ id, reason: r });
+      else out.validated.push(id);
+    } catch (e) {
+      if (e instanceof UserError || e instanceof ForbiddenError) out.skipped.push({ id, reason: e.message });
+      else throw e;
+    }
+  }
+  return out;
+}
+
+/** Validates a document of another type that raised warnings: the reason is required and audited. */
+export async function validateDocumentException(
+  trx: TenantTx,
+  actor: Actor,
+  documentType: string,
+  id: string,
+  reason: string,
+): Promise<void> {
+  authorize(actor, INBOX.validationException);
+  const src = sourceOf(documentType, actor);
+  const why = (reason ?? '').trim();
+  if (why.length < MIN_REASON)
+    throw new UserError('Expliquez en une phrase pourquoi vous validez malgré les alertes.', 'reason');
+  const findings = await runChecks(trx, actor, src.documentType, id);
+  const blocking = findings.filter((f) => f.severity === 'blocking');
+  if (blocking.length)
+    throw new UserError(`Ce document ne peut pas être validé : ${blocking.map((f) => f.message).join(' ')}`, 'reason');
+  await audit(trx, actor, {
+    action: 'validation.exception',
+    targetType: src.documentType,
+    targetId: id,
+    data: { reason: why, findings: findings.map((f) => ({ check: f.checkId, message: f.message })) },
+  });
+  await src.validate(trx, actor, id);
 }
 
 export interface BatchResult {

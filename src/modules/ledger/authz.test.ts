@@ -14,6 +14,8 @@ import { trialBalance, activityAccount } from './reports.ts';
 import { closePeriod, createManualEntry, reverseEntry } from './posting.service.ts';
 import { approveSalaryRequest, markSalaryPaid, requestSalary } from './salary/salary-request.service.ts';
 import { payrollVariables } from './salary/payroll-variables.ts';
+import { listAbsences, recordAbsence } from './salary/absence.service.ts';
+import { payrollSettings } from './salary/payroll-settings.service.ts';
 import { closeFiscalYear } from './year-end.service.ts';
 import { listChart, simulateContributionRate, tiersWithOpenLines } from './screens.service.ts';
 import { LEDGER } from './permissions.ts';
@@ -79,4 +81,12 @@ authzSuite('ledger', world, (): AuthzCase[] => [
   { permission: LEDGER.salaryDecide, run: (trx, actor) => approveSalaryRequest(trx, actor, uuidv7()) },
   { permission: LEDGER.salaryPay, run: (trx, actor) => markSalaryPaid(trx, actor, uuidv7()) },
   { permission: LEDGER.payrollVariables, run: (trx, actor) => payrollVariables(trx, actor, todayParis().slice(0, 7)) },
+  { permission: LEDGER.payrollSettings, run: (trx, actor) => payrollSettings(trx, actor) },
+  { permission: LEDGER.absenceRecord, run: (trx, actor) => listAbsences(trx, actor, todayParis().slice(0, 7)) },
+  {
+    permission: LEDGER.absenceRecord,
+    // A person who is not a member: refused after the authorization, with a message.
+    run: (trx, actor) =>
+      recordAbsence(trx, actor, { userId: uuidv7(), startDate: todayParis(), endDate: todayParis(), kind: 'autre' }),
+  },
 ]);

@@ -4,8 +4,17 @@
 import { hasRole } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import { listActivities } from '../directory/index.ts';
-import { registerInboxProvider, type InboxItem } from '../inbox/index.ts';
-import { listSalaryRequests, nextMonth, salaryEnvelope } from './salary/salary-request.service.ts';
+import { can } from '../../core/authz.ts';
+import { registerInboxProvider, registerCheck, registerValidationSource, type InboxItem } from '../inbox/index.ts';
+import {
+  approveSalaryRequest,
+  getSalaryRequest,
+  listSalaryRequests,
+  nextMonth,
+  salaryEnvelope,
+} from './salary/salary-request.service.ts';
+import { FULL_TIME_HOURS_PER_MONTH } from './salary/salary-engine.ts';
+import { LEDGER } from './permissions.ts';
 
 const MONTHS = [
   'janvier',
@@ -65,5 +74,68 @@ registerInboxProvider({
       }
     }
     return items;
+  },
+});
+
+// ── Automatic checks on salary requests, and their place in the validation queue ──────────────
+
+registerCheck<{ cost: number; left: number; committed: number; activity: string }>({
+  id: 'salary.envelope',
+  documentType: 'salary',
+  severity: 'blocking',
+  label: "Salaire dans l'enveloppe de l'activité",
+  async run(trx, actor, id) {
+    const r = await getSalaryRequest(trx, actor, id);
+    if (r.status !== 'requested') return null;
+    // Other open requests count; this one does not (it is what is being decided).
+    const env = await salaryEnvelope(trx, actor, r.activityId, r.id);
+    if (r.employerCostCents <= env.envelopeCents) return null;
+    return {
+      cost: r.employerCostCents,
+      left: Math.max(0, env.envelopeCents),
+      committed: env.committedCents,
+      activity: r.activityName,
+    };
+  },
+  explain: (d) =>
+    `Ce salaire coûte ${formatEuros(d.cost)} à la coopérative, mais ${d.activity} ne dispose que de ${formatEuros(d.left)}${d.committed ? ` (après ${formatEuros(d.committed)} d'autres salaires demandés)` : ''}. Refusez la demande avec une explication : l'entrepreneur·e en fera une plus petite, ou attendra que ses clients paient.`,
+});
+
+registerCheck<{ hours: number; others: number }>({
+  id: 'salary.hours',
+  documentType: 'salary',
+  severity: 'warning',
+  label: 'Heures du mois plausibles',
+  async run(trx, actor, id) {
+    const r = await getSalaryRequest(trx, actor, id);
+    if (r.status !== 'requested') return null;
+    // Several activities of one person: together they cannot exceed a full-time month.
+    const mine = (await listSalaryRequests(trx, actor, { month: r.month })).filter(
+      (o) => o.userId === r.userId && o.status !== 'refused',
+    );
+    const total = mine.reduce((s, o) => s + (o.hoursPerMonth ?? FULL_TIME_HOURS_PER_MONTH), 0);
+    if (total <= FULL_TIME_HOURS_PER_MONTH + 0.01) return null;
+    return { hours: Math.round(total * 100) / 100, others: mine.length - 1 };
+  },
+  explain: (d) =>
+    `Avec ses ${d.others} autre${d.others > 1 ? 's' : ''} demande${d.others > 1 ? 's' : ''} du mois, cette personne déclarerait ${String(d.hours).replace('.', ',')} h, plus qu'un temps plein (151,67 h). Demandez-lui d'indiquer ses heures à temps partiel sur chaque activité.`,
+});
+
+registerValidationSource({
+  documentType: 'salary',
+  label: 'Demandes de salaire',
+  noun: 'demande de salaire',
+  canValidate: (actor) => can(actor, LEDGER.salaryDecide),
+  async pending(trx, actor) {
+    return (await listSalaryRequests(trx, actor, { status: 'requested' })).reverse().map((r) => ({
+      id: r.id,
+      title: `Salaire de ${r.userName}, ${monthName(r.month)} (${r.activityName})`,
+      date: null,
+      amountCents: r.employerCostCents,
+      link: '/salaire',
+    }));
+  },
+  async validate(trx, actor, id) {
+    await approveSalaryRequest(trx, actor, id);
   },
 });

@@ -6,6 +6,7 @@ import { ledgerNav } from './nav.ts';
 import { registerPurchaseHandlers } from './purchase-postings.ts';
 import { ledgerRoutes } from './routes.tsx';
 import { salaryRoutes } from './salary/salary-routes.tsx';
+import { absenceRoutes } from './salary/absence-routes.tsx';
 import { registerSalesHandlers } from './sales-postings.ts';
 import { ledgerMigrations } from './schema.ts';
 
@@ -17,7 +18,7 @@ export { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from './demo.ts';
 export const ledgerModule: ModuleDefinition = {
   name: 'ledger',
   migrations: ledgerMigrations,
-  routes: [ledgerRoutes, salaryRoutes],
+  routes: [ledgerRoutes, salaryRoutes, absenceRoutes],
   nav: [
     ...ledgerNav,
     { href: '/salaire/simulation', label: 'Mon salaire', roles: ['entrepreneur', 'cape', 'support'], order: 40 },

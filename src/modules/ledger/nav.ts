@@ -8,5 +8,7 @@ export const ledgerNav: NavItem[] = [
   },
   { href: '/comptabilite', label: 'Comptabilité', roles: ['accountant', 'director'], order: 60 },
   { href: '/salaire', label: 'Demandes de salaire', roles: ['support', 'accountant', 'director'], order: 41 },
+  { href: '/salaire/parametres', label: 'Paramètres de paie', roles: ['director'], order: 43 },
+  { href: '/absences', label: 'Absences', roles: ['support', 'accountant', 'director'], order: 42 },
   { href: '/direction', label: 'Pilotage', roles: ['director'], order: 15 },
 ];

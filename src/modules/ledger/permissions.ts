@@ -28,6 +28,14 @@ export const LEDGER = definePermissions('ledger', {
   salaryRequest: { label: 'Demander un salaire sur son activité', grants: { entrepreneur: 'own', cape: 'own' } },
   salaryDecide: { label: 'Accepter ou refuser une demande de salaire', grants: { support: 'all', director: 'all' } },
   salaryPay: { label: 'Payer les salaires et les passer en comptabilité', grants: ACCOUNTING },
+  payrollSettings: {
+    label: 'Régler les paramètres de paie de la coopérative (effectif, versement mobilité, AT/MP, mutuelle)',
+    grants: { director: 'all' },
+  },
+  absenceRecord: {
+    label: 'Enregistrer et retirer les absences des salarié·es (variables de paie)',
+    grants: { support: 'all', accountant: 'all', director: 'all' },
+  },
   payrollVariables: {
     label: 'Préparer les variables de paie du mois',
     grants: { support: 'all', accountant: 'all', director: 'all' },

@@ -67,6 +67,18 @@ export interface LedgerTables {
     created_by: string | null;
     created_at: Generated<Date>;
   };
+  /** An absence of a person (payroll variable "Jours d'absence"): inclusive dates and a kind. */
+  payroll_absence: {
+    cooperative_id: string;
+    id: string;
+    user_id: string;
+    start_date: string;
+    end_date: string;
+    kind: 'maladie' | 'conge' | 'autre';
+    note: string | null;
+    created_by: string | null;
+    created_at: Generated<Date>;
+  };
   salary_request: {
     cooperative_id: string;
     id: string;
@@ -76,6 +88,8 @@ export interface LedgerTables {
     basis: 'employer_cost' | 'net';
     amount_cents: number;
     hours_centi: number | null;
+    contract: Generated<'CDI' | 'CDD'>;
+    cdd_months: number | null;
     employer_cost_cents: number;
     gross_cents: number;
     net_cents: number;
@@ -200,6 +214,31 @@ create table fiscal_year_close (
   foreign key (cooperative_id, opening_entry_id) references journal_entry(cooperative_id, id)
 );
 ${tenantPolicySql('fiscal_year_close')}
+`,
+  },
+  {
+    // Absences recorded by support or payroll: the "Jours d'absence" of the payroll variables.
+    name: '2026_12_07_11_ledger_payroll_absence',
+    sql: `
+create table payroll_absence (
+  cooperative_id uuid not null references cooperative(id), id uuid not null,
+  user_id uuid not null references user_account(id),
+  start_date date not null, end_date date not null,
+  kind text not null check (kind in ('maladie', 'conge', 'autre')), note text,
+  created_by uuid, created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  check (end_date >= start_date)
+);
+create index payroll_absence_user on payroll_absence (cooperative_id, user_id, start_date);
+${tenantPolicySql('payroll_absence')}
+`,
+  },
+  {
+    // Salary requests on a fixed-term contract (CDD) and its length (the allowances depend on it).
+    name: '2026_12_07_11_ledger_salary_contract',
+    sql: `
+alter table salary_request add column contract text not null default 'CDI' check (contract in ('CDI', 'CDD'));
+alter table salary_request add column cdd_months int check (cdd_months is null or cdd_months between 1 and 36);
 `,
   },
 ];

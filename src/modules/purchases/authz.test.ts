@@ -23,6 +23,8 @@ import {
   yearKm,
 } from './expense.service.ts';
 import { PURCHASES } from './permissions.ts';
+import { expenseLimits, saveExpenseLimits } from './limits.service.ts';
+import { expensesToReimburseByPerson } from './expense.service.ts';
 import {
   approveSupplierInvoice,
   createSupplierInvoice,
@@ -170,5 +172,11 @@ authzSuite('purchases', world, (): AuthzCase[] => [
   {
     permission: PURCHASES.expenseReimburse,
     run: (trx, actor) => markExpenseReportReimbursed(trx, actor, ids.validated, todayParis()),
+  },
+  { permission: PURCHASES.expenseLimits, run: (trx, actor) => expenseLimits(trx, actor) },
+  { permission: PURCHASES.expenseLimits, run: (trx, actor) => saveExpenseLimits(trx, actor, { meals: '45' }) },
+  {
+    permission: PURCHASES.expenseReimburse,
+    run: (trx, actor) => expensesToReimburseByPerson(trx, actor, todayParis().slice(0, 7)),
   },
 ]);

@@ -89,12 +89,16 @@ export interface ExpenseLineInput {
 export const vatIncluded = (incl: number, bp: number) =>
   Number(divRound(BigInt(incl) * BigInt(bp), BigInt(10000 + bp)));
 
-async function limitsOf(trx: Tx, cooperativeId: string): Promise<Record<string, number | null>> {
+/** Per category: the cooperative's limit per line (settings.expenseLimits) or the default. */
+export async function limitsOf(trx: Tx, cooperativeId: string): Promise<Record<string, number | null>> {
   const coop = await getCooperative(trx, cooperativeId);
   const custom = ((coop?.settings ?? {}) as Record<string, unknown>).expenseLimits as
-    | Record<string, number>
+    | Record<string, number | null>
     | undefined;
-  return Object.fromEntries(EXPENSE_CATEGORIES.map((c) => [c.code, custom?.[c.code] ?? c.defaultLimitCents]));
+  // A category saved empty (null) has no limit; one never saved keeps the default.
+  return Object.fromEntries(
+    EXPENSE_CATEGORIES.map((c) => [c.code, custom && c.code in custom ? custom[c.code] : c.defaultLimitCents]),
+  );
 }
 
 /** The automatic checks of one line, as reasons shown to support (empty: clean). */
@@ -908,4 +912,24 @@ export async function addMileageTrip(
     yearKmBefore: before,
     amountCents: amount,
   };
+}
+
+/**
+ * What each person is owed for a month's expenses, for the payroll: expense reports of that month
+ * validated and not yet reimbursed (`to_pay`), by person. Staff who prepare the payroll only.
+ */
+export async function expensesToReimburseByPerson(trx: Tx, actor: Actor, month: string): Promise<Map<string, number>> {
+  authorize(actor, PURCHASES.expenseReimburse);
+  if (!MONTH.test(month)) throw new UserError('Mois invalide.', 'month');
+  const rows = await trx
+    .selectFrom('expense_report')
+    .select(['user_id', 'total_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('month', '=', month)
+    .where('status', '=', 'validated')
+    .where('reimbursement', '=', 'to_pay')
+    .execute();
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.user_id, (out.get(r.user_id) ?? 0) + Number(r.total_cents));
+  return out;
 }

@@ -1,10 +1,36 @@
 // Purchases in the inbox: the entrepreneur is reminded to submit last month's expense sheet (due
 // on the 5th) and to add the missing receipts; support and accountants see supplier invoices to
 // approve and expense sheets to validate. Read-only: computed from the purchases tables.
-import { hasRole } from '../../core/actor.ts';
-import { formatEuros } from '../../core/money.ts';
-import { registerInboxProvider, type InboxItem } from '../inbox/index.ts';
-import { listMyReports, listSupplierInvoices } from './index.ts';
+import { sql } from 'kysely';
+import { hasRole, type Actor } from '../../core/actor.ts';
+import { can } from '../../core/authz.ts';
+import { applyBasisPoints, formatEuros, formatRateBp } from '../../core/money.ts';
+import {
+  registerInboxProvider,
+  registerCheck,
+  registerValidationSource,
+  median,
+  type InboxItem,
+} from '../inbox/index.ts';
+import {
+  listMyReports,
+  listSupplierInvoices,
+  getExpenseReport,
+  getSupplierInvoice,
+  reportsToValidate,
+  validateExpenseReports,
+  approveSupplierInvoice,
+  vatIncluded,
+  categoryOf,
+  PURCHASES,
+  type ExpenseLine,
+} from './index.ts';
+// Inside the module: the cooperative's limits per category, read the same way the sheet shows them.
+import { limitsOf } from './expense.service.ts';
+
+type TenantTx = Parameters<Parameters<typeof registerCheck>[0]['run']>[0];
+/** The transaction purchases' services take. */
+type Tx = Parameters<typeof getExpenseReport>[0];
 
 const MONTHS = [
   'janvier',
@@ -121,5 +147,327 @@ registerInboxProvider({
       }
     }
     return items;
+  },
+});
+
+// ── Automatic checks ──────────────────────────────────────────────────────────────────────────
+// Expense reports ('expense') and supplier invoices ('purchase') go through the same registry as
+// invoices: the validation queue lists the clean ones for a batch and the others with these
+// findings. Each finding says what is wrong and how to fix it.
+
+/** Types a receipt or an invoice can be read from (what the OCR and the PDF reader open). */
+const READABLE_TYPES = new Set([
+  'application/pdf',
+  'image/jpeg',
+  'image/png',
+  'image/webp',
+  'image/heic',
+  'application/xml',
+]);
+/** Below this many bytes an image or a PDF holds no legible receipt (a blank or broken upload). */
+export const MIN_READABLE_BYTES = 200;
+const day = (d: string) => d.split('-').reverse().join('/');
+
+/** The stored files among `ids` that cannot be read back: missing, empty, tiny or of another type. */
+async function unreadableFiles(trx: TenantTx, actor: Actor, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows = await trx
+    .selectFrom('stored_file')
+    .select(['id', 'mime_type', 'size'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', 'in', ids)
+    .execute();
+  const ok = new Set(
+    rows.filter((r) => READABLE_TYPES.has(r.mime_type) && Number(r.size) >= MIN_READABLE_BYTES).map((r) => r.id),
+  );
+  return new Set(ids.filter((id) => !ok.has(id)));
+}
+
+async function reportOf(trx: TenantTx, actor: Actor, id: string) {
+  return getExpenseReport(trx as unknown as Tx, actor, id);
+}
+
+registerCheck<{ missing: string[]; unreadable: string[] }>({
+  id: 'expense.receipt',
+  documentType: 'expense',
+  severity: 'warning',
+  label: 'Justificatif présent et lisible',
+  async run(trx, actor, id) {
+    const r = await reportOf(trx, actor, id);
+    if (!r) return null;
+    const what = (l: ExpenseLine) => `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)})`;
+    const missing = r.lines.filter((l) => !l.receiptFileId).map(what);
+    const bad = await unreadableFiles(
+      trx,
+      actor,
+      r.lines.map((l) => l.receiptFileId).filter((f): f is string => !!f),
+    );
+    const unreadable = r.lines.filter((l) => l.receiptFileId && bad.has(l.receiptFileId)).map(what);
+    return missing.length || unreadable.length ? { missing, unreadable } : null;
+  },
+  explain: (d) =>
+    [
+      d.missing.length
+        ? `Justificatif manquant pour ${d.missing.join(', ')} : sans lui la dépense ne peut être ni remboursée ni déduite. Renvoyez la note pour que la photo du ticket soit ajoutée.`
+        : '',
+      d.unreadable.length
+        ? `Le justificatif de ${d.unreadable.join(', ')} ne peut pas être lu (fichier vide ou d'un type inattendu) : demandez une photo nette ou le PDF.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
+});
+
+registerCheck<{ lines: string[] }>({
+  id: 'expense.vat',
+  documentType: 'expense',
+  severity: 'warning',
+  label: 'TVA vraisemblable pour la catégorie',
+  async run(trx, actor, id) {
+    const r = await reportOf(trx, actor, id);
+    if (!r) return null;
+    const lines: string[] = [];
+    for (const l of r.lines) {
+      const cat = categoryOf(l.category);
+      if (!cat || cat.plausibleVatBp.some((bp) => Math.abs(vatIncluded(l.amountInclCents, bp) - l.vatCents) <= 2))
+        continue;
+      lines.push(
+        `« ${l.description} » : ${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.amountInclCents)} TTC, alors que pour « ${cat.label} » on attend ${cat.plausibleVatBp.map(formatRateBp).join(' ou ')}`,
+      );
+    }
+    return lines.length ? { lines } : null;
+  },
+  explain: (d) =>
+    `TVA peu vraisemblable — ${d.lines.join(' ; ')}. Corrigez la TVA d'après le ticket ou choisissez la bonne catégorie.`,
+});
+
+registerCheck<{ lines: string[] }>({
+  id: 'expense.duplicate',
+  documentType: 'expense',
+  severity: 'warning',
+  label: 'Dépense en double',
+  async run(trx, actor, id) {
+    const r = await reportOf(trx, actor, id);
+    if (!r) return null;
+    const lines: string[] = [];
+    for (const l of r.lines) {
+      // Same file anywhere in the cooperative, or the same person's same amount, date and
+      // category (the merchant of an expense line is its description, typed freely: too loose).
+      const other = await trx
+        .selectFrom('expense_line as l')
+        .innerJoin('expense_report as r', (j) =>
+          j.onRef('r.cooperative_id', '=', 'l.cooperative_id').onRef('r.id', '=', 'l.report_id'),
+        )
+        .select(['l.date', 'l.amount_incl_cents', 'r.month', 'r.user_id', 'l.receipt_sha256'])
+        .where('l.cooperative_id', '=', actor.cooperativeId)
+        .where('l.id', '<>', l.id)
+        .where((eb) =>
+          eb.or([
+            ...(l.receiptSha256 ? [eb('l.receipt_sha256', '=', l.receiptSha256)] : []),
+            eb.and([
+              eb('r.user_id', '=', r.userId),
+              eb('l.date', '=', l.date),
+              eb('l.amount_incl_cents', '=', l.amountInclCents),
+              eb('l.category', '=', l.category),
+            ]),
+          ]),
+        )
+        .orderBy('l.date')
+        .executeTakeFirst();
+      if (!other) continue;
+      lines.push(
+        other.receipt_sha256 && other.receipt_sha256 === l.receiptSha256
+          ? `le justificatif de « ${l.description} » est le même fichier qu'une dépense du ${day(other.date)}`
+          : `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)}) figure déjà dans la note de ${other.month}`,
+      );
+    }
+    return lines.length ? { lines } : null;
+  },
+  explain: (d) =>
+    `Doublon probable : ${d.lines.join(' ; ')}. Une même dépense ne se rembourse qu'une fois : renvoyez la note pour retirer la ligne en trop.`,
+});
+
+registerCheck<{ lines: string[] }>({
+  id: 'expense.limit',
+  documentType: 'expense',
+  severity: 'warning',
+  label: 'Plafond par catégorie',
+  async run(trx, actor, id) {
+    const r = await reportOf(trx, actor, id);
+    if (!r) return null;
+    const limits = await limitsOf(trx as unknown as Tx, actor.cooperativeId);
+    const lines: string[] = [];
+    for (const l of r.lines) {
+      const cat = categoryOf(l.category);
+      const limit = limits[l.category];
+      if (cat && limit != null && l.amountInclCents > limit)
+        lines.push(
+          `« ${l.description} » (${formatEuros(l.amountInclCents)}) dépasse le plafond « ${cat.label} » de ${formatEuros(limit)}`,
+        );
+    }
+    return lines.length ? { lines } : null;
+  },
+  explain: (d) =>
+    `${d.lines.join(' ; ')}. Vérifiez qu'il s'agit d'une seule dépense justifiée ; sinon renvoyez la note pour la scinder ou la corriger.`,
+});
+
+async function supplierInvoiceOf(trx: TenantTx, actor: Actor, id: string) {
+  return getSupplierInvoice(trx as unknown as Tx, actor, id);
+}
+
+registerCheck<{ reason: 'missing' | 'unreadable' }>({
+  id: 'purchase.file',
+  documentType: 'purchase',
+  severity: 'warning',
+  label: 'Document de la facture présent et lisible',
+  async run(trx, actor, id) {
+    const inv = await supplierInvoiceOf(trx, actor, id);
+    if (!inv) return null;
+    if (!inv.fileId) return { reason: 'missing' };
+    return (await unreadableFiles(trx, actor, [inv.fileId])).size ? { reason: 'unreadable' } : null;
+  },
+  explain: (d) =>
+    d.reason === 'missing'
+      ? "Aucun document joint : ajoutez le PDF ou la photo de la facture du fournisseur (il faut l'original pour payer et déduire la TVA)."
+      : 'Le document joint ne peut pas être lu (fichier vide ou d’un type inattendu) : demandez le PDF au fournisseur et joignez-le.',
+});
+
+/** VAT rates in force in mainland France and Corsica/DOM (bp). */
+const LEGAL_VAT_BP = [0, 210, 550, 850, 1000, 2000];
+/** Accounts whose purchases carry no VAT in France (insurance premiums are exempt, CGI art. 261 C). */
+const VAT_EXEMPT_ACCOUNTS: Record<string, string> = { '616': "Primes d'assurances" };
+
+registerCheck<{ problems: string[] }>({
+  id: 'purchase.vat',
+  documentType: 'purchase',
+  severity: 'warning',
+  label: 'TVA vraisemblable',
+  async run(trx, actor, id) {
+    const inv = await supplierInvoiceOf(trx, actor, id);
+    if (!inv) return null;
+    const problems: string[] = [];
+    for (const l of inv.lines) {
+      if (!LEGAL_VAT_BP.includes(l.vatRateBp))
+        problems.push(`le taux ${formatRateBp(l.vatRateBp)} n'existe pas en France`);
+      else if (Math.abs(applyBasisPoints(l.exclCents, l.vatRateBp) - l.vatCents) > 2)
+        problems.push(
+          `${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.exclCents)} HT ne correspond pas au taux ${formatRateBp(l.vatRateBp)}`,
+        );
+      if (VAT_EXEMPT_ACCOUNTS[inv.account] && l.vatCents > 0)
+        problems.push(`des « ${VAT_EXEMPT_ACCOUNTS[inv.account]} » ne portent pas de TVA`);
+    }
+    return problems.length ? { problems: [...new Set(problems)] } : null;
+  },
+  explain: (d) =>
+    `TVA à vérifier : ${d.problems.join(' ; ')}. Corrigez les montants d'après la facture du fournisseur.`,
+});
+
+registerCheck<{ number: string; date: string; sameFile: boolean }>({
+  id: 'purchase.duplicate',
+  documentType: 'purchase',
+  severity: 'warning',
+  label: 'Facture fournisseur en double',
+  async run(trx, actor, id) {
+    const inv = await supplierInvoiceOf(trx, actor, id);
+    if (!inv) return null;
+    const same = await trx
+      .selectFrom('supplier_invoice')
+      .select(['supplier_number', 'issue_date'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '<>', id)
+      .where('supplier_id', '=', inv.supplierId)
+      .where('total_incl_cents', '=', inv.totalInclCents)
+      .where('issue_date', '=', inv.issueDate)
+      .executeTakeFirst();
+    if (same) return { number: same.supplier_number, date: same.issue_date, sameFile: false };
+    if (!inv.fileId) return null;
+    // The same file under another number: compare the content hashes of the stored files.
+    const sameFile = await sql<{ supplier_number: string; issue_date: string }>`
+      select i.supplier_number, i.issue_date::text as issue_date
+      from supplier_invoice i
+      join stored_file f on f.cooperative_id = i.cooperative_id and f.id = i.file_id
+      join stored_file mine on mine.cooperative_id = i.cooperative_id and mine.id = ${inv.fileId}
+      where i.cooperative_id = ${actor.cooperativeId} and i.id <> ${id} and f.sha256 = mine.sha256
+      limit 1`.execute(trx);
+    const o = sameFile.rows[0];
+    return o ? { number: o.supplier_number, date: o.issue_date, sameFile: true } : null;
+  },
+  explain: (d) =>
+    d.sameFile
+      ? `Le même fichier est déjà joint à la facture ${d.number} du ${day(d.date)} : c'est sans doute la même facture, à ne payer qu'une fois. Supprimez le brouillon en trop.`
+      : `Une facture de ce fournisseur du même jour et du même montant existe déjà (n° ${d.number}, ${day(d.date)}) : vérifiez qu'il ne s'agit pas de la même avant d'approuver.`,
+});
+
+// There is no purchase order in Radieuse yet: an invoice is matched against what this supplier
+// usually bills (the median of its approved invoices). When purchase orders or supplier quotes
+// exist, this check should compare with the order instead.
+registerCheck<{ amount: number; usual: number; factor: number; count: number; supplier: string }>({
+  id: 'purchase.expected-amount',
+  documentType: 'purchase',
+  severity: 'warning',
+  label: 'Montant attendu pour ce fournisseur',
+  async run(trx, actor, id, ctx) {
+    const inv = await supplierInvoiceOf(trx, actor, id);
+    if (!inv) return null;
+    const past = await trx
+      .selectFrom('supplier_invoice')
+      .select('total_incl_cents')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('supplier_id', '=', inv.supplierId)
+      .where('status', 'in', ['approved', 'paid'])
+      .where('id', '<>', id)
+      .execute();
+    if (past.length < ctx.thresholds.outlierMinHistory) return null;
+    const usual = median(past.map((p) => Number(p.total_incl_cents)));
+    if (usual <= 0 || inv.totalInclCents <= usual * ctx.thresholds.outlierFactor) return null;
+    return {
+      amount: inv.totalInclCents,
+      usual,
+      factor: ctx.thresholds.outlierFactor,
+      count: past.length,
+      supplier: inv.supplierName,
+    };
+  },
+  explain: (d) =>
+    `${formatEuros(d.amount)}, c'est plus de ${d.factor} fois ce que ${d.supplier} facture d'habitude (${formatEuros(d.usual)}, médiane de ${d.count} factures). Vérifiez la commande ou le devis du fournisseur avant d'approuver.`,
+});
+
+// ── The validation queue: expense reports and supplier invoices validated by exception ──────────
+
+registerValidationSource({
+  documentType: 'expense',
+  label: 'Notes de frais',
+  noun: 'note de frais',
+  canValidate: (actor) => can(actor, PURCHASES.expenseValidate),
+  async pending(trx, actor) {
+    return (await reportsToValidate(trx as unknown as Tx, actor)).map((r) => ({
+      id: r.id,
+      title: `Note de frais de ${r.personName}, ${monthName(r.month)}`,
+      date: null,
+      amountCents: r.totalCents,
+      link: `/notes-de-frais/${r.id}`,
+    }));
+  },
+  async validate(trx, actor, id) {
+    await validateExpenseReports(trx as unknown as Tx, actor, [id]);
+  },
+});
+
+registerValidationSource({
+  documentType: 'purchase',
+  label: 'Factures fournisseurs',
+  noun: 'facture fournisseur',
+  canValidate: (actor) => can(actor, PURCHASES.supplierInvoiceApprove),
+  async pending(trx, actor) {
+    return (await listSupplierInvoices(trx as unknown as Tx, actor, { status: 'to_approve' })).reverse().map((i) => ({
+      id: i.id,
+      title: `Facture ${i.supplierNumber} de ${i.supplierName}`,
+      date: i.issueDate,
+      amountCents: i.totalInclCents,
+      link: `/factures-fournisseurs/${i.id}`,
+    }));
+  },
+  async validate(trx, actor, id) {
+    await approveSupplierInvoice(trx as unknown as Tx, actor, id);
   },
 });

@@ -49,6 +49,7 @@ export {
   validateExpenseReports,
   returnExpenseReport,
   markExpenseReportReimbursed,
+  expensesToReimburseByPerson,
   addVehicle,
   listVehicles,
   addMileageTrip,

@@ -5,6 +5,7 @@ import './inbox.ts'; // to-do items (registered with the inbox)
 import { purchasesNav } from './nav.ts';
 import { purchasesRoutes } from './routes.tsx';
 import { receiptRoutes } from './receipt-routes.tsx';
+import { limitsRoutes } from './limits-routes.tsx';
 import { purchasesMigrations } from './schema.ts';
 import { readQueuedReceipts, receiptReadingQueue } from './receipt-reading.ts';
 
@@ -12,7 +13,7 @@ export { purchasesDemoSeeder } from './demo.ts';
 export const purchasesModule: ModuleDefinition = {
   name: 'purchases',
   migrations: purchasesMigrations,
-  routes: [receiptRoutes, purchasesRoutes],
+  routes: [receiptRoutes, limitsRoutes, purchasesRoutes],
   nav: purchasesNav,
   commands: purchasesCommands,
   queues: (odb, config) => [receiptReadingQueue(odb.db, config.fileKey)],

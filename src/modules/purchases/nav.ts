@@ -15,5 +15,6 @@ export const purchasesNav: NavItem[] = [
     more: true,
   },
   { href: '/factures-fournisseurs', label: 'Factures fournisseurs', roles: 'all', order: 23 },
+  { href: '/notes-de-frais/plafonds', label: 'Plafonds de frais', roles: ['director'], order: 25, more: true },
   { href: '/fournisseurs', label: 'Fournisseurs', roles: 'all', order: 24, more: true },
 ];

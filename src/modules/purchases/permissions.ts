@@ -24,6 +24,10 @@ export const PURCHASES = definePermissions('purchases', {
     label: "Reprendre les fournisseurs de l'historique d'un autre logiciel",
     grants: { accountant: 'all', director: 'all' },
   },
+  expenseLimits: {
+    label: 'Régler les plafonds des notes de frais par catégorie',
+    grants: { director: 'all' },
+  },
   expenseReimburse: { label: 'Marquer une note de frais comme remboursée', grants: STAFF },
   // One supplier file for the cooperative: every member reads it; an entrepreneur changes only the
   // suppliers they created (a changed IBAN redirects the cooperative's payments).

@@ -394,3 +394,22 @@ test('hostile uploads (corrupt photo, corrupt PDF, deflate bomb, XHTML receipt) 
   assert.equal(await count('stored_file'), files, 'nothing stored');
   assert.equal((await ent.get('/notes-de-frais')).res.status, 200, 'the server still answers');
 });
+
+test('limits per expense category: the direction sets them in a form (400 beside a bad field); others get a 404', async () => {
+  const e = new TestClient(t.app);
+  await e.signIn(A.users.support.email, TEST_PASSWORD);
+  assert.equal((await e.get('/notes-de-frais/plafonds')).res.status, 404);
+  const d = new TestClient(t.app);
+  await d.signIn(A.users.director.email, TEST_PASSWORD);
+  const page = await d.get('/notes-de-frais/plafonds');
+  assert.equal(page.res.status, 200);
+  assert.match(page.html, /name="meals"[^>]*value="40,00"/);
+  const bad = await d.post('/notes-de-frais/plafonds', { meals: 'beaucoup', lodging: '150' });
+  assert.equal(bad.res.status, 400);
+  assert.match(bad.html, /par exemple 40/);
+  const ok = await d.post('/notes-de-frais/plafonds', { meals: '55', lodging: '' });
+  assert.equal(ok.res.status, 303);
+  const again = await d.get('/notes-de-frais/plafonds');
+  assert.match(again.html, /name="meals"[^>]*value="55,00"/);
+  assert.match(again.html, /name="lodging"[^>]*value=""/);
+});

@@ -35,6 +35,8 @@ import { setSelfValidationGuard } from './invoice.service.ts';
 import { legacy } from '../../core/db/tenant.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
+// Checks on quotes (same registry): a file of their own to keep this one about invoices.
+import './quote-checks.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
@@ -122,6 +124,37 @@ registerInboxProvider({
           dueDate: until,
           title: `Relancez ${q.name} : le devis ${q.number} (${formatEuros(Number(q.total_incl_cents))}) expire le ${formatDate(until)}`,
           why: "Un devis sans réponse se perd souvent : un petit message avant l'échéance aide votre client à se décider.",
+          action: { label: 'Voir le devis', href: `/devis/${q.id}` },
+          link: `/devis/${q.id}`,
+        });
+      }
+      // Draft quotes the automatic checks flag: shown before they are sent, only when something is wrong.
+      const drafts = acts.length
+        ? await trx
+            .selectFrom('quote')
+            .innerJoin('customer', (j) =>
+              j
+                .onRef('customer.cooperative_id', '=', 'quote.cooperative_id')
+                .onRef('customer.id', '=', 'quote.customer_id'),
+            )
+            .select(['quote.id', 'quote.total_incl_cents', 'customer.name'])
+            .where('quote.cooperative_id', '=', actor.cooperativeId)
+            .where('quote.activity_id', 'in', acts)
+            .where('quote.status', '=', 'draft')
+            .orderBy('quote.issue_date')
+            .limit(50)
+            .execute()
+        : [];
+      for (const q of drafts) {
+        const findings = await runChecks(trx, actor, 'quote', q.id);
+        if (!findings.length) continue;
+        items.push({
+          key: `sales.quote.check:${q.id}`,
+          kind: 'sales.quote.check',
+          urgency: findings.some((f) => f.severity === 'blocking') ? 'high' : 'medium',
+          dueDate: null,
+          title: `Vérifiez le devis pour ${q.name} (${formatEuros(Number(q.total_incl_cents))}) avant de l'envoyer`,
+          why: findings.map((f) => f.message).join(' '),
           action: { label: 'Voir le devis', href: `/devis/${q.id}` },
           link: `/devis/${q.id}`,
         });

@@ -9,7 +9,16 @@ import { can } from '../../../core/authz.ts';
 import { isUuid } from '../../../core/ids.ts';
 import { NotFoundError, UserError, fieldErrors } from '../../../core/errors.ts';
 import { INBOX } from '../permissions.ts';
-import { validationQueue, validateBatch, validateException, checkThresholds, saveThresholds } from '../validation.ts';
+import {
+  validationQueue,
+  validateBatch,
+  validateException,
+  validateDocumentBatch,
+  validateDocumentException,
+  checkThresholds,
+  saveThresholds,
+} from '../validation.ts';
+import { validationSource } from '../checks.ts';
 import { ValidationPage } from '../views/validation-page.tsx';
 import { ThresholdsPage } from '../views/thresholds-page.tsx';
 import { dbOf, tenant, uuidParam } from './kit.tsx';
@@ -48,6 +57,50 @@ validationRoutes.post('/validation/lot', async (c) => {
     text: `${n} facture${n > 1 ? 's' : ''} validée${n > 1 ? 's' : ''}.${r.skipped.length ? ` ${r.skipped.length} laissée(s) de côté : elles sont à examiner.` : ''}`,
   });
   return c.redirect('/validation', 303);
+});
+
+/** The document type of a path, only one the actor validates (otherwise the page is not there). */
+function sourceParam(c: Ctx) {
+  const src = validationSource(c.req.param('type') ?? '');
+  if (!src?.canValidate(actorOf(c))) throw new NotFoundError('Page');
+  return src;
+}
+
+validationRoutes.post('/validation/lot/:type', async (c) => {
+  requireQueue(c);
+  const src = sourceParam(c);
+  const r = await validateDocumentBatch(
+    dbOf(c),
+    actorOf(c),
+    src.documentType,
+    (await formAll(c, 'ids')).filter(isUuid),
+  );
+  const n = r.validated.length;
+  setFlash(c, {
+    kind: r.skipped.length ? 'info' : 'success',
+    text: `${n} ${n > 1 ? `${src.label.toLowerCase()} validées` : `${src.noun} validée`}.${r.skipped.length ? ` ${r.skipped.length} laissée(s) de côté : à examiner.` : ''}`,
+  });
+  return c.redirect('/validation', 303);
+});
+
+validationRoutes.post('/validation/:type/:id/exception', async (c) => {
+  requireQueue(c);
+  const src = sourceParam(c);
+  const id = uuidParam(c, 'id', 'Document');
+  const f = await formValues(c);
+  try {
+    await tenant(c, (tx, actor) =>
+      validateDocumentException(tx, actor, src.documentType, id, f[`reason-${id}`] ?? f.reason ?? ''),
+    );
+    setFlash(c, {
+      kind: 'success',
+      text: `${src.noun[0].toUpperCase()}${src.noun.slice(1)} validée ; votre motif est enregistré.`,
+    });
+    return c.redirect('/validation', 303);
+  } catch (e) {
+    if (e instanceof UserError && e.field === 'reason') return queuePage(c, { [id]: e.message }, f);
+    throw e;
+  }
 });
 
 validationRoutes.post('/validation/:id/exception', async (c) => {

@@ -5,9 +5,9 @@ import { Layout } from '../../../web/layout.tsx';
 import { TextArea, Csrf, PageHeader, Card, EmptyState, FormErrorSummary, Badge } from '../../../web/components.tsx';
 import { formatDate } from '../../../core/dates.ts';
 import { formatEuros } from '../../../core/money.ts';
-import type { QueueEntry } from '../validation.ts';
+import type { QueueEntry, ValidationQueue, DocSection, DocEntry } from '../validation.ts';
 
-function Findings(p: { e: QueueEntry }) {
+function Findings(p: { e: QueueEntry | DocEntry }) {
   return (
     <ul class="findings">
       {p.e.findings.map((f) => (
@@ -25,7 +25,7 @@ function Findings(p: { e: QueueEntry }) {
 
 export function ValidationPage(p: {
   c: Ctx;
-  queue: { ready: QueueEntry[]; review: QueueEntry[] };
+  queue: ValidationQueue;
   canSetThresholds: boolean;
   /** Per invoice id: the error of its reason field. */
   errors: Record<string, string>;
@@ -124,6 +124,98 @@ export function ValidationPage(p: {
           <EmptyState title="Rien à examiner." text="Aucune facture soumise ne présente d'alerte." />
         )}
       </Card>
+      {p.queue.others.map((s) => (
+        <Section c={c} s={s} errors={p.errors} values={p.values} />
+      ))}
     </Layout>
+  );
+}
+
+/** Another document type (expense reports, supplier invoices, salary requests), shown like invoices. */
+function Section(p: { c: Ctx; s: DocSection; errors: Record<string, string>; values: Record<string, string> }) {
+  const { c, s } = p;
+  return (
+    <>
+      <h2>{s.label}</h2>
+      <Card title={`Prêtes à valider (${s.ready.length})`}>
+        {s.ready.length ? (
+          <form method="post" action={`/validation/lot/${s.documentType}`}>
+            <Csrf token={c.get('csrf')} />
+            <table class="data">
+              <thead>
+                <tr>
+                  <th>Choisir</th>
+                  <th>Date</th>
+                  <th>Document</th>
+                  <th class="num">Montant</th>
+                </tr>
+              </thead>
+              <tbody>
+                {s.ready.map((e) => (
+                  <tr>
+                    <td data-label="Choisir">
+                      <input
+                        type="checkbox"
+                        name="ids"
+                        value={e.doc.id}
+                        checked
+                        aria-label={`Choisir : ${e.doc.title}`}
+                      />
+                    </td>
+                    <td data-label="Date">{e.doc.date ? formatDate(e.doc.date) : '—'}</td>
+                    <td data-label="Document">
+                      <a href={e.doc.link}>{e.doc.title}</a>
+                    </td>
+                    <td data-label="Montant" class="num">
+                      {formatEuros(e.doc.amountCents)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <button type="submit">
+              Valider{' '}
+              {s.ready.length > 1 ? `les ${s.ready.length} ${s.label.toLowerCase()} cochées` : `la ${s.noun} cochée`}
+            </button>
+          </form>
+        ) : (
+          <p class="muted">Aucune {s.noun} prête.</p>
+        )}
+      </Card>
+      <Card title={`À examiner (${s.review.length})`}>
+        {s.review.length ? (
+          s.review.map((e) => (
+            <article class="review-item">
+              <h3>
+                <a href={e.doc.link}>{e.doc.title}</a> — {formatEuros(e.doc.amountCents)}
+                {e.doc.date ? <span class="muted"> ({formatDate(e.doc.date)})</span> : null}
+              </h3>
+              <Findings e={e} />
+              {e.blocking ? (
+                <p class="muted">À corriger avant validation.</p>
+              ) : (
+                <form method="post" action={`/validation/${s.documentType}/${e.doc.id}/exception`} novalidate>
+                  <Csrf token={c.get('csrf')} />
+                  <FormErrorSummary errors={p.errors[e.doc.id] ? { reason: p.errors[e.doc.id] } : null} />
+                  <TextArea
+                    label="Pourquoi validez-vous malgré tout ?"
+                    name={`reason-${e.doc.id}`}
+                    rows={2}
+                    value={p.values[`reason-${e.doc.id}`]}
+                    error={p.errors[e.doc.id]}
+                    hint="Une phrase suffit ; elle est gardée dans le journal d'audit."
+                  />
+                  <button type="submit" class="btn-secondary">
+                    Valider malgré les alertes
+                  </button>
+                </form>
+              )}
+            </article>
+          ))
+        ) : (
+          <EmptyState title="Rien à examiner." text={`Aucune ${s.noun} en attente ne présente d'alerte.`} />
+        )}
+      </Card>
+    </>
   );
 }

@@ -1,7 +1,8 @@
-// Monthly payroll variables for the payroll software: one row per person (their activities'
-// codes joined), with hours, the gross requested (accepted or paid salary requests of the month),
-// expenses to reimburse and absences. Expenses: 0 until the purchases module exposes validated,
-// unreimbursed expense totals (then sum them here per person). Absences: not tracked yet (0).
+// Monthly payroll variables for the payroll software: one row per person paid that month (accepted
+// or paid salary requests; their activities' codes joined), with hours, the gross requested, the
+// expenses to reimburse (their expense reports of the month validated and not yet reimbursed, from
+// purchases) and the working days of absence recorded for the month. The file format is described
+// in docs/payroll-export.md.
 import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { authorize } from '../../../core/authz.ts';
@@ -10,6 +11,8 @@ import { UserError } from '../../../core/errors.ts';
 import type { Cents } from '../../../core/money.ts';
 import type { Column, TableRow } from '../tabular.ts';
 import { FULL_TIME_HOURS_PER_MONTH } from './salary-engine.ts';
+import { expensesToReimburseByPerson } from '../../purchases/index.ts';
+import { absenceDaysByPerson } from './absence.service.ts';
 
 export interface PayrollVariable {
   userId: string;
@@ -55,7 +58,14 @@ export async function payrollVariables(trx: Tx, actor: Actor, month: string): Pr
     out.set(r.user_id, p);
   }
   const full = Math.round(FULL_TIME_HOURS_PER_MONTH * 100);
-  return [...out.values()].map(({ centi, ...p }) => ({ ...p, hours: Math.min(centi, full) / 100 }));
+  const expenses = await expensesToReimburseByPerson(trx, actor, month);
+  const absences = await absenceDaysByPerson(trx, actor, month);
+  return [...out.values()].map(({ centi, ...p }) => ({
+    ...p,
+    hours: Math.min(centi, full) / 100,
+    expensesCents: expenses.get(p.userId) ?? 0,
+    absenceDays: absences.get(p.userId) ?? 0,
+  }));
 }
 
 export const PAYROLL_COLUMNS: Column[] = [

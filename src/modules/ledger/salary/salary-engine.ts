@@ -42,6 +42,13 @@ export const RULES = {
   partTimeHoursPerWeek: 'salarié . contrat . temps de travail . temps partiel . heures par semaine',
   workingTime: 'salarié . contrat . temps de travail',
   executive: 'dirigeant',
+  cddDuration: 'salarié . contrat . CDD . durée',
+  cddAllowances: 'salarié . rémunération . indemnités CDD',
+  headcountBand: 'entreprise . salariés . effectif . seuil',
+  mobilityRate: 'établissement . commune . taux versement mobilité',
+  atmpRate: 'établissement . taux ATMP',
+  healthPlan: 'salarié . cotisations . prévoyances . santé . montant',
+  healthEmployerShare: 'salarié . cotisations . prévoyances . santé . taux employeur',
 } as const satisfies Record<string, Rule>;
 
 /** Legal full-time month: 35 h × 52 / 12. At or above it the contract is full time. */
@@ -51,9 +58,49 @@ export const MAX_MONTHLY_CENTS = 100_000_00;
 const MAX_SOLVER_EVALUATIONS = 30;
 const CACHE_MAX = 500;
 
+export type ContractType = 'CDI' | 'CDD';
+export const CONTRACT_LABELS: Record<ContractType, string> = {
+  CDI: 'CDI (durée indéterminée)',
+  CDD: 'CDD (durée déterminée)',
+};
+/** Headcount bands of the rules (`entreprise . salariés . effectif . seuil`). */
+export const HEADCOUNT_BANDS = [
+  'moins de 5',
+  'moins de 11',
+  'moins de 20',
+  'moins de 50',
+  'moins de 150',
+  'moins de 250',
+  'plus de 250',
+] as const;
+export type HeadcountBand = (typeof HEADCOUNT_BANDS)[number];
+
+/**
+ * The cooperative's own parameters (settings.payroll), passed to every simulation. Rates in
+ * basis points (295 = 2,95 %); money in cents. Absent: the rules' defaults (fewer than 11
+ * employees, no versement mobilité, the collective AT/MP rate, a 40 € health plan paid half).
+ * The complementary pension (Agirc-Arrco) has legal rates the rules apply by themselves.
+ */
+export interface PayrollParams {
+  headcountBand: HeadcountBand;
+  /** Versement mobilité rate of the commune (0 when none or under 11 employees). */
+  mobilityRateBp: number;
+  /** The commune, for display only (the rate is what counts). */
+  commune: string;
+  /** The establishment's AT/MP rate; null: the collective rate of the rules. */
+  atmpRateBp: number | null;
+  /** Monthly premium of the compulsory health plan (mutuelle), employer and employee shares together. */
+  healthPlanMonthlyCents: number;
+  /** The employer's share of that premium (at least 50 %). */
+  healthEmployerShareBp: number;
+}
+
 export interface SalaryOptions {
   hoursPerMonth?: number;
-  contract?: 'CDI';
+  contract?: ContractType;
+  /** Length of a fixed-term contract in months (CDD only; the end-of-contract allowances depend on it). */
+  cddMonths?: number;
+  params?: PayrollParams | null;
 }
 
 export interface SalaryLine {
@@ -62,6 +109,8 @@ export interface SalaryLine {
     | 'employerContributions'
     | 'employerReliefs'
     | 'gross'
+    | 'cddAllowances'
+    | 'totalGross'
     | 'employeeContributions'
     | 'csgCrds'
     | 'netBeforeTax';
@@ -72,13 +121,25 @@ export interface SalaryLine {
 }
 
 export interface SalarySimulation {
-  input: { from: 'employerCost' | 'gross' | 'net'; cents: Cents; hoursPerMonth: number | null; contract: 'CDI' };
+  input: {
+    from: 'employerCost' | 'gross' | 'net';
+    cents: Cents;
+    hoursPerMonth: number | null;
+    contract: ContractType;
+    cddMonths: number | null;
+    params: PayrollParams | null;
+  };
   employerCostCents: Cents;
+  /** The contract's monthly gross (salaire de base). */
   grossCents: Cents;
+  /** CDD only: end-of-contract and paid-leave allowances spread over the months (0 for a CDI). */
+  cddAllowancesCents: Cents;
+  /** Gross pay of the month: gross + CDD allowances (what payroll and the posting use). */
+  totalGrossCents: Cents;
   netBeforeTaxCents: Cents;
-  /** cost − gross (employer contributions after reliefs). */
+  /** cost − total gross (employer contributions after reliefs). */
   employerContributionsCents: Cents;
-  /** gross − net (employee contributions, CSG-CRDS included). */
+  /** total gross − net (employee contributions, CSG-CRDS included). */
   employeeContributionsCents: Cents;
   lines: readonly SalaryLine[];
 }
@@ -176,12 +237,32 @@ function normalizeHours(h: number | undefined): number | null {
   return h >= FULL_TIME_HOURS_PER_MONTH - 1e-9 ? null : Math.round(h * 100) / 100;
 }
 
-/** The situation of a CAE entrepreneur-salarié: an ordinary employee (not a company officer), CDI, full or part time. */
-export function cooperativeEmployeeSituation(hoursPerMonth: number | null, contract: 'CDI' = 'CDI'): Situation<Rule> {
+/** A rate in basis points as a publicodes percentage literal ("2.95 %"). */
+const bpLiteral = (bp: number) => `${bp / 100} %`;
+
+/**
+ * The situation of a CAE entrepreneur-salarié: an ordinary employee (not a company officer), CDI
+ * or CDD, full or part time, in a cooperative with its own parameters (headcount, versement
+ * mobilité, AT/MP rate, health plan).
+ */
+export function cooperativeEmployeeSituation(
+  hoursPerMonth: number | null,
+  contract: ContractType = 'CDI',
+  params: PayrollParams | null = null,
+  cddMonths: number | null = null,
+): Situation<Rule> {
   const s: Situation<Rule> = { [RULES.contract]: `'${contract}'`, [RULES.executive]: 'non' };
   if (hoursPerMonth !== null) {
     s[RULES.partTime] = 'oui';
     s[RULES.partTimeHoursPerWeek] = `${hoursPerMonth} heure/mois / période . semaines par mois`;
+  }
+  if (contract === 'CDD' && cddMonths !== null) s[RULES.cddDuration] = `${cddMonths} mois`;
+  if (params) {
+    s[RULES.headcountBand] = `'${params.headcountBand}'`;
+    s[RULES.mobilityRate] = bpLiteral(params.mobilityRateBp);
+    if (params.atmpRateBp !== null) s[RULES.atmpRate] = bpLiteral(params.atmpRateBp);
+    s[RULES.healthPlan] = centsToPublicodes(params.healthPlanMonthlyCents);
+    s[RULES.healthEmployerShare] = bpLiteral(params.healthEmployerShareBp);
   }
   return s;
 }
@@ -198,6 +279,7 @@ interface ForwardValues {
   netE: number;
   reliefs: Cents;
   csgCrds: Cents;
+  allowances: Cents;
 }
 
 /** Forward evaluations of integer-cent grosses for one situation, memoized for one simulation. */
@@ -207,6 +289,7 @@ class Forward {
   constructor(
     private readonly e: Engine<Rule>,
     private readonly base: Situation<Rule>,
+    private readonly cdd = false,
   ) {}
   at(gross: Cents): ForwardValues {
     let v = this.memo.get(gross);
@@ -226,6 +309,7 @@ class Forward {
         netE,
         reliefs: eurosToCents(evalEuros(this.e, RULES.employerReliefs)),
         csgCrds: eurosToCents(evalEuros(this.e, RULES.csgCrds)),
+        allowances: this.cdd ? eurosToCents(evalEuros(this.e, RULES.cddAllowances)) : 0,
       };
       this.memo.set(gross, v);
     }
@@ -310,18 +394,31 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
   const what = from === 'employerCost' ? 'Le coût employeur' : from === 'gross' ? 'Le salaire brut' : 'Le salaire net';
   checkAmount(cents, what);
   const contract = opts.contract ?? 'CDI';
-  if (contract !== 'CDI') throw new SalaryInputError('Seul le CDI est simulé pour le moment.');
+  if (contract !== 'CDI' && contract !== 'CDD') throw new SalaryInputError('Choisissez un CDI ou un CDD.');
+  let cddMonths: number | null = null;
+  if (contract === 'CDD') {
+    cddMonths = opts.cddMonths ?? 12;
+    if (!Number.isInteger(cddMonths) || cddMonths < 1 || cddMonths > 36)
+      throw new SalaryInputError('La durée du CDD se compte en mois entiers, de 1 à 36.');
+  }
   const hours = normalizeHours(opts.hoursPerMonth);
-  const key = JSON.stringify([from, cents, hours, contract]);
+  const params = opts.params ?? null;
+  const key = JSON.stringify([from, cents, hours, contract, cddMonths, params]);
   return cached(key, () => {
-    const fw = new Forward(getEngine(), cooperativeEmployeeSituation(hours, contract));
+    const fw = new Forward(
+      getEngine(),
+      cooperativeEmployeeSituation(hours, contract, params, cddMonths),
+      contract === 'CDD',
+    );
     const grossCents =
       from === 'gross' ? cents : from === 'employerCost' ? grossForCost(fw, cents) : grossForNet(fw, cents);
     const d = fw.at(grossCents);
     const employerCostCents = d.cost;
     const netBeforeTaxCents = d.net;
-    const employerContributionsCents = employerCostCents - grossCents;
-    const employeeContributionsCents = grossCents - netBeforeTaxCents;
+    const cddAllowancesCents = d.allowances;
+    const totalGrossCents = grossCents + cddAllowancesCents;
+    const employerContributionsCents = employerCostCents - totalGrossCents;
+    const employeeContributionsCents = totalGrossCents - netBeforeTaxCents;
     const lines: SalaryLine[] = [
       {
         key: 'employerCost',
@@ -343,8 +440,24 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
         label: 'déjà déduites : réductions de cotisations accordées par l’État',
         amountCents: d.reliefs,
       });
+    if (cddAllowancesCents > 0)
+      lines.push(
+        {
+          key: 'totalGross',
+          kind: 'total',
+          label: 'Votre salaire brut, indemnités de CDD comprises',
+          amountCents: totalGrossCents,
+        },
+        { key: 'gross', kind: 'detail', label: 'dont salaire de base', amountCents: grossCents },
+        {
+          key: 'cddAllowances',
+          kind: 'detail',
+          label: 'dont indemnités de fin de contrat et de congés payés (réparties sur les mois du CDD)',
+          amountCents: cddAllowancesCents,
+        },
+      );
+    else lines.push({ key: 'gross', kind: 'total', label: 'Votre salaire brut', amountCents: grossCents });
     lines.push(
-      { key: 'gross', kind: 'total', label: 'Votre salaire brut', amountCents: grossCents },
       {
         key: 'employeeContributions',
         kind: 'minus',
@@ -362,9 +475,11 @@ function simulate(from: SalarySimulation['input']['from'], cents: Cents, opts: S
     for (const l of lines) Object.freeze(l);
     lastEvaluations = fw.evaluations;
     return Object.freeze({
-      input: Object.freeze({ from, cents, hoursPerMonth: hours, contract }),
+      input: Object.freeze({ from, cents, hoursPerMonth: hours, contract, cddMonths, params }),
       employerCostCents,
       grossCents,
+      cddAllowancesCents,
+      totalGrossCents,
       netBeforeTaxCents,
       employerContributionsCents,
       employeeContributionsCents,

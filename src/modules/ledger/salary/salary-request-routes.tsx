@@ -41,7 +41,8 @@ import {
 } from './salary-request.service.ts';
 import { payrollVariables, payrollRows, PAYROLL_COLUMNS } from './payroll-variables.ts';
 import { Breakdown } from './views/breakdown.tsx';
-import type { SalarySimulation } from './salary-engine.ts';
+import { CONTRACT_LABELS, type ContractType, type SalarySimulation } from './salary-engine.ts';
+import { cooperativePayrollParams } from './payroll-settings.service.ts';
 
 export const salaryRequestRoutes = new Hono<AppEnv>();
 for (const p of ['/salaire', '/salaire/demandes', '/salaire/demandes/*', '/salaire/paie', '/salaire/variables'])
@@ -103,7 +104,15 @@ function RequestsTable(p: {
                 </td>
               </>
             ) : null}
-            <td data-label="Mois">{monthLabel(r.month)}</td>
+            <td data-label="Mois">
+              {monthLabel(r.month)}
+              {r.contract === 'CDD' || r.hoursPerMonth !== null ? (
+                <p class="muted">
+                  {r.contract === 'CDD' ? `CDD de ${r.cddMonths} mois` : 'CDI'}
+                  {r.hoursPerMonth !== null ? `, ${String(r.hoursPerMonth).replace('.', ',')} h` : ''}
+                </p>
+              ) : null}
+            </td>
             <td data-label="Coût total" class="num">
               {formatEuros(r.employerCostCents)}
             </td>
@@ -248,6 +257,21 @@ async function page(c: Ctx, actor: Actor, st: PageState = {}) {
                   inputmode="decimal"
                   hint="Laissez vide pour un temps plein (151,67 heures)."
                 />
+                <Select
+                  label="Contrat"
+                  name="contract"
+                  value={v.contract ?? 'CDI'}
+                  error={e.contract}
+                  options={Object.entries(CONTRACT_LABELS)}
+                />
+                <Field
+                  label="Durée du CDD en mois"
+                  name="cddMonths"
+                  value={v.cddMonths}
+                  error={e.cddMonths}
+                  inputmode="numeric"
+                  hint="Seulement pour un CDD : les indemnités de fin de contrat en dépendent."
+                />
               </div>
               <div class="actions">
                 <button type="submit" name="action" value="simulate" class="btn-secondary">
@@ -351,10 +375,22 @@ salaryRequestRoutes.post('/salaire/demandes', async (c) => {
     else hours = m / 1000;
   }
   const basis = f.basis === 'net' ? 'net' : 'employer_cost';
+  const contract: ContractType = f.contract === 'CDD' ? 'CDD' : 'CDI';
+  let cddMonths: number | null = null;
+  if (contract === 'CDD') {
+    const d = (f.cddMonths ?? '').trim();
+    if (!/^\d{1,2}$/.test(d) || Number(d) < 1 || Number(d) > 36)
+      errors.cddMonths = 'Indiquez la durée du CDD en mois, de 1 à 36.';
+    else cddMonths = Number(d);
+  }
   if (Object.keys(errors).length) return c.html(await page(c, actor, { values: f, errors }), 400);
+  // The preview uses the cooperative's payroll parameters, as the request itself will.
+  const params = await withTenant(db(c), actor.cooperativeId, (trx) =>
+    cooperativePayrollParams(trx, actor.cooperativeId),
+  );
+  const preview = () => simulateRequest(basis, amount!, hours, { contract, cddMonths, params });
   try {
-    if (f.action === 'simulate')
-      return c.html(await page(c, actor, { values: f, sim: simulateRequest(basis, amount!, hours) }));
+    if (f.action === 'simulate') return c.html(await page(c, actor, { values: f, sim: preview() }));
     const r = await withTenant(db(c), actor.cooperativeId, (trx) =>
       requestSalary(trx, actor, {
         activityId: f.activityId ?? '',
@@ -362,6 +398,8 @@ salaryRequestRoutes.post('/salaire/demandes', async (c) => {
         basis,
         amountCents: amount!,
         hoursPerMonth: hours,
+        contract,
+        cddMonths,
       }),
     );
     setFlash(c, {
@@ -374,7 +412,7 @@ salaryRequestRoutes.post('/salaire/demandes', async (c) => {
     if (!fe) throw e;
     let sim: SalarySimulation | null = null;
     try {
-      sim = simulateRequest(basis, amount!, hours);
+      sim = preview();
     } catch {
       /* shown as a field error already */
     }

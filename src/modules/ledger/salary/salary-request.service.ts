@@ -23,8 +23,11 @@ import {
   SalaryInputError,
   MAX_MONTHLY_CENTS,
   FULL_TIME_HOURS_PER_MONTH,
+  type ContractType,
+  type PayrollParams,
   type SalarySimulation,
 } from './salary-engine.ts';
+import { cooperativePayrollParams } from './payroll-settings.service.ts';
 
 export type SalaryStatus = 'requested' | 'approved' | 'refused' | 'paid';
 export const SALARY_STATUS_LABELS: Record<SalaryStatus, string> = {
@@ -48,7 +51,10 @@ export interface SalaryRequest {
   basis: 'employer_cost' | 'net';
   amountCents: Cents;
   hoursPerMonth: number | null;
+  contract: ContractType;
+  cddMonths: number | null;
   employerCostCents: Cents;
+  /** Gross pay of the month (CDD allowances included). */
   grossCents: Cents;
   netCents: Cents;
   employerContributionsCents: Cents;
@@ -67,6 +73,9 @@ export interface SalaryRequestInput {
   basis: 'employer_cost' | 'net';
   amountCents: Cents;
   hoursPerMonth?: number | null;
+  contract?: ContractType;
+  /** CDD only: the contract's length in months. */
+  cddMonths?: number | null;
 }
 
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
@@ -95,6 +104,8 @@ const toRequest = (r: Row): SalaryRequest => ({
   basis: r.basis,
   amountCents: Number(r.amount_cents),
   hoursPerMonth: r.hours_centi == null ? null : r.hours_centi / 100,
+  contract: r.contract,
+  cddMonths: r.cdd_months,
   employerCostCents: Number(r.employer_cost_cents),
   grossCents: Number(r.gross_cents),
   netCents: Number(r.net_cents),
@@ -190,6 +201,7 @@ export function simulateRequest(
   basis: 'employer_cost' | 'net',
   amountCents: Cents,
   hoursPerMonth: number | null,
+  contract: { contract?: ContractType; cddMonths?: number | null; params?: PayrollParams | null } = {},
 ): SalarySimulation {
   if (!Number.isSafeInteger(amountCents) || amountCents <= 0)
     throw new UserError('Indiquez un montant en euros, par exemple 2 500.', 'amount');
@@ -198,7 +210,19 @@ export function simulateRequest(
   if (hoursPerMonth != null && (!(hoursPerMonth > 0) || hoursPerMonth > FULL_TIME_HOURS_PER_MONTH + 0.01)) {
     throw new UserError("Indiquez un nombre d'heures entre 1 et 151,67 par mois.", 'hours');
   }
-  const opts = { hoursPerMonth: hoursPerMonth ?? undefined };
+  if (contract.contract !== undefined && contract.contract !== 'CDI' && contract.contract !== 'CDD')
+    throw new UserError('Choisissez un CDI ou un CDD.', 'contract');
+  if (
+    contract.contract === 'CDD' &&
+    !(Number.isInteger(contract.cddMonths) && contract.cddMonths! >= 1 && contract.cddMonths! <= 36)
+  )
+    throw new UserError('Indiquez la durée du CDD en mois, de 1 à 36.', 'cddMonths');
+  const opts = {
+    hoursPerMonth: hoursPerMonth ?? undefined,
+    contract: contract.contract ?? 'CDI',
+    cddMonths: contract.contract === 'CDD' ? contract.cddMonths! : undefined,
+    params: contract.params ?? null,
+  };
   try {
     return basis === 'net' ? simulateFromNet(amountCents, opts) : simulateFromEmployerCost(amountCents, opts);
   } catch (e) {
@@ -224,7 +248,12 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
   if (!owner) throw new NotFoundError('Activité');
   if (input.basis !== 'employer_cost' && input.basis !== 'net')
     throw new UserError('Choisissez coût total ou net.', 'basis');
-  const sim = simulateRequest(input.basis, input.amountCents, input.hoursPerMonth ?? null);
+  const contract = input.contract ?? 'CDI';
+  const sim = simulateRequest(input.basis, input.amountCents, input.hoursPerMonth ?? null, {
+    contract,
+    cddMonths: input.cddMonths ?? null,
+    params: await cooperativePayrollParams(trx, actor.cooperativeId),
+  });
   // One open request per person, activity and month (serialised by this row lock on the activity).
   await sql`select 1 from activity where cooperative_id = ${actor.cooperativeId} and id = ${input.activityId} for update`.execute(
     trx,
@@ -257,8 +286,11 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
       basis: input.basis,
       amount_cents: input.amountCents,
       hours_centi: input.hoursPerMonth == null ? null : Math.round(input.hoursPerMonth * 100),
+      contract,
+      cdd_months: contract === 'CDD' ? sim.input.cddMonths : null,
       employer_cost_cents: sim.employerCostCents,
-      gross_cents: sim.grossCents,
+      // The month's gross pay: the contract's gross plus, for a CDD, its allowances.
+      gross_cents: sim.totalGrossCents,
       net_cents: sim.netBeforeTaxCents,
       employer_contributions_cents: sim.employerContributionsCents,
       employee_contributions_cents: sim.employeeContributionsCents,

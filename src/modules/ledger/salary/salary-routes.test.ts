@@ -1,5 +1,6 @@
-// The simulation page through HTTP, on a bare Hono app that plays the identity middleware's part.
-import { test } from 'node:test';
+// The simulation page through HTTP, on a bare Hono app that plays the identity middleware's part
+// (and a real database: the simulation reads the cooperative's payroll parameters).
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../../web/context.ts';
@@ -7,14 +8,25 @@ import type { Actor } from '../../../core/actor.ts';
 import { salaryRoutes } from './salary-routes.tsx';
 import { simulateFromEmployerCost, simulateFromNet, warmUp } from './salary-engine.ts';
 import { formatEuros } from '../../../core/money.ts';
+import { createTestDb, seedTestCooperatives } from '../../../app/testing.ts';
+import type { OpenDb } from '../../../core/db/index.ts';
 
 warmUp();
+let odb: OpenDb;
+before(async () => {
+  odb = await createTestDb();
+  const [a] = await seedTestCooperatives(odb, { withPasswords: false });
+  (actor as { cooperativeId: string }).cooperativeId = a.coop.id;
+});
+after(async () => {
+  await odb?.close();
+});
 
 function appWith(actor: Actor | null) {
   const app = new Hono<AppEnv>();
   app.use('*', async (c, next) => {
-    // The page needs only the navigation from the assembly.
-    c.set('app', { nav: [] } as unknown as AppContext);
+    // The page needs only the navigation and the database from the assembly.
+    c.set('app', { nav: [], odb } as unknown as AppContext);
     c.set('actor', actor);
     c.set('user', null);
     c.set('memberships', []);

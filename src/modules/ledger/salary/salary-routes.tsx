@@ -1,9 +1,12 @@
 // "Combien voulez-vous dépenser pour votre salaire ce mois-ci ?" — the salary simulation page.
-// Pure computation (no database, no write): the POST only re-renders the page with the result.
+// No write: the POST re-renders the page with the result, computed with the cooperative's payroll
+// parameters (settings.payroll, read once per request).
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
-import { Field, Csrf, PageHeader, Card, FormErrorSummary } from '../../../web/components.tsx';
+import { Field, Select, Csrf, PageHeader, Card, FormErrorSummary } from '../../../web/components.tsx';
+import { actorOf } from '../../../web/context.ts';
+import { withTenant } from '../../../core/db/tenant.ts';
 import { formValues } from '../../../web/forms.ts';
 import { requireActor } from '../../../web/middleware.ts';
 import { parseCents, parseQuantityMilli } from '../../../core/money.ts';
@@ -13,8 +16,12 @@ import {
   SalaryInputError,
   MAX_MONTHLY_CENTS,
   FULL_TIME_HOURS_PER_MONTH,
+  CONTRACT_LABELS,
+  type ContractType,
   type SalarySimulation,
 } from './salary-engine.ts';
+import { cooperativePayrollParams } from './payroll-settings.service.ts';
+import { payrollSettingsRoutes } from './payroll-settings-routes.tsx';
 import { Breakdown } from './views/breakdown.tsx';
 import { salaryRequestRoutes } from './salary-request-routes.tsx';
 
@@ -24,8 +31,8 @@ salaryRoutes.use('/salaire/simulation', requireActor);
 const PATH = '/salaire/simulation';
 const AMOUNT_HELP = 'Indiquez un montant en euros, par exemple 2 500.';
 
-type Values = { cout?: string; net?: string; heures?: string };
-type Errors = Partial<Record<'cout' | 'net' | 'heures', string>>;
+type Values = { cout?: string; net?: string; heures?: string; contrat?: string; duree?: string };
+type Errors = Partial<Record<'cout' | 'net' | 'heures' | 'duree', string>>;
 
 function Page(p: { c: Ctx; values?: Values; errors?: Errors; message?: string | null; sim?: SalarySimulation | null }) {
   const v = p.values ?? {};
@@ -73,6 +80,21 @@ function Page(p: { c: Ctx; values?: Values; errors?: Errors; message?: string | 
               placeholder="151,67"
               hint="Laissez vide pour un temps plein (151,67 heures par mois)."
             />
+            <Select
+              label="Contrat"
+              name="contrat"
+              value={v.contrat ?? 'CDI'}
+              options={Object.entries(CONTRACT_LABELS)}
+            />
+            <Field
+              label="Durée du CDD en mois"
+              name="duree"
+              value={v.duree}
+              error={e.duree}
+              inputmode="numeric"
+              placeholder="12"
+              hint="Seulement pour un CDD : les indemnités de fin de contrat en dépendent."
+            />
           </div>
           <button type="submit">Calculer</button>
         </form>
@@ -94,10 +116,19 @@ function parseAmount(raw: string | undefined): { cents: number | null; error?: s
 salaryRoutes.get(PATH, (c) => c.html(<Page c={c} />));
 // The salary requests (/salaire…) live in their own file, mounted here.
 salaryRoutes.route('/', salaryRequestRoutes);
+salaryRoutes.route('/', payrollSettingsRoutes);
 
 salaryRoutes.post(PATH, async (c) => {
   const f = await formValues(c);
-  const values: Values = { cout: f.cout ?? '', net: f.net ?? '', heures: f.heures ?? '' };
+  const values: Values = {
+    cout: f.cout ?? '',
+    net: f.net ?? '',
+    heures: f.heures ?? '',
+    contrat: f.contrat === 'CDD' ? 'CDD' : 'CDI',
+    duree: f.duree ?? '',
+  };
+  const contract = values.contrat as ContractType;
+  let cddMonths: number | undefined;
   const errors: Errors = {};
   const cost = parseAmount(values.cout);
   const net = parseAmount(values.net);
@@ -118,12 +149,21 @@ salaryRoutes.post(PATH, async (c) => {
         'Au-delà de 151,67 heures par mois, ce sont des heures supplémentaires : laissez vide pour un temps plein.';
     else hoursPerMonth = milli / 1000;
   }
+  if (contract === 'CDD') {
+    const d = (values.duree ?? '').trim();
+    if (!/^\d{1,2}$/.test(d) || Number(d) < 1 || Number(d) > 36)
+      errors.duree = 'Indiquez la durée du CDD en mois, de 1 à 36.';
+    else cddMonths = Number(d);
+  }
   if (Object.keys(errors).length) return c.html(<Page c={c} values={values} errors={errors} />, 422);
+  const actor = actorOf(c);
+  const params = await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) =>
+    cooperativePayrollParams(trx, actor.cooperativeId),
+  );
   try {
+    const opts = { hoursPerMonth, contract, cddMonths, params };
     const sim =
-      cost.cents !== null
-        ? simulateFromEmployerCost(cost.cents, { hoursPerMonth })
-        : simulateFromNet(net.cents as number, { hoursPerMonth });
+      cost.cents !== null ? simulateFromEmployerCost(cost.cents, opts) : simulateFromNet(net.cents as number, opts);
     return c.html(<Page c={c} values={values} sim={sim} />);
   } catch (err) {
     if (!(err instanceof SalaryInputError)) throw err;

@@ -180,7 +180,8 @@ test('invalid inputs are refused with a French message', () => {
   for (const bad of [0, -100, 12.5, Number.NaN, 100_000_01])
     assert.throws(() => simulateFromEmployerCost(bad), SalaryInputError, String(bad));
   assert.throws(() => simulateFromNet(100_000, { hoursPerMonth: 0 }), SalaryInputError);
-  assert.throws(() => simulateFromGross(100_000, { contract: 'CDD' as 'CDI' }), SalaryInputError);
+  assert.throws(() => simulateFromGross(100_000, { contract: 'interim' as 'CDI' }), SalaryInputError);
+  assert.throws(() => simulateFromGross(100_000, { contract: 'CDD', cddMonths: 0 }), SalaryInputError);
   // 1 €: no gross fits in the envelope; that is reported as an input problem, not a crash.
   assert.throws(() => simulateFromEmployerCost(100), SalaryInputError);
 });

@@ -3,8 +3,11 @@ import { formatEuros } from '../../../../core/money.ts';
 import { Card } from '../../../../web/components.tsx';
 import type { SalarySimulation } from '../salary-engine.ts';
 
+const pct = (bp: number) => `${(bp / 100).toLocaleString('fr-FR', { maximumFractionDigits: 2 })} %`;
+
 export function Breakdown(p: { sim: SalarySimulation }) {
   const { sim } = p;
+  const params = sim.input.params;
   return (
     <Card title="Votre simulation">
       <div class="grid">
@@ -58,11 +61,15 @@ export function Breakdown(p: { sim: SalarySimulation }) {
         {sim.input.hoursPerMonth !== null
           ? ` Temps partiel : ${String(sim.input.hoursPerMonth).replace('.', ',')} heures par mois.`
           : ' Temps plein.'}
+        {sim.input.contract === 'CDD' ? ` CDD de ${sim.input.cddMonths} mois.` : ' CDI.'}
       </p>
       <p class="muted">
-        Estimation avec les règles officielles de l’URSSAF (modèle social de mon-entreprise.urssaf.fr), contrat à durée
-        indéterminée. L’impôt sur le revenu (prélèvement à la source) n’est pas déduit. Le bulletin de paie définitif
-        est établi par le service paie.
+        Estimation avec les règles officielles de l’URSSAF (modèle social de mon-entreprise.urssaf.fr)
+        {params
+          ? ` et les paramètres de la coopérative : effectif ${params.headcountBand}, versement mobilité ${pct(params.mobilityRateBp)}${params.commune ? ` (${params.commune})` : ''}, taux AT/MP ${params.atmpRateBp === null ? 'collectif' : pct(params.atmpRateBp)}, mutuelle ${formatEuros(params.healthPlanMonthlyCents)} par mois payée à ${pct(params.healthEmployerShareBp)} par la coopérative`
+          : ''}
+        . L’impôt sur le revenu (prélèvement à la source) n’est pas déduit. Le bulletin de paie définitif est établi par
+        le service paie.
       </p>
     </Card>
   );
