@@ -1,6 +1,7 @@
 // The profile page and the list of connected devices.
 import { Hono } from 'hono';
 import { securityCheckup } from '../../../core/auth/checkup.ts';
+import { listLinkedIdentities, listOidcProviders } from '../../../core/auth/oidc.ts';
 import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
 import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
 import { idParam } from '../../../web/forms.ts';
@@ -14,8 +15,15 @@ profileRoutes.use('/profil/*', requireActor);
 
 profileRoutes.get('/profil', async (c) => {
   const user = userOf(c);
-  const sessions = await listSessions(c.get('app').odb.db, user.id);
-  return c.html(<ProfilePage c={c} user={user} sessions={sessions} currentSessionId={sessionOf(c).id} />);
+  const db = c.get('app').odb.db;
+  const sessions = await listSessions(db, user.id);
+  const external = {
+    linked: await listLinkedIdentities(db, user.id),
+    providers: await listOidcProviders(db, { enabledOnly: true }),
+  };
+  return c.html(
+    <ProfilePage c={c} user={user} sessions={sessions} currentSessionId={sessionOf(c).id} external={external} />,
+  );
 });
 
 profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
