@@ -11,3 +11,4 @@ export type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from './demo-kit.t
 export { directoryPersonalData } from './personal-data.ts';
 export { ownProfileStarted } from './profile-progress.service.ts';
 export { profileCounts, type ProfileCounts, JOB_SEEKER_STATUSES } from './profile-statistics.service.ts';
+export * from './identity-verification.service.ts';

@@ -74,6 +74,15 @@ export function ProfilePage(p: {
           Gérer mes clés d'accès
         </a>
       </Card>
+      <Card title="Vérification d'identité">
+        <p>
+          Votre identité est vérifiée une fois par l'équipe d'appui, avant votre premier salaire ou un changement de
+          coordonnées bancaires.
+        </p>
+        <a class="btn btn-secondary" href="/profil/identite">
+          Vérifier mon identité
+        </a>
+      </Card>
       {p.external ? <LinkedIdentitiesCard c={c} {...p.external} /> : null}
       <Card title="Appareils connectés">
         <table class="data">
