@@ -142,4 +142,9 @@ create unique index oidc_identity_subject on oidc_identity (issuer, subject);
 create index oidc_identity_user on oidc_identity (user_id);
 `,
   },
+  {
+    // Password age for the security check-up: set whenever a password is set (older accounts: unknown).
+    name: '2026_12_07_1420_core_password_age',
+    sql: `alter table user_account add column password_changed_at timestamptz;`,
+  },
 ];

@@ -21,6 +21,8 @@ export interface CoreTables {
     totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
     totp_failures: Generated<number>;
     totp_locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    /** When the password was last set (null: before this was recorded, or no password). */
+    password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   auth_session: {
     id: string;

@@ -3,7 +3,9 @@ import { Hono } from 'hono';
 import { securityCheckup } from '../../../core/auth/checkup.ts';
 import { listLinkedIdentities, listOidcProviders } from '../../../core/auth/oidc.ts';
 import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
-import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
+import { withTenant } from '../../../core/db/tenant.ts';
+import { type AppEnv, actorOf, sessionOf, userOf } from '../../../web/context.ts';
+import { ownIdentityVerification } from '../../directory/index.ts';
 import { idParam } from '../../../web/forms.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { ProfilePage } from '../views/profile-page.tsx';
@@ -33,6 +35,11 @@ profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
 });
 
 profileRoutes.get('/profil/securite', async (c) => {
-  const checkup = await securityCheckup(c.get('app').odb.db, userOf(c).id);
+  const { odb } = c.get('app');
+  const actor = actorOf(c);
+  const own = await withTenant(odb.db, actor.cooperativeId, (trx) => ownIdentityVerification(trx, actor));
+  const checkup = await securityCheckup(odb.db, userOf(c).id, new Date(), {
+    identityVerified: own.status === 'verified',
+  });
   return c.html(<SecurityCheckupPage c={c} checkup={checkup} />);
 });
