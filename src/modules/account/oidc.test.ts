@@ -10,6 +10,7 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { addOidcProvider, linkOidcIdentity, OIDC_CALLBACK_PATH, oidcRedirectUri } from '../../core/auth/oidc.ts';
 import { hashToken, newToken } from '../../core/auth/tokens.ts';
+import { currentTotp, enableTotp, newTotpSecret } from '../../core/auth/totp.ts';
 import type { Config } from '../../core/config.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
@@ -323,4 +324,26 @@ test('unlinking needs the owner: another person cannot remove an identity that i
   const r = await m.post(`/profil/identites/${mine.id}/delier`, {});
   assert.equal(r.res.status, 302);
   assert.equal(await count('oidc_identity'), 1);
+});
+
+test('a person with two-step verification still types their code after the provider', async () => {
+  const secret = newTotpSecret();
+  const now = Date.now();
+  await enableTotp(
+    odb.db,
+    a.users.support.id,
+    secret,
+    await currentTotp(secret, Math.floor(now / 1000) - 60),
+    new Date(now - 60_000),
+  );
+  const c = new TestClient(app);
+  const cb = await c.get(await throughProvider(c, 'sub-support'));
+  assert.equal(cb.res.status, 302);
+  assert.match(cb.res.headers.get('location') ?? '', /^\/connexion\/2fa/);
+  const profile = await c.get('/profil');
+  assert.notEqual(profile.res.status, 200, 'not signed in before the second factor');
+  assert.equal((await c.get('/connexion/2fa')).res.status, 200); // the page, and its CSRF token
+  const code = await c.post('/connexion/2fa', { code: await currentTotp(secret), retour: '/' });
+  assert.equal(code.res.status, 302);
+  assert.equal((await c.get('/profil')).res.status, 200);
 });
