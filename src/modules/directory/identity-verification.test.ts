@@ -9,7 +9,9 @@ import { ForbiddenError } from '../../core/actor.ts';
 import type { Config } from '../../core/config.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant } from '../../core/db/tenant.ts';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
+import { erasePersonalData } from '../../core/personal-data.ts';
+import { directoryPersonalData } from './personal-data.ts';
 import { UserError } from '../../core/errors.ts';
 import { setBankDetails } from './bank-details.service.ts';
 import {
@@ -297,4 +299,31 @@ test('pages: the member deposits through /profil/identite; support decides throu
   const sa = new TestClient(app);
   await sa.signIn(a.users.support.email, TEST_PASSWORD);
   assert.equal((await sa.get(`/identites/${id}`)).res.status, 404);
+});
+
+test('erasing a person deletes their verifications and a document the cooperative kept', async () => {
+  const kept = await odb.db
+    .selectFrom('identity_verification')
+    .select('file_id')
+    .where('user_id', '=', a.users.cape.id)
+    .where('file_id', 'is not', null)
+    .executeTakeFirstOrThrow();
+  const files = await storedFiles();
+  // The directory's rule for verifications, applied by the core's erasure engine.
+  const rules = [
+    { module: 'directory', rules: directoryPersonalData.rules.filter((r) => r.table === 'identity_verification') },
+  ];
+  await withSystem(odb.db, (tx) =>
+    erasePersonalData(tx, { cooperativeId: a.coop.id, userId: a.users.cape.id, email: a.users.cape.email }, rules, {
+      dryRun: false,
+    }),
+  );
+  assert.equal(await storedFiles(), files - 1);
+  const left = await coreDb(odb.db).selectFrom('stored_file').select('id').where('id', '=', kept.file_id!).execute();
+  assert.equal(left.length, 0);
+  assert.equal(
+    (await odb.db.selectFrom('identity_verification').select('id').where('user_id', '=', a.users.cape.id).execute())
+      .length,
+    0,
+  );
 });
