@@ -21,7 +21,7 @@ before(async () => {
 after(() => odb.close());
 
 /** Tables of the core keyed otherwise on purpose (a person's account spans cooperatives). */
-const NOT_TENANT_KEYED = new Set(['mail_outbox', 'auth_token', 'domain_event']);
+const NOT_TENANT_KEYED = new Set(['mail_outbox', 'auth_token', 'domain_event', 'oidc_provider']);
 
 test('every primary key, foreign key and unique index of a tenant table starts with cooperative_id', async () => {
   const r = await sql<{ table: string; name: string; kind: string; first: string; target: string | null }>`

@@ -165,6 +165,12 @@ export function withDb(url: string, db: string): string {
   return u.toString();
 }
 
-export { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../modules/directory/testing.ts';
+export {
+  seedTestCooperatives,
+  TEST_PASSWORD,
+  TEST_PNG,
+  verifyIdentityForTest,
+  type TestCoop,
+} from '../modules/directory/testing.ts';
 export { allMigrations } from './modules.ts';
 export { runIntegrity } from './integrity.ts';

@@ -20,6 +20,7 @@ export const FILE_PURPOSES = {
   'supplier-invoice': [...PDF_AND_IMAGES, 'application/xml'],
   'signed-document': PDF_AND_IMAGES,
   'person-document': PDF_AND_IMAGES,
+  'identity-document': PDF_AND_IMAGES,
   logo: ['image/png', 'image/jpeg'],
   'imported-document': ['application/pdf'],
 } as const satisfies Record<string, readonly string[]>;
@@ -30,6 +31,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'supplier-invoice': 'Déposez la facture en PDF, en photo ou en XML (Factur-X, UBL, CII).',
   'signed-document': 'Déposez le document signé en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
   'person-document': 'Déposez un PDF ou une photo (JPEG, PNG, WebP, HEIC).',
+  'identity-document': "Déposez votre pièce d'identité en PDF ou en photo (JPEG, PNG, WebP, HEIC).",
   logo: 'Le logo doit être une image PNG ou JPEG.',
   'imported-document': 'Le document repris doit être un PDF.',
 };
@@ -149,4 +151,14 @@ export async function readFile(
   d.setAuthTag(Buffer.from(r.auth_tag, 'base64'));
   const content = Buffer.concat([d.update(r.content), d.final()]);
   return { id: r.id, name: r.name, mimeType: r.mime_type, size: r.size, sha256: r.sha256, content };
+}
+
+/** Deletes a stored file for good (retention rules: a document kept no longer than needed). */
+export async function deleteFile(tx: Tx, cooperativeId: string, id: string): Promise<boolean> {
+  const r = await coreDb(tx)
+    .deleteFrom('stored_file')
+    .where('cooperative_id', '=', cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows) > 0;
 }

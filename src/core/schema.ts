@@ -123,4 +123,28 @@ end $$;
   language sql stable security definer set search_path = public
   as $$ select exists (select 1 from passkey where user_id = uid) $$;`,
   },
+  {
+    // OpenID Connect sign-in (core/auth/oidc.ts). Providers are configured for one cooperative
+    // or (cooperative_id null) the whole network; the sign-in page reads them as the owner,
+    // before anyone is signed in. Linked identities belong to the person, like passkeys.
+    name: '2026_12_07_1400_core_oidc',
+    sql: `
+create table oidc_provider (
+  id uuid primary key, cooperative_id uuid, label text not null, issuer text not null, client_id text not null,
+  client_secret text not null, enabled boolean not null default true, created_at timestamptz not null default now()
+);
+${tenantPolicySql('oidc_provider')}
+create table oidc_identity (
+  id uuid primary key, user_id uuid not null references user_account(id), provider_id uuid references oidc_provider(id) on delete set null,
+  issuer text not null, subject text not null, email text, created_at timestamptz not null default now(), last_used_at timestamptz
+);
+create unique index oidc_identity_subject on oidc_identity (issuer, subject);
+create index oidc_identity_user on oidc_identity (user_id);
+`,
+  },
+  {
+    // Password age for the security check-up: set whenever a password is set (older accounts: unknown).
+    name: '2026_12_07_1420_core_password_age',
+    sql: `alter table user_account add column password_changed_at timestamptz;`,
+  },
 ];

@@ -21,6 +21,8 @@ export interface CoreTables {
     totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
     totp_failures: Generated<number>;
     totp_locked_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
+    /** When the password was last set (null: before this was recorded, or no password). */
+    password_changed_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   };
   auth_session: {
     id: string;
@@ -51,9 +53,32 @@ export interface CoreTables {
     created_at: Generated<Date>;
     last_used_at: Date | null;
   };
+  /** OpenID Connect providers; cooperative_id null = the whole network (core/auth/oidc.ts). */
+  oidc_provider: {
+    id: string;
+    cooperative_id: string | null;
+    label: string;
+    issuer: string;
+    client_id: string;
+    /** AES-256-GCM with the file key: `v1.iv.tag.body`. */
+    client_secret: string;
+    enabled: boolean;
+    created_at: Generated<Date>;
+  };
+  /** An external identity (issuer + subject) linked to an account after a proof on Radieuse. */
+  oidc_identity: {
+    id: string;
+    user_id: string;
+    provider_id: string | null;
+    issuer: string;
+    subject: string;
+    email: string | null;
+    created_at: Generated<Date>;
+    last_used_at: Date | null;
+  };
   auth_token: {
     token_hash: string;
-    kind: 'reset' | 'invitation' | 'webauthn' | 'unsubscribe';
+    kind: 'reset' | 'invitation' | 'webauthn' | 'unsubscribe' | 'oidc' | 'oidc_link';
     user_id: string | null;
     email: string | null;
     cooperative_id: string | null;

@@ -11,4 +11,4 @@ const USER_COLUMNS = ['id', 'email', 'display_name', 'beginner_mode', 'totp_enab
 export const APP_ROLE_PRIVILEGES_SQL = `revoke update, delete, truncate on audit_log from ${APP_ROLE};
 revoke all on user_account from ${APP_ROLE};
 grant select (${USER_COLUMNS.join(', ')}) on user_account to ${APP_ROLE};
-revoke all on auth_session, login_attempt, passkey from ${APP_ROLE};`;
+revoke all on auth_session, login_attempt, passkey, oidc_identity, oidc_provider from ${APP_ROLE};`;

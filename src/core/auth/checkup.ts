@@ -6,12 +6,12 @@ import type { Db } from '../db/index.ts';
 import { coreDb } from '../db/handles.ts';
 
 export interface CheckupItem {
-  key: 'second_factor' | 'recovery' | 'devices' | 'attempts' | 'passkey';
+  key: 'second_factor' | 'recovery' | 'devices' | 'attempts' | 'passkey' | 'password_age' | 'identity';
   ok: boolean;
   title: string;
   detail: string;
   href: string;
-  /** What this item weighs in the score (the weights add up to 100). */
+  /** What this item weighs in the score (the weights add up to 100; advice only weighs 0). */
   weight: number;
 }
 
@@ -27,11 +27,20 @@ export interface SecurityCheckup {
 const MANY_DEVICES = 4;
 const ATTEMPT_WINDOW_DAYS = 30;
 
-export async function securityCheckup(dbIn: Db, userId: string, now = new Date()): Promise<SecurityCheckup> {
+/** A password older than this is worth changing (advice: it weighs nothing in the score). */
+const OLD_PASSWORD_DAYS = 365;
+
+export async function securityCheckup(
+  dbIn: Db,
+  userId: string,
+  now = new Date(),
+  /** Facts of the cooperative the person works in (read by the page in a tenant transaction). */
+  tenant: { identityVerified?: boolean } = {},
+): Promise<SecurityCheckup> {
   const db = coreDb(dbIn);
   const u = await db
     .selectFrom('user_account')
-    .select(['email', 'totp_enabled', 'recovery_codes'])
+    .select(['email', 'totp_enabled', 'recovery_codes', 'password_hash', 'password_changed_at', 'created_at'])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
   const passkeys = Number(
@@ -123,6 +132,37 @@ export async function securityCheckup(dbIn: Db, userId: string, now = new Date()
       weight: 10,
     },
   ];
+  // Advice (weight 0): shown with its fix, never lowering the score nor chosen as the next step
+  // before what protects most.
+  if (u.password_hash) {
+    const since = u.password_changed_at ?? null;
+    const days = since ? Math.floor((now.getTime() - new Date(since).getTime()) / 86_400_000) : null;
+    const months = days === null ? 0 : Math.floor(days / 30);
+    items.push({
+      key: 'password_age',
+      ok: days !== null && days <= OLD_PASSWORD_DAYS,
+      title: 'Âge du mot de passe',
+      detail:
+        days === null
+          ? 'Nous ne savons pas depuis quand vous avez ce mot de passe : changez-le si vous l’utilisez ailleurs.'
+          : days <= OLD_PASSWORD_DAYS
+            ? `Changé il y a ${months < 1 ? 'moins d’un mois' : `${months} mois`}.`
+            : `Changé il y a ${months} mois : choisissez-en un nouveau, long et propre à Radieuse.`,
+      href: '/profil/mot-de-passe',
+      weight: 0,
+    });
+  }
+  if (tenant.identityVerified !== undefined)
+    items.push({
+      key: 'identity',
+      ok: tenant.identityVerified,
+      title: 'Identité vérifiée',
+      detail: tenant.identityVerified
+        ? 'Vérifiée par l’équipe d’appui : vos salaires et vos coordonnées bancaires sont protégés.'
+        : 'Pas encore vérifiée : elle le sera avant votre premier salaire ou un changement de coordonnées bancaires.',
+      href: '/profil/identite',
+      weight: 0,
+    });
   const score = items.reduce((s, i) => s + (i.ok ? i.weight : 0), 0);
   const next = [...items].sort((a, b) => b.weight - a.weight).find((i) => !i.ok) ?? null;
   return { score, items, next, recentSignIns, activeSessions };

@@ -36,6 +36,7 @@ export async function createUser(
       email,
       display_name: input.displayName.trim(),
       password_hash: input.password ? await hashPassword(input.password) : null,
+      password_changed_at: input.password ? new Date() : null,
       totp_secret: null,
       totp_enabled: false,
       recovery_codes: null,
@@ -71,7 +72,12 @@ export async function setPassword(dbIn: Db | Tx, userId: string, password: strin
   const db = coreDb(dbIn);
   const u = await db
     .updateTable('user_account')
-    .set({ password_hash: await hashPassword(password), failed_logins: 0, locked_until: null })
+    .set({
+      password_hash: await hashPassword(password),
+      password_changed_at: new Date(),
+      failed_logins: 0,
+      locked_until: null,
+    })
     .where('id', '=', userId)
     .returning('email')
     .executeTakeFirst();

@@ -4,6 +4,7 @@ import type { AppEnv } from '../../web/context.ts';
 import { bankDetailsRoutes } from './routes/bank-details.tsx';
 import { confirmRoutes } from './routes/confirm.tsx';
 import { invitationRoutes } from './routes/invitations.tsx';
+import { oidcRoutes } from './routes/oidc.tsx';
 import { passkeyRoutes } from './routes/passkeys.tsx';
 import { passwordResetRoutes } from './routes/password-reset.tsx';
 import { passwordRoutes } from './routes/password.tsx';
@@ -14,6 +15,7 @@ import { signInRoutes } from './routes/sign-in.tsx';
 export const accountRoutes = new Hono<AppEnv>();
 for (const r of [
   signInRoutes,
+  oidcRoutes,
   passwordResetRoutes,
   invitationRoutes,
   confirmRoutes,

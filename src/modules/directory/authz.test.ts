@@ -1,6 +1,6 @@
 // Every permission of the directory, tried for every role against the real services.
 import { after } from 'node:test';
-import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
+import { createTestDb, seedTestCooperatives, TEST_PNG, type TestCoop } from '../../app/testing.ts';
 import type { Actor, Role } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { UserId } from '../../core/ids.ts';
@@ -9,6 +9,11 @@ import { activitiesOverview, createActivity, getActivity, ownerCandidates } from
 import { auditLogPage } from './audit-log.service.ts';
 import { getBankDetails, setBankDetails } from './bank-details.service.ts';
 import { cooperativeForEdit, updateCooperative, updateCooperativeSettings } from './cooperatives.service.ts';
+import {
+  listIdentityVerifications,
+  setIdentityDocumentRetention,
+  submitIdentityDocument,
+} from './identity-verification.service.ts';
 import { inviteMember } from './invitations.service.ts';
 import { endMembership, listMembers, setMemberRoles } from './members.service.ts';
 import { DIRECTORY } from './permissions.ts';
@@ -41,6 +46,7 @@ async function world(): Promise<AuthzWorld> {
 }
 
 const IBAN = 'FR7630006000011234567890189';
+const KEY = Buffer.alloc(32, 9);
 
 function cases(): AuthzCase[] {
   return [
@@ -93,6 +99,17 @@ function cases(): AuthzCase[] {
       permission: DIRECTORY.bankDetailsEdit,
       run: (trx, actor) => setBankDetails(trx, actor, a.users.entrepreneur.id, { iban: IBAN, bic: '' }),
     },
+    {
+      permission: DIRECTORY.identitySubmit,
+      run: (trx, actor) =>
+        submitIdentityDocument(trx, actor, KEY, {
+          userId: a.users.entrepreneur.id,
+          name: 'cni.png',
+          content: TEST_PNG,
+        }),
+    },
+    { permission: DIRECTORY.identityVerify, run: (trx, actor) => listIdentityVerifications(trx, actor) },
+    { permission: DIRECTORY.identityRetention, run: (trx, actor) => setIdentityDocumentRetention(trx, actor, 'keep') },
   ];
 }
 

@@ -7,6 +7,7 @@ import { UserError } from '../../core/errors.ts';
 import { isIban, isBic } from '../../core/identifiers.ts';
 import { audit } from '../../core/audit.ts';
 import { DIRECTORY } from './permissions.ts';
+import { requireVerifiedIdentity } from './identity-verification.service.ts';
 // --- bank details (expense reimbursements) ---------------------------------------------------
 export interface BankDetails {
   iban: string | null;
@@ -59,6 +60,22 @@ export async function setBankDetails(
   if (!isIban(iban)) fields.iban = 'IBAN invalide : vérifiez les chiffres (la clé de contrôle ne correspond pas).';
   if (bic && !isBic(bic)) fields.bic = 'BIC invalide (8 ou 11 caractères, ex. : BNPAFRPPXXX).';
   if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
+  // Changing where the money goes is what an account thief does first: a change (not the first
+  // entry) needs the person's identity verified by support (identity-verification.service.ts).
+  const current = await trx
+    .selectFrom('member_profile')
+    .select('iban')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (current?.iban && current.iban !== iban)
+    await requireVerifiedIdentity(
+      tx,
+      actor.cooperativeId,
+      userId,
+      "Pour changer de coordonnées bancaires, faites d'abord vérifier votre identité par l'équipe d'appui (Mon profil → Vérifier mon identité).",
+      'iban',
+    );
   await trx
     .insertInto('member_profile')
     .values({

@@ -17,3 +17,4 @@ export {
   type StatisticalProfile,
   JOB_SEEKER_STATUSES,
 } from './profile-statistics.service.ts';
+export * from './identity-verification.service.ts';

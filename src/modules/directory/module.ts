@@ -7,4 +7,14 @@ export const directoryModule: ModuleDefinition = {
   name: 'directory',
   migrations: directoryMigrations,
   routes: [directoryRoutes],
+  // Support's queue of identity documents to check (identity-verification.service.ts).
+  nav: [
+    {
+      href: '/identites',
+      label: "Vérifications d'identité",
+      roles: ['support', 'director', 'network_admin'],
+      order: 82,
+      more: true,
+    },
+  ],
 };

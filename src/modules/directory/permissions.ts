@@ -41,6 +41,12 @@ export const DIRECTORY = definePermissions('directory', {
     grants: { ...EVERYONE_OWN, accountant: 'all', director: 'all' },
   },
   bankDetailsEdit: { label: 'Enregistrer ses propres coordonnées bancaires', grants: EVERYONE_OWN },
+  identitySubmit: { label: 'Déposer sa pièce d’identité pour vérification', grants: EVERYONE_OWN },
+  identityVerify: {
+    label: 'Vérifier l’identité d’un membre (voir sa pièce, décider)',
+    grants: { support: 'all', director: 'all', network_admin: 'all' },
+  },
+  identityRetention: { label: 'Régler la conservation des pièces d’identité', grants: DIRECTION },
 });
 
 /** The roles each role may give, by invitation or on a member's page: never one above one's own.

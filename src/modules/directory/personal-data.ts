@@ -19,6 +19,15 @@ export const directoryPersonalData: PersonalDataRules = {
       erase: { kind: 'delete' },
     },
     {
+      table: 'identity_verification',
+      label:
+        'vérification d’identité (type et validité de la pièce, décision ; la pièce elle-même si la coopérative la conserve)',
+      match: (p) => sql`user_id = ${p.userId}`,
+      erase: { kind: 'delete' },
+      // A document kept by the cooperative's rule goes with the person's data.
+      fileColumn: 'file_id',
+    },
+    {
       table: 'membership',
       label: 'rôles dans la coopérative (dates d’entrée et de sortie)',
       match: (p) => sql`user_id = ${p.userId}`,

@@ -47,6 +47,22 @@ export interface DirectoryTables {
     created_at: Generated<Date>;
     ended_at: Date | null;
   };
+  identity_verification: {
+    cooperative_id: string;
+    id: string;
+    user_id: string;
+    status: 'pending' | 'verified' | 'rejected';
+    file_id: string | null;
+    file_name: string | null;
+    submitted_at: Generated<Date>;
+    decided_by: string | null;
+    decided_at: Date | null;
+    document_type: string | null;
+    /** ISO date (yyyy-mm-dd). */
+    document_expiry: ColumnType<string | null, string | null, string | null>;
+    note: string | null;
+    file_deleted_at: Date | null;
+  };
   member_profile: {
     cooperative_id: string;
     user_id: string;
@@ -111,6 +127,22 @@ ${tenantPolicySql('member_profile')}
     name: '2026_11_26_1600_directory_bank_details',
     sql: `alter table member_profile add column iban text;
 alter table member_profile add column bic text;`,
+  },
+  {
+    // Identity verification by support (identity-verification.service.ts): the document sits in
+    // the encrypted file store until the decision, then is deleted or kept by the cooperative's
+    // retention rule (file_id null, file_deleted_at set); who decided, when and how is also in
+    // the audit log.
+    name: '2026_12_07_1410_directory_identity_verification',
+    sql: `create table identity_verification (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, user_id uuid not null references user_account(id),
+  status text not null check (status in ('pending', 'verified', 'rejected')), file_id uuid, file_name text,
+  submitted_at timestamptz not null default now(), decided_by uuid, decided_at timestamptz,
+  document_type text, document_expiry date, note text, file_deleted_at timestamptz,
+  primary key (cooperative_id, id)
+);
+create index identity_verification_user on identity_verification (cooperative_id, user_id);
+${tenantPolicySql('identity_verification')}`,
   },
 ];
 

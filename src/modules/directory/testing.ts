@@ -1,6 +1,7 @@
 // Test fixtures: two cooperatives with one user per role, built through the real services.
 import type { OpenDb } from '../../core/db/index.ts';
-import { withSystem } from '../../core/db/tenant.ts';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
+import { decideIdentityVerification, submitIdentityDocument } from './identity-verification.service.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { uuidv7, type CooperativeId, type UserId } from '../../core/ids.ts';
@@ -94,5 +95,24 @@ export async function seedTestCooperatives(
       });
     }
     return result as [TestCoop, TestCoop];
+  });
+}
+
+/** The smallest valid PNG (1×1): an identity "document" the file store accepts by its content. */
+export const TEST_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+/** Verifies a person's identity through the real services: they deposit, support decides. */
+export async function verifyIdentityForTest(db: OpenDb['db'], t: TestCoop, role: Role, key: Buffer): Promise<void> {
+  await withTenant(db, t.coop.id, async (trx) => {
+    const v = await submitIdentityDocument(trx, t.actor(role), key, { name: 'cni.png', content: TEST_PNG });
+    const decider = t.actor(role === 'support' ? 'director' : 'support');
+    await decideIdentityVerification(trx, decider, v.id, {
+      decision: 'verified',
+      documentType: 'cni',
+      documentExpiry: `${new Date().getFullYear() + 5}-01-01`,
+    });
   });
 }

@@ -1,8 +1,11 @@
 // The profile page and the list of connected devices.
 import { Hono } from 'hono';
 import { securityCheckup } from '../../../core/auth/checkup.ts';
+import { listLinkedIdentities, listOidcProviders } from '../../../core/auth/oidc.ts';
 import { listSessions, revokeSession } from '../../../core/auth/sessions.ts';
-import { type AppEnv, sessionOf, userOf } from '../../../web/context.ts';
+import { withTenant } from '../../../core/db/tenant.ts';
+import { type AppEnv, actorOf, sessionOf, userOf } from '../../../web/context.ts';
+import { ownIdentityVerification } from '../../directory/index.ts';
 import { idParam } from '../../../web/forms.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { ProfilePage } from '../views/profile-page.tsx';
@@ -14,8 +17,15 @@ profileRoutes.use('/profil/*', requireActor);
 
 profileRoutes.get('/profil', async (c) => {
   const user = userOf(c);
-  const sessions = await listSessions(c.get('app').odb.db, user.id);
-  return c.html(<ProfilePage c={c} user={user} sessions={sessions} currentSessionId={sessionOf(c).id} />);
+  const db = c.get('app').odb.db;
+  const sessions = await listSessions(db, user.id);
+  const external = {
+    linked: await listLinkedIdentities(db, user.id),
+    providers: await listOidcProviders(db, { enabledOnly: true }),
+  };
+  return c.html(
+    <ProfilePage c={c} user={user} sessions={sessions} currentSessionId={sessionOf(c).id} external={external} />,
+  );
 });
 
 profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
@@ -25,6 +35,11 @@ profileRoutes.post('/profil/sessions/:id/revoquer', async (c) => {
 });
 
 profileRoutes.get('/profil/securite', async (c) => {
-  const checkup = await securityCheckup(c.get('app').odb.db, userOf(c).id);
+  const { odb } = c.get('app');
+  const actor = actorOf(c);
+  const own = await withTenant(odb.db, actor.cooperativeId, (trx) => ownIdentityVerification(trx, actor));
+  const checkup = await securityCheckup(odb.db, userOf(c).id, new Date(), {
+    identityVerified: own.status === 'verified',
+  });
   return c.html(<SecurityCheckupPage c={c} checkup={checkup} />);
 });

@@ -12,11 +12,12 @@ import {
 } from '../../../core/auth/sessions.ts';
 import { verifySecondFactor } from '../../../core/auth/totp.ts';
 import { authenticate, getUser } from '../../../core/auth/users.ts';
+import { listOidcProviders } from '../../../core/auth/oidc.ts';
 import type { Membership } from '../../../core/actor.ts';
 import type { Db } from '../../../core/db/index.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { UserId } from '../../../core/ids.ts';
-import { type AppEnv, clientIp } from '../../../web/context.ts';
+import { type AppEnv, clientIp, type Ctx } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
 import { cookieOpts, requireActor, SESSION_COOKIE, setFlash } from '../../../web/middleware.ts';
 import { safeReturnPath } from '../../../web/return-path.ts';
@@ -31,7 +32,7 @@ export async function auditSignIn(
   userId: string,
   m: Membership | undefined,
   ip: string | null,
-  method: 'password' | 'passkey',
+  method: 'password' | 'passkey' | 'oidc',
 ) {
   if (!m) return;
   const label = (await getUser(db, userId))?.email ?? '';
@@ -44,9 +45,12 @@ export async function auditSignIn(
   );
 }
 
-signInRoutes.get('/connexion', (c) => {
+/** The OpenID Connect providers offered on the sign-in page (core/auth/oidc.ts). */
+const providersOf = (c: Ctx) => listOidcProviders(c.get('app').odb.db, { enabledOnly: true });
+
+signInRoutes.get('/connexion', async (c) => {
   if (c.get('user')) return c.redirect('/');
-  return c.html(<SignInForm c={c} back={safeReturnPath(c.req.query('retour'))} />);
+  return c.html(<SignInForm c={c} back={safeReturnPath(c.req.query('retour'))} providers={await providersOf(c)} />);
 });
 
 signInRoutes.post('/connexion', async (c) => {
@@ -57,7 +61,7 @@ signInRoutes.post('/connexion', async (c) => {
   const r = await authenticate(odb.db, f.email ?? '', f.password ?? '', ip);
   if (!r.ok)
     return c.html(
-      <SignInForm c={c} email={f.email} error={r.message} back={back} />,
+      <SignInForm c={c} email={f.email} error={r.message} back={back} providers={await providersOf(c)} />,
       r.reason === 'invalid' ? 401 : 429,
     );
   const ms = await membershipsOfUser(odb.db, r.userId);

@@ -5,6 +5,7 @@ import { Card, Csrf, PageHeader } from '../../../web/components.tsx';
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 import { deviceLabel } from '../device-label.ts';
+import { LinkedIdentitiesCard, type LinkedIdentitiesProps } from './oidc-pages.tsx';
 
 export interface DeviceRow {
   id: string;
@@ -13,7 +14,13 @@ export interface DeviceRow {
   last_seen_at: Date;
 }
 
-export function ProfilePage(p: { c: Ctx; user: User; sessions: DeviceRow[]; currentSessionId: string }) {
+export function ProfilePage(p: {
+  c: Ctx;
+  user: User;
+  sessions: DeviceRow[];
+  currentSessionId: string;
+  external?: LinkedIdentitiesProps;
+}) {
   const { c, user } = p;
   const csrf = c.get('csrf');
   return (
@@ -67,6 +74,16 @@ export function ProfilePage(p: { c: Ctx; user: User; sessions: DeviceRow[]; curr
           Gérer mes clés d'accès
         </a>
       </Card>
+      <Card title="Vérification d'identité">
+        <p>
+          Votre identité est vérifiée une fois par l'équipe d'appui, avant votre premier salaire ou un changement de
+          coordonnées bancaires.
+        </p>
+        <a class="btn btn-secondary" href="/profil/identite">
+          Vérifier mon identité
+        </a>
+      </Card>
+      {p.external ? <LinkedIdentitiesCard c={c} {...p.external} /> : null}
       <Card title="Appareils connectés">
         <table class="data">
           <thead>

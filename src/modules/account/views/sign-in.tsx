@@ -2,11 +2,18 @@
 import type { Ctx } from '../../../web/context.ts';
 import { Card, Csrf, Field } from '../../../web/components.tsx';
 import { PublicLayout } from '../../../web/layout.tsx';
+import { OidcButtons } from './oidc-pages.tsx';
 
 /** The browser side of passkeys: /static/webauthn.js (the library) and /static/passkeys.js. */
 export const PASSKEY_SCRIPTS = ['/static/webauthn.js', '/static/passkeys.js'];
 
-export function SignInForm(p: { c: Ctx; email?: string; error?: string; back?: string }) {
+export function SignInForm(p: {
+  c: Ctx;
+  email?: string;
+  error?: string;
+  back?: string;
+  providers?: { id: string; label: string }[];
+}) {
   return (
     <PublicLayout c={p.c} title="Connexion" scripts={PASSKEY_SCRIPTS}>
       <Card title="Se connecter">
@@ -31,6 +38,7 @@ export function SignInForm(p: { c: Ctx; email?: string; error?: string; back?: s
           </button>
           <p id="passkey-status" role="status" aria-live="polite"></p>
         </div>
+        <OidcButtons c={p.c} providers={p.providers ?? []} back={p.back} />
       </Card>
     </PublicLayout>
   );

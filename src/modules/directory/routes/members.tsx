@@ -8,6 +8,7 @@ import { type AppEnv, actorOf, type Ctx } from '../../../web/context.ts';
 import { enumQuery, formAll, formValues, idParam, pageParam, textQuery } from '../../../web/forms.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { inviteMember } from '../invitations.service.ts';
+import { isIdentityVerified } from '../identity-verification.service.ts';
 import { endMembership, getMember, listMembers, setMemberRoles } from '../members.service.ts';
 import { DIRECTORY, grantableRoles } from '../permissions.ts';
 import { InvitePage, MemberPage, MembersListPage } from '../views/members.tsx';
@@ -56,11 +57,15 @@ async function memberPage(
   status: 200 | 400 = 200,
 ) {
   const actor = actorOf(c);
-  const m = await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) => getMember(trx, actor, id));
+  const { m, verified } = await withTenant(c.get('app').odb.db, actor.cooperativeId, async (trx) => {
+    const m = await getMember(trx, actor, id);
+    return { m, verified: await isIdentityVerified(trx, actor.cooperativeId, m.userId) };
+  });
   return c.html(
     <MemberPage
       c={c}
       m={m}
+      identityVerified={verified}
       canEdit={can(actor, DIRECTORY.memberRoles)}
       assignable={grantableRoles(actor)}
       {...extra}

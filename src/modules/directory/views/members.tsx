@@ -12,6 +12,7 @@ import {
   Select,
 } from '../../../web/components.tsx';
 import type { Ctx } from '../../../web/context.ts';
+import { IdentityBadge } from './identity.tsx';
 import { Layout } from '../../../web/layout.tsx';
 import type { MemberListPage, MemberRow } from '../members.service.ts';
 
@@ -46,6 +47,7 @@ export function MemberPage(p: {
   c: Ctx;
   m: MemberRow;
   canEdit: boolean;
+  identityVerified?: boolean;
   assignable: Role[];
   checked?: string[];
   error?: string;
@@ -60,6 +62,9 @@ export function MemberPage(p: {
   return (
     <Layout c={c} title={m.displayName}>
       <PageHeader title={m.displayName} help={`${m.email} · membre depuis le ${formatDateTime(m.since)}`} />
+      <p>
+        <IdentityBadge status={p.identityVerified ? 'verified' : 'none'} />
+      </p>
       <Card title="Rôles dans la coopérative">
         {canEdit ? (
           <form method="post" action={`/membres/${m.userId}/roles`} novalidate>

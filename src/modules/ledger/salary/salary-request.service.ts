@@ -16,6 +16,7 @@ import { endOfMonth, earlierDate, todayParis, addMonths, type IsoDate } from '..
 import { formatEuros, type Cents } from '../../../core/money.ts';
 import { postEntry, fiscalYearOf, monthLabel, type PostedEntry, type PostingLine } from '../posting.service.ts';
 import { activityAccount } from '../reports.ts';
+import { requireVerifiedIdentity } from '../../directory/index.ts';
 import { ensureChart } from '../chart.ts';
 import {
   simulateFromEmployerCost,
@@ -413,6 +414,22 @@ export async function markSalaryPaid(
   if (r.status !== 'approved')
     throw new UserError(
       r.status === 'paid' ? 'Ce salaire est déjà payé.' : 'Seule une demande acceptée peut être payée.',
+      'status',
+    );
+  // The first salary goes out only to a person whose identity support has verified.
+  const paidBefore = await trx
+    .selectFrom('salary_request')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', r.userId)
+    .where('status', '=', 'paid')
+    .executeTakeFirst();
+  if (!paidBefore)
+    await requireVerifiedIdentity(
+      trx,
+      actor.cooperativeId,
+      r.userId,
+      `Premier salaire de ${r.userName} : son identité doit d'abord être vérifiée par l'équipe d'appui (Membres → Vérifications d'identité).`,
       'status',
     );
   await ensureChart(trx, actor.cooperativeId);

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { createTestApp, TestClient } from '../../../app/testing-web.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import { todayParis } from '../../../core/dates.ts';
-import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../../app/testing.ts';
+import { seedTestCooperatives, TEST_PASSWORD, type TestCoop, verifyIdentityForTest } from '../../../app/testing.ts';
 import { sell, testCustomer } from '../test-helpers.ts';
 import { activityAccount } from '../reports.ts';
 import { requestSalary, salaryPostingLines, nextMonth } from './salary-request.service.ts';
@@ -184,6 +184,12 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
   const entries = await count('journal_entry');
   const acc = new TestClient(t.app);
   await acc.signIn(A.users.accountant.email, TEST_PASSWORD);
+  // The first salary waits for the person's identity to be verified by support: nothing posted.
+  const unverified = await acc.post('/salaire/paie', { payMonth: month });
+  assert.equal(unverified.res.status, 400);
+  assert.match(html(unverified.html), /son identité doit d'abord être vérifiée/);
+  assert.equal(await count('journal_entry'), entries);
+  await verifyIdentityForTest(t.odb.db, A, 'entrepreneur', t.config.fileKey);
   assert.equal((await acc.post('/salaire/paie', { payMonth: month })).res.status, 302);
   assert.equal(await count('journal_entry'), entries + 1);
   const paid = await t.odb.db
