@@ -112,6 +112,15 @@ ${tenantPolicySql('member_profile')}
     sql: `alter table member_profile add column iban text;
 alter table member_profile add column bic text;`,
   },
+  {
+    // The search box of the people list (core/db/text-search.ts): names typed with mistakes,
+    // without accents, or half typed.
+    name: '2026_12_07_1300_directory_member_search',
+    sql: `
+create index user_account_name_trgm on user_account using gin (search_key(display_name) gin_trgm_ops);
+create index user_account_name_fts on user_account using gin (to_tsvector('fr', display_name));
+`,
+  },
 ];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.

@@ -22,6 +22,7 @@ export {
   getInvoice,
   getLines,
   listInvoices,
+  invoicesDue,
   findInvoiceByNumber,
   loadInvoiceDocument,
   invoiceProblems,

@@ -1,4 +1,5 @@
 // Sales pages: invoices (list, editor, page with actions, support queue) and customers.
+import { LiveResults, liveSearch } from '../../web/live-search.tsx';
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
@@ -144,7 +145,7 @@ salesRoutes.get('/factures', async (c) => {
         }
       />
       {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
-      <form class="filters" method="get" action="/factures" role="search">
+      <form class="filters" method="get" action="/factures" role="search" {...liveSearch('/factures')}>
         <Field label="Rechercher" name="q" value={q.q} placeholder="Numéro ou client" />
         <Select
           label="Statut"
@@ -176,55 +177,57 @@ salesRoutes.get('/factures', async (c) => {
           Filtrer
         </button>
       </form>
-      <div class="figures">
-        <Figure label="Total HT" value={formatEuros(res.totalExclCents)} />
-        <Figure label="Total TTC" value={formatEuros(res.totalInclCents)} />
-      </div>
-      {res.items.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Numéro</th>
-              <th>Date</th>
-              <th>Client</th>
-              <th class="num">HT</th>
-              <th class="num">TTC</th>
-              <th>Statut</th>
-            </tr>
-          </thead>
-          <tbody>
-            {res.items.map((i) => (
+      <LiveResults>
+        <div class="figures">
+          <Figure label="Total HT" value={formatEuros(res.totalExclCents)} />
+          <Figure label="Total TTC" value={formatEuros(res.totalInclCents)} />
+        </div>
+        {res.items.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Numéro">
-                  <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>
-                  {i.typeCode === '381' ? ' (avoir)' : ''}
-                </td>
-                <td data-label="Date">{formatDate(i.issueDate)}</td>
-                <td data-label="Client">{i.customerName}</td>
-                <td data-label="HT" class="num">
-                  {formatEuros(i.totalExclCents)}
-                </td>
-                <td data-label="TTC" class="num">
-                  {formatEuros(i.totalInclCents)}
-                </td>
-                <td data-label="Statut">
-                  <Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} />
-                </td>
+                <th>Numéro</th>
+                <th>Date</th>
+                <th>Client</th>
+                <th class="num">HT</th>
+                <th class="num">TTC</th>
+                <th>Statut</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState
-          title="Aucune facture ne correspond."
-          action={
-            <a class="btn" href="/factures/nouvelle">
-              Créer une facture
-            </a>
-          }
-        />
-      )}
-      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
+            </thead>
+            <tbody>
+              {res.items.map((i) => (
+                <tr>
+                  <td data-label="Numéro">
+                    <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>
+                    {i.typeCode === '381' ? ' (avoir)' : ''}
+                  </td>
+                  <td data-label="Date">{formatDate(i.issueDate)}</td>
+                  <td data-label="Client">{i.customerName}</td>
+                  <td data-label="HT" class="num">
+                    {formatEuros(i.totalExclCents)}
+                  </td>
+                  <td data-label="TTC" class="num">
+                    {formatEuros(i.totalInclCents)}
+                  </td>
+                  <td data-label="Statut">
+                    <Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title="Aucune facture ne correspond."
+            action={
+              <a class="btn" href="/factures/nouvelle">
+                Créer une facture
+              </a>
+            }
+          />
+        )}
+        <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
+      </LiveResults>
     </Layout>,
   );
 });
@@ -1171,42 +1174,44 @@ salesRoutes.get('/clients', async (c) => {
         <a href="/clients/import">Importer des clients depuis un fichier CSV</a>
       </p>
       {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
-      <form class="filters" method="get" action="/clients" role="search">
+      <form class="filters" method="get" action="/clients" role="search" {...liveSearch('/clients')}>
         <Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" />
         <button type="submit" class="btn-secondary">
           Rechercher
         </button>
       </form>
-      {res.items.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Nom</th>
-              <th>SIREN</th>
-              <th>Ville</th>
-            </tr>
-          </thead>
-          <tbody>
-            {res.items.map((x) => (
+      <LiveResults>
+        {res.items.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Nom">{x.name}</td>
-                <td data-label="SIREN">{x.siren ?? '—'}</td>
-                <td data-label="Ville">{x.address.city}</td>
+                <th>Nom</th>
+                <th>SIREN</th>
+                <th>Ville</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState
-          title="Aucun client pour l'instant."
-          action={
-            <a class="btn" href="/clients/nouveau">
-              Créer un client
-            </a>
-          }
-        />
-      )}
-      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
+            </thead>
+            <tbody>
+              {res.items.map((x) => (
+                <tr>
+                  <td data-label="Nom">{x.name}</td>
+                  <td data-label="SIREN">{x.siren ?? '—'}</td>
+                  <td data-label="Ville">{x.address.city}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title="Aucun client pour l'instant."
+            action={
+              <a class="btn" href="/clients/nouveau">
+                Créer un client
+              </a>
+            }
+          />
+        )}
+        <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
+      </LiveResults>
     </Layout>,
   );
 });
