@@ -762,6 +762,8 @@ salesRoutes.get('/factures/:id', async (c) => {
       lines: await getLines(trx, actor, id),
       mayValidate: await canValidate(trx, actor, inv),
       reminders: await reminderHistory(trx, actor, id),
+      // Reminders and "sent by e-mail" depend on it: a customer without one gets neither.
+      customerEmail: (await getCustomer(trx, actor, inv.customerId))?.email ?? null,
     };
   });
   const { inv, lines } = data;
@@ -816,7 +818,11 @@ salesRoutes.get('/factures/:id', async (c) => {
           </a>
         ) : null}
       </div>
-      {inv.sentAt ? <p class="hint">Envoyée par e-mail le {formatDateTime(inv.sentAt)}.</p> : null}
+      {inv.sentAt ? (
+        <p class="hint">
+          {data.customerEmail ? 'Envoyée par e-mail' : 'Marquée comme envoyée'} le {formatDateTime(inv.sentAt)}.
+        </p>
+      ) : null}
       {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
       {inv.quoteId ? (
         <p class="hint">
@@ -858,6 +864,13 @@ salesRoutes.get('/factures/:id', async (c) => {
         </tbody>
       </table>
       <div class="figures">
+        {inv.discountCents ? (
+          <Figure
+            label="Remise globale HT"
+            value={formatEuros(-inv.discountCents)}
+            hint={inv.discountReason ?? undefined}
+          />
+        ) : null}
         <Figure label="Total HT" value={formatEuros(inv.totalExclCents)} />
         <Figure label="TVA" value={formatEuros(inv.vatCents)} />
         <Figure label="Total TTC" value={formatEuros(inv.totalInclCents)} />
@@ -924,7 +937,11 @@ salesRoutes.get('/factures/:id', async (c) => {
               </tbody>
             </table>
           ) : (
-            <p>Aucune relance envoyée.</p>
+            <p>
+              {data.customerEmail
+                ? 'Aucune relance envoyée.'
+                : "Aucune relance envoyée : votre client n'a pas d'adresse e-mail. Ajoutez-la sur sa fiche pour que les relances partent, ou relancez-le vous-même."}
+            </p>
           )}
           <p>
             {inv.remindersPaused
