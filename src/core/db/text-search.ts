@@ -10,6 +10,10 @@
 // each module's migrations.
 import { type RawBuilder, sql } from 'kysely';
 
+/** Below these, a name is not close enough to what was typed. */
+const WORD_SIMILARITY = 0.5;
+const SIMILARITY = 0.3;
+
 /** What a search box accepts: longer input is cut, not rejected. */
 export const MAX_SEARCH_LENGTH = 100;
 
@@ -49,10 +53,12 @@ export function textMatches(cols: TextSearchColumns, text: string): RawBuilder<b
   const parts: RawBuilder<boolean>[] = [];
   for (const c of cols.names) {
     parts.push(sql<boolean>`search_key(${c}) like search_key(${pattern}) escape '\\'`);
-    // `<%`: word similarity of what was typed to the closest part of the name (threshold 0.6);
-    // `%`: similarity of the whole (threshold 0.3). Both served by a GIN trigram index.
-    parts.push(sql<boolean>`search_key(${text}) <% search_key(${c})`);
-    parts.push(sql<boolean>`search_key(${c}) % search_key(${text})`);
+    // Word similarity of what was typed to the closest part of the name, similarity of the
+    // whole. Functions, not the `<%` / `%` operators: on PGlite those operators, planned as a
+    // filter, return wrong results or never end (seen 2026-12-07); a cooperative's list is
+    // small enough for the scan.
+    parts.push(sql<boolean>`word_similarity(search_key(${text}), search_key(${c})) >= ${WORD_SIMILARITY}`);
+    parts.push(sql<boolean>`similarity(search_key(${c}), search_key(${text})) >= ${SIMILARITY}`);
     if (ts) parts.push(sql<boolean>`to_tsvector('fr', ${c}) @@ to_tsquery('fr', ${ts})`);
   }
   for (const c of cols.codes ?? []) parts.push(sql<boolean>`lower(${c}) like lower(${pattern}) escape '\\'`);
