@@ -137,7 +137,10 @@ registerInboxProvider({
           dueDate: i.dueDate,
           title: `Relancez ${i.customerName} : facture ${i.number} en retard de ${late} jour${late > 1 ? 's' : ''}`,
           why: `Il reste ${formatEuros(i.dueCents)} à payer depuis le ${formatDate(i.dueDate)}. Un rappel aimable dans les premiers jours suffit souvent.`,
-          action: { label: 'Voir la facture', href: `/factures/${i.id}` },
+          // One action: the reminder e-mail, sent now (a customer without an e-mail: the invoice page says why).
+          action: (await getCustomer(trx, actor, i.customerId))?.email
+            ? { label: 'Relancer', href: `/factures/${i.id}/relancer`, method: 'post' }
+            : { label: 'Voir la facture', href: `/factures/${i.id}` },
           link: `/factures/${i.id}`,
         });
       }

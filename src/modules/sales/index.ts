@@ -56,6 +56,7 @@ export {
   setReminderSchedule,
   setRemindersPaused,
   reminderHistory,
+  sendReminderNow,
   noticeLetterPdf,
   DEFAULT_REMINDER_DAYS,
   NOTICE_AFTER_DAYS,

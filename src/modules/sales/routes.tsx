@@ -59,6 +59,7 @@ import { listCatalogue, type CatalogueItem } from './catalogue.service.ts';
 import { sendInvoice } from './sending.ts';
 import {
   reminderHistory,
+  sendReminderNow,
   setRemindersPaused,
   noticeLetterPdf,
   reminderSchedule,
@@ -996,6 +997,14 @@ salesRoutes.post('/factures/:id/valider', async (c) => {
 });
 action('avoir', (trx, a, id) => createCreditNote(trx, a, id), 'Avoir créé en brouillon : vérifiez-le puis validez-le.');
 action('envoyer', (trx, a, id) => sendInvoice(trx, a, id), 'Facture envoyée au client par e-mail.');
+action(
+  'relancer',
+  async (trx, a, id) => {
+    await sendReminderNow(trx, a, id);
+    return { id };
+  },
+  'Relance envoyée à votre client par e-mail.',
+);
 action(
   'relances',
   async (trx, a, id) => {
