@@ -1,5 +1,7 @@
 import type { Db } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/tenant.ts';
+import { sql } from 'kysely';
+import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { directoryDb } from './db.ts';
 import type { CooperativeId } from '../../core/ids.ts';
 import { ROLE_LABELS, ROLES, type Actor, type Membership, type Role } from '../../core/actor.ts';
@@ -50,6 +52,9 @@ export interface MemberRow {
   since: Date;
 }
 export type MemberListPage = Awaited<ReturnType<typeof listMembers>>;
+/** The search box of the people list: the name (full text, typos) and the e-mail. */
+const MEMBER_SEARCH = { names: [sql`user_account.display_name`], codes: [sql`user_account.email`] };
+
 export async function listMembers(
   tx: Tx,
   actor: Actor,
@@ -65,13 +70,8 @@ export async function listMembers(
     .where('membership.cooperative_id', '=', actor.cooperativeId)
     .where('membership.ended_at', 'is', null);
   if (opts.role) q = q.where('membership.role', '=', opts.role);
-  if (opts.q)
-    q = q.where((eb) =>
-      eb.or([
-        eb('user_account.display_name', 'ilike', `%${opts.q}%`),
-        eb('user_account.email', 'ilike', `%${opts.q}%`),
-      ]),
-    );
+  const text = searchText(opts.q);
+  if (text) q = q.where(textMatches(MEMBER_SEARCH, text));
   const rows = await q
     .select([
       'user_account.id',
@@ -79,6 +79,7 @@ export async function listMembers(
       'user_account.display_name',
       'membership.role',
       'membership.created_at',
+      (text ? textScore(MEMBER_SEARCH, text) : sql<number>`0`).as('score'),
     ])
     .execute();
   const map = new Map<string, MemberRow>();
@@ -94,7 +95,11 @@ export async function listMembers(
     map.set(r.id, m);
   }
   const collator = new Intl.Collator('fr');
-  const all = [...map.values()].sort((a, b) => collator.compare(a.displayName, b.displayName));
+  // With a search, the closest names first (scores from the database), then by name.
+  const score = new Map(rows.map((r) => [r.id, Number(r.score)]));
+  const all = [...map.values()].sort(
+    (a, b) => (score.get(b.userId) ?? 0) - (score.get(a.userId) ?? 0) || collator.compare(a.displayName, b.displayName),
+  );
   return { total: all.length, page, pageSize, items: all.slice((page - 1) * pageSize, page * pageSize) };
 }
 

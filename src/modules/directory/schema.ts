@@ -129,6 +129,15 @@ ${tenantPolicySql('member_profile')}
 alter table member_profile add column bic text;`,
   },
   {
+    // The search box of the people list (core/db/text-search.ts): names typed with mistakes,
+    // without accents, or half typed.
+    name: '2026_12_07_1300_directory_member_search',
+    sql: `
+create index user_account_name_trgm on user_account using gin (search_key(display_name) gin_trgm_ops);
+create index user_account_name_fts on user_account using gin (to_tsvector('fr', display_name));
+`,
+  },
+  {
     // Identity verification by support (identity-verification.service.ts): the document sits in
     // the encrypted file store until the decision, then is deleted or kept by the cooperative's
     // retention rule (file_id null, file_deleted_at set); who decided, when and how is also in

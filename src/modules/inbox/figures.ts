@@ -1,4 +1,5 @@
-// The few key figures shown on each role's home page, under the inbox.
+// The few key figures shown on each role's home page, under the inbox. Every sum is the
+// database's (invoicesDue, activityAccount): a home page never loads an activity's invoices.
 import type { TenantTx } from './db.ts';
 import { authorize } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
@@ -6,7 +7,7 @@ import { hasRole, type Actor } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { listActivities, getCooperative } from '../directory/index.ts';
-import { listInvoices } from '../sales/index.ts';
+import { invoicesDue, listInvoices } from '../sales/index.ts';
 import { caseload } from '../journeys/index.ts';
 import { activityAccount, fiscalYearOf } from '../ledger/index.ts';
 
@@ -16,7 +17,6 @@ export interface KeyFigure {
   hint?: string;
   tone?: 'ok' | 'warn' | 'danger';
 }
-const ALL = 10000;
 
 export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
   authorize(actor, INBOX.todoRead);
@@ -32,9 +32,7 @@ export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): P
       const acc = await activityAccount(trx, actor, a.analyticCode, year, { until: today });
       invoiced += acc.total.invoicedExclCents;
       available += acc.total.availableCents;
-      awaiting += (await listInvoices(trx, actor, { status: 'issued', activityId: a.id, pageSize: ALL, today })).items
-        .filter((i) => i.typeCode !== '381')
-        .reduce((s, i) => s + i.dueCents, 0);
+      awaiting += (await invoicesDue(trx, actor, { status: 'issued', activityId: a.id, today })).dueCents;
     }
     out.push({ label: 'Facturé cette année (HT)', value: formatEuros(invoiced) });
     out.push({
@@ -60,14 +58,12 @@ export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): P
     out.push({ label: 'Personnes avec une alerte', value: String(alerts), tone: alerts ? 'warn' : 'ok' });
   }
   if (hasRole(actor, 'director', 'accountant')) {
-    const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter(
-      (i) => i.dueCents > 0,
-    );
+    const late = await invoicesDue(trx, actor, { status: 'overdue', today });
     out.push({
       label: 'Créances en retard',
-      value: formatEuros(late.reduce((s, i) => s + i.dueCents, 0)),
-      hint: `${late.length} facture${late.length > 1 ? 's' : ''}`,
-      tone: late.length ? 'danger' : 'ok',
+      value: formatEuros(late.dueCents),
+      hint: `${late.count} facture${late.count > 1 ? 's' : ''}`,
+      tone: late.count ? 'danger' : 'ok',
     });
   }
   return out;

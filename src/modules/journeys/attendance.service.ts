@@ -1,5 +1,6 @@
 // Attendance at workshops: the list of people registered, presence recorded for the whole group
 // in one form (walk-ins added as present), and the hours each person attended.
+import { sql } from 'kysely';
 import type { Tx } from '../../core/db/handles.ts';
 import { isUuid } from '../../core/ids.ts';
 import { ForbiddenError, type Actor } from '../../core/actor.ts';
@@ -98,9 +99,16 @@ export async function recordAttendance(
         status: 'registered',
         registered_at: new Date(),
         attended: true,
+        walk_in: true,
       })
+      // Someone already registered keeps their place; someone waiting or who had cancelled came
+      // without a place (the expression reads the row as it was).
       .onConflict((oc) =>
-        oc.columns(['cooperative_id', 'session_id', 'user_id']).doUpdateSet({ status: 'registered', attended: true }),
+        oc.columns(['cooperative_id', 'session_id', 'user_id']).doUpdateSet({
+          status: 'registered',
+          attended: true,
+          walk_in: sql<boolean>`workshop_registration.status <> 'registered'`,
+        }),
       )
       .execute();
   }

@@ -29,6 +29,7 @@ import {
   participants,
   recordAttendance,
   attendedHours,
+  getSession,
 } from './workshops.service.ts';
 
 let odb: OpenDb;
@@ -350,6 +351,13 @@ test('workshop: sign-in sheet PDF lists the registered people; attendance in one
   assert.deepEqual(res, { present: 10, absent: 2, hours: 30 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[0])), { sessions: 1, hours: 3 });
   assert.deepEqual(await inA((trx) => attendedHours(trx, sup(), people[11])), { sessions: 0, hours: 0 });
+  // Someone who came without registering: present, but not one of the places booked (12/15, not 13/15).
+  const [walker] = await makePeople(1, a, 'walkin');
+  const withWalker = await inA((trx) => recordAttendance(trx, sup(), sessionId, people.slice(0, 10), [walker]));
+  assert.deepEqual(withWalker, { present: 11, absent: 2, hours: 33 });
+  const s = await inA((trx) => getSession(trx, sup(), sessionId));
+  assert.equal(s.registered, 12);
+  assert.equal(s.walkIns, 1);
 });
 
 test('no stage is dated in the future: refused by hand, and a registration converted before its meeting is dated today', async () => {

@@ -545,6 +545,11 @@ test('pages render for each role; staff pages refused to entrepreneurs; settings
   for (const p of ['/accompagnement', '/reunions', '/accompagnement/parametres'])
     assert.equal((await ent.get(p)).res.status, 403, p);
   const dir = await signed(a, 'director');
+  // The public link shown is the address the page was reached at (no PUBLIC_URL configured
+  // here), not localhost:3000 whatever the port.
+  const meetings = (await dir.get('/reunions')).html;
+  assert.ok(meetings.includes(`http://localhost/reunions-information/${a.coop.slug}`), 'lien public');
+  assert.ok(!meetings.includes('localhost:3000'));
   const form: Record<string, string> = {};
   for (const s of ['contact', 'info_meeting', 'diagnostic', 'cape', 'cesa', 'associate', 'exit']) {
     form[`label_${s}`] = s === 'cape' ? 'Contrat CAPE' : s;

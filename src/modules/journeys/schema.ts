@@ -141,6 +141,8 @@ export interface JourneysTables {
     status: 'registered' | 'waiting' | 'cancelled';
     registered_at: Date;
     attended: boolean | null;
+    /** Came without registering, added at the attendance: not one of the places booked. */
+    walk_in: Generated<boolean>;
   };
   workshop_feedback_given: { cooperative_id: string; session_id: string; user_id: string; created_at: Generated<Date> };
   workshop_feedback: {
@@ -290,5 +292,10 @@ alter table calendar_feed drop constraint calendar_feed_token_hash_key;
 create unique index calendar_feed_token on calendar_feed (cooperative_id, token_hash);
 create index calendar_feed_token_lookup on calendar_feed (token_hash);
 `,
+  },
+  {
+    // "3/2 inscrit·es": a person who came without registering is present but took no place.
+    name: '2026_12_07_1300_journeys_walk_in',
+    sql: `alter table workshop_registration add column walk_in boolean not null default false;`,
   },
 ];

@@ -106,7 +106,10 @@ export interface Session {
   endsAt: Date;
   place: string;
   capacity: number;
+  /** Places booked before the session. */
   registered: number;
+  /** People who came without registering, added at the attendance. */
+  walkIns: number;
   waiting: number;
   attendanceRecordedAt: Date | null;
   myStatus: 'registered' | 'waiting' | 'cancelled' | null;
@@ -129,7 +132,17 @@ export async function listSessions(tx: Tx, actor: Actor, opts: { from?: Date; id
         .whereRef('r.cooperative_id', '=', 'workshop_session.cooperative_id')
         .whereRef('r.session_id', '=', 'workshop_session.id')
         .where('r.status', '=', 'registered')
+        // A walk-in, recorded at the attendance, took none of the places.
+        .where('r.walk_in', '=', false)
         .as('registered'),
+      eb
+        .selectFrom('workshop_registration as r')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('r.cooperative_id', '=', 'workshop_session.cooperative_id')
+        .whereRef('r.session_id', '=', 'workshop_session.id')
+        .where('r.status', '=', 'registered')
+        .where('r.walk_in', '=', true)
+        .as('walk_ins'),
       eb
         .selectFrom('workshop_registration as r')
         .select((e) => e.fn.countAll<number>().as('n'))
@@ -157,6 +170,7 @@ export async function listSessions(tx: Tx, actor: Actor, opts: { from?: Date; id
     place: r.place,
     capacity: r.capacity,
     registered: Number(r.registered ?? 0),
+    walkIns: Number(r.walk_ins ?? 0),
     waiting: Number(r.waiting ?? 0),
     attendanceRecordedAt: r.attendance_recorded_at,
     myStatus: r.my_status ?? null,

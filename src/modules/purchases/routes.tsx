@@ -1,6 +1,7 @@
 // Purchases pages: suppliers, supplier invoices (upload → pre-filled form → approval → payment),
 // expense sheets (entrepreneur's month with receipt photos; support's batch validation and
 // reimbursements) and mileage allowances (vehicles, trips, the year's scale).
+import { LiveResults, liveSearch } from '../../web/live-search.tsx';
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppEnv, Ctx } from '../../web/context.ts';
@@ -222,7 +223,8 @@ async function suppliersPage(
   values: Record<string, string> = {},
   errors: Record<string, string> | null = null,
 ) {
-  const suppliers = await tenant(c, (trx, a) => listSuppliers(trx, a));
+  const text = c.req.query('q') || undefined;
+  const suppliers = await tenant(c, (trx, a) => listSuppliers(trx, a, { q: text }));
   const v = { countryCode: 'FR', ...values };
   const e = errors ?? {};
   return c.html(
@@ -236,35 +238,44 @@ async function suppliersPage(
           </a>
         }
       />
-      {suppliers.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Nom</th>
-              <th>SIREN</th>
-              <th>N° TVA</th>
-              <th>IBAN</th>
-              <th>Ville</th>
-            </tr>
-          </thead>
-          <tbody>
-            {suppliers.map((s) => (
+      {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
+      <form class="filters" method="get" action="/fournisseurs" role="search" {...liveSearch('/fournisseurs')}>
+        <Field label="Rechercher" name="q" value={text} placeholder="Nom, SIREN ou e-mail" />
+        <button type="submit" class="btn-secondary">
+          Rechercher
+        </button>
+      </form>
+      <LiveResults>
+        {suppliers.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Nom">{s.name}</td>
-                <td data-label="SIREN">{s.siren ?? '—'}</td>
-                <td data-label="N° TVA">{s.vatNumber ?? '—'}</td>
-                <td data-label="IBAN">{s.iban ? `${s.iban.slice(0, 4)} … ${s.iban.slice(-4)}` : '—'}</td>
-                <td data-label="Ville">{s.city ?? '—'}</td>
+                <th>Nom</th>
+                <th>SIREN</th>
+                <th>N° TVA</th>
+                <th>IBAN</th>
+                <th>Ville</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState
-          title="Aucun fournisseur pour l'instant."
-          text="Ils sont aussi créés automatiquement quand vous déposez une facture."
-        />
-      )}
+            </thead>
+            <tbody>
+              {suppliers.map((s) => (
+                <tr>
+                  <td data-label="Nom">{s.name}</td>
+                  <td data-label="SIREN">{s.siren ?? '—'}</td>
+                  <td data-label="N° TVA">{s.vatNumber ?? '—'}</td>
+                  <td data-label="IBAN">{s.iban ? `${s.iban.slice(0, 4)} … ${s.iban.slice(-4)}` : '—'}</td>
+                  <td data-label="Ville">{s.city ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title={text ? 'Aucun fournisseur ne correspond.' : "Aucun fournisseur pour l'instant."}
+            text="Ils sont aussi créés automatiquement quand vous déposez une facture."
+          />
+        )}
+      </LiveResults>
       <Card title="Nouveau fournisseur">
         <form method="post" action="/fournisseurs" novalidate>
           <Csrf token={c.get('csrf')} />

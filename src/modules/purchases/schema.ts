@@ -259,6 +259,15 @@ alter table supplier_invoice add constraint supplier_invoice_status_check
 alter table supplier_invoice add constraint supplier_invoice_paid_check check (paid_cents >= 0);
 `,
   },
+  {
+    // The search box of the supplier list (core/db/text-search.ts): trigrams of the accent-free
+    // name (substring, typos) and its French full text (words, prefixes).
+    name: '2026_12_07_1300_purchases_supplier_search',
+    sql: `
+create index supplier_name_trgm on supplier using gin (search_key(name) gin_trgm_ops);
+create index supplier_name_fts on supplier using gin (to_tsvector('fr', name));
+`,
+  },
 ];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.

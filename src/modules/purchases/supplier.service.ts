@@ -1,5 +1,7 @@
 // Suppliers: name, SIREN, VAT number, bank details (IBAN mod 97, BIC) and address.
 import { z } from 'zod';
+import { sql } from 'kysely';
+import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Tx as Handle } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -211,13 +213,18 @@ export async function findSupplierBySiren(trx: Tx, actor: Actor, siren: string):
     .executeTakeFirst();
   return r ? toSupplier(r) : null;
 }
-export async function listSuppliers(trx: Tx, actor: Actor): Promise<Supplier[]> {
+/** The search box of the supplier list: the name (full text, typos), SIREN and e-mail. */
+const SUPPLIER_SEARCH = { names: [sql`supplier.name`], codes: [sql`supplier.siren`, sql`supplier.email`] };
+
+export async function listSuppliers(trx: Tx, actor: Actor, opts: { q?: string } = {}): Promise<Supplier[]> {
   authorize(actor, PURCHASES.supplierRead);
+  const text = searchText(opts.q);
   const rows = await trx
     .selectFrom('supplier')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('archived_at', 'is', null)
+    .$if(!!text, (qb) => qb.where(textMatches(SUPPLIER_SEARCH, text)).orderBy(textScore(SUPPLIER_SEARCH, text), 'desc'))
     .orderBy('name')
     .execute();
   return rows.map(toSupplier);

@@ -1,6 +1,8 @@
 // Customers (buyers): companies (SIREN required in France, VAT number, electronic address) or
 // individuals. Duplicates (same SIREN, or same normalised name) are refused with a French message.
 import { z } from 'zod';
+import { sql } from 'kysely';
+import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -292,19 +294,18 @@ export async function listCustomers(
   const pageSize = Math.min(500, opts.pageSize ?? 25);
   const page = Math.max(1, opts.page ?? 1);
   let q = trx.selectFrom('customer').where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null);
-  if (opts.q?.trim()) {
-    const s = opts.q.trim();
+  const s = searchText(opts.q);
+  const cols = { names: [sql`customer.name`], codes: [sql`customer.email`] };
+  if (s) {
+    const digits = normaliseDigits(s);
     q = q.where((eb) =>
-      eb.or([
-        eb('normalized_name', 'like', `%${normaliseName(s)}%`),
-        eb('name', 'ilike', `%${s}%`),
-        eb('siren', '=', normaliseDigits(s).slice(0, 9)),
-      ]),
+      eb.or([textMatches(cols, s), ...(digits.length >= 3 ? [eb('siren', 'like', `${digits.slice(0, 9)}%`)] : [])]),
     );
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await q
     .selectAll()
+    .$if(!!s, (qb) => qb.orderBy(textScore(cols, s), 'desc'))
     .orderBy('normalized_name')
     .limit(pageSize)
     .offset((page - 1) * pageSize)

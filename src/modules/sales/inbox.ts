@@ -20,6 +20,7 @@ import {
 } from '../inbox/index.ts';
 import {
   listInvoices,
+  invoicesDue,
   getInvoice,
   getLines,
   getCustomer,
@@ -169,7 +170,10 @@ registerInboxProvider({
           dueDate: i.dueDate,
           title: `Relancez ${i.customerName} : facture ${i.number} en retard de ${late} jour${late > 1 ? 's' : ''}`,
           why: `Il reste ${formatEuros(i.dueCents)} à payer depuis le ${formatDate(i.dueDate)}. Un rappel aimable dans les premiers jours suffit souvent.`,
-          action: { label: 'Voir la facture', href: `/factures/${i.id}` },
+          // One action: the reminder e-mail, sent now (a customer without an e-mail: the invoice page says why).
+          action: (await getCustomer(trx, actor, i.customerId))?.email
+            ? { label: 'Relancer', href: `/factures/${i.id}/relancer`, method: 'post' }
+            : { label: 'Voir la facture', href: `/factures/${i.id}` },
           link: `/factures/${i.id}`,
         });
       }
@@ -182,7 +186,7 @@ registerInboxProvider({
           kind: 'sales.invoice.validate',
           urgency: since < addDays(today, -2) ? 'high' : 'medium',
           dueDate: null,
-          title: `Validez la facture pour ${i.customerName} (${formatEuros(i.totalInclCents)})`,
+          title: `Validez ${i.typeCode === '381' ? "l'avoir" : 'la facture'} pour ${i.customerName} (${formatEuros(i.totalInclCents)})`,
           why: "L'entrepreneur·e attend la validation pour l'envoyer à son client.",
           action: { label: 'Ouvrir la file de validation', href: '/validation' },
           link: `/factures/${i.id}`,
@@ -190,17 +194,15 @@ registerInboxProvider({
       }
     }
     if (hasRole(actor, 'director', 'accountant')) {
-      const late = (await listInvoices(trx, actor, { status: 'overdue', pageSize: ALL, today })).items.filter(
-        (i) => i.dueCents > 0,
-      );
-      if (late.length) {
-        const total = late.reduce((s, i) => s + i.dueCents, 0);
+      const late = await invoicesDue(trx, actor, { status: 'overdue', today });
+      if (late.count) {
+        const total = late.dueCents;
         items.push({
           key: 'sales.receivables.overdue',
           kind: 'sales.receivables.overdue',
           urgency: 'medium',
           dueDate: null,
-          title: `${late.length} facture${late.length > 1 ? 's' : ''} en retard de paiement (${formatEuros(total)})`,
+          title: `${late.count} facture${late.count > 1 ? 's' : ''} en retard de paiement (${formatEuros(total)})`,
           why: 'Ces sommes manquent à la trésorerie des activités : vérifiez que les relances sont faites.',
           action: { label: 'Voir les factures en retard', href: '/factures?status=overdue' },
           link: null,

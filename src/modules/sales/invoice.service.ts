@@ -3,6 +3,7 @@
 import { sql } from 'kysely';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Tx as Handle } from '../../core/db/handles.ts';
+import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -1112,12 +1113,12 @@ export interface InvoiceFilters {
   minCents?: number | null;
   maxCents?: number | null;
 }
-export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}) {
-  authorize(actor, SALES.invoiceRead);
-  const today = f.today ?? todayParis();
+/** The search box of the invoice list: the customer's name, the invoice number. */
+const INVOICE_SEARCH = { names: [sql`customer.name`], codes: [sql`invoice.number`] };
+
+/** The invoices of a list's filters, as the actor may see them (their own activities only). */
+async function filteredInvoices(trx: Tx, actor: Actor, f: InvoiceFilters, today: IsoDate) {
   const owned = await ownedActivityIds(trx, actor);
-  const pageSize = Math.min(10000, f.pageSize ?? 25);
-  const page = Math.max(1, f.page ?? 1);
   let q = baseQuery(trx, actor);
   if (owned) q = owned.length ? q.where('invoice.activity_id', 'in', owned) : q.where(sql<boolean>`false`);
   const st = f.status;
@@ -1138,19 +1139,31 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
   if (f.to && isIsoDate(f.to)) q = q.where('invoice.issue_date', '<=', f.to);
   if (f.minCents != null && Number.isSafeInteger(f.minCents)) q = q.where('invoice.total_incl_cents', '>=', f.minCents);
   if (f.maxCents != null && Number.isSafeInteger(f.maxCents)) q = q.where('invoice.total_incl_cents', '<=', f.maxCents);
-  if (f.q?.trim())
-    q = q.where((eb) =>
-      eb.or([eb('invoice.number', 'ilike', `%${f.q!.trim()}%`), eb('customer.name', 'ilike', `%${f.q!.trim()}%`)]),
-    );
+  const text = searchText(f.q);
+  if (text) q = q.where(textMatches(INVOICE_SEARCH, text));
+  return q;
+}
+
+export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}) {
+  authorize(actor, SALES.invoiceRead);
+  const today = f.today ?? todayParis();
+  const pageSize = Math.min(10000, f.pageSize ?? 25);
+  const page = Math.max(1, f.page ?? 1);
+  const q = await filteredInvoices(trx, actor, f, today);
+  const text = searchText(f.q);
+  // A credit note's amounts are stored positive: the list's totals subtract them.
+  const signed = (col: 'total_excl_cents' | 'total_incl_cents') =>
+    sql<number>`sum(case when invoice.type_code = '381' then -invoice.${sql.ref(col)} else invoice.${sql.ref(col)} end)`;
   const agg = await q
     .select((eb) => [
       eb.fn.countAll<number>().as('n'),
-      eb.fn.coalesce(eb.fn.sum<number>('invoice.total_excl_cents'), sql<number>`0`).as('excl'),
-      eb.fn.coalesce(eb.fn.sum<number>('invoice.total_incl_cents'), sql<number>`0`).as('incl'),
+      eb.fn.coalesce(signed('total_excl_cents'), sql<number>`0`).as('excl'),
+      eb.fn.coalesce(signed('total_incl_cents'), sql<number>`0`).as('incl'),
     ])
     .executeTakeFirstOrThrow();
   const rows = await q
     .select([...COLUMNS, CREDITED.as('credited')])
+    .$if(!!text, (qb) => qb.orderBy(textScore(INVOICE_SEARCH, text), 'desc'))
     .orderBy('invoice.issue_date', 'desc')
     .orderBy('invoice.number', 'desc')
     .orderBy('invoice.id', 'desc')
@@ -1165,6 +1178,28 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
     pageSize,
     items: rows.map((r) => toInvoice(r as InvoiceRow, today)),
   };
+}
+
+/**
+ * What customers still owe on the invoices of a list's filters, summed by the database (the
+ * home page's figures and inbox must not load every invoice): `count` of invoices with something
+ * due, `dueCents` their sum. The amount due is the one of `Invoice.dueCents`: total minus prepaid,
+ * paid and credited, never below zero; credit notes and cancelled invoices owe nothing.
+ */
+export async function invoicesDue(
+  trx: Tx,
+  actor: Actor,
+  f: Omit<InvoiceFilters, 'page' | 'pageSize'> = {},
+): Promise<{ count: number; dueCents: number }> {
+  authorize(actor, SALES.invoiceRead);
+  const today = f.today ?? todayParis();
+  const due = sql<number>`greatest(0, invoice.total_incl_cents - coalesce(invoice.prepaid_cents, 0) - invoice.paid_cents - ${CREDITED})`;
+  const r = await (await filteredInvoices(trx, actor, f, today))
+    .where('invoice.type_code', '<>', '381')
+    .where('invoice.status', '<>', 'cancelled')
+    .select([sql<number>`count(*) filter (where ${due} > 0)`.as('n'), sql<number>`coalesce(sum(${due}), 0)`.as('due')])
+    .executeTakeFirstOrThrow();
+  return { count: Number(r.n), dueCents: Number(r.due) };
 }
 
 // --- the document ---------------------------------------------------------------------------

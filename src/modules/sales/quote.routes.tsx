@@ -1,5 +1,6 @@
 // Pages of quotes (/devis), the catalogue (/catalogue), the customers CSV import and the public
 // acceptance page of a quote (/public/devis/token/:token, CSRF-exempt prefix, no account).
+import { LiveResults, liveSearch } from '../../web/live-search.tsx';
 import type { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf, clientIp } from '../../web/context.ts';
@@ -295,8 +296,9 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
   r.get('/devis', async (c) => {
     const actor = actorOf(c);
     const st = c.req.query('status') as QuoteStatus | undefined;
+    const text = c.req.query('q') || undefined;
     const items = await tenant(c, (trx) =>
-      listQuotes(trx, actor, { status: st && st in QUOTE_STATUS_LABELS ? st : undefined }),
+      listQuotes(trx, actor, { status: st && st in QUOTE_STATUS_LABELS ? st : undefined, q: text }),
     );
     return c.html(
       <Layout c={c} title="Devis" wide>
@@ -309,7 +311,9 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
             </a>
           }
         />
-        <form class="filters" method="get" action="/devis">
+        {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
+        <form class="filters" method="get" action="/devis" role="search" {...liveSearch('/devis')}>
+          <Field label="Rechercher" name="q" value={text} placeholder="Numéro, client ou objet" />
           <Select
             label="Statut"
             name="status"
@@ -320,45 +324,47 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
             Filtrer
           </button>
         </form>
-        {items.length ? (
-          <table class="data">
-            <thead>
-              <tr>
-                <th>Numéro</th>
-                <th>Date</th>
-                <th>Client</th>
-                <th class="num">TTC</th>
-                <th>Statut</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((q) => (
+        <LiveResults>
+          {items.length ? (
+            <table class="data">
+              <thead>
                 <tr>
-                  <td data-label="Numéro">
-                    <a href={`/devis/${q.id}`}>{q.number}</a>
-                  </td>
-                  <td data-label="Date">{formatDate(q.issueDate)}</td>
-                  <td data-label="Client">{q.customerName}</td>
-                  <td data-label="TTC" class="num">
-                    {formatEuros(q.totalInclCents)}
-                  </td>
-                  <td data-label="Statut">
-                    <Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} />
-                  </td>
+                  <th>Numéro</th>
+                  <th>Date</th>
+                  <th>Client</th>
+                  <th class="num">TTC</th>
+                  <th>Statut</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : (
-          <EmptyState
-            title="Aucun devis pour l'instant."
-            action={
-              <a class="btn" href="/devis/nouveau">
-                Créer un devis
-              </a>
-            }
-          />
-        )}
+              </thead>
+              <tbody>
+                {items.map((q) => (
+                  <tr>
+                    <td data-label="Numéro">
+                      <a href={`/devis/${q.id}`}>{q.number}</a>
+                    </td>
+                    <td data-label="Date">{formatDate(q.issueDate)}</td>
+                    <td data-label="Client">{q.customerName}</td>
+                    <td data-label="TTC" class="num">
+                      {formatEuros(q.totalInclCents)}
+                    </td>
+                    <td data-label="Statut">
+                      <Badge status={q.status} label={QUOTE_STATUS_LABELS[q.status]} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ) : (
+            <EmptyState
+              title={text || st ? 'Aucun devis ne correspond.' : "Aucun devis pour l'instant."}
+              action={
+                <a class="btn" href="/devis/nouveau">
+                  Créer un devis
+                </a>
+              }
+            />
+          )}
+        </LiveResults>
       </Layout>,
     );
   });

@@ -6,6 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { LegacyDb as Db } from '../../core/db/index.ts';
 import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { sql } from 'kysely';
+import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { isStaff, systemActor, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { authorize } from '../../core/authz.ts';
@@ -334,10 +336,13 @@ export async function getQuote(trx: Tx, actor: Actor, id: string, today = todayP
   return toQuote(r as QRow, today);
 }
 
+/** The search box of the quote list: the customer's name, the quote's title, its number. */
+const QUOTE_SEARCH = { names: [sql`customer.name`, sql`quote.title`], codes: [sql`quote.number`] };
+
 export async function listQuotes(
   trx: Tx,
   actor: Actor,
-  f: { status?: QuoteStatus; customerId?: string; today?: IsoDate } = {},
+  f: { status?: QuoteStatus; customerId?: string; today?: IsoDate; q?: string } = {},
 ): Promise<Quote[]> {
   authorize(actor, SALES.quoteRead);
   const today = f.today ?? todayParis();
@@ -348,6 +353,8 @@ export async function listQuotes(
     q = q.where('quote.activity_id', 'in', mine);
   }
   if (f.customerId) q = q.where('quote.customer_id', '=', f.customerId);
+  const text = searchText(f.q);
+  if (text) q = q.where(textMatches(QUOTE_SEARCH, text)).orderBy(textScore(QUOTE_SEARCH, text), 'desc');
   const rows = (await q.orderBy('quote.issue_date', 'desc').orderBy('quote.number', 'desc').limit(500).execute()).map(
     (r) => toQuote(r as QRow, today),
   );

@@ -303,3 +303,77 @@ export async function noticeLetterPdf(
   return pdf;
 }
 void sql;
+
+/**
+ * "Relancer" in one action (home page, invoice page): the reminder e-mail of how late the invoice
+ * is, sent now, recorded in the history (step `manuel-<date>`: at most one a day; the automatic
+ * steps still follow their schedule).
+ */
+export async function sendReminderNow(
+  trx: Tx,
+  actor: Actor,
+  invoiceId: string,
+  today: IsoDate = todayParis(),
+): Promise<{ to: string }> {
+  authorize(actor, SALES.invoiceSend);
+  // getInvoice checks the role and that the invoice is the actor's (an entrepreneur's own).
+  const inv = await getInvoice(trx, actor, invoiceId, today);
+  if (!inv) throw new NotFoundError('Facture');
+  if (inv.typeCode === '381' || !['validated', 'sent', 'partly_paid'].includes(inv.status) || inv.dueCents <= 0)
+    throw new UserError('Cette facture ne demande rien à votre client : aucune relance à envoyer.');
+  if (!inv.dueDate || inv.dueDate >= today) throw new UserError("Cette facture n'est pas encore échue.");
+  const customer = await getCustomer(trx, actor, inv.customerId);
+  if (!customer?.email)
+    throw new UserError("Votre client n'a pas d'adresse e-mail : ajoutez-la sur sa fiche, puis relancez.", 'email');
+  const step = `manuel-${today}`;
+  const offset = daysBetween(inv.dueDate, today);
+  const inserted = await trx
+    .insertInto('sales_reminder')
+    .values({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      invoice_id: invoiceId,
+      step,
+      offset_days: offset,
+      kind: 'email',
+      sent_on: today,
+      mail_id: null,
+    })
+    .onConflict((oc) => oc.columns(['cooperative_id', 'invoice_id', 'step']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (!inserted) throw new UserError("Une relance est déjà partie aujourd'hui pour cette facture.");
+  const doc = await loadInvoiceDocument(trx, actor, invoiceId);
+  const m = reminderMail({
+    number: inv.number!,
+    issueDate: inv.issueDate,
+    dueDate: inv.dueDate,
+    dueCents: inv.dueCents,
+    offset,
+    tradingName: doc.seller.tradingName,
+    sellerName: doc.seller.name,
+    contactName: doc.seller.contactName,
+    iban: doc.payment.iban,
+  });
+  const mailId = await enqueueMail(trx, {
+    to: customer.email,
+    subject: m.subject,
+    text: m.text,
+    html: m.html,
+    cooperativeId: actor.cooperativeId,
+    dedupeKey: `sales-reminder:${invoiceId}:${step}`,
+  });
+  await trx
+    .updateTable('sales_reminder')
+    .set({ mail_id: mailId })
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', inserted.id)
+    .execute();
+  await audit(trx, actor, {
+    action: 'invoice.reminder_sent',
+    targetType: 'invoice',
+    targetId: invoiceId,
+    data: { step, to: customer.email },
+  });
+  return { to: customer.email };
+}

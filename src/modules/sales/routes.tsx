@@ -1,4 +1,5 @@
 // Sales pages: invoices (list, editor, page with actions, support queue) and customers.
+import { LiveResults, liveSearch } from '../../web/live-search.tsx';
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
@@ -24,7 +25,7 @@ import { formatDate, todayParis } from '../../core/dates.ts';
 import { formatEuros, parseCents, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
-import { createCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
+import { createCustomer, getCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
 import {
   createDraft,
   submitInvoice,
@@ -44,6 +45,7 @@ import { formatDateTime, daysBetween } from '../../core/dates.ts';
 import { sendInvoice } from './sending.ts';
 import {
   reminderHistory,
+  sendReminderNow,
   setRemindersPaused,
   noticeLetterPdf,
   reminderSchedule,
@@ -121,7 +123,7 @@ salesRoutes.get('/factures', async (c) => {
         }
       />
       {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
-      <form class="filters" method="get" action="/factures" role="search">
+      <form class="filters" method="get" action="/factures" role="search" {...liveSearch('/factures')}>
         <Field label="Rechercher" name="q" value={q.q} placeholder="Numéro ou client" />
         <Select
           label="Statut"
@@ -153,55 +155,57 @@ salesRoutes.get('/factures', async (c) => {
           Filtrer
         </button>
       </form>
-      <div class="figures">
-        <Figure label="Total HT" value={formatEuros(res.totalExclCents)} />
-        <Figure label="Total TTC" value={formatEuros(res.totalInclCents)} />
-      </div>
-      {res.items.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Numéro</th>
-              <th>Date</th>
-              <th>Client</th>
-              <th class="num">HT</th>
-              <th class="num">TTC</th>
-              <th>Statut</th>
-            </tr>
-          </thead>
-          <tbody>
-            {res.items.map((i) => (
+      <LiveResults>
+        <div class="figures">
+          <Figure label="Total HT" value={formatEuros(res.totalExclCents)} />
+          <Figure label="Total TTC" value={formatEuros(res.totalInclCents)} />
+        </div>
+        {res.items.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Numéro">
-                  <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>
-                  {i.typeCode === '381' ? ' (avoir)' : ''}
-                </td>
-                <td data-label="Date">{formatDate(i.issueDate)}</td>
-                <td data-label="Client">{i.customerName}</td>
-                <td data-label="HT" class="num">
-                  {formatEuros(i.totalExclCents)}
-                </td>
-                <td data-label="TTC" class="num">
-                  {formatEuros(i.totalInclCents)}
-                </td>
-                <td data-label="Statut">
-                  <Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} />
-                </td>
+                <th>Numéro</th>
+                <th>Date</th>
+                <th>Client</th>
+                <th class="num">HT</th>
+                <th class="num">TTC</th>
+                <th>Statut</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState
-          title="Aucune facture ne correspond."
-          action={
-            <a class="btn" href="/factures/nouvelle">
-              Créer une facture
-            </a>
-          }
-        />
-      )}
-      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
+            </thead>
+            <tbody>
+              {res.items.map((i) => (
+                <tr>
+                  <td data-label="Numéro">
+                    <a href={`/factures/${i.id}`}>{i.number ?? 'Brouillon'}</a>
+                    {i.typeCode === '381' ? ' (avoir)' : ''}
+                  </td>
+                  <td data-label="Date">{formatDate(i.issueDate)}</td>
+                  <td data-label="Client">{i.customerName}</td>
+                  <td data-label="HT" class="num">
+                    {formatEuros(i.totalExclCents)}
+                  </td>
+                  <td data-label="TTC" class="num">
+                    {formatEuros(i.totalInclCents)}
+                  </td>
+                  <td data-label="Statut">
+                    <Badge status={i.displayStatus} label={STATUS_LABELS[i.displayStatus]} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title="Aucune facture ne correspond."
+            action={
+              <a class="btn" href="/factures/nouvelle">
+                Créer une facture
+              </a>
+            }
+          />
+        )}
+        <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/factures" params={params} />
+      </LiveResults>
     </Layout>,
   );
 });
@@ -357,6 +361,8 @@ salesRoutes.get('/factures/:id', async (c) => {
       lines: await getLines(trx, actor, id),
       mayValidate: await canValidate(trx, actor, inv),
       reminders: await reminderHistory(trx, actor, id),
+      // Reminders and "sent by e-mail" depend on it: a customer without one gets neither.
+      customerEmail: (await getCustomer(trx, actor, inv.customerId))?.email ?? null,
     };
   });
   const { inv, lines } = data;
@@ -411,7 +417,11 @@ salesRoutes.get('/factures/:id', async (c) => {
           </a>
         ) : null}
       </div>
-      {inv.sentAt ? <p class="hint">Envoyée par e-mail le {formatDateTime(inv.sentAt)}.</p> : null}
+      {inv.sentAt ? (
+        <p class="hint">
+          {data.customerEmail ? 'Envoyée par e-mail' : 'Marquée comme envoyée'} le {formatDateTime(inv.sentAt)}.
+        </p>
+      ) : null}
       {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
       {inv.quoteId ? (
         <p class="hint">
@@ -470,6 +480,13 @@ salesRoutes.get('/factures/:id', async (c) => {
         </tbody>
       </table>
       <div class="figures">
+        {inv.discountCents ? (
+          <Figure
+            label="Remise globale HT"
+            value={formatEuros(-inv.discountCents)}
+            hint={inv.discountReason ?? undefined}
+          />
+        ) : null}
         <Figure label="Total HT" value={formatEuros(inv.totalExclCents)} />
         <Figure label="TVA" value={formatEuros(inv.vatCents)} />
         <Figure label="Total TTC" value={formatEuros(inv.totalInclCents)} />
@@ -536,7 +553,11 @@ salesRoutes.get('/factures/:id', async (c) => {
               </tbody>
             </table>
           ) : (
-            <p>Aucune relance envoyée.</p>
+            <p>
+              {data.customerEmail
+                ? 'Aucune relance envoyée.'
+                : "Aucune relance envoyée : votre client n'a pas d'adresse e-mail. Ajoutez-la sur sa fiche pour que les relances partent, ou relancez-le vous-même."}
+            </p>
           )}
           <p>
             {inv.remindersPaused
@@ -591,6 +612,14 @@ salesRoutes.post('/factures/:id/valider', async (c) => {
 });
 action('avoir', (trx, a, id) => createCreditNote(trx, a, id), 'Avoir créé en brouillon : vérifiez-le puis validez-le.');
 action('envoyer', (trx, a, id) => sendInvoice(trx, a, id), 'Facture envoyée au client par e-mail.');
+action(
+  'relancer',
+  async (trx, a, id) => {
+    await sendReminderNow(trx, a, id);
+    return { id };
+  },
+  'Relance envoyée à votre client par e-mail.',
+);
 action(
   'relances',
   async (trx, a, id) => {
@@ -689,42 +718,44 @@ salesRoutes.get('/clients', async (c) => {
         <a href="/clients/import">Importer des clients depuis un fichier CSV</a>
       </p>
       {/* biome-ignore lint/a11y/useSemanticElements: role="search" on the form is the landmark older screen readers know; <search> is too recent */}
-      <form class="filters" method="get" action="/clients" role="search">
+      <form class="filters" method="get" action="/clients" role="search" {...liveSearch('/clients')}>
         <Field label="Rechercher" name="q" value={q} placeholder="Nom ou SIREN" />
         <button type="submit" class="btn-secondary">
           Rechercher
         </button>
       </form>
-      {res.items.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Nom</th>
-              <th>SIREN</th>
-              <th>Ville</th>
-            </tr>
-          </thead>
-          <tbody>
-            {res.items.map((x) => (
+      <LiveResults>
+        {res.items.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Nom">{x.name}</td>
-                <td data-label="SIREN">{x.siren ?? '—'}</td>
-                <td data-label="Ville">{x.address.city}</td>
+                <th>Nom</th>
+                <th>SIREN</th>
+                <th>Ville</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState
-          title="Aucun client pour l'instant."
-          action={
-            <a class="btn" href="/clients/nouveau">
-              Créer un client
-            </a>
-          }
-        />
-      )}
-      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
+            </thead>
+            <tbody>
+              {res.items.map((x) => (
+                <tr>
+                  <td data-label="Nom">{x.name}</td>
+                  <td data-label="SIREN">{x.siren ?? '—'}</td>
+                  <td data-label="Ville">{x.address.city}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState
+            title="Aucun client pour l'instant."
+            action={
+              <a class="btn" href="/clients/nouveau">
+                Créer un client
+              </a>
+            }
+          />
+        )}
+        <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/clients" params={{ q }} />
+      </LiveResults>
     </Layout>,
   );
 });

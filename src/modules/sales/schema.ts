@@ -331,12 +331,25 @@ alter table invoice_line add column section text check (section is null or char_
 `,
 };
 
+const SALES_SEARCH: SqlMigration = {
+  // The search boxes of the customer, invoice and quote lists (core/db/text-search.ts): trigrams
+  // of the accent-free name (substring, typos) and its French full text (words, prefixes).
+  name: '2026_12_07_1300_sales_search',
+  sql: `
+create index customer_name_trgm on customer using gin (search_key(name) gin_trgm_ops);
+create index customer_name_fts on customer using gin (to_tsvector('fr', name));
+create index invoice_number_trgm on invoice using gin (lower(number) gin_trgm_ops);
+create index quote_number_trgm on quote using gin (lower(number) gin_trgm_ops);
+`,
+};
+
 export const salesMigrations: SqlMigration[] = [
   SALES_BASE,
   SALES_QUOTES,
   SALES_QUOTE_TOKEN_KEY,
   SALES_IMPORTED,
   SALES_LINE_SECTION,
+  SALES_SEARCH,
 ];
 
 // Transitional (see core/db/database.ts): until this module has its own view of the database.

@@ -1,4 +1,5 @@
 // Members: the list, the invitation form, a member's roles and the end of a membership.
+import { LiveResults, liveSearch } from '../../../web/live-search.tsx';
 import { ROLE_LABELS, ROLES, type Role } from '../../../core/actor.ts';
 import { formatDateTime } from '../../../core/dates.ts';
 import {
@@ -125,7 +126,13 @@ export function MembersListPage(p: { c: Ctx; res: MemberListPage; q?: string; ro
           ) : undefined
         }
       />
-      <form class="filters" method="get" action="/membres" aria-label="Rechercher des membres">
+      <form
+        class="filters"
+        method="get"
+        action="/membres"
+        aria-label="Rechercher des membres"
+        {...liveSearch('/membres')}
+      >
         <Field label="Rechercher" name="q" value={q} placeholder="Nom ou e-mail" />
         <Select
           label="Rôle"
@@ -137,31 +144,33 @@ export function MembersListPage(p: { c: Ctx; res: MemberListPage; q?: string; ro
           Filtrer
         </button>
       </form>
-      {res.items.length ? (
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Nom</th>
-              <th>E-mail</th>
-              <th>Rôles</th>
-            </tr>
-          </thead>
-          <tbody>
-            {res.items.map((m) => (
+      <LiveResults>
+        {res.items.length ? (
+          <table class="data">
+            <thead>
               <tr>
-                <td data-label="Nom">
-                  <a href={`/membres/${m.userId}`}>{m.displayName}</a>
-                </td>
-                <td data-label="E-mail">{m.email}</td>
-                <td data-label="Rôles">{m.roles.map((r) => ROLE_LABELS[r]).join(', ')}</td>
+                <th>Nom</th>
+                <th>E-mail</th>
+                <th>Rôles</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : (
-        <EmptyState title="Aucun membre ne correspond." />
-      )}
-      <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/membres" params={{ q, role }} />
+            </thead>
+            <tbody>
+              {res.items.map((m) => (
+                <tr>
+                  <td data-label="Nom">
+                    <a href={`/membres/${m.userId}`}>{m.displayName}</a>
+                  </td>
+                  <td data-label="E-mail">{m.email}</td>
+                  <td data-label="Rôles">{m.roles.map((r) => ROLE_LABELS[r]).join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <EmptyState title="Aucun membre ne correspond." />
+        )}
+        <Pagination page={res.page} pageSize={res.pageSize} total={res.total} baseUrl="/membres" params={{ q, role }} />
+      </LiveResults>
     </Layout>
   );
 }

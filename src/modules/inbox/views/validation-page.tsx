@@ -67,12 +67,13 @@ export function ValidationPage(p: {
                         name="ids"
                         value={e.invoice.id}
                         checked
-                        aria-label={`Choisir la facture de ${e.invoice.customerName}`}
+                        aria-label={`Choisir ${e.invoice.typeCode === '381' ? "l'avoir" : 'la facture'} de ${e.invoice.customerName}`}
                       />
                     </td>
                     <td data-label="Date">{formatDate(e.invoice.issueDate)}</td>
                     <td data-label="Client">
                       <a href={`/factures/${e.invoice.id}`}>{e.invoice.customerName}</a>
+                      {e.invoice.typeCode === '381' ? ' (avoir)' : ''}
                     </td>
                     <td data-label="TTC" class="num">
                       {formatEuros(e.invoice.totalInclCents)}
@@ -81,10 +82,7 @@ export function ValidationPage(p: {
                 ))}
               </tbody>
             </table>
-            <button type="submit">
-              Valider les {p.queue.ready.length} facture{p.queue.ready.length > 1 ? 's' : ''} cochée
-              {p.queue.ready.length > 1 ? 's' : ''}
-            </button>
+            <button type="submit">{validateLabel(p.queue.ready.map((e) => e.invoice.typeCode))}</button>
           </form>
         ) : (
           <p class="muted">Aucune facture prête.</p>
@@ -95,6 +93,7 @@ export function ValidationPage(p: {
           p.queue.review.map((e) => (
             <article class="review-item">
               <h3>
+                {e.invoice.typeCode === '381' ? 'Avoir — ' : ''}
                 <a href={`/factures/${e.invoice.id}`}>{e.invoice.customerName}</a> —{' '}
                 {formatEuros(e.invoice.totalInclCents)} <span class="muted">({formatDate(e.invoice.issueDate)})</span>
               </h3>
@@ -218,4 +217,14 @@ function Section(p: { c: Ctx; s: DocSection; errors: Record<string, string>; val
       </Card>
     </>
   );
+}
+
+/** "Valider les 2 factures cochées", "Valider l'avoir coché", "Valider les 3 documents cochés". */
+export function validateLabel(typeCodes: string[]): string {
+  const n = typeCodes.length;
+  const credit = typeCodes.filter((t) => t === '381').length;
+  const [noun, fem] = credit === 0 ? ['facture', true] : credit === n ? ['avoir', false] : ['document', false];
+  const checked = `coché${fem ? 'e' : ''}`;
+  if (n === 1) return `Valider ${noun === 'avoir' ? "l'avoir" : `la ${noun}`} ${checked}`;
+  return `Valider les ${n} ${noun}s ${checked}s`;
 }

@@ -1,5 +1,6 @@
 // The personal calendar feed: the page, a new secret link, and the feed itself (no sign-in:
 // the token in the address is the secret).
+import { shownPublicUrl } from '../../../web/public-url.ts';
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../web/context.ts';
 import { hasFeed, renewFeedToken, calendarFeed } from '../calendar-feed.service.ts';
@@ -15,7 +16,7 @@ calendarRoutes.get('/calendrier', async (c) => {
 
 calendarRoutes.post('/calendrier/lien', async (c) => {
   const token = await tenant(c, (tx, actor) => renewFeedToken(tx, actor));
-  return c.html(<CalendarLinkPage c={c} url={`${c.get('app').config.publicUrl}/calendrier/${token}.ics`} />);
+  return c.html(<CalendarLinkPage c={c} url={`${shownPublicUrl(c)}/calendrier/${token}.ics`} />);
 });
 
 calendarRoutes.get('/calendrier/:file', async (c) => {

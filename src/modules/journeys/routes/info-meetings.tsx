@@ -1,5 +1,6 @@
 // Information meetings, the team's side: schedule, see who registered, record attendance, and
 // turn a registration into a contact with a journey.
+import { shownPublicUrl } from '../../../web/public-url.ts';
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
@@ -37,7 +38,7 @@ async function meetingsPage(c: Ctx, values: Record<string, string> = {}, errors:
     <MeetingsPage
       c={c}
       meetings={meetings}
-      publicLink={`${c.get('app').config.publicUrl}/reunions-information/${coop?.slug ?? ''}`}
+      publicLink={`${shownPublicUrl(c)}/reunions-information/${coop?.slug ?? ''}`}
       values={{
         date: addDays(todayParis(), 14),
         start: '14:00',

@@ -118,7 +118,7 @@ export function SessionPage(p: {
     <Layout c={c} title={s.themeName}>
       <PageHeader
         title={s.themeName}
-        help={`${dateTime(s.startsAt)}–${parisTime(s.endsAt)} · ${s.place} · ${hoursFr(sessionHours(s.startsAt, s.endsAt))} · ${s.registered}/${s.capacity} inscrit·es`}
+        help={`${dateTime(s.startsAt)}–${parisTime(s.endsAt)} · ${s.place} · ${hoursFr(sessionHours(s.startsAt, s.endsAt))} · ${s.registered}/${s.capacity} inscrit·es${s.walkIns ? ` · ${s.walkIns} venu·e${s.walkIns > 1 ? 's' : ''} sans inscription` : ''}`}
         action={
           team ? (
             <a class="btn btn-secondary" href={`/ateliers/${s.id}/emargement.pdf`}>

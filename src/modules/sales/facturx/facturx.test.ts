@@ -94,11 +94,11 @@ function mentions(d: InvoiceDocument): string[] {
     ...d.vatBreakdown.map((v) => formatEuros(v.vatCents)),
     d.latePenaltyText,
     d.earlyPaymentText,
-    d.paymentTermsText,
     ...d.vatMentions,
-    formatIban(d.payment.iban!),
-    d.payment.bic!,
   ];
+  // A credit note asks for no payment: no terms, no IBAN; it says so instead.
+  if (d.typeCode === '381') m.push('Aucun paiement à effectuer');
+  else m.push(d.paymentTermsText, formatIban(d.payment.iban!), d.payment.bic!);
   if (d.deliveryDate) m.push(formatDateLong(d.deliveryDate));
   if (b.siren) m.push(`SIREN ${b.siren}`);
   if (b.vatNumber) m.push(b.vatNumber);
@@ -142,6 +142,8 @@ describe('Factur-X CII + PDF/A-3 (validate-cii --fr --facturx)', { skip: skipToo
       const { stdout: text } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
       const page = squash(text);
       for (const m of mentions(d)) assert.ok(page.includes(squash(m)), `${k}: the PDF does not show « ${m} »`);
+      if (d.typeCode === '381')
+        assert.ok(!page.includes(squash(formatIban(d.payment.iban!))), `${k}: IBAN on a credit note`);
     });
   }
 

@@ -432,17 +432,20 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     pay.push(doc.paymentTermsText);
     if (doc.dueDate)
       pay.push(`Date d'échéance : ${formatDateLong(doc.dueDate)} — montant dû : ${formatEuros(totals.dueCents)}.`);
+    const iban = doc.payment.iban ?? seller.iban;
+    const bic = doc.payment.bic ?? seller.bic;
+    if (iban)
+      pay.push(
+        `Virement${doc.payment.meansCode === '58' ? ' SEPA' : ''} — IBAN : ${formatIban(iban)}${bic ? ` — BIC : ${bic}` : ''} — Titulaire : ${seller.name}`,
+      );
+    if (doc.payment.remittance) pay.push(`Référence à rappeler lors du paiement : ${doc.payment.remittance}`);
   } else {
-    pay.push(doc.paymentTermsText);
-  }
-  const iban = doc.payment.iban ?? seller.iban;
-  const bic = doc.payment.bic ?? seller.bic;
-  if (iban)
+    // A credit note is owed to the customer: asking them to pay it (terms, IBAN, reference) is wrong.
     pay.push(
-      `Virement${doc.payment.meansCode === '58' ? ' SEPA' : ''} — IBAN : ${formatIban(iban)}${bic ? ` — BIC : ${bic}` : ''} — Titulaire : ${seller.name}`,
+      `Aucun paiement à effectuer : ce montant de ${formatEuros(totals.grandTotalCents)} vient en déduction${doc.precedingInvoice ? ` de la facture n° ${doc.precedingInvoice.number}` : ''} ; il vous sera remboursé s'il a déjà été réglé.`,
     );
-  if (doc.payment.remittance) pay.push(`Référence à rappeler lors du paiement : ${doc.payment.remittance}`);
-  section('Règlement', pay);
+  }
+  section(doc.typeCode === '381' ? 'Avoir' : 'Règlement', pay);
 
   const legal: string[] = [doc.latePenaltyText];
   if (doc.recoveryIndemnityText) legal.push(doc.recoveryIndemnityText);
