@@ -5,7 +5,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
 import { cooperativeIndicators, readableNetwork, sroiFor } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
-import { esfReportFor } from './esf-report.service.ts';
+import { esfCooperativeReport } from './esf-report.service.ts';
 import { surveySummaries } from './surveys.service.ts';
 
 let odb: OpenDb | null = null;
@@ -25,7 +25,6 @@ authzSuite('impact', world, (): AuthzCase[] => [
   { permission: IMPACT.indicatorsRead, run: (trx, actor) => cooperativeIndicators(trx as never, actor, 2025) },
   { permission: IMPACT.networkRead, run: (trx, actor) => readableNetwork(trx as never, actor) },
   { permission: IMPACT.surveyManage, run: (trx, actor) => surveySummaries(trx as never, actor) },
-  // The report opens one tenant transaction per cooperative itself: it reads through the database.
-  { permission: IMPACT.reportsRead, run: (_trx, actor) => esfReportFor(odb!.db, actor, 2025, 'cooperative') },
+  { permission: IMPACT.reportsRead, run: (trx, actor) => esfCooperativeReport(trx as never, actor, 2025) },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

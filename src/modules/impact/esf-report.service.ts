@@ -10,15 +10,22 @@ import { addCounts, esfCounts, esfReport, type EsfReport } from './esf-report.ts
 import { checkYear, readableNetwork } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
 
-async function countsOf(db: Db, cooperativeId: string, year: number) {
+/** Counts of the cooperative the transaction is scoped to (read as the system: the caller checked). */
+async function countsIn(tx: Tx, cooperativeId: string, year: number) {
   const actor = systemActor(cooperativeId, 'Rapport FSE');
-  return withTenant(db, cooperativeId, async (trx) => {
-    const tx = trx as unknown as Tx;
-    return esfCounts(
-      { journeys: await journeyFacts(tx, actor, year), profiles: await statisticalProfiles(tx, actor) },
-      year,
-    );
-  });
+  return esfCounts(
+    { journeys: await journeyFacts(tx, actor, year), profiles: await statisticalProfiles(tx, actor) },
+    year,
+  );
+}
+const countsOf = (db: Db, cooperativeId: string, year: number) =>
+  withTenant(db, cooperativeId, (trx) => countsIn(trx as unknown as Tx, cooperativeId, year));
+
+/** The report of the actor's cooperative, in the caller's tenant transaction. */
+export async function esfCooperativeReport(tx: Tx, actor: Actor, year: number): Promise<EsfReport> {
+  authorize(actor, IMPACT.reportsRead);
+  checkYear(year);
+  return esfReport(await countsIn(tx, actor.cooperativeId, year), year);
 }
 
 export interface EsfReportFor extends EsfReport {
