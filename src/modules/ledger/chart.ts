@@ -52,6 +52,11 @@ export const DEFAULT_CHART: [string, string][] = [
  *  receivable since the start, lettering, aged balance) must leave them out or count twice. */
 export const OPENING_JOURNAL = 'AN';
 
+/** The one numbering of an entry, the same on every page, export and in the FEC (EcritureNum):
+ *  journal, fiscal year and the gapless posting number, « VT2026-12 ». */
+export const entryLabel = (journal: string, fiscalYear: number, entryNumber: number) =>
+  `${journal}${fiscalYear}-${entryNumber}`;
+
 export const DEFAULT_JOURNALS: [string, string][] = [
   ['VT', 'Ventes'],
   ['AC', 'Achats'],

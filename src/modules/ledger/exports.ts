@@ -25,7 +25,7 @@ import { LEDGER } from './permissions.ts';
 import { UserError } from '../../core/errors.ts';
 import { addMonths, endOfMonth, daysBetween, type IsoDate } from '../../core/dates.ts';
 import type { Cents } from '../../core/money.ts';
-import { accountRoles, OPENING_JOURNAL } from './chart.ts';
+import { accountRoles, entryLabel, OPENING_JOURNAL } from './chart.ts';
 import { fiscalBounds } from './reports.ts';
 import type { Column, TableRow } from './tabular.ts';
 
@@ -276,7 +276,7 @@ export async function* generalLedgerRows(
         accountLabel: labels.get(l.account) ?? '',
         date: l.entry_date,
         journal: l.journal_code,
-        number: `${l.journal_code}${l.fiscal_year}-${l.entry_number}`,
+        number: entryLabel(l.journal_code, l.fiscal_year, l.entry_number),
         piece: l.piece_ref,
         label: l.label,
         aux: l.aux_label ?? l.aux_account ?? '',
@@ -347,7 +347,7 @@ export async function* journalEntryRows(
       yield {
         journal: l.journal_code,
         date: l.entry_date,
-        number: `${l.journal_code}${l.fiscal_year}-${l.entry_number}`,
+        number: entryLabel(l.journal_code, l.fiscal_year, l.entry_number),
         account: l.account,
         aux: l.aux_account ?? '',
         piece: l.piece_ref,

@@ -155,28 +155,34 @@ test('FEC file name, header and column format', () => {
   );
 });
 
-test('FEC entries are balanced and numbered continuously in date order per journal', () => {
+test('FEC entries are balanced and numbered continuously per journal in the order of validation, with the numbers of the app', () => {
   const [, ...lines] = rows();
-  const byJournal = new Map<string, { num: number; date: string }[]>();
+  const byJournal = new Map<string, { num: number; date: string; valid: string }[]>();
   const sums = new Map<string, number>();
   for (const l of lines) {
     const key = `${l[0]}#${l[2]}`;
     sums.set(key, (sums.get(key) ?? 0) + cents(l[11]) - cents(l[12]));
     const seq = byJournal.get(l[0]) ?? [];
     byJournal.set(l[0], seq);
-    const num = Number(l[2]);
-    if (!seq.length || seq[seq.length - 1].num !== num) seq.push({ num, date: l[3] });
+    // « VT2026-12 »: the journal, the fiscal year and the gapless number shown in the app.
+    const m = /^([A-Z]+)2026-(\d+)$/.exec(l[2]);
+    assert.ok(m && m[1] === l[0], `EcritureNum ${l[2]} names its journal`);
+    const num = Number(m[2]);
+    if (!seq.length || seq[seq.length - 1].num !== num) seq.push({ num, date: l[3], valid: l[15] });
     else assert.equal(seq[seq.length - 1].date, l[3], 'one date per entry');
   }
   for (const [k, v] of sums) assert.equal(v, 0, `entry ${k} balanced`);
   assert.deepEqual([...byJournal.keys()].sort(), ['AC', 'BQ', 'OD', 'VT']);
   for (const [j, seq] of byJournal) {
     for (const [i, e] of seq.entries()) assert.equal(e.num, i + 1, `${j}: continuous numbers`);
-    for (let i = 1; i < seq.length; i++) assert.ok(seq[i].date >= seq[i - 1].date, `${j}: chronological`);
+    for (let i = 1; i < seq.length; i++)
+      assert.ok(seq[i].valid >= seq[i - 1].valid, `${j}: in the order of validation`);
   }
+  // The February invoice was validated before the back-dated January one: the numbers (and so
+  // the file) follow the validation, never renumbered after the fact.
   assert.deepEqual(
     byJournal.get('VT')!.map((e) => e.date),
-    ['20260115', '20260210', '20260312'],
+    ['20260210', '20260115', '20260312'],
   );
   const lettered = lines.filter((l) => l[4] === '411' && l[13]);
   assert.equal(lettered.length, 2, 'the paid invoice and its payment are lettered');
@@ -286,5 +292,8 @@ test('FEC export writes 20 000 lines with continuous entry numbers', async () =>
   assert.equal(text.length, 20001);
   const nums = new Set(text.slice(1).map((l) => l.split('\t')[2]));
   assert.equal(nums.size, 10000);
-  assert.ok(nums.has('1') && nums.has('10000'));
+  // EcritureNum is the app's entry number, continuous in the journal, in the order of posting.
+  assert.ok(nums.has('OD2026-1') && nums.has('OD2026-10000'));
+  const order = text.slice(1, 5).map((l) => l.split('\t')[2]);
+  assert.deepEqual(order, ['OD2026-1', 'OD2026-1', 'OD2026-2', 'OD2026-2']);
 });

@@ -1,14 +1,16 @@
 // FEC (Fichier des écritures comptables, art. A47 A-1 LPF) of one fiscal year.
 // `<SIREN>FEC<AAAAMMJJ>.txt`, 18 columns, tab-separated, dates AAAAMMJJ, amounts with a decimal
-// comma. Entries are read by journal then date then posting number (keyset pages of entries,
-// then their lines), so memory stays constant; EcritureNum is a counter per journal that follows
-// that chronological order, continuous from 1 in each journal.
+// comma. Entries are read by journal then posting number (keyset pages of entries, then their
+// lines), so memory stays constant. The posting number is given when the entry is validated,
+// gapless per journal and fiscal year: the file follows the order of validation the FEC rules ask
+// for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
+import { entryLabel } from './chart.ts';
 import { LEDGER } from './permissions.ts';
 import { OPENING_JOURNAL } from './year-end.service.ts';
 import { NotFoundError } from '../../core/errors.ts';
@@ -62,18 +64,17 @@ export async function* fecRows(
     ).map((a) => [a.number, a.label]),
   );
   yield FEC_COLUMNS.join('\t');
-  let currentJournal = '';
-  let num = 0;
   // The opening entries (journal AN) come first, as the FEC rules require; then the other
   // journals in their order.
   for (const openingPass of [true, false]) {
-    let after: { journal: string; date: string; number: number } | null = null;
+    let after: { journal: string; year: number; number: number } | null = null;
     for (;;) {
       let q = trx
         .selectFrom('journal_entry')
         .select([
           'id',
           'journal_code',
+          'fiscal_year',
           'entry_date',
           'entry_number',
           'label',
@@ -90,10 +91,10 @@ export async function* fecRows(
         q = q.where((eb) =>
           eb.or([
             eb('journal_code', '>', a.journal),
-            eb.and([eb('journal_code', '=', a.journal), eb('entry_date', '>', a.date)]),
+            eb.and([eb('journal_code', '=', a.journal), eb('fiscal_year', '>', a.year)]),
             eb.and([
               eb('journal_code', '=', a.journal),
-              eb('entry_date', '=', a.date),
+              eb('fiscal_year', '=', a.year),
               eb('entry_number', '>', a.number),
             ]),
           ]),
@@ -101,7 +102,7 @@ export async function* fecRows(
       }
       const entries = await q
         .orderBy('journal_code')
-        .orderBy('entry_date')
+        .orderBy('fiscal_year')
         .orderBy('entry_number')
         .limit(pageSize)
         .execute();
@@ -125,17 +126,12 @@ export async function* fecRows(
         else byEntry.set(l.entry_id, [l]);
       }
       for (const e of entries) {
-        if (e.journal_code !== currentJournal) {
-          currentJournal = e.journal_code;
-          num = 0;
-        }
-        num++;
         const validDate = todayParis(new Date(e.validated_at));
         for (const l of byEntry.get(e.id) ?? []) {
           yield [
             e.journal_code,
             txt(journals.get(e.journal_code)),
-            String(num),
+            entryLabel(e.journal_code, e.fiscal_year, e.entry_number),
             fecDate(e.entry_date),
             l.account,
             txt(accounts.get(l.account)),
@@ -155,7 +151,7 @@ export async function* fecRows(
         }
       }
       const last = entries[entries.length - 1];
-      after = { journal: last.journal_code, date: String(last.entry_date), number: last.entry_number };
+      after = { journal: last.journal_code, year: last.fiscal_year, number: last.entry_number };
       if (entries.length < pageSize) break;
     }
   }

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import { moduleView, type Tx } from '../../core/db/handles.ts';
 import type { IntegrityCheck } from '../../core/integrity.ts';
-import { accountRoles, OPENING_JOURNAL } from './chart.ts';
+import { accountRoles, entryLabel, OPENING_JOURNAL } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
 
 const ledgerView = moduleView<LedgerTables>();
@@ -33,8 +33,8 @@ export const balancedEntriesCheck: IntegrityCheck = {
       kind: e.n < 2 ? 'entry_without_lines' : 'unbalanced_entry',
       detail:
         e.n < 2
-          ? `écriture ${e.journal_code} ${e.fiscal_year}-${e.entry_number} : ${e.n} ligne(s)`
-          : `écriture ${e.journal_code} ${e.fiscal_year}-${e.entry_number} : débit ${e.d} ≠ crédit ${e.c} (centimes)`,
+          ? `écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)} : ${e.n} ligne(s)`
+          : `écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)} : débit ${e.d} ≠ crédit ${e.c} (centimes)`,
     }));
   },
 };

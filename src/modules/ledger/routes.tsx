@@ -34,7 +34,7 @@ import {
 } from './posting.service.ts';
 import { postContributionsForMonth } from './contribution.service.ts';
 import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } from './reports.ts';
-import { ensureChart } from './chart.ts';
+import { ensureChart, entryLabel } from './chart.ts';
 import { accountDetail, getEntry, listEntries } from './entries.service.ts';
 import { closedYears, closeFiscalYear, resultLabel } from './year-end.service.ts';
 import { fecRows, fecFileName } from './fec.ts';
@@ -134,8 +134,7 @@ ledgerRoutes.get('/comptabilite', async (c) => {
                 <td data-label="Journal">{r.journal_code}</td>
                 <td data-label="N°">
                   <a href={`/comptabilite/ecritures/${r.id}`}>
-                    {r.journal_code}
-                    {r.fiscal_year}-{r.entry_number}
+                    {entryLabel(r.journal_code, r.fiscal_year, r.entry_number)}
                   </a>
                 </td>
                 <td data-label="Pièce">{r.piece_ref}</td>
@@ -167,9 +166,9 @@ const loadEntry = (c: Ctx, actor: Actor, id: string) =>
 function EntryPage(p: { c: Ctx; data: Awaited<ReturnType<typeof loadEntry>>; error?: string; date?: string }) {
   const { e, lines } = p.data;
   return (
-    <Layout c={p.c} title={`Écriture ${e.journal_code}${e.fiscal_year}-${e.entry_number}`} wide>
+    <Layout c={p.c} title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`} wide>
       <PageHeader
-        title={`Écriture ${e.journal_code}${e.fiscal_year}-${e.entry_number}`}
+        title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`}
         help={`${e.label} — pièce ${e.piece_ref} du ${formatDate(String(e.piece_date))}, passée le ${formatDate(String(e.entry_date))}.`}
       />
       <Tabs current="/comptabilite" />
