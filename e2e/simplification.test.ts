@@ -106,7 +106,9 @@ test('submit a month of expenses with 3 receipts', { skip }, async () => {
   );
   await act.file('input[name="receipts"]', files);
   await act.click('button[name="action"][value="bulk"]');
-  await page.waitForSelector('text=3 dépenses ajoutées');
+  // Read in the background: the sheet polls, then reloads itself with the lines (no click).
+  await page.waitForSelector('.flash >> text=3 dépenses ajoutées', { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelectorAll('table.data tbody tr').length === 3);
   assert.equal(await page.locator('table.data tbody tr').count(), 3);
   assert.match((await page.textContent('main')) ?? '', /Total : 67,70/);
   await act.click('button:has-text("Envoyer la note de frais")');

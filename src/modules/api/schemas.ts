@@ -89,6 +89,10 @@ export const InvoiceLine = z
     vatRateBp: z.number().int().openapi({ description: 'Taux de TVA en points de base (2000 = 20 %)' }),
     nature: z.enum(['goods', 'services']),
     netCents: z.number().int(),
+    section: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Titre de la section de la ligne (sous-total sur le document), ou null' }),
   })
   .openapi('InvoiceLine');
 
@@ -130,6 +134,7 @@ export const InvoiceLineCreate = z
     vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'K', 'G', 'O']),
     vatRateBp: z.number().int().min(0).max(10000),
     nature: z.enum(['goods', 'services']).optional(),
+    section: z.string().min(1).max(200).nullable().optional(),
   })
   .openapi('InvoiceLineCreate');
 

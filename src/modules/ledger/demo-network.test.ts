@@ -18,6 +18,7 @@ import { writeFec } from './fec.ts';
 import { trialBalance, activityAccount } from './reports.ts';
 import { hledgerBalancesFromFec } from './test-helpers.ts';
 import { closedYears } from './year-end.service.ts';
+import { activityBalances } from './direction.service.ts';
 
 const skip = toolSkip('/usr/bin/hledger', 'hledger');
 const year = Number(todayParis().slice(0, 4));
@@ -90,8 +91,16 @@ test('the activity account of every demo activity equals the ledger', async () =
   for (const coop of await listCooperatives(odb.db)) {
     const actor = systemActor(coop.id, 'test');
     await withTenant(odb.db, coop.id, async (trx) => {
+      // The director's overview sums every activity in one query: the same figures.
+      const balances = await activityBalances(trx, coop.id, todayParis());
       for (const a of await listActivities(trx, actor)) {
         const acc = await activityAccount(trx, actor, a.analyticCode, year);
+        const today = await activityAccount(trx, actor, a.analyticCode, year, { until: todayParis() });
+        assert.deepEqual(
+          balances.get(a.analyticCode) ?? { availableCents: 0, outstandingCents: 0 },
+          { availableCents: today.total.availableCents, outstandingCents: today.total.outstandingCents },
+          `${coop.slug}/${a.analyticCode} overview`,
+        );
         const ledger = (
           await sql<{ inv: number; col: number }>`
           select coalesce(sum(case when l.account in ('706', '707') then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as inv,

@@ -5,10 +5,10 @@ import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { listActivities } from '../directory/index.ts';
-import { accountRoles } from './chart.ts';
+import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { agedReceivables, resolvePeriod } from './exports.ts';
 import { LEDGER } from './permissions.ts';
-import { activityAccount, fiscalYearContaining } from './reports.ts';
+import { type activityAccount, fiscalYearContaining } from './reports.ts';
 
 /** The transaction the reports this overview gathers are read through. */
 type Tx = Parameters<typeof activityAccount>[0];
@@ -18,6 +18,43 @@ export interface NegativeActivity {
   name: string;
   availableCents: number;
   outstandingCents: number;
+}
+
+/**
+ * Available treasury and customer balance of every activity on a date, as its activity account
+ * gives them (total.availableCents, total.outstandingCents): everything posted up to that date,
+ * the opening entries left out (they restate earlier balances).
+ */
+export async function activityBalances(
+  trx: Tx,
+  cooperativeId: string,
+  until: IsoDate,
+): Promise<Map<string, { availableCents: number; outstandingCents: number }>> {
+  const acc = await accountRoles(trx, cooperativeId);
+  const r = await sql<{ code: string; outstanding: number; costs: number }>`
+    select l.analytic_code as code,
+      coalesce(sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as outstanding,
+      coalesce(sum(case when l.account like '6%' or l.account = ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as costs
+    from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
+    where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null and e.entry_date <= ${until}
+      and e.journal_code <> ${OPENING_JOURNAL}
+    group by l.analytic_code`.execute(trx);
+  // Collected excl. VAT is recorded once per payment entry, counted for each activity it touches.
+  const c = await sql<{ code: string; collected: number }>`
+    select x.code, sum(x.collected)::bigint as collected from (
+      select distinct e.id, l.analytic_code as code, e.collected_excl_cents as collected
+      from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
+      where e.cooperative_id = ${cooperativeId} and e.collected_excl_cents is not null and e.entry_date <= ${until}
+        and l.analytic_code is not null) x
+    group by x.code`.execute(trx);
+  const out = new Map<string, { availableCents: number; outstandingCents: number }>();
+  for (const x of r.rows)
+    out.set(x.code, { availableCents: -Number(x.costs), outstandingCents: Number(x.outstanding) });
+  for (const x of c.rows) {
+    const b = out.get(x.code) ?? { availableCents: 0, outstandingCents: 0 };
+    out.set(x.code, { ...b, availableCents: b.availableCents + Number(x.collected) });
+  }
+  return out;
 }
 
 export async function directionOverview(trx: Tx, actor: Actor, today: IsoDate) {
@@ -34,16 +71,13 @@ export async function directionOverview(trx: Tx, actor: Actor, today: IsoDate) {
   const acts = (await listActivities(trx, actor))
     .filter((a) => !a.closedAt)
     .sort((a, b) => a.analyticCode.localeCompare(b.analyticCode));
+  // One aggregate for every activity (not one activity account each: the page must stay fast
+  // with hundreds of activities and many people looking at once).
+  const balances = await activityBalances(trx, actor.cooperativeId, today);
   const negative: NegativeActivity[] = [];
   for (const a of acts) {
-    const aa = await activityAccount(trx, actor, a.analyticCode, year, { until: today });
-    if (aa.total.availableCents < 0)
-      negative.push({
-        code: a.analyticCode,
-        name: a.name,
-        availableCents: aa.total.availableCents,
-        outstandingCents: aa.total.outstandingCents,
-      });
+    const b = balances.get(a.analyticCode) ?? { availableCents: 0, outstandingCents: 0 };
+    if (b.availableCents < 0) negative.push({ code: a.analyticCode, name: a.name, ...b });
   }
   const aged = await agedReceivables(trx, actor, today);
   return {

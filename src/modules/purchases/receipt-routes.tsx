@@ -132,6 +132,16 @@ receiptRoutes.get('/notes-de-frais/lectures/:batchId', async (c) => {
     readingBatch(trx, a, c.req.param('batchId')),
   );
   if (!batch) throw new NotFoundError('Lecture');
+  // Read: the polling page reloads itself so the new lines and the total show without a click,
+  // and the summary follows as a message (without script, the box links to the sheet).
+  if (batch.finished && c.req.header('HX-Request')) {
+    const added = batch.items.filter((i) => i.status === 'done').length;
+    setFlash(c, {
+      kind: added === batch.total ? 'success' : 'info',
+      text: `Lecture terminée : ${added} dépense${added > 1 ? 's' : ''} ajoutée${added > 1 ? 's' : ''} sur ${batch.total} justificatif${batch.total > 1 ? 's' : ''}.${added < batch.total ? ' Saisissez les autres à la main.' : ''}`,
+    });
+    c.header('HX-Refresh', 'true');
+  }
   return c.html(<ReadingProgress batch={batch} />);
 });
 

@@ -203,7 +203,7 @@ export function invoiceOut(x: InvoiceRow, lines?: Awaited<ReturnType<typeof getL
     submittedAt: iso(x.submittedAt),
     validatedAt: iso(x.validatedAt),
     sentAt: iso(x.sentAt),
-    ...(lines ? { lines: lines.map((l) => ({ ...l })) } : {}),
+    ...(lines ? { lines: lines.map((l) => ({ ...l, section: l.section ?? null })) } : {}),
   };
 }
 
