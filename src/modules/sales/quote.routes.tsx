@@ -24,7 +24,7 @@ import { setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, formatDateTime, todayParis } from '../../core/dates.ts';
-import { formatEuros, parseCents, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
+import { formatEuros, parseCents, formatRateBp, centsToDecimal } from '../../core/money.ts';
 import { isUuid } from '../../core/ids.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { createCatalogueItem, archiveCatalogueItem, listCatalogue, UNIT_CODES } from './catalogue.service.ts';
@@ -67,6 +67,7 @@ import {
   type EditorData,
 } from './editor.tsx';
 import { editorData, customerOfForm } from './invoice-editor.routes.tsx';
+import { DocumentLineRow, SubtotalRow } from './document-lines.tsx';
 
 const db = (c: Ctx) => c.get('app').odb.db;
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) => withTenant(db(c), actorOf(c).cooperativeId, fn);
@@ -650,32 +651,8 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
                 </tr>
               ) : (
                 <>
-                  <tr>
-                    <td data-label="Désignation">{l.description}</td>
-                    <td class="num" data-label="Quantité">
-                      {milliToDecimal(l.quantityMilli).replace('.', ',')}
-                    </td>
-                    <td class="num" data-label="Prix">
-                      {formatEuros(l.unitPriceCents)}
-                    </td>
-                    <td class="num" data-label="Remise">
-                      {l.discountBp ? formatRateBp(l.discountBp) : '—'}
-                    </td>
-                    <td class="num" data-label="TVA">
-                      {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
-                    </td>
-                    <td class="num" data-label="Montant">
-                      {formatEuros(l.netCents)}
-                    </td>
-                  </tr>
-                  {subtotal !== null ? (
-                    <tr class="doc-subtotal-row">
-                      <td colspan={5}>Sous-total « {subtotal.title} »</td>
-                      <td class="num" data-label="Sous-total HT">
-                        {formatEuros(subtotal.cents)}
-                      </td>
-                    </tr>
-                  ) : null}
+                  <DocumentLineRow l={l} />
+                  {subtotal !== null ? <SubtotalRow title={subtotal.title} cents={subtotal.cents} /> : null}
                 </>
               ),
             )}

@@ -22,7 +22,7 @@ import { withTenant } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis } from '../../core/dates.ts';
-import { formatEuros, parseCents, formatRateBp, milliToDecimal, centsToDecimal } from '../../core/money.ts';
+import { formatEuros, parseCents, centsToDecimal } from '../../core/money.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { INVOICE_STATUSES, type InvoiceStatus } from './types.ts';
 import { createCustomer, getCustomer, listCustomers, type CustomerInput } from './customer.service.ts';
@@ -57,6 +57,7 @@ import { registerQuoteRoutes } from './quote.routes.tsx';
 import { registerInvoiceEditorRoutes } from './invoice-editor.routes.tsx';
 import { heldMessage, selfValidateInvoice } from './inbox.ts';
 import { withSections } from './editor.tsx';
+import { DocumentLineRow, SubtotalRow } from './document-lines.tsx';
 
 export const salesRoutes = new Hono<AppEnv>();
 for (const p of [
@@ -449,32 +450,8 @@ salesRoutes.get('/factures/:id', async (c) => {
                   </th>
                 </tr>
               ) : null}
-              <tr>
-                <td data-label="Désignation">{l.description}</td>
-                <td class="num" data-label="Quantité">
-                  {milliToDecimal(l.quantityMilli).replace('.', ',')}
-                </td>
-                <td class="num" data-label="Prix">
-                  {formatEuros(l.unitPriceCents)}
-                </td>
-                <td class="num" data-label="Remise">
-                  {l.discountBp ? formatRateBp(l.discountBp) : '—'}
-                </td>
-                <td class="num" data-label="TVA">
-                  {l.vatCategory === 'S' ? formatRateBp(l.vatRateBp) : l.vatCategory}
-                </td>
-                <td class="num" data-label="Montant">
-                  {formatEuros(l.netCents)}
-                </td>
-              </tr>
-              {subtotal !== null ? (
-                <tr class="doc-subtotal-row">
-                  <td colspan={5}>Sous-total « {l.section} »</td>
-                  <td class="num" data-label="Sous-total HT">
-                    {formatEuros(subtotal)}
-                  </td>
-                </tr>
-              ) : null}
+              <DocumentLineRow l={l} />
+              {subtotal !== null ? <SubtotalRow title={l.section ?? ''} cents={subtotal} /> : null}
             </>
           ))}
         </tbody>
