@@ -143,3 +143,36 @@ test('keyboard: the skip link is the first stop and leads to the main content', 
   assert.notEqual(outline, 'none', 'focus is visible');
   await context.close();
 });
+
+test('no page scrolls sideways on a phone (360 px): activity account, caseload, lists, validation', {
+  skip,
+}, async () => {
+  const wide: string[] = [];
+  for (const [role, paths] of [
+    ['entrepreneur', ['/compte-activite', '/factures', '/devis', '/notes-de-frais']],
+    ['support', ['/accompagnement', '/validation', '/clients', '/fournisseurs']],
+    ['director', ['/direction', '/impact', '/comptabilite']],
+  ] as const) {
+    const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
+    const page = await context.newPage();
+    await page.goto(`${srv.url}/connexion`);
+    await page.getByLabel('Adresse e-mail').fill(a.users[role].email);
+    await page.getByLabel('Mot de passe').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
+    await page.waitForURL(`${srv.url}/`);
+    for (const path of paths) {
+      const res = await page.goto(`${srv.url}${path}`);
+      if (res?.status() !== 200) {
+        wide.push(`${path} (${role}): HTTP ${res?.status()}`);
+        continue;
+      }
+      const [scroll, client] = await page.evaluate(() => [
+        document.documentElement.scrollWidth,
+        document.documentElement.clientWidth,
+      ]);
+      if (scroll > client) wide.push(`${path} (${role}): ${scroll} px wide for ${client}`);
+    }
+    await context.close();
+  }
+  assert.deepEqual(wide, []);
+});

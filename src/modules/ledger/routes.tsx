@@ -896,13 +896,27 @@ ledgerRoutes.get('/compte-activite', async (c) => {
         <tfoot>
           <tr>
             <th>Depuis le début de l'exercice</th>
-            <th class="num">{formatEuros(t.invoicedExclCents)}</th>
-            <th class="num">{formatEuros(t.collectedExclCents)}</th>
-            <th class="num">{formatEuros(t.outstandingCents)}</th>
-            <th class="num">{formatEuros(t.contributionCents)}</th>
-            <th class="num">{formatEuros(t.costsCents)}</th>
-            <th class="num">{formatEuros(t.salariesCents)}</th>
-            <th class="num">{formatEuros(t.availableCents)}</th>
+            <th class="num" data-label="Facturé HT">
+              {formatEuros(t.invoicedExclCents)}
+            </th>
+            <th class="num" data-label="Encaissé HT">
+              {formatEuros(t.collectedExclCents)}
+            </th>
+            <th class="num" data-label="Reste à encaisser">
+              {formatEuros(t.outstandingCents)}
+            </th>
+            <th class="num" data-label="Contribution">
+              {formatEuros(t.contributionCents)}
+            </th>
+            <th class="num" data-label="Frais">
+              {formatEuros(t.costsCents)}
+            </th>
+            <th class="num" data-label="Salaires">
+              {formatEuros(t.salariesCents)}
+            </th>
+            <th class="num" data-label="Disponible">
+              {formatEuros(t.availableCents)}
+            </th>
           </tr>
         </tfoot>
       </table>
