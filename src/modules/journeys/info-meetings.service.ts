@@ -20,7 +20,7 @@ import { safeEqual } from '../../core/auth/tokens.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { renderEmail } from '../../web/email.tsx';
 import { parisDate, parisTime } from './paris-time.ts';
-import { createJourney, transitionJourney, type Journey } from './journeys.service.ts';
+import { attendanceComment, createJourney, transitionJourney, type Journey } from './journeys.service.ts';
 
 export const MIN_FILL_MS = 3000;
 export const MAX_FILL_MS = 24 * 3600 * 1000;
@@ -312,11 +312,14 @@ export async function convertRegistration(tx: Tx, actor: Actor, registrationId: 
     startedOn: createdOn,
     comment: "Inscription à une réunion d'information",
   });
-  const moved = await transitionJourney(tx, actor, j.id, {
-    to: 'info_meeting',
-    effectiveOn: day,
-    comment: r.attended === false ? 'Inscrit·e, absent·e à la réunion' : "Présent·e à la réunion d'information",
-  });
+  const moved = await transitionJourney(
+    tx,
+    actor,
+    j.id,
+    { to: 'info_meeting', effectiveOn: day, comment: attendanceComment(r.attended) },
+    // The timeline reads the attendance from the registration, so a later correction shows.
+    { infoMeetingRegistrationId: r.id },
+  );
   await trx
     .updateTable('info_meeting_registration')
     .set({ journey_id: j.id })

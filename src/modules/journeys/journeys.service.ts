@@ -241,6 +241,8 @@ export async function transitionJourney(
   actor: Actor,
   journeyId: string,
   raw: z.input<typeof TransitionInput>,
+  /** What the module itself records with the step (e.g. the info-meeting registration it came from). */
+  extra: Record<string, unknown> = {},
 ): Promise<Journey> {
   const scope = authorize(actor, JOURNEYS.journeyTransition);
   const trx = journeysDb(tx);
@@ -255,7 +257,7 @@ export async function transitionJourney(
   if (v.effectiveOn < j.stageSince)
     throw new UserError(`La date ne peut pas précéder l'étape en cours (${formatDate(j.stageSince)}).`, 'effectiveOn');
   const patch: JourneyPatch = { stage: v.to, stage_since: v.effectiveOn, exit_reason: null };
-  const data: Record<string, unknown> = {};
+  const data: Record<string, unknown> = { ...extra };
   if (v.to === 'exit') {
     if (!v.exitReason) throw new UserError('Indiquez le motif de sortie.', 'exitReason');
     patch.exit_reason = v.exitReason;
@@ -330,6 +332,14 @@ export async function journeyHistory(tx: Tx, actor: Actor, journeyId: string): P
   await getJourney(tx, actor, journeyId);
   return historyOf(journeysDb(tx), actor, journeyId);
 }
+/** The info-meeting step's comment, from the attendance recorded for the registration. */
+export const attendanceComment = (attended: boolean | null) =>
+  attended === false
+    ? 'Inscrit·e, absent·e à la réunion'
+    : attended
+      ? "Présent·e à la réunion d'information"
+      : "Inscrit·e à la réunion d'information";
+
 /** Inner: the history of a journey the caller already reached. */
 export async function historyOf(trx: JourneysTx, actor: Actor, journeyId: string): Promise<TransitionEntry[]> {
   const rows = await trx
@@ -341,13 +351,32 @@ export async function historyOf(trx: JourneysTx, actor: Actor, journeyId: string
     .orderBy('created_at')
     .orderBy('id')
     .execute();
+  // A step that came from an info-meeting registration says the attendance as it is now: the
+  // team may correct it after the conversion (the history itself is never edited).
+  const registrationIds = rows
+    .map((r) => (r.data as Record<string, unknown> | null)?.infoMeetingRegistrationId)
+    .filter((x): x is string => typeof x === 'string');
+  const attended = new Map<string, boolean | null>();
+  if (registrationIds.length)
+    for (const x of await trx
+      .selectFrom('info_meeting_registration')
+      .select(['id', 'attended'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', 'in', registrationIds)
+      .execute())
+      attended.set(x.id, x.attended);
+  const commentOf = (r: (typeof rows)[number]) => {
+    const reg = (r.data as Record<string, unknown> | null)?.infoMeetingRegistrationId;
+    if (typeof reg !== 'string' || !attended.has(reg)) return r.comment;
+    return attendanceComment(attended.get(reg) ?? null);
+  };
   return rows.map((r) => ({
     id: r.id,
     from: r.from_stage as Stage | null,
     to: r.to_stage as Stage,
     effectiveOn: toIsoDate(r.effective_on),
     authorLabel: r.author_label,
-    comment: r.comment,
+    comment: commentOf(r),
     exitReason: r.exit_reason as ExitReason | null,
     data: r.data ?? {},
     createdAt: r.created_at,

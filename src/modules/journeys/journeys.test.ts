@@ -13,7 +13,7 @@ import { createUser } from '../../core/auth/users.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import { journeysDb } from './db.ts';
-import { createMeeting, convertRegistration } from './info-meetings.service.ts';
+import { createMeeting, convertRegistration, recordMeetingAttendance } from './info-meetings.service.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import type { UserId } from '../../core/ids.ts';
 import { addMembership } from '../directory/index.ts';
@@ -393,4 +393,39 @@ test('no stage is dated in the future: refused by hand, and a registration conve
   });
   assert.equal(moved.stage, 'info_meeting');
   assert.equal(moved.stageSince, today, 'dated today, not on the meeting day to come');
+});
+
+test('the timeline says the attendance as corrected after the conversion (absent, then present)', async () => {
+  const today = todayParis();
+  const { journeyId, meeting, id } = await inA(async (trx) => {
+    const meeting = await createMeeting(trx, sup(), {
+      date: addDays(today, 2),
+      start: '18:00',
+      end: '19:00',
+      place: 'Salle',
+      capacity: 10,
+    });
+    const id = uuidv7();
+    await journeysDb(trx)
+      .insertInto('info_meeting_registration')
+      .values({
+        cooperative_id: a.coop.id,
+        id,
+        meeting_id: meeting,
+        display_name: 'Noé Retard',
+        email: 'noe.retard@example.test',
+        phone: null,
+        attended: false,
+        journey_id: null,
+      })
+      .execute();
+    const j = await convertRegistration(trx, sup(), id);
+    return { journeyId: j.id, meeting, id };
+  });
+  const step = async () =>
+    (await inA((trx) => journeyHistory(trx, sup(), journeyId))).find((t) => t.to === 'info_meeting')?.comment;
+  assert.equal(await step(), 'Inscrit·e, absent·e à la réunion');
+  // The team corrects the attendance on the meeting page: the timeline follows.
+  await inA((trx) => recordMeetingAttendance(trx, sup(), meeting, [id]));
+  assert.equal(await step(), "Présent·e à la réunion d'information");
 });
