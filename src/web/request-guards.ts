@@ -20,14 +20,39 @@ export const MAX_URL_LENGTH = 8192;
 
 type Handler = (...args: never[]) => unknown;
 const uploadLimits = new WeakMap<Handler, number>();
+/** For a form in a browser: the page to send the person back to when the file is too large. */
+const tooLargeReturns = new WeakMap<Handler, string>();
+
+/** The query parameter that tells a form page its file was too large (value: the limit in bytes). */
+export const TOO_LARGE_PARAM = 'fichier-trop-volumineux';
 
 /** Route middleware for an upload route: `app.post('/x', uploadBodyLimit(10 * 1024 * 1024), handler)`.
  *  The front door reads it from the matched routes, so the body is bounded before anything parses
  *  it (the CSRF check included). */
-export function uploadBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
+export function uploadBodyLimit(maxBytes: number, opts: { returnTo?: string } = {}): MiddlewareHandler<AppEnv> {
   const mw: MiddlewareHandler<AppEnv> = async (_c, next) => next();
   uploadLimits.set(mw, Math.min(Math.max(0, Math.floor(maxBytes)), MAX_UPLOAD_LIMIT));
+  // A browser form is sent back to its page, which says beside the file field what went wrong
+  // (a bare 413 page loses the person); only a fixed local path, never one taken from the request.
+  if (opts.returnTo?.startsWith('/') && !opts.returnTo.startsWith('//')) tooLargeReturns.set(mw, opts.returnTo);
   return mw;
+}
+
+/** The page a too-large form post of this route goes back to, if it has one. */
+function tooLargeReturnFor(c: Ctx): string | null {
+  for (const r of matchedRoutes(c)) {
+    const h = r.handler as Handler & { __COMPOSED_HANDLER?: Handler };
+    const to = tooLargeReturns.get(h) ?? (h.__COMPOSED_HANDLER ? tooLargeReturns.get(h.__COMPOSED_HANDLER) : undefined);
+    if (to) return to;
+  }
+  return null;
+}
+
+/** What a form page shows beside its file field after a too-large post, or null. */
+export function tooLargeMessage(c: Ctx): string | null {
+  const v = c.req.query(TOO_LARGE_PARAM);
+  if (!v || !/^\d{1,12}$/.test(v)) return null;
+  return `Fichier trop volumineux : ${megabytes(Math.min(Number(v), MAX_UPLOAD_LIMIT))} au plus. Réduisez la photo ou compressez le PDF, puis recommencez.`;
 }
 
 /** The limit of the route this request goes to: the largest `uploadBodyLimit` among its handlers. */
@@ -68,6 +93,14 @@ export const requestGuards: MiddlewareHandler<AppEnv> = async (c, next) => {
   const maxSize = bodyLimitFor(c);
   return bodyLimit({
     maxSize,
-    onError: (ctx) => ctx.text(`Le contenu envoyé est trop volumineux (${megabytes(maxSize)} au plus).`, 413),
+    onError: (ctx) => {
+      const back = tooLargeReturnFor(ctx);
+      const browserForm = (ctx.req.header('accept') ?? '').includes('text/html') && !ctx.req.header('hx-request');
+      if (back && browserForm) {
+        const sep = back.includes('?') ? '&' : '?';
+        return ctx.redirect(`${back}${sep}${TOO_LARGE_PARAM}=${maxSize}`, 303);
+      }
+      return ctx.text(`Le contenu envoyé est trop volumineux (${megabytes(maxSize)} au plus).`, 413);
+    },
   })(c, next);
 };

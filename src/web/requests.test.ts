@@ -8,7 +8,7 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../app/testi
 import { ConfigError, loadConfig, parseTrustedProxies } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { type AppContext, type AppEnv, clientIp } from './context.ts';
-import { DEFAULT_BODY_LIMIT } from './request-guards.ts';
+import { DEFAULT_BODY_LIMIT, FILE_UPLOAD_LIMIT } from './request-guards.ts';
 import { safeReturnPath } from './return-path.ts';
 
 let odb: OpenDb;
@@ -75,6 +75,42 @@ test('an upload route raises its own limit: a 1.5 MB logo is not refused for its
     headers: { cookie: [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
   });
   assert.equal(r2.status, 413);
+});
+
+test('a receipt too large for its form: the browser goes back to the sheet, the message beside the field', async () => {
+  const c = new TestClient(app);
+  await c.signIn(a.users.entrepreneur.email, TEST_PASSWORD);
+  await c.get('/notes-de-frais');
+  const cookie = [...c.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+  const body = new FormData();
+  body.append('_csrf', c.csrf);
+  body.append('receipt', new Blob([new Uint8Array(FILE_UPLOAD_LIMIT + 1024)], { type: 'image/jpeg' }), 'photo.jpg');
+  const r = await app.request('http://localhost/notes-de-frais/ajouter', {
+    method: 'POST',
+    body,
+    headers: { cookie, accept: 'text/html,application/xhtml+xml' },
+  });
+  assert.equal(r.status, 303);
+  const to = r.headers.get('location') ?? '';
+  assert.match(to, /^\/notes-de-frais\?fichier-trop-volumineux=\d+$/);
+  const page = await c.get(to);
+  assert.match(page.html, /Fichier trop volumineux : 15,3 Mo au plus/);
+  assert.match(page.html, /id="f-receipt-error"[^>]*>[^<]*Fichier trop volumineux/, 'beside the receipt field');
+  // Not a browser form (an API client, a script): the plain 413 as before, nothing written.
+  const bare = new FormData();
+  bare.append('_csrf', c.csrf);
+  bare.append('receipt', new Blob([new Uint8Array(FILE_UPLOAD_LIMIT + 1024)], { type: 'image/jpeg' }), 'photo.jpg');
+  const r2 = await app.request('http://localhost/notes-de-frais/ajouter', {
+    method: 'POST',
+    body: bare,
+    headers: { cookie },
+  });
+  assert.equal(r2.status, 413);
+  // A forged value in the address never prints anything but a size.
+  assert.doesNotMatch(
+    (await c.get('/notes-de-frais?fichier-trop-volumineux=<script>')).html,
+    /Fichier trop volumineux/,
+  );
 });
 
 test('the CSRF check never parses a JSON or text body: without the header, refused', async () => {

@@ -20,7 +20,7 @@ import {
   Figure,
 } from '../../web/components.tsx';
 import { formValues, formAll } from '../../web/forms.ts';
-import { FILE_UPLOAD_LIMIT, MAX_UPLOAD_LIMIT, uploadBodyLimit } from '../../web/request-guards.ts';
+import { FILE_UPLOAD_LIMIT, MAX_UPLOAD_LIMIT, tooLargeMessage, uploadBodyLimit } from '../../web/request-guards.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
@@ -1257,119 +1257,137 @@ async function sheetPage(
     errors ? 400 : 200,
   );
 }
-purchasesRoutes.get('/notes-de-frais', (c) => sheetPage(c, c.req.query('mois') ?? currentMonth()));
-purchasesRoutes.post('/notes-de-frais/ajouter', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
-  const { f, file } = await multipart(c, 'receipt');
-  const month = isIsoDate(f.date ?? '') ? f.date.slice(0, 7) : currentMonth();
-  if (f.action === 'read') {
-    if (!file) return sheetPage(c, month, f, { receipt: 'Choisissez la photo du ticket.' });
-    try {
-      let p: ParsedInvoice;
+purchasesRoutes.get('/notes-de-frais', (c) => {
+  // Back from a file too large for the upload: the message sits beside the field it came from.
+  const tooLarge = tooLargeMessage(c);
+  const field = c.req.query('champ') === 'justificatifs' ? 'receipts' : 'receipt';
+  return sheetPage(c, c.req.query('mois') ?? currentMonth(), {}, tooLarge ? { [field]: tooLarge } : null);
+});
+purchasesRoutes.post(
+  '/notes-de-frais/ajouter',
+  uploadBodyLimit(FILE_UPLOAD_LIMIT, { returnTo: '/notes-de-frais' }),
+  async (c) => {
+    const { f, file } = await multipart(c, 'receipt');
+    const month = isIsoDate(f.date ?? '') ? f.date.slice(0, 7) : currentMonth();
+    if (f.action === 'read') {
+      if (!file) return sheetPage(c, month, f, { receipt: 'Choisissez la photo du ticket.' });
       try {
-        // Text layers and e-invoices are read at once; a photo or a scan goes to the background.
-        p = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
+        let p: ParsedInvoice;
+        try {
+          // Text layers and e-invoices are read at once; a photo or a scan goes to the background.
+          p = await readIncomingDocument(file.content, file.mimeType, { ocr: false });
+        } catch (e) {
+          if (!(e instanceof NeedsOcrError)) throw e;
+          const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
+          const activityId = acts.length === 1 ? acts[0].id : (f.activityId ?? '');
+          if (!acts.some((x) => x.id === activityId))
+            return sheetPage(c, month, f, { activityId: 'Choisissez une de vos activités.' });
+          await queueAndRequest(c, [file], activityId);
+          setFlash(c, {
+            kind: 'info',
+            text: 'Le ticket est en cours de lecture : la dépense sera ajoutée dans un instant, vérifiez-la ensuite.',
+          });
+          return c.redirect(`/notes-de-frais?mois=${month}`);
+        }
+        const stored = await tenant(c, (trx, a) =>
+          storeFile(trx, fileKey(c), {
+            cooperativeId: a.cooperativeId,
+            name: file.name,
+            purpose: 'receipt',
+            content: file.content,
+            field: 'receipt',
+            createdBy: a.userId,
+          }),
+        );
+        const values = {
+          ...f,
+          receiptFileId: stored.id,
+          amount: euros(p.totalInclCents),
+          vat: euros(p.vatCents),
+          date: p.issueDate ?? f.date,
+          description: f.description || (p.seller.name ?? ''),
+        };
+        return sheetPage(
+          c,
+          (values.date ?? '').slice(0, 7) || month,
+          values,
+          null,
+          p.totalInclCents != null
+            ? 'Ticket lu : vérifiez le montant et la date.'
+            : "Le montant n'a pas pu être lu : saisissez-le.",
+        );
       } catch (e) {
-        if (!(e instanceof NeedsOcrError)) throw e;
-        const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
-        const activityId = acts.length === 1 ? acts[0].id : (f.activityId ?? '');
-        if (!acts.some((x) => x.id === activityId))
-          return sheetPage(c, month, f, { activityId: 'Choisissez une de vos activités.' });
-        await queueAndRequest(c, [file], activityId);
-        setFlash(c, {
-          kind: 'info',
-          text: 'Le ticket est en cours de lecture : la dépense sera ajoutée dans un instant, vérifiez-la ensuite.',
-        });
-        return c.redirect(`/notes-de-frais?mois=${month}`);
+        return sheetPage(c, month, f, receiptErrors(e));
       }
-      const stored = await tenant(c, (trx, a) =>
-        storeFile(trx, fileKey(c), {
-          cooperativeId: a.cooperativeId,
-          name: file.name,
-          purpose: 'receipt',
-          content: file.content,
-          field: 'receipt',
-          createdBy: a.userId,
+    }
+    const amount = parseCents(f.amount ?? '');
+    const vat = f.vat?.trim() ? parseCents(f.vat) : null;
+    const errors: Record<string, string> = {};
+    if (amount === null) errors.amount = 'Montant invalide (ex. : 12,50).';
+    if (f.vat?.trim() && vat === null) errors.vat = 'Montant de TVA invalide.';
+    if (Object.keys(errors).length) return sheetPage(c, month, f, errors);
+    try {
+      await tenant(c, (trx, a) =>
+        addExpenseLine(trx, a, fileKey(c), {
+          date: f.date ?? '',
+          category: f.category ?? '',
+          description: f.description,
+          activityId: f.activityId ?? '',
+          amountInclCents: amount!,
+          vatCents: vat,
+          receipt: file,
+          receiptFileId: file ? null : f.receiptFileId || null,
         }),
-      );
-      const values = {
-        ...f,
-        receiptFileId: stored.id,
-        amount: euros(p.totalInclCents),
-        vat: euros(p.vatCents),
-        date: p.issueDate ?? f.date,
-        description: f.description || (p.seller.name ?? ''),
-      };
-      return sheetPage(
-        c,
-        (values.date ?? '').slice(0, 7) || month,
-        values,
-        null,
-        p.totalInclCents != null
-          ? 'Ticket lu : vérifiez le montant et la date.'
-          : "Le montant n'a pas pu être lu : saisissez-le.",
       );
     } catch (e) {
       return sheetPage(c, month, f, receiptErrors(e));
     }
-  }
-  const amount = parseCents(f.amount ?? '');
-  const vat = f.vat?.trim() ? parseCents(f.vat) : null;
-  const errors: Record<string, string> = {};
-  if (amount === null) errors.amount = 'Montant invalide (ex. : 12,50).';
-  if (f.vat?.trim() && vat === null) errors.vat = 'Montant de TVA invalide.';
-  if (Object.keys(errors).length) return sheetPage(c, month, f, errors);
-  try {
-    await tenant(c, (trx, a) =>
-      addExpenseLine(trx, a, fileKey(c), {
-        date: f.date ?? '',
-        category: f.category ?? '',
-        description: f.description,
-        activityId: f.activityId ?? '',
-        amountInclCents: amount!,
-        vatCents: vat,
-        receipt: file,
-        receiptFileId: file ? null : f.receiptFileId || null,
-      }),
+    setFlash(c, { kind: 'success', text: 'Dépense ajoutée.' });
+    return c.redirect(`/notes-de-frais?mois=${month}`);
+  },
+);
+purchasesRoutes.post(
+  '/notes-de-frais/ajouter-plusieurs',
+  uploadBodyLimit(MAX_UPLOAD_LIMIT, { returnTo: '/notes-de-frais?champ=justificatifs' }),
+  async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
+    const raw = body.receipts;
+    const ups = (Array.isArray(raw) ? raw : raw == null ? [] : [raw]).filter(
+      (u): u is File => u instanceof File && u.size > 0,
     );
-  } catch (e) {
-    return sheetPage(c, month, f, receiptErrors(e));
-  }
-  setFlash(c, { kind: 'success', text: 'Dépense ajoutée.' });
-  return c.redirect(`/notes-de-frais?mois=${month}`);
-});
-purchasesRoutes.post('/notes-de-frais/ajouter-plusieurs', uploadBodyLimit(MAX_UPLOAD_LIMIT), async (c) => {
-  const body = await c.req.parseBody({ all: true });
-  const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
-  const raw = body.receipts;
-  const ups = (Array.isArray(raw) ? raw : raw == null ? [] : [raw]).filter(
-    (u): u is File => u instanceof File && u.size > 0,
-  );
-  const month = currentMonth();
-  if (!ups.length) return sheetPage(c, month, {}, { receipts: 'Choisissez un ou plusieurs justificatifs.' });
-  if (ups.length > MAX_RECEIPTS_AT_ONCE)
-    return sheetPage(c, month, {}, { receipts: `Pas plus de ${MAX_RECEIPTS_AT_ONCE} justificatifs à la fois.` });
-  const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
-  const activityId = acts.length === 1 ? acts[0].id : str('bulkActivityId');
-  if (!acts.some((x) => x.id === activityId))
-    return sheetPage(c, month, { bulkActivityId: activityId }, { bulkActivityId: 'Choisissez une de vos activités.' });
-  const files = await Promise.all(
-    ups.map(async (u) => ({
-      name: u.name || 'justificatif',
-      mimeType: u.type || 'application/octet-stream',
-      content: Buffer.from(await u.arrayBuffer()),
-    })),
-  );
-  try {
-    await queueAndRequest(c, files, activityId);
-  } catch (e) {
-    return sheetPage(c, month, {}, badRequest(e));
-  }
-  setFlash(c, {
-    kind: 'info',
-    text: `${files.length > 1 ? `${files.length} justificatifs sont` : 'Le justificatif est'} en cours de lecture : une dépense est ajoutée pour chacun, vérifiez ensuite les montants, les dates et les catégories.`,
-  });
-  return c.redirect(`/notes-de-frais?mois=${month}`);
-});
+    const month = currentMonth();
+    if (!ups.length) return sheetPage(c, month, {}, { receipts: 'Choisissez un ou plusieurs justificatifs.' });
+    if (ups.length > MAX_RECEIPTS_AT_ONCE)
+      return sheetPage(c, month, {}, { receipts: `Pas plus de ${MAX_RECEIPTS_AT_ONCE} justificatifs à la fois.` });
+    const acts = await tenant(c, async (trx, a) => (await activitiesFor(trx, a)).filter((x) => !x.closedAt));
+    const activityId = acts.length === 1 ? acts[0].id : str('bulkActivityId');
+    if (!acts.some((x) => x.id === activityId))
+      return sheetPage(
+        c,
+        month,
+        { bulkActivityId: activityId },
+        { bulkActivityId: 'Choisissez une de vos activités.' },
+      );
+    const files = await Promise.all(
+      ups.map(async (u) => ({
+        name: u.name || 'justificatif',
+        mimeType: u.type || 'application/octet-stream',
+        content: Buffer.from(await u.arrayBuffer()),
+      })),
+    );
+    try {
+      await queueAndRequest(c, files, activityId);
+    } catch (e) {
+      return sheetPage(c, month, {}, badRequest(e));
+    }
+    setFlash(c, {
+      kind: 'info',
+      text: `${files.length > 1 ? `${files.length} justificatifs sont` : 'Le justificatif est'} en cours de lecture : une dépense est ajoutée pour chacun, vérifiez ensuite les montants, les dates et les catégories.`,
+    });
+    return c.redirect(`/notes-de-frais?mois=${month}`);
+  },
+);
 /** Stores receipts for reading, then asks for the job once the transaction committed. */
 async function queueAndRequest(
   c: Ctx,
