@@ -7,7 +7,7 @@
 import type { Child } from 'hono/jsx';
 import type { Ctx } from '../../web/context.ts';
 import { Field, Select, Csrf, FormErrorSummary, Figure } from '../../web/components.tsx';
-import { UserError } from '../../core/errors.ts';
+import { UserError, fieldErrors } from '../../core/errors.ts';
 import { formatEuros, parseCents, parseQuantityMilli, centsToDecimal, formatRateBp } from '../../core/money.ts';
 import { computeTotals, type ComputedTotals } from './invoice-totals.ts';
 import type { CatalogueItem } from './catalogue.service.ts';
@@ -155,6 +155,26 @@ export function readLines(f: Record<string, string>): { lines: ReadLine[]; rows:
   });
   if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
   return { lines, rows };
+}
+
+/** The lines and the overall discount of an editor form, read together so that every unreadable
+ *  field of both is reported at once (the invoice and the quote editor share this). */
+export function readLinesAndDiscount(f: Record<string, string>): {
+  read: ReturnType<typeof readLines>;
+  discountCents: number;
+} {
+  const errors: Record<string, string> = {};
+  let read: ReturnType<typeof readLines> = { lines: [], rows: [] };
+  try {
+    read = readLines(f);
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    Object.assign(errors, fieldErrors(e));
+  }
+  const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
+  if (discount === null) errors.discount = 'Montant invalide.';
+  if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
+  return { read, discountCents: discount ?? 0 };
 }
 /** Service errors index the lines they were given: map them back to the form rows. */
 export function remapLineErrors(errors: Record<string, string>, positions: number[]): Record<string, string> {

@@ -10,7 +10,7 @@ import { setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { todayParis } from '../../core/dates.ts';
-import { centsToDecimal, parseCents } from '../../core/money.ts';
+import { centsToDecimal } from '../../core/money.ts';
 import { isUuid } from '../../core/ids.ts';
 import { activitiesFor } from '../directory/index.ts';
 import { createCustomer, listCustomers, getCustomer } from './customer.service.ts';
@@ -34,7 +34,6 @@ import {
   EDITOR_SCRIPTS,
   applyLineOp,
   fillFromCatalogue,
-  readLines,
   remapLineErrors,
   rowsFromLines,
   hasNewCustomer,
@@ -42,6 +41,7 @@ import {
   newCustomerErrors,
   savedAt,
   type EditorData,
+  readLinesAndDiscount,
 } from './editor.tsx';
 
 const db = (c: Ctx) => c.get('app').odb.db;
@@ -63,17 +63,7 @@ export async function editorData(c: Ctx): Promise<EditorData> {
 
 /** Reads the editor form; unreadable numbers become field errors. `rows` maps lines to form rows. */
 export function readInvoiceForm(f: Record<string, string>): { input: InvoiceDraftInput; rows: number[] } {
-  const errors: Record<string, string> = {};
-  let read: ReturnType<typeof readLines> = { lines: [], rows: [] };
-  try {
-    read = readLines(f);
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    Object.assign(errors, fieldErrors(e));
-  }
-  const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
-  if (discount === null) errors.discount = 'Montant invalide.';
-  if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
+  const { read, discountCents } = readLinesAndDiscount(f);
   // An invoice stores billable lines only: a section title lives on the lines under it.
   const rows: number[] = [];
   const lines = read.lines.flatMap(({ kind, ...l }, k) => {
@@ -89,7 +79,7 @@ export function readInvoiceForm(f: Record<string, string>): { input: InvoiceDraf
       issueDate: f.issueDate || undefined,
       dueDate: f.dueDate || undefined,
       deliveryDate: f.deliveryDate || null,
-      discountCents: discount ?? 0,
+      discountCents,
       vatExemptionReason: f.vatExemptionReason || null,
       buyerReference: f.buyerReference || null,
       notes: f.notes || null,

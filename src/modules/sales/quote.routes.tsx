@@ -59,12 +59,12 @@ import {
   VAT_OPTIONS,
   applyLineOp,
   fillFromCatalogue,
-  readLines,
   remapLineErrors,
   rowsFromLines,
   savedAt,
   hasNewCustomer,
   type EditorData,
+  readLinesAndDiscount,
 } from './editor.tsx';
 import { editorData, customerOfForm } from './invoice-editor.routes.tsx';
 import { DocumentLineRow, SubtotalRow } from './document-lines.tsx';
@@ -439,17 +439,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
       o.status ?? 200,
     );
   const readQuoteForm = (f: Record<string, string>): { input: QuoteInput; rows: number[] } => {
-    const errors: Record<string, string> = {};
-    let read: ReturnType<typeof readLines> = { lines: [], rows: [] };
-    try {
-      read = readLines(f);
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      Object.assign(errors, fieldErrors(e));
-    }
-    const discount = f.discount?.trim() ? parseCents(f.discount) : 0;
-    if (discount === null) errors.discount = 'Montant invalide.';
-    if (Object.keys(errors).length) throw new UserError('Certains champs sont à corriger.', undefined, errors);
+    const { read, discountCents } = readLinesAndDiscount(f);
     // A quote stores its section titles as lines of their own (kind 'section').
     const lines: QuoteLineInput[] = read.lines.map(({ section: _s, ...l }) =>
       l.kind === 'section' ? { kind: 'section', description: l.description } : l,
@@ -463,7 +453,7 @@ export function registerQuoteRoutes(r: Hono<AppEnv>) {
         validityDate: f.validityDate || null,
         title: f.title || null,
         terms: f.terms || null,
-        discountCents: discount ?? 0,
+        discountCents,
         lines,
       },
     };
