@@ -101,21 +101,13 @@ export function ValidationPage(p: {
               {e.blocking ? (
                 <p class="muted">À corriger par l'entrepreneur·e avant validation.</p>
               ) : (
-                <form method="post" action={`/validation/${e.invoice.id}/exception`} novalidate>
-                  <Csrf token={c.get('csrf')} />
-                  <FormErrorSummary errors={p.errors[e.invoice.id] ? { reason: p.errors[e.invoice.id] } : null} />
-                  <TextArea
-                    label="Pourquoi validez-vous malgré tout ?"
-                    name={`reason-${e.invoice.id}`}
-                    rows={2}
-                    value={p.values[`reason-${e.invoice.id}`]}
-                    error={p.errors[e.invoice.id]}
-                    hint="Une phrase suffit ; elle est gardée dans le journal d'audit."
-                  />
-                  <button type="submit" class="btn-secondary">
-                    Valider malgré les alertes
-                  </button>
-                </form>
+                <ExceptionForm
+                  c={c}
+                  action={`/validation/${e.invoice.id}/exception`}
+                  id={e.invoice.id}
+                  errors={p.errors}
+                  values={p.values}
+                />
               )}
             </article>
           ))
@@ -193,21 +185,13 @@ function Section(p: { c: Ctx; s: DocSection; errors: Record<string, string>; val
               {e.blocking ? (
                 <p class="muted">À corriger avant validation.</p>
               ) : (
-                <form method="post" action={`/validation/${s.documentType}/${e.doc.id}/exception`} novalidate>
-                  <Csrf token={c.get('csrf')} />
-                  <FormErrorSummary errors={p.errors[e.doc.id] ? { reason: p.errors[e.doc.id] } : null} />
-                  <TextArea
-                    label="Pourquoi validez-vous malgré tout ?"
-                    name={`reason-${e.doc.id}`}
-                    rows={2}
-                    value={p.values[`reason-${e.doc.id}`]}
-                    error={p.errors[e.doc.id]}
-                    hint="Une phrase suffit ; elle est gardée dans le journal d'audit."
-                  />
-                  <button type="submit" class="btn-secondary">
-                    Valider malgré les alertes
-                  </button>
-                </form>
+                <ExceptionForm
+                  c={c}
+                  action={`/validation/${s.documentType}/${e.doc.id}/exception`}
+                  id={e.doc.id}
+                  errors={p.errors}
+                  values={p.values}
+                />
               )}
             </article>
           ))
@@ -227,4 +211,31 @@ export function validateLabel(typeCodes: string[]): string {
   const checked = `coché${fem ? 'e' : ''}`;
   if (n === 1) return `Valider ${noun === 'avoir' ? "l'avoir" : `la ${noun}`} ${checked}`;
   return `Valider les ${n} ${noun}s ${checked}s`;
+}
+
+/** "Valider malgré les alertes": the reason is required and kept in the audit log (every type). */
+function ExceptionForm(p: {
+  c: Ctx;
+  action: string;
+  id: string;
+  errors: Record<string, string>;
+  values: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={p.action} novalidate>
+      <Csrf token={p.c.get('csrf')} />
+      <FormErrorSummary errors={p.errors[p.id] ? { reason: p.errors[p.id] } : null} />
+      <TextArea
+        label="Pourquoi validez-vous malgré tout ?"
+        name={`reason-${p.id}`}
+        rows={2}
+        value={p.values[`reason-${p.id}`]}
+        error={p.errors[p.id]}
+        hint="Une phrase suffit ; elle est gardée dans le journal d'audit."
+      />
+      <button type="submit" class="btn-secondary">
+        Valider malgré les alertes
+      </button>
+    </form>
+  );
 }
