@@ -27,7 +27,17 @@ import {
   submitInvoice,
   validateInvoice,
 } from '../src/modules/sales/index.ts';
+import { generateNetwork } from './generate/network.ts';
 import { type BenchResult, measure } from './measure.ts';
+
+/** The network scale: 75 cooperatives, ten years, each demo sale twenty times. */
+export const NETWORK_SIZE = { cooperatives: 75, years: 10, salesDensity: 20 };
+
+/** `[#######.............]  7/20`: the generator's progress on the terminal. */
+export function progressBar(done: number, total: number, width = 20): string {
+  const full = total > 0 ? Math.round((done / total) * width) : width;
+  return `[${'#'.repeat(full)}${'.'.repeat(width - full)}] ${String(done).padStart(String(total).length)}/${total}`;
+}
 
 export interface BenchReport {
   machine: { cpus: number; cpu_model: string; memory_gb: number; node: string; platform: string };
@@ -39,11 +49,23 @@ export interface BenchReport {
 export async function runBenchmarks(
   odb: OpenDb,
   config: Config,
-  opts: { scale: 'small'; log: (m: string) => void },
+  opts: { scale: 'small' | 'network'; log: (m: string) => void },
 ): Promise<BenchReport> {
   const { log } = opts;
   log('chargement du jeu de données (réseau de démonstration)…');
   await loadDemo(odb, { log: () => {}, fileKey: config.fileKey });
+  if (opts.scale === 'network') {
+    log(
+      `réseau : ${NETWORK_SIZE.cooperatives} coopératives, ${NETWORK_SIZE.years} ans, ventes × ${NETWORK_SIZE.salesDensity}…`,
+    );
+    const counts = await generateNetwork(odb, {
+      ...NETWORK_SIZE,
+      progress: (done, total, what) => log(`${progressBar(done, total)} ${what}`),
+    });
+    log(
+      `réseau généré en ${counts.seconds} s : ${counts.cooperatives} coopératives, ${counts.entrepreneurs} entrepreneur·es, ${counts.invoices} factures, ${counts.entryLines} lignes d’écritures`,
+    );
+  }
   const app = createApp({ odb, config });
   const coops = await listCooperatives(odb.db);
   const coop = coops.find((c) => c.slug === 'canopee') ?? coops[0];

@@ -1,0 +1,249 @@
+// The network data set of `radieuse bench --scale network`: the demo network (three
+// cooperatives, two years, made by the real services, so every rule holds) is stretched in time
+// (ten years by default: the two-year history copied four times further back) and then copied
+// to 75 cooperatives. Copies happen inside the database (copy-rows.ts), so the set loads in
+// minutes; each copy keeps what the integrity checks (`radieuse check`) verify: gapless
+// numbering per series, balanced entries, activity accounts equal to sales.
+import { type RawBuilder, sql } from 'kysely';
+import { coreDb, type Tx } from '../../src/core/db/handles.ts';
+import type { OpenDb } from '../../src/core/db/index.ts';
+import { withSystem } from '../../src/core/db/tenant.ts';
+import { type Column, copyTable, mapIdentifiers, prepareCopySession, readCatalogue, snapshot } from './copy-rows.ts';
+
+/** The history of a cooperative: what a copy back in time repeats (reference data is kept). */
+const HISTORY_TABLES = [
+  'invoice',
+  'invoice_line',
+  'payment',
+  'invoice_number_sequence',
+  'quote',
+  'quote_line',
+  'sales_reminder',
+  'journal_entry',
+  'entry_line',
+  'ledger_sequence',
+  'salary_request',
+  'payroll_absence',
+  'bank_statement_import',
+  'bank_transaction',
+  'bank_match',
+  'supplier_invoice',
+  'supplier_invoice_line',
+  'supplier_invoice_split',
+  'expense_report',
+  'expense_line',
+  'mileage_trip',
+];
+
+/** What a copy beside the original repeats: the sales and their postings (more customers'
+ *  invoices for the same activities), nothing that is one per person and month. */
+const SALES_TABLES: [string, RawBuilder<unknown>][] = [
+  ['invoice', sql`true`],
+  ['invoice_line', sql`true`],
+  ['payment', sql`true`],
+  ['invoice_number_sequence', sql`true`],
+  ['quote', sql`true`],
+  ['quote_line', sql`true`],
+  ['sales_reminder', sql`true`],
+  ['journal_entry', sql`s.source_type in ('sales.invoice', 'sales.payment')`],
+  [
+    'entry_line',
+    sql`s.entry_id in (select e.id from journal_entry e where e.cooperative_id = s.cooperative_id
+      and e.source_type in ('sales.invoice', 'sales.payment'))`,
+  ],
+];
+
+/** Rows a copy to another cooperative leaves out: chained to their cooperative, or transient. */
+const NOT_COPIED = new Set(['audit_log', 'domain_event', 'mail_outbox', 'auth_token', 'oidc_provider']);
+
+export interface NetworkOptions {
+  /** Cooperatives in all (the three of the demo included). */
+  cooperatives: number;
+  /** Years of history, a multiple of the demo's two. */
+  years: number;
+  /** How many times each cooperative's sales are there (1: the demo's density). */
+  salesDensity?: number;
+  progress?: (done: number, total: number, what: string) => void;
+}
+
+export interface NetworkCounts {
+  cooperatives: number;
+  entrepreneurs: number;
+  invoices: number;
+  entryLines: number;
+  seconds: number;
+}
+
+interface Coop {
+  id: string;
+  slug: string;
+  name: string;
+}
+
+/** Stretches and copies the demo network already loaded in `odb` (see `loadDemo`). */
+export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promise<NetworkCounts> {
+  const started = performance.now();
+  const demo = (
+    await sql<Coop>`select id, slug, name from cooperative order by created_at, slug`.execute(coreDb(odb.db))
+  ).rows;
+  if (demo.length === 0) throw new Error('chargez d’abord le réseau de démonstration');
+  if (opts.years < 2 || opts.years % 2 !== 0) throw new Error('le nombre d’années doit être pair (au moins 2)');
+  const catalogue = await withSystem(odb.db, (tx) => readCatalogue(tx as unknown as Tx));
+  const blocks = opts.years / 2;
+  const clones = Math.max(0, opts.cooperatives - demo.length);
+  const density = opts.salesDensity ?? 1;
+  const total = demo.length * (blocks - 1) + clones + (density > 1 ? demo.length : 0);
+  let done = 0;
+  const step = (what: string) => opts.progress?.(++done, total, what);
+
+  if (density > 1)
+    for (const coop of demo) {
+      await withSystem(odb.db, (t) => densify(t as unknown as Tx, catalogue, coop.id, density));
+      step(`${coop.slug} : ventes × ${density}`);
+    }
+
+  for (const coop of demo)
+    for (let b = 1; b < blocks; b++) {
+      await withSystem(odb.db, (t) => copyBackInTime(t as unknown as Tx, catalogue, coop.id, b));
+      step(`${coop.slug} : années ${-2 * b} et ${-2 * b - 1}`);
+    }
+
+  const tenantTables = [...catalogue]
+    .filter(([t, cols]) => !NOT_COPIED.has(t) && cols.some((c) => c.name === 'cooperative_id'))
+    .map(([t]) => t);
+  for (let k = 0; k < clones; k++) {
+    const template = demo[k % demo.length]!;
+    const n = Math.floor(k / demo.length) + 2;
+    await withSystem(odb.db, (t) =>
+      copyCooperative(t as unknown as Tx, catalogue, tenantTables, template, {
+        salt: `c${k}`,
+        slug: `${template.slug}-${n}`,
+        name: `${template.name} ${n}`,
+        emailPrefix: `${template.slug}${n}.`,
+      }),
+    );
+    step(`${template.slug}-${n}`);
+  }
+  await sql`analyze`.execute(coreDb(odb.db));
+  const counts = (
+    await sql<{ c: string; e: string; i: string; l: string }>`select
+      (select count(*) from cooperative) as c,
+      (select count(distinct (cooperative_id, user_id)) from membership where role = 'entrepreneur') as e,
+      (select count(*) from invoice) as i, (select count(*) from entry_line) as l`.execute(coreDb(odb.db))
+  ).rows[0]!;
+  return {
+    cooperatives: Number(counts.c),
+    entrepreneurs: Number(counts.e),
+    invoices: Number(counts.i),
+    entryLines: Number(counts.l),
+    seconds: Math.round((performance.now() - started) / 100) / 10,
+  };
+}
+
+/** Puts each sale of a cooperative `density` times (copies numbered in their own series
+ *  « P1-2025-00012 »), then renumbers the journals in date order, gapless per year. */
+async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, density: number) {
+  const db = coreDb(tx);
+  await prepareCopySession(tx);
+  const tables = SALES_TABLES.filter(([t]) => catalogue.has(t));
+  const sources = new Map<string, string>();
+  for (const [t, where] of tables) sources.set(t, await snapshot(tx, t, coopId, where));
+  for (let k = 1; k < density; k++) {
+    await mapIdentifiers(
+      tx,
+      catalogue,
+      tables.map(([t]) => t),
+      coopId,
+      `p${k}`,
+      (t) => sources.get(t)!,
+    );
+    for (const [t] of tables)
+      await copyTable(tx, t, catalogue.get(t)!, {
+        fromCooperative: coopId,
+        toCooperative: coopId,
+        shiftYears: 0,
+        source: sources.get(t),
+        numberPrefix: `P${k}-`,
+        copy: k,
+        salt: `p${k}`,
+      });
+  }
+  // Out of the way first: the key (journal, year, number) holds at every row of the update.
+  await sql`update journal_entry set entry_number = entry_number + 100000000 where cooperative_id = ${coopId}`.execute(
+    db,
+  );
+  await sql`update journal_entry e set entry_number = r.n from (
+      select id, row_number() over (partition by journal_code, fiscal_year order by entry_date, validated_at, id) as n
+      from journal_entry where cooperative_id = ${coopId}) r
+    where e.cooperative_id = ${coopId} and e.id = r.id`.execute(db);
+  await sql`update ledger_sequence q set last_number = m.n from (
+      select journal_code, fiscal_year, max(entry_number) as n from journal_entry
+      where cooperative_id = ${coopId} group by journal_code, fiscal_year) m
+    where q.cooperative_id = ${coopId} and q.journal_code = m.journal_code and q.fiscal_year = m.fiscal_year`.execute(
+    db,
+  );
+}
+
+/** Repeats a cooperative's history `2 × block` years earlier, in one transaction. */
+async function copyBackInTime(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, block: number) {
+  await prepareCopySession(tx);
+  const tables = HISTORY_TABLES.filter((t) => catalogue.has(t));
+  const sources = new Map<string, string>();
+  for (const t of tables) sources.set(t, await snapshot(tx, t, coopId));
+  await mapIdentifiers(tx, catalogue, tables, coopId, `t${block}`, (t) => sources.get(t)!);
+  for (const t of tables)
+    await copyTable(tx, t, catalogue.get(t)!, {
+      fromCooperative: coopId,
+      toCooperative: coopId,
+      shiftYears: -2 * block,
+      source: sources.get(t),
+      salt: `t${block}`,
+    });
+}
+
+/** Copies a whole cooperative (its people included, with their own e-mail addresses). */
+async function copyCooperative(
+  tx: Tx,
+  catalogue: Map<string, Column[]>,
+  tables: string[],
+  template: Coop,
+  to: { salt: string; slug: string; name: string; emailPrefix: string },
+) {
+  const db = coreDb(tx);
+  await prepareCopySession(tx);
+  await mapIdentifiers(tx, catalogue, tables, template.id, to.salt);
+  const newId = (await sql<{ id: string }>`select md5(${template.id}::text || ${to.salt})::uuid as id`.execute(db))
+    .rows[0]!.id;
+  await sql`insert into gen_idmap (old, new) values (${template.id}, ${newId})`.execute(db);
+  // The people of the cooperative become new people (a person belongs to their cooperatives).
+  await sql`insert into gen_idmap (old, new)
+    select distinct user_id, md5(user_id::text || ${to.salt})::uuid from membership where cooperative_id = ${template.id}
+    on conflict do nothing`.execute(db);
+  const userCols = catalogue.get('user_account')!;
+  await sql`insert into user_account (${sql.join(userCols.map((c) => sql.ref(c.name)))})
+    select ${sql.join(
+      userCols.map((c) =>
+        c.name === 'id' ? sql`m.new` : c.name === 'email' ? sql`${to.emailPrefix} || u.email` : sql.ref(`u.${c.name}`),
+      ),
+    )}
+    from user_account u join gen_idmap m on m.old = u.id
+    where u.id in (select user_id from membership where cooperative_id = ${template.id})`.execute(db);
+  const coopCols = catalogue.get('cooperative')!;
+  await sql`insert into cooperative (${sql.join(coopCols.map((c) => sql.ref(c.name)))})
+    select ${sql.join(
+      coopCols.map((c) =>
+        c.name === 'id'
+          ? sql`${newId}::uuid`
+          : c.name === 'slug'
+            ? sql`${to.slug}`
+            : c.name === 'name'
+              ? sql`${to.name}`
+              : c.type === 'uuid'
+                ? sql`coalesce((select m.new from gen_idmap m where m.old = ${sql.ref(`src.${c.name}`)}), ${sql.ref(`src.${c.name}`)})`
+                : sql.ref(`src.${c.name}`),
+      ),
+    )}
+    from cooperative src where src.id = ${template.id}`.execute(db);
+  for (const t of tables)
+    await copyTable(tx, t, catalogue.get(t)!, { fromCooperative: template.id, toCooperative: newId, shiftYears: 0 });
+}
