@@ -1,4 +1,4 @@
-// The network generator at a size a test can afford (5 cooperatives, 4 years): every copy passes
+// The network generator at a size a test can afford (5 cooperatives, 6 years): every copy passes
 // every integrity check of `radieuse check` (gapless numbering per series and year, balanced
 // entries, activity accounts equal to sales, files that decrypt), a copied cooperative's books
 // equal its template's, a copy back in time doubles the history without touching the present,
@@ -41,7 +41,7 @@ before(async () => {
   before_ = await perCoop();
   counts = await generateNetwork(odb, {
     cooperatives: 5,
-    years: 4,
+    years: 6,
     salesDensity: 2,
     progress: (done, total, what) => steps.push(`${done}/${total} ${what}`),
   });
@@ -55,10 +55,10 @@ test('the network has the asked size, with progress reported step by step', asyn
   const now = await perCoop();
   for (const b of before_) {
     const a = now.find((x) => x.slug === b.slug)!;
-    // Each sale twice (density 2), then two more years: the history is there twice.
-    assert.equal(a.invoices, 2 * 2 * b.invoices, b.slug);
-    assert.equal(a.sales, 2 * 2 * b.sales, b.slug);
-    assert.equal(a.lines, 2 * (b.lines + b.sales), b.slug);
+    // Each sale twice (density 2), then the two years copied twice further back: three times.
+    assert.equal(a.invoices, 3 * 2 * b.invoices, b.slug);
+    assert.equal(a.sales, 3 * 2 * b.sales, b.slug);
+    assert.equal(a.lines, 3 * (b.lines + b.sales), b.slug);
   }
   const copies = now.filter((x) => !before_.some((b) => b.slug === x.slug));
   assert.equal(copies.length, 2);

@@ -92,7 +92,7 @@ export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promis
   const blocks = opts.years / 2;
   const clones = Math.max(0, opts.cooperatives - demo.length);
   const density = opts.salesDensity ?? 1;
-  const total = demo.length * (blocks - 1) + clones + (density > 1 ? demo.length : 0);
+  const total = (blocks > 1 ? demo.length : 0) + clones + (density > 1 ? demo.length : 0);
   let done = 0;
   const step = (what: string) => opts.progress?.(++done, total, what);
 
@@ -102,10 +102,10 @@ export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promis
       step(`${coop.slug} : ventes × ${density}`);
     }
 
-  for (const coop of demo)
-    for (let b = 1; b < blocks; b++) {
-      await withSystem(odb.db, (t) => copyBackInTime(t as unknown as Tx, catalogue, coop.id, b));
-      step(`${coop.slug} : années ${-2 * b} et ${-2 * b - 1}`);
+  if (blocks > 1)
+    for (const coop of demo) {
+      await withSystem(odb.db, (t) => copyBackInTime(t as unknown as Tx, catalogue, coop.id, blocks));
+      step(`${coop.slug} : ${opts.years} ans d’historique`);
     }
 
   const tenantTables = [...catalogue]
@@ -184,21 +184,24 @@ async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string,
   );
 }
 
-/** Repeats a cooperative's history `2 × block` years earlier, in one transaction. */
-async function copyBackInTime(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, block: number) {
+/** Repeats a cooperative's history 2, 4, 6… years earlier, in one transaction: the copies are
+ *  all made from one snapshot of the original, never from each other. */
+async function copyBackInTime(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, blocks: number) {
   await prepareCopySession(tx);
   const tables = HISTORY_TABLES.filter((t) => catalogue.has(t));
   const sources = new Map<string, string>();
   for (const t of tables) sources.set(t, await snapshot(tx, t, coopId));
-  await mapIdentifiers(tx, catalogue, tables, coopId, `t${block}`, (t) => sources.get(t)!);
-  for (const t of tables)
-    await copyTable(tx, t, catalogue.get(t)!, {
-      fromCooperative: coopId,
-      toCooperative: coopId,
-      shiftYears: -2 * block,
-      source: sources.get(t),
-      salt: `t${block}`,
-    });
+  for (let block = 1; block < blocks; block++) {
+    await mapIdentifiers(tx, catalogue, tables, coopId, `t${block}`, (t) => sources.get(t)!);
+    for (const t of tables)
+      await copyTable(tx, t, catalogue.get(t)!, {
+        fromCooperative: coopId,
+        toCooperative: coopId,
+        shiftYears: -2 * block,
+        source: sources.get(t),
+        salt: `t${block}`,
+      });
+  }
 }
 
 /** Copies a whole cooperative (its people included, with their own e-mail addresses). */
