@@ -8,6 +8,7 @@ import type { Database } from './database.ts';
 import { coreDb, type Db, type LegacyDb } from './handles.ts';
 import { Mutex, PGliteDialect } from './pglite-driver.ts';
 import { lockDataDir } from './lock.ts';
+import { countQuery } from './query-count.ts';
 import { cube } from '@electric-sql/pglite/contrib/cube';
 import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
@@ -64,7 +65,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDb> {
     await pool.end();
     throw new Error(`Connexion à PostgreSQL impossible (${(e as Error).message}). Vérifiez DATABASE_URL.`);
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: countQuery });
   return {
     db: db as LegacyDb,
     kind: 'postgres',
@@ -103,7 +104,7 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
     throw e;
   }
   const mutex = new Mutex();
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(pgl, mutex) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(pgl, mutex), log: countQuery });
   return {
     db: db as LegacyDb,
     kind: 'pglite',

@@ -43,6 +43,7 @@ export async function createActivity(tx: Tx, actor: Actor, raw: z.input<typeof A
     .where('analytic_code', '=', v.analyticCode)
     .executeTakeFirst();
   if (dup) throw new UserError('Ce code analytique est déjà utilisé.', 'analyticCode');
+  forgetActivities(tx);
   const id = uuidv7<ActivityId>();
   await trx
     .insertInto('activity')
@@ -110,11 +111,27 @@ export async function listActivities(tx: Tx, actor: Actor, opts: { ownedBy?: str
   }));
 }
 
+// A page asks "which activities does this person work in?" once per document it checks (the
+// home page's to-do list checks every draft): the answer is kept for the transaction (the tx
+// object is the key, so it dies with it) and forgotten by any change of activities or owners.
+const activitiesMemo = new WeakMap<object, Map<string, Promise<Activity[]>>>();
+const forgetActivities = (tx: Tx) => activitiesMemo.delete(tx as object);
+
 /** Activities the actor works in: own ones for entrepreneurs, all for staff. */
 export async function activitiesFor(tx: Tx, actor: Actor): Promise<Activity[]> {
   const trx = directoryDb(tx);
   const staff = actor.roles.some((r) => r !== 'entrepreneur' && r !== 'cape');
-  return listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
+  const key = `${actor.cooperativeId}|${staff ? '*' : (actor.userId ?? '')}`;
+  const memo = activitiesMemo.get(tx as object) ?? new Map<string, Promise<Activity[]>>();
+  activitiesMemo.set(tx as object, memo);
+  let found = memo.get(key);
+  if (!found) {
+    found = listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
+    memo.set(key, found);
+    found.catch(() => memo.delete(key));
+  }
+  // Copies: a caller that sorts or edits its list never changes the next caller's.
+  return (await found).map((a) => ({ ...a, ownerIds: [...a.ownerIds] }));
 }
 
 // --- activities administration -----------------------------------------------------------
@@ -151,6 +168,7 @@ export async function updateActivity(
     if (ok.length !== new Set(v.ownerIds).size)
       throw new UserError('Chaque entrepreneur·e doit être membre de la coopérative.', 'ownerIds');
   }
+  forgetActivities(tx);
   await trx
     .updateTable('activity')
     .set({ name: v.name, description: v.description ?? current.description, trusted: v.trusted })
@@ -180,6 +198,7 @@ export async function closeActivity(tx: Tx, actor: Actor, id: string): Promise<v
   authorize(actor, DIRECTORY.activityManage);
   const a = await getActivity(trx, actor, id);
   if (a.closedAt) throw new UserError('Cette activité est déjà fermée.');
+  forgetActivities(tx);
   await trx
     .updateTable('activity')
     .set({ closed_at: new Date() })
