@@ -21,10 +21,12 @@ export { masterKeyFingerprint, masterKeyring, registerPreviousMasterKeys } from 
 export class FileKeyError extends Error {}
 
 // Unwrapped keys, so reading a file costs no unwrap each time. The entry names the master key
-// that wrapped it (fingerprint): it is used only after the caller showed it holds that key.
+// that wrapped it (fingerprint) and the wrapping itself (its IV): it is used only after the
+// caller showed it holds that master key, and only for that very wrapped value.
 const CACHE_MAX = 1000;
 const unwrapped = new Map<string, Buffer>();
-const cacheKey = (cooperativeId: string, keyId: string, fp: string) => `${cooperativeId}:${keyId}:${fp}`;
+const cacheKey = (cooperativeId: string, keyId: string, fp: string, iv: string) =>
+  `${cooperativeId}:${keyId}:${fp}:${iv}`;
 function remember(k: string, dataKey: Buffer) {
   if (unwrapped.size >= CACHE_MAX) unwrapped.delete(unwrapped.keys().next().value as string);
   unwrapped.set(k, dataKey);
@@ -71,7 +73,7 @@ function unwrapWith(master: Buffer, row: WrappedRow): Buffer {
 
 /** Unwraps a data key row with the master keys of `current`'s ring (cached). */
 export function unwrapDataKey(current: Buffer, row: WrappedRow): Buffer {
-  const k = cacheKey(row.cooperative_id, row.id, row.master_fingerprint);
+  const k = cacheKey(row.cooperative_id, row.id, row.master_fingerprint, row.iv);
   const master = masterKeyring(current).get(row.master_fingerprint);
   if (!master)
     throw new FileKeyError(
@@ -119,14 +121,15 @@ export async function activeDataKey(
     if (row) return { id: row.id, key: unwrapDataKey(master, row) };
     const id = uuidv7();
     const fresh = randomBytes(32);
+    const wrapped = wrap(master, cooperativeId, id, fresh);
     const inserted = await trx
       .insertInto('cooperative_data_key')
-      .values({ cooperative_id: cooperativeId, id, ...wrap(master, cooperativeId, id, fresh) })
+      .values({ cooperative_id: cooperativeId, id, ...wrapped })
       .onConflict((oc) => oc.column('cooperative_id').where('retired_at', 'is', null).doNothing())
       .returning('id')
       .executeTakeFirst();
     if (inserted) {
-      remember(cacheKey(cooperativeId, id, masterKeyFingerprint(master)), fresh);
+      remember(cacheKey(cooperativeId, id, wrapped.master_fingerprint, wrapped.iv), fresh);
       return { id, key: fresh };
     }
   }

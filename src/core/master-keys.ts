@@ -8,17 +8,19 @@ export function masterKeyFingerprint(masterKey: Buffer): string {
   return createHmac('sha256', masterKey).update('radieuse master key fingerprint v1').digest('hex').slice(0, 16);
 }
 
-// The previous master keys that go with a current one (RADIEUSE_FILE_KEY_PREVIOUS), registered
-// by loadConfig. Keyed by the current key's fingerprint: storeFile and readFile keep receiving
+// The previous master keys that go with a current one (RADIEUSE_FILE_KEY_PREVIOUS), set by
+// loadConfig. Keyed by the current key's fingerprint: storeFile and readFile keep receiving
 // only the current key, and a key that is not the configured current one brings no other
-// (an old key alone opens only what it wrapped itself).
+// (an old key alone opens only what it wrapped itself). The last configuration loaded for a
+// current key wins, so a configuration without RADIEUSE_FILE_KEY_PREVIOUS drops them.
 const previousByCurrent = new Map<string, Buffer[]>();
 
 export function registerPreviousMasterKeys(current: Buffer, previous: Buffer[]): void {
   const fp = masterKeyFingerprint(current);
-  const list = previousByCurrent.get(fp) ?? [];
+  const list: Buffer[] = [];
   for (const p of previous) if (!p.equals(current) && !list.some((k) => k.equals(p))) list.push(Buffer.from(p));
   if (list.length) previousByCurrent.set(fp, list);
+  else previousByCurrent.delete(fp);
 }
 
 /** The master keys usable with `current`, by fingerprint, the current one first. */
