@@ -212,6 +212,13 @@ test('two cooperatives have different data keys, each bound to its cooperative',
     withTenant(odb.db, b, (trx) => dataKeyById(trx, KEY, b, ka.id)),
     /introuvable/,
   );
+  // A data key is never deleted by the application (it would lose every file it encrypts).
+  await assert.rejects(
+    withTenant(odb.db, a, (trx) =>
+      coreDb(trx).deleteFrom('cooperative_data_key').where('cooperative_id', '=', a).execute(),
+    ),
+    /permission denied/,
+  );
   assert.deepEqual((await read(odb, a, KEY, fa.id)).content, pdf(1));
   assert.deepEqual((await read(odb, b, KEY, fb.id)).content, pdf(2));
 });
