@@ -157,6 +157,7 @@ create index oidc_identity_user on oidc_identity (user_id);
     // `radieuse keys rotate` re-encrypts them.
     name: '2026_12_07_0100_core_data_keys',
     sql: `
+-- Created and re-wrapped, never deleted by the application role (core/auth/app-role.ts).
 create table cooperative_data_key (
   cooperative_id uuid not null, id uuid not null, wrapped_key text not null, iv text not null, auth_tag text not null,
   master_fingerprint text not null, created_at timestamptz not null default now(), retired_at timestamptz,
