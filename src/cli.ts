@@ -3,6 +3,7 @@ import { runCli, type Command } from './core/cli.ts';
 import { benchCommand } from './cli/bench.ts';
 import { checkCommand } from './cli/check-command.ts';
 import { coreCommands } from './cli/core-commands.ts';
+import { keyCommands } from './cli/key-commands.ts';
 import { oidcCommands } from './cli/oidc-commands.ts';
 import { personCommands } from './cli/person-commands.ts';
 import { moduleCommands } from './app/modules.ts';
@@ -13,6 +14,7 @@ const commands: Command[] = [
   checkCommand,
   ...personCommands,
   ...oidcCommands,
+  ...keyCommands,
   ...moduleCommands,
   benchCommand,
 ];

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { createHash } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { registerPreviousMasterKeys } from './master-keys.ts';
 
 const schema = z.object({
   DATABASE_URL: z
@@ -15,6 +16,9 @@ const schema = z.object({
   // 32 bytes, base64 or hex. Without it a key is derived from the data folder so that a demo
   // install works, and a warning says that production must set it.
   RADIEUSE_FILE_KEY: z.string().optional(),
+  // During a master key rotation (docs/operator-guide.md): the former key(s), comma separated,
+  // so documents stay readable until `radieuse keys rotate` has re-wrapped every data key.
+  RADIEUSE_FILE_KEY_PREVIOUS: z.string().optional(),
   RADIEUSE_SECRET: z.string().min(16, 'RADIEUSE_SECRET doit compter au moins 16 caractères').optional(),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('Radieuse <no-reply@radieuse.localhost>'),
@@ -27,7 +31,10 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema> & {
   dbKind: 'pglite' | 'postgres';
+  /** The master key: it wraps each cooperative's data keys (core/file-keys.ts). */
   fileKey: Buffer;
+  /** Former master keys still accepted for reading, until `radieuse keys rotate` has run. */
+  previousFileKeys: Buffer[];
   secret: string;
   publicUrl: string;
   /** The proxies of TRUSTED_PROXIES, or null when none is trusted. */
@@ -48,10 +55,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     : createHash('sha256')
         .update(`radieuse-dev-key:${c.DATABASE_URL ?? c.RADIEUSE_DATA}`)
         .digest();
+  const previousFileKeys = c.RADIEUSE_FILE_KEY_PREVIOUS ? decodePreviousKeys(c.RADIEUSE_FILE_KEY_PREVIOUS) : [];
+  if (previousFileKeys.length && !c.RADIEUSE_FILE_KEY)
+    throw new ConfigError(
+      'RADIEUSE_FILE_KEY_PREVIOUS suppose RADIEUSE_FILE_KEY : indiquez la nouvelle clé dans RADIEUSE_FILE_KEY et l’ancienne dans RADIEUSE_FILE_KEY_PREVIOUS.',
+    );
+  // storeFile and readFile receive the current key only; the previous ones travel with it.
+  registerPreviousMasterKeys(fileKey, previousFileKeys);
   return {
     ...c,
     dbKind: c.DATABASE_URL ? 'postgres' : 'pglite',
     fileKey,
+    previousFileKeys,
     secret: c.RADIEUSE_SECRET ?? createHash('sha256').update(`radieuse-dev-secret:${c.RADIEUSE_DATA}`).digest('hex'),
     publicUrl: c.PUBLIC_URL ?? `http://localhost:${c.PORT}`,
     trustedProxies: c.TRUSTED_PROXIES ? parseTrustedProxies(c.TRUSTED_PROXIES) : null,
@@ -79,6 +94,21 @@ export function parseTrustedProxies(value: string): BlockList | null {
     count++;
   }
   return count ? list : null;
+}
+
+function decodePreviousKeys(value: string): Buffer[] {
+  const keys: Buffer[] = [];
+  for (const raw of value.split(',')) {
+    const v = raw.trim();
+    if (!v) continue;
+    const key = /^[0-9a-f]{64}$/i.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+    if (key.length !== 32)
+      throw new ConfigError(
+        'RADIEUSE_FILE_KEY_PREVIOUS doit contenir une ou plusieurs clés de 32 octets (64 caractères hexadécimaux ou base64), séparées par des virgules.',
+      );
+    keys.push(key);
+  }
+  return keys;
 }
 
 function decodeKey(value: string): Buffer {

@@ -1,7 +1,9 @@
-// Files are stored encrypted at rest (AES-256-GCM, random IV per file, key from configuration),
-// with their SHA-256 (duplicate detection); size and type (read from the content, allowed per use)
-// are checked before writing.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+// Files are stored encrypted at rest (AES-256-GCM, random IV per file) under their
+// cooperative's data key, itself wrapped by the master key of the configuration (envelope
+// encryption: core/file-keys.ts), with their SHA-256 (duplicate detection); size and type (read
+// from the content, allowed per use) are checked before writing.
+import { createHash } from 'node:crypto';
+import { activeDataKey, dataKeyById, openContent, openLegacyContent, sealContent } from './file-keys.ts';
 import type { Tx } from './db/tenant.ts';
 import { uuidv7 } from './ids.ts';
 import { UserError, NotFoundError } from './errors.ts';
@@ -82,6 +84,7 @@ export async function checkFileFor(purpose: FilePurpose, content: Buffer, field 
   return type;
 }
 
+/** Stores a file sealed with the cooperative's active data key; `key` is the master key (config.fileKey). */
 export async function storeFile(
   tx: Tx,
   key: Buffer,
@@ -98,9 +101,8 @@ export async function storeFile(
   const trx = coreDb(tx);
   const type = await checkFileFor(input.purpose, input.content, input.field);
   const sha256 = createHash('sha256').update(input.content).digest('hex');
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  const content = Buffer.concat([cipher.update(input.content), cipher.final()]);
+  const dataKey = await activeDataKey(tx, key, input.cooperativeId);
+  const sealed = sealContent(dataKey.key, input.content);
   const id = uuidv7();
   const name = safeFileName(input.name);
   await trx
@@ -112,9 +114,8 @@ export async function storeFile(
       mime_type: type,
       size: input.content.length,
       sha256,
-      iv: iv.toString('base64'),
-      auth_tag: cipher.getAuthTag().toString('base64'),
-      content,
+      ...sealed,
+      data_key_id: dataKey.id,
       created_by: input.createdBy,
     })
     .execute();
@@ -133,6 +134,10 @@ export function safeFileName(name: string): string {
   );
 }
 
+/**
+ * Reads a file back; `key` is the master key (config.fileKey; the previous ones of a rotation
+ * come with it). Throws FileKeyError, with what to do, when no configured master key opens it.
+ */
 export async function readFile(
   tx: Tx,
   key: Buffer,
@@ -147,9 +152,9 @@ export async function readFile(
     .where('id', '=', id)
     .executeTakeFirst();
   if (!r) throw new NotFoundError('Fichier');
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(r.iv, 'base64'));
-  d.setAuthTag(Buffer.from(r.auth_tag, 'base64'));
-  const content = Buffer.concat([d.update(r.content), d.final()]);
+  const content = r.data_key_id
+    ? openContent(await dataKeyById(tx, key, cooperativeId, r.data_key_id), r)
+    : openLegacyContent(key, r); // stored before data keys, until `radieuse keys rotate`
   return { id: r.id, name: r.name, mimeType: r.mime_type, size: r.size, sha256: r.sha256, content };
 }
 

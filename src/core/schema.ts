@@ -147,4 +147,28 @@ create index oidc_identity_user on oidc_identity (user_id);
     name: '2026_12_07_1420_core_password_age',
     sql: `alter table user_account add column password_changed_at timestamptz;`,
   },
+  {
+    // Envelope encryption of stored files (core/file-keys.ts, docs/decisions/0004): each
+    // cooperative's files are sealed with its own data key, itself sealed (wrapped) by the master
+    // key of the environment; only wrapped keys and the master key's fingerprint are stored, so
+    // a backup holds no usable key. At most one active key per cooperative: the unique partial
+    // index lets two transactions creating it at once end with one (insert … on conflict).
+    // Files stored before have no data key (sealed with the master key itself) until
+    // `radieuse keys rotate` re-encrypts them.
+    name: '2026_12_07_0100_core_data_keys',
+    sql: `
+-- Created and re-wrapped, never deleted by the application role (core/auth/app-role.ts).
+create table cooperative_data_key (
+  cooperative_id uuid not null, id uuid not null, wrapped_key text not null, iv text not null, auth_tag text not null,
+  master_fingerprint text not null, created_at timestamptz not null default now(), retired_at timestamptz,
+  primary key (cooperative_id, id)
+);
+create unique index cooperative_data_key_active on cooperative_data_key (cooperative_id) where retired_at is null;
+${tenantPolicySql('cooperative_data_key')}
+alter table stored_file add column data_key_id uuid;
+alter table stored_file add constraint stored_file_data_key foreign key (cooperative_id, data_key_id)
+  references cooperative_data_key (cooperative_id, id);
+create index stored_file_data_key on stored_file (cooperative_id, data_key_id);
+`,
+  },
 ];

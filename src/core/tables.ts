@@ -134,6 +134,22 @@ export interface CoreTables {
     content: ColumnType<Buffer, Buffer, Buffer>;
     created_by: string | null;
     created_at: Generated<Date>;
+    /** The data key the content is sealed with; null: a file from before, sealed with the master key. */
+    data_key_id: string | null;
+  };
+  /** A cooperative's data keys, each wrapped (AES-256-GCM) by a master key: core/file-keys.ts. */
+  cooperative_data_key: {
+    cooperative_id: string;
+    id: string;
+    /** The data key sealed by the master key (base64); never stored in clear. */
+    wrapped_key: string;
+    iv: string;
+    auth_tag: string;
+    /** Which master key wrapped it (a fingerprint, never the key). */
+    master_fingerprint: string;
+    created_at: Generated<Date>;
+    /** Set when a newer key takes over new files; a retired key still opens its files. */
+    retired_at: Date | null;
   };
   domain_event: {
     id: string;

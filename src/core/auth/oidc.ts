@@ -14,6 +14,7 @@ import { coreDb } from '../db/handles.ts';
 import { UserError } from '../errors.ts';
 import { uuidv7, type UserId } from '../ids.ts';
 import { hashToken, newToken } from './tokens.ts';
+import { masterKeyring } from '../master-keys.ts';
 
 export const OIDC_STATE_MINUTES = 10;
 export const OIDC_LINK_MINUTES = 15;
@@ -37,12 +38,51 @@ export function sealSecret(key: Buffer, clear: string): string {
   return ['v1', iv.toString('base64'), c.getAuthTag().toString('base64'), body.toString('base64')].join('.');
 }
 
+/** Opens a sealed secret with the master key, or a previous one while a rotation is under way. */
 export function openSecret(key: Buffer, sealed: string): string {
+  for (const k of masterKeyring(key).values()) {
+    const clear = openWith(k, sealed);
+    if (clear !== null) return clear;
+  }
+  throw new Error('secret OIDC illisible');
+}
+
+function openWith(key: Buffer, sealed: string): string | null {
   const [v, iv, tag, body] = sealed.split('.');
-  if (v !== 'v1' || !iv || !tag || body === undefined) throw new Error('secret OIDC illisible');
-  const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-  d.setAuthTag(Buffer.from(tag, 'base64'));
-  return Buffer.concat([d.update(Buffer.from(body, 'base64')), d.final()]).toString('utf8');
+  if (v !== 'v1' || !iv || !tag || body === undefined) return null;
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+    d.setAuthTag(Buffer.from(tag, 'base64'));
+    return Buffer.concat([d.update(Buffer.from(body, 'base64')), d.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `radieuse keys rotate`: seals again, under the current master key, the client secrets still
+ * sealed by a previous one, so the previous key can be dropped. Returns how many were resealed;
+ * a secret no known key opens is left as it is (`radieuse oidc add` again).
+ */
+export async function resealOidcSecrets(dbIn: Db, key: Buffer): Promise<number> {
+  const db = coreDb(dbIn);
+  let n = 0;
+  for (const row of await db.selectFrom('oidc_provider').select(['id', 'client_secret']).orderBy('id').execute()) {
+    if (openWith(key, row.client_secret) !== null) continue;
+    let clear: string;
+    try {
+      clear = openSecret(key, row.client_secret);
+    } catch {
+      continue;
+    }
+    await db
+      .updateTable('oidc_provider')
+      .set({ client_secret: sealSecret(key, clear) })
+      .where('id', '=', row.id)
+      .execute();
+    n++;
+  }
+  return n;
 }
 
 // ---- Configuration (operator: CLI `oidc add`, see docs/operator-guide.md) ----
