@@ -2,7 +2,8 @@
 // entrepreneurs each, and what every module seeds on top. Deterministic: same seed, same data.
 import { loadConfig } from '../core/config.ts';
 import type { OpenDb } from '../core/db/index.ts';
-import { withSystem, type LegacyTx as Tx } from '../core/db/tenant.ts';
+import { moduleView } from '../core/db/handles.ts';
+import { withSystem, type Tx } from '../core/db/tenant.ts';
 import { hashPassword } from '../core/auth/password.ts';
 import { uuidv7, type CooperativeId } from '../core/ids.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../core/identifiers.ts';
@@ -13,6 +14,7 @@ import {
   type DemoContext,
   type DemoCoop,
   type DemoPerson,
+  type DirectoryTables,
 } from '../modules/directory/index.ts';
 import type { Role } from '../core/actor.ts';
 import { Rng, FIRST_NAMES_F, FIRST_NAMES_M, LAST_NAMES, TRADES, slugify } from '../core/random.ts';
@@ -27,6 +29,9 @@ import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
 
+// The demo seeds people, activities and their owners: the directory's tables, seen through a view
+// made here (src/app assembles the modules; it reaches no module's inner files).
+const demoDb = moduleView<DirectoryTables>();
 export const DEMO_PASSWORD = 'radieuse-demo-2026';
 export const DEMO_NETWORK_SLUG = 'reseau-demo';
 
@@ -110,7 +115,7 @@ export async function loadDemo(
     const network = await createNetwork(trx, { slug: DEMO_NETWORK_SLUG, name: 'Réseau des coopératives radieuses' });
     const addUser = async (email: string, name: string) => {
       const id = uuidv7();
-      await trx
+      await demoDb(trx)
         .insertInto('user_account')
         .values({
           id,
@@ -165,7 +170,7 @@ export async function loadDemo(
         const email = `${local}@${spec.slug}.demo`;
         const userId = await addUser(email, `${first} ${last}`);
         await addMembership(trx, coop.id, userId, role);
-        await trx
+        await demoDb(trx)
           .insertInto('member_profile')
           .values({
             cooperative_id: coop.id,
@@ -202,7 +207,7 @@ export async function loadDemo(
         const [trade, code] = TRADES[(i + n * 3) % TRADES.length];
         const activityId = uuidv7();
         const analyticCode = `${code}${String(i + 1).padStart(2, '0')}`;
-        await trx
+        await demoDb(trx)
           .insertInto('activity')
           .values({
             cooperative_id: coop.id,
@@ -216,11 +221,11 @@ export async function loadDemo(
             closed_at: null,
           })
           .execute();
-        await trx
+        await demoDb(trx)
           .insertInto('activity_owner')
           .values({ cooperative_id: coop.id, activity_id: activityId, user_id: p.userId })
           .execute();
-        await trx
+        await demoDb(trx)
           .updateTable('member_profile')
           .set({ support_user_id: staff.support.userId })
           .where('cooperative_id', '=', coop.id)

@@ -7,13 +7,13 @@ import { test } from 'node:test';
 import { type Actor, ForbiddenError, ROLES, type Role } from './actor.ts';
 import { allPermissions, type Permission, scopeOf } from './authz.ts';
 import type { OpenDb } from './db/index.ts';
-import { type LegacyTx, withTenant } from './db/tenant.ts';
+import { type Tx, withTenant } from './db/tenant.ts';
 import { NotFoundError } from './errors.ts';
 
 export interface AuthzCase {
   permission: Permission;
   /** Calls the service with this actor on objects owned by `owner` (an entrepreneur). */
-  run(trx: LegacyTx, actor: Actor): Promise<unknown>;
+  run(trx: Tx, actor: Actor): Promise<unknown>;
 }
 export interface AuthzWorld {
   odb: OpenDb;

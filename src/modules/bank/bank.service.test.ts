@@ -32,6 +32,7 @@ import { StatementParseError } from './parsers.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 import { bankCommands } from './commands.ts';
 import type { CliValues } from '../../core/cli.ts';
+import { bankDb } from './db.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -169,7 +170,7 @@ test('import + auto-match: payment recorded in sales and posted D 512 / C 411; r
     .executeTakeFirstOrThrow();
   assert.equal(Number(n2.n), 2);
   // The other cooperative sees none of it.
-  const other: unknown[] = await tenant((trx) => trx.selectFrom('bank_transaction').selectAll().execute(), B);
+  const other: unknown[] = await tenant((trx) => bankDb(trx).selectFrom('bank_transaction').selectAll().execute(), B);
   assert.equal(other.length, 0);
 });
 

@@ -4,7 +4,7 @@
 // posts D 512 / C 411 through the sales events.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -38,6 +38,8 @@ import {
   recogniseAccountKind,
   type AccountKind,
 } from './account-justification.ts';
+import { bankDb } from './db.ts';
+import { invoiceNumbers } from '../sales/index.ts';
 
 const BANK_ROLES = ['accountant', 'director', 'support'] as const;
 const canBank = (a: Actor) => requireRole(a, ...BANK_ROLES);
@@ -81,7 +83,7 @@ export async function ensureMainAccount(trx: Tx, actor: Actor): Promise<BankAcco
   const coop = await getCooperative(trx, actor.cooperativeId);
   if (!coop?.iban) return null;
   const iban = coop.iban.replace(/\s/g, '').toUpperCase();
-  const found = await trx
+  const found = await bankDb(trx)
     .selectFrom('bank_account')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -96,13 +98,13 @@ export async function ensureMainAccount(trx: Tx, actor: Actor): Promise<BankAcco
     label: 'Compte principal',
     ledger_account: '512',
   };
-  await trx
+  await bankDb(trx)
     .insertInto('bank_account')
     .values(row)
     .onConflict((oc) => oc.columns(['cooperative_id', 'iban']).doNothing())
     .execute();
   return toAccount(
-    await trx
+    await bankDb(trx)
       .selectFrom('bank_account')
       .selectAll()
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -115,7 +117,7 @@ export async function listAccounts(trx: Tx, actor: Actor): Promise<BankAccount[]
   canBank(actor);
   await ensureMainAccount(trx, actor);
   return (
-    await trx
+    await bankDb(trx)
       .selectFrom('bank_account')
       .selectAll()
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -139,7 +141,7 @@ export async function createAccount(
   const ledger = input.ledgerAccount?.trim() || '512';
   if (!/^512[0-9A-Z]*$/.test(ledger)) fields.ledgerAccount = "Le compte comptable d'une banque commence par 512.";
   if (Object.keys(fields).length) throw new UserError(Object.values(fields)[0], undefined, fields);
-  const dup = await trx
+  const dup = await bankDb(trx)
     .selectFrom('bank_account')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -154,7 +156,7 @@ export async function createAccount(
     label: input.label.trim(),
     ledger_account: ledger,
   };
-  await trx.insertInto('bank_account').values(row).execute();
+  await bankDb(trx).insertInto('bank_account').values(row).execute();
   await audit(trx, actor, {
     action: 'bank.account_created',
     targetType: 'bank_account',
@@ -167,7 +169,7 @@ export async function createAccount(
 /** The account with this IBAN (the cooperative's main IBAN is created on first use). */
 export async function accountByIban(trx: Tx, actor: Actor, ibanInput: string): Promise<BankAccount | null> {
   const iban = ibanInput.replace(/\s/g, '').toUpperCase();
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_account')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -179,7 +181,7 @@ export async function accountByIban(trx: Tx, actor: Actor, ibanInput: string): P
 }
 
 async function getAccount(trx: Tx, actor: Actor, id: string): Promise<BankAccount> {
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_account')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -194,7 +196,7 @@ async function getAccount(trx: Tx, actor: Actor, id: string): Promise<BankAccoun
 const bankKey = (iban: string) => (iban.startsWith('FR') ? `FR:${iban.slice(4, 9)}` : iban.slice(0, 8));
 
 export async function savedCsvMapping(trx: Tx, actor: Actor, account: BankAccount): Promise<CsvMapping | null> {
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_csv_mapping')
     .select('mapping')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -203,7 +205,7 @@ export async function savedCsvMapping(trx: Tx, actor: Actor, account: BankAccoun
   return (r?.mapping as CsvMapping) ?? null;
 }
 export async function saveCsvMapping(trx: Tx, actor: Actor, account: BankAccount, mapping: CsvMapping): Promise<void> {
-  await trx
+  await bankDb(trx)
     .insertInto('bank_csv_mapping')
     .values({ cooperative_id: actor.cooperativeId, bank_key: bankKey(account.iban), mapping: JSON.stringify(mapping) })
     .onConflict((oc) =>
@@ -231,7 +233,7 @@ export async function importStatement(
   const account = await getAccount(trx, actor, input.accountId);
   // Imports into one account run one at a time (the account row is locked until commit): a file
   // sent twice at once, or two files sharing lines, insert each line once and match it once.
-  await trx
+  await bankDb(trx)
     .selectFrom('bank_account')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -250,7 +252,7 @@ export async function importStatement(
   if (parsed.format === 'csv' && input.csvMapping) await saveCsvMapping(trx, actor, account, input.csvMapping);
   const importId = uuidv7();
   const fileHash = createHash('sha256').update(input.bytes).digest('hex');
-  await trx
+  await bankDb(trx)
     .insertInto('bank_statement_import')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -283,7 +285,7 @@ export async function importStatement(
       bank_code: l.bankCode ?? null,
       status: 'to_justify' as const,
     }));
-    const ins = await trx
+    const ins = await bankDb(trx)
       .insertInto('bank_transaction')
       .values(rows)
       .onConflict((oc) => oc.columns(['cooperative_id', 'account_id', 'dedupe_key']).doNothing())
@@ -295,7 +297,7 @@ export async function importStatement(
   const matched = input.autoMatch === false ? 0 : await autoMatchTransactions(trx, actor, newIds);
   const imported = newIds.length;
   const duplicates = parsed.lines.length - imported;
-  await trx
+  await bankDb(trx)
     .updateTable('bank_statement_import')
     .set({ imported_count: imported, duplicate_count: duplicates, matched_count: matched })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -348,7 +350,7 @@ const toTransaction = (r: TxRow): BankTransaction => ({
 });
 
 export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory> {
-  const rows = await trx
+  const rows = await bankDb(trx)
     .selectFrom('bank_match')
     .innerJoin('bank_transaction', (j) =>
       j
@@ -386,7 +388,7 @@ async function applySuggestion(
     const src = sourceFor(target.item.targetType);
     if (!src) throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);
     const paymentId = await src.settle(trx, actor, target.item, target.amountCents, t);
-    await trx
+    await bankDb(trx)
       .insertInto('bank_match')
       .values({
         cooperative_id: actor.cooperativeId,
@@ -408,7 +410,7 @@ async function applySuggestion(
         history.get(k)!.add(target.item.partyKey);
       }
   }
-  await trx
+  await bankDb(trx)
     .updateTable('bank_transaction')
     .set({ status: 'matched' })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -422,7 +424,7 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
   const rows: TxRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     rows.push(
-      ...((await trx
+      ...((await bankDb(trx)
         .selectFrom('bank_transaction')
         .selectAll()
         .where('cooperative_id', '=', actor.cooperativeId)
@@ -457,7 +459,7 @@ export interface SuggestionView {
 }
 
 export async function getTransaction(trx: Tx, actor: Actor, id: string): Promise<BankTransaction> {
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_transaction')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -473,7 +475,7 @@ export async function getTransaction(trx: Tx, actor: Actor, id: string): Promise
  * the others, once it has committed, see it justified.
  */
 async function lockLineToJustify(trx: Tx, actor: Actor, transactionId: string): Promise<BankTransaction> {
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_transaction')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -496,7 +498,7 @@ export async function listToJustify(
   items: { tx: BankTransaction; suggestions: SuggestionView[]; accountKind: AccountKind | null }[];
 }> {
   canBank(actor);
-  let q = trx
+  let q = bankDb(trx)
     .selectFrom('bank_transaction')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('status', '=', 'to_justify');
@@ -582,7 +584,7 @@ export async function matchManually(
 export async function markIgnored(trx: Tx, actor: Actor, transactionId: string): Promise<void> {
   canBank(actor);
   const t = await lockLineToJustify(trx, actor, transactionId);
-  await trx
+  await bankDb(trx)
     .updateTable('bank_transaction')
     .set({ status: 'ignored' })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -622,7 +624,7 @@ export async function justifyToAccount(
     pieceRef: `BQ-${t.id.slice(-12)}`,
     sourceId: t.id,
   });
-  await trx
+  await bankDb(trx)
     .insertInto('bank_match')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -636,7 +638,7 @@ export async function justifyToAccount(
       account,
     })
     .execute();
-  await trx
+  await bankDb(trx)
     .updateTable('bank_transaction')
     .set({ status: 'matched' })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -688,17 +690,12 @@ const TARGET_WORDS: Record<MatchTarget, string> = {
 
 export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number } = {}): Promise<MatchedRow[]> {
   canBank(actor);
-  const rows = await trx
+  const rows = await bankDb(trx)
     .selectFrom('bank_match')
     .innerJoin('bank_transaction', (j) =>
       j
         .onRef('bank_transaction.cooperative_id', '=', 'bank_match.cooperative_id')
         .onRef('bank_transaction.id', '=', 'bank_match.transaction_id'),
-    )
-    .leftJoin('invoice', (j) =>
-      j
-        .onRef('invoice.cooperative_id', '=', 'bank_match.cooperative_id')
-        .onRef('invoice.id', '=', 'bank_match.target_id'),
     )
     .select([
       'bank_match.id',
@@ -711,7 +708,6 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
       'bank_transaction.booking_date',
       'bank_transaction.label',
       'bank_transaction.amount_cents as line_cents',
-      'invoice.number',
     ])
     .where('bank_match.cooperative_id', '=', actor.cooperativeId)
     .orderBy('bank_transaction.booking_date', 'desc')
@@ -728,12 +724,14 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
         })
       : new Map<string, { number: string; label: string; href: string }>();
   const salaries = ids('salary').length ? await salaryLabels(trx, actor, ids('salary')) : new Map<string, string>();
+  // Invoice numbers from the sales module, in one batch.
+  const numbers = await invoiceNumbers(trx, actor.cooperativeId, ids('invoice'));
   return rows.map((r) => {
     const p = purchases.get(r.target_id);
     const accountName = r.account ? BANK_LINE_ACCOUNTS[r.account] : null;
     const document =
       r.target_type === 'invoice'
-        ? `Facture ${r.number ?? ''}`.trim()
+        ? `Facture ${numbers.get(r.target_id) ?? ''}`.trim()
         : r.target_type === 'account'
           ? `Compte ${r.account ?? ''}${accountName ? ` — ${accountName}` : ''}`
           : r.target_type === 'salary'
@@ -749,7 +747,7 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
       booking_date: toIsoDate(r.booking_date),
       label: r.label,
       line_cents: Number(r.line_cents),
-      number: r.target_type === 'invoice' ? r.number : (p?.number ?? null),
+      number: r.target_type === 'invoice' ? (numbers.get(r.target_id) ?? null) : (p?.number ?? null),
       document,
       // Salaries have no page of their own to link to (the salary list is per month).
       href: r.target_type === 'invoice' ? `/factures/${r.target_id}` : (p?.href ?? null),
@@ -758,7 +756,7 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
 }
 
 export async function bankCounts(trx: Tx, actor: Actor) {
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('bank_transaction')
     .select(['status', sql<number>`count(*)`.as('n')])
     .where('cooperative_id', '=', actor.cooperativeId)

@@ -9,6 +9,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { CooperativeId, UserId } from '../../core/ids.ts';
 import { ensureMainAccount, importStatement } from './bank.service.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
+import { oldestUnpaidInvoice, receivedPayments } from '../sales/index.ts';
 
 const strip = (s: string) =>
   s
@@ -33,32 +34,15 @@ export const bankDemoSeeder: DemoSeeder = {
       };
       await withTenant(ctx.odb.db, coopId, async (trx) => {
         const account = (await ensureMainAccount(trx, accountant))!;
-        const pays = await trx
-          .selectFrom('payment')
-          .innerJoin('invoice', (j) =>
-            j
-              .onRef('invoice.cooperative_id', '=', 'payment.cooperative_id')
-              .onRef('invoice.id', '=', 'payment.invoice_id'),
-          )
-          .innerJoin('customer', (j) =>
-            j
-              .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
-              .onRef('customer.id', '=', 'invoice.customer_id'),
-          )
-          .select([
-            'payment.id',
-            'payment.date',
-            'payment.amount_cents',
-            'invoice.number',
-            'invoice.total_incl_cents',
-            'customer.id as customer_id',
-            'customer.name',
-          ])
-          .where('payment.cooperative_id', '=', coopId)
-          .where('payment.amount_cents', '>', 0)
-          .orderBy('payment.date')
-          .orderBy('payment.id')
-          .execute();
+        const pays = (await receivedPayments(trx, coopId)).map((p) => ({
+          id: p.id,
+          date: p.date,
+          amount_cents: p.amountCents,
+          number: p.invoiceNumber,
+          total_incl_cents: p.invoiceTotalInclCents,
+          customer_id: p.customerId,
+          name: p.customerName,
+        }));
         const entries: CamtEntry[] = [];
         let ref = 0;
         const bankRef = () => `DEMO${ci}-${String(++ref).padStart(5, '0')}`;
@@ -108,21 +92,12 @@ export const bankDemoSeeder: DemoSeeder = {
           });
         }
         // A partial transfer on the oldest open invoice: matching records and posts it.
-        const open = await trx
-          .selectFrom('invoice')
-          .innerJoin('customer', (j) =>
-            j
-              .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
-              .onRef('customer.id', '=', 'invoice.customer_id'),
-          )
-          .select(['invoice.number', 'invoice.total_incl_cents', 'invoice.issue_date', 'customer.name'])
-          .where('invoice.cooperative_id', '=', coopId)
-          .where('invoice.status', 'in', ['validated', 'sent'])
-          .where('invoice.type_code', '=', '380')
-          .orderBy('invoice.issue_date')
-          .orderBy('invoice.number')
-          .limit(1)
-          .executeTakeFirst();
+        const unpaid = await oldestUnpaidInvoice(trx, coopId);
+        const open = unpaid && {
+          number: unpaid.number,
+          total_incl_cents: unpaid.totalInclCents,
+          name: unpaid.customerName,
+        };
         if (open)
           entries.push({
             amountCents: Math.floor(Number(open.total_incl_cents) * 0.3),

@@ -3,11 +3,12 @@
 // invoices, expense reimbursements, salaries). Scores: exact amount, number in the label, party
 // name in the label (normalised, no accents), date proximity, past matches of the counterparty.
 // Auto-matching only when the best suggestion is confident AND clearly ahead of the next one.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { daysBetween, toIsoDate, type IsoDate } from '../../core/dates.ts';
-import { listInvoices, recordPayment } from '../sales/index.ts';
+import { daysBetween, type IsoDate } from '../../core/dates.ts';
+import { invoicePaymentIds, listInvoices, receivedPayments, recordPayment } from '../sales/index.ts';
 import type { MatchTarget } from './schema.ts';
+import { bankDb } from './db.ts';
 
 export interface OpenItem {
   targetType: MatchTarget;
@@ -297,78 +298,41 @@ const salesSource: MatchSource = {
         dueDate: i.dueDate,
       }));
     // Payments recorded by hand and not yet seen on a bank line (read-only, scoped).
-    const pays = await trx
-      .selectFrom('payment')
-      .innerJoin('invoice', (j) =>
-        j.onRef('invoice.cooperative_id', '=', 'payment.cooperative_id').onRef('invoice.id', '=', 'payment.invoice_id'),
-      )
-      .innerJoin('customer', (j) =>
-        j
-          .onRef('customer.cooperative_id', '=', 'invoice.cooperative_id')
-          .onRef('customer.id', '=', 'invoice.customer_id'),
-      )
-      .select([
-        'payment.id',
-        'payment.date',
-        'payment.amount_cents',
-        'invoice.id as invoice_id',
-        'invoice.number',
-        'invoice.issue_date',
-        'invoice.due_date',
-        'customer.id as customer_id',
-        'customer.name',
-      ])
-      .where('payment.cooperative_id', '=', actor.cooperativeId)
-      .where('payment.amount_cents', '>', 0)
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('bank_match')
-              .select('bank_match.id')
-              .whereRef('bank_match.cooperative_id', '=', 'payment.cooperative_id')
-              .whereRef('bank_match.payment_id', '=', 'payment.id'),
-          ),
-        ),
-      )
+    const seen = await bankDb(trx)
+      .selectFrom('bank_match')
+      .select('payment_id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('payment_id', 'is not', null)
       .execute();
+    const pays = await receivedPayments(trx, actor.cooperativeId, { except: seen.map((m) => m.payment_id!) });
     for (const p of pays)
       items.push({
         targetType: 'invoice',
-        id: p.invoice_id,
-        number: p.number,
-        partyName: p.name,
-        partyKey: p.customer_id,
+        id: p.invoiceId,
+        number: p.invoiceNumber,
+        partyName: p.customerName,
+        partyKey: p.customerId,
         direction: 'in',
-        remainingCents: Number(p.amount_cents),
-        issueDate: toIsoDate(p.issue_date),
-        dueDate: p.due_date ? toIsoDate(p.due_date) : null,
+        remainingCents: p.amountCents,
+        issueDate: p.issueDate,
+        dueDate: p.dueDate,
         existingPaymentId: p.id,
-        paymentDate: toIsoDate(p.date),
+        paymentDate: p.date,
       });
     return items;
   },
   async settle(trx, actor, item, amountCents, line) {
     if (item.existingPaymentId) return item.existingPaymentId;
-    const before = await trx
-      .selectFrom('payment')
-      .select('id')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('invoice_id', '=', item.id)
-      .execute();
+    const before = await invoicePaymentIds(trx, actor.cooperativeId, item.id);
     await recordPayment(trx, actor, item.id, {
       amountCents,
       date: line.bookingDate,
       method: 'virement',
       reference: (line.reference ?? line.label).slice(0, 140),
     });
-    const after = await trx
-      .selectFrom('payment')
-      .select('id')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('invoice_id', '=', item.id)
-      .execute();
-    const known = new Set(before.map((b) => b.id));
-    return after.find((a) => !known.has(a.id))?.id ?? null;
+    const after = await invoicePaymentIds(trx, actor.cooperativeId, item.id);
+    const known = new Set(before);
+    return after.find((a) => !known.has(a)) ?? null;
   },
 };
 

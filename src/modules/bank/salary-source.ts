@@ -7,6 +7,7 @@ import { hasRole } from '../../core/actor.ts';
 import { endOfMonth } from '../../core/dates.ts';
 import { getSalaryRequest, listSalaryRequests, postBankLine } from '../ledger/index.ts';
 import { registerMatchSource, type MatchSource } from './matching.ts';
+import { bankDb } from './db.ts';
 
 const salaries: MatchSource = {
   targetType: 'salary',
@@ -16,7 +17,7 @@ const salaries: MatchSource = {
     if (!paid.length) return [];
     const settled = new Set(
       (
-        await trx
+        await bankDb(trx)
           .selectFrom('bank_match')
           .select('target_id')
           .where('cooperative_id', '=', actor.cooperativeId)
@@ -44,7 +45,7 @@ const salaries: MatchSource = {
       throw new UserError('Un salaire se rapproche en une fois, pour son montant net : rapprochez le montant exact.');
     const r = await getSalaryRequest(trx, actor, item.id);
     const account = line.accountId
-      ? await trx
+      ? await bankDb(trx)
           .selectFrom('bank_account')
           .select('ledger_account')
           .where('cooperative_id', '=', actor.cooperativeId)

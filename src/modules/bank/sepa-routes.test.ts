@@ -6,7 +6,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant, type Tx } from '../../core/db/tenant.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { makeIban, makeSiren } from '../../core/identifiers.ts';
 import {
@@ -18,6 +18,12 @@ import {
   submitExpenseReport,
   validateExpenseReports,
 } from '../purchases/index.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { PurchasesTables } from '../purchases/index.ts';
+import type { BankTables } from './schema.ts';
+
+// The test reads the supplier invoices the transfers paid: a view over those tables besides its module's own.
+const testDb = moduleView<BankTables & PurchasesTables>();
 
 /** The parts of a parsed pain.001 credit transfer the tests read. */
 interface PainTransfer {
@@ -193,7 +199,7 @@ test('bad input: French error beside the field, HTTP 400, nothing written', asyn
 test('export: pain.001 download with the right NbOfTxs, CtrlSum and creditor IBANs; those items are not offered again', async () => {
   const acc = await signedIn('accountant');
   const totals = await inA(async (trx) => {
-    const rows = await trx
+    const rows = await testDb(trx)
       .selectFrom('supplier_invoice')
       .select(['id', 'total_incl_cents'])
       .where('cooperative_id', '=', A.coop.id)

@@ -2,7 +2,7 @@
 // validated expense reports still to reimburse, not yet in a batch), and the export of a chosen set
 // as a pain.001.001.03 file, recorded in sepa_batch / sepa_batch_item. Nothing is marked paid here:
 // the payment is recorded when the bank statement line is matched.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError } from '../../core/errors.ts';
@@ -14,6 +14,7 @@ import { listSupplierInvoices, getSupplierInvoice, getSupplier, reportsToReimbur
 import { getBankDetails } from '../directory/index.ts';
 import { ensureMainAccount } from './bank.service.ts';
 import { buildPain001, validateBatch, type SepaPayment } from './sepa.ts';
+import { bankDb } from './db.ts';
 
 const SEPA_ROLES = ['accountant', 'director'] as const;
 export const canSepa = (a: Actor) => requireRole(a, ...SEPA_ROLES);
@@ -48,7 +49,7 @@ export async function listSepaCandidates(trx: Tx, actor: Actor): Promise<SepaCan
   canSepa(actor);
   const taken = new Set(
     (
-      await trx
+      await bankDb(trx)
         .selectFrom('sepa_batch_item')
         .select(['target_type', 'target_id'])
         .where('cooperative_id', '=', actor.cooperativeId)
@@ -173,7 +174,7 @@ export async function createSepaBatch(
   const xml = buildPain001(batch);
   const totalCents = payments.reduce((t, p) => t + p.amountCents, 0);
   const fileName = `virements-${date}-${messageId.slice(-8)}.xml`;
-  await trx
+  await bankDb(trx)
     .insertInto('sepa_batch')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -188,7 +189,7 @@ export async function createSepaBatch(
       content: xml,
     })
     .execute();
-  await trx
+  await bankDb(trx)
     .insertInto('sepa_batch_item')
     .values(
       chosen.map((c, i) => ({
@@ -216,7 +217,7 @@ export async function createSepaBatch(
 /** Recent batches, newest first. */
 export async function listSepaBatches(trx: Tx, actor: Actor, limit = 20) {
   canSepa(actor);
-  const rows = await trx
+  const rows = await bankDb(trx)
     .selectFrom('sepa_batch')
     .select(['id', 'created_at', 'execution_date', 'count', 'total_cents', 'file_name'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -240,7 +241,7 @@ export async function getSepaBatchFile(
   id: string,
 ): Promise<{ fileName: string; xml: string } | null> {
   canSepa(actor);
-  const r = await trx
+  const r = await bankDb(trx)
     .selectFrom('sepa_batch')
     .select(['file_name', 'content'])
     .where('cooperative_id', '=', actor.cooperativeId)

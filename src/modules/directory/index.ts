@@ -2,6 +2,7 @@
 export * from './cooperatives.service.ts';
 export * from './members.service.ts';
 export * from './activities.service.ts';
+export * from './activity-facts.service.ts';
 export * from './bank-details.service.ts';
 export * from './invitations.service.ts';
 export * from './audit-log.service.ts';

@@ -7,8 +7,10 @@
 // 6228 "Contribution coopérative des activités" and the structure earns the same amount on 7068
 // "Contribution des activités". Both lines are in the same entry (journal OD), so the cooperative's
 // overall result is unchanged while each analytic section shows its share.
+import { getCooperative } from '../directory/index.ts';
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
+import { ledgerDb } from './db.ts';
 
 export const DEFAULT_CHART: [string, string][] = [
   ['101', 'Capital social'],
@@ -95,7 +97,7 @@ export const DEFAULT_ROLES: AccountRoles = {
 
 /** The account roles of a cooperative: defaults overridden by settings.ledgerAccounts. */
 export async function accountRoles(trx: Tx, cooperativeId: string): Promise<AccountRoles> {
-  const r = await trx.selectFrom('cooperative').select('settings').where('id', '=', cooperativeId).executeTakeFirst();
+  const r = await getCooperative(trx, cooperativeId);
   const custom = ((r?.settings ?? {}) as Record<string, unknown>).ledgerAccounts as Partial<AccountRoles> | undefined;
   return { ...DEFAULT_ROLES, ...(custom ?? {}) };
 }
@@ -107,18 +109,18 @@ export async function ensureChart(trx: Tx, cooperativeId: string): Promise<void>
   const key = trx as unknown as object;
   const done = ensured.get(key);
   if (done?.has(cooperativeId)) return;
-  const have = await trx
+  const have = await ledgerDb(trx)
     .selectFrom('ledger_journal')
     .select('code')
     .where('cooperative_id', '=', cooperativeId)
     .execute();
   if (have.length < DEFAULT_JOURNALS.length) {
-    await trx
+    await ledgerDb(trx)
       .insertInto('ledger_journal')
       .values(DEFAULT_JOURNALS.map(([code, label]) => ({ cooperative_id: cooperativeId, code, label })))
       .onConflict((oc) => oc.columns(['cooperative_id', 'code']).doNothing())
       .execute();
-    await trx
+    await ledgerDb(trx)
       .insertInto('ledger_account')
       .values(DEFAULT_CHART.map(([number, label]) => ({ cooperative_id: cooperativeId, number, label })))
       .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing())
@@ -128,7 +130,7 @@ export async function ensureChart(trx: Tx, cooperativeId: string): Promise<void>
 }
 
 export async function createAccount(trx: Tx, cooperativeId: string, number: string, label: string): Promise<void> {
-  await trx
+  await ledgerDb(trx)
     .insertInto('ledger_account')
     .values({ cooperative_id: cooperativeId, number, label })
     .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doUpdateSet({ label: sql`excluded.label` }))

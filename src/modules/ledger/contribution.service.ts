@@ -10,7 +10,7 @@
 // covers the last day of that month. Posting: OD, D 6228 on the activity's analytic code /
 // C 7068 on the structure's analytic code, dated the last day of the month, once per activity and month.
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
@@ -19,10 +19,11 @@ import { applyBasisPoints, type Cents } from '../../core/money.ts';
 import { endOfMonth, formatDate, isIsoDate, type IsoDate } from '../../core/dates.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { audit } from '../../core/audit.ts';
-import { fiscalYearBounds } from '../directory/index.ts';
+import { fiscalYearBounds, activitiesFacts, activityFacts, getCooperative } from '../directory/index.ts';
 import { postEntry, fiscalYearOf, monthLabel, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
 import { ledgerFigures } from './reports.ts';
+import { ledgerDb } from './db.ts';
 
 const Cap = { maxMonthlyCents: z.number().int().min(0).optional() };
 export const ContributionRuleSchema = z.discriminatedUnion('kind', [
@@ -98,7 +99,10 @@ export interface ContributionOverride {
 }
 
 export async function listOverrides(trx: Tx, actor: Actor, activityId?: string): Promise<ContributionOverride[]> {
-  let q = trx.selectFrom('contribution_override').selectAll().where('cooperative_id', '=', actor.cooperativeId);
+  let q = ledgerDb(trx)
+    .selectFrom('contribution_override')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId);
   if (activityId) q = q.where('activity_id', '=', activityId);
   return (await q.orderBy('valid_from').execute()).map((r) => ({
     id: r.id,
@@ -122,12 +126,7 @@ export async function addContributionOverride(
     throw new UserError('La date de fin doit suivre la date de début.', 'validTo');
   const parsed = ContributionRuleSchema.safeParse(input.rule);
   if (!parsed.success) throw new UserError('Règle de contribution invalide.', 'rule');
-  const act = await trx
-    .selectFrom('activity')
-    .select('id')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', input.activityId)
-    .executeTakeFirst();
+  const act = await activityFacts(trx, actor.cooperativeId, { id: input.activityId });
   if (!act) throw new NotFoundError('Activité');
   for (const o of await listOverrides(trx, actor, input.activityId)) {
     const overlaps =
@@ -139,7 +138,7 @@ export async function addContributionOverride(
       );
   }
   const id = uuidv7();
-  await trx
+  await ledgerDb(trx)
     .insertInto('contribution_override')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -173,11 +172,7 @@ export async function ruleFor(
     (x) => x.validFrom <= last && (x.validTo === null || x.validTo >= last),
   );
   if (o) return o.rule;
-  const c = await trx
-    .selectFrom('cooperative')
-    .select('settings')
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirst();
+  const c = await getCooperative(trx, actor.cooperativeId);
   const raw = ((c?.settings ?? {}) as Record<string, unknown>).contribution;
   const parsed = ContributionRuleSchema.safeParse(raw);
   return parsed.success ? parsed.data : null;
@@ -190,16 +185,12 @@ export async function contributionBasis(
   analyticCode: string,
   month: string,
 ): Promise<ContributionBasis> {
-  const coop = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirstOrThrow();
+  const coop = (await getCooperative(trx, actor.cooperativeId))!;
   const start = `${month}-01`;
   const end = endOfMonth(start);
   const fy = fiscalYearBounds(
-    { fiscalYearStartMonth: coop.fiscal_year_start_month },
-    fiscalYearOf(start, coop.fiscal_year_start_month),
+    { fiscalYearStartMonth: coop.fiscalYearStartMonth },
+    fiscalYearOf(start, coop.fiscalYearStartMonth),
   );
   const m = await ledgerFigures(trx, actor, analyticCode, start, end);
   const before = start > fy.start ? await ledgerFigures(trx, actor, analyticCode, fy.start, prevDay(start)) : null;
@@ -233,15 +224,10 @@ export async function postMonthlyContribution(
 ): Promise<ContributionResult> {
   authorize(actor, LEDGER.contributionManage);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Période invalide (AAAA-MM).', 'month');
-  const act = await trx
-    .selectFrom('activity')
-    .select(['id', 'analytic_code', 'name'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', activityId)
-    .executeTakeFirst();
+  const act = await activityFacts(trx, actor.cooperativeId, { id: activityId });
   if (!act) throw new NotFoundError('Activité');
   const sourceId = `${activityId}:${month}`;
-  const existing = await trx
+  const existing = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -249,29 +235,29 @@ export async function postMonthlyContribution(
     .where('source_id', '=', sourceId)
     .executeTakeFirst();
   if (existing)
-    return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: true };
+    return { activityId, analyticCode: act.analyticCode, month, amountCents: 0, entry: null, alreadyPosted: true };
   const rule = await ruleFor(trx, actor, activityId, month);
   if (!rule) throw new UserError("Aucune règle de contribution n'est définie pour cette coopérative.", 'rule');
-  const amount = computeMonthlyContribution(rule, await contributionBasis(trx, actor, act.analytic_code, month));
+  const amount = computeMonthlyContribution(rule, await contributionBasis(trx, actor, act.analyticCode, month));
   if (amount === 0)
-    return { activityId, analyticCode: act.analytic_code, month, amountCents: 0, entry: null, alreadyPosted: false };
+    return { activityId, analyticCode: act.analyticCode, month, amountCents: 0, entry: null, alreadyPosted: false };
   await ensureChart(trx, actor.cooperativeId);
   const acc = await accountRoles(trx, actor.cooperativeId);
-  const label = `Contribution ${monthLabel(month)} — ${act.analytic_code}`;
+  const label = `Contribution ${monthLabel(month)} — ${act.analyticCode}`;
   const abs = Math.abs(amount);
   const charge = amount > 0;
   const entry = await postEntry(trx, actor, {
     journal: 'OD',
     date: endOfMonth(`${month}-01`),
     label,
-    pieceRef: `CONTRIB-${month}-${act.analytic_code}`,
+    pieceRef: `CONTRIB-${month}-${act.analyticCode}`,
     source: { type: 'contribution', id: sourceId },
     lines: [
       {
         account: acc.contributionCharge,
         debitCents: charge ? abs : 0,
         creditCents: charge ? 0 : abs,
-        analyticCode: act.analytic_code,
+        analyticCode: act.analyticCode,
         label,
       },
       {
@@ -283,21 +269,16 @@ export async function postMonthlyContribution(
       },
     ],
   });
-  return { activityId, analyticCode: act.analytic_code, month, amountCents: amount, entry, alreadyPosted: false };
+  return { activityId, analyticCode: act.analyticCode, month, amountCents: amount, entry, alreadyPosted: false };
 }
 
 /** Posts the month's contribution for every open activity of the cooperative. */
 export async function postContributionsForMonth(trx: Tx, actor: Actor, month: string): Promise<ContributionResult[]> {
   authorize(actor, LEDGER.contributionManage);
-  const acts = await trx
-    .selectFrom('activity')
-    .select(['id', 'created_at', 'closed_at'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .orderBy('analytic_code')
-    .execute();
+  const acts = await activitiesFacts(trx, actor.cooperativeId);
   const out: ContributionResult[] = [];
   for (const a of acts) {
-    if (a.closed_at && new Date(a.closed_at).toISOString().slice(0, 7) < month) continue;
+    if (a.closedAt && new Date(a.closedAt).toISOString().slice(0, 7) < month) continue;
     out.push(await postMonthlyContribution(trx, actor, a.id, month));
   }
   await audit(trx, actor, {

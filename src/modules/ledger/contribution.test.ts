@@ -16,6 +16,13 @@ import {
   type ContributionRule,
 } from './contribution.service.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
+import { ledgerDb } from './db.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { LedgerTables } from './schema.ts';
+
+// The test sets the cooperative's settings: a view over those tables besides its module's own.
+const testDb = moduleView<LedgerTables & DirectoryTables>();
 
 const basis = (collectedExclCents: number, invoicedExclCents = 0, collectedBeforeCents = 0) => ({
   collectedExclCents,
@@ -75,7 +82,7 @@ before(async () => {
   odb = await createTestDb();
   [A] = await seedTestCooperatives(odb, { withPasswords: false });
   await withSystem(odb.db, (trx) =>
-    trx
+    testDb(trx)
       .updateTable('cooperative')
       .set({
         settings: JSON.stringify({
@@ -191,7 +198,7 @@ test('monthly contributions read the ledger and post D 6228 activity / C 7068 ST
   assert.equal(again.alreadyPosted, true);
   assert.equal(again.entry, null);
   const lines = await withTenant(odb.db, A.coop.id, (trx) =>
-    trx
+    ledgerDb(trx)
       .selectFrom('entry_line')
       .innerJoin('journal_entry', (j) =>
         j

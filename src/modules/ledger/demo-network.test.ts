@@ -19,6 +19,7 @@ import { trialBalance, activityAccount } from './reports.ts';
 import { hledgerBalancesFromFec } from './test-helpers.ts';
 import { closedYears } from './year-end.service.ts';
 import { activityBalances } from './direction.service.ts';
+import { ledgerDb } from './db.ts';
 
 const skip = toolSkip('/usr/bin/hledger', 'hledger');
 const year = Number(todayParis().slice(0, 4));
@@ -107,7 +108,7 @@ test('the activity account of every demo activity equals the ledger', async () =
                  coalesce(sum(case when l.account = '411' and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
           from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
           where l.cooperative_id = ${coop.id} and l.analytic_code = ${a.analyticCode}
-            and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}`.execute(trx)
+            and e.entry_date between ${`${year}-01-01`} and ${`${year}-12-31`}`.execute(ledgerDb(trx))
         ).rows[0];
         assert.equal(acc.total.invoicedExclCents, Number(ledger.inv), `${coop.slug}/${a.analyticCode} invoiced`);
         assert.equal(acc.total.collectedInclCents, Number(ledger.col), `${coop.slug}/${a.analyticCode} collected`);
@@ -125,7 +126,7 @@ test('the activity account of every demo activity equals the ledger', async () =
           await sql<{ v: number }>`select coalesce(sum(l.debit_cents - l.credit_cents), 0)::bigint as v
           from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
           where l.cooperative_id = ${coop.id} and l.analytic_code = ${a.analyticCode} and l.account = '411'
-            and e.journal_code <> 'AN' and e.entry_date <= ${`${year}-12-31`}`.execute(trx)
+            and e.journal_code <> 'AN' and e.entry_date <= ${`${year}-12-31`}`.execute(ledgerDb(trx))
         ).rows[0];
         assert.equal(acc.total.outstandingCents, Number(owed.v), `${coop.slug}/${a.analyticCode} outstanding`);
       }

@@ -9,6 +9,7 @@ import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { agedReceivables, resolvePeriod } from './exports.ts';
 import { LEDGER } from './permissions.ts';
 import { type activityAccount, fiscalYearContaining } from './reports.ts';
+import { ledgerDb } from './db.ts';
 
 /** The transaction the reports this overview gathers are read through. */
 type Tx = Parameters<typeof activityAccount>[0];
@@ -38,7 +39,7 @@ export async function activityBalances(
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null and e.entry_date <= ${until}
       and e.journal_code <> ${OPENING_JOURNAL}
-    group by l.analytic_code`.execute(trx);
+    group by l.analytic_code`.execute(ledgerDb(trx));
   // Collected excl. VAT is recorded once per payment entry, counted for each activity it touches.
   const c = await sql<{ code: string; collected: number }>`
     select x.code, sum(x.collected)::bigint as collected from (
@@ -46,7 +47,7 @@ export async function activityBalances(
       from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
       where e.cooperative_id = ${cooperativeId} and e.collected_excl_cents is not null and e.entry_date <= ${until}
         and l.analytic_code is not null) x
-    group by x.code`.execute(trx);
+    group by x.code`.execute(ledgerDb(trx));
   const out = new Map<string, { availableCents: number; outstandingCents: number }>();
   for (const x of r.rows)
     out.set(x.code, { availableCents: -Number(x.costs), outstandingCents: Number(x.outstanding) });
@@ -67,7 +68,7 @@ export async function directionOverview(trx: Tx, actor: Actor, today: IsoDate) {
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${actor.cooperativeId} and l.account = ${acc.contributionIncome}
       and e.entry_date between ${p.from} and ${p.to}
-    group by 1 order by 1`.execute(trx);
+    group by 1 order by 1`.execute(ledgerDb(trx));
   const acts = (await listActivities(trx, actor))
     .filter((a) => !a.closedAt)
     .sort((a, b) => a.analyticCode.localeCompare(b.analyticCode));

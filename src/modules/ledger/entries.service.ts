@@ -9,6 +9,7 @@ import { addMonths } from '../../core/dates.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { LEDGER } from './permissions.ts';
 import type { LedgerTables } from './schema.ts';
+import { ledgerDb } from './db.ts';
 
 const ledgerView = moduleView<LedgerTables>();
 
@@ -25,7 +26,7 @@ export interface EntryListFilter {
 export async function listEntries(tx: Tx, actor: Actor, f: EntryListFilter) {
   authorize(actor, LEDGER.reportsRead);
   const trx = ledgerView(tx);
-  let q = trx.selectFrom('journal_entry').where('journal_entry.cooperative_id', '=', actor.cooperativeId);
+  let q = ledgerDb(trx).selectFrom('journal_entry').where('journal_entry.cooperative_id', '=', actor.cooperativeId);
   if (f.journal) q = q.where('journal_entry.journal_code', '=', f.journal);
   if (f.month && /^\d{4}-(0[1-9]|1[0-2])$/.test(f.month))
     q = q
@@ -63,7 +64,7 @@ export async function listEntries(tx: Tx, actor: Actor, f: EntryListFilter) {
     .limit(f.pageSize)
     .offset((Math.max(1, f.page) - 1) * f.pageSize)
     .execute();
-  const journals = await trx
+  const journals = await ledgerDb(trx)
     .selectFrom('ledger_journal')
     .select(['code', 'label'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -77,14 +78,14 @@ export async function getEntry(tx: Tx, actor: Actor, id: string) {
   authorize(actor, LEDGER.reportsRead);
   const trx = ledgerView(tx);
   if (!UUID.test(id)) throw new NotFoundError('Écriture');
-  const e = await trx
+  const e = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
     .executeTakeFirst();
   if (!e) throw new NotFoundError('Écriture');
-  const lines = await trx
+  const lines = await ledgerDb(trx)
     .selectFrom('entry_line')
     .leftJoin('ledger_account', (j) =>
       j
@@ -111,14 +112,14 @@ export async function accountDetail(
 ) {
   authorize(actor, LEDGER.reportsRead);
   const trx = ledgerView(tx);
-  const account = await trx
+  const account = await ledgerDb(trx)
     .selectFrom('ledger_account')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('number', '=', number)
     .executeTakeFirst();
   if (!account) throw new NotFoundError('Compte');
-  const base = trx
+  const base = ledgerDb(trx)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j

@@ -30,6 +30,13 @@ import {
 } from './exports.ts';
 import { writeTableFile } from './tabular.ts';
 import { invoicePayload, paymentPayload, sell, testCustomer } from './test-helpers.ts';
+import { ledgerDb } from './db.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { LedgerTables } from './schema.ts';
+
+// The test adds activities: a view over those tables besides its module's own.
+const testDb = moduleView<LedgerTables & DirectoryTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -269,7 +276,7 @@ test('the activity account equals the ledger (and the sales records) for every a
     for (let i = 0; i < 3; i++) {
       const id = uuidv7();
       const code = `GEN${i}`;
-      await trx
+      await testDb(trx)
         .insertInto('activity')
         .values({
           cooperative_id: A.coop.id,
@@ -313,14 +320,16 @@ test('the activity account equals the ledger (and the sales records) for every a
                sum(case when l.account = '411' and e.journal_code = 'BQ' then l.credit_cents - l.debit_cents else 0 end)::bigint as col,
                sum(case when l.account = '411' then l.debit_cents - l.credit_cents else 0 end)::bigint as out
         from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-        where l.cooperative_id = ${A.coop.id} and l.analytic_code = ${a.code}`.execute(trx)
+        where l.cooperative_id = ${A.coop.id} and l.analytic_code = ${a.code}`.execute(ledgerDb(trx))
       ).rows[0];
       const salesSide = (
         await sql<{ inv: number; incl: number; paid: number }>`
         select (select sum(total_excl_cents) from invoice where cooperative_id = ${A.coop.id} and activity_id = ${a.id} and number is not null)::bigint as inv,
                (select sum(total_incl_cents) from invoice where cooperative_id = ${A.coop.id} and activity_id = ${a.id} and number is not null)::bigint as incl,
                (select coalesce(sum(p.amount_cents), 0) from payment p join invoice i on i.cooperative_id = p.cooperative_id and i.id = p.invoice_id
-                 where p.cooperative_id = ${A.coop.id} and i.activity_id = ${a.id})::bigint as paid`.execute(trx)
+                 where p.cooperative_id = ${A.coop.id} and i.activity_id = ${a.id})::bigint as paid`.execute(
+          ledgerDb(trx),
+        )
       ).rows[0];
       assert.equal(acc.total.invoicedExclCents, Number(ledger.inv));
       assert.equal(acc.total.invoicedExclCents, Number(salesSide.inv), `${a.code} invoiced`);

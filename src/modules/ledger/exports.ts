@@ -18,7 +18,7 @@
 //  - 25 "Crédit de TVA" = 23 − 16 if positive; 28 "TVA nette due" = 16 − 23 if positive.
 // Not covered: intra-EU/imports, exempt sales (box 05/E…), box 22 carry-over.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
@@ -28,6 +28,7 @@ import type { Cents } from '../../core/money.ts';
 import { accountRoles, entryLabel, OPENING_JOURNAL } from './chart.ts';
 import { fiscalBounds } from './reports.ts';
 import type { Column, TableRow } from './tabular.ts';
+import { ledgerDb } from './db.ts';
 
 // --- periods -----------------------------------------------------------------------------------
 export interface Period {
@@ -98,7 +99,7 @@ export async function vatSummary(trx: Tx, actor: Actor, from: IsoDate, to: IsoDa
       sum(l.credit_cents - l.debit_cents)::bigint as tax
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${actor.cooperativeId} and e.entry_date between ${from} and ${to} and l.account in (${acc.vatCollected}, ${acc.vatDeductible})
-    group by l.account, l.vat_rate_bp`.execute(trx);
+    group by l.account, l.vat_rate_bp`.execute(ledgerDb(trx));
   const rates = new Map<number, VatRateRow>();
   let unrated = 0;
   let collected = 0;
@@ -243,13 +244,17 @@ export async function* generalLedgerRows(
           await sql<{
             n: number;
           }>`select count(*)::bigint as n from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-    where l.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}`.execute(trx)
+    where l.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}`.execute(ledgerDb(trx))
         ).rows[0].n,
       )
     : 0;
   const labels = new Map(
     (
-      await trx.selectFrom('ledger_account').select(['number', 'label']).where('cooperative_id', '=', coop).execute()
+      await ledgerDb(trx)
+        .selectFrom('ledger_account')
+        .select(['number', 'label'])
+        .where('cooperative_id', '=', coop)
+        .execute()
     ).map((a) => [a.number, a.label]),
   );
   let after: { account: string; date: string; entry: string; line: number } | null = null;
@@ -264,7 +269,7 @@ export async function* generalLedgerRows(
       from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
       where l.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}
         ${a ? sql`and (l.account, e.entry_date, l.entry_id, l.line_no) > (${a.account}, ${a.date}::date, ${a.entry}::uuid, ${a.line})` : sql``}
-      order by l.account, e.entry_date, l.entry_id, l.line_no limit ${pageSize}`.execute(trx);
+      order by l.account, e.entry_date, l.entry_id, l.line_no limit ${pageSize}`.execute(ledgerDb(trx));
     for (const l of page.rows) {
       if (l.account !== account) {
         account = l.account;
@@ -328,7 +333,7 @@ export async function* journalEntryRows(
           await sql<{
             n: number;
           }>`select count(*)::bigint as n from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
-    where l.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}`.execute(trx)
+    where l.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}`.execute(ledgerDb(trx))
         ).rows[0].n,
       )
     : 0;
@@ -342,7 +347,7 @@ export async function* journalEntryRows(
       from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
       where e.cooperative_id = ${coop} and e.entry_date between ${from} and ${to}
         ${a ? sql`and (e.entry_date, e.journal_code, e.entry_number, l.line_no) > (${a.date}::date, ${a.journal}, ${a.number}, ${a.line})` : sql``}
-      order by e.entry_date, e.journal_code, e.entry_number, l.line_no limit ${pageSize}`.execute(trx);
+      order by e.entry_date, e.journal_code, e.entry_number, l.line_no limit ${pageSize}`.execute(ledgerDb(trx));
     for (const l of page.rows) {
       yield {
         journal: l.journal_code,
@@ -421,7 +426,7 @@ export async function agedReceivables(
       and e.journal_code <> ${OPENING_JOURNAL}
       and (l.lettering is null or l.lettered_on > ${asOf})
       ${opts.analyticCode ? sql`and l.analytic_code = ${opts.analyticCode}` : sql``}
-    group by 1, 3 having sum(l.debit_cents - l.credit_cents) <> 0`.execute(trx);
+    group by 1, 3 having sum(l.debit_cents - l.credit_cents) <> 0`.execute(ledgerDb(trx));
   const byCustomer = new Map<string, AgedCustomer>();
   const zero = (): Record<AgedBucket, Cents> => ({ notDue: 0, d0_30: 0, d31_60: 0, d61_90: 0, over90: 0 });
   const total = { ...zero(), all: 0 };

@@ -11,6 +11,7 @@ import { withTenant } from '../../core/db/tenant.ts';
 
 import { ensureChart } from './chart.ts';
 import { writeFec } from './fec.ts';
+import { ledgerDb } from './db.ts';
 
 const entries = Number(process.argv[2] ?? 50000);
 const odb = await createTestDb();
@@ -21,12 +22,12 @@ try {
     await ensureChart(trx, A.coop.id);
     await sql`insert into journal_entry (cooperative_id, id, journal_code, fiscal_year, entry_number, entry_date, label, piece_ref, piece_date, source_type, source_id)
       select ${A.coop.id}::uuid, gen_random_uuid(), (array['VT','BQ','OD'])[1 + g % 3], 2026, g, date '2026-01-01' + (g % 365), 'Écriture générée ' || g, 'G' || g, date '2026-01-01' + (g % 365), 'bench', g::text
-      from generate_series(1, ${entries}) g`.execute(trx);
+      from generate_series(1, ${entries}) g`.execute(ledgerDb(trx));
     await sql`insert into entry_line (cooperative_id, entry_id, line_no, account, label, debit_cents, credit_cents, analytic_code)
       select e.cooperative_id, e.id, v.k, case v.k when 1 then '512' else '467' end, e.label,
         case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
       from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${A.coop.id} and e.source_type = 'bench'`.execute(
-      trx,
+      ledgerDb(trx),
     );
   });
   const runs: number[] = [];

@@ -18,6 +18,13 @@ import { writeFec, FEC_COLUMNS } from './fec.ts';
 import { trialBalance, trialBalanceCsv, activityAccount, activityAccountCsv } from './reports.ts';
 import { postMonthlyContribution } from './contribution.service.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
+import { ledgerDb } from './db.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { LedgerTables } from './schema.ts';
+
+// The test sets the cooperative's settings: a view over those tables besides its module's own.
+const testDb = moduleView<LedgerTables & DirectoryTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -31,7 +38,7 @@ before(async () => {
   [A, B] = await seedTestCooperatives(odb, { withPasswords: false });
   dir = mkdtempSync(join(tmpdir(), 'radieuse-fec-'));
   await withSystem(odb.db, (trx) =>
-    trx
+    testDb(trx)
       .updateTable('cooperative')
       .set({
         settings: JSON.stringify({ contribution: { kind: 'collected_percent', bp: 1000 } }) as unknown as Record<
@@ -247,7 +254,7 @@ test('the activity account matches hand-computed figures and the ledger to the c
   // The same from the raw ledger lines.
   const raw = await withTenant(odb.db, A.coop.id, (trx) =>
     sql<{ account: string; bal: number }>`select account, sum(debit_cents - credit_cents)::bigint as bal from entry_line
-    where cooperative_id = ${A.coop.id} and analytic_code = ${A.analyticCode} group by account`.execute(trx),
+    where cooperative_id = ${A.coop.id} and analytic_code = ${A.analyticCode} group by account`.execute(ledgerDb(trx)),
   );
   const bal = Object.fromEntries(raw.rows.map((r) => [r.account, Number(r.bal)]));
   assert.equal(a.total.invoicedExclCents, -(bal['706'] + bal['707']));
@@ -266,7 +273,7 @@ test('the activity account matches hand-computed figures and the ledger to the c
     sql<{
       c: number;
     }>`select sum(credit_cents)::bigint as c from entry_line where cooperative_id = ${A.coop.id} and account = '7068' and analytic_code = 'STRUCT'`.execute(
-      trx,
+      ledgerDb(trx),
     ),
   );
   assert.equal(Number(struct.rows[0].c), 12500);
@@ -277,12 +284,12 @@ test('FEC export writes 20 000 lines with continuous entry numbers', async () =>
     await ensureChart(trx, B.coop.id);
     await sql`insert into journal_entry (cooperative_id, id, journal_code, fiscal_year, entry_number, entry_date, label, piece_ref, piece_date, source_type, source_id)
       select ${B.coop.id}::uuid, gen_random_uuid(), 'OD', 2026, g, date '2026-01-01' + (g % 365), 'Écriture générée ' || g, 'G' || g, date '2026-01-01' + (g % 365), 'bench', g::text
-      from generate_series(1, 10000) g`.execute(trx);
+      from generate_series(1, 10000) g`.execute(ledgerDb(trx));
     await sql`insert into entry_line (cooperative_id, entry_id, line_no, account, label, debit_cents, credit_cents, analytic_code)
       select e.cooperative_id, e.id, v.k, case v.k when 1 then '512' else '467' end, e.label,
         case v.k when 1 then 100 + e.entry_number else 0 end, case v.k when 2 then 100 + e.entry_number else 0 end, 'GEN'
       from journal_entry e cross join (values (1), (2)) v(k) where e.cooperative_id = ${B.coop.id} and e.source_type = 'bench'`.execute(
-      trx,
+      ledgerDb(trx),
     );
   });
   // The rate is measured by `npm run bench`, not asserted here (no timed tests).

@@ -4,10 +4,11 @@
 // lines), so memory stays constant. The posting number is given when the entry is validated,
 // gapless per journal and fiscal year: the file follows the order of validation the FEC rules ask
 // for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
+import { getCooperative } from '../directory/index.ts';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { entryLabel } from './chart.ts';
@@ -17,6 +18,7 @@ import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal } from '../../core/money.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import { fiscalBounds } from './reports.ts';
+import { ledgerDb } from './db.ts';
 
 export const FEC_COLUMNS = [
   'JournalCode',
@@ -54,13 +56,21 @@ export async function* fecRows(
   authorize(actor, LEDGER.reportsRead);
   const coop = actor.cooperativeId;
   const journals = new Map(
-    (await trx.selectFrom('ledger_journal').select(['code', 'label']).where('cooperative_id', '=', coop).execute()).map(
-      (j) => [j.code, j.label],
-    ),
+    (
+      await ledgerDb(trx)
+        .selectFrom('ledger_journal')
+        .select(['code', 'label'])
+        .where('cooperative_id', '=', coop)
+        .execute()
+    ).map((j) => [j.code, j.label]),
   );
   const accounts = new Map(
     (
-      await trx.selectFrom('ledger_account').select(['number', 'label']).where('cooperative_id', '=', coop).execute()
+      await ledgerDb(trx)
+        .selectFrom('ledger_account')
+        .select(['number', 'label'])
+        .where('cooperative_id', '=', coop)
+        .execute()
     ).map((a) => [a.number, a.label]),
   );
   yield FEC_COLUMNS.join('\t');
@@ -69,7 +79,7 @@ export async function* fecRows(
   for (const openingPass of [true, false]) {
     let after: { journal: string; year: number; number: number } | null = null;
     for (;;) {
-      let q = trx
+      let q = ledgerDb(trx)
         .selectFrom('journal_entry')
         .select([
           'id',
@@ -107,7 +117,7 @@ export async function* fecRows(
         .limit(pageSize)
         .execute();
       if (!entries.length) break;
-      const lines = await trx
+      const lines = await ledgerDb(trx)
         .selectFrom('entry_line')
         .selectAll()
         .where('cooperative_id', '=', coop)
@@ -170,11 +180,7 @@ export async function fecFileName(
   actor: Actor,
   year: number,
 ): Promise<{ fileName: string; from: IsoDate; to: IsoDate }> {
-  const coop = await trx
-    .selectFrom('cooperative')
-    .select(['siren'])
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirst();
+  const coop = await getCooperative(trx, actor.cooperativeId);
   if (!coop) throw new NotFoundError('Coopérative');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);
   return { fileName: `${coop.siren}FEC${end.replace(/-/g, '')}.txt`, from: start, to: end };

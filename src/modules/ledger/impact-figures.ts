@@ -6,6 +6,7 @@ import { moduleView, type Tx } from '../../core/db/handles.ts';
 import { requireRole, type Actor } from '../../core/actor.ts';
 import { accountRoles } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
+import { ledgerDb } from './db.ts';
 
 const ledgerView = moduleView<LedgerTables>();
 
@@ -30,13 +31,13 @@ export async function ledgerImpactFigures(tx: Tx, actor: Actor, year: number): P
       and l.analytic_code <> ${acc.structureAnalyticCode}
       and l.account in (${acc.salesServices}, ${acc.salesGoods})
       and e.entry_date between ${from} and ${to}
-    group by l.analytic_code`.execute(trx);
+    group by l.analytic_code`.execute(ledgerDb(trx));
   const sal = await sql<{ user_id: string; months: number; gross: string }>`
     select user_id, count(distinct month)::int as months, coalesce(sum(gross_cents), 0)::bigint as gross
     from salary_request
     where cooperative_id = ${actor.cooperativeId} and status in ('approved', 'paid')
       and month >= ${from.slice(0, 7)} and month <= ${to.slice(0, 7)}
-    group by user_id`.execute(trx);
+    group by user_id`.execute(ledgerDb(trx));
   return {
     revenueByActivity: rev.rows
       .map((r) => ({ analyticCode: r.code, cents: Number(r.cents) }))

@@ -5,6 +5,7 @@ import { moduleView, type Tx } from '../../core/db/handles.ts';
 import type { IntegrityCheck } from '../../core/integrity.ts';
 import { accountRoles, entryLabel, OPENING_JOURNAL } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
+import { ledgerDb } from './db.ts';
 
 const ledgerView = moduleView<LedgerTables>();
 
@@ -57,7 +58,7 @@ export async function ledgerTotalsByActivity(tx: Tx, cooperativeId: string): Pro
       coalesce(sum(case when l.account = ${acc.customer} and e.source_type = 'sales.payment' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null and e.journal_code <> ${OPENING_JOURNAL}
-    group by l.analytic_code`.execute(trx);
+    group by l.analytic_code`.execute(ledgerDb(trx));
   return r.rows.map((x) => ({
     analyticCode: x.code,
     invoicedExclCents: Number(x.inv),

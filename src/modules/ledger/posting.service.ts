@@ -1,9 +1,10 @@
 // Posting: the only way lines get into the ledger. An entry is checked (balanced, not empty,
 // no negative amount, open period, known accounts), numbered without gaps per journal and fiscal
 // year, and written once; corrections are reversals.
+import { getCooperative } from '../directory/index.ts';
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -13,6 +14,7 @@ import { audit } from '../../core/audit.ts';
 import { accountRoles, createAccount, ensureChart } from './chart.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
+import { ledgerDb } from './db.ts';
 
 export interface PostingLine {
   account: string;
@@ -70,16 +72,12 @@ export function fiscalYearOf(date: IsoDate, startMonth: number): number {
 }
 
 async function fiscalStartMonth(trx: Tx, cooperativeId: string): Promise<number> {
-  const r = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', cooperativeId)
-    .executeTakeFirst();
-  return r?.fiscal_year_start_month ?? 1;
+  const r = await getCooperative(trx, cooperativeId);
+  return r?.fiscalYearStartMonth ?? 1;
 }
 
 export async function isPeriodClosed(trx: Tx, cooperativeId: string, month: string): Promise<boolean> {
-  return !!(await trx
+  return !!(await ledgerDb(trx)
     .selectFrom('period_close')
     .select('month')
     .where('cooperative_id', '=', cooperativeId)
@@ -94,7 +92,7 @@ export async function nextSequence(trx: Tx, cooperativeId: string, key: string, 
   }>`insert into ledger_sequence (cooperative_id, journal_code, fiscal_year, last_number)
     values (${cooperativeId}, ${key}, ${year}, 1)
     on conflict (cooperative_id, journal_code, fiscal_year) do update set last_number = ledger_sequence.last_number + 1
-    returning last_number`.execute(trx);
+    returning last_number`.execute(ledgerDb(trx));
   return Number(r.rows[0].last_number);
 }
 
@@ -131,7 +129,7 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
     );
   }
   await ensureChart(trx, coop);
-  const journal = await trx
+  const journal = await ledgerDb(trx)
     .selectFrom('ledger_journal')
     .select('code')
     .where('cooperative_id', '=', coop)
@@ -141,7 +139,7 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
   const accounts = [...new Set(lines.map((l) => l.account))];
   const known = new Set(
     (
-      await trx
+      await ledgerDb(trx)
         .selectFrom('ledger_account')
         .select('number')
         .where('cooperative_id', '=', coop)
@@ -157,7 +155,7 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
   const number = await nextSequence(trx, coop, input.journal, fiscalYear);
   const id = uuidv7();
   const label = input.label.replace(/[\t\r\n]+/g, ' ').trim() || input.pieceRef;
-  await trx
+  await ledgerDb(trx)
     .insertInto('journal_entry')
     .values({
       cooperative_id: coop,
@@ -176,7 +174,7 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
       due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
     })
     .execute();
-  await trx
+  await ledgerDb(trx)
     .insertInto('entry_line')
     .values(
       lines.map((l, i) => ({
@@ -208,7 +206,7 @@ export async function reverseEntry(
   opts: { date?: IsoDate; label?: string; sourceType?: string; sourceId?: string } = {},
 ): Promise<PostedEntry> {
   authorize(actor, LEDGER.entryReverse);
-  const e = await trx
+  const e = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -217,7 +215,7 @@ export async function reverseEntry(
   if (!e) throw new NotFoundError('Écriture');
   if (e.source_type === 'reversal')
     throw new UserError("Cette écriture est déjà une extourne : passez plutôt l'écriture correcte.", 'date');
-  const done = await trx
+  const done = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -226,7 +224,7 @@ export async function reverseEntry(
     .executeTakeFirst();
   if (done) throw new UserError('Cette écriture a déjà été extournée.', 'date');
   if (opts.date !== undefined && !isIsoDate(opts.date)) throw new UserError('Date invalide.', 'date');
-  const lines = await trx
+  const lines = await ledgerDb(trx)
     .selectFrom('entry_line')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -268,7 +266,7 @@ export async function closePeriod(trx: Tx, actor: Actor, month: string): Promise
   if (month >= todayParis().slice(0, 7)) throw new UserError("Vous ne pouvez clôturer qu'un mois terminé.", 'month');
   if (await isPeriodClosed(trx, actor.cooperativeId, month))
     throw new UserError(`La période de ${monthLabel(month)} est déjà clôturée.`, 'month');
-  await trx
+  await ledgerDb(trx)
     .insertInto('period_close')
     .values({ cooperative_id: actor.cooperativeId, month, closed_by: actor.userId })
     .execute();
@@ -277,7 +275,7 @@ export async function closePeriod(trx: Tx, actor: Actor, month: string): Promise
 
 export async function closedMonths(trx: Tx, actor: Actor): Promise<{ month: string; closedAt: Date }[]> {
   return (
-    await trx
+    await ledgerDb(trx)
       .selectFrom('period_close')
       .select(['month', 'closed_at'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -307,7 +305,7 @@ export async function letterIfBalanced(
   pieceRefs: string[],
   date: IsoDate,
 ): Promise<string | null> {
-  const rows = await trx
+  const rows = await ledgerDb(trx)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j
@@ -326,7 +324,7 @@ export async function letterIfBalanced(
   if (sum !== 0) return null;
   const code = letteringCode(await nextSequence(trx, actor.cooperativeId, '#LET', 0));
   for (const r of rows) {
-    await trx
+    await ledgerDb(trx)
       .updateTable('entry_line')
       .set({ lettering: code, lettered_on: date })
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -502,7 +500,7 @@ export async function postBankLine(trx: Tx, actor: Actor, p: BankLinePosting): P
 }
 
 async function createAccountIfMissing(trx: Tx, cooperativeId: string, number: string, label: string) {
-  const have = await trx
+  const have = await ledgerDb(trx)
     .selectFrom('ledger_account')
     .select('number')
     .where('cooperative_id', '=', cooperativeId)

@@ -10,6 +10,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { SALES_EVENTS } from '../sales/index.ts';
 import { closePeriod, createManualEntry, postEntry, reverseEntry } from './posting.service.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
+import { ledgerDb } from './db.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -24,7 +25,7 @@ after(async () => {
 
 async function linesOf(coop: TestCoop, sourceType: string, sourceId: string) {
   return withTenant(odb.db, coop.coop.id, (trx) =>
-    trx
+    ledgerDb(trx)
       .selectFrom('entry_line')
       .innerJoin('journal_entry', (j) =>
         j
@@ -157,7 +158,7 @@ test('the sum of all lines is zero and every entry balances; tenants are isolate
   }>`select sum(debit_cents)::bigint as d, sum(credit_cents)::bigint as c from entry_line`.execute(odb.db);
   assert.equal(Number(t.rows[0].d), Number(t.rows[0].c));
   const seenByB = await withTenant(odb.db, B.coop.id, (trx) =>
-    trx.selectFrom('entry_line').select('cooperative_id').execute(),
+    ledgerDb(trx).selectFrom('entry_line').select('cooperative_id').execute(),
   );
   assert.ok(
     seenByB.length > 0 && seenByB.every((x) => x.cooperative_id === B.coop.id),
@@ -245,7 +246,7 @@ test('closed periods refuse postings, including sales events; a reversal goes on
   // The database itself refuses to change a posted entry or line (except lettering).
   await assert.rejects(
     withTenant(odb.db, A.coop.id, (trx) =>
-      trx
+      ledgerDb(trx)
         .updateTable('entry_line')
         .set({ debit_cents: 5 })
         .where('cooperative_id', '=', A.coop.id)
@@ -256,12 +257,20 @@ test('closed periods refuse postings, including sales events; a reversal goes on
   );
   await assert.rejects(
     withTenant(odb.db, A.coop.id, (trx) =>
-      trx.deleteFrom('journal_entry').where('cooperative_id', '=', A.coop.id).where('id', '=', e.id).execute(),
+      ledgerDb(trx)
+        .deleteFrom('journal_entry')
+        .where('cooperative_id', '=', A.coop.id)
+        .where('id', '=', e.id)
+        .execute(),
     ),
   );
   await assert.rejects(
     withTenant(odb.db, A.coop.id, (trx) =>
-      trx.deleteFrom('entry_line').where('cooperative_id', '=', A.coop.id).where('entry_id', '=', e.id).execute(),
+      ledgerDb(trx)
+        .deleteFrom('entry_line')
+        .where('cooperative_id', '=', A.coop.id)
+        .where('entry_id', '=', e.id)
+        .execute(),
     ),
     /intangibles/,
   );

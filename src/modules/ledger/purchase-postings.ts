@@ -4,7 +4,7 @@
 // Supplier invoice paid (BQ): D 401 / C 512. Expense sheet validated (OD): D 6xx / 6251 + D 44566 / C 421
 //   (the person as auxiliary). Expense sheet reimbursed (BQ): D 421 / C 512.
 // Charge accounts the purchases module uses are added to the chart when missing (PURCHASES_CHART).
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import {
@@ -17,12 +17,12 @@ import {
 } from '../purchases/index.ts';
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
-import { legacy } from '../../core/db/tenant.ts';
+import { ledgerDb } from './db.ts';
 
 const EMPLOYEE_ACCOUNT = '421';
 
 async function alreadyPosted(trx: Tx, actor: Actor, type: string, id: string): Promise<PostedEntry | null> {
-  const e = await trx
+  const e = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -43,7 +43,7 @@ async function ensurePurchaseAccounts(trx: Tx, cooperativeId: string): Promise<v
       seen.add(number);
       rows.push({ cooperative_id: cooperativeId, number, label });
     }
-  await trx
+  await ledgerDb(trx)
     .insertInto('ledger_account')
     .values(rows)
     .onConflict((oc) => oc.columns(['cooperative_id', 'number']).doNothing())
@@ -202,19 +202,15 @@ export function registerPurchaseHandlers(): void {
   if (registered) return;
   registered = true;
   onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postSupplierInvoice(trx, actor, p);
+    await postSupplierInvoice(tx, actor, p);
   });
   onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postSupplierPayment(trx, actor, p);
+    await postSupplierPayment(tx, actor, p);
   });
   onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postExpenseReport(trx, actor, p);
+    await postExpenseReport(tx, actor, p);
   });
   onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postExpenseReimbursement(trx, actor, p);
+    await postExpenseReimbursement(tx, actor, p);
   });
 }

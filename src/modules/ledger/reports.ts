@@ -1,27 +1,24 @@
 // Reports computed from the ledger lines only: trial balance and the activity account
 // ("compte d'activité"), so both agree with the ledger (and the FEC) to the cent.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal, type Cents } from '../../core/money.ts';
 import { endOfMonth, addMonths, type IsoDate } from '../../core/dates.ts';
-import { activitiesFor, fiscalYearBounds } from '../directory/index.ts';
+import { activitiesFor, fiscalYearBounds, activityFacts, getCooperative } from '../directory/index.ts';
 import { accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { csvRecord } from '../../core/csv.ts';
 import { fiscalYearOf } from './posting.service.ts';
+import { ledgerDb } from './db.ts';
 
 /** The fiscal year (named by the calendar year it ends in) that contains a date. */
 export async function fiscalYearContaining(trx: Tx, cooperativeId: string, date: IsoDate): Promise<number> {
-  const c = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', cooperativeId)
-    .executeTakeFirst();
+  const c = await getCooperative(trx, cooperativeId);
   if (!c) throw new NotFoundError('Coopérative');
-  return fiscalYearOf(date, c.fiscal_year_start_month);
+  return fiscalYearOf(date, c.fiscalYearStartMonth);
 }
 
 export async function fiscalBounds(
@@ -29,13 +26,9 @@ export async function fiscalBounds(
   cooperativeId: string,
   year: number,
 ): Promise<{ start: IsoDate; end: IsoDate }> {
-  const c = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', cooperativeId)
-    .executeTakeFirst();
+  const c = await getCooperative(trx, cooperativeId);
   if (!c) throw new NotFoundError('Coopérative');
-  return fiscalYearBounds({ fiscalYearStartMonth: c.fiscal_year_start_month }, year);
+  return fiscalYearBounds({ fiscalYearStartMonth: c.fiscalYearStartMonth }, year);
 }
 
 // --- trial balance ---------------------------------------------------------------------------
@@ -55,7 +48,7 @@ export async function trialBalance(trx: Tx, actor: Actor, from: IsoDate, to: Iso
     join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     join ledger_account a on a.cooperative_id = l.cooperative_id and a.number = l.account
     where l.cooperative_id = ${actor.cooperativeId} and e.entry_date between ${from} and ${to}
-    group by l.account, a.label order by l.account`.execute(trx);
+    group by l.account, a.label order by l.account`.execute(ledgerDb(trx));
   return r.rows.map((x) => ({
     account: x.account,
     label: x.label,
@@ -136,13 +129,13 @@ export async function ledgerFiguresByMonth(
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${coop} and l.analytic_code = ${analyticCode} and e.entry_date between ${from} and ${to}
       and e.journal_code <> ${OPENING_JOURNAL}
-    group by 1`.execute(trx);
+    group by 1`.execute(ledgerDb(trx));
   const c = await sql<{ month: string; collected_excl: number }>`
     select to_char(e.entry_date, 'YYYY-MM') as month, sum(e.collected_excl_cents)::bigint as collected_excl
     from journal_entry e
     where e.cooperative_id = ${coop} and e.collected_excl_cents is not null and e.entry_date between ${from} and ${to}
       and exists (select 1 from entry_line l where l.cooperative_id = e.cooperative_id and l.entry_id = e.id and l.analytic_code = ${analyticCode})
-    group by 1`.execute(trx);
+    group by 1`.execute(ledgerDb(trx));
   const out = new Map<string, LedgerFigures>();
   for (const x of r.rows)
     out.set(x.month, {
@@ -205,12 +198,7 @@ export async function activityAccount(
   opts: { until?: IsoDate } = {},
 ): Promise<ActivityAccount> {
   const scope = authorize(actor, LEDGER.activityAccountRead);
-  const act = await trx
-    .selectFrom('activity')
-    .select(['id', 'name', 'analytic_code'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('analytic_code', '=', analyticCode)
-    .executeTakeFirst();
+  const act = await activityFacts(trx, actor.cooperativeId, { analyticCode });
   if (!act) throw new NotFoundError('Activité');
   if (scope === 'own' && !(await activitiesFor(trx, actor)).some((a) => a.id === act.id))
     throw new NotFoundError('Activité');
@@ -236,7 +224,7 @@ export async function activityAccount(
   total.outstandingCents = outstanding;
   total.availableCents = available;
   return {
-    activity: { id: act.id, name: act.name, analyticCode: act.analytic_code },
+    activity: { id: act.id, name: act.name, analyticCode: act.analyticCode },
     year,
     from: start,
     to,
@@ -260,14 +248,14 @@ async function activityOpening(
       coalesce(sum(case when l.account like '6%' or l.account = ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as costs
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${cooperativeId} and l.analytic_code = ${analyticCode} and e.entry_date < ${start}
-      and e.journal_code <> ${OPENING_JOURNAL}`.execute(trx);
+      and e.journal_code <> ${OPENING_JOURNAL}`.execute(ledgerDb(trx));
   // Collected excl. VAT is recorded on the payment entries (same rule as ledgerFiguresByMonth).
   const c = await sql<{ collected: number }>`
     select coalesce(sum(e.collected_excl_cents), 0)::bigint as collected
     from journal_entry e
     where e.cooperative_id = ${cooperativeId} and e.collected_excl_cents is not null and e.entry_date < ${start}
       and exists (select 1 from entry_line l where l.cooperative_id = e.cooperative_id and l.entry_id = e.id and l.analytic_code = ${analyticCode})`.execute(
-    trx,
+    ledgerDb(trx),
   );
   // What the months subtract: class 6 (costs, salaries 64x) and the contribution charge.
   return {

@@ -2,14 +2,14 @@
 // Invoice (services, VAT on receipts): D 411 (incl. VAT) / C 706 (excl. VAT) + C 44574.
 // Invoice (goods): D 411 / C 707 + C 44571. Credit note: the mirror image. Payment: D 512 / C 411,
 // plus 44574 → 44571 for the VAT share of services. Every line carries the activity's analytic code.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { addDays } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
-import { legacy } from '../../core/db/tenant.ts';
+import { ledgerDb } from './db.ts';
 
 /** Sums lines by (account, side) so an invoice with several VAT rates still reads well. */
 function merge(lines: PostingLine[]): PostingLine[] {
@@ -44,7 +44,7 @@ function side(
 }
 
 async function alreadyPosted(trx: Tx, actor: Actor, type: string, id: string): Promise<PostedEntry | null> {
-  const e = await trx
+  const e = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .select(['id', 'journal_code', 'fiscal_year', 'entry_number', 'entry_date'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -145,15 +145,12 @@ export function registerSalesHandlers(): void {
   if (registered) return;
   registered = true;
   onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postInvoice(trx, actor, p);
+    await postInvoice(tx, actor, p);
   });
   onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postInvoice(trx, actor, { ...p, typeCode: '381' });
+    await postInvoice(tx, actor, { ...p, typeCode: '381' });
   });
   onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (tx, actor, p) => {
-    const trx = legacy(tx);
-    await postPayment(trx, actor, p);
+    await postPayment(tx, actor, p);
   });
 }

@@ -1,7 +1,7 @@
 // Services behind the accountant screens of screens-routes.tsx: manual lettering of customer and
 // supplier auxiliary accounts, chart of accounts maintenance, and the contribution simulation.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
@@ -9,7 +9,7 @@ import { UserError, NotFoundError } from '../../core/errors.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
 import { formatEuros, type Cents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
-import { fiscalYearBounds } from '../directory/index.ts';
+import { fiscalYearBounds, activitiesFacts, getCooperative } from '../directory/index.ts';
 import { nextSequence, letteringCode } from './posting.service.ts';
 import { ensureChart, accountRoles, OPENING_JOURNAL } from './chart.ts';
 import { ledgerFiguresByMonth } from './reports.ts';
@@ -20,6 +20,7 @@ import {
   ContributionRuleSchema,
   type ContributionRule,
 } from './contribution.service.ts';
+import { ledgerDb } from './db.ts';
 
 export const LETTERING_ACCOUNTS = ['411', '401'] as const;
 
@@ -48,7 +49,7 @@ const notOpening = sql<boolean>`not exists (select 1 from journal_entry e where 
   and e.id = entry_line.entry_id and e.journal_code = ${OPENING_JOURNAL})`;
 
 const lineQuery = (trx: Tx, actor: Actor, account: string) =>
-  trx
+  ledgerDb(trx)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j
@@ -94,7 +95,7 @@ export async function tiersWithOpenLines(
 ): Promise<{ aux: string; label: string; balanceCents: Cents; lines: number }[]> {
   authorize(actor, LEDGER.lettering);
   checkAccount(account);
-  const rows = await trx
+  const rows = await ledgerDb(trx)
     .selectFrom('entry_line')
     .select([
       (e) => e.fn.coalesce('aux_account', sql<string>`''`).as('aux'),
@@ -140,7 +141,7 @@ export async function letteredGroups(
 ): Promise<{ code: string; letteredOn: IsoDate | null; lines: number; debitCents: Cents }[]> {
   authorize(actor, LEDGER.lettering);
   checkAccount(account);
-  const rows = await trx
+  const rows = await ledgerDb(trx)
     .selectFrom('entry_line')
     .select([
       'lettering',
@@ -188,7 +189,7 @@ export async function letterLines(
     );
   const code = letteringCode(await nextSequence(trx, actor.cooperativeId, '#LET', 0));
   for (const l of chosen) {
-    const r = await trx
+    const r = await ledgerDb(trx)
       .updateTable('entry_line')
       .set({ lettering: code, lettered_on: date })
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -215,7 +216,7 @@ export async function unletter(trx: Tx, actor: Actor, account: string, code: str
   checkAccount(account);
   const c = code.trim().toUpperCase();
   if (!/^[A-Z]{1,8}$/.test(c)) throw new UserError('Code de lettrage invalide.', 'code');
-  const r = await trx
+  const r = await ledgerDb(trx)
     .updateTable('entry_line')
     .set({ lettering: null, lettered_on: null })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -248,7 +249,7 @@ export async function listChart(
   await ensureChart(trx, actor.cooperativeId);
   const pageSize = opts.pageSize ?? 50;
   const page = Math.max(1, opts.page ?? 1);
-  let q = trx.selectFrom('ledger_account').where('cooperative_id', '=', actor.cooperativeId);
+  let q = ledgerDb(trx).selectFrom('ledger_account').where('cooperative_id', '=', actor.cooperativeId);
   const term = opts.q?.trim();
   if (term)
     q = q.where((e) =>
@@ -298,14 +299,17 @@ export async function addAccount(
   }
   if (Object.keys(fields).length) throw new UserError(fields.number ?? fields.label, undefined, fields);
   await ensureChart(trx, actor.cooperativeId);
-  const dup = await trx
+  const dup = await ledgerDb(trx)
     .selectFrom('ledger_account')
     .select('label')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('number', '=', number)
     .executeTakeFirst();
   if (dup) throw new UserError(`Le compte ${number} existe déjà (« ${dup.label} »).`, 'number');
-  await trx.insertInto('ledger_account').values({ cooperative_id: actor.cooperativeId, number, label }).execute();
+  await ledgerDb(trx)
+    .insertInto('ledger_account')
+    .values({ cooperative_id: actor.cooperativeId, number, label })
+    .execute();
   await audit(trx, actor, {
     action: 'ledger.account_added',
     targetType: 'ledger_account',
@@ -318,7 +322,7 @@ export async function addAccount(
 export async function renameAccount(trx: Tx, actor: Actor, number: string, rawLabel: string): Promise<void> {
   authorize(actor, LEDGER.chartManage);
   const label = checkLabel(rawLabel ?? '');
-  const r = await trx
+  const r = await ledgerDb(trx)
     .updateTable('ledger_account')
     .set({ label })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -335,14 +339,14 @@ export async function renameAccount(trx: Tx, actor: Actor, number: string, rawLa
 
 export async function deleteAccount(trx: Tx, actor: Actor, number: string): Promise<void> {
   authorize(actor, LEDGER.chartManage);
-  const acc = await trx
+  const acc = await ledgerDb(trx)
     .selectFrom('ledger_account')
     .select('number')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('number', '=', number)
     .executeTakeFirst();
   if (!acc) throw new NotFoundError('Compte');
-  const used = await trx
+  const used = await ledgerDb(trx)
     .selectFrom('entry_line')
     .select('entry_id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -360,7 +364,7 @@ export async function deleteAccount(trx: Tx, actor: Actor, number: string): Prom
       `Le compte ${number} sert aux écritures automatiques (ventes, TVA, banque ou contributions) : il ne peut pas être supprimé.`,
       'number',
     );
-  await trx
+  await ledgerDb(trx)
     .deleteFrom('ledger_account')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('number', '=', number)
@@ -395,11 +399,7 @@ export function describeRule(rule: ContributionRule | null): string {
 }
 
 export async function cooperativeRule(trx: Tx, actor: Actor): Promise<ContributionRule | null> {
-  const c = await trx
-    .selectFrom('cooperative')
-    .select('settings')
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirst();
+  const c = await getCooperative(trx, actor.cooperativeId);
   const p = ContributionRuleSchema.safeParse(((c?.settings ?? {}) as Record<string, unknown>).contribution);
   return p.success ? p.data : null;
 }
@@ -425,19 +425,10 @@ export async function simulateContributionRate(
   today: IsoDate = todayParis(),
 ): Promise<{ rows: SimulationRow[]; from: IsoDate; to: IsoDate }> {
   authorize(actor, LEDGER.contributionManage);
-  const coop = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirstOrThrow();
-  const fy = fiscalYearBounds({ fiscalYearStartMonth: coop.fiscal_year_start_month }, year);
+  const coop = (await getCooperative(trx, actor.cooperativeId))!;
+  const fy = fiscalYearBounds({ fiscalYearStartMonth: coop.fiscalYearStartMonth }, year);
   const to = fy.end < today ? fy.end : today;
-  const acts = await trx
-    .selectFrom('activity')
-    .select(['id', 'analytic_code', 'name'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .orderBy('analytic_code')
-    .execute();
+  const acts = await activitiesFacts(trx, actor.cooperativeId);
   const months: string[] = [];
   for (let m = fy.start.slice(0, 7); m <= to.slice(0, 7); ) {
     months.push(m);
@@ -447,7 +438,7 @@ export async function simulateContributionRate(
   const rows: SimulationRow[] = [];
   if (to < fy.start) return { rows, from: fy.start, to };
   for (const a of acts) {
-    const figs = await ledgerFiguresByMonth(trx, actor, a.analytic_code, fy.start, to);
+    const figs = await ledgerFiguresByMonth(trx, actor, a.analyticCode, fy.start, to);
     let before = 0;
     let current = 0;
     let simulated = 0;
@@ -465,7 +456,7 @@ export async function simulateContributionRate(
     }
     rows.push({
       activityId: a.id,
-      analyticCode: a.analytic_code,
+      analyticCode: a.analyticCode,
       name: a.name,
       collectedExclCents: collected,
       currentCents: current,

@@ -65,7 +65,7 @@ export function paymentPayload(inv: InvoiceValidated, amountCents: number, date:
 }
 
 // --- real sales through the sales services (so real events post) -----------------------------
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import {
   createCustomer,

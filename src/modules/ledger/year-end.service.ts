@@ -19,6 +19,7 @@ import { ensureChart, OPENING_JOURNAL } from './chart.ts';
 import { LEDGER } from './permissions.ts';
 import { postEntry, type PostingLine } from './posting.service.ts';
 import { fiscalBounds } from './reports.ts';
+import { ledgerDb } from './db.ts';
 
 /** The transaction of the posting service this closing writes through. */
 type Tx = Parameters<typeof postEntry>[0];
@@ -46,7 +47,7 @@ export interface YearEndResult {
 
 export async function closedYears(trx: Tx, actor: Actor): Promise<ClosedYear[]> {
   authorize(actor, LEDGER.reportsRead);
-  const rows = await trx
+  const rows = await ledgerDb(trx)
     .selectFrom('fiscal_year_close')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -75,7 +76,7 @@ async function yearBalances(trx: Tx, cooperativeId: string, start: IsoDate, end:
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${cooperativeId} and e.entry_date between ${start} and ${end}
     group by l.account, l.aux_account, l.analytic_code
-    order by l.account, l.aux_account nulls first, l.analytic_code nulls first`.execute(trx);
+    order by l.account, l.aux_account nulls first, l.analytic_code nulls first`.execute(ledgerDb(trx));
   return r.rows.map((x) => ({ ...x, balance: Number(x.balance) }));
 }
 
@@ -95,7 +96,7 @@ export async function closeFiscalYear(
       'year',
     );
   // One closing per year, even when two accountants click at once: the row is the lock.
-  const claimed = await trx
+  const claimed = await ledgerDb(trx)
     .insertInto('fiscal_year_close')
     .values({ cooperative_id: coop, year, closed_by: actor.userId, result_cents: 0, opening_entry_id: null })
     .onConflict((oc) => oc.columns(['cooperative_id', 'year']).doNothing())
@@ -104,7 +105,7 @@ export async function closeFiscalYear(
   if (!claimed) throw new UserError(`L'exercice ${year} est déjà clôturé.`, 'year');
   // The previous year, when it has entries, must be closed first (its balances feed this one).
   const prev = await fiscalBounds(trx, coop, year - 1);
-  const prevHasEntries = await trx
+  const prevHasEntries = await ledgerDb(trx)
     .selectFrom('journal_entry')
     .select('id')
     .where('cooperative_id', '=', coop)
@@ -113,7 +114,7 @@ export async function closeFiscalYear(
     .limit(1)
     .executeTakeFirst();
   if (prevHasEntries) {
-    const prevClosed = await trx
+    const prevClosed = await ledgerDb(trx)
       .selectFrom('fiscal_year_close')
       .select('year')
       .where('cooperative_id', '=', coop)
@@ -172,12 +173,12 @@ export async function closeFiscalYear(
   const months: { cooperative_id: string; month: string; closed_by: string | null }[] = [];
   for (let m = start; m <= end; m = addMonths(m, 1))
     months.push({ cooperative_id: coop, month: m.slice(0, 7), closed_by: actor.userId });
-  await trx
+  await ledgerDb(trx)
     .insertInto('period_close')
     .values(months)
     .onConflict((oc) => oc.columns(['cooperative_id', 'month']).doNothing())
     .execute();
-  await trx
+  await ledgerDb(trx)
     .updateTable('fiscal_year_close')
     .set({ result_cents: resultCents, opening_entry_id: openingEntryId })
     .where('cooperative_id', '=', coop)

@@ -27,6 +27,7 @@ import {
   type SupplierInvoiceInput,
 } from './index.ts';
 import './inbox.ts';
+import { purchasesDb } from './db.ts';
 
 type Tx = Parameters<Parameters<typeof withTenant>[2]>[0];
 let odb: OpenDb;
@@ -110,7 +111,7 @@ test('expense.receipt: missing receipt and a file too small to be read are flagg
       ),
       createdBy: a.users.entrepreneur.id,
     });
-    await trx
+    await purchasesDb(trx)
       .updateTable('expense_line')
       .set({ receipt_file_id: tiny.id, receipt_sha256: tiny.sha256 })
       .where('cooperative_id', '=', a.coop.id)
@@ -153,7 +154,7 @@ test('expense.duplicate: the same amount, date and category twice, or the same f
   // The same file under two lines (e.g. an earlier import): the hash gives it away.
   await inA(async (trx) => {
     const r = (await getExpenseReport(trx, sup(), clean))!;
-    await trx
+    await purchasesDb(trx)
       .updateTable('expense_line')
       .set({ receipt_file_id: r.lines[0].receiptFileId, receipt_sha256: r.lines[0].receiptSha256 })
       .where('cooperative_id', '=', a.coop.id)

@@ -25,6 +25,7 @@ import { categoryOf } from './categories.ts';
 import { readIncomingDocument } from './incoming.ts';
 import { storeFile } from '../../core/files.ts';
 import { buildCii, makeSampleInvoiceDocument as makeDocument, sampleFrenchBuyer as frBuyer } from '../sales/index.ts';
+import { purchasesDb } from './db.ts';
 
 const SUPPLIERS = [
   { name: 'Imprimerie du Confluent', account: '604', what: 'Impression de plaquettes', rate: 2000 },
@@ -259,7 +260,7 @@ export const purchasesDemoSeeder: DemoSeeder = {
       }
       await withTenant(ctx.odb.db, coopId, async (trx) => {
         const ids = (
-          await trx
+          await purchasesDb(trx)
             .selectFrom('expense_report')
             .select('id')
             .where('cooperative_id', '=', coopId)

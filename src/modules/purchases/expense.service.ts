@@ -2,7 +2,7 @@
 // receipt (content hash: the same receipt cannot be claimed twice), mileage trips on the official
 // scale, automatic checks, submission, validation by support (in batches) and reimbursement.
 import { createHash } from 'node:crypto';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { ForbiddenError, type Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
@@ -12,7 +12,7 @@ import { divRound, formatEuros, formatRateBp } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
 import { storeFile } from '../../core/files.ts';
-import { activitiesFor, getCooperative } from '../directory/index.ts';
+import { activitiesFacts, activitiesFor, getCooperative } from '../directory/index.ts';
 import { EXPENSE_CATEGORIES, MILEAGE_ACCOUNT, categoryOf } from './categories.ts';
 import { scaleFor, tripAllowanceCents } from './mileage.ts';
 import {
@@ -22,6 +22,7 @@ import {
   type PurchaseShare,
 } from './events.ts';
 import { PURCHASES } from './permissions.ts';
+import { purchasesDb } from './db.ts';
 
 export const REPORT_STATUS: Record<string, string> = { draft: 'En cours', submitted: 'Envoyée', validated: 'Validée' };
 export const REIMBURSEMENT_STATUS: Record<string, string> = {
@@ -125,7 +126,11 @@ export function lineIssues(
 }
 
 async function personName(trx: Tx, userId: string): Promise<string> {
-  const u = await trx.selectFrom('user_account').select('display_name').where('id', '=', userId).executeTakeFirst();
+  const u = await purchasesDb(trx)
+    .selectFrom('user_account')
+    .select('display_name')
+    .where('id', '=', userId)
+    .executeTakeFirst();
   return u?.display_name ?? 'Personne inconnue';
 }
 
@@ -136,7 +141,7 @@ async function reportFor(
   month: string,
   create: boolean,
 ): Promise<{ id: string; status: string } | null> {
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('expense_report')
     .select(['id', 'status'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -145,7 +150,7 @@ async function reportFor(
     .executeTakeFirst();
   if (r || !create) return r ?? null;
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('expense_report')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -206,7 +211,7 @@ export async function addExpenseLine(
   let sha: string | null = null;
   if (i.receipt) sha = createHash('sha256').update(i.receipt.content).digest('hex');
   else if (i.receiptFileId) {
-    const f = await trx
+    const f = await purchasesDb(trx)
       .selectFrom('stored_file')
       .select(['id', 'sha256'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -219,7 +224,7 @@ export async function addExpenseLine(
     sha = f.sha256;
   }
   if (sha) {
-    const dup = await trx
+    const dup = await purchasesDb(trx)
       .selectFrom('expense_line')
       .innerJoin('expense_report', (j) =>
         j
@@ -255,7 +260,7 @@ export async function addExpenseLine(
     fileId = f.id;
   }
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('expense_line')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -297,20 +302,20 @@ export async function addExpenseLine(
 }
 
 async function refreshTotal(trx: Tx, actor: Actor, reportId: string): Promise<number> {
-  const l = await trx
+  const l = await purchasesDb(trx)
     .selectFrom('expense_line')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_incl_cents'), eb.val(0)).as('t'))
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('report_id', '=', reportId)
     .executeTakeFirstOrThrow();
-  const t = await trx
+  const t = await purchasesDb(trx)
     .selectFrom('mileage_trip')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_cents'), eb.val(0)).as('t'))
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('report_id', '=', reportId)
     .executeTakeFirstOrThrow();
   const total = Number(l.t) + Number(t.t);
-  await trx
+  await purchasesDb(trx)
     .updateTable('expense_report')
     .set({ total_cents: total })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -321,7 +326,7 @@ async function refreshTotal(trx: Tx, actor: Actor, reportId: string): Promise<nu
 
 export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): Promise<void> {
   authorize(actor, PURCHASES.expenseLine);
-  const l = await trx
+  const l = await purchasesDb(trx)
     .selectFrom('expense_line')
     .innerJoin('expense_report', (j) =>
       j
@@ -334,7 +339,7 @@ export async function deleteExpenseLine(trx: Tx, actor: Actor, lineId: string): 
     .executeTakeFirst();
   if (!l || l.user_id !== actor.userId) throw new NotFoundError('Dépense');
   if (l.status !== 'draft') throw new UserError('Une note de frais envoyée ne peut plus être modifiée.');
-  await trx
+  await purchasesDb(trx)
     .deleteFrom('expense_line')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', lineId)
@@ -352,7 +357,7 @@ export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: stri
   const cat = categoryOf(category);
   if (!cat) throw new UserError('Choisissez une catégorie.', 'category');
   if (!isUuid(lineId)) throw new NotFoundError('Dépense');
-  const l = await trx
+  const l = await purchasesDb(trx)
     .selectFrom('expense_line')
     .innerJoin('expense_report', (j) =>
       j
@@ -366,7 +371,7 @@ export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: stri
   if (!l || l.user_id !== actor.userId) throw new NotFoundError('Dépense');
   if (l.status !== 'draft') throw new UserError('Une note de frais envoyée ne peut plus être modifiée.');
   if (l.category === cat.code) return;
-  await trx
+  await purchasesDb(trx)
     .updateTable('expense_line')
     .set({ category: cat.code })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -380,9 +385,21 @@ export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: stri
   });
 }
 
+/** The stored receipt of an expense line, when there is one and the actor may see its sheet. */
+export async function expenseReceiptFileId(trx: Tx, actor: Actor, lineId: string): Promise<string | null> {
+  const l = await purchasesDb(trx)
+    .selectFrom('expense_line')
+    .select(['report_id', 'receipt_file_id'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', lineId)
+    .executeTakeFirst();
+  if (!l?.receipt_file_id || !(await getExpenseReport(trx, actor, l.report_id))) return null;
+  return l.receipt_file_id;
+}
+
 export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promise<ExpenseReport | null> {
   const scope = authorize(actor, PURCHASES.expenseRead);
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('expense_report')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -390,43 +407,42 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
     .executeTakeFirst();
   if (!r) return null;
   if (scope === 'own' && r.user_id !== actor.userId) return null;
-  const lines = await trx
+  const lineRows = await purchasesDb(trx)
     .selectFrom('expense_line')
-    .innerJoin('activity', (j) =>
-      j
-        .onRef('activity.cooperative_id', '=', 'expense_line.cooperative_id')
-        .onRef('activity.id', '=', 'expense_line.activity_id'),
-    )
     .selectAll('expense_line')
-    .select('activity.analytic_code')
     .where('expense_line.cooperative_id', '=', actor.cooperativeId)
     .where('expense_line.report_id', '=', id)
     .orderBy('expense_line.date')
     .orderBy('expense_line.id')
     .execute();
-  const trips = await trx
+  const tripRows = await purchasesDb(trx)
     .selectFrom('mileage_trip')
-    .innerJoin('activity', (j) =>
-      j
-        .onRef('activity.cooperative_id', '=', 'mileage_trip.cooperative_id')
-        .onRef('activity.id', '=', 'mileage_trip.activity_id'),
-    )
     .innerJoin('vehicle', (j) =>
       j
         .onRef('vehicle.cooperative_id', '=', 'mileage_trip.cooperative_id')
         .onRef('vehicle.id', '=', 'mileage_trip.vehicle_id'),
     )
     .selectAll('mileage_trip')
-    .select(['activity.analytic_code', 'vehicle.label as vehicle_label'])
+    .select(['vehicle.label as vehicle_label'])
     .where('mileage_trip.cooperative_id', '=', actor.cooperativeId)
     .where('mileage_trip.report_id', '=', id)
     .orderBy('mileage_trip.date')
     .orderBy('mileage_trip.id')
     .execute();
+  // The analytic codes of the activities named, from the directory in one batch.
+  const codes = new Map(
+    (
+      await activitiesFacts(trx, actor.cooperativeId, [
+        ...new Set([...lineRows, ...tripRows].map((x) => x.activity_id)),
+      ])
+    ).map((a) => [a.id as string, a.analyticCode]),
+  );
+  const lines = lineRows.map((l) => ({ ...l, analytic_code: codes.get(l.activity_id) ?? '' }));
+  const trips = tripRows.map((t) => ({ ...t, analytic_code: codes.get(t.activity_id) ?? '' }));
   const hashes = lines.map((l) => l.receipt_sha256).filter((h): h is string => !!h);
   const duplicates = new Set<string>();
   if (hashes.length) {
-    const others = await trx
+    const others = await purchasesDb(trx)
       .selectFrom('expense_line')
       .select(['receipt_sha256', 'id'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -489,7 +505,7 @@ export async function myReport(trx: Tx, actor: Actor, month: string): Promise<Ex
 
 export async function listMyReports(trx: Tx, actor: Actor) {
   authorize(actor, PURCHASES.expenseRead);
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('expense_report')
     .select(['id', 'month', 'status', 'reimbursement', 'total_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -513,7 +529,7 @@ export async function submitExpenseReport(trx: Tx, actor: Actor, id: string): Pr
   if (r.status !== 'draft') throw new UserError('Cette note de frais est déjà envoyée.');
   if (!r.lines.length && !r.trips.length)
     throw new UserError("Ajoutez au moins une dépense ou un trajet avant d'envoyer la note de frais.");
-  await trx
+  await purchasesDb(trx)
     .updateTable('expense_report')
     .set({ status: 'submitted', submitted_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -530,7 +546,7 @@ export async function submitExpenseReport(trx: Tx, actor: Actor, id: string): Pr
 /** Submitted sheets waiting for support, with the reasons found by the automatic checks. */
 export async function reportsToValidate(trx: Tx, actor: Actor): Promise<ExpenseReport[]> {
   authorize(actor, PURCHASES.expenseValidate);
-  const ids = await trx
+  const ids = await purchasesDb(trx)
     .selectFrom('expense_report')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -556,7 +572,7 @@ export async function purchaseDocumentLabels(
   const out = new Map<string, { number: string; label: string; href: string }>();
   const si = refs.supplierInvoiceIds.filter(isUuid);
   if (si.length) {
-    const rows = await trx
+    const rows = await purchasesDb(trx)
       .selectFrom('supplier_invoice')
       .innerJoin('supplier', (j) =>
         j
@@ -576,7 +592,7 @@ export async function purchaseDocumentLabels(
   }
   const er = refs.expenseReportIds.filter(isUuid);
   if (er.length) {
-    const rows = await trx
+    const rows = await purchasesDb(trx)
       .selectFrom('expense_report')
       .innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
       .select(['expense_report.id', 'expense_report.month', 'user_account.display_name'])
@@ -595,7 +611,7 @@ export async function purchaseDocumentLabels(
 
 export async function reportsToReimburse(trx: Tx, actor: Actor) {
   authorize(actor, PURCHASES.expenseReimburse);
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('expense_report')
     .innerJoin('user_account', 'user_account.id', 'expense_report.user_id')
     .select([
@@ -658,7 +674,7 @@ export async function validateExpenseReports(
       throw new UserError(`La note de frais de ${r.personName} (${r.month}) n'est pas en attente de validation.`);
     if (opts.onlyClean && r.issues) continue;
     const date = opts.date ?? todayParis();
-    await trx
+    await purchasesDb(trx)
       .updateTable('expense_report')
       .set({
         status: 'validated',
@@ -695,7 +711,7 @@ export async function validateExpenseReports(
 export async function returnExpenseReport(trx: Tx, actor: Actor, id: string, reason: string): Promise<void> {
   authorize(actor, PURCHASES.expenseValidate);
   if (!reason.trim()) throw new UserError('Indiquez la raison du renvoi.', 'reason');
-  const upd = await trx
+  const upd = await purchasesDb(trx)
     .updateTable('expense_report')
     .set({ status: 'draft', submitted_at: null })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -728,7 +744,7 @@ export async function markExpenseReportReimbursed(
         : "Cette note de frais n'est pas à rembourser.",
     );
   // Checked again by the update itself, so two reimbursements racing give one.
-  const done = await trx
+  const done = await purchasesDb(trx)
     .updateTable('expense_report')
     .set({ reimbursement: 'paid', reimbursed_on: date })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -778,7 +794,7 @@ export async function addVehicle(trx: Tx, actor: Actor, i: { label: string; fisc
       fields,
     );
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('vehicle')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -800,7 +816,7 @@ export async function addVehicle(trx: Tx, actor: Actor, i: { label: string; fisc
 }
 export async function listVehicles(trx: Tx, actor: Actor): Promise<Vehicle[]> {
   authorize(actor, PURCHASES.mileage);
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('vehicle')
     .select(['id', 'label', 'fiscal_hp'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -816,7 +832,7 @@ export async function yearKm(trx: Tx, actor: Actor, vehicleId: string, year: num
   const scope = authorize(actor, PURCHASES.mileage);
   if (scope === 'own') {
     const v = isUuid(vehicleId)
-      ? await trx
+      ? await purchasesDb(trx)
           .selectFrom('vehicle')
           .select('id')
           .where('cooperative_id', '=', actor.cooperativeId)
@@ -826,7 +842,7 @@ export async function yearKm(trx: Tx, actor: Actor, vehicleId: string, year: num
       : undefined;
     if (!v) throw new NotFoundError('Véhicule');
   }
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('mileage_trip')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('distance_km'), eb.val(0)).as('km'))
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -854,7 +870,7 @@ export async function addMileageTrip(
     fields.description = 'Indiquez le trajet et son motif (ex. « Lyon → Grenoble, rendez-vous client »).';
   // Ids come from a form: anything but a UUID is no vehicle or activity (never a database error).
   const vehicle = isUuid(i.vehicleId ?? '')
-    ? await trx
+    ? await purchasesDb(trx)
         .selectFrom('vehicle')
         .select(['id', 'fiscal_hp', 'label'])
         .where('cooperative_id', '=', actor.cooperativeId)
@@ -878,7 +894,7 @@ export async function addMileageTrip(
   const before = await yearKm(trx, actor, vehicle!.id, year);
   const amount = tripAllowanceCents(scale, vehicle!.fiscal_hp, before, i.distanceKm);
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('mileage_trip')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -921,7 +937,7 @@ export async function addMileageTrip(
 export async function expensesToReimburseByPerson(trx: Tx, actor: Actor, month: string): Promise<Map<string, number>> {
   authorize(actor, PURCHASES.expenseReimburse);
   if (!MONTH.test(month)) throw new UserError('Mois invalide.', 'month');
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('expense_report')
     .select(['user_id', 'total_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)

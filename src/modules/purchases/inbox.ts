@@ -27,6 +27,7 @@ import {
 } from './index.ts';
 // Inside the module: the cooperative's limits per category, read the same way the sheet shows them.
 import { limitsOf } from './expense.service.ts';
+import { purchasesDb } from './db.ts';
 
 type TenantTx = Parameters<Parameters<typeof registerCheck>[0]['run']>[0];
 /** The transaction purchases' services take. */
@@ -78,7 +79,7 @@ registerInboxProvider({
           link: `/notes-de-frais?mois=${prev}`,
         });
       }
-      const missing = await trx
+      const missing = await purchasesDb(trx)
         .selectFrom('expense_line')
         .innerJoin('expense_report', (j) =>
           j
@@ -126,7 +127,7 @@ registerInboxProvider({
           link: `/factures-fournisseurs/${inv.id}`,
         });
       }
-      const n = await trx
+      const n = await purchasesDb(trx)
         .selectFrom('expense_report')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('cooperative_id', '=', actor.cooperativeId)
@@ -171,7 +172,7 @@ const day = (d: string) => d.split('-').reverse().join('/');
 /** The stored files among `ids` that cannot be read back: missing, empty, tiny or of another type. */
 async function unreadableFiles(trx: TenantTx, actor: Actor, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('stored_file')
     .select(['id', 'mime_type', 'size'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -253,7 +254,7 @@ registerCheck<{ lines: string[] }>({
     for (const l of r.lines) {
       // Same file anywhere in the cooperative, or the same person's same amount, date and
       // category (the merchant of an expense line is its description, typed freely: too loose).
-      const other = await trx
+      const other = await purchasesDb(trx)
         .selectFrom('expense_line as l')
         .innerJoin('expense_report as r', (j) =>
           j.onRef('r.cooperative_id', '=', 'l.cooperative_id').onRef('r.id', '=', 'l.report_id'),
@@ -370,7 +371,7 @@ registerCheck<{ number: string; date: string; sameFile: boolean }>({
   async run(trx, actor, id) {
     const inv = await supplierInvoiceOf(trx, actor, id);
     if (!inv) return null;
-    const same = await trx
+    const same = await purchasesDb(trx)
       .selectFrom('supplier_invoice')
       .select(['supplier_number', 'issue_date'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -388,7 +389,7 @@ registerCheck<{ number: string; date: string; sameFile: boolean }>({
       join stored_file f on f.cooperative_id = i.cooperative_id and f.id = i.file_id
       join stored_file mine on mine.cooperative_id = i.cooperative_id and mine.id = ${inv.fileId}
       where i.cooperative_id = ${actor.cooperativeId} and i.id <> ${id} and f.sha256 = mine.sha256
-      limit 1`.execute(trx);
+      limit 1`.execute(purchasesDb(trx));
     const o = sameFile.rows[0];
     return o ? { number: o.supplier_number, date: o.issue_date, sameFile: true } : null;
   },
@@ -409,7 +410,7 @@ registerCheck<{ amount: number; usual: number; factor: number; count: number; su
   async run(trx, actor, id, ctx) {
     const inv = await supplierInvoiceOf(trx, actor, id);
     if (!inv) return null;
-    const past = await trx
+    const past = await purchasesDb(trx)
       .selectFrom('supplier_invoice')
       .select('total_incl_cents')
       .where('cooperative_id', '=', actor.cooperativeId)

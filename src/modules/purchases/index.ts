@@ -41,6 +41,7 @@ export {
   purchaseDocumentLabels,
   setExpenseLineCategory,
   getExpenseReport,
+  expenseReceiptFileId,
   myReport,
   listMyReports,
   submitExpenseReport,

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant, type Tx } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
 import { storeFile } from '../../core/files.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
@@ -27,6 +27,14 @@ import {
   getExpenseReport,
   vatIncluded,
 } from './index.ts';
+import { purchasesDb } from './db.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { PurchasesTables } from './schema.ts';
+
+// The test reads what the ledger posted and adds activities: a view over those tables besides its module's own.
+const testDb = moduleView<PurchasesTables & LedgerTables & DirectoryTables>();
 
 let odb: OpenDb;
 let a: TestCoop;
@@ -57,7 +65,7 @@ after(async () => {
 const inA = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, a.coop.id, fn);
 async function entries(sourceType: string, id: string) {
   return inA(async (trx) => {
-    const e = await trx
+    const e = await testDb(trx)
       .selectFrom('journal_entry')
       .selectAll()
       .where('cooperative_id', '=', a.coop.id)
@@ -65,7 +73,7 @@ async function entries(sourceType: string, id: string) {
       .where('source_id', '=', id)
       .execute();
     const lines = e.length
-      ? await trx
+      ? await testDb(trx)
           .selectFrom('entry_line')
           .selectAll()
           .where('cooperative_id', '=', a.coop.id)
@@ -93,7 +101,7 @@ const sum = (lines: { account: string; d: number; c: number }[], account: string
 async function secondActivity(): Promise<string> {
   return inA(async (trx) => {
     const id = '01900000-0000-7000-8000-0000000000b2';
-    await trx
+    await testDb(trx)
       .insertInto('activity')
       .values({
         cooperative_id: a.coop.id,
@@ -108,7 +116,7 @@ async function secondActivity(): Promise<string> {
       })
       .onConflict((oc) => oc.doNothing())
       .execute();
-    await trx
+    await testDb(trx)
       .insertInto('activity_owner')
       .values({ cooperative_id: a.coop.id, activity_id: id, user_id: a.users.entrepreneur.id })
       .onConflict((oc) => oc.doNothing())
@@ -137,7 +145,7 @@ test('supplier: invalid IBAN, BIC and SIREN refused in French, nothing written',
     },
   );
   const n = await inA((trx) =>
-    trx.selectFrom('supplier').select('id').where('cooperative_id', '=', a.coop.id).execute(),
+    purchasesDb(trx).selectFrom('supplier').select('id').where('cooperative_id', '=', a.coop.id).execute(),
   );
   assert.equal(n.length, 0);
   const siren = makeSiren('51234567');
@@ -192,7 +200,7 @@ test('supplier invoice: split must equal the total excl. VAT (refused, nothing w
   assert.equal(
     (
       await inA((trx) =>
-        trx.selectFrom('supplier_invoice').select('id').where('cooperative_id', '=', a.coop.id).execute(),
+        purchasesDb(trx).selectFrom('supplier_invoice').select('id').where('cooperative_id', '=', a.coop.id).execute(),
       )
     ).length,
     0,
@@ -281,8 +289,11 @@ test('expense sheet: duplicate receipt refused (nothing written), checks, batch 
   assert.equal(meal.vatCents, 250);
   assert.deepEqual(meal.issues, []);
   const files = async () =>
-    (await inA((trx) => trx.selectFrom('stored_file').select('id').where('cooperative_id', '=', a.coop.id).execute()))
-      .length;
+    (
+      await inA((trx) =>
+        purchasesDb(trx).selectFrom('stored_file').select('id').where('cooperative_id', '=', a.coop.id).execute(),
+      )
+    ).length;
   const before = await files();
   await assert.rejects(
     inA((trx) =>
@@ -354,7 +365,7 @@ test('expense sheet: duplicate receipt refused (nothing written), checks, batch 
   // The CAPE's clean sheet (own activity) is validated in the batch; the one with issues is skipped.
   const cape = a.actor('cape');
   await inA((trx) =>
-    trx
+    testDb(trx)
       .insertInto('activity_owner')
       .values({ cooperative_id: a.coop.id, activity_id: a.activityId, user_id: a.users.cape.id })
       .execute(),

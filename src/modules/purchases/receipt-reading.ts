@@ -23,6 +23,7 @@ import { readIncomingDocument, type ParsedInvoice } from './incoming.ts';
 import { addExpenseLine, type ReceiptInput } from './expense.service.ts';
 import { defaultCategoryFor, MAX_RECEIPTS_AT_ONCE, readReceipt } from './bulk-receipts.ts';
 import { PURCHASES } from './permissions.ts';
+import { purchasesDb } from './db.ts';
 
 /** This file's view of the database: the core tables and the purchases tables. */
 const view = moduleView<PurchasesTables>();
@@ -158,7 +159,7 @@ async function claimNext(db: Db, cooperativeId: string) {
       select id from receipt_reading
       where cooperative_id = ${cooperativeId}
         and (status = 'queued' or (status = 'reading' and started_at < now() - make_interval(mins => ${STALE_MINUTES})))
-      order by created_at, id limit 1 for update skip locked`.execute(trx);
+      order by created_at, id limit 1 for update skip locked`.execute(purchasesDb(trx));
     const id = r.rows[0]?.id;
     if (!id) return null;
     return view(trx)
@@ -189,7 +190,7 @@ async function finish(
       .executeTakeFirstOrThrow();
     // A receipt that added nothing is not kept: the person sends it again with the form.
     if (status === 'failed')
-      await trx
+      await purchasesDb(trx)
         .deleteFrom('stored_file')
         .where('cooperative_id', '=', cooperativeId)
         .where('id', '=', r.file_id)

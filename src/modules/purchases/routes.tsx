@@ -22,7 +22,7 @@ import {
 import { formValues, formAll } from '../../web/forms.ts';
 import { FILE_UPLOAD_LIMIT, MAX_UPLOAD_LIMIT, tooLargeMessage, uploadBodyLimit } from '../../web/request-guards.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
-import { withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant, type Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError, fieldErrors } from '../../core/errors.ts';
 import { formatDate, todayParis, isIsoDate } from '../../core/dates.ts';
@@ -44,6 +44,7 @@ import {
   addExpenseLine,
   deleteExpenseLine,
   getExpenseReport,
+  expenseReceiptFileId,
   myReport,
   listMyReports,
   submitExpenseReport,
@@ -1436,14 +1437,9 @@ purchasesRoutes.get('/notes-de-frais/justificatif/:id', async (c) => {
   const id = c.req.param('id');
   if (!isUuid(id)) throw new NotFoundError('Justificatif');
   const f = await tenant(c, async (trx, a) => {
-    const l = await trx
-      .selectFrom('expense_line')
-      .select(['report_id', 'receipt_file_id'])
-      .where('cooperative_id', '=', a.cooperativeId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    if (!l?.receipt_file_id || !(await getExpenseReport(trx, a, l.report_id))) throw new NotFoundError('Justificatif');
-    return readFile(trx, fileKey(c), a.cooperativeId, l.receipt_file_id);
+    const fileId = await expenseReceiptFileId(trx, a, id);
+    if (!fileId) throw new NotFoundError('Justificatif');
+    return readFile(trx, fileKey(c), a.cooperativeId, fileId);
   });
   return fileResponse(f, { inline: true });
 });

@@ -2,7 +2,7 @@
 // activities (analytic codes; the split must equal the total excl. VAT), status
 // draft → to_approve → approved → paid, the original file attached. Approval and payment emit
 // the events the ledger posts in the same transaction.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -11,12 +11,13 @@ import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { applyBasisPoints, formatEuros } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
-import { activitiesFor } from '../directory/index.ts';
+import { activitiesFacts, activitiesFor } from '../directory/index.ts';
 import { requireSupplier } from './supplier.service.ts';
 import { PURCHASE_ACCOUNTS } from './categories.ts';
 import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePaid } from './events.ts';
 import { allocate } from './allocate.ts';
 import { PURCHASES } from './permissions.ts';
+import { purchasesDb } from './db.ts';
 
 export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
 export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
@@ -123,7 +124,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
     );
 
   const supplier = await requireSupplier(trx, actor, i.supplierId);
-  const dup = await trx
+  const dup = await purchasesDb(trx)
     .selectFrom('supplier_invoice')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -132,7 +133,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
     .executeTakeFirst();
   if (dup) throw new UserError(`La facture ${number} de ${supplier.name} est déjà enregistrée.`, 'supplierNumber');
   if (i.fileId) {
-    const f = await trx
+    const f = await purchasesDb(trx)
       .selectFrom('stored_file')
       .select('id')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -143,7 +144,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
     if (!f) throw new UserError('Le fichier joint est introuvable : déposez-le à nouveau.', 'file');
   }
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('supplier_invoice')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -167,7 +168,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
       paid_on: null,
     })
     .execute();
-  await trx
+  await purchasesDb(trx)
     .insertInto('supplier_invoice_line')
     .values(
       lines.map((l, k) => ({
@@ -182,7 +183,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
       })),
     )
     .execute();
-  await trx
+  await purchasesDb(trx)
     .insertInto('supplier_invoice_split')
     .values(
       splits.map((s) => ({
@@ -204,7 +205,7 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
 
 export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<SupplierInvoice | null> {
   const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('supplier_invoice')
     .innerJoin('supplier', (j) =>
       j
@@ -217,30 +218,36 @@ export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Pro
     .where('supplier_invoice.id', '=', id)
     .executeTakeFirst();
   if (!r) return null;
-  const lines = await trx
+  const lines = await purchasesDb(trx)
     .selectFrom('supplier_invoice_line')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('invoice_id', '=', id)
     .orderBy('position')
     .execute();
-  const splits = await trx
+  const splitRows = await purchasesDb(trx)
     .selectFrom('supplier_invoice_split')
-    .innerJoin('activity', (j) =>
-      j
-        .onRef('activity.cooperative_id', '=', 'supplier_invoice_split.cooperative_id')
-        .onRef('activity.id', '=', 'supplier_invoice_split.activity_id'),
-    )
-    .select([
-      'supplier_invoice_split.activity_id',
-      'supplier_invoice_split.excl_cents',
-      'activity.analytic_code',
-      'activity.name',
-    ])
-    .where('supplier_invoice_split.cooperative_id', '=', actor.cooperativeId)
-    .where('supplier_invoice_split.invoice_id', '=', id)
-    .orderBy('activity.analytic_code')
+    .select(['activity_id', 'excl_cents'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('invoice_id', '=', id)
     .execute();
+  // The activities' codes and names from the directory (one batch), ordered by code as before.
+  const acts = new Map(
+    (
+      await activitiesFacts(
+        trx,
+        actor.cooperativeId,
+        splitRows.map((s) => s.activity_id),
+      )
+    ).map((a) => [a.id as string, a]),
+  );
+  const splits = splitRows
+    .map((s) => ({
+      ...s,
+      analytic_code: acts.get(s.activity_id)?.analyticCode ?? '',
+      name: acts.get(s.activity_id)?.name ?? '',
+    }))
+    .sort((a, b) => (a.analytic_code < b.analytic_code ? -1 : a.analytic_code > b.analytic_code ? 1 : 0));
   const inv: SupplierInvoice = {
     id: r.id,
     supplierId: r.supplier_id,
@@ -290,7 +297,7 @@ export async function listSupplierInvoices(
   opts: { status?: SupplierInvoiceStatus; statuses?: SupplierInvoiceStatus[] } = {},
 ) {
   const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
-  let q = trx
+  let q = purchasesDb(trx)
     .selectFrom('supplier_invoice')
     .innerJoin('supplier', (j) =>
       j
@@ -321,7 +328,7 @@ export async function listSupplierInvoices(
               eb(
                 'supplier_invoice.id',
                 'in',
-                trx
+                purchasesDb(trx)
                   .selectFrom('supplier_invoice_split')
                   .select('invoice_id')
                   .where('cooperative_id', '=', actor.cooperativeId)
@@ -354,7 +361,7 @@ export async function submitSupplierInvoice(trx: Tx, actor: Actor, id: string): 
   authorize(actor, PURCHASES.supplierInvoiceDraft);
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status !== 'draft') throw new UserError('Cette facture a déjà été envoyée pour approbation.');
-  await trx
+  await purchasesDb(trx)
     .updateTable('supplier_invoice')
     .set({ status: 'to_approve', submitted_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -379,7 +386,7 @@ export async function approveSupplierInvoice(trx: Tx, actor: Actor, id: string):
   authorize(actor, PURCHASES.supplierInvoiceApprove);
   const inv = await requireInvoice(trx, actor, id);
   if (inv.status === 'approved' || inv.status === 'paid') throw new UserError('Cette facture est déjà approuvée.');
-  const upd = await trx
+  const upd = await purchasesDb(trx)
     .updateTable('supplier_invoice')
     .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, submitted_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -453,7 +460,7 @@ export async function recordSupplierInvoicePayment(
   const full = paidCents === inv.totalInclCents;
   // The amount paid so far is checked again by the update itself: of two payments racing, the
   // second finds it changed (PostgreSQL re-reads the row after the first commits) and changes nothing.
-  const paid = await trx
+  const paid = await purchasesDb(trx)
     .updateTable('supplier_invoice')
     .set({ status: full ? 'paid' : 'partly_paid', paid_on: full ? date : null, paid_cents: paidCents })
     .where('cooperative_id', '=', actor.cooperativeId)

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Tx as Handle } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -12,6 +12,7 @@ import { NotFoundError, UserError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
 import { isBic, isIban, isSiren, isVatNumber, normaliseDigits } from '../../core/identifiers.ts';
+import { purchasesDb } from './db.ts';
 
 export interface Supplier {
   id: string;
@@ -89,7 +90,7 @@ export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput):
   authorize(actor, PURCHASES.supplierWrite);
   const i = parseInput(SupplierInput, raw);
   if (i.siren) {
-    const dup = await trx
+    const dup = await purchasesDb(trx)
       .selectFrom('supplier')
       .select('name')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -99,7 +100,7 @@ export async function createSupplier(trx: Tx, actor: Actor, raw: SupplierInput):
     if (dup) throw new UserError(`Ce SIREN est déjà celui du fournisseur « ${dup.name} ».`, 'siren');
   }
   const id = uuidv7();
-  await trx
+  await purchasesDb(trx)
     .insertInto('supplier')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -141,7 +142,7 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
   const i = parseInput(SupplierInput, raw);
   await requireSupplier(trx, actor, id);
   if (scope === 'own') {
-    const mine = await trx
+    const mine = await purchasesDb(trx)
       .selectFrom('supplier')
       .select('id')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -151,7 +152,7 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
     if (!mine) throw new NotFoundError('Fournisseur');
   }
   if (i.siren) {
-    const dup = await trx
+    const dup = await purchasesDb(trx)
       .selectFrom('supplier')
       .select('name')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -161,7 +162,7 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
       .executeTakeFirst();
     if (dup) throw new UserError(`Ce SIREN est déjà celui du fournisseur « ${dup.name} ».`, 'siren');
   }
-  await trx
+  await purchasesDb(trx)
     .updateTable('supplier')
     .set({
       name: i.name,
@@ -189,7 +190,7 @@ export async function updateSupplier(trx: Tx, actor: Actor, id: string, raw: Sup
 
 export async function getSupplier(trx: Tx, actor: Actor, id: string): Promise<Supplier | null> {
   authorize(actor, PURCHASES.supplierRead);
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('supplier')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -204,7 +205,7 @@ export async function requireSupplier(trx: Tx, actor: Actor, id: string): Promis
 }
 export async function findSupplierBySiren(trx: Tx, actor: Actor, siren: string): Promise<Supplier | null> {
   authorize(actor, PURCHASES.supplierRead);
-  const r = await trx
+  const r = await purchasesDb(trx)
     .selectFrom('supplier')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -219,7 +220,7 @@ const SUPPLIER_SEARCH = { names: [sql`supplier.name`], codes: [sql`supplier.sire
 export async function listSuppliers(trx: Tx, actor: Actor, opts: { q?: string } = {}): Promise<Supplier[]> {
   authorize(actor, PURCHASES.supplierRead);
   const text = searchText(opts.q);
-  const rows = await trx
+  const rows = await purchasesDb(trx)
     .selectFrom('supplier')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)

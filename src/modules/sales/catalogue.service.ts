@@ -1,6 +1,6 @@
 // Catalogue: the products and services an activity sells, to pre-fill invoice and quote lines.
 import { z } from 'zod';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { isStaff, type Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { authorize } from '../../core/authz.ts';
@@ -8,8 +8,9 @@ import { SALES } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
-import { activitiesFor } from '../directory/index.ts';
+import { activitiesFor, activityFacts } from '../directory/index.ts';
 import type { VatCategory } from './types.ts';
+import { salesDb } from './db.ts';
 
 export interface CatalogueItem {
   id: string;
@@ -62,12 +63,7 @@ export type CatalogueInput = z.input<typeof CatalogueInput>;
 
 async function checkActivity(trx: Tx, actor: Actor, activityId: string) {
   if (isStaff(actor)) {
-    const a = await trx
-      .selectFrom('activity')
-      .select('id')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('id', '=', activityId)
-      .executeTakeFirst();
+    const a = await activityFacts(trx, actor.cooperativeId, { id: activityId });
     if (a) return;
   } else if ((await activitiesFor(trx, actor)).some((a) => a.id === activityId)) return;
   throw new UserError("Choisissez l'une de vos activités.", 'activityId');
@@ -101,7 +97,7 @@ export async function createCatalogueItem(trx: Tx, actor: Actor, raw: CatalogueI
   const v = parseInput(CatalogueInput, raw);
   await checkActivity(trx, actor, v.activityId);
   const id = uuidv7();
-  await trx
+  await salesDb(trx)
     .insertInto('catalogue_item')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -131,7 +127,7 @@ export async function archiveCatalogueItem(trx: Tx, actor: Actor, id: string): P
   const item = await getCatalogueItem(trx, actor, id);
   if (!item) throw new NotFoundError('Article');
   await checkActivity(trx, actor, item.activityId);
-  await trx
+  await salesDb(trx)
     .updateTable('catalogue_item')
     .set({ archived_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -142,7 +138,7 @@ export async function archiveCatalogueItem(trx: Tx, actor: Actor, id: string): P
 
 export async function getCatalogueItem(trx: Tx, actor: Actor, id: string): Promise<CatalogueItem | null> {
   const scope = authorize(actor, SALES.catalogueRead);
-  const r = await trx
+  const r = await salesDb(trx)
     .selectFrom('catalogue_item')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -160,7 +156,7 @@ export async function listCatalogue(
   opts: { activityId?: string } = {},
 ): Promise<CatalogueItem[]> {
   const scope = authorize(actor, SALES.catalogueRead);
-  let q = trx
+  let q = salesDb(trx)
     .selectFrom('catalogue_item')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)

@@ -3,13 +3,14 @@
 // is refused, nothing is written and every refusal is reported with its line number, so the
 // file can be corrected and imported again as a whole.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
 import { normaliseDigits } from '../../core/identifiers.ts';
 import { createCustomer, normaliseName, type CustomerInput } from './customer.service.ts';
+import { salesDb } from './db.ts';
 
 export interface ImportRejection {
   line: number;
@@ -172,13 +173,13 @@ export class ImportRefused extends UserError {
 }
 
 async function savepoint<T>(trx: Tx, fn: () => Promise<T>): Promise<T> {
-  await sql`savepoint customer_import_line`.execute(trx);
+  await sql`savepoint customer_import_line`.execute(salesDb(trx));
   try {
     const r = await fn();
-    await sql`release savepoint customer_import_line`.execute(trx);
+    await sql`release savepoint customer_import_line`.execute(salesDb(trx));
     return r;
   } catch (e) {
-    await sql`rollback to savepoint customer_import_line`.execute(trx);
+    await sql`rollback to savepoint customer_import_line`.execute(salesDb(trx));
     throw e;
   }
 }

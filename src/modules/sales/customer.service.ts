@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { sql } from 'kysely';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { authorize } from '../../core/authz.ts';
@@ -14,6 +14,7 @@ import { isSiren, isSiret, isVatNumber, normaliseDigits } from '../../core/ident
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
 import type { CustomerId, PostalAddress } from './types.ts';
+import { salesDb } from './db.ts';
 
 export const EU_COUNTRIES = [
   'AT',
@@ -164,7 +165,7 @@ export function toCustomer(r: Row): Customer {
 }
 
 async function checkDuplicate(trx: Tx, actor: Actor, v: { siren?: string | null; name: string }, exceptId?: string) {
-  let q = trx
+  let q = salesDb(trx)
     .selectFrom('customer')
     .select(['id', 'name', 'siren', 'normalized_name'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -207,7 +208,7 @@ export async function createCustomer(trx: Tx, actor: Actor, raw: CustomerInput):
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v);
   const id = uuidv7<CustomerId>();
-  await trx
+  await salesDb(trx)
     .insertInto('customer')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -234,7 +235,7 @@ export async function updateCustomer(trx: Tx, actor: Actor, id: string, raw: Cus
   if (scope === 'own' && !(await customerIsTheirs(trx, actor, id))) throw new NotFoundError('Client');
   const v = parseInput(CustomerInput, blanksToNull(raw as Record<string, unknown>));
   await checkDuplicate(trx, actor, v, id);
-  await trx
+  await salesDb(trx)
     .updateTable('customer')
     .set({ ...values(v), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -250,7 +251,7 @@ export async function updateCustomer(trx: Tx, actor: Actor, id: string, raw: Cus
 async function customerIsTheirs(trx: Tx, actor: Actor, id: string): Promise<boolean> {
   if (!actor.userId) return false;
   const mine = (await activitiesFor(trx, actor)).map((a) => a.id);
-  const r = await trx
+  const r = await salesDb(trx)
     .selectFrom('customer')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -276,7 +277,7 @@ async function customerIsTheirs(trx: Tx, actor: Actor, id: string): Promise<bool
 
 export async function getCustomer(trx: Tx, actor: Actor, id: string): Promise<Customer | null> {
   authorize(actor, SALES.customerRead);
-  const r = await trx
+  const r = await salesDb(trx)
     .selectFrom('customer')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -293,7 +294,10 @@ export async function listCustomers(
   authorize(actor, SALES.customerRead);
   const pageSize = Math.min(500, opts.pageSize ?? 25);
   const page = Math.max(1, opts.page ?? 1);
-  let q = trx.selectFrom('customer').where('cooperative_id', '=', actor.cooperativeId).where('archived_at', 'is', null);
+  let q = salesDb(trx)
+    .selectFrom('customer')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('archived_at', 'is', null);
   const s = searchText(opts.q);
   const cols = { names: [sql`customer.name`], codes: [sql`customer.email`] };
   if (s) {

@@ -25,6 +25,7 @@ import {
   invoiceFromQuote,
   type QuoteInput,
 } from './quote.service.ts';
+import { salesDb } from './db.ts';
 
 const COMPANIES = [
   'Boulangerie Lumière',
@@ -221,7 +222,7 @@ async function seedQuotes(ctx: Parameters<DemoSeeder['seed']>[0]): Promise<numbe
             nature: c.nature,
           });
         return (
-          await trx
+          await salesDb(trx)
             .selectFrom('customer')
             .select(['id', 'kind'])
             .where('cooperative_id', '=', coopId)

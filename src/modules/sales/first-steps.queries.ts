@@ -5,6 +5,7 @@ import { moduleView } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { listActivities } from '../directory/index.ts';
 import type { SalesTables } from './schema.ts';
+import { salesDb } from './db.ts';
 
 const salesView = moduleView<SalesTables>();
 
@@ -20,7 +21,7 @@ export async function ownFirstSalesSteps(tx: Tx, actor: Actor): Promise<FirstSal
   if (!actor.userId) return { customer: false, document: false };
   const trx = salesView(tx);
   const coop = actor.cooperativeId;
-  const customer = await trx
+  const customer = await salesDb(trx)
     .selectFrom('customer')
     .select('id')
     .where('cooperative_id', '=', coop)
@@ -29,7 +30,7 @@ export async function ownFirstSalesSteps(tx: Tx, actor: Actor): Promise<FirstSal
     .executeTakeFirst();
   const activityIds = (await listActivities(tx, actor, { ownedBy: actor.userId })).map((a) => a.id);
   if (!activityIds.length) return { customer: !!customer, document: false };
-  const quote = await trx
+  const quote = await salesDb(trx)
     .selectFrom('quote')
     .select('id')
     .where('cooperative_id', '=', coop)
@@ -38,7 +39,7 @@ export async function ownFirstSalesSteps(tx: Tx, actor: Actor): Promise<FirstSal
     .executeTakeFirst();
   const invoice = quote
     ? quote
-    : await trx
+    : await salesDb(trx)
         .selectFrom('invoice')
         .select('id')
         .where('cooperative_id', '=', coop)

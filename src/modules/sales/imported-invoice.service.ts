@@ -12,7 +12,7 @@ import { isIsoDate, type IsoDate } from '../../core/dates.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
 import { authorize } from '../../core/authz.ts';
-import { getCooperative, type CooperativeSettings } from '../directory/index.ts';
+import { getCooperative, type CooperativeSettings, activityFactsOrFail } from '../directory/index.ts';
 import { computeTotals } from './invoice-totals.ts';
 import { DEFAULT_NUMBER_TEMPLATE, NUMBER_MAX_LENGTH, renderTemplate } from './invoice-numbering.ts';
 import { createCustomer, getCustomer, type Customer, type CustomerInput } from './customer.service.ts';
@@ -32,6 +32,7 @@ import {
 import { SALES_EVENTS, type InvoiceValidated } from './events.ts';
 import { createQuote, getQuote, type Quote, type QuoteInput } from './quote.service.ts';
 import { SALES } from './permissions.ts';
+import { salesDb } from './db.ts';
 
 const SOURCE_RE = /^[a-z0-9_-]{1,30}$/;
 const NUMBER_CHARS = /^[A-Za-z0-9+_/-]+$/;
@@ -82,7 +83,7 @@ export async function invoiceNumberTemplate(tx: Tx, actor: Actor): Promise<strin
 export async function numberSeriesCounters(tx: Tx, actor: Actor): Promise<Map<string, number>> {
   authorize(actor, SALES.invoiceImport);
   const trx = salesTx(tx);
-  const rows = await trx
+  const rows = await salesDb(trx)
     .selectFrom('invoice_number_sequence')
     .select(['series_key', 'last_value'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -93,7 +94,7 @@ export async function numberSeriesCounters(tx: Tx, actor: Actor): Promise<Map<st
 /** Moves a series' counter forward to `seq` (never backward), audited; returns the previous value. */
 async function advanceSeries(tx: Tx, actor: Actor, seriesKey: string, seq: number): Promise<void> {
   const trx = salesTx(tx);
-  const before = await trx
+  const before = await salesDb(trx)
     .selectFrom('invoice_number_sequence')
     .select('last_value')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -105,7 +106,7 @@ async function advanceSeries(tx: Tx, actor: Actor, seriesKey: string, seq: numbe
   await sql`
     insert into invoice_number_sequence (cooperative_id, series_key, last_value) values (${actor.cooperativeId}, ${seriesKey}, ${seq})
     on conflict (cooperative_id, series_key) do update set last_value = greatest(invoice_number_sequence.last_value, excluded.last_value), updated_at = now()`.execute(
-    trx,
+    salesDb(trx),
   );
   await audit(trx, actor, {
     action: 'invoice.series_advanced',
@@ -132,7 +133,7 @@ export async function recordImportedInvoice(tx: Tx, actor: Actor, input: Importe
       'number',
     );
   if (!isIsoDate(input.issueDate)) throw new UserError("Date d'émission invalide.", 'issueDate');
-  const taken = await trx
+  const taken = await salesDb(trx)
     .selectFrom('invoice')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -149,14 +150,9 @@ export async function recordImportedInvoice(tx: Tx, actor: Actor, input: Importe
   );
   if (input.typeCode === '381')
     await checkCreditAmount(trx, actor, input.precedingInvoiceId!, draft.totalInclCents, draft.id);
-  const act = await trx
-    .selectFrom('activity')
-    .select(['analytic_code'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', draft.activityId)
-    .executeTakeFirstOrThrow();
+  const act = await activityFactsOrFail(trx, actor.cooperativeId, draft.activityId);
   const customer = (await getCustomer(trx, actor, draft.customerId))!;
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({
       status: 'validated',
@@ -172,7 +168,7 @@ export async function recordImportedInvoice(tx: Tx, actor: Actor, input: Importe
     .where('id', '=', draft.id)
     .execute();
   const template = await invoiceNumberTemplate(trx, actor);
-  const series = numberSeriesOf(template, number, { issueDate: input.issueDate, analyticCode: act.analytic_code });
+  const series = numberSeriesOf(template, number, { issueDate: input.issueDate, analyticCode: act.analyticCode });
   if (series) await advanceSeries(trx, actor, series.seriesKey, series.seq);
   const inv = (await getInvoice(trx, actor, draft.id))!;
   const lines = await getLines(trx, actor, draft.id);
@@ -185,7 +181,7 @@ export async function recordImportedInvoice(tx: Tx, actor: Actor, input: Importe
     customerId: customer.id,
     customerName: customer.name,
     activityId: inv.activityId,
-    activityCode: act.analytic_code,
+    activityCode: act.analyticCode,
     shares: sharesByNature(lines, totals),
     totalExclCents: inv.totalExclCents,
     vatCents: inv.vatCents,
@@ -257,7 +253,7 @@ export async function recordImportedQuote(tx: Tx, actor: Actor, input: ImportedQ
   });
   if (input.status !== 'draft') {
     const at = new Date(`${input.issueDate}T12:00:00Z`);
-    await trx
+    await salesDb(trx)
       .updateTable('quote')
       .set({
         status: input.status,

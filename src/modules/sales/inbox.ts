@@ -3,12 +3,12 @@
 // invoices before validation, and the notification sent when an invoice is validated.
 // Reads sales through its index.ts only.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addDays, daysBetween, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
 import { onEvent } from '../../core/events.ts';
-import { listActivities } from '../directory/index.ts';
+import { listActivities, activityOwnerIds } from '../directory/index.ts';
 import {
   registerInboxProvider,
   registerCheck,
@@ -33,11 +33,11 @@ import {
 } from './index.ts';
 // Not part of the module's public face: only this file plugs the checks into validation.
 import { setSelfValidationGuard } from './invoice.service.ts';
-import { legacy } from '../../core/db/tenant.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
 // Checks on quotes (same registry): a file of their own to keep this one about invoices.
 import './quote-checks.ts';
+import { salesDb } from './db.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
@@ -101,7 +101,7 @@ registerInboxProvider({
       // Quotes sent and about to expire (read-only query: quotes are not in sales' index yet).
       const acts = (await listActivities(trx, actor, { ownedBy: actor.userId! })).map((a) => a.id);
       const quotes = acts.length
-        ? await trx
+        ? await salesDb(trx)
             .selectFrom('quote')
             .innerJoin('customer', (j) =>
               j
@@ -131,7 +131,7 @@ registerInboxProvider({
       }
       // Draft quotes the automatic checks flag: shown before they are sent, only when something is wrong.
       const drafts = acts.length
-        ? await trx
+        ? await salesDb(trx)
             .selectFrom('quote')
             .innerJoin('customer', (j) =>
               j
@@ -265,7 +265,7 @@ registerCheck<{ amount: number; usual: number; factor: number; customer: string 
   async run(trx, actor, id, ctx) {
     const inv = await getInvoice(trx, actor, id);
     if (!inv || inv.typeCode === '381') return null;
-    const past = await trx
+    const past = await salesDb(trx)
       .selectFrom('invoice')
       .select('total_incl_cents')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -296,8 +296,8 @@ registerCheck<{ rates: string[] }>({
       from invoice_line l join invoice i on i.cooperative_id = l.cooperative_id and i.id = l.invoice_id
       where l.cooperative_id = ${actor.cooperativeId} and i.activity_id = ${inv.activityId} and i.id <> ${id}
         and i.status in ('validated','sent','partly_paid','paid')
-      group by 1, 2`.execute(trx);
-    const invoices = await trx
+      group by 1, 2`.execute(salesDb(trx));
+    const invoices = await salesDb(trx)
       .selectFrom('invoice')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -354,7 +354,7 @@ registerCheck<{ other: string; date: string; amount: number }>({
     const inv = await getInvoice(trx, actor, id);
     if (!inv || inv.typeCode === '381') return null;
     const d = ctx.thresholds.duplicateDays;
-    const other = await trx
+    const other = await salesDb(trx)
       .selectFrom('invoice')
       .select(['id', 'number', 'issue_date'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -411,19 +411,12 @@ export const heldMessage = (held: string[]) =>
 
 // --- notifications ------------------------------------------------------------------------
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, async (tx, actor, p) => {
-  const trx = legacy(tx);
-  const owners = await trx
-    .selectFrom('activity_owner')
-    .select('user_id')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('activity_id', '=', p.activityId)
-    .execute();
-  for (const o of owners) {
-    if (o.user_id === actor.userId) continue;
+  for (const userId of await activityOwnerIds(tx, actor.cooperativeId, p.activityId)) {
+    if (userId === actor.userId) continue;
     await notify(
-      trx,
+      tx,
       actor,
-      o.user_id,
+      userId,
       'sales.invoice.validated',
       `Votre facture ${p.number} pour ${p.customerName} (${formatEuros(p.totalInclCents)}) est validée : vous pouvez l'envoyer.`,
     );

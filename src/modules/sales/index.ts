@@ -84,3 +84,10 @@ export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.t
 export { invoiceNumberingCheck, salesTotalsByActivity, type SalesActivityTotals } from './integrity.ts';
 export { salesPersonalData } from './personal-data.ts';
 export { ownFirstSalesSteps, type FirstSalesSteps } from './first-steps.queries.ts';
+export {
+  receivedPayments,
+  invoicePaymentIds,
+  invoiceNumbers,
+  oldestUnpaidInvoice,
+  type PaymentFacts,
+} from './bank-facts.service.ts';

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { moduleView, type Tx } from '../../core/db/handles.ts';
 import type { IntegrityCheck } from '../../core/integrity.ts';
 import type { SalesTables } from './schema.ts';
+import { salesDb } from './db.ts';
 
 const salesView = moduleView<SalesTables>();
 
@@ -14,7 +15,7 @@ export const invoiceNumberingCheck: IntegrityCheck = {
   label: 'numérotation continue des factures',
   async run(tx, cooperativeId) {
     const trx = salesView(tx);
-    const series = await trx
+    const series = await salesDb(trx)
       .selectFrom('invoice_number_sequence')
       .select(['series_key', 'last_value'])
       .where('cooperative_id', '=', cooperativeId)
@@ -31,7 +32,7 @@ export const invoiceNumberingCheck: IntegrityCheck = {
     for (const table of ['invoice', 'quote'] as const) {
       let after = '00000000-0000-0000-0000-000000000000';
       for (;;) {
-        const rows = await trx
+        const rows = await salesDb(trx)
           .selectFrom(table)
           .select(['id', 'number', table === 'invoice' ? 'imported_from' : sql<null>`null`.as('imported_from')])
           .where('cooperative_id', '=', cooperativeId)

@@ -8,9 +8,10 @@
 // serialises concurrent validations of the same series, and a rollback (crash, failed check
 // after allocation) rolls the increment back with everything else, so no number is ever lost.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
+import { salesDb } from './db.ts';
 
 export const DEFAULT_NUMBER_TEMPLATE = '{YYYY}-{SEQ:5}';
 export const NUMBER_MAX_LENGTH = 35;
@@ -79,6 +80,6 @@ export async function allocateInvoiceNumber(
   const r = await sql<{ last_value: number | string }>`
     insert into invoice_number_sequence (cooperative_id, series_key, last_value) values (${cooperativeId}, ${t.seriesKey}, 1)
     on conflict (cooperative_id, series_key) do update set last_value = invoice_number_sequence.last_value + 1, updated_at = now()
-    returning last_value`.execute(trx);
+    returning last_value`.execute(salesDb(trx));
   return t.format(Number(r.rows[0].last_value));
 }

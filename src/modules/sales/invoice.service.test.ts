@@ -25,6 +25,12 @@ import {
 } from './invoice.service.ts';
 import { renderTemplate } from './invoice-numbering.ts';
 import type { InvoiceValidated, PaymentRecorded } from './events.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { SalesTables } from './schema.ts';
+
+// The test adds activities: a view over those tables besides its module's own.
+const testDb = moduleView<SalesTables & DirectoryTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -503,7 +509,7 @@ test('overdue is derived from the due date; entrepreneurs see only their activit
   // a second activity owned by someone else stays invisible to the entrepreneur
   const other = await tx(async (trx) => {
     const actId = (
-      await trx
+      await testDb(trx)
         .insertInto('activity')
         .values({
           cooperative_id: A.coop.id,

@@ -1,7 +1,7 @@
 // Invoices and credit notes: drafts, automatic checks on submission, validation (gapless number,
 // frozen content, event for the ledger), payments, and the computed InvoiceDocument.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Tx as Handle } from '../../core/db/handles.ts';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { hasRole, isStaff, ForbiddenError, type Actor } from '../../core/actor.ts';
@@ -20,7 +20,14 @@ import {
 import { divRound, formatEuros } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { emit } from '../../core/events.ts';
-import { activitiesFor, getCooperative, type CooperativeSettings } from '../directory/index.ts';
+import {
+  activitiesFor,
+  getCooperative,
+  type CooperativeSettings,
+  activityFacts,
+  activityFactsOrFail,
+  activityContact,
+} from '../directory/index.ts';
 import { computeTotals, proRataShares, type ComputedTotals } from './invoice-totals.ts';
 import { allocateInvoiceNumber, DEFAULT_NUMBER_TEMPLATE } from './invoice-numbering.ts';
 import { getCustomer, EU_COUNTRIES, type Customer } from './customer.service.ts';
@@ -35,6 +42,7 @@ import {
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
+import { salesDb } from './db.ts';
 
 /** The sales services' view of a transaction handle given by another module (sales still sees every table). */
 export const salesTx = (tx: Handle): Tx => tx as Tx;
@@ -185,13 +193,13 @@ async function writeLines(
   lines: ReturnType<typeof normaliseLines>,
   t: ComputedTotals,
 ) {
-  await trx
+  await salesDb(trx)
     .deleteFrom('invoice_line')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('invoice_id', '=', invoiceId)
     .execute();
   if (!lines.length) return;
-  await trx
+  await salesDb(trx)
     .insertInto('invoice_line')
     .values(
       lines.map((l, i) => ({
@@ -216,7 +224,7 @@ async function writeLines(
 
 async function lockInvoice(trx: Tx, actor: Actor, id: string) {
   const owned = await ownedActivityIds(trx, actor);
-  const r = await trx
+  const r = await salesDb(trx)
     .selectFrom('invoice')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -239,12 +247,7 @@ async function prepareDraft(
   const fields: Record<string, string> = {};
   if (!input.activityId) fields.activityId = "Choisissez l'activité.";
   else {
-    const act = await trx
-      .selectFrom('activity')
-      .select(['id', 'closed_at'])
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('id', '=', input.activityId)
-      .executeTakeFirst();
+    const act = await activityFacts(trx, actor.cooperativeId, { id: input.activityId });
     if (!act || (owned && !owned.includes(act.id))) fields.activityId = "Choisissez l'une de vos activités.";
   }
   const customer = input.customerId ? await getCustomer(trx, actor, input.customerId) : null;
@@ -280,7 +283,7 @@ export async function createDraft(
   if (opts.prepaidCents && opts.prepaidCents > p.totals.totalInclCents)
     throw new UserError('Les acomptes déduits dépassent le total de la facture.');
   const id = uuidv7<InvoiceId>();
-  await trx
+  await salesDb(trx)
     .insertInto('invoice')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -343,7 +346,7 @@ export async function updateDraft(trx: Tx, actor: Actor, id: string, input: Invo
     };
   const p = await prepareDraft(trx, actor, input, { allowNegativeLines: !!isBalance });
   if (r.quote_id) await checkWithinQuote(trx, actor, r.quote_id, id, p.totals.totalInclCents);
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({
       status: 'draft',
@@ -384,7 +387,7 @@ const QUOTE_CAP_ERROR = (remaining: number) =>
 
 /** Earlier invoices of a quote that a balance deducts: numbered, neither cancelled nor credit notes. */
 async function earlierQuoteInvoices(trx: Tx, actor: Actor, quoteId: string, exceptId?: string) {
-  let q = trx
+  let q = salesDb(trx)
     .selectFrom('invoice')
     .select(['id', 'number', 'issue_date', 'discount_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -440,7 +443,7 @@ export async function depositDeductionLines(
  * VAT group deducted: each invoice rounds its own VAT.
  */
 async function checkWithinQuote(trx: Tx, actor: Actor, quoteId: string, invoiceId: string, totalInclCents: number) {
-  const quote = await trx
+  const quote = await salesDb(trx)
     .selectFrom('quote')
     .select(['total_incl_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -448,7 +451,7 @@ async function checkWithinQuote(trx: Tx, actor: Actor, quoteId: string, invoiceI
     .forUpdate()
     .executeTakeFirst();
   if (!quote) return;
-  const others = await trx
+  const others = await salesDb(trx)
     .selectFrom('invoice')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>(sql`total_incl_cents - prepaid_cents`), sql<number>`0`).as('s'))
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -524,7 +527,7 @@ export async function submitInvoice(trx: Tx, actor: Actor, id: string): Promise<
   if (r.status !== 'draft')
     throw new UserError(r.status === 'submitted' ? 'Cette facture est déjà soumise.' : VALIDATED_EDIT_ERROR);
   throwProblems(await invoiceProblems(trx, actor, id));
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ status: 'submitted', submitted_at: new Date(), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -551,12 +554,7 @@ export async function canValidate(
   if (hasRole(actor, ...VALIDATOR_ROLES)) return true;
   const owned = await ownedActivityIds(trx, actor);
   if (!owned?.includes(inv.activityId)) return false;
-  const act = await trx
-    .selectFrom('activity')
-    .select('trusted')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', inv.activityId)
-    .executeTakeFirst();
+  const act = await activityFacts(trx, actor.cooperativeId, { id: inv.activityId });
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
   return !!act?.trusted || inv.totalInclCents <= (coop.settings.selfValidationThresholdCents ?? 0);
 }
@@ -590,7 +588,7 @@ export async function validateInvoice(
   const today = opts.today ?? todayParis();
   const oldIssue = toIsoDate(r.issue_date);
   const due = r.due_date ? addDays(today, daysBetween(oldIssue, toIsoDate(r.due_date))) : null;
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ issue_date: today, due_date: due })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -598,12 +596,7 @@ export async function validateInvoice(
     .execute();
   throwProblems(await invoiceProblems(trx, actor, id));
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
-  const act = await trx
-    .selectFrom('activity')
-    .select(['analytic_code', 'name'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', r.activity_id)
-    .executeTakeFirstOrThrow();
+  const act = await activityFactsOrFail(trx, actor.cooperativeId, r.activity_id);
   const customer = (await getCustomer(trx, actor, r.customer_id))!;
   if (r.type_code === '381') await checkCreditAmount(trx, actor, r.preceding_invoice_id!, r.total_incl_cents, id);
   if (r.quote_id && r.type_code !== '381')
@@ -612,9 +605,9 @@ export async function validateInvoice(
     trx,
     actor.cooperativeId,
     (coop.settings as CooperativeSettings).invoiceNumberTemplate || DEFAULT_NUMBER_TEMPLATE,
-    { issueDate: today, analyticCode: act.analytic_code },
+    { issueDate: today, analyticCode: act.analyticCode },
   );
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({
       status: 'validated',
@@ -645,7 +638,7 @@ export async function validateInvoice(
     customerId: customer.id,
     customerName: customer.name,
     activityId: inv.activityId,
-    activityCode: act.analytic_code,
+    activityCode: act.analyticCode,
     shares,
     totalExclCents: sums.excl,
     vatCents: sums.vat,
@@ -676,7 +669,7 @@ async function withoutDeposits(
   shares: VatShare[],
   sums: { excl: number; vat: number; incl: number },
 ) {
-  const earlier = await trx
+  const earlier = await salesDb(trx)
     .selectFrom('invoice')
     .select(['id', 'discount_cents', 'total_excl_cents', 'vat_cents', 'total_incl_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -736,7 +729,7 @@ export async function markSent(trx: Tx, actor: Actor, id: string): Promise<Invoi
   const r = await lockInvoice(trx, actor, id);
   if (r.status !== 'validated')
     throw new UserError('Seule une facture validée et pas encore payée peut être marquée envoyée.');
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ status: 'sent', sent_at: new Date(), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -749,7 +742,7 @@ export async function markSent(trx: Tx, actor: Actor, id: string): Promise<Invoi
 // --- credit notes ---------------------------------------------------------------------------
 
 async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?: string): Promise<number> {
-  let q = trx
+  let q = salesDb(trx)
     .selectFrom('invoice')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('total_incl_cents'), sql<number>`0`).as('s'))
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -775,7 +768,7 @@ export async function settleAfterCredit(trx: Tx, actor: Actor, invoiceId: string
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   if (inv.dueCents > 0) return;
   const status = inv.paidCents > 0 ? 'paid' : 'cancelled';
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ status, cancelled_at: status === 'cancelled' ? new Date() : null, updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -848,7 +841,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     );
   const id = uuidv7();
   const method = input.method || 'virement';
-  await trx
+  await salesDb(trx)
     .insertInto('payment')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -863,7 +856,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     .execute();
   const paid = inv.paidCents + input.amountCents;
   const status = paid + inv.creditedCents + inv.prepaidCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ paid_cents: paid, status, updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -874,12 +867,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     lines,
     computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true }),
   );
-  const act = await trx
-    .selectFrom('activity')
-    .select('analytic_code')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', inv.activityId)
-    .executeTakeFirstOrThrow();
+  const act = await activityFactsOrFail(trx, actor.cooperativeId, inv.activityId);
   const payload: PaymentRecorded = {
     paymentId: id,
     invoiceId,
@@ -889,7 +877,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     customerId: inv.customerId,
     customerName: inv.customerName,
     activityId: inv.activityId,
-    activityCode: act.analytic_code,
+    activityCode: act.analyticCode,
     method,
     reference: input.reference ?? null,
     shares: proRataShares(input.amountCents, inv.totalInclCents, shares).map((s) => ({
@@ -901,7 +889,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
   };
   await emit(trx, actor, SALES_EVENTS.paymentRecorded, payload);
   if (status === 'paid') {
-    const customer = await trx
+    const customer = await salesDb(trx)
       .selectFrom('customer')
       .select('email')
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -929,7 +917,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
 // --- queries --------------------------------------------------------------------------------
 
 const baseQuery = (trx: Tx, actor: Actor) =>
-  trx
+  salesDb(trx)
     .selectFrom('invoice')
     .innerJoin('customer', (j) =>
       j
@@ -1065,7 +1053,7 @@ export async function getInvoice(trx: Tx, actor: Actor, id: string, today = toda
 
 export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string): Promise<Invoice | null> {
   authorize(actor, SALES.invoiceRead);
-  const r = await trx
+  const r = await salesDb(trx)
     .selectFrom('invoice')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -1076,7 +1064,7 @@ export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string)
 
 export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceLine[]> {
   authorize(actor, SALES.invoiceRead);
-  const rows = await trx
+  const rows = await salesDb(trx)
     .selectFrom('invoice_line')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -1208,7 +1196,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
   authorize(actor, SALES.invoiceRead);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
-  const row = await trx
+  const row = await salesDb(trx)
     .selectFrom('invoice')
     .select('customer_snapshot')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -1216,19 +1204,8 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
     .executeTakeFirstOrThrow();
   const customer = (row.customer_snapshot as Customer | null) ?? (await getCustomer(trx, actor, inv.customerId))!;
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
-  const act = await trx
-    .selectFrom('activity')
-    .selectAll()
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', inv.activityId)
-    .executeTakeFirstOrThrow();
-  const contact = await trx
-    .selectFrom('activity_owner')
-    .innerJoin('user_account', 'user_account.id', 'activity_owner.user_id')
-    .select(['user_account.display_name', 'user_account.email'])
-    .where('activity_owner.cooperative_id', '=', actor.cooperativeId)
-    .where('activity_owner.activity_id', '=', inv.activityId)
-    .executeTakeFirst();
+  const act = await activityFactsOrFail(trx, actor.cooperativeId, inv.activityId);
+  const contact = await activityContact(trx, actor.cooperativeId, inv.activityId);
   const lines = await getLines(trx, actor, invoiceId);
   // Stored lines were checked when written; a balance's deductions are negative.
   const totals = computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true });
@@ -1269,7 +1246,7 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
   // document must stay the same whatever is paid afterwards.
   const prepaid = inv.prepaidCents;
   const quote = inv.quoteId
-    ? await trx
+    ? await salesDb(trx)
         .selectFrom('quote')
         .select('number')
         .where('cooperative_id', '=', actor.cooperativeId)
@@ -1300,8 +1277,8 @@ export async function loadInvoiceDocument(trx: Tx, actor: Actor, invoiceId: stri
       iban: coop.iban,
       bic: coop.bic,
       tradingName: act.name,
-      activityCode: act.analytic_code,
-      contactName: contact?.display_name ?? null,
+      activityCode: act.analyticCode,
+      contactName: contact?.name ?? null,
       contactEmail: act.email ?? contact?.email ?? null,
     },
     buyer: {

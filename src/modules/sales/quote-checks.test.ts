@@ -10,6 +10,7 @@ import { runChecks, computeInbox } from '../inbox/index.ts';
 import { createCustomer } from './customer.service.ts';
 import { createQuote, type QuoteInput } from './quote.service.ts';
 import './inbox.ts';
+import { salesDb } from './db.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -71,7 +72,7 @@ test('quote.duplicate: the same total for the same customer within days is flagg
 test('quote.vat-rate: a taxed line at a rate that does not exist is blocking', async () => {
   const q = await quote(10_000);
   await tx((trx) =>
-    trx
+    salesDb(trx)
       .updateTable('quote_line')
       .set({ vat_rate_bp: 1500 })
       .where('cooperative_id', '=', A.coop.id)

@@ -5,6 +5,7 @@ import { addDays, formatDate, todayParis } from '../../core/dates.ts';
 import { formatEuros, formatRateBp } from '../../core/money.ts';
 import { registerCheck } from '../inbox/index.ts';
 import { getQuote } from './index.ts';
+import { salesDb } from './db.ts';
 
 /** VAT rates in force in France (bp): standard, intermediate, reduced, super-reduced, DOM. */
 const LEGAL_VAT_BP = [0, 210, 550, 850, 1000, 2000];
@@ -18,7 +19,7 @@ registerCheck<{ number: string; date: string; amount: number; customer: string }
     const q = await getQuote(trx, actor, id);
     if (!q) return null;
     const d = ctx.thresholds.duplicateDays;
-    const other = await trx
+    const other = await salesDb(trx)
       .selectFrom('quote')
       .select(['number', 'issue_date'])
       .where('cooperative_id', '=', actor.cooperativeId)
@@ -51,7 +52,7 @@ registerCheck<{ rates: number[] }>({
   async run(trx, actor, id) {
     const q = await getQuote(trx, actor, id);
     if (!q) return null;
-    const rows = await trx
+    const rows = await salesDb(trx)
       .selectFrom('quote_line')
       .select('vat_rate_bp')
       .distinct()

@@ -4,8 +4,8 @@
 // exceeds the quote; the balance invoice repeats the quote lines and deducts what the earlier
 // invoices asked (BT-113 prepaid amount).
 import { createHash, randomBytes } from 'node:crypto';
-import type { LegacyDb as Db } from '../../core/db/index.ts';
-import { withSystem, withTenant, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Db } from '../../core/db/index.ts';
+import { withSystem, withTenant, type Tx } from '../../core/db/tenant.ts';
 import { sql } from 'kysely';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { isStaff, systemActor, type Actor } from '../../core/actor.ts';
@@ -18,7 +18,13 @@ import { formatEuros, formatRateBp } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { enqueueMail } from '../../core/mail.ts';
 import { storeFile } from '../../core/files.ts';
-import { activitiesFor, getCooperative } from '../directory/index.ts';
+import {
+  activitiesFor,
+  getCooperative,
+  activityFacts,
+  activityFactsOrFail,
+  activityContact,
+} from '../directory/index.ts';
 import { computeTotals, type ComputedTotals } from './invoice-totals.ts';
 import { allocateInvoiceNumber } from './invoice-numbering.ts';
 import { getCustomer } from './customer.service.ts';
@@ -33,6 +39,7 @@ import { LEGAL_TEXTS } from './legal.ts';
 import { renderQuotePdf, type QuotePdfInput } from './letters.ts';
 import { htmlFromParagraphs } from './sending.ts';
 import type { SellerParty, VatCategory } from './types.ts';
+import { salesDb } from './db.ts';
 
 export type QuoteStatus = 'draft' | 'sent' | 'accepted' | 'refused' | 'expired';
 export const QUOTE_STATUS_LABELS: Record<QuoteStatus, string> = {
@@ -105,14 +112,7 @@ async function owned(trx: Tx, actor: Actor): Promise<string[] | null> {
 async function prepare(trx: Tx, actor: Actor, input: QuoteInput) {
   const fields: Record<string, string> = {};
   const mine = await owned(trx, actor);
-  const act = input.activityId
-    ? await trx
-        .selectFrom('activity')
-        .select('id')
-        .where('cooperative_id', '=', actor.cooperativeId)
-        .where('id', '=', input.activityId)
-        .executeTakeFirst()
-    : null;
+  const act = input.activityId ? await activityFacts(trx, actor.cooperativeId, { id: input.activityId }) : null;
   if (!act || (mine && !mine.includes(act.id))) fields.activityId = "Choisissez l'une de vos activités.";
   const customer = input.customerId ? await getCustomer(trx, actor, input.customerId) : null;
   if (!customer) fields.customerId = 'Choisissez le client.';
@@ -143,7 +143,7 @@ async function prepare(trx: Tx, actor: Actor, input: QuoteInput) {
 }
 
 async function writeLines(trx: Tx, actor: Actor, quoteId: string, lines: QuoteLineInput[], totals: ComputedTotals) {
-  await trx
+  await salesDb(trx)
     .deleteFrom('quote_line')
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('quote_id', '=', quoteId)
@@ -169,24 +169,19 @@ async function writeLines(trx: Tx, actor: Actor, quoteId: string, lines: QuoteLi
       net_cents: net,
     };
   });
-  if (rows.length) await trx.insertInto('quote_line').values(rows).execute();
+  if (rows.length) await salesDb(trx).insertInto('quote_line').values(rows).execute();
 }
 
 export async function createQuote(trx: Tx, actor: Actor, input: QuoteInput): Promise<Quote> {
   authorize(actor, SALES.quoteDraft);
   const p = await prepare(trx, actor, input);
-  const act = await trx
-    .selectFrom('activity')
-    .select('analytic_code')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', input.activityId)
-    .executeTakeFirstOrThrow();
+  const act = await activityFactsOrFail(trx, actor.cooperativeId, input.activityId);
   const number = await allocateInvoiceNumber(trx, actor.cooperativeId, QUOTE_NUMBER_TEMPLATE, {
     issueDate: p.issueDate,
-    analyticCode: act.analytic_code,
+    analyticCode: act.analyticCode,
   });
   const id = uuidv7();
-  await trx
+  await salesDb(trx)
     .insertInto('quote')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -229,7 +224,7 @@ export async function updateQuote(trx: Tx, actor: Actor, id: string, input: Quot
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'draft') throw new UserError('Un devis envoyé ne peut plus être modifié : créez-en un nouveau.');
   const p = await prepare(trx, actor, input);
-  await trx
+  await salesDb(trx)
     .updateTable('quote')
     .set({
       activity_id: input.activityId,
@@ -300,7 +295,7 @@ function toQuote(r: QRow, today: IsoDate): Quote {
   };
 }
 const quoteQuery = (trx: Tx, cooperativeId: string) =>
-  trx
+  salesDb(trx)
     .selectFrom('quote')
     .innerJoin('customer', (j) =>
       j.onRef('customer.cooperative_id', '=', 'quote.cooperative_id').onRef('customer.id', '=', 'quote.customer_id'),
@@ -362,7 +357,7 @@ export async function listQuotes(
 }
 
 export async function getQuoteLines(trx: Tx, cooperativeId: string, quoteId: string): Promise<QuoteLine[]> {
-  const rows = await trx
+  const rows = await salesDb(trx)
     .selectFrom('quote_line')
     .selectAll()
     .where('cooperative_id', '=', cooperativeId)
@@ -387,7 +382,7 @@ export async function getQuoteLines(trx: Tx, cooperativeId: string, quoteId: str
 /** Stores `expired` on sent quotes past their validity date; returns how many. */
 export async function expireQuotes(trx: Tx, actor: Actor, today = todayParis()): Promise<number> {
   authorize(actor, SALES.quoteDraft);
-  const r = await trx
+  const r = await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'expired', updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -401,19 +396,8 @@ export async function expireQuotes(trx: Tx, actor: Actor, today = todayParis()):
 
 async function seller(trx: Tx, cooperativeId: string, activityId: string): Promise<SellerParty> {
   const coop = (await getCooperative(trx, cooperativeId))!;
-  const act = await trx
-    .selectFrom('activity')
-    .selectAll()
-    .where('cooperative_id', '=', cooperativeId)
-    .where('id', '=', activityId)
-    .executeTakeFirstOrThrow();
-  const contact = await trx
-    .selectFrom('activity_owner')
-    .innerJoin('user_account', 'user_account.id', 'activity_owner.user_id')
-    .select(['user_account.display_name', 'user_account.email'])
-    .where('activity_owner.cooperative_id', '=', cooperativeId)
-    .where('activity_owner.activity_id', '=', activityId)
-    .executeTakeFirst();
+  const act = await activityFactsOrFail(trx, cooperativeId, activityId);
+  const contact = await activityContact(trx, cooperativeId, activityId);
   return {
     name: coop.name,
     legalForm: coop.legalForm,
@@ -428,8 +412,8 @@ async function seller(trx: Tx, cooperativeId: string, activityId: string): Promi
     iban: coop.iban,
     bic: coop.bic,
     tradingName: act.name,
-    activityCode: act.analytic_code,
-    contactName: contact?.display_name ?? null,
+    activityCode: act.analyticCode,
+    contactName: contact?.name ?? null,
     contactEmail: act.email ?? contact?.email ?? null,
   };
 }
@@ -509,7 +493,7 @@ export async function sendQuote(
     throw new UserError("Indiquez l'adresse e-mail du client (fiche client) pour lui envoyer le devis.", 'to');
   const token = randomBytes(24).toString('base64url');
   const link = `${opts.publicUrl.replace(/\/$/, '')}/public/devis/token/${token}`;
-  await trx
+  await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'sent', token_hash: hashToken(token), sent_at: new Date(), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -548,7 +532,7 @@ export async function findQuoteByToken(
 ): Promise<{ cooperativeId: string; quote: Quote; lines: QuoteLine[]; sellerName: string } | null> {
   if (!/^[A-Za-z0-9_-]{20,64}$/.test(token)) return null;
   const hit = await withSystem(db, (trx) =>
-    trx
+    salesDb(trx)
       .selectFrom('quote')
       .select(['cooperative_id', 'id'])
       .where('token_hash', '=', hashToken(token))
@@ -593,7 +577,7 @@ export async function acceptQuoteByToken(db: Db, token: string, input: Acceptanc
   return withTenant(db, found.cooperativeId, async (trx) => {
     const actor = systemActor(found.cooperativeId, `Client : ${input.name.trim()}`);
     const now = new Date();
-    const r = await trx
+    const r = await salesDb(trx)
       .updateTable('quote')
       .set({
         status: 'accepted',
@@ -636,7 +620,7 @@ export async function refuseQuoteByToken(
   if (found.quote.status !== 'sent') throw new UserError('Ce devis a déjà reçu une réponse ou a expiré.');
   return withTenant(db, found.cooperativeId, async (trx) => {
     const actor = systemActor(found.cooperativeId, 'Client');
-    await trx
+    await salesDb(trx)
       .updateTable('quote')
       .set({ status: 'refused', refused_at: new Date(), updated_at: new Date() })
       .where('cooperative_id', '=', found.cooperativeId)
@@ -674,7 +658,7 @@ export async function markQuoteAccepted(
     field: 'signedFile',
     createdBy: actor.userId,
   });
-  await trx
+  await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'accepted', accepted_at: new Date(), signed_file_id: stored.id, updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -695,7 +679,7 @@ export async function refuseQuote(trx: Tx, actor: Actor, id: string): Promise<Qu
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'sent' && q.status !== 'draft')
     throw new UserError(`Ce devis est ${QUOTE_STATUS_LABELS[q.status].toLowerCase()}.`);
-  await trx
+  await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'refused', refused_at: new Date(), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -716,7 +700,7 @@ export interface QuoteBilling {
 export async function quoteBilling(trx: Tx, actor: Actor, quoteId: string): Promise<QuoteBilling> {
   const q = await getQuote(trx, actor, quoteId);
   if (!q) throw new NotFoundError('Devis');
-  const rows = await trx
+  const rows = await salesDb(trx)
     .selectFrom('invoice')
     .select(['id', 'number', 'quote_kind', 'total_incl_cents', 'prepaid_cents', 'status'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -762,7 +746,7 @@ export async function invoiceFromQuote(
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'accepted') throw new UserError('Seul un devis accepté peut être facturé.');
   // Serialise invoicing of one quote (the sum check must see concurrent drafts).
-  await trx
+  await salesDb(trx)
     .selectFrom('quote')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)

@@ -7,6 +7,7 @@ import { addDays, todayParis } from '../../core/dates.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { createCustomer } from './customer.service.ts';
 import { createDraft, submitInvoice, validateInvoice } from './invoice.service.ts';
+import { salesDb } from './db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -32,7 +33,7 @@ before(async () => {
     await submitInvoice(trx, A.actor('support'), d.id);
     await validateInvoice(trx, A.actor('support'), d.id);
     // 286 days overdue.
-    await trx
+    await salesDb(trx)
       .updateTable('invoice')
       .set({ due_date: addDays(todayParis(), -286) })
       .where('cooperative_id', '=', A.coop.id)
@@ -45,7 +46,11 @@ after(() => t?.odb.close());
 
 const reminders = () =>
   withTenant(t.odb.db, A.coop.id, (trx) =>
-    trx.selectFrom('sales_reminder').select(['step', 'offset_days']).where('invoice_id', '=', invoiceId).execute(),
+    salesDb(trx)
+      .selectFrom('sales_reminder')
+      .select(['step', 'offset_days'])
+      .where('invoice_id', '=', invoiceId)
+      .execute(),
   );
 
 test('the overdue item on the home page sends the reminder in one action, once a day', async () => {

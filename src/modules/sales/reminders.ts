@@ -3,9 +3,9 @@
 // formal notice letter for long overdue invoices. `sendDueReminders` is idempotent: one row per
 // (invoice, step) and a mail dedupe key per (invoice, step).
 import { sql } from 'kysely';
-import type { LegacyDb as Db } from '../../core/db/index.ts';
+import type { Db } from '../../core/db/index.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant, withSystem, type LegacyTx as Tx } from '../../core/db/tenant.ts';
+import { withTenant, withSystem, type Tx } from '../../core/db/tenant.ts';
 import { ForbiddenError, systemActor, type Actor } from '../../core/actor.ts';
 import { authorize, can } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
@@ -16,11 +16,12 @@ import { audit } from '../../core/audit.ts';
 import { addDays, daysBetween, formatDateLong, todayParis, toIsoDate, type IsoDate } from '../../core/dates.ts';
 import { formatEuros } from '../../core/money.ts';
 import type { Schedule } from '../../core/jobs.ts';
-import { getCooperative, updateCooperativeSettings } from '../directory/index.ts';
+import { getCooperative, updateCooperativeSettings, listCooperatives } from '../directory/index.ts';
 import { getInvoice, loadInvoiceDocument } from './invoice.service.ts';
 import { getCustomer } from './customer.service.ts';
 import { htmlFromParagraphs } from './sending.ts';
 import { renderNoticePdf } from './letters.ts';
+import { salesDb } from './db.ts';
 
 /** Days relative to the due date: 3 days before, then 7, 21 and 45 days after. */
 export const DEFAULT_REMINDER_DAYS = [-3, 7, 21, 45] as const;
@@ -61,7 +62,7 @@ export async function setRemindersPaused(trx: Tx, actor: Actor, invoiceId: strin
   authorize(actor, SALES.invoiceSend);
   const inv = await getInvoice(trx, actor, invoiceId);
   if (!inv) throw new NotFoundError('Facture');
-  await trx
+  await salesDb(trx)
     .updateTable('invoice')
     .set({ reminders_paused: paused, updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -84,7 +85,7 @@ export interface ReminderRecord {
 export async function reminderHistory(trx: Tx, actor: Actor, invoiceId: string): Promise<ReminderRecord[]> {
   // getInvoice checks the role and that the invoice is the actor's (an entrepreneur's own).
   if (!(await getInvoice(trx, actor, invoiceId))) throw new NotFoundError('Facture');
-  const rows = await trx
+  const rows = await salesDb(trx)
     .selectFrom('sales_reminder')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -144,7 +145,7 @@ export function reminderMail(p: {
 
 /** Sends, for every cooperative, the reminders due on `today`: at most one per invoice (the latest step reached). */
 export async function sendDueReminders(db: Db, today: IsoDate = todayParis()): Promise<{ sent: number }> {
-  const coops = await withSystem(db, (trx) => trx.selectFrom('cooperative').select('id').execute());
+  const coops = await withSystem(db, (trx) => listCooperatives(trx));
   let sent = 0;
   for (const { id: coopId } of coops) {
     const actor = systemActor(coopId, 'Relances');
@@ -152,7 +153,7 @@ export async function sendDueReminders(db: Db, today: IsoDate = todayParis()): P
     if (!schedule.length) continue;
     const earliest = addDays(today, -schedule[0]); // due dates from which the first step is reached
     const candidates = await withTenant(db, coopId, (trx) =>
-      trx
+      salesDb(trx)
         .selectFrom('invoice')
         .select(['id', 'due_date'])
         .where('cooperative_id', '=', coopId)
@@ -173,7 +174,7 @@ export async function sendDueReminders(db: Db, today: IsoDate = todayParis()): P
       // One transaction per invoice: a failure never blocks the others.
       const ok = await withTenant(db, coopId, async (trx) => {
         const step = stepKey(offset);
-        const inserted = await trx
+        const inserted = await salesDb(trx)
           .insertInto('sales_reminder')
           .values({
             cooperative_id: coopId,
@@ -192,7 +193,7 @@ export async function sendDueReminders(db: Db, today: IsoDate = todayParis()): P
         const inv = (await getInvoice(trx, actor, c.id, today))!;
         const customer = (await getCustomer(trx, actor, inv.customerId))!;
         if (!customer.email || inv.dueCents <= 0) {
-          await trx
+          await salesDb(trx)
             .deleteFrom('sales_reminder')
             .where('cooperative_id', '=', coopId)
             .where('id', '=', inserted.id)
@@ -219,7 +220,7 @@ export async function sendDueReminders(db: Db, today: IsoDate = todayParis()): P
           cooperativeId: coopId,
           dedupeKey: `sales-reminder:${c.id}:${step}`,
         });
-        await trx
+        await salesDb(trx)
           .updateTable('sales_reminder')
           .set({ mail_id: mailId })
           .where('cooperative_id', '=', coopId)
@@ -280,7 +281,7 @@ export async function noticeLetterPdf(
     latePenaltyText: doc.latePenaltyText,
     recoveryIndemnityText: doc.buyer.isBusiness ? doc.recoveryIndemnityText : null,
   });
-  await trx
+  await salesDb(trx)
     .insertInto('sales_reminder')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -327,7 +328,7 @@ export async function sendReminderNow(
     throw new UserError("Votre client n'a pas d'adresse e-mail : ajoutez-la sur sa fiche, puis relancez.", 'email');
   const step = `manuel-${today}`;
   const offset = daysBetween(inv.dueDate, today);
-  const inserted = await trx
+  const inserted = await salesDb(trx)
     .insertInto('sales_reminder')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -363,7 +364,7 @@ export async function sendReminderNow(
     cooperativeId: actor.cooperativeId,
     dedupeKey: `sales-reminder:${invoiceId}:${step}`,
   });
-  await trx
+  await salesDb(trx)
     .updateTable('sales_reminder')
     .set({ mail_id: mailId })
     .where('cooperative_id', '=', actor.cooperativeId)

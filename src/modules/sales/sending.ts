@@ -1,6 +1,6 @@
 // Sending an issued invoice by e-mail: the Factur-X PDF attached, queued in the mail outbox in
 // the same transaction as the "sent" state, so a crash never leaves one without the other.
-import type { LegacyTx as Tx } from '../../core/db/tenant.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { enqueueMail } from '../../core/mail.ts';
@@ -11,6 +11,7 @@ import { getInvoice, loadInvoiceDocument, markSent, type Invoice } from './invoi
 import { getCustomer } from './customer.service.ts';
 import { renderInvoicePdf, DOCUMENT_TITLES } from './facturx/pdf.ts';
 import type { InvoiceDocument } from './types.ts';
+import { salesDb } from './db.ts';
 
 export const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch]!);
@@ -61,7 +62,7 @@ export async function sendInvoice(
   const first = inv.status === 'validated';
   const result = first ? await markSent(trx, actor, invoiceId) : inv;
   if (!first)
-    await trx
+    await salesDb(trx)
       .updateTable('invoice')
       .set({ sent_at: new Date(), updated_at: new Date() })
       .where('cooperative_id', '=', actor.cooperativeId)

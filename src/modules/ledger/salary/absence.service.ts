@@ -11,6 +11,7 @@ import { addDays, endOfMonth, isIsoDate, type IsoDate } from '../../../core/date
 import { listMembers } from '../../directory/index.ts';
 import { LEDGER } from '../permissions.ts';
 import type { LedgerTables } from '../schema.ts';
+import { ledgerDb } from '../db.ts';
 
 const absenceDb = moduleView<Pick<LedgerTables, 'payroll_absence'>>();
 
@@ -136,7 +137,7 @@ export async function recordAbsence(tx: Tx, actor: Actor, i: AbsenceInput): Prom
     );
   const trx = absenceDb(tx);
   // Two absences of one person cannot overlap: the same day would be counted twice.
-  const overlap = await trx
+  const overlap = await ledgerDb(trx)
     .selectFrom('payroll_absence')
     .select(['start_date', 'end_date'])
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -150,7 +151,7 @@ export async function recordAbsence(tx: Tx, actor: Actor, i: AbsenceInput): Prom
       'startDate',
     );
   const id = uuidv7();
-  await trx
+  await ledgerDb(trx)
     .insertInto('payroll_absence')
     .values({
       cooperative_id: actor.cooperativeId,

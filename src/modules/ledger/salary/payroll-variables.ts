@@ -3,7 +3,8 @@
 // expenses to reimburse (their expense reports of the month validated and not yet reimbursed, from
 // purchases) and the working days of absence recorded for the month. The file format is described
 // in docs/payroll-export.md.
-import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
+import { activitiesFacts } from '../../directory/index.ts';
+import type { Tx } from '../../../core/db/tenant.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { authorize } from '../../../core/authz.ts';
 import { LEDGER } from '../permissions.ts';
@@ -13,6 +14,7 @@ import type { Column, TableRow } from '../tabular.ts';
 import { FULL_TIME_HOURS_PER_MONTH } from './salary-engine.ts';
 import { expensesToReimburseByPerson } from '../../purchases/index.ts';
 import { absenceDaysByPerson } from './absence.service.ts';
+import { ledgerDb } from '../db.ts';
 
 export interface PayrollVariable {
   userId: string;
@@ -27,19 +29,31 @@ export interface PayrollVariable {
 export async function payrollVariables(trx: Tx, actor: Actor, month: string): Promise<PayrollVariable[]> {
   authorize(actor, LEDGER.payrollVariables);
   if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
-  const rows = await trx
+  const requests = await ledgerDb(trx)
     .selectFrom('salary_request as r')
-    .innerJoin('activity as a', (j) =>
-      j.onRef('a.cooperative_id', '=', 'r.cooperative_id').onRef('a.id', '=', 'r.activity_id'),
-    )
     .innerJoin('user_account as u', 'u.id', 'r.user_id')
-    .select(['r.user_id', 'u.display_name', 'a.analytic_code', 'r.hours_centi', 'r.gross_cents'])
+    .select(['r.user_id', 'u.display_name', 'r.activity_id', 'r.hours_centi', 'r.gross_cents'])
     .where('r.cooperative_id', '=', actor.cooperativeId)
     .where('r.month', '=', month)
     .where('r.status', 'in', ['approved', 'paid'])
     .orderBy('u.display_name')
-    .orderBy('a.analytic_code')
     .execute();
+  // The activities' codes from the directory (one batch); within one person, ordered by code.
+  const codes = new Map(
+    (await activitiesFacts(trx, actor.cooperativeId, [...new Set(requests.map((r) => r.activity_id))])).map((a) => [
+      a.id as string,
+      a.analyticCode,
+    ]),
+  );
+  const group = new Map<string, number>(); // the names in the database's order (its collation)
+  for (const r of requests) if (!group.has(r.display_name)) group.set(r.display_name, group.size);
+  const rows = requests
+    .map((r) => ({ ...r, analytic_code: codes.get(r.activity_id) ?? '' }))
+    .sort(
+      (a, b) =>
+        group.get(a.display_name)! - group.get(b.display_name)! ||
+        (a.analytic_code < b.analytic_code ? -1 : a.analytic_code > b.analytic_code ? 1 : 0),
+    );
   const out = new Map<string, PayrollVariable & { centi: number }>();
   for (const r of rows) {
     const p = out.get(r.user_id) ?? {

@@ -11,6 +11,13 @@ import { sell, testCustomer } from '../test-helpers.ts';
 import { requestSalary, nextMonth, getSalaryRequest } from './salary-request.service.ts';
 import { warmUp } from './salary-engine.ts';
 import '../inbox.ts';
+import { ledgerDb } from '../db.ts';
+import { moduleView } from '../../../core/db/handles.ts';
+import type { DirectoryTables } from '../../directory/index.ts';
+import type { LedgerTables } from '../schema.ts';
+
+// The test adds activities: a view over those tables besides its module's own.
+const testDb = moduleView<LedgerTables & DirectoryTables>();
 
 type Tx = Parameters<Parameters<typeof withTenant>[2]>[0];
 let odb: OpenDb;
@@ -54,7 +61,7 @@ test('salary.envelope: a request within the envelope is clean; once other salari
   // Another request of 5 000,00 € already committed on the same activity (another person's).
   const other = uuidv7();
   await inA((trx) =>
-    trx
+    ledgerDb(trx)
       .insertInto('salary_request')
       .values({
         cooperative_id: A.coop.id,
@@ -90,19 +97,23 @@ test('salary.envelope: a request within the envelope is clean; once other salari
   assert.equal((await inA((trx) => getSalaryRequest(trx, A.actor('support'), r.id))).status, 'requested');
   // Back to a clean state for the next test.
   await inA((trx) =>
-    trx.deleteFrom('salary_request').where('cooperative_id', '=', A.coop.id).where('id', '=', other).execute(),
+    ledgerDb(trx)
+      .deleteFrom('salary_request')
+      .where('cooperative_id', '=', A.coop.id)
+      .where('id', '=', other)
+      .execute(),
   );
   assert.deepEqual(await found(r.id), []);
 });
 
 test('salary.hours: two full-time requests of one person the same month are flagged', async () => {
   const [mine] = await inA((trx) =>
-    trx.selectFrom('salary_request').select('id').where('cooperative_id', '=', A.coop.id).execute(),
+    ledgerDb(trx).selectFrom('salary_request').select('id').where('cooperative_id', '=', A.coop.id).execute(),
   );
   assert.ok(!(await found(mine.id)).some((x) => x.checkId === 'salary.hours'));
   const act = uuidv7();
   await inA(async (trx) => {
-    await trx
+    await testDb(trx)
       .insertInto('activity')
       .values({
         cooperative_id: A.coop.id,
@@ -116,7 +127,7 @@ test('salary.hours: two full-time requests of one person the same month are flag
         closed_at: null,
       })
       .execute();
-    await trx
+    await ledgerDb(trx)
       .insertInto('salary_request')
       .values({
         cooperative_id: A.coop.id,

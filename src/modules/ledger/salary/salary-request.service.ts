@@ -5,7 +5,7 @@
 // (employer and employee: URSSAF and the other social bodies, one account by default), every line
 // on the activity's analytic code. Amounts come from the simulation stored at request time.
 import { sql } from 'kysely';
-import type { LegacyTx as Tx } from '../../../core/db/tenant.ts';
+import type { Tx } from '../../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../../core/actor.ts';
 import { authorize } from '../../../core/authz.ts';
 import { LEDGER } from '../permissions.ts';
@@ -16,7 +16,15 @@ import { endOfMonth, earlierDate, todayParis, addMonths, type IsoDate } from '..
 import { formatEuros, type Cents } from '../../../core/money.ts';
 import { postEntry, fiscalYearOf, monthLabel, type PostedEntry, type PostingLine } from '../posting.service.ts';
 import { activityAccount } from '../reports.ts';
-import { requireVerifiedIdentity } from '../../directory/index.ts';
+import {
+  requireVerifiedIdentity,
+  activitiesFacts,
+  activityFacts,
+  activityIdsRunBy,
+  getCooperative,
+  lockActivity,
+  type ActivityFacts,
+} from '../../directory/index.ts';
 import { ensureChart } from '../chart.ts';
 import {
   simulateFromEmployerCost,
@@ -29,6 +37,7 @@ import {
   type SalarySimulation,
 } from './salary-engine.ts';
 import { cooperativePayrollParams } from './payroll-settings.service.ts';
+import { ledgerDb } from '../db.ts';
 
 export type SalaryStatus = 'requested' | 'approved' | 'refused' | 'paid';
 export const SALARY_STATUS_LABELS: Record<SalaryStatus, string> = {
@@ -83,22 +92,32 @@ const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const nextMonth = (today: IsoDate = todayParis()) => addMonths(`${today.slice(0, 7)}-01`, 1).slice(0, 7);
 
 function baseQuery(trx: Tx, actor: Actor) {
-  return trx
+  return ledgerDb(trx)
     .selectFrom('salary_request as r')
-    .innerJoin('activity as a', (j) =>
-      j.onRef('a.cooperative_id', '=', 'r.cooperative_id').onRef('a.id', '=', 'r.activity_id'),
-    )
     .innerJoin('user_account as u', 'u.id', 'r.user_id')
     .selectAll('r')
-    .select(['a.name as activity_name', 'a.analytic_code', 'u.display_name'])
+    .select(['u.display_name'])
     .where('r.cooperative_id', '=', actor.cooperativeId);
 }
 type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
-const toRequest = (r: Row): SalaryRequest => ({
+/** The requests with their activity's name and code, read from the directory in one batch. */
+async function toRequests(trx: Tx, actor: Actor, rows: Row[]): Promise<SalaryRequest[]> {
+  const acts = new Map(
+    (await activitiesFacts(trx, actor.cooperativeId, [...new Set(rows.map((r) => r.activity_id))])).map((a) => [
+      a.id as string,
+      a,
+    ]),
+  );
+  return rows.flatMap((r) => {
+    const a = acts.get(r.activity_id);
+    return a ? [toRequest(r, a)] : [];
+  });
+}
+const toRequest = (r: Row, a: ActivityFacts): SalaryRequest => ({
   id: r.id,
   activityId: r.activity_id,
-  activityName: r.activity_name,
-  analyticCode: r.analytic_code,
+  activityName: a.name,
+  analyticCode: a.analyticCode,
   userId: r.user_id,
   userName: r.display_name,
   month: r.month,
@@ -130,7 +149,11 @@ export async function listSalaryRequests(
   if (f.mine || !staff) q = q.where('r.user_id', '=', actor.userId ?? '00000000-0000-0000-0000-000000000000');
   if (f.status) q = q.where('r.status', '=', f.status);
   if (f.month) q = q.where('r.month', '=', f.month);
-  return (await q.orderBy('r.month', 'desc').orderBy('r.created_at', 'desc').limit(500).execute()).map(toRequest);
+  return toRequests(
+    trx,
+    actor,
+    await q.orderBy('r.month', 'desc').orderBy('r.created_at', 'desc').limit(500).execute(),
+  );
 }
 
 export async function getSalaryRequest(trx: Tx, actor: Actor, id: string): Promise<SalaryRequest> {
@@ -139,7 +162,7 @@ export async function getSalaryRequest(trx: Tx, actor: Actor, id: string): Promi
   if (!r) throw new NotFoundError('Demande de salaire');
   if (!hasRole(actor, 'support', 'accountant', 'director') && r.user_id !== actor.userId)
     throw new NotFoundError('Demande de salaire');
-  return toRequest(r);
+  return (await toRequests(trx, actor, [r]))[0];
 }
 
 /**
@@ -152,27 +175,14 @@ export async function salaryEnvelope(
   activityId: string,
   exceptRequestId?: string,
 ): Promise<{ availableCents: Cents; committedCents: Cents; envelopeCents: Cents }> {
-  const act = await trx
-    .selectFrom('activity')
-    .select(['analytic_code'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', activityId)
-    .executeTakeFirst();
+  const act = await activityFacts(trx, actor.cooperativeId, { id: activityId });
   if (!act) throw new NotFoundError('Activité');
-  const coop = await trx
-    .selectFrom('cooperative')
-    .select('fiscal_year_start_month')
-    .where('id', '=', actor.cooperativeId)
-    .executeTakeFirstOrThrow();
+  const coop = (await getCooperative(trx, actor.cooperativeId))!;
   const today = todayParis();
-  const account = await activityAccount(
-    trx,
-    actor,
-    act.analytic_code,
-    fiscalYearOf(today, coop.fiscal_year_start_month),
-    { until: today },
-  );
-  let q = trx
+  const account = await activityAccount(trx, actor, act.analyticCode, fiscalYearOf(today, coop.fiscalYearStartMonth), {
+    until: today,
+  });
+  let q = ledgerDb(trx)
     .selectFrom('salary_request')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('employer_cost_cents'), sql<number>`0`).as('v'))
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -238,15 +248,9 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
   if (!MONTH_RE.test(input.month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
   if (input.month < todayParis().slice(0, 7))
     throw new UserError('Vous ne pouvez pas demander un salaire pour un mois passé.', 'month');
-  const owner = await trx
-    .selectFrom('activity_owner')
-    .select('activity_id')
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('activity_id', '=', input.activityId)
-    .where('user_id', '=', actor.userId)
-    .executeTakeFirst();
   // The form lists only one's own activities: another one is someone else's business.
-  if (!owner) throw new NotFoundError('Activité');
+  if (!(await activityIdsRunBy(trx, actor.cooperativeId, actor.userId)).includes(input.activityId))
+    throw new NotFoundError('Activité');
   if (input.basis !== 'employer_cost' && input.basis !== 'net')
     throw new UserError('Choisissez coût total ou net.', 'basis');
   const contract = input.contract ?? 'CDI';
@@ -256,10 +260,8 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
     params: await cooperativePayrollParams(trx, actor.cooperativeId),
   });
   // One open request per person, activity and month (serialised by this row lock on the activity).
-  await sql`select 1 from activity where cooperative_id = ${actor.cooperativeId} and id = ${input.activityId} for update`.execute(
-    trx,
-  );
-  const open = await trx
+  await lockActivity(trx, actor.cooperativeId, input.activityId);
+  const open = await ledgerDb(trx)
     .selectFrom('salary_request')
     .select('status')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -276,7 +278,7 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
   const env = await salaryEnvelope(trx, actor, input.activityId);
   if (sim.employerCostCents > env.envelopeCents) throw envelopeError(sim, env);
   const id = uuidv7();
-  await trx
+  await ledgerDb(trx)
     .insertInto('salary_request')
     .values({
       cooperative_id: actor.cooperativeId,
@@ -315,7 +317,7 @@ export async function requestSalary(trx: Tx, actor: Actor, input: SalaryRequestI
 async function lockRequest(trx: Tx, actor: Actor, id: string): Promise<SalaryRequest> {
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new NotFoundError('Demande de salaire');
   await sql`select 1 from salary_request where cooperative_id = ${actor.cooperativeId} and id = ${id} for update`.execute(
-    trx,
+    ledgerDb(trx),
   );
   return getSalaryRequest(trx, actor, id);
 }
@@ -333,7 +335,7 @@ export async function approveSalaryRequest(trx: Tx, actor: Actor, id: string): P
       'status',
     );
   }
-  await trx
+  await ledgerDb(trx)
     .updateTable('salary_request')
     .set({ status: 'approved', decided_by: actor.userId, decided_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -359,7 +361,7 @@ export async function refuseSalaryRequest(trx: Tx, actor: Actor, id: string, rea
   const r = await lockRequest(trx, actor, id);
   if (r.status !== 'requested')
     throw new UserError(`Cette demande est déjà ${SALARY_STATUS_LABELS[r.status].toLowerCase()}e.`, 'status');
-  await trx
+  await ledgerDb(trx)
     .updateTable('salary_request')
     .set({ status: 'refused', reason: why.slice(0, 1000), decided_by: actor.userId, decided_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -417,7 +419,7 @@ export async function markSalaryPaid(
       'status',
     );
   // The first salary goes out only to a person whose identity support has verified.
-  const paidBefore = await trx
+  const paidBefore = await ledgerDb(trx)
     .selectFrom('salary_request')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -444,7 +446,7 @@ export async function markSalaryPaid(
     source: { type: 'salary', id: r.id },
     lines: salaryPostingLines(r),
   });
-  await trx
+  await ledgerDb(trx)
     .updateTable('salary_request')
     .set({ status: 'paid', paid_at: new Date(), entry_id: entry.id })
     .where('cooperative_id', '=', actor.cooperativeId)
@@ -467,7 +469,7 @@ export async function paySalariesOfMonth(
 ): Promise<{ count: number; totalEmployerCostCents: Cents }> {
   authorize(actor, LEDGER.salaryPay);
   if (!MONTH_RE.test(month)) throw new UserError('Choisissez le mois (AAAA-MM).', 'month');
-  const ids = await trx
+  const ids = await ledgerDb(trx)
     .selectFrom('salary_request')
     .select('id')
     .where('cooperative_id', '=', actor.cooperativeId)
