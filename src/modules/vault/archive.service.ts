@@ -302,6 +302,18 @@ async function reachable(tx: Tx, actor: Actor, id: string): Promise<DocRow> {
   return r;
 }
 
+/** One of the actor's own documents (the member's page); anyone else's is not found. */
+export async function getOwnDocument(tx: Tx, actor: Actor, id: string): Promise<ArchivedDocument> {
+  authorize(actor, VAULT.ownRead);
+  if (!ID_RE.test(id) || !actor.userId) throw new NotFoundError('Document');
+  const r = await docQuery(tx, actor.cooperativeId)
+    .where('id', '=', id)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
+  if (!r) throw new NotFoundError('Document');
+  return toDocument(r, await entriesOf(tx, actor.cooperativeId, [r.id]));
+}
+
 export async function getDocument(tx: Tx, actor: Actor, id: string): Promise<ArchivedDocument> {
   const r = await reachable(tx, actor, id);
   return toDocument(r, await entriesOf(tx, actor.cooperativeId, [r.id]));
@@ -456,7 +468,14 @@ export async function uploadOwnDocument(
     createdBy: actor.userId,
     field: 'document',
   });
-  return archiveStored(tx, actor, { userId: actor.userId, kind: 'own', title, documentDate: date, file, source: 'upload' });
+  return archiveStored(tx, actor, {
+    userId: actor.userId,
+    kind: 'own',
+    title,
+    documentDate: date,
+    file,
+    source: 'upload',
+  });
 }
 
 export const DEPOSIT_KINDS = ['payslip', 'certificate', 'attestation', 'contract', 'invoice'] as const;
@@ -608,7 +627,12 @@ export async function setContractEnd(tx: Tx, actor: Actor, id: string, endsOn: s
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
     .execute();
-  await audit(tx, actor, { action: 'archive.contract_ended', targetType: 'archive_document', targetId: id, data: { endsOn } });
+  await audit(tx, actor, {
+    action: 'archive.contract_ended',
+    targetType: 'archive_document',
+    targetId: id,
+    data: { endsOn },
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

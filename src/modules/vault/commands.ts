@@ -50,7 +50,8 @@ export const vaultCommands: Command[] = [
   {
     name: 'archive purge',
     summary: 'efface le contenu des documents archivés dont la durée de conservation est passée',
-    usage: 'archive purge [--cooperative SLUG]\n\nLa preuve (entrée de la chaîne) reste ; chaque effacement est journalisé.',
+    usage:
+      'archive purge [--cooperative SLUG]\n\nLa preuve (entrée de la chaîne) reste ; chaque effacement est journalisé.',
     options: { cooperative: { type: 'string' } },
     needsDb: true,
     async run({ values, odb }) {

@@ -88,7 +88,9 @@ export async function exportArchive(
       if (fileId) {
         const f = await readFile(tx, key, actor.cooperativeId, fileId);
         if (sha256Hex(f.content) !== p.sha256)
-          throw new UserError(`Le contenu de « ${d.title} » ne correspond plus à sa preuve : signalez-le à la coopérative.`);
+          throw new UserError(
+            `Le contenu de « ${d.title} » ne correspond plus à sa preuve : signalez-le à la coopérative.`,
+          );
         const ext = EXT[f.mimeType] ?? (p.part === 'companion' ? 'json' : 'bin');
         name = `documents/${base}${p.part === 'companion' ? '-preuve-signature' : ''}.${ext}`;
         files[name] = new Uint8Array(f.content);

@@ -3,7 +3,7 @@
 // verification of everything (`radieuse archive verify`): each entry's hash and link, each
 // archived file's content (decrypted) against its entry, each token's imprint and signature.
 import { sql } from 'kysely';
-import { type Db, type Tx } from '../../core/db/handles.ts';
+import type { Db, Tx } from '../../core/db/handles.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { readFile } from '../../core/files.ts';
 import { settingsOf } from './archive.service.ts';
@@ -96,12 +96,7 @@ export async function verifyArchive(
     const coops = cooperativeId
       ? [cooperativeId]
       : (
-          await trx
-            .selectFrom('archive_chain')
-            .select('cooperative_id')
-            .distinct()
-            .orderBy('cooperative_id')
-            .execute()
+          await trx.selectFrom('archive_chain').select('cooperative_id').distinct().orderBy('cooperative_id').execute()
         ).map((r) => r.cooperative_id);
     const result: ArchiveVerification = { entries: 0, files: 0, tokens: 0, problems: [] };
     const total = Number(
@@ -153,7 +148,8 @@ export async function verifyArchive(
             created_at: new Date(r.created_at).toISOString(),
             prev_hash: r.prev_hash,
           });
-          if (recomputed !== r.entry_hash) problem(seq, r.document_id, `entrée ${seq} modifiée (empreinte recalculée différente)`);
+          if (recomputed !== r.entry_hash)
+            problem(seq, r.document_id, `entrée ${seq} modifiée (empreinte recalculée différente)`);
           prev = r.entry_hash;
           chained.add(`${r.document_id}:${r.part}`);
           const d = docs.get(r.document_id);
@@ -163,15 +159,24 @@ export async function verifyArchive(
             const fileId = r.part === 'main' ? d.file_id : d.companion_file_id;
             const expectedSha = r.part === 'main' ? d.sha256 : d.companion_sha256;
             if (expectedSha !== r.sha256)
-              problem(seq, d.id, `entrée ${seq} : l'empreinte du document « ${d.title} » ne correspond plus à la chaîne`);
+              problem(
+                seq,
+                d.id,
+                `entrée ${seq} : l'empreinte du document « ${d.title} » ne correspond plus à la chaîne`,
+              );
             if (!r.purged_at && !d.purged_at) {
-              if (!fileId) problem(seq, d.id, `entrée ${seq} : le fichier de « ${d.title} » a disparu sans effacement enregistré`);
+              if (!fileId)
+                problem(seq, d.id, `entrée ${seq} : le fichier de « ${d.title} » a disparu sans effacement enregistré`);
               else {
                 try {
                   const f = await readFile(tx, key, coop, fileId);
                   result.files++;
                   if (sha256Hex(f.content) !== r.sha256)
-                    problem(seq, d.id, `entrée ${seq} : le contenu de « ${d.title} » a été modifié (SHA-256 différent)`);
+                    problem(
+                      seq,
+                      d.id,
+                      `entrée ${seq} : le contenu de « ${d.title} » a été modifié (SHA-256 différent)`,
+                    );
                 } catch (e) {
                   problem(
                     seq,

@@ -48,7 +48,12 @@ async function ownPage(c: Ctx, errors?: Record<string, string>, values?: Record<
 
 vaultRoutes.get('/coffre-fort', (c) => ownPage(c));
 
-async function upload(c: Ctx): Promise<{ fields: Record<string, string>; name: string; content: Buffer } | { fields: Record<string, string>; error: UserError }> {
+async function upload(
+  c: Ctx,
+): Promise<
+  | { fields: Record<string, string>; name: string; content: Buffer }
+  | { fields: Record<string, string>; error: UserError }
+> {
   const body = await c.req.parseBody();
   const fields: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') fields[k] = v;

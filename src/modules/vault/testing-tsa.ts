@@ -82,7 +82,9 @@ export async function startLocalTsa(): Promise<LocalTsa> {
         new asn1js.Sequence({
           value: [
             new asn1js.Sequence({
-              value: [new asn1js.OctetString({ valueHex: toArrayBuffer(createHash('sha256').update(certDer).digest()) })],
+              value: [
+                new asn1js.OctetString({ valueHex: toArrayBuffer(createHash('sha256').update(certDer).digest()) }),
+              ],
             }),
           ],
         }),

@@ -64,10 +64,15 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => (chunks.push(String(s)), true)) as typeof process.stdout.write;
+  process.stdout.write = ((s: string | Uint8Array) => {
+    chunks.push(String(s));
+    return true;
+  }) as typeof process.stdout.write;
   process.stderr.write = (() => true) as typeof process.stderr.write;
   try {
-    const code = await runCli(vaultCommands, args, async () => Object.create(odb, { close: { value: async () => {} } }));
+    const code = await runCli(vaultCommands, args, async () =>
+      Object.create(odb, { close: { value: async () => {} } }),
+    );
     return { code, out: chunks.join('') };
   } finally {
     process.stdout.write = write;
@@ -82,7 +87,12 @@ let contractId: string;
 test('documents are archived encrypted, each file chained after the previous one', async () => {
   const me = a.actor('entrepreneur');
   const own = await inA((tx) =>
-    uploadOwnDocument(tx, me, KEY, { title: 'Diplôme', documentDate: '2020-06-30', name: 'diplome.png', content: TEST_PNG }),
+    uploadOwnDocument(tx, me, KEY, {
+      title: 'Diplôme',
+      documentDate: '2020-06-30',
+      name: 'diplome.png',
+      content: TEST_PNG,
+    }),
   );
   ownId = own.id;
   const slip = await inA((tx) =>
@@ -101,7 +111,11 @@ test('documents are archived encrypted, each file chained after the previous one
   assert.equal(slip.proofs[0]!.prevHash, own.proofs[0]!.entryHash, 'the payslip entry points to the previous one');
   assert.equal(slip.proofs[0]!.seq, own.proofs[0]!.seq + 1);
   // Stored encrypted: the clear bytes are nowhere in the table.
-  const enc = await coreDb(odb.db).selectFrom('stored_file').select('content').where('cooperative_id', '=', a.coop.id).execute();
+  const enc = await coreDb(odb.db)
+    .selectFrom('stored_file')
+    .select('content')
+    .where('cooperative_id', '=', a.coop.id)
+    .execute();
   assert.ok(enc.every((r) => !Buffer.from(r.content).includes(Buffer.from('bulletin janvier'))));
   // A support person may not deposit a payslip (payroll); a file that is no PDF nor image is refused.
   await assert.rejects(
@@ -117,13 +131,18 @@ test('documents are archived encrypted, each file chained after the previous one
     /accès/,
   );
   await assert.rejects(
-    inA((tx) => uploadOwnDocument(tx, me, KEY, { title: 'Page', name: 'p.html', content: Buffer.from('<html></html>') })),
+    inA((tx) =>
+      uploadOwnDocument(tx, me, KEY, { title: 'Page', name: 'p.html', content: Buffer.from('<html></html>') }),
+    ),
     /PDF ou en photo/,
   );
   const view = await inA((tx) => ownArchive(tx, me));
   assert.deepEqual(view.documents.map((d) => d.kind).sort(), ['own', 'payslip']);
   assert.equal(view.timestamping.configured, false);
-  assert.ok(view.access.some((l) => l.action === 'deposit'), 'the deposit is in the access log the member sees');
+  assert.ok(
+    view.access.some((l) => l.action === 'deposit'),
+    'the deposit is in the access log the member sees',
+  );
 });
 
 test('a signed contract arrives through signatures.completed and is archived with its evidence', async () => {
@@ -182,7 +201,10 @@ test("someone else's document is not found, in another cooperative or in the sam
       inA((tx) => openDocument(tx, actor, KEY, other, 'download')),
       (e) => e instanceof NotFoundError,
     );
-    await assert.rejects(inA((tx) => getDocument(tx, actor, other)), (e) => e instanceof NotFoundError);
+    await assert.rejects(
+      inA((tx) => getDocument(tx, actor, other)),
+      (e) => e instanceof NotFoundError,
+    );
   }
   for (const role of ['entrepreneur', 'director', 'accountant'] as const)
     await assert.rejects(
@@ -225,7 +247,7 @@ test('timestamps from a local authority verify; a token for another hash or anot
   assert.equal(r.files, 4);
 });
 
-test("the export holds every document; verifier.mjs says OK, then KO once a file is changed; openssl checks the tokens", async () => {
+test('the export holds every document; verifier.mjs says OK, then KO once a file is changed; openssl checks the tokens', async () => {
   const z = await inA((tx) => exportArchive(tx, a.actor('entrepreneur'), KEY));
   const files = unzipSync(new Uint8Array(z.content));
   const dir = mkdtempSync(join(tmpdir(), 'coffre-'));
@@ -234,7 +256,10 @@ test("the export holds every document; verifier.mjs says OK, then KO once a file
     writeFileSync(join(dir, name), bytes);
   }
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-  assert.deepEqual(manifest.files.map((f: { title: string }) => f.title).sort(), ['Bulletin de paie janvier 2026', 'Diplôme']);
+  assert.deepEqual(manifest.files.map((f: { title: string }) => f.title).sort(), [
+    'Bulletin de paie janvier 2026',
+    'Diplôme',
+  ]);
   for (const f of manifest.files) assert.equal(sha256Hex(readFileSync(join(dir, f.name))), f.sha256);
   assert.ok(Object.keys(files).some((n) => n.endsWith('.tsr')));
   assert.ok(Object.keys(files).some((n) => n.endsWith('.pem')));
@@ -248,7 +273,16 @@ test("the export holds every document; verifier.mjs says OK, then KO once a file
   const stamped = manifest.files[0];
   const out = execFileSync(
     'openssl',
-    ['ts', '-verify', '-digest', stamped.entry_hash, '-in', stamped.timestamp_token, '-CAfile', manifest.tsa_certificates[0]],
+    [
+      'ts',
+      '-verify',
+      '-digest',
+      stamped.entry_hash,
+      '-in',
+      stamped.timestamp_token,
+      '-CAfile',
+      manifest.tsa_certificates[0],
+    ],
     { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
   );
   assert.match(out, /Verification: OK/);
@@ -270,7 +304,10 @@ test('the chain is append-only in the database', async () => {
     withSystem(odb.db, (tx) => sql`update archive_chain set sha256 = ${'0'.repeat(64)} where seq = 1`.execute(tx)),
     /ajout seul/,
   );
-  await assert.rejects(withSystem(odb.db, (tx) => sql`delete from archive_chain where seq = 1`.execute(tx)), /ajout seul/);
+  await assert.rejects(
+    withSystem(odb.db, (tx) => sql`delete from archive_chain where seq = 1`.execute(tx)),
+    /ajout seul/,
+  );
 });
 
 test('a tampered stored file and a tampered chain entry are each reported by radieuse archive verify', async () => {
@@ -289,10 +326,15 @@ test('a tampered stored file and a tampered chain entry are each reported by rad
   // A chain entry rewritten once the trigger is gone: its hash no longer recomputes.
   await withSystem(odb.db, async (tx) => {
     await sql`drop trigger archive_chain_no_change on archive_chain`.execute(tx);
-    await sql`update archive_chain set sha256 = ${sha256Hex('autre')} where cooperative_id = ${a.coop.id} and seq = 1`.execute(tx);
+    await sql`update archive_chain set sha256 = ${sha256Hex('autre')} where cooperative_id = ${a.coop.id} and seq = 1`.execute(
+      tx,
+    );
   });
   const v = await verifyArchive(odb.db, KEY, a.coop.id);
-  assert.ok(v.problems.some((p) => p.seq === 1 && /entrée 1 modifiée/.test(p.detail)), JSON.stringify(v.problems));
+  assert.ok(
+    v.problems.some((p) => p.seq === 1 && /entrée 1 modifiée/.test(p.detail)),
+    JSON.stringify(v.problems),
+  );
   assert.ok(v.problems.some((p) => p.seq === 1 && /ne correspond plus à la chaîne/.test(p.detail)));
   r = await cli(['archive', 'verify', '--format', 'json']);
   assert.equal(r.code, 1);
@@ -339,9 +381,16 @@ test('retention: contents past their period are erased and logged, their proofs 
   assert.equal(v.files, 1);
   // The member deletes their own document the same way; a payslip is not theirs to delete.
   await inA((tx) => deleteOwnDocument(tx, a.actor('entrepreneur'), ownId));
-  await assert.rejects(inA((tx) => deleteOwnDocument(tx, a.actor('entrepreneur'), payslipId)), /propres documents/);
+  await assert.rejects(
+    inA((tx) => deleteOwnDocument(tx, a.actor('entrepreneur'), payslipId)),
+    /propres documents/,
+  );
   const row = await withSystem(odb.db, (tx) =>
-    vaultDb(tx).selectFrom('archive_document').select(['file_id', 'purged_at']).where('id', '=', ownId).executeTakeFirstOrThrow(),
+    vaultDb(tx)
+      .selectFrom('archive_document')
+      .select(['file_id', 'purged_at'])
+      .where('id', '=', ownId)
+      .executeTakeFirstOrThrow(),
   );
   assert.equal(row.file_id, null);
 });

@@ -192,7 +192,13 @@ function UploadFields(p: { errors: Record<string, string>; values: Record<string
   return (
     <>
       <Field label="Titre" name="title" value={p.values.title} error={e.title} required />
-      <Field label="Date du document" name="documentDate" type="date" value={p.values.documentDate} error={e.documentDate} />
+      <Field
+        label="Date du document"
+        name="documentDate"
+        type="date"
+        value={p.values.documentDate}
+        error={e.documentDate}
+      />
       <div class={`field${e.document ? ' has-error' : ''}`}>
         <label for="f-document">Fichier (PDF ou photo, {MAX_ARCHIVE_FILE_BYTES / 1024 / 1024} Mo au plus)</label>
         <input
@@ -234,8 +240,8 @@ export function OwnArchivePage(p: {
       />
       {view.timestamping.configured ? null : (
         <p class="hint">
-          Votre coopérative n'a pas configuré d'autorité d'horodatage : vos documents ont une empreinte et une place dans
-          la chaîne, mais pas de date certifiée par un tiers.
+          Votre coopérative n'a pas configuré d'autorité d'horodatage : vos documents ont une empreinte et une place
+          dans la chaîne, mais pas de date certifiée par un tiers.
         </p>
       )}
       <Documents
@@ -366,7 +372,12 @@ export function PersonArchivePage(p: {
   );
 }
 
-export function SettingsPage(p: { c: Ctx; s: ArchiveSettings; errors?: Record<string, string>; values?: Record<string, string> }) {
+export function SettingsPage(p: {
+  c: Ctx;
+  s: ArchiveSettings;
+  errors?: Record<string, string>;
+  values?: Record<string, string>;
+}) {
   const e = p.errors ?? {};
   const v = p.values ?? {};
   return (
