@@ -12,4 +12,5 @@ export {
 } from './archive.service.ts';
 export { SIGNATURE_COMPLETED } from './events.ts';
 export { VAULT } from './permissions.ts';
+export { vaultPersonalData } from './personal-data.ts';
 export { vaultMigrations, type VaultTables } from './schema.ts';
