@@ -13,6 +13,7 @@ import { timestampAllPending, timestampPending } from './proofs.service.ts';
 import { vaultRoutes } from './routes.tsx';
 import { vaultMigrations } from './schema.ts';
 
+export { vaultDemoSeeder } from './demo.ts';
 export const vaultModule: ModuleDefinition = {
   name: 'vault',
   migrations: vaultMigrations,
