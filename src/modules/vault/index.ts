@@ -13,4 +13,5 @@ export {
 export { SIGNATURE_COMPLETED } from './events.ts';
 export { VAULT } from './permissions.ts';
 export { vaultPersonalData } from './personal-data.ts';
+export { archiveProofsCheck } from './proofs.service.ts';
 export { vaultMigrations, type VaultTables } from './schema.ts';

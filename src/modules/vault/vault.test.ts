@@ -19,7 +19,7 @@ import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { emit } from '../../core/events.ts';
 import { storeFile } from '../../core/files.ts';
-import { createTestDb } from '../../app/testing.ts';
+import { createTestDb, runIntegrity } from '../../app/testing.ts';
 import {
   deleteOwnDocument,
   depositDocument,
@@ -336,6 +336,9 @@ test('a tampered stored file and a tampered chain entry are each reported by rad
     JSON.stringify(v.problems),
   );
   assert.ok(v.problems.some((p) => p.seq === 1 && /ne correspond plus à la chaîne/.test(p.detail)));
+  // `radieuse check` runs the same proofs.
+  const found = await runIntegrity(odb, { fileKey: KEY, cooperative: a.coop });
+  assert.ok(found.some((p) => p.kind === 'archive_proof' && /entrée 1 modifiée/.test(p.detail)));
   r = await cli(['archive', 'verify', '--format', 'json']);
   assert.equal(r.code, 1);
   const json = JSON.parse(r.out);
