@@ -28,6 +28,7 @@ import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/
 import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
+import { vaultDemoSeeder } from '../modules/vault/module.ts';
 
 // The demo seeds people, activities and their owners: the directory's tables, seen through a view
 // made here (src/app assembles the modules; it reaches no module's inner files).
@@ -48,6 +49,7 @@ const demoSeeders = [
   marketDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
+  vaultDemoSeeder,
 ];
 
 const COOPS = [

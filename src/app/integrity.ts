@@ -8,6 +8,7 @@ import { auditChainCheck, storedFilesCheck } from '../core/integrity-checks.ts';
 import { type Cooperative, listActivities, listCooperatives } from '../modules/directory/index.ts';
 import { balancedEntriesCheck, ledgerTotalsByActivity } from '../modules/ledger/index.ts';
 import { invoiceNumberingCheck, salesTotalsByActivity } from '../modules/sales/index.ts';
+import { archiveProofsCheck } from '../modules/vault/index.ts';
 
 /** The activity account is computed from the ledger: it must say what sales recorded. */
 const activityAccountsCheck: IntegrityCheck = {
@@ -43,6 +44,7 @@ export function integrityChecks(fileKey: Buffer): IntegrityCheck[] {
     balancedEntriesCheck,
     activityAccountsCheck,
     storedFilesCheck(fileKey),
+    archiveProofsCheck(fileKey),
   ];
 }
 

@@ -29,6 +29,7 @@ import { ledgerPersonalData } from '../modules/ledger/index.ts';
 import { marketPersonalData } from '../modules/market/index.ts';
 import { purchasesPersonalData } from '../modules/purchases/index.ts';
 import { salesPersonalData } from '../modules/sales/index.ts';
+import { vaultPersonalData } from '../modules/vault/index.ts';
 
 /** Order matters: modules whose rules find rows through another table's data come first. */
 const COOPERATIVE_RULES: PersonalDataRules[] = [
@@ -39,6 +40,7 @@ const COOPERATIVE_RULES: PersonalDataRules[] = [
   ledgerPersonalData,
   marketPersonalData,
   salesPersonalData,
+  vaultPersonalData,
   directoryPersonalData,
   corePersonalData,
 ];

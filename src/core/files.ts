@@ -25,6 +25,7 @@ export const FILE_PURPOSES = {
   'identity-document': PDF_AND_IMAGES,
   logo: ['image/png', 'image/jpeg'],
   'imported-document': ['application/pdf'],
+  'archived-document': PDF_AND_IMAGES,
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -36,6 +37,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'identity-document': "Déposez votre pièce d'identité en PDF ou en photo (JPEG, PNG, WebP, HEIC).",
   logo: 'Le logo doit être une image PNG ou JPEG.',
   'imported-document': 'Le document repris doit être un PDF.',
+  'archived-document': 'Déposez le document en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
 };
 
 export interface StoredFile {
