@@ -7,6 +7,7 @@ import { requireActor } from '../../../web/middleware.ts';
 import { impactPageRoutes } from './pages.tsx';
 import { surveyRoutes } from './surveys.tsx';
 import { questionnaireRoutes } from './questionnaires.tsx';
+import { qvtRoutes } from './qvt.tsx';
 import { impactReportRoutes } from './reports.tsx';
 
 export const impactRoutes = new Hono<AppEnv>();
@@ -14,4 +15,5 @@ for (const p of ['/impact', '/impact/*']) impactRoutes.use(p, requireActor);
 impactRoutes.route('/', impactPageRoutes);
 impactRoutes.route('/', surveyRoutes);
 impactRoutes.route('/', questionnaireRoutes);
+impactRoutes.route('/', qvtRoutes);
 impactRoutes.route('/', impactReportRoutes);
