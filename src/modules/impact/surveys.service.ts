@@ -229,7 +229,7 @@ export async function surveyResults(
     .where('survey_id', '=', id)
     .execute();
   const all = rows.map(answersOf);
-  const readsTexts = can(actor, IMPACT.freeTextRead);
+  const readsTexts = can(actor, IMPACT.freeTextRead) && (await freeTextAccess(tx, actor, id));
   let ct: CrossTab | null = null;
   if (cross) {
     const a = def.questions.find((q) => q.id === cross.rows);
@@ -237,6 +237,17 @@ export async function surveyResults(
     if (a && b) ct = crossTab(a, b, all);
   }
   return { summary, def, results: waveResults(def, all, readsTexts), cross: ct, readsTexts };
+}
+
+/**
+ * Whether the actor may read this wave's free texts: network analysts only (the results still
+ * hide them under 5 answers). Audited, since free texts are the most identifying answers.
+ */
+export async function freeTextAccess(tx: Tx, actor: Actor, id: string): Promise<boolean> {
+  authorize(actor, IMPACT.freeTextRead);
+  if (!isUuid(id)) return false;
+  await audit(tx, actor, { action: 'impact.survey.free_text_read', targetType: 'impact_survey', targetId: id });
+  return true;
 }
 
 /** Aggregated results as CSV (one line per figure; never one line per person). */
