@@ -8,7 +8,7 @@ import { IMPACT } from './permissions.ts';
 import { esfCooperativeReport } from './esf-report.service.ts';
 import { freeTextAccess, surveySummaries } from './surveys.service.ts';
 import { listQuestionnaires } from './questionnaires.service.ts';
-import { qvtBarometer } from './qvt.service.ts';
+import { ownQvtPoints } from './qvt.service.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -32,7 +32,7 @@ authzSuite('impact', world, (): AuthzCase[] => [
     permission: IMPACT.freeTextRead,
     run: (trx, actor) => freeTextAccess(trx as never, actor, '00000000-0000-4000-8000-000000000000'),
   },
-  { permission: IMPACT.qvtRead, run: (_trx, actor) => qvtBarometer(odb!.db, actor) },
+  { permission: IMPACT.qvtRead, run: (trx, actor) => ownQvtPoints(trx as never, actor) },
   { permission: IMPACT.reportsRead, run: (trx, actor) => esfCooperativeReport(trx as never, actor, 2025) },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

@@ -28,7 +28,7 @@ export const QVT_AUDIENCES = [
 export type QvtAudience = (typeof QVT_AUDIENCES)[number]['key'];
 
 /** One answer reduced to what the barometer shows (no other field leaves this module). */
-interface QvtPoint {
+export interface QvtPoint {
   audience: QvtAudience;
   year: number;
   dims: Record<string, number | null>;
@@ -106,10 +106,16 @@ const hidden = (c: QvtCell): QvtCell => ({
   who5: null,
 });
 
+/** The barometer's answers of the actor's cooperative (the transaction is scoped to it). */
+export async function ownQvtPoints(tx: Tx, actor: Actor): Promise<QvtPoint[]> {
+  authorize(actor, IMPACT.qvtRead);
+  return pointsOf(tx, actor.cooperativeId);
+}
+
 /** The barometer for the actor: their cooperative, and for network staff the whole network. */
 export async function qvtBarometer(db: Db, actor: Actor): Promise<QvtView> {
   authorize(actor, IMPACT.qvtRead);
-  const own = await withTenant(db, actor.cooperativeId, (tx) => pointsOf(tx as unknown as Tx, actor.cooperativeId));
+  const own = await withTenant(db, actor.cooperativeId, (tx) => ownQvtPoints(tx as unknown as Tx, actor));
   const perCoop: { name: string; points: QvtPoint[] }[] = [];
   if (can(actor, IMPACT.networkRead)) {
     const networkId = (await getCooperative(db, actor.cooperativeId))?.networkId;
