@@ -4,13 +4,13 @@
 // than 5 answers is hidden, and across cooperatives a lone hidden one takes the next smallest
 // with it, so the network figure minus the others never reveals it.
 import type { Db, Tx } from '../../core/db/handles.ts';
-import type { Actor } from '../../core/actor.ts';
+import { systemActor, type Actor } from '../../core/actor.ts';
 import { authorize, can } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { getCooperative, listCooperatives } from '../directory/index.ts';
+import { getCooperative, listCooperatives, supportCaseloads } from '../directory/index.ts';
 import { impactDb } from './db.ts';
 import { IMPACT } from './permissions.ts';
-import { who5 } from './kit/stats.ts';
+import { median, quantile, who5 } from './kit/stats.ts';
 import { MIN_PEOPLE, suppressWithTotal } from './kit/suppression.ts';
 import {
   type Answers,
@@ -45,12 +45,40 @@ export interface QvtCell {
 /** audience → year → cell. */
 export type QvtTable = Record<QvtAudience, Record<number, QvtCell>>;
 
+/** The support team's load: people followed per support member, hidden under 5 members. */
+export interface SupportLoad {
+  members: number;
+  suppressed: boolean;
+  median: number | null;
+  q1: number | null;
+  q3: number | null;
+}
 export interface QvtView {
   years: number[];
   own: QvtTable;
+  ownLoad: SupportLoad;
   /** Network staff: the network pooled and each cooperative. */
-  network: { pooled: QvtTable; cooperatives: { name: string; table: QvtTable }[] } | null;
+  network: {
+    pooled: QvtTable;
+    pooledLoad: SupportLoad;
+    cooperatives: { name: string; table: QvtTable; load: SupportLoad }[];
+  } | null;
 }
+
+function loadOf(caseloads: number[]): SupportLoad {
+  const members = caseloads.length;
+  const suppressed = members < MIN_PEOPLE;
+  const r = (x: number | null) => (suppressed || x === null ? null : Math.round(x * 10) / 10);
+  return {
+    members,
+    suppressed,
+    median: r(median(caseloads)),
+    q1: r(quantile(caseloads, 0.25)),
+    q3: r(quantile(caseloads, 0.75)),
+  };
+}
+/** The cooperative's caseloads, read through the directory with a system actor (permission checked by the caller). */
+const caseloadsOf = (tx: Tx, cooperativeId: string) => supportCaseloads(tx, systemActor(cooperativeId, 'QVT'));
 
 async function pointsOf(tx: Tx, cooperativeId: string): Promise<QvtPoint[]> {
   const rows = await impactDb(tx)
@@ -115,24 +143,36 @@ export async function ownQvtPoints(tx: Tx, actor: Actor): Promise<QvtPoint[]> {
 /** The barometer for the actor: their cooperative, and for network staff the whole network. */
 export async function qvtBarometer(db: Db, actor: Actor): Promise<QvtView> {
   authorize(actor, IMPACT.qvtRead);
-  const own = await withTenant(db, actor.cooperativeId, (tx) => ownQvtPoints(tx as unknown as Tx, actor));
-  const perCoop: { name: string; points: QvtPoint[] }[] = [];
+  const [own, ownCaseloads] = await withTenant(db, actor.cooperativeId, async (tx) => [
+    await ownQvtPoints(tx as unknown as Tx, actor),
+    await caseloadsOf(tx as unknown as Tx, actor.cooperativeId),
+  ]);
+  const perCoop: { name: string; points: QvtPoint[]; caseloads: number[] }[] = [];
   if (can(actor, IMPACT.networkRead)) {
     const networkId = (await getCooperative(db, actor.cooperativeId))?.networkId;
     const coops = (await listCooperatives(db)).filter((c) => c.networkId === networkId);
+    // Each cooperative in its own tenant transaction, the caller's permission checked above.
     for (const c of coops)
       perCoop.push({
         name: c.name,
-        // Each cooperative in its own tenant transaction, the caller's permission checked above.
-        points: await withTenant(db, c.id, (tx) => pointsOf(tx as unknown as Tx, c.id)),
+        ...(await withTenant(db, c.id, async (tx) => ({
+          points: await pointsOf(tx as unknown as Tx, c.id),
+          caseloads: await caseloadsOf(tx as unknown as Tx, c.id),
+        }))),
       });
   }
   const all = perCoop.length ? perCoop.flatMap((c) => c.points) : own;
   const years = [...new Set(all.map((p) => p.year))].sort((a, b) => b - a);
-  const view: QvtView = { years, own: tableOf(own, years), network: null };
+  const view: QvtView = { years, own: tableOf(own, years), ownLoad: loadOf(ownCaseloads), network: null };
   if (perCoop.length) {
     const pooled = tableOf(all, years);
-    const cooperatives = perCoop.map((c) => ({ name: c.name, table: tableOf(c.points, years) }));
+    const cooperatives = perCoop.map((c) => ({
+      name: c.name,
+      table: tableOf(c.points, years),
+      load: loadOf(c.caseloads),
+    }));
+    // Quartiles of caseloads are not additive: a hidden cooperative cannot be recomputed from the pooled figures.
+    const pooledLoad = loadOf(perCoop.flatMap((c) => c.caseloads).sort((x, y) => x - y));
     for (const a of QVT_AUDIENCES)
       for (const y of years) {
         // Cooperatives without answers hide nothing: the secondary rule looks at the others.
@@ -142,7 +182,7 @@ export async function qvtBarometer(db: Db, actor: Actor): Promise<QvtView> {
           if (hide[i]) c.table[a.key][y] = hidden(c.table[a.key][y]!);
         });
       }
-    view.network = { pooled, cooperatives };
+    view.network = { pooled, pooledLoad, cooperatives };
   }
   return view;
 }

@@ -72,6 +72,11 @@ test('the barometer: scores by hand, hidden under 5, secondary suppression acros
   );
   assert.match(pa.html, /<td class="num">60<\/td>/);
   assert.doesNotMatch(pa.html, /Le réseau/);
+  // The support team's load: one support member in a test cooperative, so hidden.
+  assert.match(
+    pa.html,
+    /<th scope="row">Votre coopérative<\/th><td class="num">1<\/td><td colspan="2">moins de 5 membres/,
+  );
 
   const dirB = await signed(b, 'director');
   const pb = await dirB.get('/impact/qvt');

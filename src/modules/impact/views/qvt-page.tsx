@@ -4,7 +4,7 @@ import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 import { Card, PageHeader } from '../../../web/components.tsx';
 import { QVT_DIMENSIONS } from '../kit/questionnaire.ts';
-import { QVT_AUDIENCES, type QvtTable, type QvtView } from '../qvt.service.ts';
+import { QVT_AUDIENCES, type QvtTable, type QvtView, type SupportLoad } from '../qvt.service.ts';
 import { SUPPRESSED_TEXT } from './format.ts';
 
 const fr = (v: number | null) => (v === null ? '—' : v.toLocaleString('fr-FR'));
@@ -54,6 +54,59 @@ function Barometer(p: { table: QvtTable; years: number[]; caption: string }) {
   );
 }
 
+function LoadRow(p: { name: string; l: SupportLoad }) {
+  const { l } = p;
+  return (
+    <tr>
+      <th scope="row">{p.name}</th>
+      <td class="num">{l.members}</td>
+      {l.suppressed ? (
+        <td colspan={2}>moins de 5 membres de l’équipe</td>
+      ) : (
+        <>
+          <td class="num">{fr(l.median)}</td>
+          <td class="num">
+            {fr(l.q1)} – {fr(l.q3)}
+          </td>
+        </>
+      )}
+    </tr>
+  );
+}
+
+function LoadCard(p: { v: QvtView }) {
+  const { v } = p;
+  return (
+    <Card title="Charge des équipes d’appui">
+      <p class="hint">
+        Personnes suivies (entrepreneur·es et CAPE en cours) par membre de l’équipe d’appui, d’après les fiches des
+        membres. Jamais par personne ; masqué sous 5 membres d’équipe.
+      </p>
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            <th scope="col">Membres de l’équipe</th>
+            <th scope="col">Personnes suivies (médiane)</th>
+            <th scope="col">Quartiles</th>
+          </tr>
+        </thead>
+        <tbody>
+          <LoadRow name="Votre coopérative" l={v.ownLoad} />
+          {v.network ? (
+            <>
+              <LoadRow name="Réseau" l={v.network.pooledLoad} />
+              {v.network.cooperatives.map((co) => (
+                <LoadRow name={co.name} l={co.load} />
+              ))}
+            </>
+          ) : null}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
 export function QvtPage(p: { c: Ctx; v: QvtView }) {
   const { c, v } = p;
   return (
@@ -90,6 +143,7 @@ export function QvtPage(p: { c: Ctx; v: QvtView }) {
           ) : null}
         </>
       )}
+      <LoadCard v={v} />
     </Layout>
   );
 }
