@@ -33,6 +33,7 @@ const STATIC: Record<string, { path: string; type: string }> = {
     type: 'text/javascript; charset=utf-8',
   },
   'passkeys.js': { path: join(here, '../web/static/passkeys.js'), type: 'text/javascript; charset=utf-8' },
+  'survey.js': { path: join(here, '../web/static/survey.js'), type: 'text/javascript; charset=utf-8' },
   'document-editor.js': {
     path: join(here, '../web/static/document-editor.js'),
     type: 'text/javascript; charset=utf-8',

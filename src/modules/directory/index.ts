@@ -14,6 +14,7 @@ export { ownProfileStarted } from './profile-progress.service.ts';
 export {
   profileCounts,
   statisticalProfiles,
+  supportCaseloads,
   type ProfileCounts,
   type StatisticalProfile,
   JOB_SEEKER_STATUSES,

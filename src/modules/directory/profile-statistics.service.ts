@@ -80,3 +80,21 @@ export async function statisticalProfiles(tx: Tx, actor: Actor): Promise<Statist
     statusAtEntry: r.status_at_entry,
   }));
 }
+
+/**
+ * How many current entrepreneur or CAPE members each current support member follows (their
+ * profile names them as support), one number per support member, sorted: no one's id leaves.
+ */
+export async function supportCaseloads(tx: Tx, actor: Actor): Promise<number[]> {
+  authorize(actor, DIRECTORY.memberList);
+  const r = await sql<{ n: number }>`
+    select count(m.user_id)::int as n
+    from (select distinct user_id from membership
+          where cooperative_id = ${actor.cooperativeId} and ended_at is null and role = 'support') s
+    left join member_profile p on p.cooperative_id = ${actor.cooperativeId} and p.support_user_id = s.user_id
+    left join (select distinct user_id from membership
+          where cooperative_id = ${actor.cooperativeId} and ended_at is null and role in ('entrepreneur', 'cape')) m
+      on m.user_id = p.user_id
+    group by s.user_id`.execute(directoryDb(tx));
+  return r.rows.map((x) => x.n).sort((a, b) => a - b);
+}

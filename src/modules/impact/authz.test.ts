@@ -6,7 +6,9 @@ import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-
 import { cooperativeIndicators, readableNetwork, sroiFor } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
 import { esfCooperativeReport } from './esf-report.service.ts';
-import { surveySummaries } from './surveys.service.ts';
+import { freeTextAccess, surveySummaries } from './surveys.service.ts';
+import { listQuestionnaires } from './questionnaires.service.ts';
+import { ownQvtPoints } from './qvt.service.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -25,6 +27,12 @@ authzSuite('impact', world, (): AuthzCase[] => [
   { permission: IMPACT.indicatorsRead, run: (trx, actor) => cooperativeIndicators(trx as never, actor, 2025) },
   { permission: IMPACT.networkRead, run: (trx, actor) => readableNetwork(trx as never, actor) },
   { permission: IMPACT.surveyManage, run: (trx, actor) => surveySummaries(trx as never, actor) },
+  { permission: IMPACT.surveyManage, run: (trx, actor) => listQuestionnaires(trx as never, actor) },
+  {
+    permission: IMPACT.freeTextRead,
+    run: (trx, actor) => freeTextAccess(trx as never, actor, '00000000-0000-4000-8000-000000000000'),
+  },
+  { permission: IMPACT.qvtRead, run: (trx, actor) => ownQvtPoints(trx as never, actor) },
   { permission: IMPACT.reportsRead, run: (trx, actor) => esfCooperativeReport(trx as never, actor, 2025) },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

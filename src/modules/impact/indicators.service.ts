@@ -45,7 +45,7 @@ export async function cooperativeMeasures(tx: Tx, actor: Actor, year: number): P
       .where('answered_on', '>=', `${year}-01-01`)
       .where('answered_on', '<=', `${year}-12-31`)
       .execute()
-  ).map((r) => r.score);
+  ).flatMap((r) => (r.score === null ? [] : [r.score]));
   return measuresOf({ journeys, profiles, ledger, who5Scores }, year, todayParis());
 }
 

@@ -9,4 +9,11 @@ export const impactNav: NavItem[] = [
     order: 72,
     more: true,
   },
+  {
+    href: '/impact/qvt',
+    label: 'Qualité de vie au travail',
+    roles: ['director', 'network_admin'],
+    order: 73,
+    more: true,
+  },
 ];

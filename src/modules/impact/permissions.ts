@@ -14,8 +14,16 @@ export const IMPACT = definePermissions('impact', {
     grants: { network_admin: 'all' },
   },
   surveyManage: {
-    label: 'Lancer une enquête anonyme (WHO-5) et voir ses résultats agrégés',
+    label: 'Construire des questionnaires, lancer des enquêtes anonymes et voir leurs résultats agrégés',
     grants: { support: 'all', director: 'all', network_admin: 'all' },
+  },
+  freeTextRead: {
+    label: 'Lire les réponses libres (texte) des enquêtes, à partir de 5 réponses',
+    grants: { network_admin: 'all' },
+  },
+  qvtRead: {
+    label: 'Voir le baromètre de qualité de vie au travail (sa coopérative ; le réseau : toutes)',
+    grants: { director: 'all', network_admin: 'all' },
   },
   reportsRead: {
     label: 'Produire les rapports aux financeurs (participants FSE) de sa coopérative ; le réseau : de tout le réseau',

@@ -4,13 +4,19 @@
 import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
+import {
+  type AnswerColumns,
+  type QuestionnaireTables,
+  questionnaireMigrations,
+  type WaveColumns,
+} from './questionnaires.schema.ts';
 
-export interface ImpactTables {
-  impact_survey: {
+export interface ImpactTables extends QuestionnaireTables {
+  impact_survey: WaveColumns & {
     cooperative_id: string;
     id: string;
     title: string;
-    questionnaire: 'who5';
+    questionnaire: 'who5' | 'qvt_entrepreneurs' | 'qvt_support' | 'custom';
     created_by: string | null;
     created_at: Generated<Date>;
   };
@@ -20,12 +26,14 @@ export interface ImpactTables {
     token_hash: string;
     used: Generated<boolean>;
   };
-  impact_survey_answer: {
+  impact_survey_answer: AnswerColumns & {
     cooperative_id: string;
     id: string;
     survey_id: string;
-    items: number[];
-    score: number;
+    /** WHO-5 era rows; newer rows keep everything in `answers`. */
+    items: number[] | null;
+    /** WHO-5 score (0–100) when the questionnaire scores it and is not the support staff's. */
+    score: number | null;
     answered_on: Generated<string>;
   };
 }
@@ -56,4 +64,5 @@ ${tenantPolicySql('impact_survey_link')}
 ${tenantPolicySql('impact_survey_answer')}
 `,
   },
+  ...questionnaireMigrations,
 ];

@@ -66,6 +66,7 @@ test('a WHO-5 wave: links shown once, answered without an account, counted, anon
   assert.equal(rows.length, 5);
   assert.deepEqual(Object.keys(rows[0]!).sort(), [
     'answered_on',
+    'answers',
     'cooperative_id',
     'id',
     'items',

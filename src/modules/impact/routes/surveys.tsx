@@ -1,14 +1,26 @@
-// Surveys: the team's page (/impact/enquetes) and the public answer page (/enquete/:token, no
+// Surveys: the team's page (/impact/enquetes: open a wave, list them), one wave's aggregated
+// results (/impact/enquetes/:id, its CSV), and the public answer page (/enquete/:token, no
 // account). A used, unknown or malformed link answers 404.
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formValues } from '../../../web/forms.ts';
+import { formValues, idParam } from '../../../web/forms.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
-import { fieldErrors, UserError } from '../../../core/errors.ts';
+import { fieldErrors } from '../../../core/errors.ts';
 import type { Tx } from '../../../core/db/handles.ts';
-import { answerSurvey, createSurvey, surveyOfLink, surveySummaries } from '../surveys.service.ts';
-import { AnswerPage, SurveysPage, ThanksPage } from '../views/surveys-page.tsx';
+import {
+  createSurvey,
+  resultsCsv,
+  submitAnswer,
+  surveyOfLink,
+  surveyResults,
+  surveySummaries,
+} from '../surveys.service.ts';
+import { listQuestionnaires } from '../questionnaires.service.ts';
+import { AnswerPage, ClosedPage, SurveysPage, ThanksPage } from '../views/surveys-page.tsx';
+import { SurveyResultsPage } from '../views/questionnaire-results.tsx';
+import { EMPTY_STATE } from '../views/questionnaire-form.tsx';
+import { answerFormState } from './questionnaires.tsx';
 
 export const surveyRoutes = new Hono<AppEnv>();
 const dbOf = (c: Ctx) => c.get('app').odb.db;
@@ -17,10 +29,24 @@ async function listPage(
   c: Ctx,
   created: { title: string; links: string[] } | null,
   errors: Record<string, string> | null,
+  form?: Record<string, string>,
 ) {
   const actor = actorOf(c);
-  const surveys = await withTenant(dbOf(c), actor.cooperativeId, (tx) => surveySummaries(tx as unknown as Tx, actor));
-  return c.html(<SurveysPage c={c} surveys={surveys} created={created} errors={errors} />, errors ? 400 : 200);
+  const [surveys, questionnaires] = await withTenant(dbOf(c), actor.cooperativeId, async (tx) => [
+    await surveySummaries(tx as unknown as Tx, actor),
+    await listQuestionnaires(tx as unknown as Tx, actor),
+  ]);
+  return c.html(
+    <SurveysPage
+      c={c}
+      surveys={surveys}
+      created={created}
+      errors={errors}
+      questionnaires={questionnaires}
+      form={form}
+    />,
+    errors ? 400 : 200,
+  );
 }
 
 surveyRoutes.get('/impact/enquetes', (c) => listPage(c, null, null));
@@ -31,32 +57,60 @@ surveyRoutes.post('/impact/enquetes', async (c) => {
   try {
     const title = (f.title ?? '').trim();
     const r = await withTenant(dbOf(c), actor.cooperativeId, (tx) =>
-      createSurvey(tx as unknown as Tx, actor, { title, links }),
+      createSurvey(tx as unknown as Tx, actor, {
+        title,
+        links,
+        questionnaire: (f.questionnaire ?? 'who5').slice(0, 60),
+        kind: (f.kind ?? '').slice(0, 20),
+        opensOn: (f.opens_on ?? '').trim().slice(0, 20),
+        closesOn: (f.closes_on ?? '').trim().slice(0, 20),
+      }),
     );
     const base = c.get('app').config.publicUrl.replace(/\/$/, '');
     return listPage(c, { title, links: r.tokens.map((t) => `${base}/enquete/${t}`) }, null);
   } catch (e) {
     const errors = fieldErrors(e);
     if (!errors) throw e;
-    return listPage(c, null, errors);
+    return listPage(c, null, errors, f);
   }
+});
+
+const questionParam = (c: Ctx, name: string) => {
+  const v = c.req.query(name);
+  return v && /^[a-z][a-z0-9_]{0,30}$/.test(v) ? v : undefined;
+};
+
+async function resultsOf(c: Ctx) {
+  const actor = actorOf(c);
+  const id = idParam(c, 'id', 'Enquête');
+  const rows = questionParam(c, 'croiser');
+  const cols = questionParam(c, 'par');
+  return withTenant(dbOf(c), actor.cooperativeId, (tx) =>
+    surveyResults(tx as unknown as Tx, actor, id, rows && cols ? { rows, cols } : undefined),
+  );
+}
+
+surveyRoutes.get('/impact/enquetes/:id', async (c) => c.html(<SurveyResultsPage c={c} v={await resultsOf(c)} />));
+surveyRoutes.get('/impact/enquetes/:id/resultats.csv', async (c) => {
+  const v = await resultsOf(c);
+  return c.body(resultsCsv(v), 200, {
+    'Content-Type': 'text/csv; charset=utf-8',
+    'Content-Disposition': 'attachment; filename="resultats-enquete.csv"',
+  });
 });
 
 surveyRoutes.get('/enquete/:token', async (c) => {
   const token = c.req.param('token');
   const s = await surveyOfLink(dbOf(c), token);
-  return c.html(<AnswerPage c={c} title={s.title} token={token} error={null} />);
+  if (s.state !== 'open') return c.html(<ClosedPage c={c} survey={s} />, 410);
+  return c.html(<AnswerPage c={c} survey={s} token={token} state={EMPTY_STATE} errors={null} />);
 });
 surveyRoutes.post('/enquete/:token', async (c) => {
   const token = c.req.param('token');
   const s = await surveyOfLink(dbOf(c), token);
-  const f = await formValues(c);
-  const items = [0, 1, 2, 3, 4].map((i) => (/^[0-5]$/.test(f[`q${i}`] ?? '') ? Number(f[`q${i}`]) : Number.NaN));
-  try {
-    await answerSurvey(dbOf(c), token, items);
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    return c.html(<AnswerPage c={c} title={s.title} token={token} error={e.message} />, 400);
-  }
+  if (s.state !== 'open') return c.html(<ClosedPage c={c} survey={s} />, 410);
+  const state = await answerFormState(c);
+  const errors = await submitAnswer(dbOf(c), token, state.values, state.all);
+  if (errors) return c.html(<AnswerPage c={c} survey={s} token={token} state={state} errors={errors} />, 400);
   return c.html(<ThanksPage c={c} />);
 });

@@ -1,10 +1,13 @@
-// The team's survey page (open a WHO-5 wave, read the aggregates) and the public answer page.
+// The team's survey page (open a wave of a questionnaire, read the aggregates) and the public
+// answer page.
 import type { Ctx } from '../../../web/context.ts';
 import { Layout, PublicLayout } from '../../../web/layout.tsx';
-import { Card, Csrf, Field, FormErrorSummary, PageHeader } from '../../../web/components.tsx';
-import type { SurveySummary } from '../surveys.service.ts';
-import { WHO5_ITEMS, WHO5_SCALE } from '../kit/stats.ts';
+import { Card, Csrf, Field, FormErrorSummary, PageHeader, Select } from '../../../web/components.tsx';
+import { type SurveySummary, WAVE_KIND_LABELS } from '../surveys.service.ts';
+import type { QuestionnaireListItem } from '../questionnaires.service.ts';
+import type { PublicSurvey } from '../surveys.service.ts';
 import { SUPPRESSED_TEXT } from './format.ts';
+import { type FormState, QuestionnaireFields } from './questionnaire-form.tsx';
 
 const fr = (v: number | null, unit = ' %') => (v === null ? '—' : `${v.toLocaleString('fr-FR')}${unit}`);
 
@@ -13,13 +16,21 @@ export function SurveysPage(p: {
   surveys: SurveySummary[];
   created: { title: string; links: string[] } | null;
   errors: Record<string, string> | null;
+  questionnaires: QuestionnaireListItem[];
+  form?: Record<string, string>;
 }) {
   const { c, surveys, created, errors } = p;
+  const f = p.form ?? {};
   return (
     <Layout c={c} title="Enquêtes">
       <PageHeader
-        title="Enquêtes anonymes (bien-être WHO-5)"
+        title="Enquêtes anonymes"
         help="Chaque lien s’utilise une fois, sans compte. Les réponses ne sont reliées à personne ; les résultats s’affichent à partir de 5 réponses."
+        action={
+          <a class="btn secondary" href="/impact/questionnaires">
+            Questionnaires
+          </a>
+        }
       />
       {created && (
         <Card title={`Liens de « ${created.title} »`}>
@@ -33,8 +44,45 @@ export function SurveysPage(p: {
         <form method="post" action="/impact/enquetes" novalidate>
           <Csrf token={c.get('csrf')} />
           <FormErrorSummary errors={errors} />
-          <Field label="Titre" name="title" value="Bien-être 2026" error={errors?.title} required />
-          <Field label="Nombre de liens" name="links" value="30" inputmode="numeric" error={errors?.links} required />
+          <Select
+            label="Questionnaire"
+            name="questionnaire"
+            value={f.questionnaire ?? 'who5'}
+            options={p.questionnaires
+              .filter((q) => q.questions > 0)
+              .map((q) => [q.key, q.builtin ? q.title : `${q.title} (version ${q.version})`])}
+            error={errors?.questionnaire}
+          />
+          <Field label="Titre" name="title" value={f.title ?? 'Bien-être 2026'} error={errors?.title} required />
+          <Select
+            label="Moment"
+            name="kind"
+            value={f.kind ?? 'ad_hoc'}
+            options={Object.entries(WAVE_KIND_LABELS)}
+            error={errors?.kind}
+          />
+          <Field
+            label="Ouverture (facultatif)"
+            name="opens_on"
+            type="date"
+            value={f.opens_on}
+            error={errors?.opens_on}
+          />
+          <Field
+            label="Clôture (facultatif)"
+            name="closes_on"
+            type="date"
+            value={f.closes_on}
+            error={errors?.closes_on}
+          />
+          <Field
+            label="Nombre de liens"
+            name="links"
+            value={f.links ?? '30'}
+            inputmode="numeric"
+            error={errors?.links}
+            required
+          />
           <button class="btn" type="submit">
             Créer les liens
           </button>
@@ -45,6 +93,7 @@ export function SurveysPage(p: {
           <thead>
             <tr>
               <th scope="col">Enquête</th>
+              <th scope="col">Questionnaire</th>
               <th scope="col">Réponses</th>
               <th scope="col">Taux de réponse</th>
               <th scope="col">WHO-5 moyen (0–100)</th>
@@ -54,14 +103,28 @@ export function SurveysPage(p: {
           <tbody>
             {surveys.map((s) => (
               <tr>
-                <td>{s.title}</td>
+                <td>
+                  <a href={`/impact/enquetes/${s.id}`}>{s.title}</a>
+                  <br />
+                  <small>
+                    {WAVE_KIND_LABELS[s.kind]}
+                    {s.opensOn || s.closesOn ? ` · du ${s.opensOn ?? '…'} au ${s.closesOn ?? '…'}` : ''}
+                  </small>
+                </td>
+                <td>
+                  {s.questionnaireTitle} <small>(v{s.version})</small>
+                </td>
                 <td class="num">
                   {s.answers} / {s.links}
                 </td>
                 <td class="num">{fr(s.rate)}</td>
-                <td class="num">{s.suppressed ? SUPPRESSED_TEXT : fr(s.who5Mean, '')}</td>
+                <td class="num">{!s.scoresWho5 ? '—' : s.suppressed ? SUPPRESSED_TEXT : fr(s.who5Mean, '')}</td>
                 <td class="num">
-                  {s.suppressed ? SUPPRESSED_TEXT : `${fr(s.poorShare)} (${fr(s.poorLow)} – ${fr(s.poorHigh)})`}
+                  {!s.scoresWho5
+                    ? '—'
+                    : s.suppressed
+                      ? SUPPRESSED_TEXT
+                      : `${fr(s.poorShare)} (${fr(s.poorLow)} – ${fr(s.poorHigh)})`}
                 </td>
               </tr>
             ))}
@@ -72,33 +135,47 @@ export function SurveysPage(p: {
   );
 }
 
-export function AnswerPage(p: { c: Ctx; title: string; token: string; error: string | null }) {
-  const { c, title, token, error } = p;
+export function AnswerPage(p: {
+  c: Ctx;
+  survey: PublicSurvey;
+  token: string;
+  state: FormState;
+  errors: Record<string, string> | null;
+}) {
+  const { c, survey, token, errors } = p;
   return (
-    <PublicLayout c={c} title={title}>
-      <Card title={title}>
+    <PublicLayout c={c} title={survey.title} scripts={['/static/survey.js']}>
+      <Card title={survey.title}>
         <p>
           Cette enquête est anonyme : votre réponse n’est reliée ni à votre nom ni à ce lien, et n’est jamais montrée
-          seule. Pour chacune des cinq affirmations, indiquez ce qui se rapproche le plus de ce que vous avez ressenti
-          au cours des deux dernières semaines.
+          seule. {survey.def.intro}
         </p>
+        <p class="hint">Les questions marquées * sont obligatoires.</p>
         <form method="post" action={`/enquete/${token}`} novalidate>
           <Csrf token={c.get('csrf')} />
-          <FormErrorSummary message={error} />
-          {WHO5_ITEMS.map((q, i) => (
-            <fieldset>
-              <legend>{q}</legend>
-              {WHO5_SCALE.map((label, k) => (
-                <label class="choice">
-                  <input type="radio" name={`q${i}`} value={String(5 - k)} required /> {label}
-                </label>
-              ))}
-            </fieldset>
-          ))}
+          <FormErrorSummary
+            message={errors ? 'Certaines réponses sont à compléter : voyez les messages en rouge.' : null}
+          />
+          <QuestionnaireFields def={survey.def} state={p.state} errors={errors} />
           <button class="btn" type="submit">
             Envoyer
           </button>
         </form>
+      </Card>
+    </PublicLayout>
+  );
+}
+
+export function ClosedPage(p: { c: Ctx; survey: PublicSurvey }) {
+  const { survey } = p;
+  const text =
+    survey.state === 'not_yet'
+      ? `Cette enquête ouvrira le ${survey.opensOn}. Votre lien restera valable : revenez à partir de cette date.`
+      : `Cette enquête est close depuis le ${survey.closesOn}. Merci de votre intérêt.`;
+  return (
+    <PublicLayout c={p.c} title={survey.title}>
+      <Card title={survey.title}>
+        <p>{text}</p>
       </Card>
     </PublicLayout>
   );
