@@ -9,4 +9,5 @@ export const impactNav: NavItem[] = [
     order: 72,
     more: true,
   },
+  { href: '/impact/rapports', label: 'Rapports d’impact', roles: ['director', 'network_admin'], order: 73, more: true },
 ];
