@@ -7,6 +7,7 @@ import { cooperativeIndicators, readableNetwork, sroiFor } from './indicators.se
 import { IMPACT } from './permissions.ts';
 import { esfCooperativeReport } from './esf-report.service.ts';
 import { surveySummaries } from './surveys.service.ts';
+import { listFunders, shareReport } from './funder.service.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -26,5 +27,18 @@ authzSuite('impact', world, (): AuthzCase[] => [
   { permission: IMPACT.networkRead, run: (trx, actor) => readableNetwork(trx as never, actor) },
   { permission: IMPACT.surveyManage, run: (trx, actor) => surveySummaries(trx as never, actor) },
   { permission: IMPACT.reportsRead, run: (trx, actor) => esfCooperativeReport(trx as never, actor, 2025) },
+  {
+    permission: IMPACT.reportsShare,
+    run: async (trx, actor) => {
+      await listFunders(trx as never, actor);
+      return shareReport(trx as never, actor, {
+        name: 'Région',
+        email: 'region@example.org',
+        scope: 'cooperative',
+        year: 2025,
+        kind: 'impact',
+      });
+    },
+  },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

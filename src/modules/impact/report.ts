@@ -121,9 +121,14 @@ export function esfSummary(r: EsfReport): EsfSummary {
   };
 }
 
-/** People counted, as published: under 5 (but not none) reads « moins de 5 personnes ». */
+/** Hidden by secondary suppression (a margin that would give a small cell away). */
+export const HIDDEN_TEXT = 'masqué (secret statistique)';
+
+/** People counted, as published: under 5 (but not none) reads « moins de 5 personnes »; a count
+ *  hidden by the table's suppression (null) reads « masqué ». */
 export function peopleText(n: number | null): string {
-  if (n === null || (n > 0 && n < MIN_PEOPLE)) return SUPPRESSED_TEXT;
+  if (n === null) return HIDDEN_TEXT;
+  if (n > 0 && n < MIN_PEOPLE) return SUPPRESSED_TEXT;
   return String(n);
 }
 
