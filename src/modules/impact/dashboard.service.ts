@@ -1,13 +1,13 @@
 // The dashboard: the actor's cooperative against the network median and quartiles, read from
 // the stored runs when fresh (computed on demand otherwise), with the trend over the years the
-// history holds; network staff also see every cooperative.
+// history holds (and always last year); network staff also see every cooperative.
 import type { Actor } from '../../core/actor.ts';
 import { authorize, can } from '../../core/authz.ts';
 import type { Db } from '../../core/db/handles.ts';
 import { getCooperative } from '../directory/index.ts';
 import { networkCooperatives, storedYears, yearFigures, type YearFigures } from './indicator-history.service.ts';
 import type { IndicatorRow } from './indicators.ts';
-import { checkYear, networkMedians, type NetworkIndicators } from './indicators.service.ts';
+import { checkYear, MIN_YEAR, networkMedians, type NetworkIndicators } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
 import { networkQuartiles, type Quartiles } from './report.ts';
 
@@ -70,10 +70,17 @@ export async function impactDashboard(db: Db, actor: Actor, year: number): Promi
   const networkId = coop?.networkId ?? NO_NETWORK;
   const net = await yearFigures(db, networkId, year);
   const ids = (await networkCooperatives(db, networkId)).map((c) => c.id);
-  const past = (await storedYears(db, ids)).filter((y) => y < year).slice(-(TREND_YEARS - 1));
+  // Older years from the history alone; last year computed once if the job never stored it, so
+  // a trend always has two points.
+  const past = [...new Set([...(await storedYears(db, ids)), year - 1])]
+    .filter((y) => y < year && y >= MIN_YEAR)
+    .sort((a, b) => a - b)
+    .slice(-(TREND_YEARS - 1));
   const history: YearFigures[] = [];
   for (const y of past)
-    history.push(await yearFigures(db, networkId, y, { maxAgeMs: Number.POSITIVE_INFINITY, computeMissing: false }));
+    history.push(
+      await yearFigures(db, networkId, y, { maxAgeMs: Number.POSITIVE_INFINITY, computeMissing: y === year - 1 }),
+    );
   const mine = net.cooperatives.find((c) => c.cooperative.id === actor.cooperativeId);
   const network = can(actor, IMPACT.networkRead);
   return {

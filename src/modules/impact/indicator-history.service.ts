@@ -9,11 +9,19 @@ import type { Db, Tx } from '../../core/db/handles.ts';
 import { systemActor } from '../../core/actor.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { todayParis } from '../../core/dates.ts';
-import type { Queue, Schedule } from '../../core/jobs.ts';
+import { requestJob, type Queue, type Schedule } from '../../core/jobs.ts';
+import type { Actor } from '../../core/actor.ts';
+import { isUuid } from '../../core/ids.ts';
 import { listCooperatives, type Cooperative } from '../directory/index.ts';
 import { impactDb } from './db.ts';
 import { indicatorRows, measuresOf, type CoopFacts, type IndicatorRow, type Measures } from './indicators.ts';
-import { assembleNetwork, checkYear, cooperativeFacts, type NetworkIndicators } from './indicators.service.ts';
+import {
+  assembleNetwork,
+  checkYear,
+  cooperativeFacts,
+  readableNetwork,
+  type NetworkIndicators,
+} from './indicators.service.ts';
 
 /** A run is fresh for a day and a bit: the nightly job renews it. */
 export const FRESH_MS = 26 * 3600_000;
@@ -90,9 +98,10 @@ export async function storeCooperativeYear(db: Db, cooperativeId: string, year: 
   });
 }
 
-/** The job: every cooperative's year, one transaction each. Returns how many were computed. */
-export async function computeEveryCooperative(db: Db, year: number): Promise<number> {
-  const coops = await listCooperatives(db);
+/** The job: every cooperative's year (of one network, when given), one transaction each.
+ *  Returns how many were computed. */
+export async function computeEveryCooperative(db: Db, year: number, networkId: string | null = null): Promise<number> {
+  const coops = await networkCooperatives(db, networkId);
   for (const c of coops) await storeCooperativeYear(db, c.id, year);
   return coops.length;
 }
@@ -192,8 +201,9 @@ export function indicatorsQueue(db: Db): Queue {
     name: INDICATORS_QUEUE,
     handler: async (data) => {
       const y = (data as { year?: unknown } | null)?.year;
+      const n = (data as { networkId?: unknown } | null)?.networkId;
       const year = typeof y === 'number' && Number.isInteger(y) ? y : Number(todayParis().slice(0, 4));
-      await computeEveryCooperative(db, year);
+      await computeEveryCooperative(db, checkYear(year), typeof n === 'string' && isUuid(n) ? n : null);
     },
   };
 }
@@ -208,4 +218,10 @@ export function indicatorsSchedule(db: Db): Schedule {
       await computeEveryCooperative(db, year - 1);
     },
   };
+}
+
+/** Network staff ask for their network's year to be computed again, in the background. */
+export async function requestIndicatorsComputation(db: Db, actor: Actor, year: number): Promise<void> {
+  const networkId = await readableNetwork(db, actor);
+  await requestJob(INDICATORS_QUEUE, { year: checkYear(year), networkId });
 }

@@ -8,6 +8,7 @@ import { extractText, getDocumentProxy } from 'unpdf';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
+import { settleLocalJobs } from '../../core/jobs.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import { createJourney, transitionJourney } from '../journeys/index.ts';
@@ -233,6 +234,14 @@ test('pages: reports listed, PDF/XLSX/CSV downloads, quartile columns and SVG tr
   assert.equal((await net.get('/impact/graphiques/evolution-ZZ.svg?annee=2025')).res.status, 404);
   const ent = await signed(a, 'entrepreneur');
   assert.equal((await ent.get('/impact/graphiques/barres.svg?annee=2025')).res.status, 403);
+
+  // « Recalculer maintenant »: network staff ask the queue; the runs of 2023 appear once it ran.
+  assert.equal((await latestRuns(odb.db, [a.coop.id, b.coop.id], 2023)).size, 0);
+  assert.equal((await dir.post('/impact/recalcul?annee=2023', {})).res.status, 403);
+  const asked = await net.post('/impact/recalcul?annee=2023', {});
+  assert.equal(asked.res.status, 303);
+  await settleLocalJobs();
+  assert.equal((await latestRuns(odb.db, [a.coop.id, b.coop.id], 2023)).size, 2);
 });
 
 test('funders: a link that opens only the reports shared with it, withdrawn at once', async () => {

@@ -1,11 +1,12 @@
 // The dashboard's charts as SVG files (« Télécharger en SVG »): GET /impact/graphiques/barres.svg
 // and /impact/graphiques/evolution-<code>.svg, ?annee=YYYY. Same service, same permission as the
-// dashboard.
+// dashboard. POST /impact/recalcul?annee=YYYY (network staff) asks the background job for the year.
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { todayParis } from '../../../core/dates.ts';
 import { impactDashboard } from '../dashboard.service.ts';
+import { requestIndicatorsComputation } from '../indicator-history.service.ts';
 import { PercentBars } from '../views/bar-chart.tsx';
 import { TrendChart } from '../views/line-chart.tsx';
 
@@ -39,4 +40,12 @@ impactChartRoutes.get('/impact/graphiques/:file', async (c) => {
   const s = d.trends.find((t) => t.code === m[2]);
   if (!s) return c.text('Graphique introuvable.', 404);
   return svgFile(c, <TrendChart s={s} withNetwork={d.network !== null} />, `impact-${s.code}-${year}`);
+});
+
+// Network staff: compute the year again for every cooperative of the network, in the background.
+impactChartRoutes.post('/impact/recalcul', async (c) => {
+  const year = yearOf(c);
+  if (year === null) return c.text('Année invalide.', 400);
+  await requestIndicatorsComputation(c.get('app').odb.db, actorOf(c), year);
+  return c.redirect(`/impact?annee=${year}&recalcul=1`, 303);
 });

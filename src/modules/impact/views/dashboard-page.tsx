@@ -4,7 +4,7 @@
 // one line chart per indicator over the stored years, each downloadable as SVG.
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
-import { Card, PageHeader } from '../../../web/components.tsx';
+import { Card, Csrf, PageHeader } from '../../../web/components.tsx';
 import type { Dashboard } from '../dashboard.service.ts';
 import { REFERENTIAL } from '../indicators.ts';
 import { numberText, valueText } from './format.ts';
@@ -38,6 +38,19 @@ export function DashboardPage(p: { c: Ctx; d: Dashboard }) {
       </form>
       <Card title="Votre coopérative face au réseau">
         <p class="muted">Calculé le {computed}.</p>
+        {c.req.query('recalcul') === '1' && (
+          <p role="status">
+            Le calcul est lancé pour toutes les coopératives ; rechargez la page dans quelques instants.
+          </p>
+        )}
+        {d.network && (
+          <form method="post" action={`/impact/recalcul?annee=${d.year}`}>
+            <Csrf token={c.get('csrf')} />
+            <button class="btn secondary" type="submit">
+              Recalculer maintenant
+            </button>
+          </form>
+        )}
         <table class="data">
           <thead>
             <tr>
