@@ -1,7 +1,7 @@
 // Stored indicators: a background job (queue `impact-indicators`, and a nightly schedule)
 // computes the year of every cooperative and keeps each run (measures, rows, data coverage,
 // computed_at) as history. Pages and reports read the latest run while it is fresh and compute
-// on demand otherwise (storing what they computed). Past years' trends read the history alone.
+// on demand otherwise, without storing (the job alone writes). Past years' trends read the history.
 // Cross-cooperative reads go through withSystem, always after the caller's permission was
 // checked, and name the cooperatives explicitly.
 import { randomUUID } from 'node:crypto';
@@ -65,9 +65,15 @@ export interface StoredRun {
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
-/** Computes one cooperative's year and stores it as a new run (system work: jobs, or a caller
- *  that checked its permission). */
-export async function storeCooperativeYear(db: Db, cooperativeId: string, year: number): Promise<StoredRun> {
+/** Computes one cooperative's year (system work: jobs, or a caller that checked its permission);
+ *  with `store`, keeps it as a new run. Only the job stores: a page never writes into another
+ *  cooperative's tables. */
+export async function computeCooperativeYear(
+  db: Db,
+  cooperativeId: string,
+  year: number,
+  store = false,
+): Promise<StoredRun> {
   checkYear(year);
   return withTenant(db, cooperativeId, async (trx) => {
     const tx = trx as unknown as Tx;
@@ -82,18 +88,19 @@ export async function storeCooperativeYear(db: Db, cooperativeId: string, year: 
       rows: indicatorRows(measures, computedAt),
       coverage: coverageOf(facts),
     };
-    await impactDb(tx)
-      .insertInto('impact_indicator_run')
-      .values({
-        cooperative_id: cooperativeId,
-        id: randomUUID(),
-        year,
-        computed_at: new Date(computedAt),
-        measures: JSON.stringify(measures),
-        rows: JSON.stringify(run.rows),
-        coverage: JSON.stringify(run.coverage),
-      })
-      .execute();
+    if (store)
+      await impactDb(tx)
+        .insertInto('impact_indicator_run')
+        .values({
+          cooperative_id: cooperativeId,
+          id: randomUUID(),
+          year,
+          computed_at: new Date(computedAt),
+          measures: JSON.stringify(measures),
+          rows: JSON.stringify(run.rows),
+          coverage: JSON.stringify(run.coverage),
+        })
+        .execute();
     return run;
   });
 }
@@ -102,7 +109,7 @@ export async function storeCooperativeYear(db: Db, cooperativeId: string, year: 
  *  Returns how many were computed. */
 export async function computeEveryCooperative(db: Db, year: number, networkId: string | null = null): Promise<number> {
   const coops = await networkCooperatives(db, networkId);
-  for (const c of coops) await storeCooperativeYear(db, c.id, year);
+  for (const c of coops) await computeCooperativeYear(db, c.id, year, true);
   return coops.length;
 }
 
@@ -162,7 +169,7 @@ export const networkCooperatives = async (db: Db, networkId: string | null): Pro
 
 /**
  * The year of every cooperative of a network: stored runs younger than `maxAgeMs` (a day by
- * default; Infinity for past years' history), computed and stored otherwise — unless
+ * default; Infinity for past years' history), computed in memory otherwise — unless
  * `computeMissing` is false (trends read the history alone). No permission: callers check theirs.
  */
 export async function yearFigures(
@@ -187,7 +194,7 @@ export async function yearFigures(
     let run = runs.get(c.id);
     if (run && now - Date.parse(run.computedAt) < (opts.maxAgeMs ?? FRESH_MS)) fromStore++;
     else if (opts.computeMissing === false) continue;
-    else run = await storeCooperativeYear(db, c.id, year);
+    else run = await computeCooperativeYear(db, c.id, year);
     per.push({ cooperative: c, m: run.measures });
     coverage.set(c.id, run.coverage);
     if (oldest === null || run.computedAt < oldest) oldest = run.computedAt;

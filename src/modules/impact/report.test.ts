@@ -174,10 +174,15 @@ test('the background job stores every cooperative’s year with its coverage; fr
   const fresh = await yearFigures(odb.db, a.coop.networkId, 2025);
   assert.equal(fresh.fromStore, 2);
   assert.equal(fresh.computedAt <= new Date().toISOString(), true);
-  // A day and more later the runs are stale: computed again (and stored as new history).
+  // A day and more later the runs are stale: computed again on demand, but only the job stores.
   const later = await yearFigures(odb.db, a.coop.networkId, 2025, { now: Date.now() + FRESH_MS + 1000 });
   assert.equal(later.fromStore, 0);
-  assert.ok((await latestRuns(odb.db, [a.coop.id], 2025)).get(a.coop.id)!.computedAt > ra.computedAt);
+  assert.ok(later.computedAt > ra.computedAt);
+  assert.equal((await latestRuns(odb.db, [a.coop.id], 2025)).get(a.coop.id)!.computedAt, ra.computedAt);
+  // Never stored: computed on demand, nothing written.
+  const y2022 = await yearFigures(odb.db, a.coop.networkId, 2022);
+  assert.equal(y2022.fromStore, 0);
+  assert.equal((await latestRuns(odb.db, [a.coop.id, b.coop.id], 2022)).size, 0);
 });
 
 test('pages: reports listed, PDF/XLSX/CSV downloads, quartile columns and SVG trend charts', async () => {
