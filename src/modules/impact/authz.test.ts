@@ -9,6 +9,7 @@ import { esfCooperativeReport } from './esf-report.service.ts';
 import { freeTextAccess, surveySummaries } from './surveys.service.ts';
 import { listQuestionnaires } from './questionnaires.service.ts';
 import { ownQvtPoints } from './qvt.service.ts';
+import { listFunders, shareReport } from './funder.service.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -34,5 +35,18 @@ authzSuite('impact', world, (): AuthzCase[] => [
   },
   { permission: IMPACT.qvtRead, run: (trx, actor) => ownQvtPoints(trx as never, actor) },
   { permission: IMPACT.reportsRead, run: (trx, actor) => esfCooperativeReport(trx as never, actor, 2025) },
+  {
+    permission: IMPACT.reportsShare,
+    run: async (trx, actor) => {
+      await listFunders(trx as never, actor);
+      return shareReport(trx as never, actor, {
+        name: 'Région',
+        email: 'region@example.org',
+        scope: 'cooperative',
+        year: 2025,
+        kind: 'impact',
+      });
+    },
+  },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
 ]);

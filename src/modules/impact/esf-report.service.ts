@@ -49,11 +49,20 @@ export async function esfReportFor(
   }
   const networkId = await readableNetwork(db, actor);
   const coops = (await listCooperatives(db)).filter((c) => c.networkId === networkId);
+  const r = await esfReportSystem(
+    db,
+    coops.map((c) => c.id),
+    year,
+  );
+  return { ...r, scope, scopeName: 'Réseau', cooperatives: coops.length };
+}
+
+/** The report pooled over the named cooperatives (no permission: the caller checked its own). */
+export async function esfReportSystem(db: Db, cooperativeIds: string[], year: number): Promise<EsfReport> {
   let total = null as Awaited<ReturnType<typeof countsOf>> | null;
-  for (const c of coops) {
-    const n = await countsOf(db, c.id, year);
+  for (const id of cooperativeIds) {
+    const n = await countsOf(db, id, year);
     total = total ? addCounts(total, n) : n;
   }
-  const r = esfReport(total ?? esfCounts({ journeys: [], profiles: [] }, year), year);
-  return { ...r, scope, scopeName: 'Réseau', cooperatives: coops.length };
+  return esfReport(total ?? esfCounts({ journeys: [], profiles: [] }, year), year);
 }

@@ -4,13 +4,20 @@
 // with a system actor, after the caller's permission was checked.
 import type { Db, Tx } from '../../core/db/handles.ts';
 import { systemActor, type Actor } from '../../core/actor.ts';
-import { authorize, can } from '../../core/authz.ts';
+import { authorize } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { todayParis } from '../../core/dates.ts';
 import { getCooperative, listCooperatives, profileCounts, type Cooperative } from '../directory/index.ts';
 import { journeyFacts } from '../journeys/index.ts';
 import { ledgerImpactFigures } from '../ledger/index.ts';
-import { indicatorRows, measuresOf, mergeMeasures, type IndicatorRow, type Measures } from './indicators.ts';
+import {
+  indicatorRows,
+  measuresOf,
+  mergeMeasures,
+  type CoopFacts,
+  type IndicatorRow,
+  type Measures,
+} from './indicators.ts';
 import { IMPACT } from './permissions.ts';
 import { impactDb } from './db.ts';
 import { median } from './kit/stats.ts';
@@ -30,8 +37,8 @@ export function sroiFor(actor: Actor, input: unknown): SroiResult {
   return computeSroi(input);
 }
 
-/** Measures of the cooperative the transaction is scoped to (the actor's). */
-export async function cooperativeMeasures(tx: Tx, actor: Actor, year: number): Promise<Measures> {
+/** Facts of the cooperative the transaction is scoped to (the actor's), from the other modules. */
+export async function cooperativeFacts(tx: Tx, actor: Actor, year: number): Promise<CoopFacts> {
   const [journeys, profiles, ledger] = [
     await journeyFacts(tx, actor, year),
     await profileCounts(tx, actor),
@@ -46,7 +53,12 @@ export async function cooperativeMeasures(tx: Tx, actor: Actor, year: number): P
       .where('answered_on', '<=', `${year}-12-31`)
       .execute()
   ).flatMap((r) => (r.score === null ? [] : [r.score]));
-  return measuresOf({ journeys, profiles, ledger, who5Scores }, year, todayParis());
+  return { journeys, profiles, ledger, who5Scores };
+}
+
+/** Measures of the cooperative the transaction is scoped to (the actor's). */
+export async function cooperativeMeasures(tx: Tx, actor: Actor, year: number): Promise<Measures> {
+  return measuresOf(await cooperativeFacts(tx, actor, year), year, todayParis());
 }
 
 /** The actor's cooperative's indicators. */
@@ -79,6 +91,14 @@ export async function networkIndicatorsSystem(
     );
     per.push({ cooperative: c, m });
   }
+  return assembleNetwork(per, computedAt);
+}
+
+/** The pooled network figure and each cooperative's, with secondary suppression across them. */
+export function assembleNetwork(
+  per: readonly { cooperative: Pick<Cooperative, 'id' | 'slug' | 'name'>; m: Measures }[],
+  computedAt: string,
+): NetworkIndicators {
   const network = indicatorRows(mergeMeasures(per.map((p) => p.m)), computedAt);
   const cooperatives = per.map((p) => ({
     cooperative: { id: p.cooperative.id, slug: p.cooperative.slug, name: p.cooperative.name },
@@ -120,29 +140,4 @@ export function networkMedians(n: NetworkIndicators): Map<string, number | null>
     out.set(row.code, values.length >= 3 ? median(values) : null);
   });
   return out;
-}
-
-export interface Dashboard {
-  year: number;
-  computedAt: string;
-  own: IndicatorRow[];
-  medians: Map<string, number | null>;
-  /** Network staff only: the pooled figures and every cooperative's. */
-  network: NetworkIndicators | null;
-}
-
-/** The dashboard: the actor's cooperative against the network median; network staff see all. */
-export async function impactDashboard(db: Db, actor: Actor, year: number): Promise<Dashboard> {
-  authorize(actor, IMPACT.indicatorsRead);
-  checkYear(year);
-  const coop = await getCooperative(db, actor.cooperativeId);
-  const net = await networkIndicatorsSystem(db, coop?.networkId ?? NO_NETWORK, year);
-  const mine = net.cooperatives.find((c) => c.cooperative.id === actor.cooperativeId);
-  return {
-    year,
-    computedAt: net.computedAt,
-    own: mine?.rows ?? [],
-    medians: networkMedians(net),
-    network: can(actor, IMPACT.networkRead) ? net : null,
-  };
 }

@@ -1,15 +1,20 @@
-// Impact measurement as the assembly mounts it: pages, commands.
+// Impact measurement as the assembly mounts it: pages, commands, jobs.
 import type { ModuleDefinition } from '../../web/module-definition.ts';
 import { impactCommands } from './commands.ts';
 import { impactNav } from './nav.ts';
 import { impactRoutes } from './routes/index.ts';
 import { impactMigrations } from './schema.ts';
+import { reportMigrations } from './report-schema.ts';
+import { indicatorsQueue, indicatorsSchedule } from './indicator-history.service.ts';
 
 export { impactDemoSeeder } from './demo.ts';
 export const impactModule: ModuleDefinition = {
   name: 'impact',
-  migrations: impactMigrations,
+  migrations: [...impactMigrations, ...reportMigrations],
   routes: [impactRoutes],
   nav: impactNav,
   commands: impactCommands,
+  // Indicators computed in the background (queue on demand, every night) and stored as history.
+  queues: (odb) => [indicatorsQueue(odb.db)],
+  schedules: (odb) => [indicatorsSchedule(odb.db)],
 };

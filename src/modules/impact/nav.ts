@@ -16,4 +16,5 @@ export const impactNav: NavItem[] = [
     order: 73,
     more: true,
   },
+  { href: '/impact/rapports', label: 'Rapports d’impact', roles: ['director', 'network_admin'], order: 74, more: true },
 ];

@@ -29,6 +29,11 @@ export const IMPACT = definePermissions('impact', {
     label: 'Produire les rapports aux financeurs (participants FSE) de sa coopérative ; le réseau : de tout le réseau',
     grants: { director: 'all', network_admin: 'all' },
   },
+  reportsShare: {
+    label:
+      'Partager un rapport d’impact ou FSE avec un financeur (lien de lecture seule) ; le réseau : aussi ceux du réseau',
+    grants: { director: 'all', network_admin: 'all' },
+  },
   sroiCompute: {
     label: 'Calculer un retour social sur investissement (SROI)',
     grants: { support: 'all', director: 'all', network_admin: 'all' },

@@ -1,6 +1,6 @@
 // The impact pages: the indicators dashboard and the SROI calculator, for signed-in members
-// (each service checks its permission: an entrepreneur gets 403), and the public survey answer
-// page (/enquete/:token, no account).
+// (each service checks its permission: an entrepreneur gets 403), and the public pages (no
+// account): the survey answer page (/enquete/:token) and a funder's reports (/financeur/:token).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../web/context.ts';
 import { requireActor } from '../../../web/middleware.ts';
@@ -9,6 +9,8 @@ import { surveyRoutes } from './surveys.tsx';
 import { questionnaireRoutes } from './questionnaires.tsx';
 import { qvtRoutes } from './qvt.tsx';
 import { impactReportRoutes } from './reports.tsx';
+import { impactReportFileRoutes } from './impact-reports.tsx';
+import { impactChartRoutes } from './charts.tsx';
 
 export const impactRoutes = new Hono<AppEnv>();
 for (const p of ['/impact', '/impact/*']) impactRoutes.use(p, requireActor);
@@ -17,3 +19,5 @@ impactRoutes.route('/', surveyRoutes);
 impactRoutes.route('/', questionnaireRoutes);
 impactRoutes.route('/', qvtRoutes);
 impactRoutes.route('/', impactReportRoutes);
+impactRoutes.route('/', impactReportFileRoutes);
+impactRoutes.route('/', impactChartRoutes);
