@@ -22,6 +22,7 @@ import { ledgerModule } from '../modules/ledger/module.ts';
 import { marketModule } from '../modules/market/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
 import { salesModule } from '../modules/sales/module.ts';
+import { signaturesModule } from '../modules/signatures/module.ts';
 import type { ModuleDefinition } from '../web/module-definition.ts';
 import { coreNav, type NavItem } from '../web/nav.ts';
 
@@ -40,6 +41,7 @@ export const modules: ModuleDefinition[] = [
   marketModule,
   migrationModule,
   apiModule,
+  signaturesModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(
