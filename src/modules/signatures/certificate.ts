@@ -18,7 +18,10 @@ export interface CertificateInfo {
 }
 
 /** A self-signed RSA-2048 sealing certificate in the cooperative's name, valid ten years. */
-export function generateSelfSignedP12(coop: { name: string; siren: string; city: string }, now = new Date()): P12Bundle {
+export function generateSelfSignedP12(
+  coop: { name: string; siren: string; city: string },
+  now = new Date(),
+): P12Bundle {
   const keys = forge.pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;

@@ -31,7 +31,9 @@ export const signaturesCommands: Command[] = [
       const bundle = { p12: readFileSync(file), passphrase: process.env[P12_PASSWORD_ENV] ?? '' };
       let cert: Awaited<ReturnType<typeof importCooperativeCertificate>>;
       try {
-        cert = await withTenant(odb!.db, coop.id, (trx) => importCooperativeCertificate(trx, actor, config.fileKey, bundle));
+        cert = await withTenant(odb!.db, coop.id, (trx) =>
+          importCooperativeCertificate(trx, actor, config.fileKey, bundle),
+        );
       } catch (e) {
         if (e instanceof UserError) throw new UsageError(e.message);
         throw e;

@@ -101,16 +101,19 @@ export function contractClauses(kind: SignatureKind, p: ContractParties, t: Cont
         ],
         [
           'Autonomie et engagements',
-          "La personne organise librement son activité ; elle respecte le règlement intérieur, tient la coopérative informée et passe par elle toutes ses ventes et ses achats.",
+          'La personne organise librement son activité ; elle respecte le règlement intérieur, tient la coopérative informée et passe par elle toutes ses ventes et ses achats.',
         ],
         [
           'Protection sociale',
-          "La personne bénéficie du régime général des salarié·es : assurance maladie, retraite, assurance chômage dans les conditions de droit commun.",
+          'La personne bénéficie du régime général des salarié·es : assurance maladie, retraite, assurance chômage dans les conditions de droit commun.',
         ],
       ];
     case 'amendment':
       return [
-        ['Objet', `Le présent avenant modifie le contrat qui lie ${who} à ${coop} : ${t.subject ?? 'voir ci-dessous'}.`],
+        [
+          'Objet',
+          `Le présent avenant modifie le contrat qui lie ${who} à ${coop} : ${t.subject ?? 'voir ci-dessous'}.`,
+        ],
         [
           "Prise d'effet",
           `Il prend effet le ${d(t.startDate)}${t.endDate ? ` et s'applique jusqu'au ${d(t.endDate)}` : ''}.`,
@@ -118,7 +121,10 @@ export function contractClauses(kind: SignatureKind, p: ContractParties, t: Cont
         ...(t.amountCents != null
           ? ([['Montant', `Le montant convenu est de ${formatEuros(t.amountCents)}.`]] as [string, string][])
           : []),
-        ['Le reste du contrat', "Toutes les autres clauses du contrat restent inchangées et continuent de s'appliquer."],
+        [
+          'Le reste du contrat',
+          "Toutes les autres clauses du contrat restent inchangées et continuent de s'appliquer.",
+        ],
       ];
     case 'associate-application':
       return [

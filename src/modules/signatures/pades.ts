@@ -60,9 +60,7 @@ class CooperativeSealSigner extends Signer {
     for (const c of chain) p7.addCertificate(c);
     p7.addSigner({
       key,
-      issuer: cert.issuer.attributes.map((a) =>
-        isUtf8(a) ? { ...a, value: utf8Text(a.value) } : a,
-      ),
+      issuer: cert.issuer.attributes.map((a) => (isUtf8(a) ? { ...a, value: utf8Text(a.value) } : a)),
       serialNumber: cert.serialNumber,
       digestAlgorithm: forge.pki.oids.sha256,
       authenticatedAttributes: [
@@ -144,7 +142,9 @@ export function verifySealedPdf(pdf: Buffer): SealCheck {
   result.byteRange = br;
   const [a, b, c, d] = br;
   if (a !== 0 || c + d !== pdf.length || b >= c) problems.push('la signature ne couvre pas tout le fichier');
-  const sub = text.slice(Math.max(0, (last.index ?? 0) - 2000), (last.index ?? 0) + 4000).match(/\/SubFilter\s*\/([\w.]+)/);
+  const sub = text
+    .slice(Math.max(0, (last.index ?? 0) - 2000), (last.index ?? 0) + 4000)
+    .match(/\/SubFilter\s*\/([\w.]+)/);
   result.subFilter = sub ? sub[1] : null;
   const reason = text.slice(Math.max(0, (last.index ?? 0) - 2000), c + 4000).match(/\/Reason\s*\(([^)]*)\)/);
   result.reason = reason ? reason[1] : null;
@@ -218,7 +218,5 @@ function utf8Text(v: unknown): string {
 
 /** `CN=…, O=…` with accents decoded (node-forge hands UTF8String values back as bytes). */
 export function subjectText(cert: forge.pki.Certificate): string {
-  return cert.subject.attributes
-    .map((x) => `${x.shortName}=${isUtf8(x) ? utf8Text(x.value) : x.value}`)
-    .join(', ');
+  return cert.subject.attributes.map((x) => `${x.shortName}=${isUtf8(x) ? utf8Text(x.value) : x.value}`).join(', ');
 }

@@ -165,7 +165,8 @@ export async function prepareSignature(
   const trx = signaturesDb(tx);
   // The person must be a member of this cooperative: the directory answers NotFound otherwise.
   const person = await getMember(tx, actor, input.userId).catch((e) => {
-    if (e instanceof NotFoundError) throw new UserError('Cette personne ne fait pas partie de la coopérative.', 'userId');
+    if (e instanceof NotFoundError)
+      throw new UserError('Cette personne ne fait pas partie de la coopérative.', 'userId');
     throw e;
   });
   const activity = input.activityId
@@ -249,7 +250,13 @@ export async function prepareSignature(
       cancelled_by: null,
     })
     .execute();
-  await notifySigner(tx, actor.cooperativeId, { id, title, email: person.email, name: person.displayName }, links, coop.name);
+  await notifySigner(
+    tx,
+    actor.cooperativeId,
+    { id, title, email: person.email, name: person.displayName },
+    links,
+    coop.name,
+  );
   await audit(tx, actor, {
     action: 'signatures.request.prepared',
     targetType: 'signature_request',

@@ -268,7 +268,9 @@ test('five wrong codes lock the code: even the right one is then refused until a
   const t1 = new Date(t0.getTime() + 61_000);
   await inA((trx) => sendSignatureCode(trx, me(), key, r.id, t1));
   const fresh = await lastCode(a.users.entrepreneur.email);
-  const ok = await inA((trx) => signWithCode(trx, me(), key, r.id, { code: fresh, consent: true, userAgent: null }, t1));
+  const ok = await inA((trx) =>
+    signWithCode(trx, me(), key, r.id, { code: fresh, consent: true, userAgent: null }, t1),
+  );
   assert.ok(ok.signed);
   const actions = (
     await coreDb(odb.db).selectFrom('audit_log').select('action').where('target_id', '=', r.id).execute()
@@ -313,9 +315,18 @@ test('another person of the cooperative, or anyone of another cooperative, can n
   for (const [actor, coopId] of others) {
     const inCoop = <T>(f: (trx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Promise<T>) =>
       withTenant(odb.db, coopId, f);
-    await assert.rejects(inCoop((trx) => getSignatureRequest(trx, actor, r.id)), NotFoundError);
-    await assert.rejects(inCoop((trx) => readSignatureFile(trx, actor, key, r.id, 'document')), NotFoundError);
-    await assert.rejects(inCoop((trx) => sendSignatureCode(trx, actor, key, r.id)), NotFoundError);
+    await assert.rejects(
+      inCoop((trx) => getSignatureRequest(trx, actor, r.id)),
+      NotFoundError,
+    );
+    await assert.rejects(
+      inCoop((trx) => readSignatureFile(trx, actor, key, r.id, 'document')),
+      NotFoundError,
+    );
+    await assert.rejects(
+      inCoop((trx) => sendSignatureCode(trx, actor, key, r.id)),
+      NotFoundError,
+    );
     await assert.rejects(
       inCoop((trx) => signWithCode(trx, actor, key, r.id, { code: '000000', consent: true, userAgent: null })),
       NotFoundError,
@@ -346,14 +357,23 @@ test('the team cancels or resends; a cancelled request cannot be signed; bad inp
   );
   await inA((trx) => cancelSignatureRequest(trx, a.actor('director'), r.id));
   assert.equal((await inA((trx) => getSignatureRequest(trx, me(), r.id))).status, 'cancelled');
-  await assert.rejects(inA((trx) => sendSignatureCode(trx, me(), key, r.id)), /annulée/);
+  await assert.rejects(
+    inA((trx) => sendSignatureCode(trx, me(), key, r.id)),
+    /annulée/,
+  );
   await assert.rejects(
     inA((trx) =>
       prepareSignature(
         trx,
         a.actor('support'),
         key,
-        { kind: 'cape', userId: a.users.entrepreneur.id, activityId: a.activityId, startDate: START, endDate: '2029-01-01' },
+        {
+          kind: 'cape',
+          userId: a.users.entrepreneur.id,
+          activityId: a.activityId,
+          startDate: START,
+          endDate: '2029-01-01',
+        },
         links,
       ),
     ),
@@ -422,7 +442,9 @@ test('every kind renders its clauses, amounts from integer cents; the built-in p
       const doc = await inA((trx) => readSignatureFile(trx, me(), key, m.requestId, 'document'));
       const dir = mkdtempSync(join(tmpdir(), 'sig-'));
       writeFileSync(join(dir, 'c.pdf'), doc.content);
-      const text = execFileSync('/usr/bin/pdftotext', [join(dir, 'c.pdf'), '-']).toString('utf8').replace(/\u00a0|\u202f/g, ' ');
+      const text = execFileSync('/usr/bin/pdftotext', [join(dir, 'c.pdf'), '-'])
+        .toString('utf8')
+        .replace(/\u00a0|\u202f/g, ' ');
       assert.match(text, expect[i]);
     }
   }
@@ -460,7 +482,11 @@ test('`radieuse signature certificate` imports a P12 (password from the environm
   let bad: number;
   let good: number;
   try {
-    bad = await runCli(signaturesCommands, ['signature', 'certificate', '--cooperative', b.coop.slug, '--p12', file], async () => keep);
+    bad = await runCli(
+      signaturesCommands,
+      ['signature', 'certificate', '--cooperative', b.coop.slug, '--p12', file],
+      async () => keep,
+    );
     process.env.RADIEUSE_P12_PASSWORD = bundle.passphrase;
     good = await runCli(
       signaturesCommands,

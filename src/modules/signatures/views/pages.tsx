@@ -115,18 +115,20 @@ export function ListPage(p: {
         <Card title="Certificat de cachet de la coopérative">
           {p.certificate ? (
             <p>
-              {p.certificate.source === 'imported' ? 'Importé' : 'Auto-signé, créé par Radieuse'} : {p.certificate.subject}
+              {p.certificate.source === 'imported' ? 'Importé' : 'Auto-signé, créé par Radieuse'} :{' '}
+              {p.certificate.subject}
               <br />
               <span class="hint">
-                Empreinte SHA-256 {p.certificate.fingerprint} · valable jusqu’au {formatDateTime(p.certificate.notAfter)}
+                Empreinte SHA-256 {p.certificate.fingerprint} · valable jusqu’au{' '}
+                {formatDateTime(p.certificate.notAfter)}
               </span>
             </p>
           ) : (
             <p>Aucun pour l’instant : un certificat auto-signé sera créé à la première signature.</p>
           )}
           <p class="hint">
-            Pour un certificat délivré par une autorité de certification, l’exploitant l’importe avec la commande
-            « radieuse signature certificate ».
+            Pour un certificat délivré par une autorité de certification, l’exploitant l’importe avec la commande «
+            radieuse signature certificate ».
           </p>
         </Card>
       ) : null}
@@ -165,7 +167,10 @@ export function NewPage(p: {
           label="Personne qui signe"
           name="userId"
           value={v.userId}
-          options={[['', '—'], ...p.choices.people.map((x) => [x.userId, `${x.name} (${x.email})`] as [string, string])]}
+          options={[
+            ['', '—'],
+            ...p.choices.people.map((x) => [x.userId, `${x.name} (${x.email})`] as [string, string]),
+          ]}
           error={e.userId}
           required
         />
@@ -177,8 +182,22 @@ export function NewPage(p: {
           options={[['', '—'], ...p.choices.activities.map((a) => [a.id, a.name] as [string, string])]}
           error={e.activityId}
         />
-        <Field label="Date de début (ou de prise d'effet)" name="startDate" type="date" value={v.startDate} error={e.startDate} required />
-        <Field label="Date de fin" name="endDate" type="date" value={v.endDate} error={e.endDate} hint="CAPE : un an au plus. CESA : vide pour une durée indéterminée." />
+        <Field
+          label="Date de début (ou de prise d'effet)"
+          name="startDate"
+          type="date"
+          value={v.startDate}
+          error={e.startDate}
+          required
+        />
+        <Field
+          label="Date de fin"
+          name="endDate"
+          type="date"
+          value={v.endDate}
+          error={e.endDate}
+          hint="CAPE : un an au plus. CESA : vide pour une durée indéterminée."
+        />
         <Field
           label="Montant (€)"
           name="amount"
@@ -187,7 +206,13 @@ export function NewPage(p: {
           error={e.amount}
           hint="CESA : rémunération brute mensuelle de départ. Candidature : montant des parts souscrites. Avenant : si l'avenant porte sur un montant."
         />
-        <Field label="Objet de l'avenant" name="subject" value={v.subject} error={e.subject} hint="Par exemple : passage à temps partiel, changement d'activité." />
+        <Field
+          label="Objet de l'avenant"
+          name="subject"
+          value={v.subject}
+          error={e.subject}
+          hint="Par exemple : passage à temps partiel, changement d'activité."
+        />
         <button type="submit">Préparer et envoyer à la personne</button>
       </form>
     </Layout>
@@ -207,7 +232,10 @@ export function RequestPage(p: {
   const base = `/signatures/${r.id}`;
   return (
     <Layout c={c} title={r.title}>
-      <PageHeader title={r.title} help={`${r.kindLabel} · préparé par ${r.preparerName} le ${formatDateTime(r.createdAt)}`} />
+      <PageHeader
+        title={r.title}
+        help={`${r.kindLabel} · préparé par ${r.preparerName} le ${formatDateTime(r.createdAt)}`}
+      />
       {p.message ? (
         <div class="flash flash-error" role="alert">
           {p.message}
@@ -243,7 +271,9 @@ export function RequestPage(p: {
         <Card title="Signer">
           <ol>
             <li>Lisez le document en entier.</li>
-            <li>Demandez votre code : il est envoyé à {r.signerEmail} et reste valable {CODE_VALID_MINUTES} minutes.</li>
+            <li>
+              Demandez votre code : il est envoyé à {r.signerEmail} et reste valable {CODE_VALID_MINUTES} minutes.
+            </li>
             <li>Cochez la case, tapez le code, signez.</li>
           </ol>
           <form method="post" action={`${base}/code`}>
