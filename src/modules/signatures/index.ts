@@ -20,3 +20,4 @@ export {
 export { type SignatureEvidence, EVIDENCE_FORMAT } from './signing.service.ts';
 export { type SignatureProvider, type ProviderRequest, simpleSignatureProvider } from './provider.ts';
 export { verifySealedPdf, type SealCheck } from './pades.ts';
+export { signaturesPersonalData } from './personal-data.ts';

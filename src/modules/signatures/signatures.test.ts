@@ -16,15 +16,17 @@ import { runCli } from '../../core/cli.ts';
 import { todayParis } from '../../core/dates.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { withTenant } from '../../core/db/tenant.ts';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { onEvent } from '../../core/events.ts';
+import { erasePersonalData } from '../../core/personal-data.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
 import { computeInbox } from '../inbox/index.ts';
 import { generateSelfSignedP12 } from './certificate.ts';
 import { signaturesCommands } from './commands.ts';
 import { SIGNATURES_COMPLETED, type SignaturesCompletedPayload } from './events.ts';
 import { verifySealedPdf } from './pades.ts';
+import { signaturesPersonalData } from './personal-data.ts';
 import { simpleSignatureProvider } from './provider.ts';
 import {
   cancelSignatureRequest,
@@ -525,4 +527,50 @@ test('`radieuse signature certificate` imports a P12 (password from the environm
   assert.ok(check.ok, check.problems.join('; '));
   assert.equal(check.certificateSha256, printed.fingerprint);
   assert.match(check.certificateSubject ?? '', /autorité/);
+});
+
+test('erasing a person keeps their signed contracts and evidence, and deletes the requests never signed with their PDF', async () => {
+  const signer = a.actor('cape');
+  const prepare = () =>
+    inA((trx) =>
+      prepareSignature(
+        trx,
+        a.actor('support'),
+        key,
+        { kind: 'amendment', userId: a.users.cape.id, startDate: START, subject: 'Temps partiel' },
+        links,
+      ),
+    );
+  const signedReq = await prepare();
+  const pending = await prepare();
+  await inA((trx) => sendSignatureCode(trx, signer, key, signedReq.id));
+  const code = await lastCode(a.users.cape.email);
+  const res = await inA((trx) =>
+    signWithCode(trx, signer, key, signedReq.id, { code, consent: true, userAgent: null }),
+  );
+  assert.ok(res.signed);
+  const lines = await withSystem(odb.db, (tx) =>
+    erasePersonalData(
+      tx,
+      { cooperativeId: a.coop.id, userId: a.users.cape.id, email: a.users.cape.email },
+      [signaturesPersonalData],
+      { dryRun: false },
+    ),
+  );
+  assert.ok(lines.some((l) => l.action === 'conservé' && l.rows === 1));
+  assert.ok(lines.some((l) => l.action === 'supprimé' && l.rows === 1));
+  assert.equal((await inA((trx) => getSignatureRequest(trx, signer, signedReq.id))).status, 'signed');
+  await assert.rejects(
+    inA((trx) => getSignatureRequest(trx, signer, pending.id)),
+    NotFoundError,
+  );
+  const sealed = await inA((trx) => readSignatureFile(trx, signer, key, signedReq.id, 'signed'));
+  assert.ok(verifySealedPdf(sealed.content).ok);
+  const left = await coreDb(odb.db)
+    .selectFrom('stored_file')
+    .select('id')
+    .where('sha256', '=', pending.documentSha256)
+    .where('cooperative_id', '=', a.coop.id)
+    .execute();
+  assert.equal(left.length, 0, 'the PDF of the unsigned request is deleted with it');
 });
