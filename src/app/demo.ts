@@ -26,6 +26,7 @@ import { ledgerAfterSalesDemoSeeder, ledgerDemoSeeder } from '../modules/ledger/
 import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
+import { signaturesDemoSeeder } from '../modules/signatures/module.ts';
 
 export const DEMO_PASSWORD = 'radieuse-demo-2026';
 export const DEMO_NETWORK_SLUG = 'reseau-demo';
@@ -43,6 +44,7 @@ const demoSeeders = [
   marketDemoSeeder,
   inboxDemoSeeder,
   impactDemoSeeder,
+  signaturesDemoSeeder,
 ];
 
 const COOPS = [

@@ -7,6 +7,8 @@ import { signaturesNav } from './nav.ts';
 import { signaturesRoutes } from './routes.tsx';
 import { signaturesMigrations } from './schema.ts';
 
+export { signaturesDemoSeeder } from './demo.ts';
+
 export const signaturesModule: ModuleDefinition = {
   name: 'signatures',
   migrations: signaturesMigrations,

@@ -29,7 +29,7 @@ export const CONSENT_TEXT =
   "J'ai lu et j'accepte le document ci-dessus, et je le signe électroniquement avec le code reçu par e-mail.";
 export const EVIDENCE_FORMAT = 'radieuse-signature-evidence/1';
 
-async function signerRow(tx: Tx, actor: Actor, id: string) {
+export async function signerRow(tx: Tx, actor: Actor, id: string) {
   authorize(actor, SIGNATURES.sign);
   if (!actor.userId || !isUuid(id)) throw new NotFoundError('Demande de signature');
   const r = await signaturesDb(tx)
@@ -189,7 +189,25 @@ export async function signWithCode(
     };
   }
 
-  // The code is right: build the evidence, seal the PDF that was shown, store both.
+  return completeSignature(tx, actor, key, r, { ...input, otpVerifiedAt: now }, now);
+}
+
+type RequestRow = Awaited<ReturnType<typeof signerRow>>;
+/**
+ * Once the code is verified: builds the evidence, seals the PDF that was shown, stores both,
+ * marks the request signed and emits `signatures.completed`. Not exported through index.ts:
+ * only signWithCode (and the demo, which has no mailbox to read) reach it.
+ */
+export async function completeSignature(
+  tx: Tx,
+  actor: Actor,
+  key: Buffer,
+  r: RequestRow,
+  input: { userAgent: string | null; otpVerifiedAt: Date },
+  now: Date,
+): Promise<SignResult & { signed: true }> {
+  const id = r.id;
+  const trx = signaturesDb(tx);
   const coop = await getCooperative(tx, actor.cooperativeId);
   if (!coop) throw new NotFoundError('Coopérative');
   const shown = await readFile(tx, key, actor.cooperativeId, r.document_file_id);
@@ -213,7 +231,7 @@ export async function signWithCode(
       channel: 'email',
       sentTo: r.signer_email,
       sentAt: (r.otp_sent_at ?? now).toISOString(),
-      verifiedAt: now.toISOString(),
+      verifiedAt: input.otpVerifiedAt.toISOString(),
       failedAttempts: r.otp_attempts,
     },
     consent: { text: CONSENT_TEXT, accepted: true },
