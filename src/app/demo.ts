@@ -29,6 +29,7 @@ import { marketDemoSeeder } from '../modules/market/module.ts';
 import { purchasesDemoSeeder } from '../modules/purchases/module.ts';
 import { salesDemoSeeder } from '../modules/sales/module.ts';
 import { vaultDemoSeeder } from '../modules/vault/module.ts';
+import { signaturesDemoSeeder } from '../modules/signatures/module.ts';
 
 // The demo seeds people, activities and their owners: the directory's tables, seen through a view
 // made here (src/app assembles the modules; it reaches no module's inner files).
@@ -50,6 +51,7 @@ const demoSeeders = [
   inboxDemoSeeder,
   impactDemoSeeder,
   vaultDemoSeeder,
+  signaturesDemoSeeder,
 ];
 
 const COOPS = [

@@ -23,6 +23,7 @@ import { marketModule } from '../modules/market/module.ts';
 import { purchasesModule } from '../modules/purchases/module.ts';
 import { salesModule } from '../modules/sales/module.ts';
 import { vaultModule } from '../modules/vault/module.ts';
+import { signaturesModule } from '../modules/signatures/module.ts';
 import type { ModuleDefinition } from '../web/module-definition.ts';
 import { coreNav, type NavItem } from '../web/nav.ts';
 
@@ -42,6 +43,7 @@ export const modules: ModuleDefinition[] = [
   migrationModule,
   apiModule,
   vaultModule,
+  signaturesModule,
 ];
 
 export const allMigrations: SqlMigration[] = [...coreMigrations, ...modules.flatMap((m) => m.migrations ?? [])].sort(

@@ -30,10 +30,12 @@ import { marketPersonalData } from '../modules/market/index.ts';
 import { purchasesPersonalData } from '../modules/purchases/index.ts';
 import { salesPersonalData } from '../modules/sales/index.ts';
 import { vaultPersonalData } from '../modules/vault/index.ts';
+import { signaturesPersonalData } from '../modules/signatures/index.ts';
 
 /** Order matters: modules whose rules find rows through another table's data come first. */
 const COOPERATIVE_RULES: PersonalDataRules[] = [
   inboxPersonalData,
+  signaturesPersonalData,
   journeysPersonalData,
   learningPersonalData,
   purchasesPersonalData,

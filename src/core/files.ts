@@ -26,6 +26,9 @@ export const FILE_PURPOSES = {
   logo: ['image/png', 'image/jpeg'],
   'imported-document': ['application/pdf'],
   'archived-document': PDF_AND_IMAGES,
+  // Electronic signature: the contract shown to the signer, and the evidence file (JSON).
+  'signature-document': ['application/pdf'],
+  'signature-evidence': ['application/json'],
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -38,6 +41,8 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   logo: 'Le logo doit être une image PNG ou JPEG.',
   'imported-document': 'Le document repris doit être un PDF.',
   'archived-document': 'Déposez le document en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
+  'signature-document': 'Le document à signer doit être un PDF.',
+  'signature-evidence': 'Le dossier de preuve doit être un document JSON.',
 };
 
 export interface StoredFile {
@@ -58,6 +63,19 @@ function looksLikeXml(buf: Buffer): boolean {
   return /^<(\?xml[\s?]|[A-Za-z_][\w.:-]*[\s>/])/.test(head);
 }
 
+/** A JSON object, whole and well-formed (evidence files); only uses that allow JSON take it. */
+function looksLikeJsonObject(buf: Buffer): boolean {
+  if (buf.length > MAX_FILE_BYTES) return false;
+  const text = buf.toString('utf8').trim();
+  if (!text.startsWith('{')) return false;
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    return false;
+  }
+}
+
 /** XML a browser would run as a page (XHTML, SVG, anything with a script): never a document. */
 function isActiveMarkup(buf: Buffer): boolean {
   const text = buf.subarray(0, 64 * 1024).toString('utf8');
@@ -71,6 +89,7 @@ export async function detectFileType(content: Buffer): Promise<string | null> {
   const { fileTypeFromBuffer } = await import('file-type');
   const t = await fileTypeFromBuffer(content);
   if (t && t.mime !== 'application/xml') return t.mime === 'image/heif' ? 'image/heic' : t.mime;
+  if (looksLikeJsonObject(content)) return 'application/json';
   if (!looksLikeXml(content)) return null;
   return isActiveMarkup(content) ? 'application/xhtml+xml' : 'application/xml';
 }
