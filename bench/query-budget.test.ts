@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { DEMO_PASSWORD } from '../src/app/demo.ts';
-import { createDemoTestDb } from '../src/app/testing.ts';
+import { createDemoTestDb, testConfig } from '../src/app/testing.ts';
 import { createTestApp, TestClient } from '../src/app/testing-web.ts';
 import type { OpenDb } from '../src/core/db/index.ts';
 import { countQueries } from '../src/core/db/query-count.ts';
@@ -60,7 +60,7 @@ async function count(): Promise<Map<string, number>> {
 
 test('each main page stays within its query budget, and the count does not grow with the data', async () => {
   const small = await count();
-  await generateNetwork(odb, { cooperatives: 3, years: 2, salesDensity: 3 });
+  await generateNetwork(odb, { cooperatives: 3, years: 2, salesDensity: 3, fileKey: testConfig().fileKey });
   const big = await count();
   const report = BUDGETS.map(([, p, b]) => `${p} ${small.get(p)}→${big.get(p)} (budget ${b})`);
   console.log(`# queries per page: ${report.join(' · ')}`);

@@ -62,6 +62,7 @@ export async function runBenchmarks(
     );
     const counts = await generateNetwork(odb, {
       ...NETWORK_SIZE,
+      fileKey: config.fileKey,
       progress: (done, total, what) => log(`${progressBar(done, total)} ${what}`),
     });
     log(

@@ -43,6 +43,7 @@ before(async () => {
     cooperatives: 5,
     years: 6,
     salesDensity: 2,
+    fileKey: testConfig().fileKey,
     progress: (done, total, what) => steps.push(`${done}/${total} ${what}`),
   });
 });

@@ -7,6 +7,7 @@
 import { type RawBuilder, sql } from 'kysely';
 import { coreDb, type Tx } from '../../src/core/db/handles.ts';
 import type { OpenDb } from '../../src/core/db/index.ts';
+import { rewrapDataKeyFor } from '../../src/core/file-keys.ts';
 import { withSystem } from '../../src/core/db/tenant.ts';
 import { type Column, copyTable, mapIdentifiers, prepareCopySession, readCatalogue, snapshot } from './copy-rows.ts';
 
@@ -53,8 +54,18 @@ const SALES_TABLES: [string, RawBuilder<unknown>][] = [
   ],
 ];
 
-/** Rows a copy to another cooperative leaves out: chained to their cooperative, or transient. */
-const NOT_COPIED = new Set(['audit_log', 'domain_event', 'mail_outbox', 'auth_token', 'oidc_provider']);
+/** Rows a copy to another cooperative leaves out: chained to their cooperative (each entry's
+ *  hash covers its cooperative and ids: a copy would be a forgery), or transient. */
+const NOT_COPIED = new Set([
+  'audit_log',
+  'archive_chain',
+  'archive_document',
+  'archive_access',
+  'domain_event',
+  'mail_outbox',
+  'auth_token',
+  'oidc_provider',
+]);
 
 export interface NetworkOptions {
   /** Cooperatives in all (the three of the demo included). */
@@ -63,6 +74,8 @@ export interface NetworkOptions {
   years: number;
   /** How many times each cooperative's sales are there (1: the demo's density). */
   salesDensity?: number;
+  /** The master key: a copied cooperative's data keys are sealed again for it. */
+  fileKey: Buffer;
   progress?: (done: number, total: number, what: string) => void;
 }
 
@@ -120,6 +133,7 @@ export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promis
         slug: `${template.slug}-${n}`,
         name: `${template.name} ${n}`,
         emailPrefix: `${template.slug}${n}.`,
+        fileKey: opts.fileKey,
       }),
     );
     step(`${template.slug}-${n}`);
@@ -210,7 +224,7 @@ async function copyCooperative(
   catalogue: Map<string, Column[]>,
   tables: string[],
   template: Coop,
-  to: { salt: string; slug: string; name: string; emailPrefix: string },
+  to: { salt: string; slug: string; name: string; emailPrefix: string; fileKey: Buffer },
 ) {
   const db = coreDb(tx);
   await prepareCopySession(tx);
@@ -249,4 +263,27 @@ async function copyCooperative(
     from cooperative src where src.id = ${template.id}`.execute(db);
   for (const t of tables)
     await copyTable(tx, t, catalogue.get(t)!, { fromCooperative: template.id, toCooperative: newId, shiftYears: 0 });
+  if (catalogue.has('cooperative_data_key')) await resealDataKeys(tx, template.id, newId, to.fileKey);
+}
+
+/** The copied data keys, sealed again for their new cooperative and ids (the files' contents
+ *  stay as they are: the same data key opens them). */
+async function resealDataKeys(tx: Tx, fromCoop: string, toCoop: string, fileKey: Buffer) {
+  const db = coreDb(tx);
+  const rows = (
+    await sql<{
+      id: string;
+      new_id: string;
+      wrapped_key: string;
+      iv: string;
+      auth_tag: string;
+      master_fingerprint: string;
+    }>`select k.id, m.new as new_id, k.wrapped_key, k.iv, k.auth_tag, k.master_fingerprint
+      from cooperative_data_key k join gen_idmap m on m.old = k.id where k.cooperative_id = ${fromCoop}`.execute(db)
+  ).rows;
+  for (const r of rows) {
+    const w = rewrapDataKeyFor(fileKey, { ...r, cooperative_id: fromCoop }, { cooperativeId: toCoop, keyId: r.new_id });
+    await sql`update cooperative_data_key set wrapped_key = ${w.wrapped_key}, iv = ${w.iv}, auth_tag = ${w.auth_tag},
+      master_fingerprint = ${w.master_fingerprint} where cooperative_id = ${toCoop} and id = ${r.new_id}`.execute(db);
+  }
 }

@@ -136,6 +136,13 @@ export async function activeDataKey(
   throw new Error(`aucune clé de données active pour la coopérative ${cooperativeId}`);
 }
 
+/** A data key sealed again for a copy of its cooperative (another cooperative, another key id):
+ *  the benchmark's network generator copies cooperatives row by row, and a wrapped key opens
+ *  only where it was made. */
+export function rewrapDataKeyFor(current: Buffer, row: WrappedRow, to: { cooperativeId: string; keyId: string }) {
+  return wrap(current, to.cooperativeId, to.keyId, unwrapDataKey(current, row));
+}
+
 /** Encrypts a file's content (AES-256-GCM, random IV). */
 export function sealContent(key: Buffer, content: Buffer) {
   const iv = randomBytes(12);
