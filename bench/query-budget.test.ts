@@ -13,18 +13,18 @@ import { generateNetwork } from './generate/network.ts';
 
 /** Page → the most queries it may run (today's count plus a little room). */
 const BUDGETS: [string, string, number][] = [
-  ['entrepreneur@canopee.demo', '/', 130],
+  ['entrepreneur@canopee.demo', '/', 110],
   ['entrepreneur@canopee.demo', '/factures', 16],
   ['entrepreneur@canopee.demo', '/devis', 12],
   ['entrepreneur@canopee.demo', '/compte-activite', 20],
-  ['entrepreneur@canopee.demo', '/notes-de-frais', 20],
+  ['entrepreneur@canopee.demo', '/notes-de-frais', 22],
   ['entrepreneur@canopee.demo', '/salaire', 24],
-  ['support@canopee.demo', '/validation', 110],
+  ['support@canopee.demo', '/validation', 95],
   ['support@canopee.demo', '/accompagnement', 16],
   ['support@canopee.demo', '/factures?statut=all', 15],
   ['director@canopee.demo', '/direction', 20],
   ['director@canopee.demo', '/comptabilite', 13],
-  ['director@canopee.demo', '/banque', 24],
+  ['director@canopee.demo', '/banque', 26],
 ];
 
 /** Pages that still run the automatic checks once per document they list (the to-do list's
