@@ -286,6 +286,20 @@ export async function getCustomer(trx: Tx, actor: Actor, id: string): Promise<Cu
   return r ? toCustomer(r) : null;
 }
 
+/** The e-mail of each of these customers in one query (a list of invoices, not one query each). */
+export async function customerEmails(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, string | null>> {
+  authorize(actor, SALES.customerRead);
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await salesDb(trx)
+    .selectFrom('customer')
+    .select(['id', 'email'])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id as string, r.email]));
+}
+
 export async function listCustomers(
   trx: Tx,
   actor: Actor,

@@ -38,6 +38,7 @@ import { SALES } from './permissions.ts';
 // Checks on quotes (same registry): a file of their own to keep this one about invoices.
 import './quote-checks.ts';
 import { salesDb } from './db.ts';
+import { customerEmails } from './customer.service.ts';
 
 const ALL = 10000;
 /** A sent quote expiring within this many days shows in the inbox. */
@@ -78,11 +79,17 @@ registerInboxProvider({
           link: `/factures/${i.id}`,
         });
       }
-      for (const i of await ownInvoices(trx, actor, 'validated', today)) {
+      const validated = await ownInvoices(trx, actor, 'validated', today);
+      const validatedEmails = await customerEmails(
+        trx,
+        actor,
+        validated.map((i) => i.customerId),
+      );
+      for (const i of validated) {
         if (i.typeCode === '381') continue;
         // With the customer's e-mail, one click sends it (sales' e-mail sending); otherwise the
         // entrepreneur sends the PDF themselves and says so.
-        const email = (await getCustomer(trx, actor, i.customerId))?.email;
+        const email = validatedEmails.get(i.customerId);
         items.push({
           key: `sales.invoice.send:${i.id}`,
           kind: 'sales.invoice.send',
@@ -160,7 +167,13 @@ registerInboxProvider({
           link: `/devis/${q.id}`,
         });
       }
-      for (const i of await ownInvoices(trx, actor, 'overdue', today)) {
+      const overdue = await ownInvoices(trx, actor, 'overdue', today);
+      const overdueEmails = await customerEmails(
+        trx,
+        actor,
+        overdue.map((i) => i.customerId),
+      );
+      for (const i of overdue) {
         if (i.dueCents <= 0 || !i.dueDate) continue;
         const late = daysBetween(i.dueDate, today);
         items.push({
@@ -171,7 +184,7 @@ registerInboxProvider({
           title: `Relancez ${i.customerName} : facture ${i.number} en retard de ${late} jour${late > 1 ? 's' : ''}`,
           why: `Il reste ${formatEuros(i.dueCents)} à payer depuis le ${formatDate(i.dueDate)}. Un rappel aimable dans les premiers jours suffit souvent.`,
           // One action: the reminder e-mail, sent now (a customer without an e-mail: the invoice page says why).
-          action: (await getCustomer(trx, actor, i.customerId))?.email
+          action: overdueEmails.get(i.customerId)
             ? { label: 'Relancer', href: `/factures/${i.id}/relancer`, method: 'post' }
             : { label: 'Voir la facture', href: `/factures/${i.id}` },
           link: `/factures/${i.id}`,
