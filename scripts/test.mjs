@@ -55,9 +55,12 @@ if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x))
 const backend = process.env.DATABASE_URL ? 'PostgreSQL' : 'PGlite';
 console.log(`# ${files.length} fichiers de tests sur ${backend}`);
 const concurrency = Math.max(1, Math.min(3, availableParallelism()));
+// A file's time limit catches a hang, not a slow machine: the attack suite tries every route as
+// every role (it grows with each module) and takes a quarter of an hour on a loaded 2-core box.
+const FILE_TIMEOUT_MS = 40 * 60_000;
 const r = spawnSync(
   process.execPath,
-  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-timeout=1200000', ...files],
+  ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, `--test-timeout=${FILE_TIMEOUT_MS}`, ...files],
   {
     stdio: 'inherit',
     env: { ...process.env, RADIEUSE_MISSING_TOOLS: missing.join(','), TZ: process.env.TZ ?? 'Europe/Paris' },
