@@ -2,13 +2,11 @@
 // discovery, PKCE, state and nonce, linking only after a proof on Radieuse, and every refused
 // answer (replayed, forged state, wrong issuer, expired) leaves no session and no link behind.
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import Provider from 'oidc-provider';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
-import { addOidcProvider, linkOidcIdentity, OIDC_CALLBACK_PATH, oidcRedirectUri } from '../../core/auth/oidc.ts';
+import { startTestOidcProvider, type TestOidcProvider } from '../../app/testing-oidc.ts';
+import { linkOidcIdentity } from '../../core/auth/oidc.ts';
 import { hashToken, newToken } from '../../core/auth/tokens.ts';
 import { currentTotp, enableTotp, newTotpSecret } from '../../core/auth/totp.ts';
 import type { Config } from '../../core/config.ts';
@@ -19,116 +17,25 @@ let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
 let config: Config;
 let a: TestCoop;
-let server: Server;
+let idp: TestOidcProvider;
 let issuer: string;
 let providerId: string;
-/** Who the provider signs in next (its login page is skipped: the test is the person). */
-let nextLogin: string | null = null;
-const people: Record<string, { email: string; name: string }> = {};
+let people: TestOidcProvider['people'];
 const CLIENT_SECRET = 'un-secret-client-de-test-assez-long';
 
 before(async () => {
   ({ odb, app, config } = await createTestApp());
   [a] = await seedTestCooperatives(odb);
-  server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const provider = new Provider(issuer, {
-    clients: [
-      {
-        client_id: 'radieuse',
-        client_secret: CLIENT_SECRET,
-        redirect_uris: [oidcRedirectUri(config.publicUrl)],
-        grant_types: ['authorization_code'],
-        response_types: ['code'],
-      },
-    ],
-    async findAccount(_ctx, sub) {
-      return {
-        accountId: sub,
-        claims: async () => ({ sub, email: people[sub]?.email, email_verified: true, name: people[sub]?.name }),
-      };
-    },
-    claims: { openid: ['sub'], email: ['email', 'email_verified'], profile: ['name'] },
-    conformIdTokenClaims: false,
-    features: { devInteractions: { enabled: false } },
-    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    cookies: { keys: ['cle-de-test-des-cookies'] },
-  });
-  const callback = provider.callback();
-  server.on('request', async (req, res) => {
-    if (!req.url?.startsWith('/interaction/')) return callback(req, res);
-    // The person "signs in" at the provider and consents, as oidc-provider's own examples do.
-    const details = await provider.interactionDetails(req, res);
-    if (!nextLogin) {
-      await provider.interactionFinished(req, res, { error: 'access_denied' }, { mergeWithLastSubmission: false });
-      return;
-    }
-    const grant = new provider.Grant({ accountId: nextLogin, clientId: String(details.params.client_id) });
-    grant.addOIDCScope(String(details.params.scope));
-    const grantId = await grant.save();
-    await provider.interactionFinished(
-      req,
-      res,
-      { login: { accountId: nextLogin }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
-  });
-  providerId = (
-    await addOidcProvider(odb.db, config.fileKey, {
-      cooperativeId: null,
-      label: 'Identité Coop',
-      issuer,
-      clientId: 'radieuse',
-      clientSecret: CLIENT_SECRET,
-    })
-  ).id;
+  idp = await startTestOidcProvider(odb, config, { clientSecret: CLIENT_SECRET });
+  ({ issuer, providerId, people } = idp);
 });
 after(async () => {
-  server.close();
-  server.closeAllConnections();
+  await idp?.close();
   await odb.close();
 });
 
-/** The browser at the provider: follows its redirects with its cookies until it comes back to us. */
-async function atProvider(url: string): Promise<string> {
-  const jar = new Map<string, string>();
-  let next = url;
-  for (let i = 0; i < 10; i++) {
-    const res = await fetch(next, {
-      redirect: 'manual',
-      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
-    });
-    for (const sc of res.headers.getSetCookie()) {
-      const [pair] = sc.split(';');
-      const eq = pair.indexOf('=');
-      jar.set(pair.slice(0, eq), pair.slice(eq + 1));
-    }
-    const loc = res.headers.get('location');
-    assert.ok(loc, `the provider answered ${res.status} without redirecting: ${await res.text()}`);
-    const target = new URL(loc, next);
-    if (target.origin !== issuer) return target.pathname + target.search;
-    next = target.href;
-  }
-  throw new Error('too many redirects at the provider');
-}
-
 /** Starts a sign-in with the provider from the sign-in page; returns the callback path. */
-async function throughProvider(c: TestClient, sub: string | null): Promise<string> {
-  nextLogin = sub;
-  // Signed out: the sign-in page offers the provider; signed in: the profile offers to link it.
-  const page = c.cookies.has('rad_session') ? await c.get('/profil') : await c.get('/connexion');
-  assert.match(page.html, /(Se connecter avec|Lier mon identité) Identité Coop/);
-  const r = await c.post(`/connexion/oidc/${providerId}/demarrer`, { retour: '/' });
-  assert.equal(r.res.status, 303);
-  const auth = new URL(r.res.headers.get('location')!);
-  assert.equal(auth.origin, issuer);
-  assert.equal(auth.searchParams.get('code_challenge_method'), 'S256');
-  assert.ok(auth.searchParams.get('nonce') && auth.searchParams.get('state'));
-  const back = await atProvider(auth.href);
-  assert.ok(back.startsWith(`${OIDC_CALLBACK_PATH}?`), back);
-  return back;
-}
+const throughProvider = (c: TestClient, sub: string | null) => idp.through(c, sub);
 
 const count = async (table: 'auth_session' | 'oidc_identity') =>
   Number(
