@@ -25,6 +25,8 @@ before(async () => {
   [a] = await seedTestCooperatives(odb);
   idp = await startTestOidcProvider(odb, config);
   tsa = await startLocalTsa();
+  // The test's authority listens on loopback, which only an operator may allow (core/outbound.ts).
+  process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = '1';
 });
 after(async () => {
   await idp?.close();

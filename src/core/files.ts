@@ -143,6 +143,26 @@ export async function storeFile(
   return { id, name, mimeType: type, size: input.content.length, sha256 };
 }
 
+/**
+ * A second stored file with the same sealed content (no key needed: the content is not bound to
+ * its row's id), for a module that must own its copy: the archive's retention purge then never
+ * erases another module's file, nor the other module the archive's.
+ */
+export async function copyStoredFile(tx: Tx, cooperativeId: string, id: string): Promise<StoredFile | null> {
+  const trx = coreDb(tx);
+  const r = await trx
+    .selectFrom('stored_file')
+    .selectAll()
+    .where('cooperative_id', '=', cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (!r) return null;
+  const copy = { ...r, id: uuidv7() };
+  if ('created_at' in copy) delete (copy as { created_at?: unknown }).created_at;
+  await trx.insertInto('stored_file').values(copy).execute();
+  return { id: copy.id, name: r.name, mimeType: r.mime_type, size: Number(r.size), sha256: r.sha256 };
+}
+
 /** A name without path, control characters or quotes, at most 200 characters. */
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';

@@ -10,8 +10,6 @@
 // (`locked_until`): two workers never send the same one at once, and a crashed worker's claim
 // expires so the delivery is sent again, with the same id.
 import { createHmac, randomBytes } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
 import { sql } from 'kysely';
 import type { Actor } from '../../core/actor.ts';
 import { audit } from '../../core/audit.ts';
@@ -19,6 +17,7 @@ import { authorize } from '../../core/authz.ts';
 import type { Db, Tx } from '../../core/db/handles.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
+import { checkOutboundUrl, outboundRequest } from '../../core/outbound.ts';
 import { apiDb } from './db.ts';
 import { API } from './permissions.ts';
 
@@ -79,19 +78,7 @@ export function sign(secret: string, id: string, timestamp: number, body: string
 
 // --- subscriptions ----------------------------------------------------------------------------
 
-function checkUrl(raw: string): string {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    throw new UserError('Adresse invalide : indiquez une URL complète (https://…).', 'url');
-  }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:')
-    throw new UserError('Seules les adresses http(s) sont acceptées.', 'url');
-  if (u.username || u.password) throw new UserError('L’adresse ne doit pas contenir d’identifiants.', 'url');
-  if (u.href.length > 500) throw new UserError('Adresse trop longue.', 'url');
-  return u.href;
-}
+const checkUrl = (raw: string) => checkOutboundUrl(raw, 'url');
 
 function toSubscription(r: {
   id: string;
@@ -272,32 +259,6 @@ export async function enqueueEvent(
 
 // --- sending ----------------------------------------------------------------------------------
 
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.168.0.0', 16],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::1', 128],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['::', 128],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-
-/** Refuses addresses of the host's own networks (no webhook may probe the inside). */
-async function privateTarget(url: string): Promise<boolean> {
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
-  const addrs = isIP(host) ? [{ address: host, family: isIP(host) }] : await lookup(host, { all: true });
-  return addrs.some((a) => PRIVATE.check(a.address, a.family === 6 ? 'ipv6' : 'ipv4'));
-}
-
 export interface DeliverOptions {
   now?: Date;
   limit?: number;
@@ -344,23 +305,30 @@ export async function deliverDue(odb: { db: Db }, opts: DeliverOptions = {}) {
     if (!d.enabled) error = 'Abonnement désactivé.';
     else
       try {
-        if (!opts.allowPrivateAddresses && (await privateTarget(d.url))) throw new Error('adresse interne refusée');
         const ts = Math.floor(Date.now() / 1000);
-        const res = await (opts.fetchImpl ?? fetch)(d.url, {
-          method: 'POST',
-          redirect: 'manual',
-          signal: AbortSignal.timeout(TIMEOUT_MS),
-          headers: {
-            'content-type': 'application/json',
-            'user-agent': 'Radieuse-Webhooks/1',
-            'webhook-id': c.id,
-            'webhook-timestamp': String(ts),
-            'webhook-signature': sign(d.secret, c.id, ts, body),
-          },
-          body,
-        });
-        status = res.status;
-        await res.body?.cancel().catch(() => undefined);
+        const headers = {
+          'content-type': 'application/json',
+          'user-agent': 'Radieuse-Webhooks/1',
+          'webhook-id': c.id,
+          'webhook-timestamp': String(ts),
+          'webhook-signature': sign(d.secret, c.id, ts, body),
+        };
+        if (opts.fetchImpl) {
+          const res = await opts.fetchImpl(d.url, { method: 'POST', redirect: 'manual', headers, body });
+          status = res.status;
+          await res.body?.cancel().catch(() => undefined);
+        } else {
+          // Private addresses refused at connection time (DNS rebinding included); no redirect.
+          const res = await outboundRequest(d.url, {
+            method: 'POST',
+            headers,
+            body,
+            timeoutMs: TIMEOUT_MS,
+            maxResponseBytes: 64 * 1024,
+            trusted: opts.allowPrivateAddresses,
+          });
+          status = res.status;
+        }
         if (status < 200 || status >= 300) error = `Réponse HTTP ${status}`;
       } catch (e) {
         error = (e as Error).message.slice(0, 300) || 'Erreur réseau';

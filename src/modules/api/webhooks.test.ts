@@ -84,6 +84,8 @@ async function validatedInvoice(amountCents: number) {
 }
 
 before(async () => {
+  // The test receivers listen on loopback, which only an operator may allow (core/outbound.ts).
+  process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = '1';
   server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -282,10 +284,23 @@ test('repeated failures disable the subscription, with an inbox item; replay sen
 
 test('internal addresses are refused unless allowed; bad subscriptions are refused in French', async () => {
   await validatedInvoice(70000);
-  const r = await deliverDue(odb); // production settings: loopback refused
-  assert.equal(r.sent, 0);
-  const log = await withTenant(odb.db, a.coop.id, (tx) => listDeliveries(tx, a.actor('director'), subA.id));
-  assert.match(log[0].lastError ?? '', /adresse interne refusée/);
+  delete process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE; // production settings: loopback refused
+  try {
+    const r = await deliverDue(odb);
+    assert.equal(r.sent, 0);
+    const log = await withTenant(odb.db, a.coop.id, (tx) => listDeliveries(tx, a.actor('director'), subA.id));
+    assert.match(log[0].lastError ?? '', /adresse interne refusée/);
+    for (const url of ['http://127.0.0.1:8080/h', 'http://localhost/h', 'http://169.254.169.254/latest/meta-data'])
+      await assert.rejects(
+        withTenant(odb.db, a.coop.id, (tx) =>
+          createSubscription(tx, a.actor('director'), { url, events: ['invoice.paid'] }),
+        ),
+        /réseau interne/,
+        url,
+      );
+  } finally {
+    process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = '1';
+  }
   await assert.rejects(
     withTenant(odb.db, a.coop.id, (tx) =>
       createSubscription(tx, a.actor('director'), { url: 'ftp://x', events: ['invoice.paid'] }),

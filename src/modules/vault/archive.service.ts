@@ -10,7 +10,8 @@ import { authorize, scopeOf } from '../../core/authz.ts';
 import { isIsoDate, todayParis } from '../../core/dates.ts';
 import type { Db, Tx } from '../../core/db/handles.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
-import { deleteFile, readFile, type StoredFile, storeFile } from '../../core/files.ts';
+import { checkOutboundUrl } from '../../core/outbound.ts';
+import { copyStoredFile, deleteFile, readFile, type StoredFile, storeFile } from '../../core/files.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { membershipsOfUser } from '../directory/index.ts';
 import { appendEntry, type ChainEntry, entriesOf } from './chain.ts';
@@ -98,6 +99,8 @@ export interface ArchiveSettings {
   tsaUrl: string | null;
   /** The authority actually used: the cooperative's, else the environment's. */
   effectiveTsaUrl: string | null;
+  /** The environment's authority is the operator's choice; a cooperative's is checked (SSRF). */
+  effectiveTsaTrusted: boolean;
   retention: Retention;
 }
 
@@ -112,7 +115,7 @@ export async function settingsOf(tx: Tx | Db, cooperativeId: string): Promise<Ar
   for (const k of Object.keys(DEFAULT_RETENTION) as DocumentKind[])
     if (k in saved && (saved[k] === null || typeof saved[k] === 'number')) retention[k] = saved[k] as number | null;
   const tsaUrl = r?.tsa_url ?? null;
-  return { tsaUrl, effectiveTsaUrl: tsaUrl ?? environmentTsaUrl(), retention };
+  return { tsaUrl, effectiveTsaUrl: tsaUrl ?? environmentTsaUrl(), effectiveTsaTrusted: !tsaUrl, retention };
 }
 
 export async function archiveSettings(tx: Tx, actor: Actor): Promise<ArchiveSettings> {
@@ -127,9 +130,9 @@ export async function saveArchiveSettings(
   input: Record<string, string | undefined>,
 ): Promise<ArchiveSettings> {
   authorize(actor, VAULT.settingsManage);
-  const tsaUrl = (input.tsaUrl ?? '').trim();
-  if (tsaUrl && !/^https?:\/\/[^\s]+$/.test(tsaUrl))
-    throw new UserError("Indiquez l'adresse complète de l'autorité d'horodatage (https://…).", 'tsaUrl');
+  const typed = (input.tsaUrl ?? '').trim();
+  // A director chooses the address the server will call: it must not point inside (SSRF).
+  const tsaUrl = typed ? checkOutboundUrl(typed, 'tsaUrl') : '';
   const retention = {} as Retention;
   for (const k of Object.keys(DEFAULT_RETENTION) as DocumentKind[]) {
     const v = (input[`retention_${k}`] ?? '').trim();
@@ -573,20 +576,16 @@ export interface SignatureCompleted {
   signedAt: string | Date;
 }
 
-async function storedFileInfo(tx: Tx, cooperativeId: string, id: string): Promise<StoredFile> {
+/** The archive's own copy of a file another module stored (see `copyStoredFile`). */
+async function ownCopyOf(tx: Tx, cooperativeId: string, id: string): Promise<StoredFile> {
   if (!ID_RE.test(id)) throw new Error(`coffre-fort : fichier signé inconnu (${id})`);
-  const f = await vaultDb(tx)
-    .selectFrom('stored_file')
-    .select(['id', 'name', 'mime_type', 'size', 'sha256'])
-    .where('cooperative_id', '=', cooperativeId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const f = await copyStoredFile(tx, cooperativeId, id);
   if (!f) throw new Error(`coffre-fort : fichier signé introuvable dans la coopérative (${id})`);
-  return { id: f.id, name: f.name, mimeType: f.mime_type, size: f.size, sha256: f.sha256 };
+  return f;
 }
 
 /**
- * The handler of `signatures.completed`: the sealed PDF and its evidence file, already stored by
+ * The handler of `signatures.completed`: copies of the sealed PDF and its evidence file, stored by
  * the signature module, become one contract of the signer's archive, in the signature's
  * transaction (a signed contract is never missing from the archive). Archived once per request.
  */
@@ -598,8 +597,8 @@ export async function archiveSignedContract(tx: Tx, actor: Actor, p: SignatureCo
     .executeTakeFirst();
   if (existing) return getDocumentUnchecked(tx, actor.cooperativeId, existing.id);
   await personOf(tx, actor.cooperativeId, p.userId);
-  const file = await storedFileInfo(tx, actor.cooperativeId, p.fileId);
-  const evidence = await storedFileInfo(tx, actor.cooperativeId, p.evidenceFileId);
+  const file = await ownCopyOf(tx, actor.cooperativeId, p.fileId);
+  const evidence = await ownCopyOf(tx, actor.cooperativeId, p.evidenceFileId);
   const signedAt = new Date(p.signedAt);
   const day = Number.isNaN(signedAt.getTime()) ? todayParis() : signedAt.toISOString().slice(0, 10);
   return archiveStored(tx, actor, {

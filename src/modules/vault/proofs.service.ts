@@ -17,9 +17,9 @@ import { requestTimestamp, sha256Hex, verifyTimestampResponse } from './timestam
  * Returns how many got one; a failure is kept on the entry (shown on the pages) and retried later.
  */
 export async function timestampPending(db: Db, cooperativeId: string, limit = 200): Promise<number> {
-  const { pending, url } = await withTenant(db, cooperativeId, async (tx) => {
+  const { pending, url, trusted } = await withTenant(db, cooperativeId, async (tx) => {
     const s = await settingsOf(tx, cooperativeId);
-    if (!s.effectiveTsaUrl) return { pending: [], url: null };
+    if (!s.effectiveTsaUrl) return { pending: [], url: null, trusted: false };
     const rows = await vaultDb(tx)
       .selectFrom('archive_chain')
       .select(['seq', 'entry_hash'])
@@ -28,13 +28,13 @@ export async function timestampPending(db: Db, cooperativeId: string, limit = 20
       .orderBy('seq')
       .limit(limit)
       .execute();
-    return { pending: rows, url: s.effectiveTsaUrl };
+    return { pending: rows, url: s.effectiveTsaUrl, trusted: s.effectiveTsaTrusted };
   });
   let done = 0;
   for (const e of pending) {
     let set: { tsa_response: Buffer; tsa_time: Date; tsa_name: string; tsa_error: null } | { tsa_error: string };
     try {
-      const t = await requestTimestamp(url!, e.entry_hash);
+      const t = await requestTimestamp(url!, e.entry_hash, { trusted });
       set = { tsa_response: t.response, tsa_time: t.genTime, tsa_name: t.tsaName, tsa_error: null };
       done++;
     } catch (err) {

@@ -111,7 +111,14 @@ test('the direction sets the timestamp authority and the retention; others may n
   assert.equal((await dir.get('/coffre-fort/reglages')).res.status, 200);
   const bad = await dir.post('/coffre-fort/reglages', { tsaUrl: 'pas une adresse', retention_payslip: '50' });
   assert.equal(bad.res.status, 400);
-  assert.match(bad.html, /adresse complète de l&#39;autorité/);
+  assert.match(bad.html, /Adresse invalide : indiquez une URL complète/);
+  // The server would call it: an address inside its own network is refused beside the field.
+  const inside = await dir.post('/coffre-fort/reglages', {
+    tsaUrl: 'http://169.254.169.254/latest',
+    retention_payslip: '50',
+  });
+  assert.equal(inside.res.status, 400);
+  assert.match(inside.html, /id="f-tsaUrl-error"[^>]*>Cette adresse désigne le réseau interne/);
   const ok = await dir.post('/coffre-fort/reglages', {
     tsaUrl: 'https://tsa.example.org/tsr',
     retention_payslip: '50',

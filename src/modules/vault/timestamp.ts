@@ -6,6 +6,7 @@
 import { createHash, randomBytes, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
+import { outboundRequest } from '../../core/outbound.ts';
 
 const SHA256_OID = '2.16.840.1.101.3.4.2.1';
 const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
@@ -128,16 +129,19 @@ function signatureCertificate(signed: pkijs.SignedData, certs: pkijs.Certificate
 export async function requestTimestamp(
   url: string,
   hashHex: string,
+  opts: { trusted?: boolean } = {},
 ): Promise<{ response: Buffer; genTime: Date; tsaName: string }> {
   const { der, nonceHex } = buildTimestampRequest(hashHex);
-  const res = await fetch(url, {
+  const res = await outboundRequest(url, {
     method: 'POST',
     headers: { 'content-type': 'application/timestamp-query', accept: 'application/timestamp-reply' },
     body: new Uint8Array(der),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    timeoutMs: TIMEOUT_MS,
+    maxResponseBytes: 256 * 1024,
+    trusted: opts.trusted,
   });
-  if (!res.ok) throw new Error(`l'autorité d'horodatage répond ${res.status}`);
-  const response = Buffer.from(await res.arrayBuffer());
+  if (res.status < 200 || res.status >= 300) throw new Error(`l'autorité d'horodatage répond ${res.status}`);
+  const response = res.body;
   const check = await verifyTimestampResponse(response, hashHex, nonceHex);
   if (!check.ok) throw new Error(check.problem);
   return { response, genTime: check.genTime!, tsaName: check.tsaName! };

@@ -16,9 +16,9 @@ import { runCli } from '../../core/cli.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
-import { NotFoundError } from '../../core/errors.ts';
+import { NotFoundError, UserError } from '../../core/errors.ts';
 import { emit } from '../../core/events.ts';
-import { storeFile } from '../../core/files.ts';
+import { readFile, storeFile } from '../../core/files.ts';
 import { createTestDb, runIntegrity } from '../../app/testing.ts';
 import {
   deleteOwnDocument,
@@ -29,6 +29,7 @@ import {
   personArchive,
   purgeExpired,
   saveArchiveSettings,
+  setContractEnd,
   uploadOwnDocument,
 } from './archive.service.ts';
 import { vaultCommands } from './commands.ts';
@@ -83,6 +84,8 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 let payslipId: string;
 let ownId: string;
 let contractId: string;
+/** The files the signature module stored for the contract (they stay its own). */
+let signedFiles: { sealed: string; evidence: string };
 
 test('documents are archived encrypted, each file chained after the previous one', async () => {
   const me = a.actor('entrepreneur');
@@ -175,6 +178,7 @@ test('a signed contract arrives through signatures.completed and is archived wit
     await emit(tx, signer, 'signatures.completed', payload); // delivered twice: archived once
     return { sealed, evidence };
   });
+  signedFiles = { sealed: ids.sealed.id, evidence: ids.evidence.id };
   const view = await inA((tx) => ownArchive(tx, a.actor('cape')));
   assert.equal(view.documents.length, 1);
   const d = view.documents[0]!;
@@ -220,6 +224,34 @@ test("someone else's document is not found, in another cooperative or in the sam
   assert.deepEqual(f.content, pdf('bulletin janvier'));
   const view = await inA((tx) => ownArchive(tx, a.actor('entrepreneur')));
   assert.ok(view.access.some((l) => l.action === 'download' && l.actorLabel === a.actor('support').label));
+});
+
+test('a director cannot point the timestamp authority inside the server (SSRF); the operator can', async () => {
+  delete process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE;
+  for (const url of [
+    tsa.url,
+    'http://localhost:9/tsr',
+    'http://169.254.169.254/latest',
+    'http://[::1]/t',
+    'http://[::ffff:127.0.0.1]/t',
+  ]) {
+    await assert.rejects(
+      inA((tx) => saveArchiveSettings(tx, a.actor('director'), { tsaUrl: url })),
+      (e) => e instanceof UserError && /réseau interne/.test(e.fields.tsaUrl ?? ''),
+      url,
+    );
+  }
+  // A public name that resolves to a private address is refused when connecting (DNS rebinding).
+  // (`localhost` stands for such a name: it goes through the same lookup as any other.)
+  const byName = new URL(tsa.url);
+  byName.hostname = 'localhost';
+  await assert.rejects(requestTimestamp(byName.href, sha256Hex('x')), /adresse interne refusée/);
+  await assert.rejects(requestTimestamp(tsa.url, sha256Hex('x')), /adresse interne refusée/);
+  // The environment's authority is the operator's choice: trusted.
+  const t = await requestTimestamp(tsa.url, sha256Hex('x'), { trusted: true });
+  assert.ok(t.tsaName);
+  // An operator of a closed network may allow private addresses for everyone.
+  process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = '1';
 });
 
 test('timestamps from a local authority verify; a token for another hash or another nonce is refused', async () => {
@@ -396,4 +428,22 @@ test('retention: contents past their period are erased and logged, their proofs 
       .executeTakeFirstOrThrow(),
   );
   assert.equal(row.file_id, null);
+});
+
+test("the purge of an expired signed contract erases the archive's copy, never the signature module's files", async () => {
+  await inA((tx) => setContractEnd(tx, a.actor('support'), contractId, '2001-06-30'));
+  await inA((tx) => saveArchiveSettings(tx, a.actor('director'), { tsaUrl: tsa.url, retention_contract: '5' }));
+  const gone = await inA((tx) => purgeExpired(tx, a.actor('director'), '2026-12-07'));
+  assert.deepEqual(
+    gone.map((g) => g.id),
+    [contractId],
+  );
+  await assert.rejects(
+    inA((tx) => openDocument(tx, a.actor('cape'), KEY, contractId, 'download')),
+    /effacé/,
+  );
+  const sealed = await inA((tx) => readFile(tx, KEY, a.coop.id, signedFiles.sealed));
+  const evidence = await inA((tx) => readFile(tx, KEY, a.coop.id, signedFiles.evidence));
+  assert.deepEqual(sealed.content, pdf('CAPE signee'));
+  assert.deepEqual(evidence.content, pdf('preuve de signature'));
 });
