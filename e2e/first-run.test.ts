@@ -4,6 +4,10 @@ import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../src/app/testing-web.ts';
 import type { OpenDb } from '../src/core/db/index.ts';
 import { makeSiren } from '../src/core/identifiers.ts';
+import { moduleView } from '../src/core/db/handles.ts';
+import type { DirectoryTables } from '../src/modules/directory/index.ts';
+
+const testDb = moduleView<DirectoryTables>();
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -15,8 +19,8 @@ after(async () => {
 });
 
 const counts = async () => ({
-  networks: (await odb.db.selectFrom('network').select('id').execute()).length,
-  coops: (await odb.db.selectFrom('cooperative').select('id').execute()).length,
+  networks: (await testDb(odb.db).selectFrom('network').select('id').execute()).length,
+  coops: (await testDb(odb.db).selectFrom('cooperative').select('id').execute()).length,
   users: (await odb.db.selectFrom('user_account').select('id').execute()).length,
 });
 const GOOD = {
@@ -68,7 +72,7 @@ test('good input creates the network, the cooperative and its director, who can 
   assert.equal(r.res.status, 302);
   assert.equal(r.res.headers.get('location'), '/connexion');
   assert.deepEqual(await counts(), { networks: 1, coops: 1, users: 1 });
-  const m = await odb.db
+  const m = await testDb(odb.db)
     .selectFrom('membership')
     .innerJoin('user_account', 'user_account.id', 'membership.user_id')
     .select(['membership.role', 'user_account.email'])

@@ -14,6 +14,10 @@ import { startTestServer, launchBrowser, recordActionCounts, CHROMIUM, OUTPUT } 
 
 import { createCustomer } from '../src/modules/sales/customer.service.ts';
 import { createCatalogueItem } from '../src/modules/sales/catalogue.service.ts';
+import { moduleView } from '../src/core/db/handles.ts';
+import type { SalesTables } from '../src/modules/sales/index.ts';
+
+const testDb = moduleView<SalesTables>();
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;
@@ -204,14 +208,14 @@ test('actions to create and send an invoice for a NEW business customer with two
   clicks++;
   await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
   await page.locator('.flash', { hasText: 'validée et envoyée à compta@mediatheque.example' }).waitFor();
-  const customer = await srv.odb.db
+  const customer = await testDb(srv.odb.db)
     .selectFrom('customer')
     .select(['id', 'siren', 'postal_code', 'city'])
     .where('name', '=', 'Médiathèque des Pentes')
     .executeTakeFirstOrThrow();
   assert.equal(customer.city, 'Lyon');
   assert.equal(customer.postal_code, '69001');
-  const lines = await srv.odb.db
+  const lines = await testDb(srv.odb.db)
     .selectFrom('invoice_line')
     .innerJoin('invoice', (j) =>
       j
@@ -280,7 +284,7 @@ test('the editor in the page: lines moved, duplicated, removed and sections adde
   await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
   await page.waitForURL(/\/factures\/[0-9a-f-]{36}$/);
   const id = page.url().split('/').pop()!;
-  const lines = await srv.odb.db
+  const lines = await testDb(srv.odb.db)
     .selectFrom('invoice_line')
     .select(['description', 'section'])
     .where('invoice_id', '=', id)
@@ -299,7 +303,7 @@ test('the editor in the page: lines moved, duplicated, removed and sections adde
   await page.locator('#f-l0_quantity').fill('3');
   await page.locator('#f-l0_quantity').blur();
   await page.locator('#autosave-status', { hasText: /Brouillon enregistré à \d\d:\d\d/ }).waitFor({ timeout: 10_000 });
-  const inv = await srv.odb.db
+  const inv = await testDb(srv.odb.db)
     .selectFrom('invoice')
     .select('total_excl_cents')
     .where('id', '=', id)

@@ -14,6 +14,11 @@ import { withTenant } from '../src/core/db/tenant.ts';
 import { createCustomer } from '../src/modules/sales/index.ts';
 import { sell } from '../src/modules/ledger/test-helpers.ts';
 import { todayParis } from '../src/core/dates.ts';
+import { moduleView } from '../src/core/db/handles.ts';
+import type { LedgerTables } from '../src/modules/ledger/index.ts';
+import type { PurchasesTables } from '../src/modules/purchases/index.ts';
+
+const testDb = moduleView<LedgerTables & PurchasesTables>();
 
 const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;
@@ -114,7 +119,7 @@ test('submit a month of expenses with 3 receipts', { skip }, async () => {
   await act.click('button:has-text("Envoyer la note de frais")');
   await page.waitForSelector('text=Note de frais envoyée');
   await page.screenshot({ path: `${OUTPUT}/simplification-expenses-mobile.png`, fullPage: true });
-  const sheet = await srv.odb.db
+  const sheet = await testDb(srv.odb.db)
     .selectFrom('expense_report')
     .select(['status', 'total_cents'])
     .where('cooperative_id', '=', a.coop.id)
@@ -122,7 +127,7 @@ test('submit a month of expenses with 3 receipts', { skip }, async () => {
     .executeTakeFirstOrThrow();
   assert.equal(sheet.status, 'submitted');
   assert.equal(Number(sheet.total_cents), 6_770);
-  const receipts = await srv.odb.db
+  const receipts = await testDb(srv.odb.db)
     .selectFrom('expense_line')
     .select('receipt_file_id')
     .where('cooperative_id', '=', a.coop.id)
@@ -142,7 +147,7 @@ test('request a salary', { skip }, async () => {
   await act.fill('input[name="amount"]', '2 000');
   await act.click('button[name="action"][value="request"]');
   await page.waitForSelector('.flash-success');
-  const req = await srv.odb.db
+  const req = await testDb(srv.odb.db)
     .selectFrom('salary_request')
     .select(['status', 'employer_cost_cents'])
     .where('cooperative_id', '=', a.coop.id)

@@ -95,7 +95,11 @@ const COOPS = [
 ] as const;
 
 export async function demoExists(odb: OpenDb): Promise<boolean> {
-  return !!(await odb.db.selectFrom('network').select('id').where('slug', '=', DEMO_NETWORK_SLUG).executeTakeFirst());
+  return !!(await demoDb(odb.db)
+    .selectFrom('network')
+    .select('id')
+    .where('slug', '=', DEMO_NETWORK_SLUG)
+    .executeTakeFirst());
 }
 
 export function demoLogins(): string[] {

@@ -5,6 +5,10 @@ import { createTestApp, TestClient } from '../app/testing-web.ts';
 import { addMembership } from '../modules/directory/index.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { newTotpSecret, enableTotp, currentTotp } from '../core/auth/totp.ts';
+import { moduleView } from '../core/db/handles.ts';
+import type { DirectoryTables } from '../modules/directory/index.ts';
+
+const testDb = moduleView<DirectoryTables>();
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -67,7 +71,7 @@ test('a state change without the CSRF token is refused and changes nothing', asy
     { headers: { origin: 'https://evil.example' } },
   );
   assert.equal(foreign.res.status, 403);
-  const n = await odb.db
+  const n = await testDb(odb.db)
     .selectFrom('activity')
     .select('id')
     .where('analytic_code', 'in', ['NOCSRF', 'BADCSRF', 'XSITE'])
@@ -97,7 +101,7 @@ test('the cooperative form rejects bad input with French messages beside the fie
   assert.match(r.html, /id="f-postalCode-error"[^>]*>Code postal : 5 chiffres/);
   assert.match(r.html, /id="f-iban-error"[^>]*>IBAN invalide/);
   assert.match(r.html, /value="Nouveau nom"/, 'what was typed is kept');
-  const coop = await odb.db
+  const coop = await testDb(odb.db)
     .selectFrom('cooperative')
     .select('name')
     .where('id', '=', a.coop.id)

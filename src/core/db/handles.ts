@@ -6,7 +6,6 @@
 // module cannot name another module's tables (it does not compile); it calls that module's
 // services instead. Every view is also a handle, so it can be passed to any other service.
 import type { Kysely, Transaction } from 'kysely';
-import type { Database } from './database.ts';
 import type { CoreTables } from '../tables.ts';
 
 declare const dbHandle: unique symbol;
@@ -38,10 +37,3 @@ export function moduleView<T extends object>(): ModuleView<T> {
 export const coreDb = moduleView<object>();
 export type CoreDb = ModuleDb<object>;
 export type CoreTx = ModuleTx<object>;
-
-/** Transitional: the core tables plus those of modules not yet given their own view
- *  (core/db/database.ts). Removed once every module has its view. */
-export type LegacyDb = Kysely<Database> & Db;
-export type LegacyTx = Transaction<Database> & Tx;
-/** Transitional: a handle seen with every table not yet behind a module view. */
-export const legacy = (db: Tx): LegacyTx => db as LegacyTx;

@@ -5,7 +5,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { join, resolve } from 'node:path';
 import type { Database } from './database.ts';
-import { coreDb, type Db, type LegacyDb } from './handles.ts';
+import { type CoreDb, coreDb, type Db } from './handles.ts';
 import { Mutex, PGliteDialect } from './pglite-driver.ts';
 import { lockDataDir } from './lock.ts';
 import { countQuery } from './query-count.ts';
@@ -14,13 +14,13 @@ import { earthdistance } from '@electric-sql/pglite/contrib/earthdistance';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 
-export type { Db, LegacyDb } from './handles.ts';
+export type { CoreDb, Db } from './handles.ts';
 export type DbKind = 'pglite' | 'postgres';
 
 export type RawQuery = (text: string, params?: unknown[]) => Promise<{ rows: Record<string, unknown>[] }>;
 
 export interface OpenDb {
-  db: LegacyDb;
+  db: CoreDb;
   kind: DbKind;
   /** Runs raw SQL outside Kysely (pg-boss, backup): through the mutex on PGlite. */
   raw: RawQuery;
@@ -67,7 +67,7 @@ async function openPostgres(url: string, max: number): Promise<OpenDb> {
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }), log: countQuery });
   return {
-    db: db as LegacyDb,
+    db: db as CoreDb,
     kind: 'postgres',
     connectionString: url,
     raw: async (text, params) => pool.query(text, params as unknown[]),
@@ -106,7 +106,7 @@ async function openPGlite(opts: OpenOptions): Promise<OpenDb> {
   const mutex = new Mutex();
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pgl, mutex), log: countQuery });
   return {
-    db: db as LegacyDb,
+    db: db as CoreDb,
     kind: 'pglite',
     pglite: pgl,
     // Without parameters, run as a script (pg-boss sends several statements at once).

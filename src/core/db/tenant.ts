@@ -3,17 +3,14 @@
 // the `where cooperative_id = …` that every service writes.
 import { sql, type Kysely } from 'kysely';
 import type { CooperativeId } from '../ids.ts';
-import type { Db, LegacyTx } from './handles.ts';
+import type { CoreTx, Db } from './handles.ts';
 
 export {
   coreDb,
-  legacy,
   moduleView,
   type CoreDb,
   type CoreTx,
   type Db,
-  type LegacyDb,
-  type LegacyTx,
   type ModuleDb,
   type ModuleTx,
   type ModuleView,
@@ -38,23 +35,23 @@ function begin(db: Db, opts: TransactionOptions) {
 export async function withTenant<T>(
   db: Db,
   cooperativeId: CooperativeId | string,
-  fn: (trx: LegacyTx) => Promise<T>,
+  fn: (trx: CoreTx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
   return begin(db, opts).execute(async (trx) => {
     await sql`select set_config('app.cooperative_id', ${cooperativeId}, true)`.execute(trx);
     await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
-    return fn(trx as unknown as LegacyTx);
+    return fn(trx as unknown as CoreTx);
   });
 }
 
 /** Cross-cooperative work (CLI, jobs, sign-in, network consolidation): no RLS, explicit by name. */
 export async function withSystem<T>(
   db: Db,
-  fn: (trx: LegacyTx) => Promise<T>,
+  fn: (trx: CoreTx) => Promise<T>,
   opts: TransactionOptions = {},
 ): Promise<T> {
-  return begin(db, opts).execute((trx) => fn(trx as unknown as LegacyTx));
+  return begin(db, opts).execute((trx) => fn(trx as unknown as CoreTx));
 }
 
 export { tenantPolicySql } from './rls.ts';

@@ -7,6 +7,10 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { verifyPassword } from '../../core/auth/password.ts';
 import { currentTotp, enableTotp, MAX_TOTP_FAILURES, newTotpSecret } from '../../core/auth/totp.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+
+const testDb = moduleView<DirectoryTables>();
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -101,7 +105,7 @@ test('disabling 2FA, adding or removing a passkey and changing bank details need
   const bank = await c.post('/profil/banque', { iban: 'FR7630006000011234567890189', bic: '' });
   assert.match(bank.res.headers.get('location') ?? '', /^\/profil\/confirmer/);
   assert.match((await c.get('/profil/banque')).res.headers.get('location') ?? '', /^\/profil\/confirmer/);
-  const stored = await odb.db
+  const stored = await testDb(odb.db)
     .selectFrom('member_profile')
     .select('iban')
     .where('user_id', '=', b.users.support.id)

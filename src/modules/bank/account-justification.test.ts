@@ -19,6 +19,10 @@ import {
 } from './bank.service.ts';
 import { recogniseAccountKind } from './account-justification.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+
+const testDb = moduleView<LedgerTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -52,7 +56,7 @@ async function importLines(entries: CamtEntry[]) {
   });
 }
 async function entryLines(sourceId: string) {
-  const rows = await odb.db
+  const rows = await testDb(odb.db)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j
@@ -177,7 +181,7 @@ test('a paid salary is a match target: the net transfer settles 421 for the pers
   const month = todayParis().slice(0, 7);
   const id = uuidv7();
   // A salary request already paid (accrued in the ledger): the fixture is written directly.
-  await odb.db
+  await testDb(odb.db)
     .insertInto('salary_request')
     .values({
       cooperative_id: A.coop.id,
@@ -295,7 +299,7 @@ test('a supplier invoice paid in two transfers: remaining tracked, "payée en pa
   assert.deepEqual([inv.status, inv.paidCents], ['paid', 120_000]);
 
   // Two payment entries D 401 / C 512, one per transfer, summing to the invoice.
-  const entries = await odb.db
+  const entries = await testDb(odb.db)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j
@@ -372,7 +376,7 @@ test('fuzz: random transfers against a supplier invoice never pay more than its 
       assert.equal(inv.paidCents, paid);
       assert.equal(inv.status, paid === total ? 'paid' : paid > 0 ? 'partly_paid' : 'approved');
     }
-    const debits = await odb.db
+    const debits = await testDb(odb.db)
       .selectFrom('entry_line')
       .innerJoin('journal_entry', (j) =>
         j

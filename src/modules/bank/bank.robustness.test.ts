@@ -18,6 +18,12 @@ import {
 } from '../sales/index.ts';
 import { ensureMainAccount, importStatement, listToJustify, confirmSuggestion, matchManually } from './bank.service.ts';
 import { writeCamt053, type CamtEntry } from './camt-writer.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { BankTables } from './schema.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { SalesTables } from '../sales/index.ts';
+
+const testDb = moduleView<BankTables & LedgerTables & SalesTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -80,7 +86,7 @@ const camt = (entries: CamtEntry[], iban = A.coop.iban!) =>
 
 async function matchesOf(transactionIds: string[]) {
   if (!transactionIds.length) return [];
-  return odb.db
+  return testDb(odb.db)
     .selectFrom('bank_match')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -179,7 +185,7 @@ test('fuzz: over-, under- and double payments of the same invoices never break a
     const r = await tenant((trx) => importStatement(trx, accountant(), { accountId: acc.id, bytes: camt(entries) }));
     assert.equal(r.imported, entries.length);
     const txIds = (
-      await odb.db
+      await testDb(odb.db)
         .selectFrom('bank_transaction')
         .select('id')
         .where('cooperative_id', '=', A.coop.id)
@@ -191,7 +197,7 @@ test('fuzz: over-, under- and double payments of the same invoices never break a
     const ms = await matchesOf(txIds);
     const handPayments = new Set(
       (
-        await odb.db
+        await testDb(odb.db)
           .selectFrom('payment')
           .select('id')
           .where('cooperative_id', '=', A.coop.id)
@@ -234,7 +240,7 @@ test('a CAMT.053 statement whose account IBAN is invalid is refused whole, nothi
   const count = async (table: 'bank_statement_import' | 'bank_transaction') =>
     Number(
       (
-        await odb.db
+        await testDb(odb.db)
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .where('cooperative_id', '=', A.coop.id)
@@ -263,7 +269,7 @@ test('a CAMT.053 statement whose account IBAN is invalid is refused whole, nothi
 });
 
 async function paymentsOf(invoiceId: string) {
-  return odb.db
+  return testDb(odb.db)
     .selectFrom('payment')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -272,7 +278,7 @@ async function paymentsOf(invoiceId: string) {
 }
 async function postingsOf(paymentIds: string[]) {
   if (!paymentIds.length) return [];
-  return odb.db
+  return testDb(odb.db)
     .selectFrom('journal_entry')
     .select(['id', 'source_id'])
     .where('cooperative_id', '=', A.coop.id)
@@ -355,7 +361,7 @@ test('concurrency: 8 parallel imports of the same file: its lines once, one paym
     ok.reduce((t, x) => t + x.matched, 0),
     1,
   );
-  const lines = await odb.db
+  const lines = await testDb(odb.db)
     .selectFrom('bank_transaction')
     .select('id')
     .where('cooperative_id', '=', A.coop.id)

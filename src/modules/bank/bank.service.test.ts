@@ -33,6 +33,12 @@ import { writeCamt053, type CamtEntry } from './camt-writer.ts';
 import { bankCommands } from './commands.ts';
 import type { CliValues } from '../../core/cli.ts';
 import { bankDb } from './db.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { BankTables } from './schema.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { SalesTables } from '../sales/index.ts';
+
+const testDb = moduleView<BankTables & LedgerTables & SalesTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -133,7 +139,7 @@ test('import + auto-match: payment recorded in sales and posted D 512 / C 411; r
   assert.deepEqual([r.imported, r.duplicates, r.matched, r.toJustify], [2, 0, 1, 1]);
   const after1 = await tenant((trx) => getInvoice(trx, accountant(), inv.id));
   assert.equal(after1!.status, 'paid');
-  const lines = await odb.db
+  const lines = await testDb(odb.db)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j
@@ -146,7 +152,7 @@ test('import + auto-match: payment recorded in sales and posted D 512 / C 411; r
     .execute();
   assert.ok(lines.some((l) => l.account === '512' && Number(l.debit_cents) === inv.totalInclCents));
   assert.ok(lines.some((l) => l.account === '411' && Number(l.credit_cents) === inv.totalInclCents));
-  const m = await odb.db.selectFrom('bank_match').selectAll().where('cooperative_id', '=', A.coop.id).execute();
+  const m = await testDb(odb.db).selectFrom('bank_match').selectAll().where('cooperative_id', '=', A.coop.id).execute();
   assert.equal(m.length, 1);
   assert.equal(m[0].matched_by, 'auto');
   assert.ok(m[0].payment_id);
@@ -155,15 +161,15 @@ test('import + auto-match: payment recorded in sales and posted D 512 / C 411; r
     importStatement(trx, accountant(), { accountId: acc.id, bytes: file, fileName: 'releve.xml' }),
   );
   assert.deepEqual([r2.imported, r2.duplicates, r2.matched], [0, 2, 0]);
-  const n = await odb.db
+  const n = await testDb(odb.db)
     .selectFrom('bank_transaction')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
     .executeTakeFirstOrThrow();
   assert.equal(Number(n.n), 2);
   // Transactions are never deleted.
-  await odb.db.deleteFrom('bank_transaction').where('cooperative_id', '=', A.coop.id).execute();
-  const n2 = await odb.db
+  await testDb(odb.db).deleteFrom('bank_transaction').where('cooperative_id', '=', A.coop.id).execute();
+  const n2 = await testDb(odb.db)
     .selectFrom('bank_transaction')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
@@ -176,7 +182,7 @@ test('import + auto-match: payment recorded in sales and posted D 512 / C 411; r
 
 test('malformed file or wrong account: nothing imported', async () => {
   const acc = (await tenant((trx) => ensureMainAccount(trx, accountant())))!;
-  const before = await odb.db
+  const before = await testDb(odb.db)
     .selectFrom('bank_statement_import')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
@@ -192,7 +198,7 @@ test('malformed file or wrong account: nothing imported', async () => {
     ),
     /pas de/,
   );
-  const after = await odb.db
+  const after = await testDb(odb.db)
     .selectFrom('bank_statement_import')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
@@ -222,7 +228,7 @@ test('grouped payment (one transfer, two invoices) and partial payments (one inv
   assert.equal(r.matched, 3);
   const inv = async (id: string) => (await tenant((trx) => getInvoice(trx, accountant(), id)))!;
   for (const i of [i1, i2, i3]) assert.equal((await inv(i.id)).status, 'paid');
-  const payments = await odb.db
+  const payments = await testDb(odb.db)
     .selectFrom('payment')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -256,7 +262,7 @@ test('"à justifier": suggestions, one-click confirmation, manual partial match,
   );
   assert.equal(r.imported, 4);
   assert.equal(r.matched, 1, 'the payment recorded by hand is linked, nothing recorded twice');
-  const handPayments = await odb.db
+  const handPayments = await testDb(odb.db)
     .selectFrom('payment')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -372,7 +378,7 @@ test('debit line: an approved supplier invoice is matched and marked paid throug
   );
   assert.equal(r.matched, 1);
   assert.equal((await tenant((trx) => getSupplierInvoice(trx, support, si.id)))!.status, 'paid');
-  const m = await odb.db
+  const m = await testDb(odb.db)
     .selectFrom('bank_match')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)

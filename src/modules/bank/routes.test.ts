@@ -7,6 +7,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { todayParis } from '../../core/dates.ts';
 import { writeCamt053 } from './camt-writer.ts';
+import { bankDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -57,7 +58,7 @@ test('/banque: staff only; import, "à justifier" list, errors with lines, nothi
   assert.equal(bad.res.status, 400);
   assert.match(bad.html, /rien n&#39;a été importé|rien n'a été importé/);
   assert.match(bad.html, /montant invalide « 12,50 »/);
-  const n0 = await odb.db
+  const n0 = await bankDb(odb.db)
     .selectFrom('bank_transaction')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)

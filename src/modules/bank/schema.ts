@@ -189,8 +189,3 @@ alter table bank_match add column account text;
 `,
   },
 ];
-
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends BankTables {}
-}

@@ -53,12 +53,12 @@ let invNoIban = '';
 let reportId = '';
 
 async function counts() {
-  const b = await odb.db
+  const b = await testDb(odb.db)
     .selectFrom('sepa_batch')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
     .executeTakeFirstOrThrow();
-  const i = await odb.db
+  const i = await testDb(odb.db)
     .selectFrom('sepa_batch_item')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('cooperative_id', '=', A.coop.id)
@@ -237,7 +237,7 @@ test('export: pain.001 download with the right NbOfTxs, CtrlSum and creditor IBA
   assert.ok(txs.some((t) => t.Cdtr.Nm === 'Papeterie du Centre' && t.CdtrAgt.FinInstnId.BIC === 'BNPAFRPP'));
 
   assert.deepEqual(await counts(), [1, 2]);
-  const batch = await odb.db
+  const batch = await testDb(odb.db)
     .selectFrom('sepa_batch')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -246,7 +246,7 @@ test('export: pain.001 download with the right NbOfTxs, CtrlSum and creditor IBA
   assert.equal(batch.count, 2);
   assert.equal(batch.content, r.html);
   // Not marked paid at export.
-  const st = await odb.db
+  const st = await testDb(odb.db)
     .selectFrom('supplier_invoice')
     .select('status')
     .where('cooperative_id', '=', A.coop.id)

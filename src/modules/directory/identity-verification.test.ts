@@ -23,6 +23,7 @@ import {
   setIdentityDocumentRetention,
   submitIdentityDocument,
 } from './identity-verification.service.ts';
+import { directoryDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -302,7 +303,7 @@ test('pages: the member deposits through /profil/identite; support decides throu
 });
 
 test('erasing a person deletes their verifications and a document the cooperative kept', async () => {
-  const kept = await odb.db
+  const kept = await directoryDb(odb.db)
     .selectFrom('identity_verification')
     .select('file_id')
     .where('user_id', '=', a.users.cape.id)
@@ -322,8 +323,13 @@ test('erasing a person deletes their verifications and a document the cooperativ
   const left = await coreDb(odb.db).selectFrom('stored_file').select('id').where('id', '=', kept.file_id!).execute();
   assert.equal(left.length, 0);
   assert.equal(
-    (await odb.db.selectFrom('identity_verification').select('id').where('user_id', '=', a.users.cape.id).execute())
-      .length,
+    (
+      await directoryDb(odb.db)
+        .selectFrom('identity_verification')
+        .select('id')
+        .where('user_id', '=', a.users.cape.id)
+        .execute()
+    ).length,
     0,
   );
 });

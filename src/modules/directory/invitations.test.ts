@@ -5,6 +5,7 @@ import { after, before, test } from 'node:test';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { directoryDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -30,7 +31,7 @@ async function invitationLink(email: string): Promise<string> {
   return m[0];
 }
 async function activeRoles(coopId: string, userId: string): Promise<string[]> {
-  const rows = await odb.db
+  const rows = await directoryDb(odb.db)
     .selectFrom('membership')
     .select('role')
     .where('cooperative_id', '=', coopId)

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 
 import type { OpenDb } from '../../core/db/index.ts';
+import { directoryDb } from './db.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -90,7 +91,7 @@ test('members: roles form errors beside the field; the last director keeps the r
   assert.match(self.html, /Vous ne pouvez pas mettre fin à votre propre adhésion/);
   const ok = await c.post(`/membres/${a.users.support.id}/roles`, { roles: ['support', 'accountant'] });
   assert.equal(ok.res.status, 302);
-  const roles = await odb.db
+  const roles = await directoryDb(odb.db)
     .selectFrom('membership')
     .select('role')
     .where('cooperative_id', '=', a.coop.id)
@@ -133,15 +134,20 @@ test('activities: edit with errors beside fields, then save owners and trust, th
     trusted: 'on',
   });
   assert.equal(ok.res.status, 302);
-  const row = await odb.db
+  const row = await directoryDb(odb.db)
     .selectFrom('activity')
     .select(['name', 'trusted', 'closed_at'])
     .where('id', '=', a.activityId)
     .executeTakeFirstOrThrow();
   assert.deepEqual({ name: row.name, trusted: row.trusted }, { name: 'Menuiserie Dupont', trusted: true });
   assert.equal(
-    (await odb.db.selectFrom('activity_owner').select('user_id').where('activity_id', '=', a.activityId).execute())
-      .length,
+    (
+      await directoryDb(odb.db)
+        .selectFrom('activity_owner')
+        .select('user_id')
+        .where('activity_id', '=', a.activityId)
+        .execute()
+    ).length,
     2,
   );
   assert.equal((await c.post(`/activites/${a.activityId}/fermer`, {})).res.status, 302);

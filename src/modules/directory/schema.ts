@@ -154,8 +154,3 @@ create index identity_verification_user on identity_verification (cooperative_id
 ${tenantPolicySql('identity_verification')}`,
   },
 ];
-
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends DirectoryTables {}
-}

@@ -1,6 +1,7 @@
 // Test fixtures: two cooperatives with one user per role, built through the real services.
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
+import { directoryDb } from './db.ts';
 import { decideIdentityVerification, submitIdentityDocument } from './identity-verification.service.ts';
 import { createUser } from '../../core/auth/users.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
@@ -62,7 +63,7 @@ export async function seedTestCooperatives(
       }
       const activityId = uuidv7();
       const analyticCode = `ACT${i + 1}`;
-      await trx
+      await directoryDb(trx)
         .insertInto('activity')
         .values({
           cooperative_id: coop.id,
@@ -76,7 +77,7 @@ export async function seedTestCooperatives(
           closed_at: null,
         })
         .execute();
-      await trx
+      await directoryDb(trx)
         .insertInto('activity_owner')
         .values({ cooperative_id: coop.id, activity_id: activityId, user_id: users.entrepreneur.id })
         .execute();

@@ -1,7 +1,7 @@
 import { mkdirSync, existsSync, statSync } from 'node:fs';
 import { type CliValues, type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
 import type { Db } from '../../core/db/handles.ts';
-import { cooperativeOrFail } from '../directory/index.ts';
+import { activityFacts, cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { writeFec } from './fec.ts';
@@ -260,12 +260,7 @@ export const ledgerCommands: Command[] = [
       const format = values.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw new UsageError('--format doit valoir csv ou json');
       const coop = await cooperativeOrFail(odb!, slug);
-      const exists = await odb!.db
-        .selectFrom('activity')
-        .select('id')
-        .where('cooperative_id', '=', coop.id)
-        .where('analytic_code', '=', code)
-        .executeTakeFirst();
+      const exists = await withTenant(odb!.db, coop.id, (trx) => activityFacts(trx, coop.id, { analyticCode: code }));
       if (!exists) throw new UsageError(`activité inconnue : ${code} dans ${slug}`);
       const a = await withTenant(odb!.db, coop.id, (trx) => activityAccount(trx, systemActor(coop.id), code, year));
       if (format === 'json') out(JSON.stringify(activityAccountJson(a), null, 2));

@@ -242,8 +242,3 @@ alter table salary_request add column cdd_months int check (cdd_months is null o
 `,
   },
 ];
-
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends LedgerTables {}
-}

@@ -15,6 +15,7 @@ import { agedReceivables } from './exports.ts';
 import { ledgerTotalsByActivity } from './integrity.ts';
 import { tiersWithOpenLines } from './screens.service.ts';
 import { closeFiscalYear, closedYears } from './year-end.service.ts';
+import { ledgerDb } from './db.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -57,7 +58,7 @@ test('closing a year: balance sheet carried in AN, result 700,00 on 120 for the 
   const r = await inA((trx) => closeFiscalYear(trx, acc, Y));
   assert.equal(r.resultCents, 70_000, 'income 1 000,00 − costs 300,00');
   assert.equal(r.openingDate, `${Y + 1}-01-01`);
-  const lines = await odb.db
+  const lines = await ledgerDb(odb.db)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
       j

@@ -12,6 +12,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { todayParis } from '../../core/dates.ts';
 import { settleLocalJobs } from '../../core/jobs.ts';
 import { defaultCategoryFor } from './bulk-receipts.ts';
+import { purchasesDb } from './db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -26,7 +27,7 @@ after(async () => {
 const count = async (table: 'expense_line' | 'stored_file') =>
   Number(
     (
-      await t.odb.db
+      await purchasesDb(t.odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('cooperative_id', '=', A.coop.id)
@@ -66,7 +67,7 @@ async function uploadMany(client: TestClient, files: { name: string; content: Bu
 /** The last batch sent, its progress fragment once read. */
 async function readBatch(client: TestClient) {
   await settleLocalJobs();
-  const b = await t.odb.db
+  const b = await purchasesDb(t.odb.db)
     .selectFrom('receipt_reading')
     .select('batch_id')
     .where('cooperative_id', '=', A.coop.id)
@@ -120,10 +121,10 @@ test('several receipts at once: 2 readable PDFs + 1 unreadable → 2 lines, 1 me
   // Another person of the cooperative cannot follow the batch.
   const other = new TestClient(t.app);
   await other.signIn(A.users.cape.email, TEST_PASSWORD);
-  const b = await t.odb.db.selectFrom('receipt_reading').select('batch_id').executeTakeFirstOrThrow();
+  const b = await purchasesDb(t.odb.db).selectFrom('receipt_reading').select('batch_id').executeTakeFirstOrThrow();
   const o = await other.get(`/notes-de-frais/lectures/${b.batch_id}`);
   assert.equal(o.res.status, 404, `${o.res.headers.get('location')} ${o.html.slice(0, 300)}`);
-  const rows = await t.odb.db
+  const rows = await purchasesDb(t.odb.db)
     .selectFrom('expense_line')
     .select(['amount_incl_cents', 'vat_cents', 'date', 'category', 'receipt_file_id', 'activity_id', 'description'])
     .where('cooperative_id', '=', A.coop.id)
@@ -147,7 +148,7 @@ test('several receipts at once: 2 readable PDFs + 1 unreadable → 2 lines, 1 me
   assert.match(sheet.html, /Total : 56,45/);
 
   // The category chosen automatically (10 % → meals) is changed in place (htmx), then shown.
-  const taxiLine = await t.odb.db
+  const taxiLine = await purchasesDb(t.odb.db)
     .selectFrom('expense_line')
     .select('id')
     .where('cooperative_id', '=', A.coop.id)
@@ -164,7 +165,7 @@ test('several receipts at once: 2 readable PDFs + 1 unreadable → 2 lines, 1 me
   assert.equal(changed.res.status, 200);
   assert.match(changed.html, /<option value="travel" selected="">/);
   assert.match(changed.html, /Catégorie enregistrée/);
-  const cat = await t.odb.db
+  const cat = await purchasesDb(t.odb.db)
     .selectFrom('expense_line')
     .select('category')
     .where('id', '=', taxiLine.id)
@@ -183,7 +184,7 @@ test('several receipts at once: 2 readable PDFs + 1 unreadable → 2 lines, 1 me
   assert.equal(theirs.res.status, 404);
   assert.equal(
     (
-      await t.odb.db
+      await purchasesDb(t.odb.db)
         .selectFrom('expense_line')
         .select('category')
         .where('id', '=', taxiLine.id)

@@ -24,6 +24,7 @@ import {
   toScannedPdf,
   type ReceiptTruth,
 } from './testdata/receipt-images.ts';
+import { purchasesDb } from './db.ts';
 
 const KEY = Buffer.alloc(32, 5);
 let odb: OpenDb;
@@ -168,7 +169,7 @@ test('receipts are queued by the service and read by the pg-boss job: lines adde
       ],
     );
     assert.match(batch.items[2].message ?? '', /montant n'a pas pu être lu/);
-    const lines = await odb.db
+    const lines = await purchasesDb(odb.db)
       .selectFrom('expense_line')
       .innerJoin('expense_report', 'expense_report.id', 'expense_line.report_id')
       .select([

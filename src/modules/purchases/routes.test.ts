@@ -9,6 +9,11 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { renderInvoicePdf } from '../sales/index.ts';
 import { fixtures, SELLER_SIREN } from '../sales/testing.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { PurchasesTables } from './schema.ts';
+
+const testDb = moduleView<LedgerTables & PurchasesTables>();
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -23,7 +28,7 @@ after(async () => {
 const count = async (table: 'supplier_invoice' | 'expense_line' | 'stored_file' | 'supplier') =>
   Number(
     (
-      await t.odb.db
+      await testDb(t.odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -102,7 +107,7 @@ test('supplier invoice: our Factur-X uploaded, form pre-filled, created, approve
   const appr = await sup.post(`/factures-fournisseurs/${id}/approuver`, {});
   assert.equal(appr.res.status, 302);
   assert.match((await sup.get(`/factures-fournisseurs/${id}`)).html, /Approuvée/);
-  const entry = await t.odb.db
+  const entry = await testDb(t.odb.db)
     .selectFrom('journal_entry')
     .select('journal_code')
     .where('source_type', '=', 'purchases.supplier_invoice')
@@ -167,7 +172,7 @@ test('expense sheet: receipt photo, duplicate refused (400, nothing written), su
   );
   assert.equal(r3.res.status, 400);
   assert.match(r3.html, /Montant invalide/);
-  const sheet = await t.odb.db.selectFrom('expense_report').select('id').executeTakeFirstOrThrow();
+  const sheet = await testDb(t.odb.db).selectFrom('expense_report').select('id').executeTakeFirstOrThrow();
   assert.equal((await ent.post(`/notes-de-frais/${sheet.id}/envoyer`, {})).res.status, 302);
 
   const sup = new TestClient(t.app);
@@ -177,7 +182,7 @@ test('expense sheet: receipt photo, duplicate refused (400, nothing written), su
   assert.match(queue.html, /Valider les 1 note\(s\) sans anomalie/);
   const v = await sup.post('/notes-de-frais/valider', { mode: 'clean' });
   assert.equal(v.res.status, 302);
-  const r = await t.odb.db
+  const r = await testDb(t.odb.db)
     .selectFrom('expense_report')
     .select(['status', 'reimbursement'])
     .where('id', '=', sheet.id)
@@ -261,7 +266,7 @@ test('expense: a receipt PDF is read and fills the form (amount, VAT, date), the
   const add = await ent.post('/notes-de-frais/ajouter', { ...f, action: 'add' });
   assert.equal(add.res.status, 302);
   assert.equal(await count('expense_line'), lines + 1);
-  const l = await t.odb.db
+  const l = await testDb(t.odb.db)
     .selectFrom('expense_line')
     .select(['receipt_file_id', 'amount_incl_cents', 'vat_cents', 'date'])
     .where('receipt_file_id', '=', f.receiptFileId)
@@ -354,7 +359,7 @@ test('hostile uploads (corrupt photo, corrupt PDF, deflate bomb, XHTML receipt) 
       // A photo is read in the background (never inside the request): the message comes with the batch.
       assert.equal(r.res.status, 302, name);
       await settleLocalJobs();
-      const b = await t.odb.db
+      const b = await testDb(t.odb.db)
         .selectFrom('receipt_reading')
         .select(['batch_id', 'status'])
         .where('cooperative_id', '=', A.coop.id)

@@ -269,8 +269,3 @@ create index supplier_name_fts on supplier using gin (to_tsvector('fr', name));
 `,
   },
 ];
-
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends PurchasesTables {}
-}

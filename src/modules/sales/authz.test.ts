@@ -27,6 +27,11 @@ import {
 } from './invoice.service.ts';
 import { recordImportedInvoice } from './imported-invoice.service.ts';
 import { SALES } from './permissions.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { SalesTables } from './schema.ts';
+
+const testDb = moduleView<LedgerTables & SalesTables>();
 
 let t: Awaited<ReturnType<typeof createTestApp>> | null = null;
 let A: TestCoop;
@@ -144,7 +149,7 @@ test('an entrepreneur POSTing the hidden payment form is refused and nothing is 
   const n = async (table: 'payment' | 'journal_entry') =>
     Number(
       (
-        await t!.odb.db
+        await testDb(t!.odb.db)
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<number>().as('n'))
           .executeTakeFirstOrThrow()

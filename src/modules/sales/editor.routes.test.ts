@@ -13,6 +13,11 @@ import { randomBytes } from 'node:crypto';
 import { withTenant } from '../../core/db/tenant.ts';
 import { createQuote, markQuoteAccepted, invoiceFromQuote } from './quote.service.ts';
 import { validateInvoice } from './invoice.service.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { DirectoryTables } from '../directory/index.ts';
+import type { SalesTables } from './schema.ts';
+
+const testDb = moduleView<DirectoryTables & SalesTables>();
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -36,7 +41,7 @@ before(async () => {
     paymentTermsDays: '30',
   });
   assert.equal(r.res.status, 303);
-  customerId = (await t.odb.db.selectFrom('customer').select('id').executeTakeFirstOrThrow()).id;
+  customerId = (await testDb(t.odb.db).selectFrom('customer').select('id').executeTakeFirstOrThrow()).id;
 });
 after(async () => {
   await t?.odb.close();
@@ -44,7 +49,7 @@ after(async () => {
 const count = async (table: 'invoice' | 'customer' | 'quote') =>
   Number(
     (
-      await t.odb.db
+      await testDb(t.odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -142,7 +147,7 @@ test('sections: saved on the invoice lines, subtotals in the editor and on the i
   const r = await ent.post('/factures/nouvelle', { ...form, action: 'save' });
   assert.equal(r.res.status, 303);
   invoiceId = r.res.headers.get('location')!.split('/').pop()!;
-  const lines = await t.odb.db
+  const lines = await testDb(t.odb.db)
     .selectFrom('invoice_line')
     .select(['description', 'section', 'position'])
     .where('invoice_id', '=', invoiceId)
@@ -174,7 +179,7 @@ test('autosave of a draft: saved with its time, or a French reason; only drafts'
   assert.equal(ok.res.status, 200);
   assert.match(ok.html, /id="autosave-status"/);
   assert.match(ok.html, /Brouillon enregistré à \d\d:\d\d/);
-  const inv = await t.odb.db
+  const inv = await testDb(t.odb.db)
     .selectFrom('invoice')
     .select(['total_incl_cents', 'status'])
     .where('id', '=', invoiceId)
@@ -192,7 +197,7 @@ test('autosave of a draft: saved with its time, or a French reason; only drafts'
   assert.equal((await ent.post(`/factures/${invoiceId}/soumettre`, {})).res.status, 303);
   const late = await ent.post(`/factures/${invoiceId}/enregistrement-auto`, { ...form, l0_unitPrice: '1' });
   assert.match(late.html, /n(&#39;|')est plus un brouillon/);
-  const still = await t.odb.db
+  const still = await testDb(t.odb.db)
     .selectFrom('invoice')
     .select(['total_incl_cents', 'status'])
     .where('id', '=', invoiceId)
@@ -258,7 +263,7 @@ test('a new customer typed in the editor is created with the draft, and rolls ba
   assert.equal(await count('invoice'), invoices);
   const ok = await ent.post('/factures/nouvelle', form);
   assert.equal(ok.res.status, 303);
-  const c = await t.odb.db
+  const c = await testDb(t.odb.db)
     .selectFrom('customer')
     .select(['id', 'address_line1', 'postal_code', 'city', 'email', 'kind'])
     .where('name', '=', 'Opéra de Lyon')
@@ -268,7 +273,11 @@ test('a new customer typed in the editor is created with the draft, and rolls ba
     ['1 place de la Comédie', '69001', 'Lyon', 'factures@opera.example', 'company'],
   );
   const id = ok.res.headers.get('location')!.split('/').pop()!;
-  const inv = await t.odb.db.selectFrom('invoice').select('customer_id').where('id', '=', id).executeTakeFirstOrThrow();
+  const inv = await testDb(t.odb.db)
+    .selectFrom('invoice')
+    .select('customer_id')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
   assert.equal(inv.customer_id, c.id);
 });
 
@@ -317,7 +326,7 @@ test('a quote draft is edited in the same editor (sections kept); a sent quote i
     action: 'save',
   });
   assert.equal(saved.res.status, 303);
-  const q = await t.odb.db
+  const q = await testDb(t.odb.db)
     .selectFrom('quote')
     .select(['title', 'total_incl_cents'])
     .where('id', '=', quoteId)
@@ -327,7 +336,7 @@ test('a quote draft is edited in the same editor (sections kept); a sent quote i
     (await ent.get(`/devis/${quoteId}`)).html,
     /Sous-total « Ateliers »<\/td><td class="num" data-label="Sous-total HT">1\u00a0600,00/,
   );
-  const qLines = await t.odb.db
+  const qLines = await testDb(t.odb.db)
     .selectFrom('quote_line')
     .select(['kind', 'description'])
     .where('quote_id', '=', quoteId)
@@ -347,7 +356,7 @@ test('a quote draft is edited in the same editor (sections kept); a sent quote i
   assert.equal(
     Number(
       (
-        await t.odb.db
+        await testDb(t.odb.db)
           .selectFrom('quote')
           .select('total_incl_cents')
           .where('id', '=', quoteId)
@@ -379,7 +388,7 @@ test('the quote draft editor for every role: the author and staff open it, the o
 test('nobody else edits a quote draft: another entrepreneur of the cooperative, or of another one, gets a 404', async () => {
   // The CAPE person of cooperative A runs an activity of their own: an entrepreneur, not the quote's.
   const otherActivity = uuidv7();
-  await t.odb.db
+  await testDb(t.odb.db)
     .insertInto('activity')
     .values({
       cooperative_id: A.coop.id,
@@ -393,7 +402,7 @@ test('nobody else edits a quote draft: another entrepreneur of the cooperative, 
       closed_at: null,
     })
     .execute();
-  await t.odb.db
+  await testDb(t.odb.db)
     .insertInto('activity_owner')
     .values({ cooperative_id: A.coop.id, activity_id: otherActivity, user_id: A.users.cape.id })
     .execute();
@@ -403,7 +412,11 @@ test('nobody else edits a quote draft: another entrepreneur of the cooperative, 
     ...line(0, 'Détournement', '1'),
     action: 'save',
   };
-  const before = await t.odb.db.selectFrom('quote').selectAll().where('id', '=', quoteId).executeTakeFirstOrThrow();
+  const before = await testDb(t.odb.db)
+    .selectFrom('quote')
+    .selectAll()
+    .where('id', '=', quoteId)
+    .executeTakeFirstOrThrow();
   for (const email of [A.users.cape.email, B.users.entrepreneur.email]) {
     const other = new TestClient(t.app);
     await other.signIn(email, TEST_PASSWORD);
@@ -414,7 +427,11 @@ test('nobody else edits a quote draft: another entrepreneur of the cooperative, 
     assert.equal((await other.post(`/factures/${invoiceId}/modifier`, { ...form, op: 'add' })).res.status, 404, email);
     assert.equal((await other.post(`/factures/${invoiceId}/enregistrement-auto`, form)).res.status, 404, email);
   }
-  const afterwards = await t.odb.db.selectFrom('quote').selectAll().where('id', '=', quoteId).executeTakeFirstOrThrow();
+  const afterwards = await testDb(t.odb.db)
+    .selectFrom('quote')
+    .selectAll()
+    .where('id', '=', quoteId)
+    .executeTakeFirstOrThrow();
   assert.deepEqual(afterwards, before);
   // Once sent, not even its author edits it.
   assert.equal((await ent.post(`/devis/${quoteId}/envoyer`, {})).res.status, 303);
@@ -457,7 +474,7 @@ test('a balance invoice keeps its deposit deduction through the editor: shown, s
   const total = async () =>
     Number(
       (
-        await t.odb.db
+        await testDb(t.odb.db)
           .selectFrom('invoice')
           .select('total_incl_cents')
           .where('id', '=', balanceId)
@@ -480,7 +497,7 @@ test('a balance invoice keeps its deposit deduction through the editor: shown, s
   assert.equal(moved.res.status, 200);
   assert.equal((await ent.post(`/factures/${balanceId}/modifier`, form)).res.status, 303);
   assert.equal(await total(), before);
-  const lines = await t.odb.db
+  const lines = await testDb(t.odb.db)
     .selectFrom('invoice_line')
     .select(['description', 'quantity_milli'])
     .where('invoice_id', '=', balanceId)

@@ -28,6 +28,7 @@ import type { InvoiceValidated, PaymentRecorded } from './events.ts';
 import { moduleView } from '../../core/db/handles.ts';
 import type { DirectoryTables } from '../directory/index.ts';
 import type { SalesTables } from './schema.ts';
+import { salesDb } from './db.ts';
 
 // The test adds activities: a view over those tables besides its module's own.
 const testDb = moduleView<SalesTables & DirectoryTables>();
@@ -92,7 +93,7 @@ const tx = <T>(fn: Parameters<typeof withTenant<T>>[2]) => withTenant(odb.db, A.
 const count = async (table: 'invoice' | 'invoice_line' | 'customer' | 'payment') =>
   Number(
     (
-      await odb.db
+      await salesDb(odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -175,7 +176,7 @@ test('50 concurrent validations: numbers are consecutive, no gap, no duplicate',
   assert.equal(new Set(seqs).size, 50);
   for (let i = 1; i < seqs.length; i++)
     assert.equal(seqs[i], seqs[i - 1] + 1, `gap between ${seqs[i - 1]} and ${seqs[i]}`);
-  const all = await odb.db
+  const all = await salesDb(odb.db)
     .selectFrom('invoice')
     .select('number')
     .where('cooperative_id', '=', A.coop.id)

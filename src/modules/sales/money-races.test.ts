@@ -20,6 +20,11 @@ import {
   validateInvoice,
   type InvoiceDraftInput,
 } from './invoice.service.ts';
+import { moduleView } from '../../core/db/handles.ts';
+import type { LedgerTables } from '../ledger/index.ts';
+import type { SalesTables } from './schema.ts';
+
+const testDb = moduleView<LedgerTables & SalesTables>();
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -61,7 +66,7 @@ async function validated() {
 }
 
 async function count(table: 'payment' | 'journal_entry', column: 'invoice_id' | 'source_id', id: string) {
-  const r = await odb.db
+  const r = await testDb(odb.db)
     .selectFrom(table)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where(column, '=', id)
@@ -95,7 +100,7 @@ test('six credit notes of the whole invoice validated at once: one is, five are 
   const clicks = await Promise.allSettled(drafts.map((d) => inA((trx) => validateInvoice(trx, support, d.id))));
   assert.equal(clicks.filter((c) => c.status === 'fulfilled').length, 1);
   for (const c of clicks) if (c.status === 'rejected') assert.match(String(c.reason), /dépasse le montant restant/);
-  const credited = await odb.db
+  const credited = await testDb(odb.db)
     .selectFrom('invoice')
     .select(['id', 'total_incl_cents'])
     .where('preceding_invoice_id', '=', inv.id)

@@ -5,6 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { makeSiren } from '../../core/identifiers.ts';
+import { salesDb } from './db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -27,7 +28,7 @@ before(async () => {
     paymentTermsDays: '30',
   });
   assert.equal(r.res.status, 303);
-  customerId = (await t.odb.db.selectFrom('customer').select('id').executeTakeFirstOrThrow()).id;
+  customerId = (await salesDb(t.odb.db).selectFrom('customer').select('id').executeTakeFirstOrThrow()).id;
 });
 after(async () => {
   await t?.odb.close();
@@ -35,7 +36,7 @@ after(async () => {
 const count = async (table: 'invoice' | 'customer' | 'catalogue_item' | 'quote') =>
   Number(
     (
-      await t.odb.db
+      await salesDb(t.odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -67,7 +68,7 @@ test('catalogue: add an item (bad price refused), then it pre-fills an invoice l
     ).res.status,
     303,
   );
-  const item = await t.odb.db.selectFrom('catalogue_item').select('id').executeTakeFirstOrThrow();
+  const item = await salesDb(t.odb.db).selectFrom('catalogue_item').select('id').executeTakeFirstOrThrow();
   const page = await ent.get('/catalogue');
   assert.match(page.html, /Affiche A2/);
   const editor = await ent.get('/factures/nouvelle');
@@ -97,7 +98,7 @@ test('catalogue: add an item (bad price refused), then it pre-fills an invoice l
     action: 'save',
   });
   assert.equal(saved.res.status, 303);
-  const line = await t.odb.db.selectFrom('invoice_line').selectAll().executeTakeFirstOrThrow();
+  const line = await salesDb(t.odb.db).selectFrom('invoice_line').selectAll().executeTakeFirstOrThrow();
   assert.equal(line.description, 'Affiche A2');
   assert.equal(Number(line.unit_price_cents), 1250);
   assert.equal(line.nature, 'goods');
@@ -130,7 +131,7 @@ test('live totals fragment computes as you type, with French errors, and writes 
 });
 
 test('edit a draft, duplicate an invoice, filter by amount', async () => {
-  const inv = await t.odb.db.selectFrom('invoice').select('id').executeTakeFirstOrThrow();
+  const inv = await salesDb(t.odb.db).selectFrom('invoice').select('id').executeTakeFirstOrThrow();
   const edit = await ent.get(`/factures/${inv.id}/modifier`);
   assert.equal(edit.res.status, 200);
   assert.match(edit.html, /value="Affiche A2"/);
@@ -145,7 +146,7 @@ test('edit a draft, duplicate an invoice, filter by amount', async () => {
     action: 'save',
   });
   assert.equal(r.res.status, 303);
-  const after1 = await t.odb.db
+  const after1 = await salesDb(t.odb.db)
     .selectFrom('invoice')
     .select(['total_incl_cents'])
     .where('id', '=', inv.id)
@@ -199,7 +200,11 @@ test('customers CSV import: all or nothing, every refused line reported with its
   assert.equal(ok.status, 303);
   assert.equal(await count('customer'), before + 2);
   assert.ok(
-    await t.odb.db.selectFrom('customer').select('id').where('name', '=', 'Atelier "Le Fil"').executeTakeFirst(),
+    await salesDb(t.odb.db)
+      .selectFrom('customer')
+      .select('id')
+      .where('name', '=', 'Atelier "Le Fil"')
+      .executeTakeFirst(),
   );
 });
 
@@ -261,7 +266,7 @@ test('quote: created, sent, accepted on the public page (CSRF-exempt), then a de
   assert.match(accepted.html, /Créer depuis le devis/);
   const dep = await ent.post(`/devis/${qid}/facturer`, { kind: 'deposit', percent: '30' });
   assert.equal(dep.res.status, 303);
-  const inv = await t.odb.db
+  const inv = await salesDb(t.odb.db)
     .selectFrom('invoice')
     .select(['type_code', 'total_incl_cents'])
     .where('quote_id', '=', qid)

@@ -43,6 +43,7 @@ import {
 } from './quote.service.ts';
 import { renderInvoicePdf } from './facturx/index.ts';
 import type { InvoiceValidated } from './events.ts';
+import { salesDb } from './db.ts';
 
 const run = promisify(execFile);
 const VALIDATOR = resolve(process.cwd(), '../shared/validation/validate-cii');
@@ -170,7 +171,11 @@ test('sent with a signed link; accepted online with name, date, IP and "Bon pour
   assert.equal(quote.status, 'sent');
   const token = link.split('/').pop()!;
   assert.match(link, /^https:\/\/radieuse\.example\/public\/devis\/token\/[A-Za-z0-9_-]{32}$/);
-  const stored = await odb.db.selectFrom('quote').select('token_hash').where('id', '=', q.id).executeTakeFirstOrThrow();
+  const stored = await salesDb(odb.db)
+    .selectFrom('quote')
+    .select('token_hash')
+    .where('id', '=', q.id)
+    .executeTakeFirstOrThrow();
   assert.notEqual(stored.token_hash, token, 'only the hash is stored');
   const mail = await odb.db
     .selectFrom('mail_outbox')

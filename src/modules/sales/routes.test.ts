@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { makeSiren } from '../../core/identifiers.ts';
+import { salesDb } from './db.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
@@ -17,7 +18,7 @@ after(async () => {
 const count = async (table: 'invoice' | 'customer') =>
   Number(
     (
-      await t.odb.db
+      await salesDb(t.odb.db)
         .selectFrom(table)
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
@@ -47,7 +48,7 @@ test('entrepreneur creates a customer and an invoice, submits; bad input is a 40
   assert.equal(await count('customer'), 0);
   const ok = await ent.post('/clients/nouveau', { ...customer, siren: makeSiren('55512345') });
   assert.equal(ok.res.status, 303);
-  const cust = await t.odb.db.selectFrom('customer').select('id').executeTakeFirstOrThrow();
+  const cust = await salesDb(t.odb.db).selectFrom('customer').select('id').executeTakeFirstOrThrow();
 
   const form = {
     activityId: A.activityId,
@@ -82,7 +83,7 @@ test('support validates from the queue; the invoice gets its number', async () =
   assert.match(q.html, new RegExp(`value="${invoiceId}"`));
   const r = await sup.post('/factures/a-valider', { ids: [invoiceId] });
   assert.equal(r.res.status, 303);
-  const inv = await t.odb.db
+  const inv = await salesDb(t.odb.db)
     .selectFrom('invoice')
     .select(['status', 'number'])
     .where('id', '=', invoiceId)

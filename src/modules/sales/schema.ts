@@ -351,8 +351,3 @@ export const salesMigrations: SqlMigration[] = [
   SALES_LINE_SECTION,
   SALES_SEARCH,
 ];
-
-// Transitional (see core/db/database.ts): until this module has its own view of the database.
-declare module '../../core/db/database.ts' {
-  interface Database extends SalesTables {}
-}

@@ -13,6 +13,7 @@ import { activityAccount } from '../reports.ts';
 import { requestSalary, salaryPostingLines, nextMonth } from './salary-request.service.ts';
 import { simulateFromEmployerCost, warmUp } from './salary-engine.ts';
 import { UserError } from '../../../core/errors.ts';
+import { ledgerDb } from '../db.ts';
 
 /** The session cookies a test client holds, for a request made outside it. */
 const cookieOf = (acc: TestClient) => [...acc.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -134,7 +135,7 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
     action: 'request',
   });
   assert.equal(ok.res.status, 302);
-  const req = await t.odb.db
+  const req = await ledgerDb(t.odb.db)
     .selectFrom('salary_request')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -166,7 +167,7 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
   assert.equal(noReason.res.status, 400);
   assert.match(html(noReason.html), /Expliquez en quelques mots/);
   assert.equal((await s.post(`/salaire/demandes/${req.id}/accepter`, {})).res.status, 302);
-  const approved = await t.odb.db
+  const approved = await ledgerDb(t.odb.db)
     .selectFrom('salary_request')
     .select('status')
     .where('cooperative_id', '=', A.coop.id)
@@ -192,7 +193,7 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
   await verifyIdentityForTest(t.odb.db, A, 'entrepreneur', t.config.fileKey);
   assert.equal((await acc.post('/salaire/paie', { payMonth: month })).res.status, 302);
   assert.equal(await count('journal_entry'), entries + 1);
-  const paid = await t.odb.db
+  const paid = await ledgerDb(t.odb.db)
     .selectFrom('salary_request')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
@@ -200,7 +201,7 @@ test('request → refuse needs a reason → approve → "Salaires payés" posts 
     .executeTakeFirstOrThrow();
   assert.equal(paid.status, 'paid');
   assert.ok(paid.entry_id);
-  const lines = await t.odb.db
+  const lines = await ledgerDb(t.odb.db)
     .selectFrom('entry_line')
     .selectAll()
     .where('cooperative_id', '=', A.coop.id)
