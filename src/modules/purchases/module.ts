@@ -3,7 +3,7 @@ import type { ModuleDefinition } from '../../web/module-definition.ts';
 import { purchasesCommands } from './commands.ts';
 import './inbox.ts'; // to-do items (registered with the inbox)
 import { purchasesNav } from './nav.ts';
-import { purchasesRoutes } from './routes.tsx';
+import { purchasesRoutes } from './routes/index.ts';
 import { receiptRoutes } from './receipt-routes.tsx';
 import { limitsRoutes } from './limits-routes.tsx';
 import { purchasesMigrations } from './schema.ts';
