@@ -4,7 +4,7 @@ import { salesCommands } from './commands.ts';
 import './inbox.ts'; // to-do items and deadlines (registered with the inbox)
 import { salesNav } from './nav.ts';
 import { salesSchedules } from './reminders.ts';
-import { salesRoutes } from './routes.tsx';
+import { salesRoutes } from './routes/index.ts';
 import { salesMigrations } from './schema.ts';
 
 export { salesDemoSeeder } from './demo.ts';
