@@ -1,18 +1,10 @@
-// Garbage in a request (an id that is no UUID, a NUL byte in the address or a form field) turned
-// into a French 400 or 404 before it can reach the database. One copy for every module's pages.
+// Garbage in a request (a NUL byte in the address or a form field) turned into a French 400
+// before it can reach the database. One copy for every module's pages. An id that is no UUID is
+// a 404 through `idParam` (web/forms.ts).
 import type { MiddlewareHandler } from 'hono';
-import { NotFoundError } from '../core/errors.ts';
-import { isUuid } from '../core/ids.ts';
 import { Card } from './components.tsx';
 import type { AppEnv, Ctx } from './context.ts';
 import { PublicLayout } from './layout.tsx';
-
-/** The `:name` parameter of the address, when it is a UUID; otherwise "introuvable" (404). */
-export function uuidParam(c: Ctx, name: string, what: string): string {
-  const v = c.req.param(name);
-  if (!v || !isUuid(v)) throw new NotFoundError(what);
-  return v;
-}
 
 /** A request the page cannot make sense of: 400 with a French explanation. */
 export function badRequest(c: Ctx, message: string) {

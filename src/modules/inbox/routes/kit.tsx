@@ -22,4 +22,4 @@ export function returnPath(c: Ctx, fallback = '/'): string {
   return r && /^\/(?![/\\])[^\s\\]*$/.test(r) ? r : fallback;
 }
 
-export { badRequest, refuseNulBytes, uuidParam } from '../../../web/garbage.tsx';
+export { badRequest, refuseNulBytes } from '../../../web/garbage.tsx';

@@ -3,14 +3,14 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formValues } from '../../../web/forms.ts';
+import { formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { addDays, formatDate, todayParis } from '../../../core/dates.ts';
 import { UserError } from '../../../core/errors.ts';
 import { markSent } from '../../sales/index.ts';
 import { snoozeItem } from '../inbox.service.ts';
 import { setBeginnerMode } from '../beginner.ts';
-import { badRequest, dbOf, returnPath, tenant, uuidParam } from './kit.tsx';
+import { badRequest, dbOf, returnPath, tenant } from './kit.tsx';
 
 export const todoRoutes = new Hono<AppEnv>();
 
@@ -40,7 +40,7 @@ todoRoutes.post('/a-faire/reporter', async (c) => {
 });
 
 todoRoutes.post('/a-faire/factures/:id/envoyee', async (c) => {
-  const id = uuidParam(c, 'id', 'Facture');
+  const id = idParam(c, 'id', 'Facture');
   await tenant(c, (tx, actor) => markSent(tx, actor, id));
   setFlash(c, { kind: 'success', text: 'Facture marquée comme envoyée.' });
   return c.redirect('/', 303);

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formAll, formValues } from '../../../web/forms.ts';
+import { formAll, formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { can } from '../../../core/authz.ts';
 import { isUuid } from '../../../core/ids.ts';
@@ -21,7 +21,7 @@ import {
 import { validationSource } from '../checks.ts';
 import { ValidationPage } from '../views/validation-page.tsx';
 import { ThresholdsPage } from '../views/thresholds-page.tsx';
-import { dbOf, tenant, uuidParam } from './kit.tsx';
+import { dbOf, tenant } from './kit.tsx';
 
 export const validationRoutes = new Hono<AppEnv>();
 
@@ -86,7 +86,7 @@ validationRoutes.post('/validation/lot/:type', async (c) => {
 validationRoutes.post('/validation/:type/:id/exception', async (c) => {
   requireQueue(c);
   const src = sourceParam(c);
-  const id = uuidParam(c, 'id', 'Document');
+  const id = idParam(c, 'id', 'Document');
   const f = await formValues(c);
   try {
     await tenant(c, (tx, actor) =>
@@ -105,7 +105,7 @@ validationRoutes.post('/validation/:type/:id/exception', async (c) => {
 
 validationRoutes.post('/validation/:id/exception', async (c) => {
   requireQueue(c);
-  const id = uuidParam(c, 'id', 'Facture');
+  const id = idParam(c, 'id', 'Facture');
   const f = await formValues(c);
   try {
     const inv = await tenant(c, (tx, actor) => validateException(tx, actor, id, f[`reason-${id}`] ?? f.reason ?? ''));

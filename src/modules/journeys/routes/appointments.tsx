@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formValues } from '../../../web/forms.ts';
+import { formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { can } from '../../../core/authz.ts';
 import { isUuid } from '../../../core/ids.ts';
@@ -27,7 +27,7 @@ import { AppointmentsPage } from '../views/appointments-page.tsx';
 import { AppointmentPage } from '../views/appointment-page.tsx';
 import { nextHour, plusHour } from '../views/format.ts';
 import type { FormState } from '../views/person-cards.tsx';
-import { badRequest, tenant, uuidParam } from './kit.tsx';
+import { badRequest, tenant } from './kit.tsx';
 import { personPage } from './journey.tsx';
 
 export const appointmentRoutes = new Hono<AppEnv>();
@@ -97,7 +97,7 @@ appointmentRoutes.post('/rendez-vous', async (c) => {
 
 appointmentRoutes.get('/rendez-vous/:id', async (c) => {
   const actor = actorOf(c);
-  const id = uuidParam(c, 'id', 'Rendez-vous');
+  const id = idParam(c, 'id', 'Rendez-vous');
   const { appointment, notes, actions } = await tenant(c, async (tx) => ({
     appointment: await getAppointment(tx, actor, id),
     notes: await appointmentNotes(tx, actor, id),
@@ -119,7 +119,7 @@ appointmentRoutes.get('/rendez-vous/:id', async (c) => {
 });
 
 appointmentRoutes.post('/rendez-vous/:id/notes', async (c) => {
-  const id = uuidParam(c, 'id', 'Rendez-vous');
+  const id = idParam(c, 'id', 'Rendez-vous');
   const f = await formValues(c);
   await tenant(c, (tx, actor) => addNote(tx, actor, id, f.body ?? '', f.internal === 'on'));
   setFlash(c, { kind: 'success', text: 'Note ajoutée.' });
@@ -127,7 +127,7 @@ appointmentRoutes.post('/rendez-vous/:id/notes', async (c) => {
 });
 
 appointmentRoutes.post('/rendez-vous/:id/actions', async (c) => {
-  const id = uuidParam(c, 'id', 'Rendez-vous');
+  const id = idParam(c, 'id', 'Rendez-vous');
   const f = await formValues(c);
   await tenant(c, (tx, actor) =>
     addAction(tx, actor, id, { label: f.label ?? '', owner: f.owner ?? '', dueOn: f.dueOn || null }),
@@ -137,20 +137,20 @@ appointmentRoutes.post('/rendez-vous/:id/actions', async (c) => {
 });
 
 appointmentRoutes.post('/rendez-vous/actions/:id/fait', async (c) => {
-  const id = uuidParam(c, 'id', 'Action');
+  const id = idParam(c, 'id', 'Action');
   const { appointmentId } = await tenant(c, (tx, actor) => completeAction(tx, actor, id));
   return c.redirect(`/rendez-vous/${appointmentId}`);
 });
 
 appointmentRoutes.post('/rendez-vous/:id/annuler', async (c) => {
-  const id = uuidParam(c, 'id', 'Rendez-vous');
+  const id = idParam(c, 'id', 'Rendez-vous');
   await tenant(c, (tx, actor) => cancelAppointment(tx, actor, id));
   setFlash(c, { kind: 'success', text: 'Rendez-vous annulé.' });
   return c.redirect(`/rendez-vous/${id}`);
 });
 
 appointmentRoutes.get('/rendez-vous/:id/invitation.ics', async (c) => {
-  const id = uuidParam(c, 'id', 'Rendez-vous');
+  const id = idParam(c, 'id', 'Rendez-vous');
   const ics = await tenant(c, (tx, actor) => appointmentInvitation(tx, actor, id, c.get('app').config.publicUrl));
   return c.body(ics, 200, {
     'Content-Type': 'text/calendar; charset=utf-8',

@@ -4,7 +4,7 @@ import { shownPublicUrl } from '../../../web/public-url.ts';
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formAll, formValues } from '../../../web/forms.ts';
+import { formAll, formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { UserError, fieldErrors } from '../../../core/errors.ts';
 import { addDays } from '../../../core/dates.ts';
@@ -18,7 +18,7 @@ import {
   convertRegistration,
 } from '../info-meetings.service.ts';
 import { MeetingsPage, MeetingPage } from '../views/meetings-page.tsx';
-import { tenant, uuidParam } from './kit.tsx';
+import { tenant } from './kit.tsx';
 
 export const infoMeetingRoutes = new Hono<AppEnv>();
 
@@ -77,13 +77,13 @@ infoMeetingRoutes.post('/reunions', async (c) => {
 });
 
 infoMeetingRoutes.get('/reunions/:id', async (c) => {
-  const id = uuidParam(c, 'id', 'Réunion');
+  const id = idParam(c, 'id', 'Réunion');
   const { meeting, registrations } = await tenant(c, (tx, actor) => meetingRegistrations(tx, actor, id));
   return c.html(<MeetingPage c={c} meeting={meeting} registrations={registrations} />);
 });
 
 infoMeetingRoutes.post('/reunions/:id/presences', async (c) => {
-  const id = uuidParam(c, 'id', 'Réunion');
+  const id = idParam(c, 'id', 'Réunion');
   const present = await formAll(c, 'present');
   await tenant(c, (tx, actor) => recordMeetingAttendance(tx, actor, id, present));
   setFlash(c, { kind: 'success', text: 'Présences enregistrées.' });
@@ -91,7 +91,7 @@ infoMeetingRoutes.post('/reunions/:id/presences', async (c) => {
 });
 
 infoMeetingRoutes.post('/reunions/inscriptions/:id/convertir', async (c) => {
-  const id = uuidParam(c, 'id', 'Inscription');
+  const id = idParam(c, 'id', 'Inscription');
   const j = await tenant(c, (tx, actor) => convertRegistration(tx, actor, id));
   setFlash(c, { kind: 'success', text: 'Fiche contact créée.' });
   return c.redirect(`/accompagnement/${j.id}`);

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formValues } from '../../../web/forms.ts';
+import { formValues, idParam } from '../../../web/forms.ts';
 import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
 import { fileResponse } from '../../../web/files.ts';
 import { setFlash } from '../../../web/middleware.ts';
@@ -17,7 +17,7 @@ import { addDocument, readDocument } from '../documents.service.ts';
 import { journeyFile } from '../journey-file.service.ts';
 import { PersonPage, NoJourneyPage, type PersonForms } from '../views/person-page.tsx';
 import { lastFullHour } from '../views/format.ts';
-import { tenant, uuidParam } from './kit.tsx';
+import { tenant } from './kit.tsx';
 
 export const journeyRoutes = new Hono<AppEnv>();
 
@@ -61,10 +61,10 @@ journeyRoutes.get('/mon-parcours', async (c) => {
   return c.html(<NoJourneyPage c={c} />);
 });
 
-journeyRoutes.get('/accompagnement/:id', (c) => personPage(c, uuidParam(c, 'id', 'Parcours')));
+journeyRoutes.get('/accompagnement/:id', (c) => personPage(c, idParam(c, 'id', 'Parcours')));
 
 journeyRoutes.post('/accompagnement/:id/etape', async (c) => {
-  const id = uuidParam(c, 'id', 'Parcours');
+  const id = idParam(c, 'id', 'Parcours');
   const f = await formValues(c);
   try {
     await tenant(c, (tx, actor) =>
@@ -87,7 +87,7 @@ journeyRoutes.post('/accompagnement/:id/etape', async (c) => {
 });
 
 journeyRoutes.post('/accompagnement/:id/suivi', async (c) => {
-  const id = uuidParam(c, 'id', 'Parcours');
+  const id = idParam(c, 'id', 'Parcours');
   const f = await formValues(c);
   try {
     await tenant(c, (tx, actor) => setSupportMember(tx, actor, id, f.supportUserId || null));
@@ -101,7 +101,7 @@ journeyRoutes.post('/accompagnement/:id/suivi', async (c) => {
 });
 
 journeyRoutes.post('/accompagnement/:id/annuler-etape', async (c) => {
-  const id = uuidParam(c, 'id', 'Parcours');
+  const id = idParam(c, 'id', 'Parcours');
   const f = await formValues(c);
   try {
     await tenant(c, (tx, actor) => reverseLastTransition(tx, actor, id, { comment: f.reverseComment ?? '' }));
@@ -115,7 +115,7 @@ journeyRoutes.post('/accompagnement/:id/annuler-etape', async (c) => {
 });
 
 journeyRoutes.post('/accompagnement/:id/documents', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
-  const id = uuidParam(c, 'id', 'Parcours');
+  const id = idParam(c, 'id', 'Parcours');
   const body = await c.req.parseBody();
   const f: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === 'string') f[k] = v;
@@ -144,7 +144,7 @@ journeyRoutes.post('/accompagnement/:id/documents', uploadBodyLimit(FILE_UPLOAD_
 });
 
 journeyRoutes.get('/documents-parcours/:id', async (c) => {
-  const id = uuidParam(c, 'id', 'Document');
+  const id = idParam(c, 'id', 'Document');
   const f = await tenant(c, (tx, actor) => readDocument(tx, actor, c.get('app').config.fileKey, id));
   return fileResponse(f);
 });

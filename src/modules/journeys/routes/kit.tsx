@@ -15,7 +15,7 @@ export function tenant<T>(c: Ctx, fn: (tx: Tx, actor: Actor) => Promise<T>): Pro
   return withTenant(dbOf(c), actor.cooperativeId, (tx) => fn(tx, actor));
 }
 
-export { badRequest, refuseNulBytes, uuidParam } from '../../../web/garbage.tsx';
+export { badRequest, refuseNulBytes } from '../../../web/garbage.tsx';
 
 /** `?page=`: absent is page 1; anything but a plain, reasonable number is refused. */
 export function pageOf(c: Ctx): number | null {

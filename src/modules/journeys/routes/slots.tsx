@@ -1,12 +1,12 @@
 // Free slots: support offers one; an entrepreneur books one for their journey.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../../web/context.ts';
-import { formValues } from '../../../web/forms.ts';
+import { formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { createSlot, bookSlot } from '../slots.service.ts';
 import { sendAppointmentConfirmation } from '../confirmations.service.ts';
 import { fieldErrors } from '../../../core/errors.ts';
-import { tenant, uuidParam } from './kit.tsx';
+import { tenant } from './kit.tsx';
 import { appointmentsPage } from './appointments.tsx';
 
 export const slotRoutes = new Hono<AppEnv>();
@@ -33,7 +33,7 @@ slotRoutes.post('/creneaux', async (c) => {
 });
 
 slotRoutes.post('/creneaux/:id/reserver', async (c) => {
-  const id = uuidParam(c, 'id', 'Créneau');
+  const id = idParam(c, 'id', 'Créneau');
   const f = await formValues(c);
   const a = await tenant(c, async (tx, actor) => {
     const appt = await bookSlot(tx, actor, id, f.subject ?? '');

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
-import { formAll, formValues } from '../../../web/forms.ts';
+import { formAll, formValues, idParam } from '../../../web/forms.ts';
 import { setFlash } from '../../../web/middleware.ts';
 import { can } from '../../../core/authz.ts';
 import { isUuid } from '../../../core/ids.ts';
@@ -22,7 +22,7 @@ import { toCsv } from '../csv.ts';
 import { WorkshopsPage } from '../views/workshops-page.tsx';
 import { SessionPage } from '../views/session-page.tsx';
 import type { FormState } from '../views/person-cards.tsx';
-import { badRequest, tenant, uuidParam } from './kit.tsx';
+import { badRequest, tenant } from './kit.tsx';
 
 export const workshopRoutes = new Hono<AppEnv>();
 
@@ -109,7 +109,7 @@ workshopRoutes.post('/ateliers/seances', async (c) => {
 });
 
 workshopRoutes.post('/ateliers/:id/inscription', async (c) => {
-  const id = uuidParam(c, 'id', 'Séance');
+  const id = idParam(c, 'id', 'Séance');
   const status = await tenant(c, async (tx, actor) => {
     const r = await register(tx, actor, id);
     if (actor.userId) await sendWorkshopStatus(tx, actor, id, actor.userId, r, c.get('app').config.publicUrl);
@@ -123,7 +123,7 @@ workshopRoutes.post('/ateliers/:id/inscription', async (c) => {
 });
 
 workshopRoutes.post('/ateliers/:id/desinscription', async (c) => {
-  const id = uuidParam(c, 'id', 'Séance');
+  const id = idParam(c, 'id', 'Séance');
   await tenant(c, async (tx, actor) => {
     const r = await cancelRegistration(tx, actor, id);
     if (r.promoted) await sendWorkshopStatus(tx, actor, id, r.promoted, 'promoted', c.get('app').config.publicUrl);
@@ -170,10 +170,10 @@ async function sessionPage(c: Ctx, id: string, form: FormState | null = null) {
   }));
   return c.html(<SessionPage c={c} session={session} team={team} feedback={feedback} form={form} />, form ? 400 : 200);
 }
-workshopRoutes.get('/ateliers/:id', (c) => sessionPage(c, uuidParam(c, 'id', 'Séance')));
+workshopRoutes.get('/ateliers/:id', (c) => sessionPage(c, idParam(c, 'id', 'Séance')));
 
 workshopRoutes.post('/ateliers/:id/avis', async (c) => {
-  const id = uuidParam(c, 'id', 'Séance');
+  const id = idParam(c, 'id', 'Séance');
   const f = await formValues(c);
   try {
     await tenant(c, (tx, actor) =>
@@ -193,7 +193,7 @@ workshopRoutes.post('/ateliers/:id/avis', async (c) => {
 });
 
 workshopRoutes.post('/ateliers/:id/presences', async (c) => {
-  const id = uuidParam(c, 'id', 'Séance');
+  const id = idParam(c, 'id', 'Séance');
   const present = await formAll(c, 'present');
   const f = await formValues(c);
   if (f.walkIn && !isUuid(f.walkIn)) return badRequest(c, 'Choisissez la personne venue dans la liste.');
@@ -206,7 +206,7 @@ workshopRoutes.post('/ateliers/:id/presences', async (c) => {
 });
 
 workshopRoutes.get('/ateliers/:id/emargement.pdf', async (c) => {
-  const id = uuidParam(c, 'id', 'Séance');
+  const id = idParam(c, 'id', 'Séance');
   const pdf = await tenant(c, async (tx, actor) =>
     signInSheetPdf(tx, actor, id, (await getCooperative(tx, actor.cooperativeId))?.name ?? ''),
   );
