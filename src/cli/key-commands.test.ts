@@ -1,7 +1,7 @@
 // `radieuse keys status|rotate` driven like the operator does (docs/operator-guide.md), and the
 // promise of envelope encryption: a backup holds no clear key.
 import assert from 'node:assert/strict';
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import type { OpenDb } from '../core/db/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { dataKeyById, FileKeyError, masterKeyFingerprint } from '../core/file-keys.ts';
 import { readFile, type StoredFile, storeFile } from '../core/files.ts';
-import { uuidv7 } from '../core/ids.ts';
+import { storeLegacyFile } from '../core/testing-tools.ts';
 import { backup, restore } from './backup.ts';
 import { keyCommands } from './key-commands.ts';
 
@@ -68,30 +68,8 @@ async function radieuse(name: string, values: Record<string, string | boolean>, 
 }
 
 /** A file as storeFile wrote it before data keys: sealed with the master key itself. */
-async function storeLegacy(coop: TestCoop, master: Buffer, content: Buffer): Promise<string> {
-  const id = uuidv7();
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', master, iv);
-  const sealed = Buffer.concat([c.update(content), c.final()]);
-  await withTenant(odb.db, coop.coop.id, (trx) =>
-    coreDb(trx)
-      .insertInto('stored_file')
-      .values({
-        cooperative_id: coop.coop.id,
-        id,
-        name: 'ancien.pdf',
-        mime_type: 'application/pdf',
-        size: content.length,
-        sha256: createHash('sha256').update(content).digest('hex'),
-        iv: iv.toString('base64'),
-        auth_tag: c.getAuthTag().toString('base64'),
-        content: sealed,
-        created_by: null,
-      })
-      .execute(),
-  );
-  return id;
-}
+const storeLegacy = async (coop: TestCoop, master: Buffer, content: Buffer): Promise<string> =>
+  (await storeLegacyFile(odb.db, coop.coop.id, master, content)).id;
 
 const OLD = randomBytes(32);
 const NEW = randomBytes(32);

@@ -1,7 +1,7 @@
 // Envelope encryption of stored files (core/file-keys.ts): per-cooperative data keys wrapped by
 // the master key, a master key rotation without downtime, files from before data keys.
 import assert from 'node:assert/strict';
-import { createCipheriv, createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
 import { backendName, createTestDb, seedTestCooperatives } from '../app/testing.ts';
 import { loadConfig } from './config.ts';
@@ -20,6 +20,7 @@ import {
 } from './file-keys.ts';
 import { readFile, storeFile } from './files.ts';
 import { uuidv7 } from './ids.ts';
+import { storeLegacyFile } from './testing-tools.ts';
 
 const opened: OpenDb[] = [];
 after(async () => {
@@ -126,28 +127,8 @@ test('a file stored before data keys stays readable and the rotation re-encrypts
   const NEW = randomBytes(32);
   configWith(OLD);
   // Exactly what storeFile wrote before data keys: the content sealed with the master key itself.
-  const id = uuidv7();
   const content = pdf(7);
-  const iv = randomBytes(12);
-  const c = createCipheriv('aes-256-gcm', OLD, iv);
-  const sealed = Buffer.concat([c.update(content), c.final()]);
-  await withTenant(odb.db, a, (trx) =>
-    coreDb(trx)
-      .insertInto('stored_file')
-      .values({
-        cooperative_id: a,
-        id,
-        name: 'ancien.pdf',
-        mime_type: 'application/pdf',
-        size: content.length,
-        sha256: createHash('sha256').update(content).digest('hex'),
-        iv: iv.toString('base64'),
-        auth_tag: c.getAuthTag().toString('base64'),
-        content: sealed,
-        created_by: null,
-      })
-      .execute(),
-  );
+  const { id, sealed } = await storeLegacyFile(odb.db, a, OLD, content);
   assert.deepEqual((await read(odb, a, OLD, id)).content, content, 'the legacy path reads it');
   configWith(NEW, [OLD]);
   assert.deepEqual((await read(odb, a, NEW, id)).content, content, 'with the old key as previous, too');
