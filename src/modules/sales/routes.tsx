@@ -54,6 +54,7 @@ import {
   NOTICE_AFTER_DAYS,
 } from './reminders.ts';
 import { registerQuoteRoutes } from './quote.routes.tsx';
+import { invoicePanels } from './invoice-panels.ts';
 import { registerInvoiceEditorRoutes } from './invoice-editor.routes.tsx';
 import { heldMessage, selfValidateInvoice } from './inbox.ts';
 import { withSections } from './editor.tsx';
@@ -364,6 +365,7 @@ salesRoutes.get('/factures/:id', async (c) => {
       reminders: await reminderHistory(trx, actor, id),
       // Reminders and "sent by e-mail" depend on it: a customer without one gets neither.
       customerEmail: (await getCustomer(trx, actor, inv.customerId))?.email ?? null,
+      panels: await invoicePanels(trx, actor, inv, c.get('csrf')),
     };
   });
   const { inv, lines } = data;
@@ -424,6 +426,7 @@ salesRoutes.get('/factures/:id', async (c) => {
         </p>
       ) : null}
       {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
+      {data.panels}
       {inv.quoteId ? (
         <p class="hint">
           <a href={`/devis/${inv.quoteId}`}>Voir le devis d'origine</a>
@@ -770,6 +773,13 @@ function CustomerForm(p: {
           hint="Obligatoire pour une entreprise française."
         />
         <Field label="SIRET" name="siret" value={v.siret} error={e.siret} inputmode="numeric" />
+        <Field
+          label="Adresse de facturation électronique (annuaire)"
+          name="electronicAddress"
+          value={v.electronicAddress}
+          error={e.electronicAddress}
+          hint="SIREN, SIREN_SIRET ou SIREN_SIRET_code de routage, tel qu’inscrit à l’annuaire. Vide : le SIREN."
+        />
         <Field label="N° de TVA intracommunautaire" name="vatNumber" value={v.vatNumber} error={e.vatNumber} />
         <Field label="E-mail de facturation" name="email" type="email" value={v.email} error={e.email} />
         <Field label="Adresse" name="addressLine1" value={v.addressLine1} error={e.addressLine1} required />
@@ -811,6 +821,7 @@ salesRoutes.post('/clients/nouveau', async (c) => {
       siren: f.siren,
       siret: f.siret,
       vatNumber: f.vatNumber,
+      electronicAddress: f.electronicAddress,
       email: f.email,
       addressLine1: f.addressLine1 ?? '',
       addressLine2: f.addressLine2,
