@@ -6,7 +6,7 @@ import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formValues, idParam } from '../../../web/forms.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import { can } from '../../../core/authz.ts';
-import { fieldErrors, UserError } from '../../../core/errors.ts';
+import { fieldErrors, NotFoundError, UserError } from '../../../core/errors.ts';
 import { isIsoDate, todayParis } from '../../../core/dates.ts';
 import { activitiesFor } from '../../directory/index.ts';
 import { EINVOICING } from '../permissions.ts';
@@ -99,7 +99,7 @@ einvoicingRoutes.post('/facturation-electronique/recues/:id/affecter', async (c)
     setFlash(c, { kind: 'success', text: 'Facture fournisseur enregistrée, à approuver.' });
     return c.redirect(`/factures-fournisseurs/${invoiceId}`, 303);
   } catch (e) {
-    if (!(e instanceof UserError)) throw e;
+    if (!(e instanceof UserError) || e instanceof NotFoundError) throw e;
     setFlash(c, { kind: 'error', text: e.message });
     return c.redirect('/facturation-electronique#recues', 303);
   }
@@ -157,7 +157,7 @@ einvoicingRoutes.post('/facturation-electronique/e-reporting/envoyer', async (c)
     const r = await tenant(c, (tx) => sendEReport(tx, actorOf(c), platformEnv(c), from, to));
     setFlash(c, { kind: 'success', text: `E-reporting envoyé à la plateforme (référence ${r.platformRef}).` });
   } catch (e) {
-    if (!(e instanceof UserError)) throw e;
+    if (!(e instanceof UserError) || e instanceof NotFoundError) throw e;
     setFlash(c, { kind: 'error', text: e.message });
   }
   return c.redirect(`/facturation-electronique/e-reporting?du=${from}&au=${to}`, 303);
