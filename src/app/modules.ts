@@ -13,6 +13,7 @@ import { apiModule } from '../modules/api/module.ts';
 import { bankModule } from '../modules/bank/module.ts';
 import { campusModule } from '../modules/campus/module.ts';
 import { directoryModule } from '../modules/directory/module.ts';
+import { einvoicingModule } from '../modules/einvoicing/module.ts';
 import { impactModule } from '../modules/impact/module.ts';
 import { inboxModule } from '../modules/inbox/module.ts';
 import { journeysModule } from '../modules/journeys/module.ts';
@@ -36,6 +37,7 @@ export const modules: ModuleDefinition[] = [
   journeysModule,
   purchasesModule,
   bankModule,
+  einvoicingModule,
   impactModule,
   campusModule,
   learningModule,

@@ -10,6 +10,7 @@ import {
   type SupplierInvoiceApproved,
   type SupplierInvoicePaid,
 } from '../purchases/index.ts';
+import { EINVOICING_EVENTS, type EInvoiceStatusChanged } from '../einvoicing/index.ts';
 import { getInvoice, SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
 import { autoDisabledSubscriptions, enqueueEvent } from './webhooks.service.ts';
 
@@ -45,6 +46,9 @@ onEvent<ExpenseReportValidated>(PURCHASES_EVENTS.expenseReportValidated, (tx, ac
 );
 onEvent<ExpenseReportReimbursed>(PURCHASES_EVENTS.expenseReportReimbursed, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'expense_report.reimbursed', p).then(() => undefined),
+);
+onEvent<EInvoiceStatusChanged>(EINVOICING_EVENTS.statusChanged, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'e_invoice.status_changed', p).then(() => undefined),
 );
 
 registerInboxProvider({

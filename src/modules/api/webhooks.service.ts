@@ -31,6 +31,7 @@ export const WEBHOOK_EVENTS = {
   'supplier_invoice.paid': 'Facture fournisseur payée',
   'expense_report.approved': 'Note de frais validée',
   'expense_report.reimbursed': 'Note de frais remboursée',
+  'e_invoice.status_changed': 'Facture électronique : nouveau statut (plateforme agréée)',
 } as const;
 export type WebhookEvent = keyof typeof WEBHOOK_EVENTS;
 const isEvent = (e: string): e is WebhookEvent => Object.hasOwn(WEBHOOK_EVENTS, e);

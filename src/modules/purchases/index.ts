@@ -69,6 +69,8 @@ export {
   suggestFromText,
   pdfText,
   ocrImage,
+  NeedsOcrError,
   type ParsedInvoice,
 } from './incoming.ts';
+export { recordReceivedEInvoice, type ReceivedEInvoice } from './platform-incoming.ts';
 export { purchasesPersonalData } from './personal-data.ts';

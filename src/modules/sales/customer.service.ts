@@ -106,7 +106,30 @@ export const CustomerInput = z
       ctx.addIssue({ code: 'custom', path: ['postalCode'], message: 'Code postal : 5 chiffres.' });
     if (v.siret && v.siren && !v.siret.startsWith(v.siren))
       ctx.addIssue({ code: 'custom', path: ['siret'], message: 'Le SIRET doit commencer par le SIREN.' });
+    // The e-invoicing directory (annuaire) address of a French company: SIREN, SIREN_SIRET,
+    // SIREN_SIRET_CODE (routing code) or SIREN_SUFFIX; invoices go to it through the platform.
+    if (v.kind === 'company' && v.countryCode === 'FR' && v.electronicAddress) {
+      const problem = annuaireAddressProblem(v.electronicAddress, v.siren ?? null);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['electronicAddress'], message: problem });
+    }
   });
+
+/** Why an address is not a directory (annuaire) address of this SIREN (null: it is one). */
+export function annuaireAddressProblem(address: string, siren: string | null): string | null {
+  const parts = address.split('_');
+  if (!/^\d{9}$/.test(parts[0] ?? '') || !isSiren(parts[0]))
+    return 'Adresse de facturation électronique : elle commence par le SIREN du client (9 chiffres).';
+  if (siren && parts[0] !== siren)
+    return 'Adresse de facturation électronique : le SIREN ne correspond pas à celui du client.';
+  if (parts.length > 3) return 'Adresse de facturation électronique : SIREN, SIREN_SIRET ou SIREN_SIRET_CODE.';
+  if (parts.length >= 2 && /^\d{14}$/.test(parts[1]) && !isSiret(parts[1]))
+    return 'Adresse de facturation électronique : le SIRET indiqué est invalide.';
+  if (parts.length >= 2 && /^\d{14}$/.test(parts[1]) && !parts[1].startsWith(parts[0]))
+    return 'Adresse de facturation électronique : le SIRET doit commencer par le SIREN.';
+  if (parts.slice(1).some((p) => !/^[A-Za-z0-9-]{1,100}$/.test(p)))
+    return 'Adresse de facturation électronique : code de routage invalide (lettres, chiffres et tirets).';
+  return null;
+}
 export type CustomerInput = z.input<typeof CustomerInput>;
 
 /** Lower case, no accents, no punctuation, no legal-form noise: "SARL L'Atelier  Bois" ≈ "l atelier bois". */

@@ -49,6 +49,7 @@ export { LEGAL_TEXTS } from './legal.ts';
 export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
 export { makeDocument as makeSampleInvoiceDocument, frBuyer as sampleFrenchBuyer } from './facturx/samples.ts';
 export { sendInvoice, invoiceMail } from './sending.ts';
+export { registerInvoicePanel, type InvoicePanel } from './invoice-panels.ts';
 export {
   sendDueReminders,
   salesSchedules,

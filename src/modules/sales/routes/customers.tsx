@@ -116,6 +116,13 @@ function CustomerForm(p: {
           hint="Obligatoire pour une entreprise française."
         />
         <Field label="SIRET" name="siret" value={v.siret} error={e.siret} inputmode="numeric" />
+        <Field
+          label="Adresse de facturation électronique (annuaire)"
+          name="electronicAddress"
+          value={v.electronicAddress}
+          error={e.electronicAddress}
+          hint="SIREN, SIREN_SIRET ou SIREN_SIRET_code de routage, tel qu’inscrit à l’annuaire. Vide : le SIREN."
+        />
         <Field label="N° de TVA intracommunautaire" name="vatNumber" value={v.vatNumber} error={e.vatNumber} />
         <Field label="E-mail de facturation" name="email" type="email" value={v.email} error={e.email} />
         <Field label="Adresse" name="addressLine1" value={v.addressLine1} error={e.addressLine1} required />
@@ -156,6 +163,7 @@ customerRoutes.post('/clients/nouveau', async (c) => {
       name: f.name ?? '',
       siren: f.siren,
       siret: f.siret,
+      electronicAddress: f.electronicAddress,
       vatNumber: f.vatNumber,
       email: f.email,
       addressLine1: f.addressLine1 ?? '',

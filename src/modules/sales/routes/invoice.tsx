@@ -14,6 +14,7 @@ import { formatDateTime, daysBetween } from '../../../core/dates.ts';
 import { reminderHistory, NOTICE_AFTER_DAYS } from '../reminders.ts';
 import { withSections } from '../editor.tsx';
 import { DocumentLineRow, SubtotalRow } from '../document-lines.tsx';
+import { invoicePanels } from '../invoice-panels.ts';
 import { tenant } from './kit.ts';
 
 export const invoiceRoutes = new Hono<AppEnv>();
@@ -33,6 +34,7 @@ invoiceRoutes.get('/factures/:id', async (c) => {
       reminders: await reminderHistory(trx, actor, id),
       // Reminders and "sent by e-mail" depend on it: a customer without one gets neither.
       customerEmail: (await getCustomer(trx, actor, inv.customerId))?.email ?? null,
+      panels: await invoicePanels(trx, actor, inv, c.get('csrf')),
     };
   });
   const { inv, lines } = data;
@@ -93,6 +95,7 @@ invoiceRoutes.get('/factures/:id', async (c) => {
         </p>
       ) : null}
       {inv.prepaidCents ? <p class="hint">Acomptes déduits : {formatEuros(inv.prepaidCents)}.</p> : null}
+      {data.panels}
       {inv.quoteId ? (
         <p class="hint">
           <a href={`/devis/${inv.quoteId}`}>Voir le devis d'origine</a>
