@@ -81,6 +81,15 @@ test('/comptabilite/import: check, problems with lines, then import; others refu
   assert.equal(done.res.status, 200);
   assert.match(done.html, /1 écriture\(s\) importée\(s\)/);
   assert.equal(await imported(), 1);
+  const entry = await withTenant(t.odb.db, A.coop.id, (trx) =>
+    ledgerDb(trx)
+      .selectFrom('journal_entry')
+      .select('id')
+      .where('source_type', '=', 'import')
+      .executeTakeFirstOrThrow(),
+  );
+  const shown = await acc.get(`/comptabilite/ecritures/${entry.id}`);
+  assert.match(shown.html, /Écriture importée d(&#39;|')un logiciel comptable \(origine : csv:[0-9a-f]{32}:1\)/);
   const again = await upload(acc, good, { mode: 'importer' });
   assert.match(again.html, /0 écriture\(s\) importée\(s\)\. 1 écriture\(s\) déjà importée\(s\)/);
   assert.equal(await imported(), 1);

@@ -173,7 +173,9 @@ function EntryPage(p: { c: Ctx; data: Awaited<ReturnType<typeof loadEntry>>; err
     <Layout c={p.c} title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`} wide>
       <PageHeader
         title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`}
-        help={`${e.label} — pièce ${e.piece_ref} du ${formatDate(String(e.piece_date))}, passée le ${formatDate(String(e.entry_date))}.`}
+        help={`${e.label} — pièce ${e.piece_ref} du ${formatDate(String(e.piece_date))}, passée le ${formatDate(String(e.entry_date))}.${
+          e.source_type === 'import' ? ` Écriture importée d'un logiciel comptable (origine : ${e.source_id}).` : ''
+        }`}
       />
       <Tabs current="/comptabilite" />
       <table class="data">
