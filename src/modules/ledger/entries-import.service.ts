@@ -128,6 +128,18 @@ export async function importEntries(
   return report;
 }
 
+/** The import inside the caller's transaction (which the caller commits or rolls back): tests, tools. */
+export async function importEntriesIn(
+  tx: Tx,
+  actor: Actor,
+  buf: Buffer,
+  fileName: string,
+  opts: EntriesImportOptions = {},
+): Promise<EntriesImportReport> {
+  authorize(actor, LEDGER.entriesImport);
+  return importRead(tx, actor, readEntriesFile(buf, fileName), fileName, opts);
+}
+
 async function importRead(
   tx: Tx,
   actor: Actor,
