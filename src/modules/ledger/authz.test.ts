@@ -19,6 +19,7 @@ import { payrollSettings } from './salary/payroll-settings.service.ts';
 import { closeFiscalYear } from './year-end.service.ts';
 import { listChart, simulateContributionRate, tiersWithOpenLines } from './screens.service.ts';
 import { LEDGER } from './permissions.ts';
+import { importEntriesIn } from './entries-import.service.ts';
 
 let odb: OpenDb | null = null;
 let entryId = '';
@@ -59,6 +60,18 @@ authzSuite('ledger', world, (): AuthzCase[] => [
   { permission: LEDGER.periodClose, run: (trx, actor) => closePeriod(trx, actor, lastMonth()) },
   // The allowed roles close a past, empty year (rolled back after each try).
   { permission: LEDGER.yearClose, run: (trx, actor) => closeFiscalYear(trx, actor, year() - 3) },
+  {
+    permission: LEDGER.entriesImport,
+    run: (trx, actor) =>
+      importEntriesIn(
+        trx,
+        actor,
+        Buffer.from(
+          'Date;Journal;Compte;Libellé;Débit;Crédit\n02/01/2025;OD;627;Frais;1,00;\n02/01/2025;OD;512;Frais;;1,00\n',
+        ),
+        'x.csv',
+      ),
+  },
   { permission: LEDGER.manualEntry, run: (trx, actor) => createManualEntry(trx, actor, manual() as never) },
   { permission: LEDGER.entryReverse, run: (trx, actor) => reverseEntry(trx, actor, entryId, { date: todayParis() }) },
   { permission: LEDGER.reportsRead, run: (trx, actor) => trialBalance(trx, actor, `${year()}-01-01`, todayParis()) },

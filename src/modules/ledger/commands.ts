@@ -1,10 +1,13 @@
-import { mkdirSync, existsSync, statSync } from 'node:fs';
+import { mkdirSync, existsSync, statSync, readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { type CliValues, type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
 import type { Db } from '../../core/db/handles.ts';
 import { activityFacts, cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { systemActor } from '../../core/actor.ts';
 import { writeFec } from './fec.ts';
+import { importEntries, parseCodeMapping } from './entries-import.service.ts';
+import { ENTRIES_IMPORT_MAX_BYTES } from './entries-import-read.ts';
 import {
   trialBalance,
   trialBalanceCsv,
@@ -89,6 +92,67 @@ function yearOpt(values: CliValues): number {
 }
 
 export const ledgerCommands: Command[] = [
+  {
+    name: 'import entries',
+    summary: "importe les écritures d'un logiciel comptable (FEC ou CSV), tout ou rien ; réimporter n'ajoute rien",
+    usage:
+      'import entries --cooperative SLUG FILE [--journals BQ1=BQ,VE=VT] [--analytic CODE=ACTIVITE,…] [--dry-run] [--format json]',
+    options: {
+      cooperative: { type: 'string' },
+      journals: { type: 'string' },
+      analytic: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      format: { type: 'string' },
+    },
+    allowPositionals: true,
+    needsDb: true,
+    async run({ values, positionals, odb }) {
+      const slug = requireOpt(values, 'cooperative');
+      const format = values.format ?? 'text';
+      if (format !== 'text' && format !== 'json') throw new UsageError('--format doit valoir json (ou être omis)');
+      if (positionals.length !== 1) throw new UsageError('indiquez un seul fichier (FEC ou CSV)');
+      const path = positionals[0];
+      if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError(`fichier introuvable : ${path}`);
+      if (statSync(path).size > ENTRIES_IMPORT_MAX_BYTES)
+        throw new UsageError(`fichier trop gros (plus de ${ENTRIES_IMPORT_MAX_BYTES / 1024 / 1024} Mo)`);
+      const coop = await cooperativeOrFail(odb!, slug);
+      const dryRun = values['dry-run'] === true;
+      const r = await importEntries(
+        odb!.db,
+        systemActor(coop.id, 'Import comptable (CLI)'),
+        readFileSync(path),
+        basename(path),
+        {
+          dryRun,
+          journals: parseCodeMapping(values.journals as string | undefined),
+          analytic: parseCodeMapping(values.analytic as string | undefined),
+          onProgress: (done, total) => progress('Écritures', done, total),
+        },
+      );
+      if (format === 'json')
+        out(
+          JSON.stringify({
+            format: r.format,
+            entries: r.entries,
+            imported: r.imported,
+            already_imported: r.alreadyImported,
+            debit: centsToDecimal(r.debitCents),
+            credit: centsToDecimal(r.creditCents),
+            journals_created: r.journalsCreated,
+            accounts_created: r.accountsCreated,
+            problems: r.problems,
+          }),
+        );
+      else if (r.problems.length) {
+        out(`Rien n'a été importé : ${r.problems.length} problème(s) à corriger.`);
+        for (const p of r.problems) err(`${p.file}${p.line ? `, ligne ${p.line}` : ''} : ${p.message}`);
+      } else
+        out(
+          `${dryRun ? 'Essai à blanc, rien écrit. Serait importé' : 'Importé'} : ${r.imported} écriture(s), débit ${centsToDecimal(r.debitCents)} ; déjà importées : ${r.alreadyImported}.`,
+        );
+      return r.problems.length ? 1 : 0;
+    },
+  },
   {
     name: 'report vat',
     summary: "récapitulatif de TVA (cases de la déclaration CA3) du mois, du trimestre ou de l'exercice",

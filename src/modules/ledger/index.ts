@@ -24,6 +24,7 @@ export {
 } from './contribution.service.ts';
 export { activityAccount, trialBalance } from './reports.ts';
 export { writeFec } from './fec.ts';
+export { importEntries, parseCodeMapping, type EntriesImportReport } from './entries-import.service.ts';
 export {
   warmUp as warmUpSalaryEngine,
   simulateFromEmployerCost,

@@ -10,6 +10,10 @@ export const LEDGER = definePermissions('ledger', {
   periodClose: { label: 'Clôturer une période comptable', grants: ACCOUNTING },
   yearClose: { label: 'Clôturer un exercice et reporter les soldes (à-nouveaux)', grants: ACCOUNTING },
   manualEntry: { label: 'Passer une écriture manuelle (opérations diverses)', grants: ACCOUNTING },
+  entriesImport: {
+    label: "Importer les écritures d'un logiciel comptable (FEC, CSV)",
+    grants: ACCOUNTING,
+  },
   entryReverse: { label: 'Extourner une écriture', grants: ACCOUNTING },
   reportsRead: {
     label: 'Consulter et exporter la comptabilité (balance, grand livre, journaux, TVA, balance âgée, FEC)',

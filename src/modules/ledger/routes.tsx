@@ -40,6 +40,7 @@ import { closedYears, closeFiscalYear, resultLabel } from './year-end.service.ts
 import { fecRows, fecFileName } from './fec.ts';
 import { reportsRoutes } from './reports-routes.tsx';
 import { screensRoutes } from './screens-routes.tsx';
+import { importRoutes } from './import-routes.tsx';
 
 export const ledgerRoutes = new Hono<AppEnv>();
 for (const p of ['/comptabilite', '/comptabilite/*', '/compte-activite']) ledgerRoutes.use(p, requireActor);
@@ -47,6 +48,8 @@ for (const p of ['/comptabilite', '/comptabilite/*', '/compte-activite']) ledger
 ledgerRoutes.route('/', reportsRoutes);
 // Lettering, chart of accounts, contribution rules and simulation (screens-routes.tsx).
 ledgerRoutes.route('/', screensRoutes);
+// Import of entries from an accounting package (import-routes.tsx).
+ledgerRoutes.route('/', importRoutes);
 
 const ACCOUNTING = ['accountant', 'director'] as const;
 const db = (c: Ctx) => c.get('app').odb.db;
@@ -66,6 +69,7 @@ function Tabs(p: { current: string }) {
     ['/comptabilite/periodes', 'Périodes'],
     ['/comptabilite/contributions', 'Contributions'],
     ['/comptabilite/exports', 'Exports'],
+    ['/comptabilite/import', 'Import'],
   ];
   return (
     <nav class="tabs" aria-label="Comptabilité">
@@ -169,7 +173,9 @@ function EntryPage(p: { c: Ctx; data: Awaited<ReturnType<typeof loadEntry>>; err
     <Layout c={p.c} title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`} wide>
       <PageHeader
         title={`Écriture ${entryLabel(e.journal_code, e.fiscal_year, e.entry_number)}`}
-        help={`${e.label} — pièce ${e.piece_ref} du ${formatDate(String(e.piece_date))}, passée le ${formatDate(String(e.entry_date))}.`}
+        help={`${e.label} — pièce ${e.piece_ref} du ${formatDate(String(e.piece_date))}, passée le ${formatDate(String(e.entry_date))}.${
+          e.source_type === 'import' ? ` Écriture importée d'un logiciel comptable (origine : ${e.source_id}).` : ''
+        }`}
       />
       <Tabs current="/comptabilite" />
       <table class="data">

@@ -55,6 +55,7 @@ function Tabs(p: { current: string }) {
     ['/comptabilite/periodes', 'Périodes'],
     ['/comptabilite/contributions', 'Contributions'],
     ['/comptabilite/exports', 'Exports'],
+    ['/comptabilite/import', 'Import'],
   ];
   return (
     <nav class="tabs" aria-label="Comptabilité">
