@@ -7,6 +7,7 @@ import { marketRoutes } from './routes/index.tsx';
 import { marketMigrations } from './schema.ts';
 import './inbox.ts';
 import './reviews.events.ts';
+import './joint.events.ts';
 
 const marketNav: NavItem[] = [
   {
