@@ -360,3 +360,9 @@ export async function closeNeed(tx: Tx, actor: Actor, needId: string): Promise<v
     .where('id', '=', need.id)
     .execute();
 }
+
+/** The actor's open activities, for the forms (publish a need, answer one). */
+export async function myInternalActivities(tx: Tx, actor: Actor): Promise<[string, string][]> {
+  authorize(actor, MARKET.internalMarket);
+  return (await activitiesFor(tx, actor)).filter((a) => !a.closedAt).map((a) => [a.id as string, a.name]);
+}

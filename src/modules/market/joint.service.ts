@@ -13,8 +13,8 @@ import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
 import { parseCents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
-import { activitiesFor, activityFacts } from '../directory/index.ts';
-import { createQuote, getInvoice, getCustomer, type InvoiceValidated } from '../sales/index.ts';
+import { activitiesFacts, activitiesFor, activityFacts } from '../directory/index.ts';
+import { createQuote, getInvoice, getCustomer, listCustomers, type InvoiceValidated } from '../sales/index.ts';
 import { postRevenueSplit } from '../ledger/index.ts';
 import { marketDb, type TenantTx } from './db.ts';
 import { MARKET } from './permissions.ts';
@@ -260,5 +260,22 @@ export async function cooperationCounts(
     jointOffers: Number(j?.n ?? 0),
     internalInvoices: Number(i?.n ?? 0),
     internalInvoicedCents: Number(i?.s ?? 0),
+  };
+}
+
+/** What the joint-offer form offers: the actor's activities (lead), every open activity of the
+ *  cooperative (partners) and the customers the actor may quote. */
+export async function jointFormOptions(
+  tx: Tx,
+  actor: Actor,
+): Promise<{ lead: [string, string][]; partners: [string, string][]; customers: [string, string][] }> {
+  authorize(actor, MARKET.jointOffer);
+  const own = (await activitiesFor(tx, actor)).filter((a) => !a.closedAt);
+  const all = (await activitiesFacts(tx, actor.cooperativeId)).filter((a) => !a.closedAt);
+  const customers = await listCustomers(tx as TenantTx, actor, { pageSize: 500 });
+  return {
+    lead: own.map((a) => [a.id, a.name]),
+    partners: all.map((a) => [a.id, a.name]),
+    customers: customers.items.map((c) => [c.id, c.name]),
   };
 }

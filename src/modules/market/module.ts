@@ -17,6 +17,13 @@ const marketNav: NavItem[] = [
     order: 65,
     more: true,
   },
+  {
+    href: '/marche-interne',
+    label: 'Marché interne',
+    roles: ['entrepreneur', 'cape', 'support', 'director'],
+    order: 66,
+    more: true,
+  },
 ];
 
 export { marketDemoSeeder } from './demo.ts';
