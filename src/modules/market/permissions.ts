@@ -18,6 +18,10 @@ export const MARKET = definePermissions('market', {
     label: 'Marché interne : publier un besoin de sous-traitance, y répondre, accepter le travail (facture interne)',
     grants: RUNNERS,
   },
+  externalManage: {
+    label: 'Admettre des indépendant·es hors coopérative sur la place de marché (charte, invitation, profil)',
+    grants: { support: 'all', director: 'all' },
+  },
   reviewModerate: {
     label: 'Modérer les avis (masquer un avis abusif, jamais pour sa note)',
     grants: { support: 'all', director: 'all', network_admin: 'all' },

@@ -24,6 +24,8 @@ export interface MarketTables {
     radius_km: number;
     public_phone: string | null;
     published: boolean;
+    /** An independent outside the cooperative (activity_id is then the market_external id). */
+    external: Generated<boolean>;
     updated_at: Generated<Date>;
   };
   market_offer: {
@@ -97,6 +99,21 @@ export interface MarketTables {
     position: number;
     description: string;
     amount_excl_cents: number;
+  };
+  market_charter: {
+    cooperative_id: string;
+    version: number;
+    body: string;
+    created_at: Generated<Date>;
+  };
+  market_external: {
+    cooperative_id: string;
+    id: string;
+    name: string;
+    email: string;
+    invited_at: Generated<Date>;
+    charter_version: number | null;
+    accepted_at: Date | null;
   };
   market_need: {
     cooperative_id: string;
@@ -261,6 +278,32 @@ create unique index market_internal_invoice_number on market_internal_invoice (c
 ${tenantPolicySql('market_need')}
 ${tenantPolicySql('market_need_answer')}
 ${tenantPolicySql('market_internal_invoice')}
+`,
+  },
+  {
+    // Independents outside the cooperative: a charter per cooperative (versioned), the
+    // independents invited to accept it (version and date recorded), and their marketplace profile
+    // (market_profile.external; no activity in the directory, hence no foreign key to it any more:
+    // the services check the owner).
+    name: '2026_12_08_0320_market_external',
+    sql: `
+create table market_charter (
+  cooperative_id uuid not null references cooperative(id), version integer not null check (version > 0),
+  body text not null check (length(body) between 20 and 20000), created_at timestamptz not null default now(),
+  primary key (cooperative_id, version)
+);
+create table market_external (
+  cooperative_id uuid not null references cooperative(id), id uuid not null,
+  name text not null check (length(name) between 2 and 120), email text not null,
+  invited_at timestamptz not null default now(), charter_version integer, accepted_at timestamptz,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, charter_version) references market_charter(cooperative_id, version)
+);
+create unique index market_external_email on market_external (cooperative_id, email);
+alter table market_profile add column external boolean not null default false;
+alter table market_profile drop constraint market_profile_cooperative_id_activity_id_fkey;
+${tenantPolicySql('market_charter')}
+${tenantPolicySql('market_external')}
 `,
   },
 ];

@@ -7,7 +7,7 @@ import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formValues, idParam } from '../../../web/forms.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Actor } from '../../../core/actor.ts';
-import { fieldErrors } from '../../../core/errors.ts';
+import { fieldErrors, UserError } from '../../../core/errors.ts';
 import type { TenantTx } from '../db.ts';
 import { createJointQuote, jointFormOptions } from '../joint.service.ts';
 import {
@@ -20,10 +20,25 @@ import {
   myInternalActivities,
   postNeed,
 } from '../internal.service.ts';
-import { JOINT_ROWS, JointForm, NeedPage, NeedsPage } from '../views/cooperation.tsx';
+import {
+  acceptCharter,
+  charterInvitation,
+  currentCharter,
+  inviteExternal,
+  listExternals,
+  parseCharterToken,
+  saveCharter,
+} from '../external.service.ts';
+import { CharterPage, ExternalsPage, JOINT_ROWS, JointForm, NeedPage, NeedsPage } from '../views/cooperation.tsx';
 
 export const cooperationRoutes = new Hono<AppEnv>();
-for (const p of ['/ma-vitrine/cotraitance', '/marche-interne', '/marche-interne/*'])
+for (const p of [
+  '/ma-vitrine/cotraitance',
+  '/ma-vitrine/independants',
+  '/ma-vitrine/independants/*',
+  '/marche-interne',
+  '/marche-interne/*',
+])
   cooperationRoutes.use(p, requireActor);
 
 function tenant<T>(c: Ctx, fn: (tx: TenantTx, actor: Actor) => Promise<T>): Promise<T> {
@@ -119,4 +134,72 @@ cooperationRoutes.post('/marche-interne/:id/retirer', async (c) => {
   await tenant(c, (tx, actor) => closeNeed(tx, actor, id));
   setFlash(c, { kind: 'success', text: 'Besoin retiré.' });
   return c.redirect('/marche-interne', 303);
+});
+
+// --- independents outside the cooperative ----------------------------------------------------
+const publicUrl = (c: Ctx) => c.get('app').config.publicUrl.replace(/\/$/, '');
+async function externalsPage(
+  c: Ctx,
+  values: Record<string, string> = {},
+  errors: Record<string, string> | null = null,
+) {
+  const data = await tenant(c, async (tx, actor) => ({
+    externals: await listExternals(tx, actor),
+    charter: await currentCharter(tx, actor.cooperativeId),
+  }));
+  return c.html(<ExternalsPage c={c} {...data} values={values} errors={errors} />, errors ? 400 : 200);
+}
+cooperationRoutes.get('/ma-vitrine/independants', (c) => externalsPage(c));
+cooperationRoutes.post('/ma-vitrine/independants/charte', async (c) => {
+  const f = await formValues(c);
+  try {
+    const ch = await tenant(c, (tx, actor) => saveCharter(tx, actor, f));
+    setFlash(c, { kind: 'success', text: `Charte enregistrée (version ${ch.version}).` });
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return externalsPage(c, f, errors);
+  }
+  return c.redirect('/ma-vitrine/independants', 303);
+});
+cooperationRoutes.post('/ma-vitrine/independants', async (c) => {
+  const f = await formValues(c);
+  try {
+    await tenant(c, (tx, actor) =>
+      inviteExternal(tx, actor, f, { key: c.get('app').config.fileKey, publicUrl: publicUrl(c) }),
+    );
+    setFlash(c, { kind: 'success', text: 'Invitation envoyée : la personne doit accepter la charte.' });
+  } catch (e) {
+    const errors = fieldErrors(e) ?? (e instanceof UserError ? { email: e.message } : null);
+    if (!errors) throw e;
+    return externalsPage(c, f, errors);
+  }
+  return c.redirect('/ma-vitrine/independants', 303);
+});
+
+/** The charter page of the invited independent: a signed link, no account. Mounted before the
+ *  public marketplace pages (`/marche/:coop/:profil` would take "charte" for a cooperative). */
+export const charterRoutes = new Hono<AppEnv>();
+async function charterPage(c: Ctx, errors: Record<string, string> | null = null) {
+  const token = c.req.param('token') ?? '';
+  const t = parseCharterToken(c.get('app').config.fileKey, token);
+  const inv = t
+    ? await withTenant(c.get('app').odb.db, t.coopId, (tx) => charterInvitation(tx, t.coopId, t.externalId))
+    : null;
+  if (!inv) return c.notFound();
+  return c.html(<CharterPage c={c} token={token} inv={inv} errors={errors} />, errors ? 400 : 200);
+}
+charterRoutes.get('/marche/charte/:token', (c) => charterPage(c));
+charterRoutes.post('/marche/charte/:token', async (c) => {
+  const t = parseCharterToken(c.get('app').config.fileKey, c.req.param('token') ?? '');
+  if (!t) return c.notFound();
+  const f = await formValues(c);
+  try {
+    await withTenant(c.get('app').odb.db, t.coopId, (tx) => acceptCharter(tx, t.coopId, t.externalId, f));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return charterPage(c, errors);
+  }
+  return charterPage(c);
 });

@@ -1,10 +1,21 @@
 // Working together: the joint-offer form (one quote, a part per activity) and the internal
 // market (needs for subcontracting, answers, internal invoices).
 import type { Ctx } from '../../../web/context.ts';
-import { Layout } from '../../../web/layout.tsx';
-import { Field, Csrf, FormErrorSummary, Select, TextArea, PageHeader, EmptyState } from '../../../web/components.tsx';
+import { Layout, PublicLayout } from '../../../web/layout.tsx';
+import {
+  Checkbox,
+  Field,
+  Csrf,
+  FormErrorSummary,
+  Select,
+  TextArea,
+  PageHeader,
+  EmptyState,
+} from '../../../web/components.tsx';
 import { formatEuros } from '../../../core/money.ts';
 import type { Need, NeedAnswer } from '../internal.service.ts';
+import type { Charter, External } from '../external.service.ts';
+import { EXTERNAL_LABEL } from '../categories.ts';
 
 export const JOINT_ROWS = 4;
 
@@ -230,5 +241,113 @@ export function NeedPage(p: {
         </>
       ) : null}
     </Layout>
+  );
+}
+
+export function ExternalsPage(p: {
+  c: Ctx;
+  charter: Charter | null;
+  externals: External[];
+  values: Record<string, string>;
+  errors: Record<string, string> | null;
+}) {
+  const e = p.errors ?? {};
+  const csrf = <Csrf token={p.c.get('csrf')} />;
+  return (
+    <Layout c={p.c} title="Indépendant·es partenaires">
+      <PageHeader
+        title="Indépendant·es partenaires"
+        help="Des indépendant·es hors coopérative peuvent figurer sur la place de marché après avoir accepté votre charte : un profil seulement, sans accès au logiciel. Leurs pages portent la mention « Indépendant·e partenaire »."
+      />
+      <h2>Charte{p.charter ? ` (version ${p.charter.version})` : ''}</h2>
+      <form method="post" action="/ma-vitrine/independants/charte" novalidate>
+        {csrf}
+        <TextArea
+          label="Texte de la charte"
+          name="body"
+          value={p.values.body ?? p.charter?.body ?? ''}
+          error={e.body}
+          rows={10}
+          hint="Chaque modification crée une nouvelle version ; les acceptations déjà données gardent leur version."
+        />
+        <button type="submit">Enregistrer la charte</button>
+      </form>
+      <h2>Personnes invitées</h2>
+      {p.externals.length ? (
+        <table>
+          <thead>
+            <tr>
+              <th>Nom</th>
+              <th>Charte</th>
+              <th>Profil</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.externals.map((x) => (
+              <tr>
+                <td>{x.name}</td>
+                <td>
+                  {x.acceptedAt
+                    ? `version ${x.charterVersion} acceptée le ${x.acceptedAt.toISOString().slice(0, 10)}`
+                    : 'invitation envoyée, pas encore acceptée'}
+                </td>
+                <td>{x.acceptedAt ? <a href={`/ma-vitrine/${x.id}`}>Rédiger le profil</a> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : (
+        <EmptyState title="Personne n’a encore été invité·e" />
+      )}
+      <h2>Inviter une personne</h2>
+      <form method="post" action="/ma-vitrine/independants" novalidate>
+        {csrf}
+        <FormErrorSummary errors={p.errors} />
+        <Field label="Nom" name="name" value={p.values.name} error={e.name} required />
+        <Field label="E-mail" name="email" type="email" value={p.values.email} error={e.email} required />
+        <button type="submit">Envoyer la charte à accepter</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function CharterPage(p: {
+  c: Ctx;
+  token: string;
+  inv: { name: string; cooperative: string; charter: Charter; acceptedVersion: number | null };
+  errors: Record<string, string> | null;
+}) {
+  const { inv } = p;
+  return (
+    <PublicLayout c={p.c} title={`Charte de ${inv.cooperative}`} meta={{ noindex: true }}>
+      <h1>Charte de {inv.cooperative}</h1>
+      <p>
+        Bonjour {inv.name}, voici la charte (version {inv.charter.version}) à accepter pour figurer sur la place de
+        marché comme {EXTERNAL_LABEL.toLowerCase()}.
+      </p>
+      <div class="charter">
+        {inv.charter.body.split(/\n{2,}/).map((para) => (
+          <p>{para}</p>
+        ))}
+      </div>
+      {inv.acceptedVersion === inv.charter.version ? (
+        <p>
+          <strong>Vous avez accepté cette version.</strong>
+        </p>
+      ) : (
+        <form method="post" action={`/marche/charte/${p.token}`} novalidate>
+          <Csrf token={p.c.get('csrf')} />
+          <FormErrorSummary errors={p.errors} />
+          <input type="hidden" name="version" value={String(inv.charter.version)} />
+          <Checkbox label="J’ai lu la charte et je l’accepte" name="agreed" />
+          {p.errors?.agreed ? (
+            <p class="field-error" role="alert">
+              {p.errors.agreed}
+            </p>
+          ) : null}
+          <button type="submit">Accepter la charte</button>
+        </form>
+      )}
+    </PublicLayout>
   );
 }
