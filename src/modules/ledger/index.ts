@@ -36,3 +36,12 @@ export { listSalaryRequests, getSalaryRequest, type SalaryRequest } from './sala
 export { balancedEntriesCheck, ledgerTotalsByActivity, type LedgerActivityTotals } from './integrity.ts';
 export { ledgerPersonalData } from './personal-data.ts';
 export { ledgerImpactFigures, type LedgerImpactFigures } from './impact-figures.ts';
+export {
+  postRevenueSplit,
+  postInternalInvoice,
+  REVENUE_SPLIT_SOURCE,
+  INTERNAL_INVOICE_SOURCE,
+  INTERNAL_ACCOUNTS,
+  type RevenueSplitInput,
+  type InternalInvoiceInput,
+} from './analytic-transfers.ts';

@@ -6,6 +6,7 @@ import type { IntegrityCheck } from '../../core/integrity.ts';
 import { accountRoles, entryLabel, OPENING_JOURNAL } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
 import { ledgerDb } from './db.ts';
+import { REVENUE_SPLIT_SOURCE } from './analytic-transfers.ts';
 
 const ledgerView = moduleView<LedgerTables>();
 
@@ -47,13 +48,15 @@ export interface LedgerActivityTotals {
   collectedCents: number;
 }
 
-/** Per analytic code, from the postings: sales revenue, customer receivable, cash collected. */
+/** Per analytic code, from the postings: sales revenue, customer receivable, cash collected.
+ *  Sales revenue is the invoices' own postings: a joint invoice's split (moved to the partners'
+ *  codes, analytic-transfers.ts) is left out, since sales knows the invoice under its lead only. */
 export async function ledgerTotalsByActivity(tx: Tx, cooperativeId: string): Promise<LedgerActivityTotals[]> {
   const trx = ledgerView(tx);
   const acc = await accountRoles(tx as never, cooperativeId);
   const r = await sql<{ code: string; inv: string; rec: string; col: string }>`
     select l.analytic_code as code,
-      coalesce(sum(case when l.account in (${acc.salesServices}, ${acc.salesGoods}) then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as inv,
+      coalesce(sum(case when l.account in (${acc.salesServices}, ${acc.salesGoods}) and e.source_type <> ${REVENUE_SPLIT_SOURCE} then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as inv,
       coalesce(sum(case when l.account = ${acc.customer} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as rec,
       coalesce(sum(case when l.account = ${acc.customer} and e.source_type = 'sales.payment' then l.credit_cents - l.debit_cents else 0 end), 0)::bigint as col
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id

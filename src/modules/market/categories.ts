@@ -14,3 +14,6 @@ export const CATEGORIES = {
 export type Category = keyof typeof CATEGORIES;
 export const CATEGORY_SLUGS = Object.keys(CATEGORIES) as Category[];
 export const isCategory = (s: string): s is Category => s in CATEGORIES;
+
+/** The label of an independent outside the cooperative, on their public pages. */
+export const EXTERNAL_LABEL = 'Indépendant·e partenaire';

@@ -7,6 +7,7 @@ import { marketRoutes } from './routes/index.tsx';
 import { marketMigrations } from './schema.ts';
 import './inbox.ts';
 import './reviews.events.ts';
+import './joint.events.ts';
 
 const marketNav: NavItem[] = [
   {
@@ -14,6 +15,13 @@ const marketNav: NavItem[] = [
     label: 'Ma vitrine',
     roles: ['entrepreneur', 'cape', 'support', 'director'],
     order: 65,
+    more: true,
+  },
+  {
+    href: '/marche-interne',
+    label: 'Marché interne',
+    roles: ['entrepreneur', 'cape', 'support', 'director'],
+    order: 66,
     more: true,
   },
 ];

@@ -16,6 +16,15 @@ export const marketPersonalData: PersonalDataRules = {
       match: (p) => sql`lower(email) = lower(${p.email})`,
       erase: { kind: 'anonymise', set: { name: ERASED, email: '', phone: null, postcode: null, message: ERASED } },
     },
+    {
+      // An independent outside the cooperative: the invitation and charter acceptance. Erasing
+      // keeps the acceptance (version, date) but not who; their public profile is unpublished
+      // by the staff (it is what they chose to publish, not ERP data).
+      table: 'market_external',
+      label: 'invitation et acceptation de la charte (indépendant·e hors coopérative)',
+      match: (p) => sql`lower(email) = lower(${p.email})`,
+      erase: { kind: 'anonymise', set: { name: ERASED, email: sql`'efface-' || id::text` } },
+    },
   ],
   retention: [
     {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, can } from '../../core/authz.ts';
 import { parseInput } from '../../core/validation.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
@@ -80,6 +80,8 @@ export interface Profile {
   radiusKm: number;
   publicPhone: string | null;
   published: boolean;
+  /** An independent outside the cooperative (« Indépendant·e partenaire »). */
+  external: boolean;
 }
 export interface Offer {
   id: string;
@@ -108,6 +110,7 @@ export const toProfile = (r: ProfileRow): Profile => ({
   radiusKm: r.radius_km,
   publicPhone: r.public_phone,
   published: r.published,
+  external: r.external,
 });
 export const toOffer = (r: {
   id: string;
@@ -136,6 +139,26 @@ export async function ownActivity(tx: Tx, actor: Actor, activityId: string, perm
   return a;
 }
 
+/** Whose profile this is: an activity the actor runs (`ownActivity`), or, for the staff who
+ *  admit them (`MARKET.externalManage`), an independent outside the cooperative who accepted
+ *  its charter. */
+export async function profileOwner(tx: Tx, actor: Actor, id: string): Promise<{ id: string; name: string }> {
+  try {
+    return await ownActivity(tx, actor, id);
+  } catch (e) {
+    if (!(e instanceof NotFoundError) || !can(actor, MARKET.externalManage)) throw e;
+    const x = await marketDb(tx)
+      .selectFrom('market_external')
+      .select(['id', 'name', 'accepted_at'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!x) throw e;
+    if (!x.accepted_at) throw new UserError('Cette personne n’a pas encore accepté la charte de la coopérative.');
+    return { id: x.id, name: x.name };
+  }
+}
+
 /** Activities the actor may publish, with their profile when one exists. */
 export async function myMarketActivities(
   tx: Tx,
@@ -151,7 +174,7 @@ export async function myMarketActivities(
 }
 
 export async function getProfile(tx: Tx, actor: Actor, activityId: string): Promise<Profile | null> {
-  await ownActivity(tx, actor, activityId);
+  await profileOwner(tx, actor, activityId);
   const r = await marketDb(tx)
     .selectFrom('market_profile')
     .selectAll()
@@ -162,7 +185,7 @@ export async function getProfile(tx: Tx, actor: Actor, activityId: string): Prom
 }
 
 export async function saveProfile(tx: Tx, actor: Actor, activityId: string, raw: unknown): Promise<Profile> {
-  const act = await ownActivity(tx, actor, activityId);
+  const act = await profileOwner(tx, actor, activityId);
   const v = parseInput(ProfileInput, raw);
   const place = placeOf(v.postcode)!;
   const trx = marketDb(tx);
@@ -222,6 +245,7 @@ export async function saveProfile(tx: Tx, actor: Actor, activityId: string, raw:
       .values({
         cooperative_id: actor.cooperativeId,
         activity_id: activityId,
+        external: act.id === activityId && !(await activitiesFor(tx, actor)).some((a) => a.id === activityId),
         network_id: coop.networkId,
         slug,
         ...row,
@@ -238,7 +262,7 @@ export async function saveProfile(tx: Tx, actor: Actor, activityId: string, raw:
 }
 
 export async function listOffers(tx: Tx, actor: Actor, activityId: string): Promise<Offer[]> {
-  await ownActivity(tx, actor, activityId);
+  await profileOwner(tx, actor, activityId);
   const rows = await marketDb(tx)
     .selectFrom('market_offer')
     .selectAll()
@@ -257,7 +281,7 @@ export async function saveOffer(
   raw: unknown,
   offerId?: string,
 ): Promise<Offer> {
-  await ownActivity(tx, actor, activityId);
+  await profileOwner(tx, actor, activityId);
   const v = parseInput(OfferInput, raw);
   const trx = marketDb(tx);
   const profile = await trx

@@ -24,6 +24,8 @@ export interface MarketTables {
     radius_km: number;
     public_phone: string | null;
     published: boolean;
+    /** An independent outside the cooperative (activity_id is then the market_external id). */
+    external: Generated<boolean>;
     updated_at: Generated<Date>;
   };
   market_offer: {
@@ -79,6 +81,70 @@ export interface MarketTables {
     replied_at: Date | null;
     hidden_at: Date | null;
     hidden_reason: string | null;
+    created_at: Generated<Date>;
+  };
+  market_joint: {
+    cooperative_id: string;
+    id: string;
+    quote_id: string;
+    lead_activity_id: string;
+    request_id: string | null;
+    title: string;
+    created_at: Generated<Date>;
+  };
+  market_joint_part: {
+    cooperative_id: string;
+    joint_id: string;
+    activity_id: string;
+    position: number;
+    description: string;
+    amount_excl_cents: number;
+  };
+  market_charter: {
+    cooperative_id: string;
+    version: number;
+    body: string;
+    created_at: Generated<Date>;
+  };
+  market_external: {
+    cooperative_id: string;
+    id: string;
+    name: string;
+    email: string;
+    invited_at: Generated<Date>;
+    charter_version: number | null;
+    accepted_at: Date | null;
+  };
+  market_need: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    title: string;
+    description: string;
+    budget_cents: number | null;
+    status: 'open' | 'assigned' | 'invoiced' | 'closed';
+    created_at: Generated<Date>;
+  };
+  market_need_answer: {
+    cooperative_id: string;
+    id: string;
+    need_id: string;
+    activity_id: string;
+    message: string;
+    amount_cents: number;
+    status: 'proposed' | 'accepted' | 'declined';
+    created_at: Generated<Date>;
+  };
+  market_internal_invoice: {
+    cooperative_id: string;
+    id: string;
+    number: string;
+    need_id: string;
+    answer_id: string;
+    buyer_activity_id: string;
+    seller_activity_id: string;
+    amount_cents: number;
+    issued_on: string;
     created_at: Generated<Date>;
   };
 }
@@ -149,6 +215,95 @@ ${tenantPolicySql('market_request')}
 ${tenantPolicySql('market_review_link')}
 ${tenantPolicySql('market_review')}
 create policy market_review_public on market_review for select using (hidden_at is null);
+`,
+  },
+  {
+    // Joint offers: one quote of the lead activity, one part per activity (its section of the quote);
+    // the invoices of that quote move each partner's share to its analytic code (ledger).
+    name: '2026_12_08_0300_market_joint',
+    sql: `
+create table market_joint (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, quote_id uuid not null,
+  lead_activity_id uuid not null, request_id uuid, title text not null check (length(title) between 3 and 160),
+  created_at timestamptz not null default now(), primary key (cooperative_id, id),
+  foreign key (cooperative_id, lead_activity_id) references activity(cooperative_id, id)
+);
+create unique index market_joint_quote on market_joint (cooperative_id, quote_id);
+create table market_joint_part (
+  cooperative_id uuid not null references cooperative(id), joint_id uuid not null, activity_id uuid not null,
+  position smallint not null, description text not null check (length(description) between 3 and 1000),
+  amount_excl_cents bigint not null check (amount_excl_cents between 0 and 100000000),
+  primary key (cooperative_id, joint_id, activity_id),
+  foreign key (cooperative_id, joint_id) references market_joint(cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+${tenantPolicySql('market_joint')}
+${tenantPolicySql('market_joint_part')}
+`,
+  },
+  {
+    // The internal market: needs posted by an activity, answers of other activities, and the
+    // internal invoice of the accepted answer (posted on both analytic codes by the ledger).
+    name: '2026_12_08_0310_market_internal',
+    sql: `
+create table market_need (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  title text not null check (length(title) between 3 and 160), description text not null check (length(description) <= 5000),
+  budget_cents bigint check (budget_cents is null or budget_cents between 0 and 100000000),
+  status text not null check (status in ('open','assigned','invoiced','closed')),
+  created_at timestamptz not null default now(), primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create index market_need_status on market_need (cooperative_id, status, created_at);
+create table market_need_answer (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, need_id uuid not null,
+  activity_id uuid not null, message text not null check (length(message) between 3 and 3000),
+  amount_cents bigint not null check (amount_cents between 1 and 100000000),
+  status text not null check (status in ('proposed','accepted','declined')),
+  created_at timestamptz not null default now(), primary key (cooperative_id, id),
+  foreign key (cooperative_id, need_id) references market_need(cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+create unique index market_need_answer_once on market_need_answer (cooperative_id, need_id, activity_id);
+create table market_internal_invoice (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, number text not null,
+  need_id uuid not null, answer_id uuid not null, buyer_activity_id uuid not null, seller_activity_id uuid not null,
+  amount_cents bigint not null check (amount_cents > 0), issued_on date not null,
+  created_at timestamptz not null default now(), primary key (cooperative_id, id),
+  foreign key (cooperative_id, need_id) references market_need(cooperative_id, id),
+  foreign key (cooperative_id, answer_id) references market_need_answer(cooperative_id, id)
+);
+create unique index market_internal_invoice_need on market_internal_invoice (cooperative_id, need_id);
+create unique index market_internal_invoice_number on market_internal_invoice (cooperative_id, number);
+${tenantPolicySql('market_need')}
+${tenantPolicySql('market_need_answer')}
+${tenantPolicySql('market_internal_invoice')}
+`,
+  },
+  {
+    // Independents outside the cooperative: a charter per cooperative (versioned), the
+    // independents invited to accept it (version and date recorded), and their marketplace profile
+    // (market_profile.external; no activity in the directory, hence no foreign key to it any more:
+    // the services check the owner).
+    name: '2026_12_08_0320_market_external',
+    sql: `
+create table market_charter (
+  cooperative_id uuid not null references cooperative(id), version integer not null check (version > 0),
+  body text not null check (length(body) between 20 and 20000), created_at timestamptz not null default now(),
+  primary key (cooperative_id, version)
+);
+create table market_external (
+  cooperative_id uuid not null references cooperative(id), id uuid not null,
+  name text not null check (length(name) between 2 and 120), email text not null,
+  invited_at timestamptz not null default now(), charter_version integer, accepted_at timestamptz,
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, charter_version) references market_charter(cooperative_id, version)
+);
+create unique index market_external_email on market_external (cooperative_id, email);
+alter table market_profile add column external boolean not null default false;
+alter table market_profile drop constraint market_profile_cooperative_id_activity_id_fkey;
+${tenantPolicySql('market_charter')}
+${tenantPolicySql('market_external')}
 `,
   },
 ];

@@ -168,7 +168,8 @@ publicMarketRoutes.post('/marche/:coop/:slug/demande', async (c) => {
   if (!coop || !SLUG.test(slug)) return c.notFound();
   const target = await withPublic(dbOf(c), async (tx) => {
     const profile = await publicProfile(tx, coop.id, slug);
-    if (!profile) return null;
+    // Independents outside the cooperative take no quote request here (no ERP: no quote).
+    if (!profile || profile.external) return null;
     const offer = f.offerId ? (profile.offers.find((o) => o.id === f.offerId) ?? null) : null;
     return { profile, offer };
   });

@@ -12,7 +12,14 @@ import { can } from '../../../core/authz.ts';
 import { fieldErrors } from '../../../core/errors.ts';
 import { MARKET } from '../permissions.ts';
 import type { TenantTx } from '../db.ts';
-import { getProfile, listOffers, myMarketActivities, ownActivity, saveOffer, saveProfile } from '../profile.service.ts';
+import {
+  getProfile,
+  listOffers,
+  myMarketActivities,
+  profileOwner,
+  saveOffer,
+  saveProfile,
+} from '../profile.service.ts';
 import { closeRequest, convertRequest, getRequest, listRequests } from '../requests.service.ts';
 import { activityReviews, moderateReview, replyToReview } from '../reviews.service.ts';
 import { RequestPage, VitrineActivity, VitrineHome } from '../views/vitrine.tsx';
@@ -81,13 +88,14 @@ vitrineRoutes.post('/ma-vitrine/avis/:id/moderation', async (c) => {
 async function activityPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
   const activityId = idParam(c, 'activity', 'Activité');
   const data = await tenant(c, async (tx, actor) => {
-    const act = await ownActivity(tx, actor, activityId);
+    const act = await profileOwner(tx, actor, activityId);
     const profile = await getProfile(tx, actor, activityId);
     return {
       name: act.name,
       profile,
       offers: profile ? await listOffers(tx, actor, activityId) : [],
-      reviews: profile ? await activityReviews(tx, actor, activityId) : [],
+      // Independents outside the cooperative get no review (no invoice of the cooperative).
+      reviews: profile && !profile.external ? await activityReviews(tx, actor, activityId) : [],
       canModerate: can(actor, MARKET.reviewModerate),
     };
   });

@@ -6,7 +6,7 @@ import type { Ctx } from '../../../web/context.ts';
 import { PublicLayout } from '../../../web/layout.tsx';
 import { Field, Csrf, FormErrorSummary, Select, TextArea } from '../../../web/components.tsx';
 import { formatEuros } from '../../../core/money.ts';
-import { CATEGORIES, type Category } from '../categories.ts';
+import { CATEGORIES, EXTERNAL_LABEL, type Category } from '../categories.ts';
 import type { Offer, PublicProfile } from '../profile.service.ts';
 import type { SearchHit } from '../search.service.ts';
 import type { Review } from '../reviews.service.ts';
@@ -181,6 +181,8 @@ export function CooperativePage(p: {
 }
 
 export function RequestForm(p: {
+  /** Independents outside the cooperative take no quote request through it. */
+  hidden?: boolean;
   c: Ctx;
   action: string;
   offerId?: string;
@@ -189,6 +191,7 @@ export function RequestForm(p: {
   errors: Record<string, string> | null;
 }) {
   const e = p.errors ?? {};
+  if (p.hidden) return null;
   return (
     <form method="post" action={p.action} novalidate id="demande">
       <h2>Demander un devis</h2>
@@ -290,10 +293,12 @@ export function ProfilePage(p: {
       }}
     >
       <h1>{pr.displayName}</h1>
+      {pr.external ? <p class="badge">{EXTERNAL_LABEL}</p> : null}
       <p class="lead">{pr.headline}</p>
       <p class="muted">
         {CATEGORIES[pr.category]} · {pr.commune} ({pr.postcode}){pr.radiusKm ? `, intervient à ${pr.radiusKm} km` : ''}{' '}
-        · entrepreneur·e de <a href={`/marche/${coop.slug}`}>{coop.name}</a>
+        · {pr.external ? 'indépendant·e partenaire de' : 'entrepreneur·e de'}{' '}
+        <a href={`/marche/${coop.slug}`}>{coop.name}</a>
       </p>
       {pr.publicPhone ? <p>Téléphone : {pr.publicPhone}</p> : null}
       {pr.description ? <p>{pr.description}</p> : null}
@@ -312,7 +317,14 @@ export function ProfilePage(p: {
       <h2>Avis</h2>
       <Stars rating={pr.rating} />
       <ReviewsList reviews={p.reviews} />
+      {pr.external ? (
+        <p class="muted">
+          Indépendant·e hors coopérative : contactez cette personne directement
+          {pr.publicPhone ? ` (${pr.publicPhone})` : ''} ; la coopérative ne fait pas ses devis.
+        </p>
+      ) : null}
       <RequestForm
+        hidden={pr.external}
         c={c}
         action={`${profilePath(coop.slug, pr.slug)}/demande`}
         fillToken={p.fillToken}
@@ -354,11 +366,19 @@ export function OfferPage(p: {
       <h1>{o.title}</h1>
       <p class="lead">{priceText(o.priceCents)}</p>
       <p class="muted">
-        Par <a href={profilePath(coop.slug, pr.slug)}>{pr.displayName}</a>, {pr.commune} · {CATEGORIES[o.category]}
+        Par <a href={profilePath(coop.slug, pr.slug)}>{pr.displayName}</a>
+        {pr.external ? ` (${EXTERNAL_LABEL})` : ''}, {pr.commune} · {CATEGORIES[o.category]}
       </p>
       {o.description ? <p>{o.description}</p> : null}
       <Stars rating={pr.rating} />
+      {pr.external ? (
+        <p class="muted">
+          Indépendant·e hors coopérative : contactez cette personne directement
+          {pr.publicPhone ? ` (${pr.publicPhone})` : ''} ; la coopérative ne fait pas ses devis.
+        </p>
+      ) : null}
       <RequestForm
+        hidden={pr.external}
         c={c}
         action={`${profilePath(coop.slug, pr.slug)}/demande`}
         offerId={o.id}

@@ -35,6 +35,10 @@ export function VitrineHome(p: {
         title="Ma vitrine"
         help="Ce que vous publiez sur la place de marché publique, et les demandes de devis reçues."
       />
+      <p>
+        <a href="/ma-vitrine/cotraitance">Faire une offre conjointe avec d’autres activités</a> ·{' '}
+        <a href="/marche-interne">Marché interne (sous-traitance entre entrepreneur·es)</a>
+      </p>
       <h2>Activités</h2>
       <ul>
         {p.activities.map((a) => (
