@@ -114,7 +114,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
 }
 
 /** The actor's own course, for editing (another cooperative's course is not found). */
-async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
+export async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
   authorize(actor, LEARNING.author);
   if (!isUuid(courseId)) throw new NotFoundError('Formation');
   const c = await learningDb(tx)
@@ -128,7 +128,13 @@ async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
   return c;
 }
 
-const CONTENT_TABLES = ['learning_section', 'learning_lesson', 'learning_quiz', 'learning_question'] as const;
+const CONTENT_TABLES = [
+  'learning_section',
+  'learning_lesson',
+  'learning_quiz',
+  'learning_question',
+  'learning_lesson_file',
+] as const;
 
 export async function updateCourse(tx: Tx, actor: Actor, courseId: string, input: CourseInput): Promise<void> {
   const c = await ownCourse(tx, actor, courseId);

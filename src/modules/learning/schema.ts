@@ -129,6 +129,14 @@ export interface LearningTables {
     revoked_at: Date | null;
     revoked_reason: string | null;
   };
+  learning_lesson_file: Shared & {
+    lesson_id: string;
+    file_id: string;
+    name: string;
+    mime_type: string;
+    size: number;
+    created_at: Generated<Date>;
+  };
   learning_course_session: {
     cooperative_id: string;
     course_id: string;
@@ -259,6 +267,24 @@ create table learning_cohort (
 alter table learning_enrolment add column cohort_id uuid, add column due_on date;
 create index learning_enrolment_due on learning_enrolment (cooperative_id, user_id, due_on) where completed_at is null;
 ${tenantPolicySql('learning_cohort')}
+`,
+  },
+  {
+    // Downloadable files of a lesson: the bytes in the core file store (encrypted, typed by content,
+    // size-limited) of the course's cooperative; this row, carrying the course's visibility like the
+    // rest of the content, says which lesson offers them, so other cooperatives' learners see the list.
+    name: '2026_12_08_0400_learning_lesson_files',
+    sql: `
+create table learning_lesson_file (
+  ${CONTENT}, lesson_id uuid not null, file_id uuid not null,
+  name text not null check (length(name) between 1 and 200), mime_type text not null, size int not null,
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id), foreign key (cooperative_id, lesson_id) references learning_lesson(cooperative_id, id),
+  foreign key (cooperative_id, file_id) references stored_file(cooperative_id, id)
+);
+create index learning_lesson_file_lesson on learning_lesson_file (cooperative_id, lesson_id);
+${tenantPolicySql('learning_lesson_file')}
+${sharedReadPolicy('learning_lesson_file')}
 `,
   },
 ];

@@ -6,6 +6,7 @@ import { actorOf } from '../../../web/context.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formAll, formValues, idParam, textQuery } from '../../../web/forms.ts';
 import { fileResponse } from '../../../web/files.ts';
+import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Tx } from '../../../core/db/handles.ts';
 import type { Actor } from '../../../core/actor.ts';
@@ -45,6 +46,7 @@ import {
 import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
 import { hoursText, hoursWorkbook, trainingHoursReport } from '../hours.service.ts';
+import { addLessonFile, downloadLessonFile, lessonFiles, removeLessonFile } from '../materials.service.ts';
 import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
@@ -267,18 +269,21 @@ learningRoutes.get('/formations/:id/lecons/:lessonId', async (c) => {
     const lesson = await getLesson(tx, course, lessonId);
     const o = await outline(tx, course);
     const p = await progressOf(tx, actor, course);
+    const files = await lessonFiles(tx, course, lessonId);
     if (p.enrolled && course.publishedAt) {
       await viewLesson(tx, actor, id, lessonId);
-      return { course, lesson, o, preview: false };
+      return { course, lesson, o, files, preview: false };
     }
-    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, preview: true };
+    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, files, preview: true };
     return null;
   });
   if (!r) {
     setFlash(c, { kind: 'info', text: 'Inscrivez-vous d’abord à cette formation.' });
     return c.redirect(`/formations/${id}`, 303);
   }
-  return c.html(<LessonPage c={c} course={r.course} lesson={r.lesson} outline={r.o} preview={r.preview} />);
+  return c.html(
+    <LessonPage c={c} course={r.course} lesson={r.lesson} outline={r.o} files={r.files} preview={r.preview} />,
+  );
 });
 
 learningRoutes.get('/formations/:id/quiz/:quizId', async (c) => {
@@ -424,19 +429,75 @@ learningRoutes.post('/formations/:id/publier', (c) =>
 learningRoutes.get('/formations/:id/lecons/:lessonId/modifier', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const lessonId = idParam(c, 'lessonId', 'Leçon');
-  const d = await tenant(c, async (tx, actor) => {
-    const course = await courseForEditing(tx, actor, id);
-    return { course, lesson: await getLesson(tx, course, lessonId) };
-  });
+  const d = await lessonForEditing(c, id, lessonId);
   return c.html(
     <EditLessonPage
       c={c}
       course={d.course}
       lesson={d.lesson}
+      files={d.files}
       values={{ title: d.lesson.title, body: d.lesson.body, videoUrl: d.lesson.videoUrl ?? '' }}
       errors={null}
     />,
   );
+});
+
+function lessonForEditing(c: Ctx, id: string, lessonId: string) {
+  return tenant(c, async (tx, actor) => {
+    const course = await courseForEditing(tx, actor, id);
+    return { course, lesson: await getLesson(tx, course, lessonId), files: await lessonFiles(tx, course, lessonId) };
+  });
+}
+
+/** Multipart body: the first uploaded file of a field, or null. */
+async function uploaded(c: Ctx, field: string): Promise<{ name: string; content: Buffer } | null> {
+  const up = (await c.req.parseBody())[field];
+  return up instanceof File && up.size > 0
+    ? { name: up.name || 'fichier', content: Buffer.from(await up.arrayBuffer()) }
+    : null;
+}
+
+learningRoutes.post('/formations/:id/lecons/:lessonId/fichiers', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const lessonId = idParam(c, 'lessonId', 'Leçon');
+  const file = await uploaded(c, 'file');
+  try {
+    await tenant(c, (tx, actor) => addLessonFile(tx, c.get('app').config.fileKey, actor, id, lessonId, file));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    const d = await lessonForEditing(c, id, lessonId);
+    const values = { title: d.lesson.title, body: d.lesson.body, videoUrl: d.lesson.videoUrl ?? '' };
+    return c.html(
+      <EditLessonPage c={c} course={d.course} lesson={d.lesson} files={d.files} values={values} errors={errors} />,
+      400,
+    );
+  }
+  setFlash(c, { kind: 'success', text: 'Fichier ajouté à la leçon.' });
+  return c.redirect(`/formations/${id}/lecons/${lessonId}/modifier`, 303);
+});
+
+learningRoutes.get('/formations/:id/lecons/:lessonId/fichiers/:fileId', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const lessonId = idParam(c, 'lessonId', 'Leçon');
+  const fileId = idParam(c, 'fileId', 'Fichier');
+  const f = await downloadLessonFile(
+    c.get('app').odb.db,
+    c.get('app').config.fileKey,
+    actorOf(c),
+    id,
+    lessonId,
+    fileId,
+  );
+  return fileResponse(f);
+});
+
+learningRoutes.post('/formations/:id/fichiers/:fileId/supprimer', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const fileId = idParam(c, 'fileId', 'Fichier');
+  await tenant(c, (tx, actor) => removeLessonFile(tx, actor, id, fileId));
+  setFlash(c, { kind: 'success', text: 'Fichier retiré.' });
+  return c.redirect(`/formations/${id}/modifier`, 303);
 });
 
 learningRoutes.post('/formations/:id/lecons/:lessonId/modifier', async (c) => {
@@ -448,11 +509,11 @@ learningRoutes.post('/formations/:id/lecons/:lessonId/modifier', async (c) => {
   } catch (e) {
     const errors = fieldErrors(e);
     if (!errors) throw e;
-    const d = await tenant(c, async (tx, actor) => {
-      const course = await courseForEditing(tx, actor, id);
-      return { course, lesson: await getLesson(tx, course, lessonId) };
-    });
-    return c.html(<EditLessonPage c={c} course={d.course} lesson={d.lesson} values={f} errors={errors} />, 400);
+    const d = await lessonForEditing(c, id, lessonId);
+    return c.html(
+      <EditLessonPage c={c} course={d.course} lesson={d.lesson} files={d.files} values={f} errors={errors} />,
+      400,
+    );
   }
   setFlash(c, { kind: 'success', text: 'Leçon enregistrée.' });
   return c.redirect(`/formations/${id}/modifier`, 303);

@@ -14,6 +14,8 @@ import { durationFr, type Certificate, type Verification } from '../certificates
 import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
 import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
+import type { LessonFile } from '../materials.service.ts';
+import { videoEmbed } from '../../../web/video.ts';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 type Errors = Record<string, string> | null;
@@ -269,7 +271,48 @@ export function CoursePage(p: {
   );
 }
 
-export function LessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline: Outline; preview: boolean }) {
+const sizeFr = (n: number) =>
+  n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} Ko` : `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+const fileUrl = (courseId: string, lessonId: string, f: LessonFile) =>
+  `/formations/${courseId}/lecons/${lessonId}/fichiers/${f.id}`;
+
+/** An allowed provider's player in a frame; any other link as a card that opens it in a new tab. */
+function Video(p: { url: string; title: string }) {
+  const embed = videoEmbed(p.url);
+  if (embed)
+    return (
+      <div class="video">
+        <iframe
+          src={embed}
+          title={`Vidéo : ${p.title}`}
+          width="640"
+          height="360"
+          loading="lazy"
+          referrerpolicy="strict-origin-when-cross-origin"
+          sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"
+          allow="fullscreen; picture-in-picture"
+          allowfullscreen
+        />
+      </div>
+    );
+  return (
+    <p class="video-link">
+      <a class="btn btn-secondary" href={p.url} target="_blank" rel="nofollow noopener noreferrer">
+        Voir la vidéo
+      </a>{' '}
+      <span class="hint">{new URL(p.url).hostname} (s’ouvre dans un nouvel onglet)</span>
+    </p>
+  );
+}
+
+export function LessonPage(p: {
+  c: Ctx;
+  course: Course;
+  lesson: Lesson;
+  outline: Outline;
+  preview: boolean;
+  files: LessonFile[];
+}) {
   const i = p.outline.lessons.findIndex((l) => l.id === p.lesson.id);
   const prev = p.outline.lessons[i - 1];
   const next = p.outline.lessons[i + 1];
@@ -279,14 +322,22 @@ export function LessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline:
       {p.preview ? <p class="flash flash-info">Aperçu : cette lecture n’est pas comptée.</p> : null}
       <Card>
         <article class="lesson">{raw(renderMarkdown(p.lesson.body))}</article>
-        {p.lesson.videoUrl ? (
-          <p>
-            <a class="btn btn-secondary" href={p.lesson.videoUrl} target="_blank" rel="nofollow noopener noreferrer">
-              Voir la vidéo
-            </a>
-          </p>
-        ) : null}
+        {p.lesson.videoUrl ? <Video url={p.lesson.videoUrl} title={p.lesson.title} /> : null}
       </Card>
+      {p.files.length ? (
+        <Card title="Fichiers à télécharger">
+          <ul class="files">
+            {p.files.map((f) => (
+              <li>
+                <a href={fileUrl(p.course.id, p.lesson.id, f)} download>
+                  {f.name}
+                </a>{' '}
+                <span class="hint">{sizeFr(f.size)}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       <nav class="pager">
         {prev ? <a href={`/formations/${p.course.id}/lecons/${prev.id}`}>← {prev.title}</a> : null}{' '}
         <a href={`/formations/${p.course.id}`}>Programme</a>{' '}
@@ -601,7 +652,7 @@ export function EditCoursePage(p: {
               error={errs('lesson').body}
             />
             <Field
-              label="Lien vidéo (https://…)"
+              label="Lien vidéo (https://… ; YouTube, Vimeo et Framatube s’affichent dans la leçon)"
               name="videoUrl"
               value={vals('lesson').videoUrl}
               error={errs('lesson').videoUrl}
@@ -748,6 +799,7 @@ export function EditLessonPage(p: {
   lesson: Lesson;
   values: Record<string, string>;
   errors: Errors;
+  files: LessonFile[];
 }) {
   const e = p.errors ?? {};
   return (
@@ -758,11 +810,60 @@ export function EditLessonPage(p: {
           <Csrf token={p.c.get('csrf')} />
           <Field label="Titre de la leçon" name="title" value={p.values.title} error={e.title} required />
           <TextArea label="Contenu (Markdown)" name="body" rows={14} value={p.values.body} error={e.body} />
-          <Field label="Lien vidéo (https://…)" name="videoUrl" value={p.values.videoUrl} error={e.videoUrl} />
+          <Field
+            label="Lien vidéo (https://… ; YouTube, Vimeo et Framatube s’affichent dans la leçon)"
+            name="videoUrl"
+            value={p.values.videoUrl}
+            error={e.videoUrl}
+          />
           <button type="submit" class="btn">
             Enregistrer
           </button>{' '}
           <a href={`/formations/${p.course.id}/modifier`}>Annuler</a>
+        </form>
+      </Card>
+      <Card title="Fichiers à télécharger">
+        {p.files.length ? (
+          <ul class="files">
+            {p.files.map((f) => (
+              <li>
+                <a href={fileUrl(p.course.id, p.lesson.id, f)}>{f.name}</a> <span class="hint">{sizeFr(f.size)}</span>{' '}
+                <PostButton
+                  c={p.c}
+                  action={`/formations/${p.course.id}/fichiers/${f.id}/supprimer`}
+                  label={`Retirer ${f.name}`}
+                />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="hint">Aucun fichier pour cette leçon.</p>
+        )}
+        <form
+          method="post"
+          action={`/formations/${p.course.id}/lecons/${p.lesson.id}/fichiers`}
+          enctype="multipart/form-data"
+          novalidate
+        >
+          <Csrf token={p.c.get('csrf')} />
+          <div class={`field${e.file ? ' has-error' : ''}`}>
+            <label for="f-file">Ajouter un fichier (PDF, image, ODT, ODS, ODP, DOCX, XLSX, PPTX ; 15 Mo au plus)</label>
+            <input
+              id="f-file"
+              name="file"
+              type="file"
+              aria-invalid={e.file ? 'true' : undefined}
+              aria-describedby={e.file ? 'f-file-error' : undefined}
+            />
+            {e.file ? (
+              <p class="error" id="f-file-error" role="alert">
+                {e.file}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" class="btn btn-secondary">
+            Ajouter le fichier
+          </button>
         </form>
       </Card>
     </Layout>
