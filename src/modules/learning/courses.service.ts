@@ -31,6 +31,8 @@ export interface Course {
   version: number;
   publishedAt: Date | null;
   own: boolean;
+  /** Completion also asks for attendance at one of the linked sessions. */
+  requireSession: boolean;
 }
 
 async function networkOf(tx: Tx, cooperativeId: string): Promise<string> {
@@ -142,6 +144,11 @@ export async function updateCourse(tx: Tx, actor: Actor, courseId: string, input
   const summary = text(input.summary, 'summary', 0, 5000, 'Présentation');
   const duration = int(input.durationMinutes, 'durationMinutes', 1, 100000, 'Durée (minutes)');
   const visibility = input.visibility === c.visibility ? c.visibility : visibilityOf(actor, input.visibility);
+  if (c.require_session && visibility !== 'cooperative')
+    throw new UserError(
+      'Cette formation exige la présence à une séance de la coopérative : retirez d’abord cette règle.',
+      'visibility',
+    );
   const db = learningDb(tx);
   await db
     .updateTable('learning_course')
@@ -496,6 +503,7 @@ type CourseRow = {
   duration_minutes: number;
   version: number;
   published_at: Date | null;
+  require_session: boolean;
 };
 const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Course => ({
   id: r.id,
@@ -508,6 +516,7 @@ const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Co
   version: r.version,
   publishedAt: r.published_at,
   own: r.cooperative_id === actor.cooperativeId,
+  requireSession: r.require_session,
 });
 
 function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
@@ -523,6 +532,7 @@ function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
       'c.duration_minutes',
       'c.version',
       'c.published_at',
+      'c.require_session',
     ])
     .where((eb) =>
       eb.or([

@@ -40,6 +40,8 @@ export interface LearningTables {
     author_user_id: string | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+    /** Completion also asks for attendance at one of the linked sessions (own-cooperative courses). */
+    require_session: Generated<boolean>;
   };
   learning_section: Shared & { position: number; title: string };
   learning_lesson: Shared & {
@@ -285,6 +287,15 @@ create table learning_lesson_file (
 create index learning_lesson_file_lesson on learning_lesson_file (cooperative_id, lesson_id);
 ${tenantPolicySql('learning_lesson_file')}
 ${sharedReadPolicy('learning_lesson_file')}
+`,
+  },
+  {
+    // Completion rule "session attended": a course of the cooperative may ask its learners to attend
+    // one of the journeys sessions (workshops, virtual classes) linked to it in learning_course_session.
+    name: '2026_12_08_0401_learning_session_rule',
+    sql: `
+alter table learning_course add column require_session boolean not null default false;
+alter table learning_course add constraint learning_course_session_rule check (not require_session or visibility = 'cooperative');
 `,
   },
 ];

@@ -42,11 +42,19 @@ import {
   submitAttempt,
   viewLesson,
   normaliseCode,
+  refreshCompletion,
 } from '../progress.service.ts';
 import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
 import { hoursText, hoursWorkbook, trainingHoursReport } from '../hours.service.ts';
 import { addLessonFile, downloadLessonFile, lessonFiles, removeLessonFile } from '../materials.service.ts';
+import {
+  courseSessions,
+  linkableSessions,
+  linkSession,
+  setRequireSession,
+  unlinkSession,
+} from '../sessions.service.ts';
 import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
@@ -233,11 +241,13 @@ learningRoutes.get('/formations/:id', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const data = await tenant(c, async (tx, actor) => {
     const course = await getCourse(tx, actor, id);
+    // A trainer may have marked the attendance that completes the course since the last visit.
+    if (course.requireSession && can(actor, LEARNING.learn)) await refreshCompletion(tx, actor, id);
     const o = await outline(tx, course);
     const progress = await progressOf(tx, actor, course);
     const left = new Map<string, number | null>();
     if (progress.enrolled) for (const q of o.quizzes) left.set(q.id, await attemptsLeft(tx, actor, course, q.id));
-    return { course, o, progress, left };
+    return { course, o, progress, left, sessions: await courseSessions(tx, actor, course) };
   });
   return c.html(
     <CoursePage
@@ -247,6 +257,7 @@ learningRoutes.get('/formations/:id', async (c) => {
       progress={data.progress}
       mayEdit={data.course.own && can(actorOf(c), LEARNING.author)}
       attemptsLeft={data.left}
+      sessions={data.sessions}
     />,
   );
 });
@@ -334,7 +345,13 @@ async function editPage(
   const actor = actorOf(c);
   const d = await tenant(c, async (tx) => {
     const course = await courseForEditing(tx, actor, id);
-    return { course, o: await outline(tx, course), qq: await quizQuestions(tx, actor, course) };
+    return {
+      course,
+      o: await outline(tx, course),
+      qq: await quizQuestions(tx, actor, course),
+      sessions: await courseSessions(tx, actor, course),
+      linkable: await linkableSessions(tx, actor, course),
+    };
   });
   return c.html(
     <EditCoursePage
@@ -342,6 +359,8 @@ async function editPage(
       course={d.course}
       outline={d.o}
       quizQuestions={d.qq}
+      sessions={d.sessions}
+      linkable={d.linkable}
       mayShare={can(actor, LEARNING.shareNetwork)}
       form={form}
       values={values}
@@ -423,6 +442,32 @@ learningRoutes.post('/formations/:id/publier', (c) =>
     'publish',
     (tx, actor, f) => setPublished(tx, actor, c.req.param('id'), f.published === '1'),
     'Publication mise à jour.',
+  ),
+);
+
+learningRoutes.post('/formations/:id/seances', (c) =>
+  authorForm(
+    c,
+    'session',
+    (tx, actor, f) => linkSession(tx, actor, c.req.param('id'), f.sessionId ?? ''),
+    'Séance liée à la formation.',
+  ),
+);
+learningRoutes.post('/formations/:id/seances/:sessionId/retirer', (c) => {
+  const sessionId = idParam(c, 'sessionId', 'Séance');
+  return authorForm(
+    c,
+    'session',
+    (tx, actor) => unlinkSession(tx, actor, c.req.param('id'), sessionId),
+    'Séance retirée de la formation.',
+  );
+});
+learningRoutes.post('/formations/:id/regle-seance', (c) =>
+  authorForm(
+    c,
+    'rule',
+    (tx, actor, f) => setRequireSession(tx, actor, c.req.param('id'), f.required === '1'),
+    'Règle d’achèvement enregistrée.',
   ),
 );
 

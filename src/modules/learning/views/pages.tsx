@@ -15,10 +15,13 @@ import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
 import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
 import type { LessonFile } from '../materials.service.ts';
+import type { WorkshopSession } from '../../journeys/index.ts';
 import { videoEmbed } from '../../../web/video.ts';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 type Errors = Record<string, string> | null;
+const dateTime = (d: Date) =>
+  new Date(d).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 function PostButton(p: { c: Ctx; action: string; label: string; fields?: Record<string, string>; cls?: string }) {
   return (
@@ -184,6 +187,7 @@ export function CoursePage(p: {
   progress: Progress;
   mayEdit: boolean;
   attemptsLeft: Map<string, number | null>;
+  sessions: WorkshopSession[];
 }) {
   const { course, outline: o, progress: pr, c } = p;
   return (
@@ -210,7 +214,8 @@ export function CoursePage(p: {
           <div>
             <p>
               <ProgressBar percent={pr.percent} /> — {pr.lessonsViewed} leçon(s) sur {pr.lessonsTotal},{' '}
-              {pr.quizzesPassed} quiz réussi(s) sur {pr.quizzesTotal}.
+              {pr.quizzesPassed} quiz réussi(s) sur {pr.quizzesTotal}
+              {pr.sessionRequired ? (pr.sessionAttended ? ', présence à une séance notée' : ', séance à suivre') : ''}.
             </p>
             {pr.completedAt ? (
               <p>
@@ -232,8 +237,29 @@ export function CoursePage(p: {
         ) : (
           <p>Brouillon : non publiée. Les leçons restent consultables en aperçu par l’équipe.</p>
         )}
-        <p class="hint">Pour l’achever : lire toutes les leçons et réussir chaque quiz.</p>
+        <p class="hint">
+          Pour l’achever : lire toutes les leçons et réussir chaque quiz
+          {course.requireSession
+            ? ', et participer à l’une des séances ci-dessous (présence notée par la formatrice ou le formateur)'
+            : ''}
+          .
+        </p>
       </Card>
+      {p.sessions.length ? (
+        <Card title="Séances (ateliers et classes virtuelles)">
+          <ul>
+            {p.sessions.map((s) => (
+              <li>
+                <a href={`/ateliers/${s.id}`}>
+                  {s.themeName} — {dateTime(s.startsAt)}
+                </a>{' '}
+                <span class="hint">{s.place}</span>
+                {s.myStatus === 'registered' ? <span class="badge badge-ok"> inscrit·e</span> : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       <Card title="Programme">
         {o.sections.map((s) => (
           <section>
@@ -551,6 +577,8 @@ export function EditCoursePage(p: {
   values: Record<string, string>;
   errors: Errors;
   quizQuestions: Map<string, { prompt: string; kind: string; points: number }[]>;
+  sessions: WorkshopSession[];
+  linkable: WorkshopSession[];
 }) {
   const { c, course, outline: o } = p;
   const base = `/formations/${course.id}`;
@@ -604,6 +632,61 @@ export function EditCoursePage(p: {
           mayShare={p.mayShare}
           submit="Enregistrer"
         />
+      </Card>
+      <Card title="Séances liées (ateliers et classes virtuelles)">
+        {p.sessions.length ? (
+          <ul>
+            {p.sessions.map((s) => (
+              <li>
+                <a href={`/ateliers/${s.id}`}>
+                  {s.themeName} — {dateTime(s.startsAt)}
+                </a>{' '}
+                <PostButton
+                  c={c}
+                  action={`${base}/seances/${s.id}/retirer`}
+                  label={`Retirer la séance du ${dateTime(s.startsAt)}`}
+                />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="hint">Aucune séance liée. Les séances se créent dans « Ateliers ».</p>
+        )}
+        {p.linkable.length || errs('session').sessionId ? (
+          <form method="post" action={`${base}/seances`}>
+            <Csrf token={c.get('csrf')} />
+            <Select
+              label="Lier une séance"
+              name="sessionId"
+              value={vals('session').sessionId}
+              error={errs('session').sessionId}
+              options={[
+                ['', '—'],
+                ...p.linkable.map((s): [string, string] => [s.id, `${s.themeName} — ${dateTime(s.startsAt)}`]),
+              ]}
+            />
+            <button type="submit" class="btn btn-secondary">
+              Lier
+            </button>
+          </form>
+        ) : null}
+        <form method="post" action={`${base}/regle-seance`}>
+          <Csrf token={c.get('csrf')} />
+          <input type="hidden" name="required" value={course.requireSession ? '0' : '1'} />
+          <p>
+            {course.requireSession
+              ? 'Règle d’achèvement : la présence à une séance liée est exigée.'
+              : 'Règle d’achèvement : leçons lues et quiz réussis (aucune séance exigée).'}
+          </p>
+          {errs('rule').requireSession ? (
+            <p class="error" role="alert">
+              {errs('rule').requireSession}
+            </p>
+          ) : null}
+          <button type="submit" class="btn btn-secondary">
+            {course.requireSession ? 'Ne plus exiger de séance' : 'Exiger la présence à une séance'}
+          </button>
+        </form>
       </Card>
       <Card title="Parties et leçons">
         {o.sections.map((s) => (
