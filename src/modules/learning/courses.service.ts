@@ -33,6 +33,8 @@ export interface Course {
   own: boolean;
   /** Completion also asks for attendance at one of the linked sessions. */
   requireSession: boolean;
+  /** Who pays for it, for the training report ('' when not said). */
+  fundingSource: string;
 }
 
 async function networkOf(tx: Tx, cooperativeId: string): Promise<string> {
@@ -87,6 +89,7 @@ export interface CourseInput {
   summary?: string;
   durationMinutes?: string | number;
   visibility?: string;
+  fundingSource?: string;
 }
 
 export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Promise<string> {
@@ -94,6 +97,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
   const title = text(input.title, 'title', 3, 200, 'Titre');
   const summary = text(input.summary, 'summary', 0, 5000, 'Présentation');
   const duration = int(input.durationMinutes, 'durationMinutes', 1, 100000, 'Durée (minutes)');
+  const fundingSource = text(input.fundingSource, 'fundingSource', 0, 100, 'Financement');
   const visibility = visibilityOf(actor, input.visibility);
   const id = uuidv7();
   await learningDb(tx)
@@ -109,6 +113,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
       version: 0,
       published_at: null,
       author_user_id: actor.userId,
+      funding_source: fundingSource,
     })
     .execute();
   await audit(tx, actor, { action: 'learning.course_created', targetType: 'learning_course', targetId: id });
@@ -143,6 +148,7 @@ export async function updateCourse(tx: Tx, actor: Actor, courseId: string, input
   const title = text(input.title, 'title', 3, 200, 'Titre');
   const summary = text(input.summary, 'summary', 0, 5000, 'Présentation');
   const duration = int(input.durationMinutes, 'durationMinutes', 1, 100000, 'Durée (minutes)');
+  const fundingSource = text(input.fundingSource, 'fundingSource', 0, 100, 'Financement');
   const visibility = input.visibility === c.visibility ? c.visibility : visibilityOf(actor, input.visibility);
   if (c.require_session && visibility !== 'cooperative')
     throw new UserError(
@@ -152,7 +158,14 @@ export async function updateCourse(tx: Tx, actor: Actor, courseId: string, input
   const db = learningDb(tx);
   await db
     .updateTable('learning_course')
-    .set({ title, summary, duration_minutes: duration, visibility, updated_at: new Date() })
+    .set({
+      title,
+      summary,
+      duration_minutes: duration,
+      visibility,
+      funding_source: fundingSource,
+      updated_at: new Date(),
+    })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', courseId)
     .execute();
@@ -504,6 +517,7 @@ type CourseRow = {
   version: number;
   published_at: Date | null;
   require_session: boolean;
+  funding_source: string;
 };
 const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Course => ({
   id: r.id,
@@ -517,6 +531,7 @@ const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Co
   publishedAt: r.published_at,
   own: r.cooperative_id === actor.cooperativeId,
   requireSession: r.require_session,
+  fundingSource: r.funding_source,
 });
 
 function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
@@ -533,6 +548,7 @@ function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
       'c.version',
       'c.published_at',
       'c.require_session',
+      'c.funding_source',
     ])
     .where((eb) =>
       eb.or([

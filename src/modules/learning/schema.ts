@@ -42,6 +42,17 @@ export interface LearningTables {
     updated_at: Generated<Date>;
     /** Completion also asks for attendance at one of the linked sessions (own-cooperative courses). */
     require_session: Generated<boolean>;
+    /** Who pays for it (OPCO, Région, fonds propres…), for the training report; '' when not said. */
+    funding_source: Generated<string>;
+  };
+  learning_satisfaction: {
+    cooperative_id: string;
+    course_cooperative_id: string;
+    course_id: string;
+    user_id: string;
+    score: number;
+    comment: string;
+    answered_at: Generated<Date>;
   };
   learning_section: Shared & { position: number; title: string };
   learning_lesson: Shared & {
@@ -296,6 +307,23 @@ ${sharedReadPolicy('learning_lesson_file')}
     sql: `
 alter table learning_course add column require_session boolean not null default false;
 alter table learning_course add constraint learning_course_session_rule check (not require_session or visibility = 'cooperative');
+`,
+  },
+  {
+    // Reports: the funding source of a course, and the end-of-course satisfaction question (1 to 5
+    // and a comment), a row of the learner's cooperative that the course's owner may read.
+    name: '2026_12_08_0402_learning_reports',
+    sql: `
+alter table learning_course add column funding_source text not null default '' check (length(funding_source) <= 100);
+create table learning_satisfaction (
+  cooperative_id uuid not null references cooperative(id), course_cooperative_id uuid not null, course_id uuid not null,
+  user_id uuid not null references user_account(id), score int not null check (score between 1 and 5),
+  comment text not null default '' check (length(comment) <= 2000), answered_at timestamptz not null default now(),
+  primary key (cooperative_id, course_id, user_id)
+);
+create index learning_satisfaction_course on learning_satisfaction (course_cooperative_id, course_id);
+${tenantPolicySql('learning_satisfaction')}
+${ownerReadPolicy('learning_satisfaction')}
 `,
   },
 ];

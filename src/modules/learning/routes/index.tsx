@@ -55,6 +55,7 @@ import {
   setRequireSession,
   unlinkSession,
 } from '../sessions.service.ts';
+import { mySatisfaction, recordSatisfaction, trainingReport } from '../reports.service.ts';
 import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
@@ -164,8 +165,28 @@ function yearOf(c: Ctx): number {
 }
 learningRoutes.get('/formations/heures', async (c) => {
   const year = yearOf(c);
-  const rows = await tenant(c, (tx, actor) => trainingHoursReport(tx, actor, year));
-  return c.html(<HoursPage c={c} year={year} rows={rows} />);
+  const { rows, report } = await tenant(c, async (tx, actor) => ({
+    rows: await trainingHoursReport(tx, actor, year),
+    report: await trainingReport(tx, actor, year),
+  }));
+  return c.html(<HoursPage c={c} year={year} rows={rows} report={report} />);
+});
+learningRoutes.get('/formations/heures-formations.csv', async (c) => {
+  const year = yearOf(c);
+  const r = await tenant(c, (tx, actor) => trainingReport(tx, actor, year));
+  const body = [
+    'course,funding_source,learners,hours',
+    ...r.perCourse.map((x) => csvRecord([x.title, x.fundingSource, String(x.learners), hoursText(x.hours)])),
+    '',
+    'funding_source,hours',
+    ...r.perFunding.map((x) => csvRecord([x.fundingSource, hoursText(x.hours)])),
+  ].join('\r\n');
+  return new Response(`${body}\r\n`, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="heures-par-formation-${year}.csv"`,
+    },
+  });
 });
 learningRoutes.get('/formations/heures.csv', async (c) => {
   const year = yearOf(c);
@@ -186,8 +207,11 @@ learningRoutes.get('/formations/heures.csv', async (c) => {
 
 learningRoutes.get('/formations/heures.xlsx', async (c) => {
   const year = yearOf(c);
-  const rows = await tenant(c, (tx, actor) => trainingHoursReport(tx, actor, year));
-  return new Response(new Uint8Array(await hoursWorkbook(rows, year)), {
+  const { rows, report } = await tenant(c, async (tx, actor) => ({
+    rows: await trainingHoursReport(tx, actor, year),
+    report: await trainingReport(tx, actor, year),
+  }));
+  return new Response(new Uint8Array(await hoursWorkbook(rows, year, report)), {
     headers: {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': `attachment; filename="heures-formation-${year}.xlsx"`,
@@ -247,7 +271,14 @@ learningRoutes.get('/formations/:id', async (c) => {
     const progress = await progressOf(tx, actor, course);
     const left = new Map<string, number | null>();
     if (progress.enrolled) for (const q of o.quizzes) left.set(q.id, await attemptsLeft(tx, actor, course, q.id));
-    return { course, o, progress, left, sessions: await courseSessions(tx, actor, course) };
+    return {
+      course,
+      o,
+      progress,
+      left,
+      sessions: await courseSessions(tx, actor, course),
+      satisfaction: await mySatisfaction(tx, actor, course.id),
+    };
   });
   return c.html(
     <CoursePage
@@ -258,8 +289,24 @@ learningRoutes.get('/formations/:id', async (c) => {
       mayEdit={data.course.own && can(actorOf(c), LEARNING.author)}
       attemptsLeft={data.left}
       sessions={data.sessions}
+      satisfaction={data.satisfaction}
     />,
   );
+});
+
+learningRoutes.post('/formations/:id/satisfaction', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const f = await formValues(c);
+  try {
+    await tenant(c, (tx, actor) => recordSatisfaction(tx, actor, id, f));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    setFlash(c, { kind: 'error', text: Object.values(errors)[0] ?? 'Avis non enregistré.' });
+    return c.redirect(`/formations/${id}`, 303);
+  }
+  setFlash(c, { kind: 'success', text: 'Merci pour votre avis.' });
+  return c.redirect(`/formations/${id}`, 303);
 });
 
 learningRoutes.post('/formations/:id/inscription', async (c) => {

@@ -16,6 +16,7 @@ import type { HoursRow } from '../hours.service.ts';
 import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
 import type { LessonFile } from '../materials.service.ts';
 import type { WorkshopSession } from '../../journeys/index.ts';
+import type { Cell, TrainingReport } from '../reports.service.ts';
 import { videoEmbed } from '../../../web/video.ts';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
@@ -144,6 +145,13 @@ export function CourseForm(p: {
         hint="Comptée en heures de formation à l’achèvement."
         required
       />
+      <Field
+        label="Financement"
+        name="fundingSource"
+        value={p.values.fundingSource}
+        error={e.fundingSource}
+        hint="Par exemple : OPCO, Région, France Travail, fonds propres. Sert au bilan des heures par financement."
+      />
       <Select
         label="Ouverte à"
         name="visibility"
@@ -180,6 +188,35 @@ export function NewCoursePage(p: { c: Ctx; values: Record<string, string>; error
   );
 }
 
+function SatisfactionForm(p: { c: Ctx; courseId: string; mine: { score: number } | null; errors: Errors }) {
+  const e = p.errors ?? {};
+  return (
+    <form method="post" action={`/formations/${p.courseId}/satisfaction`}>
+      <Csrf token={p.c.get('csrf')} />
+      <fieldset class={`field${e.score ? ' has-error' : ''}`}>
+        <legend>
+          {p.mine ? `Votre avis (${p.mine.score} sur 5) — le modifier :` : 'Votre avis sur cette formation (1 à 5) :'}
+        </legend>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <span class="checkbox">
+            <input type="radio" id={`f-score-${n}`} name="score" value={String(n)} checked={p.mine?.score === n} />
+            <label for={`f-score-${n}`}>{n}</label>{' '}
+          </span>
+        ))}
+        {e.score ? (
+          <p class="error" role="alert">
+            {e.score}
+          </p>
+        ) : null}
+      </fieldset>
+      <TextArea label="Commentaire (facultatif, anonyme dans le bilan)" name="comment" rows={3} error={e.comment} />
+      <button type="submit" class="btn btn-secondary">
+        Envoyer mon avis
+      </button>
+    </form>
+  );
+}
+
 export function CoursePage(p: {
   c: Ctx;
   course: Course;
@@ -188,6 +225,8 @@ export function CoursePage(p: {
   mayEdit: boolean;
   attemptsLeft: Map<string, number | null>;
   sessions: WorkshopSession[];
+  satisfaction: { score: number } | null;
+  satisfactionErrors?: Errors;
 }) {
   const { course, outline: o, progress: pr, c } = p;
   return (
@@ -218,9 +257,18 @@ export function CoursePage(p: {
               {pr.sessionRequired ? (pr.sessionAttended ? ', présence à une séance notée' : ', séance à suivre') : ''}.
             </p>
             {pr.completedAt ? (
-              <p>
-                Formation terminée le {date(pr.completedAt)}. <a href="/formations/certificats">Voir mon attestation</a>
-              </p>
+              <div>
+                <p>
+                  Formation terminée le {date(pr.completedAt)}.{' '}
+                  <a href="/formations/certificats">Voir mon attestation</a>
+                </p>
+                <SatisfactionForm
+                  c={c}
+                  courseId={course.id}
+                  mine={p.satisfaction}
+                  errors={p.satisfactionErrors ?? null}
+                />
+              </div>
             ) : pr.resumeLessonId ? (
               <a class="btn" href={`/formations/${course.id}/lecons/${pr.resumeLessonId}`}>
                 {pr.lessonsViewed ? 'Reprendre où je m’étais arrêté·e' : 'Commencer'}
@@ -626,6 +674,7 @@ export function EditCoursePage(p: {
                   summary: course.summary,
                   durationMinutes: String(course.durationMinutes),
                   visibility: course.visibility,
+                  fundingSource: course.fundingSource,
                 }
           }
           errors={errs('course')}
@@ -1036,7 +1085,25 @@ export function ResultsPage(p: {
   );
 }
 
-export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[] }) {
+const cellFr = (x: Cell) => (x === null ? '< 5' : String(x));
+function Counts(p: { caption: string; rows: { label: string; count: Cell }[] }) {
+  return (
+    <table class="data">
+      <caption>{p.caption}</caption>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr>
+            <th scope="row">{r.label}</th>
+            <td>{cellFr(r.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[]; report: TrainingReport }) {
+  const r = p.report;
   const h = (x: number) => String(x.toFixed(2)).replace('.', ',');
   return (
     <Layout c={p.c} title="Heures de formation">
@@ -1071,16 +1138,101 @@ export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[] }) {
             </tr>
           </thead>
           <tbody>
-            {p.rows.map((r) => (
+            {p.rows.map((x) => (
               <tr>
-                <td>{r.person}</td>
-                <td>{h(r.workshopHours)}</td>
-                <td>{h(r.courseHours)}</td>
-                <td>{h(r.totalHours)}</td>
+                <td>{x.person}</td>
+                <td>{h(x.workshopHours)}</td>
+                <td>{h(x.courseHours)}</td>
+                <td>{h(x.totalHours)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </Card>
+      <Card title="Par formation en ligne">
+        <p>
+          <a href={`/formations/heures-formations.csv?annee=${p.year}`}>Exporter par formation et financement (CSV)</a>
+        </p>
+        {r.perCourse.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Formation</th>
+                <th>Financement</th>
+                <th>Personnes</th>
+                <th>Heures</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.perCourse.map((x) => (
+                <tr>
+                  <td>{x.title}</td>
+                  <td>{x.fundingSource}</td>
+                  <td>{x.learners}</td>
+                  <td>{h(x.hours)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="hint">Aucune formation achevée cette année.</p>
+        )}
+      </Card>
+      <Card title="Par financement">
+        <table class="data">
+          <tbody>
+            {r.perFunding.map((x) => (
+              <tr>
+                <th scope="row">{x.fundingSource}</th>
+                <td>{h(x.hours)} h</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title={`Personnes formées : ${r.learners}`}>
+        {r.profilesShown ? (
+          <div>
+            <Counts caption="Par sexe" rows={r.bySex} />
+            <Counts caption="Par âge (dans l’année)" rows={r.byAge} />
+            <p class="hint">
+              D’après les profils statistiques facultatifs de l’annuaire. « &lt; 5 » : effectif masqué (moins de 5
+              personnes, ou masqué pour qu’on ne puisse pas le retrouver par différence).
+            </p>
+          </div>
+        ) : (
+          <p class="hint">La répartition par sexe et par âge est réservée à la direction et à l’équipe.</p>
+        )}
+      </Card>
+      <Card title="Satisfaction (formations de la coopérative)">
+        {r.satisfaction.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Formation</th>
+                <th>Réponses</th>
+                <th>Moyenne sur 5</th>
+                <th>Commentaires</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.satisfaction.map((x) => (
+                <tr>
+                  <td>{x.title}</td>
+                  <td>{x.answers}</td>
+                  <td>{x.average === null ? 'moins de 5 réponses' : String(x.average).replace('.', ',')}</td>
+                  <td>
+                    {x.comments.map((t) => (
+                      <p>« {t} »</p>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="hint">Aucune réponse cette année.</p>
+        )}
       </Card>
     </Layout>
   );
