@@ -8,7 +8,7 @@ import { UserError } from '../../core/errors.ts';
 import { trainingHours as workshopHours } from '../journeys/index.ts';
 import { learningDb } from './db.ts';
 import { LEARNING } from './permissions.ts';
-import type { TrainingReport } from './reports.service.ts';
+import type { TrainingReport } from './report-types.ts';
 
 export interface HoursRow {
   userId: string;

@@ -14,7 +14,8 @@ import { LEARNING } from './permissions.ts';
 import { getCourse } from './courses.service.ts';
 import { trainingHoursReport } from './hours.service.ts';
 
-export const MIN_CELL = 5;
+export { MIN_CELL } from './report-types.ts';
+import { MIN_CELL } from './report-types.ts';
 const round2 = (x: number) => Math.round(x * 100) / 100;
 const yearStart = (y: number) => new Date(`${y}-01-01T00:00:00+01:00`);
 
@@ -80,38 +81,8 @@ export async function mySatisfaction(tx: Tx, actor: Actor, courseId: string): Pr
 
 // ——— the report ———
 
-export interface CourseHours {
-  courseId: string;
-  title: string;
-  fundingSource: string;
-  learners: number;
-  hours: number;
-}
-export interface FundingHours {
-  fundingSource: string;
-  hours: number;
-}
-/** A count, or null when suppressed (1 to 4 people, or the one hidden beside another). */
-export type Cell = number | null;
-export interface Satisfaction {
-  courseId: string;
-  title: string;
-  answers: number;
-  /** Mean of the scores, one decimal (null under MIN_CELL answers: too few to be anonymous). */
-  average: number | null;
-  comments: string[];
-}
-export interface TrainingReport {
-  year: number;
-  perCourse: CourseHours[];
-  perFunding: FundingHours[];
-  bySex: { label: string; count: Cell }[];
-  byAge: { label: string; count: Cell }[];
-  learners: number;
-  satisfaction: Satisfaction[];
-  /** Sex and age come from the directory's profiles: only for those who may read them. */
-  profilesShown: boolean;
-}
+export type { Cell, CourseHours, FundingHours, Satisfaction, TrainingReport } from './report-types.ts';
+import type { Cell, CourseHours, TrainingReport } from './report-types.ts';
 
 export const WORKSHOPS_FUNDING = 'Ateliers et classes virtuelles (financement non affecté)';
 export const UNSAID_FUNDING = 'Non renseigné';
