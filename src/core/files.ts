@@ -29,6 +29,16 @@ export const FILE_PURPOSES = {
   // Electronic signature: the contract shown to the signer, and the evidence file (JSON).
   'signature-document': ['application/pdf'],
   'signature-evidence': ['application/json'],
+  // Course materials a lesson offers for download (always served as an attachment).
+  'course-material': [
+    ...PDF_AND_IMAGES,
+    'application/vnd.oasis.opendocument.text',
+    'application/vnd.oasis.opendocument.spreadsheet',
+    'application/vnd.oasis.opendocument.presentation',
+    'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -43,6 +53,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'archived-document': 'Déposez le document en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
   'signature-document': 'Le document à signer doit être un PDF.',
   'signature-evidence': 'Le dossier de preuve doit être un document JSON.',
+  'course-material': 'Déposez un PDF, une image ou un document bureautique (ODT, ODS, ODP, DOCX, XLSX, PPTX).',
 };
 
 export interface StoredFile {

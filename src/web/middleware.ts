@@ -8,6 +8,7 @@ import { requestGuards } from './request-guards.ts';
 import { getUser } from '../core/auth/users.ts';
 import { newToken, safeEqual } from '../core/auth/tokens.ts';
 import { t } from '../core/i18n.ts';
+import { VIDEO_FRAME_HOSTS } from './video.ts';
 
 export const SESSION_COOKIE = 'rad_session';
 const ANON_CSRF_COOKIE = 'rad_csrf';
@@ -21,10 +22,11 @@ export const frontDoor: MiddlewareHandler<AppEnv> = async (c, next) => {
   const refused = await requestGuards(c, next);
   if (refused instanceof Response) c.res = refused;
   const h = c.res.headers;
-  // No inline script anywhere: htmx and our app.js are files from 'self'.
+  // No inline script anywhere: htmx and our app.js are files from 'self'. Frames: only the video
+  // players of the allow-list (web/video.ts), for lessons' embedded videos.
   h.set(
     'Content-Security-Policy',
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'",
+    `default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; frame-src 'self' ${VIDEO_FRAME_HOSTS.join(' ')}; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
   );
   h.set('X-Content-Type-Options', 'nosniff');
   h.set('X-Frame-Options', 'DENY');

@@ -175,6 +175,21 @@ export async function attendedHours(
   };
 }
 
+/** The sessions a person attended (ids), e.g. for a course's completion rule "session attended". */
+export async function attendedSessions(tx: Tx, actor: Actor, userId: string): Promise<string[]> {
+  const scope = authorize(actor, JOURNEYS.hoursRead);
+  if (scope === 'own' && userId !== actor.userId) throw new ForbiddenError();
+  if (!isUuid(userId)) return [];
+  const rows = await journeysDb(tx)
+    .selectFrom('workshop_registration')
+    .select('session_id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('user_id', '=', userId)
+    .where('attended', '=', true)
+    .execute();
+  return rows.map((r) => r.session_id);
+}
+
 /** `[userId, name]` of the members who could have come without registering (not on the list). */
 export async function walkInOptions(tx: Tx, actor: Actor, sessionId: string): Promise<[string, string][]> {
   authorize(actor, JOURNEYS.workshopAttendance);

@@ -28,7 +28,7 @@ export {
   getSession,
   type Session as WorkshopSession,
 } from './workshops.service.ts';
-export { attendedHours, recordAttendance, sessionHours } from './attendance.service.ts';
+export { attendedHours, attendedSessions, recordAttendance, sessionHours } from './attendance.service.ts';
 export { trainingHours } from './training-hours.service.ts';
 export { journeysSchedules, sendJourneyReminders } from './reminders.service.ts';
 export { journeysPersonalData } from './personal-data.ts';

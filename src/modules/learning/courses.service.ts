@@ -31,6 +31,10 @@ export interface Course {
   version: number;
   publishedAt: Date | null;
   own: boolean;
+  /** Completion also asks for attendance at one of the linked sessions. */
+  requireSession: boolean;
+  /** Who pays for it, for the training report ('' when not said). */
+  fundingSource: string;
 }
 
 async function networkOf(tx: Tx, cooperativeId: string): Promise<string> {
@@ -85,6 +89,7 @@ export interface CourseInput {
   summary?: string;
   durationMinutes?: string | number;
   visibility?: string;
+  fundingSource?: string;
 }
 
 export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Promise<string> {
@@ -92,6 +97,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
   const title = text(input.title, 'title', 3, 200, 'Titre');
   const summary = text(input.summary, 'summary', 0, 5000, 'Présentation');
   const duration = int(input.durationMinutes, 'durationMinutes', 1, 100000, 'Durée (minutes)');
+  const fundingSource = text(input.fundingSource, 'fundingSource', 0, 100, 'Financement');
   const visibility = visibilityOf(actor, input.visibility);
   const id = uuidv7();
   await learningDb(tx)
@@ -107,6 +113,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
       version: 0,
       published_at: null,
       author_user_id: actor.userId,
+      funding_source: fundingSource,
     })
     .execute();
   await audit(tx, actor, { action: 'learning.course_created', targetType: 'learning_course', targetId: id });
@@ -114,7 +121,7 @@ export async function createCourse(tx: Tx, actor: Actor, input: CourseInput): Pr
 }
 
 /** The actor's own course, for editing (another cooperative's course is not found). */
-async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
+export async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
   authorize(actor, LEARNING.author);
   if (!isUuid(courseId)) throw new NotFoundError('Formation');
   const c = await learningDb(tx)
@@ -128,18 +135,37 @@ async function ownCourse(tx: Tx, actor: Actor, courseId: string) {
   return c;
 }
 
-const CONTENT_TABLES = ['learning_section', 'learning_lesson', 'learning_quiz', 'learning_question'] as const;
+const CONTENT_TABLES = [
+  'learning_section',
+  'learning_lesson',
+  'learning_quiz',
+  'learning_question',
+  'learning_lesson_file',
+] as const;
 
 export async function updateCourse(tx: Tx, actor: Actor, courseId: string, input: CourseInput): Promise<void> {
   const c = await ownCourse(tx, actor, courseId);
   const title = text(input.title, 'title', 3, 200, 'Titre');
   const summary = text(input.summary, 'summary', 0, 5000, 'Présentation');
   const duration = int(input.durationMinutes, 'durationMinutes', 1, 100000, 'Durée (minutes)');
+  const fundingSource = text(input.fundingSource, 'fundingSource', 0, 100, 'Financement');
   const visibility = input.visibility === c.visibility ? c.visibility : visibilityOf(actor, input.visibility);
+  if (c.require_session && visibility !== 'cooperative')
+    throw new UserError(
+      'Cette formation exige la présence à une séance de la coopérative : retirez d’abord cette règle.',
+      'visibility',
+    );
   const db = learningDb(tx);
   await db
     .updateTable('learning_course')
-    .set({ title, summary, duration_minutes: duration, visibility, updated_at: new Date() })
+    .set({
+      title,
+      summary,
+      duration_minutes: duration,
+      visibility,
+      funding_source: fundingSource,
+      updated_at: new Date(),
+    })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', courseId)
     .execute();
@@ -490,6 +516,8 @@ type CourseRow = {
   duration_minutes: number;
   version: number;
   published_at: Date | null;
+  require_session: boolean;
+  funding_source: string;
 };
 const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Course => ({
   id: r.id,
@@ -502,6 +530,8 @@ const toCourse = (r: CourseRow & { cooperative_name: string }, actor: Actor): Co
   version: r.version,
   publishedAt: r.published_at,
   own: r.cooperative_id === actor.cooperativeId,
+  requireSession: r.require_session,
+  fundingSource: r.funding_source,
 });
 
 function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
@@ -517,6 +547,8 @@ function coursesQuery(tx: Tx, actor: Actor, networkId: string) {
       'c.duration_minutes',
       'c.version',
       'c.published_at',
+      'c.require_session',
+      'c.funding_source',
     ])
     .where((eb) =>
       eb.or([

@@ -8,6 +8,7 @@ import { UserError } from '../../core/errors.ts';
 import { trainingHours as workshopHours } from '../journeys/index.ts';
 import { learningDb } from './db.ts';
 import { LEARNING } from './permissions.ts';
+import type { TrainingReport } from './report-types.ts';
 
 export interface HoursRow {
   userId: string;
@@ -56,7 +57,7 @@ export async function trainingHoursReport(tx: Tx, actor: Actor, year: number): P
 export const hoursText = (h: number) => h.toFixed(2);
 
 /** The same report as a workbook: hours are numbers (format 0.00), one row a person, a total row. */
-export async function hoursWorkbook(rows: HoursRow[], year: number): Promise<Buffer> {
+export async function hoursWorkbook(rows: HoursRow[], year: number, report?: TrainingReport): Promise<Buffer> {
   const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet(`Heures ${year}`);
@@ -85,5 +86,39 @@ export async function hoursWorkbook(rows: HoursRow[], year: number): Promise<Buf
     total: sum('totalHours'),
   });
   total.font = { bold: true };
+  if (report) {
+    const hours = { width: 12, style: { numFmt: '0.00' } };
+    const pc = wb.addWorksheet('Par formation');
+    pc.columns = [
+      { header: 'Formation', key: 'title', width: 40 },
+      { header: 'Financement', key: 'funding', width: 28 },
+      { header: 'Personnes', key: 'learners', width: 12 },
+      { header: 'Heures', key: 'hours', ...hours },
+    ];
+    for (const x of report.perCourse)
+      pc.addRow({ title: x.title, funding: x.fundingSource, learners: x.learners, hours: x.hours });
+    const pf = wb.addWorksheet('Par financement');
+    pf.columns = [
+      { header: 'Financement', key: 'funding', width: 40 },
+      { header: 'Heures', key: 'hours', ...hours },
+    ];
+    for (const x of report.perFunding) pf.addRow({ funding: x.fundingSource, hours: x.hours });
+    if (report.profilesShown) {
+      const pl = wb.addWorksheet('Personnes formées');
+      pl.columns = [
+        { header: 'Répartition', key: 'label', width: 30 },
+        { header: 'Personnes', key: 'count', width: 12 },
+      ];
+      for (const x of [...report.bySex, ...report.byAge]) pl.addRow({ label: x.label, count: x.count ?? '< 5' });
+    }
+    const ps = wb.addWorksheet('Satisfaction');
+    ps.columns = [
+      { header: 'Formation', key: 'title', width: 40 },
+      { header: 'Réponses', key: 'answers', width: 12 },
+      { header: 'Moyenne sur 5', key: 'average', width: 14, style: { numFmt: '0.0' } },
+    ];
+    for (const x of report.satisfaction)
+      ps.addRow({ title: x.title, answers: x.answers, average: x.average ?? 'moins de 5 réponses' });
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

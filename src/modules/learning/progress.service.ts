@@ -16,6 +16,7 @@ import { LEARNING } from './permissions.ts';
 import { getCourse, outline, type Course } from './courses.service.ts';
 import { drawQuestions, scoreAttempt, type AttemptScore, type EngineQuestion } from './quiz-engine.ts';
 import type { Choice } from './schema.ts';
+import { sessionAttended } from './sessions.service.ts';
 
 function learner(actor: Actor): string {
   authorize(actor, LEARNING.learn);
@@ -76,6 +77,9 @@ export interface Progress {
   bestPercent: Map<string, number>;
   passed: Set<string>;
   completedAt: Date | null;
+  /** The rule "session attended": asked by the course, and met. */
+  sessionRequired: boolean;
+  sessionAttended: boolean;
   /** Where to go on: the first lesson not viewed yet (in reading order), else the last one read. */
   resumeLessonId: string | null;
 }
@@ -114,7 +118,9 @@ export async function progressOf(tx: Tx, actor: Actor, course: Course): Promise<
     if (a.passed) passed.add(a.quiz_id);
   }
   const quizzesPassed = o.quizzes.filter((q) => passed.has(q.id)).length;
-  const steps = o.lessons.length + o.quizzes.length;
+  const attended = e && course.requireSession ? await sessionAttended(tx, actor, course) : false;
+  const sessionStep = course.requireSession ? 1 : 0;
+  const steps = o.lessons.length + o.quizzes.length + sessionStep;
   const resume = o.lessons.find((l) => !viewed.has(l.id))?.id ?? e?.last_lesson_id ?? o.lessons[0]?.id ?? null;
   return {
     enrolled: !!e,
@@ -123,10 +129,12 @@ export async function progressOf(tx: Tx, actor: Actor, course: Course): Promise<
     lessonsTotal: o.lessons.length,
     quizzesPassed,
     quizzesTotal: o.quizzes.length,
-    percent: steps ? Math.floor(((viewed.size + quizzesPassed) * 100) / steps) : 0,
+    percent: steps ? Math.floor(((viewed.size + quizzesPassed + (attended ? 1 : 0)) * 100) / steps) : 0,
     bestPercent,
     passed,
     completedAt: e?.completed_at ?? null,
+    sessionRequired: course.requireSession,
+    sessionAttended: attended,
     resumeLessonId: resume,
   };
 }
@@ -160,12 +168,15 @@ export async function viewLesson(tx: Tx, actor: Actor, courseId: string, lessonI
   await checkCompletion(tx, actor, c);
 }
 
-/** Completes the course when every lesson is viewed and every quiz passed; issues the certificate. */
+/** Completes the course when every lesson is viewed, every quiz passed and, when the course asks for
+ *  it, one of its linked sessions attended; issues the certificate. Attendance is marked later by a
+ *  trainer, so the course page checks again when the learner comes back. */
 export async function checkCompletion(tx: Tx, actor: Actor, c: Course): Promise<boolean> {
   const p = await progressOf(tx, actor, c);
   if (p.completedAt) return true;
   if (!p.enrolled || !p.lessonsTotal || p.lessonsViewed < p.lessonsTotal || p.quizzesPassed < p.quizzesTotal)
     return false;
+  if (p.sessionRequired && !p.sessionAttended) return false;
   const db = learningDb(tx);
   await db
     .updateTable('learning_enrolment')
@@ -411,6 +422,13 @@ export async function attemptsLeft(tx: Tx, actor: Actor, course: Course, quizId:
   const q = await quizOf(tx, course, quizId);
   if (q.max_attempts === null) return null;
   return Math.max(0, q.max_attempts - (await submittedCount(tx, actor, quizId)));
+}
+
+/** The learner's completion checked again (e.g. after a trainer marked the attendance). */
+export async function refreshCompletion(tx: Tx, actor: Actor, courseId: string): Promise<void> {
+  learner(actor);
+  const c = await getCourse(tx, actor, courseId);
+  if (c.publishedAt && (await enrolment(tx, actor, c.id))) await checkCompletion(tx, actor, c);
 }
 
 export interface MyCourse {

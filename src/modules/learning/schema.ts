@@ -40,6 +40,19 @@ export interface LearningTables {
     author_user_id: string | null;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+    /** Completion also asks for attendance at one of the linked sessions (own-cooperative courses). */
+    require_session: Generated<boolean>;
+    /** Who pays for it (OPCO, Région, fonds propres…), for the training report; '' when not said. */
+    funding_source: Generated<string>;
+  };
+  learning_satisfaction: {
+    cooperative_id: string;
+    course_cooperative_id: string;
+    course_id: string;
+    user_id: string;
+    score: number;
+    comment: string;
+    answered_at: Generated<Date>;
   };
   learning_section: Shared & { position: number; title: string };
   learning_lesson: Shared & {
@@ -128,6 +141,14 @@ export interface LearningTables {
     issued_at: Generated<Date>;
     revoked_at: Date | null;
     revoked_reason: string | null;
+  };
+  learning_lesson_file: Shared & {
+    lesson_id: string;
+    file_id: string;
+    name: string;
+    mime_type: string;
+    size: number;
+    created_at: Generated<Date>;
   };
   learning_course_session: {
     cooperative_id: string;
@@ -259,6 +280,50 @@ create table learning_cohort (
 alter table learning_enrolment add column cohort_id uuid, add column due_on date;
 create index learning_enrolment_due on learning_enrolment (cooperative_id, user_id, due_on) where completed_at is null;
 ${tenantPolicySql('learning_cohort')}
+`,
+  },
+  {
+    // Downloadable files of a lesson: the bytes in the core file store (encrypted, typed by content,
+    // size-limited) of the course's cooperative; this row, carrying the course's visibility like the
+    // rest of the content, says which lesson offers them, so other cooperatives' learners see the list.
+    name: '2026_12_08_0400_learning_lesson_files',
+    sql: `
+create table learning_lesson_file (
+  ${CONTENT}, lesson_id uuid not null, file_id uuid not null,
+  name text not null check (length(name) between 1 and 200), mime_type text not null, size int not null,
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id), foreign key (cooperative_id, lesson_id) references learning_lesson(cooperative_id, id),
+  foreign key (cooperative_id, file_id) references stored_file(cooperative_id, id)
+);
+create index learning_lesson_file_lesson on learning_lesson_file (cooperative_id, lesson_id);
+${tenantPolicySql('learning_lesson_file')}
+${sharedReadPolicy('learning_lesson_file')}
+`,
+  },
+  {
+    // Completion rule "session attended": a course of the cooperative may ask its learners to attend
+    // one of the journeys sessions (workshops, virtual classes) linked to it in learning_course_session.
+    name: '2026_12_08_0401_learning_session_rule',
+    sql: `
+alter table learning_course add column require_session boolean not null default false;
+alter table learning_course add constraint learning_course_session_rule check (not require_session or visibility = 'cooperative');
+`,
+  },
+  {
+    // Reports: the funding source of a course, and the end-of-course satisfaction question (1 to 5
+    // and a comment), a row of the learner's cooperative that the course's owner may read.
+    name: '2026_12_08_0402_learning_reports',
+    sql: `
+alter table learning_course add column funding_source text not null default '' check (length(funding_source) <= 100);
+create table learning_satisfaction (
+  cooperative_id uuid not null references cooperative(id), course_cooperative_id uuid not null, course_id uuid not null,
+  user_id uuid not null references user_account(id), score int not null check (score between 1 and 5),
+  comment text not null default '' check (length(comment) <= 2000), answered_at timestamptz not null default now(),
+  primary key (cooperative_id, course_id, user_id)
+);
+create index learning_satisfaction_course on learning_satisfaction (course_cooperative_id, course_id);
+${tenantPolicySql('learning_satisfaction')}
+${ownerReadPolicy('learning_satisfaction')}
 `,
   },
 ];

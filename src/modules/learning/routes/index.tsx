@@ -6,6 +6,7 @@ import { actorOf } from '../../../web/context.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formAll, formValues, idParam, textQuery } from '../../../web/forms.ts';
 import { fileResponse } from '../../../web/files.ts';
+import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Tx } from '../../../core/db/handles.ts';
 import type { Actor } from '../../../core/actor.ts';
@@ -41,10 +42,20 @@ import {
   submitAttempt,
   viewLesson,
   normaliseCode,
+  refreshCompletion,
 } from '../progress.service.ts';
 import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
 import { hoursText, hoursWorkbook, trainingHoursReport } from '../hours.service.ts';
+import { addLessonFile, downloadLessonFile, lessonFiles, removeLessonFile } from '../materials.service.ts';
+import {
+  courseSessions,
+  linkableSessions,
+  linkSession,
+  setRequireSession,
+  unlinkSession,
+} from '../sessions.service.ts';
+import { mySatisfaction, recordSatisfaction, trainingReport } from '../reports.service.ts';
 import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
 import {
   AttemptResultPage,
@@ -154,8 +165,28 @@ function yearOf(c: Ctx): number {
 }
 learningRoutes.get('/formations/heures', async (c) => {
   const year = yearOf(c);
-  const rows = await tenant(c, (tx, actor) => trainingHoursReport(tx, actor, year));
-  return c.html(<HoursPage c={c} year={year} rows={rows} />);
+  const { rows, report } = await tenant(c, async (tx, actor) => ({
+    rows: await trainingHoursReport(tx, actor, year),
+    report: await trainingReport(tx, actor, year),
+  }));
+  return c.html(<HoursPage c={c} year={year} rows={rows} report={report} />);
+});
+learningRoutes.get('/formations/heures-formations.csv', async (c) => {
+  const year = yearOf(c);
+  const r = await tenant(c, (tx, actor) => trainingReport(tx, actor, year));
+  const body = [
+    'course,funding_source,learners,hours',
+    ...r.perCourse.map((x) => csvRecord([x.title, x.fundingSource, String(x.learners), hoursText(x.hours)])),
+    '',
+    'funding_source,hours',
+    ...r.perFunding.map((x) => csvRecord([x.fundingSource, hoursText(x.hours)])),
+  ].join('\r\n');
+  return new Response(`${body}\r\n`, {
+    headers: {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="heures-par-formation-${year}.csv"`,
+    },
+  });
 });
 learningRoutes.get('/formations/heures.csv', async (c) => {
   const year = yearOf(c);
@@ -176,8 +207,11 @@ learningRoutes.get('/formations/heures.csv', async (c) => {
 
 learningRoutes.get('/formations/heures.xlsx', async (c) => {
   const year = yearOf(c);
-  const rows = await tenant(c, (tx, actor) => trainingHoursReport(tx, actor, year));
-  return new Response(new Uint8Array(await hoursWorkbook(rows, year)), {
+  const { rows, report } = await tenant(c, async (tx, actor) => ({
+    rows: await trainingHoursReport(tx, actor, year),
+    report: await trainingReport(tx, actor, year),
+  }));
+  return new Response(new Uint8Array(await hoursWorkbook(rows, year, report)), {
     headers: {
       'Content-Type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
       'Content-Disposition': `attachment; filename="heures-formation-${year}.xlsx"`,
@@ -231,11 +265,20 @@ learningRoutes.get('/formations/:id', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const data = await tenant(c, async (tx, actor) => {
     const course = await getCourse(tx, actor, id);
+    // A trainer may have marked the attendance that completes the course since the last visit.
+    if (course.requireSession && can(actor, LEARNING.learn)) await refreshCompletion(tx, actor, id);
     const o = await outline(tx, course);
     const progress = await progressOf(tx, actor, course);
     const left = new Map<string, number | null>();
     if (progress.enrolled) for (const q of o.quizzes) left.set(q.id, await attemptsLeft(tx, actor, course, q.id));
-    return { course, o, progress, left };
+    return {
+      course,
+      o,
+      progress,
+      left,
+      sessions: await courseSessions(tx, actor, course),
+      satisfaction: await mySatisfaction(tx, actor, course.id),
+    };
   });
   return c.html(
     <CoursePage
@@ -245,8 +288,25 @@ learningRoutes.get('/formations/:id', async (c) => {
       progress={data.progress}
       mayEdit={data.course.own && can(actorOf(c), LEARNING.author)}
       attemptsLeft={data.left}
+      sessions={data.sessions}
+      satisfaction={data.satisfaction}
     />,
   );
+});
+
+learningRoutes.post('/formations/:id/satisfaction', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const f = await formValues(c);
+  try {
+    await tenant(c, (tx, actor) => recordSatisfaction(tx, actor, id, f));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    setFlash(c, { kind: 'error', text: Object.values(errors)[0] ?? 'Avis non enregistré.' });
+    return c.redirect(`/formations/${id}`, 303);
+  }
+  setFlash(c, { kind: 'success', text: 'Merci pour votre avis.' });
+  return c.redirect(`/formations/${id}`, 303);
 });
 
 learningRoutes.post('/formations/:id/inscription', async (c) => {
@@ -267,18 +327,21 @@ learningRoutes.get('/formations/:id/lecons/:lessonId', async (c) => {
     const lesson = await getLesson(tx, course, lessonId);
     const o = await outline(tx, course);
     const p = await progressOf(tx, actor, course);
+    const files = await lessonFiles(tx, course, lessonId);
     if (p.enrolled && course.publishedAt) {
       await viewLesson(tx, actor, id, lessonId);
-      return { course, lesson, o, preview: false };
+      return { course, lesson, o, files, preview: false };
     }
-    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, preview: true };
+    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, files, preview: true };
     return null;
   });
   if (!r) {
     setFlash(c, { kind: 'info', text: 'Inscrivez-vous d’abord à cette formation.' });
     return c.redirect(`/formations/${id}`, 303);
   }
-  return c.html(<LessonPage c={c} course={r.course} lesson={r.lesson} outline={r.o} preview={r.preview} />);
+  return c.html(
+    <LessonPage c={c} course={r.course} lesson={r.lesson} outline={r.o} files={r.files} preview={r.preview} />,
+  );
 });
 
 learningRoutes.get('/formations/:id/quiz/:quizId', async (c) => {
@@ -329,7 +392,13 @@ async function editPage(
   const actor = actorOf(c);
   const d = await tenant(c, async (tx) => {
     const course = await courseForEditing(tx, actor, id);
-    return { course, o: await outline(tx, course), qq: await quizQuestions(tx, actor, course) };
+    return {
+      course,
+      o: await outline(tx, course),
+      qq: await quizQuestions(tx, actor, course),
+      sessions: await courseSessions(tx, actor, course),
+      linkable: await linkableSessions(tx, actor, course),
+    };
   });
   return c.html(
     <EditCoursePage
@@ -337,6 +406,8 @@ async function editPage(
       course={d.course}
       outline={d.o}
       quizQuestions={d.qq}
+      sessions={d.sessions}
+      linkable={d.linkable}
       mayShare={can(actor, LEARNING.shareNetwork)}
       form={form}
       values={values}
@@ -421,22 +492,104 @@ learningRoutes.post('/formations/:id/publier', (c) =>
   ),
 );
 
+learningRoutes.post('/formations/:id/seances', (c) =>
+  authorForm(
+    c,
+    'session',
+    (tx, actor, f) => linkSession(tx, actor, c.req.param('id'), f.sessionId ?? ''),
+    'Séance liée à la formation.',
+  ),
+);
+learningRoutes.post('/formations/:id/seances/:sessionId/retirer', (c) => {
+  const sessionId = idParam(c, 'sessionId', 'Séance');
+  return authorForm(
+    c,
+    'session',
+    (tx, actor) => unlinkSession(tx, actor, c.req.param('id'), sessionId),
+    'Séance retirée de la formation.',
+  );
+});
+learningRoutes.post('/formations/:id/regle-seance', (c) =>
+  authorForm(
+    c,
+    'rule',
+    (tx, actor, f) => setRequireSession(tx, actor, c.req.param('id'), f.required === '1'),
+    'Règle d’achèvement enregistrée.',
+  ),
+);
+
 learningRoutes.get('/formations/:id/lecons/:lessonId/modifier', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const lessonId = idParam(c, 'lessonId', 'Leçon');
-  const d = await tenant(c, async (tx, actor) => {
-    const course = await courseForEditing(tx, actor, id);
-    return { course, lesson: await getLesson(tx, course, lessonId) };
-  });
+  const d = await lessonForEditing(c, id, lessonId);
   return c.html(
     <EditLessonPage
       c={c}
       course={d.course}
       lesson={d.lesson}
+      files={d.files}
       values={{ title: d.lesson.title, body: d.lesson.body, videoUrl: d.lesson.videoUrl ?? '' }}
       errors={null}
     />,
   );
+});
+
+function lessonForEditing(c: Ctx, id: string, lessonId: string) {
+  return tenant(c, async (tx, actor) => {
+    const course = await courseForEditing(tx, actor, id);
+    return { course, lesson: await getLesson(tx, course, lessonId), files: await lessonFiles(tx, course, lessonId) };
+  });
+}
+
+/** Multipart body: the first uploaded file of a field, or null. */
+async function uploaded(c: Ctx, field: string): Promise<{ name: string; content: Buffer } | null> {
+  const up = (await c.req.parseBody())[field];
+  return up instanceof File && up.size > 0
+    ? { name: up.name || 'fichier', content: Buffer.from(await up.arrayBuffer()) }
+    : null;
+}
+
+learningRoutes.post('/formations/:id/lecons/:lessonId/fichiers', uploadBodyLimit(FILE_UPLOAD_LIMIT), async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const lessonId = idParam(c, 'lessonId', 'Leçon');
+  const file = await uploaded(c, 'file');
+  try {
+    await tenant(c, (tx, actor) => addLessonFile(tx, c.get('app').config.fileKey, actor, id, lessonId, file));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    const d = await lessonForEditing(c, id, lessonId);
+    const values = { title: d.lesson.title, body: d.lesson.body, videoUrl: d.lesson.videoUrl ?? '' };
+    return c.html(
+      <EditLessonPage c={c} course={d.course} lesson={d.lesson} files={d.files} values={values} errors={errors} />,
+      400,
+    );
+  }
+  setFlash(c, { kind: 'success', text: 'Fichier ajouté à la leçon.' });
+  return c.redirect(`/formations/${id}/lecons/${lessonId}/modifier`, 303);
+});
+
+learningRoutes.get('/formations/:id/lecons/:lessonId/fichiers/:fileId', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const lessonId = idParam(c, 'lessonId', 'Leçon');
+  const fileId = idParam(c, 'fileId', 'Fichier');
+  const f = await downloadLessonFile(
+    c.get('app').odb.db,
+    c.get('app').config.fileKey,
+    actorOf(c),
+    id,
+    lessonId,
+    fileId,
+  );
+  return fileResponse(f);
+});
+
+learningRoutes.post('/formations/:id/fichiers/:fileId/supprimer', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const fileId = idParam(c, 'fileId', 'Fichier');
+  await tenant(c, (tx, actor) => removeLessonFile(tx, actor, id, fileId));
+  setFlash(c, { kind: 'success', text: 'Fichier retiré.' });
+  return c.redirect(`/formations/${id}/modifier`, 303);
 });
 
 learningRoutes.post('/formations/:id/lecons/:lessonId/modifier', async (c) => {
@@ -448,11 +601,11 @@ learningRoutes.post('/formations/:id/lecons/:lessonId/modifier', async (c) => {
   } catch (e) {
     const errors = fieldErrors(e);
     if (!errors) throw e;
-    const d = await tenant(c, async (tx, actor) => {
-      const course = await courseForEditing(tx, actor, id);
-      return { course, lesson: await getLesson(tx, course, lessonId) };
-    });
-    return c.html(<EditLessonPage c={c} course={d.course} lesson={d.lesson} values={f} errors={errors} />, 400);
+    const d = await lessonForEditing(c, id, lessonId);
+    return c.html(
+      <EditLessonPage c={c} course={d.course} lesson={d.lesson} files={d.files} values={f} errors={errors} />,
+      400,
+    );
   }
   setFlash(c, { kind: 'success', text: 'Leçon enregistrée.' });
   return c.redirect(`/formations/${id}/modifier`, 303);

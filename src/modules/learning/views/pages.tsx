@@ -14,9 +14,15 @@ import { durationFr, type Certificate, type Verification } from '../certificates
 import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
 import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
+import type { LessonFile } from '../materials.service.ts';
+import type { WorkshopSession } from '../../journeys/index.ts';
+import type { Cell, TrainingReport } from '../reports.service.ts';
+import { videoEmbed } from '../../../web/video.ts';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 type Errors = Record<string, string> | null;
+const dateTime = (d: Date) =>
+  new Date(d).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' });
 
 function PostButton(p: { c: Ctx; action: string; label: string; fields?: Record<string, string>; cls?: string }) {
   return (
@@ -139,6 +145,13 @@ export function CourseForm(p: {
         hint="Comptée en heures de formation à l’achèvement."
         required
       />
+      <Field
+        label="Financement"
+        name="fundingSource"
+        value={p.values.fundingSource}
+        error={e.fundingSource}
+        hint="Par exemple : OPCO, Région, France Travail, fonds propres. Sert au bilan des heures par financement."
+      />
       <Select
         label="Ouverte à"
         name="visibility"
@@ -175,6 +188,35 @@ export function NewCoursePage(p: { c: Ctx; values: Record<string, string>; error
   );
 }
 
+function SatisfactionForm(p: { c: Ctx; courseId: string; mine: { score: number } | null; errors: Errors }) {
+  const e = p.errors ?? {};
+  return (
+    <form method="post" action={`/formations/${p.courseId}/satisfaction`}>
+      <Csrf token={p.c.get('csrf')} />
+      <fieldset class={`field${e.score ? ' has-error' : ''}`}>
+        <legend>
+          {p.mine ? `Votre avis (${p.mine.score} sur 5) — le modifier :` : 'Votre avis sur cette formation (1 à 5) :'}
+        </legend>
+        {[1, 2, 3, 4, 5].map((n) => (
+          <span class="checkbox">
+            <input type="radio" id={`f-score-${n}`} name="score" value={String(n)} checked={p.mine?.score === n} />
+            <label for={`f-score-${n}`}>{n}</label>{' '}
+          </span>
+        ))}
+        {e.score ? (
+          <p class="error" role="alert">
+            {e.score}
+          </p>
+        ) : null}
+      </fieldset>
+      <TextArea label="Commentaire (facultatif, anonyme dans le bilan)" name="comment" rows={3} error={e.comment} />
+      <button type="submit" class="btn btn-secondary">
+        Envoyer mon avis
+      </button>
+    </form>
+  );
+}
+
 export function CoursePage(p: {
   c: Ctx;
   course: Course;
@@ -182,6 +224,9 @@ export function CoursePage(p: {
   progress: Progress;
   mayEdit: boolean;
   attemptsLeft: Map<string, number | null>;
+  sessions: WorkshopSession[];
+  satisfaction: { score: number } | null;
+  satisfactionErrors?: Errors;
 }) {
   const { course, outline: o, progress: pr, c } = p;
   return (
@@ -208,12 +253,22 @@ export function CoursePage(p: {
           <div>
             <p>
               <ProgressBar percent={pr.percent} /> — {pr.lessonsViewed} leçon(s) sur {pr.lessonsTotal},{' '}
-              {pr.quizzesPassed} quiz réussi(s) sur {pr.quizzesTotal}.
+              {pr.quizzesPassed} quiz réussi(s) sur {pr.quizzesTotal}
+              {pr.sessionRequired ? (pr.sessionAttended ? ', présence à une séance notée' : ', séance à suivre') : ''}.
             </p>
             {pr.completedAt ? (
-              <p>
-                Formation terminée le {date(pr.completedAt)}. <a href="/formations/certificats">Voir mon attestation</a>
-              </p>
+              <div>
+                <p>
+                  Formation terminée le {date(pr.completedAt)}.{' '}
+                  <a href="/formations/certificats">Voir mon attestation</a>
+                </p>
+                <SatisfactionForm
+                  c={c}
+                  courseId={course.id}
+                  mine={p.satisfaction}
+                  errors={p.satisfactionErrors ?? null}
+                />
+              </div>
             ) : pr.resumeLessonId ? (
               <a class="btn" href={`/formations/${course.id}/lecons/${pr.resumeLessonId}`}>
                 {pr.lessonsViewed ? 'Reprendre où je m’étais arrêté·e' : 'Commencer'}
@@ -230,8 +285,29 @@ export function CoursePage(p: {
         ) : (
           <p>Brouillon : non publiée. Les leçons restent consultables en aperçu par l’équipe.</p>
         )}
-        <p class="hint">Pour l’achever : lire toutes les leçons et réussir chaque quiz.</p>
+        <p class="hint">
+          Pour l’achever : lire toutes les leçons et réussir chaque quiz
+          {course.requireSession
+            ? ', et participer à l’une des séances ci-dessous (présence notée par la formatrice ou le formateur)'
+            : ''}
+          .
+        </p>
       </Card>
+      {p.sessions.length ? (
+        <Card title="Séances (ateliers et classes virtuelles)">
+          <ul>
+            {p.sessions.map((s) => (
+              <li>
+                <a href={`/ateliers/${s.id}`}>
+                  {s.themeName} — {dateTime(s.startsAt)}
+                </a>{' '}
+                <span class="hint">{s.place}</span>
+                {s.myStatus === 'registered' ? <span class="badge badge-ok"> inscrit·e</span> : null}
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       <Card title="Programme">
         {o.sections.map((s) => (
           <section>
@@ -269,7 +345,48 @@ export function CoursePage(p: {
   );
 }
 
-export function LessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline: Outline; preview: boolean }) {
+const sizeFr = (n: number) =>
+  n < 1024 * 1024 ? `${Math.max(1, Math.round(n / 1024))} Ko` : `${(n / 1024 / 1024).toFixed(1).replace('.', ',')} Mo`;
+const fileUrl = (courseId: string, lessonId: string, f: LessonFile) =>
+  `/formations/${courseId}/lecons/${lessonId}/fichiers/${f.id}`;
+
+/** An allowed provider's player in a frame; any other link as a card that opens it in a new tab. */
+function Video(p: { url: string; title: string }) {
+  const embed = videoEmbed(p.url);
+  if (embed)
+    return (
+      <div class="video">
+        <iframe
+          src={embed}
+          title={`Vidéo : ${p.title}`}
+          width="640"
+          height="360"
+          loading="lazy"
+          referrerpolicy="strict-origin-when-cross-origin"
+          sandbox="allow-scripts allow-same-origin allow-presentation allow-popups"
+          allow="fullscreen; picture-in-picture"
+          allowfullscreen
+        />
+      </div>
+    );
+  return (
+    <p class="video-link">
+      <a class="btn btn-secondary" href={p.url} target="_blank" rel="nofollow noopener noreferrer">
+        Voir la vidéo
+      </a>{' '}
+      <span class="hint">{new URL(p.url).hostname} (s’ouvre dans un nouvel onglet)</span>
+    </p>
+  );
+}
+
+export function LessonPage(p: {
+  c: Ctx;
+  course: Course;
+  lesson: Lesson;
+  outline: Outline;
+  preview: boolean;
+  files: LessonFile[];
+}) {
   const i = p.outline.lessons.findIndex((l) => l.id === p.lesson.id);
   const prev = p.outline.lessons[i - 1];
   const next = p.outline.lessons[i + 1];
@@ -279,14 +396,22 @@ export function LessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline:
       {p.preview ? <p class="flash flash-info">Aperçu : cette lecture n’est pas comptée.</p> : null}
       <Card>
         <article class="lesson">{raw(renderMarkdown(p.lesson.body))}</article>
-        {p.lesson.videoUrl ? (
-          <p>
-            <a class="btn btn-secondary" href={p.lesson.videoUrl} target="_blank" rel="nofollow noopener noreferrer">
-              Voir la vidéo
-            </a>
-          </p>
-        ) : null}
+        {p.lesson.videoUrl ? <Video url={p.lesson.videoUrl} title={p.lesson.title} /> : null}
       </Card>
+      {p.files.length ? (
+        <Card title="Fichiers à télécharger">
+          <ul class="files">
+            {p.files.map((f) => (
+              <li>
+                <a href={fileUrl(p.course.id, p.lesson.id, f)} download>
+                  {f.name}
+                </a>{' '}
+                <span class="hint">{sizeFr(f.size)}</span>
+              </li>
+            ))}
+          </ul>
+        </Card>
+      ) : null}
       <nav class="pager">
         {prev ? <a href={`/formations/${p.course.id}/lecons/${prev.id}`}>← {prev.title}</a> : null}{' '}
         <a href={`/formations/${p.course.id}`}>Programme</a>{' '}
@@ -500,6 +625,8 @@ export function EditCoursePage(p: {
   values: Record<string, string>;
   errors: Errors;
   quizQuestions: Map<string, { prompt: string; kind: string; points: number }[]>;
+  sessions: WorkshopSession[];
+  linkable: WorkshopSession[];
 }) {
   const { c, course, outline: o } = p;
   const base = `/formations/${course.id}`;
@@ -547,12 +674,68 @@ export function EditCoursePage(p: {
                   summary: course.summary,
                   durationMinutes: String(course.durationMinutes),
                   visibility: course.visibility,
+                  fundingSource: course.fundingSource,
                 }
           }
           errors={errs('course')}
           mayShare={p.mayShare}
           submit="Enregistrer"
         />
+      </Card>
+      <Card title="Séances liées (ateliers et classes virtuelles)">
+        {p.sessions.length ? (
+          <ul>
+            {p.sessions.map((s) => (
+              <li>
+                <a href={`/ateliers/${s.id}`}>
+                  {s.themeName} — {dateTime(s.startsAt)}
+                </a>{' '}
+                <PostButton
+                  c={c}
+                  action={`${base}/seances/${s.id}/retirer`}
+                  label={`Retirer la séance du ${dateTime(s.startsAt)}`}
+                />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="hint">Aucune séance liée. Les séances se créent dans « Ateliers ».</p>
+        )}
+        {p.linkable.length || errs('session').sessionId ? (
+          <form method="post" action={`${base}/seances`}>
+            <Csrf token={c.get('csrf')} />
+            <Select
+              label="Lier une séance"
+              name="sessionId"
+              value={vals('session').sessionId}
+              error={errs('session').sessionId}
+              options={[
+                ['', '—'],
+                ...p.linkable.map((s): [string, string] => [s.id, `${s.themeName} — ${dateTime(s.startsAt)}`]),
+              ]}
+            />
+            <button type="submit" class="btn btn-secondary">
+              Lier
+            </button>
+          </form>
+        ) : null}
+        <form method="post" action={`${base}/regle-seance`}>
+          <Csrf token={c.get('csrf')} />
+          <input type="hidden" name="required" value={course.requireSession ? '0' : '1'} />
+          <p>
+            {course.requireSession
+              ? 'Règle d’achèvement : la présence à une séance liée est exigée.'
+              : 'Règle d’achèvement : leçons lues et quiz réussis (aucune séance exigée).'}
+          </p>
+          {errs('rule').requireSession ? (
+            <p class="error" role="alert">
+              {errs('rule').requireSession}
+            </p>
+          ) : null}
+          <button type="submit" class="btn btn-secondary">
+            {course.requireSession ? 'Ne plus exiger de séance' : 'Exiger la présence à une séance'}
+          </button>
+        </form>
       </Card>
       <Card title="Parties et leçons">
         {o.sections.map((s) => (
@@ -601,7 +784,7 @@ export function EditCoursePage(p: {
               error={errs('lesson').body}
             />
             <Field
-              label="Lien vidéo (https://…)"
+              label="Lien vidéo (https://… ; YouTube, Vimeo et Framatube s’affichent dans la leçon)"
               name="videoUrl"
               value={vals('lesson').videoUrl}
               error={errs('lesson').videoUrl}
@@ -748,6 +931,7 @@ export function EditLessonPage(p: {
   lesson: Lesson;
   values: Record<string, string>;
   errors: Errors;
+  files: LessonFile[];
 }) {
   const e = p.errors ?? {};
   return (
@@ -758,11 +942,60 @@ export function EditLessonPage(p: {
           <Csrf token={p.c.get('csrf')} />
           <Field label="Titre de la leçon" name="title" value={p.values.title} error={e.title} required />
           <TextArea label="Contenu (Markdown)" name="body" rows={14} value={p.values.body} error={e.body} />
-          <Field label="Lien vidéo (https://…)" name="videoUrl" value={p.values.videoUrl} error={e.videoUrl} />
+          <Field
+            label="Lien vidéo (https://… ; YouTube, Vimeo et Framatube s’affichent dans la leçon)"
+            name="videoUrl"
+            value={p.values.videoUrl}
+            error={e.videoUrl}
+          />
           <button type="submit" class="btn">
             Enregistrer
           </button>{' '}
           <a href={`/formations/${p.course.id}/modifier`}>Annuler</a>
+        </form>
+      </Card>
+      <Card title="Fichiers à télécharger">
+        {p.files.length ? (
+          <ul class="files">
+            {p.files.map((f) => (
+              <li>
+                <a href={fileUrl(p.course.id, p.lesson.id, f)}>{f.name}</a> <span class="hint">{sizeFr(f.size)}</span>{' '}
+                <PostButton
+                  c={p.c}
+                  action={`/formations/${p.course.id}/fichiers/${f.id}/supprimer`}
+                  label={`Retirer ${f.name}`}
+                />
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p class="hint">Aucun fichier pour cette leçon.</p>
+        )}
+        <form
+          method="post"
+          action={`/formations/${p.course.id}/lecons/${p.lesson.id}/fichiers`}
+          enctype="multipart/form-data"
+          novalidate
+        >
+          <Csrf token={p.c.get('csrf')} />
+          <div class={`field${e.file ? ' has-error' : ''}`}>
+            <label for="f-file">Ajouter un fichier (PDF, image, ODT, ODS, ODP, DOCX, XLSX, PPTX ; 15 Mo au plus)</label>
+            <input
+              id="f-file"
+              name="file"
+              type="file"
+              aria-invalid={e.file ? 'true' : undefined}
+              aria-describedby={e.file ? 'f-file-error' : undefined}
+            />
+            {e.file ? (
+              <p class="error" id="f-file-error" role="alert">
+                {e.file}
+              </p>
+            ) : null}
+          </div>
+          <button type="submit" class="btn btn-secondary">
+            Ajouter le fichier
+          </button>
         </form>
       </Card>
     </Layout>
@@ -852,7 +1085,25 @@ export function ResultsPage(p: {
   );
 }
 
-export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[] }) {
+const cellFr = (x: Cell) => (x === null ? '< 5' : String(x));
+function Counts(p: { caption: string; rows: { label: string; count: Cell }[] }) {
+  return (
+    <table class="data">
+      <caption>{p.caption}</caption>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr>
+            <th scope="row">{r.label}</th>
+            <td>{cellFr(r.count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[]; report: TrainingReport }) {
+  const r = p.report;
   const h = (x: number) => String(x.toFixed(2)).replace('.', ',');
   return (
     <Layout c={p.c} title="Heures de formation">
@@ -887,16 +1138,101 @@ export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[] }) {
             </tr>
           </thead>
           <tbody>
-            {p.rows.map((r) => (
+            {p.rows.map((x) => (
               <tr>
-                <td>{r.person}</td>
-                <td>{h(r.workshopHours)}</td>
-                <td>{h(r.courseHours)}</td>
-                <td>{h(r.totalHours)}</td>
+                <td>{x.person}</td>
+                <td>{h(x.workshopHours)}</td>
+                <td>{h(x.courseHours)}</td>
+                <td>{h(x.totalHours)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </Card>
+      <Card title="Par formation en ligne">
+        <p>
+          <a href={`/formations/heures-formations.csv?annee=${p.year}`}>Exporter par formation et financement (CSV)</a>
+        </p>
+        {r.perCourse.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Formation</th>
+                <th>Financement</th>
+                <th>Personnes</th>
+                <th>Heures</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.perCourse.map((x) => (
+                <tr>
+                  <td>{x.title}</td>
+                  <td>{x.fundingSource}</td>
+                  <td>{x.learners}</td>
+                  <td>{h(x.hours)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="hint">Aucune formation achevée cette année.</p>
+        )}
+      </Card>
+      <Card title="Par financement">
+        <table class="data">
+          <tbody>
+            {r.perFunding.map((x) => (
+              <tr>
+                <th scope="row">{x.fundingSource}</th>
+                <td>{h(x.hours)} h</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Card>
+      <Card title={`Personnes formées : ${r.learners}`}>
+        {r.profilesShown ? (
+          <div>
+            <Counts caption="Par sexe" rows={r.bySex} />
+            <Counts caption="Par âge (dans l’année)" rows={r.byAge} />
+            <p class="hint">
+              D’après les profils statistiques facultatifs de l’annuaire. « &lt; 5 » : effectif masqué (moins de 5
+              personnes, ou masqué pour qu’on ne puisse pas le retrouver par différence).
+            </p>
+          </div>
+        ) : (
+          <p class="hint">La répartition par sexe et par âge est réservée à la direction et à l’équipe.</p>
+        )}
+      </Card>
+      <Card title="Satisfaction (formations de la coopérative)">
+        {r.satisfaction.length ? (
+          <table class="data">
+            <thead>
+              <tr>
+                <th>Formation</th>
+                <th>Réponses</th>
+                <th>Moyenne sur 5</th>
+                <th>Commentaires</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.satisfaction.map((x) => (
+                <tr>
+                  <td>{x.title}</td>
+                  <td>{x.answers}</td>
+                  <td>{x.average === null ? 'moins de 5 réponses' : String(x.average).replace('.', ',')}</td>
+                  <td>
+                    {x.comments.map((t) => (
+                      <p>« {t} »</p>
+                    ))}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p class="hint">Aucune réponse cette année.</p>
+        )}
       </Card>
     </Layout>
   );
