@@ -4,6 +4,7 @@
 import { moduleView, type ModuleTx } from '../../core/db/handles.ts';
 import type { ImpactTables } from './schema.ts';
 import type { ReportTables } from './report-schema.ts';
+import type { ReferentialTables } from './referential.schema.ts';
 
-export type ImpactTx = ModuleTx<ImpactTables & ReportTables>;
-export const impactDb = moduleView<ImpactTables & ReportTables>();
+export type ImpactTx = ModuleTx<ImpactTables & ReportTables & ReferentialTables>;
+export const impactDb = moduleView<ImpactTables & ReportTables & ReferentialTables>();

@@ -5,12 +5,13 @@ import { impactNav } from './nav.ts';
 import { impactRoutes } from './routes/index.ts';
 import { impactMigrations } from './schema.ts';
 import { reportMigrations } from './report-schema.ts';
+import { referentialMigrations } from './referential.schema.ts';
 import { indicatorsQueue, indicatorsSchedule } from './indicator-history.service.ts';
 
 export { impactDemoSeeder } from './demo.ts';
 export const impactModule: ModuleDefinition = {
   name: 'impact',
-  migrations: [...impactMigrations, ...reportMigrations],
+  migrations: [...impactMigrations, ...reportMigrations, ...referentialMigrations],
   routes: [impactRoutes],
   nav: impactNav,
   commands: impactCommands,

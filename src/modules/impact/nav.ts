@@ -16,5 +16,12 @@ export const impactNav: NavItem[] = [
     order: 73,
     more: true,
   },
+  {
+    href: '/impact/referentiel',
+    label: 'Référentiel d’indicateurs',
+    roles: ['director', 'network_admin'],
+    order: 75,
+    more: true,
+  },
   { href: '/impact/rapports', label: 'Rapports d’impact', roles: ['director', 'network_admin'], order: 74, more: true },
 ];
