@@ -23,5 +23,12 @@ export const impactNav: NavItem[] = [
     order: 75,
     more: true,
   },
+  {
+    href: '/impact/mes-enquetes',
+    label: 'Mes enquêtes',
+    roles: ['entrepreneur', 'cape', 'support', 'director', 'accountant'],
+    order: 76,
+    more: true,
+  },
   { href: '/impact/rapports', label: 'Rapports d’impact', roles: ['director', 'network_admin'], order: 74, more: true },
 ];
