@@ -7,13 +7,20 @@ import { impactMigrations } from './schema.ts';
 import { reportMigrations } from './report-schema.ts';
 import { referentialMigrations } from './referential.schema.ts';
 import { reminderMigrations } from './reminders.schema.ts';
+import { scenarioMigrations } from './sroi-scenarios.ts';
 import { indicatorsQueue, indicatorsSchedule } from './indicator-history.service.ts';
 import { remindersSchedule } from './reminders.service.ts';
 
 export { impactDemoSeeder } from './demo.ts';
 export const impactModule: ModuleDefinition = {
   name: 'impact',
-  migrations: [...impactMigrations, ...reportMigrations, ...referentialMigrations, ...reminderMigrations],
+  migrations: [
+    ...impactMigrations,
+    ...reportMigrations,
+    ...referentialMigrations,
+    ...reminderMigrations,
+    ...scenarioMigrations,
+  ],
   routes: [impactRoutes],
   nav: impactNav,
   commands: impactCommands,
