@@ -7,7 +7,7 @@ import { impactMigrations } from './schema.ts';
 import { reportMigrations } from './report-schema.ts';
 import { referentialMigrations } from './referential.schema.ts';
 import { reminderMigrations } from './reminders.schema.ts';
-import { scenarioMigrations } from './sroi-scenarios.ts';
+import { scenarioMigrations } from './sroi-scenarios.schema.ts';
 import { indicatorsQueue, indicatorsSchedule } from './indicator-history.service.ts';
 import { remindersSchedule } from './reminders.service.ts';
 

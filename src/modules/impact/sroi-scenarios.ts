@@ -2,9 +2,6 @@
 // name, and the present value and ratio it gave, per cooperative. Saved, listed, reopened,
 // compared side by side; the yearly impact report lists them. The CLI is unchanged.
 import { randomUUID } from 'node:crypto';
-import type { Generated } from 'kysely';
-import type { SqlMigration } from '../../core/migrations.ts';
-import { tenantPolicySql } from '../../core/db/tenant.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
@@ -12,34 +9,6 @@ import { isUuid } from '../../core/ids.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { impactDb } from './db.ts';
 import { IMPACT } from './permissions.ts';
-
-export interface ScenarioTables {
-  impact_sroi_scenario: {
-    cooperative_id: string;
-    id: string;
-    title: string;
-    form: unknown;
-    present_value: string;
-    ratio: string;
-    created_by: string | null;
-    created_at: Generated<Date>;
-  };
-}
-
-export const scenarioMigrations: SqlMigration[] = [
-  {
-    name: '2026_12_08_0720_impact_sroi_scenarios',
-    sql: `
-create table impact_sroi_scenario (
-  cooperative_id uuid not null references cooperative(id), id uuid not null, title text not null,
-  form jsonb not null, present_value numeric(16,2) not null, ratio numeric(12,2) not null,
-  created_by uuid references user_account(id), created_at timestamptz not null default now(),
-  primary key (cooperative_id, id)
-);
-${tenantPolicySql('impact_sroi_scenario')}
-`,
-  },
-];
 
 export interface SavedScenario {
   id: string;
