@@ -23,6 +23,7 @@ import {
 import { accountPersonalData, corePersonalData } from '../core/personal-data-rules.ts';
 import { type Cooperative, directoryPersonalData, membershipsOfUser } from '../modules/directory/index.ts';
 import { inboxPersonalData } from '../modules/inbox/index.ts';
+import { impactPersonalData } from '../modules/impact/index.ts';
 import { journeysPersonalData } from '../modules/journeys/index.ts';
 import { learningPersonalData } from '../modules/learning/index.ts';
 import { ledgerPersonalData } from '../modules/ledger/index.ts';
@@ -34,6 +35,7 @@ import { signaturesPersonalData } from '../modules/signatures/index.ts';
 
 /** Order matters: modules whose rules find rows through another table's data come first. */
 const COOPERATIVE_RULES: PersonalDataRules[] = [
+  impactPersonalData,
   inboxPersonalData,
   signaturesPersonalData,
   journeysPersonalData,

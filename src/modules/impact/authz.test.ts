@@ -10,6 +10,9 @@ import { freeTextAccess, surveySummaries } from './surveys.service.ts';
 import { listQuestionnaires } from './questionnaires.service.ts';
 import { ownQvtPoints } from './qvt.service.ts';
 import { listFunders, shareReport } from './funder.service.ts';
+import { bindableQuestions } from './referential.service.ts';
+import { sendListCounts } from './reminders.service.ts';
+import { listScenarios } from './sroi-scenarios.ts';
 
 let odb: OpenDb | null = null;
 after(async () => {
@@ -49,4 +52,10 @@ authzSuite('impact', world, (): AuthzCase[] => [
     },
   },
   { permission: IMPACT.sroiCompute, run: async (_trx, actor) => sroiFor(actor, SCENARIO) },
+  { permission: IMPACT.sroiCompute, run: (trx, actor) => listScenarios(trx as never, actor) },
+  { permission: IMPACT.surveyManage, run: (trx, actor) => sendListCounts(trx as never, actor) },
+  {
+    permission: IMPACT.referentialManage,
+    run: (trx, actor) => bindableQuestions(trx as never, actor, [{ key: 'who5', title: 'WHO-5' }]),
+  },
 ]);

@@ -4,6 +4,8 @@
 import { moduleView, type ModuleTx } from '../../core/db/handles.ts';
 import type { ImpactTables } from './schema.ts';
 import type { ReportTables } from './report-schema.ts';
+import type { ReferentialTables } from './referential.schema.ts';
+import type { ScenarioTables } from './sroi-scenarios.schema.ts';
 
-export type ImpactTx = ModuleTx<ImpactTables & ReportTables>;
-export const impactDb = moduleView<ImpactTables & ReportTables>();
+export type ImpactTx = ModuleTx<ImpactTables & ReportTables & ReferentialTables & ScenarioTables>;
+export const impactDb = moduleView<ImpactTables & ReportTables & ReferentialTables & ScenarioTables>();

@@ -5,3 +5,4 @@ export { wilson, who5, kaplanMeier, median } from './kit/stats.ts';
 export { suppressTable, suppressWithTotal, MIN_PEOPLE } from './kit/suppression.ts';
 export { REFERENTIAL, type IndicatorRow } from './indicators.ts';
 export { cooperativeIndicators, networkIndicators } from './indicators.service.ts';
+export { impactPersonalData } from './personal-data.ts';

@@ -16,5 +16,19 @@ export const impactNav: NavItem[] = [
     order: 73,
     more: true,
   },
+  {
+    href: '/impact/referentiel',
+    label: 'Référentiel d’indicateurs',
+    roles: ['director', 'network_admin'],
+    order: 75,
+    more: true,
+  },
+  {
+    href: '/impact/mes-enquetes',
+    label: 'Mes enquêtes',
+    roles: ['entrepreneur', 'cape', 'support', 'director', 'accountant'],
+    order: 76,
+    more: true,
+  },
   { href: '/impact/rapports', label: 'Rapports d’impact', roles: ['director', 'network_admin'], order: 74, more: true },
 ];

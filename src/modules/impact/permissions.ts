@@ -34,6 +34,10 @@ export const IMPACT = definePermissions('impact', {
       'Partager un rapport d’impact ou FSE avec un financeur (lien de lecture seule) ; le réseau : aussi ceux du réseau',
     grants: { director: 'all', network_admin: 'all' },
   },
+  referentialManage: {
+    label: 'Ajouter des indicateurs d’enquête au référentiel du réseau et en écrire de nouvelles versions',
+    grants: { network_admin: 'all' },
+  },
   sroiCompute: {
     label: 'Calculer un retour social sur investissement (SROI)',
     grants: { support: 'all', director: 'all', network_admin: 'all' },

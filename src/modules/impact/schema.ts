@@ -10,16 +10,18 @@ import {
   questionnaireMigrations,
   type WaveColumns,
 } from './questionnaires.schema.ts';
+import type { ReminderTables, ReminderWaveColumns } from './reminders.schema.ts';
 
-export interface ImpactTables extends QuestionnaireTables {
-  impact_survey: WaveColumns & {
-    cooperative_id: string;
-    id: string;
-    title: string;
-    questionnaire: 'who5' | 'qvt_entrepreneurs' | 'qvt_support' | 'custom';
-    created_by: string | null;
-    created_at: Generated<Date>;
-  };
+export interface ImpactTables extends QuestionnaireTables, ReminderTables {
+  impact_survey: WaveColumns &
+    ReminderWaveColumns & {
+      cooperative_id: string;
+      id: string;
+      title: string;
+      questionnaire: 'who5' | 'qvt_entrepreneurs' | 'qvt_support' | 'custom';
+      created_by: string | null;
+      created_at: Generated<Date>;
+    };
   impact_survey_link: {
     cooperative_id: string;
     survey_id: string;

@@ -26,6 +26,7 @@ import {
 import { crossTab, type CrossTab, waveResults, type WaveResults } from './kit/survey-results.ts';
 import { useQuestionnaire } from './questionnaires.service.ts';
 import { WAVE_KINDS, type WaveKind } from './questionnaires.schema.ts';
+import { type Audience, AUDIENCES, audienceMembers, inviteRecipients, parseEmails } from './reminders.service.ts';
 
 export const MAX_LINKS = 2000;
 export const WAVE_KIND_LABELS: Record<WaveKind, string> = {
@@ -45,14 +46,29 @@ export interface WaveInput {
   kind?: string;
   opensOn?: string;
   closesOn?: string;
+  /** Members asked to answer (each gets a link in « Mes enquêtes », announced in their digest). */
+  audience?: string;
+  /** Addresses asked to answer (each gets a personal link by e-mail), one per line. */
+  emails?: string;
+  /** Reminders to those who have not answered (0–5, 2 by default). */
+  maxReminders?: number;
+  publicUrl?: string;
 }
 
-function checkWave(input: WaveInput): { kind: WaveKind; opensOn: string | null; closesOn: string | null } {
+function checkWave(
+  input: WaveInput,
+  recipients = 0,
+): { kind: WaveKind; opensOn: string | null; closesOn: string | null; maxReminders: number } {
   const errors: Record<string, string> = {};
   const title = input.title.trim();
   if (title.length < 2 || title.length > 200) errors.title = 'Indiquez un titre (2 à 200 caractères).';
-  if (!Number.isInteger(input.links) || input.links < 1 || input.links > MAX_LINKS)
-    errors.links = `Indiquez un nombre de liens entre 1 et ${MAX_LINKS}.`;
+  if (!Number.isInteger(input.links) || input.links < 0 || input.links > MAX_LINKS)
+    errors.links = `Indiquez un nombre de liens entre 0 et ${MAX_LINKS}.`;
+  else if (input.links + recipients < 1)
+    errors.links = 'Indiquez un nombre de liens, ou choisissez à qui envoyer l’enquête.';
+  const maxReminders = input.maxReminders ?? 2;
+  if (!Number.isInteger(maxReminders) || maxReminders < 0 || maxReminders > 5)
+    errors.max_reminders = 'Indiquez un nombre de relances entre 0 et 5.';
   const kind = (input.kind || 'ad_hoc') as WaveKind;
   if (!WAVE_KINDS.includes(kind)) errors.kind = 'Choisissez le moment de l’enquête.';
   const date = (s: string | undefined, field: string) => {
@@ -68,7 +84,7 @@ function checkWave(input: WaveInput): { kind: WaveKind; opensOn: string | null; 
   if (opensOn && closesOn && closesOn < opensOn) errors.closes_on = 'La clôture vient après l’ouverture.';
   const first = Object.entries(errors)[0];
   if (first) throw new UserError(first[1], first[0], errors);
-  return { kind, opensOn, closesOn };
+  return { kind, opensOn, closesOn, maxReminders };
 }
 
 async function insertLinks(tx: Tx, cooperativeId: string, surveyId: string, n: number): Promise<string[]> {
@@ -89,7 +105,11 @@ async function insertLinks(tx: Tx, cooperativeId: string, surveyId: string, n: n
 
 export async function createSurvey(tx: Tx, actor: Actor, input: WaveInput): Promise<{ id: string; tokens: string[] }> {
   authorize(actor, IMPACT.surveyManage);
-  const w = checkWave(input);
+  const audience = (input.audience || 'none') as Audience;
+  if (!AUDIENCES.includes(audience)) throw new UserError('Choisissez à qui envoyer l’enquête.', 'audience');
+  const emails = parseEmails(input.emails ?? '');
+  const userIds = await audienceMembers(tx, actor, audience);
+  const w = checkWave(input, userIds.length + emails.length);
   const q = await useQuestionnaire(tx, actor, input.questionnaire || 'who5');
   const id = randomUUID();
   await impactDb(tx)
@@ -105,15 +125,23 @@ export async function createSurvey(tx: Tx, actor: Actor, input: WaveInput): Prom
       kind: w.kind,
       opens_on: w.opensOn,
       closes_on: w.closesOn,
+      max_reminders: w.maxReminders,
       created_by: actor.userId,
     })
     .execute();
   const tokens = await insertLinks(tx, actor.cooperativeId, id, input.links);
+  const invited = await inviteRecipients(
+    tx,
+    actor,
+    { id, title: input.title.trim() },
+    { userIds, emails },
+    input.publicUrl ?? '',
+  );
   await audit(tx, actor, {
     action: 'impact.survey.create',
     targetType: 'impact_survey',
     targetId: id,
-    data: { questionnaire: q.questionnaireId ?? q.questionnaire, version: q.version, links: input.links },
+    data: { questionnaire: q.questionnaireId ?? q.questionnaire, version: q.version, links: input.links, invited },
   });
   return { id, tokens };
 }

@@ -11,6 +11,7 @@ import { qvtRoutes } from './qvt.tsx';
 import { impactReportRoutes } from './reports.tsx';
 import { impactReportFileRoutes } from './impact-reports.tsx';
 import { impactChartRoutes } from './charts.tsx';
+import { referentialRoutes } from './referential.tsx';
 
 export const impactRoutes = new Hono<AppEnv>();
 for (const p of ['/impact', '/impact/*']) impactRoutes.use(p, requireActor);
@@ -21,3 +22,4 @@ impactRoutes.route('/', qvtRoutes);
 impactRoutes.route('/', impactReportRoutes);
 impactRoutes.route('/', impactReportFileRoutes);
 impactRoutes.route('/', impactChartRoutes);
+impactRoutes.route('/', referentialRoutes);

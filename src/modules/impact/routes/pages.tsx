@@ -10,7 +10,11 @@ import { impactDashboard } from '../dashboard.service.ts';
 import { IMPACT } from '../permissions.ts';
 import { SroiInputError, type SroiResult } from '../kit/sroi.ts';
 import { DashboardPage } from '../views/dashboard-page.tsx';
-import { SroiPage, SROI_FIELDS, type SroiForm } from '../views/sroi-page.tsx';
+import { SroiComparePage, SroiPage, SROI_FIELDS, type SroiForm } from '../views/sroi-page.tsx';
+import { withTenant } from '../../../core/db/tenant.ts';
+import { UserError } from '../../../core/errors.ts';
+import type { Tx } from '../../../core/db/handles.ts';
+import { getScenario, listScenarios, saveScenario } from '../sroi-scenarios.ts';
 
 export const impactPageRoutes = new Hono<AppEnv>();
 const dbOf = (c: Ctx) => c.get('app').odb.db;
@@ -46,9 +50,36 @@ const DEFAULTS: SroiForm = {
   duration_years: '3',
 };
 
-impactPageRoutes.get('/impact/sroi', (c) => {
-  authorize(actorOf(c), IMPACT.sroiCompute);
-  return c.html(<SroiPage c={c} form={DEFAULTS} result={null} error={null} />);
+const scenariosOf = (c: Ctx) => {
+  const actor = actorOf(c);
+  return withTenant(dbOf(c), actor.cooperativeId, (tx) => listScenarios(tx as unknown as Tx, actor));
+};
+
+impactPageRoutes.get('/impact/sroi', async (c) => {
+  const actor = actorOf(c);
+  authorize(actor, IMPACT.sroiCompute);
+  const id = c.req.query('scenario');
+  if (id !== undefined) {
+    const s = await withTenant(dbOf(c), actor.cooperativeId, (tx) => getScenario(tx as unknown as Tx, actor, id));
+    const form = Object.fromEntries(SROI_FIELDS.map((k) => [k, String(s.form[k] ?? '')])) as SroiForm;
+    const { result, error } = compute(c, form);
+    return c.html(
+      <SroiPage c={c} form={form} result={result} error={error} scenarios={await scenariosOf(c)} title={s.title} />,
+    );
+  }
+  return c.html(<SroiPage c={c} form={DEFAULTS} result={null} error={null} scenarios={await scenariosOf(c)} />);
+});
+
+impactPageRoutes.get('/impact/sroi/comparer', async (c) => {
+  const actor = actorOf(c);
+  const ids = c.req.queries('s') ?? [];
+  const scenarios = await withTenant(dbOf(c), actor.cooperativeId, async (tx) => {
+    const out = [];
+    for (const id of ids.slice(0, 6)) out.push(await getScenario(tx as unknown as Tx, actor, id));
+    return out;
+  });
+  authorize(actor, IMPACT.sroiCompute);
+  return c.html(<SroiComparePage c={c} scenarios={scenarios} />);
 });
 
 /** Percent fields on the form are typed as percents ("25" or "25,5"); the kit takes fractions. */
@@ -68,10 +99,7 @@ const amount = (s: string) =>
     .replace(/\s|\u00a0|\u202f/g, '')
     .replace(',', '.');
 
-impactPageRoutes.post('/impact/sroi', async (c) => {
-  authorize(actorOf(c), IMPACT.sroiCompute);
-  const f = await formValues(c);
-  const form = Object.fromEntries(SROI_FIELDS.map((k) => [k, (f[k] ?? '').slice(0, 40)])) as SroiForm;
+function compute(c: Ctx, form: SroiForm): { result: SroiResult | null; error: string | null } {
   let result: SroiResult | null = null;
   let error: string | null = null;
   try {
@@ -95,5 +123,45 @@ impactPageRoutes.post('/impact/sroi', async (c) => {
     if (!(e instanceof SroiInputError)) throw e;
     error = e.message;
   }
-  return c.html(<SroiPage c={c} form={form} result={result} error={error} />, error ? 400 : 200);
+  return { result, error };
+}
+
+impactPageRoutes.post('/impact/sroi', async (c) => {
+  const actor = actorOf(c);
+  authorize(actor, IMPACT.sroiCompute);
+  const f = await formValues(c);
+  const form = Object.fromEntries(SROI_FIELDS.map((k) => [k, (f[k] ?? '').slice(0, 40)])) as SroiForm;
+  const { result, error } = compute(c, form);
+  const title = (f.scenario_title ?? '').slice(0, 300);
+  let notice: string | null = null;
+  let titleError: string | undefined;
+  if (result && f.save === '1') {
+    try {
+      await withTenant(dbOf(c), actor.cooperativeId, (tx) =>
+        saveScenario(tx as unknown as Tx, actor, {
+          title,
+          form,
+          presentValue: result.present_value,
+          ratio: result.ratio,
+        }),
+      );
+      notice = `Scénario « ${title.trim()} » enregistré.`;
+    } catch (e) {
+      if (!(e instanceof UserError)) throw e;
+      titleError = e.message;
+    }
+  }
+  return c.html(
+    <SroiPage
+      c={c}
+      form={form}
+      result={result}
+      error={error}
+      scenarios={await scenariosOf(c)}
+      notice={notice}
+      title={title}
+      titleError={titleError}
+    />,
+    error || titleError ? 400 : 200,
+  );
 });

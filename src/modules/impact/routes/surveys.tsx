@@ -17,7 +17,15 @@ import {
   surveySummaries,
 } from '../surveys.service.ts';
 import { listQuestionnaires } from '../questionnaires.service.ts';
-import { AnswerPage, ClosedPage, SurveysPage, ThanksPage } from '../views/surveys-page.tsx';
+import { myInvitations, openMyInvitation, optOutByLink, optOutMine, sendListCounts } from '../reminders.service.ts';
+import {
+  AnswerPage,
+  ClosedPage,
+  MyInvitationsPage,
+  OptOutPage,
+  SurveysPage,
+  ThanksPage,
+} from '../views/surveys-page.tsx';
 import { SurveyResultsPage } from '../views/questionnaire-results.tsx';
 import { EMPTY_STATE } from '../views/questionnaire-form.tsx';
 import { answerFormState } from './questionnaires.tsx';
@@ -32,9 +40,10 @@ async function listPage(
   form?: Record<string, string>,
 ) {
   const actor = actorOf(c);
-  const [surveys, questionnaires] = await withTenant(dbOf(c), actor.cooperativeId, async (tx) => [
+  const [surveys, questionnaires, sendLists] = await withTenant(dbOf(c), actor.cooperativeId, async (tx) => [
     await surveySummaries(tx as unknown as Tx, actor),
     await listQuestionnaires(tx as unknown as Tx, actor),
+    await sendListCounts(tx as unknown as Tx, actor),
   ]);
   return c.html(
     <SurveysPage
@@ -44,6 +53,7 @@ async function listPage(
       errors={errors}
       questionnaires={questionnaires}
       form={form}
+      sendLists={sendLists}
     />,
     errors ? 400 : 200,
   );
@@ -54,6 +64,8 @@ surveyRoutes.post('/impact/enquetes', async (c) => {
   const actor = actorOf(c);
   const f = await formValues(c);
   const links = /^\d{1,5}$/.test((f.links ?? '').trim()) ? Number(f.links) : Number.NaN;
+  const maxReminders = /^\d{1,2}$/.test((f.max_reminders ?? '2').trim()) ? Number(f.max_reminders ?? 2) : Number.NaN;
+  const base = c.get('app').config.publicUrl.replace(/\/$/, '');
   try {
     const title = (f.title ?? '').trim();
     const r = await withTenant(dbOf(c), actor.cooperativeId, (tx) =>
@@ -64,9 +76,12 @@ surveyRoutes.post('/impact/enquetes', async (c) => {
         kind: (f.kind ?? '').slice(0, 20),
         opensOn: (f.opens_on ?? '').trim().slice(0, 20),
         closesOn: (f.closes_on ?? '').trim().slice(0, 20),
+        audience: (f.audience ?? '').slice(0, 20),
+        emails: (f.emails ?? '').slice(0, 200_000),
+        maxReminders,
+        publicUrl: base,
       }),
     );
-    const base = c.get('app').config.publicUrl.replace(/\/$/, '');
     return listPage(c, { title, links: r.tokens.map((t) => `${base}/enquete/${t}`) }, null);
   } catch (e) {
     const errors = fieldErrors(e);
@@ -113,4 +128,34 @@ surveyRoutes.post('/enquete/:token', async (c) => {
   const errors = await submitAnswer(dbOf(c), token, state.values, state.all);
   if (errors) return c.html(<AnswerPage c={c} survey={s} token={token} state={state} errors={errors} />, 400);
   return c.html(<ThanksPage c={c} />);
+});
+
+// A member's own invitations: a fresh one-time link on « Répondre », or no more reminders.
+async function invitationsPage(c: Ctx, notice?: string) {
+  const actor = actorOf(c);
+  const invitations = await withTenant(dbOf(c), actor.cooperativeId, (tx) => myInvitations(tx as unknown as Tx, actor));
+  return c.html(<MyInvitationsPage c={c} invitations={invitations} notice={notice} />);
+}
+surveyRoutes.get('/impact/mes-enquetes', (c) => invitationsPage(c));
+surveyRoutes.post('/impact/mes-enquetes/:id/repondre', async (c) => {
+  const actor = actorOf(c);
+  const id = idParam(c, 'id', 'Enquête');
+  const link = await withTenant(dbOf(c), actor.cooperativeId, (tx) => openMyInvitation(tx as unknown as Tx, actor, id));
+  return c.redirect(`/enquete/${link}`, 303);
+});
+surveyRoutes.post('/impact/mes-enquetes/:id/sans-relance', async (c) => {
+  const actor = actorOf(c);
+  const id = idParam(c, 'id', 'Enquête');
+  await withTenant(dbOf(c), actor.cooperativeId, (tx) => optOutMine(tx as unknown as Tx, actor, id));
+  return invitationsPage(c, 'C’est noté : vous ne serez plus relancé·e pour cette enquête.');
+});
+surveyRoutes.get('/enquete/:token/sans-relance', (c) => {
+  const token = c.req.param('token');
+  if (!/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{32}$/.test(token)) return c.text('Enquête introuvable.', 404);
+  return c.html(<OptOutPage c={c} token={token} done={false} />);
+});
+surveyRoutes.post('/enquete/:token/sans-relance', async (c) => {
+  const token = c.req.param('token');
+  await optOutByLink(dbOf(c), token);
+  return c.html(<OptOutPage c={c} token={token} done={true} />);
 });

@@ -6,6 +6,7 @@ import { Layout } from '../../../web/layout.tsx';
 import { Card, Csrf, Field, FormErrorSummary, PageHeader } from '../../../web/components.tsx';
 import { ASSUMPTION_LABELS, type SroiResult } from '../kit/sroi.ts';
 import { euroText, ratioText } from './format.ts';
+import type { SavedScenario } from '../sroi-scenarios.ts';
 
 export const SROI_FIELDS = [
   'name',
@@ -21,7 +22,16 @@ export const SROI_FIELDS = [
 ] as const;
 export type SroiForm = Record<(typeof SROI_FIELDS)[number], string>;
 
-export function SroiPage(p: { c: Ctx; form: SroiForm; result: SroiResult | null; error: string | null }) {
+export function SroiPage(p: {
+  c: Ctx;
+  form: SroiForm;
+  result: SroiResult | null;
+  error: string | null;
+  scenarios?: SavedScenario[];
+  notice?: string | null;
+  title?: string;
+  titleError?: string;
+}) {
   const { c, form, result, error } = p;
   return (
     <Layout c={c} title="Calcul SROI">
@@ -69,8 +79,19 @@ export function SroiPage(p: { c: Ctx; form: SroiForm; result: SroiResult | null;
           <button class="btn" type="submit">
             Calculer
           </button>
+          <Field
+            label="Nom du scénario (pour l’enregistrer)"
+            name="scenario_title"
+            value={p.title}
+            error={p.titleError}
+          />
+          <button class="btn secondary" type="submit" name="save" value="1">
+            Calculer et enregistrer le scénario
+          </button>
         </form>
       </Card>
+      {p.notice ? <p class="flash flash-ok">{p.notice}</p> : null}
+      <ScenarioList scenarios={p.scenarios ?? []} />
       {result && (
         <Card title="Résultat">
           <p>
@@ -103,6 +124,100 @@ export function SroiPage(p: { c: Ctx; form: SroiForm; result: SroiResult | null;
           </table>
         </Card>
       )}
+    </Layout>
+  );
+}
+
+const FIELD_LABELS: Record<(typeof SROI_FIELDS)[number], string> = {
+  name: 'Effet',
+  investment: 'Investissement (€)',
+  quantity: 'Personnes concernées',
+  proxy: 'Valeur monétaire par personne et par an (€)',
+  deadweight: 'Effet d’aubaine (%)',
+  displacement: 'Déplacement (%)',
+  attribution: 'Attribution (%)',
+  drop_off: 'Érosion annuelle (%)',
+  duration_years: 'Durée (années)',
+  discount_rate: 'Taux d’actualisation (%)',
+};
+
+function ScenarioList(p: { scenarios: SavedScenario[] }) {
+  if (!p.scenarios.length) return null;
+  return (
+    <Card title="Scénarios enregistrés">
+      <form method="get" action="/impact/sroi/comparer">
+        <table class="data">
+          <thead>
+            <tr>
+              <th scope="col">Comparer</th>
+              <th scope="col">Scénario</th>
+              <th scope="col">Valeur actuelle</th>
+              <th scope="col">SROI</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.scenarios.map((s) => (
+              <tr>
+                <td>
+                  <input type="checkbox" name="s" value={s.id} aria-label={`Comparer ${s.title}`} />
+                </td>
+                <th scope="row">
+                  <a href={`/impact/sroi?scenario=${s.id}`}>{s.title}</a>
+                </th>
+                <td class="num">{euroText(s.presentValue)}</td>
+                <td class="num">{ratioText(s.ratio)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <button class="btn secondary" type="submit">
+          Comparer les scénarios cochés
+        </button>
+      </form>
+    </Card>
+  );
+}
+
+export function SroiComparePage(p: { c: Ctx; scenarios: SavedScenario[] }) {
+  const { c, scenarios } = p;
+  return (
+    <Layout c={c} title="Comparer des scénarios SROI" wide>
+      <PageHeader title="Comparer des scénarios SROI" />
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col">Hypothèse</th>
+            {scenarios.map((s) => (
+              <th scope="col">{s.title}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {SROI_FIELDS.map((f) => (
+            <tr>
+              <th scope="row">{FIELD_LABELS[f]}</th>
+              {scenarios.map((s) => (
+                <td class="num">{s.form[f] ?? ''}</td>
+              ))}
+            </tr>
+          ))}
+          <tr>
+            <th scope="row">Valeur actuelle</th>
+            {scenarios.map((s) => (
+              <td class="num">{euroText(s.presentValue)}</td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row">SROI</th>
+            {scenarios.map((s) => (
+              <td class="num">{ratioText(s.ratio)}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+      <p>
+        <a href="/impact/sroi">Retour au calcul</a>
+      </p>
     </Layout>
   );
 }

@@ -2,8 +2,9 @@
 // answer page.
 import type { Ctx } from '../../../web/context.ts';
 import { Layout, PublicLayout } from '../../../web/layout.tsx';
-import { Card, Csrf, Field, FormErrorSummary, PageHeader, Select } from '../../../web/components.tsx';
+import { Card, Csrf, Field, FormErrorSummary, PageHeader, Select, TextArea } from '../../../web/components.tsx';
 import { type SurveySummary, WAVE_KIND_LABELS } from '../surveys.service.ts';
+import { AUDIENCE_LABELS, type MyInvitation, REMIND_EVERY_DAYS, type SendListCounts } from '../reminders.service.ts';
 import type { QuestionnaireListItem } from '../questionnaires.service.ts';
 import type { PublicSurvey } from '../surveys.service.ts';
 import { SUPPRESSED_TEXT } from './format.ts';
@@ -18,6 +19,7 @@ export function SurveysPage(p: {
   errors: Record<string, string> | null;
   questionnaires: QuestionnaireListItem[];
   form?: Record<string, string>;
+  sendLists?: Map<string, SendListCounts>;
 }) {
   const { c, surveys, created, errors } = p;
   const f = p.form ?? {};
@@ -75,8 +77,31 @@ export function SurveysPage(p: {
             value={f.closes_on}
             error={errors?.closes_on}
           />
+          <Select
+            label="Envoyer à"
+            name="audience"
+            value={f.audience ?? 'none'}
+            options={Object.entries(AUDIENCE_LABELS)}
+            error={errors?.audience}
+            hint="Chaque membre reçoit son lien personnel dans « Mes enquêtes », annoncé dans son récapitulatif. Personne ne saura qui a répondu quoi."
+          />
+          <TextArea
+            label="Adresses e-mail (facultatif, une par ligne)"
+            name="emails"
+            value={f.emails}
+            error={errors?.emails}
+            hint="Pour les personnes sans compte : chacune reçoit par e-mail un lien personnel anonyme."
+          />
           <Field
-            label="Nombre de liens"
+            label="Relances au plus"
+            name="max_reminders"
+            value={f.max_reminders ?? '2'}
+            inputmode="numeric"
+            error={errors?.max_reminders}
+            hint={`Une relance tous les ${REMIND_EVERY_DAYS} jours à qui n’a pas répondu, jamais à qui a répondu ou a demandé à ne plus être relancé.`}
+          />
+          <Field
+            label="Liens à distribuer vous-même"
             name="links"
             value={f.links ?? '30'}
             inputmode="numeric"
@@ -96,6 +121,7 @@ export function SurveysPage(p: {
               <th scope="col">Questionnaire</th>
               <th scope="col">Réponses</th>
               <th scope="col">Taux de réponse</th>
+              <th scope="col">Envois et relances</th>
               <th scope="col">WHO-5 moyen (0–100)</th>
               <th scope="col">Bien-être faible (≤ 50)</th>
             </tr>
@@ -118,6 +144,9 @@ export function SurveysPage(p: {
                   {s.answers} / {s.links}
                 </td>
                 <td class="num">{fr(s.rate)}</td>
+                <td>
+                  <SendListText n={p.sendLists?.get(s.id)} />
+                </td>
                 <td class="num">{!s.scoresWho5 ? '—' : s.suppressed ? SUPPRESSED_TEXT : fr(s.who5Mean, '')}</td>
                 <td class="num">
                   {!s.scoresWho5
@@ -186,6 +215,78 @@ export function ThanksPage(p: { c: Ctx }) {
     <PublicLayout c={p.c} title="Merci">
       <Card title="Merci">
         <p>Votre réponse est enregistrée, sans votre nom. Vous pouvez fermer cette page.</p>
+      </Card>
+    </PublicLayout>
+  );
+}
+
+/** Counts only: never who answered. */
+function SendListText(p: { n: SendListCounts | undefined }) {
+  const { n } = p;
+  if (!n) return <>—</>;
+  return (
+    <small>
+      {n.recipients} personne{n.recipients > 1 ? 's' : ''} invitée{n.recipients > 1 ? 's' : ''} ({n.members} par
+      Radieuse, {n.emails} par e-mail) · {n.reminders} relance{n.reminders > 1 ? 's' : ''} · {n.optedOut} sans relance
+    </small>
+  );
+}
+
+export function MyInvitationsPage(p: { c: Ctx; invitations: MyInvitation[]; notice?: string }) {
+  const { c } = p;
+  return (
+    <Layout c={c} title="Mes enquêtes">
+      <PageHeader
+        title="Mes enquêtes"
+        help="Les enquêtes auxquelles votre coopérative vous invite. Elles sont anonymes : votre réponse n’est reliée ni à votre nom ni à votre lien, et n’est jamais montrée seule."
+      />
+      {p.notice ? <p class="flash flash-ok">{p.notice}</p> : null}
+      {p.invitations.length ? (
+        <ul class="list">
+          {p.invitations.map((i) => (
+            <li>
+              <strong>{i.title}</strong>
+              {i.closesOn ? ` — jusqu’au ${i.closesOn}` : ''}
+              <form method="post" action={`/impact/mes-enquetes/${i.id}/repondre`} class="inline">
+                <Csrf token={c.get('csrf')} />
+                <button class="btn" type="submit">
+                  Répondre
+                </button>
+              </form>
+              <form method="post" action={`/impact/mes-enquetes/${i.id}/sans-relance`} class="inline">
+                <Csrf token={c.get('csrf')} />
+                <button class="btn secondary" type="submit">
+                  Ne plus me relancer
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p>Aucune enquête ne vous attend.</p>
+      )}
+    </Layout>
+  );
+}
+
+export function OptOutPage(p: { c: Ctx; token: string; done: boolean }) {
+  const { c } = p;
+  return (
+    <PublicLayout c={c} title="Relances de l’enquête">
+      <Card title="Relances de l’enquête">
+        {p.done ? (
+          <p>C’est noté : vous ne recevrez plus de relance pour cette enquête.</p>
+        ) : (
+          <form method="post" action={`/enquete/${p.token}/sans-relance`}>
+            <Csrf token={c.get('csrf')} />
+            <p>
+              Vous ne recevrez plus de relance pour cette enquête. Votre lien reste valable si vous voulez répondre.
+            </p>
+            <button class="btn" type="submit">
+              Ne plus me relancer
+            </button>
+          </form>
+        )}
       </Card>
     </PublicLayout>
   );
