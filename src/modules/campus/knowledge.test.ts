@@ -9,7 +9,7 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import { ForbiddenError, ROLES, type Actor, type Role } from '../../core/actor.ts';
+import { ForbiddenError, ROLES, type Actor } from '../../core/actor.ts';
 import { scopeOf, type Permission } from '../../core/authz.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
@@ -486,7 +486,7 @@ test('ideas: vote once (not one’s own), comments, status by the cooperative, a
   );
   await in_(a, (tx) => setIdeaStatus(tx, a.actor('support'), netIdea, 'adopted'));
   await in_(a, (tx) => setIdeaStatus(tx, a.actor('director'), coopIdea, 'adopted'));
-  for (const role of ROLES as Role[]) {
+  for (const role of ROLES) {
     const i = await in_(b, (tx) => getIdea(tx, b.actor(role), netIdea));
     assert.equal(i.votes, 2);
     assert.equal(i.status, 'adopted');
