@@ -25,6 +25,9 @@ import { TestClient } from '../testing-web.ts';
 
 const MARK = 'ZQXA';
 const ENT_MARK = 'ZQXE';
+/** Rows a cooperative shares with its network on purpose (campus: `visibility = 'network'`): the
+ *  attacking cooperative is of the same network and may read them; the public never. */
+const NET_MARK = 'ZQXN';
 const TEXT_COLUMNS = ['name', 'label', 'description', 'subject', 'body', 'display_name', 'comment', 'notes', 'title'];
 /** Rows published on purpose (the marketplace's public pages): readable with no cooperative set,
  *  shown to anyone, so not marked; their unpublished rows are marked like any private text. */
@@ -51,11 +54,20 @@ before(async () => {
     where c.table_schema = 'public' and c.data_type = 'text' and c.column_name in (${sql.join(TEXT_COLUMNS)})`.execute(
     db,
   );
+  const networkShared = new Set(
+    (
+      await sql<{ t: string }>`select v.table_name as t from information_schema.columns v
+        join information_schema.columns n on n.table_name = v.table_name and n.table_schema = v.table_schema
+          and n.column_name = 'network_id'
+        where v.table_schema = 'public' and v.column_name = 'visibility'`.execute(db)
+    ).rows.map((r) => r.t),
+  );
   // Replica mode: the markers go into frozen rows too (validated entries refuse updates otherwise).
   await db.transaction().execute(async (trx) => {
     await sql`set local session_replication_role = replica`.execute(trx);
     for (const c of cols.rows)
-      await sql`update ${sql.table(c.table_name)} set ${sql.ref(c.column_name)} = ${sql.ref(c.column_name)} || ${` ${MARK}`}
+      await sql`update ${sql.table(c.table_name)} set ${sql.ref(c.column_name)} = ${sql.ref(c.column_name)}
+          || ${networkShared.has(c.table_name) ? sql`(case when visibility = 'network' then ${` ${NET_MARK}`} else ${` ${MARK}`} end)` : sql`${` ${MARK}`}`}
         where cooperative_id = ${w.victim.id} and ${sql.ref(c.column_name)} is not null
           ${PUBLIC_ROWS[c.table_name] ? sql`and not (${sql.raw(PUBLIC_ROWS[c.table_name])})` : sql``}`.execute(trx);
     await sql`update user_account u set display_name = display_name || ${` ${MARK}`}
@@ -112,7 +124,7 @@ interface Finding {
 async function attack(
   who: string,
   client: TestClient,
-  marker: string,
+  markers: string[],
   ids: Map<string, string[]>,
   findings: Finding[],
 ) {
@@ -129,7 +141,7 @@ async function attack(
       const { res, html } = r.method === 'GET' ? await client.get(url) : await client.post(url, form);
       requests++;
       if (res.status >= 500) findings.push({ who, method: r.method, url, what: `HTTP ${res.status}` });
-      else if (html.includes(marker))
+      else if (markers.some((m) => html.includes(m)))
         findings.push({ who, method: r.method, url, what: 'montre des données protégées' });
     }
   }
@@ -143,7 +155,8 @@ test('every route, as every role of another cooperative and as the public, again
   const attackers: [string, TestClient][] = [['public', new TestClient(w.app)]];
   for (const role of ROLES.filter((r): r is Exclude<Role, 'network_admin'> => r !== 'network_admin'))
     attackers.push([`${role}@rivage`, await w.signIn(`${role}@rivage.demo`)]);
-  for (const [who, client] of attackers) requests += await attack(who, client, MARK, victimIds, findings);
+  for (const [who, client] of attackers)
+    requests += await attack(who, client, who === 'public' ? [MARK, NET_MARK] : [MARK], victimIds, findings);
   assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
   assert.deepEqual(await fingerprint(w.odb, w.victim.id), before, 'the victim cooperative was modified from outside');
   console.log(
@@ -232,7 +245,7 @@ test('every route, as another entrepreneur and another CAPE of the same cooperat
     return out;
   };
   const before = await digest();
-  for (const o of picked) requests += await attack(o.email, await w.signIn(o.email), ENT_MARK, ids, findings);
+  for (const o of picked) requests += await attack(o.email, await w.signIn(o.email), [ENT_MARK], ids, findings);
   assert.deepEqual(await digest(), before, "an entrepreneur changed another's private objects");
   assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
   console.log(

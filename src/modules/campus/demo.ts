@@ -5,6 +5,7 @@ import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { UserId } from '../../core/ids.ts';
 import { askQuestion, answerQuestion, acceptAnswer, toggleVote } from './questions.service.ts';
+import { seedKnowledgeDemo } from './demo-knowledge.ts';
 
 const actorOf = (coopId: string, p: DemoPerson): Actor => ({
   userId: p.userId as UserId,
@@ -96,5 +97,6 @@ export const campusDemoSeeder: DemoSeeder = {
         await withTenant(ctx.odb.db, dc.coop.id, (tx) => acceptAnswer(tx, asker, id, answerIds[q.accept!]));
     }
     ctx.log(`campus : ${QUESTIONS.length} questions`);
+    await seedKnowledgeDemo(ctx); // resource persons, articles, ideas
   },
 };

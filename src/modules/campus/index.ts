@@ -6,3 +6,14 @@ export { askQuestion, answerQuestion, acceptAnswer, toggleVote, getQuestion, set
 export { similarQuestions, searchQuestions } from './search.service.ts';
 export { importQuestions } from './import.service.ts';
 export { renderMarkdown } from './markdown.ts';
+export { CAMPUS_KB } from './knowledge-permissions.ts';
+export { knowledgeMigrations, type KnowledgeTables } from './knowledge-schema.ts';
+export {
+  setExpertise,
+  designateResourcePerson,
+  toggleEndorsement,
+  findHelpers,
+  getExpertProfile,
+} from './experts.service.ts';
+export { createArticle, promoteArticle, articleFromAnswer, searchArticles, promotedSince } from './articles.service.ts';
+export { proposeIdea, listIdeas, setIdeaStatus } from './ideas.service.ts';

@@ -21,7 +21,7 @@ import { caseload } from './caseload.service.ts';
 import { createAppointment, cancelAppointment } from './appointments.service.ts';
 import { getAppointment } from './appointments.queries.ts';
 import { addNote, addAction, completeAction, privateNotes } from './appointment-notes.service.ts';
-import { createSlot, freeSlots, bookSlot } from './slots.service.ts';
+import { createSlot, freeSlots, bookSlot, offerPeerSlot } from './slots.service.ts';
 import { renewFeedToken } from './calendar-feed.service.ts';
 import { createTheme, createSession, listSessions } from './workshops.service.ts';
 import { register } from './registration.service.ts';
@@ -223,6 +223,10 @@ authzSuite('journeys', world, (): AuthzCase[] => [
   {
     permission: JOURNEYS.slotCreate,
     run: (trx, actor) => createSlot(trx, actor, { date: tomorrow(), start: '16:00', end: '17:00', place: 'Bureau' }),
+  },
+  {
+    permission: JOURNEYS.peerSlotOffer,
+    run: (trx, actor) => offerPeerSlot(trx, actor, { date: tomorrow(), start: '17:00', end: '18:00', place: 'Visio' }),
   },
   { permission: JOURNEYS.slotList, run: (trx, actor) => freeSlots(trx, actor) },
   { permission: JOURNEYS.slotBook, run: (trx, actor) => bookSlot(trx, actor, ids.slot, "Point d'étape") },

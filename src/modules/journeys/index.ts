@@ -20,6 +20,7 @@ export { listAppointments, type Appointment } from './appointments.queries.ts';
 export { addAction, completeAction } from './appointment-notes.service.ts';
 export { calendarFeed } from './calendar-feed.service.ts';
 export { addDocument } from './documents.service.ts';
+export { freeSlots, offerPeerSlot, type Slot } from './slots.service.ts';
 export {
   createTheme,
   createSession,

@@ -34,6 +34,7 @@ export const JOURNEYS = definePermissions('journeys', {
   actionAdd: { label: 'Ajouter une action à mener', grants: TEAM },
   actionComplete: { label: 'Marquer une action comme faite', grants: PERSON_AND_TEAM },
   slotCreate: { label: 'Proposer un créneau libre', grants: { support: 'all' } },
+  peerSlotOffer: { label: 'Proposer un créneau libre à ses pairs (personne ressource du campus)', grants: EVERYONE },
   slotList: { label: 'Voir les créneaux libres', grants: { entrepreneur: 'all', cape: 'all', ...TEAM } },
   slotBook: { label: 'Réserver un créneau pour son parcours', grants: { entrepreneur: 'own', cape: 'own' } },
   calendarFeed: { label: 'Créer son lien d’agenda (rendez-vous et ateliers)', grants: EVERYONE },

@@ -28,6 +28,17 @@ export interface Slot {
 
 export async function createSlot(tx: Tx, actor: Actor, raw: z.input<typeof SlotInput>): Promise<string> {
   authorize(actor, JOURNEYS.slotCreate);
+  return insertSlot(tx, actor, raw);
+}
+
+/** A free slot a member offers to peers of the cooperative (a campus resource person: the campus
+ *  checks the designation before calling). Booked like the support's slots (`bookSlot`). */
+export async function offerPeerSlot(tx: Tx, actor: Actor, raw: z.input<typeof SlotInput>): Promise<string> {
+  authorize(actor, JOURNEYS.peerSlotOffer);
+  return insertSlot(tx, actor, raw);
+}
+
+async function insertSlot(tx: Tx, actor: Actor, raw: z.input<typeof SlotInput>): Promise<string> {
   if (!actor.userId) throw new ForbiddenError();
   const v = parseInput(SlotInput, raw);
   if (!v.place && !v.videoUrl) throw new UserError('Indiquez un lieu ou un lien de visioconférence.', 'place');

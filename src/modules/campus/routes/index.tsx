@@ -22,6 +22,7 @@ import {
   defaultVisibility,
 } from '../questions.service.ts';
 import { similarQuestions, searchQuestions } from '../search.service.ts';
+import { searchArticles } from '../articles.service.ts';
 import { SearchPage, AskPage, QuestionPage, SuggestionsFragment } from '../views/pages.tsx';
 
 export const campusRoutes = new Hono<AppEnv>();
@@ -42,7 +43,8 @@ campusRoutes.get('/campus', async (c) => {
     page: pageParam(c),
   };
   const r = await tenant(c, (tx, actor) => searchQuestions(tx, actor, f));
-  return c.html(<SearchPage c={c} f={f} rows={r.rows} more={r.more} />);
+  const articles = f.text ? await tenant(c, (tx, actor) => searchArticles(tx, actor, f.text ?? '')) : [];
+  return c.html(<SearchPage c={c} f={f} rows={r.rows} more={r.more} articles={articles} />);
 });
 
 campusRoutes.get('/campus/suggestions', async (c) => {

@@ -7,6 +7,8 @@ import { Csrf, PageHeader, Card, EmptyState } from '../../../web/components.tsx'
 import type { Answer, Question } from '../questions.service.ts';
 import type { SearchFilters, SearchRow, Similar } from '../search.service.ts';
 import { renderMarkdown } from '../markdown.ts';
+import type { ArticleRow } from '../articles.service.ts';
+import { AnswerToArticle, ArticleHits, CampusTabs } from './knowledge.tsx';
 
 const date = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 const Tags = (p: { tags: string[] }) => (
@@ -36,7 +38,7 @@ export function SuggestionsFragment(p: { rows: Similar[] }) {
   );
 }
 
-export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; more: boolean }) {
+export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; more: boolean; articles?: ArticleRow[] }) {
   const { c, f } = p;
   const qs = (page: number) => {
     const u = new URLSearchParams();
@@ -48,6 +50,7 @@ export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; mor
   };
   return (
     <Layout c={c} title="Campus">
+      <CampusTabs />
       <PageHeader
         title="Campus"
         help="Les questions des entrepreneur·es de la coopérative et du réseau, et leurs réponses."
@@ -80,6 +83,7 @@ export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; mor
           Filtrer
         </button>
       </form>
+      <ArticleHits rows={p.articles ?? []} />
       {p.rows.length ? (
         <ul class="campus-list">
           {p.rows.map((r) => (
@@ -207,6 +211,7 @@ export function QuestionPage(p: {
         <Card>
           <div id={`reponse-${a.id}`} class={a.accepted ? 'answer accepted' : 'answer'}>
             {a.accepted ? <p class="badge">Réponse acceptée</p> : null}
+            {a.accepted ? <AnswerToArticle c={c} questionId={q.id} /> : null}
             {a.hidden ? <p class="alert">Réponse masquée par la modération.</p> : null}
             <Md text={a.body} />
             <p>
