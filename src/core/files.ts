@@ -29,6 +29,8 @@ export const FILE_PURPOSES = {
   // Electronic signature: the contract shown to the signer, and the evidence file (JSON).
   'signature-document': ['application/pdf'],
   'signature-evidence': ['application/json'],
+  // A file joined to a campus question (a template, a screenshot): shown only as a download.
+  'campus-attachment': PDF_AND_IMAGES,
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -43,6 +45,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'archived-document': 'Déposez le document en PDF ou en photo (JPEG, PNG, WebP, HEIC).',
   'signature-document': 'Le document à signer doit être un PDF.',
   'signature-evidence': 'Le dossier de preuve doit être un document JSON.',
+  'campus-attachment': 'Joignez un PDF ou une image (JPEG, PNG, WebP, HEIC).',
 };
 
 export interface StoredFile {

@@ -6,3 +6,9 @@ export { askQuestion, answerQuestion, acceptAnswer, toggleVote, getQuestion, set
 export { similarQuestions, searchQuestions } from './search.service.ts';
 export { importQuestions } from './import.service.ts';
 export { renderMarkdown } from './markdown.ts';
+export { postQuestion, postAnswer, editAnswer, updateQuestion } from './qa.service.ts';
+export { addComment, listComments } from './comments.service.ts';
+export { setFollowing } from './follow.service.ts';
+export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './moderation.service.ts';
+export { attachFile, openAttachment } from './attachments.service.ts';
+export { CATEGORIES } from './categories.ts';
