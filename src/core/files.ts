@@ -39,6 +39,8 @@ export const FILE_PURPOSES = {
     'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
     'application/vnd.openxmlformats-officedocument.presentationml.presentation',
   ],
+  // A file joined to a campus question (a template, a screenshot): shown only as a download.
+  'campus-attachment': PDF_AND_IMAGES,
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -54,6 +56,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'signature-document': 'Le document à signer doit être un PDF.',
   'signature-evidence': 'Le dossier de preuve doit être un document JSON.',
   'course-material': 'Déposez un PDF, une image ou un document bureautique (ODT, ODS, ODP, DOCX, XLSX, PPTX).',
+  'campus-attachment': 'Joignez un PDF ou une image (JPEG, PNG, WebP, HEIC).',
 };
 
 export interface StoredFile {

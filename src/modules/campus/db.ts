@@ -2,7 +2,9 @@
 // cooperative comes from the directory's services.
 import { moduleView, type ModuleDb, type ModuleTx } from '../../core/db/handles.ts';
 import type { CampusTables } from './schema.ts';
+import type { CampusQaTables, WithQaColumns } from './qa-schema.ts';
 
-export type CampusTx = ModuleTx<CampusTables>;
-export type CampusDb = ModuleDb<CampusTables>;
-export const campusDb = moduleView<CampusTables>();
+type AllCampusTables = WithQaColumns<CampusTables> & CampusQaTables;
+export type CampusTx = ModuleTx<AllCampusTables>;
+export type CampusDb = ModuleDb<AllCampusTables>;
+export const campusDb = moduleView<AllCampusTables>();

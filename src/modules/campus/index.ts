@@ -17,3 +17,9 @@ export {
 } from './experts.service.ts';
 export { createArticle, promoteArticle, articleFromAnswer, searchArticles, promotedSince } from './articles.service.ts';
 export { proposeIdea, listIdeas, setIdeaStatus } from './ideas.service.ts';
+export { postQuestion, postAnswer, editAnswer, updateQuestion } from './qa.service.ts';
+export { addComment, listComments } from './comments.service.ts';
+export { setFollowing } from './follow.service.ts';
+export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './moderation.service.ts';
+export { attachFile, openAttachment } from './attachments.service.ts';
+export { CATEGORIES } from './categories.ts';

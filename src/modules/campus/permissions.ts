@@ -28,4 +28,15 @@ export const CAMPUS = definePermissions('campus', {
   moderate: { label: 'Masquer ou rétablir une question ou une réponse du campus', grants: MODERATORS },
   import: { label: 'Importer des questions d’un ancien forum', grants: { director: 'all', network_admin: 'all' } },
   expertise: { label: 'Déclarer ses domaines d’expertise (personne ressource)', grants: EVERYONE },
+  comment: { label: 'Commenter une question ou une réponse du campus', grants: EVERYONE },
+  follow: { label: 'Suivre une question du campus (réponses et mentions dans « À faire »)', grants: EVERYONE },
+  report: { label: 'Signaler un message du campus à la modération', grants: EVERYONE },
+  attach: {
+    label: 'Joindre un fichier à sa question du campus',
+    grants: { entrepreneur: 'own', cape: 'own', accountant: 'own', ...MODERATORS },
+  },
+  moderateNetwork: {
+    label: 'Modérer les messages partagés avec le réseau par les autres coopératives du réseau',
+    grants: { network_admin: 'all' },
+  },
 });

@@ -61,6 +61,7 @@ export interface SearchFilters {
   text?: string;
   tag?: string;
   status?: 'answered' | 'unanswered';
+  category?: string;
   page: number;
 }
 
@@ -101,6 +102,7 @@ export async function searchQuestions(
     from campus_question q
     where q.hidden_at is null and ${visibleTo(actor.cooperativeId, net)}
       ${f.tag ? sql`and ${f.tag} = any(q.tags)` : sql``}
+      ${f.category ? sql`and q.category = ${f.category}` : sql``}
       ${f.status === 'answered' ? sql`and q.accepted_answer_id is not null` : sql``}
       ${f.status === 'unanswered' ? sql`and q.accepted_answer_id is null` : sql``}
       ${text ? sql`and ${scoreSql(text)} >= ${MIN_SCORE}` : sql``}

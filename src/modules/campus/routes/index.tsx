@@ -11,19 +11,16 @@ import type { Actor } from '../../../core/actor.ts';
 import { can, authorize } from '../../../core/authz.ts';
 import { fieldErrors } from '../../../core/errors.ts';
 import { CAMPUS } from '../permissions.ts';
-import {
-  askQuestion,
-  answerQuestion,
-  acceptAnswer,
-  toggleVote,
-  setHidden,
-  getQuestion,
-  listAnswers,
-  defaultVisibility,
-} from '../questions.service.ts';
+import { acceptAnswer, toggleVote, getQuestion, listAnswers, defaultVisibility } from '../questions.service.ts';
 import { similarQuestions, searchQuestions } from '../search.service.ts';
 import { searchArticles } from '../articles.service.ts';
 import { SearchPage, AskPage, QuestionPage, SuggestionsFragment } from '../views/pages.tsx';
+import { CATEGORIES, isCategory } from '../categories.ts';
+import { postQuestion, postAnswer, questionCategory } from '../qa.service.ts';
+import { listComments } from '../comments.service.ts';
+import { listAttachments } from '../attachments.service.ts';
+import { isFollowing, markSeen } from '../follow.service.ts';
+import { moderatePost } from '../moderation.service.ts';
 
 export const campusRoutes = new Hono<AppEnv>();
 campusRoutes.use('/campus', requireActor);
@@ -40,6 +37,7 @@ campusRoutes.get('/campus', async (c) => {
     text: textQuery(c, 'q'),
     tag: textQuery(c, 'etiquette', 40),
     status: statusRaw === 'resolues' ? ('answered' as const) : statusRaw ? ('unanswered' as const) : undefined,
+    category: enumQuery(c, 'categorie', Object.keys(CATEGORIES).filter(isCategory)),
     page: pageParam(c),
   };
   const r = await tenant(c, (tx, actor) => searchQuestions(tx, actor, f));
@@ -67,11 +65,12 @@ campusRoutes.post('/campus', async (c) => {
   const f = await formValues(c);
   try {
     const { id } = await tenant(c, (tx, actor) =>
-      askQuestion(tx, actor, {
+      postQuestion(tx, actor, {
         title: f.title ?? '',
         body: f.body ?? '',
         tags: f.tags ?? '',
         visibility: f.visibility || undefined,
+        category: f.category,
       }),
     );
     setFlash(c, { kind: 'success', text: 'Question publiée.' });
@@ -87,9 +86,28 @@ async function questionPage(c: Ctx, id: string, errors: Record<string, string> |
   const data = await tenant(c, async (tx, actor) => {
     const q = await getQuestion(tx, actor, id);
     const answers = await listAnswers(tx, actor, q);
+    await markSeen(tx, actor, q);
+    const x = {
+      category: await questionCategory(tx, actor, q.id),
+      comments: await listComments(tx, actor, q),
+      attachments: await listAttachments(tx, actor, q.id),
+      following: await isFollowing(tx, actor, q.id),
+      userId: actor.userId,
+      cooperativeId: actor.cooperativeId,
+      can: {
+        comment: can(actor, CAMPUS.comment),
+        report: can(actor, CAMPUS.report) && actor.userId !== null,
+        edit: can(actor, CAMPUS.edit),
+        editAny: can(actor, CAMPUS.edit) && authorize(actor, CAMPUS.edit) === 'all',
+        attach: can(actor, CAMPUS.attach),
+        follow: can(actor, CAMPUS.follow) && actor.userId !== null,
+      },
+      errors,
+    };
     return {
       q,
       answers,
+      x,
       can: {
         accept: can(actor, CAMPUS.accept) && q.authorUserId !== null && q.authorUserId === actor.userId,
         moderate: can(actor, CAMPUS.moderate) && q.cooperativeId === actor.cooperativeId,
@@ -107,7 +125,7 @@ campusRoutes.post('/campus/:id/reponses', async (c) => {
   const id = idParam(c, 'id', 'Question');
   const f = await formValues(c);
   try {
-    const r = await tenant(c, (tx, actor) => answerQuestion(tx, actor, id, f.body ?? ''));
+    const r = await tenant(c, (tx, actor) => postAnswer(tx, actor, id, f.body ?? ''));
     setFlash(c, { kind: 'success', text: 'Réponse publiée.' });
     return c.redirect(`/campus/${id}#reponse-${r.id}`);
   } catch (e) {
@@ -137,14 +155,14 @@ for (const [path, hidden] of [
 ] as const) {
   campusRoutes.post(`/campus/:id/${path}`, async (c) => {
     const id = idParam(c, 'id', 'Question');
-    await tenant(c, (tx, actor) => setHidden(tx, actor, 'question', id, hidden));
+    await moderatePost(c.get('app').odb.db, actorOf(c), 'question', id, hidden);
     setFlash(c, { kind: 'success', text: hidden ? 'Question masquée.' : 'Question rétablie.' });
     return c.redirect(hidden ? '/campus' : `/campus/${id}`);
   });
   campusRoutes.post(`/campus/:id/reponses/:answer/${path}`, async (c) => {
     const id = idParam(c, 'id', 'Question');
     const answer = idParam(c, 'answer', 'Réponse');
-    await tenant(c, (tx, actor) => setHidden(tx, actor, 'answer', answer, hidden));
+    await moderatePost(c.get('app').odb.db, actorOf(c), 'answer', answer, hidden);
     return c.redirect(`/campus/${id}`);
   });
 }

@@ -9,6 +9,7 @@ import type { SearchFilters, SearchRow, Similar } from '../search.service.ts';
 import { renderMarkdown } from '../markdown.ts';
 import type { ArticleRow } from '../articles.service.ts';
 import { AnswerToArticle, ArticleHits, CampusTabs } from './knowledge.tsx';
+import { AnswerTools, CategoryFilter, CategorySelect, Comments, QuestionTools, type QaExtras } from './qa.tsx';
 
 const date = (d: Date) => d.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' });
 const Tags = (p: { tags: string[] }) => (
@@ -45,6 +46,7 @@ export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; mor
     if (f.text) u.set('q', f.text);
     if (f.tag) u.set('etiquette', f.tag);
     if (f.status) u.set('statut', f.status === 'answered' ? 'resolues' : 'sans-reponse');
+    if (f.category) u.set('categorie', f.category);
     u.set('page', String(page));
     return `/campus?${u}`;
   };
@@ -79,6 +81,7 @@ export function SearchPage(p: { c: Ctx; f: SearchFilters; rows: SearchRow[]; mor
             </option>
           </select>
         </label>
+        <CategoryFilter value={f.category} />
         <button type="submit" class="btn-secondary">
           Filtrer
         </button>
@@ -152,6 +155,7 @@ export function AskPage(p: {
             <input id="f-tags" name="tags" value={v.tags ?? ''} />
             {e?.tags ? <p class="error">{e.tags}</p> : null}
           </div>
+          <CategorySelect value={v.category} error={e?.category} />
           <fieldset>
             <legend>Visible par</legend>
             <label>
@@ -177,6 +181,7 @@ export function QuestionPage(p: {
   answers: Answer[];
   can: { accept: boolean; moderate: boolean; answer: boolean; vote: boolean };
   errors: Record<string, string> | null;
+  x?: QaExtras;
 }) {
   const { c, q } = p;
   const csrf = c.get('csrf');
@@ -205,6 +210,8 @@ export function QuestionPage(p: {
         {p.can.moderate
           ? post(`/campus/${q.id}/${q.hidden ? 'retablir' : 'masquer'}`, q.hidden ? 'Rétablir' : 'Masquer')
           : null}
+        {p.x ? <QuestionTools c={c} q={q} x={p.x} /> : null}
+        {p.x ? <Comments c={c} q={q} targetId={q.id} x={p.x} moderate={p.can.moderate} /> : null}
       </Card>
       <h2>{p.answers.length} réponse(s)</h2>
       {p.answers.map((a) => (
@@ -229,6 +236,8 @@ export function QuestionPage(p: {
                   a.hidden ? 'Rétablir' : 'Masquer',
                 )
               : null}
+            {p.x ? <AnswerTools c={c} q={q} a={a} x={p.x} /> : null}
+            {p.x ? <Comments c={c} q={q} targetId={a.id} x={p.x} moderate={p.can.moderate} /> : null}
           </div>
         </Card>
       ))}
