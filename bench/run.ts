@@ -32,8 +32,10 @@ import {
 import { generateNetwork } from './generate/network.ts';
 import { type BenchResult, measure } from './measure.ts';
 
-/** The network scale: 75 cooperatives, ten years, each demo sale twenty times. */
-export const NETWORK_SIZE = { cooperatives: 75, years: 10, salesDensity: 20 };
+/** The network scale: 75 cooperatives, ten years, each demo sale twenty times, each entrepreneur
+ *  who has an activity five times (about 7,000 entrepreneurs: the demo's 20 per cooperative, of
+ *  whom those with an activity copied). */
+export const NETWORK_SIZE = { cooperatives: 75, years: 10, salesDensity: 20, people: 5 };
 
 /** `[#######.............]  7/20`: the generator's progress on the terminal. */
 export function progressBar(done: number, total: number, width = 20): string {
@@ -58,7 +60,7 @@ export async function runBenchmarks(
   await loadDemo(odb, { log: () => {}, fileKey: config.fileKey });
   if (opts.scale === 'network') {
     log(
-      `réseau : ${NETWORK_SIZE.cooperatives} coopératives, ${NETWORK_SIZE.years} ans, ventes × ${NETWORK_SIZE.salesDensity}…`,
+      `réseau : ${NETWORK_SIZE.cooperatives} coopératives, ${NETWORK_SIZE.years} ans, ventes × ${NETWORK_SIZE.salesDensity}, entrepreneur·es × ${NETWORK_SIZE.people}…`,
     );
     const counts = await generateNetwork(odb, {
       ...NETWORK_SIZE,

@@ -47,6 +47,10 @@ export async function prepareCopySession(tx: Tx): Promise<void> {
   await sql`create temporary table if not exists gen_idmap (old uuid primary key, new uuid not null) on commit drop`.execute(
     db,
   );
+  // Analytic codes of activities copied as new activities (the ledger names them by code).
+  await sql`create temporary table if not exists gen_codemap (old text primary key, new text not null) on commit drop`.execute(
+    db,
+  );
   await sql`create or replace function pg_temp.gen_shift_text(t text, n int) returns text language plpgsql immutable as $$
     declare y int;
     begin
@@ -121,6 +125,10 @@ export interface CopyPlan {
   salt?: string;
   /** Column values written as given (e.g. a new slug), by column name. */
   overrides?: Record<string, unknown>;
+  /** Column values computed from the source row `s` (e.g. a prefixed e-mail), by column name. */
+  expressions?: Record<string, RawBuilder<unknown>>;
+  /** Which source rows, when not « the rows of `fromCooperative` » (tables without the column). */
+  where?: RawBuilder<unknown>;
 }
 
 /** Copies one table's rows of a cooperative according to the plan; returns the rows written. */
@@ -132,6 +140,7 @@ export async function copyTable(tx: Tx, table: string, columns: Column[], plan: 
     const col = sql.ref(`s.${c.name}`);
     if (c.name === 'cooperative_id') return sql`${plan.toCooperative}::uuid`;
     if (plan.overrides && c.name in plan.overrides) return sql`${plan.overrides[c.name]}`;
+    if (plan.expressions?.[c.name]) return plan.expressions[c.name]!;
     if (c.type === 'uuid') return sql`coalesce((select m.new from gen_idmap m where m.old = ${col}), ${col})`;
     if (plan.numberPrefix && text && c.unique && (c.name.endsWith('number') || c.name === 'series_key'))
       return sql`${plan.numberPrefix} || ${col}`;
@@ -154,8 +163,7 @@ export async function copyTable(tx: Tx, table: string, columns: Column[], plan: 
     return col;
   });
   const r = await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c.name)))})
-    select ${sql.join(exprs)} from ${sql.table(plan.source ?? table)} s where s.cooperative_id = ${plan.fromCooperative}`.execute(
-    coreDb(tx),
-  );
+    select ${sql.join(exprs)} from ${sql.table(plan.source ?? table)} s
+    where ${plan.where ?? sql`s.cooperative_id = ${plan.fromCooperative}`}`.execute(coreDb(tx));
   return Number(r.numAffectedRows ?? 0);
 }

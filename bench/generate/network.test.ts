@@ -17,7 +17,20 @@ import { generateNetwork, type NetworkCounts } from './network.ts';
 let odb: OpenDb;
 let before_: Awaited<ReturnType<typeof perCoop>>;
 let counts: NetworkCounts;
+let entrepreneursBefore: Map<string, { all: number; owners: number }>;
 const steps: string[] = [];
+
+/** Entrepreneurs per cooperative, and those of them who own an activity (the ones copied). */
+const entrepreneursPerCoop = async () =>
+  new Map(
+    (
+      await sql<{ slug: string; n: string; owners: string }>`select c.slug, count(distinct m.user_id) as n,
+        count(distinct m.user_id) filter (where exists (select 1 from activity_owner o
+          where o.cooperative_id = c.id and o.user_id = m.user_id)) as owners
+        from cooperative c join membership m on m.cooperative_id = c.id and m.role = 'entrepreneur'
+        group by c.slug`.execute(coreDb(odb.db))
+    ).rows.map((r) => [r.slug, { all: Number(r.n), owners: Number(r.owners) }]),
+  );
 
 const perCoop = async () =>
   (
@@ -39,10 +52,12 @@ const perCoop = async () =>
 before(async () => {
   odb = await createDemoTestDb();
   before_ = await perCoop();
+  entrepreneursBefore = await entrepreneursPerCoop();
   counts = await generateNetwork(odb, {
     cooperatives: 5,
     years: 6,
     salesDensity: 2,
+    people: 2,
     fileKey: testConfig().fileKey,
     progress: (done, total, what) => steps.push(`${done}/${total} ${what}`),
   });
@@ -74,6 +89,37 @@ test('the network has the asked size, with progress reported step by step', asyn
   );
   assert.ok(drafts > 0);
   assert.equal(counts.invoices, now.reduce((s, x) => s + x.invoices, 0) + drafts);
+});
+
+test('copies of the sales go to copies of the activities: each entrepreneur with an activity twice', async () => {
+  const now = await entrepreneursPerCoop();
+  for (const [slug, n] of entrepreneursBefore) assert.equal(now.get(slug)?.all, n.all + n.owners, slug);
+  assert.equal(
+    counts.entrepreneurs,
+    [...now.values()].reduce((s, n) => s + n.all, 0),
+  );
+  // Each copied activity holds exactly the numbered invoices of its original (one copy of each
+  // sale, density 2), with postings under its own analytic code.
+  const r = await sql<{
+    code: string;
+    copies: string;
+    originals: string;
+    lines: string;
+  }>`select c.analytic_code as code,
+      (select count(*) from invoice i where i.cooperative_id = c.cooperative_id and i.activity_id = c.id) as copies,
+      (select count(*) from invoice i where i.cooperative_id = o.cooperative_id and i.activity_id = o.id
+        and i.number is not null) as originals,
+      (select count(*) from entry_line l where l.cooperative_id = c.cooperative_id and l.analytic_code = c.analytic_code)
+        as lines
+      from activity c join activity o on o.cooperative_id = c.cooperative_id and c.analytic_code = o.analytic_code || '-2'`.execute(
+    coreDb(odb.db),
+  );
+  assert.ok(r.rows.length > 0);
+  for (const x of r.rows) {
+    assert.equal(Number(x.copies), Number(x.originals), x.code);
+    if (Number(x.copies) > 0) assert.ok(Number(x.lines) > 0, `${x.code}: invoices without postings`);
+  }
+  assert.ok(r.rows.some((x) => Number(x.copies) > 0));
 });
 
 test('every cooperative of the generated network passes every integrity check', async () => {
@@ -114,6 +160,10 @@ test('a copied person signs in with their own address and sees only their cooper
   assert.equal(r.res.status, 302);
   const home = await c.get('/factures');
   assert.equal(home.res.status, 200);
+  // A copied entrepreneur (another person, same activity's copy) signs in too.
+  const p = new TestClient(app);
+  assert.equal((await p.signIn(`a2.entrepreneur@${template}.demo`, DEMO_PASSWORD)).res.status, 302);
+  assert.equal((await p.get('/compte-activite')).res.status, 200);
   // The original person still signs in to the original cooperative, not to the copy.
   const o = new TestClient(app);
   assert.equal((await o.signIn(`entrepreneur@${template}.demo`, DEMO_PASSWORD)).res.status, 302);

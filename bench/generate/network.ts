@@ -83,6 +83,9 @@ export interface NetworkOptions {
   years: number;
   /** How many times each cooperative's sales are there (1: the demo's density). */
   salesDensity?: number;
+  /** How many times each cooperative's entrepreneurs are there (1: the demo's twenty): copies of
+   *  the sales go to copies of the activities, each with its own person. At most `salesDensity`. */
+  people?: number;
   /** The master key: a copied cooperative's data keys are sealed again for it. */
   fileKey: Buffer;
   progress?: (done: number, total: number, what: string) => void;
@@ -114,14 +117,15 @@ export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promis
   const blocks = opts.years / 2;
   const clones = Math.max(0, opts.cooperatives - demo.length);
   const density = opts.salesDensity ?? 1;
+  const people = Math.min(opts.people ?? 1, density);
   const total = (blocks > 1 ? demo.length : 0) + clones + (density > 1 ? demo.length : 0);
   let done = 0;
   const step = (what: string) => opts.progress?.(++done, total, what);
 
   if (density > 1)
     for (const coop of demo) {
-      await withSystem(odb.db, (t) => densify(t as unknown as Tx, catalogue, coop.id, density));
-      step(`${coop.slug} : ventes × ${density}`);
+      await withSystem(odb.db, (t) => densify(t as unknown as Tx, catalogue, coop.id, density, people));
+      step(`${coop.slug} : ventes × ${density}${people > 1 ? `, entrepreneurs × ${people}` : ''}`);
     }
 
   if (blocks > 1)
@@ -164,10 +168,13 @@ export async function generateNetwork(odb: OpenDb, opts: NetworkOptions): Promis
 }
 
 /** Puts each sale of a cooperative `density` times (copies numbered in their own series
- *  « P1-2025-00012 »), then renumbers the journals in date order, gapless per year. */
-async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, density: number) {
+ *  « P1-2025-00012 »), then renumbers the journals in date order, gapless per year. With
+ *  `people` > 1, copy k goes to the activities' copy number k mod `people` (made first by
+ *  `copyEntrepreneurs`), so the cooperative has `people` times its entrepreneurs. */
+async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string, density: number, people: number) {
   const db = coreDb(tx);
   await prepareCopySession(tx);
+  const activities = people > 1 ? await copyEntrepreneurs(tx, catalogue, coopId, people) : [];
   const tables = SALES_TABLES.filter(([t]) => catalogue.has(t));
   const sources = new Map<string, string>();
   for (const [t, where] of tables) sources.set(t, await snapshot(tx, t, coopId, where));
@@ -180,6 +187,15 @@ async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string,
       `p${k}`,
       (t) => sources.get(t)!,
     );
+    const generation = k % people;
+    await sql`truncate gen_codemap`.execute(db);
+    if (generation > 0) {
+      const salt = `a${generation}`;
+      for (const a of activities) {
+        await sql`insert into gen_idmap (old, new) values (${a.id}, md5(${a.id}::text || ${salt})::uuid)`.execute(db);
+        await sql`insert into gen_codemap (old, new) values (${a.code}, ${`${a.code}-${generation + 1}`})`.execute(db);
+      }
+    }
     for (const [t] of tables)
       await copyTable(tx, t, catalogue.get(t)!, {
         fromCooperative: coopId,
@@ -189,6 +205,9 @@ async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string,
         numberPrefix: `P${k}-`,
         copy: k,
         salt: `p${k}`,
+        expressions: {
+          analytic_code: sql`coalesce((select c.new from gen_codemap c where c.old = s.analytic_code), s.analytic_code)`,
+        },
       });
   }
   // Out of the way first: the key (journal, year, number) holds at every row of the update.
@@ -205,6 +224,63 @@ async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string,
     where q.cooperative_id = ${coopId} and q.journal_code = m.journal_code and q.fiscal_year = m.fiscal_year`.execute(
     db,
   );
+}
+
+/** The activities of a cooperative's entrepreneurs (and CAPE holders) copied `people` - 1 times,
+ *  each copy with its own person (« a2.lea@… »): account, memberships, profile, ownership. */
+async function copyEntrepreneurs(
+  tx: Tx,
+  catalogue: Map<string, Column[]>,
+  coopId: string,
+  people: number,
+): Promise<{ id: string; code: string }[]> {
+  const db = coreDb(tx);
+  const activities = (
+    await sql<{ id: string; code: string }>`select a.id, a.analytic_code as code from activity a
+      where a.cooperative_id = ${coopId} and exists (select 1 from activity_owner o join membership m
+        on m.cooperative_id = o.cooperative_id and m.user_id = o.user_id and m.role in ('entrepreneur', 'cape')
+        where o.cooperative_id = a.cooperative_id and o.activity_id = a.id)`.execute(db)
+  ).rows;
+  if (!activities.length) return [];
+  const ids = sql`(${sql.join(activities.map((a) => sql`${a.id}::uuid`))})`;
+  const owners = sql`(select o.user_id from activity_owner o where o.cooperative_id = ${coopId} and o.activity_id in ${ids})`;
+  const perPerson: [string, RawBuilder<unknown>][] = [
+    ['activity', sql`s.id in ${ids}`],
+    ['activity_owner', sql`s.activity_id in ${ids}`],
+    ['membership', sql`s.user_id in ${owners} and s.role in ('entrepreneur', 'cape')`],
+    ['member_profile', sql`s.user_id in ${owners}`],
+  ];
+  for (let generation = 1; generation < people; generation++) {
+    const salt = `a${generation}`;
+    await sql`truncate gen_idmap`.execute(db);
+    await sql`insert into gen_idmap (old, new)
+      select id, md5(id::text || ${salt})::uuid from activity where cooperative_id = ${coopId} and id in ${ids}
+      union select distinct user_id, md5(user_id::text || ${salt})::uuid from activity_owner
+        where user_id in ${owners}`.execute(db);
+    await copyTable(tx, 'user_account', catalogue.get('user_account')!, {
+      fromCooperative: coopId,
+      toCooperative: coopId,
+      shiftYears: 0,
+      where: sql`s.id in ${owners}`,
+      expressions: { email: sql`${`a${generation + 1}.`} || s.email` },
+    });
+    for (const [t, where] of perPerson)
+      if (catalogue.has(t))
+        await copyTable(tx, t, catalogue.get(t)!, {
+          fromCooperative: coopId,
+          toCooperative: coopId,
+          shiftYears: 0,
+          where: sql`s.cooperative_id = ${coopId} and ${where}`,
+          expressions:
+            t === 'activity'
+              ? {
+                  analytic_code: sql`s.analytic_code || ${`-${generation + 1}`}`,
+                  name: sql`s.name || ${` (${generation + 1})`}`,
+                }
+              : undefined,
+        });
+  }
+  return activities;
 }
 
 /** Repeats a cooperative's history 2, 4, 6… years earlier, in one transaction: the copies are
@@ -245,31 +321,17 @@ async function copyCooperative(
   await sql`insert into gen_idmap (old, new)
     select distinct user_id, md5(user_id::text || ${to.salt})::uuid from membership where cooperative_id = ${template.id}
     on conflict do nothing`.execute(db);
-  const userCols = catalogue.get('user_account')!;
-  await sql`insert into user_account (${sql.join(userCols.map((c) => sql.ref(c.name)))})
-    select ${sql.join(
-      userCols.map((c) =>
-        c.name === 'id' ? sql`m.new` : c.name === 'email' ? sql`${to.emailPrefix} || u.email` : sql.ref(`u.${c.name}`),
-      ),
-    )}
-    from user_account u join gen_idmap m on m.old = u.id
-    where u.id in (select user_id from membership where cooperative_id = ${template.id})`.execute(db);
-  const coopCols = catalogue.get('cooperative')!;
-  await sql`insert into cooperative (${sql.join(coopCols.map((c) => sql.ref(c.name)))})
-    select ${sql.join(
-      coopCols.map((c) =>
-        c.name === 'id'
-          ? sql`${newId}::uuid`
-          : c.name === 'slug'
-            ? sql`${to.slug}`
-            : c.name === 'name'
-              ? sql`${to.name}`
-              : c.type === 'uuid'
-                ? sql`coalesce((select m.new from gen_idmap m where m.old = ${sql.ref(`src.${c.name}`)}), ${sql.ref(`src.${c.name}`)})`
-                : sql.ref(`src.${c.name}`),
-      ),
-    )}
-    from cooperative src where src.id = ${template.id}`.execute(db);
+  const base = { fromCooperative: template.id, toCooperative: newId, shiftYears: 0 };
+  await copyTable(tx, 'user_account', catalogue.get('user_account')!, {
+    ...base,
+    where: sql`s.id in (select user_id from membership where cooperative_id = ${template.id})`,
+    expressions: { email: sql`${to.emailPrefix} || s.email` },
+  });
+  await copyTable(tx, 'cooperative', catalogue.get('cooperative')!, {
+    ...base,
+    where: sql`s.id = ${template.id}`,
+    overrides: { slug: to.slug, name: to.name },
+  });
   for (const t of tables)
     await copyTable(tx, t, catalogue.get(t)!, { fromCooperative: template.id, toCooperative: newId, shiftYears: 0 });
   if (catalogue.has('cooperative_data_key')) await resealDataKeys(tx, template.id, newId, to.fileKey);
