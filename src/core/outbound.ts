@@ -18,6 +18,7 @@ for (const [net, bits] of [
   ['127.0.0.0', 8],
   ['169.254.0.0', 16],
   ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
@@ -27,6 +28,7 @@ for (const [net, bits] of [
 for (const [net, bits] of [
   ['::', 128],
   ['::1', 128],
+  ['64:ff9b::', 96], // NAT64: an IPv4 address inside an IPv6 one
   ['fc00::', 7],
   ['fe80::', 10],
   ['ff00::', 8],
@@ -71,23 +73,27 @@ export function checkOutboundUrl(raw: string, field: string): string {
   return u.href;
 }
 
-function localHost(hostname: string): boolean {
+/** A host name or literal address that designates the server's own networks. */
+export function localHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (isIP(host)) return isPrivateAddress(host);
   return host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal');
 }
 
-/** The connection's DNS lookup, refusing private answers: what is checked is what is connected. */
-const publicOnlyLookup: LookupFunction = (hostname, options, callback) => {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '', 0);
-    const list = addresses as LookupAddress[];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad || !list.length) return callback(new OutboundRefused(), '', 0);
-    if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-};
+/** The connection's DNS lookup, refusing private answers: what is checked is what is connected.
+ *  `refusal` makes the error a caller's own (a module with its own error type). */
+export const publicOnlyLookup =
+  (refusal: () => Error = () => new OutboundRefused()): LookupFunction =>
+  (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
+      if (err) return callback(err, '', 0);
+      const list = addresses as LookupAddress[];
+      const bad = list.find((a) => isPrivateAddress(a.address));
+      if (bad || !list.length) return callback(refusal(), '', 0);
+      if ((options as { all?: boolean }).all) return (callback as (e: null, a: LookupAddress[]) => void)(null, list);
+      callback(null, list[0]!.address, list[0]!.family);
+    });
+  };
 
 export class OutboundRefused extends Error {
   constructor() {
@@ -128,7 +134,7 @@ export function outboundRequest(url: string, req: OutboundRequest = {}): Promise
         method: req.method ?? 'GET',
         headers: req.headers,
         timeout: req.timeoutMs ?? 10_000,
-        ...(allowPrivate ? {} : { lookup: publicOnlyLookup }),
+        ...(allowPrivate ? {} : { lookup: publicOnlyLookup() }),
       },
       (res) => {
         const chunks: Buffer[] = [];

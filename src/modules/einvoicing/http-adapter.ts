@@ -12,8 +12,7 @@
 // networks lift this with the explicit setting RADIEUSE_PLATFORM_PRIVATE_TARGETS=allow.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { lookup } from 'node:dns';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { localHost, publicOnlyLookup } from '../../core/outbound.ts';
 import { randomUUID } from 'node:crypto';
 import type { EReport, OutgoingDocument, OutgoingStatus, PlatformAdapter } from './adapter.ts';
 import { PlatformError } from './adapter.ts';
@@ -30,51 +29,8 @@ export interface HttpAdapterOptions {
 
 const MAX_RESPONSE_BYTES = 20 * 1024 * 1024;
 
-const PRIVATE = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  ['::ffff:0:0', 96],
-  ['64:ff9b::', 96],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
-] as const)
-  PRIVATE.addSubnet(net, bits, 'ipv6');
-
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (!family) return true;
-  if (family === 6 && /^::ffff:/i.test(address) && isIP(address.slice(7)) === 4)
-    return PRIVATE.check(address.slice(7), 'ipv4');
-  return PRIVATE.check(address, family === 6 ? 'ipv6' : 'ipv4');
-}
-
-/** Resolves like dns.lookup, then refuses the connection if any address is internal. */
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  lookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, '', 0);
-    const list = addresses as { address: string; family: number }[];
-    if (!list.length || list.some((a) => isPrivateAddress(a.address)))
-      return callback(new PlatformError('adresse interne refusée'), '', 0);
-    if ((options as { all?: boolean }).all) return (callback as (e: null, a: typeof list) => void)(null, list);
-    callback(null, list[0].address, list[0].family);
-  });
-};
+/** The connection's lookup refuses internal addresses (core/outbound.ts), as our own error. */
+const guardedLookup = publicOnlyLookup(() => new PlatformError('adresse interne refusée'));
 
 /** Checks a platform address as the direction types it (the same rules as at connection). */
 export function checkPlatformUrl(raw: string, allowPrivateTargets = false): URL {
@@ -87,11 +43,7 @@ export function checkPlatformUrl(raw: string, allowPrivateTargets = false): URL 
   if (u.username || u.password) throw new PlatformError('L’adresse ne doit pas contenir d’identifiants.');
   if (u.protocol !== 'https:' && !(allowPrivateTargets && u.protocol === 'http:'))
     throw new PlatformError('L’adresse de la plateforme doit commencer par https://.');
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  if (
-    !allowPrivateTargets &&
-    (host === 'localhost' || host.endsWith('.localhost') || (isIP(host) && isPrivateAddress(host)))
-  )
+  if (!allowPrivateTargets && localHost(u.hostname))
     throw new PlatformError('Adresse interne refusée : indiquez l’adresse publique de la plateforme.');
   return u;
 }

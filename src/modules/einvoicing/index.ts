@@ -5,7 +5,7 @@ export * from './events.ts';
 export { LIFECYCLE, LIFECYCLE_STATUSES, parseStatus, type LifecycleStatus } from './statuses.ts';
 export type { PlatformAdapter, OutgoingDocument, StatusReport, IncomingDocument } from './adapter.ts';
 export { folderAdapter } from './folder-adapter.ts';
-export { httpAdapter, checkPlatformUrl, isPrivateAddress } from './http-adapter.ts';
+export { httpAdapter, checkPlatformUrl } from './http-adapter.ts';
 export { getPlatform, savePlatform, type Platform, type PlatformInput, type PlatformEnv } from './platform.service.ts';
 export {
   invoiceEInvoicing,

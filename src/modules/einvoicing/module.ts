@@ -11,6 +11,7 @@ import type { PlatformEnv } from './platform.service.ts';
 import { pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
 import './wiring.ts';
+import { privateAddressesAllowed } from '../../core/outbound.ts';
 
 const nav: NavItem[] = [
   {
@@ -24,7 +25,8 @@ const nav: NavItem[] = [
 
 export const envOf = (config: Config): PlatformEnv => ({
   fileKey: config.fileKey,
-  allowPrivateTargets: config.RADIEUSE_PLATFORM_PRIVATE_TARGETS === 'allow',
+  // The instance-wide setting of every outbound call (core/outbound.ts), or this module's own.
+  allowPrivateTargets: config.RADIEUSE_PLATFORM_PRIVATE_TARGETS === 'allow' || privateAddressesAllowed(),
 });
 
 export const einvoicingModule: ModuleDefinition = {
