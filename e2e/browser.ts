@@ -27,8 +27,30 @@ export async function startTestServer(opts: { demo?: boolean } = {}) {
   };
 }
 
+/** A browser action's time limit. It catches a hang, not a slow machine: CI runs the two
+ *  backends' suites side by side on two cores, where a page computing a salary can take over
+ *  Playwright's default 30 s. */
+const ACTION_TIMEOUT_MS = 120_000;
+
 export async function launchBrowser(): Promise<Browser> {
   mkdirSync(OUTPUT, { recursive: true });
+  const browser = await launch();
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (options) => {
+    const context = await newContext(options);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    return context;
+  };
+  const newPage = browser.newPage.bind(browser);
+  browser.newPage = async (options) => {
+    const page = await newPage(options);
+    page.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    return page;
+  };
+  return browser;
+}
+
+function launch(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
