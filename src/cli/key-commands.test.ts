@@ -1,6 +1,7 @@
 // `radieuse keys status|rotate` driven like the operator does (docs/operator-guide.md), and the
 // promise of envelope encryption: a backup holds no clear key.
 import assert from 'node:assert/strict';
+import { captureCliOutput } from '../core/cli.ts';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,18 +54,10 @@ const read = (o: OpenDb, coop: TestCoop, key: Buffer, id: string) =>
 /** Runs a command as the CLI does, with what it prints. */
 async function radieuse(name: string, values: Record<string, string | boolean>, config: Config) {
   const cmd = keyCommands.find((c) => c.name === name)!;
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const [ow, ew] = [process.stdout.write, process.stderr.write];
-  process.stdout.write = ((c: string) => stdout.push(String(c)) > 0) as typeof process.stdout.write;
-  process.stderr.write = ((c: string) => stderr.push(String(c)) > 0) as typeof process.stderr.write;
-  try {
-    const code = await cmd.run({ values, positionals: [], config, odb });
-    return { code: code ?? 0, stdout: stdout.join(''), stderr: stderr.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
+  const r = await captureCliOutput(
+    async () => (await cmd.run({ values, positionals: [], config, odb })) as number | undefined,
+  );
+  return { code: r.result ?? 0, stdout: r.out, stderr: r.err };
 }
 
 /** A file as storeFile wrote it before data keys: sealed with the master key itself. */

@@ -1,5 +1,6 @@
 // A tiny command framework over node:util parseArgs: every command has --help, clear errors
 // (exit 2 for bad usage, 1 for failures), and receives an opened database when it needs one.
+import { Writable } from 'node:stream';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { loadConfig, type Config } from './config.ts';
 import type { OpenDb } from './db/index.ts';
@@ -25,8 +26,40 @@ export interface Command {
   }): Promise<number | undefined> | Promise<void>;
 }
 
-export const err = (m: string) => process.stderr.write(`${m}\n`);
-export const out = (m: string) => process.stdout.write(`${m}\n`);
+// Where commands write: the process's stdout and stderr, or a test's buffers (`captureCliOutput`).
+// A test must never replace process.stdout.write instead: node's test runner sends its reports
+// through it, and a report sent meanwhile is lost — the test that just ended, passed or failed,
+// would never be counted.
+let capture: { out: string[]; err: string[] } | null = null;
+/** Writes raw text to the command's output (CSV bodies…). */
+export const write = (s: string) => (capture ? capture.out.push(s) > 0 : process.stdout.write(s));
+export const err = (m: string) => (capture ? capture.err.push(`${m}\n`) > 0 : process.stderr.write(`${m}\n`));
+export const out = (m: string) => write(`${m}\n`);
+
+/** The command's output as a stream (streamed CSV exports): stdout, or the test's buffer. */
+export function outputStream(): Writable {
+  const c = capture;
+  if (!c) return process.stdout;
+  return new Writable({
+    write(chunk, _encoding, done) {
+      c.out.push(String(chunk));
+      done();
+    },
+  });
+}
+
+/** Runs `fn` (a command) with its output kept in strings, for tests. One capture at a time. */
+export async function captureCliOutput<T>(fn: () => Promise<T>): Promise<{ result: T; out: string; err: string }> {
+  if (capture) throw new Error('captureCliOutput: already capturing');
+  const c = { out: [] as string[], err: [] as string[] };
+  capture = c;
+  try {
+    const result = await fn();
+    return { result, out: c.out.join(''), err: c.err.join('') };
+  } finally {
+    capture = null;
+  }
+}
 
 export function requireOpt(values: CliValues, name: string): string {
   const v = values[name];
@@ -48,7 +81,7 @@ export function csvLine(cells: CsvCell[]): string {
 }
 
 export function progress(label: string, done: number, total: number) {
-  if (!process.stderr.isTTY) return;
+  if (capture || !process.stderr.isTTY) return;
   const pct = total ? Math.floor((done / total) * 100) : 100;
   process.stderr.write(`\r${label} ${pct}% (${done}/${total})${done >= total ? '\n' : ''}`);
 }

@@ -1,5 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { captureCliOutput } from '../../core/cli.ts';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -308,23 +309,11 @@ test('CLI import bank: JSON counts, unknown cooperative and malformed file fail 
   const cmd = bankCommands.find((x) => x.name === 'import bank')!;
   const outs: string[] = [];
   const errs: string[] = [];
-  const ow = process.stdout.write;
-  const ew = process.stderr.write;
   const capture = async (fn: () => Promise<unknown>) => {
-    process.stdout.write = ((s: string) => {
-      outs.push(String(s));
-      return true;
-    }) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => {
-      errs.push(String(s));
-      return true;
-    }) as typeof process.stdout.write;
-    try {
-      return await fn();
-    } finally {
-      process.stdout.write = ow;
-      process.stderr.write = ew;
-    }
+    const r = await captureCliOutput(fn);
+    outs.push(r.out);
+    errs.push(r.err);
+    return r.result;
   };
   const config = loadConfig();
   const run = (values: CliValues, positionals: string[]) =>

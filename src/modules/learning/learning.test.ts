@@ -16,7 +16,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
-import { runCli } from '../../core/cli.ts';
+import { runCli, captureCliOutput } from '../../core/cli.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { createTheme, createSession, registerForWorkshop, recordAttendance } from '../journeys/index.ts';
 import {
@@ -352,20 +352,10 @@ test('certificate: the PDF names learner, course, date, duration and code; the p
 });
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const orig = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string | Uint8Array) => {
-    chunks.push(String(s));
-    return true;
-  }) as typeof process.stdout.write;
-  try {
-    const code = await runCli(learningCommands, args, async () =>
-      Object.create(odb, { close: { value: async () => {} } }),
-    );
-    return { code, out: chunks.join('') };
-  } finally {
-    process.stdout.write = orig;
-  }
+  const { result: code, out } = await captureCliOutput(() =>
+    runCli(learningCommands, args, async () => Object.create(odb, { close: { value: async () => {} } })),
+  );
+  return { code, out };
 }
 
 test('training hours: the CLI totals equal the workshop and course hours recorded here', async () => {

@@ -1,6 +1,16 @@
 import { mkdirSync, existsSync, statSync, readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { type CliValues, type Command, out, err, requireOpt, UsageError, progress } from '../../core/cli.ts';
+import {
+  type CliValues,
+  type Command,
+  out,
+  err,
+  requireOpt,
+  UsageError,
+  progress,
+  write,
+  outputStream,
+} from '../../core/cli.ts';
 import type { Db } from '../../core/db/handles.ts';
 import { activityFacts, cooperativeOrFail } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
@@ -60,7 +70,7 @@ async function emitTable(
     return;
   }
   if (format === 'xlsx') throw new UsageError('--out FICHIER est obligatoire pour le format xlsx');
-  const sink = openTable(process.stdout, 'csv', columns, sheet);
+  const sink = openTable(outputStream(), 'csv', columns, sheet);
   // process.stdout must not be ended: write rows only, then a final flush.
   for await (const r of rows) await sink.write(r);
 }
@@ -303,7 +313,7 @@ export const ledgerCommands: Command[] = [
             2,
           ),
         );
-      else process.stdout.write(trialBalanceCsv(rows));
+      else write(trialBalanceCsv(rows));
     },
   },
   {
@@ -328,7 +338,7 @@ export const ledgerCommands: Command[] = [
       if (!exists) throw new UsageError(`activité inconnue : ${code} dans ${slug}`);
       const a = await withTenant(odb!.db, coop.id, (trx) => activityAccount(trx, systemActor(coop.id), code, year));
       if (format === 'json') out(JSON.stringify(activityAccountJson(a), null, 2));
-      else process.stdout.write(activityAccountCsv(a));
+      else write(activityAccountCsv(a));
     },
   },
   {

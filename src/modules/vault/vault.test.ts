@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { sql } from 'kysely';
 import { seedTestCooperatives, type TestCoop, testConfig, TEST_PNG } from '../../app/testing.ts';
-import { runCli } from '../../core/cli.ts';
+import { captureCliOutput, runCli } from '../../core/cli.ts';
 import { coreDb } from '../../core/db/handles.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
@@ -62,23 +62,10 @@ const inA = <T>(f: (tx: Parameters<Parameters<typeof withTenant>[2]>[0]) => Prom
   withTenant(odb.db, a.coop.id, f);
 
 async function cli(args: string[]): Promise<{ code: number; out: string }> {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  const writeErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => {
-    chunks.push(String(s));
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    const code = await runCli(vaultCommands, args, async () =>
-      Object.create(odb, { close: { value: async () => {} } }),
-    );
-    return { code, out: chunks.join('') };
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = writeErr;
-  }
+  const { result: code, out } = await captureCliOutput(() =>
+    runCli(vaultCommands, args, async () => Object.create(odb, { close: { value: async () => {} } })),
+  );
+  return { code, out };
 }
 
 let payslipId: string;
