@@ -29,7 +29,7 @@ import {
   JOURNAL_ENTRY_COLUMNS,
 } from './exports.ts';
 import { writeTableFile } from './tabular.ts';
-import { invoicePayload, paymentPayload, sell, testCustomer } from './test-helpers.ts';
+import { customerIdFor, invoicePayload, paymentPayload, sell, testCustomer } from './test-helpers.ts';
 import { ledgerDb } from './db.ts';
 import { moduleView } from '../../core/db/handles.ts';
 import type { DirectoryTables } from '../directory/index.ts';
@@ -104,15 +104,15 @@ before(async () => {
   const bact = B.activityId;
   const bcode = B.analyticCode;
   await withTenant(odb.db, B.coop.id, async (trx) => {
-    const mk = async (customerId: string, date: string, dueDate: string, base: number) => {
+    const mk = async (customer: string, date: string, dueDate: string, base: number) => {
       const p = {
         ...invoicePayload({
           activityId: bact,
           activityCode: bcode,
           date,
           shares: [['services', base, 2000]],
-          customerId,
-          customerName: customerId,
+          customerId: customerIdFor(customer),
+          customerName: customer,
         }),
         dueDate,
       };
@@ -171,7 +171,7 @@ test('aged receivables: buckets by days past due, partial payments netted, lette
   assert.equal(agedBucket('2026-04-01', '2026-06-30'), 'd61_90');
   assert.equal(agedBucket('2026-03-31', '2026-06-30'), 'over90');
   const a = await withTenant(odb.db, B.coop.id, (trx) => agedReceivables(trx, B.actor('accountant'), '2026-06-30'));
-  const by = Object.fromEntries(a.customers.map((c) => [c.customerId, c]));
+  const by = Object.fromEntries(a.customers.map((c) => [c.customerName, c]));
   assert.deepEqual(Object.keys(by).sort(), ['X', 'Y', 'Z']);
   assert.deepEqual(by.X.buckets, { notDue: 120000, d0_30: 0, d31_60: 0, d61_90: 0, over90: 0 });
   assert.deepEqual(by.Y.buckets, { notDue: 0, d0_30: 12000 + 1200, d31_60: 0, d61_90: 100000, over90: 0 });

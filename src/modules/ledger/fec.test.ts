@@ -17,7 +17,7 @@ import { ensureChart } from './chart.ts';
 import { writeFec, FEC_COLUMNS } from './fec.ts';
 import { trialBalance, trialBalanceCsv, activityAccount, activityAccountCsv } from './reports.ts';
 import { postMonthlyContribution } from './contribution.service.ts';
-import { invoicePayload, paymentPayload } from './test-helpers.ts';
+import { customerIdFor, invoicePayload, paymentPayload } from './test-helpers.ts';
 import { ledgerDb } from './db.ts';
 import { moduleView } from '../../core/db/handles.ts';
 import type { DirectoryTables } from '../directory/index.ts';
@@ -64,7 +64,7 @@ before(async () => {
     activityCode: code,
     date: '2026-01-15',
     shares: [['goods', 50000, 2000]],
-    customerId: 'C-BOIS',
+    customerId: customerIdFor('C-BOIS'),
     customerName: 'Bois & Co',
   });
   const cn = invoicePayload({

@@ -8,15 +8,15 @@ import { emit } from '../../core/events.ts';
 
 import { SALES_EVENTS } from '../sales/index.ts';
 import { createManualEntry } from './posting.service.ts';
-import { invoicePayload, paymentPayload } from './test-helpers.ts';
+import { ACME, invoicePayload, paymentPayload } from './test-helpers.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
 let A: TestCoop;
 before(async () => {
   t = await createTestApp();
   [A] = await seedTestCooperatives(t.odb);
-  // Customer C-ACME: invoice 1 200,00 € TTC (1 000 € HT), partial payment 600,00 € (not lettered automatically),
-  // and a second receipt of 600,00 € typed by hand on 411 C-ACME.
+  // Customer ACME: invoice 1 200,00 € TTC (1 000 € HT), partial payment 600,00 € (not lettered automatically),
+  // and a second receipt of 600,00 € typed by hand on 411 ACME.
   const inv = invoicePayload({
     activityId: A.activityId,
     activityCode: A.analyticCode,
@@ -33,7 +33,7 @@ before(async () => {
       pieceRef: 'REL-03',
       lines: [
         { account: '512', debit: '600,00' },
-        { account: '411', auxAccount: 'C-ACME', credit: '600,00' },
+        { account: '411', auxAccount: ACME, credit: '600,00' },
       ],
     });
   });
@@ -50,12 +50,12 @@ const acctClient = async () => {
 };
 const openLines = async () =>
   q<{ entry_id: string; line_no: number; debit_cents: number; credit_cents: number; lettering: string | null }>(
-    `select entry_id, line_no, debit_cents, credit_cents, lettering from entry_line where cooperative_id = '${A.coop.id}' and account = '411' and aux_account = 'C-ACME' order by entry_id, line_no`,
+    `select entry_id, line_no, debit_cents, credit_cents, lettering from entry_line where cooperative_id = '${A.coop.id}' and account = '411' and aux_account = '${ACME}' order by entry_id, line_no`,
   );
 
 test('lettering: unbalanced selection refused beside the lines and nothing written; balanced selection lettered; then unlettered', async () => {
   const c = await acctClient();
-  const page = await c.get('/comptabilite/lettrage?compte=411&tiers=C-ACME');
+  const page = await c.get(`/comptabilite/lettrage?compte=411&tiers=${ACME}`);
   assert.equal(page.res.status, 200);
   const lines = await openLines();
   assert.equal(lines.length, 3);
@@ -70,7 +70,7 @@ test('lettering: unbalanced selection refused beside the lines and nothing writt
   );
   const bad = await c.post('/comptabilite/lettrage', {
     compte: '411',
-    tiers: 'C-ACME',
+    tiers: ACME,
     lines: [key(invoice), key(receipts[0])],
   });
   assert.equal(bad.res.status, 400);
@@ -89,13 +89,13 @@ test('lettering: unbalanced selection refused beside the lines and nothing writt
     seqBefore,
     'no code consumed',
   );
-  const one = await c.post('/comptabilite/lettrage', { compte: '411', tiers: 'C-ACME', lines: [key(invoice)] });
+  const one = await c.post('/comptabilite/lettrage', { compte: '411', tiers: ACME, lines: [key(invoice)] });
   assert.equal(one.res.status, 400);
   assert.match(one.html, /Cochez au moins deux lignes/);
 
   const ok = await c.post('/comptabilite/lettrage', {
     compte: '411',
-    tiers: 'C-ACME',
+    tiers: ACME,
     lines: [key(invoice), ...receipts.map(key)],
   });
   assert.equal(ok.res.status, 302);
@@ -103,18 +103,18 @@ test('lettering: unbalanced selection refused beside the lines and nothing writt
   const code = after1[0].lettering;
   assert.ok(code && /^[A-Z]+$/.test(code));
   assert.ok(after1.every((l) => l.lettering === code));
-  const again = await c.get('/comptabilite/lettrage?compte=411&tiers=C-ACME');
+  const again = await c.get(`/comptabilite/lettrage?compte=411&tiers=${ACME}`);
   assert.match(again.html, /Aucune ligne à lettrer/);
   assert.match(again.html, new RegExp(`<td data-label="Code">${code}</td>`));
 
-  const unknown = await c.post('/comptabilite/lettrage/delettrer', { compte: '411', tiers: 'C-ACME', code: 'ZZZ' });
+  const unknown = await c.post('/comptabilite/lettrage/delettrer', { compte: '411', tiers: ACME, code: 'ZZZ' });
   assert.equal(unknown.res.status, 400);
   assert.match(unknown.html, /id="f-code-error"[^>]*>Aucune ligne du compte 411 ne porte le lettrage ZZZ/);
   assert.ok(
     (await openLines()).every((l) => l.lettering === code),
     'still lettered',
   );
-  const un = await c.post('/comptabilite/lettrage/delettrer', { compte: '411', tiers: 'C-ACME', code: code! });
+  const un = await c.post('/comptabilite/lettrage/delettrer', { compte: '411', tiers: ACME, code: code! });
   assert.equal(un.res.status, 302);
   assert.ok((await openLines()).every((l) => l.lettering === null));
 

@@ -1,6 +1,16 @@
 // Hand-built sales event payloads for the ledger tests (the sales module emits the same shapes).
 import type { InvoiceValidated, PaymentRecorded, VatShare } from '../sales/index.ts';
 import { applyBasisPoints } from '../../core/money.ts';
+import { createHash } from 'node:crypto';
+
+/** A stable customer id for a label: the sales module emits customer ids (uuids), and so must hand-built
+ * events, since other modules listening to them (e-invoicing) store and look them up as uuids. */
+export function customerIdFor(label: string): string {
+  const h = createHash('sha256').update(label).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+/** The default customer of the hand-built invoices (its ledger auxiliary account is this id). */
+export const ACME = customerIdFor('C-ACME');
 
 let n = 0;
 export function invoicePayload(p: {
@@ -28,7 +38,7 @@ export function invoicePayload(p: {
     number: p.number ?? `2026-${String(n).padStart(5, '0')}`,
     issueDate: p.date,
     typeCode: p.typeCode ?? '380',
-    customerId: p.customerId ?? 'C-ACME',
+    customerId: p.customerId ?? ACME,
     customerName: p.customerName ?? 'Acme SARL',
     activityId: p.activityId,
     activityCode: p.activityCode,
