@@ -322,7 +322,7 @@ export async function importStatement(
 
 // --- matching -------------------------------------------------------------------------------
 
-type TxRow = {
+export type TxRow = {
   id: string;
   account_id: string;
   booking_date: unknown;
@@ -335,7 +335,7 @@ type TxRow = {
   bank_code?: string | null;
   status: string;
 };
-const toTransaction = (r: TxRow): BankTransaction => ({
+export const toTransaction = (r: TxRow): BankTransaction => ({
   id: r.id,
   accountId: r.account_id,
   bookingDate: toIsoDate(r.booking_date),

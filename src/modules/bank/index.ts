@@ -38,6 +38,7 @@ export {
   type BankTransaction,
   type ImportResult,
 } from './bank.service.ts';
+export { listBankLines, type BankLineFilters } from './lines.service.ts';
 export {
   listSepaCandidates,
   createSepaBatch,

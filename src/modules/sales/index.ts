@@ -67,6 +67,7 @@ export {
   createQuote,
   updateQuote,
   getQuote,
+  getQuoteLines,
   listQuotes,
   sendQuote,
   acceptQuoteByToken,
@@ -79,6 +80,7 @@ export {
   QUOTE_STATUS_LABELS,
   type Quote,
   type QuoteInput,
+  type QuoteLine,
   type QuoteStatus,
 } from './quote.service.ts';
 export { importCustomersCsv, parseCsv, ImportRefused } from './customer-import.ts';
