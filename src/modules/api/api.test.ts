@@ -18,7 +18,10 @@ import { makeSiren } from '../../core/identifiers.ts';
 import { createJourney } from '../journeys/index.ts';
 import { myReport } from '../purchases/index.ts';
 import { todayParis } from '../../core/dates.ts';
-import { createCustomer, createDraft } from '../sales/index.ts';
+import { createCustomer, createDraft, createQuote } from '../sales/index.ts';
+import { ensureMainAccount, importStatement, markIgnored } from '../bank/index.ts';
+import { writeCamt053 } from '../bank/testing.ts';
+import { addDays } from '../../core/dates.ts';
 import { apiCommands } from './commands.ts';
 import { apiDb } from './db.ts';
 import { openApiDocument } from './routes/v1.ts';
@@ -35,6 +38,8 @@ let customerB: string;
 let draftA: string;
 let reportA: string;
 let journeyA: string;
+let quoteA: string;
+const bankLinesA: string[] = [];
 const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, { security?: { bearer: string[] }[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, unknown> };
@@ -92,6 +97,28 @@ const line = {
   vatRateBp: 2000,
 };
 
+const expenseBody = (amountInclCents = 2350) => ({
+  date: todayParis(),
+  category: 'meals',
+  description: 'Déjeuner client',
+  activityId: a.activityId,
+  amountInclCents,
+});
+/** Every page of a list, following nextCursor; the ids in order. */
+async function walk(path: string, token: string, template: string, from: string | null = null): Promise<string[]> {
+  const seen: string[] = [];
+  let cursor = from;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const res = await call('GET', `${path}${cursor ? `${sep}cursor=${cursor}` : ''}`, token);
+    assert.equal(res.status, 200, `${path}: ${res.status}`);
+    const body = await checked(res, 'GET', template);
+    seen.push(...body.data.map((x: { id: string }) => x.id));
+    cursor = body.nextCursor;
+  } while (cursor);
+  return seen;
+}
+
 before(async () => {
   ({ odb, app } = await createTestApp());
   [a, b] = await seedTestCooperatives(odb);
@@ -121,6 +148,33 @@ before(async () => {
       createDraft(tx, a.actor('director'), { activityId: a.activityId, customerId: customerA, lines: [line] as never }),
     )
   ).id;
+  quoteA = (
+    await withTenant(odb.db, a.coop.id, (tx) =>
+      createQuote(tx, a.actor('director'), { activityId: a.activityId, customerId: customerA, lines: [line] as never }),
+    )
+  ).id;
+  // Seven statement lines for A (one ignored), on four days: keyset pages cross equal dates.
+  await withTenant(odb.db, a.coop.id, async (tx) => {
+    const account = (await ensureMainAccount(tx, a.actor('accountant')))!;
+    const entries = [0, 0, 1, 1, 1, 2, 3].map((d, i) => ({
+      amountCents: (i + 1) * 1000 * (i % 2 ? -1 : 1),
+      bookingDate: addDays(todayParis(), -10 - d),
+      label: `Opération ${i + 1}`,
+      bankRef: `API-${i + 1}`,
+    }));
+    const xml = writeCamt053({
+      messageId: 'API-1',
+      iban: account.iban,
+      createdAt: `${todayParis()}T10:00:00`,
+      entries,
+    });
+    await importStatement(tx, a.actor('accountant'), {
+      accountId: account.id,
+      fileName: 'releve.xml',
+      bytes: Buffer.from(xml),
+      autoMatch: false,
+    });
+  });
 });
 after(() => odb.close());
 
@@ -156,7 +210,13 @@ function operations() {
                 ? { amountCents: 100 }
                 : template.endsWith('/stage')
                   ? { to: 'info_meeting', effectiveOn: todayParis() }
-                  : undefined;
+                  : template === '/quotes'
+                    ? { activityId: a.activityId, customerId: customerA, lines: [line] }
+                    : template.endsWith('/credit-notes')
+                      ? { reason: 'Erreur de quantité' }
+                      : template === '/expenses'
+                        ? expenseBody()
+                        : undefined;
       ops.push({ method: method.toUpperCase(), template, path: (id) => template.replace('{id}', id), scope, body });
     }
   return ops;
@@ -188,7 +248,7 @@ test('every operation: 401 without or with a bad token, 403 without its scope, 4
     assert.equal(pb.type, 'https://radieuse.fr/problems/insufficient-scope');
     if (op.template.includes('{id}')) {
       // B's token on A's ids: not found, and nothing of A is written.
-      for (const id of [draftA, customerA, a.activityId, reportA, journeyA]) {
+      for (const id of [draftA, customerA, a.activityId, reportA, journeyA, quoteA]) {
         const r = await call(op.method, op.path(id), tok.b, op.body);
         assert.equal(r.status, 404, `${op.method} ${op.path(id)} with another cooperative's token`);
         await checked(r, op.method, op.template);
@@ -406,6 +466,157 @@ test('indicators: the cooperative’s impact figures for a year; refused to an e
   const ent = await call('GET', '/indicators', tok.ent);
   assert.equal(ent.status, 403);
   await checked(ent, 'GET', '/indicators');
+});
+
+test('quotes: draft (idempotent), get with lines, PDF, list with filters and a keyset cursor stable under inserts', async () => {
+  const body = { activityId: a.activityId, customerId: customerA, title: 'Refonte du site', lines: [line] };
+  const r1 = await call('POST', '/quotes', tok.a, body, { 'idempotency-key': 'quote-1' });
+  const r2 = await call('POST', '/quotes', tok.a, body, { 'idempotency-key': 'quote-1' });
+  assert.equal(r1.status, 201);
+  assert.equal(r2.status, 200);
+  const q = await checked(r1, 'POST', '/quotes');
+  assert.equal((await checked(r2, 'POST', '/quotes')).id, q.id);
+  assert.equal(q.status, 'draft');
+  assert.equal(q.totalExclCents, 90000);
+  assert.equal(q.totalInclCents, 108000);
+  assert.equal(q.lines.length, 1);
+  // An item line without its price is refused at the edge, with the field; a foreign customer by the service.
+  const bad = await call('POST', '/quotes', tok.a, { ...body, lines: [{ description: 'Sans prix' }] });
+  assert.equal(bad.status, 400);
+  assert.ok((await checked(bad, 'POST', '/quotes')).errors['lines.0.unitPriceCents']);
+  const cross = await call('POST', '/quotes', tok.a, { ...body, customerId: customerB });
+  assert.equal(cross.status, 422);
+  assert.ok((await checked(cross, 'POST', '/quotes')).errors.customerId);
+  const one = await checked(await call('GET', `/quotes/${q.id}`, tok.a), 'GET', '/quotes/{id}');
+  assert.equal(one.title, 'Refonte du site');
+  assert.equal(one.lines[0].netCents, 90000);
+  const pdf = await call('GET', `/quotes/${q.id}/pdf`, tok.a);
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.match(pdf.headers.get('content-disposition') ?? '', /^attachment; filename="/);
+  assert.equal(
+    Buffer.from(await pdf.arrayBuffer())
+      .subarray(0, 5)
+      .toString(),
+    '%PDF-',
+  );
+  assert.equal((await call('GET', `/quotes/${q.id}/pdf`, tok.b)).status, 404);
+  // Keyset: walking by two gives every quote once; a quote created mid-walk neither shifts nor repeats.
+  for (let i = 0; i < 3; i++) assert.equal((await call('POST', '/quotes', tok.a, body)).status, 201);
+  const all = await walk('/quotes?limit=100', tok.a, '/quotes');
+  assert.equal(all.length, 5);
+  const first = await checked(await call('GET', '/quotes?limit=2', tok.a), 'GET', '/quotes');
+  assert.equal((await call('POST', '/quotes', tok.a, body)).status, 201);
+  const rest = await walk('/quotes?limit=2', tok.a, '/quotes', first.nextCursor);
+  assert.deepEqual([...first.data.map((x: { id: string }) => x.id), ...rest], all);
+  assert.ok(all.includes(quoteA));
+  const none = await checked(await call('GET', '/quotes?status=accepted', tok.a), 'GET', '/quotes');
+  assert.deepEqual(none.data, []);
+  const byCustomer = await walk(`/quotes?customerId=${customerB}`, tok.a, '/quotes');
+  assert.deepEqual(byCustomer, [], 'B’s customer has no quote here');
+  assert.deepEqual(await walk('/quotes', tok.b, '/quotes'), [], 'B sees none of A’s quotes');
+  assert.equal((await call('GET', '/quotes?cursor=zzz', tok.a)).status, 422);
+});
+
+test('credit notes: a draft credit note on a validated invoice (idempotent), listed by type; never on a draft', async () => {
+  const created = await checked(
+    await call('POST', '/invoices', tok.a, { activityId: a.activityId, customerId: customerA, lines: [line] }),
+    'POST',
+    '/invoices',
+  );
+  for (const verb of ['submit', 'validate'])
+    assert.equal((await call('POST', `/invoices/${created.id}/${verb}`, tok.a)).status, 200);
+  const body = { reason: 'Atelier annulé' };
+  const c1 = await call('POST', `/invoices/${created.id}/credit-notes`, tok.a, body, { 'idempotency-key': 'cn-1' });
+  const c2 = await call('POST', `/invoices/${created.id}/credit-notes`, tok.a, body, { 'idempotency-key': 'cn-1' });
+  assert.equal(c1.status, 201);
+  assert.equal(c2.status, 200);
+  const note = await checked(c1, 'POST', '/invoices/{id}/credit-notes');
+  assert.equal((await checked(c2, 'POST', '/invoices/{id}/credit-notes')).id, note.id);
+  assert.equal(note.typeCode, '381');
+  assert.equal(note.status, 'draft');
+  assert.equal(note.precedingInvoiceId, created.id);
+  assert.equal(note.totalInclCents, created.totalInclCents);
+  assert.equal(note.notes, 'Atelier annulé');
+  const onDraft = await call('POST', `/invoices/${draftA}/credit-notes`, tok.a, {});
+  assert.equal(onDraft.status, 422);
+  const notes = await checked(await call('GET', '/invoices?typeCode=381', tok.a), 'GET', '/invoices');
+  assert.deepEqual(
+    notes.data.map((x: { id: string }) => x.id),
+    [note.id],
+  );
+  // Submitted and validated like any invoice: it gets its number.
+  for (const verb of ['submit', 'validate'])
+    assert.equal((await call('POST', `/invoices/${note.id}/${verb}`, tok.a)).status, 200);
+  const done = await checked(await call('GET', `/invoices/${note.id}`, tok.a), 'GET', '/invoices/{id}');
+  assert.ok(done.number);
+  const inv = await checked(await call('GET', `/invoices/${created.id}`, tok.a), 'GET', '/invoices/{id}');
+  assert.equal(inv.creditedCents, created.totalInclCents);
+  // Fully credited: another credit note would credit more than the invoice, refused by the service.
+  const over = await call('POST', `/invoices/${created.id}/credit-notes`, tok.a, {});
+  assert.equal(over.status, 422);
+  await checked(over, 'POST', '/invoices/{id}/credit-notes');
+});
+
+test('expenses: a line added to one’s report of the month (idempotent), then the report submitted once', async () => {
+  const e1 = await call('POST', '/expenses', tok.ent, expenseBody(), { 'idempotency-key': 'exp-1' });
+  const e2 = await call('POST', '/expenses', tok.ent, expenseBody(), { 'idempotency-key': 'exp-1' });
+  assert.equal(e1.status, 201);
+  assert.equal(e2.status, 200);
+  const report = await checked(e1, 'POST', '/expenses');
+  assert.equal((await checked(e2, 'POST', '/expenses')).lines.length, 1, 'the replay added nothing');
+  assert.equal(report.month, todayParis().slice(0, 7));
+  assert.equal(report.userId, a.users.entrepreneur.id);
+  assert.equal(report.totalCents, 2350);
+  assert.equal(report.lines[0].category, 'meals');
+  assert.ok(report.lines[0].vatCents > 0, 'VAT computed at the category’s rate');
+  // The service's rules come back with their field.
+  const future = await call('POST', '/expenses', tok.ent, { ...expenseBody(), date: addDays(todayParis(), 2) });
+  assert.equal(future.status, 422);
+  assert.ok((await checked(future, 'POST', '/expenses')).errors.date);
+  const foreign = await call('POST', '/expenses', tok.ent, { ...expenseBody(), activityId: b.activityId });
+  assert.equal(foreign.status, 422);
+  assert.ok((await checked(foreign, 'POST', '/expenses')).errors.activityId);
+  // Another person (here B's entrepreneur, or A's director) cannot submit this report.
+  assert.equal((await call('POST', `/expense-reports/${report.id}/submit`, tok.a)).status, 404);
+  const sent = await call('POST', `/expense-reports/${report.id}/submit`, tok.ent);
+  assert.equal(sent.status, 200);
+  assert.equal((await checked(sent, 'POST', '/expense-reports/{id}/submit')).status, 'submitted');
+  const twice = await call('POST', `/expense-reports/${report.id}/submit`, tok.ent);
+  assert.equal(twice.status, 422);
+  await checked(twice, 'POST', '/expense-reports/{id}/submit');
+  const closed = await call('POST', '/expenses', tok.ent, expenseBody(990));
+  assert.equal(closed.status, 422, 'no line added to a report already sent');
+  const readOnly = await mint(a, 'entrepreneur', ['expenses:read']);
+  assert.equal((await call('POST', '/expenses', readOnly, expenseBody())).status, 403);
+});
+
+test('bank lines: staff only, filtered by status, keyset pages across equal dates, other cooperative empty', async () => {
+  const all = await walk('/bank-lines?limit=100', tok.a, '/bank-lines');
+  assert.equal(all.length, 7);
+  bankLinesA.push(...all);
+  // Pages of two cross days holding three lines: the same lines in the same order.
+  assert.deepEqual(await walk('/bank-lines?limit=2', tok.a, '/bank-lines'), all);
+  const ignored = all[3];
+  await withTenant(odb.db, a.coop.id, (tx) => markIgnored(tx, a.actor('accountant'), ignored));
+  const open = await walk('/bank-lines?status=to_justify&limit=3', tok.a, '/bank-lines');
+  assert.deepEqual(
+    open,
+    all.filter((id) => id !== ignored),
+  );
+  assert.deepEqual(await walk('/bank-lines?status=ignored', tok.a, '/bank-lines'), [ignored]);
+  assert.deepEqual(await walk('/bank-lines?status=matched', tok.a, '/bank-lines'), []);
+  const page = await checked(await call('GET', '/bank-lines?limit=1', tok.a), 'GET', '/bank-lines');
+  assert.match(page.data[0].bookingDate, /^\d{4}-\d{2}-\d{2}$/);
+  // The latest day holds lines 1 and 2; equal dates are ordered by id, descending (line 2 imported last).
+  assert.equal(page.data[0].label, 'Opération 2');
+  assert.equal(page.data[0].amountCents, -2000);
+  assert.deepEqual(await walk('/bank-lines', tok.b, '/bank-lines'), [], 'B sees none of A’s lines');
+  const ent = await call('GET', '/bank-lines', tok.ent);
+  assert.equal(ent.status, 403, 'an entrepreneur’s token reads no bank line, whatever its scopes');
+  await checked(ent, 'GET', '/bank-lines');
+  const forged = Buffer.from(JSON.stringify({ d: "2026-01-01' or 1=1", id: all[0] })).toString('base64url');
+  assert.equal((await call('GET', `/bank-lines?cursor=${forged}`, tok.a)).status, 422);
 });
 
 test('revoked and expired tokens are refused; a user who left loses their tokens', async () => {

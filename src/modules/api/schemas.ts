@@ -18,6 +18,7 @@ export const Problem = z
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const dateTime = z.string().openapi({ format: 'date-time' });
 export const Uuid = z.string().uuid();
+export const Binary = z.string().openapi({ format: 'binary' });
 
 export const Address = z
   .strictObject({
@@ -181,6 +182,7 @@ export const ListQuery = z.object({
 });
 export const InvoiceListQuery = ListQuery.extend({
   status: z.enum([...INVOICE_STATUSES, 'issued']).optional(),
+  typeCode: z.enum(['380', '381', '386']).optional().openapi({ description: '381 : les avoirs seulement' }),
   customerId: Uuid.optional(),
   activityId: Uuid.optional(),
   from: isoDate.optional(),
@@ -318,4 +320,143 @@ export const IndicatorQuery = z.object({
     .max(2100)
     .optional()
     .openapi({ description: 'Année (l’année en cours par défaut)' }),
+});
+
+/** A page continued from its last row (keyset): no total, stable while rows are added. */
+export const keysetPage = <T extends z.ZodTypeAny>(item: T, name: string) =>
+  z
+    .strictObject({
+      data: z.array(item),
+      nextCursor: z
+        .string()
+        .nullable()
+        .openapi({ description: 'À repasser en `cursor` pour la page suivante (null : dernière page)' }),
+    })
+    .openapi(name);
+
+// Quotes (devis)
+const QUOTE_STATUSES = ['draft', 'sent', 'accepted', 'refused', 'expired'] as const;
+export const QuoteLine = z
+  .strictObject({
+    id: Uuid,
+    kind: z.enum(['item', 'section']).openapi({ description: 'Ligne de prestation, ou titre de section' }),
+    description: z.string(),
+    quantityMilli: z.number().int(),
+    unitCode: z.string(),
+    unitPriceCents: z.number().int(),
+    discountBp: z.number().int(),
+    vatCategory: z.string(),
+    vatRateBp: z.number().int(),
+    nature: z.enum(['goods', 'services']),
+    netCents: z.number().int(),
+  })
+  .openapi('QuoteLine');
+const quoteShape = {
+  id: Uuid,
+  number: z.string(),
+  status: z.enum(QUOTE_STATUSES),
+  activityId: Uuid,
+  customerId: Uuid,
+  customerName: z.string(),
+  issueDate: isoDate,
+  validityDate: isoDate,
+  title: z.string().nullable(),
+  terms: z.string().nullable(),
+  discountCents: z.number().int(),
+  totalExclCents: z.number().int(),
+  vatCents: z.number().int(),
+  totalInclCents: z.number().int(),
+  sentAt: dateTime.nullable(),
+  acceptedAt: dateTime.nullable(),
+  acceptedByName: z.string().nullable(),
+};
+export const Quote = z.strictObject(quoteShape).openapi('Quote');
+export const QuoteDetail = z.strictObject({ ...quoteShape, lines: z.array(QuoteLine) }).openapi('QuoteDetail');
+export const QuotePage = keysetPage(Quote, 'QuotePage');
+export const QuoteListQuery = ListQuery.extend({
+  status: z.enum(QUOTE_STATUSES).optional(),
+  customerId: Uuid.optional(),
+  activityId: Uuid.optional(),
+});
+export const QuoteLineCreate = z
+  .object({
+    kind: z.enum(['item', 'section']).optional().openapi({ description: '`item` par défaut' }),
+    description: z.string().min(1).max(1000),
+    quantityMilli: z.number().int().optional(),
+    unitCode: z.string().optional(),
+    unitPriceCents: z.number().int().optional(),
+    discountBp: z.number().int().min(0).max(10000).optional(),
+    vatCategory: z.enum(['S', 'Z', 'E', 'AE', 'K', 'G', 'O']).optional(),
+    vatRateBp: z.number().int().min(0).max(10000).optional(),
+    nature: z.enum(['goods', 'services']).optional(),
+  })
+  .superRefine((l, ctx) => {
+    if ((l.kind ?? 'item') !== 'item') return;
+    for (const k of ['quantityMilli', 'unitPriceCents', 'vatCategory', 'vatRateBp'] as const)
+      if (l[k] === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: 'Requis pour une ligne de prestation.' });
+  })
+  .openapi('QuoteLineCreate', {
+    description: 'Une ligne `item` demande quantityMilli, unitPriceCents, vatCategory et vatRateBp.',
+  });
+export const QuoteCreate = z
+  .object({
+    activityId: Uuid,
+    customerId: Uuid,
+    issueDate: isoDate.optional(),
+    validityDate: isoDate.nullable().optional(),
+    title: z.string().max(200).nullable().optional(),
+    terms: z.string().max(5000).nullable().optional(),
+    discountCents: z.number().int().min(0).optional(),
+    lines: z.array(QuoteLineCreate).min(1).max(200),
+  })
+  .openapi('QuoteCreate');
+
+// Credit notes (avoirs): invoices of type 381, created from a validated invoice.
+export const CreditNoteCreate = z
+  .object({
+    reason: z.string().min(1).max(1000).optional().openapi({ description: 'Motif, repris dans les notes de l’avoir' }),
+    lines: z
+      .array(InvoiceLineCreate)
+      .min(1)
+      .max(200)
+      .optional()
+      .openapi({ description: 'Avoir partiel : ses lignes. Sans lignes : avoir total (toutes les lignes).' }),
+  })
+  .openapi('CreditNoteCreate');
+
+// Expenses (dépenses of the monthly expense report)
+export const ExpenseCreate = z
+  .object({
+    date: isoDate,
+    category: z.string().min(1).max(60).openapi({ description: 'Code de catégorie (voir docs/api.md)' }),
+    description: z.string().max(200).optional(),
+    activityId: Uuid,
+    amountInclCents: z.number().int().positive(),
+    vatCents: z.number().int().min(0).nullable().optional().openapi({
+      description: 'TVA récupérable ; calculée au taux par défaut de la catégorie si absente',
+    }),
+  })
+  .openapi('ExpenseCreate');
+
+// Bank lines
+const BANK_STATUSES = ['to_justify', 'matched', 'ignored'] as const;
+export const BankLine = z
+  .strictObject({
+    id: Uuid,
+    accountId: Uuid,
+    bookingDate: isoDate,
+    valueDate: isoDate.nullable(),
+    amountCents: z.number().int().openapi({ description: 'Positif : encaissement ; négatif : décaissement' }),
+    label: z.string(),
+    counterpartyName: z.string().nullable(),
+    counterpartyIban: z.string().nullable(),
+    reference: z.string().nullable(),
+    status: z.enum(BANK_STATUSES).openapi({ description: 'to_justify : non rapprochée ; matched : rapprochée' }),
+  })
+  .openapi('BankLine');
+export const BankLinePage = keysetPage(BankLine, 'BankLinePage');
+export const BankLineListQuery = ListQuery.extend({
+  status: z.enum(BANK_STATUSES).optional(),
+  accountId: Uuid.optional(),
 });

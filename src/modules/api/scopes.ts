@@ -10,6 +10,11 @@ export const SCOPES = {
   'people:write': 'Faire avancer une personne dans son parcours',
   'indicators:read': 'Lire les indicateurs d’impact de la coopérative',
   'expenses:read': 'Lire les notes de frais (les siennes, ou toutes pour l’équipe)',
+  'expenses:write': 'Ajouter des dépenses à sa note de frais et l’envoyer',
+  'quotes:read': 'Lire les devis et leurs PDF',
+  'quotes:write': 'Créer des devis brouillons',
+  'credit-notes:write': 'Créer des avoirs sur des factures validées',
+  'bank:read': 'Lire les lignes de relevés bancaires (rapprochées ou à justifier)',
 } as const;
 export type Scope = keyof typeof SCOPES;
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];

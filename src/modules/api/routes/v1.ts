@@ -5,14 +5,11 @@
 // the modules' services through their index.ts, in a tenant transaction with the token's user
 // as the actor: same roles, same row-level security, same audit as the pages. Errors are RFC 9457
 // problem details; an object of another cooperative is simply not found (404).
-import { createRoute, OpenAPIHono, type RouteConfig, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { Hono } from 'hono';
 import { ForbiddenError } from '../../../core/actor.ts';
-import { withTenant } from '../../../core/db/tenant.ts';
 import { NotFoundError, UserError } from '../../../core/errors.ts';
 import type { AppEnv } from '../../../web/context.ts';
-import { clientIp } from '../../../web/context.ts';
 import {
   buildCii,
   createCustomer,
@@ -36,123 +33,26 @@ import { cooperativeIndicators } from '../../impact/index.ts';
 import { getExpenseReport, listMyReports } from '../../purchases/index.ts';
 import { IdempotencyConflict, requestHash, withIdempotency } from '../idempotency.service.ts';
 import * as S from '../schemas.ts';
-import type { Scope } from '../scopes.ts';
 import { ReferencePage, type OpenApiDoc } from '../views/reference.tsx';
-import { authenticateToken, consumeRateLimit, type TokenAuth } from '../tokens.service.ts';
+import {
+  actor,
+  type ApiCtx,
+  type ApiEnv,
+  bearer,
+  fileName,
+  json,
+  nextCursor,
+  notFound,
+  problem,
+  problemResponse,
+  readCursor,
+  route,
+  tenant,
+  type Tx,
+} from './v1-kit.ts';
+import { expenseReportOut, registerMoreRoutes } from './v1-more.ts';
 
-export type ApiEnv = { Variables: AppEnv['Variables'] & { auth: TokenAuth } };
-type ApiCtx = Context<ApiEnv>;
-
-export const PROBLEM_BASE = 'https://radieuse.fr/problems/';
-const PROBLEM_TYPE = 'application/problem+json';
-
-export function problem(
-  _c: Context,
-  status: number,
-  kind: string,
-  title: string,
-  detail?: string,
-  extra: Record<string, unknown> = {},
-  headers: Record<string, string> = {},
-): Response {
-  const body = { type: `${PROBLEM_BASE}${kind}`, title, status, ...(detail ? { detail } : {}), ...extra };
-  return new Response(JSON.stringify(body), {
-    status,
-    headers: { 'content-type': PROBLEM_TYPE, 'cache-control': 'no-store', ...headers },
-  });
-}
-
-// --- authentication, rate limit, scopes -------------------------------------------------------
-
-const bearer: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const h = c.req.header('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(h);
-  const challenge = { 'www-authenticate': 'Bearer realm="radieuse"' };
-  if (!m)
-    return problem(c, 401, 'unauthenticated', 'Jeton d’API requis', 'En-tête Authorization: Bearer …', {}, challenge);
-  const odb = c.get('app').odb;
-  const auth = await authenticateToken(odb, m[1], clientIp(c as never));
-  if (!auth)
-    return problem(c, 401, 'unauthenticated', 'Jeton invalide', 'Jeton inconnu, révoqué ou expiré.', {}, challenge);
-  const rl = await consumeRateLimit(odb, auth);
-  const rlHeaders = {
-    'ratelimit-limit': String(auth.rateLimitPerMinute),
-    'ratelimit-remaining': String(Math.max(0, rl.remaining)),
-    'ratelimit-reset': String(rl.resetSeconds),
-  };
-  if (rl.remaining < 0)
-    return problem(
-      c,
-      429,
-      'rate-limited',
-      'Trop de requêtes',
-      'Limite de requêtes par minute de ce jeton atteinte.',
-      {},
-      {
-        ...rlHeaders,
-        'retry-after': String(rl.resetSeconds),
-      },
-    );
-  c.set('auth', auth);
-  await next();
-  for (const [k, v] of Object.entries(rlHeaders)) c.res.headers.set(k, v);
-};
-
-function requireScope(scope: Scope): MiddlewareHandler<ApiEnv> {
-  return async (c, next) => {
-    if (!c.get('auth').scopes.includes(scope))
-      return problem(
-        c,
-        403,
-        'insufficient-scope',
-        'Permission du jeton insuffisante',
-        `Ce jeton n’a pas la permission ${scope}.`,
-      );
-    await next();
-  };
-}
-
-const problemResponse = (description: string) => ({
-  description,
-  content: { [PROBLEM_TYPE]: { schema: S.Problem } },
-});
-const COMMON_ERRORS = {
-  401: problemResponse('Jeton absent, invalide, révoqué ou expiré'),
-  403: problemResponse('Permission du jeton ou rôle de son titulaire insuffisant'),
-  429: problemResponse('Limite de requêtes du jeton atteinte'),
-};
-
-/** A route with its scope: declared in the document (security) and checked (middleware). */
-function route<R extends Omit<RouteConfig, 'security' | 'middleware'>>(scope: Scope, r: R) {
-  const full = {
-    ...r,
-    security: [{ bearer: [scope] }],
-    middleware: [requireScope(scope)],
-    responses: { ...COMMON_ERRORS, ...r.responses },
-  };
-  return createRoute(full as unknown as R & { path: string });
-}
-
-/** The services' transaction, as withTenant gives it. */
-type Tx = Parameters<Parameters<typeof withTenant>[2]>[0];
-const tenant = <T>(c: ApiCtx, fn: (tx: Tx) => Promise<T>) =>
-  withTenant(c.get('app').odb.db, c.get('auth').actor.cooperativeId, (tx) => fn(tx));
-const actor = (c: ApiCtx) => c.get('auth').actor;
-
-// --- cursors ----------------------------------------------------------------------------------
-
-function readCursor(_c: ApiCtx, cursor: string | undefined): number {
-  if (!cursor) return 1;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as { p?: unknown };
-    if (Number.isSafeInteger(v.p) && (v.p as number) >= 1 && (v.p as number) <= 100_000) return v.p as number;
-  } catch {
-    /* falls through */
-  }
-  throw new UserError('Curseur invalide.', 'cursor');
-}
-const nextCursor = (page: number, limit: number, total: number) =>
-  page * limit < total ? Buffer.from(JSON.stringify({ p: page + 1 })).toString('base64url') : null;
+export { problem, PROBLEM_BASE, type ApiEnv } from './v1-kit.ts';
 
 // --- mappers (the contract, whatever the services carry besides) ------------------------------
 
@@ -251,12 +151,6 @@ v1.use('*', async (c, next) => {
   return bearer(c, next);
 });
 
-const notFound = (what: string) => problemResponse(`${what} introuvable (ou d’une autre coopérative)`);
-const json = <T extends z.ZodTypeAny>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 // Customers
 v1.openapi(
   route('customers:read', {
@@ -342,6 +236,7 @@ v1.openapi(
     const r = await tenant(c, (tx) =>
       listInvoices(tx, actor(c), {
         status: q.status,
+        typeCode: q.typeCode,
         customerId: q.customerId,
         activityId: q.activityId,
         from: q.from,
@@ -444,7 +339,6 @@ async function validatedDocument(c: ApiCtx, id: string) {
     return loadInvoiceDocument(tx, actor(c), inv.id);
   });
 }
-const fileName = (n: string) => n.replace(/[^A-Za-z0-9_-]/g, '_');
 v1.openapi(
   route('invoices:read', {
     method: 'get',
@@ -597,30 +491,7 @@ v1.openapi(
   async (c) => {
     const r = await tenant(c, (tx) => getExpenseReport(tx, actor(c), c.req.valid('param').id));
     if (!r) throw new NotFoundError('Note de frais');
-    return c.json(
-      {
-        id: r.id,
-        userId: r.userId,
-        personName: r.personName,
-        month: r.month,
-        status: r.status,
-        reimbursement: r.reimbursement,
-        totalCents: r.totalCents,
-        reimbursedOn: r.reimbursedOn,
-        lines: r.lines.map((l) => ({
-          id: l.id,
-          date: l.date,
-          category: l.category,
-          description: l.description,
-          activityId: l.activityId,
-          analyticCode: l.analyticCode,
-          amountInclCents: l.amountInclCents,
-          vatCents: l.vatCents,
-          hasReceipt: !!l.receiptFileId,
-        })),
-      },
-      200,
-    );
+    return c.json(expenseReportOut(r), 200);
   },
 );
 
@@ -740,6 +611,9 @@ v1.openapi(
     );
   },
 );
+
+// Quotes, credit notes, expenses, bank lines.
+registerMoreRoutes(v1, { invoiceWithLines });
 
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0',
