@@ -279,6 +279,11 @@ test('customers: list with cursor, get, create with an idempotency key; other co
   assert.equal(seen.length, 4);
   assert.equal(new Set(seen).size, 4);
   assert.ok(!seen.includes(customerB));
+  // Keyset: a customer added mid-walk before the cursor (by name) neither shifts nor repeats a page.
+  const head = await checked(await call('GET', '/customers?limit=2', tok.a), 'GET', '/customers');
+  assert.equal((await call('POST', '/customers', tok.a, customerBody('Aaa premier', '21234567'))).status, 201);
+  const tail = await walk('/customers?limit=2', tok.a, '/customers', head.nextCursor);
+  assert.deepEqual([...head.data.map((x: { id: string }) => x.id), ...tail], seen);
   const one = await call('GET', `/customers/${customerA}`, tok.a);
   assert.equal((await checked(one, 'GET', '/customers/{id}')).name, 'Boulangerie Alpha');
   // Idempotency: the same key twice creates one customer; another body with that key is refused.

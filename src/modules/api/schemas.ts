@@ -177,7 +177,7 @@ export const CustomerPage = page(Customer, 'CustomerPage');
 export const InvoicePage = page(Invoice, 'InvoicePage');
 
 export const ListQuery = z.object({
-  cursor: z.string().max(200).optional(),
+  cursor: z.string().max(1000).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional().openapi({ description: '1 à 100, 25 par défaut' }),
 });
 export const InvoiceListQuery = ListQuery.extend({

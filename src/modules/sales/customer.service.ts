@@ -323,10 +323,14 @@ export async function customerEmails(trx: Tx, actor: Actor, ids: string[]): Prom
   return new Map(rows.map((r) => [r.id as string, r.email]));
 }
 
+/**
+ * Customers by name. Without a search, `after` (the key of the previous page's last item) continues from
+ * the last customer seen (keyset, name then id): a customer added meanwhile shifts no page.
+ */
 export async function listCustomers(
   trx: Tx,
   actor: Actor,
-  opts: { q?: string; page?: number; pageSize?: number } = {},
+  opts: { q?: string; page?: number; pageSize?: number; after?: CustomerKey } = {},
 ) {
   authorize(actor, SALES.customerRead);
   const pageSize = Math.min(500, opts.pageSize ?? 25);
@@ -344,12 +348,34 @@ export async function listCustomers(
     );
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const after = s ? undefined : opts.after;
   const rows = await q
     .selectAll()
+    .$if(!!after, (qb) =>
+      qb.where((eb) =>
+        eb.or([
+          eb('normalized_name', '>', after!.name),
+          eb.and([eb('normalized_name', '=', after!.name), eb('id', '>', after!.id)]),
+        ]),
+      ),
+    )
     .$if(!!s, (qb) => qb.orderBy(textScore(cols, s), 'desc'))
     .orderBy('normalized_name')
+    .orderBy('id')
     .limit(pageSize)
-    .offset((page - 1) * pageSize)
+    .$if(!after, (qb) => qb.offset((page - 1) * pageSize))
     .execute();
-  return { total, page, pageSize, items: rows.map(toCustomer) };
+  return {
+    total,
+    page,
+    pageSize,
+    items: rows.map(toCustomer),
+    /** Each item's place in the order, to continue after it (`after`). */
+    keys: rows.map((r): CustomerKey => ({ name: r.normalized_name, id: r.id })),
+  };
+}
+/** Where a page of customers ended (see listCustomers). */
+export interface CustomerKey {
+  name: string;
+  id: string;
 }

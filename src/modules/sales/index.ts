@@ -10,6 +10,7 @@ export {
   listCustomers,
   type Customer,
   type CustomerInput,
+  type CustomerKey,
 } from './customer.service.ts';
 export {
   createDraft,

@@ -131,3 +131,27 @@ export const json = <T extends z.ZodTypeAny>(schema: T, description: string) => 
   content: { 'application/json': { schema } },
 });
 export const fileName = (n: string) => n.replace(/[^A-Za-z0-9_-]/g, '_');
+
+// --- keyset cursors ---------------------------------------------------------------------------
+
+export const encodeKey = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
+export const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const TEXT = /^.{0,300}$/;
+/** The key of the last row seen, each field matching its pattern, or a 422 problem. */
+export function decodeKey<K extends string>(
+  cursor: string | undefined,
+  fields: Record<K, RegExp>,
+): Record<K, string> | undefined {
+  if (!cursor) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
+    const ok = (Object.entries(fields) as [K, RegExp][]).every(
+      ([f, re]) => typeof v?.[f] === 'string' && re.test(v[f]),
+    );
+    if (ok) return v as Record<K, string>;
+  } catch {
+    /* falls through */
+  }
+  throw new UserError('Curseur invalide.', 'cursor');
+}

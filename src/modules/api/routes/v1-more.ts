@@ -4,7 +4,7 @@
 // creations, problems for errors. The lists of quotes and bank lines page by keyset: the cursor
 // carries the sort key of the last row seen, so rows added meanwhile shift nothing.
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
-import { NotFoundError, UserError } from '../../../core/errors.ts';
+import { NotFoundError } from '../../../core/errors.ts';
 import { listBankLines } from '../../bank/index.ts';
 import {
   addExpenseLine,
@@ -37,31 +37,12 @@ import {
   route,
   tenant,
   type Tx,
+  DATE,
+  decodeKey,
+  encodeKey,
+  TEXT,
+  UUID,
 } from './v1-kit.ts';
-
-// --- keyset cursors ---------------------------------------------------------------------------
-
-const encode = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const TEXT = /^.{1,100}$/;
-/** The key of the last row seen, each field matching its pattern, or a 422 problem. */
-function decode<K extends string>(
-  cursor: string | undefined,
-  fields: Record<K, RegExp>,
-): Record<K, string> | undefined {
-  if (!cursor) return undefined;
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as Record<string, unknown>;
-    const ok = (Object.entries(fields) as [K, RegExp][]).every(
-      ([f, re]) => typeof v?.[f] === 'string' && re.test(v[f]),
-    );
-    if (ok) return v as Record<K, string>;
-  } catch {
-    /* falls through */
-  }
-  throw new UserError('Curseur invalide.', 'cursor');
-}
 
 const creation = async <T>(c: ApiCtx, path: string, body: unknown, run: (tx: Tx) => Promise<T>) => {
   const r = await tenant(c, (tx) =>
@@ -170,7 +151,7 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
     async (c) => {
       const q = c.req.valid('query');
       const limit = q.limit ?? 25;
-      const after = decode(q.cursor, { d: DATE, n: TEXT, id: UUID });
+      const after = decodeKey(q.cursor, { d: DATE, n: TEXT, id: UUID });
       const rows = await tenant(c, (tx) => listQuotes(tx, actor(c), { status: q.status, customerId: q.customerId }));
       // One total order (date, number, id; all descending), so the cursor's key places every row.
       const key = (x: QuoteRow) => [x.issueDate, x.number, x.id] as const;
@@ -187,7 +168,8 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
       return c.json(
         {
           data: data.map(quoteOut),
-          nextCursor: sorted.length > limit && last ? encode({ d: last.issueDate, n: last.number, id: last.id }) : null,
+          nextCursor:
+            sorted.length > limit && last ? encodeKey({ d: last.issueDate, n: last.number, id: last.id }) : null,
         },
         200,
       );
@@ -345,7 +327,7 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
     }),
     async (c) => {
       const q = c.req.valid('query');
-      const after = decode(q.cursor, { d: DATE, id: UUID });
+      const after = decodeKey(q.cursor, { d: DATE, id: UUID });
       const r = await tenant(c, (tx) =>
         listBankLines(tx, actor(c), {
           status: q.status,
@@ -369,7 +351,7 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
             reference: t.reference,
             status: t.status,
           })),
-          nextCursor: r.hasMore && last ? encode({ d: last.bookingDate, id: last.id }) : null,
+          nextCursor: r.hasMore && last ? encodeKey({ d: last.bookingDate, id: last.id }) : null,
         },
         200,
       );

@@ -47,6 +47,10 @@ import {
   problemResponse,
   readCursor,
   route,
+  decodeKey,
+  encodeKey,
+  TEXT,
+  UUID,
   tenant,
   type Tx,
 } from './v1-kit.ts';
@@ -164,10 +168,28 @@ v1.openapi(
   async (c) => {
     const q = c.req.valid('query');
     const limit = q.limit ?? 25;
-    const page = readCursor(c, q.cursor);
-    const r = await tenant(c, (tx) => listCustomers(tx, actor(c), { q: q.q, page, pageSize: limit }));
+    if (q.q) {
+      // A search is ordered by relevance: its pages stay positional.
+      const page = readCursor(c, q.cursor);
+      const r = await tenant(c, (tx) => listCustomers(tx, actor(c), { q: q.q, page, pageSize: limit }));
+      return c.json(
+        { data: r.items.map(customerOut), total: r.total, nextCursor: nextCursor(page, limit, r.total) },
+        200,
+      );
+    }
+    // Otherwise by name, continued from the last customer seen (keyset).
+    const after = decodeKey(q.cursor, { n: TEXT, id: UUID });
+    const r = await tenant(c, (tx) =>
+      listCustomers(tx, actor(c), { pageSize: limit + 1, after: after && { name: after.n, id: after.id } }),
+    );
+    const data = r.items.slice(0, limit);
+    const last = r.keys[limit - 1];
     return c.json(
-      { data: r.items.map(customerOut), total: r.total, nextCursor: nextCursor(page, limit, r.total) },
+      {
+        data: data.map(customerOut),
+        total: r.total,
+        nextCursor: r.items.length > limit ? encodeKey({ n: last.name, id: last.id }) : null,
+      },
       200,
     );
   },
