@@ -18,7 +18,10 @@ export interface TableRow {
   cells: Map<string, string>;
 }
 export interface Table {
+  /** Normalised headers (see normaliseHeader), the keys of each row's cells. */
   headers: string[];
+  /** The headers as written in the file, for showing them. */
+  labels: string[];
   rows: TableRow[];
 }
 
@@ -75,7 +78,7 @@ function build(headerCells: string[], body: { line: number; values: string[] }[]
     });
     rows.push({ line: r.line, cells });
   }
-  return { headers, rows };
+  return { headers, labels: headerCells.map((h) => String(h ?? '').trim()), rows };
 }
 
 export function readCsv(buf: Buffer): Table {
