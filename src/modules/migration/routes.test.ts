@@ -118,7 +118,11 @@ test('upload, mapping chosen and saved, preview, check with file and line, impor
   r = await dir.post('/import/endi', { ...mapping, mode: 'apercu' });
   assert.equal(r.res.status, 200);
   assert.match(r.html, /Aperçu des premières lignes/);
-  assert.match(r.html, /<td data-label="Identifiant enDI">P1<\/td>|<td data-label="Identifiant enDI">\w+<\/td>/);
+  // The hand-chosen column feeds the payments' id: their first row, line 2, is payment 9001.
+  assert.match(
+    r.html,
+    /<td data-label="Ligne" class="num">2<\/td>\s*<td data-label="Identifiant enDI">9001<\/td>\s*<td data-label="Facture \(numéro ou identifiant\)">FA-2024-017<\/td>/,
+  );
   assert.match(r.html, /<td data-label="Nom de l(&#39;|')entreprise">Menuiserie Dupuis SARL<\/td>/);
   r = await dir.post('/import/endi', { ...mapping, mode: 'enregistrer', nom: '' });
   assert.equal(r.res.status, 400);
