@@ -250,7 +250,7 @@ function MappingForm(p: { c: Ctx; st: PageState; upload: UploadState }) {
           hx-target="#endi-result"
           hx-swap="outerHTML"
           hx-indicator="#endi-progress"
-          hx-disabled-elt="closest form button"
+          hx-disabled-elt="this"
         >
           Vérifier (rien n'est écrit)
         </button>
@@ -264,7 +264,7 @@ function MappingForm(p: { c: Ctx; st: PageState; upload: UploadState }) {
           hx-target="#endi-result"
           hx-swap="outerHTML"
           hx-indicator="#endi-progress"
-          hx-disabled-elt="closest form button"
+          hx-disabled-elt="this"
         >
           Importer
         </button>
