@@ -81,6 +81,7 @@ const PAGES = [
   '/factures',
   '/factures/nouvelle',
   '/devis/nouveau',
+  '/import/endi',
 ];
 
 for (const width of [360, 1280]) {
@@ -151,7 +152,7 @@ test('no page scrolls sideways on a phone (360 px): activity account, caseload, 
   for (const [role, paths] of [
     ['entrepreneur', ['/compte-activite', '/factures', '/devis', '/notes-de-frais']],
     ['support', ['/accompagnement', '/validation', '/clients', '/fournisseurs']],
-    ['director', ['/direction', '/impact', '/comptabilite']],
+    ['director', ['/direction', '/impact', '/comptabilite', '/import/endi']],
   ] as const) {
     const context = await browser.newContext({ viewport: { width: 360, height: 800 } });
     const page = await context.newPage();

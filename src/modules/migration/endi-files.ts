@@ -161,26 +161,137 @@ export interface EndiBundle {
   dir: string;
   files: Partial<Record<EndiKind, { file: string; records: Record_[] }[]>>;
   problems: Problem[];
+  /** Uploaded PDFs already stored (web page): file name → stored file id; else read from `dir`. */
+  storedPdfs?: Map<string, string>;
 }
 
-/** The column index of each field, or problems for missing required columns. */
-function resolveColumns(kind: EndiKind, file: string, table: Table, problems: Problem[]): Map<string, string> | null {
+/** The header of each field found among the file's headers by enDI's known names (aliases). */
+export function guessColumns(kind: EndiKind, headers: string[]): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const [field, f] of Object.entries(SPECS[kind])) {
+    const h = f.aliases.map(normaliseHeader).find((a) => headers.includes(a));
+    if (h) found[field] = h;
+  }
+  return found;
+}
+
+/** The column of each field, or problems for missing required columns. */
+function resolveColumns(
+  kind: EndiKind,
+  file: string,
+  table: Table,
+  problems: Problem[],
+  chosen?: Record<string, string>,
+): Map<string, string> | null {
   const spec = SPECS[kind];
   const found = new Map<string, string>();
+  const columns = chosen ?? guessColumns(kind, table.headers);
   for (const [field, f] of Object.entries(spec)) {
-    const h = f.aliases.map(normaliseHeader).find((a) => table.headers.includes(a));
-    if (h) found.set(field, h);
+    const h = columns[field];
+    if (h && table.headers.includes(h)) found.set(field, h);
     else if (f.required)
       problems.push({
         file,
         line: 1,
-        message: `colonne manquante : « ${f.aliases[0]} » (ou ${f.aliases
-          .slice(1, 3)
-          .map((a) => `« ${a} »`)
-          .join(', ')})`,
+        message: chosen
+          ? `colonne non associée : « ${FIELD_LABELS[field] ?? field} » est obligatoire`
+          : `colonne manquante : « ${f.aliases[0]} » (ou ${f.aliases
+              .slice(1, 3)
+              .map((a) => `« ${a} »`)
+              .join(', ')})`,
       });
   }
   return [...Object.entries(spec)].some(([field, f]) => f.required && !found.has(field)) ? null : found;
+}
+
+/** The French name of each of our fields, on the column-mapping screen. */
+export const FIELD_LABELS: Record<string, string> = {
+  id: 'Identifiant enDI',
+  name: 'Nom / intitulé',
+  code: 'Code analytique',
+  description: 'Description',
+  lastname: 'Nom',
+  firstname: 'Prénom',
+  email: 'Adresse e-mail',
+  role: 'Rôle',
+  activities: 'Enseignes',
+  type: 'Type',
+  companyName: "Nom de l'entreprise",
+  label: 'Libellé',
+  address: 'Adresse',
+  postalCode: 'Code postal',
+  city: 'Ville',
+  country: 'Pays',
+  phone: 'Téléphone',
+  siret: 'SIRET',
+  vatNumber: 'N° de TVA intracommunautaire',
+  number: 'Numéro',
+  date: 'Date',
+  activity: 'Enseigne (identifiant)',
+  customer: 'Client (identifiant)',
+  ht: 'Montant HT',
+  tva: 'Montant TVA',
+  ttc: 'Montant TTC',
+  rate: 'Taux de TVA',
+  dueDate: "Date d'échéance",
+  original: "Facture d'origine (avoir)",
+  pdf: 'Fichier PDF',
+  iban: 'IBAN',
+  bic: 'BIC',
+  status: 'Statut',
+  validity: 'Date de validité',
+  document: 'Document (identifiant)',
+  quantity: 'Quantité',
+  unit: 'Unité',
+  unitPrice: 'Prix unitaire HT',
+  invoice: 'Facture (numéro ou identifiant)',
+  amount: 'Montant',
+  mode: 'Mode de paiement',
+  reference: 'Référence',
+};
+
+/** What each kind of file is, in French (the mapping screen's headings). */
+export const KIND_LABELS: Record<EndiKind, string> = {
+  activities: 'Enseignes (activités)',
+  people: 'Utilisateurs (personnes)',
+  customers: 'Clients',
+  suppliers: 'Fournisseurs',
+  quotes: 'Devis',
+  invoices: 'Factures',
+  credit_notes: 'Avoirs',
+  lines: 'Lignes des documents',
+  payments: 'Paiements',
+};
+
+/** The kind of an export from its file name (enseignes.csv, factures_2025.xlsx…), or null. */
+export function kindOfFileName(name: string): EndiKind | null {
+  const stem = normaliseHeader(basename(name, extname(name)).replace(/[_-]+/g, ' '));
+  return FILE_PATTERNS.find(([re]) => re.test(stem))?.[1] ?? null;
+}
+
+export const UNKNOWN_FILE_MESSAGE =
+  'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)';
+
+/**
+ * A bundle from tables already read (the web page's uploads), each with the column chosen for
+ * each field; PDFs are found among the stored files by name.
+ */
+export function bundleFromTables(
+  tables: { name: string; kind: EndiKind; table: Table; columns: Record<string, string> }[],
+  storedPdfs: Map<string, string>,
+  problems: Problem[] = [],
+): EndiBundle {
+  const bundle: EndiBundle = { dir: '', files: {}, problems: [...problems], storedPdfs };
+  for (const t of tables) {
+    const cols = resolveColumns(t.kind, t.name, t.table, bundle.problems, t.columns);
+    if (!cols) continue;
+    const list = bundle.files[t.kind] ?? [];
+    bundle.files[t.kind] = list;
+    list.push({ file: t.name, records: toRecords(t.name, t.table.rows, cols) });
+  }
+  if (!tables.length && !bundle.problems.length)
+    bundle.problems.push({ file: '', line: 0, message: 'aucun export enDI (.csv ou .xlsx) déposé' });
+  return bundle;
 }
 
 function toRecords(file: string, rows: TableRow[], cols: Map<string, string>): Record_[] {
@@ -203,15 +314,9 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
     if (!statSync(path).isFile()) continue;
     const ext = extname(name).toLowerCase();
     if (ext !== '.csv' && ext !== '.xlsx') continue;
-    const stem = normaliseHeader(basename(name, extname(name)).replace(/[_-]+/g, ' '));
-    const kind = FILE_PATTERNS.find(([re]) => re.test(stem))?.[1];
+    const kind = kindOfFileName(name);
     if (!kind) {
-      bundle.problems.push({
-        file: name,
-        line: 0,
-        message:
-          'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)',
-      });
+      bundle.problems.push({ file: name, line: 0, message: UNKNOWN_FILE_MESSAGE });
       continue;
     }
     if (statSync(path).size > MAX_FILE_BYTES) {

@@ -572,7 +572,16 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
       }
     }
     let originalFileId: string | null = null;
-    if (d.pdf) {
+    if (d.pdf && bundle.storedPdfs) {
+      // Uploaded through the page: stored (and typed as a PDF) when it was received.
+      const stored = bundle.storedPdfs.get(d.pdf.split(/[\\/]/).pop()!);
+      if (!stored) {
+        problem(d.rec, `PDF introuvable parmi les fichiers déposés : ${d.pdf}`);
+        failed.add(key);
+        continue;
+      }
+      originalFileId = stored;
+    } else if (d.pdf) {
       const path = resolve(bundle.dir, d.pdf);
       if (!path.startsWith(resolve(bundle.dir) + sep) || !existsSync(path) || !statSync(path).isFile()) {
         problem(d.rec, `PDF introuvable dans le dossier : ${d.pdf}`);

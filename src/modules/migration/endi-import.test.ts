@@ -27,8 +27,8 @@ import {
 import { readEndiDir } from './endi-files.ts';
 import { importEndi, runEndiImport, type ImportReport } from './endi-import.service.ts';
 import { parseCents, parseDate, parseRateBp } from './tabular.ts';
+import { FIXES, FIXTURE } from './testing-endi.ts';
 
-const FIXTURE = new URL('./fixtures/endi/', import.meta.url).pathname;
 const config = testConfig();
 let odb: OpenDb;
 let a: TestCoop;
@@ -55,20 +55,6 @@ function fixedCopy(fixes: [file: string, from: string, to: string][], encoding: 
   }
   return dir;
 }
-
-const FIXES: [string, string, string][] = [
-  ['enseignes.csv', ';X;', ';JARDIN;'],
-  ['utilisateurs.csv', 'paul.martin@exemple;', 'paul.martin@exemple.fr;'],
-  ['clients.csv', '63456789500021', '63456789500020'],
-  ['factures.csv', '31/02/2025', '28/02/2025'],
-  ['factures.csv', '400,00;40,00;450,00', '400,00;40,00;440,00'],
-  [
-    'factures.csv',
-    '1006;Avoir',
-    '1007;Facture;2025-00004;03/03/2025;15;502;Article de blog;250,00;50,00;300,00;20,00 %;02/04/2025;;\n1006;Avoir',
-  ],
-  ['paiements.csv', '2025-00099', '2025-00002'],
-];
 
 before(async () => {
   odb = await createTestDb();

@@ -19,6 +19,26 @@ export interface MigrationTables {
     target_id: string;
     created_at: Generated<Date>;
   };
+  /** The files a person uploaded on /import/endi, read, with the columns chosen: one per person. */
+  endi_upload: {
+    cooperative_id: string;
+    id: string;
+    created_by: string;
+    /** UploadState (endi-web.service.ts): the tables read, the stored PDFs, the mapping. */
+    state: unknown;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  /** A named column mapping of a cooperative, proposed again at its next upload. */
+  endi_column_mapping: {
+    cooperative_id: string;
+    id: string;
+    name: string;
+    /** Kind of file → our field → the file's (normalised) header. */
+    mapping: unknown;
+    created_by: string | null;
+    updated_at: Generated<Date>;
+  };
 }
 
 const IMPORT_SOURCE_KEYS: SqlMigration = {
@@ -38,4 +58,32 @@ ${tenantPolicySql('import_source_key')}
 `,
 };
 
-export const migrationMigrations: SqlMigration[] = [IMPORT_SOURCE_KEYS];
+const ENDI_WEB: SqlMigration = {
+  name: '2026_12_10_01_endi_import_page',
+  sql: `
+create table endi_upload (
+  cooperative_id uuid not null references cooperative(id),
+  id uuid not null,
+  created_by uuid not null,
+  state jsonb not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, created_by)
+);
+create table endi_column_mapping (
+  cooperative_id uuid not null references cooperative(id),
+  id uuid not null,
+  name text not null check (char_length(name) between 1 and 100),
+  mapping jsonb not null,
+  created_by uuid,
+  updated_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, name)
+);
+${tenantPolicySql('endi_upload')}
+${tenantPolicySql('endi_column_mapping')}
+`,
+};
+
+export const migrationMigrations: SqlMigration[] = [IMPORT_SOURCE_KEYS, ENDI_WEB];

@@ -18,7 +18,10 @@ export interface TableRow {
   cells: Map<string, string>;
 }
 export interface Table {
+  /** Normalised headers (see normaliseHeader), the keys of each row's cells. */
   headers: string[];
+  /** The headers as written in the file, for showing them. */
+  labels: string[];
   rows: TableRow[];
 }
 
@@ -32,10 +35,33 @@ export function normaliseHeader(h: string): string {
     .trim();
 }
 
-function decodeText(buf: Buffer): string {
-  const utf8 = new TextDecoder('utf-8', { fatal: false }).decode(buf);
-  // Replacement characters mean it was not UTF-8: Windows-1252 (enDI's older exports, Excel).
-  const text = utf8.includes('\uFFFD') ? new TextDecoder('windows-1252').decode(buf) : utf8;
+// Windows-1252's 0x80–0x9F block (€ at 0x80, œ at 0x9C, typographic quotes…), decoded here:
+// Node's TextDecoder('windows-1252') decodes it as Latin-1 (C1 control characters) in the Node
+// versions we run (checked on Node 20 with full ICU), so € and œ came out as invisible controls.
+const CP1252_HIGH =
+  '\u20ac\ufffd\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\ufffd\u017d\ufffd' +
+  '\ufffd\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\ufffd\u017e\u0178';
+
+/** Windows-1252 bytes to text: Latin-1 except the 0x80–0x9F block. */
+export function decodeWindows1252(buf: Uint8Array): string {
+  const parts: string[] = [];
+  for (let i = 0; i < buf.length; i += 8192) {
+    let s = '';
+    for (const b of buf.subarray(i, i + 8192))
+      s += b >= 0x80 && b <= 0x9f ? CP1252_HIGH[b - 0x80] : String.fromCharCode(b);
+    parts.push(s);
+  }
+  return parts.join('');
+}
+
+/** UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1252 (older enDI exports, Excel). */
+export function decodeText(buf: Uint8Array): string {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    text = decodeWindows1252(buf);
+  }
   return text.replace(/^\uFEFF/, '');
 }
 
@@ -52,7 +78,7 @@ function build(headerCells: string[], body: { line: number; values: string[] }[]
     });
     rows.push({ line: r.line, cells });
   }
-  return { headers, rows };
+  return { headers, labels: headerCells.map((h) => String(h ?? '').trim()), rows };
 }
 
 export function readCsv(buf: Buffer): Table {
