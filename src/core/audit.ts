@@ -215,3 +215,39 @@ export interface AuditEntry {
   target_id: string | null;
   ip: string | null;
 }
+
+/** One audit entry reduced to what an aggregate needs: no label, no IP, no data. */
+export interface AuditActionEntry {
+  action: string;
+  targetType: string | null;
+  targetId: string | null;
+  actorUserId: string | null;
+  at: Date;
+}
+/** A cooperative's audit entries with one of `actions` in [from, to) (oldest first), for
+ *  aggregates computed by services that already checked the caller's permission (the impact
+ *  module's support-team load). */
+export async function auditActionsBetween(
+  tx: Tx,
+  cooperativeId: string,
+  actions: readonly string[],
+  range: { from: Date; to: Date },
+): Promise<AuditActionEntry[]> {
+  if (!actions.length) return [];
+  const rows = await coreDb(tx)
+    .selectFrom('audit_log')
+    .select(['action', 'target_type', 'target_id', 'actor_user_id', 'at'])
+    .where('cooperative_id', '=', cooperativeId)
+    .where('action', 'in', [...actions])
+    .where('at', '>=', range.from)
+    .where('at', '<', range.to)
+    .orderBy('seq')
+    .execute();
+  return rows.map((r) => ({
+    action: r.action,
+    targetType: r.target_type,
+    targetId: r.target_id,
+    actorUserId: r.actor_user_id,
+    at: new Date(r.at),
+  }));
+}

@@ -15,6 +15,7 @@ export {
   profileCounts,
   statisticalProfiles,
   supportCaseloads,
+  supportTeamIds,
   type ProfileCounts,
   type StatisticalProfile,
   JOB_SEEKER_STATUSES,

@@ -98,3 +98,15 @@ export async function supportCaseloads(tx: Tx, actor: Actor): Promise<number[]> 
     group by s.user_id`.execute(directoryDb(tx));
   return r.rows.map((x) => x.n).sort((a, b) => a - b);
 }
+
+/** The current support team (support and director members): user ids only, for aggregates of
+ *  the team's work (the impact module's support-team load). */
+export async function supportTeamIds(tx: Tx, actor: Actor): Promise<string[]> {
+  authorize(actor, DIRECTORY.memberList);
+  const r = await sql<{ user_id: string }>`
+    select distinct user_id from membership
+    where cooperative_id = ${actor.cooperativeId} and ended_at is null and role in ('support', 'director')`.execute(
+    directoryDb(tx),
+  );
+  return r.rows.map((x) => x.user_id).sort();
+}

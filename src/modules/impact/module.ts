@@ -8,6 +8,7 @@ import { reportMigrations } from './report-schema.ts';
 import { referentialMigrations } from './referential.schema.ts';
 import { reminderMigrations } from './reminders.schema.ts';
 import { scenarioMigrations } from './sroi-scenarios.schema.ts';
+import { networkWaveMigrations } from './network-waves.schema.ts';
 import { indicatorsQueue, indicatorsSchedule } from './indicator-history.service.ts';
 import { remindersSchedule } from './reminders.service.ts';
 
@@ -20,6 +21,7 @@ export const impactModule: ModuleDefinition = {
     ...referentialMigrations,
     ...reminderMigrations,
     ...scenarioMigrations,
+    ...networkWaveMigrations,
   ],
   routes: [impactRoutes],
   nav: impactNav,

@@ -7,7 +7,15 @@ import type { Db, Tx } from '../../core/db/handles.ts';
 import { systemActor, type Actor } from '../../core/actor.ts';
 import { authorize, can } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { getCooperative, listCooperatives, supportCaseloads } from '../directory/index.ts';
+import { getCooperative, listCooperatives, supportCaseloads, supportTeamIds } from '../directory/index.ts';
+import { auditActionsBetween } from '../../core/audit.ts';
+import {
+  type ActivityEntry,
+  SUBMISSION_ACTIONS,
+  type SupportActivity,
+  supportActivity,
+  VALIDATION_ACTIONS,
+} from './kit/support-activity.ts';
 import { impactDb } from './db.ts';
 import { IMPACT } from './permissions.ts';
 import { median, quantile, who5 } from './kit/stats.ts';
@@ -57,13 +65,39 @@ export interface QvtView {
   years: number[];
   own: QvtTable;
   ownLoad: SupportLoad;
+  /** The team's validation work over `activityPeriod` (audit log). */
+  ownActivity: SupportActivity;
+  activityPeriod: { from: Date; to: Date };
   /** Network staff: the network pooled and each cooperative. */
   network: {
     pooled: QvtTable;
     pooledLoad: SupportLoad;
-    cooperatives: { name: string; table: QvtTable; load: SupportLoad }[];
+    pooledActivity: SupportActivity;
+    cooperatives: { name: string; table: QvtTable; load: SupportLoad; activity: SupportActivity }[];
   } | null;
 }
+
+/** The support team's validation work: the last 365 days. */
+export const ACTIVITY_DAYS = 365;
+interface TeamWork {
+  entries: ActivityEntry[];
+  team: string[];
+}
+/** Audit entries of validations and submissions, and the team, read with a system actor (permission checked by the caller). */
+async function teamWorkOf(tx: Tx, cooperativeId: string, period: { from: Date; to: Date }): Promise<TeamWork> {
+  const actions = [...Object.keys(VALIDATION_ACTIONS), ...SUBMISSION_ACTIONS];
+  return {
+    entries: await auditActionsBetween(tx, cooperativeId, actions, period),
+    team: await supportTeamIds(tx, systemActor(cooperativeId, 'QVT')),
+  };
+}
+const hiddenActivity = (a: SupportActivity): SupportActivity => ({
+  ...a,
+  suppressed: true,
+  perDay: null,
+  hoursToValidate: null,
+  afterHours: null,
+});
 
 function loadOf(caseloads: number[]): SupportLoad {
   const members = caseloads.length;
@@ -141,36 +175,70 @@ export async function ownQvtPoints(tx: Tx, actor: Actor): Promise<QvtPoint[]> {
 }
 
 /** The barometer for the actor: their cooperative, and for network staff the whole network. */
-export async function qvtBarometer(db: Db, actor: Actor): Promise<QvtView> {
+export async function qvtBarometer(db: Db, actor: Actor, now: Date = new Date()): Promise<QvtView> {
   authorize(actor, IMPACT.qvtRead);
-  const [own, ownCaseloads] = await withTenant(db, actor.cooperativeId, async (tx) => [
-    await ownQvtPoints(tx as unknown as Tx, actor),
-    await caseloadsOf(tx as unknown as Tx, actor.cooperativeId),
-  ]);
-  const perCoop: { name: string; points: QvtPoint[]; caseloads: number[] }[] = [];
+  const period = { from: new Date(now.getTime() - ACTIVITY_DAYS * 86_400_000), to: now };
+  const [own, ownCaseloads, ownWork] = await withTenant(
+    db,
+    actor.cooperativeId,
+    async (tx) =>
+      [
+        await ownQvtPoints(tx as unknown as Tx, actor),
+        await caseloadsOf(tx as unknown as Tx, actor.cooperativeId),
+        await teamWorkOf(tx as unknown as Tx, actor.cooperativeId, period),
+      ] as const,
+  );
+  const perCoop: { id: string; name: string; points: QvtPoint[]; caseloads: number[]; work: TeamWork }[] = [];
   if (can(actor, IMPACT.networkRead)) {
     const networkId = (await getCooperative(db, actor.cooperativeId))?.networkId;
     const coops = (await listCooperatives(db)).filter((c) => c.networkId === networkId);
     // Each cooperative in its own tenant transaction, the caller's permission checked above.
     for (const c of coops)
       perCoop.push({
+        id: c.id,
         name: c.name,
         ...(await withTenant(db, c.id, async (tx) => ({
           points: await pointsOf(tx as unknown as Tx, c.id),
           caseloads: await caseloadsOf(tx as unknown as Tx, c.id),
+          work: await teamWorkOf(tx as unknown as Tx, c.id, period),
         }))),
       });
   }
   const all = perCoop.length ? perCoop.flatMap((c) => c.points) : own;
   const years = [...new Set(all.map((p) => p.year))].sort((a, b) => b - a);
-  const view: QvtView = { years, own: tableOf(own, years), ownLoad: loadOf(ownCaseloads), network: null };
+  const view: QvtView = {
+    years,
+    own: tableOf(own, years),
+    ownLoad: loadOf(ownCaseloads),
+    ownActivity: supportActivity(ownWork.entries, ownWork.team),
+    activityPeriod: period,
+    network: null,
+  };
   if (perCoop.length) {
     const pooled = tableOf(all, years);
     const cooperatives = perCoop.map((c) => ({
       name: c.name,
       table: tableOf(c.points, years),
       load: loadOf(c.caseloads),
+      activity: supportActivity(c.work.entries, c.work.team),
     }));
+    // The network's validation work pools every team (ids and targets made distinct per cooperative).
+    const pooledActivity = supportActivity(
+      perCoop.flatMap((c) =>
+        c.work.entries.map((e) => ({
+          ...e,
+          actorUserId: e.actorUserId && `${c.id}:${e.actorUserId}`,
+          targetId: `${c.id}:${e.targetId}`,
+        })),
+      ),
+      perCoop.flatMap((c) => c.work.team.map((u) => `${c.id}:${u}`)),
+    );
+    // Document counts and after-hours shares add up: a lone hidden team takes the next smallest with it.
+    const active = cooperatives.filter((c) => c.activity.validators > 0);
+    const hideActivity = suppressWithTotal(active.map((c) => c.activity.validators));
+    active.forEach((c, i) => {
+      if (hideActivity[i]) c.activity = hiddenActivity(c.activity);
+    });
     // Quartiles of caseloads are not additive: a hidden cooperative cannot be recomputed from the pooled figures.
     const pooledLoad = loadOf(perCoop.flatMap((c) => c.caseloads).sort((x, y) => x - y));
     for (const a of QVT_AUDIENCES)
@@ -182,7 +250,7 @@ export async function qvtBarometer(db: Db, actor: Actor): Promise<QvtView> {
           if (hide[i]) c.table[a.key][y] = hidden(c.table[a.key][y]!);
         });
       }
-    view.network = { pooled, pooledLoad, cooperatives };
+    view.network = { pooled, pooledLoad, pooledActivity, cooperatives };
   }
   return view;
 }

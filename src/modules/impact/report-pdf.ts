@@ -67,8 +67,16 @@ export async function reportPdf(r: ImpactReport, generatedOn: string): Promise<B
   if (r.sroi.length) {
     section('Retour social sur investissement (scénarios enregistrés)');
     doc.font('body').fontSize(10);
-    for (const s of r.sroi)
-      doc.text(`${s.name} : valeur actuelle ${numberText(Number(s.presentValue), '€')}, ratio ${ratioText(s.ratio)}`);
+    for (const s of r.sroi) {
+      const who = r.scope === 'network' ? ` (${s.cooperative})` : '';
+      const range =
+        s.ratioLow === null || s.ratioHigh === null
+          ? ''
+          : ` ; sensibilité de ${ratioText(s.ratioLow)} à ${ratioText(s.ratioHigh)}`;
+      doc.text(
+        `${s.name}${who} : valeur actuelle ${numberText(Number(s.presentValue), '€')}, ratio ${ratioText(s.ratio)}${range}`,
+      );
+    }
   }
   doc.end();
   await done;

@@ -12,6 +12,7 @@ import type { EsfReport } from './esf-report.ts';
 import { networkCooperatives, storedYears, yearFigures } from './indicator-history.service.ts';
 import { checkYear, MIN_YEAR } from './indicators.service.ts';
 import { IMPACT } from './permissions.ts';
+import { scenariosForReport } from './sroi-scenarios.ts';
 import {
   esfSummary,
   networkQuartiles,
@@ -42,6 +43,12 @@ export async function buildImpactReport(
   const previous = scope === 'network' ? (before?.network ?? []) : own(before);
   const ids = scope === 'network' ? now.cooperatives.map((c) => c.cooperative.id) : [cooperativeId];
   const esf = esfSummary(await esfReportSystem(db, ids, year));
+  const names = new Map<string, string>(now.cooperatives.map((c) => [c.cooperative.id, c.cooperative.name]));
+  const sroi = await scenariosForReport(
+    db,
+    ids.map((id) => ({ id, name: names.get(id) ?? coop?.name ?? '' })),
+    year,
+  );
   return {
     year,
     scope,
@@ -50,7 +57,7 @@ export async function buildImpactReport(
     computedAt: now.computedAt,
     rows: reportRows(rows, quartiles, previous, year),
     esf,
-    sroi: [],
+    sroi,
   };
 }
 

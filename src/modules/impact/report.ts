@@ -65,8 +65,13 @@ export interface EsfSummary {
 
 export interface SroiSummary {
   name: string;
+  /** The cooperative that saved it. */
+  cooperative: string;
   presentValue: string;
   ratio: string;
+  /** Sensitivity range: the lowest pessimistic and highest optimistic ratio (null if the form no longer computes). */
+  ratioLow: string | null;
+  ratioHigh: string | null;
 }
 
 export interface ImpactReport {
@@ -174,8 +179,32 @@ export function reportCells(r: ReportRow): (string | number)[] {
   ];
 }
 
+/** A saved SROI scenario as a report line: code « SROI », its name (and cooperative), the ratio,
+ *  unit « : 1 », and the sensitivity range in the interval columns. */
+export function sroiCells(x: SroiSummary, scope: ReportScope): (string | number)[] {
+  const name = scope === 'network' ? `${x.name} (${x.cooperative})` : x.name;
+  return [
+    'SROI',
+    name,
+    Number(x.ratio),
+    ': 1',
+    '',
+    x.ratioLow === null ? '' : Number(x.ratioLow),
+    x.ratioHigh === null ? '' : Number(x.ratioHigh),
+    '',
+    '',
+    '',
+    '',
+    `valeur actuelle ${x.presentValue} €`,
+  ];
+}
+
 export function reportCsv(r: ImpactReport, record: (cells: (string | number)[]) => string): string {
-  return `${[REPORT_COLUMNS.join(','), ...r.rows.map((x) => record(reportCells(x)))].join('\n')}\n`;
+  return `${[
+    REPORT_COLUMNS.join(','),
+    ...r.rows.map((x) => record(reportCells(x))),
+    ...r.sroi.map((x) => record(sroiCells(x, r.scope))),
+  ].join('\n')}\n`;
 }
 
 export async function reportWorkbook(r: ImpactReport): Promise<Buffer> {
@@ -197,8 +226,24 @@ export async function reportWorkbook(r: ImpactReport): Promise<Buffer> {
   esf.getColumn(1).width = 44;
   if (r.sroi.length) {
     const s = wb.addWorksheet('SROI');
-    s.addRow(['Scénario', 'Valeur actuelle (€)', 'Ratio']).font = { bold: true };
-    for (const x of r.sroi) s.addRow([x.name, Number(x.presentValue), Number(x.ratio)]);
+    s.addRow([
+      'Scénario',
+      'Coopérative',
+      'Valeur actuelle (€)',
+      'Ratio',
+      'Sensibilité : ratio bas',
+      'ratio haut',
+    ]).font = { bold: true };
+    for (const x of r.sroi)
+      s.addRow([
+        x.name,
+        x.cooperative,
+        Number(x.presentValue),
+        Number(x.ratio),
+        x.ratioLow === null ? '' : Number(x.ratioLow),
+        x.ratioHigh === null ? '' : Number(x.ratioHigh),
+      ]);
+    s.getColumn(1).width = 40;
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -11,10 +11,12 @@ import {
   type WaveColumns,
 } from './questionnaires.schema.ts';
 import type { ReminderTables, ReminderWaveColumns } from './reminders.schema.ts';
+import type { NetworkWaveColumns } from './network-waves.schema.ts';
 
 export interface ImpactTables extends QuestionnaireTables, ReminderTables {
   impact_survey: WaveColumns &
-    ReminderWaveColumns & {
+    ReminderWaveColumns &
+    NetworkWaveColumns & {
       cooperative_id: string;
       id: string;
       title: string;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { extractText, getDocumentProxy } from 'unpdf';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -77,4 +78,43 @@ test('scenarios: saved, listed, reopened as typed, compared; scoped to the coope
   assert.doesNotMatch((await other.get('/impact/sroi')).html, /Exemple des règles/);
   assert.equal((await sup.get('/impact/sroi?scenario=junk')).res.status, 404);
   assert.equal((await (await signed(a, 'entrepreneur')).get('/impact/sroi/comparer?s=x')).res.status, 403);
+});
+
+test('the yearly impact report lists the saved scenarios with ratio and sensitivity range (PDF, CSV, XLSX)', async () => {
+  const sup = await signed(a, 'support');
+  await sup.post('/impact/sroi', { ...WORKED, save: '1', scenario_title: 'Rapport annuel' });
+  const year = new Date().getFullYear();
+  const dir = new TestClient(app);
+  await dir.signIn(a.users.director.email, TEST_PASSWORD);
+  // The worked example's sensitivity (kit.test.ts): lowest ratio 3.47 (2 years instead of 3),
+  // highest 6.09 (4 years): the range of every assumption varied.
+  const csv = await dir.get(`/impact/rapports/impact.csv?annee=${year}`);
+  assert.equal(csv.res.status, 200);
+  assert.match(csv.html, /^SROI,Rapport annuel,4\.87,: 1,,3\.47,6\.09,,,,,valeur actuelle 730632\.04 €$/m);
+  const pdf = await dir.bytes(`/impact/rapports/impact.pdf?annee=${year}`);
+  const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.body)), { mergePages: true });
+  assert.match(
+    text.replace(/\s+/g, ' '),
+    /Rapport annuel : valeur actuelle 730 632,04 €, ratio 4,87 : 1 ; sensibilité de 3,47 : 1 à 6,09 : 1/,
+  );
+  const { default: ExcelJS } = await import('exceljs');
+  const wb = new ExcelJS.Workbook();
+  await wb.xlsx.load((await dir.bytes(`/impact/rapports/impact.xlsx?annee=${year}`)).body as never);
+  const rows = (wb.getWorksheet('SROI')!.getSheetValues() as unknown[][]).filter(Boolean).map((r) => r.slice(1));
+  assert.deepEqual(
+    rows.find((r) => r[0] === 'Rapport annuel'),
+    ['Rapport annuel', a.coop.name, 730632.04, 4.87, 3.47, 6.09],
+  );
+  // Last year's report: saved this year, so not listed. Another cooperative's report: not listed.
+  assert.doesNotMatch((await dir.get(`/impact/rapports/impact.csv?annee=${year - 1}`)).html, /^SROI,/m);
+  const otherDir = new TestClient(app);
+  await otherDir.signIn(b.users.director.email, TEST_PASSWORD);
+  assert.doesNotMatch((await otherDir.get(`/impact/rapports/impact.csv?annee=${year}`)).html, /^SROI,/m);
+  // The network's report names the cooperative beside each scenario.
+  const net = new TestClient(app);
+  await net.signIn(a.users.network_admin.email, TEST_PASSWORD);
+  assert.match(
+    (await net.get(`/impact/rapports/impact.csv?annee=${year}&portee=reseau`)).html,
+    new RegExp(`^SROI,Rapport annuel \\(${a.coop.name}\\),4\\.87,: 1,,3\\.47,6\\.09,`, 'm'),
+  );
 });

@@ -14,7 +14,7 @@ import { SroiComparePage, SroiPage, SROI_FIELDS, type SroiForm } from '../views/
 import { withTenant } from '../../../core/db/tenant.ts';
 import { UserError } from '../../../core/errors.ts';
 import type { Tx } from '../../../core/db/handles.ts';
-import { getScenario, listScenarios, saveScenario } from '../sroi-scenarios.ts';
+import { getScenario, listScenarios, saveScenario, scenarioInput } from '../sroi-scenarios.ts';
 
 export const impactPageRoutes = new Hono<AppEnv>();
 const dbOf = (c: Ctx) => c.get('app').odb.db;
@@ -82,43 +82,11 @@ impactPageRoutes.get('/impact/sroi/comparer', async (c) => {
   return c.html(<SroiComparePage c={c} scenarios={scenarios} />);
 });
 
-/** Percent fields on the form are typed as percents ("25" or "25,5"); the kit takes fractions. */
-const frac = (s: string) => {
-  const t = s.trim().replace(',', '.');
-  if (!/^\d+(\.\d+)?$/.test(t)) throw new SroiInputError('Les taux s’écrivent en pourcentage, par exemple 25 ou 3,5.');
-  const [i, d = ''] = t.split('.');
-  // Divide by 100 by moving the decimal point: exact, no float.
-  const digits = (i!.padStart(3, '0') + d).replace(/^0+(?=\d)/, '');
-  const intPart = digits.length > d.length + 2 ? digits.slice(0, digits.length - d.length - 2) : '0';
-  const fracPart = digits.slice(-(d.length + 2)).padStart(d.length + 2, '0');
-  return `${intPart}.${fracPart}`;
-};
-const amount = (s: string) =>
-  s
-    .trim()
-    .replace(/\s|\u00a0|\u202f/g, '')
-    .replace(',', '.');
-
 function compute(c: Ctx, form: SroiForm): { result: SroiResult | null; error: string | null } {
   let result: SroiResult | null = null;
   let error: string | null = null;
   try {
-    result = sroiFor(actorOf(c), {
-      investment: amount(form.investment),
-      discount_rate: frac(form.discount_rate),
-      outcomes: [
-        {
-          name: form.name,
-          quantity: amount(form.quantity),
-          proxy: amount(form.proxy),
-          deadweight: frac(form.deadweight),
-          displacement: frac(form.displacement),
-          attribution: frac(form.attribution),
-          drop_off: frac(form.drop_off),
-          duration_years: Number(form.duration_years),
-        },
-      ],
-    });
+    result = sroiFor(actorOf(c), scenarioInput(form));
   } catch (e) {
     if (!(e instanceof SroiInputError)) throw e;
     error = e.message;

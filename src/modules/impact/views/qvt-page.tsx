@@ -5,6 +5,7 @@ import { Layout } from '../../../web/layout.tsx';
 import { Card, PageHeader } from '../../../web/components.tsx';
 import { QVT_DIMENSIONS } from '../kit/questionnaire.ts';
 import { QVT_AUDIENCES, type QvtTable, type QvtView, type SupportLoad } from '../qvt.service.ts';
+import type { Spread, SupportActivity } from '../kit/support-activity.ts';
 import { SUPPRESSED_TEXT } from './format.ts';
 
 const fr = (v: number | null) => (v === null ? '—' : v.toLocaleString('fr-FR'));
@@ -107,6 +108,73 @@ function LoadCard(p: { v: QvtView }) {
   );
 }
 
+const spreadText = (s: Spread | null, unit: string) =>
+  s ? `${fr(s.median)} ${unit} (quartiles ${fr(s.q1)} – ${fr(s.q3)})` : '—';
+
+function ActivityRow(p: { name: string; a: SupportActivity }) {
+  const { a } = p;
+  return (
+    <tr>
+      <th scope="row">{p.name}</th>
+      <td class="num">{a.validators}</td>
+      {a.suppressed ? (
+        <td colspan={4}>moins de 5 membres de l’équipe</td>
+      ) : (
+        <>
+          <td class="num">{a.documents}</td>
+          <td>{spreadText(a.perDay, 'par jour')}</td>
+          <td>
+            {a.hoursToValidate
+              ? `${spreadText(a.hoursToValidate, 'h')} sur ${a.hoursToValidate.n} documents`
+              : 'moins de 5 documents'}
+          </td>
+          <td>
+            {a.afterHours ? `${fr(a.afterHours.percent)} % (${fr(a.afterHours.low)} – ${fr(a.afterHours.high)})` : '—'}
+          </td>
+        </>
+      )}
+    </tr>
+  );
+}
+
+function ActivityCard(p: { v: QvtView }) {
+  const { v } = p;
+  return (
+    <Card title="Validations par l’équipe d’appui (12 derniers mois)">
+      <p class="hint">
+        D’après le journal d’audit : factures, avoirs, notes de frais, factures fournisseurs, demandes de salaire et
+        pièces d’identité validés par l’équipe (appui et direction). Documents validés par jour travaillé (médiane des
+        membres), délai entre le dépôt et la validation, part des validations hors des heures de travail (avant 8 h,
+        après 19 h ou le week-end, heure de Paris ; intervalle de confiance à 95 %). Jamais par personne ; masqué sous 5
+        membres d’équipe.
+      </p>
+      <table class="data">
+        <thead>
+          <tr>
+            <th scope="col"></th>
+            <th scope="col">Membres ayant validé</th>
+            <th scope="col">Documents validés</th>
+            <th scope="col">Documents par jour</th>
+            <th scope="col">Délai de validation</th>
+            <th scope="col">Hors heures de travail</th>
+          </tr>
+        </thead>
+        <tbody>
+          <ActivityRow name="Votre coopérative" a={v.ownActivity} />
+          {v.network ? (
+            <>
+              <ActivityRow name="Réseau" a={v.network.pooledActivity} />
+              {v.network.cooperatives.map((co) => (
+                <ActivityRow name={co.name} a={co.activity} />
+              ))}
+            </>
+          ) : null}
+        </tbody>
+      </table>
+    </Card>
+  );
+}
+
 export function QvtPage(p: { c: Ctx; v: QvtView }) {
   const { c, v } = p;
   return (
@@ -144,6 +212,7 @@ export function QvtPage(p: { c: Ctx; v: QvtView }) {
         </>
       )}
       <LoadCard v={v} />
+      <ActivityCard v={v} />
     </Layout>
   );
 }
