@@ -23,3 +23,4 @@ export { setFollowing } from './follow.service.ts';
 export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './moderation.service.ts';
 export { attachFile, openAttachment } from './attachments.service.ts';
 export { CATEGORIES } from './categories.ts';
+export { campusPersonalData, ERASED_AUTHOR } from './personal-data.ts';
