@@ -24,3 +24,4 @@ export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './modera
 export { attachFile, openAttachment } from './attachments.service.ts';
 export { CATEGORIES } from './categories.ts';
 export { campusPersonalData, ERASED_AUTHOR } from './personal-data.ts';
+export { NEAR_DUPLICATES } from './near-duplicates.ts';
