@@ -22,6 +22,7 @@ import {
 } from '../core/personal-data.ts';
 import { accountPersonalData, corePersonalData } from '../core/personal-data-rules.ts';
 import { type Cooperative, directoryPersonalData, membershipsOfUser } from '../modules/directory/index.ts';
+import { campusPersonalData } from '../modules/campus/index.ts';
 import { inboxPersonalData } from '../modules/inbox/index.ts';
 import { impactPersonalData } from '../modules/impact/index.ts';
 import { journeysPersonalData } from '../modules/journeys/index.ts';
@@ -36,6 +37,7 @@ import { signaturesPersonalData } from '../modules/signatures/index.ts';
 /** Order matters: modules whose rules find rows through another table's data come first. */
 const COOPERATIVE_RULES: PersonalDataRules[] = [
   impactPersonalData,
+  campusPersonalData,
   inboxPersonalData,
   signaturesPersonalData,
   journeysPersonalData,

@@ -23,3 +23,5 @@ export { setFollowing } from './follow.service.ts';
 export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './moderation.service.ts';
 export { attachFile, openAttachment } from './attachments.service.ts';
 export { CATEGORIES } from './categories.ts';
+export { campusPersonalData, ERASED_AUTHOR } from './personal-data.ts';
+export { NEAR_DUPLICATES } from './near-duplicates.ts';

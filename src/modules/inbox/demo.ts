@@ -1,6 +1,8 @@
 // Demo: the inbox itself is computed from the other modules' demo data. Here: the history of
 // notifications produced while loading twelve months counts as already digested, a few fresh
-// ones wait for the next digest, and the accountants chose a daily digest.
+// ones wait for the next digest, and the accountants chose a daily digest. (Answers to one's
+// campus questions are inbox items computed by the campus from its demo data, each a link to the
+// answer — no free-text notification that would lead nowhere.)
 import type { DemoSeeder } from '../directory/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -40,13 +42,6 @@ export const inboxDemoSeeder: DemoSeeder = {
             p.userId,
             'journeys.note',
             `${dc.staff.support.name} a ajouté le compte rendu de votre dernier rendez-vous.`,
-          );
-          await notify(
-            trx,
-            support,
-            p.userId,
-            'campus.answer',
-            'Une réponse a été apportée à votre question sur la facturation des acomptes.',
           );
         }
       });
