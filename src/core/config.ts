@@ -27,9 +27,6 @@ const schema = z.object({
   // Reverse proxies whose X-Forwarded-For is believed (IP addresses or CIDR ranges, comma
   // separated). Unset: the client address is the socket's, and the header is ignored.
   TRUSTED_PROXIES: z.string().optional(),
-  // E-invoicing platforms (modules/einvoicing): `allow` lets a cooperative's platform address be
-  // http:// or a private/loopback address. Tests and closed networks only; never in production.
-  RADIEUSE_PLATFORM_PRIVATE_TARGETS: z.enum(['allow', 'deny']).default('deny'),
 });
 
 export type Config = z.infer<typeof schema> & {

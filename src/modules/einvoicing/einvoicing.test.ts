@@ -28,7 +28,7 @@ import { ensureMainAccount, importStatement } from '../bank/index.ts';
 import { writeCamt053 } from '../bank/testing.ts';
 import { getSupplierInvoice } from '../purchases/index.ts';
 import { computeInbox } from '../inbox/index.ts';
-import { savePlatform, type PlatformEnv } from './platform.service.ts';
+import { platformEnvOf, savePlatform, type PlatformEnv } from './platform.service.ts';
 import { invoiceEInvoicing, pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
 import { eReportingCsv, eReportingSummary } from './ereporting.service.ts';
@@ -426,6 +426,17 @@ test('the HTTP adapter refuses internal addresses and plain http unless explicit
     ),
     /https/,
   );
+  // One instance-wide setting lifts the refusal, the one of every outbound call (core/outbound.ts).
+  const saved = process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE;
+  try {
+    delete process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE;
+    assert.equal(platformEnvOf(config).allowPrivateTargets, false);
+    process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = '1';
+    assert.equal(platformEnvOf(config).allowPrivateTargets, true);
+  } finally {
+    if (saved === undefined) delete process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE;
+    else process.env.RADIEUSE_OUTBOUND_ALLOW_PRIVATE = saved;
+  }
   // A name resolving to loopback is refused at connection time.
   const a = httpAdapter({ baseUrl: 'https://localtest.me/api', token: 't', allowPrivateTargets: false });
   await assert.rejects(a.pullIncoming(), /interne|injoignable/);

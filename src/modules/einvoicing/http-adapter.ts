@@ -9,7 +9,8 @@
 // Server-side request forgery: the address is the cooperative's choice, so the adapter refuses
 // private, loopback and link-local targets (checked on every connection, after DNS resolution,
 // so a name that resolves inside is refused too), plain http, and redirects. Tests and closed
-// networks lift this with the explicit setting RADIEUSE_PLATFORM_PRIVATE_TARGETS=allow.
+// networks lift this with the instance-wide setting of every outbound call (core/outbound.ts),
+// RADIEUSE_OUTBOUND_ALLOW_PRIVATE=1.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { localHost, publicOnlyLookup } from '../../core/outbound.ts';

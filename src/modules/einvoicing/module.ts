@@ -4,14 +4,12 @@
 // page panel and the inbox items.
 import type { ModuleDefinition } from '../../web/module-definition.ts';
 import type { NavItem } from '../../web/nav.ts';
-import type { Config } from '../../core/config.ts';
 import { einvoicingRoutes } from './routes/index.tsx';
 import { einvoicingMigrations } from './schema.ts';
-import type { PlatformEnv } from './platform.service.ts';
+import { platformEnvOf } from './platform.service.ts';
 import { pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
 import './wiring.ts';
-import { privateAddressesAllowed } from '../../core/outbound.ts';
 
 const nav: NavItem[] = [
   {
@@ -23,29 +21,27 @@ const nav: NavItem[] = [
   },
 ];
 
-export const envOf = (config: Config): PlatformEnv => ({
-  fileKey: config.fileKey,
-  // The instance-wide setting of every outbound call (core/outbound.ts), or this module's own.
-  allowPrivateTargets: config.RADIEUSE_PLATFORM_PRIVATE_TARGETS === 'allow' || privateAddressesAllowed(),
-});
-
 export const einvoicingModule: ModuleDefinition = {
   name: 'einvoicing',
   migrations: einvoicingMigrations,
   routes: [einvoicingRoutes],
   nav,
   schedules: (odb, config) => [
-    { name: 'einvoicing-send', cron: '* * * * *', handler: async () => void (await sendDue(odb, envOf(config))) },
+    {
+      name: 'einvoicing-send',
+      cron: '* * * * *',
+      handler: async () => void (await sendDue(odb, platformEnvOf(config))),
+    },
     {
       name: 'einvoicing-receive',
       cron: '*/5 * * * *',
       handler: async () => {
-        await pullStatuses(odb, envOf(config));
-        await pullIncoming(odb, envOf(config));
+        await pullStatuses(odb, platformEnvOf(config));
+        await pullIncoming(odb, platformEnvOf(config));
       },
     },
   ],
   queues: (odb, config) => [
-    { name: 'einvoicing-send-now', handler: async () => void (await sendDue(odb, envOf(config))) },
+    { name: 'einvoicing-send-now', handler: async () => void (await sendDue(odb, platformEnvOf(config))) },
   ],
 };

@@ -7,6 +7,7 @@ import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
 import { parseInput } from '../../core/validation.ts';
 import { audit } from '../../core/audit.ts';
+import { privateAddressesAllowed } from '../../core/outbound.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
 import type { PlatformAdapter } from './adapter.ts';
@@ -36,9 +37,16 @@ export const FORMAT_LABELS: Record<PlatformFormat, string> = {
 /** How the module's jobs and services reach the outside: the master key and the SSRF setting. */
 export interface PlatformEnv {
   fileKey: Buffer;
-  /** RADIEUSE_PLATFORM_PRIVATE_TARGETS=allow: tests and closed networks only. */
+  /** The instance-wide setting of every outbound call, RADIEUSE_OUTBOUND_ALLOW_PRIVATE=1
+   *  (core/outbound.ts): tests and closed networks only. */
   allowPrivateTargets: boolean;
 }
+
+/** The environment of the jobs and of the pages alike, from the server's configuration. */
+export const platformEnvOf = (config: { fileKey: Buffer }): PlatformEnv => ({
+  fileKey: config.fileKey,
+  allowPrivateTargets: privateAddressesAllowed(),
+});
 
 export const PlatformInput = z
   .object({

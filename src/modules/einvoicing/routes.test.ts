@@ -124,6 +124,11 @@ test('platform settings, the invoice page’s life cycle, the overview and the e
   assert.equal(csv.res.status, 200);
   assert.match(Buffer.from(csv.body).toString(), /^type;categorie;taux_tva/);
   assert.equal((await acc.get('/facturation-electronique/e-reporting?du=2026-13-01&au=x')).res.status, 400);
+  // Only a sale to a company so far: both e-reporting tables say they are empty.
+  const report = await acc.get('/facturation-electronique/e-reporting?du=2026-01-01&au=2026-12-31');
+  assert.equal(report.res.status, 200);
+  for (const text of ['Aucune vente B2C ou internationale sur la période.', 'Aucun encaissement de prestation'])
+    assert.ok(report.html.includes(text), text);
 
   // Junk and foreign ids: 404, never 500.
   assert.equal((await acc.post('/facturation-electronique/transmissions/pas-un-id/relancer', {})).res.status, 404);

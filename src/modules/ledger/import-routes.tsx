@@ -13,6 +13,7 @@ import { requireActor } from '../../web/middleware.ts';
 import { requireRole } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import { ENTRIES_IMPORT_MAX_BYTES, ENTRIES_IMPORT_MAX_LINES } from './entries-import-read.ts';
+import { AccountingTabs } from './views/accounting-tabs.tsx';
 import { importEntries, parseCodeMapping, type EntriesImportReport } from './entries-import.service.ts';
 
 export const importRoutes = new Hono<AppEnv>();
@@ -20,17 +21,6 @@ importRoutes.use('/comptabilite/import', requireActor);
 
 const ACCOUNTING = ['accountant', 'director'] as const;
 const db = (c: Ctx) => c.get('app').odb.db;
-const TABS: [string, string][] = [
-  ['/comptabilite', 'Écritures'],
-  ['/comptabilite/balance', 'Balance'],
-  ['/comptabilite/saisie', 'Saisie manuelle'],
-  ['/comptabilite/lettrage', 'Lettrage'],
-  ['/comptabilite/plan-comptable', 'Plan comptable'],
-  ['/comptabilite/periodes', 'Périodes'],
-  ['/comptabilite/contributions', 'Contributions'],
-  ['/comptabilite/exports', 'Exports'],
-  ['/comptabilite/import', 'Import'],
-];
 const MAX_MB = ENTRIES_IMPORT_MAX_BYTES / 1024 / 1024;
 
 interface FormState {
@@ -158,13 +148,7 @@ function ImportPage(p: { c: Ctx; st: FormState }) {
         title="Importer des écritures"
         help="Pour les coopératives qui tiennent leur comptabilité dans un autre logiciel : importez son FEC ou un CSV d'écritures, la trésorerie, la balance et les comptes d'activité les montrent."
       />
-      <nav class="tabs" aria-label="Comptabilité">
-        {TABS.map(([h, l]) => (
-          <a href={h} aria-current={h === '/comptabilite/import' ? 'page' : undefined}>
-            {l}
-          </a>
-        ))}
-      </nav>
+      <AccountingTabs current="/comptabilite/import" />
       <Card title="Fichier">
         <form
           method="post"

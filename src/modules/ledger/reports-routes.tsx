@@ -31,6 +31,7 @@ import {
   AGED_BUCKETS,
   AGED_BUCKET_LABELS,
 } from './exports.ts';
+import { AccountingTabs } from './views/accounting-tabs.tsx';
 
 export const reportsRoutes = new Hono<AppEnv>();
 reportsRoutes.use('/direction', requireActor);
@@ -62,13 +63,7 @@ function ExportsPage(p: {
         title="Exports comptables"
         help="Pour l'expert-comptable : TVA, grand livre, balance âgée et écritures, en CSV (séparateur point-virgule) ou en tableur XLSX."
       />
-      <nav class="tabs" aria-label="Comptabilité">
-        <a href="/comptabilite">Écritures</a>
-        <a href="/comptabilite/balance">Balance</a>
-        <a href="/comptabilite/exports" aria-current="page">
-          Exports
-        </a>
-      </nav>
+      <AccountingTabs current="/comptabilite/exports" />
       <form class="filters" method="get" action="/comptabilite/exports">
         <Field label="Exercice" name="annee" value={p.year} inputmode="numeric" />
         <Field

@@ -41,6 +41,7 @@ import { fecRows, fecFileName } from './fec.ts';
 import { reportsRoutes } from './reports-routes.tsx';
 import { screensRoutes } from './screens-routes.tsx';
 import { importRoutes } from './import-routes.tsx';
+import { AccountingTabs } from './views/accounting-tabs.tsx';
 
 export const ledgerRoutes = new Hono<AppEnv>();
 for (const p of ['/comptabilite', '/comptabilite/*', '/compte-activite']) ledgerRoutes.use(p, requireActor);
@@ -59,28 +60,6 @@ const yearParam = (c: Ctx) => {
 };
 const MANUAL_ROWS = 6;
 
-function Tabs(p: { current: string }) {
-  const tabs: [string, string][] = [
-    ['/comptabilite', 'Écritures'],
-    ['/comptabilite/balance', 'Balance'],
-    ['/comptabilite/saisie', 'Saisie manuelle'],
-    ['/comptabilite/lettrage', 'Lettrage'],
-    ['/comptabilite/plan-comptable', 'Plan comptable'],
-    ['/comptabilite/periodes', 'Périodes'],
-    ['/comptabilite/contributions', 'Contributions'],
-    ['/comptabilite/exports', 'Exports'],
-    ['/comptabilite/import', 'Import'],
-  ];
-  return (
-    <nav class="tabs" aria-label="Comptabilité">
-      {tabs.map(([h, l]) => (
-        <a href={h} aria-current={p.current === h ? 'page' : undefined}>
-          {l}
-        </a>
-      ))}
-    </nav>
-  );
-}
 const money = (c: number) => (c ? formatEuros(c) : '');
 
 // --- entries ---------------------------------------------------------------------------------
@@ -106,7 +85,7 @@ ledgerRoutes.get('/comptabilite', async (c) => {
           </a>
         }
       />
-      <Tabs current="/comptabilite" />
+      <AccountingTabs current="/comptabilite" />
       <form class="filters" method="get" action="/comptabilite">
         <Select
           label="Journal"
@@ -177,7 +156,7 @@ function EntryPage(p: { c: Ctx; data: Awaited<ReturnType<typeof loadEntry>>; err
           e.source_type === 'import' ? ` Écriture importée d'un logiciel comptable (origine : ${e.source_id}).` : ''
         }`}
       />
-      <Tabs current="/comptabilite" />
+      <AccountingTabs current="/comptabilite" />
       <table class="data">
         <thead>
           <tr>
@@ -272,7 +251,7 @@ ledgerRoutes.get('/comptabilite/balance', async (c) => {
         title={`Balance générale ${year}`}
         help="Les totaux de chaque compte sur l'exercice. Débits et crédits sont toujours égaux."
       />
-      <Tabs current="/comptabilite/balance" />
+      <AccountingTabs current="/comptabilite/balance" />
       <form class="filters" method="get">
         <Field label="Exercice" name="annee" value={year} inputmode="numeric" />
         <button type="submit" class="btn-secondary">
@@ -341,7 +320,7 @@ ledgerRoutes.get('/comptabilite/comptes/:number', async (c) => {
         title={`Compte ${number} — ${data.account.label}`}
         help={`Exercice ${year} : débit ${formatEuros(data.d)}, crédit ${formatEuros(data.cr)}, solde ${formatEuros(data.d - data.cr)}.`}
       />
-      <Tabs current="/comptabilite/balance" />
+      <AccountingTabs current="/comptabilite/balance" />
       {data.lines.length ? (
         <table class="data">
           <thead>
@@ -436,7 +415,7 @@ async function PeriodsPage(
         title="Périodes et contributions"
         help="Une période clôturée n'accepte plus aucune écriture : les corrections passent par une extourne sur une période ouverte."
       />
-      <Tabs current="/comptabilite/periodes" />
+      <AccountingTabs current="/comptabilite/periodes" />
       <table class="data">
         <thead>
           <tr>
@@ -674,7 +653,7 @@ ledgerRoutes.get('/comptabilite/saisie', (c) => {
         title="Saisie d'une écriture"
         help="Le total des débits doit égaler celui des crédits. Une écriture validée ne se modifie plus."
       />
-      <Tabs current="/comptabilite/saisie" />
+      <AccountingTabs current="/comptabilite/saisie" />
       <Card>
         <ManualForm c={c} />
       </Card>
@@ -711,7 +690,7 @@ ledgerRoutes.post('/comptabilite/saisie', async (c) => {
     return c.html(
       <Layout c={c} title="Saisie manuelle" wide>
         <PageHeader title="Saisie d'une écriture" />
-        <Tabs current="/comptabilite/saisie" />
+        <AccountingTabs current="/comptabilite/saisie" />
         <Card>
           <ManualForm c={c} values={f} errors={errors} />
         </Card>

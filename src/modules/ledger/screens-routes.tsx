@@ -40,33 +40,13 @@ import {
   cooperativeRule,
   simulateContributionRate,
 } from './screens.service.ts';
+import { AccountingTabs } from './views/accounting-tabs.tsx';
 
 export const screensRoutes = new Hono<AppEnv>();
 const ACCOUNTING = ['accountant', 'director'] as const;
 const db = (c: Ctx) => c.get('app').odb.db;
 type Errors = Record<string, string>;
 
-function Tabs(p: { current: string }) {
-  const tabs: [string, string][] = [
-    ['/comptabilite', 'Écritures'],
-    ['/comptabilite/balance', 'Balance'],
-    ['/comptabilite/lettrage', 'Lettrage'],
-    ['/comptabilite/plan-comptable', 'Plan comptable'],
-    ['/comptabilite/periodes', 'Périodes'],
-    ['/comptabilite/contributions', 'Contributions'],
-    ['/comptabilite/exports', 'Exports'],
-    ['/comptabilite/import', 'Import'],
-  ];
-  return (
-    <nav class="tabs" aria-label="Comptabilité">
-      {tabs.map(([h, l]) => (
-        <a href={h} aria-current={p.current === h ? 'page' : undefined}>
-          {l}
-        </a>
-      ))}
-    </nav>
-  );
-}
 const money = (c: number) => (c ? formatEuros(c) : '');
 
 // --- lettering ---------------------------------------------------------------------------------
@@ -102,7 +82,7 @@ async function LetteringPage(
         title="Lettrage des comptes de tiers"
         help="Rapprochez les factures et les règlements d'un client ou d'un fournisseur : les lignes cochées doivent s'équilibrer (total des débits égal au total des crédits)."
       />
-      <Tabs current="/comptabilite/lettrage" />
+      <AccountingTabs current="/comptabilite/lettrage" />
       <form class="filters" method="get" action="/comptabilite/lettrage">
         <Select
           label="Compte"
@@ -296,7 +276,7 @@ async function ChartPage(c: Ctx, actor: Actor, st: ChartState = {}) {
         title="Plan comptable"
         help="Les comptes de la coopérative. Un compte qui porte des écritures ne peut plus être supprimé, mais son libellé peut changer."
       />
-      <Tabs current="/comptabilite/plan-comptable" />
+      <AccountingTabs current="/comptabilite/plan-comptable" />
       <form class="filters" method="get" action="/comptabilite/plan-comptable">
         <Field label="Rechercher (numéro ou libellé)" name="q" value={q} />
         <button type="submit" class="btn-secondary">
@@ -477,7 +457,7 @@ async function ContributionsPage(c: Ctx, actor: Actor, form: { values?: Errors; 
         title="Contributions coopératives"
         help="Ce que chaque activité verse chaque mois à la coopérative : la règle commune, les dérogations par activité et une simulation."
       />
-      <Tabs current="/comptabilite/contributions" />
+      <AccountingTabs current="/comptabilite/contributions" />
       <Card title="Règle de la coopérative">
         <p>{describeRule(data.rule)}</p>
         <p class="muted">Elle s'applique à toutes les activités, sauf pendant une dérogation ci-dessous.</p>

@@ -261,3 +261,33 @@ test('contributions: the rule in plain words, overrides with overlap refused bes
   assert.equal(badSim.res.status, 400);
   assert.match(badSim.html, /id="f-taux-error"[^>]*>Taux invalide/);
 });
+
+test('every accounting page shows the same tabs, its own marked as the page shown', async () => {
+  const c = await acctClient();
+  const hrefs = [
+    '/comptabilite',
+    '/comptabilite/balance',
+    '/comptabilite/saisie',
+    '/comptabilite/lettrage',
+    '/comptabilite/plan-comptable',
+    '/comptabilite/periodes',
+    '/comptabilite/contributions',
+    '/comptabilite/exports',
+    '/comptabilite/import',
+  ];
+  for (const page of hrefs) {
+    const { res, html } = await c.get(page);
+    assert.equal(res.status, 200, page);
+    const nav = /<nav class="tabs" aria-label="Comptabilité">([\s\S]*?)<\/nav>/.exec(html)?.[1] ?? '';
+    assert.deepEqual(
+      [...nav.matchAll(/href="([^"]+)"/g)].map((m) => m[1]),
+      hrefs,
+      `tabs of ${page}`,
+    );
+    assert.deepEqual(
+      [...nav.matchAll(/<a href="([^"]+)" aria-current="page"/g)].map((m) => m[1]),
+      [page],
+      `current tab of ${page}`,
+    );
+  }
+});

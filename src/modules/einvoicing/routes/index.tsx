@@ -10,7 +10,7 @@ import { fieldErrors, NotFoundError, UserError } from '../../../core/errors.ts';
 import { isIsoDate, todayParis } from '../../../core/dates.ts';
 import { activitiesFor } from '../../directory/index.ts';
 import { EINVOICING } from '../permissions.ts';
-import { getPlatform, savePlatform, type PlatformEnv } from '../platform.service.ts';
+import { getPlatform, platformEnvOf, savePlatform, type PlatformEnv } from '../platform.service.ts';
 import { listTransmissions, retryTransmission } from '../transmission.service.ts';
 import { assignIncoming, listIncoming } from '../incoming.service.ts';
 import { eReportingCsv, eReportingSummary, sendEReport, sentEReports } from '../ereporting.service.ts';
@@ -22,10 +22,7 @@ einvoicingRoutes.use('/facturation-electronique/*', requireActor);
 
 const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) =>
   withTenant(c.get('app').odb.db, actorOf(c).cooperativeId, fn);
-export const platformEnv = (c: Ctx): PlatformEnv => ({
-  fileKey: c.get('app').config.fileKey,
-  allowPrivateTargets: c.get('app').config.RADIEUSE_PLATFORM_PRIVATE_TARGETS === 'allow',
-});
+export const platformEnv = (c: Ctx): PlatformEnv => platformEnvOf(c.get('app').config);
 
 einvoicingRoutes.get('/facturation-electronique', async (c) => {
   const actor = actorOf(c);

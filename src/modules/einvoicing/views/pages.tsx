@@ -17,7 +17,7 @@ import { formatDate } from '../../../core/dates.ts';
 import { FORMAT_LABELS, type Platform } from '../platform.service.ts';
 import type { Transmission } from '../transmission.service.ts';
 import type { Incoming } from '../incoming.service.ts';
-import { CATEGORY_LABELS, type EReportingSummary } from '../ereporting.service.ts';
+import { CATEGORY_LABELS, type EReportingSummary, type ReportCategory } from '../ereporting.service.ts';
 import { LifecycleBadge, when } from './common.tsx';
 
 const INCOMING_LABELS = { recorded: 'Enregistrée', to_assign: 'Activité à choisir', unreadable: 'À vérifier' } as const;
@@ -205,6 +205,39 @@ export function PlatformPage(p: {
 
 const rate = (bp: number) => `${(bp / 100).toLocaleString('fr-FR')} %`;
 
+/** The e-reporting totals by category and VAT rate: of the invoices, or of the payments. */
+function VatTotals(p: {
+  rows: { category: ReportCategory; vatRateBp: number; count: number; baseCents: number; vatCents: number }[];
+  countLabel: string;
+  empty: string;
+}) {
+  if (!p.rows.length) return <EmptyState title={p.empty} />;
+  return (
+    <table class="data">
+      <thead>
+        <tr>
+          <th>Catégorie</th>
+          <th class="num">Taux de TVA</th>
+          <th class="num">{p.countLabel}</th>
+          <th class="num">Base HT</th>
+          <th class="num">TVA</th>
+        </tr>
+      </thead>
+      <tbody>
+        {p.rows.map((r) => (
+          <tr>
+            <td>{CATEGORY_LABELS[r.category]}</td>
+            <td class="num">{rate(r.vatRateBp)}</td>
+            <td class="num">{r.count}</td>
+            <td class="num">{formatEuros(r.baseCents)}</td>
+            <td class="num">{formatEuros(r.vatCents)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
 export function EReportingPage(p: {
   c: Ctx;
   from: string;
@@ -231,60 +264,18 @@ export function EReportingPage(p: {
       {s ? (
         <>
           <Card title="Ventes de la période">
-            {s.sales.length ? (
-              <table class="data">
-                <thead>
-                  <tr>
-                    <th>Catégorie</th>
-                    <th class="num">Taux de TVA</th>
-                    <th class="num">Factures</th>
-                    <th class="num">Base HT</th>
-                    <th class="num">TVA</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.sales.map((r) => (
-                    <tr>
-                      <td>{CATEGORY_LABELS[r.category]}</td>
-                      <td class="num">{rate(r.vatRateBp)}</td>
-                      <td class="num">{r.invoices}</td>
-                      <td class="num">{formatEuros(r.baseCents)}</td>
-                      <td class="num">{formatEuros(r.vatCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <EmptyState title="Aucune vente B2C ou internationale sur la période." />
-            )}
+            <VatTotals
+              rows={s.sales.map((r) => ({ ...r, count: r.invoices }))}
+              countLabel="Factures"
+              empty="Aucune vente B2C ou internationale sur la période."
+            />
           </Card>
           <Card title="Encaissements des prestations de services">
-            {s.servicePayments.length ? (
-              <table class="data">
-                <thead>
-                  <tr>
-                    <th>Catégorie</th>
-                    <th class="num">Taux de TVA</th>
-                    <th class="num">Paiements</th>
-                    <th class="num">Base HT</th>
-                    <th class="num">TVA</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {s.servicePayments.map((r) => (
-                    <tr>
-                      <td>{CATEGORY_LABELS[r.category]}</td>
-                      <td class="num">{rate(r.vatRateBp)}</td>
-                      <td class="num">{r.payments}</td>
-                      <td class="num">{formatEuros(r.baseCents)}</td>
-                      <td class="num">{formatEuros(r.vatCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <EmptyState title="Aucun encaissement de prestation sur la période." />
-            )}
+            <VatTotals
+              rows={s.servicePayments.map((r) => ({ ...r, count: r.payments }))}
+              countLabel="Paiements"
+              empty="Aucun encaissement de prestation sur la période."
+            />
           </Card>
           <div class="actions">
             <a class="btn btn-secondary" href={`/facturation-electronique/e-reporting.csv?${q}`}>
