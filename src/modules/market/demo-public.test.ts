@@ -19,6 +19,12 @@ import { charterToken } from './external.service.ts';
 import { verifyToken } from './requests.service.ts';
 import { issueReviewLink } from './reviews.service.ts';
 import { cooperationCounts } from './joint.service.ts';
+import { addPhoto } from './photos.service.ts';
+
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 import { publicMarketRoutes } from './routes/public.tsx';
 import { charterRoutes } from './routes/cooperation.tsx';
 
@@ -183,7 +189,26 @@ test('privacy over every public route of the router, on the demo network', async
       });
       if (review) break;
     }
-    return { confirm: verifyToken(key, soleil.id, req.id), charter: charterToken(key, soleil.id, ext.id), review };
+    // A photo on a published profile (the demo has none).
+    const pub = await m
+      .selectFrom('market_profile')
+      .select(['activity_id', 'slug'])
+      .where('cooperative_id', '=', soleil.id)
+      .where('published', '=', true)
+      .where('external', '=', false)
+      .orderBy('slug')
+      .executeTakeFirstOrThrow();
+    const photo = await addPhoto(tx, systemActor(soleil.id), key, pub.activity_id, {
+      offerId: null,
+      name: 'atelier.png',
+      content: PNG,
+    });
+    return {
+      photo: `/marche/${soleil.slug}/${pub.slug}/photos/${photo.id}`,
+      confirm: verifyToken(key, soleil.id, req.id),
+      charter: charterToken(key, soleil.id, ext.id),
+      review,
+    };
   });
   // Each GET route of the public routers → the addresses that exercise it. A new public route
   // without an entry here fails the test.
@@ -196,6 +221,7 @@ test('privacy over every public route of the router, on the demo network', async
     '/demande-de-devis/confirmer/:token': [`/demande-de-devis/confirmer/${tokens.confirm}`],
     '/avis/:token': [`/avis/${tokens.review}`],
     '/marche/charte/:token': [`/marche/charte/${tokens.charter}`],
+    '/marche/:coop/:slug/photos/:photo': [tokens.photo],
   };
   assert.ok(tokens.review, 'a review link');
   const routes = [...publicMarketRoutes.routes, ...charterRoutes.routes].filter((r) => r.method === 'GET');
@@ -208,6 +234,11 @@ test('privacy over every public route of the router, on the demo network', async
       const { res, html } = await web.get(url);
       assert.equal(res.status, 200, url);
       fetched++;
+      if (r.path.endsWith('/photos/:photo')) {
+        assert.equal(res.headers.get('content-type'), 'image/png');
+        assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+        continue;
+      }
       for (const s of strings) assert.ok(!html.includes(s), `${url} shows ${s}`);
       // No e-mail address at all (the pages offer a form, never an address).
       assert.doesNotMatch(html, /[\w.+-]+@[\w-]+\.(demo|fr|com|org)\b/, url);
