@@ -41,6 +41,8 @@ export const FILE_PURPOSES = {
   ],
   // A file joined to a campus question (a template, a screenshot): shown only as a download.
   'campus-attachment': PDF_AND_IMAGES,
+  // A photo on a public marketplace page: images a browser shows, nothing else.
+  'market-photo': ['image/jpeg', 'image/png', 'image/webp'],
 } as const satisfies Record<string, readonly string[]>;
 export type FilePurpose = keyof typeof FILE_PURPOSES;
 
@@ -57,6 +59,7 @@ const PURPOSE_REFUSAL: Record<FilePurpose, string> = {
   'signature-evidence': 'Le dossier de preuve doit être un document JSON.',
   'course-material': 'Déposez un PDF, une image ou un document bureautique (ODT, ODS, ODP, DOCX, XLSX, PPTX).',
   'campus-attachment': 'Joignez un PDF ou une image (JPEG, PNG, WebP, HEIC).',
+  'market-photo': 'La photo doit être une image JPEG, PNG ou WebP.',
 };
 
 export interface StoredFile {

@@ -3,18 +3,24 @@
 // paid leave reviews (through the same single-use links as in real life, one with a reply); the
 // demo entrepreneur has two confirmed quote requests waiting. Deterministic: no randomness beyond
 // the order of the demo network.
-import type { DemoContext, DemoSeeder } from '../directory/index.ts';
+import type { DemoContext, DemoCoop, DemoPerson, DemoSeeder } from '../directory/index.ts';
+import type { Tx } from '../../core/db/handles.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { UserId } from '../../core/ids.ts';
 import { listInvoices } from '../sales/index.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
-import { confirmRequest, requestFillToken, submitRequest } from './requests.service.ts';
+import { closeRequest, confirmRequest, convertRequest, requestFillToken, submitRequest } from './requests.service.ts';
+import { createJointQuote } from './joint.service.ts';
+import { acceptAnswer, acceptWork, answerNeed, postNeed } from './internal.service.ts';
+import { acceptCharter, inviteExternal, saveCharter } from './external.service.ts';
 import { issueReviewLink, parseReviewToken, replyToReview, submitReview } from './reviews.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES } from './samples.ts';
-import { marketDb } from './db.ts';
+import { marketDb, type TenantTx } from './db.ts';
 
 const PUBLISHED_PER_COOP = 8;
+/** The demo entrepreneur's unpublished offer (the public pages' tests look for it). */
+export const DEMO_DRAFT_OFFER = 'Brouillon : atelier d’écriture en préparation';
 const REVIEWS: [number, string, string][] = [
   [5, 'Travail soigné, à l’écoute, délais tenus.', 'Claire'],
   [4, 'Très bon résultat, un peu de retard au démarrage.', 'Marc'],
@@ -85,42 +91,158 @@ export const marketDemoSeeder: DemoSeeder = {
           }
         });
       }
-      // Two confirmed requests waiting for the demo entrepreneur.
       const demo = dc.entrepreneurs[0];
-      if (demo?.activityId)
-        for (const [k, who] of ['Jeanne Roux', 'Hugo Bernard'].entries()) {
-          await withTenant(ctx.odb.db, dc.coop.id, async (tx) => {
-            const at = Date.parse(`${ctx.today}T09:0${k}:00Z`);
-            await submitRequest(tx, ctx.fileKey, {
-              cooperativeId: dc.coop.id,
-              activityId: demo.activityId!,
-              activityName: demo.name,
-              fields: {
-                name: who,
-                email: `${who.split(' ')[0].toLowerCase()}.${dc.coop.slug}@client.demo`,
-                postcode: dc.coop.postalCode,
-                message:
-                  k === 0
-                    ? 'Bonjour, pouvez-vous me faire un devis pour la fin du mois ?'
-                    : 'Quel serait votre tarif pour une intervention le samedi ?',
-                website: '',
-                t: requestFillToken(ctx.fileKey, at - 60_000),
-              },
-              ip: `demo-${k}`,
-              publicUrl: 'http://localhost:3000',
-              now: at,
-            });
-          });
-        }
-      await withTenant(ctx.odb.db, dc.coop.id, async (tx) => {
-        const rows = await marketDb(tx)
-          .selectFrom('market_request')
-          .select('id')
-          .where('cooperative_id', '=', dc.coop.id)
-          .execute();
-        for (const r of rows) await confirmRequest(tx, dc.coop.id, r.id);
-      });
+      const partners = people.filter((p) => p.activityId !== demo?.activityId);
+      if (demo?.activityId && partners.length >= 2)
+        await withTenant(ctx.odb.db, dc.coop.id, (tx) => seedCooperation(tx, ctx, dc, demo, partners));
     }
-    ctx.log(`place de marché : ${profiles} profils, ${offers} offres, ${reviews} avis`);
+    ctx.log(
+      `place de marché : ${profiles} profils, ${offers} offres, ${reviews} avis ; par coopérative, ` +
+        'des demandes de devis, une offre conjointe, deux besoins internes et un·e indépendant·e',
+    );
   },
 };
+
+const actorOf = (dc: DemoCoop, p: DemoPerson): Actor => ({
+  userId: p.userId as UserId,
+  cooperativeId: dc.coop.id,
+  roles: [p.role],
+  label: p.name,
+});
+
+// Quote requests in every state, for the demo entrepreneur: two waiting (confirmed), one whose
+// e-mail was never confirmed, one turned into a draft quote, one closed.
+const REQUESTS: { who: string; message: string; state: 'open' | 'unverified' | 'converted' | 'closed' }[] = [
+  { who: 'Jeanne Roux', message: 'Bonjour, pouvez-vous me faire un devis pour la fin du mois ?', state: 'open' },
+  { who: 'Hugo Bernard', message: 'Quel serait votre tarif pour une intervention le samedi ?', state: 'open' },
+  {
+    who: 'Inès Lambert',
+    message: 'Je cherche quelqu’un pour un travail en mars, êtes-vous disponible ?',
+    state: 'unverified',
+  },
+  { who: 'Louis Garnier', message: 'Nous aimerions un devis détaillé pour notre association.', state: 'converted' },
+  { who: 'Emma Faure', message: 'Pouvez-vous intervenir en urgence la semaine prochaine ?', state: 'closed' },
+];
+
+/** Requests, a joint offer, the internal market and an independent, in one cooperative. */
+async function seedCooperation(
+  tx: Tx,
+  ctx: DemoContext,
+  dc: DemoCoop,
+  demo: DemoPerson,
+  partners: DemoPerson[],
+): Promise<void> {
+  const me = actorOf(dc, demo);
+  const trx = marketDb(tx);
+  let customerId: string | null = null;
+  for (const [k, r] of REQUESTS.entries()) {
+    const at = Date.parse(`${ctx.today}T09:0${k}:00Z`);
+    const email = `${r.who
+      .split(' ')[0]
+      .normalize('NFD')
+      .replace(/[^a-zA-Z]/g, '')
+      .toLowerCase()}.${dc.coop.slug}@client.demo`;
+    await submitRequest(tx, ctx.fileKey, {
+      cooperativeId: dc.coop.id,
+      activityId: demo.activityId!,
+      activityName: demo.name,
+      fields: {
+        name: r.who,
+        email,
+        postcode: dc.coop.postalCode,
+        message: r.message,
+        website: '',
+        t: requestFillToken(ctx.fileKey, at - 60_000),
+      },
+      ip: `demo-${k}`,
+      publicUrl: 'http://localhost:3000',
+      now: at,
+    });
+    if (r.state === 'unverified') continue;
+    const row = await trx
+      .selectFrom('market_request')
+      .select('id')
+      .where('cooperative_id', '=', dc.coop.id)
+      .where('email', '=', email)
+      .executeTakeFirstOrThrow();
+    await confirmRequest(tx, dc.coop.id, row.id);
+    if (r.state === 'converted')
+      customerId = (
+        await convertRequest(tx as TenantTx, me, row.id, {
+          addressLine1: '3 place des Tilleuls',
+          postalCode: dc.coop.postalCode,
+          city: dc.coop.city,
+        })
+      ).customerId;
+    if (r.state === 'closed') await closeRequest(tx, me, row.id);
+  }
+  // A draft offer, never public.
+  await saveOffer(tx, me, demo.activityId!, {
+    title: DEMO_DRAFT_OFFER,
+    description: 'Offre en préparation, pas encore publiée.',
+    category: 'formation',
+    price: '350',
+    published: false,
+  });
+  // A joint offer for the converted request's customer: the demo entrepreneur leads, a partner
+  // of the cooperative takes a part.
+  const [partner, buyer] = partners;
+  if (customerId)
+    await createJointQuote(tx, me, {
+      customerId,
+      title: 'Projet commun : identité et site de l’association',
+      parts: [
+        { activityId: demo.activityId!, description: 'Coordination et première part du travail', amount: '1200' },
+        { activityId: partner.activityId!, description: 'Seconde part, réalisée par le partenaire', amount: '800' },
+      ],
+    });
+  // Internal market: a need answered by the demo entrepreneur, accepted, invoiced internally
+  // (E2 counts it), and a need still open.
+  const other = actorOf(dc, buyer);
+  const done = await postNeed(tx, other, buyer.activityId!, {
+    title: 'Relecture et mise en page d’un dossier de subvention',
+    description: 'Dossier de 20 pages à rendre dans trois semaines.',
+    budget: '450',
+  });
+  const answer = await answerNeed(tx, me, done.id, {
+    activityId: demo.activityId!,
+    message: 'Je peux m’en charger la semaine prochaine.',
+    amount: '420',
+  });
+  await acceptAnswer(tx, other, done.id, answer.id);
+  await acceptWork(tx, other, done.id);
+  await postNeed(tx, actorOf(dc, partner), partner.activityId!, {
+    title: 'Renfort pour un salon professionnel',
+    description: 'Deux jours de présence sur le stand, en avril.',
+    budget: '',
+  });
+  // An independent outside the cooperative, charter accepted, profile and an offer published by
+  // the support staff.
+  const support = actorOf(dc, dc.staff.support);
+  const charter = await saveCharter(tx, support, {
+    body: `Charte de la place de marché de ${dc.coop.name} : je travaille avec soin, je respecte les clients et les entrepreneur·es de la coopérative, je facture au juste prix et je signale tout conflit d’intérêts.`,
+  });
+  const { external } = await inviteExternal(
+    tx,
+    support,
+    { name: 'Atelier Lin & Bois', email: `atelier.${dc.coop.slug}@independant.demo` },
+    { key: ctx.fileKey, publicUrl: 'http://localhost:3000' },
+  );
+  await acceptCharter(tx, dc.coop.id, external.id, { agreed: 'on', version: String(charter.version) });
+  await saveProfile(tx, support, external.id, {
+    displayName: 'Atelier Lin & Bois',
+    headline: 'Menuiserie et agencement sur mesure',
+    description: `Indépendant partenaire de ${dc.coop.name} : meubles, agencements et petites réparations.`,
+    category: 'artisanat',
+    postcode: dc.coop.postalCode,
+    radiusKm: 40,
+    published: true,
+  });
+  await saveOffer(tx, support, external.id, {
+    title: 'Étagères et rangements sur mesure',
+    description: 'Conception et pose d’étagères en bois massif, devis après visite.',
+    category: 'artisanat',
+    price: null,
+    published: true,
+  });
+}

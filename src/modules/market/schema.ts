@@ -147,6 +147,16 @@ export interface MarketTables {
     issued_on: string;
     created_at: Generated<Date>;
   };
+  market_photo: {
+    cooperative_id: string;
+    id: string;
+    activity_id: string;
+    offer_id: string | null;
+    file_id: string;
+    mime_type: string;
+    alt: string;
+    created_at: Generated<Date>;
+  };
 }
 
 export const marketMigrations: SqlMigration[] = [
@@ -304,6 +314,31 @@ alter table market_profile add column external boolean not null default false;
 alter table market_profile drop constraint market_profile_cooperative_id_activity_id_fkey;
 ${tenantPolicySql('market_charter')}
 ${tenantPolicySql('market_external')}
+`,
+  },
+  {
+    // Photos of a profile or of one of its offers: the image is a stored file (encrypted, typed by
+    // its content); public when its profile (and its offer) is published.
+    name: '2026_12_10_0310_market_photo',
+    sql: `
+create table market_photo (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, activity_id uuid not null,
+  offer_id uuid, file_id uuid not null,
+  mime_type text not null check (mime_type in ('image/jpeg','image/png','image/webp')),
+  alt text not null default '' check (length(alt) <= 200), created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references market_profile(cooperative_id, activity_id),
+  foreign key (cooperative_id, offer_id) references market_offer(cooperative_id, id),
+  foreign key (cooperative_id, file_id) references stored_file(cooperative_id, id)
+);
+create index market_photo_activity on market_photo (cooperative_id, activity_id, offer_id, created_at);
+${tenantPolicySql('market_photo')}
+create policy market_photo_public on market_photo for select using (
+  exists (select 1 from market_profile p where p.cooperative_id = market_photo.cooperative_id
+          and p.activity_id = market_photo.activity_id and p.published)
+  and (offer_id is null or exists (select 1 from market_offer o where o.cooperative_id = market_photo.cooperative_id
+          and o.id = market_photo.offer_id and o.published and o.profile_published))
+);
 `,
   },
 ];

@@ -12,6 +12,8 @@ import { isCategory } from '../categories.ts';
 import { withPublic } from '../public-tx.ts';
 import { publicEntries, publicOffer, publicProfile, publicProfilesOf } from '../profile.service.ts';
 import { searchOffers } from '../search.service.ts';
+import { photoContent, publicPhotoFile, publicPhotos } from '../photos.service.ts';
+import { fileResponse } from '../../../web/files.ts';
 import { confirmRequest, parseVerifyToken, requestFillToken, submitRequest } from '../requests.service.ts';
 import { parseReviewToken, publicReviews, reviewLinkState, submitReview } from '../reviews.service.ts';
 import {
@@ -123,7 +125,12 @@ async function profilePage(
     if (!profile) return null;
     const found = offerId ? await publicOffer(tx, coop.id, offerId) : null;
     if (offerId && (!found || found.profile.slug !== slug)) return null;
-    return { profile, offer: found?.offer ?? null, reviews: await publicReviews(tx, coop.id, profile.activityId) };
+    return {
+      profile,
+      offer: found?.offer ?? null,
+      reviews: await publicReviews(tx, coop.id, profile.activityId),
+      photos: await publicPhotos(tx, coop.id, profile.activityId),
+    };
   });
   if (!data) return c.notFound();
   const fillToken = requestFillToken(key(c));
@@ -135,6 +142,7 @@ async function profilePage(
         coop={coop}
         profile={data.profile}
         offer={data.offer}
+        photos={data.photos}
         fillToken={fillToken}
         values={values}
         errors={errors}
@@ -147,6 +155,7 @@ async function profilePage(
       coop={coop}
       profile={data.profile}
       reviews={data.reviews}
+      photos={data.photos}
       fillToken={fillToken}
       values={values}
       errors={errors}
@@ -154,6 +163,22 @@ async function profilePage(
     status,
   );
 }
+
+// A photo of a published profile or offer: whether it is public is read in the public
+// transaction; only then are its bytes read in its cooperative. Only images are ever served.
+publicMarketRoutes.get('/marche/:coop/:slug/photos/:photo', async (c) => {
+  const coop = await coopOf(c, c.req.param('coop'));
+  const slug = c.req.param('slug');
+  if (!coop || !SLUG.test(slug)) return c.notFound();
+  const found = await withPublic(dbOf(c), async (tx) => {
+    const profile = await publicProfile(tx, coop.id, slug);
+    return profile ? publicPhotoFile(tx, coop.id, profile.activityId, c.req.param('photo')) : null;
+  });
+  if (!found) return c.notFound();
+  const file = await withTenant(dbOf(c), coop.id, (tx) => photoContent(tx, key(c), coop.id, found.file_id));
+  if (!file) return c.notFound();
+  return fileResponse({ name: file.name, mimeType: file.mimeType, content: file.content }, { inline: true });
+});
 
 publicMarketRoutes.get('/marche/:coop/:slug', (c) => profilePage(c, c.req.param('coop'), c.req.param('slug')));
 publicMarketRoutes.get('/marche/:coop/:slug/offres/:offer', (c) =>

@@ -9,7 +9,10 @@ import { formValues, idParam } from '../../../web/forms.ts';
 import { withTenant } from '../../../core/db/tenant.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { can } from '../../../core/authz.ts';
-import { fieldErrors } from '../../../core/errors.ts';
+import { UserError, fieldErrors } from '../../../core/errors.ts';
+import { uploadBodyLimit } from '../../../web/request-guards.ts';
+import { fileResponse } from '../../../web/files.ts';
+import { MAX_PHOTO_BYTES, addPhoto, listPhotos, ownPhoto, removePhoto } from '../photos.service.ts';
 import { MARKET } from '../permissions.ts';
 import type { TenantTx } from '../db.ts';
 import {
@@ -94,6 +97,7 @@ async function activityPage(c: Ctx, values: Record<string, string> = {}, errors:
       name: act.name,
       profile,
       offers: profile ? await listOffers(tx, actor, activityId) : [],
+      photos: profile ? await listPhotos(tx, actor, activityId) : [],
       // Independents outside the cooperative get no review (no invoice of the cooperative).
       reviews: profile && !profile.external ? await activityReviews(tx, actor, activityId) : [],
       canModerate: can(actor, MARKET.reviewModerate),
@@ -131,6 +135,48 @@ vitrineRoutes.post('/ma-vitrine/:activity/offres', async (c) => {
   setFlash(c, { kind: 'success', text: 'Offre ajoutée.' });
   return c.redirect(`/ma-vitrine/${activityId}`, 303);
 });
+// --- photos ----------------------------------------------------------------------------------
+vitrineRoutes.post('/ma-vitrine/:activity/photos', uploadBodyLimit(MAX_PHOTO_BYTES + 64 * 1024), async (c) => {
+  const activityId = idParam(c, 'activity', 'Activité');
+  await tenant(c, (tx, actor) => profileOwner(tx, actor, activityId)); // not one's own: 404 first
+  const body = await c.req.parseBody();
+  const file = body.photo;
+  const offerId = typeof body.offer === 'string' && body.offer ? body.offer : null;
+  try {
+    if (!(file instanceof File) || file.size === 0) throw new UserError('Choisissez une photo.', 'photo');
+    if (file.size > MAX_PHOTO_BYTES)
+      throw new UserError(`Une photo fait au plus ${MAX_PHOTO_BYTES / 1024 / 1024} Mo.`, 'photo');
+    const content = Buffer.from(await file.arrayBuffer());
+    await tenant(c, (tx, actor) =>
+      addPhoto(tx, actor, c.get('app').config.fileKey, activityId, {
+        offerId,
+        name: file.name,
+        content,
+        alt: typeof body.alt === 'string' ? body.alt : '',
+      }),
+    );
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return activityPage(c, { photoFor: offerId ?? '' }, errors);
+  }
+  setFlash(c, { kind: 'success', text: 'Photo ajoutée.' });
+  return c.redirect(`/ma-vitrine/${activityId}`, 303);
+});
+vitrineRoutes.get('/ma-vitrine/:activity/photos/:photo', async (c) => {
+  const activityId = idParam(c, 'activity', 'Activité');
+  const photoId = idParam(c, 'photo', 'Photo');
+  const f = await tenant(c, (tx, actor) => ownPhoto(tx, actor, c.get('app').config.fileKey, activityId, photoId));
+  return fileResponse(f, { inline: true });
+});
+vitrineRoutes.post('/ma-vitrine/:activity/photos/:photo/supprimer', async (c) => {
+  const activityId = idParam(c, 'activity', 'Activité');
+  const photoId = idParam(c, 'photo', 'Photo');
+  await tenant(c, (tx, actor) => removePhoto(tx, actor, activityId, photoId));
+  setFlash(c, { kind: 'success', text: 'Photo retirée.' });
+  return c.redirect(`/ma-vitrine/${activityId}`, 303);
+});
+
 vitrineRoutes.post('/ma-vitrine/:activity/offres/:offer', async (c) => {
   const activityId = idParam(c, 'activity', 'Activité');
   const offerId = idParam(c, 'offer', 'Offre');

@@ -2,6 +2,7 @@
 // activity's profile, an offer, the quote request form and the review form. Only what the
 // entrepreneur published is shown; every page gives search engines a description, its canonical
 // address and schema.org data.
+import type { Photo } from '../photos.service.ts';
 import type { Ctx } from '../../../web/context.ts';
 import { PublicLayout } from '../../../web/layout.tsx';
 import { Field, Csrf, FormErrorSummary, Select, TextArea } from '../../../web/components.tsx';
@@ -272,10 +273,29 @@ const offerLd = (c: Ctx, coopSlug: string, pr: PublicProfile, o: Offer) => ({
   itemOffered: { '@type': 'Service', name: o.title, description: short(o.description, 300) },
 });
 
+/** Photos of a profile or an offer, served by the public photo route. */
+function Photos(p: { coopSlug: string; profileSlug: string; photos: Photo[]; alt: string }) {
+  if (!p.photos.length) return null;
+  return (
+    <div class="market-photos">
+      {p.photos.map((ph) => (
+        <img
+          src={`${profilePath(p.coopSlug, p.profileSlug)}/photos/${ph.id}`}
+          alt={ph.alt || p.alt}
+          loading="lazy"
+          width="320"
+          style="max-width:100%;height:auto;margin:0 .5rem .5rem 0"
+        />
+      ))}
+    </div>
+  );
+}
+
 export function ProfilePage(p: {
   c: Ctx;
   coop: { slug: string; name: string };
   profile: PublicProfile;
+  photos: Photo[];
   reviews: Review[];
   fillToken: string;
   values: Record<string, string>;
@@ -302,6 +322,12 @@ export function ProfilePage(p: {
       </p>
       {pr.publicPhone ? <p>Téléphone : {pr.publicPhone}</p> : null}
       {pr.description ? <p>{pr.description}</p> : null}
+      <Photos
+        coopSlug={coop.slug}
+        profileSlug={pr.slug}
+        photos={p.photos.filter((x) => !x.offerId)}
+        alt={`Photo de ${pr.displayName}`}
+      />
       <h2>Offres</h2>
       {pr.offers.length ? (
         <ul>
@@ -340,6 +366,7 @@ export function OfferPage(p: {
   coop: { slug: string; name: string };
   profile: PublicProfile;
   offer: Offer;
+  photos: Photo[];
   fillToken: string;
   values: Record<string, string>;
   errors: Record<string, string> | null;
@@ -370,6 +397,12 @@ export function OfferPage(p: {
         {pr.external ? ` (${EXTERNAL_LABEL})` : ''}, {pr.commune} · {CATEGORIES[o.category]}
       </p>
       {o.description ? <p>{o.description}</p> : null}
+      <Photos
+        coopSlug={coop.slug}
+        profileSlug={pr.slug}
+        photos={p.photos.filter((x) => x.offerId === o.id)}
+        alt={o.title}
+      />
       <Stars rating={pr.rating} />
       {pr.external ? (
         <p class="muted">

@@ -13,6 +13,7 @@ import {
 } from '../../../web/components.tsx';
 import { CATEGORIES } from '../categories.ts';
 import type { Offer, Profile } from '../profile.service.ts';
+import { MAX_PHOTO_BYTES, PHOTOS_PER_OFFER, type Photo } from '../photos.service.ts';
 import type { QuoteRequest } from '../requests.service.ts';
 import type { Review } from '../reviews.service.ts';
 import { priceText } from './public.tsx';
@@ -77,18 +78,79 @@ export function VitrineHome(p: {
   );
 }
 
+/** The photos of the profile or of one offer, each with its remove button, and the upload form. */
+function PhotoBlock(p: { c: Ctx; activityId: string; offerId: string | null; photos: Photo[]; error?: string }) {
+  const id = `photo-${p.offerId ?? 'profil'}`;
+  return (
+    <div>
+      {p.photos.map((ph) => (
+        <form
+          method="post"
+          action={`/ma-vitrine/${p.activityId}/photos/${ph.id}/supprimer`}
+          style="display:inline-block"
+        >
+          <Csrf token={p.c.get('csrf')} />
+          <img src={`/ma-vitrine/${p.activityId}/photos/${ph.id}`} alt={ph.alt} width="120" />
+          <button type="submit" class="secondary">
+            Retirer
+          </button>
+        </form>
+      ))}
+      {p.photos.length < PHOTOS_PER_OFFER ? (
+        <form method="post" action={`/ma-vitrine/${p.activityId}/photos`} enctype="multipart/form-data">
+          <Csrf token={p.c.get('csrf')} />
+          {p.offerId ? <input type="hidden" name="offer" value={p.offerId} /> : null}
+          <div class={`field${p.error ? ' has-error' : ''}`}>
+            <label for={id}>Ajouter une photo</label>
+            <span class="hint" id={`${id}-hint`}>
+              JPEG, PNG ou WebP, {MAX_PHOTO_BYTES / 1024 / 1024} Mo au plus, {PHOTOS_PER_OFFER} photos au plus.
+            </span>
+            <input
+              type="file"
+              id={id}
+              name="photo"
+              accept="image/jpeg,image/png,image/webp"
+              aria-describedby={p.error ? `${id}-hint ${id}-error` : `${id}-hint`}
+            />
+            {p.error ? (
+              <span class="error" id={`${id}-error`}>
+                {p.error}
+              </span>
+            ) : null}
+          </div>
+          <label for={`${id}-alt`}>Description de la photo (pour les lecteurs d’écran)</label>
+          <input type="text" id={`${id}-alt`} name="alt" maxlength={200} />
+          <button type="submit">Envoyer la photo</button>
+        </form>
+      ) : (
+        <p class="muted">{PHOTOS_PER_OFFER} photos au plus.</p>
+      )}
+    </div>
+  );
+}
+
 export function VitrineActivity(p: {
   c: Ctx;
   activityId: string;
   name: string;
   profile: Profile | null;
   offers: Offer[];
+  photos: Photo[];
   reviews: Review[];
   canModerate: boolean;
   values: Record<string, string>;
   errors: Record<string, string> | null;
 }) {
   const { c, profile } = p;
+  const photos = (offerId: string | null) => (
+    <PhotoBlock
+      c={c}
+      activityId={p.activityId}
+      offerId={offerId}
+      photos={p.photos.filter((x) => x.offerId === offerId)}
+      error={(p.values.photoFor ?? '') === (offerId ?? '') ? (p.errors?.photo ?? p.errors?.alt) : undefined}
+    />
+  );
   const v = { ...(profile ? profileValues(profile) : {}), ...p.values };
   const e = p.errors ?? {};
   return (
@@ -126,6 +188,8 @@ export function VitrineActivity(p: {
       </form>
       {profile ? (
         <>
+          <h2>Photos du profil</h2>
+          {photos(null)}
           <h2>Offres</h2>
           {p.offers.map((o) => (
             <form method="post" action={`/ma-vitrine/${p.activityId}/offres/${o.id}`} class="card">
@@ -141,6 +205,12 @@ export function VitrineActivity(p: {
               <Checkbox label="Publiée" name="published" checked={o.published} />
               <button type="submit">Enregistrer l’offre</button> <span class="muted">{priceText(o.priceCents)}</span>
             </form>
+          ))}
+          {p.offers.map((o) => (
+            <section class="card">
+              <h3>Photos — {o.title}</h3>
+              {photos(o.id)}
+            </section>
           ))}
           <h3>Nouvelle offre</h3>
           <form method="post" action={`/ma-vitrine/${p.activityId}/offres`} novalidate>
