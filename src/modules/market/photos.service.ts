@@ -7,7 +7,8 @@ import type { Tx } from '../../core/db/handles.ts';
 import type { Actor } from '../../core/actor.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
-import { deleteFile, readFile, storeFile } from '../../core/files.ts';
+import { checkFileFor, deleteFile, readFile, storeFile } from '../../core/files.ts';
+import { stripImageMetadata } from '../../core/image-metadata.ts';
 import { audit } from '../../core/audit.ts';
 import { marketDb } from './db.ts';
 import { profileOwner } from './profile.service.ts';
@@ -76,11 +77,13 @@ export async function addPhoto(
   count = input.offerId ? count.where('offer_id', '=', input.offerId) : count.where('offer_id', 'is', null);
   if (Number((await count.executeTakeFirstOrThrow()).n) >= PHOTOS_PER_OFFER)
     throw new UserError(`${PHOTOS_PER_OFFER} photos au plus par offre (et sur le profil).`, 'photo');
+  // Public pages show it: its GPS position, device and author blocks go before it is stored.
+  const type = await checkFileFor('market-photo', input.content, 'photo');
   const stored = await storeFile(tx, key, {
     cooperativeId: actor.cooperativeId,
     name: input.name || 'photo',
     purpose: 'market-photo',
-    content: input.content,
+    content: stripImageMetadata(input.content, type),
     createdBy: actor.userId,
     field: 'photo',
   });

@@ -13,17 +13,16 @@ import { saveOffer, saveProfile } from './profile.service.ts';
 import { addPhoto, MAX_PHOTO_BYTES, PHOTOS_PER_OFFER } from './photos.service.ts';
 import { marketDb } from './db.ts';
 
-// A real 1×1 PNG, and a WebP header (file-type reads the RIFF/WEBP magic).
+// A real 1×1 PNG and a real 1×1 lossy WebP.
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
   'base64',
 );
-const WEBP = Buffer.concat([
-  Buffer.from('RIFF'),
-  Buffer.from([0x1a, 0, 0, 0]),
-  Buffer.from('WEBPVP8 '),
-  Buffer.alloc(18, 1),
-]);
+const WEBP = Buffer.from('UklGRiIAAABXRUJQVlA4IBYAAAAwAQCdASoBAAEADsD+JaQAA3AAAAAA', 'base64');
+// The same PNG as a phone would send it: an EXIF chunk with a GPS position after the header.
+const GPS = Buffer.from('GPSLatitude 45.76 N');
+const exifChunk = Buffer.concat([Buffer.from([0, 0, 0, GPS.length]), Buffer.from('eXIf'), GPS, Buffer.alloc(4)]);
+const PNG_WITH_GPS = Buffer.concat([PNG.subarray(0, 33), exifChunk, PNG.subarray(33)]);
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -98,7 +97,13 @@ const photoRows = () =>
 test('an entrepreneur adds photos over HTTP; the public pages show them, served as images with nosniff', async () => {
   const me = new TestClient(app);
   await me.signIn(a.users.entrepreneur.email, TEST_PASSWORD);
-  const up = await upload(me, `/ma-vitrine/${a.activityId}/photos`, { offer: offerId, alt: 'Mariés' }, 'a.png', PNG);
+  const up = await upload(
+    me,
+    `/ma-vitrine/${a.activityId}/photos`,
+    { offer: offerId, alt: 'Mariés' },
+    'a.png',
+    PNG_WITH_GPS,
+  );
   assert.equal(up.res.status, 303, up.html);
   const prof = await upload(me, `/ma-vitrine/${a.activityId}/photos`, {}, 'atelier.webp', WEBP);
   assert.equal(prof.res.status, 303, prof.html);
@@ -118,7 +123,7 @@ test('an entrepreneur adds photos over HTTP; the public pages show them, served 
   assert.equal(img.res.status, 200);
   assert.equal(img.res.headers.get('content-type'), 'image/png');
   assert.equal(img.res.headers.get('x-content-type-options'), 'nosniff');
-  assert.deepEqual(Buffer.from(img.body), PNG);
+  assert.deepEqual(Buffer.from(img.body), PNG, 'served without its GPS position, picture unchanged');
   // The owner's preview; a stranger's address in another cooperative is 404.
   assert.equal((await me.bytes(`/ma-vitrine/${a.activityId}/photos/${p1.id}`)).res.status, 200);
   assert.equal((await web.get(`/marche/${b.coop.slug}/${slug}/photos/${p1.id}`)).res.status, 404);
