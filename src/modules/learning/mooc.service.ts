@@ -21,6 +21,7 @@ import { audit } from '../../core/audit.ts';
 import { listCooperatives } from '../directory/index.ts';
 import { learningDb } from './db.ts';
 import { getCourse, type Course } from './courses.service.ts';
+import { overPublicLimit } from './public-limits.ts';
 import { computeProgress, recordLessonView, type Progress } from './progress.service.ts';
 
 /** A form sent faster than this after display is a robot's. */
@@ -44,41 +45,6 @@ function fillTokenOk(key: Buffer, token: string | undefined, now: number): boole
   if (!Number.isSafeInteger(at) || !safeEqual(moocFillToken(key, at), token)) return false;
   return now - at >= MIN_FILL_MS && now - at <= MAX_FILL_MS;
 }
-export const publicIpHash = (key: Buffer, ip: string | null | undefined) => mac(key, `learning-ip:${ip ?? 'unknown'}`);
-
-/** Counts one hit of a public page from this address; true (and not counted) when the address
- *  already made `limit` hits within `windowMs`. Hits older than a day are dropped on the way. */
-export async function overPublicLimit(
-  tx: Tx,
-  key: Buffer,
-  action: 'mooc_signup' | 'certificate_verify',
-  ip: string | null | undefined,
-  limit: number,
-  windowMs: number,
-  now = Date.now(),
-): Promise<boolean> {
-  const db = learningDb(tx);
-  const ipHash = publicIpHash(key, ip);
-  await db
-    .deleteFrom('learning_public_hit')
-    .where('action', '=', action)
-    .where('at', '<', new Date(now - 24 * 3600_000))
-    .execute();
-  const n = await db
-    .selectFrom('learning_public_hit')
-    .select((e) => e.fn.countAll<number>().as('n'))
-    .where('action', '=', action)
-    .where('ip_hash', '=', ipHash)
-    .where('at', '>', new Date(now - windowMs))
-    .executeTakeFirstOrThrow();
-  if (Number(n.n) >= limit) return true;
-  await db
-    .insertInto('learning_public_hit')
-    .values({ action, ip_hash: ipHash, at: new Date(now) })
-    .execute();
-  return false;
-}
-
 /** A published public course (MOOC), found in whichever cooperative owns it; null otherwise. */
 export async function findPublicCourse(db: Db, courseId: string): Promise<Course | null> {
   if (!isUuid(courseId)) return null;

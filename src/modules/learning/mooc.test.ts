@@ -10,7 +10,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { coreDb } from '../../core/db/handles.ts';
-import { addLesson, addSection, createCourse, setPublished } from './courses.service.ts';
+import { publishedCourse } from './testing.ts';
 import { learningDb } from './db.ts';
 import { MAX_SIGNUPS_PER_IP_PER_HOUR, moocFillToken } from './mooc.service.ts';
 
@@ -30,23 +30,7 @@ after(async () => {
   await odb.close();
 });
 
-/** A published course of `k` with one section of two lessons (no quiz). */
-async function course(k: TestCoop, visibility: string, title: string) {
-  const dir = k.actor('director');
-  return withTenant(odb.db, k.coop.id, async (tx) => {
-    const id = await createCourse(tx, dir, {
-      title,
-      summary: 'Pour **tout le monde**',
-      durationMinutes: 45,
-      visibility,
-    });
-    const s = await addSection(tx, dir, id, { title: 'Les bases' });
-    const l1 = await addLesson(tx, dir, id, { sectionId: s, title: 'Mots de passe', body: 'Un **gestionnaire**.' });
-    const l2 = await addLesson(tx, dir, id, { sectionId: s, title: 'Sauvegardes', body: 'La règle 3-2-1.' });
-    await setPublished(tx, dir, id, true);
-    return { id, lessons: [l1, l2] };
-  });
-}
+const course = (k: TestCoop, visibility: string, title: string) => publishedCourse(odb, k, visibility, title);
 
 const signUpForm = (over: Record<string, string> = {}) => ({
   displayName: 'Camille Visiteuse',

@@ -359,4 +359,14 @@ create table learning_public_hit (
 create index learning_public_hit_ip on learning_public_hit (action, ip_hash, at);
 `,
   },
+  {
+    // The course's owner revokes a certificate of its course held by a learner of another
+    // cooperative (the row stays the learner's cooperative's; only rows of the owner's courses).
+    name: '2026_12_10_0501_learning_certificate_owner_revoke',
+    sql: `
+create policy learning_certificate_owner_revoke on learning_certificate for update
+  using (course_cooperative_id = nullif(current_setting('app.cooperative_id', true), '')::uuid)
+  with check (course_cooperative_id = nullif(current_setting('app.cooperative_id', true), '')::uuid);
+`,
+  },
 ];
