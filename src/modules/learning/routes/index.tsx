@@ -281,8 +281,6 @@ learningRoutes.get('/formations/:id', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const data = await tenant(c, async (tx, actor) => {
     const course = await getCourse(tx, actor, id);
-    // A trainer may have marked the attendance that completes the course since the last visit.
-    if (course.requireSession && can(actor, LEARNING.learn)) await refreshCompletion(tx, actor, id);
     const o = await outline(tx, course);
     const progress = await progressOf(tx, actor, course);
     const left = new Map<string, number | null>();
@@ -308,6 +306,14 @@ learningRoutes.get('/formations/:id', async (c) => {
       satisfaction={data.satisfaction}
     />,
   );
+});
+
+// A trainer may have marked the attendance that completes the course since the last visit: the
+// page (a GET, which writes nothing) shows 100 % and this button completes it.
+learningRoutes.post('/formations/:id/terminer', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  await tenant(c, (tx, actor) => refreshCompletion(tx, actor, id));
+  return c.redirect(`/formations/${id}`, 303);
 });
 
 learningRoutes.post('/formations/:id/satisfaction', async (c) => {

@@ -269,6 +269,11 @@ export function CoursePage(p: {
                   errors={p.satisfactionErrors ?? null}
                 />
               </div>
+            ) : pr.percent === 100 ? (
+              <form method="post" action={`/formations/${course.id}/terminer`}>
+                <Csrf token={c.get('csrf')} />
+                <button type="submit">Toutes les étapes sont faites : obtenir mon attestation</button>
+              </form>
             ) : pr.resumeLessonId ? (
               <a class="btn" href={`/formations/${course.id}/lecons/${pr.resumeLessonId}`}>
                 {pr.lessonsViewed ? 'Reprendre où je m’étais arrêté·e' : 'Commencer'}
