@@ -1,11 +1,14 @@
 // Test helpers of the learning module: a published course made through the services.
 import { withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
-import type { TestCoop } from '../../app/testing.ts';
+import type { Actor } from '../../core/actor.ts';
 import { addLesson, addSection, createCourse, setPublished } from './courses.service.ts';
 
 /** A published course of `k` (45 min) with one section of two lessons and no quiz. */
-export async function publishedCourse(odb: OpenDb, k: TestCoop, visibility: string, title: string) {
+/** What the helper needs of a test cooperative (app/testing.ts's TestCoop fits). */
+type Coop = { coop: { id: string }; actor(role: 'director'): Actor };
+
+export async function publishedCourse(odb: OpenDb, k: Coop, visibility: string, title: string) {
   const dir = k.actor('director');
   return withTenant(odb.db, k.coop.id, async (tx) => {
     const id = await createCourse(tx, dir, {
