@@ -1,6 +1,6 @@
 // Isolation fuzzing, the permanent version of the attacker's tour: every registered route (GET,
-// and POST with a valid CSRF token) is requested by every role of another cooperative and by the
-// public, with the ids of the victim cooperative's objects; then by another entrepreneur of the
+// and POST with a valid CSRF token) is requested by every role of another cooperative, by the
+// public and by a learner of a public MOOC who has no cooperative (learning's MOOC sign-up), with the ids of the victim cooperative's objects; then by another entrepreneur of the
 // victim's own cooperative with the ids of one entrepreneur's private objects. The victim's
 // private texts carry a marker: a response that shows it is a leak; a victim row that changed is
 // a write across the wall; a 500 is a crash. Routes are read from the app, so new modules are in.
@@ -22,6 +22,8 @@ import {
   SELF_ONLY_POSTS,
 } from '../testing-attack.ts';
 import { TestClient } from '../testing-web.ts';
+import { createUser } from '../../core/auth/users.ts';
+import { DEMO_PASSWORD } from '../demo.ts';
 
 const MARK = 'ZQXA';
 const ENT_MARK = 'ZQXE';
@@ -114,6 +116,21 @@ function genericForm(ids: Map<string, string[]>): Record<string, string> {
   };
 }
 
+/** A learner of the public MOOC with no cooperative at all (account made by the MOOC sign-up):
+ *  signed in, enrolled, and holding no role anywhere. */
+async function moocLearner(): Promise<TestClient> {
+  const db = coreDb(w.odb.db);
+  const user = await createUser(w.odb.db, {
+    email: 'mooc.learner@example.org',
+    displayName: 'Apprenant·e MOOC',
+    password: DEMO_PASSWORD,
+  });
+  await sql`insert into learning_enrolment (cooperative_id, course_cooperative_id, course_id, user_id)
+    select cooperative_id, cooperative_id, id, ${user.id} from learning_course
+    where visibility = 'public' and published_at is not null limit 1`.execute(db);
+  return w.signIn(user.email);
+}
+
 interface Finding {
   who: string;
   method: string;
@@ -155,8 +172,15 @@ test('every route, as every role of another cooperative and as the public, again
   const attackers: [string, TestClient][] = [['public', new TestClient(w.app)]];
   for (const role of ROLES.filter((r): r is Exclude<Role, 'network_admin'> => r !== 'network_admin'))
     attackers.push([`${role}@rivage`, await w.signIn(`${role}@rivage.demo`)]);
+  attackers.push(['mooc', await moocLearner()]);
   for (const [who, client] of attackers)
-    requests += await attack(who, client, who === 'public' ? [MARK, NET_MARK] : [MARK], victimIds, findings);
+    requests += await attack(
+      who,
+      client,
+      who === 'public' || who === 'mooc' ? [MARK, NET_MARK] : [MARK],
+      victimIds,
+      findings,
+    );
   assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
   assert.deepEqual(await fingerprint(w.odb, w.victim.id), before, 'the victim cooperative was modified from outside');
   console.log(

@@ -75,6 +75,21 @@ export async function listCertificates(tx: Tx, actor: Actor, opts: { mine?: bool
   return (await q.orderBy('issued_at', 'desc').execute()).map(toCert);
 }
 
+/** Certificates of the cooperative's own courses held by learners of other cooperatives (the team
+ *  may revoke them; the PDF stays with the learner's cooperative). */
+export async function courseCertificatesElsewhere(tx: Tx, actor: Actor): Promise<Certificate[]> {
+  authorize(actor, LEARNING.revoke);
+  return (
+    await learningDb(tx)
+      .selectFrom('learning_certificate')
+      .selectAll()
+      .where('course_cooperative_id', '=', actor.cooperativeId)
+      .where('cooperative_id', '<>', actor.cooperativeId)
+      .orderBy('issued_at', 'desc')
+      .execute()
+  ).map(toCert);
+}
+
 export async function getCertificate(tx: Tx, actor: Actor, id: string): Promise<Certificate> {
   const scope = authorize(actor, LEARNING.certificates);
   if (!isUuid(id)) throw new NotFoundError('Attestation');
@@ -153,10 +168,13 @@ export async function revokeCertificate(tx: Tx, actor: Actor, id: string, reason
   const why = reason.trim();
   if (why.length < 3) throw new UserError('Indiquez le motif de la révocation.', 'reason');
   if (why.length > 500) throw new UserError('Motif : 500 caractères au plus.', 'reason');
+  // The learner's cooperative, or the course's owner for a learner of another cooperative.
   const r = await learningDb(tx)
     .updateTable('learning_certificate')
     .set({ revoked_at: new Date(), revoked_reason: why })
-    .where('cooperative_id', '=', actor.cooperativeId)
+    .where((eb) =>
+      eb.or([eb('cooperative_id', '=', actor.cooperativeId), eb('course_cooperative_id', '=', actor.cooperativeId)]),
+    )
     .where('id', '=', id)
     .where('revoked_at', 'is', null)
     .executeTakeFirst();

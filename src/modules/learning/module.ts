@@ -3,6 +3,7 @@ import type { ModuleDefinition } from '../../web/module-definition.ts';
 import type { NavItem } from '../../web/nav.ts';
 import { learningCommands } from './commands.ts';
 import { learningRoutes, publicLearningRoutes } from './routes/index.tsx';
+import { moocRoutes } from './routes/mooc.tsx';
 import { learningMigrations } from './schema.ts';
 import './inbox.ts'; // courses of a cohort to finish by their due date (inbox and digest)
 
@@ -12,7 +13,7 @@ export { learningDemoSeeder } from './demo.ts';
 export const learningModule: ModuleDefinition = {
   name: 'learning',
   migrations: learningMigrations,
-  routes: [publicLearningRoutes, learningRoutes],
+  routes: [publicLearningRoutes, moocRoutes, learningRoutes],
   nav: learningNav,
   commands: learningCommands,
 };

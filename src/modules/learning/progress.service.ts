@@ -86,6 +86,12 @@ export interface Progress {
 
 export async function progressOf(tx: Tx, actor: Actor, course: Course): Promise<Progress> {
   authorize(actor, LEARNING.read);
+  return computeProgress(tx, actor, course);
+}
+
+/** Progress of `actor.userId` in the rows of `actor.cooperativeId`, for callers that checked who
+ *  may ask (progressOf; the MOOC pages for a learner without a cooperative, mooc.service.ts). */
+export async function computeProgress(tx: Tx, actor: Actor, course: Course): Promise<Progress> {
   const o = await outline(tx, course);
   const e = actor.userId ? await enrolment(tx, actor, course.id) : undefined;
   const db = learningDb(tx);
@@ -144,6 +150,11 @@ export async function viewLesson(tx: Tx, actor: Actor, courseId: string, lessonI
   const userId = learner(actor);
   const c = await followable(tx, actor, courseId);
   await enrolled(tx, actor, c.id);
+  await recordLessonView(tx, actor, userId, c, lessonId);
+}
+
+/** The view itself, once the caller checked the learner is enrolled in the published course. */
+export async function recordLessonView(tx: Tx, actor: Actor, userId: string, c: Course, lessonId: string) {
   const o = await outline(tx, c);
   if (!o.lessons.some((l) => l.id === lessonId)) throw new NotFoundError('Leçon');
   const db = learningDb(tx);
@@ -172,7 +183,7 @@ export async function viewLesson(tx: Tx, actor: Actor, courseId: string, lessonI
  *  it, one of its linked sessions attended; issues the certificate. Attendance is marked later by a
  *  trainer, so the course page checks again when the learner comes back. */
 export async function checkCompletion(tx: Tx, actor: Actor, c: Course): Promise<boolean> {
-  const p = await progressOf(tx, actor, c);
+  const p = await computeProgress(tx, actor, c);
   if (p.completedAt) return true;
   if (!p.enrolled || !p.lessonsTotal || p.lessonsViewed < p.lessonsTotal || p.quizzesPassed < p.quizzesTotal)
     return false;

@@ -27,6 +27,18 @@ interface Shared {
 }
 
 export interface LearningTables {
+  learning_mooc_signup: {
+    cooperative_id: string;
+    id: string;
+    course_id: string;
+    email: string;
+    display_name: string;
+    token_hash: string;
+    created_at: Generated<Date>;
+    confirmed_at: Date | null;
+    user_id: string | null;
+  };
+  learning_public_hit: { action: 'mooc_signup' | 'certificate_verify'; ip_hash: string; at: Generated<Date> };
   learning_course: {
     cooperative_id: string;
     id: string;
@@ -324,6 +336,37 @@ create table learning_satisfaction (
 create index learning_satisfaction_course on learning_satisfaction (course_cooperative_id, course_id);
 ${tenantPolicySql('learning_satisfaction')}
 ${ownerReadPolicy('learning_satisfaction')}
+`,
+  },
+  {
+    // Public MOOC sign-up without any cooperative account: the request waits for the e-mail to be
+    // confirmed (rows of the course's cooperative; no password kept: it is chosen on confirmation).
+    // Public pages' rate limits count hits per hashed address (not a cooperative's data).
+    name: '2026_12_10_0500_learning_mooc_signup',
+    sql: `
+create table learning_mooc_signup (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, course_id uuid not null,
+  email text not null check (length(email) <= 200), display_name text not null check (length(display_name) between 2 and 120),
+  token_hash text not null, created_at timestamptz not null default now(), confirmed_at timestamptz,
+  user_id uuid references user_account(id),
+  primary key (cooperative_id, id), foreign key (cooperative_id, course_id) references learning_course(cooperative_id, id)
+);
+${tenantPolicySql('learning_mooc_signup')}
+create table learning_public_hit (
+  action text not null check (action in ('mooc_signup','certificate_verify')), ip_hash text not null,
+  at timestamptz not null default now()
+);
+create index learning_public_hit_ip on learning_public_hit (action, ip_hash, at);
+`,
+  },
+  {
+    // The course's owner revokes a certificate of its course held by a learner of another
+    // cooperative (the row stays the learner's cooperative's; only rows of the owner's courses).
+    name: '2026_12_10_0501_learning_certificate_owner_revoke',
+    sql: `
+create policy learning_certificate_owner_revoke on learning_certificate for update
+  using (course_cooperative_id = nullif(current_setting('app.cooperative_id', true), '')::uuid)
+  with check (course_cooperative_id = nullif(current_setting('app.cooperative_id', true), '')::uuid);
 `,
   },
 ];

@@ -140,8 +140,15 @@ test('completion rule "session attended": lessons and quiz are not enough until 
   // The learner comes back to the course page: the course is completed then.
   const client = new TestClient(app);
   await client.signIn(b.users.entrepreneur.email, TEST_PASSWORD);
-  const page = await client.get(`/formations/${c.id}`);
+  // The page (a GET) writes nothing: it shows 100 % and the button that completes the course.
+  const before = await inCoop(b, (tx) => listCertificates(tx, b.actor('director')));
+  let page = await client.get(`/formations/${c.id}`);
   assert.equal(page.res.status, 200);
+  assert.match(page.html, /obtenir mon attestation/);
+  assert.match(page.html, /100 %/);
+  assert.deepEqual(await inCoop(b, (tx) => listCertificates(tx, b.actor('director'))), before);
+  assert.equal((await client.post(`/formations/${c.id}/terminer`, {})).res.status, 303);
+  page = await client.get(`/formations/${c.id}`);
   assert.match(page.html, /Formation terminée le/);
   assert.match(page.html, /présence à une séance notée/);
   assert.match(page.html, new RegExp(`href="/ateliers/${session}"`));

@@ -2,12 +2,13 @@
 // and scope every read. Forms that fail come back with the French message next to the field.
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
-import { actorOf } from '../../../web/context.ts';
+import { actorOf, clientIp } from '../../../web/context.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formAll, formValues, idParam, textQuery } from '../../../web/forms.ts';
 import { fileResponse } from '../../../web/files.ts';
 import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
-import { withTenant } from '../../../core/db/tenant.ts';
+import { withSystem, withTenant } from '../../../core/db/tenant.ts';
+import { overPublicLimit } from '../public-limits.ts';
 import type { Tx } from '../../../core/db/handles.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { can, scopeOf } from '../../../core/authz.ts';
@@ -44,7 +45,13 @@ import {
   normaliseCode,
   refreshCompletion,
 } from '../progress.service.ts';
-import { certificatePdf, findByCode, listCertificates, revokeCertificate } from '../certificates.service.ts';
+import {
+  certificatePdf,
+  courseCertificatesElsewhere,
+  findByCode,
+  listCertificates,
+  revokeCertificate,
+} from '../certificates.service.ts';
 import { learnerResults, questionStats } from '../results.service.ts';
 import { hoursText, hoursWorkbook, trainingHoursReport } from '../hours.service.ts';
 import { addLessonFile, downloadLessonFile, lessonFiles, removeLessonFile } from '../materials.service.ts';
@@ -136,8 +143,17 @@ learningRoutes.get('/formations/certificats', async (c) => {
   const data = await tenant(c, async (tx) => ({
     mine: await listCertificates(tx, actor, { mine: true }),
     team: scopeOf(actor, LEARNING.certificates) === 'all' ? await listCertificates(tx, actor) : null,
+    elsewhere: can(actor, LEARNING.revoke) ? await courseCertificatesElsewhere(tx, actor) : null,
   }));
-  return c.html(<CertificatesPage c={c} mine={data.mine} team={data.team} mayRevoke={can(actor, LEARNING.revoke)} />);
+  return c.html(
+    <CertificatesPage
+      c={c}
+      mine={data.mine}
+      team={data.team}
+      elsewhere={data.elsewhere}
+      mayRevoke={can(actor, LEARNING.revoke)}
+    />,
+  );
 });
 
 learningRoutes.get('/formations/certificats/:id/pdf', async (c) => {
@@ -265,8 +281,6 @@ learningRoutes.get('/formations/:id', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const data = await tenant(c, async (tx, actor) => {
     const course = await getCourse(tx, actor, id);
-    // A trainer may have marked the attendance that completes the course since the last visit.
-    if (course.requireSession && can(actor, LEARNING.learn)) await refreshCompletion(tx, actor, id);
     const o = await outline(tx, course);
     const progress = await progressOf(tx, actor, course);
     const left = new Map<string, number | null>();
@@ -292,6 +306,14 @@ learningRoutes.get('/formations/:id', async (c) => {
       satisfaction={data.satisfaction}
     />,
   );
+});
+
+// A trainer may have marked the attendance that completes the course since the last visit: the
+// page (a GET, which writes nothing) shows 100 % and this button completes it.
+learningRoutes.post('/formations/:id/terminer', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  await tenant(c, (tx, actor) => refreshCompletion(tx, actor, id));
+  return c.redirect(`/formations/${id}`, 303);
 });
 
 learningRoutes.post('/formations/:id/satisfaction', async (c) => {
@@ -624,14 +646,24 @@ learningRoutes.get('/formations/:id/resultats', async (c) => {
 
 // ——— public verification ———
 
+/** Verification lookups per client address and window (`/certificats/verifier`). */
+export const VERIFY_LIMIT = 20;
+export const VERIFY_WINDOW_MS = 10 * 60_000;
 publicLearningRoutes.get('/certificats/verifier', async (c) => {
   const raw = textQuery(c, 'code', 40) ?? '';
   const code = normaliseCode(raw);
   if (!raw) return c.html(<VerifyPage c={c} code="" result={undefined} />);
+  const db = c.get('app').odb.db;
+  // Guessing codes is slow: a few lookups per address and window, then a plain refusal.
+  const limited = await withSystem(db, (tx) =>
+    overPublicLimit(tx, c.get('app').config.fileKey, 'certificate_verify', clientIp(c), VERIFY_LIMIT, VERIFY_WINDOW_MS),
+  );
+  if (limited) return c.html(<VerifyPage c={c} code={code} result={undefined} limited />, 429);
   let found = null;
   if (/^[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(code)) {
     // Certificates live with their learner's cooperative: ask each one (a handful per network).
-    const db = c.get('app').odb.db;
+    // A revocation, by the learner's cooperative or by the course's owner, is on that one row,
+    // so every cooperative's page tells the same.
     for (const k of await listCooperatives(db)) {
       found = await withTenant(db, k.id, (tx) => findByCode(tx, k.id, code), { readOnly: true });
       if (found) break;

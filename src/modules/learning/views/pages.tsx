@@ -269,6 +269,11 @@ export function CoursePage(p: {
                   errors={p.satisfactionErrors ?? null}
                 />
               </div>
+            ) : pr.percent === 100 ? (
+              <form method="post" action={`/formations/${course.id}/terminer`}>
+                <Csrf token={c.get('csrf')} />
+                <button type="submit">Toutes les étapes sont faites : obtenir mon attestation</button>
+              </form>
             ) : pr.resumeLessonId ? (
               <a class="btn" href={`/formations/${course.id}/lecons/${pr.resumeLessonId}`}>
                 {pr.lessonsViewed ? 'Reprendre où je m’étais arrêté·e' : 'Commencer'}
@@ -544,8 +549,14 @@ export function AttemptResultPage(p: {
   );
 }
 
-export function CertificatesPage(p: { c: Ctx; mine: Certificate[]; team: Certificate[] | null; mayRevoke: boolean }) {
-  const table = (rows: Certificate[], team: boolean) => (
+export function CertificatesPage(p: {
+  c: Ctx;
+  mine: Certificate[];
+  team: Certificate[] | null;
+  elsewhere: Certificate[] | null;
+  mayRevoke: boolean;
+}) {
+  const table = (rows: Certificate[], team: boolean, pdf = true) => (
     <table class="data">
       <thead>
         <tr>
@@ -569,7 +580,7 @@ export function CertificatesPage(p: { c: Ctx; mine: Certificate[]; team: Certifi
               {x.revokedAt ? <Badge status="cancelled" label="Révoquée" /> : null}
             </td>
             <td>
-              <a href={`/formations/certificats/${x.id}/pdf`}>Télécharger (PDF)</a>
+              {pdf ? <a href={`/formations/certificats/${x.id}/pdf`}>Télécharger (PDF)</a> : null}
               {team && p.mayRevoke && !x.revokedAt ? (
                 <form method="post" action={`/formations/certificats/${x.id}/revoquer`} class="inline">
                   <Csrf token={p.c.get('csrf')} />
@@ -602,6 +613,9 @@ export function CertificatesPage(p: { c: Ctx; mine: Certificate[]; team: Certifi
         <Card title="Attestations de la coopérative">
           {p.team.length ? table(p.team, true) : <EmptyState title="Aucune attestation." />}
         </Card>
+      ) : null}
+      {p.elsewhere?.length ? (
+        <Card title="Attestations de nos formations dans d’autres coopératives">{table(p.elsewhere, true, false)}</Card>
       ) : null}
     </Layout>
   );
@@ -1238,7 +1252,7 @@ export function HoursPage(p: { c: Ctx; year: number; rows: HoursRow[]; report: T
   );
 }
 
-export function VerifyPage(p: { c: Ctx; code: string; result: Verification | null | undefined }) {
+export function VerifyPage(p: { c: Ctx; code: string; result: Verification | null | undefined; limited?: boolean }) {
   const r = p.result;
   return (
     <PublicLayout c={p.c} title="Vérifier une attestation de formation">
@@ -1250,6 +1264,11 @@ export function VerifyPage(p: { c: Ctx; code: string; result: Verification | nul
           </button>
         </form>
       </Card>
+      {p.limited ? (
+        <Card title="Trop de vérifications">
+          <p role="alert">Trop de vérifications depuis votre connexion : réessayez dans quelques minutes.</p>
+        </Card>
+      ) : null}
       {r === undefined ? null : r === null ? (
         <Card title="Aucune attestation">
           <p role="status">Aucune attestation ne porte ce code. Vérifiez la saisie.</p>

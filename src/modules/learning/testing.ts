@@ -1,0 +1,26 @@
+// Test helpers of the learning module: a published course made through the services.
+import { withTenant } from '../../core/db/tenant.ts';
+import type { OpenDb } from '../../core/db/index.ts';
+import type { Actor } from '../../core/actor.ts';
+import { addLesson, addSection, createCourse, setPublished } from './courses.service.ts';
+
+/** A published course of `k` (45 min) with one section of two lessons and no quiz. */
+/** What the helper needs of a test cooperative (app/testing.ts's TestCoop fits). */
+type Coop = { coop: { id: string }; actor(role: 'director'): Actor };
+
+export async function publishedCourse(odb: OpenDb, k: Coop, visibility: string, title: string) {
+  const dir = k.actor('director');
+  return withTenant(odb.db, k.coop.id, async (tx) => {
+    const id = await createCourse(tx, dir, {
+      title,
+      summary: 'Pour **tout le monde**',
+      durationMinutes: 45,
+      visibility,
+    });
+    const s = await addSection(tx, dir, id, { title: 'Les bases' });
+    const l1 = await addLesson(tx, dir, id, { sectionId: s, title: 'Mots de passe', body: 'Un **gestionnaire**.' });
+    const l2 = await addLesson(tx, dir, id, { sectionId: s, title: 'Sauvegardes', body: 'La règle 3-2-1.' });
+    await setPublished(tx, dir, id, true);
+    return { id, lessons: [l1, l2] };
+  });
+}
