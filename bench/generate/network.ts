@@ -11,6 +11,8 @@ import { rewrapDataKeyFor } from '../../src/core/file-keys.ts';
 import { withSystem } from '../../src/core/db/tenant.ts';
 import { type Column, copyTable, mapIdentifiers, prepareCopySession, readCatalogue, snapshot } from './copy-rows.ts';
 
+const INTERNAL_INVOICE_SOURCE = 'ledger.internal_invoice';
+
 /** The history of a cooperative: what a copy back in time repeats (reference data is kept). */
 const HISTORY_TABLES = [
   'invoice',
@@ -43,6 +45,11 @@ const FINISHED: Record<string, RawBuilder<unknown>> = {
   invoice: sql`s.number is not null`,
   invoice_line: sql`s.invoice_id in (select i.id from invoice i where i.cooperative_id = s.cooperative_id
     and i.number is not null)`,
+  // An internal invoice's entry has the marketplace's invoice as its source, which is not history
+  // copied here: the copy would repeat the same (source type, source id), which is unique.
+  journal_entry: sql`s.source_type <> ${INTERNAL_INVOICE_SOURCE}`,
+  entry_line: sql`s.entry_id in (select e.id from journal_entry e where e.cooperative_id = s.cooperative_id
+    and e.source_type <> ${INTERNAL_INVOICE_SOURCE})`,
 };
 
 /** What a copy beside the original repeats: the sales and their postings (more customers'
