@@ -217,12 +217,22 @@ async function densify(tx: Tx, catalogue: Map<string, Column[]>, coopId: string,
         },
       });
   }
+  await renumberEntries(tx, coopId, 'date');
+}
+
+/** Numbers a cooperative's entries 1, 2, 3… per journal and year again and sets the sequences
+ *  to match: copies beside the original would otherwise hold numbers twice (renumbered in date
+ *  order), and history copies, which leave out the internal invoices' entries, gaps (closed in
+ *  the order the numbers already give, i.e. the order of validation). */
+async function renumberEntries(tx: Tx, coopId: string, order: 'date' | 'number') {
+  const db = coreDb(tx);
+  const by = order === 'date' ? sql`entry_date, validated_at, id` : sql`entry_number`;
   // Out of the way first: the key (journal, year, number) holds at every row of the update.
   await sql`update journal_entry set entry_number = entry_number + 100000000 where cooperative_id = ${coopId}`.execute(
     db,
   );
   await sql`update journal_entry e set entry_number = r.n from (
-      select id, row_number() over (partition by journal_code, fiscal_year order by entry_date, validated_at, id) as n
+      select id, row_number() over (partition by journal_code, fiscal_year order by ${by}) as n
       from journal_entry where cooperative_id = ${coopId}) r
     where e.cooperative_id = ${coopId} and e.id = r.id`.execute(db);
   await sql`update ledger_sequence q set last_number = m.n from (
@@ -308,6 +318,7 @@ async function copyBackInTime(tx: Tx, catalogue: Map<string, Column[]>, coopId: 
         salt: `t${block}`,
       });
   }
+  await renumberEntries(tx, coopId, 'number');
 }
 
 /** Copies a whole cooperative (its people included, with their own e-mail addresses). */
