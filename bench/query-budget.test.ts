@@ -13,7 +13,7 @@ import { generateNetwork } from './generate/network.ts';
 
 /** Page → the most queries it may run (today's count plus a little room). */
 const BUDGETS: [string, string, number][] = [
-  ['entrepreneur@canopee.demo', '/', 140], // the demo's two draft quotes from the marketplace run their checks
+  ['entrepreneur@canopee.demo', '/', 140], // 93 → 129: each draft quote runs the checks, and the generator triples the marketplace's drafts
   ['entrepreneur@canopee.demo', '/factures', 16],
   ['entrepreneur@canopee.demo', '/devis', 12],
   ['entrepreneur@canopee.demo', '/compte-activite', 20],
