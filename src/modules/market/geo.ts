@@ -169,3 +169,52 @@ export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lo
   const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
   return 2 * 6371 * Math.asin(Math.sqrt(h));
 }
+
+export interface Region {
+  code: string;
+  name: string;
+}
+
+interface RegionRow {
+  code: string;
+  nom: string;
+}
+interface DepartementRow {
+  code: string;
+  region: string;
+}
+
+let regions: { list: Region[]; departements: Map<string, Set<string>> } | null = null;
+function loadRegions() {
+  if (regions) return regions;
+  const rows = require('@etalab/decoupage-administratif/data/regions.json') as RegionRow[];
+  const depts = require('@etalab/decoupage-administratif/data/departements.json') as DepartementRow[];
+  const departements = new Map<string, Set<string>>();
+  for (const d of depts) {
+    if (!DEPT_CENTRE[d.code]) continue; // only départements whose postcodes we place
+    const set = departements.get(d.region) ?? new Set<string>();
+    set.add(d.code);
+    departements.set(d.region, set);
+  }
+  const list = rows
+    .filter((r) => departements.has(r.code))
+    .map((r) => ({ code: r.code, name: r.nom }))
+    .sort((a, b) => a.name.localeCompare(b.name, 'fr'));
+  regions = { list, departements };
+  return regions;
+}
+
+/** The regions a search can be narrowed to, by name. */
+export function listRegions(): Region[] {
+  return loadRegions().list;
+}
+
+/** Every postcode placed in a region's départements (the same places `placeOf` gives), or null
+ *  when the code is not a region's: the region of an offer is the one of its profile's postcode. */
+export function postcodesOfRegion(code: string): string[] | null {
+  const depts = loadRegions().departements.get(code);
+  if (!depts) return null;
+  const out: string[] = [];
+  for (const p of load().values()) if (depts.has(p.departement)) out.push(p.postcode);
+  return out;
+}

@@ -142,6 +142,27 @@ test('the search is paginated and the same through the CLI ranking', async () =>
   assert.ok(!p2.hits.some((h) => p1.hits.some((x) => x.offerId === h.offerId)));
 });
 
+test('region filter: Auvergne-Rhône-Alpes holds Lyon and Grenoble, not Nantes; an unknown region is refused beside its field', async () => {
+  const coopsIn = async (region: string) =>
+    new Set(
+      (await withPublic(odb.db, (t) => searchOffers(t, { region, pageSize: 100 }))).hits.map((h) => h.cooperativeId),
+    );
+  assert.deepEqual([...(await coopsIn('84'))].sort(), [a.coop.id, g.coop.id].sort());
+  assert.deepEqual([...(await coopsIn('52'))], [b.coop.id]); // Pays de la Loire
+  assert.equal((await coopsIn('11')).size, 0); // Île-de-France: nobody there
+  await assert.rejects(
+    withPublic(odb.db, (t) => searchOffers(t, { region: 'zz' })),
+    (e: unknown) => e instanceof UserError && e.field === 'region',
+  );
+  const web = new TestClient(app);
+  const page = await web.get('/marche?region=52');
+  assert.equal(page.res.status, 200);
+  assert.match(page.html, /<option value="52" selected[^>]*>Pays de la Loire<\/option>/);
+  const bad = await web.get('/marche?region=zz');
+  assert.equal(bad.res.status, 400);
+  assert.match(bad.html, /Région inconnue\./);
+});
+
 test('radieuse market search prints the page ranking as JSON, with distances', async () => {
   const cmd = marketCommands.find((c) => c.name === 'market search')!;
   const run = async (positionals: string[], values: Record<string, string>) => {

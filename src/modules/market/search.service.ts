@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Tx } from '../../core/db/handles.ts';
 import { marketDb } from './db.ts';
 import type { Category } from './categories.ts';
-import { placeOf } from './geo.ts';
+import { placeOf, postcodesOfRegion } from './geo.ts';
 import { UserError } from '../../core/errors.ts';
 
 export const PAGE_SIZE = 20;
@@ -24,6 +24,8 @@ export interface SearchQuery {
   maxPriceCents?: number;
   postcode?: string;
   radiusKm?: number;
+  /** A region's code (INSEE, e.g. '84' Auvergne-Rhône-Alpes): offers whose profile is placed there. */
+  region?: string;
   page?: number;
   pageSize?: number;
 }
@@ -62,6 +64,12 @@ export async function searchOffers(tx: Tx, q: SearchQuery): Promise<{ hits: Sear
     if (!p) throw new UserError('Code postal inconnu.', 'cp');
     origin = p;
   }
+  let regionPostcodes: string[] | null = null;
+  if (q.region) {
+    regionPostcodes = postcodesOfRegion(q.region);
+    if (!regionPostcodes) throw new UserError('Région inconnue.', 'region');
+    if (regionPostcodes.length === 0) return { hits: [], more: false };
+  }
   const radius = q.radiusKm ?? DEFAULT_RADIUS_KM;
   const distance = origin
     ? sql<number>`earth_distance(ll_to_earth(p.lat, p.lon), ll_to_earth(${origin.lat}, ${origin.lon})) / 1000`
@@ -88,6 +96,7 @@ export async function searchOffers(tx: Tx, q: SearchQuery): Promise<{ hits: Sear
       join market_profile p on p.cooperative_id = o.cooperative_id and p.activity_id = o.activity_id
       where o.published and o.profile_published and p.published
         ${q.category ? sql`and o.category = ${q.category}` : sql``}
+        ${regionPostcodes ? sql`and p.postcode in (${sql.join(regionPostcodes)})` : sql``}
         ${q.minPriceCents !== undefined ? sql`and o.price_cents >= ${q.minPriceCents}` : sql``}
         ${q.maxPriceCents !== undefined ? sql`and o.price_cents <= ${q.maxPriceCents}` : sql``}
     ) s

@@ -52,6 +52,7 @@ publicMarketRoutes.get('/marche', async (c) => {
     categorie: cat && isCategory(cat) ? cat : undefined,
     cp: textQuery(c, 'cp', 5) || undefined,
     rayon: radius,
+    region: textQuery(c, 'region', 3) || undefined,
     prixMin: euros(c, 'prix-min'),
     prixMax: euros(c, 'prix-max'),
     page: pageParam(c),
@@ -64,6 +65,7 @@ publicMarketRoutes.get('/marche', async (c) => {
         category: f.categorie,
         postcode: f.cp,
         radiusKm: f.rayon,
+        region: f.region,
         minPriceCents: f.prixMin,
         maxPriceCents: f.prixMax,
         page: f.page,
@@ -72,7 +74,10 @@ publicMarketRoutes.get('/marche', async (c) => {
     return c.html(<SearchPage c={c} f={f} hits={r.hits} more={r.more} coopSlugs={coopSlugs} />);
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    return c.html(<SearchPage c={c} f={f} hits={[]} more={false} coopSlugs={coopSlugs} error={e.message} />, 400);
+    return c.html(
+      <SearchPage c={c} f={f} hits={[]} more={false} coopSlugs={coopSlugs} error={e.message} errorField={e.field} />,
+      400,
+    );
   }
 });
 

@@ -8,6 +8,7 @@ import { PublicLayout } from '../../../web/layout.tsx';
 import { Field, Csrf, FormErrorSummary, Select, TextArea } from '../../../web/components.tsx';
 import { formatEuros } from '../../../core/money.ts';
 import { CATEGORIES, EXTERNAL_LABEL, type Category } from '../categories.ts';
+import { listRegions } from '../geo.ts';
 import type { Offer, PublicProfile } from '../profile.service.ts';
 import type { SearchHit } from '../search.service.ts';
 import type { Review } from '../reviews.service.ts';
@@ -23,6 +24,7 @@ export interface SearchForm {
   categorie?: Category;
   cp?: string;
   rayon?: number;
+  region?: string;
   prixMin?: number;
   prixMax?: number;
   page: number;
@@ -46,14 +48,19 @@ export function SearchPage(p: {
   more: boolean;
   coopSlugs: Map<string, string>;
   error?: string | null;
+  /** The field the error is about ('region' or the postcode). */
+  errorField?: string;
 }) {
   const { c, f } = p;
+  const regionError = p.errorField === 'region' ? (p.error ?? undefined) : undefined;
+  const cpError = p.errorField === 'region' ? undefined : (p.error ?? undefined);
   const qs = (page: number) => {
     const u = new URLSearchParams();
     if (f.q) u.set('q', f.q);
     if (f.categorie) u.set('categorie', f.categorie);
     if (f.cp) u.set('cp', f.cp);
     if (f.rayon !== undefined) u.set('rayon', String(f.rayon));
+    if (f.region) u.set('region', f.region);
     if (f.prixMin !== undefined) u.set('prix-min', String(f.prixMin));
     if (f.prixMax !== undefined) u.set('prix-max', String(f.prixMax));
     u.set('page', String(page));
@@ -67,7 +74,7 @@ export function SearchPage(p: {
         description:
           'Trouvez un·e entrepreneur·e des coopératives d’activité et d’emploi près de chez vous : artisans, consultants, formateurs… et demandez un devis.',
         canonical: `${origin(c)}/marche`,
-        noindex: !!(f.q || f.cp || f.page > 1),
+        noindex: !!(f.q || f.cp || f.region || f.page > 1),
         jsonLd: {
           '@context': 'https://schema.org',
           '@type': 'WebSite',
@@ -85,7 +92,14 @@ export function SearchPage(p: {
           value={f.categorie ?? ''}
           options={[['', 'Toutes'], ...(Object.entries(CATEGORIES) as [string, string][])]}
         />
-        <Field label="Code postal" name="cp" value={f.cp} inputmode="numeric" error={p.error ?? undefined} />
+        <Select
+          label="Région"
+          name="region"
+          value={f.region ?? ''}
+          options={[['', 'Toutes'], ...listRegions().map((r) => [r.code, r.name] as [string, string])]}
+          error={regionError}
+        />
+        <Field label="Code postal" name="cp" value={f.cp} inputmode="numeric" error={cpError} />
         <Field
           label="Rayon (km)"
           name="rayon"
