@@ -7,7 +7,14 @@ import { systemActor, type Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { todayParis } from '../../core/dates.ts';
-import { getCooperative, listCooperatives, profileCounts, type Cooperative } from '../directory/index.ts';
+import {
+  getCooperative,
+  listActivities,
+  listCooperatives,
+  profileCounts,
+  type Cooperative,
+} from '../directory/index.ts';
+import { cooperatingActivities } from '../market/index.ts';
 import { journeyFacts } from '../journeys/index.ts';
 import { ledgerImpactFigures } from '../ledger/index.ts';
 import {
@@ -53,7 +60,11 @@ export async function cooperativeFacts(tx: Tx, actor: Actor, year: number): Prom
       .where('answered_on', '<=', `${year}-12-31`)
       .execute()
   ).flatMap((r) => (r.score === null ? [] : [r.score]));
-  return { journeys, profiles, ledger, who5Scores };
+  const cooperating = new Set(await cooperatingActivities(tx, actor.cooperativeId, `${year}-01-01`, `${year}-12-31`));
+  const cooperatingCodes = cooperating.size
+    ? (await listActivities(tx, actor)).filter((a) => cooperating.has(a.id)).map((a) => a.analyticCode)
+    : [];
+  return { journeys, profiles, ledger, who5Scores, cooperatingCodes };
 }
 
 /** Measures of the cooperative the transaction is scoped to (the actor's). */

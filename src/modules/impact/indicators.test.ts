@@ -70,6 +70,8 @@ function handFacts(): CoopFacts {
       journey([T(null, 'contact', '2025-01-01'), T('contact', 'exit', '2025-02-01', 'other')]),
     ],
     who5Scores: [92, 28, 60, 48, 80, 44],
+    // A and C cooperated; Z too, but invoiced nothing this year (not in E2's population).
+    cooperatingCodes: ['A', 'C', 'Z'],
     profiles: { people: 12, genderKnown: 10, women: 6, statusKnown: 8, jobSeekers: 5, qpvKnown: 3, qpv: 1 },
     ledger: {
       revenueByActivity: [
@@ -127,6 +129,9 @@ test('every ERP indicator on a hand-built data set', () => {
   assert.deepEqual([rows.D1!.value, rows.D1!.n], [60, 10]);
   assert.deepEqual([rows.D2!.value, rows.D2!.n], [62.5, 8]);
   assert.equal(rows.D3!.suppressed, true);
+  // E2: of the 5 activities that invoiced (A–E), A and C cooperated: 2/5 = 40 %.
+  assert.deepEqual([rows.E2!.value, rows.E2!.n, rows.E2!.unit], [40, 5, '%']);
+  assert.equal(rows.E2!.low, r1(wilson(2, 5).low));
   // F1: 2 associates out of 6 in CESA or associates.
   assert.deepEqual([rows.F1!.value, rows.F1!.n], [r1(2 / 6), 6]);
   // F3: 7 in activity at the end of 2025 (u1–u6, c10); 4 attended a workshop.

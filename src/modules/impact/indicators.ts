@@ -14,6 +14,8 @@ export interface CoopFacts {
   ledger: LedgerImpactFigures;
   /** WHO-5 scores (0–100) of the survey answers of the year: anonymous, from this module. */
   who5Scores?: number[];
+  /** Analytic codes of the activities that cooperated in the year (joint offer, internal invoice). */
+  cooperatingCodes?: string[];
 }
 
 interface Share {
@@ -33,6 +35,7 @@ export interface Measures {
   qpv: Share;
   associates: Share;
   workshops: Share;
+  cooperation: Share;
   who5: number[];
 }
 
@@ -56,6 +59,12 @@ export function measuresOf(f: CoopFacts, year: number, today: string): Measures 
   const horizon = today < end ? today : end;
   const m = emptyMeasures();
   m.revenues = f.ledger.revenueByActivity.map((r) => r.cents);
+  // E2: among the activities that invoiced in the year, those that also cooperated.
+  const cooperating = new Set(f.cooperatingCodes ?? []);
+  m.cooperation = {
+    n: f.ledger.revenueByActivity.length,
+    x: f.ledger.revenueByActivity.filter((r) => cooperating.has(r.analyticCode)).length,
+  };
   m.who5 = [...(f.who5Scores ?? [])];
   const pay = new Map(f.ledger.salaries.map((s) => [s.userId, s]));
   for (const j of f.journeys) {
@@ -125,6 +134,7 @@ export function emptyMeasures(): Measures {
     qpv: s(),
     associates: s(),
     workshops: s(),
+    cooperation: s(),
     who5: [],
   };
 }
@@ -260,6 +270,14 @@ export const REFERENTIAL: IndicatorDefinition[] = [
     source: 'directory',
   },
   {
+    code: 'E2',
+    label: 'Coopération entre entrepreneur·es',
+    definition:
+      'Part des activités ayant facturé dans l’année qui ont aussi coopéré : une offre conjointe ou une facture interne (de part ou d’autre) de la place de marché.',
+    unit: '%',
+    source: 'market',
+  },
+  {
     code: 'F1',
     label: 'Sociétariat : part des associé·es',
     definition: 'Part des associé·es parmi les personnes en CESA ou associées en fin d’année.',
@@ -333,6 +351,7 @@ export function indicatorRows(m: Measures, computedAt: string): IndicatorRow[] {
   share('D1', m.women);
   share('D2', m.jobSeekers);
   share('D3', m.qpv);
+  share('E2', m.cooperation);
   share('F1', m.associates);
   share('F3', m.workshops);
   return rows;

@@ -7,7 +7,13 @@ export { saveProfile, saveOffer, getProfile, listOffers, myMarketActivities } fr
 export { searchOffers, type SearchHit, type SearchQuery } from './search.service.ts';
 export { marketPersonalData } from './personal-data.ts';
 export { withPublic } from './public-tx.ts';
-export { createJointQuote, getJointOffer, cooperationCounts, type JointOffer } from './joint.service.ts';
+export {
+  createJointQuote,
+  getJointOffer,
+  cooperationCounts,
+  cooperatingActivities,
+  type JointOffer,
+} from './joint.service.ts';
 export {
   postNeed,
   listNeeds,

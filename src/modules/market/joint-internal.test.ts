@@ -24,7 +24,13 @@ import {
 } from '../sales/index.ts';
 import { activityAccount, trialBalance } from '../ledger/index.ts';
 import { pdfText } from '../purchases/index.ts';
-import { createJointQuote, cooperationCounts, getJointOffer, splitProRata } from './joint.service.ts';
+import {
+  cooperatingActivities,
+  createJointQuote,
+  cooperationCounts,
+  getJointOffer,
+  splitProRata,
+} from './joint.service.ts';
 import { acceptAnswer, acceptWork, answerNeed, getNeed, listNeeds, postNeed } from './internal.service.ts';
 
 let odb: OpenDb;
@@ -293,4 +299,10 @@ test('internal market: need → answer → accepted → work accepted → intern
   const counts = await tx(a, (t) => cooperationCounts(t, a.coop.id, `${YEAR}-01-01`, `${YEAR}-12-31`));
   assert.equal(counts.internalInvoices, 1);
   assert.equal(counts.internalInvoicedCents, 85000);
+  // Impact E2 counts both activities (joint offer parts and both sides of the internal invoice), once each.
+  assert.deepEqual(
+    await tx(a, (t) => cooperatingActivities(t, a.coop.id, `${YEAR}-01-01`, `${YEAR}-12-31`)),
+    [a.activityId, partnerActivity].sort(),
+  );
+  assert.deepEqual(await tx(a, (t) => cooperatingActivities(t, a.coop.id, '2001-01-01', '2001-12-31')), []);
 });

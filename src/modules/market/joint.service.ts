@@ -263,6 +263,37 @@ export async function cooperationCounts(
   };
 }
 
+/** The activities that cooperated in a period (impact indicator E2): a part of a joint offer made
+ *  then, or either side of an internal invoice issued then. */
+export async function cooperatingActivities(
+  tx: Tx,
+  cooperativeId: string,
+  from: string,
+  to: string,
+): Promise<string[]> {
+  const trx = marketDb(tx);
+  const joint = await trx
+    .selectFrom('market_joint_part as p')
+    .innerJoin('market_joint as j', (jn) =>
+      jn.onRef('j.cooperative_id', '=', 'p.cooperative_id').onRef('j.id', '=', 'p.joint_id'),
+    )
+    .select('p.activity_id')
+    .where('p.cooperative_id', '=', cooperativeId)
+    .where('j.created_at', '>=', new Date(`${from}T00:00:00Z`))
+    .where('j.created_at', '<', new Date(new Date(`${to}T00:00:00Z`).getTime() + 86_400_000))
+    .execute();
+  const internal = await trx
+    .selectFrom('market_internal_invoice')
+    .select(['buyer_activity_id', 'seller_activity_id'])
+    .where('cooperative_id', '=', cooperativeId)
+    .where('issued_on', '>=', from)
+    .where('issued_on', '<=', to)
+    .execute();
+  const ids = new Set(joint.map((r) => r.activity_id));
+  for (const r of internal) ids.add(r.buyer_activity_id).add(r.seller_activity_id);
+  return [...ids].sort();
+}
+
 /** What the joint-offer form offers: the actor's activities (lead), every open activity of the
  *  cooperative (partners) and the customers the actor may quote. */
 export async function jointFormOptions(
