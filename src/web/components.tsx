@@ -301,3 +301,31 @@ export function Advanced(p: {
     p.children
   );
 }
+
+/** The problems an import's check found, each with its file and line (0 or none: the whole file). */
+export function ImportProblems(p: { problems: readonly { file: string; line: number | null; message: string }[] }) {
+  return (
+    <Card title="Problèmes à corriger">
+      <table class="data">
+        <thead>
+          <tr>
+            <th>Fichier</th>
+            <th class="num">Ligne</th>
+            <th>Problème</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.problems.map((x) => (
+            <tr>
+              <td data-label="Fichier">{x.file}</td>
+              <td data-label="Ligne" class="num">
+                {x.line || ''}
+              </td>
+              <td data-label="Problème">{x.message}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Card>
+  );
+}

@@ -7,7 +7,7 @@ import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
-import { Csrf, PageHeader, Card } from '../../web/components.tsx';
+import { Csrf, PageHeader, Card, ImportProblems } from '../../web/components.tsx';
 import { uploadBodyLimit } from '../../web/request-guards.ts';
 import { requireActor } from '../../web/middleware.ts';
 import { requireRole } from '../../core/actor.ts';
@@ -112,30 +112,7 @@ function Result(p: { st: FormState }) {
           </p>
         ) : null}
       </Card>
-      {refused ? (
-        <Card title="Problèmes à corriger">
-          <table class="data">
-            <thead>
-              <tr>
-                <th>Fichier</th>
-                <th class="num">Ligne</th>
-                <th>Problème</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.problems.map((p) => (
-                <tr>
-                  <td data-label="Fichier">{p.file}</td>
-                  <td data-label="Ligne" class="num">
-                    {p.line ?? ''}
-                  </td>
-                  <td data-label="Problème">{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </Card>
-      ) : null}
+      {refused ? <ImportProblems problems={r.problems} /> : null}
     </div>
   );
 }

@@ -10,7 +10,7 @@ import { Hono } from 'hono';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
-import { Card, Csrf, PageHeader } from '../../web/components.tsx';
+import { Card, Csrf, ImportProblems, PageHeader } from '../../web/components.tsx';
 import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
@@ -88,28 +88,7 @@ function Report(p: { r: ImportReport & { dryRun: boolean } }) {
           des colonnes, puis recommencez.
         </p>
       </div>
-      <Card title="Problèmes à corriger">
-        <table class="data">
-          <thead>
-            <tr>
-              <th>Fichier</th>
-              <th class="num">Ligne</th>
-              <th>Problème</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.problems.map((x) => (
-              <tr>
-                <td data-label="Fichier">{x.file}</td>
-                <td data-label="Ligne" class="num">
-                  {x.line || ''}
-                </td>
-                <td data-label="Problème">{x.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </Card>
+      <ImportProblems problems={r.problems} />
     </>
   );
 }
