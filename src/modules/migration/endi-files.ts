@@ -1,6 +1,6 @@
-// enDI's exports as this import reads them: which file holds what (by its name), and which
-// column holds each field (by its header: the French label of enDI's export, or the attribute
-// name of its model, see docs/import-endi.md). Headers are compared without case or accents.
+// enDI's exports as this import reads them: which file holds what (by its name, else by its
+// columns), and which column holds each field (by its header: the French label of enDI's export,
+// or the attribute name of its model, see docs/import-endi.md). Headers are compared without case or accents.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, extname, basename } from 'node:path';
 import {
@@ -269,8 +269,38 @@ export function kindOfFileName(name: string): EndiKind | null {
   return FILE_PATTERNS.find(([re]) => re.test(stem))?.[1] ?? null;
 }
 
+/**
+ * The kind of an export from its columns, when its name says nothing (« export (3).csv »): the
+ * kind whose required columns are all there and which recognises the most columns; null when
+ * none fits or two kinds fit equally (a guess could import customers as suppliers). Invoices and
+ * credit notes share their columns: such a file is read as invoices, and each row's « type »
+ * column still makes a credit note of a cancellation.
+ */
+export function kindOfHeaders(headers: string[]): EndiKind | null {
+  // Score: columns recognised, then required columns (the more demanding kind is the more
+  // specific: a suppliers export also fits customers, whose only required column is the id).
+  const fits = (Object.keys(SPECS) as EndiKind[])
+    .filter((kind) => kind !== 'credit_notes')
+    .flatMap((kind) => {
+      const fields = Object.entries(SPECS[kind]);
+      const found = guessColumns(kind, headers);
+      if (fields.some(([field, f]) => f.required && !found[field])) return [];
+      return [{ kind, score: [Object.keys(found).length, fields.filter(([, f]) => f.required).length] }];
+    })
+    .sort((a, b) => b.score[0] - a.score[0] || b.score[1] - a.score[1]);
+  const [first, second] = fits;
+  if (!first) return null;
+  const tie = second && second.score[0] === first.score[0] && second.score[1] === first.score[1];
+  return tie ? null : first.kind;
+}
+
+/** The kind of an export: by its name, else by its columns. */
+export function kindOfExport(name: string, headers: string[]): EndiKind | null {
+  return kindOfFileName(name) ?? kindOfHeaders(headers);
+}
+
 export const UNKNOWN_FILE_MESSAGE =
-  'fichier non reconnu : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)';
+  'fichier non reconnu, ni par son nom ni par ses colonnes : nommez-le enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou paiements (.csv ou .xlsx)';
 
 /**
  * A bundle from tables already read (the web page's uploads), each with the column chosen for
@@ -314,11 +344,6 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
     if (!statSync(path).isFile()) continue;
     const ext = extname(name).toLowerCase();
     if (ext !== '.csv' && ext !== '.xlsx') continue;
-    const kind = kindOfFileName(name);
-    if (!kind) {
-      bundle.problems.push({ file: name, line: 0, message: UNKNOWN_FILE_MESSAGE });
-      continue;
-    }
     if (statSync(path).size > MAX_FILE_BYTES) {
       bundle.problems.push({
         file: name,
@@ -334,6 +359,11 @@ export async function readEndiDir(dir: string): Promise<EndiBundle> {
     } catch (e) {
       if (!(e instanceof TableError)) throw e;
       bundle.problems.push({ file: name, line: 0, message: e.message });
+      continue;
+    }
+    const kind = kindOfExport(name, table.headers);
+    if (!kind) {
+      bundle.problems.push({ file: name, line: 0, message: UNKNOWN_FILE_MESSAGE });
       continue;
     }
     const cols = resolveColumns(kind, name, table, bundle.problems);

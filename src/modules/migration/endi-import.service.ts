@@ -45,6 +45,8 @@ export type CreatedCounts = Record<(typeof KINDS)[number], number>;
 export interface ImportReport {
   created: CreatedCounts;
   problems: Problem[];
+  /** Uploaded PDFs (stored file ids) that became an imported invoice's original. */
+  usedFiles?: string[];
 }
 export interface ImportOptions {
   fileKey: Buffer;
@@ -105,6 +107,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
   authorize(actor, MIGRATION.importHistory);
   const trx = migrationDb(tx);
   const problems: Problem[] = [...bundle.problems];
+  const usedFiles: string[] = [];
   const created: CreatedCounts = {
     activities: 0,
     people: 0,
@@ -616,6 +619,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
       }),
     );
     if (!inv) continue;
+    if (originalFileId && bundle.storedPdfs) usedFiles.push(originalFileId);
     numberToId.set(d.number, inv.id);
     await remember(kind, d.id, inv.id);
     if (d.typeCode === '381') created.credit_notes++;
@@ -658,7 +662,7 @@ export async function importEndi(tx: Tx, actor: Actor, bundle: EndiBundle, opts:
     created.payments++;
   }
   problems.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-  return { created, problems };
+  return { created, problems, usedFiles };
 }
 
 class Rollback extends Error {}

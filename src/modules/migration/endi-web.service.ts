@@ -6,17 +6,17 @@
 // runEndiImport's: a dry run listing every problem with its file and line, then all or nothing.
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
-import type { Db } from '../../core/db/tenant.ts';
+import type { Db, Tx } from '../../core/db/tenant.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
-import { detectFileType, storeFile } from '../../core/files.ts';
+import { deleteFile, detectFileType, storeFile } from '../../core/files.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { migrationDb } from './db.ts';
 import {
   bundleFromTables,
   type EndiKind,
   guessColumns,
-  kindOfFileName,
+  kindOfExport,
   type Problem,
   SPECS,
   UNKNOWN_FILE_MESSAGE,
@@ -132,11 +132,6 @@ export async function receiveEndiUpload(
       pdfs.push({ name, content: f.content });
       continue;
     }
-    const kind = kindOfFileName(name);
-    if (!kind) {
-      problems.push({ file: name, line: 0, message: UNKNOWN_FILE_MESSAGE });
-      continue;
-    }
     let table: Table;
     try {
       table = type === 'csv' ? readCsv(f.content) : await readXlsx(f.content);
@@ -145,6 +140,11 @@ export async function receiveEndiUpload(
       throw new UserError(`« ${name} » est illisible : ${e.message}.`, field);
     }
     if (!table.headers.some(Boolean)) throw new UserError(`« ${name} » n'a pas de ligne d'en-têtes.`, field);
+    const kind = kindOfExport(name, table.headers);
+    if (!kind) {
+      problems.push({ file: name, line: 0, message: UNKNOWN_FILE_MESSAGE });
+      continue;
+    }
     tables.push({
       name,
       kind,
@@ -178,11 +178,7 @@ export async function receiveEndiUpload(
       storedPdfs[p.name] = s.id;
     }
     const state: UploadState = { tables, pdfs: storedPdfs, problems, mapping };
-    await trx
-      .deleteFrom('endi_upload')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('created_by', '=', owner(actor))
-      .execute();
+    await dropUploads(tx, actor.cooperativeId, { createdBy: owner(actor) });
     await trx
       .insertInto('endi_upload')
       .values({
@@ -366,5 +362,43 @@ export async function runEndiUpload(
     new Map(Object.entries(state.pdfs)),
     state.problems,
   );
-  return runEndiImport(db, actor, bundle, { fileKey, dryRun: opts.dryRun });
+  const report = await runEndiImport(db, actor, bundle, { fileKey, dryRun: opts.dryRun });
+  if (!opts.dryRun && !report.problems.length)
+    // Imported: the upload has served. Its tables go, and so do the PDFs no invoice took.
+    await withTenant(db, actor.cooperativeId, (tx) =>
+      dropUploads(tx, actor.cooperativeId, { createdBy: owner(actor), keep: new Set(report.usedFiles) }),
+    );
+  return report;
+}
+
+/** Days an upload waits, untouched, for its import before it is deleted with its PDFs. */
+export const ENDI_UPLOAD_RETENTION_DAYS = 7;
+
+/**
+ * Deletes uploads (a person's, or those untouched since a date) and their stored PDFs, but the
+ * files in `keep` (the originals of imported invoices). An upload is a copy of a cooperative's
+ * whole history, personal data included: it is kept no longer than the import needs.
+ */
+async function dropUploads(
+  tx: Tx,
+  cooperativeId: string,
+  which: { createdBy?: string; before?: Date; keep?: Set<string> },
+): Promise<number> {
+  const trx = migrationDb(tx);
+  let q = trx.selectFrom('endi_upload').select(['id', 'state']).where('cooperative_id', '=', cooperativeId);
+  if (which.createdBy) q = q.where('created_by', '=', which.createdBy);
+  if (which.before) q = q.where('updated_at', '<', which.before);
+  const rows = await q.execute();
+  for (const r of rows) {
+    for (const fileId of Object.values((r.state as UploadState).pdfs ?? {}))
+      if (!which.keep?.has(fileId)) await deleteFile(tx, cooperativeId, fileId);
+    await trx.deleteFrom('endi_upload').where('cooperative_id', '=', cooperativeId).where('id', '=', r.id).execute();
+  }
+  return rows.length;
+}
+
+/** The nightly retention rule: uploads untouched for ENDI_UPLOAD_RETENTION_DAYS are deleted. */
+export async function purgeStaleEndiUploads(db: Db, cooperativeId: string, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - ENDI_UPLOAD_RETENTION_DAYS * 86_400_000);
+  return withTenant(db, cooperativeId, (tx) => dropUploads(tx, cooperativeId, { before }));
 }

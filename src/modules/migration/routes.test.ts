@@ -7,8 +7,10 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
+import { coreDb } from '../../core/db/handles.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { listInvoices } from '../sales/index.ts';
+import { purgeStaleEndiUploads } from './endi-web.service.ts';
 import { FIXES, fixtureFiles } from './testing-endi.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -47,6 +49,19 @@ function mappingOf(html: string): Record<string, string> {
     out[m[1]] = /<option value="([^"]*)" selected/.exec(m[2])?.[1] ?? '';
   return out;
 }
+
+/** How many copies of the fixture's PDF A stores (uploaded, or kept as an imported original). */
+const storedPdfs = async () =>
+  (
+    await withTenant(t.odb.db, A.coop.id, (tx) =>
+      coreDb(tx)
+        .selectFrom('stored_file')
+        .select('id')
+        .where('cooperative_id', '=', A.coop.id)
+        .where('name', '=', '2025-00001.pdf')
+        .execute(),
+    )
+  ).length;
 
 const invoices = async () =>
   (await withTenant(t.odb.db, A.coop.id, (tx) => listInvoices(tx, A.actor('director')))).total;
@@ -155,6 +170,14 @@ test('upload, mapping chosen and saved, preview, check with file and line, impor
   );
   const after1 = await invoices();
   assert.ok(after1 >= 6);
+  // The upload has served: it is gone, and only the PDF an invoice took is still stored.
+  assert.doesNotMatch((await dir.get('/import/endi')).html, /Correspondance des colonnes/);
+  assert.equal(await storedPdfs(), 1);
+  // Sent and imported again: nothing new.
+  assert.equal((await upload(dir, renamed(fixtureFiles(FIXES)))).res.status, 303);
+  const id = /<option value="([0-9a-f-]{36})">Export maison ZQXA<\/option>/.exec(
+    (await dir.get('/import/endi')).html,
+  )![1];
   r = await dir.post('/import/endi', { ...mapping, mode: 'importer' });
   assert.equal(r.res.status, 200);
   assert.match(
@@ -164,12 +187,38 @@ test('upload, mapping chosen and saved, preview, check with file and line, impor
   assert.equal(await invoices(), after1);
 
   // Another cooperative's director sees none of it, and cannot apply A's mapping by its id.
-  const id = /<option value="([0-9a-f-]{36})">Export maison ZQXA<\/option>/.exec(
-    (await dir.get('/import/endi')).html,
-  )![1];
   const other = await signedIn(B, 'director');
   assert.doesNotMatch((await other.get('/import/endi')).html, /ZQXA|Correspondance des colonnes/);
   assert.equal((await upload(other, fixtureFiles())).res.status, 303);
   assert.doesNotMatch((await other.get('/import/endi')).html, /ZQXA/);
   assert.equal((await other.post('/import/endi/correspondance', { id })).res.status, 404);
+});
+
+test('exports named anyhow are recognised by their columns; a file that fits nothing is reported', async () => {
+  const acc = await signedIn(B, 'director');
+  const files = fixtureFiles(FIXES).map((f, i) =>
+    f.name.endsWith('.pdf') ? f : { ...f, name: `export (${i}).${f.name.split('.').pop()}` },
+  );
+  files.push({ name: 'releve.csv', content: Buffer.from('Date;Libellé;Débit;Crédit\n01/02/2025;VIR;;10,00\n') });
+  assert.equal((await upload(acc, files)).res.status, 303);
+  const page = await acc.get('/import/endi');
+  for (const kind of ['activities', 'people', 'customers', 'suppliers', 'quotes', 'invoices', 'lines', 'payments'])
+    assert.ok(page.html.includes(`name="col.${kind}.`), kind);
+  const r = await acc.post('/import/endi', { ...mappingOf(page.html), mode: 'verifier' });
+  assert.match(
+    r.html,
+    /releve\.csv<\/td>\s*<td[^>]*><\/td>\s*<td[^>]*>fichier non reconnu, ni par son nom ni par ses colonnes/,
+  );
+});
+
+test('an upload left waiting is deleted with its PDFs after the retention period, not before', async () => {
+  const acc = await signedIn(A, 'accountant');
+  const before = await storedPdfs();
+  assert.equal((await upload(acc, fixtureFiles(FIXES))).res.status, 303);
+  assert.equal(await storedPdfs(), before + 1, 'the uploaded PDF is stored');
+  assert.equal(await purgeStaleEndiUploads(t.odb.db, A.coop.id, new Date(Date.now() + 6 * 86_400_000)), 0);
+  assert.match((await acc.get('/import/endi')).html, /Correspondance des colonnes/, 'kept within 7 days');
+  assert.equal(await purgeStaleEndiUploads(t.odb.db, A.coop.id, new Date(Date.now() + 8 * 86_400_000)), 1);
+  assert.doesNotMatch((await acc.get('/import/endi')).html, /Correspondance des colonnes/);
+  assert.equal(await storedPdfs(), before, 'its PDF went with it; imported originals stay');
 });

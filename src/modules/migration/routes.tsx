@@ -22,6 +22,7 @@ import {
   applyEndiMapping,
   type ColumnMapping,
   currentEndiUpload,
+  ENDI_UPLOAD_RETENTION_DAYS,
   ENDI_WEB_MAX_FILE_BYTES,
   ENDI_WEB_MAX_UPLOAD_BYTES,
   listEndiMappings,
@@ -271,9 +272,10 @@ function ImportPage(p: { c: Ctx; st: PageState }) {
           <div class={`field${fileError ? ' has-error' : ''}`}>
             <label for="f-fichiers">Exports enDI (CSV ou XLSX) et PDF des factures</label>
             <p class="hint" id="f-fichiers-hint">
-              Un fichier par export, nommé enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs,
-              lignes ou paiements. {MB(ENDI_WEB_MAX_FILE_BYTES)} au plus par fichier, {MB(ENDI_WEB_MAX_UPLOAD_BYTES)} en
-              tout. Un nouveau dépôt remplace le précédent.
+              Un fichier par export : enseignes, utilisateurs, clients, fournisseurs, devis, factures, avoirs, lignes ou
+              paiements, reconnu par son nom ou par ses colonnes. {MB(ENDI_WEB_MAX_FILE_BYTES)} au plus par fichier,{' '}
+              {MB(ENDI_WEB_MAX_UPLOAD_BYTES)} en tout. Un nouveau dépôt remplace le précédent ; un dépôt est effacé
+              après l'import, ou après {ENDI_UPLOAD_RETENTION_DAYS} jours sans import.
             </p>
             <input
               id="f-fichiers"
