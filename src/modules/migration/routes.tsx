@@ -219,40 +219,37 @@ function MappingForm(p: { c: Ctx; st: PageState; upload: UploadState }) {
         <button type="submit" name="mode" value="apercu" class="btn-secondary">
           Aperçu
         </button>
-        <button
-          type="submit"
-          name="mode"
-          value="verifier"
-          class="btn-secondary"
-          hx-post={PAGE}
-          hx-vals='{"mode":"verifier"}'
-          hx-select="#endi-result"
-          hx-target="#endi-result"
-          hx-swap="outerHTML"
-          hx-indicator="#endi-progress"
-          hx-disabled-elt="this"
-        >
+        <RunButton mode="verifier" class="btn-secondary">
           Vérifier (rien n'est écrit)
-        </button>
-        <button
-          type="submit"
-          name="mode"
-          value="importer"
-          hx-post={PAGE}
-          hx-vals='{"mode":"importer"}'
-          hx-select="#endi-result"
-          hx-target="#endi-result"
-          hx-swap="outerHTML"
-          hx-indicator="#endi-progress"
-          hx-disabled-elt="this"
-        >
-          Importer
-        </button>
+        </RunButton>
+        <RunButton mode="importer">Importer</RunButton>
       </div>
       <p id="endi-progress" class="htmx-indicator" aria-live="polite">
         <progress aria-label="Import en cours" /> Contrôle et import en cours…
       </p>
     </form>
+  );
+}
+
+/** « Vérifier » or « Importer »: a plain submit, or with htmx only the result panel replaced
+ *  while a progress bar shows. */
+function RunButton(p: { mode: 'verifier' | 'importer'; class?: string; children: unknown }) {
+  return (
+    <button
+      type="submit"
+      name="mode"
+      value={p.mode}
+      class={p.class}
+      hx-post={PAGE}
+      hx-vals={JSON.stringify({ mode: p.mode })}
+      hx-select="#endi-result"
+      hx-target="#endi-result"
+      hx-swap="outerHTML"
+      hx-indicator="#endi-progress"
+      hx-disabled-elt="this"
+    >
+      {p.children}
+    </button>
   );
 }
 
