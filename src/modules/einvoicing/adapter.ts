@@ -37,6 +37,8 @@ export interface IncomingDocument {
   content: Buffer;
 }
 
+/** A status we produce: as the seller (« encaissée ») or as the buyer of a received invoice
+ *  (« approuvée », « paiement transmis »); `platformRef` is the platform's id of the document. */
 export interface OutgoingStatus {
   platformRef: string;
   status: LifecycleStatus;
@@ -60,7 +62,7 @@ export interface PlatformAdapter {
   pullStatuses(cursor: string | null): Promise<{ items: StatusReport[]; cursor: string | null; ack(): Promise<void> }>;
   /** Supplier invoices waiting for the cooperative; each is acknowledged once stored. */
   pullIncoming(): Promise<{ items: IncomingDocument[]; ack(platformRef: string): Promise<void> }>;
-  /** A status produced by the seller (the reform: « encaissée » for payments received). */
+  /** A status we produce, as seller (« encaissée ») or as buyer (« approuvée », « paiement transmis »). */
   sendStatus(s: OutgoingStatus): Promise<void>;
   /** E-reporting, when the platform offers it (null: it does not). */
   sendEReport: ((r: EReport) => Promise<{ platformRef: string }>) | null;

@@ -26,11 +26,18 @@ import {
 import { fixtures } from '../sales/testing.ts';
 import { ensureMainAccount, importStatement } from '../bank/index.ts';
 import { writeCamt053 } from '../bank/testing.ts';
-import { getSupplierInvoice } from '../purchases/index.ts';
+import {
+  approveSupplierInvoice,
+  createSupplier,
+  createSupplierInvoice,
+  getSupplierInvoice,
+  recordSupplierInvoicePayment,
+} from '../purchases/index.ts';
 import { computeInbox } from '../inbox/index.ts';
 import { platformEnvOf, savePlatform, type PlatformEnv } from './platform.service.ts';
 import { invoiceEInvoicing, pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
+import { buyerStatusesOf, sendBuyerStatuses } from './buyer-status.service.ts';
 import { eReportingCsv, eReportingSummary } from './ereporting.service.ts';
 import { checkPlatformUrl, httpAdapter } from './http-adapter.ts';
 import { LIFECYCLE, LIFECYCLE_STATUSES } from './statuses.ts';
@@ -239,14 +246,15 @@ test('HTTP platform: the whole life cycle, from sending to « encaissée » afte
   const ref = s!.transmission.platformRef!;
   assert.equal(s!.history[0].status, 'deposited');
 
-  // The platform reports every status of the reform, with reform codes and keys mixed.
+  // The platform reports every status of the reform, with reform codes and keys mixed, 10 ms
+  // apart after the deposit (« encaissée », ours, comes seconds later, after the bank import).
   const t0 = Date.now();
   const steps = LIFECYCLE_STATUSES.filter((x) => x !== 'deposited' && x !== 'collected');
   for (const [k, st] of steps.entries())
     platform.statuses.push({
       platformRef: ref,
       status: k % 2 ? LIFECYCLE[st].code : st,
-      occurredAt: new Date(t0 + (k + 1) * 1000).toISOString(),
+      occurredAt: new Date(t0 + (k + 1) * 10).toISOString(),
       reason: st === 'disputed' ? 'Quantité contestée' : null,
     });
 
@@ -362,6 +370,58 @@ test('an incoming supplier invoice from the platform lands in purchases, read, a
     content: pdf,
   });
   assert.equal((await pullIncoming(odb, env)).recorded, 0);
+});
+
+test('as the buyer: a received invoice approved then paid in two transfers is reported 205 then 211 twice', async () => {
+  const row = (await odb.db
+    .selectFrom('einvoice_incoming' as never)
+    .select(['id', 'supplier_invoice_id'] as never)
+    .where('cooperative_id' as never, '=', A.coop.id as never)
+    .where('platform_ref' as never, '=', 'IN-1' as never)
+    .executeTakeFirstOrThrow()) as { id: string; supplier_invoice_id: string };
+  const si = row.supplier_invoice_id;
+  const total = fixtures.standard.totals.grandTotalCents;
+  const fromUs = () => platform.statusesFromUs.filter((x) => x.ref === 'IN-1');
+  await tenant((trx) => approveSupplierInvoice(trx, A.actor('support'), si));
+  await tenant((trx) => recordSupplierInvoicePayment(trx, A.actor('accountant'), si, 1000, today));
+  await tenant((trx) => recordSupplierInvoicePayment(trx, A.actor('accountant'), si, total - 1000, today));
+  assert.equal(fromUs().length, 0, 'queued with the approval and payments, sent by the job');
+  const r = await sendBuyerStatuses(odb, env);
+  assert.deepEqual([r.statuses, r.failed], [3, 0], r.errors.join('; '));
+  assert.deepEqual(
+    fromUs().map((x) => [x.status, x.code, x.amountCents, x.occurredOn]),
+    [
+      ['approved', '205', null, today],
+      ['payment_sent', '211', 1000, today],
+      ['payment_sent', '211', total - 1000, today],
+    ],
+  );
+  assert.equal((await sendBuyerStatuses(odb, env)).statuses, 0, 'each status is sent once');
+  // The overview page shows what was reported, for those who process received invoices.
+  const sent = await tenant((trx) => buyerStatusesOf(trx, A.actor('accountant'), [row.id]));
+  assert.deepEqual(
+    sent.get(row.id)!.map((b) => [b.status, b.state]),
+    [
+      ['approved', 'sent'],
+      ['payment_sent', 'sent'],
+      ['payment_sent', 'sent'],
+    ],
+  );
+  await assert.rejects(tenant((trx) => buyerStatusesOf(trx, A.actor('entrepreneur'), [row.id])));
+  // A supplier invoice typed in (not received through the platform) reports nothing.
+  const typed = await tenant(async (trx) => {
+    const supplier = await createSupplier(trx, A.actor('accountant'), { name: 'Papeterie Martin' });
+    return createSupplierInvoice(trx, A.actor('accountant'), {
+      supplierId: supplier.id,
+      supplierNumber: 'PM-77',
+      issueDate: today,
+      account: '606',
+      lines: [{ description: 'Papier', vatRateBp: 2000, exclCents: 5000 }],
+      splits: [{ activityId: A.activityId, exclCents: 5000 }],
+    });
+  });
+  await tenant((trx) => approveSupplierInvoice(trx, A.actor('support'), typed.id));
+  assert.equal((await sendBuyerStatuses(odb, env)).statuses, 0);
 });
 
 test('folder platform: documents to outbox/, statuses and invoices from inbox/', async () => {

@@ -1,5 +1,6 @@
 // E-invoicing as the assembly mounts it: the pages, the navigation entry, and the jobs (every
-// minute: send what is due, with retries and back-off; every five minutes: read statuses and
+// minute: send what is due — our invoices, « encaissée », the buyer statuses of received
+// invoices — with retries and back-off; every five minutes: read statuses and
 // received supplier invoices). Importing wiring.ts registers the event handlers, the invoice
 // page panel and the inbox items.
 import type { ModuleDefinition } from '../../web/module-definition.ts';
@@ -9,6 +10,7 @@ import { einvoicingMigrations } from './schema.ts';
 import { platformEnvOf } from './platform.service.ts';
 import { pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
+import { sendBuyerStatuses } from './buyer-status.service.ts';
 import './wiring.ts';
 
 const nav: NavItem[] = [
@@ -30,7 +32,10 @@ export const einvoicingModule: ModuleDefinition = {
     {
       name: 'einvoicing-send',
       cron: '* * * * *',
-      handler: async () => void (await sendDue(odb, platformEnvOf(config))),
+      handler: async () => {
+        await sendDue(odb, platformEnvOf(config));
+        await sendBuyerStatuses(odb, platformEnvOf(config));
+      },
     },
     {
       name: 'einvoicing-receive',

@@ -9,6 +9,8 @@
 //   einvoice_payment         payments received on those invoices (e-reporting, « encaissée »)
 //   einvoice_incoming        supplier invoices received from the platform (one per platform id)
 //   einvoice_ereport         e-reporting summaries sent to the platform
+//   einvoice_buyer_status    statuses we produce as the buyer of received invoices (approved,
+//                            payment sent), queued for the platform
 import type { Generated } from 'kysely';
 import type { SqlMigration } from '../../core/migrations.ts';
 import { tenantPolicySql } from '../../core/db/tenant.ts';
@@ -111,7 +113,25 @@ export interface EInvoicingTables {
     sent_at: Date;
     sent_by: string | null;
   };
+  einvoice_buyer_status: {
+    cooperative_id: string;
+    id: string;
+    incoming_id: string;
+    /** What produced it, once: the approval (supplier invoice id) or one payment (its id). */
+    source_key: string;
+    status: BuyerStatus;
+    occurred_on: string;
+    amount_cents: number | null;
+    state: SendState;
+    attempts: Generated<number>;
+    next_attempt_at: Date | null;
+    last_error: string | null;
+    sent_at: Date | null;
+    created_at: Generated<Date>;
+  };
 }
+
+export type BuyerStatus = 'approved' | 'payment_sent';
 
 const STATUS_CHECK = `('deposited','issued','received','made_available','taken_in_charge','approved','partly_approved','disputed','refused','payment_sent','collected')`;
 
@@ -183,6 +203,26 @@ ${tenantPolicySql('einvoice_status')}
 ${tenantPolicySql('einvoice_payment')}
 ${tenantPolicySql('einvoice_incoming')}
 ${tenantPolicySql('einvoice_ereport')}
+`,
+  },
+  {
+    // The buyer's side of the life cycle: a supplier invoice received through the platform and
+    // approved (205) or paid (211, with the amount) in purchases is reported back to the platform.
+    name: '2026_12_12_7001_einvoicing_buyer_statuses',
+    sql: `
+create table einvoice_buyer_status (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, incoming_id uuid not null,
+  source_key text not null, status text not null check (status in ('approved','payment_sent')),
+  occurred_on date not null, amount_cents bigint, state text not null check (state in ('to_send','sent','failed')),
+  attempts int not null default 0, next_attempt_at timestamptz, last_error text, sent_at timestamptz,
+  created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  unique (cooperative_id, status, source_key),
+  foreign key (cooperative_id, incoming_id) references einvoice_incoming (cooperative_id, id)
+);
+create index einvoice_buyer_status_due on einvoice_buyer_status (next_attempt_at) where state = 'to_send';
+create index einvoice_buyer_status_incoming on einvoice_buyer_status (cooperative_id, incoming_id);
+${tenantPolicySql('einvoice_buyer_status')}
 `,
   },
 ];

@@ -35,7 +35,7 @@ import type { Channel, PlatformFormat, SendState } from './schema.ts';
 export const RETRY_DELAYS_SECONDS = [60, 300, 1800, 7200, 21600];
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 /** A claim: another worker leaves the row alone until then. */
-const CLAIM_SECONDS = 300;
+export const CLAIM_SECONDS = 300;
 
 const SYSTEM_LABEL = 'Plateforme de facturation électronique';
 const system = (cooperativeId: string) => systemActor(cooperativeId, SYSTEM_LABEL);
@@ -387,7 +387,7 @@ async function buildDocument(
   };
 }
 
-const nextAttempt = (attempts: number, now: Date) =>
+export const nextAttempt = (attempts: number, now: Date) =>
   attempts >= MAX_ATTEMPTS ? null : new Date(now.getTime() + (RETRY_DELAYS_SECONDS[attempts - 1] ?? 0) * 1000);
 
 /** Sends the due invoices, credit notes and « encaissée » statuses of every cooperative. */
@@ -526,9 +526,11 @@ export async function sendDue(odb: OpenDbLike, env: PlatformEnv, opts: { now?: D
             .where('cooperative_id', '=', coop)
             .where('payment_id', '=', p.payment_id)
             .execute();
+          // In the history at the instant it was reported: the payment's date (a day, told to
+          // the platform) would sort before statuses the platform reported earlier that day.
           await storeStatus(tx, coop, p.invoice_id, {
             status: 'collected',
-            occurredAt: new Date(`${String(p.date).slice(0, 10)}T12:00:00Z`),
+            occurredAt: new Date(),
             reason: null,
             source: 'radieuse',
           });

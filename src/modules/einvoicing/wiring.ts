@@ -1,6 +1,7 @@
 // What the module registers when it loads: the sales events it listens to (an invoice validated
 // is queued for the platform or kept for e-reporting; a payment recorded, also when the bank
-// module matches a transfer, becomes « encaissée »), the panel of the invoice page, and the inbox
+// module matches a transfer, becomes « encaissée »), purchases' approvals and payments of
+// received invoices (buyer statuses), the panel of the invoice page, and the inbox
 // items (refused or disputed invoices for their entrepreneur with the platform's reason; failed
 // transmissions and received invoices to assign for accountants).
 import { hasRole } from '../../core/actor.ts';
@@ -10,6 +11,8 @@ import { requestJob } from '../../core/jobs.ts';
 import { formatEuros } from '../../core/money.ts';
 import { registerInboxProvider, type InboxItem } from '../inbox/index.ts';
 import { registerInvoicePanel, SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
+import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePaid } from '../purchases/index.ts';
+import { recordSupplierInvoiceApproved, recordSupplierInvoicePaid } from './buyer-status.service.ts';
 import { EINVOICING } from './permissions.ts';
 import {
   invoiceEInvoicing,
@@ -28,6 +31,9 @@ async function validated(...a: Parameters<typeof recordValidated>) {
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, validated);
 onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, validated);
 onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, (tx, actor, p) => recordPaymentReceived(tx, actor, p));
+// As the buyer: received invoices approved or paid in purchases are reported to the platform.
+onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, recordSupplierInvoiceApproved);
+onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, recordSupplierInvoicePaid);
 
 registerInvoicePanel('einvoicing', async (tx, actor, inv, csrf) => {
   if (!inv.number || !can(actor, EINVOICING.read)) return null;

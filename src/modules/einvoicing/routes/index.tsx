@@ -4,7 +4,8 @@ import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { requireActor, setFlash } from '../../../web/middleware.ts';
 import { formValues, idParam } from '../../../web/forms.ts';
-import { withTenant } from '../../../core/db/tenant.ts';
+import { type Tx, withTenant } from '../../../core/db/tenant.ts';
+import type { Actor } from '../../../core/actor.ts';
 import { can } from '../../../core/authz.ts';
 import { fieldErrors, NotFoundError, UserError } from '../../../core/errors.ts';
 import { isIsoDate, todayParis } from '../../../core/dates.ts';
@@ -13,6 +14,7 @@ import { EINVOICING } from '../permissions.ts';
 import { getPlatform, platformEnvOf, savePlatform, type PlatformEnv } from '../platform.service.ts';
 import { listTransmissions, retryTransmission } from '../transmission.service.ts';
 import { assignIncoming, listIncoming } from '../incoming.service.ts';
+import { buyerStatusesOf } from '../buyer-status.service.ts';
 import { eReportingCsv, eReportingSummary, sendEReport, sentEReports } from '../ereporting.service.ts';
 import { EReportingPage, OverviewPage, PlatformPage } from '../views/pages.tsx';
 
@@ -24,12 +26,26 @@ const tenant = <T,>(c: Ctx, fn: Parameters<typeof withTenant<T>>[2]) =>
   withTenant(c.get('app').odb.db, actorOf(c).cooperativeId, fn);
 export const platformEnv = (c: Ctx): PlatformEnv => platformEnvOf(c.get('app').config);
 
+/** Received invoices (for those who process them) with the buyer statuses sent back for each. */
+async function incomingWithStatuses(tx: Tx, actor: Actor) {
+  if (!can(actor, EINVOICING.operate)) return { incoming: null, buyerStatuses: new Map() };
+  const incoming = await listIncoming(tx, actor);
+  return {
+    incoming,
+    buyerStatuses: await buyerStatusesOf(
+      tx,
+      actor,
+      incoming.map((i) => i.id),
+    ),
+  };
+}
+
 einvoicingRoutes.get('/facturation-electronique', async (c) => {
   const actor = actorOf(c);
   const data = await tenant(c, async (tx) => ({
     platform: await getPlatform(tx, actor),
     transmissions: await listTransmissions(tx, actor),
-    incoming: can(actor, EINVOICING.operate) ? await listIncoming(tx, actor) : null,
+    ...(await incomingWithStatuses(tx, actor)),
     activities: can(actor, EINVOICING.operate)
       ? (await activitiesFor(tx, actor))
           .filter((a) => !a.closedAt)

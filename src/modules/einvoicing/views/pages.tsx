@@ -17,16 +17,38 @@ import { formatDate } from '../../../core/dates.ts';
 import { FORMAT_LABELS, type Platform } from '../platform.service.ts';
 import type { Transmission } from '../transmission.service.ts';
 import type { Incoming } from '../incoming.service.ts';
+import type { BuyerStatusEntry } from '../buyer-status.service.ts';
+import { LIFECYCLE } from '../statuses.ts';
 import { CATEGORY_LABELS, type EReportingSummary, type ReportCategory } from '../ereporting.service.ts';
 import { LifecycleBadge, when } from './common.tsx';
 
 const INCOMING_LABELS = { recorded: 'Enregistrée', to_assign: 'Activité à choisir', unreadable: 'À vérifier' } as const;
+
+const BUYER_STATE_LABELS = { to_send: 'à transmettre', sent: 'transmis', failed: 'échec de transmission' } as const;
+
+/** What we told the platform as the buyer: « Approuvée (205), transmis le … ». */
+function BuyerStatuses(p: { list: BuyerStatusEntry[] }) {
+  if (!p.list.length) return null;
+  return (
+    <ul class="buyer-statuses">
+      {p.list.map((b) => (
+        <li>
+          {LIFECYCLE[b.status].label} ({LIFECYCLE[b.status].code})
+          {b.amountCents !== null ? ` : ${formatEuros(b.amountCents)}` : ''} le {formatDate(b.occurredOn)},{' '}
+          {BUYER_STATE_LABELS[b.state]}
+          {b.lastError ? <span class="hint"> {b.lastError}</span> : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
 
 export function OverviewPage(p: {
   c: Ctx;
   platform: Platform | null;
   transmissions: Transmission[];
   incoming: Incoming[] | null;
+  buyerStatuses: Map<string, BuyerStatusEntry[]>;
   activities: [string, string][];
   mayConfigure: boolean;
   mayReport: boolean;
@@ -119,6 +141,7 @@ export function OverviewPage(p: {
                     <td>
                       {INCOMING_LABELS[r.state]}
                       {r.problem ? <span class="hint"> {r.problem}</span> : null}
+                      <BuyerStatuses list={p.buyerStatuses.get(r.id) ?? []} />
                       {r.state === 'to_assign' ? (
                         <form method="post" action={`/facturation-electronique/recues/${r.id}/affecter`} class="inline">
                           <Csrf token={csrf} />
