@@ -16,6 +16,8 @@ export {
   registerValidationSource,
   validationSources,
   runChecks,
+  runChecksMany,
+  findingsOf,
   checksFor,
   thresholdsOf,
   median,
