@@ -23,6 +23,7 @@ export {
   median,
   DEFAULT_THRESHOLDS,
   type Check,
+  type CheckContext,
   type Finding,
   type CheckSeverity,
   type CheckThresholds,
