@@ -129,6 +129,21 @@ export function findingsOf<T extends { id: string }, D>(docs: Iterable<T>, f: (d
   return out;
 }
 
+/**
+ * A check written once over a list of documents: `load` reads the documents among the ids that
+ * the actor may see, `judge` gives the findings of all of them together. `run` is the same on a
+ * list of one, so a single document and a list can never disagree.
+ */
+export function batchedCheck<T extends { id: string }, D>(
+  load: (trx: TenantTx, actor: Actor, ids: string[]) => Promise<T[]>,
+  judge: (trx: TenantTx, actor: Actor, docs: T[], ctx: CheckContext) => Promise<Map<string, D>>,
+): Pick<Check<D>, 'run' | 'runMany'> {
+  return {
+    run: async (trx, actor, id, ctx) => (await judge(trx, actor, await load(trx, actor, [id]), ctx)).get(id) ?? null,
+    runMany: async (trx, actor, ids, ctx) => judge(trx, actor, await load(trx, actor, ids), ctx),
+  };
+}
+
 /** The median of integer amounts (lower middle for an even count: stays an integer). */
 export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

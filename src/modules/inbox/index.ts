@@ -18,6 +18,7 @@ export {
   runChecks,
   runChecksMany,
   findingsOf,
+  batchedCheck,
   checksFor,
   thresholdsOf,
   median,

@@ -11,7 +11,7 @@ import {
   registerValidationSource,
   median,
   findingsOf,
-  type CheckContext,
+  batchedCheck,
   type InboxItem,
 } from '../inbox/index.ts';
 import {
@@ -191,25 +191,13 @@ async function unreadableFiles(trx: TenantTx, actor: Actor, ids: string[]): Prom
 async function reportsOf(trx: TenantTx, actor: Actor, ids: string[]) {
   return [...(await getExpenseReports(trx as unknown as Tx, actor, ids)).values()];
 }
-type Report = Awaited<ReturnType<typeof reportsOf>>[number];
-/** An expense check on one report (`run`) or many (`runMany`), both through `many`. */
-function expenseCheck<D>(
-  many: (trx: TenantTx, actor: Actor, reports: Report[], ctx: CheckContext) => Promise<Map<string, D>>,
-) {
-  return {
-    run: async (trx: TenantTx, actor: Actor, id: string, ctx: CheckContext) =>
-      (await many(trx, actor, await reportsOf(trx, actor, [id]), ctx)).get(id) ?? null,
-    runMany: async (trx: TenantTx, actor: Actor, ids: string[], ctx: CheckContext) =>
-      many(trx, actor, await reportsOf(trx, actor, ids), ctx),
-  };
-}
 
 registerCheck<{ missing: string[]; unreadable: string[] }>({
   id: 'expense.receipt',
   documentType: 'expense',
   severity: 'warning',
   label: 'Justificatif présent et lisible',
-  ...expenseCheck(async (trx, actor, reports) => {
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
     const bad = await unreadableFiles(
       trx,
       actor,
@@ -235,7 +223,7 @@ registerCheck<{ missing: string[]; unreadable: string[] }>({
       .join(' '),
 });
 
-function implausibleVat(r: Report) {
+function implausibleVat(r: Awaited<ReturnType<typeof reportsOf>>[number]) {
   const lines: string[] = [];
   for (const l of r.lines) {
     const cat = categoryOf(l.category);
@@ -252,7 +240,7 @@ registerCheck<{ lines: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'TVA vraisemblable pour la catégorie',
-  ...expenseCheck(async (_trx, _actor, reports) => findingsOf(reports, implausibleVat)),
+  ...batchedCheck(reportsOf, async (_trx, _actor, reports) => findingsOf(reports, implausibleVat)),
   explain: (d) =>
     `TVA peu vraisemblable — ${d.lines.join(' ; ')}. Corrigez la TVA d'après le ticket ou choisissez la bonne catégorie.`,
 });
@@ -262,7 +250,7 @@ registerCheck<{ lines: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'Dépense en double',
-  ...expenseCheck(async (trx, actor, reports) => {
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
     const all = reports.flatMap((r) => r.lines);
     if (!all.length) return new Map();
     // Same file anywhere in the cooperative, or the same person's same amount, date and
@@ -320,7 +308,7 @@ registerCheck<{ lines: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'Plafond par catégorie',
-  ...expenseCheck(async (trx, actor, reports) => {
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
     if (!reports.length) return new Map();
     const limits = await limitsOf(trx as unknown as Tx, actor.cooperativeId);
     return findingsOf(reports, (r) => {
@@ -345,24 +333,13 @@ async function supplierInvoicesOf(trx: TenantTx, actor: Actor, ids: string[]) {
   return [...(await getSupplierInvoices(trx as unknown as Tx, actor, ids)).values()];
 }
 type Purchase = Awaited<ReturnType<typeof supplierInvoicesOf>>[number];
-/** A purchase check on one invoice (`run`) or many (`runMany`), both through `many`. */
-function purchaseCheck<D>(
-  many: (trx: TenantTx, actor: Actor, invs: Purchase[], ctx: CheckContext) => Promise<Map<string, D>>,
-) {
-  return {
-    run: async (trx: TenantTx, actor: Actor, id: string, ctx: CheckContext) =>
-      (await many(trx, actor, await supplierInvoicesOf(trx, actor, [id]), ctx)).get(id) ?? null,
-    runMany: async (trx: TenantTx, actor: Actor, ids: string[], ctx: CheckContext) =>
-      many(trx, actor, await supplierInvoicesOf(trx, actor, ids), ctx),
-  };
-}
 
 registerCheck<{ reason: 'missing' | 'unreadable' }>({
   id: 'purchase.file',
   documentType: 'purchase',
   severity: 'warning',
   label: 'Document de la facture présent et lisible',
-  ...purchaseCheck(async (trx, actor, invs) => {
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs) => {
     const bad = await unreadableFiles(
       trx,
       actor,
@@ -402,7 +379,7 @@ registerCheck<{ problems: string[] }>({
   documentType: 'purchase',
   severity: 'warning',
   label: 'TVA vraisemblable',
-  ...purchaseCheck(async (_trx, _actor, invs) => findingsOf(invs, vatProblems)),
+  ...batchedCheck(supplierInvoicesOf, async (_trx, _actor, invs) => findingsOf(invs, vatProblems)),
   explain: (d) =>
     `TVA à vérifier : ${d.problems.join(' ; ')}. Corrigez les montants d'après la facture du fournisseur.`,
 });
@@ -412,7 +389,7 @@ registerCheck<{ number: string; date: string; sameFile: boolean }>({
   documentType: 'purchase',
   severity: 'warning',
   label: 'Facture fournisseur en double',
-  ...purchaseCheck(async (trx, actor, invs) => {
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs) => {
     if (!invs.length) return new Map();
     // Same supplier, amount and day: the candidates of every invoice in one query.
     const same = await purchasesDb(trx)
@@ -464,7 +441,7 @@ registerCheck<{ amount: number; usual: number; factor: number; count: number; su
   documentType: 'purchase',
   severity: 'warning',
   label: 'Montant attendu pour ce fournisseur',
-  ...purchaseCheck(async (trx, actor, invs, ctx) => {
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs, ctx) => {
     if (!invs.length) return new Map();
     const all = await purchasesDb(trx)
       .selectFrom('supplier_invoice')

@@ -8,7 +8,6 @@ import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/tes
 import { withTenant } from '../../core/db/tenant.ts';
 import { countQueries } from '../../core/db/query-count.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
-import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { runChecks, runChecksMany, checksFor, type DocumentType } from '../inbox/index.ts';
@@ -20,9 +19,9 @@ import {
   validateInvoice,
   createQuote,
   type CustomerInput,
-  type InvoiceLineInput,
   type InvoiceDraftInput,
 } from './index.ts';
+import { companyCustomerInput, invoiceLineInput, quoteLineInput } from './testing.ts';
 import './inbox.ts';
 
 let odb: OpenDb;
@@ -36,32 +35,9 @@ const invoices: string[] = [];
 const quotes: string[] = [];
 
 let n = 0;
-async function customer(over: Partial<CustomerInput> = {}) {
-  const siren = makeSiren(`5${String(++n).padStart(7, '0')}`);
-  return (
-    await tx((trx) =>
-      createCustomer(trx, ent(), {
-        kind: 'company',
-        name: `Client ${n}`,
-        siren,
-        vatNumber: frenchVatFromSiren(siren),
-        addressLine1: '3 rue des Lilas',
-        postalCode: '69002',
-        city: 'Lyon',
-        countryCode: 'FR',
-        ...over,
-      }),
-    )
-  ).id;
-}
-const line = (cents: number, vat: Partial<InvoiceLineInput> = {}): InvoiceLineInput => ({
-  description: 'Prestation',
-  quantityMilli: 1000,
-  unitPriceCents: cents,
-  vatCategory: 'S',
-  vatRateBp: 2000,
-  ...vat,
-});
+const customer = async (over: Partial<CustomerInput> = {}) =>
+  (await tx((trx) => createCustomer(trx, ent(), companyCustomerInput(`5${String(++n).padStart(7, '0')}`, over)))).id;
+const line = invoiceLineInput;
 async function invoice(customerId: string, cents: number, over: Partial<InvoiceDraftInput> = {}) {
   const d = await tx((trx) =>
     createDraft(trx, ent(), { activityId: A.activityId, customerId, lines: [line(cents)], ...over }),
@@ -74,17 +50,7 @@ async function quote(customerId: string, cents: number, over: { issueDate?: stri
     createQuote(trx, ent(), {
       activityId: A.activityId,
       customerId,
-      lines: [
-        {
-          description: 'Atelier',
-          quantityMilli: 1000,
-          unitCode: 'C62',
-          unitPriceCents: cents,
-          vatCategory: 'S',
-          vatRateBp: 2000,
-          nature: 'services',
-        },
-      ],
+      lines: [quoteLineInput(cents)],
       ...over,
     }),
   );

@@ -1,23 +1,20 @@
 // Automatic checks on quotes, in the inbox's registry (loaded by sales/inbox.ts): a quote the
 // entrepreneur is about to send, or support looks at, is checked like an invoice — a duplicate,
-// a VAT rate that does not exist, a validity date already past. As for invoices, `runMany`
-// checks a whole list (the home page's draft quotes) with the same few queries.
+// a VAT rate that does not exist, a validity date already past. Each is written once over a list
+// (`batchedCheck`): the home page's draft quotes cost the same few queries whatever their number.
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addDays, formatDate, toIsoDate, todayParis } from '../../core/dates.ts';
 import { formatEuros, formatRateBp } from '../../core/money.ts';
-import { registerCheck, findingsOf } from '../inbox/index.ts';
-import { getQuote, getQuotes, type Quote } from './index.ts';
+import { registerCheck, findingsOf, batchedCheck } from '../inbox/index.ts';
+import { getQuotes, type Quote } from './index.ts';
 import { salesDb } from './db.ts';
 
 /** VAT rates in force in France (bp): standard, intermediate, reduced, super-reduced, DOM. */
 const LEGAL_VAT_BP = [0, 210, 550, 850, 1000, 2000];
 
-const one = async (trx: Tx, actor: Actor, id: string) => {
-  const q = await getQuote(trx, actor, id);
-  return q ? [q] : [];
-};
-const many = async (trx: Tx, actor: Actor, ids: string[]) => [...(await getQuotes(trx, actor, ids)).values()];
+/** The quotes among `ids` the actor may read, in one query. */
+const quotesOf = async (trx: Tx, actor: Actor, ids: string[]) => [...(await getQuotes(trx, actor, ids)).values()];
 
 // --- duplicate ------------------------------------------------------------------------------
 /** For each quote, the earliest other quote of the same customer and total, not refused nor
@@ -65,10 +62,7 @@ registerCheck<{ number: string; date: string; amount: number; customer: string }
   documentType: 'quote',
   severity: 'warning',
   label: 'Devis en double',
-  run: async (trx, actor, id, ctx) =>
-    (await duplicates(trx, actor, await one(trx, actor, id), ctx.thresholds.duplicateDays)).get(id) ?? null,
-  runMany: async (trx, actor, ids, ctx) =>
-    duplicates(trx, actor, await many(trx, actor, ids), ctx.thresholds.duplicateDays),
+  ...batchedCheck(quotesOf, (trx, actor, quotes, ctx) => duplicates(trx, actor, quotes, ctx.thresholds.duplicateDays)),
   explain: (d) =>
     `Un devis de ${formatEuros(d.amount)} pour ${d.customer} existe déjà (${d.number}, ${formatDate(d.date)}) : envoyez-en un seul, ou supprimez le brouillon en trop.`,
 });
@@ -105,8 +99,7 @@ registerCheck<{ rates: number[] }>({
   documentType: 'quote',
   severity: 'blocking',
   label: 'Taux de TVA existant',
-  run: async (trx, actor, id) => (await oddRates(trx, actor, await one(trx, actor, id))).get(id) ?? null,
-  runMany: async (trx, actor, ids) => oddRates(trx, actor, await many(trx, actor, ids)),
+  ...batchedCheck(quotesOf, oddRates),
   explain: (d) =>
     `Le taux de TVA ${d.rates.map(formatRateBp).join(', ')} n'existe pas en France pour une vente taxée : choisissez 20 %, 10 %, 5,5 % ou 2,1 % sur chaque ligne, ou une exonération avec sa mention.`,
 });
@@ -121,8 +114,7 @@ registerCheck<{ validity: string }>({
   documentType: 'quote',
   severity: 'warning',
   label: 'Date de validité dépassée',
-  run: async (trx, actor, id) => findingsOf(await one(trx, actor, id), validityFinding).get(id) ?? null,
-  runMany: async (trx, actor, ids) => findingsOf(await many(trx, actor, ids), validityFinding),
+  ...batchedCheck(quotesOf, async (_trx, _actor, quotes) => findingsOf(quotes, validityFinding)),
   explain: (d) =>
     `Ce devis n'est valable que jusqu'au ${formatDate(d.validity)}, une date déjà passée : repoussez la date de validité avant de l'envoyer.`,
 });
