@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { createTestDb, seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { inboxDb, type TenantTx as Tx } from './db.ts';
-import { makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { todayParis, addDays } from '../../core/dates.ts';
 import { UserError } from '../../core/errors.ts';
 import type { OpenDb } from '../../core/db/index.ts';
@@ -18,9 +17,9 @@ import {
   validateInvoice,
   getInvoice,
   type InvoiceDraftInput,
-  type InvoiceLineInput,
   type CustomerInput,
 } from '../sales/index.ts';
+import { companyCustomerInput, invoiceLineInput } from '../sales/testing.ts';
 import { runChecks, thresholdsOf } from './index.ts';
 import { validationQueue, validateBatch, validateException, saveThresholds } from './validation.ts';
 
@@ -31,32 +30,9 @@ const tx = <T>(fn: (trx: Tx) => Promise<T>) => withTenant(odb.db, A.coop.id, fn)
 const ent = () => A.actor('entrepreneur');
 const sup = () => A.actor('support');
 let n = 0;
-async function customer(over: Partial<CustomerInput> = {}) {
-  const siren = makeSiren(`4${String(++n).padStart(7, '0')}`);
-  return (
-    await tx((trx) =>
-      createCustomer(trx, ent(), {
-        kind: 'company',
-        name: `Client ${n}`,
-        siren,
-        vatNumber: frenchVatFromSiren(siren),
-        addressLine1: '3 rue des Lilas',
-        postalCode: '69002',
-        city: 'Lyon',
-        countryCode: 'FR',
-        ...over,
-      }),
-    )
-  ).id;
-}
-const line = (cents: number, vat: Partial<InvoiceLineInput> = {}): InvoiceLineInput => ({
-  description: 'Prestation',
-  quantityMilli: 1000,
-  unitPriceCents: cents,
-  vatCategory: 'S',
-  vatRateBp: 2000,
-  ...vat,
-});
+const customer = async (over: Partial<CustomerInput> = {}) =>
+  (await tx((trx) => createCustomer(trx, ent(), companyCustomerInput(`4${String(++n).padStart(7, '0')}`, over)))).id;
+const line = invoiceLineInput;
 const draft = (customerId: string, cents: number, over: Partial<InvoiceDraftInput> = {}) =>
   tx((trx) => createDraft(trx, ent(), { activityId: A.activityId, customerId, lines: [line(cents)], ...over }));
 const findings = async (id: string) => (await tx((trx) => runChecks(trx, sup(), 'invoice', id))).map((f) => f.checkId);

@@ -31,6 +31,13 @@ export interface Check<D = Record<string, unknown>> {
   label: string;
   /** A finding's data (or null when all is well). */
   run(trx: TenantTx, actor: Actor, docId: string, ctx: CheckContext): Promise<D | null>;
+  /**
+   * The same check on many documents at once, with a number of queries that does not depend on
+   * how many (the facts of every id loaded together): the findings by document id, only for the
+   * documents with one. Must give exactly what `run` gives for each id; without it, lists of
+   * documents fall back to `run` once per document.
+   */
+  runMany?(trx: TenantTx, actor: Actor, docIds: string[], ctx: CheckContext): Promise<Map<string, D>>;
   /** The plain explanation shown to support and to the entrepreneur. */
   explain(data: D): string;
 }
@@ -75,6 +82,66 @@ export async function runChecks(
     if (data) out.push({ checkId: check.id, severity: check.severity, message: check.explain(data), data });
   }
   return out;
+}
+
+/**
+ * Runs every check of the type on many documents (a list page, the validation queue): the
+ * findings of each id, in the order of `runChecks`. Checks with `runMany` cost the same few
+ * queries whatever the number of documents.
+ */
+export async function runChecksMany(
+  tx: TenantTx,
+  actor: Actor,
+  documentType: DocumentType,
+  docIds: string[],
+  ctx?: CheckContext,
+): Promise<Map<string, Finding[]>> {
+  const ids = [...new Set(docIds)];
+  const out = new Map<string, Finding[]>(ids.map((id) => [id, []]));
+  if (!ids.length) return out;
+  const c = ctx ?? { thresholds: await thresholdsOf(tx, actor.cooperativeId) };
+  for (const check of checksFor(documentType)) {
+    let found: Map<string, Record<string, unknown>>;
+    if (check.runMany) found = await check.runMany(tx, actor, ids, c);
+    else {
+      found = new Map();
+      for (const id of ids) {
+        const data = await check.run(tx, actor, id, c);
+        if (data) found.set(id, data);
+      }
+    }
+    for (const id of ids) {
+      const data = found.get(id);
+      if (data) out.get(id)!.push({ checkId: check.id, severity: check.severity, message: check.explain(data), data });
+    }
+  }
+  return out;
+}
+
+/** A check's findings over a list of documents loaded at once (for `runMany`): `f` gives each
+ *  document's finding or null; only the documents with one are kept. */
+export function findingsOf<T extends { id: string }, D>(docs: Iterable<T>, f: (doc: T) => D | null): Map<string, D> {
+  const out = new Map<string, D>();
+  for (const doc of docs) {
+    const d = f(doc);
+    if (d) out.set(doc.id, d);
+  }
+  return out;
+}
+
+/**
+ * A check written once over a list of documents: `load` reads the documents among the ids that
+ * the actor may see, `judge` gives the findings of all of them together. `run` is the same on a
+ * list of one, so a single document and a list can never disagree.
+ */
+export function batchedCheck<T extends { id: string }, D>(
+  load: (trx: TenantTx, actor: Actor, ids: string[]) => Promise<T[]>,
+  judge: (trx: TenantTx, actor: Actor, docs: T[], ctx: CheckContext) => Promise<Map<string, D>>,
+): Pick<Check<D>, 'run' | 'runMany'> {
+  return {
+    run: async (trx, actor, id, ctx) => (await judge(trx, actor, await load(trx, actor, [id]), ctx)).get(id) ?? null,
+    runMany: async (trx, actor, ids, ctx) => judge(trx, actor, await load(trx, actor, ids), ctx),
+  };
 }
 
 /** The median of integer amounts (lower middle for an even count: stays an integer). */

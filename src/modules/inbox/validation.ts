@@ -14,6 +14,7 @@ import { updateCooperativeSettings } from '../directory/index.ts';
 import { listInvoices, validateInvoice, type Invoice } from '../sales/index.ts';
 import {
   runChecks,
+  runChecksMany,
   thresholdsOf,
   validationSource,
   validationSources,
@@ -55,10 +56,16 @@ export async function validationQueue(
   const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
   const ready: QueueEntry[] = [];
   const review: QueueEntry[] = [];
-  for (const invoice of (
-    await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })
-  ).items.reverse()) {
-    const findings = await runChecks(trx, actor, 'invoice', invoice.id, ctx);
+  const invoices = (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })).items.reverse();
+  const invoiceFindings = await runChecksMany(
+    trx,
+    actor,
+    'invoice',
+    invoices.map((i) => i.id),
+    ctx,
+  );
+  for (const invoice of invoices) {
+    const findings = invoiceFindings.get(invoice.id) ?? [];
     const e = { invoice, findings, blocking: findings.some((f) => f.severity === 'blocking') };
     (findings.length ? review : ready).push(e);
   }
@@ -72,8 +79,16 @@ export async function validationQueue(
       ready: [],
       review: [],
     };
-    for (const doc of await src.pending(trx, actor)) {
-      const findings = await runChecks(trx, actor, src.documentType, doc.id, ctx);
+    const docs = await src.pending(trx, actor);
+    const docFindings = await runChecksMany(
+      trx,
+      actor,
+      src.documentType,
+      docs.map((d) => d.id),
+      ctx,
+    );
+    for (const doc of docs) {
+      const findings = docFindings.get(doc.id) ?? [];
       const e = { doc, findings, blocking: findings.some((f) => f.severity === 'blocking') };
       (findings.length ? section.review : section.ready).push(e);
     }

@@ -14,7 +14,8 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { ForbiddenError } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { expenseLimits, saveExpenseLimits } from './limits.service.ts';
-import { runChecks, validationQueue, validateDocumentBatch } from '../inbox/index.ts';
+import { runChecks, runChecksMany, checksFor, validationQueue, validateDocumentBatch } from '../inbox/index.ts';
+import { countQueries } from '../../core/db/query-count.ts';
 import {
   addExpenseLine,
   myReport,
@@ -294,6 +295,29 @@ test('purchase.expected-amount: far above what the supplier usually bills is fla
   assert.ok(f);
   assert.match(f.message, /facture d'habitude \(120,00\s€, médiane de 3 factures\)/);
 });
+
+for (const [type, table] of [
+  ['expense', 'expense_report'],
+  ['purchase', 'supplier_invoice'],
+] as const) {
+  test(`${type}: the checks on all the documents at once equal the checks on each, for the same few queries as two`, async () => {
+    const all = (
+      await inA((trx) =>
+        purchasesDb(trx).selectFrom(table).select('id').where('cooperative_id', '=', a.coop.id).execute(),
+      )
+    ).map((r) => r.id);
+    const each = new Map();
+    for (const id of all) each.set(id, await checks(type, id));
+    // Every check of the type is raised by some document of this file, and some are clean.
+    const raised = new Set([...each.values()].flat().map((f) => f.checkId));
+    assert.equal(raised.size, checksFor(type).length);
+    assert.ok([...each.values()].some((f) => f.length === 0));
+    assert.deepEqual(await inA((trx) => runChecksMany(trx, sup(), type, all)), each);
+    const queries = async (list: string[]) =>
+      (await countQueries(() => inA((trx) => runChecksMany(trx, sup(), type, list)))).queries;
+    assert.equal(await queries(all), await queries(all.slice(0, 2)));
+  });
+}
 
 test('the validation queue shows expense reports and supplier invoices with their findings; the batch validates only the clean ones', async () => {
   const q = await inA((trx) => validationQueue(trx, sup()));

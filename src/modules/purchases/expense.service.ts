@@ -125,15 +125,6 @@ export function lineIssues(
   return out;
 }
 
-async function personName(trx: Tx, userId: string): Promise<string> {
-  const u = await purchasesDb(trx)
-    .selectFrom('user_account')
-    .select('display_name')
-    .where('id', '=', userId)
-    .executeTakeFirst();
-  return u?.display_name ?? 'Personne inconnue';
-}
-
 async function reportFor(
   trx: Tx,
   actor: Actor,
@@ -398,20 +389,31 @@ export async function expenseReceiptFileId(trx: Tx, actor: Actor, lineId: string
 }
 
 export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promise<ExpenseReport | null> {
+  return (await getExpenseReports(trx, actor, [id])).get(id) ?? null;
+}
+
+/** Several expense reports by id with a fixed number of queries (the checks of the validation
+ *  queue): only those the actor may read. */
+export async function getExpenseReports(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, ExpenseReport>> {
   const scope = authorize(actor, PURCHASES.expenseRead);
-  const r = await purchasesDb(trx)
-    .selectFrom('expense_report')
-    .selectAll()
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-  if (!r) return null;
-  if (scope === 'own' && r.user_id !== actor.userId) return null;
+  const out = new Map<string, ExpenseReport>();
+  const unique = [...new Set(ids)];
+  if (!unique.length) return out;
+  const reports = (
+    await purchasesDb(trx)
+      .selectFrom('expense_report')
+      .selectAll()
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', 'in', unique)
+      .execute()
+  ).filter((r) => scope !== 'own' || r.user_id === actor.userId);
+  if (!reports.length) return out;
+  const found = reports.map((r) => r.id);
   const lineRows = await purchasesDb(trx)
     .selectFrom('expense_line')
     .selectAll('expense_line')
     .where('expense_line.cooperative_id', '=', actor.cooperativeId)
-    .where('expense_line.report_id', '=', id)
+    .where('expense_line.report_id', 'in', found)
     .orderBy('expense_line.date')
     .orderBy('expense_line.id')
     .execute();
@@ -425,7 +427,7 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
     .selectAll('mileage_trip')
     .select(['vehicle.label as vehicle_label'])
     .where('mileage_trip.cooperative_id', '=', actor.cooperativeId)
-    .where('mileage_trip.report_id', '=', id)
+    .where('mileage_trip.report_id', 'in', found)
     .orderBy('mileage_trip.date')
     .orderBy('mileage_trip.id')
     .execute();
@@ -437,9 +439,7 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
       ])
     ).map((a) => [a.id as string, a.analyticCode]),
   );
-  const lines = lineRows.map((l) => ({ ...l, analytic_code: codes.get(l.activity_id) ?? '' }));
-  const trips = tripRows.map((t) => ({ ...t, analytic_code: codes.get(t.activity_id) ?? '' }));
-  const hashes = lines.map((l) => l.receipt_sha256).filter((h): h is string => !!h);
+  const hashes = [...new Set(lineRows.map((l) => l.receipt_sha256).filter((h): h is string => !!h))];
   const duplicates = new Set<string>();
   if (hashes.length) {
     const others = await purchasesDb(trx)
@@ -453,45 +453,61 @@ export async function getExpenseReport(trx: Tx, actor: Actor, id: string): Promi
     for (const [h, n] of count) if (n > 1) duplicates.add(h);
   }
   const limits = await limitsOf(trx, actor.cooperativeId);
-  const mapped: ExpenseLine[] = lines.map((l) => {
-    const base = {
-      id: l.id,
-      date: l.date,
-      category: l.category,
-      description: l.description,
-      activityId: l.activity_id,
-      analyticCode: l.analytic_code,
-      amountInclCents: Number(l.amount_incl_cents),
-      vatCents: Number(l.vat_cents),
-      receiptFileId: l.receipt_file_id,
-      receiptSha256: l.receipt_sha256,
-    };
-    return { ...base, issues: lineIssues(base, { limits, duplicates }) };
-  });
-  return {
-    id: r.id,
-    userId: r.user_id,
-    personName: await personName(trx, r.user_id),
-    month: r.month,
-    status: r.status,
-    reimbursement: r.reimbursement,
-    totalCents: Number(r.total_cents),
-    reimbursedOn: r.reimbursed_on,
-    lines: mapped,
-    issues: mapped.reduce((s, l) => s + l.issues.length, 0),
-    trips: trips.map((t) => ({
-      id: t.id,
-      date: t.date,
-      vehicleId: t.vehicle_id,
-      vehicleLabel: t.vehicle_label,
-      activityId: t.activity_id,
-      analyticCode: t.analytic_code,
-      description: t.description,
-      distanceKm: t.distance_km,
-      yearKmBefore: t.year_km_before,
-      amountCents: Number(t.amount_cents),
-    })),
-  };
+  const names = new Map(
+    (
+      await purchasesDb(trx)
+        .selectFrom('user_account')
+        .select(['id', 'display_name'])
+        .where('id', 'in', [...new Set(reports.map((r) => r.user_id))])
+        .execute()
+    ).map((u) => [u.id as string, u.display_name]),
+  );
+  for (const r of reports) {
+    const mapped: ExpenseLine[] = lineRows
+      .filter((l) => l.report_id === r.id)
+      .map((l) => {
+        const base = {
+          id: l.id,
+          date: l.date,
+          category: l.category,
+          description: l.description,
+          activityId: l.activity_id,
+          analyticCode: codes.get(l.activity_id) ?? '',
+          amountInclCents: Number(l.amount_incl_cents),
+          vatCents: Number(l.vat_cents),
+          receiptFileId: l.receipt_file_id,
+          receiptSha256: l.receipt_sha256,
+        };
+        return { ...base, issues: lineIssues(base, { limits, duplicates }) };
+      });
+    out.set(r.id, {
+      id: r.id,
+      userId: r.user_id,
+      personName: names.get(r.user_id) ?? 'Personne inconnue',
+      month: r.month,
+      status: r.status,
+      reimbursement: r.reimbursement,
+      totalCents: Number(r.total_cents),
+      reimbursedOn: r.reimbursed_on,
+      lines: mapped,
+      issues: mapped.reduce((s, l) => s + l.issues.length, 0),
+      trips: tripRows
+        .filter((t) => t.report_id === r.id)
+        .map((t) => ({
+          id: t.id,
+          date: t.date,
+          vehicleId: t.vehicle_id,
+          vehicleLabel: t.vehicle_label,
+          activityId: t.activity_id,
+          analyticCode: codes.get(t.activity_id) ?? '',
+          description: t.description,
+          distanceKm: t.distance_km,
+          yearKmBefore: t.year_km_before,
+          amountCents: Number(t.amount_cents),
+        })),
+    });
+  }
+  return out;
 }
 
 /** The actor's sheet for a month (created empty on first look). */

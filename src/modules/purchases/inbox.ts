@@ -10,13 +10,16 @@ import {
   registerCheck,
   registerValidationSource,
   median,
+  findingsOf,
+  batchedCheck,
   type InboxItem,
 } from '../inbox/index.ts';
 import {
   listMyReports,
   listSupplierInvoices,
-  getExpenseReport,
-  getSupplierInvoice,
+  type getExpenseReport,
+  getExpenseReports,
+  getSupplierInvoices,
   reportsToValidate,
   validateExpenseReports,
   approveSupplierInvoice,
@@ -184,8 +187,9 @@ async function unreadableFiles(trx: TenantTx, actor: Actor, ids: string[]): Prom
   return new Set(ids.filter((id) => !ok.has(id)));
 }
 
-async function reportOf(trx: TenantTx, actor: Actor, id: string) {
-  return getExpenseReport(trx as unknown as Tx, actor, id);
+/** The expense reports among `ids` the actor may read, loaded together (a fixed number of queries). */
+async function reportsOf(trx: TenantTx, actor: Actor, ids: string[]) {
+  return [...(await getExpenseReports(trx as unknown as Tx, actor, ids)).values()];
 }
 
 registerCheck<{ missing: string[]; unreadable: string[] }>({
@@ -193,19 +197,19 @@ registerCheck<{ missing: string[]; unreadable: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'Justificatif présent et lisible',
-  async run(trx, actor, id) {
-    const r = await reportOf(trx, actor, id);
-    if (!r) return null;
-    const what = (l: ExpenseLine) => `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)})`;
-    const missing = r.lines.filter((l) => !l.receiptFileId).map(what);
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
     const bad = await unreadableFiles(
       trx,
       actor,
-      r.lines.map((l) => l.receiptFileId).filter((f): f is string => !!f),
+      reports.flatMap((r) => r.lines.map((l) => l.receiptFileId).filter((f): f is string => !!f)),
     );
-    const unreadable = r.lines.filter((l) => l.receiptFileId && bad.has(l.receiptFileId)).map(what);
-    return missing.length || unreadable.length ? { missing, unreadable } : null;
-  },
+    const what = (l: ExpenseLine) => `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)})`;
+    return findingsOf(reports, (r) => {
+      const missing = r.lines.filter((l) => !l.receiptFileId).map(what);
+      const unreadable = r.lines.filter((l) => l.receiptFileId && bad.has(l.receiptFileId)).map(what);
+      return missing.length || unreadable.length ? { missing, unreadable } : null;
+    });
+  }),
   explain: (d) =>
     [
       d.missing.length
@@ -219,25 +223,24 @@ registerCheck<{ missing: string[]; unreadable: string[] }>({
       .join(' '),
 });
 
+function implausibleVat(r: Awaited<ReturnType<typeof reportsOf>>[number]) {
+  const lines: string[] = [];
+  for (const l of r.lines) {
+    const cat = categoryOf(l.category);
+    if (!cat || cat.plausibleVatBp.some((bp) => Math.abs(vatIncluded(l.amountInclCents, bp) - l.vatCents) <= 2))
+      continue;
+    lines.push(
+      `« ${l.description} » : ${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.amountInclCents)} TTC, alors que pour « ${cat.label} » on attend ${cat.plausibleVatBp.map(formatRateBp).join(' ou ')}`,
+    );
+  }
+  return lines.length ? { lines } : null;
+}
 registerCheck<{ lines: string[] }>({
   id: 'expense.vat',
   documentType: 'expense',
   severity: 'warning',
   label: 'TVA vraisemblable pour la catégorie',
-  async run(trx, actor, id) {
-    const r = await reportOf(trx, actor, id);
-    if (!r) return null;
-    const lines: string[] = [];
-    for (const l of r.lines) {
-      const cat = categoryOf(l.category);
-      if (!cat || cat.plausibleVatBp.some((bp) => Math.abs(vatIncluded(l.amountInclCents, bp) - l.vatCents) <= 2))
-        continue;
-      lines.push(
-        `« ${l.description} » : ${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.amountInclCents)} TTC, alors que pour « ${cat.label} » on attend ${cat.plausibleVatBp.map(formatRateBp).join(' ou ')}`,
-      );
-    }
-    return lines.length ? { lines } : null;
-  },
+  ...batchedCheck(reportsOf, async (_trx, _actor, reports) => findingsOf(reports, implausibleVat)),
   explain: (d) =>
     `TVA peu vraisemblable — ${d.lines.join(' ; ')}. Corrigez la TVA d'après le ticket ou choisissez la bonne catégorie.`,
 });
@@ -247,43 +250,55 @@ registerCheck<{ lines: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'Dépense en double',
-  async run(trx, actor, id) {
-    const r = await reportOf(trx, actor, id);
-    if (!r) return null;
-    const lines: string[] = [];
-    for (const l of r.lines) {
-      // Same file anywhere in the cooperative, or the same person's same amount, date and
-      // category (the merchant of an expense line is its description, typed freely: too loose).
-      const other = await purchasesDb(trx)
-        .selectFrom('expense_line as l')
-        .innerJoin('expense_report as r', (j) =>
-          j.onRef('r.cooperative_id', '=', 'l.cooperative_id').onRef('r.id', '=', 'l.report_id'),
-        )
-        .select(['l.date', 'l.amount_incl_cents', 'r.month', 'r.user_id', 'l.receipt_sha256'])
-        .where('l.cooperative_id', '=', actor.cooperativeId)
-        .where('l.id', '<>', l.id)
-        .where((eb) =>
-          eb.or([
-            ...(l.receiptSha256 ? [eb('l.receipt_sha256', '=', l.receiptSha256)] : []),
-            eb.and([
-              eb('r.user_id', '=', r.userId),
-              eb('l.date', '=', l.date),
-              eb('l.amount_incl_cents', '=', l.amountInclCents),
-              eb('l.category', '=', l.category),
-            ]),
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
+    const all = reports.flatMap((r) => r.lines);
+    if (!all.length) return new Map();
+    // Same file anywhere in the cooperative, or the same person's same amount, date and
+    // category (the merchant of an expense line is its description, typed freely: too loose):
+    // the candidates of every line in one query, each line then keeps its own.
+    const hashes = [...new Set(all.map((l) => l.receiptSha256).filter((h): h is string => !!h))];
+    const candidates = await purchasesDb(trx)
+      .selectFrom('expense_line as l')
+      .innerJoin('expense_report as r', (j) =>
+        j.onRef('r.cooperative_id', '=', 'l.cooperative_id').onRef('r.id', '=', 'l.report_id'),
+      )
+      .select(['l.id', 'l.date', 'l.amount_incl_cents', 'l.category', 'r.month', 'r.user_id', 'l.receipt_sha256'])
+      .where('l.cooperative_id', '=', actor.cooperativeId)
+      .where((eb) =>
+        eb.or([
+          ...(hashes.length ? [eb('l.receipt_sha256', 'in', hashes)] : []),
+          eb.and([
+            eb('r.user_id', 'in', [...new Set(reports.map((r) => r.userId))]),
+            eb('l.date', 'in', [...new Set(all.map((l) => l.date))]),
+            eb('l.amount_incl_cents', 'in', [...new Set(all.map((l) => l.amountInclCents))]),
           ]),
-        )
-        .orderBy('l.date')
-        .executeTakeFirst();
-      if (!other) continue;
-      lines.push(
-        other.receipt_sha256 && other.receipt_sha256 === l.receiptSha256
-          ? `le justificatif de « ${l.description} » est le même fichier qu'une dépense du ${day(other.date)}`
-          : `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)}) figure déjà dans la note de ${other.month}`,
-      );
-    }
-    return lines.length ? { lines } : null;
-  },
+        ]),
+      )
+      .orderBy('l.date')
+      .orderBy('l.id')
+      .execute();
+    return findingsOf(reports, (r) => {
+      const lines: string[] = [];
+      for (const l of r.lines) {
+        const other = candidates.find(
+          (o) =>
+            o.id !== l.id &&
+            ((!!l.receiptSha256 && o.receipt_sha256 === l.receiptSha256) ||
+              (o.user_id === r.userId &&
+                String(o.date) === String(l.date) &&
+                Number(o.amount_incl_cents) === l.amountInclCents &&
+                o.category === l.category)),
+        );
+        if (!other) continue;
+        lines.push(
+          other.receipt_sha256 && other.receipt_sha256 === l.receiptSha256
+            ? `le justificatif de « ${l.description} » est le même fichier qu'une dépense du ${day(other.date)}`
+            : `« ${l.description} » (${formatEuros(l.amountInclCents)}, ${day(l.date)}) figure déjà dans la note de ${other.month}`,
+        );
+      }
+      return lines.length ? { lines } : null;
+    });
+  }),
   explain: (d) =>
     `Doublon probable : ${d.lines.join(' ; ')}. Une même dépense ne se rembourse qu'une fois : renvoyez la note pour retirer la ligne en trop.`,
 });
@@ -293,40 +308,47 @@ registerCheck<{ lines: string[] }>({
   documentType: 'expense',
   severity: 'warning',
   label: 'Plafond par catégorie',
-  async run(trx, actor, id) {
-    const r = await reportOf(trx, actor, id);
-    if (!r) return null;
+  ...batchedCheck(reportsOf, async (trx, actor, reports) => {
+    if (!reports.length) return new Map();
     const limits = await limitsOf(trx as unknown as Tx, actor.cooperativeId);
-    const lines: string[] = [];
-    for (const l of r.lines) {
-      const cat = categoryOf(l.category);
-      const limit = limits[l.category];
-      if (cat && limit != null && l.amountInclCents > limit)
-        lines.push(
-          `« ${l.description} » (${formatEuros(l.amountInclCents)}) dépasse le plafond « ${cat.label} » de ${formatEuros(limit)}`,
-        );
-    }
-    return lines.length ? { lines } : null;
-  },
+    return findingsOf(reports, (r) => {
+      const lines: string[] = [];
+      for (const l of r.lines) {
+        const cat = categoryOf(l.category);
+        const limit = limits[l.category];
+        if (cat && limit != null && l.amountInclCents > limit)
+          lines.push(
+            `« ${l.description} » (${formatEuros(l.amountInclCents)}) dépasse le plafond « ${cat.label} » de ${formatEuros(limit)}`,
+          );
+      }
+      return lines.length ? { lines } : null;
+    });
+  }),
   explain: (d) =>
     `${d.lines.join(' ; ')}. Vérifiez qu'il s'agit d'une seule dépense justifiée ; sinon renvoyez la note pour la scinder ou la corriger.`,
 });
 
-async function supplierInvoiceOf(trx: TenantTx, actor: Actor, id: string) {
-  return getSupplierInvoice(trx as unknown as Tx, actor, id);
+/** The supplier invoices among `ids` the actor may read, loaded together (a fixed number of queries). */
+async function supplierInvoicesOf(trx: TenantTx, actor: Actor, ids: string[]) {
+  return [...(await getSupplierInvoices(trx as unknown as Tx, actor, ids)).values()];
 }
+type Purchase = Awaited<ReturnType<typeof supplierInvoicesOf>>[number];
 
 registerCheck<{ reason: 'missing' | 'unreadable' }>({
   id: 'purchase.file',
   documentType: 'purchase',
   severity: 'warning',
   label: 'Document de la facture présent et lisible',
-  async run(trx, actor, id) {
-    const inv = await supplierInvoiceOf(trx, actor, id);
-    if (!inv) return null;
-    if (!inv.fileId) return { reason: 'missing' };
-    return (await unreadableFiles(trx, actor, [inv.fileId])).size ? { reason: 'unreadable' } : null;
-  },
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs) => {
+    const bad = await unreadableFiles(
+      trx,
+      actor,
+      invs.map((i) => i.fileId).filter((f): f is string => !!f),
+    );
+    return findingsOf(invs, (inv) =>
+      !inv.fileId ? { reason: 'missing' as const } : bad.has(inv.fileId) ? { reason: 'unreadable' as const } : null,
+    );
+  }),
   explain: (d) =>
     d.reason === 'missing'
       ? "Aucun document joint : ajoutez le PDF ou la photo de la facture du fournisseur (il faut l'original pour payer et déduire la TVA)."
@@ -338,27 +360,26 @@ const LEGAL_VAT_BP = [0, 210, 550, 850, 1000, 2000];
 /** Accounts whose purchases carry no VAT in France (insurance premiums are exempt, CGI art. 261 C). */
 const VAT_EXEMPT_ACCOUNTS: Record<string, string> = { '616': "Primes d'assurances" };
 
+function vatProblems(inv: Purchase) {
+  const problems: string[] = [];
+  for (const l of inv.lines) {
+    if (!LEGAL_VAT_BP.includes(l.vatRateBp))
+      problems.push(`le taux ${formatRateBp(l.vatRateBp)} n'existe pas en France`);
+    else if (Math.abs(applyBasisPoints(l.exclCents, l.vatRateBp) - l.vatCents) > 2)
+      problems.push(
+        `${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.exclCents)} HT ne correspond pas au taux ${formatRateBp(l.vatRateBp)}`,
+      );
+    if (VAT_EXEMPT_ACCOUNTS[inv.account] && l.vatCents > 0)
+      problems.push(`des « ${VAT_EXEMPT_ACCOUNTS[inv.account]} » ne portent pas de TVA`);
+  }
+  return problems.length ? { problems: [...new Set(problems)] } : null;
+}
 registerCheck<{ problems: string[] }>({
   id: 'purchase.vat',
   documentType: 'purchase',
   severity: 'warning',
   label: 'TVA vraisemblable',
-  async run(trx, actor, id) {
-    const inv = await supplierInvoiceOf(trx, actor, id);
-    if (!inv) return null;
-    const problems: string[] = [];
-    for (const l of inv.lines) {
-      if (!LEGAL_VAT_BP.includes(l.vatRateBp))
-        problems.push(`le taux ${formatRateBp(l.vatRateBp)} n'existe pas en France`);
-      else if (Math.abs(applyBasisPoints(l.exclCents, l.vatRateBp) - l.vatCents) > 2)
-        problems.push(
-          `${formatEuros(l.vatCents)} de TVA sur ${formatEuros(l.exclCents)} HT ne correspond pas au taux ${formatRateBp(l.vatRateBp)}`,
-        );
-      if (VAT_EXEMPT_ACCOUNTS[inv.account] && l.vatCents > 0)
-        problems.push(`des « ${VAT_EXEMPT_ACCOUNTS[inv.account]} » ne portent pas de TVA`);
-    }
-    return problems.length ? { problems: [...new Set(problems)] } : null;
-  },
+  ...batchedCheck(supplierInvoicesOf, async (_trx, _actor, invs) => findingsOf(invs, vatProblems)),
   explain: (d) =>
     `TVA à vérifier : ${d.problems.join(' ; ')}. Corrigez les montants d'après la facture du fournisseur.`,
 });
@@ -368,31 +389,44 @@ registerCheck<{ number: string; date: string; sameFile: boolean }>({
   documentType: 'purchase',
   severity: 'warning',
   label: 'Facture fournisseur en double',
-  async run(trx, actor, id) {
-    const inv = await supplierInvoiceOf(trx, actor, id);
-    if (!inv) return null;
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs) => {
+    if (!invs.length) return new Map();
+    // Same supplier, amount and day: the candidates of every invoice in one query.
     const same = await purchasesDb(trx)
       .selectFrom('supplier_invoice')
-      .select(['supplier_number', 'issue_date'])
+      .select(['id', 'supplier_id', 'total_incl_cents', 'supplier_number', 'issue_date'])
       .where('cooperative_id', '=', actor.cooperativeId)
-      .where('id', '<>', id)
-      .where('supplier_id', '=', inv.supplierId)
-      .where('total_incl_cents', '=', inv.totalInclCents)
-      .where('issue_date', '=', inv.issueDate)
-      .executeTakeFirst();
-    if (same) return { number: same.supplier_number, date: same.issue_date, sameFile: false };
-    if (!inv.fileId) return null;
+      .where('supplier_id', 'in', [...new Set(invs.map((i) => i.supplierId))])
+      .where('total_incl_cents', 'in', [...new Set(invs.map((i) => i.totalInclCents))])
+      .where('issue_date', 'in', [...new Set(invs.map((i) => i.issueDate))])
+      .orderBy('id')
+      .execute();
     // The same file under another number: compare the content hashes of the stored files.
-    const sameFile = await sql<{ supplier_number: string; issue_date: string }>`
-      select i.supplier_number, i.issue_date::text as issue_date
+    const files = [...new Set(invs.map((i) => i.fileId).filter((f): f is string => !!f))];
+    const sameFile = files.length
+      ? (
+          await sql<{ file_id: string; id: string; supplier_number: string; issue_date: string }>`
+      select mine.id as file_id, i.id, i.supplier_number, i.issue_date::text as issue_date
       from supplier_invoice i
       join stored_file f on f.cooperative_id = i.cooperative_id and f.id = i.file_id
-      join stored_file mine on mine.cooperative_id = i.cooperative_id and mine.id = ${inv.fileId}
-      where i.cooperative_id = ${actor.cooperativeId} and i.id <> ${id} and f.sha256 = mine.sha256
-      limit 1`.execute(purchasesDb(trx));
-    const o = sameFile.rows[0];
-    return o ? { number: o.supplier_number, date: o.issue_date, sameFile: true } : null;
-  },
+      join stored_file mine on mine.cooperative_id = i.cooperative_id and mine.id in (${sql.join(files)})
+      where i.cooperative_id = ${actor.cooperativeId} and f.sha256 = mine.sha256
+      order by i.id`.execute(purchasesDb(trx))
+        ).rows
+      : [];
+    return findingsOf(invs, (inv) => {
+      const s = same.find(
+        (o) =>
+          o.id !== inv.id &&
+          o.supplier_id === inv.supplierId &&
+          Number(o.total_incl_cents) === inv.totalInclCents &&
+          String(o.issue_date) === String(inv.issueDate),
+      );
+      if (s) return { number: s.supplier_number, date: s.issue_date, sameFile: false };
+      const o = inv.fileId ? sameFile.find((x) => x.file_id === inv.fileId && x.id !== inv.id) : undefined;
+      return o ? { number: o.supplier_number, date: o.issue_date, sameFile: true } : null;
+    });
+  }),
   explain: (d) =>
     d.sameFile
       ? `Le même fichier est déjà joint à la facture ${d.number} du ${day(d.date)} : c'est sans doute la même facture, à ne payer qu'une fois. Supprimez le brouillon en trop.`
@@ -407,28 +441,30 @@ registerCheck<{ amount: number; usual: number; factor: number; count: number; su
   documentType: 'purchase',
   severity: 'warning',
   label: 'Montant attendu pour ce fournisseur',
-  async run(trx, actor, id, ctx) {
-    const inv = await supplierInvoiceOf(trx, actor, id);
-    if (!inv) return null;
-    const past = await purchasesDb(trx)
+  ...batchedCheck(supplierInvoicesOf, async (trx, actor, invs, ctx) => {
+    if (!invs.length) return new Map();
+    const all = await purchasesDb(trx)
       .selectFrom('supplier_invoice')
-      .select('total_incl_cents')
+      .select(['id', 'supplier_id', 'total_incl_cents'])
       .where('cooperative_id', '=', actor.cooperativeId)
-      .where('supplier_id', '=', inv.supplierId)
+      .where('supplier_id', 'in', [...new Set(invs.map((i) => i.supplierId))])
       .where('status', 'in', ['approved', 'paid'])
-      .where('id', '<>', id)
       .execute();
-    if (past.length < ctx.thresholds.outlierMinHistory) return null;
-    const usual = median(past.map((p) => Number(p.total_incl_cents)));
-    if (usual <= 0 || inv.totalInclCents <= usual * ctx.thresholds.outlierFactor) return null;
-    return {
-      amount: inv.totalInclCents,
-      usual,
-      factor: ctx.thresholds.outlierFactor,
-      count: past.length,
-      supplier: inv.supplierName,
-    };
-  },
+    const t = ctx.thresholds;
+    return findingsOf(invs, (inv) => {
+      const past = all.filter((p) => p.supplier_id === inv.supplierId && p.id !== inv.id);
+      if (past.length < t.outlierMinHistory) return null;
+      const usual = median(past.map((p) => Number(p.total_incl_cents)));
+      if (usual <= 0 || inv.totalInclCents <= usual * t.outlierFactor) return null;
+      return {
+        amount: inv.totalInclCents,
+        usual,
+        factor: t.outlierFactor,
+        count: past.length,
+        supplier: inv.supplierName,
+      };
+    });
+  }),
   explain: (d) =>
     `${formatEuros(d.amount)}, c'est plus de ${d.factor} fois ce que ${d.supplier} facture d'habitude (${formatEuros(d.usual)}, médiane de ${d.count} factures). Vérifiez la commande ou le devis du fournisseur avant d'approuver.`,
 });

@@ -25,6 +25,7 @@ export {
 export {
   createSupplierInvoice,
   getSupplierInvoice,
+  getSupplierInvoices,
   listSupplierInvoices,
   submitSupplierInvoice,
   approveSupplierInvoice,
@@ -41,6 +42,7 @@ export {
   purchaseDocumentLabels,
   setExpenseLineCategory,
   getExpenseReport,
+  getExpenseReports,
   expenseReceiptFileId,
   myReport,
   listMyReports,

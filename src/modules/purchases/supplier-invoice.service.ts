@@ -204,8 +204,17 @@ export async function createSupplierInvoice(trx: Tx, actor: Actor, i: SupplierIn
 }
 
 export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<SupplierInvoice | null> {
+  return (await getSupplierInvoices(trx, actor, [id])).get(id) ?? null;
+}
+
+/** Several supplier invoices by id with a fixed number of queries (the checks of the validation
+ *  queue): only those the actor may read. */
+export async function getSupplierInvoices(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, SupplierInvoice>> {
   const scope = authorize(actor, PURCHASES.supplierInvoiceRead);
-  const r = await purchasesDb(trx)
+  const out = new Map<string, SupplierInvoice>();
+  const unique = [...new Set(ids)];
+  if (!unique.length) return out;
+  const rows = await purchasesDb(trx)
     .selectFrom('supplier_invoice')
     .innerJoin('supplier', (j) =>
       j
@@ -215,21 +224,23 @@ export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Pro
     .selectAll('supplier_invoice')
     .select('supplier.name as supplier_name')
     .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId)
-    .where('supplier_invoice.id', '=', id)
-    .executeTakeFirst();
-  if (!r) return null;
-  const lines = await purchasesDb(trx)
+    .where('supplier_invoice.id', 'in', unique)
+    .execute();
+  if (!rows.length) return out;
+  const found = rows.map((r) => r.id);
+  const allLines = await purchasesDb(trx)
     .selectFrom('supplier_invoice_line')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
-    .where('invoice_id', '=', id)
+    .where('invoice_id', 'in', found)
+    .orderBy('invoice_id')
     .orderBy('position')
     .execute();
-  const splitRows = await purchasesDb(trx)
+  const allSplits = await purchasesDb(trx)
     .selectFrom('supplier_invoice_split')
-    .select(['activity_id', 'excl_cents'])
+    .select(['invoice_id', 'activity_id', 'excl_cents'])
     .where('cooperative_id', '=', actor.cooperativeId)
-    .where('invoice_id', '=', id)
+    .where('invoice_id', 'in', found)
     .execute();
   // The activities' codes and names from the directory (one batch), ordered by code as before.
   const acts = new Map(
@@ -237,53 +248,56 @@ export async function getSupplierInvoice(trx: Tx, actor: Actor, id: string): Pro
       await activitiesFacts(
         trx,
         actor.cooperativeId,
-        splitRows.map((s) => s.activity_id),
+        allSplits.map((s) => s.activity_id),
       )
     ).map((a) => [a.id as string, a]),
   );
-  const splits = splitRows
-    .map((s) => ({
-      ...s,
-      analytic_code: acts.get(s.activity_id)?.analyticCode ?? '',
-      name: acts.get(s.activity_id)?.name ?? '',
-    }))
-    .sort((a, b) => (a.analytic_code < b.analytic_code ? -1 : a.analytic_code > b.analytic_code ? 1 : 0));
-  const inv: SupplierInvoice = {
-    id: r.id,
-    supplierId: r.supplier_id,
-    supplierName: r.supplier_name,
-    supplierNumber: r.supplier_number,
-    issueDate: r.issue_date,
-    dueDate: r.due_date,
-    status: r.status,
-    account: r.account,
-    label: r.label,
-    totalExclCents: Number(r.total_excl_cents),
-    vatCents: Number(r.vat_cents),
-    totalInclCents: Number(r.total_incl_cents),
-    fileId: r.file_id,
-    source: r.source,
-    paidOn: r.paid_on,
-    paidCents: Number(r.paid_cents),
-    createdBy: r.created_by,
-    lines: lines.map((l) => ({
-      description: l.description,
-      vatRateBp: l.vat_rate_bp,
-      exclCents: Number(l.excl_cents),
-      vatCents: Number(l.vat_cents),
-    })),
-    splits: splits.map((s) => ({
-      activityId: s.activity_id,
-      analyticCode: s.analytic_code,
-      activityName: s.name,
-      exclCents: Number(s.excl_cents),
-    })),
-  };
-  if (scope === 'own') {
-    const own = new Set<string>((await activitiesFor(trx, actor)).map((a) => a.id));
-    if (inv.createdBy !== actor.userId && !inv.splits.some((s) => own.has(s.activityId))) return null;
+  const own = scope === 'own' ? new Set<string>((await activitiesFor(trx, actor)).map((a) => a.id)) : null;
+  for (const r of rows) {
+    const lines = allLines.filter((l) => l.invoice_id === r.id);
+    const splits = allSplits
+      .filter((s) => s.invoice_id === r.id)
+      .map((s) => ({
+        ...s,
+        analytic_code: acts.get(s.activity_id)?.analyticCode ?? '',
+        name: acts.get(s.activity_id)?.name ?? '',
+      }))
+      .sort((a, b) => (a.analytic_code < b.analytic_code ? -1 : a.analytic_code > b.analytic_code ? 1 : 0));
+    const inv: SupplierInvoice = {
+      id: r.id,
+      supplierId: r.supplier_id,
+      supplierName: r.supplier_name,
+      supplierNumber: r.supplier_number,
+      issueDate: r.issue_date,
+      dueDate: r.due_date,
+      status: r.status,
+      account: r.account,
+      label: r.label,
+      totalExclCents: Number(r.total_excl_cents),
+      vatCents: Number(r.vat_cents),
+      totalInclCents: Number(r.total_incl_cents),
+      fileId: r.file_id,
+      source: r.source,
+      paidOn: r.paid_on,
+      paidCents: Number(r.paid_cents),
+      createdBy: r.created_by,
+      lines: lines.map((l) => ({
+        description: l.description,
+        vatRateBp: l.vat_rate_bp,
+        exclCents: Number(l.excl_cents),
+        vatCents: Number(l.vat_cents),
+      })),
+      splits: splits.map((s) => ({
+        activityId: s.activity_id,
+        analyticCode: s.analytic_code,
+        activityName: s.name,
+        exclCents: Number(s.excl_cents),
+      })),
+    };
+    if (own && inv.createdBy !== actor.userId && !inv.splits.some((s) => own.has(s.activityId))) continue;
+    out.set(r.id, inv);
   }
-  return inv;
+  return out;
 }
 async function requireInvoice(trx: Tx, actor: Actor, id: string): Promise<SupplierInvoice> {
   const inv = await getSupplierInvoice(trx, actor, id);

@@ -309,6 +309,20 @@ export async function getCustomer(trx: Tx, actor: Actor, id: string): Promise<Cu
   return r ? toCustomer(r) : null;
 }
 
+/** Several customers in one query (a list's checks), by id. */
+export async function getCustomers(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, Customer>> {
+  authorize(actor, SALES.customerRead);
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const rows = await salesDb(trx)
+    .selectFrom('customer')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id as string, toCustomer(r)]));
+}
+
 /** The e-mail of each of these customers in one query (a list of invoices, not one query each). */
 export async function customerEmails(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, string | null>> {
   authorize(actor, SALES.customerRead);

@@ -1,8 +1,7 @@
 // Sales in the inbox: what to do with invoices (submit drafts, send validated ones, remind late
-// payers; support validates, direction watches receivables), the automatic checks run on
-// invoices before validation, and the notification sent when an invoice is validated.
-// Reads sales through its index.ts only.
-import { sql } from 'kysely';
+// payers; support validates, direction watches receivables), self-validation through the
+// automatic checks (registered in invoice-checks.ts and quote-checks.ts), and the notification
+// sent when an invoice is validated. Reads sales through its index.ts only.
 import type { Tx } from '../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addDays, daysBetween, formatDate, toIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
@@ -11,10 +10,9 @@ import { onEvent } from '../../core/events.ts';
 import { listActivities, activityOwnerIds } from '../directory/index.ts';
 import {
   registerInboxProvider,
-  registerCheck,
   registerDeadlineSource,
   runChecks,
-  median,
+  runChecksMany,
   notify,
   type InboxItem,
 } from '../inbox/index.ts';
@@ -22,10 +20,7 @@ import {
   listInvoices,
   invoicesDue,
   getInvoice,
-  getLines,
-  getCustomer,
   SALES_EVENTS,
-  LEGAL_TEXTS,
   submitInvoice,
   validateInvoice,
   type Invoice,
@@ -35,7 +30,8 @@ import {
 import { setSelfValidationGuard } from './invoice.service.ts';
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
-// Checks on quotes (same registry): a file of their own to keep this one about invoices.
+// The checks on invoices and quotes (the inbox's registry), each in a file of its own.
+import './invoice-checks.ts';
 import './quote-checks.ts';
 import { salesDb } from './db.ts';
 import { customerEmails } from './customer.service.ts';
@@ -63,9 +59,16 @@ registerInboxProvider({
   async items(trx, actor, today) {
     const items: InboxItem[] = [];
     if (hasRole(actor, 'entrepreneur', 'cape')) {
-      for (const i of await ownInvoices(trx, actor, 'draft', today)) {
-        // The automatic checks run before submission: the entrepreneur sees the warnings first.
-        const findings = await runChecks(trx, actor, 'invoice', i.id);
+      const draftInvoices = await ownInvoices(trx, actor, 'draft', today);
+      // The automatic checks run before submission: the entrepreneur sees the warnings first.
+      const invoiceFindings = await runChecksMany(
+        trx,
+        actor,
+        'invoice',
+        draftInvoices.map((i) => i.id),
+      );
+      for (const i of draftInvoices) {
+        const findings = invoiceFindings.get(i.id) ?? [];
         items.push({
           key: `sales.invoice.submit:${i.id}`,
           kind: 'sales.invoice.submit',
@@ -153,8 +156,14 @@ registerInboxProvider({
             .limit(50)
             .execute()
         : [];
+      const quoteFindings = await runChecksMany(
+        trx,
+        actor,
+        'quote',
+        drafts.map((q) => q.id),
+      );
       for (const q of drafts) {
-        const findings = await runChecks(trx, actor, 'quote', q.id);
+        const findings = quoteFindings.get(q.id) ?? [];
         if (!findings.length) continue;
         items.push({
           key: `sales.quote.check:${q.id}`,
@@ -247,145 +256,6 @@ registerDeadlineSource({
     }
     return out;
   },
-});
-
-// --- automatic checks on invoices ---------------------------------------------------------
-const ISSUED = ['validated', 'sent', 'partly_paid', 'paid'];
-
-registerCheck<{ customer: string; foreign: boolean }>({
-  id: 'invoice.buyer-id',
-  documentType: 'invoice',
-  severity: 'warning',
-  label: 'Identifiant du client professionnel',
-  async run(trx, actor, id) {
-    const inv = await getInvoice(trx, actor, id);
-    const c = inv && (await getCustomer(trx, actor, inv.customerId));
-    if (c?.kind !== 'company') return null;
-    if (c.address.countryCode === 'FR' ? c.siren : c.siren || c.vatNumber) return null;
-    return { customer: c.name, foreign: c.address.countryCode !== 'FR' };
-  },
-  explain: (d) =>
-    d.foreign
-      ? `Le client professionnel ${d.customer} n'a ni SIREN ni numéro de TVA : la facture électronique ne pourra pas l'identifier.`
-      : `Le SIREN du client professionnel ${d.customer} manque.`,
-});
-
-registerCheck<{ amount: number; usual: number; factor: number; customer: string }>({
-  id: 'invoice.amount-outlier',
-  documentType: 'invoice',
-  severity: 'warning',
-  label: 'Montant inhabituel pour ce client',
-  async run(trx, actor, id, ctx) {
-    const inv = await getInvoice(trx, actor, id);
-    if (!inv || inv.typeCode === '381') return null;
-    const past = await salesDb(trx)
-      .selectFrom('invoice')
-      .select('total_incl_cents')
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('customer_id', '=', inv.customerId)
-      .where('type_code', '=', '380')
-      .where('status', 'in', ISSUED)
-      .where('id', '<>', id)
-      .execute();
-    if (past.length < ctx.thresholds.outlierMinHistory) return null;
-    const usual = median(past.map((p) => Number(p.total_incl_cents)));
-    if (usual <= 0 || inv.totalInclCents <= usual * ctx.thresholds.outlierFactor) return null;
-    return { amount: inv.totalInclCents, usual, factor: ctx.thresholds.outlierFactor, customer: inv.customerName };
-  },
-  explain: (d) =>
-    `${formatEuros(d.amount)}, c'est plus de ${d.factor} fois le montant habituel des factures de ${d.customer} (${formatEuros(d.usual)}). Vérifiez qu'il n'y a pas d'erreur de saisie.`,
-});
-
-registerCheck<{ rates: string[] }>({
-  id: 'invoice.vat-unusual',
-  documentType: 'invoice',
-  severity: 'warning',
-  label: 'Taux de TVA inhabituel pour cette activité',
-  async run(trx, actor, id) {
-    const inv = await getInvoice(trx, actor, id);
-    if (!inv) return null;
-    const used = await sql<{ cat: string; rate: number; n: number }>`
-      select l.vat_category as cat, l.vat_rate_bp as rate, count(distinct i.id)::int as n
-      from invoice_line l join invoice i on i.cooperative_id = l.cooperative_id and i.id = l.invoice_id
-      where l.cooperative_id = ${actor.cooperativeId} and i.activity_id = ${inv.activityId} and i.id <> ${id}
-        and i.status in ('validated','sent','partly_paid','paid')
-      group by 1, 2`.execute(salesDb(trx));
-    const invoices = await salesDb(trx)
-      .selectFrom('invoice')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('activity_id', '=', inv.activityId)
-      .where('status', 'in', ISSUED)
-      .where('id', '<>', id)
-      .executeTakeFirstOrThrow();
-    if (Number(invoices.n) < 3) return null;
-    const known = new Set(used.rows.map((r) => `${r.cat}:${r.rate}`));
-    const odd = [...new Set((await getLines(trx, actor, id)).map((l) => `${l.vatCategory}:${l.vatRateBp}`))].filter(
-      (k) => !known.has(k),
-    );
-    return odd.length ? { rates: odd.map(vatLabel) } : null;
-  },
-  explain: (d) => `Cette activité n'a jamais facturé avec ${d.rates.join(', ')} : vérifiez le taux de TVA choisi.`,
-});
-function vatLabel(k: string): string {
-  const [cat, rate] = k.split(':');
-  return cat === 'S'
-    ? `une TVA à ${(Number(rate) / 100).toLocaleString('fr-FR')} %`
-    : ((
-        {
-          E: 'une exonération de TVA',
-          AE: "l'autoliquidation",
-          K: 'une prestation intracommunautaire',
-          G: "l'exonération à l'export",
-          Z: 'un taux zéro',
-          O: 'une opération hors champ',
-        } as Record<string, string>
-      )[cat] ?? cat);
-}
-
-registerCheck<{ days: number; max: number }>({
-  id: 'invoice.due-date-legal',
-  documentType: 'invoice',
-  severity: 'blocking',
-  label: 'Échéance au-delà du délai légal',
-  async run(trx, actor, id) {
-    const inv = await getInvoice(trx, actor, id);
-    if (!inv?.dueDate) return null;
-    const days = daysBetween(inv.issueDate, inv.dueDate);
-    return days > LEGAL_TEXTS.maxPaymentDays ? { days, max: LEGAL_TEXTS.maxPaymentDays } : null;
-  },
-  explain: (d) =>
-    `L'échéance est à ${d.days} jours : la loi limite le délai de paiement à ${d.max} jours (article L441-10 du Code de commerce). À corriger par l'entrepreneur·e.`,
-});
-
-registerCheck<{ other: string; date: string; amount: number }>({
-  id: 'invoice.duplicate',
-  documentType: 'invoice',
-  severity: 'warning',
-  label: 'Doublon probable',
-  async run(trx, actor, id, ctx) {
-    const inv = await getInvoice(trx, actor, id);
-    if (!inv || inv.typeCode === '381') return null;
-    const d = ctx.thresholds.duplicateDays;
-    const other = await salesDb(trx)
-      .selectFrom('invoice')
-      .select(['id', 'number', 'issue_date'])
-      .where('cooperative_id', '=', actor.cooperativeId)
-      .where('customer_id', '=', inv.customerId)
-      .where('type_code', '=', inv.typeCode)
-      .where('total_incl_cents', '=', inv.totalInclCents)
-      .where('id', '<>', id)
-      .where('status', '<>', 'cancelled')
-      .where('issue_date', '>=', addDays(inv.issueDate, -d))
-      .where('issue_date', '<=', addDays(inv.issueDate, d))
-      .orderBy('issue_date')
-      .executeTakeFirst();
-    return other
-      ? { other: other.number ?? 'un brouillon', date: toIsoDate(other.issue_date), amount: inv.totalInclCents }
-      : null;
-  },
-  explain: (d) =>
-    `Une autre facture au même client, du même montant (${formatEuros(d.amount)}), existe déjà à quelques jours d'écart (${d.other}, ${formatDate(d.date)}) : ne serait-ce pas un doublon ?`,
 });
 
 // --- self-validation ---------------------------------------------------------------------

@@ -1,6 +1,6 @@
 // Invoices and credit notes: drafts, automatic checks on submission, validation (gapless number,
 // frozen content, event for the ledger), payments, and the computed InvoiceDocument.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Tx as Handle } from '../../core/db/handles.ts';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
@@ -43,6 +43,7 @@ import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, Do
 import { authorize } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
 import { salesDb } from './db.ts';
+import type { SalesTables } from './schema.ts';
 
 /** The sales services' view of a transaction handle given by another module (sales still sees every table). */
 export const salesTx = (tx: Handle): Tx => tx as Tx;
@@ -1062,16 +1063,56 @@ export async function findInvoiceByNumber(trx: Tx, actor: Actor, number: string)
   return r ? getInvoice(trx, actor, r.id) : null;
 }
 
-export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceLine[]> {
+/** Several invoices in one query (a list's checks): by id, only those the actor may read. */
+export async function getInvoices(
+  trx: Tx,
+  actor: Actor,
+  ids: string[],
+  today = todayParis(),
+): Promise<Map<string, Invoice>> {
   authorize(actor, SALES.invoiceRead);
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const owned = await ownedActivityIds(trx, actor);
+  const rows = await baseQuery(trx, actor)
+    .select([...COLUMNS, CREDITED.as('credited')])
+    .where('invoice.id', 'in', unique)
+    .execute();
+  return new Map(
+    rows
+      .filter((r) => !owned || owned.includes(r.activity_id))
+      .map((r) => [r.id as string, toInvoice(r as InvoiceRow, today)]),
+  );
+}
+
+export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promise<InvoiceLine[]> {
+  return (await linesOfInvoices(trx, actor, [invoiceId])).get(invoiceId) ?? [];
+}
+
+/** The lines of several invoices in one query, by invoice id, each in its order. */
+export async function linesOfInvoices(trx: Tx, actor: Actor, ids: string[]): Promise<Map<string, InvoiceLine[]>> {
+  authorize(actor, SALES.invoiceRead);
+  const out = new Map<string, InvoiceLine[]>();
+  const unique = [...new Set(ids)];
+  if (!unique.length) return out;
   const rows = await salesDb(trx)
     .selectFrom('invoice_line')
     .selectAll()
     .where('cooperative_id', '=', actor.cooperativeId)
-    .where('invoice_id', '=', invoiceId)
+    .where('invoice_id', 'in', unique)
+    .orderBy('invoice_id')
     .orderBy('position')
     .execute();
-  return rows.map((l) => ({
+  for (const l of rows) {
+    const list = out.get(l.invoice_id) ?? [];
+    list.push(toLine(l));
+    out.set(l.invoice_id, list);
+  }
+  return out;
+}
+
+function toLine(l: Selectable<SalesTables['invoice_line']>): InvoiceLine {
+  return {
     id: l.id,
     description: l.description,
     quantityMilli: l.quantity_milli,
@@ -1083,7 +1124,7 @@ export async function getLines(trx: Tx, actor: Actor, invoiceId: string): Promis
     nature: l.nature,
     netCents: l.net_cents,
     section: l.section ?? null,
-  }));
+  };
 }
 
 export interface InvoiceFilters {

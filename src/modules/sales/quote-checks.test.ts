@@ -11,6 +11,7 @@ import { createCustomer } from './customer.service.ts';
 import { createQuote, type QuoteInput } from './quote.service.ts';
 import './inbox.ts';
 import { salesDb } from './db.ts';
+import { quoteLineInput } from './testing.ts';
 
 let odb: OpenDb;
 let A: TestCoop;
@@ -42,17 +43,7 @@ const quote = (cents: number, over: Partial<QuoteInput> = {}) =>
     createQuote(trx, A.actor('entrepreneur'), {
       activityId: A.activityId,
       customerId,
-      lines: [
-        {
-          description: 'Atelier',
-          quantityMilli: 1000,
-          unitCode: 'C62',
-          unitPriceCents: cents,
-          vatCategory: 'S',
-          vatRateBp: 2000,
-          nature: 'services',
-        },
-      ],
+      lines: [quoteLineInput(cents)],
       ...over,
     }),
   );

@@ -331,6 +331,23 @@ export async function getQuote(trx: Tx, actor: Actor, id: string, today = todayP
   return toQuote(r as QRow, today);
 }
 
+/** Several quotes in one query (a list's checks): by id, only those the actor may read. */
+export async function getQuotes(
+  trx: Tx,
+  actor: Actor,
+  ids: string[],
+  today = todayParis(),
+): Promise<Map<string, Quote>> {
+  authorize(actor, SALES.quoteRead);
+  const unique = [...new Set(ids)];
+  if (!unique.length) return new Map();
+  const mine = await owned(trx, actor);
+  const rows = await quoteQuery(trx, actor.cooperativeId).where('quote.id', 'in', unique).execute();
+  return new Map(
+    rows.filter((r) => !mine || mine.includes(r.activity_id)).map((r) => [r.id as string, toQuote(r as QRow, today)]),
+  );
+}
+
 /** The search box of the quote list: the customer's name, the quote's title, its number. */
 const QUOTE_SEARCH = { names: [sql`customer.name`, sql`quote.title`], codes: [sql`quote.number`] };
 
