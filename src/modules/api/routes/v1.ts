@@ -127,7 +127,8 @@ export const v1 = new OpenAPIHono<ApiEnv>({
 v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',
   scheme: 'bearer',
-  description: 'Jeton personnel `rad_…` créé sur la page Profil → Jetons d’API ou par `radieuse token create`.',
+  description:
+    'Jeton `rad_…` : personnel (page Profil → Jetons d’API ou `radieuse token create`, agit comme la personne) ou d’application (page Jetons d’application de la direction, agit avec le rôle choisi à sa création).',
 });
 
 v1.onError((err, c) => {
