@@ -1,6 +1,5 @@
 // Test helpers of the API module: a customer's body, a token created through its page.
 import assert from 'node:assert/strict';
-import type { TestClient } from '../../app/testing-web.ts';
 import { makeSiren } from '../../core/identifiers.ts';
 
 /** A company customer's body for POST /customers (a valid SIREN made from `seed`). */
@@ -15,7 +14,13 @@ export const customerBody = (name: string, seed: string) => ({
 
 /** Posts the token form at `path`, reads the token shown once, and checks that the list shown
  *  afterwards holds its first characters only. */
-export async function tokenFromPage(client: TestClient, path: string, form: Record<string, string | string[]>) {
+/** What of app/testing-web's TestClient is used here (a module never imports the app). */
+interface PageClient {
+  get(url: string): Promise<{ res: Response; html: string }>;
+  post(url: string, form: Record<string, string | string[]>): Promise<{ res: Response; html: string }>;
+}
+
+export async function tokenFromPage(client: PageClient, path: string, form: Record<string, string | string[]>) {
   const made = await client.post(path, form);
   assert.equal(made.res.status, 200);
   const token = /<pre[^>]*data-token[^>]*>\s*(rad_[A-Za-z0-9_-]+)/.exec(made.html)?.[1];
