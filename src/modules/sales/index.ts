@@ -23,6 +23,8 @@ export {
   getInvoice,
   getLines,
   listInvoices,
+  listInvoicesAfter,
+  type InvoiceKey,
   invoicesDue,
   findInvoiceByNumber,
   loadInvoiceDocument,
