@@ -143,6 +143,34 @@ export function Checkbox(p: { label: string; name: string; checked?: boolean; hi
   );
 }
 
+/** Several choices of one field (`name` repeated), each with its code, the error under the group. */
+export function CheckboxGroup(p: {
+  legend: string;
+  name: string;
+  options: Record<string, string>;
+  checked?: readonly string[];
+  error?: string;
+}) {
+  return (
+    <fieldset class={`field${p.error ? ' has-error' : ''}`}>
+      <legend>{p.legend}</legend>
+      {Object.entries(p.options).map(([k, label]) => (
+        <div class="field checkbox">
+          <input type="checkbox" id={`${p.name}-${k}`} name={p.name} value={k} checked={p.checked?.includes(k)} />
+          <label for={`${p.name}-${k}`}>
+            {label} (<code>{k}</code>)
+          </label>
+        </div>
+      ))}
+      {p.error ? (
+        <p class="error" role="alert">
+          {p.error}
+        </p>
+      ) : null}
+    </fieldset>
+  );
+}
+
 export function Csrf(p: { token: string }) {
   return <input type="hidden" name="_csrf" value={p.token} />;
 }

@@ -10,6 +10,7 @@ import type { UserId } from '../../core/ids.ts';
 import { authzSuite, type AuthzCase, type AuthzWorld } from '../../core/testing-authz.ts';
 import { API } from './permissions.ts';
 import { createToken, revokeToken } from './tokens.service.ts';
+import { listApplicationTokens } from './app-tokens.service.ts';
 import { listSubscriptions } from './webhooks.service.ts';
 
 let odb: OpenDb | null = null;
@@ -38,5 +39,6 @@ async function world(): Promise<AuthzWorld> {
 
 authzSuite('api', world, (): AuthzCase[] => [
   { permission: API.tokens, run: (trx, actor) => revokeToken(trx, actor, tokenOf.get(actor.roles[0])!) },
+  { permission: API.applications, run: (trx, actor) => listApplicationTokens(trx, actor) },
   { permission: API.webhooks, run: (trx, actor) => listSubscriptions(trx, actor) },
 ]);

@@ -1,5 +1,6 @@
-// The API module's actions in the authorization matrix (docs/authorization.md). A token acts as
-// its user: what the user's roles allow, narrowed by the token's scopes (scopes.ts).
+// The API module's actions in the authorization matrix (docs/authorization.md). A personal token
+// acts as its user, an application token with the role fixed at its creation: what that role
+// allows, narrowed by the token's scopes (scopes.ts).
 import { definePermissions, type Grants } from '../../core/authz.ts';
 
 const EVERYONE: Grants = {
@@ -13,6 +14,10 @@ const EVERYONE: Grants = {
 
 export const API = definePermissions('api', {
   tokens: { label: 'Créer, lister et révoquer ses propres jetons d’API', grants: EVERYONE },
+  applications: {
+    label: 'Créer, lister et révoquer les jetons d’application de la coopérative',
+    grants: { director: 'all' },
+  },
   webhooks: {
     label: 'Gérer les webhooks de la coopérative (abonnements, journal, rejouer)',
     grants: { director: 'all', network_admin: 'all' },

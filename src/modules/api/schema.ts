@@ -11,7 +11,14 @@ export interface ApiTables {
   api_token: {
     cooperative_id: string;
     id: string;
-    user_id: string;
+    /** The person a personal token acts as; null for an application token. */
+    user_id: string | null;
+    /** 'personal' (acts as its user) or 'application' (the cooperative's, with `role`). */
+    kind: Generated<'personal' | 'application'>;
+    /** The role an application token acts with, fixed at creation; null for a personal token. */
+    role: string | null;
+    /** Who created an application token (a director); null for a personal token. */
+    created_by: string | null;
     name: string;
     token_hash: string;
     /** The first characters of the token, to recognise it in the list. */
@@ -109,6 +116,23 @@ ${tenantPolicySql('api_token')}
 ${tenantPolicySql('api_idempotency')}
 ${tenantPolicySql('webhook_subscription')}
 ${tenantPolicySql('webhook_delivery')}
+`,
+  },
+  {
+    // Application tokens: the cooperative's, not a person's; they act with a role chosen at
+    // creation. The check keeps the two kinds apart (a personal token has its user and no role,
+    // an application token a bounded role and no user).
+    name: '2026_12_12_4001_api_application_tokens',
+    sql: `
+alter table api_token add column kind text not null default 'personal';
+alter table api_token add column role text;
+alter table api_token add column created_by uuid;
+alter table api_token alter column user_id drop not null;
+alter table api_token add constraint api_token_kind check (
+  (kind = 'personal' and user_id is not null and role is null)
+  or (kind = 'application' and user_id is null and role in ('accountant', 'support', 'director') and created_by is not null)
+);
+create index api_token_kind on api_token (cooperative_id, kind, created_at);
 `,
   },
 ];

@@ -26,6 +26,8 @@ export {
   getLines,
   linesOfInvoices,
   listInvoices,
+  listInvoicesAfter,
+  type InvoiceKey,
   invoicesDue,
   findInvoiceByNumber,
   loadInvoiceDocument,

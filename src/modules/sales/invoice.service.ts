@@ -1209,6 +1209,49 @@ export async function listInvoices(trx: Tx, actor: Actor, f: InvoiceFilters = {}
   };
 }
 
+/** Where a keyset walk of the invoices stopped: the last row's creation instant (microseconds,
+ *  as the database holds it) and id. Drafts have no number, so the key is not the number. */
+export interface InvoiceKey {
+  createdAt: string;
+  id: string;
+}
+const CREATED_KEY = sql<string>`to_char(invoice.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/**
+ * The invoices of a list's filters (search aside) by keyset, newest created first: the rows
+ * after `after`, and the key to continue from (null at the end). Stable while invoices are added
+ * or validated (the key never changes), for drafts and numbered invoices alike (the API's cursor).
+ */
+export async function listInvoicesAfter(
+  trx: Tx,
+  actor: Actor,
+  f: Omit<InvoiceFilters, 'page' | 'pageSize' | 'q'>,
+  opts: { after?: InvoiceKey; limit: number },
+): Promise<{ total: number; items: Invoice[]; next: InvoiceKey | null }> {
+  authorize(actor, SALES.invoiceRead);
+  const today = f.today ?? todayParis();
+  const limit = Math.max(1, Math.min(1000, opts.limit));
+  const q = await filteredInvoices(trx, actor, f, today);
+  const n = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const a = opts.after;
+  const rows = await q
+    .select([...COLUMNS, CREDITED.as('credited'), CREATED_KEY.as('created_key')])
+    .$if(!!a, (qb) =>
+      qb.where(sql<boolean>`(invoice.created_at, invoice.id) < (${a!.createdAt}::timestamptz, ${a!.id}::uuid)`),
+    )
+    .orderBy('invoice.created_at', 'desc')
+    .orderBy('invoice.id', 'desc')
+    .limit(limit + 1)
+    .execute();
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    total: Number(n.n),
+    items: page.map((r) => toInvoice(r as InvoiceRow, today)),
+    next: rows.length > limit && last ? { createdAt: last.created_key, id: last.id } : null,
+  };
+}
+
 /**
  * What customers still owe on the invoices of a list's filters, summed by the database (the
  * home page's figures and inbox must not load every invoice): `count` of invoices with something

@@ -136,6 +136,7 @@ export const fileName = (n: string) => n.replace(/[^A-Za-z0-9_-]/g, '_');
 
 export const encodeKey = (key: Record<string, string>) => Buffer.from(JSON.stringify(key)).toString('base64url');
 export const DATE = /^\d{4}-\d{2}-\d{2}$/;
+export const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export const TEXT = /^.{0,300}$/;
 /** The key of the last row seen, each field matching its pattern, or a 422 problem. */

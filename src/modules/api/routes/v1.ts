@@ -19,6 +19,7 @@ import {
   getLines,
   listCustomers,
   listInvoices,
+  listInvoicesAfter,
   loadInvoiceDocument,
   recordPayment,
   renderInvoicePdf,
@@ -50,6 +51,7 @@ import {
   decodeKey,
   encodeKey,
   TEXT,
+  TIMESTAMP,
   UUID,
   tenant,
   type Tx,
@@ -127,7 +129,8 @@ export const v1 = new OpenAPIHono<ApiEnv>({
 v1.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
   type: 'http',
   scheme: 'bearer',
-  description: 'Jeton personnel `rad_…` créé sur la page Profil → Jetons d’API ou par `radieuse token create`.',
+  description:
+    'Jeton `rad_…` : personnel (page Profil → Jetons d’API ou `radieuse token create`, agit comme la personne) ou d’application (page Jetons d’application de la direction, agit avec le rôle choisi à sa création).',
 });
 
 v1.onError((err, c) => {
@@ -247,29 +250,42 @@ v1.openapi(
     path: '/invoices',
     tags: ['Factures'],
     summary: 'Lister les factures et avoirs',
-    description: 'Filtres : statut, client, activité, dates d’émission, recherche. Pagination par curseur.',
+    description:
+      'Filtres : statut, client, activité, dates d’émission, recherche. Pagination par curseur : sans recherche, les plus récemment créées d’abord (brouillons compris), par clé (création, identifiant) stable pendant le parcours ; avec `q`, par pertinence.',
     request: { query: S.InvoiceListQuery },
     responses: { 200: json(S.InvoicePage, 'Une page de factures') },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const limit = q.limit ?? 25;
-    const page = readCursor(c, q.cursor);
+    const filters = {
+      status: q.status,
+      typeCode: q.typeCode,
+      customerId: q.customerId,
+      activityId: q.activityId,
+      from: q.from,
+      to: q.to,
+    };
+    if (q.q) {
+      // A search is ordered by relevance: its cursor is still a page number.
+      const page = readCursor(c, q.cursor);
+      const r = await tenant(c, (tx) => listInvoices(tx, actor(c), { ...filters, q: q.q, page, pageSize: limit }));
+      return c.json(
+        { data: r.items.map((x) => invoiceOut(x)), total: r.total, nextCursor: nextCursor(page, limit, r.total) },
+        200,
+      );
+    }
+    // Otherwise by keyset on (creation instant, id): drafts (no number) page like the others.
+    const key = decodeKey(q.cursor, { c: TIMESTAMP, id: UUID });
     const r = await tenant(c, (tx) =>
-      listInvoices(tx, actor(c), {
-        status: q.status,
-        typeCode: q.typeCode,
-        customerId: q.customerId,
-        activityId: q.activityId,
-        from: q.from,
-        to: q.to,
-        q: q.q,
-        page,
-        pageSize: limit,
-      }),
+      listInvoicesAfter(tx, actor(c), filters, { after: key && { createdAt: key.c, id: key.id }, limit }),
     );
     return c.json(
-      { data: r.items.map((x) => invoiceOut(x)), total: r.total, nextCursor: nextCursor(page, limit, r.total) },
+      {
+        data: r.items.map((x) => invoiceOut(x)),
+        total: r.total,
+        nextCursor: r.next ? encodeKey({ c: r.next.createdAt, id: r.next.id }) : null,
+      },
       200,
     );
   },

@@ -1,7 +1,16 @@
 // The webhooks pages.
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
-import { Badge, Card, Csrf, EmptyState, Field, FormErrorSummary, PageHeader } from '../../../web/components.tsx';
+import {
+  Badge,
+  Card,
+  CheckboxGroup,
+  Csrf,
+  EmptyState,
+  Field,
+  FormErrorSummary,
+  PageHeader,
+} from '../../../web/components.tsx';
 import { WEBHOOK_EVENTS, type Delivery, type Subscription } from '../webhooks.service.ts';
 
 const when = (d: Date | null) =>
@@ -67,22 +76,7 @@ export function WebhooksPage(p: {
             placeholder="https://…"
           />
           <Field label="Description" name="description" value={p.values?.description} />
-          <fieldset class={`field${p.errors?.events ? ' has-error' : ''}`}>
-            <legend>Événements</legend>
-            {Object.entries(WEBHOOK_EVENTS).map(([k, label]) => (
-              <div class="field checkbox">
-                <input type="checkbox" id={`ev-${k}`} name="events" value={k} />
-                <label for={`ev-${k}`}>
-                  {label} (<code>{k}</code>)
-                </label>
-              </div>
-            ))}
-            {p.errors?.events ? (
-              <p class="error" role="alert">
-                {p.errors.events}
-              </p>
-            ) : null}
-          </fieldset>
+          <CheckboxGroup legend="Événements" name="events" options={WEBHOOK_EVENTS} error={p.errors?.events} />
           <button class="btn btn-primary" type="submit">
             Créer le webhook
           </button>
