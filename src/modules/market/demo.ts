@@ -10,6 +10,7 @@ import type { Actor } from '../../core/actor.ts';
 import type { UserId } from '../../core/ids.ts';
 import { listInvoices } from '../sales/index.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
+import { postCustomerMessage, postEntrepreneurMessage } from './messages.service.ts';
 import { closeRequest, confirmRequest, convertRequest, requestFillToken, submitRequest } from './requests.service.ts';
 import { createJointQuote } from './joint.service.ts';
 import { acceptAnswer, acceptWork, answerNeed, postNeed } from './internal.service.ts';
@@ -166,6 +167,28 @@ async function seedCooperation(
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
     await confirmRequest(tx, dc.coop.id, row.id);
+    // The first waiting request has a thread: a question of the entrepreneur, the customer's answer
+    // (waiting in the entrepreneur's inbox).
+    if (k === 0) {
+      await postEntrepreneurMessage(
+        tx,
+        me,
+        ctx.fileKey,
+        row.id,
+        { body: 'Bonjour, pouvez-vous me préciser la surface et l’adresse du chantier ?' },
+        'http://localhost:3000',
+      );
+      await postCustomerMessage(tx, ctx.fileKey, {
+        cooperativeId: dc.coop.id,
+        requestId: row.id,
+        fields: {
+          body: 'Environ 20 m², en centre-ville. Merci !',
+          website: '',
+          t: requestFillToken(ctx.fileKey, Date.now() - 60_000),
+        },
+        ip: 'demo-thread',
+      });
+    }
     if (r.state === 'converted')
       customerId = (
         await convertRequest(tx as TenantTx, me, row.id, {

@@ -15,6 +15,7 @@ import { searchOffers } from '../search.service.ts';
 import { photoContent, publicPhotoFile, publicPhotos } from '../photos.service.ts';
 import { fileResponse } from '../../../web/files.ts';
 import { confirmRequest, parseVerifyToken, requestFillToken, submitRequest } from '../requests.service.ts';
+import { parseThreadToken, postCustomerMessage, publicThread } from '../messages.service.ts';
 import { parseReviewToken, publicReviews, reviewLinkState, submitReview } from '../reviews.service.ts';
 import {
   CooperativePage,
@@ -23,6 +24,7 @@ import {
   ProfilePage,
   ReviewFormPage,
   SearchPage,
+  ThreadPage,
   offerPath,
   profilePath,
   type SearchForm,
@@ -243,6 +245,50 @@ publicMarketRoutes.get('/demande-de-devis/confirmer/:token', async (c) => {
       text="Votre demande a été transmise à l’entrepreneur·e, qui vous répondra par e-mail."
     />,
   );
+});
+
+// The thread of a request, for the customer who holds its signed link (mailed with each of the
+// entrepreneur's messages). A wrong or forged link, or one of another cooperative, finds nothing.
+async function threadPage(
+  c: Ctx,
+  values: Record<string, string> = {},
+  errors: Record<string, string> | null = null,
+  sent = false,
+) {
+  const token = c.req.param('token') ?? '';
+  const t = parseThreadToken(key(c), token);
+  const thread = t ? await withTenant(dbOf(c), t.coopId, (tx) => publicThread(tx, t.coopId, t.requestId)) : null;
+  if (!thread)
+    return c.html(<MessagePage c={c} title="Lien invalide" text="Ce lien de conversation n’est pas valable." />, 404);
+  return c.html(
+    <ThreadPage
+      c={c}
+      token={token}
+      thread={thread}
+      fillToken={requestFillToken(key(c))}
+      values={values}
+      errors={errors}
+      sent={sent}
+    />,
+    errors ? 400 : 200,
+  );
+}
+publicMarketRoutes.get('/demande-de-devis/fil/:token', (c) => threadPage(c));
+publicMarketRoutes.post('/demande-de-devis/fil/:token', async (c) => {
+  const t = parseThreadToken(key(c), c.req.param('token'));
+  if (!t) return threadPage(c);
+  const f = await formValues(c);
+  try {
+    const verdict = await withTenant(dbOf(c), t.coopId, (tx) =>
+      postCustomerMessage(tx, key(c), { cooperativeId: t.coopId, requestId: t.requestId, fields: f, ip: clientIp(c) }),
+    );
+    // A robot gets the page as a person would, and nothing was written.
+    return threadPage(c, {}, null, verdict === 'sent' || verdict === 'spam');
+  } catch (e) {
+    const errors = fieldErrors(e) ?? (e instanceof UserError ? { body: e.message } : null);
+    if (!errors) throw e;
+    return threadPage(c, { body: f.body ?? '' }, errors);
+  }
 });
 
 async function reviewPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
