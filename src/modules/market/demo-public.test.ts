@@ -70,6 +70,16 @@ test('demo: offers across the network, requests in every state, a joint offer, r
         await m.selectFrom('market_request').select('status').where('cooperative_id', '=', c.id).execute()
       ).map((r) => r.status);
       assert.deepEqual([...new Set(states)].sort(), ['closed', 'converted', 'open', 'unverified'], c.slug);
+      const photos = await m
+        .selectFrom('market_photo')
+        .select('mime_type')
+        .where('cooperative_id', '=', c.id)
+        .execute();
+      assert.deepEqual(
+        photos.map((x) => x.mime_type),
+        ['image/png', 'image/png', 'image/png'],
+        c.slug,
+      );
       const thread = await m.selectFrom('market_message').select('author').where('cooperative_id', '=', c.id).execute();
       assert.deepEqual(thread.map((x) => x.author).sort(), ['customer', 'entrepreneur'], c.slug);
       const converted = await m
@@ -192,7 +202,7 @@ test('privacy over every public route of the router, on the demo network', async
       });
       if (review) break;
     }
-    // A photo on a published profile (the demo has none).
+    // A photo on a published profile (one more beside the demo's).
     const pub = await m
       .selectFrom('market_profile')
       .select(['activity_id', 'slug'])

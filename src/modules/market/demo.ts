@@ -17,6 +17,8 @@ import { acceptAnswer, acceptWork, answerNeed, postNeed } from './internal.servi
 import { acceptCharter, inviteExternal, saveCharter } from './external.service.ts';
 import { issueReviewLink, parseReviewToken, replyToReview, submitReview } from './reviews.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES } from './samples.ts';
+import { DEMO_PHOTOS, demoPng } from './demo-photos.ts';
+import { addPhoto } from './photos.service.ts';
 import { marketDb, type TenantTx } from './db.ts';
 
 const PUBLISHED_PER_COOP = 8;
@@ -60,6 +62,15 @@ export const marketDemoSeeder: DemoSeeder = {
             published: i !== PUBLISHED_PER_COOP - 1, // one profile left unpublished
           });
           profiles++;
+          // A photo on the first three profiles of each cooperative, drawn in code.
+          const pic = DEMO_PHOTOS[i];
+          if (pic)
+            await addPhoto(tx, actor, ctx.fileKey, p.activityId!, {
+              offerId: null,
+              name: pic.name,
+              alt: pic.alt,
+              content: demoPng(pic.rgb),
+            });
           for (const o of mine) {
             await saveOffer(tx, actor, p.activityId!, {
               title: o.title,

@@ -13,7 +13,7 @@ import { withPublic } from '../public-tx.ts';
 import { publicEntries, publicOffer, publicProfile, publicProfilesOf } from '../profile.service.ts';
 import { searchOffers } from '../search.service.ts';
 import { photoContent, publicPhotoFile, publicPhotos } from '../photos.service.ts';
-import { fileResponse } from '../../../web/files.ts';
+import { fileResponse, notModified } from '../../../web/files.ts';
 import { confirmRequest, parseVerifyToken, requestFillToken, submitRequest } from '../requests.service.ts';
 import { parseThreadToken, postCustomerMessage, publicThread } from '../messages.service.ts';
 import { parseReviewToken, publicReviews, reviewLinkState, submitReview } from '../reviews.service.ts';
@@ -33,6 +33,8 @@ import {
 export const publicMarketRoutes = new Hono<AppEnv>();
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+/** How long browsers and proxies keep a published photo (seconds). */
+export const PHOTO_MAX_AGE_S = 3600;
 const dbOf = (c: Ctx) => c.get('app').odb.db;
 const key = (c: Ctx) => c.get('app').config.fileKey;
 const euros = (c: Ctx, name: string): number | undefined => {
@@ -182,9 +184,17 @@ publicMarketRoutes.get('/marche/:coop/:slug/photos/:photo', async (c) => {
     return profile ? publicPhotoFile(tx, coop.id, profile.activityId, c.req.param('photo')) : null;
   });
   if (!found) return c.notFound();
+  // A photo's bytes never change under its stored file (a new photo is a new file): the file id
+  // is its etag. Caches keep it an hour, so an unpublished profile's photos leave them within it.
+  const cache = { maxAgeSeconds: PHOTO_MAX_AGE_S, etag: `"${found.file_id}"` };
+  const held = c.req.header('if-none-match');
+  if (held?.split(',').some((t) => t.trim().replace(/^W\//, '') === cache.etag)) return notModified(cache);
   const file = await withTenant(dbOf(c), coop.id, (tx) => photoContent(tx, key(c), coop.id, found.file_id));
   if (!file) return c.notFound();
-  return fileResponse({ name: file.name, mimeType: file.mimeType, content: file.content }, { inline: true });
+  return fileResponse(
+    { name: file.name, mimeType: file.mimeType, content: file.content },
+    { inline: true, publicCache: cache },
+  );
 });
 
 publicMarketRoutes.get('/marche/:coop/:slug', (c) => profilePage(c, c.req.param('coop'), c.req.param('slug')));
