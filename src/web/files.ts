@@ -20,8 +20,15 @@ export function contentDisposition(kind: 'inline' | 'attachment', name: string):
   return `${kind}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
+/** A file anyone may see (a published photo): caches may keep it `maxAgeSeconds`, and revalidate
+ *  it by its `etag` (the content never changes under one etag). Everything else is `no-store`. */
+export interface PublicCache {
+  maxAgeSeconds: number;
+  etag: string;
+}
+
 /** The response for a stored file; `inline` is honoured only for PDFs and images. */
-export function fileResponse(file: ServedFile, opts: { inline?: boolean } = {}): Response {
+export function fileResponse(file: ServedFile, opts: { inline?: boolean; publicCache?: PublicCache } = {}): Response {
   const inline = !!opts.inline && SHOWN_INLINE.has(file.mimeType);
   const pdf = file.mimeType === 'application/pdf';
   return new Response(new Uint8Array(file.content), {
@@ -37,7 +44,17 @@ export function fileResponse(file: ServedFile, opts: { inline?: boolean } = {}):
         ? "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'; frame-ancestors 'self'"
         : "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; sandbox; frame-ancestors 'self'",
       'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'private, no-store',
+      ...(opts.publicCache
+        ? { 'Cache-Control': `public, max-age=${opts.publicCache.maxAgeSeconds}`, ETag: opts.publicCache.etag }
+        : { 'Cache-Control': 'private, no-store' }),
     },
+  });
+}
+
+/** The answer to a conditional request for a public file the client already holds. */
+export function notModified(cache: PublicCache): Response {
+  return new Response(null, {
+    status: 304,
+    headers: { 'Cache-Control': `public, max-age=${cache.maxAgeSeconds}`, ETag: cache.etag },
   });
 }

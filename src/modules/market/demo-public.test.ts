@@ -16,6 +16,7 @@ import { listCustomers, listInvoices } from '../sales/index.ts';
 import { marketDb } from './db.ts';
 import { DEMO_DRAFT_OFFER } from './demo.ts';
 import { charterToken } from './external.service.ts';
+import { threadToken } from './messages.service.ts';
 import { verifyToken } from './requests.service.ts';
 import { issueReviewLink } from './reviews.service.ts';
 import { cooperationCounts } from './joint.service.ts';
@@ -69,6 +70,18 @@ test('demo: offers across the network, requests in every state, a joint offer, r
         await m.selectFrom('market_request').select('status').where('cooperative_id', '=', c.id).execute()
       ).map((r) => r.status);
       assert.deepEqual([...new Set(states)].sort(), ['closed', 'converted', 'open', 'unverified'], c.slug);
+      const photos = await m
+        .selectFrom('market_photo')
+        .select('mime_type')
+        .where('cooperative_id', '=', c.id)
+        .execute();
+      assert.deepEqual(
+        photos.map((x) => x.mime_type),
+        ['image/png', 'image/png', 'image/png'],
+        c.slug,
+      );
+      const thread = await m.selectFrom('market_message').select('author').where('cooperative_id', '=', c.id).execute();
+      assert.deepEqual(thread.map((x) => x.author).sort(), ['customer', 'entrepreneur'], c.slug);
       const converted = await m
         .selectFrom('market_request')
         .select(['quote_id', 'customer_id'])
@@ -189,7 +202,7 @@ test('privacy over every public route of the router, on the demo network', async
       });
       if (review) break;
     }
-    // A photo on a published profile (the demo has none).
+    // A photo on a published profile (one more beside the demo's).
     const pub = await m
       .selectFrom('market_profile')
       .select(['activity_id', 'slug'])
@@ -206,6 +219,17 @@ test('privacy over every public route of the router, on the demo network', async
     return {
       photo: `/marche/${soleil.slug}/${pub.slug}/photos/${photo.id}`,
       confirm: verifyToken(key, soleil.id, req.id),
+      thread: threadToken(
+        key,
+        soleil.id,
+        (
+          await m
+            .selectFrom('market_message')
+            .select('request_id')
+            .where('cooperative_id', '=', soleil.id)
+            .executeTakeFirstOrThrow()
+        ).request_id,
+      ),
       charter: charterToken(key, soleil.id, ext.id),
       review,
     };
@@ -220,6 +244,7 @@ test('privacy over every public route of the router, on the demo network', async
     '/marche/:coop/:slug/offres/:offer': offerPages,
     '/demande-de-devis/confirmer/:token': [`/demande-de-devis/confirmer/${tokens.confirm}`],
     '/avis/:token': [`/avis/${tokens.review}`],
+    '/demande-de-devis/fil/:token': [`/demande-de-devis/fil/${tokens.thread}`],
     '/marche/charte/:token': [`/marche/charte/${tokens.charter}`],
     '/marche/:coop/:slug/photos/:photo': [tokens.photo],
   };

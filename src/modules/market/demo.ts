@@ -10,12 +10,15 @@ import type { Actor } from '../../core/actor.ts';
 import type { UserId } from '../../core/ids.ts';
 import { listInvoices } from '../sales/index.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
+import { postCustomerMessage, postEntrepreneurMessage } from './messages.service.ts';
 import { closeRequest, confirmRequest, convertRequest, requestFillToken, submitRequest } from './requests.service.ts';
 import { createJointQuote } from './joint.service.ts';
 import { acceptAnswer, acceptWork, answerNeed, postNeed } from './internal.service.ts';
 import { acceptCharter, inviteExternal, saveCharter } from './external.service.ts';
 import { issueReviewLink, parseReviewToken, replyToReview, submitReview } from './reviews.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES } from './samples.ts';
+import { DEMO_PHOTOS, demoPng } from './demo-photos.ts';
+import { addPhoto } from './photos.service.ts';
 import { marketDb, type TenantTx } from './db.ts';
 
 const PUBLISHED_PER_COOP = 8;
@@ -59,6 +62,15 @@ export const marketDemoSeeder: DemoSeeder = {
             published: i !== PUBLISHED_PER_COOP - 1, // one profile left unpublished
           });
           profiles++;
+          // A photo on the first three profiles of each cooperative, drawn in code.
+          const pic = DEMO_PHOTOS[i];
+          if (pic)
+            await addPhoto(tx, actor, ctx.fileKey, p.activityId!, {
+              offerId: null,
+              name: pic.name,
+              alt: pic.alt,
+              content: demoPng(pic.rgb),
+            });
           for (const o of mine) {
             await saveOffer(tx, actor, p.activityId!, {
               title: o.title,
@@ -166,6 +178,28 @@ async function seedCooperation(
       .where('email', '=', email)
       .executeTakeFirstOrThrow();
     await confirmRequest(tx, dc.coop.id, row.id);
+    // The first waiting request has a thread: a question of the entrepreneur, the customer's answer
+    // (waiting in the entrepreneur's inbox).
+    if (k === 0) {
+      await postEntrepreneurMessage(
+        tx,
+        me,
+        ctx.fileKey,
+        row.id,
+        { body: 'Bonjour, pouvez-vous me préciser la surface et l’adresse du chantier ?' },
+        'http://localhost:3000',
+      );
+      await postCustomerMessage(tx, ctx.fileKey, {
+        cooperativeId: dc.coop.id,
+        requestId: row.id,
+        fields: {
+          body: 'Environ 20 m², en centre-ville. Merci !',
+          website: '',
+          t: requestFillToken(ctx.fileKey, Date.now() - 60_000),
+        },
+        ip: 'demo-thread',
+      });
+    }
     if (r.state === 'converted')
       customerId = (
         await convertRequest(tx as TenantTx, me, row.id, {

@@ -5,6 +5,7 @@ export { MARKET } from './permissions.ts';
 export { CATEGORIES, type Category } from './categories.ts';
 export { saveProfile, saveOffer, getProfile, listOffers, myMarketActivities } from './profile.service.ts';
 export { searchOffers, type SearchHit, type SearchQuery } from './search.service.ts';
+export { MIN_FILL_MS } from './requests.service.ts';
 export { marketPersonalData } from './personal-data.ts';
 export { withPublic } from './public-tx.ts';
 export {

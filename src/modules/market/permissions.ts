@@ -9,6 +9,10 @@ export const MARKET = definePermissions('market', {
   profileEdit: { label: 'Publier le profil et les offres de son activité sur la place de marché', grants: RUNNERS },
   requestRead: { label: 'Lire les demandes de devis reçues par la place de marché', grants: RUNNERS },
   requestConvert: { label: 'Transformer une demande de devis en devis brouillon', grants: RUNNERS },
+  requestMessage: {
+    label: 'Écrire au client d’une demande de devis (conversation gardée avec la demande)',
+    grants: RUNNERS,
+  },
   reviewReply: { label: 'Répondre à un avis client', grants: RUNNERS },
   jointOffer: {
     label: 'Répondre à plusieurs à une demande : devis en cotraitance entre activités de la coopérative',

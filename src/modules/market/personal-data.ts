@@ -1,7 +1,7 @@
 // The marketplace's personal data: quote requests hold the name, e-mail and phone of people
 // from the public. Unconfirmed requests are deleted after 30 days, the others anonymised after
 // three years (the customer, once created, lives in sales). A person's request can be exported
-// and erased by their e-mail.
+// and erased by their e-mail, with the messages of its thread.
 import { sql } from 'kysely';
 import type { PersonalDataRules } from '../../core/personal-data.ts';
 
@@ -10,6 +10,15 @@ const ERASED = 'Personne effacée';
 export const marketPersonalData: PersonalDataRules = {
   module: 'market',
   rules: [
+    {
+      // Before the request itself: its e-mail is what finds the thread.
+      table: 'market_message',
+      label: 'messages échangés au sujet d’une demande de devis',
+      match: (p) =>
+        sql`request_id in (select r.id from market_request r where r.cooperative_id = market_message.cooperative_id
+          and lower(r.email) = lower(${p.email}))`,
+      erase: { kind: 'anonymise', set: { body: ERASED, ip_hash: null } },
+    },
     {
       table: 'market_request',
       label: 'demandes de devis envoyées par la place de marché',
@@ -27,6 +36,12 @@ export const marketPersonalData: PersonalDataRules = {
     },
   ],
   retention: [
+    {
+      table: 'market_message',
+      label: 'messages des demandes de devis : effacés après 3 ans',
+      expired: sql`created_at < now() - interval '3 years' and body <> ${ERASED}`,
+      erase: { kind: 'anonymise', set: { body: ERASED, ip_hash: null } },
+    },
     {
       table: 'market_request',
       label: 'demandes de devis non confirmées, 30 jours',

@@ -10,7 +10,9 @@ import type { OpenDb } from '../../core/db/index.ts';
 import type { Tx } from '../../core/db/handles.ts';
 import { UserError } from '../../core/errors.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
-import { addPhoto, MAX_PHOTO_BYTES, PHOTOS_PER_OFFER } from './photos.service.ts';
+import { addPhoto, MAX_PHOTO_BYTES, PHOTOS_PER_OFFER, removePhoto } from './photos.service.ts';
+import { DEMO_PHOTOS, demoPng } from './demo-photos.ts';
+import { PHOTO_MAX_AGE_S } from './routes/public.tsx';
 import { marketDb } from './db.ts';
 
 // A real 1×1 PNG and a real 1×1 lossy WebP.
@@ -152,6 +154,38 @@ test('a file that is not a JPEG, PNG or WebP is refused beside the field, whatev
   assert.equal(big.res.status, 400);
   assert.match(big.html, /Une photo fait au plus 3 Mo\./);
   assert.equal((await photoRows()).length, before);
+});
+
+test('a published photo is cached publicly with an etag and revalidated with 304; a PNG drawn in code (demo) is accepted', async () => {
+  const photo = await tx(a, (t) =>
+    addPhoto(t, a.actor('entrepreneur'), key, a.activityId, {
+      offerId: null,
+      name: DEMO_PHOTOS[0].name,
+      alt: DEMO_PHOTOS[0].alt,
+      content: demoPng(DEMO_PHOTOS[0].rgb),
+    }),
+  );
+  const url = `http://localhost/marche/${a.coop.slug}/${slug}/photos/${photo.id}`;
+  const first = await app.request(url);
+  assert.equal(first.status, 200);
+  assert.equal(first.headers.get('content-type'), 'image/png');
+  assert.equal(first.headers.get('cache-control'), `public, max-age=${PHOTO_MAX_AGE_S}`);
+  const etag = first.headers.get('etag');
+  assert.match(etag ?? '', /^"[0-9a-f-]{36}"$/);
+  assert.deepEqual(Buffer.from(await first.arrayBuffer()), demoPng(DEMO_PHOTOS[0].rgb));
+  const again = await app.request(url, { headers: { 'if-none-match': `W/"x", ${etag}` } });
+  assert.equal(again.status, 304);
+  assert.equal(again.headers.get('etag'), etag);
+  assert.equal((await again.arrayBuffer()).byteLength, 0);
+  const other = await app.request(url, { headers: { 'if-none-match': '"another"' } });
+  assert.equal(other.status, 200);
+  // The entrepreneur's own preview stays private.
+  const me = new TestClient(app);
+  await me.signIn(a.users.entrepreneur.email, TEST_PASSWORD);
+  const own = await me.bytes(`/ma-vitrine/${a.activityId}/photos/${photo.id}`);
+  assert.equal(own.res.headers.get('cache-control'), 'private, no-store');
+  await tx(a, (t) => removePhoto(t, a.actor('entrepreneur'), a.activityId, photo.id));
+  assert.equal((await app.request(url, { headers: { 'if-none-match': etag! } })).status, 404);
 });
 
 test('at most PHOTOS_PER_OFFER photos per offer; a draft offer’s photo is not public; other roles and cooperatives are kept out', async () => {

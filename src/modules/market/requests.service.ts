@@ -34,7 +34,7 @@ const mac = (key: Buffer, what: string) => createHmac('sha256', key).update(what
 export function requestFillToken(key: Buffer, at: number = Date.now()): string {
   return `${at}.${mac(key, `market-fill:${at}`).slice(0, 22)}`;
 }
-function fillTokenOk(key: Buffer, token: string | undefined, now: number): boolean {
+export function fillTokenOk(key: Buffer, token: string | undefined, now: number): boolean {
   if (!token) return false;
   const at = Number(token.split('.')[0]);
   if (!Number.isSafeInteger(at) || !safeEqual(requestFillToken(key, at), token)) return false;

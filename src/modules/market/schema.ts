@@ -157,6 +157,16 @@ export interface MarketTables {
     alt: string;
     created_at: Generated<Date>;
   };
+  market_message: {
+    cooperative_id: string;
+    id: string;
+    request_id: string;
+    author: 'entrepreneur' | 'customer';
+    author_user_id: string | null;
+    body: string;
+    ip_hash: string | null;
+    created_at: Generated<Date>;
+  };
 }
 
 export const marketMigrations: SqlMigration[] = [
@@ -339,6 +349,22 @@ create policy market_photo_public on market_photo for select using (
   and (offer_id is null or exists (select 1 from market_offer o where o.cooperative_id = market_photo.cooperative_id
           and o.id = market_photo.offer_id and o.published and o.profile_published))
 );
+`,
+  },
+  {
+    // The thread kept with a quote request: the entrepreneur writes from the request page, the
+    // customer reads and answers through a signed link (no account).
+    name: '2026_12_12_2001_market_message',
+    sql: `
+create table market_message (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, request_id uuid not null,
+  author text not null check (author in ('entrepreneur','customer')), author_user_id uuid,
+  body text not null check (length(body) between 1 and 5000), ip_hash text,
+  created_at timestamptz not null default now(), primary key (cooperative_id, id),
+  foreign key (cooperative_id, request_id) references market_request(cooperative_id, id)
+);
+create index market_message_request on market_message (cooperative_id, request_id, created_at);
+${tenantPolicySql('market_message')}
 `,
   },
 ];

@@ -2,8 +2,10 @@
 // activities, one group of offers per cooperative.
 import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
+import { marketDb } from './db.ts';
 import type { Actor } from '../../core/actor.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
+import { confirmRequest, requestFillToken, submitRequest } from './requests.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES, SAMPLE_QUERIES } from './samples.ts';
 
 /** What the fixtures need of a test cooperative (the assembly's TestCoop fits). */
@@ -45,4 +47,31 @@ export async function seedRelevanceSet(odb: OpenDb, coops: [MarketTestCoop, stri
     });
   }
   return ids;
+}
+
+/** A quote request from the public, its e-mail confirmed (the request form's spam guard passed as
+ *  a person passes it: the form shown ten seconds before). Returns the request's id. */
+export async function confirmedRequest(
+  odb: OpenDb,
+  key: Buffer,
+  to: { cooperativeId: string; activityId: string; activityName: string },
+  who: { name: string; email: string; message: string; phone?: string; ip?: string },
+): Promise<string> {
+  return withTenant(odb.db, to.cooperativeId, async (tx) => {
+    await submitRequest(tx, key, {
+      ...to,
+      fields: { ...who, t: requestFillToken(key, Date.now() - 10_000), website: '' },
+      ip: who.ip ?? '192.0.2.1',
+      publicUrl: 'http://localhost',
+    });
+    const r = await marketDb(tx)
+      .selectFrom('market_request')
+      .select('id')
+      .where('cooperative_id', '=', to.cooperativeId)
+      .where('email', '=', who.email)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirstOrThrow();
+    await confirmRequest(tx, to.cooperativeId, r.id);
+    return r.id;
+  });
 }

@@ -13,8 +13,9 @@ import { withPublic } from '../public-tx.ts';
 import { publicEntries, publicOffer, publicProfile, publicProfilesOf } from '../profile.service.ts';
 import { searchOffers } from '../search.service.ts';
 import { photoContent, publicPhotoFile, publicPhotos } from '../photos.service.ts';
-import { fileResponse } from '../../../web/files.ts';
+import { fileResponse, notModified } from '../../../web/files.ts';
 import { confirmRequest, parseVerifyToken, requestFillToken, submitRequest } from '../requests.service.ts';
+import { parseThreadToken, postCustomerMessage, publicThread } from '../messages.service.ts';
 import { parseReviewToken, publicReviews, reviewLinkState, submitReview } from '../reviews.service.ts';
 import {
   CooperativePage,
@@ -23,6 +24,7 @@ import {
   ProfilePage,
   ReviewFormPage,
   SearchPage,
+  ThreadPage,
   offerPath,
   profilePath,
   type SearchForm,
@@ -31,6 +33,8 @@ import {
 export const publicMarketRoutes = new Hono<AppEnv>();
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,99}$/;
+/** How long browsers and proxies keep a published photo (seconds). */
+export const PHOTO_MAX_AGE_S = 3600;
 const dbOf = (c: Ctx) => c.get('app').odb.db;
 const key = (c: Ctx) => c.get('app').config.fileKey;
 const euros = (c: Ctx, name: string): number | undefined => {
@@ -180,9 +184,17 @@ publicMarketRoutes.get('/marche/:coop/:slug/photos/:photo', async (c) => {
     return profile ? publicPhotoFile(tx, coop.id, profile.activityId, c.req.param('photo')) : null;
   });
   if (!found) return c.notFound();
+  // A photo's bytes never change under its stored file (a new photo is a new file): the file id
+  // is its etag. Caches keep it an hour, so an unpublished profile's photos leave them within it.
+  const cache = { maxAgeSeconds: PHOTO_MAX_AGE_S, etag: `"${found.file_id}"` };
+  const held = c.req.header('if-none-match');
+  if (held?.split(',').some((t) => t.trim().replace(/^W\//, '') === cache.etag)) return notModified(cache);
   const file = await withTenant(dbOf(c), coop.id, (tx) => photoContent(tx, key(c), coop.id, found.file_id));
   if (!file) return c.notFound();
-  return fileResponse({ name: file.name, mimeType: file.mimeType, content: file.content }, { inline: true });
+  return fileResponse(
+    { name: file.name, mimeType: file.mimeType, content: file.content },
+    { inline: true, publicCache: cache },
+  );
 });
 
 publicMarketRoutes.get('/marche/:coop/:slug', (c) => profilePage(c, c.req.param('coop'), c.req.param('slug')));
@@ -243,6 +255,50 @@ publicMarketRoutes.get('/demande-de-devis/confirmer/:token', async (c) => {
       text="Votre demande a été transmise à l’entrepreneur·e, qui vous répondra par e-mail."
     />,
   );
+});
+
+// The thread of a request, for the customer who holds its signed link (mailed with each of the
+// entrepreneur's messages). A wrong or forged link, or one of another cooperative, finds nothing.
+async function threadPage(
+  c: Ctx,
+  values: Record<string, string> = {},
+  errors: Record<string, string> | null = null,
+  sent = false,
+) {
+  const token = c.req.param('token') ?? '';
+  const t = parseThreadToken(key(c), token);
+  const thread = t ? await withTenant(dbOf(c), t.coopId, (tx) => publicThread(tx, t.coopId, t.requestId)) : null;
+  if (!thread)
+    return c.html(<MessagePage c={c} title="Lien invalide" text="Ce lien de conversation n’est pas valable." />, 404);
+  return c.html(
+    <ThreadPage
+      c={c}
+      token={token}
+      thread={thread}
+      fillToken={requestFillToken(key(c))}
+      values={values}
+      errors={errors}
+      sent={sent}
+    />,
+    errors ? 400 : 200,
+  );
+}
+publicMarketRoutes.get('/demande-de-devis/fil/:token', (c) => threadPage(c));
+publicMarketRoutes.post('/demande-de-devis/fil/:token', async (c) => {
+  const t = parseThreadToken(key(c), c.req.param('token'));
+  if (!t) return threadPage(c);
+  const f = await formValues(c);
+  try {
+    const verdict = await withTenant(dbOf(c), t.coopId, (tx) =>
+      postCustomerMessage(tx, key(c), { cooperativeId: t.coopId, requestId: t.requestId, fields: f, ip: clientIp(c) }),
+    );
+    // A robot gets the page as a person would, and nothing was written.
+    return threadPage(c, {}, null, verdict === 'sent' || verdict === 'spam');
+  } catch (e) {
+    const errors = fieldErrors(e) ?? (e instanceof UserError ? { body: e.message } : null);
+    if (!errors) throw e;
+    return threadPage(c, { body: f.body ?? '' }, errors);
+  }
 });
 
 async function reviewPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {

@@ -24,6 +24,7 @@ import {
   saveProfile,
 } from '../profile.service.ts';
 import { closeRequest, convertRequest, getRequest, listRequests } from '../requests.service.ts';
+import { postEntrepreneurMessage, requestThread } from '../messages.service.ts';
 import { activityReviews, moderateReview, replyToReview } from '../reviews.service.ts';
 import { RequestPage, VitrineActivity, VitrineHome } from '../views/vitrine.tsx';
 
@@ -45,12 +46,36 @@ vitrineRoutes.get('/ma-vitrine', async (c) => {
 });
 
 // --- requests (before /:activity so that "demandes" is not taken for an activity) -----------
-async function requestPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
+async function requestPage(
+  c: Ctx,
+  values: Record<string, string> = {},
+  errors: Record<string, string> | null = null,
+  messageError?: string,
+) {
   const id = idParam(c, 'id', 'Demande');
-  const r = await tenant(c, (tx, actor) => getRequest(tx, actor, id));
-  return c.html(<RequestPage c={c} r={r} values={values} errors={errors} />, errors ? 400 : 200);
+  const { r, thread } = await tenant(c, async (tx, actor) => ({
+    r: await getRequest(tx, actor, id),
+    thread: await requestThread(tx, actor, id),
+  }));
+  return c.html(
+    <RequestPage c={c} r={r} thread={thread} values={values} errors={errors} messageError={messageError} />,
+    errors || messageError ? 400 : 200,
+  );
 }
 vitrineRoutes.get('/ma-vitrine/demandes/:id', (c) => requestPage(c));
+vitrineRoutes.post('/ma-vitrine/demandes/:id/message', async (c) => {
+  const id = idParam(c, 'id', 'Demande');
+  const f = await formValues(c);
+  try {
+    const publicUrl = c.get('app').config.publicUrl.replace(/\/$/, '');
+    await tenant(c, (tx, actor) => postEntrepreneurMessage(tx, actor, c.get('app').config.fileKey, id, f, publicUrl));
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return requestPage(c, { messageBody: f.body ?? '' }, null, fieldErrors(e)?.body ?? e.message);
+  }
+  setFlash(c, { kind: 'success', text: 'Message envoyé au client par e-mail.' });
+  return c.redirect(`/ma-vitrine/demandes/${id}`, 303);
+});
 vitrineRoutes.post('/ma-vitrine/demandes/:id/devis', async (c) => {
   const id = idParam(c, 'id', 'Demande');
   const f = await formValues(c);

@@ -12,6 +12,8 @@ import { listRegions } from '../geo.ts';
 import type { Offer, PublicProfile } from '../profile.service.ts';
 import type { SearchHit } from '../search.service.ts';
 import type { Review } from '../reviews.service.ts';
+import type { PublicThread } from '../messages.service.ts';
+import { Thread } from './thread.tsx';
 
 export const priceText = (cents: number | null) => (cents === null ? 'Sur devis' : formatEuros(cents));
 const origin = (c: Ctx) => c.get('app').config.publicUrl.replace(/\/$/, '');
@@ -232,11 +234,7 @@ export function RequestForm(p: {
         inputmode="numeric"
       />
       <TextArea label="Votre besoin" name="message" value={p.values.message} error={e.message} rows={5} />
-      <div class="hp" hidden aria-hidden="true">
-        <label for="f-website">Ne pas remplir</label>
-        <input id="f-website" name="website" tabindex={-1} autocomplete="off" />
-      </div>
-      <input type="hidden" name="t" value={p.fillToken} />
+      <SpamGuard fillToken={p.fillToken} />
       <p class="hint">Vous recevrez un e-mail pour confirmer votre adresse ; la demande est transmise ensuite.</p>
       <button type="submit">Envoyer ma demande</button>
     </form>
@@ -433,6 +431,53 @@ export function OfferPage(p: {
         values={p.values}
         errors={p.errors}
       />
+    </PublicLayout>
+  );
+}
+
+/** The public forms' robot guard: a hidden field people leave empty and the signed display time. */
+function SpamGuard(p: { fillToken: string }) {
+  return (
+    <>
+      <div class="hp" hidden aria-hidden="true">
+        <label for="f-website">Ne pas remplir</label>
+        <input id="f-website" name="website" tabindex={-1} autocomplete="off" />
+      </div>
+      <input type="hidden" name="t" value={p.fillToken} />
+    </>
+  );
+}
+
+/** The customer's side of a request's thread (signed link, no account): the request's own text
+ *  and the messages, nothing else. */
+export function ThreadPage(p: {
+  c: Ctx;
+  token: string;
+  thread: PublicThread;
+  fillToken: string;
+  values: Record<string, string>;
+  errors: Record<string, string> | null;
+  sent?: boolean;
+}) {
+  const t = p.thread;
+  const e = p.errors ?? {};
+  return (
+    <PublicLayout c={p.c} title={`Votre demande à ${t.activityName}`} meta={{ noindex: true }}>
+      <h1>Votre demande à {t.activityName}</h1>
+      {p.sent ? <p class="flash flash-success">Message envoyé : {t.activityName} le lira dans son espace.</p> : null}
+      <blockquote>{t.requestMessage}</blockquote>
+      <Thread messages={t.messages} mine="customer" otherName={t.activityName} />
+      {t.closed ? (
+        <p>Cette demande est classée : la conversation est fermée.</p>
+      ) : (
+        <form method="post" action={`/demande-de-devis/fil/${p.token}`} novalidate>
+          <Csrf token={p.c.get('csrf')} />
+          <FormErrorSummary errors={p.errors} />
+          <TextArea label="Votre réponse" name="body" value={p.values.body} error={e.body} rows={5} />
+          <SpamGuard fillToken={p.fillToken} />
+          <button type="submit">Envoyer</button>
+        </form>
+      )}
     </PublicLayout>
   );
 }

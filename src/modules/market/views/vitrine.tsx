@@ -15,6 +15,8 @@ import { CATEGORIES } from '../categories.ts';
 import type { Offer, Profile } from '../profile.service.ts';
 import { MAX_PHOTO_BYTES, PHOTOS_PER_OFFER, type Photo } from '../photos.service.ts';
 import type { QuoteRequest } from '../requests.service.ts';
+import type { ThreadMessage } from '../messages.service.ts';
+import { Thread } from './thread.tsx';
 import type { Review } from '../reviews.service.ts';
 import { priceText } from './public.tsx';
 
@@ -272,6 +274,8 @@ const profileValues = (p: Profile): Record<string, string> => ({
 export function RequestPage(p: {
   c: Ctx;
   r: QuoteRequest;
+  thread: ThreadMessage[];
+  messageError?: string;
   values: Record<string, string>;
   errors: Record<string, string> | null;
 }) {
@@ -315,7 +319,22 @@ export function RequestPage(p: {
           <a href={`/devis/${r.quoteId}`}>Voir le devis</a>
         </p>
       ) : null}
-      <p>Répondez à {r.name} par e-mail depuis votre messagerie : votre adresse n’a pas été communiquée.</p>
+      <section aria-labelledby="thread-title">
+        <h2 id="thread-title">Conversation avec {r.name}</h2>
+        <Thread messages={p.thread} mine="entrepreneur" otherName={r.name} />
+        <form method="post" action={`/ma-vitrine/demandes/${r.id}/message`} novalidate>
+          <Csrf token={c.get('csrf')} />
+          <TextArea
+            label={`Votre message à ${r.name}`}
+            name="body"
+            value={p.values.messageBody}
+            error={p.messageError}
+            rows={4}
+            hint="Envoyé par e-mail avec un lien pour lire la conversation et vous répondre ; votre adresse n’est pas communiquée."
+          />
+          <button type="submit">Envoyer le message</button>
+        </form>
+      </section>
     </Layout>
   );
 }
