@@ -263,8 +263,8 @@ export async function moocProgress(tx: Tx, learner: Actor, course: Course): Prom
 }
 
 /** Marks a lesson read for an enrolled MOOC learner (the action of the lesson's form). */
-export async function moocViewLesson(tx: Tx, learner: Actor, course: Course, lessonId: string): Promise<void> {
+export async function moocViewLesson(tx: Tx, learner: Actor, course: Course, lessonId: string): Promise<string | null> {
   if (!learner.userId) throw new NotFoundError('Leçon');
-  // Records the view, then completes the course when every step is done.
-  await recordLessonView(tx, learner, learner.userId, course, lessonId);
+  // Records the view, then completes the course when every step is done; gives the next lesson.
+  return recordLessonView(tx, learner, learner.userId, course, lessonId);
 }

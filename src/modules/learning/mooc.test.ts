@@ -10,7 +10,7 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { coreDb } from '../../core/db/handles.ts';
-import { publishedCourse } from './testing.ts';
+import { countRows, publishedCourse } from './testing.ts';
 import { learningDb } from './db.ts';
 import { MAX_SIGNUPS_PER_IP_PER_HOUR, moocFillToken } from './mooc.service.ts';
 
@@ -39,18 +39,7 @@ const signUpForm = (over: Record<string, string> = {}) => ({
   t: moocFillToken(key, Date.now() - 10_000),
   ...over,
 });
-const count = (table: 'learning_mooc_signup' | 'learning_enrolment', coopId: string) =>
-  withSystem(odb.db, async (tx) =>
-    Number(
-      (
-        await learningDb(tx)
-          .selectFrom(table)
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .where('cooperative_id', '=', coopId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    ),
-  );
+const count = (table: 'learning_mooc_signup' | 'learning_enrolment', coopId: string) => countRows(odb, table, coopId);
 const mailTo = (to: string) =>
   coreDb(odb.db).selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
 const linkIn = (text: string) => new URL(/http[^\s]*\/mooc\/confirmer\/[^\s]+/.exec(text)![0]).pathname;

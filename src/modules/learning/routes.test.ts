@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { countRows } from './testing.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -102,12 +103,37 @@ test('an author builds, orders and publishes a course through the forms; learner
   assert.match((await learner.get('/formations')).html, /Comprendre son compte d’activité/);
   r = await learner.post(`/formations/${id}/inscription`, {});
   assert.equal(r.res.status, 303);
-  const lesson = await learner.get(r.res.headers.get('location')!);
+  const lessonUrl = r.res.headers.get('location')!;
+  const lesson = await learner.get(lessonUrl);
   assert.match(lesson.html, /Les dépenses/);
   assert.doesNotMatch(lesson.html, /<img src=x onerror/);
-  // The quiz: the form, a wrong answer, feedback, then the right one.
+  // Reading the page counts nothing; its button does, and leads to the next lesson.
+  assert.match((await learner.get(`/formations/${id}`)).html, /0 leçon\(s\) sur 2/);
+  assert.match(lesson.html, /<button type="submit">J’ai lu cette leçon →<\/button>/);
+  r = await learner.post(`${lessonUrl}/lue`, {});
+  const next = r.res.headers.get('location')!;
+  assert.match(next, /^\/formations\/[0-9a-f-]{36}\/lecons\/[0-9a-f-]{36}$/);
+  assert.notEqual(next, lessonUrl);
+  assert.match((await learner.get(`/formations/${id}`)).html, /1 leçon\(s\) sur 2/);
+  // A lesson already read: the button only moves on.
+  assert.match((await learner.get(lessonUrl)).html, /Leçon suivante : Les recettes →/);
+  // The quiz page writes nothing: no attempt before « Commencer le quiz ».
+  const attempts = () => countRows(odb, 'learning_attempt', b.coop.id);
+  const before = await attempts();
   r = await learner.get(`/formations/${id}/quiz/${quizId}`);
+  assert.equal(r.res.status, 200);
+  assert.match(r.html, /Commencer le quiz/);
+  assert.equal(await attempts(), before);
+  // The quiz: the form, a wrong answer, feedback, then the right one.
+  r = await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {});
   const attemptUrl = r.res.headers.get('location')!;
+  assert.equal(await attempts(), before + 1);
+  // The open attempt: the quiz page leads back to it; starting again draws nothing new.
+  assert.equal((await learner.get(`/formations/${id}/quiz/${quizId}`)).res.headers.get('location'), attemptUrl);
+  assert.equal(
+    (await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {})).res.headers.get('location'),
+    attemptUrl,
+  );
   let quiz = (await learner.get(attemptUrl)).html;
   const qName = /name="(q_[0-9a-f-]{36})"/.exec(quiz)![1];
   await learner.post(attemptUrl, { [qName]: '1' });
@@ -115,11 +141,12 @@ test('an author builds, orders and publishes a course through the forms; learner
   assert.match(quiz, /Quiz non réussi/);
   assert.match(quiz, /Non\./);
   assert.match(quiz, /Réponse attendue : Le compte d’activité/);
-  r = await learner.get(`/formations/${id}/quiz/${quizId}`);
+  r = await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {});
   await learner.post(r.res.headers.get('location')!, { [qName]: '0' });
-  const next = /href="(\/formations\/[0-9a-f-]{36}\/lecons\/[0-9a-f-]{36})">Leçon suivante/.exec(lesson.html)?.[1];
-  assert.ok(next, 'a link to the next lesson');
-  assert.match((await learner.get(next!)).html, /Les recettes/);
+  assert.doesNotMatch((await learner.get(`/formations/${id}`)).html, /Formation terminée/);
+  assert.match((await learner.get(next)).html, /Les recettes/);
+  r = await learner.post(`${next}/lue`, {});
+  assert.equal(r.res.headers.get('location'), `/formations/${id}`);
   const course = (await learner.get(`/formations/${id}`)).html;
   assert.match(course, /Formation terminée/);
   // The author sees b's learner in the results; another network sees nothing.

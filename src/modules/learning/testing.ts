@@ -1,8 +1,9 @@
 // Test helpers of the learning module: a published course made through the services.
-import { withTenant } from '../../core/db/tenant.ts';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addLesson, addSection, createCourse, setPublished } from './courses.service.ts';
+import { learningDb } from './db.ts';
 
 /** A published course of `k` (45 min) with one section of two lessons and no quiz. */
 /** What the helper needs of a test cooperative (app/testing.ts's TestCoop fits). */
@@ -24,3 +25,21 @@ export async function publishedCourse(odb: OpenDb, k: Coop, visibility: string, 
     return { id, lessons: [l1, l2] };
   });
 }
+
+/** Rows of a learner table in one cooperative (to check that a page wrote nothing, or one row). */
+export const countRows = (
+  odb: OpenDb,
+  table: 'learning_mooc_signup' | 'learning_enrolment' | 'learning_attempt' | 'learning_lesson_view',
+  cooperativeId: string,
+) =>
+  withSystem(odb.db, async (tx) =>
+    Number(
+      (
+        await learningDb(tx)
+          .selectFrom(table)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('cooperative_id', '=', cooperativeId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  );

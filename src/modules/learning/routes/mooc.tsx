@@ -173,9 +173,7 @@ moocRoutes.post('/mooc/:id/lecons/:lessonId/lue', async (c) => {
   const next = await withTenant(dbOf(c), course.cooperativeId, async (tx) => {
     const learner = await moocLearner(tx, course, user.id, user.displayName);
     if (!learner) return undefined;
-    await moocViewLesson(tx, learner, course, lessonId);
-    const o = await outline(tx, course);
-    return o.lessons[o.lessons.findIndex((l) => l.id === lessonId) + 1]?.id ?? null;
+    return moocViewLesson(tx, learner, course, lessonId);
   });
   if (next === undefined) return c.notFound();
   return c.redirect(next ? `/mooc/${course.id}/lecons/${next}` : `/mooc/${course.id}`, 303);

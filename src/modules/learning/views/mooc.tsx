@@ -9,6 +9,7 @@ import type { Course, Lesson, Outline } from '../courses.service.ts';
 import type { Progress } from '../progress.service.ts';
 import type { PendingSignUp } from '../mooc.service.ts';
 import { durationFr } from '../certificates.service.ts';
+import { LessonPager } from './lesson-pager.tsx';
 
 type Errors = Record<string, string> | null;
 
@@ -154,7 +155,6 @@ export function MoocConfirmPage(p: { c: Ctx; token: string; signUp: PendingSignU
 
 export function MoocLessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline: Outline; read: boolean }) {
   const i = p.outline.lessons.findIndex((l) => l.id === p.lesson.id);
-  const prev = p.outline.lessons[i - 1];
   return (
     <PublicLayout c={p.c} title={p.lesson.title}>
       <h1>{p.lesson.title}</h1>
@@ -171,14 +171,7 @@ export function MoocLessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outl
           </p>
         ) : null}
       </Card>
-      <nav class="pager">
-        {prev ? <a href={`/mooc/${p.course.id}/lecons/${prev.id}`}>← {prev.title}</a> : null}{' '}
-        <a href={`/mooc/${p.course.id}`}>Programme</a>{' '}
-        <form method="post" action={`/mooc/${p.course.id}/lecons/${p.lesson.id}/lue`} class="inline">
-          <Csrf token={p.c.get('csrf')} />
-          <button type="submit">{p.read ? 'Leçon suivante →' : 'J’ai lu cette leçon →'}</button>
-        </form>
-      </nav>
+      <LessonPager c={p.c} base={`/mooc/${p.course.id}`} outline={p.outline} lessonId={p.lesson.id} read={p.read} />
     </PublicLayout>
   );
 }
