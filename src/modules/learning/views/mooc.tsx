@@ -29,6 +29,23 @@ function Programme(p: { course: Course; outline: Outline; progress: Progress | n
           </ul>
         </section>
       ))}
+      {p.outline.quizzes.length ? (
+        <section>
+          <h3>Quiz</h3>
+          <ul>
+            {p.outline.quizzes.map((q) => (
+              <li>
+                {p.progress ? <a href={`/mooc/${p.course.id}/quiz/${q.id}`}>{q.title}</a> : q.title} — réussite à{' '}
+                {q.passPercent} %
+                {p.progress?.bestPercent.has(q.id)
+                  ? ` · mon meilleur score : ${p.progress.bestPercent.get(q.id)} %`
+                  : ''}
+                {p.progress?.passed.has(q.id) ? ' ✓ réussi' : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </Card>
   );
 }
@@ -57,15 +74,17 @@ export function MoocPage(p: {
           <p role="status">
             {pr.completedAt
               ? 'Formation terminée. Bravo !'
-              : `${pr.percent} % · ${pr.lessonsViewed} leçon(s) lue(s) sur ${pr.lessonsTotal}`}
+              : `${pr.percent} % · ${pr.lessonsViewed} leçon(s) lue(s) sur ${pr.lessonsTotal}${pr.quizzesTotal ? ` · ${pr.quizzesPassed} quiz réussi(s) sur ${pr.quizzesTotal}` : ''}`}
           </p>
+          {pr.completedAt ? (
+            <a class="btn" href={`/mooc/${p.course.id}/attestation.pdf`} download>
+              Télécharger mon attestation (PDF)
+            </a>
+          ) : null}
           {pr.resumeLessonId && !pr.completedAt ? (
             <a class="btn" href={`/mooc/${p.course.id}/lecons/${pr.resumeLessonId}`}>
               Reprendre
             </a>
-          ) : null}
-          {pr.quizzesTotal ? (
-            <p class="hint">Les quiz de cette formation se passent avec un compte d’une coopérative.</p>
           ) : null}
         </Card>
       ) : (
