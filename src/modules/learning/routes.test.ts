@@ -7,6 +7,8 @@ import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/te
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { countRows } from './testing.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { createJourney, transitionJourney } from '../journeys/index.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -185,4 +187,36 @@ test('cohorts over HTTP: the form says what is missing by the field; the group p
   assert.match(group.html, /0 \/ 1/);
   const ent = await as(a, 'entrepreneur');
   assert.equal((await ent.get('/formations/groupes')).res.status, 403);
+});
+
+test('cohorts: « les nouveaux CAPE du trimestre » are pre-selected from the journeys caseload for the chosen quarter', async () => {
+  // Hand-built: two members of `other` whose CAPE started in the first and the second quarter of last year.
+  const y = new Date().getFullYear() - 1;
+  const sup = other.actor('support');
+  await withTenant(odb.db, other.coop.id, async (tx) => {
+    for (const [who, capeStart, capeEnd] of [
+      ['entrepreneur', `${y}-02-10`, `${y}-12-31`],
+      ['cape', `${y}-05-04`, `${y + 1}-03-31`],
+    ] as const) {
+      const j = await createJourney(tx, sup, { userId: other.users[who].id, startedOn: `${y}-01-05` });
+      await transitionJourney(tx, sup, j.id, { to: 'diagnostic', effectiveOn: `${y}-01-20` });
+      await transitionJourney(tx, sup, j.id, { to: 'cape', effectiveOn: capeStart, capeEnd });
+    }
+  });
+  const trainer = await as(other, 'support');
+  const checked = (html: string, id: string) => new RegExp(`value="${id}"[^>]*checked`).test(html);
+  let r = await trainer.get(`/formations/groupes?trimestre=${y}-T1`);
+  assert.equal(r.res.status, 200);
+  assert.ok(checked(r.html, other.users.entrepreneur.id), 'the CAPE of the first quarter is pre-selected');
+  assert.ok(!checked(r.html, other.users.cape.id), 'the CAPE of the second quarter is not');
+  assert.ok(!checked(r.html, other.users.accountant.id));
+  assert.match(r.html, new RegExp(`value="Nouveaux CAPE du 1er trimestre ${y}"`));
+  r = await trainer.get(`/formations/groupes?trimestre=${y}-T2`);
+  assert.ok(checked(r.html, other.users.cape.id));
+  assert.ok(!checked(r.html, other.users.entrepreneur.id));
+  assert.match(r.html, new RegExp(`nouveau CAPE du 2e trimestre ${y}`));
+  // Nobody started a CAPE in the third quarter; a bad quarter is refused.
+  r = await trainer.get(`/formations/groupes?trimestre=${y}-T3`);
+  assert.ok(!checked(r.html, other.users.cape.id) && !checked(r.html, other.users.entrepreneur.id));
+  assert.equal((await trainer.get('/formations/groupes?trimestre=2026-T5')).res.status, 400);
 });

@@ -64,7 +64,16 @@ import {
   unlinkSession,
 } from '../sessions.service.ts';
 import { mySatisfaction, recordSatisfaction, trainingReport } from '../reports.service.ts';
-import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
+import {
+  cohortCandidates,
+  cohortProgress,
+  createCohort,
+  listCohorts,
+  parseQuarter,
+  quarterLabel,
+  quarterOf,
+} from '../cohorts.service.ts';
+import { todayParis } from '../../../core/dates.ts';
 import {
   AttemptResultPage,
   CohortPage,
@@ -242,20 +251,34 @@ learningRoutes.get('/formations/heures.xlsx', async (c) => {
 async function cohortsPage(
   c: Ctx,
   values: Record<string, string>,
-  picked: string[],
+  picked: string[] | null,
   errors: Record<string, string> | null,
 ) {
+  const quarter = parseQuarter(values.trimestre) ?? quarterOf(todayParis());
   const d = await tenant(c, async (tx, actor) => ({
     cohorts: await listCohorts(tx, actor),
     courses: await catalogue(tx, actor),
-    candidates: await cohortCandidates(tx, actor),
+    candidates: await cohortCandidates(tx, actor, quarter),
   }));
+  // First display: « les nouveaux CAPE du trimestre » pre-selected; after an error, what was sent.
+  const chosen = picked ?? d.candidates.filter((x) => x.newCape).map((x) => x.userId);
   return c.html(
-    <CohortsPage c={c} {...d} values={values} picked={new Set(picked)} errors={errors} />,
+    <CohortsPage
+      c={c}
+      {...d}
+      quarter={quarter}
+      values={{ name: `Nouveaux CAPE du ${quarterLabel(quarter)}`, ...values }}
+      picked={new Set(chosen)}
+      errors={errors}
+    />,
     errors ? 400 : 200,
   );
 }
-learningRoutes.get('/formations/groupes', (c) => cohortsPage(c, {}, [], null));
+learningRoutes.get('/formations/groupes', (c) => {
+  const t = textQuery(c, 'trimestre', 7);
+  if (t !== undefined && !parseQuarter(t)) throw new UserError('Trimestre invalide (AAAA-T1 à AAAA-T4).');
+  return cohortsPage(c, t ? { trimestre: t } : {}, null, null);
+});
 learningRoutes.post('/formations/groupes', async (c) => {
   const f = await formValues(c);
   const userIds = await formAll(c, 'userIds');

@@ -13,7 +13,16 @@ import type { AttemptScore } from '../quiz-engine.ts';
 import { durationFr, type Certificate, type Verification } from '../certificates.service.ts';
 import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
-import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
+import {
+  quarterKey,
+  quarterLabel,
+  quarterOf,
+  type Candidate,
+  type CohortMember,
+  type CohortSummary,
+  type Quarter,
+} from '../cohorts.service.ts';
+import { todayParis } from '../../../core/dates.ts';
 import type { LessonFile } from '../materials.service.ts';
 import type { WorkshopSession } from '../../journeys/index.ts';
 import type { Cell, TrainingReport } from '../reports.service.ts';
@@ -1341,11 +1350,21 @@ export function CohortsPage(p: {
   cohorts: CohortSummary[];
   courses: Course[];
   candidates: Candidate[];
+  quarter: Quarter;
   values: Record<string, string>;
   picked: Set<string>;
   errors: Errors;
 }) {
   const e = p.errors ?? {};
+  // The quarter of the pre-selection: this one and the three before.
+  const quarters: Quarter[] = [];
+  for (
+    let x = quarterOf(todayParis()), i = 0;
+    i < 4;
+    i++, x = x.q === 1 ? { year: x.year - 1, q: 4 } : { ...x, q: x.q - 1 }
+  )
+    quarters.push(x);
+  if (!quarters.some((x) => quarterKey(x) === quarterKey(p.quarter))) quarters.push(p.quarter);
   return (
     <Layout c={p.c} title="Groupes en formation">
       <PageHeader
@@ -1383,8 +1402,20 @@ export function CohortsPage(p: {
         )}
       </Card>
       <Card title="Nouveau groupe">
+        <form method="get" action="/formations/groupes" class="inline">
+          <Select
+            label="Pré-sélectionner les nouveaux CAPE du trimestre"
+            name="trimestre"
+            value={quarterKey(p.quarter)}
+            options={quarters.map((x) => [quarterKey(x), quarterLabel(x)] as [string, string])}
+          />
+          <button type="submit" class="btn btn-secondary">
+            Pré-sélectionner
+          </button>
+        </form>
         <form method="post" action="/formations/groupes">
           <Csrf token={p.c.get('csrf')} />
+          <input type="hidden" name="trimestre" value={quarterKey(p.quarter)} />
           <Select
             label="Formation"
             name="courseId"
@@ -1421,7 +1452,7 @@ export function CohortsPage(p: {
                 />
                 <label for={`u-${m.userId}`}>
                   {m.name}
-                  {m.newCape ? <span class="badge badge-info"> entrée en CAPE ce trimestre</span> : null}
+                  {m.newCape ? <span class="badge badge-info"> nouveau CAPE du {quarterLabel(p.quarter)}</span> : null}
                 </label>
               </div>
             ))}
