@@ -111,8 +111,35 @@ export async function certificatePdf(
   id: string,
   verifyUrl: string,
 ): Promise<{ pdf: Buffer; name: string }> {
-  const cert = await getCertificate(tx, actor, id);
-  const coop = await getCooperative(tx, actor.cooperativeId);
+  return renderCertificate(tx, await getCertificate(tx, actor, id), actor.cooperativeId, verifyUrl);
+}
+
+/** The certificate of one learner in one course, in the rows of `cooperativeId` (for the MOOC
+ *  pages, which checked the enrolment: mooc.service.ts); null before completion. */
+export async function learnerCertificate(
+  tx: Tx,
+  cooperativeId: string,
+  courseId: string,
+  userId: string,
+): Promise<Certificate | null> {
+  const r = await learningDb(tx)
+    .selectFrom('learning_certificate')
+    .selectAll()
+    .where('cooperative_id', '=', cooperativeId)
+    .where('course_id', '=', courseId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return r ? toCert(r) : null;
+}
+
+/** The PDF of a certificate held in `cooperativeId` (which attests it). */
+export async function renderCertificate(
+  tx: Tx,
+  cert: Certificate,
+  cooperativeId: string,
+  verifyUrl: string,
+): Promise<{ pdf: Buffer; name: string }> {
+  const coop = await getCooperative(tx, cooperativeId);
   const doc = new PDFDocument({
     size: 'A4',
     layout: 'landscape',

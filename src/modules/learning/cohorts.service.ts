@@ -18,22 +18,52 @@ export interface Candidate {
   userId: string;
   name: string;
   email: string;
-  /** Entered CAPE in the current quarter (journeys caseload). */
+  /** Their CAPE stage started in the chosen quarter (journeys caseload): pre-selected in the form. */
   newCape: boolean;
 }
 
-/** Start of the quarter of an ISO date. */
-export const quarterStart = (d: string) =>
-  `${d.slice(0, 5)}${String(Math.floor((Number(d.slice(5, 7)) - 1) / 3) * 3 + 1).padStart(2, '0')}-01`;
+/** A calendar quarter, written `2026-T4` in addresses and forms. */
+export interface Quarter {
+  year: number;
+  /** 1 to 4. */
+  q: number;
+}
+export const quarterOf = (isoDate: string): Quarter => ({
+  year: Number(isoDate.slice(0, 4)),
+  q: Math.floor((Number(isoDate.slice(5, 7)) - 1) / 3) + 1,
+});
+export const quarterKey = (x: Quarter) => `${x.year}-T${x.q}`;
+export const quarterLabel = (x: Quarter) => `${x.q === 1 ? '1er' : `${x.q}e`} trimestre ${x.year}`;
+/** `2026-T4` → the quarter; anything else → null. */
+export function parseQuarter(s: string | undefined): Quarter | null {
+  const m = /^(\d{4})-T([1-4])$/.exec(s ?? '');
+  return m ? { year: Number(m[1]), q: Number(m[2]) } : null;
+}
+/** First day of the quarter and first day of the next one (ISO dates). */
+export function quarterBounds(x: Quarter): { from: string; until: string } {
+  const month = (x.q - 1) * 3 + 1;
+  const next = x.q === 4 ? { year: x.year + 1, month: 1 } : { year: x.year, month: month + 3 };
+  const iso = (y: number, m: number) => `${y}-${String(m).padStart(2, '0')}-01`;
+  return { from: iso(x.year, month), until: iso(next.year, next.month) };
+}
 
-/** The members who may be enrolled, with those who entered CAPE this quarter flagged. */
-export async function cohortCandidates(tx: Tx, actor: Actor): Promise<Candidate[]> {
+/** The members who may be enrolled; « les nouveaux CAPE du trimestre » (people whose CAPE stage
+ *  started in `quarter`, the current one by default, read from the journeys caseload through
+ *  `journeys/index.ts`) flagged, for the form to pre-select them. */
+export async function cohortCandidates(
+  tx: Tx,
+  actor: Actor,
+  quarter: Quarter = quarterOf(todayParis()),
+): Promise<Candidate[]> {
   authorize(actor, LEARNING.cohorts);
   const members = (await listMembers(tx, actor, { pageSize: 100_000 })).items;
-  const since = quarterStart(todayParis());
+  const { from, until } = quarterBounds(quarter);
   const fresh = new Set(
     (await caseload(tx, actor, { stage: 'cape' }))
-      .filter((r) => r.journey.userId && (r.journey.capeStart ?? r.journey.stageSince) >= since)
+      .filter((r) => {
+        const start = r.journey.capeStart ?? r.journey.stageSince;
+        return r.journey.userId && start >= from && start < until;
+      })
       .map((r) => r.journey.userId as string),
   );
   return members.map((m) => ({ userId: m.userId, name: m.displayName, email: m.email, newCape: fresh.has(m.userId) }));

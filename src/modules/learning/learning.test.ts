@@ -3,10 +3,6 @@
 // back, public verification, revocation), and the training hours of the CLI.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
@@ -16,6 +12,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
 import { toolSkip } from '../../core/testing-tools.ts';
+import { pdfTextOf } from './testing.ts';
 import { runCli, captureCliOutput } from '../../core/cli.ts';
 import { addDays, todayParis } from '../../core/dates.ts';
 import { createTheme, createSession, registerForWorkshop, recordAttendance } from '../journeys/index.ts';
@@ -310,9 +307,7 @@ test('certificate: the PDF names learner, course, date, duration and code; the p
   assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
   const skip = toolSkip('/usr/bin/pdftotext', 'poppler-utils');
   if (!skip) {
-    const f = join(mkdtempSync(join(tmpdir(), 'cert-')), 'c.pdf');
-    writeFileSync(f, pdf);
-    const text = execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' });
+    const text = pdfTextOf(pdf);
     assert.match(text, /Attestation de formation/);
     assert.match(text, new RegExp(`Entrepreneur ${a.coop.slug}`));
     assert.match(text, /Facturer dans une CAE/);

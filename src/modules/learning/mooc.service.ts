@@ -20,9 +20,21 @@ import { passwordProblem } from '../../core/auth/password.ts';
 import { audit } from '../../core/audit.ts';
 import { listCooperatives } from '../directory/index.ts';
 import { learningDb } from './db.ts';
-import { getCourse, type Course } from './courses.service.ts';
+import { getCourse, outline, type Course } from './courses.service.ts';
 import { overPublicLimit } from './public-limits.ts';
-import { computeProgress, recordLessonView, type Progress } from './progress.service.ts';
+import {
+  beginAttempt,
+  computeProgress,
+  loadAttempt,
+  openAttemptId,
+  quizAttemptsLeft,
+  recordLessonView,
+  scoreAndSave,
+  type Attempt,
+  type Progress,
+} from './progress.service.ts';
+import type { AttemptScore } from './quiz-engine.ts';
+import { learnerCertificate, renderCertificate } from './certificates.service.ts';
 
 /** A form sent faster than this after display is a robot's. */
 export const MIN_FILL_MS = 3000;
@@ -263,8 +275,86 @@ export async function moocProgress(tx: Tx, learner: Actor, course: Course): Prom
 }
 
 /** Marks a lesson read for an enrolled MOOC learner (the action of the lesson's form). */
-export async function moocViewLesson(tx: Tx, learner: Actor, course: Course, lessonId: string): Promise<void> {
+export async function moocViewLesson(tx: Tx, learner: Actor, course: Course, lessonId: string): Promise<string | null> {
   if (!learner.userId) throw new NotFoundError('Leçon');
-  // Records the view, then completes the course when every step is done.
-  await recordLessonView(tx, learner, learner.userId, course, lessonId);
+  // Records the view, then completes the course when every step is done; gives the next lesson.
+  return recordLessonView(tx, learner, learner.userId, course, lessonId);
+}
+
+// ——— quizzes and the certificate of a MOOC learner (same engine and attempts limits as members) ———
+
+/** Who asks on a MOOC page: the signed-in person. */
+export interface MoocUser {
+  id: string;
+  displayName: string;
+}
+
+/** The enrolled learner of this public course; NotFoundError for anyone else (every MOOC service
+ *  checks the enrolment itself, whatever the page did). */
+async function enrolledLearner(tx: Tx, course: Course, user: MoocUser): Promise<Actor> {
+  const learner = await moocLearner(tx, course, user.id, user.displayName);
+  if (!learner) throw new NotFoundError('Formation');
+  return learner;
+}
+
+/** A quiz's page (reads only): the quiz, the progress, the open attempt if any, the attempts left. */
+export async function moocQuiz(tx: Tx, course: Course, user: MoocUser, quizId: string) {
+  const learner = await enrolledLearner(tx, course, user);
+  const quiz = (await outline(tx, course)).quizzes.find((q) => q.id === quizId);
+  if (!quiz) throw new NotFoundError('Quiz');
+  return {
+    quiz,
+    progress: await computeProgress(tx, learner, course),
+    open: await openAttemptId(tx, learner, course, quizId),
+    left: await quizAttemptsLeft(tx, learner, course, quizId),
+  };
+}
+
+/** « Commencer le quiz »: the open attempt, or a new one while attempts remain. */
+export async function moocStartAttempt(
+  tx: Tx,
+  course: Course,
+  user: MoocUser,
+  quizId: string,
+  opts: { seed?: number } = {},
+): Promise<string> {
+  const learner = await enrolledLearner(tx, course, user);
+  return beginAttempt(tx, learner, user.id, course, quizId, opts);
+}
+
+/** One of the learner's attempts, and whether the course is completed. */
+export async function moocAttempt(
+  tx: Tx,
+  course: Course,
+  user: MoocUser,
+  attemptId: string,
+): Promise<{ attempt: Attempt; completed: boolean }> {
+  const learner = await enrolledLearner(tx, course, user);
+  const attempt = await loadAttempt(tx, learner, course, attemptId);
+  return { attempt, completed: !!(await computeProgress(tx, learner, course)).completedAt };
+}
+
+/** Sends the answers once; may complete the course and issue the certificate. */
+export async function moocSubmitAttempt(
+  tx: Tx,
+  course: Course,
+  user: MoocUser,
+  attemptId: string,
+  answers: Record<string, string[]>,
+): Promise<AttemptScore> {
+  const learner = await enrolledLearner(tx, course, user);
+  return scoreAndSave(tx, learner, course, attemptId, answers);
+}
+
+/** The learner's certificate as a PDF, once the course is completed (NotFoundError before). */
+export async function moocCertificatePdf(
+  tx: Tx,
+  course: Course,
+  user: MoocUser,
+  verifyUrl: string,
+): Promise<{ pdf: Buffer; name: string }> {
+  await enrolledLearner(tx, course, user);
+  const cert = await learnerCertificate(tx, course.cooperativeId, course.id, user.id);
+  if (!cert) throw new NotFoundError('Attestation');
+  return renderCertificate(tx, cert, course.cooperativeId, verifyUrl);
 }

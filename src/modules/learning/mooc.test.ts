@@ -10,9 +10,18 @@ import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { coreDb } from '../../core/db/handles.ts';
-import { publishedCourse } from './testing.ts';
+import { countRows, pdfTextOf, publishedCourse } from './testing.ts';
+import { createUser } from '../../core/auth/users.ts';
+import { NotFoundError } from '../../core/errors.ts';
+import { toolSkip } from '../../core/testing-tools.ts';
 import { learningDb } from './db.ts';
-import { MAX_SIGNUPS_PER_IP_PER_HOUR, moocFillToken } from './mooc.service.ts';
+import {
+  findPublicCourse,
+  MAX_SIGNUPS_PER_IP_PER_HOUR,
+  moocCertificatePdf,
+  moocFillToken,
+  moocStartAttempt,
+} from './mooc.service.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -39,18 +48,7 @@ const signUpForm = (over: Record<string, string> = {}) => ({
   t: moocFillToken(key, Date.now() - 10_000),
   ...over,
 });
-const count = (table: 'learning_mooc_signup' | 'learning_enrolment', coopId: string) =>
-  withSystem(odb.db, async (tx) =>
-    Number(
-      (
-        await learningDb(tx)
-          .selectFrom(table)
-          .select((e) => e.fn.countAll<number>().as('n'))
-          .where('cooperative_id', '=', coopId)
-          .executeTakeFirstOrThrow()
-      ).n,
-    ),
-  );
+const count = (table: 'learning_mooc_signup' | 'learning_enrolment', coopId: string) => countRows(odb, table, coopId);
 const mailTo = (to: string) =>
   coreDb(odb.db).selectFrom('mail_outbox').selectAll().where('to_address', '=', to).orderBy('created_at').execute();
 const linkIn = (text: string) => new URL(/http[^\s]*\/mooc\/confirmer\/[^\s]+/.exec(text)![0]).pathname;
@@ -216,4 +214,100 @@ test('sign-ups are limited per address: past the limit a clear message and nothi
   assert.match(refused!.html, /Trop d’inscriptions envoyées depuis votre connexion/);
   assert.ok(accepted < MAX_SIGNUPS_PER_IP_PER_HOUR);
   assert.equal(await count('learning_mooc_signup', b.coop.id), accepted);
+});
+
+test('a MOOC learner without a cooperative takes the quiz within its attempts and downloads the certificate', async () => {
+  const mooc = await publishedCourse(odb, a, 'public', 'Sauvegarder ses données', { quiz: { maxAttempts: 2 } });
+  const quizId = mooc.quiz!;
+  // Hand-built: an account with no membership, enrolled in this MOOC (as its e-mailed link does).
+  const email = 'lea.apprenante@example.org';
+  await withSystem(odb.db, async (tx) => {
+    const u = await createUser(tx, { email, displayName: 'Léa Apprenante', password: TEST_PASSWORD });
+    await learningDb(tx)
+      .insertInto('learning_enrolment')
+      .values({
+        cooperative_id: a.coop.id,
+        course_cooperative_id: a.coop.id,
+        course_id: mooc.id,
+        user_id: u.id,
+        last_lesson_id: null,
+        completed_at: null,
+        completed_minutes: null,
+      })
+      .execute();
+  });
+  const web = new TestClient(app);
+  await web.signIn(email, TEST_PASSWORD);
+  const base = `/mooc/${mooc.id}`;
+  assert.match((await web.get(base)).html, new RegExp(`href="${base}/quiz/${quizId}">Vérifier ses acquis`));
+  // The quiz page writes nothing; « Commencer le quiz » opens one attempt, resumed until sent.
+  const attempts = () => countRows(odb, 'learning_attempt', a.coop.id);
+  const before = await attempts();
+  let r = await web.get(`${base}/quiz/${quizId}`);
+  assert.equal(r.res.status, 200);
+  assert.match(r.html, /2 tentative\(s\) restante\(s\)/);
+  assert.equal(await attempts(), before);
+  r = await web.post(`${base}/quiz/${quizId}/commencer`, {});
+  const attemptUrl = r.res.headers.get('location')!;
+  assert.match(attemptUrl, new RegExp(`^${base}/tentatives/[0-9a-f-]{36}$`));
+  assert.equal(await attempts(), before + 1);
+  assert.equal((await web.get(`${base}/quiz/${quizId}`)).res.headers.get('location'), attemptUrl);
+  const qName = /name="(q_[0-9a-f-]{36})"/.exec((await web.get(attemptUrl)).html)![1];
+  // A wrong answer (« Faux »): not passed; sending it again is refused.
+  await web.post(attemptUrl, { [qName]: '1' });
+  r = await web.get(attemptUrl);
+  assert.match(r.html, /Quiz non réussi : 0 point\(s\) sur 1, soit 0 %/);
+  assert.match(r.html, new RegExp(`href="${base}"`));
+  assert.equal((await web.post(attemptUrl, { [qName]: '0' })).res.status, 303);
+  assert.match((await web.get(attemptUrl)).html, /Quiz non réussi/);
+  // No certificate before completion.
+  assert.equal((await web.bytes(`${base}/attestation.pdf`)).res.status, 404);
+  // Second and last attempt, right; then the lessons read by their button: completed.
+  r = await web.post(`${base}/quiz/${quizId}/commencer`, {});
+  await web.post(r.res.headers.get('location')!, { [qName]: '0' });
+  assert.match((await web.get(r.res.headers.get('location')!)).html, /Quiz réussi : 1 point\(s\) sur 1, soit 100 %/);
+  for (const l of mooc.lessons) await web.post(`${base}/lecons/${l}/lue`, {});
+  const page = (await web.get(base)).html;
+  assert.match(page, /Formation terminée/);
+  assert.match(page, /✓ réussi/);
+  // The attempts are used up: a third one is refused, nothing written.
+  const used = await attempts();
+  assert.match((await web.get(`${base}/quiz/${quizId}`)).html, /utilisé toutes vos tentatives/);
+  r = await web.post(`${base}/quiz/${quizId}/commencer`, {});
+  assert.doesNotMatch(r.res.headers.get('location') ?? '', /tentatives/);
+  assert.equal(await attempts(), used);
+  // The certificate, as an attachment, names the learner and the course.
+  const pdf = await web.bytes(`${base}/attestation.pdf`);
+  assert.equal(pdf.res.status, 200);
+  assert.match(
+    pdf.res.headers.get('content-disposition') ?? '',
+    /^attachment; filename="attestation-[A-Z2-9-]{14}\.pdf"/,
+  );
+  assert.equal(Buffer.from(pdf.body).subarray(0, 5).toString(), '%PDF-');
+  if (!toolSkip('/usr/bin/pdftotext', 'poppler-utils')) {
+    const text = pdfTextOf(Buffer.from(pdf.body));
+    assert.match(text, /Léa Apprenante/);
+    assert.match(text, /Sauvegarder ses données/);
+    assert.match(text, /Durée : 45 min/);
+  }
+  // Someone signed in but not enrolled in this MOOC: 404 on every page, and the services refuse.
+  const member = new TestClient(app);
+  await member.signIn(b.users.entrepreneur.email, TEST_PASSWORD);
+  assert.equal((await member.get(`${base}/quiz/${quizId}`)).res.status, 404);
+  assert.equal((await member.post(`${base}/quiz/${quizId}/commencer`, {})).res.status, 404);
+  assert.equal((await member.get(attemptUrl)).res.status, 404);
+  assert.equal((await member.bytes(`${base}/attestation.pdf`)).res.status, 404);
+  const found = (await findPublicCourse(odb.db, mooc.id))!;
+  const stranger = { id: b.users.entrepreneur.id, displayName: 'X' };
+  await assert.rejects(
+    withTenant(odb.db, a.coop.id, (tx) => moocStartAttempt(tx, found, stranger, quizId)),
+    NotFoundError,
+  );
+  await assert.rejects(
+    withTenant(odb.db, a.coop.id, (tx) => moocCertificatePdf(tx, found, stranger, 'https://x.example/v')),
+    NotFoundError,
+  );
+  // The learner's attempt seen through another course's address: 404.
+  const other = await course(a, 'public', 'Un autre MOOC');
+  assert.equal((await web.get(`/mooc/${other.id}/tentatives/${attemptUrl.split('/').pop()}`)).res.status, 404);
 });

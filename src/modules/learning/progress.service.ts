@@ -145,18 +145,28 @@ export async function computeProgress(tx: Tx, actor: Actor, course: Course): Pro
   };
 }
 
-/** Marks a lesson viewed (and where the learner stopped); may complete the course. */
-export async function viewLesson(tx: Tx, actor: Actor, courseId: string, lessonId: string): Promise<void> {
+/** Marks a lesson viewed (and where the learner stopped); may complete the course. The action of
+ *  the lesson page's « J’ai lu cette leçon » form (a GET never writes). Gives the next lesson in
+ *  reading order (null after the last one). */
+export async function viewLesson(tx: Tx, actor: Actor, courseId: string, lessonId: string): Promise<string | null> {
   const userId = learner(actor);
   const c = await followable(tx, actor, courseId);
   await enrolled(tx, actor, c.id);
-  await recordLessonView(tx, actor, userId, c, lessonId);
+  return recordLessonView(tx, actor, userId, c, lessonId);
 }
 
-/** The view itself, once the caller checked the learner is enrolled in the published course. */
-export async function recordLessonView(tx: Tx, actor: Actor, userId: string, c: Course, lessonId: string) {
+/** The view itself, once the caller checked the learner is enrolled in the published course (the
+ *  members' lesson form and the MOOC one both end here); gives the next lesson or null. */
+export async function recordLessonView(
+  tx: Tx,
+  actor: Actor,
+  userId: string,
+  c: Course,
+  lessonId: string,
+): Promise<string | null> {
   const o = await outline(tx, c);
-  if (!o.lessons.some((l) => l.id === lessonId)) throw new NotFoundError('Leçon');
+  const at = o.lessons.findIndex((l) => l.id === lessonId);
+  if (at < 0) throw new NotFoundError('Leçon');
   const db = learningDb(tx);
   await db
     .insertInto('learning_lesson_view')
@@ -177,6 +187,7 @@ export async function recordLessonView(tx: Tx, actor: Actor, userId: string, c: 
     .where('user_id', '=', userId)
     .execute();
   await checkCompletion(tx, actor, c);
+  return o.lessons[at + 1]?.id ?? null;
 }
 
 /** Completes the course when every lesson is viewed, every quiz passed and, when the course asks for
@@ -299,7 +310,7 @@ async function submittedCount(tx: Tx, actor: Actor, quizId: string): Promise<num
 }
 
 /** The open attempt of the learner at this quiz, or a new one (questions drawn with `seed`, random
- *  when not given) while attempts remain. */
+ *  when not given) while attempts remain. The action of « Commencer le quiz » (a POST). */
 export async function startAttempt(
   tx: Tx,
   actor: Actor,
@@ -310,6 +321,34 @@ export async function startAttempt(
   const userId = learner(actor);
   const c = await followable(tx, actor, courseId);
   await enrolled(tx, actor, c.id);
+  return beginAttempt(tx, actor, userId, c, quizId, opts);
+}
+
+/** The learner's attempt not sent yet at this quiz, if any (reads only: the quiz page's GET). */
+export async function openAttemptId(tx: Tx, actor: Actor, c: Course, quizId: string): Promise<string | null> {
+  if (!actor.userId) return null;
+  await quizOf(tx, c, quizId);
+  const open = await learningDb(tx)
+    .selectFrom('learning_attempt')
+    .select('id')
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('quiz_id', '=', quizId)
+    .where('user_id', '=', actor.userId)
+    .where('submitted_at', 'is', null)
+    .executeTakeFirst();
+  return open?.id ?? null;
+}
+
+/** Starting itself, once the caller checked the learner is enrolled in the published course (the
+ *  members' pages and the MOOC ones both end here). */
+export async function beginAttempt(
+  tx: Tx,
+  actor: Actor,
+  userId: string,
+  c: Course,
+  quizId: string,
+  opts: { seed?: number } = {},
+): Promise<string> {
   const quiz = await quizOf(tx, c, quizId);
   const db = learningDb(tx);
   const open = await db
@@ -355,8 +394,13 @@ export async function startAttempt(
 
 export async function getAttempt(tx: Tx, actor: Actor, courseId: string, attemptId: string): Promise<Attempt> {
   learner(actor);
-  const c = await getCourse(tx, actor, courseId);
-  if (!isUuid(attemptId)) throw new NotFoundError('Tentative');
+  return loadAttempt(tx, actor, await getCourse(tx, actor, courseId), attemptId);
+}
+
+/** One of the learner's own attempts (`actor.userId` in `actor.cooperativeId`), for callers that
+ *  checked who may ask. */
+export async function loadAttempt(tx: Tx, actor: Actor, c: Course, attemptId: string): Promise<Attempt> {
+  if (!actor.userId || !isUuid(attemptId)) throw new NotFoundError('Tentative');
   const a = await learningDb(tx)
     .selectFrom('learning_attempt')
     .selectAll()
@@ -404,7 +448,20 @@ export async function submitAttempt(
   attemptId: string,
   answers: Record<string, string[]>,
 ): Promise<AttemptScore> {
-  const a = await getAttempt(tx, actor, courseId, attemptId);
+  learner(actor);
+  return scoreAndSave(tx, actor, await getCourse(tx, actor, courseId), attemptId, answers);
+}
+
+/** Scores and stores the attempt once, then may complete the course (for callers that checked who
+ *  may ask). */
+export async function scoreAndSave(
+  tx: Tx,
+  actor: Actor,
+  c: Course,
+  attemptId: string,
+  answers: Record<string, string[]>,
+): Promise<AttemptScore> {
+  const a = await loadAttempt(tx, actor, c, attemptId);
   if (a.submittedAt) throw new UserError('Cette tentative a déjà été envoyée.');
   const kept: Record<string, string[]> = {};
   for (const q of a.questions) kept[q.id] = (answers[q.id] ?? []).map((s) => String(s).slice(0, 500)).slice(0, 50);
@@ -423,13 +480,18 @@ export async function submitAttempt(
     .where('submitted_at', 'is', null)
     .executeTakeFirst();
   if (!Number(r.numUpdatedRows)) throw new UserError('Cette tentative a déjà été envoyée.');
-  await checkCompletion(tx, actor, await getCourse(tx, actor, courseId));
+  await checkCompletion(tx, actor, c);
   return s;
 }
 
 /** The attempts left at a quiz (null: unlimited). */
 export async function attemptsLeft(tx: Tx, actor: Actor, course: Course, quizId: string): Promise<number | null> {
   learner(actor);
+  return quizAttemptsLeft(tx, actor, course, quizId);
+}
+
+/** The same, for callers that checked who may ask. */
+export async function quizAttemptsLeft(tx: Tx, actor: Actor, course: Course, quizId: string) {
   const q = await quizOf(tx, course, quizId);
   if (q.max_attempts === null) return null;
   return Math.max(0, q.max_attempts - (await submittedCount(tx, actor, quizId)));

@@ -6,6 +6,9 @@ import assert from 'node:assert/strict';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
+import { countRows } from './testing.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { createJourney, transitionJourney } from '../journeys/index.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -102,12 +105,37 @@ test('an author builds, orders and publishes a course through the forms; learner
   assert.match((await learner.get('/formations')).html, /Comprendre son compte d’activité/);
   r = await learner.post(`/formations/${id}/inscription`, {});
   assert.equal(r.res.status, 303);
-  const lesson = await learner.get(r.res.headers.get('location')!);
+  const lessonUrl = r.res.headers.get('location')!;
+  const lesson = await learner.get(lessonUrl);
   assert.match(lesson.html, /Les dépenses/);
   assert.doesNotMatch(lesson.html, /<img src=x onerror/);
-  // The quiz: the form, a wrong answer, feedback, then the right one.
+  // Reading the page counts nothing; its button does, and leads to the next lesson.
+  assert.match((await learner.get(`/formations/${id}`)).html, /0 leçon\(s\) sur 2/);
+  assert.match(lesson.html, /<button type="submit">J’ai lu cette leçon →<\/button>/);
+  r = await learner.post(`${lessonUrl}/lue`, {});
+  const next = r.res.headers.get('location')!;
+  assert.match(next, /^\/formations\/[0-9a-f-]{36}\/lecons\/[0-9a-f-]{36}$/);
+  assert.notEqual(next, lessonUrl);
+  assert.match((await learner.get(`/formations/${id}`)).html, /1 leçon\(s\) sur 2/);
+  // A lesson already read: the button only moves on.
+  assert.match((await learner.get(lessonUrl)).html, /Leçon suivante : Les recettes →/);
+  // The quiz page writes nothing: no attempt before « Commencer le quiz ».
+  const attempts = () => countRows(odb, 'learning_attempt', b.coop.id);
+  const before = await attempts();
   r = await learner.get(`/formations/${id}/quiz/${quizId}`);
+  assert.equal(r.res.status, 200);
+  assert.match(r.html, /Commencer le quiz/);
+  assert.equal(await attempts(), before);
+  // The quiz: the form, a wrong answer, feedback, then the right one.
+  r = await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {});
   const attemptUrl = r.res.headers.get('location')!;
+  assert.equal(await attempts(), before + 1);
+  // The open attempt: the quiz page leads back to it; starting again draws nothing new.
+  assert.equal((await learner.get(`/formations/${id}/quiz/${quizId}`)).res.headers.get('location'), attemptUrl);
+  assert.equal(
+    (await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {})).res.headers.get('location'),
+    attemptUrl,
+  );
   let quiz = (await learner.get(attemptUrl)).html;
   const qName = /name="(q_[0-9a-f-]{36})"/.exec(quiz)![1];
   await learner.post(attemptUrl, { [qName]: '1' });
@@ -115,11 +143,12 @@ test('an author builds, orders and publishes a course through the forms; learner
   assert.match(quiz, /Quiz non réussi/);
   assert.match(quiz, /Non\./);
   assert.match(quiz, /Réponse attendue : Le compte d’activité/);
-  r = await learner.get(`/formations/${id}/quiz/${quizId}`);
+  r = await learner.post(`/formations/${id}/quiz/${quizId}/commencer`, {});
   await learner.post(r.res.headers.get('location')!, { [qName]: '0' });
-  const next = /href="(\/formations\/[0-9a-f-]{36}\/lecons\/[0-9a-f-]{36})">Leçon suivante/.exec(lesson.html)?.[1];
-  assert.ok(next, 'a link to the next lesson');
-  assert.match((await learner.get(next!)).html, /Les recettes/);
+  assert.doesNotMatch((await learner.get(`/formations/${id}`)).html, /Formation terminée/);
+  assert.match((await learner.get(next)).html, /Les recettes/);
+  r = await learner.post(`${next}/lue`, {});
+  assert.equal(r.res.headers.get('location'), `/formations/${id}`);
   const course = (await learner.get(`/formations/${id}`)).html;
   assert.match(course, /Formation terminée/);
   // The author sees b's learner in the results; another network sees nothing.
@@ -158,4 +187,36 @@ test('cohorts over HTTP: the form says what is missing by the field; the group p
   assert.match(group.html, /0 \/ 1/);
   const ent = await as(a, 'entrepreneur');
   assert.equal((await ent.get('/formations/groupes')).res.status, 403);
+});
+
+test('cohorts: « les nouveaux CAPE du trimestre » are pre-selected from the journeys caseload for the chosen quarter', async () => {
+  // Hand-built: two members of `other` whose CAPE started in the first and the second quarter of last year.
+  const y = new Date().getFullYear() - 1;
+  const sup = other.actor('support');
+  await withTenant(odb.db, other.coop.id, async (tx) => {
+    for (const [who, capeStart, capeEnd] of [
+      ['entrepreneur', `${y}-02-10`, `${y}-12-31`],
+      ['cape', `${y}-05-04`, `${y + 1}-03-31`],
+    ] as const) {
+      const j = await createJourney(tx, sup, { userId: other.users[who].id, startedOn: `${y}-01-05` });
+      await transitionJourney(tx, sup, j.id, { to: 'diagnostic', effectiveOn: `${y}-01-20` });
+      await transitionJourney(tx, sup, j.id, { to: 'cape', effectiveOn: capeStart, capeEnd });
+    }
+  });
+  const trainer = await as(other, 'support');
+  const checked = (html: string, id: string) => new RegExp(`value="${id}"[^>]*checked`).test(html);
+  let r = await trainer.get(`/formations/groupes?trimestre=${y}-T1`);
+  assert.equal(r.res.status, 200);
+  assert.ok(checked(r.html, other.users.entrepreneur.id), 'the CAPE of the first quarter is pre-selected');
+  assert.ok(!checked(r.html, other.users.cape.id), 'the CAPE of the second quarter is not');
+  assert.ok(!checked(r.html, other.users.accountant.id));
+  assert.match(r.html, new RegExp(`value="Nouveaux CAPE du 1er trimestre ${y}"`));
+  r = await trainer.get(`/formations/groupes?trimestre=${y}-T2`);
+  assert.ok(checked(r.html, other.users.cape.id));
+  assert.ok(!checked(r.html, other.users.entrepreneur.id));
+  assert.match(r.html, new RegExp(`nouveau CAPE du 2e trimestre ${y}`));
+  // Nobody started a CAPE in the third quarter; a bad quarter is refused.
+  r = await trainer.get(`/formations/groupes?trimestre=${y}-T3`);
+  assert.ok(!checked(r.html, other.users.cape.id) && !checked(r.html, other.users.entrepreneur.id));
+  assert.equal((await trainer.get('/formations/groupes?trimestre=2026-T5')).res.status, 400);
 });

@@ -1,14 +1,27 @@
 // Test helpers of the learning module: a published course made through the services.
-import { withTenant } from '../../core/db/tenant.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import type { OpenDb } from '../../core/db/index.ts';
 import type { Actor } from '../../core/actor.ts';
-import { addLesson, addSection, createCourse, setPublished } from './courses.service.ts';
+import { addLesson, addQuestion, addQuiz, addSection, createCourse, setPublished } from './courses.service.ts';
+import { learningDb } from './db.ts';
 
-/** A published course of `k` (45 min) with one section of two lessons and no quiz. */
 /** What the helper needs of a test cooperative (app/testing.ts's TestCoop fits). */
 type Coop = { coop: { id: string }; actor(role: 'director'): Actor };
 
-export async function publishedCourse(odb: OpenDb, k: Coop, visibility: string, title: string) {
+/** A published course of `k` (45 min) with one section of two lessons; with `quiz`, also a quiz of
+ *  one true/false question ("La règle 3-2-1 garde trois copies.", true; choice 0 is « Vrai »),
+ *  passed at 100 %, within `quiz.maxAttempts`. */
+export async function publishedCourse(
+  odb: OpenDb,
+  k: Coop,
+  visibility: string,
+  title: string,
+  opts: { quiz?: { maxAttempts: number } } = {},
+) {
   const dir = k.actor('director');
   return withTenant(odb.db, k.coop.id, async (tx) => {
     const id = await createCourse(tx, dir, {
@@ -20,7 +33,46 @@ export async function publishedCourse(odb: OpenDb, k: Coop, visibility: string, 
     const s = await addSection(tx, dir, id, { title: 'Les bases' });
     const l1 = await addLesson(tx, dir, id, { sectionId: s, title: 'Mots de passe', body: 'Un **gestionnaire**.' });
     const l2 = await addLesson(tx, dir, id, { sectionId: s, title: 'Sauvegardes', body: 'La règle 3-2-1.' });
+    let quiz: string | null = null;
+    if (opts.quiz) {
+      quiz = await addQuiz(tx, dir, id, {
+        title: 'Vérifier ses acquis',
+        passPercent: 100,
+        maxAttempts: opts.quiz.maxAttempts,
+      });
+      await addQuestion(tx, dir, id, quiz, {
+        kind: 'true_false',
+        prompt: 'La règle 3-2-1 garde trois copies.',
+        truth: 'true',
+        points: '1',
+      });
+    }
     await setPublished(tx, dir, id, true);
-    return { id, lessons: [l1, l2] };
+    return { id, lessons: [l1, l2], quiz };
   });
+}
+
+/** Rows of a learner table in one cooperative (to check that a page wrote nothing, or one row). */
+export const countRows = (
+  odb: OpenDb,
+  table: 'learning_mooc_signup' | 'learning_enrolment' | 'learning_attempt' | 'learning_lesson_view',
+  cooperativeId: string,
+) =>
+  withSystem(odb.db, async (tx) =>
+    Number(
+      (
+        await learningDb(tx)
+          .selectFrom(table)
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('cooperative_id', '=', cooperativeId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    ),
+  );
+
+/** The text of a PDF, read back with pdftotext (callers skip when `toolSkip` says it is missing). */
+export function pdfTextOf(pdf: Buffer | Uint8Array): string {
+  const f = join(mkdtempSync(join(tmpdir(), 'cert-')), 'c.pdf');
+  writeFileSync(f, pdf);
+  return execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' });
 }

@@ -12,7 +12,7 @@ import { overPublicLimit } from '../public-limits.ts';
 import type { Tx } from '../../../core/db/handles.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { can, scopeOf } from '../../../core/authz.ts';
-import { fieldErrors, UserError } from '../../../core/errors.ts';
+import { fieldErrors, NotFoundError, UserError } from '../../../core/errors.ts';
 import { csvRecord } from '../../../core/csv.ts';
 import { listCooperatives } from '../../directory/index.ts';
 import { LEARNING } from '../permissions.ts';
@@ -43,6 +43,7 @@ import {
   submitAttempt,
   viewLesson,
   normaliseCode,
+  openAttemptId,
   refreshCompletion,
 } from '../progress.service.ts';
 import {
@@ -63,7 +64,16 @@ import {
   unlinkSession,
 } from '../sessions.service.ts';
 import { mySatisfaction, recordSatisfaction, trainingReport } from '../reports.service.ts';
-import { cohortCandidates, cohortProgress, createCohort, listCohorts } from '../cohorts.service.ts';
+import {
+  cohortCandidates,
+  cohortProgress,
+  createCohort,
+  listCohorts,
+  parseQuarter,
+  quarterLabel,
+  quarterOf,
+} from '../cohorts.service.ts';
+import { todayParis } from '../../../core/dates.ts';
 import {
   AttemptResultPage,
   CohortPage,
@@ -77,6 +87,7 @@ import {
   LessonPage,
   NewCoursePage,
   QuizPage,
+  QuizStartPage,
   ResultsPage,
   VerifyPage,
 } from '../views/pages.tsx';
@@ -240,20 +251,34 @@ learningRoutes.get('/formations/heures.xlsx', async (c) => {
 async function cohortsPage(
   c: Ctx,
   values: Record<string, string>,
-  picked: string[],
+  picked: string[] | null,
   errors: Record<string, string> | null,
 ) {
+  const quarter = parseQuarter(values.trimestre) ?? quarterOf(todayParis());
   const d = await tenant(c, async (tx, actor) => ({
     cohorts: await listCohorts(tx, actor),
     courses: await catalogue(tx, actor),
-    candidates: await cohortCandidates(tx, actor),
+    candidates: await cohortCandidates(tx, actor, quarter),
   }));
+  // First display: « les nouveaux CAPE du trimestre » pre-selected; after an error, what was sent.
+  const chosen = picked ?? d.candidates.filter((x) => x.newCape).map((x) => x.userId);
   return c.html(
-    <CohortsPage c={c} {...d} values={values} picked={new Set(picked)} errors={errors} />,
+    <CohortsPage
+      c={c}
+      {...d}
+      quarter={quarter}
+      values={{ name: `Nouveaux CAPE du ${quarterLabel(quarter)}`, ...values }}
+      picked={new Set(chosen)}
+      errors={errors}
+    />,
     errors ? 400 : 200,
   );
 }
-learningRoutes.get('/formations/groupes', (c) => cohortsPage(c, {}, [], null));
+learningRoutes.get('/formations/groupes', (c) => {
+  const t = textQuery(c, 'trimestre', 7);
+  if (t !== undefined && !parseQuarter(t)) throw new UserError('Trimestre invalide (AAAA-T1 à AAAA-T4).');
+  return cohortsPage(c, t ? { trimestre: t } : {}, null, null);
+});
 learningRoutes.post('/formations/groupes', async (c) => {
   const f = await formValues(c);
   const userIds = await formAll(c, 'userIds');
@@ -341,6 +366,7 @@ learningRoutes.post('/formations/:id/inscription', async (c) => {
   return c.redirect(first ? `/formations/${id}/lecons/${first}` : `/formations/${id}`, 303);
 });
 
+// Reading a lesson writes nothing; its « J’ai lu cette leçon » form (POST …/lue) counts it.
 learningRoutes.get('/formations/:id/lecons/:lessonId', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const lessonId = idParam(c, 'lessonId', 'Leçon');
@@ -350,11 +376,9 @@ learningRoutes.get('/formations/:id/lecons/:lessonId', async (c) => {
     const o = await outline(tx, course);
     const p = await progressOf(tx, actor, course);
     const files = await lessonFiles(tx, course, lessonId);
-    if (p.enrolled && course.publishedAt) {
-      await viewLesson(tx, actor, id, lessonId);
-      return { course, lesson, o, files, preview: false };
-    }
-    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, files, preview: true };
+    if (p.enrolled && course.publishedAt)
+      return { course, lesson, o, files, preview: false, read: p.viewed.has(lessonId) };
+    if (course.own && can(actor, LEARNING.author)) return { course, lesson, o, files, preview: true, read: false };
     return null;
   });
   if (!r) {
@@ -362,11 +386,48 @@ learningRoutes.get('/formations/:id/lecons/:lessonId', async (c) => {
     return c.redirect(`/formations/${id}`, 303);
   }
   return c.html(
-    <LessonPage c={c} course={r.course} lesson={r.lesson} outline={r.o} files={r.files} preview={r.preview} />,
+    <LessonPage
+      c={c}
+      course={r.course}
+      lesson={r.lesson}
+      outline={r.o}
+      files={r.files}
+      preview={r.preview}
+      read={r.read}
+    />,
   );
 });
 
+learningRoutes.post('/formations/:id/lecons/:lessonId/lue', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const lessonId = idParam(c, 'lessonId', 'Leçon');
+  const next = await tenant(c, (tx, actor) => viewLesson(tx, actor, id, lessonId));
+  return c.redirect(next ? `/formations/${id}/lecons/${next}` : `/formations/${id}`, 303);
+});
+
+// The quiz's page (a GET, which writes nothing): the open attempt if there is one, else what the
+// quiz asks and the « Commencer le quiz » button, whose POST draws the questions, once.
 learningRoutes.get('/formations/:id/quiz/:quizId', async (c) => {
+  const id = idParam(c, 'id', 'Formation');
+  const quizId = idParam(c, 'quizId', 'Quiz');
+  const r = await tenant(c, async (tx, actor) => {
+    const course = await getCourse(tx, actor, id);
+    const quiz = (await outline(tx, course)).quizzes.find((q) => q.id === quizId);
+    if (!quiz) throw new NotFoundError('Quiz');
+    const progress = await progressOf(tx, actor, course);
+    if (!progress.enrolled) return null;
+    const open = await openAttemptId(tx, actor, course, quizId);
+    return { course, quiz, progress, open, left: await attemptsLeft(tx, actor, course, quizId) };
+  });
+  if (!r) {
+    setFlash(c, { kind: 'info', text: 'Inscrivez-vous d’abord à cette formation.' });
+    return c.redirect(`/formations/${id}`, 303);
+  }
+  if (r.open) return c.redirect(`/formations/${id}/tentatives/${r.open}`, 303);
+  return c.html(<QuizStartPage c={c} course={r.course} quiz={r.quiz} progress={r.progress} left={r.left} />);
+});
+
+learningRoutes.post('/formations/:id/quiz/:quizId/commencer', async (c) => {
   const id = idParam(c, 'id', 'Formation');
   const quizId = idParam(c, 'quizId', 'Quiz');
   // Continuing the open attempt, or starting one (the questions are drawn then, once).

@@ -7,7 +7,8 @@ import { setCookie } from 'hono/cookie';
 import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { clientIp } from '../../../web/context.ts';
 import { cookieOpts, SESSION_COOKIE, setFlash } from '../../../web/middleware.ts';
-import { formValues, idParam } from '../../../web/forms.ts';
+import { formAll, formValues, idParam } from '../../../web/forms.ts';
+import { fileResponse } from '../../../web/files.ts';
 import { withSystem, withTenant } from '../../../core/db/tenant.ts';
 import { fieldErrors, NotFoundError } from '../../../core/errors.ts';
 import { createSession, SESSION_DAYS } from '../../../core/auth/sessions.ts';
@@ -16,14 +17,20 @@ import {
   confirmMoocSignUp,
   findPublicCourse,
   moocFillToken,
+  moocAttempt,
+  moocCertificatePdf,
   moocLearner,
   moocProgress,
+  moocQuiz,
+  moocStartAttempt,
+  moocSubmitAttempt,
   moocViewLesson,
   pendingSignUp,
   signUpForMooc,
   signUpTokenCooperative,
 } from '../mooc.service.ts';
 import { MoocConfirmPage, MoocLessonPage, MoocPage, MoocSentPage } from '../views/mooc.tsx';
+import { AttemptResultPage, QuizPage, QuizStartPage } from '../views/pages.tsx';
 
 export const moocRoutes = new Hono<AppEnv>();
 
@@ -173,10 +180,76 @@ moocRoutes.post('/mooc/:id/lecons/:lessonId/lue', async (c) => {
   const next = await withTenant(dbOf(c), course.cooperativeId, async (tx) => {
     const learner = await moocLearner(tx, course, user.id, user.displayName);
     if (!learner) return undefined;
-    await moocViewLesson(tx, learner, course, lessonId);
-    const o = await outline(tx, course);
-    return o.lessons[o.lessons.findIndex((l) => l.id === lessonId) + 1]?.id ?? null;
+    return moocViewLesson(tx, learner, course, lessonId);
   });
   if (next === undefined) return c.notFound();
   return c.redirect(next ? `/mooc/${course.id}/lecons/${next}` : `/mooc/${course.id}`, 303);
+});
+
+// Quizzes and the certificate: the same engine and attempts limits as for members; every service
+// checks that the signed-in person is enrolled in this MOOC (404 otherwise).
+moocRoutes.get('/mooc/:id/quiz/:quizId', async (c) => {
+  const w = await learnerIn(c);
+  if ('redirect' in w) return w.redirect;
+  const quizId = idParam(c, 'quizId', 'Quiz');
+  const r = await withTenant(dbOf(c), w.course.cooperativeId, (tx) => moocQuiz(tx, w.course, w.user, quizId), {
+    readOnly: true,
+  });
+  if (r.open) return c.redirect(`/mooc/${w.course.id}/tentatives/${r.open}`, 303);
+  return c.html(<QuizStartPage c={c} course={w.course} quiz={r.quiz} progress={r.progress} left={r.left} mooc />);
+});
+
+moocRoutes.post('/mooc/:id/quiz/:quizId/commencer', async (c) => {
+  const w = await learnerIn(c);
+  if ('redirect' in w) return w.redirect;
+  const quizId = idParam(c, 'quizId', 'Quiz');
+  const id = await withTenant(dbOf(c), w.course.cooperativeId, (tx) => moocStartAttempt(tx, w.course, w.user, quizId));
+  return c.redirect(`/mooc/${w.course.id}/tentatives/${id}`, 303);
+});
+
+moocRoutes.get('/mooc/:id/tentatives/:attemptId', async (c) => {
+  const w = await learnerIn(c);
+  if ('redirect' in w) return w.redirect;
+  const attemptId = idParam(c, 'attemptId', 'Tentative');
+  const r = await withTenant(dbOf(c), w.course.cooperativeId, (tx) => moocAttempt(tx, w.course, w.user, attemptId), {
+    readOnly: true,
+  });
+  if (r.attempt.score)
+    return c.html(
+      <AttemptResultPage
+        c={c}
+        course={w.course}
+        attempt={r.attempt}
+        score={r.attempt.score}
+        completed={r.completed}
+        mooc
+      />,
+    );
+  return c.html(<QuizPage c={c} course={w.course} attempt={r.attempt} mooc />);
+});
+
+moocRoutes.post('/mooc/:id/tentatives/:attemptId', async (c) => {
+  const w = await learnerIn(c);
+  if ('redirect' in w) return w.redirect;
+  const attemptId = idParam(c, 'attemptId', 'Tentative');
+  await withTenant(dbOf(c), w.course.cooperativeId, async (tx) => {
+    const { attempt } = await moocAttempt(tx, w.course, w.user, attemptId);
+    const answers: Record<string, string[]> = {};
+    for (const q of attempt.questions) answers[q.id] = await formAll(c, `q_${q.id}`);
+    await moocSubmitAttempt(tx, w.course, w.user, attemptId, answers);
+  });
+  return c.redirect(`/mooc/${w.course.id}/tentatives/${attemptId}`, 303);
+});
+
+moocRoutes.get('/mooc/:id/attestation.pdf', async (c) => {
+  const w = await learnerIn(c);
+  if ('redirect' in w) return w.redirect;
+  const verify = `${new URL(c.req.url).origin}/certificats/verifier`;
+  const { pdf, name } = await withTenant(
+    dbOf(c),
+    w.course.cooperativeId,
+    (tx) => moocCertificatePdf(tx, w.course, w.user, verify),
+    { readOnly: true },
+  );
+  return fileResponse({ name, mimeType: 'application/pdf', content: pdf });
 });

@@ -9,6 +9,7 @@ import type { Course, Lesson, Outline } from '../courses.service.ts';
 import type { Progress } from '../progress.service.ts';
 import type { PendingSignUp } from '../mooc.service.ts';
 import { durationFr } from '../certificates.service.ts';
+import { LessonPager } from './lesson-pager.tsx';
 
 type Errors = Record<string, string> | null;
 
@@ -28,6 +29,23 @@ function Programme(p: { course: Course; outline: Outline; progress: Progress | n
           </ul>
         </section>
       ))}
+      {p.outline.quizzes.length ? (
+        <section>
+          <h3>Quiz</h3>
+          <ul>
+            {p.outline.quizzes.map((q) => (
+              <li>
+                {p.progress ? <a href={`/mooc/${p.course.id}/quiz/${q.id}`}>{q.title}</a> : q.title} — réussite à{' '}
+                {q.passPercent} %
+                {p.progress?.bestPercent.has(q.id)
+                  ? ` · mon meilleur score : ${p.progress.bestPercent.get(q.id)} %`
+                  : ''}
+                {p.progress?.passed.has(q.id) ? ' ✓ réussi' : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
     </Card>
   );
 }
@@ -56,15 +74,17 @@ export function MoocPage(p: {
           <p role="status">
             {pr.completedAt
               ? 'Formation terminée. Bravo !'
-              : `${pr.percent} % · ${pr.lessonsViewed} leçon(s) lue(s) sur ${pr.lessonsTotal}`}
+              : `${pr.percent} % · ${pr.lessonsViewed} leçon(s) lue(s) sur ${pr.lessonsTotal}${pr.quizzesTotal ? ` · ${pr.quizzesPassed} quiz réussi(s) sur ${pr.quizzesTotal}` : ''}`}
           </p>
+          {pr.completedAt ? (
+            <a class="btn" href={`/mooc/${p.course.id}/attestation.pdf`} download>
+              Télécharger mon attestation (PDF)
+            </a>
+          ) : null}
           {pr.resumeLessonId && !pr.completedAt ? (
             <a class="btn" href={`/mooc/${p.course.id}/lecons/${pr.resumeLessonId}`}>
               Reprendre
             </a>
-          ) : null}
-          {pr.quizzesTotal ? (
-            <p class="hint">Les quiz de cette formation se passent avec un compte d’une coopérative.</p>
           ) : null}
         </Card>
       ) : (
@@ -154,7 +174,6 @@ export function MoocConfirmPage(p: { c: Ctx; token: string; signUp: PendingSignU
 
 export function MoocLessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outline: Outline; read: boolean }) {
   const i = p.outline.lessons.findIndex((l) => l.id === p.lesson.id);
-  const prev = p.outline.lessons[i - 1];
   return (
     <PublicLayout c={p.c} title={p.lesson.title}>
       <h1>{p.lesson.title}</h1>
@@ -171,14 +190,7 @@ export function MoocLessonPage(p: { c: Ctx; course: Course; lesson: Lesson; outl
           </p>
         ) : null}
       </Card>
-      <nav class="pager">
-        {prev ? <a href={`/mooc/${p.course.id}/lecons/${prev.id}`}>← {prev.title}</a> : null}{' '}
-        <a href={`/mooc/${p.course.id}`}>Programme</a>{' '}
-        <form method="post" action={`/mooc/${p.course.id}/lecons/${p.lesson.id}/lue`} class="inline">
-          <Csrf token={p.c.get('csrf')} />
-          <button type="submit">{p.read ? 'Leçon suivante →' : 'J’ai lu cette leçon →'}</button>
-        </form>
-      </nav>
+      <LessonPager c={p.c} base={`/mooc/${p.course.id}`} outline={p.outline} lessonId={p.lesson.id} read={p.read} />
     </PublicLayout>
   );
 }

@@ -13,11 +13,21 @@ import type { AttemptScore } from '../quiz-engine.ts';
 import { durationFr, type Certificate, type Verification } from '../certificates.service.ts';
 import type { LearnerResult, QuestionStat } from '../results.service.ts';
 import type { HoursRow } from '../hours.service.ts';
-import type { Candidate, CohortMember, CohortSummary } from '../cohorts.service.ts';
+import {
+  quarterKey,
+  quarterLabel,
+  quarterOf,
+  type Candidate,
+  type CohortMember,
+  type CohortSummary,
+  type Quarter,
+} from '../cohorts.service.ts';
+import { todayParis } from '../../../core/dates.ts';
 import type { LessonFile } from '../materials.service.ts';
 import type { WorkshopSession } from '../../journeys/index.ts';
 import type { Cell, TrainingReport } from '../reports.service.ts';
 import { videoEmbed } from '../../../web/video.ts';
+import { LessonPager } from './lesson-pager.tsx';
 
 const date = (d: Date | null) => (d ? new Date(d).toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) : '');
 type Errors = Record<string, string> | null;
@@ -390,11 +400,10 @@ export function LessonPage(p: {
   lesson: Lesson;
   outline: Outline;
   preview: boolean;
+  read: boolean;
   files: LessonFile[];
 }) {
   const i = p.outline.lessons.findIndex((l) => l.id === p.lesson.id);
-  const prev = p.outline.lessons[i - 1];
-  const next = p.outline.lessons[i + 1];
   return (
     <Layout c={p.c} title={p.lesson.title}>
       <PageHeader title={p.lesson.title} help={`${p.course.title} · leçon ${i + 1} sur ${p.outline.lessons.length}`} />
@@ -417,32 +426,75 @@ export function LessonPage(p: {
           </ul>
         </Card>
       ) : null}
-      <nav class="pager">
-        {prev ? <a href={`/formations/${p.course.id}/lecons/${prev.id}`}>← {prev.title}</a> : null}{' '}
-        <a href={`/formations/${p.course.id}`}>Programme</a>{' '}
-        {next ? (
-          <a class="btn" href={`/formations/${p.course.id}/lecons/${next.id}`}>
-            Leçon suivante : {next.title} →
-          </a>
-        ) : (
-          <a class="btn" href={`/formations/${p.course.id}`}>
-            Terminer et revenir au programme
-          </a>
-        )}
-      </nav>
+      <LessonPager
+        c={p.c}
+        base={`/formations/${p.course.id}`}
+        outline={p.outline}
+        lessonId={p.lesson.id}
+        read={p.preview ? null : p.read}
+      />
     </Layout>
   );
 }
 
-export function QuizPage(p: { c: Ctx; course: Course; attempt: Attempt }) {
+/** The members' pages (`/formations/:id`) or the public MOOC ones (`/mooc/:id`) of a course. */
+const courseBase = (course: Course, mooc?: boolean) => `${mooc ? '/mooc' : '/formations'}/${course.id}`;
+function Frame(p: { c: Ctx; title: string; mooc?: boolean; children?: Child }) {
+  return p.mooc ? (
+    <PublicLayout c={p.c} title={p.title}>
+      {p.children}
+    </PublicLayout>
+  ) : (
+    <Layout c={p.c} title={p.title}>
+      {p.children}
+    </Layout>
+  );
+}
+
+/** A quiz before its attempt: what it asks, the attempts left and « Commencer le quiz » (a POST
+ *  that draws the questions; the page itself writes nothing). */
+export function QuizStartPage(p: {
+  c: Ctx;
+  course: Course;
+  quiz: Outline['quizzes'][number];
+  progress: Progress;
+  left: number | null;
+  mooc?: boolean;
+}) {
+  const { quiz: q, progress: pr } = p;
+  const base = courseBase(p.course, p.mooc);
+  return (
+    <Frame c={p.c} title={q.title} mooc={p.mooc}>
+      <PageHeader title={q.title} help={p.course.title} />
+      <Card>
+        <p>
+          Réussite à {q.passPercent} %
+          {q.drawCount ? ` · ${q.drawCount} question(s) tirée(s) au sort` : ` · ${q.questions} question(s)`}
+          {p.left !== null ? ` · ${p.left} tentative(s) restante(s)` : ' · tentatives illimitées'}.
+        </p>
+        {pr.bestPercent.has(q.id) ? <p>Mon meilleur score : {pr.bestPercent.get(q.id)} %.</p> : null}
+        {p.left === 0 ? (
+          <p class="flash flash-info">Vous avez utilisé toutes vos tentatives pour ce quiz.</p>
+        ) : (
+          <PostButton c={p.c} action={`${base}/quiz/${q.id}/commencer`} label="Commencer le quiz" cls="btn" />
+        )}
+      </Card>
+      <p>
+        <a href={base}>Revenir à la formation</a>
+      </p>
+    </Frame>
+  );
+}
+
+export function QuizPage(p: { c: Ctx; course: Course; attempt: Attempt; mooc?: boolean }) {
   const a = p.attempt;
   return (
-    <Layout c={p.c} title={a.title}>
+    <Frame c={p.c} title={a.title} mooc={p.mooc}>
       <PageHeader
         title={a.title}
         help={`${p.course.title} · tentative ${a.number}${a.maxAttempts ? ` sur ${a.maxAttempts}` : ''} · réussite à ${a.passPercent} %`}
       />
-      <form method="post" action={`/formations/${p.course.id}/tentatives/${a.id}`}>
+      <form method="post" action={`${courseBase(p.course, p.mooc)}/tentatives/${a.id}`}>
         <Csrf token={p.c.get('csrf')} />
         {a.questions.map((q, n) => (
           <fieldset class="card question">
@@ -481,7 +533,7 @@ export function QuizPage(p: { c: Ctx; course: Course; attempt: Attempt }) {
           Envoyer mes réponses
         </button>
       </form>
-    </Layout>
+    </Frame>
   );
 }
 
@@ -491,6 +543,7 @@ export function AttemptResultPage(p: {
   attempt: Attempt;
   score: AttemptScore;
   completed: boolean;
+  mooc?: boolean;
 }) {
   const { attempt: a, score: s } = p;
   const given = (id: string) => {
@@ -505,7 +558,7 @@ export function AttemptResultPage(p: {
     );
   };
   return (
-    <Layout c={p.c} title={`Résultat — ${a.title}`}>
+    <Frame c={p.c} title={`Résultat — ${a.title}`} mooc={p.mooc}>
       <PageHeader title={`Résultat : ${a.title}`} help={p.course.title} />
       <Card>
         <p class={s.passed ? 'flash flash-success' : 'flash flash-error'} role="status">
@@ -514,7 +567,10 @@ export function AttemptResultPage(p: {
         </p>
         {p.completed ? (
           <p>
-            Bravo, la formation est terminée. <a href="/formations/certificats">Télécharger mon attestation</a>
+            Bravo, la formation est terminée.{' '}
+            <a href={p.mooc ? `/mooc/${p.course.id}/attestation.pdf` : '/formations/certificats'}>
+              Télécharger mon attestation
+            </a>
           </p>
         ) : null}
       </Card>
@@ -541,11 +597,11 @@ export function AttemptResultPage(p: {
         );
       })}
       <p>
-        <a class="btn" href={`/formations/${p.course.id}`}>
+        <a class="btn" href={courseBase(p.course, p.mooc)}>
           Revenir à la formation
         </a>
       </p>
-    </Layout>
+    </Frame>
   );
 }
 
@@ -1294,11 +1350,21 @@ export function CohortsPage(p: {
   cohorts: CohortSummary[];
   courses: Course[];
   candidates: Candidate[];
+  quarter: Quarter;
   values: Record<string, string>;
   picked: Set<string>;
   errors: Errors;
 }) {
   const e = p.errors ?? {};
+  // The quarter of the pre-selection: this one and the three before.
+  const quarters: Quarter[] = [];
+  for (
+    let x = quarterOf(todayParis()), i = 0;
+    i < 4;
+    i++, x = x.q === 1 ? { year: x.year - 1, q: 4 } : { ...x, q: x.q - 1 }
+  )
+    quarters.push(x);
+  if (!quarters.some((x) => quarterKey(x) === quarterKey(p.quarter))) quarters.push(p.quarter);
   return (
     <Layout c={p.c} title="Groupes en formation">
       <PageHeader
@@ -1336,8 +1402,20 @@ export function CohortsPage(p: {
         )}
       </Card>
       <Card title="Nouveau groupe">
+        <form method="get" action="/formations/groupes" class="inline">
+          <Select
+            label="Pré-sélectionner les nouveaux CAPE du trimestre"
+            name="trimestre"
+            value={quarterKey(p.quarter)}
+            options={quarters.map((x) => [quarterKey(x), quarterLabel(x)] as [string, string])}
+          />
+          <button type="submit" class="btn btn-secondary">
+            Pré-sélectionner
+          </button>
+        </form>
         <form method="post" action="/formations/groupes">
           <Csrf token={p.c.get('csrf')} />
+          <input type="hidden" name="trimestre" value={quarterKey(p.quarter)} />
           <Select
             label="Formation"
             name="courseId"
@@ -1374,7 +1452,7 @@ export function CohortsPage(p: {
                 />
                 <label for={`u-${m.userId}`}>
                   {m.name}
-                  {m.newCape ? <span class="badge badge-info"> entrée en CAPE ce trimestre</span> : null}
+                  {m.newCape ? <span class="badge badge-info"> nouveau CAPE du {quarterLabel(p.quarter)}</span> : null}
                 </label>
               </div>
             ))}
