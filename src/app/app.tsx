@@ -13,6 +13,7 @@ import { serveQueuesLocally } from '../core/jobs.ts';
 import { PublicLayout } from '../web/layout.tsx';
 import { Card } from '../web/components.tsx';
 import { ForbiddenError } from '../core/actor.ts';
+import { ERP_MODULES, moduleAvailable } from '../core/authz.ts';
 import { UserError, NotFoundError } from '../core/errors.ts';
 import { t } from '../core/i18n.ts';
 import { ping } from '../core/db/index.ts';
@@ -40,6 +41,26 @@ const STATIC: Record<string, { path: string; type: string }> = {
   },
 };
 const staticCache = new Map<string, Buffer>();
+
+/** The ERP modules' pages answer 404 to a member of an organisation without the ERP (a
+ *  tiers-lieu, a collective; core/authz.ts `moduleAvailable`), the same list that hides their
+ *  navigation and refuses their permissions in the services. Each handler is wrapped (their
+ *  middleware, registered for every method, is left as it is: it only runs before a handler);
+ *  public links (`/public/…`, e.g. a customer's quote) stay open to anyone. */
+function withoutErpWall(module: string, routes: Hono<AppEnv>): Hono<AppEnv> {
+  if (!ERP_MODULES.has(module)) return routes;
+  const walled = new Hono<AppEnv>();
+  for (const r of routes.routes) {
+    const handler = r.handler;
+    if (r.method === 'ALL' || r.path.startsWith('/public/')) walled.on(r.method, r.path, handler);
+    else
+      walled.on(r.method, r.path, (c, next) => {
+        const actor = c.get('actor');
+        return actor && !moduleAvailable(actor, module) ? c.notFound() : handler(c, next);
+      });
+  }
+  return walled;
+}
 
 export function createApp(services: AppServices): Hono<AppEnv> {
   const ctx: AppContext = { ...services, nav: navItems, membershipsOfUser };
@@ -72,7 +93,7 @@ export function createApp(services: AppServices): Hono<AppEnv> {
   app.use('*', loadIdentity);
   app.use('*', csrfProtection);
   app.route('/', firstRunRoutes);
-  for (const m of modules) for (const r of m.routes ?? []) app.route('/', r);
+  for (const m of modules) for (const r of m.routes ?? []) app.route('/', withoutErpWall(m.name, r));
 
   app.notFound((c) =>
     c.html(

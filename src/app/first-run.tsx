@@ -2,7 +2,8 @@
 import { Hono } from 'hono';
 import type { AppEnv, Ctx } from '../web/context.ts';
 import { PublicLayout } from '../web/layout.tsx';
-import { Card, Csrf, Field, FormErrorSummary } from '../web/components.tsx';
+import { Card, Csrf, Field, FormErrorSummary, Select } from '../web/components.tsx';
+import { ORGANISATION_TYPE_LABELS, ORGANISATION_TYPES, type OrganisationType } from '../core/actor.ts';
 import { formValues } from '../web/forms.ts';
 import { setFlash } from '../web/middleware.ts';
 import { listCooperatives, createNetwork, createCooperative, addMembership } from '../modules/directory/index.ts';
@@ -59,6 +60,14 @@ function CreateForm(p: { c: Ctx; values: Record<string, string>; errors: Record<
           <Csrf token={p.c.get('csrf')} />
           <FormErrorSummary errors={e} />
           <Field label="Nom de la coopérative" name="name" value={v.name} error={e.name} required />
+          <Select
+            label="Type d'organisation"
+            name="organisationType"
+            value={v.organisationType ?? 'cae'}
+            options={ORGANISATION_TYPES.map((t) => [t, ORGANISATION_TYPE_LABELS[t]])}
+            error={e.organisationType}
+            hint="Un tiers-lieu ou un collectif utilise Radieuse sans la gestion (ventes, achats, banque, comptabilité)."
+          />
           <Field
             label="Forme juridique"
             name="legalForm"
@@ -137,6 +146,7 @@ firstRunRoutes.post('/bienvenue/creer', async (c) => {
         addressLine: f.addressLine ?? '',
         postalCode: f.postalCode ?? '',
         city: f.city ?? '',
+        organisationType: (f.organisationType || 'cae') as OrganisationType,
       });
       const user = await createUser(trx, {
         email: f.email ?? '',

@@ -62,6 +62,7 @@ export function jobQueues(odb: OpenDb, config: Config): Queue[] {
   return modules.flatMap((m) => m.queues?.(odb, config) ?? []);
 }
 
-export const navItems: NavItem[] = [...coreNav, ...modules.flatMap((m) => m.nav ?? [])].sort(
-  (a, b) => a.order - b.order,
-);
+export const navItems: NavItem[] = [
+  ...coreNav,
+  ...modules.flatMap((m) => (m.nav ?? []).map((n) => ({ ...n, module: m.name }))),
+].sort((a, b) => a.order - b.order);

@@ -172,5 +172,5 @@ export {
   verifyIdentityForTest,
   type TestCoop,
 } from '../modules/directory/testing.ts';
-export { allMigrations } from './modules.ts';
+export { allMigrations, navItems } from './modules.ts';
 export { runIntegrity } from './integrity.ts';

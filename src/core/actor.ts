@@ -13,12 +13,28 @@ export const ROLE_LABELS: Record<Role, string> = {
   network_admin: 'Équipe du réseau',
 };
 
+/** What kind of organisation a cooperative row is: a CAE (the default, with the ERP: sales,
+ *  purchases, bank, ledger…) or another collective that uses Radieuse without the ERP (a
+ *  tiers-lieu, a collective): directory, journeys, surveys and impact, campus, learning. */
+export const ORGANISATION_TYPES = ['cae', 'tiers_lieu', 'collectif'] as const;
+export type OrganisationType = (typeof ORGANISATION_TYPES)[number];
+export const ORGANISATION_TYPE_LABELS: Record<OrganisationType, string> = {
+  cae: "Coopérative d'activité et d'emploi",
+  tiers_lieu: 'Tiers-lieu',
+  collectif: 'Collectif',
+};
+/** Whether an organisation of this type has the ERP (absent: a CAE, it has). */
+export const hasErp = (type: OrganisationType | undefined): boolean => (type ?? 'cae') === 'cae';
+
 export interface Actor {
   userId: UserId | null;
   cooperativeId: CooperativeId;
   roles: Role[];
   label: string;
   ip?: string | null;
+  /** The organisation's type when it is not a CAE (set at sign-in and by the API): the ERP
+   *  permissions are refused to it (core/authz.ts). Absent: a CAE. */
+  organisationType?: OrganisationType;
 }
 
 export const isStaff = (a: Actor) =>
@@ -40,6 +56,7 @@ export interface Membership {
   slug: string;
   name: string;
   roles: Role[];
+  organisationType?: OrganisationType;
 }
 
 /** An actor for system work (jobs, CLI, demo). */

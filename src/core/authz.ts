@@ -3,7 +3,7 @@
 // CLI only decide what to show. The matrix is printed in docs/authorization.md (generated from
 // this registry, checked by a test), and every permission is tried for every role by the
 // services' authorization tests (core/testing-authz.ts).
-import { type Actor, ForbiddenError, ROLES, type Role } from './actor.ts';
+import { type Actor, ForbiddenError, hasErp, requireRole, ROLES, type Role } from './actor.ts';
 
 /** `all`: anything of the cooperative; `own`: only what belongs to the actor's own activities
  *  (or to the actor as a person) — the service checks the ownership of the object itself. */
@@ -50,8 +50,25 @@ export function definePermissions<const K extends string>(
   return out;
 }
 
+/** The modules of the ERP (money, books, salary): an organisation without the ERP (a tiers-lieu,
+ *  a collective: `hasErp`) holds none of their permissions, whatever its members' roles. The
+ *  assembly hides their navigation and refuses their pages from the same list (src/app). */
+export const ERP_MODULES: ReadonlySet<string> = new Set([
+  'sales',
+  'purchases',
+  'bank',
+  'ledger',
+  'einvoicing',
+  'migration',
+]);
+
+/** Whether the actor's organisation reaches this module at all (only the ERP ones can be out). */
+export const moduleAvailable = (actor: Pick<Actor, 'organisationType'>, module: string): boolean =>
+  hasErp(actor.organisationType) || !ERP_MODULES.has(module);
+
 /** The widest scope the actor's roles give for this permission, or null. */
-export function scopeOf(actor: Pick<Actor, 'roles'>, p: Permission): Scope | null {
+export function scopeOf(actor: Pick<Actor, 'roles' | 'organisationType'>, p: Permission): Scope | null {
+  if (!moduleAvailable(actor, p.module)) return null;
   let best: Scope | null = null;
   for (const r of actor.roles) {
     const s = p.grants[r];
@@ -61,11 +78,12 @@ export function scopeOf(actor: Pick<Actor, 'roles'>, p: Permission): Scope | nul
   return best;
 }
 
-export const can = (actor: Pick<Actor, 'roles'>, p: Permission): boolean => scopeOf(actor, p) !== null;
+export const can = (actor: Pick<Actor, 'roles' | 'organisationType'>, p: Permission): boolean =>
+  scopeOf(actor, p) !== null;
 
 /** Throws ForbiddenError unless a role of the actor holds the permission; returns its scope.
  *  With `own`, the caller must still check that the object is the actor's. */
-export function authorize(actor: Pick<Actor, 'roles'>, p: Permission): Scope {
+export function authorize(actor: Pick<Actor, 'roles' | 'organisationType'>, p: Permission): Scope {
   const s = scopeOf(actor, p);
   if (!s) throw new ForbiddenError();
   return s;
@@ -91,4 +109,11 @@ export function permissionMatrixMarkdown(): string {
     out.push('');
   }
   return out.join('\n');
+}
+
+/** For the services that check plain roles rather than a declared permission (the bank's): the
+ *  role and that the actor's organisation has the module (`moduleAvailable`). */
+export function requireModuleRole(actor: Actor, module: string, ...roles: Role[]): void {
+  if (!moduleAvailable(actor, module)) throw new ForbiddenError();
+  requireRole(actor, ...roles);
 }

@@ -4,6 +4,7 @@ import type { Ctx } from './context.ts';
 import { ROLE_LABELS } from '../core/actor.ts';
 import { Csrf } from './components.tsx';
 import { currentHref } from './nav.ts';
+import { moduleAvailable } from '../core/authz.ts';
 
 const MAIN_NAV_SIZE = 7;
 
@@ -53,7 +54,13 @@ export function Layout(p: { c: Ctx; title: string; children?: Child; wide?: bool
   const csrf = c.get('csrf');
   const path = new URL(c.req.url).pathname;
   const items = actor
-    ? c.get('app').nav.filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r)))
+    ? c
+        .get('app')
+        .nav.filter(
+          (n) =>
+            (n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r))) &&
+            (!n.module || moduleAvailable(actor, n.module)),
+        )
     : [];
   const here = currentHref(items, path);
   // A short main bar: the first entries by order, everything else under "Plus".

@@ -66,6 +66,7 @@ export const loadIdentity: MiddlewareHandler<AppEnv> = async (c, next) => {
             roles: current.roles,
             label: user.displayName,
             ip: clientIp(c),
+            ...(current.organisationType ? { organisationType: current.organisationType } : {}),
           });
       }
     }

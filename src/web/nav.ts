@@ -6,6 +6,9 @@ export interface NavItem {
   roles: Role[] | 'all';
   order: number;
   more?: boolean;
+  /** The module that owns the entry (set by the assembly, src/app/modules.ts): an organisation
+   *  without the ERP does not see the ERP modules' entries (core/authz.ts `moduleAvailable`). */
+  module?: string;
 }
 const ALL_STAFF: Role[] = ['support', 'accountant', 'director', 'network_admin'];
 export const coreNav: NavItem[] = [

@@ -45,6 +45,26 @@ export async function withTenant<T>(
   });
 }
 
+/** Writes into several cooperatives at once, all or nothing (a network-wide survey wave): one
+ *  transaction under the app role, the current cooperative set before each one's work, so the
+ *  row-level policies still scope every statement to that cooperative. */
+export async function withEachTenant<T>(
+  db: Db,
+  cooperativeIds: readonly (CooperativeId | string)[],
+  fn: (trx: CoreTx, cooperativeId: string) => Promise<T>,
+  opts: TransactionOptions = {},
+): Promise<T[]> {
+  return begin(db, opts).execute(async (trx) => {
+    await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
+    const out: T[] = [];
+    for (const id of cooperativeIds) {
+      await sql`select set_config('app.cooperative_id', ${id}, true)`.execute(trx);
+      out.push(await fn(trx as unknown as CoreTx, id));
+    }
+    return out;
+  });
+}
+
 /** Cross-cooperative work (CLI, jobs, sign-in, network consolidation): no RLS, explicit by name. */
 export async function withSystem<T>(
   db: Db,

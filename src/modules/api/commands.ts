@@ -36,7 +36,13 @@ export const apiCommands: Command[] = [
       const { token } = await withTenant(odb!.db, coop.id, (tx) =>
         createToken(
           tx,
-          { userId: user.id as UserId, cooperativeId: coop.id, roles: m.roles, label: `${user.display_name} (CLI)` },
+          {
+            userId: user.id as UserId,
+            cooperativeId: coop.id,
+            roles: m.roles,
+            label: `${user.display_name} (CLI)`,
+            ...(m.organisationType ? { organisationType: m.organisationType } : {}),
+          },
           { name, scopes, days },
         ),
       );

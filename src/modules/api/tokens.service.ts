@@ -228,6 +228,7 @@ export async function authenticateToken(
       roles: m.roles,
       label: `${user.displayName} (API)`,
       ip,
+      ...(m.organisationType ? { organisationType: m.organisationType } : {}),
     },
   };
 }

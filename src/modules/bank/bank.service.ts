@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { requireModuleRole } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { toIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -42,7 +43,7 @@ import { bankDb } from './db.ts';
 import { invoiceNumbers } from '../sales/index.ts';
 
 const BANK_ROLES = ['accountant', 'director', 'support'] as const;
-const canBank = (a: Actor) => requireRole(a, ...BANK_ROLES);
+const canBank = (a: Actor) => requireModuleRole(a, 'bank', ...BANK_ROLES);
 
 export interface BankAccount {
   id: string;

@@ -1,7 +1,8 @@
 // Bank lines read page by page for the API: filtered by status and account, ordered by booking
 // date then id (both descending), and continued from the last line seen (keyset): a line imported
 // meanwhile never shifts a page nor repeats a line, unlike an offset.
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { requireModuleRole } from '../../core/authz.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import type { Tx } from '../../core/db/tenant.ts';
 import { type BankTransaction, type TxRow, toTransaction } from './bank.service.ts';
@@ -20,7 +21,7 @@ export async function listBankLines(
   actor: Actor,
   f: BankLineFilters = {},
 ): Promise<{ items: BankTransaction[]; hasMore: boolean }> {
-  requireRole(actor, 'accountant', 'director', 'support');
+  requireModuleRole(actor, 'bank', 'accountant', 'director', 'support');
   const limit = Math.min(100, Math.max(1, f.limit ?? 25));
   let q = bankDb(trx).selectFrom('bank_transaction').selectAll().where('cooperative_id', '=', actor.cooperativeId);
   if (f.status) q = q.where('status', '=', f.status);

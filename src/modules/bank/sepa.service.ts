@@ -3,7 +3,8 @@
 // as a pain.001.001.03 file, recorded in sepa_batch / sepa_batch_item. Nothing is marked paid here:
 // the payment is recorded when the bank statement line is matched.
 import type { Tx } from '../../core/db/tenant.ts';
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { requireModuleRole } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError } from '../../core/errors.ts';
 import { isIsoDate, todayParis, formatDate, toIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -17,7 +18,7 @@ import { buildPain001, validateBatch, type SepaPayment } from './sepa.ts';
 import { bankDb } from './db.ts';
 
 const SEPA_ROLES = ['accountant', 'director'] as const;
-export const canSepa = (a: Actor) => requireRole(a, ...SEPA_ROLES);
+export const canSepa = (a: Actor) => requireModuleRole(a, 'bank', ...SEPA_ROLES);
 
 export interface SepaCandidate {
   key: string;

@@ -6,7 +6,7 @@ import type { Tx } from '../../core/db/tenant.ts';
 import { directoryDb, type DirectoryDb } from './db.ts';
 import { uuidv7, type CooperativeId } from '../../core/ids.ts';
 import { UsageError } from '../../core/cli.ts';
-import type { Actor } from '../../core/actor.ts';
+import { type Actor, ORGANISATION_TYPES, type OrganisationType } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { isIban, isSiren, isVatNumber, normaliseDigits, isBic } from '../../core/identifiers.ts';
@@ -35,6 +35,8 @@ export interface Cooperative {
   phone: string | null;
   fiscalYearStartMonth: number;
   settings: CooperativeSettings;
+  /** A CAE (with the ERP) or another collective without it (core/actor.ts). */
+  organisationType: OrganisationType;
 }
 export interface CooperativeSettings {
   selfValidationThresholdCents?: number;
@@ -67,6 +69,7 @@ function toCooperative(r: CoopRow): Cooperative {
     phone: r.phone,
     fiscalYearStartMonth: r.fiscal_year_start_month,
     settings: (r.settings ?? {}) as CooperativeSettings,
+    organisationType: r.organisation_type as OrganisationType,
   };
 }
 
@@ -106,6 +109,7 @@ export const CooperativeInput = z.object({
   email: z.string().trim().email('Adresse e-mail invalide.').nullable().optional().or(z.literal('')),
   phone: z.string().trim().nullable().optional(),
   fiscalYearStartMonth: z.number().int().min(1).max(12).default(1),
+  organisationType: z.enum(ORGANISATION_TYPES, { message: "Type d'organisation inconnu." }).default('cae'),
 });
 export type CooperativeInput = z.input<typeof CooperativeInput>;
 
@@ -150,6 +154,7 @@ export async function createCooperative(
       logo_file_id: null,
       fiscal_year_start_month: v.fiscalYearStartMonth,
       settings: sql<Record<string, unknown>>`cast(${JSON.stringify(settings)} as jsonb)`,
+      organisation_type: v.organisationType,
     })
     .execute();
   return (await getCooperative(db, id))!;

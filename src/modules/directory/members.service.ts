@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { searchText, textMatches, textScore } from '../../core/db/text-search.ts';
 import { directoryDb } from './db.ts';
 import type { CooperativeId } from '../../core/ids.ts';
-import { ROLE_LABELS, ROLES, type Actor, type Membership, type Role } from '../../core/actor.ts';
+import { ROLE_LABELS, ROLES, type Actor, type Membership, type OrganisationType, type Role } from '../../core/actor.ts';
 import { isUuid } from '../../core/ids.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
@@ -30,14 +30,26 @@ export async function membershipsOfUser(dbIn: Db | Tx, userId: string): Promise<
   const rows = await db
     .selectFrom('membership')
     .innerJoin('cooperative', 'cooperative.id', 'membership.cooperative_id')
-    .select(['cooperative.id', 'cooperative.slug', 'cooperative.name', 'membership.role'])
+    .select([
+      'cooperative.id',
+      'cooperative.slug',
+      'cooperative.name',
+      'cooperative.organisation_type',
+      'membership.role',
+    ])
     .where('membership.user_id', '=', userId)
     .where('membership.ended_at', 'is', null)
     .orderBy('cooperative.name')
     .execute();
   const map = new Map<string, Membership>();
   for (const r of rows) {
-    const m = map.get(r.id) ?? { cooperativeId: r.id as CooperativeId, slug: r.slug, name: r.name, roles: [] };
+    const m = map.get(r.id) ?? {
+      cooperativeId: r.id as CooperativeId,
+      slug: r.slug,
+      name: r.name,
+      roles: [],
+      ...(r.organisation_type === 'cae' ? {} : { organisationType: r.organisation_type as OrganisationType }),
+    };
     m.roles.push(r.role as Role);
     map.set(r.id, m);
   }

@@ -25,6 +25,8 @@ export interface DirectoryTables {
     logo_file_id: string | null;
     fiscal_year_start_month: number;
     settings: Generated<Record<string, unknown>>;
+    /** `cae` (with the ERP), `tiers_lieu` or `collectif` (without): core/actor.ts. */
+    organisation_type: Generated<string>;
     created_at: Generated<Date>;
   };
   activity: {
@@ -152,5 +154,12 @@ create index user_account_name_fts on user_account using gin (to_tsvector('fr', 
 );
 create index identity_verification_user on identity_verification (cooperative_id, user_id);
 ${tenantPolicySql('identity_verification')}`,
+  },
+  {
+    // Other collectives (impact issue, item 10): a tiers-lieu or a collective uses Radieuse
+    // without the ERP (core/authz.ts ERP_MODULES); every existing row is a CAE.
+    name: '2026_12_12_3001_directory_organisation_type',
+    sql: `alter table cooperative add column organisation_type text not null default 'cae'
+  check (organisation_type in ('cae', 'tiers_lieu', 'collectif'));`,
   },
 ];

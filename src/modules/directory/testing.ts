@@ -6,7 +6,7 @@ import { decideIdentityVerification, submitIdentityDocument } from './identity-v
 import { createUser } from '../../core/auth/users.ts';
 import { makeIban, makeSiren, frenchVatFromSiren } from '../../core/identifiers.ts';
 import { uuidv7, type CooperativeId, type UserId } from '../../core/ids.ts';
-import type { Actor, Role } from '../../core/actor.ts';
+import type { Actor, OrganisationType, Role } from '../../core/actor.ts';
 import { createNetwork, createCooperative, type Cooperative } from './cooperatives.service.ts';
 import { addMembership } from './members.service.ts';
 
@@ -22,7 +22,9 @@ export interface TestCoop {
 
 export async function seedTestCooperatives(
   odb: OpenDb,
-  opts: { withPasswords?: boolean } = {},
+  /** `organisationTypes`: the type of each of the two (default two CAEs, e.g.
+   *  `['cae', 'tiers_lieu']` for an organisation without the ERP). */
+  opts: { withPasswords?: boolean; organisationTypes?: [OrganisationType, OrganisationType] } = {},
 ): Promise<[TestCoop, TestCoop]> {
   return withSystem(odb.db, async (trx) => {
     const net = await createNetwork(trx, { slug: `net-${uuidv7().slice(-6)}`, name: 'Réseau test' });
@@ -47,6 +49,7 @@ export async function seedTestCooperatives(
           city: 'Lyon',
           iban: makeIban('FR', `3000400031000000123456${i}`.padEnd(23, '0')),
           bic: 'BNPAFRPPXXX',
+          organisationType: opts.organisationTypes?.[i] ?? 'cae',
         },
         { selfValidationThresholdCents: 100000, invoiceNumberTemplate: '{YYYY}-{SEQ:5}' },
       );
@@ -92,6 +95,7 @@ export async function seedTestCooperatives(
           roles: [role],
           label: `${role} ${slug}`,
           ip: '127.0.0.1',
+          ...(coop.organisationType === 'cae' ? {} : { organisationType: coop.organisationType }),
         }),
       });
     }

@@ -3,7 +3,7 @@
 // comparison). Cross-cooperative reading goes through one tenant transaction per cooperative,
 // with a system actor, after the caller's permission was checked.
 import type { Db, Tx } from '../../core/db/handles.ts';
-import { systemActor, type Actor } from '../../core/actor.ts';
+import { hasErp, systemActor, type Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { todayParis } from '../../core/dates.ts';
@@ -77,7 +77,8 @@ export async function cooperativeIndicators(tx: Tx, actor: Actor, year: number):
   authorize(actor, IMPACT.indicatorsRead);
   checkYear(year);
   const m = await cooperativeMeasures(tx, systemActor(actor.cooperativeId, actor.label), year);
-  return indicatorRows(m, new Date().toISOString());
+  const coop = await getCooperative(tx, actor.cooperativeId);
+  return indicatorRows(m, new Date().toISOString(), hasErp(coop?.organisationType));
 }
 
 export interface NetworkIndicators {
@@ -107,13 +108,16 @@ export async function networkIndicatorsSystem(
 
 /** The pooled network figure and each cooperative's, with secondary suppression across them. */
 export function assembleNetwork(
-  per: readonly { cooperative: Pick<Cooperative, 'id' | 'slug' | 'name'>; m: Measures }[],
+  per: readonly {
+    cooperative: Pick<Cooperative, 'id' | 'slug' | 'name'> & Partial<Pick<Cooperative, 'organisationType'>>;
+    m: Measures;
+  }[],
   computedAt: string,
 ): NetworkIndicators {
   const network = indicatorRows(mergeMeasures(per.map((p) => p.m)), computedAt);
   const cooperatives = per.map((p) => ({
     cooperative: { id: p.cooperative.id, slug: p.cooperative.slug, name: p.cooperative.name },
-    rows: indicatorRows(p.m, computedAt),
+    rows: indicatorRows(p.m, computedAt, hasErp(p.cooperative.organisationType)),
   }));
   // Secondary suppression across cooperatives: a single hidden cooperative could be recomputed
   // from the network figure and the others.

@@ -165,6 +165,9 @@ export interface IndicatorRow {
   low: number | null;
   high: number | null;
   suppressed: boolean;
+  /** Computed from the ERP for an organisation without it (a tiers-lieu, a collective): shown
+   *  « non applicable », never 0; also `suppressed`, so no median or comparison counts it. */
+  notApplicable?: boolean;
   source: string;
   computed_at: string;
 }
@@ -175,6 +178,9 @@ export interface IndicatorDefinition {
   definition: string;
   unit: string;
   source: string;
+  /** Computed from the ERP's money (invoices, ledger, salaries): not applicable to an
+   *  organisation without the ERP. */
+  erp?: true;
 }
 
 export const REFERENTIAL: IndicatorDefinition[] = [
@@ -185,6 +191,7 @@ export const REFERENTIAL: IndicatorDefinition[] = [
       'Médiane, sur les activités ayant facturé dans l’année, du chiffre d’affaires hors taxes comptabilisé (comptes 706 et 707).',
     unit: '€',
     source: 'ledger',
+    erp: true,
   },
   {
     code: 'A2',
@@ -193,6 +200,7 @@ export const REFERENTIAL: IndicatorDefinition[] = [
       'Part des personnes en CESA ou associées en fin d’année ayant au moins un salaire approuvé ou payé dans l’année.',
     unit: '%',
     source: 'ledger, journeys',
+    erp: true,
   },
   {
     code: 'A2m',
@@ -200,6 +208,7 @@ export const REFERENTIAL: IndicatorDefinition[] = [
     definition: 'Médiane, sur les personnes payées dans l’année, du brut total divisé par le nombre de mois payés.',
     unit: '€',
     source: 'ledger',
+    erp: true,
   },
   {
     code: 'A3',
@@ -276,6 +285,7 @@ export const REFERENTIAL: IndicatorDefinition[] = [
       'Part des activités ayant facturé dans l’année qui ont aussi coopéré : une offre conjointe ou une facture interne (de part ou d’autre) de la place de marché.',
     unit: '%',
     source: 'market',
+    erp: true,
   },
   {
     code: 'F1',
@@ -302,7 +312,9 @@ const euros = (cents: number) => {
   return `${sign}${Math.floor(a / 100)}.${String(a % 100).padStart(2, '0')}`;
 };
 
-export function indicatorRows(m: Measures, computedAt: string): IndicatorRow[] {
+/** The rows of the referential; `erp` false (an organisation without the ERP): the ERP-computed
+ *  indicators read « non applicable ». */
+export function indicatorRows(m: Measures, computedAt: string, erp = true): IndicatorRow[] {
   const rows: IndicatorRow[] = [];
   const def = (code: string) => REFERENTIAL.find((d) => d.code === code)!;
   const push = (
@@ -313,6 +325,22 @@ export function indicatorRows(m: Measures, computedAt: string): IndicatorRow[] {
     high: number | null = null,
   ) => {
     const d = def(code);
+    if (!erp && d.erp) {
+      rows.push({
+        code,
+        label: d.label,
+        value: null,
+        unit: d.unit,
+        n: 0,
+        low: null,
+        high: null,
+        suppressed: true,
+        notApplicable: true,
+        source: d.source,
+        computed_at: computedAt,
+      });
+      return;
+    }
     const suppressed = n < MIN_PEOPLE || value === null;
     rows.push({
       code,

@@ -9,6 +9,7 @@ export const impactNav: NavItem[] = [
     order: 72,
     more: true,
   },
+  { href: '/impact/enquetes-reseau', label: 'Enquêtes du réseau', roles: ['network_admin'], order: 72.5, more: true },
   {
     href: '/impact/qvt',
     label: 'Qualité de vie au travail',

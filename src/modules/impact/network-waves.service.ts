@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import type { Db, Tx } from '../../core/db/handles.ts';
-import { withTenant } from '../../core/db/tenant.ts';
+import { withEachTenant, withTenant } from '../../core/db/tenant.ts';
 import { UserError } from '../../core/errors.ts';
 import { getCooperative, listCooperatives } from '../directory/index.ts';
 import { impactDb } from './db.ts';
@@ -39,25 +39,69 @@ export async function launchNetworkWave(
   if (!chosen.length || (input.cooperativeIds?.length ?? 0) > chosen.length)
     throw new UserError('Choisissez des coopératives du réseau.', 'cooperatives');
   const networkWaveId = randomUUID();
-  const out: { id: string; name: string; tokens: string[] }[] = [];
-  for (const c of chosen) {
-    // Each cooperative's wave in its own tenant transaction, written as the network staff member.
-    const { tokens } = await withTenant(db, c.id, async (tx) => {
-      const r = await createSurvey(tx as unknown as Tx, { ...actor, cooperativeId: c.id } as Actor, {
-        ...input,
-        questionnaire: q,
-      });
-      await impactDb(tx as unknown as Tx)
+  // Every cooperative's wave in one transaction (all or none), each written under its own
+  // tenant (row-level policies), as the network staff member.
+  const out = await withEachTenant(
+    db,
+    chosen.map((c) => c.id),
+    async (trx, id) => {
+      const tx = trx as unknown as Tx;
+      const r = await createSurvey(tx, { ...actor, cooperativeId: id } as Actor, { ...input, questionnaire: q });
+      await impactDb(tx)
         .updateTable('impact_survey')
         .set({ network_wave_id: networkWaveId })
-        .where('cooperative_id', '=', c.id)
+        .where('cooperative_id', '=', id)
         .where('id', '=', r.id)
         .execute();
-      return r;
-    });
-    out.push({ id: c.id, name: c.name, tokens });
-  }
+      return { id, name: chosen.find((c) => c.id === id)!.name, tokens: r.tokens };
+    },
+  );
   return { networkWaveId, cooperatives: out };
+}
+
+export interface NetworkWaveSummary {
+  id: string;
+  title: string;
+  questionnaire: string;
+  createdAt: Date;
+  /** Cooperatives the wave was launched in. */
+  cooperatives: number;
+}
+
+/** The network waves of the actor's network, newest first (network staff). */
+export async function listNetworkWaves(db: Db, actor: Actor): Promise<NetworkWaveSummary[]> {
+  authorize(actor, IMPACT.networkRead);
+  const waves = new Map<string, NetworkWaveSummary>();
+  for (const c of await networkCoops(db, actor)) {
+    const rows = await withTenant(db, c.id, (tx) =>
+      impactDb(tx as unknown as Tx)
+        .selectFrom('impact_survey')
+        .select(['network_wave_id', 'title', 'questionnaire', 'created_at'])
+        .where('cooperative_id', '=', c.id)
+        .where('network_wave_id', 'is not', null)
+        .execute(),
+    );
+    for (const r of rows) {
+      const w = waves.get(r.network_wave_id!);
+      if (w) w.cooperatives++;
+      else
+        waves.set(r.network_wave_id!, {
+          id: r.network_wave_id!,
+          title: r.title,
+          questionnaire: r.questionnaire,
+          createdAt: new Date(r.created_at),
+          cooperatives: 1,
+        });
+    }
+  }
+  return [...waves.values()].sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+/** The cooperatives a network wave may be launched in (network staff). */
+export async function networkWaveCooperatives(db: Db, actor: Actor): Promise<{ id: string; name: string }[]> {
+  authorize(actor, IMPACT.networkRead);
+  authorize(actor, IMPACT.surveyManage);
+  return (await networkCoops(db, actor)).map((c) => ({ id: c.id, name: c.name }));
 }
 
 export interface NetworkWaveRate {

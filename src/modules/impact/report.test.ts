@@ -298,7 +298,9 @@ test('funders: a link that opens only the reports shared with it, withdrawn at o
   ])
     assert.equal((await funder.get(`/financeur/${link}/${other}`)).res.status, 404, other);
   assert.equal((await funder.get(`/financeur/${b.coop.id}.${link.split('.')[1]}`)).res.status, 404);
-  assert.equal((await funder.get(`/financeur/${link.slice(0, -1)}A`)).res.status, 404);
+  // A secret one character off (never the same one: a secret ending in « A » made this flaky).
+  const offByOne = `${link.slice(0, -1)}${link.endsWith('A') ? 'B' : 'A'}`;
+  assert.equal((await funder.get(`/financeur/${offByOne}`)).res.status, 404);
   for (const path of ['/impact', '/impact/rapports', '/impact/rapports/impact.pdf?annee=2025'])
     assert.notEqual((await funder.get(path)).res.status, 200, path);
 

@@ -8,7 +8,7 @@ import type { IndicatorRow } from './indicators.ts';
 import type { NetworkIndicators } from './indicators.service.ts';
 import { quantile } from './kit/stats.ts';
 import { MIN_PEOPLE } from './kit/suppression.ts';
-import { numberText, SUPPRESSED_TEXT, valueText } from './views/format.ts';
+import { NOT_APPLICABLE_TEXT, numberText, SUPPRESSED_TEXT, valueText } from './views/format.ts';
 
 /** Network quartiles are shown from this many cooperatives with a published figure. */
 export const MIN_COOPERATIVES = 3;
@@ -162,7 +162,13 @@ export const REPORT_COLUMNS = [
 export function reportCells(r: ReportRow): (string | number)[] {
   const q = r.quartiles;
   const round = (v: number) => Math.round(v * 100) / 100;
-  const value = r.suppressed || r.value === null ? SUPPRESSED_TEXT : r.unit === '€' ? Number(r.value) : r.value;
+  const value = r.notApplicable
+    ? NOT_APPLICABLE_TEXT
+    : r.suppressed || r.value === null
+      ? SUPPRESSED_TEXT
+      : r.unit === '€'
+        ? Number(r.value)
+        : r.value;
   return [
     r.code,
     r.label,

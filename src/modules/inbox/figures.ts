@@ -3,7 +3,7 @@
 import type { TenantTx } from './db.ts';
 import { authorize } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
-import { hasRole, type Actor } from '../../core/actor.ts';
+import { hasErp, hasRole, type Actor } from '../../core/actor.ts';
 import { formatEuros } from '../../core/money.ts';
 import type { IsoDate } from '../../core/dates.ts';
 import { listActivities, getCooperative } from '../directory/index.ts';
@@ -21,7 +21,9 @@ export interface KeyFigure {
 export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): Promise<KeyFigure[]> {
   authorize(actor, INBOX.todoRead);
   const out: KeyFigure[] = [];
-  if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
+  // The money figures come from the ERP, which an organisation without it does not have.
+  const erp = hasErp(actor.organisationType);
+  if (erp && hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
     const acts = await listActivities(trx, actor, { ownedBy: actor.userId });
     const coop = (await getCooperative(trx, actor.cooperativeId))!;
     const year = fiscalYearOf(today, coop.fiscalYearStartMonth);
@@ -47,7 +49,7 @@ export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): P
       tone: available < 0 ? 'danger' : undefined,
     });
   }
-  if (hasRole(actor, 'support', 'director', 'accountant')) {
+  if (erp && hasRole(actor, 'support', 'director', 'accountant')) {
     const n = (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1, today })).total;
     out.push({ label: 'Factures à valider', value: String(n), tone: n ? 'warn' : 'ok' });
   }
@@ -57,7 +59,7 @@ export async function keyFigures(trx: TenantTx, actor: Actor, today: IsoDate): P
     out.push({ label: 'Personnes suivies', value: String(rows.length) });
     out.push({ label: 'Personnes avec une alerte', value: String(alerts), tone: alerts ? 'warn' : 'ok' });
   }
-  if (hasRole(actor, 'director', 'accountant')) {
+  if (erp && hasRole(actor, 'director', 'accountant')) {
     const late = await invoicesDue(trx, actor, { status: 'overdue', today });
     out.push({
       label: 'Créances en retard',

@@ -1,7 +1,7 @@
 // First-use guided steps for a new entrepreneur ("Pour bien démarrer" on the home page): four
 // steps computed from state, each with the link that does it. Nothing is stored.
 import type { Tx } from '../../core/db/handles.ts';
-import { hasRole, type Actor } from '../../core/actor.ts';
+import { hasErp, hasRole, type Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
 import { listActivities, ownProfileStarted } from '../directory/index.ts';
@@ -19,7 +19,8 @@ export interface FirstStep {
  *  own part: the directory for the profile and the activity, sales for customers and documents. */
 export async function firstSteps(tx: Tx, actor: Actor): Promise<FirstStep[] | null> {
   authorize(actor, INBOX.todoRead);
-  if (!actor.userId || !hasRole(actor, 'entrepreneur')) return null;
+  // The steps lead to invoicing: not for an organisation without the ERP.
+  if (!actor.userId || !hasRole(actor, 'entrepreneur') || !hasErp(actor.organisationType)) return null;
   const profile = await ownProfileStarted(tx, actor);
   const activity = (await listActivities(tx, actor, { ownedBy: actor.userId })).length > 0;
   const sales = await ownFirstSalesSteps(tx, actor);

@@ -3,7 +3,7 @@
 // resolved. Items are ordered by urgency, then due date.
 import type { Tx } from '../../core/db/handles.ts';
 import { inboxDb, type TenantTx } from './db.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, moduleAvailable } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
 import type { Actor } from '../../core/actor.ts';
 import { UserError } from '../../core/errors.ts';
@@ -65,7 +65,9 @@ export async function computeInbox(
   authorize(actor, INBOX.todoRead);
   const trx = inboxDb(tx);
   const all: InboxItem[] = [];
-  for (const p of providers.values()) all.push(...(await p.items(tx, actor, today)));
+  // An organisation without the ERP (core/authz.ts) hears nothing from the ERP modules.
+  for (const p of providers.values())
+    if (moduleAvailable(actor, p.name.split('.')[0]!)) all.push(...(await p.items(tx, actor, today)));
   if (!actor.userId || opts.includeSnoozed) return sortItems(all);
   const snoozed = await trx
     .selectFrom('inbox_snooze')

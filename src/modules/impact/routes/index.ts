@@ -12,6 +12,7 @@ import { impactReportRoutes } from './reports.tsx';
 import { impactReportFileRoutes } from './impact-reports.tsx';
 import { impactChartRoutes } from './charts.tsx';
 import { referentialRoutes } from './referential.tsx';
+import { networkWaveRoutes } from './network-waves.tsx';
 
 export const impactRoutes = new Hono<AppEnv>();
 for (const p of ['/impact', '/impact/*']) impactRoutes.use(p, requireActor);
@@ -23,3 +24,4 @@ impactRoutes.route('/', impactReportRoutes);
 impactRoutes.route('/', impactReportFileRoutes);
 impactRoutes.route('/', impactChartRoutes);
 impactRoutes.route('/', referentialRoutes);
+impactRoutes.route('/', networkWaveRoutes);

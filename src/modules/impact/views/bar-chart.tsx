@@ -13,7 +13,7 @@ export function PercentBars(p: { rows: IndicatorRow[]; medians: Map<string, numb
   const alt = rows
     .map((r) => {
       const m = p.medians.get(r.code);
-      return `${r.label} : ${r.suppressed ? 'moins de 5 personnes' : `${r.value} %`}${m === null || m === undefined ? '' : `, médiane du réseau ${m} %`}`;
+      return `${r.label} : ${r.notApplicable ? 'non applicable' : r.suppressed ? 'moins de 5 personnes' : `${r.value} %`}${m === null || m === undefined ? '' : `, médiane du réseau ${m} %`}`;
     })
     .join(' ; ');
   return (

@@ -5,6 +5,8 @@ const fr1 = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const fr2 = new Intl.NumberFormat('fr-FR', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 export const SUPPRESSED_TEXT = 'moins de 5 personnes';
+/** An ERP-computed indicator of an organisation without the ERP (a tiers-lieu, a collective). */
+export const NOT_APPLICABLE_TEXT = 'non applicable';
 
 /** "1 234,50 €" from a decimal string with a dot (display only). */
 export function euroText(s: string): string {
@@ -13,7 +15,8 @@ export function euroText(s: string): string {
   return `${int},${d.padEnd(2, '0').slice(0, 2)} €`;
 }
 
-export function valueText(r: Pick<IndicatorRow, 'value' | 'unit' | 'suppressed'>): string {
+export function valueText(r: Pick<IndicatorRow, 'value' | 'unit' | 'suppressed' | 'notApplicable'>): string {
+  if (r.notApplicable) return NOT_APPLICABLE_TEXT;
   if (r.suppressed || r.value === null) return SUPPRESSED_TEXT;
   if (r.unit === '€') return euroText(String(r.value));
   if (r.unit === '%') return `${fr1.format(Number(r.value))} %`;
