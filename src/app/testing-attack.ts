@@ -6,8 +6,12 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import { coreDb } from '../core/db/handles.ts';
 import type { OpenDb } from '../core/db/index.ts';
+import type { Actor, Role } from '../core/actor.ts';
 import { DEMO_PASSWORD } from './demo.ts';
-import { createDemoTestDb } from './testing.ts';
+import { createDemoTestDb, TEST_PNG, testConfig } from './testing.ts';
+import { privateCourseWithEverything } from '../modules/learning/testing.ts';
+import { ownSurveyObjects } from '../modules/impact/testing.ts';
+import { photoOnProfile } from '../modules/market/testing.ts';
 import { createTestApp, TestClient } from './testing-web.ts';
 
 export type App = Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -139,4 +143,50 @@ export async function discoverKinds(
     kinds.set(r.path, found);
   }
   return kinds;
+}
+
+/** The victim's objects the demo does not give it, made through the services before the attack
+ *  (so their texts get the marker too): a private course with a lesson, its file, a quiz, a linked
+ *  workshop session, a cohort, an attempt and a certificate; a questionnaire of its own with a
+ *  wave and a funder; a photo on an activity's shop window. */
+export async function victimFixtures(w: AttackWorld) {
+  const db = coreDb(w.odb.db);
+  const actor = async (email: string): Promise<Actor> => {
+    const r = await sql<{ id: string; role: Role }>`select u.id, m.role from user_account u
+      join membership m on m.user_id = u.id and m.cooperative_id = ${w.victim.id} where u.email = ${email}`.execute(db);
+    if (!r.rows.length) throw new Error(`${email} is not a member of the victim cooperative`);
+    return {
+      userId: r.rows[0].id as Actor['userId'],
+      cooperativeId: w.victim.id as Actor['cooperativeId'],
+      roles: r.rows.map((x) => x.role),
+      label: email,
+    };
+  };
+  const first = async (q: ReturnType<typeof sql<{ id: string }>>) => {
+    const r = await q.execute(db);
+    if (!r.rows.length) throw new Error('the demo lacks a row the victim fixtures need');
+    return r.rows[0].id;
+  };
+  const key = testConfig().fileKey;
+  const director = await actor('director@canopee.demo');
+  const learning = await privateCourseWithEverything(
+    w.odb,
+    key,
+    { author: director, learner: await actor('entrepreneur@canopee.demo') },
+    {
+      sessionId: await first(sql`select id::text as id from workshop_session where cooperative_id = ${w.victim.id}
+        order by id limit 1`),
+      file: { name: 'support.png', content: TEST_PNG },
+    },
+  );
+  const impact = await ownSurveyObjects(w.odb, director);
+  // A shop window of the victim (a profile, published or not) and the person who runs it.
+  const owner = await sql<{ id: string; email: string }>`select p.activity_id::text as id, u.email
+    from market_profile p join activity_owner o on o.cooperative_id = p.cooperative_id and o.activity_id = p.activity_id
+    join user_account u on u.id = o.user_id where p.cooperative_id = ${w.victim.id} order by p.activity_id limit 1`.execute(
+    db,
+  );
+  if (!owner.rows.length) throw new Error('the victim has no shop window');
+  const photo = await photoOnProfile(w.odb, key, await actor(owner.rows[0].email), owner.rows[0].id, TEST_PNG);
+  return { learning, impact, photo };
 }

@@ -20,6 +20,7 @@ import {
   params,
   type Route,
   SELF_ONLY_POSTS,
+  victimFixtures,
 } from '../testing-attack.ts';
 import { TestClient } from '../testing-web.ts';
 import { createUser } from '../../core/auth/users.ts';
@@ -47,6 +48,8 @@ const kinds = new Map<string, string[]>();
 
 before(async () => {
   w = await attackWorld();
+  // Before the markers, so the objects made for the attack are marked like the demo's.
+  await victimFixtures(w);
   routes = appRoutes(w.app).filter((r) => !(r.method === 'POST' && SELF_ONLY_POSTS.some((x) => x.test(r.path))));
   const db = coreDb(w.odb.db);
   // Mark every private text of the victim cooperative, and the names of people only it knows.

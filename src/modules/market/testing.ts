@@ -4,6 +4,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
+import { addPhoto } from './photos.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES, SAMPLE_QUERIES } from './samples.ts';
 
 /** What the fixtures need of a test cooperative (the assembly's TestCoop fits). */
@@ -45,4 +46,17 @@ export async function seedRelevanceSet(odb: OpenDb, coops: [MarketTestCoop, stri
     });
   }
   return ids;
+}
+
+/** A photo on the shop window of an activity that already has a profile (made by its owner). */
+export async function photoOnProfile(odb: OpenDb, key: Buffer, owner: Actor, activityId: string, content: Buffer) {
+  return withTenant(odb.db, owner.cooperativeId, async (tx) => {
+    const photo = await addPhoto(tx, owner, key, activityId, {
+      offerId: null,
+      name: 'atelier.png',
+      content,
+      alt: 'L’atelier',
+    });
+    return photo.id;
+  });
 }
