@@ -18,6 +18,7 @@ import {
   fingerprint,
   idsByTable,
   params,
+  realFillings,
   type Route,
   SELF_ONLY_POSTS,
   victimFixtures,
@@ -45,6 +46,10 @@ let routes: Route[];
 let victimIds: Map<string, string[]>;
 /** For a route, the tables whose ids it takes (found by asking as the victim's director). */
 const kinds = new Map<string, string[]>();
+/** For a route with parameters, its addresses filled with real objects of the victim, each
+ *  parameter with its own value of the right kind (empty: made-up ids only). */
+const real = new Map<string, string[]>();
+const routeKey = (r: Route) => `${r.method} ${r.path}`;
 
 before(async () => {
   w = await attackWorld();
@@ -84,6 +89,10 @@ before(async () => {
   victimIds = await idsByTable(w.odb, w.victim.id);
   // Which ids does each parameterised GET route take? Ask as the victim's director.
   for (const [p, t] of await discoverKinds(await w.signIn('director@canopee.demo'), routes, victimIds)) kinds.set(p, t);
+  for (const r of routes.filter((x) => params(x.path).length)) {
+    const t = tablesFor(r.path);
+    real.set(routeKey(r), await realFillings(w.odb, w.victim, r.path, t.length === victimIds.size ? [] : t, victimIds));
+  }
 });
 after(() => w.close());
 
@@ -147,6 +156,7 @@ async function attack(
   markers: string[],
   ids: Map<string, string[]>,
   findings: Finding[],
+  realUrls?: Map<string, string[]>,
 ) {
   let requests = 0;
   const form = genericForm(ids);
@@ -154,9 +164,14 @@ async function attack(
     const tables = tablesFor(r.path);
     // Routes whose kind is known get every id of it; the others one id of every table.
     const perTable = tables.length === ids.size ? 1 : 2;
-    const urls = params(r.path).length
-      ? tables.flatMap((t) => (ids.get(t) ?? []).slice(0, perTable).map((id) => fill(r.path, id)))
-      : [r.path];
+    const filled = realUrls?.get(routeKey(r)) ?? [];
+    // A route whose parameters are not one `:id` takes the victim's real values of each when
+    // there are; the made-up fillings stay for the rest.
+    const urls = !params(r.path).length
+      ? [r.path]
+      : filled.length && params(r.path).join() !== 'id'
+        ? filled
+        : tables.flatMap((t) => (ids.get(t) ?? []).slice(0, perTable).map((id) => fill(r.path, id)));
     for (const url of urls) {
       const { res, html } = r.method === 'GET' ? await client.get(url) : await client.post(url, form);
       requests++;
@@ -183,6 +198,7 @@ test('every route, as every role of another cooperative and as the public, again
       who === 'public' || who === 'mooc' ? [MARK, NET_MARK] : [MARK],
       victimIds,
       findings,
+      real,
     );
   assert.deepEqual(findings, [], `${findings.length} fuite(s) ou erreur(s) sur ${requests} requêtes`);
   assert.deepEqual(await fingerprint(w.odb, w.victim.id), before, 'the victim cooperative was modified from outside');
