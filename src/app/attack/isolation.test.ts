@@ -4,6 +4,9 @@
 // victim's own cooperative with the ids of one entrepreneur's private objects. The victim's
 // private texts carry a marker: a response that shows it is a leak; a victim row that changed is
 // a write across the wall; a 500 is a crash. Routes are read from the app, so new modules are in.
+// The victim gets the objects the demo does not give it (victimFixtures), each parameter of a
+// route gets real victim values of its own kind (realFillings), and a test lists the routes that
+// still meet made-up ids only.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
@@ -50,6 +53,35 @@ const kinds = new Map<string, string[]>();
  *  parameter with its own value of the right kind (empty: made-up ids only). */
 const real = new Map<string, string[]>();
 const routeKey = (r: Route) => `${r.method} ${r.path}`;
+
+/** Routes whose parameters are not objects of the victim that an attacker could aim at: secret
+ *  tokens (the holder of the link is the one person meant to use it), names of files of the
+ *  attacker's own session or of the code, and keys of the network's shared referentials. */
+const NOT_VICTIM_IDS: RegExp[] = [
+  /:token\b/, // public links: survey, quote, invitation, password reset, unsubscribe, charter, review, funder
+  /^\/calendrier\/:file$/, // a personal calendar feed: a secret token in the file name
+  /^\/impact\/graphiques\/:file$/, // charts drawn for the reader's own cooperative, by name
+  /^\/impact\/questionnaires\/modele\/:key$/, // the built-in questionnaires, shared by all
+  /^\/impact\/referentiel\/:code/, // the network's indicator referential, by code
+  /^\/validation\/lot\/:type$/, // a document type; the batch is the attacker's own queue
+  /^\/profil\/(sessions|identites)\/:id\//, // the signed-in person's own sessions and sign-in links
+];
+/** Known gaps, to close: kinds of objects neither the demo nor `victimFixtures` give the victim
+ *  yet, so these routes still meet made-up ids only. A new route never belongs here. */
+const NO_VICTIM_OBJECT_YET: RegExp[] = [
+  /^\/identites\/:id/, // identity_verification
+  /^\/salaire\/demandes\/:id\//, // salary_request
+  /^\/absences\/:id\//, // payroll_absence
+  /^\/documents-parcours\/:id$/, // journey_document
+  /^\/rendez-vous\/actions\/:id\//, // appointment_action
+  /\/lectures\/:batchId$/, // receipt_reading
+  /^\/banque\/virements\/:file$/, // sepa_batch
+  /^\/facturation-electronique\//, // einvoice_ereport, einvoice_incoming
+  /^\/campus\/:id\/fichiers\/:file$/, // campus_attachment
+  /^\/mooc\/:id/, // a public course of the victim
+  /^\/profil\/jetons-api\/:id\//, // api_token
+  /^\/webhooks\/:id/, // webhook_subscription, webhook_delivery
+];
 
 before(async () => {
   w = await attackWorld();
@@ -294,6 +326,19 @@ test('every route, as another entrepreneur and another CAPE of the same cooperat
   console.log(
     `# isolation between entrepreneurs: ${routes.length} routes × ${picked.length} intruders, ${requests} requests`,
   );
+});
+
+test('every route with parameters is tried with real objects of the victim, each parameter of its own kind', () => {
+  const madeUp = routes
+    .filter((r) => params(r.path).length && ![...NOT_VICTIM_IDS, ...NO_VICTIM_OBJECT_YET].some((x) => x.test(r.path)))
+    .filter((r) => !real.get(routeKey(r))?.length)
+    .map(routeKey);
+  assert.deepEqual(
+    madeUp,
+    [],
+    'routes tried with made-up ids only: give the victim such an object, or its parameter a source',
+  );
+  console.log(`# real fillings: ${[...real.values()].filter((u) => u.length).length} routes with parameters`);
 });
 
 test('row-level security blocks every tenant table when no cooperative is set', async () => {
