@@ -42,6 +42,11 @@ const PUBLIC_ROWS: Record<string, string> = {
   market_profile: 'published',
   market_offer: 'published and profile_published',
   market_review: 'hidden_at is null',
+  // Photos of a published shop window (and of its published offers), as the table's public policy says.
+  market_photo: `exists (select 1 from market_profile p where p.cooperative_id = market_photo.cooperative_id
+      and p.activity_id = market_photo.activity_id and p.published)
+    and (offer_id is null or exists (select 1 from market_offer o where o.cooperative_id = market_photo.cooperative_id
+      and o.id = market_photo.offer_id and o.published and o.profile_published))`,
 };
 
 let w: AttackWorld;
