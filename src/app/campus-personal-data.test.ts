@@ -19,6 +19,7 @@ import {
   attachFile,
   ERASED_AUTHOR,
   getQuestion,
+  handleOf,
   listComments,
   openAttachment,
   postAnswer,
@@ -37,6 +38,9 @@ let theirQ: string;
 let myAnswer: string;
 let theirAnswer: string;
 let attachment: string;
+/** The peer's answer to my question that mentions me by my handle, and what it says of others. */
+let mentioning: string;
+let myHandle: string;
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
   'base64',
@@ -86,6 +90,20 @@ before(async () => {
     )
   ).id;
   myAnswer = (await inA((tx) => postAnswer(tx, me, theirQ, 'Le contrat groupe suffit.'))).id;
+  myHandle = handleOf(
+    (
+      await withSystem(odb.db, (tx) =>
+        sql<{ n: string }>`select display_name as n from user_account where id = ${a.users.entrepreneur.id}`.execute(
+          coreDb(tx),
+        ),
+      )
+    ).rows[0].n,
+  );
+  mentioning = (
+    await inB((tx) =>
+      postAnswer(tx, peer, myQ, `Demandez à @${myHandle} sa version, et à @${myHandle}x (une autre personne).`),
+    )
+  ).id;
   await inB((tx) => toggleVote(tx, peer, theirQ, myAnswer));
   await inA((tx) => setExpertise(tx, me, 'Signature électronique'));
   await inB((tx) => toggleEndorsement(tx, peer, a.coop.id, a.users.entrepreneur.id, 'signature-electronique'));
@@ -177,4 +195,16 @@ test('erasure keeps the posts with the author pseudonymised, deletes votes, foll
     1,
   );
   assert.equal(await count('campus_vote', sql`target_id = ${myAnswer}`), 1);
+});
+
+test('erasure rewrites the mentions of the person typed in others’ posts to the erased name', async () => {
+  // Run after the erasure above: the peer's answer, in the peer's cooperative, named me.
+  const body = await withSystem(
+    odb.db,
+    async (tx) =>
+      (await sql<{ body: string }>`select body from campus_answer where id = ${mentioning}`.execute(coreDb(tx))).rows[0]
+        .body,
+  );
+  assert.equal(body, `Demandez à ${ERASED_AUTHOR} sa version, et à @${myHandle}x (une autre personne).`);
+  assert.equal(await count('campus_mention', sql`mentioned_user_id = ${a.users.entrepreneur.id}`), 0);
 });

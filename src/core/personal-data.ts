@@ -15,10 +15,13 @@ export interface PersonRef {
   userId: string | null;
 }
 
+/** Column → new value: null, a neutral text such as « Personne effacée », or an SQL expression. */
+export type ErasedValues = Record<string, string | boolean | null | RawBuilder<unknown>>;
+
 export type Erasure =
   | { kind: 'delete' }
-  /** Column → new value: null, a neutral text such as « Personne effacée », or an SQL expression. */
-  | { kind: 'anonymise'; set: Record<string, string | boolean | null | RawBuilder<unknown>> }
+  /** The new values, or, when they depend on the person (their name written in a text), made for them. */
+  | { kind: 'anonymise'; set: ErasedValues | ((p: PersonRef) => ErasedValues) }
   | { kind: 'keep'; reason: string };
 
 export interface PersonalDataRule {
@@ -33,6 +36,8 @@ export interface PersonalDataRule {
   fileColumn?: string;
   /** Not a tenant table (e.g. the core's identity tables, keyed by user or email). */
   global?: boolean;
+  /** Others' rows only touched by the erasure (their texts naming the person): not exported. */
+  eraseOnly?: boolean;
 }
 
 /** Data kept only for a time: what is past its retention period is erased by the daily job. */
@@ -42,7 +47,7 @@ export interface RetentionRule {
   label: string;
   /** The rows past their period (all cooperatives: the job runs as the system). */
   expired: RawBuilder<unknown>;
-  erase: Exclude<Erasure, { kind: 'keep' }>;
+  erase: { kind: 'delete' } | { kind: 'anonymise'; set: ErasedValues };
 }
 
 export interface PersonalDataRules {
@@ -80,7 +85,7 @@ export async function exportPersonalData(
   const sections: ExportedSection[] = [];
   const fileIds = new Set<string>();
   for (const m of all)
-    for (const r of m.rules) {
+    for (const r of m.rules.filter((x) => !x.eraseOnly)) {
       const res = await sql<{
         j: Record<string, unknown>;
       }>`select row_to_json(t) as j from ${sql.table(r.table)} t where ${where(r, p)}`.execute(db);
@@ -133,7 +138,8 @@ export async function erasePersonalData(
         for (const f of files)
           await sql`delete from stored_file where cooperative_id = ${p.cooperativeId} and id = ${f}::uuid`.execute(db);
       } else {
-        const sets = sql.join(Object.entries(r.erase.set).map(([col, v]) => sql`${sql.ref(col)} = ${v}`));
+        const values = typeof r.erase.set === 'function' ? r.erase.set(p) : r.erase.set;
+        const sets = sql.join(Object.entries(values).map(([col, v]) => sql`${sql.ref(col)} = ${v}`));
         await sql`update ${sql.table(r.table)} set ${sets} where ${where(r, p)}`.execute(db);
       }
     }

@@ -19,7 +19,7 @@ export { createArticle, promoteArticle, articleFromAnswer, searchArticles, promo
 export { proposeIdea, listIdeas, setIdeaStatus } from './ideas.service.ts';
 export { postQuestion, postAnswer, editAnswer, updateQuestion } from './qa.service.ts';
 export { addComment, listComments } from './comments.service.ts';
-export { setFollowing } from './follow.service.ts';
+export { handleOf, setFollowing } from './follow.service.ts';
 export { reportPost, moderatePost, reviewQueue, REPORTS_TO_HIDE } from './moderation.service.ts';
 export { attachFile, openAttachment } from './attachments.service.ts';
 export { CATEGORIES } from './categories.ts';

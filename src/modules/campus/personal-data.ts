@@ -5,7 +5,7 @@
 // says something about the person (votes, follows, mentions, reports, expertise, endorsements) is
 // deleted. Rules run in order; the engine adds `cooperative_id = …` (the person's cooperative),
 // except for the `global` rules, which reach rows stored in other cooperatives about them.
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { PersonalDataRule, PersonalDataRules, PersonRef } from '../../core/personal-data.ts';
 
 /** What an erased author's posts show instead of their name. */
@@ -30,6 +30,26 @@ const pseudonymise = (
   erase: { kind: 'anonymise', set: { [user]: null, ...(name ? { [name]: ERASED_AUTHOR } : {}) } },
 });
 
+/** Posts, in any cooperative, whose text mentions the person (found by the mentions recorded when
+ *  they were posted, so before those are deleted): the `@prenom.nom` typed becomes the erased
+ *  name. The handle is read from the account, still there (the account's rules come last). */
+const mentionsIn = (table: string, what: string, anchor: RawBuilder<unknown>): PersonalDataRule => ({
+  table,
+  label: `campus : mentions de la personne dans les ${what} (réécrites)`,
+  global: true,
+  eraseOnly: true,
+  match: (p: PersonRef) => sql`exists (select 1 from campus_mention m where m.anchor = ${anchor}
+    and m.mentioned_user_id = ${p.userId} and m.mentioned_cooperative_id = ${p.cooperativeId})`,
+  erase: {
+    kind: 'anonymise',
+    set: (p: PersonRef) => ({
+      body: sql`regexp_replace(body, ${sql`'(^|[^[:alnum:]_@.])@' || (select replace(trim(both '.' from
+        regexp_replace(search_key(display_name), '[^a-z0-9]+', '.', 'g')), '.', '[^[:alnum:]_@]+')
+        from user_account where id = ${p.userId}) || '(?![[:alnum:]_])'`}, ${`\\1${ERASED_AUTHOR}`}, 'gi')`,
+    }),
+  },
+});
+
 /** Rows about the person kept in other cooperatives (they mention or endorse them). */
 const aboutThem = (table: string, label: string, userCol: string, coopCol: string): PersonalDataRule => ({
   table,
@@ -48,6 +68,9 @@ export const campusPersonalData: PersonalDataRules = {
     remove('campus_report', 'campus : signalements faits', 'reporter_user_id'),
     remove('campus_endorsement', 'campus : recommandations données', 'endorser_user_id'),
     aboutThem('campus_endorsement', 'campus : recommandations reçues', 'person_user_id', 'person_cooperative_id'),
+    mentionsIn('campus_question', 'questions', sql`'question' and m.question_id = campus_question.id`),
+    mentionsIn('campus_answer', 'réponses', sql`'reponse-' || campus_answer.id::text`),
+    mentionsIn('campus_comment', 'commentaires', sql`'commentaire-' || campus_comment.id::text`),
     aboutThem('campus_mention', 'campus : mentions de la personne', 'mentioned_user_id', 'mentioned_cooperative_id'),
     remove('campus_expertise', 'campus : domaines d’expertise'),
     remove('campus_resource_person', 'campus : désignation comme personne ressource'),

@@ -8,6 +8,11 @@ import type { OpenDb } from '../../core/db/index.ts';
 import type { Actor } from '../../core/actor.ts';
 import { addLesson, addQuestion, addQuiz, addSection, createCourse, setPublished } from './courses.service.ts';
 import { learningDb } from './db.ts';
+import { addLessonFile } from './materials.service.ts';
+import { linkSession } from './sessions.service.ts';
+import { enrol, getAttempt, startAttempt, submitAttempt, viewLesson } from './progress.service.ts';
+import { createCohort } from './cohorts.service.ts';
+import { listCertificates } from './certificates.service.ts';
 
 /** What the helper needs of a test cooperative (app/testing.ts's TestCoop fits). */
 type Coop = { coop: { id: string }; actor(role: 'director'): Actor };
@@ -75,4 +80,57 @@ export function pdfTextOf(pdf: Buffer | Uint8Array): string {
   const f = join(mkdtempSync(join(tmpdir(), 'cert-')), 'c.pdf');
   writeFileSync(f, pdf);
   return execFileSync('/usr/bin/pdftotext', ['-enc', 'UTF-8', f, '-'], { encoding: 'utf8' });
+}
+
+/** The learning objects of one cooperative kept to itself, each made through the services: a
+ *  private course (one lesson with a file, one quiz) linked to a workshop session of the
+ *  cooperative (its virtual class), a cohort, and a learner who passed it (an attempt and a
+ *  certificate). The attack suite aims at them from other cooperatives. */
+export async function privateCourseWithEverything(
+  odb: OpenDb,
+  key: Buffer,
+  people: { author: Actor; learner: Actor },
+  opts: { sessionId: string; file: { name: string; content: Buffer } },
+) {
+  const { author, learner } = people;
+  const course = await withTenant(odb.db, author.cooperativeId, async (tx) => {
+    const id = await createCourse(tx, author, {
+      title: 'Procédures internes',
+      summary: 'Réservée aux membres de la coopérative.',
+      durationMinutes: 30,
+      visibility: 'cooperative',
+    });
+    const section = await addSection(tx, author, id, { title: 'Nos règles' });
+    const lesson = await addLesson(tx, author, id, {
+      sectionId: section,
+      title: 'Le circuit',
+      body: 'Qui valide quoi.',
+    });
+    const quiz = await addQuiz(tx, author, id, { title: 'Le circuit : quiz', passPercent: 50 });
+    await addQuestion(tx, author, id, quiz, { kind: 'true_false', prompt: 'La direction valide.', truth: 'true' });
+    const file = await addLessonFile(tx, key, author, id, lesson, opts.file);
+    await linkSession(tx, author, id, opts.sessionId);
+    await setPublished(tx, author, id, true);
+    return { id, section, lesson, quiz, file };
+  });
+  const attempt = await withTenant(odb.db, learner.cooperativeId, async (tx) => {
+    await enrol(tx, learner, course.id);
+    await viewLesson(tx, learner, course.id, course.lesson);
+    const id = await startAttempt(tx, learner, course.id, course.quiz);
+    const a = await getAttempt(tx, learner, course.id, id);
+    const right = Object.fromEntries(
+      a.questions.map((q) => [q.id, q.choices.flatMap((c, i) => (c.correct ? [String(i)] : []))]),
+    );
+    await submitAttempt(tx, learner, course.id, id, right);
+    return id;
+  });
+  const cohort = await withTenant(odb.db, author.cooperativeId, (tx) =>
+    createCohort(tx, author, { courseId: course.id, name: 'Nouvelles et nouveaux', userIds: [learner.userId!] }),
+  );
+  const certificates = await withTenant(odb.db, learner.cooperativeId, (tx) =>
+    listCertificates(tx, learner, { mine: true }),
+  );
+  const certificate = certificates.find((c) => c.courseId === course.id);
+  if (!certificate) throw new Error('the private course gave no certificate');
+  return { ...course, attempt, cohort, certificate: certificate.id };
 }

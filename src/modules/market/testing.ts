@@ -6,6 +6,7 @@ import { marketDb } from './db.ts';
 import type { Actor } from '../../core/actor.ts';
 import { saveOffer, saveProfile } from './profile.service.ts';
 import { confirmRequest, requestFillToken, submitRequest } from './requests.service.ts';
+import { addPhoto } from './photos.service.ts';
 import { SAMPLE_OFFERS, SAMPLE_PROFILES, SAMPLE_QUERIES } from './samples.ts';
 
 /** What the fixtures need of a test cooperative (the assembly's TestCoop fits). */
@@ -73,5 +74,18 @@ export async function confirmedRequest(
       .executeTakeFirstOrThrow();
     await confirmRequest(tx, to.cooperativeId, r.id);
     return r.id;
+  });
+}
+
+/** A photo on the shop window of an activity that already has a profile (made by its owner). */
+export async function photoOnProfile(odb: OpenDb, key: Buffer, owner: Actor, activityId: string, content: Buffer) {
+  return withTenant(odb.db, owner.cooperativeId, async (tx) => {
+    const photo = await addPhoto(tx, owner, key, activityId, {
+      offerId: null,
+      name: 'atelier.png',
+      content,
+      alt: 'L’atelier',
+    });
+    return photo.id;
   });
 }
