@@ -1,5 +1,5 @@
 // The Hono application: middleware pipeline, static files, health, then each module's routes.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -50,14 +50,16 @@ const staticCache = new Map<string, Buffer>();
 function withoutErpWall(module: string, routes: Hono<AppEnv>): Hono<AppEnv> {
   if (!ERP_MODULES.has(module)) return routes;
   const walled = new Hono<AppEnv>();
+  const wall: MiddlewareHandler<AppEnv> = async (c, next) => {
+    const actor = c.get('actor');
+    if (actor && !moduleAvailable(actor, module)) return c.notFound();
+    await next();
+  };
   for (const r of routes.routes) {
-    const handler = r.handler;
-    if (r.method === 'ALL' || r.path.startsWith('/public/')) walled.on(r.method, r.path, handler);
-    else
-      walled.on(r.method, r.path, (c, next) => {
-        const actor = c.get('actor');
-        return actor && !moduleAvailable(actor, module) ? c.notFound() : handler(c, next);
-      });
+    // The wall goes in front of each handler, which is kept itself: the front door reads a
+    // route's upload limit from its handlers (uploadBodyLimit), by identity.
+    if (r.method !== 'ALL' && !r.path.startsWith('/public/')) walled.on(r.method, r.path, wall);
+    walled.on(r.method, r.path, r.handler);
   }
   return walled;
 }

@@ -12,6 +12,8 @@ import { createDemoTestDb, TEST_PNG, testConfig } from './testing.ts';
 import { privateCourseWithEverything } from '../modules/learning/testing.ts';
 import { ownSurveyObjects } from '../modules/impact/testing.ts';
 import { photoOnProfile } from '../modules/market/testing.ts';
+import { createApplicationToken } from '../modules/api/index.ts';
+import { withTenant } from '../core/db/tenant.ts';
 import { createTestApp, TestClient } from './testing-web.ts';
 
 export type App = Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -190,7 +192,11 @@ export async function victimFixtures(w: AttackWorld) {
   );
   if (!owner.rows.length) throw new Error('the victim has no shop window');
   const photo = await photoOnProfile(w.odb, key, await actor(owner.rows[0].email), owner.rows[0].id, TEST_PNG);
-  return { learning, impact, photo };
+  // An application token of the victim (the director's page lists and revokes them).
+  const appToken = await withTenant(w.odb.db, w.victim.id, (tx) =>
+    createApplicationToken(tx, director, { name: 'Logiciel de paie', scopes: ['invoices:read'], role: 'accountant' }),
+  );
+  return { learning, impact, photo, appToken: appToken.info.id };
 }
 
 /** Where the victim's values of a parameter are read: a column of a tenant table (`id` unless
@@ -282,6 +288,7 @@ const ID_SOURCES: [RegExp, string, Partial<{ column: string }>?][] = [
   [/^\/facturation-electronique\/transmissions\/:id\//, 'einvoice_ereport'],
   [/^\/facturation-electronique\/recues\/:id\//, 'einvoice_incoming'],
   [/^\/profil\/jetons-api\/:id\//, 'api_token'],
+  [/^\/jetons-applications\/:id\//, 'api_token'],
   [/^\/a-faire\/factures\/:id\//, 'invoice'],
   [/^\/coffre-fort\/documents\/:id\//, 'archive_document'],
   [/^\/(membres|api\/v1\/people)\/:id/, 'membership', { column: 'user_id' }],

@@ -69,6 +69,7 @@ const NOT_VICTIM_IDS: RegExp[] = [
   /^\/impact\/questionnaires\/modele\/:key$/, // the built-in questionnaires, shared by all
   /^\/impact\/referentiel\/:code/, // the network's indicator referential, by code
   /^\/validation\/lot\/:type$/, // a document type; the batch is the attacker's own queue
+  /^\/impact\/enquetes-reseau\/:id$/, // a wave of the whole network (network staff only), no cooperative's object
   /^\/profil\/(sessions|identites)\/:id\//, // the signed-in person's own sessions and sign-in links
 ];
 /** Known gaps, to close: kinds of objects neither the demo nor `victimFixtures` give the victim

@@ -14,9 +14,10 @@ export const marketPersonalData: PersonalDataRules = {
       // Before the request itself: its e-mail is what finds the thread.
       table: 'market_message',
       label: 'messages échangés au sujet d’une demande de devis',
+      // No reference to the outer table by name: the export reads it under an alias.
       match: (p) =>
-        sql`request_id in (select r.id from market_request r where r.cooperative_id = market_message.cooperative_id
-          and lower(r.email) = lower(${p.email}))`,
+        sql`(cooperative_id, request_id) in (select r.cooperative_id, r.id from market_request r
+          where lower(r.email) = lower(${p.email}))`,
       erase: { kind: 'anonymise', set: { body: ERASED, ip_hash: null } },
     },
     {

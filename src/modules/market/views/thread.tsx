@@ -12,7 +12,7 @@ export function Thread(p: { messages: ThreadMessage[]; mine: ThreadMessage['auth
           <p>
             <strong>{m.author === p.mine ? 'Vous' : p.otherName}</strong> · {when.format(m.createdAt)}
           </p>
-          <p style="white-space: pre-line">{m.body}</p>
+          <p class="pre-line">{m.body}</p>
         </li>
       ))}
     </ol>
