@@ -15,6 +15,7 @@ import { audit } from '../../core/audit.ts';
 import { getCooperative } from '../directory/index.ts';
 import { parseStatement, type CsvMapping, type StatementFormat, type ParsedLine } from './parsers.ts';
 import {
+  OpenItemIndex,
   rankSuggestions,
   autoMatch,
   loadOpenItems,
@@ -437,13 +438,15 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
   const lines = rows
     .map(toTransaction)
     .sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
-  const items = await loadOpenItems(trx, actor);
+  const items = new OpenItemIndex(await loadOpenItems(trx, actor));
   const history = await matchHistory(trx, actor);
   let matched = 0;
   for (const t of lines) {
     const best = autoMatch(rankSuggestions(t, items, history));
     if (!best) continue;
+    const before = best.targets.map((x) => [x.item, x.item.remainingCents] as const);
     await applySuggestion(trx, actor, t, best, 'auto', history);
+    for (const [item, cents] of before) items.moved(item, cents);
     matched++;
   }
   await audit(trx, actor, { action: 'bank.auto_matched', data: { candidates: lines.length, matched } });
@@ -511,7 +514,7 @@ export async function listToJustify(
     .orderBy('id')
     .limit(opts.limit ?? 50)
     .execute();
-  const items = await loadOpenItems(trx, actor);
+  const items = new OpenItemIndex(await loadOpenItems(trx, actor));
   const history = await matchHistory(trx, actor);
   return {
     total: Number(n.n),

@@ -6,12 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { addDays } from '../../core/dates.ts';
 import {
+  OpenItemIndex,
   rankSuggestions,
   autoMatch,
   historyKeys,
   type OpenItem,
   type BankLineLike,
   type MatchHistory,
+  type Suggestion,
 } from './matching.ts';
 
 function rng(seed: number) {
@@ -305,6 +307,41 @@ test('matching 1,000 generated bank lines: automatic matches ≥ 99 % precise', 
   assert.ok(recall >= 0.5, `rappel ${recall}`); // most clean lines must still be matched without a click
   assert.equal(autoByKind.amount ?? 0, 0, 'an amount alone never auto-matches');
   assert.equal(autoByKind.noise ?? 0, 0, 'noise never auto-matches');
+});
+
+test('the index of open items ranks every line exactly as the list does, matches applied as they go', () => {
+  // Two copies of the same generated statement: one ranked against the list, one against the
+  // index; every automatic match settles its targets in both, as autoMatchTransactions does.
+  const plain = generate(7);
+  const indexed = generate(7);
+  const index = new OpenItemIndex(indexed.items);
+  const [hPlain, hIndexed]: MatchHistory[] = [new Map(), new Map()];
+  const view = (xs: Suggestion[]) =>
+    xs.map((x) => ({
+      kind: x.kind,
+      score: x.score,
+      reasons: x.reasons,
+      targets: x.targets.map((t) => `${t.item.id}:${t.item.existingPaymentId ?? ''}:${t.amountCents}`),
+    }));
+  const settle = (best: Suggestion | null, l: BankLineLike, h: MatchHistory, moved?: OpenItemIndex) => {
+    for (const t of best?.targets ?? []) {
+      const before = t.item.remainingCents;
+      t.item.remainingCents -= t.amountCents;
+      moved?.moved(t.item, before);
+      for (const k of historyKeys(l)) h.set(k, new Set([...(h.get(k) ?? []), t.item.partyKey]));
+    }
+  };
+  let autos = 0;
+  for (const [k, { line: l }] of plain.lines.entries()) {
+    const a = rankSuggestions(l, plain.items, hPlain);
+    const b = rankSuggestions(indexed.lines[k].line, index, hIndexed);
+    assert.deepEqual(view(b), view(a), `line ${k}: ${l.label}`);
+    const best = autoMatch(a);
+    if (best) autos++;
+    settle(best, l, hPlain);
+    settle(autoMatch(b), indexed.lines[k].line, hIndexed, index);
+  }
+  assert.ok(autos > 500, `${autos} automatic matches: the comparison went through settled items`);
 });
 
 const inv = (id: string, number: string, party: string, remaining: number, issue = '2026-10-01'): OpenItem => ({

@@ -91,21 +91,29 @@ export function historyKeys(l: Pick<BankLineLike, 'counterpartyIban' | 'counterp
 }
 
 /** The number appears in the label as a whole token (separators ignored: "F-2026-00012" ≈ "F2026 00012"). */
-function numberInLabel(number: string | null, text: string): boolean {
-  if (!number) return false;
-  const n = normalise(number).replace(/ /g, '');
-  if (n.length < 4) return false;
+function numberInLabel(number: string | null, text: string, compactText = text.replace(/ /g, '')): boolean {
+  const n = compactNumber(number);
+  if (!n) return false;
+  // Cheap first: a label holding the number holds it whole once its spaces are gone.
+  if (!compactText.includes(n)) return false;
   // Separators are ignored ("2026-00012" ≈ "2026 00012" ≈ "202600012"), but digits must not continue it.
   return new RegExp(`(?<![0-9])${[...n].join(' ?')}(?![0-9])`).test(text);
 }
 
-/** 0..1: how much of the party's name appears in the label/counterparty text. */
-function nameScore(partyName: string, text: string): number {
-  const toks = nameTokens(partyName);
+/** 0..1: how much of the party's name (its tokens) appears among the label's words. */
+function nameScore(toks: string[], words: Set<string>): number {
   if (!toks.length) return 0;
-  const words = new Set(text.split(' '));
   const hit = toks.filter((t) => words.has(t)).length;
   return hit / toks.length;
+}
+/** Each item's name tokens, worked out once however many lines it is ranked against. */
+const itemTokens = new WeakMap<OpenItem, { name: string; tokens: string[] }>();
+function tokensOf(item: OpenItem): string[] {
+  const known = itemTokens.get(item);
+  if (known?.name === item.partyName) return known.tokens;
+  const tokens = nameTokens(item.partyName);
+  itemTokens.set(item, { name: item.partyName, tokens });
+  return tokens;
 }
 
 function dateScore(item: OpenItem, date: IsoDate): number {
@@ -135,10 +143,75 @@ interface Scored {
   nameHit: boolean;
 }
 
-/** Ranked suggestions for one bank line, best first (at most `limit`). */
+/** The normalised number without separators, as numberInLabel compares it (null: too short). */
+function compactNumber(number: string | null): string | null {
+  const n = number ? normalise(number).replace(/ /g, '') : '';
+  return n.length >= 4 ? n : null;
+}
+
+/**
+ * Open items filed by what can make one a candidate for a bank line: its exact remaining amount,
+ * its number in the label, a word of its party's name, a past payer. rankSuggestions skips an
+ * item with none of these, so ranking a line against the index scores only the line's candidates
+ * (in the items' order, so the ranking is the same as against the list): a statement of 10,000
+ * lines against 10,000 open items costs each line's few candidates, not lines × items. Built once
+ * per statement; `moved` re-files an item whose remaining amount a match changed.
+ */
+export class OpenItemIndex {
+  private readonly order = new Map<OpenItem, number>();
+  private readonly byAmount = new Map<number, Set<OpenItem>>();
+  private readonly byParty = new Map<string, OpenItem[]>();
+  private readonly byWord = new Map<string, OpenItem[]>();
+  /** The last four characters of the compact number: a number in a label ends with them. */
+  private readonly byNumberEnd = new Map<string, OpenItem[]>();
+
+  constructor(readonly items: OpenItem[]) {
+    const file = <K>(m: Map<K, OpenItem[]>, k: K, item: OpenItem) => {
+      const list = m.get(k);
+      if (list) list.push(item);
+      else m.set(k, [item]);
+    };
+    items.forEach((item, i) => {
+      this.order.set(item, i);
+      this.fileAmount(item, item.remainingCents);
+      file(this.byParty, item.partyKey, item);
+      for (const w of new Set(tokensOf(item))) file(this.byWord, w, item);
+      const n = compactNumber(item.number);
+      if (n) file(this.byNumberEnd, n.slice(-4), item);
+    });
+  }
+
+  private fileAmount(item: OpenItem, cents: number) {
+    const set = this.byAmount.get(cents);
+    if (set) set.add(item);
+    else this.byAmount.set(cents, new Set([item]));
+  }
+
+  /** An item's remaining amount changed (a match settled part or all of it). */
+  moved(item: OpenItem, previousCents: number) {
+    this.byAmount.get(previousCents)?.delete(item);
+    this.fileAmount(item, item.remainingCents);
+  }
+
+  /** Every item that may hit the line (a superset of those rankSuggestions keeps), in list order. */
+  candidates(text: string, amount: number, pastParties: Set<string>): OpenItem[] {
+    const found = new Set<OpenItem>(this.byAmount.get(amount));
+    for (const p of pastParties) for (const item of this.byParty.get(p) ?? []) found.add(item);
+    for (const w of text.split(' ')) for (const item of this.byWord.get(w) ?? []) found.add(item);
+    // numberInLabel matches the number with optional spaces between its characters: without the
+    // spaces, the label holds it whole, so it ends at one of the label's positions.
+    const compact = text.replace(/ /g, '');
+    for (let i = 4; i <= compact.length; i++)
+      for (const item of this.byNumberEnd.get(compact.slice(i - 4, i)) ?? []) found.add(item);
+    return [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
+  }
+}
+
+/** Ranked suggestions for one bank line, best first (at most `limit`), against open items or
+ *  their index (the same result; the index for a whole statement). */
 export function rankSuggestions(
   line: BankLineLike,
-  items: OpenItem[],
+  items: OpenItem[] | OpenItemIndex,
   history: MatchHistory = new Map(),
   limit = 5,
 ): Suggestion[] {
@@ -147,18 +220,22 @@ export function rankSuggestions(
   const text = normalise(`${line.label} ${line.counterpartyName ?? ''} ${line.reference ?? ''}`);
   const pastParties = new Set<string>();
   for (const k of historyKeys(line)) for (const p of history.get(k) ?? []) pastParties.add(p);
+  const candidates = items instanceof OpenItemIndex ? items.candidates(text, amount, pastParties) : items;
+  const words = new Set(text.split(' '));
+  const compactText = text.replace(/ /g, '');
   const scored: Scored[] = [];
-  for (const item of items) {
+  for (const item of candidates) {
     if (item.direction !== direction || item.remainingCents <= 0) continue;
     const reasons: string[] = [];
     let base = 0;
-    const numberHit = numberInLabel(item.number, text);
+    const numberHit = numberInLabel(item.number, text, compactText);
     if (numberHit) {
       base += 40;
       reasons.push(`numéro ${item.number} dans le libellé`);
     }
-    const ns = nameScore(item.partyName, text);
-    const nameHit = ns >= 0.99 || (ns >= 0.5 && nameTokens(item.partyName).length >= 2);
+    const tokens = tokensOf(item);
+    const ns = nameScore(tokens, words);
+    const nameHit = ns >= 0.99 || (ns >= 0.5 && tokens.length >= 2);
     if (nameHit) {
       base += ns >= 0.99 ? 20 : 12;
       reasons.push(`nom « ${item.partyName} » dans le libellé`);
