@@ -44,9 +44,9 @@ const staticCache = new Map<string, Buffer>();
 
 /** The ERP modules' pages answer 404 to a member of an organisation without the ERP (a
  *  tiers-lieu, a collective; core/authz.ts `moduleAvailable`), the same list that hides their
- *  navigation and refuses their permissions in the services. Each handler is wrapped (their
- *  middleware, registered for every method, is left as it is: it only runs before a handler);
- *  public links (`/public/…`, e.g. a customer's quote) stay open to anyone. */
+ *  navigation and refuses their permissions in the services. A wall goes in front of each
+ *  handler (their middleware, registered for every method, is left as it is: it only runs
+ *  before a handler); public links (`/public/…`, e.g. a customer's quote) stay open to anyone. */
 function withoutErpWall(module: string, routes: Hono<AppEnv>): Hono<AppEnv> {
   if (!ERP_MODULES.has(module)) return routes;
   const walled = new Hono<AppEnv>();
