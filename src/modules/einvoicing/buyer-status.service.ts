@@ -14,7 +14,7 @@ import { uuidv7 } from '../../core/ids.ts';
 import type { SupplierInvoiceApproved, SupplierInvoicePaid } from '../purchases/index.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
-import { adapterOf, platformCooperatives, type PlatformEnv } from './platform.service.ts';
+import { claimWithPlatform, platformCooperatives, type PlatformEnv } from './platform.service.ts';
 import type { BuyerStatus, SendState } from './schema.ts';
 import { CLAIM_SECONDS, type JobResult, nextAttempt } from './transmission.service.ts';
 
@@ -79,12 +79,7 @@ export async function sendBuyerStatuses(
   for (const coop of coops) {
     const now = opts.now ?? new Date();
     // 1. Claimed in one transaction (the next attempt pushed forward), so no other worker sends it.
-    const work = await withTenant(odb.db, coop, async (tx) => {
-      const platform = await adapterOf(tx, coop, env).catch((e: Error) => {
-        result.errors.push(e.message);
-        return null;
-      });
-      if (!platform) return null;
+    const work = await claimWithPlatform(odb.db, coop, env, result.errors, async (tx, platform) => {
       const trx = einvoicingDb(tx);
       const due = await trx
         .selectFrom('einvoice_buyer_status as b')

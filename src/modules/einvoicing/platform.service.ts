@@ -1,7 +1,7 @@
 // The cooperative's approved platform: which adapter, which format, its address and token.
 // Configured by the direction; the token is sealed at rest and never shown again.
 import { z } from 'zod';
-import type { Tx } from '../../core/db/tenant.ts';
+import { type Db, type Tx, withTenant } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
@@ -162,6 +162,29 @@ export async function adapterOf(
     });
   }
   return { adapter, format: r.format, cursor: r.status_cursor, eReporting: r.e_reporting };
+}
+
+export type JobPlatform = NonNullable<Awaited<ReturnType<typeof adapterOf>>>;
+
+/**
+ * A job's claim for one cooperative: `claim` runs in its tenant transaction with its platform's
+ * adapter. A platform that cannot be built (an address refused, a token unreadable) is reported
+ * in `errors` and nothing is claimed (null); so is a cooperative whose platform was just paused.
+ */
+export async function claimWithPlatform<T>(
+  db: Db,
+  cooperativeId: string,
+  env: PlatformEnv,
+  errors: string[],
+  claim: (tx: Tx, platform: JobPlatform) => Promise<T>,
+): Promise<T | null> {
+  return withTenant(db, cooperativeId, async (tx) => {
+    const platform = await adapterOf(tx, cooperativeId, env).catch((e: Error) => {
+      errors.push(e.message);
+      return null;
+    });
+    return platform ? claim(tx, platform) : null;
+  });
 }
 
 /** Cooperatives with an enabled platform (jobs, outside any tenant). */

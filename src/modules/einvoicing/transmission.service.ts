@@ -28,7 +28,13 @@ import { EINVOICING } from './permissions.ts';
 import { EINVOICING_EVENTS, type EInvoiceStatusChanged } from './events.ts';
 import { LIFECYCLE, type LifecycleStatus } from './statuses.ts';
 import type { OutgoingDocument, StatusReport } from './adapter.ts';
-import { adapterOf, platformCooperatives, saveCursor, type PlatformEnv } from './platform.service.ts';
+import {
+  adapterOf,
+  claimWithPlatform,
+  platformCooperatives,
+  saveCursor,
+  type PlatformEnv,
+} from './platform.service.ts';
 import type { Channel, PlatformFormat, SendState } from './schema.ts';
 
 /** Delays before each new attempt; after the last one the transmission is marked failed. */
@@ -397,12 +403,7 @@ export async function sendDue(odb: OpenDbLike, env: PlatformEnv, opts: { now?: D
   for (const coop of coops) {
     const now = opts.now ?? new Date();
     // 1. Claim and build in one transaction (the documents are rendered from the frozen invoice).
-    const work = await withTenant(odb.db, coop, async (tx) => {
-      const platform = await adapterOf(tx, coop, env).catch((e: Error) => {
-        result.errors.push(e.message);
-        return null;
-      });
-      if (!platform) return null;
+    const work = await claimWithPlatform(odb.db, coop, env, result.errors, async (tx, platform) => {
       const trx = einvoicingDb(tx);
       const due = await trx
         .selectFrom('einvoice_transmission')
