@@ -6,7 +6,11 @@
 // - an internal invoice (subcontracting inside the cooperative): D 604 on the buyer's code /
 //   C 708 on the subcontractor's code, one balanced entry, no VAT (one legal person). 706/707 are
 //   not touched, so `radieuse check` (sales = ledger per activity) stays true.
-// Both are written once per source (idempotent) and authorized here: the actor must be able to
+// - a joint job's cost split: a supplier invoice of the job was posted (AC) under the analytic code
+//   of the activity that bought; the partners' shares of its charge move to their codes (OD:
+//   C 6xx payer / D 6xx partner, same account). 401 and deductible VAT stay with the payer, who
+//   pays the supplier. Source `ledger.cost_split`, id = the supplier invoice (one split each).
+// All are written once per source (idempotent) and authorized here: the actor must be able to
 // see the activity account the entry starts from (own activity for an entrepreneur).
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
@@ -21,6 +25,7 @@ import { ledgerDb } from './db.ts';
 
 export const REVENUE_SPLIT_SOURCE = 'ledger.revenue_split';
 export const INTERNAL_INVOICE_SOURCE = 'ledger.internal_invoice';
+export const COST_SPLIT_SOURCE = 'ledger.cost_split';
 /** Accounts of an internal invoice: the buyer's cost, the subcontractor's revenue. */
 export const INTERNAL_ACCOUNTS = { cost: '604', revenue: '708' } as const;
 
@@ -103,6 +108,64 @@ export async function postRevenueSplit(tx: Tx, actor: Actor, p: RevenueSplitInpu
     pieceRef: p.invoiceNumber,
     pieceDate: p.date,
     source: { type: REVENUE_SPLIT_SOURCE, id: p.invoiceId },
+    lines,
+  });
+}
+
+export interface CostSplitInput {
+  /** The supplier invoice already posted (AC) under the payer's code: the entry's source. */
+  supplierInvoiceId: string;
+  pieceRef: string;
+  date: IsoDate;
+  label: string;
+  /** The charge account the invoice was posted to (6xx). */
+  account: string;
+  payerCode: string;
+  /** Partners' shares of the charge, excl. VAT, positive cents. */
+  shares: { analyticCode: string; cents: number }[];
+}
+
+/** Moves the partners' shares of a joint job's supplier invoice to their analytic codes. */
+export async function postCostSplit(tx: Tx, actor: Actor, p: CostSplitInput): Promise<PostedEntry | null> {
+  await mayPostFrom(tx, actor, p.payerCode);
+  const done = await posted(tx, actor, COST_SPLIT_SOURCE, p.supplierInvoiceId);
+  if (done) return asPosted(done);
+  const shares = p.shares.filter((s) => s.cents > 0 && s.analyticCode !== p.payerCode);
+  if (!shares.length) return null;
+  if (!p.account.startsWith('6')) throw new UserError('Seule une charge (compte 6) se partage.');
+  for (const s of shares) {
+    if (!Number.isSafeInteger(s.cents)) throw new UserError('Montant invalide.');
+    if (!(await activityFacts(tx, actor.cooperativeId, { analyticCode: s.analyticCode })))
+      throw new NotFoundError('Activité');
+  }
+  // The supplier invoice must be in the ledger with at least the moved charge on the payer's code.
+  const inv = await posted(tx, actor, 'purchases.supplier_invoice', p.supplierInvoiceId);
+  if (!inv) throw new UserError("La facture fournisseur n'est pas encore passée en comptabilité.");
+  const charge = await ledgerDb(tx)
+    .selectFrom('entry_line')
+    .select((eb) => [eb.fn.sum<string>('debit_cents').as('d'), eb.fn.sum<string>('credit_cents').as('c')])
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('entry_id', '=', inv.id)
+    .where('account', '=', p.account)
+    .where('analytic_code', '=', p.payerCode)
+    .executeTakeFirst();
+  const onPayer = Number(charge?.d ?? 0) - Number(charge?.c ?? 0);
+  if (shares.reduce((t, s) => t + s.cents, 0) > onPayer)
+    throw new UserError('Les parts des partenaires dépassent la charge de la facture.');
+  const label = `Cotraitance ${p.label} — parts des partenaires`.slice(0, 200);
+  const lines: PostingLine[] = [];
+  for (const s of shares)
+    lines.push(
+      { account: p.account, analyticCode: p.payerCode, creditCents: s.cents, label },
+      { account: p.account, analyticCode: s.analyticCode, debitCents: s.cents, label },
+    );
+  return postEntry(tx, actor, {
+    journal: 'OD',
+    date: p.date,
+    label,
+    pieceRef: p.pieceRef.slice(0, 35),
+    pieceDate: p.date,
+    source: { type: COST_SPLIT_SOURCE, id: p.supplierInvoiceId },
     lines,
   });
 }

@@ -39,9 +39,12 @@ export { ledgerImpactFigures, type LedgerImpactFigures } from './impact-figures.
 export {
   postRevenueSplit,
   postInternalInvoice,
+  postCostSplit,
   REVENUE_SPLIT_SOURCE,
+  COST_SPLIT_SOURCE,
   INTERNAL_INVOICE_SOURCE,
   INTERNAL_ACCOUNTS,
   type RevenueSplitInput,
   type InternalInvoiceInput,
+  type CostSplitInput,
 } from './analytic-transfers.ts';

@@ -184,21 +184,53 @@ export async function getJointOffer(tx: Tx, actor: Actor, id: string): Promise<J
   return j;
 }
 
-/** Splits `total` pro rata of `weights` (largest remainders: the shares add up to the total). */
+/** The joint offers the actor takes part in (a part is one of their activities), or all for staff;
+ *  newest first. */
+export async function listJointOffers(tx: Tx, actor: Actor): Promise<{ id: string; title: string; createdAt: Date }[]> {
+  const scope = authorize(actor, MARKET.jointOffer);
+  const trx = marketDb(tx);
+  let q = trx
+    .selectFrom('market_joint')
+    .select(['id', 'title', 'created_at'])
+    .where('cooperative_id', '=', actor.cooperativeId);
+  if (scope === 'own') {
+    const mine = (await activitiesFor(tx, actor)).map((a) => a.id as string);
+    if (!mine.length) return [];
+    q = q.where('id', 'in', (eb) =>
+      eb
+        .selectFrom('market_joint_part')
+        .select('joint_id')
+        .where('cooperative_id', '=', actor.cooperativeId)
+        .where('activity_id', 'in', mine),
+    );
+  }
+  const rows = await q.orderBy('created_at', 'desc').limit(200).execute();
+  return rows.map((r) => ({ id: r.id, title: r.title, createdAt: r.created_at }));
+}
+
+/** Splits `total` cents pro rata of `weights`, to the cent, so the shares add up exactly to the
+ *  total. The rounding rule, used for a joint job's revenue and its costs alike: each share is
+ *  first rounded toward zero; the cents left over go one each to the shares with the largest
+ *  remainders, and between equal remainders to the earlier part (the lead activity is the first).
+ *  Computed in BigInt: no float drift, whatever the amounts. */
 export function splitProRata(total: number, weights: number[]): number[] {
   const sum = weights.reduce((t, w) => t + w, 0);
   if (!sum) return weights.map((_, i) => (i === 0 ? total : 0));
-  const exact = weights.map((w) => (total * w) / sum);
-  const out = exact.map((x) => Math.trunc(x));
-  let rest = total - out.reduce((t, x) => t + x, 0);
-  const order = exact.map((x, i) => [Math.abs(x - Math.trunc(x)), i] as const).sort((a, b) => b[0] - a[0]);
-  for (const [, i] of order) {
+  const sign = total < 0 ? -1 : 1;
+  const abs = BigInt(Math.abs(total));
+  const big = BigInt(sum);
+  const raw = weights.map((w) => abs * BigInt(w));
+  const out = raw.map((r) => Number(r / big));
+  let rest = Math.abs(total) - out.reduce((t, x) => t + x, 0);
+  const order = raw
+    .map((r, i) => ({ i, rem: r % big }))
+    .sort((a, b) => (b.rem > a.rem ? 1 : b.rem < a.rem ? -1 : a.i - b.i));
+  for (const { i } of order) {
     if (!rest) break;
-    const step = Math.sign(rest);
-    out[i] += step;
-    rest -= step;
+    out[i] += 1;
+    rest -= 1;
   }
-  return out;
+  return out.map((x) => sign * x + 0);
 }
 
 /** On an invoice (or credit note) of a joint quote: the partners' shares go to their codes. */

@@ -100,6 +100,24 @@ export interface MarketTables {
     description: string;
     amount_excl_cents: number;
   };
+  market_joint_cost: {
+    cooperative_id: string;
+    id: string;
+    joint_id: string;
+    supplier_invoice_id: string;
+    payer_activity_id: string;
+    account: string;
+    amount_excl_cents: number;
+    entry_id: string | null;
+    created_by: string;
+    created_at: Generated<Date>;
+  };
+  market_joint_cost_share: {
+    cooperative_id: string;
+    cost_id: string;
+    activity_id: string;
+    cents: number;
+  };
   market_charter: {
     cooperative_id: string;
     version: number;
@@ -365,6 +383,35 @@ create table market_message (
 );
 create index market_message_request on market_message (cooperative_id, request_id, created_at);
 ${tenantPolicySql('market_message')}
+`,
+  },
+  {
+    // The costs of a joint job: a supplier invoice (already approved and posted under the activity
+    // that bought) tagged with the joint offer; its charge is shared by the parts' keys and the
+    // partners' shares are moved to their analytic codes by the ledger (entry_id). One joint per
+    // supplier invoice; the shares are kept as posted (they sum to the amount).
+    name: '2026_12_13_2001_market_joint_cost',
+    sql: `
+create table market_joint_cost (
+  cooperative_id uuid not null references cooperative(id), id uuid not null, joint_id uuid not null,
+  supplier_invoice_id uuid not null, payer_activity_id uuid not null, account text not null,
+  amount_excl_cents bigint not null check (amount_excl_cents > 0), entry_id uuid,
+  created_by uuid not null, created_at timestamptz not null default now(),
+  primary key (cooperative_id, id),
+  foreign key (cooperative_id, joint_id) references market_joint(cooperative_id, id),
+  foreign key (cooperative_id, payer_activity_id) references activity(cooperative_id, id)
+);
+create unique index market_joint_cost_invoice on market_joint_cost (cooperative_id, supplier_invoice_id);
+create index market_joint_cost_joint on market_joint_cost (cooperative_id, joint_id, created_at);
+create table market_joint_cost_share (
+  cooperative_id uuid not null references cooperative(id), cost_id uuid not null, activity_id uuid not null,
+  cents bigint not null check (cents >= 0),
+  primary key (cooperative_id, cost_id, activity_id),
+  foreign key (cooperative_id, cost_id) references market_joint_cost(cooperative_id, id),
+  foreign key (cooperative_id, activity_id) references activity(cooperative_id, id)
+);
+${tenantPolicySql('market_joint_cost')}
+${tenantPolicySql('market_joint_cost_share')}
 `,
   },
 ];

@@ -9,7 +9,9 @@ import { withTenant } from '../../../core/db/tenant.ts';
 import type { Actor } from '../../../core/actor.ts';
 import { fieldErrors, UserError } from '../../../core/errors.ts';
 import type { TenantTx } from '../db.ts';
-import { createJointQuote, jointFormOptions } from '../joint.service.ts';
+import { createJointQuote, jointFormOptions, listJointOffers } from '../joint.service.ts';
+import { attachJointCost, jointCosts } from '../joint-costs.service.ts';
+import { JointPage } from '../views/joint-page.tsx';
 import {
   acceptAnswer,
   acceptWork,
@@ -34,6 +36,7 @@ import { CharterPage, ExternalsPage, JOINT_ROWS, JointForm, NeedPage, NeedsPage 
 export const cooperationRoutes = new Hono<AppEnv>();
 for (const p of [
   '/ma-vitrine/cotraitance',
+  '/ma-vitrine/cotraitance/*',
   '/ma-vitrine/independants',
   '/ma-vitrine/independants/*',
   '/marche-interne',
@@ -48,8 +51,14 @@ function tenant<T>(c: Ctx, fn: (tx: TenantTx, actor: Actor) => Promise<T>): Prom
 
 // --- joint offers ----------------------------------------------------------------------------
 async function jointPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
-  const options = await tenant(c, (tx, actor) => jointFormOptions(tx, actor));
-  return c.html(<JointForm c={c} options={options} values={values} errors={errors} />, errors ? 400 : 200);
+  const { options, offers } = await tenant(c, async (tx, actor) => ({
+    options: await jointFormOptions(tx, actor),
+    offers: await listJointOffers(tx, actor),
+  }));
+  return c.html(
+    <JointForm c={c} options={options} offers={offers} values={values} errors={errors} />,
+    errors ? 400 : 200,
+  );
 }
 cooperationRoutes.get('/ma-vitrine/cotraitance', (c) => jointPage(c));
 cooperationRoutes.post('/ma-vitrine/cotraitance', async (c) => {
@@ -71,6 +80,30 @@ cooperationRoutes.post('/ma-vitrine/cotraitance', async (c) => {
     if (!errors) throw e;
     return jointPage(c, f, errors);
   }
+});
+
+// The joint job's page: parts, keys, shared supplier invoices (the services check the actor).
+async function jointJobPage(c: Ctx, values: Record<string, string> = {}, errors: Record<string, string> | null = null) {
+  const id = idParam(c, 'id', 'Offre conjointe');
+  const data = await tenant(c, (tx, actor) => jointCosts(tx, actor, id));
+  return c.html(<JointPage c={c} {...data} values={values} errors={errors} />, errors ? 400 : 200);
+}
+cooperationRoutes.get('/ma-vitrine/cotraitance/:id', (c) => jointJobPage(c));
+cooperationRoutes.post('/ma-vitrine/cotraitance/:id/charges', async (c) => {
+  const id = idParam(c, 'id', 'Offre conjointe');
+  const f = await formValues(c);
+  try {
+    await tenant(c, (tx, actor) => attachJointCost(tx, actor, id, { supplierInvoiceId: f.supplierInvoiceId ?? '' }));
+  } catch (e) {
+    const errors = fieldErrors(e);
+    if (!errors) throw e;
+    return jointJobPage(c, f, errors);
+  }
+  setFlash(c, {
+    kind: 'success',
+    text: 'Facture partagée : chaque activité en porte sa part sur son compte d’activité.',
+  });
+  return c.redirect(`/ma-vitrine/cotraitance/${id}`, 303);
 });
 
 // --- internal market -------------------------------------------------------------------------

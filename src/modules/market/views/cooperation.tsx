@@ -16,12 +16,14 @@ import { formatEuros } from '../../../core/money.ts';
 import type { Need, NeedAnswer } from '../internal.service.ts';
 import type { Charter, External } from '../external.service.ts';
 import { EXTERNAL_LABEL } from '../categories.ts';
+import { JointList } from './joint-page.tsx';
 
 export const JOINT_ROWS = 4;
 
 export function JointForm(p: {
   c: Ctx;
   options: { lead: [string, string][]; partners: [string, string][]; customers: [string, string][] };
+  offers: { id: string; title: string }[];
   values: Record<string, string>;
   errors: Record<string, string> | null;
 }) {
@@ -32,8 +34,10 @@ export function JointForm(p: {
     <Layout c={p.c} title="Offre conjointe">
       <PageHeader
         title="Offre conjointe"
-        help="Vous répondez à plusieurs activités de la coopérative : un seul devis, une partie par activité. À la facturation, chaque activité reçoit sa part du chiffre d’affaires sur son compte d’activité."
+        help="Vous répondez à plusieurs activités de la coopérative : un seul devis, une partie par activité. À la facturation, chaque activité reçoit sa part du chiffre d’affaires sur son compte d’activité ; les achats du chantier se partagent de même."
       />
+      <JointList offers={p.offers} />
+      <h2>Nouvelle offre conjointe</h2>
       <form method="post" action="/ma-vitrine/cotraitance" novalidate>
         <Csrf token={p.c.get('csrf')} />
         <FormErrorSummary errors={p.errors} />
