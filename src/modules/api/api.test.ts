@@ -208,7 +208,11 @@ function operations() {
                       ? { reason: 'Erreur de quantité' }
                       : template === '/expenses'
                         ? expenseBody()
-                        : undefined;
+                        : template === '/quotes/{id}/invoices'
+                          ? { kind: 'deposit', percentBp: 3000 }
+                          : template.endsWith('/match')
+                            ? { suggestion: 'invoice:x:1:' }
+                            : undefined;
       ops.push({ method: method.toUpperCase(), template, path: (id) => template.replace('{id}', id), scope, body });
     }
   return ops;
