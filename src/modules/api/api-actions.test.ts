@@ -20,6 +20,7 @@ import { openApiDocument } from './routes/v1.ts';
 import { ALL_SCOPES, type Scope } from './scopes.ts';
 import { customerBody, responseChecker } from './testing.ts';
 import { createToken } from './tokens.service.ts';
+import { createSubscription } from './webhooks.service.ts';
 
 let odb: OpenDb;
 let app: Awaited<ReturnType<typeof createTestApp>>['app'];
@@ -75,7 +76,7 @@ const mails = async (subjectLike: string) =>
       await apiDb(odb.db)
         .selectFrom('mail_outbox' as never)
         .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('subject' as never, 'like', `%${subjectLike}%`)
+        .where('subject' as never, 'like', `%${subjectLike}%` as never)
         .executeTakeFirstOrThrow()
     ).n,
   );
@@ -312,11 +313,25 @@ test('bank matching: unmatched lines with suggestions, one confirmed (invoice pa
   const stale = await call('POST', `/bank-lines/${item.line.id}/match`, tok.a, { suggestion: 'invoice:x:1:' });
   assert.equal(stale.status, 422);
 
+  // Software subscribed to payments hears of this one, as for a match made on the page.
+  await withTenant(odb.db, a.coop.id, (tx) =>
+    createSubscription(tx, a.actor('director'), {
+      url: 'https://hooks.example.com/radieuse',
+      events: ['payment.recorded', 'invoice.paid'],
+    }),
+  );
   const ok = await call('POST', `/bank-lines/${item.line.id}/match`, tok.a, { suggestion: best.key });
   assert.equal(ok.status, 200);
   assert.equal((await checked(ok, 'POST', '/bank-lines/{id}/match')).status, 'matched');
   const paid = await checked(await call('GET', `/invoices/${inv.id}`, tok.a), 'GET', '/invoices/{id}');
   assert.equal(paid.status, 'paid');
+  const hooks = await apiDb(odb.db)
+    .selectFrom('webhook_delivery')
+    .select(['event', 'payload'])
+    .where('cooperative_id', '=', a.coop.id)
+    .execute();
+  assert.deepEqual(hooks.map((h) => h.event).sort(), ['invoice.paid', 'payment.recorded']);
+  assert.ok(JSON.stringify(hooks).includes(inv.id));
   const again = await call('POST', `/bank-lines/${item.line.id}/match`, tok.a, { suggestion: best.key });
   assert.equal(again.status, 422, 'already justified');
   const rest = await checked(await call('GET', '/bank-lines/unmatched', tok.a), 'GET', '/bank-lines/unmatched');
