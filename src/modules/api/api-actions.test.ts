@@ -135,7 +135,14 @@ test('quotes: sent once per idempotency key, refused, accepted with the signed f
   const noFile = await call('POST', `/quotes/${q2}/accept`, tok.a);
   assert.equal(noFile.status, 422);
   assert.ok((await checked(noFile, 'POST', '/quotes/{id}/accept')).errors?.signedFile);
-  const text = await upload(`/quotes/${q2}/accept`, tok.a, 'signedFile', Buffer.from('bonjour'), 'x.pdf', 'application/pdf');
+  const text = await upload(
+    `/quotes/${q2}/accept`,
+    tok.a,
+    'signedFile',
+    Buffer.from('bonjour'),
+    'x.pdf',
+    'application/pdf',
+  );
   assert.equal(text.status, 422, 'typed by content, not by the declared type');
   await checked(text, 'POST', '/quotes/{id}/accept');
   const ok = await upload(`/quotes/${q2}/accept`, tok.a, 'signedFile', pdf('q2'), 'signe.pdf', 'application/pdf');
@@ -209,7 +216,14 @@ test('expense receipts: attached by content type, too large refused before parsi
     ) - Number(before.n);
 
   // A text file sent as an image: refused by its content, beside the receipt field.
-  const text = await upload(`/expenses/${lineId}/receipt`, tok.ent, 'receipt', Buffer.from('pas une image'), 't.png', 'image/png');
+  const text = await upload(
+    `/expenses/${lineId}/receipt`,
+    tok.ent,
+    'receipt',
+    Buffer.from('pas une image'),
+    't.png',
+    'image/png',
+  );
   assert.equal(text.status, 422);
   assert.ok((await checked(text, 'POST', '/expenses/{id}/receipt')).errors?.receipt);
   // Too large: the front door refuses it from its size, before anything parses the body.
@@ -256,9 +270,14 @@ test('expense receipts: attached by content type, too large refused before parsi
 });
 
 test('bank matching: unmatched lines with suggestions, one confirmed (invoice paid), stale or foreign refused', async () => {
-  const draft = await call('POST', '/invoices', tok.a, { activityId: a.activityId, customerId: customerA, lines: [line] });
+  const draft = await call('POST', '/invoices', tok.a, {
+    activityId: a.activityId,
+    customerId: customerA,
+    lines: [line],
+  });
   const inv = await checked(draft, 'POST', '/invoices');
-  for (const verb of ['submit', 'validate']) assert.equal((await call('POST', `/invoices/${inv.id}/${verb}`, tok.a)).status, 200);
+  for (const verb of ['submit', 'validate'])
+    assert.equal((await call('POST', `/invoices/${inv.id}/${verb}`, tok.a)).status, 200);
   const validated = await checked(await call('GET', `/invoices/${inv.id}`, tok.a), 'GET', '/invoices/{id}');
   await withTenant(odb.db, a.coop.id, async (tx) => {
     const account = (await ensureMainAccount(tx, a.actor('accountant')))!;
@@ -305,8 +324,14 @@ test('bank matching: unmatched lines with suggestions, one confirmed (invoice pa
 
   // Staff only (the bank module's rule), whatever the token's scopes.
   assert.equal((await call('GET', '/bank-lines/unmatched', tok.ent)).status, 403);
-  assert.equal((await call('POST', `/bank-lines/${item.line.id}/match`, tok.ent, { suggestion: best.key })).status, 403);
-  assert.equal((await call('POST', `/bank-lines/${item.line.id}/match`, tok.quotesRead, { suggestion: best.key })).status, 403);
+  assert.equal(
+    (await call('POST', `/bank-lines/${item.line.id}/match`, tok.ent, { suggestion: best.key })).status,
+    403,
+  );
+  assert.equal(
+    (await call('POST', `/bank-lines/${item.line.id}/match`, tok.quotesRead, { suggestion: best.key })).status,
+    403,
+  );
   const cross = await call('POST', `/bank-lines/${item.line.id}/match`, tok.b, { suggestion: best.key });
   assert.equal(cross.status, 404);
   await checked(cross, 'POST', '/bank-lines/{id}/match');

@@ -39,7 +39,9 @@ export const apiCommands: Command[] = [
       if (application !== undefined && !role)
         throw new UsageError('--role requis avec --application (accountant, support ou director)');
       if (role !== undefined && application === undefined)
-        throw new UsageError('--role ne sert qu’avec --application (un jeton personnel agit avec les rôles de la personne)');
+        throw new UsageError(
+          '--role ne sert qu’avec --application (un jeton personnel agit avec les rôles de la personne)',
+        );
       const coop = await cooperativeOrFail(odb!, slug);
       const user = await findUserByEmail(odb!.db, email);
       if (!user) throw new UsageError(`personne inconnue : ${email}`);

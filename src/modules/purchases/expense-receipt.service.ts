@@ -30,7 +30,12 @@ export async function attachExpenseReceipt(
         .onRef('expense_report.cooperative_id', '=', 'expense_line.cooperative_id')
         .onRef('expense_report.id', '=', 'expense_line.report_id'),
     )
-    .select(['expense_line.report_id', 'expense_line.receipt_file_id', 'expense_report.user_id', 'expense_report.status'])
+    .select([
+      'expense_line.report_id',
+      'expense_line.receipt_file_id',
+      'expense_report.user_id',
+      'expense_report.status',
+    ])
     .where('expense_line.cooperative_id', '=', actor.cooperativeId)
     .where('expense_line.id', '=', lineId)
     // Two uploads to one line at once: the second waits, then sees the first receipt.

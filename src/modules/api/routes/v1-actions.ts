@@ -47,7 +47,11 @@ async function uploaded(c: ApiCtx, field: string) {
   const up = body[field];
   if (!(up instanceof File) || up.size === 0) return null;
   // The declared type is kept as a hint only: storeFile types the file by its content.
-  return { name: up.name || 'fichier', mimeType: up.type || 'application/octet-stream', content: Buffer.from(await up.arrayBuffer()) };
+  return {
+    name: up.name || 'fichier',
+    mimeType: up.type || 'application/octet-stream',
+    content: Buffer.from(await up.arrayBuffer()),
+  };
 }
 
 export function registerActionRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithLines: InvoiceWithLines }) {
