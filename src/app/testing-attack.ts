@@ -297,6 +297,8 @@ const ID_SOURCES: [RegExp, string, Partial<{ column: string }>?][] = [
   [/^\/api\/v1\/quotes\/:id/, 'quote'],
   [/^\/api\/v1\/activities\/:id/, 'activity'],
   [/^\/api\/v1\/expense-reports\/:id/, 'expense_report'],
+  [/^\/api\/v1\/expenses\/:id/, 'expense_line'],
+  [/^\/api\/v1\/bank-lines\/:id/, 'bank_transaction'],
 ];
 
 /** The victim's values for every parameter of `path`, each consistent with the one before it

@@ -115,7 +115,8 @@ before(async () => {
   ({ odb, app } = await createTestApp());
   [a, b] = await seedTestCooperatives(odb);
   tok.a = await mint(a, 'director', ALL_SCOPES);
-  tok.b = await mint(b, 'director', ALL_SCOPES);
+  // Every operation is tried with B's token on six of A's ids: more calls than the default minute allows.
+  tok.b = await mint(b, 'director', ALL_SCOPES, { rateLimitPerMinute: 2000 });
   tok.none = await mint(a, 'director', ['customers:read']);
   tok.invoicesOnly = await mint(a, 'director', ['invoices:read']);
   tok.ent = await mint(a, 'entrepreneur', ALL_SCOPES);
@@ -208,7 +209,11 @@ function operations() {
                       ? { reason: 'Erreur de quantité' }
                       : template === '/expenses'
                         ? expenseBody()
-                        : undefined;
+                        : template === '/quotes/{id}/invoices'
+                          ? { kind: 'deposit', percentBp: 3000 }
+                          : template.endsWith('/match')
+                            ? { suggestion: 'invoice:x:1:' }
+                            : undefined;
       ops.push({ method: method.toUpperCase(), template, path: (id) => template.replace('{id}', id), scope, body });
     }
   return ops;

@@ -16,6 +16,7 @@ import { uuidv7 } from '../../core/ids.ts';
 import { todayParis } from '../../core/dates.ts';
 import { createCustomer } from '../sales/index.ts';
 import { createApplicationToken, listApplicationTokens, revokeApplicationToken } from './app-tokens.service.ts';
+import { apiCommands } from './commands.ts';
 import { apiDb } from './db.ts';
 import type { Scope } from './scopes.ts';
 import { customerBody, tokenFromPage } from './testing.ts';
@@ -240,4 +241,51 @@ test('the directors’ page: create (shown once, role chosen), list without the 
   const revoked = await director.post(`/jetons-applications/${row.id}/revoquer`, {});
   assert.equal(revoked.res.status, 303);
   assert.equal((await call('GET', '/invoices', token)).status, 401);
+});
+
+test('radieuse token create --application NAME --role ROLE: an application token, created by a director only', async () => {
+  const cmd = apiCommands.find((c) => c.name === 'token create')!;
+  const run = async (values: Record<string, string>) => {
+    const written: string[] = [];
+    const orig = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string | Uint8Array, ...rest: never[]) => {
+      if (typeof s === 'string' && s.startsWith('rad_')) {
+        written.push(s);
+        return true;
+      }
+      return orig(s, ...rest);
+    }) as typeof process.stdout.write;
+    try {
+      const code = await cmd.run({ values, positionals: [], config: {} as never, odb });
+      return { code, written };
+    } finally {
+      process.stdout.write = orig;
+    }
+  };
+  const base = { cooperative: a.coop.slug, scopes: 'people:read', days: '30' };
+  const made = await run({ ...base, email: a.users.director.email, application: 'Outil de paie', role: 'support' });
+  assert.equal(made.code, 0);
+  assert.equal(made.written.length, 1, 'printed once');
+  const token = made.written[0].trim();
+  assert.match(token, /^rad_[A-Za-z0-9_-]{43}$/);
+  const listed = (await withTenant(odb.db, a.coop.id, (tx) => listApplicationTokens(tx, a.actor('director')))).find(
+    (t) => t.name === 'Outil de paie',
+  );
+  assert.equal(listed?.role, 'support');
+  assert.equal(listed?.kind, 'application');
+  // It acts with its role: support reads the caseload.
+  assert.equal((await call('GET', '/people', token)).status, 200);
+  // Only a director creates one; the role stays bounded; --role alone or --application alone is a usage error.
+  await assert.rejects(
+    run({ ...base, email: a.users.support.email, application: 'X', role: 'support' }),
+    ForbiddenError,
+  );
+  await assert.rejects(run({ ...base, email: a.users.director.email, application: 'X', role: 'entrepreneur' }), /rôle/);
+  await assert.rejects(run({ ...base, email: a.users.director.email, application: 'X' }), /--role/);
+  await assert.rejects(run({ ...base, email: a.users.director.email, role: 'support' }), /--application/);
+  // Without the new options, a personal token, as the contract says.
+  const personal = await run({ ...base, email: a.users.support.email });
+  assert.equal(personal.code, 0);
+  const own = await withTenant(odb.db, a.coop.id, (tx) => listTokens(tx, a.actor('support')));
+  assert.equal(own.length, 1);
 });

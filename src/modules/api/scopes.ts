@@ -12,9 +12,10 @@ export const SCOPES = {
   'expenses:read': 'Lire les notes de frais (les siennes, ou toutes pour l’équipe)',
   'expenses:write': 'Ajouter des dépenses à sa note de frais et l’envoyer',
   'quotes:read': 'Lire les devis et leurs PDF',
-  'quotes:write': 'Créer des devis brouillons',
+  'quotes:write': 'Créer des devis brouillons, les envoyer, les marquer acceptés ou refusés',
   'credit-notes:write': 'Créer des avoirs sur des factures validées',
-  'bank:read': 'Lire les lignes de relevés bancaires (rapprochées ou à justifier)',
+  'bank:read': 'Lire les lignes de relevés bancaires (rapprochées ou à justifier) et leurs suggestions',
+  'bank:write': 'Rapprocher une ligne bancaire en confirmant une de ses suggestions',
 } as const;
 export type Scope = keyof typeof SCOPES;
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];

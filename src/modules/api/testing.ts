@@ -1,5 +1,7 @@
 // Test helpers of the API module: a customer's body, a token created through its page.
 import assert from 'node:assert/strict';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { makeSiren } from '../../core/identifiers.ts';
 
 /** A company customer's body for POST /customers (a valid SIREN made from `seed`). */
@@ -29,4 +31,30 @@ export async function tokenFromPage(client: PageClient, path: string, form: Reco
   assert.ok(!page.html.includes(token), 'never shown again');
   assert.ok(page.html.includes(token.slice(0, 10)));
   return { token, html: page.html };
+}
+
+/** The API document's schemas, compiled once (ajv, JSON Schema 2020-12 with formats). */
+export function responseChecker(doc: {
+  paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+  components: unknown;
+}) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: 'api', components: doc.components } as object);
+  /** The JSON body, checked against the schema the document gives for this operation and status. */
+  // biome-ignore lint/suspicious/noExplicitAny: a checked JSON answer, read field by field
+  return async function checked(res: Response, method: string, template: string): Promise<any> {
+    const type = (res.headers.get('content-type') ?? '').split(';')[0];
+    const body = await res.json();
+    const op = doc.paths[template]?.[method.toLowerCase()];
+    assert.ok(op, `${method} ${template} is in the document`);
+    const r = op.responses[String(res.status)] as { content?: Record<string, { schema: object }> } | undefined;
+    assert.ok(r, `${method} ${template} documents status ${res.status} (${JSON.stringify(body)})`);
+    const schema = r.content?.[type]?.schema;
+    assert.ok(schema, `${method} ${template} ${res.status} documents ${type}`);
+    const refd = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"api#/components/'));
+    const validate = ajv.compile(refd);
+    assert.ok(validate(body), `${method} ${template} ${res.status}: ${JSON.stringify(validate.errors)}`);
+    return body;
+  };
 }

@@ -514,20 +514,34 @@ export async function listToJustify(
     .orderBy('id')
     .limit(opts.limit ?? 50)
     .execute();
-  const items = new OpenItemIndex(await loadOpenItems(trx, actor));
-  const history = await matchHistory(trx, actor);
+  const txs = rows.map((r) => toTransaction(r as TxRow));
+  const suggestions = await suggestionsForLines(trx, actor, txs);
   return {
     total: Number(n.n),
-    items: rows.map((r) => {
-      const tx = toTransaction(r as TxRow);
-      return {
-        tx,
-        suggestions: rankSuggestions(tx, items, history).map((s) => ({ key: suggestionKey(s), suggestion: s })),
-        // Fees, interest, URSSAF, DGFiP…: offered as a one-click justification to their account.
-        accountKind: recogniseAccountKind(tx),
-      };
-    }),
+    items: txs.map((tx, i) => ({
+      tx,
+      suggestions: suggestions[i],
+      // Fees, interest, URSSAF, DGFiP…: offered as a one-click justification to their account.
+      accountKind: recogniseAccountKind(tx),
+    })),
   };
+}
+
+/** The ranked suggestions of each line (in the order given), each with the key that confirms it. */
+export async function suggestionsForLines(
+  trx: Tx,
+  actor: Actor,
+  lines: BankTransaction[],
+): Promise<SuggestionView[][]> {
+  canBank(actor);
+  if (!lines.length) return [];
+  const items = new OpenItemIndex(await loadOpenItems(trx, actor));
+  const history = await matchHistory(trx, actor);
+  return lines.map((tx) =>
+    tx.status === 'to_justify'
+      ? rankSuggestions(tx, items, history).map((s) => ({ key: suggestionKey(s), suggestion: s }))
+      : [],
+  );
 }
 
 /** One-click confirmation: `key` must be one of the line's current suggestions (nothing stale is applied). */

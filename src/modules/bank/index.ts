@@ -31,6 +31,8 @@ export {
   autoMatchTransactions,
   listToJustify,
   confirmSuggestion,
+  suggestionsForLines,
+  type SuggestionView,
   matchManually,
   markIgnored,
   listMatched,
@@ -38,7 +40,7 @@ export {
   type BankTransaction,
   type ImportResult,
 } from './bank.service.ts';
-export { listBankLines, type BankLineFilters } from './lines.service.ts';
+export { getBankLine, listBankLines, type BankLineFilters } from './lines.service.ts';
 export {
   listSepaCandidates,
   createSepaBatch,

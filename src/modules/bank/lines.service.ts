@@ -39,3 +39,15 @@ export async function listBankLines(
     .execute();
   return { items: rows.slice(0, limit).map((r) => toTransaction(r as TxRow)), hasMore: rows.length > limit };
 }
+
+/** One bank line of the cooperative (staff of the bank module only). */
+export async function getBankLine(trx: Tx, actor: Actor, id: string): Promise<BankTransaction | null> {
+  requireModuleRole(actor, 'bank', 'accountant', 'director', 'support');
+  const r = await bankDb(trx)
+    .selectFrom('bank_transaction')
+    .selectAll()
+    .where('cooperative_id', '=', actor.cooperativeId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return r ? toTransaction(r as TxRow) : null;
+}

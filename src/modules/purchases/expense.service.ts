@@ -214,24 +214,7 @@ export async function addExpenseLine(
     fileId = f.id;
     sha = f.sha256;
   }
-  if (sha) {
-    const dup = await purchasesDb(trx)
-      .selectFrom('expense_line')
-      .innerJoin('expense_report', (j) =>
-        j
-          .onRef('expense_report.cooperative_id', '=', 'expense_line.cooperative_id')
-          .onRef('expense_report.id', '=', 'expense_line.report_id'),
-      )
-      .select(['expense_line.date', 'expense_line.amount_incl_cents'])
-      .where('expense_line.cooperative_id', '=', actor.cooperativeId)
-      .where('expense_line.receipt_sha256', '=', sha)
-      .executeTakeFirst();
-    if (dup)
-      throw new UserError(
-        `Ce justificatif a déjà été déposé (dépense du ${dup.date.split('-').reverse().join('/')}, ${formatEuros(Number(dup.amount_incl_cents))}).`,
-        'receipt',
-      );
-  }
+  if (sha) await refuseDuplicateReceipt(trx, actor, sha);
   const month = i.date.slice(0, 7);
   const report = (await reportFor(trx, actor, actor.userId, month, true))!;
   if (report.status !== 'draft')
@@ -290,6 +273,26 @@ export async function addExpenseLine(
     ...line,
     issues: lineIssues(line, { limits: await limitsOf(trx, actor.cooperativeId), duplicates: new Set() }),
   };
+}
+
+/** The same receipt (by content hash) cannot be claimed twice in the cooperative. */
+export async function refuseDuplicateReceipt(trx: Tx, actor: Actor, sha: string): Promise<void> {
+  const dup = await purchasesDb(trx)
+    .selectFrom('expense_line')
+    .innerJoin('expense_report', (j) =>
+      j
+        .onRef('expense_report.cooperative_id', '=', 'expense_line.cooperative_id')
+        .onRef('expense_report.id', '=', 'expense_line.report_id'),
+    )
+    .select(['expense_line.date', 'expense_line.amount_incl_cents'])
+    .where('expense_line.cooperative_id', '=', actor.cooperativeId)
+    .where('expense_line.receipt_sha256', '=', sha)
+    .executeTakeFirst();
+  if (dup)
+    throw new UserError(
+      `Ce justificatif a déjà été déposé (dépense du ${dup.date.split('-').reverse().join('/')}, ${formatEuros(Number(dup.amount_incl_cents))}).`,
+      'receipt',
+    );
 }
 
 async function refreshTotal(trx: Tx, actor: Actor, reportId: string): Promise<number> {

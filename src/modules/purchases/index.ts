@@ -64,6 +64,7 @@ export {
   type MileageTrip,
   type Vehicle,
 } from './expense.service.ts';
+export { attachExpenseReceipt } from './expense-receipt.service.ts';
 export {
   readIncomingDocument,
   parseInvoiceXml,

@@ -94,11 +94,17 @@ export const COMMON_ERRORS = {
 };
 
 /** A route with its scope: declared in the document (security) and checked (middleware). */
-export function route<R extends Omit<RouteConfig, 'security' | 'middleware'>>(scope: Scope, r: R) {
+export function route<R extends Omit<RouteConfig, 'security' | 'middleware'>>(
+  scope: Scope,
+  r: R,
+  /** More route middleware after the scope check, e.g. `uploadBodyLimit`: the front door finds
+   *  an upload limit among the matched route's own handlers, so it must be one of them. */
+  more: MiddlewareHandler<ApiEnv>[] = [],
+) {
   const full = {
     ...r,
     security: [{ bearer: [scope] }],
-    middleware: [requireScope(scope)],
+    middleware: [requireScope(scope), ...more],
     responses: { ...COMMON_ERRORS, ...r.responses },
   };
   return createRoute(full as unknown as R & { path: string });

@@ -5,7 +5,7 @@
 // carries the sort key of the last row seen, so rows added meanwhile shift nothing.
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
 import { NotFoundError } from '../../../core/errors.ts';
-import { listBankLines } from '../../bank/index.ts';
+import { type BankTransaction, listBankLines } from '../../bank/index.ts';
 import {
   addExpenseLine,
   type ExpenseReport as ExpenseReportRow,
@@ -44,7 +44,7 @@ import {
   UUID,
 } from './v1-kit.ts';
 
-const creation = async <T>(c: ApiCtx, path: string, body: unknown, run: (tx: Tx) => Promise<T>) => {
+export const creation = async <T>(c: ApiCtx, path: string, body: unknown, run: (tx: Tx) => Promise<T>) => {
   const r = await tenant(c, (tx) =>
     withIdempotency(
       tx,
@@ -61,7 +61,7 @@ const creation = async <T>(c: ApiCtx, path: string, body: unknown, run: (tx: Tx)
   if (r.replayed) c.header('idempotent-replayed', 'true');
   return r;
 };
-const creationResponses = <T extends z.ZodTypeAny>(schema: T, what: string) => ({
+export const creationResponses = <T extends z.ZodTypeAny>(schema: T, what: string) => ({
   201: json(schema, what),
   200: json(schema, 'Réponse rejouée (même clé d’idempotence)'),
   400: problemResponse('Requête mal formée'),
@@ -90,7 +90,7 @@ const quoteOut = (x: QuoteRow): z.infer<typeof S.Quote> => ({
   acceptedAt: iso(x.acceptedAt),
   acceptedByName: x.acceptedByName,
 });
-async function quoteDetail(tx: Tx, c: ApiCtx, id: string): Promise<z.infer<typeof S.QuoteDetail>> {
+export async function quoteDetail(tx: Tx, c: ApiCtx, id: string): Promise<z.infer<typeof S.QuoteDetail>> {
   const q = await getQuote(tx, actor(c), id);
   if (!q) throw new NotFoundError('Devis');
   const lines = await getQuoteLines(tx, actor(c).cooperativeId, q.id);
@@ -133,7 +133,20 @@ export const expenseReportOut = (r: ExpenseReportRow): z.infer<typeof S.ExpenseR
   })),
 });
 
-type InvoiceWithLines = (tx: Tx, c: ApiCtx, id: string) => Promise<z.infer<typeof S.Invoice>>;
+export const bankLineOut = (t: BankTransaction): z.infer<typeof S.BankLine> => ({
+  id: t.id,
+  accountId: t.accountId,
+  bookingDate: t.bookingDate,
+  valueDate: t.valueDate,
+  amountCents: t.amountCents,
+  label: t.label,
+  counterpartyName: t.counterpartyName,
+  counterpartyIban: t.counterpartyIban,
+  reference: t.reference,
+  status: t.status,
+});
+
+export type InvoiceWithLines = (tx: Tx, c: ApiCtx, id: string) => Promise<z.infer<typeof S.Invoice>>;
 
 export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithLines: InvoiceWithLines }) {
   // Quotes
@@ -339,18 +352,7 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
       const last = r.items.at(-1);
       return c.json(
         {
-          data: r.items.map((t) => ({
-            id: t.id,
-            accountId: t.accountId,
-            bookingDate: t.bookingDate,
-            valueDate: t.valueDate,
-            amountCents: t.amountCents,
-            label: t.label,
-            counterpartyName: t.counterpartyName,
-            counterpartyIban: t.counterpartyIban,
-            reference: t.reference,
-            status: t.status,
-          })),
+          data: r.items.map(bankLineOut),
           nextCursor: r.hasMore && last ? encodeKey({ d: last.bookingDate, id: last.id }) : null,
         },
         200,

@@ -56,6 +56,7 @@ import {
   tenant,
   type Tx,
 } from './v1-kit.ts';
+import { registerActionRoutes } from './v1-actions.ts';
 import { expenseReportOut, registerMoreRoutes } from './v1-more.ts';
 
 export { problem, PROBLEM_BASE, type ApiEnv } from './v1-kit.ts';
@@ -652,6 +653,8 @@ v1.openapi(
 
 // Quotes, credit notes, expenses, bank lines.
 registerMoreRoutes(v1, { invoiceWithLines });
+// Quote actions, expense receipts, bank matching.
+registerActionRoutes(v1, { invoiceWithLines });
 
 export const OPENAPI_CONFIG = {
   openapi: '3.1.0',

@@ -1,0 +1,78 @@
+// Schemas of the actions after creation (quotes sent, accepted, refused, invoiced; receipts;
+// bank matching): the same single source of validation and of the OpenAPI document as schemas.ts.
+import { z } from '@hono/zod-openapi';
+import { BankLine, keysetPage, ListQuery, Uuid } from './schemas.ts';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const QuoteSend = z
+  .object({
+    to: z
+      .string()
+      .max(254)
+      .optional()
+      .openapi({ description: 'Adresse du destinataire ; par défaut celle de la fiche client' }),
+  })
+  .openapi('QuoteSend');
+
+export const QuoteInvoiceCreate = z
+  .object({
+    kind: z.enum(['deposit', 'intermediate', 'balance']).openapi({
+      description: 'deposit : acompte (386) ; intermediate : situation ; balance : solde, acomptes déduits',
+    }),
+    percentBp: z
+      .number()
+      .int()
+      .min(1)
+      .max(10000)
+      .nullable()
+      .optional()
+      .openapi({ description: 'Part du devis en points de base (3000 = 30 %), ou amountCents' }),
+    amountCents: z.number().int().positive().nullable().optional(),
+    issueDate: isoDate.optional(),
+  })
+  .openapi('QuoteInvoiceCreate');
+
+/** A multipart body of one file: documented, parsed by the route itself (after its id is checked). */
+export const fileUpload = (field: string, description: string) => ({
+  required: true,
+  content: {
+    'multipart/form-data': {
+      schema: {
+        type: 'object' as const,
+        required: [field],
+        properties: { [field]: { type: 'string' as const, format: 'binary', description } },
+      },
+    },
+  },
+});
+
+export const ReceiptAttached = z.strictObject({ lineId: Uuid, hasReceipt: z.literal(true) }).openapi('ReceiptAttached');
+
+const MatchTarget = z
+  .strictObject({
+    type: z.string().openapi({ description: 'invoice, supplier_invoice, expense_report…' }),
+    id: Uuid,
+    number: z.string().nullable(),
+    partyName: z.string(),
+    amountCents: z.number().int().openapi({ description: 'Part de la ligne affectée à cette pièce' }),
+    remainingCents: z.number().int(),
+  })
+  .openapi('MatchTarget');
+export const MatchSuggestion = z
+  .strictObject({
+    key: z.string().openapi({ description: 'À renvoyer tel quel pour confirmer ce rapprochement' }),
+    kind: z.enum(['single', 'grouped', 'partial']),
+    score: z.number().int(),
+    reasons: z.array(z.string()),
+    targets: z.array(MatchTarget),
+  })
+  .openapi('MatchSuggestion');
+export const UnmatchedBankLine = z
+  .strictObject({ line: BankLine, suggestions: z.array(MatchSuggestion) })
+  .openapi('UnmatchedBankLine');
+export const UnmatchedBankLinePage = keysetPage(UnmatchedBankLine, 'UnmatchedBankLinePage');
+export const UnmatchedQuery = ListQuery.extend({ accountId: Uuid.optional() });
+export const MatchConfirm = z
+  .object({ suggestion: z.string().min(1).max(4000).openapi({ description: 'La clé d’une suggestion de la ligne' }) })
+  .openapi('MatchConfirm');
