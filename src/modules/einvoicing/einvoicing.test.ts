@@ -32,6 +32,7 @@ import {
   createSupplierInvoice,
   getSupplierInvoice,
   recordSupplierInvoicePayment,
+  refuseSupplierInvoice,
 } from '../purchases/index.ts';
 import { computeInbox } from '../inbox/index.ts';
 import { platformEnvOf, savePlatform, type PlatformEnv } from './platform.service.ts';
@@ -112,6 +113,10 @@ before(async () => {
     }
     const st = /^\/v1\/invoices\/([^/]+)\/statuses$/.exec(url.pathname);
     if (req.method === 'POST' && st) {
+      if (platform.failNext > 0) {
+        platform.failNext--;
+        return send(503, { error: 'maintenance' });
+      }
       platform.statusesFromUs.push({ ref: st[1], ...JSON.parse(data.toString()) });
       return send(201, {});
     }
@@ -422,6 +427,79 @@ test('as the buyer: a received invoice approved then paid in two transfers is re
   });
   await tenant((trx) => approveSupplierInvoice(trx, A.actor('support'), typed.id));
   assert.equal((await sendBuyerStatuses(odb, env)).statuses, 0);
+});
+
+test('as the buyer: a received invoice refused is reported 210 with its reason; a disputed one 207, then 210', async () => {
+  for (const [ref, number] of [
+    ['IN-REF', 'F2026-LUMEN-0210'],
+    ['IN-LIT', 'F2026-LUMEN-0207'],
+  ] as const)
+    platform.incoming.set(ref, {
+      fileName: `${number}.pdf`,
+      routingAddress: `123456789_${A.analyticCode}`,
+      content: await renderInvoicePdf({ ...fixtures.standard, number }),
+    });
+  assert.equal((await pullIncoming(odb, env)).recorded, 2);
+  const received = async (ref: string) =>
+    (await odb.db
+      .selectFrom('einvoice_incoming' as never)
+      .select(['id', 'supplier_invoice_id'] as never)
+      .where('cooperative_id' as never, '=', A.coop.id as never)
+      .where('platform_ref' as never, '=', ref as never)
+      .executeTakeFirstOrThrow()) as { id: string; supplier_invoice_id: string };
+  const refused = await received('IN-REF');
+  const disputed = await received('IN-LIT');
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('support'), refused.supplier_invoice_id, {
+      decision: 'refused',
+      reasonCode: 'DOUBLON',
+      note: 'Déjà reçue sous le numéro F2026-LUMEN-0042',
+    }),
+  );
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('accountant'), disputed.supplier_invoice_id, {
+      decision: 'disputed',
+      reasonCode: 'QTE_ERR',
+    }),
+  );
+  const fromUs = (ref: string) =>
+    platform.statusesFromUs
+      .filter((x) => x.ref === ref)
+      .map((x) => [x.status, x.code, x.reasonCode, x.reason, x.amountCents, x.occurredOn]);
+  assert.deepEqual(fromUs('IN-REF'), [], 'queued in the transaction, sent by the job');
+  // The platform is down once: the statuses wait for their next attempt, then go, once.
+  platform.failNext = 2;
+  const down = await sendBuyerStatuses(odb, env);
+  assert.deepEqual([down.statuses, down.failed], [0, 2]);
+  assert.deepEqual(fromUs('IN-REF'), []);
+  const later = new Date(Date.now() + 2 * 60_000);
+  const r = await sendBuyerStatuses(odb, env, { now: later });
+  assert.deepEqual([r.statuses, r.failed], [2, 0], r.errors.join('; '));
+  assert.deepEqual(fromUs('IN-REF'), [
+    ['refused', '210', 'DOUBLON', 'Déjà reçue sous le numéro F2026-LUMEN-0042', null, today],
+  ]);
+  assert.deepEqual(fromUs('IN-LIT'), [['disputed', '207', 'QTE_ERR', 'Quantité facturée erronée', null, today]]);
+  // The dispute ends in a refusal: reported too, once.
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('support'), disputed.supplier_invoice_id, {
+      decision: 'refused',
+      reasonCode: 'MONTANTTOTAL_ERR',
+    }),
+  );
+  assert.equal((await sendBuyerStatuses(odb, env, { now: later })).statuses, 1);
+  assert.deepEqual(
+    fromUs('IN-LIT').map((x) => [x[1], x[2]]),
+    [
+      ['207', 'QTE_ERR'],
+      ['210', 'MONTANTTOTAL_ERR'],
+    ],
+  );
+  assert.equal((await sendBuyerStatuses(odb, env, { now: later })).statuses, 0);
+  const shown = await tenant((trx) => buyerStatusesOf(trx, A.actor('accountant'), [refused.id]));
+  assert.deepEqual(
+    shown.get(refused.id)!.map((b) => [b.status, b.reasonCode, b.state]),
+    [['refused', 'DOUBLON', 'sent']],
+  );
 });
 
 test('folder platform: documents to outbox/, statuses and invoices from inbox/', async () => {

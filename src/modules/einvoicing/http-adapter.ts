@@ -179,6 +179,7 @@ export function httpAdapter(o: HttpAdapterOptions): PlatformAdapter {
           code: LIFECYCLE[s.status].code,
           occurredOn: s.occurredOn,
           amountCents: s.amountCents,
+          ...(s.reason ? { reasonCode: s.reason.code, reason: s.reason.text } : {}),
         }),
       );
     },

@@ -34,8 +34,8 @@ function BuyerStatuses(p: { list: BuyerStatusEntry[] }) {
       {p.list.map((b) => (
         <li>
           {LIFECYCLE[b.status].label} ({LIFECYCLE[b.status].code})
-          {b.amountCents !== null ? ` : ${formatEuros(b.amountCents)}` : ''} le {formatDate(b.occurredOn)},{' '}
-          {BUYER_STATE_LABELS[b.state]}
+          {b.amountCents !== null ? ` : ${formatEuros(b.amountCents)}` : ''}
+          {b.reasonCode ? `, motif ${b.reasonCode}` : ''} le {formatDate(b.occurredOn)}, {BUYER_STATE_LABELS[b.state]}
           {b.lastError ? <span class="hint"> {b.lastError}</span> : null}
         </li>
       ))}
