@@ -54,6 +54,8 @@ export interface EReport {
   /** The summary (ereporting.ts): totals per category and VAT rate, payments of services. */
   summary: unknown;
   csv: string;
+  /** The reform's structured file (flux 10, flux10.ts). */
+  xml: string;
 }
 
 export interface PlatformAdapter {

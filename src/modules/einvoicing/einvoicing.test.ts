@@ -39,7 +39,8 @@ import { platformEnvOf, savePlatform, type PlatformEnv } from './platform.servic
 import { invoiceEInvoicing, pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
 import { buyerStatusesOf, sendBuyerStatuses } from './buyer-status.service.ts';
-import { eReportingCsv, eReportingSummary } from './ereporting.service.ts';
+import { eReportingCsv, eReportingSummary, sendEReport } from './ereporting.service.ts';
+import { eReportingFlux10Data } from './ereporting-flux10.service.ts';
 import { checkPlatformUrl, httpAdapter } from './http-adapter.ts';
 import { LIFECYCLE, LIFECYCLE_STATUSES } from './statuses.ts';
 import { InvoiceEInvoicingPanel } from './views/invoice-panel.tsx';
@@ -59,6 +60,7 @@ const platform = {
   statusesFromUs: [] as Record<string, unknown>[],
   incoming: new Map<string, { fileName: string; routingAddress: string; content: Buffer }>(),
   acked: [] as string[],
+  ereports: [] as Record<string, unknown>[],
   failNext: 0,
 };
 let server: Server;
@@ -138,7 +140,10 @@ before(async () => {
       platform.acked.push(inc[1]);
       return send(200, {});
     }
-    if (req.method === 'POST' && url.pathname === '/v1/e-reporting') return send(201, { id: 'ER-1' });
+    if (req.method === 'POST' && url.pathname === '/v1/e-reporting') {
+      platform.ereports.push(JSON.parse(data.toString()));
+      return send(201, { id: `ER-${platform.ereports.length}` });
+    }
     send(404, { error: 'not found' });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -636,4 +641,39 @@ test('e-reporting: B2C and international sales by VAT rate, payments of services
     tenant((trx) => eReportingSummary(trx, A.actor('entrepreneur'), today, today)),
     /accès/,
   );
+  // The structured file (flux 10): the invoice abroad one by one (10.1), the day's B2C sales
+  // (10.3), the B2C payment of services (10.4); amounts from the same cents.
+  const f = await tenant((trx) => eReportingFlux10Data(trx, A.actor('accountant'), today, today));
+  assert.equal(f.issuer.siren, A.coop.siren);
+  assert.deepEqual(
+    f.international.map((i) => [i.typeCode, i.buyerName, i.lines.map((l) => [l.category, l.vatRateBp, l.baseCents])]),
+    [['380', 'GmbH Berlin', [['TPS1', 2000, 30000]]]],
+  );
+  assert.deepEqual(f.b2cDays, [
+    { date: today, category: 'TPS1', vatRateBp: 2000, baseCents: 10000, vatCents: 2000, count: 1 },
+  ]);
+  assert.deepEqual(f.b2cPayments, [{ date: today, vatRateBp: 2000, inclCents: 12000 }]);
+  await assert.rejects(
+    tenant((trx) => eReportingFlux10Data(trx, A.actor('entrepreneur'), today, today)),
+    /accès/,
+  );
+  // Sent through the platform that takes e-reporting: the summary and the flux 10 file.
+  await tenant((trx) =>
+    savePlatform(trx, A.actor('director'), env, {
+      adapter: 'http',
+      format: 'facturx',
+      name: 'PA de test',
+      baseUrl,
+      eReporting: true,
+    }),
+  );
+  const sent = await tenant((trx) => sendEReport(trx, A.actor('accountant'), env, today, today));
+  const got = platform.ereports.at(-1)!;
+  assert.equal(sent.platformRef, `ER-${platform.ereports.length}`);
+  const day = today.replaceAll('-', '');
+  assert.match(
+    String(got.flux10),
+    new RegExp(`<Transactions>\\s*<Date>${day}</Date>[^]*<TaxExclusiveAmount>100.00</TaxExclusiveAmount>`),
+  );
+  assert.match(String(got.flux10), /<Invoice>\s*<ID>[^<]+<\/ID>[^]*<Name>GmbH Berlin<\/Name>/);
 });

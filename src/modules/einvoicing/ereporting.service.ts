@@ -13,6 +13,7 @@ import { csvRecord } from '../../core/csv.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
 import { adapterOf, type PlatformEnv } from './platform.service.ts';
+import { eReportingFlux10 } from './ereporting-flux10.service.ts';
 
 export type ReportCategory = 'b2c' | 'international';
 export const CATEGORY_LABELS: Record<ReportCategory, string> = {
@@ -186,6 +187,7 @@ export async function sendEReport(
     periodEnd: to,
     summary,
     csv: eReportingCsv(summary),
+    xml: await eReportingFlux10(tx, actor, from, to),
   });
   await einvoicingDb(tx)
     .insertInto('einvoice_ereport')

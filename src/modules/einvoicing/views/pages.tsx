@@ -304,6 +304,9 @@ export function EReportingPage(p: {
             <a class="btn btn-secondary" href={`/facturation-electronique/e-reporting.csv?${q}`}>
               Télécharger le CSV
             </a>
+            <a class="btn btn-secondary" href={`/facturation-electronique/e-reporting.xml?${q}`}>
+              Télécharger le fichier e-reporting (flux 10, XML)
+            </a>
             {p.mayOperate ? (
               <form method="post" action={`/facturation-electronique/e-reporting/envoyer?${q}`} class="inline">
                 <Csrf token={p.c.get('csrf')} />
