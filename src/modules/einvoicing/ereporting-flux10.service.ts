@@ -9,7 +9,7 @@ import { uuidv7 } from '../../core/ids.ts';
 import { getCooperative } from '../directory/index.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
-import { checkPeriod } from './ereporting.service.ts';
+import { checkPeriod } from './ereporting-period.ts';
 import {
   flux10Xml,
   type Flux10Category,
