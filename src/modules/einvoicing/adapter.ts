@@ -38,12 +38,14 @@ export interface IncomingDocument {
 }
 
 /** A status we produce: as the seller (« encaissée ») or as the buyer of a received invoice
- *  (« approuvée », « paiement transmis »); `platformRef` is the platform's id of the document. */
+ *  (« approuvée », « refusée », « en litige », « paiement transmis »); `platformRef` is the platform's id of the document. */
 export interface OutgoingStatus {
   platformRef: string;
   status: LifecycleStatus;
   occurredOn: string;
   amountCents: number | null;
+  /** « refusée » and « en litige »: the reform's reason code (MDT-113) and a free note. */
+  reason?: { code: string; text: string | null } | null;
 }
 
 export interface EReport {
@@ -52,6 +54,8 @@ export interface EReport {
   /** The summary (ereporting.ts): totals per category and VAT rate, payments of services. */
   summary: unknown;
   csv: string;
+  /** The reform's structured file (flux 10, flux10.ts). */
+  xml: string;
 }
 
 export interface PlatformAdapter {

@@ -1,5 +1,6 @@
 // The buyer's side of the reform's life cycle: a supplier invoice that reached the cooperative
-// through its approved platform, once approved in purchases, is reported « approuvée » (205), and
+// through its approved platform, once approved in purchases, is reported « approuvée » (205),
+// refused « refusée » (210) or disputed « en litige » (207) with the reform's reason code, and
 // each payment of it « paiement transmis » (211, with the amount). Purchases' events queue the
 // status in the transaction of the approval or payment; the minute job sends it outside any
 // transaction, with the same retries as our invoices. Invoices that did not come through the
@@ -11,7 +12,7 @@ import { todayParis } from '../../core/dates.ts';
 import type { Db, Tx } from '../../core/db/tenant.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { uuidv7 } from '../../core/ids.ts';
-import type { SupplierInvoiceApproved, SupplierInvoicePaid } from '../purchases/index.ts';
+import type { SupplierInvoiceApproved, SupplierInvoicePaid, SupplierInvoiceRefused } from '../purchases/index.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
 import { claimWithPlatform, platformCooperatives, type PlatformEnv } from './platform.service.ts';
@@ -23,7 +24,13 @@ async function queue(
   tx: Tx,
   actor: Actor,
   supplierInvoiceId: string,
-  s: { status: BuyerStatus; sourceKey: string; occurredOn: string; amountCents: number | null },
+  s: {
+    status: BuyerStatus;
+    sourceKey: string;
+    occurredOn: string;
+    amountCents: number | null;
+    reason?: { code: string; text: string | null };
+  },
 ): Promise<void> {
   const trx = einvoicingDb(tx);
   const incoming = await trx
@@ -43,6 +50,8 @@ async function queue(
       status: s.status,
       occurred_on: s.occurredOn,
       amount_cents: s.amountCents,
+      reason_code: s.reason?.code ?? null,
+      reason_text: s.reason?.text ?? null,
       state: 'to_send',
       next_attempt_at: new Date(),
       last_error: null,
@@ -68,6 +77,17 @@ export const recordSupplierInvoicePaid = (tx: Tx, actor: Actor, p: SupplierInvoi
     amountCents: p.amountCents,
   });
 
+/** Refused (210) or disputed (207): the reason code, and as text the note given (else the
+ *  reason's label). Disputed then refused are two statuses, each sent once. */
+export const recordSupplierInvoiceRefused = (tx: Tx, actor: Actor, p: SupplierInvoiceRefused) =>
+  queue(tx, actor, p.invoiceId, {
+    status: p.decision,
+    sourceKey: p.invoiceId,
+    occurredOn: p.date,
+    amountCents: null,
+    reason: { code: p.reasonCode, text: p.note ?? p.reasonLabel },
+  });
+
 /** Sends the due buyer statuses of every cooperative with a platform. */
 export async function sendBuyerStatuses(
   odb: { db: Db },
@@ -86,7 +106,16 @@ export async function sendBuyerStatuses(
         .innerJoin('einvoice_incoming as i', (j) =>
           j.onRef('i.cooperative_id', '=', 'b.cooperative_id').onRef('i.id', '=', 'b.incoming_id'),
         )
-        .select(['b.id', 'b.status', 'b.occurred_on', 'b.amount_cents', 'b.attempts', 'i.platform_ref'])
+        .select([
+          'b.id',
+          'b.status',
+          'b.occurred_on',
+          'b.amount_cents',
+          'b.reason_code',
+          'b.reason_text',
+          'b.attempts',
+          'i.platform_ref',
+        ])
         .where('b.cooperative_id', '=', coop)
         .where('b.state', '=', 'to_send')
         .where('b.next_attempt_at', '<=', now)
@@ -114,6 +143,7 @@ export async function sendBuyerStatuses(
           status: d.status,
           occurredOn: String(d.occurred_on).slice(0, 10),
           amountCents: d.amount_cents === null ? null : Number(d.amount_cents),
+          reason: d.reason_code ? { code: d.reason_code, text: d.reason_text } : null,
         });
       } catch (e) {
         error = (e as Error).message.slice(0, 500) || 'Erreur inconnue';
@@ -141,6 +171,7 @@ export interface BuyerStatusEntry {
   status: BuyerStatus;
   occurredOn: string;
   amountCents: number | null;
+  reasonCode: string | null;
   state: SendState;
   lastError: string | null;
 }
@@ -152,7 +183,7 @@ export async function buyerStatusesOf(tx: Tx, actor: Actor, incomingIds: string[
   if (!incomingIds.length) return out;
   const rows = await einvoicingDb(tx)
     .selectFrom('einvoice_buyer_status')
-    .select(['incoming_id', 'status', 'occurred_on', 'amount_cents', 'state', 'last_error'])
+    .select(['incoming_id', 'status', 'occurred_on', 'amount_cents', 'reason_code', 'state', 'last_error'])
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('incoming_id', 'in', incomingIds)
     .orderBy('created_at')
@@ -164,6 +195,7 @@ export async function buyerStatusesOf(tx: Tx, actor: Actor, incomingIds: string[
       status: r.status,
       occurredOn: String(r.occurred_on).slice(0, 10),
       amountCents: r.amount_cents === null ? null : Number(r.amount_cents),
+      reasonCode: r.reason_code,
       state: r.state,
       lastError: r.last_error,
     });

@@ -32,13 +32,15 @@ import {
   createSupplierInvoice,
   getSupplierInvoice,
   recordSupplierInvoicePayment,
+  refuseSupplierInvoice,
 } from '../purchases/index.ts';
 import { computeInbox } from '../inbox/index.ts';
 import { platformEnvOf, savePlatform, type PlatformEnv } from './platform.service.ts';
 import { invoiceEInvoicing, pullStatuses, sendDue } from './transmission.service.ts';
 import { pullIncoming } from './incoming.service.ts';
 import { buyerStatusesOf, sendBuyerStatuses } from './buyer-status.service.ts';
-import { eReportingCsv, eReportingSummary } from './ereporting.service.ts';
+import { eReportingCsv, eReportingSummary, sendEReport } from './ereporting.service.ts';
+import { eReportingFlux10Data } from './ereporting-flux10.service.ts';
 import { checkPlatformUrl, httpAdapter } from './http-adapter.ts';
 import { LIFECYCLE, LIFECYCLE_STATUSES } from './statuses.ts';
 import { InvoiceEInvoicingPanel } from './views/invoice-panel.tsx';
@@ -58,6 +60,7 @@ const platform = {
   statusesFromUs: [] as Record<string, unknown>[],
   incoming: new Map<string, { fileName: string; routingAddress: string; content: Buffer }>(),
   acked: [] as string[],
+  ereports: [] as Record<string, unknown>[],
   failNext: 0,
 };
 let server: Server;
@@ -112,6 +115,10 @@ before(async () => {
     }
     const st = /^\/v1\/invoices\/([^/]+)\/statuses$/.exec(url.pathname);
     if (req.method === 'POST' && st) {
+      if (platform.failNext > 0) {
+        platform.failNext--;
+        return send(503, { error: 'maintenance' });
+      }
       platform.statusesFromUs.push({ ref: st[1], ...JSON.parse(data.toString()) });
       return send(201, {});
     }
@@ -133,7 +140,10 @@ before(async () => {
       platform.acked.push(inc[1]);
       return send(200, {});
     }
-    if (req.method === 'POST' && url.pathname === '/v1/e-reporting') return send(201, { id: 'ER-1' });
+    if (req.method === 'POST' && url.pathname === '/v1/e-reporting') {
+      platform.ereports.push(JSON.parse(data.toString()));
+      return send(201, { id: `ER-${platform.ereports.length}` });
+    }
     send(404, { error: 'not found' });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -424,6 +434,79 @@ test('as the buyer: a received invoice approved then paid in two transfers is re
   assert.equal((await sendBuyerStatuses(odb, env)).statuses, 0);
 });
 
+test('as the buyer: a received invoice refused is reported 210 with its reason; a disputed one 207, then 210', async () => {
+  for (const [ref, number] of [
+    ['IN-REF', 'F2026-LUMEN-0210'],
+    ['IN-LIT', 'F2026-LUMEN-0207'],
+  ] as const)
+    platform.incoming.set(ref, {
+      fileName: `${number}.pdf`,
+      routingAddress: `123456789_${A.analyticCode}`,
+      content: await renderInvoicePdf({ ...fixtures.standard, number }),
+    });
+  assert.equal((await pullIncoming(odb, env)).recorded, 2);
+  const received = async (ref: string) =>
+    (await odb.db
+      .selectFrom('einvoice_incoming' as never)
+      .select(['id', 'supplier_invoice_id'] as never)
+      .where('cooperative_id' as never, '=', A.coop.id as never)
+      .where('platform_ref' as never, '=', ref as never)
+      .executeTakeFirstOrThrow()) as { id: string; supplier_invoice_id: string };
+  const refused = await received('IN-REF');
+  const disputed = await received('IN-LIT');
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('support'), refused.supplier_invoice_id, {
+      decision: 'refused',
+      reasonCode: 'DOUBLON',
+      note: 'Déjà reçue sous le numéro F2026-LUMEN-0042',
+    }),
+  );
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('accountant'), disputed.supplier_invoice_id, {
+      decision: 'disputed',
+      reasonCode: 'QTE_ERR',
+    }),
+  );
+  const fromUs = (ref: string) =>
+    platform.statusesFromUs
+      .filter((x) => x.ref === ref)
+      .map((x) => [x.status, x.code, x.reasonCode, x.reason, x.amountCents, x.occurredOn]);
+  assert.deepEqual(fromUs('IN-REF'), [], 'queued in the transaction, sent by the job');
+  // The platform is down once: the statuses wait for their next attempt, then go, once.
+  platform.failNext = 2;
+  const down = await sendBuyerStatuses(odb, env);
+  assert.deepEqual([down.statuses, down.failed], [0, 2]);
+  assert.deepEqual(fromUs('IN-REF'), []);
+  const later = new Date(Date.now() + 2 * 60_000);
+  const r = await sendBuyerStatuses(odb, env, { now: later });
+  assert.deepEqual([r.statuses, r.failed], [2, 0], r.errors.join('; '));
+  assert.deepEqual(fromUs('IN-REF'), [
+    ['refused', '210', 'DOUBLON', 'Déjà reçue sous le numéro F2026-LUMEN-0042', null, today],
+  ]);
+  assert.deepEqual(fromUs('IN-LIT'), [['disputed', '207', 'QTE_ERR', 'Quantité facturée erronée', null, today]]);
+  // The dispute ends in a refusal: reported too, once.
+  await tenant((trx) =>
+    refuseSupplierInvoice(trx, A.actor('support'), disputed.supplier_invoice_id, {
+      decision: 'refused',
+      reasonCode: 'MONTANTTOTAL_ERR',
+    }),
+  );
+  assert.equal((await sendBuyerStatuses(odb, env, { now: later })).statuses, 1);
+  assert.deepEqual(
+    fromUs('IN-LIT').map((x) => [x[1], x[2]]),
+    [
+      ['207', 'QTE_ERR'],
+      ['210', 'MONTANTTOTAL_ERR'],
+    ],
+  );
+  assert.equal((await sendBuyerStatuses(odb, env, { now: later })).statuses, 0);
+  const shown = await tenant((trx) => buyerStatusesOf(trx, A.actor('accountant'), [refused.id]));
+  assert.deepEqual(
+    shown.get(refused.id)!.map((b) => [b.status, b.reasonCode, b.state]),
+    [['refused', 'DOUBLON', 'sent']],
+  );
+});
+
 test('folder platform: documents to outbox/, statuses and invoices from inbox/', async () => {
   const root = mkdtempSync(join(tmpdir(), 'pa-folder-'));
   await tenant(
@@ -558,4 +641,39 @@ test('e-reporting: B2C and international sales by VAT rate, payments of services
     tenant((trx) => eReportingSummary(trx, A.actor('entrepreneur'), today, today)),
     /accès/,
   );
+  // The structured file (flux 10): the invoice abroad one by one (10.1), the day's B2C sales
+  // (10.3), the B2C payment of services (10.4); amounts from the same cents.
+  const f = await tenant((trx) => eReportingFlux10Data(trx, A.actor('accountant'), today, today));
+  assert.equal(f.issuer.siren, A.coop.siren);
+  assert.deepEqual(
+    f.international.map((i) => [i.typeCode, i.buyerName, i.lines.map((l) => [l.category, l.vatRateBp, l.baseCents])]),
+    [['380', 'GmbH Berlin', [['TPS1', 2000, 30000]]]],
+  );
+  assert.deepEqual(f.b2cDays, [
+    { date: today, category: 'TPS1', vatRateBp: 2000, baseCents: 10000, vatCents: 2000, count: 1 },
+  ]);
+  assert.deepEqual(f.b2cPayments, [{ date: today, vatRateBp: 2000, inclCents: 12000 }]);
+  await assert.rejects(
+    tenant((trx) => eReportingFlux10Data(trx, A.actor('entrepreneur'), today, today)),
+    /accès/,
+  );
+  // Sent through the platform that takes e-reporting: the summary and the flux 10 file.
+  await tenant((trx) =>
+    savePlatform(trx, A.actor('director'), env, {
+      adapter: 'http',
+      format: 'facturx',
+      name: 'PA de test',
+      baseUrl,
+      eReporting: true,
+    }),
+  );
+  const sent = await tenant((trx) => sendEReport(trx, A.actor('accountant'), env, today, today));
+  const got = platform.ereports.at(-1)!;
+  assert.equal(sent.platformRef, `ER-${platform.ereports.length}`);
+  const day = today.replaceAll('-', '');
+  assert.match(
+    String(got.flux10),
+    new RegExp(`<Transactions>\\s*<Date>${day}</Date>[^]*<TaxExclusiveAmount>100.00</TaxExclusiveAmount>`),
+  );
+  assert.match(String(got.flux10), /<Invoice>\s*<ID>[^<]+<\/ID>[^]*<Name>GmbH Berlin<\/Name>/);
 });

@@ -6,13 +6,14 @@ import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { UserError } from '../../core/errors.ts';
-import { isIsoDate } from '../../core/dates.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { audit } from '../../core/audit.ts';
 import { csvRecord } from '../../core/csv.ts';
 import { einvoicingDb } from './db.ts';
 import { EINVOICING } from './permissions.ts';
 import { adapterOf, type PlatformEnv } from './platform.service.ts';
+import { eReportingFlux10 } from './ereporting-flux10.service.ts';
+import { checkPeriod } from './ereporting-period.ts';
 
 export type ReportCategory = 'b2c' | 'international';
 export const CATEGORY_LABELS: Record<ReportCategory, string> = {
@@ -49,14 +50,6 @@ interface Share {
   vatCents: number;
 }
 const sharesOf = (v: unknown): Share[] => (typeof v === 'string' ? JSON.parse(v) : (v as Share[])) ?? [];
-
-export function checkPeriod(from: string, to: string): void {
-  if (!isIsoDate(from)) throw new UserError('Date de début invalide.', 'du');
-  if (!isIsoDate(to)) throw new UserError('Date de fin invalide.', 'au');
-  if (to < from) throw new UserError('La fin de la période précède son début.', 'au');
-  if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 1)
-    throw new UserError('Période trop longue (un an au plus).', 'au');
-}
 
 export async function eReportingSummary(tx: Tx, actor: Actor, from: string, to: string): Promise<EReportingSummary> {
   authorize(actor, EINVOICING.report);
@@ -186,6 +179,7 @@ export async function sendEReport(
     periodEnd: to,
     summary,
     csv: eReportingCsv(summary),
+    xml: await eReportingFlux10(tx, actor, from, to),
   });
   await einvoicingDb(tx)
     .insertInto('einvoice_ereport')

@@ -109,6 +109,7 @@ export function folderAdapter(root: string): PlatformAdapter {
       const ref = `e-reporting-${r.periodStart}-${r.periodEnd}`;
       await writeFile(dir('outbox', 'e-reporting', `${ref}.json`), JSON.stringify(r.summary, null, 2));
       await writeFile(dir('outbox', 'e-reporting', `${ref}.csv`), r.csv);
+      await writeFile(dir('outbox', 'e-reporting', `${ref}.xml`), r.xml);
       return { platformRef: ref };
     },
   };

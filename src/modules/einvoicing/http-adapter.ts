@@ -179,6 +179,7 @@ export function httpAdapter(o: HttpAdapterOptions): PlatformAdapter {
           code: LIFECYCLE[s.status].code,
           occurredOn: s.occurredOn,
           amountCents: s.amountCents,
+          ...(s.reason ? { reasonCode: s.reason.code, reason: s.reason.text } : {}),
         }),
       );
     },
@@ -186,7 +187,7 @@ export function httpAdapter(o: HttpAdapterOptions): PlatformAdapter {
       const r = await ok(
         'POST',
         '/e-reporting',
-        json({ periodStart: rep.periodStart, periodEnd: rep.periodEnd, summary: rep.summary }),
+        json({ periodStart: rep.periodStart, periodEnd: rep.periodEnd, summary: rep.summary, flux10: rep.xml }),
       );
       return { platformRef: idOf(r) };
     },

@@ -123,6 +123,18 @@ test('platform settings, the invoice page’s life cycle, the overview and the e
   const csv = await acc.bytes('/facturation-electronique/e-reporting.csv?du=2026-01-01&au=2026-12-31');
   assert.equal(csv.res.status, 200);
   assert.match(Buffer.from(csv.body).toString(), /^type;categorie;taux_tva/);
+  const xml = await acc.bytes('/facturation-electronique/e-reporting.xml?du=2026-01-01&au=2026-12-31');
+  assert.equal(xml.res.status, 200);
+  assert.match(xml.res.headers.get('content-type') ?? '', /application\/xml/);
+  assert.match(
+    xml.res.headers.get('content-disposition') ?? '',
+    /attachment; filename="e-reporting-flux10-2026-01-01-2026-12-31.xml"/,
+  );
+  assert.match(Buffer.from(xml.body).toString(), /^<\?xml[^]*<TransactionsReport>[^]*<StartDate>20260101<\/StartDate>/);
+  assert.notEqual(
+    (await es.bytes('/facturation-electronique/e-reporting.xml?du=2026-01-01&au=2026-12-31')).res.status,
+    200,
+  );
   assert.equal((await acc.get('/facturation-electronique/e-reporting?du=2026-13-01&au=x')).res.status, 400);
   // Only a sale to a company so far: both e-reporting tables say they are empty.
   const report = await acc.get('/facturation-electronique/e-reporting?du=2026-01-01&au=2026-12-31');

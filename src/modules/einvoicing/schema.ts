@@ -122,6 +122,9 @@ export interface EInvoicingTables {
     status: BuyerStatus;
     occurred_on: string;
     amount_cents: number | null;
+    /** Refused or disputed: the reform's reason code (MDT-113) and the note given. */
+    reason_code: string | null;
+    reason_text: string | null;
     state: SendState;
     attempts: Generated<number>;
     next_attempt_at: Date | null;
@@ -131,7 +134,7 @@ export interface EInvoicingTables {
   };
 }
 
-export type BuyerStatus = 'approved' | 'payment_sent';
+export type BuyerStatus = 'approved' | 'payment_sent' | 'refused' | 'disputed';
 
 const STATUS_CHECK = `('deposited','issued','received','made_available','taken_in_charge','approved','partly_approved','disputed','refused','payment_sent','collected')`;
 
@@ -223,6 +226,18 @@ create table einvoice_buyer_status (
 create index einvoice_buyer_status_due on einvoice_buyer_status (next_attempt_at) where state = 'to_send';
 create index einvoice_buyer_status_incoming on einvoice_buyer_status (cooperative_id, incoming_id);
 ${tenantPolicySql('einvoice_buyer_status')}
+`,
+  },
+  {
+    // As the buyer, a received invoice refused (210) or put in dispute (207) in purchases, with
+    // the reform's reason code and the note given.
+    name: '2026_12_13_5002_einvoicing_buyer_refusal',
+    sql: `
+alter table einvoice_buyer_status drop constraint einvoice_buyer_status_status_check;
+alter table einvoice_buyer_status add constraint einvoice_buyer_status_status_check
+  check (status in ('approved','payment_sent','refused','disputed'));
+alter table einvoice_buyer_status add column reason_code text;
+alter table einvoice_buyer_status add column reason_text text;
 `,
   },
 ];

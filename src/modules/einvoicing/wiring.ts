@@ -11,8 +11,17 @@ import { requestJob } from '../../core/jobs.ts';
 import { formatEuros } from '../../core/money.ts';
 import { registerInboxProvider, type InboxItem } from '../inbox/index.ts';
 import { registerInvoicePanel, SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
-import { PURCHASES_EVENTS, type SupplierInvoiceApproved, type SupplierInvoicePaid } from '../purchases/index.ts';
-import { recordSupplierInvoiceApproved, recordSupplierInvoicePaid } from './buyer-status.service.ts';
+import {
+  PURCHASES_EVENTS,
+  type SupplierInvoiceApproved,
+  type SupplierInvoicePaid,
+  type SupplierInvoiceRefused,
+} from '../purchases/index.ts';
+import {
+  recordSupplierInvoiceApproved,
+  recordSupplierInvoicePaid,
+  recordSupplierInvoiceRefused,
+} from './buyer-status.service.ts';
 import { EINVOICING } from './permissions.ts';
 import {
   invoiceEInvoicing,
@@ -31,9 +40,11 @@ async function validated(...a: Parameters<typeof recordValidated>) {
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, validated);
 onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, validated);
 onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, (tx, actor, p) => recordPaymentReceived(tx, actor, p));
-// As the buyer: received invoices approved or paid in purchases are reported to the platform.
+// As the buyer: received invoices approved, refused, disputed or paid in purchases are reported to the platform.
 onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, recordSupplierInvoiceApproved);
 onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, recordSupplierInvoicePaid);
+onEvent<SupplierInvoiceRefused>(PURCHASES_EVENTS.supplierInvoiceRefused, recordSupplierInvoiceRefused);
+onEvent<SupplierInvoiceRefused>(PURCHASES_EVENTS.supplierInvoiceDisputed, recordSupplierInvoiceRefused);
 
 registerInvoicePanel('einvoicing', async (tx, actor, inv, csrf) => {
   if (!inv.number || !can(actor, EINVOICING.read)) return null;

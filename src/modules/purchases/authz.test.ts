@@ -23,6 +23,7 @@ import {
   yearKm,
 } from './expense.service.ts';
 import { PURCHASES } from './permissions.ts';
+import { refuseSupplierInvoice } from './supplier-invoice-refusal.ts';
 import { expenseLimits, saveExpenseLimits } from './limits.service.ts';
 import { expensesToReimburseByPerson } from './expense.service.ts';
 import {
@@ -149,6 +150,11 @@ authzSuite('purchases', world, (): AuthzCase[] => [
   {
     permission: PURCHASES.supplierInvoiceApprove,
     run: (trx, actor) => approveSupplierInvoice(trx, actor, ids.invToApprove),
+  },
+  {
+    permission: PURCHASES.supplierInvoiceRefuse,
+    run: (trx, actor) =>
+      refuseSupplierInvoice(trx, actor, ids.invToApprove, { decision: 'disputed', reasonCode: 'QTE_ERR' }),
   },
   {
     permission: PURCHASES.supplierInvoicePay,

@@ -35,6 +35,21 @@ export interface SupplierInvoicePaid {
   /** One of several payments of the invoice (absent when it is paid in one go): the ledger posts each once. */
   paymentId?: string;
 }
+/** A supplier invoice was refused (final) or put in dispute by support: nothing to post; the
+ *  e-invoicing module reports « refusée » (210) or « en litige » (207) with the reason code. */
+export interface SupplierInvoiceRefused {
+  [k: string]: unknown;
+  invoiceId: string;
+  supplierId: string;
+  supplierName: string;
+  supplierNumber: string;
+  decision: 'refused' | 'disputed';
+  /** A reason code of the reform's list (REFUSAL_REASONS / DISPUTE_REASONS). */
+  reasonCode: string;
+  reasonLabel: string;
+  note: string | null;
+  date: IsoDate;
+}
 /** An expense sheet (expenses and mileage) was validated: D 6xx / 6251 + D 44566 / C 421 (the person). */
 export interface ExpenseReportValidated {
   [k: string]: unknown;
@@ -61,6 +76,8 @@ export interface ExpenseReportReimbursed {
 export const PURCHASES_EVENTS = {
   supplierInvoiceApproved: 'purchases.supplier_invoice.approved',
   supplierInvoicePaid: 'purchases.supplier_invoice.paid',
+  supplierInvoiceRefused: 'purchases.supplier_invoice.refused',
+  supplierInvoiceDisputed: 'purchases.supplier_invoice.disputed',
   expenseReportValidated: 'purchases.expense_report.validated',
   expenseReportReimbursed: 'purchases.expense_report.reimbursed',
 } as const;

@@ -26,6 +26,7 @@ import {
   vatIncluded,
   categoryOf,
   PURCHASES,
+  reasonLabel,
   type ExpenseLine,
 } from './index.ts';
 // Inside the module: the cooperative's limits per category, read the same way the sheet shows them.
@@ -64,6 +65,23 @@ registerInboxProvider({
   name: 'purchases',
   async items(trx, actor, today) {
     const items: InboxItem[] = [];
+    if (hasRole(actor, 'entrepreneur', 'cape') && actor.userId) {
+      // Their activities' supplier invoices refused (for a month) or in dispute (until settled):
+      // the supplier will come back to them.
+      const monthAgo = new Date(Date.now() - 30 * 86_400_000);
+      for (const inv of await listSupplierInvoices(trx, actor, { statuses: ['refused', 'disputed'] }))
+        if (inv.status === 'disputed' || (inv.decidedAt && inv.decidedAt >= monthAgo))
+          items.push({
+            key: `purchases.supplier_invoice.${inv.status}:${inv.id}`,
+            kind: `purchases.supplier_invoice.${inv.status}`,
+            urgency: inv.status === 'disputed' ? 'medium' : 'low',
+            dueDate: null,
+            title: `La facture ${inv.supplierNumber} de ${inv.supplierName} (${formatEuros(inv.totalInclCents)}) est ${inv.status === 'refused' ? 'refusée' : 'en litige'}`,
+            why: `Motif : ${reasonLabel(inv.decisionReason) ?? 'non précisé'}. ${inv.status === 'refused' ? 'Elle ne sera pas payée ; le fournisseur doit en émettre une nouvelle.' : 'Elle ne sera payée qu’une fois le litige réglé avec le fournisseur.'}`,
+            action: { label: 'Voir la facture', href: `/factures-fournisseurs/${inv.id}` },
+            link: `/factures-fournisseurs/${inv.id}`,
+          });
+    }
     if (hasRole(actor, 'entrepreneur') && actor.userId) {
       const prev = previousMonth(today);
       const due = `${today.slice(0, 7)}-0${EXPENSE_SUBMIT_DUE_DAY}`;

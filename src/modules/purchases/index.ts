@@ -37,6 +37,14 @@ export {
   type SupplierInvoiceStatus,
 } from './supplier-invoice.service.ts';
 export {
+  refuseSupplierInvoice,
+  REFUSAL_REASONS,
+  DISPUTE_REASONS,
+  reasonLabel,
+  type RefusalDecision,
+  type RefusalInput,
+} from './supplier-invoice-refusal.ts';
+export {
   addExpenseLine,
   deleteExpenseLine,
   purchaseDocumentLabels,

@@ -14,6 +14,10 @@ export const PURCHASES = definePermissions('purchases', {
     grants: OWNERS_AND_STAFF,
   },
   supplierInvoiceApprove: { label: 'Approuver une facture fournisseur (passée en comptabilité)', grants: STAFF },
+  supplierInvoiceRefuse: {
+    label: 'Refuser une facture fournisseur ou la mettre en litige (avec le motif)',
+    grants: STAFF,
+  },
   supplierInvoicePay: { label: 'Enregistrer le paiement d’une facture fournisseur', grants: STAFF },
   expenseRead: { label: 'Voir les notes de frais', grants: OWNERS_AND_STAFF },
   expenseLine: { label: 'Ajouter et retirer des dépenses de sa note de frais', grants: OWNERS_AND_STAFF },

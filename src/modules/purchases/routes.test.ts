@@ -10,6 +10,8 @@ import { addDays, todayParis } from '../../core/dates.ts';
 import { renderInvoicePdf } from '../sales/index.ts';
 import { fixtures, SELLER_SIREN } from '../sales/testing.ts';
 import { moduleView } from '../../core/db/handles.ts';
+import { withTenant } from '../../core/db/tenant.ts';
+import { createSupplier, createSupplierInvoice } from './index.ts';
 import type { LedgerTables } from '../ledger/index.ts';
 import type { PurchasesTables } from './schema.ts';
 
@@ -120,6 +122,55 @@ test('supplier invoice: our Factur-X uploaded, form pre-filled, created, approve
   const file = await ent.get(`/factures-fournisseurs/${id}/fichier`);
   assert.equal(file.res.status, 200);
   assert.equal(file.res.headers.get('content-type'), 'application/pdf');
+});
+
+test('supplier invoice: disputed then refused from its page with a reason; its entrepreneur reads why', async () => {
+  const inv = await withTenant(t.odb.db, A.coop.id, async (trx) => {
+    const s = await createSupplier(trx, A.actor('entrepreneur'), { name: 'Traiteur Saône' });
+    return createSupplierInvoice(trx, A.actor('entrepreneur'), {
+      supplierId: s.id,
+      supplierNumber: 'TS-88',
+      issueDate: todayParis(),
+      account: '604',
+      lines: [{ description: 'Buffet', vatRateBp: 1000, exclCents: 40_000 }],
+      splits: [{ activityId: A.activityId, exclCents: 40_000 }],
+      submit: true,
+    });
+  });
+  const ent = new TestClient(t.app);
+  await ent.signIn(A.users.entrepreneur.email, TEST_PASSWORD);
+  assert.doesNotMatch(
+    (await ent.get(`/factures-fournisseurs/${inv.id}`)).html,
+    /Refuser la facture ou la mettre en litige/,
+  );
+  // The entrepreneur cannot decide (the service says no), whatever they post.
+  await ent.post(`/factures-fournisseurs/${inv.id}/refuser`, { decision: 'refused', reasonCode: 'DOUBLON' });
+  const sup = new TestClient(t.app);
+  await sup.signIn(A.users.support.email, TEST_PASSWORD);
+  let page = await sup.get(`/factures-fournisseurs/${inv.id}`);
+  assert.match(page.html, /Refuser la facture ou la mettre en litige/);
+  assert.match(page.html, /<option value="QTE_ERR">Quantité facturée erronée \(QTE_ERR\)<\/option>/);
+  // No reason: a French message, nothing changed.
+  await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, { decision: 'disputed', reasonCode: '' });
+  assert.match((await sup.get(`/factures-fournisseurs/${inv.id}`)).html, /Choisissez le motif dans la liste/);
+  const r = await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, {
+    decision: 'disputed',
+    reasonCode: 'QTE_ERR',
+    note: 'Buffet pour 20 au lieu de 30',
+  });
+  assert.equal(r.res.status, 302);
+  page = await ent.get(`/factures-fournisseurs/${inv.id}`);
+  assert.match(page.html, /Facture en litige/);
+  assert.match(page.html, /Quantité facturée erronée<\/strong> \(QTE_ERR\)/);
+  assert.match(page.html, /Buffet pour 20 au lieu de 30/);
+  assert.match((await ent.get('/')).html, /TS-88 de Traiteur Saône .* est en litige/);
+  await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, { decision: 'refused', reasonCode: 'MONTANTTOTAL_ERR' });
+  page = await ent.get(`/factures-fournisseurs/${inv.id}`);
+  assert.match(page.html, /Facture refusée/);
+  assert.match(page.html, /Montant total erroné/);
+  assert.doesNotMatch((await sup.get(`/factures-fournisseurs/${inv.id}`)).html, /Approuver \(comptabiliser\)/);
+  const listed = await sup.get('/factures-fournisseurs?statut=refused');
+  assert.match(listed.html, /TS-88/);
 });
 
 test('expense sheet: receipt photo, duplicate refused (400, nothing written), submission, batch validation', async () => {

@@ -30,7 +30,7 @@ export interface PurchasesTables {
     supplier_number: string;
     issue_date: string;
     due_date: string | null;
-    status: 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
+    status: 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid' | 'refused' | 'disputed';
     account: string;
     label: string | null;
     total_excl_cents: number;
@@ -46,6 +46,11 @@ export interface PurchasesTables {
     paid_on: string | null;
     /** Sum of the payments recorded (a supplier invoice may be paid in several transfers). */
     paid_cents: Generated<number>;
+    /** Refused or disputed: the reform's reason code (refusal.ts), a note, who and when. */
+    decision_reason: string | null;
+    decision_note: string | null;
+    decided_at: Date | null;
+    decided_by: string | null;
   };
   supplier_invoice_line: {
     cooperative_id: string;
@@ -266,6 +271,20 @@ alter table supplier_invoice add constraint supplier_invoice_paid_check check (p
     sql: `
 create index supplier_name_trgm on supplier using gin (search_key(name) gin_trgm_ops);
 create index supplier_name_fts on supplier using gin (to_tsvector('fr', name));
+`,
+  },
+  {
+    // Refusal and dispute of a supplier invoice (e-invoicing reform statuses 210 « refusée » and
+    // 207 « en litige »): the reason code of the reform's list, a free note, who and when.
+    name: '2026_12_13_5001_purchases_supplier_invoice_refusal',
+    sql: `
+alter table supplier_invoice drop constraint supplier_invoice_status_check;
+alter table supplier_invoice add constraint supplier_invoice_status_check
+  check (status in ('draft','to_approve','approved','partly_paid','paid','refused','disputed'));
+alter table supplier_invoice add column decision_reason text;
+alter table supplier_invoice add column decision_note text;
+alter table supplier_invoice add column decided_at timestamptz;
+alter table supplier_invoice add column decided_by uuid;
 `,
   },
 ];

@@ -19,13 +19,22 @@ import { allocate } from './allocate.ts';
 import { PURCHASES } from './permissions.ts';
 import { purchasesDb } from './db.ts';
 
-export type SupplierInvoiceStatus = 'draft' | 'to_approve' | 'approved' | 'partly_paid' | 'paid';
+export type SupplierInvoiceStatus =
+  | 'draft'
+  | 'to_approve'
+  | 'approved'
+  | 'partly_paid'
+  | 'paid'
+  | 'refused'
+  | 'disputed';
 export const SUPPLIER_INVOICE_STATUS: Record<SupplierInvoiceStatus, string> = {
   draft: 'Brouillon',
   to_approve: 'À approuver',
   approved: 'Approuvée',
   partly_paid: 'Payée en partie',
   paid: 'Payée',
+  refused: 'Refusée',
+  disputed: 'En litige',
 };
 
 export interface SupplierInvoiceLineInput {
@@ -68,6 +77,8 @@ export interface SupplierInvoice {
   /** Paid so far (several transfers possible); the rest is totalInclCents − paidCents. */
   paidCents: number;
   createdBy: string | null;
+  /** Refused or disputed (supplier-invoice-refusal.ts): the reform's reason code, a note, when. */
+  decision: { reasonCode: string; note: string | null; at: Date } | null;
   lines: { description: string; vatRateBp: number; exclCents: number; vatCents: number }[];
   splits: { activityId: string; analyticCode: string; activityName: string; exclCents: number }[];
 }
@@ -281,6 +292,10 @@ export async function getSupplierInvoices(trx: Tx, actor: Actor, ids: string[]):
       paidOn: r.paid_on,
       paidCents: Number(r.paid_cents),
       createdBy: r.created_by,
+      decision:
+        r.decision_reason && r.decided_at
+          ? { reasonCode: r.decision_reason, note: r.decision_note, at: r.decided_at }
+          : null,
       lines: lines.map((l) => ({
         description: l.description,
         vatRateBp: l.vat_rate_bp,
@@ -327,6 +342,8 @@ export async function listSupplierInvoices(
       'supplier_invoice.total_incl_cents',
       'supplier_invoice.paid_cents',
       'supplier_invoice.source',
+      'supplier_invoice.decision_reason',
+      'supplier_invoice.decided_at',
       'supplier.name as supplier_name',
     ])
     .where('supplier_invoice.cooperative_id', '=', actor.cooperativeId);
@@ -368,6 +385,9 @@ export async function listSupplierInvoices(
     totalInclCents: Number(r.total_incl_cents),
     paidCents: Number(r.paid_cents),
     source: r.source,
+    /** Refused or disputed: the reason code and when (the entrepreneur's inbox). */
+    decisionReason: r.decision_reason,
+    decidedAt: r.decided_at,
   }));
 }
 
@@ -399,13 +419,16 @@ function shares(inv: SupplierInvoice) {
 export async function approveSupplierInvoice(trx: Tx, actor: Actor, id: string): Promise<void> {
   authorize(actor, PURCHASES.supplierInvoiceApprove);
   const inv = await requireInvoice(trx, actor, id);
-  if (inv.status === 'approved' || inv.status === 'paid') throw new UserError('Cette facture est déjà approuvée.');
+  if (inv.status === 'refused') throw new UserError('Cette facture est refusée : elle ne peut plus être approuvée.');
+  if (inv.status !== 'draft' && inv.status !== 'to_approve' && inv.status !== 'disputed')
+    throw new UserError('Cette facture est déjà approuvée.');
   const upd = await purchasesDb(trx)
     .updateTable('supplier_invoice')
     .set({ status: 'approved', approved_at: new Date(), approved_by: actor.userId, submitted_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .where('status', 'in', ['draft', 'to_approve'])
+    // A disputed invoice is approved once the dispute is settled (the platform hears « approuvée »).
+    .where('status', 'in', ['draft', 'to_approve', 'disputed'])
     .executeTakeFirst();
   if (Number(upd.numUpdatedRows) !== 1) throw new UserError('Cette facture a changé entre-temps : rechargez la page.');
   const label = `${inv.supplierName} — ${inv.label ?? inv.lines[0]?.description ?? 'achat'}`.slice(0, 200);

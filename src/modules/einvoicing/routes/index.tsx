@@ -16,6 +16,7 @@ import { listTransmissions, retryTransmission } from '../transmission.service.ts
 import { assignIncoming, listIncoming } from '../incoming.service.ts';
 import { buyerStatusesOf } from '../buyer-status.service.ts';
 import { eReportingCsv, eReportingSummary, sendEReport, sentEReports } from '../ereporting.service.ts';
+import { eReportingFlux10 } from '../ereporting-flux10.service.ts';
 import { EReportingPage, OverviewPage, PlatformPage } from '../views/pages.tsx';
 
 export const einvoicingRoutes = new Hono<AppEnv>();
@@ -162,6 +163,14 @@ einvoicingRoutes.get('/facturation-electronique/e-reporting.csv', async (c) => {
   return c.body(eReportingCsv(s), 200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="e-reporting-${from}-${to}.csv"`,
+  });
+});
+einvoicingRoutes.get('/facturation-electronique/e-reporting.xml', async (c) => {
+  const { from, to } = period(c);
+  const xml = await tenant(c, (tx) => eReportingFlux10(tx, actorOf(c), from, to));
+  return c.body(xml, 200, {
+    'content-type': 'application/xml; charset=utf-8',
+    'content-disposition': `attachment; filename="e-reporting-flux10-${from}-${to}.xml"`,
   });
 });
 einvoicingRoutes.post('/facturation-electronique/e-reporting/envoyer', async (c) => {

@@ -34,8 +34,8 @@ function BuyerStatuses(p: { list: BuyerStatusEntry[] }) {
       {p.list.map((b) => (
         <li>
           {LIFECYCLE[b.status].label} ({LIFECYCLE[b.status].code})
-          {b.amountCents !== null ? ` : ${formatEuros(b.amountCents)}` : ''} le {formatDate(b.occurredOn)},{' '}
-          {BUYER_STATE_LABELS[b.state]}
+          {b.amountCents !== null ? ` : ${formatEuros(b.amountCents)}` : ''}
+          {b.reasonCode ? `, motif ${b.reasonCode}` : ''} le {formatDate(b.occurredOn)}, {BUYER_STATE_LABELS[b.state]}
           {b.lastError ? <span class="hint"> {b.lastError}</span> : null}
         </li>
       ))}
@@ -303,6 +303,9 @@ export function EReportingPage(p: {
           <div class="actions">
             <a class="btn btn-secondary" href={`/facturation-electronique/e-reporting.csv?${q}`}>
               Télécharger le CSV
+            </a>
+            <a class="btn btn-secondary" href={`/facturation-electronique/e-reporting.xml?${q}`}>
+              Télécharger le fichier e-reporting (flux 10, XML)
             </a>
             {p.mayOperate ? (
               <form method="post" action={`/facturation-electronique/e-reporting/envoyer?${q}`} class="inline">

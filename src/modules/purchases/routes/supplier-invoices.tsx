@@ -22,6 +22,7 @@ import {
 import { PURCHASE_ACCOUNTS } from '../categories.ts';
 import { tenant, fileKey, isValidator } from './kit.ts';
 import { STATUS_TONE, SOURCE_LABEL, PostButton } from '../views/kit.tsx';
+import { RefusalDecisionCard, RefusalForms } from './supplier-invoice-refusal.tsx';
 
 export const supplierInvoiceRoutes = new Hono<AppEnv>();
 
@@ -131,6 +132,7 @@ supplierInvoiceRoutes.get('/factures-fournisseurs/:id', async (c) => {
           </>
         ) : null}
       </p>
+      <RefusalDecisionCard inv={inv} />
       <div class="figures">
         <Figure label="Hors taxes" value={formatEuros(inv.totalExclCents)} />
         <Figure label="TVA" value={formatEuros(inv.vatCents)} />
@@ -187,11 +189,12 @@ supplierInvoiceRoutes.get('/factures-fournisseurs/:id', async (c) => {
           Compte de charge : {PURCHASE_ACCOUNTS.find(([a]) => a === inv.account)?.[1] ?? inv.account} ({inv.account}).
         </p>
       </Card>
-      {isValidator(actor) && (inv.status === 'draft' || inv.status === 'to_approve') ? (
+      {isValidator(actor) && (inv.status === 'draft' || inv.status === 'to_approve' || inv.status === 'disputed') ? (
         <div class="actions">
           <PostButton c={c} action={`/factures-fournisseurs/${inv.id}/approuver`} label="Approuver (comptabiliser)" />
         </div>
       ) : null}
+      {isValidator(actor) ? <RefusalForms c={c} inv={inv} /> : null}
       {isValidator(actor) && inv.status === 'approved' ? (
         <form method="post" action={`/factures-fournisseurs/${inv.id}/payer`} novalidate>
           <Csrf token={c.get('csrf')} />

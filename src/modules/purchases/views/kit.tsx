@@ -19,6 +19,8 @@ export const STATUS_TONE: Record<string, string> = {
   approved: 'approved',
   partly_paid: 'pending',
   paid: 'paid',
+  refused: 'refused',
+  disputed: 'pending',
   submitted: 'pending',
   validated: 'approved',
 };
