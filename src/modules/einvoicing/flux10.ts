@@ -66,9 +66,15 @@ export const percentOf = (bp: number) => decimalOf(bp);
 /** 'YYYY-MM-DD' → 'YYYYMMDD' (format 102 of the specification's dates). */
 const day = (d: string) => d.slice(0, 10).replaceAll('-', '');
 
+// Control characters other than tab and line breaks are not allowed in XML 1.0: dropped.
+const allowed = (ch: string) => {
+  const c = ch.charCodeAt(0);
+  return c >= 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+};
 const esc = (s: string) =>
-  s
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '')
+  [...s]
+    .filter(allowed)
+    .join('')
     .replaceAll('&', '&amp;')
     .replaceAll('<', '&lt;')
     .replaceAll('>', '&gt;')
