@@ -17,7 +17,6 @@ import type { OpenDb } from '../src/core/db/index.ts';
 import { withTenant } from '../src/core/db/tenant.ts';
 import { listCooperatives } from '../src/modules/directory/index.ts';
 import { searchOffers, withPublic } from '../src/modules/market/index.ts';
-import { ensureMainAccount, FRENCH_CSV_MAPPING, importStatement } from '../src/modules/bank/index.ts';
 import { networkIndicators } from '../src/modules/impact/index.ts';
 import { trialBalance, writeFec } from '../src/modules/ledger/index.ts';
 import {
@@ -29,6 +28,7 @@ import {
   submitInvoice,
   validateInvoice,
 } from '../src/modules/sales/index.ts';
+import { measureBankMatching } from './bank-matching.ts';
 import { generateNetwork } from './generate/network.ts';
 import { type BenchResult, measure } from './measure.ts';
 
@@ -158,50 +158,8 @@ export async function runBenchmarks(
         ),
     }),
   );
-  // Bank matching: a statement of 10,000 lines imported and matched in one transaction, rolled
-  // back after each run (one line in ten pays an invoice by its number and amount).
-  const bankLines = await inTenant(async (trx) => {
-    const invoices = (await listInvoices(trx, actor, { pageSize: 100, status: 'issued' })).items;
-    const rows = ['date;libelle;debit;credit'];
-    for (let i = 0; i < 10_000; i++) {
-      const inv = i % 10 === 0 ? invoices[(i / 10) % Math.max(1, invoices.length)] : undefined;
-      const day = `${String((i % 28) + 1).padStart(2, '0')}/${String((i % 12) + 1).padStart(2, '0')}/${year}`;
-      const cents = inv ? inv.totalInclCents : 1000 + ((i * 7919) % 500_000);
-      const amount = `${Math.floor(cents / 100)},${String(cents % 100).padStart(2, '0')}`;
-      rows.push(
-        inv
-          ? `${day};VIR ${inv.customerName} FACTURE ${inv.number};;${amount}`
-          : `${day};PRLV FOURNISSEUR ${i};${amount};`,
-      );
-    }
-    return new TextEncoder().encode(`${rows.join('\n')}\n`);
-  });
-  const rolledBack = new Error('rollback');
-  await run(
-    measure(
-      'bank matching',
-      3,
-      async () => {
-        await inTenant(async (trx) => {
-          const account = await ensureMainAccount(trx, actor);
-          if (!account) throw new Error('la coopérative n’a pas d’IBAN');
-          const r = await importStatement(trx, actor, {
-            accountId: account.id,
-            bytes: bankLines,
-            fileName: 'releve.csv',
-            format: 'csv',
-            csvMapping: FRENCH_CSV_MAPPING,
-            autoMatch: true,
-          });
-          if (r.lines !== 10_000) throw new Error(`${r.lines} lignes lues sur 10 000`);
-          throw rolledBack;
-        }).catch((e) => {
-          if (e !== rolledBack) throw e;
-        });
-      },
-      { unitsPerCall: 10_000 },
-    ),
-  );
+  // Bank matching: 10,000 lines imported and matched in one transaction, rolled back (bank-matching.ts).
+  await run(measureBankMatching(odb, actor, year));
   // The network's consolidated impact indicators (every cooperative, computed from the data).
   await run(
     measure('impact consolidation', 3, () =>

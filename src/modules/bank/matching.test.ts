@@ -309,28 +309,31 @@ test('matching 1,000 generated bank lines: automatic matches ≥ 99 % precise', 
   assert.equal(autoByKind.noise ?? 0, 0, 'noise never auto-matches');
 });
 
-test('the index of open items ranks every line exactly as the list does, matches applied as they go', () => {
-  // Two copies of the same generated statement: one ranked against the list, one against the
-  // index; every automatic match settles its targets in both, as autoMatchTransactions does.
-  const plain = generate(7);
-  const indexed = generate(7);
+/** What a ranking shows, comparable between the list and the index (the items are copies). */
+const view = (xs: Suggestion[]) =>
+  xs.map((x) => ({
+    kind: x.kind,
+    score: x.score,
+    reasons: x.reasons,
+    targets: x.targets.map((t) => `${t.item.id}:${t.item.existingPaymentId ?? ''}:${t.amountCents}`),
+  }));
+/** Settles an automatic match's targets, as autoMatchTransactions does (and re-files them in the index). */
+const settle = (best: Suggestion | null, l: BankLineLike, h: MatchHistory, moved?: OpenItemIndex) => {
+  for (const t of best?.targets ?? []) {
+    const before = t.item.remainingCents;
+    t.item.remainingCents -= t.amountCents;
+    moved?.moved(t.item, before);
+    for (const k of historyKeys(l)) h.set(k, new Set([...(h.get(k) ?? []), t.item.partyKey]));
+  }
+};
+/** Ranks every line against the list and against the index, matches applied as they go; returns
+ *  how many were matched automatically. */
+function compareListAndIndex(make: () => { items: OpenItem[]; lines: { line: BankLineLike }[] }): number {
+  // Two copies of the same statement: one ranked against the list, one against the index.
+  const plain = make();
+  const indexed = make();
   const index = new OpenItemIndex(indexed.items);
   const [hPlain, hIndexed]: MatchHistory[] = [new Map(), new Map()];
-  const view = (xs: Suggestion[]) =>
-    xs.map((x) => ({
-      kind: x.kind,
-      score: x.score,
-      reasons: x.reasons,
-      targets: x.targets.map((t) => `${t.item.id}:${t.item.existingPaymentId ?? ''}:${t.amountCents}`),
-    }));
-  const settle = (best: Suggestion | null, l: BankLineLike, h: MatchHistory, moved?: OpenItemIndex) => {
-    for (const t of best?.targets ?? []) {
-      const before = t.item.remainingCents;
-      t.item.remainingCents -= t.amountCents;
-      moved?.moved(t.item, before);
-      for (const k of historyKeys(l)) h.set(k, new Set([...(h.get(k) ?? []), t.item.partyKey]));
-    }
-  };
   let autos = 0;
   for (const [k, { line: l }] of plain.lines.entries()) {
     const a = rankSuggestions(l, plain.items, hPlain);
@@ -341,7 +344,81 @@ test('the index of open items ranks every line exactly as the list does, matches
     settle(best, l, hPlain);
     settle(autoMatch(b), indexed.lines[k].line, hIndexed, index);
   }
+  return autos;
+}
+
+test('the index of open items ranks every line exactly as the list does, matches applied as they go', () => {
+  const autos = compareListAndIndex(() => generate(7));
   assert.ok(autos > 500, `${autos} automatic matches: the comparison went through settled items`);
+});
+
+/** One customer holding 1,500 open invoices among 200 of others, and 600 lines about it: named
+ *  with or without numbers, grouped (pairs of its invoices), partial, exact amounts, tiny
+ *  amounts, from a payer seen before (its IBAN). */
+function bigCustomer(seed: number) {
+  const r = rng(seed);
+  const big = { id: 'big', name: 'Hôtel du Parc', iban: 'FR7630006000011234567890189' };
+  const items: OpenItem[] = [];
+  for (let i = 0; i < 1700; i++) {
+    const mine = i % 17 !== 0 && items.filter((x) => x.partyKey === 'big').length < 1500;
+    const issue = addDays('2025-01-05', r.int(0, 600));
+    items.push({
+      targetType: 'invoice',
+      id: `i${i}`,
+      number: `2025-${String(i + 1).padStart(5, '0')}`,
+      partyName: mine ? big.name : `${r.pick(FIRST)} ${r.pick(SECOND)}`,
+      partyKey: mine ? big.id : `c${i % 40}`,
+      direction: 'in',
+      remainingCents: r.chance(0.3) ? r.pick([12000, 36000, 60000]) : r.int(50, 400000),
+      issueDate: issue,
+      dueDate: addDays(issue, 30),
+    });
+  }
+  const mine = items.filter((x) => x.partyKey === big.id);
+  const lines: { line: BankLineLike }[] = [];
+  for (let k = 0; k < 600; k++) {
+    const a = r.pick(mine);
+    const b = r.pick(mine);
+    const x = r.next();
+    const amountCents =
+      x < 0.35
+        ? a.remainingCents + b.remainingCents
+        : x < 0.6
+          ? a.remainingCents
+          : x < 0.8
+            ? r.int(1, 400)
+            : r.int(100, 900000);
+    const numbers = r.chance(0.3) ? ` FACT ${a.number}${x < 0.35 && r.chance(0.5) ? ` ${b.number}` : ''}` : '';
+    const withPayer = r.chance(0.5);
+    lines.push({
+      line: {
+        amountCents,
+        bookingDate: addDays('2025-03-01', r.int(0, 600)),
+        label: `VIR ${r.chance(0.8) ? 'HOTEL DU PARC' : 'PARC'}${numbers}`,
+        counterpartyName: withPayer ? 'HOTEL DU PARC' : null,
+        counterpartyIban: withPayer ? big.iban : null,
+        reference: null,
+      },
+    });
+  }
+  return { items, lines };
+}
+
+test('a customer with 1,500 open invoices: the index ranks as the list does and keeps few of them', () => {
+  const autos = compareListAndIndex(() => bigCustomer(3));
+  assert.ok(autos > 50, `${autos} automatic matches: the comparison went through settled items`);
+  // A transfer naming the customer, without number or exact amount, brings 12 of its invoices
+  // (the first a grouped payment would take), not the 1,500; and as many of each other party
+  // whose name it half holds ("Hôtel Martin").
+  const { items } = bigCustomer(3);
+  const index = new OpenItemIndex(items);
+  const named = index.candidates('VIR HOTEL DU PARC', 777_777, 'in');
+  const perParty = new Map<string, number>();
+  for (const i of named) perParty.set(i.partyKey, (perParty.get(i.partyKey) ?? 0) + 1);
+  assert.equal(perParty.get('big'), 12);
+  assert.ok(Math.max(...perParty.values()) <= 12);
+  assert.ok(named.every((i) => i.remainingCents < 777_777));
+  assert.equal(index.candidates('VIR HOTEL DU PARC', 777_777, 'out').length, 0);
 });
 
 const inv = (id: string, number: string, party: string, remaining: number, issue = '2026-10-01'): OpenItem => ({

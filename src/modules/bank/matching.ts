@@ -106,6 +106,8 @@ function nameScore(toks: string[], words: Set<string>): number {
   const hit = toks.filter((t) => words.has(t)).length;
   return hit / toks.length;
 }
+/** Enough of the name in the label: all of it, or half of a name of two words or more. */
+const isNameHit = (score: number, tokens: string[]) => score >= 0.99 || (score >= 0.5 && tokens.length >= 2);
 /** Each item's name tokens, worked out once however many lines it is ranked against. */
 const itemTokens = new WeakMap<OpenItem, { name: string; tokens: string[] }>();
 function tokensOf(item: OpenItem): string[] {
@@ -149,19 +151,31 @@ function compactNumber(number: string | null): string | null {
   return n.length >= 4 ? n : null;
 }
 
+/** At most this many items of one party enter a grouped payment (rankSuggestions keeps the first 12). */
+const GROUP_SIZE = 12;
+
 /**
  * Open items filed by what can make one a candidate for a bank line: its exact remaining amount,
- * its number in the label, a word of its party's name, a past payer. rankSuggestions skips an
- * item with none of these, so ranking a line against the index scores only the line's candidates
- * (in the items' order, so the ranking is the same as against the list): a statement of 10,000
- * lines against 10,000 open items costs each line's few candidates, not lines × items. Built once
- * per statement; `moved` re-files an item whose remaining amount a match changed.
+ * its number in the label, its party's name. Ranking a line against the index scores only the
+ * line's candidates (in the items' order, so the ranking is the same as against the list): a
+ * statement of 10,000 lines against 10,000 open items costs each line's few candidates, not
+ * lines × items. Built once per statement; `moved` re-files an item whose remaining amount a
+ * match changed.
+ *
+ * What each kind of hit can give decides what the index must return. An exact amount or a
+ * number gives a single or partial suggestion: all such items are candidates. A name alone (no
+ * exact amount, no number) only feeds a grouped payment, which takes the first GROUP_SIZE items
+ * of the party below the line's amount (numbered ones first, then in list order): so for a named
+ * party the index returns only its first GROUP_SIZE such items, not the 1,650 open invoices a
+ * large customer may hold. A past payer alone gives nothing (it only adds to a score), so it
+ * makes no candidate.
  */
 export class OpenItemIndex {
   private readonly order = new Map<OpenItem, number>();
   private readonly byAmount = new Map<number, Set<OpenItem>>();
-  private readonly byParty = new Map<string, OpenItem[]>();
-  private readonly byWord = new Map<string, OpenItem[]>();
+  /** A word of a name → the names holding it (normalised name → its tokens and items by party). */
+  private readonly namesByWord = new Map<string, Set<string>>();
+  private readonly byName = new Map<string, { tokens: string[]; byParty: Map<string, OpenItem[]> }>();
   /** The last four characters of the compact number: a number in a label ends with them. */
   private readonly byNumberEnd = new Map<string, OpenItem[]>();
 
@@ -174,8 +188,19 @@ export class OpenItemIndex {
     items.forEach((item, i) => {
       this.order.set(item, i);
       this.fileAmount(item, item.remainingCents);
-      file(this.byParty, item.partyKey, item);
-      for (const w of new Set(tokensOf(item))) file(this.byWord, w, item);
+      const tokens = tokensOf(item);
+      const name = tokens.join(' ');
+      let named = this.byName.get(name);
+      if (!named) {
+        named = { tokens, byParty: new Map() };
+        this.byName.set(name, named);
+        for (const w of new Set(tokens)) {
+          const names = this.namesByWord.get(w);
+          if (names) names.add(name);
+          else this.namesByWord.set(w, new Set([name]));
+        }
+      }
+      file(named.byParty, item.partyKey, item);
       const n = compactNumber(item.number);
       if (n) file(this.byNumberEnd, n.slice(-4), item);
     });
@@ -193,16 +218,34 @@ export class OpenItemIndex {
     this.fileAmount(item, item.remainingCents);
   }
 
-  /** Every item that may hit the line (a superset of those rankSuggestions keeps), in list order. */
-  candidates(text: string, amount: number, pastParties: Set<string>): OpenItem[] {
+  /** Every item that may change the line's suggestions (rankSuggestions gives the same with all
+   *  items), in list order. */
+  candidates(text: string, amount: number, direction: OpenItem['direction']): OpenItem[] {
     const found = new Set<OpenItem>(this.byAmount.get(amount));
-    for (const p of pastParties) for (const item of this.byParty.get(p) ?? []) found.add(item);
-    for (const w of text.split(' ')) for (const item of this.byWord.get(w) ?? []) found.add(item);
     // numberInLabel matches the number with optional spaces between its characters: without the
     // spaces, the label holds it whole, so it ends at one of the label's positions.
     const compact = text.replace(/ /g, '');
     for (let i = 4; i <= compact.length; i++)
       for (const item of this.byNumberEnd.get(compact.slice(i - 4, i)) ?? []) found.add(item);
+    // Named parties: the first GROUP_SIZE items of each that a grouped payment could take (the
+    // numbered ones are found above whatever their rank, and come first in a group).
+    const words = text.split(' ');
+    const wordSet = new Set(words);
+    const names = new Set<string>();
+    for (const w of words) for (const name of this.namesByWord.get(w) ?? []) names.add(name);
+    for (const name of names) {
+      const { tokens, byParty } = this.byName.get(name)!;
+      if (!isNameHit(nameScore(tokens, wordSet), tokens)) continue;
+      for (const list of byParty.values()) {
+        let kept = 0;
+        for (const item of list) {
+          if (kept === GROUP_SIZE) break;
+          if (item.direction !== direction || item.remainingCents <= 0 || item.remainingCents >= amount) continue;
+          found.add(item);
+          kept++;
+        }
+      }
+    }
     return [...found].sort((a, b) => this.order.get(a)! - this.order.get(b)!);
   }
 }
@@ -220,7 +263,7 @@ export function rankSuggestions(
   const text = normalise(`${line.label} ${line.counterpartyName ?? ''} ${line.reference ?? ''}`);
   const pastParties = new Set<string>();
   for (const k of historyKeys(line)) for (const p of history.get(k) ?? []) pastParties.add(p);
-  const candidates = items instanceof OpenItemIndex ? items.candidates(text, amount, pastParties) : items;
+  const candidates = items instanceof OpenItemIndex ? items.candidates(text, amount, direction) : items;
   const words = new Set(text.split(' '));
   const compactText = text.replace(/ /g, '');
   const scored: Scored[] = [];
@@ -235,7 +278,7 @@ export function rankSuggestions(
     }
     const tokens = tokensOf(item);
     const ns = nameScore(tokens, words);
-    const nameHit = ns >= 0.99 || (ns >= 0.5 && tokens.length >= 2);
+    const nameHit = isNameHit(ns, tokens);
     if (nameHit) {
       base += ns >= 0.99 ? 20 : 12;
       reasons.push(`nom « ${item.partyName} » dans le libellé`);

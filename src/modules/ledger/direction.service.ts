@@ -24,13 +24,17 @@ export interface NegativeActivity {
 /**
  * Available treasury and customer balance of every activity on a date, as its activity account
  * gives them (total.availableCents, total.outstandingCents): everything posted up to that date,
- * the opening entries left out (they restate earlier balances).
+ * the opening entries left out (they restate earlier balances). `codes`: only these activities
+ * (the salary checks of a few requests), not the whole cooperative.
  */
 export async function activityBalances(
   trx: Tx,
   cooperativeId: string,
   until: IsoDate,
+  codes?: string[],
 ): Promise<Map<string, { availableCents: number; outstandingCents: number }>> {
+  if (codes && !codes.length) return new Map();
+  const only = codes ? sql`and l.analytic_code in (${sql.join(codes)})` : sql``;
   const acc = await accountRoles(trx, cooperativeId);
   const r = await sql<{ code: string; outstanding: number; costs: number }>`
     select l.analytic_code as code,
@@ -38,7 +42,7 @@ export async function activityBalances(
       coalesce(sum(case when l.account like '6%' or l.account = ${acc.contributionCharge} then l.debit_cents - l.credit_cents else 0 end), 0)::bigint as costs
     from entry_line l join journal_entry e on e.cooperative_id = l.cooperative_id and e.id = l.entry_id
     where l.cooperative_id = ${cooperativeId} and l.analytic_code is not null and e.entry_date <= ${until}
-      and e.journal_code <> ${OPENING_JOURNAL}
+      and e.journal_code <> ${OPENING_JOURNAL} ${only}
     group by l.analytic_code`.execute(ledgerDb(trx));
   // Collected excl. VAT is recorded once per payment entry, counted for each activity it touches.
   const c = await sql<{ code: string; collected: number }>`
@@ -46,7 +50,7 @@ export async function activityBalances(
       select distinct e.id, l.analytic_code as code, e.collected_excl_cents as collected
       from journal_entry e join entry_line l on l.cooperative_id = e.cooperative_id and l.entry_id = e.id
       where e.cooperative_id = ${cooperativeId} and e.collected_excl_cents is not null and e.entry_date <= ${until}
-        and l.analytic_code is not null) x
+        and l.analytic_code is not null ${only}) x
     group by x.code`.execute(ledgerDb(trx));
   const out = new Map<string, { availableCents: number; outstandingCents: number }>();
   for (const x of r.rows)

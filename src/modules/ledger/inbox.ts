@@ -1,17 +1,26 @@
 // The ledger in the inbox: the entrepreneur is reminded to request next month's salary (from the
 // 15th, due on the 25th) when the activity has money for one; support sees each request waiting
 // for a decision.
-import { hasRole } from '../../core/actor.ts';
+import { type Actor, hasRole } from '../../core/actor.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import { formatEuros } from '../../core/money.ts';
 import { listActivities } from '../directory/index.ts';
 import { can } from '../../core/authz.ts';
-import { registerInboxProvider, registerCheck, registerValidationSource, type InboxItem } from '../inbox/index.ts';
+import {
+  batchedCheck,
+  findingsOf,
+  registerInboxProvider,
+  registerCheck,
+  registerValidationSource,
+  type InboxItem,
+} from '../inbox/index.ts';
+import { salaryEnvelopes, salaryRequestsByIds, salaryRequestsOfMonths } from './salary/salary-batch.ts';
 import {
   approveSalaryRequest,
-  getSalaryRequest,
   listSalaryRequests,
   nextMonth,
   salaryEnvelope,
+  type SalaryRequest,
 } from './salary/salary-request.service.ts';
 import { FULL_TIME_HOURS_PER_MONTH } from './salary/salary-engine.ts';
 import { LEDGER } from './permissions.ts';
@@ -79,24 +88,29 @@ registerInboxProvider({
 
 // ── Automatic checks on salary requests, and their place in the validation queue ──────────────
 
+/** The requests among the ids still waiting for a decision (the checks judge only those). */
+const requestedAmong = async (trx: Tx, actor: Actor, ids: string[]) =>
+  (await salaryRequestsByIds(trx, actor, ids)).filter((r) => r.status === 'requested');
+
 registerCheck<{ cost: number; left: number; committed: number; activity: string }>({
   id: 'salary.envelope',
   documentType: 'salary',
   severity: 'blocking',
   label: "Salaire dans l'enveloppe de l'activité",
-  async run(trx, actor, id) {
-    const r = await getSalaryRequest(trx, actor, id);
-    if (r.status !== 'requested') return null;
-    // Other open requests count; this one does not (it is what is being decided).
-    const env = await salaryEnvelope(trx, actor, r.activityId, r.id);
-    if (r.employerCostCents <= env.envelopeCents) return null;
-    return {
-      cost: r.employerCostCents,
-      left: Math.max(0, env.envelopeCents),
-      committed: env.committedCents,
-      activity: r.activityName,
-    };
-  },
+  ...batchedCheck(requestedAmong, async (trx, actor, requests) => {
+    // Other open requests count; each one does not (it is what is being decided).
+    const envelopes = await salaryEnvelopes(trx, actor, requests);
+    return findingsOf(requests, (r) => {
+      const env = envelopes.get(r.id)!;
+      if (r.employerCostCents <= env.envelopeCents) return null;
+      return {
+        cost: r.employerCostCents,
+        left: Math.max(0, env.envelopeCents),
+        committed: env.committedCents,
+        activity: r.activityName,
+      };
+    });
+  }),
   explain: (d) =>
     `Ce salaire coûte ${formatEuros(d.cost)} à la coopérative, mais ${d.activity} ne dispose que de ${formatEuros(d.left)}${d.committed ? ` (après ${formatEuros(d.committed)} d'autres salaires demandés)` : ''}. Refusez la demande avec une explication : l'entrepreneur·e en fera une plus petite, ou attendra que ses clients paient.`,
 });
@@ -106,17 +120,20 @@ registerCheck<{ hours: number; others: number }>({
   documentType: 'salary',
   severity: 'warning',
   label: 'Heures du mois plausibles',
-  async run(trx, actor, id) {
-    const r = await getSalaryRequest(trx, actor, id);
-    if (r.status !== 'requested') return null;
+  ...batchedCheck(requestedAmong, async (trx, actor, requests) => {
     // Several activities of one person: together they cannot exceed a full-time month.
-    const mine = (await listSalaryRequests(trx, actor, { month: r.month })).filter(
-      (o) => o.userId === r.userId && o.status !== 'refused',
-    );
-    const total = mine.reduce((s, o) => s + (o.hoursPerMonth ?? FULL_TIME_HOURS_PER_MONTH), 0);
-    if (total <= FULL_TIME_HOURS_PER_MONTH + 0.01) return null;
-    return { hours: Math.round(total * 100) / 100, others: mine.length - 1 };
-  },
+    const month = new Map<string, SalaryRequest[]>();
+    for (const o of await salaryRequestsOfMonths(trx, actor, requests)) {
+      const k = `${o.userId}|${o.month}`;
+      month.set(k, [...(month.get(k) ?? []), o]);
+    }
+    return findingsOf(requests, (r) => {
+      const mine = month.get(`${r.userId}|${r.month}`) ?? [];
+      const total = mine.reduce((s, o) => s + (o.hoursPerMonth ?? FULL_TIME_HOURS_PER_MONTH), 0);
+      if (total <= FULL_TIME_HOURS_PER_MONTH + 0.01) return null;
+      return { hours: Math.round(total * 100) / 100, others: mine.length - 1 };
+    });
+  }),
   explain: (d) =>
     `Avec ses ${d.others} autre${d.others > 1 ? 's' : ''} demande${d.others > 1 ? 's' : ''} du mois, cette personne déclarerait ${String(d.hours).replace('.', ',')} h, plus qu'un temps plein (151,67 h). Demandez-lui d'indiquer ses heures à temps partiel sur chaque activité.`,
 });

@@ -91,7 +91,8 @@ export interface SalaryRequestInput {
 const MONTH_RE = /^\d{4}-(0[1-9]|1[0-2])$/;
 export const nextMonth = (today: IsoDate = todayParis()) => addMonths(`${today.slice(0, 7)}-01`, 1).slice(0, 7);
 
-function baseQuery(trx: Tx, actor: Actor) {
+/** The cooperative's requests with their person's name (also read by salary-batch.ts). */
+export function baseQuery(trx: Tx, actor: Actor) {
   return ledgerDb(trx)
     .selectFrom('salary_request as r')
     .innerJoin('user_account as u', 'u.id', 'r.user_id')
@@ -99,9 +100,9 @@ function baseQuery(trx: Tx, actor: Actor) {
     .select(['u.display_name'])
     .where('r.cooperative_id', '=', actor.cooperativeId);
 }
-type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
+export type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>['executeTakeFirstOrThrow']>>;
 /** The requests with their activity's name and code, read from the directory in one batch. */
-async function toRequests(trx: Tx, actor: Actor, rows: Row[]): Promise<SalaryRequest[]> {
+export async function toRequests(trx: Tx, actor: Actor, rows: Row[]): Promise<SalaryRequest[]> {
   const acts = new Map(
     (await activitiesFacts(trx, actor.cooperativeId, [...new Set(rows.map((r) => r.activity_id))])).map((a) => [
       a.id as string,
