@@ -33,11 +33,7 @@ export function networkReportCsv(r: NetworkTrainingReport): string {
     ...r.byFunding.map((b) => csvRecord([b.label, cell(b.people), hoursCell(b.hours)])),
   ];
   if (r.totals)
-    lines.push(
-      '',
-      'trainees,trainee_hours',
-      csvRecord([r.totals.trainees, hoursText(r.totals.traineeHours)]),
-    );
+    lines.push('', 'trainees,trainee_hours', csvRecord([r.totals.trainees, hoursText(r.totals.traineeHours)]));
   return `${lines.join('\r\n')}\r\n`;
 }
 

@@ -59,10 +59,21 @@ export interface NetworkTrainingReport {
   from: string;
   to: string;
   filter: NetworkReportFilter;
-  options: { cooperatives: { id: string; name: string }[]; courses: { key: string; title: string }[]; fundings: string[] };
+  options: {
+    cooperatives: { id: string; name: string }[];
+    courses: { key: string; title: string }[];
+    fundings: string[];
+  };
   lines: NetworkLineList;
   /** Null when the period's trainees are fewer than MIN_CELL (every figure would be theirs). */
-  totals: { trainees: number; traineeHours: number; enrolments: number; completions: number; certificates: number; attendances: number } | null;
+  totals: {
+    trainees: number;
+    traineeHours: number;
+    enrolments: number;
+    completions: number;
+    certificates: number;
+    attendances: number;
+  } | null;
   byType: TraineeBreakdown[];
   byFunding: TraineeBreakdown[];
 }
@@ -134,7 +145,15 @@ async function cooperativeLines(
       .leftJoin('learning_course as c', (j) =>
         j.onRef('c.cooperative_id', '=', 'e.course_cooperative_id').onRef('c.id', '=', 'e.course_id'),
       )
-      .select(['e.user_id', 'e.course_id', 'e.completed_minutes', 'c.title', 'c.funding_source', 'e.enrolled_at', 'e.completed_at'])
+      .select([
+        'e.user_id',
+        'e.course_id',
+        'e.completed_minutes',
+        'c.title',
+        'c.funding_source',
+        'e.enrolled_at',
+        'e.completed_at',
+      ])
       .where('e.cooperative_id', '=', coop.id)
       .where((w) =>
         w.or([

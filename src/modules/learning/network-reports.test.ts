@@ -52,7 +52,10 @@ async function people(k: TestCoop, prefix: string, n: number): Promise<Actor[]> 
   return withSystem(odb.db, async (tx) => {
     const out: Actor[] = [];
     for (let i = 1; i <= n; i++) {
-      const u = await createUser(tx, { email: `${prefix}${i}@${k.coop.slug}.test`, displayName: `Apprenant ${prefix}${i}` });
+      const u = await createUser(tx, {
+        email: `${prefix}${i}@${k.coop.slug}.test`,
+        displayName: `Apprenant ${prefix}${i}`,
+      });
       await addMembership(tx, k.coop.id, u.id, 'entrepreneur');
       out.push({
         userId: u.id as UserId,

@@ -128,9 +128,7 @@ export function NetworkReportPage(p: {
   page: number;
 }) {
   const r = p.report;
-  const qs = new URLSearchParams(
-    Object.entries(p.query).filter(([, v]) => v) as [string, string][],
-  ).toString();
+  const qs = new URLSearchParams(Object.entries(p.query).filter(([, v]) => v) as [string, string][]).toString();
   const suffix = qs ? `?${qs}` : '';
   const e = p.errors ?? {};
   const from = p.query.du ?? r?.from ?? '';
