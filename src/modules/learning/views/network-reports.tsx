@@ -209,8 +209,12 @@ export function NetworkReportPage(p: {
               <EmptyState title="Aucune formation sur la période" text="Changez la période ou les filtres." />
             )}
           </Card>
-          <Breakdown title="Par type de stagiaire" first="Type de stagiaire" rows={r.byType} />
-          <Breakdown title="Par financement" first="Financement" rows={r.byFunding} />
+          {r.lines.length ? (
+            <>
+              <Breakdown title="Par type de stagiaire" first="Type de stagiaire" rows={r.byType} />
+              <Breakdown title="Par financement" first="Financement" rows={r.byFunding} />
+            </>
+          ) : null}
         </>
       ) : null}
     </Layout>
