@@ -178,6 +178,7 @@ test('the learning pages have no serious or critical accessibility violation (ax
   await page.goto(`${srv.url}/formations`);
   const courseHref = await page.getByRole('link', { name: 'Facturer dans une CAE' }).getAttribute('href');
   const problems: string[] = [];
+  const pages: [Page, string][] = [];
   for (const path of [
     '/formations',
     courseHref!,
@@ -188,7 +189,14 @@ test('the learning pages have no serious or critical accessibility violation (ax
     '/formations/groupes',
     '/formations/nouvelle',
     '/certificats/verifier?code=AAAA-BBBB-CCCC',
-  ]) {
+  ])
+    pages.push([page, path]);
+  // The network's training report, for network staff, on a phone.
+  const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+  const onPhone = await phone.newPage();
+  await signIn(onPhone, a.users.network_admin.email);
+  pages.push([onPhone, '/formations/reseau']);
+  for (const [page, path] of pages) {
     await page.goto(`${srv.url}${path}`);
     await page.addScriptTag({ path: AXE });
     const v = await page.evaluate(async () => {
@@ -209,6 +217,8 @@ test('the learning pages have no serious or critical accessibility violation (ax
           .join(' | ')}`,
       );
   }
+  await onPhone.screenshot({ path: `${OUTPUT}/learning-network-report-phone.png`, fullPage: true });
   await context.close();
+  await phone.close();
   assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
 });

@@ -10,6 +10,7 @@ import { catalogue, outline } from './courses.service.ts';
 import { learnerResults } from './results.service.ts';
 import { listCertificates } from './certificates.service.ts';
 import { trainingHoursReport } from './hours.service.ts';
+import { networkTrainingReport } from './network-reports.service.ts';
 
 test('demo: three courses with quizzes, learners at every stage, certificates, training hours', async () => {
   const odb = await createDemoTestDb();
@@ -46,6 +47,10 @@ test('demo: three courses with quizzes, learners at every stage, certificates, t
       trainingHoursReport(tx, systemActor(canopee.id), new Date().getFullYear()),
     );
     assert.ok(hours.some((h) => h.courseHours > 0));
+    // The network's report names the demo courses' funding sources (never only « Non renseigné »).
+    const network = await networkTrainingReport(odb.db, { ...actor, roles: ['network_admin'] });
+    assert.ok(network.options.cooperatives.length >= 3);
+    assert.ok(network.options.fundings.includes('OPCO Atlas'), network.options.fundings.join(', '));
   } finally {
     await odb.close();
   }

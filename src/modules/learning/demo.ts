@@ -29,6 +29,8 @@ interface DemoCourse {
   title: string;
   summary: string;
   minutes: number;
+  /** Who pays for it (the bilan pédagogique et financier counts hours per funding source). */
+  fundingSource: string;
   visibility: 'network' | 'public';
   sections: { title: string; lessons: { title: string; body: string; video?: string }[] }[];
   quiz: { title: string; pass: number; attempts: number | null; draw: number | null; questions: QuestionInput[] };
@@ -40,6 +42,7 @@ export const DEMO_COURSES: DemoCourse[] = [
     summary:
       'De la proposition commerciale au paiement : devis, factures, mentions obligatoires et relances, **au nom de la coopérative**.',
     minutes: 150,
+    fundingSource: 'OPCO Atlas',
     visibility: 'network',
     sections: [
       {
@@ -108,6 +111,7 @@ export const DEMO_COURSES: DemoCourse[] = [
     summary:
       'Lire son compte d’activité comme un tableau de bord : recettes, charges, contribution coopérative, salaire et trésorerie disponible.',
     minutes: 90,
+    fundingSource: 'Fonds propres du réseau',
     visibility: 'network',
     sections: [
       {
@@ -162,6 +166,7 @@ export const DEMO_COURSES: DemoCourse[] = [
     title: 'Se protéger en ligne : mots de passe, double authentification, sauvegardes',
     summary: 'Un MOOC ouvert à tous : trois gestes simples pour protéger son activité des pertes et des piratages.',
     minutes: 60,
+    fundingSource: 'Région (Pass numérique)',
     visibility: 'public',
     sections: [
       {
@@ -236,6 +241,7 @@ export const learningDemoSeeder: DemoSeeder = {
             title: dc.title,
             summary: dc.summary,
             durationMinutes: dc.minutes,
+            fundingSource: dc.fundingSource,
             visibility: dc.visibility,
           });
           const lessons: string[] = [];

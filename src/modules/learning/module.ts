@@ -4,6 +4,7 @@ import type { NavItem } from '../../web/nav.ts';
 import { learningCommands } from './commands.ts';
 import { learningRoutes, publicLearningRoutes } from './routes/index.tsx';
 import { moocRoutes } from './routes/mooc.tsx';
+import { networkReportRoutes } from './routes/network-reports.tsx';
 import { learningMigrations } from './schema.ts';
 import './inbox.ts'; // courses of a cohort to finish by their due date (inbox and digest)
 
@@ -13,7 +14,7 @@ export { learningDemoSeeder } from './demo.ts';
 export const learningModule: ModuleDefinition = {
   name: 'learning',
   migrations: learningMigrations,
-  routes: [publicLearningRoutes, moocRoutes, learningRoutes],
+  routes: [publicLearningRoutes, moocRoutes, networkReportRoutes, learningRoutes],
   nav: learningNav,
   commands: learningCommands,
 };

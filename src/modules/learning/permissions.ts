@@ -21,4 +21,9 @@ export const LEARNING = definePermissions('learning', {
   revoke: { label: 'Révoquer une attestation de formation', grants: { director: 'all', network_admin: 'all' } },
   cohorts: { label: 'Inscrire un groupe (cohorte) à une formation et suivre sa progression', grants: TRAINERS },
   hours: { label: 'Exporter les heures de formation (ateliers et formations en ligne)', grants: TRAINERS },
+  networkReports: {
+    label:
+      'Voir les heures de formation de toutes les coopératives du réseau (par coopérative, formation, financement)',
+    grants: { network_admin: 'all' },
+  },
 });

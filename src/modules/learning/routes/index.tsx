@@ -115,7 +115,13 @@ learningRoutes.get('/formations', async (c) => {
     return { courses, progress };
   });
   return c.html(
-    <CataloguePage c={c} courses={courses} progress={progress} mayAuthor={can(actorOf(c), LEARNING.author)} />,
+    <CataloguePage
+      c={c}
+      courses={courses}
+      progress={progress}
+      mayAuthor={can(actorOf(c), LEARNING.author)}
+      mayNetwork={can(actorOf(c), LEARNING.networkReports)}
+    />,
   );
 });
 

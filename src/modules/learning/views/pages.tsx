@@ -62,6 +62,8 @@ export function CataloguePage(p: {
   courses: Course[];
   progress: Map<string, { percent: number; completedAt: Date | null }>;
   mayAuthor: boolean;
+  /** Network staff: a link to the network's training report. */
+  mayNetwork?: boolean;
 }) {
   const mine = p.courses.filter((c) => p.progress.has(c.id));
   const others = p.courses.filter((c) => !p.progress.has(c.id));
@@ -113,6 +115,13 @@ export function CataloguePage(p: {
                 </a>{' '}
                 <a class="btn btn-secondary" href="/formations/heures">
                   Heures de formation
+                </a>{' '}
+              </>
+            ) : null}
+            {p.mayNetwork ? (
+              <>
+                <a class="btn btn-secondary" href="/formations/reseau">
+                  Formation dans le réseau
                 </a>{' '}
               </>
             ) : null}
