@@ -6,7 +6,7 @@
 // platform (typed in, uploaded) have no platform id: nothing is queued for them.
 import { sql } from 'kysely';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { todayParis } from '../../core/dates.ts';
 import type { Db, Tx } from '../../core/db/tenant.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
@@ -25,6 +25,7 @@ async function queue(
   supplierInvoiceId: string,
   s: { status: BuyerStatus; sourceKey: string; occurredOn: string; amountCents: number | null },
 ): Promise<void> {
+  requireModule(actor, 'einvoicing');
   const trx = einvoicingDb(tx);
   const incoming = await trx
     .selectFrom('einvoice_incoming')
