@@ -43,7 +43,10 @@ export const ledgerErpCases: ErpRefusalCase[] = [
   { name: 'postSupplierPayment', run: (t, a) => postSupplierPayment(t as never, a, P) },
   { name: 'postExpenseReport', run: (t, a) => postExpenseReport(t as never, a, P) },
   { name: 'postExpenseReimbursement', run: (t, a) => postExpenseReimbursement(t as never, a, P) },
-  { name: 'ledgerFiguresByMonth', run: (t, a) => ledgerFiguresByMonth(t as never, a, 'A1', '2025-01-01', '2025-12-31') },
+  {
+    name: 'ledgerFiguresByMonth',
+    run: (t, a) => ledgerFiguresByMonth(t as never, a, 'A1', '2025-01-01', '2025-12-31'),
+  },
   { name: 'ledgerFigures', run: (t, a) => ledgerFigures(t as never, a, 'A1', '2025-01-01', '2025-12-31') },
   { name: 'postRevenueSplit', run: (t, a) => postRevenueSplit(t as never, a, { leadCode: 'A1' } as never) },
   { name: 'postInternalInvoice', run: (t, a) => postInternalInvoice(t as never, a, { buyerCode: 'A1' } as never) },

@@ -46,7 +46,13 @@ export const quoteLineInput = (cents: number) => ({
 import type { ErpRefusalCase } from '../../core/testing-authz.ts';
 import { ownFirstSalesSteps } from './first-steps.queries.ts';
 import { invoicePanels } from './invoice-panels.ts';
-import { canValidate, checkCreditAmount, depositDeductionLines, getInvoice, settleAfterCredit } from './invoice.service.ts';
+import {
+  canValidate,
+  checkCreditAmount,
+  depositDeductionLines,
+  getInvoice,
+  settleAfterCredit,
+} from './invoice.service.ts';
 import { previewFromQuote, quoteBilling, quotePdf } from './quote.service.ts';
 import { noticeLetterPdf, reminderHistory, setReminderSchedule } from './reminders.ts';
 import { sendInvoice } from './sending.ts';
