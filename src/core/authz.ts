@@ -111,9 +111,16 @@ export function permissionMatrixMarkdown(): string {
   return out.join('\n');
 }
 
+/** For the services whose role is checked by the action that calls them (the ledger's postings,
+ *  the bank's helpers, a page's panels): only that the actor's organisation has the module, so
+ *  that they refuse an organisation without the ERP on their own. */
+export function requireModule(actor: Pick<Actor, 'organisationType'>, module: string): void {
+  if (!moduleAvailable(actor, module)) throw new ForbiddenError();
+}
+
 /** For the services that check plain roles rather than a declared permission (the bank's): the
  *  role and that the actor's organisation has the module (`moduleAvailable`). */
 export function requireModuleRole(actor: Actor, module: string, ...roles: Role[]): void {
-  if (!moduleAvailable(actor, module)) throw new ForbiddenError();
+  requireModule(actor, module);
   requireRole(actor, ...roles);
 }

@@ -74,3 +74,11 @@ export function authzSuite(module: string, world: () => Promise<AuthzWorld>, cas
     });
   }
 }
+
+/** One service of an ERP module, called with made-up arguments (module testing.ts tables,
+ *  gathered by src/app/testing-erp.ts): an organisation without the ERP must be refused
+ *  (ForbiddenError) whatever its roles, before anything is read; a CAE must not be. */
+export interface ErpRefusalCase {
+  name: string;
+  run(trx: Tx, actor: Actor): Promise<unknown>;
+}

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { requireModuleRole } from '../../core/authz.ts';
+import { requireModuleRole, requireModule } from '../../core/authz.ts';
 import { uuidv7 } from '../../core/ids.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { toIsoDate, type IsoDate } from '../../core/dates.ts';
@@ -82,6 +82,7 @@ const toAccount = (r: {
 
 /** The cooperative's main IBAN gets its bank account on first use. */
 export async function ensureMainAccount(trx: Tx, actor: Actor): Promise<BankAccount | null> {
+  requireModule(actor, 'bank');
   const coop = await getCooperative(trx, actor.cooperativeId);
   if (!coop?.iban) return null;
   const iban = coop.iban.replace(/\s/g, '').toUpperCase();
@@ -170,6 +171,7 @@ export async function createAccount(
 
 /** The account with this IBAN (the cooperative's main IBAN is created on first use). */
 export async function accountByIban(trx: Tx, actor: Actor, ibanInput: string): Promise<BankAccount | null> {
+  requireModule(actor, 'bank');
   const iban = ibanInput.replace(/\s/g, '').toUpperCase();
   const r = await bankDb(trx)
     .selectFrom('bank_account')
@@ -198,6 +200,7 @@ async function getAccount(trx: Tx, actor: Actor, id: string): Promise<BankAccoun
 const bankKey = (iban: string) => (iban.startsWith('FR') ? `FR:${iban.slice(4, 9)}` : iban.slice(0, 8));
 
 export async function savedCsvMapping(trx: Tx, actor: Actor, account: BankAccount): Promise<CsvMapping | null> {
+  requireModule(actor, 'bank');
   const r = await bankDb(trx)
     .selectFrom('bank_csv_mapping')
     .select('mapping')
@@ -207,6 +210,7 @@ export async function savedCsvMapping(trx: Tx, actor: Actor, account: BankAccoun
   return (r?.mapping as CsvMapping) ?? null;
 }
 export async function saveCsvMapping(trx: Tx, actor: Actor, account: BankAccount, mapping: CsvMapping): Promise<void> {
+  requireModule(actor, 'bank');
   await bankDb(trx)
     .insertInto('bank_csv_mapping')
     .values({ cooperative_id: actor.cooperativeId, bank_key: bankKey(account.iban), mapping: JSON.stringify(mapping) })
@@ -352,6 +356,7 @@ export const toTransaction = (r: TxRow): BankTransaction => ({
 });
 
 export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory> {
+  requireModule(actor, 'bank');
   const rows = await bankDb(trx)
     .selectFrom('bank_match')
     .innerJoin('bank_transaction', (j) =>
@@ -422,6 +427,7 @@ async function applySuggestion(
 
 /** Auto-matches the given lines (oldest first) when confident; returns how many were matched. */
 export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]): Promise<number> {
+  requireModule(actor, 'bank');
   if (!ids.length) return 0;
   const rows: TxRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
@@ -463,6 +469,7 @@ export interface SuggestionView {
 }
 
 export async function getTransaction(trx: Tx, actor: Actor, id: string): Promise<BankTransaction> {
+  requireModule(actor, 'bank');
   const r = await bankDb(trx)
     .selectFrom('bank_transaction')
     .selectAll()
@@ -774,6 +781,7 @@ export async function listMatched(trx: Tx, actor: Actor, opts: { limit?: number 
 }
 
 export async function bankCounts(trx: Tx, actor: Actor) {
+  requireModule(actor, 'bank');
   const r = await bankDb(trx)
     .selectFrom('bank_transaction')
     .select(['status', sql<number>`count(*)`.as('n')])

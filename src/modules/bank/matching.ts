@@ -9,6 +9,7 @@ import { daysBetween, type IsoDate } from '../../core/dates.ts';
 import { invoicePaymentIds, listInvoices, receivedPayments, recordPayment } from '../sales/index.ts';
 import type { MatchTarget } from './schema.ts';
 import { bankDb } from './db.ts';
+import { requireModule } from '../../core/authz.ts';
 
 export interface OpenItem {
   targetType: MatchTarget;
@@ -468,6 +469,7 @@ export const matchSources = (): readonly MatchSource[] => sources;
 export const sourceFor = (t: MatchTarget) => sources.find((s) => s.targetType === t);
 
 export async function loadOpenItems(trx: Tx, actor: Actor): Promise<OpenItem[]> {
+  requireModule(actor, 'bank');
   const all: OpenItem[] = [];
   for (const s of sources) all.push(...(await s.listOpen(trx, actor)));
   return all;

@@ -7,7 +7,7 @@
 // platform (typed in, uploaded) have no platform id: nothing is queued for them.
 import { sql } from 'kysely';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { todayParis } from '../../core/dates.ts';
 import type { Db, Tx } from '../../core/db/tenant.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
@@ -32,6 +32,7 @@ async function queue(
     reason?: { code: string; text: string | null };
   },
 ): Promise<void> {
+  requireModule(actor, 'einvoicing');
   const trx = einvoicingDb(tx);
   const incoming = await trx
     .selectFrom('einvoice_incoming')

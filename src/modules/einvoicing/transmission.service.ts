@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../../core/db/tenant.ts';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import { systemActor, type Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { emit } from '../../core/events.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { uuidv7 } from '../../core/ids.ts';
@@ -54,6 +54,7 @@ export function routingAddressOf(c: { electronicAddress: string | null; siren: s
 // --- on validation and payment (event handlers, in the sales transaction) ------------------------
 
 export async function recordValidated(tx: Tx, actor: Actor, p: InvoiceValidated): Promise<void> {
+  requireModule(actor, 'einvoicing');
   const customer = await getCustomer(tx, system(actor.cooperativeId), p.customerId);
   const country = customer?.address.countryCode ?? 'FR';
   const channel: Channel = country !== 'FR' ? 'international' : customer?.kind === 'company' ? 'platform' : 'b2c';
@@ -89,6 +90,7 @@ export async function recordValidated(tx: Tx, actor: Actor, p: InvoiceValidated)
 }
 
 export async function recordPaymentReceived(tx: Tx, actor: Actor, p: PaymentRecorded): Promise<void> {
+  requireModule(actor, 'einvoicing');
   const t = await einvoicingDb(tx)
     .selectFrom('einvoice_transmission')
     .select(['channel'])

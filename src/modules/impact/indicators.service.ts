@@ -16,7 +16,7 @@ import {
 } from '../directory/index.ts';
 import { cooperatingActivities } from '../market/index.ts';
 import { journeyFacts } from '../journeys/index.ts';
-import { ledgerImpactFigures } from '../ledger/index.ts';
+import { ledgerImpactFigures, type LedgerImpactFigures } from '../ledger/index.ts';
 import {
   indicatorRows,
   measuresOf,
@@ -44,12 +44,15 @@ export function sroiFor(actor: Actor, input: unknown): SroiResult {
   return computeSroi(input);
 }
 
+const NO_LEDGER: LedgerImpactFigures = { revenueByActivity: [], salaries: [] };
+
 /** Facts of the cooperative the transaction is scoped to (the actor's), from the other modules. */
 export async function cooperativeFacts(tx: Tx, actor: Actor, year: number): Promise<CoopFacts> {
   const [journeys, profiles, ledger] = [
     await journeyFacts(tx, actor, year),
     await profileCounts(tx, actor),
-    await ledgerImpactFigures(tx, actor, year),
+    // An organisation without the ERP has no ledger: its ERP indicators read « non applicable ».
+    hasErp(actor.organisationType) ? await ledgerImpactFigures(tx, actor, year) : NO_LEDGER,
   ];
   const who5Scores = (
     await impactDb(tx)

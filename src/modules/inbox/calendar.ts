@@ -6,7 +6,7 @@ import ical from 'ical-generator';
 import { withSystem, withTenant } from '../../core/db/tenant.ts';
 import type { UserId } from '../../core/ids.ts';
 import { inboxDb, type TenantTx } from './db.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, moduleAvailable } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
 import { hasRole, type Actor } from '../../core/actor.ts';
 import { addDays, addMonths, type IsoDate } from '../../core/dates.ts';
@@ -23,6 +23,9 @@ export interface Deadline {
 }
 export interface DeadlineSource {
   name: string;
+  /** The module the deadlines come from: an organisation without it (the ERP's, core/authz.ts)
+   *  hears nothing from it. Absent: the first part of the name, like inbox providers. */
+  module?: string;
   deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]>;
 }
 const sources = new Map<string, DeadlineSource>();
@@ -35,6 +38,7 @@ export const EXPENSE_CUTOFF_DAY = 25;
 
 registerDeadlineSource({
   name: 'expenses',
+  module: 'purchases',
   async deadlines(_trx, actor, from, to) {
     if (!hasRole(actor, 'entrepreneur', 'cape')) return [];
     const out: Deadline[] = [];
@@ -56,7 +60,9 @@ registerDeadlineSource({
 export async function deadlines(trx: TenantTx, actor: Actor, from: IsoDate, to: IsoDate): Promise<Deadline[]> {
   authorize(actor, INBOX.deadlinesRead);
   const all: Deadline[] = [];
-  for (const s of sources.values()) all.push(...(await s.deadlines(trx, actor, from, to)));
+  for (const s of sources.values())
+    if (moduleAvailable(actor, s.module ?? s.name.split('.')[0]!))
+      all.push(...(await s.deadlines(trx, actor, from, to)));
   return all
     .filter((d) => d.date >= from && d.date <= to)
     .sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title));
@@ -124,6 +130,8 @@ export async function calendarByToken(db: Db, token: string, from: IsoDate, publ
     cooperativeId: m.cooperativeId,
     roles: m.roles,
     label: 'Calendrier',
+    // The feed is read without a session: the organisation's type comes with the membership.
+    ...(m.organisationType ? { organisationType: m.organisationType } : {}),
   };
   const items = await withTenant(db, f.cooperative_id, (trx) => deadlines(trx, actor, from, addMonths(from, 12)));
   return deadlinesIcs(`Radieuse — ${m.name}`, items, publicUrl);

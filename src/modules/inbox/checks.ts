@@ -166,6 +166,9 @@ export interface PendingDocument {
  */
 export interface ValidationSource {
   documentType: Exclude<DocumentType, 'invoice'>;
+  /** The module the documents belong to: an organisation without it (the ERP's, core/authz.ts)
+   *  has no such section, whatever its roles. */
+  module: string;
   /** Plural label of the section ("Notes de frais"). */
   label: string;
   /** Singular noun used in messages ("note de frais"). */

@@ -5,7 +5,7 @@ import type { Db, Tx } from '../../core/db/handles.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import type { TenantTx } from './db.ts';
 import { ForbiddenError, type Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, moduleAvailable } from '../../core/authz.ts';
 import { INBOX } from './permissions.ts';
 import { UserError } from '../../core/errors.ts';
 import { audit } from '../../core/audit.ts';
@@ -56,7 +56,10 @@ export async function validationQueue(
   const ctx = { thresholds: await thresholdsOf(trx, actor.cooperativeId) };
   const ready: QueueEntry[] = [];
   const review: QueueEntry[] = [];
-  const invoices = (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })).items.reverse();
+  // Invoices are the ERP's (sales): an organisation without it has none to validate.
+  const invoices = moduleAvailable(actor, 'sales')
+    ? (await listInvoices(trx, actor, { status: 'to_validate', pageSize: 1000, today })).items.reverse()
+    : [];
   const invoiceFindings = await runChecksMany(
     trx,
     actor,
@@ -71,7 +74,7 @@ export async function validationQueue(
   }
   const others: DocSection[] = [];
   for (const src of validationSources()) {
-    if (!src.canValidate(actor)) continue;
+    if (!moduleAvailable(actor, src.module) || !src.canValidate(actor)) continue;
     const section: DocSection = {
       documentType: src.documentType,
       label: src.label,
@@ -99,7 +102,7 @@ export async function validationQueue(
 
 function sourceOf(documentType: string, actor: Actor) {
   const src = validationSource(documentType);
-  if (!src?.canValidate(actor)) throw new ForbiddenError();
+  if (!src || !moduleAvailable(actor, src.module) || !src.canValidate(actor)) throw new ForbiddenError();
   return src;
 }
 

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { applyBasisPoints, type Cents } from '../../core/money.ts';
@@ -99,6 +99,7 @@ export interface ContributionOverride {
 }
 
 export async function listOverrides(trx: Tx, actor: Actor, activityId?: string): Promise<ContributionOverride[]> {
+  requireModule(actor, 'ledger');
   let q = ledgerDb(trx)
     .selectFrom('contribution_override')
     .selectAll()
@@ -185,6 +186,7 @@ export async function contributionBasis(
   analyticCode: string,
   month: string,
 ): Promise<ContributionBasis> {
+  requireModule(actor, 'ledger');
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
   const start = `${month}-01`;
   const end = endOfMonth(start);

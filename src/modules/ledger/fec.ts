@@ -180,6 +180,7 @@ export async function fecFileName(
   actor: Actor,
   year: number,
 ): Promise<{ fileName: string; from: IsoDate; to: IsoDate }> {
+  authorize(actor, LEDGER.reportsRead);
   const coop = await getCooperative(trx, actor.cooperativeId);
   if (!coop) throw new NotFoundError('Coopérative');
   const { start, end } = await fiscalBounds(trx, actor.cooperativeId, year);

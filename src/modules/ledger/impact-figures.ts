@@ -3,7 +3,8 @@
 // (salary requests approved or paid) per person over that year.
 import { sql } from 'kysely';
 import { moduleView, type Tx } from '../../core/db/handles.ts';
-import { requireRole, type Actor } from '../../core/actor.ts';
+import type { Actor } from '../../core/actor.ts';
+import { requireModuleRole } from '../../core/authz.ts';
 import { accountRoles } from './chart.ts';
 import type { LedgerTables } from './schema.ts';
 import { ledgerDb } from './db.ts';
@@ -18,7 +19,7 @@ export interface LedgerImpactFigures {
 }
 
 export async function ledgerImpactFigures(tx: Tx, actor: Actor, year: number): Promise<LedgerImpactFigures> {
-  requireRole(actor, 'director', 'network_admin', 'support', 'accountant');
+  requireModuleRole(actor, 'ledger', 'director', 'network_admin', 'support', 'accountant');
   const trx = ledgerView(tx);
   const acc = await accountRoles(tx as never, actor.cooperativeId);
   const from = `${year}-01-01`;

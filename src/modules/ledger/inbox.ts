@@ -140,6 +140,7 @@ registerCheck<{ hours: number; others: number }>({
 
 registerValidationSource({
   documentType: 'salary',
+  module: 'ledger',
   label: 'Demandes de salaire',
   noun: 'demande de salaire',
   canValidate: (actor) => can(actor, LEDGER.salaryDecide),

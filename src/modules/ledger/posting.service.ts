@@ -12,7 +12,7 @@ import { isIsoDate, todayParis, type IsoDate } from '../../core/dates.ts';
 import { centsToDecimal, formatEuros, parseCents, type Cents } from '../../core/money.ts';
 import { audit } from '../../core/audit.ts';
 import { accountRoles, createAccount, ensureChart } from './chart.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 import { ledgerDb } from './db.ts';
 
@@ -97,6 +97,7 @@ export async function nextSequence(trx: Tx, cooperativeId: string, key: string, 
 }
 
 export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const coop = actor.cooperativeId;
   if (!isIsoDate(input.date)) throw new UserError("Date d'écriture invalide.", 'date');
   if (!input.lines.length) throw new UserError('Une écriture doit avoir au moins deux lignes.', 'lines');
@@ -274,6 +275,7 @@ export async function closePeriod(trx: Tx, actor: Actor, month: string): Promise
 }
 
 export async function closedMonths(trx: Tx, actor: Actor): Promise<{ month: string; closedAt: Date }[]> {
+  requireModule(actor, 'ledger');
   return (
     await ledgerDb(trx)
       .selectFrom('period_close')
@@ -305,6 +307,7 @@ export async function letterIfBalanced(
   pieceRefs: string[],
   date: IsoDate,
 ): Promise<string | null> {
+  requireModule(actor, 'ledger');
   const rows = await ledgerDb(trx)
     .selectFrom('entry_line')
     .innerJoin('journal_entry', (j) =>
@@ -461,6 +464,7 @@ export interface BankLinePosting {
 
 /** Posts a bank line against one account (journal BQ); creates the account in the chart if missing. */
 export async function postBankLine(trx: Tx, actor: Actor, p: BankLinePosting): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const label = BANK_LINE_ACCOUNTS[p.account];
   if (!label) throw new UserError(`Compte non prévu pour une ligne bancaire : ${p.account}.`, 'account');
   if (!Number.isSafeInteger(p.amountCents) || p.amountCents === 0)

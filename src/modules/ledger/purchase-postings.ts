@@ -18,6 +18,7 @@ import {
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
 import { ledgerDb } from './db.ts';
+import { requireModule } from '../../core/authz.ts';
 
 const EMPLOYEE_ACCOUNT = '421';
 
@@ -72,6 +73,7 @@ function merge(lines: PostingLine[]): PostingLine[] {
 }
 
 export async function postSupplierInvoice(trx: Tx, actor: Actor, p: SupplierInvoiceApproved): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const done = await alreadyPosted(trx, actor, 'purchases.supplier_invoice', p.invoiceId);
   if (done) return done;
   await ensurePurchaseAccounts(trx, actor.cooperativeId);
@@ -102,6 +104,7 @@ export async function postSupplierInvoice(trx: Tx, actor: Actor, p: SupplierInvo
 }
 
 export async function postSupplierPayment(trx: Tx, actor: Actor, p: SupplierInvoicePaid): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   // Each payment is posted once: a payment in one go is identified by the invoice, one of several by its own id.
   const sourceId = p.paymentId ?? p.invoiceId;
   const done = await alreadyPosted(trx, actor, 'purchases.supplier_payment', sourceId);
@@ -135,6 +138,7 @@ export async function postSupplierPayment(trx: Tx, actor: Actor, p: SupplierInvo
 }
 
 export async function postExpenseReport(trx: Tx, actor: Actor, p: ExpenseReportValidated): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const done = await alreadyPosted(trx, actor, 'purchases.expense_report', p.reportId);
   if (done) return done;
   await ensurePurchaseAccounts(trx, actor.cooperativeId);
@@ -169,6 +173,7 @@ export async function postExpenseReimbursement(
   actor: Actor,
   p: ExpenseReportReimbursed,
 ): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const done = await alreadyPosted(trx, actor, 'purchases.expense_reimbursement', p.reportId);
   if (done) return done;
   await ensurePurchaseAccounts(trx, actor.cooperativeId);

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal, type Cents } from '../../core/money.ts';
@@ -108,6 +108,7 @@ export async function ledgerFiguresByMonth(
   from: IsoDate,
   to: IsoDate,
 ): Promise<Map<string, LedgerFigures>> {
+  requireModule(actor, 'ledger');
   const acc = await accountRoles(trx, actor.cooperativeId);
   const coop = actor.cooperativeId;
   const r = await sql<{

@@ -10,6 +10,7 @@ import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sa
 import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
 import { ledgerDb } from './db.ts';
+import { requireModule } from '../../core/authz.ts';
 
 /** Sums lines by (account, side) so an invoice with several VAT rates still reads well. */
 function merge(lines: PostingLine[]): PostingLine[] {
@@ -57,6 +58,7 @@ async function alreadyPosted(trx: Tx, actor: Actor, type: string, id: string): P
 }
 
 export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   // Idempotent: a credit note may arrive both as invoice.validated (type 381) and credit_note.validated.
   const done = await alreadyPosted(trx, actor, 'sales.invoice', p.invoiceId);
   if (done) return done;
@@ -101,6 +103,7 @@ export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): P
 }
 
 export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
   const done = await alreadyPosted(trx, actor, 'sales.payment', p.paymentId);
   if (done) return done;
   await ensureChart(trx, actor.cooperativeId);

@@ -3,7 +3,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { LEDGER } from './permissions.ts';
 import { UserError, NotFoundError } from '../../core/errors.ts';
 import { todayParis, type IsoDate } from '../../core/dates.ts';
@@ -399,6 +399,7 @@ export function describeRule(rule: ContributionRule | null): string {
 }
 
 export async function cooperativeRule(trx: Tx, actor: Actor): Promise<ContributionRule | null> {
+  requireModule(actor, 'ledger');
   const c = await getCooperative(trx, actor.cooperativeId);
   const p = ContributionRuleSchema.safeParse(((c?.settings ?? {}) as Record<string, unknown>).contribution);
   return p.success ? p.data : null;

@@ -381,6 +381,7 @@ export async function setExpenseLineCategory(trx: Tx, actor: Actor, lineId: stri
 
 /** The stored receipt of an expense line, when there is one and the actor may see its sheet. */
 export async function expenseReceiptFileId(trx: Tx, actor: Actor, lineId: string): Promise<string | null> {
+  authorize(actor, PURCHASES.expenseRead);
   const l = await purchasesDb(trx)
     .selectFrom('expense_line')
     .select(['report_id', 'receipt_file_id'])

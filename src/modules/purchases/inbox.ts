@@ -491,6 +491,7 @@ registerCheck<{ amount: number; usual: number; factor: number; count: number; su
 
 registerValidationSource({
   documentType: 'expense',
+  module: 'purchases',
   label: 'Notes de frais',
   noun: 'note de frais',
   canValidate: (actor) => can(actor, PURCHASES.expenseValidate),
@@ -510,6 +511,7 @@ registerValidationSource({
 
 registerValidationSource({
   documentType: 'purchase',
+  module: 'purchases',
   label: 'Factures fournisseurs',
   noun: 'facture fournisseur',
   canValidate: (actor) => can(actor, PURCHASES.supplierInvoiceApprove),

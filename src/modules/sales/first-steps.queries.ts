@@ -6,6 +6,7 @@ import type { Actor } from '../../core/actor.ts';
 import { listActivities } from '../directory/index.ts';
 import type { SalesTables } from './schema.ts';
 import { salesDb } from './db.ts';
+import { requireModule } from '../../core/authz.ts';
 
 const salesView = moduleView<SalesTables>();
 
@@ -18,6 +19,7 @@ export interface FirstSalesSteps {
 
 /** About the actor's own customers and activities only. */
 export async function ownFirstSalesSteps(tx: Tx, actor: Actor): Promise<FirstSalesSteps> {
+  requireModule(actor, 'sales');
   if (!actor.userId) return { customer: false, document: false };
   const trx = salesView(tx);
   const coop = actor.cooperativeId;

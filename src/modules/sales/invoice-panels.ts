@@ -5,6 +5,7 @@ import type { Child } from 'hono/jsx';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import type { Invoice } from './invoice.service.ts';
+import { requireModule } from '../../core/authz.ts';
 
 export type InvoicePanel = (tx: Tx, actor: Actor, invoice: Invoice, csrf: string) => Promise<Child | null>;
 const panels = new Map<string, InvoicePanel>();
@@ -14,6 +15,7 @@ export function registerInvoicePanel(name: string, panel: InvoicePanel): void {
 }
 
 export async function invoicePanels(tx: Tx, actor: Actor, invoice: Invoice, csrf: string): Promise<Child[]> {
+  requireModule(actor, 'sales');
   const out: Child[] = [];
   for (const p of panels.values()) {
     const c = await p(tx, actor, invoice, csrf);

@@ -40,7 +40,7 @@ import {
   type VatShare,
 } from './events.ts';
 import type { InvoiceDocument, InvoiceId, InvoiceStatus, Nature, VatCategory, DocumentLine } from './types.ts';
-import { authorize } from '../../core/authz.ts';
+import { authorize, requireModule } from '../../core/authz.ts';
 import { SALES } from './permissions.ts';
 import { salesDb } from './db.ts';
 import type { SalesTables } from './schema.ts';
@@ -414,6 +414,7 @@ export async function depositDeductionLines(
   quoteId: string,
   balanceId?: string,
 ): Promise<InvoiceLineInput[]> {
+  requireModule(actor, 'sales');
   const out: InvoiceLineInput[] = [];
   for (const e of await earlierQuoteInvoices(trx, actor, quoteId, balanceId)) {
     const ls = await getLines(trx, actor, e.id);
@@ -552,6 +553,7 @@ export async function canValidate(
   actor: Actor,
   inv: { activityId: string; totalInclCents: number },
 ): Promise<boolean> {
+  requireModule(actor, 'sales');
   if (hasRole(actor, ...VALIDATOR_ROLES)) return true;
   const owned = await ownedActivityIds(trx, actor);
   if (!owned?.includes(inv.activityId)) return false;
@@ -755,6 +757,7 @@ async function creditedCents(trx: Tx, actor: Actor, invoiceId: string, exceptId?
 }
 
 export async function checkCreditAmount(trx: Tx, actor: Actor, invoiceId: string, amount: number, exceptId?: string) {
+  requireModule(actor, 'sales');
   // The corrected invoice is locked, so credit notes validated at the same moment are counted
   // one after the other (each locks only its own row otherwise).
   await lockInvoice(trx, actor, invoiceId);

@@ -3,7 +3,7 @@
 // ouvrés: Monday to Friday, French public holidays excluded) of the month they cover.
 import { moduleView, type Tx } from '../../../core/db/handles.ts';
 import type { Actor } from '../../../core/actor.ts';
-import { authorize } from '../../../core/authz.ts';
+import { authorize, requireModule } from '../../../core/authz.ts';
 import { NotFoundError, UserError } from '../../../core/errors.ts';
 import { uuidv7, isUuid } from '../../../core/ids.ts';
 import { audit } from '../../../core/audit.ts';
@@ -219,6 +219,7 @@ export async function listAbsences(tx: Tx, actor: Actor, month: string): Promise
 
 /** Working days of absence per person in a month (the payroll variable). */
 export async function absenceDaysByPerson(tx: Tx, actor: Actor, month: string): Promise<Map<string, number>> {
+  requireModule(actor, 'ledger');
   const out = new Map<string, number>();
   for (const a of await listAbsences(tx, actor, month)) out.set(a.userId, (out.get(a.userId) ?? 0) + a.workingDays);
   return out;

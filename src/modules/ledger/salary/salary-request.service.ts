@@ -7,7 +7,7 @@
 import { sql } from 'kysely';
 import type { Tx } from '../../../core/db/tenant.ts';
 import { hasRole, type Actor } from '../../../core/actor.ts';
-import { authorize } from '../../../core/authz.ts';
+import { authorize, requireModule } from '../../../core/authz.ts';
 import { LEDGER } from '../permissions.ts';
 import { UserError, NotFoundError } from '../../../core/errors.ts';
 import { uuidv7 } from '../../../core/ids.ts';
@@ -145,6 +145,8 @@ export async function listSalaryRequests(
   actor: Actor,
   f: { status?: SalaryStatus; month?: string; mine?: boolean } = {},
 ): Promise<SalaryRequest[]> {
+  // Every member reads (the staff all, the others their own, filtered below); only in the ERP.
+  requireModule(actor, 'ledger');
   let q = baseQuery(trx, actor);
   const staff = hasRole(actor, 'support', 'accountant', 'director');
   if (f.mine || !staff) q = q.where('r.user_id', '=', actor.userId ?? '00000000-0000-0000-0000-000000000000');
@@ -158,6 +160,8 @@ export async function listSalaryRequests(
 }
 
 export async function getSalaryRequest(trx: Tx, actor: Actor, id: string): Promise<SalaryRequest> {
+  // Every member reads (the staff all, the others their own, filtered below); only in the ERP.
+  requireModule(actor, 'ledger');
   if (!/^[0-9a-f-]{36}$/.test(id)) throw new NotFoundError('Demande de salaire');
   const r = await baseQuery(trx, actor).where('r.id', '=', id).executeTakeFirst();
   if (!r) throw new NotFoundError('Demande de salaire');
@@ -176,6 +180,7 @@ export async function salaryEnvelope(
   activityId: string,
   exceptRequestId?: string,
 ): Promise<{ availableCents: Cents; committedCents: Cents; envelopeCents: Cents }> {
+  requireModule(actor, 'ledger');
   const act = await activityFacts(trx, actor.cooperativeId, { id: activityId });
   if (!act) throw new NotFoundError('Activité');
   const coop = (await getCooperative(trx, actor.cooperativeId))!;
