@@ -132,13 +132,33 @@ export function TextArea(p: {
   );
 }
 
-export function Checkbox(p: { label: string; name: string; checked?: boolean; hint?: string; value?: string }) {
+export function Checkbox(p: {
+  label: string;
+  name: string;
+  checked?: boolean;
+  hint?: string;
+  value?: string;
+  error?: string;
+}) {
   const id = `f-${p.name}`;
   return (
-    <div class="field checkbox">
-      <input type="checkbox" id={id} name={p.name} value={p.value ?? 'on'} checked={p.checked} />
+    <div class={`field checkbox${p.error ? ' has-error' : ''}`}>
+      <input
+        type="checkbox"
+        id={id}
+        name={p.name}
+        value={p.value ?? 'on'}
+        checked={p.checked}
+        aria-invalid={p.error ? 'true' : undefined}
+        aria-describedby={p.error ? `${id}-error` : undefined}
+      />
       <label for={id}>{p.label}</label>
       {p.hint ? <p class="hint">{p.hint}</p> : null}
+      {p.error ? (
+        <p class="error" id={`${id}-error`} role="alert">
+          {p.error}
+        </p>
+      ) : null}
     </div>
   );
 }

@@ -16,6 +16,7 @@ import {
 } from './identity-verification.service.ts';
 import { inviteMember } from './invitations.service.ts';
 import { endMembership, listMembers, setMemberRoles } from './members.service.ts';
+import { changeOrganisationType } from './organisation-type.service.ts';
 import { DIRECTORY } from './permissions.ts';
 
 let odb: OpenDb | null = null;
@@ -51,6 +52,10 @@ const KEY = Buffer.alloc(32, 9);
 function cases(): AuthzCase[] {
   return [
     { permission: DIRECTORY.cooperativeView, run: (trx, actor) => cooperativeForEdit(trx, actor) },
+    {
+      permission: DIRECTORY.organisationTypeChange,
+      run: (trx, actor) => changeOrganisationType(trx, actor, { organisationType: 'tiers_lieu', confirmed: true }),
+    },
     {
       permission: DIRECTORY.cooperativeUpdate,
       run: (trx, actor) =>

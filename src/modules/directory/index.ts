@@ -1,5 +1,6 @@
 // Directory: network → cooperatives → activities (enseignes) → members and roles.
 export * from './cooperatives.service.ts';
+export * from './organisation-type.service.ts';
 export * from './members.service.ts';
 export * from './activities.service.ts';
 export * from './activity-facts.service.ts';

@@ -21,6 +21,10 @@ export const DIRECTORY = definePermissions('directory', {
     grants: { accountant: 'all', director: 'all', network_admin: 'all' },
   },
   cooperativeUpdate: { label: 'Modifier la fiche et le logo de la coopérative', grants: DIRECTION },
+  organisationTypeChange: {
+    label: 'Changer le type d’organisation (CAE, tiers-lieu, collectif)',
+    grants: DIRECTION,
+  },
   cooperativeSettings: {
     label: 'Régler les paramètres de la coopérative',
     grants: { accountant: 'all', director: 'all', network_admin: 'all' },

@@ -6,8 +6,10 @@ import { fieldErrors, UserError } from '../../../core/errors.ts';
 import { parseCents } from '../../../core/money.ts';
 import { type AppEnv, actorOf, type Ctx } from '../../../web/context.ts';
 import { formValues } from '../../../web/forms.ts';
-import { requireActor, setFlash } from '../../../web/middleware.ts';
+import { requireActor, requireRecentAuth, setFlash } from '../../../web/middleware.ts';
 import { uploadBodyLimit } from '../../../web/request-guards.ts';
+import { ORGANISATION_TYPE_LABELS } from '../../../core/actor.ts';
+import { changeOrganisationType } from '../organisation-type.service.ts';
 import {
   cooperativeForEdit,
   getCooperativeLogo,
@@ -24,7 +26,13 @@ cooperativeRoutes.use('/cooperative/*', requireActor);
 
 async function page(
   c: Ctx,
-  extra: { values?: Record<string, string>; errors?: Record<string, string> | null; logoError?: string } = {},
+  extra: {
+    values?: Record<string, string>;
+    errors?: Record<string, string> | null;
+    logoError?: string;
+    typeValues?: Record<string, string>;
+    typeErrors?: Record<string, string> | null;
+  } = {},
   status: 200 | 400 = 200,
 ) {
   const actor = actorOf(c);
@@ -32,7 +40,14 @@ async function page(
     cooperativeForEdit(trx, actor),
   );
   return c.html(
-    <CoopPage c={c} coop={coop} hasLogo={hasLogo} canEdit={can(actor, DIRECTORY.cooperativeUpdate)} {...extra} />,
+    <CoopPage
+      c={c}
+      coop={coop}
+      hasLogo={hasLogo}
+      canEdit={can(actor, DIRECTORY.cooperativeUpdate)}
+      canChangeType={can(actor, DIRECTORY.organisationTypeChange)}
+      {...extra}
+    />,
     status,
   );
 }
@@ -69,6 +84,34 @@ cooperativeRoutes.post('/cooperative', async (c) => {
     return page(c, { values: f, errors }, 400);
   }
   setFlash(c, { kind: 'success', text: 'Informations enregistrées.' });
+  return c.redirect('/cooperative');
+});
+
+// Hides or shows whole modules for every member: a recent proof of identity, like other direction changes.
+cooperativeRoutes.post('/cooperative/type', requireRecentAuth, async (c) => {
+  const actor = actorOf(c);
+  const f = await formValues(c);
+  let change: Awaited<ReturnType<typeof changeOrganisationType>>;
+  try {
+    change = await withTenant(c.get('app').odb.db, actor.cooperativeId, (trx) =>
+      changeOrganisationType(trx, actor, {
+        organisationType: f.organisationType ?? '',
+        confirmed: f.confirmed === 'on',
+      }),
+    );
+  } catch (e) {
+    const typeErrors = fieldErrors(e);
+    if (!typeErrors) throw e;
+    return page(c, { typeValues: f, typeErrors }, 400);
+  }
+  const label = ORGANISATION_TYPE_LABELS[change.to];
+  const text =
+    change.erpShown === null
+      ? `Type d’organisation : ${label}.`
+      : change.erpShown
+        ? `Type d’organisation : ${label}. Les modules de gestion (ventes, achats, banque, comptabilité) sont de nouveau visibles.`
+        : `Type d’organisation : ${label}. Les modules de gestion sont masqués ; leurs données sont conservées.`;
+  setFlash(c, { kind: 'success', text });
   return c.redirect('/cooperative');
 });
 

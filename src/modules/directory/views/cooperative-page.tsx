@@ -1,5 +1,6 @@
 import { centsToDecimal } from '../../../core/money.ts';
-import { Card, Csrf, Field, FormErrorSummary, PageHeader, Select } from '../../../web/components.tsx';
+import { ORGANISATION_TYPE_LABELS, ORGANISATION_TYPES } from '../../../core/actor.ts';
+import { Card, Checkbox, Csrf, Field, FormErrorSummary, PageHeader, Select } from '../../../web/components.tsx';
 import type { Ctx } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 import type { Cooperative } from '../cooperatives.service.ts';
@@ -90,9 +91,12 @@ export function CoopPage(p: {
   coop: Cooperative;
   hasLogo: boolean;
   canEdit: boolean;
+  canChangeType: boolean;
   values?: Record<string, string>;
   errors?: Record<string, string> | null;
   logoError?: string;
+  typeValues?: Record<string, string>;
+  typeErrors?: Record<string, string> | null;
 }) {
   const { c, coop } = p;
   const logo = p.hasLogo;
@@ -134,6 +138,51 @@ export function CoopPage(p: {
           </form>
         </Card>
       ) : null}
+      {p.canChangeType ? (
+        <OrganisationTypeForm coop={coop} csrf={c.get('csrf')} values={p.typeValues} errors={p.typeErrors} />
+      ) : null}
     </Layout>
+  );
+}
+
+function OrganisationTypeForm(p: {
+  coop: Cooperative;
+  csrf: string;
+  values?: Record<string, string>;
+  errors?: Record<string, string> | null;
+}) {
+  const e = p.errors ?? {};
+  return (
+    <Card title="Type d’organisation">
+      <p>
+        Une CAE dispose de la gestion complète : ventes, achats, banque, comptabilité, facturation électronique et
+        reprise de données. Un tiers-lieu ou un collectif garde l’annuaire, les parcours, le campus, les formations, la
+        place de marché et l’impact, sans ces modules de gestion.
+      </p>
+      <p>
+        Le changement vaut pour tous les membres dès leur prochaine page. Aucune donnée n’est supprimée : revenir à «
+        {ORGANISATION_TYPE_LABELS.cae} » fait réapparaître les modules et leurs données.
+      </p>
+      <form method="post" action="/cooperative/type" novalidate>
+        <Csrf token={p.csrf} />
+        <FormErrorSummary errors={p.errors} />
+        <Select
+          label="Type d’organisation"
+          name="organisationType"
+          value={p.values?.organisationType ?? p.coop.organisationType}
+          error={e.organisationType}
+          options={ORGANISATION_TYPES.map((t) => [t, ORGANISATION_TYPE_LABELS[t]])}
+        />
+        <Checkbox
+          label="Je confirme ce changement pour toute l’organisation"
+          name="confirmed"
+          checked={p.values?.confirmed === 'on'}
+          error={e.confirmed}
+        />
+        <button type="submit" class="btn-secondary">
+          Changer le type
+        </button>
+      </form>
+    </Card>
   );
 }
