@@ -8,8 +8,6 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { sql } from 'kysely';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import type { OpenDb } from '../../core/db/index.ts';
@@ -25,7 +23,7 @@ import { apiCommands } from './commands.ts';
 import { apiDb } from './db.ts';
 import { openApiDocument } from './routes/v1.ts';
 import { ALL_SCOPES, type Scope } from './scopes.ts';
-import { customerBody, tokenFromPage } from './testing.ts';
+import { customerBody, responseChecker, tokenFromPage } from './testing.ts';
 import { createToken } from './tokens.service.ts';
 
 let odb: OpenDb;
@@ -44,9 +42,6 @@ const doc = openApiDocument() as unknown as {
   paths: Record<string, Record<string, { security?: { bearer: string[] }[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, unknown> };
 };
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-addFormats.default(ajv);
-ajv.addSchema({ $id: 'api', components: doc.components } as object);
 
 async function mint(coop: TestCoop, role: 'director' | 'entrepreneur', scopes: Scope[], extra = {}) {
   return (
@@ -64,22 +59,7 @@ function call(method: string, path: string, token?: string, body?: unknown, head
     body: body === undefined ? undefined : JSON.stringify(body),
   });
 }
-/** The JSON body, checked against the schema the document gives for this operation and status. */
-// biome-ignore lint/suspicious/noExplicitAny: a checked JSON answer, read field by field
-async function checked(res: Response, method: string, template: string): Promise<any> {
-  const type = (res.headers.get('content-type') ?? '').split(';')[0];
-  const body = await res.json();
-  const op = doc.paths[template]?.[method.toLowerCase()];
-  assert.ok(op, `${method} ${template} is in the document`);
-  const r = op.responses[String(res.status)] as { content?: Record<string, { schema: object }> } | undefined;
-  assert.ok(r, `${method} ${template} documents status ${res.status} (${JSON.stringify(body)})`);
-  const schema = r.content?.[type]?.schema;
-  assert.ok(schema, `${method} ${template} ${res.status} documents ${type}`);
-  const refd = JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"api#/components/'));
-  const validate = ajv.compile(refd);
-  assert.ok(validate(body), `${method} ${template} ${res.status}: ${JSON.stringify(validate.errors)}`);
-  return body;
-}
+const checked = responseChecker(doc);
 
 const line = {
   description: 'Atelier de conception',
