@@ -10,7 +10,7 @@ import { readFile } from '../../../core/files.ts';
 import { fileResponse } from '../../../web/files.ts';
 import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
 import { confirmSuggestion, getBankLine, listBankLines, suggestionsForLines } from '../../bank/index.ts';
-import { attachExpenseReceipt, expenseReceiptFileId, getExpenseReport } from '../../purchases/index.ts';
+import { attachExpenseReceipt, expenseReceiptFileId } from '../../purchases/index.ts';
 import { invoiceFromQuote, markQuoteAccepted, refuseQuote, sendQuote } from '../../sales/index.ts';
 import { requestHash, withIdempotency } from '../idempotency.service.ts';
 import * as S from '../schemas.ts';
@@ -33,8 +33,8 @@ import {
   bankLineOut,
   creation,
   creationResponses,
-  expenseReportOut,
   type InvoiceWithLines,
+  expenseReportDetail,
   quoteDetail,
 } from './v1-more.ts';
 
@@ -193,9 +193,7 @@ export function registerActionRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWit
       const file = await uploaded(c, 'receipt');
       const out = await tenant(c, async (tx) => {
         const { reportId } = await attachExpenseReceipt(tx, actor(c), c.get('app').config.fileKey, id, file);
-        const r = await getExpenseReport(tx, actor(c), reportId);
-        if (!r) throw new NotFoundError('Note de frais');
-        return expenseReportOut(r);
+        return expenseReportDetail(tx, c, reportId);
       });
       return c.json(out, 200);
     },

@@ -90,6 +90,13 @@ const quoteOut = (x: QuoteRow): z.infer<typeof S.Quote> => ({
   acceptedAt: iso(x.acceptedAt),
   acceptedByName: x.acceptedByName,
 });
+/** An expense report as the API answers it, read through the purchases service (its own checks). */
+export async function expenseReportDetail(tx: Tx, c: ApiCtx, id: string) {
+  const r = await getExpenseReport(tx, actor(c), id);
+  if (!r) throw new NotFoundError('Note de frais');
+  return expenseReportOut(r);
+}
+
 export async function quoteDetail(tx: Tx, c: ApiCtx, id: string): Promise<z.infer<typeof S.QuoteDetail>> {
   const q = await getQuote(tx, actor(c), id);
   if (!q) throw new NotFoundError('Devis');
@@ -318,9 +325,7 @@ export function registerMoreRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWithL
       const id = c.req.valid('param').id;
       const out = await tenant(c, async (tx) => {
         await submitExpenseReport(tx, actor(c), id);
-        const r = await getExpenseReport(tx, actor(c), id);
-        if (!r) throw new NotFoundError('Note de frais');
-        return expenseReportOut(r);
+        return expenseReportDetail(tx, c, id);
       });
       return c.json(out, 200);
     },
