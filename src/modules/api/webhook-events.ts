@@ -11,7 +11,7 @@ import {
   type SupplierInvoicePaid,
 } from '../purchases/index.ts';
 import { EINVOICING_EVENTS, type EInvoiceStatusChanged } from '../einvoicing/index.ts';
-import { getInvoice, SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
+import { SALES_EVENTS, type InvoicePaid, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
 import { autoDisabledSubscriptions, enqueueEvent } from './webhooks.service.ts';
 
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
@@ -20,21 +20,21 @@ onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
 onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'credit_note.validated', p).then(() => undefined),
 );
-onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (tx, actor, p) => {
-  await enqueueEvent(tx, actor, 'payment.recorded', p);
-  // The invoice as it stands after this payment (same transaction): paid in full?
-  const inv = await getInvoice(tx as never, actor, p.invoiceId);
-  if (inv && inv.status === 'paid')
-    await enqueueEvent(tx, actor, 'invoice.paid', {
-      invoiceId: inv.id,
-      number: inv.number,
-      customerId: inv.customerId,
-      activityId: inv.activityId,
-      totalInclCents: inv.totalInclCents,
-      paidCents: inv.paidCents,
-      date: p.date,
-    });
-});
+onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'payment.recorded', p).then(() => undefined),
+);
+// Emitted right after the payment that settles the invoice, with what the webhook tells.
+onEvent<InvoicePaid>(SALES_EVENTS.invoicePaid, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'invoice.paid', {
+    invoiceId: p.invoiceId,
+    number: p.invoiceNumber,
+    customerId: p.customerId,
+    activityId: p.activityId,
+    totalInclCents: p.totalInclCents,
+    paidCents: p.paidCents,
+    date: p.date,
+  }).then(() => undefined),
+);
 onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'supplier_invoice.approved', p).then(() => undefined),
 );

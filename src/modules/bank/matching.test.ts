@@ -531,3 +531,15 @@ test('fuzz: over-, under- and double payments of the same invoice (with payments
     }
   }
 });
+
+test('a number of another series that ends like an invoice number does not cite it', () => {
+  // Two series in one cooperative (one per activity, say): "P9-2026-00113" and "2026-00113".
+  const items = [inv('p9', 'P9-2026-00113', 'Paul Girard', 87074), inv('plain', '2026-00113', 'Paul Girard', 87074)];
+  const s = rankSuggestions(line(87074, 'VIR PAUL GIRARD FACTURE P9-2026-00113'), items);
+  assert.equal(s[0].targets[0].item.id, 'p9');
+  assert.ok(!s[1].reasons.some((r) => r.startsWith('numéro')), 'the other series is not cited');
+  assert.equal(autoMatch(s), s[0]);
+  // Cited on its own, the unprefixed one is found, with or without separators, an amount after it.
+  for (const label of ['VIR PAUL GIRARD FACT 2026-00113 870,74', 'VIR FACT 202600113'])
+    assert.equal(rankSuggestions(line(87074, label), items)[0].targets[0].item.id, 'plain', label);
+});

@@ -6,7 +6,7 @@
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { daysBetween, type IsoDate } from '../../core/dates.ts';
-import { invoicePaymentIds, listInvoices, receivedPayments, recordPayment } from '../sales/index.ts';
+import { listInvoices, receivedPayments, recordPaymentId } from '../sales/index.ts';
 import type { MatchTarget } from './schema.ts';
 import { bankDb } from './db.ts';
 import { requireModule } from '../../core/authz.ts';
@@ -119,15 +119,28 @@ function tokensOf(item: OpenItem): string[] {
   return tokens;
 }
 
+/** Days since the epoch of an ISO date, remembered: a statement ranks thousands of items against
+ *  a few hundred dates, and parsing them each time was a tenth of the ranking. */
+const epochDays = new Map<string, number>();
+function dayOf(d: IsoDate): number {
+  let n = epochDays.get(d);
+  if (n === undefined) {
+    n = daysBetween('1970-01-01', d);
+    if (epochDays.size > 100_000) epochDays.clear(); // bounded, whatever the dates seen
+    epochDays.set(d, n);
+  }
+  return n;
+}
+
 function dateScore(item: OpenItem, date: IsoDate): number {
+  const day = dayOf(date);
   if (item.existingPaymentId && item.paymentDate) {
-    const d = Math.abs(daysBetween(item.paymentDate, date));
+    const d = Math.abs(day - dayOf(item.paymentDate));
     return d <= 3 ? 20 : d <= 10 ? 10 : d <= 30 ? 0 : -20;
   }
-  const sinceIssue = daysBetween(item.issueDate, date);
+  const sinceIssue = day - dayOf(item.issueDate);
   if (sinceIssue < -3) return -30; // paid before the invoice existed: unlikely
-  const due = item.dueDate ?? item.issueDate;
-  const late = daysBetween(due, date);
+  const late = day - dayOf(item.dueDate ?? item.issueDate);
   return late <= 15 ? 10 : late <= 60 ? 5 : 0;
 }
 
@@ -148,9 +161,18 @@ interface Scored {
 
 /** The normalised number without separators, as numberInLabel compares it (null: too short). */
 function compactNumber(number: string | null): string | null {
-  const n = number ? normalise(number).replace(/ /g, '') : '';
-  return n.length >= 4 ? n : null;
+  if (!number) return null;
+  let n = compactNumbers.get(number);
+  if (n === undefined) {
+    const c = normalise(number).replace(/ /g, '');
+    n = c.length >= 4 ? c : null;
+    if (compactNumbers.size > 100_000) compactNumbers.clear(); // bounded, whatever the numbers seen
+    compactNumbers.set(number, n);
+  }
+  return n;
 }
+/** Each number's compact form, worked out once however many lines it is ranked against. */
+const compactNumbers = new Map<string, string | null>();
 
 /** At most this many items of one party enter a grouped payment (rankSuggestions keeps the first 12). */
 const GROUP_SIZE = 12;
@@ -222,12 +244,16 @@ export class OpenItemIndex {
   /** Every item that may change the line's suggestions (rankSuggestions gives the same with all
    *  items), in list order. */
   candidates(text: string, amount: number, direction: OpenItem['direction']): OpenItem[] {
-    const found = new Set<OpenItem>(this.byAmount.get(amount));
+    // Only items the ranking scores at all: same direction, something left to pay (a debit line
+    // of 120.00 € need not bring the hundreds of invoices of 120.00 € the customers owe).
+    const found = new Set<OpenItem>();
+    const fits = (item: OpenItem) => item.direction === direction && item.remainingCents > 0;
+    for (const item of this.byAmount.get(amount) ?? []) if (fits(item)) found.add(item);
     // numberInLabel matches the number with optional spaces between its characters: without the
     // spaces, the label holds it whole, so it ends at one of the label's positions.
     const compact = text.replace(/ /g, '');
     for (let i = 4; i <= compact.length; i++)
-      for (const item of this.byNumberEnd.get(compact.slice(i - 4, i)) ?? []) found.add(item);
+      for (const item of this.byNumberEnd.get(compact.slice(i - 4, i)) ?? []) if (fits(item)) found.add(item);
     // Named parties: the first GROUP_SIZE items of each that a grouped payment could take (the
     // numbered ones are found above whatever their rank, and come first in a group).
     const words = text.split(' ');
@@ -251,6 +277,25 @@ export class OpenItemIndex {
   }
 }
 
+/**
+ * The items whose number the label cites. When two series share a cooperative, "P9-2026-00113"
+ * holds "2026-00113" (a separator then a whole number): a label citing the longer one cites
+ * that invoice, not the other, so a number that only appears as the end of a longer cited one
+ * does not count.
+ */
+function citedNumbers(items: OpenItem[], text: string, compactText: string): Set<OpenItem> {
+  const hits = items.filter((item) => numberInLabel(item.number, text, compactText));
+  if (hits.length < 2) return new Set(hits);
+  const compact = new Map(hits.map((item) => [item, compactNumber(item.number)!]));
+  const longer = [...new Set(compact.values())];
+  return new Set(
+    hits.filter((item) => {
+      const n = compact.get(item)!;
+      return !longer.some((m) => m.length > n.length && m.endsWith(n));
+    }),
+  );
+}
+
 /** Ranked suggestions for one bank line, best first (at most `limit`), against open items or
  *  their index (the same result; the index for a whole statement). */
 export function rankSuggestions(
@@ -267,12 +312,13 @@ export function rankSuggestions(
   const candidates = items instanceof OpenItemIndex ? items.candidates(text, amount, direction) : items;
   const words = new Set(text.split(' '));
   const compactText = text.replace(/ /g, '');
+  const open = candidates.filter((item) => item.direction === direction && item.remainingCents > 0);
+  const cited = citedNumbers(open, text, compactText);
   const scored: Scored[] = [];
-  for (const item of candidates) {
-    if (item.direction !== direction || item.remainingCents <= 0) continue;
+  for (const item of open) {
     const reasons: string[] = [];
     let base = 0;
-    const numberHit = numberInLabel(item.number, text, compactText);
+    const numberHit = cited.has(item);
     if (numberHit) {
       base += 40;
       reasons.push(`numéro ${item.number} dans le libellé`);
@@ -444,16 +490,12 @@ const salesSource: MatchSource = {
   },
   async settle(trx, actor, item, amountCents, line) {
     if (item.existingPaymentId) return item.existingPaymentId;
-    const before = await invoicePaymentIds(trx, actor.cooperativeId, item.id);
-    await recordPayment(trx, actor, item.id, {
+    return recordPaymentId(trx, actor, item.id, {
       amountCents,
       date: line.bookingDate,
       method: 'virement',
       reference: (line.reference ?? line.label).slice(0, 140),
     });
-    const after = await invoicePaymentIds(trx, actor.cooperativeId, item.id);
-    const known = new Set(before);
-    return after.find((a) => !known.has(a)) ?? null;
   },
 };
 

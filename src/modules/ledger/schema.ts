@@ -241,4 +241,13 @@ alter table salary_request add column contract text not null default 'CDI' check
 alter table salary_request add column cdd_months int check (cdd_months is null or cdd_months between 1 and 36);
 `,
   },
+  {
+    // Entries by their piece (invoice number…): lettering a payment looks up the entries of its
+    // invoice's pieces. Without it, it read every unlettered line of the customer's account and
+    // its entry (7 ms a payment for a customer with 2,300 open lines, bank matching, issue 17).
+    name: '2026_12_14_0001_ledger_entry_piece_index',
+    sql: `
+create index journal_entry_piece on journal_entry (cooperative_id, piece_ref);
+`,
+  },
 ];

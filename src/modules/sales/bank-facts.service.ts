@@ -75,17 +75,6 @@ export async function receivedPayments(
   }));
 }
 
-/** The ids of the payments recorded on an invoice. */
-export async function invoicePaymentIds(tx: Tx, cooperativeId: string, invoiceId: string): Promise<string[]> {
-  const rows = await salesDb(tx)
-    .selectFrom('payment')
-    .select('id')
-    .where('cooperative_id', '=', cooperativeId)
-    .where('invoice_id', '=', invoiceId)
-    .execute();
-  return rows.map((r) => r.id);
-}
-
 /** The numbers of invoices, by id (an invoice without a number yet is left out). */
 export async function invoiceNumbers(
   tx: Tx,

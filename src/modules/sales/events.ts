@@ -57,6 +57,11 @@ export interface InvoicePaid {
   customerId: string;
   customerName: string;
   customerEmail: string | null;
+  totalInclCents: number;
+  /** What the payments brought in all (credit notes and advances settle the rest). */
+  paidCents: number;
+  /** The date of the payment that settled it. */
+  date: IsoDate;
 }
 
 export const SALES_EVENTS = {

@@ -21,6 +21,7 @@ export {
   markSent,
   createCreditNote,
   recordPayment,
+  recordPaymentId,
   getInvoice,
   getInvoices,
   getLines,
@@ -96,7 +97,6 @@ export { salesPersonalData } from './personal-data.ts';
 export { ownFirstSalesSteps, type FirstSalesSteps } from './first-steps.queries.ts';
 export {
   receivedPayments,
-  invoicePaymentIds,
   invoiceNumbers,
   oldestUnpaidInvoice,
   type PaymentFacts,

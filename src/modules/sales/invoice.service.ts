@@ -829,6 +829,13 @@ export interface PaymentInput {
 }
 
 export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, input: PaymentInput): Promise<Invoice> {
+  await recordPaymentId(trx, actor, invoiceId, input);
+  return (await getInvoice(trx, actor, invoiceId))!;
+}
+
+/** Records a payment (same checks, rights and postings as recordPayment) and returns its id,
+ *  without reading the invoice back: what bank matching needs for each line it settles. */
+export async function recordPaymentId(trx: Tx, actor: Actor, invoiceId: string, input: PaymentInput): Promise<string> {
   authorize(actor, SALES.paymentRecord);
   const r = await lockInvoice(trx, actor, invoiceId);
   if (!['validated', 'sent', 'partly_paid'].includes(r.status) || r.type_code === '381')
@@ -906,6 +913,9 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
       customerId: inv.customerId,
       customerName: inv.customerName,
       customerEmail: customer?.email ?? null,
+      totalInclCents: inv.totalInclCents,
+      paidCents: paid,
+      date,
     };
     await emit(trx, actor, SALES_EVENTS.invoicePaid, paidPayload);
   }
@@ -915,7 +925,7 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
     targetId: invoiceId,
     data: { paymentId: id, amountCents: input.amountCents, status },
   });
-  return (await getInvoice(trx, actor, invoiceId))!;
+  return id;
 }
 
 // --- queries --------------------------------------------------------------------------------
