@@ -5,14 +5,20 @@
 import { sql } from 'kysely';
 import type { Actor, Role } from '../core/actor.ts';
 import { coreDb } from '../core/db/handles.ts';
+import type { OpenDb } from '../core/db/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { addDays, todayParis } from '../core/dates.ts';
 import { submitIdentityDocument } from '../modules/directory/index.ts';
 import { addAction, addDocument } from '../modules/journeys/index.ts';
 import { recordAbsenceForTest, salaryRequestForTest } from '../modules/ledger/testing.ts';
 import { queueReceipts, queueSupplierInvoiceReading } from '../modules/purchases/testing.ts';
-import type { AttackWorld } from './testing-attack.ts';
 import { TEST_PNG, testConfig } from './testing.ts';
+
+/** What of testing-attack's AttackWorld is used here (that file calls this one: no import back). */
+interface AttackWorld {
+  odb: OpenDb;
+  victim: { id: string; slug: string };
+}
 
 export async function peopleVictimFixtures(w: AttackWorld) {
   const db = coreDb(w.odb.db);
