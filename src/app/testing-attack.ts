@@ -15,6 +15,7 @@ import { photoOnProfile } from '../modules/market/testing.ts';
 import { createApplicationToken } from '../modules/api/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { createTestApp, TestClient } from './testing-web.ts';
+import { peopleVictimFixtures } from './testing-attack-people.ts';
 
 export type App = Awaited<ReturnType<typeof createTestApp>>['app'];
 
@@ -196,6 +197,7 @@ export async function victimFixtures(w: AttackWorld) {
   const appToken = await withTenant(w.odb.db, w.victim.id, (tx) =>
     createApplicationToken(tx, director, { name: 'Logiciel de paie', scopes: ['invoices:read'], role: 'accountant' }),
   );
+  await peopleVictimFixtures(w);
   return { learning, impact, photo, appToken: appToken.info.id };
 }
 

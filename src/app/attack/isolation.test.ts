@@ -75,12 +75,6 @@ const NOT_VICTIM_IDS: RegExp[] = [
 /** Known gaps, to close: kinds of objects neither the demo nor `victimFixtures` give the victim
  *  yet, so these routes still meet made-up ids only. A new route never belongs here. */
 const NO_VICTIM_OBJECT_YET: RegExp[] = [
-  /^\/identites\/:id/, // identity_verification
-  /^\/salaire\/demandes\/:id\//, // salary_request
-  /^\/absences\/:id\//, // payroll_absence
-  /^\/documents-parcours\/:id$/, // journey_document
-  /^\/rendez-vous\/actions\/:id\//, // appointment_action
-  /\/lectures\/:batchId$/, // receipt_reading
   /^\/banque\/virements\/:file$/, // sepa_batch
   /^\/facturation-electronique\//, // einvoice_ereport, einvoice_incoming
   /^\/campus\/:id\/fichiers\/:file$/, // campus_attachment

@@ -1,6 +1,9 @@
 // The ledger module's door for other modules' tests: the services that must refuse an
-// organisation without the ERP, called with made-up arguments (src/app/erp-refusal.test.ts).
+// organisation without the ERP, called with made-up arguments (src/app/erp-refusal.test.ts); a
+// salary request and an absence made through the real services.
 import { tmpdir } from 'node:os';
+import type { Actor } from '../../core/actor.ts';
+import type { Tx } from '../../core/db/tenant.ts';
 import type { ErpRefusalCase } from '../../core/testing-authz.ts';
 import { postInternalInvoice, postRevenueSplit } from './analytic-transfers.ts';
 import { contributionBasis, listOverrides, ruleFor } from './contribution.service.ts';
@@ -15,7 +18,13 @@ import {
 } from './purchase-postings.ts';
 import { ledgerFigures, ledgerFiguresByMonth } from './reports.ts';
 import { absenceDaysByPerson } from './salary/absence.service.ts';
-import { getSalaryRequest, listSalaryRequests, salaryEnvelope } from './salary/salary-request.service.ts';
+import {
+  getSalaryRequest,
+  listSalaryRequests,
+  nextMonth,
+  requestSalary,
+  salaryEnvelope,
+} from './salary/salary-request.service.ts';
 import { postInvoice, postPayment } from './sales-postings.ts';
 import { cooperativeRule } from './screens.service.ts';
 
@@ -51,3 +60,15 @@ export const ledgerErpCases: ErpRefusalCase[] = [
   { name: 'postRevenueSplit', run: (t, a) => postRevenueSplit(t as never, a, { leadCode: 'A1' } as never) },
   { name: 'postInternalInvoice', run: (t, a) => postInternalInvoice(t as never, a, { buyerCode: 'A1' } as never) },
 ];
+
+/** A salary request of `actor` on their activity for next month, made through the real service:
+ *  an employer cost of at most 2 000 € that fits the activity's envelope. */
+export async function salaryRequestForTest(trx: Tx, actor: Actor, activityId: string) {
+  const env = await salaryEnvelope(trx, actor, activityId);
+  const amountCents = Math.min(200_000, env.envelopeCents);
+  if (amountCents < 50_000) throw new Error(`the activity's envelope is too small for a salary (${env.envelopeCents})`);
+  return requestSalary(trx, actor, { activityId, month: nextMonth(), basis: 'employer_cost', amountCents });
+}
+
+/** An absence recorded by `actor` (support, accountant or director) through the real service. */
+export { recordAbsence as recordAbsenceForTest } from './salary/absence.service.ts';

@@ -1,5 +1,6 @@
 // The purchases module's door for other modules' tests: the services that must refuse an
-// organisation without the ERP, called with made-up arguments (src/app/erp-refusal.test.ts).
+// organisation without the ERP, called with made-up arguments (src/app/erp-refusal.test.ts); the
+// background readings of receipts and supplier invoices, queued through the real services.
 import type { ErpRefusalCase } from '../../core/testing-authz.ts';
 import { expenseReceiptFileId, getExpenseReport } from './expense.service.ts';
 import { getSupplierInvoice } from './supplier-invoice.service.ts';
@@ -12,3 +13,6 @@ export const purchasesErpCases: ErpRefusalCase[] = [
   { name: 'getSupplierInvoice', run: (t, a) => getSupplierInvoice(t as never, a, NO_ID) },
   { name: 'requireSupplier', run: (t, a) => requireSupplier(t as never, a, NO_ID) },
 ];
+
+/** Receipts (an expense batch) or a supplier invoice queued for reading: the batch to follow. */
+export { queueReceipts, queueSupplierInvoiceReading } from './receipt-reading.ts';
