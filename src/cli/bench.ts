@@ -1,6 +1,8 @@
-// `radieuse bench [--scale small|network] [--out FILE]`: loads the data set into an empty
-// database (a fresh embedded one, or the configured PostgreSQL when it is empty), runs the
+// `radieuse bench [--scale small|network] [--out FILE] [--reuse]`: loads the data set into an
+// empty database (a fresh embedded one, or the configured PostgreSQL when it is empty), runs the
 // benchmarks of bench/ and writes the JSON of the CLI contract (../shared/design/CLI.md).
+// `--reuse` (our extension) measures again on the configured database that an earlier run of the
+// same scale filled, without generating it again.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,8 +15,8 @@ import { migrate } from '../core/migrations.ts';
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'génère des données et mesure les performances (résultats JSON)',
-  usage: 'bench [--scale small|network] [--out FILE]',
-  options: { scale: { type: 'string' }, out: { type: 'string' } },
+  usage: 'bench [--scale small|network] [--out FILE] [--reuse]',
+  options: { scale: { type: 'string' }, out: { type: 'string' }, reuse: { type: 'boolean' } },
   async run({ values, config }) {
     const scale = optString(values, 'scale', 'small');
     if (scale !== 'small' && scale !== 'network') throw new UsageError('--scale doit valoir small ou network');
@@ -27,9 +29,15 @@ export const benchCommand: Command = {
     let report: unknown;
     try {
       await migrate(odb.db, allMigrations);
-      if (await demoExists(odb)) throw new UsageError('la base contient déjà des données : utilisez une base vide');
+      const reuse = values.reuse === true;
+      if (reuse && !config.DATABASE_URL)
+        throw new UsageError('--reuse mesure une base PostgreSQL déjà remplie (DATABASE_URL)');
+      const filled = await demoExists(odb);
+      if (filled && !reuse)
+        throw new UsageError('la base contient déjà des données : utilisez une base vide (ou --reuse)');
+      if (!filled && reuse) throw new UsageError('--reuse : la base est vide, rien à mesurer de nouveau');
       const { runBenchmarks } = await import('../../bench/run.ts');
-      report = await runBenchmarks(odb, config, { scale, log: (m) => err(`  ${m}`) });
+      report = await runBenchmarks(odb, config, { scale, reuse, log: (m) => err(`  ${m}`) });
     } finally {
       await odb.close();
     }
