@@ -150,9 +150,23 @@ test('supplier invoice: disputed then refused from its page with a reason; its e
   let page = await sup.get(`/factures-fournisseurs/${inv.id}`);
   assert.match(page.html, /Refuser la facture ou la mettre en litige/);
   assert.match(page.html, /<option value="QTE_ERR">Quantité facturée erronée \(QTE_ERR\)<\/option>/);
-  // No reason: a French message, nothing changed.
-  await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, { decision: 'disputed', reasonCode: '' });
-  assert.match((await sup.get(`/factures-fournisseurs/${inv.id}`)).html, /Choisissez le motif dans la liste/);
+  // No reason: the page again (422), the form open as sent, the French message beside the reason
+  // field; nothing changed.
+  const bad = await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, {
+    decision: 'disputed',
+    reasonCode: '',
+    note: 'À revoir avec le traiteur',
+  });
+  assert.equal(bad.res.status, 422);
+  assert.match(bad.html, /<details class="refusal" open=""/);
+  assert.match(
+    bad.html,
+    /<select id="f-reasonCode" name="reasonCode" required="" aria-invalid="true" aria-describedby="f-reasonCode-error">/,
+  );
+  assert.match(bad.html, /<p class="error" id="f-reasonCode-error" role="alert">Choisissez le motif dans la liste/);
+  assert.match(bad.html, />À revoir avec le traiteur<\/textarea>/);
+  assert.match(bad.html, /<option value="disputed" selected=""/);
+  assert.doesNotMatch((await sup.get(`/factures-fournisseurs/${inv.id}`)).html, /Facture en litige/);
   const r = await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, {
     decision: 'disputed',
     reasonCode: 'QTE_ERR',

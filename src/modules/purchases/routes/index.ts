@@ -9,7 +9,6 @@ import { requireActor } from '../../../web/middleware.ts';
 import { supplierRoutes } from './suppliers.tsx';
 import { supplierInvoiceEntryRoutes } from './supplier-invoice-entry.tsx';
 import { supplierInvoiceRoutes } from './supplier-invoices.tsx';
-import { supplierInvoiceRefusalRoutes } from './supplier-invoice-refusal.tsx';
 import { expenseRoutes } from './expenses.tsx';
 import { expenseValidationRoutes } from './expense-validation.tsx';
 import { mileageRoutes } from './mileage.tsx';
@@ -31,7 +30,6 @@ for (const r of [
   supplierRoutes,
   supplierInvoiceEntryRoutes,
   supplierInvoiceRoutes,
-  supplierInvoiceRefusalRoutes,
   expenseRoutes,
   expenseValidationRoutes,
   mileageRoutes,

@@ -1,24 +1,18 @@
 // Refusing or disputing a supplier invoice (statuses 210 and 207 of the e-invoicing reform): the
-// decision shown on the invoice page, the form for those who approve supplier invoices, and its
-// handler. The service checks the role and the state again.
-import { Hono } from 'hono';
-import type { AppEnv, Ctx } from '../../../web/context.ts';
+// decision shown on the invoice page and the form for those who approve supplier invoices (its
+// handler is beside the page, in supplier-invoices.tsx, which shows it again with its error). The
+// service checks the role and the state again.
+import type { Ctx } from '../../../web/context.ts';
 import { Card, Csrf, Select, TextArea } from '../../../web/components.tsx';
-import { formValues } from '../../../web/forms.ts';
-import { setFlash } from '../../../web/middleware.ts';
-import { UserError } from '../../../core/errors.ts';
 import { formatDateTime } from '../../../core/dates.ts';
 import type { SupplierInvoice } from '../supplier-invoice.service.ts';
-import {
-  DISPUTE_REASONS,
-  REFUSAL_REASONS,
-  reasonLabel,
-  refuseSupplierInvoice,
-  type RefusalDecision,
-} from '../supplier-invoice-refusal.ts';
-import { tenant } from './kit.ts';
+import { DISPUTE_REASONS, REFUSAL_REASONS, reasonLabel, type RefusalDecision } from '../supplier-invoice-refusal.ts';
 
-export const supplierInvoiceRefusalRoutes = new Hono<AppEnv>();
+/** The form as sent, and the message of the field that was wrong. */
+export interface RefusalFormState {
+  values: { decision?: string; reasonCode?: string; note?: string };
+  errors: Record<string, string>;
+}
 
 /** What was decided, for everyone who sees the invoice (the entrepreneur included). */
 export function RefusalDecisionCard(p: { inv: SupplierInvoice }) {
@@ -46,7 +40,9 @@ const DECISION_LABELS: Record<RefusalDecision, string> = {
 
 /** One form: the decision allowed in the invoice's state, and the reasons of the reform's lists
  *  (each list under its decision; the service refuses a reason that does not belong to it). */
-export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice }) {
+export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice; state?: RefusalFormState }) {
+  const v = p.state?.values ?? {};
+  const e = p.state?.errors ?? {};
   const s = p.inv.status;
   const decisions: RefusalDecision[] =
     s === 'draft' || s === 'to_approve' ? ['disputed', 'refused'] : s === 'disputed' ? ['refused'] : [];
@@ -56,7 +52,7 @@ export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice }) {
     reasons: Object.entries(d === 'refused' ? REFUSAL_REASONS : DISPUTE_REASONS),
   }));
   return (
-    <details class="refusal">
+    <details class="refusal" open={p.state ? true : undefined}>
       <summary>Refuser la facture ou la mettre en litige</summary>
       <form method="post" action={`/factures-fournisseurs/${p.inv.id}/refuser`} novalidate>
         <Csrf token={p.c.get('csrf')} />
@@ -64,22 +60,41 @@ export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice }) {
           label="Décision"
           name="decision"
           options={decisions.map((d) => [d, DECISION_LABELS[d]] as [string, string])}
+          value={v.decision}
+          error={e.decision}
           required
         />
-        <div class="field">
+        <div class={`field${e.reasonCode ? ' has-error' : ''}`}>
           <label for="f-reasonCode">Motif (liste de la réforme)</label>
-          <select id="f-reasonCode" name="reasonCode" required>
+          <select
+            id="f-reasonCode"
+            name="reasonCode"
+            required
+            aria-invalid={e.reasonCode ? 'true' : undefined}
+            aria-describedby={e.reasonCode ? 'f-reasonCode-error' : undefined}
+          >
             <option value="">Choisir le motif…</option>
             {groups.map((g) => (
               <optgroup label={g.label}>
                 {g.reasons.map(([code, label]) => (
-                  <option value={code}>{`${label} (${code})`}</option>
+                  <option value={code} selected={v.reasonCode === code}>{`${label} (${code})`}</option>
                 ))}
               </optgroup>
             ))}
           </select>
+          {e.reasonCode ? (
+            <p class="error" id="f-reasonCode-error" role="alert">
+              {e.reasonCode}
+            </p>
+          ) : null}
         </div>
-        <TextArea label="Précision pour le fournisseur (facultatif)" name="note" rows={2} />
+        <TextArea
+          label="Précision pour le fournisseur (facultatif)"
+          name="note"
+          rows={2}
+          value={v.note}
+          error={e.note}
+        />
         <button type="submit" class="secondary">
           Enregistrer la décision
         </button>
@@ -87,23 +102,3 @@ export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice }) {
     </details>
   );
 }
-
-supplierInvoiceRefusalRoutes.post('/factures-fournisseurs/:id/refuser', async (c) => {
-  const id = c.req.param('id');
-  const f = await formValues(c);
-  const decision = f.decision === 'refused' ? 'refused' : 'disputed';
-  try {
-    await tenant(c, (trx, a) =>
-      refuseSupplierInvoice(trx, a, id, { decision, reasonCode: f.reasonCode ?? '', note: f.note ?? null }),
-    );
-  } catch (e) {
-    if (!(e instanceof UserError)) throw e;
-    setFlash(c, { kind: 'error', text: e.message });
-    return c.redirect(`/factures-fournisseurs/${id}`);
-  }
-  setFlash(c, {
-    kind: 'success',
-    text: decision === 'refused' ? 'Facture refusée ; le fournisseur en sera informé.' : 'Facture mise en litige.',
-  });
-  return c.redirect(`/factures-fournisseurs/${id}`);
-});

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppEnv } from '../../../web/context.ts';
+import type { AppEnv, Ctx } from '../../../web/context.ts';
 import { actorOf } from '../../../web/context.ts';
 import { Layout } from '../../../web/layout.tsx';
 import { fileResponse } from '../../../web/files.ts';
@@ -22,7 +22,8 @@ import {
 import { PURCHASE_ACCOUNTS } from '../categories.ts';
 import { tenant, fileKey, isValidator } from './kit.ts';
 import { STATUS_TONE, SOURCE_LABEL, PostButton } from '../views/kit.tsx';
-import { RefusalDecisionCard, RefusalForms } from './supplier-invoice-refusal.tsx';
+import { RefusalDecisionCard, RefusalForms, type RefusalFormState } from './supplier-invoice-refusal.tsx';
+import { refuseSupplierInvoice } from '../supplier-invoice-refusal.ts';
 
 export const supplierInvoiceRoutes = new Hono<AppEnv>();
 
@@ -108,8 +109,10 @@ supplierInvoiceRoutes.get('/factures-fournisseurs', async (c) => {
   );
 });
 
-supplierInvoiceRoutes.get('/factures-fournisseurs/:id', async (c) => {
-  const id = c.req.param('id');
+supplierInvoiceRoutes.get('/factures-fournisseurs/:id', (c) => supplierInvoicePage(c, c.req.param('id')));
+
+/** The invoice's page; `refusal` is the refusal form sent back with its error beside the field. */
+export async function supplierInvoicePage(c: Ctx, id: string, refusal?: RefusalFormState) {
   if (!isUuid(id)) throw new NotFoundError('Facture fournisseur');
   const actor = actorOf(c);
   const inv = await tenant(c, (trx, a) => getSupplierInvoice(trx, a, id));
@@ -194,7 +197,7 @@ supplierInvoiceRoutes.get('/factures-fournisseurs/:id', async (c) => {
           <PostButton c={c} action={`/factures-fournisseurs/${inv.id}/approuver`} label="Approuver (comptabiliser)" />
         </div>
       ) : null}
-      {isValidator(actor) ? <RefusalForms c={c} inv={inv} /> : null}
+      {isValidator(actor) ? <RefusalForms c={c} inv={inv} state={refusal} /> : null}
       {isValidator(actor) && inv.status === 'approved' ? (
         <form method="post" action={`/factures-fournisseurs/${inv.id}/payer`} novalidate>
           <Csrf token={c.get('csrf')} />
@@ -203,7 +206,30 @@ supplierInvoiceRoutes.get('/factures-fournisseurs/:id', async (c) => {
         </form>
       ) : null}
     </Layout>,
+    refusal ? 422 : 200,
   );
+}
+supplierInvoiceRoutes.post('/factures-fournisseurs/:id/refuser', async (c) => {
+  const id = c.req.param('id');
+  const f = await formValues(c);
+  const decision = f.decision === 'refused' ? 'refused' : 'disputed';
+  try {
+    await tenant(c, (trx, a) =>
+      refuseSupplierInvoice(trx, a, id, { decision, reasonCode: f.reasonCode ?? '', note: f.note ?? null }),
+    );
+  } catch (e) {
+    if (!(e instanceof UserError) || !e.field) throw e;
+    // The page again, the form open as it was sent, the message beside its field.
+    return supplierInvoicePage(c, id, {
+      values: { decision: f.decision, reasonCode: f.reasonCode, note: f.note },
+      errors: { [e.field]: e.message },
+    });
+  }
+  setFlash(c, {
+    kind: 'success',
+    text: decision === 'refused' ? 'Facture refusée ; le fournisseur en sera informé.' : 'Facture mise en litige.',
+  });
+  return c.redirect(`/factures-fournisseurs/${id}`);
 });
 supplierInvoiceRoutes.get('/factures-fournisseurs/:id/fichier', async (c) => {
   const id = c.req.param('id');
