@@ -377,7 +377,46 @@ export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory>
   return h;
 }
 
-/** Applies a suggestion: settles each target in its module, writes the matches, marks the line matched. */
+type MatchRow = {
+  cooperative_id: string;
+  id: string;
+  transaction_id: string;
+  target_type: MatchTarget;
+  target_id: string;
+  amount_cents: number;
+  matched_by: string;
+  score: number;
+  payment_id: string | null;
+  party_key: string | null;
+};
+/** The bank's own rows of the matches applied so far (written together, see autoMatchTransactions). */
+interface PendingMatches {
+  matches: MatchRow[];
+  lineIds: string[];
+}
+
+/** Writes the match rows and marks the lines matched: a few statements for a whole statement's
+ *  matches rather than two per line. */
+async function writeMatches(trx: Tx, actor: Actor, w: PendingMatches): Promise<void> {
+  for (let i = 0; i < w.matches.length; i += 500)
+    await bankDb(trx)
+      .insertInto('bank_match')
+      .values(w.matches.slice(i, i + 500))
+      .execute();
+  for (let i = 0; i < w.lineIds.length; i += 1000)
+    await bankDb(trx)
+      .updateTable('bank_transaction')
+      .set({ status: 'matched' })
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('id', 'in', w.lineIds.slice(i, i + 1000))
+      .execute();
+}
+
+/**
+ * Applies a suggestion: settles each target in its module, then writes the matches and marks the
+ * line matched — at once, or into `pending` for the caller to write with the others (nothing
+ * between two matches reads those rows: only the owning modules' payments, written each time).
+ */
 async function applySuggestion(
   trx: Tx,
   actor: Actor,
@@ -385,31 +424,30 @@ async function applySuggestion(
   s: Suggestion,
   matchedBy: string,
   history?: MatchHistory,
+  pending?: PendingMatches,
 ) {
   const total = s.targets.reduce((a, x) => a + x.amountCents, 0);
   if (total !== Math.abs(t.amountCents))
     throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.');
   if (!distinctTargets(s.targets))
     throw new UserError('Un même document ne peut être rapproché deux fois de la même ligne bancaire.');
+  const w: PendingMatches = pending ?? { matches: [], lineIds: [] };
   for (const target of s.targets) {
     const src = sourceFor(target.item.targetType);
     if (!src) throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);
     const paymentId = await src.settle(trx, actor, target.item, target.amountCents, t);
-    await bankDb(trx)
-      .insertInto('bank_match')
-      .values({
-        cooperative_id: actor.cooperativeId,
-        id: uuidv7(),
-        transaction_id: t.id,
-        target_type: target.item.targetType,
-        target_id: target.item.id,
-        amount_cents: t.amountCents < 0 ? -target.amountCents : target.amountCents,
-        matched_by: matchedBy,
-        score: Math.round(s.score),
-        payment_id: paymentId,
-        party_key: target.item.partyKey,
-      })
-      .execute();
+    w.matches.push({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      transaction_id: t.id,
+      target_type: target.item.targetType,
+      target_id: target.item.id,
+      amount_cents: t.amountCents < 0 ? -target.amountCents : target.amountCents,
+      matched_by: matchedBy,
+      score: Math.round(s.score),
+      payment_id: paymentId,
+      party_key: target.item.partyKey,
+    });
     target.item.remainingCents -= target.amountCents;
     if (history)
       for (const k of historyKeys(t)) {
@@ -417,12 +455,8 @@ async function applySuggestion(
         history.get(k)!.add(target.item.partyKey);
       }
   }
-  await bankDb(trx)
-    .updateTable('bank_transaction')
-    .set({ status: 'matched' })
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('id', '=', t.id)
-    .execute();
+  w.lineIds.push(t.id);
+  if (!pending) await writeMatches(trx, actor, w);
 }
 
 /** Auto-matches the given lines (oldest first) when confident; returns how many were matched. */
@@ -446,15 +480,17 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
     .sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
   const items = new OpenItemIndex(await loadOpenItems(trx, actor));
   const history = await matchHistory(trx, actor);
+  const pending: PendingMatches = { matches: [], lineIds: [] };
   let matched = 0;
   for (const t of lines) {
     const best = autoMatch(rankSuggestions(t, items, history));
     if (!best) continue;
     const before = best.targets.map((x) => [x.item, x.item.remainingCents] as const);
-    await applySuggestion(trx, actor, t, best, 'auto', history);
+    await applySuggestion(trx, actor, t, best, 'auto', history, pending);
     for (const [item, cents] of before) items.moved(item, cents);
     matched++;
   }
+  await writeMatches(trx, actor, pending);
   await audit(trx, actor, { action: 'bank.auto_matched', data: { candidates: lines.length, matched } });
   return matched;
 }
