@@ -95,18 +95,24 @@ export async function listActivities(tx: Tx, actor: Actor, opts: { ownedBy?: str
         .where('user_id', '=', opts.ownedBy),
     );
   const rows = await q.orderBy('name').execute();
-  const owners = await trx
-    .selectFrom('activity_owner')
-    .selectAll()
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .execute();
+  if (!rows.length) return [];
+  // The owners of the listed activities only: a person's own activities need not bring the
+  // owners of the whole cooperative (hundreds of rows at network scale, on every page).
+  let owners = trx.selectFrom('activity_owner').selectAll().where('cooperative_id', '=', actor.cooperativeId);
+  if (opts.ownedBy)
+    owners = owners.where(
+      'activity_id',
+      'in',
+      rows.map((r) => r.id),
+    );
+  const ownerRows = await owners.execute();
   return rows.map((r) => ({
     id: r.id as ActivityId,
     name: r.name,
     analyticCode: r.analytic_code,
     description: r.description,
     trusted: r.trusted,
-    ownerIds: owners.filter((o) => o.activity_id === r.id).map((o) => o.user_id),
+    ownerIds: ownerRows.filter((o) => o.activity_id === r.id).map((o) => o.user_id),
     closedAt: r.closed_at,
   }));
 }
