@@ -3,7 +3,9 @@
 // accepted with its signed file, then invoiced (deposit then balance, idempotent); a receipt given
 // to an expense (typed by content, too large refused at the front door, duplicates and other
 // people's lines refused) and read back as an attachment; bank lines to justify with their
-// suggestions, one confirmed (the invoice paid), stale keys and other cooperatives refused.
+// suggestions, one confirmed (the invoice paid), stale keys and other cooperatives refused; a
+// line's own suggestions, a line matched by hand to two invoices (one in part), a line ignored and
+// one justified to an account, refused to other cooperatives, entrepreneurs and lacking scopes.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { seedTestCooperatives, type TestCoop } from '../../app/testing.ts';
@@ -96,6 +98,7 @@ before(async () => {
   tok.b = await mint(b, 'director', ALL_SCOPES);
   tok.ent = await mint(a, 'entrepreneur', ALL_SCOPES);
   tok.quotesRead = await mint(a, 'director', ['quotes:read', 'bank:read']);
+  tok.quotesOnly = await mint(a, 'director', ['quotes:read']);
   customerA = (
     await withTenant(odb.db, a.coop.id, (tx) =>
       createCustomer(tx, a.actor('director'), {
@@ -371,4 +374,177 @@ test('bank matching: unmatched lines with suggestions, one confirmed (invoice pa
     .where('target_id', '=', item.line.id)
     .execute();
   assert.ok(entries.some((e) => e.action === 'bank.match_confirmed' && e.actor_user_id === a.users.director.id));
+});
+
+test('bank lines by hand: a line’s suggestions, matched to chosen invoices, ignored, justified to an account', async () => {
+  const invoices: { id: string; number: string; totalInclCents: number }[] = [];
+  for (let i = 0; i < 2; i++) {
+    const draft = await checked(
+      await call('POST', '/invoices', tok.a, { activityId: a.activityId, customerId: customerA, lines: [line] }),
+      'POST',
+      '/invoices',
+    );
+    for (const verb of ['submit', 'validate'])
+      assert.equal((await call('POST', `/invoices/${draft.id}/${verb}`, tok.a)).status, 200);
+    invoices.push(await checked(await call('GET', `/invoices/${draft.id}`, tok.a), 'GET', '/invoices/{id}'));
+  }
+  const [inv1, inv2] = invoices;
+  const paidPart = 50000;
+  await withTenant(odb.db, a.coop.id, async (tx) => {
+    const account = (await ensureMainAccount(tx, a.actor('accountant')))!;
+    const xml = writeCamt053({
+      messageId: 'API-MANUAL',
+      iban: account.iban,
+      createdAt: `${todayParis()}T10:00:00`,
+      entries: [
+        {
+          amountCents: inv1.totalInclCents + paidPart,
+          bookingDate: addDays(todayParis(), -3),
+          label: 'VIR BOULANGERIE ALPHA REGLEMENT',
+          counterpartyName: 'Boulangerie Alpha',
+          bankRef: 'H-1',
+        },
+        { amountCents: -1450, bookingDate: addDays(todayParis(), -3), label: 'FRAIS TENUE DE COMPTE', bankRef: 'H-2' },
+        { amountCents: 777, bookingDate: addDays(todayParis(), -3), label: 'VIREMENT INTERNE', bankRef: 'H-3' },
+      ],
+    });
+    await importStatement(tx, a.actor('accountant'), {
+      accountId: account.id,
+      fileName: 'releve-main.xml',
+      bytes: Buffer.from(xml),
+      autoMatch: false,
+    });
+  });
+  const open = await checked(await call('GET', '/bank-lines?status=to_justify&limit=100', tok.a), 'GET', '/bank-lines');
+  const byLabel = (l: string) => open.data.find((x: { label: string }) => x.label === l).id as string;
+  const [received, fees, internal] = [
+    byLabel('VIR BOULANGERIE ALPHA REGLEMENT'),
+    byLabel('FRAIS TENUE DE COMPTE'),
+    byLabel('VIREMENT INTERNE'),
+  ];
+  const bankMatches = async () =>
+    (
+      await apiDb(odb.db)
+        .selectFrom('bank_match' as never)
+        .select('transaction_id' as never)
+        .where('cooperative_id' as never, '=', a.coop.id as never)
+        .where('transaction_id' as never, 'in', [received, fees, internal] as never)
+        .execute()
+    ).length;
+
+  // One line's suggestions, with the account recognised for the fees.
+  const sug = await call('GET', `/bank-lines/${received}/suggestions`, tok.a);
+  assert.equal(sug.status, 200);
+  const s1 = await checked(sug, 'GET', '/bank-lines/{id}/suggestions');
+  assert.equal(s1.line.id, received);
+  assert.equal(s1.accountKind, null);
+  for (const x of s1.suggestions) assert.ok(x.key && x.targets.length);
+  const s2 = await checked(
+    await call('GET', `/bank-lines/${fees}/suggestions`, tok.a),
+    'GET',
+    '/bank-lines/{id}/suggestions',
+  );
+  assert.equal(s2.accountKind, 'fees');
+
+  // Refused, and nothing written: another cooperative (404), an entrepreneur (403), a lacking scope (403).
+  const targets = [
+    { type: 'invoice', id: inv1.id, amountCents: inv1.totalInclCents },
+    { type: 'invoice', id: inv2.id, amountCents: paidPart },
+  ];
+  const attempts: [string, string, unknown][] = [
+    ['GET', `/bank-lines/${received}/suggestions`, undefined],
+    ['POST', `/bank-lines/${received}/manual-match`, { targets }],
+    ['POST', `/bank-lines/${internal}/ignore`, undefined],
+    ['POST', `/bank-lines/${fees}/justify`, { kind: 'fees' }],
+  ];
+  for (const [method, path, body] of attempts) {
+    const template = path.replace(/[0-9a-f-]{36}/, '{id}');
+    const cross = await call(method, path, tok.b, body);
+    assert.equal(cross.status, 404, `${method} ${path} with another cooperative's token`);
+    await checked(cross, method, template);
+    const ent = await call(method, path, tok.ent, body);
+    assert.equal(ent.status, 403, `${method} ${path} by an entrepreneur`);
+    await checked(ent, method, template);
+    const lacking = await call(method, path, method === 'GET' ? tok.quotesOnly : tok.quotesRead, body);
+    assert.equal(lacking.status, 403, `${method} ${path} without its scope`);
+    assert.equal((await checked(lacking, method, template)).type, 'https://radieuse.fr/problems/insufficient-scope');
+  }
+  assert.equal(await bankMatches(), 0);
+  const still = await checked(
+    await call('GET', '/bank-lines?status=to_justify&limit=100', tok.a),
+    'GET',
+    '/bank-lines',
+  );
+  for (const id of [received, fees, internal])
+    assert.ok(
+      still.data.some((x: { id: string }) => x.id === id),
+      'the line is still to justify',
+    );
+  for (const inv of [inv1, inv2])
+    assert.equal(
+      (await checked(await call('GET', `/invoices/${inv.id}`, tok.a), 'GET', '/invoices/{id}')).paidCents,
+      0,
+    );
+
+  // Malformed bodies (400) and business rules (422), each message beside its field.
+  const malformed = await call('POST', `/bank-lines/${received}/manual-match`, tok.a, {
+    targets: [{ type: 'robot', id: inv1.id, amountCents: -5 }],
+  });
+  assert.equal(malformed.status, 400);
+  const m = await checked(malformed, 'POST', '/bank-lines/{id}/manual-match');
+  assert.ok(m.errors['targets.0.type'] && m.errors['targets.0.amountCents'], JSON.stringify(m.errors));
+  const empty = await call('POST', `/bank-lines/${received}/manual-match`, tok.a, { targets: [] });
+  assert.equal(empty.status, 400);
+  assert.match((await checked(empty, 'POST', '/bank-lines/{id}/manual-match')).errors.targets, /au moins une pièce/);
+  const rules: [unknown, RegExp][] = [
+    [[targets[0]], /égale au montant de la ligne/],
+    [[targets[0], { ...targets[1], amountCents: inv2.totalInclCents + 1 }], /au plus le reste dû/],
+    [[targets[0], { ...targets[1], type: 'supplier_invoice' }], /introuvable ou déjà soldé/],
+  ];
+  for (const [t, msg] of rules) {
+    const r = await call('POST', `/bank-lines/${received}/manual-match`, tok.a, { targets: t });
+    assert.equal(r.status, 422);
+    assert.match((await checked(r, 'POST', '/bank-lines/{id}/manual-match')).errors.targets, msg);
+  }
+  const wrongWay = await call('POST', `/bank-lines/${received}/justify`, tok.a, { kind: 'fees' });
+  assert.equal(wrongWay.status, 422, 'a credit is never a fee');
+  assert.ok((await checked(wrongWay, 'POST', '/bank-lines/{id}/justify')).errors.kind);
+  const unknownKind = await call('POST', `/bank-lines/${fees}/justify`, tok.a, { kind: 'lottery' });
+  assert.equal(unknownKind.status, 400);
+  assert.ok((await checked(unknownKind, 'POST', '/bank-lines/{id}/justify')).errors.kind);
+  assert.equal(await bankMatches(), 0);
+
+  // Matched by hand: the first invoice paid, the second in part; the line no longer suggests anything.
+  const ok = await call('POST', `/bank-lines/${received}/manual-match`, tok.a, { targets });
+  assert.equal(ok.status, 200);
+  assert.equal((await checked(ok, 'POST', '/bank-lines/{id}/manual-match')).status, 'matched');
+  const paid1 = await checked(await call('GET', `/invoices/${inv1.id}`, tok.a), 'GET', '/invoices/{id}');
+  const paid2 = await checked(await call('GET', `/invoices/${inv2.id}`, tok.a), 'GET', '/invoices/{id}');
+  assert.equal(paid1.status, 'paid');
+  assert.equal(paid2.status, 'partly_paid');
+  assert.equal(paid2.paidCents, paidPart);
+  assert.equal(paid2.dueCents, inv2.totalInclCents - paidPart);
+  const again = await call('POST', `/bank-lines/${received}/manual-match`, tok.a, { targets });
+  assert.equal(again.status, 422, 'already justified');
+  const after = await checked(
+    await call('GET', `/bank-lines/${received}/suggestions`, tok.a),
+    'GET',
+    '/bank-lines/{id}/suggestions',
+  );
+  assert.deepEqual([after.line.status, after.suggestions, after.accountKind], ['matched', [], null]);
+
+  // Ignored, and justified to the fees account: once each.
+  const ignored = await call('POST', `/bank-lines/${internal}/ignore`, tok.a);
+  assert.equal(ignored.status, 200);
+  assert.equal((await checked(ignored, 'POST', '/bank-lines/{id}/ignore')).status, 'ignored');
+  assert.equal((await call('POST', `/bank-lines/${internal}/ignore`, tok.a)).status, 422);
+  const posted = await call('POST', `/bank-lines/${fees}/justify`, tok.a, { kind: 'fees' });
+  assert.equal(posted.status, 200);
+  assert.equal((await checked(posted, 'POST', '/bank-lines/{id}/justify')).status, 'matched');
+  assert.equal((await call('POST', `/bank-lines/${fees}/justify`, tok.a, { kind: 'fees' })).status, 422);
+  assert.equal(await bankMatches(), 3, 'two invoices and the fees entry');
+  const byAction = async (action: string, id: string) => (await audited(action, id)).map((e) => e.actor_user_id);
+  assert.deepEqual(await byAction('bank.match_manual', received), [a.users.director.id]);
+  assert.deepEqual(await byAction('bank.line_ignored', internal), [a.users.director.id]);
+  assert.deepEqual(await byAction('bank.line_posted_to_account', fees), [a.users.director.id]);
 });

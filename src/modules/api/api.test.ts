@@ -193,7 +193,11 @@ function operations() {
                           ? { kind: 'deposit', percentBp: 3000 }
                           : template.endsWith('/match')
                             ? { suggestion: 'invoice:x:1:' }
-                            : undefined;
+                            : template.endsWith('/manual-match')
+                              ? { targets: [{ type: 'invoice', id: draftA, amountCents: 100 }] }
+                              : template.endsWith('/justify')
+                                ? { kind: 'fees' }
+                                : undefined;
       ops.push({ method: method.toUpperCase(), template, path: (id) => template.replace('{id}', id), scope, body });
     }
   return ops;

@@ -15,7 +15,8 @@ export const SCOPES = {
   'quotes:write': 'Créer des devis brouillons, les envoyer, les marquer acceptés ou refusés',
   'credit-notes:write': 'Créer des avoirs sur des factures validées',
   'bank:read': 'Lire les lignes de relevés bancaires (rapprochées ou à justifier) et leurs suggestions',
-  'bank:write': 'Rapprocher une ligne bancaire en confirmant une de ses suggestions',
+  'bank:write':
+    'Justifier une ligne bancaire : confirmer une suggestion, rapprocher à la main, sans pièce ou vers un compte',
 } as const;
 export type Scope = keyof typeof SCOPES;
 export const ALL_SCOPES = Object.keys(SCOPES) as Scope[];

@@ -619,13 +619,21 @@ export async function matchManually(
   const open = (await loadOpenItems(trx, actor)).filter((i) => !i.existingPaymentId);
   const chosen = targets.map((x) => {
     const item = open.find((i) => i.targetType === x.targetType && i.id === x.id);
-    if (!item) throw new UserError('Document introuvable ou déjà soldé.');
+    if (!item) throw new UserError('Document introuvable ou déjà soldé.', 'targets');
     if (!Number.isSafeInteger(x.amountCents) || x.amountCents <= 0 || x.amountCents > item.remainingCents)
-      throw new UserError('Montant à rapprocher invalide (au plus le reste dû).');
+      throw new UserError('Montant à rapprocher invalide (au plus le reste dû).', 'targets');
     if ((item.direction === 'in') !== t.amountCents > 0)
-      throw new UserError("Une ligne créditrice se rapproche d'une facture client, une ligne débitrice d'une dépense.");
+      throw new UserError(
+        "Une ligne créditrice se rapproche d'une facture client, une ligne débitrice d'une dépense.",
+        'targets',
+      );
     return { item, amountCents: x.amountCents };
   });
+  // applySuggestion checks these again; here they are told beside the field that holds them.
+  if (chosen.reduce((a, x) => a + x.amountCents, 0) !== Math.abs(t.amountCents))
+    throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.', 'targets');
+  if (!distinctTargets(chosen))
+    throw new UserError('Un même document ne peut être rapproché deux fois de la même ligne bancaire.', 'targets');
   await applySuggestion(
     trx,
     actor,

@@ -35,11 +35,13 @@ export {
   type SuggestionView,
   matchManually,
   markIgnored,
+  justifyToAccount,
   listMatched,
   type BankAccount,
   type BankTransaction,
   type ImportResult,
 } from './bank.service.ts';
+export { ACCOUNT_KINDS, recogniseAccountKind, type AccountKind } from './account-justification.ts';
 export { getBankLine, listBankLines, type BankLineFilters } from './lines.service.ts';
 export {
   listSepaCandidates,

@@ -1,7 +1,7 @@
 // The actions after creation, on the same app and kit as the rest of /api/v1: a quote sent,
 // marked accepted (with the signed quote) or refused, and invoiced; a receipt given to an
 // expense and read back; the bank lines waiting for a justification with their suggestions, and
-// a suggestion confirmed. Every rule stays in the owning module's services (sales, purchases,
+// a line justified: a suggestion confirmed, documents chosen by hand, no document, or an account. Every rule stays in the owning module's services (sales, purchases,
 // bank, through their index.ts); the routes only translate HTTP. Uploads declare their limit as
 // route middleware, where the front door (web/request-guards.ts) looks for it before any parsing.
 import type { OpenAPIHono, z } from '@hono/zod-openapi';
@@ -9,7 +9,18 @@ import { NotFoundError } from '../../../core/errors.ts';
 import { readFile } from '../../../core/files.ts';
 import { fileResponse } from '../../../web/files.ts';
 import { FILE_UPLOAD_LIMIT, uploadBodyLimit } from '../../../web/request-guards.ts';
-import { confirmSuggestion, getBankLine, listBankLines, suggestionsForLines } from '../../bank/index.ts';
+import {
+  type BankTransaction,
+  confirmSuggestion,
+  getBankLine,
+  justifyToAccount,
+  listBankLines,
+  markIgnored,
+  matchManually,
+  recogniseAccountKind,
+  type SuggestionView,
+  suggestionsForLines,
+} from '../../bank/index.ts';
 import { attachExpenseReceipt, expenseReceiptFileId } from '../../purchases/index.ts';
 import { invoiceFromQuote, markQuoteAccepted, refuseQuote, sendQuote } from '../../sales/index.ts';
 import { requestHash, withIdempotency } from '../idempotency.service.ts';
@@ -27,6 +38,7 @@ import {
   problemResponse,
   route,
   tenant,
+  type Tx,
   UUID,
 } from './v1-kit.ts';
 import {
@@ -38,7 +50,33 @@ import {
   quoteDetail,
 } from './v1-more.ts';
 
+const suggestionOut = (s: SuggestionView): z.infer<typeof A.MatchSuggestion> => ({
+  key: s.key,
+  kind: s.suggestion.kind,
+  score: Math.round(s.suggestion.score),
+  reasons: s.suggestion.reasons,
+  targets: s.suggestion.targets.map((x) => ({
+    type: x.item.targetType,
+    id: x.item.id,
+    number: x.item.number,
+    partyName: x.item.partyName,
+    amountCents: x.amountCents,
+    remainingCents: x.item.remainingCents,
+  })),
+});
+
+/** Justifies the line with `run` (the bank service locks it and checks the actor), then reads it back. */
+async function justified(c: ApiCtx, id: string, run: (tx: Tx) => Promise<unknown>): Promise<BankTransaction> {
+  return tenant(c, async (tx) => {
+    await run(tx);
+    const l = await getBankLine(tx, actor(c), id);
+    if (!l) throw new NotFoundError('Ligne bancaire');
+    return l;
+  });
+}
+
 const uploadLimit = uploadBodyLimit(FILE_UPLOAD_LIMIT) as never;
+const malformed = problemResponse('Requête mal formée (messages par champ)');
 const refused = (what: string) => problemResponse(`Refusé par les règles métier : ${what}`);
 
 /** The first file of a multipart body under `field`, or null (no body, another type, empty). */
@@ -254,20 +292,7 @@ export function registerActionRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWit
         {
           data: r.items.map((t, i) => ({
             line: bankLineOut(t),
-            suggestions: (suggestions[i] ?? []).map((s) => ({
-              key: s.key,
-              kind: s.suggestion.kind,
-              score: Math.round(s.suggestion.score),
-              reasons: s.suggestion.reasons,
-              targets: s.suggestion.targets.map((x) => ({
-                type: x.item.targetType,
-                id: x.item.id,
-                number: x.item.number,
-                partyName: x.item.partyName,
-                amountCents: x.amountCents,
-                remainingCents: x.item.remainingCents,
-              })),
-            })),
+            suggestions: (suggestions[i] ?? []).map(suggestionOut),
           })),
           nextCursor: r.hasMore && last ? encodeKey({ d: last.bookingDate, id: last.id }) : null,
         },
@@ -288,6 +313,7 @@ export function registerActionRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWit
         body: { content: { 'application/json': { schema: A.MatchConfirm } }, required: true },
       },
       responses: {
+        400: malformed,
         200: json(S.BankLine, 'La ligne, rapprochée'),
         404: notFound('Ligne bancaire'),
         422: refused('ligne déjà justifiée, suggestion plus valable'),
@@ -296,12 +322,121 @@ export function registerActionRoutes(v1: OpenAPIHono<ApiEnv>, deps: { invoiceWit
     async (c) => {
       const id = c.req.valid('param').id;
       const { suggestion } = c.req.valid('json');
-      const line = await tenant(c, async (tx) => {
-        await confirmSuggestion(tx, actor(c), id, suggestion);
+      const line = await justified(c, id, (tx) => confirmSuggestion(tx, actor(c), id, suggestion));
+      return c.json(bankLineOut(line), 200);
+    },
+  );
+  v1.openapi(
+    route('bank:read', {
+      method: 'get',
+      path: '/bank-lines/{id}/suggestions',
+      tags: ['Banque'],
+      summary: 'Suggestions de rapprochement d’une ligne',
+      description:
+        'Les suggestions actuelles de la ligne, classées (meilleure d’abord), chacune avec la `key` à renvoyer à `POST /bank-lines/{id}/match` ; et le type de compte reconnu (frais bancaires, URSSAF…) pour `POST /bank-lines/{id}/justify`. Une ligne déjà justifiée n’a pas de suggestion.',
+      request: { params: S.IdParam },
+      responses: {
+        200: json(A.BankLineSuggestions, 'La ligne et ses suggestions'),
+        404: notFound('Ligne bancaire'),
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const out = await tenant(c, async (tx) => {
         const l = await getBankLine(tx, actor(c), id);
         if (!l) throw new NotFoundError('Ligne bancaire');
-        return l;
+        const [suggestions] = await suggestionsForLines(tx, actor(c), [l]);
+        return { line: l, suggestions };
       });
+      return c.json(
+        {
+          line: bankLineOut(out.line),
+          suggestions: out.suggestions.map(suggestionOut),
+          accountKind: out.line.status === 'to_justify' ? recogniseAccountKind(out.line) : null,
+        },
+        200,
+      );
+    },
+  );
+  v1.openapi(
+    route('bank:write', {
+      method: 'post',
+      path: '/bank-lines/{id}/manual-match',
+      tags: ['Banque'],
+      summary: 'Rapprocher une ligne à la main (plusieurs pièces, montants partiels)',
+      description:
+        'Les pièces choisies (factures clientes pour un encaissement ; factures fournisseurs, notes de frais, salaires pour un décaissement) avec la part de la ligne affectée à chacune, au plus son reste dû ; la somme est égale au montant de la ligne. Chaque paiement est enregistré par le module concerné, comme depuis la page.',
+      request: {
+        params: S.IdParam,
+        body: { content: { 'application/json': { schema: A.ManualMatch } }, required: true },
+      },
+      responses: {
+        400: malformed,
+        200: json(S.BankLine, 'La ligne, rapprochée'),
+        404: notFound('Ligne bancaire'),
+        422: refused(
+          'ligne déjà justifiée, pièce introuvable ou soldée, montant au-delà du reste dû, somme différente',
+        ),
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const { targets } = c.req.valid('json');
+      const line = await justified(c, id, (tx) =>
+        matchManually(
+          tx,
+          actor(c),
+          id,
+          targets.map((x) => ({ targetType: x.type, id: x.id, amountCents: x.amountCents })),
+        ),
+      );
+      return c.json(bankLineOut(line), 200);
+    },
+  );
+  v1.openapi(
+    route('bank:write', {
+      method: 'post',
+      path: '/bank-lines/{id}/ignore',
+      tags: ['Banque'],
+      summary: 'Justifier une ligne sans pièce',
+      description:
+        'Pour une ligne qui n’appelle aucun document ni écriture (virement interne…) : elle passe « ignorée », sans paiement ni écriture.',
+      request: { params: S.IdParam },
+      responses: {
+        200: json(S.BankLine, 'La ligne, ignorée'),
+        404: notFound('Ligne bancaire'),
+        422: refused('ligne déjà justifiée'),
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const line = await justified(c, id, (tx) => markIgnored(tx, actor(c), id));
+      return c.json(bankLineOut(line), 200);
+    },
+  );
+  v1.openapi(
+    route('bank:write', {
+      method: 'post',
+      path: '/bank-lines/{id}/justify',
+      tags: ['Banque'],
+      summary: 'Justifier une ligne vers un compte (frais bancaires, URSSAF…)',
+      description:
+        'Passe l’écriture de banque (journal BQ) au compte du type choisi, comme le bouton de la page ; le type doit convenir au sens de la ligne (des frais ne sont jamais un encaissement).',
+      request: {
+        params: S.IdParam,
+        body: { content: { 'application/json': { schema: A.JustifyToAccount } }, required: true },
+      },
+      responses: {
+        400: malformed,
+        200: json(S.BankLine, 'La ligne, justifiée'),
+        404: notFound('Ligne bancaire'),
+        422: refused('ligne déjà justifiée, type contraire au sens de la ligne'),
+      },
+    }),
+    async (c) => {
+      const id = c.req.valid('param').id;
+      const { kind } = c.req.valid('json');
+      const line = await justified(c, id, (tx) => justifyToAccount(tx, actor(c), id, kind));
       return c.json(bankLineOut(line), 200);
     },
   );
