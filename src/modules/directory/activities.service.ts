@@ -81,7 +81,31 @@ export async function createActivity(tx: Tx, actor: Actor, raw: z.input<typeof A
   };
 }
 
+// A page asks "which activities does this person work in?" once per document it checks (the
+// home page's to-do list checks every draft): the answer is kept for the transaction (the tx
+// object is the key, so it dies with it) and forgotten by any change of activities or owners.
+const activitiesMemo = new WeakMap<object, Map<string, Promise<Activity[]>>>();
+const forgetActivities = (tx: Tx) => activitiesMemo.delete(tx as object);
+
+/** The cooperative's activities, or those a person runs (`ownedBy`). Kept for the transaction:
+ *  the home page alone asked for the entrepreneur's own activities eight times. */
 export async function listActivities(tx: Tx, actor: Actor, opts: { ownedBy?: string } = {}): Promise<Activity[]> {
+  // Outside a transaction nothing would end the memo: read each time.
+  if (!(tx as { isTransaction?: boolean }).isTransaction) return queryActivities(tx, actor, opts);
+  const key = `${actor.cooperativeId}|${opts.ownedBy === undefined ? '*' : `owner:${opts.ownedBy}`}`;
+  const memo = activitiesMemo.get(tx as object) ?? new Map<string, Promise<Activity[]>>();
+  activitiesMemo.set(tx as object, memo);
+  let found = memo.get(key);
+  if (!found) {
+    found = queryActivities(tx, actor, opts);
+    memo.set(key, found);
+    found.catch(() => memo.delete(key));
+  }
+  // Copies: a caller that sorts or edits its list never changes the next caller's.
+  return (await found).map((a) => ({ ...a, ownerIds: [...a.ownerIds] }));
+}
+
+async function queryActivities(tx: Tx, actor: Actor, opts: { ownedBy?: string }): Promise<Activity[]> {
   const trx = directoryDb(tx);
   let q = trx.selectFrom('activity').selectAll().where('cooperative_id', '=', actor.cooperativeId);
   if (opts.ownedBy)
@@ -117,27 +141,10 @@ export async function listActivities(tx: Tx, actor: Actor, opts: { ownedBy?: str
   }));
 }
 
-// A page asks "which activities does this person work in?" once per document it checks (the
-// home page's to-do list checks every draft): the answer is kept for the transaction (the tx
-// object is the key, so it dies with it) and forgotten by any change of activities or owners.
-const activitiesMemo = new WeakMap<object, Map<string, Promise<Activity[]>>>();
-const forgetActivities = (tx: Tx) => activitiesMemo.delete(tx as object);
-
 /** Activities the actor works in: own ones for entrepreneurs, all for staff. */
 export async function activitiesFor(tx: Tx, actor: Actor): Promise<Activity[]> {
-  const trx = directoryDb(tx);
   const staff = actor.roles.some((r) => r !== 'entrepreneur' && r !== 'cape');
-  const key = `${actor.cooperativeId}|${staff ? '*' : (actor.userId ?? '')}`;
-  const memo = activitiesMemo.get(tx as object) ?? new Map<string, Promise<Activity[]>>();
-  activitiesMemo.set(tx as object, memo);
-  let found = memo.get(key);
-  if (!found) {
-    found = listActivities(trx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
-    memo.set(key, found);
-    found.catch(() => memo.delete(key));
-  }
-  // Copies: a caller that sorts or edits its list never changes the next caller's.
-  return (await found).map((a) => ({ ...a, ownerIds: [...a.ownerIds] }));
+  return listActivities(tx, actor, staff ? {} : { ownedBy: actor.userId ?? '' });
 }
 
 // --- activities administration -----------------------------------------------------------
