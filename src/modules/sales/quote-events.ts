@@ -13,7 +13,21 @@ import {
   type QuoteRefused,
   type QuoteSent,
 } from './events.ts';
-import type { Quote } from './quote.service.ts';
+
+/** What the events take of a quote (quote.service.ts's `Quote` fits; no import back to it). */
+interface Quote {
+  id: string;
+  number: string;
+  title: string | null;
+  customerId: string;
+  customerName: string;
+  activityId: string;
+  issueDate: IsoDate;
+  validityDate: IsoDate;
+  totalExclCents: number;
+  vatCents: number;
+  totalInclCents: number;
+}
 
 async function facts(trx: Tx, actor: Actor, q: Quote, date: IsoDate): Promise<QuoteFacts> {
   const act = await activityFactsOrFail(trx, actor.cooperativeId, q.activityId);
