@@ -11,7 +11,16 @@ import {
   type SupplierInvoicePaid,
 } from '../purchases/index.ts';
 import { EINVOICING_EVENTS, type EInvoiceStatusChanged } from '../einvoicing/index.ts';
-import { SALES_EVENTS, type InvoicePaid, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
+import {
+  SALES_EVENTS,
+  type InvoicePaid,
+  type InvoiceValidated,
+  type PaymentRecorded,
+  type QuoteAccepted,
+  type QuoteInvoiced,
+  type QuoteRefused,
+  type QuoteSent,
+} from '../sales/index.ts';
 import { autoDisabledSubscriptions, enqueueEvent } from './webhooks.service.ts';
 
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
@@ -34,6 +43,19 @@ onEvent<InvoicePaid>(SALES_EVENTS.invoicePaid, (tx, actor, p) =>
     paidCents: p.paidCents,
     date: p.date,
   }).then(() => undefined),
+);
+// Quotes: the payload as the sales module gives it (ids, number, customer, totals in cents, date).
+onEvent<QuoteSent>(SALES_EVENTS.quoteSent, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'quote.sent', p).then(() => undefined),
+);
+onEvent<QuoteAccepted>(SALES_EVENTS.quoteAccepted, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'quote.accepted', p).then(() => undefined),
+);
+onEvent<QuoteRefused>(SALES_EVENTS.quoteRefused, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'quote.refused', p).then(() => undefined),
+);
+onEvent<QuoteInvoiced>(SALES_EVENTS.quoteInvoiced, (tx, actor, p) =>
+  enqueueEvent(tx, actor, 'quote.invoiced', p).then(() => undefined),
 );
 onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'supplier_invoice.approved', p).then(() => undefined),

@@ -64,9 +64,65 @@ export interface InvoicePaid {
   date: IsoDate;
 }
 
+/** What every quote event tells of the quote: amounts of the whole quote, in cents. */
+export interface QuoteFacts {
+  [k: string]: unknown;
+  quoteId: string;
+  number: string;
+  title: string | null;
+  customerId: string;
+  customerName: string;
+  activityId: string;
+  activityCode: string;
+  issueDate: IsoDate;
+  validityDate: IsoDate;
+  totalExclCents: number;
+  vatCents: number;
+  totalInclCents: number;
+  /** The business day of the action (Europe/Paris). */
+  date: IsoDate;
+}
+
+/** A quote was e-mailed to the customer with its acceptance link (again when `resent`: a new
+ *  link replaces the previous one). */
+export interface QuoteSent extends QuoteFacts {
+  resent: boolean;
+}
+
+/** A quote was accepted: by the customer through the link (`online`, with the name they typed),
+ *  or recorded by the activity or the staff with the signed document (`signed_file`). */
+export interface QuoteAccepted extends QuoteFacts {
+  via: 'online' | 'signed_file';
+  acceptedByName: string | null;
+}
+
+/** A quote was refused: by the customer through the link (`online`), or marked so by the
+ *  activity or the staff (`staff`). */
+export interface QuoteRefused extends QuoteFacts {
+  via: 'online' | 'staff';
+}
+
+/** A draft invoice was made from an accepted quote (deposit 386, intermediate or balance 380).
+ *  The invoice has no number yet: `sales.invoice.validated` follows when it is validated. */
+export interface QuoteInvoiced extends QuoteFacts {
+  invoiceId: string;
+  kind: 'deposit' | 'intermediate' | 'balance';
+  typeCode: '380' | '386';
+  invoiceIssueDate: IsoDate;
+  /** What this invoice asks, TTC (a balance: after deducting the earlier invoices). */
+  invoiceTotalInclCents: number;
+  /** What the quote's invoices ask in all, this one included, and what remains to invoice. */
+  invoicedCents: number;
+  remainingCents: number;
+}
+
 export const SALES_EVENTS = {
   invoiceValidated: 'sales.invoice.validated',
   creditNoteValidated: 'sales.credit_note.validated',
   paymentRecorded: 'sales.payment.recorded',
   invoicePaid: 'sales.invoice.paid',
+  quoteSent: 'sales.quote.sent',
+  quoteAccepted: 'sales.quote.accepted',
+  quoteRefused: 'sales.quote.refused',
+  quoteInvoiced: 'sales.quote.invoiced',
 } as const;

@@ -40,6 +40,7 @@ import { renderQuotePdf, type QuotePdfInput } from './letters.ts';
 import { htmlFromParagraphs } from './sending.ts';
 import type { SellerParty, VatCategory } from './types.ts';
 import { salesDb } from './db.ts';
+import { emitQuoteAccepted, emitQuoteInvoiced, emitQuoteRefused, emitQuoteSent } from './quote-events.ts';
 
 export type QuoteStatus = 'draft' | 'sent' | 'accepted' | 'refused' | 'expired';
 export const QUOTE_STATUS_LABELS: Record<QuoteStatus, string> = {
@@ -536,7 +537,9 @@ export async function sendQuote(
     ],
   });
   await audit(trx, actor, { action: 'quote.sent', targetType: 'quote', targetId: id, data: { to } });
-  return { quote: (await getQuote(trx, actor, id))!, link };
+  const sent = (await getQuote(trx, actor, id))!;
+  await emitQuoteSent(trx, actor, sent, todayParis(), q.status === 'sent');
+  return { quote: sent, link };
 }
 
 // --- acceptance -------------------------------------------------------------------------------
@@ -623,7 +626,9 @@ export async function acceptQuoteByToken(db: Db, token: string, input: Acceptanc
         tokenHash: hashToken(token),
       },
     });
-    return (await getQuote(trx, actor, q.id))!;
+    const accepted = (await getQuote(trx, actor, q.id, today))!;
+    await emitQuoteAccepted(trx, actor, accepted, today, { via: 'online', acceptedByName: input.name.trim() });
+    return accepted;
   });
 }
 
@@ -637,19 +642,23 @@ export async function refuseQuoteByToken(
   if (found.quote.status !== 'sent') throw new UserError('Ce devis a déjà reçu une réponse ou a expiré.');
   return withTenant(db, found.cooperativeId, async (trx) => {
     const actor = systemActor(found.cooperativeId, 'Client');
-    await salesDb(trx)
+    const r = await salesDb(trx)
       .updateTable('quote')
       .set({ status: 'refused', refused_at: new Date(), updated_at: new Date() })
       .where('cooperative_id', '=', found.cooperativeId)
       .where('id', '=', found.quote.id)
-      .execute();
+      .where('status', '=', 'sent')
+      .executeTakeFirst();
+    if (!Number(r.numUpdatedRows)) throw new UserError('Ce devis a déjà reçu une réponse.');
     await audit(trx, actor, {
       action: 'quote.refused_online',
       targetType: 'quote',
       targetId: found.quote.id,
       data: { ip: input.ip, reason: input.reason ?? null },
     });
-    return (await getQuote(trx, actor, found.quote.id))!;
+    const refused = (await getQuote(trx, actor, found.quote.id))!;
+    await emitQuoteRefused(trx, actor, refused, todayParis(), 'online');
+    return refused;
   });
 }
 
@@ -675,19 +684,23 @@ export async function markQuoteAccepted(
     field: 'signedFile',
     createdBy: actor.userId,
   });
-  await salesDb(trx)
+  const r = await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'accepted', accepted_at: new Date(), signed_file_id: stored.id, updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .execute();
+    .where('status', 'in', ['draft', 'sent'])
+    .executeTakeFirst();
+  if (!Number(r.numUpdatedRows)) throw new UserError('Ce devis a déjà reçu une réponse.');
   await audit(trx, actor, {
     action: 'quote.accepted_signed_file',
     targetType: 'quote',
     targetId: id,
     data: { fileId: stored.id, sha256: stored.sha256 },
   });
-  return (await getQuote(trx, actor, id))!;
+  const accepted = (await getQuote(trx, actor, id))!;
+  await emitQuoteAccepted(trx, actor, accepted, todayParis(), { via: 'signed_file', acceptedByName: null });
+  return accepted;
 }
 
 export async function refuseQuote(trx: Tx, actor: Actor, id: string): Promise<Quote> {
@@ -696,14 +709,18 @@ export async function refuseQuote(trx: Tx, actor: Actor, id: string): Promise<Qu
   if (!q) throw new NotFoundError('Devis');
   if (q.status !== 'sent' && q.status !== 'draft')
     throw new UserError(`Ce devis est ${QUOTE_STATUS_LABELS[q.status].toLowerCase()}.`);
-  await salesDb(trx)
+  const r = await salesDb(trx)
     .updateTable('quote')
     .set({ status: 'refused', refused_at: new Date(), updated_at: new Date() })
     .where('cooperative_id', '=', actor.cooperativeId)
     .where('id', '=', id)
-    .execute();
+    .where('status', 'in', ['draft', 'sent'])
+    .executeTakeFirst();
+  if (!Number(r.numUpdatedRows)) throw new UserError('Ce devis a déjà reçu une réponse.');
   await audit(trx, actor, { action: 'quote.refused', targetType: 'quote', targetId: id });
-  return (await getQuote(trx, actor, id))!;
+  const refused = (await getQuote(trx, actor, id))!;
+  await emitQuoteRefused(trx, actor, refused, todayParis(), 'staff');
+  return refused;
 }
 
 // --- invoices from a quote ---------------------------------------------------------------------
@@ -751,13 +768,30 @@ export interface FromQuoteInput {
 export const QUOTE_EXCEEDED = (remaining: number) =>
   `Le total facturé dépasserait le montant du devis : il reste ${formatEuros(Math.max(0, remaining))} TTC à facturer.`;
 
-/** Creates a draft invoice from an accepted quote (deposit 386, intermediate 380 or balance 380). */
+/** Creates a draft invoice from an accepted quote (deposit 386, intermediate 380 or balance 380),
+ *  and tells it (`sales.quote.invoiced`). */
 export async function invoiceFromQuote(
   trx: Tx,
   actor: Actor,
   quoteId: string,
   input: FromQuoteInput,
 ): Promise<Invoice> {
+  const inv = await draftFromQuote(trx, actor, quoteId, input);
+  const billing = await quoteBilling(trx, actor, quoteId);
+  const q = (await getQuote(trx, actor, quoteId))!;
+  await emitQuoteInvoiced(trx, actor, q, todayParis(), {
+    invoiceId: inv.id,
+    kind: input.kind,
+    typeCode: inv.typeCode === '386' ? '386' : '380',
+    invoiceIssueDate: inv.issueDate,
+    invoiceTotalInclCents: inv.totalInclCents - inv.prepaidCents,
+    invoicedCents: billing.invoicedCents,
+    remainingCents: billing.remainingCents,
+  });
+  return inv;
+}
+
+async function draftFromQuote(trx: Tx, actor: Actor, quoteId: string, input: FromQuoteInput): Promise<Invoice> {
   authorize(actor, SALES.invoiceDraft);
   const q = await getQuote(trx, actor, quoteId);
   if (!q) throw new NotFoundError('Devis');

@@ -1,0 +1,17 @@
+import { createApp } from '../src/app/app.tsx';
+import { TestClient } from '../src/app/testing-web.ts';
+import { loadConfig } from '../src/core/config.ts';
+import { openDatabase } from '../src/core/db/index.ts';
+import { DEMO_PASSWORD } from '../src/app/demo.ts';
+const config = loadConfig();
+const odb = await openDatabase({ databaseUrl: config.DATABASE_URL! });
+const app = createApp({ odb, config });
+const c = new TestClient(app);
+await c.signIn('entrepreneur@canopee.demo', DEMO_PASSWORD);
+const path = process.argv[2] ?? '/';
+for (let i = 0; i < 5; i++) await c.get(path);
+const { countQueries } = await import('../src/core/db/query-count.ts');
+const t = performance.now();
+const r = await countQueries(async () => { for (let i = 0; i < 10; i++) await c.get(path); });
+console.error('avg ms', (performance.now() - t) / 10, 'queries', r.queries / 10);
+await odb.close();
