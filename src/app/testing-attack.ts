@@ -16,6 +16,7 @@ import { createApplicationToken } from '../modules/api/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { createTestApp, TestClient } from './testing-web.ts';
 import { peopleVictimFixtures } from './testing-attack-people.ts';
+import { toolsVictimFixtures } from './testing-attack-tools.ts';
 
 export type App = Awaited<ReturnType<typeof createTestApp>>['app'];
 
@@ -155,6 +156,7 @@ export async function discoverKinds(
  *  workshop session, a cohort, an attempt and a certificate; a questionnaire of its own with a
  *  wave and a funder; a photo on an activity's shop window. */
 export async function victimFixtures(w: AttackWorld) {
+  await toolsVictimFixtures(w); // first: its public course is the victim's first course
   const db = coreDb(w.odb.db);
   const actor = async (email: string): Promise<Actor> => {
     const r = await sql<{ id: string; role: Role }>`select u.id, m.role from user_account u
@@ -287,7 +289,7 @@ const ID_SOURCES: [RegExp, string, Partial<{ column: string }>?][] = [
   [/^\/banque\/lignes\/:id\//, 'bank_transaction'],
   [/^\/creneaux\/:id\//, 'support_slot'],
   [/^\/reunions\/inscriptions\/:id\//, 'info_meeting_registration'],
-  [/^\/facturation-electronique\/transmissions\/:id\//, 'einvoice_ereport'],
+  [/^\/facturation-electronique\/transmissions\/:id\//, 'einvoice_transmission', { column: 'invoice_id' }],
   [/^\/facturation-electronique\/recues\/:id\//, 'einvoice_incoming'],
   [/^\/profil\/jetons-api\/:id\//, 'api_token'],
   [/^\/jetons-applications\/:id\//, 'api_token'],

@@ -1,8 +1,12 @@
-// Test helpers of the API module: a customer's body, a token created through its page.
+// Test helpers of the API module: a customer's body, a token created through its page, a webhook
+// with a delivery.
 import assert from 'node:assert/strict';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { makeSiren } from '../../core/identifiers.ts';
+import type { Actor } from '../../core/actor.ts';
+import type { Tx } from '../../core/db/handles.ts';
+import { createSubscription, enqueueEvent, listDeliveries } from './webhooks.service.ts';
 
 /** A company customer's body for POST /customers (a valid SIREN made from `seed`). */
 export const customerBody = (name: string, seed: string) => ({
@@ -57,4 +61,17 @@ export function responseChecker(doc: {
     assert.ok(validate(body), `${method} ${template} ${res.status}: ${JSON.stringify(validate.errors)}`);
     return body;
   };
+}
+
+/** A webhook subscription of the actor's cooperative with one delivery waiting (an invoice
+ *  validated), both made through the services. */
+export async function webhookWithDelivery(tx: Tx, actor: Actor) {
+  const sub = await createSubscription(tx, actor, {
+    url: 'https://logiciel.example.org/webhooks/radieuse',
+    events: ['invoice.validated'],
+    description: 'Logiciel de suivi des ventes',
+  });
+  await enqueueEvent(tx, actor, 'invoice.validated', { number: 'F2026-0001' });
+  const [delivery] = await listDeliveries(tx, actor, sub.id);
+  return { subscription: sub.id, delivery: delivery.id };
 }
