@@ -3,7 +3,7 @@
 // request and an absence, a document of a journey, an action to take after an appointment, and
 // two background readings (an expense batch, a supplier invoice).
 import { sql } from 'kysely';
-import type { Actor, Role } from '../core/actor.ts';
+import { victimActors } from './testing-attack-actor.ts';
 import { coreDb } from '../core/db/handles.ts';
 import type { OpenDb } from '../core/db/index.ts';
 import { withTenant } from '../core/db/tenant.ts';
@@ -22,17 +22,7 @@ interface AttackWorld {
 
 export async function peopleVictimFixtures(w: AttackWorld) {
   const db = coreDb(w.odb.db);
-  const actor = async (email: string): Promise<Actor> => {
-    const r = await sql<{ id: string; role: Role }>`select u.id, m.role from user_account u
-      join membership m on m.user_id = u.id and m.cooperative_id = ${w.victim.id} where u.email = ${email}`.execute(db);
-    if (!r.rows.length) throw new Error(`${email} is not a member of the victim cooperative`);
-    return {
-      userId: r.rows[0].id as Actor['userId'],
-      cooperativeId: w.victim.id as Actor['cooperativeId'],
-      roles: r.rows.map((x) => x.role),
-      label: email,
-    };
-  };
+  const actor = victimActors(w.odb, w.victim.id);
   const key = testConfig().fileKey;
   // The entrepreneur whose private objects the same-cooperative attack aims at, and their team.
   const person = await actor('entrepreneur@canopee.demo');

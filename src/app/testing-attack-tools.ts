@@ -4,7 +4,7 @@
 // e-invoicing platform and waiting for its activity, a file joined to a question of the campus
 // kept to the cooperative, a person's own API token, and a webhook with a delivery.
 import { sql } from 'kysely';
-import type { Actor, Role } from '../core/actor.ts';
+import { victimActors } from './testing-attack-actor.ts';
 import { coreDb } from '../core/db/handles.ts';
 import { withTenant } from '../core/db/tenant.ts';
 import { createToken } from '../modules/api/index.ts';
@@ -28,17 +28,7 @@ interface VictimWorld {
 export async function toolsVictimFixtures(w: VictimWorld) {
   const db = coreDb(w.odb.db);
   const victim = w.victim.id;
-  const actor = async (email: string): Promise<Actor> => {
-    const r = await sql<{ id: string; role: Role }>`select u.id, m.role from user_account u
-      join membership m on m.user_id = u.id and m.cooperative_id = ${victim} where u.email = ${email}`.execute(db);
-    if (!r.rows.length) throw new Error(`${email} is not a member of the victim cooperative`);
-    return {
-      userId: r.rows[0].id as Actor['userId'],
-      cooperativeId: victim as Actor['cooperativeId'],
-      roles: r.rows.map((x) => x.role),
-      label: email,
-    };
-  };
+  const actor = victimActors(w.odb, victim);
   const key = testConfig().fileKey;
   const director = await actor('director@canopee.demo');
   const entrepreneur = await actor('entrepreneur@canopee.demo');

@@ -4,9 +4,9 @@
 // module's pages are attacked the day they are mounted.
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
+import { victimActors } from './testing-attack-actor.ts';
 import { coreDb } from '../core/db/handles.ts';
 import type { OpenDb } from '../core/db/index.ts';
-import type { Actor, Role } from '../core/actor.ts';
 import { DEMO_PASSWORD } from './demo.ts';
 import { createDemoTestDb, TEST_PNG, testConfig } from './testing.ts';
 import { privateCourseWithEverything } from '../modules/learning/testing.ts';
@@ -158,17 +158,7 @@ export async function discoverKinds(
 export async function victimFixtures(w: AttackWorld) {
   await toolsVictimFixtures(w); // first: its public course is the victim's first course
   const db = coreDb(w.odb.db);
-  const actor = async (email: string): Promise<Actor> => {
-    const r = await sql<{ id: string; role: Role }>`select u.id, m.role from user_account u
-      join membership m on m.user_id = u.id and m.cooperative_id = ${w.victim.id} where u.email = ${email}`.execute(db);
-    if (!r.rows.length) throw new Error(`${email} is not a member of the victim cooperative`);
-    return {
-      userId: r.rows[0].id as Actor['userId'],
-      cooperativeId: w.victim.id as Actor['cooperativeId'],
-      roles: r.rows.map((x) => x.role),
-      label: email,
-    };
-  };
+  const actor = victimActors(w.odb, w.victim.id);
   const first = async (q: ReturnType<typeof sql<{ id: string }>>) => {
     const r = await q.execute(db);
     if (!r.rows.length) throw new Error('the demo lacks a row the victim fixtures need');

@@ -3,7 +3,7 @@
 // credit line against an invoice records the payment in sales (same transaction), so the ledger
 // posts D 512 / C 411 through the sales events.
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
+import { type Insertable, sql } from 'kysely';
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { requireModuleRole, requireModule } from '../../core/authz.ts';
@@ -27,7 +27,7 @@ import {
   type MatchHistory,
   type BankLineLike,
 } from './matching.ts';
-import type { MatchTarget } from './schema.ts';
+import type { BankTables, MatchTarget } from './schema.ts';
 import './purchases-sources.ts';
 import { BANK_LINE_ACCOUNTS, postBankLine } from '../ledger/index.ts';
 import { purchaseDocumentLabels } from '../purchases/index.ts';
@@ -377,18 +377,7 @@ export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory>
   return h;
 }
 
-type MatchRow = {
-  cooperative_id: string;
-  id: string;
-  transaction_id: string;
-  target_type: MatchTarget;
-  target_id: string;
-  amount_cents: number;
-  matched_by: string;
-  score: number;
-  payment_id: string | null;
-  party_key: string | null;
-};
+type MatchRow = Insertable<BankTables['bank_match']>;
 /** The bank's own rows of the matches applied so far (written together, see autoMatchTransactions). */
 interface PendingMatches {
   matches: MatchRow[];
