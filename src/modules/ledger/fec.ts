@@ -4,6 +4,7 @@
 // lines), so memory stays constant. The posting number is given when the entry is validated,
 // gapless per journal and fiscal year: the file follows the order of validation the FEC rules ask
 // for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
+import { sql } from 'kysely';
 import { getCooperative } from '../directory/index.ts';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
@@ -96,20 +97,13 @@ export async function* fecRows(
         .where('entry_date', '>=', from)
         .where('entry_date', '<=', to)
         .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
-      if (after) {
-        const a = after;
-        q = q.where((eb) =>
-          eb.or([
-            eb('journal_code', '>', a.journal),
-            eb.and([eb('journal_code', '=', a.journal), eb('fiscal_year', '>', a.year)]),
-            eb.and([
-              eb('journal_code', '=', a.journal),
-              eb('fiscal_year', '=', a.year),
-              eb('entry_number', '>', a.number),
-            ]),
-          ]),
+      // A row comparison, in the order of the index journal_entry_number: each page starts where
+      // the last one ended, read from the index. (Spelt as OR of comparisons, PostgreSQL sorted
+      // every remaining entry of the year for each page.)
+      if (after)
+        q = q.where(
+          sql<boolean>`(journal_code, fiscal_year, entry_number) > (${after.journal}, ${after.year}, ${after.number})`,
         );
-      }
       const entries = await q
         .orderBy('journal_code')
         .orderBy('fiscal_year')

@@ -250,4 +250,13 @@ alter table salary_request add column cdd_months int check (cdd_months is null o
 create index journal_entry_piece on journal_entry (cooperative_id, piece_ref);
 `,
   },
+  {
+    // Entries in the order of their numbers (journal, fiscal year, number): the FEC export reads
+    // them page by page in that order. Not unique: numbers are gapless per journal and year by
+    // construction, but history imported from other software is not checked here.
+    name: '2026_12_14_0002_ledger_entry_number_index',
+    sql: `
+create index journal_entry_number on journal_entry (cooperative_id, journal_code, fiscal_year, entry_number);
+`,
+  },
 ];
