@@ -167,6 +167,19 @@ test('supplier invoice: disputed then refused from its page with a reason; its e
   assert.match(bad.html, />À revoir avec le traiteur<\/textarea>/);
   assert.match(bad.html, /<option value="disputed" selected=""/);
   assert.doesNotMatch((await sup.get(`/factures-fournisseurs/${inv.id}`)).html, /Facture en litige/);
+  // A code of both lists comes back chosen once, in the list of the decision sent.
+  const long = await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, {
+    decision: 'refused',
+    reasonCode: 'MONTANTTOTAL_ERR',
+    note: 'x'.repeat(501),
+  });
+  assert.equal(long.res.status, 422);
+  assert.match(long.html, /<p class="error" id="f-note-error" role="alert">Précision trop longue/);
+  assert.equal(long.html.match(/<option value="MONTANTTOTAL_ERR" selected=""/g)?.length, 1);
+  assert.match(
+    long.html,
+    /<optgroup label="Motifs de refus">(?:(?!<\/optgroup>).)*value="MONTANTTOTAL_ERR" selected=""/s,
+  );
   const r = await sup.post(`/factures-fournisseurs/${inv.id}/refuser`, {
     decision: 'disputed',
     reasonCode: 'QTE_ERR',

@@ -48,6 +48,7 @@ export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice; state?: RefusalF
     s === 'draft' || s === 'to_approve' ? ['disputed', 'refused'] : s === 'disputed' ? ['refused'] : [];
   if (!decisions.length) return null;
   const groups = decisions.map((d) => ({
+    decision: d,
     label: d === 'refused' ? 'Motifs de refus' : 'Motifs de litige',
     reasons: Object.entries(d === 'refused' ? REFUSAL_REASONS : DISPUTE_REASONS),
   }));
@@ -77,7 +78,11 @@ export function RefusalForms(p: { c: Ctx; inv: SupplierInvoice; state?: RefusalF
             {groups.map((g) => (
               <optgroup label={g.label}>
                 {g.reasons.map(([code, label]) => (
-                  <option value={code} selected={v.reasonCode === code}>{`${label} (${code})`}</option>
+                  <option
+                    value={code}
+                    // A code of both lists is chosen once: in the list of the decision sent.
+                    selected={v.reasonCode === code && (v.decision ?? decisions[0]) === g.decision}
+                  >{`${label} (${code})`}</option>
                 ))}
               </optgroup>
             ))}
