@@ -119,18 +119,21 @@ function tokensOf(item: OpenItem): string[] {
   return tokens;
 }
 
-/** Days since the epoch of an ISO date, remembered: a statement ranks thousands of items against
- *  a few hundred dates, and parsing them each time was a tenth of the ranking. */
-const epochDays = new Map<string, number>();
-function dayOf(d: IsoDate): number {
-  let n = epochDays.get(d);
-  if (n === undefined) {
-    n = daysBetween('1970-01-01', d);
-    if (epochDays.size > 100_000) epochDays.clear(); // bounded, whatever the dates seen
-    epochDays.set(d, n);
-  }
-  return n;
+/** `fn` with its answers remembered, at most `max` of them (forgotten all at once past that):
+ *  a statement ranks thousands of items against the same few hundred dates and numbers. */
+function remembered<K, V>(fn: (k: K) => V, max = 100_000): (k: K) => V {
+  const known = new Map<K, V>();
+  return (k) => {
+    if (known.has(k)) return known.get(k) as V;
+    const v = fn(k);
+    if (known.size >= max) known.clear();
+    known.set(k, v);
+    return v;
+  };
 }
+
+/** Days since the epoch of an ISO date (parsing them each time was a tenth of the ranking). */
+const dayOf = remembered((d: IsoDate) => daysBetween('1970-01-01', d));
 
 function dateScore(item: OpenItem, date: IsoDate): number {
   const day = dayOf(date);
@@ -160,19 +163,16 @@ interface Scored {
 }
 
 /** The normalised number without separators, as numberInLabel compares it (null: too short). */
-function compactNumber(number: string | null): string | null {
-  if (!number) return null;
-  let n = compactNumbers.get(number);
-  if (n === undefined) {
-    const c = normalise(number).replace(/ /g, '');
-    n = c.length >= 4 ? c : null;
-    if (compactNumbers.size > 100_000) compactNumbers.clear(); // bounded, whatever the numbers seen
-    compactNumbers.set(number, n);
-  }
-  return n;
-}
-/** Each number's compact form, worked out once however many lines it is ranked against. */
-const compactNumbers = new Map<string, string | null>();
+const compactForm = remembered((number: string) => {
+  const n = normalise(number).replace(/ /g, '');
+  return n.length >= 4 ? n : null;
+});
+const compactNumber = (number: string | null): string | null => (number ? compactForm(number) : null);
+
+/** Whether the ranking scores the item at all for a line of this direction: money the same way,
+ *  something left to pay. */
+const rankable = (item: OpenItem, direction: OpenItem['direction']) =>
+  item.direction === direction && item.remainingCents > 0;
 
 /** At most this many items of one party enter a grouped payment (rankSuggestions keeps the first 12). */
 const GROUP_SIZE = 12;
@@ -247,7 +247,7 @@ export class OpenItemIndex {
     // Only items the ranking scores at all: same direction, something left to pay (a debit line
     // of 120.00 € need not bring the hundreds of invoices of 120.00 € the customers owe).
     const found = new Set<OpenItem>();
-    const fits = (item: OpenItem) => item.direction === direction && item.remainingCents > 0;
+    const fits = (item: OpenItem) => rankable(item, direction);
     for (const item of this.byAmount.get(amount) ?? []) if (fits(item)) found.add(item);
     // numberInLabel matches the number with optional spaces between its characters: without the
     // spaces, the label holds it whole, so it ends at one of the label's positions.
@@ -312,7 +312,7 @@ export function rankSuggestions(
   const candidates = items instanceof OpenItemIndex ? items.candidates(text, amount, direction) : items;
   const words = new Set(text.split(' '));
   const compactText = text.replace(/ /g, '');
-  const open = candidates.filter((item) => item.direction === direction && item.remainingCents > 0);
+  const open = candidates.filter((item) => rankable(item, direction));
   const cited = citedNumbers(open, text, compactText);
   const scored: Scored[] = [];
   for (const item of open) {
