@@ -738,7 +738,8 @@ export interface MatchedRow {
   href: string | null;
 }
 
-const TARGET_WORDS: Record<MatchTarget, string> = {
+/** What a match target is called on the pages (« Facture F-2026-0012 »). */
+export const TARGET_WORDS: Record<MatchTarget, string> = {
   invoice: 'Facture',
   supplier_invoice: 'Facture fournisseur',
   expense_report: 'Note de frais',

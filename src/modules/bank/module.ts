@@ -4,6 +4,7 @@ import { bankCommands } from './commands.ts';
 import './inbox.ts'; // to-do items (registered with the inbox)
 import { bankNav } from './nav.ts';
 import './purchases-sources.ts'; // supplier invoices and expense reports as match targets
+import { manualMatchRoutes } from './manual-match-routes.tsx';
 import { bankRoutes } from './routes.tsx';
 import { bankMigrations } from './schema.ts';
 
@@ -11,7 +12,7 @@ export { bankDemoSeeder } from './demo.ts';
 export const bankModule: ModuleDefinition = {
   name: 'bank',
   migrations: bankMigrations,
-  routes: [bankRoutes],
+  routes: [bankRoutes, manualMatchRoutes],
   nav: bankNav,
   commands: bankCommands,
 };

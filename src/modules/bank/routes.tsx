@@ -246,7 +246,8 @@ async function bankPage(c: Ctx, st: PageState = {}, status: 200 | 400 = 200) {
                       </ul>
                     ) : (
                       <span class="muted">Aucune suggestion.</span>
-                    )}
+                    )}{' '}
+                    <a href={`/banque/lignes/${tx.id}/rapprocher`}>Choisir les documents à la main</a>
                     {accountKind ? (
                       <form method="post" action={`/banque/lignes/${tx.id}/compte`} class="bank-inline">
                         <Csrf token={csrf} />
