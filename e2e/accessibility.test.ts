@@ -7,6 +7,10 @@ import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { toolSkip } from '../src/core/testing-tools.ts';
 import { startTestServer, launchBrowser, CHROMIUM } from './browser.ts';
+import { todayParis } from '../src/core/dates.ts';
+import { withTenant } from '../src/core/db/tenant.ts';
+import { ensureMainAccount, importStatement, listToJustify } from '../src/modules/bank/index.ts';
+import { writeCamt053 } from '../src/modules/bank/testing.ts';
 
 /** The page's window once axe-core is injected. */
 type AxeWindow = { axe: { run(ctx: Document, opts?: object): Promise<{ violations: Violation[] }> } };
@@ -17,12 +21,33 @@ const skip = toolSkip(CHROMIUM, 'chromium');
 let srv: Awaited<ReturnType<typeof startTestServer>>;
 let browser: Browser;
 let a: TestCoop;
+let bankLineId: string;
 before(async () => {
   if (skip) return;
   srv = await startTestServer();
   [a] = await seedTestCooperatives(srv.odb);
+  bankLineId = await aBankLine(a);
   browser = await launchBrowser();
 });
+
+/** A statement line waiting to be justified, for the bank pages (its matching page included). */
+async function aBankLine(coop: TestCoop): Promise<string> {
+  return withTenant(srv.odb.db, coop.coop.id, async (trx) => {
+    const accountant = coop.actor('accountant');
+    const acc = (await ensureMainAccount(trx, accountant))!;
+    const day = todayParis();
+    const bytes = Buffer.from(
+      writeCamt053({
+        messageId: 'A11Y-1',
+        iban: coop.coop.iban!,
+        createdAt: `${day}T08:00:00`,
+        entries: [{ amountCents: 12345, bookingDate: day, label: 'VIREMENT RECU', bankRef: 'A11Y-1' }],
+      }),
+    );
+    await importStatement(trx, accountant, { accountId: acc.id, bytes });
+    return (await listToJustify(trx, accountant)).items[0].tx.id;
+  });
+}
 after(async () => {
   if (skip) return;
   await browser?.close();
@@ -39,6 +64,7 @@ interface Violation {
 async function audit(page: Page, path: string): Promise<string[]> {
   const res = await page.goto(`${srv.url}${path}`);
   assert.ok(res && res.status() < 400, `${path} answered ${res?.status()}`);
+  assert.equal(new URL(page.url()).pathname, path.split('?')[0], `${path} was not redirected`);
   // The page's CSP forbids inline scripts; the test context bypasses CSP only to inject axe.
   await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => {
@@ -94,7 +120,13 @@ for (const width of [360, 1280]) {
     await anon.close();
     const context = await signedInContext(width);
     const page = await context.newPage();
-    for (const path of [...PAGES, `/membres/${a.users.entrepreneur.id}`, `/activites/${a.activityId}`])
+    for (const path of [
+      ...PAGES,
+      `/membres/${a.users.entrepreneur.id}`,
+      `/activites/${a.activityId}`,
+      '/banque',
+      `/banque/lignes/${bankLineId}/rapprocher`,
+    ])
       problems.push(...(await audit(page, path)));
     await context.close();
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
