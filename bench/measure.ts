@@ -51,3 +51,41 @@ export async function measure(
     raw_sql_p95_ms: raw ? round(percentile(raw, 95)) : null,
   };
 }
+
+/**
+ * Throughput of work spread over threads (the PDF pool): after a warm-up of `concurrency` calls
+ * at once, N calls with `concurrency` of them in flight at any time. Each duration runs from a
+ * call's start to its end, and `per_s` is N over the wall time (not over the summed durations,
+ * which overlap).
+ */
+export async function measureConcurrent(
+  name: string,
+  n: number,
+  concurrency: number,
+  fn: (i: number) => Promise<unknown>,
+): Promise<BenchResult> {
+  await Promise.all(Array.from({ length: concurrency }, (_, k) => fn(-1 - k)));
+  const times: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, n) }, async () => {
+      while (next < n) {
+        const i = next++;
+        const t = performance.now();
+        await fn(i);
+        times.push(performance.now() - t);
+      }
+    }),
+  );
+  const wall = performance.now() - t0;
+  times.sort((a, b) => a - b);
+  return {
+    name,
+    p50_ms: round(percentile(times, 50)),
+    p95_ms: round(percentile(times, 95)),
+    max_ms: round(times[times.length - 1] ?? 0),
+    per_s: round((n * 1000) / (wall || 1)),
+    raw_sql_p95_ms: null,
+  };
+}

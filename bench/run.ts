@@ -21,6 +21,7 @@ import { networkIndicators } from '../src/modules/impact/index.ts';
 import { trialBalance, writeFec } from '../src/modules/ledger/index.ts';
 import {
   createDraft,
+  createPdfPool,
   getLines,
   listInvoices,
   loadInvoiceDocument,
@@ -30,7 +31,7 @@ import {
 } from '../src/modules/sales/index.ts';
 import { measureBankMatching } from './bank-matching.ts';
 import { generateNetwork } from './generate/network.ts';
-import { type BenchResult, measure } from './measure.ts';
+import { type BenchResult, measure, measureConcurrent } from './measure.ts';
 
 /** The network scale: 75 cooperatives, ten years, each demo sale twenty times, each entrepreneur
  *  who has an activity five times (about 7,000 entrepreneurs: the demo's 20 per cooperative, of
@@ -161,6 +162,13 @@ export async function runBenchmarks(
       ),
     );
     await run(measure('factur-x pdf', 20, () => renderInvoicePdf(sample.doc)));
+    // The same PDF on worker threads, one per core: the throughput of bulk rendering.
+    const pool = createPdfPool();
+    try {
+      await run(measureConcurrent('factur-x pdf (pool)', 200, pool.size, () => pool.render(sample.doc)));
+    } finally {
+      await pool.close();
+    }
   }
 
   const fecDir = mkdtempSync(join(tmpdir(), 'radieuse-bench-fec-'));

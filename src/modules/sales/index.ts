@@ -53,7 +53,7 @@ export {
   type ImportedQuoteInput,
 } from './imported-invoice.service.ts';
 export { LEGAL_TEXTS } from './legal.ts';
-export { buildCii, buildUbl, renderInvoicePdf } from './facturx/index.ts';
+export { buildCii, buildUbl, createPdfPool, type PdfPool, renderInvoicePdf } from './facturx/index.ts';
 export { makeDocument as makeSampleInvoiceDocument, frBuyer as sampleFrenchBuyer } from './facturx/samples.ts';
 export { sendInvoice, invoiceMail } from './sending.ts';
 export { registerInvoicePanel, type InvoicePanel } from './invoice-panels.ts';

@@ -165,6 +165,31 @@ describe('Factur-X CII + PDF/A-3 (validate-cii --fr --facturx)', { skip: skipToo
   });
 });
 
+describe('PDF text layer', { skip: toolSkip('/usr/bin/pdftotext', 'poppler-utils') }, () => {
+  // The parsed font is shared by the documents of a process (pdf.ts, documentFonts): a glyph met
+  // by one document only inside a composite glyph ("³" inside "¾") must keep its character for
+  // the next document that draws it, or that one's text cannot be searched or copied.
+  test('a character drawn by one document stays text in the next', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'radieuse-facturx-text-'));
+    try {
+      const doc = (number: string, description: string) =>
+        makeDocument({
+          number,
+          issueDate: '2026-11-02',
+          buyer: frBuyer,
+          lines: [{ description, quantityMilli: 1000, unitPriceCents: 10000, vatCategory: 'S', vatRateBp: 2000 }],
+        });
+      await renderInvoicePdf(doc('F2026-TXT-1', 'Enduit des ¾ de la façade'));
+      const file = join(dir, 'second.pdf');
+      writeFileSync(file, await renderInvoicePdf(doc('F2026-TXT-2', 'Béton au m³')));
+      const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+      assert.ok(stdout.includes('Béton au m³'), stdout);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('CII writer', () => {
   test('French specifics: BT-23, BT-24, SIREN 0002, endpoints 0225, PMT/PMD/AAB, amounts with 2 decimals', () => {
     const xml = buildCii(fixtures.standard);

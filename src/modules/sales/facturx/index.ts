@@ -2,3 +2,4 @@
 export { buildCii } from './cii.ts';
 export { buildUbl } from './ubl.ts';
 export { renderInvoicePdf, DOCUMENT_TITLES } from './pdf.ts';
+export { createPdfPool, type PdfPool } from './pdf-pool.ts';

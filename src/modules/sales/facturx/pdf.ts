@@ -2,6 +2,7 @@
 // mandatory mention, the CII XML embedded as factur-x.xml (AFRelationship Alternative, listed in
 // the catalog /AF) and the XMP Factur-X extension schema. Fonts: DejaVu Sans (npm dejavu-fonts-ttf).
 import PDFDocument from 'pdfkit';
+import { type Font, create as parseFont } from 'fontkit';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -24,13 +25,31 @@ function fontDir(): string {
   return '/usr/share/fonts/truetype/dejavu';
 }
 const FONT_DIR = fontDir();
-let fonts: { regular: Buffer; bold: Buffer } | null = null;
-/** Font files read once per process (pdfkit still subsets and embeds them in every PDF). */
-const loadFonts = () =>
-  (fonts ??= {
-    regular: readFileSync(join(FONT_DIR, 'DejaVuSans.ttf')),
-    bold: readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf')),
-  });
+let fonts: { regular: Font; bold: Font } | null = null;
+/**
+ * DejaVu read and parsed once per process. Given a file or a Buffer, pdfkit parses the font anew
+ * for each document, and fontkit then decodes its substitution and positioning tables (DejaVu's
+ * kerning) again at the first line of text: about three quarters of a PDF's CPU. Given the parsed
+ * font, every document shares those tables and still subsets and embeds its own glyphs.
+ *
+ * The glyphs, though, must be the document's own: fontkit keeps each glyph with the characters it
+ * was first looked up for, and pdfkit maps glyphs back to text (ToUnicode) from them. A glyph
+ * first met as a part of a composite one while a document was embedded ("A" in "À") has no
+ * character, and a later document drawing it could not be searched or copied. So each document
+ * starts with fontkit's glyph cache emptied, as it did with a font of its own (documents cannot
+ * interleave: pdfkit lays out and embeds synchronously, from the first text to `end()`).
+ */
+function documentFonts(): { regular: PDFKit.Mixins.PDFFontSource; bold: PDFKit.Mixins.PDFFontSource } {
+  fonts ??= {
+    regular: parseFont(readFileSync(join(FONT_DIR, 'DejaVuSans.ttf'))),
+    bold: parseFont(readFileSync(join(FONT_DIR, 'DejaVuSans-Bold.ttf'))),
+  };
+  fonts.regular._glyphs = {};
+  fonts.bold._glyphs = {};
+  // pdfkit takes a fontkit font wherever it takes a font file (PDFFontFactory.open); its types
+  // name only files and buffers.
+  return fonts as unknown as { regular: PDFKit.Mixins.PDFFontSource; bold: PDFKit.Mixins.PDFFontSource };
+}
 
 const ACCENT = '#1f4e79';
 const MUTED = '#5b6470';
@@ -90,9 +109,12 @@ const addressLines = (a: PostalAddress): string[] => [
   `${a.postalCode} ${a.city}`,
   ...(a.countryCode.toUpperCase() !== 'FR' ? [countryName(a.countryCode)] : []),
 ];
+// Made once: building the names (ICU data) takes half a millisecond, per foreign address line.
+let regionNames: Intl.DisplayNames | null = null;
 function countryName(code: string): string {
   try {
-    return new Intl.DisplayNames(['fr'], { type: 'region' }).of(code.toUpperCase()) ?? code;
+    regionNames ??= new Intl.DisplayNames(['fr'], { type: 'region' });
+    return regionNames.of(code.toUpperCase()) ?? code;
   } catch {
     return code;
   }
@@ -147,7 +169,7 @@ export async function renderInvoicePdf(doc: InvoiceDocument): Promise<Buffer> {
     pdf.on('error', rej);
   });
 
-  const { regular, bold } = loadFonts();
+  const { regular, bold } = documentFonts();
   pdf.registerFont('R', regular);
   pdf.registerFont('B', bold);
   pdf.font('R');
