@@ -21,7 +21,7 @@ import {
   type QuoteRefused,
   type QuoteSent,
 } from '../sales/index.ts';
-import { autoDisabledSubscriptions, enqueueEvent } from './webhooks.service.ts';
+import { autoDisabledSubscriptions, enqueueEvent, enqueueEvents } from './webhooks.service.ts';
 
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'invoice.validated', p).then(() => undefined),
@@ -29,20 +29,25 @@ onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, (tx, actor, p) =>
 onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, (tx, actor, p) =>
   enqueueEvent(tx, actor, 'credit_note.validated', p).then(() => undefined),
 );
-onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, (tx, actor, p) =>
-  enqueueEvent(tx, actor, 'payment.recorded', p).then(() => undefined),
+onEvent<PaymentRecorded>(
+  SALES_EVENTS.paymentRecorded,
+  (tx, actor, p) => enqueueEvent(tx, actor, 'payment.recorded', p).then(() => undefined),
+  (tx, actor, ps) => enqueueEvents(tx, actor, 'payment.recorded', ps).then(() => undefined),
 );
 // Emitted right after the payment that settles the invoice, with what the webhook tells.
-onEvent<InvoicePaid>(SALES_EVENTS.invoicePaid, (tx, actor, p) =>
-  enqueueEvent(tx, actor, 'invoice.paid', {
-    invoiceId: p.invoiceId,
-    number: p.invoiceNumber,
-    customerId: p.customerId,
-    activityId: p.activityId,
-    totalInclCents: p.totalInclCents,
-    paidCents: p.paidCents,
-    date: p.date,
-  }).then(() => undefined),
+const invoicePaidData = (p: InvoicePaid) => ({
+  invoiceId: p.invoiceId,
+  number: p.invoiceNumber,
+  customerId: p.customerId,
+  activityId: p.activityId,
+  totalInclCents: p.totalInclCents,
+  paidCents: p.paidCents,
+  date: p.date,
+});
+onEvent<InvoicePaid>(
+  SALES_EVENTS.invoicePaid,
+  (tx, actor, p) => enqueueEvent(tx, actor, 'invoice.paid', invoicePaidData(p)).then(() => undefined),
+  (tx, actor, ps) => enqueueEvents(tx, actor, 'invoice.paid', ps.map(invoicePaidData)).then(() => undefined),
 );
 // Quotes: the payload as the sales module gives it (ids, number, customer, totals in cents, date).
 onEvent<QuoteSent>(SALES_EVENTS.quoteSent, (tx, actor, p) =>

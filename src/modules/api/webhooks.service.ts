@@ -232,6 +232,19 @@ export async function enqueueEvent(
   data: Record<string, unknown>,
   now = new Date(),
 ): Promise<number> {
+  return enqueueEvents(tx, actor, event, [data], now);
+}
+
+/** `enqueueEvent` for several events of one kind: the subscriptions read once, the deliveries
+ *  inserted together (in the order of the events). Returns how many were queued. */
+export async function enqueueEvents(
+  tx: Tx,
+  actor: Actor,
+  event: WebhookEvent,
+  datas: Record<string, unknown>[],
+  now = new Date(),
+): Promise<number> {
+  if (!datas.length) return 0;
   const db = apiDb(tx);
   const subs = await db
     .selectFrom('webhook_subscription')
@@ -240,26 +253,27 @@ export async function enqueueEvent(
     .where('enabled', '=', true)
     .where(sql<boolean>`${event} = any(events)`)
     .execute();
-  for (const s of subs) {
-    const id = uuidv7();
+  const rows = datas.flatMap((data) =>
+    subs.map((s) => ({
+      cooperative_id: actor.cooperativeId,
+      id: uuidv7(),
+      subscription_id: s.id,
+      event,
+      payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
+      status: 'pending' as const,
+      next_attempt_at: now,
+      locked_until: null,
+      last_status_code: null,
+      last_error: null,
+      delivered_at: null,
+    })),
+  );
+  for (let i = 0; i < rows.length; i += 1000)
     await db
       .insertInto('webhook_delivery')
-      .values({
-        cooperative_id: actor.cooperativeId,
-        id,
-        subscription_id: s.id,
-        event,
-        payload: JSON.stringify({ type: event, timestamp: now.toISOString(), data }),
-        status: 'pending',
-        next_attempt_at: now,
-        locked_until: null,
-        last_status_code: null,
-        last_error: null,
-        delivered_at: null,
-      })
+      .values(rows.slice(i, i + 1000))
       .execute();
-  }
-  return subs.length;
+  return rows.length;
 }
 
 // --- sending ----------------------------------------------------------------------------------

@@ -26,6 +26,8 @@ import {
   type Suggestion,
   type MatchHistory,
   type BankLineLike,
+  type MatchSource,
+  type Settlement,
 } from './matching.ts';
 import type { BankTables, MatchTarget } from './schema.ts';
 import './purchases-sources.ts';
@@ -378,15 +380,45 @@ export async function matchHistory(trx: Tx, actor: Actor): Promise<MatchHistory>
 }
 
 type MatchRow = Insertable<BankTables['bank_match']>;
-/** The bank's own rows of the matches applied so far (written together, see autoMatchTransactions). */
+/** The matches applied so far, written together (see autoMatchTransactions): the bank's own rows,
+ *  and the targets still to settle in their modules, each with the row that awaits its payment. */
 interface PendingMatches {
   matches: MatchRow[];
   lineIds: string[];
+  settlements: { settlement: Settlement; row: MatchRow }[];
+  /** A statement's automatic matches: settled at once where the source can. */
+  batch: boolean;
 }
 
-/** Writes the match rows and marks the lines matched: a few statements for a whole statement's
- *  matches rather than two per line. */
+/** Settles the pending targets, per source, in the order they were matched: at once where the
+ *  source can (`settleMany`) for a batch, else one by one (a match confirmed by hand). */
+async function settlePending(trx: Tx, actor: Actor, w: PendingMatches): Promise<void> {
+  const bySource = new Map<MatchSource, PendingMatches['settlements']>();
+  for (const p of w.settlements) {
+    const src = sourceFor(p.settlement.item.targetType)!;
+    bySource.set(src, [...(bySource.get(src) ?? []), p]);
+  }
+  for (const [src, list] of bySource) {
+    if (w.batch && src.settleMany) {
+      const ids = await src.settleMany(
+        trx,
+        actor,
+        list.map((p) => p.settlement),
+      );
+      list.forEach((p, i) => {
+        p.row.payment_id = ids[i];
+      });
+    } else
+      for (const p of list)
+        p.row.payment_id = await src.settle(trx, actor, p.settlement.item, p.settlement.amountCents, p.settlement.line);
+  }
+  w.settlements = [];
+}
+
+/** Settles what is pending, writes the match rows and marks the lines matched: a few statements
+ *  for a whole statement's matches rather than two per line. */
 async function writeMatches(trx: Tx, actor: Actor, w: PendingMatches): Promise<void> {
+  await settlePending(trx, actor, w);
   for (let i = 0; i < w.matches.length; i += 500)
     await bankDb(trx)
       .insertInto('bank_match')
@@ -403,8 +435,9 @@ async function writeMatches(trx: Tx, actor: Actor, w: PendingMatches): Promise<v
 
 /**
  * Applies a suggestion: settles each target in its module, then writes the matches and marks the
- * line matched — at once, or into `pending` for the caller to write with the others (nothing
- * between two matches reads those rows: only the owning modules' payments, written each time).
+ * line matched — at once, or into `pending` for the caller to settle and write with the others
+ * (nothing between two matches reads what settling writes: the ranking keeps the items'
+ * remaining amounts in memory).
  */
 async function applySuggestion(
   trx: Tx,
@@ -420,12 +453,11 @@ async function applySuggestion(
     throw new UserError('La somme rapprochée doit être égale au montant de la ligne bancaire.');
   if (!distinctTargets(s.targets))
     throw new UserError('Un même document ne peut être rapproché deux fois de la même ligne bancaire.');
-  const w: PendingMatches = pending ?? { matches: [], lineIds: [] };
+  const w: PendingMatches = pending ?? { matches: [], lineIds: [], settlements: [], batch: false };
   for (const target of s.targets) {
-    const src = sourceFor(target.item.targetType);
-    if (!src) throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);
-    const paymentId = await src.settle(trx, actor, target.item, target.amountCents, t);
-    w.matches.push({
+    if (!sourceFor(target.item.targetType))
+      throw new UserError(`Rapprochement impossible : type ${target.item.targetType} non pris en charge.`);
+    const row: MatchRow = {
       cooperative_id: actor.cooperativeId,
       id: uuidv7(),
       transaction_id: t.id,
@@ -434,9 +466,12 @@ async function applySuggestion(
       amount_cents: t.amountCents < 0 ? -target.amountCents : target.amountCents,
       matched_by: matchedBy,
       score: Math.round(s.score),
-      payment_id: paymentId,
+      payment_id: null,
       party_key: target.item.partyKey,
-    });
+    };
+    // The amount is taken now: settling later must see the item as this match found it.
+    w.settlements.push({ settlement: { item: { ...target.item }, amountCents: target.amountCents, line: t }, row });
+    w.matches.push(row);
     target.item.remainingCents -= target.amountCents;
     if (history)
       for (const k of historyKeys(t)) {
@@ -469,7 +504,7 @@ export async function autoMatchTransactions(trx: Tx, actor: Actor, ids: string[]
     .sort((a, b) => (a.bookingDate < b.bookingDate ? -1 : a.bookingDate > b.bookingDate ? 1 : 0));
   const items = new OpenItemIndex(await loadOpenItems(trx, actor));
   const history = await matchHistory(trx, actor);
-  const pending: PendingMatches = { matches: [], lineIds: [] };
+  const pending: PendingMatches = { matches: [], lineIds: [], settlements: [], batch: true };
   let matched = 0;
   for (const t of lines) {
     const best = autoMatch(rankSuggestions(t, items, history));

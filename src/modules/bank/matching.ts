@@ -6,7 +6,7 @@
 import type { Tx } from '../../core/db/tenant.ts';
 import type { Actor } from '../../core/actor.ts';
 import { daysBetween, type IsoDate } from '../../core/dates.ts';
-import { listInvoices, receivedPayments, recordPaymentId } from '../sales/index.ts';
+import { listInvoices, receivedPayments, recordPaymentId, recordPayments } from '../sales/index.ts';
 import type { MatchTarget } from './schema.ts';
 import { bankDb } from './db.ts';
 import { requireModule } from '../../core/authz.ts';
@@ -433,6 +433,13 @@ export function autoMatch(suggestions: Suggestion[]): Suggestion | null {
 
 // --- sources of open items (extension point) -------------------------------------------------
 
+/** One target of a match to settle: the item, the amount the line pays of it, the line. */
+export interface Settlement {
+  item: OpenItem;
+  amountCents: number;
+  line: { bookingDate: IsoDate; label: string; reference: string | null; accountId?: string };
+}
+
 /** What a module provides so its documents can be matched: its open items, and how to settle one. */
 export interface MatchSource {
   targetType: MatchTarget;
@@ -445,6 +452,9 @@ export interface MatchSource {
     amountCents: number,
     line: { bookingDate: IsoDate; label: string; reference: string | null; accountId?: string },
   ): Promise<string | null>;
+  /** Optional: what `settle` on each in order would do, at once (a statement's automatic
+   *  matches); returns the ids in the same order. */
+  settleMany?(trx: Tx, actor: Actor, settlements: Settlement[]): Promise<(string | null)[]>;
 }
 
 const salesSource: MatchSource = {
@@ -496,6 +506,22 @@ const salesSource: MatchSource = {
       method: 'virement',
       reference: (line.reference ?? line.label).slice(0, 140),
     });
+  },
+  async settleMany(trx, actor, settlements) {
+    const fresh = settlements.filter((s) => !s.item.existingPaymentId);
+    const ids = await recordPayments(
+      trx,
+      actor,
+      fresh.map((s) => ({
+        invoiceId: s.item.id,
+        amountCents: s.amountCents,
+        date: s.line.bookingDate,
+        method: 'virement',
+        reference: (s.line.reference ?? s.line.label).slice(0, 140),
+      })),
+    );
+    let k = 0;
+    return settlements.map((s) => s.item.existingPaymentId ?? ids[k++]);
   },
 };
 

@@ -90,31 +90,50 @@ export async function recordValidated(tx: Tx, actor: Actor, p: InvoiceValidated)
 }
 
 export async function recordPaymentReceived(tx: Tx, actor: Actor, p: PaymentRecorded): Promise<void> {
+  await recordPaymentsReceived(tx, actor, [p]);
+}
+
+/** `recordPaymentReceived` for several payments: one read of their invoices' transmissions, one
+ *  insert (bank matching records hundreds of payments at once). */
+export async function recordPaymentsReceived(tx: Tx, actor: Actor, ps: PaymentRecorded[]): Promise<void> {
   requireModule(actor, 'einvoicing');
-  const t = await einvoicingDb(tx)
-    .selectFrom('einvoice_transmission')
-    .select(['channel'])
-    .where('cooperative_id', '=', actor.cooperativeId)
-    .where('invoice_id', '=', p.invoiceId)
-    .executeTakeFirst();
-  if (!t) return; // validated before the module existed: nothing to report
-  await einvoicingDb(tx)
-    .insertInto('einvoice_payment')
-    .values({
-      cooperative_id: actor.cooperativeId,
-      payment_id: p.paymentId,
-      invoice_id: p.invoiceId,
-      date: p.date,
-      amount_cents: p.amountCents,
-      shares: JSON.stringify(p.shares),
+  if (!ps.length) return;
+  const channels = new Map<string, string>();
+  const invoiceIds = [...new Set(ps.map((p) => p.invoiceId))];
+  for (let i = 0; i < invoiceIds.length; i += 1000)
+    for (const t of await einvoicingDb(tx)
+      .selectFrom('einvoice_transmission')
+      .select(['invoice_id', 'channel'])
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('invoice_id', 'in', invoiceIds.slice(i, i + 1000))
+      .execute())
+      channels.set(t.invoice_id, t.channel);
+  const now = new Date();
+  // Invoices validated before the module existed have no transmission: nothing to report.
+  const rows = ps
+    .filter((p) => channels.has(p.invoiceId))
+    .map((p) => {
       // Only invoices that went through the platform get the « encaissée » status back.
-      state: t.channel === 'platform' && p.amountCents > 0 ? 'to_send' : null,
-      next_attempt_at: t.channel === 'platform' && p.amountCents > 0 ? new Date() : null,
-      last_error: null,
-      sent_at: null,
-    })
-    .onConflict((oc) => oc.columns(['cooperative_id', 'payment_id']).doNothing())
-    .execute();
+      const report = channels.get(p.invoiceId) === 'platform' && p.amountCents > 0;
+      return {
+        cooperative_id: actor.cooperativeId,
+        payment_id: p.paymentId,
+        invoice_id: p.invoiceId,
+        date: p.date,
+        amount_cents: p.amountCents,
+        shares: JSON.stringify(p.shares),
+        state: report ? ('to_send' as const) : null,
+        next_attempt_at: report ? now : null,
+        last_error: null,
+        sent_at: null,
+      };
+    });
+  for (let i = 0; i < rows.length; i += 1000)
+    await einvoicingDb(tx)
+      .insertInto('einvoice_payment')
+      .values(rows.slice(i, i + 1000))
+      .onConflict((oc) => oc.columns(['cooperative_id', 'payment_id']).doNothing())
+      .execute();
 }
 
 // --- reading (the invoice page, the lists) -----------------------------------------------------

@@ -27,6 +27,7 @@ import {
   invoiceEInvoicing,
   listTransmissions,
   recordPaymentReceived,
+  recordPaymentsReceived,
   recordValidated,
 } from './transmission.service.ts';
 import { listIncoming } from './incoming.service.ts';
@@ -39,7 +40,11 @@ async function validated(...a: Parameters<typeof recordValidated>) {
 }
 onEvent<InvoiceValidated>(SALES_EVENTS.invoiceValidated, validated);
 onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, validated);
-onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, (tx, actor, p) => recordPaymentReceived(tx, actor, p));
+onEvent<PaymentRecorded>(
+  SALES_EVENTS.paymentRecorded,
+  (tx, actor, p) => recordPaymentReceived(tx, actor, p),
+  recordPaymentsReceived,
+);
 // As the buyer: received invoices approved, refused, disputed or paid in purchases are reported to the platform.
 onEvent<SupplierInvoiceApproved>(PURCHASES_EVENTS.supplierInvoiceApproved, recordSupplierInvoiceApproved);
 onEvent<SupplierInvoicePaid>(PURCHASES_EVENTS.supplierInvoicePaid, recordSupplierInvoicePaid);

@@ -87,18 +87,23 @@ export async function isPeriodClosed(trx: Tx, cooperativeId: string, month: stri
 
 /** Next value of a gapless counter: the row lock is held until commit, a rollback gives the number back. */
 export async function nextSequence(trx: Tx, cooperativeId: string, key: string, year: number): Promise<number> {
+  return nextSequences(trx, cooperativeId, key, year, 1);
+}
+
+/** Reserves the next `n` values of a gapless counter at once; returns the last (the first is
+ *  last - n + 1). */
+async function nextSequences(trx: Tx, cooperativeId: string, key: string, year: number, n: number): Promise<number> {
   const r = await sql<{
     last_number: number;
   }>`insert into ledger_sequence (cooperative_id, journal_code, fiscal_year, last_number)
-    values (${cooperativeId}, ${key}, ${year}, 1)
-    on conflict (cooperative_id, journal_code, fiscal_year) do update set last_number = ledger_sequence.last_number + 1
+    values (${cooperativeId}, ${key}, ${year}, ${n})
+    on conflict (cooperative_id, journal_code, fiscal_year) do update set last_number = ledger_sequence.last_number + ${n}
     returning last_number`.execute(ledgerDb(trx));
   return Number(r.rows[0].last_number);
 }
 
-export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Promise<PostedEntry> {
-  requireModule(actor, 'ledger');
-  const coop = actor.cooperativeId;
+/** An entry's lines checked (amounts, one side each, balanced), or the reason it is refused. */
+function checkedLines(input: PostingInput) {
   if (!isIsoDate(input.date)) throw new UserError("Date d'écriture invalide.", 'date');
   if (!input.lines.length) throw new UserError('Une écriture doit avoir au moins deux lignes.', 'lines');
   let debit = 0;
@@ -122,22 +127,57 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
       `Écriture déséquilibrée : débit ${formatEuros(debit)}, crédit ${formatEuros(credit)}.`,
       'lines',
     );
-  const month = input.date.slice(0, 7);
-  if (await isPeriodClosed(trx, coop, month)) {
+  return lines;
+}
+
+export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Promise<PostedEntry> {
+  return (await postEntries(trx, actor, [input]))[0];
+}
+
+/** Rows per insert and ids per list: well under PostgreSQL's 65,535 parameters. */
+const CHUNK = 1000;
+
+/**
+ * Posts several entries, numbered in the order given (each journal and fiscal year's numbers
+ * reserved at once): the same entries as `postEntry` on each in turn, in a few statements. The
+ * first entry `postEntry` would refuse refuses them all, with its message, before anything is
+ * written.
+ */
+export async function postEntries(trx: Tx, actor: Actor, inputs: PostingInput[]): Promise<PostedEntry[]> {
+  requireModule(actor, 'ledger');
+  if (!inputs.length) return [];
+  const coop = actor.cooperativeId;
+  const checked = inputs.map(checkedLines);
+  const months = [...new Set(inputs.map((i) => i.date.slice(0, 7)))];
+  const closed = new Set(
+    (
+      await ledgerDb(trx)
+        .selectFrom('period_close')
+        .select('month')
+        .where('cooperative_id', '=', coop)
+        .where('month', 'in', months)
+        .execute()
+    ).map((r) => r.month),
+  );
+  const closedMonth = months.find((m) => closed.has(m));
+  if (closedMonth)
     throw new UserError(
-      `La période de ${monthLabel(month)} est clôturée : passez une écriture d'extourne sur une période ouverte.`,
+      `La période de ${monthLabel(closedMonth)} est clôturée : passez une écriture d'extourne sur une période ouverte.`,
       'date',
     );
-  }
   await ensureChart(trx, coop);
-  const journal = await ledgerDb(trx)
-    .selectFrom('ledger_journal')
-    .select('code')
-    .where('cooperative_id', '=', coop)
-    .where('code', '=', input.journal)
-    .executeTakeFirst();
-  if (!journal) throw new UserError(`Journal inconnu : ${input.journal}.`, 'journal');
-  const accounts = [...new Set(lines.map((l) => l.account))];
+  const journals = [...new Set(inputs.map((i) => i.journal))];
+  const knownJournals = new Set(
+    (
+      await ledgerDb(trx)
+        .selectFrom('ledger_journal')
+        .select('code')
+        .where('cooperative_id', '=', coop)
+        .where('code', 'in', journals)
+        .execute()
+    ).map((r) => r.code),
+  );
+  const accounts = [...new Set(checked.flatMap((lines) => lines.map((l) => l.account)))];
   const known = new Set(
     (
       await ledgerDb(trx)
@@ -148,55 +188,77 @@ export async function postEntry(trx: Tx, actor: Actor, input: PostingInput): Pro
         .execute()
     ).map((r) => r.number),
   );
-  lines.forEach((l, i) => {
-    if (!known.has(l.account)) throw new UserError(`Compte inconnu : ${l.account}.`, `lines.${i}.account`);
+  inputs.forEach((input, k) => {
+    if (!knownJournals.has(input.journal)) throw new UserError(`Journal inconnu : ${input.journal}.`, 'journal');
+    checked[k].forEach((l, i) => {
+      if (!known.has(l.account)) throw new UserError(`Compte inconnu : ${l.account}.`, `lines.${i}.account`);
+    });
   });
 
-  const fiscalYear = fiscalYearOf(input.date, await fiscalStartMonth(trx, coop));
-  const number = await nextSequence(trx, coop, input.journal, fiscalYear);
-  const id = uuidv7();
-  const label = input.label.replace(/[\t\r\n]+/g, ' ').trim() || input.pieceRef;
-  await ledgerDb(trx)
-    .insertInto('journal_entry')
-    .values({
+  const startMonth = await fiscalStartMonth(trx, coop);
+  const years = inputs.map((i) => fiscalYearOf(i.date, startMonth));
+  // Each journal and fiscal year's numbers, reserved together and handed out in the list's order.
+  const counts = new Map<string, { journal: string; year: number; n: number }>();
+  inputs.forEach((input, k) => {
+    const key = `${input.journal}|${years[k]}`;
+    const c = counts.get(key) ?? { journal: input.journal, year: years[k], n: 0 };
+    c.n++;
+    counts.set(key, c);
+  });
+  const next = new Map<string, number>();
+  for (const [key, c] of counts) next.set(key, (await nextSequences(trx, coop, c.journal, c.year, c.n)) - c.n + 1);
+  const posted: PostedEntry[] = inputs.map((input, k) => {
+    const key = `${input.journal}|${years[k]}`;
+    const number = next.get(key)!;
+    next.set(key, number + 1);
+    return { id: uuidv7(), journal: input.journal, fiscalYear: years[k], number, date: input.date };
+  });
+  const labels = inputs.map((input) => input.label.replace(/[\t\r\n]+/g, ' ').trim() || input.pieceRef);
+  const entries = inputs.map((input, k) => ({
+    cooperative_id: coop,
+    id: posted[k].id,
+    journal_code: input.journal,
+    fiscal_year: posted[k].fiscalYear,
+    entry_number: posted[k].number,
+    entry_date: input.date,
+    label: labels[k],
+    piece_ref: input.pieceRef || `${input.journal}${posted[k].fiscalYear}-${posted[k].number}`,
+    piece_date: input.pieceDate ?? input.date,
+    source_type: input.source.type,
+    source_id: input.source.id,
+    collected_excl_cents: input.collectedExclCents ?? null,
+    created_by: actor.userId,
+    due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
+  }));
+  for (let i = 0; i < entries.length; i += CHUNK)
+    await ledgerDb(trx)
+      .insertInto('journal_entry')
+      .values(entries.slice(i, i + CHUNK))
+      .execute();
+  const lines = checked.flatMap((ls, k) =>
+    ls.map((l, i) => ({
       cooperative_id: coop,
-      id,
-      journal_code: input.journal,
-      fiscal_year: fiscalYear,
-      entry_number: number,
-      entry_date: input.date,
-      label,
-      piece_ref: input.pieceRef || `${input.journal}${fiscalYear}-${number}`,
-      piece_date: input.pieceDate ?? input.date,
-      source_type: input.source.type,
-      source_id: input.source.id,
-      collected_excl_cents: input.collectedExclCents ?? null,
-      created_by: actor.userId,
-      due_date: input.dueDate && isIsoDate(input.dueDate) ? input.dueDate : null,
-    })
-    .execute();
-  await ledgerDb(trx)
-    .insertInto('entry_line')
-    .values(
-      lines.map((l, i) => ({
-        cooperative_id: coop,
-        entry_id: id,
-        line_no: i + 1,
-        account: l.account,
-        aux_account: l.auxAccount ?? null,
-        aux_label: l.auxLabel ?? null,
-        label: (l.label ?? label).replace(/[\t\r\n]+/g, ' ').trim() || label,
-        debit_cents: l.d,
-        credit_cents: l.c,
-        analytic_code: l.analyticCode ?? null,
-        lettering: null,
-        lettered_on: null,
-        vat_rate_bp: l.vatRateBp ?? null,
-        vat_base_cents: l.vatBaseCents ?? null,
-      })),
-    )
-    .execute();
-  return { id, journal: input.journal, fiscalYear, number, date: input.date };
+      entry_id: posted[k].id,
+      line_no: i + 1,
+      account: l.account,
+      aux_account: l.auxAccount ?? null,
+      aux_label: l.auxLabel ?? null,
+      label: (l.label ?? labels[k]).replace(/[\t\r\n]+/g, ' ').trim() || labels[k],
+      debit_cents: l.d,
+      credit_cents: l.c,
+      analytic_code: l.analyticCode ?? null,
+      lettering: null,
+      lettered_on: null,
+      vat_rate_bp: l.vatRateBp ?? null,
+      vat_base_cents: l.vatBaseCents ?? null,
+    })),
+  );
+  for (let i = 0; i < lines.length; i += CHUNK)
+    await ledgerDb(trx)
+      .insertInto('entry_line')
+      .values(lines.slice(i, i + CHUNK))
+      .execute();
+  return posted;
 }
 
 /** Posts the mirror image of an entry (debits ↔ credits) on an open period. */
@@ -336,6 +398,92 @@ export async function letterIfBalanced(
       .execute();
   }
   return code;
+}
+
+/** One lettering attempt of `letterEachIfBalanced`: what `letterIfBalanced` is given, and the
+ *  entry posted just before it (whose lines an earlier attempt must not see). */
+export interface LetteringStep {
+  auxAccount: string;
+  pieceRef: string;
+  date: IsoDate;
+  entryId: string;
+}
+
+/**
+ * `letterIfBalanced(account, step.auxAccount, [step.pieceRef], step.date)` for each step in
+ * turn, as if each step's entry had just been posted (lines of later steps' entries unseen), in
+ * three statements: one read, one reservation of the codes, one update.
+ */
+export async function letterEachIfBalanced(
+  trx: Tx,
+  actor: Actor,
+  account: string,
+  steps: LetteringStep[],
+): Promise<(string | null)[]> {
+  requireModule(actor, 'ledger');
+  if (!steps.length) return [];
+  const coop = actor.cooperativeId;
+  const auxes = [...new Set(steps.map((s) => s.auxAccount))];
+  const pieces = [...new Set(steps.map((s) => s.pieceRef))];
+  const rows: { entry_id: string; line_no: number; debit_cents: number; credit_cents: number; key: string }[] = [];
+  for (let i = 0; i < pieces.length; i += CHUNK) {
+    const found = await ledgerDb(trx)
+      .selectFrom('entry_line')
+      .innerJoin('journal_entry', (j) =>
+        j
+          .onRef('journal_entry.cooperative_id', '=', 'entry_line.cooperative_id')
+          .onRef('journal_entry.id', '=', 'entry_line.entry_id'),
+      )
+      .select([
+        'entry_line.entry_id',
+        'entry_line.line_no',
+        'entry_line.debit_cents',
+        'entry_line.credit_cents',
+        'entry_line.aux_account',
+        'journal_entry.piece_ref',
+      ])
+      .where('entry_line.cooperative_id', '=', coop)
+      .where('entry_line.account', '=', account)
+      .where('entry_line.aux_account', 'in', auxes)
+      .where('entry_line.lettering', 'is', null)
+      .where('journal_entry.piece_ref', 'in', pieces.slice(i, i + CHUNK))
+      .orderBy('entry_line.entry_id')
+      .orderBy('entry_line.line_no')
+      .execute();
+    for (const r of found) rows.push({ ...r, key: `${r.aux_account}|${r.piece_ref}` });
+  }
+  // The step from which each entry exists (entries of no step existed before them all).
+  const bornAt = new Map(steps.map((s, i) => [s.entryId, i]));
+  const byKey = new Map<string, typeof rows>();
+  for (const r of rows) byKey.set(r.key, [...(byKey.get(r.key) ?? []), r]);
+  const lettered = new Set<(typeof rows)[number]>();
+  const found: { step: number; rows: typeof rows }[] = [];
+  steps.forEach((s, i) => {
+    const seen = (byKey.get(`${s.auxAccount}|${s.pieceRef}`) ?? []).filter(
+      (r) => !lettered.has(r) && (bornAt.get(r.entry_id) ?? -1) <= i,
+    );
+    if (seen.length < 2 || seen.reduce((t, r) => t + r.debit_cents - r.credit_cents, 0) !== 0) return;
+    for (const r of seen) lettered.add(r);
+    found.push({ step: i, rows: seen });
+  });
+  const codes: (string | null)[] = steps.map(() => null);
+  if (!found.length) return codes;
+  const first = (await nextSequences(trx, coop, '#LET', 0, found.length)) - found.length + 1;
+  const updates = found.flatMap((f, k) => {
+    codes[f.step] = letteringCode(first + k);
+    return f.rows.map((r) => ({ ...r, code: codes[f.step]!, date: steps[f.step].date }));
+  });
+  for (let i = 0; i < updates.length; i += CHUNK)
+    await sql`update entry_line set lettering = v.code, lettered_on = v.lettered_on
+      from (values ${sql.join(
+        updates
+          .slice(i, i + CHUNK)
+          .map((u) => sql`(${u.entry_id}::uuid, ${u.line_no}::int, ${u.code}::text, ${u.date}::date)`),
+      )}) as v(entry_id, line_no, code, lettered_on)
+      where entry_line.cooperative_id = ${coop} and entry_line.entry_id = v.entry_id and entry_line.line_no = v.line_no`.execute(
+      ledgerDb(trx),
+    );
+  return codes;
 }
 
 // --- manual entries (OD) -------------------------------------------------------------------

@@ -7,7 +7,15 @@ import { addDays } from '../../core/dates.ts';
 import type { Actor } from '../../core/actor.ts';
 import { onEvent } from '../../core/events.ts';
 import { SALES_EVENTS, type InvoiceValidated, type PaymentRecorded } from '../sales/index.ts';
-import { postEntry, letterIfBalanced, type PostingLine, type PostedEntry } from './posting.service.ts';
+import {
+  postEntry,
+  postEntries,
+  letterIfBalanced,
+  letterEachIfBalanced,
+  type PostingInput,
+  type PostingLine,
+  type PostedEntry,
+} from './posting.service.ts';
 import { accountRoles, ensureChart } from './chart.ts';
 import { ledgerDb } from './db.ts';
 import { requireModule } from '../../core/authz.ts';
@@ -102,12 +110,8 @@ export async function postInvoice(trx: Tx, actor: Actor, p: InvoiceValidated): P
   });
 }
 
-export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Promise<PostedEntry> {
-  requireModule(actor, 'ledger');
-  const done = await alreadyPosted(trx, actor, 'sales.payment', p.paymentId);
-  if (done) return done;
-  await ensureChart(trx, actor.cooperativeId);
-  const acc = await accountRoles(trx, actor.cooperativeId);
+/** A payment's entry: D 512 / C 411, and the VAT on receipts of its services 44574 → 44571. */
+function paymentEntry(acc: Awaited<ReturnType<typeof accountRoles>>, p: PaymentRecorded): PostingInput {
   const refund = p.amountCents < 0;
   const label = `${refund ? 'Remboursement' : 'Règlement'} ${p.invoiceNumber} — ${p.customerName}`;
   const common = { analyticCode: p.activityCode, label };
@@ -129,7 +133,7 @@ export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Pr
     lines.push(side(acc.vatPending, s.vatCents, 'debit', vatLine));
     lines.push(side(acc.vatCollected, s.vatCents, 'credit', vatLine));
   }
-  const posted = await postEntry(trx, actor, {
+  return {
     journal: 'BQ',
     date: p.date,
     label,
@@ -138,9 +142,57 @@ export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Pr
     source: { type: 'sales.payment', id: p.paymentId },
     lines: merge(lines),
     collectedExclCents: p.amountCents - vat,
-  });
+  };
+}
+
+export async function postPayment(trx: Tx, actor: Actor, p: PaymentRecorded): Promise<PostedEntry> {
+  requireModule(actor, 'ledger');
+  const done = await alreadyPosted(trx, actor, 'sales.payment', p.paymentId);
+  if (done) return done;
+  await ensureChart(trx, actor.cooperativeId);
+  const acc = await accountRoles(trx, actor.cooperativeId);
+  const posted = await postEntry(trx, actor, paymentEntry(acc, p));
   await letterIfBalanced(trx, actor, acc.customer, p.customerId, [p.invoiceNumber], p.date);
   return posted;
+}
+
+/** `postPayment` on each payment in turn (entries numbered in the list's order, each lettered
+ *  as soon as its invoice is settled), in a few statements for the whole list. */
+export async function postPayments(trx: Tx, actor: Actor, payments: PaymentRecorded[]): Promise<void> {
+  requireModule(actor, 'ledger');
+  if (!payments.length) return;
+  const done = new Set<string>();
+  const ids = payments.map((p) => p.paymentId);
+  for (let i = 0; i < ids.length; i += 1000)
+    for (const r of await ledgerDb(trx)
+      .selectFrom('journal_entry')
+      .select('source_id')
+      .where('cooperative_id', '=', actor.cooperativeId)
+      .where('source_type', '=', 'sales.payment')
+      .where('source_id', 'in', ids.slice(i, i + 1000))
+      .execute())
+      if (r.source_id) done.add(r.source_id);
+  // A payment listed twice is posted once, as the one-by-one path would find it posted.
+  const todo: PaymentRecorded[] = [];
+  for (const p of payments)
+    if (!done.has(p.paymentId)) {
+      done.add(p.paymentId);
+      todo.push(p);
+    }
+  if (!todo.length) return;
+  await ensureChart(trx, actor.cooperativeId);
+  const acc = await accountRoles(trx, actor.cooperativeId);
+  const posted = await postEntries(
+    trx,
+    actor,
+    todo.map((p) => paymentEntry(acc, p)),
+  );
+  await letterEachIfBalanced(
+    trx,
+    actor,
+    acc.customer,
+    todo.map((p, i) => ({ auxAccount: p.customerId, pieceRef: p.invoiceNumber, date: p.date, entryId: posted[i].id })),
+  );
 }
 
 let registered = false;
@@ -153,7 +205,11 @@ export function registerSalesHandlers(): void {
   onEvent<InvoiceValidated>(SALES_EVENTS.creditNoteValidated, async (tx, actor, p) => {
     await postInvoice(tx, actor, { ...p, typeCode: '381' });
   });
-  onEvent<PaymentRecorded>(SALES_EVENTS.paymentRecorded, async (tx, actor, p) => {
-    await postPayment(tx, actor, p);
-  });
+  onEvent<PaymentRecorded>(
+    SALES_EVENTS.paymentRecorded,
+    async (tx, actor, p) => {
+      await postPayment(tx, actor, p);
+    },
+    postPayments,
+  );
 }

@@ -41,6 +41,7 @@ export {
   type InvoiceFilters,
   type PaymentInput,
 } from './invoice.service.ts';
+export { recordPayments, type InvoicePaymentInput } from './payment-batch.service.ts';
 export {
   recordImportedInvoice,
   numberSeriesOf,

@@ -143,7 +143,7 @@ function displayStatus(status: string, dueDate: IsoDate | null, today: IsoDate):
   return status as InvoiceStatus;
 }
 
-async function ownedActivityIds(trx: Tx, actor: Actor): Promise<string[] | null> {
+export async function ownedActivityIds(trx: Tx, actor: Actor): Promise<string[] | null> {
   if (isStaff(actor)) return null;
   return (await activitiesFor(trx, actor)).map((a) => a.id);
 }
@@ -833,23 +833,97 @@ export async function recordPayment(trx: Tx, actor: Actor, invoiceId: string, in
   return (await getInvoice(trx, actor, invoiceId))!;
 }
 
+/** What `sales.payment.recorded` tells of a payment: its VAT per rate, pro rata of the invoice
+ *  (shared by the one-payment and the batch paths, which must tell the same). */
+export function paymentRecordedPayload(
+  inv: Invoice,
+  lines: InvoiceLine[],
+  activityCode: string,
+  p: { id: string; date: IsoDate; method: string; input: PaymentInput },
+): PaymentRecorded {
+  const shares = sharesByNature(
+    lines,
+    computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true }),
+  );
+  return {
+    paymentId: p.id,
+    invoiceId: inv.id,
+    invoiceNumber: inv.number!,
+    date: p.date,
+    amountCents: p.input.amountCents,
+    customerId: inv.customerId,
+    customerName: inv.customerName,
+    activityId: inv.activityId,
+    activityCode,
+    method: p.method,
+    reference: p.input.reference ?? null,
+    shares: proRataShares(p.input.amountCents, inv.totalInclCents, shares).map((s) => ({
+      nature: s.group.nature,
+      vatRateBp: s.group.vatRateBp,
+      baseCents: s.baseCents,
+      vatCents: s.vatCents,
+    })),
+  };
+}
+
+export const invoicePaidPayload = (
+  inv: Invoice,
+  customerEmail: string | null,
+  paidCents: number,
+  date: IsoDate,
+): InvoicePaid => ({
+  invoiceId: inv.id,
+  invoiceNumber: inv.number!,
+  activityId: inv.activityId,
+  customerId: inv.customerId,
+  customerName: inv.customerName,
+  customerEmail,
+  totalInclCents: inv.totalInclCents,
+  paidCents,
+  date,
+});
+
+export const paymentAudit = (invoiceId: string, paymentId: string, amountCents: number, status: string) => ({
+  action: 'invoice.payment_recorded',
+  targetType: 'invoice',
+  targetId: invoiceId,
+  data: { paymentId, amountCents, status },
+});
+
+/** The status a payment leaves its invoice in. */
+export const statusAfterPayment = (inv: Invoice, paidCents: number): 'paid' | 'partly_paid' =>
+  paidCents + inv.creditedCents + inv.prepaidCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
+
+/** Why a payment is refused (the same words on both paths), or null. */
+export function paymentRefusal(
+  status: string,
+  typeCode: string,
+  dueCents: number,
+  input: PaymentInput,
+  date: string,
+): UserError | null {
+  if (!['validated', 'sent', 'partly_paid'].includes(status) || typeCode === '381')
+    return new UserError('Un paiement se rapporte à une facture validée et non soldée.');
+  if (!isIsoDate(date)) return new UserError('Date de paiement invalide.', 'date');
+  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0)
+    return new UserError('Le montant du paiement doit être positif.', 'amount');
+  if (input.amountCents > dueCents)
+    return new UserError(
+      `Le paiement dépasse le reste à payer (${(dueCents / 100).toFixed(2).replace('.', ',')} €).`,
+      'amount',
+    );
+  return null;
+}
+
 /** Records a payment (same checks, rights and postings as recordPayment) and returns its id,
  *  without reading the invoice back: what bank matching needs for each line it settles. */
 export async function recordPaymentId(trx: Tx, actor: Actor, invoiceId: string, input: PaymentInput): Promise<string> {
   authorize(actor, SALES.paymentRecord);
   const r = await lockInvoice(trx, actor, invoiceId);
-  if (!['validated', 'sent', 'partly_paid'].includes(r.status) || r.type_code === '381')
-    throw new UserError('Un paiement se rapporte à une facture validée et non soldée.');
   const inv = (await getInvoice(trx, actor, invoiceId))!;
   const date = input.date || todayParis();
-  if (!isIsoDate(date)) throw new UserError('Date de paiement invalide.', 'date');
-  if (!Number.isSafeInteger(input.amountCents) || input.amountCents <= 0)
-    throw new UserError('Le montant du paiement doit être positif.', 'amount');
-  if (input.amountCents > inv.dueCents)
-    throw new UserError(
-      `Le paiement dépasse le reste à payer (${(inv.dueCents / 100).toFixed(2).replace('.', ',')} €).`,
-      'amount',
-    );
+  const refusal = paymentRefusal(r.status, r.type_code, inv.dueCents, input, date);
+  if (refusal) throw refusal;
   const id = uuidv7();
   const method = input.method || 'virement';
   await salesDb(trx)
@@ -866,7 +940,7 @@ export async function recordPaymentId(trx: Tx, actor: Actor, invoiceId: string, 
     })
     .execute();
   const paid = inv.paidCents + input.amountCents;
-  const status = paid + inv.creditedCents + inv.prepaidCents >= inv.totalInclCents ? 'paid' : 'partly_paid';
+  const status = statusAfterPayment(inv, paid);
   await salesDb(trx)
     .updateTable('invoice')
     .set({ paid_cents: paid, status, updated_at: new Date() })
@@ -874,30 +948,8 @@ export async function recordPaymentId(trx: Tx, actor: Actor, invoiceId: string, 
     .where('id', '=', invoiceId)
     .execute();
   const lines = await getLines(trx, actor, invoiceId);
-  const shares = sharesByNature(
-    lines,
-    computeTotals({ lines, globalDiscountCents: inv.discountCents, allowNegativeLines: true }),
-  );
   const act = await activityFactsOrFail(trx, actor.cooperativeId, inv.activityId);
-  const payload: PaymentRecorded = {
-    paymentId: id,
-    invoiceId,
-    invoiceNumber: inv.number!,
-    date,
-    amountCents: input.amountCents,
-    customerId: inv.customerId,
-    customerName: inv.customerName,
-    activityId: inv.activityId,
-    activityCode: act.analyticCode,
-    method,
-    reference: input.reference ?? null,
-    shares: proRataShares(input.amountCents, inv.totalInclCents, shares).map((s) => ({
-      nature: s.group.nature,
-      vatRateBp: s.group.vatRateBp,
-      baseCents: s.baseCents,
-      vatCents: s.vatCents,
-    })),
-  };
+  const payload = paymentRecordedPayload(inv, lines, act.analyticCode, { id, date, method, input });
   await emit(trx, actor, SALES_EVENTS.paymentRecorded, payload);
   if (status === 'paid') {
     const customer = await salesDb(trx)
@@ -906,25 +958,10 @@ export async function recordPaymentId(trx: Tx, actor: Actor, invoiceId: string, 
       .where('cooperative_id', '=', actor.cooperativeId)
       .where('id', '=', inv.customerId)
       .executeTakeFirst();
-    const paidPayload: InvoicePaid = {
-      invoiceId,
-      invoiceNumber: inv.number!,
-      activityId: inv.activityId,
-      customerId: inv.customerId,
-      customerName: inv.customerName,
-      customerEmail: customer?.email ?? null,
-      totalInclCents: inv.totalInclCents,
-      paidCents: paid,
-      date,
-    };
+    const paidPayload = invoicePaidPayload(inv, customer?.email ?? null, paid, date);
     await emit(trx, actor, SALES_EVENTS.invoicePaid, paidPayload);
   }
-  await audit(trx, actor, {
-    action: 'invoice.payment_recorded',
-    targetType: 'invoice',
-    targetId: invoiceId,
-    data: { paymentId: id, amountCents: input.amountCents, status },
-  });
+  await audit(trx, actor, paymentAudit(invoiceId, id, input.amountCents, status));
   return id;
 }
 
