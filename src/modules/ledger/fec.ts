@@ -1,7 +1,8 @@
 // FEC (Fichier des écritures comptables, art. A47 A-1 LPF) of one fiscal year.
 // `<SIREN>FEC<AAAAMMJJ>.txt`, 18 columns, tab-separated, dates AAAAMMJJ, amounts with a decimal
 // comma. Entries are read by journal then posting number (keyset pages of entries, each read with
-// its lines in one query), so memory stays constant. The posting number is given when the entry is
+// its lines in one query, the next page while this one is formatted; one write per page), so
+// memory stays constant. The posting number is given when the entry is
 // validated, gapless per journal and fiscal year: the file follows the order of validation the FEC
 // rules ask for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
 import { sql } from 'kysely';
@@ -47,6 +48,102 @@ const txt = (s: string | null | undefined) => (s ?? '').replace(/[\t\r\n|]+/g, '
 const fecDate = (d: IsoDate | null | undefined) => (d ? `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}` : '');
 const fecAmount = (c: number) => centsToDecimal(c, ',');
 
+interface EntryKey {
+  journal: string;
+  year: number;
+  number: number;
+}
+
+/** A page of entries of the period after `after` (in the order of the index journal_entry_number),
+ *  each with its lines in the order of their numbers: one row per line. */
+function readPage(
+  trx: Tx,
+  coop: string,
+  from: IsoDate,
+  to: IsoDate,
+  openingPass: boolean,
+  after: EntryKey | null,
+  pageSize: number,
+) {
+  let entries = ledgerDb(trx)
+    .selectFrom('journal_entry')
+    .select([
+      'id',
+      'journal_code',
+      'fiscal_year',
+      'entry_number',
+      'entry_date',
+      'label',
+      'piece_ref',
+      'piece_date',
+      // ValidDate is the day of validation in Paris; PostgreSQL works it out rather than a Date
+      // and an Intl format per entry here.
+      sql<string>`to_char(validated_at at time zone 'Europe/Paris', 'YYYYMMDD')`.as('valid_date'),
+    ])
+    .where('cooperative_id', '=', coop)
+    .where('entry_date', '>=', from)
+    .where('entry_date', '<=', to)
+    .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
+  // A row comparison, in the order of the index journal_entry_number: each page starts where the
+  // last one ended, read from the index. (Spelt as OR of comparisons, PostgreSQL sorted every
+  // remaining entry of the year for each page.)
+  if (after)
+    entries = entries.where(
+      sql<boolean>`(journal_code, fiscal_year, entry_number) > (${after.journal}, ${after.year}, ${after.number})`,
+    );
+  // The entries and their lines in one query. Lateral and ordered, the lines are read entry by
+  // entry from their primary key (a plain join was planned as a hash join reading every line of
+  // the cooperative for each page); left, so an entry without lines still makes its page
+  // non-empty (and writes nothing, as before).
+  return ledgerDb(trx)
+    .selectFrom(entries.orderBy('journal_code').orderBy('fiscal_year').orderBy('entry_number').limit(pageSize).as('e'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('entry_line')
+          .select([
+            'line_no',
+            'account',
+            'aux_account',
+            'aux_label',
+            'label',
+            'debit_cents',
+            'credit_cents',
+            'lettering',
+            'lettered_on',
+          ])
+          .where('entry_line.cooperative_id', '=', coop)
+          .whereRef('entry_line.entry_id', '=', 'e.id')
+          .orderBy('line_no')
+          .as('l'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'e.id',
+      'e.journal_code',
+      'e.fiscal_year',
+      'e.entry_number',
+      'e.entry_date',
+      'e.label as entry_label',
+      'e.piece_ref',
+      'e.piece_date',
+      'e.valid_date',
+      'l.account',
+      'l.aux_account',
+      'l.aux_label',
+      'l.label',
+      'l.debit_cents',
+      'l.credit_cents',
+      'l.lettering',
+      'l.lettered_on',
+    ])
+    .orderBy('e.journal_code')
+    .orderBy('e.fiscal_year')
+    .orderBy('e.entry_number')
+    .orderBy('l.line_no')
+    .execute();
+}
+
 /** The FEC rows (header first) of a period, one array of rows per page of entries. */
 async function* fecPages(
   trx: Tx,
@@ -80,90 +177,24 @@ async function* fecPages(
   // The opening entries (journal AN) come first, as the FEC rules require; then the other
   // journals in their order.
   for (const openingPass of [true, false]) {
-    let after: { journal: string; year: number; number: number } | null = null;
+    let next = readPage(trx, coop, from, to, openingPass, null, pageSize);
     for (;;) {
-      let entries = ledgerDb(trx)
-        .selectFrom('journal_entry')
-        .select([
-          'id',
-          'journal_code',
-          'fiscal_year',
-          'entry_number',
-          'entry_date',
-          'label',
-          'piece_ref',
-          'piece_date',
-          // ValidDate is the day of validation in Paris; PostgreSQL works it out rather than a
-          // Date and an Intl format per entry here.
-          sql<string>`to_char(validated_at at time zone 'Europe/Paris', 'YYYYMMDD')`.as('valid_date'),
-        ])
-        .where('cooperative_id', '=', coop)
-        .where('entry_date', '>=', from)
-        .where('entry_date', '<=', to)
-        .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
-      // A row comparison, in the order of the index journal_entry_number: each page starts where
-      // the last one ended, read from the index. (Spelt as OR of comparisons, PostgreSQL sorted
-      // every remaining entry of the year for each page.)
-      if (after)
-        entries = entries.where(
-          sql<boolean>`(journal_code, fiscal_year, entry_number) > (${after.journal}, ${after.year}, ${after.number})`,
-        );
-      // The page of entries and their lines in one query. Lateral and ordered, the lines are read
-      // entry by entry from their primary key (a plain join was planned as a hash join reading every
-      // line of the cooperative for each page); left, so an entry without lines still counts in
-      // its page and writes nothing, as before.
-      const rows = await ledgerDb(trx)
-        .selectFrom(
-          entries.orderBy('journal_code').orderBy('fiscal_year').orderBy('entry_number').limit(pageSize).as('e'),
-        )
-        .leftJoinLateral(
-          (eb) =>
-            eb
-              .selectFrom('entry_line')
-              .select([
-                'line_no',
-                'account',
-                'aux_account',
-                'aux_label',
-                'label',
-                'debit_cents',
-                'credit_cents',
-                'lettering',
-                'lettered_on',
-              ])
-              .where('entry_line.cooperative_id', '=', coop)
-              .whereRef('entry_line.entry_id', '=', 'e.id')
-              .orderBy('line_no')
-              .as('l'),
-          (join) => join.onTrue(),
-        )
-        .select([
-          'e.id',
-          'e.journal_code',
-          'e.fiscal_year',
-          'e.entry_number',
-          'e.entry_date',
-          'e.label as entry_label',
-          'e.piece_ref',
-          'e.piece_date',
-          'e.valid_date',
-          'l.account',
-          'l.aux_account',
-          'l.aux_label',
-          'l.label',
-          'l.debit_cents',
-          'l.credit_cents',
-          'l.lettering',
-          'l.lettered_on',
-        ])
-        .orderBy('e.journal_code')
-        .orderBy('e.fiscal_year')
-        .orderBy('e.entry_number')
-        .orderBy('l.line_no')
-        .execute();
+      const rows = await next;
       if (!rows.length) break;
+      const last = rows[rows.length - 1];
+      // The next page is asked for before this one is formatted: PostgreSQL reads it meanwhile.
+      next = readPage(
+        trx,
+        coop,
+        from,
+        to,
+        openingPass,
+        { journal: last.journal_code, year: last.fiscal_year, number: last.entry_number },
+        pageSize,
+      );
+      // Awaited on the next turn; an export stopped before must not leave its failure unhandled.
+      next.catch(() => {});
       const page: string[] = [];
-      let entryCount = 0;
       let entryId = '';
       // What a line repeats of its entry, formatted once per entry.
       let head = '';
@@ -172,7 +203,6 @@ async function* fecPages(
       for (const r of rows) {
         if (r.id !== entryId) {
           entryId = r.id;
-          entryCount++;
           head = [
             r.journal_code,
             journals.get(r.journal_code) ?? '',
@@ -203,9 +233,6 @@ async function* fecPages(
         );
       }
       if (page.length) yield page;
-      const last = rows[rows.length - 1];
-      after = { journal: last.journal_code, year: last.fiscal_year, number: last.entry_number };
-      if (entryCount < pageSize) break;
     }
   }
 }
