@@ -2,12 +2,12 @@
 // of fec.test.ts: N entries of 2 lines in one fiscal year). A script, not a test:
 //   node --import tsx src/modules/ledger/fec.bench.ts [ENTRIES]            (PGlite)
 //   DATABASE_URL=postgres://… node --import tsx src/modules/ledger/fec.bench.ts [ENTRIES]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createTestDb, backendName, seedTestCooperatives } from '../../app/testing.ts';
-import { withTenant } from '../../core/db/tenant.ts';
+import { withTenant, type Tx } from '../../core/db/tenant.ts';
 
 import { ensureChart } from './chart.ts';
 import { writeFec } from './fec.ts';
@@ -35,13 +35,34 @@ try {
   await sql`analyze journal_entry`.execute(ledgerDb(odb.db as never));
   await sql`analyze entry_line`.execute(ledgerDb(odb.db as never));
   const runs: number[] = [];
+  const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
+  console.log(`before the runs: rss ${mb(process.memoryUsage.rss())} MB`);
   for (let i = 0; i < 3; i++) {
+    // Wall time is noisy on a shared machine: the CPU seconds of this process (and, on PostgreSQL,
+    // of the server process that answers) say where the work goes; the peak resident memory is
+    // sampled while the file is written.
+    let peak = process.memoryUsage.rss();
+    const sampler = setInterval(() => {
+      peak = Math.max(peak, process.memoryUsage.rss());
+    }, 100);
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const r = await withTenant(odb.db, A.coop.id, (trx) => writeFec(trx, A.actor('accountant'), 2026, dir));
+    let server = 0;
+    const r = await withTenant(odb.db, A.coop.id, async (trx) => {
+      const s0 = await serverCpuSeconds(trx);
+      const out = await writeFec(trx, A.actor('accountant'), 2026, dir);
+      server = (await serverCpuSeconds(trx)) - s0;
+      return out;
+    });
     const s = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    clearInterval(sampler);
     runs.push(r.lines / s);
     console.log(
-      `${backendName()} run ${i + 1}: ${r.lines} lines in ${s.toFixed(2)} s → ${Math.round(r.lines / s)} lines/s`,
+      `${backendName()} run ${i + 1}: ${r.lines} lines in ${s.toFixed(2)} s → ${Math.round(r.lines / s)} lines/s; ` +
+        `process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s` +
+        (backendName() === 'postgres' ? `, server CPU ${server.toFixed(2)} s` : '') +
+        `, peak rss ${mb(peak)} MB`,
     );
   }
   console.log(
@@ -50,4 +71,18 @@ try {
 } finally {
   await odb.close();
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** CPU seconds used so far by the PostgreSQL process serving this transaction (Linux, same
+ *  machine); 0 on PGlite, which runs inside this process. */
+async function serverCpuSeconds(trx: Tx): Promise<number> {
+  if (backendName() !== 'postgres') return 0;
+  const { rows } = await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(ledgerDb(trx));
+  try {
+    const stat = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
 }

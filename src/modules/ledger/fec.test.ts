@@ -14,7 +14,7 @@ import type { OpenDb } from '../../core/db/index.ts';
 import { SALES_EVENTS } from '../sales/index.ts';
 import { postEntry } from './posting.service.ts';
 import { ensureChart } from './chart.ts';
-import { writeFec, FEC_COLUMNS } from './fec.ts';
+import { writeFec, fecRows, FEC_COLUMNS } from './fec.ts';
 import { trialBalance, trialBalanceCsv, activityAccount, activityAccountCsv } from './reports.ts';
 import { postMonthlyContribution } from './contribution.service.ts';
 import { customerIdFor, invoicePayload, paymentPayload } from './test-helpers.ts';
@@ -196,6 +196,23 @@ test('FEC entries are balanced and numbered continuously per journal in the orde
   assert.ok(lettered.every((l) => l[13] === lettered[0][13] && l[14] === '20260305'));
 });
 
+/** The FEC of 2026 read with pages of `pageSize` entries, as the text of the file. */
+async function fecText2026(coop: TestCoop, pageSize: number): Promise<string> {
+  const rows: string[] = [];
+  await withTenant(odb.db, coop.coop.id, async (trx) => {
+    for await (const row of fecRows(trx, coop.actor('accountant'), '2026-01-01', '2026-12-31', pageSize))
+      rows.push(`${row}\r\n`);
+  });
+  return rows.join('');
+}
+
+test('the FEC is the same whatever the size of its pages (no line lost, repeated or moved at a page boundary)', async () => {
+  // Entries of two to several lines in four journals: pages of one and two entries end
+  // everywhere, between journals too.
+  for (const pageSize of [1, 2]) assert.equal(await fecText2026(A, pageSize), fecText, `pages of ${pageSize}`);
+  assert.equal(await fecText2026(A, 10000), fecText, 'one page');
+});
+
 test('the trial balance read from the FEC by hledger equals the ledger trial balance to the cent', async (t) => {
   const tb = await withTenant(odb.db, A.coop.id, (trx) =>
     trialBalance(trx, A.actor('accountant'), '2026-01-01', '2026-12-31'),
@@ -303,4 +320,6 @@ test('FEC export writes 20 000 lines with continuous entry numbers', async () =>
   assert.ok(nums.has('OD2026-1') && nums.has('OD2026-10000'));
   const order = text.slice(1, 5).map((l) => l.split('\t')[2]);
   assert.deepEqual(order, ['OD2026-1', 'OD2026-1', 'OD2026-2', 'OD2026-2']);
+  // The file, written in ten pages of 1,000 entries, holds the same bytes as one page of them all.
+  assert.equal(readFileSync(r.path, 'utf8'), await fecText2026(B, 20000));
 });

@@ -1,9 +1,10 @@
 // FEC (Fichier des écritures comptables, art. A47 A-1 LPF) of one fiscal year.
 // `<SIREN>FEC<AAAAMMJJ>.txt`, 18 columns, tab-separated, dates AAAAMMJJ, amounts with a decimal
-// comma. Entries are read by journal then posting number (keyset pages of entries, then their
-// lines), so memory stays constant. The posting number is given when the entry is validated,
-// gapless per journal and fiscal year: the file follows the order of validation the FEC rules ask
-// for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
+// comma. Entries are read by journal then posting number (keyset pages of entries, each read with
+// its lines in one query, the next page while this one is formatted; one write per page), so
+// memory stays constant. The posting number is given when the entry is
+// validated, gapless per journal and fiscal year: the file follows the order of validation the FEC
+// rules ask for, and EcritureNum is the number shown everywhere in the app (« VT2026-12 »).
 import { sql } from 'kysely';
 import { getCooperative } from '../directory/index.ts';
 import { createWriteStream } from 'node:fs';
@@ -17,7 +18,7 @@ import { LEDGER } from './permissions.ts';
 import { OPENING_JOURNAL } from './year-end.service.ts';
 import { NotFoundError } from '../../core/errors.ts';
 import { centsToDecimal } from '../../core/money.ts';
-import { todayParis, type IsoDate } from '../../core/dates.ts';
+import type { IsoDate } from '../../core/dates.ts';
 import { fiscalBounds } from './reports.ts';
 import { ledgerDb } from './db.ts';
 
@@ -43,8 +44,198 @@ export const FEC_COLUMNS = [
 ] as const;
 
 const txt = (s: string | null | undefined) => (s ?? '').replace(/[\t\r\n|]+/g, ' ').trim();
-const fecDate = (d: IsoDate | null | undefined) => (d ? String(d).slice(0, 10).replace(/-/g, '') : '');
+/** 'YYYY-MM-DD' → 'YYYYMMDD' (a million lines hold three dates each: slices, not a regular expression). */
+const fecDate = (d: IsoDate | null | undefined) => (d ? `${d.slice(0, 4)}${d.slice(5, 7)}${d.slice(8, 10)}` : '');
 const fecAmount = (c: number) => centsToDecimal(c, ',');
+
+interface EntryKey {
+  journal: string;
+  year: number;
+  number: number;
+}
+
+/** A page of entries of the period after `after` (in the order of the index journal_entry_number),
+ *  each with its lines in the order of their numbers: one row per line. */
+function readPage(
+  trx: Tx,
+  coop: string,
+  from: IsoDate,
+  to: IsoDate,
+  openingPass: boolean,
+  after: EntryKey | null,
+  pageSize: number,
+) {
+  let entries = ledgerDb(trx)
+    .selectFrom('journal_entry')
+    .select([
+      'id',
+      'journal_code',
+      'fiscal_year',
+      'entry_number',
+      'entry_date',
+      'label',
+      'piece_ref',
+      'piece_date',
+      // ValidDate is the day of validation in Paris; PostgreSQL works it out rather than a Date
+      // and an Intl format per entry here.
+      sql<string>`to_char(validated_at at time zone 'Europe/Paris', 'YYYYMMDD')`.as('valid_date'),
+    ])
+    .where('cooperative_id', '=', coop)
+    .where('entry_date', '>=', from)
+    .where('entry_date', '<=', to)
+    .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
+  // A row comparison, in the order of the index journal_entry_number: each page starts where the
+  // last one ended, read from the index. (Spelt as OR of comparisons, PostgreSQL sorted every
+  // remaining entry of the year for each page.)
+  if (after)
+    entries = entries.where(
+      sql<boolean>`(journal_code, fiscal_year, entry_number) > (${after.journal}, ${after.year}, ${after.number})`,
+    );
+  // The entries and their lines in one query. Lateral and ordered, the lines are read entry by
+  // entry from their primary key (a plain join was planned as a hash join reading every line of
+  // the cooperative for each page); left, so an entry without lines still makes its page
+  // non-empty (and writes nothing, as before).
+  return ledgerDb(trx)
+    .selectFrom(entries.orderBy('journal_code').orderBy('fiscal_year').orderBy('entry_number').limit(pageSize).as('e'))
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('entry_line')
+          .select([
+            'line_no',
+            'account',
+            'aux_account',
+            'aux_label',
+            'label',
+            'debit_cents',
+            'credit_cents',
+            'lettering',
+            'lettered_on',
+          ])
+          .where('entry_line.cooperative_id', '=', coop)
+          .whereRef('entry_line.entry_id', '=', 'e.id')
+          .orderBy('line_no')
+          .as('l'),
+      (join) => join.onTrue(),
+    )
+    .select([
+      'e.id',
+      'e.journal_code',
+      'e.fiscal_year',
+      'e.entry_number',
+      'e.entry_date',
+      'e.label as entry_label',
+      'e.piece_ref',
+      'e.piece_date',
+      'e.valid_date',
+      'l.account',
+      'l.aux_account',
+      'l.aux_label',
+      'l.label',
+      'l.debit_cents',
+      'l.credit_cents',
+      'l.lettering',
+      'l.lettered_on',
+    ])
+    .orderBy('e.journal_code')
+    .orderBy('e.fiscal_year')
+    .orderBy('e.entry_number')
+    .orderBy('l.line_no')
+    .execute();
+}
+
+/** The FEC rows (header first) of a period, one array of rows per page of entries. */
+async function* fecPages(
+  trx: Tx,
+  actor: Actor,
+  from: IsoDate,
+  to: IsoDate,
+  pageSize: number,
+): AsyncGenerator<string[]> {
+  authorize(actor, LEDGER.reportsRead);
+  const coop = actor.cooperativeId;
+  // Labels cleaned once, not on each of their lines.
+  const journals = new Map(
+    (
+      await ledgerDb(trx)
+        .selectFrom('ledger_journal')
+        .select(['code', 'label'])
+        .where('cooperative_id', '=', coop)
+        .execute()
+    ).map((j) => [j.code, txt(j.label)]),
+  );
+  const accounts = new Map(
+    (
+      await ledgerDb(trx)
+        .selectFrom('ledger_account')
+        .select(['number', 'label'])
+        .where('cooperative_id', '=', coop)
+        .execute()
+    ).map((a) => [a.number, txt(a.label)]),
+  );
+  yield [FEC_COLUMNS.join('\t')];
+  // The opening entries (journal AN) come first, as the FEC rules require; then the other
+  // journals in their order.
+  for (const openingPass of [true, false]) {
+    let next = readPage(trx, coop, from, to, openingPass, null, pageSize);
+    for (;;) {
+      const rows = await next;
+      if (!rows.length) break;
+      const last = rows[rows.length - 1];
+      // The next page is asked for before this one is formatted: PostgreSQL reads it meanwhile.
+      next = readPage(
+        trx,
+        coop,
+        from,
+        to,
+        openingPass,
+        { journal: last.journal_code, year: last.fiscal_year, number: last.entry_number },
+        pageSize,
+      );
+      // Awaited on the next turn; an export stopped before must not leave its failure unhandled.
+      next.catch(() => {});
+      const page: string[] = [];
+      let entryId = '';
+      // What a line repeats of its entry, formatted once per entry.
+      let head = '';
+      let piece = '';
+      let validDate = '';
+      for (const r of rows) {
+        if (r.id !== entryId) {
+          entryId = r.id;
+          head = [
+            r.journal_code,
+            journals.get(r.journal_code) ?? '',
+            entryLabel(r.journal_code, r.fiscal_year, r.entry_number),
+            fecDate(r.entry_date),
+          ].join('\t');
+          piece = `${txt(r.piece_ref)}\t${fecDate(r.piece_date)}`;
+          validDate = r.valid_date;
+        }
+        if (r.account === null) continue;
+        page.push(
+          [
+            head,
+            r.account,
+            accounts.get(r.account) ?? '',
+            txt(r.aux_account),
+            txt(r.aux_label),
+            piece,
+            txt(r.label || r.entry_label),
+            fecAmount(r.debit_cents ?? 0),
+            fecAmount(r.credit_cents ?? 0),
+            txt(r.lettering),
+            fecDate(r.lettered_on),
+            validDate,
+            '',
+            '',
+          ].join('\t'),
+        );
+      }
+      if (page.length) yield page;
+    }
+  }
+}
 
 /** The FEC rows (header first) of a period, page by page. */
 export async function* fecRows(
@@ -54,111 +245,7 @@ export async function* fecRows(
   to: IsoDate,
   pageSize = 1000,
 ): AsyncGenerator<string> {
-  authorize(actor, LEDGER.reportsRead);
-  const coop = actor.cooperativeId;
-  const journals = new Map(
-    (
-      await ledgerDb(trx)
-        .selectFrom('ledger_journal')
-        .select(['code', 'label'])
-        .where('cooperative_id', '=', coop)
-        .execute()
-    ).map((j) => [j.code, j.label]),
-  );
-  const accounts = new Map(
-    (
-      await ledgerDb(trx)
-        .selectFrom('ledger_account')
-        .select(['number', 'label'])
-        .where('cooperative_id', '=', coop)
-        .execute()
-    ).map((a) => [a.number, a.label]),
-  );
-  yield FEC_COLUMNS.join('\t');
-  // The opening entries (journal AN) come first, as the FEC rules require; then the other
-  // journals in their order.
-  for (const openingPass of [true, false]) {
-    let after: { journal: string; year: number; number: number } | null = null;
-    for (;;) {
-      let q = ledgerDb(trx)
-        .selectFrom('journal_entry')
-        .select([
-          'id',
-          'journal_code',
-          'fiscal_year',
-          'entry_date',
-          'entry_number',
-          'label',
-          'piece_ref',
-          'piece_date',
-          'validated_at',
-        ])
-        .where('cooperative_id', '=', coop)
-        .where('entry_date', '>=', from)
-        .where('entry_date', '<=', to)
-        .where('journal_code', openingPass ? '=' : '<>', OPENING_JOURNAL);
-      // A row comparison, in the order of the index journal_entry_number: each page starts where
-      // the last one ended, read from the index. (Spelt as OR of comparisons, PostgreSQL sorted
-      // every remaining entry of the year for each page.)
-      if (after)
-        q = q.where(
-          sql<boolean>`(journal_code, fiscal_year, entry_number) > (${after.journal}, ${after.year}, ${after.number})`,
-        );
-      const entries = await q
-        .orderBy('journal_code')
-        .orderBy('fiscal_year')
-        .orderBy('entry_number')
-        .limit(pageSize)
-        .execute();
-      if (!entries.length) break;
-      const lines = await ledgerDb(trx)
-        .selectFrom('entry_line')
-        .selectAll()
-        .where('cooperative_id', '=', coop)
-        .where(
-          'entry_id',
-          'in',
-          entries.map((e) => e.id),
-        )
-        .orderBy('entry_id')
-        .orderBy('line_no')
-        .execute();
-      const byEntry = new Map<string, typeof lines>();
-      for (const l of lines) {
-        const a = byEntry.get(l.entry_id);
-        if (a) a.push(l);
-        else byEntry.set(l.entry_id, [l]);
-      }
-      for (const e of entries) {
-        const validDate = todayParis(new Date(e.validated_at));
-        for (const l of byEntry.get(e.id) ?? []) {
-          yield [
-            e.journal_code,
-            txt(journals.get(e.journal_code)),
-            entryLabel(e.journal_code, e.fiscal_year, e.entry_number),
-            fecDate(e.entry_date),
-            l.account,
-            txt(accounts.get(l.account)),
-            txt(l.aux_account),
-            txt(l.aux_label),
-            txt(e.piece_ref),
-            fecDate(e.piece_date),
-            txt(l.label || e.label),
-            fecAmount(l.debit_cents),
-            fecAmount(l.credit_cents),
-            txt(l.lettering),
-            fecDate(l.lettered_on),
-            fecDate(validDate),
-            '',
-            '',
-          ].join('\t');
-        }
-      }
-      const last = entries[entries.length - 1];
-      after = { journal: last.journal_code, year: last.fiscal_year, number: last.entry_number };
-      if (entries.length < pageSize) break;
-    }
-  }
+  for await (const page of fecPages(trx, actor, from, to, pageSize)) yield* page;
 }
 
 export interface FecResult {
@@ -194,10 +281,11 @@ export async function writeFec(
   const out = createWriteStream(path, { encoding: 'utf8' });
   let n = -1;
   try {
-    for await (const row of fecRows(trx, actor, from, to)) {
-      n++;
-      if (!out.write(`${row}\r\n`)) await once(out, 'drain');
-      if (onProgress && n > 0 && n % 10000 === 0) onProgress(n);
+    // One write per page, not per line.
+    for await (const page of fecPages(trx, actor, from, to, 1000)) {
+      n += page.length;
+      if (!out.write(`${page.join('\r\n')}\r\n`)) await once(out, 'drain');
+      if (onProgress && n > 0) onProgress(n);
     }
   } finally {
     out.end();
