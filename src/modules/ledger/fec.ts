@@ -237,6 +237,17 @@ async function* fecPages(
   }
 }
 
+/** The FEC file's text (header first), one chunk per page of entries: what the download streams. */
+export async function* fecChunks(
+  trx: Tx,
+  actor: Actor,
+  from: IsoDate,
+  to: IsoDate,
+  pageSize = 1000,
+): AsyncGenerator<string> {
+  for await (const page of fecPages(trx, actor, from, to, pageSize)) yield `${page.join('\r\n')}\r\n`;
+}
+
 /** The FEC rows (header first) of a period, page by page. */
 export async function* fecRows(
   trx: Tx,

@@ -1,12 +1,16 @@
 import { seedTestCooperatives, TEST_PASSWORD, type TestCoop } from '../../app/testing.ts';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { createTestApp, TestClient } from '../../app/testing-web.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { emit } from '../../core/events.ts';
 
 import { SALES_EVENTS } from '../sales/index.ts';
+import { writeFec } from './fec.ts';
 import { invoicePayload, paymentPayload } from './test-helpers.ts';
 
 let t: Awaited<ReturnType<typeof createTestApp>>;
@@ -81,6 +85,15 @@ test('the accountant sees the entries and the trial balance; a manual entry with
   const fec = await c.get('/comptabilite/fec?annee=2026');
   assert.match(fec.res.headers.get('content-disposition') ?? '', new RegExp(`${A.coop.siren}FEC20261231\\.txt`));
   assert.ok(fec.html.startsWith('JournalCode\tJournalLib\tEcritureNum'));
+  // The streamed download is the file `radieuse export fec` writes, byte for byte.
+  const dir = mkdtempSync(join(tmpdir(), 'radieuse-fec-route-'));
+  try {
+    const written = await withTenant(t.odb.db, A.coop.id, (trx) => writeFec(trx, A.actor('accountant'), 2026, dir));
+    assert.ok(written.lines >= 4);
+    assert.equal(fec.html, readFileSync(written.path, 'utf8'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('closing a period from the form, and the entrepreneur cannot reach accounting', async () => {

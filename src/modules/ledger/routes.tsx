@@ -37,7 +37,8 @@ import { trialBalance, fiscalBounds, activityAccount, type ActivityAccount } fro
 import { ensureChart, entryLabel } from './chart.ts';
 import { accountDetail, getEntry, listEntries } from './entries.service.ts';
 import { closedYears, closeFiscalYear, resultLabel } from './year-end.service.ts';
-import { fecRows, fecFileName } from './fec.ts';
+import { fecChunks, fecFileName } from './fec.ts';
+import { streamedBody } from '../../web/streamed-body.ts';
 import { reportsRoutes } from './reports-routes.tsx';
 import { screensRoutes } from './screens-routes.tsx';
 import { importRoutes } from './import-routes.tsx';
@@ -377,17 +378,16 @@ ledgerRoutes.get('/comptabilite/fec', async (c) => {
   const actor = actorOf(c);
   requireRole(actor, ...ACCOUNTING);
   const year = yearParam(c);
-  // The whole file is produced inside one transaction (a consistent snapshot), page by page.
-  const chunks: string[] = [];
-  let name = '';
-  await withTenant(db(c), actor.cooperativeId, async (trx) => {
-    const f = await fecFileName(trx, actor, year);
-    name = f.fileName;
-    for await (const row of fecRows(trx, actor, f.from, f.to)) chunks.push(`${row}\r\n`);
-  });
-  return c.body(chunks.join(''), 200, {
+  const f = await withTenant(db(c), actor.cooperativeId, (trx) => fecFileName(trx, actor, year));
+  // Streamed from one transaction (a consistent snapshot), a page of entries at a time.
+  const body = streamedBody((push) =>
+    withTenant(db(c), actor.cooperativeId, async (trx) => {
+      for await (const chunk of fecChunks(trx, actor, f.from, f.to)) await push(chunk);
+    }),
+  );
+  return c.body(body, 200, {
     'content-type': 'text/plain; charset=utf-8',
-    'content-disposition': `attachment; filename="${name}"`,
+    'content-disposition': `attachment; filename="${f.fileName}"`,
   });
 });
 
