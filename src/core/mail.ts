@@ -33,26 +33,36 @@ function checkedHeaders(h: Record<string, string> | undefined): Record<string, s
   return h;
 }
 
+const outboxRow = (m: MailInput) => ({
+  id: uuidv7(),
+  cooperative_id: m.cooperativeId ?? null,
+  to_address: m.to,
+  subject: m.subject,
+  text_body: m.text,
+  html_body: m.html ?? null,
+  attachments: m.attachments ? JSON.stringify(m.attachments) : null,
+  last_error: null,
+  sent_at: null,
+  message_id: null,
+  dedupe_key: m.dedupeKey ?? null,
+  headers: checkedHeaders(m.headers) ? JSON.stringify(m.headers) : null,
+});
+
 export async function enqueueMail(dbIn: Db | Tx, m: MailInput): Promise<string> {
+  return (await enqueueMails(dbIn, [m]))[0]!;
+}
+
+/** Several messages queued in one insert (a statement's payments each mailing a review link). */
+export async function enqueueMails(dbIn: Db | Tx, ms: readonly MailInput[]): Promise<string[]> {
+  const rows = ms.map(outboxRow);
   const db = coreDb(dbIn);
-  const id = uuidv7();
-  const q = db.insertInto('mail_outbox').values({
-    id,
-    cooperative_id: m.cooperativeId ?? null,
-    to_address: m.to,
-    subject: m.subject,
-    text_body: m.text,
-    html_body: m.html ?? null,
-    attachments: m.attachments ? JSON.stringify(m.attachments) : null,
-    last_error: null,
-    sent_at: null,
-    message_id: null,
-    dedupe_key: m.dedupeKey ?? null,
-    headers: checkedHeaders(m.headers) ? JSON.stringify(m.headers) : null,
-  });
-  // A dedupe key makes enqueueing idempotent (a digest is never queued twice after a crash).
-  await (m.dedupeKey ? q.onConflict((oc) => oc.column('dedupe_key').doNothing()) : q).execute();
-  return id;
+  for (let i = 0; i < rows.length; i += 500) {
+    const q = db.insertInto('mail_outbox').values(rows.slice(i, i + 500));
+    // A dedupe key makes enqueueing idempotent (a digest is never queued twice after a crash);
+    // rows without one (null) never conflict.
+    await q.onConflict((oc) => oc.column('dedupe_key').doNothing()).execute();
+  }
+  return rows.map((r) => r.id);
 }
 
 export type Transport = Pick<Transporter, 'sendMail'>;

@@ -12,7 +12,7 @@ import { authorize } from '../../core/authz.ts';
 import { parseInput } from '../../core/validation.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
 import { isUuid, uuidv7 } from '../../core/ids.ts';
-import { enqueueMail } from '../../core/mail.ts';
+import { enqueueMail, enqueueMails } from '../../core/mail.ts';
 import { audit } from '../../core/audit.ts';
 import { marketDb } from './db.ts';
 import { MARKET } from './permissions.ts';
@@ -54,6 +54,93 @@ export async function issueReviewLink(
   return `${coopId}.${secret}`;
 }
 
+/**
+ * The list form of `issueReviewLink` then `mailReviewLink`, for the invoices a bank statement
+ * settles at once: one read of the activities' profiles, one insert of the links, one insert of
+ * the mails, in the list's order; the same links and messages as one invoice at a time.
+ */
+export async function issueAndMailReviewLinks(
+  tx: Tx,
+  coopId: string,
+  paid: readonly {
+    invoiceId: string;
+    activityId: string;
+    customerId: string;
+    customerName: string;
+    customerEmail: string | null;
+  }[],
+  publicUrl: string,
+): Promise<void> {
+  const withEmail = paid.filter((p) => p.customerEmail);
+  if (!withEmail.length) return;
+  const trx = marketDb(tx);
+  const profiles = new Map(
+    (
+      await trx
+        .selectFrom('market_profile')
+        .select(['activity_id', 'display_name'])
+        .where('cooperative_id', '=', coopId)
+        .where('activity_id', 'in', [...new Set(withEmail.map((p) => p.activityId))])
+        .execute()
+    ).map((r) => [r.activity_id, r.display_name]),
+  );
+  const seen = new Set<string>();
+  const links = withEmail
+    .filter((p) => profiles.has(p.activityId) && !seen.has(p.invoiceId) && seen.add(p.invoiceId))
+    .map((p) => ({ p, secret: randomBytes(24).toString('base64url') }));
+  if (!links.length) return;
+  const made = new Set(
+    (
+      await trx
+        .insertInto('market_review_link')
+        .values(
+          links.map(({ p, secret }) => ({
+            cooperative_id: coopId,
+            id: uuidv7(),
+            activity_id: p.activityId,
+            invoice_id: p.invoiceId,
+            customer_id: p.customerId,
+            token_hash: hash(secret),
+            used_at: null,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['cooperative_id', 'invoice_id']).doNothing())
+        .returning('invoice_id')
+        .execute()
+    ).map((r) => r.invoice_id),
+  );
+  await enqueueMails(
+    tx,
+    links
+      .filter(({ p }) => made.has(p.invoiceId))
+      .map(({ p, secret }) =>
+        reviewMail(
+          coopId,
+          p.customerEmail!,
+          p.customerName,
+          profiles.get(p.activityId)!,
+          `${coopId}.${secret}`,
+          publicUrl,
+        ),
+      ),
+  );
+}
+
+const reviewMail = (
+  coopId: string,
+  to: string,
+  customerName: string,
+  displayName: string,
+  token: string,
+  publicUrl: string,
+) => ({
+  to,
+  cooperativeId: coopId,
+  subject: `Votre avis sur ${displayName}`,
+  text: `Bonjour ${customerName},\n\nMerci pour votre règlement. Vous pouvez laisser un avis sur ${displayName} ; il sera publié sur sa page, avec sa réponse éventuelle :\n\n${publicUrl}/avis/${token}\n\nCe lien personnel ne sert qu'une fois.\n`,
+  headers: { 'Auto-Submitted': 'auto-generated' },
+});
+
 export async function mailReviewLink(
   tx: Tx,
   coopId: string,
@@ -69,13 +156,7 @@ export async function mailReviewLink(
     .where('cooperative_id', '=', coopId)
     .where('activity_id', '=', activityId)
     .executeTakeFirstOrThrow();
-  await enqueueMail(tx, {
-    to,
-    cooperativeId: coopId,
-    subject: `Votre avis sur ${p.display_name}`,
-    text: `Bonjour ${customerName},\n\nMerci pour votre règlement. Vous pouvez laisser un avis sur ${p.display_name} ; il sera publié sur sa page, avec sa réponse éventuelle :\n\n${publicUrl}/avis/${token}\n\nCe lien personnel ne sert qu'une fois.\n`,
-    headers: { 'Auto-Submitted': 'auto-generated' },
-  });
+  await enqueueMail(tx, reviewMail(coopId, to, customerName, p.display_name, token, publicUrl));
 }
 
 export function parseReviewToken(token: string): { coopId: string; secret: string } | null {
