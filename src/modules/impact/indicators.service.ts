@@ -6,7 +6,6 @@ import type { Db, Tx } from '../../core/db/handles.ts';
 import { hasErp, systemActor, type Actor } from '../../core/actor.ts';
 import { authorize } from '../../core/authz.ts';
 import { withTenant } from '../../core/db/tenant.ts';
-import { mapConcurrent } from '../../core/concurrency.ts';
 import { todayParis } from '../../core/dates.ts';
 import {
   getCooperative,
@@ -92,9 +91,6 @@ export interface NetworkIndicators {
 }
 
 /** Every cooperative of a network, one tenant transaction each (no permission: CLI and jobs). */
-/** Connections a consolidation may hold at once: under half the pool (10), the rest for requests. */
-const CONSOLIDATION_CONNECTIONS = 4;
-
 export async function networkIndicatorsSystem(
   db: Db,
   networkId: string | null,
@@ -103,13 +99,13 @@ export async function networkIndicatorsSystem(
   checkYear(year);
   const coops = (await listCooperatives(db)).filter((c) => !networkId || c.networkId === networkId);
   const computedAt = new Date().toISOString();
-  // Each cooperative in its own tenant transaction, a few at a time: on PostgreSQL the
-  // cooperatives' readings overlap on the server's cores (75 one after the other took 5.7 s);
-  // PGlite has one connection and takes them in turn.
-  const per = await mapConcurrent(coops, CONSOLIDATION_CONNECTIONS, async (c) => ({
-    cooperative: c,
-    m: await withTenant(db, c.id, (tx) => cooperativeMeasures(tx as unknown as Tx, systemActor(c.id, 'Impact'), year)),
-  }));
+  const per: { cooperative: Cooperative; m: Measures }[] = [];
+  for (const c of coops) {
+    const m = await withTenant(db, c.id, (tx) =>
+      cooperativeMeasures(tx as unknown as Tx, systemActor(c.id, 'Impact'), year),
+    );
+    per.push({ cooperative: c, m });
+  }
   return assembleNetwork(per, computedAt);
 }
 
