@@ -6,6 +6,7 @@ import type { AppEnv, Ctx } from '../../web/context.ts';
 import { actorOf } from '../../web/context.ts';
 import { Layout } from '../../web/layout.tsx';
 import { Field, Csrf, PageHeader, Card, EmptyState } from '../../web/components.tsx';
+import { formAll, formValues } from '../../web/forms.ts';
 import { requireActor, setFlash } from '../../web/middleware.ts';
 import { withTenant } from '../../core/db/tenant.ts';
 import { NotFoundError, UserError } from '../../core/errors.ts';
@@ -182,16 +183,12 @@ manualMatchRoutes.get('/banque/lignes/:id/rapprocher', (c) => {
 manualMatchRoutes.post('/banque/lignes/:id/rapprocher', async (c) => {
   const id = c.req.param('id');
   if (!isUuid(id)) return c.notFound();
-  const body = await c.req.parseBody({ all: true });
-  const text = (k: string) => {
-    const v = body[k];
-    const last = Array.isArray(v) ? v.at(-1) : v;
-    return typeof last === 'string' ? last : '';
-  };
-  const docs = [body.doc ?? []].flat().filter((d): d is string => typeof d === 'string');
+  // The project's form readers: the last value of each field, and every ticked document.
+  const f = await formValues(c);
+  const docs = await formAll(c, 'doc');
   const amounts: Record<string, string> = {};
-  for (const k of Object.keys(body)) if (k.startsWith('montant:')) amounts[k.slice('montant:'.length)] = text(k);
-  const q = text('q').slice(0, 200);
+  for (const [k, v] of Object.entries(f)) if (k.startsWith('montant:')) amounts[k.slice('montant:'.length)] = v;
+  const q = (f.q ?? '').slice(0, 200);
   const sent = (error: string) => ({ chosen: new Set(docs), amounts, error });
   const targets: Target[] = [];
   for (const d of docs) {
